@@ -1,0 +1,32 @@
+#!/bin/bash
+# make bench: parse+model (rosfw check) against the peer, nft -c -f of the
+# same data as nft text (nft parsing and evaluating it, no kernel commit), in
+# the same run. Sizes: BENCH_SIZES (default "10000 100000 1000000").
+set -e
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cc -O2 -o "$tmp/measure" "$here/measure.c"
+sizes=${BENCH_SIZES:-10000 100000 1000000}
+printf '%-26s %9s %8s %8s %9s | %9s %9s | %7s %7s\n' case "rosfw s" user sys "RSS MB" "nft s" "RSS MB" time mem
+for kind in addrlist rules; do
+	for n in $sizes; do
+		sh "$here/gen.sh" $kind $n rsc > "$tmp/in.rsc"
+		sh "$here/gen.sh" $kind $n nft > "$tmp/in.nft"
+		"$tmp/measure" "$root/$build/rosfw" check "$tmp/in.rsc" 2> "$tmp/r" >/dev/null
+		read -r rw ru rs rm rc < <(tail -1 "$tmp/r")
+		[ "$rc" = 0 ] || { echo "rosfw check failed on $kind $n:"; head -5 "$tmp/r"; exit 1; }
+		if command -v nft >/dev/null && [ "$(id -u)" = 0 ]; then
+			"$tmp/measure" unshare -n nft -c -f "$tmp/in.nft" 2> "$tmp/p" >/dev/null
+			read -r pw pu ps pm prc < <(tail -1 "$tmp/p")
+		else
+			pw=nan pm=0
+		fi
+		awk -v k="$kind $n lines" -v rw=$rw -v ru=$ru -v rs=$rs -v rm=$rm -v pw=$pw -v pm=$pm 'BEGIN {
+			printf "%-26s %9.3f %8.3f %8.3f %9.1f | %9.3f %9.1f | %6.3fx %6.3fx\n",
+				k, rw, ru, rs, rm / 1024, pw, pm / 1024, (pw > 0 ? rw / pw : 0), (pm > 0 ? rm / pm : 0) }'
+	done
+done
+echo "ratios are rosfw / nft (lower is better); targets: 1M address-list lines under 1 s and 300 MB"

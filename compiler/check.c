@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Checks RouterOS makes when a command would leave an item inconsistent
+ * (item_check), and references between menus that only the whole
+ * configuration can settle (model_finish).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "model_impl.h"
+#include "value.h"
+
+/* What an action needs before RouterOS accepts the rule. */
+static const struct {
+	const char *action;
+	const char *needs;
+	const char *also;	/* alternative that satisfies it too, or NULL */
+} action_needs[] = {
+	{ "add-dst-to-address-list", "address-list", NULL },
+	{ "add-src-to-address-list", "address-list", NULL },
+	{ "change-dscp", "new-dscp", NULL },
+	{ "change-mss", "new-mss", NULL },
+	{ "change-ttl", "new-ttl", "new-hop-limit" },
+	{ "dst-nat", "to-addresses", "to-ports" },
+	{ "jump", "jump-target", NULL },
+	{ "mark-connection", "new-connection-mark", NULL },
+	{ "mark-packet", "new-packet-mark", NULL },
+	{ "mark-routing", "new-routing-mark", NULL },
+	{ "netmap", "to-addresses", NULL },
+	{ "set-priority", "new-priority", NULL },
+	{ "src-nat", "to-addresses", "to-ports" },
+};
+
+static const char *const port_props[] = { "src-port", "dst-port", "port" };
+
+static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
+{
+	const char *action = mitem_value(it, k, "action");
+	const struct mprop *proto = mitem_prop(it, "protocol");
+	size_t i;
+	int p = -1;
+
+	if (!mitem_prop(it, "chain")) {
+		diag_error(m->d, cmd, "a rule of %s needs chain=", menu_kind_path(k));
+		return;
+	}
+	for (i = 0; action && i < sizeof(action_needs) / sizeof(action_needs[0]); i++) {
+		if (strcmp(action, action_needs[i].action))
+			continue;
+		if (!mitem_prop(it, action_needs[i].needs) &&
+		    !(action_needs[i].also && mitem_prop(it, action_needs[i].also)))
+			diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", action, action_needs[i].needs,
+				   action_needs[i].also ? " or " : "", action_needs[i].also ? action_needs[i].also : "",
+				   action_needs[i].also ? "=" : "");
+	}
+	/* RouterOS refuses ports unless the protocol has them; a negated
+	 * protocol (!tcp) does not name one. */
+	if (proto && proto->len && proto->value[0] != '!')
+		value_parse_protocol(proto->value, proto->len, &p);
+	for (i = 0; i < sizeof(port_props) / sizeof(port_props[0]); i++) {
+		const struct mprop *pp = mitem_prop(it, port_props[i]);
+
+		if (pp && (p < 0 || !value_proto_has_ports(p)))
+			diag_error(m->d, &pp->loc, "%s needs protocol=tcp, udp, udp-lite, dccp or sctp%s",
+				   port_props[i], proto ? "" : " (none is given)");
+	}
+	if (mitem_prop(it, "jump-target") && action && strcmp(action, "jump"))
+		diag_warning(m->d, &mitem_prop(it, "jump-target")->loc,
+			     "jump-target has no effect unless action=jump");
+}
+
+void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
+{
+	if (menu_kind_is_rules(k)) {
+		rule_check(m, k, it, cmd);
+		return;
+	}
+	switch (k) {
+	case MK_ADDRLIST4:
+	case MK_ADDRLIST6:
+		if (!mitem_prop(it, "list"))
+			diag_error(m->d, cmd, "an address-list entry needs list=");
+		break;
+	case MK_IFLIST_MEMBER:
+		if (!mitem_prop(it, "list") || !mitem_prop(it, "interface"))
+			diag_error(m->d, cmd, "an interface list member needs list= and interface=");
+		break;
+	case MK_IFLIST:
+	case MK_LAYER7:
+		if (!mitem_prop(it, "name"))
+			diag_error(m->d, cmd, "an item of %s needs name=", menu_kind_path(k));
+		break;
+	default:
+		break;
+	}
+}
+
+static bool named_exists(const struct model *m, enum menu_kind k, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(m, k); i++) {
+		const char *v = mitem_value(model_item(m, k, i), k, "name");
+
+		if (v && strlen(v) == len && !memcmp(v, name, len))
+			return true;
+	}
+	return false;
+}
+
+/* Each comma-separated name in `p` (one '!' allowed) must name an item of `k`. */
+static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k, const char *what)
+{
+	const char *s = p->value, *end = p->value + p->len;
+
+	while (s < end) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+		const char *name = s;
+
+		if (n && *name == '!') {
+			name++;
+			n--;
+		}
+		if (n && !named_exists(m, k, name, n)) {
+			char key[128];
+
+			/* Templates lean on the lists of the router's default
+			 * configuration; an undefined list is an empty one. */
+			snprintf(key, sizeof(key), "iflist:%.*s", (int)n, name);
+			if (k == MK_IFLIST && !model_noted(m, key))
+				diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
+					     what, (int)n, name);
+			else if (k != MK_IFLIST)
+				diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", p->def->name, (int)p->len,
+					   p->value, what, (int)n, name);
+		}
+		if (!e)
+			break;
+		s = e + 1;
+	}
+}
+
+void model_finish(struct model *m)
+{
+	static const char *const iflist_props[] = {
+		"in-interface-list", "out-interface-list", "in-bridge-port-list", "out-bridge-port-list",
+	};
+	int k;
+	size_t i, j;
+
+	for (k = MK_FILTER4; k <= MK_RAW6; k++) {
+		for (i = 0; i < model_count(m, k); i++) {
+			const struct mitem *it = model_item(m, k, i);
+			const struct mprop *p;
+
+			for (j = 0; j < sizeof(iflist_props) / sizeof(iflist_props[0]); j++)
+				if ((p = mitem_prop(it, iflist_props[j])))
+					refs_check(m, p, MK_IFLIST, "interface list");
+			if ((p = mitem_prop(it, "layer7-protocol")))
+				refs_check(m, p, MK_LAYER7, "layer7 protocol");
+		}
+	}
+	for (i = 0; i < model_count(m, MK_IFLIST_MEMBER); i++) {
+		const struct mprop *p = mitem_prop(model_item(m, MK_IFLIST_MEMBER, i), "list");
+
+		if (p)
+			refs_check(m, p, MK_IFLIST, "interface list");
+	}
+	for (i = 0; i < model_count(m, MK_IFLIST); i++) {
+		const struct mitem *it = model_item(m, MK_IFLIST, i);
+		const struct mprop *p;
+
+		if ((p = mitem_prop(it, "include")))
+			refs_check(m, p, MK_IFLIST, "interface list");
+		if ((p = mitem_prop(it, "exclude")))
+			refs_check(m, p, MK_IFLIST, "interface list");
+	}
+}

@@ -1,0 +1,991 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Runs a parsed script against the model the way RouterOS would run it from
+ * an empty firewall: menu paths, verbs, selectors and properties.
+ */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "model_impl.h"
+#include "text.h"
+#include "value.h"
+
+/* The outcome of walking the leading words of a command. */
+struct walk {
+	struct cwd at;
+	const char *verb;	/* NULL when the command is a bare path */
+	size_t verb_len;
+	struct loc verb_loc;
+	const struct ast_item *args;
+	bool failed;
+};
+
+static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd);
+
+static bool is_firewall_node(const struct menu_node *n)
+{
+	const struct menu_node *p;
+
+	for (p = n; p; p = menu_parent(p)) {
+		char path[64];
+
+		menu_path(p, path, sizeof(path));
+		if (!strcmp(path, "/ip firewall") || !strcmp(path, "/ipv6 firewall"))
+			return true;
+	}
+	return false;
+}
+
+/* Menus whose children rosfw knows completely: an unknown word below them
+ * is a typo, not a menu rosfw passes over. */
+static bool node_is_closed(const struct menu_node *n)
+{
+	enum menu_kind k = menu_kind(n);
+
+	return is_firewall_node(n) || k == MK_IFLIST || k == MK_IFLIST_MEMBER;
+}
+
+static void note_foreign(struct model *m, const struct cwd *at, const struct loc *loc)
+{
+	if (!model_noted(m, at->path))
+		diag_note(m->d, loc, "%s is not part of the firewall; rosfw passes it over", at->path);
+}
+
+static bool walk_seg(struct model *m, struct walk *w, const char *s, size_t n, const struct loc *loc)
+{
+	const struct menu_node *ch;
+	struct cwd *at = &w->at;
+	char path[128];
+
+	if (n == 2 && !memcmp(s, "..", 2)) {
+		if (at->foreign) {
+			char *sp = strrchr(at->path, ' ');
+
+			if (sp && sp > at->path)
+				*sp = '\0';
+			else
+				at->foreign = false;
+			return true;
+		}
+		if (menu_parent(at->node))
+			at->node = menu_parent(at->node);
+		return true;
+	}
+	if (!at->foreign && (ch = menu_child(at->node, s, n))) {
+		at->node = ch;
+		return true;
+	}
+	/* Abbreviations only where rosfw knows every child of the menu. */
+	if (!at->foreign && node_is_closed(at->node) && (ch = menu_child_prefix(at->node, s, n))) {
+		at->node = ch;
+		return true;
+	}
+	if (at->foreign) {
+		size_t l = strlen(at->path);
+
+		snprintf(at->path + l, sizeof(at->path) - l, " %.*s", (int)n, s);
+		return true;
+	}
+	menu_path(at->node, path, sizeof(path));
+	if (node_is_closed(at->node)) {
+		diag_error(m->d, loc, "unknown menu or command \"%.*s\" in %s", (int)n, s, path);
+		w->failed = true;
+		return false;
+	}
+	/* firewall is the only child of /ip and /ipv6 that starts with 'f', so
+	 * RouterOS reads any prefix of it as firewall; a misspelling would
+	 * otherwise pass over a whole firewall as a foreign menu. */
+	if ((!strcmp(path, "/ip") || !strcmp(path, "/ipv6")) && n >= 2 && n < 8 &&
+	    !memcmp(s, "firewall", n)) {
+		at->node = menu_child(at->node, "firewall", 8);
+		return true;
+	}
+	if ((!strcmp(path, "/ip") || !strcmp(path, "/ipv6")) &&
+	    text_distance(s, n, "firewall", 8, 2) <= 2) {
+		diag_error(m->d, loc, "unknown menu \"%.*s\" in %s; did you mean \"firewall\"?", (int)n, s, path);
+		w->failed = true;
+		return false;
+	}
+	at->foreign = true;
+	snprintf(at->path, sizeof(at->path), "%s%s%.*s", path, strcmp(path, "/") ? " " : "", (int)n, s);
+	return true;
+}
+
+/* The verb a path word spells, if it is one: RouterOS takes unambiguous
+ * abbreviations (`rem` for remove) as well as whole names. */
+static const char *seg_verb(const struct cwd *at, const char *s, size_t n)
+{
+	if (!at->foreign && menu_child(at->node, s, n))
+		return NULL;
+	if (menu_is_verb(s, n))
+		return menu_verb_prefix(s, n);
+	return n >= 3 ? menu_verb_prefix(s, n) : NULL;
+}
+
+/* Split leading words into menu path and verb; v7 writes the path with '/'
+ * (`/ip/firewall/filter/add`), v6 with spaces. */
+static void walk_path(struct model *m, struct walk *w, const struct ast_item *it)
+{
+	for (; it && it->kind == IT_WORD && !(it->flags & VF_VAR); it = it->next) {
+		const char *s = it->text, *end = it->text + it->len, *verb;
+
+		while (s < end) {
+			const char *e = memchr(s, '/', (size_t)(end - s));
+			size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+			struct loc l = it->loc;
+
+			if (it->flags & VF_EXACT) {
+				l.col = it->loc.col + (uint32_t)(s - it->text);
+				l.last_col = l.col + (uint32_t)(n ? n - 1 : 0);
+			}
+			if (n && (verb = seg_verb(&w->at, s, n))) {
+				if (e) {
+					diag_error(m->d, &l, "\"%.*s\" is a command, not a menu", (int)n, s);
+					w->failed = true;
+					return;
+				}
+				w->verb = verb;
+				w->verb_len = strlen(verb);
+				w->verb_loc = l;
+				w->args = it->next;
+				return;
+			}
+			if (n && !walk_seg(m, w, s, n, &l))
+				return;
+			s += n + 1;
+		}
+	}
+	w->args = it;
+}
+
+static bool verb_is(const struct walk *w, const char *v)
+{
+	return text_eq(w->verb, w->verb_len, v);
+}
+
+static void script_refuse(struct model *m, const struct ast_item *it)
+{
+	static const char *const harmless[] = { ":log", ":put", ":delay", ":beep" };
+	size_t i;
+
+	for (i = 0; i < sizeof(harmless) / sizeof(harmless[0]); i++) {
+		if (text_eq(it->text, it->len, harmless[i])) {
+			diag_warning(m->d, &it->loc, "scripting command %s has no effect on the firewall; ignored",
+				     harmless[i]);
+			return;
+		}
+	}
+	diag_error(m->d, &it->loc,
+		   "RouterOS scripting is not supported: %.*s (rosfw reads a configuration, it does not run scripts)",
+		   (int)it->len, it->text);
+}
+
+/* Where in the source a part of a value is, for the caret. */
+static struct loc value_loc(const struct ast_item *it, size_t off, size_t len)
+{
+	struct loc l = it->vloc;
+
+	if ((it->flags & VF_EXACT) && it->vloc.line == it->vloc.last_line) {
+		uint32_t base = it->vloc.col + ((it->flags & VF_QUOTED) ? 1 : 0);
+
+		l.col = base + (uint32_t)off;
+		l.last_col = l.col + (uint32_t)(len ? len - 1 : 0);
+		l.last_line = l.line;
+	}
+	return l;
+}
+
+/* Values must be text: `$var`, `[...]` and `(...)` are scripting. */
+static bool value_is_text(struct model *m, const struct ast_item *p)
+{
+	if (p->group) {
+		diag_error(m->d, &p->group->loc,
+			   "%s as a value is RouterOS scripting, not supported: write the value itself",
+			   p->group->kind == IT_BRACKET ? "command substitution [...]" :
+			   p->group->kind == IT_PAREN ? "an expression (...)" : "a block {...}");
+		return false;
+	}
+	if (p->flags & VF_VAR) {
+		const char *d = memchr(p->text, '$', p->len);
+		size_t off = d ? (size_t)(d - p->text) : 0;
+		struct loc l = value_loc(p, off, 1);
+
+		diag_error(m->d, &l, "$variables are RouterOS scripting, not supported: write the value itself (or \\$ for a literal $)");
+		return false;
+	}
+	return true;
+}
+
+static const struct prop_def *prop_resolve(struct model *m, enum menu_kind k, const struct ast_item *p)
+{
+	char name[96];
+	const struct prop_def *def;
+	const char *hint;
+
+	if (p->name_len >= sizeof(name)) {
+		diag_error(m->d, &p->loc, "unknown property \"%.40s...\" for %s", p->name, menu_kind_path(k));
+		return NULL;
+	}
+	memcpy(name, p->name, p->name_len);
+	name[p->name_len] = '\0';
+	def = prop_lookup(k, name);
+	if (def)
+		return def;
+	hint = prop_suggest(k, name);
+	{
+		struct loc l = p->loc;
+
+		l.last_line = l.line;
+		l.last_col = l.col + (uint32_t)p->name_len - 1;
+		if (hint)
+			diag_error(m->d, &l, "unknown property \"%s\" for %s; did you mean \"%s\"?", name,
+				   menu_kind_path(k), hint);
+		else
+			diag_error(m->d, &l, "unknown property \"%s\" for %s", name, menu_kind_path(k));
+	}
+	return NULL;
+}
+
+/* ---- selectors ---------------------------------------------------------- */
+
+struct cond {
+	const char *name;
+	size_t name_len;
+	const char *value;
+	size_t value_len;
+	bool neg, flag, regex;
+	regex_t re;
+};
+
+static bool flag_value(const struct mitem *it, const char *name, size_t n, const char **v)
+{
+	if (text_eq(name, n, "disabled"))
+		*v = it->disabled ? "yes" : "no";
+	else if (text_eq(name, n, "dynamic") || text_eq(name, n, "invalid"))
+		*v = "no";
+	else if (text_eq(name, n, "builtin") || text_eq(name, n, "default"))
+		*v = it->builtin ? "yes" : "no";
+	else
+		return false;
+	return true;
+}
+
+static bool yes(const char *v)
+{
+	return !strcmp(v, "yes") || !strcmp(v, "true");
+}
+
+static bool cond_match(enum menu_kind k, const struct cond *c, const struct mitem *it)
+{
+	char name[96];
+	const char *v = NULL;
+	bool r;
+
+	snprintf(name, sizeof(name), "%.*s", (int)c->name_len, c->name);
+	if (!flag_value(it, c->name, c->name_len, &v))
+		v = mitem_value(it, k, name);
+	if (c->flag) {
+		r = v && yes(v);
+	} else if (c->regex) {
+		r = v && !regexec(&c->re, v, 0, NULL, 0);
+	} else if (flag_value(it, c->name, c->name_len, &v)) {
+		r = (yes(v) == (text_eq(c->value, c->value_len, "yes") || text_eq(c->value, c->value_len, "true")));
+	} else {
+		r = v ? text_eq(c->value, c->value_len, v) : c->value_len == 0;
+	}
+	return c->neg ? !r : r;
+}
+
+static bool cond_known(struct model *m, enum menu_kind k, const char *name, size_t n, const struct loc *loc)
+{
+	const char *v;
+	char buf[96];
+	static const struct mitem probe;
+
+	if (flag_value(&probe, name, n, &v))
+		return true;
+	if (n >= sizeof(buf) || !memcpy(buf, name, n))
+		return false;
+	buf[n] = '\0';
+	if (prop_lookup(k, buf))
+		return true;
+	diag_error(m->d, loc, "find: %s has no property \"%s\"", menu_kind_path(k), buf);
+	return false;
+}
+
+/* [find], [find where a=b c~"re" !disabled], [find comment="x"], [find dynamic] */
+static bool find_eval(struct model *m, enum menu_kind k, const struct ast_item *args, struct sel *out)
+{
+	struct cond conds[16];
+	size_t nc = 0, i, j;
+	bool ok = true;
+	const struct ast_item *a;
+
+	for (a = args; a && ok; a = a->next) {
+		struct cond *c = &conds[nc];
+
+		memset(c, 0, sizeof(*c));
+		if (a->kind == IT_WORD && (text_eq(a->text, a->len, "where") || text_eq(a->text, a->len, "and")))
+			continue;
+		if (nc == sizeof(conds) / sizeof(conds[0])) {
+			diag_error(m->d, &a->loc, "find: too many conditions (at most 16)");
+			ok = false;
+			break;
+		}
+		if (a->kind == IT_WORD && !(a->flags & VF_VAR) &&
+		    !text_eq(a->text, a->len, "or") && !text_eq(a->text, a->len, "not")) {
+			c->neg = a->text[0] == '!';
+			c->flag = true;
+			c->name = a->text + c->neg;
+			c->name_len = a->len - c->neg;
+			ok = cond_known(m, k, c->name, c->name_len, &a->loc);
+			nc += ok;
+			continue;
+		}
+		if (a->flags & VF_VAR) {
+			diag_error(m->d, &a->loc, "$variables are RouterOS scripting, not supported");
+			ok = false;
+			break;
+		}
+		if (a->kind == IT_PROP && !a->group) {
+			c->name = a->name;
+			c->name_len = a->name_len;
+			c->value = a->text;
+			c->value_len = a->len;
+			c->neg = a->flags & VF_NE;
+			c->regex = a->flags & VF_REGEX;
+			if (!cond_known(m, k, c->name, c->name_len, &a->loc)) {
+				ok = false;
+				break;
+			}
+			if (c->regex) {
+				char *re = strndup(a->text, a->len);
+				int rc = re ? regcomp(&c->re, re, REG_EXTENDED | REG_NOSUB) : REG_ESPACE;
+
+				free(re);
+				if (rc) {
+					diag_error(m->d, &a->vloc, "find: invalid regular expression");
+					ok = false;
+					break;
+				}
+			}
+			nc++;
+			continue;
+		}
+		diag_error(m->d, &a->loc,
+			   "find: only conditions joined by \"and\" are supported (prop=value, prop~regex, prop!=value, flag, !flag)");
+		ok = false;
+	}
+	if (ok) {
+		for (i = 0; i < model_count(m, k); i++) {
+			const struct mitem *it = model_item(m, k, i);
+
+			for (j = 0; j < nc && cond_match(k, &conds[j], it); j++)
+				;
+			if (j == nc)
+				sel_add(out, i);
+		}
+	}
+	for (j = 0; j < nc; j++)
+		if (conds[j].regex)
+			regfree(&conds[j].re);
+	return ok;
+}
+
+static bool sel_bracket(struct model *m, enum menu_kind k, const struct ast_item *g, struct sel *out)
+{
+	struct walk w = { 0 };
+	const struct ast_cmd *sub = g->sub;
+	const struct ast_item *it;
+
+	if (!sub || !sub->items) {
+		diag_error(m->d, &g->loc, "expected [find ...]");
+		return false;
+	}
+	it = sub->items;
+	w.at.node = menu_root();
+	w.at.foreign = false;
+	/* Without a path, find runs in the menu of the command around it. */
+	if (it->kind == IT_SLASH) {
+		walk_path(m, &w, it->next);
+		if (w.failed)
+			return false;
+		if (w.at.foreign || menu_kind(w.at.node) != k) {
+			diag_error(m->d, &g->loc, "find must search the menu of the command (%s)", menu_kind_path(k));
+			return false;
+		}
+	} else {
+		w.verb = it->kind == IT_WORD ? it->text : NULL;
+		w.verb_len = it->len;
+		w.args = it->next;
+	}
+	if (!w.verb || !text_eq(w.verb, w.verb_len, "find")) {
+		diag_error(m->d, &g->loc, "only [find ...] can select items; other commands in brackets are RouterOS scripting");
+		return false;
+	}
+	return find_eval(m, k, w.args, out);
+}
+
+static bool parse_index(const char *s, size_t n, size_t *v)
+{
+	size_t i, r = 0;
+
+	if (!n || n > 9)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		r = r * 10 + (size_t)(s[i] - '0');
+	}
+	*v = r;
+	return true;
+}
+
+static bool sel_numbers(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	const char *s = it->text, *end = it->text + it->len;
+	size_t count = model_count(m, k);
+
+	while (s <= end) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+		const char *dash = memchr(s, '-', n);
+		size_t a, b;
+		struct loc l = value_loc(it, (size_t)(s - it->text), n);
+
+		if (!(dash ? parse_index(s, (size_t)(dash - s), &a) &&
+				     parse_index(dash + 1, n - (size_t)(dash - s) - 1, &b)
+			   : parse_index(s, n, &a))) {
+			diag_error(m->d, &l, "expected an item number, a list of numbers or [find ...], got \"%.*s\"",
+				   (int)n, s);
+			return false;
+		}
+		if (!dash)
+			b = a;
+		if (a > b || b >= count) {
+			diag_error(m->d, &l, "no item number %zu in %s: it has %zu item%s at this point of the script",
+				   b >= count ? b : a, menu_kind_path(k), count, count == 1 ? "" : "s");
+			return false;
+		}
+		for (; a <= b; a++)
+			sel_add(out, a);
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return true;
+}
+
+static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(m, k); i++) {
+		const char *v = mitem_value(model_item(m, k, i), k, "name");
+
+		if (v && text_eq(it->text, it->len, v)) {
+			sel_add(out, i);
+			return true;
+		}
+	}
+	diag_error(m->d, &it->loc, "no item named \"%.*s\" in %s", (int)it->len, it->text, menu_kind_path(k));
+	return false;
+}
+
+/* One selector: numbers, a name (named menus), or [find ...]. */
+static bool sel_resolve(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	bool ok;
+
+	if (it->kind == IT_PROP && it->group)
+		it = it->group;
+	if (it->kind == IT_BRACKET)
+		ok = sel_bracket(m, k, it, out);
+	else if ((it->kind == IT_WORD || it->kind == IT_PROP || it->kind == IT_STRING) && it->len &&
+		 it->text[0] == '*') {
+		diag_error(m->d, &it->loc, "internal item IDs (%.*s) depend on the router they came from; select with numbers or [find ...]",
+			   (int)it->len, it->text);
+		ok = false;
+	} else if ((it->kind == IT_WORD || it->kind == IT_PROP) && it->len && it->text[0] >= '0' &&
+		   it->text[0] <= '9')
+		ok = sel_numbers(m, k, it, out);
+	else if ((it->kind == IT_WORD || it->kind == IT_STRING || it->kind == IT_PROP) && menu_kind_is_named(k))
+		ok = sel_name(m, k, it, out);
+	else {
+		diag_error(m->d, &it->loc, "expected item numbers or [find ...]");
+		ok = false;
+	}
+	sel_normalize(out);
+	return ok;
+}
+
+/* ---- verbs -------------------------------------------------------------- */
+
+/* The arguments of a verb, sorted into the selector and the properties. */
+struct args {
+	const struct ast_item *sel;	/* positional selector or numbers= */
+	const struct ast_item *dest;	/* move: second positional or destination= */
+	const struct ast_item *props[128];
+	size_t nprops;
+	const struct ast_item *words[16];	/* unset: property names */
+	size_t nwords;
+};
+
+static bool args_split(struct model *m, const struct walk *w, struct args *a)
+{
+	const struct ast_item *it;
+
+	memset(a, 0, sizeof(*a));
+	for (it = w->args; it; it = it->next) {
+		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
+			a->sel = it;
+		} else if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "destination") && verb_is(w, "move")) {
+			a->dest = it;
+		} else if (it->kind == IT_PROP) {
+			if (a->nprops == sizeof(a->props) / sizeof(a->props[0])) {
+				diag_error(m->d, &it->loc, "too many properties in one command");
+				return false;
+			}
+			a->props[a->nprops++] = it;
+		} else if (it->kind == IT_SCRIPT) {
+			script_refuse(m, it);
+			return false;
+		} else if (it->kind == IT_PAREN || (it->flags & VF_VAR)) {
+			diag_error(m->d, &it->loc, "%s is RouterOS scripting, not supported",
+				   it->kind == IT_PAREN ? "an expression (...)" : "a $variable");
+			return false;
+		} else if (!a->sel && (it->kind == IT_BRACKET || it->kind == IT_WORD || it->kind == IT_STRING) &&
+			   !verb_is(w, "add")) {
+			a->sel = it;
+		} else if (verb_is(w, "move") && !a->dest && it->kind != IT_BLOCK) {
+			a->dest = it;
+		} else if (verb_is(w, "unset") && it->kind == IT_WORD && a->nwords < 16) {
+			a->words[a->nwords++] = it;
+		} else {
+			diag_error(m->d, &it->loc, "unexpected %s after %.*s",
+				   it->kind == IT_BLOCK ? "block" : "argument", (int)w->verb_len, w->verb);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Set each property of a command on an item; false if any was refused. */
+static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, const struct args *a,
+			const char *verb)
+{
+	bool ok = true;
+	size_t i, j;
+
+	for (i = 0; i < a->nprops; i++) {
+		const struct ast_item *p = a->props[i];
+		const struct prop_def *def;
+		struct verr e;
+
+		if (p->flags & (VF_NE | VF_REGEX)) {
+			diag_error(m->d, &p->loc, "expected name=value");
+			ok = false;
+			continue;
+		}
+		if (!(def = prop_resolve(m, k, p))) {
+			ok = false;
+			continue;
+		}
+		if ((def->flags & PF_ADD_ONLY) && strcmp(verb, "add")) {
+			diag_error(m->d, &p->loc, "%s can only be given to add", def->name);
+			ok = false;
+			continue;
+		}
+		if (def->flags & PF_ADD_ONLY)
+			continue;	/* place-before, copy-from: handled by add */
+		for (j = i + 1; j < a->nprops; j++) {
+			if (text_eq(a->props[j]->name, a->props[j]->name_len, def->name)) {
+				diag_warning(m->d, &p->loc, "%s is given more than once; the last one counts", def->name);
+				break;
+			}
+		}
+		if (j < a->nprops)
+			continue;
+		if (!value_is_text(m, p)) {
+			ok = false;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		if (!value_check(def, k, p->text, p->len, &e)) {
+			struct loc l = value_loc(p, e.off, e.len);
+
+			diag_error(m->d, &l, "invalid %s: %s", def->name, e.msg);
+			ok = false;
+			continue;
+		}
+		if (!strcmp(def->name, "disabled")) {
+			it->disabled = yes(p->text) || text_eq(p->text, p->len, "true");
+			continue;
+		}
+		item_set(m, it, def, p->text, p->len, &p->vloc);
+	}
+	return ok;
+}
+
+static const struct ast_item *arg_prop(const struct args *a, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < a->nprops; i++)
+		if (text_eq(a->props[i]->name, a->props[i]->name_len, name))
+			return a->props[i];
+	return NULL;
+}
+
+/* place-before and copy-from name one existing item. */
+static bool sel_one(struct model *m, enum menu_kind k, const struct ast_item *p, size_t *at)
+{
+	struct sel s = { 0 };
+	bool ok;
+
+	if (p->group) {
+		ok = sel_resolve(m, k, p->group, &s);
+	} else if (!value_is_text(m, p)) {
+		ok = false;
+	} else {
+		ok = sel_resolve(m, k, p, &s);
+	}
+	if (ok && s.n == 0) {
+		diag_error(m->d, &p->vloc, "%.*s selects no item", (int)p->name_len, p->name);
+		ok = false;
+	}
+	if (ok)
+		*at = s.v[0];
+	sel_free(&s);
+	return ok;
+}
+
+static void iface_from(struct model *m, const struct walk *w, const struct args *a, const struct loc *loc)
+{
+	const struct ast_item *name = arg_prop(a, "name");
+	const char *old = NULL;
+	bool by_default = false;
+	char nbuf[256], obuf[256];
+
+	if (!name || name->group || name->len >= sizeof(nbuf) || memchr(name->text, '\0', name->len))
+		return;
+	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)name->len, name->text);
+	/* `set [ find default-name=ether1 ] name=wan` renames a port. */
+	if (a->sel) {
+		const struct ast_item *s = a->sel->kind == IT_PROP && a->sel->group ? a->sel->group : a->sel;
+		const struct ast_item *c;
+
+		if (s->kind == IT_BRACKET && s->sub) {
+			for (c = s->sub->items; c; c = c->next) {
+				if (c->kind == IT_PROP && !c->group && c->len < sizeof(obuf) &&
+				    (text_eq(c->name, c->name_len, "default-name") || text_eq(c->name, c->name_len, "name"))) {
+					by_default = text_eq(c->name, c->name_len, "default-name");
+					snprintf(obuf, sizeof(obuf), "%.*s", (int)c->len, c->text);
+					old = obuf;
+				}
+			}
+		} else if ((s->kind == IT_WORD || s->kind == IT_STRING) && s->len < sizeof(obuf)) {
+			snprintf(obuf, sizeof(obuf), "%.*s", (int)s->len, s->text);
+			old = obuf;
+		}
+		if (!old)
+			return;
+	}
+	{
+		char path[128];
+
+		menu_path(w->at.node, path, sizeof(path));
+		iface_record(m, path, nbuf, old, by_default, loc);
+	}
+}
+
+static void verb_add(struct model *m, enum menu_kind k, const struct args *a, const struct ast_cmd *c)
+{
+	const struct ast_item *pb = arg_prop(a, "place-before");
+	const struct ast_item *cf = arg_prop(a, "copy-from");
+	struct mitem *it;
+	size_t at = model_count(m, k), from, i;
+	bool ok;
+
+	if (menu_kind_is_settings(k)) {
+		diag_error(m->d, &c->loc, "%s holds settings: change them with set, not add", menu_kind_path(k));
+		return;
+	}
+	if (a->sel) {
+		diag_error(m->d, &a->sel->loc, "add takes only name=value properties");
+		return;
+	}
+	it = item_new(m, (uint16_t)(a->nprops + 2));
+	it->loc = c->loc;
+	if (cf && sel_one(m, k, cf, &from)) {
+		const struct mitem *src = model_item(m, k, from);
+
+		for (i = 0; i < src->nprops; i++)
+			item_set(m, it, src->props[i].def, src->props[i].value, src->props[i].len, &src->props[i].loc);
+		it->disabled = src->disabled;
+	}
+	ok = props_apply(m, k, it, a, "add");
+	if (pb && !sel_one(m, k, pb, &at))
+		ok = false;
+	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
+		/* RouterOS refuses an entry without an address; scripts that add
+		 * one only to "create" the list lose nothing when it is skipped. */
+		if (!mitem_prop(it, "address") && mitem_prop(it, "list")) {
+			diag_warning(m->d, &c->loc, "address-list entry without address= is refused by RouterOS; skipped");
+			return;
+		}
+	}
+	if (k == MK_IFLIST || k == MK_LAYER7) {
+		const char *name = mitem_value(it, k, "name");
+
+		for (i = 0; name && i < model_count(m, k); i++) {
+			const char *other = mitem_value(model_item(m, k, i), k, "name");
+
+			if (other && !strcmp(other, name)) {
+				diag_error(m->d, &c->loc, "%s already has an item named \"%s\"", menu_kind_path(k), name);
+				ok = false;
+				break;
+			}
+		}
+	}
+	if (ok)
+		item_check(m, k, it, &c->loc);
+	list_insert(m, k, it, at);
+}
+
+static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, const struct args *a,
+		     const struct ast_cmd *c)
+{
+	struct sel s = { 0 };
+	size_t i;
+
+	if (menu_kind_is_settings(k)) {
+		if (a->sel) {
+			diag_error(m->d, &a->sel->loc, "%s holds settings: set takes no item numbers", menu_kind_path(k));
+			return;
+		}
+		sel_add(&s, 0);
+	} else if (!a->sel) {
+		diag_error(m->d, &w->verb_loc, "%.*s needs item numbers, a name or [find ...]", (int)w->verb_len, w->verb);
+		return;
+	} else if (!sel_resolve(m, k, a->sel, &s)) {
+		sel_free(&s);
+		return;
+	}
+	for (i = 0; i < s.n; i++) {
+		struct mitem *it = m->lists[k].v[s.v[i]];
+		bool ok = true;
+
+		if (verb_is(w, "set") || verb_is(w, "comment")) {
+			if (verb_is(w, "comment") && (a->nprops != 1 || !arg_prop(a, "comment"))) {
+				diag_error(m->d, &c->loc, "comment takes item numbers and comment=\"...\"");
+				break;
+			}
+			ok = props_apply(m, k, it, a, "set");
+		} else if (verb_is(w, "disable") || verb_is(w, "enable")) {
+			it->disabled = verb_is(w, "disable");
+		} else if (verb_is(w, "unset")) {
+			const struct ast_item *vn = arg_prop(a, "value-name");
+			size_t j;
+
+			for (j = 0; j < a->nwords + (vn ? 1 : 0); j++) {
+				const struct ast_item *n = j < a->nwords ? a->words[j] : vn;
+				char name[96];
+
+				snprintf(name, sizeof(name), "%.*s", (int)n->len, n->text);
+				if (!prop_lookup(k, name)) {
+					diag_error(m->d, &n->loc, "unknown property \"%s\" for %s", name, menu_kind_path(k));
+					ok = false;
+				} else {
+					item_unset(it, name);
+				}
+			}
+		}
+		if (ok && !verb_is(w, "disable") && !verb_is(w, "enable"))
+			item_check(m, k, it, &c->loc);
+		if (!ok)
+			break;
+	}
+	sel_free(&s);
+}
+
+static void verb_remove(struct model *m, enum menu_kind k, const struct walk *w, const struct args *a)
+{
+	struct sel s = { 0 };
+	size_t i;
+
+	if (!a->sel) {
+		diag_error(m->d, &w->verb_loc, "remove needs item numbers or [find ...]");
+		return;
+	}
+	if (menu_kind_is_settings(k) || !sel_resolve(m, k, a->sel, &s)) {
+		if (menu_kind_is_settings(k))
+			diag_error(m->d, &w->verb_loc, "%s holds settings; nothing to remove", menu_kind_path(k));
+		sel_free(&s);
+		return;
+	}
+	for (i = 0; i < s.n; i++) {
+		if (model_item(m, k, s.v[i])->builtin) {
+			diag_error(m->d, &a->sel->loc, "built-in items of %s cannot be removed", menu_kind_path(k));
+			sel_free(&s);
+			return;
+		}
+	}
+	list_remove(m, k, &s);
+	sel_free(&s);
+}
+
+static void verb_move(struct model *m, enum menu_kind k, const struct walk *w, const struct args *a)
+{
+	struct sel s = { 0 }, d = { 0 };
+
+	if (!a->sel) {
+		diag_error(m->d, &w->verb_loc, "move needs item numbers or [find ...]");
+		return;
+	}
+	if (sel_resolve(m, k, a->sel, &s) && (!a->dest || sel_resolve(m, k, a->dest, &d))) {
+		if (a->dest && d.n == 0)
+			diag_error(m->d, &a->dest->loc, "move destination selects no item");
+		else if (s.n)
+			list_move(m, k, &s, d.n ? d.v[0] : 0, !a->dest);
+	}
+	sel_free(&s);
+	sel_free(&d);
+}
+
+static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd *c)
+{
+	enum menu_kind k = menu_kind(w->at.node);
+	struct args a;
+
+	if (verb_is(w, "print") || verb_is(w, "export") || verb_is(w, "find") || verb_is(w, "get") ||
+	    verb_is(w, "edit") || verb_is(w, "monitor") || verb_is(w, "reset-counters") ||
+	    verb_is(w, "reset-counters-all") || verb_is(w, "reset"))
+		return;	/* they read state or counters; the configuration stays */
+	if (k == MK_NONE) {
+		char path[128];
+
+		menu_path(w->at.node, path, sizeof(path));
+		if (!strcmp(path, "/ip firewall connection")) {
+			diag_note(m->d, &w->verb_loc, "%.*s on the connection table acts at run time; it changes no configuration",
+				  (int)w->verb_len, w->verb);
+			return;
+		}
+		if (verb_is(w, "import"))
+			diag_error(m->d, &w->verb_loc, "import runs another script: give that file to rosfw as well (rosfw check a.rsc b.rsc)");
+		else
+			diag_error(m->d, &w->verb_loc, "%.*s needs a menu with items: %s has none", (int)w->verb_len, w->verb, path);
+		return;
+	}
+	if (!args_split(m, w, &a))
+		return;
+	if (k == MK_INTERFACE) {
+		/* Only the names matter to the firewall. */
+		if (verb_is(w, "add") || verb_is(w, "set"))
+			iface_from(m, w, &a, &c->loc);
+		return;
+	}
+	if (verb_is(w, "add"))
+		verb_add(m, k, &a, c);
+	else if (verb_is(w, "set") || verb_is(w, "disable") || verb_is(w, "enable") || verb_is(w, "unset") ||
+		 verb_is(w, "comment"))
+		verb_set(m, k, w, &a, c);
+	else if (verb_is(w, "remove"))
+		verb_remove(m, k, w, &a);
+	else if (verb_is(w, "move"))
+		verb_move(m, k, w, &a);
+	else
+		diag_error(m->d, &w->verb_loc, "%s has no command \"%.*s\"", menu_kind_path(k), (int)w->verb_len, w->verb);
+}
+
+static void block_run(struct model *m, const struct ast_cmd *stmts, const struct cwd *at)
+{
+	struct cwd local = *at;
+	const struct ast_cmd *c;
+
+	for (c = stmts; c && !diag_full(m->d); c = c->next)
+		cmd_run(m, c, &local);
+}
+
+static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
+{
+	const struct ast_item *it = c->items;
+	struct walk w = { .at = *cwd };
+
+	if (!it)
+		return;
+	if (it->kind == IT_SCRIPT) {
+		script_refuse(m, it);
+		return;
+	}
+	if (it->kind == IT_BLOCK && !it->next) {
+		block_run(m, it->stmts, cwd);
+		return;
+	}
+	if (it->kind == IT_SLASH) {
+		w.at.node = menu_root();
+		w.at.foreign = false;
+		it = it->next;
+	} else if (it->kind != IT_WORD) {
+		diag_error(m->d, &it->loc, "expected a menu path or a command");
+		return;
+	}
+	walk_path(m, &w, it);
+	if (w.failed)
+		return;
+	if (!w.verb) {
+		if (!w.args) {
+			/* A path alone changes the current menu; a path before a
+			 * command does not. */
+			*cwd = w.at;
+			if (w.at.foreign)
+				note_foreign(m, &w.at, &c->loc);
+			return;
+		}
+		if (w.args->kind == IT_BLOCK) {
+			if (w.at.foreign)
+				note_foreign(m, &w.at, &c->loc);
+			else
+				block_run(m, w.args->stmts, &w.at);
+			if (w.args->next)
+				diag_error(m->d, &w.args->next->loc, "unexpected text after the block");
+			return;
+		}
+		if (w.at.foreign) {
+			note_foreign(m, &w.at, &c->loc);
+			return;
+		}
+		if (w.args->kind == IT_WORD && (w.args->flags & VF_VAR)) {
+			diag_error(m->d, &w.args->loc, "$variables are RouterOS scripting, not supported");
+		} else {
+			char path[128];
+
+			menu_path(w.at.node, path, sizeof(path));
+			diag_error(m->d, &w.args->loc, "expected a command (add, set, remove, ...) after %s", path);
+		}
+		return;
+	}
+	if (w.at.foreign)
+		note_foreign(m, &w.at, &c->loc);
+	else
+		verb_run(m, &w, c);
+}
+
+static void stmt_run(void *ctx, const struct ast_cmd *c)
+{
+	struct model *m = ctx;
+	struct cwd cwd = m->cwd;
+
+	cmd_run(m, c, &cwd);
+	m->cwd = cwd;
+}
+
+void model_run(struct model *m, uint32_t file, const char *buf, size_t len)
+{
+	m->cwd.node = menu_root();
+	m->cwd.foreign = false;
+	parse_buffer(m->d, file, buf, len, stmt_run, m);
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "menu.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/**
+ * struct menu_node - one level of the RouterOS menu tree.
+ * @kind: the firewall menu this is, or MK_NONE.
+ * @children: NULL-terminated, or NULL.
+ */
+struct menu_node {
+	const char *name;
+	enum menu_kind kind;
+	const struct menu_node *parent;
+	const struct menu_node *const *children;
+};
+
+/* Only the firewall branches are spelled out; below any other top-level menu
+ * the model reads words as path elements up to the first verb. Interface
+ * menus that define interface names are MK_INTERFACE so rules can be checked
+ * against the names an export defines. */
+#define LEAF(var, nm, k, par) \
+	static const struct menu_node var = { nm, k, &par, NULL }
+
+static const struct menu_node root, ip, ipv6, iface, ip_fw, ip6_fw, ip_fw_conn, iflist;
+
+LEAF(ip_filter, "filter", MK_FILTER4, ip_fw);
+LEAF(ip_nat, "nat", MK_NAT4, ip_fw);
+LEAF(ip_mangle, "mangle", MK_MANGLE4, ip_fw);
+LEAF(ip_raw, "raw", MK_RAW4, ip_fw);
+LEAF(ip_al, "address-list", MK_ADDRLIST4, ip_fw);
+LEAF(ip_sp, "service-port", MK_SERVICE_PORT, ip_fw);
+LEAF(ip_l7, "layer7-protocol", MK_LAYER7, ip_fw);
+LEAF(ip_ct, "tracking", MK_CONNTRACK, ip_fw_conn);
+LEAF(ip_calea, "calea", MK_NONE, ip_fw);
+static const struct menu_node *const ip_fw_conn_children[] = { &ip_ct, NULL };
+static const struct menu_node ip_fw_conn = { "connection", MK_NONE, &ip_fw, ip_fw_conn_children };
+static const struct menu_node *const ip_fw_children[] = {
+	&ip_filter, &ip_nat, &ip_mangle, &ip_raw, &ip_al, &ip_sp, &ip_l7, &ip_fw_conn, &ip_calea, NULL
+};
+static const struct menu_node ip_fw = { "firewall", MK_NONE, &ip, ip_fw_children };
+static const struct menu_node *const ip_children[] = { &ip_fw, NULL };
+static const struct menu_node ip = { "ip", MK_NONE, &root, ip_children };
+
+LEAF(ip6_filter, "filter", MK_FILTER6, ip6_fw);
+LEAF(ip6_nat, "nat", MK_NAT6, ip6_fw);
+LEAF(ip6_mangle, "mangle", MK_MANGLE6, ip6_fw);
+LEAF(ip6_raw, "raw", MK_RAW6, ip6_fw);
+LEAF(ip6_al, "address-list", MK_ADDRLIST6, ip6_fw);
+static const struct menu_node *const ip6_fw_children[] = {
+	&ip6_filter, &ip6_nat, &ip6_mangle, &ip6_raw, &ip6_al, NULL
+};
+static const struct menu_node ip6_fw = { "firewall", MK_NONE, &ipv6, ip6_fw_children };
+static const struct menu_node *const ipv6_children[] = { &ip6_fw, NULL };
+static const struct menu_node ipv6 = { "ipv6", MK_NONE, &root, ipv6_children };
+
+LEAF(iflist_member, "member", MK_IFLIST_MEMBER, iflist);
+static const struct menu_node *const iflist_children[] = { &iflist_member, NULL };
+static const struct menu_node iflist = { "list", MK_IFLIST, &iface, iflist_children };
+
+#define IFACE(var, nm) LEAF(var, nm, MK_INTERFACE, iface)
+IFACE(if_6to4, "6to4");
+IFACE(if_bonding, "bonding");
+IFACE(if_bridge, "bridge");
+IFACE(if_eoip, "eoip");
+IFACE(if_ethernet, "ethernet");
+IFACE(if_gre, "gre");
+IFACE(if_gre6, "gre6");
+IFACE(if_ipip, "ipip");
+IFACE(if_l2tp_client, "l2tp-client");
+IFACE(if_l2tp_server, "l2tp-server");
+IFACE(if_lte, "lte");
+IFACE(if_macvlan, "macvlan");
+IFACE(if_ovpn_client, "ovpn-client");
+IFACE(if_pppoe_client, "pppoe-client");
+IFACE(if_pptp_client, "pptp-client");
+IFACE(if_sstp_client, "sstp-client");
+IFACE(if_veth, "veth");
+IFACE(if_vlan, "vlan");
+IFACE(if_vrrp, "vrrp");
+IFACE(if_wifi, "wifi");
+IFACE(if_wifiwave2, "wifiwave2");
+IFACE(if_wireguard, "wireguard");
+IFACE(if_wireless, "wireless");
+static const struct menu_node *const iface_children[] = {
+	&iflist, &if_6to4, &if_bonding, &if_bridge, &if_eoip, &if_ethernet, &if_gre, &if_gre6,
+	&if_ipip, &if_l2tp_client, &if_l2tp_server, &if_lte, &if_macvlan, &if_ovpn_client,
+	&if_pppoe_client, &if_pptp_client, &if_sstp_client, &if_veth, &if_vlan, &if_vrrp,
+	&if_wifi, &if_wifiwave2, &if_wireguard, &if_wireless, NULL
+};
+static const struct menu_node iface = { "interface", MK_NONE, &root, iface_children };
+
+static const struct menu_node *const root_children[] = { &ip, &ipv6, &iface, NULL };
+static const struct menu_node root = { "", MK_NONE, NULL, root_children };
+
+const struct menu_node *menu_root(void)
+{
+	return &root;
+}
+
+const struct menu_node *menu_child(const struct menu_node *n, const char *name, size_t len)
+{
+	const struct menu_node *const *c;
+
+	if (!n || !n->children)
+		return NULL;
+	for (c = n->children; *c; c++)
+		if (strlen((*c)->name) == len && !memcmp((*c)->name, name, len))
+			return *c;
+	return NULL;
+}
+
+const struct menu_node *menu_child_prefix(const struct menu_node *n, const char *name, size_t len)
+{
+	const struct menu_node *const *c, *found = NULL;
+
+	if (!n || !n->children || !len)
+		return NULL;
+	for (c = n->children; *c; c++) {
+		if (strlen((*c)->name) >= len && !memcmp((*c)->name, name, len)) {
+			if (found)
+				return NULL;
+			found = *c;
+		}
+	}
+	return found;
+}
+
+const struct menu_node *menu_parent(const struct menu_node *n)
+{
+	return n ? n->parent : NULL;
+}
+
+enum menu_kind menu_kind(const struct menu_node *n)
+{
+	return n ? n->kind : MK_NONE;
+}
+
+void menu_path(const struct menu_node *n, char *buf, size_t size)
+{
+	const struct menu_node *chain[16];
+	size_t depth = 0, off = 0;
+	int w;
+
+	for (; n && n->parent && depth < 16; n = n->parent)
+		chain[depth++] = n;
+	if (size)
+		buf[0] = '\0';
+	if (!depth) {
+		snprintf(buf, size, "/");
+		return;
+	}
+	while (depth--) {
+		w = snprintf(buf + off, size > off ? size - off : 0, "%s%s", off ? " " : "/",
+			     chain[depth]->name);
+		if (w < 0 || (size_t)w >= size - off)
+			return;
+		off += (size_t)w;
+	}
+}
+
+static const char *const kind_paths[MK__COUNT] = {
+	[MK_FILTER4] = "/ip firewall filter",
+	[MK_NAT4] = "/ip firewall nat",
+	[MK_MANGLE4] = "/ip firewall mangle",
+	[MK_RAW4] = "/ip firewall raw",
+	[MK_FILTER6] = "/ipv6 firewall filter",
+	[MK_NAT6] = "/ipv6 firewall nat",
+	[MK_MANGLE6] = "/ipv6 firewall mangle",
+	[MK_RAW6] = "/ipv6 firewall raw",
+	[MK_ADDRLIST4] = "/ip firewall address-list",
+	[MK_ADDRLIST6] = "/ipv6 firewall address-list",
+	[MK_SERVICE_PORT] = "/ip firewall service-port",
+	[MK_CONNTRACK] = "/ip firewall connection tracking",
+	[MK_LAYER7] = "/ip firewall layer7-protocol",
+	[MK_IFLIST] = "/interface list",
+	[MK_IFLIST_MEMBER] = "/interface list member",
+	[MK_INTERFACE] = "/interface",
+};
+
+const char *menu_kind_path(enum menu_kind k)
+{
+	return k >= 0 && k < MK__COUNT ? kind_paths[k] : "/";
+}
+
+const char *menu_kind_facility(enum menu_kind k)
+{
+	static const char *const f[] = { "filter", "nat", "mangle", "raw" };
+
+	if (k >= MK_FILTER4 && k <= MK_RAW6)
+		return f[(k - MK_FILTER4) % 4];
+	return NULL;
+}
+
+bool menu_kind_is_rules(enum menu_kind k)
+{
+	return k >= MK_FILTER4 && k <= MK_RAW6;
+}
+
+bool menu_kind_is_v6(enum menu_kind k)
+{
+	return (k >= MK_FILTER6 && k <= MK_RAW6) || k == MK_ADDRLIST6;
+}
+
+bool menu_kind_is_settings(enum menu_kind k)
+{
+	return k == MK_CONNTRACK;
+}
+
+bool menu_kind_is_named(enum menu_kind k)
+{
+	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE;
+}
+
+static const char *const verbs[] = {
+		"add", "comment", "disable", "edit", "enable", "export", "find", "get",
+		"import", "monitor", "move", "print", "remove", "reset", "reset-counters",
+		"reset-counters-all", "run", "set", "unset",
+};
+
+bool menu_is_verb(const char *w, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strlen(verbs[i]) == len && !memcmp(verbs[i], w, len))
+			return true;
+	return false;
+}
+
+const char *menu_verb_prefix(const char *w, size_t len)
+{
+	const char *found = NULL;
+	size_t i;
+
+	if (!len)
+		return NULL;
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strlen(verbs[i]) == len && !memcmp(verbs[i], w, len))
+			return verbs[i];
+		if (strlen(verbs[i]) > len && !memcmp(verbs[i], w, len)) {
+			if (found && strncmp(found, verbs[i], strlen(found)))
+				return NULL;
+			if (!found)
+				found = verbs[i];
+		}
+	}
+	return found;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_MENU_H
+#define ROSFW_MENU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "props.h"
+
+/*
+ * The RouterOS menu tree as far as rosfw needs it: the firewall menus it
+ * models, and enough of the rest to tell a menu path from the verb after it.
+ */
+struct menu_node;
+
+const struct menu_node *menu_root(void);
+const struct menu_node *menu_child(const struct menu_node *n, const char *name, size_t len);
+/* RouterOS accepts any unambiguous prefix of a menu name (`/ip fire filt`). */
+const struct menu_node *menu_child_prefix(const struct menu_node *n, const char *name, size_t len);
+const struct menu_node *menu_parent(const struct menu_node *n);
+enum menu_kind menu_kind(const struct menu_node *n);
+/* "/ip firewall filter" */
+void menu_path(const struct menu_node *n, char *buf, size_t size);
+
+/* The canonical path of a firewall menu, e.g. "/ipv6 firewall raw". */
+const char *menu_kind_path(enum menu_kind k);
+/* "filter", "nat", "mangle", "raw" for rule menus, else NULL. */
+const char *menu_kind_facility(enum menu_kind k);
+bool menu_kind_is_rules(enum menu_kind k);
+bool menu_kind_is_v6(enum menu_kind k);
+/* A settings menu has one unnamed item changed with `set` (connection tracking). */
+bool menu_kind_is_settings(enum menu_kind k);
+/* Items of these menus are selected by name= as well as by number. */
+bool menu_kind_is_named(enum menu_kind k);
+
+/* RouterOS command verbs that end a menu path. */
+bool menu_is_verb(const char *w, size_t len);
+/* The verb `w` abbreviates (`rem` is remove), or NULL when none or ambiguous. */
+const char *menu_verb_prefix(const char *w, size_t len);
+
+#endif

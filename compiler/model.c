@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The model's data: ordered item lists per menu and the operations RouterOS
+ * commands perform on them. Running commands lives in exec.c; checks that
+ * span menus live in check.c.
+ */
+#include "model_impl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "xalloc.h"
+
+/* RouterOS's built-in service ports, in its print order, with their default
+ * ports (reference 004); udplite, dccp and sctp are protocol trackers with no
+ * ports of their own. */
+static const struct {
+	const char *name, *ports;
+	bool disabled;
+} builtin_service_ports[] = {
+	{ "ftp", "21", false },	  { "tftp", "69", false },	{ "irc", "6667", false },
+	{ "h323", NULL, false },  { "sip", "5060,5061", false }, { "pptp", NULL, false },
+	{ "udplite", NULL, false }, { "dccp", NULL, false },	{ "sctp", NULL, false },
+	/* RouterOS v7 ships rtsp off. */
+	{ "rtsp", "554", true },
+};
+
+static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static" };
+
+static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char *name)
+{
+	struct mitem *it = item_new(m, 2);
+	const struct prop_def *def = prop_lookup(k, "name");
+
+	it->builtin = true;
+	if (def)
+		item_set(m, it, def, name, strlen(name), NULL);
+	list_insert(m, k, it, model_count(m, k));
+	return it;
+}
+
+const char *model_builtin_value(enum menu_kind k, const char *item, const char *prop)
+{
+	size_t i;
+
+	if (k != MK_SERVICE_PORT)
+		return NULL;
+	for (i = 0; i < sizeof(builtin_service_ports) / sizeof(builtin_service_ports[0]); i++) {
+		if (strcmp(builtin_service_ports[i].name, item))
+			continue;
+		if (!strcmp(prop, "disabled"))
+			return builtin_service_ports[i].disabled ? "yes" : "no";
+		if (!strcmp(prop, "ports"))
+			return builtin_service_ports[i].ports;
+	}
+	return NULL;
+}
+
+struct model *model_new(struct diag *d)
+{
+	struct model *m = xcalloc(1, sizeof(*m));
+	const struct prop_def *ports = prop_lookup(MK_SERVICE_PORT, "ports");
+	size_t i;
+
+	m->d = d;
+	m->arena = arena_new();
+	m->cwd.node = menu_root();
+	for (i = 0; i < sizeof(builtin_service_ports) / sizeof(builtin_service_ports[0]); i++) {
+		struct mitem *it = item_builtin(m, MK_SERVICE_PORT, builtin_service_ports[i].name);
+		const char *p = builtin_service_ports[i].ports;
+
+		if (p && ports)
+			item_set(m, it, ports, p, strlen(p), NULL);
+		it->disabled = builtin_service_ports[i].disabled;
+	}
+	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
+		item_builtin(m, MK_IFLIST, builtin_iflists[i]);
+	/* The settings menu has exactly one item. */
+	item_builtin(m, MK_CONNTRACK, "");
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < MK__COUNT; i++)
+		free(m->lists[i].v);
+	for (i = 0; i < m->nnoted; i++)
+		free(m->noted[i]);
+	free(m->noted);
+	free(m->ifaces);
+	intern_free(m);
+	arena_free(m->arena);
+	free(m);
+}
+
+size_t model_count(const struct model *m, enum menu_kind k)
+{
+	return k >= 0 && k < MK__COUNT ? m->lists[k].n : 0;
+}
+
+const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i)
+{
+	return i < model_count(m, k) ? m->lists[k].v[i] : NULL;
+}
+
+size_t model_ifaces(const struct model *m, const struct miface **out)
+{
+	*out = m->ifaces;
+	return m->nifaces;
+}
+
+struct mitem *item_new(struct model *m, uint16_t cap)
+{
+	struct mitem *it = arena_alloc(m->arena, sizeof(*it));
+
+	it->cap = cap ? cap : 1;
+	it->props = arena_alloc(m->arena, it->cap * sizeof(*it->props));
+	it->seq = ++m->seq;
+	return it;
+}
+
+static size_t prop_index(const struct mitem *it, const char *name, bool *found)
+{
+	size_t lo = 0, hi = it->nprops;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(it->props[mid].def->name, name);
+
+		if (!c) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+const struct mprop *mitem_prop(const struct mitem *it, const char *name)
+{
+	bool found;
+	size_t i = prop_index(it, name, &found);
+
+	return found ? &it->props[i] : NULL;
+}
+
+const char *mitem_value(const struct mitem *it, enum menu_kind k, const char *name)
+{
+	const struct mprop *p = mitem_prop(it, name);
+	const struct prop_def *def;
+
+	if (p)
+		return p->value;
+	def = prop_lookup(k, name);
+	return def ? def->def : NULL;
+}
+
+void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+	      size_t len, const struct loc *loc)
+{
+	bool found;
+	size_t i = prop_index(it, def->name, &found);
+	struct mprop *p;
+
+	if (!found) {
+		if (it->nprops == it->cap) {
+			uint16_t cap = it->cap * 2;
+			struct mprop *np = arena_alloc(m->arena, cap * sizeof(*np));
+
+			memcpy(np, it->props, it->nprops * sizeof(*np));
+			it->props = np;
+			it->cap = cap;
+		}
+		memmove(&it->props[i + 1], &it->props[i], (it->nprops - i) * sizeof(*it->props));
+		it->nprops++;
+	}
+	p = &it->props[i];
+	p->def = def;
+	p->value = value_store(m, def, v, len);
+	p->len = (uint32_t)len;
+	if (loc)
+		p->loc = *loc;
+	else
+		memset(&p->loc, 0, sizeof(p->loc));
+}
+
+bool item_unset(struct mitem *it, const char *name)
+{
+	bool found;
+	size_t i = prop_index(it, name, &found);
+
+	if (!found)
+		return false;
+	memmove(&it->props[i], &it->props[i + 1], (it->nprops - i - 1) * sizeof(*it->props));
+	it->nprops--;
+	return true;
+}
+
+void list_insert(struct model *m, enum menu_kind k, struct mitem *it, size_t at)
+{
+	struct mlist *l = &m->lists[k];
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	if (at > l->n)
+		at = l->n;
+	memmove(&l->v[at + 1], &l->v[at], (l->n - at) * sizeof(*l->v));
+	l->v[at] = it;
+	l->n++;
+}
+
+/* `sel` is sorted and holds no duplicates. */
+void list_remove(struct model *m, enum menu_kind k, const struct sel *sel)
+{
+	struct mlist *l = &m->lists[k];
+	size_t i, j = 0, s = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (s < sel->n && sel->v[s] == i) {
+			s++;
+			continue;
+		}
+		l->v[j++] = l->v[i];
+	}
+	l->n = j;
+}
+
+/*
+ * RouterOS `move`: the selected items keep their order among themselves and
+ * land just before the item that was at `dest`; with no destination they go
+ * to the end.
+ */
+void list_move(struct model *m, enum menu_kind k, const struct sel *sel, size_t dest, bool to_end)
+{
+	struct mlist *l = &m->lists[k];
+	struct mitem **moved = xreallocarray(NULL, sel->n ? sel->n : 1, sizeof(*moved));
+	struct mitem *anchor = NULL;
+	size_t i, s = 0, at;
+
+	/* When the destination is itself being moved, the block lands before
+	 * the first item after it that stays put. */
+	for (i = 0; !to_end && i < l->n; i++) {
+		bool selected = s < sel->n && sel->v[s] == i;
+
+		if (selected)
+			s++;
+		if (i >= dest && !selected) {
+			anchor = l->v[i];
+			break;
+		}
+	}
+	for (i = 0; i < sel->n; i++)
+		moved[i] = l->v[sel->v[i]];
+	list_remove(m, k, sel);
+	at = l->n;
+	if (anchor)
+		for (at = 0; l->v[at] != anchor; at++)
+			;
+	for (i = 0; i < sel->n; i++)
+		list_insert(m, k, moved[i], at + i);
+	free(moved);
+}
+
+void sel_add(struct sel *s, size_t i)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = xreallocarray(s->v, s->cap, sizeof(*s->v));
+	}
+	s->v[s->n++] = i;
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void sel_normalize(struct sel *s)
+{
+	size_t i, j = 0;
+
+	qsort(s->v, s->n, sizeof(*s->v), size_cmp);
+	for (i = 0; i < s->n; i++)
+		if (!j || s->v[j - 1] != s->v[i])
+			s->v[j++] = s->v[i];
+	s->n = j;
+}
+
+void sel_free(struct sel *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Names (chains, lists, marks, actions) repeat across thousands of items:
+ * they are stored once. Free text and addresses are not worth hashing.
+ */
+static bool value_interned(const struct prop_def *def)
+{
+	switch (def->type) {
+	case VT_NAME:
+	case VT_ENUM:
+	case VT_YESNO:
+	case VT_PROTOCOL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return h;
+}
+
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len)
+{
+	struct intern *t = &m->intern;
+	size_t i, mask;
+
+	if (!value_interned(def) || len > 64)
+		return arena_strndup(m->arena, v, len);
+	if (t->n * 2 >= t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 256;
+		const char **nv = xcalloc(ncap, sizeof(*nv));
+
+		for (i = 0; i < t->cap; i++) {
+			size_t j;
+
+			if (!t->v[i])
+				continue;
+			for (j = hash_bytes(t->v[i], strlen(t->v[i])) & (ncap - 1); nv[j]; j = (j + 1) & (ncap - 1))
+				;
+			nv[j] = t->v[i];
+		}
+		free(t->v);
+		t->v = nv;
+		t->cap = ncap;
+	}
+	mask = t->cap - 1;
+	/* Interned values never hold NUL bytes: a name with one is stored apart. */
+	if (memchr(v, '\0', len))
+		return arena_strndup(m->arena, v, len);
+	for (i = hash_bytes(v, len) & mask; t->v[i]; i = (i + 1) & mask)
+		if (!strncmp(t->v[i], v, len) && t->v[i][len] == '\0')
+			return t->v[i];
+	t->v[i] = arena_strndup(m->arena, v, len);
+	t->n++;
+	return t->v[i];
+}
+
+void intern_free(struct model *m)
+{
+	free(m->intern.v);
+}
+
+void iface_record(struct model *m, const char *menu, const char *name, const char *old_name,
+		  bool by_default, const struct loc *loc)
+{
+	struct miface *f;
+
+	if (m->nifaces == m->capifaces) {
+		m->capifaces = m->capifaces ? m->capifaces * 2 : 16;
+		m->ifaces = xreallocarray(m->ifaces, m->capifaces, sizeof(*m->ifaces));
+	}
+	f = &m->ifaces[m->nifaces++];
+	f->menu = arena_strndup(m->arena, menu, strlen(menu));
+	f->name = arena_strndup(m->arena, name, strlen(name));
+	f->old_name = old_name ? arena_strndup(m->arena, old_name, strlen(old_name)) : NULL;
+	f->by_default_name = by_default;
+	f->loc = *loc;
+}
+
+bool model_noted(struct model *m, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < m->nnoted; i++)
+		if (!strcmp(m->noted[i], key))
+			return true;
+	m->noted = xreallocarray(m->noted, m->nnoted + 1, sizeof(*m->noted));
+	m->noted[m->nnoted++] = xstrdup(key);
+	return false;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_MODEL_H
+#define ROSFW_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "props.h"
+
+/**
+ * struct mprop - one property of a model item, as the script last set it.
+ * @def:   its definition (name, type).
+ * @value: text after unquoting, NUL-terminated (may also hold NUL bytes).
+ * @len:   length of @value.
+ * @loc:   where the value was written, for later diagnostics.
+ */
+struct mprop {
+	const struct prop_def *def;
+	const char *value;
+	uint32_t len;
+	struct loc loc;
+};
+
+/**
+ * struct mitem - one item of a menu: a rule, an address-list entry, ...
+ * @props:    sorted by property name, the order an export prints them in.
+ * @disabled: disabled=yes; kept apart because every menu has it.
+ * @builtin:  exists before the script runs (service ports, the interface
+ *            lists all/none/static/dynamic); cannot be removed.
+ * @loc:      the command that created it.
+ * @seq:      creation order, a stable identity across moves.
+ */
+struct mitem {
+	struct mprop *props;
+	uint16_t nprops, cap;
+	bool disabled;
+	bool builtin;
+	struct loc loc;
+	uint32_t seq;
+};
+
+/* An interface name the export defines or renames. */
+struct miface {
+	const char *menu;	/* "/interface bridge" */
+	const char *name;
+	const char *old_name;	/* renamed from, or NULL */
+	bool by_default_name;	/* selected with [find default-name=old_name] */
+	struct loc loc;
+};
+
+struct model;
+
+struct model *model_new(struct diag *d);
+void model_free(struct model *m);
+
+/* Run a script into the model, from where earlier files left it. */
+void model_run(struct model *m, uint32_t file, const char *buf, size_t len);
+/* Checks that need the whole configuration (references between menus). */
+void model_finish(struct model *m);
+
+size_t model_count(const struct model *m, enum menu_kind k);
+const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i);
+size_t model_ifaces(const struct model *m, const struct miface **out);
+
+/* The value a built-in item (service port) has before any script runs. */
+const char *model_builtin_value(enum menu_kind k, const char *item, const char *prop);
+
+/* The property `name` of `it`, or NULL when unset. */
+const struct mprop *mitem_prop(const struct mitem *it, const char *name);
+/* Its value, the menu's default when unset, or NULL. */
+const char *mitem_value(const struct mitem *it, enum menu_kind k, const char *name);
+
+#endif

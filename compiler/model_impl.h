@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_MODEL_IMPL_H
+#define ROSFW_MODEL_IMPL_H
+
+/* Internals shared by model.c, exec.c and check.c. */
+
+#include "menu.h"
+#include "model.h"
+
+struct arena;
+
+struct mlist {
+	struct mitem **v;
+	size_t n, cap;
+};
+
+/* Item numbers, as `print` would show them at this point of the script. */
+struct sel {
+	size_t *v;
+	size_t n, cap;
+};
+
+/**
+ * struct cwd - the current menu of a script or block.
+ * @node:    deepest menu of the known tree on the path.
+ * @foreign: the path went below @node into menus rosfw does not model;
+ *           @path spells it for the note.
+ */
+struct cwd {
+	const struct menu_node *node;
+	bool foreign;
+	char path[160];
+};
+
+struct intern {
+	const char **v;
+	size_t n, cap;
+};
+
+struct model {
+	struct diag *d;
+	struct arena *arena;
+	struct mlist lists[MK__COUNT];
+	uint32_t seq;
+	struct cwd cwd;
+	struct miface *ifaces;
+	size_t nifaces, capifaces;
+	char **noted;
+	size_t nnoted;
+	struct intern intern;
+};
+
+struct mitem *item_new(struct model *m, uint16_t cap);
+void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+	      size_t len, const struct loc *loc);
+bool item_unset(struct mitem *it, const char *name);
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
+void intern_free(struct model *m);
+
+void list_insert(struct model *m, enum menu_kind k, struct mitem *it, size_t at);
+void list_remove(struct model *m, enum menu_kind k, const struct sel *sel);
+void list_move(struct model *m, enum menu_kind k, const struct sel *sel, size_t dest, bool to_end);
+
+void sel_add(struct sel *s, size_t i);
+void sel_normalize(struct sel *s);
+void sel_free(struct sel *s);
+
+void iface_record(struct model *m, const char *menu, const char *name, const char *old_name,
+		  bool by_default, const struct loc *loc);
+
+/* True when `key` was noted before; records it otherwise. */
+bool model_noted(struct model *m, const char *key);
+
+/* Cross-checks of one item after add or set (check.c). */
+void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* libFuzzer target: any bytes through the parser and the model. Nothing may
+ * crash, hang, leak or read outside the input. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "dump.h"
+#include "model.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct diag *d = diag_new(20);
+	struct model *m = model_new(d);
+	FILE *devnull = fopen("/dev/null", "w");
+
+	model_run(m, diag_add_source(d, "fuzz.rsc", (const char *)data, size), (const char *)data, size);
+	model_finish(m);
+	if (devnull) {
+		/* Printing walks every location and every stored value. */
+		diag_print(d, devnull);
+		dump_model(m, devnull);
+		fclose(devnull);
+	}
+	model_free(m);
+	diag_free(d);
+	return 0;
+}

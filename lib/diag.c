@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* A source line longer than this is shown as a window around the caret. */
+#define DIAG_LINE_WINDOW 120
+
+struct source {
+	char *name;
+	const char *buf;
+	size_t len;
+	size_t *line_off;	/* start offset of each line, built on first use */
+	size_t nlines;
+};
+
+struct diag {
+	struct source *src;	/* src[0] is unused: file 0 means no location */
+	size_t nsrc;
+	struct diag_msg *msg;
+	size_t nmsg, cap;
+	unsigned errors, warnings, max_errors;
+	bool sorted;
+};
+
+struct diag *diag_new(unsigned max_errors)
+{
+	struct diag *d = xcalloc(1, sizeof(*d));
+
+	d->src = xcalloc(1, sizeof(*d->src));
+	d->nsrc = 1;
+	d->max_errors = max_errors ? max_errors : 1;
+	return d;
+}
+
+void diag_free(struct diag *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nsrc; i++) {
+		free(d->src[i].name);
+		free(d->src[i].line_off);
+	}
+	for (i = 0; i < d->nmsg; i++)
+		free(d->msg[i].text);
+	free(d->src);
+	free(d->msg);
+	free(d);
+}
+
+uint32_t diag_add_source(struct diag *d, const char *name, const char *buf, size_t len)
+{
+	struct source *s;
+
+	d->src = xreallocarray(d->src, d->nsrc + 1, sizeof(*d->src));
+	s = &d->src[d->nsrc];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->buf = buf;
+	s->len = len;
+	return (uint32_t)d->nsrc++;
+}
+
+const char *diag_source_name(const struct diag *d, uint32_t file)
+{
+	return file && file < d->nsrc ? d->src[file].name : "";
+}
+
+void diag_vreport(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt, va_list ap)
+{
+	struct diag_msg *m;
+	va_list aq;
+	int n;
+
+	if (lvl == DIAG_ERROR && d->errors >= d->max_errors) {
+		d->errors++;
+		return;
+	}
+	if (d->nmsg == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->msg = xreallocarray(d->msg, d->cap, sizeof(*d->msg));
+	}
+	m = &d->msg[d->nmsg];
+	memset(m, 0, sizeof(*m));
+	m->level = lvl;
+	if (loc)
+		m->loc = *loc;
+	m->seq = (unsigned)d->nmsg;
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	m->text = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+	vsnprintf(m->text, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	d->nmsg++;
+	d->sorted = false;
+	if (lvl == DIAG_ERROR)
+		d->errors++;
+	else if (lvl == DIAG_WARNING)
+		d->warnings++;
+}
+
+void diag_report(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vreport(d, lvl, loc, fmt, ap);
+	va_end(ap);
+}
+
+unsigned diag_errors(const struct diag *d)
+{
+	return d->errors;
+}
+
+unsigned diag_warnings(const struct diag *d)
+{
+	return d->warnings;
+}
+
+bool diag_full(const struct diag *d)
+{
+	return d->errors >= d->max_errors;
+}
+
+static int msg_cmp(const void *a, const void *b)
+{
+	const struct diag_msg *x = a, *y = b;
+
+	if (x->loc.file != y->loc.file)
+		return x->loc.file < y->loc.file ? -1 : 1;
+	if (x->loc.line != y->loc.line)
+		return x->loc.line < y->loc.line ? -1 : 1;
+	/* Keep a note right after the message it belongs to. */
+	if (x->level != DIAG_NOTE && y->level != DIAG_NOTE && x->loc.col != y->loc.col)
+		return x->loc.col < y->loc.col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void diag_sort(struct diag *d)
+{
+	if (!d->sorted && d->nmsg)
+		qsort(d->msg, d->nmsg, sizeof(*d->msg), msg_cmp);
+	d->sorted = true;
+}
+
+size_t diag_count(const struct diag *d)
+{
+	return d->nmsg;
+}
+
+const struct diag_msg *diag_at(const struct diag *d, size_t i)
+{
+	diag_sort((struct diag *)d);
+	return i < d->nmsg ? &d->msg[i] : NULL;
+}
+
+static void source_index(struct source *s)
+{
+	size_t i, n = 1, k = 0;
+
+	if (s->line_off)
+		return;
+	for (i = 0; i < s->len; i++)
+		if (s->buf[i] == '\n')
+			n++;
+	s->line_off = xcalloc(n, sizeof(size_t));
+	s->line_off[k++] = 0;
+	for (i = 0; i < s->len; i++)
+		if (s->buf[i] == '\n')
+			s->line_off[k++] = i + 1;
+	s->nlines = n;
+}
+
+/* The text of line `line` without its line ending. */
+static const char *source_line(struct source *s, uint32_t line, size_t *len)
+{
+	size_t a, b;
+
+	source_index(s);
+	if (line == 0 || line > s->nlines)
+		return NULL;
+	a = s->line_off[line - 1];
+	b = a;
+	while (b < s->len && s->buf[b] != '\n' && s->buf[b] != '\r')
+		b++;
+	*len = b - a;
+	return s->buf + a;
+}
+
+static void print_caret(FILE *out, const char *text, size_t len, const struct loc *loc)
+{
+	size_t col = loc->col ? loc->col - 1 : 0;
+	size_t last = loc->last_line == loc->line && loc->last_col >= loc->col ? loc->last_col - 1 : len ? len - 1 : 0;
+	size_t from = 0, to = len, i;
+
+	if (col > len)
+		col = len;
+	if (last < col)
+		last = col;
+	if (len > DIAG_LINE_WINDOW) {
+		from = col > DIAG_LINE_WINDOW / 3 ? col - DIAG_LINE_WINDOW / 3 : 0;
+		to = from + DIAG_LINE_WINDOW < len ? from + DIAG_LINE_WINDOW : len;
+	}
+	if (last >= to)
+		last = to ? to - 1 : 0;
+	fputs(from ? "  ..." : "  ", out);
+	for (i = from; i < to; i++) {
+		unsigned char c = (unsigned char)text[i];
+		/* Control bytes would move the terminal's cursor and misalign the caret. */
+		fputc(c == '\t' || c >= 0x20 ? c : '?', out);
+	}
+	fputs(to < len ? "...\n" : "\n", out);
+	fputs(from ? "     " : "  ", out);
+	for (i = from; i < col; i++) {
+		/* One column per character: UTF-8 continuation bytes take none. */
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			fputc(text[i] == '\t' ? '\t' : ' ', out);
+	}
+	fputc('^', out);
+	for (i = col + 1; i <= last && i < to; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			fputc('~', out);
+	fputc('\n', out);
+}
+
+static const char *level_name(enum diag_level l)
+{
+	return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
+}
+
+void diag_print(struct diag *d, FILE *out)
+{
+	size_t i, len;
+	const char *text;
+
+	diag_sort(d);
+	for (i = 0; i < d->nmsg; i++) {
+		const struct diag_msg *m = &d->msg[i];
+		struct source *s = m->loc.file && m->loc.file < d->nsrc ? &d->src[m->loc.file] : NULL;
+
+		if (s)
+			fprintf(out, "%s:%u:%u: %s: %s\n", s->name, m->loc.line, m->loc.col,
+				level_name(m->level), m->text);
+		else
+			fprintf(out, "rosfw: %s: %s\n", level_name(m->level), m->text);
+		if (s && m->level != DIAG_NOTE && (text = source_line(s, m->loc.line, &len)))
+			print_caret(out, text, len, &m->loc);
+	}
+	if (d->errors > d->max_errors)
+		fprintf(out, "rosfw: error: too many errors (%u), stopped after %u\n", d->errors, d->max_errors);
+}
+
+void json_write_string(FILE *out, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+void diag_print_json(struct diag *d, FILE *out)
+{
+	size_t i;
+
+	diag_sort(d);
+	fputc('[', out);
+	for (i = 0; i < d->nmsg; i++) {
+		const struct diag_msg *m = &d->msg[i];
+		const char *name = diag_source_name(d, m->loc.file);
+
+		fprintf(out, "%s{\"level\":\"%s\",\"file\":", i ? "," : "", level_name(m->level));
+		json_write_string(out, name, strlen(name));
+		fprintf(out, ",\"line\":%u,\"col\":%u,\"message\":", m->loc.line, m->loc.col);
+		json_write_string(out, m->text, strlen(m->text));
+		fputc('}', out);
+	}
+	fputc(']', out);
+}

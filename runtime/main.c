@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rosfw: read RouterOS firewall scripts and make a Linux box behave like
+ * that router's firewall. Each verb is one entry of the command table.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ast.h"
+#include "diag.h"
+#include "dump.h"
+#include "model.h"
+#include "source.h"
+
+/* Exit codes (documented in README.md). */
+enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
+
+#define MAX_ERRORS_DEFAULT 50
+
+struct opts {
+	bool json;
+	unsigned max_errors;
+};
+
+static int usage(FILE *out, int code)
+{
+	fputs("usage: rosfw COMMAND [OPTIONS] FILE...\n"
+	      "\n"
+	      "commands:\n"
+	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error\n"
+	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
+	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
+	      "\n"
+	      "options:\n"
+	      "  --json              diagnostics as one JSON array\n"
+	      "  --max-errors N      stop after N errors (default 50)\n"
+	      "  -h, --help          this text\n",
+	      out);
+	return code;
+}
+
+static int opts_parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "max-errors", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->max_errors = MAX_ERRORS_DEFAULT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'm': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !v || v > 100000) {
+				fprintf(stderr, "rosfw: --max-errors needs a number from 1 to 100000\n");
+				return -1;
+			}
+			o->max_errors = (unsigned)v;
+			break;
+		}
+		case 'h':
+			usage(stdout, 0);
+			exit(EXIT_OK);
+		default:
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "rosfw: no input file\n");
+		return -1;
+	}
+	return optind;
+}
+
+/* Read every file into one model; returns the model or NULL on I/O error. */
+static struct model *load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
+{
+	struct model *m = model_new(d);
+	int i;
+
+	for (i = first; i < argc; i++) {
+		const struct source *s = source_read(ss, argv[i]);
+
+		if (!s) {
+			fprintf(stderr, "rosfw: %s: %s\n", argv[i], strerror(errno));
+			model_free(m);
+			return NULL;
+		}
+		model_run(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
+		if (diag_full(d))
+			break;
+	}
+	if (!diag_full(d))
+		model_finish(m);
+	return m;
+}
+
+static void report(struct diag *d, const struct opts *o)
+{
+	if (o->json) {
+		diag_print_json(d, stdout);
+		fputc('\n', stdout);
+	} else {
+		diag_print(d, stderr);
+	}
+}
+
+static int cmd_check_or_dump(int argc, char **argv, bool dump)
+{
+	struct opts o = { 0 };
+	int first = opts_parse(argc, argv, &o);
+	struct source_set *ss;
+	struct diag *d;
+	struct model *m;
+	int rc;
+
+	if (first < 0)
+		return usage(stderr, EXIT_USAGE);
+	ss = source_set_new();
+	d = diag_new(o.max_errors);
+	m = load(argc, argv, first, d, ss);
+	if (!m) {
+		rc = EXIT_USAGE;
+	} else {
+		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
+		if (dump && rc == EXIT_OK)
+			dump_model(m, stdout);
+		report(d, &o);
+	}
+	model_free(m);
+	diag_free(d);
+	source_set_free(ss);
+	return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	return cmd_check_or_dump(argc, argv, false);
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	return cmd_check_or_dump(argc, argv, true);
+}
+
+static void print_stmt(void *ctx, const struct ast_cmd *c)
+{
+	(void)ctx;
+	printf("%u: ", c->loc.line);
+	ast_cmd_print(c, stdout);
+	putchar('\n');
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	int first = opts_parse(argc, argv, &o);
+	struct source_set *ss;
+	struct diag *d;
+	const struct source *s;
+	int rc;
+
+	if (first < 0)
+		return usage(stderr, EXIT_USAGE);
+	ss = source_set_new();
+	d = diag_new(o.max_errors);
+	s = source_read(ss, argv[first]);
+	if (!s) {
+		fprintf(stderr, "rosfw: %s: %s\n", argv[first], strerror(errno));
+		rc = EXIT_USAGE;
+	} else {
+		parse_buffer(d, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len, print_stmt, NULL);
+		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
+		report(d, &o);
+	}
+	diag_free(d);
+	source_set_free(ss);
+	return rc;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} cmds[] = {
+	{ "check", cmd_check },
+	{ "dump", cmd_dump },
+	{ "parse", cmd_parse },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return usage(stderr, EXIT_USAGE);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout, EXIT_OK);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "rosfw: unknown command \"%s\"\n", argv[1]);
+	return usage(stderr, EXIT_USAGE);
+}

@@ -1,0 +1,48 @@
+#!/bin/bash
+# Every file of ../shared/corpus/files through `rosfw check`: its exit code
+# and diagnostics must equal tests/corpus/expected/NAME.out (why each file
+# has its outcome: tests/corpus/OUTCOMES.md). Clean files must also round-
+# trip through `rosfw dump`. UPDATE=1 rewrites the expectations.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+exp="$ROOT/tests/corpus/expected"
+files="$SHARED/corpus/files"
+[ -d "$files" ] || { echo "corpus: $files not found (set ROSFW_SHARED)" >&2; exit 1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$files"
+for f in *; do
+	got=$( (timeout 20 "$rosfw" check "$f" 2>&1; echo "exit $?") )
+	if [ -n "$UPDATE" ]; then
+		printf '%s\n' "$got" > "$exp/$f.out"
+	fi
+	if [ ! -f "$exp/$f.out" ]; then
+		fail "corpus $f: no expectation"
+		continue
+	fi
+	if [ "$got" == "$(cat "$exp/$f.out")" ]; then
+		pass "corpus check $f"
+	else
+		fail "corpus check $f"
+		diff <(printf '%s\n' "$got") "$exp/$f.out" | head -10 >&2
+	fi
+	case "$got" in *"exit 0") ;; *) continue ;; esac
+	# dump of dump equals dump
+	if "$rosfw" dump "$f" > "$tmp/a.rsc" 2>/dev/null && "$rosfw" dump "$tmp/a.rsc" > "$tmp/b.rsc" 2>/dev/null &&
+	   cmp -s "$tmp/a.rsc" "$tmp/b.rsc"; then
+		pass "corpus dump $f"
+	else
+		fail "corpus dump round trip $f"
+	fi
+done
+cd "$ROOT/examples"
+for f in *.rsc; do
+	if "$rosfw" check "$f" >/dev/null 2>"$tmp/err" && "$rosfw" dump "$f" > "$tmp/a.rsc" 2>/dev/null &&
+	   "$rosfw" dump "$tmp/a.rsc" > "$tmp/b.rsc" 2>/dev/null && cmp -s "$tmp/a.rsc" "$tmp/b.rsc"; then
+		pass "example $f"
+	else
+		fail "example $f"
+		head -20 "$tmp/err" >&2
+	fi
+done
+summary "corpus"
