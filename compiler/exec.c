@@ -120,9 +120,9 @@ static const char *seg_verb(const struct cwd *at, const char *s, size_t n)
 {
 	if (!at->foreign && menu_child(at->node, s, n))
 		return NULL;
-	if (menu_is_verb(s, n))
-		return menu_verb_prefix(s, n);
-	return n >= 3 ? menu_verb_prefix(s, n) : NULL;
+	if (n < 3 && !menu_is_verb(s, n))
+		return NULL;
+	return menu_verb_prefix(s, n);
 }
 
 /* Split leading words into menu path and verb; v7 writes the path with '/'
@@ -161,9 +161,10 @@ static void walk_path(struct model *m, struct walk *w, const struct ast_item *it
 	w->args = it;
 }
 
+/* w->verb is the verb table's own NUL-terminated spelling. */
 static bool verb_is(const struct walk *w, const char *v)
 {
-	return text_eq(w->verb, w->verb_len, v);
+	return !strcmp(w->verb, v);
 }
 
 static void script_refuse(struct model *m, const struct ast_item *it)
@@ -988,4 +989,11 @@ void model_run(struct model *m, uint32_t file, const char *buf, size_t len)
 	m->cwd.node = menu_root();
 	m->cwd.foreign = false;
 	parse_buffer(m->d, file, buf, len, stmt_run, m);
+}
+
+void model_run_padded(struct model *m, uint32_t file, char *buf, size_t len)
+{
+	m->cwd.node = menu_root();
+	m->cwd.foreign = false;
+	parse_buffer_padded(m->d, file, buf, len, stmt_run, m);
 }

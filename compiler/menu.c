@@ -213,10 +213,15 @@ bool menu_kind_is_named(enum menu_kind k)
 	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE;
 }
 
-static const char *const verbs[] = {
-		"add", "comment", "disable", "edit", "enable", "export", "find", "get",
-		"import", "monitor", "move", "print", "remove", "reset", "reset-counters",
-		"reset-counters-all", "run", "set", "unset",
+#define VERB(v) { v, sizeof(v) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} verbs[] = {
+	VERB("add"), VERB("comment"), VERB("disable"), VERB("edit"), VERB("enable"),
+	VERB("export"), VERB("find"), VERB("get"), VERB("import"), VERB("monitor"),
+	VERB("move"), VERB("print"), VERB("remove"), VERB("reset"), VERB("reset-counters"),
+	VERB("reset-counters-all"), VERB("run"), VERB("set"), VERB("unset"),
 };
 
 bool menu_is_verb(const char *w, size_t len)
@@ -224,7 +229,7 @@ bool menu_is_verb(const char *w, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strlen(verbs[i]) == len && !memcmp(verbs[i], w, len))
+		if (verbs[i].len == len && !memcmp(verbs[i].name, w, len))
 			return true;
 	return false;
 }
@@ -232,18 +237,22 @@ bool menu_is_verb(const char *w, size_t len)
 const char *menu_verb_prefix(const char *w, size_t len)
 {
 	const char *found = NULL;
-	size_t i;
+	size_t i, flen = 0;
 
 	if (!len)
 		return NULL;
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (strlen(verbs[i]) == len && !memcmp(verbs[i], w, len))
-			return verbs[i];
-		if (strlen(verbs[i]) > len && !memcmp(verbs[i], w, len)) {
-			if (found && strncmp(found, verbs[i], strlen(found)))
-				return NULL;
-			if (!found)
-				found = verbs[i];
+		if (verbs[i].len < len || memcmp(verbs[i].name, w, len))
+			continue;
+		if (verbs[i].len == len)
+			return verbs[i].name;
+		/* `reset-c` abbreviates both reset-counters and
+		 * reset-counters-all: the shorter one is meant. */
+		if (found && (verbs[i].len < flen || memcmp(found, verbs[i].name, flen)))
+			return NULL;
+		if (!found) {
+			found = verbs[i].name;
+			flen = verbs[i].len;
 		}
 	}
 	return found;

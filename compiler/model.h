@@ -57,6 +57,8 @@ void model_free(struct model *m);
 
 /* Run a script into the model, from where earlier files left it. */
 void model_run(struct model *m, uint32_t file, const char *buf, size_t len);
+/* The same without a copy of the input; buf as parse_buffer_padded() wants. */
+void model_run_padded(struct model *m, uint32_t file, char *buf, size_t len);
 /* Checks that need the whole configuration (references between menus). */
 void model_finish(struct model *m);
 

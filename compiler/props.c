@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
+
 #define MB_ADDRLISTS (MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6))
 #define MB_FILTER (MB(MK_FILTER4) | MB(MK_FILTER6))
 #define MB_NAT (MB(MK_NAT4) | MB(MK_NAT6))
@@ -353,42 +355,8 @@ const struct prop_def *prop_lookup(enum menu_kind m, const char *name)
 	return NULL;
 }
 
+/* far longer than any property name */
 #define SUGGEST_MAX 64
-
-/* Optimal string alignment distance (Levenshtein plus adjacent swaps, so
- * "dst-prot" is one edit from "dst-port"). Both strings are at most
- * SUGGEST_MAX bytes long. */
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t rows[3][SUGGEST_MAX + 1];
-	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2], i, j;
-
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t *t;
-
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t d = prev[j] + 1;
-
-			if (cur[j - 1] + 1 < d)
-				d = cur[j - 1] + 1;
-			if (prev[j - 1] + cost < d)
-				d = prev[j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    pp[j - 2] + 1 < d)
-				d = pp[j - 2] + 1;
-			cur[j] = d;
-		}
-		t = pp;
-		pp = prev;
-		prev = cur;
-		cur = t;
-	}
-	return prev[lb];
-}
 
 const char *prop_suggest(enum menu_kind m, const char *name)
 {
@@ -409,7 +377,7 @@ const char *prop_suggest(enum menu_kind m, const char *name)
 		/* the length difference alone already exceeds the limit */
 		if ((ln > len ? ln - len : len - ln) > limit)
 			continue;
-		d = edit_distance(name, len, props[i].name, ln);
+		d = value_edit_distance(name, len, props[i].name, ln);
 		if (d < best_d) {
 			best_d = d;
 			best = props[i].name;

@@ -146,7 +146,7 @@ static int enum_index(const char *const *en, const char *s, size_t n)
 	return -1;
 }
 
-/* "a, b, c or d" into buf, cut with "..." when it does not fit. */
+/* "a, b, c or d" into buf; NULL when that does not fit. */
 static const char *enum_join(char *buf, size_t size, const char *const *en)
 {
 	size_t used = 0, n = 0;
@@ -159,13 +159,77 @@ static const char *enum_join(char *buf, size_t size, const char *const *en)
 		const char *sep = i == 0 ? "" : ((size_t)i == n - 1 ? " or " : ", ");
 		int w = snprintf(buf + used, size - used, "%s%s", sep, en[i]);
 
-		if (w < 0 || (size_t)w >= size - used || used + (size_t)w + 8 >= size) {
-			snprintf(buf + used, size - used, ", ...");
-			break;
-		}
+		if (w < 0 || (size_t)w >= size - used)
+			return NULL;
 		used += (size_t)w;
 	}
 	return buf;
+}
+
+#define EDIT_MAX 64
+
+size_t value_edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t rows[3][EDIT_MAX + 1];
+	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2], i, j;
+
+	if (la > EDIT_MAX || lb > EDIT_MAX)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t *t;
+
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			/* an adjacent swap counts as one edit */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+/* "expected one of a, b or c" or, for a list too long for a message, the
+ * closest value: "expected one of the 20 values of action (closest:
+ * mark-routing)". */
+static bool enum_expected(const struct vctx *c, size_t off, size_t len, const char *prefix,
+			  const char *const *en)
+{
+	char what[170], buf[140];
+	const char *best = NULL;
+	size_t n, d, best_d = (size_t)-1;
+
+	if (enum_join(buf, sizeof(buf), en)) {
+		snprintf(what, sizeof(what), "%s%s", prefix, buf);
+		return expected(c, off, len, what);
+	}
+	for (n = 0; en[n]; n++) {
+		d = value_edit_distance(c->v + off, len, en[n], strlen(en[n]));
+		if (d < best_d) {
+			best_d = d;
+			best = en[n];
+		}
+	}
+	if (best && best_d <= (len / 3 > 2 ? len / 3 : 2))
+		snprintf(what, sizeof(what), "%sthe %zu values of %s (closest: %s)", prefix, n,
+			 c->p->name, best);
+	else
+		snprintf(what, sizeof(what), "%sthe %zu values of %s (%s, %s, ...)", prefix, n,
+			 c->p->name, en[0], en[1]);
+	return expected(c, off, len, what);
 }
 
 bool value_parse_uint(const char *v, size_t len, uint64_t max, uint64_t *out)
@@ -261,6 +325,7 @@ bool value_parse_time(const char *v, size_t len, uint64_t *ms)
 	uint64_t total = 0;
 	size_t i = 0;
 	int last = R_START;
+	bool clock_next = false;
 
 	if (!v || len == 0)
 		return false;
@@ -284,9 +349,8 @@ bool value_parse_time(const char *v, size_t len, uint64_t *ms)
 			if (last != R_D && last != R_W)
 				return false;
 			i++;
-			if (i >= len || v[i] == ' ')
-				return false;
 			start = i;
+			clock_next = true;
 		}
 		while (i < len && is_digit(v[i]))
 			i++;
@@ -306,6 +370,8 @@ bool value_parse_time(const char *v, size_t len, uint64_t *ms)
 			last = R_END;
 			break;
 		}
+		if (clock_next)
+			return false;
 		if (i + 1 < len && v[i] == 'm' && v[i + 1] == 's') {
 			rank = R_MS;
 			mul = 1;
@@ -402,11 +468,12 @@ static bool ip_parse(const char *s, size_t n, bool v6, uint8_t out[16])
 	return true;
 }
 
-/* Why an address did not parse, and which part of it is wrong. */
+/* Why an address did not parse. For AE_PLEN and AE_MASK the netmask after
+ * the '/' is at fault, otherwise the whole text. */
 enum addr_err { AE_OK, AE_SYNTAX, AE_PLEN, AE_MASK, AE_ORDER };
 
 static enum addr_err addr_parse(const char *s, size_t n, bool v6, struct value_addr *a,
-				size_t *bad_off, size_t *bad_len)
+				size_t *mask_off)
 {
 	size_t slash = find(s, n, '/'), dash = find(s, n, '-');
 	int bits = v6 ? 128 : 32, i;
@@ -414,34 +481,23 @@ static enum addr_err addr_parse(const char *s, size_t n, bool v6, struct value_a
 	memset(a, 0, sizeof(*a));
 	a->v6 = v6;
 	a->plen = bits;
-	*bad_off = 0;
-	*bad_len = n;
+	*mask_off = slash + 1;
 	if (slash < n && dash < n)
 		return AE_SYNTAX;
 	if (dash < n) {
-		if (!ip_parse(s, dash, v6, a->lo)) {
-			*bad_len = dash;
+		if (!ip_parse(s, dash, v6, a->lo) ||
+		    !ip_parse(s + dash + 1, n - dash - 1, v6, a->hi))
 			return AE_SYNTAX;
-		}
-		if (!ip_parse(s + dash + 1, n - dash - 1, v6, a->hi)) {
-			*bad_off = dash + 1;
-			*bad_len = n - dash - 1;
-			return AE_SYNTAX;
-		}
 		a->kind = VA_RANGE;
 		return memcmp(a->lo, a->hi, 16) > 0 ? AE_ORDER : AE_OK;
 	}
-	if (!ip_parse(s, slash, v6, a->lo)) {
-		*bad_len = slash;
+	if (!ip_parse(s, slash, v6, a->lo))
 		return AE_SYNTAX;
-	}
 	memcpy(a->hi, a->lo, 16);
 	a->kind = VA_ADDR;
 	if (slash == n)
 		return AE_OK;
 
-	*bad_off = slash + 1;
-	*bad_len = n - slash - 1;
 	if (all_digits(s + slash + 1, n - slash - 1)) {
 		uint64_t pl;
 
@@ -464,12 +520,10 @@ static enum addr_err addr_parse(const char *s, size_t n, bool v6, struct value_a
 		}
 	}
 	a->kind = VA_PREFIX;
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < bits / 8; i++) {
 		int keep = a->plen - i * 8;
 		uint8_t m = keep >= 8 ? 0xff : keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
 
-		if (i >= bits / 8)
-			break;
 		a->lo[i] &= m;
 		a->hi[i] = a->lo[i] | (uint8_t)~m;
 	}
@@ -479,11 +533,11 @@ static enum addr_err addr_parse(const char *s, size_t n, bool v6, struct value_a
 bool value_parse_addr(const char *v, size_t len, bool v6, struct value_addr *a)
 {
 	struct value_addr tmp;
-	size_t o, l;
+	size_t mo;
 
 	if (!v)
 		return false;
-	return addr_parse(v, len, v6, a ? a : &tmp, &o, &l) == AE_OK;
+	return addr_parse(v, len, v6, a ? a : &tmp, &mo) == AE_OK;
 }
 
 static const char *addr_what(bool v6, bool dns)
@@ -498,18 +552,18 @@ static bool addr_elem(const struct vctx *c, size_t off, size_t len, bool dns)
 {
 	bool v6 = menu_v6(c->m);
 	struct value_addr a;
-	size_t bo, bl;
+	size_t mo;
 	char q[QUOTE_MAX + 8];
 
-	switch (addr_parse(c->v + off, len, v6, &a, &bo, &bl)) {
+	switch (addr_parse(c->v + off, len, v6, &a, &mo)) {
 	case AE_OK:
 		return true;
 	case AE_PLEN:
-		return fail(c, off + bo, bl, "expected a prefix length 0-%d, got \"%s\"",
-			    v6 ? 128 : 32, quote(q, sizeof(q), c->v + off + bo, bl));
+		return fail(c, off + mo, len - mo, "expected a prefix length 0-%d, got \"%s\"",
+			    v6 ? 128 : 32, quote(q, sizeof(q), c->v + off + mo, len - mo));
 	case AE_MASK:
-		return fail(c, off + bo, bl, "netmask \"%s\" is not contiguous",
-			    quote(q, sizeof(q), c->v + off + bo, bl));
+		return fail(c, off + mo, len - mo, "netmask \"%s\" is not contiguous",
+			    quote(q, sizeof(q), c->v + off + mo, len - mo));
 	case AE_ORDER:
 		return fail(c, off, len, "address range \"%s\" starts after it ends",
 			    quote(q, sizeof(q), c->v + off, len));
@@ -633,12 +687,9 @@ static bool check_yesno(const struct vctx *c, size_t off, size_t len)
 
 static bool enum_elem(const struct vctx *c, size_t off, size_t len)
 {
-	char what[160], buf[150];
-
 	if (enum_index(c->p->enums, c->v + off, len) >= 0)
 		return true;
-	snprintf(what, sizeof(what), "one of %s", enum_join(buf, sizeof(buf), c->p->enums));
-	return expected(c, off, len, what);
+	return enum_expected(c, off, len, "one of ", c->p->enums);
 }
 
 static bool check_enum(const struct vctx *c, size_t off, size_t len)
@@ -811,11 +862,11 @@ static bool check_addr_or_dns(const struct vctx *c, size_t off, size_t len)
 {
 	bool v6 = menu_v6(c->m), placeholder;
 	struct value_addr a;
-	size_t bo, bl, i;
+	size_t mo, i;
 	bool addr_like = true;
 	char q[QUOTE_MAX + 8];
 
-	if (addr_parse(c->v + off, len, v6, &a, &bo, &bl) == AE_OK)
+	if (addr_parse(c->v + off, len, v6, &a, &mo) == AE_OK)
 		return true;
 	if (dns_name_ok(c->v + off, len, &placeholder))
 		return true;
@@ -998,7 +1049,6 @@ static bool check_dst_limit(const struct vctx *c, size_t off, size_t len)
 	const char *s;
 	size_t slash;
 	uint64_t x;
-	char buf[150], what[170];
 
 	if (n < 3 || n > 4)
 		return fail(c, off, len,
@@ -1014,11 +1064,9 @@ static bool check_dst_limit(const struct vctx *c, size_t off, size_t len)
 		return expected(c, po[1], pl[1], "a burst count 0-4294967295");
 	s = c->v + po[2];
 	slash = find(s, pl[2], '/');
-	if (enum_index(dst_limit_modes, s, slash) < 0) {
-		snprintf(what, sizeof(what), "a dst-limit mode (%s)",
-			 enum_join(buf, sizeof(buf), dst_limit_modes));
-		return expected(c, po[2], slash, what);
-	}
+	if (enum_index(dst_limit_modes, s, slash) < 0)
+		return enum_expected(c, po[2], slash, "a dst-limit mode, one of ",
+				     dst_limit_modes);
 	if (slash < pl[2] && !time_in(c, po[2] + slash + 1, pl[2] - slash - 1, NULL))
 		return false;
 	if (n == 4) {
@@ -1114,13 +1162,9 @@ static bool check_pcc(const struct vctx *c, size_t off, size_t len)
 	const char *s = c->v + off;
 	size_t colon = find(s, len, ':'), slash;
 	uint64_t den, rem;
-	char buf[150], what[170];
 
-	if (enum_index(pcc_fields, s, colon) < 0) {
-		snprintf(what, sizeof(what), "a classifier (%s)",
-			 enum_join(buf, sizeof(buf), pcc_fields));
-		return expected(c, off, colon, what);
-	}
+	if (enum_index(pcc_fields, s, colon) < 0)
+		return enum_expected(c, off, colon, "a classifier, one of ", pcc_fields);
 	if (colon == len)
 		return fail(c, off, len, "expected fields:denominator/remainder such as both-addresses:2/0, got no \":\"");
 	slash = colon + 1 + find(s + colon + 1, len - colon - 1, '/');
@@ -1360,13 +1404,13 @@ static bool check_action_value(const struct vctx *c, size_t off, size_t len)
 	const char *const *en = c->p->enums;
 	const char *s = c->v + off;
 	uint64_t lo = p_min(c->p), hi = p_max(c->p, 65535), x;
+	char what[170];
+	size_t used = 0, n;
 	bool has_op = false;
-	char what[170], buf[120];
 	int i;
 
 	for (i = 0; en && en[i]; i++) {
-		size_t n = strlen(en[i]);
-
+		n = strlen(en[i]);
 		if (n && en[i][n - 1] == ':') {
 			has_op = true;
 			if (len > n && !memcmp(s, en[i], n))
@@ -1377,16 +1421,20 @@ static bool check_action_value(const struct vctx *c, size_t off, size_t len)
 	}
 	if (!has_op && value_parse_uint(s, len, hi, &x) && x >= lo)
 		return true;
-	if (has_op)
-		snprintf(what, sizeof(what), "%s with a number %llu-%llu",
-			 enum_join(buf, sizeof(buf), en), (unsigned long long)lo,
-			 (unsigned long long)hi);
-	else if (en && en[0])
-		snprintf(what, sizeof(what), "a number %llu-%llu or %s", (unsigned long long)lo,
-			 (unsigned long long)hi, enum_join(buf, sizeof(buf), en));
-	else
-		snprintf(what, sizeof(what), "a number %llu-%llu", (unsigned long long)lo,
-			 (unsigned long long)hi);
+
+	/* "set:N, increment:N, decrement:N, increment or decrement (N 0-255)" */
+	what[0] = '\0';
+	if (!has_op)
+		used += (size_t)snprintf(what, sizeof(what), "N");
+	for (i = 0; en && en[i] && used < sizeof(what); i++) {
+		n = strlen(en[i]);
+		used += (size_t)snprintf(what + used, sizeof(what) - used, "%s%s%s",
+					 used ? (en[i + 1] ? ", " : " or ") : "", en[i],
+					 n && en[i][n - 1] == ':' ? "N" : "");
+	}
+	if (used < sizeof(what))
+		snprintf(what + used, sizeof(what) - used, " (N %llu-%llu)",
+			 (unsigned long long)lo, (unsigned long long)hi);
 	return expected(c, off, len, what);
 }
 

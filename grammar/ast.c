@@ -11,8 +11,8 @@
 #define YYLTYPE RSCLTYPE
 #include "lexer.h"
 
-unsigned parse_buffer(struct diag *d, uint32_t file, const char *buf, size_t len,
-		      ast_stmt_fn fn, void *ctx)
+static unsigned parse_run(struct diag *d, uint32_t file, const char *buf, size_t len,
+			  char *padded, ast_stmt_fn fn, void *ctx)
 {
 	struct lex_state st = {
 		.diag = d,
@@ -25,23 +25,38 @@ unsigned parse_buffer(struct diag *d, uint32_t file, const char *buf, size_t len
 	};
 	yyscan_t scanner;
 	YY_BUFFER_STATE b;
+	size_t skip = 0;
 
 	/* A UTF-8 byte order mark is not part of the first command. */
 	if (len >= 3 && (unsigned char)buf[0] == 0xef && (unsigned char)buf[1] == 0xbb &&
 	    (unsigned char)buf[2] == 0xbf) {
-		buf += 3;
-		len -= 3;
+		skip = 3;
 		st.col = 4;
 	}
 	st.arena = arena_new();
 	rsclex_init_extra(&st, &scanner);
-	b = rsc_scan_bytes(buf, (int)len, scanner);
+	if (padded)
+		b = rsc_scan_buffer(padded + skip, len - skip + PARSE_PADDING, scanner);
+	else
+		b = rsc_scan_bytes(buf + skip, (int)(len - skip), scanner);
 	rscparse(scanner, &st);
 	rsc_delete_buffer(b, scanner);
 	rsclex_destroy(scanner);
 	arena_free(st.arena);
 	free(st.acc);
 	return st.syntax_errors;
+}
+
+unsigned parse_buffer(struct diag *d, uint32_t file, const char *buf, size_t len,
+		      ast_stmt_fn fn, void *ctx)
+{
+	return parse_run(d, file, buf, len, NULL, fn, ctx);
+}
+
+unsigned parse_buffer_padded(struct diag *d, uint32_t file, char *buf, size_t len,
+			     ast_stmt_fn fn, void *ctx)
+{
+	return parse_run(d, file, buf, len, buf, fn, ctx);
 }
 
 static void text_print(const char *s, size_t n, FILE *out)

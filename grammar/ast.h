@@ -81,6 +81,12 @@ typedef void (*ast_stmt_fn)(void *ctx, const struct ast_cmd *cmd);
 unsigned parse_buffer(struct diag *d, uint32_t file, const char *buf, size_t len,
 		      ast_stmt_fn fn, void *ctx);
 
+/* The same without copying the input: buf[len] and buf[len + 1] must be NUL
+ * and writable for the scanner (struct source buffers are). */
+#define PARSE_PADDING 2
+unsigned parse_buffer_padded(struct diag *d, uint32_t file, char *buf, size_t len,
+			     ast_stmt_fn fn, void *ctx);
+
 /* Debug form of a command, one line: used by tests and `rosfw parse`. */
 void ast_cmd_print(const struct ast_cmd *c, FILE *out);
 

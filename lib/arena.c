@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,34 +9,49 @@
 #include "xalloc.h"
 
 #define ARENA_BLOCK (64 * 1024)
+/* Blocks double up to this size, which huge pages back. */
+#define ARENA_BLOCK_MAX ((size_t)8 << 20)
 
 struct block {
 	struct block *next;
 	size_t size, used;
+	bool big;
 	_Alignas(16) unsigned char data[];
 };
 
 struct arena {
 	struct block *head;
 	size_t total;
+	size_t next_size;
 };
 
-static struct block *block_new(size_t min)
+static struct block *block_new(size_t min, size_t want)
 {
-	size_t size = min > ARENA_BLOCK ? min : ARENA_BLOCK;
-	struct block *b = xmalloc(sizeof(*b) + size);
+	size_t size = min > want ? min : want;
+	bool big = sizeof(struct block) + size >= XBIG_MIN;
+	struct block *b = big ? xalloc_big(sizeof(*b) + size) : xmalloc(sizeof(*b) + size);
 
 	b->next = NULL;
 	b->size = size;
 	b->used = 0;
+	b->big = big;
 	return b;
+}
+
+static void block_free(struct block *b)
+{
+	if (b->big)
+		xfree_big(b, sizeof(*b) + b->size);
+	else
+		free(b);
 }
 
 struct arena *arena_new(void)
 {
 	struct arena *a = xcalloc(1, sizeof(*a));
 
-	a->head = block_new(0);
+	a->head = block_new(0, ARENA_BLOCK);
+	a->next_size = ARENA_BLOCK * 2;
 	return a;
 }
 
@@ -47,7 +63,7 @@ void arena_free(struct arena *a)
 		return;
 	for (b = a->head; b; b = n) {
 		n = b->next;
-		free(b);
+		block_free(b);
 	}
 	free(a);
 }
@@ -61,7 +77,9 @@ void *arena_alloc(struct arena *a, size_t size)
 	if (need < size)
 		xdie("arena: allocation size overflow");
 	if (b->size - b->used < need) {
-		b = block_new(need);
+		b = block_new(need, a->next_size);
+		if (a->next_size < ARENA_BLOCK_MAX)
+			a->next_size *= 2;
 		b->next = a->head;
 		a->head = b;
 	}
@@ -89,12 +107,13 @@ void arena_reset(struct arena *a)
 	 * statement of a flat script fits in. */
 	while (b->next) {
 		n = b->next;
-		free(b);
+		block_free(b);
 		b = n;
 	}
 	a->head = b;
 	b->used = 0;
 	a->total = 0;
+	a->next_size = ARENA_BLOCK * 2;
 }
 
 size_t arena_used(const struct arena *a)

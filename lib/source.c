@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -42,11 +43,16 @@ const struct source *source_read(struct source_set *ss, const char *path)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	size_t len = 0, cap = 64 * 1024;
+	struct stat st;
 	char *buf;
 	struct source *s;
 
 	if (fd < 0)
 		return NULL;
+	/* A regular file is read into one buffer of its size; the padding
+	 * lets the scanner work in place. */
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && (size_t)st.st_size < SOURCE_MAX)
+		cap = (size_t)st.st_size + SOURCE_PADDING;
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r;
@@ -80,6 +86,9 @@ const struct source *source_read(struct source_set *ss, const char *path)
 	}
 	if (fd != STDIN_FILENO)
 		close(fd);
+	if (cap - len < SOURCE_PADDING)
+		buf = xrealloc(buf, len + SOURCE_PADDING);
+	memset(buf + len, 0, SOURCE_PADDING);
 	s = xcalloc(1, sizeof(*s));
 	s->name = xstrdup(strcmp(path, "-") ? path : "<stdin>");
 	s->buf = buf;

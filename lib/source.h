@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+/* Bytes of NUL after every source, so the scanner can read it in place. */
+#define SOURCE_PADDING 2
+
 /* Input files held in memory for as long as diagnostics may quote them. */
 struct source {
 	char *name;

@@ -98,7 +98,7 @@ static struct model *load(int argc, char **argv, int first, struct diag *d, stru
 			model_free(m);
 			return NULL;
 		}
-		model_run(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
+		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
 		if (diag_full(d))
 			break;
 	}

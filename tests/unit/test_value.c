@@ -354,6 +354,8 @@ static void test_time(void **state)
 	BAD(F4, "address-list-timeout", "1h00:00:00");
 	BAD(F4, "address-list-timeout", "00:00");
 	BAD(F4, "address-list-timeout", "1d  00:00:10");
+	BAD(F4, "address-list-timeout", "1d 5h");
+	BAD(F4, "address-list-timeout", "1d ");
 	BAD(F4, "address-list-timeout", "");
 	OK(MK_CONNTRACK, "tcp-established-timeout", "1d");
 	OK(MK_CONNTRACK, "udp-timeout", "10s");
