@@ -539,7 +539,10 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 {
 	const struct ast_item *it;
 
-	memset(a, 0, sizeof(*a));
+	/* The arrays are filled up to their counts; clearing them would cost
+	 * more than the rest of a short command. */
+	a->sel = a->dest = NULL;
+	a->nprops = a->nwords = 0;
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
 			a->sel = it;
@@ -603,7 +606,8 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 		if (def->flags & PF_ADD_ONLY)
 			continue;	/* place-before, copy-from: handled by add */
 		for (j = i + 1; j < a->nprops; j++) {
-			if (text_eq(a->props[j]->name, a->props[j]->name_len, def->name)) {
+			if (a->props[j]->name_len == p->name_len &&
+			    !memcmp(a->props[j]->name, p->name, p->name_len)) {
 				diag_warning(m->d, &p->loc, "%s is given more than once; the last one counts", def->name);
 				break;
 			}
@@ -614,7 +618,8 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			ok = false;
 			continue;
 		}
-		memset(&e, 0, sizeof(e));
+		e.off = e.len = 0;
+		e.msg[0] = '\0';
 		if (!value_check(def, k, p->text, p->len, &e)) {
 			struct loc l = value_loc(p, e.off, e.len);
 
@@ -622,7 +627,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			ok = false;
 			continue;
 		}
-		if (!strcmp(def->name, "disabled")) {
+		if (def->type == VT_YESNO && !strcmp(def->name, "disabled")) {
 			it->disabled = yes(p->text) || text_eq(p->text, p->len, "true");
 			continue;
 		}

@@ -13,6 +13,8 @@
  */
 #include "props.h"
 
+#include "text.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -368,7 +370,7 @@ const char *prop_suggest(enum menu_kind m, const char *name)
 	len = strlen(name);
 	if (len == 0 || len > SUGGEST_MAX)
 		return NULL;
-	limit = len / 3 > 2 ? len / 3 : 2;
+	limit = text_typo_cap(len);
 	for (i = 0; i < NPROPS; i++) {
 		size_t ln = strlen(props[i].name), d;
 
@@ -377,7 +379,7 @@ const char *prop_suggest(enum menu_kind m, const char *name)
 		/* the length difference alone already exceeds the limit */
 		if ((ln > len ? ln - len : len - ln) > limit)
 			continue;
-		d = value_edit_distance(name, len, props[i].name, ln);
+		d = text_distance(name, len, props[i].name, ln, limit);
 		if (d < best_d) {
 			best_d = d;
 			best = props[i].name;

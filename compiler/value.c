@@ -11,6 +11,8 @@
  */
 #include "value.h"
 
+#include "text.h"
+
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -166,42 +168,6 @@ static const char *enum_join(char *buf, size_t size, const char *const *en)
 	return buf;
 }
 
-#define EDIT_MAX 64
-
-size_t value_edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t rows[3][EDIT_MAX + 1];
-	size_t *pp = rows[0], *prev = rows[1], *cur = rows[2], i, j;
-
-	if (la > EDIT_MAX || lb > EDIT_MAX)
-		return (size_t)-1;
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t *t;
-
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t d = prev[j - 1] + (a[i - 1] != b[j - 1]);
-
-			if (prev[j] + 1 < d)
-				d = prev[j] + 1;
-			if (cur[j - 1] + 1 < d)
-				d = cur[j - 1] + 1;
-			/* an adjacent swap counts as one edit */
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    pp[j - 2] + 1 < d)
-				d = pp[j - 2] + 1;
-			cur[j] = d;
-		}
-		t = pp;
-		pp = prev;
-		prev = cur;
-		cur = t;
-	}
-	return prev[lb];
-}
-
 /* "expected one of a, b or c" or, for a list too long for a message, the
  * closest value: "expected one of the 20 values of action (closest:
  * mark-routing)". */
@@ -217,13 +183,13 @@ static bool enum_expected(const struct vctx *c, size_t off, size_t len, const ch
 		return expected(c, off, len, what);
 	}
 	for (n = 0; en[n]; n++) {
-		d = value_edit_distance(c->v + off, len, en[n], strlen(en[n]));
+		d = text_distance(c->v + off, len, en[n], strlen(en[n]), text_typo_cap(len));
 		if (d < best_d) {
 			best_d = d;
 			best = en[n];
 		}
 	}
-	if (best && best_d <= (len / 3 > 2 ? len / 3 : 2))
+	if (best && best_d <= text_typo_cap(len))
 		snprintf(what, sizeof(what), "%sthe %zu values of %s (closest: %s)", prefix, n,
 			 c->p->name, best);
 	else

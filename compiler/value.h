@@ -74,9 +74,5 @@ bool value_parse_icmp_type(const char *v, size_t len, bool v6, int *type);
 /* MAC address "AA:BB:CC:DD:EE:FF" (either case). */
 bool value_parse_mac(const char *v, size_t len, uint8_t mac[6]);
 
-/* Edit distance with adjacent swaps counted as one edit ("dst-prot" is one
- * from "dst-port"); SIZE_MAX when either string is longer than 64 bytes.
- * For "did you mean" notes. */
-size_t value_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 
 #endif
