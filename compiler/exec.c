@@ -739,7 +739,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
 		/* RouterOS refuses an entry without an address; scripts that add
 		 * one only to "create" the list lose nothing when it is skipped. */
-		if (!mitem_prop(it, "address") && mitem_prop(it, "list")) {
+		if (ok && !mitem_prop(it, "address") && mitem_prop(it, "list")) {
 			diag_warning(m->d, &c->loc, "address-list entry without address= is refused by RouterOS; skipped");
 			return;
 		}

@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Running scripts into the model: what add, set, remove, move, disable,
+ * comment, unset and copy-from leave behind, item numbering as RouterOS
+ * shows it at each point of a script, built-in items, interface names,
+ * menu changes, and the normalized dump.
+ */
+#include "helpers.h"
+
+#define FILTER_ABC "/ip firewall filter\nadd chain=a\nadd chain=b\nadd chain=c\n"
+
+/* ---- add ---------------------------------------------------------------- */
+
+static void test_add_appends_in_order(void **state)
+{
+	struct run r = run_script(FILTER_ABC);
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 3);
+	assert_column(r.m, MK_FILTER4, "chain", "a b c");
+	assert_int_equal(model_count(r.m, MK_NAT4), 0);
+	run_free(&r);
+}
+
+static void test_add_keeps_values_and_location(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=input comment=\"ssh in\" protocol=tcp dst-port=22\n");
+	const struct mitem *it;
+
+	(void)state;
+	assert_no_errors(r.d);
+	it = model_item(r.m, MK_FILTER4, 0);
+	assert_non_null(it);
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "ssh in");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "dst-port"), "22");
+	assert_int_equal(mitem_prop(it, "dst-port")->len, 2);
+	assert_int_equal(it->loc.line, 2);
+	assert_false(it->disabled);
+	assert_false(it->builtin);
+	run_free(&r);
+}
+
+static void test_unset_property_reads_menu_default(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=input\n");
+
+	(void)state;
+	assert_null(item_prop(r.m, MK_FILTER4, 0, "action"));
+	assert_string_equal(mitem_value(model_item(r.m, MK_FILTER4, 0), MK_FILTER4, "action"), "accept");
+	run_free(&r);
+}
+
+static void test_add_disabled_yes(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a disabled=yes\nadd chain=b disabled=no\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_true(model_item(r.m, MK_FILTER4, 0)->disabled);
+	assert_false(model_item(r.m, MK_FILTER4, 1)->disabled);
+	run_free(&r);
+}
+
+static void test_place_before_number(void **state)
+{
+	struct run r = run_script(FILTER_ABC "add chain=d place-before=0\nadd chain=e place-before=2\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "d a e b c");
+	/* place-before is an instruction, not a property of the rule. */
+	assert_null(item_prop(r.m, MK_FILTER4, 0, "place-before"));
+	run_free(&r);
+}
+
+static void test_place_before_find(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a\nadd chain=b comment=x\nadd chain=c\n"
+				  "add chain=d place-before=[find comment=x]\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "a d b c");
+	run_free(&r);
+}
+
+/* ---- set ---------------------------------------------------------------- */
+
+static void test_set_by_number(void **state)
+{
+	struct run r = run_script(FILTER_ABC "set 1 action=drop comment=\"second\"\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "- drop -");
+	assert_column(r.m, MK_FILTER4, "comment", "- second -");
+	run_free(&r);
+}
+
+static void test_set_by_number_list(void **state)
+{
+	struct run r = run_script(FILTER_ABC "set 0,2 action=drop\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "drop - drop");
+	run_free(&r);
+}
+
+static void test_set_by_find(void **state)
+{
+	struct run r = run_script(FILTER_ABC "add chain=b\nset [find chain=b] action=drop\nset [find where chain=c] log=yes\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "- drop - drop");
+	assert_column(r.m, MK_FILTER4, "log", "- - yes -");
+	run_free(&r);
+}
+
+static void test_set_by_find_regex_and_not_equal(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=in1\nadd chain=in2\nadd chain=out\n"
+				  "set [find chain~\"^in\"] action=drop\nset [find chain!=out] log=yes\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "drop drop -");
+	assert_column(r.m, MK_FILTER4, "log", "yes yes -");
+	run_free(&r);
+}
+
+static void test_set_by_numbers_prop(void **state)
+{
+	struct run r = run_script(FILTER_ABC "set numbers=1 action=drop\nset numbers=[find chain=c] action=reject\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "- drop reject");
+	run_free(&r);
+}
+
+static void test_set_find_matching_nothing_changes_nothing(void **state)
+{
+	struct run r = run_script(FILTER_ABC "set [find chain=zzz] action=drop\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "action", "- - -");
+	run_free(&r);
+}
+
+/* ---- remove and numbering ----------------------------------------------- */
+
+static void test_numbering_after_remove(void **state)
+{
+	/* After `remove 0`, number 0 is what was rule 1. */
+	struct run r = run_script(FILTER_ABC "remove 0\nset 0 comment=x\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "b c");
+	assert_column(r.m, MK_FILTER4, "comment", "x -");
+	run_free(&r);
+}
+
+static void test_numbering_after_place_before(void **state)
+{
+	struct run r = run_script(FILTER_ABC "add chain=d place-before=0\nset 1 comment=was0\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "comment", "- was0 - -");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "chain"), "a");
+	run_free(&r);
+}
+
+static void test_remove_numbers_list(void **state)
+{
+	struct run r = run_script(FILTER_ABC "add chain=d\nremove 0,2\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "b d");
+	run_free(&r);
+}
+
+static void test_remove_find_on_address_list(void **state)
+{
+	struct run r = run_script("/ip firewall address-list\n"
+				  "add list=x address=10.0.0.1\nadd list=y address=10.0.0.2\nadd list=x address=10.0.0.3\n"
+				  "remove [find list=x]\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_ADDRLIST4), 1);
+	assert_column(r.m, MK_ADDRLIST4, "address", "10.0.0.2");
+	run_free(&r);
+}
+
+static void test_remove_find_all(void **state)
+{
+	struct run r = run_script(FILTER_ABC "remove [find]\nadd chain=z\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "z");
+	run_free(&r);
+}
+
+/* ---- disable, enable, comment, unset, copy-from ------------------------- */
+
+static void test_disable_and_enable(void **state)
+{
+	struct run r = run_script(FILTER_ABC "disable 0,1\nenable 1\ndisable [find chain=c]\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_true(model_item(r.m, MK_FILTER4, 0)->disabled);
+	assert_false(model_item(r.m, MK_FILTER4, 1)->disabled);
+	assert_true(model_item(r.m, MK_FILTER4, 2)->disabled);
+	run_free(&r);
+}
+
+static void test_set_disabled_property(void **state)
+{
+	struct run r = run_script(FILTER_ABC "set 0 disabled=yes\nset 1 disabled=yes\nset 1 disabled=no\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_true(model_item(r.m, MK_FILTER4, 0)->disabled);
+	assert_false(model_item(r.m, MK_FILTER4, 1)->disabled);
+	run_free(&r);
+}
+
+static void test_comment_verb(void **state)
+{
+	struct run r = run_script(FILTER_ABC "comment 1 comment=\"from comment\"\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_null(item_prop(r.m, MK_FILTER4, 0, "comment"));
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "comment"), "from comment");
+	assert_null(item_prop(r.m, MK_FILTER4, 2, "comment"));
+	run_free(&r);
+}
+
+static void test_unset_value_name(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a src-address=10.0.0.1 comment=keep\n"
+				  "unset 0 value-name=src-address\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_null(item_prop(r.m, MK_FILTER4, 0, "src-address"));
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "keep");
+	run_free(&r);
+}
+
+static void test_copy_from(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a protocol=tcp comment=orig\n"
+				  "add copy-from=0 dst-port=22 comment=copy\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 2);
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "chain"), "a");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "protocol"), "tcp");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "dst-port"), "22");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 1, "comment"), "copy");
+	/* The source is left alone. */
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "orig");
+	assert_null(item_prop(r.m, MK_FILTER4, 0, "dst-port"));
+	assert_null(item_prop(r.m, MK_FILTER4, 1, "copy-from"));
+	run_free(&r);
+}
+
+/* ---- move --------------------------------------------------------------- */
+
+static void test_move_to_front(void **state)
+{
+	struct run r = run_script(FILTER_ABC "move 2 0\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "c a b");
+	run_free(&r);
+}
+
+static void test_move_without_destination_goes_to_end(void **state)
+{
+	struct run r = run_script(FILTER_ABC "move 0\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "b c a");
+	run_free(&r);
+}
+
+static void test_move_destination_prop(void **state)
+{
+	/* The moved item lands before the item that was number 2. */
+	struct run r = run_script(FILTER_ABC "move 0 destination=2\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "b a c");
+	run_free(&r);
+}
+
+static void test_move_by_find(void **state)
+{
+	struct run r = run_script(FILTER_ABC "move [find chain=c] [find chain=b]\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "a c b");
+	run_free(&r);
+}
+
+static void test_move_keeps_identity(void **state)
+{
+	struct run r = run_script(FILTER_ABC "move 2 0\n");
+	uint32_t first_seq;
+
+	(void)state;
+	first_seq = model_item(r.m, MK_FILTER4, 1)->seq;
+	assert_true(model_item(r.m, MK_FILTER4, 0)->seq > first_seq);
+	assert_true(model_item(r.m, MK_FILTER4, 2)->seq > first_seq);
+	run_free(&r);
+}
+
+/* ---- built-in items ------------------------------------------------------- */
+
+static void test_service_port_builtins_exist(void **state)
+{
+	static const char *const names[] = { "ftp", "tftp", "irc", "h323", "sip", "pptp", "rtsp" };
+	struct run r = run_script("");
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct mitem *it = item_named(r.m, MK_SERVICE_PORT, names[i]);
+
+		if (!it)
+			fail_msg("no built-in service port %s", names[i]);
+		assert_true(it->builtin);
+	}
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "ftp"), MK_SERVICE_PORT, "ports"), "21");
+	run_free(&r);
+}
+
+static void test_service_port_rtsp_disabled_by_default(void **state)
+{
+	struct run r = run_script("");
+
+	(void)state;
+	assert_true(item_named(r.m, MK_SERVICE_PORT, "rtsp")->disabled);
+	assert_false(item_named(r.m, MK_SERVICE_PORT, "ftp")->disabled);
+	assert_false(item_named(r.m, MK_SERVICE_PORT, "sip")->disabled);
+	run_free(&r);
+}
+
+static void test_service_port_set_by_name(void **state)
+{
+	struct run r = run_script("/ip firewall service-port\nset ftp disabled=yes\nset sip ports=5060\n");
+	size_t before;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_true(item_named(r.m, MK_SERVICE_PORT, "ftp")->disabled);
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "sip"), MK_SERVICE_PORT, "ports"), "5060");
+	before = model_count(r.m, MK_SERVICE_PORT);
+	run_free(&r);
+	r = run_script("");
+	assert_int_equal(model_count(r.m, MK_SERVICE_PORT), before);
+	run_free(&r);
+}
+
+static void test_interface_list_builtins_exist(void **state)
+{
+	static const char *const names[] = { "all", "none", "static", "dynamic" };
+	struct run r = run_script("");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(model_count(r.m, MK_IFLIST), 4);
+	for (i = 0; i < 4; i++) {
+		const struct mitem *it = item_named(r.m, MK_IFLIST, names[i]);
+
+		if (!it)
+			fail_msg("no built-in interface list %s", names[i]);
+		assert_true(it->builtin);
+	}
+	run_free(&r);
+}
+
+static void test_interface_list_add_and_members(void **state)
+{
+	struct run r = run_script("/interface list\nadd name=LAN\nadd name=WAN\n"
+				  "/interface list member\nadd list=LAN interface=bridge\nadd list=WAN interface=ether1\n"
+				  "/ip firewall filter\nadd chain=input in-interface-list=LAN\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_int_equal(model_count(r.m, MK_IFLIST), 6);
+	assert_non_null(item_named(r.m, MK_IFLIST, "LAN"));
+	assert_false(item_named(r.m, MK_IFLIST, "LAN")->builtin);
+	assert_int_equal(model_count(r.m, MK_IFLIST_MEMBER), 2);
+	assert_column(r.m, MK_IFLIST_MEMBER, "list", "LAN WAN");
+	assert_column(r.m, MK_IFLIST_MEMBER, "interface", "bridge ether1");
+	run_free(&r);
+}
+
+static void test_conntrack_is_one_item(void **state)
+{
+	struct run r = run_script("/ip firewall connection tracking\nset udp-timeout=10s\nset tcp-established-timeout=1d\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_CONNTRACK), 1);
+	assert_string_equal(item_prop(r.m, MK_CONNTRACK, 0, "udp-timeout"), "10s");
+	assert_string_equal(item_prop(r.m, MK_CONNTRACK, 0, "tcp-established-timeout"), "1d");
+	run_free(&r);
+}
+
+/* ---- interface names ---------------------------------------------------- */
+
+static void test_interface_name_from_add(void **state)
+{
+	struct run r = run_script("/interface bridge add name=br1\n");
+	const struct miface *f;
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_int_equal(model_ifaces(r.m, &f), 1);
+	assert_string_equal(f[0].menu, "/interface bridge");
+	assert_string_equal(f[0].name, "br1");
+	assert_null(f[0].old_name);
+	assert_false(f[0].by_default_name);
+	assert_int_equal(f[0].loc.line, 1);
+	run_free(&r);
+}
+
+static void test_interface_rename_by_default_name(void **state)
+{
+	struct run r = run_script("/interface ethernet\nset [ find default-name=ether1 ] name=wan\n");
+	const struct miface *f;
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_int_equal(model_ifaces(r.m, &f), 1);
+	assert_string_equal(f[0].menu, "/interface ethernet");
+	assert_string_equal(f[0].name, "wan");
+	assert_string_equal(f[0].old_name, "ether1");
+	assert_true(f[0].by_default_name);
+	assert_int_equal(f[0].loc.line, 2);
+	run_free(&r);
+}
+
+/* ---- menus and verbs ---------------------------------------------------- */
+
+static void test_path_only_line_changes_menu(void **state)
+{
+	struct run r = run_script("/ip firewall nat\nadd chain=srcnat action=masquerade\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 0);
+	run_free(&r);
+}
+
+static void test_path_before_command_keeps_menu(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a\n/ip firewall nat add chain=srcnat action=masquerade\n"
+				  "add chain=b\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	assert_column(r.m, MK_FILTER4, "chain", "a b");
+	run_free(&r);
+}
+
+static void test_slash_path_with_verb(void **state)
+{
+	struct run r = run_script("/ip/firewall/filter/add chain=a\n/ipv6/firewall/filter\nadd chain=b\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 1);
+	assert_int_equal(model_count(r.m, MK_FILTER6), 1);
+	run_free(&r);
+}
+
+static void test_relative_path_from_current_menu(void **state)
+{
+	struct run r = run_script("/ip firewall\nfilter add chain=a\nnat add chain=srcnat action=masquerade\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 1);
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	run_free(&r);
+}
+
+static void test_block_form_runs_in_its_menu(void **state)
+{
+	struct run r = run_script("/ip firewall {\n  filter add chain=a\n  address-list add list=l address=10.0.0.1\n}\n"
+				  "/ip firewall { nat add chain=srcnat action=masquerade }\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 1);
+	assert_int_equal(model_count(r.m, MK_ADDRLIST4), 1);
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	run_free(&r);
+}
+
+static void test_verb_abbreviation(void **state)
+{
+	struct run r = run_script(FILTER_ABC "rem 0\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_column(r.m, MK_FILTER4, "chain", "b c");
+	run_free(&r);
+}
+
+static void test_menu_abbreviation(void **state)
+{
+	struct run r = run_script("/ip fire filt add chain=a\n/ip firewall addr add list=l address=10.0.0.1\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 1);
+	assert_int_equal(model_count(r.m, MK_ADDRLIST4), 1);
+	run_free(&r);
+}
+
+static void test_read_only_verbs_change_nothing(void **state)
+{
+	struct run r = run_script(FILTER_ABC "print\nexport\nreset-counters-all\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_column(r.m, MK_FILTER4, "chain", "a b c");
+	run_free(&r);
+}
+
+static void test_foreign_menu_one_note_per_menu(void **state)
+{
+	struct run r = run_script("/system identity set name=x\n/system identity set name=y\n"
+				  "/system identity\nset name=z\n/system clock set time-zone-name=UTC\n"
+				  "/ip dns\nset servers=1.1.1.1\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_no_warnings(r.d);
+	assert_diag_count(r.d, 3);
+	assert_diag(r.d, DIAG_NOTE, 1, 1, "/system identity");
+	assert_diag(r.d, DIAG_NOTE, 5, 1, "/system clock");
+	assert_diag(r.d, DIAG_NOTE, 6, 1, "/ip dns");
+	run_free(&r);
+}
+
+static void test_foreign_menu_does_not_change_firewall(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=a\n/system identity\nset name=x\nadd chain=b\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	/* `add chain=b` runs under /system identity, not the filter. */
+	assert_int_equal(model_count(r.m, MK_FILTER4), 1);
+	run_free(&r);
+}
+
+/* ---- dump --------------------------------------------------------------- */
+
+static const char small_script[] =
+	"/interface bridge add name=br1\n"
+	"/interface list\nadd name=LAN\n"
+	"/interface list member\nadd list=LAN interface=br1\n"
+	"/ip firewall address-list\nadd list=bad address=192.0.2.0/24 comment=\"test net\"\n"
+	"/ip firewall filter\n"
+	"add chain=input action=accept connection-state=established,related\n"
+	"add chain=input action=drop in-interface-list=!LAN disabled=yes\n"
+	"add chain=input action=drop src-address-list=bad place-before=0\n"
+	"/ip firewall nat add chain=srcnat action=masquerade out-interface=br1\n"
+	"/ip firewall service-port set ftp disabled=yes\n";
+
+static const char small_dump[] =
+	"# rosfw dump: the firewall configuration the script leaves behind\n"
+	"/interface bridge\n"
+	"add name=br1\n"
+	"/interface list\n"
+	"add name=LAN\n"
+	"/interface list member\n"
+	"add interface=br1 list=LAN\n"
+	"/ip firewall address-list\n"
+	"add address=192.0.2.0/24 comment=\"test net\" list=bad\n"
+	"/ip firewall filter\n"
+	"add action=drop chain=input src-address-list=bad\n"
+	"add action=accept chain=input connection-state=established,related\n"
+	"add action=drop chain=input disabled=yes in-interface-list=!LAN\n"
+	"/ip firewall nat\n"
+	"add action=masquerade chain=srcnat out-interface=br1\n"
+	"/ip firewall service-port\n"
+	"set ftp disabled=yes\n";
+
+static void test_dump_small_script(void **state)
+{
+	struct run r = run_script(small_script);
+	char *out;
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	out = dump_str(r.m);
+	assert_string_equal(out, small_dump);
+	free(out);
+	run_free(&r);
+}
+
+static void test_dump_of_dump_is_identical(void **state)
+{
+	struct run r = run_script(small_script), r2;
+	char *first, *second;
+
+	(void)state;
+	first = dump_str(r.m);
+	r2 = run_script(first);
+	assert_diag_count(r2.d, 0);
+	second = dump_str(r2.m);
+	assert_string_equal(first, second);
+	run_free(&r2);
+	run_free(&r);
+	free(first);
+	free(second);
+}
+
+static void test_dump_quotes_and_escapes_values(void **state)
+{
+	struct run r = run_script("/ip firewall filter\n"
+				  "add chain=a comment=\"say \\\"hi\\\" \\$5 a\\\\b\" log-prefix=\"\"\n");
+	char *out, *again;
+	struct run r2;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "say \"hi\" $5 a\\b");
+	out = dump_str(r.m);
+	assert_non_null(strstr(out, "comment=\"say \\\"hi\\\" \\$5 a\\\\b\""));
+	r2 = run_script(out);
+	assert_no_errors(r2.d);
+	assert_string_equal(item_prop(r2.m, MK_FILTER4, 0, "comment"), "say \"hi\" $5 a\\b");
+	again = dump_str(r2.m);
+	assert_string_equal(out, again);
+	free(again);
+	free(out);
+	run_free(&r2);
+	run_free(&r);
+}
+
+static void test_dump_of_empty_script_is_header_only(void **state)
+{
+	struct run r = run_script("");
+	char *out;
+
+	(void)state;
+	out = dump_str(r.m);
+	assert_string_equal(out, "# rosfw dump: the firewall configuration the script leaves behind\n");
+	free(out);
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_appends_in_order),
+		cmocka_unit_test(test_add_keeps_values_and_location),
+		cmocka_unit_test(test_unset_property_reads_menu_default),
+		cmocka_unit_test(test_add_disabled_yes),
+		cmocka_unit_test(test_place_before_number),
+		cmocka_unit_test(test_place_before_find),
+		cmocka_unit_test(test_set_by_number),
+		cmocka_unit_test(test_set_by_number_list),
+		cmocka_unit_test(test_set_by_find),
+		cmocka_unit_test(test_set_by_find_regex_and_not_equal),
+		cmocka_unit_test(test_set_by_numbers_prop),
+		cmocka_unit_test(test_set_find_matching_nothing_changes_nothing),
+		cmocka_unit_test(test_numbering_after_remove),
+		cmocka_unit_test(test_numbering_after_place_before),
+		cmocka_unit_test(test_remove_numbers_list),
+		cmocka_unit_test(test_remove_find_on_address_list),
+		cmocka_unit_test(test_remove_find_all),
+		cmocka_unit_test(test_disable_and_enable),
+		cmocka_unit_test(test_set_disabled_property),
+		cmocka_unit_test(test_comment_verb),
+		cmocka_unit_test(test_unset_value_name),
+		cmocka_unit_test(test_copy_from),
+		cmocka_unit_test(test_move_to_front),
+		cmocka_unit_test(test_move_without_destination_goes_to_end),
+		cmocka_unit_test(test_move_destination_prop),
+		cmocka_unit_test(test_move_by_find),
+		cmocka_unit_test(test_move_keeps_identity),
+		cmocka_unit_test(test_service_port_builtins_exist),
+		cmocka_unit_test(test_service_port_rtsp_disabled_by_default),
+		cmocka_unit_test(test_service_port_set_by_name),
+		cmocka_unit_test(test_interface_list_builtins_exist),
+		cmocka_unit_test(test_interface_list_add_and_members),
+		cmocka_unit_test(test_conntrack_is_one_item),
+		cmocka_unit_test(test_interface_name_from_add),
+		cmocka_unit_test(test_interface_rename_by_default_name),
+		cmocka_unit_test(test_path_only_line_changes_menu),
+		cmocka_unit_test(test_path_before_command_keeps_menu),
+		cmocka_unit_test(test_slash_path_with_verb),
+		cmocka_unit_test(test_relative_path_from_current_menu),
+		cmocka_unit_test(test_block_form_runs_in_its_menu),
+		cmocka_unit_test(test_verb_abbreviation),
+		cmocka_unit_test(test_menu_abbreviation),
+		cmocka_unit_test(test_read_only_verbs_change_nothing),
+		cmocka_unit_test(test_foreign_menu_one_note_per_menu),
+		cmocka_unit_test(test_foreign_menu_does_not_change_firewall),
+		cmocka_unit_test(test_dump_small_script),
+		cmocka_unit_test(test_dump_of_dump_is_identical),
+		cmocka_unit_test(test_dump_quotes_and_escapes_values),
+		cmocka_unit_test(test_dump_of_empty_script_is_header_only),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
