@@ -17,6 +17,7 @@
 struct walk {
 	struct cwd at;
 	const char *verb;	/* NULL when the command is a bare path */
+	enum verb verb_id;
 	size_t verb_len;
 	struct loc verb_loc;
 	const struct ast_item *args;
@@ -116,12 +117,12 @@ static bool walk_seg(struct model *m, struct walk *w, const char *s, size_t n, c
 
 /* The verb a path word spells, if it is one: RouterOS takes unambiguous
  * abbreviations (`rem` for remove) as well as whole names. */
-static const char *seg_verb(const struct cwd *at, const char *s, size_t n)
+static enum verb seg_verb(const struct cwd *at, const char *s, size_t n)
 {
 	if (!at->foreign && menu_child(at->node, s, n))
-		return NULL;
+		return V_NONE;
 	if (n < 3 && !menu_is_verb(s, n))
-		return NULL;
+		return V_NONE;
 	return menu_verb_prefix(s, n);
 }
 
@@ -130,7 +131,8 @@ static const char *seg_verb(const struct cwd *at, const char *s, size_t n)
 static void walk_path(struct model *m, struct walk *w, const struct ast_item *it)
 {
 	for (; it && it->kind == IT_WORD && !(it->flags & VF_VAR); it = it->next) {
-		const char *s = it->text, *end = it->text + it->len, *verb;
+		const char *s = it->text, *end = it->text + it->len;
+		enum verb verb;
 
 		while (s < end) {
 			const char *e = memchr(s, '/', (size_t)(end - s));
@@ -141,14 +143,15 @@ static void walk_path(struct model *m, struct walk *w, const struct ast_item *it
 				l.col = it->loc.col + (uint32_t)(s - it->text);
 				l.last_col = l.col + (uint32_t)(n ? n - 1 : 0);
 			}
-			if (n && (verb = seg_verb(&w->at, s, n))) {
+			if (n && (verb = seg_verb(&w->at, s, n)) != V_NONE) {
 				if (e) {
 					diag_error(m->d, &l, "\"%.*s\" is a command, not a menu", (int)n, s);
 					w->failed = true;
 					return;
 				}
-				w->verb = verb;
-				w->verb_len = strlen(verb);
+				w->verb_id = verb;
+				w->verb = menu_verb_name(verb);
+				w->verb_len = strlen(w->verb);
 				w->verb_loc = l;
 				w->args = it->next;
 				return;
@@ -161,10 +164,9 @@ static void walk_path(struct model *m, struct walk *w, const struct ast_item *it
 	w->args = it;
 }
 
-/* w->verb is the verb table's own NUL-terminated spelling. */
-static bool verb_is(const struct walk *w, const char *v)
+static bool verb_is(const struct walk *w, enum verb v)
 {
-	return !strcmp(w->verb, v);
+	return w->verb && w->verb_id == v;
 }
 
 static void script_refuse(struct model *m, const struct ast_item *it)
@@ -546,7 +548,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
 			a->sel = it;
-		} else if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "destination") && verb_is(w, "move")) {
+		} else if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "destination") && verb_is(w, V_MOVE)) {
 			a->dest = it;
 		} else if (it->kind == IT_PROP) {
 			if (a->nprops == sizeof(a->props) / sizeof(a->props[0])) {
@@ -562,11 +564,11 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 				   it->kind == IT_PAREN ? "an expression (...)" : "a $variable");
 			return false;
 		} else if (!a->sel && (it->kind == IT_BRACKET || it->kind == IT_WORD || it->kind == IT_STRING) &&
-			   !verb_is(w, "add")) {
+			   !verb_is(w, V_ADD)) {
 			a->sel = it;
-		} else if (verb_is(w, "move") && !a->dest && it->kind != IT_BLOCK) {
+		} else if (verb_is(w, V_MOVE) && !a->dest && it->kind != IT_BLOCK) {
 			a->dest = it;
-		} else if (verb_is(w, "unset") && it->kind == IT_WORD && a->nwords < 16) {
+		} else if (verb_is(w, V_UNSET) && it->kind == IT_WORD && a->nwords < 16) {
 			a->words[a->nwords++] = it;
 		} else {
 			diag_error(m->d, &it->loc, "unexpected %s after %.*s",
@@ -724,7 +726,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		diag_error(m->d, &a->sel->loc, "add takes only name=value properties");
 		return;
 	}
-	it = item_new(m, (uint16_t)(a->nprops + 2));
+	it = item_new(m, (uint16_t)(a->nprops ? a->nprops : 1));
 	it->loc = c->loc;
 	if (cf && sel_one(m, k, cf, &from)) {
 		const struct mitem *src = model_item(m, k, from);
@@ -785,15 +787,15 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		struct mitem *it = m->lists[k].v[s.v[i]];
 		bool ok = true;
 
-		if (verb_is(w, "set") || verb_is(w, "comment")) {
-			if (verb_is(w, "comment") && (a->nprops != 1 || !arg_prop(a, "comment"))) {
+		if (verb_is(w, V_SET) || verb_is(w, V_COMMENT)) {
+			if (verb_is(w, V_COMMENT) && (a->nprops != 1 || !arg_prop(a, "comment"))) {
 				diag_error(m->d, &c->loc, "comment takes item numbers and comment=\"...\"");
 				break;
 			}
 			ok = props_apply(m, k, it, a, "set");
-		} else if (verb_is(w, "disable") || verb_is(w, "enable")) {
-			it->disabled = verb_is(w, "disable");
-		} else if (verb_is(w, "unset")) {
+		} else if (verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE)) {
+			it->disabled = verb_is(w, V_DISABLE);
+		} else if (verb_is(w, V_UNSET)) {
 			const struct ast_item *vn = arg_prop(a, "value-name");
 			size_t j;
 
@@ -810,7 +812,7 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 				}
 			}
 		}
-		if (ok && !verb_is(w, "disable") && !verb_is(w, "enable"))
+		if (ok && !verb_is(w, V_DISABLE) && !verb_is(w, V_ENABLE))
 			item_check(m, k, it, &c->loc);
 		if (!ok)
 			break;
@@ -867,9 +869,9 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 	enum menu_kind k = menu_kind(w->at.node);
 	struct args a;
 
-	if (verb_is(w, "print") || verb_is(w, "export") || verb_is(w, "find") || verb_is(w, "get") ||
-	    verb_is(w, "edit") || verb_is(w, "monitor") || verb_is(w, "reset-counters") ||
-	    verb_is(w, "reset-counters-all") || verb_is(w, "reset"))
+	if (verb_is(w, V_PRINT) || verb_is(w, V_EXPORT) || verb_is(w, V_FIND) || verb_is(w, V_GET) ||
+	    verb_is(w, V_EDIT) || verb_is(w, V_MONITOR) || verb_is(w, V_RESET_COUNTERS) ||
+	    verb_is(w, V_RESET_COUNTERS_ALL) || verb_is(w, V_RESET))
 		return;	/* they read state or counters; the configuration stays */
 	if (k == MK_NONE) {
 		char path[128];
@@ -880,7 +882,7 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 				  (int)w->verb_len, w->verb);
 			return;
 		}
-		if (verb_is(w, "import"))
+		if (verb_is(w, V_IMPORT))
 			diag_error(m->d, &w->verb_loc, "import runs another script: give that file to rosfw as well (rosfw check a.rsc b.rsc)");
 		else
 			diag_error(m->d, &w->verb_loc, "%.*s needs a menu with items: %s has none", (int)w->verb_len, w->verb, path);
@@ -890,18 +892,18 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 		return;
 	if (k == MK_INTERFACE) {
 		/* Only the names matter to the firewall. */
-		if (verb_is(w, "add") || verb_is(w, "set"))
+		if (verb_is(w, V_ADD) || verb_is(w, V_SET))
 			iface_from(m, w, &a, &c->loc);
 		return;
 	}
-	if (verb_is(w, "add"))
+	if (verb_is(w, V_ADD))
 		verb_add(m, k, &a, c);
-	else if (verb_is(w, "set") || verb_is(w, "disable") || verb_is(w, "enable") || verb_is(w, "unset") ||
-		 verb_is(w, "comment"))
+	else if (verb_is(w, V_SET) || verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE) || verb_is(w, V_UNSET) ||
+		 verb_is(w, V_COMMENT))
 		verb_set(m, k, w, &a, c);
-	else if (verb_is(w, "remove"))
+	else if (verb_is(w, V_REMOVE))
 		verb_remove(m, k, w, &a);
-	else if (verb_is(w, "move"))
+	else if (verb_is(w, V_MOVE))
 		verb_move(m, k, w, &a);
 	else
 		diag_error(m->d, &w->verb_loc, "%s has no command \"%.*s\"", menu_kind_path(k), (int)w->verb_len, w->verb);

@@ -214,10 +214,11 @@ bool menu_kind_is_named(enum menu_kind k)
 }
 
 #define VERB(v) { v, sizeof(v) - 1 }
+/* Indexed by enum verb. */
 static const struct {
 	const char *name;
 	size_t len;
-} verbs[] = {
+} verbs[V__COUNT] = {
 	VERB("add"), VERB("comment"), VERB("disable"), VERB("edit"), VERB("enable"),
 	VERB("export"), VERB("find"), VERB("get"), VERB("import"), VERB("monitor"),
 	VERB("move"), VERB("print"), VERB("remove"), VERB("reset"), VERB("reset-counters"),
@@ -234,26 +235,30 @@ bool menu_is_verb(const char *w, size_t len)
 	return false;
 }
 
-const char *menu_verb_prefix(const char *w, size_t len)
+enum verb menu_verb_prefix(const char *w, size_t len)
 {
-	const char *found = NULL;
-	size_t i, flen = 0;
+	int found = V_NONE;
+	size_t i;
 
 	if (!len)
-		return NULL;
+		return V_NONE;
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (verbs[i].len < len || memcmp(verbs[i].name, w, len))
 			continue;
 		if (verbs[i].len == len)
-			return verbs[i].name;
+			return (enum verb)i;
 		/* `reset-c` abbreviates both reset-counters and
 		 * reset-counters-all: the shorter one is meant. */
-		if (found && (verbs[i].len < flen || memcmp(found, verbs[i].name, flen)))
-			return NULL;
-		if (!found) {
-			found = verbs[i].name;
-			flen = verbs[i].len;
-		}
+		if (found != V_NONE && (verbs[i].len < verbs[found].len ||
+					memcmp(verbs[found].name, verbs[i].name, verbs[found].len)))
+			return V_NONE;
+		if (found == V_NONE)
+			found = (int)i;
 	}
-	return found;
+	return (enum verb)found;
+}
+
+const char *menu_verb_name(enum verb v)
+{
+	return v > V_NONE && v < V__COUNT ? verbs[v].name : "";
 }

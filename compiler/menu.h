@@ -33,9 +33,19 @@ bool menu_kind_is_settings(enum menu_kind k);
 /* Items of these menus are selected by name= as well as by number. */
 bool menu_kind_is_named(enum menu_kind k);
 
-/* RouterOS command verbs that end a menu path. */
+/* RouterOS command verbs that end a menu path, in the order of their names. */
+enum verb {
+	V_NONE = -1,
+	V_ADD, V_COMMENT, V_DISABLE, V_EDIT, V_ENABLE, V_EXPORT, V_FIND, V_GET, V_IMPORT,
+	V_MONITOR, V_MOVE, V_PRINT, V_REMOVE, V_RESET, V_RESET_COUNTERS, V_RESET_COUNTERS_ALL,
+	V_RUN, V_SET, V_UNSET,
+	V__COUNT
+};
+
 bool menu_is_verb(const char *w, size_t len);
-/* The verb `w` abbreviates (`rem` is remove), or NULL when none or ambiguous. */
-const char *menu_verb_prefix(const char *w, size_t len);
+/* The verb `w` spells or abbreviates (`rem` is remove); V_NONE when none
+ * or ambiguous. */
+enum verb menu_verb_prefix(const char *w, size_t len);
+const char *menu_verb_name(enum verb v);
 
 #endif

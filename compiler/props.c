@@ -329,31 +329,58 @@ const struct prop_def *prop_table(size_t *n)
 	return props;
 }
 
-static int name_cmp(const void *key, const void *elem)
-{
-	return strcmp(key, ((const struct prop_def *)elem)->name);
-}
-
 static bool menu_ok(enum menu_kind m)
 {
 	return m > MK_NONE && m < MK__COUNT;
 }
 
+/*
+ * The model looks a property up for every name=value it reads, a million
+ * times for a large address list: one small open-addressing table per menu,
+ * filled before main, answers in one probe where bsearch took eight strcmp.
+ */
+#define PROP_HASH 512
+
+static const struct prop_def *prop_index[MK__COUNT][PROP_HASH];
+
+static size_t prop_hash(const char *name)
+{
+	size_t h = 5381;
+
+	while (*name)
+		h = h * 33 + (unsigned char)*name++;
+	return h & (PROP_HASH - 1);
+}
+
+__attribute__((constructor)) static void prop_index_build(void)
+{
+	size_t i, h;
+	int m;
+
+	for (m = 0; m < MK__COUNT; m++) {
+		for (i = 0; i < NPROPS; i++) {
+			if (!(props[i].menus & MB(m)))
+				continue;
+			for (h = prop_hash(props[i].name); prop_index[m][h]; h = (h + 1) & (PROP_HASH - 1))
+				if (!strcmp(prop_index[m][h]->name, props[i].name))
+					break;
+			/* The first row of a name that a menu accepts wins, as
+			 * the table's order promised. */
+			if (!prop_index[m][h])
+				prop_index[m][h] = &props[i];
+		}
+	}
+}
+
 const struct prop_def *prop_lookup(enum menu_kind m, const char *name)
 {
-	const struct prop_def *hit, *p;
+	size_t h;
 
 	if (!name || !menu_ok(m))
 		return NULL;
-	hit = bsearch(name, props, NPROPS, sizeof(props[0]), name_cmp);
-	if (!hit)
-		return NULL;
-	/* bsearch lands on any row of the name; walk to the first one */
-	while (hit > props && !strcmp(hit[-1].name, name))
-		hit--;
-	for (p = hit; p < props + NPROPS && !strcmp(p->name, name); p++)
-		if (p->menus & MB(m))
-			return p;
+	for (h = prop_hash(name); prop_index[m][h]; h = (h + 1) & (PROP_HASH - 1))
+		if (!strcmp(prop_index[m][h]->name, name))
+			return prop_index[m][h];
 	return NULL;
 }
 

@@ -252,8 +252,10 @@ void diag_print(struct diag *d, FILE *out)
 		if (s && m->level != DIAG_NOTE && (text = source_line(s, m->loc.line, &len)))
 			print_caret(out, text, len, &m->loc);
 	}
-	if (d->errors > d->max_errors)
-		fprintf(out, "rosfw: error: too many errors (%u), stopped after %u\n", d->errors, d->max_errors);
+	/* Reaching the cap stops the run, so more errors may follow unseen. */
+	if (d->errors >= d->max_errors)
+		fprintf(out, "rosfw: error: stopped after %u errors; there may be more (--max-errors raises the limit)\n",
+			d->max_errors);
 }
 
 void json_write_string(FILE *out, const char *s, size_t len)

@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Diagnostics: one test per class of error, each asserting the message, its
+ * level and where it points (line and first column, as diag_at gives them).
+ */
+#include "helpers.h"
+
+#define FILTER "/ip firewall filter\n"
+
+/* ---- properties and values ---------------------------------------------- */
+
+static void test_unknown_property_with_did_you_mean(void **state)
+{
+	/*                         12345678901234567890123456 */
+	struct run r = run_script(FILTER "add chain=input src-adress=10.0.0.1\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 17, "unknown property \"src-adress\"");
+	assert_non_null(strstr(m->text, "did you mean \"src-address\""));
+	/* The caret covers the name only. */
+	assert_int_equal(m->loc.last_line, 2);
+	assert_int_equal(m->loc.last_col, 26);
+	assert_int_equal(diag_errors(r.d), 1);
+	run_free(&r);
+}
+
+static void test_unknown_property_far_from_any(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input zzzzqqqq=1\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 17, "unknown property \"zzzzqqqq\"");
+	assert_null(strstr(m->text, "did you mean"));
+	run_free(&r);
+}
+
+static void test_invalid_value_points_at_bad_list_element(void **state)
+{
+	/*                         123456789012345678901234567890123456789012 */
+	struct run r = run_script(FILTER "add chain=input protocol=tcp dst-port=80,70000\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 42, "invalid dst-port");
+	assert_non_null(strstr(m->text, "70000"));
+	assert_int_equal(m->loc.last_col, 46);
+	assert_int_equal(diag_errors(r.d), 1);
+	run_free(&r);
+}
+
+static void test_invalid_value_in_quotes_points_inside_quotes(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input protocol=tcp dst-port=\"80,70000\"\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 43, "invalid dst-port");
+	run_free(&r);
+}
+
+static void test_duplicate_property_is_warning(void **state)
+{
+	struct run r = run_script(FILTER "add chain=x chain=y\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 2, 5, "given more than once");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "chain"), "y");
+	run_free(&r);
+}
+
+static void test_place_before_only_on_add(void **state)
+{
+	struct run r = run_script(FILTER "add chain=x\nset 0 place-before=0\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 7, "can only be given to add");
+	run_free(&r);
+}
+
+static void test_not_equal_outside_find_is_error(void **state)
+{
+	struct run r = run_script(FILTER "add chain=x\nset 0 chain!=y\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 7, "expected name=value");
+	run_free(&r);
+}
+
+/* ---- rules RouterOS refuses --------------------------------------------- */
+
+static void test_ports_without_protocol(void **state)
+{
+	/*                         12345678901234567890123456 */
+	struct run r = run_script(FILTER "add chain=input dst-port=22\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 26, "dst-port needs protocol=");
+	run_free(&r);
+}
+
+static void test_ports_with_portless_protocol(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input protocol=icmp src-port=22\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 0, "src-port needs protocol=");
+	run_free(&r);
+}
+
+static void test_ports_with_tcp_are_fine(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input protocol=tcp dst-port=22\nadd chain=input protocol=6 port=53\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	run_free(&r);
+}
+
+static void test_ports_error_when_protocol_unset_later(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input protocol=tcp dst-port=22\nunset 0 value-name=protocol\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 0, "dst-port needs protocol=");
+	run_free(&r);
+}
+
+static void test_jump_without_jump_target(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input action=jump\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 1, "action=jump needs jump-target=");
+	assert_int_equal(m->loc.last_col, 27);
+	run_free(&r);
+}
+
+static void test_add_src_to_address_list_without_list(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input action=add-src-to-address-list\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "action=add-src-to-address-list needs address-list=");
+	run_free(&r);
+}
+
+static void test_rule_without_chain(void **state)
+{
+	struct run r = run_script(FILTER "add action=drop\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "needs chain=");
+	assert_int_equal(diag_errors(r.d), 1);
+	run_free(&r);
+}
+
+/* ---- menus -------------------------------------------------------------- */
+
+static void test_unknown_menu_under_ip_firewall(void **state)
+{
+	/*                         12345678901234 */
+	struct run r = run_script("/ip firewall foo\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 14, "unknown menu or command \"foo\" in /ip firewall");
+	run_free(&r);
+}
+
+static void test_unknown_verb_in_firewall_menu(void **state)
+{
+	struct run r = run_script(FILTER "ad chain=x\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "\"ad\"");
+	assert_int_equal(model_count(r.m, MK_FILTER4), 0);
+	run_free(&r);
+}
+
+static void test_firewall_typo_did_you_mean(void **state)
+{
+	struct run r = run_script("/ip firewll filter\nadd chain=x\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 1, 5, "unknown menu \"firewll\"");
+	assert_non_null(strstr(m->text, "did you mean \"firewall\""));
+	assert_int_equal(m->loc.last_col, 11);
+	run_free(&r);
+}
+
+static void test_settings_menu_refuses_add(void **state)
+{
+	struct run r = run_script("/ip firewall connection tracking\nadd udp-timeout=10s\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "holds settings");
+	assert_int_equal(model_count(r.m, MK_CONNTRACK), 1);
+	run_free(&r);
+}
+
+static void test_import_is_error(void **state)
+{
+	struct run r = run_script("/import file-name=other.rsc\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 2, "import runs another script");
+	run_free(&r);
+}
+
+/* ---- scripting ---------------------------------------------------------- */
+
+static void test_scripting_command_refused(void **state)
+{
+	struct run r = run_script(":global x 5\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 1, 1, "scripting is not supported");
+	assert_non_null(strstr(m->text, ":global"));
+	run_free(&r);
+}
+
+static void test_scripting_inside_block_refused(void **state)
+{
+	struct run r = run_script(":foreach i in=[/ip firewall filter find] do={\n  :put $i\n}\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 1, ":foreach");
+	run_free(&r);
+}
+
+static void test_log_command_is_only_warning(void **state)
+{
+	struct run r = run_script(":log info \"x\"\n:put hello\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 1, 1, ":log has no effect");
+	assert_diag(r.d, DIAG_WARNING, 2, 1, ":put has no effect");
+	run_free(&r);
+}
+
+static void test_variable_in_value(void **state)
+{
+	struct run r = run_script(FILTER "add chain=$x\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 11, "$variables are RouterOS scripting");
+	run_free(&r);
+}
+
+static void test_variable_inside_quoted_value_points_at_dollar(void **state)
+{
+	/*                         1234567890123456789012345678 */
+	struct run r = run_script(FILTER "add chain=input comment=\"a $x\"\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 28, "$variables are RouterOS scripting");
+	run_free(&r);
+}
+
+static void test_escaped_dollar_is_text(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input comment=\"cost \\$5\"\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "cost $5");
+	run_free(&r);
+}
+
+static void test_command_substitution_in_value(void **state)
+{
+	struct run r = run_script(FILTER "add chain=[/system identity get name]\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 11, "command substitution [...]");
+	assert_int_equal(m->loc.last_col, 37);
+	run_free(&r);
+}
+
+static void test_variable_as_selector(void **state)
+{
+	struct run r = run_script(FILTER "add chain=x\nset $n action=drop\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 5, "$variable");
+	run_free(&r);
+}
+
+/* ---- selectors ---------------------------------------------------------- */
+
+static void test_item_number_out_of_range(void **state)
+{
+	struct run r = run_script(FILTER "add chain=a\nadd chain=b\nset 5 action=drop\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 4, 5, "no item number 5 in /ip firewall filter");
+	assert_non_null(strstr(m->text, "it has 2 items"));
+	run_free(&r);
+}
+
+static void test_item_number_in_empty_menu(void **state)
+{
+	struct run r = run_script(FILTER "remove 0\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 8, "no item number 0");
+	run_free(&r);
+}
+
+static void test_set_without_selector(void **state)
+{
+	struct run r = run_script(FILTER "add chain=a\nset action=drop\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 1, "needs item numbers");
+	run_free(&r);
+}
+
+static void test_internal_id_refused(void **state)
+{
+	struct run r = run_script(FILTER "add chain=a\nset *1 action=drop\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 5, "internal item IDs");
+	run_free(&r);
+}
+
+static void test_find_unknown_property(void **state)
+{
+	struct run r = run_script(FILTER "add chain=a\nset [find nosuch=1] action=drop\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 3, 11, "has no property \"nosuch\"");
+	run_free(&r);
+}
+
+static void test_no_such_named_item(void **state)
+{
+	struct run r = run_script("/ip firewall service-port\nset nosuch disabled=yes\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 5, "no item named \"nosuch\"");
+	run_free(&r);
+}
+
+static void test_remove_builtin_service_port(void **state)
+{
+	struct run r = run_script("/ip firewall service-port\nremove ftp\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 8, "cannot be removed");
+	assert_non_null(item_named(r.m, MK_SERVICE_PORT, "ftp"));
+	run_free(&r);
+}
+
+static void test_remove_builtin_interface_list(void **state)
+{
+	struct run r = run_script("/interface list\nremove [find name=all]\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 8, "cannot be removed");
+	assert_int_equal(model_count(r.m, MK_IFLIST), 4);
+	run_free(&r);
+}
+
+/* ---- references between menus ------------------------------------------- */
+
+static void test_undefined_interface_list_is_warning(void **state)
+{
+	/*                         12345678901234567890123456789012345 */
+	struct run r = run_script(FILTER "add chain=input in-interface-list=NOPE\n"
+				  "add chain=forward in-interface-list=!NOPE\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 2, 35, "no interface list named \"NOPE\"");
+	/* Said once, not at every use. */
+	assert_int_equal(diag_warnings(r.d), 1);
+	run_free(&r);
+}
+
+static void test_defined_and_builtin_interface_lists_are_fine(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input in-interface-list=LAN\nadd chain=input in-interface-list=!all\n"
+				  "/interface list add name=LAN\n");
+
+	(void)state;
+	/* model_finish looks at the whole configuration: order does not matter. */
+	assert_diag_count(r.d, 0);
+	run_free(&r);
+}
+
+static void test_undefined_interface_list_in_member(void **state)
+{
+	struct run r = run_script("/interface list member add list=NOPE interface=ether1\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 1, 33, "no interface list named \"NOPE\"");
+	run_free(&r);
+}
+
+static void test_undefined_layer7_protocol_is_error(void **state)
+{
+	/*                         123456789012345678901234567890123 */
+	struct run r = run_script(FILTER "add chain=input layer7-protocol=nope\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 33, "no layer7 protocol named \"nope\"");
+	run_free(&r);
+}
+
+static void test_defined_layer7_protocol_is_fine(void **state)
+{
+	struct run r = run_script("/ip firewall layer7-protocol add name=yt regexp=\"^.*youtube\"\n"
+				  FILTER "add chain=forward layer7-protocol=yt action=drop\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	run_free(&r);
+}
+
+static void test_address_list_entry_without_address_is_skipped(void **state)
+{
+	struct run r = run_script("/ip firewall address-list\nadd list=z\nadd list=z address=10.0.0.1\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 2, 1, "without address=");
+	assert_int_equal(model_count(r.m, MK_ADDRLIST4), 1);
+	run_free(&r);
+}
+
+/* ---- syntax errors and the error cap ------------------------------------ */
+
+static void test_syntax_error_location(void **state)
+{
+	/*                         1234567890123456 */
+	struct run r = run_script(FILTER "add chain=input )\nadd chain=forward\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 17, "syntax error");
+	assert_int_equal(diag_errors(r.d), 1);
+	/* The broken command is dropped; the next one runs. */
+	assert_column(r.m, MK_FILTER4, "chain", "forward");
+	run_free(&r);
+}
+
+static void test_diagnostics_sorted_by_position(void **state)
+{
+	/* The warning on line 2 comes from model_finish, after the errors
+	 * of lines 3 and 4 were found. */
+	struct run r = run_script(FILTER "add chain=input in-interface-list=NOPE\nadd chain=input zz=1\nadd action=drop\n");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(diag_count(r.d), 3);
+	assert_int_equal(diag_at(r.d, 0)->level, DIAG_WARNING);
+	assert_int_equal(diag_at(r.d, 0)->loc.line, 2);
+	for (i = 1; i < diag_count(r.d); i++) {
+		const struct loc *a = &diag_at(r.d, i - 1)->loc, *b = &diag_at(r.d, i)->loc;
+
+		assert_true(a->line < b->line || (a->line == b->line && a->col <= b->col));
+	}
+	run_free(&r);
+}
+
+static void test_error_cap_keeps_first_errors_and_counts_all(void **state)
+{
+	static const char src[] = FILTER "add chain=x a1=1 a2=2 a3=3 a4=4 a5=5\nadd chain=y zz=1\n";
+	struct run r = run_script_cap(src, sizeof(src) - 1, 3);
+
+	(void)state;
+	assert_true(diag_full(r.d));
+	assert_int_equal(diag_count(r.d), 3);
+	/* Five errors on line 2 are counted; line 3 is never read. */
+	assert_int_equal(diag_errors(r.d), 5);
+	assert_int_equal(diag_at(r.d, 0)->loc.col, 13);
+	assert_int_equal(diag_at(r.d, 2)->loc.col, 23);
+	run_free(&r);
+}
+
+static void test_error_cap_stops_reading(void **state)
+{
+	static const char src[] = FILTER "add chain=x a1=1\nadd chain=x a2=1\nadd chain=x a3=1\nadd chain=x a4=1\n";
+	struct run r = run_script_cap(src, sizeof(src) - 1, 3);
+
+	(void)state;
+	assert_true(diag_full(r.d));
+	assert_int_equal(diag_count(r.d), 3);
+	assert_int_equal(diag_at(r.d, 2)->loc.line, 4);
+	run_free(&r);
+}
+
+/* When the cap cut the run short the user must be told, or three errors
+ * look like all there are. */
+static void test_error_cap_says_it_stopped(void **state)
+{
+	static const char src[] = FILTER "add chain=x a1=1\nadd chain=x a2=1\nadd chain=x a3=1\nadd chain=x a4=1\n"
+				  "add chain=x a5=1\n";
+	struct run r = run_script_cap(src, sizeof(src) - 1, 3);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	assert_non_null(f);
+	diag_print(r.d, f);
+	fclose(f);
+	if (!strstr(out, "stopped after 3"))
+		fail_msg("diag_print does not say the check stopped early:\n%s", out);
+	free(out);
+	run_free(&r);
+}
+
+static void test_clean_script_has_no_diagnostics(void **state)
+{
+	struct run r = run_script("/interface list\nadd name=WAN\nadd name=LAN\n"
+				  "/ip firewall filter\n"
+				  "add action=accept chain=input connection-state=established,related,untracked\n"
+				  "add action=drop chain=input connection-state=invalid\n"
+				  "add action=accept chain=input protocol=icmp\n"
+				  "add action=drop chain=input in-interface-list=!LAN\n"
+				  "add action=jump chain=forward jump-target=fw\n"
+				  "add action=add-src-to-address-list address-list=scan address-list-timeout=1d chain=fw "
+				  "protocol=tcp psd=21,3s,3,1\n"
+				  "/ip firewall nat\n"
+				  "add action=masquerade chain=srcnat out-interface-list=WAN\n"
+				  "add action=dst-nat chain=dstnat dst-port=8080 protocol=tcp to-addresses=192.168.88.2 to-ports=80\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_int_equal(model_count(r.m, MK_FILTER4), 6);
+	assert_int_equal(model_count(r.m, MK_NAT4), 2);
+	run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unknown_property_with_did_you_mean),
+		cmocka_unit_test(test_unknown_property_far_from_any),
+		cmocka_unit_test(test_invalid_value_points_at_bad_list_element),
+		cmocka_unit_test(test_invalid_value_in_quotes_points_inside_quotes),
+		cmocka_unit_test(test_duplicate_property_is_warning),
+		cmocka_unit_test(test_place_before_only_on_add),
+		cmocka_unit_test(test_not_equal_outside_find_is_error),
+		cmocka_unit_test(test_ports_without_protocol),
+		cmocka_unit_test(test_ports_with_portless_protocol),
+		cmocka_unit_test(test_ports_with_tcp_are_fine),
+		cmocka_unit_test(test_ports_error_when_protocol_unset_later),
+		cmocka_unit_test(test_jump_without_jump_target),
+		cmocka_unit_test(test_add_src_to_address_list_without_list),
+		cmocka_unit_test(test_rule_without_chain),
+		cmocka_unit_test(test_unknown_menu_under_ip_firewall),
+		cmocka_unit_test(test_unknown_verb_in_firewall_menu),
+		cmocka_unit_test(test_firewall_typo_did_you_mean),
+		cmocka_unit_test(test_settings_menu_refuses_add),
+		cmocka_unit_test(test_import_is_error),
+		cmocka_unit_test(test_scripting_command_refused),
+		cmocka_unit_test(test_scripting_inside_block_refused),
+		cmocka_unit_test(test_log_command_is_only_warning),
+		cmocka_unit_test(test_variable_in_value),
+		cmocka_unit_test(test_variable_inside_quoted_value_points_at_dollar),
+		cmocka_unit_test(test_escaped_dollar_is_text),
+		cmocka_unit_test(test_command_substitution_in_value),
+		cmocka_unit_test(test_variable_as_selector),
+		cmocka_unit_test(test_item_number_out_of_range),
+		cmocka_unit_test(test_item_number_in_empty_menu),
+		cmocka_unit_test(test_set_without_selector),
+		cmocka_unit_test(test_internal_id_refused),
+		cmocka_unit_test(test_find_unknown_property),
+		cmocka_unit_test(test_no_such_named_item),
+		cmocka_unit_test(test_remove_builtin_service_port),
+		cmocka_unit_test(test_remove_builtin_interface_list),
+		cmocka_unit_test(test_undefined_interface_list_is_warning),
+		cmocka_unit_test(test_defined_and_builtin_interface_lists_are_fine),
+		cmocka_unit_test(test_undefined_interface_list_in_member),
+		cmocka_unit_test(test_undefined_layer7_protocol_is_error),
+		cmocka_unit_test(test_defined_layer7_protocol_is_fine),
+		cmocka_unit_test(test_address_list_entry_without_address_is_skipped),
+		cmocka_unit_test(test_syntax_error_location),
+		cmocka_unit_test(test_diagnostics_sorted_by_position),
+		cmocka_unit_test(test_error_cap_keeps_first_errors_and_counts_all),
+		cmocka_unit_test(test_error_cap_stops_reading),
+		cmocka_unit_test(test_error_cap_says_it_stopped),
+		cmocka_unit_test(test_clean_script_has_no_diagnostics),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
