@@ -211,9 +211,13 @@ bool value_parse_uint(const char *v, size_t len, uint64_t max, uint64_t *out)
 		if (!is_digit(v[i]))
 			return false;
 		d = (unsigned)(v[i] - '0');
-		if (d > max || x > (max - d) / 10)
+		/* A constant bound keeps the division out of the loop: this
+		 * runs for every octet of every address. */
+		if (x > (UINT64_MAX - d) / 10)
 			return false;
 		x = x * 10 + d;
+		if (x > max)
+			return false;
 	}
 	if (out)
 		*out = x;

@@ -68,7 +68,8 @@ void arena_free(struct arena *a)
 	free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Uninitialised: for bytes the caller writes in full. */
+static void *arena_alloc_raw(struct arena *a, size_t size)
 {
 	struct block *b = a->head;
 	size_t need = (size + 15) & ~(size_t)15;
@@ -86,13 +87,17 @@ void *arena_alloc(struct arena *a, size_t size)
 	p = b->data + b->used;
 	b->used += need;
 	a->total += need;
-	memset(p, 0, size);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return memset(arena_alloc_raw(a, size), 0, size);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t len)
 {
-	char *p = arena_alloc(a, len + 1);
+	char *p = arena_alloc_raw(a, len + 1);
 
 	memcpy(p, s, len);
 	p[len] = '\0';

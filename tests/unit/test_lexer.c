@@ -189,13 +189,17 @@ static void test_continuation_crlf(void **state)
 		     "W(add) P(comment=\"abcdef\") P(log=\"yes\")\n");
 }
 
+/* A backslash followed by spaces is not a continuation in RouterOS. rosfw
+ * says so once and reads on as if it were one, so a stray space gives one
+ * error, not one more for the orphaned next line. */
 static void test_backslash_spaces_newline_between_items_is_error(void **state)
 {
 	struct parsed p = parse_str("add chain=x \\  \n    log=yes\n");
 
 	(void)state;
-	assert_true(p.errors >= 1);
+	assert_int_equal(p.errors, 1);
 	assert_diag(p.d, DIAG_ERROR, 1, 13, "not a line continuation");
+	assert_string_equal(p.out, "W(add) P(chain=\"x\") P(log=\"yes\")\n");
 	parsed_free(&p);
 }
 
@@ -204,8 +208,9 @@ static void test_backslash_spaces_newline_in_quoted_string_is_error(void **state
 	struct parsed p = parse_str("add comment=\"abc\\ \n    def\"\n");
 
 	(void)state;
-	assert_true(p.errors >= 1);
+	assert_int_equal(p.errors, 1);
 	assert_diag(p.d, DIAG_ERROR, 1, 17, "not a line continuation");
+	assert_string_equal(p.out, "W(add) P(comment=\"abcdef\")\n");
 	parsed_free(&p);
 }
 
@@ -214,9 +219,9 @@ static void test_backslash_spaces_newline_in_value_is_error(void **state)
 	struct parsed p = parse_str("add log=\\ \n    yes\n");
 
 	(void)state;
-	assert_true(p.errors >= 1);
-	/* The first message, whatever it says, is an error at the backslash. */
-	assert_diag(p.d, DIAG_ERROR, 1, 9, "");
+	assert_int_equal(p.errors, 1);
+	assert_diag(p.d, DIAG_ERROR, 1, 9, "not a line continuation");
+	assert_string_equal(p.out, "W(add) P(log=\"yes\")\n");
 	parsed_free(&p);
 }
 
