@@ -91,6 +91,18 @@ static bool walk_seg(struct model *m, struct walk *w, const char *s, size_t n, c
 		return true;
 	}
 	menu_path(at->node, path, sizeof(path));
+	if (!menu_parent(at->node)) {
+		const char *closest;
+
+		if (!menu_is_root_name(s, n, &closest)) {
+			if (closest)
+				diag_error(m->d, loc, "unknown menu \"/%.*s\"; did you mean \"/%s\"?", (int)n, s, closest);
+			else
+				diag_error(m->d, loc, "unknown menu \"/%.*s\": not a RouterOS menu or command", (int)n, s);
+			w->failed = true;
+			return false;
+		}
+	}
 	if (node_is_closed(at->node)) {
 		diag_error(m->d, loc, "unknown menu or command \"%.*s\" in %s", (int)n, s, path);
 		w->failed = true;
@@ -121,7 +133,8 @@ static enum verb seg_verb(const struct cwd *at, const char *s, size_t n)
 {
 	if (!at->foreign && menu_child(at->node, s, n))
 		return V_NONE;
-	if (n < 3 && !menu_is_verb(s, n))
+	/* One letter is too little to tell a verb from a menu rosfw does not know. */
+	if (n < 2 && !menu_is_verb(s, n))
 		return V_NONE;
 	return menu_verb_prefix(s, n);
 }
@@ -877,7 +890,7 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 		char path[128];
 
 		menu_path(w->at.node, path, sizeof(path));
-		if (!strcmp(path, "/ip firewall connection")) {
+		if (!strcmp(path, "/ip firewall connection") || !strcmp(path, "/ipv6 firewall connection")) {
 			diag_note(m->d, &w->verb_loc, "%.*s on the connection table acts at run time; it changes no configuration",
 				  (int)w->verb_len, w->verb);
 			return;
@@ -934,6 +947,14 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 		return;
 	}
 	if (it->kind == IT_SLASH) {
+		if (it->next && it->next->kind == IT_WORD && it->next->text[0] == '/' &&
+		    it->next->loc.col == it->loc.col + 1) {
+			struct loc l = it->loc;
+
+			l.last_col = l.col + 1;
+			diag_error(m->d, &l, "\"//\" is not a comment in RouterOS scripts: comments start with #");
+			return;
+		}
 		w.at.node = menu_root();
 		w.at.foreign = false;
 		it = it->next;

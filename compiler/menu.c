@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 /**
  * struct menu_node - one level of the RouterOS menu tree.
  * @kind: the firewall menu this is, or MK_NONE.
@@ -48,8 +50,10 @@ LEAF(ip6_nat, "nat", MK_NAT6, ip6_fw);
 LEAF(ip6_mangle, "mangle", MK_MANGLE6, ip6_fw);
 LEAF(ip6_raw, "raw", MK_RAW6, ip6_fw);
 LEAF(ip6_al, "address-list", MK_ADDRLIST6, ip6_fw);
+/* The connection table: print and remove act at run time only. */
+LEAF(ip6_conn, "connection", MK_NONE, ip6_fw);
 static const struct menu_node *const ip6_fw_children[] = {
-	&ip6_filter, &ip6_nat, &ip6_mangle, &ip6_raw, &ip6_al, NULL
+	&ip6_filter, &ip6_nat, &ip6_mangle, &ip6_raw, &ip6_al, &ip6_conn, NULL
 };
 static const struct menu_node ip6_fw = { "firewall", MK_NONE, &ipv6, ip6_fw_children };
 static const struct menu_node *const ipv6_children[] = { &ip6_fw, NULL };
@@ -89,7 +93,8 @@ static const struct menu_node *const iface_children[] = {
 	&if_pppoe_client, &if_pptp_client, &if_sstp_client, &if_veth, &if_vlan, &if_vrrp,
 	&if_wifi, &if_wifiwave2, &if_wireguard, &if_wireless, NULL
 };
-static const struct menu_node iface = { "interface", MK_NONE, &root, iface_children };
+/* /interface itself lists every interface: `set ether1 name=wan` renames. */
+static const struct menu_node iface = { "interface", MK_INTERFACE, &root, iface_children };
 
 static const struct menu_node *const root_children[] = { &ip, &ipv6, &iface, NULL };
 static const struct menu_node root = { "", MK_NONE, NULL, root_children };
@@ -261,4 +266,36 @@ enum verb menu_verb_prefix(const char *w, size_t len)
 const char *menu_verb_name(enum verb v)
 {
 	return v > V_NONE && v < V__COUNT ? verbs[v].name : "";
+}
+
+/* Every top-level menu and root command of RouterOS v6 and v7: a path that
+ * starts with anything else is not RouterOS (prose, a typo), and passing it
+ * over would silently drop the rules below it. */
+static const char *const root_names[] = {
+	"app", "beep", "caps-man", "capsman", "certificate", "console", "container", "delay",
+	"disk", "do", "dude", "environment", "error", "execute", "export", "file", "find",
+	"for", "foreach", "global", "if", "import", "interface", "iot", "ip", "ipv6", "len",
+	"local", "log", "lora", "mpls", "nothing", "openflow", "parse", "partitions",
+	"password", "pick", "ping", "port", "ppp", "put", "queue", "quit", "radius", "redo",
+	"resolve", "return", "routing", "setup", "snmp", "special-login", "system", "task",
+	"terminal", "time", "tool", "undo", "user", "user-manager", "while", "zerotier",
+};
+
+bool menu_is_root_name(const char *w, size_t len, const char **closest)
+{
+	size_t i, best = (size_t)-1;
+
+	*closest = NULL;
+	for (i = 0; i < sizeof(root_names) / sizeof(root_names[0]); i++) {
+		size_t d;
+
+		if (strlen(root_names[i]) == len && !memcmp(root_names[i], w, len))
+			return true;
+		d = text_distance(w, len, root_names[i], strlen(root_names[i]), text_typo_cap(len));
+		if (d <= text_typo_cap(len) && d < best) {
+			best = d;
+			*closest = root_names[i];
+		}
+	}
+	return false;
 }

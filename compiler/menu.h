@@ -43,6 +43,9 @@ enum verb {
 };
 
 bool menu_is_verb(const char *w, size_t len);
+/* A top-level RouterOS menu or root command; otherwise *closest is the
+ * nearest one by spelling, or NULL. */
+bool menu_is_root_name(const char *w, size_t len, const char **closest);
 /* The verb `w` spells or abbreviates (`rem` is remove); V_NONE when none
  * or ambiguous. */
 enum verb menu_verb_prefix(const char *w, size_t len);

@@ -292,7 +292,8 @@ void sel_normalize(struct sel *s)
 {
 	size_t i, j = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), size_cmp);
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), size_cmp);
 	for (i = 0; i < s->n; i++)
 		if (!j || s->v[j - 1] != s->v[i])
 			s->v[j++] = s->v[i];

@@ -136,8 +136,7 @@ static int msg_cmp(const void *a, const void *b)
 		return x->loc.file < y->loc.file ? -1 : 1;
 	if (x->loc.line != y->loc.line)
 		return x->loc.line < y->loc.line ? -1 : 1;
-	/* Keep a note right after the message it belongs to. */
-	if (x->level != DIAG_NOTE && y->level != DIAG_NOTE && x->loc.col != y->loc.col)
+	if (x->loc.col != y->loc.col)
 		return x->loc.col < y->loc.col ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }

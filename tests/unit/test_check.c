@@ -59,6 +59,22 @@ static void test_invalid_value_in_quotes_points_inside_quotes(void **state)
 	run_free(&r);
 }
 
+/* Quotes in the middle of a value are not in the decoded text: the caret
+ * must still land on the bad element. */
+static void test_invalid_value_after_quoted_part_points_at_element(void **state)
+{
+	/*                         12345678901234567890123456789012345678901234 */
+	struct run r = run_script(FILTER "add chain=input protocol=tcp dst-port=\"80\",70000\n");
+
+	(void)state;
+	/* A value quoted only in part does not map byte for byte onto its
+	 * source, so the caret marks the whole value and the message names
+	 * the element. */
+	assert_diag(r.d, DIAG_ERROR, 2, 39, "invalid dst-port");
+	assert_diag(r.d, DIAG_ERROR, 2, 39, "70000");
+	run_free(&r);
+}
+
 static void test_duplicate_property_is_warning(void **state)
 {
 	struct run r = run_script(FILTER "add chain=x chain=y\n");
@@ -171,10 +187,10 @@ static void test_unknown_menu_under_ip_firewall(void **state)
 
 static void test_unknown_verb_in_firewall_menu(void **state)
 {
-	struct run r = run_script(FILTER "ad chain=x\n");
+	struct run r = run_script(FILTER "frobnicate chain=x\n");
 
 	(void)state;
-	assert_diag(r.d, DIAG_ERROR, 2, 1, "\"ad\"");
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "\"frobnicate\"");
 	assert_int_equal(model_count(r.m, MK_FILTER4), 0);
 	run_free(&r);
 }
@@ -472,6 +488,25 @@ static void test_diagnostics_sorted_by_position(void **state)
 	run_free(&r);
 }
 
+/* Notes are ordered by their own position like every other message, so the
+ * order is total whatever the levels (qsort needs a consistent comparator). */
+static void test_note_does_not_break_position_order(void **state)
+{
+	static const char src[] = "add chain=input zz=1 yy=2\n";
+	struct diag *d = diag_new(10);
+	uint32_t f = diag_add_source(d, "test.rsc", src, sizeof(src) - 1);
+	struct loc late = { f, 1, 22, 1, 25 }, start = { f, 1, 1, 1, 3 }, early = { f, 1, 17, 1, 20 };
+
+	(void)state;
+	diag_error(d, &late, "late");
+	diag_note(d, &start, "at the start");
+	diag_error(d, &early, "early");
+	assert_string_equal(diag_at(d, 0)->text, "at the start");
+	assert_string_equal(diag_at(d, 1)->text, "early");
+	assert_string_equal(diag_at(d, 2)->text, "late");
+	diag_free(d);
+}
+
 static void test_error_cap_keeps_first_errors_and_counts_all(void **state)
 {
 	static const char src[] = FILTER "add chain=x a1=1 a2=2 a3=3 a4=4 a5=5\nadd chain=y zz=1\n";
@@ -549,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_property_far_from_any),
 		cmocka_unit_test(test_invalid_value_points_at_bad_list_element),
 		cmocka_unit_test(test_invalid_value_in_quotes_points_inside_quotes),
+		cmocka_unit_test(test_invalid_value_after_quoted_part_points_at_element),
 		cmocka_unit_test(test_duplicate_property_is_warning),
 		cmocka_unit_test(test_place_before_only_on_add),
 		cmocka_unit_test(test_not_equal_outside_find_is_error),
@@ -588,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_address_list_entry_without_address_is_skipped),
 		cmocka_unit_test(test_syntax_error_location),
 		cmocka_unit_test(test_diagnostics_sorted_by_position),
+		cmocka_unit_test(test_note_does_not_break_position_order),
 		cmocka_unit_test(test_error_cap_keeps_first_errors_and_counts_all),
 		cmocka_unit_test(test_error_cap_stops_reading),
 		cmocka_unit_test(test_error_cap_says_it_stopped),

@@ -460,6 +460,18 @@ static void test_interface_rename_by_default_name(void **state)
 	run_free(&r);
 }
 
+/* `/interface` itself lists every interface: set, enable and disable on it
+ * are ordinary RouterOS commands, not errors. */
+static void test_interface_menu_commands_are_not_errors(void **state)
+{
+	struct run r = run_script("/interface set ether1 comment=uplink\n/interface disable ether5\n"
+				  "/interface enable [find name=ether5]\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	run_free(&r);
+}
+
 /* ---- menus and verbs ---------------------------------------------------- */
 
 static void test_path_only_line_changes_menu(void **state)
@@ -714,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_is_one_item),
 		cmocka_unit_test(test_interface_name_from_add),
 		cmocka_unit_test(test_interface_rename_by_default_name),
+		cmocka_unit_test(test_interface_menu_commands_are_not_errors),
 		cmocka_unit_test(test_path_only_line_changes_menu),
 		cmocka_unit_test(test_path_before_command_keeps_menu),
 		cmocka_unit_test(test_slash_path_with_verb),

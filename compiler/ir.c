@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ir.h"
+
+#include <linux/netfilter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "xalloc.h"
+
+static const struct ir_key_info keys[K__COUNT] = {
+	[K_NONE] = { "", T_INTEGER, 0 },
+	[K_META_L4PROTO] = { "meta l4proto", T_PROTO, 1 },
+	[K_META_IIFNAME] = { "iifname", T_IFNAME, 16 },
+	[K_META_OIFNAME] = { "oifname", T_IFNAME, 16 },
+	[K_META_MARK] = { "meta mark", T_MARK, 4 },
+	[K_META_LENGTH] = { "meta length", T_HOST_INTEGER, 4 },
+	[K_META_PRIORITY] = { "meta priority", T_PRIORITY, 4 },
+	[K_META_SECPATH] = { "meta secpath", T_INTEGER, 1 },
+	[K_META_HOUR] = { "meta hour", T_HOUR, 4 },
+	[K_META_DAY] = { "meta day", T_DAY, 1 },
+	[K_RT_IPSEC] = { "rt ipsec", T_INTEGER, 1 },
+	[K_RT_MTU] = { "rt mtu", T_HOST_INTEGER, 2 },
+	[K_CT_STATE] = { "ct state", T_CT_STATE, 4 },
+	[K_CT_STATUS] = { "ct status", T_CT_STATUS, 4 },
+	[K_CT_MARK] = { "ct mark", T_MARK, 4 },
+	[K_CT_HELPER] = { "ct helper", T_HELPER, 16 },
+	[K_CT_BYTES] = { "ct bytes", T_HOST_INTEGER, 8 },
+	[K_IP_SADDR] = { "ip saddr", T_IPV4, 4 },
+	[K_IP_DADDR] = { "ip daddr", T_IPV4, 4 },
+	[K_IP_TTL] = { "ip ttl", T_INTEGER, 1 },
+	[K_IP_DSCP] = { "ip dscp", T_INTEGER, 1 },
+	[K_IP_FRAG_OFF] = { "ip frag-off", T_INTEGER, 2 },
+	[K_IP_HDRLENGTH] = { "ip hdrlength", T_INTEGER, 1 },
+	[K_IP6_SADDR] = { "ip6 saddr", T_IPV6, 16 },
+	[K_IP6_DADDR] = { "ip6 daddr", T_IPV6, 16 },
+	[K_IP6_HOPLIMIT] = { "ip6 hoplimit", T_INTEGER, 1 },
+	[K_IP6_DSCP] = { "ip6 dscp", T_INTEGER, 1 },
+	[K_TH_SPORT] = { "th sport", T_PORT, 2 },
+	[K_TH_DPORT] = { "th dport", T_PORT, 2 },
+	[K_TCP_SPORT] = { "tcp sport", T_PORT, 2 },
+	[K_TCP_DPORT] = { "tcp dport", T_PORT, 2 },
+	[K_UDP_SPORT] = { "udp sport", T_PORT, 2 },
+	[K_UDP_DPORT] = { "udp dport", T_PORT, 2 },
+	[K_TCP_FLAGS] = { "tcp flags", T_TCP_FLAGS, 1 },
+	[K_TCPOPT_MSS] = { "tcp option maxseg size", T_INTEGER, 2 },
+	[K_ICMP_TYPE] = { "icmp type", T_ICMP_TYPE, 1 },
+	[K_ICMP_CODE] = { "icmp code", T_INTEGER, 1 },
+	[K_ICMP6_TYPE] = { "icmpv6 type", T_ICMP6_TYPE, 1 },
+	[K_ICMP6_CODE] = { "icmpv6 code", T_INTEGER, 1 },
+	[K_ETHER_SADDR] = { "ether saddr", T_ETHER, 6 },
+	[K_FIB_SADDR_TYPE] = { "fib saddr type", T_ADDR_TYPE, 4 },
+	[K_FIB_DADDR_TYPE] = { "fib daddr type", T_ADDR_TYPE, 4 },
+	[K_NUMGEN_INC] = { "numgen inc", T_HOST_INTEGER, 4 },
+	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4 },
+	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4 },
+};
+
+const struct ir_key_info *ir_key_info(enum ir_key k)
+{
+	return &keys[k >= 0 && k < K__COUNT ? k : K_NONE];
+}
+
+struct ir *ir_new(void)
+{
+	struct ir *ir = xcalloc(1, sizeof(*ir));
+
+	ir->arena = arena_new();
+	return ir;
+}
+
+static void table_free(struct ir_table *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nsets; i++)
+		free(t->sets[i]->elems);
+	for (i = 0; i < t->nchains; i++) {
+		size_t j;
+
+		for (j = 0; j < t->chains[i]->n; j++)
+			free(t->chains[i]->rules[j]->stmts);
+		free(t->chains[i]->rules);
+	}
+	free(t->sets);
+	free(t->chains);
+}
+
+void ir_free(struct ir *ir)
+{
+	if (!ir)
+		return;
+	table_free(ir->tables[0]);
+	table_free(ir->tables[1]);
+	free(ir->marks);
+	arena_free(ir->arena);
+	free(ir);
+}
+
+const char *ir_strdup(struct ir *ir, const char *s)
+{
+	return s ? arena_strndup(ir->arena, s, strlen(s)) : NULL;
+}
+
+struct ir_table *ir_table_get(struct ir *ir, int family)
+{
+	int i = family == NFPROTO_IPV6;
+
+	if (!ir->tables[i]) {
+		ir->tables[i] = arena_alloc(ir->arena, sizeof(struct ir_table));
+		ir->tables[i]->family = family;
+		ir->tables[i]->name = "rosfw";
+	}
+	return ir->tables[i];
+}
+
+#define GROW(v, n, cap)                                                 \
+	do {                                                            \
+		if ((n) == (cap)) {                                     \
+			(cap) = (cap) ? (cap) * 2 : 8;                  \
+			(v) = xreallocarray((v), (cap), sizeof(*(v)));  \
+		}                                                       \
+	} while (0)
+
+struct ir_chain *ir_chain_add(struct ir *ir, struct ir_table *t, const char *name)
+{
+	struct ir_chain *c = arena_alloc(ir->arena, sizeof(*c));
+
+	c->name = ir_strdup(ir, name);
+	GROW(t->chains, t->nchains, t->capchains);
+	t->chains[t->nchains++] = c;
+	return c;
+}
+
+struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; t && i < t->nchains; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return t->chains[i];
+	return NULL;
+}
+
+struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, enum ir_key key)
+{
+	struct ir_set *s = arena_alloc(ir->arena, sizeof(*s));
+
+	s->name = ir_strdup(ir, name);
+	s->key = key;
+	GROW(t->sets, t->nsets, t->capsets);
+	t->sets[t->nsets++] = s;
+	return s;
+}
+
+struct ir_set *ir_set_find(const struct ir_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; t && i < t->nsets; i++)
+		if (!strcmp(t->sets[i]->name, name))
+			return t->sets[i];
+	return NULL;
+}
+
+void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e)
+{
+	(void)ir;
+	GROW(s->elems, s->n, s->cap);
+	s->elems[s->n++] = *e;
+}
+
+struct ir_rule *ir_rule_add(struct ir *ir, struct ir_chain *c, long id, const char *comment,
+			    const struct loc *loc)
+{
+	struct ir_rule *r = arena_alloc(ir->arena, sizeof(*r));
+
+	r->id = id;
+	r->comment = comment;
+	if (loc)
+		r->loc = *loc;
+	GROW(c->rules, c->n, c->cap);
+	c->rules[c->n++] = r;
+	return r;
+}
+
+struct ir_stmt *ir_stmt_add(struct ir *ir, struct ir_rule *r, enum ir_stmt_kind kind)
+{
+	struct ir_stmt *s;
+
+	(void)ir;
+	GROW(r->stmts, r->n, r->cap);
+	s = &r->stmts[r->n++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	return s;
+}
+
+struct ir_elem *ir_elems_copy(struct ir *ir, const struct ir_elem *e, size_t n)
+{
+	struct ir_elem *c = arena_alloc(ir->arena, (n ? n : 1) * sizeof(*c));
+
+	memcpy(c, e, n * sizeof(*c));
+	return c;
+}
+
+struct ir_data ir_data_be(uint64_t v, uint8_t len)
+{
+	struct ir_data d = { .len = len };
+	int i;
+
+	for (i = len - 1; i >= 0; i--) {
+		d.b[i] = (uint8_t)v;
+		v >>= 8;
+	}
+	return d;
+}
+
+struct ir_data ir_data_host(uint64_t v, uint8_t len)
+{
+	struct ir_data d = { .len = len };
+
+	/* The kernel compares meta and ct values in host order. */
+	memcpy(d.b, &v, len <= 8 ? len : 8);
+	if (len == 4) {
+		uint32_t x = (uint32_t)v;
+
+		memcpy(d.b, &x, 4);
+	} else if (len == 2) {
+		uint16_t x = (uint16_t)v;
+
+		memcpy(d.b, &x, 2);
+	}
+	return d;
+}
+
+uint64_t ir_data_uint(const struct ir_data *d, bool host)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (host) {
+		if (d->len == 1)
+			return d->b[0];
+		if (d->len == 2) {
+			uint16_t x;
+
+			memcpy(&x, d->b, 2);
+			return x;
+		}
+		if (d->len == 4) {
+			uint32_t x;
+
+			memcpy(&x, d->b, 4);
+			return x;
+		}
+		memcpy(&v, d->b, d->len <= 8 ? d->len : 8);
+		return v;
+	}
+	for (i = 0; i < d->len && i < 8; i++)
+		v = v << 8 | d->b[i];
+	return v;
+}

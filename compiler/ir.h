@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_IR_H
+#define ROSFW_IR_H
+
+/*
+ * The one intermediate form both back ends read: tables, chains, sets and
+ * rules as nftables expressions. It holds values as the kernel compares
+ * them (bytes in the order the kernel sees), never nft text, so the text
+ * emitter and the netlink emitter cannot drift apart.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+
+struct arena;
+
+/* What a match or a statement reads or writes. Each key has one row in
+ * ir.c: its nft spelling, its data type and how it lowers to netlink. */
+enum ir_key {
+	K_NONE,
+	K_META_L4PROTO,
+	K_META_IIFNAME,
+	K_META_OIFNAME,
+	K_META_MARK,
+	K_META_LENGTH,
+	K_META_PRIORITY,
+	K_META_SECPATH,		/* ipsec-policy=in: packet was decrypted */
+	K_META_HOUR,
+	K_META_DAY,
+	K_RT_IPSEC,		/* ipsec-policy=out: route uses an xfrm */
+	K_RT_MTU,
+	K_CT_STATE,
+	K_CT_STATUS,
+	K_CT_MARK,
+	K_CT_HELPER,
+	K_CT_BYTES,
+	K_IP_SADDR,
+	K_IP_DADDR,
+	K_IP_TTL,
+	K_IP_DSCP,
+	K_IP_FRAG_OFF,
+	K_IP_HDRLENGTH,
+	K_IP6_SADDR,
+	K_IP6_DADDR,
+	K_IP6_HOPLIMIT,
+	K_IP6_DSCP,
+	K_TH_SPORT,
+	K_TH_DPORT,
+	K_TCP_SPORT,
+	K_TCP_DPORT,
+	K_UDP_SPORT,
+	K_UDP_DPORT,
+	K_TCP_FLAGS,
+	K_TCPOPT_MSS,
+	K_ICMP_TYPE,
+	K_ICMP_CODE,
+	K_ICMP6_TYPE,
+	K_ICMP6_CODE,
+	K_ETHER_SADDR,
+	K_FIB_SADDR_TYPE,
+	K_FIB_DADDR_TYPE,
+	K_NUMGEN_INC,
+	K_NUMGEN_RANDOM,
+	K_JHASH,
+	K__COUNT
+};
+
+/* How a key's values print and compare. */
+enum ir_type {
+	T_INTEGER,	/* big-endian integer of the key's width */
+	T_HOST_INTEGER,	/* host-order integer (meta, ct) */
+	T_IPV4,
+	T_IPV6,
+	T_PORT,
+	T_IFNAME,
+	T_PROTO,
+	T_MARK,
+	T_CT_STATE,
+	T_CT_STATUS,
+	T_TCP_FLAGS,
+	T_ICMP_TYPE,
+	T_ICMP6_TYPE,
+	T_ETHER,
+	T_ADDR_TYPE,
+	T_DAY,
+	T_HOUR,
+	T_HELPER,
+	T_PRIORITY,
+};
+
+struct ir_key_info {
+	const char *nft;	/* "ip saddr" */
+	enum ir_type type;
+	uint8_t len;		/* bytes compared */
+};
+
+const struct ir_key_info *ir_key_info(enum ir_key k);
+
+/* A value as the kernel compares it; len bytes of b. */
+struct ir_data {
+	uint8_t len;
+	uint8_t b[16];
+};
+
+/* One element of an anonymous or named set: a value or a closed range. */
+struct ir_elem {
+	struct ir_data lo, hi;
+	bool range;
+	uint64_t timeout_ms;	/* named dynamic sets: 0 = none */
+	const char *comment;
+};
+
+enum ir_op {
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_GT,
+	OP_LE,
+	OP_GE,
+	OP_RANGE,	/* lo <= x <= hi */
+	OP_NRANGE,
+	OP_IN,		/* in an anonymous set or a named one */
+	OP_NOTIN,
+	OP_FLAGS,	/* (x & mask) == value */
+	OP_EXISTS,	/* meta secpath exists, ip option ... exists */
+	OP_MISSING,
+};
+
+/**
+ * struct ir_match - one comparison.
+ * @mask: for OP_FLAGS, and for masked keys (meta mark & 0xffff).
+ * @mod, @seed: numgen and jhash: mod N, hash seed; @hkeys the hashed keys.
+ * @set: named set for OP_IN/OP_NOTIN, else the anonymous @elems.
+ */
+struct ir_match {
+	enum ir_key key;
+	enum ir_op op;
+	struct ir_data v, hi, mask;
+	bool masked;
+	uint32_t mod, seed;
+	enum ir_key hkeys[4];
+	uint8_t nhkeys;
+	const char *set;
+	struct ir_elem *elems;
+	size_t nelems;
+};
+
+enum ir_verdict { V_ACCEPT, V_DROP, V_JUMP, V_GOTO, V_RETURN, V_CONTINUE };
+
+enum ir_reject {
+	REJ_ICMP,	/* icmp type unreach code @code */
+	REJ_ICMPV6,
+	REJ_TCP_RESET,
+};
+
+enum ir_nat {
+	NAT_SNAT,
+	NAT_DNAT,
+	NAT_MASQ,
+	NAT_REDIRECT,
+};
+
+enum ir_stmt_kind {
+	S_MATCH,
+	S_COUNTER,
+	S_VERDICT,
+	S_LOG,
+	S_REJECT,
+	S_LIMIT,
+	S_SET_ADD,	/* add @set { key [timeout] } */
+	S_SET_UPDATE,	/* update @set { key limit ... } (dst-limit) */
+	S_CT_COUNT,	/* add @set { key ct count over N } */
+	S_NAT,
+	S_SET_FIELD,	/* key set value (marks, dscp, ttl, mss, priority) */
+	S_NOTRACK,
+	S_FLOW_ADD,
+	S_CT_HELPER_SET,
+};
+
+/**
+ * struct ir_stmt - one expression of a rule, in order.
+ */
+struct ir_stmt {
+	enum ir_stmt_kind kind;
+	union {
+		struct ir_match m;
+		struct {
+			enum ir_verdict kind;
+			const char *chain;
+		} verdict;
+		struct {
+			const char *prefix;	/* already normalised, may be NULL */
+			int level;		/* syslog level */
+		} log;
+		struct {
+			enum ir_reject kind;
+			uint8_t code;
+		} reject;
+		struct {
+			uint64_t rate;
+			uint64_t unit_s;	/* per this many seconds */
+			uint32_t burst;
+			bool bytes;
+			bool over;
+		} limit;
+		struct {
+			const char *set;
+			enum ir_key keys[3];
+			uint8_t nkeys;
+			uint32_t key_mask_bits;	/* connection-limit netmask, 0 = whole key */
+			uint64_t timeout_ms;	/* 0: the set's own or none */
+			uint32_t count;		/* S_CT_COUNT: over this many */
+			uint64_t rate, unit_s;	/* S_SET_UPDATE: limit */
+			uint32_t burst;
+			bool bytes;
+		} set;
+		struct {
+			enum ir_nat kind;
+			bool has_addr, has_port, persistent, prefix;
+			struct ir_data addr_lo, addr_hi;
+			uint16_t port_lo, port_hi;
+			const char *map;	/* netmap: anonymous map text built from elems */
+			struct ir_elem *elems;
+			size_t nelems;
+		} nat;
+		struct {
+			enum ir_key key;
+			struct ir_data v;
+			bool masked;		/* key = (key & mask) | v */
+			struct ir_data mask;
+			enum ir_key from;	/* K_RT_MTU: tcp mss set rt mtu */
+		} field;
+		struct {
+			const char *name;
+		} obj;
+	} u;
+};
+
+/**
+ * struct ir_rule - one kernel rule.
+ * @id:      the RouterOS rule it came from (number as print shows it), or -1.
+ * @comment: normalised comment text, never holding '"' or a newline.
+ * @loc:     where the RouterOS rule was written, for kernel errors.
+ */
+struct ir_rule {
+	struct ir_stmt *stmts;
+	size_t n, cap;
+	long id;
+	const char *comment;
+	struct loc loc;
+};
+
+enum ir_hook { HOOK_NONE, HOOK_PREROUTING, HOOK_INPUT, HOOK_FORWARD, HOOK_OUTPUT, HOOK_POSTROUTING };
+enum ir_chain_type { CHAIN_FILTER, CHAIN_NAT, CHAIN_ROUTE };
+
+struct ir_chain {
+	const char *name;
+	enum ir_hook hook;	/* HOOK_NONE: a regular chain */
+	enum ir_chain_type type;
+	int prio;
+	const char *facility;	/* "filter", "nat", "mangle", "raw" */
+	const char *ros_name;	/* the RouterOS chain it holds, or NULL */
+	struct ir_rule **rules;
+	size_t n, cap;
+};
+
+#define SETF_INTERVAL 0x1
+#define SETF_TIMEOUT  0x2
+#define SETF_DYNAMIC  0x4
+#define SETF_CONSTANT 0x8
+
+struct ir_set {
+	const char *name;
+	enum ir_key key;	/* element type is this key's type */
+	enum ir_key keys[3];	/* concatenations (dst-limit by address and port) */
+	uint8_t nkeys;
+	unsigned flags;
+	uint64_t timeout_ms;
+	uint32_t size;
+	const char *comment;
+	struct ir_elem *elems;
+	size_t n, cap;
+};
+
+struct ir_table {
+	int family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	const char *name;
+	struct ir_set **sets;
+	size_t nsets, capsets;
+	struct ir_chain **chains;
+	size_t nchains, capchains;
+};
+
+/* A mark name and the number it became. */
+struct ir_mark {
+	const char *kind;	/* "connection", "packet", "routing" */
+	const char *name;
+	uint32_t value;
+};
+
+struct ir {
+	struct arena *arena;
+	struct ir_table *tables[2];	/* ip, ip6; NULL when the config has nothing there */
+	struct ir_mark *marks;
+	size_t nmarks, capmarks;
+};
+
+struct ir *ir_new(void);
+void ir_free(struct ir *ir);
+
+struct ir_table *ir_table_get(struct ir *ir, int family);
+struct ir_chain *ir_chain_add(struct ir *ir, struct ir_table *t, const char *name);
+struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
+struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, enum ir_key key);
+struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
+void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e);
+struct ir_rule *ir_rule_add(struct ir *ir, struct ir_chain *c, long id, const char *comment,
+			    const struct loc *loc);
+struct ir_stmt *ir_stmt_add(struct ir *ir, struct ir_rule *r, enum ir_stmt_kind kind);
+struct ir_elem *ir_elems_copy(struct ir *ir, const struct ir_elem *e, size_t n);
+const char *ir_strdup(struct ir *ir, const char *s);
+
+/* Integers into kernel byte order for a key. */
+struct ir_data ir_data_be(uint64_t v, uint8_t len);
+struct ir_data ir_data_host(uint64_t v, uint8_t len);
+uint64_t ir_data_uint(const struct ir_data *d, bool host);
+
+#endif
