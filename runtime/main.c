@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ast.h"
 #include "diag.h"
 #include "dump.h"
+#include "emit_text.h"
+#include "lower.h"
 #include "model.h"
 #include "source.h"
 
@@ -23,6 +26,8 @@ enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
 struct opts {
 	bool json;
 	unsigned max_errors;
+	const char *output;
+	struct lower_opts lower;
 };
 
 static int usage(FILE *out, int code)
@@ -32,11 +37,17 @@ static int usage(FILE *out, int code)
 	      "commands:\n"
 	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error\n"
 	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
+	      "  compile FILE... [-o OUT]  write the nft script that makes this box that firewall\n"
+	      "  doc translation print the translation table (property -> nftables)\n"
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
 	      "\n"
 	      "options:\n"
 	      "  --json              diagnostics as one JSON array\n"
 	      "  --max-errors N      stop after N errors (default 50)\n"
+	      "  -o, --output FILE   compile: write here instead of stdout\n"
+	      "  --unsupported=error|skip-rule\n"
+	      "                      a property nftables cannot express is an error (default), or its\n"
+	      "                      rule is left out with a warning saying whether that opens or closes traffic\n"
 	      "  -h, --help          this text\n",
 	      out);
 	return code;
@@ -48,13 +59,15 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-errors", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "unsupported", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o->json = true;
@@ -70,6 +83,19 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			o->max_errors = (unsigned)v;
 			break;
 		}
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'u':
+			if (!strcmp(optarg, "error")) {
+				o->lower.unsupported = UNSUPPORTED_ERROR;
+			} else if (!strcmp(optarg, "skip-rule")) {
+				o->lower.unsupported = UNSUPPORTED_SKIP_RULE;
+			} else {
+				fprintf(stderr, "rosfw: --unsupported takes error or skip-rule\n");
+				return -1;
+			}
+			break;
 		case 'h':
 			usage(stdout, 0);
 			exit(EXIT_OK);
@@ -155,6 +181,68 @@ static int cmd_dump(int argc, char **argv)
 	return cmd_check_or_dump(argc, argv, true);
 }
 
+/* Write to a temporary file beside OUT and rename it, so a failed compile
+ * never leaves half a script where a deploy step expects a whole one. */
+static int cmd_compile(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	int first = opts_parse(argc, argv, &o);
+	struct source_set *ss;
+	struct diag *d;
+	struct model *m;
+	struct ir *ir = NULL;
+	int rc;
+
+	if (first < 0)
+		return usage(stderr, EXIT_USAGE);
+	ss = source_set_new();
+	d = diag_new(o.max_errors);
+	m = load(argc, argv, first, d, ss);
+	if (!m) {
+		rc = EXIT_USAGE;
+	} else {
+		if (!diag_errors(d))
+			ir = lower_model(m, d, &o.lower);
+		rc = ir ? EXIT_OK : EXIT_CONFIG;
+		if (ir) {
+			char tmp[4096];
+			FILE *out = stdout;
+
+			if (o.output) {
+				snprintf(tmp, sizeof(tmp), "%s.tmp", o.output);
+				out = fopen(tmp, "w");
+			}
+			if (!out) {
+				fprintf(stderr, "rosfw: %s: %s\n", tmp, strerror(errno));
+				rc = EXIT_USAGE;
+			} else {
+				emit_text(ir, out, argv[first]);
+				if (o.output && (fclose(out) || rename(tmp, o.output))) {
+					fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
+					unlink(tmp);
+					rc = EXIT_USAGE;
+				}
+			}
+		}
+		report(d, &o);
+	}
+	ir_free(ir);
+	model_free(m);
+	diag_free(d);
+	source_set_free(ss);
+	return rc;
+}
+
+static int cmd_doc(int argc, char **argv)
+{
+	if (argc != 2 || strcmp(argv[1], "translation")) {
+		fprintf(stderr, "usage: rosfw doc translation\n");
+		return EXIT_USAGE;
+	}
+	lower_table_markdown(stdout);
+	return EXIT_OK;
+}
+
 static void print_stmt(void *ctx, const struct ast_cmd *c)
 {
 	(void)ctx;
@@ -195,6 +283,8 @@ static const struct cmd {
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
 	{ "check", cmd_check },
+	{ "compile", cmd_compile },
+	{ "doc", cmd_doc },
 	{ "dump", cmd_dump },
 	{ "parse", cmd_parse },
 };

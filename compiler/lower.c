@@ -1,0 +1,932 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Model to IR: RouterOS rules, address lists and interface lists become
+ * nftables chains, rules and sets. One function per property or action;
+ * the table at the end says for each whether it is exact, approximate or
+ * refused, and docs/translation.md is printed from it.
+ */
+#include "lower.h"
+
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower_impl.h"
+#include "menu.h"
+#include "text.h"
+#include "value.h"
+#include "xalloc.h"
+
+void lower_ident(char *out, size_t size, const char *prefix, const char *name)
+{
+	size_t o = 0;
+	const unsigned char *p;
+
+	if (!size)
+		return;
+	for (p = (const unsigned char *)prefix; *p && o + 1 < size; p++)
+		out[o++] = (char)*p;
+	for (p = (const unsigned char *)name; *p && o + 1 < size; p++) {
+		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
+
+		if (keep) {
+			out[o++] = (char)*p;
+		} else if (o + 3 < size) {
+			static const char hex[] = "0123456789abcdef";
+
+			out[o++] = '.';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		} else {
+			break;
+		}
+	}
+	out[o] = '\0';
+}
+
+void lower_text(char *out, size_t size, const char *in, size_t len, size_t max)
+{
+	size_t i, o = 0;
+
+	if (!size)
+		return;
+	if (max >= size)
+		max = size - 1;
+	for (i = 0; i < len && o < max; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		/* nft's scanner ends a string at '"' and has no escapes; a
+		 * newline would end the statement. */
+		if (c == '"')
+			c = '\'';
+		else if (c < 0x20 || c == 0x7f)
+			c = ' ';
+		out[o++] = (char)c;
+	}
+	/* Never end inside a UTF-8 sequence. */
+	if (o && i < len) {
+		size_t k = o;
+
+		while (k && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
+			k--;
+		if (k && ((unsigned char)out[k - 1] & 0xc0) == 0xc0)
+			o = k - 1;
+	}
+	out[o] = '\0';
+}
+
+/* ---- chains ------------------------------------------------------------- */
+
+static const struct builtin {
+	const char *fac, *ros;
+	enum ir_hook hook;
+	enum ir_chain_type type;
+	int prio;
+} builtins[] = {
+	/* RouterOS's packet flow: raw before connection tracking, mangle
+	 * before dstnat, filter, srcnat last (nftables' standard priorities). */
+	{ "raw", "prerouting", HOOK_PREROUTING, CHAIN_FILTER, -300 },
+	{ "raw", "output", HOOK_OUTPUT, CHAIN_FILTER, -300 },
+	{ "mangle", "prerouting", HOOK_PREROUTING, CHAIN_FILTER, -150 },
+	{ "mangle", "input", HOOK_INPUT, CHAIN_FILTER, -150 },
+	{ "mangle", "forward", HOOK_FORWARD, CHAIN_FILTER, -150 },
+	{ "mangle", "output", HOOK_OUTPUT, CHAIN_ROUTE, -150 },
+	{ "mangle", "postrouting", HOOK_POSTROUTING, CHAIN_FILTER, -150 },
+	{ "nat", "dstnat", HOOK_NONE, CHAIN_NAT, -100 },
+	{ "nat", "srcnat", HOOK_POSTROUTING, CHAIN_NAT, 100 },
+	{ "filter", "input", HOOK_INPUT, CHAIN_FILTER, 0 },
+	{ "filter", "forward", HOOK_FORWARD, CHAIN_FILTER, 0 },
+	{ "filter", "output", HOOK_OUTPUT, CHAIN_FILTER, 0 },
+};
+
+static const struct builtin *builtin_find(const char *fac, const char *ros)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++)
+		if (!strcmp(builtins[i].fac, fac) && !strcmp(builtins[i].ros, ros))
+			return &builtins[i];
+	return NULL;
+}
+
+/* Kernel chain of RouterOS chain `ros` in facility `fac`. */
+static void chain_ident(char *out, size_t size, const char *fac, const char *ros)
+{
+	char prefix[16];
+
+	snprintf(prefix, sizeof(prefix), "%s_", fac);
+	lower_ident(out, size, prefix, ros);
+}
+
+static struct ir_chain *chain_get(struct lctx *L, const char *ros)
+{
+	char name[LOWER_IDENT_MAX];
+	struct ir_chain *c;
+	const struct builtin *b;
+
+	chain_ident(name, sizeof(name), L->fac, ros);
+	if ((c = ir_chain_find(L->t, name)))
+		return c;
+	c = ir_chain_add(L->ir, L->t, name);
+	c->facility = L->fac;
+	c->ros_name = ir_strdup(L->ir, ros);
+	if ((b = builtin_find(L->fac, ros))) {
+		c->hook = b->hook;
+		c->type = b->type;
+		c->prio = b->prio;
+	}
+	return c;
+}
+
+/* RouterOS dstnat sees forwarded and locally generated packets alike: two
+ * base chains send both into one chain of rules. */
+static void dstnat_hooks(struct lctx *L, struct ir_chain *rules)
+{
+	static const struct {
+		const char *name;
+		enum ir_hook hook;
+	} hooks[] = { { "nat.prerouting", HOOK_PREROUTING }, { "nat.output", HOOK_OUTPUT } };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		struct ir_chain *c = ir_chain_add(L->ir, L->t, hooks[i].name);
+		struct ir_rule *r;
+		struct ir_stmt *s;
+
+		c->hook = hooks[i].hook;
+		c->type = CHAIN_NAT;
+		c->prio = -100;
+		c->facility = "nat";
+		r = ir_rule_add(L->ir, c, -1, NULL, NULL);
+		s = ir_stmt_add(L->ir, r, S_VERDICT);
+		s->u.verdict.kind = V_JUMP;
+		s->u.verdict.chain = rules->name;
+	}
+}
+
+/* ---- marks -------------------------------------------------------------- */
+
+static uint32_t fnv1a(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/*
+ * Mark names become numbers that do not depend on which other names the
+ * configuration holds, so a mark keeps its number across edits: a hash of
+ * the name, moved on by one on the rare collision (names taken in sorted
+ * order, so the outcome is still deterministic). Packet marks use the low
+ * 16 bits of the packet mark and routing marks the high 16, so one packet
+ * can carry both as on RouterOS; connection marks use all 32 bits of ct
+ * mark. no-mark is 0.
+ */
+uint32_t lower_mark(struct lctx *L, const char *kind, const char *name)
+{
+	size_t i;
+	uint32_t v, mod, shift;
+
+	if (!strcmp(name, "no-mark"))
+		return 0;
+	for (i = 0; i < L->ir->nmarks; i++)
+		if (!strcmp(L->ir->marks[i].kind, kind) && !strcmp(L->ir->marks[i].name, name))
+			return L->ir->marks[i].value;
+	/* Not pre-registered: a name only a rule added after mark collection. */
+	mod = !strcmp(kind, "connection") ? 0xfffffffeu : 0xffffu;
+	shift = !strcmp(kind, "routing") ? 16 : 0;
+	v = (fnv1a(name) % mod + 1) << shift;
+	return v;
+}
+
+static int mark_cmp(const void *a, const void *b)
+{
+	const struct ir_mark *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+static void marks_collect(struct lctx *L)
+{
+	static const struct {
+		const char *prop, *kind;
+	} props[] = {
+		{ "connection-mark", "connection" }, { "new-connection-mark", "connection" },
+		{ "packet-mark", "packet" },	     { "new-packet-mark", "packet" },
+		{ "routing-mark", "routing" },	     { "new-routing-mark", "routing" },
+	};
+	struct ir *ir = L->ir;
+	int k;
+	size_t i, j, n;
+
+	for (k = MK_FILTER4; k <= MK_RAW6; k++) {
+		for (i = 0; i < model_count(L->m, k); i++) {
+			const struct mitem *it = model_item(L->m, k, i);
+
+			for (j = 0; j < sizeof(props) / sizeof(props[0]); j++) {
+				const char *v = mitem_value(it, k, props[j].prop);
+				size_t x;
+
+				if (!v || !*v)
+					continue;
+				if (*v == '!')
+					v++;
+				if (!strcmp(v, "no-mark"))
+					continue;
+				for (x = 0; x < ir->nmarks; x++)
+					if (!strcmp(ir->marks[x].kind, props[j].kind) && !strcmp(ir->marks[x].name, v))
+						break;
+				if (x < ir->nmarks)
+					continue;
+				if (ir->nmarks == ir->capmarks) {
+					ir->capmarks = ir->capmarks ? ir->capmarks * 2 : 16;
+					ir->marks = xreallocarray(ir->marks, ir->capmarks, sizeof(*ir->marks));
+				}
+				ir->marks[ir->nmarks].kind = props[j].kind;
+				ir->marks[ir->nmarks].name = ir_strdup(ir, v);
+				ir->marks[ir->nmarks].value = 0;
+				ir->nmarks++;
+			}
+		}
+	}
+	if (ir->nmarks > 1)
+		qsort(ir->marks, ir->nmarks, sizeof(*ir->marks), mark_cmp);
+	n = ir->nmarks;
+	for (i = 0; i < n; i++) {
+		struct ir_mark *mk = &ir->marks[i];
+		uint32_t mod = !strcmp(mk->kind, "connection") ? 0xfffffffeu : 0xffffu;
+		uint32_t shift = !strcmp(mk->kind, "routing") ? 16 : 0;
+		uint32_t h = fnv1a(mk->name) % mod;
+		bool taken;
+
+		do {
+			taken = false;
+			mk->value = (h % mod + 1) << shift;
+			for (j = 0; j < i; j++)
+				if (!strcmp(ir->marks[j].kind, mk->kind) && ir->marks[j].value == mk->value)
+					taken = true;
+			h++;
+		} while (taken);
+	}
+}
+
+/* ---- address and interface lists ---------------------------------------- */
+
+struct list_plan {
+	const char *name;
+	bool has_interval;	/* static prefixes or ranges */
+	bool has_dynamic;	/* timed entries, rule-added, DNS names, or nothing static */
+	bool has_static;
+	bool has_dns;
+};
+
+static struct list_plan *plan_find(struct lctx *L, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < L->nplans; i++)
+		if (!strcmp(L->plans[i].name, name))
+			return &L->plans[i];
+	if (L->nplans == L->capplans) {
+		L->capplans = L->capplans ? L->capplans * 2 : 16;
+		L->plans = xreallocarray(L->plans, L->capplans, sizeof(*L->plans));
+	}
+	memset(&L->plans[L->nplans], 0, sizeof(L->plans[0]));
+	L->plans[L->nplans].name = name;
+	return &L->plans[L->nplans++];
+}
+
+static enum menu_kind addrlist_kind(const struct lctx *L)
+{
+	return L->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
+}
+
+static const char *strip_neg(const char *v)
+{
+	return v && *v == '!' ? v + 1 : v;
+}
+
+/* Which lists this family uses and what kernel sets each needs. */
+static void lists_plan(struct lctx *L)
+{
+	enum menu_kind ak = addrlist_kind(L);
+	int k;
+	size_t i;
+
+	for (i = 0; i < model_count(L->m, ak); i++) {
+		const struct mitem *it = model_item(L->m, ak, i);
+		const char *name = mitem_value(it, ak, "list");
+		const struct mprop *addr = mitem_prop(it, "address");
+		struct list_plan *p;
+		struct value_addr va;
+
+		if (!name || !addr || it->disabled)
+			continue;
+		p = plan_find(L, name);
+		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+			p->has_dns = p->has_dynamic = true;
+		} else if (va.kind != VA_ADDR) {
+			/* A timed prefix keeps no timeout (the kernel's interval
+			 * sets have none); lists_build warns. */
+			p->has_interval = p->has_static = true;
+		} else if (mitem_prop(it, "timeout")) {
+			p->has_dynamic = true;
+		} else {
+			p->has_static = true;
+		}
+	}
+	for (k = L->v6 ? MK_FILTER6 : MK_FILTER4; k <= (L->v6 ? MK_RAW6 : MK_RAW4); k++) {
+		for (i = 0; i < model_count(L->m, k); i++) {
+			const struct mitem *it = model_item(L->m, k, i);
+			const char *action = mitem_value(it, k, "action");
+			const char *v;
+
+			if ((v = strip_neg(mitem_value(it, k, "src-address-list"))))
+				plan_find(L, v);
+			if ((v = strip_neg(mitem_value(it, k, "dst-address-list"))))
+				plan_find(L, v);
+			if (action && !strncmp(action, "add-", 4) && (v = mitem_value(it, k, "address-list")))
+				plan_find(L, v)->has_dynamic = true;
+		}
+	}
+	/* A list with nothing static in it is filled at run time. */
+	for (i = 0; i < L->nplans; i++)
+		if (!L->plans[i].has_static)
+			L->plans[i].has_dynamic = true;
+}
+
+void lower_list_sets(struct lctx *L, const char *list, const char **stat, const char **dyn)
+{
+	struct list_plan *p = plan_find(L, list);
+	char name[LOWER_IDENT_MAX];
+
+	*stat = *dyn = NULL;
+	if (p->has_interval) {
+		lower_ident(name, sizeof(name), "al_", list);
+		*stat = ir_strdup(L->ir, name);
+		if (p->has_dynamic) {
+			lower_ident(name, sizeof(name), "ad_", list);
+			*dyn = ir_strdup(L->ir, name);
+		}
+	} else {
+		/* Addresses only: one hash set holds static and timed entries. */
+		lower_ident(name, sizeof(name), "al_", list);
+		if (p->has_dynamic)
+			*dyn = ir_strdup(L->ir, name);
+		else
+			*stat = ir_strdup(L->ir, name);
+	}
+}
+
+static void elem_from_addr(struct ir_elem *e, const struct value_addr *va, bool v6)
+{
+	uint8_t n = v6 ? 16 : 4;
+
+	memset(e, 0, sizeof(*e));
+	e->lo.len = e->hi.len = n;
+	memcpy(e->lo.b, va->lo, n);
+	memcpy(e->hi.b, va->hi, n);
+	e->range = va->kind != VA_ADDR;
+}
+
+static void set_merge_intervals(struct ir_set *s);
+
+static void lists_build(struct lctx *L)
+{
+	enum menu_kind ak = addrlist_kind(L);
+	enum ir_key akey = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	size_t i;
+
+	for (i = 0; i < L->nplans; i++) {
+		const char *stat, *dyn;
+		struct ir_set *s;
+
+		lower_list_sets(L, L->plans[i].name, &stat, &dyn);
+		if (stat) {
+			s = ir_set_add(L->ir, L->t, stat, akey);
+			s->flags = L->plans[i].has_interval ? SETF_INTERVAL : 0;
+			s->comment = ir_strdup(L->ir, L->plans[i].name);
+		}
+		if (dyn) {
+			s = ir_set_add(L->ir, L->t, dyn, akey);
+			/* Rules add to it from the packet path; entries may time out. */
+			s->flags = SETF_TIMEOUT | SETF_DYNAMIC;
+			s->size = 65535;
+			s->comment = ir_strdup(L->ir, L->plans[i].name);
+		}
+	}
+	for (i = 0; i < model_count(L->m, ak); i++) {
+		const struct mitem *it = model_item(L->m, ak, i);
+		const char *name = mitem_value(it, ak, "list");
+		const struct mprop *addr = mitem_prop(it, "address");
+		const struct mprop *to = mitem_prop(it, "timeout");
+		const char *stat, *dyn;
+		struct value_addr va;
+		struct ir_elem e;
+		struct ir_set *s;
+
+		if (!name || !addr || it->disabled)
+			continue;
+		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+			char key[300];
+
+			snprintf(key, sizeof(key), "dns:%s", name);
+			if (lower_once(L, key))
+				diag_note(L->d, &addr->loc,
+					  "DNS names in address list \"%s\" are resolved by rosfwd at run time; the list holds their addresses only then",
+					  name);
+			continue;
+		}
+		lower_list_sets(L, name, &stat, &dyn);
+		elem_from_addr(&e, &va, L->v6);
+		if (to) {
+			uint64_t ms = 0;
+
+			value_parse_time(to->value, to->len, &ms);
+			if (va.kind != VA_ADDR) {
+				diag_warning(L->d, &to->loc,
+					     "the kernel cannot time out a prefix or range in a set: %.*s stays without timeout",
+					     (int)addr->len, addr->value);
+			} else {
+				e.timeout_ms = ms;
+			}
+		}
+		s = ir_set_find(L->t, e.timeout_ms && dyn ? dyn : stat ? stat : dyn);
+		if (s)
+			ir_set_elem(L->ir, s, &e);
+	}
+	for (i = 0; i < L->t->nsets; i++)
+		if (L->t->sets[i]->flags & SETF_INTERVAL)
+			set_merge_intervals(L->t->sets[i]);
+}
+
+static int elem_cmp(const void *a, const void *b)
+{
+	const struct ir_elem *x = a, *y = b;
+
+	return memcmp(x->lo.b, y->lo.b, x->lo.len);
+}
+
+/* x + 1 <= y, for big-endian numbers of the same length */
+static bool touches(const struct ir_data *x, const struct ir_data *y)
+{
+	struct ir_data n = *x;
+	int i;
+
+	for (i = n.len - 1; i >= 0; i--)
+		if (++n.b[i])
+			break;
+	if (i < 0)
+		return true;	/* x is the last address: nothing lies beyond */
+	return memcmp(n.b, y->b, n.len) >= 0;
+}
+
+/*
+ * RouterOS lets a list hold 0.0.0.0/0 beside 10.0.0.0/8; a kernel interval
+ * set refuses overlapping (and nft adjacent) intervals. Merging them keeps
+ * the same addresses in the set.
+ */
+static void set_merge_intervals(struct ir_set *s)
+{
+	size_t i, o = 0;
+
+	if (s->n < 2)
+		return;
+	qsort(s->elems, s->n, sizeof(*s->elems), elem_cmp);
+	for (i = 1; i < s->n; i++) {
+		struct ir_elem *cur = &s->elems[o];
+
+		if (touches(&cur->hi, &s->elems[i].lo)) {
+			if (memcmp(s->elems[i].hi.b, cur->hi.b, cur->hi.len) > 0)
+				cur->hi = s->elems[i].hi;
+			cur->range = true;
+		} else {
+			s->elems[++o] = s->elems[i];
+		}
+	}
+	s->n = o + 1;
+}
+
+/* Interface lists: members of the list and of the lists it includes, less
+ * those of the lists it excludes. */
+static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth);
+
+static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth)
+{
+	size_t i;
+	bool in = false;
+
+	if (depth > 16)
+		return false;
+	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
+		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
+		const char *l = mitem_value(it, MK_IFLIST_MEMBER, "list");
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
+
+		if (!it->disabled && l && f && !strcmp(l, list) && !strcmp(f, iface))
+			in = true;
+	}
+	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
+		const struct mitem *it = model_item(L->m, MK_IFLIST, i);
+		const char *name = mitem_value(it, MK_IFLIST, "name");
+		const char *inc = mitem_value(it, MK_IFLIST, "include");
+		const char *exc = mitem_value(it, MK_IFLIST, "exclude");
+		const char *s;
+
+		if (!name || strcmp(name, list))
+			continue;
+		for (s = inc; !in && s && *s;) {
+			const char *e = strchr(s, ',');
+			char sub[256];
+
+			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
+			in = iflist_has(L, sub, iface, depth + 1);
+			s = e ? e + 1 : NULL;
+		}
+		for (s = exc; in && s && *s;) {
+			const char *e = strchr(s, ',');
+			char sub[256];
+
+			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
+			if (iflist_has(L, sub, iface, depth + 1))
+				in = false;
+			s = e ? e + 1 : NULL;
+		}
+	}
+	return in;
+}
+
+const char *lower_iflist_set(struct lctx *L, const char *list)
+{
+	char name[LOWER_IDENT_MAX];
+	struct ir_set *s;
+	size_t i, j;
+
+	lower_ident(name, sizeof(name), "il_", list);
+	if ((s = ir_set_find(L->t, name)))
+		return s->name;
+	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
+	s->comment = ir_strdup(L->ir, list);
+	/* Every interface any member entry names, in order of first mention. */
+	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
+		const char *f = mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface");
+		bool seen = false;
+		struct ir_elem e;
+
+		if (!f || !lower_ifname_ok(f, strlen(f)))
+			continue;
+		for (j = 0; j < s->n; j++)
+			if (!strncmp((const char *)s->elems[j].lo.b, f, 16))
+				seen = true;
+		if (seen || !iflist_has(L, list, f, 0))
+			continue;
+		memset(&e, 0, sizeof(e));
+		e.lo.len = 16;
+		strncpy((char *)e.lo.b, f, 15);
+		ir_set_elem(L->ir, s, &e);
+	}
+	return s->name;
+}
+
+/* True the first time `key` is seen: for notes given once per thing. */
+bool lower_once(struct lctx *L, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < L->nnoted; i++)
+		if (!strcmp(L->noted[i], key))
+			return false;
+	L->noted = xreallocarray(L->noted, L->nnoted + 1, sizeof(*L->noted));
+	L->noted[L->nnoted++] = xstrdup(key);
+	return true;
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+struct ir_stmt *lower_pre(struct lctx *L)
+{
+	struct ir_stmt *s;
+
+	if (L->npre == LOWER_MAX_STMTS) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return &L->scratch;
+	}
+	s = &L->pre[L->npre++];
+	memset(s, 0, sizeof(*s));
+	s->kind = S_MATCH;
+	return s;
+}
+
+struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind)
+{
+	struct ir_stmt *s;
+
+	if (L->npost == LOWER_MAX_STMTS) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return &L->scratch;
+	}
+	s = &L->post[L->npost++];
+	memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	return s;
+}
+
+bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p)
+{
+	if (L->nalts) {
+		diag_error(L->d, &p->loc,
+			   "%s needs a second \"either\" condition in this rule; rosfw lowers one per rule (split the rule)",
+			   p->def->name);
+		L->failed = true;
+		return false;
+	}
+	if (n > LOWER_MAX_ALTS)
+		n = LOWER_MAX_ALTS;
+	memcpy(L->alts, alts, n * sizeof(*alts));
+	L->nalts = n;
+	return true;
+}
+
+static enum ir_op op_not(enum ir_op op)
+{
+	switch (op) {
+	case OP_EQ: return OP_NE;
+	case OP_NE: return OP_EQ;
+	case OP_LT: return OP_GE;
+	case OP_GE: return OP_LT;
+	case OP_GT: return OP_LE;
+	case OP_LE: return OP_GT;
+	case OP_RANGE: return OP_NRANGE;
+	case OP_NRANGE: return OP_RANGE;
+	case OP_IN: return OP_NOTIN;
+	case OP_NOTIN: return OP_IN;
+	case OP_EXISTS: return OP_MISSING;
+	case OP_MISSING: return OP_EXISTS;
+	case OP_FLAGS: return OP_FLAGS;
+	}
+	return op;
+}
+
+/* Report a property or action nftables cannot express; with
+ * --unsupported=skip-rule the rule is left out with a warning. */
+void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why)
+{
+	const char *action = mitem_value(L->it, L->k, "action");
+	const char *effect;
+
+	if (L->o->unsupported == UNSUPPORTED_SKIP_RULE) {
+		if (!action || !strcmp(action, "accept") || !strcmp(action, "fasttrack-connection"))
+			effect = "this closes traffic the rule would have accepted";
+		else if (!strcmp(action, "drop") || !strcmp(action, "reject") || !strcmp(action, "tarpit"))
+			effect = "this opens traffic the rule would have stopped";
+		else
+			effect = "traffic it would have handled goes on to the next rule";
+		diag_warning(L->d, loc, "rule %ld of %s skipped: %s is not supported (%s); %s", L->id,
+			     menu_kind_path(L->k), what, why, effect);
+	} else {
+		diag_error(L->d, loc, "%s is not supported: %s (--unsupported=skip-rule leaves such rules out)",
+			   what, why);
+	}
+	L->refused = true;
+}
+
+static void rule_emit(struct lctx *L, struct ir_chain *c)
+{
+	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
+	int w;
+	const struct mprop *cm = mitem_prop(L->it, "comment");
+	size_t a, n = L->nalts ? L->nalts : 1, i, j;
+
+	/* The rule's number leads the comment: it is how counters are summed
+	 * back per RouterOS rule. */
+	w = snprintf(comment, sizeof(comment), "#%ld", L->id);
+	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
+		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
+		comment[w] = ' ';
+		memcpy(comment + w + 1, text, strlen(text) + 1);
+	}
+	for (a = 0; a < n; a++) {
+		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+
+		for (i = 0; i < L->npre; i++)
+			*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
+		if (L->nalts) {
+			struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+			s->u.m = L->alts[a];
+			/* A packet that an earlier alternative took must not
+			 * match again: the rule acts and counts once. */
+			for (j = 0; j < a; j++) {
+				s = ir_stmt_add(L->ir, r, S_MATCH);
+				s->u.m = L->alts[j];
+				s->u.m.op = op_not(s->u.m.op);
+			}
+		}
+		ir_stmt_add(L->ir, r, S_COUNTER);
+		for (i = 0; i < L->npost; i++)
+			*ir_stmt_add(L->ir, r, L->post[i].kind) = L->post[i];
+	}
+}
+
+static void rule_lower(struct lctx *L, const struct mitem *it, long id)
+{
+	const char *chain = mitem_value(it, L->k, "chain");
+	size_t i;
+
+	L->it = it;
+	L->id = id;
+	L->npre = L->npost = L->nalts = 0;
+	L->failed = L->refused = false;
+	for (i = 0; i < it->nprops && !L->failed; i++) {
+		const struct lower_row *row = lower_row_find(it->props[i].def->name);
+
+		if (!row) {
+			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, "rosfw has no translation for it");
+			continue;
+		}
+		if (row->status == LR_REFUSED) {
+			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, row->how);
+			continue;
+		}
+		if (row->fn && !L->refused)
+			row->fn(L, &it->props[i]);
+	}
+	if (!L->failed && !L->refused)
+		lower_action(L);
+	if (L->failed || L->refused || !chain)
+		return;
+	rule_emit(L, chain_get(L, chain));
+}
+
+/* ---- jumps -------------------------------------------------------------- */
+
+static bool chain_defined(const struct lctx *L, const char *ros)
+{
+	size_t i;
+
+	if (builtin_find(L->fac, ros))
+		return true;
+	for (i = 0; i < model_count(L->m, L->k); i++) {
+		const char *c = mitem_value(model_item(L->m, L->k, i), L->k, "chain");
+
+		if (c && !strcmp(c, ros))
+			return true;
+	}
+	return false;
+}
+
+/* Depth-first over jump edges: a jump back into a chain on the current path
+ * is a loop, which the kernel refuses and RouterOS never ends. */
+static bool jumps_loop(const struct lctx *L, const char *chain, const char **path, size_t depth,
+		       const struct mprop **at)
+{
+	size_t i, j;
+
+	if (depth >= 64)
+		return false;
+	for (i = 0; i < depth; i++)
+		if (!strcmp(path[i], chain))
+			return true;
+	path[depth] = chain;
+	for (i = 0; i < model_count(L->m, L->k); i++) {
+		const struct mitem *it = model_item(L->m, L->k, i);
+		const char *c = mitem_value(it, L->k, "chain");
+		const char *a = mitem_value(it, L->k, "action");
+		const struct mprop *t = mitem_prop(it, "jump-target");
+
+		if (it->disabled || !c || strcmp(c, chain) || !a || strcmp(a, "jump") || !t)
+			continue;
+		for (j = 0; j <= depth; j++) {
+			if (!strcmp(path[j], t->value)) {
+				*at = t;
+				return true;
+			}
+		}
+		if (jumps_loop(L, t->value, path, depth + 1, at))
+			return true;
+	}
+	return false;
+}
+
+static bool jumps_check(struct lctx *L)
+{
+	const char *path[64];
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < model_count(L->m, L->k); i++) {
+		const struct mitem *it = model_item(L->m, L->k, i);
+		const char *a = mitem_value(it, L->k, "action");
+		const struct mprop *t = mitem_prop(it, "jump-target");
+
+		if (it->disabled || !a || strcmp(a, "jump") || !t)
+			continue;
+		if (builtin_find(L->fac, t->value)) {
+			diag_error(L->d, &t->loc, "jump to built-in chain \"%s\": nftables cannot jump to a base chain",
+				   t->value);
+			ok = false;
+		} else if (!chain_defined(L, t->value)) {
+			diag_error(L->d, &t->loc, "jump to chain \"%s\", which no rule of %s uses", t->value,
+				   menu_kind_path(L->k));
+			ok = false;
+		}
+	}
+	for (i = 0; ok && i < model_count(L->m, L->k); i++) {
+		const struct mitem *it = model_item(L->m, L->k, i);
+		const char *c = mitem_value(it, L->k, "chain");
+		const struct mprop *at = NULL;
+
+		if (it->disabled || !c)
+			continue;
+		if (jumps_loop(L, c, path, 0, &at)) {
+			diag_error(L->d, &at->loc, "jump to \"%s\" closes a loop of jumps", at->value);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+static void facility_lower(struct lctx *L, enum menu_kind k)
+{
+	size_t i, n = model_count(L->m, k), live = 0;
+	const struct builtin *b;
+
+	L->k = k;
+	L->fac = menu_kind_facility(k);
+	for (i = 0; i < n; i++)
+		live += !model_item(L->m, k, i)->disabled;
+	if (!live)
+		return;
+	if (!jumps_check(L))
+		return;
+	/* Built-in chains exist (policy accept) whether or not they hold rules. */
+	for (b = builtins; b < builtins + sizeof(builtins) / sizeof(builtins[0]); b++) {
+		if (strcmp(b->fac, L->fac))
+			continue;
+		if (!strcmp(b->ros, "dstnat"))
+			dstnat_hooks(L, chain_get(L, b->ros));
+		else
+			chain_get(L, b->ros);
+	}
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(L->m, k, i);
+
+		if (!it->disabled)
+			rule_lower(L, it, (long)i);
+	}
+}
+
+static void family_lower(struct lctx *L, bool v6)
+{
+	static const enum menu_kind v4[] = { MK_RAW4, MK_MANGLE4, MK_NAT4, MK_FILTER4 };
+	static const enum menu_kind v6k[] = { MK_RAW6, MK_MANGLE6, MK_NAT6, MK_FILTER6 };
+	const enum menu_kind *ks = v6 ? v6k : v4;
+	size_t i, rules = 0;
+
+	L->v6 = v6;
+	L->family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	L->nplans = 0;
+	for (i = 0; i < 4; i++)
+		rules += model_count(L->m, ks[i]);
+	if (!rules && !model_count(L->m, addrlist_kind(L)))
+		return;
+	L->t = ir_table_get(L->ir, L->family);
+	lists_plan(L);
+	lists_build(L);
+	for (i = 0; i < 4; i++)
+		facility_lower(L, ks[i]);
+}
+
+struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)
+{
+	static const struct lower_opts defaults = { UNSUPPORTED_ERROR };
+	unsigned errors = diag_errors(d);
+	struct lctx L = {
+		.m = m,
+		.d = d,
+		.o = o ? o : &defaults,
+	};
+
+	L.ir = ir_new();
+	marks_collect(&L);
+	family_lower(&L, false);
+	family_lower(&L, true);
+	free(L.plans);
+	while (L.nnoted)
+		free(L.noted[--L.nnoted]);
+	free(L.noted);
+	if (diag_errors(d) != errors) {
+		ir_free(L.ir);
+		return NULL;
+	}
+	return L.ir;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_LOWER_H
+#define ROSFW_LOWER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "ir.h"
+#include "model.h"
+
+/* What to do with a rule that uses a property or action nftables cannot
+ * express. */
+enum unsupported_policy {
+	UNSUPPORTED_ERROR,	/* the default: an error at the property */
+	UNSUPPORTED_SKIP_RULE,	/* drop the rule, warn whether that opens or closes traffic */
+};
+
+struct lower_opts {
+	enum unsupported_policy unsupported;
+};
+
+/*
+ * Lower a finished model into the IR. Errors (refused properties, jumps to
+ * chains that do not exist, jump loops) go to `d`; the IR is returned only
+ * when there were none.
+ */
+struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o);
+
+/* The translation table as Markdown: every property and action of the rule
+ * menus, exact, approximate (how) or refused (why). docs/translation.md is
+ * this text; a test keeps them equal. */
+void lower_table_markdown(FILE *out);
+
+/* A RouterOS name as an nft identifier: [A-Za-z0-9_-] stay, every other
+ * byte becomes .XX, so distinct names stay distinct and nothing can break
+ * out of the identifier. */
+void lower_ident(char *out, size_t size, const char *prefix, const char *name);
+
+/* A comment or log prefix as both back ends carry it: no '"', no control
+ * bytes, at most `max` bytes, cut on a UTF-8 boundary. */
+void lower_text(char *out, size_t size, const char *in, size_t len, size_t max);
+
+#endif

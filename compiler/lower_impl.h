@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_LOWER_IMPL_H
+#define ROSFW_LOWER_IMPL_H
+
+/* Shared by lower.c (structure: chains, sets, marks, rule assembly) and
+ * lower_rules.c (one function per property and action). */
+
+#include "lower.h"
+#include "model.h"
+
+#define LOWER_MAX_STMTS 48
+#define LOWER_MAX_ALTS 4
+#define LOWER_IDENT_MAX 256
+/* nftables keeps at most 128 bytes of rule comment (NUL included). */
+#define LOWER_COMMENT_MAX 127
+#define LOWER_LOG_PREFIX_MAX 127
+
+struct list_plan;
+
+/**
+ * struct lctx - lowering state.
+ * @pre:  matches every kernel rule of the current RouterOS rule starts with.
+ * @alts: one "either" condition (port=, a list split over two sets): one
+ *        kernel rule per alternative, each excluding the ones before.
+ * @post: statements after the counter: log, the action.
+ * @refused: the rule uses something rosfw cannot express.
+ */
+struct lctx {
+	const struct model *m;
+	struct diag *d;
+	const struct lower_opts *o;
+	struct ir *ir;
+	struct ir_table *t;
+	int family;
+	bool v6;
+	enum menu_kind k;
+	const char *fac;
+	struct list_plan *plans;
+	size_t nplans, capplans;
+	char **noted;
+	size_t nnoted;
+
+	const struct mitem *it;
+	long id;
+	struct ir_stmt pre[LOWER_MAX_STMTS], post[LOWER_MAX_STMTS], scratch;
+	size_t npre, npost;
+	struct ir_match alts[LOWER_MAX_ALTS];
+	size_t nalts;
+	bool failed, refused;
+};
+
+enum lower_status { LR_EXACT, LR_APPROX, LR_REFUSED, LR_ACTION_ARG, LR_META };
+
+typedef void (*lower_fn)(struct lctx *L, const struct mprop *p);
+
+struct lower_row {
+	const char *name;
+	enum lower_status status;
+	lower_fn fn;
+	const char *how;	/* nft form, or how it is approximated, or why refused */
+};
+
+const struct lower_row *lower_row_find(const char *name);
+void lower_action(struct lctx *L);
+
+struct ir_stmt *lower_pre(struct lctx *L);
+struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
+bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
+void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);
+uint32_t lower_mark(struct lctx *L, const char *kind, const char *name);
+void lower_list_sets(struct lctx *L, const char *list, const char **stat, const char **dyn);
+const char *lower_iflist_set(struct lctx *L, const char *list);
+bool lower_ifname_ok(const char *s, size_t n);
+bool lower_once(struct lctx *L, const char *key);
+size_t lower_rows(const struct lower_row **out);
+
+#endif

@@ -1,0 +1,1375 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One function per RouterOS property and action, and the translation table
+ * that names each (exact, approximate and how, refused and why).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower_impl.h"
+#include "menu.h"
+#include "text.h"
+#include "value.h"
+
+/* ---- small helpers ------------------------------------------------------ */
+
+/* A value with its leading '!' split off. */
+struct nval {
+	const char *s;
+	size_t len;
+	bool neg;
+};
+
+static struct nval nval_of(const struct mprop *p)
+{
+	struct nval v = { p->value, p->len, false };
+
+	if (v.len && v.s[0] == '!') {
+		v.s++;
+		v.len--;
+		v.neg = true;
+	}
+	return v;
+}
+
+static struct ir_stmt *match_add(struct lctx *L, enum ir_key key, enum ir_op op)
+{
+	struct ir_stmt *s = lower_pre(L);
+
+	s->u.m.key = key;
+	s->u.m.op = op;
+	return s;
+}
+
+static struct ir_data data_for(enum ir_key key, uint64_t v)
+{
+	const struct ir_key_info *ki = ir_key_info(key);
+
+	if (ki->type == T_HOST_INTEGER || ki->type == T_MARK || ki->type == T_CT_STATE ||
+	    ki->type == T_CT_STATUS || ki->type == T_ADDR_TYPE || ki->type == T_PRIORITY ||
+	    ki->type == T_HOUR || ki->type == T_DAY)
+		return ir_data_host(v, ki->len);
+	return ir_data_be(v, ki->len);
+}
+
+static int rule_protocol(const struct lctx *L)
+{
+	const struct mprop *p = mitem_prop(L->it, "protocol");
+	int proto = -1;
+
+	if (p && p->len && p->value[0] != '!')
+		value_parse_protocol(p->value, p->len, &proto);
+	return proto;
+}
+
+/* A comma list of numbers and ranges, as one match: a value, a range, or
+ * an anonymous set (never one rule per element). */
+static void numbers_match(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg,
+			  uint64_t max, struct ir_match *out)
+{
+	struct ir_elem elems[256];
+	size_t n = 0;
+	const char *end = s + len;
+
+	memset(out, 0, sizeof(*out));
+	out->key = key;
+	while (s < end && n < sizeof(elems) / sizeof(elems[0])) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
+		uint64_t lo = 0, hi = 0;
+
+		value_parse_range(s, l, max, &lo, &hi);
+		memset(&elems[n], 0, sizeof(elems[n]));
+		elems[n].lo = data_for(key, lo);
+		elems[n].hi = data_for(key, hi);
+		elems[n].range = lo != hi;
+		n++;
+		s = e ? e + 1 : end;
+	}
+	if (n == 1 && !elems[0].range) {
+		out->op = neg ? OP_NE : OP_EQ;
+		out->v = elems[0].lo;
+	} else if (n == 1) {
+		out->op = neg ? OP_NRANGE : OP_RANGE;
+		out->v = elems[0].lo;
+		out->hi = elems[0].hi;
+	} else {
+		out->op = neg ? OP_NOTIN : OP_IN;
+		out->elems = ir_elems_copy(L->ir, elems, n);
+		out->nelems = n;
+	}
+}
+
+static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p, uint64_t max)
+{
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = lower_pre(L);
+
+	numbers_match(L, key, v.s, v.len, v.neg, max, &s->u.m);
+}
+
+/* ---- matchers ----------------------------------------------------------- */
+
+static void l_protocol(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	int proto = 0;
+
+	value_parse_protocol(v.s, v.len, &proto);
+	match_add(L, K_META_L4PROTO, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)proto, 1);
+}
+
+static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, const struct nval *v)
+{
+	struct value_addr va;
+	uint8_t n = L->v6 ? 16 : 4;
+
+	memset(m, 0, sizeof(*m));
+	m->key = key;
+	value_parse_addr(v->s, v->len, L->v6, &va);
+	m->v.len = m->hi.len = n;
+	memcpy(m->v.b, va.lo, n);
+	memcpy(m->hi.b, va.hi, n);
+	if (va.kind == VA_RANGE) {
+		m->op = v->neg ? OP_NRANGE : OP_RANGE;
+	} else {
+		int bits = va.kind == VA_PREFIX ? va.plen : n * 8, i;
+
+		m->op = v->neg ? OP_NE : OP_EQ;
+		if (bits < n * 8) {
+			m->masked = true;
+			m->mask.len = n;
+			for (i = 0; i < n; i++)
+				m->mask.b[i] = (uint8_t)(bits >= (i + 1) * 8 ? 0xff :
+							 bits <= i * 8 ? 0 : 0xff << (8 - (bits - i * 8)));
+		}
+	}
+}
+
+static void l_src_address(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, &v);
+}
+
+static void l_dst_address(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_DADDR : K_IP_DADDR, &v);
+}
+
+static void addr_list(struct lctx *L, const struct mprop *p, bool src)
+{
+	struct nval v = nval_of(p);
+	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
+	char name[LOWER_IDENT_MAX];
+	const char *stat, *dyn;
+
+	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
+	lower_list_sets(L, name, &stat, &dyn);
+	if (stat && dyn && !v.neg) {
+		/* One list, two kernel sets: in either, acting once. */
+		struct ir_match alts[2] = {
+			{ .key = key, .op = OP_IN, .set = stat },
+			{ .key = key, .op = OP_IN, .set = dyn },
+		};
+
+		lower_or(L, alts, 2, p);
+		return;
+	}
+	if (stat)
+		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = stat;
+	if (dyn)
+		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = dyn;
+}
+
+static void l_src_address_list(struct lctx *L, const struct mprop *p)
+{
+	addr_list(L, p, true);
+}
+
+static void l_dst_address_list(struct lctx *L, const struct mprop *p)
+{
+	addr_list(L, p, false);
+}
+
+static const char *const addr_types[] = {
+	/* fib's RTN_* numbers, in RouterOS spelling */
+	[1] = "unicast", [2] = "local", [3] = "broadcast", [5] = "multicast",
+	[6] = "blackhole", [7] = "unreachable", [8] = "prohibit",
+};
+
+static void addr_type(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	struct nval v = nval_of(p);
+	size_t t;
+
+	for (t = 0; t < sizeof(addr_types) / sizeof(addr_types[0]); t++)
+		if (addr_types[t] && text_eq(v.s, v.len, addr_types[t]))
+			break;
+	match_add(L, key, v.neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, t);
+}
+
+static void l_src_address_type(struct lctx *L, const struct mprop *p)
+{
+	addr_type(L, p, K_FIB_SADDR_TYPE);
+}
+
+static void l_dst_address_type(struct lctx *L, const struct mprop *p)
+{
+	addr_type(L, p, K_FIB_DADDR_TYPE);
+}
+
+/* A name nft text can quote: no '"', no control bytes. */
+bool lower_ifname_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '"' || (unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return n > 0;
+}
+
+static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	struct nval v = nval_of(p);
+	struct ir_stmt *s;
+
+	if (!lower_ifname_ok(v.s, v.len)) {
+		lower_refuse(L, &p->loc, "this interface name", "a Linux interface name holds no quotes or control bytes");
+		return;
+	}
+	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+
+	s->u.m.v.len = 16;
+	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
+	if (v.len > 15)
+		diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
+			     (int)v.len, v.s);
+}
+
+static void l_in_interface(struct lctx *L, const struct mprop *p)
+{
+	ifname(L, p, K_META_IIFNAME);
+}
+
+static void l_out_interface(struct lctx *L, const struct mprop *p)
+{
+	ifname(L, p, K_META_OIFNAME);
+}
+
+static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	struct nval v = nval_of(p);
+	char name[256];
+
+	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
+	/* all matches every interface, none none; Linux has no dynamic
+	 * interfaces in RouterOS's sense, so static is all and dynamic none. */
+	if (!strcmp(name, "all") || !strcmp(name, "static")) {
+		if (v.neg)
+			match_add(L, key, OP_IN)->u.m.set = lower_iflist_set(L, "none");
+		return;
+	}
+	if (!strcmp(name, "dynamic"))
+		snprintf(name, sizeof(name), "none");
+	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
+}
+
+static void l_in_interface_list(struct lctx *L, const struct mprop *p)
+{
+	iflist(L, p, K_META_IIFNAME);
+}
+
+static void l_out_interface_list(struct lctx *L, const struct mprop *p)
+{
+	iflist(L, p, K_META_OIFNAME);
+}
+
+static enum ir_key port_key(const struct lctx *L, bool src)
+{
+	int proto = rule_protocol(L);
+
+	if (proto == 6)
+		return src ? K_TCP_SPORT : K_TCP_DPORT;
+	if (proto == 17)
+		return src ? K_UDP_SPORT : K_UDP_DPORT;
+	return src ? K_TH_SPORT : K_TH_DPORT;
+}
+
+static void l_src_port(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, port_key(L, true), p, 65535);
+}
+
+static void l_dst_port(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, port_key(L, false), p, 65535);
+}
+
+/* port= matches the source or the destination port. */
+static void l_port(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	struct ir_match alts[2];
+
+	numbers_match(L, port_key(L, true), v.s, v.len, v.neg, 65535, &alts[0]);
+	numbers_match(L, port_key(L, false), v.s, v.len, v.neg, 65535, &alts[1]);
+	if (v.neg) {
+		/* Neither port is in the list. */
+		lower_pre(L)->u.m = alts[0];
+		lower_pre(L)->u.m = alts[1];
+		return;
+	}
+	lower_or(L, alts, 2, p);
+}
+
+/* Names of a comma list as bits of a flag word. */
+static uint32_t flag_bits(const char *s, size_t len, const char *const *names, const uint32_t *bits)
+{
+	const char *end = s + len;
+	uint32_t r = 0;
+
+	while (s < end) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
+
+		for (i = 0; names[i]; i++)
+			if (text_eq(s, l, names[i]))
+				r |= bits[i];
+		s = e ? e + 1 : end;
+	}
+	return r;
+}
+
+static void l_connection_state(struct lctx *L, const struct mprop *p)
+{
+	static const char *const names[] = { "invalid", "established", "related", "new", "untracked", NULL };
+	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = match_add(L, K_CT_STATE, v.neg ? OP_EQ : OP_NE);
+
+	/* ct state & (listed) != 0 */
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.v = ir_data_host(0, 4);
+}
+
+static void l_connection_nat_state(struct lctx *L, const struct mprop *p)
+{
+	static const char *const names[] = { "srcnat", "dstnat", NULL };
+	/* IPS_SRC_NAT, IPS_DST_NAT */
+	static const uint32_t bits[] = { 0x10, 0x20 };
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = match_add(L, K_CT_STATUS, v.neg ? OP_EQ : OP_NE);
+
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.v = ir_data_host(0, 4);
+}
+
+static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, const char *kind, uint32_t mask)
+{
+	struct nval v = nval_of(p);
+	char name[256];
+	struct ir_stmt *s;
+
+	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
+	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+	s->u.m.v = ir_data_host(lower_mark(L, kind, name), 4);
+	if (mask != 0xffffffffu) {
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_host(mask, 4);
+	}
+}
+
+static void l_connection_mark(struct lctx *L, const struct mprop *p)
+{
+	mark_match(L, p, K_CT_MARK, "connection", 0xffffffffu);
+}
+
+static void l_packet_mark(struct lctx *L, const struct mprop *p)
+{
+	mark_match(L, p, K_META_MARK, "packet", 0xffffu);
+}
+
+static void l_routing_mark(struct lctx *L, const struct mprop *p)
+{
+	mark_match(L, p, K_META_MARK, "routing", 0xffff0000u);
+}
+
+static void l_connection_type(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = match_add(L, K_CT_HELPER, v.neg ? OP_NE : OP_EQ);
+
+	s->u.m.v.len = 16;
+	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
+}
+
+static void l_icmp_options(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	const char *colon = memchr(v.s, ':', v.len);
+	size_t tl = colon ? (size_t)(colon - v.s) : v.len;
+	int type = 0;
+	uint64_t lo = 0, hi = 255;
+
+	value_parse_icmp_type(v.s, tl, L->v6, &type);
+	if (colon)
+		value_parse_range(colon + 1, v.len - tl - 1, 255, &lo, &hi);
+	if (v.neg && colon && !(lo == 0 && hi == 255)) {
+		lower_refuse(L, &p->loc, "icmp-options with ! and a code", "nftables has no single test for \"not this type and code\"");
+		return;
+	}
+	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)type, 1);
+	if (colon && !(lo == 0 && hi == 255)) {
+		struct ir_stmt *s = match_add(L, L->v6 ? K_ICMP6_CODE : K_ICMP_CODE, lo == hi ? OP_EQ : OP_RANGE);
+
+		s->u.m.v = ir_data_be(lo, 1);
+		s->u.m.hi = ir_data_be(hi, 1);
+	}
+}
+
+static void l_tcp_flags(struct lctx *L, const struct mprop *p)
+{
+	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", NULL };
+	const char *s = p->value, *end = p->value + p->len;
+	uint32_t mask = 0, set = 0;
+	struct ir_stmt *st;
+
+	if (!p->len)
+		return;
+	/* Listed flags must be set, !flags must be clear, others are free. */
+	while (s < end) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
+		bool neg = l && *s == '!';
+
+		for (i = 0; names[i]; i++) {
+			if (text_eq(s + neg, l - neg, names[i])) {
+				mask |= 1u << i;
+				if (!neg)
+					set |= 1u << i;
+			}
+		}
+		s = e ? e + 1 : end;
+	}
+	st = match_add(L, K_TCP_FLAGS, OP_EQ);
+	st->u.m.masked = true;
+	st->u.m.mask = ir_data_be(mask, 1);
+	st->u.m.v = ir_data_be(set, 1);
+}
+
+static void l_tcp_mss(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, K_TCPOPT_MSS, p, 65535);
+}
+
+static void l_packet_size(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, K_META_LENGTH, p, 65535);
+}
+
+/* ttl and hop-limit: v6 wrote a number or range, v7 equal:N, not-equal:N,
+ * greater-than:N, less-than:N. */
+static void ttl_like(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	static const struct {
+		const char *word;
+		enum ir_op op;
+	} ops[] = { { "equal", OP_EQ }, { "not-equal", OP_NE }, { "greater-than", OP_GT }, { "less-than", OP_LT } };
+	const char *colon = memchr(p->value, ':', p->len);
+	size_t i;
+	uint64_t n = 0;
+
+	if (!colon) {
+		numbers_add(L, key, p, 255);
+		return;
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (text_eq(p->value, (size_t)(colon - p->value), ops[i].word)) {
+			value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
+			match_add(L, key, ops[i].op)->u.m.v = ir_data_be(n, 1);
+		}
+	}
+}
+
+static void l_ttl(struct lctx *L, const struct mprop *p)
+{
+	ttl_like(L, p, K_IP_TTL);
+}
+
+static void l_hop_limit(struct lctx *L, const struct mprop *p)
+{
+	ttl_like(L, p, K_IP6_HOPLIMIT);
+}
+
+static void l_dscp(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p, 63);
+}
+
+static void l_fragment(struct lctx *L, const struct mprop *p)
+{
+	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, text_eq(p->value, p->len, "yes") ? OP_NE : OP_EQ);
+
+	/* The fragment offset, not the flags: RouterOS does not count the
+	 * first fragment. */
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_be(0x1fff, 2);
+	s->u.m.v = ir_data_be(0, 2);
+}
+
+static void l_ipv4_options(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	bool any = text_eq(v.s, v.len, "any"), none = text_eq(v.s, v.len, "none");
+
+	if (!any && !none) {
+		lower_refuse(L, &p->loc, "ipv4-options other than any or none",
+			     "rosfw matches only whether an IPv4 header carries options");
+		return;
+	}
+	/* Header length above 5 words means options are present. */
+	match_add(L, K_IP_HDRLENGTH, (any != v.neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
+}
+
+/* "count[/time][,burst][:mode]": v7 writes 50/1s,5:packet, v6 50,5:packet
+ * (per second). Rates in bits are turned into bytes. */
+static void rate_parse(const char *s, size_t len, uint64_t *rate, uint64_t *unit_s, uint32_t *burst, bool *bytes)
+{
+	const char *colon = memchr(s, ':', len), *comma, *slash;
+	size_t head = colon ? (size_t)(colon - s) : len;
+	uint64_t mult = 1, ms = 1000, b = 0;
+	size_t nl;
+
+	*bytes = colon && text_eq(colon + 1, len - head - 1, "bit");
+	comma = memchr(s, ',', head);
+	if (comma)
+		value_parse_uint(comma + 1, head - (size_t)(comma + 1 - s), UINT32_MAX, &b);
+	nl = comma ? (size_t)(comma - s) : head;
+	slash = memchr(s, '/', nl);
+	if (slash) {
+		value_parse_time(slash + 1, nl - (size_t)(slash + 1 - s), &ms);
+		nl = (size_t)(slash - s);
+	}
+	if (nl && (s[nl - 1] == 'k' || s[nl - 1] == 'K' || s[nl - 1] == 'M' || s[nl - 1] == 'G')) {
+		mult = s[nl - 1] == 'G' ? 1000000000ull : s[nl - 1] == 'M' ? 1000000ull : 1000ull;
+		nl--;
+	}
+	*rate = 0;
+	value_parse_uint(s, nl, UINT64_MAX / 1000000000ull, rate);
+	*rate *= mult;
+	if (*bytes)
+		*rate /= 8;
+	*unit_s = ms >= 1000 ? ms / 1000 : 1;
+	*burst = (uint32_t)b;
+}
+
+static void l_limit(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = lower_pre(L);
+
+	s->kind = S_LIMIT;
+	rate_parse(v.s, v.len, &s->u.limit.rate, &s->u.limit.unit_s, &s->u.limit.burst, &s->u.limit.bytes);
+	s->u.limit.over = v.neg;
+}
+
+/* dst-limit=rate[/time],burst,mode[/expire]: a limit per address (and
+ * port), kept in a dynamic set whose entries expire. */
+static void l_dst_limit(struct lctx *L, const struct mprop *p)
+{
+	static const struct {
+		const char *mode;
+		bool saddr, daddr, dport;
+	} modes[] = {
+		{ "dst-address", false, true, false },
+		{ "src-address", true, false, false },
+		{ "src-and-dst-address", true, true, false },
+		{ "src-and-dst-addresses", true, true, false },
+		{ "dst-address-and-port", false, true, true },
+		{ "addresses-and-dst-port", true, true, true },
+	};
+	struct nval v = nval_of(p);
+	const char *c1 = memchr(v.s, ',', v.len), *c2, *mode, *slash;
+	size_t ml, i;
+	uint64_t expire = 60000;
+	char rate[128], name[64];
+	struct ir_set *set;
+	struct ir_stmt *s;
+
+	if (!c1 || !(c2 = memchr(c1 + 1, ',', v.len - (size_t)(c1 + 1 - v.s))))
+		return;
+	mode = c2 + 1;
+	ml = v.len - (size_t)(mode - v.s);
+	if ((slash = memchr(mode, '/', ml))) {
+		value_parse_time(slash + 1, ml - (size_t)(slash + 1 - mode), &expire);
+		ml = (size_t)(slash - mode);
+	}
+	snprintf(rate, sizeof(rate), "%.*s", (int)(c2 - v.s), v.s);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (text_eq(mode, ml, modes[i].mode))
+			break;
+	if (i == sizeof(modes) / sizeof(modes[0]))
+		return;
+	snprintf(name, sizeof(name), "dl_%s_%ld", L->fac, L->id);
+	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
+	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
+	set->timeout_ms = expire;
+	set->size = 65535;
+	s = lower_pre(L);
+	s->kind = S_SET_UPDATE;
+	s->u.set.set = set->name;
+	if (modes[i].saddr)
+		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	if (modes[i].daddr)
+		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
+	if (modes[i].dport)
+		s->u.set.keys[s->u.set.nkeys++] = K_TH_DPORT;
+	memcpy(set->keys, s->u.set.keys, sizeof(set->keys));
+	set->nkeys = s->u.set.nkeys;
+	set->key = s->u.set.keys[0];
+	rate_parse(rate, strlen(rate), &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
+	if (v.neg)
+		s->u.set.count = 1;	/* over: see emit */
+	if (modes[i].dport && rule_protocol(L) < 0)
+		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
+}
+
+/* connection-limit=N,netmask: more than N connections from one source
+ * address (or block of netmask bits). */
+static void l_connection_limit(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	const char *comma = memchr(v.s, ',', v.len);
+	uint64_t n = 0, bits = L->v6 ? 128 : 32;
+	char name[64];
+	struct ir_set *set;
+	struct ir_stmt *s;
+
+	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &n);
+	if (comma)
+		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), bits, &bits);
+	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
+	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
+	set->flags = SETF_DYNAMIC;
+	set->size = 65535;
+	s = lower_pre(L);
+	s->kind = S_CT_COUNT;
+	s->u.set.set = set->name;
+	s->u.set.keys[0] = set->key;
+	s->u.set.nkeys = 1;
+	s->u.set.key_mask_bits = (uint32_t)bits;
+	s->u.set.count = (uint32_t)n;
+	s->u.set.bytes = v.neg;	/* negated: "not over" */
+}
+
+static void l_connection_bytes(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	const char *dash = memchr(v.s, '-', v.len);
+	uint64_t lo = 0, hi = 0;
+	struct ir_stmt *s;
+
+	value_parse_uint(v.s, dash ? (size_t)(dash - v.s) : v.len, UINT64_MAX, &lo);
+	if (dash)
+		value_parse_uint(dash + 1, v.len - (size_t)(dash + 1 - v.s), UINT64_MAX, &hi);
+	/* An upper bound of 0 means no upper bound. */
+	if (!hi) {
+		s = match_add(L, K_CT_BYTES, v.neg ? OP_LT : OP_GE);
+		s->u.m.v = ir_data_host(lo, 8);
+		return;
+	}
+	s = match_add(L, K_CT_BYTES, v.neg ? OP_NRANGE : OP_RANGE);
+	s->u.m.v = ir_data_host(lo, 8);
+	s->u.m.hi = ir_data_host(hi, 8);
+}
+
+static void l_nth(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	const char *comma = memchr(v.s, ',', v.len);
+	uint64_t every = 1, packet = 1;
+	struct ir_stmt *s;
+
+	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &every);
+	if (comma)
+		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), UINT32_MAX, &packet);
+	s = match_add(L, K_NUMGEN_INC, v.neg ? OP_NE : OP_EQ);
+	s->u.m.mod = (uint32_t)(every ? every : 1);
+	s->u.m.v = ir_data_host(packet ? packet - 1 : 0, 4);
+}
+
+static void l_random(struct lctx *L, const struct mprop *p)
+{
+	uint64_t pct = 0;
+	struct ir_stmt *s;
+
+	value_parse_uint(p->value, p->len, 100, &pct);
+	s = match_add(L, K_NUMGEN_RANDOM, OP_LT);
+	s->u.m.mod = 100;
+	s->u.m.v = ir_data_host(pct, 4);
+}
+
+static void l_per_connection_classifier(struct lctx *L, const struct mprop *p)
+{
+	static const struct {
+		const char *name;
+		bool sa, da, sp, dp;
+	} fields[] = {
+		{ "both-addresses", true, true, false, false },
+		{ "both-addresses-and-ports", true, true, true, true },
+		{ "both-ports", false, false, true, true },
+		{ "dst-address", false, true, false, false },
+		{ "dst-address-and-port", false, true, false, true },
+		{ "dst-port", false, false, false, true },
+		{ "src-address", true, false, false, false },
+		{ "src-address-and-port", true, false, true, false },
+		{ "src-port", false, false, true, false },
+	};
+	struct nval v = nval_of(p);
+	const char *colon = memchr(v.s, ':', v.len), *slash;
+	uint64_t n = 1, rem = 0;
+	size_t i;
+	struct ir_stmt *s;
+
+	if (!colon || !(slash = memchr(colon, '/', v.len - (size_t)(colon - v.s))))
+		return;
+	value_parse_uint(colon + 1, (size_t)(slash - colon - 1), UINT32_MAX, &n);
+	value_parse_uint(slash + 1, v.len - (size_t)(slash + 1 - v.s), UINT32_MAX, &rem);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (text_eq(v.s, (size_t)(colon - v.s), fields[i].name))
+			break;
+	if (i == sizeof(fields) / sizeof(fields[0]))
+		return;
+	if ((fields[i].sp || fields[i].dp) && rule_protocol(L) < 0) {
+		lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol=",
+			     "the ports need a transport protocol");
+		return;
+	}
+	s = match_add(L, K_JHASH, v.neg ? OP_NE : OP_EQ);
+	if (fields[i].sa)
+		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	if (fields[i].da)
+		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
+	if (fields[i].sp)
+		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_SPORT;
+	if (fields[i].dp)
+		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_DPORT;
+	s->u.m.mod = (uint32_t)(n ? n : 1);
+	s->u.m.v = ir_data_host(rem, 4);
+}
+
+/* time=8h-17h,mon,tue: seconds of the day and days of the week. */
+static void l_time(struct lctx *L, const struct mprop *p)
+{
+	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
+	const char *s = p->value, *end = p->value + p->len;
+	const char *comma = memchr(s, ',', p->len);
+	size_t rl = comma ? (size_t)(comma - s) : p->len;
+	const char *dash = memchr(s, '-', rl);
+	uint64_t a = 0, b = 86400000;
+	struct ir_elem elems[7];
+	size_t n = 0, i;
+
+	if (dash) {
+		value_parse_time(s, (size_t)(dash - s), &a);
+		value_parse_time(dash + 1, rl - (size_t)(dash + 1 - s), &b);
+	}
+	a /= 1000;
+	b /= 1000;
+	if (b > 86400)
+		b = 86400;
+	if (!(a == 0 && b >= 86400)) {
+		if (a <= b) {
+			struct ir_stmt *st = match_add(L, K_META_HOUR, OP_RANGE);
+
+			st->u.m.v = ir_data_host(a, 4);
+			st->u.m.hi = ir_data_host(b ? b - 1 : 0, 4);
+		} else {
+			/* Past midnight: in either part of the day. */
+			struct ir_match alts[2] = {
+				{ .key = K_META_HOUR, .op = OP_RANGE },
+				{ .key = K_META_HOUR, .op = OP_RANGE },
+			};
+
+			alts[0].v = ir_data_host(a, 4);
+			alts[0].hi = ir_data_host(86399, 4);
+			alts[1].v = ir_data_host(0, 4);
+			alts[1].hi = ir_data_host(b ? b - 1 : 0, 4);
+			lower_or(L, alts, 2, p);
+		}
+	}
+	for (s = comma ? comma + 1 : end; s < end;) {
+		const char *e = memchr(s, ',', (size_t)(end - s));
+		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
+
+		for (i = 0; i < 7; i++) {
+			if (text_eq(s, l, days[i]) && n < 7) {
+				memset(&elems[n], 0, sizeof(elems[n]));
+				elems[n++].lo = ir_data_host(i, 1);
+			}
+		}
+		s = e ? e + 1 : end;
+	}
+	if (n && n < 7) {
+		struct ir_stmt *st = match_add(L, K_META_DAY, n == 1 ? OP_EQ : OP_IN);
+
+		if (n == 1)
+			st->u.m.v = elems[0].lo;
+		st->u.m.elems = ir_elems_copy(L->ir, elems, n);
+		st->u.m.nelems = n;
+	}
+}
+
+static void l_src_mac_address(struct lctx *L, const struct mprop *p)
+{
+	struct nval v = nval_of(p);
+	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, v.neg ? OP_NE : OP_EQ);
+
+	s->u.m.v.len = 6;
+	value_parse_mac(v.s, v.len, s->u.m.v.b);
+}
+
+static void l_ipsec_policy(struct lctx *L, const struct mprop *p)
+{
+	bool in = p->len >= 2 && !memcmp(p->value, "in", 2);
+	bool ipsec = p->len >= 5 && !memcmp(p->value + p->len - 5, "ipsec", 5);
+
+	/* in: the packet came out of an IPsec tunnel (it has a secpath);
+	 * out: its route goes through an xfrm policy. */
+	match_add(L, in ? K_META_SECPATH : K_RT_IPSEC, ipsec ? OP_EXISTS : OP_MISSING);
+}
+
+static void l_priority(struct lctx *L, const struct mprop *p)
+{
+	numbers_add(L, K_META_PRIORITY, p, 63);
+}
+
+/* ---- actions ------------------------------------------------------------ */
+
+static void verdict(struct lctx *L, enum ir_verdict v, const char *chain)
+{
+	struct ir_stmt *s = lower_post(L, S_VERDICT);
+
+	s->u.verdict.kind = v;
+	s->u.verdict.chain = chain;
+}
+
+static const char *prop_text(struct lctx *L, const char *name)
+{
+	return mitem_value(L->it, L->k, name);
+}
+
+static void act_log(struct lctx *L)
+{
+	const struct mprop *pf = mitem_prop(L->it, "log-prefix");
+	char prefix[LOWER_LOG_PREFIX_MAX + 1];
+	struct ir_stmt *s = lower_post(L, S_LOG);
+
+	s->u.log.level = 6;	/* RouterOS logs firewall messages at info */
+	if (pf && pf->len) {
+		lower_text(prefix, sizeof(prefix), pf->value, pf->len, LOWER_LOG_PREFIX_MAX - 1);
+		/* RouterOS separates prefix and message with a space. */
+		strcat(prefix, " ");
+		s->u.log.prefix = ir_strdup(L->ir, prefix);
+	}
+}
+
+static void act_reject(struct lctx *L)
+{
+	static const struct {
+		const char *name;
+		enum ir_reject kind;
+		uint8_t code;
+	} v4[] = {
+		{ "icmp-network-unreachable", REJ_ICMP, 0 }, { "icmp-host-unreachable", REJ_ICMP, 1 },
+		{ "icmp-protocol-unreachable", REJ_ICMP, 2 }, { "icmp-port-unreachable", REJ_ICMP, 3 },
+		{ "icmp-net-prohibited", REJ_ICMP, 9 },	     { "icmp-host-prohibited", REJ_ICMP, 10 },
+		{ "icmp-admin-prohibited", REJ_ICMP, 13 },   { "tcp-reset", REJ_TCP_RESET, 0 },
+	}, v6[] = {
+		{ "icmp-no-route", REJ_ICMPV6, 0 },		{ "icmp-admin-prohibited", REJ_ICMPV6, 1 },
+		{ "icmp-not-neighbour", REJ_ICMPV6, 2 },	{ "icmp-address-unreachable", REJ_ICMPV6, 3 },
+		{ "icmp-port-unreachable", REJ_ICMPV6, 4 },	{ "tcp-reset", REJ_TCP_RESET, 0 },
+	};
+	const char *with = prop_text(L, "reject-with");
+	size_t i, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+	struct ir_stmt *s;
+
+	for (i = 0; with && i < n; i++) {
+		if (!strcmp(with, L->v6 ? v6[i].name : v4[i].name))
+			break;
+	}
+	if (!with || i == n) {
+		lower_refuse(L, &L->it->loc, "reject-with=", "no ICMP message of that kind exists on Linux");
+		return;
+	}
+	if ((L->v6 ? v6[i].kind : v4[i].kind) == REJ_TCP_RESET && rule_protocol(L) != 6) {
+		/* A reset answers only TCP; nftables wants that said. */
+		match_add(L, K_META_L4PROTO, OP_EQ)->u.m.v = ir_data_be(6, 1);
+		diag_warning(L->d, &mitem_prop(L->it, "reject-with")->loc,
+			     "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
+	}
+	s = lower_post(L, S_REJECT);
+	s->u.reject.kind = L->v6 ? v6[i].kind : v4[i].kind;
+	s->u.reject.code = L->v6 ? v6[i].code : v4[i].code;
+}
+
+static void act_list_add(struct lctx *L, bool src)
+{
+	const char *list = prop_text(L, "address-list");
+	const struct mprop *to = mitem_prop(L->it, "address-list-timeout");
+	const char *stat, *dyn;
+	struct ir_stmt *s;
+	uint64_t ms = 0;
+
+	lower_list_sets(L, list, &stat, &dyn);
+	s = lower_post(L, S_SET_ADD);
+	s->u.set.set = dyn;
+	s->u.set.keys[0] = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
+	s->u.set.nkeys = 1;
+	/* none-dynamic, none-static and 00:00:00 keep the entry; rosfwd
+	 * decides which survive a reboot. */
+	if (to && strncmp(to->value, "none", 4) && value_parse_time(to->value, to->len, &ms))
+		s->u.set.timeout_ms = ms;
+}
+
+static void act_nat(struct lctx *L, enum ir_nat kind)
+{
+	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
+	const struct mprop *tp = mitem_prop(L->it, "to-ports");
+	struct ir_stmt *s;
+
+	if (tp && rule_protocol(L) != 6 && rule_protocol(L) != 17 && rule_protocol(L) != 132 &&
+	    rule_protocol(L) != 33 && rule_protocol(L) != 136) {
+		lower_refuse(L, &tp->loc, "to-ports without protocol=", "ports exist only for tcp, udp, sctp, dccp and udp-lite");
+		return;
+	}
+	if (kind == NAT_DNAT && !ta) {
+		lower_refuse(L, &L->it->loc, "dst-nat without to-addresses",
+			     "nftables dnat always names the new address; write to-addresses");
+		return;
+	}
+	s = lower_post(L, S_NAT);
+	s->u.nat.kind = kind;
+	if (ta) {
+		struct value_addr va;
+		uint8_t n = L->v6 ? 16 : 4;
+
+		value_parse_addr(ta->value, ta->len, L->v6, &va);
+		s->u.nat.has_addr = true;
+		s->u.nat.addr_lo.len = s->u.nat.addr_hi.len = n;
+		memcpy(s->u.nat.addr_lo.b, va.lo, n);
+		memcpy(s->u.nat.addr_hi.b, va.hi, n);
+	}
+	if (tp) {
+		uint64_t lo = 0, hi = 0;
+
+		value_parse_range(tp->value, tp->len, 65535, &lo, &hi);
+		s->u.nat.has_port = true;
+		s->u.nat.port_lo = (uint16_t)lo;
+		s->u.nat.port_hi = (uint16_t)hi;
+	}
+}
+
+static void act_netmap(struct lctx *L)
+{
+	bool src = !strcmp(prop_text(L, "chain"), "srcnat");
+	const struct mprop *from = mitem_prop(L->it, src ? "src-address" : "dst-address");
+	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
+	struct value_addr a, b;
+	struct ir_stmt *s;
+	uint8_t n = L->v6 ? 16 : 4;
+
+	if (!from || !ta || from->value[0] == '!' || !value_parse_addr(from->value, from->len, L->v6, &a) ||
+	    !value_parse_addr(ta->value, ta->len, L->v6, &b) || a.kind == VA_RANGE || b.kind == VA_RANGE ||
+	    a.plen != b.plen) {
+		lower_refuse(L, &L->it->loc, "netmap without matching prefixes",
+			     "netmap maps one prefix onto another of the same length: give both");
+		return;
+	}
+	s = lower_post(L, S_NAT);
+	s->u.nat.kind = src ? NAT_SNAT : NAT_DNAT;
+	s->u.nat.prefix = true;
+	s->u.nat.has_addr = true;
+	s->u.nat.elems = ir_elems_copy(L->ir, &(struct ir_elem){ 0 }, 1);
+	s->u.nat.nelems = 1;
+	s->u.nat.elems[0].lo.len = s->u.nat.elems[0].hi.len = n;
+	memcpy(s->u.nat.elems[0].lo.b, a.lo, n);
+	memcpy(s->u.nat.elems[0].hi.b, a.hi, n);
+	s->u.nat.addr_lo.len = s->u.nat.addr_hi.len = n;
+	memcpy(s->u.nat.addr_lo.b, b.lo, n);
+	memcpy(s->u.nat.addr_hi.b, b.hi, n);
+}
+
+static void set_mark(struct lctx *L, const char *prop, const char *kind, enum ir_key key, uint32_t keep)
+{
+	const char *name = prop_text(L, prop);
+	struct ir_stmt *s = lower_post(L, S_SET_FIELD);
+
+	s->u.field.key = key;
+	s->u.field.v = ir_data_host(name ? lower_mark(L, kind, name) : 0, 4);
+	if (keep) {
+		/* Keep the other kind of mark that shares the packet mark. */
+		s->u.field.masked = true;
+		s->u.field.mask = ir_data_host(keep, 4);
+	}
+}
+
+static void mangle_passthrough(struct lctx *L)
+{
+	const char *pt = prop_text(L, "passthrough");
+
+	/* passthrough=no ends the mangle chain for this packet. */
+	if (pt && !strcmp(pt, "no"))
+		verdict(L, V_ACCEPT, NULL);
+}
+
+static void act_change_ttl(struct lctx *L, const char *prop, enum ir_key key)
+{
+	const struct mprop *p = mitem_prop(L->it, prop);
+	const char *colon;
+	uint64_t n = 0;
+	struct ir_stmt *s;
+
+	if (!p)
+		return;
+	colon = memchr(p->value, ':', p->len);
+	if ((colon && strncmp(p->value, "set:", 4)) || (!colon && !value_parse_uint(p->value, p->len, 255, &n))) {
+		lower_refuse(L, &p->loc, "increment or decrement of the TTL", "nftables can set a header field, not add to it");
+		return;
+	}
+	if (colon)
+		value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
+	s = lower_post(L, S_SET_FIELD);
+	s->u.field.key = key;
+	s->u.field.v = ir_data_be(n, 1);
+}
+
+static void act_change_mss(struct lctx *L)
+{
+	const struct mprop *p = mitem_prop(L->it, "new-mss");
+	struct ir_stmt *s;
+	uint64_t n = 0;
+
+	if (!p)
+		return;
+	if (rule_protocol(L) != 6) {
+		lower_refuse(L, &p->loc, "change-mss without protocol=tcp", "the MSS is a TCP option");
+		return;
+	}
+	s = lower_post(L, S_SET_FIELD);
+	s->u.field.key = K_TCPOPT_MSS;
+	if (text_eq(p->value, p->len, "clamp-to-pmtu")) {
+		s->u.field.from = K_RT_MTU;
+	} else {
+		value_parse_uint(p->value, p->len, 65535, &n);
+		s->u.field.v = ir_data_be(n, 2);
+	}
+}
+
+static void act_set_priority(struct lctx *L)
+{
+	const struct mprop *p = mitem_prop(L->it, "new-priority");
+	uint64_t n = 0;
+	struct ir_stmt *s;
+
+	if (!p || !value_parse_uint(p->value, p->len, 63, &n)) {
+		lower_refuse(L, p ? &p->loc : &L->it->loc, "set-priority from a header field",
+			     "rosfw sets only a fixed priority");
+		return;
+	}
+	s = lower_post(L, S_SET_FIELD);
+	s->u.field.key = K_META_PRIORITY;
+	s->u.field.v = ir_data_host(n, 4);
+}
+
+static void act_change_dscp(struct lctx *L)
+{
+	const struct mprop *p = mitem_prop(L->it, "new-dscp");
+	uint64_t n = 0;
+	struct ir_stmt *s;
+
+	if (!p)
+		return;
+	value_parse_uint(p->value, p->len, 63, &n);
+	s = lower_post(L, S_SET_FIELD);
+	s->u.field.key = L->v6 ? K_IP6_DSCP : K_IP_DSCP;
+	s->u.field.v = ir_data_be(n, 1);
+}
+
+void lower_action(struct lctx *L)
+{
+	const char *a = prop_text(L, "action");
+	const char *log = prop_text(L, "log");
+	char chain[LOWER_IDENT_MAX];
+
+	if (!a)
+		a = "accept";
+	/* log=yes logs before the action, whatever it is. */
+	if ((log && !strcmp(log, "yes")) || !strcmp(a, "log"))
+		act_log(L);
+	if (!strcmp(a, "accept"))
+		verdict(L, V_ACCEPT, NULL);
+	else if (!strcmp(a, "drop"))
+		verdict(L, V_DROP, NULL);
+	else if (!strcmp(a, "reject"))
+		act_reject(L);
+	else if (!strcmp(a, "log") || !strcmp(a, "passthrough"))
+		;	/* counted, then on to the next rule */
+	else if (!strcmp(a, "jump")) {
+		char prefix[16];
+
+		snprintf(prefix, sizeof(prefix), "%s_", L->fac);
+		lower_ident(chain, sizeof(chain), prefix, prop_text(L, "jump-target"));
+		verdict(L, V_JUMP, ir_strdup(L->ir, chain));
+	} else if (!strcmp(a, "return"))
+		verdict(L, V_RETURN, NULL);
+	else if (!strcmp(a, "add-src-to-address-list"))
+		act_list_add(L, true);
+	else if (!strcmp(a, "add-dst-to-address-list"))
+		act_list_add(L, false);
+	else if (!strcmp(a, "fasttrack-connection")) {
+		/* The flowtable comes with FastTrack support; until then, as on
+		 * a router where FastTrack is unavailable, the rule after this
+		 * one (accept established,related) carries the traffic. */
+		if (lower_once(L, "fasttrack"))
+			diag_warning(L->d, &L->it->loc,
+				     "fasttrack-connection is counted but not offloaded: the following rule carries the traffic");
+	} else if (!strcmp(a, "notrack"))
+		lower_post(L, S_NOTRACK);
+	else if (!strcmp(a, "src-nat"))
+		act_nat(L, NAT_SNAT);
+	else if (!strcmp(a, "dst-nat"))
+		act_nat(L, NAT_DNAT);
+	else if (!strcmp(a, "masquerade"))
+		act_nat(L, NAT_MASQ);
+	else if (!strcmp(a, "redirect"))
+		act_nat(L, NAT_REDIRECT);
+	else if (!strcmp(a, "netmap"))
+		act_netmap(L);
+	else if (!strcmp(a, "same")) {
+		act_nat(L, NAT_SNAT);
+		if (L->npost && L->post[L->npost - 1].kind == S_NAT)
+			L->post[L->npost - 1].u.nat.persistent = true;
+	} else if (!strcmp(a, "mark-connection")) {
+		set_mark(L, "new-connection-mark", "connection", K_CT_MARK, 0);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "mark-packet")) {
+		set_mark(L, "new-packet-mark", "packet", K_META_MARK, 0xffff0000u);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "mark-routing")) {
+		set_mark(L, "new-routing-mark", "routing", K_META_MARK, 0xffffu);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "change-dscp")) {
+		act_change_dscp(L);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "change-ttl")) {
+		act_change_ttl(L, "new-ttl", K_IP_TTL);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "change-hop-limit")) {
+		act_change_ttl(L, "new-hop-limit", K_IP6_HOPLIMIT);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "change-mss")) {
+		act_change_mss(L);
+		mangle_passthrough(L);
+	} else if (!strcmp(a, "set-priority")) {
+		act_set_priority(L);
+		mangle_passthrough(L);
+	} else {
+		const struct lower_row *row = lower_row_find(a);
+		char what[64];
+
+		snprintf(what, sizeof(what), "action=%s", a);
+		lower_refuse(L, mitem_prop(L->it, "action") ? &mitem_prop(L->it, "action")->loc : &L->it->loc,
+			     what, row ? row->how : "rosfw has no translation for it");
+	}
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+#define X(n, f, how) { n, LR_EXACT, f, how }
+#define A(n, f, how) { n, LR_APPROX, f, how }
+#define R(n, why) { n, LR_REFUSED, NULL, why }
+#define G(n, how) { n, LR_ACTION_ARG, NULL, how }
+#define M(n, how) { n, LR_META, NULL, how }
+
+/* Sorted by name (a test checks). Actions are rows too, named "action=X". */
+static const struct lower_row rows[] = {
+	G("action", "see the action=... rows"),
+	X("action=accept", NULL, "accept (ends this facility's chain, not the packet's journey)"),
+	X("action=add-dst-to-address-list", NULL, "add @list { ip daddr timeout T } on the list's dynamic set"),
+	X("action=add-src-to-address-list", NULL, "add @list { ip saddr timeout T } on the list's dynamic set"),
+	A("action=change-dscp", NULL, "ip dscp set N"),
+	A("action=change-hop-limit", NULL, "ip6 hoplimit set N (set: only; increment and decrement refused)"),
+	A("action=change-mss", NULL, "tcp option maxseg size set N | rt mtu (clamp-to-pmtu); needs protocol=tcp"),
+	A("action=change-ttl", NULL, "ip ttl set N (set: only; increment and decrement refused)"),
+	R("action=clear-df", "nftables cannot clear one bit of the IPv4 flags field"),
+	X("action=drop", NULL, "drop"),
+	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]] (to-addresses required)"),
+	R("action=endpoint-independent-nat", "mainline Linux has no full-cone NAT"),
+	A("action=fasttrack-connection", NULL,
+	  "counted only for now: the next rule (accept established,related) carries the traffic, as on a router without FastTrack"),
+	X("action=jump", NULL, "jump F_CHAIN"),
+	X("action=log", NULL, "log prefix \"PREFIX \" level info, then the next rule"),
+	X("action=mark-connection", NULL, "ct mark set N; passthrough=no adds accept"),
+	A("action=mark-packet", NULL, "meta mark set meta mark & 0xffff0000 | N (packet marks use the low 16 bits)"),
+	A("action=mark-routing", NULL, "meta mark set meta mark & 0xffff | N (routing marks use the high 16 bits; ip rule fwmark selects the table)"),
+	X("action=masquerade", NULL, "masquerade [to :PORTS]"),
+	X("action=netmap", NULL, "snat|dnat ip prefix to ip saddr|daddr map { FROM/N : TO/N }"),
+	X("action=notrack", NULL, "notrack"),
+	X("action=passthrough", NULL, "counter only"),
+	X("action=redirect", NULL, "redirect [to :PORT]"),
+	X("action=reject", NULL, "reject with icmp|icmpv6 type ... | tcp reset"),
+	X("action=return", NULL, "return"),
+	R("action=route", "policy routing is configured with ip rule, not the firewall"),
+	A("action=same", NULL, "snat to RANGE persistent"),
+	A("action=set-priority", NULL, "meta priority set 0:N (fixed numbers only)"),
+	R("action=sniff-pc", "packet sniffing streams are RouterOS tools"),
+	R("action=sniff-tzsp", "packet sniffing streams are RouterOS tools"),
+	X("action=src-nat", NULL, "snat to ADDR[-ADDR][:PORT[-PORT]]"),
+	R("action=strip-ipv4-options", "nftables cannot remove IPv4 options"),
+	R("action=tarpit", "Linux nftables has no TCP tarpit"),
+	G("address-list", "the list of add-src/dst-to-address-list"),
+	G("address-list-timeout", "timeout of the added entry; none-dynamic and none-static add without timeout"),
+	M("chain", "the kernel chain: F_NAME; built-in chains are base chains"),
+	M("comment", "rule comment \"#N comment\" (N = the rule's number, for counters)"),
+	X("connection-bytes", l_connection_bytes, "ct bytes N-M (0 as upper bound: ct bytes >= N)"),
+	A("connection-limit", l_connection_limit, "add @cl_F_N { ip saddr & MASK ct count over N } (per source block)"),
+	X("connection-mark", l_connection_mark, "ct mark N (names mapped to numbers, no-mark = 0)"),
+	X("connection-nat-state", l_connection_nat_state, "ct status & (snat|dnat) != 0"),
+	R("connection-rate", "no nftables match for a connection's current rate"),
+	X("connection-state", l_connection_state, "ct state & (states) != 0"),
+	X("connection-type", l_connection_type, "ct helper \"NAME\""),
+	R("content", "nftables has no payload string search"),
+	M("copy-from", "resolved by the model"),
+	M("disabled", "a disabled rule emits nothing and keeps its number"),
+	X("dscp", l_dscp, "ip dscp N | ip6 dscp N"),
+	X("dst-address", l_dst_address, "ip daddr ADDR|PREFIX|RANGE"),
+	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST when the list has dynamic entries: either, counted once)"),
+	X("dst-address-type", l_dst_address_type, "fib daddr type TYPE"),
+	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE"),
+	X("dst-port", l_dst_port, "tcp|udp|th dport PORTS (lists as anonymous sets)"),
+	A("fragment", l_fragment, "ip frag-off & 0x1fff != 0 (conntrack reassembles before filter, as on RouterOS)"),
+	R("headers", "IPv6 extension header matching is not translated yet"),
+	A("hop-limit", l_hop_limit, "ip6 hoplimit ==|!=|>|< N"),
+	R("hotspot", "HotSpot state exists only on RouterOS"),
+	G("hw-offload", "FastTrack option"),
+	X("icmp-options", l_icmp_options, "icmp type T [icmp code C] | icmpv6 ..."),
+	R("in-bridge-port", "bridge ports are a bridge-family matter"),
+	R("in-bridge-port-list", "bridge ports are a bridge-family matter"),
+	X("in-interface", l_in_interface, "iifname NAME"),
+	A("in-interface-list", l_in_interface_list, "iifname @il_LIST (members, includes, excludes); all=static=any, dynamic=none"),
+	R("ingress-priority", "the priority a frame arrived with is not visible to nftables"),
+	A("ipsec-policy", l_ipsec_policy, "in: meta secpath exists|missing; out: rt ipsec exists|missing"),
+	A("ipv4-options", l_ipv4_options, "any: ip hdrlength > 5, none: ip hdrlength 5; single options refused"),
+	G("jump-target", "the chain of action=jump"),
+	R("layer7-protocol", "nftables has no layer 7 regexp match"),
+	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),
+	M("log", "log=yes: log before the action"),
+	G("log-prefix", "log prefix, quoted and cut to 127 bytes"),
+	G("new-connection-mark", "value of mark-connection"),
+	G("new-dscp", "value of change-dscp"),
+	G("new-hop-limit", "value of change-hop-limit"),
+	G("new-mss", "value of change-mss"),
+	G("new-packet-mark", "value of mark-packet"),
+	G("new-priority", "value of set-priority"),
+	G("new-routing-mark", "value of mark-routing"),
+	G("new-ttl", "value of change-ttl"),
+	X("nth", l_nth, "numgen inc mod EVERY == PACKET-1"),
+	R("out-bridge-port", "bridge ports are a bridge-family matter"),
+	R("out-bridge-port-list", "bridge ports are a bridge-family matter"),
+	X("out-interface", l_out_interface, "oifname NAME"),
+	A("out-interface-list", l_out_interface_list, "oifname @il_LIST"),
+	R("p2p", "nftables has no peer-to-peer protocol guesser"),
+	A("packet-mark", l_packet_mark, "meta mark & 0xffff == N"),
+	X("packet-size", l_packet_size, "meta length N|N-M"),
+	G("passthrough", "mangle: passthrough=no adds accept after the mark"),
+	A("per-connection-classifier", l_per_connection_classifier, "jhash FIELDS mod N seed 0x0 == M (hashes the packet; equal for a connection's first packet)"),
+	R("phys-in-interface", "bridge ports are a bridge-family matter"),
+	R("phys-out-interface", "bridge ports are a bridge-family matter"),
+	M("place-before", "resolved by the model"),
+	X("port", l_port, "th sport PORTS or th dport PORTS: two kernel rules, the second excluding the first"),
+	A("priority", l_priority, "meta priority 0:N"),
+	X("protocol", l_protocol, "meta l4proto PROTO"),
+	R("psd", "port scan detection has no nftables counterpart"),
+	A("random", l_random, "numgen random mod 100 < N"),
+	G("reject-with", "kind of reject"),
+	G("route-dst", "gateway of action=route"),
+	A("routing-mark", l_routing_mark, "meta mark & 0xffff0000 == N"),
+	R("routing-table", "the routing table of a packet is not visible to nftables"),
+	G("same-not-by-dst", "option of action=same"),
+	G("sniff-id", "option of sniff actions"),
+	G("sniff-target", "option of sniff actions"),
+	G("sniff-target-port", "option of sniff actions"),
+	X("src-address", l_src_address, "ip saddr ADDR|PREFIX|RANGE"),
+	X("src-address-list", l_src_address_list, "ip saddr @al_LIST (and @ad_LIST when the list has dynamic entries: either, counted once)"),
+	X("src-address-type", l_src_address_type, "fib saddr type TYPE"),
+	X("src-mac-address", l_src_mac_address, "ether saddr MAC"),
+	X("src-port", l_src_port, "tcp|udp|th sport PORTS"),
+	X("tcp-flags", l_tcp_flags, "tcp flags & (LISTED) == (SET)"),
+	X("tcp-mss", l_tcp_mss, "tcp option maxseg size N|N-M"),
+	A("time", l_time, "meta hour \"HH:MM\"-\"HH:MM\" meta day { ... } (the box's time zone when loaded)"),
+	R("tls-host", "TLS SNI inspection is beyond nftables"),
+	G("to-addresses", "address of the NAT actions"),
+	G("to-ports", "ports of the NAT actions (need protocol=)"),
+	R("tos", "2.9 type of service: use dscp"),
+	A("ttl", l_ttl, "ip ttl ==|!=|>|< N"),
+};
+
+const struct lower_row *lower_row_find(const char *name)
+{
+	size_t lo = 0, hi = sizeof(rows) / sizeof(rows[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(rows[mid].name, name);
+
+		if (!c)
+			return &rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (strncmp(name, "action=", 7)) {
+		char a[64];
+
+		snprintf(a, sizeof(a), "action=%s", name);
+		for (lo = 0; lo < sizeof(rows) / sizeof(rows[0]); lo++)
+			if (!strcmp(rows[lo].name, a))
+				return &rows[lo];
+	}
+	return NULL;
+}
+
+void lower_table_markdown(FILE *out)
+{
+	static const char *const status[] = { "exact", "approximate", "refused", "argument", "model" };
+	size_t i;
+
+	fputs("# Translation table\n\n"
+	      "Every property and action of `/ip firewall filter|nat|mangle|raw` (and `/ipv6`) as rosfw lowers it to\n"
+	      "nftables. Printed by `rosfw doc translation` from the table the compiler itself uses\n"
+	      "(compiler/lower_rules.c); `make check` fails when this file and the table differ.\n\n"
+	      "- exact: same packets, same effect.\n"
+	      "- approximate: nearly the same; the column says how it differs.\n"
+	      "- refused: an error at the property; `--unsupported=skip-rule` leaves the rule out with a warning\n"
+	      "  that says whether that opens or closes traffic.\n"
+	      "- argument: read by its action. model: handled before lowering.\n\n"
+	      "| property or action | status | nftables |\n| --- | --- | --- |\n",
+	      out);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		fprintf(out, "| `%s` | %s | %s |\n", rows[i].name, status[rows[i].status], rows[i].how);
+}
+
+size_t lower_rows(const struct lower_row **out)
+{
+	*out = rows;
+	return sizeof(rows) / sizeof(rows[0]);
+}
