@@ -48,7 +48,7 @@ ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw
@@ -98,6 +98,12 @@ unit: $(UNIT_TESTS) $(BUILD)/rosfw
 
 corpus: $(BUILD)/rosfw
 	@tests/corpus/run.sh $(BUILD)/rosfw
+
+corpus-compile: $(BUILD)/rosfw
+	@tests/corpus/compile.sh $(BUILD)/rosfw
+
+golden: $(BUILD)/rosfw
+	@tests/golden/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

@@ -43,6 +43,10 @@ enum ir_key {
 	K_IP_DSCP,
 	K_IP_FRAG_OFF,
 	K_IP_HDRLENGTH,
+	K_IPOPT_LSRR,		/* ip option lsrr exists */
+	K_IPOPT_SSRR,
+	K_IPOPT_RR,
+	K_IPOPT_RA,
 	K_IP6_SADDR,
 	K_IP6_DADDR,
 	K_IP6_HOPLIMIT,

@@ -18,10 +18,24 @@
 #include "value.h"
 #include "xalloc.h"
 
+static uint32_t fnv1a(const char *s);
+
 void lower_ident(char *out, size_t size, const char *prefix, const char *name)
 {
 	size_t o = 0;
 	const unsigned char *p;
+
+	/* A name too long to spell out keeps its start and a hash of the
+	 * whole; ".." never comes out of the escaping below, so it cannot
+	 * equal the spelling of another name. */
+	if (size > 24 && strlen(prefix) + strlen(name) * 3 >= size) {
+		char head[LOWER_IDENT_MAX];
+
+		snprintf(head, sizeof(head), "%.*s", (int)(size / 4), name);
+		lower_ident(out, size - 12, prefix, head);
+		snprintf(out + strlen(out), 12, "..%08x", fnv1a(name));
+		return;
+	}
 
 	if (!size)
 		return;
@@ -744,9 +758,15 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->id = id;
 	L->npre = L->npost = L->nalts = 0;
 	L->failed = L->refused = false;
+	/* The protocol first: the port and flag matches after it depend on it,
+	 * as nft writes them. */
+	if (mitem_prop(it, "protocol"))
+		lower_row_find("protocol")->fn(L, mitem_prop(it, "protocol"));
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct lower_row *row = lower_row_find(it->props[i].def->name);
 
+		if (!strcmp(it->props[i].def->name, "protocol"))
+			continue;
 		if (!row) {
 			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, "rosfw has no translation for it");
 			continue;

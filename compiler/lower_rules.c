@@ -526,16 +526,40 @@ static void l_fragment(struct lctx *L, const struct mprop *p)
 
 static void l_ipv4_options(struct lctx *L, const struct mprop *p)
 {
+	static const struct {
+		const char *name;
+		enum ir_key key;
+		bool present;
+	} opts[] = {
+		{ "loose-source-routing", K_IPOPT_LSRR, true }, { "no-record-route", K_IPOPT_RR, false },
+		{ "no-router-alert", K_IPOPT_RA, false },	{ "record-route", K_IPOPT_RR, true },
+		{ "router-alert", K_IPOPT_RA, true },		{ "strict-source-routing", K_IPOPT_SSRR, true },
+	};
 	struct nval v = nval_of(p);
 	bool any = text_eq(v.s, v.len, "any"), none = text_eq(v.s, v.len, "none");
+	size_t i;
 
-	if (!any && !none) {
-		lower_refuse(L, &p->loc, "ipv4-options other than any or none",
-			     "rosfw matches only whether an IPv4 header carries options");
+	if (any || none) {
+		/* Header length above 5 words means options are present. */
+		match_add(L, K_IP_HDRLENGTH, (any != v.neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
 		return;
 	}
-	/* Header length above 5 words means options are present. */
-	match_add(L, K_IP_HDRLENGTH, (any != v.neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
+	if (text_eq(v.s, v.len, "no-source-routing")) {
+		/* Neither kind of source route. */
+		match_add(L, K_IPOPT_LSRR, v.neg ? OP_EXISTS : OP_MISSING);
+		if (!v.neg)
+			match_add(L, K_IPOPT_SSRR, OP_MISSING);
+		else
+			lower_refuse(L, &p->loc, "ipv4-options=!no-source-routing", "it means either source route: write two rules");
+		return;
+	}
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (text_eq(v.s, v.len, opts[i].name)) {
+			match_add(L, opts[i].key, (opts[i].present != v.neg) ? OP_EXISTS : OP_MISSING);
+			return;
+		}
+	}
+	lower_refuse(L, &p->loc, "ipv4-options=timestamp", "nftables cannot test for the IPv4 timestamp option");
 }
 
 /* "count[/time][,burst][:mode]": v7 writes 50/1s,5:packet, v6 50,5:packet
@@ -986,6 +1010,13 @@ static void act_netmap(struct lctx *L)
 	struct ir_stmt *s;
 	uint8_t n = L->v6 ? 16 : 4;
 
+	/* Onto one address netmap maps everything to it: plain src-nat or
+	 * dst-nat, as exports use it for port forwards. */
+	if (ta && value_parse_addr(ta->value, ta->len, L->v6, &b) && b.kind == VA_ADDR) {
+		act_nat(L, src ? NAT_SNAT : NAT_DNAT);
+		return;
+	}
+
 	if (!from || !ta || from->value[0] == '!' || !value_parse_addr(from->value, from->len, L->v6, &a) ||
 	    !value_parse_addr(ta->value, ta->len, L->v6, &b) || a.kind == VA_RANGE || b.kind == VA_RANGE ||
 	    a.plen != b.plen) {
@@ -1221,7 +1252,7 @@ static const struct lower_row rows[] = {
 	A("action=mark-packet", NULL, "meta mark set meta mark & 0xffff0000 | N (packet marks use the low 16 bits)"),
 	A("action=mark-routing", NULL, "meta mark set meta mark & 0xffff | N (routing marks use the high 16 bits; ip rule fwmark selects the table)"),
 	X("action=masquerade", NULL, "masquerade [to :PORTS]"),
-	X("action=netmap", NULL, "snat|dnat ip prefix to ip saddr|daddr map { FROM/N : TO/N }"),
+	X("action=netmap", NULL, "snat|dnat ip prefix to ip saddr|daddr map { FROM/N : TO/N }; onto one address: snat|dnat to ADDR"),
 	X("action=notrack", NULL, "notrack"),
 	X("action=passthrough", NULL, "counter only"),
 	X("action=redirect", NULL, "redirect [to :PORT]"),
@@ -1267,7 +1298,7 @@ static const struct lower_row rows[] = {
 	A("in-interface-list", l_in_interface_list, "iifname @il_LIST (members, includes, excludes); all=static=any, dynamic=none"),
 	R("ingress-priority", "the priority a frame arrived with is not visible to nftables"),
 	A("ipsec-policy", l_ipsec_policy, "in: meta secpath exists|missing; out: rt ipsec exists|missing"),
-	A("ipv4-options", l_ipv4_options, "any: ip hdrlength > 5, none: ip hdrlength 5; single options refused"),
+	A("ipv4-options", l_ipv4_options, "any: ip hdrlength > 5, none: ip hdrlength 5; ip option lsrr|ssrr|rr|ra exists|missing; timestamp refused"),
 	G("jump-target", "the chain of action=jump"),
 	R("layer7-protocol", "nftables has no layer 7 regexp match"),
 	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),

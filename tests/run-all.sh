@@ -24,9 +24,12 @@ run() {
 }
 run unit make --no-print-directory -s unit
 run corpus make --no-print-directory -s corpus
+run golden make --no-print-directory -s golden
+run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
 run asan make --no-print-directory -s BUILD=build/asan SAN=1 unit
 run asan-corpus make --no-print-directory -s BUILD=build/asan SAN=1 corpus
+run asan-golden make --no-print-directory -s BUILD=build/asan SAN=1 golden
 echo
 echo "all: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -1,0 +1,31 @@
+#!/bin/bash
+# Every corpus file that `rosfw check` accepts must compile (with the
+# --unsupported policy recorded for it in compile-policy) and its output
+# must load with nft -f into a fresh network namespace.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+policy="$ROOT/tests/corpus/compile-policy"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$SHARED/corpus/files" || exit 1
+load=1
+[ "$(id -u)" = 0 ] && command -v nft >/dev/null && unshare -n true 2>/dev/null || load=0
+for f in *; do
+	"$rosfw" check "$f" >/dev/null 2>&1 || continue
+	opts=$(awk -F'\t' -v n="$f" '$1 == n { print $2 }' "$policy")
+	# shellcheck disable=SC2086
+	if ! "$rosfw" compile $opts "$f" -o "$tmp/out.nft" 2> "$tmp/err"; then
+		fail "corpus compile $f"
+		grep -a ': error' "$tmp/err" | head -3 >&2
+		continue
+	fi
+	pass "corpus compile $f"
+	[ "$load" = 1 ] || continue
+	if unshare -n nft -f "$tmp/out.nft" 2> "$tmp/nerr"; then
+		pass "corpus load $f"
+	else
+		fail "corpus load $f"
+		head -5 "$tmp/nerr" >&2
+	fi
+done
+summary "corpus compile"
