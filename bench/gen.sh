@@ -17,11 +17,11 @@ awk -v kind="$kind" -v n="$n" -v fmt="$fmt" 'BEGIN {
 	} else if (fmt == "rsc") {
 		print "/ip firewall address-list"
 		for (i = 0; i < n; i++)
-			printf "add address=%d.%d.%d.0/24 list=blocklist\n", 1 + int(i / 65536) % 223, int(i / 256) % 256, i % 256
+			printf "add address=%d.%d.%d.0/24 list=blocklist\n", 1 + int(i / 32768) % 223, int(i / 128) % 256, (2 * i) % 256
 	} else {
 		print "table ip bench {\n set blocklist {\n  type ipv4_addr; flags interval;\n  elements = {"
 		for (i = 0; i < n; i++)
-			printf "   %d.%d.%d.0/24,\n", 1 + int(i / 65536) % 223, int(i / 256) % 256, i % 256
+			printf "   %d.%d.%d.0/24,\n", 1 + int(i / 32768) % 223, int(i / 128) % 256, (2 * i) % 256
 		print "  }\n }\n}"
 	}
 }'

@@ -30,3 +30,22 @@ for kind in addrlist rules; do
 	done
 done
 echo "ratios are rosfw / nft (lower is better); targets: 1M address-list lines under 1 s and 300 MB"
+echo
+echo "compile: rosfw compile against nft -f of its output (load into a fresh namespace), same run"
+printf '%-26s %9s %8s %8s %9s | %9s %8s %9s | %7s\n' case "compile s" user sys "RSS MB" "nft -f s" sys "RSS MB" ratio
+for spec in ${BENCH_COMPILE:-rules:10000 rules:100000 addrlist:1000000}; do
+	kind=${spec%%:*} n=${spec#*:}
+	sh "$here/gen.sh" $kind $n rsc > "$tmp/in.rsc"
+	"$tmp/measure" "$root/$build/rosfw" compile "$tmp/in.rsc" -o "$tmp/out.nft" 2> "$tmp/r"
+	read -r rw ru rs rm rc < <(tail -1 "$tmp/r")
+	[ "$rc" = 0 ] || { echo "rosfw compile failed on $kind $n"; exit 1; }
+	if [ "$(id -u)" = 0 ] && command -v nft >/dev/null; then
+		"$tmp/measure" unshare -n nft -f "$tmp/out.nft" 2> "$tmp/p"
+		read -r pw pu ps pm prc < <(tail -1 "$tmp/p")
+	else
+		pw=nan ps=0 pm=0
+	fi
+	awk -v k="$kind $n" -v rw=$rw -v ru=$ru -v rs=$rs -v rm=$rm -v pw=$pw -v ps=$ps -v pm=$pm 'BEGIN {
+		printf "%-26s %9.3f %8.3f %8.3f %9.1f | %9.3f %8.3f %9.1f | %6.3fx\n",
+			k, rw, ru, rs, rm / 1024, pw, ps, pm / 1024, (pw > 0 ? rw / pw : 0) }'
+done

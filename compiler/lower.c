@@ -787,89 +787,126 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 /* ---- jumps -------------------------------------------------------------- */
 
-static bool chain_defined(const struct lctx *L, const char *ros)
+struct jump_edge {
+	const char *from;
+	const struct mprop *to;
+	int color;	/* of the edge's source chain in the search: 0 new, 1 on the path, 2 done */
+};
+
+/* Colour every edge leaving `chain` at once: the search state belongs to
+ * the chain, and its edges are found by scanning the (short) edge list. */
+static void chain_color(struct jump_edge *e, size_t n, const char *chain, int color)
 {
 	size_t i;
 
-	if (builtin_find(L->fac, ros))
-		return true;
-	for (i = 0; i < model_count(L->m, L->k); i++) {
-		const char *c = mitem_value(model_item(L->m, L->k, i), L->k, "chain");
-
-		if (c && !strcmp(c, ros))
-			return true;
-	}
-	return false;
+	for (i = 0; i < n; i++)
+		if (!strcmp(e[i].from, chain))
+			e[i].color = color;
 }
 
-/* Depth-first over jump edges: a jump back into a chain on the current path
- * is a loop, which the kernel refuses and RouterOS never ends. */
-static bool jumps_loop(const struct lctx *L, const char *chain, const char **path, size_t depth,
-		       const struct mprop **at)
+static int chain_color_of(const struct jump_edge *e, size_t n, const char *chain)
 {
-	size_t i, j;
+	size_t i;
 
-	if (depth >= 64)
-		return false;
-	for (i = 0; i < depth; i++)
-		if (!strcmp(path[i], chain))
-			return true;
-	path[depth] = chain;
-	for (i = 0; i < model_count(L->m, L->k); i++) {
-		const struct mitem *it = model_item(L->m, L->k, i);
-		const char *c = mitem_value(it, L->k, "chain");
-		const char *a = mitem_value(it, L->k, "action");
-		const struct mprop *t = mitem_prop(it, "jump-target");
+	for (i = 0; i < n; i++)
+		if (!strcmp(e[i].from, chain))
+			return e[i].color;
+	return 2;	/* no jumps out of it: nothing to search */
+}
 
-		if (it->disabled || !c || strcmp(c, chain) || !a || strcmp(a, "jump") || !t)
+/* Depth-first over jump edges: a jump into a chain still on the current
+ * path is a loop, which the kernel refuses and RouterOS never ends. */
+static const struct mprop *jumps_loop(struct jump_edge *e, size_t n, const char *chain, int depth)
+{
+	const struct mprop *at = NULL;
+	size_t i;
+
+	if (depth > 256)
+		return NULL;
+	chain_color(e, n, chain, 1);
+	for (i = 0; i < n && !at; i++) {
+		int c;
+
+		if (strcmp(e[i].from, chain))
 			continue;
-		for (j = 0; j <= depth; j++) {
-			if (!strcmp(path[j], t->value)) {
-				*at = t;
-				return true;
-			}
-		}
-		if (jumps_loop(L, t->value, path, depth + 1, at))
-			return true;
+		c = chain_color_of(e, n, e[i].to->value);
+		if (c == 1)
+			at = e[i].to;
+		else if (c == 0)
+			at = jumps_loop(e, n, e[i].to->value, depth + 1);
 	}
-	return false;
+	chain_color(e, n, chain, 2);
+	return at;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static bool jumps_check(struct lctx *L)
 {
-	const char *path[64];
+	struct jump_edge *e = NULL;
+	const char **chains = NULL;
+	size_t n = 0, i, nchains = 0;
 	bool ok = true;
-	size_t i;
 
 	for (i = 0; i < model_count(L->m, L->k); i++) {
 		const struct mitem *it = model_item(L->m, L->k, i);
 		const char *a = mitem_value(it, L->k, "action");
+		const char *c = mitem_value(it, L->k, "chain");
 		const struct mprop *t = mitem_prop(it, "jump-target");
 
-		if (it->disabled || !a || strcmp(a, "jump") || !t)
+		if (it->disabled || !a || strcmp(a, "jump") || !t || !c)
 			continue;
 		if (builtin_find(L->fac, t->value)) {
 			diag_error(L->d, &t->loc, "jump to built-in chain \"%s\": nftables cannot jump to a base chain",
 				   t->value);
 			ok = false;
-		} else if (!chain_defined(L, t->value)) {
-			diag_error(L->d, &t->loc, "jump to chain \"%s\", which no rule of %s uses", t->value,
+			continue;
+		}
+		e = xreallocarray(e, n + 1, sizeof(*e));
+		e[n].from = c;
+		e[n].to = t;
+		e[n].color = 0;
+		n++;
+	}
+	/* Which chains exist (a disabled rule's chain too): sorted once,
+	 * searched per jump. */
+	if (n) {
+		size_t nc = 0;
+
+		chains = xreallocarray(NULL, model_count(L->m, L->k) + 1, sizeof(*chains));
+		for (i = 0; i < model_count(L->m, L->k); i++) {
+			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, "chain");
+
+			if (c)
+				chains[nc++] = c;
+		}
+		qsort(chains, nc, sizeof(*chains), str_cmp);
+		nchains = nc;
+	}
+	for (i = 0; i < n; i++) {
+		const char *key = e[i].to->value;
+
+		if (!bsearch(&key, chains, nchains, sizeof(*chains), str_cmp)) {
+			diag_error(L->d, &e[i].to->loc, "jump to chain \"%s\", which no rule of %s uses", e[i].to->value,
 				   menu_kind_path(L->k));
 			ok = false;
 		}
 	}
-	for (i = 0; ok && i < model_count(L->m, L->k); i++) {
-		const struct mitem *it = model_item(L->m, L->k, i);
-		const char *c = mitem_value(it, L->k, "chain");
-		const struct mprop *at = NULL;
+	for (i = 0; ok && i < n; i++) {
+		const struct mprop *at;
 
-		if (it->disabled || !c)
+		if (e[i].color)
 			continue;
-		if (jumps_loop(L, c, path, 0, &at)) {
+		if ((at = jumps_loop(e, n, e[i].from, 0))) {
 			diag_error(L->d, &at->loc, "jump to \"%s\" closes a loop of jumps", at->value);
 			ok = false;
 		}
 	}
+	free(e);
+	free(chains);
 	return ok;
 }
 

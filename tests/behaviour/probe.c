@@ -1,0 +1,885 @@
+/*
+ * probe: send TCP connections, UDP datagrams or ICMP messages from one network
+ * namespace, listen for them in another, and print what became of each, one
+ * line per packet or connection:
+ *
+ *   delivered SRC DST     the receiver got it (SRC and DST as the receiver saw
+ *                         them, after any NAT) and the answer came back
+ *   one-way SRC DST       the receiver got it, no answer came back
+ *   rejected KIND from A (icmp T/C)   an ICMP error came back (KIND is the
+ *                         RouterOS reject-with name) - or: rejected tcp-reset
+ *   dropped               nothing came back before the timeout
+ *   connected-elsewhere   a TCP handshake completed, but not with our listener
+ *
+ * The harness of tests/behaviour/ runs it; it compiles with cc alone.
+ *
+ *   probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT]
+ *         [-w MS] [-T TYPE[:CODE]] tcp|udp|icmp DST [DPORT]
+ *
+ * FROM_NS and RECV_NS are paths such as /run/netns/NAME. The process enters
+ * the receiver's namespace to open its listening socket, then the sender's to
+ * send: sockets keep the namespace they were made in, so one single-threaded
+ * process sees both ends and needs no start-up handshake between the two.
+ * ICMP errors are read from the socket error queue (IP_RECVERR), which gives
+ * their type, code and sender; a TCP reset shows as ECONNREFUSED with no ICMP
+ * error queued.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXN 64
+#define TAG "rosfw-probe"
+
+enum proto { P_TCP, P_UDP, P_ICMP };
+
+/* What became of one packet (UDP, ICMP) or one connection (TCP). */
+struct slot {
+	int fd;		/* TCP: the connecting socket */
+	int connected;	/* TCP: handshake completed */
+	int seen;	/* the receiver got it */
+	int replied;	/* the answer came back to the sender */
+	int rejected;
+	char seen_src[80], seen_dst[80];
+	char why[160];
+};
+
+static struct slot slots[MAXN];
+static int nslots;
+static int fam;
+static enum proto proto;
+static unsigned nonce;
+static uint16_t echo_ident;
+static int icmp_type = -1, icmp_code;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("probe: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void ns_enter(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		die("cannot enter network namespace %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+static void addr_parse(const char *text, int port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof *ss);
+	if (strchr(text, ':')) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		if (inet_pton(AF_INET6, text, &s6->sin6_addr) != 1)
+			die("bad IPv6 address %s", text);
+		*len = sizeof *s6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		if (inet_pton(AF_INET, text, &s4->sin_addr) != 1)
+			die("bad IPv4 address %s", text);
+		*len = sizeof *s4;
+	}
+}
+
+/* "a.b.c.d:port", "[v6]:port", or the bare address when with_port is 0. */
+static void addr_format(const void *sa, int with_port, char *out, size_t len)
+{
+	const struct sockaddr *s = sa;
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (s->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = sa;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof a);
+		if (with_port)
+			snprintf(out, len, "%s:%u", a, ntohs(s4->sin_port));
+		else
+			snprintf(out, len, "%s", a);
+	} else if (s->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = sa;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof a);
+		if (with_port)
+			snprintf(out, len, "[%s]:%u", a, ntohs(s6->sin6_port));
+		else
+			snprintf(out, len, "%s", a);
+	} else {
+		snprintf(out, len, "?");
+	}
+}
+
+static void raw_format(int family, const void *addr, char *out, size_t len)
+{
+	if (!inet_ntop(family, addr, out, len))
+		snprintf(out, len, "?");
+}
+
+/* The RouterOS reject-with name of an ICMP error. */
+static const char *icmp_name(int family, int type, int code)
+{
+	if (family == AF_INET && type == ICMP_DEST_UNREACH) {
+		switch (code) {
+		case 0: return "icmp-network-unreachable";
+		case 1: return "icmp-host-unreachable";
+		case 2: return "icmp-protocol-unreachable";
+		case 3: return "icmp-port-unreachable";
+		case 9: return "icmp-net-prohibited";
+		case 10: return "icmp-host-prohibited";
+		case 13: return "icmp-admin-prohibited";
+		}
+	}
+	if (family == AF_INET6 && type == ICMP6_DST_UNREACH) {
+		switch (code) {
+		case 0: return "icmp-no-route";
+		case 1: return "icmp-admin-prohibited";
+		case 2: return "icmp-not-neighbour";
+		case 3: return "icmp-address-unreachable";
+		case 4: return "icmp-port-unreachable";
+		}
+	}
+	return family == AF_INET ? "icmp-other" : "icmpv6-other";
+}
+
+static void reject_note(struct slot *s, int family, int type, int code, const char *from)
+{
+	if (s->rejected || s->replied)
+		return;
+	s->rejected = 1;
+	snprintf(s->why, sizeof s->why, "rejected %s from %s (%s %d/%d)", icmp_name(family, type, code), from,
+		 family == AF_INET ? "icmp" : "icmpv6", type, code);
+}
+
+/* Read one ICMP error from a socket's error queue. Returns 1 and fills
+ * type/code/from (and the quoted payload) when there was one. */
+static int errqueue_read(int fd, int *type, int *code, char *from, size_t fromlen, char *payload, size_t *plen)
+{
+	char cbuf[512];
+	struct iovec iov = { payload, *plen };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+	ssize_t n = recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+
+	if (n < 0)
+		return 0;
+	*plen = (size_t)n;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		struct sock_extended_err *ee;
+
+		if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		      (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+			continue;
+		ee = (struct sock_extended_err *)CMSG_DATA(c);
+		if (ee->ee_origin != SO_EE_ORIGIN_ICMP && ee->ee_origin != SO_EE_ORIGIN_ICMP6)
+			continue;
+		*type = ee->ee_type;
+		*code = ee->ee_code;
+		addr_format(SO_EE_OFFENDER(ee), 0, from, fromlen);
+		return 1;
+	}
+	return 0;
+}
+
+static void sock_recverr(int fd)
+{
+	int one = 1;
+
+	if (fam == AF_INET)
+		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one);
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
+}
+
+static int listener_open(int lport)
+{
+	struct sockaddr_storage any;
+	socklen_t len;
+	int one = 1, fd;
+
+	addr_parse(fam == AF_INET ? "0.0.0.0" : "::", lport, &any, &len);
+	if (proto == P_ICMP) {
+		fd = socket(fam, SOCK_RAW | SOCK_NONBLOCK, fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+		if (fd < 0)
+			die("raw socket: %s", strerror(errno));
+		if (fam == AF_INET6)
+			setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+		return fd;
+	}
+	fd = socket(fam, (proto == P_TCP ? SOCK_STREAM : SOCK_DGRAM) | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (fam == AF_INET6)
+		setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	if (proto == P_UDP) {
+		if (fam == AF_INET)
+			setsockopt(fd, SOL_IP, IP_PKTINFO, &one, sizeof one);
+		else
+			setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+	}
+	if (bind(fd, (struct sockaddr *)&any, len) < 0)
+		die("listener bind to port %d: %s", lport, strerror(errno));
+	if (proto == P_TCP && listen(fd, MAXN) < 0)
+		die("listen: %s", strerror(errno));
+	return fd;
+}
+
+/* The index a payload carries, or -1 when it is not one of ours. */
+static int payload_index(const char *p, size_t n)
+{
+	char buf[64];
+	unsigned got_nonce;
+	int i;
+
+	if (n >= sizeof buf)
+		n = sizeof buf - 1;
+	memcpy(buf, p, n);
+	buf[n] = 0;
+	if (sscanf(buf, TAG " %u %d", &got_nonce, &i) != 2 || got_nonce != nonce || i < 0 || i >= nslots)
+		return -1;
+	return i;
+}
+
+static int payload_make(char *p, size_t len, int i)
+{
+	return snprintf(p, len, TAG " %u %d ", nonce, i);
+}
+
+static uint16_t csum(const void *data, size_t len)
+{
+	const uint8_t *b = data;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(b[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* ---- TCP ---------------------------------------------------------------- */
+
+static void tcp_start(const struct sockaddr_storage *src, socklen_t srclen, int has_src, int sport,
+		      const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	for (int i = 0; i < nslots; i++) {
+		struct slot *s = &slots[i];
+		int one = 1;
+		struct linger lg = { 1, 0 };
+
+		s->fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (s->fd < 0)
+			die("socket: %s", strerror(errno));
+		sock_recverr(s->fd);
+		setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		/* Close with a reset: no TIME_WAIT, and conntrack forgets the
+		 * connection, so one probe does not count against the next. */
+		setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		if (has_src || sport) {
+			struct sockaddr_storage b = *src;
+
+			if (!has_src) {
+				struct sockaddr_storage any;
+				socklen_t l;
+
+				addr_parse(fam == AF_INET ? "0.0.0.0" : "::", 0, &any, &l);
+				b = any;
+				srclen = l;
+			}
+			if (fam == AF_INET)
+				((struct sockaddr_in *)&b)->sin_port = htons(sport ? sport + i : 0);
+			else
+				((struct sockaddr_in6 *)&b)->sin6_port = htons(sport ? sport + i : 0);
+			if (bind(s->fd, (struct sockaddr *)&b, srclen) < 0)
+				die("bind to the source address: %s", strerror(errno));
+		}
+		if (connect(s->fd, (const struct sockaddr *)dst, dstlen) < 0 && errno != EINPROGRESS) {
+			int type, code;
+			char from[80], pl[256];
+			size_t pn = sizeof pl;
+
+			if (errqueue_read(s->fd, &type, &code, from, sizeof from, pl, &pn))
+				reject_note(s, fam, type, code, from);
+			else
+				snprintf(s->why, sizeof s->why, "error %s", strerror(errno)), s->rejected = 1;
+		}
+	}
+}
+
+static void tcp_client_event(struct slot *s)
+{
+	int err = 0, type, code;
+	socklen_t el = sizeof err;
+	char from[80], pl[256];
+	size_t pn = sizeof pl;
+
+	if (s->connected || s->rejected)
+		return;
+	getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	if (errqueue_read(s->fd, &type, &code, from, sizeof from, pl, &pn)) {
+		reject_note(s, fam, type, code, from);
+		return;
+	}
+	if (err == 0) {
+		struct sockaddr_storage peer;
+		socklen_t peerlen = sizeof peer;
+
+		/* No error may only mean "still connecting". */
+		if (getpeername(s->fd, (struct sockaddr *)&peer, &peerlen) == 0)
+			s->connected = 1;
+	} else if (err == ECONNREFUSED) {
+		s->rejected = 1;
+		snprintf(s->why, sizeof s->why, "rejected tcp-reset");
+	} else if (err != EINPROGRESS && err != EALREADY) {
+		s->rejected = 1;
+		snprintf(s->why, sizeof s->why, "error %s", strerror(err));
+	}
+}
+
+static int accepted;
+static int accepted_fds[MAXN];
+
+static void tcp_listener_event(int lfd)
+{
+	for (;;) {
+		struct sockaddr_storage peer, local;
+		socklen_t pl = sizeof peer, ll = sizeof local;
+		int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK);
+
+		if (fd < 0)
+			return;
+		getsockname(fd, (struct sockaddr *)&local, &ll);
+		if (accepted < MAXN) {
+			struct slot *s = &slots[accepted];
+
+			addr_format(&peer, 1, s->seen_src, sizeof s->seen_src);
+			addr_format(&local, 1, s->seen_dst, sizeof s->seen_dst);
+			accepted_fds[accepted++] = fd;
+		} else {
+			close(fd);
+		}
+	}
+}
+
+/* ---- UDP ---------------------------------------------------------------- */
+
+static int udp_fd;
+
+static void udp_start(const struct sockaddr_storage *src, socklen_t srclen, int has_src, int sport,
+		      const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	char p[128];
+
+	udp_fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (udp_fd < 0)
+		die("socket: %s", strerror(errno));
+	sock_recverr(udp_fd);
+	if (has_src || sport) {
+		struct sockaddr_storage b = *src;
+
+		if (!has_src)
+			addr_parse(fam == AF_INET ? "0.0.0.0" : "::", 0, &b, &srclen);
+		if (fam == AF_INET)
+			((struct sockaddr_in *)&b)->sin_port = htons(sport);
+		else
+			((struct sockaddr_in6 *)&b)->sin6_port = htons(sport);
+		if (bind(udp_fd, (struct sockaddr *)&b, srclen) < 0)
+			die("bind to the source address: %s", strerror(errno));
+	}
+	if (connect(udp_fd, (const struct sockaddr *)dst, dstlen) < 0)
+		die("connect: %s", strerror(errno));
+	for (int i = 0; i < nslots; i++) {
+		int n = payload_make(p, sizeof p, i);
+
+		send(udp_fd, p, (size_t)n, 0); /* errors come back through the error queue */
+	}
+}
+
+static void udp_client_event(void)
+{
+	char buf[512];
+	int type, code;
+	char from[80];
+
+	for (;;) {
+		size_t pn = sizeof buf;
+
+		if (!errqueue_read(udp_fd, &type, &code, from, sizeof from, buf, &pn))
+			break;
+		int i = payload_index(buf, pn);
+
+		if (i >= 0)
+			reject_note(&slots[i], fam, type, code, from);
+	}
+	for (;;) {
+		ssize_t n = recv(udp_fd, buf, sizeof buf, MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			continue; /* a pending ICMP error reported as errno: read on */
+		}
+		int i = payload_index(buf, (size_t)n);
+
+		if (i >= 0 && !slots[i].rejected)
+			slots[i].replied = 1;
+	}
+}
+
+/* The receiver answers from the address the datagram was sent to, so that
+ * the router's conntrack can reverse any NAT on the way back. */
+static void udp_listener_event(int lfd)
+{
+	for (;;) {
+		char buf[512], cbuf[256];
+		struct sockaddr_storage peer;
+		struct iovec iov = { buf, sizeof buf };
+		struct msghdr m = { .msg_name = &peer, .msg_namelen = sizeof peer, .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+		ssize_t n = recvmsg(lfd, &m, MSG_DONTWAIT);
+		struct sockaddr_storage local;
+		socklen_t ll = sizeof local;
+		int i;
+
+		if (n < 0)
+			return;
+		getsockname(lfd, (struct sockaddr *)&local, &ll);
+		char rcbuf[256];
+		struct msghdr r = { .msg_name = &peer, .msg_namelen = m.msg_namelen, .msg_iov = &iov, .msg_iovlen = 1 };
+
+		memset(rcbuf, 0, sizeof rcbuf);
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+			if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_PKTINFO) {
+				struct in_pktinfo pi;
+				struct cmsghdr *rc;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof pi);
+				((struct sockaddr_in *)&local)->sin_addr = pi.ipi_addr;
+				r.msg_control = rcbuf;
+				r.msg_controllen = CMSG_SPACE(sizeof pi);
+				rc = CMSG_FIRSTHDR(&r);
+				rc->cmsg_level = SOL_IP;
+				rc->cmsg_type = IP_PKTINFO;
+				rc->cmsg_len = CMSG_LEN(sizeof pi);
+				pi.ipi_spec_dst = pi.ipi_addr;
+				pi.ipi_ifindex = 0;
+				memcpy(CMSG_DATA(rc), &pi, sizeof pi);
+			} else if (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+				struct cmsghdr *rc;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof pi);
+				((struct sockaddr_in6 *)&local)->sin6_addr = pi.ipi6_addr;
+				r.msg_control = rcbuf;
+				r.msg_controllen = CMSG_SPACE(sizeof pi);
+				rc = CMSG_FIRSTHDR(&r);
+				rc->cmsg_level = SOL_IPV6;
+				rc->cmsg_type = IPV6_PKTINFO;
+				rc->cmsg_len = CMSG_LEN(sizeof pi);
+				pi.ipi6_ifindex = 0;
+				memcpy(CMSG_DATA(rc), &pi, sizeof pi);
+			}
+		}
+		i = payload_index(buf, (size_t)n);
+		if (i < 0)
+			continue;
+		if (!slots[i].seen) {
+			slots[i].seen = 1;
+			addr_format(&peer, 1, slots[i].seen_src, sizeof slots[i].seen_src);
+			addr_format(&local, 1, slots[i].seen_dst, sizeof slots[i].seen_dst);
+		}
+		iov.iov_len = (size_t)n;
+		sendmsg(lfd, &r, 0);
+	}
+}
+
+/* ---- ICMP --------------------------------------------------------------- */
+
+static int icmp_fd;
+
+static int icmp_echo_type(void)
+{
+	return fam == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+}
+
+static int icmp_expects_reply(void)
+{
+	return icmp_type == icmp_echo_type();
+}
+
+static void icmp_start(const struct sockaddr_storage *src, socklen_t srclen, int has_src,
+		       const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	icmp_fd = socket(fam, SOCK_RAW | SOCK_NONBLOCK, fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (icmp_fd < 0)
+		die("raw socket: %s", strerror(errno));
+	if (has_src && bind(icmp_fd, (const struct sockaddr *)src, srclen) < 0)
+		die("bind to the source address: %s", strerror(errno));
+	for (int i = 0; i < nslots; i++) {
+		uint8_t pkt[128];
+		int n = 8;
+
+		memset(pkt, 0, sizeof pkt);
+		pkt[0] = (uint8_t)icmp_type;
+		pkt[1] = (uint8_t)icmp_code;
+		pkt[4] = (uint8_t)(echo_ident >> 8);
+		pkt[5] = (uint8_t)echo_ident;
+		pkt[6] = (uint8_t)((i + 1) >> 8);
+		pkt[7] = (uint8_t)(i + 1);
+		n += payload_make((char *)pkt + 8, sizeof pkt - 8, i);
+		if (fam == AF_INET) {
+			uint16_t c = csum(pkt, (size_t)n);
+
+			memcpy(pkt + 2, &c, 2);
+		} /* the kernel fills in ICMPv6 checksums of raw sockets */
+		sendto(icmp_fd, pkt, (size_t)n, 0, (const struct sockaddr *)dst, dstlen);
+	}
+}
+
+/* Our echo (type, id) quoted inside an ICMP error: which slot it was. */
+static int icmp_quoted_slot(const uint8_t *q, size_t qn)
+{
+	if (qn < 8 || q[0] != icmp_type || (uint16_t)(q[4] << 8 | q[5]) != echo_ident)
+		return -1;
+	int seq = q[6] << 8 | q[7];
+
+	return seq >= 1 && seq <= nslots ? seq - 1 : -1;
+}
+
+static void icmp_client_event(void)
+{
+	for (;;) {
+		uint8_t buf[1500];
+		struct sockaddr_storage from;
+		socklen_t fl = sizeof from;
+		ssize_t n = recvfrom(icmp_fd, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+		const uint8_t *h = buf;
+		size_t hn = (size_t)(n > 0 ? n : 0);
+		char fa[80];
+
+		if (n < 0)
+			return;
+		addr_format(&from, 0, fa, sizeof fa);
+		if (fam == AF_INET) {
+			size_t ihl;
+
+			if (hn < 20)
+				continue;
+			ihl = (size_t)(buf[0] & 15) * 4;
+			if (hn < ihl + 8)
+				continue;
+			h += ihl;
+			hn -= ihl;
+			if (h[0] == ICMP_ECHOREPLY && icmp_type == ICMP_ECHO) {
+				int i = icmp_quoted_slot((const uint8_t[]){ ICMP_ECHO, 0, 0, 0, h[4], h[5], h[6], h[7] }, 8);
+
+				if (i >= 0 && !slots[i].rejected)
+					slots[i].replied = 1;
+			} else if (h[0] == ICMP_DEST_UNREACH || h[0] == ICMP_TIME_EXCEEDED || h[0] == ICMP_PARAMETERPROB) {
+				const uint8_t *in = h + 8;
+				size_t inn = hn - 8, iihl;
+
+				if (inn < 20 || in[9] != IPPROTO_ICMP)
+					continue;
+				iihl = (size_t)(in[0] & 15) * 4;
+				if (inn < iihl + 8)
+					continue;
+				int i = icmp_quoted_slot(in + iihl, inn - iihl);
+
+				if (i >= 0)
+					reject_note(&slots[i], AF_INET, h[0], h[1], fa);
+			}
+		} else {
+			if (hn < 8)
+				continue;
+			if (h[0] == ICMP6_ECHO_REPLY && icmp_type == ICMP6_ECHO_REQUEST) {
+				int i = icmp_quoted_slot((const uint8_t[]){ ICMP6_ECHO_REQUEST, 0, 0, 0, h[4], h[5], h[6], h[7] },
+							 8);
+
+				if (i >= 0 && !slots[i].rejected)
+					slots[i].replied = 1;
+			} else if (h[0] >= 1 && h[0] <= 4) {
+				const uint8_t *in = h + 8;
+				size_t inn = hn - 8;
+
+				if (inn < 48 || in[6] != IPPROTO_ICMPV6)
+					continue;
+				int i = icmp_quoted_slot(in + 40, inn - 40);
+
+				if (i >= 0)
+					reject_note(&slots[i], AF_INET6, h[0], h[1], fa);
+			}
+		}
+	}
+}
+
+static void icmp_listener_event(int lfd)
+{
+	for (;;) {
+		uint8_t buf[1500];
+		char cbuf[256];
+		struct sockaddr_storage peer;
+		struct iovec iov = { buf, sizeof buf };
+		struct msghdr m = { .msg_name = &peer, .msg_namelen = sizeof peer, .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+		ssize_t n = recvmsg(lfd, &m, MSG_DONTWAIT);
+		const uint8_t *h = buf;
+		size_t hn = (size_t)(n > 0 ? n : 0);
+		char src[80] = "?", dst[80] = "?";
+		int i;
+
+		if (n < 0)
+			return;
+		if (fam == AF_INET) {
+			size_t ihl;
+
+			if (hn < 20)
+				continue;
+			ihl = (size_t)(buf[0] & 15) * 4;
+			if (hn < ihl + 8)
+				continue;
+			raw_format(AF_INET, buf + 12, src, sizeof src);
+			raw_format(AF_INET, buf + 16, dst, sizeof dst);
+			h += ihl;
+			hn -= ihl;
+		} else {
+			addr_format(&peer, 0, src, sizeof src);
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+				if (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+					struct in6_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof pi);
+					raw_format(AF_INET6, &pi.ipi6_addr, dst, sizeof dst);
+				}
+		}
+		if (hn < 8 || h[0] != icmp_type)
+			continue;
+		i = payload_index((const char *)h + 8, hn - 8);
+		if (i < 0 || slots[i].seen)
+			continue;
+		slots[i].seen = 1;
+		snprintf(slots[i].seen_src, sizeof slots[i].seen_src, "%s", src);
+		snprintf(slots[i].seen_dst, sizeof slots[i].seen_dst, "%s", dst);
+	}
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static int slot_done(const struct slot *s)
+{
+	if (s->rejected)
+		return 1;
+	switch (proto) {
+	case P_TCP:
+		return s->connected && s->seen;
+	case P_UDP:
+		return s->replied && s->seen;
+	case P_ICMP:
+		return icmp_expects_reply() ? s->replied && s->seen : s->seen;
+	}
+	return 0;
+}
+
+static void usage(void)
+{
+	die("usage: probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT] [-w MS] "
+	    "[-T TYPE[:CODE]] tcp|udp|icmp DST [DPORT]");
+}
+
+int main(int argc, char **argv)
+{
+	const char *from_ns = NULL, *recv_ns = NULL, *src_text = NULL;
+	int sport = 0, lport = -1, dport = 0, wait_ms = 1000, opt, lfd = -1, has_src;
+	struct sockaddr_storage src, dst;
+	socklen_t srclen = 0, dstlen;
+	long long deadline;
+
+	nslots = 1;
+	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:")) != -1) {
+		switch (opt) {
+		case 'f': from_ns = optarg; break;
+		case 'r': recv_ns = optarg; break;
+		case 's': src_text = optarg; break;
+		case 'p': sport = atoi(optarg); break;
+		case 'l': lport = atoi(optarg); break;
+		case 'n': nslots = atoi(optarg); break;
+		case 'w': wait_ms = atoi(optarg); break;
+		case 'T':
+			if (sscanf(optarg, "%d:%d", &icmp_type, &icmp_code) < 1)
+				usage();
+			break;
+		default: usage();
+		}
+	}
+	if (!from_ns || argc - optind < 2 || nslots < 1 || nslots > MAXN)
+		usage();
+	if (!strcmp(argv[optind], "tcp"))
+		proto = P_TCP;
+	else if (!strcmp(argv[optind], "udp"))
+		proto = P_UDP;
+	else if (!strcmp(argv[optind], "icmp"))
+		proto = P_ICMP;
+	else
+		usage();
+	if (proto != P_ICMP) {
+		if (argc - optind < 3)
+			usage();
+		dport = atoi(argv[optind + 2]);
+	}
+	addr_parse(argv[optind + 1], dport, &dst, &dstlen);
+	fam = dst.ss_family;
+	has_src = src_text != NULL;
+	if (has_src) {
+		addr_parse(src_text, 0, &src, &srclen);
+		if (src.ss_family != fam)
+			die("source and destination are of different families");
+	} else {
+		memset(&src, 0, sizeof src);
+		src.ss_family = (sa_family_t)fam;
+		srclen = fam == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	}
+	if (icmp_type < 0)
+		icmp_type = icmp_echo_type();
+	if (lport < 0)
+		lport = dport;
+	{
+		unsigned seed = (unsigned)getpid() ^ (unsigned)now_ms();
+		int ufd = open("/dev/urandom", O_RDONLY);
+
+		if (ufd >= 0) {
+			if (read(ufd, &seed, sizeof seed) != sizeof seed)
+				seed ^= (unsigned)time(NULL);
+			close(ufd);
+		}
+		nonce = seed & 0x7fffffff;
+		echo_ident = (uint16_t)(seed >> 7);
+	}
+
+	if (recv_ns) {
+		ns_enter(recv_ns);
+		lfd = listener_open(lport);
+	}
+	ns_enter(from_ns);
+	switch (proto) {
+	case P_TCP: tcp_start(&src, srclen, has_src, sport, &dst, dstlen); break;
+	case P_UDP: udp_start(&src, srclen, has_src, sport, &dst, dstlen); break;
+	case P_ICMP: icmp_start(&src, srclen, has_src, &dst, dstlen); break;
+	}
+
+	deadline = now_ms() + wait_ms;
+	for (;;) {
+		struct pollfd p[MAXN + 2];
+		int np = 0, all = 1;
+		long long left = deadline - now_ms();
+
+		if (proto == P_TCP)
+			for (int i = 0; i < nslots; i++)
+				slots[i].seen = i < accepted;
+		for (int i = 0; i < nslots; i++)
+			all &= slot_done(&slots[i]);
+		if (all || left <= 0)
+			break;
+		if (lfd >= 0)
+			p[np++] = (struct pollfd){ lfd, POLLIN, 0 };
+		if (proto == P_TCP) {
+			for (int i = 0; i < nslots; i++)
+				if (!slots[i].connected && !slots[i].rejected)
+					p[np++] = (struct pollfd){ slots[i].fd, POLLOUT, 0 };
+		} else {
+			p[np++] = (struct pollfd){ proto == P_UDP ? udp_fd : icmp_fd, POLLIN, 0 };
+		}
+		if (poll(p, (nfds_t)np, (int)left) < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		if (lfd >= 0) {
+			if (proto == P_TCP)
+				tcp_listener_event(lfd);
+			else if (proto == P_UDP)
+				udp_listener_event(lfd);
+			else
+				icmp_listener_event(lfd);
+		}
+		if (proto == P_TCP) {
+			for (int i = 0; i < nslots; i++)
+				tcp_client_event(&slots[i]);
+		} else if (proto == P_UDP) {
+			udp_client_event();
+		} else {
+			icmp_client_event();
+		}
+	}
+
+	/* A TCP connection is matched to an accept in order: with several, the
+	 * receiver's view is reported for the first ones that connected. */
+	int shown = 0;
+
+	for (int i = 0; i < nslots; i++) {
+		struct slot *s = &slots[i];
+
+		if (proto == P_TCP) {
+			if (s->rejected) {
+				puts(s->why);
+			} else if (s->connected) {
+				if (shown < accepted) {
+					printf("delivered %s %s\n", slots[shown].seen_src, slots[shown].seen_dst);
+					shown++;
+				} else {
+					puts("connected-elsewhere");
+				}
+			} else {
+				puts("dropped");
+			}
+			continue;
+		}
+		if (s->rejected)
+			puts(s->why);
+		else if (s->seen && (s->replied || (proto == P_ICMP && !icmp_expects_reply())))
+			printf("delivered %s %s\n", s->seen_src, s->seen_dst);
+		else if (s->seen)
+			printf("one-way %s %s\n", s->seen_src, s->seen_dst);
+		else if (s->replied)
+			puts("connected-elsewhere");
+		else
+			puts("dropped");
+	}
+	return 0;
+}
