@@ -28,8 +28,9 @@ enum ir_key {
 	K_META_LENGTH,
 	K_META_PRIORITY,
 	K_META_SECPATH,		/* ipsec-policy=in: packet was decrypted */
-	K_META_HOUR,
-	K_META_DAY,
+	K_META_HOUR,		/* seconds since midnight, local time as RouterOS wrote it;
+				 * nft text converts to UTC when loaded, netlink must too */
+	K_META_DAY,		/* 0 = Sunday, local time */
 	K_RT_IPSEC,		/* ipsec-policy=out: route uses an xfrm */
 	K_RT_MTU,
 	K_CT_STATE,

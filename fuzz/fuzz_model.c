@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target: any bytes through the parser and the model. Nothing may
+/* libFuzzer target: any bytes through the parser, the model and, when
+ * the model is clean, lowering and nft text. Nothing may
  * crash, hang, leak or read outside the input. */
 #include <stddef.h>
 #include <stdint.h>
@@ -7,6 +8,8 @@
 
 #include "diag.h"
 #include "dump.h"
+#include "emit_text.h"
+#include "lower.h"
 #include "model.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -20,7 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	model_run(m, diag_add_source(d, "fuzz.rsc", (const char *)data, size), (const char *)data, size);
 	model_finish(m);
 	if (devnull) {
-		/* Printing walks every location and every stored value. */
+		struct lower_opts o = { UNSUPPORTED_SKIP_RULE };
+		struct ir *ir = diag_errors(d) ? NULL : lower_model(m, d, &o);
+
+		/* Printing walks every location and every stored value; a clean
+		 * model is lowered and emitted as well. */
+		if (ir)
+			emit_text(ir, devnull, "fuzz.rsc");
+		ir_free(ir);
 		diag_print(d, devnull);
 		dump_model(m, devnull);
 		fclose(devnull);

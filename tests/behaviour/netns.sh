@@ -62,9 +62,12 @@ topo_up() {
 	done
 	# Before any link exists, so that every new interface inherits them: no
 	# duplicate address detection (addresses usable at once), no router
-	# advertisements, no redirects.
+	# advertisements, no redirects. ICMP errors are not rate-limited: a
+	# probe must see every reject the firewall sends.
 	for h in $TOPO_HOSTS; do
 		ip netns exec "$TOPO_PREFIX-$h" sh -c '
+			echo 0 > /proc/sys/net/ipv4/icmp_ratelimit
+			echo 0 > /proc/sys/net/ipv6/icmp/ratelimit
 			for k in all default; do
 				echo 0 > /proc/sys/net/ipv6/conf/$k/accept_dad
 				echo 0 > /proc/sys/net/ipv6/conf/$k/accept_ra

@@ -14,7 +14,13 @@
  * The harness of tests/behaviour/ runs it; it compiles with cc alone.
  *
  *   probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT]
- *         [-w MS] [-T TYPE[:CODE]] tcp|udp|icmp DST [DPORT]
+ *         [-w MS] [-T TYPE[:CODE]] [-F FLAGS] tcp|udp|icmp DST [DPORT]
+ *
+ * -F syn,ack (any of fin syn rst psh ack urg) sends lone TCP segments with
+ * those flags from a raw socket instead of connecting: a SYN-ACK or an ACK
+ * that belongs to no connection, which conntrack calls invalid (or picks up
+ * as new). Such a segment is delivered when the receiver's raw socket sees
+ * it; no answer is awaited.
  *
  * FROM_NS and RECV_NS are paths such as /run/netns/NAME. The process enters
  * the receiver's namespace to open its listening socket, then the sender's to
@@ -49,7 +55,7 @@
 #define MAXN 64
 #define TAG "rosfw-probe"
 
-enum proto { P_TCP, P_UDP, P_ICMP };
+enum proto { P_TCP, P_UDP, P_ICMP, P_SEGMENT };
 
 /* What became of one packet (UDP, ICMP) or one connection (TCP). */
 struct slot {
@@ -69,6 +75,8 @@ static enum proto proto;
 static unsigned nonce;
 static uint16_t echo_ident;
 static int icmp_type = -1, icmp_code;
+static int seg_flags, seg_sport;
+static uint32_t seg_seq;
 
 static void die(const char *fmt, ...)
 {
@@ -235,8 +243,9 @@ static int listener_open(int lport)
 	int one = 1, fd;
 
 	addr_parse(fam == AF_INET ? "0.0.0.0" : "::", lport, &any, &len);
-	if (proto == P_ICMP) {
-		fd = socket(fam, SOCK_RAW | SOCK_NONBLOCK, fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (proto == P_ICMP || proto == P_SEGMENT) {
+		fd = socket(fam, SOCK_RAW | SOCK_NONBLOCK,
+			    proto == P_SEGMENT ? IPPROTO_TCP : fam == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
 		if (fd < 0)
 			die("raw socket: %s", strerror(errno));
 		if (fam == AF_INET6)
@@ -703,6 +712,189 @@ static void icmp_listener_event(int lfd)
 	}
 }
 
+/* ---- lone TCP segments ------------------------------------------------------ */
+
+static int seg_fd;
+
+static int flags_parse(const char *text)
+{
+	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg" };
+	char buf[64], *save = NULL;
+	int f = 0;
+
+	snprintf(buf, sizeof buf, "%s", text);
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t i;
+
+		for (i = 0; i < 6 && strcmp(t, names[i]); i++)
+			;
+		if (i == 6)
+			die("unknown TCP flag %s", t);
+		f |= 1 << i;
+	}
+	return f;
+}
+
+/* The address the kernel would send from: the IPv4 checksum covers it. */
+static void source_pick(struct sockaddr_storage *src, socklen_t *srclen, const struct sockaddr_storage *dst,
+			socklen_t dstlen)
+{
+	int fd = socket(fam, SOCK_DGRAM, 0);
+
+	*srclen = sizeof *src;
+	if (fd < 0 || connect(fd, (const struct sockaddr *)dst, dstlen) < 0 ||
+	    getsockname(fd, (struct sockaddr *)src, srclen) < 0)
+		die("no route to the destination: %s", strerror(errno));
+	close(fd);
+}
+
+static void segment_start(struct sockaddr_storage *src, socklen_t srclen, int has_src, int sport,
+			  const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	int off = 16;
+
+	if (!has_src)
+		source_pick(src, &srclen, dst, dstlen);
+	seg_fd = socket(fam, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_TCP);
+	if (seg_fd < 0)
+		die("raw socket: %s", strerror(errno));
+	sock_recverr(seg_fd);
+	if (bind(seg_fd, (const struct sockaddr *)src, srclen) < 0)
+		die("bind to the source address: %s", strerror(errno));
+	if (fam == AF_INET6)
+		setsockopt(seg_fd, SOL_IPV6, IPV6_CHECKSUM, &off, sizeof off);
+	/* A raw IPv6 socket reads the port of the address it sends to as a
+	 * protocol number. */
+	struct sockaddr_storage to = *dst;
+
+	if (fam == AF_INET6)
+		((struct sockaddr_in6 *)&to)->sin6_port = 0;
+	seg_sport = sport ? sport : 20000 + (int)(nonce % 30000);
+	seg_seq = nonce;
+	for (int i = 0; i < nslots; i++) {
+		uint8_t t[20];
+		uint32_t seq = seg_seq + (uint32_t)i;
+		int dport = ntohs(fam == AF_INET ? ((const struct sockaddr_in *)dst)->sin_port
+						 : ((const struct sockaddr_in6 *)dst)->sin6_port);
+
+		memset(t, 0, sizeof t);
+		t[0] = (uint8_t)(seg_sport >> 8);
+		t[1] = (uint8_t)seg_sport;
+		t[2] = (uint8_t)(dport >> 8);
+		t[3] = (uint8_t)dport;
+		t[4] = (uint8_t)(seq >> 24);
+		t[5] = (uint8_t)(seq >> 16);
+		t[6] = (uint8_t)(seq >> 8);
+		t[7] = (uint8_t)seq;
+		if (seg_flags & 16) /* an acknowledgement number for ACK */
+			t[8] = 0x5e, t[9] = 0x11, t[10] = 0xab, t[11] = 0x1e;
+		t[12] = 5 << 4;
+		t[13] = (uint8_t)seg_flags;
+		t[14] = 0xfa; /* window 64240 */
+		t[15] = 0xf0;
+		if (fam == AF_INET) {
+			uint8_t ph[32];
+			uint16_t c;
+
+			memcpy(ph, &((struct sockaddr_in *)src)->sin_addr, 4);
+			memcpy(ph + 4, &((const struct sockaddr_in *)dst)->sin_addr, 4);
+			ph[8] = 0;
+			ph[9] = IPPROTO_TCP;
+			ph[10] = 0;
+			ph[11] = sizeof t;
+			memcpy(ph + 12, t, sizeof t);
+			c = csum(ph, 12 + sizeof t);
+			memcpy(t + 16, &c, 2);
+		}
+		sendto(seg_fd, t, sizeof t, 0, (const struct sockaddr *)&to, dstlen);
+	}
+}
+
+static void segment_client_event(void)
+{
+	char from[80], pl[512];
+	int type, code;
+
+	for (;;) {
+		size_t pn = sizeof pl;
+
+		if (!errqueue_read(seg_fd, &type, &code, from, sizeof from, pl, &pn))
+			break;
+		/* The quoted segment: its sequence number tells which one. */
+		if (pn >= 8) {
+			uint32_t seq = (uint32_t)(uint8_t)pl[4] << 24 | (uint32_t)(uint8_t)pl[5] << 16 |
+				       (uint32_t)(uint8_t)pl[6] << 8 | (uint8_t)pl[7];
+
+			if (seq - seg_seq < (uint32_t)nslots)
+				reject_note(&slots[seq - seg_seq], fam, type, code, from);
+		}
+	}
+	for (;;) {
+		uint8_t buf[1500];
+
+		if (recv(seg_fd, buf, sizeof buf, MSG_DONTWAIT) < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+	}
+}
+
+static void segment_listener_event(int lfd, int lport)
+{
+	for (;;) {
+		uint8_t buf[1500];
+		char cbuf[256];
+		struct sockaddr_storage peer;
+		struct iovec iov = { buf, sizeof buf };
+		struct msghdr m = { .msg_name = &peer, .msg_namelen = sizeof peer, .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+		ssize_t n = recvmsg(lfd, &m, MSG_DONTWAIT);
+		const uint8_t *t = buf;
+		size_t tn = (size_t)(n > 0 ? n : 0);
+		char src[80] = "?", dst[80] = "?";
+
+		if (n < 0)
+			return;
+		if (fam == AF_INET) {
+			size_t ihl;
+
+			if (tn < 20)
+				continue;
+			ihl = (size_t)(buf[0] & 15) * 4;
+			raw_format(AF_INET, buf + 12, src, sizeof src);
+			raw_format(AF_INET, buf + 16, dst, sizeof dst);
+			t += ihl;
+			tn = tn > ihl ? tn - ihl : 0;
+		} else {
+			addr_format(&peer, 0, src, sizeof src);
+			for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+				if (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+					struct in6_pktinfo pi;
+
+					memcpy(&pi, CMSG_DATA(c), sizeof pi);
+					raw_format(AF_INET6, &pi.ipi6_addr, dst, sizeof dst);
+				}
+		}
+		if (tn < 20 || (t[2] << 8 | t[3]) != lport || t[13] != seg_flags)
+			continue;
+		uint32_t seq = (uint32_t)t[4] << 24 | (uint32_t)t[5] << 16 | (uint32_t)t[6] << 8 | t[7];
+		int sp = t[0] << 8 | t[1];
+
+		if (seq - seg_seq >= (uint32_t)nslots)
+			continue;
+		struct slot *s = &slots[seq - seg_seq];
+
+		if (s->seen)
+			continue;
+		s->seen = 1;
+		if (fam == AF_INET) {
+			snprintf(s->seen_src, sizeof s->seen_src, "%s:%d", src, sp);
+			snprintf(s->seen_dst, sizeof s->seen_dst, "%s:%d", dst, lport);
+		} else {
+			snprintf(s->seen_src, sizeof s->seen_src, "[%s]:%d", src, sp);
+			snprintf(s->seen_dst, sizeof s->seen_dst, "[%s]:%d", dst, lport);
+		}
+	}
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static int slot_done(const struct slot *s)
@@ -716,6 +908,8 @@ static int slot_done(const struct slot *s)
 		return s->replied && s->seen;
 	case P_ICMP:
 		return icmp_expects_reply() ? s->replied && s->seen : s->seen;
+	case P_SEGMENT:
+		return s->seen;
 	}
 	return 0;
 }
@@ -723,7 +917,7 @@ static int slot_done(const struct slot *s)
 static void usage(void)
 {
 	die("usage: probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT] [-w MS] "
-	    "[-T TYPE[:CODE]] tcp|udp|icmp DST [DPORT]");
+	    "[-T TYPE[:CODE]] [-F FLAGS] tcp|udp|icmp DST [DPORT]");
 }
 
 int main(int argc, char **argv)
@@ -735,7 +929,7 @@ int main(int argc, char **argv)
 	long long deadline;
 
 	nslots = 1;
-	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:F:")) != -1) {
 		switch (opt) {
 		case 'f': from_ns = optarg; break;
 		case 'r': recv_ns = optarg; break;
@@ -744,6 +938,7 @@ int main(int argc, char **argv)
 		case 'l': lport = atoi(optarg); break;
 		case 'n': nslots = atoi(optarg); break;
 		case 'w': wait_ms = atoi(optarg); break;
+		case 'F': seg_flags = flags_parse(optarg); break;
 		case 'T':
 			if (sscanf(optarg, "%d:%d", &icmp_type, &icmp_code) < 1)
 				usage();
@@ -761,6 +956,8 @@ int main(int argc, char **argv)
 		proto = P_ICMP;
 	else
 		usage();
+	if (seg_flags && proto == P_TCP)
+		proto = P_SEGMENT;
 	if (proto != P_ICMP) {
 		if (argc - optind < 3)
 			usage();
@@ -804,6 +1001,7 @@ int main(int argc, char **argv)
 	case P_TCP: tcp_start(&src, srclen, has_src, sport, &dst, dstlen); break;
 	case P_UDP: udp_start(&src, srclen, has_src, sport, &dst, dstlen); break;
 	case P_ICMP: icmp_start(&src, srclen, has_src, &dst, dstlen); break;
+	case P_SEGMENT: segment_start(&src, srclen, has_src, sport, &dst, dstlen); break;
 	}
 
 	deadline = now_ms() + wait_ms;
@@ -826,7 +1024,7 @@ int main(int argc, char **argv)
 				if (!slots[i].connected && !slots[i].rejected)
 					p[np++] = (struct pollfd){ slots[i].fd, POLLOUT, 0 };
 		} else {
-			p[np++] = (struct pollfd){ proto == P_UDP ? udp_fd : icmp_fd, POLLIN, 0 };
+			p[np++] = (struct pollfd){ proto == P_UDP ? udp_fd : proto == P_ICMP ? icmp_fd : seg_fd, POLLIN, 0 };
 		}
 		if (poll(p, (nfds_t)np, (int)left) < 0 && errno != EINTR)
 			die("poll: %s", strerror(errno));
@@ -835,6 +1033,8 @@ int main(int argc, char **argv)
 				tcp_listener_event(lfd);
 			else if (proto == P_UDP)
 				udp_listener_event(lfd);
+			else if (proto == P_SEGMENT)
+				segment_listener_event(lfd, lport);
 			else
 				icmp_listener_event(lfd);
 		}
@@ -843,6 +1043,8 @@ int main(int argc, char **argv)
 				tcp_client_event(&slots[i]);
 		} else if (proto == P_UDP) {
 			udp_client_event();
+		} else if (proto == P_SEGMENT) {
+			segment_client_event();
 		} else {
 			icmp_client_event();
 		}
@@ -872,7 +1074,7 @@ int main(int argc, char **argv)
 		}
 		if (s->rejected)
 			puts(s->why);
-		else if (s->seen && (s->replied || (proto == P_ICMP && !icmp_expects_reply())))
+		else if (s->seen && (s->replied || proto == P_SEGMENT || (proto == P_ICMP && !icmp_expects_reply())))
 			printf("delivered %s %s\n", s->seen_src, s->seen_dst);
 		else if (s->seen)
 			printf("one-way %s %s\n", s->seen_src, s->seen_dst);
