@@ -48,7 +48,7 @@ ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden kernel fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw
@@ -104,6 +104,9 @@ corpus-compile: $(BUILD)/rosfw
 
 golden: $(BUILD)/rosfw
 	@tests/golden/run.sh $(BUILD)/rosfw
+
+kernel: $(BUILD)/rosfw
+	@tests/kernel/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

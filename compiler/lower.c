@@ -345,8 +345,6 @@ static void lists_plan(struct lctx *L)
 		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
 			p->has_dns = p->has_dynamic = true;
 		} else if (va.kind != VA_ADDR) {
-			/* A timed prefix keeps no timeout (the kernel's interval
-			 * sets have none); lists_build warns. */
 			p->has_interval = p->has_static = true;
 		} else if (mitem_prop(it, "timeout")) {
 			p->has_dynamic = true;
@@ -408,7 +406,7 @@ static void elem_from_addr(struct ir_elem *e, const struct value_addr *va, bool 
 	e->range = va->kind != VA_ADDR;
 }
 
-static void set_merge_intervals(struct ir_set *s);
+static void set_merge_intervals(struct ir_set *s, bool *timeouts_merged);
 
 static void lists_build(struct lctx *L)
 {
@@ -462,21 +460,28 @@ static void lists_build(struct lctx *L)
 			uint64_t ms = 0;
 
 			value_parse_time(to->value, to->len, &ms);
-			if (va.kind != VA_ADDR) {
-				diag_warning(L->d, &to->loc,
-					     "the kernel cannot time out a prefix or range in a set: %.*s stays without timeout",
-					     (int)addr->len, addr->value);
-			} else {
-				e.timeout_ms = ms;
-			}
+			e.timeout_ms = ms;
 		}
-		s = ir_set_find(L->t, e.timeout_ms && dyn ? dyn : stat ? stat : dyn);
+		/* Timed single addresses go to the dynamic set; a timed prefix
+		 * or range only fits the interval set, which then takes
+		 * timeouts (it still takes no updates from the packet path). */
+		s = ir_set_find(L->t, e.timeout_ms && dyn && !e.range ? dyn : stat ? stat : dyn);
+		if (s && e.timeout_ms && (s->flags & SETF_INTERVAL))
+			s->flags |= SETF_TIMEOUT;
 		if (s)
 			ir_set_elem(L->ir, s, &e);
 	}
-	for (i = 0; i < L->t->nsets; i++)
-		if (L->t->sets[i]->flags & SETF_INTERVAL)
-			set_merge_intervals(L->t->sets[i]);
+	for (i = 0; i < L->t->nsets; i++) {
+		bool merged = false;
+
+		if (!(L->t->sets[i]->flags & SETF_INTERVAL))
+			continue;
+		set_merge_intervals(L->t->sets[i], &merged);
+		if (merged)
+			diag_warning(L->d, NULL,
+				     "address list \"%s\" has overlapping entries with different timeouts: the kernel keeps one interval, with the longer timeout",
+				     L->t->sets[i]->comment);
+	}
 }
 
 static int elem_cmp(const void *a, const void *b)
@@ -505,7 +510,7 @@ static bool touches(const struct ir_data *x, const struct ir_data *y)
  * set refuses overlapping (and nft adjacent) intervals. Merging them keeps
  * the same addresses in the set.
  */
-static void set_merge_intervals(struct ir_set *s)
+static void set_merge_intervals(struct ir_set *s, bool *timeouts_merged)
 {
 	size_t i, o = 0;
 
@@ -519,6 +524,15 @@ static void set_merge_intervals(struct ir_set *s)
 			if (memcmp(s->elems[i].hi.b, cur->hi.b, cur->hi.len) > 0)
 				cur->hi = s->elems[i].hi;
 			cur->range = true;
+			/* One interval has one timeout: the longer one (none is
+			 * longest), so no address leaves the list early. */
+			if (cur->timeout_ms != s->elems[i].timeout_ms) {
+				if (!cur->timeout_ms || !s->elems[i].timeout_ms)
+					cur->timeout_ms = 0;
+				else if (s->elems[i].timeout_ms > cur->timeout_ms)
+					cur->timeout_ms = s->elems[i].timeout_ms;
+				*timeouts_merged = true;
+			}
 		} else {
 			s->elems[++o] = s->elems[i];
 		}

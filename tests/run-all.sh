@@ -25,6 +25,7 @@ run() {
 run unit make --no-print-directory -s unit
 run corpus make --no-print-directory -s corpus
 run golden make --no-print-directory -s golden
+run kernel make --no-print-directory -s kernel
 run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
 run asan make --no-print-directory -s BUILD=build/asan SAN=1 unit
