@@ -79,13 +79,17 @@ void lower_text(char *out, size_t size, const char *in, size_t len, size_t max)
 			c = ' ';
 		out[o++] = (char)c;
 	}
-	/* Never end inside a UTF-8 sequence. */
+	/* Never end inside a UTF-8 sequence: if the last one is cut short,
+	 * drop it whole. */
 	if (o && i < len) {
-		size_t k = o;
+		size_t k = o, need;
+		unsigned char lead;
 
 		while (k && ((unsigned char)out[k - 1] & 0xc0) == 0x80)
 			k--;
-		if (k && ((unsigned char)out[k - 1] & 0xc0) == 0xc0)
+		lead = k ? (unsigned char)out[k - 1] : 0;
+		need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+		if (k && (lead & 0xc0) == 0xc0 && o - (k - 1) < need)
 			o = k - 1;
 	}
 	out[o] = '\0';
@@ -947,6 +951,22 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 			dstnat_hooks(L, chain_get(L, b->ros));
 		else
 			chain_get(L, b->ros);
+	}
+	/* Every chain a live rule sits in or jumps to exists, even when all
+	 * its rules are disabled or skipped: a jump there then returns at
+	 * once, as on RouterOS. */
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(L->m, k, i);
+		const char *c = mitem_value(it, k, "chain");
+		const char *a = mitem_value(it, k, "action");
+		const char *t = mitem_value(it, k, "jump-target");
+
+		if (it->disabled)
+			continue;
+		if (c)
+			chain_get(L, c);
+		if (a && !strcmp(a, "jump") && t)
+			chain_get(L, t);
 	}
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(L->m, k, i);

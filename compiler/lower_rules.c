@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "lower_impl.h"
 #include "menu.h"
 #include "text.h"
@@ -67,13 +68,16 @@ static int rule_protocol(const struct lctx *L)
 static void numbers_match(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg,
 			  uint64_t max, struct ir_match *out)
 {
-	struct ir_elem elems[256];
-	size_t n = 0;
-	const char *end = s + len;
+	size_t n = 0, cap = 1;
+	const char *end = s + len, *p;
+	struct ir_elem *elems;
 
+	for (p = s; p < end; p++)
+		cap += *p == ',';
+	elems = arena_alloc(L->ir->arena, cap * sizeof(*elems));
 	memset(out, 0, sizeof(*out));
 	out->key = key;
-	while (s < end && n < sizeof(elems) / sizeof(elems[0])) {
+	while (s < end && n < cap) {
 		const char *e = memchr(s, ',', (size_t)(end - s));
 		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
 		uint64_t lo = 0, hi = 0;
@@ -95,7 +99,7 @@ static void numbers_match(struct lctx *L, enum ir_key key, const char *s, size_t
 		out->hi = elems[0].hi;
 	} else {
 		out->op = neg ? OP_NOTIN : OP_IN;
-		out->elems = ir_elems_copy(L->ir, elems, n);
+		out->elems = elems;
 		out->nelems = n;
 	}
 }
@@ -230,7 +234,8 @@ bool lower_ifname_ok(const char *s, size_t n)
 	for (i = 0; i < n; i++)
 		if (s[i] == '"' || (unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return false;
-	return n > 0;
+	/* nft reads a trailing '*' as "any name with this prefix". */
+	return n > 0 && s[n - 1] != '*';
 }
 
 static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
@@ -239,7 +244,8 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 	struct ir_stmt *s;
 
 	if (!lower_ifname_ok(v.s, v.len)) {
-		lower_refuse(L, &p->loc, "this interface name", "a Linux interface name holds no quotes or control bytes");
+		lower_refuse(L, &p->loc, "this interface name",
+			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
 		return;
 	}
 	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
@@ -404,7 +410,15 @@ static void l_routing_mark(struct lctx *L, const struct mprop *p)
 static void l_connection_type(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_CT_HELPER, v.neg ? OP_NE : OP_EQ);
+	struct ir_stmt *s;
+
+	/* ct helper stops the rule when the connection has no helper, so
+	 * "!ftp" could never match the connections without one. */
+	if (v.neg) {
+		lower_refuse(L, &p->loc, "connection-type with !", "nftables cannot match connections that have no helper");
+		return;
+	}
+	s = match_add(L, K_CT_HELPER, OP_EQ);
 
 	s->u.m.v.len = 16;
 	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
@@ -591,7 +605,7 @@ static void rate_parse(const char *s, size_t len, uint64_t *rate, uint64_t *unit
 	if (*bytes)
 		*rate /= 8;
 	*unit_s = ms >= 1000 ? ms / 1000 : 1;
-	*burst = (uint32_t)b;
+	*burst = (uint32_t)(*bytes ? b / 8 : b);
 }
 
 static void l_limit(struct lctx *L, const struct mprop *p)
@@ -618,6 +632,7 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 		{ "src-and-dst-addresses", true, true, false },
 		{ "dst-address-and-port", false, true, true },
 		{ "addresses-and-dst-port", true, true, true },
+		{ "dst-port", false, false, true },
 	};
 	struct nval v = nval_of(p);
 	const char *c1 = memchr(v.s, ',', v.len), *c2, *mode, *slash;
@@ -627,11 +642,14 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	if (!c1 || !(c2 = memchr(c1 + 1, ',', v.len - (size_t)(c1 + 1 - v.s))))
+	if (!c1 || !(c2 = memchr(c1 + 1, ',', v.len - (size_t)(c1 + 1 - v.s)))) {
+		lower_refuse(L, &p->loc, "this dst-limit", "expected rate,burst,mode");
 		return;
+	}
 	mode = c2 + 1;
 	ml = v.len - (size_t)(mode - v.s);
-	if ((slash = memchr(mode, '/', ml))) {
+	/* v7 writes mode/expire, 2.9 mode,expire */
+	if ((slash = memchr(mode, '/', ml)) || (slash = memchr(mode, ',', ml))) {
 		value_parse_time(slash + 1, ml - (size_t)(slash + 1 - mode), &expire);
 		ml = (size_t)(slash - mode);
 	}
@@ -639,8 +657,14 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
 		if (text_eq(mode, ml, modes[i].mode))
 			break;
-	if (i == sizeof(modes) / sizeof(modes[0]))
+	if (i == sizeof(modes) / sizeof(modes[0])) {
+		lower_refuse(L, &p->loc, "this dst-limit mode", "rosfw knows no key for it");
 		return;
+	}
+	if (modes[i].dport && rule_protocol(L) < 0) {
+		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
+		return;
+	}
 	snprintf(name, sizeof(name), "dl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
@@ -661,8 +685,6 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 	rate_parse(rate, strlen(rate), &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
 	if (v.neg)
 		s->u.set.count = 1;	/* over: see emit */
-	if (modes[i].dport && rule_protocol(L) < 0)
-		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
 }
 
 /* connection-limit=N,netmask: more than N connections from one source
@@ -721,9 +743,19 @@ static void l_nth(struct lctx *L, const struct mprop *p)
 	uint64_t every = 1, packet = 1;
 	struct ir_stmt *s;
 
+	const char *comma2 = comma ? memchr(comma + 1, ',', v.len - (size_t)(comma + 1 - v.s)) : NULL;
+
 	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &every);
-	if (comma)
+	if (comma2) {
+		/* 2.9: every,counter,packet matches every (every+1)th packet;
+		 * numgen keeps one counter per rule, so the counter number
+		 * has no equivalent and is not needed. */
+		every++;
+		value_parse_uint(comma2 + 1, v.len - (size_t)(comma2 + 1 - v.s), UINT32_MAX, &packet);
+		packet++;
+	} else if (comma) {
 		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), UINT32_MAX, &packet);
+	}
 	s = match_add(L, K_NUMGEN_INC, v.neg ? OP_NE : OP_EQ);
 	s->u.m.mod = (uint32_t)(every ? every : 1);
 	s->u.m.v = ir_data_host(packet ? packet - 1 : 0, 4);
@@ -974,11 +1006,6 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 		lower_refuse(L, &tp->loc, "to-ports without protocol=", "ports exist only for tcp, udp, sctp, dccp and udp-lite");
 		return;
 	}
-	if (kind == NAT_DNAT && !ta) {
-		lower_refuse(L, &L->it->loc, "dst-nat without to-addresses",
-			     "nftables dnat always names the new address; write to-addresses");
-		return;
-	}
 	s = lower_post(L, S_NAT);
 	s->u.nat.kind = kind;
 	if (ta) {
@@ -1072,7 +1099,8 @@ static void act_change_ttl(struct lctx *L, const char *prop, enum ir_key key)
 		return;
 	colon = memchr(p->value, ':', p->len);
 	if ((colon && strncmp(p->value, "set:", 4)) || (!colon && !value_parse_uint(p->value, p->len, 255, &n))) {
-		lower_refuse(L, &p->loc, "increment or decrement of the TTL", "nftables can set a header field, not add to it");
+		lower_refuse(L, &p->loc, key == K_IP_TTL ? "increment or decrement of the TTL" :
+			     "increment or decrement of the hop limit", "nftables can set a header field, not add to it");
 		return;
 	}
 	if (colon)
@@ -1242,7 +1270,7 @@ static const struct lower_row rows[] = {
 	A("action=change-ttl", NULL, "ip ttl set N (set: only; increment and decrement refused)"),
 	R("action=clear-df", "nftables cannot clear one bit of the IPv4 flags field"),
 	X("action=drop", NULL, "drop"),
-	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]] (to-addresses required)"),
+	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]]; to-ports alone: dnat to :PORT keeps the address"),
 	R("action=endpoint-independent-nat", "mainline Linux has no full-cone NAT"),
 	A("action=fasttrack-connection", NULL,
 	  "counted only for now: the next rule (accept established,related) carries the traffic, as on a router without FastTrack"),
@@ -1276,7 +1304,7 @@ static const struct lower_row rows[] = {
 	X("connection-nat-state", l_connection_nat_state, "ct status & (snat|dnat) != 0"),
 	R("connection-rate", "no nftables match for a connection's current rate"),
 	X("connection-state", l_connection_state, "ct state & (states) != 0"),
-	X("connection-type", l_connection_type, "ct helper \"NAME\""),
+	X("connection-type", l_connection_type, "ct helper \"NAME\" (negation refused: no helper stops the match)"),
 	R("content", "nftables has no payload string search"),
 	M("copy-from", "resolved by the model"),
 	M("disabled", "a disabled rule emits nothing and keeps its number"),
@@ -1284,7 +1312,7 @@ static const struct lower_row rows[] = {
 	X("dst-address", l_dst_address, "ip daddr ADDR|PREFIX|RANGE"),
 	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST when the list has dynamic entries: either, counted once)"),
 	X("dst-address-type", l_dst_address_type, "fib daddr type TYPE"),
-	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE"),
+	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE (v7 mode/expire and 2.9 mode,expire)"),
 	X("dst-port", l_dst_port, "tcp|udp|th dport PORTS (lists as anonymous sets)"),
 	A("fragment", l_fragment, "ip frag-off & 0x1fff != 0 (conntrack reassembles before filter, as on RouterOS)"),
 	R("headers", "IPv6 extension header matching is not translated yet"),
@@ -1312,7 +1340,7 @@ static const struct lower_row rows[] = {
 	G("new-priority", "value of set-priority"),
 	G("new-routing-mark", "value of mark-routing"),
 	G("new-ttl", "value of change-ttl"),
-	X("nth", l_nth, "numgen inc mod EVERY == PACKET-1"),
+	X("nth", l_nth, "numgen inc mod EVERY == PACKET-1 (2.9 every,counter,packet: mod EVERY+1 == PACKET)"),
 	R("out-bridge-port", "bridge ports are a bridge-family matter"),
 	R("out-bridge-port-list", "bridge ports are a bridge-family matter"),
 	X("out-interface", l_out_interface, "oifname NAME"),
@@ -1345,7 +1373,7 @@ static const struct lower_row rows[] = {
 	X("src-port", l_src_port, "tcp|udp|th sport PORTS"),
 	X("tcp-flags", l_tcp_flags, "tcp flags & (LISTED) == (SET)"),
 	X("tcp-mss", l_tcp_mss, "tcp option maxseg size N|N-M"),
-	A("time", l_time, "meta hour \"HH:MM\"-\"HH:MM\" meta day { ... } (the box's time zone when loaded)"),
+	A("time", l_time, "meta hour \"HH:MM\"-\"HH:MM\" meta day { ... }: hours in the box's time zone when loaded, days in the kernel's (often UTC)"),
 	R("tls-host", "TLS SNI inspection is beyond nftables"),
 	G("to-addresses", "address of the NAT actions"),
 	G("to-ports", "ports of the NAT actions (need protocol=)"),

@@ -1,0 +1,3001 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Lowering: a RouterOS script runs into a model, lower_model() turns it into
+ * the IR and emit_text() prints it; each test asserts the nft rules one
+ * property, action or structure becomes. One test per exact or approximate
+ * row of the translation table (compiler/lower_rules.c), one per refused row
+ * (the error, where it points, and what --unsupported=skip-rule says), then
+ * chains, sets, marks, identifiers and the table itself.
+ *
+ * ROSFW_TEST_NFT_DIR=DIR writes every emitted script to DIR/NNN.nft, so
+ * they can all be checked with `unshare -n nft -c -f`.
+ */
+#include "helpers.h"
+
+#include "emit_text.h"
+#include "lower.h"
+#include "lower_impl.h"
+
+#define FILTER "/ip firewall filter\n"
+#define NAT "/ip firewall nat\n"
+#define MANGLE "/ip firewall mangle\n"
+#define RAW "/ip firewall raw\n"
+#define ADDRLIST "/ip firewall address-list\n"
+#define FILTER6 "/ipv6 firewall filter\n"
+#define NAT6 "/ipv6 firewall nat\n"
+#define MANGLE6 "/ipv6 firewall mangle\n"
+#define RAW6 "/ipv6 firewall raw\n"
+#define ADDRLIST6 "/ipv6 firewall address-list\n"
+
+/* ---- running and printing ----------------------------------------------- */
+
+/**
+ * struct low - one script run into a model, lowered and printed.
+ * @ir:   NULL when lowering reported errors.
+ * @out:  the nft text (NULL without @ir).
+ * @slot: its entry in live[], which the teardown frees when an assertion
+ *        left the test before low_free.
+ */
+struct low {
+	struct run r;
+	struct ir *ir;
+	char *out;
+	size_t len;
+	int slot;
+};
+
+#define LIVE_MAX 8
+static struct low live[LIVE_MAX];
+
+static int live_slot(void)
+{
+	int i;
+
+	for (i = 0; i < LIVE_MAX; i++)
+		if (!live[i].r.d)
+			return i;
+	fail_msg("more than %d lowerings alive in one test", LIVE_MAX);
+	return -1;
+}
+
+static void low_release(struct low *l)
+{
+	if (l->ir)
+		ir_free(l->ir);
+	free(l->out);
+	if (l->r.d)
+		run_free(&l->r);
+	memset(l, 0, sizeof(*l));
+}
+
+static void low_free(struct low *l)
+{
+	if (l->r.d && l->slot >= 0 && l->slot < LIVE_MAX && live[l->slot].r.d == l->r.d)
+		memset(&live[l->slot], 0, sizeof(live[0]));
+	low_release(l);
+}
+
+static int low_teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < LIVE_MAX; i++)
+		low_release(&live[i]);
+	return 0;
+}
+
+static void dump_if_asked(const char *text)
+{
+	static unsigned n;
+	const char *dir = getenv("ROSFW_TEST_NFT_DIR");
+	char path[512];
+	FILE *f;
+
+	if (!dir || !*dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%03u.nft", dir, n++);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static struct low lower_with(const char *src, enum unsupported_policy pol, const char *file, int line)
+{
+	struct lower_opts o = { pol };
+	struct low l;
+
+	memset(&l, 0, sizeof(l));
+	l.slot = live_slot();
+	l.r = run_script(src);
+	live[l.slot] = l;
+	if (diag_errors(l.r.d))
+		diag_fail(l.r.d, "the script has errors before lowering", file, line);
+	l.ir = lower_model(l.r.m, l.r.d, &o);
+	live[l.slot] = l;
+	if (l.ir) {
+		FILE *f = open_memstream(&l.out, &l.len);
+
+		assert_non_null(f);
+		emit_text(l.ir, f, "test.rsc");
+		fclose(f);
+		live[l.slot] = l;
+		dump_if_asked(l.out);
+	}
+	return l;
+}
+
+/* Lowered without an error; fails the test otherwise. */
+static struct low low_ok_at(const char *src, enum unsupported_policy pol, const char *file, int line)
+{
+	struct low l = lower_with(src, pol, file, line);
+
+	if (!l.ir || diag_errors(l.r.d))
+		diag_fail(l.r.d, "lowering failed", file, line);
+	return l;
+}
+
+#define low_ok(src) low_ok_at((src), UNSUPPORTED_ERROR, __FILE__, __LINE__)
+#define low_skip(src) low_ok_at((src), UNSUPPORTED_SKIP_RULE, __FILE__, __LINE__)
+#define low_err(src) lower_with((src), UNSUPPORTED_ERROR, __FILE__, __LINE__)
+
+/* The body of table `fam` ("ip", "ip6") of the output, or NULL. */
+static const char *table_start(const char *out, const char *fam, const char **end)
+{
+	char head[64];
+	const char *s;
+
+	snprintf(head, sizeof(head), "\ntable %s rosfw {\n", fam);
+	s = out ? strstr(out, head) : NULL;
+	if (!s)
+		return NULL;
+	s += strlen(head);
+	*end = strstr(s, "\n}\n");
+	if (!*end)
+		*end = s + strlen(s);
+	return s;
+}
+
+/*
+ * The lines of block `kind NAME {` ("chain", "set") in table `fam`, each
+ * without its leading tabs and ending in '\n'; NULL when there is no such
+ * block. Caller frees.
+ */
+static char *block_text(const char *out, const char *fam, const char *kind, const char *name)
+{
+	char head[600];
+	const char *s, *tend, *e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	s = table_start(out, fam, &tend);
+	if (!s)
+		return NULL;
+	snprintf(head, sizeof(head), "\t%s %s {\n", kind, name);
+	s = strstr(s - 1, head);
+	if (!s || s > tend)
+		return NULL;
+	s += strlen(head);
+	e = strstr(s, "\n\t}\n");
+	if (!strncmp(s, "\t}\n", 3))
+		e = s - 1;
+	assert_non_null(e);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	while (s < e + 1) {
+		const char *nl = strchr(s, '\n');
+
+		while (*s == '\t')
+			s++;
+		fwrite(s, 1, (size_t)(nl - s) + 1, f);
+		s = nl + 1;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* A chain's rules, without its "type ... hook ..." line. Caller frees. */
+static char *chain_rules(const char *out, const char *fam, const char *chain)
+{
+	char *all = block_text(out, fam, "chain", chain);
+
+	if (all && !strncmp(all, "type ", 5)) {
+		char *nl = strchr(all, '\n');
+
+		memmove(all, nl + 1, strlen(nl + 1) + 1);
+	}
+	return all;
+}
+
+/* A chain's "type ... hook ..." line without its newline, "" for a regular
+ * chain, NULL when the chain is missing. Caller frees. */
+static char *chain_head(const char *out, const char *fam, const char *chain)
+{
+	char *all = block_text(out, fam, "chain", chain);
+
+	if (!all)
+		return NULL;
+	if (strncmp(all, "type ", 5)) {
+		all[0] = '\0';
+	} else {
+		*strchr(all, '\n') = '\0';
+	}
+	return all;
+}
+
+/* Compares and frees `got`. */
+static void text_expect(const char *what, char *got, const char *expected, const char *out, const char *file,
+			int line)
+{
+	bool same = got && !strcmp(got, expected);
+
+	if (!same)
+		print_error("%s:\nexpected:\n%s\nactual:\n%s\nwhole output:\n%s\n", what, expected,
+			    got ? got : "(missing)", out ? out : "(none)");
+	free(got);
+	if (!same)
+		_fail(file, line);
+}
+
+static void rules_expect_l(const struct low *l, const char *fam, const char *chain, const char *expected,
+			   const char *file, int line)
+{
+	char *got = chain_rules(l->out, fam, chain);
+	char what[300];
+
+	snprintf(what, sizeof(what), "rules of chain %s in table %s", chain, fam);
+	text_expect(what, got, expected, l->out, file, line);
+}
+
+#define assert_rules_l(l, fam, chain, expected) rules_expect_l((l), (fam), (chain), (expected), __FILE__, __LINE__)
+
+/* Lower `src` without errors and compare one chain's rules. */
+static void rules_expect(const char *src, const char *fam, const char *chain, const char *expected,
+			 const char *file, int line)
+{
+	struct low l = low_ok_at(src, UNSUPPORTED_ERROR, file, line);
+
+	rules_expect_l(&l, fam, chain, expected, file, line);
+	low_free(&l);
+}
+
+#define assert_rules(src, fam, chain, expected) rules_expect((src), (fam), (chain), (expected), __FILE__, __LINE__)
+#define assert_input(src, expected) assert_rules((src), "ip", "filter_input", (expected))
+#define assert_input6(src, expected) assert_rules((src), "ip6", "filter_input", (expected))
+
+static void set_expect_l(const struct low *l, const char *fam, const char *set, const char *expected,
+			 const char *file, int line)
+{
+	char *got = block_text(l->out, fam, "set", set);
+	char what[300];
+
+	snprintf(what, sizeof(what), "set %s in table %s", set, fam);
+	text_expect(what, got, expected, l->out, file, line);
+}
+
+#define assert_set_l(l, fam, set, expected) set_expect_l((l), (fam), (set), (expected), __FILE__, __LINE__)
+
+static void head_expect_l(const struct low *l, const char *fam, const char *chain, const char *expected,
+			  const char *file, int line)
+{
+	char *got = chain_head(l->out, fam, chain);
+	char what[300];
+
+	snprintf(what, sizeof(what), "head of chain %s in table %s", chain, fam);
+	text_expect(what, got, expected, l->out, file, line);
+}
+
+#define assert_head_l(l, fam, chain, expected) head_expect_l((l), (fam), (chain), (expected), __FILE__, __LINE__)
+
+/* 1-based column of `needle` in line `line` of `src` (0 when absent). */
+static unsigned col_of(const char *src, unsigned line, const char *needle)
+{
+	const char *s = src, *e, *hit;
+	unsigned l;
+
+	for (l = 1; l < line && s; l++) {
+		s = strchr(s, '\n');
+		if (s)
+			s++;
+	}
+	if (!s)
+		return 0;
+	e = strchr(s, '\n');
+	if (!e)
+		e = s + strlen(s);
+	hit = strstr(s, needle);
+	if (!hit || hit >= e)
+		return 0;
+	return (unsigned)(hit - s) + 1;
+}
+
+/* The message of level `lvl` on line `line` whose text holds `sub`, or NULL. */
+static const struct diag_msg *diag_on_line(const struct diag *d, enum diag_level lvl, unsigned line,
+					   const char *sub)
+{
+	size_t i;
+
+	for (i = 0; i < diag_count(d); i++) {
+		const struct diag_msg *m = diag_at(d, i);
+
+		if (m->level == lvl && m->loc.line == line && strstr(m->text, sub))
+			return m;
+	}
+	return NULL;
+}
+
+static void diag_line_expect(const struct diag *d, enum diag_level lvl, unsigned line, unsigned col,
+			     const char *sub, const char *file, int fline)
+{
+	const struct diag_msg *m = diag_on_line(d, lvl, line, sub);
+	char why[600];
+
+	if (!m) {
+		snprintf(why, sizeof(why), "no %s on line %u contains \"%s\"", level_str(lvl), line, sub);
+		diag_fail(d, why, file, fline);
+		return;
+	}
+	if (col && m->loc.col != col) {
+		snprintf(why, sizeof(why), "\"%s\": expected column %u, got %u", sub, col, m->loc.col);
+		diag_fail(d, why, file, fline);
+	}
+}
+
+#define assert_diag_line(d, lvl, line, col, sub) diag_line_expect((d), (lvl), (line), (col), (sub), __FILE__, __LINE__)
+
+/*
+ * Where more than one translation is right: lowering either refuses the
+ * rule with an error at `needle` on line 2, or the chain's rules are
+ * `expected`. Never something else (a rule silently matching more).
+ */
+static void refused_or_rules(const char *src, const char *fam, const char *chain, const char *needle,
+			     const char *expected, const char *file, int line)
+{
+	struct low l = lower_with(src, UNSUPPORTED_ERROR, file, line);
+
+	if (!l.ir) {
+		const struct diag_msg *m = diag_on_line(l.r.d, DIAG_ERROR, 2, "");
+
+		if (!m || m->loc.col != col_of(src, 2, needle))
+			diag_fail(l.r.d, "refused, but not at the property", file, line);
+	} else {
+		rules_expect_l(&l, fam, chain, expected, file, line);
+	}
+	low_free(&l);
+}
+
+#define assert_refused_or_rules(src, fam, chain, needle, expected) \
+	refused_or_rules((src), (fam), (chain), (needle), (expected), __FILE__, __LINE__)
+
+/* The number mark `name` of `kind` became. */
+static uint32_t mark_value(const struct ir *ir, const char *kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ir->nmarks; i++)
+		if (!strcmp(ir->marks[i].kind, kind) && !strcmp(ir->marks[i].name, name))
+			return ir->marks[i].value;
+	fail_msg("no %s mark named %s", kind, name);
+	return 0;
+}
+
+/*
+ * A refused property or action: with the default policy an error at
+ * `needle` on every rule line (2 and on), with skip-rule no error, a warning
+ * there naming the rule and saying what skipping it does, and no rule left.
+ */
+struct refusal {
+	const char *src;
+	const char *fam, *chain;	/* where the rules would have gone */
+	const char *menu;		/* "/ip firewall filter" */
+	const char *needle;		/* what the diagnostic points at... */
+	unsigned off;			/* ...or this many bytes after it */
+	const char *error;		/* "content is not supported: ..." */
+	const char *what;		/* "content" as the warning names it */
+	const char *effects[3];		/* per rule: "this opens traffic", ... */
+};
+
+#define OPENS "this opens traffic the rule would have stopped"
+#define CLOSES "this closes traffic the rule would have accepted"
+#define ONWARD "traffic it would have handled goes on to the next rule"
+
+static void refusal_expect(const struct refusal *rf, const char *file, int line)
+{
+	struct low l = lower_with(rf->src, UNSUPPORTED_ERROR, file, line);
+	char sub[300];
+	size_t i;
+
+	if (l.ir)
+		diag_fail(l.r.d, "lowering succeeded; expected a refusal", file, line);
+	for (i = 0; i < 3 && rf->effects[i]; i++) {
+		unsigned ln = (unsigned)i + 2, col = col_of(rf->src, ln, rf->needle);
+
+		assert_true(col > 0);
+		col += rf->off;
+		diag_line_expect(l.r.d, DIAG_ERROR, ln, col, rf->error, file, line);
+		diag_line_expect(l.r.d, DIAG_ERROR, ln, col, "(--unsupported=skip-rule leaves such rules out)", file,
+				 line);
+	}
+	low_free(&l);
+
+	l = low_ok_at(rf->src, UNSUPPORTED_SKIP_RULE, file, line);
+	for (i = 0; i < 3 && rf->effects[i]; i++) {
+		unsigned ln = (unsigned)i + 2, col = col_of(rf->src, ln, rf->needle) + rf->off;
+
+		snprintf(sub, sizeof(sub), "rule %zu of %s skipped: %s is not supported", i, rf->menu, rf->what);
+		diag_line_expect(l.r.d, DIAG_WARNING, ln, col, sub, file, line);
+		diag_line_expect(l.r.d, DIAG_WARNING, ln, col, rf->effects[i], file, line);
+	}
+	rules_expect_l(&l, rf->fam, rf->chain, "", file, line);
+	low_free(&l);
+}
+
+#define assert_refused(...) refusal_expect(&(struct refusal){ __VA_ARGS__ }, __FILE__, __LINE__)
+
+/* ==== actions ============================================================= */
+
+static void test_action_accept_is_the_default(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input\n"
+			    "add chain=input action=accept protocol=tcp\n",
+		     "counter accept comment \"#0\"\n"
+		     "meta l4proto tcp counter accept comment \"#1\"\n");
+}
+
+static void test_action_drop(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp dst-port=22,80-90 action=drop\n",
+		     "meta l4proto tcp tcp dport { 22, 80-90 } counter drop comment \"#0\"\n");
+}
+
+static void test_action_reject_icmp_kinds_v4(void **state)
+{
+	(void)state;
+	/* The default is icmp-network-unreachable (code 0). */
+	assert_input(FILTER "add chain=input action=reject\n"
+			    "add chain=input action=reject reject-with=icmp-host-unreachable\n"
+			    "add chain=input action=reject reject-with=icmp-protocol-unreachable\n"
+			    "add chain=input action=reject reject-with=icmp-port-unreachable\n"
+			    "add chain=input action=reject reject-with=icmp-net-prohibited\n"
+			    "add chain=input action=reject reject-with=icmp-host-prohibited\n"
+			    "add chain=input action=reject reject-with=icmp-admin-prohibited\n",
+		     "counter reject with icmp type 0 comment \"#0\"\n"
+		     "counter reject with icmp type 1 comment \"#1\"\n"
+		     "counter reject with icmp type 2 comment \"#2\"\n"
+		     "counter reject with icmp type 3 comment \"#3\"\n"
+		     "counter reject with icmp type 9 comment \"#4\"\n"
+		     "counter reject with icmp type 10 comment \"#5\"\n"
+		     "counter reject with icmp type 13 comment \"#6\"\n");
+}
+
+static void test_action_reject_icmpv6_kinds(void **state)
+{
+	(void)state;
+	/* The IPv6 default is icmp-no-route (code 0). */
+	assert_input6(FILTER6 "add chain=input action=reject\n"
+			      "add chain=input action=reject reject-with=icmp-admin-prohibited\n"
+			      "add chain=input action=reject reject-with=icmp-not-neighbour\n"
+			      "add chain=input action=reject reject-with=icmp-address-unreachable\n"
+			      "add chain=input action=reject reject-with=icmp-port-unreachable\n",
+		      "counter reject with icmpv6 type 0 comment \"#0\"\n"
+		      "counter reject with icmpv6 type 1 comment \"#1\"\n"
+		      "counter reject with icmpv6 type 2 comment \"#2\"\n"
+		      "counter reject with icmpv6 type 3 comment \"#3\"\n"
+		      "counter reject with icmpv6 type 4 comment \"#4\"\n");
+}
+
+static void test_action_reject_tcp_reset(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp action=reject reject-with=tcp-reset\n",
+		     "meta l4proto tcp counter reject with tcp reset comment \"#0\"\n");
+	assert_input6(FILTER6 "add chain=input protocol=tcp action=reject reject-with=tcp-reset\n",
+		      "meta l4proto tcp counter reject with tcp reset comment \"#0\"\n");
+}
+
+static void test_action_reject_tcp_reset_without_protocol_warns(void **state)
+{
+	/*                   1234567890123456789012345678901234567890123 */
+	const char *src = FILTER "add chain=input action=reject reject-with=tcp-reset\n";
+	struct low l = low_ok(src);
+
+	(void)state;
+	assert_diag(l.r.d, DIAG_WARNING, 2, 43, "reject-with=tcp-reset applies to TCP only");
+	assert_rules_l(&l, "ip", "filter_input", "meta l4proto tcp counter reject with tcp reset comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_action_return(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=input action=jump jump-target=sub\n"
+			    "add chain=sub protocol=udp action=return\n",
+		     "ip", "filter_sub", "meta l4proto udp counter return comment \"#1\"\n");
+}
+
+static void test_action_jump_to_custom_chain(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=forward action=jump jump-target=lan-in\n"
+				     "add chain=lan-in action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_forward", "counter jump filter_lan-in comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_lan-in", "counter drop comment \"#1\"\n");
+	low_free(&l);
+}
+
+static void test_action_passthrough_only_counts(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input action=passthrough protocol=icmp\n",
+		     "meta l4proto icmp counter comment \"#0\"\n");
+}
+
+static void test_action_log_then_next_rule(void **state)
+{
+	(void)state;
+	/* The prefix gets RouterOS's separating space; no verdict follows. */
+	assert_input(FILTER "add chain=input action=log log-prefix=\"in: \\\"x\\\"\"\n"
+			    "add chain=input action=log\n",
+		     "counter log prefix \"in: 'x' \" level info comment \"#0\"\n"
+		     "counter log level info comment \"#1\"\n");
+}
+
+static void test_log_yes_logs_before_the_action(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input action=drop log=yes log-prefix=DROP\n",
+		     "counter log prefix \"DROP \" level info drop comment \"#0\"\n");
+}
+
+static void test_log_prefix_is_cut_to_127_bytes(void **state)
+{
+	char src[512], expected[512], prefix[201];
+	struct low l;
+
+	(void)state;
+	memset(prefix, 'p', 200);
+	prefix[200] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input action=log log-prefix=%s\n", prefix);
+	/* 126 bytes of prefix and the space: 127, what the kernel keeps. */
+	snprintf(expected, sizeof(expected), "counter log prefix \"%.126s \" level info comment \"#0\"\n", prefix);
+	l = low_ok(src);
+	assert_rules_l(&l, "ip", "filter_input", expected);
+	low_free(&l);
+}
+
+static void test_action_add_src_to_address_list(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp dst-port=23 action=add-src-to-address-list "
+				     "address-list=scanners address-list-timeout=1d2h3m\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto tcp tcp dport 23 counter add @al_scanners { ip saddr timeout 1d2h3m } comment \"#0\"\n");
+	assert_set_l(&l, "ip", "al_scanners",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "size 65535\n"
+		     "comment \"scanners\"\n");
+	low_free(&l);
+}
+
+static void test_action_add_dst_to_address_list(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input action=add-dst-to-address-list address-list=seen address-list-timeout=30s\n",
+		     "counter add @al_seen { ip daddr timeout 30s } comment \"#0\"\n");
+	assert_input6(FILTER6 "add chain=input action=add-dst-to-address-list address-list=seen address-list-timeout=1h\n",
+		      "counter add @al_seen { ip6 daddr timeout 1h } comment \"#0\"\n");
+}
+
+static void test_address_list_timeout_none_adds_without_timeout(void **state)
+{
+	(void)state;
+	/* none-dynamic, none-static and 00:00:00: the entry stays. */
+	assert_input(FILTER "add chain=input action=add-src-to-address-list address-list=a address-list-timeout=none-dynamic\n"
+			    "add chain=input action=add-src-to-address-list address-list=a address-list-timeout=none-static\n"
+			    "add chain=input action=add-src-to-address-list address-list=a\n",
+		     "counter add @al_a { ip saddr } comment \"#0\"\n"
+		     "counter add @al_a { ip saddr } comment \"#1\"\n"
+		     "counter add @al_a { ip saddr } comment \"#2\"\n");
+}
+
+static void test_action_add_src_to_list_with_static_prefixes_adds_to_dynamic_set(void **state)
+{
+	(void)state;
+	assert_input(ADDRLIST "add list=bl address=10.0.0.0/8\n" FILTER
+			      "add chain=input action=add-src-to-address-list address-list=bl address-list-timeout=1h\n",
+		     "counter add @ad_bl { ip saddr timeout 1h } comment \"#0\"\n");
+}
+
+static void test_action_fasttrack_connection_only_counts(void **state)
+{
+	const char *src = FILTER "add chain=forward action=fasttrack-connection connection-state=established,related\n"
+				 "add chain=forward action=fasttrack-connection connection-state=established\n";
+	struct low l = low_ok(src);
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "ct state & (established | related) != 0x0 counter comment \"#0\"\n"
+		       "ct state & (established) != 0x0 counter comment \"#1\"\n");
+	/* Said once, at the first such rule. */
+	assert_diag(l.r.d, DIAG_WARNING, 2, 1, "fasttrack-connection is counted but not offloaded");
+	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 1);
+	low_free(&l);
+}
+
+static void test_action_src_nat(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=srcnat action=src-nat to-addresses=198.51.100.2 out-interface=ether1\n"
+			 "add chain=srcnat action=src-nat to-addresses=198.51.100.2-198.51.100.6 protocol=udp to-ports=5000-5100\n",
+		     "ip", "nat_srcnat",
+		     "oifname \"ether1\" counter snat to 198.51.100.2 comment \"#0\"\n"
+		     "meta l4proto udp counter snat to 198.51.100.2-198.51.100.6:5000-5100 comment \"#1\"\n");
+}
+
+static void test_action_src_nat_v6(void **state)
+{
+	(void)state;
+	assert_rules(NAT6 "add chain=srcnat action=src-nat to-addresses=2001:db8::1 protocol=tcp to-ports=1000\n",
+		     "ip6", "nat_srcnat", "meta l4proto tcp counter snat to [2001:db8::1]:1000 comment \"#0\"\n");
+}
+
+static void test_action_dst_nat(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=dstnat action=dst-nat to-addresses=192.168.88.10 to-ports=80 protocol=tcp dst-port=8080\n"
+			 "add chain=dstnat action=dst-nat to-addresses=192.168.88.10-192.168.88.12\n",
+		     "ip", "nat_dstnat",
+		     "meta l4proto tcp tcp dport 8080 counter dnat to 192.168.88.10:80 comment \"#0\"\n"
+		     "counter dnat to 192.168.88.10-192.168.88.12 comment \"#1\"\n");
+}
+
+static void test_action_dst_nat_v6_brackets_address_with_port(void **state)
+{
+	(void)state;
+	assert_rules(NAT6 "add chain=dstnat action=dst-nat to-addresses=2001:db8::5 to-ports=80 protocol=tcp\n"
+			  "add chain=dstnat action=dst-nat to-addresses=2001:db8::5\n",
+		     "ip6", "nat_dstnat",
+		     "meta l4proto tcp counter dnat to [2001:db8::5]:80 comment \"#0\"\n"
+		     "counter dnat to 2001:db8::5 comment \"#1\"\n");
+}
+
+static void test_action_dst_nat_port_only_keeps_the_address(void **state)
+{
+	(void)state;
+	/* "dst-nat - replaces destination address and/or port": nft's
+	 * `dnat to :PORT` does exactly that (the kernel accepts it). */
+	assert_rules(NAT "add chain=dstnat action=dst-nat to-ports=8080 protocol=tcp dst-port=80\n", "ip",
+		     "nat_dstnat", "meta l4proto tcp tcp dport 80 counter dnat to :8080 comment \"#0\"\n");
+}
+
+static void test_to_ports_without_protocol_is_refused(void **state)
+{
+	/*                 123456789012345678901234567890123456789012 */
+	const char *src = NAT "add chain=srcnat action=src-nat to-ports=8080\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, 42, "to-ports without protocol= is not supported");
+	low_free(&l);
+}
+
+static void test_action_masquerade(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=srcnat action=masquerade out-interface=ether1\n"
+			 "add chain=srcnat action=masquerade protocol=tcp to-ports=10000-20000\n",
+		     "ip", "nat_srcnat",
+		     "oifname \"ether1\" counter masquerade comment \"#0\"\n"
+		     "meta l4proto tcp counter masquerade to :10000-20000 comment \"#1\"\n");
+	assert_rules(NAT6 "add chain=srcnat action=masquerade out-interface=ether1\n", "ip6", "nat_srcnat",
+		     "oifname \"ether1\" counter masquerade comment \"#0\"\n");
+}
+
+static void test_action_redirect(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=dstnat action=redirect to-ports=53 protocol=udp dst-port=53\n"
+			 "add chain=dstnat action=redirect\n",
+		     "ip", "nat_dstnat",
+		     "meta l4proto udp udp dport 53 counter redirect to :53 comment \"#0\"\n"
+		     "counter redirect comment \"#1\"\n");
+}
+
+static void test_action_netmap_prefix_to_prefix(void **state)
+{
+	struct low l = low_ok(NAT "add chain=srcnat action=netmap src-address=10.0.10.0/24 to-addresses=203.0.113.0/24\n"
+				  "add chain=dstnat action=netmap dst-address=203.0.113.0/24 to-addresses=10.0.10.0/24\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "nat_srcnat",
+		       "ip saddr 10.0.10.0/24 counter snat ip prefix to ip saddr map { 10.0.10.0/24 : 203.0.113.0/24 } comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "nat_dstnat",
+		       "ip daddr 203.0.113.0/24 counter dnat ip prefix to ip daddr map { 203.0.113.0/24 : 10.0.10.0/24 } comment \"#1\"\n");
+	low_free(&l);
+}
+
+static void test_action_netmap_v6(void **state)
+{
+	(void)state;
+	assert_rules(NAT6 "add chain=srcnat action=netmap src-address=fd00::/64 to-addresses=2001:db8::/64\n", "ip6",
+		     "nat_srcnat",
+		     "ip6 saddr fd00::/64 counter snat ip6 prefix to ip6 saddr map { fd00::/64 : 2001:db8::/64 } comment \"#0\"\n");
+}
+
+static void test_action_netmap_onto_one_address_is_plain_nat(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=dstnat action=netmap to-addresses=192.168.88.5 protocol=tcp dst-port=443 to-ports=443\n",
+		     "ip", "nat_dstnat",
+		     "meta l4proto tcp tcp dport 443 counter dnat to 192.168.88.5:443 comment \"#0\"\n");
+}
+
+static void test_action_netmap_with_unequal_prefixes_is_refused(void **state)
+{
+	const char *src = NAT "add chain=srcnat action=netmap src-address=10.0.0.0/16 to-addresses=1.2.3.0/24\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, 1, "netmap without matching prefixes is not supported");
+	low_free(&l);
+}
+
+static void test_action_same_is_persistent_snat(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=srcnat action=same to-addresses=198.51.100.3-198.51.100.6 src-address=192.168.89.0/24\n",
+		     "ip", "nat_srcnat",
+		     "ip saddr 192.168.89.0/24 counter snat to 198.51.100.3-198.51.100.6 persistent comment \"#0\"\n");
+}
+
+static void test_action_notrack(void **state)
+{
+	struct low l = low_ok(RAW "add chain=prerouting action=notrack protocol=udp dst-port=53\n"
+				  "add chain=output action=notrack\n" RAW6 "add chain=prerouting action=notrack\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "raw_prerouting", "meta l4proto udp udp dport 53 counter notrack comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "raw_output", "counter notrack comment \"#1\"\n");
+	assert_rules_l(&l, "ip6", "raw_prerouting", "counter notrack comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_action_mark_connection(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-connection new-connection-mark=web\n"
+				     "add chain=prerouting action=mark-connection new-connection-mark=web passthrough=no\n"
+				     "add chain=prerouting action=mark-connection new-connection-mark=no-mark\n");
+	uint32_t v = mark_value(l.ir, "connection", "web");
+	char exp[512];
+
+	(void)state;
+	assert_true(v != 0);
+	snprintf(exp, sizeof(exp),
+		 "counter ct mark set 0x%08x comment \"#0\"\n"
+		 "counter ct mark set 0x%08x accept comment \"#1\"\n"
+		 "counter ct mark set 0x00000000 comment \"#2\"\n",
+		 v, v);
+	assert_rules_l(&l, "ip", "mangle_prerouting", exp);
+	low_free(&l);
+}
+
+static void test_action_mark_packet_keeps_routing_bits(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=forward action=mark-packet new-packet-mark=voip\n"
+				     "add chain=forward action=mark-packet new-packet-mark=voip passthrough=no\n");
+	uint32_t v = mark_value(l.ir, "packet", "voip");
+	char exp[512];
+
+	(void)state;
+	assert_true(v != 0 && v <= 0xffff);
+	snprintf(exp, sizeof(exp),
+		 "counter meta mark set meta mark & 0xffff0000 | 0x%08x comment \"#0\"\n"
+		 "counter meta mark set meta mark & 0xffff0000 | 0x%08x accept comment \"#1\"\n",
+		 v, v);
+	assert_rules_l(&l, "ip", "mangle_forward", exp);
+	low_free(&l);
+}
+
+static void test_action_mark_routing_keeps_packet_bits(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-routing new-routing-mark=isp2 passthrough=no\n");
+	uint32_t v = mark_value(l.ir, "routing", "isp2");
+	char exp[512];
+
+	(void)state;
+	assert_true(v != 0 && (v & 0xffff) == 0);
+	snprintf(exp, sizeof(exp), "counter meta mark set meta mark & 0x0000ffff | 0x%08x accept comment \"#0\"\n", v);
+	assert_rules_l(&l, "ip", "mangle_prerouting", exp);
+	low_free(&l);
+}
+
+static void test_action_change_dscp(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=postrouting action=change-dscp new-dscp=46 protocol=udp\n" MANGLE6
+				     "add chain=postrouting action=change-dscp new-dscp=10 passthrough=no\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "mangle_postrouting", "meta l4proto udp counter ip dscp set 46 comment \"#0\"\n");
+	assert_rules_l(&l, "ip6", "mangle_postrouting", "counter ip6 dscp set 10 accept comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_action_change_ttl_set(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE "add chain=postrouting action=change-ttl new-ttl=set:64\n", "ip", "mangle_postrouting",
+		     "counter ip ttl set 64 comment \"#0\"\n");
+}
+
+static void test_action_change_ttl_increment_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = MANGLE "add chain=postrouting action=change-ttl new-ttl=increment:1\n"
+				     "add chain=postrouting action=change-ttl new-ttl=decrement:1\n",
+		       .fam = "ip", .chain = "mangle_postrouting", .menu = "/ip firewall mangle",
+		       .needle = "new-ttl=", .off = 8, .what = "increment or decrement of the TTL",
+		       .error = "increment or decrement of the TTL is not supported: nftables can set a header field, not add to it",
+		       .effects = { ONWARD, ONWARD });
+}
+
+static void test_action_change_hop_limit_set(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE6 "add chain=forward action=change-hop-limit new-hop-limit=set:255\n", "ip6",
+		     "mangle_forward", "counter ip6 hoplimit set 255 comment \"#0\"\n");
+}
+
+static void test_action_change_hop_limit_decrement_is_refused(void **state)
+{
+	const char *src = MANGLE6 "add chain=forward action=change-hop-limit new-hop-limit=decrement:1\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "decrement:1"), "nftables can set a header field, not add to it");
+	low_free(&l);
+}
+
+static void test_action_change_mss(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE "add chain=forward action=change-mss new-mss=1400 protocol=tcp tcp-flags=syn\n"
+			    "add chain=forward action=change-mss new-mss=clamp-to-pmtu protocol=tcp tcp-flags=syn,!ack passthrough=no\n",
+		     "ip", "mangle_forward",
+		     "meta l4proto tcp tcp flags & (syn) == syn counter tcp option maxseg size set 1400 comment \"#0\"\n"
+		     "meta l4proto tcp tcp flags & (syn | ack) == syn counter tcp option maxseg size set rt mtu accept comment \"#1\"\n");
+	assert_rules(MANGLE6 "add chain=forward action=change-mss new-mss=1220 protocol=tcp\n", "ip6", "mangle_forward",
+		     "meta l4proto tcp counter tcp option maxseg size set 1220 comment \"#0\"\n");
+}
+
+static void test_action_change_mss_without_tcp_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = MANGLE "add chain=forward action=change-mss new-mss=1400\n", .fam = "ip",
+		       .chain = "mangle_forward", .menu = "/ip firewall mangle", .needle = "1400",
+		       .what = "change-mss without protocol=tcp",
+		       .error = "change-mss without protocol=tcp is not supported: the MSS is a TCP option",
+		       .effects = { ONWARD });
+}
+
+static void test_action_set_priority(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE "add chain=postrouting action=set-priority new-priority=5\n"
+			    "add chain=postrouting action=set-priority new-priority=42 passthrough=no\n",
+		     "ip", "mangle_postrouting",
+		     "counter meta priority set 0:5 comment \"#0\"\n"
+		     "counter meta priority set 0:2a accept comment \"#1\"\n");
+}
+
+static void test_action_set_priority_from_header_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = MANGLE "add chain=postrouting action=set-priority new-priority=from-dscp\n", .fam = "ip",
+		       .chain = "mangle_postrouting", .menu = "/ip firewall mangle", .needle = "from-dscp",
+		       .what = "set-priority from a header field",
+		       .error = "set-priority from a header field is not supported: rosfw sets only a fixed priority",
+		       .effects = { ONWARD });
+}
+
+/* ==== matchers ============================================================ */
+
+static void test_protocol(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp\n"
+			    "add chain=input protocol=!udp\n"
+			    "add chain=input protocol=47\n"
+			    "add chain=input protocol=igmp\n"
+			    "add chain=input protocol=200\n",
+		     "meta l4proto tcp counter accept comment \"#0\"\n"
+		     "meta l4proto != udp counter accept comment \"#1\"\n"
+		     "meta l4proto gre counter accept comment \"#2\"\n"
+		     "meta l4proto igmp counter accept comment \"#3\"\n"
+		     "meta l4proto 200 counter accept comment \"#4\"\n");
+	assert_input6(FILTER6 "add chain=input protocol=icmpv6\n",
+		      "meta l4proto icmpv6 counter accept comment \"#0\"\n");
+}
+
+static void test_protocol_comes_first(void **state)
+{
+	(void)state;
+	/* The port match depends on it, as nft writes it. */
+	assert_input(FILTER "add chain=input dst-port=53 in-interface=ether1 protocol=udp\n",
+		     "meta l4proto udp udp dport 53 iifname \"ether1\" counter accept comment \"#0\"\n");
+}
+
+static void test_src_address(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input src-address=192.168.1.5\n"
+			    "add chain=input src-address=192.168.1.0/24\n"
+			    "add chain=input src-address=192.168.1.10-192.168.1.20\n"
+			    "add chain=input src-address=!192.168.1.5\n"
+			    "add chain=input src-address=!192.168.0.0/16\n"
+			    "add chain=input src-address=!192.168.1.10-192.168.1.20\n",
+		     "ip saddr 192.168.1.5 counter accept comment \"#0\"\n"
+		     "ip saddr 192.168.1.0/24 counter accept comment \"#1\"\n"
+		     "ip saddr 192.168.1.10-192.168.1.20 counter accept comment \"#2\"\n"
+		     "ip saddr != 192.168.1.5 counter accept comment \"#3\"\n"
+		     "ip saddr != 192.168.0.0/16 counter accept comment \"#4\"\n"
+		     "ip saddr != 192.168.1.10-192.168.1.20 counter accept comment \"#5\"\n");
+}
+
+static void test_src_address_v6(void **state)
+{
+	(void)state;
+	assert_input6(FILTER6 "add chain=input src-address=2001:db8::/32\n"
+			      "add chain=input src-address=!fe80::1\n"
+			      "add chain=input src-address=2001:db8::1-2001:db8::9\n",
+		      "ip6 saddr 2001:db8::/32 counter accept comment \"#0\"\n"
+		      "ip6 saddr != fe80::1 counter accept comment \"#1\"\n"
+		      "ip6 saddr 2001:db8::1-2001:db8::9 counter accept comment \"#2\"\n");
+}
+
+static void test_dst_address(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input dst-address=10.0.0.1\n"
+			    "add chain=input dst-address=10.0.0.0/8\n"
+			    "add chain=input dst-address=10.0.0.1-10.0.0.9\n"
+			    "add chain=input dst-address=!10.0.0.0/8\n",
+		     "ip daddr 10.0.0.1 counter accept comment \"#0\"\n"
+		     "ip daddr 10.0.0.0/8 counter accept comment \"#1\"\n"
+		     "ip daddr 10.0.0.1-10.0.0.9 counter accept comment \"#2\"\n"
+		     "ip daddr != 10.0.0.0/8 counter accept comment \"#3\"\n");
+	assert_input6(FILTER6 "add chain=input dst-address=ff02::/16\n"
+			      "add chain=input dst-address=!2001:db8::1\n",
+		      "ip6 daddr ff02::/16 counter accept comment \"#0\"\n"
+		      "ip6 daddr != 2001:db8::1 counter accept comment \"#1\"\n");
+}
+
+static void test_src_address_type(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input src-address-type=local\n"
+			    "add chain=input src-address-type=!unicast\n"
+			    "add chain=input src-address-type=multicast\n",
+		     "fib saddr type local counter accept comment \"#0\"\n"
+		     "fib saddr type != unicast counter accept comment \"#1\"\n"
+		     "fib saddr type multicast counter accept comment \"#2\"\n");
+}
+
+static void test_dst_address_type(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input dst-address-type=local\n"
+			    "add chain=input dst-address-type=!broadcast\n",
+		     "fib daddr type local counter accept comment \"#0\"\n"
+		     "fib daddr type != broadcast counter accept comment \"#1\"\n");
+	assert_input6(FILTER6 "add chain=input dst-address-type=multicast\n",
+		      "fib daddr type multicast counter accept comment \"#0\"\n");
+}
+
+static void test_src_address_list_static(void **state)
+{
+	(void)state;
+	assert_input(ADDRLIST "add list=trusted address=192.168.88.2\n" FILTER
+			      "add chain=input src-address-list=trusted\n"
+			      "add chain=input src-address-list=!trusted action=drop\n",
+		     "ip saddr @al_trusted counter accept comment \"#0\"\n"
+		     "ip saddr != @al_trusted counter drop comment \"#1\"\n");
+}
+
+static void test_src_address_list_v6(void **state)
+{
+	(void)state;
+	assert_input6(ADDRLIST6 "add list=trusted address=2001:db8::/48\n" FILTER6
+				"add chain=input src-address-list=trusted\n",
+		      "ip6 saddr @al_trusted counter accept comment \"#0\"\n");
+}
+
+static void test_src_address_list_static_and_dynamic_is_two_rules(void **state)
+{
+	(void)state;
+	/* Either set; the second rule leaves out what the first took. */
+	assert_input(ADDRLIST "add list=bad address=10.0.0.0/8\n" FILTER
+			      "add chain=input src-address-list=bad action=drop\n"
+			      "add chain=input action=add-src-to-address-list address-list=bad address-list-timeout=1h\n",
+		     "ip saddr @al_bad counter drop comment \"#0\"\n"
+		     "ip saddr @ad_bad ip saddr != @al_bad counter drop comment \"#0\"\n"
+		     "counter add @ad_bad { ip saddr timeout 1h } comment \"#1\"\n");
+}
+
+static void test_src_address_list_negated_over_two_sets_is_one_rule(void **state)
+{
+	(void)state;
+	assert_input(ADDRLIST "add list=bad address=10.0.0.0/8\n"
+			      "add list=bad address=10.9.9.9 timeout=1h\n" FILTER
+			      "add chain=input src-address-list=!bad\n",
+		     "ip saddr != @al_bad ip saddr != @ad_bad counter accept comment \"#0\"\n");
+}
+
+static void test_dst_address_list(void **state)
+{
+	(void)state;
+	assert_input(ADDRLIST "add list=srv address=192.0.2.0/24\n"
+			      "add list=srv address=198.51.100.7 timeout=5m\n" FILTER
+			      "add chain=input dst-address-list=srv\n"
+			      "add chain=input dst-address-list=!srv\n",
+		     "ip daddr @al_srv counter accept comment \"#0\"\n"
+		     "ip daddr @ad_srv ip daddr != @al_srv counter accept comment \"#0\"\n"
+		     "ip daddr != @al_srv ip daddr != @ad_srv counter accept comment \"#1\"\n");
+	assert_input6(ADDRLIST6 "add list=srv address=2001:db8::7\n" FILTER6 "add chain=input dst-address-list=srv\n",
+		      "ip6 daddr @al_srv counter accept comment \"#0\"\n");
+}
+
+static void test_dst_port(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp dst-port=80\n"
+			    "add chain=input protocol=udp dst-port=1000-2000\n"
+			    "add chain=input protocol=tcp dst-port=22,80,443\n"
+			    "add chain=input protocol=tcp dst-port=!80\n"
+			    "add chain=input protocol=udp dst-port=!1000-2000\n"
+			    "add chain=input protocol=tcp dst-port=!22,8000-8080\n"
+			    "add chain=input protocol=sctp dst-port=5060\n",
+		     "meta l4proto tcp tcp dport 80 counter accept comment \"#0\"\n"
+		     "meta l4proto udp udp dport 1000-2000 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp tcp dport { 22, 80, 443 } counter accept comment \"#2\"\n"
+		     "meta l4proto tcp tcp dport != 80 counter accept comment \"#3\"\n"
+		     "meta l4proto udp udp dport != 1000-2000 counter accept comment \"#4\"\n"
+		     "meta l4proto tcp tcp dport != { 22, 8000-8080 } counter accept comment \"#5\"\n"
+		     "meta l4proto sctp th dport 5060 counter accept comment \"#6\"\n");
+}
+
+static void test_dst_port_long_list_keeps_every_port(void **state)
+{
+	char src[4096], *p;
+	struct low l;
+	int i;
+
+	(void)state;
+	/* 300 ports: none may be lost, or the rule stops matching them. */
+	p = src + sprintf(src, FILTER "add chain=input protocol=tcp action=drop dst-port=");
+	for (i = 0; i < 300; i++)
+		p += sprintf(p, "%s%d", i ? "," : "", 1000 + 2 * i);
+	strcpy(p, "\n");
+	l = low_ok(src);
+	assert_non_null(strstr(l.out, "tcp dport { 1000, 1002, "));
+	assert_non_null(strstr(l.out, ", 1596, 1598 } counter drop"));
+	low_free(&l);
+}
+
+static void test_src_port(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=udp src-port=53\n"
+			    "add chain=input protocol=tcp src-port=1024-65535\n"
+			    "add chain=input protocol=udp src-port=!67,68\n",
+		     "meta l4proto udp udp sport 53 counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp sport 1024-65535 counter accept comment \"#1\"\n"
+		     "meta l4proto udp udp sport != { 67, 68 } counter accept comment \"#2\"\n");
+}
+
+static void test_port_is_two_rules_second_excluding_first(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=udp port=53 action=drop\n",
+		     "meta l4proto udp udp sport 53 counter drop comment \"#0\"\n"
+		     "meta l4proto udp udp dport 53 udp sport != 53 counter drop comment \"#0\"\n");
+}
+
+static void test_port_list(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp port=20-21,990\n",
+		     "meta l4proto tcp tcp sport { 20-21, 990 } counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp dport { 20-21, 990 } tcp sport != { 20-21, 990 } counter accept comment \"#0\"\n");
+}
+
+static void test_port_negated_is_neither_port(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp port=!22\n",
+		     "meta l4proto tcp tcp sport != 22 tcp dport != 22 counter accept comment \"#0\"\n");
+}
+
+static void test_port_and_split_list_cannot_share_a_rule(void **state)
+{
+	const char *src = ADDRLIST "add list=x address=10.0.0.0/8\n"
+				   "add list=x address=10.1.1.1 timeout=1h\n" FILTER
+				   "add chain=input protocol=tcp port=22 src-address-list=x\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 5, 0, "needs a second \"either\" condition");
+	low_free(&l);
+}
+
+static void test_connection_state(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input connection-state=established,related\n"
+			    "add chain=input connection-state=invalid action=drop\n"
+			    "add chain=input connection-state=!new\n"
+			    "add chain=input connection-state=untracked\n",
+		     "ct state & (established | related) != 0x0 counter accept comment \"#0\"\n"
+		     "ct state & (invalid) != 0x0 counter drop comment \"#1\"\n"
+		     "ct state & (new) == 0x0 counter accept comment \"#2\"\n"
+		     "ct state & (untracked) != 0x0 counter accept comment \"#3\"\n");
+}
+
+static void test_connection_nat_state(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input connection-nat-state=dstnat\n"
+			    "add chain=input connection-nat-state=srcnat,dstnat\n"
+			    "add chain=input connection-nat-state=!dstnat\n",
+		     "ct status & (dnat) != 0x0 counter accept comment \"#0\"\n"
+		     "ct status & (snat | dnat) != 0x0 counter accept comment \"#1\"\n"
+		     "ct status & (dnat) == 0x0 counter accept comment \"#2\"\n");
+}
+
+static void test_connection_mark(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input connection-mark=vpn\n"
+				     "add chain=input connection-mark=!vpn\n"
+				     "add chain=input connection-mark=no-mark\n"
+				     "add chain=input connection-mark=!no-mark\n");
+	uint32_t v = mark_value(l.ir, "connection", "vpn");
+	char exp[512];
+
+	(void)state;
+	snprintf(exp, sizeof(exp),
+		 "ct mark 0x%08x counter accept comment \"#0\"\n"
+		 "ct mark != 0x%08x counter accept comment \"#1\"\n"
+		 "ct mark 0x00000000 counter accept comment \"#2\"\n"
+		 "ct mark != 0x00000000 counter accept comment \"#3\"\n",
+		 v, v);
+	assert_rules_l(&l, "ip", "filter_input", exp);
+	low_free(&l);
+}
+
+static void test_packet_mark(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=forward packet-mark=voip\n"
+				     "add chain=forward packet-mark=!voip\n"
+				     "add chain=forward packet-mark=no-mark\n");
+	uint32_t v = mark_value(l.ir, "packet", "voip");
+	char exp[512];
+
+	(void)state;
+	snprintf(exp, sizeof(exp),
+		 "meta mark & 0x0000ffff == 0x%08x counter accept comment \"#0\"\n"
+		 "meta mark & 0x0000ffff != 0x%08x counter accept comment \"#1\"\n"
+		 "meta mark & 0x0000ffff == 0x00000000 counter accept comment \"#2\"\n",
+		 v, v);
+	assert_rules_l(&l, "ip", "mangle_forward", exp);
+	low_free(&l);
+}
+
+static void test_routing_mark(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting routing-mark=isp1\n"
+				     "add chain=prerouting routing-mark=!isp1\n");
+	uint32_t v = mark_value(l.ir, "routing", "isp1");
+	char exp[512];
+
+	(void)state;
+	snprintf(exp, sizeof(exp),
+		 "meta mark & 0xffff0000 == 0x%08x counter accept comment \"#0\"\n"
+		 "meta mark & 0xffff0000 != 0x%08x counter accept comment \"#1\"\n",
+		 v, v);
+	assert_rules_l(&l, "ip", "mangle_prerouting", exp);
+	low_free(&l);
+}
+
+static void test_connection_type(void **state)
+{
+	(void)state;
+	/* nft's ct helper reads the master connection's helper, as
+	 * RouterOS's "packets from related connections" does. */
+	assert_input(FILTER "add chain=input connection-type=ftp\n"
+			    "add chain=input connection-type=sip action=drop\n",
+		     "ct helper \"ftp\" counter accept comment \"#0\"\n"
+		     "ct helper \"sip\" counter drop comment \"#1\"\n");
+}
+
+static void test_connection_type_negated_matches_unrelated_packets(void **state)
+{
+	const char *src = FILTER "add chain=input connection-type=!sip action=drop\n";
+	struct low l = low_err(src);
+	char *rules, *line;
+	bool without_helper = false;
+
+	(void)state;
+	/* A packet of a connection without a master is not from a sip-related
+	 * connection, so !sip matches it. nft's ct helper has no value for
+	 * such a packet and `ct helper != "sip"` does not match it: some rule
+	 * must reach the action without testing ct helper (or the property
+	 * is refused). */
+	if (!l.ir) {
+		assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "!sip"), "connection-type");
+		low_free(&l);
+		return;
+	}
+	rules = chain_rules(l.out, "ip", "filter_input");
+	assert_non_null(rules);
+	for (line = strtok(rules, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strstr(line, "ct helper"))
+			without_helper = true;
+	if (!without_helper)
+		print_error("every rule tests ct helper:\n%s\n", l.out);
+	free(rules);
+	assert_true(without_helper);
+	low_free(&l);
+}
+
+static void test_connection_bytes(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input connection-bytes=1000-2000\n"
+			    "add chain=input connection-bytes=2000000-0\n"
+			    "add chain=input connection-bytes=!1000-2000\n"
+			    "add chain=input connection-bytes=!500-0\n",
+		     "ct bytes 1000-2000 counter accept comment \"#0\"\n"
+		     "ct bytes >= 2000000 counter accept comment \"#1\"\n"
+		     "ct bytes != 1000-2000 counter accept comment \"#2\"\n"
+		     "ct bytes < 500 counter accept comment \"#3\"\n");
+}
+
+static void test_connection_limit(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp connection-limit=10,24 action=drop\n"
+				     "add chain=input protocol=tcp connection-limit=3,32 action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto tcp add @cl_filter_0 { ip saddr & 255.255.255.0 ct count over 10 } counter drop comment \"#0\"\n"
+		       "meta l4proto tcp add @cl_filter_1 { ip saddr ct count over 3 } counter drop comment \"#1\"\n");
+	assert_set_l(&l, "ip", "cl_filter_0",
+		     "type ipv4_addr\n"
+		     "flags dynamic\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_connection_limit_v6(void **state)
+{
+	(void)state;
+	assert_input6(FILTER6 "add chain=input protocol=tcp connection-limit=5,64 action=drop\n",
+		      "meta l4proto tcp add @cl_filter_0 { ip6 saddr & ffff:ffff:ffff:ffff:: ct count over 5 } counter drop comment \"#0\"\n");
+}
+
+static void test_dscp(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input dscp=46\n"
+			    "add chain=input dscp=!0\n",
+		     "ip dscp 46 counter accept comment \"#0\"\n"
+		     "ip dscp != 0 counter accept comment \"#1\"\n");
+	assert_input6(FILTER6 "add chain=input dscp=46\n", "ip6 dscp 46 counter accept comment \"#0\"\n");
+}
+
+static void test_dst_limit(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input dst-limit=10/1m,5,src-address/1m\n"
+				     "add chain=input protocol=tcp dst-limit=50,100,dst-address-and-port/30s\n"
+				     "add chain=input dst-limit=!20,5,src-and-dst-address\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "update @dl_filter_0 { ip saddr limit rate 10/minute burst 5 packets } counter accept comment \"#0\"\n"
+		       "meta l4proto tcp update @dl_filter_1 { ip daddr . th dport limit rate 50/second burst 100 packets } counter accept comment \"#1\"\n"
+		       "update @dl_filter_2 { ip saddr . ip daddr limit rate over 20/second burst 5 packets } counter accept comment \"#2\"\n");
+	assert_set_l(&l, "ip", "dl_filter_0",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1m\n"
+		     "size 65535\n");
+	assert_set_l(&l, "ip", "dl_filter_1",
+		     "type ipv4_addr . inet_service\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 30s\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_dst_limit_v6(void **state)
+{
+	(void)state;
+	assert_input6(FILTER6 "add chain=input dst-limit=10,5,dst-address\n",
+		      "update @dl_filter_0 { ip6 daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+}
+
+static void test_dst_limit_v29_expire_after_comma(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input dst-limit=10,5,dst-address,1m\n");
+
+	(void)state;
+	/* 2.9 wrote the expiry after a comma: the same limit as
+	 * dst-limit=10,5,dst-address/1m. */
+	assert_rules_l(&l, "ip", "filter_input",
+		       "update @dl_filter_0 { ip daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+	assert_set_l(&l, "ip", "dl_filter_0",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1m\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_dst_limit_by_dst_port_is_not_dropped(void **state)
+{
+	(void)state;
+	/* The 2.9 mode dst-port: a limit per destination port, or a refusal;
+	 * never a rule without the limit. */
+	assert_refused_or_rules(FILTER "add chain=input protocol=tcp dst-limit=10,5,dst-port\n", "ip", "filter_input",
+				"10,5",
+				"meta l4proto tcp update @dl_filter_0 { th dport limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+}
+
+static void test_limit(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input limit=10,5:packet\n"
+			    "add chain=input limit=!10/1m,5:packet action=drop\n"
+			    "add chain=input limit=50/1s\n"
+			    "add chain=input limit=3/2s,6\n",
+		     "limit rate 10/second burst 5 packets counter accept comment \"#0\"\n"
+		     "limit rate over 10/minute burst 5 packets counter drop comment \"#1\"\n"
+		     "limit rate 50/second counter accept comment \"#2\"\n"
+		     "limit rate 90/minute burst 6 packets counter accept comment \"#3\"\n");
+}
+
+static void test_limit_in_bits_is_bytes(void **state)
+{
+	(void)state;
+	/* 1 Mbit/s with a burst of 32000 bits: 125000 bytes/s, 4000 bytes. */
+	assert_input(FILTER "add chain=input limit=1M,32000:bit\n",
+		     "limit rate 125000 bytes/second burst 4000 bytes counter accept comment \"#0\"\n");
+}
+
+static void test_fragment(void **state)
+{
+	(void)state;
+	/* The offset only: the first fragment does not count. */
+	assert_input(FILTER "add chain=input fragment=yes action=drop\n"
+			    "add chain=input fragment=no\n",
+		     "ip frag-off & 8191 != 0 counter drop comment \"#0\"\n"
+		     "ip frag-off & 8191 == 0 counter accept comment \"#1\"\n");
+}
+
+static void test_icmp_options(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=icmp icmp-options=8:0\n"
+			    "add chain=input protocol=icmp icmp-options=8\n"
+			    "add chain=input protocol=icmp icmp-options=3:0-4\n"
+			    "add chain=input protocol=icmp icmp-options=!8\n"
+			    "add chain=input protocol=icmp icmp-options=11:0-255\n"
+			    "add chain=input protocol=icmp icmp-options=echo-request\n"
+			    "add chain=input protocol=icmp icmp-options=destination-unreachable:3\n",
+		     "meta l4proto icmp icmp type 8 icmp code 0 counter accept comment \"#0\"\n"
+		     "meta l4proto icmp icmp type 8 counter accept comment \"#1\"\n"
+		     "meta l4proto icmp icmp type 3 icmp code 0-4 counter accept comment \"#2\"\n"
+		     "meta l4proto icmp icmp type != 8 counter accept comment \"#3\"\n"
+		     "meta l4proto icmp icmp type 11 counter accept comment \"#4\"\n"
+		     "meta l4proto icmp icmp type 8 counter accept comment \"#5\"\n"
+		     "meta l4proto icmp icmp type 3 icmp code 3 counter accept comment \"#6\"\n");
+}
+
+static void test_icmp_options_v6(void **state)
+{
+	(void)state;
+	assert_input6(FILTER6 "add chain=input protocol=icmpv6 icmp-options=128:0\n"
+			      "add chain=input protocol=icmpv6 icmp-options=!135\n"
+			      "add chain=input protocol=icmpv6 icmp-options=echo-request\n",
+		      "meta l4proto icmpv6 icmpv6 type 128 icmpv6 code 0 counter accept comment \"#0\"\n"
+		      "meta l4proto icmpv6 icmpv6 type != 135 counter accept comment \"#1\"\n"
+		      "meta l4proto icmpv6 icmpv6 type 128 counter accept comment \"#2\"\n");
+}
+
+static void test_icmp_options_negated_with_code_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = FILTER "add chain=input protocol=icmp icmp-options=!8:0 action=drop\n"
+				     "add chain=input protocol=icmp icmp-options=!8:0\n",
+		       .fam = "ip", .chain = "filter_input", .menu = "/ip firewall filter", .needle = "!8:0",
+		       .what = "icmp-options with ! and a code",
+		       .error = "icmp-options with ! and a code is not supported",
+		       .effects = { OPENS, CLOSES });
+}
+
+static void test_in_interface(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input in-interface=ether1\n"
+			    "add chain=input in-interface=!bridge-lan\n",
+		     "iifname \"ether1\" counter accept comment \"#0\"\n"
+		     "iifname != \"bridge-lan\" counter accept comment \"#1\"\n");
+}
+
+static void test_in_interface_longer_than_linux_allows_is_cut(void **state)
+{
+	const char *src = FILTER "add chain=input in-interface=averyveryverylongname1\n";
+	struct low l = low_ok(src);
+
+	(void)state;
+	assert_diag(l.r.d, DIAG_WARNING, 2, col_of(src, 2, "avery"), "Linux interface names have at most 15 bytes");
+	assert_rules_l(&l, "ip", "filter_input", "iifname \"averyveryverylo\" counter accept comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_out_interface(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward out-interface=ether1\n"
+			    "add chain=forward out-interface=!ether1\n",
+		     "ip", "filter_forward",
+		     "oifname \"ether1\" counter accept comment \"#0\"\n"
+		     "oifname != \"ether1\" counter accept comment \"#1\"\n");
+}
+
+#define IFLISTS                                   \
+	"/interface list\n"                       \
+	"add name=WAN\n"                          \
+	"add name=LAN\n"                          \
+	"/interface list member\n"                \
+	"add list=WAN interface=ether1\n"         \
+	"add list=LAN interface=ether2\n"         \
+	"add list=LAN interface=bridge\n"
+
+static void test_in_interface_list(void **state)
+{
+	struct low l = low_ok(IFLISTS FILTER "add chain=input in-interface-list=LAN\n"
+					     "add chain=input in-interface-list=!LAN action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "iifname @il_LAN counter accept comment \"#0\"\n"
+		       "iifname != @il_LAN counter drop comment \"#1\"\n");
+	assert_set_l(&l, "ip", "il_LAN",
+		     "type ifname\n"
+		     "comment \"LAN\"\n"
+		     "elements = { \"ether2\", \"bridge\" }\n");
+	low_free(&l);
+}
+
+static void test_in_interface_list_builtin_lists(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input in-interface-list=all\n"
+				     "add chain=input in-interface-list=!all\n"
+				     "add chain=input in-interface-list=static\n"
+				     "add chain=input in-interface-list=dynamic\n"
+				     "add chain=input in-interface-list=none\n");
+
+	(void)state;
+	/* all = static = any interface; dynamic = none = no interface. */
+	assert_rules_l(&l, "ip", "filter_input",
+		       "counter accept comment \"#0\"\n"
+		       "iifname @il_none counter accept comment \"#1\"\n"
+		       "counter accept comment \"#2\"\n"
+		       "iifname @il_none counter accept comment \"#3\"\n"
+		       "iifname @il_none counter accept comment \"#4\"\n");
+	assert_set_l(&l, "ip", "il_none",
+		     "type ifname\n"
+		     "comment \"none\"\n");
+	low_free(&l);
+}
+
+static void test_out_interface_list(void **state)
+{
+	struct low l = low_ok(IFLISTS NAT "add chain=srcnat out-interface-list=WAN action=masquerade\n"
+					  "add chain=srcnat out-interface-list=!WAN\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "nat_srcnat",
+		       "oifname @il_WAN counter masquerade comment \"#0\"\n"
+		       "oifname != @il_WAN counter accept comment \"#1\"\n");
+	assert_set_l(&l, "ip", "il_WAN",
+		     "type ifname\n"
+		     "comment \"WAN\"\n"
+		     "elements = { \"ether1\" }\n");
+	low_free(&l);
+}
+
+static void test_ipsec_policy(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward ipsec-policy=in,ipsec\n"
+			    "add chain=forward ipsec-policy=in,none\n"
+			    "add chain=forward ipsec-policy=out,ipsec\n"
+			    "add chain=forward ipsec-policy=out,none\n",
+		     "ip", "filter_forward",
+		     "meta secpath exists counter accept comment \"#0\"\n"
+		     "meta secpath missing counter accept comment \"#1\"\n"
+		     "rt ipsec exists counter accept comment \"#2\"\n"
+		     "rt ipsec missing counter accept comment \"#3\"\n");
+}
+
+static void test_ipv4_options(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input ipv4-options=any action=drop\n"
+			    "add chain=input ipv4-options=!any\n"
+			    "add chain=input ipv4-options=none\n"
+			    "add chain=input ipv4-options=!none\n"
+			    "add chain=input ipv4-options=record-route\n"
+			    "add chain=input ipv4-options=no-record-route\n"
+			    "add chain=input ipv4-options=router-alert\n"
+			    "add chain=input ipv4-options=!router-alert\n"
+			    "add chain=input ipv4-options=loose-source-routing\n"
+			    "add chain=input ipv4-options=strict-source-routing\n"
+			    "add chain=input ipv4-options=no-source-routing\n",
+		     "ip hdrlength > 5 counter drop comment \"#0\"\n"
+		     "ip hdrlength 5 counter accept comment \"#1\"\n"
+		     "ip hdrlength 5 counter accept comment \"#2\"\n"
+		     "ip hdrlength > 5 counter accept comment \"#3\"\n"
+		     "ip option rr exists counter accept comment \"#4\"\n"
+		     "ip option rr missing counter accept comment \"#5\"\n"
+		     "ip option ra exists counter accept comment \"#6\"\n"
+		     "ip option ra missing counter accept comment \"#7\"\n"
+		     "ip option lsrr exists counter accept comment \"#8\"\n"
+		     "ip option ssrr exists counter accept comment \"#9\"\n"
+		     "ip option lsrr missing ip option ssrr missing counter accept comment \"#10\"\n");
+}
+
+static void test_ipv4_options_timestamp_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = FILTER "add chain=input ipv4-options=timestamp action=drop\n"
+				     "add chain=input ipv4-options=timestamp\n",
+		       .fam = "ip", .chain = "filter_input", .menu = "/ip firewall filter", .needle = "timestamp",
+		       .what = "ipv4-options=timestamp",
+		       .error = "ipv4-options=timestamp is not supported: nftables cannot test for the IPv4 timestamp option",
+		       .effects = { OPENS, CLOSES });
+}
+
+static void test_nth(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input nth=3,1\n"
+			    "add chain=input nth=!3,2\n",
+		     "numgen inc mod 3 == 0 counter accept comment \"#0\"\n"
+		     "numgen inc mod 3 != 1 counter accept comment \"#1\"\n");
+}
+
+static void test_nth_v29_every_counter_packet(void **state)
+{
+	(void)state;
+	/* 2.9: "Every - match every Every+1th packet"; nth=1,0,1 is packet 1
+	 * of every 2 (counter 0). Approximated per rule, or refused; never
+	 * every packet. */
+	assert_refused_or_rules(FILTER "add chain=input nth=1,0,1\n", "ip", "filter_input", "1,0,1",
+				"numgen inc mod 2 == 1 counter accept comment \"#0\"\n");
+}
+
+static void test_random(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input random=25\n", "numgen random mod 100 < 25 counter accept comment \"#0\"\n");
+}
+
+static void test_packet_size(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input packet-size=100\n"
+			    "add chain=input packet-size=100-200\n"
+			    "add chain=input packet-size=!1400-65535\n",
+		     "meta length 100 counter accept comment \"#0\"\n"
+		     "meta length 100-200 counter accept comment \"#1\"\n"
+		     "meta length != 1400-65535 counter accept comment \"#2\"\n");
+}
+
+static void test_per_connection_classifier(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:3/0\n"
+			    "add chain=prerouting protocol=udp per-connection-classifier=!src-address-and-port:2/1\n"
+			    "add chain=prerouting protocol=tcp per-connection-classifier=both-addresses-and-ports:4/3\n",
+		     "ip", "mangle_prerouting",
+		     "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 counter accept comment \"#0\"\n"
+		     "meta l4proto udp jhash ip saddr . th sport mod 2 seed 0x0 != 1 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 counter accept comment \"#2\"\n");
+	assert_rules(MANGLE6 "add chain=prerouting per-connection-classifier=dst-address:2/0\n", "ip6",
+		     "mangle_prerouting", "jhash ip6 daddr mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
+}
+
+static void test_per_connection_classifier_ports_without_protocol_is_refused(void **state)
+{
+	(void)state;
+	assert_refused(.src = MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", .fam = "ip",
+		       .chain = "mangle_prerouting", .menu = "/ip firewall mangle", .needle = "dst-port:2/0",
+		       .what = "per-connection-classifier by port without protocol=",
+		       .error = "per-connection-classifier by port without protocol= is not supported",
+		       .effects = { CLOSES });
+}
+
+static void test_priority(void **state)
+{
+	(void)state;
+	assert_rules(MANGLE "add chain=postrouting priority=3\n"
+			    "add chain=postrouting priority=!10\n",
+		     "ip", "mangle_postrouting",
+		     "meta priority 0:3 counter accept comment \"#0\"\n"
+		     "meta priority != 0:a counter accept comment \"#1\"\n");
+}
+
+static void test_src_mac_address(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input src-mac-address=00:11:22:AA:bb:CC\n"
+			    "add chain=input src-mac-address=!00:11:22:33:44:55\n",
+		     "ether saddr 00:11:22:aa:bb:cc counter accept comment \"#0\"\n"
+		     "ether saddr != 00:11:22:33:44:55 counter accept comment \"#1\"\n");
+}
+
+static void test_tcp_flags(void **state)
+{
+	(void)state;
+	/* Listed flags set, !flags clear, the rest free. */
+	assert_input(FILTER "add chain=input protocol=tcp tcp-flags=syn\n"
+			    "add chain=input protocol=tcp tcp-flags=syn,!ack,!rst\n"
+			    "add chain=input protocol=tcp tcp-flags=fin,psh,urg,ece,cwr\n"
+			    "add chain=input protocol=tcp tcp-flags=!fin,!syn\n",
+		     "meta l4proto tcp tcp flags & (syn) == syn counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp flags & (syn | rst | ack) == syn counter accept comment \"#1\"\n"
+		     "meta l4proto tcp tcp flags & (fin | psh | urg | ecn | cwr) == fin | psh | urg | ecn | cwr counter accept comment \"#2\"\n"
+		     "meta l4proto tcp tcp flags & (fin | syn) == 0x0 counter accept comment \"#3\"\n");
+}
+
+static void test_tcp_mss(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp tcp-mss=1000-1400\n"
+			    "add chain=input protocol=tcp tcp-mss=536\n"
+			    "add chain=input protocol=tcp tcp-mss=!1460\n",
+		     "meta l4proto tcp tcp option maxseg size 1000-1400 counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp option maxseg size 536 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp tcp option maxseg size != 1460 counter accept comment \"#2\"\n");
+}
+
+static void test_ttl(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input ttl=equal:64\n"
+			    "add chain=input ttl=not-equal:64\n"
+			    "add chain=input ttl=greater-than:100\n"
+			    "add chain=input ttl=less-than:2\n"
+			    "add chain=input ttl=64\n"
+			    "add chain=input ttl=1-5\n",
+		     "ip ttl 64 counter accept comment \"#0\"\n"
+		     "ip ttl != 64 counter accept comment \"#1\"\n"
+		     "ip ttl > 100 counter accept comment \"#2\"\n"
+		     "ip ttl < 2 counter accept comment \"#3\"\n"
+		     "ip ttl 64 counter accept comment \"#4\"\n"
+		     "ip ttl 1-5 counter accept comment \"#5\"\n");
+}
+
+static void test_hop_limit(void **state)
+{
+	(void)state;
+	assert_input6(FILTER6 "add chain=input hop-limit=equal:255\n"
+			      "add chain=input hop-limit=not-equal:255\n"
+			      "add chain=input hop-limit=greater-than:1\n"
+			      "add chain=input hop-limit=less-than:2\n"
+			      "add chain=input hop-limit=64\n",
+		      "ip6 hoplimit 255 counter accept comment \"#0\"\n"
+		      "ip6 hoplimit != 255 counter accept comment \"#1\"\n"
+		      "ip6 hoplimit > 1 counter accept comment \"#2\"\n"
+		      "ip6 hoplimit < 2 counter accept comment \"#3\"\n"
+		      "ip6 hoplimit 64 counter accept comment \"#4\"\n");
+}
+
+static void test_time_of_day_and_days(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward time=8h-17h,mon,tue,wed,thu,fri\n"
+			    "add chain=forward time=8h30m-17h\n"
+			    "add chain=forward time=0s-1d,sun\n"
+			    "add chain=forward time=0s-1d,sun,mon,tue,wed,thu,fri,sat\n",
+		     "ip", "filter_forward",
+		     "meta hour \"08:00:00\"-\"16:59:59\" meta day { \"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\" } counter accept comment \"#0\"\n"
+		     "meta hour \"08:30:00\"-\"16:59:59\" counter accept comment \"#1\"\n"
+		     "meta day \"Sunday\" counter accept comment \"#2\"\n"
+		     "counter accept comment \"#3\"\n");
+}
+
+static void test_time_past_midnight_is_two_rules(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward time=22h-6h action=drop\n", "ip", "filter_forward",
+		     "meta hour \"22:00:00\"-\"23:59:59\" counter drop comment \"#0\"\n"
+		     "meta hour \"00:00:00\"-\"05:59:59\" meta hour != \"22:00:00\"-\"23:59:59\" counter drop comment \"#0\"\n");
+}
+
+/* ==== refused properties and actions ===================================== */
+
+/* Rule 0 drops, rule 1 accepts: skipping opens, then closes. */
+#define REFUSED_PROP(prop_val, needle_, what_, why)                                                          \
+	assert_refused(.src = FILTER "add chain=input " prop_val " action=drop\n"                             \
+				     "add chain=input " prop_val "\n",                                        \
+		       .fam = "ip", .chain = "filter_input", .menu = "/ip firewall filter", .needle = (needle_), \
+		       .off = (needle_)[0] == '=', .what = (what_), .error = what_ " is not supported: " why,   \
+		       .effects = { OPENS, CLOSES })
+
+static void test_refused_connection_rate(void **state)
+{
+	(void)state;
+	REFUSED_PROP("protocol=tcp connection-rate=0-100k", "0-100k", "connection-rate",
+		     "no nftables match for a connection's current rate");
+}
+
+static void test_refused_content(void **state)
+{
+	(void)state;
+	REFUSED_PROP("content=abc", "abc", "content", "nftables has no payload string search");
+}
+
+static void test_refused_hotspot(void **state)
+{
+	(void)state;
+	REFUSED_PROP("hotspot=auth", "auth", "hotspot", "HotSpot state exists only on RouterOS");
+}
+
+static void test_refused_in_bridge_port(void **state)
+{
+	(void)state;
+	REFUSED_PROP("in-bridge-port=ether1", "ether1", "in-bridge-port", "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_in_bridge_port_list(void **state)
+{
+	(void)state;
+	REFUSED_PROP("in-bridge-port-list=all", "=all", "in-bridge-port-list",
+		     "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_out_bridge_port(void **state)
+{
+	(void)state;
+	REFUSED_PROP("out-bridge-port=ether1", "ether1", "out-bridge-port", "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_out_bridge_port_list(void **state)
+{
+	(void)state;
+	REFUSED_PROP("out-bridge-port-list=all", "=all", "out-bridge-port-list",
+		     "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_phys_in_interface(void **state)
+{
+	(void)state;
+	REFUSED_PROP("phys-in-interface=ether1", "ether1", "phys-in-interface",
+		     "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_phys_out_interface(void **state)
+{
+	(void)state;
+	REFUSED_PROP("phys-out-interface=ether1", "ether1", "phys-out-interface",
+		     "bridge ports are a bridge-family matter");
+}
+
+static void test_refused_ingress_priority(void **state)
+{
+	(void)state;
+	REFUSED_PROP("ingress-priority=5", "5", "ingress-priority",
+		     "the priority a frame arrived with is not visible to nftables");
+}
+
+static void test_refused_layer7_protocol(void **state)
+{
+	const char *src = "/ip firewall layer7-protocol\n"
+			  "add name=foo regexp=\"^abc\"\n" FILTER
+			  "add chain=input layer7-protocol=foo action=drop\n"
+			  "add chain=input layer7-protocol=foo\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "foo"),
+			 "layer7-protocol is not supported: nftables has no layer 7 regexp match");
+	low_free(&l);
+	l = low_skip(src);
+	assert_diag_line(l.r.d, DIAG_WARNING, 4, col_of(src, 4, "foo"), OPENS);
+	assert_diag_line(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "foo"), CLOSES);
+	assert_rules_l(&l, "ip", "filter_input", "");
+	low_free(&l);
+}
+
+static void test_refused_p2p(void **state)
+{
+	(void)state;
+	REFUSED_PROP("p2p=all-p2p", "all-p2p", "p2p", "nftables has no peer-to-peer protocol guesser");
+}
+
+static void test_refused_psd(void **state)
+{
+	(void)state;
+	REFUSED_PROP("psd=21,3s,3,1", "21,3s", "psd", "port scan detection has no nftables counterpart");
+}
+
+static void test_refused_routing_table(void **state)
+{
+	(void)state;
+	REFUSED_PROP("routing-table=main", "main", "routing-table",
+		     "the routing table of a packet is not visible to nftables");
+}
+
+static void test_refused_tls_host(void **state)
+{
+	(void)state;
+	REFUSED_PROP("protocol=tcp tls-host=*.example.com", "*.example", "tls-host",
+		     "TLS SNI inspection is beyond nftables");
+}
+
+static void test_refused_tos(void **state)
+{
+	(void)state;
+	REFUSED_PROP("tos=min-delay", "min-delay", "tos", "2.9 type of service: use dscp");
+}
+
+static void test_refused_headers_v6(void **state)
+{
+	(void)state;
+	assert_refused(.src = FILTER6 "add chain=input headers=hop action=drop\n"
+				      "add chain=input headers=hop\n",
+		       .fam = "ip6", .chain = "filter_input", .menu = "/ipv6 firewall filter", .needle = "hop",
+		       .what = "headers",
+		       .error = "headers is not supported: IPv6 extension header matching is not translated yet",
+		       .effects = { OPENS, CLOSES });
+}
+
+static void test_refused_action_tarpit_opens(void **state)
+{
+	(void)state;
+	assert_refused(.src = FILTER "add chain=input protocol=tcp action=tarpit\n", .fam = "ip",
+		       .chain = "filter_input", .menu = "/ip firewall filter", .needle = "tarpit",
+		       .what = "action=tarpit", .error = "action=tarpit is not supported: Linux nftables has no TCP tarpit",
+		       .effects = { OPENS });
+}
+
+#define REFUSED_MANGLE_ACTION(extra, act, why)                                                                \
+	assert_refused(.src = MANGLE "add chain=prerouting action=" act extra "\n", .fam = "ip",              \
+		       .chain = "mangle_prerouting", .menu = "/ip firewall mangle", .needle = act,            \
+		       .what = "action=" act, .error = "action=" act " is not supported: " why,               \
+		       .effects = { ONWARD })
+
+static void test_refused_action_clear_df(void **state)
+{
+	(void)state;
+	REFUSED_MANGLE_ACTION("", "clear-df", "nftables cannot clear one bit of the IPv4 flags field");
+}
+
+static void test_refused_action_route(void **state)
+{
+	(void)state;
+	REFUSED_MANGLE_ACTION(" route-dst=192.0.2.1", "route",
+			      "policy routing is configured with ip rule, not the firewall");
+}
+
+static void test_refused_action_sniff_pc(void **state)
+{
+	(void)state;
+	REFUSED_MANGLE_ACTION("", "sniff-pc", "packet sniffing streams are RouterOS tools");
+}
+
+static void test_refused_action_sniff_tzsp(void **state)
+{
+	(void)state;
+	REFUSED_MANGLE_ACTION(" sniff-target=192.0.2.1", "sniff-tzsp", "packet sniffing streams are RouterOS tools");
+}
+
+static void test_refused_action_strip_ipv4_options(void **state)
+{
+	(void)state;
+	REFUSED_MANGLE_ACTION("", "strip-ipv4-options", "nftables cannot remove IPv4 options");
+}
+
+static void test_refused_action_endpoint_independent_nat(void **state)
+{
+	(void)state;
+	assert_refused(.src = NAT "add chain=srcnat protocol=udp action=endpoint-independent-nat\n", .fam = "ip",
+		       .chain = "nat_srcnat", .menu = "/ip firewall nat", .needle = "endpoint-independent-nat",
+		       .what = "action=endpoint-independent-nat",
+		       .error = "action=endpoint-independent-nat is not supported: mainline Linux has no full-cone NAT",
+		       .effects = { ONWARD });
+}
+
+static void test_refused_rule_keeps_following_numbers(void **state)
+{
+	struct low l = low_skip(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
+				       "add chain=input protocol=tcp action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input", "meta l4proto tcp counter drop comment \"#1\"\n");
+	low_free(&l);
+}
+
+/* ==== chains ============================================================== */
+
+static void test_filter_base_chains(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "filter_input", "type filter hook input priority filter; policy accept;");
+	assert_head_l(&l, "ip", "filter_forward", "type filter hook forward priority filter; policy accept;");
+	assert_head_l(&l, "ip", "filter_output", "type filter hook output priority filter; policy accept;");
+	low_free(&l);
+}
+
+static void test_raw_base_chains_at_priority_raw(void **state)
+{
+	struct low l = low_ok(RAW "add chain=prerouting action=notrack\n" RAW6 "add chain=output action=notrack\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "raw_prerouting", "type filter hook prerouting priority raw; policy accept;");
+	assert_head_l(&l, "ip", "raw_output", "type filter hook output priority raw; policy accept;");
+	assert_head_l(&l, "ip6", "raw_prerouting", "type filter hook prerouting priority raw; policy accept;");
+	assert_head_l(&l, "ip6", "raw_output", "type filter hook output priority raw; policy accept;");
+	low_free(&l);
+}
+
+static void test_mangle_base_chains_output_is_route(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=output action=passthrough\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "mangle_prerouting", "type filter hook prerouting priority mangle; policy accept;");
+	assert_head_l(&l, "ip", "mangle_input", "type filter hook input priority mangle; policy accept;");
+	assert_head_l(&l, "ip", "mangle_forward", "type filter hook forward priority mangle; policy accept;");
+	/* A new mark must be able to re-route a locally generated packet. */
+	assert_head_l(&l, "ip", "mangle_output", "type route hook output priority mangle; policy accept;");
+	assert_head_l(&l, "ip", "mangle_postrouting", "type filter hook postrouting priority mangle; policy accept;");
+	low_free(&l);
+}
+
+static void test_dstnat_is_regular_chain_jumped_to_from_prerouting_and_output(void **state)
+{
+	struct low l = low_ok(NAT "add chain=dstnat protocol=tcp dst-port=80 action=redirect to-ports=8080\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "nat_dstnat", "");
+	assert_rules_l(&l, "ip", "nat_dstnat", "meta l4proto tcp tcp dport 80 counter redirect to :8080 comment \"#0\"\n");
+	assert_head_l(&l, "ip", "nat.prerouting", "type nat hook prerouting priority dstnat; policy accept;");
+	assert_rules_l(&l, "ip", "nat.prerouting", "jump nat_dstnat\n");
+	assert_head_l(&l, "ip", "nat.output", "type nat hook output priority -100; policy accept;");
+	assert_rules_l(&l, "ip", "nat.output", "jump nat_dstnat\n");
+	low_free(&l);
+}
+
+static void test_srcnat_at_postrouting(void **state)
+{
+	struct low l = low_ok(NAT6 "add chain=srcnat action=masquerade\n");
+
+	(void)state;
+	assert_head_l(&l, "ip6", "nat_srcnat", "type nat hook postrouting priority srcnat; policy accept;");
+	assert_head_l(&l, "ip6", "nat.prerouting", "type nat hook prerouting priority dstnat; policy accept;");
+	low_free(&l);
+}
+
+static void test_custom_chains_are_facility_prefixed(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=forward action=jump jump-target=svc\n"
+				     "add chain=svc action=accept\n" NAT
+				     "add chain=dstnat action=jump jump-target=svc\n"
+				     "add chain=svc action=return\n" MANGLE
+				     "add chain=prerouting action=jump jump-target=svc\n"
+				     "add chain=svc action=passthrough\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "filter_svc", "");
+	assert_head_l(&l, "ip", "nat_svc", "");
+	assert_head_l(&l, "ip", "mangle_svc", "");
+	assert_rules_l(&l, "ip", "nat_dstnat", "counter jump nat_svc comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "mangle_prerouting", "counter jump mangle_svc comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_custom_chain_name_is_escaped(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=forward action=jump jump-target=\"my chain.x\"\n"
+				     "add chain=\"my chain.x\" action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_forward", "counter jump filter_my.20chain.2ex comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_my.20chain.2ex", "counter drop comment \"#1\"\n");
+	low_free(&l);
+}
+
+static void test_disabled_rules_emit_nothing_and_keep_numbers(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input protocol=tcp action=drop\n"
+			    "add chain=input protocol=udp action=drop disabled=yes\n"
+			    "add chain=input protocol=icmp\n",
+		     "meta l4proto tcp counter drop comment \"#0\"\n"
+		     "meta l4proto icmp counter accept comment \"#2\"\n");
+}
+
+static void test_facility_with_only_disabled_rules_has_no_chains(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=drop\n" NAT
+				     "add chain=srcnat action=masquerade disabled=yes\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "nat_"));
+	assert_non_null(strstr(l.out, "\tchain filter_input {\n"));
+	low_free(&l);
+}
+
+static void test_no_rules_in_a_family_leaves_its_table_empty(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input\n");
+
+	(void)state;
+	assert_non_null(strstr(l.out, "table ip6 rosfw\ndelete table ip6 rosfw\n"));
+	assert_null(strstr(l.out, "table ip6 rosfw {"));
+	low_free(&l);
+}
+
+static void test_comment_follows_rule_number(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input comment=\"allow \\\"ssh\\\"\" protocol=tcp dst-port=22\n",
+		     "meta l4proto tcp tcp dport 22 counter accept comment \"#0 allow 'ssh'\"\n");
+}
+
+static void test_comment_is_cut_to_what_the_kernel_keeps(void **state)
+{
+	char src[512], comment[301], expected[512];
+	struct low l;
+
+	(void)state;
+	memset(comment, 'c', 300);
+	comment[300] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input comment=%s\n", comment);
+	/* "#0 " and 124 bytes: 127. */
+	snprintf(expected, sizeof(expected), "counter accept comment \"#0 %.124s\"\n", comment);
+	l = low_ok(src);
+	assert_rules_l(&l, "ip", "filter_input", expected);
+	low_free(&l);
+}
+
+static void test_jump_to_missing_chain_is_error_at_target(void **state)
+{
+	const char *src = FILTER "add chain=input action=jump jump-target=nosuch\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "nosuch"),
+		    "jump to chain \"nosuch\", which no rule of /ip firewall filter uses");
+	low_free(&l);
+}
+
+static void test_jump_loop_is_error(void **state)
+{
+	const char *src = FILTER "add chain=a action=jump jump-target=b\n"
+				 "add chain=b action=jump jump-target=a\n"
+				 "add chain=input action=jump jump-target=a\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 3, col_of(src, 3, "=a") + 1, "jump to \"a\" closes a loop of jumps");
+	low_free(&l);
+}
+
+static void test_jump_to_itself_is_a_loop(void **state)
+{
+	const char *src = FILTER "add chain=a action=jump jump-target=a\n"
+				 "add chain=input action=jump jump-target=a\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "target=a") + 7, "closes a loop of jumps");
+	low_free(&l);
+}
+
+static void test_disabled_jump_does_not_close_a_loop(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=a action=jump jump-target=b\n"
+			    "add chain=b action=jump jump-target=a disabled=yes\n"
+			    "add chain=b action=drop\n"
+			    "add chain=input action=jump jump-target=a\n",
+		     "ip", "filter_a", "counter jump filter_b comment \"#0\"\n");
+}
+
+static void test_jump_to_builtin_chain_is_error(void **state)
+{
+	const char *src = FILTER "add chain=sub action=jump jump-target=input\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "input"),
+		    "jump to built-in chain \"input\": nftables cannot jump to a base chain");
+	low_free(&l);
+}
+
+static void test_jump_target_with_only_disabled_rules_is_an_empty_chain(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=jump jump-target=x\n"
+				     "add chain=x action=drop disabled=yes\n");
+
+	(void)state;
+	/* RouterOS returns from an empty chain; nft must find the chain. */
+	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_x", "");
+	low_free(&l);
+}
+
+static void test_jump_target_whose_rules_are_all_skipped_is_an_empty_chain(void **state)
+{
+	struct low l = low_skip(FILTER "add chain=input action=jump jump-target=x\n"
+				       "add chain=x action=drop psd=21,3s,3,1\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_x", "");
+	low_free(&l);
+}
+
+/* ==== sets ================================================================ */
+
+static void test_address_list_static_addresses_are_a_plain_set(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=dns address=8.8.8.8\n"
+				       "add list=dns address=1.1.1.1\n"
+				       "add list=dns address=9.9.9.9 disabled=yes\n" FILTER
+				       "add chain=input src-address-list=dns\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "al_dns",
+		     "type ipv4_addr\n"
+		     "comment \"dns\"\n"
+		     "elements = { 8.8.8.8, 1.1.1.1 }\n");
+	low_free(&l);
+}
+
+static void test_address_list_prefixes_are_an_interval_set_merged(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=bogons address=10.0.0.0/8\n"
+				       "add list=bogons address=10.1.0.0/16\n"
+				       "add list=bogons address=192.168.0.1-192.168.0.10\n"
+				       "add list=bogons address=192.168.0.11\n"
+				       "add list=bogons address=192.168.0.5-192.168.0.20\n"
+				       "add list=bogons address=172.16.0.0/12\n"
+				       "add list=bogons address=255.255.255.255\n" FILTER
+				       "add chain=input src-address-list=bogons action=drop\n");
+
+	(void)state;
+	/* Contained, overlapping and adjacent entries become one interval. */
+	assert_set_l(&l, "ip", "al_bogons",
+		     "type ipv4_addr\n"
+		     "flags interval\n"
+		     "comment \"bogons\"\n"
+		     "elements = { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.1-192.168.0.20, 255.255.255.255 }\n");
+	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_bogons counter drop comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_address_list_default_route_swallows_the_rest(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=any address=10.0.0.0/8\n"
+				       "add list=any address=0.0.0.0/0\n" FILTER "add chain=input src-address-list=any\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "al_any",
+		     "type ipv4_addr\n"
+		     "flags interval\n"
+		     "comment \"any\"\n"
+		     "elements = { 0.0.0.0/0 }\n");
+	low_free(&l);
+}
+
+static void test_address_list_v6_interval_set(void **state)
+{
+	struct low l = low_ok(ADDRLIST6 "add list=v6 address=2001:db8::/32\n"
+					"add list=v6 address=2001:db8:1::1\n"
+					"add list=v6 address=fd00::/8\n" FILTER6 "add chain=input src-address-list=v6\n");
+
+	(void)state;
+	assert_set_l(&l, "ip6", "al_v6",
+		     "type ipv6_addr\n"
+		     "flags interval\n"
+		     "comment \"v6\"\n"
+		     "elements = { 2001:db8::/32, fd00::/8 }\n");
+	low_free(&l);
+}
+
+static void test_address_list_timed_addresses_are_a_timeout_set(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=tmp address=1.1.1.1 timeout=5m\n"
+				       "add list=tmp address=1.1.1.2\n" FILTER "add chain=input src-address-list=tmp\n");
+
+	(void)state;
+	/* Addresses only: one set holds the timed and the lasting entries. */
+	assert_set_l(&l, "ip", "al_tmp",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "size 65535\n"
+		     "comment \"tmp\"\n"
+		     "elements = { 1.1.1.1 timeout 5m, 1.1.1.2 }\n");
+	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_tmp counter accept comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=blk address=10.0.0.0/8\n"
+				       "add list=blk address=172.16.0.5 timeout=1d\n" FILTER
+				       "add chain=input src-address-list=blk action=drop\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "al_blk",
+		     "type ipv4_addr\n"
+		     "flags interval\n"
+		     "comment \"blk\"\n"
+		     "elements = { 10.0.0.0/8 }\n");
+	assert_set_l(&l, "ip", "ad_blk",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "size 65535\n"
+		     "comment \"blk\"\n"
+		     "elements = { 172.16.0.5 timeout 1d }\n");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ip saddr @al_blk counter drop comment \"#0\"\n"
+		       "ip saddr @ad_blk ip saddr != @al_blk counter drop comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_address_list_timed_prefix_keeps_its_timeout(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=p address=10.0.0.0/8 timeout=1h\n"
+				       "add list=p address=192.0.2.1-192.0.2.9 timeout=2m\n" FILTER
+				       "add chain=input src-address-list=p\n");
+
+	(void)state;
+	/* The interval set takes timeouts (not packet-path updates). */
+	assert_set_l(&l, "ip", "al_p",
+		     "type ipv4_addr\n"
+		     "flags interval,timeout\n"
+		     "comment \"p\"\n"
+		     "elements = { 10.0.0.0/8 timeout 1h, 192.0.2.1-192.0.2.9 timeout 2m }\n");
+	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_p counter accept comment \"#0\"\n");
+	assert_no_warnings(l.r.d);
+	low_free(&l);
+}
+
+static void test_address_list_overlap_with_different_timeouts_keeps_the_longer(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=p address=10.0.0.0/8 timeout=1h\n"
+				       "add list=p address=10.1.0.0/16 timeout=2h\n"
+				       "add list=q address=10.0.0.0/8 timeout=1h\n"
+				       "add list=q address=10.1.0.0/16\n" FILTER
+				       "add chain=input src-address-list=p\n"
+				       "add chain=input src-address-list=q\n");
+
+	(void)state;
+	/* No address may leave the list early; no timeout is the longest. */
+	assert_set_l(&l, "ip", "al_p",
+		     "type ipv4_addr\n"
+		     "flags interval,timeout\n"
+		     "comment \"p\"\n"
+		     "elements = { 10.0.0.0/8 timeout 2h }\n");
+	assert_set_l(&l, "ip", "al_q",
+		     "type ipv4_addr\n"
+		     "flags interval,timeout\n"
+		     "comment \"q\"\n"
+		     "elements = { 10.0.0.0/8 }\n");
+	assert_non_null(diag_find(l.r.d, "address list \"p\" has overlapping entries with different timeouts"));
+	assert_non_null(diag_find(l.r.d, "address list \"q\" has overlapping entries with different timeouts"));
+	low_free(&l);
+}
+
+static void test_address_list_rules_add_to_is_dynamic_timeout(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=add-src-to-address-list address-list=seen\n"
+				     "add chain=forward src-address-list=seen\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "al_seen",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "size 65535\n"
+		     "comment \"seen\"\n");
+	assert_null(strstr(l.out, "ad_seen"));
+	low_free(&l);
+}
+
+static void test_address_list_name_is_escaped(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=\"my list\" address=10.0.0.1\n" FILTER
+				       "add chain=input src-address-list=\"my list\"\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_my.20list counter accept comment \"#0\"\n");
+	assert_set_l(&l, "ip", "al_my.20list",
+		     "type ipv4_addr\n"
+		     "comment \"my list\"\n"
+		     "elements = { 10.0.0.1 }\n");
+	low_free(&l);
+}
+
+static void test_address_lists_are_per_family(void **state)
+{
+	struct low l = low_ok(ADDRLIST "add list=x address=10.0.0.1\n" ADDRLIST6 "add list=x address=2001:db8::1\n" FILTER
+				       "add chain=input src-address-list=x\n" FILTER6
+				       "add chain=input src-address-list=x\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "al_x", "type ipv4_addr\ncomment \"x\"\nelements = { 10.0.0.1 }\n");
+	assert_set_l(&l, "ip6", "al_x", "type ipv6_addr\ncomment \"x\"\nelements = { 2001:db8::1 }\n");
+	low_free(&l);
+}
+
+static void test_interface_list_include_and_exclude(void **state)
+{
+	struct low l = low_ok("/interface list\n"
+			      "add name=WAN\n"
+			      "add name=LAN\n"
+			      "add name=GUEST\n"
+			      "add name=ALL-IN include=WAN,LAN exclude=GUEST\n"
+			      "/interface list member\n"
+			      "add list=WAN interface=ether1\n"
+			      "add list=LAN interface=ether2\n"
+			      "add list=LAN interface=ether3\n"
+			      "add list=LAN interface=ether4 disabled=yes\n"
+			      "add list=GUEST interface=ether3\n" FILTER "add chain=input in-interface-list=ALL-IN\n"
+			      "add chain=input in-interface-list=LAN\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "il_ALL-IN",
+		     "type ifname\n"
+		     "comment \"ALL-IN\"\n"
+		     "elements = { \"ether1\", \"ether2\" }\n");
+	assert_set_l(&l, "ip", "il_LAN",
+		     "type ifname\n"
+		     "comment \"LAN\"\n"
+		     "elements = { \"ether2\", \"ether3\" }\n");
+	low_free(&l);
+}
+
+static void test_interface_list_nested_include(void **state)
+{
+	struct low l = low_ok("/interface list\n"
+			      "add name=A\n"
+			      "add name=B include=A\n"
+			      "add name=C include=B\n"
+			      "/interface list member\n"
+			      "add list=A interface=wg0\n"
+			      "add list=C interface=ether9\n" FILTER "add chain=input in-interface-list=C\n");
+
+	(void)state;
+	assert_set_l(&l, "ip", "il_C",
+		     "type ifname\n"
+		     "comment \"C\"\n"
+		     "elements = { \"wg0\", \"ether9\" }\n");
+	low_free(&l);
+}
+
+/* ==== marks =============================================================== */
+
+static void test_no_mark_is_zero(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting connection-mark=no-mark action=mark-connection new-connection-mark=a\n"
+				     "add chain=prerouting packet-mark=no-mark\n"
+				     "add chain=prerouting routing-mark=no-mark\n");
+	uint32_t v = mark_value(l.ir, "connection", "a");
+	char exp[512];
+
+	(void)state;
+	snprintf(exp, sizeof(exp),
+		 "ct mark 0x00000000 counter ct mark set 0x%08x comment \"#0\"\n"
+		 "meta mark & 0x0000ffff == 0x00000000 counter accept comment \"#1\"\n"
+		 "meta mark & 0xffff0000 == 0x00000000 counter accept comment \"#2\"\n",
+		 v);
+	assert_rules_l(&l, "ip", "mangle_prerouting", exp);
+	/* no-mark is not a name to number. */
+	assert_int_equal(l.ir->nmarks, 1);
+	low_free(&l);
+}
+
+static void test_marks_are_the_same_in_every_run(void **state)
+{
+	const char *a = MANGLE "add chain=prerouting action=mark-connection new-connection-mark=web\n"
+			       "add chain=prerouting action=mark-packet new-packet-mark=web\n"
+			       "add chain=prerouting action=mark-routing new-routing-mark=web\n";
+	/* More names, in another order, in another family too. */
+	const char *b = MANGLE6 "add chain=prerouting action=mark-routing new-routing-mark=web\n"
+				"add chain=prerouting action=mark-routing new-routing-mark=other\n" MANGLE
+				"add chain=prerouting action=mark-packet new-packet-mark=zzz\n"
+				"add chain=prerouting action=mark-packet new-packet-mark=web\n"
+				"add chain=prerouting action=mark-connection new-connection-mark=aaa\n"
+				"add chain=prerouting action=mark-connection new-connection-mark=web\n";
+	struct low l1 = low_ok(a), l2 = low_ok(a), l3 = low_ok(b);
+	static const char *const kinds[] = { "connection", "packet", "routing" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		uint32_t v = mark_value(l1.ir, kinds[i], "web");
+
+		assert_int_equal(v, mark_value(l2.ir, kinds[i], "web"));
+		assert_int_equal(v, mark_value(l3.ir, kinds[i], "web"));
+		assert_true(v != 0);
+	}
+	assert_true((mark_value(l1.ir, "packet", "web") & 0xffff0000u) == 0);
+	assert_true((mark_value(l1.ir, "routing", "web") & 0x0000ffffu) == 0);
+	/* The text says so too. */
+	assert_string_equal(l1.out, l2.out);
+	low_free(&l1);
+	low_free(&l2);
+	low_free(&l3);
+}
+
+static void test_mark_collision_gets_distinct_numbers(void **state)
+{
+	/* m318 and m608 hash to the same 16-bit packet mark. */
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-packet new-packet-mark=m608\n"
+				     "add chain=prerouting action=mark-packet new-packet-mark=m318\n");
+	struct low l2 = low_ok(MANGLE "add chain=prerouting action=mark-packet new-packet-mark=m318\n"
+				      "add chain=prerouting action=mark-packet new-packet-mark=m608\n");
+
+	(void)state;
+	assert_int_not_equal(mark_value(l.ir, "packet", "m608"), mark_value(l.ir, "packet", "m318"));
+	/* Deterministic whatever the order of the rules. */
+	assert_int_equal(mark_value(l.ir, "packet", "m608"), mark_value(l2.ir, "packet", "m608"));
+	assert_int_equal(mark_value(l.ir, "packet", "m318"), mark_value(l2.ir, "packet", "m318"));
+	low_free(&l);
+	low_free(&l2);
+}
+
+static void test_marks_are_listed_in_the_header(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-packet new-packet-mark=voip\n");
+	char line[128];
+
+	(void)state;
+	snprintf(line, sizeof(line), "#   packet-mark voip = 0x%08x\n", mark_value(l.ir, "packet", "voip"));
+	assert_non_null(strstr(l.out, "# mark names and their numbers:\n"));
+	assert_non_null(strstr(l.out, line));
+	low_free(&l);
+}
+
+/* ==== lower_ident and lower_text ========================================= */
+
+static bool ident_chars_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '.' || *s == '-'))
+			return false;
+	return true;
+}
+
+static void test_lower_ident_keeps_plain_names(void **state)
+{
+	char out[LOWER_IDENT_MAX];
+
+	(void)state;
+	lower_ident(out, sizeof(out), "filter_", "lan-In_2");
+	assert_string_equal(out, "filter_lan-In_2");
+}
+
+static void test_lower_ident_escapes_other_bytes(void **state)
+{
+	char out[LOWER_IDENT_MAX];
+
+	(void)state;
+	lower_ident(out, sizeof(out), "al_", "a b\"c.d;\n\xc3\xa9");
+	assert_string_equal(out, "al_a.20b.22c.2ed.3b.0a.c3.a9");
+}
+
+static void test_lower_ident_distinct_names_stay_distinct(void **state)
+{
+	static char long_a[301], long_ab[302], long_b[301], long_bang[301], long_quote[301], mid_a[120];
+	const char *names[] = {
+		"a", "A", "a b", "a.20b", "a_b", "a-b", "a.b", "a.2eb", "a..b", "a.", ".", "..", "\xc3\xa9", "\xc3",
+		"a\tb", "a.09b", "", long_a, long_ab, long_b, long_bang, long_quote, mid_a,
+	};
+	enum { N = sizeof(names) / sizeof(names[0]) };
+	static char ids[N][LOWER_IDENT_MAX];
+	size_t i, j;
+
+	(void)state;
+	memset(long_a, 'a', 300);
+	memcpy(long_ab, long_a, 300);
+	long_ab[300] = 'b';
+	memset(long_b, 'a', 300);
+	long_b[0] = 'b';
+	memset(long_bang, '!', 300);
+	memset(long_quote, '"', 300);
+	memset(mid_a, 'a', 119);
+	for (i = 0; i < N; i++) {
+		lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]);
+		assert_true(strlen(ids[i]) < LOWER_IDENT_MAX);
+		assert_true(!strncmp(ids[i], "filter_", 7));
+		if (!ident_chars_ok(ids[i]))
+			fail_msg("\"%s\" holds a byte nft identifiers do not", ids[i]);
+	}
+	for (i = 0; i < N; i++)
+		for (j = i + 1; j < N; j++)
+			if (!strcmp(ids[i], ids[j]))
+				fail_msg("names %zu and %zu both became \"%s\"", i, j, ids[i]);
+}
+
+static void test_lower_ident_long_names_differing_at_the_end(void **state)
+{
+	char a[600], b[600], ia[LOWER_IDENT_MAX], ib[LOWER_IDENT_MAX];
+
+	(void)state;
+	memset(a, 'x', 599);
+	a[599] = '\0';
+	memcpy(b, a, sizeof(a));
+	b[598] = 'y';
+	lower_ident(ia, sizeof(ia), "nat_", a);
+	lower_ident(ib, sizeof(ib), "nat_", b);
+	assert_string_not_equal(ia, ib);
+	assert_true(ident_chars_ok(ia) && ident_chars_ok(ib));
+	assert_true(strlen(ia) < LOWER_IDENT_MAX);
+}
+
+static void test_lower_ident_long_name_end_to_end(void **state)
+{
+	char src[2048], name[400];
+	struct low l;
+
+	(void)state;
+	memset(name, 'q', 399);
+	name[399] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input action=jump jump-target=%s\nadd chain=%s action=drop\n", name,
+		 name);
+	l = low_ok(src);
+	/* One chain, the jump names it, and its name fits nft's limit. */
+	{
+		const char *j = strstr(l.out, "counter jump filter_");
+		char id[LOWER_IDENT_MAX];
+		size_t n;
+
+		assert_non_null(j);
+		j += strlen("counter jump ");
+		n = strcspn(j, " ");
+		assert_true(n < LOWER_IDENT_MAX);
+		snprintf(id, sizeof(id), "%.*s", (int)n, j);
+		assert_true(ident_chars_ok(id));
+		assert_rules_l(&l, "ip", id, "counter drop comment \"#1\"\n");
+	}
+	low_free(&l);
+}
+
+static void test_lower_text_replaces_quotes_and_control_bytes(void **state)
+{
+	static const char in[] = "a\"b\nc\td\re\x01\x7f" "f\0g";
+	char out[64];
+
+	(void)state;
+	lower_text(out, sizeof(out), in, sizeof(in) - 1, 60);
+	assert_string_equal(out, "a'b c d e  f g");
+	assert_int_equal(strlen(out), sizeof(in) - 1);
+}
+
+static void test_lower_text_cuts_at_the_limit(void **state)
+{
+	char out[64];
+
+	(void)state;
+	lower_text(out, sizeof(out), "abcdefgh", 8, 5);
+	assert_string_equal(out, "abcde");
+	/* The buffer bounds it too. */
+	lower_text(out, 4, "abcdefgh", 8, 60);
+	assert_string_equal(out, "abc");
+	lower_text(out, sizeof(out), "abc", 3, 3);
+	assert_string_equal(out, "abc");
+}
+
+static void test_lower_text_never_splits_a_utf8_sequence(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* "ab" é "cd": a limit inside é drops it. */
+	lower_text(out, sizeof(out), "ab\xc3\xa9" "cd", 6, 3);
+	assert_string_equal(out, "ab");
+	/* € is three bytes; cut after one or two of them. */
+	lower_text(out, sizeof(out), "ab\xe2\x82\xac" "x", 6, 3);
+	assert_string_equal(out, "ab");
+	lower_text(out, sizeof(out), "ab\xe2\x82\xac" "x", 6, 4);
+	assert_string_equal(out, "ab");
+}
+
+static void test_lower_text_keeps_a_whole_utf8_sequence_that_fits(void **state)
+{
+	char out[64];
+
+	(void)state;
+	/* The limit falls right after é or €: they fit and stay. */
+	lower_text(out, sizeof(out), "ab\xc3\xa9" "cd", 6, 4);
+	assert_string_equal(out, "ab\xc3\xa9");
+	lower_text(out, sizeof(out), "ab\xe2\x82\xac" "x", 6, 5);
+	assert_string_equal(out, "ab\xe2\x82\xac");
+}
+
+static void test_comment_with_utf8_is_cut_on_a_boundary(void **state)
+{
+	char src[1024], expected[512], comment[400];
+	struct low l;
+	size_t i, n = 0;
+
+	(void)state;
+	/* 'x' then 100 two-byte letters: "#0 x" + 61 of them = 126, the 62nd
+	 * would end at 128. */
+	comment[n++] = 'x';
+	for (i = 0; i < 100; i++) {
+		comment[n++] = '\xc3';
+		comment[n++] = '\xa9';
+	}
+	comment[n] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input comment=\"%s\"\n", comment);
+	snprintf(expected, sizeof(expected), "counter accept comment \"#0 %.123s\"\n", comment);
+	l = low_ok(src);
+	assert_rules_l(&l, "ip", "filter_input", expected);
+	low_free(&l);
+}
+
+/* ==== the table =========================================================== */
+
+static void test_rows_sorted_by_name(void **state)
+{
+	const struct lower_row *rows;
+	size_t n = lower_rows(&rows), i;
+
+	(void)state;
+	assert_true(n > 100);
+	for (i = 1; i < n; i++)
+		if (strcmp(rows[i - 1].name, rows[i].name) >= 0)
+			fail_msg("rows out of order: \"%s\" before \"%s\"", rows[i - 1].name, rows[i].name);
+}
+
+static void test_rows_found_by_name(void **state)
+{
+	const struct lower_row *rows;
+	size_t n = lower_rows(&rows), i;
+
+	(void)state;
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(lower_row_find(rows[i].name), &rows[i]);
+	/* An action name finds its action=... row. */
+	assert_string_equal(lower_row_find("tarpit")->name, "action=tarpit");
+	assert_null(lower_row_find("no-such-property"));
+}
+
+static void test_exact_and_approximate_properties_have_a_function(void **state)
+{
+	const struct lower_row *rows;
+	size_t n = lower_rows(&rows), i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		bool action = !strncmp(rows[i].name, "action=", 7);
+
+		if (rows[i].status != LR_EXACT && rows[i].status != LR_APPROX)
+			continue;
+		if (!action && !rows[i].fn)
+			fail_msg("property \"%s\" is %s but has no lowering function", rows[i].name,
+				 rows[i].status == LR_EXACT ? "exact" : "approximate");
+		assert_non_null(rows[i].how);
+		assert_true(*rows[i].how);
+	}
+}
+
+static void test_refused_rows_say_why_and_have_no_function(void **state)
+{
+	const struct lower_row *rows;
+	size_t n = lower_rows(&rows), i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		if (rows[i].status != LR_REFUSED)
+			continue;
+		assert_null(rows[i].fn);
+		assert_non_null(rows[i].how);
+		assert_true(*rows[i].how);
+	}
+}
+
+static void test_every_rule_property_and_action_has_a_row(void **state)
+{
+	size_t n, i;
+	const struct prop_def *t = prop_table(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		const char *const *e;
+
+		if (!(t[i].menus & MB_RULES))
+			continue;
+		if (!lower_row_find(t[i].name))
+			fail_msg("property \"%s\" has no row", t[i].name);
+		if (strcmp(t[i].name, "action"))
+			continue;
+		for (e = t[i].enums; e && *e; e++) {
+			char a[64];
+
+			snprintf(a, sizeof(a), "action=%s", *e);
+			if (!lower_row_find(a))
+				fail_msg("\"%s\" has no row", a);
+		}
+	}
+}
+
+static void test_properties_rosfw_refuses_are_refused_rows(void **state)
+{
+	size_t n, i;
+	const struct prop_def *t = prop_table(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		const struct lower_row *r;
+
+		if (!(t[i].menus & MB_RULES) || !(t[i].flags & PF_REFUSED))
+			continue;
+		r = lower_row_find(t[i].name);
+		assert_non_null(r);
+		if (r->status != LR_REFUSED)
+			fail_msg("\"%s\" is PF_REFUSED but its row is not refused", t[i].name);
+	}
+}
+
+static void test_table_markdown_lists_every_row(void **state)
+{
+	const struct lower_row *rows;
+	size_t n = lower_rows(&rows), i, len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	lower_table_markdown(f);
+	fclose(f);
+	for (i = 0; i < n; i++) {
+		char needle[128];
+
+		snprintf(needle, sizeof(needle), "\n| `%s` | ", rows[i].name);
+		if (!strstr(buf, needle))
+			fail_msg("row \"%s\" missing from the Markdown table", rows[i].name);
+	}
+	free(buf);
+}
+
+#define T(f) cmocka_unit_test_teardown(f, low_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		/* actions */
+		T(test_action_accept_is_the_default),
+		T(test_action_drop),
+		T(test_action_reject_icmp_kinds_v4),
+		T(test_action_reject_icmpv6_kinds),
+		T(test_action_reject_tcp_reset),
+		T(test_action_reject_tcp_reset_without_protocol_warns),
+		T(test_action_return),
+		T(test_action_jump_to_custom_chain),
+		T(test_action_passthrough_only_counts),
+		T(test_action_log_then_next_rule),
+		T(test_log_yes_logs_before_the_action),
+		T(test_log_prefix_is_cut_to_127_bytes),
+		T(test_action_add_src_to_address_list),
+		T(test_action_add_dst_to_address_list),
+		T(test_address_list_timeout_none_adds_without_timeout),
+		T(test_action_add_src_to_list_with_static_prefixes_adds_to_dynamic_set),
+		T(test_action_fasttrack_connection_only_counts),
+		T(test_action_src_nat),
+		T(test_action_src_nat_v6),
+		T(test_action_dst_nat),
+		T(test_action_dst_nat_v6_brackets_address_with_port),
+		T(test_action_dst_nat_port_only_keeps_the_address),
+		T(test_to_ports_without_protocol_is_refused),
+		T(test_action_masquerade),
+		T(test_action_redirect),
+		T(test_action_netmap_prefix_to_prefix),
+		T(test_action_netmap_v6),
+		T(test_action_netmap_onto_one_address_is_plain_nat),
+		T(test_action_netmap_with_unequal_prefixes_is_refused),
+		T(test_action_same_is_persistent_snat),
+		T(test_action_notrack),
+		T(test_action_mark_connection),
+		T(test_action_mark_packet_keeps_routing_bits),
+		T(test_action_mark_routing_keeps_packet_bits),
+		T(test_action_change_dscp),
+		T(test_action_change_ttl_set),
+		T(test_action_change_ttl_increment_is_refused),
+		T(test_action_change_hop_limit_set),
+		T(test_action_change_hop_limit_decrement_is_refused),
+		T(test_action_change_mss),
+		T(test_action_change_mss_without_tcp_is_refused),
+		T(test_action_set_priority),
+		T(test_action_set_priority_from_header_is_refused),
+		/* matchers */
+		T(test_protocol),
+		T(test_protocol_comes_first),
+		T(test_src_address),
+		T(test_src_address_v6),
+		T(test_dst_address),
+		T(test_src_address_type),
+		T(test_dst_address_type),
+		T(test_src_address_list_static),
+		T(test_src_address_list_v6),
+		T(test_src_address_list_static_and_dynamic_is_two_rules),
+		T(test_src_address_list_negated_over_two_sets_is_one_rule),
+		T(test_dst_address_list),
+		T(test_dst_port),
+		T(test_dst_port_long_list_keeps_every_port),
+		T(test_src_port),
+		T(test_port_is_two_rules_second_excluding_first),
+		T(test_port_list),
+		T(test_port_negated_is_neither_port),
+		T(test_port_and_split_list_cannot_share_a_rule),
+		T(test_connection_state),
+		T(test_connection_nat_state),
+		T(test_connection_mark),
+		T(test_packet_mark),
+		T(test_routing_mark),
+		T(test_connection_type),
+		T(test_connection_type_negated_matches_unrelated_packets),
+		T(test_connection_bytes),
+		T(test_connection_limit),
+		T(test_connection_limit_v6),
+		T(test_dscp),
+		T(test_dst_limit),
+		T(test_dst_limit_v6),
+		T(test_dst_limit_v29_expire_after_comma),
+		T(test_dst_limit_by_dst_port_is_not_dropped),
+		T(test_limit),
+		T(test_limit_in_bits_is_bytes),
+		T(test_fragment),
+		T(test_icmp_options),
+		T(test_icmp_options_v6),
+		T(test_icmp_options_negated_with_code_is_refused),
+		T(test_in_interface),
+		T(test_in_interface_longer_than_linux_allows_is_cut),
+		T(test_out_interface),
+		T(test_in_interface_list),
+		T(test_in_interface_list_builtin_lists),
+		T(test_out_interface_list),
+		T(test_ipsec_policy),
+		T(test_ipv4_options),
+		T(test_ipv4_options_timestamp_is_refused),
+		T(test_nth),
+		T(test_nth_v29_every_counter_packet),
+		T(test_random),
+		T(test_packet_size),
+		T(test_per_connection_classifier),
+		T(test_per_connection_classifier_ports_without_protocol_is_refused),
+		T(test_priority),
+		T(test_src_mac_address),
+		T(test_tcp_flags),
+		T(test_tcp_mss),
+		T(test_ttl),
+		T(test_hop_limit),
+		T(test_time_of_day_and_days),
+		T(test_time_past_midnight_is_two_rules),
+		/* refused */
+		T(test_refused_connection_rate),
+		T(test_refused_content),
+		T(test_refused_hotspot),
+		T(test_refused_in_bridge_port),
+		T(test_refused_in_bridge_port_list),
+		T(test_refused_out_bridge_port),
+		T(test_refused_out_bridge_port_list),
+		T(test_refused_phys_in_interface),
+		T(test_refused_phys_out_interface),
+		T(test_refused_ingress_priority),
+		T(test_refused_layer7_protocol),
+		T(test_refused_p2p),
+		T(test_refused_psd),
+		T(test_refused_routing_table),
+		T(test_refused_tls_host),
+		T(test_refused_tos),
+		T(test_refused_headers_v6),
+		T(test_refused_action_tarpit_opens),
+		T(test_refused_action_clear_df),
+		T(test_refused_action_route),
+		T(test_refused_action_sniff_pc),
+		T(test_refused_action_sniff_tzsp),
+		T(test_refused_action_strip_ipv4_options),
+		T(test_refused_action_endpoint_independent_nat),
+		T(test_refused_rule_keeps_following_numbers),
+		/* chains */
+		T(test_filter_base_chains),
+		T(test_raw_base_chains_at_priority_raw),
+		T(test_mangle_base_chains_output_is_route),
+		T(test_dstnat_is_regular_chain_jumped_to_from_prerouting_and_output),
+		T(test_srcnat_at_postrouting),
+		T(test_custom_chains_are_facility_prefixed),
+		T(test_custom_chain_name_is_escaped),
+		T(test_disabled_rules_emit_nothing_and_keep_numbers),
+		T(test_facility_with_only_disabled_rules_has_no_chains),
+		T(test_no_rules_in_a_family_leaves_its_table_empty),
+		T(test_comment_follows_rule_number),
+		T(test_comment_is_cut_to_what_the_kernel_keeps),
+		T(test_jump_to_missing_chain_is_error_at_target),
+		T(test_jump_loop_is_error),
+		T(test_jump_to_itself_is_a_loop),
+		T(test_disabled_jump_does_not_close_a_loop),
+		T(test_jump_to_builtin_chain_is_error),
+		T(test_jump_target_with_only_disabled_rules_is_an_empty_chain),
+		T(test_jump_target_whose_rules_are_all_skipped_is_an_empty_chain),
+		/* sets */
+		T(test_address_list_static_addresses_are_a_plain_set),
+		T(test_address_list_prefixes_are_an_interval_set_merged),
+		T(test_address_list_default_route_swallows_the_rest),
+		T(test_address_list_v6_interval_set),
+		T(test_address_list_timed_addresses_are_a_timeout_set),
+		T(test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set),
+		T(test_address_list_timed_prefix_keeps_its_timeout),
+		T(test_address_list_overlap_with_different_timeouts_keeps_the_longer),
+		T(test_address_list_rules_add_to_is_dynamic_timeout),
+		T(test_address_list_name_is_escaped),
+		T(test_address_lists_are_per_family),
+		T(test_interface_list_include_and_exclude),
+		T(test_interface_list_nested_include),
+		/* marks */
+		T(test_no_mark_is_zero),
+		T(test_marks_are_the_same_in_every_run),
+		T(test_mark_collision_gets_distinct_numbers),
+		T(test_marks_are_listed_in_the_header),
+		/* identifiers and text */
+		T(test_lower_ident_keeps_plain_names),
+		T(test_lower_ident_escapes_other_bytes),
+		T(test_lower_ident_distinct_names_stay_distinct),
+		T(test_lower_ident_long_names_differing_at_the_end),
+		T(test_lower_ident_long_name_end_to_end),
+		T(test_lower_text_replaces_quotes_and_control_bytes),
+		T(test_lower_text_cuts_at_the_limit),
+		T(test_lower_text_never_splits_a_utf8_sequence),
+		T(test_lower_text_keeps_a_whole_utf8_sequence_that_fits),
+		T(test_comment_with_utf8_is_cut_on_a_boundary),
+		/* the table */
+		T(test_rows_sorted_by_name),
+		T(test_rows_found_by_name),
+		T(test_exact_and_approximate_properties_have_a_function),
+		T(test_refused_rows_say_why_and_have_no_function),
+		T(test_every_rule_property_and_action_has_a_row),
+		T(test_properties_rosfw_refuses_are_refused_rows),
+		T(test_table_markdown_lists_every_row),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
