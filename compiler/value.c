@@ -372,31 +372,36 @@ bool value_parse_time(const char *v, size_t len, uint64_t *ms)
 
 bool value_parse_ip4(const char *v, size_t len, uint32_t *addr)
 {
-	uint32_t a = 0;
-	size_t i = 0;
-	int part;
+	uint32_t a = 0, oct = 0;
+	size_t i, digits = 0;
+	int dots = 0;
 
+	/* One pass, no helpers: a million-entry blocklist parses every
+	 * address here at least twice. */
 	if (!v)
 		return false;
-	for (part = 0; part < 4; part++) {
-		size_t start = i;
-		uint64_t oct;
+	for (i = 0; i < len; i++) {
+		char c = v[i];
 
-		while (i < len && is_digit(v[i]))
-			i++;
-		if (i - start > 3 || !value_parse_uint(v + start, i - start, 255, &oct))
-			return false;
-		a = a << 8 | (uint32_t)oct;
-		if (part < 3) {
-			if (i >= len || v[i] != '.')
+		if (c >= '0' && c <= '9') {
+			if (++digits > 3)
 				return false;
-			i++;
+			oct = oct * 10 + (uint32_t)(c - '0');
+		} else if (c == '.' && digits && dots < 3) {
+			if (oct > 255)
+				return false;
+			a = a << 8 | oct;
+			oct = 0;
+			digits = 0;
+			dots++;
+		} else {
+			return false;
 		}
 	}
-	if (i != len)
+	if (dots != 3 || !digits || oct > 255)
 		return false;
 	if (addr)
-		*addr = a;
+		*addr = a << 8 | oct;
 	return true;
 }
 

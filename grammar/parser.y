@@ -83,7 +83,9 @@ static struct ast_item *group_new(struct lex_state *st, enum item_kind k, const 
 static struct ast_item *prop_new(struct lex_state *st, struct ast_item *name, int op,
 				 struct ast_item *val, struct ast_item *group, const RSCLTYPE *loc)
 {
-	struct ast_item *it = arena_alloc(st->arena, sizeof(*it));
+	/* The value's own item becomes the property: one item less to
+	 * allocate and clear for every name=value of a large script. */
+	struct ast_item *it = val ? val : arena_alloc(st->arena, sizeof(*it));
 	size_t n = name->len;
 
 	it->kind = IT_PROP;
@@ -98,11 +100,7 @@ static struct ast_item *prop_new(struct lex_state *st, struct ast_item *name, in
 	if (op == '~')
 		it->flags |= VF_REGEX;
 	it->name_len = n;
-	if (val) {
-		it->text = val->text;
-		it->len = val->len;
-		it->vloc = val->vloc;
-	} else {
+	if (!val) {
 		it->text = "";
 		it->group = group;
 		it->vloc = group->loc;

@@ -9,13 +9,14 @@
 #include "xalloc.h"
 
 #define ARENA_BLOCK (64 * 1024)
-/* Blocks double up to this size, which huge pages back. */
+/* Blocks double up to this size: a million-entry model takes a few dozen
+ * allocations, not thousands. (Transparent huge pages were tried: with
+ * this kernel's defrag policy they cost more system time than they saved.) */
 #define ARENA_BLOCK_MAX ((size_t)8 << 20)
 
 struct block {
 	struct block *next;
 	size_t size, used;
-	bool big;
 	_Alignas(16) unsigned char data[];
 };
 
@@ -28,22 +29,17 @@ struct arena {
 static struct block *block_new(size_t min, size_t want)
 {
 	size_t size = min > want ? min : want;
-	bool big = sizeof(struct block) + size >= XBIG_MIN;
-	struct block *b = big ? xalloc_big(sizeof(*b) + size) : xmalloc(sizeof(*b) + size);
+	struct block *b = xmalloc(sizeof(*b) + size);
 
 	b->next = NULL;
 	b->size = size;
 	b->used = 0;
-	b->big = big;
 	return b;
 }
 
 static void block_free(struct block *b)
 {
-	if (b->big)
-		xfree_big(b, sizeof(*b) + b->size);
-	else
-		free(b);
+	free(b);
 }
 
 struct arena *arena_new(void)

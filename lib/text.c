@@ -55,8 +55,3 @@ size_t text_typo_cap(size_t len)
 {
 	return len / 3 > 2 ? len / 3 : 2;
 }
-
-bool text_eq(const char *a, size_t alen, const char *b)
-{
-	return strlen(b) == alen && !memcmp(a, b, alen);
-}

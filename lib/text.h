@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
  * transpositions), capped: returns cap + 1 as soon as it must exceed cap. */
@@ -13,6 +14,11 @@ size_t text_distance(const char *a, size_t alen, const char *b, size_t blen, siz
  * one another: used for every "did you mean". */
 size_t text_typo_cap(size_t len);
 
-bool text_eq(const char *a, size_t alen, const char *b);
+/* Inline so that comparing with a literal costs a length test and a
+ * memcmp: the model does it for every property of every command. */
+static inline bool text_eq(const char *a, size_t alen, const char *b)
+{
+	return strlen(b) == alen && !memcmp(a, b, alen);
+}
 
 #endif

@@ -14,14 +14,4 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void xdie(const char *msg);
 
-/*
- * Large buffers that are filled once (a model of a million entries, a
- * 40 MB script) spend more time in page faults than in use; these come
- * 2 MB-aligned with transparent huge pages requested. Free with xfree_big.
- */
-#define XBIG_MIN ((size_t)2 << 20)
-void *xalloc_big(size_t n);
-void *xrealloc_big(void *p, size_t old, size_t n);
-void xfree_big(void *p, size_t n);
-
 #endif
