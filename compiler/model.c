@@ -340,6 +340,12 @@ const char *value_store(struct model *m, const struct prop_def *def, const char 
 
 	if (!value_interned(def) || len > 64)
 		return arena_strndup(m->arena, v, len);
+	/* Interned values never hold NUL bytes: a name with one is stored apart. */
+	if (memchr(v, '\0', len))
+		return arena_strndup(m->arena, v, len);
+	/* A blocklist repeats one list name a million times in a row. */
+	if (t->last && !strncmp(t->last, v, len) && t->last[len] == '\0')
+		return t->last;
 	if (t->n * 2 >= t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
 		const char **nv = xcalloc(ncap, sizeof(*nv));
@@ -358,15 +364,12 @@ const char *value_store(struct model *m, const struct prop_def *def, const char 
 		t->cap = ncap;
 	}
 	mask = t->cap - 1;
-	/* Interned values never hold NUL bytes: a name with one is stored apart. */
-	if (memchr(v, '\0', len))
-		return arena_strndup(m->arena, v, len);
 	for (i = hash_bytes(v, len) & mask; t->v[i]; i = (i + 1) & mask)
 		if (!strncmp(t->v[i], v, len) && t->v[i][len] == '\0')
-			return t->v[i];
+			return t->last = t->v[i];
 	t->v[i] = arena_strndup(m->arena, v, len);
 	t->n++;
-	return t->v[i];
+	return t->last = t->v[i];
 }
 
 void intern_free(struct model *m)

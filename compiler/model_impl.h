@@ -35,6 +35,7 @@ struct cwd {
 struct intern {
 	const char **v;
 	size_t n, cap;
+	const char *last;	/* the value stored last */
 };
 
 struct model {
