@@ -48,7 +48,7 @@ ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden kernel fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden kernel behaviour fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw
@@ -107,6 +107,9 @@ golden: $(BUILD)/rosfw
 
 kernel: $(BUILD)/rosfw
 	@tests/kernel/run.sh $(BUILD)/rosfw
+
+behaviour: $(BUILD)/rosfw
+	@tests/behaviour/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

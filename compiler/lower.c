@@ -729,6 +729,12 @@ void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const
 	L->refused = true;
 }
 
+static bool stmt_has_state(const struct ir_stmt *s)
+{
+	return s->kind == S_LIMIT || s->kind == S_SET_UPDATE || s->kind == S_CT_COUNT ||
+	       (s->kind == S_MATCH && s->u.m.key == K_NUMGEN_INC);
+}
+
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
@@ -748,7 +754,8 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 
 		for (i = 0; i < L->npre; i++)
-			*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
+			if (!stmt_has_state(&L->pre[i]))
+				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
 		if (L->nalts) {
 			struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
 
@@ -761,6 +768,11 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 				s->u.m.op = op_not(s->u.m.op);
 			}
 		}
+		/* Matches that keep state (rates, per-address counts, packet
+		 * counters) see only the packets every other match let through. */
+		for (i = 0; i < L->npre; i++)
+			if (stmt_has_state(&L->pre[i]))
+				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
 		ir_stmt_add(L->ir, r, S_COUNTER);
 		for (i = 0; i < L->npost; i++)
 			*ir_stmt_add(L->ir, r, L->post[i].kind) = L->post[i];

@@ -26,6 +26,7 @@ run unit make --no-print-directory -s unit
 run corpus make --no-print-directory -s corpus
 run golden make --no-print-directory -s golden
 run kernel make --no-print-directory -s kernel
+run behaviour make --no-print-directory -s behaviour
 run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
 run asan make --no-print-directory -s BUILD=build/asan SAN=1 unit

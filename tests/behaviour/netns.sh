@@ -77,14 +77,21 @@ topo_up() {
 				echo 0 > /proc/sys/net/ipv4/conf/$k/rp_filter
 			done' || return 1
 	done
+	# RouterOS bridges do not pass bridged traffic through the IP firewall
+	# (use-ip-firewall=no): neither does this bridge, even when the host has
+	# br_netfilter loaded.
 	ip netns exec "$TOPO_PREFIX-router" sh -c '
 		echo 1 > /proc/sys/net/ipv4/ip_forward
-		echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' || return 1
+		echo 1 > /proc/sys/net/ipv6/conf/all/forwarding
+		for f in /proc/sys/net/bridge/bridge-nf-call-*; do
+			[ -e "$f" ] && echo 0 > "$f"
+		done
+		true' || return 1
 	ip -n "$TOPO_PREFIX-router" -b - <<-EOF || return 1
 		link set lo up
 		link add $wan type veth peer name eth0 netns $TOPO_PREFIX-wan
 		link add $dmz type veth peer name eth0 netns $TOPO_PREFIX-dmz
-		link add $lan type bridge stp_state 0 mcast_snooping 0
+		link add $lan type bridge stp_state 0 mcast_snooping 0 nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0
 		link add lanp0 type veth peer name eth0 netns $TOPO_PREFIX-lan
 		link add lanp1 type veth peer name eth0 netns $TOPO_PREFIX-lan2
 		link set lanp0 master $lan
@@ -188,7 +195,7 @@ topo_add_address() {
 	case "$2" in
 	*/*) len=${2#*/} ;;
 	*)
-		if topo_inside "$addr"; then
+		if topo_inside "$addr" && [ "$host" != router ]; then
 			len=24
 			topo_is_v6 "$addr" && len=64
 		else
@@ -197,9 +204,18 @@ topo_add_address() {
 		fi
 		;;
 	esac
-	[ "$(topo_owner "$addr")" = "$host" ] && return 0
+	local owner
+	owner=$(topo_owner "$addr")
+	[ "$owner" = "$host" ] && return 0
+	if [ -n "$owner" ] && [ "$owner" != internet ]; then
+		echo "netns: $addr belongs to $owner already" >&2
+		return 1
+	fi
 	[ "$host" = router ] && dev=lo
-	topo_is_v6 "$addr" && extra=nodad
+	# IPv6: deprecated at once, so that the host never picks it as the
+	# source of its own accord (a probe names it when it wants it).
+	topo_is_v6 "$addr" && extra="nodad preferred_lft 0"
+	# shellcheck disable=SC2086 # $extra is words
 	ip -n "$TOPO_PREFIX-$host" addr add "$addr/$len" dev $dev $extra || return 1
 	TOPO_EXTRA="$TOPO_EXTRA
 $host $addr"

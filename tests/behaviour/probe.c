@@ -9,12 +9,18 @@
  *   rejected KIND from A (icmp T/C)   an ICMP error came back (KIND is the
  *                         RouterOS reject-with name) - or: rejected tcp-reset
  *   dropped               nothing came back before the timeout
- *   connected-elsewhere   a TCP handshake completed, but not with our listener
+ *   half-open             the sender's handshake completed, but the receiver
+ *                         never accepted the connection (its last ACK was lost)
+ *   answered-elsewhere    an answer came back, but our receiver saw nothing
  *
  * The harness of tests/behaviour/ runs it; it compiles with cc alone.
  *
  *   probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT]
  *         [-w MS] [-T TYPE[:CODE]] [-F FLAGS] tcp|udp|icmp DST [DPORT]
+ *
+ * -H SECONDS keeps the TCP connections open after the outcome is printed: a
+ * child process holds them for at most SECONDS, and the last line printed
+ * is "held PID" (kill it to close them sooner).
  *
  * -F syn,ack (any of fin syn rst psh ack urg) sends lone TCP segments with
  * those flags from a raw socket instead of connecting: a SYN-ACK or an ACK
@@ -49,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,6 +72,7 @@ struct slot {
 	int replied;	/* the answer came back to the sender */
 	int rejected;
 	char seen_src[80], seen_dst[80];
+	int seen_ttl, seen_tos;	/* UDP: TTL (hop limit) and TOS (traffic class) as received, or -1 */
 	char why[160];
 };
 
@@ -259,10 +267,15 @@ static int listener_open(int lport)
 	if (fam == AF_INET6)
 		setsockopt(fd, SOL_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (proto == P_UDP) {
-		if (fam == AF_INET)
+		if (fam == AF_INET) {
 			setsockopt(fd, SOL_IP, IP_PKTINFO, &one, sizeof one);
-		else
+			setsockopt(fd, SOL_IP, IP_RECVTTL, &one, sizeof one);
+			setsockopt(fd, SOL_IP, IP_RECVTOS, &one, sizeof one);
+		} else {
 			setsockopt(fd, SOL_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+			setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &one, sizeof one);
+			setsockopt(fd, SOL_IPV6, IPV6_RECVTCLASS, &one, sizeof one);
+		}
 	}
 	if (bind(fd, (struct sockaddr *)&any, len) < 0)
 		die("listener bind to port %d: %s", lport, strerror(errno));
@@ -496,9 +509,19 @@ static void udp_listener_event(int lfd)
 		char rcbuf[256];
 		struct msghdr r = { .msg_name = &peer, .msg_namelen = m.msg_namelen, .msg_iov = &iov, .msg_iovlen = 1 };
 
+		int ttl = -1, tos = -1;
+
 		memset(rcbuf, 0, sizeof rcbuf);
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-			if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_PKTINFO) {
+			if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) {
+				memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+			} else if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TOS) {
+				tos = *(const uint8_t *)CMSG_DATA(c);
+			} else if (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
+				memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
+			} else if (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_TCLASS) {
+				memcpy(&tos, CMSG_DATA(c), sizeof tos);
+			} else if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_PKTINFO) {
 				struct in_pktinfo pi;
 				struct cmsghdr *rc;
 
@@ -534,6 +557,8 @@ static void udp_listener_event(int lfd)
 			continue;
 		if (!slots[i].seen) {
 			slots[i].seen = 1;
+			slots[i].seen_ttl = ttl;
+			slots[i].seen_tos = tos;
 			addr_format(&peer, 1, slots[i].seen_src, sizeof slots[i].seen_src);
 			addr_format(&local, 1, slots[i].seen_dst, sizeof slots[i].seen_dst);
 		}
@@ -917,19 +942,19 @@ static int slot_done(const struct slot *s)
 static void usage(void)
 {
 	die("usage: probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT] [-w MS] "
-	    "[-T TYPE[:CODE]] [-F FLAGS] tcp|udp|icmp DST [DPORT]");
+	    "[-T TYPE[:CODE]] [-F FLAGS] [-H SECONDS] tcp|udp|icmp DST [DPORT]");
 }
 
 int main(int argc, char **argv)
 {
 	const char *from_ns = NULL, *recv_ns = NULL, *src_text = NULL;
-	int sport = 0, lport = -1, dport = 0, wait_ms = 1000, opt, lfd = -1, has_src;
+	int sport = 0, lport = -1, dport = 0, wait_ms = 1000, opt, lfd = -1, has_src, hold = 0;
 	struct sockaddr_storage src, dst;
 	socklen_t srclen = 0, dstlen;
 	long long deadline;
 
 	nslots = 1;
-	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:F:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:F:H:")) != -1) {
 		switch (opt) {
 		case 'f': from_ns = optarg; break;
 		case 'r': recv_ns = optarg; break;
@@ -939,6 +964,7 @@ int main(int argc, char **argv)
 		case 'n': nslots = atoi(optarg); break;
 		case 'w': wait_ms = atoi(optarg); break;
 		case 'F': seg_flags = flags_parse(optarg); break;
+		case 'H': hold = atoi(optarg); break;
 		case 'T':
 			if (sscanf(optarg, "%d:%d", &icmp_type, &icmp_code) < 1)
 				usage();
@@ -1065,23 +1091,47 @@ int main(int argc, char **argv)
 					printf("delivered %s %s\n", slots[shown].seen_src, slots[shown].seen_dst);
 					shown++;
 				} else {
-					puts("connected-elsewhere");
+					puts("half-open");
 				}
 			} else {
 				puts("dropped");
 			}
 			continue;
 		}
+		char extra[64] = "";
+
+		/* DSCP is the TOS byte's upper six bits. */
+		if (proto == P_UDP && s->seen && s->seen_ttl >= 0 && s->seen_tos >= 0)
+			snprintf(extra, sizeof extra, " ttl=%d dscp=%d", s->seen_ttl, s->seen_tos >> 2);
 		if (s->rejected)
 			puts(s->why);
 		else if (s->seen && (s->replied || proto == P_SEGMENT || (proto == P_ICMP && !icmp_expects_reply())))
-			printf("delivered %s %s\n", s->seen_src, s->seen_dst);
+			printf("delivered %s %s%s\n", s->seen_src, s->seen_dst, extra);
 		else if (s->seen)
-			printf("one-way %s %s\n", s->seen_src, s->seen_dst);
+			printf("one-way %s %s%s\n", s->seen_src, s->seen_dst, extra);
 		else if (s->replied)
-			puts("connected-elsewhere");
+			puts("answered-elsewhere");
 		else
 			puts("dropped");
+	}
+	if (hold > 0) {
+		pid_t child;
+
+		fflush(stdout);
+		child = fork();
+		if (child < 0)
+			die("fork: %s", strerror(errno));
+		if (child == 0) {
+			int null = open("/dev/null", O_RDWR);
+
+			/* Let the caller's $(...) finish: no inherited output. */
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			sleep((unsigned)hold);
+			_exit(0);
+		}
+		printf("held %d\n", (int)child);
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 # BEHAVIOUR_WAIT_MS (how long a probe waits for an answer, default 1000),
 # VERBOSE=1 (print passing checks and every probe's raw outcome too).
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=netns.sh
 . "$ROOT/tests/behaviour/netns.sh"
 
 HERE="$ROOT/tests/behaviour"
@@ -32,6 +33,8 @@ LOG_SYSCTL=/proc/sys/net/netfilter/nf_log_all_netns
 LOG_SYSCTL_WAS=""
 
 cleanup() {
+	local pid
+	for pid in $HELD; do kill "$pid" 2>/dev/null; done
 	topo_down
 	# Only what this run changed, and only back to what it was.
 	if [ -n "$LOG_SYSCTL_WAS" ]; then
@@ -97,26 +100,27 @@ is_host() {
 	return 1
 }
 
+HELD=""	# pids of probes holding connections open until the scenario ends
 # The line being run, for messages.
 WHERE=""
 LINE=""
 
 # run_probe: one "from ... -> ..." line.
 run_probe() {
-	local left=${LINE%% -> *} right=${LINE#* -> } logp="" t i
-	local host src="" sport="" proto dst dport="" itype="" flags="" closed="" count=1
-	local kind="" nexp="" reject="" to_host="" to_addr="" to_port="" seen_addr="" seen_port=""
+	local left=${LINE%% -> *} right=${LINE#* -> } logp="" i
+	local host src="" sport="" proto dst dport="" itype="" flags="" closed="" hold="" count=1
+	local kind="" nexp="" reject="" marks="" to_host="" to_addr="" to_port="" seen_addr="" seen_port=""
 	local -a tok
 
 	if [[ $right =~ (^|[[:space:]])logged[[:space:]]+\"([^\"]*)\" ]]; then
 		logp=${BASH_REMATCH[2]}
-		right=${right/${BASH_REMATCH[0]}/}
+		right=${right/"${BASH_REMATCH[0]}"/}
 	fi
 	read -ra tok <<< "$left"
 	i=1
 	host=${tok[i]}; i=$((i + 1))
 	is_host "$host" || { check_fail "$WHERE" "unknown host '$host' in: $LINE"; return; }
-	case "${tok[i]}" in tcp | udp | icmp) ;; *) src=${tok[i]}; i=$((i + 1)) ;; esac
+	case "${tok[i]}" in tcp | udp | icmp | port) ;; *) src=${tok[i]}; i=$((i + 1)) ;; esac
 	if [ "${tok[i]}" = port ]; then sport=${tok[i + 1]}; i=$((i + 2)); fi
 	proto=${tok[i]}; i=$((i + 1))
 	case "$proto" in tcp | udp | icmp) ;; *) check_fail "$WHERE" "no protocol (tcp, udp, icmp) in: $LINE"; return ;; esac
@@ -127,6 +131,7 @@ run_probe() {
 		type) itype=${tok[i + 1]}; i=$((i + 2)) ;;
 		flags) flags=${tok[i + 1]}; i=$((i + 2)) ;;
 		closed) closed=1; i=$((i + 1)) ;;
+		hold) hold=1; i=$((i + 1)) ;;
 		count) count=${tok[i + 1]}; i=$((i + 2)) ;;
 		*) check_fail "$WHERE" "cannot read '${tok[i]}' in: $LINE"; return ;;
 		esac
@@ -150,6 +155,7 @@ run_probe() {
 			esac
 			;;
 		seen-from) addr_port "${tok[i + 1]}"; seen_addr=$ADDR; seen_port=$PORT; i=$((i + 2)) ;;
+		ttl | dscp) marks="$marks ${tok[i]}=${tok[i + 1]}"; i=$((i + 2)) ;;
 		*) check_fail "$WHERE" "cannot read '${tok[i]}' in: $LINE"; return ;;
 		esac
 	done
@@ -159,7 +165,11 @@ run_probe() {
 	local v=4
 	topo_is_v6 "$dst" && v=6
 	if [ -n "$src" ]; then
-		topo_add_address "$host" "$src" || { check_fail "$WHERE" "cannot give $src to $host"; return; }
+		topo_add_address "$host" "$src" 2> "$tmp/addr.err" ||
+			{ check_fail "$WHERE" "cannot give $src to $host: $(cat "$tmp/addr.err")"; return; }
+	else
+		# Named always, so that an extra address never becomes the source.
+		src=$(topo_primary "$host" $v)
 	fi
 	if [ -n "$logp" ] && [ -z "$sport" ] && [ "$proto" != icmp ]; then
 		sport=$((20000 + RANDOM % 30000))
@@ -182,13 +192,22 @@ run_probe() {
 	[ "$count" != 1 ] && args+=(-n "$count")
 	[ -n "$itype" ] && args+=(-T "$itype")
 	[ -n "$flags" ] && args+=(-F "$flags")
+	[ -n "$hold" ] && args+=(-H 30)
 	args+=("$proto" "$dst")
 	[ -n "$dport" ] && args+=("$dport")
 
+	# The kernel log keeps earlier runs' lines: only lines after this one
+	# can be this probe's.
+	local log_mark=""
+	[ -n "$logp" ] && log_mark=$(dmesg 2>/dev/null | tail -n 1)
 	local out
 	if ! out=$("$PROBE" "${args[@]}" 2>&1); then
 		check_fail "$WHERE" "$LINE => probe error: $out"
 		return
+	fi
+	if [[ $out == *$'\n'held\ * ]]; then
+		HELD="$HELD ${out##*held }"
+		out=${out%$'\n'held *}
 	fi
 	[ -n "$VERBOSE" ] && echo "     $WHERE: $LINE => $(echo "$out" | tr '\n' ';')"
 	local got=${out%%$'\n'*} ok=1 why=""
@@ -205,6 +224,7 @@ run_probe() {
 		[ "$(echo "$got" | cut -d' ' -f1-2)" = "rejected $reject" ] || ok=0
 		;;
 	delivered | one-way)
+		# shellcheck disable=SC2086 # the outcome's words
 		set -- $got
 		if [ "$1" != "$kind" ]; then
 			ok=0
@@ -213,7 +233,7 @@ run_probe() {
 			# says (after dst-nat or redirect), the source as sent unless
 			# seen-from says what NAT made of it.
 			local want_dst=${to_addr:-$dst} want_dport=${to_port:-$dport}
-			local want_src=${seen_addr:-${src:-$(topo_primary "$host" $v)}} want_sport=$seen_port
+			local want_src=${seen_addr:-$src} want_sport=$seen_port
 			[ -z "$seen_addr" ] && [ -n "$sport" ] && want_sport=$sport
 			addr_port "$3"
 			if [ "$ADDR" != "$want_dst" ] || { [ "$proto" != icmp ] && [ "$PORT" != "$want_dport" ]; }; then
@@ -223,13 +243,21 @@ run_probe() {
 			if [ "$ADDR" != "$want_src" ] || { [ -n "$want_sport" ] && [ "$PORT" != "$want_sport" ]; }; then
 				ok=0; why="${why:+$why, }the receiver saw source $2"
 			fi
+			# ttl N, dscp N: the header fields as received (UDP only).
+			local m
+			for m in $marks; do
+				case " $* " in
+				*" $m "*) ;;
+				*) ok=0; why="${why:+$why, }not received with $m" ;;
+				esac
+			done
 		fi
 		;;
 	esac
 	if [ "$ok" = 1 ] && [ -n "$logp" ]; then
 		local lines
-		lines=$(dmesg 2>/dev/null | grep -F -- "$logp")
-		if [ "$v" = 4 ]; then lines=$(grep -F "SRC=${src:-$(topo_primary "$host" 4)} " <<< "$lines"); fi
+		lines=$(dmesg 2>/dev/null | awk -v m="$log_mark" 'seen { print } $0 == m { seen = 1 }' | grep -F -- "$logp")
+		if [ "$v" = 4 ]; then lines=$(grep -F "SRC=$src " <<< "$lines"); fi
 		if [ -n "$sport" ]; then lines=$(grep -F "SPT=$sport " <<< "$lines"); fi
 		[ -n "$lines" ] || { ok=0; why="no kernel log line with \"$logp\""; }
 	fi
@@ -265,6 +293,26 @@ run_address_list() {
 		else pass "$WHERE: $LINE"; fi
 		;;
 	*) check_fail "$WHERE" "expected 'has ADDR' or 'lacks ADDR' in: $LINE" ;;
+	esac
+}
+
+# conntrack -> has|lacks TEXT: the router's connection table, as
+# `conntrack -L` prints it (IPv4 and IPv6), has a line with TEXT or none.
+run_conntrack() {
+	local right=${LINE#* -> } table
+	local what=${right%% *} text=${right#* }
+	if ! command -v conntrack >/dev/null; then
+		check_fail "$WHERE" "$LINE => no conntrack command (package conntrack)"
+		return
+	fi
+	table=$(topo_exec router sh -c 'conntrack -L -f ipv4 2>/dev/null; conntrack -L -f ipv6 2>/dev/null')
+	[ -n "$VERBOSE" ] && echo "     $WHERE: $(echo "$table" | paste -sd'|')"
+	case "$what" in
+	has) grep -qF -- "$text" <<< "$table" && pass "$WHERE: $LINE" ||
+		check_fail "$WHERE" "$LINE => not in: $(echo "$table" | paste -sd'|')" ;;
+	lacks) grep -qF -- "$text" <<< "$table" && check_fail "$WHERE" "$LINE => found: $(grep -F -- "$text" <<< "$table" | head -1)" ||
+		pass "$WHERE: $LINE" ;;
+	*) check_fail "$WHERE" "expected 'has TEXT' or 'lacks TEXT' in: $LINE" ;;
 	esac
 }
 
@@ -313,7 +361,9 @@ run_scenario() {
 			topo_add_address "${w[1]}" "${w[2]}" || fail "$WHERE: $line"
 			;;
 		route)
-			[ "${w[2]}" = via ] && topo_route "${w[1]}" "${w[3]}" || fail "$WHERE: $line"
+			if [ "${w[2]}" != via ] || ! topo_route "${w[1]}" "${w[3]}"; then
+				fail "$WHERE: $line"
+			fi
 			;;
 		esac
 	done < "$file"
@@ -342,11 +392,16 @@ run_scenario() {
 		case "${w[0]}" in
 		from) run_probe ;;
 		address-list) run_address_list ;;
+		conntrack) run_conntrack ;;
 		wait) sleep "${w[1]}" ;;
 		*) check_fail "$WHERE" "unknown line: $LINE" ;;
 		esac
 	done < "$file"
 
+	# The connections "hold" kept open: the probes that hold them are ours.
+	local pid
+	for pid in $HELD; do kill "$pid" 2>/dev/null; done
+	HELD=""
 	if [ -n "$KEEP" ]; then
 		echo "behaviour: kept $TOPO_PREFIX-* for $name (tests/behaviour/netns.sh down $TOPO_PREFIX)" >&2
 		TOPO_PREFIX=""

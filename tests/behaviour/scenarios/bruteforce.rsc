@@ -3,6 +3,7 @@
 # lasts only 3 seconds here, so that the test can watch it expire.
 # Telnet probers are listed for good (none-dynamic: no timeout).
 /ip firewall filter
+add chain=input connection-state=established,related action=accept
 add chain=input protocol=tcp dst-port=22 src-address-list=ssh_blacklist \
     action=drop comment="drop SSH brute forcers"
 add chain=input protocol=tcp dst-port=22 connection-state=new \
