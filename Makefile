@@ -23,7 +23,9 @@ CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 LDFLAGS  += -fsanitize=address,undefined
 endif
 INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -I$(BUILD)/gen
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(INCLUDES)
+NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnftnl libmnl 2>/dev/null)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl 2>/dev/null)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(INCLUDES) $(NL_CFLAGS)
 
 # `make V=1` shows the commands.
 ifeq ($(V),1)
@@ -39,16 +41,17 @@ GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/dump.c compiler/ir.c \
-                compiler/lower.c compiler/lower_rules.c compiler/emit_text.c
+                compiler/lower.c compiler/lower_rules.c compiler/emit_text.c \
+                compiler/emit_nl.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
-ROSFW_SRC    := runtime/main.c
+ROSFW_SRC    := runtime/main.c runtime/apply.c
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden kernel behaviour fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw
@@ -110,6 +113,9 @@ kernel: $(BUILD)/rosfw
 
 behaviour: $(BUILD)/rosfw
 	@tests/behaviour/run.sh $(BUILD)/rosfw
+
+apply-test: $(BUILD)/rosfw
+	@tests/apply/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

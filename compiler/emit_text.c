@@ -457,15 +457,18 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 		if (s->u.nat.has_addr || s->u.nat.has_port)
 			fputs(" to ", out);
 		if (s->u.nat.has_addr) {
-			if (v6 && s->u.nat.has_port)
-				fputc('[', out);
+			bool brackets = v6 && s->u.nat.has_port;
+
+			/* nft wants each IPv6 address of a range in its own
+			 * brackets when a port follows: [a]-[b]:p */
+			fputs(brackets ? "[" : "", out);
 			addr_print(out, &s->u.nat.addr_lo);
+			fputs(brackets ? "]" : "", out);
 			if (memcmp(s->u.nat.addr_lo.b, s->u.nat.addr_hi.b, s->u.nat.addr_lo.len)) {
-				fputc('-', out);
+				fputs(brackets ? "-[" : "-", out);
 				addr_print(out, &s->u.nat.addr_hi);
+				fputs(brackets ? "]" : "", out);
 			}
-			if (v6 && s->u.nat.has_port)
-				fputc(']', out);
 		}
 		if (s->u.nat.has_port) {
 			fprintf(out, ":%u", s->u.nat.port_lo);

@@ -805,7 +805,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, row->how);
 			continue;
 		}
-		if (row->fn && !L->refused)
+		/* An export writes dst-address-type="" for "not set". */
+		if (row->fn && !L->refused && it->props[i].len)
 			row->fn(L, &it->props[i]);
 	}
 	if (!L->failed && !L->refused)

@@ -90,7 +90,14 @@ static void numbers_match(struct lctx *L, enum ir_key key, const char *s, size_t
 		n++;
 		s = e ? e + 1 : end;
 	}
-	if (n == 1 && !elems[0].range) {
+	/* nft 1.0.6 merges two adjacent 2-byte "!=" compares (tcp sport !=
+	 * 80 tcp dport != 80) into one 4-byte "!=", which means "not both",
+	 * and turns a one-element set into such a compare first. A range
+	 * compare it leaves alone: a negated port is "!= 80-80". */
+	if (n == 1 && !elems[0].range && neg && ir_key_info(key)->type == T_PORT) {
+		out->op = OP_NRANGE;
+		out->v = out->hi = elems[0].lo;
+	} else if (n == 1 && !elems[0].range) {
 		out->op = neg ? OP_NE : OP_EQ;
 		out->v = elems[0].lo;
 	} else if (n == 1) {

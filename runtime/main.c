@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "ast.h"
 #include "diag.h"
 #include "dump.h"
@@ -38,7 +39,9 @@ static int usage(FILE *out, int code)
 	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error\n"
 	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
 	      "  compile FILE... [-o OUT]  write the nft script that makes this box that firewall\n"
+	      "  apply FILE... [--check]   make this box that firewall now (one kernel transaction)\n"
 	      "  doc translation print the translation table (property -> nftables)\n"
+	      "  flush           remove rosfw's tables from the kernel (other tables stay)\n"
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
 	      "\n"
 	      "options:\n"
@@ -282,10 +285,12 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
+	{ "apply", cmd_apply },
 	{ "check", cmd_check },
 	{ "compile", cmd_compile },
 	{ "doc", cmd_doc },
 	{ "dump", cmd_dump },
+	{ "flush", cmd_flush },
 	{ "parse", cmd_parse },
 };
 

@@ -9,7 +9,7 @@ make -s -C "$ROOT" build/gen/parser.c build/gen/lexer.c >/dev/null
 src=$(cd "$ROOT" && ls lib/*.c grammar/*.c compiler/*.c build/gen/*.c)
 if ! (cd "$ROOT" && clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all -Ilib -Igrammar -Icompiler -Ibuild/gen \
-	fuzz/fuzz_model.c $src -o "$out/fuzz_model") 2> "$out/build.log"; then
+	fuzz/fuzz_model.c $src -o "$out/fuzz_model" $(pkg-config --cflags --libs libnftnl libmnl)) 2> "$out/build.log"; then
 	cat "$out/build.log" >&2
 	fail "fuzz build"
 	summary "fuzz"

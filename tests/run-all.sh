@@ -26,12 +26,14 @@ run unit make --no-print-directory -s unit
 run corpus make --no-print-directory -s corpus
 run golden make --no-print-directory -s golden
 run kernel make --no-print-directory -s kernel
+run apply make --no-print-directory -s apply-test
 run behaviour make --no-print-directory -s behaviour
 run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
 run asan make --no-print-directory -s BUILD=build/asan SAN=1 unit
 run asan-corpus make --no-print-directory -s BUILD=build/asan SAN=1 corpus
 run asan-golden make --no-print-directory -s BUILD=build/asan SAN=1 golden
+run asan-apply make --no-print-directory -s BUILD=build/asan SAN=1 apply-test
 echo
 echo "all: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

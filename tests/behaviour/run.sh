@@ -24,7 +24,7 @@ if [ -n "$1" ] && [ -f "$1" ] && [ -x "$1" ]; then
 	shift
 fi
 export ROSFW
-: "${ROSFW_APPLY:=\"\$ROSFW\" compile \$OPTS \"\$CONFIG\" | nft -f -}"
+: "${ROSFW_APPLY:=\"\$ROSFW\" apply \$OPTS \"\$CONFIG\"}"
 : "${BEHAVIOUR_WAIT_MS:=1000}"
 
 tmp=$(mktemp -d)

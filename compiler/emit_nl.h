@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_EMIT_NL_H
+#define ROSFW_EMIT_NL_H
+
+/*
+ * IR to one nf_tables netlink batch (libnftnl), holding the same objects
+ * and expressions `nft -f` makes of emit_text's script: rosfw's tables are
+ * created if missing, deleted and defined again, all in one transaction.
+ * Every message asks for an ACK; each one's sequence number maps back to
+ * the IR object (and for rules the statement) that produced it.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "ir.h"
+
+struct emit_nl;
+
+/* The first statement this back end cannot send yet, as "what", and the
+ * rule that holds it; NULL when the whole IR can be sent. */
+const char *emit_nl_unsupported(const struct ir *ir, const struct ir_rule **rule);
+
+/* The batch for `ir` (NULL: only replace rosfw's tables with nothing, as
+ * `rosfw flush` does). With `commit` false the batch has no end message,
+ * so the kernel checks every message and then aborts: nothing changes.
+ * Sequence numbers start at `seq`. NULL when the IR is unsupported. */
+struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit);
+void emit_nl_free(struct emit_nl *b);
+
+/* The batch as iovecs for one sendmsg(). */
+size_t emit_nl_iovec_count(struct emit_nl *b);
+void emit_nl_iovec(struct emit_nl *b, struct iovec *iov, size_t n);
+
+/* Sequence number of the batch-begin message, and the number of messages
+ * after it that ask for an ACK (all but the end message). */
+uint32_t emit_nl_begin_seq(const struct emit_nl *b);
+size_t emit_nl_messages(const struct emit_nl *b);
+
+/**
+ * struct emit_nl_origin - what a message of the batch was made from.
+ * @what:  "table ip rosfw", "chain filter_input", "set al_x", "elements of
+ *         set al_x", "rule" (text for messages).
+ * @rule:  the IR rule for rule messages (and their anonymous sets), else NULL.
+ * @stmt:  index in @rule of the statement whose expression the kernel
+ *         pointed at (extended ACK offset), or -1.
+ * @expr:  libnftnl name of that expression ("payload", "cmp"...), or NULL.
+ */
+struct emit_nl_origin {
+	const char *what;
+	const struct ir_rule *rule;
+	int stmt;
+	const char *expr;
+};
+
+/* Fill `o` for message `seq` and, when known, the byte `offset` in it the
+ * kernel's extended ACK named (0: none). False for a sequence number that
+ * is not this batch's. o->what lives in `b` until the next call. */
+bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emit_nl_origin *o);
+
+#endif

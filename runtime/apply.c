@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rosfw apply and rosfw flush: the IR as one netlink batch, sent in one
+ * sendmsg, every message asking for an ACK and every ACK read back. The
+ * kernel applies the batch whole or not at all; an error it reports is
+ * mapped from the message's sequence number (and the extended ACK's byte
+ * offset) to the RouterOS rule, and printed at that rule's line.
+ */
+#include "apply.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "emit_nl.h"
+#include "lower.h"
+#include "model.h"
+#include "source.h"
+#include "xalloc.h"
+
+enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
+
+#define MAX_ERRORS_DEFAULT 50
+
+struct apply_opts {
+	bool check, json;
+	unsigned max_errors;
+	struct lower_opts lower;
+};
+
+static int apply_usage(FILE *out, int code)
+{
+	fputs("usage: rosfw apply [--check] [--unsupported=error|skip-rule] [--json] [--max-errors N] FILE...\n"
+	      "       rosfw flush [--check] [--json]\n"
+	      "\n"
+	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
+	      "table ip6 rosfw) in one kernel transaction; flush removes them. Other tables are not touched.\n"
+	      "  --check   the kernel checks the whole batch and commits nothing\n"
+	      "exit: 0 done, 1 configuration errors (nothing sent), 2 the kernel refused (nothing changed),\n"
+	      "      3 usage, I/O or missing CAP_NET_ADMIN\n",
+	      out);
+	return code;
+}
+
+static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool files)
+{
+	static const struct option lo[] = {
+		{ "check", no_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "max-errors", required_argument, NULL, 'm' },
+		{ "unsupported", required_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->max_errors = MAX_ERRORS_DEFAULT;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->check = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'm': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !v || v > 100000) {
+				fprintf(stderr, "rosfw: --max-errors needs a number from 1 to 100000\n");
+				return -1;
+			}
+			o->max_errors = (unsigned)v;
+			break;
+		}
+		case 'u':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --unsupported\n");
+				return -1;
+			}
+			if (!strcmp(optarg, "error")) {
+				o->lower.unsupported = UNSUPPORTED_ERROR;
+			} else if (!strcmp(optarg, "skip-rule")) {
+				o->lower.unsupported = UNSUPPORTED_SKIP_RULE;
+			} else {
+				fprintf(stderr, "rosfw: --unsupported takes error or skip-rule\n");
+				return -1;
+			}
+			break;
+		case 'h':
+			apply_usage(stdout, 0);
+			exit(APPLY_OK);
+		default:
+			return -1;
+		}
+	}
+	if (files && optind >= argc) {
+		fprintf(stderr, "rosfw: no input file\n");
+		return -1;
+	}
+	if (!files && optind < argc) {
+		fprintf(stderr, "rosfw: flush takes no files\n");
+		return -1;
+	}
+	return optind;
+}
+
+/* The files into one model, as rosfw compile reads them. */
+static struct model *apply_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
+{
+	struct model *m = model_new(d);
+	int i;
+
+	for (i = first; i < argc; i++) {
+		const struct source *s = source_read(ss, argv[i]);
+
+		if (!s) {
+			diag_error(d, NULL, "%s: %s", argv[i], strerror(errno));
+			model_free(m);
+			return NULL;
+		}
+		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
+		if (diag_full(d))
+			break;
+	}
+	if (!diag_full(d))
+		model_finish(m);
+	return m;
+}
+
+/* ---- talking to the kernel ---------------------------------------------- */
+
+struct kerr {
+	uint32_t seq, offset;
+	int err;
+	char msg[160];
+};
+
+/**
+ * struct talk - the kernel's answer to one batch.
+ * @acks:    ACKs (positive or not) for the batch's messages.
+ * @errs:    the negative ones, and any for the batch as a whole.
+ * @lost:    the socket dropped answers (its buffer overflowed).
+ */
+struct talk {
+	size_t acks;
+	struct kerr *errs;
+	size_t nerrs;
+	bool lost;
+	int sys_errno;		/* sendmsg or recv failed */
+};
+
+static int ack_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type <= NLMSGERR_ATTR_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static void talk_ack(struct talk *t, const struct nlmsghdr *nlh, uint32_t seq0)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+	struct kerr *k;
+	unsigned hlen = sizeof(*e);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+		return;
+	if (nlh->nlmsg_seq != seq0)
+		t->acks++;
+	if (!e->error)
+		return;
+	t->errs = xreallocarray(t->errs, t->nerrs + 1, sizeof(*t->errs));
+	k = &t->errs[t->nerrs++];
+	memset(k, 0, sizeof(*k));
+	k->seq = nlh->nlmsg_seq;
+	k->err = e->error < 0 ? -e->error : e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hlen += mnl_nlmsg_get_payload_len(&e->msg);
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && mnl_attr_parse(nlh, hlen, ack_attr_cb, tb) >= 0) {
+		if (tb[NLMSGERR_ATTR_OFFS] && mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_OFFS]) == 4)
+			k->offset = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+		if (tb[NLMSGERR_ATTR_MSG])
+			snprintf(k->msg, sizeof(k->msg), "%.*s", (int)mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_MSG]),
+				 (const char *)mnl_attr_get_payload(tb[NLMSGERR_ATTR_MSG]));
+	}
+}
+
+static bool talk_batch_failed(const struct talk *t, uint32_t seq0)
+{
+	size_t i;
+
+	for (i = 0; i < t->nerrs; i++)
+		if (t->errs[i].seq == seq0)
+			return true;
+	return false;
+}
+
+/*
+ * One sendmsg for the whole batch, then every answer. nfnetlink handles a
+ * batch inside sendmsg(), so by the time it returns every ACK is queued on
+ * the socket; the receive buffer is sized for one per message (as nft
+ * sizes it) so none is dropped.
+ */
+static void talk(struct emit_nl *b, struct talk *t)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	size_t niov, i, total = 0, expect = emit_nl_messages(b);
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct msghdr msg = { 0 };
+	struct iovec *iov;
+	int fd, one = 1, rcv;
+	char *buf;
+
+	memset(t, 0, sizeof(*t));
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		t->sys_errno = errno;
+		if (nl)
+			mnl_socket_close(nl);
+		return;
+	}
+	fd = mnl_socket_get_fd(nl);
+	/* Errors name the attribute at fault; no need to echo whole messages. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	niov = emit_nl_iovec_count(b);
+	iov = xcalloc(niov, sizeof(*iov));
+	emit_nl_iovec(b, iov, niov);
+	for (i = 0; i < niov; i++)
+		total += iov[i].iov_len;
+	{
+		int snd = total > (size_t)INT32_MAX / 2 ? INT32_MAX / 2 : (int)total;
+
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &snd, sizeof(snd));
+	}
+	rcv = expect > (size_t)(INT32_MAX / 2048) ? INT32_MAX : (int)(expect * 1024 + (256 << 10));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	msg.msg_name = &kernel;
+	msg.msg_namelen = sizeof(kernel);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = niov;
+	if (sendmsg(fd, &msg, 0) < 0) {
+		t->sys_errno = errno;
+		free(iov);
+		mnl_socket_close(nl);
+		return;
+	}
+	free(iov);
+	buf = xmalloc(MNL_SOCKET_BUFFER_SIZE * 4);
+	for (;;) {
+		ssize_t n = recv(fd, buf, MNL_SOCKET_BUFFER_SIZE * 4, MSG_DONTWAIT);
+		const struct nlmsghdr *nlh;
+		int left;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			t->lost = true;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = fd, .events = POLLIN };
+
+			/* Everything is queued when sendmsg returns; wait a
+			 * little in case it is not, then stop. An error for
+			 * the batch as a whole is all the kernel says. */
+			if (t->acks >= expect || t->lost || talk_batch_failed(t, emit_nl_begin_seq(b)) ||
+			    poll(&p, 1, 1000) <= 0)
+				break;
+			continue;
+		}
+		if (n <= 0) {
+			t->sys_errno = n < 0 ? errno : EIO;
+			break;
+		}
+		left = (int)n;
+		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				talk_ack(t, nlh, emit_nl_begin_seq(b));
+	}
+	free(buf);
+	mnl_socket_close(nl);
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+static const char *stmt_name(const struct ir_stmt *s, char *buf, size_t size)
+{
+	static const char *const nat[] = { "snat", "dnat", "masquerade", "redirect" };
+	static const char *const verdicts[] = { "accept", "drop", "jump", "goto", "return", "continue" };
+
+	switch (s->kind) {
+	case S_MATCH:
+		snprintf(buf, size, "the match on %s", ir_key_info(s->u.m.key)->nft);
+		break;
+	case S_COUNTER: snprintf(buf, size, "counter"); break;
+	case S_VERDICT: snprintf(buf, size, "%s", verdicts[s->u.verdict.kind]); break;
+	case S_LOG: snprintf(buf, size, "log"); break;
+	case S_REJECT: snprintf(buf, size, "reject"); break;
+	case S_LIMIT: snprintf(buf, size, "limit"); break;
+	case S_SET_ADD: snprintf(buf, size, "add @%s", s->u.set.set); break;
+	case S_SET_UPDATE: snprintf(buf, size, "update @%s", s->u.set.set); break;
+	case S_CT_COUNT: snprintf(buf, size, "ct count on @%s", s->u.set.set); break;
+	case S_NAT: snprintf(buf, size, "%s", nat[s->u.nat.kind]); break;
+	case S_SET_FIELD: snprintf(buf, size, "%s set", ir_key_info(s->u.field.key)->nft); break;
+	case S_NOTRACK: snprintf(buf, size, "notrack"); break;
+	case S_FLOW_ADD: snprintf(buf, size, "flow add"); break;
+	case S_CT_HELPER_SET: snprintf(buf, size, "ct helper set"); break;
+	}
+	return buf;
+}
+
+/*
+ * Returns true when the error was the missing capability. `echo`: an
+ * earlier message already failed the same way; once the kernel finds a
+ * table invalid it refuses every later rule of it, so such errors are
+ * given as notes that point back to the first.
+ */
+static bool report_kernel(struct diag *d, struct emit_nl *b, const struct kerr *k, bool echo)
+{
+	struct emit_nl_origin o;
+	char at[256] = "", stmt[128], extra[200] = "";
+	enum diag_level lvl = echo ? DIAG_NOTE : DIAG_ERROR;
+	const char *also = ", likely only because of the error given for another rule: after a refusal the kernel re-checks the whole table";
+
+	if (k->msg[0])
+		snprintf(extra, sizeof(extra), " (%s)", k->msg);
+	if (k->seq == emit_nl_begin_seq(b)) {
+		if (k->err == EPERM)
+			return true;
+		diag_report(d, lvl, NULL, "the kernel refused the transaction: %s%s%s", strerror(k->err), extra,
+			    echo ? also : "");
+		return false;
+	}
+	if (!emit_nl_origin(b, k->seq, k->offset, &o)) {
+		diag_error(d, NULL, "the kernel refused a message rosfw did not send (sequence %u): %s", k->seq,
+			   strerror(k->err));
+		return false;
+	}
+	if (o.rule && o.stmt >= 0 && (size_t)o.stmt < o.rule->n)
+		snprintf(at, sizeof(at), ", at %s (nftables expression %s)",
+			 stmt_name(&o.rule->stmts[o.stmt], stmt, sizeof(stmt)), o.expr ? o.expr : "?");
+	else if (o.rule && o.expr)
+		snprintf(at, sizeof(at), ", at a protocol match nft adds (nftables expression %s)", o.expr);
+	if (o.rule && !o.rule->loc.file && o.rule->n == 1 && o.rule->stmts[0].kind == S_VERDICT &&
+	    o.rule->stmts[0].u.verdict.chain)
+		/* A jump rosfw adds: the kernel checks the chain it reaches
+		 * against the hook it is reached from. */
+		snprintf(at, sizeof(at), ", the jump to %s: a rule there uses something this hook does not allow",
+			 o.rule->stmts[0].u.verdict.chain);
+	if (echo && o.rule && o.rule->loc.file)
+		diag_note(d, &o.rule->loc, "the kernel refused this rule too (%s%s: %s%s)%s", o.what, at,
+			  strerror(k->err), extra, also);
+	else if (echo)
+		diag_note(d, NULL, "the kernel refused %s too%s: %s%s%s", o.what, at, strerror(k->err), extra, also);
+	else if (o.rule && o.rule->loc.file)
+		diag_error(d, &o.rule->loc, "the kernel refused this rule (%s%s): %s%s", o.what, at,
+			   strerror(k->err), extra);
+	else
+		diag_error(d, NULL, "the kernel refused %s%s: %s%s", o.what, at, strerror(k->err), extra);
+	return false;
+}
+
+static void result_print(struct diag *d, const struct apply_opts *o, int rc, bool changed)
+{
+	if (o->json) {
+		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"diagnostics\":", rc == APPLY_OK ? "true" : "false",
+		       changed ? "true" : "false", o->check ? "true" : "false", rc);
+		diag_print_json(d, stdout);
+		fputs("}\n", stdout);
+	} else {
+		diag_print(d, stderr);
+	}
+}
+
+/* Send the batch and say what happened; the exit code. */
+static int send_batch(struct emit_nl *b, struct diag *d, const struct apply_opts *o, bool *changed)
+{
+	struct talk t;
+	size_t i;
+	bool noperm = false;
+
+	*changed = false;
+	talk(b, &t);
+	if (t.sys_errno == EPERM || t.sys_errno == EACCES) {
+		free(t.errs);
+		goto noperm;
+	}
+	if (t.sys_errno) {
+		diag_error(d, NULL, "netlink: %s", strerror(t.sys_errno));
+		free(t.errs);
+		return APPLY_IO;
+	}
+	for (i = 0; i < t.nerrs; i++)
+		noperm |= report_kernel(d, b, &t.errs[i],
+					i && t.errs[i].err == t.errs[0].err && !t.errs[i].offset);
+	if (noperm) {
+		free(t.errs);
+		goto noperm;
+	}
+	if (t.nerrs) {
+		free(t.errs);
+		return APPLY_KERNEL;
+	}
+	free(t.errs);
+	if (t.lost || t.acks < emit_nl_messages(b)) {
+		diag_error(d, NULL, "the kernel's answer was incomplete (%zu of %zu acknowledgements%s): the outcome is unknown",
+			   t.acks, emit_nl_messages(b), t.lost ? ", the socket dropped some" : "");
+		return APPLY_IO;
+	}
+	*changed = !o->check;
+	return APPLY_OK;
+noperm:
+	/* One line, whatever else went wrong. */
+	if (o->json)
+		diag_error(d, NULL, "changing the firewall needs CAP_NET_ADMIN: run rosfw as root");
+	else
+		fputs("rosfw: changing the firewall needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
+	return APPLY_IO;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct apply_opts o = { 0 };
+	int first = apply_opts_parse(argc, argv, &o, true), rc;
+	struct source_set *ss;
+	struct diag *d;
+	struct model *m;
+	struct ir *ir = NULL;
+	struct emit_nl *b = NULL;
+	bool changed = false;
+
+	if (first < 0)
+		return apply_usage(stderr, APPLY_IO);
+	ss = source_set_new();
+	d = diag_new(o.max_errors);
+	m = apply_load(argc, argv, first, d, ss);
+	if (!m) {
+		rc = APPLY_IO;
+		goto report;
+	}
+	/* Refuse what compile refuses, before anything is sent. */
+	if (!diag_errors(d))
+		ir = lower_model(m, d, &o.lower);
+	if (!ir) {
+		rc = APPLY_CONFIG;
+		goto report;
+	}
+	{
+		const struct ir_rule *r = NULL;
+		const char *why = emit_nl_unsupported(ir, &r);
+
+		if (why) {
+			diag_error(d, r ? &r->loc : NULL, "not supported by the netlink back end yet: %s", why);
+			rc = APPLY_CONFIG;
+			goto report;
+		}
+	}
+	b = emit_nl_build(ir, (uint32_t)time(NULL), !o.check);
+	rc = b ? send_batch(b, d, &o, &changed) : APPLY_CONFIG;
+report:
+	result_print(d, &o, rc, changed);
+	emit_nl_free(b);
+	ir_free(ir);
+	model_free(m);
+	diag_free(d);
+	source_set_free(ss);
+	return rc;
+}
+
+int cmd_flush(int argc, char **argv)
+{
+	struct apply_opts o = { 0 };
+	struct diag *d;
+	struct emit_nl *b;
+	bool changed = false;
+	int rc;
+
+	if (apply_opts_parse(argc, argv, &o, false) < 0)
+		return apply_usage(stderr, APPLY_IO);
+	d = diag_new(o.max_errors);
+	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
+	rc = send_batch(b, d, &o, &changed);
+	result_print(d, &o, rc, changed);
+	emit_nl_free(b);
+	diag_free(d);
+	return rc;
+}

@@ -1,0 +1,301 @@
+#!/bin/bash
+# rosfw apply against nft -f of rosfw's own text. For every example, the
+# hostile strings, every corpus file that compiles (with its policy from
+# tests/corpus/compile-policy) and the constructs below: apply through
+# netlink in one fresh network namespace, load the text with nft -f in
+# another; `nft list ruleset` of the two must be identical. Then: a batch
+# the kernel refuses changes nothing and names the right line, --check
+# commits nothing, flush removes rosfw's tables and only those, exit codes.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
+	echo "apply: needs root, nft and unshare: skipped" >&2
+	summary "apply"
+	exit 0
+fi
+
+# Timeouts tick: the time left on an entry is not part of the ruleset.
+listing() {
+	nft list ruleset | sed -E 's/ expires [0-9dhms]+//'
+}
+
+# equiv NAME DIR FILE [OPTIONS...]: the two back ends, one namespace each.
+equiv() {
+	local name=$1 dir=$2 file=$3
+	shift 3
+	if ! (cd "$dir" && "$rosfw" compile "$@" "$file") > "$tmp/text.nft" 2>/dev/null; then
+		fail "apply: $name does not compile"
+		return
+	fi
+	if ! unshare -n bash -c 'cd "$1" && shift && "$@" && nft list ruleset' _ "$dir" "$rosfw" apply "$@" "$file" \
+		> "$tmp/a.list" 2> "$tmp/a.err"; then
+		fail "apply $name"
+		grep -a -m3 'error' "$tmp/a.err" >&2
+		return
+	fi
+	if ! unshare -n bash -c 'nft -f "$1" && nft list ruleset' _ "$tmp/text.nft" > "$tmp/b.list" 2> "$tmp/b.err"; then
+		fail "nft -f of $name (the text, not apply)"
+		head -3 "$tmp/b.err" >&2
+		return
+	fi
+	sed -i -E 's/ expires [0-9dhms]+//' "$tmp/a.list" "$tmp/b.list"
+	if cmp -s "$tmp/a.list" "$tmp/b.list"; then
+		pass "apply = nft -f: $name"
+	else
+		fail "apply = nft -f: $name"
+		diff "$tmp/b.list" "$tmp/a.list" | head -10 >&2
+	fi
+}
+
+for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+	name=$(basename "$src")
+	# shellcheck disable=SC2046
+	equiv "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
+done
+if [ -d "$SHARED/corpus/files" ]; then
+	for src in "$SHARED"/corpus/files/*; do
+		name=$(basename "$src")
+		"$rosfw" check "$src" >/dev/null 2>&1 || continue
+		# shellcheck disable=SC2046
+		equiv "corpus $name" "$(dirname "$src")" "$name" \
+			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+	done
+fi
+
+# Every construct the lowering has, beyond what the examples use: lists
+# and ranges (anonymous interval sets), sub-byte header fields, host-order
+# ranges, ordered compares, merged payload compares, concatenations,
+# numgen, jhash, dynamic sets, netmap maps, header writes with checksums.
+mkdir -p "$tmp/c"
+cat > "$tmp/c/constructs.rsc" <<'RSC'
+/interface list
+add name=LAN
+add name=WAN
+/interface list member
+add interface=bridge list=LAN
+add interface=ether1 list=WAN
+/ip firewall address-list
+add address=10.0.0.0/8 list=mixed
+add address=192.0.2.5 list=mixed timeout=1h
+add address=198.51.100.7 list=hosts
+add address=198.51.100.9 list=hosts
+add address=192.0.2.10-192.0.2.20 list=rng
+add address=224.0.0.0/3 list=top
+/ip firewall filter
+add chain=input protocol=tcp dst-port=22,80,1000-2000 action=accept
+add chain=input protocol=tcp dst-port=1000-2000,1500-2500,3000,3001 action=accept
+add chain=input protocol=tcp dst-port=0-100,65000-65535 action=accept
+add chain=input protocol=udp src-port=!53,67-68 action=drop
+add chain=input protocol=sctp dst-port=5000 action=accept
+add chain=input protocol=tcp port=8080 action=drop
+add chain=input protocol=tcp port=!9000-9100 action=drop
+add chain=input protocol=tcp src-port=!1 dst-port=!2 action=accept
+add chain=input protocol=tcp dst-port=2 src-port=1 action=accept
+add chain=input protocol=udp dst-port=5000-6000 action=accept
+add chain=input src-address=10.0.0.0/8 dst-address=!192.168.1.1 action=accept
+add chain=input src-address=10.1.2.0/23 action=accept
+add chain=input src-address=0.0.0.0/0 action=accept
+add chain=input src-address=!10.0.0.1-10.0.0.9 action=accept
+add chain=input src-address-list=mixed action=drop
+add chain=input dst-address-list=!hosts action=drop
+add chain=input src-address-list=rng action=drop
+add chain=input src-address-list=top action=drop
+add chain=input in-interface-list=LAN out-interface-list=!WAN action=accept
+add chain=input in-interface=ether2 out-interface=!ether3 action=accept
+add chain=input connection-state=!invalid action=accept
+add chain=input connection-nat-state=!srcnat action=accept
+add chain=input connection-mark=foo action=accept
+add chain=input packet-mark=pm action=accept
+add chain=input routing-mark=!rm action=accept
+add chain=input connection-type=ftp action=accept
+add chain=input protocol=icmp icmp-options=8:0 action=accept
+add chain=input protocol=icmp icmp-options=3:1-3 action=accept
+add chain=input protocol=tcp tcp-flags=syn,!ack action=accept
+add chain=input protocol=tcp tcp-mss=1000-1400 action=accept
+add chain=input packet-size=0-100 action=accept
+add chain=input packet-size=!1500 action=accept
+add chain=input ttl=greater-than:10 action=accept
+add chain=input ttl=1-10 action=accept
+add chain=input dscp=46 action=accept
+add chain=input fragment=yes action=drop
+add chain=input ipv4-options=any action=drop
+add chain=input ipv4-options=no-source-routing action=accept
+add chain=input ipv4-options=!record-route action=accept
+add chain=input limit=10/1s,5:packet action=accept
+add chain=input limit=1M/1s,0:bit action=accept
+add chain=input limit=7/13s,3:packet action=accept
+add chain=input limit=!10/1m,5:packet action=drop
+add chain=input dst-limit=10/1m,5,src-address/1m action=accept
+add chain=input protocol=tcp dst-limit=10,5,addresses-and-dst-port/30s action=accept
+add chain=input dst-limit=!5/1d,10,dst-address/10s action=accept
+add chain=input protocol=tcp connection-limit=10,24 action=drop
+add chain=input protocol=tcp connection-limit=!10,32 action=accept
+add chain=input connection-bytes=1000000-0 action=drop
+add chain=input connection-bytes=!100-200 action=accept
+add chain=input nth=3,1 action=accept
+add chain=input random=10 action=drop
+add chain=input protocol=tcp per-connection-classifier=both-addresses-and-ports:2/0 action=accept
+add chain=input per-connection-classifier=src-address:3/1 action=accept
+add chain=input time=8h-17h,mon,tue,wed action=accept
+add chain=input time=22h-6h,sat action=accept
+add chain=input src-mac-address=00:11:22:33:44:55 protocol=tcp dst-port=22 action=accept
+add chain=input ipsec-policy=in,ipsec action=accept
+add chain=input ipsec-policy=out,none action=accept
+add chain=input priority=5 action=accept
+add chain=input src-address-type=local action=accept
+add chain=input dst-address-type=!broadcast action=accept
+add chain=input action=log log-prefix="pre"
+add chain=input action=drop log=yes
+add chain=input action=reject reject-with=icmp-host-prohibited
+add chain=input action=reject reject-with=tcp-reset
+add chain=input action=add-src-to-address-list address-list=dyn1 address-list-timeout=1h
+add chain=input action=add-dst-to-address-list address-list=dyn2 address-list-timeout=none-dynamic
+add chain=input action=add-src-to-address-list address-list=mixed address-list-timeout=1d2h3m4s
+add chain=input action=jump jump-target=sub
+add chain=sub action=return
+add chain=sub action=passthrough
+add chain=input action=accept comment="a comment with 'quotes' and UTF-8 \C3\A9"
+/ip firewall nat
+add chain=srcnat protocol=tcp out-interface=ether1 action=masquerade to-ports=1000-2000
+add chain=srcnat action=src-nat to-addresses=203.0.113.1-203.0.113.5
+add chain=srcnat protocol=tcp action=src-nat to-addresses=203.0.113.1-203.0.113.5 to-ports=5000-6000
+add chain=srcnat action=same to-addresses=203.0.113.1-203.0.113.5
+add chain=dstnat protocol=tcp dst-port=80 action=redirect to-ports=8080
+add chain=dstnat protocol=tcp dst-port=82 action=dst-nat to-addresses=192.168.1.2 to-ports=80
+add chain=dstnat dst-address=203.0.113.0/24 action=netmap to-addresses=192.168.5.0/24
+add chain=srcnat src-address=0.0.0.0/1 action=netmap to-addresses=128.0.0.0/1
+add chain=dstnat dst-address=128.0.0.0/1 action=netmap to-addresses=0.0.0.0/1
+/ip firewall mangle
+add chain=prerouting action=mark-connection new-connection-mark=c1 passthrough=yes
+add chain=prerouting action=mark-packet new-packet-mark=p1 passthrough=no
+add chain=prerouting action=mark-routing new-routing-mark=r1
+add chain=forward protocol=tcp tcp-flags=syn action=change-mss new-mss=clamp-to-pmtu
+add chain=forward protocol=tcp tcp-flags=syn action=change-mss new-mss=1360
+add chain=postrouting action=change-dscp new-dscp=46
+add chain=postrouting action=change-ttl new-ttl=set:64
+add chain=postrouting action=set-priority new-priority=3
+/ip firewall raw
+add chain=prerouting action=notrack src-address=10.0.0.0/8
+/ipv6 firewall address-list
+add address=2001:db8::/32 list=v6l
+add address=2001:db8::1-2001:db8::5 list=r6
+add address=2001:db8::9 list=h6 timeout=1h
+/ipv6 firewall filter
+add chain=input protocol=icmpv6 icmp-options=128:0 action=accept
+add chain=input protocol=tcp dst-port=22,80,1000-2000 action=accept
+add chain=input hop-limit=less-than:2 action=drop
+add chain=input src-address=fe80::/10 action=accept
+add chain=input src-address=2001:db8::/48 dst-address=::1 action=accept
+add chain=input src-address-list=r6 dst-address-list=!v6l action=accept
+add chain=input src-address-list=h6 action=accept
+add chain=input dscp=10 action=accept
+add chain=input action=reject reject-with=icmp-admin-prohibited
+add chain=input protocol=tcp connection-limit=5,64 action=drop
+add chain=input dst-limit=5,10,addresses-and-dst-port/10s protocol=udp action=accept
+add chain=input per-connection-classifier=both-addresses:2/1 action=accept
+add chain=input action=add-src-to-address-list address-list=v6dyn address-list-timeout=1m
+/ipv6 firewall nat
+add chain=srcnat src-address=fd00::/64 action=netmap to-addresses=2001:db8:1::/64
+add chain=dstnat protocol=tcp dst-port=80 action=dst-nat to-addresses=2001:db8::5 to-ports=8080
+/ipv6 firewall mangle
+add chain=forward protocol=tcp tcp-flags=syn action=change-mss new-mss=clamp-to-pmtu
+add chain=postrouting action=change-hop-limit new-hop-limit=set:64
+add chain=postrouting action=change-dscp new-dscp=10
+RSC
+equiv "constructs" "$tmp/c" constructs.rsc
+
+# ---- atomicity: a batch the kernel refuses changes nothing --------------
+cat > "$tmp/c/good.rsc" <<'RSC'
+/ip firewall filter
+add chain=input connection-state=established,related action=accept comment="kept"
+add chain=input protocol=tcp dst-port=22 action=accept
+/ipv6 firewall filter
+add chain=input protocol=icmpv6 action=accept
+RSC
+# The last rule reads the path MTU before routing: rosfw emits it, the
+# kernel refuses `rt mtu` in prerouting.
+cat > "$tmp/c/refused.rsc" <<'RSC'
+/ip firewall filter
+add chain=input protocol=tcp dst-port=23 action=drop
+add chain=forward protocol=tcp dst-port=25 action=drop
+/ip firewall mangle
+add chain=prerouting protocol=tcp tcp-flags=syn action=change-mss new-mss=clamp-to-pmtu
+RSC
+cat > "$tmp/c/broken.rsc" <<'RSC'
+/ip firewall filter
+add chain=input protocol=tcp dst-port=70000 action=drop
+RSC
+cat > "$tmp/c/keep.nft" <<'NFT'
+table inet keep {
+	chain c {
+		type filter hook input priority 0; policy accept;
+		tcp dport 9 counter drop
+	}
+}
+NFT
+
+# One namespace, one script: the steps share the kernel state.
+unshare -n bash -s "$rosfw" "$tmp/c" > "$tmp/steps" 2>&1 <<'SH'
+rosfw=$1
+cd "$2" || exit 1
+listing() { nft list ruleset | sed -E 's/ expires [0-9dhms]+//'; }
+nft -f keep.nft || echo "step keep: nft failed"
+"$rosfw" apply good.rsc 2> good.err; echo "step good rc=$?"
+listing > before
+"$rosfw" apply refused.rsc 2> refused.err; echo "step refused rc=$?"
+listing > after
+cmp -s before after && echo "step refused unchanged"
+grep -q '^refused.rsc:5:1: error: the kernel refused this rule' refused.err && echo "step refused line"
+"$rosfw" apply --json refused.rsc > refused.json 2>/dev/null; echo "step refused-json rc=$?"
+grep -q '"ok":false' refused.json && grep -q '"line":5' refused.json && echo "step refused-json content"
+"$rosfw" apply broken.rsc 2> broken.err; echo "step broken rc=$?"
+listing > after
+cmp -s before after && echo "step broken unchanged"
+"$rosfw" apply --check refused.rsc 2>/dev/null; echo "step check-refused rc=$?"
+"$rosfw" apply --check ../c/good.rsc; echo "step check-good rc=$?"
+printf '/ip firewall filter\nadd chain=input action=drop\n' > other.rsc
+"$rosfw" apply --check other.rsc; echo "step check-other rc=$?"
+listing > after
+cmp -s before after && echo "step check unchanged"
+"$rosfw" flush; echo "step flush rc=$?"
+listing > after
+if ! grep -q 'rosfw' after && grep -q '^table inet keep' after && grep -q 'tcp dport 9 counter' after; then
+	echo "step flush only rosfw"
+fi
+"$rosfw" flush; echo "step flush-again rc=$?"
+"$rosfw" apply; echo "step usage rc=$?"
+if command -v setpriv >/dev/null; then
+	chmod 755 . && chmod 644 good.rsc
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$rosfw" apply good.rsc 2>&1); echo "step noperm rc=$?"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && printf '%s\n' "$out" | grep -q CAP_NET_ADMIN && echo "step noperm line"
+fi
+SH
+step() {
+	if grep -qx "step $1" "$tmp/steps"; then pass "apply: $2"; else fail "apply: $2"; fi
+}
+step "good rc=0" "a valid configuration applies (exit 0)"
+step "refused rc=2" "a batch the kernel refuses exits 2"
+step "refused unchanged" "a refused batch leaves the ruleset exactly as it was"
+step "refused line" "the kernel's refusal names the .rsc line of the refused rule"
+step "refused-json rc=2" "--json: a refused batch exits 2"
+step "refused-json content" "--json: one result with ok=false and the refused line"
+step "broken rc=1" "configuration errors exit 1"
+step "broken unchanged" "configuration errors send nothing"
+step "check-refused rc=2" "--check reports what the kernel would refuse"
+step "check-good rc=0" "--check of a valid configuration exits 0"
+step "check-other rc=0" "--check of another valid configuration exits 0"
+step "check unchanged" "--check commits nothing"
+step "flush rc=0" "flush exits 0"
+step "flush only rosfw" "flush removes rosfw's tables and only those"
+step "flush-again rc=0" "flush without rosfw's tables exits 0"
+step "usage rc=3" "apply without files is a usage error (exit 3)"
+if command -v setpriv >/dev/null; then
+	step "noperm rc=3" "without CAP_NET_ADMIN apply exits 3"
+	step "noperm line" "without CAP_NET_ADMIN apply prints one line that says so"
+fi
+if grep -q '^step' "$tmp/steps" && [ "$FAIL" -gt 0 ]; then
+	grep -v '^step' "$tmp/steps" | head -20 >&2
+fi
+summary "apply"
