@@ -33,8 +33,10 @@ ip netns exec "$router" nft list chain ip rosfw filter_input | grep -E 'counter 
 ip netns exec "$router" nft list chain ip rosfw filter_forward | grep -E 'counter packets [1-9]' | sed 's/^\t*/  /'
 ip netns exec "$router" nft list chain ip rosfw nat_srcnat | grep -E 'counter packets [1-9]' | sed 's/^\t*/  /'
 echo
-echo "== the address list the brute-force rule filled"
-ip netns exec "$router" nft list set ip rosfw al_ssh_stage1 | grep -E 'elements|timeout' | sed 's/^\t*/  /'
+echo "== the address lists the port-scan and brute-force rules filled"
+for set in al_port-scanners al_ssh_stage1; do
+	ip netns exec "$router" nft list set ip rosfw $set | grep -E 'comment|elements' | sed 's/^\t*/  /'
+done
 echo
 echo "== connections the router tracks (masqueraded LAN traffic shows the router's address in the reply)"
 ip netns exec "$router" conntrack -L 2>/dev/null | head -8 | sed 's/^/  /'

@@ -92,6 +92,11 @@ add action=add-src-to-address-list address-list=port-scanners \
     address-list-timeout=2w chain=input comment=\
     "detect port scans from WAN: list the source for two weeks" \
     in-interface-list=WAN protocol=tcp psd=21,3s,3,1
+add action=add-src-to-address-list address-list=port-scanners \
+    address-list-timeout=2w chain=input comment=\
+    "catch scanners: new connections to ports this router never serves" \
+    connection-state=new dst-port=21,23,135,139,445,1433,3389 \
+    in-interface-list=WAN protocol=tcp
 add action=drop chain=input comment="drop SSH brute forcers" dst-port=22 \
     in-interface-list=WAN protocol=tcp src-address-list=ssh_blacklist
 add action=add-src-to-address-list address-list=ssh_blacklist \
