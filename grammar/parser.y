@@ -125,6 +125,8 @@ static struct ast_item *prop_new(struct lex_state *st, struct ast_item *name, in
 %token <item> T_STRING "quoted string"
 %token <item> T_VALUE "value"
 %token <item> T_SCRIPT "scripting command"
+%token <item> T_PNAME_EQ "name="
+%token <item> T_PNAME_RE "name~"
 %token T_SLASH "'/'"
 
 %type <item> item group
@@ -171,6 +173,9 @@ item
 	| T_WORD		{ $$ = $1; }
 	| T_STRING		{ $$ = $1; }
 	| T_SCRIPT		{ $$ = $1; }
+	| T_PNAME_EQ T_VALUE	{ $$ = prop_new(st, $1, '=', $2, NULL, &@$); }
+	| T_PNAME_RE T_VALUE	{ $$ = prop_new(st, $1, '~', $2, NULL, &@$); }
+	| T_PNAME_EQ group	{ $$ = prop_new(st, $1, '=', NULL, $2, &@$); }
 	| T_WORD '=' T_VALUE	{ $$ = prop_new(st, $1, '=', $3, NULL, &@$); }
 	| T_WORD '~' T_VALUE	{ $$ = prop_new(st, $1, '~', $3, NULL, &@$); }
 	| T_WORD '=' group	{ $$ = prop_new(st, $1, '=', NULL, $3, &@$); }
