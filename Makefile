@@ -44,14 +44,14 @@ COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model
                 compiler/lower.c compiler/lower_rules.c compiler/emit_text.c \
                 compiler/emit_nl.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
-ROSFW_SRC    := runtime/main.c runtime/apply.c
+ROSFW_SRC    := runtime/main.c runtime/apply.c runtime/state.c runtime/confirm.c runtime/print.c runtime/print_fmt.c
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test print-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw
@@ -116,6 +116,12 @@ behaviour: $(BUILD)/rosfw
 
 apply-test: $(BUILD)/rosfw
 	@tests/apply/run.sh $(BUILD)/rosfw
+	@tests/apply/state.sh $(BUILD)/rosfw
+	@tests/apply/confirm.sh $(BUILD)/rosfw
+	@tests/apply/diff.sh $(BUILD)/rosfw
+
+print-test: $(BUILD)/rosfw
+	@tests/print/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

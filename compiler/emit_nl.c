@@ -329,6 +329,7 @@ struct xelem {
 struct xrange {
 	struct ir_data lo, hi;
 	struct xdata data;
+	uint64_t timeout_ms;	/* on the start element, as nft puts it */
 };
 
 static int data_cmp(const struct ir_data *a, const struct ir_data *b)
@@ -491,6 +492,7 @@ static void range_put(struct elsink *k, const struct xrange *r, bool first)
 	e.key = r->lo;
 	e.data = r->data;
 	e.open = !closed;
+	e.timeout_ms = r->timeout_ms;
 	sink_put(k, &e);
 	if (closed) {
 		memset(&e, 0, sizeof(e));
@@ -615,6 +617,11 @@ static uint32_t named_key_type(const struct ir_set *s, uint32_t *len)
 	return t;
 }
 
+uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len)
+{
+	return named_key_type(s, len);
+}
+
 static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s, uint32_t id)
 {
 	struct setdef sd = { .name = s->name, .id = id, .timeout_ms = s->timeout_ms, .size = s->size };
@@ -669,7 +676,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 			sorted = data_cmp(&s->elems[i - 1].lo, &s->elems[i].lo) < 0;
 		if (sorted) {
 			for (i = 0; i < s->n; i++) {
-				struct xrange r = { .lo = s->elems[i].lo };
+				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms };
 
 				r.hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				range_put(&k, &r, i == 0);
@@ -680,6 +687,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 			for (i = 0; i < s->n; i++) {
 				r[i].lo = s->elems[i].lo;
 				r[i].hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
+				r[i].timeout_ms = s->elems[i].timeout_ms;
 			}
 			intervals_put(&k, r, s->n, false);
 			free(r);
@@ -1516,7 +1524,11 @@ static void gen_stmt(struct rb *rb, const struct ir_stmt *s)
 		gen_match(rb, &s->u.m);
 		break;
 	case S_COUNTER:
-		ex_add(rb, "counter");
+		/* Zeros sent explicitly, as nft does: a re-apply writes the
+		 * old figures over them in place (runtime/state.c). */
+		e = ex_add(rb, "counter");
+		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
 		break;
 	case S_VERDICT: {
 		static const int codes[] = {

@@ -23,6 +23,10 @@ struct emit_nl;
  * rule that holds it; NULL when the whole IR can be sent. */
 const char *emit_nl_unsupported(const struct ir *ir, const struct ir_rule **rule);
 
+/* The kernel's key type (nft's datatype number) and key length of a named
+ * set, as the batch declares them. */
+uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
+
 /* The batch for `ir` (NULL: only replace rosfw's tables with nothing, as
  * `rosfw flush` does). With `commit` false the batch has no end message,
  * so the kernel checks every message and then aborts: nothing changes.

@@ -28,15 +28,15 @@ grep -v 'kept ' "$out" >&2 || true
 [ -n "$prefix" ] || exit 1
 router="$prefix-router"
 echo
-echo "== on the router: rule counters (each kernel rule carries #N, the RouterOS rule number)"
-ip netns exec "$router" nft list chain ip rosfw filter_input | grep -E 'counter packets [1-9]' | sed 's/^\t*/  /'
-ip netns exec "$router" nft list chain ip rosfw filter_forward | grep -E 'counter packets [1-9]' | sed 's/^\t*/  /'
-ip netns exec "$router" nft list chain ip rosfw nat_srcnat | grep -E 'counter packets [1-9]' | sed 's/^\t*/  /'
+cfg="$(pwd)/$ex"
+echo "== on the router: \$ rosfw print stats (RouterOS layout, counters summed per RouterOS rule)"
+ip netns exec "$router" "$rosfw" print stats "$cfg" 2>/dev/null | sed 's/^/  /'
 echo
-echo "== the address lists the port-scan and brute-force rules filled"
-for set in al_port-scanners al_ssh_stage1; do
-	ip netns exec "$router" nft list set ip rosfw $set | grep -E 'comment|elements' | sed 's/^\t*/  /'
-done
+echo "== \$ rosfw print stats nat"
+ip netns exec "$router" "$rosfw" print stats nat "$cfg" 2>/dev/null | sed 's/^/  /'
 echo
-echo "== connections the router tracks (masqueraded LAN traffic shows the router's address in the reply)"
+echo "== \$ rosfw print address-list (D: added by rules, with the time left)"
+ip netns exec "$router" "$rosfw" print address-list "$cfg" 2>/dev/null | sed 's/^/  /'
+echo
+echo "== connections the router tracks (rosfw print connection is still to come; conntrack -L meanwhile)"
 ip netns exec "$router" conntrack -L 2>/dev/null | head -8 | sed 's/^/  /'

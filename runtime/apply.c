@@ -7,6 +7,7 @@
  * offset) to the RouterOS rule, and printed at that rule's line.
  */
 #include "apply.h"
+#include "confirm.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +28,7 @@
 #include "lower.h"
 #include "model.h"
 #include "source.h"
+#include "state.h"
 #include "xalloc.h"
 
 enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
@@ -34,19 +36,26 @@ enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
 #define MAX_ERRORS_DEFAULT 50
 
 struct apply_opts {
-	bool check, json;
+	bool check, json, diff;
+	unsigned confirm;			/* --confirm SECONDS, 0: none */
+	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
 	struct lower_opts lower;
 };
 
 static int apply_usage(FILE *out, int code)
 {
-	fputs("usage: rosfw apply [--check] [--unsupported=error|skip-rule] [--json] [--max-errors N] FILE...\n"
+	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
+	      "                   [--max-errors N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
 	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
 	      "table ip6 rosfw) in one kernel transaction; flush removes them. Other tables are not touched.\n"
 	      "  --check   the kernel checks the whole batch and commits nothing\n"
+	      "  --diff    print what would change (+ added, - removed, ~ changed: chains, sets,\n"
+	      "            rules by chain and comment) against rosfw's tables now; change nothing\n"
+	      "  --confirm SECONDS  put the previous tables back after SECONDS unless `rosfw confirm` runs;\n"
+	      "            a detached process does it, whatever becomes of this one or its terminal\n"
 	      "exit: 0 done, 1 configuration errors (nothing sent), 2 the kernel refused (nothing changed),\n"
 	      "      3 usage, I/O or missing CAP_NET_ADMIN\n",
 	      out);
@@ -57,6 +66,8 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 {
 	static const struct option lo[] = {
 		{ "check", no_argument, NULL, 'c' },
+		{ "confirm", required_argument, NULL, 'C' },
+		{ "diff", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-errors", required_argument, NULL, 'm' },
 		{ "unsupported", required_argument, NULL, 'u' },
@@ -75,6 +86,24 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		case 'j':
 			o->json = true;
 			break;
+		case 'd':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --diff\n");
+				return -1;
+			}
+			o->diff = true;
+			break;
+		case 'C': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!files || *end || !v || v > 86400) {
+				fprintf(stderr, "rosfw: --confirm needs a number of seconds from 1 to 86400 (apply only)\n");
+				return -1;
+			}
+			o->confirm = (unsigned)v;
+			break;
+		}
 		case 'm': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -106,6 +135,10 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		default:
 			return -1;
 		}
+	}
+	if (o->diff && (o->json || o->check || o->confirm)) {
+		fprintf(stderr, "rosfw: --diff changes nothing and takes no --json, --check or --confirm\n");
+		return -1;
 	}
 	if (files && optind >= argc) {
 		fprintf(stderr, "rosfw: no input file\n");
@@ -381,8 +414,9 @@ static bool report_kernel(struct diag *d, struct emit_nl *b, const struct kerr *
 static void result_print(struct diag *d, const struct apply_opts *o, int rc, bool changed)
 {
 	if (o->json) {
-		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"diagnostics\":", rc == APPLY_OK ? "true" : "false",
-		       changed ? "true" : "false", o->check ? "true" : "false", rc);
+		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"kept_rules\":%zu,\"kept_entries\":%zu,"
+		       "\"diagnostics\":", rc == APPLY_OK ? "true" : "false", changed ? "true" : "false",
+		       o->check ? "true" : "false", rc, o->kept_rules, o->kept_entries);
 		diag_print_json(d, stdout);
 		fputs("}\n", stdout);
 	} else {
@@ -436,6 +470,64 @@ noperm:
 	return APPLY_IO;
 }
 
+/*
+ * The kernel's current rosfw tables, whose dynamic entries and counters
+ * the new ones keep. Without CAP_NET_ADMIN there is nothing to read and
+ * the batch will say so in its one line.
+ */
+static int apply_state_read(struct state **st, struct diag *d, bool diff)
+{
+	*st = state_read(diff);
+	if (*st || errno == EPERM || errno == EACCES)
+		return APPLY_OK;
+	diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
+	return APPLY_IO;
+}
+
+/*
+ * --confirm: the tables as they are now go to /run/rosfw, and the process
+ * that puts them back is started before the new ones are sent, so the
+ * rollback is armed whatever happens to us from here on.
+ */
+static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
+{
+	/* A second save would make the first rollback restore the tables
+	 * nobody confirmed. */
+	if (confirm_pending()) {
+		diag_error(d, NULL, "a --confirm rollback is pending: run rosfw confirm first, or wait for it");
+		return APPLY_IO;
+	}
+	if (confirm_save() < 0) {
+		diag_error(d, NULL, "saving the current tables for --confirm: %s", strerror(errno));
+		return APPLY_IO;
+	}
+	if (confirm_arm(o->confirm) < 0) {
+		confirm_drop();
+		diag_error(d, NULL, "starting the --confirm rollback: %s", strerror(errno));
+		return APPLY_IO;
+	}
+	return APPLY_OK;
+}
+
+/* --diff: the batch is built as for apply, compared, never sent. */
+static int apply_diff(const struct ir *ir, struct state *st, struct diag *d)
+{
+	struct emit_nl *b;
+
+	if (!st) {
+		/* Reading rosfw's tables needs the capability too. */
+		diag_error(d, NULL, "reading the firewall needs CAP_NET_ADMIN: run rosfw as root");
+		return APPLY_IO;
+	}
+	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
+	if (!b)
+		return APPLY_CONFIG;
+	if (!state_diff(st, b, stdout))
+		fputs("no changes\n", stdout);
+	emit_nl_free(b);
+	return APPLY_OK;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { 0 };
@@ -445,6 +537,7 @@ int cmd_apply(int argc, char **argv)
 	struct model *m;
 	struct ir *ir = NULL;
 	struct emit_nl *b = NULL;
+	struct state *st = NULL;
 	bool changed = false;
 
 	if (first < 0)
@@ -473,10 +566,30 @@ int cmd_apply(int argc, char **argv)
 			goto report;
 		}
 	}
+	/* --check commits nothing, so there is no state to carry over. */
+	rc = o.check ? APPLY_OK : apply_state_read(&st, d, o.diff);
+	if (rc != APPLY_OK)
+		goto report;
+	if (o.diff) {
+		rc = apply_diff(ir, st, d);
+		goto report;
+	}
+	if (st)
+		o.kept_entries = state_keep_elems(st, ir);
 	b = emit_nl_build(ir, (uint32_t)time(NULL), !o.check);
+	if (b && st)
+		o.kept_rules = state_keep_counters(st, b);
+	if (b && o.confirm && !o.check && st) {
+		rc = apply_confirm_arm(&o, d);
+		if (rc != APPLY_OK)
+			goto report;
+	}
 	rc = b ? send_batch(b, d, &o, &changed) : APPLY_CONFIG;
+	if (o.confirm && !o.check && st && rc != APPLY_OK)
+		confirm_drop();		/* nothing changed: nothing to put back */
 report:
 	result_print(d, &o, rc, changed);
+	state_free(st);
 	emit_nl_free(b);
 	ir_free(ir);
 	model_free(m);

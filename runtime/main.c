@@ -11,12 +11,14 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "confirm.h"
 #include "ast.h"
 #include "diag.h"
 #include "dump.h"
 #include "emit_text.h"
 #include "lower.h"
 #include "model.h"
+#include "print.h"
 #include "source.h"
 
 /* Exit codes (documented in README.md). */
@@ -39,10 +41,19 @@ static int usage(FILE *out, int code)
 	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error\n"
 	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
 	      "  compile FILE... [-o OUT]  write the nft script that makes this box that firewall\n"
-	      "  apply FILE... [--check]   make this box that firewall now (one kernel transaction)\n"
+	      "  apply FILE... [--check | --diff] [--confirm SECONDS]\n"
+	      "                  make this box that firewall now (one kernel transaction); --diff: only\n"
+	      "                  print what would change; --confirm: put the previous tables back\n"
+	      "                  after SECONDS unless `rosfw confirm` runs\n"
+	      "  confirm         keep what the last apply --confirm applied\n"
 	      "  doc translation print the translation table (property -> nftables)\n"
 	      "  flush           remove rosfw's tables from the kernel (other tables stay)\n"
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
+	      "  print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
+	      "                  the kernel's counters per RouterOS rule, as RouterOS prints them\n"
+	      "  print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
+	      "                  static entries of FILE and the kernel's dynamic ones with time left\n"
+	      "  reset-counters [filter|nat|mangle|raw|all] [--ipv6]  zero the counters of rosfw's rules\n"
 	      "\n"
 	      "options:\n"
 	      "  --json              diagnostics as one JSON array\n"
@@ -288,10 +299,13 @@ static const struct cmd {
 	{ "apply", cmd_apply },
 	{ "check", cmd_check },
 	{ "compile", cmd_compile },
+	{ "confirm", cmd_confirm },
 	{ "doc", cmd_doc },
 	{ "dump", cmd_dump },
 	{ "flush", cmd_flush },
 	{ "parse", cmd_parse },
+	{ "print", cmd_print },
+	{ "reset-counters", cmd_reset_counters },
 };
 
 int main(int argc, char **argv)

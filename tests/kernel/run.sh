@@ -28,6 +28,14 @@ else
 	fail "packet path add"
 	cat "$tmp/out" >&2
 fi
+# The netlink back end must give a timed prefix its timeout too.
+unshare -n bash -c "'$rosfw' apply '$ROOT/tests/kernel/sets.rsc' && nft list set ip rosfw al_mixed" > "$tmp/nl" 2>&1
+if grep -q '10.0.0.0/8 timeout 1h' "$tmp/nl"; then
+	pass "rosfw apply keeps the timeout of a timed prefix"
+else
+	fail "rosfw apply: timed prefix"
+	cat "$tmp/nl" >&2
+fi
 printf 'table ip t {\n set s { type ipv4_addr; flags interval,dynamic; }\n}\n' > "$tmp/dyn.nft"
 if unshare -n nft -f "$tmp/dyn.nft" 2>/dev/null; then
 	echo "  kernel: interval sets accept packet-path updates here (rosfw does not rely on it)"

@@ -1,0 +1,1056 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rosfw print stats | print address-list | reset-counters: read what the
+ * kernel changes (rule counters, dynamic set elements) over netlink and
+ * lay it out against the rule and entry lists of the configuration FILE.
+ *
+ * Reading: one chain dump of the family (cheap), then one rule dump per
+ * rosfw chain of the facility with a 32 KB receive buffer, never a
+ * table-wide rule dump: the kernel restarts its walk for every message of
+ * a dump, so a dump costs O(n^2 / message size) in the chain it walks
+ * (DESIGN.md, "Performance facts"). Attributes are read with libmnl
+ * directly: only the counter expression and the comment are wanted.
+ */
+#include "print.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "diag.h"
+#include "lower.h"
+#include "lower_impl.h"
+#include "model.h"
+#include "source.h"
+#include "value.h"
+#include "xalloc.h"
+
+enum { P_OK = 0, P_CONFIG = 1, P_USAGE = 2, P_KERNEL = 3 };
+
+#define RECV_BUF (32u << 10)
+#define TABLE "rosfw"
+
+struct popts {
+	bool json, prom, v6, any_fac;
+	const char *facs[4];
+	size_t nfacs;
+	const char *list;	/* where list=NAME */
+};
+
+static int print_usage(FILE *out, int code)
+{
+	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
+	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
+	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
+	      "\n"
+	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"
+	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
+	      "dynamic entries. Default facility: filter.\n"
+	      "exit: 0 printed, 1 configuration errors, 2 usage, 3 the kernel could not be read\n",
+	      out);
+	return code;
+}
+
+/* ---- netlink ------------------------------------------------------------ */
+
+struct nlq {
+	struct mnl_socket *nl;
+	uint32_t portid, seq;
+	char *buf;
+};
+
+static bool nlq_open(struct nlq *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->nl = mnl_socket_open(NETLINK_NETFILTER);
+	if (!q->nl || mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+
+		if (q->nl)
+			mnl_socket_close(q->nl);
+		q->nl = NULL;
+		errno = e;
+		return false;
+	}
+	q->portid = mnl_socket_get_portid(q->nl);
+	q->seq = (uint32_t)time(NULL);
+	q->buf = xmalloc(RECV_BUF);
+	return true;
+}
+
+static void nlq_close(struct nlq *q)
+{
+	if (q->nl)
+		mnl_socket_close(q->nl);
+	free(q->buf);
+}
+
+static struct nlmsghdr *req_start(char *buf, uint16_t msg, int family, uint16_t flags, uint32_t seq)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = (uint8_t)family;
+	g->version = NFNETLINK_V0;
+	g->res_id = 0;
+	return nlh;
+}
+
+/* Send `nlh` and run `cb` on every answer; 0 or -1 with errno. */
+static int nlq_run(struct nlq *q, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	int ret;
+
+	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
+		return -1;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(q->nl, q->buf, RECV_BUF);
+
+		if (n < 0)
+			return -1;
+		ret = mnl_cb_run(q->buf, (size_t)n, nlh->nlmsg_seq, q->portid, cb, data);
+		if (ret <= 0)
+			return ret < 0 ? -1 : 0;
+	}
+}
+
+/* A dump of `msg` in table rosfw (and `name`: chain or set, else NULL). */
+static int nlq_dump(struct nlq *q, uint16_t msg, int family, const char *name, mnl_cb_t cb, void *data)
+{
+	char req[1024];
+	struct nlmsghdr *nlh = req_start(req, msg, family, NLM_F_DUMP, ++q->seq);
+
+	/* NFTA_{RULE,CHAIN,SET,SET_ELEM_LIST}_TABLE are all 1, and the chain
+	 * of a rule and the set of an element list both 2. */
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, TABLE);
+	if (name)
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, name);
+	return nlq_run(q, nlh, cb, data);
+}
+
+struct attrs {
+	const struct nlattr *tb[32];
+};
+
+static int attr_cb(const struct nlattr *a, void *data)
+{
+	struct attrs *t = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type < 32)
+		t->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static bool msg_attrs(const struct nlmsghdr *nlh, struct attrs *t)
+{
+	memset(t, 0, sizeof(*t));
+	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, t) >= 0;
+}
+
+static bool nested_attrs(const struct nlattr *a, struct attrs *t)
+{
+	memset(t, 0, sizeof(*t));
+	return mnl_attr_parse_nested(a, attr_cb, t) >= 0;
+}
+
+static bool attr_is(const struct nlattr *a, const char *s)
+{
+	return a && !strcmp(mnl_attr_get_str(a), s);
+}
+
+/* ---- chains and rules --------------------------------------------------- */
+
+struct names {
+	char **v;
+	size_t n;
+	const char *prefix;	/* keep only names starting with it, NULL: all */
+};
+
+static void names_free(struct names *ns)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		free(ns->v[i]);
+	free(ns->v);
+	ns->v = NULL;
+	ns->n = 0;
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct names *ns = data;
+	struct attrs t;
+	const char *name;
+
+	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_CHAIN_TABLE], TABLE) || !t.tb[NFTA_CHAIN_NAME])
+		return MNL_CB_OK;
+	name = mnl_attr_get_str(t.tb[NFTA_CHAIN_NAME]);
+	if (ns->prefix && strncmp(name, ns->prefix, strlen(ns->prefix)))
+		return MNL_CB_OK;
+	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = xstrdup(name);
+	return MNL_CB_OK;
+}
+
+/**
+ * struct counts - counters summed per RouterOS rule number.
+ * @extra: kernel rules whose number the configuration does not have.
+ */
+struct counts {
+	uint64_t *bytes, *packets;
+	bool *seen;
+	size_t n;
+	size_t extra;
+	char **expect;		/* the comment each rule's kernel rules carry */
+	size_t differ;		/* kernel rules whose comment is not that */
+	long first_differ;
+};
+
+/* The leading "#N" of a rule comment in the user data TLVs; -1 if none.
+ * *text, *tlen: the whole comment (without its NUL). */
+static long udata_rule_number(const struct nlattr *a, const char **text, size_t *tlen)
+{
+	const uint8_t *p = mnl_attr_get_payload(a);
+	size_t len = mnl_attr_get_payload_len(a), i = 0;
+
+	while (i + 2 <= len) {
+		uint8_t type = p[i], l = p[i + 1];
+
+		if (i + 2 + l > len)
+			break;
+		if (type == 0 /* NFTNL_UDATA_RULE_COMMENT */ && l > 1 && p[i + 2] == '#') {
+			long v = 0;
+			size_t k;
+
+			for (k = i + 3; k < i + 2 + l && p[k] >= '0' && p[k] <= '9' && v < 100000000; k++)
+				v = v * 10 + (p[k] - '0');
+			*text = (const char *)p + i + 2;
+			*tlen = strnlen(*text, l);
+			return k > i + 3 ? v : -1;
+		}
+		i += 2u + l;
+	}
+	return -1;
+}
+
+/* The comment rosfw gives the kernel rules of rule `id` (as lower.c's
+ * rule_emit writes it): "#N", a blank and the normalised comment. */
+static char *expected_comment(long id, const struct mprop *cm)
+{
+	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
+	int w = snprintf(comment, sizeof(comment), "#%ld", id);
+
+	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
+		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
+		comment[w] = ' ';
+		memcpy(comment + w + 1, text, strlen(text) + 1);
+	}
+	return xstrdup(comment);
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counts *c = data;
+	struct attrs t, e, d;
+	const struct nlattr *x;
+	const char *text = NULL;
+	size_t tlen = 0;
+	long num;
+
+	if (!msg_attrs(nlh, &t) || !t.tb[NFTA_RULE_USERDATA] || !t.tb[NFTA_RULE_EXPRESSIONS])
+		return MNL_CB_OK;
+	num = udata_rule_number(t.tb[NFTA_RULE_USERDATA], &text, &tlen);
+	if (num < 0)
+		return MNL_CB_OK;
+	if ((size_t)num >= c->n) {
+		c->extra++;
+		return MNL_CB_OK;
+	}
+	c->seen[num] = true;
+	if (c->expect && c->expect[num] && (strlen(c->expect[num]) != tlen || memcmp(c->expect[num], text, tlen))) {
+		if (!c->differ++)
+			c->first_differ = num;
+	}
+	mnl_attr_for_each_nested(x, t.tb[NFTA_RULE_EXPRESSIONS]) {
+		if (!nested_attrs(x, &e) || !attr_is(e.tb[NFTA_EXPR_NAME], "counter") || !e.tb[NFTA_EXPR_DATA])
+			continue;
+		if (!nested_attrs(e.tb[NFTA_EXPR_DATA], &d))
+			continue;
+		if (d.tb[NFTA_COUNTER_BYTES])
+			c->bytes[num] += be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_BYTES]));
+		if (d.tb[NFTA_COUNTER_PACKETS])
+			c->packets[num] += be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_PACKETS]));
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/* The rosfw chains of a facility ("filter_..."): every chain of the
+ * family is listed once, then each of ours is dumped by itself. */
+static int facility_chains(struct nlq *q, int family, const char *fac, struct names *ns)
+{
+	char prefix[32];
+
+	snprintf(prefix, sizeof(prefix), "%s_", fac);
+	ns->prefix = prefix;
+	if (nlq_dump(q, NFT_MSG_GETCHAIN, family, NULL, chain_cb, ns) < 0)
+		return -1;
+	ns->prefix = NULL;
+	return 0;
+}
+
+static int read_counts(struct nlq *q, int family, const char *fac, struct counts *c)
+{
+	struct names ns = { 0 };
+	size_t i;
+
+	if (facility_chains(q, family, fac, &ns) < 0)
+		return -1;
+	for (i = 0; i < ns.n; i++)
+		if (nlq_dump(q, NFT_MSG_GETRULE, family, ns.v[i], rule_cb, c) < 0 && errno != ENOENT) {
+			names_free(&ns);
+			return -1;
+		}
+	names_free(&ns);
+	return 0;
+}
+
+/* Is there a table rosfw in this family? 1 yes, 0 no, -1 error. */
+static int table_exists(struct nlq *q, int family)
+{
+	char req[256];
+	struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETTABLE, family, NLM_F_ACK, ++q->seq);
+
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, TABLE);
+	if (nlq_run(q, nlh, NULL, NULL) < 0)
+		return errno == ENOENT ? 0 : -1;
+	return 1;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static struct model *conf_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
+{
+	struct model *m = model_new(d);
+	int i;
+
+	for (i = first; i < argc; i++) {
+		const struct source *s = source_read(ss, argv[i]);
+
+		if (!s) {
+			fprintf(stderr, "rosfw: %s: %s\n", argv[i], strerror(errno));
+			model_free(m);
+			return NULL;
+		}
+		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
+		if (diag_full(d))
+			break;
+	}
+	if (!diag_full(d))
+		model_finish(m);
+	return m;
+}
+
+static enum menu_kind fac_kind(const char *fac, bool v6)
+{
+	static const char *const f[] = { "filter", "nat", "mangle", "raw" };
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(f[i], fac))
+			return (enum menu_kind)((v6 ? MK_FILTER6 : MK_FILTER4) + i);
+	return MK_NONE;
+}
+
+static bool is_fac(const char *s)
+{
+	return !strcmp(s, "filter") || !strcmp(s, "nat") || !strcmp(s, "mangle") || !strcmp(s, "raw") ||
+	       !strcmp(s, "all");
+}
+
+static void kernel_error(const char *what)
+{
+	if (errno == EPERM || errno == EACCES)
+		fprintf(stderr, "rosfw: reading the firewall needs CAP_NET_ADMIN: run rosfw as root\n");
+	else
+		fprintf(stderr, "rosfw: %s: %s\n", what, strerror(errno));
+}
+
+/* Options after the subcommand: [facility...] [where list=X] FILE... */
+static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool files)
+{
+	static const struct option lo[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
+		{ "ipv6", no_argument, NULL, '6' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h6", lo, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->json = true; break;
+		case 'p':
+			if (!stats)
+				return -1;
+			o->prom = true;
+			break;
+		case '6': o->v6 = true; break;
+		case 'h': print_usage(stdout, 0); exit(P_OK);
+		default: return -1;
+		}
+	}
+	if (o->json && o->prom) {
+		fprintf(stderr, "rosfw: --json or --prometheus, not both\n");
+		return -1;
+	}
+	i = optind;
+	if (stats) {
+		for (; i < argc && is_fac(argv[i]); i++) {
+			if (!strcmp(argv[i], "all")) {
+				o->facs[0] = "filter", o->facs[1] = "nat", o->facs[2] = "mangle", o->facs[3] = "raw";
+				o->nfacs = 4;
+				o->any_fac = true;
+			} else if (!o->any_fac && o->nfacs < 4) {
+				o->facs[o->nfacs++] = argv[i];
+			}
+		}
+		if (!o->nfacs)
+			o->facs[o->nfacs++] = "filter";
+	} else if (i < argc && !strcmp(argv[i], "where")) {
+		if (i + 1 >= argc || strncmp(argv[i + 1], "list=", 5)) {
+			fprintf(stderr, "rosfw: print address-list: where takes list=NAME\n");
+			return -1;
+		}
+		o->list = argv[i + 1] + 5;
+		i += 2;
+	} else if (i < argc && !strncmp(argv[i], "where list=", 11)) {
+		o->list = argv[i] + 11;
+		i++;
+	}
+	if (files && i >= argc) {
+		fprintf(stderr, "rosfw: no configuration file: print needs the FILE... that was applied\n");
+		return -1;
+	}
+	if (!files && i < argc) {
+		fprintf(stderr, "rosfw: unexpected \"%s\"\n", argv[i]);
+		return -1;
+	}
+	return i;
+}
+
+/* ---- print stats -------------------------------------------------------- */
+
+struct fac_rows {
+	const char *fac;
+	struct print_stat_row *rows;
+	size_t n;
+};
+
+/* The rows of one facility: the configuration's rules, the kernel's
+ * counters summed per rule number. */
+static int stats_facility(struct nlq *q, const struct model *m, const struct popts *o, const char *fac,
+			  bool have_table, struct fac_rows *out)
+{
+	enum menu_kind k = fac_kind(fac, o->v6);
+	size_t n = model_count(m, k), i, live = 0;
+	struct counts c = { 0 };
+	const char *family = o->v6 ? "ip6" : "ip";
+	int rc = P_OK;
+
+	out->fac = fac;
+	out->rows = NULL;
+	out->n = 0;
+	c.n = n;
+	c.bytes = xcalloc(n + 1, sizeof(*c.bytes));
+	c.packets = xcalloc(n + 1, sizeof(*c.packets));
+	c.seen = xcalloc(n + 1, sizeof(*c.seen));
+	c.expect = xcalloc(n + 1, sizeof(*c.expect));
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+
+		live += !it->disabled;
+		if (!it->disabled)
+			c.expect[i] = expected_comment((long)i, mitem_prop(it, "comment"));
+	}
+	if (live && !have_table) {
+		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
+			family);
+		rc = P_KERNEL;
+		goto out;
+	}
+	if (have_table && read_counts(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, &c) < 0) {
+		kernel_error("reading rules");
+		rc = P_KERNEL;
+		goto out;
+	}
+	if (c.extra)
+		fprintf(stderr,
+			"rosfw: warning: %zu kernel rule(s) of %s %s carry numbers the configuration does not have: the kernel holds another configuration\n",
+			c.extra, family, fac);
+	if (c.differ)
+		fprintf(stderr,
+			"rosfw: warning: %zu kernel rule(s) of %s %s carry another comment than the configuration gives (first: rule %ld): the kernel holds another configuration\n",
+			c.differ, family, fac, c.first_differ);
+	out->rows = xcalloc(n + 1, sizeof(*out->rows));
+	out->n = n;
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const struct mprop *cm = mitem_prop(it, "comment");
+		struct print_stat_row *r = &out->rows[i];
+
+		r->num = (long)i;
+		r->flag = it->disabled ? 'X' : !c.seen[i] ? 'I' : ' ';
+		r->chain = mitem_value(it, k, "chain");
+		r->action = mitem_value(it, k, "action");
+		r->comment = cm ? cm->value : NULL;
+		r->bytes = c.bytes[i];
+		r->packets = c.packets[i];
+	}
+out:
+	for (i = 0; i < n; i++)
+		free(c.expect[i]);
+	free(c.expect);
+	free(c.bytes);
+	free(c.packets);
+	free(c.seen);
+	return rc;
+}
+
+static int print_stats(struct nlq *q, const struct model *m, const struct popts *o)
+{
+	int have = table_exists(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4), rc = P_OK;
+	const char *family = o->v6 ? "ip6" : "ip";
+	struct fac_rows f[4] = { { 0 } };
+	size_t i;
+
+	if (have < 0) {
+		kernel_error("reading tables");
+		return P_KERNEL;
+	}
+	/* Read everything first: nothing is printed when a read fails. */
+	for (i = 0; i < o->nfacs && rc == P_OK; i++)
+		rc = stats_facility(q, m, o, o->facs[i], have > 0, &f[i]);
+	if (rc == P_OK && o->json) {
+		fputc('[', stdout);
+		for (i = 0; i < o->nfacs; i++)
+			print_stats_json(stdout, family, f[i].fac, f[i].rows, f[i].n, i == 0);
+		fputs("\n]\n", stdout);
+	} else if (rc == P_OK && o->prom) {
+		/* Prometheus wants every sample of a metric together. */
+		print_prom_header(stdout, "packets");
+		for (i = 0; i < o->nfacs; i++)
+			print_stats_prom(stdout, "packets", family, f[i].fac, f[i].rows, f[i].n);
+		print_prom_header(stdout, "bytes");
+		for (i = 0; i < o->nfacs; i++)
+			print_stats_prom(stdout, "bytes", family, f[i].fac, f[i].rows, f[i].n);
+	} else if (rc == P_OK) {
+		for (i = 0; i < o->nfacs; i++) {
+			if (o->nfacs > 1)
+				printf("%s/%s firewall %s\n", i ? "\n" : "", o->v6 ? "ipv6" : "ip", f[i].fac);
+			print_stats_text(stdout, f[i].rows, f[i].n);
+		}
+	}
+	for (i = 0; i < o->nfacs; i++)
+		free(f[i].rows);
+	return rc;
+}
+
+/* ---- print address-list ------------------------------------------------- */
+
+/* A set name back to the list name: the inverse of lower_ident. */
+static void ident_decode(char *out, size_t size, const char *in)
+{
+	size_t w = 0;
+
+	for (; *in && w + 1 < size; in++) {
+		unsigned v;
+
+		if (*in == '.' && in[1] && in[2] && sscanf(in + 1, "%2x", &v) == 1) {
+			out[w++] = (char)v;
+			in += 2;
+		} else {
+			out[w++] = *in;
+		}
+	}
+	out[w] = 0;
+}
+
+struct dset {
+	char *name;
+	uint32_t flags;
+};
+
+struct dsets {
+	struct dset *v;
+	size_t n;
+};
+
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dsets *s = data;
+	struct attrs t;
+	const char *name;
+	uint32_t flags;
+
+	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_SET_TABLE], TABLE) || !t.tb[NFTA_SET_NAME])
+		return MNL_CB_OK;
+	name = mnl_attr_get_str(t.tb[NFTA_SET_NAME]);
+	flags = t.tb[NFTA_SET_FLAGS] ? ntohl(mnl_attr_get_u32(t.tb[NFTA_SET_FLAGS])) : 0;
+	if (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3))
+		return MNL_CB_OK;
+	/* Sets rules add to, or whose entries time out (an interval set
+	 * takes timeouts when the configuration has timed prefixes). */
+	if (!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)))
+		return MNL_CB_OK;
+	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
+	s->v[s->n].name = xstrdup(name);
+	s->v[s->n].flags = flags;
+	s->n++;
+	return MNL_CB_OK;
+}
+
+/* A static entry of the configuration, to tell it from a dynamic one
+ * that the kernel holds in the same set. */
+struct skey {
+	const char *list;
+	uint8_t addr[16];
+	const struct mitem *it;
+	bool timed;
+};
+
+static int skey_cmp(const void *a, const void *b)
+{
+	const struct skey *x = a, *y = b;
+	int c = strcmp(x->list, y->list);
+
+	return c ? c : memcmp(x->addr, y->addr, 16);
+}
+
+/* One element of an interval set: a start, or the end (first address
+ * after the interval). */
+struct ivel {
+	uint8_t key[16];
+	bool end, has_exp;
+	uint64_t exp_ms;
+};
+
+/* A timed prefix or range of the configuration, for its comment. */
+struct rkey {
+	const char *list;
+	uint8_t lo[16];
+	const struct mitem *it;
+};
+
+struct elems {
+	const char *list;
+	const struct skey *keys;
+	size_t nkeys;
+	const struct rkey *rkeys;
+	size_t nrkeys;
+	struct print_al_row *rows;
+	char **strs;	/* owned strings of rows */
+	size_t n, cap, nstrs, capstrs;
+	bool v6, interval;
+	struct ivel *iv;	/* interval sets: every element, sorted after the dump */
+	size_t niv, capiv;
+};
+
+static struct print_al_row *row_new(struct elems *e)
+{
+	if (e->n == e->cap) {
+		e->cap = e->cap ? e->cap * 2 : 64;
+		e->rows = xreallocarray(e->rows, e->cap, sizeof(*e->rows));
+	}
+	memset(&e->rows[e->n], 0, sizeof(e->rows[0]));
+	return &e->rows[e->n++];
+}
+
+static char *own(struct elems *e, char *s)
+{
+	if (e->nstrs == e->capstrs) {
+		e->capstrs = e->capstrs ? e->capstrs * 2 : 64;
+		e->strs = xreallocarray(e->strs, e->capstrs, sizeof(*e->strs));
+	}
+	e->strs[e->nstrs++] = s;
+	return s;
+}
+
+static int ivel_cmp(const void *a, const void *b)
+{
+	const struct ivel *x = a, *y = b;
+	int c = memcmp(x->key, y->key, 16);
+
+	/* An end before a start at the same address. */
+	return c ? c : (int)y->end - (int)x->end;
+}
+
+/* [lo, hi] as a prefix when it is one, else as a range lo-hi. */
+static void interval_text(char *out, size_t size, const uint8_t *lo, const uint8_t *hi, bool v6)
+{
+	size_t n = v6 ? 16 : 4, bits = n * 8, plen = bits, i;
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+	/* The longest run of trailing bits that are 0 in lo and 1 in hi. */
+	for (i = bits; i > 0; i--) {
+		size_t bit = i - 1;
+		int l = (lo[bit / 8] >> (7 - bit % 8)) & 1, h = (hi[bit / 8] >> (7 - bit % 8)) & 1;
+
+		if (l != 0 || h != 1)
+			break;
+		plen = bit;
+	}
+	for (i = 0; i < plen; i++)
+		if (((lo[i / 8] ^ hi[i / 8]) >> (7 - i % 8)) & 1)
+			break;
+	inet_ntop(v6 ? AF_INET6 : AF_INET, lo, a, sizeof(a));
+	if (i == plen && plen == bits) {
+		snprintf(out, size, "%s", a);
+	} else if (i == plen) {
+		snprintf(out, size, "%s/%zu", a, plen);
+	} else {
+		inet_ntop(v6 ? AF_INET6 : AF_INET, hi, b, sizeof(b));
+		snprintf(out, size, "%s-%s", a, b);
+	}
+}
+
+/* The timed intervals of an interval set as D rows; untimed ones are
+ * static entries, printed from the configuration. */
+static void intervals_rows(struct elems *e)
+{
+	size_t i, j, n = e->v6 ? 16 : 4;
+
+	qsort(e->iv, e->niv, sizeof(*e->iv), ivel_cmp);
+	for (i = 0; i < e->niv; i++) {
+		uint8_t hi[16];
+		char text[2 * INET6_ADDRSTRLEN + 2];
+		struct print_al_row *r;
+		int k;
+
+		const struct rkey *rk = NULL;
+
+		if (e->iv[i].end)
+			continue;
+		for (j = 0; j < e->nrkeys && !rk; j++)
+			if (!strcmp(e->rkeys[j].list, e->list) && !memcmp(e->rkeys[j].lo, e->iv[i].key, n))
+				rk = &e->rkeys[j];
+		/* Untimed: a static entry, printed from the configuration,
+		 * unless the configuration timed it and the kernel did not
+		 * take the timeout: then it is shown, with none. */
+		if (!e->iv[i].has_exp && !rk)
+			continue;
+		if (i + 1 < e->niv && e->iv[i + 1].end) {
+			/* hi = end - 1 */
+			memcpy(hi, e->iv[i + 1].key, 16);
+			for (k = (int)n - 1; k >= 0 && hi[k]-- == 0; k--)
+				;
+		} else {
+			memset(hi, 0xff, n);
+		}
+		interval_text(text, sizeof(text), e->iv[i].key, hi, e->v6);
+		r = row_new(e);
+		r->flag = 'D';
+		r->list = e->list;
+		r->address = own(e, xstrdup(text));
+		r->has_timeout = e->iv[i].has_exp;
+		r->timeout_ms = e->iv[i].exp_ms;
+		if (rk) {
+			const struct mprop *cm = mitem_prop(rk->it, "comment");
+
+			r->comment = cm ? cm->value : NULL;
+		}
+	}
+	e->niv = 0;
+}
+
+static int elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct elems *e = data;
+	struct attrs t, a, k;
+	const struct nlattr *x;
+
+	if (!msg_attrs(nlh, &t) || !t.tb[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(x, t.tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		struct skey key = { .list = e->list };
+		const struct skey *st;
+		const void *p;
+		size_t len;
+		char buf[INET6_ADDRSTRLEN];
+		struct print_al_row *r;
+
+		if (!nested_attrs(x, &a) || !a.tb[NFTA_SET_ELEM_KEY] || !nested_attrs(a.tb[NFTA_SET_ELEM_KEY], &k) ||
+		    !k.tb[NFTA_DATA_VALUE])
+			continue;
+		p = mnl_attr_get_payload(k.tb[NFTA_DATA_VALUE]);
+		len = mnl_attr_get_payload_len(k.tb[NFTA_DATA_VALUE]);
+		if (len != (e->v6 ? 16u : 4u))
+			continue;
+		memcpy(key.addr, p, len);
+		if (e->interval) {
+			struct ivel *v;
+			uint32_t fl = a.tb[NFTA_SET_ELEM_FLAGS] ? ntohl(mnl_attr_get_u32(a.tb[NFTA_SET_ELEM_FLAGS])) : 0;
+
+			if (e->niv == e->capiv) {
+				e->capiv = e->capiv ? e->capiv * 2 : 64;
+				e->iv = xreallocarray(e->iv, e->capiv, sizeof(*e->iv));
+			}
+			v = &e->iv[e->niv++];
+			memset(v, 0, sizeof(*v));
+			memcpy(v->key, p, len);
+			v->end = fl & NFT_SET_ELEM_INTERVAL_END;
+			if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
+				v->has_exp = true;
+				v->exp_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
+			}
+			continue;
+		}
+		st = e->nkeys ? bsearch(&key, e->keys, e->nkeys, sizeof(key), skey_cmp) : NULL;
+		/* An untimed element the configuration lists is a static entry,
+		 * printed from the configuration. */
+		if (st && !st->timed && !a.tb[NFTA_SET_ELEM_EXPIRATION])
+			continue;
+		inet_ntop(e->v6 ? AF_INET6 : AF_INET, p, buf, sizeof(buf));
+		r = row_new(e);
+		r->flag = 'D';
+		r->list = e->list;
+		r->address = own(e, xstrdup(buf));
+		if (st) {
+			const struct mprop *cm = mitem_prop(st->it, "comment");
+
+			r->comment = cm ? cm->value : NULL;
+		}
+		if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
+			r->has_timeout = true;
+			r->timeout_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
+		}
+	}
+	return MNL_CB_OK;
+}
+
+static int print_addrlist(struct nlq *q, const struct model *m, const struct popts *o)
+{
+	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
+	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	size_t n = model_count(m, k), i, nkeys = 0, nrkeys = 0;
+	struct skey *keys = xcalloc(n + 1, sizeof(*keys));
+	struct rkey *rkeys = xcalloc(n + 1, sizeof(*rkeys));
+	struct elems e = { 0 };
+	struct dsets sets = { 0 };
+	int have, rc = P_OK;
+	long num = 0;
+
+	e.v6 = o->v6;
+	/* Static entries (and disabled ones) from the configuration; an
+	 * enabled entry with timeout= is dynamic on RouterOS and is shown
+	 * from the kernel with the time it has left. */
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *list = mitem_value(it, k, "list");
+		const struct mprop *addr = mitem_prop(it, "address");
+		const struct mprop *cm = mitem_prop(it, "comment");
+		bool timed = mitem_prop(it, "timeout") != NULL;
+		struct value_addr va;
+		struct print_al_row *r;
+
+		if (!list || !addr || (o->list && strcmp(o->list, list)))
+			continue;
+		if (!it->disabled && value_parse_addr(addr->value, addr->len, o->v6, &va) && va.kind == VA_ADDR) {
+			keys[nkeys].list = list;
+			memcpy(keys[nkeys].addr, va.lo, 16);
+			keys[nkeys].it = it;
+			keys[nkeys].timed = timed;
+			nkeys++;
+		} else if (!it->disabled && timed && value_parse_addr(addr->value, addr->len, o->v6, &va)) {
+			rkeys[nrkeys].list = list;
+			memcpy(rkeys[nrkeys].lo, va.lo, 16);
+			rkeys[nrkeys].it = it;
+			nrkeys++;
+		}
+		if (timed && !it->disabled)
+			continue;
+		r = row_new(&e);
+		r->flag = it->disabled ? 'X' : ' ';
+		r->list = list;
+		r->address = addr->value;
+		r->comment = cm ? cm->value : NULL;
+		if (timed) {
+			uint64_t ms = 0;
+			const struct mprop *to = mitem_prop(it, "timeout");
+
+			value_parse_time(to->value, to->len, &ms);
+			r->has_timeout = true;
+			r->timeout_ms = ms;
+		}
+	}
+	if (nkeys)
+		qsort(keys, nkeys, sizeof(*keys), skey_cmp);
+	e.keys = keys;
+	e.nkeys = nkeys;
+	e.rkeys = rkeys;
+	e.nrkeys = nrkeys;
+	have = table_exists(q, family);
+	if (have < 0) {
+		kernel_error("reading tables");
+		rc = P_KERNEL;
+		goto out;
+	}
+	if (have && nlq_dump(q, NFT_MSG_GETSET, family, NULL, set_cb, &sets) < 0) {
+		kernel_error("reading sets");
+		rc = P_KERNEL;
+		goto out;
+	}
+	for (i = 0; i < sets.n; i++) {
+		char list[300];
+
+		ident_decode(list, sizeof(list), sets.v[i].name + 3);
+		if (o->list && strcmp(o->list, list))
+			continue;
+		e.list = own(&e, xstrdup(list));
+		e.interval = sets.v[i].flags & NFT_SET_INTERVAL;
+		if (nlq_dump(q, NFT_MSG_GETSETELEM, family, sets.v[i].name, elem_cb, &e) < 0 && errno != ENOENT) {
+			kernel_error("reading set elements");
+			rc = P_KERNEL;
+			goto out;
+		}
+		if (e.interval)
+			intervals_rows(&e);
+	}
+	for (i = 0; i < e.n; i++)
+		e.rows[i].num = num++;
+	if (o->json)
+		print_al_json(stdout, o->v6 ? "ip6" : "ip", e.rows, e.n);
+	else
+		print_al_text(stdout, e.rows, e.n);
+out:
+	for (i = 0; i < sets.n; i++)
+		free(sets.v[i].name);
+	free(sets.v);
+	for (i = 0; i < e.nstrs; i++)
+		free(e.strs[i]);
+	free(e.strs);
+	free(e.rows);
+	free(e.iv);
+	free(keys);
+	free(rkeys);
+	return rc;
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+int cmd_print(int argc, char **argv)
+{
+	struct popts o = { 0 };
+	bool stats;
+	int first, rc;
+	struct source_set *ss;
+	struct diag *d;
+	struct model *m;
+	struct nlq q;
+
+	if (argc < 2)
+		return print_usage(stderr, P_USAGE);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		return print_usage(stdout, P_OK);
+	if (!strcmp(argv[1], "stats"))
+		stats = true;
+	else if (!strcmp(argv[1], "address-list"))
+		stats = false;
+	else {
+		fprintf(stderr, "rosfw: print stats or print address-list, not \"%s\"\n", argv[1]);
+		return print_usage(stderr, P_USAGE);
+	}
+	first = popts_parse(argc - 1, argv + 1, &o, stats, true);
+	if (first < 0)
+		return print_usage(stderr, P_USAGE);
+	first += 1;
+	ss = source_set_new();
+	d = diag_new(50);
+	m = conf_load(argc, argv, first, d, ss);
+	if (!m) {
+		rc = P_USAGE;
+	} else if (diag_errors(d)) {
+		diag_print(d, stderr);
+		rc = P_CONFIG;
+	} else if (!nlq_open(&q)) {
+		kernel_error("netlink");
+		rc = P_KERNEL;
+	} else {
+		rc = stats ? print_stats(&q, m, &o) : print_addrlist(&q, m, &o);
+		nlq_close(&q);
+	}
+	model_free(m);
+	diag_free(d);
+	source_set_free(ss);
+	return rc;
+}
+
+/*
+ * rosfw reset-counters: a rule dump of type GETRULE_RESET (Linux 6.3+)
+ * per rosfw chain of the facility zeroes the counters of exactly those
+ * rules, and nothing of anyone else's. Needs no configuration file.
+ */
+#define ROSFW_MSG_GETRULE_RESET 25	/* NFT_MSG_GETRULE_RESET; older headers lack it */
+
+static int reset_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	++*(size_t *)data;
+	return MNL_CB_OK;
+}
+
+int cmd_reset_counters(int argc, char **argv)
+{
+	struct popts o = { 0 };
+	struct nlq q;
+	size_t i, j, rules = 0;
+	int rc = P_OK, have;
+
+	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
+		return print_usage(stderr, P_USAGE);
+	if (!nlq_open(&q)) {
+		kernel_error("netlink");
+		return P_KERNEL;
+	}
+	have = table_exists(&q, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	if (have < 0) {
+		kernel_error("reading tables");
+		rc = P_KERNEL;
+	}
+	for (i = 0; have > 0 && rc == P_OK && i < o.nfacs; i++) {
+		struct names ns = { 0 };
+
+		if (facility_chains(&q, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, o.facs[i], &ns) < 0) {
+			kernel_error("reading chains");
+			rc = P_KERNEL;
+		}
+		for (j = 0; rc == P_OK && j < ns.n; j++)
+			if (nlq_dump(&q, ROSFW_MSG_GETRULE_RESET, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, ns.v[j], reset_cb,
+				     &rules) < 0 && errno != ENOENT) {
+				kernel_error(errno == EOPNOTSUPP || errno == EINVAL ?
+						     "resetting counters (this kernel has no rule reset: Linux 6.3 or later needed)" :
+						     "resetting counters");
+				rc = P_KERNEL;
+			}
+		names_free(&ns);
+	}
+	nlq_close(&q);
+	return rc;
+}

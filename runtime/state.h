@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_STATE_H
+#define ROSFW_STATE_H
+
+/*
+ * What a re-apply keeps of the kernel's current rosfw tables: the entries
+ * of dynamic address lists (al_*, ad_*) with their remaining time, and the
+ * counter of every rule. Read back through netlink dumps (sets one by one,
+ * rules chain by chain, 32 KB receive buffer), then put into the new IR and
+ * batch so the one transaction that replaces the tables carries them.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "emit_nl.h"
+#include "ir.h"
+
+struct state;
+
+/* The kernel's rosfw tables now; NULL with errno set when netlink failed
+ * (EPERM: no CAP_NET_ADMIN). Missing tables read as empty. With `diff`,
+ * also what state_diff compares (chains, every named set's definition and
+ * the elements of those whose entries do not come and go). */
+struct state *state_read(bool diff);
+void state_free(struct state *st);
+
+/* Surviving dynamic entries into the IR's sets of the same name and key
+ * type, timing out after what they had left; the number added. */
+size_t state_keep_elems(const struct state *st, struct ir *ir);
+
+/* Old figures into the counters of the batch's rules whose family, chain,
+ * expressions and comment are unchanged; the number of rules kept. */
+size_t state_keep_counters(struct state *st, struct emit_nl *b);
+
+/* What the batch would change in the tables read with diff: one line per
+ * chain, set or rule (rules by chain and comment) added "+", removed "-"
+ * or changed "~"; the number of lines. Counters, dynamic entries and
+ * their time left are state, not changes. */
+size_t state_diff(struct state *st, struct emit_nl *b, FILE *out);
+
+#endif

@@ -1,0 +1,117 @@
+#!/bin/bash
+# rosfw apply --diff (issue 4), in fresh network namespaces: what would
+# change against the kernel's rosfw tables (chains, sets, rules added "+",
+# removed "-", changed "~"), and the kernel is left exactly as it was.
+# Counters, dynamic entries and their time left are state, not changes:
+# every example, applied, then diffed against itself, has "no changes".
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
+	echo "diff: needs root, nft and unshare: skipped" >&2
+	summary "diff"
+	exit 0
+fi
+
+cat > "$tmp/a.rsc" <<'RSC'
+/ip firewall address-list
+add list=static1 address=10.9.9.9
+/ip firewall filter
+add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen address-list-timeout=1h comment="track"
+add chain=input protocol=udp dst-port=9,10 action=passthrough comment="same"
+add chain=input protocol=udp dst-port=9 action=passthrough comment="changed"
+add chain=input protocol=udp dst-port=9 action=add-dst-to-address-list address-list=gone address-list-timeout=1h
+RSC
+sed -e '/comment="changed"/s/dst-port=9/dst-port=9 packet-size=0-1000/' -e '/address-list=gone/d' \
+	"$tmp/a.rsc" > "$tmp/b.rsc"
+cat "$tmp/a.rsc" - > "$tmp/c.rsc" <<'RSC'
+/ip firewall address-list
+add list=static1 address=10.9.9.10
+/ip firewall filter
+add chain=mine action=return
+add chain=forward action=jump jump-target=mine
+RSC
+
+unshare -n bash -c '
+cd "$2"
+"$1" apply --diff a.rsc > empty.diff; echo $? > empty.rc
+nft list ruleset > empty.list
+ip link set lo up
+"$1" apply a.rsc
+for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9; done
+nft list ruleset > before.list
+"$1" apply --diff a.rsc > same.diff
+"$1" apply --diff b.rsc > b.diff; echo $? > b.rc
+"$1" apply --diff c.rsc > c.diff
+nft list ruleset > after.list
+' _ "$rosfw" "$tmp" 2> "$tmp/err" || { fail "diff: scenario ran"; cat "$tmp/err" >&2; }
+
+expect() {
+	if cmp -s "$tmp/$1" -; then
+		pass "diff: $2"
+	else
+		fail "diff: $2"
+		cat "$tmp/$1" >&2
+	fi
+}
+expect empty.diff "against no tables, everything is added" <<'OUT'
++ chain ip filter_forward
++ chain ip filter_input
++ chain ip filter_output
++ set ip al_gone
++ set ip al_seen
++ set ip al_static1
++ rule ip filter_input "#0 track"
++ rule ip filter_input "#1 same"
++ rule ip filter_input "#2 changed"
++ rule ip filter_input "#3"
+OUT
+[ "$(cat "$tmp/empty.rc")" = 0 ] && [ ! -s "$tmp/empty.list" ] &&
+	pass "diff: exit 0, and nothing was created" || fail "diff: exit 0, and nothing was created"
+expect same.diff "counters and dynamic entries are not changes" <<'OUT'
+no changes
+OUT
+expect b.diff "a changed rule, a removed rule and its list" <<'OUT'
+- set ip al_gone
+~ rule ip filter_input "#2 changed"
+- rule ip filter_input "#3"
+OUT
+expect c.diff "a new chain, a changed static list, new rules" <<'OUT'
++ chain ip filter_mine
+~ set ip al_static1
++ rule ip filter_forward "#5"
++ rule ip filter_mine "#4"
+OUT
+if sed -E 's/ expires [0-9dhms]+//' "$tmp/before.list" | cmp -s - <(sed -E 's/ expires [0-9dhms]+//' "$tmp/after.list"); then
+	pass "diff: the kernel's ruleset is as it was"
+else
+	fail "diff: the kernel's ruleset is as it was"
+fi
+
+# itself NAME DIR FILE [OPTIONS...]: applied, then diffed against itself
+itself() {
+	local name=$1 dir=$2 file=$3 out
+	shift 3
+	out=$(cd "$dir" && unshare -n bash -c '"$@" >/dev/null 2>&1 && "$@" --diff 2>/dev/null' _ "$rosfw" apply "$@" "$file")
+	if [ "$out" = "no changes" ]; then
+		pass "diff: $name against itself"
+	else
+		fail "diff: $name against itself: $out"
+	fi
+}
+for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+	name=$(basename "$src")
+	# shellcheck disable=SC2046
+	itself "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
+done
+if [ -d "$SHARED/corpus/files" ]; then
+	for src in "$SHARED"/corpus/files/*; do
+		name=$(basename "$src")
+		"$rosfw" check "$src" >/dev/null 2>&1 || continue
+		# shellcheck disable=SC2046
+		itself "corpus $name" "$(dirname "$src")" "$name" \
+			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+	done
+fi
+summary "diff"

@@ -1,0 +1,152 @@
+#!/bin/bash
+# State kept across re-apply (issue 4): in a fresh network namespace, apply
+# a config whose rules add to address lists, send packets so entries appear
+# and counters count, re-apply a changed config and read `nft list
+# ruleset`: entries of kept lists stay with less time left, entries of a
+# list that is gone go, an unchanged rule keeps its counter and a changed
+# one starts at 0. Then every example, re-applied unchanged, keeps the
+# counter of every rule.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
+	echo "state: needs root, nft and unshare: skipped" >&2
+	summary "state"
+	exit 0
+fi
+
+cat > "$tmp/a.rsc" <<'RSC'
+/ip firewall address-list
+add list=static1 address=10.9.9.9
+/ip firewall filter
+add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen address-list-timeout=1h comment="track"
+add chain=input protocol=udp dst-port=9,10 action=passthrough comment="same"
+add chain=input protocol=udp dst-port=9 action=passthrough comment="changed"
+add chain=input src-address-list=seen action=passthrough comment="uses list"
+add chain=input protocol=udp dst-port=9 action=add-dst-to-address-list address-list=gone address-list-timeout=1h
+/ipv6 firewall filter
+add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen6 address-list-timeout=2h comment="track6"
+RSC
+# One rule changed, its list and the others kept; the last rule (and
+# with it the list gone) removed.
+sed -e '/comment="changed"/s/dst-port=9/dst-port=9 packet-size=0-1000/' -e '/address-list=gone/d' \
+	"$tmp/a.rsc" > "$tmp/b.rsc"
+
+unshare -n bash -c '
+set -e
+ip link set lo up
+"$1" apply "$2/a.rsc"
+for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9; done
+for i in 1 2; do echo x > /dev/udp/::1/9; done
+nft list ruleset > "$2/before"
+sleep 1.2
+"$1" apply --json "$2/b.rsc" > "$2/json"
+nft list ruleset > "$2/after"
+' _ "$rosfw" "$tmp" 2> "$tmp/err" || { fail "state: scenario ran"; cat "$tmp/err" >&2; }
+
+# seconds TEXT: "59m58s996ms" -> 3598.996
+seconds() {
+	echo "$1" | awk '{ s = 0; t = $0
+		while (match(t, /^[0-9]+(ms|d|h|m|s)/)) {
+			u = substr(t, RSTART, RLENGTH); t = substr(t, RLENGTH + 1)
+			n = u + 0; sub(/^[0-9]+/, "", u)
+			s += u == "d" ? n * 86400 : u == "h" ? n * 3600 : u == "m" ? n * 60 : u == "s" ? n : n / 1000
+		}
+		printf "%.3f\n", s }'
+}
+# timeout_of FILE ELEMENT: the timeout an element shows
+timeout_of() {
+	grep -o "$2 timeout [0-9dhms]*" "$1" | head -1 | awk '{ print $3 }'
+}
+# counter_of FILE COMMENT: "packets N bytes M" of the rule with that comment
+counter_of() {
+	grep -F "comment \"$2\"" "$1" | grep -o 'packets [0-9]* bytes [0-9]*' | head -1
+}
+
+t1=$(timeout_of "$tmp/before" 127.0.0.1)
+t2=$(timeout_of "$tmp/after" 127.0.0.1)
+if [ -n "$t1" ] && [ -n "$t2" ] && awk -v a="$(seconds "$t1")" -v b="$(seconds "$t2")" 'BEGIN { exit !(b < a - 1 && b > a - 60) }'; then
+	pass "state: dynamic entry kept with less time left ($t1 -> $t2)"
+else
+	fail "state: dynamic entry kept with less time left (before '$t1', after '$t2')"
+fi
+t1=$(timeout_of "$tmp/before" ::1)
+t2=$(timeout_of "$tmp/after" ::1)
+if [ -n "$t2" ] && awk -v a="$(seconds "$t1")" -v b="$(seconds "$t2")" 'BEGIN { exit !(b < a - 1) }'; then
+	pass "state: ip6 dynamic entry kept ($t1 -> $t2)"
+else
+	fail "state: ip6 dynamic entry kept (before '$t1', after '$t2')"
+fi
+if grep -q 'set al_gone' "$tmp/before" && ! grep -q 'al_gone' "$tmp/after"; then
+	pass "state: the list that is gone went with its entries"
+else
+	fail "state: the list that is gone went with its entries"
+fi
+for c in "#1 same" "#3 uses list" "#0 track" "#0 track6"; do
+	b=$(counter_of "$tmp/before" "$c")
+	a=$(counter_of "$tmp/after" "$c")
+	if [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
+		pass "state: unchanged rule $c keeps its counter ($a)"
+	else
+		fail "state: unchanged rule $c keeps its counter (before '$b', after '$a')"
+	fi
+done
+b=$(counter_of "$tmp/before" "#2 changed")
+a=$(counter_of "$tmp/after" "#2 changed")
+if [ "$b" = "packets 3 bytes 90" ] && [ "$a" = "packets 0 bytes 0" ]; then
+	pass "state: the changed rule starts at 0"
+else
+	fail "state: the changed rule starts at 0 (before '$b', after '$a')"
+fi
+if grep -q '"kept_rules":4,"kept_entries":2' "$tmp/json"; then
+	pass "state: --json says what was kept"
+else
+	fail "state: --json says what was kept: $(cat "$tmp/json")"
+fi
+if grep -q 'packets [1-9]' "$tmp/after" && sed -E 's/ (timeout|expires) [0-9dhms]+//g; s/packets [0-9]+ bytes [0-9]+//' "$tmp/after" |
+	cmp -s - <(unshare -n bash -c '"$1" apply "$2" && nft list ruleset' _ "$rosfw" "$tmp/b.rsc" |
+		sed -E 's/ (timeout|expires) [0-9dhms]+//g; s/packets [0-9]+ bytes [0-9]+//' | grep -v '127.0.0.1\|::1'); then
+	fail "state: the kept entries are in the listing"
+else
+	pass "state: the listing differs from a fresh apply only by state"
+fi
+
+# keep_all NAME DIR FILE [OPTIONS...]: an unchanged config re-applied
+# keeps every rule's counter (the keys of the old and the new rule meet).
+keep_all() {
+	local name=$1 dir=$2 file=$3 out
+	shift 3
+	out=$(unshare -n bash -c 'cd "$1" && shift && "$@" >/dev/null && "$@" --json &&
+		{ nft -a list ruleset | grep -c "# handle"; nft list tables | wc -l; nft list chains | grep -c "chain "; }' \
+		_ "$dir" "$rosfw" apply "$@" "$file" 2>/dev/null)
+	[ -n "$out" ] || { fail "state: re-apply $name"; return; }
+	# rules = handles - tables - chains - named sets
+	local kept handles tables chains sets
+	kept=$(echo "$out" | head -1 | grep -o '"kept_rules":[0-9]*' | cut -d: -f2)
+	handles=$(echo "$out" | sed -n 2p)
+	tables=$(echo "$out" | sed -n 3p)
+	chains=$(echo "$out" | sed -n 4p)
+	sets=$(unshare -n bash -c 'cd "$1" && shift && "$@" >/dev/null; nft -a list ruleset | grep -c "^	set .*# handle"' \
+		_ "$dir" "$rosfw" apply "$@" "$file" 2>/dev/null)
+	if [ -n "$kept" ] && [ "$kept" -eq $((handles - tables - chains - sets)) ]; then
+		pass "state: re-apply of $name keeps all $kept rules"
+	else
+		fail "state: re-apply of $name keeps all rules (kept $kept of $((handles - tables - chains - sets)))"
+	fi
+}
+for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+	name=$(basename "$src")
+	# shellcheck disable=SC2046
+	keep_all "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
+done
+if [ -d "$SHARED/corpus/files" ]; then
+	for src in "$SHARED"/corpus/files/*; do
+		name=$(basename "$src")
+		"$rosfw" check "$src" >/dev/null 2>&1 || continue
+		# shellcheck disable=SC2046
+		keep_all "corpus $name" "$(dirname "$src")" "$name" \
+			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+	done
+fi
+summary "state"
