@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "emit_nl.h"
 #include "lower.h"
+#include "config.h"
 #include "model.h"
 #include "source.h"
 #include "state.h"
@@ -154,23 +155,11 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 /* The files into one model, as rosfw compile reads them. */
 static struct model *apply_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
 {
-	struct model *m = model_new(d);
-	int i;
+	const char *failed = NULL;
+	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
-	for (i = first; i < argc; i++) {
-		const struct source *s = source_read(ss, argv[i]);
-
-		if (!s) {
-			diag_error(d, NULL, "%s: %s", argv[i], strerror(errno));
-			model_free(m);
-			return NULL;
-		}
-		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
-		if (diag_full(d))
-			break;
-	}
-	if (!diag_full(d))
-		model_finish(m);
+	if (!m)
+		diag_error(d, NULL, "%s: %s", failed, strerror(errno));
 	return m;
 }
 

@@ -17,6 +17,7 @@
 #include "dump.h"
 #include "emit_text.h"
 #include "lower.h"
+#include "config.h"
 #include "model.h"
 #include "print.h"
 #include "source.h"
@@ -127,23 +128,11 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 /* Read every file into one model; returns the model or NULL on I/O error. */
 static struct model *load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
 {
-	struct model *m = model_new(d);
-	int i;
+	const char *failed = NULL;
+	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
-	for (i = first; i < argc; i++) {
-		const struct source *s = source_read(ss, argv[i]);
-
-		if (!s) {
-			fprintf(stderr, "rosfw: %s: %s\n", argv[i], strerror(errno));
-			model_free(m);
-			return NULL;
-		}
-		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
-		if (diag_full(d))
-			break;
-	}
-	if (!diag_full(d))
-		model_finish(m);
+	if (!m)
+		fprintf(stderr, "rosfw: %s: %s\n", failed, strerror(errno));
 	return m;
 }
 

@@ -29,6 +29,7 @@
 #include "diag.h"
 #include "lower.h"
 #include "lower_impl.h"
+#include "config.h"
 #include "model.h"
 #include "source.h"
 #include "value.h"
@@ -346,23 +347,11 @@ static int table_exists(struct nlq *q, int family)
 
 static struct model *conf_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
 {
-	struct model *m = model_new(d);
-	int i;
+	const char *failed = NULL;
+	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
-	for (i = first; i < argc; i++) {
-		const struct source *s = source_read(ss, argv[i]);
-
-		if (!s) {
-			fprintf(stderr, "rosfw: %s: %s\n", argv[i], strerror(errno));
-			model_free(m);
-			return NULL;
-		}
-		model_run_padded(m, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len);
-		if (diag_full(d))
-			break;
-	}
-	if (!diag_full(d))
-		model_finish(m);
+	if (!m)
+		fprintf(stderr, "rosfw: %s: %s\n", failed, strerror(errno));
 	return m;
 }
 

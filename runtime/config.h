@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_CONFIG_H
+#define ROSFW_CONFIG_H
+
+#include "diag.h"
+#include "model.h"
+#include "source.h"
+
+/*
+ * Read files[0..n) into one model, in order, as every command that takes a
+ * configuration does. On an I/O error returns NULL with errno set and
+ * *failed naming the file; configuration errors go to `d`.
+ */
+struct model *config_load(char **files, int n, struct diag *d, struct source_set *ss, const char **failed);
+
+#endif
