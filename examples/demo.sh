@@ -38,5 +38,5 @@ echo
 echo "== \$ rosfw print address-list (D: added by rules, with the time left)"
 ip netns exec "$router" "$rosfw" print address-list "$cfg" 2>/dev/null | sed 's/^/  /'
 echo
-echo "== connections the router tracks (rosfw print connection is still to come; conntrack -L meanwhile)"
-ip netns exec "$router" conntrack -L 2>/dev/null | head -8 | sed 's/^/  /'
+echo "== \$ rosfw print connection (s: srcnat - the LAN's connections leave masqueraded)"
+ip netns exec "$router" "$rosfw" print connection 2>/dev/null | head -12 | sed 's/^/  /'

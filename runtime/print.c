@@ -51,6 +51,7 @@ static int print_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
 	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
+	      "       rosfw print connection [count-only] [where protocol=NAME] [--ipv6] [--json]\n"
 	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
 	      "\n"
 	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"
@@ -958,12 +959,14 @@ int cmd_print(int argc, char **argv)
 		return print_usage(stderr, P_USAGE);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
 		return print_usage(stdout, P_OK);
+	if (!strcmp(argv[1], "connection"))
+		return print_connection(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
 		stats = true;
 	else if (!strcmp(argv[1], "address-list"))
 		stats = false;
 	else {
-		fprintf(stderr, "rosfw: print stats or print address-list, not \"%s\"\n", argv[1]);
+		fprintf(stderr, "rosfw: print stats, print address-list or print connection, not \"%s\"\n", argv[1]);
 		return print_usage(stderr, P_USAGE);
 	}
 	first = popts_parse(argc - 1, argv + 1, &o, stats, true);

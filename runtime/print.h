@@ -19,6 +19,8 @@
 #include <stdio.h>
 
 int cmd_print(int argc, char **argv);
+/* print connection (connection.c): argv[0] is "connection". */
+int print_connection(int argc, char **argv);
 int cmd_reset_counters(int argc, char **argv);
 
 /* ---- layout (print_fmt.c: no kernel, no model) --------------------------- */

@@ -178,4 +178,19 @@ check "others' counters untouched" sh -c "nft list table ip other | grep -q 'cou
 "$rosfw" print stats raw config.rsc > "$tmp/raw"
 check "reset-counters all resets raw" grep -qE '^     prerouting +accept +0 +0$' "$tmp/raw"
 
+# The connection table. Conntrack runs in a namespace only once a ruleset
+# uses it, and config.rsc does not: a table of our own does.
+nft add table ip ctuse && nft add chain ip ctuse c '{ type filter hook input priority 10; }' &&
+	nft add rule ip ctuse c ct state new counter
+echo x > /dev/udp/127.0.0.1/9
+"$rosfw" print connection > "$tmp/conn"
+check "print connection shows the UDP flow" grep -qE ' udp +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:9 ' "$tmp/conn"
+check "print connection has RouterOS's flags header" grep -q '^Flags: S - seen-reply, A - assured' "$tmp/conn"
+"$rosfw" print connection count-only > "$tmp/count"
+check "count-only counts the flows" sh -c "test \"\$(cat '$tmp/count')\" -ge 1"
+"$rosfw" print connection where protocol=tcp count-only > "$tmp/tcount"
+check "where protocol=tcp leaves the UDP flow out" sh -c "test \"\$(cat '$tmp/tcount')\" -lt \"\$(cat '$tmp/count')\""
+"$rosfw" print connection --json > "$tmp/cjson"
+check "print connection --json" grep -q '"protocol":"udp","src-address":"127.0.0.1:' "$tmp/cjson"
+
 summary print
