@@ -33,10 +33,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nlsock.h"
 #include "xalloc.h"
 
 #define RUN_DIR "/run/rosfw"
-#define DUMP_BUF (32 * 1024)
 
 struct out {
 	char *b;
@@ -46,9 +46,9 @@ struct out {
 /* Room for one more request in the saved run. */
 static struct nlmsghdr *out_msg(struct out *o, uint16_t type, int family, uint16_t flags)
 {
-	if (o->n + DUMP_BUF * 2 > o->cap) {
-		while (o->n + DUMP_BUF * 2 > o->cap)
-			o->cap = o->cap ? o->cap * 2 : DUMP_BUF * 8;
+	if (o->n + NLSOCK_BUF * 2 > o->cap) {
+		while (o->n + NLSOCK_BUF * 2 > o->cap)
+			o->cap = o->cap ? o->cap * 2 : NLSOCK_BUF * 8;
 		o->b = xrealloc(o->b, o->cap);
 	}
 	return nftnl_nlmsg_build_hdr(o->b + o->n, type, (uint16_t)family, flags, 0);
@@ -115,9 +115,7 @@ static void attr_copy(struct nlmsghdr *m, const struct nlattr *a)
 /* ---- dumps -------------------------------------------------------------- */
 
 struct dumper {
-	struct mnl_socket *nl;
-	uint32_t seq;
-	char *buf;
+	struct nlsock ns;
 	struct out *out;
 	int family;
 	char **chains;
@@ -128,28 +126,17 @@ struct dumper {
 
 static int dump_run(struct dumper *d, struct nlmsghdr *req, mnl_cb_t cb)
 {
-	uint32_t portid = mnl_socket_get_portid(d->nl);
-	int ret;
+	int ret = nlsock_run(&d->ns, req, cb, d);
 
-	if (mnl_socket_sendto(d->nl, req, req->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, DUMP_BUF);
-
-		if (n < 0)
-			return -1;
-		ret = mnl_cb_run(d->buf, (size_t)n, req->nlmsg_seq, portid, cb, d);
-	} while (ret > MNL_CB_STOP);
-	if (ret < 0 && errno == ENOENT)
-		return 0;	/* no rosfw table in this family */
-	return ret < 0 ? -1 : 0;
+	/* ENOENT: no rosfw table in this family */
+	return ret < 0 && errno == ENOENT ? 0 : ret;
 }
 
 static struct nlmsghdr *req_start(struct dumper *d, uint16_t type)
 {
 	static char req[4096];
 
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)d->family, NLM_F_DUMP, ++d->seq);
+	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)d->family, NLM_F_DUMP, ++d->ns.seq);
 }
 
 static int table_cb(const struct nlmsghdr *nlh, void *data)
@@ -453,11 +440,8 @@ int confirm_save(void)
 	struct out o = { 0 };
 	int f, ret = 0, err;
 
-	d.nl = mnl_socket_open(NETLINK_NETFILTER);
-	d.buf = xmalloc(DUMP_BUF);
 	d.out = &o;
-	d.seq = (uint32_t)time(NULL);
-	if (!d.nl || mnl_socket_bind(d.nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (!nlsock_open(&d.ns))
 		ret = -1;
 	for (f = 0; f < 2 && ret == 0; f++) {
 		d.family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -467,9 +451,7 @@ int confirm_save(void)
 	if (ret == 0)
 		ret = file_write(&o);
 	err = errno;
-	if (d.nl)
-		mnl_socket_close(d.nl);
-	free(d.buf);
+	nlsock_close(&d.ns);
 	free(o.b);
 	errno = err;
 	return ret;
@@ -507,7 +489,7 @@ static int rollback_send(const char *buf, size_t len)
 	o.n += MNL_ALIGN(((struct nlmsghdr *)o.b)->nlmsg_len);
 	table_empty(&o, NFPROTO_IPV4);
 	table_empty(&o, NFPROTO_IPV6);
-	while (o.n + len + DUMP_BUF > o.cap) {
+	while (o.n + len + NLSOCK_BUF > o.cap) {
 		o.cap *= 2;
 		o.b = xrealloc(o.b, o.cap);
 	}

@@ -31,13 +31,13 @@
 #include "lower_impl.h"
 #include "config.h"
 #include "model.h"
+#include "nlsock.h"
 #include "source.h"
 #include "value.h"
 #include "xalloc.h"
 
 enum { P_OK = 0, P_CONFIG = 1, P_USAGE = 2, P_KERNEL = 3 };
 
-#define RECV_BUF (32u << 10)
 #define TABLE "rosfw"
 
 struct popts {
@@ -64,38 +64,6 @@ static int print_usage(FILE *out, int code)
 
 /* ---- netlink ------------------------------------------------------------ */
 
-struct nlq {
-	struct mnl_socket *nl;
-	uint32_t portid, seq;
-	char *buf;
-};
-
-static bool nlq_open(struct nlq *q)
-{
-	memset(q, 0, sizeof(*q));
-	q->nl = mnl_socket_open(NETLINK_NETFILTER);
-	if (!q->nl || mnl_socket_bind(q->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		int e = errno;
-
-		if (q->nl)
-			mnl_socket_close(q->nl);
-		q->nl = NULL;
-		errno = e;
-		return false;
-	}
-	q->portid = mnl_socket_get_portid(q->nl);
-	q->seq = (uint32_t)time(NULL);
-	q->buf = xmalloc(RECV_BUF);
-	return true;
-}
-
-static void nlq_close(struct nlq *q)
-{
-	if (q->nl)
-		mnl_socket_close(q->nl);
-	free(q->buf);
-}
-
 static struct nlmsghdr *req_start(char *buf, uint16_t msg, int family, uint16_t flags, uint32_t seq)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -111,26 +79,8 @@ static struct nlmsghdr *req_start(char *buf, uint16_t msg, int family, uint16_t 
 	return nlh;
 }
 
-/* Send `nlh` and run `cb` on every answer; 0 or -1 with errno. */
-static int nlq_run(struct nlq *q, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
-{
-	int ret;
-
-	if (mnl_socket_sendto(q->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(q->nl, q->buf, RECV_BUF);
-
-		if (n < 0)
-			return -1;
-		ret = mnl_cb_run(q->buf, (size_t)n, nlh->nlmsg_seq, q->portid, cb, data);
-		if (ret <= 0)
-			return ret < 0 ? -1 : 0;
-	}
-}
-
 /* A dump of `msg` in table rosfw (and `name`: chain or set, else NULL). */
-static int nlq_dump(struct nlq *q, uint16_t msg, int family, const char *name, mnl_cb_t cb, void *data)
+static int nlq_dump(struct nlsock *q, uint16_t msg, int family, const char *name, mnl_cb_t cb, void *data)
 {
 	char req[1024];
 	struct nlmsghdr *nlh = req_start(req, msg, family, NLM_F_DUMP, ++q->seq);
@@ -140,7 +90,7 @@ static int nlq_dump(struct nlq *q, uint16_t msg, int family, const char *name, m
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, TABLE);
 	if (name)
 		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, name);
-	return nlq_run(q, nlh, cb, data);
+	return nlsock_run(q, nlh, cb, data);
 }
 
 struct attrs {
@@ -304,7 +254,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 /* The rosfw chains of a facility ("filter_..."): every chain of the
  * family is listed once, then each of ours is dumped by itself. */
-static int facility_chains(struct nlq *q, int family, const char *fac, struct names *ns)
+static int facility_chains(struct nlsock *q, int family, const char *fac, struct names *ns)
 {
 	char prefix[32];
 
@@ -316,7 +266,7 @@ static int facility_chains(struct nlq *q, int family, const char *fac, struct na
 	return 0;
 }
 
-static int read_counts(struct nlq *q, int family, const char *fac, struct counts *c)
+static int read_counts(struct nlsock *q, int family, const char *fac, struct counts *c)
 {
 	struct names ns = { 0 };
 	size_t i;
@@ -333,13 +283,13 @@ static int read_counts(struct nlq *q, int family, const char *fac, struct counts
 }
 
 /* Is there a table rosfw in this family? 1 yes, 0 no, -1 error. */
-static int table_exists(struct nlq *q, int family)
+static int table_exists(struct nlsock *q, int family)
 {
 	char req[256];
 	struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETTABLE, family, NLM_F_ACK, ++q->seq);
 
 	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, TABLE);
-	if (nlq_run(q, nlh, NULL, NULL) < 0)
+	if (nlsock_run(q, nlh, NULL, NULL) < 0)
 		return errno == ENOENT ? 0 : -1;
 	return 1;
 }
@@ -456,7 +406,7 @@ struct fac_rows {
 
 /* The rows of one facility: the configuration's rules, the kernel's
  * counters summed per rule number. */
-static int stats_facility(struct nlq *q, const struct model *m, const struct popts *o, const char *fac,
+static int stats_facility(struct nlsock *q, const struct model *m, const struct popts *o, const char *fac,
 			  bool have_table, struct fac_rows *out)
 {
 	enum menu_kind k = fac_kind(fac, o->v6);
@@ -524,7 +474,7 @@ out:
 	return rc;
 }
 
-static int print_stats(struct nlq *q, const struct model *m, const struct popts *o)
+static int print_stats(struct nlsock *q, const struct model *m, const struct popts *o)
 {
 	int have = table_exists(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4), rc = P_OK;
 	const char *family = o->v6 ? "ip6" : "ip";
@@ -835,7 +785,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int print_addrlist(struct nlq *q, const struct model *m, const struct popts *o)
+static int print_addrlist(struct nlsock *q, const struct model *m, const struct popts *o)
 {
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -953,7 +903,7 @@ int cmd_print(int argc, char **argv)
 	struct source_set *ss;
 	struct diag *d;
 	struct model *m;
-	struct nlq q;
+	struct nlsock q;
 
 	if (argc < 2)
 		return print_usage(stderr, P_USAGE);
@@ -981,12 +931,12 @@ int cmd_print(int argc, char **argv)
 	} else if (diag_errors(d)) {
 		diag_print(d, stderr);
 		rc = P_CONFIG;
-	} else if (!nlq_open(&q)) {
+	} else if (!nlsock_open(&q)) {
 		kernel_error("netlink");
 		rc = P_KERNEL;
 	} else {
 		rc = stats ? print_stats(&q, m, &o) : print_addrlist(&q, m, &o);
-		nlq_close(&q);
+		nlsock_close(&q);
 	}
 	model_free(m);
 	diag_free(d);
@@ -1011,13 +961,13 @@ static int reset_cb(const struct nlmsghdr *nlh, void *data)
 int cmd_reset_counters(int argc, char **argv)
 {
 	struct popts o = { 0 };
-	struct nlq q;
+	struct nlsock q;
 	size_t i, j, rules = 0;
 	int rc = P_OK, have;
 
 	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
 		return print_usage(stderr, P_USAGE);
-	if (!nlq_open(&q)) {
+	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
 		return P_KERNEL;
 	}
@@ -1043,6 +993,6 @@ int cmd_reset_counters(int argc, char **argv)
 			}
 		names_free(&ns);
 	}
-	nlq_close(&q);
+	nlsock_close(&q);
 	return rc;
 }

@@ -27,10 +27,10 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "nlsock.h"
 #include "xalloc.h"
 
 /* DESIGN.md: 3-4x faster than 8 KB, more does not help. */
-#define DUMP_BUF (32 * 1024)
 
 /* ---- growing strings ---------------------------------------------------- */
 
@@ -181,9 +181,7 @@ struct dobj {
 };
 
 struct state {
-	struct mnl_socket *nl;
-	uint32_t seq;
-	char *buf;
+	struct nlsock ns;
 	struct anon *anons;
 	size_t nanons, capanons;
 	struct dset *dsets;
@@ -215,28 +213,16 @@ static bool set_is_list(const char *name, uint32_t flags)
  */
 static int dump_run(struct state *st, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
-	uint32_t portid = mnl_socket_get_portid(st->nl);
-	int ret;
+	int ret = nlsock_run(&st->ns, req, cb, data);
 
-	if (mnl_socket_sendto(st->nl, req, req->nlmsg_len) < 0)
-		return -1;
-	do {
-		ssize_t n = mnl_socket_recvfrom(st->nl, st->buf, DUMP_BUF);
-
-		if (n < 0)
-			return -1;
-		ret = mnl_cb_run(st->buf, (size_t)n, req->nlmsg_seq, portid, cb, data);
-	} while (ret > MNL_CB_STOP);
-	if (ret < 0 && errno == ENOENT)
-		return 0;
-	return ret < 0 ? -1 : 0;
+	return ret < 0 && errno == ENOENT ? 0 : ret;
 }
 
 static struct nlmsghdr *req_start(struct state *st, uint16_t type, int family)
 {
 	static char req[4096];
 
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)family, NLM_F_DUMP, ++st->seq);
+	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)family, NLM_F_DUMP, ++st->ns.seq);
 }
 
 /* ---- rule keys, shared by the kernel's rules and the batch's ------------ */
@@ -733,10 +719,7 @@ struct state *state_read(bool diff)
 	int f, err;
 
 	st->diff = diff;
-	st->nl = mnl_socket_open(NETLINK_NETFILTER);
-	st->seq = (uint32_t)time(NULL);
-	st->buf = xmalloc(DUMP_BUF);
-	if (!st->nl || mnl_socket_bind(st->nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (!nlsock_open(&st->ns))
 		goto fail;
 	for (f = 0; f < 2; f++) {
 		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -747,8 +730,7 @@ struct state *state_read(bool diff)
 	}
 	if (st->nrules)
 		qsort(st->rules, st->nrules, sizeof(*st->rules), orule_cmp);
-	mnl_socket_close(st->nl);
-	st->nl = NULL;
+	nlsock_close(&st->ns);
 	return st;
 fail:
 	err = errno;
@@ -763,8 +745,7 @@ void state_free(struct state *st)
 
 	if (!st)
 		return;
-	if (st->nl)
-		mnl_socket_close(st->nl);
+	nlsock_close(&st->ns);
 	for (i = 0; i < st->nanons; i++) {
 		free(st->anons[i].name);
 		free(st->anons[i].token);
@@ -783,7 +764,6 @@ void state_free(struct state *st)
 	free(st->anons);
 	free(st->dsets);
 	free(st->rules);
-	free(st->buf);
 	free(st);
 }
 
