@@ -105,30 +105,17 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			o->confirm = (unsigned)v;
 			break;
 		}
-		case 'm': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !v || v > 100000) {
-				fprintf(stderr, "rosfw: --max-errors needs a number from 1 to 100000\n");
+		case 'm':
+			if (!config_opt_max_errors(optarg, &o->max_errors))
 				return -1;
-			}
-			o->max_errors = (unsigned)v;
 			break;
-		}
 		case 'u':
 			if (!files) {
 				fprintf(stderr, "rosfw: flush takes no --unsupported\n");
 				return -1;
 			}
-			if (!strcmp(optarg, "error")) {
-				o->lower.unsupported = UNSUPPORTED_ERROR;
-			} else if (!strcmp(optarg, "skip-rule")) {
-				o->lower.unsupported = UNSUPPORTED_SKIP_RULE;
-			} else {
-				fprintf(stderr, "rosfw: --unsupported takes error or skip-rule\n");
+			if (!config_opt_unsupported(optarg, &o->lower.unsupported))
 				return -1;
-			}
 			break;
 		case 'h':
 			apply_usage(stdout, 0);

@@ -2,6 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 struct model *config_load(char **files, int n, struct diag *d, struct source_set *ss, const char **failed)
 {
@@ -26,4 +29,30 @@ struct model *config_load(char **files, int n, struct diag *d, struct source_set
 	if (!diag_full(d))
 		model_finish(m);
 	return m;
+}
+
+bool config_opt_max_errors(const char *arg, unsigned *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*end || !v || v > 100000) {
+		fprintf(stderr, "rosfw: --max-errors needs a number from 1 to 100000\n");
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+bool config_opt_unsupported(const char *arg, enum unsupported_policy *out)
+{
+	if (!strcmp(arg, "error"))
+		*out = UNSUPPORTED_ERROR;
+	else if (!strcmp(arg, "skip-rule"))
+		*out = UNSUPPORTED_SKIP_RULE;
+	else {
+		fprintf(stderr, "rosfw: --unsupported takes error or skip-rule\n");
+		return false;
+	}
+	return true;
 }

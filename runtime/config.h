@@ -2,7 +2,10 @@
 #ifndef ROSFW_CONFIG_H
 #define ROSFW_CONFIG_H
 
+#include <stdbool.h>
+
 #include "diag.h"
+#include "lower.h"
 #include "model.h"
 #include "source.h"
 
@@ -12,5 +15,10 @@
  * *failed naming the file; configuration errors go to `d`.
  */
 struct model *config_load(char **files, int n, struct diag *d, struct source_set *ss, const char **failed);
+
+/* The values of the options every configuration-reading command takes;
+ * false after saying on stderr what was expected. */
+bool config_opt_max_errors(const char *arg, unsigned *out);
+bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
 
 #endif

@@ -54,6 +54,8 @@ static int usage(FILE *out, int code)
 	      "                  the kernel's counters per RouterOS rule, as RouterOS prints them\n"
 	      "  print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
 	      "                  static entries of FILE and the kernel's dynamic ones with time left\n"
+	      "  print connection [count-only] [where protocol=NAME] [--ipv6] [--json]\n"
+	      "                  the connection table, with RouterOS's flags\n"
 	      "  reset-counters [filter|nat|mangle|raw|all] [--ipv6]  zero the counters of rosfw's rules\n"
 	      "\n"
 	      "options:\n"
@@ -87,29 +89,16 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		case 'j':
 			o->json = true;
 			break;
-		case 'm': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-
-			if (*end || !v || v > 100000) {
-				fprintf(stderr, "rosfw: --max-errors needs a number from 1 to 100000\n");
+		case 'm':
+			if (!config_opt_max_errors(optarg, &o->max_errors))
 				return -1;
-			}
-			o->max_errors = (unsigned)v;
 			break;
-		}
 		case 'o':
 			o->output = optarg;
 			break;
 		case 'u':
-			if (!strcmp(optarg, "error")) {
-				o->lower.unsupported = UNSUPPORTED_ERROR;
-			} else if (!strcmp(optarg, "skip-rule")) {
-				o->lower.unsupported = UNSUPPORTED_SKIP_RULE;
-			} else {
-				fprintf(stderr, "rosfw: --unsupported takes error or skip-rule\n");
+			if (!config_opt_unsupported(optarg, &o->lower.unsupported))
 				return -1;
-			}
 			break;
 		case 'h':
 			usage(stdout, 0);
