@@ -22,6 +22,8 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -191,7 +193,7 @@ static unsigned key_shift(enum ir_key k)
 
 /* ---- the batch ---------------------------------------------------------- */
 
-enum origin_kind { OR_TABLE_CREATE, OR_TABLE_DELETE, OR_TABLE, OR_CHAIN, OR_SET, OR_ELEMS, OR_RULE };
+enum origin_kind { OR_TABLE_CREATE, OR_TABLE_DELETE, OR_TABLE, OR_CHAIN, OR_SET, OR_ELEMS, OR_RULE, OR_HELPER, OR_FLOWTABLE };
 
 struct origin {
 	uint32_t seq;
@@ -204,6 +206,7 @@ struct origin {
 
 struct emit_nl {
 	struct nftnl_batch *batch;
+	FILE *debug;			/* rules as nft --debug=netlink prints them */
 	uint32_t seq0, seq;
 	struct origin *orig;
 	size_t norig, caporig;
@@ -239,6 +242,14 @@ static struct origin *origin_add(struct emit_nl *b, enum origin_kind kind, int f
 	return o;
 }
 
+/* Zeroes for the next (small) message: libmnl leaves attribute padding as
+ * the buffer had it, and the objects' bytes are compared with nft's. A
+ * page always has room for the largest message. */
+static void msg_clear(struct emit_nl *b)
+{
+	memset(nftnl_batch_buffer(b->batch), 0, 4096);
+}
+
 /* A new message header; every message of the batch asks for an ACK. */
 static struct nlmsghdr *msg_start(struct emit_nl *b, uint16_t type, int family, uint16_t flags)
 {
@@ -260,7 +271,8 @@ static const char *family_name(int f)
 
 /* ---- tables and chains -------------------------------------------------- */
 
-static void table_msg(struct emit_nl *b, int family, uint16_t type, uint16_t flags, enum origin_kind kind)
+static void table_msg(struct emit_nl *b, int family, uint16_t type, uint16_t flags, enum origin_kind kind,
+		      const struct ir *ir)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
@@ -271,6 +283,8 @@ static void table_msg(struct emit_nl *b, int family, uint16_t type, uint16_t fla
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw");
 	if (type == NFT_MSG_NEWTABLE)
 		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	if (ir && ir->table_udata && ir->table_udata_len)
+		nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, ir->table_udata, (uint32_t)ir->table_udata_len);
 	origin_add(b, kind, family, NULL);
 	nlh = msg_start(b, type, family, flags);
 	nftnl_table_nlmsg_build_payload(nlh, t);
@@ -306,6 +320,62 @@ static void chain_msg(struct emit_nl *b, int family, const struct ir_chain *c)
 	nlh = msg_start(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE);
 	nftnl_chain_nlmsg_build_payload(nlh, ch);
 	nftnl_chain_free(ch);
+	msg_end(b);
+}
+
+/* ---- stateful objects and the flowtable ---------------------------------- */
+
+static void helper_msg(struct emit_nl *b, int family, const struct ir_helper *h)
+{
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!o)
+		xdie("out of memory");
+	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, (uint32_t)family);
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "rosfw");
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, h->name);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_HELPER);
+	nftnl_obj_set_str(o, NFTNL_OBJ_CT_HELPER_NAME, h->type);
+	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_HELPER_L3PROTO, (uint16_t)family);
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO, h->l4proto);
+	origin_add(b, OR_HELPER, family, h->name);
+	msg_clear(b);
+	nlh = msg_start(b, NFT_MSG_NEWOBJ, family, NLM_F_CREATE);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nftnl_obj_free(o);
+	msg_end(b);
+}
+
+static void flowtable_msg(struct emit_nl *b, int family, const struct ir_flowtable *ft, const char *table)
+{
+	struct nftnl_flowtable *f = nftnl_flowtable_alloc();
+	struct nlmsghdr *nlh;
+	const char **devs = xreallocarray(NULL, ft->ndevs + 1, sizeof(*devs));
+	uint32_t flags = (ft->offload ? NFT_FLOWTABLE_HW_OFFLOAD : 0) | (ft->counter ? NFT_FLOWTABLE_COUNTER : 0);
+
+	if (!f)
+		xdie("out of memory");
+	/* nft sends the devices of its list last first; so do we, for the
+	 * same bytes and the same listing. */
+	for (size_t i = 0; i < ft->ndevs; i++)
+		devs[i] = ft->devs[ft->ndevs - 1 - i];
+	devs[ft->ndevs] = NULL;
+	nftnl_flowtable_set_u32(f, NFTNL_FLOWTABLE_FAMILY, (uint32_t)family);
+	nftnl_flowtable_set_str(f, NFTNL_FLOWTABLE_TABLE, table);
+	nftnl_flowtable_set_str(f, NFTNL_FLOWTABLE_NAME, ft->name);
+	nftnl_flowtable_set_u32(f, NFTNL_FLOWTABLE_HOOKNUM, NF_NETDEV_INGRESS);
+	nftnl_flowtable_set_u32(f, NFTNL_FLOWTABLE_PRIO, (uint32_t)ft->prio);
+	if (ft->ndevs)
+		nftnl_flowtable_set_array(f, NFTNL_FLOWTABLE_DEVICES, devs);
+	if (flags)
+		nftnl_flowtable_set_u32(f, NFTNL_FLOWTABLE_FLAGS, flags);
+	origin_add(b, OR_FLOWTABLE, family, ft->name);
+	msg_clear(b);
+	nlh = msg_start(b, NFT_MSG_NEWFLOWTABLE, family, NLM_F_CREATE);
+	nftnl_flowtable_nlmsg_build_payload(nlh, f);
+	nftnl_flowtable_free(f);
+	free(devs);
 	msg_end(b);
 }
 
@@ -851,6 +921,7 @@ static void gen_bitwise(struct rb *rb, uint32_t reg, unsigned len, const uint8_t
 	ex_reg(e, NFTNL_EXPR_BITWISE_SREG, reg);
 	ex_reg(e, NFTNL_EXPR_BITWISE_DREG, reg);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, len);
 }
@@ -1577,8 +1648,14 @@ static void gen_stmt(struct rb *rb, const struct ir_stmt *s)
 		ex_add(rb, "notrack");
 		break;
 	case S_FLOW_ADD:
+		e = ex_add(rb, "flow_offload");
+		nftnl_expr_set_str(e, NFTNL_EXPR_FLOW_TABLE_NAME, s->u.obj.name);
+		break;
 	case S_CT_HELPER_SET:
-		break;	/* refused by emit_nl_unsupported() */
+		e = ex_add(rb, "objref");
+		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
+		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, s->u.obj.name);
+		break;
 	}
 }
 
@@ -1819,6 +1896,9 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 		b->exstmt = xreallocarray(b->exstmt, b->capex, sizeof(*b->exstmt));
 		b->exname = xreallocarray(b->exname, b->capex, sizeof(*b->exname));
 	}
+	nr = nftnl_rule_alloc();
+	if (!nr)
+		xdie("out of memory");
 	for (i = 0; i < rb->nex; i++) {
 		struct nlattr *nest;
 
@@ -1828,12 +1908,12 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 		nest = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
 		nftnl_expr_build_payload(nlh, rb->ex[i]);
 		mnl_attr_nest_end(nlh, nest);
-		nftnl_expr_free(rb->ex[i]);
+		if (b->debug)
+			nftnl_rule_add_expr(nr, rb->ex[i]);	/* the rule frees it */
+		else
+			nftnl_expr_free(rb->ex[i]);
 	}
 	mnl_attr_nest_end(nlh, list);
-	nr = nftnl_rule_alloc();
-	if (!nr)
-		xdie("out of memory");
 	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, (uint32_t)rb->family);
 	if (rb->r->comment) {
 		struct nftnl_udata_buf *u = udata_new();
@@ -1843,26 +1923,37 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 		nftnl_udata_buf_free(u);
 	}
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	if (b->debug) {
+		/* What nft --debug=netlink prints of the rule it sends. */
+		nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, "rosfw");
+		nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, c->name);
+		nftnl_rule_fprintf(b->debug, nr, NFTNL_OUTPUT_DEFAULT, 0);
+		fputc('\n', b->debug);
+	}
 	nftnl_rule_free(nr);
 	msg_end(b);
 }
 
 /* ---- the batch ---------------------------------------------------------- */
 
-static void table_send(struct emit_nl *b, const struct ir_table *t)
+static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_table *t)
 {
 	struct rb rb = { .b = b, .family = t->family, .t = t };
 	size_t i, j;
 
-	table_msg(b, t->family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE);
-	/* nft's order: chains, then sets with their elements, then rules
-	 * chain by chain; handles follow it. */
+	table_msg(b, t->family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE, ir);
+	/* nft's order: chains, stateful objects, sets with their elements,
+	 * flowtables, then rules chain by chain; handles follow it. */
 	for (i = 0; i < t->nchains; i++)
 		chain_msg(b, t->family, t->chains[i]);
+	for (i = 0; i < t->nhelpers; i++)
+		helper_msg(b, t->family, &t->helpers[i]);
 	rb.set_id0 = b->set_id;
 	b->set_id += (uint32_t)t->nsets;
 	for (i = 0; i < t->nsets; i++)
 		named_set_send(b, t->family, t->sets[i], rb.set_id0 + (uint32_t)i);
+	if (t->flowtable)
+		flowtable_msg(b, t->family, t->flowtable, "rosfw");
 	for (i = 0; i < t->nchains; i++) {
 		for (j = 0; j < t->chains[i]->n; j++) {
 			rb.r = t->chains[i]->rules[j];
@@ -1876,12 +1967,18 @@ static void table_send(struct emit_nl *b, const struct ir_table *t)
 
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit)
 {
+	return emit_nl_build_debug(ir, seq, commit, NULL);
+}
+
+struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool commit, FILE *rules)
+{
 	struct emit_nl *b;
 	int f;
 
 	if (ir && emit_nl_unsupported(ir, NULL))
 		return NULL;
 	b = xcalloc(1, sizeof(*b));
+	b->debug = rules;
 	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
 	if (!b->batch)
 		xdie("out of memory");
@@ -1895,10 +1992,10 @@ struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit)
 
 		/* Create-then-delete empties rosfw's table whether or not it
 		 * existed, in the same transaction as the new one. */
-		table_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE_CREATE);
-		table_msg(b, family, NFT_MSG_DELTABLE, 0, OR_TABLE_DELETE);
+		table_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE_CREATE, NULL);
+		table_msg(b, family, NFT_MSG_DELTABLE, 0, OR_TABLE_DELETE, NULL);
 		if (ir && ir->tables[f])
-			table_send(b, ir->tables[f]);
+			table_send(b, ir, ir->tables[f]);
 	}
 	/* Without the end message the kernel validates and aborts. */
 	if (commit) {
@@ -1906,6 +2003,33 @@ struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit)
 		if (nftnl_batch_update(b->batch) < 0)
 			xdie("out of memory");
 	}
+	return b;
+}
+
+struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq)
+{
+	struct emit_nl *b = xcalloc(1, sizeof(*b));
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
+	if (!b->batch || !t)
+		xdie("out of memory");
+	b->seq0 = b->seq = seq;
+	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
+	/* A table of its own: a device may sit in one flowtable per table,
+	 * and rosfw's may already hold these. */
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw-probe");
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	origin_add(b, OR_TABLE, family, NULL);
+	nlh = msg_start(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	msg_end(b);
+	flowtable_msg(b, family, ft, "rosfw-probe");
 	return b;
 }
 
@@ -1919,6 +2043,23 @@ void emit_nl_free(struct emit_nl *b)
 	free(b->exstmt);
 	free(b->exname);
 	free(b);
+}
+
+void emit_nl_fprint(struct emit_nl *b, FILE *out)
+{
+	size_t n = emit_nl_iovec_count(b), i;
+	struct iovec *iov = xreallocarray(NULL, n ? n : 1, sizeof(*iov));
+
+	emit_nl_iovec(b, iov, n);
+	for (i = 0; i < n; i++) {
+		const struct nlmsghdr *nlh = iov[i].iov_base;
+		int len = (int)iov[i].iov_len;
+
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWRULE)
+				mnl_nlmsg_fprintf(out, nlh, nlh->nlmsg_len, sizeof(struct nfgenmsg));
+	}
+	free(iov);
 }
 
 size_t emit_nl_iovec_count(struct emit_nl *b)
@@ -1985,6 +2126,12 @@ bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emi
 		snprintf(b->what, sizeof(b->what), "%s%s", x->name ? "elements of set " : "elements of an anonymous set of this rule",
 			 x->name ? x->name : "");
 		break;
+	case OR_HELPER:
+		snprintf(b->what, sizeof(b->what), "ct helper %s of table %s rosfw", x->name, family_name(x->family));
+		break;
+	case OR_FLOWTABLE:
+		snprintf(b->what, sizeof(b->what), "flowtable %s of table %s rosfw", x->name, family_name(x->family));
+		break;
 	case OR_RULE: {
 		size_t i;
 
@@ -2008,9 +2155,17 @@ static const char *stmt_unsupported(const struct ir_table *t, const struct ir_st
 {
 	switch (s->kind) {
 	case S_FLOW_ADD:
-		return "flow add (FastTrack flowtable)";
-	case S_CT_HELPER_SET:
-		return "ct helper set";
+		if (!t->flowtable || strcmp(t->flowtable->name, s->u.obj.name))
+			return "flow add to a flowtable the table does not declare";
+		return NULL;
+	case S_CT_HELPER_SET: {
+		size_t i;
+
+		for (i = 0; i < t->nhelpers; i++)
+			if (!strcmp(t->helpers[i].name, s->u.obj.name))
+				return NULL;
+		return "ct helper set of a helper the table does not declare";
+	}
 	case S_MATCH: {
 		const struct ir_match *m = &s->u.m;
 		const struct keydef *d = kd(m->key);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/uio.h>
 
 #include "ir.h"
@@ -33,6 +34,20 @@ uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
  * Sequence numbers start at `seq`. NULL when the IR is unsupported. */
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit);
 void emit_nl_free(struct emit_nl *b);
+
+/* A batch without an end (the kernel checks it and aborts) that makes the
+ * flowtable `ft` in a scratch table: whether this kernel and these devices
+ * take it. Its second message is the flowtable. */
+struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq);
+
+/* The same, printing each rule to `rules` as nft --debug=netlink prints
+ * the rules it sends (nft's counters carry no zeros, so rule bytes differ
+ * there while the expressions are the same). */
+struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool commit, FILE *rules);
+
+/* Every message but the rules as libmnl prints it (as nft --debug=mnl
+ * does), for comparing rosfw's bytes with nft's. */
+void emit_nl_fprint(struct emit_nl *b, FILE *out);
 
 /* The batch as iovecs for one sendmsg(). */
 size_t emit_nl_iovec_count(struct emit_nl *b);

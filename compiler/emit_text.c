@@ -604,6 +604,32 @@ static void chain_print(FILE *out, const struct ir_table *t, const struct ir_cha
 	fputs("\t}\n", out);
 }
 
+static void helper_print(FILE *out, int family, const struct ir_helper *h)
+{
+	fprintf(out, "\tct helper %s {\n\t\ttype \"%s\" protocol %s\n\t\tl3proto %s\n\t}\n", h->name, h->type,
+		proto_name(h->l4proto), family_name(family));
+}
+
+static void flowtable_print(FILE *out, const struct ir_flowtable *ft)
+{
+	size_t i;
+
+	fprintf(out, "\tflowtable %s {\n\t\thook ingress priority ", ft->name);
+	prio_print(out, HOOK_NONE, ft->prio);
+	fputc('\n', out);
+	if (ft->ndevs) {
+		fputs("\t\tdevices = { ", out);
+		for (i = 0; i < ft->ndevs; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : "", ft->devs[i]);
+		fputs(" }\n", out);
+	}
+	if (ft->offload)
+		fputs("\t\tflags offload\n", out);
+	if (ft->counter)
+		fputs("\t\tcounter\n", out);
+	fputs("\t}\n", out);
+}
+
 void emit_text(const struct ir *ir, FILE *out, const char *source)
 {
 	int f;
@@ -615,6 +641,12 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 		for (i = 0; i < ir->nmarks; i++)
 			fprintf(out, "#   %s-mark %s = 0x%08x\n", ir->marks[i].kind, ir->marks[i].name, ir->marks[i].value);
 	}
+	if (ir->nsysctls) {
+		fputs("# connection tracking settings, which rosfw apply writes to the namespace's sysctls:\n", out);
+		for (i = 0; i < ir->nsysctls; i++)
+			fprintf(out, "#   net.netfilter.%s = %llu (%s)\n", ir->sysctls[i].name,
+				(unsigned long long)ir->sysctls[i].value, ir->sysctls[i].ros);
+	}
 	for (f = 0; f < 2; f++) {
 		const struct ir_table *t = ir->tables[f];
 		const char *fam = family_name(f ? NFPROTO_IPV6 : NFPROTO_IPV4);
@@ -625,6 +657,10 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 		if (!t)
 			continue;
 		fprintf(out, "table %s rosfw {\n", fam);
+		for (i = 0; i < t->nhelpers; i++)
+			helper_print(out, t->family, &t->helpers[i]);
+		if (t->flowtable)
+			flowtable_print(out, t->flowtable);
 		for (i = 0; i < t->nsets; i++)
 			set_print(out, t->sets[i]);
 		for (i = 0; i < t->nchains; i++)

@@ -800,6 +800,11 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		struct mitem *it = m->lists[k].v[s.v[i]];
 		bool ok = true;
 
+		/* A built-in item was never added: what the script last did to
+		 * it is where its diagnostics point. */
+		if (it->builtin)
+			it->loc = c->loc;
+
 		if (verb_is(w, V_SET) || verb_is(w, V_COMMENT)) {
 			if (verb_is(w, V_COMMENT) && (a->nprops != 1 || !arg_prop(a, "comment"))) {
 				diag_error(m->d, &c->loc, "comment takes item numbers and comment=\"...\"");

@@ -90,6 +90,7 @@ static void table_free(struct ir_table *t)
 	}
 	free(t->sets);
 	free(t->chains);
+	free(t->helpers);
 }
 
 void ir_free(struct ir *ir)
@@ -99,6 +100,7 @@ void ir_free(struct ir *ir)
 	table_free(ir->tables[0]);
 	table_free(ir->tables[1]);
 	free(ir->marks);
+	free(ir->sysctls);
 	arena_free(ir->arena);
 	free(ir);
 }
@@ -167,6 +169,31 @@ struct ir_set *ir_set_find(const struct ir_table *t, const char *name)
 		if (!strcmp(t->sets[i]->name, name))
 			return t->sets[i];
 	return NULL;
+}
+
+struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
+				uint8_t l4proto)
+{
+	struct ir_helper *h;
+
+	GROW(t->helpers, t->nhelpers, t->caphelpers);
+	h = &t->helpers[t->nhelpers++];
+	h->name = ir_strdup(ir, name);
+	h->type = ir_strdup(ir, type);
+	h->l4proto = l4proto;
+	return h;
+}
+
+struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value)
+{
+	struct ir_sysctl *s;
+
+	GROW(ir->sysctls, ir->nsysctls, ir->capsysctls);
+	s = &ir->sysctls[ir->nsysctls++];
+	memset(s, 0, sizeof(*s));
+	s->name = ir_strdup(ir, name);
+	s->value = value;
+	return s;
 }
 
 void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e)
@@ -266,4 +293,32 @@ uint64_t ir_data_uint(const struct ir_data *d, bool host)
 	for (i = 0; i < d->len && i < 8; i++)
 		v = v << 8 | d->b[i];
 	return v;
+}
+
+void ir_flowtable_drop(struct ir_table *t)
+{
+	size_t i, j, k, o;
+
+	t->flowtable = NULL;
+	for (i = 0; i < t->nchains; i++)
+		for (j = 0; j < t->chains[i]->n; j++) {
+			struct ir_rule *r = t->chains[i]->rules[j];
+
+			for (k = o = 0; k < r->n; k++)
+				if (r->stmts[k].kind != S_FLOW_ADD)
+					r->stmts[o++] = r->stmts[k];
+			r->n = o;
+		}
+}
+
+const struct ir_rule *ir_flowtable_user(const struct ir_table *t)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < t->nchains; i++)
+		for (j = 0; j < t->chains[i]->n; j++)
+			for (k = 0; k < t->chains[i]->rules[j]->n; k++)
+				if (t->chains[i]->rules[j]->stmts[k].kind == S_FLOW_ADD)
+					return t->chains[i]->rules[j];
+	return NULL;
 }

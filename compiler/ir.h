@@ -290,6 +290,23 @@ struct ir_set {
 	size_t n, cap;
 };
 
+/* A conntrack helper object: `ct helper NAME { type "TYPE" protocol P; }`. */
+struct ir_helper {
+	const char *name;	/* object name, what `ct helper set` names */
+	const char *type;	/* the kernel helper ("ftp", "Q.931", ...) */
+	uint8_t l4proto;
+};
+
+/* The FastTrack flowtable: `flow add @NAME` offloads a connection to it. */
+struct ir_flowtable {
+	const char *name;
+	int prio;		/* hook ingress */
+	const char **devs;	/* sorted, no duplicates */
+	size_t ndevs;
+	bool offload;		/* hw-offload=yes on some fasttrack rule */
+	bool counter;
+};
+
 struct ir_table {
 	int family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	const char *name;
@@ -297,6 +314,9 @@ struct ir_table {
 	size_t nsets, capsets;
 	struct ir_chain **chains;
 	size_t nchains, capchains;
+	struct ir_helper *helpers;
+	size_t nhelpers, caphelpers;
+	struct ir_flowtable *flowtable;	/* NULL: none */
 };
 
 /* A mark name and the number it became. */
@@ -306,11 +326,27 @@ struct ir_mark {
 	uint32_t value;
 };
 
+/* A connection tracking setting of the network namespace (a sysctl under
+ * /proc/sys/net/netfilter): not part of the ruleset, written by apply after
+ * the commit and put back by flush. */
+struct ir_sysctl {
+	const char *name;	/* "nf_conntrack_udp_timeout" */
+	uint64_t value;
+	const char *ros;	/* "udp-timeout=10s", as the config (or the default) has it */
+	struct loc loc;		/* where the config set it; file NULL for a default */
+};
+
 struct ir {
 	struct arena *arena;
 	struct ir_table *tables[2];	/* ip, ip6; NULL when the config has nothing there */
 	struct ir_mark *marks;
 	size_t nmarks, capmarks;
+	struct ir_sysctl *sysctls;
+	size_t nsysctls, capsysctls;
+	/* User data of rosfw's tables (apply keeps there the sysctl values
+	 * it found before it first changed them); NULL: none. */
+	const uint8_t *table_udata;
+	size_t table_udata_len;
 };
 
 struct ir *ir_new(void);
@@ -321,6 +357,14 @@ struct ir_chain *ir_chain_add(struct ir *ir, struct ir_table *t, const char *nam
 struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
 struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, enum ir_key key);
 struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
+struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
+				uint8_t l4proto);
+struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);
+/* No flowtable after all: its flow add statements go, and the rules that
+ * held them only count (FastTrack's fallback). */
+void ir_flowtable_drop(struct ir_table *t);
+/* The first rule that adds to the table's flowtable, or NULL. */
+const struct ir_rule *ir_flowtable_user(const struct ir_table *t);
 void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e);
 struct ir_rule *ir_rule_add(struct ir *ir, struct ir_chain *c, long id, const char *comment,
 			    const struct loc *loc);

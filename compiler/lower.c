@@ -1004,15 +1004,19 @@ static void family_lower(struct lctx *L, bool v6)
 	if (!rules && !model_count(L->m, addrlist_kind(L)))
 		return;
 	L->t = ir_table_get(L->ir, L->family);
+	L->fasttrack_rules = 0;
 	lists_plan(L);
 	lists_build(L);
 	for (i = 0; i < 4; i++)
 		facility_lower(L, ks[i]);
+	lower_tracking(L);
+	lower_helpers(L);
+	lower_flowtable(L);
 }
 
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)
 {
-	static const struct lower_opts defaults = { UNSUPPORTED_ERROR };
+	static const struct lower_opts defaults = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL };
 	unsigned errors = diag_errors(d);
 	struct lctx L = {
 		.m = m,
@@ -1024,6 +1028,7 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
+	lower_sysctls(&L);
 	free(L.plans);
 	while (L.nnoted)
 		free(L.noted[--L.nnoted]);

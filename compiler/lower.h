@@ -16,8 +16,16 @@ enum unsupported_policy {
 	UNSUPPORTED_SKIP_RULE,	/* drop the rule, warn whether that opens or closes traffic */
 };
 
+/* What fasttrack-connection becomes. */
+enum fasttrack_mode {
+	FASTTRACK_FLOWTABLE,	/* the default: a flowtable and flow add */
+	FASTTRACK_FALLBACK,	/* counted only; the next rule carries the traffic */
+};
+
 struct lower_opts {
 	enum unsupported_policy unsupported;
+	enum fasttrack_mode fasttrack;
+	const char *flowtable_devices;	/* comma list instead of the config's interfaces */
 };
 
 /*
@@ -26,6 +34,10 @@ struct lower_opts {
  * when there were none.
  */
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o);
+
+/* The conntrack sysctls (under net.netfilter) lowering may set, by a
+ * stable index; NULL past the last. */
+const char *lower_ct_sysctl_name(size_t i);
 
 /* The translation table as Markdown: every property and action of the rule
  * menus, exact, approximate (how) or refused (why). docs/translation.md is

@@ -47,6 +47,8 @@ struct lctx {
 	struct ir_match alts[LOWER_MAX_ALTS];
 	size_t nalts;
 	bool failed, refused;
+	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
+	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
 };
 
 enum lower_status { LR_EXACT, LR_APPROX, LR_REFUSED, LR_ACTION_ARG, LR_META };
@@ -72,6 +74,15 @@ void lower_list_sets(struct lctx *L, const char *list, const char **stat, const 
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
 bool lower_once(struct lctx *L, const char *key);
+/* A comma list of numbers and ranges as one match (value, range or set). */
+void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
+		   struct ir_match *out);
+/* compiler/lower_ct.c: what rests on connection tracking. */
+void lower_helpers(struct lctx *L);
+void lower_tracking(struct lctx *L);
+void lower_sysctls(struct lctx *L);
+void lower_flowtable(struct lctx *L);
+const char *const *lower_ct_helper_names(const char *type);
 size_t lower_rows(const struct lower_row **out);
 
 #endif

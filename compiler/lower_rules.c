@@ -65,8 +65,8 @@ static int rule_protocol(const struct lctx *L)
 
 /* A comma list of numbers and ranges, as one match: a value, a range, or
  * an anonymous set (never one rule per element). */
-static void numbers_match(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg,
-			  uint64_t max, struct ir_match *out)
+void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
+		   struct ir_match *out)
 {
 	size_t n = 0, cap = 1;
 	const char *end = s + len, *p;
@@ -116,7 +116,7 @@ static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p, 
 	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
 
-	numbers_match(L, key, v.s, v.len, v.neg, max, &s->u.m);
+	lower_numbers(L, key, v.s, v.len, v.neg, max, &s->u.m);
 }
 
 /* ---- matchers ----------------------------------------------------------- */
@@ -329,8 +329,8 @@ static void l_port(struct lctx *L, const struct mprop *p)
 	struct nval v = nval_of(p);
 	struct ir_match alts[2];
 
-	numbers_match(L, port_key(L, true), v.s, v.len, v.neg, 65535, &alts[0]);
-	numbers_match(L, port_key(L, false), v.s, v.len, v.neg, 65535, &alts[1]);
+	lower_numbers(L, port_key(L, true), v.s, v.len, v.neg, 65535, &alts[0]);
+	lower_numbers(L, port_key(L, false), v.s, v.len, v.neg, 65535, &alts[1]);
 	if (v.neg) {
 		/* Neither port is in the list. */
 		lower_pre(L)->u.m = alts[0];
@@ -417,7 +417,10 @@ static void l_routing_mark(struct lctx *L, const struct mprop *p)
 static void l_connection_type(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
-	struct ir_stmt *s;
+	struct ir_match alts[LOWER_MAX_ALTS];
+	const char *const *names;
+	char type[32];
+	size_t n;
 
 	/* ct helper stops the rule when the connection has no helper, so
 	 * "!ftp" could never match the connections without one. */
@@ -425,10 +428,22 @@ static void l_connection_type(struct lctx *L, const struct mprop *p)
 		lower_refuse(L, &p->loc, "connection-type with !", "nftables cannot match connections that have no helper");
 		return;
 	}
-	s = match_add(L, K_CT_HELPER, OP_EQ);
-
-	s->u.m.v.len = 16;
-	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
+	snprintf(type, sizeof(type), "%.*s", (int)v.len, v.s);
+	if (!(names = lower_ct_helper_names(type))) {
+		lower_refuse(L, &p->loc, "this connection-type", "Linux has no conntrack helper for it");
+		return;
+	}
+	for (n = 0; names[n] && n < LOWER_MAX_ALTS; n++) {
+		memset(&alts[n], 0, sizeof(alts[n]));
+		alts[n].key = K_CT_HELPER;
+		alts[n].op = OP_EQ;
+		alts[n].v.len = 16;
+		memcpy(alts[n].v.b, names[n], strlen(names[n]));
+	}
+	if (n == 1)
+		match_add(L, K_CT_HELPER, OP_EQ)->u.m = alts[0];
+	else
+		lower_or(L, alts, n, p);
 }
 
 static void l_icmp_options(struct lctx *L, const struct mprop *p)
@@ -1201,12 +1216,24 @@ void lower_action(struct lctx *L)
 	else if (!strcmp(a, "add-dst-to-address-list"))
 		act_list_add(L, false);
 	else if (!strcmp(a, "fasttrack-connection")) {
-		/* The flowtable comes with FastTrack support; until then, as on
-		 * a router where FastTrack is unavailable, the rule after this
-		 * one (accept established,related) carries the traffic. */
-		if (lower_once(L, "fasttrack"))
+		const char *in = mitem_value(L->it, L->k, "chain");
+
+		if (L->o->fasttrack == FASTTRACK_FLOWTABLE && in &&
+		    (!strcmp(in, "input") || !strcmp(in, "output") || !strcmp(in, "prerouting") ||
+		     !strcmp(in, "postrouting"))) {
+			/* The kernel offloads forwarded flows only. */
+			diag_error(L->d, &L->it->loc, "fasttrack-connection works in the forward chain only, not in %s", in);
+			L->failed = true;
+		} else if (L->o->fasttrack == FASTTRACK_FLOWTABLE) {
+			lower_post(L, S_FLOW_ADD)->u.obj.name = "fasttrack";
+			L->fasttrack_rules++;
+		} else if (lower_once(L, "fasttrack")) {
+			/* As on a router where FastTrack is unavailable, the
+			 * rule after this one (accept established,related)
+			 * carries the traffic. */
 			diag_warning(L->d, &L->it->loc,
-				     "fasttrack-connection is counted but not offloaded: the following rule carries the traffic");
+				     "fasttrack-connection is counted but not offloaded (--fasttrack=fallback): the following rule carries the traffic");
+		}
 	} else if (!strcmp(a, "notrack"))
 		lower_post(L, S_NOTRACK);
 	else if (!strcmp(a, "src-nat"))
@@ -1280,7 +1307,9 @@ static const struct lower_row rows[] = {
 	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]]; to-ports alone: dnat to :PORT keeps the address"),
 	R("action=endpoint-independent-nat", "mainline Linux has no full-cone NAT"),
 	A("action=fasttrack-connection", NULL,
-	  "counted only for now: the next rule (accept established,related) carries the traffic, as on a router without FastTrack"),
+	  "flow add @fasttrack (flowtable on the config's interfaces; hw-offload=yes: flags offload); TCP and UDP only, "
+	  "offloaded packets skip mangle, queues and later rules; without kernel flowtables counted only and the next rule "
+	  "carries the traffic"),
 	X("action=jump", NULL, "jump F_CHAIN"),
 	X("action=log", NULL, "log prefix \"PREFIX \" level info, then the next rule"),
 	X("action=mark-connection", NULL, "ct mark set N; passthrough=no adds accept"),
@@ -1311,7 +1340,8 @@ static const struct lower_row rows[] = {
 	X("connection-nat-state", l_connection_nat_state, "ct status & (snat|dnat) != 0"),
 	R("connection-rate", "no nftables match for a connection's current rate"),
 	X("connection-state", l_connection_state, "ct state & (states) != 0"),
-	X("connection-type", l_connection_type, "ct helper \"NAME\" (negation refused: no helper stops the match)"),
+	X("connection-type", l_connection_type,
+	  "ct helper \"NAME\" (h323: Q.931, RAS or H.245; gre, mms, quake3 refused: no Linux helper; negation refused: no helper stops the match)"),
 	R("content", "nftables has no payload string search"),
 	M("copy-from", "resolved by the model"),
 	M("disabled", "a disabled rule emits nothing and keeps its number"),

@@ -8,9 +8,11 @@
  */
 #include "apply.h"
 #include "confirm.h"
+#include "ctsysctl.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nfnetlink.h>
@@ -38,6 +40,7 @@ enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
 
 struct apply_opts {
 	bool check, json, diff;
+	bool probe;				/* --fasttrack=auto: the kernel decides */
 	unsigned confirm;			/* --confirm SECONDS, 0: none */
 	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
@@ -47,6 +50,7 @@ struct apply_opts {
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
+	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
 	      "                   [--max-errors N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
@@ -57,6 +61,11 @@ static int apply_usage(FILE *out, int code)
 	      "            rules by chain and comment) against rosfw's tables now; change nothing\n"
 	      "  --confirm SECONDS  put the previous tables back after SECONDS unless `rosfw confirm` runs;\n"
 	      "            a detached process does it, whatever becomes of this one or its terminal\n"
+	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
+	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
+	      "            interfaces instead of the ones the configuration names\n"
+	      "apply also writes the connection tracking settings (/proc/sys/net/netfilter) after the\n"
+	      "commit; flush puts back the values they had before rosfw first changed them.\n"
 	      "exit: 0 done, 1 configuration errors (nothing sent), 2 the kernel refused (nothing changed),\n"
 	      "      3 usage, I/O or missing CAP_NET_ADMIN\n",
 	      out);
@@ -72,12 +81,15 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-errors", required_argument, NULL, 'm' },
 		{ "unsupported", required_argument, NULL, 'u' },
+		{ "fasttrack", required_argument, NULL, 'f' },
+		{ "flowtable-devices", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
+	o->probe = true;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -116,6 +128,19 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			}
 			if (!config_opt_unsupported(optarg, &o->lower.unsupported))
 				return -1;
+			break;
+		case 'f':
+		case 'D':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --fasttrack or --flowtable-devices\n");
+				return -1;
+			}
+			if (c == 'f' && !config_opt_fasttrack(optarg, &o->lower.fasttrack, &o->probe))
+				return -1;
+			if (c == 'D' && !config_opt_flowtable_devices(optarg))
+				return -1;
+			if (c == 'D')
+				o->lower.flowtable_devices = optarg;
 			break;
 		case 'h':
 			apply_usage(stdout, 0);
@@ -485,10 +510,100 @@ static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
 	return APPLY_OK;
 }
 
+/* ---- FastTrack: what the kernel and this machine's devices take --------- */
+
+static void fasttrack_fallback(struct ir_table *t, struct diag *d, const char *why)
+{
+	const struct ir_rule *r = ir_flowtable_user(t);
+
+	diag_warning(d, r ? &r->loc : NULL,
+		     "%s: fasttrack-connection is counted but not offloaded; the following rule carries the traffic, as on a router without FastTrack",
+		     why);
+	ir_flowtable_drop(t);
+}
+
+/* The kernel's verdict on the flowtable alone: 0 taken, else its errno
+ * (0 too when it could not be asked: the real batch will say why). */
+static int flowtable_probe(const struct ir_table *t)
+{
+	struct emit_nl *b = emit_nl_flowtable_probe(t->family, t->flowtable, (uint32_t)time(NULL));
+	struct talk k;
+	int err = 0;
+	size_t i;
+
+	talk(b, &k);
+	for (i = 0; i < k.nerrs; i++)
+		if (k.errs[i].seq == emit_nl_begin_seq(b) + 2)
+			err = k.errs[i].err;
+	free(k.errs);
+	emit_nl_free(b);
+	return err;
+}
+
+/*
+ * Devices the flowtable names that this machine does not have are left
+ * out and reported; with none left, or a kernel without flowtables, the
+ * fasttrack rules only count. A refused hardware offload falls back to
+ * software offload.
+ */
+static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
+{
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		struct ir_table *t = ir->tables[f];
+		struct ir_flowtable *ft = t ? t->flowtable : NULL;
+		char missing[512] = "";
+		size_t i, n = 0, len = 0;
+		int err;
+
+		if (!ft)
+			continue;
+		for (i = 0; i < ft->ndevs; i++) {
+			if (if_nametoindex(ft->devs[i])) {
+				ft->devs[n++] = ft->devs[i];
+			} else if (len + strlen(ft->devs[i]) + 3 < sizeof(missing)) {
+				len += (size_t)snprintf(missing + len, sizeof(missing) - len, "%s%s", len ? ", " : "",
+							ft->devs[i]);
+			}
+		}
+		if (!n) {
+			char why[600];
+
+			snprintf(why, sizeof(why), "no interface FastTrack could offload exists here (%s)",
+				 ft->ndevs ? missing : "the configuration names none");
+			fasttrack_fallback(t, d, why);
+			continue;
+		}
+		if (n < ft->ndevs) {
+			const struct ir_rule *r = ir_flowtable_user(t);
+
+			diag_warning(d, r ? &r->loc : NULL,
+				     "FastTrack: no interface %s here: its traffic is not offloaded (--flowtable-devices names others)",
+				     missing);
+		}
+		ft->ndevs = n;
+		if (!probe)
+			continue;
+		err = flowtable_probe(t);
+		if (err == EOPNOTSUPP && ft->offload) {
+			const struct ir_rule *r = ir_flowtable_user(t);
+
+			diag_warning(d, r ? &r->loc : NULL,
+				     "hw-offload=yes: these interfaces cannot offload to hardware; FastTrack offloads in software");
+			ft->offload = false;
+			err = flowtable_probe(t);
+		}
+		if (err == ENOENT || err == EOPNOTSUPP)
+			fasttrack_fallback(t, d, "this kernel has no flowtables (nf_flow_table)");
+	}
+}
+
 /* --diff: the batch is built as for apply, compared, never sent. */
 static int apply_diff(const struct ir *ir, struct state *st, struct diag *d)
 {
 	struct emit_nl *b;
+	size_t changes;
 
 	if (!st) {
 		/* Reading rosfw's tables needs the capability too. */
@@ -498,7 +613,10 @@ static int apply_diff(const struct ir *ir, struct state *st, struct diag *d)
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
 	if (!b)
 		return APPLY_CONFIG;
-	if (!state_diff(st, b, stdout))
+	changes = state_diff(st, b, stdout);
+	if (ir->tables[0] || ir->tables[1])
+		changes += ct_sysctls_diff(ir, stdout);
+	if (!changes)
 		fputs("no changes\n", stdout);
 	emit_nl_free(b);
 	return APPLY_OK;
@@ -514,7 +632,8 @@ int cmd_apply(int argc, char **argv)
 	struct ir *ir = NULL;
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
-	bool changed = false;
+	struct ct_saved saved;
+	bool changed = false, has_tables = false;
 
 	if (first < 0)
 		return apply_usage(stderr, APPLY_IO);
@@ -542,6 +661,7 @@ int cmd_apply(int argc, char **argv)
 			goto report;
 		}
 	}
+	fasttrack_fit(ir, d, o.probe);
 	/* --check commits nothing, so there is no state to carry over. */
 	rc = o.check ? APPLY_OK : apply_state_read(&st, d, o.diff);
 	if (rc != APPLY_OK)
@@ -552,6 +672,11 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (st)
 		o.kept_entries = state_keep_elems(st, ir);
+	has_tables = ir->tables[0] || ir->tables[1];
+	if (!o.check && has_tables) {
+		ct_saved_read(&saved);
+		ct_saved_prepare(&saved, ir);
+	}
 	b = emit_nl_build(ir, (uint32_t)time(NULL), !o.check);
 	if (b && st)
 		o.kept_rules = state_keep_counters(st, b);
@@ -563,6 +688,13 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, d, &o, &changed) : APPLY_CONFIG;
 	if (o.confirm && !o.check && st && rc != APPLY_OK)
 		confirm_drop();		/* nothing changed: nothing to put back */
+	if (rc == APPLY_OK && !o.check) {
+		/* Where to keep what they were, the tables, must exist. */
+		if (has_tables)
+			ct_sysctls_write(ir, d);
+		else if (ir->nsysctls)
+			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+	}
 report:
 	result_print(d, &o, rc, changed);
 	state_free(st);
@@ -579,14 +711,18 @@ int cmd_flush(int argc, char **argv)
 	struct apply_opts o = { 0 };
 	struct diag *d;
 	struct emit_nl *b;
-	bool changed = false;
+	struct ct_saved saved;
+	bool changed = false, kept;
 	int rc;
 
 	if (apply_opts_parse(argc, argv, &o, false) < 0)
 		return apply_usage(stderr, APPLY_IO);
 	d = diag_new(o.max_errors);
+	kept = !o.check && ct_saved_read(&saved);
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
 	rc = send_batch(b, d, &o, &changed);
+	if (rc == APPLY_OK && kept)
+		ct_sysctls_restore(&saved, d);
 	result_print(d, &o, rc, changed);
 	emit_nl_free(b);
 	diag_free(d);

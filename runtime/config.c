@@ -56,3 +56,41 @@ bool config_opt_unsupported(const char *arg, enum unsupported_policy *out)
 	}
 	return true;
 }
+
+bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe)
+{
+	if (probe)
+		*probe = false;
+	if (!strcmp(arg, "flowtable"))
+		*out = FASTTRACK_FLOWTABLE;
+	else if (!strcmp(arg, "fallback"))
+		*out = FASTTRACK_FALLBACK;
+	else if (probe && !strcmp(arg, "auto"))
+		*out = FASTTRACK_FLOWTABLE, *probe = true;
+	else {
+		fprintf(stderr, "rosfw: --fasttrack takes %sflowtable or fallback\n", probe ? "auto, " : "");
+		return false;
+	}
+	return true;
+}
+
+bool config_opt_flowtable_devices(const char *arg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ","), i;
+		bool ok = n && n < 16;
+
+		for (i = 0; ok && i < n; i++)
+			ok = (unsigned char)p[i] > 0x20 && p[i] != '"' && p[i] != '*' && p[i] != '+' && p[i] != 0x7f &&
+			     p[i] != '/';
+		if (!ok) {
+			fprintf(stderr, "rosfw: --flowtable-devices takes interface names (1 to 15 bytes) separated by commas\n");
+			return false;
+		}
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}

@@ -20,5 +20,9 @@ struct model *config_load(char **files, int n, struct diag *d, struct source_set
  * false after saying on stderr what was expected. */
 bool config_opt_max_errors(const char *arg, unsigned *out);
 bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
+/* --fasttrack=flowtable|fallback, and auto where `probe` is given (set
+ * when the kernel is to decide). */
+bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe);
+bool config_opt_flowtable_devices(const char *arg);
 
 #endif

@@ -15,6 +15,7 @@
 #include "ast.h"
 #include "diag.h"
 #include "dump.h"
+#include "emit_nl.h"
 #include "emit_text.h"
 #include "lower.h"
 #include "config.h"
@@ -28,7 +29,7 @@ enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
 #define MAX_ERRORS_DEFAULT 50
 
 struct opts {
-	bool json;
+	bool json, netlink;
 	unsigned max_errors;
 	const char *output;
 	struct lower_opts lower;
@@ -65,6 +66,13 @@ static int usage(FILE *out, int code)
 	      "  --unsupported=error|skip-rule\n"
 	      "                      a property nftables cannot express is an error (default), or its\n"
 	      "                      rule is left out with a warning saying whether that opens or closes traffic\n"
+	      "  --fasttrack=flowtable|fallback\n"
+	      "                      fasttrack-connection as a flowtable and flow add (default), or counted\n"
+	      "                      only, the next rule carrying the traffic (kernels without flowtables);\n"
+	      "                      apply also takes auto (its default): the kernel decides\n"
+	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
+	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
+	      "                      interface the configuration names\n"
 	      "  -h, --help          this text\n",
 	      out);
 	return code;
@@ -78,6 +86,9 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "unsupported", required_argument, NULL, 'u' },
+		{ "fasttrack", required_argument, NULL, 'f' },
+		{ "netlink", no_argument, NULL, 'N' },
+		{ "flowtable-devices", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -99,6 +110,18 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		case 'u':
 			if (!config_opt_unsupported(optarg, &o->lower.unsupported))
 				return -1;
+			break;
+		case 'N':
+			o->netlink = true;
+			break;
+		case 'f':
+			if (!config_opt_fasttrack(optarg, &o->lower.fasttrack, NULL))
+				return -1;
+			break;
+		case 'D':
+			if (!config_opt_flowtable_devices(optarg))
+				return -1;
+			o->lower.flowtable_devices = optarg;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -175,6 +198,23 @@ static int cmd_dump(int argc, char **argv)
 
 /* Write to a temporary file beside OUT and rename it, so a failed compile
  * never leaves half a script where a deploy step expects a whole one. */
+/* --netlink: the batch apply would send, as nft --debug=mnl prints its own. */
+static int emit_batch(const struct ir *ir, FILE *out, struct diag *d)
+{
+	const struct ir_rule *r = NULL;
+	const char *why = emit_nl_unsupported(ir, &r);
+	struct emit_nl *b;
+
+	if (why) {
+		diag_error(d, r ? &r->loc : NULL, "not supported by the netlink back end yet: %s", why);
+		return EXIT_CONFIG;
+	}
+	b = emit_nl_build_debug(ir, 0, true, out);
+	emit_nl_fprint(b, out);
+	emit_nl_free(b);
+	return EXIT_OK;
+}
+
 static int cmd_compile(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -208,7 +248,10 @@ static int cmd_compile(int argc, char **argv)
 				fprintf(stderr, "rosfw: %s: %s\n", tmp, strerror(errno));
 				rc = EXIT_USAGE;
 			} else {
-				emit_text(ir, out, argv[first]);
+				if (o.netlink)
+					rc = emit_batch(ir, out, d);
+				else
+					emit_text(ir, out, argv[first]);
 				if (o.output && (fclose(out) || rename(tmp, o.output))) {
 					fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
 					unlink(tmp);

@@ -10,6 +10,7 @@
 #include "state.h"
 
 #include <endian.h>
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
@@ -121,6 +122,75 @@ static char *chain_def(const struct nlmsghdr *nlh)
 
 	sbuf_str(&t, "");
 	attrs_text(&t, nlh, sizeof(struct nfgenmsg), types, sizeof(types) / sizeof(types[0]), NFTA_CHAIN_HOOK);
+	return t.s;
+}
+
+/* Attributes as text in type order (the kernel dumps some in another order
+ * than libnftnl builds them), trailing zero bytes dropped (libnftnl sends
+ * some strings without the NUL the kernel dumps). `skip` lists top-level
+ * types left out; a name_type attribute is returned in *name instead;
+ * nests[0] is the type of a nest to open, nests[1] one inside it (0 ends). */
+static void attrs_canon(struct sbuf *t, const struct nlattr *first, size_t len, const uint16_t *skip, size_t nskip,
+			uint16_t name_type, char **name, const uint16_t *nests)
+{
+	const struct nlattr *a;
+	char num[32];
+	uint16_t type;
+	size_t i;
+
+	for (type = 0; type < 64; type++) {
+		int left = (int)len;
+
+		for (i = 0; i < nskip && skip[i] != type; i++)
+			;
+		if (i < nskip)
+			continue;
+		for (a = first; mnl_attr_ok(a, left); a = mnl_attr_next(a), left = (int)len - (int)((const char *)a - (const char *)first)) {
+			const uint8_t *p = mnl_attr_get_payload(a);
+			size_t n = mnl_attr_get_payload_len(a);
+
+			if (mnl_attr_get_type(a) != type)
+				continue;
+			if (name && type == name_type) {
+				*name = xstrndup((const char *)p, strnlen((const char *)p, n));
+				continue;
+			}
+			snprintf(num, sizeof(num), " %u:", type);
+			sbuf_str(t, num);
+			/* The kernel does not always flag its nests. */
+			if (nests && nests[0] == type) {
+				sbuf_str(t, "{");
+				attrs_canon(t, mnl_attr_get_payload(a), n, NULL, 0, 0, NULL, nests[1] ? nests + 1 : NULL);
+				sbuf_str(t, " }");
+				continue;
+			}
+			while (n && !p[n - 1])
+				n--;
+			sbuf_hex(t, p, n);
+		}
+	}
+}
+
+/* A ct helper object or a flowtable for --diff: its name, and all but the
+ * table, handle and use count. */
+static char *obj_def(const struct nlmsghdr *nlh, bool flowtable, char **name)
+{
+	static const uint16_t obj_skip[] = { NFTA_OBJ_TABLE, NFTA_OBJ_HANDLE, NFTA_OBJ_USE, NFTA_OBJ_PAD };
+	static const uint16_t ft_skip[] = { NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_HANDLE, NFTA_FLOWTABLE_USE,
+					    NFTA_FLOWTABLE_PAD };
+	static const uint16_t obj_nests[] = { NFTA_OBJ_DATA, 0 };
+	static const uint16_t ft_nests[] = { NFTA_FLOWTABLE_HOOK, NFTA_FLOWTABLE_HOOK_DEVS, 0 };
+	struct sbuf t = { 0 };
+	size_t off = MNL_ALIGN(mnl_nlmsg_size(sizeof(struct nfgenmsg)));
+
+	sbuf_str(&t, "");
+	*name = NULL;
+	if (flowtable)
+		attrs_canon(&t, (const struct nlattr *)((const char *)nlh + off), nlh->nlmsg_len - off, ft_skip,
+			    sizeof(ft_skip) / sizeof(ft_skip[0]), NFTA_FLOWTABLE_NAME, name, ft_nests);
+	else
+		attrs_canon(&t, (const struct nlattr *)((const char *)nlh + off), nlh->nlmsg_len - off, obj_skip,
+			    sizeof(obj_skip) / sizeof(obj_skip[0]), NFTA_OBJ_NAME, name, obj_nests);
 	return t.s;
 }
 
@@ -296,6 +366,17 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 		} else {
 			sbuf_str(k, set ? set : "?");
 		}
+	} else if (!strcmp(name, "objref")) {
+		/* libnftnl sends the object's name without its NUL (as nft
+		 * does) and reads one back past the attribute's end: the
+		 * name stops at the first byte no object name of rosfw's
+		 * holds. */
+		const char *on = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
+		size_t n = on ? strspn(on, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") : 0;
+
+		snprintf(text, sizeof(text), " type %u name %.*s", nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE),
+			 (int)n, on ? on : "");
+		sbuf_str(k, text);
 	} else {
 		if (nftnl_expr_snprintf(text, sizeof(text), e, NFTNL_OUTPUT_DEFAULT, 0) < 0)
 			text[0] = 0;
@@ -708,6 +789,55 @@ static int rules_read(struct state *st, int family)
 	return ret;
 }
 
+struct objs_ctx {
+	struct state *st;
+	int family;
+	const char *kind;
+};
+
+static int objdef_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct objs_ctx *c = data;
+	bool ft = !strcmp(c->kind, "flowtable");
+	const struct nlattr *a;
+	bool ours = false;
+	char *name, *def;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == (ft ? NFTA_FLOWTABLE_TABLE : NFTA_OBJ_TABLE))
+			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
+	if (!ours)
+		return MNL_CB_OK;
+	def = obj_def(nlh, ft, &name);
+	if (name)
+		obj_add(c->st, obj_id(c->kind, c->family, name), def);
+	else
+		free(def);
+	free(name);
+	return MNL_CB_OK;
+}
+
+/* For --diff: the ct helper objects and the flowtable. A kernel without
+ * flowtables has none to list. */
+static int objs_read(struct state *st, int family)
+{
+	struct objs_ctx c = { st, family, "ct helper" };
+	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETOBJ, family);
+	int ret;
+
+	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
+	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_CT_HELPER));
+	ret = dump_run(st, nlh, objdef_cb, &c);
+	if (ret < 0)
+		return ret;
+	c.kind = "flowtable";
+	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
+	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+	if (dump_run(st, nlh, objdef_cb, &c) < 0 && errno != EOPNOTSUPP)
+		return -1;
+	return 0;
+}
+
 static int orule_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct orule *)a)->key, ((const struct orule *)b)->key);
@@ -725,7 +855,7 @@ struct state *state_read(bool diff)
 		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
 		/* Sets first: rules name their anonymous sets. */
-		if (sets_read(st, family) < 0 || rules_read(st, family) < 0)
+		if (sets_read(st, family) < 0 || rules_read(st, family) < 0 || (diff && objs_read(st, family) < 0))
 			goto fail;
 	}
 	if (st->nrules)
@@ -930,7 +1060,7 @@ static struct orule *orule_take(struct state *st, const char *key)
 static bool batch_rule(struct state *st, struct batch_scan *bs, struct nlmsghdr *nlh)
 {
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint64_t packets = 0, bytes = 0;
+	uint64_t packets = UINT64_MAX, bytes = 0;
 	struct orule *o = NULL;
 
 	if (!r)
@@ -938,7 +1068,9 @@ static bool batch_rule(struct state *st, struct batch_scan *bs, struct nlmsghdr 
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
 		char *key = rule_key(r, anon_by_id, bs, &packets, &bytes);
 
-		o = orule_take(st, key);
+		/* A rule without a counter has nothing to keep. */
+		if (packets != UINT64_MAX)
+			o = orule_take(st, key);
 		free(key);
 	}
 	nftnl_rule_free(r);
@@ -1101,6 +1233,18 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 	case NFT_MSG_NEWSET:
 		diff_set_msg(bd, nlh, family);
 		break;
+	case NFT_MSG_NEWOBJ:
+	case NFT_MSG_NEWFLOWTABLE: {
+		bool ft = msg_type(nlh) == NFT_MSG_NEWFLOWTABLE;
+		char *name, *def = obj_def(nlh, ft, &name);
+
+		if (name)
+			side_add(&bd->objs, obj_id(ft ? "flowtable" : "ct helper", family, name), def);
+		else
+			free(def);
+		free(name);
+		break;
+	}
 	case NFT_MSG_NEWSETELEM: {
 		uint32_t id;
 		const char *name = elems_set(nlh, &id);

@@ -22,6 +22,19 @@
  * child process holds them for at most SECONDS, and the last line printed
  * is "held PID" (kill it to close them sooner).
  *
+ * ftp and tftp test conntrack helpers: the secondary connection a helper
+ * expects must come through the firewall as related.
+ *   ftp   a control connection to DST:DPORT, the client announces a data
+ *         port with PORT (active mode, IPv4), the server connects to what
+ *         the PORT line says when it arrives (after any NAT rewrite);
+ *   tftp  a read request to DST:DPORT, answered from another port of the
+ *         server, as TFTP servers do.
+ * "delivered SRC DST" then means the secondary connection made it (SRC
+ * and DST are what the server saw of the first); "one-way SRC DST" that
+ * the first one did and the secondary did not; "dropped" that not even the
+ * first did. With -H, ftp announces one more port before holding the
+ * control connection, so the helper's expectation stays to be seen.
+ *
  * -F syn,ack (any of fin syn rst psh ack urg) sends lone TCP segments with
  * those flags from a raw socket instead of connecting: a SYN-ACK or an ACK
  * that belongs to no connection, which conntrack calls invalid (or picks up
@@ -62,7 +75,7 @@
 #define MAXN 64
 #define TAG "rosfw-probe"
 
-enum proto { P_TCP, P_UDP, P_ICMP, P_SEGMENT };
+enum proto { P_TCP, P_UDP, P_ICMP, P_SEGMENT, P_FTP, P_TFTP };
 
 /* What became of one packet (UDP, ICMP) or one connection (TCP). */
 struct slot {
@@ -935,14 +948,229 @@ static int slot_done(const struct slot *s)
 		return icmp_expects_reply() ? s->replied && s->seen : s->seen;
 	case P_SEGMENT:
 		return s->seen;
+	default:
+		return 0;	/* ftp and tftp run on their own */
 	}
+}
+
+/* ---- ftp and tftp: secondary connections through a helper ---------------- */
+
+static int wait_fd(int fd, short events, long long deadline)
+{
+	struct pollfd p = { fd, events, 0 };
+	long long left;
+
+	while ((left = deadline - now_ms()) > 0) {
+		int r = poll(&p, 1, (int)left);
+
+		if (r > 0)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+	}
+	return 0;
+}
+
+static int tcp_socket(const struct sockaddr_storage *bind_to, socklen_t len)
+{
+	int one = 1, fd = socket(fam, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		die("socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind_to && bind(fd, (const struct sockaddr *)bind_to, len) < 0)
+		die("bind: %s", strerror(errno));
+	return fd;
+}
+
+/* connect() on a non-blocking socket, finished before the deadline. */
+static int tcp_connect(int fd, const struct sockaddr_storage *to, socklen_t len, long long deadline)
+{
+	int err = 0;
+	socklen_t el = sizeof err;
+
+	if (connect(fd, (const struct sockaddr *)to, len) == 0)
+		return 1;
+	if (errno != EINPROGRESS || !wait_fd(fd, POLLOUT, deadline))
+		return 0;
+	getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el);
+	return err == 0;
+}
+
+static int tcp_accept(int lfd, long long deadline)
+{
+	if (!wait_fd(lfd, POLLIN, deadline))
+		return -1;
+	return accept4(lfd, NULL, NULL, SOCK_NONBLOCK);
+}
+
+/* The client's PORT line for the port `data` listens on. */
+static void port_send(int ctl, int data)
+{
+	struct sockaddr_in me, dl;
+	socklen_t l1 = sizeof me, l2 = sizeof dl;
+	unsigned char *a = (unsigned char *)&me.sin_addr;
+	unsigned port;
+	char line[80];
+	int n;
+
+	getsockname(ctl, (struct sockaddr *)&me, &l1);
+	getsockname(data, (struct sockaddr *)&dl, &l2);
+	port = ntohs(dl.sin_port);
+	n = snprintf(line, sizeof line, "PORT %u,%u,%u,%u,%u,%u\r\n", a[0], a[1], a[2], a[3], port >> 8, port & 255);
+	if (write(ctl, line, (size_t)n) != n)
+		die("PORT: %s", strerror(errno));
+}
+
+/* One line from a TCP socket, NUL-terminated; false without one. */
+static int line_read(int fd, char *line, size_t size, long long deadline)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	line[0] = '\0';
+	while (got < size - 1 && !memchr(line, '\n', got) && wait_fd(fd, POLLIN, deadline)) {
+		if ((n = read(fd, line + got, size - 1 - got)) <= 0)
+			break;
+		got += (size_t)n;
+		line[got] = '\0';
+	}
+	return memchr(line, '\n', got) != NULL;
+}
+
+static int ftp_run(const char *from_ns, const char *recv_ns, const struct sockaddr_storage *src, socklen_t srclen,
+		   int has_src, int sport, const struct sockaddr_storage *dst, socklen_t dstlen, int lport, int wait_ms,
+		   int hold)
+{
+	struct sockaddr_storage any, back;
+	socklen_t anylen, backlen;
+	long long deadline = now_ms() + wait_ms;
+	int lfd, back_fd, ctl, data, data2 = -1, srv, h[6];
+	char line[128], seen_src[80], seen_dst[80];
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof peer;
+
+	if (fam != AF_INET)
+		die("ftp: IPv4 only (PORT)");
+	/* Sockets keep the namespace they are made in. */
+	ns_enter(recv_ns);
+	lfd = listener_open(lport);
+	back_fd = tcp_socket(NULL, 0);
+	ns_enter(from_ns);
+	addr_parse("0.0.0.0", 0, &any, &anylen);
+	data = tcp_socket(has_src ? src : &any, has_src ? srclen : anylen);
+	if (listen(data, 1) < 0)
+		die("listen: %s", strerror(errno));
+	((struct sockaddr_in *)src)->sin_port = htons((uint16_t)sport);
+	ctl = tcp_socket(has_src || sport ? src : NULL, srclen);
+	if (!tcp_connect(ctl, dst, dstlen, deadline) || (srv = tcp_accept(lfd, deadline)) < 0) {
+		puts("dropped");
+		return 0;
+	}
+	getpeername(srv, (struct sockaddr *)&peer, &pl);
+	addr_format(&peer, 1, seen_src, sizeof seen_src);
+	pl = sizeof peer;
+	getsockname(srv, (struct sockaddr *)&peer, &pl);
+	addr_format(&peer, 1, seen_dst, sizeof seen_dst);
+	/* The helper reads only lines after a newline it has seen: the
+	 * first line of a session never counts, as for real clients, which
+	 * log in before they announce a port. */
+	if (write(ctl, "USER anonymous\r\n", 16) != 16 || !line_read(srv, line, sizeof line, deadline))
+		die("ftp: the server got no USER line");
+	port_send(ctl, data);
+	/* The server reads the PORT line as the helper left it. */
+	line_read(srv, line, sizeof line, deadline);
+	if (sscanf(line, "PORT %d,%d,%d,%d,%d,%d", &h[0], &h[1], &h[2], &h[3], &h[4], &h[5]) != 6)
+		die("ftp: the server got no PORT line (\"%.40s\")", line);
+	snprintf(line, sizeof line, "%d.%d.%d.%d", h[0], h[1], h[2], h[3]);
+	addr_parse(line, h[4] * 256 + h[5], &back, &backlen);
+	deadline = now_ms() + wait_ms;
+	if (tcp_connect(back_fd, &back, backlen, deadline) && tcp_accept(data, deadline) >= 0)
+		printf("delivered %s %s\n", seen_src, seen_dst);
+	else
+		printf("one-way %s %s\n", seen_src, seen_dst);
+	if (hold > 0) {
+		pid_t child;
+
+		data2 = tcp_socket(&any, anylen);
+		if (listen(data2, 1) < 0)
+			die("listen: %s", strerror(errno));
+		port_send(ctl, data2);
+		usleep(100000);
+		fflush(stdout);
+		if ((child = fork()) < 0)
+			die("fork: %s", strerror(errno));
+		if (child == 0) {
+			int null = open("/dev/null", O_RDWR);
+
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+			sleep((unsigned)hold);
+			_exit(0);
+		}
+		printf("held %d\n", (int)child);
+	}
+	return 0;
+}
+
+static int tftp_run(const char *from_ns, const char *recv_ns, const struct sockaddr_storage *src, socklen_t srclen,
+		    int has_src, int sport, const struct sockaddr_storage *dst, socklen_t dstlen, int lport, int wait_ms)
+{
+	static const char rrq[] = "\0\1rosfw-probe\0octet";
+	static const char dat[] = "\0\3\0\1rosfw";
+	struct sockaddr_storage any, peer, me;
+	socklen_t anylen;
+	long long deadline = now_ms() + wait_ms;
+	char buf[128], seen_src[80], seen_dst[80];
+	int lfd, reply_fd, cfd;
+	struct iovec iov = { buf, sizeof buf };
+	char cbuf[256];
+	struct msghdr mh = { &peer, sizeof peer, &iov, 1, cbuf, sizeof cbuf, 0 };
+	struct cmsghdr *cm;
+
+	ns_enter(recv_ns);
+	lfd = listener_open(lport);
+	reply_fd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	if (reply_fd < 0)
+		die("socket: %s", strerror(errno));
+	ns_enter(from_ns);
+	addr_parse(fam == AF_INET ? "0.0.0.0" : "::", sport, &any, &anylen);
+	cfd = socket(fam, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	((struct sockaddr_in *)src)->sin_port = htons((uint16_t)sport);
+	if (cfd < 0 || bind(cfd, (const struct sockaddr *)(has_src ? src : &any), has_src ? srclen : anylen) < 0)
+		die("udp: %s", strerror(errno));
+	if (sendto(cfd, rrq, sizeof rrq, 0, (const struct sockaddr *)dst, dstlen) < 0)
+		die("sendto: %s", strerror(errno));
+	if (!wait_fd(lfd, POLLIN, deadline) || recvmsg(lfd, &mh, 0) < 0) {
+		puts("dropped");
+		return 0;
+	}
+	addr_format(&peer, 1, seen_src, sizeof seen_src);
+	/* Where the request arrived: its destination after any NAT. */
+	memcpy(&me, dst, dstlen);
+	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
+		if (cm->cmsg_level == SOL_IP && cm->cmsg_type == IP_PKTINFO)
+			memcpy(&((struct sockaddr_in *)&me)->sin_addr,
+			       &((struct in_pktinfo *)CMSG_DATA(cm))->ipi_addr, sizeof(struct in_addr));
+	((struct sockaddr_in *)&me)->sin_port = htons((uint16_t)lport);
+	addr_format(&me, 1, seen_dst, sizeof seen_dst);
+	/* The answer comes from another port: only the helper makes it
+	 * related. */
+	if (sendto(reply_fd, dat, sizeof dat, 0, (struct sockaddr *)&peer, mh.msg_namelen) < 0)
+		die("sendto: %s", strerror(errno));
+	deadline = now_ms() + wait_ms;
+	if (wait_fd(cfd, POLLIN, deadline) && recv(cfd, buf, sizeof buf, 0) > 0)
+		printf("delivered %s %s\n", seen_src, seen_dst);
+	else
+		printf("one-way %s %s\n", seen_src, seen_dst);
 	return 0;
 }
 
 static void usage(void)
 {
 	die("usage: probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT] [-w MS] "
-	    "[-T TYPE[:CODE]] [-F FLAGS] [-H SECONDS] tcp|udp|icmp DST [DPORT]");
+	    "[-T TYPE[:CODE]] [-F FLAGS] [-H SECONDS] tcp|udp|icmp|ftp|tftp DST [DPORT]");
 }
 
 int main(int argc, char **argv)
@@ -980,6 +1208,10 @@ int main(int argc, char **argv)
 		proto = P_UDP;
 	else if (!strcmp(argv[optind], "icmp"))
 		proto = P_ICMP;
+	else if (!strcmp(argv[optind], "ftp"))
+		proto = P_FTP;
+	else if (!strcmp(argv[optind], "tftp"))
+		proto = P_TFTP;
 	else
 		usage();
 	if (seg_flags && proto == P_TCP)
@@ -1018,6 +1250,16 @@ int main(int argc, char **argv)
 		echo_ident = (uint16_t)(seed >> 7);
 	}
 
+	if (proto == P_FTP || proto == P_TFTP) {
+		if (!recv_ns)
+			die("ftp and tftp need a receiver (-r)");
+		if (proto == P_FTP) {
+			proto = P_TCP;	/* for listener_open */
+			return ftp_run(from_ns, recv_ns, &src, srclen, has_src, sport, &dst, dstlen, lport, wait_ms, hold);
+		}
+		proto = P_UDP;
+		return tftp_run(from_ns, recv_ns, &src, srclen, has_src, sport, &dst, dstlen, lport, wait_ms);
+	}
 	if (recv_ns) {
 		ns_enter(recv_ns);
 		lfd = listener_open(lport);
@@ -1028,6 +1270,7 @@ int main(int argc, char **argv)
 	case P_UDP: udp_start(&src, srclen, has_src, sport, &dst, dstlen); break;
 	case P_ICMP: icmp_start(&src, srclen, has_src, &dst, dstlen); break;
 	case P_SEGMENT: segment_start(&src, srclen, has_src, sport, &dst, dstlen); break;
+	default: break;
 	}
 
 	deadline = now_ms() + wait_ms;

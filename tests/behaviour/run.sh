@@ -120,10 +120,10 @@ run_probe() {
 	i=1
 	host=${tok[i]}; i=$((i + 1))
 	is_host "$host" || { check_fail "$WHERE" "unknown host '$host' in: $LINE"; return; }
-	case "${tok[i]}" in tcp | udp | icmp | port) ;; *) src=${tok[i]}; i=$((i + 1)) ;; esac
+	case "${tok[i]}" in tcp | udp | icmp | ftp | tftp | port) ;; *) src=${tok[i]}; i=$((i + 1)) ;; esac
 	if [ "${tok[i]}" = port ]; then sport=${tok[i + 1]}; i=$((i + 2)); fi
 	proto=${tok[i]}; i=$((i + 1))
-	case "$proto" in tcp | udp | icmp) ;; *) check_fail "$WHERE" "no protocol (tcp, udp, icmp) in: $LINE"; return ;; esac
+	case "$proto" in tcp | udp | icmp | ftp | tftp) ;; *) check_fail "$WHERE" "no protocol (tcp, udp, icmp, ftp, tftp) in: $LINE"; return ;; esac
 	addr_port "${tok[i]}"; dst=$ADDR; dport=$PORT; i=$((i + 1))
 	if [ "$proto" != icmp ] && [ -z "$dport" ]; then check_fail "$WHERE" "no destination port in: $LINE"; return; fi
 	while [ "$i" -lt "${#tok[@]}" ]; do
@@ -297,17 +297,19 @@ run_address_list() {
 }
 
 # conntrack -> has|lacks TEXT: the router's connection table, as
-# `conntrack -L` prints it (IPv4 and IPv6), has a line with TEXT or none.
+# `conntrack -L` prints it (IPv4 and IPv6), has a line with TEXT or none;
+# expect -> has|lacks TEXT: the same for its expectations (conntrack -L
+# expect: what conntrack helpers wait for).
 run_conntrack() {
-	local right=${LINE#* -> } table
-	local what=${right%% *} text=${right#* }
+	local right=${LINE#* -> } table what=${1:-}
+	local how=${right%% *} text=${right#* }
 	if ! command -v conntrack >/dev/null; then
 		check_fail "$WHERE" "$LINE => no conntrack command (package conntrack)"
 		return
 	fi
-	table=$(topo_exec router sh -c 'conntrack -L -f ipv4 2>/dev/null; conntrack -L -f ipv6 2>/dev/null')
+	table=$(topo_exec router sh -c "conntrack -L $what -f ipv4 2>/dev/null; conntrack -L $what -f ipv6 2>/dev/null")
 	[ -n "$VERBOSE" ] && echo "     $WHERE: $(echo "$table" | paste -sd'|')"
-	case "$what" in
+	case "$how" in
 	has) grep -qF -- "$text" <<< "$table" && pass "$WHERE: $LINE" ||
 		check_fail "$WHERE" "$LINE => not in: $(echo "$table" | paste -sd'|')" ;;
 	lacks) grep -qF -- "$text" <<< "$table" && check_fail "$WHERE" "$LINE => found: $(grep -F -- "$text" <<< "$table" | head -1)" ||
@@ -393,6 +395,7 @@ run_scenario() {
 		from) run_probe ;;
 		address-list) run_address_list ;;
 		conntrack) run_conntrack ;;
+		expect) run_conntrack expect ;;
 		wait) sleep "${w[1]}" ;;
 		*) check_fail "$WHERE" "unknown line: $LINE" ;;
 		esac

@@ -102,9 +102,9 @@ static void dump_if_asked(const char *text)
 	}
 }
 
-static struct low lower_with(const char *src, enum unsupported_policy pol, const char *file, int line)
+static struct low lower_opts_with(const char *src, const struct lower_opts *opts, const char *file, int line)
 {
-	struct lower_opts o = { pol };
+	struct lower_opts o = *opts;
 	struct low l;
 
 	memset(&l, 0, sizeof(l));
@@ -127,6 +127,13 @@ static struct low lower_with(const char *src, enum unsupported_policy pol, const
 	return l;
 }
 
+static struct low lower_with(const char *src, enum unsupported_policy pol, const char *file, int line)
+{
+	struct lower_opts o = { pol, FASTTRACK_FLOWTABLE, NULL };
+
+	return lower_opts_with(src, &o, file, line);
+}
+
 /* Lowered without an error; fails the test otherwise. */
 static struct low low_ok_at(const char *src, enum unsupported_policy pol, const char *file, int line)
 {
@@ -140,6 +147,7 @@ static struct low low_ok_at(const char *src, enum unsupported_policy pol, const 
 #define low_ok(src) low_ok_at((src), UNSUPPORTED_ERROR, __FILE__, __LINE__)
 #define low_skip(src) low_ok_at((src), UNSUPPORTED_SKIP_RULE, __FILE__, __LINE__)
 #define low_err(src) lower_with((src), UNSUPPORTED_ERROR, __FILE__, __LINE__)
+#define low_opts(src, o) lower_opts_with((src), (o), __FILE__, __LINE__)
 
 /* The body of table `fam` ("ip", "ip6") of the output, or NULL. */
 static const char *table_start(const char *out, const char *fam, const char **end)
@@ -614,19 +622,240 @@ static void test_action_add_src_to_list_with_static_prefixes_adds_to_dynamic_set
 		     "counter add @ad_bl { ip saddr timeout 1h } comment \"#0\"\n");
 }
 
-static void test_action_fasttrack_connection_only_counts(void **state)
+static void test_action_fasttrack_fallback_only_counts(void **state)
 {
 	const char *src = FILTER "add chain=forward action=fasttrack-connection connection-state=established,related\n"
 				 "add chain=forward action=fasttrack-connection connection-state=established\n";
-	struct low l = low_ok(src);
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FALLBACK, NULL };
+	struct low l = low_opts(src, &o);
 
 	(void)state;
+	assert_non_null(l.ir);
 	assert_rules_l(&l, "ip", "filter_forward",
 		       "ct state & (established | related) != 0x0 counter comment \"#0\"\n"
 		       "ct state & (established) != 0x0 counter comment \"#1\"\n");
+	assert_null(l.ir->tables[0]->flowtable);
 	/* Said once, at the first such rule. */
 	assert_diag(l.r.d, DIAG_WARNING, 2, 1, "fasttrack-connection is counted but not offloaded");
 	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 1);
+	low_free(&l);
+}
+
+static void test_action_fasttrack_adds_to_a_flowtable_on_the_named_interfaces(void **state)
+{
+	const char *src = "/interface list add name=LAN\n/interface list member add list=LAN interface=bridge\n" FILTER
+			  "add chain=forward action=fasttrack-connection connection-state=established,related "
+			  "in-interface=ether1\n"
+			  "add chain=forward out-interface=!ether2 in-interface-list=LAN action=accept\n";
+	struct low l = low_ok(src);
+	char *ft = block_text(l.out, "ip", "flowtable", "fasttrack");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "ct state & (established | related) != 0x0 iifname \"ether1\" counter flow add @fasttrack comment \"#0\"\n"
+		       "iifname @il_LAN oifname != \"ether2\" counter accept comment \"#1\"\n");
+	assert_non_null(ft);
+	/* No offload flag without hw-offload=yes; a counter always. */
+	assert_string_equal(ft, "hook ingress priority filter\ndevices = { \"bridge\", \"ether1\", \"ether2\" }\ncounter\n");
+	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 0);
+	free(ft);
+	low_free(&l);
+}
+
+static void test_action_fasttrack_hw_offload_and_devices_option(void **state)
+{
+	const char *src = FILTER "add chain=forward action=fasttrack-connection hw-offload=yes in-interface=ether1\n";
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, "wan0,lan0,wan0" };
+	struct low l = low_opts(src, &o);
+	char *ft = block_text(l.out, "ip", "flowtable", "fasttrack");
+
+	(void)state;
+	assert_non_null(ft);
+	assert_string_equal(ft, "hook ingress priority filter\ndevices = { \"lan0\", \"wan0\" }\nflags offload\ncounter\n");
+	free(ft);
+	low_free(&l);
+}
+
+static void test_action_fasttrack_outside_forward_is_an_error(void **state)
+{
+	struct low l = low_err(FILTER "add chain=input action=fasttrack-connection\n");
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, 1, "fasttrack-connection works in the forward chain only");
+	low_free(&l);
+}
+
+static void test_action_fasttrack_v6_has_its_own_flowtable(void **state)
+{
+	struct low l = low_ok(FILTER6 "add chain=forward action=fasttrack-connection in-interface=ether1\n");
+
+	(void)state;
+	assert_null(l.ir->tables[0]);
+	assert_non_null(l.ir->tables[1]->flowtable);
+	assert_rules_l(&l, "ip6", "filter_forward", "iifname \"ether1\" counter flow add @fasttrack comment \"#0\"\n");
+	low_free(&l);
+}
+
+/* ---- service ports, tracking ---------------------------------------------- */
+
+static void test_service_ports_are_helpers_by_default(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=accept\n");
+	char *ftp = block_text(l.out, "ip", "ct helper", "ftp");
+	char *q931 = block_text(l.out, "ip", "ct helper", "h323-q931");
+
+	(void)state;
+	assert_non_null(ftp);
+	assert_string_equal(ftp, "type \"ftp\" protocol tcp\nl3proto ip\n");
+	assert_non_null(q931);
+	assert_string_equal(q931, "type \"Q.931\" protocol tcp\nl3proto ip\n");
+	assert_head_l(&l, "ip", "helper.prerouting", "type filter hook prerouting priority filter; policy accept;");
+	assert_head_l(&l, "ip", "helper.output", "type filter hook output priority filter; policy accept;");
+	assert_rules_l(&l, "ip", "helper.prerouting",
+		       "meta l4proto tcp tcp dport 21 ct helper set \"ftp\" comment \"service-port ftp\"\n"
+		       "meta l4proto udp udp dport 69 ct helper set \"tftp\" comment \"service-port tftp\"\n"
+		       "meta l4proto tcp tcp dport 6667 ct helper set \"irc\" comment \"service-port irc\"\n"
+		       "meta l4proto tcp tcp dport 1720 ct helper set \"h323-q931\" comment \"service-port h323\"\n"
+		       "meta l4proto udp udp dport 1719 ct helper set \"h323-ras\" comment \"service-port h323\"\n"
+		       "meta l4proto udp udp dport { 5060, 5061 } ct helper set \"sip\" comment \"service-port sip\"\n"
+		       "meta l4proto tcp tcp dport 1723 ct helper set \"pptp\" comment \"service-port pptp\"\n");
+	/* rtsp ships disabled; the protocol trackers are not helpers. */
+	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 0);
+	free(ftp);
+	free(q931);
+	low_free(&l);
+}
+
+static void test_service_port_set_ports_and_disabled(void **state)
+{
+	struct low l = low_ok("/ip firewall service-port\nset ftp ports=21,2121\nset [find name~\"^(tftp|irc|h323|sip)$\"] disabled=yes\n"
+			      "disable pptp\n" FILTER "add chain=input action=accept\n");
+	char *tftp = block_text(l.out, "ip", "ct helper", "tftp");
+
+	(void)state;
+	assert_null(tftp);
+	assert_rules_l(&l, "ip", "helper.output",
+		       "meta l4proto tcp tcp dport { 21, 2121 } ct helper set \"ftp\" comment \"service-port ftp\"\n");
+	low_free(&l);
+}
+
+static void test_service_ports_all_disabled_leave_no_helper_chains(void **state)
+{
+	struct low l = low_ok("/ip firewall service-port\nset [find] disabled=yes\n" FILTER "add chain=input action=accept\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "helper"));
+	/* disabled=yes on udplite, dccp and sctp changes nothing on Linux: said per tracker. */
+	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 3);
+	assert_diag(l.r.d, DIAG_WARNING, 2, 1, "Linux always tracks sctp connections itself");
+	low_free(&l);
+}
+
+static void test_service_port_rtsp_has_no_linux_helper(void **state)
+{
+	struct low l = low_ok("/ip firewall service-port set rtsp disabled=no\n" FILTER "add chain=input action=accept\n");
+
+	(void)state;
+	assert_diag(l.r.d, DIAG_WARNING, 1, 1, "service-port rtsp: Linux has no rtsp helper");
+	low_free(&l);
+}
+
+static void test_connection_type_h323_matches_its_three_helpers(void **state)
+{
+	assert_input(FILTER "add chain=input connection-type=h323 action=accept\n",
+		     "ct helper \"Q.931\" counter accept comment \"#0\"\n"
+		     "ct helper \"RAS\" ct helper != \"Q.931\" counter accept comment \"#0\"\n"
+		     "ct helper \"H.245\" ct helper != \"Q.931\" ct helper != \"RAS\" counter accept comment \"#0\"\n");
+	(void)state;
+}
+
+static void test_connection_type_without_linux_helper_is_refused(void **state)
+{
+	struct low l = low_err(FILTER "add chain=input connection-type=quake3 action=accept\n");
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 2, 33, "this connection-type is not supported: Linux has no conntrack helper for it");
+	low_free(&l);
+}
+
+static void test_tracking_disabled_is_notrack_after_raw(void **state)
+{
+	struct low l = low_ok("/ip firewall connection tracking set enabled=no\n" FILTER
+			      "add chain=input connection-state=established action=accept\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "notrack.prerouting", "type filter hook prerouting priority -299; policy accept;");
+	assert_rules_l(&l, "ip", "notrack.prerouting", "notrack comment \"connection tracking enabled=no\"\n");
+	assert_rules_l(&l, "ip", "notrack.output", "notrack comment \"connection tracking enabled=no\"\n");
+	/* Nothing is tracked: no helpers. */
+	assert_null(strstr(l.out, "ct helper ftp"));
+	assert_diag(l.r.d, DIAG_WARNING, 1, 46, "connection tracking is off (enabled=no)");
+	low_free(&l);
+}
+
+static void test_tracking_auto_follows_the_rules(void **state)
+{
+	struct low off = low_ok("/ip firewall connection tracking set enabled=auto\n" FILTER
+				"add chain=input protocol=tcp dst-port=22 action=accept\n");
+	struct low on = low_ok("/ip firewall connection tracking set enabled=auto\n" FILTER
+			       "add chain=input connection-state=invalid action=drop\n");
+	struct low nat = low_ok("/ip firewall connection tracking set enabled=auto\n/ip firewall nat\n"
+				"add chain=srcnat action=masquerade\n");
+
+	(void)state;
+	assert_non_null(strstr(off.out, "chain notrack.prerouting"));
+	assert_null(strstr(on.out, "notrack"));
+	assert_null(strstr(nat.out, "notrack"));
+	assert_int_equal(diag_count_level(off.r.d, DIAG_WARNING), 0);
+	low_free(&off);
+	low_free(&on);
+	low_free(&nat);
+}
+
+static const struct ir_sysctl *sysctl_of(const struct ir *ir, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ir->nsysctls; i++)
+		if (!strcmp(ir->sysctls[i].name, name))
+			return &ir->sysctls[i];
+	return NULL;
+}
+
+static void test_tracking_settings_become_sysctls(void **state)
+{
+	struct low l = low_ok("/ip firewall connection tracking set udp-timeout=10s tcp-established-timeout=12h "
+			      "loose-tcp-tracking=no max-entries=5000\n" FILTER "add chain=input action=accept\n");
+	const struct ir_sysctl *s;
+
+	(void)state;
+	assert_non_null(s = sysctl_of(l.ir, "nf_conntrack_udp_timeout"));
+	assert_int_equal(s->value, 10);
+	assert_string_equal(s->ros, "udp-timeout=10s");
+	assert_int_equal(s->loc.line, 1);
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_tcp_timeout_established")->value, 43200);
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_tcp_loose")->value, 0);
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_max")->value, 5000);
+	/* The router's defaults, not Linux's: 3m for a UDP stream (Linux: 2m),
+	 * and icmp-timeout for ICMPv6 too. */
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_udp_timeout_stream")->value, 180);
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_udp_timeout_stream")->loc.line, 0);
+	assert_int_equal(sysctl_of(l.ir, "nf_conntrack_icmpv6_timeout")->value, 30);
+	assert_non_null(strstr(l.out, "#   net.netfilter.nf_conntrack_udp_timeout = 10 (udp-timeout=10s)\n"));
+	low_free(&l);
+}
+
+static void test_sip_options_the_kernel_keeps_are_said(void **state)
+{
+	struct low l = low_ok("/ip firewall service-port set sip sip-direct-media=no sip-timeout=1h\n" FILTER
+			      "add chain=input action=accept\n");
+
+	(void)state;
+	/* sip-timeout=1h is what the kernel has anyway. */
+	assert_int_equal(diag_count_level(l.r.d, DIAG_WARNING), 1);
+	assert_diag(l.r.d, DIAG_WARNING, 1, 52, "sip-direct-media=no cannot be set per firewall");
 	low_free(&l);
 }
 
@@ -2823,7 +3052,21 @@ int main(void)
 		T(test_action_add_dst_to_address_list),
 		T(test_address_list_timeout_none_adds_without_timeout),
 		T(test_action_add_src_to_list_with_static_prefixes_adds_to_dynamic_set),
-		T(test_action_fasttrack_connection_only_counts),
+		T(test_action_fasttrack_fallback_only_counts),
+		T(test_action_fasttrack_adds_to_a_flowtable_on_the_named_interfaces),
+		T(test_action_fasttrack_hw_offload_and_devices_option),
+		T(test_action_fasttrack_outside_forward_is_an_error),
+		T(test_action_fasttrack_v6_has_its_own_flowtable),
+		T(test_service_ports_are_helpers_by_default),
+		T(test_service_port_set_ports_and_disabled),
+		T(test_service_ports_all_disabled_leave_no_helper_chains),
+		T(test_service_port_rtsp_has_no_linux_helper),
+		T(test_connection_type_h323_matches_its_three_helpers),
+		T(test_connection_type_without_linux_helper_is_refused),
+		T(test_tracking_disabled_is_notrack_after_raw),
+		T(test_tracking_auto_follows_the_rules),
+		T(test_tracking_settings_become_sysctls),
+		T(test_sip_options_the_kernel_keeps_are_said),
 		T(test_action_src_nat),
 		T(test_action_src_nat_v6),
 		T(test_action_dst_nat),

@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What rests on connection tracking: service ports as ct helper objects
+ * and the rules that assign them, connection tracking on or off, its
+ * timeouts as the namespace's sysctls, and the FastTrack flowtable.
+ */
+#include <linux/netfilter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "lower_impl.h"
+#include "text.h"
+#include "value.h"
+#include "xalloc.h"
+
+static bool is_yes(const char *v, size_t len)
+{
+	return text_eq(v, len, "yes") || text_eq(v, len, "true");
+}
+
+/* ---- service ports ------------------------------------------------------ */
+
+/*
+ * RouterOS's service ports and the Linux helpers behind them. RouterOS is
+ * Linux: its helpers are these same kernel modules. h323 is two (Q.931
+ * call signalling, RAS), with fixed ports as RouterOS has them; pptp brings
+ * its GRE data in through the helper's expectations.
+ */
+static const struct helper_map {
+	const char *ros;
+	const char *obj;	/* the ct helper object's name */
+	const char *type;	/* the kernel helper */
+	uint8_t proto;
+	const char *fixed;	/* the ports when the service port has no ports= */
+	bool v4only;		/* Linux's helper registers for IPv4 alone */
+} helper_maps[] = {
+	{ "ftp", "ftp", "ftp", 6, NULL, false },
+	{ "tftp", "tftp", "tftp", 17, NULL, false },
+	{ "irc", "irc", "irc", 6, NULL, true },
+	{ "h323", "h323-q931", "Q.931", 6, "1720", false },
+	{ "h323", "h323-ras", "RAS", 17, "1719", false },
+	{ "sip", "sip", "sip", 17, NULL, false },
+	{ "pptp", "pptp", "pptp", 6, "1723", true },
+};
+
+/* The kernel helper names a connection-type matches (ct helper compares
+ * the helper's own name); NULL for types Linux has no helper for. */
+const char *const *lower_ct_helper_names(const char *type)
+{
+	static const char *const ftp[] = { "ftp", NULL }, *const tftp[] = { "tftp", NULL },
+				 *const irc[] = { "irc", NULL }, *const sip[] = { "sip", NULL },
+				 *const pptp[] = { "pptp", NULL },
+				 /* H.245 comes from Q.931's expectations, with the helper. */
+				 *const h323[] = { "Q.931", "RAS", "H.245", NULL };
+	static const struct {
+		const char *type;
+		const char *const *names;
+	} map[] = {
+		{ "ftp", ftp }, { "tftp", tftp }, { "irc", irc }, { "sip", sip }, { "pptp", pptp }, { "h323", h323 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].type, type))
+			return map[i].names;
+	return NULL;
+}
+
+static struct ir_chain *base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio)
+{
+	struct ir_chain *c = ir_chain_find(L->t, name);
+
+	if (c)
+		return c;
+	c = ir_chain_add(L->ir, L->t, name);
+	c->hook = hook;
+	c->type = CHAIN_FILTER;
+	c->prio = prio;
+	c->facility = "conntrack";
+	return c;
+}
+
+static void helper_rule(struct lctx *L, struct ir_chain *c, const struct helper_map *h, const char *ports,
+			const char *comment)
+{
+	struct ir_rule *r = ir_rule_add(L->ir, c, -1, comment, NULL);
+	struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+	s->u.m.key = K_META_L4PROTO;
+	s->u.m.op = OP_EQ;
+	s->u.m.v = ir_data_be(h->proto, 1);
+	s = ir_stmt_add(L->ir, r, S_MATCH);
+	lower_numbers(L, h->proto == 6 ? K_TCP_DPORT : K_UDP_DPORT, ports, strlen(ports), false, 65535, &s->u.m);
+	s = ir_stmt_add(L->ir, r, S_CT_HELPER_SET);
+	s->u.obj.name = ir_strdup(L->ir, h->obj);
+}
+
+/*
+ * Linux assigns no helper by itself: every enabled service port becomes a
+ * ct helper object and a rule that gives it to new connections to its
+ * ports, locally made ones included. The chains run after conntrack and
+ * after dstnat (priority filter), so a forwarded port meets the helper of
+ * the port it was forwarded to; the kernel only ever gives a helper to a
+ * connection it has not confirmed yet.
+ */
+void lower_helpers(struct lctx *L)
+{
+	size_t i, j;
+	struct ir_chain *pre = NULL, *out = NULL;
+
+	if (L->tracking_off)
+		return;
+	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
+		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
+		const char *name = mitem_value(it, MK_SERVICE_PORT, "name");
+		const char *ports = mitem_value(it, MK_SERVICE_PORT, "ports");
+		bool known = false;
+		char key[64];
+
+		if (!name)
+			continue;
+		for (j = 0; j < sizeof(helper_maps) / sizeof(helper_maps[0]); j++) {
+			const struct helper_map *h = &helper_maps[j];
+			const char *p = h->fixed ? h->fixed : ports;
+			char comment[64];
+
+			if (strcmp(h->ros, name))
+				continue;
+			known = true;
+			if (it->disabled || !p || !*p || (h->v4only && L->v6))
+				continue;
+			if (!pre) {
+				pre = base_chain(L, "helper.prerouting", HOOK_PREROUTING, 0);
+				out = base_chain(L, "helper.output", HOOK_OUTPUT, 0);
+			}
+			ir_helper_add(L->ir, L->t, h->obj, h->type, h->proto);
+			snprintf(comment, sizeof(comment), "service-port %s", name);
+			helper_rule(L, pre, h, p, ir_strdup(L->ir, comment));
+			helper_rule(L, out, h, p, ir_strdup(L->ir, comment));
+		}
+		if (known || L->v6)
+			continue;
+		snprintf(key, sizeof(key), "service-port %s", name);
+		if (!strcmp(name, "udplite") || !strcmp(name, "dccp") || !strcmp(name, "sctp")) {
+			/* Protocol trackers, built into Linux's conntrack and
+			 * always on: what RouterOS's switch turns off has no
+			 * equivalent here. */
+			if (it->disabled && lower_once(L, key))
+				diag_warning(L->d, &it->loc,
+					     "service-port %s: Linux always tracks %s connections itself (a protocol tracker, not a helper); disabled=yes has no effect",
+					     name, name);
+		} else if (!it->disabled && lower_once(L, key)) {
+			diag_warning(L->d, &it->loc,
+				     "service-port %s: Linux has no %s helper; its secondary connections are new, not related",
+				     name, name);
+		}
+	}
+}
+
+/* The options of the SIP helper are the kernel module's, for every
+ * namespace at once; nftables cannot set them. */
+static void sip_options(struct lctx *L)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
+		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
+		const struct mprop *dm = mitem_prop(it, "sip-direct-media");
+		const struct mprop *to = mitem_prop(it, "sip-timeout");
+		uint64_t ms = 0;
+
+		if (dm && !is_yes(dm->value, dm->len))
+			diag_warning(L->d, &dm->loc,
+				     "sip-direct-media=no cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_direct_media (1, as yes)");
+		if (to && value_parse_time(to->value, to->len, &ms) && ms != 3600000)
+			diag_warning(L->d, &to->loc,
+				     "sip-timeout cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_timeout (1h)");
+	}
+}
+
+/* ---- connection tracking on or off --------------------------------------- */
+
+/* Properties and actions that read or write connection tracking. */
+static bool rule_uses_conntrack(const struct mitem *it, enum menu_kind k)
+{
+	static const char *const props[] = {
+		"connection-bytes", "connection-limit", "connection-mark", "connection-nat-state",
+		"connection-rate", "connection-state", "connection-type",
+	};
+	const char *a = mitem_value(it, k, "action");
+	size_t i;
+
+	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
+		if (mitem_prop(it, props[i]))
+			return true;
+	return a && (!strcmp(a, "mark-connection") || !strcmp(a, "fasttrack-connection"));
+}
+
+static bool config_uses_conntrack(const struct model *m)
+{
+	static const enum menu_kind ks[] = { MK_FILTER4, MK_MANGLE4, MK_FILTER6, MK_MANGLE6 };
+	size_t i, j;
+
+	for (i = 0; i < model_count(m, MK_NAT4); i++)
+		if (!model_item(m, MK_NAT4, i)->disabled)
+			return true;
+	for (i = 0; i < model_count(m, MK_NAT6); i++)
+		if (!model_item(m, MK_NAT6, i)->disabled)
+			return true;
+	for (j = 0; j < sizeof(ks) / sizeof(ks[0]); j++)
+		for (i = 0; i < model_count(m, ks[j]); i++) {
+			const struct mitem *it = model_item(m, ks[j], i);
+
+			if (!it->disabled && rule_uses_conntrack(it, ks[j]))
+				return true;
+		}
+	return false;
+}
+
+/*
+ * enabled=no: nothing is tracked. A notrack after raw (whose rules still
+ * run first, as on RouterOS) and before conntrack, in chains of its own so
+ * no accept in raw can skip it. enabled=auto is off while no rule uses
+ * connection state and no NAT rule exists (reference 004).
+ */
+void lower_tracking(struct lctx *L)
+{
+	static const struct {
+		const char *name;
+		enum ir_hook hook;
+	} hooks[] = { { "notrack.prerouting", HOOK_PREROUTING }, { "notrack.output", HOOK_OUTPUT } };
+	const struct mitem *ct = model_item(L->m, MK_CONNTRACK, 0);
+	const char *en = ct ? mitem_value(ct, MK_CONNTRACK, "enabled") : NULL;
+	const struct mprop *p = ct ? mitem_prop(ct, "enabled") : NULL;
+	size_t i;
+
+	L->tracking_off = en && (!strcmp(en, "no") || (!strcmp(en, "auto") && !config_uses_conntrack(L->m)));
+	if (!L->tracking_off)
+		return;
+	if (!strcmp(en, "no") && config_uses_conntrack(L->m) && lower_once(L, "tracking off"))
+		diag_warning(L->d, p ? &p->loc : NULL,
+			     "connection tracking is off (enabled=no): rules that use connection state, connection marks or NAT never act, as on RouterOS");
+	for (i = 0; i < 2; i++) {
+		struct ir_chain *c = base_chain(L, hooks[i].name, hooks[i].hook, -299);
+		struct ir_rule *r = ir_rule_add(L->ir, c, -1, "connection tracking enabled=no", NULL);
+
+		ir_stmt_add(L->ir, r, S_NOTRACK);
+	}
+}
+
+/* ---- tracking settings: sysctls of the namespace ------------------------- */
+
+enum ct_conv { CV_SECONDS, CV_COUNT, CV_YESNO };
+
+/* Append only: a row's index names its sysctl in what apply keeps of the
+ * values it found (runtime/ctsysctl.c), across rosfw versions. */
+static const struct ct_setting {
+	const char *ros;
+	const char *sysctl;
+	enum ct_conv conv;
+} ct_settings[] = {
+	{ "max-connections", "nf_conntrack_max", CV_COUNT },
+	{ "tcp-syn-sent-timeout", "nf_conntrack_tcp_timeout_syn_sent", CV_SECONDS },
+	{ "tcp-syn-received-timeout", "nf_conntrack_tcp_timeout_syn_recv", CV_SECONDS },
+	{ "tcp-established-timeout", "nf_conntrack_tcp_timeout_established", CV_SECONDS },
+	{ "tcp-fin-wait-timeout", "nf_conntrack_tcp_timeout_fin_wait", CV_SECONDS },
+	{ "tcp-close-wait-timeout", "nf_conntrack_tcp_timeout_close_wait", CV_SECONDS },
+	{ "tcp-last-ack-timeout", "nf_conntrack_tcp_timeout_last_ack", CV_SECONDS },
+	{ "tcp-time-wait-timeout", "nf_conntrack_tcp_timeout_time_wait", CV_SECONDS },
+	{ "tcp-close-timeout", "nf_conntrack_tcp_timeout_close", CV_SECONDS },
+	{ "tcp-unacked-timeout", "nf_conntrack_tcp_timeout_unacknowledged", CV_SECONDS },
+	{ "tcp-max-retrans-timeout", "nf_conntrack_tcp_timeout_max_retrans", CV_SECONDS },
+	{ "udp-timeout", "nf_conntrack_udp_timeout", CV_SECONDS },
+	{ "udp-stream-timeout", "nf_conntrack_udp_timeout_stream", CV_SECONDS },
+	{ "icmp-timeout", "nf_conntrack_icmp_timeout", CV_SECONDS },
+	{ "icmp-timeout", "nf_conntrack_icmpv6_timeout", CV_SECONDS },
+	{ "generic-timeout", "nf_conntrack_generic_timeout", CV_SECONDS },
+	{ "loose-tcp-tracking", "nf_conntrack_tcp_loose", CV_YESNO },
+	{ "liberal-tcp-tracking", "nf_conntrack_tcp_be_liberal", CV_YESNO },
+};
+
+const char *lower_ct_sysctl_name(size_t i)
+{
+	return i < sizeof(ct_settings) / sizeof(ct_settings[0]) ? ct_settings[i].sysctl : NULL;
+}
+
+/*
+ * The router's tracking settings, its defaults included: a Linux kernel's
+ * own defaults differ (5 days established, 2 minutes syn-sent), and the
+ * firewall should keep connections as long as the router did.
+ */
+void lower_sysctls(struct lctx *L)
+{
+	const struct mitem *ct = model_item(L->m, MK_CONNTRACK, 0);
+	size_t i;
+
+	if (!ct)
+		return;
+	for (i = 0; i < sizeof(ct_settings) / sizeof(ct_settings[0]); i++) {
+		const struct ct_setting *cs = &ct_settings[i];
+		const struct mprop *p = mitem_prop(ct, cs->ros);
+		const char *v = p ? p->value : mitem_value(ct, MK_CONNTRACK, cs->ros);
+		uint64_t n = 0;
+		struct ir_sysctl *s;
+		char text[96];
+
+		/* max-entries is the older name of max-connections. */
+		if (!p && !strcmp(cs->ros, "max-connections") && (p = mitem_prop(ct, "max-entries")))
+			v = p->value;
+		if (!v || !*v)
+			continue;
+		if (cs->conv == CV_SECONDS) {
+			if (!value_parse_time(v, strlen(v), &n))
+				continue;
+			/* The kernel keeps whole seconds; 0 would expire at once. */
+			n = n / 1000 ? n / 1000 : 1;
+		} else if (cs->conv == CV_YESNO) {
+			n = is_yes(v, strlen(v));
+		} else if (!value_parse_uint(v, strlen(v), UINT32_MAX, &n)) {
+			continue;
+		}
+		s = ir_sysctl_add(L->ir, cs->sysctl, n);
+		snprintf(text, sizeof(text), "%s=%s", cs->ros, v);
+		s->ros = ir_strdup(L->ir, text);
+		if (p)
+			s->loc = p->loc;
+	}
+	sip_options(L);
+}
+
+/* ---- FastTrack ----------------------------------------------------------- */
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+struct names {
+	const char **v;
+	size_t n, cap;
+};
+
+static void name_add(struct names *ns, const char *s, size_t len)
+{
+	if (!len || len > 15 || !lower_ifname_ok(s, len) || memchr(s, '+', len) || memchr(s, ',', len))
+		return;
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 16;
+		ns->v = xreallocarray(ns->v, ns->cap, sizeof(*ns->v));
+	}
+	ns->v[ns->n++] = xstrndup(s, len);
+}
+
+static void names_of(struct names *ns, const char *v)
+{
+	const char *e;
+
+	if (!v)
+		return;
+	if (*v == '!')
+		v++;
+	while ((e = strchr(v, ','))) {
+		name_add(ns, v, (size_t)(e - v));
+		v = e + 1;
+	}
+	name_add(ns, v, strlen(v));
+}
+
+/*
+ * The devices whose traffic FastTrack may offload: every interface the
+ * configuration names (in rules, in interface lists, in the interfaces an
+ * export defines), or the ones --flowtable-devices gives. Which of them
+ * exist is known only where the ruleset is loaded: apply checks.
+ */
+static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
+{
+	static const char *const props[] = { "in-interface", "out-interface" };
+	static const enum menu_kind k4[] = { MK_FILTER4, MK_MANGLE4, MK_NAT4, MK_RAW4 };
+	static const enum menu_kind k6[] = { MK_FILTER6, MK_MANGLE6, MK_NAT6, MK_RAW6 };
+	struct names ns = { 0 };
+	const struct miface *ifs;
+	size_t i, j, k, n;
+
+	if (L->o->flowtable_devices) {
+		names_of(&ns, L->o->flowtable_devices);
+	} else {
+		for (k = 0; k < 4; k++) {
+			enum menu_kind mk = L->v6 ? k6[k] : k4[k];
+
+			for (i = 0; i < model_count(L->m, mk); i++)
+				for (j = 0; j < 2; j++)
+					names_of(&ns, mitem_value(model_item(L->m, mk, i), mk, props[j]));
+		}
+		for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++)
+			names_of(&ns, mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface"));
+		n = model_ifaces(L->m, &ifs);
+		for (i = 0; i < n; i++)
+			names_of(&ns, ifs[i].name);
+	}
+	if (ns.n)
+		qsort(ns.v, ns.n, sizeof(*ns.v), str_cmp);
+	ft->devs = arena_alloc(L->ir->arena, (ns.n ? ns.n : 1) * sizeof(*ft->devs));
+	for (i = 0; i < ns.n; i++) {
+		if ((!i || strcmp(ns.v[i], ns.v[i - 1])) && strcmp(ns.v[i], "all") && strcmp(ns.v[i], "none"))
+			ft->devs[ft->ndevs++] = ir_strdup(L->ir, ns.v[i]);
+	}
+	for (i = 0; i < ns.n; i++)
+		free((void *)ns.v[i]);
+	free(ns.v);
+}
+
+/* Called once a family's filter rules are lowered: the flowtable their
+ * fasttrack rules add to. */
+void lower_flowtable(struct lctx *L)
+{
+	struct ir_flowtable *ft;
+	enum menu_kind k = L->v6 ? MK_FILTER6 : MK_FILTER4;
+	size_t i;
+
+	if (!L->fasttrack_rules)
+		return;
+	ft = arena_alloc(L->ir->arena, sizeof(*ft));
+	memset(ft, 0, sizeof(*ft));
+	ft->name = "fasttrack";
+	ft->prio = 0;
+	ft->counter = true;
+	for (i = 0; i < model_count(L->m, k); i++) {
+		const struct mitem *it = model_item(L->m, k, i);
+		const char *a = mitem_value(it, k, "action");
+		const char *hw = mitem_value(it, k, "hw-offload");
+
+		if (!it->disabled && a && !strcmp(a, "fasttrack-connection") && hw && is_yes(hw, strlen(hw)))
+			ft->offload = true;
+	}
+	flowtable_devices(L, ft);
+	L->t->flowtable = ft;
+}

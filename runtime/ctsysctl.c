@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ctsysctl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lower.h"
+#include "nlsock.h"
+
+#define SYSCTL_DIR "/proc/sys/net/netfilter/"
+/* Past nft's own table user data types (a comment is 0). */
+#define UDATA_BASE 0x40
+
+static int sysctl_index(const char *name)
+{
+	const char *n;
+	int i;
+
+	for (i = 0; i < CT_SAVED_MAX && (n = lower_ct_sysctl_name((size_t)i)); i++)
+		if (!strcmp(n, name))
+			return i;
+	return -1;
+}
+
+static bool sysctl_read(const char *name, uint64_t *v)
+{
+	char path[128], buf[32];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	*v = strtoull(buf, NULL, 10);
+	return true;
+}
+
+/* 0, or an errno (EACCES for a value this namespace may only read). */
+static int sysctl_write(const char *name, uint64_t v)
+{
+	char path[128], buf[32];
+	int fd, len, err = 0;
+
+	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+		return errno;
+	len = snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)v);
+	if (write(fd, buf, (size_t)len) != len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/* ---- kept in rosfw's tables ---------------------------------------------- */
+
+static int udata_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct ct_saved *s = data;
+	unsigned type = nftnl_udata_type(attr);
+	uint64_t v;
+
+	if (type < UDATA_BASE || type >= UDATA_BASE + CT_SAVED_MAX || nftnl_udata_len(attr) != sizeof(v))
+		return 0;
+	memcpy(&v, nftnl_udata_get(attr), sizeof(v));
+	s->have[type - UDATA_BASE] = true;
+	s->v[type - UDATA_BASE] = v;
+	return 0;
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct ct_saved *s = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+	uint32_t len = 0;
+	const void *u;
+
+	if (t && nftnl_table_nlmsg_parse(nlh, t) == 0 && nftnl_table_is_set(t, NFTNL_TABLE_USERDATA) &&
+	    (u = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len)))
+		nftnl_udata_parse(u, len, udata_cb, s);
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+bool ct_saved_read(struct ct_saved *s)
+{
+	static const int families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	struct nlsock ns;
+	size_t f, i;
+	bool any = false;
+
+	memset(s, 0, sizeof(*s));
+	if (!nlsock_open(&ns))
+		return false;
+	for (f = 0; f < 2 && !any; f++) {
+		char req[256];
+		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, (uint16_t)families[f], NLM_F_ACK,
+							     ++ns.seq);
+		struct nftnl_table *t = nftnl_table_alloc();
+
+		if (!t)
+			break;
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw");
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		nftnl_table_free(t);
+		nlsock_run(&ns, nlh, table_cb, s);
+		for (i = 0; i < CT_SAVED_MAX; i++)
+			any |= s->have[i];
+	}
+	nlsock_close(&ns);
+	return any;
+}
+
+void ct_saved_prepare(struct ct_saved *s, struct ir *ir)
+{
+	struct nftnl_udata_buf *u;
+	size_t i;
+
+	for (i = 0; i < ir->nsysctls; i++) {
+		int x = sysctl_index(ir->sysctls[i].name);
+
+		if (x >= 0 && !s->have[x])
+			s->have[x] = sysctl_read(ir->sysctls[i].name, &s->v[x]);
+	}
+	if (!(u = nftnl_udata_buf_alloc(sizeof(s->udata))))
+		return;
+	for (i = 0; i < CT_SAVED_MAX; i++)
+		if (s->have[i])
+			nftnl_udata_put(u, (uint8_t)(UDATA_BASE + i), sizeof(s->v[i]), &s->v[i]);
+	s->udata_len = nftnl_udata_buf_len(u);
+	memcpy(s->udata, nftnl_udata_buf_data(u), s->udata_len);
+	nftnl_udata_buf_free(u);
+	ir->table_udata = s->udata;
+	ir->table_udata_len = s->udata_len;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+static void set_one(struct diag *d, const struct loc *loc, const char *name, uint64_t v, const char *why)
+{
+	uint64_t old = 0;
+	bool known = sysctl_read(name, &old);
+	int err;
+
+	if (known && old == v)
+		return;
+	if ((err = sysctl_write(name, v))) {
+		if (err == EACCES || err == EPERM || err == EROFS)
+			diag_note(d, loc,
+				     "%s: net.netfilter.%s is shared by every namespace and only the first may set it: kept at %llu",
+				     why, name, (unsigned long long)old);
+		else
+			diag_warning(d, loc, "%s: net.netfilter.%s: %s", why, name, strerror(err));
+		return;
+	}
+	diag_note(d, loc, "%s: net.netfilter.%s %llu -> %llu", why, name, (unsigned long long)old,
+		  (unsigned long long)v);
+}
+
+void ct_sysctls_write(const struct ir *ir, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < ir->nsysctls; i++) {
+		const struct ir_sysctl *s = &ir->sysctls[i];
+
+		set_one(d, s->loc.line ? &s->loc : NULL, s->name, s->value, s->ros);
+	}
+}
+
+void ct_sysctls_restore(const struct ct_saved *s, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < CT_SAVED_MAX; i++)
+		if (s->have[i])
+			set_one(d, NULL, lower_ct_sysctl_name(i), s->v[i], "put back");
+}
+
+size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ir->nsysctls; i++) {
+		const struct ir_sysctl *s = &ir->sysctls[i];
+		char path[128];
+		uint64_t now;
+
+		/* What apply could not change either is no change. */
+		snprintf(path, sizeof(path), SYSCTL_DIR "%s", s->name);
+		if (access(path, W_OK) == 0 && sysctl_read(s->name, &now) && now != s->value) {
+			fprintf(out, "~ sysctl net.netfilter.%s %llu -> %llu (%s)\n", s->name, (unsigned long long)now,
+				(unsigned long long)s->value, s->ros);
+			n++;
+		}
+	}
+	return n;
+}

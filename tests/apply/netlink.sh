@@ -1,0 +1,98 @@
+#!/bin/bash
+# rosfw's netlink batch against nft's own, for what this kernel cannot load
+# (flowtables) and for everything else too: for every example, the hostile
+# strings and every corpus file that compiles, `rosfw compile --netlink`
+# prints the batch apply sends, rules as `nft --debug=netlink` prints the
+# rules it sends, other messages as `nft --debug=mnl` prints them. Both are
+# run on the same text (nft -c only checks; the kernel's refusal of a
+# flowtable comes after nft has printed what it sends) and must agree:
+#   - every rule's expressions, in order (rules by table and chain);
+#   - the ct helper objects and the flowtable, byte for byte.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
+	echo "netlink: needs root, nft and unshare: skipped" >&2
+	summary "netlink"
+	exit 0
+fi
+
+# The rule blocks of a --debug=netlink print: "ip rosfw CHAIN" and the
+# indented expression lines under it.
+rules() {
+	awk '/^(ip|ip6) rosfw /{ p = 1; print; next } /^[^ ]/{ p = 0 } p'
+}
+
+# Objects (NEWOBJ 2578) and flowtables (NEWFLOWTABLE 2582) of an mnl print,
+# one message per paragraph, without sequence numbers, port ids and the
+# flags column (rosfw asks for an ACK on every message, nft does not).
+objects() {
+	sed 's/\x1b\[[0-9;]*m//g' | awk '
+		/^----------------/ || /sequence number/ || /port ID/ { next }
+		/message length/ { if (m != "") print m "\n"; m = ""; next }
+		{ m = m "\n" $0 }
+		END { if (m != "") print m "\n" }' |
+		awk 'BEGIN { RS = "" } { gsub(/\| R... \|/, "| R??? |") } /\| 025(78|82) \|/ { print $0 "\n" }'
+}
+
+# same NAME DIR FILE [OPTIONS...]
+same() {
+	local name=$1 dir=$2 file=$3
+	shift 3
+	if ! (cd "$dir" && "$rosfw" compile "$@" "$file") > "$tmp/text.nft" 2>/dev/null ||
+		! (cd "$dir" && "$rosfw" compile --netlink "$@" "$file") > "$tmp/rosfw.out" 2>/dev/null; then
+		fail "netlink: $name does not compile"
+		return
+	fi
+	unshare -n nft --debug=netlink -c -f "$tmp/text.nft" 2>/dev/null | rules > "$tmp/nft.rules"
+	unshare -n nft --debug=mnl -c -f "$tmp/text.nft" 2>/dev/null | objects > "$tmp/nft.objs"
+	rules < "$tmp/rosfw.out" > "$tmp/rosfw.rules"
+	objects < "$tmp/rosfw.out" > "$tmp/rosfw.objs"
+	if cmp -s "$tmp/nft.rules" "$tmp/rosfw.rules"; then
+		pass "netlink: $name rules = nft's ($(grep -c '^ip' "$tmp/nft.rules"))"
+	else
+		fail "netlink: $name rules = nft's"
+		diff "$tmp/nft.rules" "$tmp/rosfw.rules" | head -10 >&2
+	fi
+	if cmp -s "$tmp/nft.objs" "$tmp/rosfw.objs"; then
+		pass "netlink: $name helpers and flowtable = nft's bytes ($(grep -c '| 025' "$tmp/nft.objs"))"
+	else
+		fail "netlink: $name helpers and flowtable = nft's bytes"
+		diff "$tmp/nft.objs" "$tmp/rosfw.objs" | head -10 >&2
+	fi
+}
+
+# A flowtable with every option, an IPv6 one, and a service-port setup.
+cat > "$tmp/ft.rsc" <<'RSC'
+/interface list add name=LAN
+/interface list member add list=LAN interface=bridge-lan
+/ip firewall service-port set ftp ports=21,2121
+/ip firewall service-port set irc disabled=yes
+/ip firewall filter
+add chain=forward connection-state=established,related action=fasttrack-connection hw-offload=yes
+add chain=forward connection-state=established,related action=accept
+add chain=forward in-interface=ether1-wan out-interface-list=LAN connection-type=ftp action=accept
+/ipv6 firewall filter
+add chain=forward connection-state=established action=fasttrack-connection in-interface=ether2
+RSC
+same "flowtable" "$tmp" ft.rsc
+same "flowtable with --flowtable-devices" "$tmp" ft.rsc --flowtable-devices=eth0,eth1,eth10,wan
+grep -q '^	flowtable fasttrack {' "$tmp/text.nft" && grep -q 'flow add @fasttrack' "$tmp/text.nft" &&
+	pass "netlink: the flowtable case has a flowtable and flow add" || fail "netlink: the flowtable case has a flowtable and flow add"
+
+for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+	name=$(basename "$src")
+	# shellcheck disable=SC2046
+	same "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
+done
+if [ -d "$SHARED/corpus/files" ]; then
+	for src in "$SHARED"/corpus/files/*; do
+		name=$(basename "$src")
+		"$rosfw" check "$src" >/dev/null 2>&1 || continue
+		# shellcheck disable=SC2046
+		same "corpus $name" "$(dirname "$src")" "$name" \
+			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+	done
+fi
+summary "netlink"
