@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctsysctl.h"
+#include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
 
@@ -334,6 +336,27 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 
 /* One family's rosfw table: table, chains, objects, sets, elements, rules
  * chain by chain (one table-wide rule dump is quadratic, DESIGN.md). */
+static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWFLOWTABLE, d->family, NLM_F_CREATE);
+	const struct nlattr *a;
+	bool ours = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == NFTA_FLOWTABLE_TABLE)
+			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
+		if (type == NFTA_FLOWTABLE_TABLE || type == NFTA_FLOWTABLE_NAME || type == NFTA_FLOWTABLE_HOOK ||
+		    type == NFTA_FLOWTABLE_FLAGS)
+			attr_copy(m, a);
+	}
+	if (ours)
+		out_end(d->out, m);
+	return MNL_CB_OK;
+}
+
 static int family_save(struct dumper *d)
 {
 	struct nlmsghdr *nlh;
@@ -376,6 +399,14 @@ static int family_save(struct dumper *d)
 		nftnl_set_free(s);
 		ret = dump_run(d, nlh, elem_cb);
 	}
+	if (ret == 0) {
+		/* The flowtable before the rules that add to it; a kernel
+		 * without flowtables has none to list. */
+		nlh = req_start(d, NFT_MSG_GETFLOWTABLE);
+		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+		if ((ret = dump_run(d, nlh, flowtable_cb)) < 0 && errno == EOPNOTSUPP)
+			ret = 0;
+	}
 	for (i = 0; i < d->nchains && ret == 0; i++) {
 		struct nftnl_rule *r = nftnl_rule_alloc();
 
@@ -403,6 +434,46 @@ static void dumper_reset(struct dumper *d)
 	d->nchains = d->nsets = 0;
 }
 
+/* The connection tracking settings as they are now, which the rollback
+ * writes back after the tables: "rosfw-sysctl N\n" and N "name value"
+ * lines, ahead of the netlink requests. */
+static void sysctls_save(FILE *f)
+{
+	char lines[CT_SAVED_MAX][96];
+	const char *name;
+	uint64_t v;
+	size_t i, n = 0;
+
+	for (i = 0; (name = lower_ct_sysctl_name(i)) && n < CT_SAVED_MAX; i++)
+		if (ct_sysctl_get(name, &v))
+			snprintf(lines[n++], sizeof(lines[0]), "%s %llu\n", name, (unsigned long long)v);
+	fprintf(f, "rosfw-sysctl %zu\n", n);
+	for (i = 0; i < n; i++)
+		fputs(lines[i], f);
+}
+
+/* The header sysctls_save wrote: the settings written back, and where
+ * the requests start. */
+static size_t sysctls_restore(const char *buf, size_t len, bool write)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	unsigned long n, i;
+	char name[80];
+	unsigned long long v;
+
+	if (len < 13 || memcmp(buf, "rosfw-sysctl ", 13))
+		return 0;
+	n = strtoul(buf + 13, NULL, 10);
+	for (i = 0; i <= n && p < end; i++) {
+		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+			return len;
+		if (i && write && sscanf(p, "%79s %llu", name, &v) == 2)
+			ct_sysctl_set(name, v);
+		p = nl + 1;
+	}
+	return (size_t)(p - buf);
+}
+
 static int file_write(const struct out *o)
 {
 	char path[256], tmp[256];
@@ -421,6 +492,7 @@ static int file_write(const struct out *o)
 		errno = err;
 		return -1;
 	}
+	sysctls_save(f);
 	/* Written whole, then renamed: the rollback never reads half. */
 	if ((o->n && fwrite(o->b, 1, o->n, f) != o->n) || fflush(f) || fsync(fileno(f))) {
 		err = errno;
@@ -562,7 +634,14 @@ static int rollback_run(void)
 		len += n;
 	}
 	fclose(f);
-	ret = rollback_send(buf, len);
+	{
+		size_t skip = sysctls_restore(buf, len, false);
+
+		ret = rollback_send(buf + skip, len - skip);
+		/* The settings too, once the tables they belong with are back. */
+		if (ret == 0)
+			sysctls_restore(buf, len, true);
+	}
 	free(buf);
 	unlink(taken);
 	return ret;

@@ -5,12 +5,13 @@
 /*
  * rosfw apply --confirm SECONDS: the current rosfw tables are saved as the
  * netlink requests that recreate them (counters, dynamic entries with
- * their time left) in /run/rosfw/rollback.NETNS.PID, where NETNS is the
+ * their time left, the flowtable), after a header with the connection
+ * tracking settings as they are, in /run/rosfw/rollback.NETNS.PID, where NETNS is the
  * network namespace's inode number (namespaces do not share a rollback)
  * and PID the applying process's (a rollback takes only its own file). A
  * detached process (double fork, setsid, no open fds) sleeps SECONDS and
  * then, if the file is still there, replaces rosfw's tables with it in one
- * transaction. `rosfw confirm` deletes the namespace's pending file: that,
+ * transaction and writes the settings back. `rosfw confirm` deletes the namespace's pending file: that,
  * and only that, is the confirmation (a marker, no signal), so it works
  * whatever became of the applying process or its terminal.
  */

@@ -31,7 +31,7 @@ static int sysctl_index(const char *name)
 	return -1;
 }
 
-static bool sysctl_read(const char *name, uint64_t *v)
+bool ct_sysctl_get(const char *name, uint64_t *v)
 {
 	char path[128], buf[32];
 	int fd;
@@ -49,8 +49,7 @@ static bool sysctl_read(const char *name, uint64_t *v)
 	return true;
 }
 
-/* 0, or an errno (EACCES for a value this namespace may only read). */
-static int sysctl_write(const char *name, uint64_t v)
+int ct_sysctl_set(const char *name, uint64_t v)
 {
 	char path[128], buf[32];
 	int fd, len, err = 0;
@@ -133,7 +132,7 @@ void ct_saved_prepare(struct ct_saved *s, struct ir *ir)
 		int x = sysctl_index(ir->sysctls[i].name);
 
 		if (x >= 0 && !s->have[x])
-			s->have[x] = sysctl_read(ir->sysctls[i].name, &s->v[x]);
+			s->have[x] = ct_sysctl_get(ir->sysctls[i].name, &s->v[x]);
 	}
 	if (!(u = nftnl_udata_buf_alloc(sizeof(s->udata))))
 		return;
@@ -152,12 +151,12 @@ void ct_saved_prepare(struct ct_saved *s, struct ir *ir)
 static void set_one(struct diag *d, const struct loc *loc, const char *name, uint64_t v, const char *why)
 {
 	uint64_t old = 0;
-	bool known = sysctl_read(name, &old);
+	bool known = ct_sysctl_get(name, &old);
 	int err;
 
 	if (known && old == v)
 		return;
-	if ((err = sysctl_write(name, v))) {
+	if ((err = ct_sysctl_set(name, v))) {
 		if (err == EACCES || err == EPERM || err == EROFS)
 			diag_note(d, loc,
 				     "%s: net.netfilter.%s is shared by every namespace and only the first may set it: kept at %llu",
@@ -201,7 +200,7 @@ size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
 
 		/* What apply could not change either is no change. */
 		snprintf(path, sizeof(path), SYSCTL_DIR "%s", s->name);
-		if (access(path, W_OK) == 0 && sysctl_read(s->name, &now) && now != s->value) {
+		if (access(path, W_OK) == 0 && ct_sysctl_get(s->name, &now) && now != s->value) {
 			fprintf(out, "~ sysctl net.netfilter.%s %llu -> %llu (%s)\n", s->name, (unsigned long long)now,
 				(unsigned long long)s->value, s->ros);
 			n++;

@@ -19,6 +19,11 @@
 
 #define CT_SAVED_MAX 32
 
+/* One net.netfilter sysctl of this namespace. set: 0, or an errno (EACCES
+ * for one this namespace may only read). */
+bool ct_sysctl_get(const char *name, uint64_t *v);
+int ct_sysctl_set(const char *name, uint64_t v);
+
 struct ct_saved {
 	bool have[CT_SAVED_MAX];
 	uint64_t v[CT_SAVED_MAX];
