@@ -206,6 +206,8 @@ struct origin {
 
 struct emit_nl {
 	struct nftnl_batch *batch;
+	struct nlmsghdr *last;		/* the last message so far (pages never move) */
+	uint32_t ack_seq;
 	FILE *debug;			/* rules as nft --debug=netlink prints them */
 	uint32_t seq0, seq;
 	struct origin *orig;
@@ -250,11 +252,23 @@ static void msg_clear(struct emit_nl *b)
 	memset(nftnl_batch_buffer(b->batch), 0, 4096);
 }
 
-/* A new message header; every message of the batch asks for an ACK. */
+/* A new message header. Only the last message asks for an ACK (see
+ * ack_last): errors come back for any message, and an ACK apiece would
+ * cost the kernel one answer per rule. */
 static struct nlmsghdr *msg_start(struct emit_nl *b, uint16_t type, int family, uint16_t flags)
 {
-	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->batch), type, (uint16_t)family,
-				     (uint16_t)(flags | NLM_F_ACK), b->seq);
+	b->last = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->batch), type, (uint16_t)family, flags, b->seq);
+	return b->last;
+}
+
+/* The kernel answers a batch's messages in order once it has run them
+ * all: the ACK of the last one closes the answer. */
+static void ack_last(struct emit_nl *b)
+{
+	if (b->last) {
+		b->last->nlmsg_flags |= NLM_F_ACK;
+		b->ack_seq = b->last->nlmsg_seq;
+	}
 }
 
 static void msg_end(struct emit_nl *b)
@@ -1997,6 +2011,7 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 		if (ir && ir->tables[f])
 			table_send(b, ir, ir->tables[f]);
 	}
+	ack_last(b);
 	/* Without the end message the kernel validates and aborts. */
 	if (commit) {
 		nftnl_batch_end(nftnl_batch_buffer(b->batch), b->seq++);
@@ -2030,6 +2045,7 @@ struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *f
 	nftnl_table_free(t);
 	msg_end(b);
 	flowtable_msg(b, family, ft, "rosfw-probe");
+	ack_last(b);
 	return b;
 }
 
@@ -2075,6 +2091,11 @@ void emit_nl_iovec(struct emit_nl *b, struct iovec *iov, size_t n)
 uint32_t emit_nl_begin_seq(const struct emit_nl *b)
 {
 	return b->seq0;
+}
+
+uint32_t emit_nl_ack_seq(const struct emit_nl *b)
+{
+	return b->ack_seq;
 }
 
 size_t emit_nl_messages(const struct emit_nl *b)

@@ -6,8 +6,8 @@
  * IR to one nf_tables netlink batch (libnftnl), holding the same objects
  * and expressions `nft -f` makes of emit_text's script: rosfw's tables are
  * created if missing, deleted and defined again, all in one transaction.
- * Every message asks for an ACK; each one's sequence number maps back to
- * the IR object (and for rules the statement) that produced it.
+ * Each message's sequence number maps back to the IR object (and for rules
+ * the statement) that produced it.
  */
 
 #include <stdbool.h>
@@ -54,9 +54,12 @@ size_t emit_nl_iovec_count(struct emit_nl *b);
 void emit_nl_iovec(struct emit_nl *b, struct iovec *iov, size_t n);
 
 /* Sequence number of the batch-begin message, and the number of messages
- * after it that ask for an ACK (all but the end message). */
+ * after it (all but the end message). Errors come back for any of them;
+ * only the last asks for an ACK, whose answer, error or not, is the last
+ * the kernel sends: emit_nl_ack_seq is its sequence number. */
 uint32_t emit_nl_begin_seq(const struct emit_nl *b);
 size_t emit_nl_messages(const struct emit_nl *b);
+uint32_t emit_nl_ack_seq(const struct emit_nl *b);
 
 /**
  * struct emit_nl_origin - what a message of the batch was made from.

@@ -185,12 +185,14 @@ struct kerr {
 
 /**
  * struct talk - the kernel's answer to one batch.
- * @acks:    ACKs (positive or not) for the batch's messages.
- * @errs:    the negative ones, and any for the batch as a whole.
+ * @acks:    answers (errors, the last message's ACK) for the batch's messages.
+ * @done:    the last message's answer came: nothing more will.
+ * @errs:    the errors, and any for the batch as a whole.
  * @lost:    the socket dropped answers (its buffer overflowed).
  */
 struct talk {
 	size_t acks;
+	bool done;
 	struct kerr *errs;
 	size_t nerrs;
 	bool lost;
@@ -207,7 +209,7 @@ static int ack_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static void talk_ack(struct talk *t, const struct nlmsghdr *nlh, uint32_t seq0)
+static void talk_ack(struct talk *t, const struct nlmsghdr *nlh, uint32_t seq0, uint32_t last)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
@@ -218,6 +220,8 @@ static void talk_ack(struct talk *t, const struct nlmsghdr *nlh, uint32_t seq0)
 		return;
 	if (nlh->nlmsg_seq != seq0)
 		t->acks++;
+	if (nlh->nlmsg_seq == last)
+		t->done = true;
 	if (!e->error)
 		return;
 	t->errs = xreallocarray(t->errs, t->nerrs + 1, sizeof(*t->errs));
@@ -315,7 +319,7 @@ static void talk(struct emit_nl *b, struct talk *t)
 			/* Everything is queued when sendmsg returns; wait a
 			 * little in case it is not, then stop. An error for
 			 * the batch as a whole is all the kernel says. */
-			if (t->acks >= expect || t->lost || talk_batch_failed(t, emit_nl_begin_seq(b)) ||
+			if (t->done || t->lost || talk_batch_failed(t, emit_nl_begin_seq(b)) ||
 			    poll(&p, 1, 1000) <= 0)
 				break;
 			continue;
@@ -327,7 +331,7 @@ static void talk(struct emit_nl *b, struct talk *t)
 		left = (int)n;
 		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
-				talk_ack(t, nlh, emit_nl_begin_seq(b));
+				talk_ack(t, nlh, emit_nl_begin_seq(b), emit_nl_ack_seq(b));
 	}
 	free(buf);
 	mnl_socket_close(nl);
@@ -455,9 +459,9 @@ static int send_batch(struct emit_nl *b, struct diag *d, const struct apply_opts
 		return APPLY_KERNEL;
 	}
 	free(t.errs);
-	if (t.lost || t.acks < emit_nl_messages(b)) {
-		diag_error(d, NULL, "the kernel's answer was incomplete (%zu of %zu acknowledgements%s): the outcome is unknown",
-			   t.acks, emit_nl_messages(b), t.lost ? ", the socket dropped some" : "");
+	if (t.lost || !t.done) {
+		diag_error(d, NULL, "the kernel's answer was incomplete (no answer to the last of %zu messages%s): the outcome is unknown",
+			   emit_nl_messages(b), t.lost ? ", the socket dropped some" : "");
 		return APPLY_IO;
 	}
 	*changed = !o->check;

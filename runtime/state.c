@@ -1099,6 +1099,11 @@ size_t state_keep_counters(struct state *st, struct emit_nl *b)
 	struct batch_scan bs = { 0 };
 	int pass;
 
+	/* Nothing to keep (a first apply): no need to read the batch. */
+	if (!st->nrules) {
+		free(iov);
+		return 0;
+	}
 	emit_nl_iovec(b, iov, niov);
 	/* Anonymous sets come before the rules that use them, but a set's
 	 * elements may be split over messages: collect all, then key. */
