@@ -386,8 +386,38 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 	sbuf_str(k, "]");
 }
 
-/* The key of a parsed rule, and its first counter's figures. */
-static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx, uint64_t *packets, uint64_t *bytes)
+/*
+ * A rule's user data with the RouterOS rule's number left out of its
+ * comment ("#12 ssh" reads "ssh"): counters follow a rule's content, so a
+ * rule moved or pushed down by an insertion keeps its figures, as on
+ * RouterOS. The user data is TLVs of one type byte and one length byte.
+ */
+static void udata_unnumbered(struct sbuf *k, const uint8_t *u, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
+		const uint8_t *v = u + i + 2;
+		uint32_t n = u[i + 1], skip = 0;
+
+		if (u[i] == 0 /* NFTNL_UDATA_RULE_COMMENT */ && n && v[0] == '#') {
+			skip = 1;
+			while (skip < n && v[skip] >= '0' && v[skip] <= '9')
+				skip++;
+			if (skip < n && v[skip] == ' ')
+				skip++;
+		}
+		sbuf_hex(k, u + i, 1);
+		sbuf_hex(k, v + skip, n - skip);
+		sbuf_str(k, ".");
+		i += 2u + n;
+	}
+}
+
+/* The key of a parsed rule, and its first counter's figures; `numbered`
+ * keeps the rule's number in it (--diff names rules by it). */
+static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx, uint64_t *packets, uint64_t *bytes,
+		      bool numbered)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	int family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
@@ -416,7 +446,10 @@ static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx, uint6
 		uint32_t len;
 		const void *u = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 
-		sbuf_hex(&k, u, len);
+		if (numbered)
+			sbuf_hex(&k, u, len);
+		else
+			udata_unnumbered(&k, u, len);
 	}
 	return k.s;
 }
@@ -741,7 +774,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
 		struct orule o = { 0 };
 
-		o.key = rule_key(r, anon_by_name, st, &o.packets, &o.bytes);
+		o.key = rule_key(r, anon_by_name, st, &o.packets, &o.bytes, st->diff);
 		GROW(st->rules, st->nrules, st->caprules);
 		st->rules[st->nrules++] = o;
 	}
@@ -1066,7 +1099,7 @@ static bool batch_rule(struct state *st, struct batch_scan *bs, struct nlmsghdr 
 	if (!r)
 		xdie("out of memory");
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-		char *key = rule_key(r, anon_by_id, bs, &packets, &bytes);
+		char *key = rule_key(r, anon_by_id, bs, &packets, &bytes, false);
 
 		/* A rule without a counter has nothing to keep. */
 		if (packets != UINT64_MAX)
@@ -1268,7 +1301,7 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 		if (!r)
 			xdie("out of memory");
 		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-			char *key = rule_key(r, anon_by_id, &bd->bs, &p, &by);
+			char *key = rule_key(r, anon_by_id, &bd->bs, &p, &by, true);
 
 			side_add(rules, rule_id(key), key);
 		}

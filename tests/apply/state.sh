@@ -112,6 +112,23 @@ else
 	pass "state: the listing differs from a fresh apply only by state"
 fi
 
+# A rule inserted at the top renumbers the others ("#1 same" becomes
+# "#2 same"); as on RouterOS, they keep their counters.
+{ sed -n '1,3p' "$tmp/a.rsc"; echo 'add chain=input protocol=tcp dst-port=1 action=drop comment="inserted"'; sed -n '4,$p' "$tmp/a.rsc"; } > "$tmp/ins.rsc"
+unshare -n bash -c '
+ip link set lo up
+"$1" apply "$2/a.rsc" 2>/dev/null
+for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9; done
+"$1" apply "$2/ins.rsc" 2>/dev/null
+nft list ruleset > "$2/ins.after"
+' _ "$rosfw" "$tmp"
+a=$(counter_of "$tmp/ins.after" "#2 same")
+if [ "$a" = "packets 3 bytes 90" ] && [ "$(counter_of "$tmp/ins.after" "#0 inserted")" = "packets 0 bytes 0" ]; then
+	pass "state: rules pushed down by an insertion keep their counters"
+else
+	fail "state: rules pushed down by an insertion keep their counters ('$a')"
+fi
+
 # keep_all NAME DIR FILE [OPTIONS...]: an unchanged config re-applied
 # keeps every rule's counter (the keys of the old and the new rule meet).
 # Rules without a counter (conntrack helper assignment) have none to keep.
