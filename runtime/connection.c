@@ -10,6 +10,7 @@
 #include <libnetfilter_conntrack/libnetfilter_conntrack.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <netinet/in.h>
+#include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +19,32 @@
 #include "diag.h"
 #include "print.h"
 
+/* The fields `where` can test, as print shows them. */
+enum conn_field {
+	CF_PROTOCOL, CF_SRC, CF_DST, CF_REPLY_SRC, CF_REPLY_DST, CF_TCP_STATE, CF_MARK,
+	CF_ASSURED, CF_SEEN_REPLY, CF_SRCNAT, CF_DSTNAT, CF_FASTTRACK, CF__COUNT
+};
+
+static const char *const field_names[CF__COUNT] = {
+	"protocol", "src-address", "dst-address", "reply-src-address", "reply-dst-address", "tcp-state",
+	"connection-mark", "assured", "seen-reply", "srcnat", "dstnat", "fasttrack",
+};
+
+/* One condition: FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX (RouterOS's
+ * where syntax; several are all required, as with "and"). */
+struct conn_cond {
+	enum conn_field f;
+	bool neg, re;
+	const char *value;
+	regex_t rx;
+};
+
+#define CONN_MAX_CONDS 16
+
 struct conn_opts {
 	bool count_only, json, v6;
-	int proto;		/* where protocol=..., -1 for all */
+	struct conn_cond conds[CONN_MAX_CONDS];
+	size_t nconds;
 };
 
 struct conn_walk {
@@ -92,21 +116,31 @@ static void conn_flags(char *f, uint32_t st)
 	f[n] = '\0';
 }
 
+/* Does the connection, its fields as printed, meet every condition? */
+static bool conn_match(const struct conn_opts *o, const char *const *text)
+{
+	size_t i;
+
+	for (i = 0; i < o->nconds; i++) {
+		const struct conn_cond *c = &o->conds[i];
+		bool hit = c->re ? !regexec(&c->rx, text[c->f], 0, NULL, 0) : !strcmp(text[c->f], c->value);
+
+		if (hit == c->neg)
+			return false;
+	}
+	return true;
+}
+
 static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
 {
 	struct conn_walk *w = data;
 	uint8_t proto = nfct_get_attr_u8(ct, ATTR_L4PROTO);
-	char src[64], dst[64], rsrc[64], rdst[64], flags[16], to[32], pbuf[8];
+	char src[64], dst[64], rsrc[64], rdst[64], flags[16], to[32], pbuf[8], mtext[16];
 	const char *pname = proto_name(proto), *state = "";
 	uint64_t ob = 0, rb = 0;
-	uint32_t mark = 0;
+	uint32_t mark = 0, status;
 
 	(void)type;
-	if (w->o->proto >= 0 && proto != w->o->proto)
-		return NFCT_CB_CONTINUE;
-	w->n++;
-	if (w->o->count_only)
-		return NFCT_CB_CONTINUE;
 	if (!pname) {
 		snprintf(pbuf, sizeof(pbuf), "%u", proto);
 		pname = pbuf;
@@ -115,12 +149,31 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 	endpoint(dst, sizeof(dst), ct, w->o->v6, ATTR_ORIG_IPV4_DST, ATTR_ORIG_IPV6_DST, ATTR_ORIG_PORT_DST, proto);
 	endpoint(rsrc, sizeof(rsrc), ct, w->o->v6, ATTR_REPL_IPV4_SRC, ATTR_REPL_IPV6_SRC, ATTR_REPL_PORT_SRC, proto);
 	endpoint(rdst, sizeof(rdst), ct, w->o->v6, ATTR_REPL_IPV4_DST, ATTR_REPL_IPV6_DST, ATTR_REPL_PORT_DST, proto);
-	conn_flags(flags, nfct_attr_is_set(ct, ATTR_STATUS) ? nfct_get_attr_u32(ct, ATTR_STATUS) : 0);
+	status = nfct_attr_is_set(ct, ATTR_STATUS) ? nfct_get_attr_u32(ct, ATTR_STATUS) : 0;
+	conn_flags(flags, status);
 	if (proto == IPPROTO_TCP && nfct_attr_is_set(ct, ATTR_TCP_STATE))
 		state = tcp_state(nfct_get_attr_u8(ct, ATTR_TCP_STATE));
-	print_duration(to, sizeof(to), (uint64_t)nfct_get_attr_u32(ct, ATTR_TIMEOUT) * 1000);
 	if (nfct_attr_is_set(ct, ATTR_MARK))
 		mark = nfct_get_attr_u32(ct, ATTR_MARK);
+	snprintf(mtext, sizeof(mtext), "%" PRIu32, mark);
+	{
+		const char *text[CF__COUNT] = {
+			[CF_PROTOCOL] = pname, [CF_SRC] = src, [CF_DST] = dst, [CF_REPLY_SRC] = rsrc,
+			[CF_REPLY_DST] = rdst, [CF_TCP_STATE] = state, [CF_MARK] = mtext,
+			[CF_ASSURED] = status & IPS_ASSURED ? "yes" : "no",
+			[CF_SEEN_REPLY] = status & IPS_SEEN_REPLY ? "yes" : "no",
+			[CF_SRCNAT] = status & IPS_SRC_NAT ? "yes" : "no",
+			[CF_DSTNAT] = status & IPS_DST_NAT ? "yes" : "no",
+			[CF_FASTTRACK] = status & IPS_OFFLOAD ? "yes" : "no",
+		};
+
+		if (!conn_match(w->o, text))
+			return NFCT_CB_CONTINUE;
+	}
+	w->n++;
+	if (w->o->count_only)
+		return NFCT_CB_CONTINUE;
+	print_duration(to, sizeof(to), (uint64_t)nfct_get_attr_u32(ct, ATTR_TIMEOUT) * 1000);
 	/* Byte counts exist only with net.netfilter.nf_conntrack_acct=1. */
 	if (nfct_attr_is_set(ct, ATTR_ORIG_COUNTER_BYTES))
 		ob = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES);
@@ -143,20 +196,70 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 
 static int conn_usage(FILE *out, int code)
 {
-	fputs("usage: rosfw print connection [count-only] [where protocol=NAME] [--ipv6] [--json]\n"
+	fputs("usage: rosfw print connection [count-only] [where COND [and] COND...] [--ipv6] [--json]\n"
 	      "the kernel's connection table as /ip firewall connection print shows it\n"
+	      "COND: FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX (extended regex, anywhere in the field) on\n"
+	      "  protocol, src-address, dst-address, reply-src-address, reply-dst-address (ADDR:PORT as\n"
+	      "  printed), tcp-state (state), connection-mark (the number), assured, seen-reply, srcnat,\n"
+	      "  dstnat, fasttrack (yes or no); every condition must hold\n"
 	      "Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack,\n"
 	      "       H - hw-offload, s - srcnat, d - dstnat\n",
 	      out);
 	return code;
 }
 
+/* "dst-address~192.168.88.100" into a condition; false after saying why. */
+static bool cond_parse(const char *arg, struct conn_cond *c)
+{
+	size_t n = strcspn(arg, "=!~");
+	const char *op = arg + n;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < CF__COUNT; i++)
+		if (strlen(field_names[i]) == n && !strncmp(arg, field_names[i], n))
+			break;
+	/* RouterOS's own examples write state= for the TCP state. */
+	if (i == CF__COUNT && n == 5 && !strncmp(arg, "state", 5))
+		i = CF_TCP_STATE;
+	if (i == CF__COUNT || !*op || (op[0] == '!' && op[1] != '=')) {
+		fprintf(stderr, "rosfw: print connection: cannot read the condition \"%s\"\n", arg);
+		return false;
+	}
+	c->f = (enum conn_field)i;
+	c->neg = op[0] == '!';
+	c->re = op[0] == '~';
+	c->value = op + (c->neg ? 2 : 1);
+	if (c->re) {
+		int err = regcomp(&c->rx, c->value, REG_EXTENDED | REG_NOSUB);
+
+		if (err) {
+			char why[128];
+
+			regerror(err, &c->rx, why, sizeof(why));
+			fprintf(stderr, "rosfw: print connection: %s: %s\n", c->value, why);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void conds_free(struct conn_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nconds; i++)
+		if (o->conds[i].re)
+			regfree(&o->conds[i].rx);
+}
+
 int print_connection(int argc, char **argv)
 {
-	struct conn_opts o = { .proto = -1 };
+	struct conn_opts o = { 0 };
 	struct conn_walk w = { .o = &o, .first = true };
 	struct nfct_handle *h;
 	uint32_t family;
+	bool where = false;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -166,21 +269,27 @@ int print_connection(int argc, char **argv)
 			o.json = true;
 		} else if (!strcmp(argv[i], "--ipv6")) {
 			o.v6 = true;
-		} else if (!strcmp(argv[i], "where") && i + 1 < argc && !strncmp(argv[i + 1], "protocol=", 9)) {
-			const char *p = argv[++i] + 9;
-
-			o.proto = !strcmp(p, "tcp") ? IPPROTO_TCP : !strcmp(p, "udp") ? IPPROTO_UDP :
-				  !strcmp(p, "icmp") ? IPPROTO_ICMP : !strcmp(p, "icmpv6") ? IPPROTO_ICMPV6 :
-				  !strcmp(p, "gre") ? IPPROTO_GRE : atoi(p);
+		} else if (!strcmp(argv[i], "where")) {
+			where = true;
+		} else if (where && !strcmp(argv[i], "and")) {
+			continue;
+		} else if (where && argv[i][0] != '-') {
+			if (o.nconds == CONN_MAX_CONDS || !cond_parse(argv[i], &o.conds[o.nconds])) {
+				conds_free(&o);
+				return conn_usage(stderr, 2);
+			}
+			o.nconds++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			return conn_usage(stdout, 0);
 		} else {
 			fprintf(stderr, "rosfw: print connection: unexpected \"%s\"\n", argv[i]);
+			conds_free(&o);
 			return conn_usage(stderr, 2);
 		}
 	}
 	h = nfct_open(CONNTRACK, 0);
 	if (!h) {
+		conds_free(&o);
 		fprintf(stderr, "rosfw: cannot read the connection table: %s%s\n", strerror(errno),
 			errno == EPERM ? " (rosfw needs CAP_NET_ADMIN)" : "");
 		return 3;
@@ -196,6 +305,7 @@ int print_connection(int argc, char **argv)
 	family = o.v6 ? AF_INET6 : AF_INET;
 	rc = nfct_query(h, NFCT_Q_DUMP, &family);
 	nfct_close(h);
+	conds_free(&o);
 	if (rc < 0) {
 		fprintf(stderr, "rosfw: reading the connection table failed: %s\n", strerror(errno));
 		return 3;

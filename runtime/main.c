@@ -55,7 +55,7 @@ static int usage(FILE *out, int code)
 	      "                  the kernel's counters per RouterOS rule, as RouterOS prints them\n"
 	      "  print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
 	      "                  static entries of FILE and the kernel's dynamic ones with time left\n"
-	      "  print connection [count-only] [where protocol=NAME] [--ipv6] [--json]\n"
+	      "  print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "                  the connection table, with RouterOS's flags\n"
 	      "  reset-counters [filter|nat|mangle|raw|all] [--ipv6]  zero the counters of rosfw's rules\n"
 	      "\n"

@@ -51,7 +51,7 @@ static int print_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
 	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
-	      "       rosfw print connection [count-only] [where protocol=NAME] [--ipv6] [--json]\n"
+	      "       rosfw print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
 	      "\n"
 	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"

@@ -190,6 +190,19 @@ check "print connection has RouterOS's flags header" grep -q '^Flags: S - seen-r
 check "count-only counts the flows" sh -c "test \"\$(cat '$tmp/count')\" -ge 1"
 "$rosfw" print connection where protocol=tcp count-only > "$tmp/tcount"
 check "where protocol=tcp leaves the UDP flow out" sh -c "test \"\$(cat '$tmp/tcount')\" -lt \"\$(cat '$tmp/count')\""
+# RouterOS's where conditions: =, != and ~ (a regex anywhere in the field).
+"$rosfw" print connection where dst-address~"127\.0\.0\.1:9$" count-only > "$tmp/w1"
+check "where dst-address~REGEX finds the flow" test "$(cat "$tmp/w1")" -ge 1
+"$rosfw" print connection where protocol=udp and dst-address~":9$" and assured=yes count-only > "$tmp/w2"
+check "where with and: a one-way UDP flow is not assured" test "$(cat "$tmp/w2")" = 0
+"$rosfw" print connection where protocol!=udp dst-address~":9$" count-only > "$tmp/w3"
+check "where protocol!=udp leaves the UDP flow out" test "$(cat "$tmp/w3")" = 0
+"$rosfw" print connection where state=established protocol=udp count-only > "$tmp/w4"
+check "where state= (RouterOS's spelling of tcp-state)" test "$(cat "$tmp/w4")" = 0
+"$rosfw" print connection where colour=red > /dev/null 2> "$tmp/w5"
+check "where on an unknown field is an error" sh -c "grep -q 'cannot read the condition' '$tmp/w5'"
+"$rosfw" print connection where src-address~"(" > /dev/null 2> "$tmp/w6"
+check "a bad regex is an error" test -s "$tmp/w6"
 "$rosfw" print connection --json > "$tmp/cjson"
 check "print connection --json" grep -q '"protocol":"udp","src-address":"127.0.0.1:' "$tmp/cjson"
 
