@@ -139,8 +139,9 @@ void lower_helpers(struct lctx *L)
 			helper_rule(L, pre, h, p, ir_strdup(L->ir, comment));
 			helper_rule(L, out, h, p, ir_strdup(L->ir, comment));
 		}
-		if (known || L->v6)
+		if (known)
 			continue;
+		/* Said once, whichever family's table comes first. */
 		snprintf(key, sizeof(key), "service-port %s", name);
 		if (!strcmp(name, "udplite") || !strcmp(name, "dccp") || !strcmp(name, "sctp")) {
 			/* Protocol trackers, built into Linux's conntrack and
