@@ -75,3 +75,26 @@ for spec in ${BENCH_APPLY:-rules:10000 rules:50000 addrlist:100000 addrlist:1000
 			k, rw, ru, rs, rm / 1024, pw, pu, ps, pm / 1024, (pw > 0 ? rw / pw : 0), (pm > 0 ? rm / pm : 0) }'
 done
 echo "apply targets: at most 0.7x nft's time for rules, 0.6x for set entries; userspace under a quarter of rosfw's total"
+
+echo
+echo "re-apply: rosfw apply over its own tables (dynamic entries and counters read back and kept) against nft -f"
+echo "of the same text over the same tables (which keeps nothing), same run (best of ${BENCH_RUNS:-3})"
+printf '%-26s %9s %8s %8s %9s | %9s %8s %8s %9s | %7s\n' case "apply s" user sys "RSS MB" "nft -f s" user sys "RSS MB" time
+for spec in ${BENCH_REAPPLY:-rules:10000 rules:50000}; do
+	kind=${spec%%:*} n=${spec#*:}
+	[ "$(id -u)" = 0 ] && command -v nft >/dev/null || { echo "re-apply bench needs root and nft"; break; }
+	sh "$here/gen.sh" $kind $n rsc > "$tmp/in.rsc"
+	"$root/$build/rosfw" compile "$tmp/in.rsc" -o "$tmp/out.nft"
+	: > "$tmp/rr"; : > "$tmp/pp"
+	for _ in $(seq "${BENCH_RUNS:-3}"); do
+		unshare -n sh -c '"$1" apply "$2" 2>/dev/null && "$3" "$1" apply "$2" 2>&1 >/dev/null | tail -1' _ \
+			"$root/$build/rosfw" "$tmp/in.rsc" "$tmp/measure" >> "$tmp/rr"
+		unshare -n sh -c 'nft -f "$1" && "$2" nft -f "$1" 2>&1 | tail -1' _ "$tmp/out.nft" "$tmp/measure" >> "$tmp/pp"
+	done
+	read -r rw ru rs rm rc < <(sort -g "$tmp/rr" | head -1)
+	[ "$rc" = 0 ] || { echo "rosfw re-apply failed on $kind $n"; exit 1; }
+	read -r pw pu ps pm prc < <(sort -g "$tmp/pp" | head -1)
+	awk -v k="$kind $n" -v rw=$rw -v ru=$ru -v rs=$rs -v rm=$rm -v pw=$pw -v pu=$pu -v ps=$ps -v pm=$pm 'BEGIN {
+		printf "%-26s %9.3f %8.3f %8.3f %9.1f | %9.3f %8.3f %8.3f %9.1f | %6.3fx\n",
+			k, rw, ru, rs, rm / 1024, pw, pu, ps, pm / 1024, (pw > 0 ? rw / pw : 0) }'
+done
