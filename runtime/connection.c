@@ -316,3 +316,45 @@ int print_connection(int argc, char **argv)
 		puts("]");
 	return 0;
 }
+
+struct offload_sum {
+	uint64_t packets, bytes;
+};
+
+static int offload_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
+{
+	struct offload_sum *sum = data;
+	static const enum nf_conntrack_attr p[] = { ATTR_ORIG_COUNTER_PACKETS, ATTR_REPL_COUNTER_PACKETS };
+	static const enum nf_conntrack_attr b[] = { ATTR_ORIG_COUNTER_BYTES, ATTR_REPL_COUNTER_BYTES };
+	size_t i;
+
+	(void)type;
+	if (!nfct_attr_is_set(ct, ATTR_STATUS) || !(nfct_get_attr_u32(ct, ATTR_STATUS) & IPS_OFFLOAD))
+		return NFCT_CB_CONTINUE;
+	/* The flowtable's counter flag keeps these up to date while the
+	 * packets go past the rules. */
+	for (i = 0; i < 2; i++) {
+		if (nfct_attr_is_set(ct, p[i]))
+			sum->packets += nfct_get_attr_u64(ct, p[i]);
+		if (nfct_attr_is_set(ct, b[i]))
+			sum->bytes += nfct_get_attr_u64(ct, b[i]);
+	}
+	return NFCT_CB_CONTINUE;
+}
+
+int print_offloaded(bool v6, uint64_t *packets, uint64_t *bytes)
+{
+	struct offload_sum sum = { 0, 0 };
+	struct nfct_handle *h = nfct_open(CONNTRACK, 0);
+	uint32_t family = v6 ? AF_INET6 : AF_INET;
+	int rc;
+
+	if (!h)
+		return -1;
+	nfct_callback_register(h, NFCT_T_ALL, offload_cb, &sum);
+	rc = nfct_query(h, NFCT_Q_DUMP, &family);
+	nfct_close(h);
+	*packets = sum.packets;
+	*bytes = sum.bytes;
+	return rc < 0 ? -1 : 0;
+}

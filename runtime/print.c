@@ -474,6 +474,49 @@ out:
 	return rc;
 }
 
+static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	*(bool *)data = true;
+	return MNL_CB_OK;
+}
+
+/*
+ * RouterOS's dynamic "special dummy rule to show fasttrack counters", first
+ * in filter, while FastTrack runs: here while the kernel holds rosfw's
+ * flowtable (a kernel without flowtables never does: the fasttrack rule's
+ * own row counts what the next rule carries then). Its counters are the
+ * offloaded connections'.
+ */
+static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_rows *f)
+{
+	bool found = false;
+	struct print_stat_row *rows;
+	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+
+	/* NFTA_FLOWTABLE_TABLE is 1 too. */
+	if (nlq_dump(q, NFT_MSG_GETFLOWTABLE, family, NULL, flowtable_cb, &found) < 0 && errno != EOPNOTSUPP &&
+	    errno != ENOENT)
+		return -1;
+	if (!found)
+		return 0;
+	rows = xcalloc(f->n + 1, sizeof(*rows));
+	if (print_offloaded(o->v6, &rows[0].packets, &rows[0].bytes) < 0) {
+		free(rows);
+		return -1;
+	}
+	rows[0].num = -1;
+	rows[0].flag = 'D';
+	rows[0].chain = "forward";
+	rows[0].action = "passthrough";
+	rows[0].comment = "special dummy rule to show fasttrack counters";
+	memcpy(rows + 1, f->rows, f->n * sizeof(*rows));
+	free(f->rows);
+	f->rows = rows;
+	f->n++;
+	return 0;
+}
+
 static int print_stats(struct nlsock *q, const struct model *m, const struct popts *o)
 {
 	int have = table_exists(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4), rc = P_OK;
@@ -486,8 +529,13 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 		return P_KERNEL;
 	}
 	/* Read everything first: nothing is printed when a read fails. */
-	for (i = 0; i < o->nfacs && rc == P_OK; i++)
+	for (i = 0; i < o->nfacs && rc == P_OK; i++) {
 		rc = stats_facility(q, m, o, o->facs[i], have > 0, &f[i]);
+		if (rc == P_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
+			kernel_error("reading the flowtable and the connection table");
+			rc = P_KERNEL;
+		}
+	}
 	if (rc == P_OK && o->json) {
 		fputc('[', stdout);
 		for (i = 0; i < o->nfacs; i++)

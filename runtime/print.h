@@ -21,12 +21,18 @@
 int cmd_print(int argc, char **argv);
 /* print connection (connection.c): argv[0] is "connection". */
 int print_connection(int argc, char **argv);
+
+/* What FastTrack carried: the counters of the connections the flowtable
+ * holds now (offloaded), both directions; 0, or -1 with errno. */
+int print_offloaded(bool v6, uint64_t *packets, uint64_t *bytes);
 int cmd_reset_counters(int argc, char **argv);
 
 /* ---- layout (print_fmt.c: no kernel, no model) --------------------------- */
 
 /**
  * struct print_stat_row - one RouterOS rule.
+ * @num:  as print numbers it; -1 for a dynamic row (FastTrack's counters),
+ *        which the configuration's numbering does not count.
  * @flag: ' ', 'X' disabled, 'I' invalid (enabled in the configuration but
  *        no kernel rule carries its number), 'D' dynamic.
  */

@@ -76,10 +76,14 @@ static void cell(FILE *out, const char *s, size_t w, bool last)
 }
 
 /* The number and flag columns, or blanks as wide for a row's second line. */
+/* A row's number and flag; num < 0: a dynamic row, which the
+ * configuration's numbering does not count. */
 static void lead(FILE *out, size_t nw, long num, char flag, bool blank)
 {
 	if (blank)
 		fprintf(out, "%*s   ", (int)nw, "");
+	else if (num < 0)
+		fprintf(out, "%*s %c ", (int)nw, "", flag ? flag : ' ');
 	else
 		fprintf(out, "%*ld %c ", (int)nw, num, flag ? flag : ' ');
 }
@@ -156,7 +160,10 @@ void print_stats_json(FILE *out, const char *family, const char *facility, const
 		jstr(out, family);
 		fputs(",\"facility\":", out);
 		jstr(out, facility);
-		fprintf(out, ",\"number\":%ld,\"flags\":", r[i].num);
+		if (r[i].num < 0)
+			fputs(",\"number\":null,\"flags\":", out);
+		else
+			fprintf(out, ",\"number\":%ld,\"flags\":", r[i].num);
 		jstr(out, f);
 		fprintf(out, ",\"disabled\":%s,\"invalid\":%s,\"dynamic\":%s,\"chain\":", r[i].flag == 'X' ? "true" : "false",
 			r[i].flag == 'I' ? "true" : "false", r[i].flag == 'D' ? "true" : "false");
@@ -204,7 +211,10 @@ void print_stats_prom(FILE *out, const char *metric, const char *family, const c
 		/* A disabled rule has no counter to export. */
 		if (r[i].flag == 'X')
 			continue;
-		snprintf(num, sizeof(num), "%ld", r[i].num);
+		if (r[i].num < 0)
+			num[0] = '\0';
+		else
+			snprintf(num, sizeof(num), "%ld", r[i].num);
 		fprintf(out, "rosfw_rule_%s_total{family=", metric);
 		print_prom_label(out, family);
 		fputs(",facility=", out);
@@ -272,7 +282,10 @@ void print_al_json(FILE *out, const char *family, const struct print_al_row *r, 
 		flag_str(f, r[i].flag);
 		fputs("\n{\"family\":", out);
 		jstr(out, family);
-		fprintf(out, ",\"number\":%ld,\"flags\":", r[i].num);
+		if (r[i].num < 0)
+			fputs(",\"number\":null,\"flags\":", out);
+		else
+			fprintf(out, ",\"number\":%ld,\"flags\":", r[i].num);
 		jstr(out, f);
 		fprintf(out, ",\"disabled\":%s,\"dynamic\":%s,\"list\":", r[i].flag == 'X' ? "true" : "false",
 			r[i].flag == 'D' ? "true" : "false");

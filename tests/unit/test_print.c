@@ -106,6 +106,35 @@ static void test_stats_empty(void **state)
 	free(c.buf);
 }
 
+/* FastTrack's dynamic row: flagged D, not counted by the numbering. */
+static void test_stats_fasttrack_row(void **state)
+{
+	static const struct print_stat_row rows[] = {
+		{ -1, 'D', "forward", "passthrough", "special dummy rule to show fasttrack counters", 123456, 789 },
+		{ 0, ' ', "forward", "fasttrack-connection", NULL, 60, 1 },
+	};
+	struct cap c;
+	FILE *f;
+
+	(void)state;
+	print_stats_text(cap_open(&c), rows, 2);
+	assert_string_equal(cap_text(&c), "Flags: X - disabled, I - invalid, D - dynamic\n"
+					  " #   CHAIN              ACTION                  BYTES           PACKETS\n"
+					  "   D ;;; special dummy rule to show fasttrack counters\n"
+					  "     forward            passthrough             123456          789\n"
+					  " 0   forward            fasttrack-connection    60              1\n");
+	free(c.buf);
+	f = cap_open(&c);
+	print_stats_json(f, "ip", "filter", rows, 1, true);
+	assert_non_null(strstr(cap_text(&c), "\"number\":null,\"flags\":\"D\",\"disabled\":false,\"invalid\":false,"
+					     "\"dynamic\":true"));
+	free(c.buf);
+	f = cap_open(&c);
+	print_stats_prom(f, "bytes", "ip", "filter", rows, 1);
+	assert_non_null(strstr(cap_text(&c), "number=\"\",chain=\"forward\",action=\"passthrough\""));
+	free(c.buf);
+}
+
 static void test_stats_json(void **state)
 {
 	static const struct print_stat_row rows[] = {
@@ -219,6 +248,7 @@ int main(void)
 		cmocka_unit_test(test_stats_manual),
 		cmocka_unit_test(test_stats_comments_and_widths),
 		cmocka_unit_test(test_stats_empty),
+		cmocka_unit_test(test_stats_fasttrack_row),
 		cmocka_unit_test(test_stats_json),
 		cmocka_unit_test(test_stats_prometheus),
 		cmocka_unit_test(test_duration),
