@@ -252,7 +252,7 @@ void lower_tracking(struct lctx *L)
 
 /* ---- tracking settings: sysctls of the namespace ------------------------- */
 
-enum ct_conv { CV_SECONDS, CV_COUNT, CV_YESNO };
+enum ct_conv { CV_SECONDS, CV_COUNT, CV_YESNO, CV_ALWAYS_ON };
 
 /* Append only: a row's index names its sysctl in what apply keeps of the
  * values it found (runtime/ctsysctl.c), across rosfw versions. */
@@ -279,6 +279,9 @@ static const struct ct_setting {
 	{ "generic-timeout", "nf_conntrack_generic_timeout", CV_SECONDS },
 	{ "loose-tcp-tracking", "nf_conntrack_tcp_loose", CV_YESNO },
 	{ "liberal-tcp-tracking", "nf_conntrack_tcp_be_liberal", CV_YESNO },
+	/* No setting of RouterOS's: it counts every connection's bytes
+	 * (print connection shows them, FastTrack's row sums them). */
+	{ NULL, "nf_conntrack_acct", CV_ALWAYS_ON },
 };
 
 const char *lower_ct_sysctl_name(size_t i)
@@ -300,11 +303,19 @@ void lower_sysctls(struct lctx *L)
 		return;
 	for (i = 0; i < sizeof(ct_settings) / sizeof(ct_settings[0]); i++) {
 		const struct ct_setting *cs = &ct_settings[i];
-		const struct mprop *p = mitem_prop(ct, cs->ros);
-		const char *v = p ? p->value : mitem_value(ct, MK_CONNTRACK, cs->ros);
+		const struct mprop *p;
+		const char *v;
 		uint64_t n = 0;
 		struct ir_sysctl *s;
 		char text[96];
+
+		if (cs->conv == CV_ALWAYS_ON) {
+			s = ir_sysctl_add(L->ir, cs->sysctl, 1);
+			s->ros = "connection bytes counted, as RouterOS does";
+			continue;
+		}
+		p = mitem_prop(ct, cs->ros);
+		v = p ? p->value : mitem_value(ct, MK_CONNTRACK, cs->ros);
 
 		/* max-entries is the older name of max-connections. */
 		if (!p && !strcmp(cs->ros, "max-connections") && (p = mitem_prop(ct, "max-entries")))

@@ -96,6 +96,8 @@ echo "fresh $(get)"
 ip link set lo up
 echo x > /dev/udp/127.0.0.1/9
 conntrack -L -p udp 2>/dev/null | grep 'dport=9 ' | head -1
+echo "acct $(cat $s/nf_conntrack_acct)"
+"$rosfw" print connection --json where dst-address~':9$' > "$tmp/conn.json"
 "$rosfw" flush 2> "$tmp/flush.err"; echo "flushed $(get)"
 "$rosfw" flush 2>/dev/null; echo "flushed twice $(get)"
 SH
@@ -122,6 +124,9 @@ fi
 	fail "conntrack: flush puts back the values found before the first apply ($(cat "$tmp/out2"))"
 grep -q 'note: put back: net.netfilter.nf_conntrack_udp_timeout 23 -> ' "$tmp/flush.err" &&
 	pass "conntrack: flush says what it put back" || fail "conntrack: flush says what it put back"
+grep -q '^acct 1$' "$tmp/out2" && grep -q '"orig-bytes":30,' "$tmp/conn.json" &&
+	pass "conntrack: connections count their bytes, as on RouterOS (nf_conntrack_acct)" ||
+	fail "conntrack: connections count their bytes, as on RouterOS (nf_conntrack_acct): $(grep acct "$tmp/out2") $(cat "$tmp/conn.json")"
 [ "$(sed -n 's/^flushed twice //p' "$tmp/out2")" = "$fresh" ] &&
 	pass "conntrack: a second flush changes nothing" || fail "conntrack: a second flush changes nothing"
 
