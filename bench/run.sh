@@ -68,3 +68,5 @@ for spec in ${BENCH_APPLY:-rules:10000 rules:50000 addrlist:100000 addrlist:1000
 			k, rw, ru, rs, rm / 1024, pw, pu, ps, pm / 1024, (pw > 0 ? rw / pw : 0), (pm > 0 ? rm / pm : 0) }'
 done
 echo "apply targets: at most 0.7x nft's time for rules, 0.6x for set entries; userspace under a quarter of rosfw's total"
+echo
+"$here/addrlist.sh" "$build"
