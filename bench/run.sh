@@ -70,3 +70,5 @@ done
 echo "apply targets: at most 0.7x nft's time for rules, 0.6x for set entries; userspace under a quarter of rosfw's total"
 echo
 "$here/addrlist.sh" "$build"
+echo
+"$here/rosfwd.sh" "$build"

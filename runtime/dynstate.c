@@ -41,6 +41,27 @@ void dyn_boot_id(char *out, size_t size)
 	fclose(f);
 }
 
+static char **names;
+static size_t nnames;
+
+uint32_t dyn_set_id(const char *name)
+{
+	size_t i;
+
+	/* A handful of lists: a linear search is enough. */
+	for (i = 0; i < nnames; i++)
+		if (!strcmp(names[i], name))
+			return (uint32_t)i;
+	names = xreallocarray(names, nnames + 1, sizeof(*names));
+	names[nnames] = xstrdup(name);
+	return (uint32_t)nnames++;
+}
+
+const char *dyn_set_name(uint32_t id)
+{
+	return id < nnames ? names[id] : "";
+}
+
 void dyn_state_init(struct dyn_state *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -48,26 +69,10 @@ void dyn_state_init(struct dyn_state *s)
 
 void dyn_state_free(struct dyn_state *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->nsets; i++)
-		free(s->sets[i]);
-	free(s->sets);
 	free(s->e);
+	free(s->idx);
+	free(s->sets);
 	memset(s, 0, sizeof(*s));
-}
-
-size_t dyn_state_set(struct dyn_state *s, const char *name)
-{
-	size_t i;
-
-	/* A handful of lists: a linear search is enough. */
-	for (i = 0; i < s->nsets; i++)
-		if (!strcmp(s->sets[i], name))
-			return i;
-	s->sets = xreallocarray(s->sets, s->nsets + 1, sizeof(*s->sets));
-	s->sets[s->nsets] = xstrdup(name);
-	return s->nsets++;
 }
 
 void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e)
@@ -79,53 +84,92 @@ void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e)
 	s->e[s->n++] = *e;
 }
 
-static const struct dyn_state *cmp_state;
-
-static int entry_cmp(const void *a, const void *b)
+static void state_add_set(struct dyn_state *s, uint32_t set)
 {
-	const struct dyn_entry *x = a, *y = b;
-	int c;
+	if (dyn_state_has_set(s, set))
+		return;
+	s->sets = xreallocarray(s->sets, s->nsets + 1, sizeof(*s->sets));
+	s->sets[s->nsets++] = set;
+}
 
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->set != y->set && (c = strcmp(cmp_state->sets[x->set], cmp_state->sets[y->set])))
-		return c;
-	return memcmp(x->key, y->key, 16);
+bool dyn_state_has_set(const struct dyn_state *s, uint32_t set)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsets; i++)
+		if (s->sets[i] == set)
+			return true;
+	return false;
+}
+
+static uint64_t entry_hash(const struct dyn_entry *e)
+{
+	uint64_t a, b, h;
+
+	memcpy(&a, e->key, 8);
+	memcpy(&b, e->key + 8, 8);
+	h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)e->set << 8 | e->family)) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 29;
+}
+
+static bool entry_eq(const struct dyn_entry *x, const struct dyn_entry *y)
+{
+	return x->family == y->family && x->set == y->set && !memcmp(x->key, y->key, 16);
 }
 
 void dyn_state_seal(struct dyn_state *s)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, mask;
 
-	cmp_state = s;
-	qsort(s->e, s->n, sizeof(*s->e), entry_cmp);
-	for (i = 0; i < s->n; i++)
-		if (!o || entry_cmp(&s->e[o - 1], &s->e[i]))
-			s->e[o++] = s->e[i];
+	free(s->idx);
+	for (s->idxcap = 64; s->idxcap < s->n * 2; s->idxcap *= 2)
+		;
+	s->idx = xcalloc(s->idxcap, sizeof(*s->idx));
+	mask = s->idxcap - 1;
+	for (i = 0; i < s->n; i++) {
+		size_t h = (size_t)entry_hash(&s->e[i]) & mask;
+		bool dup = false;
+
+		for (; s->idx[h]; h = (h + 1) & mask)
+			if ((dup = entry_eq(&s->e[s->idx[h] - 1], &s->e[i])))
+				break;
+		if (dup)
+			continue;
+		s->e[o] = s->e[i];
+		s->idx[h] = (uint32_t)++o;
+	}
 	s->n = o;
 }
 
-const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct dyn_state *o,
-				       const struct dyn_entry *e)
+const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct dyn_entry *e, size_t hint)
 {
-	size_t lo = 0, hi = s->n;
-	const char *name = o->sets[e->set];
+	size_t h, mask;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct dyn_entry *m = &s->e[mid];
-		int c = m->family != e->family ? (m->family < e->family ? -1 : 1) : strcmp(s->sets[m->set], name);
-
-		if (!c)
-			c = memcmp(m->key, e->key, 16);
-		if (!c)
-			return m;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (hint < s->n && entry_eq(&s->e[hint], e))
+		return &s->e[hint];
+	if (!s->idx)
+		return NULL;
+	mask = s->idxcap - 1;
+	for (h = (size_t)entry_hash(e) & mask; s->idx[h]; h = (h + 1) & mask)
+		if (entry_eq(&s->e[s->idx[h] - 1], e))
+			return &s->e[s->idx[h] - 1];
 	return NULL;
+}
+
+void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
+{
+	dyn_state_free(dst);
+	dst->e = xcalloc(src->n ? src->n : 1, sizeof(*dst->e));
+	memcpy(dst->e, src->e, src->n * sizeof(*src->e));
+	dst->n = dst->cap = src->n;
+	if (src->nsets) {
+		dst->sets = xcalloc(src->nsets, sizeof(*dst->sets));
+		memcpy(dst->sets, src->sets, src->nsets * sizeof(*src->sets));
+		dst->nsets = src->nsets;
+	}
+	memcpy(dst->boot_id, src->boot_id, sizeof(dst->boot_id));
+	dst->saved = src->saved;
+	dyn_state_seal(dst);
 }
 
 /* ---- the kernel --------------------------------------------------------- */
@@ -249,7 +293,8 @@ int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
 			struct elems_ctx ec = { .s = s, .family = families[f], .len = families[f] == NFPROTO_IPV6 ? 16 : 4,
 						.now = now };
 
-			ec.set = (uint32_t)dyn_state_set(s, sc.names[i]);
+			ec.set = dyn_set_id(sc.names[i]);
+			state_add_set(s, ec.set);
 			if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSETELEM, families[f], ++ns->seq, sc.names[i]),
 				       elems_cb, &ec) < 0 && errno != ENOENT) {
 				free(sc.names);
@@ -340,7 +385,7 @@ int dyn_state_save(const struct dyn_state *s, const char *path)
 		char a[INET6_ADDRSTRLEN];
 
 		inet_ntop(x->len == 16 ? AF_INET6 : AF_INET, x->key, a, sizeof(a));
-		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, s->sets[x->set], a, (long long)x->expires,
+		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, dyn_set_name(x->set), a, (long long)x->expires,
 			  (long long)x->created);
 	}
 	ob_printf(&b, "end %zu %016llx\n", s->n, (unsigned long long)hash(b.p, b.n));
@@ -472,7 +517,8 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			}
 			e.expires = a;
 			e.created = b;
-			e.set = (uint32_t)dyn_state_set(s, set);
+			e.set = dyn_set_id(set);
+			state_add_set(s, e.set);
 			dyn_state_add(s, &e);
 			count++;
 		} else {

@@ -26,7 +26,7 @@
 /**
  * struct dyn_entry - one entry of a dynamic set.
  * @family:  NFPROTO_IPV4 or NFPROTO_IPV6; @len 4 or 16.
- * @set:     index into dyn_state.sets.
+ * @set:     the set's name as dyn_set_id gives it.
  * @expires: Unix ms when the entry times out; 0 for an entry without one.
  * @created: Unix ms when rosfwd first saw it (or the one restored had).
  */
@@ -37,24 +37,39 @@ struct dyn_entry {
 	int64_t expires, created;
 };
 
+/**
+ * struct dyn_state - entries in the order read, and a hash index over them
+ * (no sort: a poll costs a dump and a pass, nothing n log n).
+ * @sets:   the kernel's dynamic sets (ids), entries or not, for a kernel
+ *          read; the sets named in the file for a load.
+ */
 struct dyn_state {
-	char **sets;		/* kernel set names, each once */
-	size_t nsets;
-	struct dyn_entry *e;	/* sorted by dyn_entry_cmp once sealed */
+	struct dyn_entry *e;
 	size_t n, cap;
+	uint32_t *idx;		/* open addressing: entry index + 1, 0 empty */
+	size_t idxcap;
+	uint32_t *sets;
+	size_t nsets;
 	char boot_id[40];	/* the boot the entries were read in */
 	int64_t saved;		/* Unix ms of the save, 0 for a kernel read */
 };
 
+/* Set names interned for the process: equal names, equal ids. */
+uint32_t dyn_set_id(const char *name);
+const char *dyn_set_name(uint32_t id);
+
 void dyn_state_init(struct dyn_state *s);
 void dyn_state_free(struct dyn_state *s);
-size_t dyn_state_set(struct dyn_state *s, const char *name);
 void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e);
-/* Sorted by family, set name, key; later duplicates dropped. */
+/* Index the entries; a later duplicate (family, set, key) is dropped. */
 void dyn_state_seal(struct dyn_state *s);
-/* The entry of `s` equal in family, set name and key to `e` of `o`. */
-const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct dyn_state *o,
-				       const struct dyn_entry *e);
+/* The entry of sealed `s` equal to `e` in family, set and key. `hint`:
+ * where it likely is; a hash set dumps in the same order poll after poll,
+ * so the entry at the same place is tried before the index. */
+const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct dyn_entry *e, size_t hint);
+bool dyn_state_has_set(const struct dyn_state *s, uint32_t set);
+/* A copy of `src`, sealed. */
+void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src);
 
 /* The kernel's dynamic sets of both rosfw tables now, sealed: 0, or -1
  * with errno. `now` is the Unix ms the expiry times count from. */

@@ -736,18 +736,15 @@ static void intervals_rows(struct elems *e)
  * it has not seen it. */
 static const char *creation_text(struct elems *e, const void *key, size_t len)
 {
-	struct dyn_state one;
 	struct dyn_entry want = { .family = e->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, .len = (uint8_t)len };
 	const struct dyn_entry *hit;
-	char *name = (char *)e->set, buf[64];
+	char buf[64];
 	struct tm tm;
 	time_t t;
 
 	memcpy(want.key, key, len);
-	dyn_state_init(&one);
-	one.sets = &name;
-	one.nsets = 1;
-	hit = dyn_state_find(e->saved, &one, &want);
+	want.set = dyn_set_id(e->set);
+	hit = dyn_state_find(e->saved, &want, SIZE_MAX);
 	if (!hit)
 		return NULL;
 	t = (time_t)(hit->created / 1000);

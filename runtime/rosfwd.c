@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addrlist_impl.h"
@@ -34,7 +35,7 @@
 struct daemon {
 	const char *state;
 	unsigned interval;
-	bool once;
+	bool once, verbose;
 	char **files;
 	int nfiles;
 	struct nlsock ns;
@@ -54,6 +55,7 @@ static int usage(FILE *out, int code)
 	      "  SIGHUP   rosfw apply CONFIG... in this process, then read the sets\n"
 	      "  SIGTERM  read the sets, save, exit\n"
 	      "  --once   start, read and save once, exit (for scripts and tests)\n"
+	      "  --verbose  one line per poll: entries, milliseconds taken, saved or not\n"
 	      "A corrupt or truncated state file is reported, renamed FILE.corrupt and not used.\n"
 	      "Entries without a timeout (none-dynamic, none-static) come back after a restart but not\n"
 	      "after a reboot: the kernel does not tell the two apart.\n",
@@ -67,6 +69,7 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		{ "state", required_argument, NULL, 's' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "once", no_argument, NULL, '1' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -96,6 +99,9 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		}
 		case '1':
 			d->once = true;
+			break;
+		case 'v':
+			d->verbose = true;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -142,7 +148,7 @@ static void state_load(struct daemon *d)
  * stay gone (as a re-apply drops them); untimed entries do not outlive
  * the boot they were made in.
  */
-static void restore(struct daemon *d, const struct dyn_state *k, int64_t now)
+static size_t restore(struct daemon *d, const struct dyn_state *k, int64_t now)
 {
 	const struct dyn_state *sv = &d->saved;
 	bool same_boot = sv->boot_id[0] && !strcmp(sv->boot_id, k->boot_id);
@@ -151,37 +157,37 @@ static void restore(struct daemon *d, const struct dyn_state *k, int64_t now)
 	while (i < sv->n) {
 		const struct dyn_entry *first = &sv->e[i];
 		struct addrlist_entry *batch = xcalloc(sv->n - i, sizeof(*batch));
-		size_t nb = 0, j, failed = 0;
+		size_t nb = 0, failed = 0;
 		bool set_there = false;
 		int err;
 
-		for (j = 0; j < k->nsets && !set_there; j++)
-			set_there = !strcmp(k->sets[j], sv->sets[first->set]);
+		set_there = dyn_state_has_set(k, first->set);
 		for (; i < sv->n && sv->e[i].family == first->family && sv->e[i].set == first->set; i++) {
 			const struct dyn_entry *e = &sv->e[i];
 
 			if (!set_there || (e->expires && e->expires <= now + EXPIRY_SLACK_MS) ||
-			    (!e->expires && !same_boot) || dyn_state_find(k, sv, e))
+			    (!e->expires && !same_boot) || dyn_state_find(k, e, i))
 				continue;
-			batch[nb].list = sv->sets[e->set];
+			batch[nb].list = dyn_set_name(e->set);
 			batch[nb].len = e->len;
 			memcpy(batch[nb].lo, e->key, e->len);
 			memcpy(batch[nb].hi, e->key, e->len);
 			batch[nb].timeout_ms = e->expires ? (uint64_t)(e->expires - now) : 0;
 			nb++;
 		}
-		err = nb ? addrlist_send(&d->ns, first->family, sv->sets[first->set], false, batch, nb, true, false,
+		err = nb ? addrlist_send(&d->ns, first->family, dyn_set_name(first->set), false, batch, nb, true, false,
 					 false, &failed)
 			 : 0;
 		if (err)
 			fprintf(stderr, "rosfwd: putting back entries of set %s: %s (%zu of %zu put back)\n",
-				sv->sets[first->set], strerror(err < 0 ? errno : err), failed, nb);
+				dyn_set_name(first->set), strerror(err < 0 ? errno : err), failed, nb);
 		else
 			total += nb;
 		free(batch);
 	}
 	if (total)
 		fprintf(stderr, "rosfwd: put back %zu saved entries\n", total);
+	return total;
 }
 
 static bool differs(const struct dyn_state *a, const struct dyn_state *b)
@@ -191,28 +197,16 @@ static bool differs(const struct dyn_state *a, const struct dyn_state *b)
 	if (a->n != b->n || strcmp(a->boot_id, b->boot_id))
 		return true;
 	for (i = 0; i < a->n; i++) {
-		const struct dyn_entry *x = &a->e[i], *y = &b->e[i];
-		int64_t dt = x->expires - y->expires;
+		const struct dyn_entry *x = &a->e[i], *y = dyn_state_find(b, x, i);
+		int64_t dt;
 
-		if (x->family != y->family || memcmp(x->key, y->key, 16) || strcmp(a->sets[x->set], b->sets[y->set]) ||
-		    !x->expires != !y->expires || dt > EXPIRY_SLACK_MS || dt < -EXPIRY_SLACK_MS)
+		if (!y)
+			return true;
+		dt = x->expires - y->expires;
+		if (!x->expires != !y->expires || dt > EXPIRY_SLACK_MS || dt < -EXPIRY_SLACK_MS)
 			return true;
 	}
 	return false;
-}
-
-static void state_copy(struct dyn_state *dst, const struct dyn_state *src)
-{
-	size_t i;
-
-	dyn_state_free(dst);
-	for (i = 0; i < src->nsets; i++)
-		dyn_state_set(dst, src->sets[i]);
-	dst->e = xcalloc(src->n ? src->n : 1, sizeof(*dst->e));
-	memcpy(dst->e, src->e, src->n * sizeof(*src->e));
-	dst->n = dst->cap = src->n;
-	memcpy(dst->boot_id, src->boot_id, sizeof(dst->boot_id));
-	dst->saved = src->saved;
 }
 
 /*
@@ -225,15 +219,17 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 	struct dyn_state k;
 	int64_t now = dyn_now_ms();
 	size_t i;
+	bool saved = false;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	dyn_state_init(&k);
 	if (dyn_state_read_kernel(&d->ns, &k, now) < 0) {
 		fprintf(stderr, "rosfwd: reading the dynamic sets: %s\n", strerror(errno));
 		dyn_state_free(&k);
 		return -1;
 	}
-	if (restore_first && d->have_saved) {
-		restore(d, &k, now);
+	if (restore_first && d->have_saved && restore(d, &k, now)) {
 		dyn_state_free(&k);
 		dyn_state_init(&k);
 		if (dyn_state_read_kernel(&d->ns, &k, now) < 0) {
@@ -243,10 +239,10 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 		}
 	}
 	for (i = 0; i < k.n; i++) {
-		const struct dyn_entry *old = d->known.n ? dyn_state_find(&d->known, &k, &k.e[i]) : NULL;
+		const struct dyn_entry *old = dyn_state_find(&d->known, &k.e[i], i);
 
 		if (!old && d->have_saved)
-			old = dyn_state_find(&d->saved, &k, &k.e[i]);
+			old = dyn_state_find(&d->saved, &k.e[i], i);
 		if (old)
 			k.e[i].created = old->created;
 	}
@@ -257,9 +253,15 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 			fprintf(stderr, "rosfwd: saving %s: %s\n", d->state, strerror(errno));
 			return -1;
 		}
-		state_copy(&d->saved, &d->known);
+		dyn_state_copy(&d->saved, &d->known);
 		d->have_saved = true;
+		saved = true;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (d->verbose)
+		fprintf(stderr, "rosfwd: poll: %zu entries, %.1f ms%s\n", d->known.n,
+			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
+			saved ? ", saved" : "");
 	return 0;
 }
 
