@@ -523,6 +523,42 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 	return rc;
 }
 
+int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
+{
+	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
+	struct fac_rows f[2][4] = { { { 0 } } };
+	int v6, rc = P_OK;
+	size_t j;
+
+	/* Both families, every facility, read before anything is written:
+	 * a scrape gets all the figures or an error. */
+	for (v6 = 0; v6 < 2 && rc == P_OK; v6++) {
+		struct popts o = { .v6 = v6 };
+		int have = table_exists(q, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+
+		if (have < 0) {
+			kernel_error("reading tables");
+			rc = P_KERNEL;
+		}
+		for (j = 0; j < 4 && rc == P_OK; j++)
+			rc = stats_facility(q, m, &o, facs[j], have > 0, &f[v6][j]);
+	}
+	if (rc == P_OK) {
+		print_prom_header(out, "packets");
+		for (v6 = 0; v6 < 2; v6++)
+			for (j = 0; j < 4; j++)
+				print_stats_prom(out, "packets", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+		print_prom_header(out, "bytes");
+		for (v6 = 0; v6 < 2; v6++)
+			for (j = 0; j < 4; j++)
+				print_stats_prom(out, "bytes", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+	}
+	for (v6 = 0; v6 < 2; v6++)
+		for (j = 0; j < 4; j++)
+			free(f[v6][j].rows);
+	return rc;
+}
+
 /* ---- print address-list ------------------------------------------------- */
 
 /* A set name back to the list name: the inverse of lower_ident. */

@@ -23,6 +23,13 @@ int cmd_print(int argc, char **argv);
 int print_connection(int argc, char **argv);
 int cmd_reset_counters(int argc, char **argv);
 
+struct model;
+struct nlsock;
+/* rosfwd's /metrics: print stats --prometheus of both families and every
+ * facility of the applied configuration `m`, all or nothing; an exit code
+ * as above. */
+int print_metrics(FILE *out, struct nlsock *q, const struct model *m);
+
 /* ---- layout (print_fmt.c: no kernel, no model) --------------------------- */
 
 /**

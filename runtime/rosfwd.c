@@ -24,8 +24,13 @@
 
 #include "addrlist_impl.h"
 #include "apply.h"
+#include "config.h"
+#include "diag.h"
 #include "dynstate.h"
+#include "metrics.h"
+#include "model.h"
 #include "nlsock.h"
+#include "source.h"
 #include "xalloc.h"
 
 /* An expiry that moved less than this is the same (the kernel's time
@@ -36,8 +41,12 @@ struct daemon {
 	const char *state;
 	unsigned interval;
 	bool once, verbose;
+	unsigned metrics_port;		/* 0: no /metrics */
 	char **files;
 	int nfiles;
+	struct model *model;		/* the configuration, for /metrics */
+	struct source_set *ss;
+	struct diag *dg;
 	struct nlsock ns;
 	struct dyn_state known;		/* as last read (creation times) */
 	struct dyn_state saved;		/* as last written */
@@ -46,7 +55,7 @@ struct daemon {
 
 static int usage(FILE *out, int code)
 {
-	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--once] [CONFIG...]\n"
+	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--metrics-port PORT] [--once] [--verbose] [CONFIG...]\n"
 	      "\n"
 	      "Keeps the dynamic address-list entries of rosfw's tables in FILE (default " DYN_STATE_DEFAULT "):\n"
 	      "on start it puts back saved entries the kernel lost (a flush, a re-apply without rosfw,\n"
@@ -54,6 +63,8 @@ static int usage(FILE *out, int code)
 	      "(default 10) and saves when entries came, went or got a new timeout.\n"
 	      "  SIGHUP   rosfw apply CONFIG... in this process, then read the sets\n"
 	      "  SIGTERM  read the sets, save, exit\n"
+	      "  --metrics-port PORT  serve GET /metrics on 127.0.0.1:PORT: rosfw print stats --prometheus\n"
+	      "           of CONFIG (both families, every facility)\n"
 	      "  --once   start, read and save once, exit (for scripts and tests)\n"
 	      "  --verbose  one line per poll: entries, milliseconds taken, saved or not\n"
 	      "A corrupt or truncated state file is reported, renamed FILE.corrupt and not used.\n"
@@ -70,6 +81,7 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "once", no_argument, NULL, '1' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "metrics-port", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,6 +115,17 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		case 'v':
 			d->verbose = true;
 			break;
+		case 'm': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !v || v > 65535) {
+				fprintf(stderr, "rosfwd: --metrics-port needs a port from 1 to 65535\n");
+				return -1;
+			}
+			d->metrics_port = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout, 0);
 			exit(0);
@@ -265,6 +288,39 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 	return 0;
 }
 
+/* The configuration /metrics names the rules by; kept from the last load
+ * that had no errors. */
+static void config_reload(struct daemon *d)
+{
+	struct source_set *ss;
+	struct diag *dg;
+	struct model *m;
+	const char *failed = NULL;
+
+	if (!d->nfiles)
+		return;
+	ss = source_set_new();
+	dg = diag_new(50);
+	m = config_load(d->files, d->nfiles, dg, ss, &failed);
+	if (!m || diag_errors(dg)) {
+		if (!m)
+			fprintf(stderr, "rosfwd: %s: %s; /metrics keeps the configuration it had\n", failed,
+				strerror(errno));
+		else
+			fprintf(stderr, "rosfwd: the configuration has errors; /metrics keeps the one it had\n");
+		model_free(m);
+		diag_free(dg);
+		source_set_free(ss);
+		return;
+	}
+	model_free(d->model);
+	diag_free(d->dg);
+	source_set_free(d->ss);
+	d->model = m;
+	d->dg = dg;
+	d->ss = ss;
+}
+
 static void reapply(struct daemon *d)
 {
 	char **argv;
@@ -281,6 +337,15 @@ static void reapply(struct daemon *d)
 	rc = cmd_apply(d->nfiles + 1, argv);
 	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
 	free(argv);
+	config_reload(d);
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static int state_dir(const char *path)
@@ -301,7 +366,8 @@ int main(int argc, char **argv)
 {
 	struct daemon d = { 0 };
 	sigset_t mask;
-	int sfd, rc = 0;
+	int sfd, lfd = -1, rc = 0;
+	int64_t next;
 
 	if (opts_parse(argc, argv, &d) < 0)
 		return usage(stderr, 2);
@@ -321,25 +387,35 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rosfwd: %s\n", strerror(errno));
 		return 3;
 	}
+	if (d.metrics_port && !d.once && (lfd = metrics_listen(d.metrics_port)) < 0) {
+		fprintf(stderr, "rosfwd: 127.0.0.1:%u: %s\n", d.metrics_port, strerror(errno));
+		return 3;
+	}
 	dyn_state_init(&d.known);
+	if (d.metrics_port)
+		config_reload(&d);
 	state_load(&d);
 	if (sync_once(&d, true, false) < 0 && d.once)
 		rc = 3;
+	next = mono_ms() + (int64_t)d.interval * 1000;
 	while (!d.once) {
-		struct pollfd p = { .fd = sfd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = lfd, .events = POLLIN } };
 		struct signalfd_siginfo si;
-		int n = poll(&p, 1, (int)d.interval * 1000);
+		int64_t wait = next - mono_ms();
+		int n = poll(p, lfd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0);
 
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "rosfwd: poll: %s\n", strerror(errno));
 			rc = 3;
 			break;
 		}
-		if (n <= 0) {
+		if (n > 0 && (p[1].revents & POLLIN))
+			metrics_serve(lfd, &d.ns, d.model);
+		if (mono_ms() >= next) {
 			sync_once(&d, false, false);
-			continue;
+			next = mono_ms() + (int64_t)d.interval * 1000;
 		}
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		if (n <= 0 || !(p[0].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			reapply(&d);
@@ -352,7 +428,12 @@ int main(int argc, char **argv)
 	}
 	dyn_state_free(&d.known);
 	dyn_state_free(&d.saved);
+	model_free(d.model);
+	diag_free(d.dg);
+	source_set_free(d.ss);
 	nlsock_close(&d.ns);
 	close(sfd);
+	if (lfd >= 0)
+		close(lfd);
 	return rc;
 }

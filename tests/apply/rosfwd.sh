@@ -198,6 +198,31 @@ if "$rosfw" print address-list --state "$S.corrupt" "$tmp/b.rsc" 2>&1 >/dev/null
 else
 	fail "rosfwd: print warns about a corrupt file and prints"
 fi
+# /metrics on loopback: what print stats --prometheus says, both families.
+"$rosfwd" --metrics-port 9464 --state "$tmp/m/state" "$tmp/b.rsc" 2> "$tmp/log5" &
+pid=$!
+# get PATH: the HTTP answer, headers and body
+get() {
+	exec 3<>/dev/tcp/127.0.0.1/9464 || return 1
+	printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3
+	cat <&3 > "$tmp/http"
+	exec 3<&-
+}
+wait_for get /metrics 2>/dev/null
+"$rosfw" print stats all --prometheus "$tmp/b.rsc" > "$tmp/prom4"
+"$rosfw" print stats all --prometheus --ipv6 "$tmp/b.rsc" > "$tmp/prom6"
+missing=$(cat "$tmp/prom4" "$tmp/prom6" | grep -v '^#' | grep -vxFf <(tr -d '\r' < "$tmp/http") | head -3)
+if head -1 "$tmp/http" | grep -q '^HTTP/1.0 200' && [ -z "$missing" ] && grep -q 'family="ip6"' "$tmp/http" &&
+	[ "$(grep -c '^# TYPE' "$tmp/http")" = 2 ]; then
+	pass "rosfwd: /metrics holds every sample print stats --prometheus gives, both families"
+else
+	fail "rosfwd: /metrics holds print stats --prometheus (missing: $missing): $(head -3 "$tmp/http")"
+fi
+get /other
+if head -1 "$tmp/http" | grep -q '^HTTP/1.0 404'; then pass "rosfwd: other paths: 404"; else fail "rosfwd: other paths: 404"; fi
+kill -TERM "$pid"
+wait "$pid"
+pid=
 "$rosfwd" --interval 0 --state "$S" 2>/dev/null
 if [ $? = 2 ]; then pass "rosfwd: --interval 0 is a usage error"; else fail "rosfwd: --interval 0 is a usage error"; fi
 summary "rosfwd"
