@@ -95,7 +95,8 @@ $(BUILD)/rosfwd: $(ROSFWD_OBJ) $(BUILD)/librosfw.a
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librosfw.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka)
+	@mkdir -p $(BUILD)/obj/tests
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -443,7 +443,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 	size_t cap = 0, n = 0, count = 0, want;
 	unsigned long long h;
 	unsigned line = 0;
-	char extra;
+	char extra, hex[17];
 	int rc = 0;
 
 	dyn_state_init(s);
@@ -481,11 +481,13 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 		goto out;
 	}
 	buf[n - 1] = 0;
-	last = strrchr(buf, '\n') + 1;
-	if (sscanf(last, "end %zu %llx%c", &want, &h, &extra) != 2) {
+	last = strrchr(buf, '\n');
+	/* The checksum exactly as written: 16 lowercase hex digits. */
+	if (!last || sscanf(++last, "end %zu %16[0-9a-f]%c", &want, hex, &extra) != 2 || strlen(hex) != 16) {
 		rc = corrupt(s, why, whysize, 0, "truncated (no closing line)");
 		goto out;
 	}
+	h = strtoull(hex, NULL, 16);
 	if (h != hash(buf, (size_t)(last - buf))) {
 		rc = corrupt(s, why, whysize, 0, "checksum mismatch (the file was altered or torn)");
 		goto out;
