@@ -160,7 +160,8 @@ void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
 {
 	dyn_state_free(dst);
 	dst->e = xcalloc(src->n ? src->n : 1, sizeof(*dst->e));
-	memcpy(dst->e, src->e, src->n * sizeof(*src->e));
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*src->e));
 	dst->n = dst->cap = src->n;
 	if (src->nsets) {
 		dst->sets = xcalloc(src->nsets, sizeof(*dst->sets));

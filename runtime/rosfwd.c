@@ -26,6 +26,7 @@
 #include "apply.h"
 #include "config.h"
 #include "diag.h"
+#include "dns.h"
 #include "dynstate.h"
 #include "metrics.h"
 #include "model.h"
@@ -44,9 +45,11 @@ struct daemon {
 	unsigned metrics_port;		/* 0: no /metrics */
 	char **files;
 	int nfiles;
-	struct model *model;		/* the configuration, for /metrics */
+	struct model *model;		/* the configuration, for /metrics and DNS names */
 	struct source_set *ss;
 	struct diag *dg;
+	struct dns *dns;		/* its DNS-name entries, NULL: none */
+	struct dns_opts dns_opts;
 	struct nlsock ns;
 	struct dyn_state known;		/* as last read (creation times) */
 	struct dyn_state saved;		/* as last written */
@@ -55,7 +58,8 @@ struct daemon {
 
 static int usage(FILE *out, int code)
 {
-	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--metrics-port PORT] [--once] [--verbose] [CONFIG...]\n"
+	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--metrics-port PORT] [--dns-refresh SECONDS]\n"
+	      "              [--dns-floor SECONDS] [--dns-cap SECONDS] [--once] [--verbose] [CONFIG...]\n"
 	      "\n"
 	      "Keeps the dynamic address-list entries of rosfw's tables in FILE (default " DYN_STATE_DEFAULT "):\n"
 	      "on start it puts back saved entries the kernel lost (a flush, a re-apply without rosfw,\n"
@@ -65,6 +69,9 @@ static int usage(FILE *out, int code)
 	      "  SIGTERM  read the sets, save, exit\n"
 	      "  --metrics-port PORT  serve GET /metrics on 127.0.0.1:PORT: rosfw print stats --prometheus\n"
 	      "           of CONFIG (both families, every facility)\n"
+	      "  --dns-refresh SECONDS  look DNS-name entries of CONFIG up again this often (default 300;\n"
+	      "           getaddrinfo gives no TTL); clamped to [--dns-floor, --dns-cap] (default 30, 3600).\n"
+	      "           A failed lookup keeps the last answer and is retried after the floor, doubling to the cap\n"
 	      "  --once   start, read and save once, exit (for scripts and tests)\n"
 	      "  --verbose  one line per poll: entries, milliseconds taken, saved or not\n"
 	      "A corrupt or truncated state file is reported, renamed FILE.corrupt and not used.\n"
@@ -82,6 +89,9 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		{ "once", no_argument, NULL, '1' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "metrics-port", required_argument, NULL, 'm' },
+		{ "dns-refresh", required_argument, NULL, 'r' },
+		{ "dns-floor", required_argument, NULL, 'f' },
+		{ "dns-cap", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,6 +99,7 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 
 	d->state = DYN_STATE_DEFAULT;
 	d->interval = 10;
+	d->dns_opts = (struct dns_opts){ .refresh = 300, .floor = 30, .cap = 3600 };
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -98,15 +109,21 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 			}
 			d->state = optarg;
 			break;
-		case 'i': {
+		case 'i':
+		case 'r':
+		case 'f':
+		case 'c': {
+			static const char *const names[] = { "interval", "dns-refresh", "dns-floor", "dns-cap" };
+			unsigned *slot[] = { &d->interval, &d->dns_opts.refresh, &d->dns_opts.floor, &d->dns_opts.cap };
+			int k = c == 'i' ? 0 : c == 'r' ? 1 : c == 'f' ? 2 : 3;
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
 
 			if (*end || !v || v > 86400) {
-				fprintf(stderr, "rosfwd: --interval needs a number of seconds from 1 to 86400\n");
+				fprintf(stderr, "rosfwd: --%s needs a number of seconds from 1 to 86400\n", names[k]);
 				return -1;
 			}
-			d->interval = (unsigned)v;
+			*slot[k] = (unsigned)v;
 			break;
 		}
 		case '1':
@@ -132,6 +149,10 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		default:
 			return -1;
 		}
+	}
+	if (d->dns_opts.floor > d->dns_opts.cap) {
+		fprintf(stderr, "rosfwd: --dns-floor above --dns-cap\n");
+		return -1;
 	}
 	d->files = argv + optind;
 	d->nfiles = argc - optind;
@@ -261,6 +282,19 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 			return -1;
 		}
 	}
+	if (d->dns) {
+		size_t o = 0;
+
+		/* Answers of DNS names are looked up again on start, never
+		 * restored: a saved one could be stale by then. */
+		for (i = 0; i < k.n; i++)
+			if (!dns_owns(d->dns, k.e[i].family, k.e[i].set, k.e[i].key))
+				k.e[o++] = k.e[i];
+		if (o != k.n) {
+			k.n = o;
+			dyn_state_seal(&k);
+		}
+	}
 	for (i = 0; i < k.n; i++) {
 		const struct dyn_entry *old = dyn_state_find(&d->known, &k.e[i], i);
 
@@ -288,8 +322,8 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 	return 0;
 }
 
-/* The configuration /metrics names the rules by; kept from the last load
- * that had no errors. */
+/* The configuration /metrics names the rules by, and its DNS names; kept
+ * from the last load that had no errors. */
 static void config_reload(struct daemon *d)
 {
 	struct source_set *ss;
@@ -312,6 +346,15 @@ static void config_reload(struct daemon *d)
 		diag_free(dg);
 		source_set_free(ss);
 		return;
+	}
+	/* Every name is looked up again after this (SIGHUP): the apply
+	 * rebuilt the static sets without their answers. */
+	{
+		struct dns *nd = dns_new(m);
+
+		dns_handover(nd, d->dns, &d->ns);
+		dns_free(d->dns);
+		d->dns = nd;
 	}
 	model_free(d->model);
 	diag_free(d->dg);
@@ -367,7 +410,7 @@ int main(int argc, char **argv)
 	struct daemon d = { 0 };
 	sigset_t mask;
 	int sfd, lfd = -1, rc = 0;
-	int64_t next;
+	int64_t next, dns_next;
 
 	if (opts_parse(argc, argv, &d) < 0)
 		return usage(stderr, 2);
@@ -392,16 +435,18 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	dyn_state_init(&d.known);
-	if (d.metrics_port)
-		config_reload(&d);
+	config_reload(&d);
 	state_load(&d);
+	/* Names first: their answers are then known, and not taken for
+	 * dynamic entries to save. */
+	dns_next = mono_ms() + dns_refresh(d.dns, &d.ns, &d.dns_opts, mono_ms(), true);
 	if (sync_once(&d, true, false) < 0 && d.once)
 		rc = 3;
 	next = mono_ms() + (int64_t)d.interval * 1000;
 	while (!d.once) {
 		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN }, { .fd = lfd, .events = POLLIN } };
 		struct signalfd_siginfo si;
-		int64_t wait = next - mono_ms();
+		int64_t wait = (dns_next < next ? dns_next : next) - mono_ms();
 		int n = poll(p, lfd >= 0 ? 2 : 1, wait > 0 ? (int)wait : 0);
 
 		if (n < 0 && errno != EINTR) {
@@ -411,6 +456,8 @@ int main(int argc, char **argv)
 		}
 		if (n > 0 && (p[1].revents & POLLIN))
 			metrics_serve(lfd, &d.ns, d.model);
+		if (mono_ms() >= dns_next)
+			dns_next = mono_ms() + dns_refresh(d.dns, &d.ns, &d.dns_opts, mono_ms(), false);
 		if (mono_ms() >= next) {
 			sync_once(&d, false, false);
 			next = mono_ms() + (int64_t)d.interval * 1000;
@@ -419,6 +466,7 @@ int main(int argc, char **argv)
 			continue;
 		if (si.ssi_signo == SIGHUP) {
 			reapply(&d);
+			dns_next = mono_ms() + dns_refresh(d.dns, &d.ns, &d.dns_opts, mono_ms(), true);
 			sync_once(&d, false, false);
 		} else {
 			rc = sync_once(&d, false, true) < 0 ? 3 : 0;
@@ -428,6 +476,7 @@ int main(int argc, char **argv)
 	}
 	dyn_state_free(&d.known);
 	dyn_state_free(&d.saved);
+	dns_free(d.dns);
 	model_free(d.model);
 	diag_free(d.dg);
 	source_set_free(d.ss);
