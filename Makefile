@@ -44,17 +44,19 @@ COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model
                 compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
-ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/apply.c runtime/state.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c
+ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/apply.c runtime/state.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/dns.c
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
+# rosfwd shares every runtime module but rosfw's command table.
+ROSFWD_OBJ := $(filter-out $(BUILD)/obj/runtime/main.o,$(ROSFW_OBJ)) $(BUILD)/obj/runtime/rosfwd.o
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
 .PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test print-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
-all: $(BUILD)/rosfw
+all: $(BUILD)/rosfw $(BUILD)/rosfwd
 
 $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen/parser.h
 	@mkdir -p $(@D)
@@ -86,10 +88,15 @@ $(BUILD)/rosfw: $(ROSFW_OBJ) $(BUILD)/librosfw.a
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+$(BUILD)/rosfwd: $(ROSFWD_OBJ) $(BUILD)/librosfw.a
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librosfw.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes $(LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka)
+	@mkdir -p $(BUILD)/obj/tests
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -114,13 +121,16 @@ kernel: $(BUILD)/rosfw
 behaviour: $(BUILD)/rosfw
 	@tests/behaviour/run.sh $(BUILD)/rosfw
 
-apply-test: $(BUILD)/rosfw
+apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/run.sh $(BUILD)/rosfw
 	@tests/apply/state.sh $(BUILD)/rosfw
 	@tests/apply/confirm.sh $(BUILD)/rosfw
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
+	@tests/apply/addrlist.sh $(BUILD)/rosfw
+	@tests/apply/rosfwd.sh $(BUILD)/rosfw
+	@tests/apply/dns.sh $(BUILD)/rosfw
 
 print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
@@ -144,9 +154,10 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
 
-install: $(BUILD)/rosfw
+install: $(BUILD)/rosfw $(BUILD)/rosfwd
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BUILD)/rosfw $(DESTDIR)$(PREFIX)/bin/rosfw
+	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(PREFIX)/bin/rosfwd
 
 clean:
 	rm -rf build

@@ -98,3 +98,7 @@ for spec in ${BENCH_REAPPLY:-rules:10000 rules:50000}; do
 		printf "%-26s %9.3f %8.3f %8.3f %9.1f | %9.3f %8.3f %8.3f %9.1f | %6.3fx\n",
 			k, rw, ru, rs, rm / 1024, pw, pu, ps, pm / 1024, (pw > 0 ? rw / pw : 0) }'
 done
+echo
+"$here/addrlist.sh" "$build"
+echo
+"$here/rosfwd.sh" "$build"

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addrlist.h"
 #include "apply.h"
 #include "confirm.h"
 #include "ast.h"
@@ -47,6 +48,8 @@ static int usage(FILE *out, int code)
 	      "                  make this box that firewall now (one kernel transaction); --diff: only\n"
 	      "                  print what would change; --confirm: put the previous tables back\n"
 	      "                  after SECONDS unless `rosfw confirm` runs\n"
+	      "  address-list add|remove list=NAME address=ADDRESS [timeout=TIME] [comment=TEXT] [--ipv6]\n"
+	      "                  one entry into or out of an applied address list, nothing else touched\n"
 	      "  confirm         keep what the last apply --confirm applied\n"
 	      "  doc translation print the translation table (property -> nftables)\n"
 	      "  flush           remove rosfw's tables from the kernel (other tables stay)\n"
@@ -317,6 +320,7 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
+	{ "address-list", cmd_address_list },
 	{ "apply", cmd_apply },
 	{ "check", cmd_check },
 	{ "compile", cmd_compile },

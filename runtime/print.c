@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "dynstate.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "config.h"
@@ -45,18 +46,20 @@ struct popts {
 	const char *facs[4];
 	size_t nfacs;
 	const char *list;	/* where list=NAME */
+	const char *state;	/* rosfwd's state file, for creation times */
 };
 
 static int print_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
-	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] FILE...\n"
+	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] FILE...\n"
 	      "       rosfw print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
 	      "\n"
 	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
-	      "dynamic entries. Default facility: filter.\n"
+	      "dynamic entries. Default facility: filter. Creation times of dynamic entries come\n"
+	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
 	      "exit: 0 printed, 1 configuration errors, 2 usage, 3 the kernel could not be read\n",
 	      out);
 	return code;
@@ -338,11 +341,13 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		{ "json", no_argument, NULL, 'j' },
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "ipv6", no_argument, NULL, '6' },
+		{ "state", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, i;
 
+	o->state = DYN_STATE_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h6", lo, NULL)) != -1) {
 		switch (c) {
@@ -353,6 +358,11 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 			o->prom = true;
 			break;
 		case '6': o->v6 = true; break;
+		case 's':
+			if (stats)
+				return -1;
+			o->state = optarg;
+			break;
 		case 'h': print_usage(stdout, 0); exit(P_OK);
 		default: return -1;
 		}
@@ -561,6 +571,42 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 	return rc;
 }
 
+int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
+{
+	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
+	struct fac_rows f[2][4] = { { { 0 } } };
+	int v6, rc = P_OK;
+	size_t j;
+
+	/* Both families, every facility, read before anything is written:
+	 * a scrape gets all the figures or an error. */
+	for (v6 = 0; v6 < 2 && rc == P_OK; v6++) {
+		struct popts o = { .v6 = v6 };
+		int have = table_exists(q, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+
+		if (have < 0) {
+			kernel_error("reading tables");
+			rc = P_KERNEL;
+		}
+		for (j = 0; j < 4 && rc == P_OK; j++)
+			rc = stats_facility(q, m, &o, facs[j], have > 0, &f[v6][j]);
+	}
+	if (rc == P_OK) {
+		print_prom_header(out, "packets");
+		for (v6 = 0; v6 < 2; v6++)
+			for (j = 0; j < 4; j++)
+				print_stats_prom(out, "packets", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+		print_prom_header(out, "bytes");
+		for (v6 = 0; v6 < 2; v6++)
+			for (j = 0; j < 4; j++)
+				print_stats_prom(out, "bytes", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+	}
+	for (v6 = 0; v6 < 2; v6++)
+		for (j = 0; j < 4; j++)
+			free(f[v6][j].rows);
+	return rc;
+}
+
 /* ---- print address-list ------------------------------------------------- */
 
 /* A set name back to the list name: the inverse of lower_ident. */
@@ -659,6 +705,8 @@ struct elems {
 	bool v6, interval;
 	struct ivel *iv;	/* interval sets: every element, sorted after the dump */
 	size_t niv, capiv;
+	const char *set;		/* the kernel set being read */
+	const struct dyn_state *saved;	/* rosfwd's, for creation times; NULL: none */
 };
 
 static struct print_al_row *row_new(struct elems *e)
@@ -768,6 +816,27 @@ static void intervals_rows(struct elems *e)
 	e->niv = 0;
 }
 
+/* When rosfwd first saw this entry, as RouterOS v7 prints it; NULL when
+ * it has not seen it. */
+static const char *creation_text(struct elems *e, const void *key, size_t len)
+{
+	struct dyn_entry want = { .family = e->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, .len = (uint8_t)len };
+	const struct dyn_entry *hit;
+	char buf[64];
+	struct tm tm;
+	time_t t;
+
+	memcpy(want.key, key, len);
+	want.set = dyn_set_id(e->set);
+	hit = dyn_state_find(e->saved, &want, SIZE_MAX);
+	if (!hit)
+		return NULL;
+	t = (time_t)(hit->created / 1000);
+	if (!localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+		return NULL;
+	return own(e, xstrdup(buf));
+}
+
 static int elem_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct elems *e = data;
@@ -829,6 +898,8 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 			r->has_timeout = true;
 			r->timeout_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
 		}
+		if (e->saved)
+			r->creation = creation_text(e, p, len);
 	}
 	return MNL_CB_OK;
 }
@@ -842,10 +913,20 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	struct rkey *rkeys = xcalloc(n + 1, sizeof(*rkeys));
 	struct elems e = { 0 };
 	struct dsets sets = { 0 };
-	int have, rc = P_OK;
+	struct dyn_state saved;
+	char why[256];
+	int have, rc = P_OK, st;
 	long num = 0;
 
 	e.v6 = o->v6;
+	/* rosfwd need not run: without its file there are no creation times. */
+	st = dyn_state_load(&saved, o->state, why, sizeof(why));
+	if (st == 0)
+		e.saved = &saved;
+	else if (st == -2)
+		fprintf(stderr, "rosfw: warning: %s: corrupt (%s): no creation times\n", o->state, why);
+	else if (st == -1)
+		fprintf(stderr, "rosfw: warning: %s: %s: no creation times\n", o->state, strerror(errno));
 	/* Static entries (and disabled ones) from the configuration; an
 	 * enabled entry with timeout= is dynamic on RouterOS and is shown
 	 * from the kernel with the time it has left. */
@@ -912,6 +993,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		if (o->list && strcmp(o->list, list))
 			continue;
 		e.list = own(&e, xstrdup(list));
+		e.set = sets.v[i].name;
 		e.interval = sets.v[i].flags & NFT_SET_INTERVAL;
 		if (nlq_dump(q, NFT_MSG_GETSETELEM, family, sets.v[i].name, elem_cb, &e) < 0 && errno != ENOENT) {
 			kernel_error("reading set elements");
@@ -938,6 +1020,7 @@ out:
 	free(e.iv);
 	free(keys);
 	free(rkeys);
+	dyn_state_free(&saved);
 	return rc;
 }
 

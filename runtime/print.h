@@ -27,6 +27,13 @@ int print_connection(int argc, char **argv);
 int print_offloaded(bool v6, uint64_t *packets, uint64_t *bytes);
 int cmd_reset_counters(int argc, char **argv);
 
+struct model;
+struct nlsock;
+/* rosfwd's /metrics: print stats --prometheus of both families and every
+ * facility of the applied configuration `m`, all or nothing; an exit code
+ * as above. */
+int print_metrics(FILE *out, struct nlsock *q, const struct model *m);
+
 /* ---- layout (print_fmt.c: no kernel, no model) --------------------------- */
 
 /**

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "dynstate.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+#define MAGIC "rosfwd-state 1\n"
+
+int64_t dyn_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void dyn_boot_id(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+
+	out[0] = 0;
+	if (!f)
+		return;
+	if (fgets(out, (int)size, f))
+		out[strcspn(out, "\n")] = 0;
+	fclose(f);
+}
+
+static char **names;
+static size_t nnames;
+
+uint32_t dyn_set_id(const char *name)
+{
+	size_t i;
+
+	/* A handful of lists: a linear search is enough. */
+	for (i = 0; i < nnames; i++)
+		if (!strcmp(names[i], name))
+			return (uint32_t)i;
+	names = xreallocarray(names, nnames + 1, sizeof(*names));
+	names[nnames] = xstrdup(name);
+	return (uint32_t)nnames++;
+}
+
+const char *dyn_set_name(uint32_t id)
+{
+	return id < nnames ? names[id] : "";
+}
+
+void dyn_state_init(struct dyn_state *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void dyn_state_free(struct dyn_state *s)
+{
+	free(s->e);
+	free(s->idx);
+	free(s->sets);
+	memset(s, 0, sizeof(*s));
+}
+
+void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->e = xreallocarray(s->e, s->cap, sizeof(*s->e));
+	}
+	s->e[s->n++] = *e;
+}
+
+static void state_add_set(struct dyn_state *s, uint32_t set)
+{
+	if (dyn_state_has_set(s, set))
+		return;
+	s->sets = xreallocarray(s->sets, s->nsets + 1, sizeof(*s->sets));
+	s->sets[s->nsets++] = set;
+}
+
+bool dyn_state_has_set(const struct dyn_state *s, uint32_t set)
+{
+	size_t i;
+
+	for (i = 0; i < s->nsets; i++)
+		if (s->sets[i] == set)
+			return true;
+	return false;
+}
+
+static uint64_t entry_hash(const struct dyn_entry *e)
+{
+	uint64_t a, b, h;
+
+	memcpy(&a, e->key, 8);
+	memcpy(&b, e->key + 8, 8);
+	h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)e->set << 8 | e->family)) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 29;
+}
+
+static bool entry_eq(const struct dyn_entry *x, const struct dyn_entry *y)
+{
+	return x->family == y->family && x->set == y->set && !memcmp(x->key, y->key, 16);
+}
+
+void dyn_state_seal(struct dyn_state *s)
+{
+	size_t i, o = 0, mask;
+
+	free(s->idx);
+	for (s->idxcap = 64; s->idxcap < s->n * 2; s->idxcap *= 2)
+		;
+	s->idx = xcalloc(s->idxcap, sizeof(*s->idx));
+	mask = s->idxcap - 1;
+	for (i = 0; i < s->n; i++) {
+		size_t h = (size_t)entry_hash(&s->e[i]) & mask;
+		bool dup = false;
+
+		for (; s->idx[h]; h = (h + 1) & mask)
+			if ((dup = entry_eq(&s->e[s->idx[h] - 1], &s->e[i])))
+				break;
+		if (dup)
+			continue;
+		s->e[o] = s->e[i];
+		s->idx[h] = (uint32_t)++o;
+	}
+	s->n = o;
+}
+
+const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct dyn_entry *e, size_t hint)
+{
+	size_t h, mask;
+
+	if (hint < s->n && entry_eq(&s->e[hint], e))
+		return &s->e[hint];
+	if (!s->idx)
+		return NULL;
+	mask = s->idxcap - 1;
+	for (h = (size_t)entry_hash(e) & mask; s->idx[h]; h = (h + 1) & mask)
+		if (entry_eq(&s->e[s->idx[h] - 1], e))
+			return &s->e[s->idx[h] - 1];
+	return NULL;
+}
+
+void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
+{
+	dyn_state_free(dst);
+	dst->e = xcalloc(src->n ? src->n : 1, sizeof(*dst->e));
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*src->e));
+	dst->n = dst->cap = src->n;
+	if (src->nsets) {
+		dst->sets = xcalloc(src->nsets, sizeof(*dst->sets));
+		memcpy(dst->sets, src->sets, src->nsets * sizeof(*src->sets));
+		dst->nsets = src->nsets;
+	}
+	memcpy(dst->boot_id, src->boot_id, sizeof(dst->boot_id));
+	dst->saved = src->saved;
+	dyn_state_seal(dst);
+}
+
+/* ---- the kernel --------------------------------------------------------- */
+
+static struct nlmsghdr *dump_req(char *buf, uint16_t msg, int family, uint32_t seq, const char *set)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = (uint8_t)family;
+	g->version = NFNETLINK_V0;
+	/* NFTA_SET_TABLE and NFTA_SET_ELEM_LIST_TABLE are both 1, the set
+	 * of an element list 2. */
+	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, "rosfw");
+	if (set)
+		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
+	return nlh;
+}
+
+struct tb {
+	const struct nlattr *a[NFTA_SET_ELEM_MAX + NFTA_SET_MAX + 2];
+	unsigned max;
+};
+
+static int tb_cb(const struct nlattr *a, void *data)
+{
+	struct tb *t = data;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type <= t->max)
+		t->a[type] = a;
+	return MNL_CB_OK;
+}
+
+struct sets_ctx {
+	struct dyn_state *s;
+	char (*names)[256];
+	size_t n;
+};
+
+/* Sets rules add to or whose entries time out: what comes and goes.
+ * Timed prefixes in an interval set come from the configuration. */
+static int sets_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sets_ctx *c = data;
+	struct tb t = { .max = NFTA_SET_MAX };
+	const char *name;
+	uint32_t flags;
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), tb_cb, &t) < 0 || !t.a[NFTA_SET_NAME] || !t.a[NFTA_SET_FLAGS])
+		return MNL_CB_OK;
+	name = mnl_attr_get_str(t.a[NFTA_SET_NAME]);
+	flags = ntohl(mnl_attr_get_u32(t.a[NFTA_SET_FLAGS]));
+	if ((strncmp(name, "al_", 3) && strncmp(name, "ad_", 3)) || strlen(name) >= 256 ||
+	    !(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) || (flags & (NFT_SET_INTERVAL | NFT_SET_ANONYMOUS)))
+		return MNL_CB_OK;
+	c->names = xreallocarray(c->names, c->n + 1, sizeof(*c->names));
+	snprintf(c->names[c->n++], 256, "%s", name);
+	return MNL_CB_OK;
+}
+
+struct elems_ctx {
+	struct dyn_state *s;
+	uint8_t family, len;
+	uint32_t set;
+	int64_t now;
+};
+
+static int elems_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct elems_ctx *c = data;
+	struct tb t = { .max = NFTA_SET_ELEM_LIST_MAX };
+	const struct nlattr *x;
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), tb_cb, &t) < 0 || !t.a[NFTA_SET_ELEM_LIST_ELEMENTS])
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(x, t.a[NFTA_SET_ELEM_LIST_ELEMENTS]) {
+		struct tb a = { .max = NFTA_SET_ELEM_MAX };
+		const struct nlattr *v;
+		struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
+
+		if (mnl_attr_parse_nested(x, tb_cb, &a) < 0 || !a.a[NFTA_SET_ELEM_KEY])
+			continue;
+		v = mnl_attr_get_payload(a.a[NFTA_SET_ELEM_KEY]);
+		if (mnl_attr_get_type(v) != NFTA_DATA_VALUE || mnl_attr_get_payload_len(v) != c->len)
+			continue;
+		memcpy(e.key, mnl_attr_get_payload(v), c->len);
+		if (a.a[NFTA_SET_ELEM_EXPIRATION]) {
+			uint64_t left = be64toh(mnl_attr_get_u64(a.a[NFTA_SET_ELEM_EXPIRATION]));
+
+			if (!left)
+				continue;	/* going now */
+			e.expires = c->now + (int64_t)left;
+		}
+		dyn_state_add(c->s, &e);
+	}
+	return MNL_CB_OK;
+}
+
+int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
+{
+	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	char req[1024];
+	size_t f, i;
+
+	dyn_boot_id(s->boot_id, sizeof(s->boot_id));
+	for (f = 0; f < 2; f++) {
+		struct sets_ctx sc = { .s = s };
+
+		if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSET, families[f], ++ns->seq, NULL), sets_cb, &sc) < 0) {
+			free(sc.names);
+			if (errno == ENOENT)
+				continue;	/* no table: nothing dynamic */
+			return -1;
+		}
+		for (i = 0; i < sc.n; i++) {
+			struct elems_ctx ec = { .s = s, .family = families[f], .len = families[f] == NFPROTO_IPV6 ? 16 : 4,
+						.now = now };
+
+			ec.set = dyn_set_id(sc.names[i]);
+			state_add_set(s, ec.set);
+			if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSETELEM, families[f], ++ns->seq, sc.names[i]),
+				       elems_cb, &ec) < 0 && errno != ENOENT) {
+				free(sc.names);
+				return -1;
+			}
+		}
+		free(sc.names);
+	}
+	dyn_state_seal(s);
+	return 0;
+}
+
+/* ---- the file ----------------------------------------------------------- */
+
+/* FNV-1a: enough to tell a torn or edited file from a whole one. */
+static uint64_t hash(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--) {
+		h ^= (unsigned char)*p++;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+struct obuf {
+	char *p;
+	size_t n, cap;
+};
+
+static void ob_printf(struct obuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void ob_printf(struct obuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	for (;;) {
+		va_start(ap, fmt);
+		w = vsnprintf(b->p + b->n, b->cap - b->n, fmt, ap);
+		va_end(ap);
+		if (w >= 0 && (size_t)w < b->cap - b->n)
+			break;
+		b->cap = b->cap * 2 + (size_t)w + 64;
+		b->p = xrealloc(b->p, b->cap);
+	}
+	b->n += (size_t)w;
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || strlen(s) >= 256)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+		      *s == '-' || *s == '.'))
+			return false;
+	return true;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int dyn_state_save(const struct dyn_state *s, const char *path)
+{
+	struct obuf b = { .cap = 4096 + s->n * 64 };
+	char tmp[4096], dir[4096], *slash;
+	size_t i;
+	int fd, e, dfd;
+
+	b.p = xmalloc(b.cap);
+	ob_printf(&b, MAGIC "boot %s\nsaved %lld\n", s->boot_id[0] ? s->boot_id : "-", (long long)dyn_now_ms());
+	for (i = 0; i < s->n; i++) {
+		const struct dyn_entry *x = &s->e[i];
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(x->len == 16 ? AF_INET6 : AF_INET, x->key, a, sizeof(a));
+		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, dyn_set_name(x->set), a, (long long)x->expires,
+			  (long long)x->created);
+	}
+	ob_printf(&b, "end %zu %016llx\n", s->n, (unsigned long long)hash(b.p, b.n));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		free(b.p);
+		return -1;
+	}
+	/* fsync before rename: after a crash the name holds the old file
+	 * or the new one, whole. */
+	if (write_all(fd, b.p, b.n) < 0 || fsync(fd) < 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		free(b.p);
+		errno = e;
+		return -1;
+	}
+	free(b.p);
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = 0;
+	else
+		snprintf(dir, sizeof(dir), ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+static int corrupt(struct dyn_state *s, char *why, size_t size, unsigned line, const char *what)
+{
+	if (line)
+		snprintf(why, size, "line %u: %s", line, what);
+	else
+		snprintf(why, size, "%s", what);
+	dyn_state_free(s);
+	return -2;
+}
+
+int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whysize)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL, *p, *last, *nl;
+	size_t cap = 0, n = 0, count = 0, want;
+	unsigned long long h;
+	unsigned line = 0;
+	char extra, hex[17];
+	int rc = 0;
+
+	dyn_state_init(s);
+	if (!f)
+		return errno == ENOENT ? 1 : -1;
+	for (;;) {
+		size_t r;
+
+		if (cap - n < 65536) {
+			cap = cap * 2 + 65536;
+			buf = xrealloc(buf, cap + 1);
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(buf);
+		errno = e;
+		return -1;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (n < sizeof(MAGIC) - 1 || memcmp(buf, MAGIC, sizeof(MAGIC) - 1)) {
+		rc = corrupt(s, why, whysize, 1, "not a rosfwd state file (version 1)");
+		goto out;
+	}
+	/* The closing line first: it vouches for everything before it. */
+	if (buf[n - 1] != '\n' || memchr(buf, 0, n)) {
+		rc = corrupt(s, why, whysize, 0, "truncated (no closing line)");
+		goto out;
+	}
+	buf[n - 1] = 0;
+	last = strrchr(buf, '\n');
+	/* The checksum exactly as written: 16 lowercase hex digits. */
+	if (!last || sscanf(++last, "end %zu %16[0-9a-f]%c", &want, hex, &extra) != 2 || strlen(hex) != 16) {
+		rc = corrupt(s, why, whysize, 0, "truncated (no closing line)");
+		goto out;
+	}
+	h = strtoull(hex, NULL, 16);
+	if (h != hash(buf, (size_t)(last - buf))) {
+		rc = corrupt(s, why, whysize, 0, "checksum mismatch (the file was altered or torn)");
+		goto out;
+	}
+	last[-1] = 0;
+	for (p = buf; p; p = nl ? nl + 1 : NULL) {
+		char fam[4], set[256], addr[64];
+		long long a, b;
+		struct dyn_entry e = { 0 };
+
+		line++;
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = 0;
+		if (line == 1)
+			continue;
+		if (!strncmp(p, "boot ", 5)) {
+			snprintf(s->boot_id, sizeof(s->boot_id), "%s", strcmp(p + 5, "-") ? p + 5 : "");
+		} else if (sscanf(p, "saved %lld%c", &a, &extra) == 1) {
+			s->saved = a;
+		} else if (sscanf(p, "e %3s %255s %63s %lld %lld%c", fam, set, addr, &a, &b, &extra) == 5) {
+			e.family = strcmp(fam, "6") ? NFPROTO_IPV4 : NFPROTO_IPV6;
+			e.len = e.family == NFPROTO_IPV6 ? 16 : 4;
+			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) ||
+			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3)) ||
+			    inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 || a < 0 || b < 0) {
+				rc = corrupt(s, why, whysize, line, "not an entry");
+				goto out;
+			}
+			e.expires = a;
+			e.created = b;
+			e.set = dyn_set_id(set);
+			state_add_set(s, e.set);
+			dyn_state_add(s, &e);
+			count++;
+		} else {
+			rc = corrupt(s, why, whysize, line, "unknown line");
+			goto out;
+		}
+	}
+	if (count != want || !s->saved)
+		rc = corrupt(s, why, whysize, line + 1, "the count of entries or the save time is wrong");
+	else
+		dyn_state_seal(s);
+out:
+	free(buf);
+	return rc;
+}
