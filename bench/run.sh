@@ -99,6 +99,38 @@ for spec in ${BENCH_REAPPLY:-rules:10000 rules:50000}; do
 			k, rw, ru, rs, rm / 1024, pw, pu, ps, pm / 1024, (pw > 0 ? rw / pw : 0) }'
 done
 echo
+echo "print: rosfw print over applied state against nft -j list ruleset of the same tables, same run (best of ${BENCH_RUNS:-3})"
+printf '%-34s %9s %8s %8s | %9s %8s %8s | %7s\n' case "rosfw s" user sys "nft -j s" user sys time
+if [ "$(id -u)" = 0 ] && command -v nft >/dev/null; then
+	sh "$here/gen.sh" rules "${BENCH_PRINT_RULES:-10000}" rsc > "$tmp/pr.rsc"
+	awk -v n="${BENCH_PRINT_ENTRIES:-100000}" 'BEGIN { print "/ip firewall address-list"
+		# Dynamic sets hold 65535 entries: lists of 50k.
+		for (i = 0; i < n; i++) printf "add list=seen%d address=10.%d.%d.%d timeout=1h\n", int(i / 50000), int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		print "/ip firewall filter"
+		for (l = 0; l * 50000 < n; l++) printf "add chain=input src-address-list=seen%d action=drop\n", l }' > "$tmp/pa.rsc"
+	for spec in "stats:$tmp/pr.rsc:print stats over ${BENCH_PRINT_RULES:-10000} rules" \
+		"address-list:$tmp/pa.rsc:print address-list, ${BENCH_PRINT_ENTRIES:-100000} timed"; do
+		what=${spec%%:*} rest=${spec#*:} file=${rest%%:*} label=${rest#*:}
+		unshare -n sh -s "$root/$build/rosfw" "$file" "$what" "$tmp/measure" "${BENCH_RUNS:-3}" > "$tmp/pm" 2>&1 <<'SH'
+rosfw=$1 file=$2 what=$3 measure=$4 runs=$5
+"$rosfw" apply "$file" 2>/dev/null || exit 1
+i=0
+while [ $i -lt "$runs" ]; do
+	echo "r $("$measure" "$rosfw" print "$what" "$file" 2>&1 >/dev/null | tail -1)"
+	echo "p $("$measure" nft -j list ruleset 2>&1 >/dev/null | tail -1)"
+	i=$((i + 1))
+done
+SH
+		read -r rw ru rs rm rc < <(sed -n 's/^r //p' "$tmp/pm" | sort -g | head -1)
+		read -r pw pu ps pm prc < <(sed -n 's/^p //p' "$tmp/pm" | sort -g | head -1)
+		awk -v k="$label" -v rw=$rw -v ru=$ru -v rs=$rs -v pw=$pw -v pu=$pu -v ps=$ps 'BEGIN {
+			printf "%-34s %9.3f %8.3f %8.3f | %9.3f %8.3f %8.3f | %6.3fx\n", k, rw, ru, rs, pw, pu, ps, (pw > 0 ? rw / pw : 0) }'
+	done
+	echo "print target: under 0.5x nft -j list ruleset"
+else
+	echo "print bench needs root and nft"
+fi
+echo
 "$here/addrlist.sh" "$build"
 echo
 "$here/rosfwd.sh" "$build"
