@@ -643,7 +643,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			continue;
 		}
 		if (def->type == VT_YESNO && !strcmp(def->name, "disabled")) {
-			it->disabled = yes(p->text) || text_eq(p->text, p->len, "true");
+			it->disabled = text_eq(p->text, p->len, "yes") || text_eq(p->text, p->len, "true");
 			continue;
 		}
 		item_set(m, it, def, p->text, p->len, &p->vloc);
