@@ -245,11 +245,11 @@ static const struct prop_def *prop_resolve(struct model *m, enum menu_kind k, co
 		diag_error(m->d, &p->loc, "unknown property \"%.40s...\" for %s", p->name, menu_kind_path(k));
 		return NULL;
 	}
-	memcpy(name, p->name, p->name_len);
-	name[p->name_len] = '\0';
-	def = prop_lookup(k, name);
+	def = prop_lookup_n(k, p->name, p->name_len);
 	if (def)
 		return def;
+	memcpy(name, p->name, p->name_len);
+	name[p->name_len] = '\0';
 	hint = prop_suggest(k, name);
 	{
 		struct loc l = p->loc;

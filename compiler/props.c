@@ -343,13 +343,18 @@ static bool menu_ok(enum menu_kind m)
 
 static const struct prop_def *prop_index[MK__COUNT][PROP_HASH];
 
+static size_t prop_hash_n(const char *name, size_t n)
+{
+	size_t h = 5381, i;
+
+	for (i = 0; i < n; i++)
+		h = h * 33 + (unsigned char)name[i];
+	return h & (PROP_HASH - 1);
+}
+
 static size_t prop_hash(const char *name)
 {
-	size_t h = 5381;
-
-	while (*name)
-		h = h * 33 + (unsigned char)*name++;
-	return h & (PROP_HASH - 1);
+	return prop_hash_n(name, strlen(name));
 }
 
 __attribute__((constructor)) static void prop_index_build(void)
@@ -381,6 +386,27 @@ const struct prop_def *prop_lookup(enum menu_kind m, const char *name)
 	for (h = prop_hash(name); prop_index[m][h]; h = (h + 1) & (PROP_HASH - 1))
 		if (!strcmp(prop_index[m][h]->name, name))
 			return prop_index[m][h];
+	return NULL;
+}
+
+const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t n)
+{
+	const struct prop_def *d;
+	size_t h = 5381, i;
+
+	if (!name || !menu_ok(m))
+		return NULL;
+	/* Hashed and compared by hand: this runs for every name=value, and
+	 * the name ends at a NUL as prop_lookup() on a copy would see it. */
+	for (i = 0; i < n && name[i]; i++)
+		h = h * 33 + (unsigned char)name[i];
+	n = i;
+	for (h &= PROP_HASH - 1; (d = prop_index[m][h]) != NULL; h = (h + 1) & (PROP_HASH - 1)) {
+		for (i = 0; i < n && d->name[i] == name[i]; i++)
+			;
+		if (i == n && d->name[n] == '\0')
+			return d;
+	}
 	return NULL;
 }
 
