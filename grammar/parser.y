@@ -147,6 +147,7 @@ static struct ast_item *prop_new(struct lex_state *st, struct ast_item *name, in
 %token <item> T_SCRIPT "scripting command"
 %token <item> T_PNAME_EQ "name="
 %token <item> T_PNAME_RE "name~"
+%token <item> T_PROP "name=value"
 %token T_SLASH "'/'"
 
 %type <item> item group
@@ -187,7 +188,9 @@ items
 					$$.last = prop_new(st, $1, '=', $2, NULL, &@$);
 					$$.cmd = cmd_new(st, $$.last, &@$);
 				}
+	| T_PROP		{ $$.cmd = cmd_new(st, $1, &@$); $$.last = $1; }
 	| items item		{ $$ = $1; ITEMS_APPEND($$, $2, &@2); }
+	| items T_PROP		{ $$ = $1; ITEMS_APPEND($$, $2, &@2); }
 	| items T_WORD		{ $$ = $1; ITEMS_APPEND($$, $2, &@2); }
 	| items T_PNAME_EQ T_VALUE	{
 					RSCLTYPE l = @2;
