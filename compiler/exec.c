@@ -653,10 +653,10 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 
 static const struct ast_item *arg_prop(const struct args *a, const char *name)
 {
-	size_t i;
+	size_t i, n = strlen(name);
 
 	for (i = 0; i < a->nprops; i++)
-		if (text_eq(a->props[i]->name, a->props[i]->name_len, name))
+		if (a->props[i]->name_len == n && !memcmp(a->props[i]->name, name, n))
 			return a->props[i];
 	return NULL;
 }
@@ -1006,10 +1006,8 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 static void stmt_run(void *ctx, const struct ast_cmd *c)
 {
 	struct model *m = ctx;
-	struct cwd cwd = m->cwd;
 
-	cmd_run(m, c, &cwd);
-	m->cwd = cwd;
+	cmd_run(m, c, &m->cwd);
 }
 
 void model_run(struct model *m, uint32_t file, const char *buf, size_t len)
