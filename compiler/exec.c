@@ -651,15 +651,18 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 	return ok;
 }
 
-static const struct ast_item *arg_prop(const struct args *a, const char *name)
+static const struct ast_item *arg_prop_n(const struct args *a, const char *name, size_t n)
 {
-	size_t i, n = strlen(name);
+	size_t i;
 
 	for (i = 0; i < a->nprops; i++)
 		if (a->props[i]->name_len == n && !memcmp(a->props[i]->name, name, n))
 			return a->props[i];
 	return NULL;
 }
+
+/* The property named by a string literal, or NULL. */
+#define arg_prop(a, lit) arg_prop_n((a), (lit), sizeof(lit) - 1)
 
 /* place-before and copy-from name one existing item. */
 static bool sel_one(struct model *m, enum menu_kind k, const struct ast_item *p, size_t *at)

@@ -399,6 +399,7 @@ const struct prop_def *prop_lookup(enum menu_kind m, const char *name)
 static struct {
 	const struct prop_def *def;
 	enum menu_kind m;
+	size_t len;
 } prop_cache[PROP_CACHE];
 
 /* The n bytes at name are d's name. Stops at a NUL in either. */
@@ -422,8 +423,12 @@ const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t 
 		return prop_lookup(m, "");
 	slot = (n * 31 + (unsigned char)name[0] * 7 + (unsigned char)name[n - 1]) & (PROP_CACHE - 1);
 	d = prop_cache[slot].def;
-	if (d && prop_cache[slot].m == m && name_is(d, name, n))
-		return d;
+	if (d && prop_cache[slot].m == m && prop_cache[slot].len == n) {
+		for (i = 0; i < n && d->name[i] == name[i]; i++)
+			;
+		if (i == n)
+			return d;
+	}
 	/* Hashed by hand, and the name ends at a NUL as prop_lookup() on a
 	 * copy would see it. */
 	for (i = 0; i < n && name[i]; i++)
@@ -433,6 +438,7 @@ const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t 
 		if (name_is(d, name, n)) {
 			prop_cache[slot].def = d;
 			prop_cache[slot].m = m;
+			prop_cache[slot].len = n;
 			return d;
 		}
 	}
