@@ -116,10 +116,12 @@ size_t model_ifaces(const struct model *m, const struct miface **out)
 
 struct mitem *item_new(struct model *m, uint16_t cap)
 {
-	struct mitem *it = arena_alloc(m->arena, sizeof(*it));
+	/* The first properties array follows the item: one allocation. */
+	size_t n = cap ? cap : 1;
+	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(*it->props));
 
-	it->cap = cap ? cap : 1;
-	it->props = arena_alloc(m->arena, it->cap * sizeof(*it->props));
+	it->cap = (uint16_t)n;
+	it->props = (struct mprop *)(it + 1);
 	it->seq = ++m->seq;
 	return it;
 }
