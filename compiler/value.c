@@ -461,49 +461,45 @@ static void put_be32(uint8_t out[16], uint32_t x)
  * mistakes) to the general parser, which gives the same result. */
 static bool addr4_fast(const char *s, size_t n, struct value_addr *a, size_t *mask_off)
 {
-	uint32_t addr = 0, oct = 0, plen = 32, mask;
-	size_t i, digits = 0;
-	int dots = 0;
+	const char *p = s, *end = s + n;
+	uint32_t addr = 0, plen = 32, mask;
+	int k;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
+	for (k = 0; k < 4; k++) {
+		uint32_t oct;
 
-		if (c >= '0' && c <= '9') {
-			if (++digits > 3)
-				return false;
-			oct = oct * 10 + (uint32_t)(c - '0');
-		} else if (c == '.' && digits && dots < 3) {
-			if (oct > 255)
-				return false;
-			addr = addr << 8 | oct;
-			oct = 0;
-			digits = 0;
-			dots++;
-		} else {
-			break;
-		}
-	}
-	if (dots != 3 || !digits || oct > 255)
-		return false;
-	addr = addr << 8 | oct;
-	*mask_off = i + 1;
-	a->v6 = false;
-	if (i < n) {
-		size_t k = n - i - 1;
-
-		if (s[i] != '/' || k < 1 || k > 2 || !is_digit(s[i + 1]) || (k == 2 && !is_digit(s[i + 2])))
+		if (k && (p == end || *p++ != '.'))
 			return false;
-		plen = (uint32_t)(s[i + 1] - '0');
-		if (k == 2) {
+		if (p == end || !is_digit(*p))
+			return false;
+		oct = (uint32_t)(*p++ - '0');
+		if (p < end && is_digit(*p)) {
+			oct = oct * 10 + (uint32_t)(*p++ - '0');
+			if (p < end && is_digit(*p))
+				oct = oct * 10 + (uint32_t)(*p++ - '0');
+		}
+		if (oct > 255)
+			return false;
+		addr = addr << 8 | oct;
+	}
+	*mask_off = (size_t)(p - s) + 1;
+	a->v6 = false;
+	if (p < end) {
+		size_t r = (size_t)(end - p) - 1;
+
+		if (*p != '/' || r < 1 || r > 2 || !is_digit(p[1]) || (r == 2 && !is_digit(p[2])))
+			return false;
+		plen = (uint32_t)(p[1] - '0');
+		if (r == 2) {
 			if (plen == 0)
 				return false;
-			plen = plen * 10 + (uint32_t)(s[i + 2] - '0');
+			plen = plen * 10 + (uint32_t)(p[2] - '0');
 		}
 		if (plen > 32)
 			return false;
 	}
 	mask = plen ? ~0u << (32 - plen) : 0;
-	a->kind = i < n ? VA_PREFIX : VA_ADDR;
+	a->kind = p < end ? VA_PREFIX : VA_ADDR;
 	a->plen = (int)plen;
 	put_be32(a->lo, addr & mask);
 	put_be32(a->hi, (addr & mask) | ~mask);
