@@ -629,7 +629,8 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 		}
 		if (j < a->nprops)
 			continue;
-		if (!value_is_text(m, p)) {
+		/* tested here first: value_is_text() is only for the refusals */
+		if ((p->group || (p->flags & VF_VAR)) && !value_is_text(m, p)) {
 			ok = false;
 			continue;
 		}
