@@ -245,11 +245,11 @@ static const struct prop_def *prop_resolve(struct model *m, enum menu_kind k, co
 		diag_error(m->d, &p->loc, "unknown property \"%.40s...\" for %s", p->name, menu_kind_path(k));
 		return NULL;
 	}
-	memcpy(name, p->name, p->name_len);
-	name[p->name_len] = '\0';
-	def = prop_lookup(k, name);
+	def = prop_lookup_n(k, p->name, p->name_len);
 	if (def)
 		return def;
+	memcpy(name, p->name, p->name_len);
+	name[p->name_len] = '\0';
 	hint = prop_suggest(k, name);
 	{
 		struct loc l = p->loc;
@@ -629,7 +629,8 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 		}
 		if (j < a->nprops)
 			continue;
-		if (!value_is_text(m, p)) {
+		/* tested here first: value_is_text() is only for the refusals */
+		if ((p->group || (p->flags & VF_VAR)) && !value_is_text(m, p)) {
 			ok = false;
 			continue;
 		}
@@ -643,7 +644,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			continue;
 		}
 		if (def->type == VT_YESNO && !strcmp(def->name, "disabled")) {
-			it->disabled = yes(p->text) || text_eq(p->text, p->len, "true");
+			it->disabled = text_eq(p->text, p->len, "yes") || text_eq(p->text, p->len, "true");
 			continue;
 		}
 		item_set(m, it, def, p->text, p->len, &p->vloc);
@@ -651,15 +652,18 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 	return ok;
 }
 
-static const struct ast_item *arg_prop(const struct args *a, const char *name)
+static const struct ast_item *arg_prop_n(const struct args *a, const char *name, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < a->nprops; i++)
-		if (text_eq(a->props[i]->name, a->props[i]->name_len, name))
+		if (a->props[i]->name_len == n && !memcmp(a->props[i]->name, name, n))
 			return a->props[i];
 	return NULL;
 }
+
+/* The property named by a string literal, or NULL. */
+#define arg_prop(a, lit) arg_prop_n((a), (lit), sizeof(lit) - 1)
 
 /* place-before and copy-from name one existing item. */
 static bool sel_one(struct model *m, enum menu_kind k, const struct ast_item *p, size_t *at)
@@ -1011,10 +1015,8 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 static void stmt_run(void *ctx, const struct ast_cmd *c)
 {
 	struct model *m = ctx;
-	struct cwd cwd = m->cwd;
 
-	cmd_run(m, c, &cwd);
-	m->cwd = cwd;
+	cmd_run(m, c, &m->cwd);
 }
 
 void model_run(struct model *m, uint32_t file, const char *buf, size_t len)

@@ -116,10 +116,12 @@ size_t model_ifaces(const struct model *m, const struct miface **out)
 
 struct mitem *item_new(struct model *m, uint16_t cap)
 {
-	struct mitem *it = arena_alloc(m->arena, sizeof(*it));
+	/* The first properties array follows the item: one allocation. */
+	size_t n = cap ? cap : 1;
+	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(*it->props));
 
-	it->cap = cap ? cap : 1;
-	it->props = arena_alloc(m->arena, it->cap * sizeof(*it->props));
+	it->cap = (uint16_t)n;
+	it->props = (struct mprop *)(it + 1);
 	it->seq = ++m->seq;
 	return it;
 }
@@ -340,12 +342,13 @@ const char *value_store(struct model *m, const struct prop_def *def, const char 
 
 	if (!value_interned(def) || len > 64)
 		return arena_strndup(m->arena, v, len);
+	/* A blocklist repeats one list name a million times in a row (the
+	 * last value holds no NUL, so neither does v when they are equal). */
+	if (t->last && t->last_len == len && !memcmp(t->last, v, len))
+		return t->last;
 	/* Interned values never hold NUL bytes: a name with one is stored apart. */
 	if (memchr(v, '\0', len))
 		return arena_strndup(m->arena, v, len);
-	/* A blocklist repeats one list name a million times in a row. */
-	if (t->last && !strncmp(t->last, v, len) && t->last[len] == '\0')
-		return t->last;
 	if (t->n * 2 >= t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
 		const char **nv = xcalloc(ncap, sizeof(*nv));
@@ -366,9 +369,12 @@ const char *value_store(struct model *m, const struct prop_def *def, const char 
 	mask = t->cap - 1;
 	for (i = hash_bytes(v, len) & mask; t->v[i]; i = (i + 1) & mask)
 		if (!strncmp(t->v[i], v, len) && t->v[i][len] == '\0')
-			return t->last = t->v[i];
-	t->v[i] = arena_strndup(m->arena, v, len);
-	t->n++;
+			break;
+	if (!t->v[i]) {
+		t->v[i] = arena_strndup(m->arena, v, len);
+		t->n++;
+	}
+	t->last_len = len;
 	return t->last = t->v[i];
 }
 

@@ -36,6 +36,7 @@ struct intern {
 	const char **v;
 	size_t n, cap;
 	const char *last;	/* the value stored last */
+	size_t last_len;
 };
 
 struct model {

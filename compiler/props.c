@@ -343,13 +343,18 @@ static bool menu_ok(enum menu_kind m)
 
 static const struct prop_def *prop_index[MK__COUNT][PROP_HASH];
 
+static size_t prop_hash_n(const char *name, size_t n)
+{
+	size_t h = 5381, i;
+
+	for (i = 0; i < n; i++)
+		h = h * 33 + (unsigned char)name[i];
+	return h & (PROP_HASH - 1);
+}
+
 static size_t prop_hash(const char *name)
 {
-	size_t h = 5381;
-
-	while (*name)
-		h = h * 33 + (unsigned char)*name++;
-	return h & (PROP_HASH - 1);
+	return prop_hash_n(name, strlen(name));
 }
 
 __attribute__((constructor)) static void prop_index_build(void)
@@ -381,6 +386,62 @@ const struct prop_def *prop_lookup(enum menu_kind m, const char *name)
 	for (h = prop_hash(name); prop_index[m][h]; h = (h + 1) & (PROP_HASH - 1))
 		if (!strcmp(prop_index[m][h]->name, name))
 			return prop_index[m][h];
+	return NULL;
+}
+
+/*
+ * A script names the same few properties over and over: the last definition
+ * found for a (menu, length, first and last byte) is tried before hashing.
+ * It holds pointers into the constant table only.
+ */
+#define PROP_CACHE 64
+
+static struct {
+	const struct prop_def *def;
+	enum menu_kind m;
+	size_t len;
+} prop_cache[PROP_CACHE];
+
+/* The n bytes at name are d's name. Stops at a NUL in either. */
+static bool name_is(const struct prop_def *d, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && d->name[i] && d->name[i] == name[i]; i++)
+		;
+	return i == n && d->name[n] == '\0';
+}
+
+const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t n)
+{
+	const struct prop_def *d;
+	size_t h = 5381, i, slot;
+
+	if (!name || !menu_ok(m))
+		return NULL;
+	if (n == 0)
+		return prop_lookup(m, "");
+	slot = (n * 31 + (unsigned char)name[0] * 7 + (unsigned char)name[n - 1]) & (PROP_CACHE - 1);
+	d = prop_cache[slot].def;
+	if (d && prop_cache[slot].m == m && prop_cache[slot].len == n) {
+		for (i = 0; i < n && d->name[i] == name[i]; i++)
+			;
+		if (i == n)
+			return d;
+	}
+	/* Hashed by hand, and the name ends at a NUL as prop_lookup() on a
+	 * copy would see it. */
+	for (i = 0; i < n && name[i]; i++)
+		h = h * 33 + (unsigned char)name[i];
+	n = i;
+	for (h &= PROP_HASH - 1; (d = prop_index[m][h]) != NULL; h = (h + 1) & (PROP_HASH - 1)) {
+		if (name_is(d, name, n)) {
+			prop_cache[slot].def = d;
+			prop_cache[slot].m = m;
+			prop_cache[slot].len = n;
+			return d;
+		}
+	}
 	return NULL;
 }
 

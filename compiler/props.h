@@ -110,6 +110,8 @@ struct prop_def {
 
 /* The property `name` as menu `m` accepts it, or NULL. */
 const struct prop_def *prop_lookup(enum menu_kind m, const char *name);
+/* The same for the n bytes at `name` (a name read in place, no NUL). */
+const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t n);
 
 /* The closest property name menu `m` accepts (edit distance), or NULL when
  * nothing is reasonably close; for "did you mean" notes. */

@@ -39,6 +39,8 @@ struct ast_cmd;
  * struct ast_item - one item of a command.
  * @text, @len: word, string or value text, decoded (may hold NUL bytes from \00).
  * @name, @name_len: for IT_PROP, the property name.
+ *   Words, names and plain values point into the scanned buffer: they are not
+ *   NUL-terminated, so always go by the length.
  * @loc: the whole item; @vloc: the value of an IT_PROP (its first quote included).
  * @sub: for IT_BRACKET and IT_PAREN, the inner command; for IT_PROP whose
  *       value is a group ([...], (...), {...}), the group item is in @group.

@@ -14,7 +14,7 @@ struct arena;
 
 struct arena *arena_new(void);
 void arena_free(struct arena *a);
-void *arena_alloc(struct arena *a, size_t size);	/* zeroed, 16-aligned */
+void *arena_alloc(struct arena *a, size_t size);	/* zeroed, 8-aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t len); /* NUL-terminated */
 void arena_reset(struct arena *a);			/* keeps the first block */
 size_t arena_used(const struct arena *a);
