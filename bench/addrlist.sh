@@ -23,7 +23,7 @@ for n in ${BENCH_ADDLIST:-10000 100000}; do
 	# gen.sh's prefixes start at 1.0.0.0 and stay below 224.0.0.0.
 	unshare -n bash -c '
 		set -e
-		"$1" apply "$2/in.rsc"
+		"$1" apply "$2/in.rsc" 2> "$2/apply.err" || { cat "$2/apply.err" >&2; exit 1; }
 		"$3" "$1" address-list add list=blocklist address=230.0.0.0/24 2> "$2/r1"
 		"$3" "$1" address-list add list=blocklist address=230.0.2.0/24 2> "$2/r2"
 		"$3" "$1" address-list remove list=blocklist address=230.0.2.0/24 2> "$2/r3"

@@ -37,7 +37,7 @@ for n in ${BENCH_ROSFWD:-10000 100000}; do
 	sets=$(seq -f 'al_l%g' 0 $((lists - 1)) | tr '\n' ' ')
 	unshare -n bash -c '
 		set -e
-		"$1" apply "$2/in.rsc"
+		"$1" apply "$2/in.rsc" 2> "$2/apply.err" || { cat "$2/apply.err" >&2; exit 1; }
 		nft -f "$2/elems.nft"
 		m=$2/measure
 		rm -f "$2/floor"
@@ -112,7 +112,7 @@ for size in 50000 10000 2000; do
 	sets=$(seq -f 'al_l%g' 0 $((lists - 1)) | tr '\n' ' ')
 	unshare -n bash -c '
 		set -e
-		"$1" apply "$2/in.rsc"
+		"$1" apply "$2/in.rsc" 2> "$2/apply.err" || { cat "$2/apply.err" >&2; exit 1; }
 		nft -f "$2/elems.nft"
 		for i in 1 2 3; do "$2/setdump" ip $3; done > "$2/split"
 	' _ "$root/$build/rosfw" "$tmp" "$sets"
