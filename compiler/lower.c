@@ -144,9 +144,13 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 	struct ir_chain *c;
 	const struct builtin *b;
 
+	/* Rules come in runs of one chain: the last one asked for first. */
+	if (L->last_chain && L->last_chain->facility == L->fac && L->last_chain->ros_name &&
+	    !strcmp(L->last_chain->ros_name, ros))
+		return L->last_chain;
 	chain_ident(name, sizeof(name), L->fac, ros);
 	if ((c = ir_chain_find(L->t, name)))
-		return c;
+		return L->last_chain = c;
 	c = ir_chain_add(L->ir, L->t, name);
 	c->facility = L->fac;
 	c->ros_name = ir_strdup(L->ir, ros);
@@ -155,7 +159,7 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 		c->type = b->type;
 		c->prio = b->prio;
 	}
-	return c;
+	return L->last_chain = c;
 }
 
 /* RouterOS dstnat sees forwarded and locally generated packets alike: two
@@ -1004,6 +1008,7 @@ static void family_lower(struct lctx *L, bool v6)
 	if (!rules && !model_count(L->m, addrlist_kind(L)))
 		return;
 	L->t = ir_table_get(L->ir, L->family);
+	L->last_chain = NULL;
 	L->fasttrack_rules = 0;
 	lists_plan(L);
 	lists_build(L);

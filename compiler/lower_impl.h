@@ -49,6 +49,7 @@ struct lctx {
 	bool failed, refused;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
+	struct ir_chain *last_chain;	/* chain_get's last answer, in L->t */
 };
 
 enum lower_status { LR_EXACT, LR_APPROX, LR_REFUSED, LR_ACTION_ARG, LR_META };

@@ -1418,7 +1418,7 @@ static const struct lower_row rows[] = {
 	A("ttl", l_ttl, "ip ttl ==|!=|>|< N"),
 };
 
-const struct lower_row *lower_row_find(const char *name)
+static const struct lower_row *row_search(const char *name)
 {
 	size_t lo = 0, hi = sizeof(rows) / sizeof(rows[0]);
 
@@ -1433,15 +1433,21 @@ const struct lower_row *lower_row_find(const char *name)
 		else
 			hi = mid;
 	}
-	if (strncmp(name, "action=", 7)) {
-		char a[64];
-
-		snprintf(a, sizeof(a), "action=%s", name);
-		for (lo = 0; lo < sizeof(rows) / sizeof(rows[0]); lo++)
-			if (!strcmp(rows[lo].name, a))
-				return &rows[lo];
-	}
 	return NULL;
+}
+
+/* A property's row, or an action's ("accept" finds "action=accept"): the
+ * table is sorted with the action rows among the others. */
+const struct lower_row *lower_row_find(const char *name)
+{
+	const struct lower_row *r = row_search(name);
+	char a[64] = "action=";
+	size_t n = strlen(name);
+
+	if (r || !strncmp(name, "action=", 7) || n + 8 > sizeof(a))
+		return r;
+	memcpy(a + 7, name, n + 1);
+	return row_search(a);
 }
 
 void lower_table_markdown(FILE *out)

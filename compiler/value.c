@@ -786,22 +786,32 @@ static bool check_uint(const struct vctx *c, size_t off, size_t len)
 }
 
 /* N or N-M within [lo, hi]; what names one number ("a port"). */
+/* "a port or port range 0-65535": only for the error, never made when
+ * the value is good (every port of every rule comes through here). */
+static bool range_expected(const struct vctx *c, size_t off, size_t len, uint64_t lo, uint64_t hi,
+			   const char *what)
+{
+	char w[96];
+
+	snprintf(w, sizeof(w), "%s or %s range %llu-%llu", what, strchr(what, ' ') + 1,
+		 (unsigned long long)lo, (unsigned long long)hi);
+	return expected(c, off, len, w);
+}
+
 static bool range_in(const struct vctx *c, size_t off, size_t len, uint64_t lo, uint64_t hi,
 		     const char *what)
 {
 	const char *s = c->v + off;
 	size_t dash = find(s, len, '-');
 	uint64_t a, b;
-	char w[96], q[QUOTE_MAX + 8];
+	char q[QUOTE_MAX + 8];
 
-	snprintf(w, sizeof(w), "%s or %s range %llu-%llu", what, strchr(what, ' ') + 1,
-		 (unsigned long long)lo, (unsigned long long)hi);
 	if (!value_parse_uint(s, dash, hi, &a) || a < lo)
-		return expected(c, off, len, w);
+		return range_expected(c, off, len, lo, hi, what);
 	if (dash == len)
 		return true;
 	if (!value_parse_uint(s + dash + 1, len - dash - 1, hi, &b) || b < lo)
-		return expected(c, off, len, w);
+		return range_expected(c, off, len, lo, hi, what);
 	if (a > b)
 		return fail(c, off, len, "range \"%s\" starts after it ends",
 			    quote(q, sizeof(q), s, len));
