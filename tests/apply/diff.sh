@@ -127,18 +127,5 @@ itself() {
 		fail "diff: $name against itself: $out"
 	fi
 }
-for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
-	name=$(basename "$src")
-	# shellcheck disable=SC2046
-	itself "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
-done
-if [ -d "$SHARED/corpus/files" ]; then
-	for src in "$SHARED"/corpus/files/*; do
-		name=$(basename "$src")
-		"$rosfw" check "$src" >/dev/null 2>&1 || continue
-		# shellcheck disable=SC2046
-		itself "corpus $name" "$(dirname "$src")" "$name" \
-			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
-	done
-fi
+each_config "$rosfw" itself
 summary "diff"

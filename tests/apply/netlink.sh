@@ -81,18 +81,5 @@ same "flowtable with --flowtable-devices" "$tmp" ft.rsc --flowtable-devices=eth0
 grep -q '^	flowtable fasttrack {' "$tmp/text.nft" && grep -q 'flow add @fasttrack' "$tmp/text.nft" &&
 	pass "netlink: the flowtable case has a flowtable and flow add" || fail "netlink: the flowtable case has a flowtable and flow add"
 
-for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
-	name=$(basename "$src")
-	# shellcheck disable=SC2046
-	same "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
-done
-if [ -d "$SHARED/corpus/files" ]; then
-	for src in "$SHARED"/corpus/files/*; do
-		name=$(basename "$src")
-		"$rosfw" check "$src" >/dev/null 2>&1 || continue
-		# shellcheck disable=SC2046
-		same "corpus $name" "$(dirname "$src")" "$name" \
-			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
-	done
-fi
+each_config "$rosfw" same
 summary "netlink"

@@ -51,20 +51,7 @@ equiv() {
 	fi
 }
 
-for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
-	name=$(basename "$src")
-	# shellcheck disable=SC2046
-	equiv "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
-done
-if [ -d "$SHARED/corpus/files" ]; then
-	for src in "$SHARED"/corpus/files/*; do
-		name=$(basename "$src")
-		"$rosfw" check "$src" >/dev/null 2>&1 || continue
-		# shellcheck disable=SC2046
-		equiv "corpus $name" "$(dirname "$src")" "$name" \
-			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
-	done
-fi
+each_config "$rosfw" equiv
 
 # Every construct the lowering has, beyond what the examples use: lists
 # and ranges (anonymous interval sets), sub-byte header fields, host-order

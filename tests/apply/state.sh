@@ -147,18 +147,5 @@ keep_all() {
 		fail "state: re-apply of $name keeps all rules (kept $kept of $counted)"
 	fi
 }
-for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
-	name=$(basename "$src")
-	# shellcheck disable=SC2046
-	keep_all "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
-done
-if [ -d "$SHARED/corpus/files" ]; then
-	for src in "$SHARED"/corpus/files/*; do
-		name=$(basename "$src")
-		"$rosfw" check "$src" >/dev/null 2>&1 || continue
-		# shellcheck disable=SC2046
-		keep_all "corpus $name" "$(dirname "$src")" "$name" \
-			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
-	done
-fi
+each_config "$rosfw" keep_all
 summary "state"
