@@ -953,6 +953,29 @@ static int slot_done(const struct slot *s)
 	}
 }
 
+/* -H: a child keeps this process's sockets (connections) open for
+ * `seconds`; the last line printed names it. */
+static void hold_open(int seconds)
+{
+	pid_t child;
+
+	fflush(stdout);
+	child = fork();
+	if (child < 0)
+		die("fork: %s", strerror(errno));
+	if (child == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		/* Let the caller's $(...) finish: no inherited output. */
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		sleep((unsigned)seconds);
+		_exit(0);
+	}
+	printf("held %d\n", (int)child);
+}
+
 /* ---- ftp and tftp: secondary connections through a helper ---------------- */
 
 static int wait_fd(int fd, short events, long long deadline)
@@ -1090,26 +1113,12 @@ static int ftp_run(const char *from_ns, const char *recv_ns, const struct sockad
 	else
 		printf("one-way %s %s\n", seen_src, seen_dst);
 	if (hold > 0) {
-		pid_t child;
-
 		data2 = tcp_socket(&any, anylen);
 		if (listen(data2, 1) < 0)
 			die("listen: %s", strerror(errno));
 		port_send(ctl, data2);
 		usleep(100000);
-		fflush(stdout);
-		if ((child = fork()) < 0)
-			die("fork: %s", strerror(errno));
-		if (child == 0) {
-			int null = open("/dev/null", O_RDWR);
-
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			sleep((unsigned)hold);
-			_exit(0);
-		}
-		printf("held %d\n", (int)child);
+		hold_open(hold);
 	}
 	return 0;
 }
@@ -1357,24 +1366,7 @@ int main(int argc, char **argv)
 		else
 			puts("dropped");
 	}
-	if (hold > 0) {
-		pid_t child;
-
-		fflush(stdout);
-		child = fork();
-		if (child < 0)
-			die("fork: %s", strerror(errno));
-		if (child == 0) {
-			int null = open("/dev/null", O_RDWR);
-
-			/* Let the caller's $(...) finish: no inherited output. */
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-			sleep((unsigned)hold);
-			_exit(0);
-		}
-		printf("held %d\n", (int)child);
-	}
+	if (hold > 0)
+		hold_open(hold);
 	return 0;
 }
