@@ -408,12 +408,14 @@ struct xelem {
 	struct xdata data;
 	uint64_t timeout_ms;
 	bool end, open;
+	const char *comment;	/* an entry kept by a re-apply keeps its own */
 };
 
 struct xrange {
 	struct ir_data lo, hi;
 	struct xdata data;
 	uint64_t timeout_ms;	/* on the start element, as nft puts it */
+	const char *comment;	/* likewise */
 };
 
 static int data_cmp(const struct ir_data *a, const struct ir_data *b)
@@ -481,10 +483,13 @@ static void elem_put(struct nlmsghdr *nlh, const struct xelem *x, int i)
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, x->key.b, x->key.len);
 	if (x->timeout_ms)
 		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, x->timeout_ms);
-	if (x->open) {
+	if (x->open || x->comment) {
 		struct nftnl_udata_buf *u = udata_new();
 
-		nftnl_udata_put_u32(u, NFTNL_UDATA_SET_ELEM_FLAGS, NFTNL_SET_ELEM_F_INTERVAL_OPEN);
+		if (x->comment)
+			nftnl_udata_put_strz(u, NFTNL_UDATA_SET_ELEM_COMMENT, x->comment);
+		if (x->open)
+			nftnl_udata_put_u32(u, NFTNL_UDATA_SET_ELEM_FLAGS, NFTNL_SET_ELEM_F_INTERVAL_OPEN);
 		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
 		nftnl_udata_buf_free(u);
 	}
@@ -577,6 +582,7 @@ static void range_put(struct elsink *k, const struct xrange *r, bool first)
 	e.data = r->data;
 	e.open = !closed;
 	e.timeout_ms = r->timeout_ms;
+	e.comment = r->comment;
 	sink_put(k, &e);
 	if (closed) {
 		memset(&e, 0, sizeof(e));
@@ -747,7 +753,8 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 	nftnl_udata_buf_free(sd.udata);
 	if (!(sd.flags & NFT_SET_INTERVAL)) {
 		for (i = 0; i < s->n; i++) {
-			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms };
+			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
+					   .comment = s->elems[i].comment };
 
 			sink_put(&k, &e);
 		}
@@ -760,7 +767,8 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 			sorted = data_cmp(&s->elems[i - 1].lo, &s->elems[i].lo) < 0;
 		if (sorted) {
 			for (i = 0; i < s->n; i++) {
-				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms };
+				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
+						    .comment = s->elems[i].comment };
 
 				r.hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				range_put(&k, &r, i == 0);
@@ -772,6 +780,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 				r[i].lo = s->elems[i].lo;
 				r[i].hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				r[i].timeout_ms = s->elems[i].timeout_ms;
+				r[i].comment = s->elems[i].comment;
 			}
 			intervals_put(&k, r, s->n, false);
 			free(r);

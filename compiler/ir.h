@@ -115,7 +115,7 @@ struct ir_elem {
 	struct ir_data lo, hi;
 	bool range;
 	uint64_t timeout_ms;	/* named dynamic sets: 0 = none */
-	const char *comment;
+	const char *comment;	/* netlink only: what a re-apply keeps */
 };
 
 enum ir_op {

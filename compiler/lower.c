@@ -380,26 +380,42 @@ static void lists_plan(struct lctx *L)
 			L->plans[i].has_dynamic = true;
 }
 
-void lower_list_sets(struct lctx *L, const char *list, const char **stat, const char **dyn)
+/*
+ * Three sets at most per list, each changed by one party:
+ *  - al_X, the configuration's entries (an interval set when it has
+ *    prefixes or ranges); for a list of single addresses that also comes
+ *    and goes, the one hash set that holds it all (as before ad_X existed).
+ *  - ad_X, what rules add from the packet path, which only a hash set
+ *    takes, beside an interval al_X.
+ *  - ar_X, what changes at run time (`rosfw address-list add`) and the
+ *    configuration's timed prefixes: an interval set with timeouts. The
+ *    kernel rebuilds an interval set's lookup array on every commit that
+ *    touches it, so an add to a list of a million prefixes must not
+ *    touch al_X; and rosfwd keeps what is in ar_X across reboots without
+ *    reading the configuration's entries back.
+ */
+void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 {
 	struct list_plan *p = plan_find(L, list);
 	char name[LOWER_IDENT_MAX];
 
-	*stat = *dyn = NULL;
+	memset(ls, 0, sizeof(*ls));
+	lower_ident(name, sizeof(name), "ar_", list);
+	ls->rt = ir_strdup(L->ir, name);
 	if (p->has_interval) {
 		lower_ident(name, sizeof(name), "al_", list);
-		*stat = ir_strdup(L->ir, name);
+		ls->stat = ir_strdup(L->ir, name);
 		if (p->has_dynamic) {
 			lower_ident(name, sizeof(name), "ad_", list);
-			*dyn = ir_strdup(L->ir, name);
+			ls->dyn = ir_strdup(L->ir, name);
 		}
 	} else {
 		/* Addresses only: one hash set holds static and timed entries. */
 		lower_ident(name, sizeof(name), "al_", list);
 		if (p->has_dynamic)
-			*dyn = ir_strdup(L->ir, name);
+			ls->dyn = ir_strdup(L->ir, name);
 		else
-			*stat = ir_strdup(L->ir, name);
+			ls->stat = ir_strdup(L->ir, name);
 	}
 }
 
@@ -423,20 +439,25 @@ static void lists_build(struct lctx *L)
 	size_t i;
 
 	for (i = 0; i < L->nplans; i++) {
-		const char *stat, *dyn;
+		struct list_sets ls;
 		struct ir_set *s;
 
-		lower_list_sets(L, L->plans[i].name, &stat, &dyn);
-		if (stat) {
-			s = ir_set_add(L->ir, L->t, stat, akey);
+		lower_list_sets(L, L->plans[i].name, &ls);
+		if (ls.stat) {
+			s = ir_set_add(L->ir, L->t, ls.stat, akey);
 			s->flags = L->plans[i].has_interval ? SETF_INTERVAL : 0;
 			s->comment = ir_strdup(L->ir, L->plans[i].name);
 		}
-		if (dyn) {
-			s = ir_set_add(L->ir, L->t, dyn, akey);
+		if (ls.dyn) {
+			s = ir_set_add(L->ir, L->t, ls.dyn, akey);
 			/* Rules add to it from the packet path; entries may time out. */
 			s->flags = SETF_TIMEOUT | SETF_DYNAMIC;
 			s->size = 65535;
+			s->comment = ir_strdup(L->ir, L->plans[i].name);
+		}
+		if (ls.rt) {
+			s = ir_set_add(L->ir, L->t, ls.rt, akey);
+			s->flags = SETF_INTERVAL | SETF_TIMEOUT;
 			s->comment = ir_strdup(L->ir, L->plans[i].name);
 		}
 	}
@@ -445,7 +466,7 @@ static void lists_build(struct lctx *L)
 		const char *name = mitem_value(it, ak, "list");
 		const struct mprop *addr = mitem_prop(it, "address");
 		const struct mprop *to = mitem_prop(it, "timeout");
-		const char *stat, *dyn;
+		struct list_sets ls;
 		struct value_addr va;
 		struct ir_elem e;
 		struct ir_set *s;
@@ -462,7 +483,7 @@ static void lists_build(struct lctx *L)
 					  name);
 			continue;
 		}
-		lower_list_sets(L, name, &stat, &dyn);
+		lower_list_sets(L, name, &ls);
 		elem_from_addr(&e, &va, L->v6);
 		if (to) {
 			uint64_t ms = 0;
@@ -470,12 +491,10 @@ static void lists_build(struct lctx *L)
 			value_parse_time(to->value, to->len, &ms);
 			e.timeout_ms = ms;
 		}
-		/* Timed single addresses go to the dynamic set; a timed prefix
-		 * or range only fits the interval set, which then takes
-		 * timeouts (it still takes no updates from the packet path). */
-		s = ir_set_find(L->t, e.timeout_ms && dyn && !e.range ? dyn : stat ? stat : dyn);
-		if (s && e.timeout_ms && (s->flags & SETF_INTERVAL))
-			s->flags |= SETF_TIMEOUT;
+		/* Timed entries come and go: the dynamic set for a single
+		 * address, the run-time set for a prefix or range. */
+		s = ir_set_find(L->t, !e.timeout_ms ? (ls.stat ? ls.stat : ls.dyn)
+				      : ls.dyn && !e.range ? ls.dyn : ls.rt ? ls.rt : ls.dyn);
 		if (s)
 			ir_set_elem(L->ir, s, &e);
 	}
@@ -676,17 +695,17 @@ struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind)
 
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p)
 {
-	if (L->nalts) {
+	if (L->ngroups == LOWER_MAX_GROUPS) {
 		diag_error(L->d, &p->loc,
-			   "%s needs a second \"either\" condition in this rule; rosfw lowers one per rule (split the rule)",
-			   p->def->name);
+			   "%s needs a %zuth \"either\" condition in this rule; rosfw lowers %d per rule (split the rule)",
+			   p->def->name, L->ngroups + 1, LOWER_MAX_GROUPS);
 		L->failed = true;
 		return false;
 	}
 	if (n > LOWER_MAX_ALTS)
 		n = LOWER_MAX_ALTS;
-	memcpy(L->alts, alts, n * sizeof(*alts));
-	L->nalts = n;
+	memcpy(L->alts[L->ngroups], alts, n * sizeof(*alts));
+	L->nalts[L->ngroups++] = n;
 	return true;
 }
 
@@ -744,8 +763,10 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
 	int w;
 	const struct mprop *cm = mitem_prop(L->it, "comment");
-	size_t a, n = L->nalts ? L->nalts : 1, i, j;
+	size_t a, n = 1, i, j, g;
 
+	for (g = 0; g < L->ngroups; g++)
+		n *= L->nalts[g];
 	/* The rule's number leads the comment: it is how counters are summed
 	 * back per RouterOS rule. */
 	w = snprintf(comment, sizeof(comment), "#%ld", L->id);
@@ -756,19 +777,23 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	}
 	for (a = 0; a < n; a++) {
 		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+		size_t rest = a;
 
 		for (i = 0; i < L->npre; i++)
 			if (!stmt_has_state(&L->pre[i]))
 				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
-		if (L->nalts) {
+		/* A packet takes the first alternative of each group it
+		 * matches, so the combinations do not overlap: the rule acts
+		 * and counts once. */
+		for (g = 0; g < L->ngroups; g++) {
+			size_t pick = rest % L->nalts[g];
 			struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
 
-			s->u.m = L->alts[a];
-			/* A packet that an earlier alternative took must not
-			 * match again: the rule acts and counts once. */
-			for (j = 0; j < a; j++) {
+			rest /= L->nalts[g];
+			s->u.m = L->alts[g][pick];
+			for (j = 0; j < pick; j++) {
 				s = ir_stmt_add(L->ir, r, S_MATCH);
-				s->u.m = L->alts[j];
+				s->u.m = L->alts[g][j];
 				s->u.m.op = op_not(s->u.m.op);
 			}
 		}
@@ -790,7 +815,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 	L->it = it;
 	L->id = id;
-	L->npre = L->npost = L->nalts = 0;
+	L->npre = L->npost = L->ngroups = 0;
 	L->failed = L->refused = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */

@@ -53,4 +53,13 @@ void lower_ident(char *out, size_t size, const char *prefix, const char *name);
  * bytes, at most `max` bytes, cut on a UTF-8 boundary. */
 void lower_text(char *out, size_t size, const char *in, size_t len, size_t max);
 
+/*
+ * The timeout a none-static entry carries in a set whose entries time
+ * out: the kernel has no flag to tell it from none-dynamic, and this is
+ * longer than any RouterOS timeout (35w3d13:13:56 at most), so rosfwd
+ * keeps it across reboots and print shows it static, without timeout.
+ * 30000 days: whole milliseconds at every HZ, so it reads back the same.
+ */
+#define LOWER_STATIC_TIMEOUT_MS (30000ull * 86400 * 1000)
+
 #endif

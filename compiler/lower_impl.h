@@ -10,6 +10,7 @@
 
 #define LOWER_MAX_STMTS 48
 #define LOWER_MAX_ALTS 4
+#define LOWER_MAX_GROUPS 3
 #define LOWER_IDENT_MAX 256
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
 #define LOWER_COMMENT_MAX 127
@@ -20,8 +21,9 @@ struct list_plan;
 /**
  * struct lctx - lowering state.
  * @pre:  matches every kernel rule of the current RouterOS rule starts with.
- * @alts: one "either" condition (port=, a list split over two sets): one
- *        kernel rule per alternative, each excluding the ones before.
+ * @alts: "either" conditions (port=, a list split over several sets): one
+ *        kernel rule per combination, one alternative of each group, each
+ *        excluding the alternatives before it in its group.
  * @post: statements after the counter: log, the action.
  * @refused: the rule uses something rosfw cannot express.
  */
@@ -44,8 +46,8 @@ struct lctx {
 	long id;
 	struct ir_stmt pre[LOWER_MAX_STMTS], post[LOWER_MAX_STMTS], scratch;
 	size_t npre, npost;
-	struct ir_match alts[LOWER_MAX_ALTS];
-	size_t nalts;
+	struct ir_match alts[LOWER_MAX_GROUPS][LOWER_MAX_ALTS];
+	size_t nalts[LOWER_MAX_GROUPS], ngroups;
 	bool failed, refused;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
@@ -71,7 +73,12 @@ struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);
 uint32_t lower_mark(struct lctx *L, const char *kind, const char *name);
-void lower_list_sets(struct lctx *L, const char *list, const char **stat, const char **dyn);
+/* A list's kernel sets (NULL: none): the configuration's entries, what
+ * rules add, and what changes at run time in an interval list. */
+struct list_sets {
+	const char *stat, *dyn, *rt;
+};
+void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
 bool lower_once(struct lctx *L, const char *key);

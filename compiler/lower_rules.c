@@ -176,24 +176,28 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 	struct nval v = nval_of(p);
 	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
 	char name[LOWER_IDENT_MAX];
-	const char *stat, *dyn;
+	struct list_sets ls;
+	const char *sets[3];
+	struct ir_match alts[3];
+	size_t n = 0, i;
 
 	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
-	lower_list_sets(L, name, &stat, &dyn);
-	if (stat && dyn && !v.neg) {
-		/* One list, two kernel sets: in either, acting once. */
-		struct ir_match alts[2] = {
-			{ .key = key, .op = OP_IN, .set = stat },
-			{ .key = key, .op = OP_IN, .set = dyn },
-		};
-
-		lower_or(L, alts, 2, p);
+	lower_list_sets(L, name, &ls);
+	if (ls.stat)
+		sets[n++] = ls.stat;
+	if (ls.dyn)
+		sets[n++] = ls.dyn;
+	if (ls.rt)
+		sets[n++] = ls.rt;
+	if (n > 1 && !v.neg) {
+		/* One list, several kernel sets: in any, acting once. */
+		for (i = 0; i < n; i++)
+			alts[i] = (struct ir_match){ .key = key, .op = OP_IN, .set = sets[i] };
+		lower_or(L, alts, n, p);
 		return;
 	}
-	if (stat)
-		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = stat;
-	if (dyn)
-		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = dyn;
+	for (i = 0; i < n; i++)
+		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
 }
 
 static void l_src_address_list(struct lctx *L, const struct mprop *p)
@@ -1002,18 +1006,20 @@ static void act_list_add(struct lctx *L, bool src)
 {
 	const char *list = prop_text(L, "address-list");
 	const struct mprop *to = mitem_prop(L->it, "address-list-timeout");
-	const char *stat, *dyn;
+	struct list_sets ls;
 	struct ir_stmt *s;
 	uint64_t ms = 0;
 
-	lower_list_sets(L, list, &stat, &dyn);
+	lower_list_sets(L, list, &ls);
 	s = lower_post(L, S_SET_ADD);
-	s->u.set.set = dyn;
+	s->u.set.set = ls.dyn;
 	s->u.set.keys[0] = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
 	s->u.set.nkeys = 1;
-	/* none-dynamic, none-static and 00:00:00 keep the entry; rosfwd
-	 * decides which survive a reboot. */
-	if (to && strncmp(to->value, "none", 4) && value_parse_time(to->value, to->len, &ms))
+	/* none-dynamic and 00:00:00 keep the entry until a reboot;
+	 * none-static for good. */
+	if (to && to->len == 11 && !memcmp(to->value, "none-static", 11))
+		s->u.set.timeout_ms = LOWER_STATIC_TIMEOUT_MS;
+	else if (to && strncmp(to->value, "none", 4) && value_parse_time(to->value, to->len, &ms))
 		s->u.set.timeout_ms = ms;
 }
 
@@ -1347,7 +1353,7 @@ static const struct lower_row rows[] = {
 	M("disabled", "a disabled rule emits nothing and keeps its number"),
 	X("dscp", l_dscp, "ip dscp N | ip6 dscp N"),
 	X("dst-address", l_dst_address, "ip daddr ADDR|PREFIX|RANGE"),
-	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST when the list has dynamic entries: either, counted once)"),
+	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
 	X("dst-address-type", l_dst_address_type, "fib daddr type TYPE"),
 	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE (v7 mode/expire and 2.9 mode,expire)"),
 	X("dst-port", l_dst_port, "tcp|udp|th dport PORTS (lists as anonymous sets)"),
@@ -1404,7 +1410,7 @@ static const struct lower_row rows[] = {
 	G("sniff-target", "option of sniff actions"),
 	G("sniff-target-port", "option of sniff actions"),
 	X("src-address", l_src_address, "ip saddr ADDR|PREFIX|RANGE"),
-	X("src-address-list", l_src_address_list, "ip saddr @al_LIST (and @ad_LIST when the list has dynamic entries: either, counted once)"),
+	X("src-address-list", l_src_address_list, "ip saddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
 	X("src-address-type", l_src_address_type, "fib saddr type TYPE"),
 	X("src-mac-address", l_src_mac_address, "ether saddr MAC"),
 	X("src-port", l_src_port, "tcp|udp|th sport PORTS"),

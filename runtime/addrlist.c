@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Runtime edits of address lists. Which kernel set takes an entry follows
- * lower_list_sets: al_X holds the configuration's entries (an interval set
- * when the list has prefixes or ranges), ad_X the timed single addresses
- * of a list that also has an interval set; a list of single addresses has
- * one set, al_X, with timeouts when anything timed goes in. Only the two
- * set definitions are read (two small GETSET requests), never elements.
+ * lower_list_sets: an add goes to ar_X, the list's small run-time interval
+ * set, so the configuration's al_X (a million prefixes, maybe) is never
+ * rebuilt; a remove looks in ar_X, then ad_X (what rules added), then al_X.
+ * Tables applied before ar_X existed get the old placement: al_X, or ad_X
+ * for timed single addresses. Only the set definitions are read (small
+ * GETSET requests), never elements.
  */
 #include "addrlist.h"
 
@@ -271,10 +272,10 @@ static int al_usage(FILE *out, int code)
 	      "\n"
 	      "One entry into or out of an applied address list, as RouterOS's\n"
 	      "/ip firewall address-list add does; ADDRESS is an address, a prefix or a range\n"
-	      "(an IPv6 one, or --ipv6, means /ipv6 firewall address-list). The entry lasts until\n"
-	      "it times out or the next rosfw apply, which keeps timed entries (rosfwd keeps them\n"
-	      "across reboots) but rebuilds the static ones from the configuration.\n"
-	      "exit: 0 done, 1 the entry does not fit the list as applied, 2 the kernel refused\n"
+	      "(an IPv6 one, or --ipv6, means /ipv6 firewall address-list). Adds go to the list's\n"
+	      "run-time set, never to the configuration's: they survive a re-apply, and rosfwd keeps\n"
+	      "them across reboots (untimed ones are static).\n"
+	      "exit: 0 done, 1 no such list as applied, 2 the kernel refused\n"
 	      "      (already there or overlapping, not there to remove), 3 usage, I/O or missing CAP_NET_ADMIN\n",
 	      out);
 	return code;
@@ -427,8 +428,8 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 {
 	int family = e->len == 16 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	char name[LOWER_IDENT_MAX], lsafe[128], asafe[128];
-	struct addrlist_set al, ad;
-	const struct addrlist_set *cand[2];
+	struct addrlist_set al, ad, ar;
+	const struct addrlist_set *cand[3];
 	struct nlsock ns;
 	size_t ncand = 0, i;
 	int rc = AL_OK, err = 0;
@@ -447,13 +448,18 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 	lower_ident(name, sizeof(name), "ad_", e->list);
 	if (addrlist_set_lookup(&ns, family, name, &ad) < 0)
 		goto io;
-	if (!al.exists && !ad.exists) {
+	lower_ident(name, sizeof(name), "ar_", e->list);
+	if (addrlist_set_lookup(&ns, family, name, &ar) < 0)
+		goto io;
+	if (!al.exists && !ad.exists && !ar.exists) {
 		fprintf(stderr, "rosfw: no address list \"%s\" in the kernel (table %s rosfw): lists come from the applied configuration\n",
 			lsafe, family == NFPROTO_IPV6 ? "ip6" : "ip");
 		rc = AL_FIT;
 		goto out;
 	}
-	if (add) {
+	if (add && ar.exists) {
+		cand[ncand++] = &ar;
+	} else if (add) {
 		const struct addrlist_set *t = add_target(e, &al, &ad, lsafe, asafe);
 
 		if (!t) {
@@ -462,8 +468,10 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 		}
 		cand[ncand++] = t;
 	} else {
-		/* A timed entry may sit in either set; the dynamic one first,
-		 * where rules and timed adds put single addresses. */
+		/* Where run-time adds go first, then what rules added, then
+		 * the configuration's own entries (an apply brings those back). */
+		if (ar.exists)
+			cand[ncand++] = &ar;
 		if (ad.exists)
 			cand[ncand++] = &ad;
 		if (al.exists)

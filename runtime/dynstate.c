@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ivpair.h"
+#include "lower.h"
 #include "xalloc.h"
 
 #define MAGIC "rosfwd-state 1\n"
@@ -215,8 +217,8 @@ struct sets_ctx {
 	size_t n;
 };
 
-/* Sets rules add to or whose entries time out: what comes and goes.
- * Timed prefixes in an interval set come from the configuration. */
+/* Sets rules add to or whose entries time out: what comes and goes; and
+ * the run-time interval sets, all of whose entries come and go. */
 static int sets_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sets_ctx *c = data;
@@ -228,8 +230,11 @@ static int sets_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(t.a[NFTA_SET_NAME]);
 	flags = ntohl(mnl_attr_get_u32(t.a[NFTA_SET_FLAGS]));
-	if ((strncmp(name, "al_", 3) && strncmp(name, "ad_", 3)) || strlen(name) >= 256 ||
-	    !(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) || (flags & (NFT_SET_INTERVAL | NFT_SET_ANONYMOUS)))
+	if (strlen(name) >= 256 || (flags & NFT_SET_ANONYMOUS))
+		return MNL_CB_OK;
+	if (!strncmp(name, "ar_", 3) ? !(flags & NFT_SET_INTERVAL)
+				      : (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3)) ||
+					!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) || (flags & NFT_SET_INTERVAL))
 		return MNL_CB_OK;
 	c->names = xreallocarray(c->names, c->n + 1, sizeof(*c->names));
 	snprintf(c->names[c->n++], 256, "%s", name);
@@ -239,9 +244,46 @@ static int sets_cb(const struct nlmsghdr *nlh, void *data)
 struct elems_ctx {
 	struct dyn_state *s;
 	uint8_t family, len;
+	bool interval;
 	uint32_t set;
 	int64_t now;
+	struct iv_elem *iv;	/* an interval set's elements, paired after the dump */
+	size_t niv, capiv;
 };
+
+static void iv_collect(struct elems_ctx *c, const struct tb *a, const void *key)
+{
+	struct iv_elem *v;
+
+	if (c->niv == c->capiv) {
+		c->capiv = c->capiv ? c->capiv * 2 : 64;
+		c->iv = xreallocarray(c->iv, c->capiv, sizeof(*c->iv));
+	}
+	v = &c->iv[c->niv++];
+	memset(v, 0, sizeof(*v));
+	memcpy(v->key, key, c->len);
+	v->end = a->a[NFTA_SET_ELEM_FLAGS] &&
+		 (ntohl(mnl_attr_get_u32(a->a[NFTA_SET_ELEM_FLAGS])) & NFT_SET_ELEM_INTERVAL_END);
+	if (a->a[NFTA_SET_ELEM_EXPIRATION]) {
+		v->has_exp = true;
+		v->exp_ms = be64toh(mnl_attr_get_u64(a->a[NFTA_SET_ELEM_EXPIRATION]));
+	}
+}
+
+/* A run-time range: untimed, it is static and lasts. */
+static void iv_entry(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+{
+	struct elems_ctx *c = ctx;
+	struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
+
+	if (start->has_exp && !start->exp_ms)
+		return;		/* going now */
+	memcpy(e.key, start->key, c->len);
+	memcpy(e.hi, hi, c->len);
+	e.lasting = !start->has_exp;
+	e.expires = start->has_exp ? c->now + (int64_t)start->exp_ms : 0;
+	dyn_state_add(c->s, &e);
+}
 
 static int elems_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -261,8 +303,16 @@ static int elems_cb(const struct nlmsghdr *nlh, void *data)
 		v = mnl_attr_get_payload(a.a[NFTA_SET_ELEM_KEY]);
 		if (mnl_attr_get_type(v) != NFTA_DATA_VALUE || mnl_attr_get_payload_len(v) != c->len)
 			continue;
+		if (c->interval) {
+			iv_collect(c, &a, mnl_attr_get_payload(v));
+			continue;
+		}
 		memcpy(e.key, mnl_attr_get_payload(v), c->len);
-		if (a.a[NFTA_SET_ELEM_EXPIRATION]) {
+		memcpy(e.hi, e.key, c->len);
+		if (a.a[NFTA_SET_ELEM_TIMEOUT] &&
+		    be64toh(mnl_attr_get_u64(a.a[NFTA_SET_ELEM_TIMEOUT])) == LOWER_STATIC_TIMEOUT_MS) {
+			e.lasting = true;	/* none-static: the time left is not its own */
+		} else if (a.a[NFTA_SET_ELEM_EXPIRATION]) {
 			uint64_t left = be64toh(mnl_attr_get_u64(a.a[NFTA_SET_ELEM_EXPIRATION]));
 
 			if (!left)
@@ -295,12 +345,16 @@ int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
 						.now = now };
 
 			ec.set = dyn_set_id(sc.names[i]);
+			ec.interval = !strncmp(sc.names[i], "ar_", 3);
 			state_add_set(s, ec.set);
 			if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSETELEM, families[f], ++ns->seq, sc.names[i]),
 				       elems_cb, &ec) < 0 && errno != ENOENT) {
+				free(ec.iv);
 				free(sc.names);
 				return -1;
 			}
+			iv_pair(ec.iv, ec.niv, ec.len, iv_entry, &ec);
+			free(ec.iv);
 		}
 		free(sc.names);
 	}
@@ -383,11 +437,18 @@ int dyn_state_save(const struct dyn_state *s, const char *path)
 	ob_printf(&b, MAGIC "boot %s\nsaved %lld\n", s->boot_id[0] ? s->boot_id : "-", (long long)dyn_now_ms());
 	for (i = 0; i < s->n; i++) {
 		const struct dyn_entry *x = &s->e[i];
-		char a[INET6_ADDRSTRLEN];
+		char a[2 * INET6_ADDRSTRLEN + 1];
+		size_t w;
 
 		inet_ntop(x->len == 16 ? AF_INET6 : AF_INET, x->key, a, sizeof(a));
-		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, dyn_set_name(x->set), a, (long long)x->expires,
-			  (long long)x->created);
+		if (memcmp(x->key, x->hi, x->len)) {
+			w = strlen(a);
+			a[w] = '-';
+			inet_ntop(x->len == 16 ? AF_INET6 : AF_INET, x->hi, a + w + 1, (socklen_t)(sizeof(a) - w - 1));
+		}
+		/* -1: lasting */
+		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, dyn_set_name(x->set), a,
+			  x->lasting ? -1LL : (long long)x->expires, (long long)x->created);
 	}
 	ob_printf(&b, "end %zu %016llx\n", s->n, (unsigned long long)hash(b.p, b.n));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
@@ -495,7 +556,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 	}
 	last[-1] = 0;
 	for (p = buf; p; p = nl ? nl + 1 : NULL) {
-		char fam[4], set[256], addr[64];
+		char fam[4], set[256], addr[128], *dash;
 		long long a, b;
 		struct dyn_entry e = { 0 };
 
@@ -509,16 +570,26 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			snprintf(s->boot_id, sizeof(s->boot_id), "%s", strcmp(p + 5, "-") ? p + 5 : "");
 		} else if (sscanf(p, "saved %lld%c", &a, &extra) == 1) {
 			s->saved = a;
-		} else if (sscanf(p, "e %3s %255s %63s %lld %lld%c", fam, set, addr, &a, &b, &extra) == 5) {
+		} else if (sscanf(p, "e %3s %255s %127s %lld %lld%c", fam, set, addr, &a, &b, &extra) == 5) {
 			e.family = strcmp(fam, "6") ? NFPROTO_IPV4 : NFPROTO_IPV6;
 			e.len = e.family == NFPROTO_IPV6 ? 16 : 4;
+			dash = strchr(addr, '-');
+			if (dash)
+				*dash++ = 0;
 			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) ||
-			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3)) ||
-			    inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 || a < 0 || b < 0) {
+			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
+			    inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 ||
+			    (dash && (strncmp(set, "ar_", 3) ||
+				      inet_pton(e.len == 16 ? AF_INET6 : AF_INET, dash, e.hi) != 1 ||
+				      memcmp(e.key, e.hi, e.len) > 0)) ||
+			    a < -1 || b < 0) {
 				rc = corrupt(s, why, whysize, line, "not an entry");
 				goto out;
 			}
-			e.expires = a;
+			if (!dash)
+				memcpy(e.hi, e.key, e.len);
+			e.lasting = a == -1;
+			e.expires = a < 0 ? 0 : a;
 			e.created = b;
 			e.set = dyn_set_id(set);
 			state_add_set(s, e.set);

@@ -4,14 +4,17 @@
 
 /*
  * Dynamic address-list entries as rosfwd keeps them: read from the
- * kernel's dynamic sets (al_* and ad_* sets with timeouts or rules adding
- * to them) and saved in a state file. Times are absolute (Unix
+ * kernel's dynamic sets (al_* and ad_* hash sets with timeouts or rules
+ * adding to them, and every ar_* run-time interval set) and saved in a
+ * state file. Times are absolute (Unix
  * milliseconds), so the file changes only when entries come, go or get a
  * new timeout, and an entry restored later gets what it had left.
  *
- * The file is text, one entry a line, closed by a line holding the count
- * and a checksum of everything before it: a truncated or altered file is
- * refused whole, never half trusted.
+ * The file is text, one entry a line ("e FAMILY SET ADDRESS[-LAST]
+ * EXPIRES CREATED", EXPIRES -1 for a lasting entry, a range only in an
+ * ar_ set), closed by a line holding the count and a checksum of
+ * everything before it: a truncated or altered file is refused whole,
+ * never half trusted.
  */
 
 #include <stdbool.h>
@@ -27,13 +30,18 @@
  * struct dyn_entry - one entry of a dynamic set.
  * @family:  NFPROTO_IPV4 or NFPROTO_IPV6; @len 4 or 16.
  * @set:     the set's name as dyn_set_id gives it.
+ * @key, @hi: the first and last address (equal but for a run-time range).
  * @expires: Unix ms when the entry times out; 0 for an entry without one.
+ * @lasting: static, kept across reboots: an untimed run-time entry, or a
+ *           rule's none-static one (LOWER_STATIC_TIMEOUT_MS, not @expires).
+ *           Other untimed entries (none-dynamic) end with the boot.
  * @created: Unix ms when rosfwd first saw it (or the one restored had).
  */
 struct dyn_entry {
 	uint8_t family, len;
+	bool lasting;
 	uint32_t set;
-	uint8_t key[16];
+	uint8_t key[16], hi[16];
 	int64_t expires, created;
 };
 

@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "ivpair.h"
 #include "diag.h"
 #include "dynstate.h"
 #include "lower.h"
@@ -648,7 +649,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(t.tb[NFTA_SET_NAME]);
 	flags = t.tb[NFTA_SET_FLAGS] ? ntohl(mnl_attr_get_u32(t.tb[NFTA_SET_FLAGS])) : 0;
-	if (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3))
+	if (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3) && strncmp(name, "ar_", 3))
 		return MNL_CB_OK;
 	/* Sets rules add to, or whose entries time out (an interval set
 	 * takes timeouts when the configuration has timed prefixes). */
@@ -678,14 +679,6 @@ static int skey_cmp(const void *a, const void *b)
 	return c ? c : memcmp(x->addr, y->addr, 16);
 }
 
-/* One element of an interval set: a start, or the end (first address
- * after the interval). */
-struct ivel {
-	uint8_t key[16];
-	bool end, has_exp;
-	uint64_t exp_ms;
-};
-
 /* A timed prefix or range of the configuration, for its comment. */
 struct rkey {
 	const char *list;
@@ -703,7 +696,8 @@ struct elems {
 	char **strs;	/* owned strings of rows */
 	size_t n, cap, nstrs, capstrs;
 	bool v6, interval;
-	struct ivel *iv;	/* interval sets: every element, sorted after the dump */
+	bool runtime;			/* an ar_ set: untimed entries are static */
+	struct iv_elem *iv;	/* interval sets: every element, sorted after the dump */
 	size_t niv, capiv;
 	const char *set;		/* the kernel set being read */
 	const struct dyn_state *saved;	/* rosfwd's, for creation times; NULL: none */
@@ -727,15 +721,6 @@ static char *own(struct elems *e, char *s)
 	}
 	e->strs[e->nstrs++] = s;
 	return s;
-}
-
-static int ivel_cmp(const void *a, const void *b)
-{
-	const struct ivel *x = a, *y = b;
-	int c = memcmp(x->key, y->key, 16);
-
-	/* An end before a start at the same address. */
-	return c ? c : (int)y->end - (int)x->end;
 }
 
 /* [lo, hi] as a prefix when it is one, else as a range lo-hi. */
@@ -767,55 +752,6 @@ static void interval_text(char *out, size_t size, const uint8_t *lo, const uint8
 	}
 }
 
-/* The timed intervals of an interval set as D rows; untimed ones are
- * static entries, printed from the configuration. */
-static void intervals_rows(struct elems *e)
-{
-	size_t i, j, n = e->v6 ? 16 : 4;
-
-	qsort(e->iv, e->niv, sizeof(*e->iv), ivel_cmp);
-	for (i = 0; i < e->niv; i++) {
-		uint8_t hi[16];
-		char text[2 * INET6_ADDRSTRLEN + 2];
-		struct print_al_row *r;
-		int k;
-
-		const struct rkey *rk = NULL;
-
-		if (e->iv[i].end)
-			continue;
-		for (j = 0; j < e->nrkeys && !rk; j++)
-			if (!strcmp(e->rkeys[j].list, e->list) && !memcmp(e->rkeys[j].lo, e->iv[i].key, n))
-				rk = &e->rkeys[j];
-		/* Untimed: a static entry, printed from the configuration,
-		 * unless the configuration timed it and the kernel did not
-		 * take the timeout: then it is shown, with none. */
-		if (!e->iv[i].has_exp && !rk)
-			continue;
-		if (i + 1 < e->niv && e->iv[i + 1].end) {
-			/* hi = end - 1 */
-			memcpy(hi, e->iv[i + 1].key, 16);
-			for (k = (int)n - 1; k >= 0 && hi[k]-- == 0; k--)
-				;
-		} else {
-			memset(hi, 0xff, n);
-		}
-		interval_text(text, sizeof(text), e->iv[i].key, hi, e->v6);
-		r = row_new(e);
-		r->flag = 'D';
-		r->list = e->list;
-		r->address = own(e, xstrdup(text));
-		r->has_timeout = e->iv[i].has_exp;
-		r->timeout_ms = e->iv[i].exp_ms;
-		if (rk) {
-			const struct mprop *cm = mitem_prop(rk->it, "comment");
-
-			r->comment = cm ? cm->value : NULL;
-		}
-	}
-	e->niv = 0;
-}
-
 /* When rosfwd first saw this entry, as RouterOS v7 prints it; NULL when
  * it has not seen it. */
 static const char *creation_text(struct elems *e, const void *key, size_t len)
@@ -835,6 +771,60 @@ static const char *creation_text(struct elems *e, const void *key, size_t len)
 	if (!localtime_r(&t, &tm) || !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
 		return NULL;
 	return own(e, xstrdup(buf));
+}
+
+/* An element's comment: the user data record nft and rosfw write
+ * (type 0, NFTNL_UDATA_SET_ELEM_COMMENT, a NUL-terminated string). */
+static const char *elem_comment(struct elems *e, const struct nlattr *ud)
+{
+	const uint8_t *u;
+	uint16_t len, i = 0;
+
+	if (!ud)
+		return NULL;
+	u = mnl_attr_get_payload(ud);
+	len = mnl_attr_get_payload_len(ud);
+	while (i + 2u <= len && i + 2u + u[i + 1] <= len) {
+		if (u[i] == 0 && u[i + 1])
+			return own(e, xstrndup((const char *)u + i + 2, u[i + 1]));
+		i += 2u + u[i + 1];
+	}
+	return NULL;
+}
+
+static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+{
+	struct elems *e = ctx;
+	size_t j, n = e->v6 ? 16 : 4;
+	char text[2 * INET6_ADDRSTRLEN + 2];
+	const struct rkey *rk = NULL;
+	struct print_al_row *r;
+
+	for (j = 0; j < e->nrkeys && !rk; j++)
+		if (!strcmp(e->rkeys[j].list, e->list) && !memcmp(e->rkeys[j].lo, start->key, n))
+			rk = &e->rkeys[j];
+	/* Untimed in the configuration's set: a static entry, printed from
+	 * the configuration, unless the configuration timed it and the kernel
+	 * did not take the timeout: then it is shown, with none. */
+	if (!start->has_exp && !rk && !e->runtime)
+		return;
+	interval_text(text, sizeof(text), start->key, hi, e->v6);
+	r = row_new(e);
+	/* An untimed run-time entry is static, as RouterOS makes an entry
+	 * added without timeout=. */
+	r->flag = e->runtime && !start->has_exp ? ' ' : 'D';
+	r->list = e->list;
+	r->address = own(e, xstrdup(text));
+	r->has_timeout = start->has_exp;
+	r->timeout_ms = start->exp_ms;
+	r->comment = start->comment;
+	if (rk && !r->comment) {
+		const struct mprop *cm = mitem_prop(rk->it, "comment");
+
+		r->comment = cm ? cm->value : NULL;
+	}
+	if (e->saved)
+		r->creation = creation_text(e, start->key, n);
 }
 
 static int elem_cb(const struct nlmsghdr *nlh, void *data)
@@ -862,7 +852,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 			continue;
 		memcpy(key.addr, p, len);
 		if (e->interval) {
-			struct ivel *v;
+			struct iv_elem *v;
 			uint32_t fl = a.tb[NFTA_SET_ELEM_FLAGS] ? ntohl(mnl_attr_get_u32(a.tb[NFTA_SET_ELEM_FLAGS])) : 0;
 
 			if (e->niv == e->capiv) {
@@ -877,6 +867,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 				v->has_exp = true;
 				v->exp_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
 			}
+			v->comment = elem_comment(e, a.tb[NFTA_SET_ELEM_USERDATA]);
 			continue;
 		}
 		st = e->nkeys ? bsearch(&key, e->keys, e->nkeys, sizeof(key), skey_cmp) : NULL;
@@ -889,12 +880,17 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		r->flag = 'D';
 		r->list = e->list;
 		r->address = own(e, xstrdup(buf));
-		if (st) {
+		r->comment = elem_comment(e, a.tb[NFTA_SET_ELEM_USERDATA]);
+		if (st && !r->comment) {
 			const struct mprop *cm = mitem_prop(st->it, "comment");
 
 			r->comment = cm ? cm->value : NULL;
 		}
-		if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
+		if (a.tb[NFTA_SET_ELEM_TIMEOUT] &&
+		    be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_TIMEOUT])) == LOWER_STATIC_TIMEOUT_MS) {
+			/* none-static: static, for good */
+			r->flag = ' ';
+		} else if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
 			r->has_timeout = true;
 			r->timeout_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
 		}
@@ -995,13 +991,16 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		e.list = own(&e, xstrdup(list));
 		e.set = sets.v[i].name;
 		e.interval = sets.v[i].flags & NFT_SET_INTERVAL;
+		e.runtime = !strncmp(sets.v[i].name, "ar_", 3);
 		if (nlq_dump(q, NFT_MSG_GETSETELEM, family, sets.v[i].name, elem_cb, &e) < 0 && errno != ENOENT) {
 			kernel_error("reading set elements");
 			rc = P_KERNEL;
 			goto out;
 		}
-		if (e.interval)
-			intervals_rows(&e);
+		if (e.interval) {
+			iv_pair(e.iv, e.niv, o->v6 ? 16 : 4, interval_row, &e);
+			e.niv = 0;
+		}
 	}
 	for (i = 0; i < e.n; i++)
 		e.rows[i].num = num++;

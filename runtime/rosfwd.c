@@ -28,6 +28,7 @@
 #include "diag.h"
 #include "dns.h"
 #include "dynstate.h"
+#include "lower.h"
 #include "metrics.h"
 #include "model.h"
 #include "nlsock.h"
@@ -190,7 +191,7 @@ static void state_load(struct daemon *d)
  * Saved entries the kernel does not hold, back into the sets they came
  * from, timing out when they would have. Entries of lists that are gone
  * stay gone (as a re-apply drops them); untimed entries do not outlive
- * the boot they were made in.
+ * the boot they were made in, unless they are static (lasting).
  */
 static size_t restore(struct daemon *d, const struct dyn_state *k, int64_t now)
 {
@@ -203,6 +204,7 @@ static size_t restore(struct daemon *d, const struct dyn_state *k, int64_t now)
 		struct addrlist_entry *batch = xcalloc(sv->n - i, sizeof(*batch));
 		size_t nb = 0, failed = 0;
 		bool set_there = false;
+		bool runtime = !strncmp(dyn_set_name(first->set), "ar_", 3);
 		int err;
 
 		set_there = dyn_state_has_set(k, first->set);
@@ -210,16 +212,19 @@ static size_t restore(struct daemon *d, const struct dyn_state *k, int64_t now)
 			const struct dyn_entry *e = &sv->e[i];
 
 			if (!set_there || (e->expires && e->expires <= now + EXPIRY_SLACK_MS) ||
-			    (!e->expires && !same_boot) || dyn_state_find(k, e, i))
+			    (!e->expires && !e->lasting && !same_boot) || dyn_state_find(k, e, i))
 				continue;
 			batch[nb].list = dyn_set_name(e->set);
 			batch[nb].len = e->len;
 			memcpy(batch[nb].lo, e->key, e->len);
-			memcpy(batch[nb].hi, e->key, e->len);
+			memcpy(batch[nb].hi, e->hi, e->len);
 			batch[nb].timeout_ms = e->expires ? (uint64_t)(e->expires - now) : 0;
+			/* A hash set marks none-static by its timeout. */
+			if (e->lasting && !runtime)
+				batch[nb].timeout_ms = LOWER_STATIC_TIMEOUT_MS;
 			nb++;
 		}
-		err = nb ? addrlist_send(&d->ns, first->family, dyn_set_name(first->set), false, batch, nb, true, false,
+		err = nb ? addrlist_send(&d->ns, first->family, dyn_set_name(first->set), runtime, batch, nb, true, false,
 					 false, &failed)
 			 : 0;
 		if (err)
@@ -247,7 +252,8 @@ static bool differs(const struct dyn_state *a, const struct dyn_state *b)
 		if (!y)
 			return true;
 		dt = x->expires - y->expires;
-		if (!x->expires != !y->expires || dt > EXPIRY_SLACK_MS || dt < -EXPIRY_SLACK_MS)
+		if (!x->expires != !y->expires || dt > EXPIRY_SLACK_MS || dt < -EXPIRY_SLACK_MS ||
+		    x->lasting != y->lasting || memcmp(x->hi, y->hi, x->len))
 			return true;
 	}
 	return false;

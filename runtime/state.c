@@ -28,6 +28,8 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "ivpair.h"
+#include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
 
@@ -224,18 +226,25 @@ struct anon {
 };
 
 struct delem {
-	struct ir_data key;
+	struct ir_data key, hi;	/* hi: the last address of a range */
+	bool range;
 	uint64_t left_ms;	/* 0: no timeout */
+	uint64_t timeout_ms;	/* as given, for none-static's mark */
+	char *comment;
 	bool dup;		/* the new config has it already */
 };
 
-/* A dynamic address list's set and its entries. */
+/* A dynamic address list's set and its entries; an interval set's
+ * elements wait in iv until the dump is whole and they can be paired. */
 struct dset {
 	int family;
 	char *name;
 	uint32_t key_type, key_len;
+	bool interval;
 	struct delem *e;
 	size_t n, cap;
+	struct iv_elem *iv;
+	size_t niv, capiv;
 };
 
 struct orule {
@@ -274,7 +283,7 @@ struct state {
 static bool set_is_list(const char *name, uint32_t flags)
 {
 	return !(flags & NFT_SET_ANONYMOUS) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
-	       (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3));
+	       (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3) || !strncmp(name, "ar_", 3));
 }
 
 /*
@@ -608,6 +617,23 @@ struct elem_ctx {
 	struct dset *dset;
 };
 
+/* An element's comment, as a string of its own; NULL when none. */
+static const char *elem_comment(struct nftnl_set_elem *e)
+{
+	const uint8_t *u;
+	uint32_t len = 0, i = 0;
+
+	if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA))
+		return NULL;
+	u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &len);
+	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
+		if (u[i] == 0 /* NFTNL_UDATA_SET_ELEM_COMMENT */ && u[i + 1])
+			return xstrndup((const char *)u + i + 2, u[i + 1]);
+		i += 2u + u[i + 1];
+	}
+	return NULL;
+}
+
 static void dset_elems(struct dset *d, const struct nftnl_set *s)
 {
 	struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
@@ -624,17 +650,51 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 
 		if (!k || len > sizeof(x.key.b))
 			continue;
+		if (d->interval) {
+			struct iv_elem *v;
+
+			GROW(d->iv, d->niv, d->capiv);
+			v = &d->iv[d->niv++];
+			memset(v, 0, sizeof(*v));
+			memcpy(v->key, k, len);
+			v->end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
+				 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
+			v->has_exp = timed;
+			v->exp_ms = timed ? nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION) : 0;
+			v->comment = elem_comment(e);
+			continue;
+		}
 		x.key.len = (uint8_t)len;
 		memcpy(x.key.b, k, len);
 		if (timed) {
 			x.left_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
 			if (!x.left_ms)
 				continue;	/* gone by the time the batch lands */
+			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
+				x.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
 		}
+		x.comment = (char *)elem_comment(e);
 		GROW(d->e, d->n, d->cap);
 		d->e[d->n++] = x;
 	}
 	nftnl_set_elems_iter_destroy(it);
+}
+
+static void dset_range(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+{
+	struct dset *d = ctx;
+	struct delem x = { .left_ms = start->exp_ms, .comment = (char *)start->comment };
+
+	if (start->has_exp && !start->exp_ms) {
+		free(x.comment);
+		return;		/* gone by the time the batch lands */
+	}
+	x.key.len = x.hi.len = (uint8_t)d->key_len;
+	memcpy(x.key.b, start->key, d->key_len);
+	memcpy(x.hi.b, hi, d->key_len);
+	x.range = memcmp(x.key.b, x.hi.b, d->key_len) != 0;
+	GROW(d->e, d->n, d->cap);
+	d->e[d->n++] = x;
 }
 
 static int elem_cb(const struct nlmsghdr *nlh, void *data)
@@ -728,7 +788,12 @@ static int sets_read(struct state *st, int family)
 			c.dset->name = xstrdup(r->name);
 			c.dset->key_type = r->key_type;
 			c.dset->key_len = r->key_len;
+			c.dset->interval = r->flags & NFT_SET_INTERVAL;
 			ret = set_elems_read(st, family, r->name, &c);
+			if (c.dset->interval && c.dset->key_len <= 16)
+				iv_pair(c.dset->iv, c.dset->niv, (uint8_t)c.dset->key_len, dset_range, c.dset);
+			free(c.dset->iv);
+			c.dset->iv = NULL;
 		}
 	}
 	for (i = 0; i < rows.n && ret == 0 && st->diff; i++)
@@ -904,7 +969,7 @@ fail:
 
 void state_free(struct state *st)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!st)
 		return;
@@ -915,6 +980,8 @@ void state_free(struct state *st)
 	}
 	for (i = 0; i < st->ndsets; i++) {
 		free(st->dsets[i].name);
+		for (j = 0; j < st->dsets[i].n; j++)
+			free(st->dsets[i].e[j].comment);
 		free(st->dsets[i].e);
 	}
 	for (i = 0; i < st->nrules; i++)
@@ -942,18 +1009,52 @@ static int delem_cmp(const void *a, const void *b)
 }
 
 /* The new set to carry d's entries into, if the list still exists as a
- * set of the same key type. */
+ * set of the same key type and kind. */
 static struct ir_set *dset_target(const struct dset *d, struct ir *ir)
 {
 	struct ir_table *t = ir->tables[d->family == NFPROTO_IPV6];
 	struct ir_set *s = t ? ir_set_find(t, d->name) : NULL;
 	uint32_t type, len;
 
-	if (!s || s->nkeys > 1 || (s->flags & SETF_INTERVAL) || !(s->flags & (SETF_DYNAMIC | SETF_TIMEOUT)) ||
-	    !set_is_list(s->name, NFT_SET_TIMEOUT))
+	if (!s || s->nkeys > 1 || !(s->flags & SETF_INTERVAL) != !d->interval ||
+	    !(s->flags & (SETF_DYNAMIC | SETF_TIMEOUT)) || !set_is_list(s->name, NFT_SET_TIMEOUT))
 		return NULL;
 	type = emit_nl_set_key_type(s, &len);
 	return type == d->key_type && len == d->key_len ? s : NULL;
+}
+
+static int ir_elem_lo_cmp(const void *a, const void *b)
+{
+	const struct ir_elem *x = a, *y = b;
+
+	return memcmp(x->lo.b, y->lo.b, x->lo.len);
+}
+
+/* Whether [lo, hi] meets an entry of s (sorted by start, none
+ * overlapping): an interval set refuses overlaps, and one refused entry
+ * would refuse the whole batch. */
+static bool overlaps(const struct ir_set *s, const struct delem *x)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (memcmp(s->elems[mid].lo.b, x->key.b, x->key.len) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* lo: the first entry starting after x's start. */
+	if (lo < s->n && memcmp(s->elems[lo].lo.b, x->hi.b, x->key.len) <= 0)
+		return true;
+	if (lo > 0) {
+		const struct ir_elem *p = &s->elems[lo - 1];
+		const struct ir_data *end = p->range ? &p->hi : &p->lo;
+
+		return memcmp(end->b, x->key.b, x->key.len) >= 0;
+	}
+	return false;
 }
 
 size_t state_keep_elems(const struct state *st, struct ir *ir)
@@ -968,6 +1069,8 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 		if (!s || !d->n)
 			continue;	/* the list is gone: so are its entries */
 		qsort(d->e, d->n, sizeof(*d->e), delem_cmp);
+		if (d->interval)
+			qsort(s->elems, s->n, sizeof(*s->elems), ir_elem_lo_cmp);
 		/* An entry the configuration writes itself comes from there. */
 		for (j = 0; j < s->n; j++) {
 			struct delem key = { .key = s->elems[j].lo };
@@ -978,14 +1081,23 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 		}
 		n0 = s->n;
 		for (j = 0; j < d->n; j++) {
-			struct ir_elem e = { .lo = d->e[j].key, .timeout_ms = d->e[j].left_ms };
+			struct delem *x = &d->e[j];
+			struct ir_elem e = { .lo = x->key, .hi = x->range ? x->hi : x->key, .range = x->range,
+					     .timeout_ms = x->left_ms };
 
-			if (d->e[j].dup || (j && !delem_cmp(&d->e[j - 1], &d->e[j])))
+			if (x->dup || (j && !delem_cmp(&d->e[j - 1], x)))
 				continue;
 			/* A set without timeouts would refuse the entry (and the
 			 * whole batch with it) or keep it for ever. */
-			if (d->e[j].left_ms && !(s->flags & SETF_TIMEOUT))
+			if (x->left_ms && !(s->flags & SETF_TIMEOUT))
 				continue;
+			if (d->interval && n0 && overlaps(s, x))
+				continue;
+			/* none-static keeps its mark, not the time it has left */
+			if (x->timeout_ms == LOWER_STATIC_TIMEOUT_MS)
+				e.timeout_ms = LOWER_STATIC_TIMEOUT_MS;
+			if (x->comment)
+				e.comment = ir_strdup(ir, x->comment);
 			ir_set_elem(ir, s, &e);
 		}
 		kept += s->n - n0;

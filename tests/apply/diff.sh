@@ -75,6 +75,9 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 + set ip al_gone
 + set ip al_seen
 + set ip al_static1
++ set ip ar_gone
++ set ip ar_seen
++ set ip ar_static1
 + rule ip filter_input "#0 track"
 + rule ip filter_input "#1 same"
 + rule ip filter_input "#2 changed"
@@ -101,6 +104,7 @@ no changes
 OUT
 expect b.diff "a changed rule, a removed rule and its list" <<'OUT'
 - set ip al_gone
+- set ip ar_gone
 ~ rule ip filter_input "#2 changed"
 - rule ip filter_input "#3"
 OUT

@@ -28,6 +28,7 @@ add list=mixed address=10.1.0.0/16
 add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen address-list-timeout=1h
 add chain=input protocol=udp dst-port=10 action=add-src-to-address-list address-list=kept address-list-timeout=none-dynamic
 add chain=input protocol=udp dst-port=11 action=add-src-to-address-list address-list=mixed address-list-timeout=1h
+add chain=input protocol=udp dst-port=12 action=add-src-to-address-list address-list=forever address-list-timeout=none-static
 add chain=input src-address-list=mixed action=passthrough
 /ipv6 firewall filter
 add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen6 address-list-timeout=2h
@@ -64,7 +65,7 @@ creation() { "$rosfw" print address-list where list=seen --state "$S" "$tmp/a.rs
 "$rosfwd" --state "$S" --interval 1 "$tmp/a.rsc" 2> "$tmp/log1" &
 pid=$!
 disown "$pid"	# killed with SIGKILL below: no job notice for that
-if wait_for saved_has 4 al_seen 127.0.0.1 && saved_has 4 al_kept 127.0.0.1 && saved_has 4 ad_mixed 203.0.113.7 &&
+if wait_for saved_has 4 al_seen 127.0.0.1 && saved_has 4 al_kept 127.0.0.1 && saved_has 4 ar_mixed 203.0.113.7 &&
 	saved_has 6 al_seen6 ::1; then
 	pass "rosfwd: the state file holds the dynamic entries"
 else
@@ -104,7 +105,7 @@ if [ -n "$t6" ] && [ "$t6" -lt 7200 ] && [ "$t6" -gt 7000 ]; then
 else
 	fail "rosfwd: the IPv6 entry is back ('$t6')"
 fi
-tm=$(left ip ad_mixed 203.0.113.7)
+tm=$(left ip ar_mixed 203.0.113.7)
 if [ -n "$tm" ] && [ "$tm" -lt 7200 ]; then
 	pass "rosfwd: the entry rosfw address-list added is back (${tm}s)"
 else
@@ -138,7 +139,7 @@ kill -TERM "$pid"
 wait "$pid"
 rc=$?
 pid=
-if [ "$rc" = 0 ] && saved_has 4 ad_mixed 203.0.113.99 && tail -1 "$S" | grep -q '^end '; then
+if [ "$rc" = 0 ] && saved_has 4 ar_mixed 203.0.113.99 && tail -1 "$S" | grep -q '^end '; then
 	pass "rosfwd: SIGTERM saves (the newest entry too) and exits 0"
 else
 	fail "rosfwd: SIGTERM saves and exits 0 (exit $rc): $(tail -3 "$S")"
@@ -149,14 +150,14 @@ if [ ! -e "$S.tmp" ]; then pass "rosfwd: no temporary file left"; else fail "ros
 # is no longer in the configuration takes nothing back.
 "$rosfw" address-list add list=mixed address=203.0.113.5 timeout=1s
 "$rosfwd" --once --state "$S" 2>/dev/null
-saved_has 4 ad_mixed 203.0.113.5 || fail "rosfwd: --once saved the short entry"
+saved_has 4 ar_mixed 203.0.113.5 || fail "rosfwd: --once saved the short entry"
 sleep 2.1
 "$rosfw" flush
 grep -v 'address-list=kept' "$tmp/a.rsc" > "$tmp/b.rsc"
 "$rosfw" apply "$tmp/b.rsc"
 "$rosfwd" --once --state "$S" 2> "$tmp/log3"
 rc=$?
-if [ "$rc" = 0 ] && ! nft list set ip rosfw ad_mixed | grep -q 203.0.113.5 && nft list set ip rosfw ad_mixed | grep -q 203.0.113.99; then
+if [ "$rc" = 0 ] && ! nft list set ip rosfw ar_mixed | grep -q 203.0.113.5 && nft list set ip rosfw ar_mixed | grep -q 203.0.113.99; then
 	pass "rosfwd: an entry that expired meanwhile is not put back, the others are"
 else
 	fail "rosfwd: an entry that expired meanwhile is not put back (exit $rc): $(cat "$tmp/log3")"
@@ -175,7 +176,7 @@ damaged() {
 	"$rosfwd" --once --state "$S" 2> "$tmp/log4"
 	rc=$?
 	if [ "$rc" = 0 ] && grep -q corrupt "$tmp/log4" && [ -e "$S.corrupt" ] && tail -1 "$S" | grep -q '^end 0 ' &&
-		! nft list set ip rosfw ad_mixed | grep -q 203.0.113.99; then
+		! nft list set ip rosfw ar_mixed | grep -q 203.0.113.99; then
 		pass "rosfwd: $1: reported, moved aside, not used"
 	else
 		fail "rosfwd: $1 (exit $rc): $(cat "$tmp/log4")"
@@ -198,6 +199,44 @@ if "$rosfw" print address-list --state "$S.corrupt" "$tmp/b.rsc" 2>&1 >/dev/null
 else
 	fail "rosfwd: print warns about a corrupt file and prints"
 fi
+# A reboot (another boot id, in a mount namespace of its own): static
+# entries come back, none-static ones of rules and untimed run-time ones
+# alike, and timed run-time ranges with their time; none-dynamic ones do not.
+"$rosfw" flush
+"$rosfw" apply "$tmp/a.rsc"
+echo x > /dev/udp/127.0.0.1/10
+echo x > /dev/udp/127.0.0.1/12
+"$rosfw" address-list add list=mixed address=198.51.100.0/24 comment=static
+"$rosfw" address-list add list=mixed address=198.51.101.1-198.51.101.9 timeout=1h
+R=$tmp/reboot/state
+mkdir -p "$tmp/reboot"
+"$rosfwd" --once --state "$R" 2>/dev/null
+if grep -q "^e 4 al_forever 127.0.0.1 -1 " "$R" && grep -q '^e 4 ar_mixed 198.51.100.0-198.51.100.255 -1 ' "$R" &&
+	grep -q '^e 4 ar_mixed 198.51.101.1-198.51.101.9 [1-9]' "$R"; then
+	pass "rosfwd: static entries and run-time ranges are saved"
+else
+	fail "rosfwd: static entries and run-time ranges are saved: $(cat "$R"; nft list ruleset | grep -A6 "set ar_mixed\|set al_forever")"
+fi
+"$rosfw" flush
+"$rosfw" apply "$tmp/a.rsc"
+echo 00000000-0000-4000-8000-000000000000 > "$tmp/boot_id"
+unshare -m sh -c "mount --bind '$tmp/boot_id' /proc/sys/kernel/random/boot_id && '$rosfwd' --once --state '$R'" 2> "$tmp/log6"
+if nft list set ip rosfw al_forever | grep -q '127.0.0.1 timeout 30000d' &&
+	nft list set ip rosfw ar_mixed | tr -s ' \t\n' ' ' | grep -q '198.51.100.0/24,' &&
+	[ "$(left ip ar_mixed 198.51.101.1-198.51.101.9)" -gt 3000 ] 2>/dev/null &&
+	! nft list set ip rosfw al_kept | grep -q 127.0.0.1; then
+	pass "rosfwd: after a reboot the static and timed entries are back, none-dynamic is not"
+else
+	fail "rosfwd: after a reboot: $(cat "$tmp/log6"; nft list set ip rosfw al_forever; nft list set ip rosfw ar_mixed)"
+fi
+"$rosfw" print address-list "$tmp/a.rsc" --state "$R" > "$tmp/pal"
+if grep -Eq '^ *[0-9]+ +forever +127\.0\.0\.1' "$tmp/pal" && grep -Eq '^ *[0-9]+ +mixed +198\.51\.100\.0/24' "$tmp/pal" &&
+	grep -Eq '^ *[0-9]+ +D +mixed +198\.51\.101\.1-198\.51\.101\.9' "$tmp/pal"; then
+	pass "rosfwd: print shows static entries without D, the timed range with D"
+else
+	fail "rosfwd: print shows static entries without D: $(cat "$tmp/pal")"
+fi
+
 # /metrics on loopback: what print stats --prometheus says, both families.
 "$rosfwd" --metrics-port 9464 --state "$tmp/m/state" "$tmp/b.rsc" 2> "$tmp/log5" &
 pid=$!

@@ -99,7 +99,8 @@ if [ "$b" = "packets 3 bytes 90" ] && [ "$a" = "packets 0 bytes 0" ]; then
 else
 	fail "state: the changed rule starts at 0 (before '$b', after '$a')"
 fi
-if grep -q '"kept_rules":4,"kept_entries":2' "$tmp/json"; then
+# Kernel rules: "#3 uses list" is two, one per set of its list.
+if grep -q '"kept_rules":5,"kept_entries":2' "$tmp/json"; then
 	pass "state: --json says what was kept"
 else
 	fail "state: --json says what was kept: $(cat "$tmp/json")"

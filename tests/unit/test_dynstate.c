@@ -18,6 +18,7 @@
 
 #include "nlsock.c"
 #include "dynstate.c"
+#include "ivpair.c"
 
 static char dir[] = "/tmp/test_dynstate.XXXXXX";
 
@@ -41,6 +42,16 @@ static void sample(struct dyn_state *s, size_t n)
 		e.key[e.len - 1] = (uint8_t)i;
 		e.key[e.len - 2] = (uint8_t)(i >> 8);
 		e.expires = i % 5 ? 1800000000000 + (int64_t)i * 1000 : 0;
+		memcpy(e.hi, e.key, e.len);
+		if (i % 7 == 0) {
+			/* a run-time range, static when untimed */
+			e.set = dyn_set_id("ar_r");
+			e.hi[e.len - 1] |= 0x0f;
+			e.lasting = !e.expires;
+		} else if (i % 11 == 0) {
+			e.lasting = true;	/* none-static */
+			e.expires = 0;
+		}
 		dyn_state_add(s, &e);
 	}
 	dyn_state_seal(s);
@@ -87,6 +98,8 @@ static void test_round_trip(void **st)
 		assert_int_equal(x->expires, a.e[i].expires);
 		assert_int_equal(x->created, a.e[i].created);
 		assert_int_equal(x->len, a.e[i].len);
+		assert_int_equal(x->lasting, a.e[i].lasting);
+		assert_memory_equal(x->hi, a.e[i].hi, x->len);
 	}
 	assert_true(dyn_state_has_set(&b, dyn_set_id("al_b.20c")));
 	assert_false(dyn_state_has_set(&b, dyn_set_id("ad_other")));
@@ -157,6 +170,33 @@ static void test_every_change_refused(void **st)
 	dyn_state_free(&a);
 }
 
+/* A range only in a run-time set, and never backwards: a file that says
+ * otherwise was not written by rosfwd and is refused whole. */
+static void test_bad_ranges_refused(void **st)
+{
+	static const char *const sets[] = { "ad_a", "ar_r" };
+	struct dyn_state a, b;
+	char p[256], why[256];
+	size_t i;
+
+	(void)st;
+	for (i = 0; i < 2; i++) {
+		struct dyn_entry e = { .family = NFPROTO_IPV4, .len = 4, .created = 1700000000000 };
+
+		dyn_state_init(&a);
+		e.set = dyn_set_id(sets[i]);
+		memcpy(e.key, "\x0a\x00\x00\x10", 4);
+		memcpy(e.hi, i ? "\x0a\x00\x00\x01" : "\x0a\x00\x00\x20", 4);
+		dyn_state_add(&a, &e);
+		dyn_state_seal(&a);
+		path(p, sizeof(p), "range");
+		assert_int_equal(dyn_state_save(&a, p), 0);
+		assert_int_equal(dyn_state_load(&b, p, why, sizeof(why)), -2);
+		assert_non_null(strstr(why, "not an entry"));
+		dyn_state_free(&a);
+	}
+}
+
 static void test_duplicates_once(void **st)
 {
 	struct dyn_state s;
@@ -188,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_every_cut_refused),
 		cmocka_unit_test(test_every_change_refused),
+		cmocka_unit_test(test_bad_ranges_refused),
 		cmocka_unit_test(test_duplicates_once),
 	};
 	int rc;

@@ -605,12 +605,13 @@ static void test_action_add_dst_to_address_list(void **state)
 static void test_address_list_timeout_none_adds_without_timeout(void **state)
 {
 	(void)state;
-	/* none-dynamic, none-static and 00:00:00: the entry stays. */
+	/* none-dynamic and 00:00:00: the entry stays until a reboot;
+	 * none-static carries the timeout that marks it static. */
 	assert_input(FILTER "add chain=input action=add-src-to-address-list address-list=a address-list-timeout=none-dynamic\n"
 			    "add chain=input action=add-src-to-address-list address-list=a address-list-timeout=none-static\n"
 			    "add chain=input action=add-src-to-address-list address-list=a\n",
 		     "counter add @al_a { ip saddr } comment \"#0\"\n"
-		     "counter add @al_a { ip saddr } comment \"#1\"\n"
+		     "counter add @al_a { ip saddr timeout 30000d } comment \"#1\"\n"
 		     "counter add @al_a { ip saddr } comment \"#2\"\n");
 }
 
@@ -1238,7 +1239,8 @@ static void test_src_address_list_static(void **state)
 			      "add chain=input src-address-list=trusted\n"
 			      "add chain=input src-address-list=!trusted action=drop\n",
 		     "ip saddr @al_trusted counter accept comment \"#0\"\n"
-		     "ip saddr != @al_trusted counter drop comment \"#1\"\n");
+		     "ip saddr @ar_trusted ip saddr != @al_trusted counter accept comment \"#0\"\n"
+		     "ip saddr != @al_trusted ip saddr != @ar_trusted counter drop comment \"#1\"\n");
 }
 
 static void test_src_address_list_v6(void **state)
@@ -1246,18 +1248,20 @@ static void test_src_address_list_v6(void **state)
 	(void)state;
 	assert_input6(ADDRLIST6 "add list=trusted address=2001:db8::/48\n" FILTER6
 				"add chain=input src-address-list=trusted\n",
-		      "ip6 saddr @al_trusted counter accept comment \"#0\"\n");
+		      "ip6 saddr @al_trusted counter accept comment \"#0\"\n"
+		      "ip6 saddr @ar_trusted ip6 saddr != @al_trusted counter accept comment \"#0\"\n");
 }
 
-static void test_src_address_list_static_and_dynamic_is_two_rules(void **state)
+static void test_src_address_list_static_dynamic_and_runtime_is_three_rules(void **state)
 {
 	(void)state;
-	/* Either set; the second rule leaves out what the first took. */
+	/* Any set; each rule leaves out what the ones before took. */
 	assert_input(ADDRLIST "add list=bad address=10.0.0.0/8\n" FILTER
 			      "add chain=input src-address-list=bad action=drop\n"
 			      "add chain=input action=add-src-to-address-list address-list=bad address-list-timeout=1h\n",
 		     "ip saddr @al_bad counter drop comment \"#0\"\n"
 		     "ip saddr @ad_bad ip saddr != @al_bad counter drop comment \"#0\"\n"
+		     "ip saddr @ar_bad ip saddr != @al_bad ip saddr != @ad_bad counter drop comment \"#0\"\n"
 		     "counter add @ad_bad { ip saddr timeout 1h } comment \"#1\"\n");
 }
 
@@ -1267,7 +1271,7 @@ static void test_src_address_list_negated_over_two_sets_is_one_rule(void **state
 	assert_input(ADDRLIST "add list=bad address=10.0.0.0/8\n"
 			      "add list=bad address=10.9.9.9 timeout=1h\n" FILTER
 			      "add chain=input src-address-list=!bad\n",
-		     "ip saddr != @al_bad ip saddr != @ad_bad counter accept comment \"#0\"\n");
+		     "ip saddr != @al_bad ip saddr != @ad_bad ip saddr != @ar_bad counter accept comment \"#0\"\n");
 }
 
 static void test_dst_address_list(void **state)
@@ -1279,9 +1283,11 @@ static void test_dst_address_list(void **state)
 			      "add chain=input dst-address-list=!srv\n",
 		     "ip daddr @al_srv counter accept comment \"#0\"\n"
 		     "ip daddr @ad_srv ip daddr != @al_srv counter accept comment \"#0\"\n"
-		     "ip daddr != @al_srv ip daddr != @ad_srv counter accept comment \"#1\"\n");
+		     "ip daddr @ar_srv ip daddr != @al_srv ip daddr != @ad_srv counter accept comment \"#0\"\n"
+		     "ip daddr != @al_srv ip daddr != @ad_srv ip daddr != @ar_srv counter accept comment \"#1\"\n");
 	assert_input6(ADDRLIST6 "add list=srv address=2001:db8::7\n" FILTER6 "add chain=input dst-address-list=srv\n",
-		      "ip6 daddr @al_srv counter accept comment \"#0\"\n");
+		      "ip6 daddr @al_srv counter accept comment \"#0\"\n"
+		      "ip6 daddr @ar_srv ip6 daddr != @al_srv counter accept comment \"#0\"\n");
 }
 
 static void test_dst_port(void **state)
@@ -1358,16 +1364,30 @@ static void test_port_negated_is_neither_port(void **state)
 		     "meta l4proto tcp tcp sport != 22-22 tcp dport != 22-22 counter accept comment \"#0\"\n");
 }
 
-static void test_port_and_split_list_cannot_share_a_rule(void **state)
+/* Two "either" conditions: one kernel rule per pair, none overlapping. */
+static void test_port_and_split_list_share_a_rule(void **state)
 {
-	const char *src = ADDRLIST "add list=x address=10.0.0.0/8\n"
-				   "add list=x address=10.1.1.1 timeout=1h\n" FILTER
-				   "add chain=input protocol=tcp port=22 src-address-list=x\n";
+	(void)state;
+	assert_input(ADDRLIST "add list=x address=10.0.0.0/8\n"
+			      "add list=x address=10.1.1.1 timeout=1h\n" FILTER
+			      "add chain=input protocol=tcp port=22 src-address-list=x\n",
+		     "meta l4proto tcp tcp sport 22 ip saddr @al_x counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp dport 22 tcp sport != 22 ip saddr @al_x counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp sport 22 ip saddr @ad_x ip saddr != @al_x counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp dport 22 tcp sport != 22 ip saddr @ad_x ip saddr != @al_x counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp sport 22 ip saddr @ar_x ip saddr != @al_x ip saddr != @ad_x counter accept comment \"#0\"\n"
+		     "meta l4proto tcp tcp dport 22 tcp sport != 22 ip saddr @ar_x ip saddr != @al_x ip saddr != @ad_x counter accept comment \"#0\"\n");
+}
+
+static void test_four_either_conditions_are_refused(void **state)
+{
+	const char *src = ADDRLIST "add list=x address=10.0.0.0/8\n" FILTER
+				   "add chain=input protocol=tcp port=22 src-address-list=x dst-address-list=x time=23h-1h,mon\n";
 	struct low l = low_err(src);
 
 	(void)state;
 	assert_null(l.ir);
-	assert_diag_line(l.r.d, DIAG_ERROR, 5, 0, "needs a second \"either\" condition");
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, 0, "needs a 4th \"either\" condition");
 	low_free(&l);
 }
 
@@ -2437,7 +2457,9 @@ static void test_address_list_prefixes_are_an_interval_set_merged(void **state)
 		     "flags interval\n"
 		     "comment \"bogons\"\n"
 		     "elements = { 10.0.0.0/8, 172.16.0.0/12, 192.168.0.1-192.168.0.20, 255.255.255.255 }\n");
-	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_bogons counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ip saddr @al_bogons counter drop comment \"#0\"\n"
+		       "ip saddr @ar_bogons ip saddr != @al_bogons counter drop comment \"#0\"\n");
 	low_free(&l);
 }
 
@@ -2483,7 +2505,9 @@ static void test_address_list_timed_addresses_are_a_timeout_set(void **state)
 		     "size 65535\n"
 		     "comment \"tmp\"\n"
 		     "elements = { 1.1.1.1 timeout 5m, 1.1.1.2 }\n");
-	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_tmp counter accept comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ip saddr @al_tmp counter accept comment \"#0\"\n"
+		       "ip saddr @ar_tmp ip saddr != @al_tmp counter accept comment \"#0\"\n");
 	low_free(&l);
 }
 
@@ -2507,7 +2531,8 @@ static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(vo
 		     "elements = { 172.16.0.5 timeout 1d }\n");
 	assert_rules_l(&l, "ip", "filter_input",
 		       "ip saddr @al_blk counter drop comment \"#0\"\n"
-		       "ip saddr @ad_blk ip saddr != @al_blk counter drop comment \"#0\"\n");
+		       "ip saddr @ad_blk ip saddr != @al_blk counter drop comment \"#0\"\n"
+		       "ip saddr @ar_blk ip saddr != @al_blk ip saddr != @ad_blk counter drop comment \"#0\"\n");
 	low_free(&l);
 }
 
@@ -2518,13 +2543,20 @@ static void test_address_list_timed_prefix_keeps_its_timeout(void **state)
 				       "add chain=input src-address-list=p\n");
 
 	(void)state;
-	/* The interval set takes timeouts (not packet-path updates). */
+	/* The run-time interval set takes timeouts (not packet-path
+	 * updates); the configuration's set keeps none. */
 	assert_set_l(&l, "ip", "al_p",
+		     "type ipv4_addr\n"
+		     "flags interval\n"
+		     "comment \"p\"\n");
+	assert_set_l(&l, "ip", "ar_p",
 		     "type ipv4_addr\n"
 		     "flags interval,timeout\n"
 		     "comment \"p\"\n"
 		     "elements = { 10.0.0.0/8 timeout 1h, 192.0.2.1-192.0.2.9 timeout 2m }\n");
-	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_p counter accept comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ip saddr @al_p counter accept comment \"#0\"\n"
+		       "ip saddr @ar_p ip saddr != @al_p counter accept comment \"#0\"\n");
 	assert_no_warnings(l.r.d);
 	low_free(&l);
 }
@@ -2539,19 +2571,25 @@ static void test_address_list_overlap_with_different_timeouts_keeps_the_longer(v
 				       "add chain=input src-address-list=q\n");
 
 	(void)state;
-	/* No address may leave the list early; no timeout is the longest. */
-	assert_set_l(&l, "ip", "al_p",
+	/* No address may leave the list early. An untimed entry sits in
+	 * the configuration's set, beside the timed one: nothing to merge. */
+	assert_set_l(&l, "ip", "ar_p",
 		     "type ipv4_addr\n"
 		     "flags interval,timeout\n"
 		     "comment \"p\"\n"
 		     "elements = { 10.0.0.0/8 timeout 2h }\n");
 	assert_set_l(&l, "ip", "al_q",
 		     "type ipv4_addr\n"
+		     "flags interval\n"
+		     "comment \"q\"\n"
+		     "elements = { 10.1.0.0/16 }\n");
+	assert_set_l(&l, "ip", "ar_q",
+		     "type ipv4_addr\n"
 		     "flags interval,timeout\n"
 		     "comment \"q\"\n"
-		     "elements = { 10.0.0.0/8 }\n");
+		     "elements = { 10.0.0.0/8 timeout 1h }\n");
 	assert_non_null(diag_find(l.r.d, "address list \"p\" has overlapping entries with different timeouts"));
-	assert_non_null(diag_find(l.r.d, "address list \"q\" has overlapping entries with different timeouts"));
+	assert_null(diag_find(l.r.d, "address list \"q\" has overlapping entries with different timeouts"));
 	low_free(&l);
 }
 
@@ -2576,7 +2614,9 @@ static void test_address_list_name_is_escaped(void **state)
 				       "add chain=input src-address-list=\"my list\"\n");
 
 	(void)state;
-	assert_rules_l(&l, "ip", "filter_input", "ip saddr @al_my.20list counter accept comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ip saddr @al_my.20list counter accept comment \"#0\"\n"
+		       "ip saddr @ar_my.20list ip saddr != @al_my.20list counter accept comment \"#0\"\n");
 	assert_set_l(&l, "ip", "al_my.20list",
 		     "type ipv4_addr\n"
 		     "comment \"my list\"\n"
@@ -3103,7 +3143,7 @@ int main(void)
 		T(test_dst_address_type),
 		T(test_src_address_list_static),
 		T(test_src_address_list_v6),
-		T(test_src_address_list_static_and_dynamic_is_two_rules),
+		T(test_src_address_list_static_dynamic_and_runtime_is_three_rules),
 		T(test_src_address_list_negated_over_two_sets_is_one_rule),
 		T(test_dst_address_list),
 		T(test_dst_port),
@@ -3112,7 +3152,8 @@ int main(void)
 		T(test_port_is_two_rules_second_excluding_first),
 		T(test_port_list),
 		T(test_port_negated_is_neither_port),
-		T(test_port_and_split_list_cannot_share_a_rule),
+		T(test_port_and_split_list_share_a_rule),
+		T(test_four_either_conditions_are_refused),
 		T(test_connection_state),
 		T(test_connection_nat_state),
 		T(test_connection_mark),

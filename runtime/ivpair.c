@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ivpair.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int iv_cmp(const void *a, const void *b)
+{
+	const struct iv_elem *x = a, *y = b;
+	int c = memcmp(x->key, y->key, 16);
+
+	/* An end before a start at the same address: adjacent ranges. */
+	return c ? c : (int)y->end - (int)x->end;
+}
+
+void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
+	     void (*fn)(void *ctx, const struct iv_elem *start, const uint8_t *hi), void *ctx)
+{
+	size_t i;
+	int k;
+
+	qsort(v, n, sizeof(*v), iv_cmp);
+	for (i = 0; i < n; i++) {
+		uint8_t hi[16] = { 0 };
+
+		if (v[i].end)
+			continue;
+		if (i + 1 < n && v[i + 1].end) {
+			memcpy(hi, v[i + 1].key, len);
+			for (k = (int)len - 1; k >= 0 && hi[k]-- == 0; k--)
+				;
+		} else {
+			memset(hi, 0xff, len);
+		}
+		fn(ctx, &v[i], hi);
+	}
+}

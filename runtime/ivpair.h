@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_IVPAIR_H
+#define ROSFW_IVPAIR_H
+
+/*
+ * An interval set dumps each range as two elements, its start and its end
+ * (the first address after it, flagged), in no order one may count on:
+ * print, apply's re-apply and rosfwd all need the ranges back.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/**
+ * struct iv_elem - one element of an interval set as a dump gives it.
+ * @end:    the first address after a range, not the start of one.
+ * @exp_ms: the time it has left, when @has_exp.
+ * @comment: its comment, or NULL; owned by whoever read it.
+ */
+struct iv_elem {
+	uint8_t key[16];
+	bool end, has_exp;
+	uint64_t exp_ms;
+	const char *comment;
+};
+
+/* Sort v[0..n) and call fn for each range: its start element and its
+ * last address (the end's address less one, or the largest address when
+ * no end follows: nft sends no end for a range that reaches it). */
+void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
+	     void (*fn)(void *ctx, const struct iv_elem *start, const uint8_t *hi), void *ctx);
+
+#endif
