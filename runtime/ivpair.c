@@ -19,6 +19,8 @@ void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
 	size_t i;
 	int k;
 
+	if (!n)
+		return;
 	qsort(v, n, sizeof(*v), iv_cmp);
 	for (i = 0; i < n; i++) {
 		uint8_t hi[16] = { 0 };

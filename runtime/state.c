@@ -1069,7 +1069,7 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 		if (!s || !d->n)
 			continue;	/* the list is gone: so are its entries */
 		qsort(d->e, d->n, sizeof(*d->e), delem_cmp);
-		if (d->interval)
+		if (d->interval && s->n)
 			qsort(s->elems, s->n, sizeof(*s->elems), ir_elem_lo_cmp);
 		/* An entry the configuration writes itself comes from there. */
 		for (j = 0; j < s->n; j++) {

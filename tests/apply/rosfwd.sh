@@ -264,4 +264,15 @@ wait "$pid"
 pid=
 "$rosfwd" --interval 0 --state "$S" 2>/dev/null
 if [ $? = 2 ]; then pass "rosfwd: --interval 0 is a usage error"; else fail "rosfwd: --interval 0 is a usage error"; fi
+# The unit file as systemd reads it (there is no systemd to run it here):
+# no unknown keys, bad values or missing programs, with the paths pointed
+# at this build.
+if command -v systemd-analyze >/dev/null; then
+	sed "s|/usr/local/bin/|$(dirname "$rosfw")/|g" "$ROOT/runtime/rosfwd.service" > "$tmp/rosfwd.service"
+	if systemd-analyze verify "$tmp/rosfwd.service" > "$tmp/verify" 2>&1 && ! grep -q . "$tmp/verify"; then
+		pass "rosfwd: systemd-analyze verify finds nothing to say about the unit"
+	else
+		fail "rosfwd: systemd-analyze verify: $(cat "$tmp/verify")"
+	fi
+fi
 summary "rosfwd"

@@ -15,7 +15,7 @@ if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/de
 	exit 1
 fi
 "$rosfw" compile "$ROOT/tests/kernel/sets.rsc" -o "$tmp/sets.nft" || fail "compile sets.rsc"
-unshare -n bash -c "ip link set lo up && nft -f '$tmp/sets.nft' && (echo x > /dev/udp/127.0.0.1/9) 2>/dev/null; nft list set ip rosfw al_seen; nft list set ip rosfw al_mixed" > "$tmp/out" 2>&1
+unshare -n bash -c "ip link set lo up && nft -f '$tmp/sets.nft' && (echo x > /dev/udp/127.0.0.1/9) 2>/dev/null; nft list set ip rosfw al_seen; nft list set ip rosfw ar_mixed" > "$tmp/out" 2>&1
 if grep -q 'flags interval,timeout' "$tmp/out" && grep -q '10.0.0.0/8 timeout 1h' "$tmp/out"; then
 	pass "interval set with timeouts loads"
 else
@@ -29,7 +29,7 @@ else
 	cat "$tmp/out" >&2
 fi
 # The netlink back end must give a timed prefix its timeout too.
-unshare -n bash -c "'$rosfw' apply '$ROOT/tests/kernel/sets.rsc' && nft list set ip rosfw al_mixed" > "$tmp/nl" 2>&1
+unshare -n bash -c "'$rosfw' apply '$ROOT/tests/kernel/sets.rsc' && nft list set ip rosfw ar_mixed" > "$tmp/nl" 2>&1
 if grep -q '10.0.0.0/8 timeout 1h' "$tmp/nl"; then
 	pass "rosfw apply keeps the timeout of a timed prefix"
 else
