@@ -662,8 +662,9 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* A static entry of the configuration, to tell it from a dynamic one
- * that the kernel holds in the same set. */
+/* An entry of the configuration: a single address, to tell a static
+ * entry from a dynamic one the kernel holds in the same set; or a timed
+ * prefix or range (by its first address), for its comment. */
 struct skey {
 	const char *list;
 	uint8_t addr[16];
@@ -671,27 +672,81 @@ struct skey {
 	bool timed;
 };
 
-static int skey_cmp(const void *a, const void *b)
-{
-	const struct skey *x = a, *y = b;
-	int c = strcmp(x->list, y->list);
+/* The keys by list and address, open addressing over indexes + 1: a
+ * sort of 100k keys by name was half of print address-list's work. */
+struct skeys {
+	struct skey *v;
+	size_t n;
+	uint32_t *slot;
+	size_t mask;
+};
 
-	return c ? c : memcmp(x->addr, y->addr, 16);
+static uint64_t skey_hash(uint64_t list_hash, const uint8_t *addr)
+{
+	uint64_t h = list_hash;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		h ^= addr[i];
+		h *= 0x100000001b3ull;
+	}
+	return h ^ (h >> 29);
 }
 
-/* A timed prefix or range of the configuration, for its comment. */
-struct rkey {
-	const char *list;
-	uint8_t lo[16];
-	const struct mitem *it;
-};
+static uint64_t list_hash(const char *list)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *list; list++) {
+		h ^= (unsigned char)*list;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void skeys_index(struct skeys *k)
+{
+	size_t cap = 16, i;
+
+	while (cap < k->n * 2)
+		cap *= 2;
+	k->slot = xcalloc(cap, sizeof(*k->slot));
+	k->mask = cap - 1;
+	for (i = 0; i < k->n; i++) {
+		size_t j = skey_hash(list_hash(k->v[i].list), k->v[i].addr) & k->mask;
+
+		while (k->slot[j])
+			j = (j + 1) & k->mask;
+		k->slot[j] = (uint32_t)(i + 1);
+	}
+}
+
+/* The first key of `list` (hashed: lh) at `addr`; NULL when none. */
+static const struct skey *skeys_find(const struct skeys *k, const char *list, uint64_t lh, const uint8_t *addr)
+{
+	size_t j;
+
+	if (!k->n)
+		return NULL;
+	for (j = skey_hash(lh, addr) & k->mask; k->slot[j]; j = (j + 1) & k->mask) {
+		const struct skey *x = &k->v[k->slot[j] - 1];
+
+		if (!memcmp(x->addr, addr, 16) && !strcmp(x->list, list))
+			return x;
+	}
+	return NULL;
+}
+
+static void skeys_free(struct skeys *k)
+{
+	free(k->v);
+	free(k->slot);
+}
 
 struct elems {
 	const char *list;
-	const struct skey *keys;
-	size_t nkeys;
-	const struct rkey *rkeys;
-	size_t nrkeys;
+	uint64_t list_hash;
+	const struct skeys *keys, *rkeys;
 	struct print_al_row *rows;
 	char **strs;	/* owned strings of rows */
 	size_t n, cap, nstrs, capstrs;
@@ -723,6 +778,27 @@ static char *own(struct elems *e, char *s)
 	return s;
 }
 
+/* An address as inet_ntop writes it; IPv4 by hand: glibc formats it with
+ * sprintf, which cost more than the rest of a row. */
+static void addr_text(char *out, size_t size, const uint8_t *a, bool v6)
+{
+	char *p = out;
+	int i;
+
+	if (v6 || size < INET_ADDRSTRLEN) {
+		inet_ntop(v6 ? AF_INET6 : AF_INET, a, out, (socklen_t)size);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		if (a[i] >= 100)
+			*p++ = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			*p++ = (char)('0' + a[i] / 10 % 10);
+		*p++ = (char)('0' + a[i] % 10);
+		*p++ = i < 3 ? '.' : 0;
+	}
+}
+
 /* [lo, hi] as a prefix when it is one, else as a range lo-hi. */
 static void interval_text(char *out, size_t size, const uint8_t *lo, const uint8_t *hi, bool v6)
 {
@@ -741,13 +817,13 @@ static void interval_text(char *out, size_t size, const uint8_t *lo, const uint8
 	for (i = 0; i < plen; i++)
 		if (((lo[i / 8] ^ hi[i / 8]) >> (7 - i % 8)) & 1)
 			break;
-	inet_ntop(v6 ? AF_INET6 : AF_INET, lo, a, sizeof(a));
+	addr_text(a, sizeof(a), lo, v6);
 	if (i == plen && plen == bits) {
 		snprintf(out, size, "%s", a);
 	} else if (i == plen) {
 		snprintf(out, size, "%s/%zu", a, plen);
 	} else {
-		inet_ntop(v6 ? AF_INET6 : AF_INET, hi, b, sizeof(b));
+		addr_text(b, sizeof(b), hi, v6);
 		snprintf(out, size, "%s-%s", a, b);
 	}
 }
@@ -795,14 +871,14 @@ static const char *elem_comment(struct elems *e, const struct nlattr *ud)
 static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *hi)
 {
 	struct elems *e = ctx;
-	size_t j, n = e->v6 ? 16 : 4;
+	size_t n = e->v6 ? 16 : 4;
 	char text[2 * INET6_ADDRSTRLEN + 2];
-	const struct rkey *rk = NULL;
+	uint8_t lo[16] = { 0 };
+	const struct skey *rk;
 	struct print_al_row *r;
 
-	for (j = 0; j < e->nrkeys && !rk; j++)
-		if (!strcmp(e->rkeys[j].list, e->list) && !memcmp(e->rkeys[j].lo, start->key, n))
-			rk = &e->rkeys[j];
+	memcpy(lo, start->key, n);
+	rk = skeys_find(e->rkeys, e->list, e->list_hash, lo);
 	/* Untimed in the configuration's set: a static entry, printed from
 	 * the configuration, unless the configuration timed it and the kernel
 	 * did not take the timeout: then it is shown, with none. */
@@ -870,12 +946,12 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 			v->comment = elem_comment(e, a.tb[NFTA_SET_ELEM_USERDATA]);
 			continue;
 		}
-		st = e->nkeys ? bsearch(&key, e->keys, e->nkeys, sizeof(key), skey_cmp) : NULL;
+		st = skeys_find(e->keys, e->list, e->list_hash, key.addr);
 		/* An untimed element the configuration lists is a static entry,
 		 * printed from the configuration. */
 		if (st && !st->timed && !a.tb[NFTA_SET_ELEM_EXPIRATION])
 			continue;
-		inet_ntop(e->v6 ? AF_INET6 : AF_INET, p, buf, sizeof(buf));
+		addr_text(buf, sizeof(buf), p, e->v6);
 		r = row_new(e);
 		r->flag = 'D';
 		r->list = e->list;
@@ -904,9 +980,9 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 {
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	size_t n = model_count(m, k), i, nkeys = 0, nrkeys = 0;
-	struct skey *keys = xcalloc(n + 1, sizeof(*keys));
-	struct rkey *rkeys = xcalloc(n + 1, sizeof(*rkeys));
+	size_t n = model_count(m, k), i;
+	struct skeys keys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
+	struct skeys rkeys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
 	struct elems e = { 0 };
 	struct dsets sets = { 0 };
 	struct dyn_state saved;
@@ -938,16 +1014,16 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		if (!list || !addr || (o->list && strcmp(o->list, list)))
 			continue;
 		if (!it->disabled && value_parse_addr(addr->value, addr->len, o->v6, &va) && va.kind == VA_ADDR) {
-			keys[nkeys].list = list;
-			memcpy(keys[nkeys].addr, va.lo, 16);
-			keys[nkeys].it = it;
-			keys[nkeys].timed = timed;
-			nkeys++;
+			keys.v[keys.n].list = list;
+			memcpy(keys.v[keys.n].addr, va.lo, 16);
+			keys.v[keys.n].it = it;
+			keys.v[keys.n].timed = timed;
+			keys.n++;
 		} else if (!it->disabled && timed && value_parse_addr(addr->value, addr->len, o->v6, &va)) {
-			rkeys[nrkeys].list = list;
-			memcpy(rkeys[nrkeys].lo, va.lo, 16);
-			rkeys[nrkeys].it = it;
-			nrkeys++;
+			rkeys.v[rkeys.n].list = list;
+			memcpy(rkeys.v[rkeys.n].addr, va.lo, 16);
+			rkeys.v[rkeys.n].it = it;
+			rkeys.n++;
 		}
 		if (timed && !it->disabled)
 			continue;
@@ -965,12 +1041,10 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 			r->timeout_ms = ms;
 		}
 	}
-	if (nkeys)
-		qsort(keys, nkeys, sizeof(*keys), skey_cmp);
-	e.keys = keys;
-	e.nkeys = nkeys;
-	e.rkeys = rkeys;
-	e.nrkeys = nrkeys;
+	skeys_index(&keys);
+	skeys_index(&rkeys);
+	e.keys = &keys;
+	e.rkeys = &rkeys;
 	have = table_exists(q, family);
 	if (have < 0) {
 		kernel_error("reading tables");
@@ -989,6 +1063,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		if (o->list && strcmp(o->list, list))
 			continue;
 		e.list = own(&e, xstrdup(list));
+		e.list_hash = list_hash(e.list);
 		e.set = sets.v[i].name;
 		e.interval = sets.v[i].flags & NFT_SET_INTERVAL;
 		e.runtime = !strncmp(sets.v[i].name, "ar_", 3);
@@ -1017,8 +1092,8 @@ out:
 	free(e.strs);
 	free(e.rows);
 	free(e.iv);
-	free(keys);
-	free(rkeys);
+	skeys_free(&keys);
+	skeys_free(&rkeys);
 	dyn_state_free(&saved);
 	return rc;
 }
