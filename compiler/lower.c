@@ -382,11 +382,11 @@ static void lists_plan(struct lctx *L)
 
 /*
  * Three sets at most per list, each changed by one party:
- *  - al_X, the configuration's entries (an interval set when it has
- *    prefixes or ranges); for a list of single addresses that also comes
- *    and goes, the one hash set that holds it all (as before ad_X existed).
- *  - ad_X, what rules add from the packet path, which only a hash set
- *    takes, beside an interval al_X.
+ *  - al_X, the configuration's entries: an interval set when it has
+ *    prefixes or ranges, else a hash set, which also takes what rules add
+ *    and the timed entries when the list has any.
+ *  - ad_X, what rules add from the packet path beside an interval al_X:
+ *    the kernel updates only hash sets from the packet path.
  *  - ar_X, what changes at run time (`rosfw address-list add`) and the
  *    configuration's timed prefixes: an interval set with timeouts. The
  *    kernel rebuilds an interval set's lookup array on every commit that

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ivpair.h"
+#include "elemdump.h"
 #include "lower.h"
 #include "xalloc.h"
 

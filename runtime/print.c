@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "ivpair.h"
+#include "elemdump.h"
 #include "diag.h"
 #include "dynstate.h"
 #include "lower.h"
@@ -849,23 +849,14 @@ static const char *creation_text(struct elems *e, const void *key, size_t len)
 	return own(e, xstrdup(buf));
 }
 
-/* An element's comment: the user data record nft and rosfw write
- * (type 0, NFTNL_UDATA_SET_ELEM_COMMENT, a NUL-terminated string). */
-static const char *elem_comment(struct elems *e, const struct nlattr *ud)
+static const char *comment_of(struct elems *e, const struct nlattr *ud)
 {
-	const uint8_t *u;
-	uint16_t len, i = 0;
+	const char *c;
+	size_t n;
 
-	if (!ud)
+	if (!ud || !(c = elem_comment(mnl_attr_get_payload(ud), mnl_attr_get_payload_len(ud), &n)))
 		return NULL;
-	u = mnl_attr_get_payload(ud);
-	len = mnl_attr_get_payload_len(ud);
-	while (i + 2u <= len && i + 2u + u[i + 1] <= len) {
-		if (u[i] == 0 && u[i + 1])
-			return own(e, xstrndup((const char *)u + i + 2, u[i + 1]));
-		i += 2u + u[i + 1];
-	}
-	return NULL;
+	return own(e, xstrndup(c, n));
 }
 
 static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *hi)
@@ -943,7 +934,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 				v->has_exp = true;
 				v->exp_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
 			}
-			v->comment = elem_comment(e, a.tb[NFTA_SET_ELEM_USERDATA]);
+			v->comment = v->end ? NULL : comment_of(e, a.tb[NFTA_SET_ELEM_USERDATA]);
 			continue;
 		}
 		st = skeys_find(e->keys, e->list, e->list_hash, key.addr);
@@ -956,7 +947,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		r->flag = 'D';
 		r->list = e->list;
 		r->address = own(e, xstrdup(buf));
-		r->comment = elem_comment(e, a.tb[NFTA_SET_ELEM_USERDATA]);
+		r->comment = comment_of(e, a.tb[NFTA_SET_ELEM_USERDATA]);
 		if (st && !r->comment) {
 			const struct mprop *cm = mitem_prop(st->it, "comment");
 

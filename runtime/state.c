@@ -28,7 +28,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
-#include "ivpair.h"
+#include "elemdump.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
@@ -618,20 +618,18 @@ struct elem_ctx {
 };
 
 /* An element's comment, as a string of its own; NULL when none. */
-static const char *elem_comment(struct nftnl_set_elem *e)
+static char *comment_of(struct nftnl_set_elem *e)
 {
+	uint32_t len = 0;
 	const uint8_t *u;
-	uint32_t len = 0, i = 0;
+	const char *c;
+	size_t n;
 
 	if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA))
 		return NULL;
 	u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &len);
-	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
-		if (u[i] == 0 /* NFTNL_UDATA_SET_ELEM_COMMENT */ && u[i + 1])
-			return xstrndup((const char *)u + i + 2, u[i + 1]);
-		i += 2u + u[i + 1];
-	}
-	return NULL;
+	c = elem_comment(u, len, &n);
+	return c ? xstrndup(c, n) : NULL;
 }
 
 static void dset_elems(struct dset *d, const struct nftnl_set *s)
@@ -661,7 +659,7 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 				 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
 			v->has_exp = timed;
 			v->exp_ms = timed ? nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION) : 0;
-			v->comment = elem_comment(e);
+			v->comment = v->end ? NULL : comment_of(e);
 			continue;
 		}
 		x.key.len = (uint8_t)len;
@@ -673,7 +671,7 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
 				x.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
 		}
-		x.comment = (char *)elem_comment(e);
+		x.comment = comment_of(e);
 		GROW(d->e, d->n, d->cap);
 		d->e[d->n++] = x;
 	}

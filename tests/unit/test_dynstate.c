@@ -18,7 +18,7 @@
 
 #include "nlsock.c"
 #include "dynstate.c"
-#include "ivpair.c"
+#include "elemdump.c"
 
 static char dir[] = "/tmp/test_dynstate.XXXXXX";
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include "ivpair.h"
+#include "elemdump.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -36,4 +36,18 @@ void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
 		}
 		fn(ctx, &v[i], hi);
 	}
+}
+
+const char *elem_comment(const uint8_t *u, size_t len, size_t *n)
+{
+	size_t i = 0;
+
+	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
+		if (u[i] == 0 && u[i + 1]) {
+			*n = strnlen((const char *)u + i + 2, u[i + 1]);
+			return (const char *)u + i + 2;
+		}
+		i += 2u + u[i + 1];
+	}
+	return NULL;
 }

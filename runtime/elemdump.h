@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef ROSFW_IVPAIR_H
-#define ROSFW_IVPAIR_H
+#ifndef ROSFW_ELEMDUMP_H
+#define ROSFW_ELEMDUMP_H
 
 /*
- * An interval set dumps each range as two elements, its start and its end
- * (the first address after it, flagged), in no order one may count on:
- * print, apply's re-apply and rosfwd all need the ranges back.
+ * What a dump of set elements gives back, read the same way by print,
+ * apply's re-apply and rosfwd. An interval set dumps each range as two
+ * elements, its start and its end (the first address after it, flagged),
+ * in no order one may count on; a comment is a record in an element's
+ * user data.
  */
 
 #include <stdbool.h>
@@ -30,5 +32,10 @@ struct iv_elem {
  * no end follows: nft sends no end for a range that reaches it). */
 void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
 	     void (*fn)(void *ctx, const struct iv_elem *start, const uint8_t *hi), void *ctx);
+
+/* The comment in an element's user data (type, length, value records;
+ * NFTNL_UDATA_SET_ELEM_COMMENT is type 0): its bytes, *n of them without
+ * the NUL nft writes, or NULL when it has none. */
+const char *elem_comment(const uint8_t *udata, size_t len, size_t *n);
 
 #endif
