@@ -217,8 +217,18 @@ struct sets_ctx {
 	size_t n;
 };
 
-/* Sets rules add to or whose entries time out: what comes and goes; and
- * the run-time interval sets, all of whose entries come and go. */
+/* Hash sets rules add to or whose entries time out: what comes and goes;
+ * and the run-time interval sets, all of whose entries come and go. */
+static bool dynamic_set(const char *name, uint32_t flags)
+{
+	if (flags & NFT_SET_ANONYMOUS)
+		return false;
+	if (!strncmp(name, "ar_", 3))
+		return flags & NFT_SET_INTERVAL;
+	return (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3)) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
+	       !(flags & NFT_SET_INTERVAL);
+}
+
 static int sets_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sets_ctx *c = data;
@@ -230,11 +240,7 @@ static int sets_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(t.a[NFTA_SET_NAME]);
 	flags = ntohl(mnl_attr_get_u32(t.a[NFTA_SET_FLAGS]));
-	if (strlen(name) >= 256 || (flags & NFT_SET_ANONYMOUS))
-		return MNL_CB_OK;
-	if (!strncmp(name, "ar_", 3) ? !(flags & NFT_SET_INTERVAL)
-				      : (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3)) ||
-					!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) || (flags & NFT_SET_INTERVAL))
+	if (strlen(name) >= 256 || !dynamic_set(name, flags))
 		return MNL_CB_OK;
 	c->names = xreallocarray(c->names, c->n + 1, sizeof(*c->names));
 	snprintf(c->names[c->n++], 256, "%s", name);
