@@ -672,8 +672,9 @@ struct skey {
 	bool timed;
 };
 
-/* The keys by list and address, open addressing over indexes + 1: a
- * sort of 100k keys by name was half of print address-list's work. */
+/* The keys by list and address, open addressing over indexes + 1: one
+ * probe per kernel element, where a sort and binary search compared list
+ * names at every step. */
 struct skeys {
 	struct skey *v;
 	size_t n;
