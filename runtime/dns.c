@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "dynstate.h"
 #include "lower.h"
 #include "lower_impl.h"
+#include "resolve.h"
 #include "value.h"
 #include "xalloc.h"
 
@@ -31,6 +31,7 @@ struct srange {
  * @addrs:   the last good answer (16 bytes each, IPv4 in the first 4).
  * @due:     monotonic ms of the next lookup.
  * @backoff: seconds to wait after the next failure.
+ * @ttl:     the last DNS answer's TTL in seconds, -1 for /etc/hosts.
  */
 struct dname {
 	uint8_t family;
@@ -38,7 +39,7 @@ struct dname {
 	char set[LOWER_IDENT_MAX];	/* the list's static set, al_X */
 	uint8_t (*addrs)[16];
 	size_t naddrs;
-	int64_t due;
+	int64_t due, ttl;
 	unsigned backoff;
 };
 
@@ -159,54 +160,42 @@ static void set_change(struct nlsock *ns, const struct dname *n, const struct ad
 		add ? "to" : "from", si->name, strerror(err < 0 ? errno : err));
 }
 
+static unsigned clamp(unsigned v, const struct dns_opts *o)
+{
+	return v < o->floor ? o->floor : v > o->cap ? o->cap : v;
+}
+
 static void name_resolve(struct dns *d, struct dname *n, struct nlsock *ns, const struct dns_opts *o, int64_t now)
 {
-	struct addrinfo hints = { .ai_family = n->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET,
-				  .ai_socktype = SOCK_STREAM };
-	struct addrinfo *res = NULL, *ai;
+	struct resolve_answer ans;
 	uint8_t (*old)[16] = n->addrs;
 	size_t nold = n->naddrs, i, added = 0, removed = 0;
 	char safe[128], lsafe[128];
-	const char *set = n->set;
+	const char *set = n->set, *why;
 	struct addrlist_set si;
 	unsigned next;
-	int rc;
 
 	addrlist_safe(safe, sizeof(safe), n->name);
 	addrlist_safe(lsafe, sizeof(lsafe), n->list);
-	rc = getaddrinfo(n->name, NULL, &hints, &res);
-	if (rc) {
+	why = resolve_name(n->name, n->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, &ans);
+	if (why) {
 		/* The last good answer stays (and goes back in below, should
 		 * an apply have rebuilt the set) until one replaces it. */
 		fprintf(stderr, "rosfwd: dns %s (list \"%s\"): %s; keeping the last answer (%zu addresses), next try in %us\n",
-			safe, lsafe, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc), n->naddrs, n->backoff);
+			safe, lsafe, why, n->naddrs, n->backoff);
 		n->due = now + (int64_t)n->backoff * 1000;
 		n->backoff = n->backoff * 2 > o->cap ? o->cap : n->backoff * 2;
 		old = NULL;
 		nold = 0;
 	} else {
-		n->addrs = NULL;
-		n->naddrs = 0;
-	}
-	for (ai = res; ai; ai = ai->ai_next) {
-		uint8_t a[16] = { 0 };
-
-		if (ai->ai_family == AF_INET)
-			memcpy(a, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-		else if (ai->ai_family == AF_INET6)
-			memcpy(a, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-		else
-			continue;
-		if (in_answer(n, a))
-			continue;
-		n->addrs = xreallocarray(n->addrs, n->naddrs + 1, sizeof(*n->addrs));
-		memcpy(n->addrs[n->naddrs++], a, 16);
-	}
-	if (res) {
-		freeaddrinfo(res);
-		next = o->refresh < o->floor ? o->floor : o->refresh > o->cap ? o->cap : o->refresh;
+		n->addrs = xreallocarray(NULL, ans.n, sizeof(*n->addrs));
+		memcpy(n->addrs, ans.addr, ans.n * sizeof(*n->addrs));
+		n->naddrs = ans.n;
+		/* DNS says how long the answer holds; /etc/hosts does not. */
+		next = clamp(ans.has_ttl ? ans.ttl : o->refresh, o);
 		n->due = now + (int64_t)next * 1000;
 		n->backoff = o->floor;
+		n->ttl = ans.has_ttl ? (int64_t)ans.ttl : -1;
 	}
 	if (addrlist_set_lookup(ns, n->family, set, &si) < 0 || !si.exists) {
 		fprintf(stderr, "rosfwd: dns %s: list \"%s\" has no set %s in the kernel (no rule uses it, or not applied)\n",
@@ -220,7 +209,7 @@ static void name_resolve(struct dns *d, struct dname *n, struct nlsock *ns, cons
 		if (configured(d, n, n->addrs[i]))
 			continue;
 		set_change(ns, n, &si, n->addrs[i], true);
-		added += !rc && !in_answer(&(struct dname){ .addrs = old, .naddrs = nold }, n->addrs[i]);
+		added += !why && !in_answer(&(struct dname){ .addrs = old, .naddrs = nold }, n->addrs[i]);
 	}
 	for (i = 0; i < nold; i++) {
 		if (in_answer(n, old[i]) || configured(d, n, old[i]) || other_has(d, n, old[i]))
@@ -228,9 +217,15 @@ static void name_resolve(struct dns *d, struct dname *n, struct nlsock *ns, cons
 		set_change(ns, n, &si, old[i], false);
 		removed++;
 	}
-	if (added || removed)
-		fprintf(stderr, "rosfwd: dns %s (list \"%s\"): %zu addresses, %zu new, %zu gone\n", safe, lsafe,
-			n->naddrs, added, removed);
+	if (added || removed) {
+		char ttl[48] = "";
+
+		if (n->ttl >= 0)
+			snprintf(ttl, sizeof(ttl), ", TTL %llds, next lookup in %us", (long long)n->ttl,
+				 clamp((unsigned)n->ttl, o));
+		fprintf(stderr, "rosfwd: dns %s (list \"%s\"): %zu addresses, %zu new, %zu gone%s\n", safe, lsafe,
+			n->naddrs, added, removed, ttl);
+	}
 	free(old);
 }
 
@@ -294,4 +289,32 @@ bool dns_owns(const struct dns *d, uint8_t family, uint32_t set_id, const uint8_
 		if (d->v[i].family == family && dyn_set_id(d->v[i].set) == set_id && in_answer(&d->v[i], key))
 			return true;
 	return false;
+}
+
+void dns_save(const struct dns *d, struct dyn_state *s)
+{
+	size_t i, j;
+
+	for (i = 0; d && i < d->n; i++)
+		for (j = 0; j < d->v[i].naddrs; j++)
+			dyn_state_add_answer(s, d->v[i].family, dyn_set_id(d->v[i].set), d->v[i].addrs[j], d->v[i].name);
+}
+
+void dns_load(struct dns *d, const struct dyn_state *s)
+{
+	size_t i, j;
+
+	for (i = 0; d && i < d->n; i++) {
+		struct dname *n = &d->v[i];
+		uint32_t set = dyn_set_id(n->set);
+
+		for (j = 0; j < s->nans; j++) {
+			const struct dyn_answer *a = &s->ans[j];
+
+			if (a->family != n->family || a->set != set || strcmp(a->name, n->name) || in_answer(n, a->addr))
+				continue;
+			n->addrs = xreallocarray(n->addrs, n->naddrs + 1, sizeof(*n->addrs));
+			memcpy(n->addrs[n->naddrs++], a->addr, 16);
+		}
+	}
 }

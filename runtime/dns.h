@@ -4,12 +4,14 @@
 
 /*
  * DNS-name address-list entries (address=example.com), resolved by rosfwd
- * with getaddrinfo and kept in the list's static set: what a name resolves
- * to is added, what it no longer resolves to is removed (unless the
- * configuration or another name of the list has it). getaddrinfo gives no
- * TTL, so names are refreshed every `refresh` seconds, clamped to
- * [floor, cap]; a failed lookup keeps the last good answer, is logged,
- * and is retried after `floor` seconds, doubling up to `cap`.
+ * (resolve.h: /etc/hosts, then DNS) and kept in the list's static set:
+ * what a name resolves to is added, what it no longer resolves to is
+ * removed (unless the configuration or another name of the list has it).
+ * A DNS answer is looked up again when its TTL runs out, an /etc/hosts one
+ * every `refresh` seconds, both clamped to [floor, cap]. A failed lookup
+ * (no such name, no address, no answer) keeps the last good answer, as a
+ * name that briefly fails to resolve must not open or close the firewall;
+ * it is logged and retried after `floor` seconds, doubling up to `cap`.
  */
 
 #include <stdbool.h>
@@ -17,6 +19,7 @@
 #include <stdint.h>
 
 #include "model.h"
+#include "dynstate.h"
 #include "nlsock.h"
 
 struct dns_opts {
@@ -39,5 +42,13 @@ void dns_handover(struct dns *to, struct dns *from, struct nlsock *ns);
 /* An address a name answered, in that list's set (dyn_set_id): rosfwd
  * looks it up again on start rather than saving it. */
 bool dns_owns(const struct dns *d, uint8_t family, uint32_t set_id, const uint8_t *key);
+
+/* The names' last answers into `s`, for the state file. */
+void dns_save(const struct dns *d, struct dyn_state *s);
+/* The answers a saved state holds for names `d` has, as their last
+ * answers: the first lookup after a restart then takes away what a name
+ * no longer answers, and a failed one keeps them (and puts them back,
+ * should the set have been rebuilt). */
+void dns_load(struct dns *d, const struct dyn_state *s);
 
 #endif

@@ -71,6 +71,11 @@ void dyn_state_init(struct dyn_state *s)
 
 void dyn_state_free(struct dyn_state *s)
 {
+	size_t i;
+
+	for (i = 0; i < s->nans; i++)
+		free(s->ans[i].name);
+	free(s->ans);
 	free(s->e);
 	free(s->idx);
 	free(s->sets);
@@ -84,6 +89,42 @@ void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e)
 		s->e = xreallocarray(s->e, s->cap, sizeof(*s->e));
 	}
 	s->e[s->n++] = *e;
+}
+
+void dyn_state_add_answer(struct dyn_state *s, uint8_t family, uint32_t set, const uint8_t *addr, const char *name)
+{
+	struct dyn_answer *a;
+
+	s->ans = xreallocarray(s->ans, s->nans + 1, sizeof(*s->ans));
+	a = &s->ans[s->nans++];
+	a->family = family;
+	a->set = set;
+	memcpy(a->addr, addr, 16);
+	a->name = xstrdup(name);
+}
+
+/* Answers are few (names times their addresses): a plain search. */
+static bool has_answer(const struct dyn_state *s, const struct dyn_answer *x)
+{
+	size_t i;
+
+	for (i = 0; i < s->nans; i++)
+		if (s->ans[i].family == x->family && s->ans[i].set == x->set && !memcmp(s->ans[i].addr, x->addr, 16) &&
+		    !strcmp(s->ans[i].name, x->name))
+			return true;
+	return false;
+}
+
+bool dyn_answers_differ(const struct dyn_state *a, const struct dyn_state *b)
+{
+	size_t i;
+
+	if (a->nans != b->nans)
+		return true;
+	for (i = 0; i < a->nans; i++)
+		if (!has_answer(b, &a->ans[i]))
+			return true;
+	return false;
 }
 
 static void state_add_set(struct dyn_state *s, uint32_t set)
@@ -160,6 +201,8 @@ const struct dyn_entry *dyn_state_find(const struct dyn_state *s, const struct d
 
 void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
 {
+	size_t i;
+
 	dyn_state_free(dst);
 	dst->e = xcalloc(src->n ? src->n : 1, sizeof(*dst->e));
 	if (src->n)
@@ -170,6 +213,8 @@ void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
 		memcpy(dst->sets, src->sets, src->nsets * sizeof(*src->sets));
 		dst->nsets = src->nsets;
 	}
+	for (i = 0; i < src->nans; i++)
+		dyn_state_add_answer(dst, src->ans[i].family, src->ans[i].set, src->ans[i].addr, src->ans[i].name);
 	memcpy(dst->boot_id, src->boot_id, sizeof(dst->boot_id));
 	dst->saved = src->saved;
 	dyn_state_seal(dst);
@@ -436,10 +481,11 @@ int dyn_state_save(const struct dyn_state *s, const char *path)
 {
 	struct obuf b = { .cap = 4096 + s->n * 64 };
 	char tmp[4096], dir[4096], *slash;
-	size_t i;
+	size_t i, lines;
 	int fd, e, dfd;
 
 	b.p = xmalloc(b.cap);
+	lines = s->n;
 	ob_printf(&b, MAGIC "boot %s\nsaved %lld\n", s->boot_id[0] ? s->boot_id : "-", (long long)dyn_now_ms());
 	for (i = 0; i < s->n; i++) {
 		const struct dyn_entry *x = &s->e[i];
@@ -456,7 +502,18 @@ int dyn_state_save(const struct dyn_state *s, const char *path)
 		ob_printf(&b, "e %d %s %s %lld %lld\n", x->len == 16 ? 6 : 4, dyn_set_name(x->set), a,
 			  x->lasting ? -1LL : (long long)x->expires, (long long)x->created);
 	}
-	ob_printf(&b, "end %zu %016llx\n", s->n, (unsigned long long)hash(b.p, b.n));
+	for (i = 0; i < s->nans; i++) {
+		const struct dyn_answer *x = &s->ans[i];
+		char a[INET6_ADDRSTRLEN];
+
+		/* A name the file cannot hold is looked up afresh instead. */
+		if (!name_ok(x->name))
+			continue;
+		inet_ntop(x->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, x->addr, a, sizeof(a));
+		ob_printf(&b, "n %d %s %s %s\n", x->family == NFPROTO_IPV6 ? 6 : 4, dyn_set_name(x->set), a, x->name);
+		lines++;
+	}
+	ob_printf(&b, "end %zu %016llx\n", lines, (unsigned long long)hash(b.p, b.n));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -562,7 +619,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 	}
 	last[-1] = 0;
 	for (p = buf; p; p = nl ? nl + 1 : NULL) {
-		char fam[4], set[256], addr[128], *dash;
+		char fam[4], set[256], addr[128], name[256], *dash;
 		long long a, b;
 		struct dyn_entry e = { 0 };
 
@@ -600,6 +657,18 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			e.set = dyn_set_id(set);
 			state_add_set(s, e.set);
 			dyn_state_add(s, &e);
+			count++;
+		} else if (sscanf(p, "n %3s %255s %63s %255s%c", fam, set, addr, name, &extra) == 4) {
+			uint8_t x[16] = { 0 };
+			uint8_t af = strcmp(fam, "6") ? NFPROTO_IPV4 : NFPROTO_IPV6;
+
+			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) || !name_ok(name) ||
+			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
+			    inet_pton(af == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, x) != 1) {
+				rc = corrupt(s, why, whysize, line, "not a DNS answer");
+				goto out;
+			}
+			dyn_state_add_answer(s, af, dyn_set_id(set), x, name);
 			count++;
 		} else {
 			rc = corrupt(s, why, whysize, line, "unknown line");

@@ -12,9 +12,9 @@
  *
  * The file is text, one entry a line ("e FAMILY SET ADDRESS[-LAST]
  * EXPIRES CREATED", EXPIRES -1 for a lasting entry, a range only in an
- * ar_ set), closed by a line holding the count and a checksum of
- * everything before it: a truncated or altered file is refused whole,
- * never half trusted.
+ * ar_ set; "n FAMILY SET ADDRESS NAME" for a DNS answer), closed by a line
+ * holding the count of both and a checksum of everything before it: a
+ * truncated or altered file is refused whole, never half trusted.
  */
 
 #include <stdbool.h>
@@ -46,6 +46,18 @@ struct dyn_entry {
 };
 
 /**
+ * struct dyn_answer - an address a list's DNS name last answered, saved so
+ * that a restarted rosfwd knows what to take away when the name's answer
+ * has changed meanwhile (the kernel's set cannot tell it from the rest).
+ */
+struct dyn_answer {
+	uint8_t family;
+	uint32_t set;
+	uint8_t addr[16];
+	char *name;
+};
+
+/**
  * struct dyn_state - entries in the order read, and a hash index over them
  * (no sort: a poll costs a dump and a pass, nothing n log n).
  * @sets:   the kernel's dynamic sets (ids), entries or not, for a kernel
@@ -58,6 +70,8 @@ struct dyn_state {
 	size_t idxcap;
 	uint32_t *sets;
 	size_t nsets;
+	struct dyn_answer *ans;
+	size_t nans;
 	char boot_id[40];	/* the boot the entries were read in */
 	int64_t saved;		/* Unix ms of the save, 0 for a kernel read */
 };
@@ -69,6 +83,9 @@ const char *dyn_set_name(uint32_t id);
 void dyn_state_init(struct dyn_state *s);
 void dyn_state_free(struct dyn_state *s);
 void dyn_state_add(struct dyn_state *s, const struct dyn_entry *e);
+void dyn_state_add_answer(struct dyn_state *s, uint8_t family, uint32_t set, const uint8_t *addr, const char *name);
+/* Whether a and b hold different DNS answers. */
+bool dyn_answers_differ(const struct dyn_state *a, const struct dyn_state *b);
 /* Index the entries; a later duplicate (family, set, key) is dropped. */
 void dyn_state_seal(struct dyn_state *s);
 /* The entry of sealed `s` equal to `e` in family, set and key. `hint`:

@@ -70,8 +70,9 @@ static int usage(FILE *out, int code)
 	      "  SIGTERM  read the sets, save, exit\n"
 	      "  --metrics-port PORT  serve GET /metrics on 127.0.0.1:PORT: rosfw print stats --prometheus\n"
 	      "           of CONFIG (both families, every facility)\n"
-	      "  --dns-refresh SECONDS  look DNS-name entries of CONFIG up again this often (default 300;\n"
-	      "           getaddrinfo gives no TTL); clamped to [--dns-floor, --dns-cap] (default 30, 3600).\n"
+	      "  --dns-refresh SECONDS  look names /etc/hosts answers up again this often (default 300);\n"
+	      "           DNS answers are looked up again when their TTL runs out. Both are clamped to\n"
+	      "           [--dns-floor, --dns-cap] (default 30, 3600).\n"
 	      "           A failed lookup keeps the last answer and is retried after the floor, doubling to the cap\n"
 	      "  --once   start, read and save once, exit (for scripts and tests)\n"
 	      "  --verbose  one line per poll: entries, milliseconds taken, saved or not\n"
@@ -309,9 +310,10 @@ static int sync_once(struct daemon *d, bool restore_first, bool force_save)
 		if (old)
 			k.e[i].created = old->created;
 	}
+	dns_save(d->dns, &k);
 	dyn_state_free(&d->known);
 	d->known = k;
-	if (force_save || !d->have_saved || differs(&d->known, &d->saved)) {
+	if (force_save || !d->have_saved || differs(&d->known, &d->saved) || dyn_answers_differ(&d->known, &d->saved)) {
 		if (dyn_state_save(&d->known, d->state) < 0) {
 			fprintf(stderr, "rosfwd: saving %s: %s\n", d->state, strerror(errno));
 			return -1;
@@ -443,6 +445,8 @@ int main(int argc, char **argv)
 	dyn_state_init(&d.known);
 	config_reload(&d);
 	state_load(&d);
+	if (d.have_saved)
+		dns_load(d.dns, &d.saved);
 	/* Names first: their answers are then known, and not taken for
 	 * dynamic entries to save. */
 	dns_next = mono_ms() + dns_refresh(d.dns, &d.ns, &d.dns_opts, mono_ms(), true);

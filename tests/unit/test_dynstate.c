@@ -79,12 +79,18 @@ static void spill(const char *p, const char *b, size_t n)
 
 static void test_round_trip(void **st)
 {
+	static const uint8_t v4a[16] = { 192, 0, 2, 10 }, v4b[16] = { 192, 0, 2, 11 },
+			     v6a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
 	struct dyn_state a, b;
 	char p[256], why[256];
 	size_t i;
 
 	(void)st;
 	sample(&a, 300);
+	dyn_state_add_answer(&a, NFPROTO_IPV4, dyn_set_id("al_web"), v4a, "a.example.com");
+	dyn_state_add_answer(&a, NFPROTO_IPV6, dyn_set_id("al_web"), v6a, "a.example.com");
+	/* not a name the file can hold: left out, the file still whole */
+	dyn_state_add_answer(&a, NFPROTO_IPV4, dyn_set_id("al_web"), v4b, "bad name");
 	path(p, sizeof(p), "rt");
 	assert_int_equal(dyn_state_save(&a, p), 0);
 	assert_int_equal(dyn_state_load(&b, p, why, sizeof(why)), 0);
@@ -101,6 +107,15 @@ static void test_round_trip(void **st)
 		assert_int_equal(x->lasting, a.e[i].lasting);
 		assert_memory_equal(x->hi, a.e[i].hi, x->len);
 	}
+	assert_int_equal(b.nans, 2);
+	assert_string_equal(b.ans[0].name, "a.example.com");
+	assert_memory_equal(b.ans[0].addr, "\xc0\x00\x02\x0a", 4);
+	assert_int_equal(b.ans[1].family, NFPROTO_IPV6);
+	a.nans--;	/* what was saved */
+	free(a.ans[a.nans].name);
+	assert_false(dyn_answers_differ(&a, &b));
+	b.ans[1].addr[15] ^= 1;
+	assert_true(dyn_answers_differ(&a, &b));
 	assert_true(dyn_state_has_set(&b, dyn_set_id("al_b.20c")));
 	assert_false(dyn_state_has_set(&b, dyn_set_id("ad_other")));
 	/* The temporary file is gone once the name holds the new one. */
