@@ -35,6 +35,7 @@ if ! cc -std=c11 -O2 -Wall -Wextra -Werror -o "$tmp/dnsd" "$ROOT/tests/apply/dns
 fi
 "$tmp/dnsd" "$tmp/zone" "$tmp/queries" &
 pids="$pids $!"
+disown $!	# killed by the exit trap: no job notice for that
 
 cat > "$tmp/a.rsc" <<'RSC'
 /ip firewall address-list
