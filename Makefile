@@ -24,7 +24,7 @@ LDFLAGS  += -fsanitize=address,undefined
 endif
 INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -I$(BUILD)/gen
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnftnl libmnl libnetfilter_conntrack 2>/dev/null)
-LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl libnetfilter_conntrack 2>/dev/null) -lresolv
+LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl libnetfilter_conntrack 2>/dev/null) -lresolv -pthread
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(INCLUDES) $(NL_CFLAGS)
 
 # `make V=1` shows the commands.

@@ -24,7 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "elemdump.h"
 #include "diag.h"
@@ -1000,6 +1003,103 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/* One set's dump, on a socket of its own: the rows it gives, apart. */
+struct set_job {
+	struct elems e;
+	const char *set;
+	int family, err;
+};
+
+struct jobs {
+	struct set_job *v;
+	size_t n;
+	atomic_size_t next;
+};
+
+static void job_run(struct set_job *j)
+{
+	struct nlsock q;
+
+	if (!nlsock_open(&q)) {
+		j->err = errno;
+		return;
+	}
+	if (nlq_dump(&q, NFT_MSG_GETSETELEM, j->family, j->set, elem_cb, &j->e) < 0 && errno != ENOENT)
+		j->err = errno;
+	nlsock_close(&q);
+	if (!j->err && j->e.interval)
+		iv_pair(j->e.iv, j->e.niv, j->e.v6 ? 16 : 4, interval_row, &j->e);
+}
+
+static void *worker(void *arg)
+{
+	struct jobs *js = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&js->next, 1)) < js->n)
+		job_run(&js->v[i]);
+	return NULL;
+}
+
+/*
+ * The elements of every set of the lists asked for, into e's rows in the
+ * sets' order. A set's dump costs the kernel O(n^2 / message) (it walks
+ * the set again for every message), and sets are dumped on several cores
+ * at once: a list's entries spread over several sets (a dynamic set holds
+ * 65535) then cost the slowest set's time, not their sum.
+ */
+static int sets_read(struct elems *e, const struct dsets *sets, int family, const struct popts *o)
+{
+	struct jobs js = { .v = xcalloc(sets->n ? sets->n : 1, sizeof(*js.v)) };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[4];
+	size_t i, nth = 0, k;
+	int err = 0;
+
+	for (i = 0; i < sets->n; i++) {
+		struct set_job *j = &js.v[js.n];
+		char list[300];
+
+		ident_decode(list, sizeof(list), sets->v[i].name + 3);
+		if (o->list && strcmp(o->list, list))
+			continue;
+		j->e = *e;
+		j->e.rows = NULL, j->e.strs = NULL, j->e.iv = NULL, j->e.block = NULL;
+		j->e.n = j->e.cap = j->e.nstrs = j->e.capstrs = j->e.niv = j->e.capiv = j->e.left = 0;
+		j->e.list = own(&j->e, xstrdup(list));
+		j->e.list_hash = list_hash(j->e.list);
+		j->e.set = j->set = sets->v[i].name;
+		j->e.interval = sets->v[i].flags & NFT_SET_INTERVAL;
+		j->e.runtime = !strncmp(sets->v[i].name, "ar_", 3);
+		j->family = family;
+		/* Interned before the threads start: creation_text only looks. */
+		dyn_set_id(j->set);
+		js.n++;
+	}
+	while (nth < sizeof(th) / sizeof(th[0]) && nth + 1 < js.n && (long)nth + 1 < cpus &&
+	       !pthread_create(&th[nth], NULL, worker, &js))
+		nth++;
+	worker(&js);
+	for (k = 0; k < nth; k++)
+		pthread_join(th[k], NULL);
+	for (i = 0; i < js.n; i++) {
+		struct elems *je = &js.v[i].e;
+
+		if (js.v[i].err && !err)
+			err = js.v[i].err;
+		for (k = 0; k < je->n; k++)
+			*row_new(e) = je->rows[k];
+		for (k = 0; k < je->nstrs; k++)
+			own(e, je->strs[k]);
+		free(je->rows);
+		free(je->strs);
+		free(je->iv);
+	}
+	free(js.v);
+	errno = err;
+	return err ? -1 : 0;
+}
+
 static int print_addrlist(struct nlsock *q, const struct model *m, const struct popts *o)
 {
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
@@ -1095,26 +1195,10 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		rc = P_KERNEL;
 		goto out;
 	}
-	for (i = 0; i < sets.n; i++) {
-		char list[300];
-
-		ident_decode(list, sizeof(list), sets.v[i].name + 3);
-		if (o->list && strcmp(o->list, list))
-			continue;
-		e.list = own(&e, xstrdup(list));
-		e.list_hash = list_hash(e.list);
-		e.set = sets.v[i].name;
-		e.interval = sets.v[i].flags & NFT_SET_INTERVAL;
-		e.runtime = !strncmp(sets.v[i].name, "ar_", 3);
-		if (nlq_dump(q, NFT_MSG_GETSETELEM, family, sets.v[i].name, elem_cb, &e) < 0 && errno != ENOENT) {
-			kernel_error("reading set elements");
-			rc = P_KERNEL;
-			goto out;
-		}
-		if (e.interval) {
-			iv_pair(e.iv, e.niv, o->v6 ? 16 : 4, interval_row, &e);
-			e.niv = 0;
-		}
+	if (sets_read(&e, &sets, family, o) < 0) {
+		kernel_error("reading set elements");
+		rc = P_KERNEL;
+		goto out;
 	}
 	for (i = 0; i < e.n; i++)
 		e.rows[i].num = num++;
