@@ -301,6 +301,8 @@ static void marks_collect(struct lctx *L)
 
 struct list_plan {
 	const char *name;
+	struct list_sets sets;	/* made on first use: named once per list */
+	bool made;
 	bool has_interval;	/* static prefixes or ranges */
 	bool has_dynamic;	/* timed entries, rule-added, DNS names, or nothing static */
 	bool has_static;
@@ -399,6 +401,10 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 	struct list_plan *p = plan_find(L, list);
 	char name[LOWER_IDENT_MAX];
 
+	if (p->made) {
+		*ls = p->sets;
+		return;
+	}
 	memset(ls, 0, sizeof(*ls));
 	lower_ident(name, sizeof(name), "ar_", list);
 	ls->rt = ir_strdup(L->ir, name);
@@ -417,6 +423,8 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 		else
 			ls->stat = ir_strdup(L->ir, name);
 	}
+	p->sets = *ls;
+	p->made = true;
 }
 
 static void elem_from_addr(struct ir_elem *e, const struct value_addr *va, bool v6)
