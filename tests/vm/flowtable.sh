@@ -17,21 +17,7 @@
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 rosfw=$(cd "$(dirname "${1:-$ROOT/build/rosfw}")" && pwd)/$(basename "${1:-build/rosfw}")
-work=${VM_WORK:-/tmp/rosfw-vm}
-mkdir -p "$work"
-cd "$work" || exit 1
-
-need() { command -v "$1" >/dev/null || { echo "vm: needs $1 ($2)" >&2; exit 2; }; }
-need qemu-system-x86_64 "apt-get install qemu-system-x86"
-need busybox "apt-get install busybox-static"
-
-# The kernel: Debian's, unpacked here, never installed on this machine.
-if [ ! -d kernel/boot ]; then
-	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	apt-get download "$pkg" >/dev/null || { echo "vm: cannot download $pkg" >&2; exit 2; }
-	dpkg -x "$pkg"_*.deb kernel
-fi
-kver=$(ls kernel/lib/modules | head -1)
+. "$ROOT/tests/vm/kernel.sh"
 
 rm -rf initramfs && mkdir -p initramfs/{bin,sbin,lib,lib64,proc,sys,dev,run,tmp,etc,test,usr/bin}
 cp "$(command -v busybox)" initramfs/bin/busybox

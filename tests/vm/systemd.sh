@@ -16,22 +16,9 @@
 # software emulation, about a minute). Run: tests/vm/systemd.sh (as root)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-$ROOT/build}
-work=${VM_WORK:-/tmp/rosfw-vm}
-mkdir -p "$work"
-cd "$work" || exit 1
-
-need() { command -v "$1" >/dev/null || { echo "vm: needs $1 ($2)" >&2; exit 2; }; }
-need qemu-system-x86_64 "apt-get install qemu-system-x86"
-need busybox "apt-get install busybox-static"
+build=$(cd "${1:-$ROOT/build}" && pwd)
+. "$ROOT/tests/vm/kernel.sh"
 [ -x /lib/systemd/systemd ] || { echo "vm: needs systemd installed (not running)" >&2; exit 2; }
-
-if [ ! -d kernel/boot ]; then
-	pkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	apt-get download "$pkg" >/dev/null || { echo "vm: cannot download $pkg" >&2; exit 2; }
-	dpkg -x "$pkg"_*.deb kernel
-fi
-kver=$(ls kernel/lib/modules | head -1)
 
 fs=initramfs-systemd
 rm -rf "$fs" && mkdir -p "$fs"/{bin,sbin,lib,lib64,proc,sys,dev,run,tmp,test,usr/bin,usr/local/bin,var/lib}
