@@ -304,14 +304,8 @@ struct elems_ctx {
 
 static void iv_collect(struct elems_ctx *c, const struct tb *a, const void *key)
 {
-	struct iv_elem *v;
+	struct iv_elem *v = iv_new(&c->iv, &c->niv, &c->capiv);
 
-	if (c->niv == c->capiv) {
-		c->capiv = c->capiv ? c->capiv * 2 : 64;
-		c->iv = xreallocarray(c->iv, c->capiv, sizeof(*c->iv));
-	}
-	v = &c->iv[c->niv++];
-	memset(v, 0, sizeof(*v));
 	memcpy(v->key, key, c->len);
 	v->end = a->a[NFTA_SET_ELEM_FLAGS] &&
 		 (ntohl(mnl_attr_get_u32(a->a[NFTA_SET_ELEM_FLAGS])) & NFT_SET_ELEM_INTERVAL_END);

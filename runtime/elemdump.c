@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 static int iv_cmp(const void *a, const void *b)
 {
 	const struct iv_elem *x = a, *y = b;
@@ -11,6 +13,16 @@ static int iv_cmp(const void *a, const void *b)
 
 	/* An end before a start at the same address: adjacent ranges. */
 	return c ? c : (int)y->end - (int)x->end;
+}
+
+struct iv_elem *iv_new(struct iv_elem **v, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*v = xreallocarray(*v, *cap, sizeof(**v));
+	}
+	memset(&(*v)[*n], 0, sizeof(**v));
+	return &(*v)[(*n)++];
 }
 
 void iv_pair(struct iv_elem *v, size_t n, uint8_t len,

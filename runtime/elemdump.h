@@ -27,6 +27,10 @@ struct iv_elem {
 	const char *comment;
 };
 
+/* A zeroed element appended to *v (n of cap used), for a dump's callback
+ * to fill. */
+struct iv_elem *iv_new(struct iv_elem **v, size_t *n, size_t *cap);
+
 /* Sort v[0..n) and call fn for each range: its start element and its
  * last address (the end's address less one, or the largest address when
  * no end follows: nft sends no end for a range that reaches it). */

@@ -958,12 +958,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 			struct iv_elem *iv;
 			uint32_t fl = a.tb[NFTA_SET_ELEM_FLAGS] ? ntohl(mnl_attr_get_u32(a.tb[NFTA_SET_ELEM_FLAGS])) : 0;
 
-			if (e->niv == e->capiv) {
-				e->capiv = e->capiv ? e->capiv * 2 : 64;
-				e->iv = xreallocarray(e->iv, e->capiv, sizeof(*e->iv));
-			}
-			iv = &e->iv[e->niv++];
-			memset(iv, 0, sizeof(*iv));
+			iv = iv_new(&e->iv, &e->niv, &e->capiv);
 			memcpy(iv->key, p, len);
 			iv->end = fl & NFT_SET_ELEM_INTERVAL_END;
 			if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
@@ -1063,9 +1058,8 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 		ident_decode(list, sizeof(list), sets->v[i].name + 3);
 		if (o->list && strcmp(o->list, list))
 			continue;
-		j->e = *e;
-		j->e.rows = NULL, j->e.strs = NULL, j->e.iv = NULL, j->e.block = NULL;
-		j->e.n = j->e.cap = j->e.nstrs = j->e.capstrs = j->e.niv = j->e.capiv = j->e.left = 0;
+		/* What every set shares; the rows and texts are the job's. */
+		j->e = (struct elems){ .v6 = e->v6, .keys = e->keys, .rkeys = e->rkeys, .saved = e->saved };
 		j->e.list = own(&j->e, xstrdup(list));
 		j->e.list_hash = list_hash(j->e.list);
 		j->e.set = j->set = sets->v[i].name;
@@ -1214,7 +1208,6 @@ out:
 		free(e.strs[i]);
 	free(e.strs);
 	free(e.rows);
-	free(e.iv);
 	skeys_free(&keys);
 	skeys_free(&rkeys);
 	dyn_state_free(&saved);

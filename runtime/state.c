@@ -651,9 +651,7 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 		if (d->interval) {
 			struct iv_elem *v;
 
-			GROW(d->iv, d->niv, d->capiv);
-			v = &d->iv[d->niv++];
-			memset(v, 0, sizeof(*v));
+			v = iv_new(&d->iv, &d->niv, &d->capiv);
 			memcpy(v->key, k, len);
 			v->end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
 				 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);

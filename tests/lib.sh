@@ -35,3 +35,21 @@ each_config() {
 			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
 	done
 }
+
+# in_own_namespaces NAME FLAGS ARGS...: the calling test, run again in
+# namespaces of its own (unshare FLAGS: -n, and -m where it bind-mounts
+# files), so it cannot touch the host; skipped, exit 0, without root, nft
+# or unshare. Inside, it returns at once.
+in_own_namespaces() {
+	local name=$1 flags=$2
+	shift 2
+	[ -n "$ROSFW_IN_NETNS" ] && return 0
+	# shellcheck disable=SC2086
+	if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare $flags true 2>/dev/null; then
+		echo "$name: needs root, nft and unshare: skipped" >&2
+		summary "$name"
+		exit 0
+	fi
+	# shellcheck disable=SC2086
+	exec unshare $flags env ROSFW_IN_NETNS=1 bash "$0" "$@"
+}

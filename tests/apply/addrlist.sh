@@ -5,16 +5,9 @@
 # added; every refusal has its exit code and says why.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
-	echo "addrlist: needs root, nft and unshare: skipped" >&2
-	summary "addrlist"
-	exit 0
-fi
 # The whole test runs in its own network namespace: nothing here can touch
 # the host's ruleset.
-if [ -z "$ROSFW_IN_NETNS" ]; then
-	exec unshare -n env ROSFW_IN_NETNS=1 bash "$0" "$@"
-fi
+in_own_namespaces addrlist "-n" "$@"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -7,14 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 rosfwd=$(dirname "$rosfw")/rosfwd
-if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
-	echo "rosfwd: needs root, nft and unshare: skipped" >&2
-	summary "rosfwd"
-	exit 0
-fi
-if [ -z "$ROSFW_IN_NETNS" ]; then
-	exec unshare -n env ROSFW_IN_NETNS=1 bash "$0" "$@"
-fi
+in_own_namespaces rosfwd "-n" "$@"
 tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
