@@ -6,15 +6,38 @@
  * rosfwd's Prometheus endpoint: GET /metrics on 127.0.0.1 only (the
  * figures name rules and comments; nothing off the box should read them
  * unasked), answered with print stats --prometheus of the applied
- * configuration. One request per connection, HTTP/1.0, served in turn.
+ * configuration. One request per connection. Sockets never block: a client
+ * that trickles its request or never reads its answer holds only its own
+ * connection, and only until its deadline, never the daemon's loop.
  */
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "model.h"
 #include "nlsock.h"
 
-/* A listening socket on 127.0.0.1:port, or -1 with errno. */
-int metrics_listen(unsigned port);
-/* Accept one connection on `lfd` and answer it; `m` NULL: 503. */
-void metrics_serve(int lfd, struct nlsock *q, const struct model *m);
+/* Connections served at once; more wait in the listen queue. */
+#define METRICS_CLIENTS 64
+/* A connection's whole life, request and answer, in ms. */
+#define METRICS_DEADLINE_MS 10000
+
+struct metrics;
+
+/* Listening on 127.0.0.1:port, or NULL with errno. */
+struct metrics *metrics_listen(unsigned port);
+void metrics_free(struct metrics *s);
+
+/* The descriptors to poll, into p[0..n) (room for METRICS_CLIENTS + 1),
+ * and the earliest deadline (monotonic ms) into *deadline, if sooner. */
+size_t metrics_pollfds(const struct metrics *s, struct pollfd *p, int64_t *deadline);
+
+/* Serve what poll found on the descriptors metrics_pollfds gave (`p`, in
+ * the same order and number, no other call between) and drop connections
+ * past their deadline; `now` in monotonic ms. Answers come from the
+ * kernel through `q`, the rules named by `m` (NULL: 503). */
+void metrics_serve(struct metrics *s, const struct pollfd *p, int64_t now, struct nlsock *q,
+		   const struct model *m);
 
 #endif

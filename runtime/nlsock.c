@@ -2,6 +2,10 @@
 #include "nlsock.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +54,13 @@ int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *
 		ret = mnl_cb_run(s->buf, (size_t)n, req->nlmsg_seq, s->portid, cb, data);
 	} while (ret > MNL_CB_STOP);
 	return ret < 0 ? -1 : 0;
+}
+
+bool nlsock_permitted(struct nlsock *s)
+{
+	char req[128];
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, NFPROTO_IPV4, NLM_F_ACK, ++s->seq);
+
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
+	return nlsock_run(s, nlh, NULL, NULL) == 0 || (errno != EPERM && errno != EACCES);
 }

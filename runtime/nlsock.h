@@ -27,4 +27,8 @@ void nlsock_close(struct nlsock *s);
  * with errno (ENOENT when the table or object does not exist). */
 int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
+/* Whether the kernel answers this process at all: false (errno EPERM)
+ * without CAP_NET_ADMIN, which every nf_tables request needs. */
+bool nlsock_permitted(struct nlsock *s);
+
 #endif

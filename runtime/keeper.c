@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "keeper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addrlist_impl.h"
+#include "apply.h"
+#include "config.h"
+#include "diag.h"
+#include "dynstate.h"
+#include "lower.h"
+#include "nlsock.h"
+#include "source.h"
+#include "trust.h"
+#include "xalloc.h"
+
+/* An expiry that moved less than this is the same (the kernel's time
+ * left is read a few ms apart); more means a rule refreshed the entry. */
+#define EXPIRY_SLACK_MS 1000
+
+struct rosfwd_cfg {
+	struct model *m;
+	struct diag *dg;
+	struct source_set *ss;
+	atomic_int refs;
+};
+
+const struct model *rosfwd_cfg_model(const struct rosfwd_cfg *c)
+{
+	return c ? c->m : NULL;
+}
+
+struct rosfwd_cfg *rosfwd_cfg_get(struct rosfwd_cfg *c)
+{
+	if (c)
+		atomic_fetch_add(&c->refs, 1);
+	return c;
+}
+
+void rosfwd_cfg_put(struct rosfwd_cfg *c)
+{
+	if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
+		return;
+	model_free(c->m);
+	diag_free(c->dg);
+	source_set_free(c->ss);
+	free(c);
+}
+
+struct keeper {
+	struct keeper_opts o;
+	struct rosfwd_cfg *cfg;		/* the last that loaded without errors */
+	struct dns *dns;		/* its DNS-name entries, NULL: none */
+	struct nlsock ns;
+	struct dyn_state known;		/* as last read (creation times) */
+	struct dyn_state saved;		/* as last written */
+	bool have_saved;
+	int read_errno;			/* the last read's failure, said once */
+	int64_t read_ms, read_at;	/* how long the last read took, when it ended */
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The configuration's files as they are now; NULL (said why) when one
+ * cannot be read or has errors. */
+static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
+{
+	struct rosfwd_cfg *c;
+	const char *failed = NULL;
+
+	if (!o->nfiles)
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->ss = source_set_new();
+	c->dg = diag_new(50);
+	atomic_init(&c->refs, 1);
+	c->m = config_load(o->files, o->nfiles, c->dg, c->ss, &failed);
+	if (c->m && !diag_errors(c->dg))
+		return c;
+	if (!c->m)
+		fprintf(stderr, "rosfwd: %s: %s\n", failed, strerror(errno));
+	else
+		fprintf(stderr, "rosfwd: the configuration has errors (rosfw check says which)\n");
+	rosfwd_cfg_put(c);
+	return NULL;
+}
+
+/* A damaged state file goes aside, under a name no earlier damaged file
+ * has: the first one found is the one worth reading. */
+static void move_aside(const char *path, const char *why)
+{
+	char aside[PATH_MAX];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (i)
+			snprintf(aside, sizeof(aside), "%s.corrupt.%d", path, i);
+		else
+			snprintf(aside, sizeof(aside), "%s.corrupt", path);
+		if (renameat2(AT_FDCWD, path, AT_FDCWD, aside, RENAME_NOREPLACE) == 0) {
+			fprintf(stderr, "rosfwd: %s: corrupt (%s): moved to %s, starting without saved entries\n", path,
+				why, aside);
+			return;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	fprintf(stderr, "rosfwd: %s: corrupt (%s), and moving it aside failed: %s; starting without saved entries\n",
+		path, why, strerror(errno));
+}
+
+/* The saved state; false when the file exists but cannot be read, as
+ * the first save would then destroy it. A damaged file is moved aside and
+ * the daemon starts without it. */
+static bool state_load(struct keeper *k)
+{
+	char why[256];
+	int rc = dyn_state_load(&k->saved, k->o.state, why, sizeof(why));
+
+	if (rc == 0) {
+		k->have_saved = true;
+		fprintf(stderr, "rosfwd: %s: %zu saved entries\n", k->o.state, k->saved.n);
+	} else if (rc == -1) {
+		fprintf(stderr, "rosfwd: %s: cannot be read (%s); not starting, as the first save would replace it: make it readable, or move it away to start without it\n",
+			k->o.state, strerror(errno));
+		return false;
+	} else if (rc == -2) {
+		move_aside(k->o.state, why);
+	}
+	return true;
+}
+
+struct keeper *keeper_new(const struct keeper_opts *o)
+{
+	struct keeper *k = xcalloc(1, sizeof(*k));
+	char why[512];
+
+	k->o = *o;
+	if (trust_make_dir(o->state) < 0) {
+		fprintf(stderr, "rosfwd: %s: %s\n", o->state, strerror(errno));
+		goto fail;
+	}
+	if (trust_private(o->state, why, sizeof(why)) < 0) {
+		fprintf(stderr, "rosfwd: refusing the state file %s: %s\n", o->state, why);
+		goto fail;
+	}
+	if (!nlsock_open(&k->ns)) {
+		fprintf(stderr, "rosfwd: netlink: %s\n", strerror(errno));
+		goto fail;
+	}
+	dyn_state_init(&k->known);
+	if (!state_load(k)) {
+		nlsock_close(&k->ns);
+		goto fail;
+	}
+	k->cfg = cfg_load(o);
+	k->dns = k->cfg ? dns_new(k->cfg->m) : NULL;
+	return k;
+fail:
+	free(k);
+	return NULL;
+}
+
+void keeper_free(struct keeper *k)
+{
+	if (!k)
+		return;
+	dyn_state_free(&k->known);
+	dyn_state_free(&k->saved);
+	dns_free(k->dns);
+	rosfwd_cfg_put(k->cfg);
+	nlsock_close(&k->ns);
+	free(k);
+}
+
+struct rosfwd_cfg *keeper_cfg(struct keeper *k)
+{
+	return rosfwd_cfg_get(k->cfg);
+}
+
+/*
+ * Saved entries the kernel does not hold, back into the sets they came
+ * from, timing out when they would have. Entries of lists that are gone
+ * stay gone (as a re-apply drops them); untimed entries do not outlive
+ * the boot they were made in, unless they are static (lasting).
+ */
+static size_t restore(struct keeper *d, const struct dyn_state *k, int64_t now)
+{
+	const struct dyn_state *sv = &d->saved;
+	bool same_boot = sv->boot_id[0] && !strcmp(sv->boot_id, k->boot_id);
+	size_t i = 0, total = 0;
+
+	while (i < sv->n) {
+		const struct dyn_entry *first = &sv->e[i];
+		struct addrlist_entry *batch = xcalloc(sv->n - i, sizeof(*batch));
+		size_t nb = 0, failed = 0;
+		bool set_there = false;
+		bool runtime = !strncmp(dyn_set_name(first->set), "ar_", 3);
+		int err;
+
+		set_there = dyn_state_has_set(k, first->set);
+		for (; i < sv->n && sv->e[i].family == first->family && sv->e[i].set == first->set; i++) {
+			const struct dyn_entry *e = &sv->e[i];
+
+			if (!set_there || (e->expires && e->expires <= now + EXPIRY_SLACK_MS) ||
+			    (!e->expires && !e->lasting && !same_boot) || dyn_state_find(k, e, i))
+				continue;
+			batch[nb].list = dyn_set_name(e->set);
+			batch[nb].len = e->len;
+			memcpy(batch[nb].lo, e->key, e->len);
+			memcpy(batch[nb].hi, e->hi, e->len);
+			batch[nb].timeout_ms = e->expires ? (uint64_t)(e->expires - now) : 0;
+			/* A hash set marks none-static by its timeout. */
+			if (e->lasting && !runtime)
+				batch[nb].timeout_ms = LOWER_STATIC_TIMEOUT_MS;
+			nb++;
+		}
+		err = nb ? addrlist_send(&d->ns, first->family, dyn_set_name(first->set), runtime, batch, nb, true, false,
+					 false, &failed)
+			 : 0;
+		if (err)
+			fprintf(stderr, "rosfwd: putting back entries of set %s: %s (%zu of %zu put back)\n",
+				dyn_set_name(first->set), strerror(err < 0 ? errno : err), failed, nb);
+		else
+			total += nb;
+		free(batch);
+	}
+	if (total)
+		fprintf(stderr, "rosfwd: put back %zu saved entries\n", total);
+	return total;
+}
+
+static bool differs(const struct dyn_state *a, const struct dyn_state *b)
+{
+	size_t i;
+
+	if (a->n != b->n || strcmp(a->boot_id, b->boot_id))
+		return true;
+	for (i = 0; i < a->n; i++) {
+		const struct dyn_entry *x = &a->e[i], *y = dyn_state_find(b, x, i);
+		int64_t dt;
+
+		if (!y)
+			return true;
+		dt = x->expires - y->expires;
+		if (!x->expires != !y->expires || dt > EXPIRY_SLACK_MS || dt < -EXPIRY_SLACK_MS ||
+		    x->lasting != y->lasting || memcmp(x->hi, y->hi, x->len))
+			return true;
+	}
+	return false;
+}
+
+/* The kernel's dynamic sets into *k: 0, or -1 (errno kept) after saying
+ * why, once for as long as the same failure lasts. */
+static int read_kernel(struct keeper *d, struct dyn_state *k, int64_t now)
+{
+	int64_t t0 = mono_ms();
+	int e;
+
+	dyn_state_init(k);
+	if (dyn_state_read_kernel(&d->ns, k, now) == 0) {
+		if (d->read_errno)
+			fprintf(stderr, "rosfwd: the dynamic sets can be read again\n");
+		d->read_errno = 0;
+		d->read_at = mono_ms();
+		d->read_ms = d->read_at - t0;
+		return 0;
+	}
+	e = errno;
+	dyn_state_free(k);
+	if (e != d->read_errno)
+		fprintf(stderr, "rosfwd: reading the dynamic sets: %s%s\n", strerror(e),
+			e == EPERM || e == EACCES ? " (rosfwd needs CAP_NET_ADMIN)" : "");
+	d->read_errno = e;
+	errno = e;
+	return -1;
+}
+
+/*
+ * One poll: the kernel's dynamic entries, each with the creation time it
+ * had (or now), saved when they differ from the file. `restore_first`:
+ * put back what the kernel lost before reading. `kern` NULL: read now;
+ * else what was read (taken over). 0; -1 when the kernel could not be
+ * read; -2 when the file could not be written (said why).
+ */
+static int sync_once(struct keeper *d, bool restore_first, bool force_save, struct dyn_state *kern)
+{
+	struct dyn_state k;
+	int64_t now = dyn_now_ms(), t0 = mono_ms();
+	size_t i;
+	bool saved = false;
+
+	if (kern)
+		k = *kern;
+	else if (read_kernel(d, &k, now) < 0)
+		return -1;
+	if (restore_first && d->have_saved && restore(d, &k, now)) {
+		dyn_state_free(&k);
+		if (read_kernel(d, &k, now) < 0)
+			return -1;
+	}
+	if (d->dns) {
+		size_t o = 0;
+
+		/* Answers of DNS names are looked up again on start, never
+		 * restored: a saved one could be stale by then. */
+		for (i = 0; i < k.n; i++)
+			if (!dns_owns(d->dns, k.e[i].family, k.e[i].set, k.e[i].key))
+				k.e[o++] = k.e[i];
+		if (o != k.n) {
+			k.n = o;
+			dyn_state_seal(&k);
+		}
+	}
+	for (i = 0; i < k.n; i++) {
+		const struct dyn_entry *old = dyn_state_find(&d->known, &k.e[i], i);
+
+		if (!old && d->have_saved)
+			old = dyn_state_find(&d->saved, &k.e[i], i);
+		if (old)
+			k.e[i].created = old->created;
+	}
+	dns_save(d->dns, &k);
+	dyn_state_free(&d->known);
+	d->known = k;
+	if (force_save || !d->have_saved || differs(&d->known, &d->saved) || dyn_answers_differ(&d->known, &d->saved)) {
+		if (dyn_state_save(&d->known, d->o.state) < 0) {
+			fprintf(stderr, "rosfwd: saving %s: %s\n", d->o.state, strerror(errno));
+			return -2;
+		}
+		dyn_state_copy(&d->saved, &d->known);
+		d->have_saved = true;
+		saved = true;
+	}
+	if (d->o.verbose)
+		fprintf(stderr, "rosfwd: poll: %zu entries, read in %lld ms, %lld ms in all%s\n", d->known.n,
+			(long long)d->read_ms, (long long)(mono_ms() - t0), saved ? ", saved" : "");
+	return 0;
+}
+
+int keeper_start(struct keeper *k)
+{
+	int rc;
+
+	/* Capability first: without it nothing here can work, and a daemon
+	 * that logs EPERM every poll helps nobody. */
+	if (!nlsock_permitted(&k->ns)) {
+		fprintf(stderr, "rosfwd: reading the firewall needs CAP_NET_ADMIN: run rosfwd as root\n");
+		return 3;
+	}
+	if (k->have_saved)
+		dns_load(k->dns, &k->saved);
+	/* Names first: their answers are then known, and not taken for
+	 * dynamic entries to save. */
+	keeper_dns(k, true);
+	rc = sync_once(k, true, false, NULL);
+	return rc ? 1 : 0;
+}
+
+int keeper_poll(struct keeper *k, int64_t *ms)
+{
+	int64_t t0 = mono_ms();
+	int rc = sync_once(k, false, false, NULL);
+
+	*ms = mono_ms() - t0;
+	return rc;
+}
+
+int64_t keeper_dns(struct keeper *k, bool all)
+{
+	return dns_refresh(k->dns, &k->ns, &k->o.dns, mono_ms(), all);
+}
+
+void keeper_reload(struct keeper *k)
+{
+	char **argv;
+	struct rosfwd_cfg *c;
+	int i, rc;
+
+	if (!k->o.nfiles) {
+		fprintf(stderr, "rosfwd: SIGHUP: no configuration given, nothing to apply\n");
+		return;
+	}
+	argv = xcalloc((size_t)k->o.nfiles + 2, sizeof(*argv));
+	argv[0] = (char *)"apply";
+	for (i = 0; i < k->o.nfiles; i++)
+		argv[i + 1] = k->o.files[i];
+	rc = cmd_apply(k->o.nfiles + 1, argv);
+	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
+	free(argv);
+	c = cfg_load(&k->o);
+	if (!c) {
+		fprintf(stderr, "rosfwd: /metrics and the DNS names keep the configuration they had\n");
+	} else {
+		/* The apply rebuilt the static sets without the names'
+		 * answers: every name is looked up again below. */
+		struct dns *nd = dns_new(c->m);
+
+		dns_handover(nd, k->dns, &k->ns);
+		dns_free(k->dns);
+		k->dns = nd;
+		rosfwd_cfg_put(k->cfg);
+		k->cfg = c;
+	}
+	keeper_dns(k, true);
+	sync_once(k, false, false, NULL);
+}
+
+int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked)
+{
+	int rc;
+
+	if (k->read_at && (k->read_ms > read_max_ms || k->read_at >= asked)) {
+		/* A read that ended after the stop was asked is as good as a
+		 * new one; and where a read takes minutes, one more would hold
+		 * the stop as long. */
+		struct dyn_state last;
+
+		if (k->read_ms > read_max_ms)
+			fprintf(stderr, "rosfwd: a read takes %lld s: saving what the last poll read\n",
+				(long long)(k->read_ms / 1000));
+		dyn_state_init(&last);
+		dyn_state_copy(&last, &k->known);
+		rc = sync_once(k, false, true, &last);
+	} else {
+		rc = sync_once(k, false, true, NULL);
+	}
+	if (rc == 0) {
+		fprintf(stderr, "rosfwd: saved %zu entries, exiting\n", k->known.n);
+		return 0;
+	}
+	fprintf(stderr, "rosfwd: exiting without saving: %s keeps what it held\n", k->o.state);
+	return 3;
+}
