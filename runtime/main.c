@@ -22,6 +22,7 @@
 #include "config.h"
 #include "model.h"
 #include "print.h"
+#include "safefile.h"
 #include "source.h"
 
 /* Exit codes (documented in README.md). */
@@ -199,8 +200,6 @@ static int cmd_dump(int argc, char **argv)
 	return cmd_check_or_dump(argc, argv, true);
 }
 
-/* Write to a temporary file beside OUT and rename it, so a failed compile
- * never leaves half a script where a deploy step expects a whole one. */
 /* --netlink: the batch apply would send, as nft --debug=mnl prints its own. */
 static int emit_batch(const struct ir *ir, FILE *out, struct diag *d)
 {
@@ -240,24 +239,25 @@ static int cmd_compile(int argc, char **argv)
 			ir = lower_model(m, d, &o.lower);
 		rc = ir ? EXIT_OK : EXIT_CONFIG;
 		if (ir) {
-			char tmp[4096];
+			struct safefile *sf = NULL;
 			FILE *out = stdout;
 
-			if (o.output) {
-				snprintf(tmp, sizeof(tmp), "%s.tmp", o.output);
-				out = fopen(tmp, "w");
-			}
-			if (!out) {
-				fprintf(stderr, "rosfw: %s: %s\n", tmp, strerror(errno));
+			/* A deploy step may load OUT at any time: it holds the
+			 * old script until the new one is whole. */
+			if (o.output && !(sf = safefile_open(o.output, 0666))) {
+				fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
 				rc = EXIT_USAGE;
 			} else {
+				if (sf)
+					out = safefile_stream(sf);
 				if (o.netlink)
 					rc = emit_batch(ir, out, d);
 				else
 					emit_text(ir, out, argv[first]);
-				if (o.output && (fclose(out) || rename(tmp, o.output))) {
-					fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
-					unlink(tmp);
+				if (sf && rc != EXIT_OK) {
+					safefile_abort(sf);
+				} else if (sf && safefile_commit(sf)) {
+					fprintf(stderr, "rosfw: write error: %s: %s\n", o.output, strerror(errno));
 					rc = EXIT_USAGE;
 				}
 			}

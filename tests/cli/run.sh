@@ -1,0 +1,94 @@
+#!/bin/bash
+# What rosfw writes and prints, from the command line (issue 12): `compile
+# -o` never writes through a link planted beside OUT or at OUT in a sticky
+# directory, replaces OUT whole or (a full disk) keeps the old one, and
+# writes devices, fifos and /dev/stdout in place. Anything that would
+# replace a node of /dev runs in a mount namespace over a /dev of its own.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+root=0
+[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null && root=1
+[ "$root" = 1 ] || echo "cli: not root (or no unshare -m): the tests of links of others, devices and a full disk are skipped" >&2
+
+check() {	# name, then a command that must succeed
+	local n=$1
+	shift
+	if "$@"; then pass "$n"; else fail "$n"; fi
+}
+cp "$ROOT/examples/nat.rsc" x.rsc
+"$rosfw" compile x.rsc > want.nft 2>/dev/null
+check "cli: the reference script compiles" test -s want.nft
+
+# ---- compile -o and links ---------------------------------------------------
+
+echo secret > victim
+mkdir shared && chmod 1777 shared
+# The old fixed temporary name, and the names one would guess next.
+for n in out.nft.tmp .out.nft.tmp .out.nft out.nft~; do ln -s "$tmp/victim" "shared/$n"; done
+"$rosfw" compile x.rsc -o shared/out.nft 2> err
+check "cli: -o with links planted at OUT.tmp and other guessable names exits 0" test $? = 0
+check "cli: -o never writes through a link planted at OUT.tmp or another guessable name" \
+	test "$(cat victim)" = secret
+check "cli: -o: OUT holds the script, a regular file" eval 'cmp -s shared/out.nft want.nft && [ -f shared/out.nft ] && [ ! -L shared/out.nft ]'
+check "cli: -o leaves no temporary file and the planted links as they were" \
+	test "$(ls -A shared | sort | tr '\n' ' ')" = ".out.nft .out.nft.tmp out.nft out.nft.tmp out.nft~ "
+
+# OUT a link of one's own: the file it leads to is replaced, the link stays.
+mkdir real && echo old > real/out.nft && ln -s real/out.nft mine.nft
+"$rosfw" compile x.rsc -o mine.nft
+check "cli: -o onto a link: the link stays a link" test -L mine.nft
+check "cli: -o onto a link: the file it leads to holds the script" cmp -s real/out.nft want.nft
+check "cli: -o onto a link: no temporary file beside the target" test "$(ls -A real)" = out.nft
+
+if [ "$root" = 1 ]; then
+	# OUT a link another user planted in a sticky world-writable
+	# directory (/tmp): refused, as fs.protected_symlinks would, on or off.
+	ln -s "$tmp/victim" shared/planted.nft
+	chown -h nobody shared/planted.nft
+	"$rosfw" compile x.rsc -o shared/planted.nft 2> err
+	check "cli: -o onto another user's link in a sticky directory exits 2" test $? = 2
+	check "cli: -o onto another user's link in a sticky directory: nothing written through it" \
+		test "$(cat victim)" = secret
+	check "cli: -o onto another user's link in a sticky directory says why" \
+		grep -qx "rosfw: shared/planted.nft: Permission denied" err
+
+	# A full disk: the old script stays whole, one line says why, exit 2.
+	{
+		echo /ip firewall filter
+		for i in $(seq 3000); do echo "add chain=input protocol=tcp dst-port=$i action=accept comment=\"rule $i\""; done
+	} > big.rsc
+	mkdir full
+	unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs full && echo old > full/out.nft &&
+		{ "$1" compile big.rsc -o full/out.nft 2> err; echo $? > rc; cat full/out.nft > got; ls -A full > list; }' _ "$rosfw"
+	check "cli: -o on a full disk exits 2" test "$(cat rc)" = 2
+	check "cli: -o on a full disk says so in one line" \
+		test "$(cat err)" = "rosfw: write error: full/out.nft: No space left on device"
+	check "cli: -o on a full disk keeps the old file whole" test "$(cat got)" = old
+	check "cli: -o on a full disk leaves no temporary file" test "$(cat list)" = out.nft
+
+	# Devices, /dev/stdout and a fifo are written in place, over a /dev of
+	# the test's own (the old code replaced the system's /dev/null).
+	mkfifo fifo
+	unshare -m sh -c 'mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 && ln -s /proc/self/fd/1 /dev/stdout &&
+		"$1" compile x.rsc -o /dev/null; echo $? > rc.null; stat -c %F /dev/null > type.null
+		"$1" compile x.rsc -o /dev/stdout > stdout.nft; echo $? > rc.stdout
+		"$1" compile x.rsc -o /dev/stdout | cat > pipe.nft
+		echo first > append.nft; "$1" compile x.rsc -o /dev/stdout >> append.nft
+		stat -c %F /dev/stdout > type.stdout
+		timeout 10 cat fifo > fifo.nft & "$1" compile x.rsc -o fifo; echo $? > rc.fifo; wait' _ "$rosfw" 2> err
+	check "cli: -o /dev/null exits 0" test "$(cat rc.null)" = 0
+	check "cli: -o /dev/null leaves a character device" test "$(cat type.null)" = "character special file"
+	check "cli: -o /dev/stdout exits 0" test "$(cat rc.stdout)" = 0
+	check "cli: -o /dev/stdout writes to stdout (a file)" cmp -s stdout.nft want.nft
+	check "cli: -o /dev/stdout writes to stdout (a pipe)" cmp -s pipe.nft want.nft
+	check "cli: -o /dev/stdout appends where stdout appends" cmp -s append.nft <(echo first; cat want.nft)
+	check "cli: -o /dev/stdout leaves the link" test "$(cat type.stdout)" = "symbolic link"
+	check "cli: -o FIFO exits 0" test "$(cat rc.fifo)" = 0
+	check "cli: -o FIFO writes into the fifo" cmp -s fifo.nft want.nft
+	check "cli: -o FIFO leaves the fifo" test -p fifo
+fi
+
+summary cli
