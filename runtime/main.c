@@ -319,31 +319,63 @@ static int cmd_parse(int argc, char **argv)
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	int exit_io;	/* the command's exit code for an I/O error */
 } cmds[] = {
-	{ "address-list", cmd_address_list },
-	{ "apply", cmd_apply },
-	{ "check", cmd_check },
-	{ "compile", cmd_compile },
-	{ "confirm", cmd_confirm },
-	{ "doc", cmd_doc },
-	{ "dump", cmd_dump },
-	{ "flush", cmd_flush },
-	{ "parse", cmd_parse },
-	{ "print", cmd_print },
-	{ "reset-counters", cmd_reset_counters },
+	{ "address-list", cmd_address_list, 3 },
+	{ "apply", cmd_apply, 3 },
+	{ "check", cmd_check, EXIT_USAGE },
+	{ "compile", cmd_compile, EXIT_USAGE },
+	{ "confirm", cmd_confirm, 3 },
+	{ "doc", cmd_doc, EXIT_USAGE },
+	{ "dump", cmd_dump, EXIT_USAGE },
+	{ "flush", cmd_flush, 3 },
+	{ "parse", cmd_parse, EXIT_USAGE },
+	{ "print", cmd_print, EXIT_USAGE },
+	{ "reset-counters", cmd_reset_counters, EXIT_USAGE },
 };
+
+static int exit_io = EXIT_USAGE;
+
+/*
+ * Every exit ends here (atexit: the help texts exit() from option parsing
+ * too). Output that never arrived (a full disk, /dev/full, a closed pipe
+ * with SIGPIPE ignored) is an I/O error, said in one line: a script or a
+ * report a pipeline saves must not end short with exit 0. A write that
+ * failed earlier keeps its bytes and fails again in the flush, errno and
+ * all.
+ */
+static void stdout_close(void)
+{
+	int err = 0;
+
+	if (fflush(stdout))
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	/* EBADF alone: stdout was closed and nothing was written to it. */
+	if (fclose(stdout) && !err && errno != EBADF)
+		err = errno;
+	if (err) {
+		fprintf(stderr, "rosfw: write error: %s\n", strerror(err));
+		_exit(exit_io);
+	}
+}
 
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	atexit(stdout_close);
 	if (argc < 2)
 		return usage(stderr, EXIT_USAGE);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return usage(stdout, EXIT_OK);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[1], cmds[i].name)) {
+			exit_io = cmds[i].exit_io;
 			return cmds[i].fn(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "rosfw: unknown command \"%s\"\n", argv[1]);
 	return usage(stderr, EXIT_USAGE);
 }

@@ -2,8 +2,10 @@
 # What rosfw writes and prints, from the command line (issue 12): `compile
 # -o` never writes through a link planted beside OUT or at OUT in a sticky
 # directory, replaces OUT whole or (a full disk) keeps the old one, and
-# writes devices, fifos and /dev/stdout in place. Anything that would
-# replace a node of /dev runs in a mount namespace over a /dev of its own.
+# writes devices, fifos and /dev/stdout in place; a write error is an
+# exit code and one line, for every command that prints. Every -o onto a
+# node of /dev runs in a mount namespace over a /dev of its own: older
+# versions replaced the node with a regular file.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
@@ -78,7 +80,9 @@ if [ "$root" = 1 ]; then
 		"$1" compile x.rsc -o /dev/stdout | cat > pipe.nft
 		echo first > append.nft; "$1" compile x.rsc -o /dev/stdout >> append.nft
 		stat -c %F /dev/stdout > type.stdout
-		timeout 10 cat fifo > fifo.nft & "$1" compile x.rsc -o fifo; echo $? > rc.fifo; wait' _ "$rosfw" 2> err
+		timeout 10 cat fifo > fifo.nft & "$1" compile x.rsc -o fifo; echo $? > rc.fifo; wait
+		mknod -m 666 /dev/full c 1 7 && "$1" compile x.rsc -o /dev/stdout > /dev/full 2> full.err; echo $? > rc.full' \
+		_ "$rosfw" 2> err
 	check "cli: -o /dev/null exits 0" test "$(cat rc.null)" = 0
 	check "cli: -o /dev/null leaves a character device" test "$(cat type.null)" = "character special file"
 	check "cli: -o /dev/stdout exits 0" test "$(cat rc.stdout)" = 0
@@ -89,6 +93,34 @@ if [ "$root" = 1 ]; then
 	check "cli: -o FIFO exits 0" test "$(cat rc.fifo)" = 0
 	check "cli: -o FIFO writes into the fifo" cmp -s fifo.nft want.nft
 	check "cli: -o FIFO leaves the fifo" test -p fifo
+	check "cli: -o /dev/stdout > /dev/full exits 2" test "$(cat rc.full)" = 2
+	check "cli: -o /dev/stdout > /dev/full says so in one line" \
+		test "$(cat full.err)" = "rosfw: write error: /dev/stdout: No space left on device"
 fi
+
+# ---- write errors -------------------------------------------------------------
+
+# Output that never arrived is an I/O error, said in one line, for every
+# command that prints (print: tests/print/run.sh).
+full() {	# the exit code, then the command's arguments
+	local want=$1
+	shift
+	"$rosfw" "$@" > /dev/full 2> full.err
+	check "cli: $* > /dev/full exits $want" test $? = "$want"
+	check "cli: $* > /dev/full says so in one line" \
+		test "$(cat full.err)" = "rosfw: write error: No space left on device"
+}
+full 2 compile x.rsc
+full 2 compile --netlink x.rsc
+full 2 dump x.rsc
+full 2 check --json x.rsc
+full 2 doc translation
+full 2 parse x.rsc
+full 2 --help
+full 2 compile --help
+full 3 apply --help
+# A closed stdout that nothing was written to is no error.
+"$rosfw" check x.rsc >&- 2> full.err
+check "cli: check with stdout closed exits 0" test $? = 0
 
 summary cli
