@@ -148,7 +148,7 @@ static struct model *load(int argc, char **argv, int first, struct diag *d, stru
 	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
 	if (!m)
-		fprintf(stderr, "rosfw: %s: %s\n", failed, strerror(errno));
+		diag_file_error(NULL, failed, errno);
 	return m;
 }
 
@@ -245,7 +245,7 @@ static int cmd_compile(int argc, char **argv)
 			/* A deploy step may load OUT at any time: it holds the
 			 * old script until the new one is whole. */
 			if (o.output && !(sf = safefile_open(o.output, 0666))) {
-				fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
+				diag_file_error(NULL, o.output, errno);
 				rc = EXIT_USAGE;
 			} else {
 				if (sf)
@@ -257,7 +257,7 @@ static int cmd_compile(int argc, char **argv)
 				if (sf && rc != EXIT_OK) {
 					safefile_abort(sf);
 				} else if (sf && safefile_commit(sf)) {
-					fprintf(stderr, "rosfw: write error: %s: %s\n", o.output, strerror(errno));
+					diag_file_error("write error", o.output, errno);
 					rc = EXIT_USAGE;
 				}
 			}
@@ -304,7 +304,7 @@ static int cmd_parse(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	s = source_read(ss, argv[first]);
 	if (!s) {
-		fprintf(stderr, "rosfw: %s: %s\n", argv[first], strerror(errno));
+		diag_file_error(NULL, argv[first], errno);
 		rc = EXIT_USAGE;
 	} else {
 		parse_buffer(d, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len, print_stmt, NULL);

@@ -2,7 +2,8 @@
 # What rosfw writes and prints, from the command line (issue 12): `compile
 # -o` never writes through a link planted beside OUT or at OUT in a sticky
 # directory, replaces OUT whole or (a full disk) keeps the old one, and
-# writes devices, fifos and /dev/stdout in place; a write error is an
+# writes devices, fifos and /dev/stdout in place; a file name or a value
+# adds no nft command and no terminal escape; a write error is an
 # exit code and one line, for every command that prints. Every -o onto a
 # node of /dev runs in a mount namespace over a /dev of its own: older
 # versions replaced the node with a regular file.
@@ -97,6 +98,45 @@ if [ "$root" = 1 ]; then
 	check "cli: -o /dev/stdout > /dev/full says so in one line" \
 		test "$(cat full.err)" = "rosfw: write error: /dev/stdout: No space left on device"
 fi
+
+# ---- file names and values: no nft commands, no terminal escapes -----------------
+
+# A file name holding newlines and nft commands stays inside the header's
+# comment: the script is the one a plain name gives, but for that line.
+evil=$(printf 'x\nflush ruleset\ntable ip pwn { chain c { type filter hook input priority 0; policy drop; }; }\n#.rsc')
+cp x.rsc "$evil"
+"$rosfw" compile "$evil" > evil.nft 2> err
+check "cli: a file name with newlines compiles" test $? = 0
+check "cli: the file name cannot add a command to the script" \
+	eval '! grep -q "^flush ruleset" evil.nft && ! grep -q "^table ip pwn" evil.nft'
+check "cli: a file name with newlines changes the header line only" \
+	cmp -s <(sed 2d evil.nft) <(sed 2d want.nft)
+check "cli: the header names the file on one line" \
+	grep -qx "# rosfw: compiled from x flush ruleset table ip pwn { chain c { type filter hook input priority 0; policy drop; }; } #.rsc; replaces only rosfw's own tables" evil.nft
+if [ "$root" = 1 ] && command -v nft > /dev/null && unshare -n true 2>/dev/null; then
+	check "cli: nft -c takes the script of a file name with newlines" unshare -n nft -c -f evil.nft
+	# Loaded for real beside a table of someone else's: that table stays,
+	# no pwn table appears.
+	unshare -n sh -c 'nft add table ip other && nft -f evil.nft && nft list tables' > tables 2>&1
+	check "cli: the script of a file name with newlines leaves other tables and adds none" \
+		test "$(sort tables | tr '\n' ' ')" = "table ip other table ip rosfw "
+fi
+
+# ESC and BEL in a file name and in a value reach the terminal escaped, the
+# caret under the value; JSON carries them as JSON escapes.
+esc=$(printf 'e\033[1msc.rsc')
+printf '/ip firewall filter\nadd chain=input action=accept comment="a\033]0;title\a" src-address="1.2.3.4\033[2J"\n' > "$esc"
+"$rosfw" check "$esc" 2> err
+check "cli: a diagnostic prints no raw ESC or BEL" eval '! grep -q "[[:cntrl:]]" <(tr -d "\n" < err)'
+check "cli: a diagnostic shows ESC in the file name as \\x1b" grep -q '^e\\x1b\[1msc\.rsc:2:' err
+check "cli: a diagnostic shows ESC in the value as \\x1b" grep -q 'got "1\.2\.3\.4\\x1b\[2J"' err
+check "cli: the caret stays under the value" \
+	test "$(sed -n 3p err | grep -o '^ *\^~*' | wc -c)" = "$(sed -n 2p err | grep -o '^.*src-address="1.2.3.4\\x1b\[2J' | wc -c)"
+"$rosfw" check --json "$esc" > json
+check "cli: --json carries ESC as \\u001b" eval 'grep -q "\"file\":\"e\\\\u001b\[1msc.rsc\"" json && grep -q "1.2.3.4\\\\u001b\[2J" json'
+check "cli: --json has no raw control byte" eval '! grep -q "[[:cntrl:]]" json'
+"$rosfw" check "$(printf 'gone\033[2J.rsc')" 2> err
+check "cli: a file that cannot be read is named escaped" grep -qx 'rosfw: gone\\x1b\[2J\.rsc: No such file or directory' err
 
 # ---- write errors -------------------------------------------------------------
 
