@@ -36,7 +36,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-LIB_SRC      := lib/arena.c lib/diag.c lib/source.c lib/text.c lib/xalloc.c
+LIB_SRC      := lib/arena.c lib/diag.c lib/safefile.c lib/source.c lib/text.c lib/xalloc.c
 GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model.c \
@@ -53,7 +53,7 @@ ROSFWD_OBJ := $(filter-out $(BUILD)/obj/runtime/main.o,$(ROSFW_OBJ)) $(BUILD)/ob
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test print-test fuzz-smoke asan-check demo bench install clean deps
+.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw $(BUILD)/rosfwd
@@ -136,6 +136,9 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 
 print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
+
+cli-test: $(BUILD)/rosfw
+	@tests/cli/run.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

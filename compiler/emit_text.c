@@ -9,9 +9,11 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <linux/netfilter.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lower_impl.h"
+#include "xalloc.h"
 
 static const char *const hooks[] = {
 	[HOOK_PREROUTING] = "prerouting", [HOOK_INPUT] = "input", [HOOK_FORWARD] = "forward",
@@ -630,16 +632,34 @@ static void flowtable_print(FILE *out, const struct ir_flowtable *ft)
 	fputs("\t}\n", out);
 }
 
+/* Text in a `#` comment, through the escaping every string of the script
+ * takes, whole: a file name may hold a newline, after which the rest of
+ * the name would be nft commands (`flush ruleset`). */
+static void comment_print(FILE *out, const char *s)
+{
+	size_t n = strlen(s);
+	char *t = xmalloc(n + 1);
+
+	lower_text(t, n + 1, s, n, n);
+	fputs(t, out);
+	free(t);
+}
+
 void emit_text(const struct ir *ir, FILE *out, const char *source)
 {
 	int f;
 	size_t i;
 
-	fprintf(out, "#!/usr/sbin/nft -f\n# rosfw: compiled from %s; replaces only rosfw's own tables\n", source);
+	fputs("#!/usr/sbin/nft -f\n# rosfw: compiled from ", out);
+	comment_print(out, source);
+	fputs("; replaces only rosfw's own tables\n", out);
 	if (ir->nmarks) {
 		fputs("# mark names and their numbers:\n", out);
-		for (i = 0; i < ir->nmarks; i++)
-			fprintf(out, "#   %s-mark %s = 0x%08x\n", ir->marks[i].kind, ir->marks[i].name, ir->marks[i].value);
+		for (i = 0; i < ir->nmarks; i++) {
+			fprintf(out, "#   %s-mark ", ir->marks[i].kind);
+			comment_print(out, ir->marks[i].name);
+			fprintf(out, " = 0x%08x\n", ir->marks[i].value);
+		}
 	}
 	if (ir->nsysctls) {
 		fputs("# connection tracking settings, which rosfw apply writes to the namespace's sysctls:\n", out);

@@ -35,8 +35,10 @@ typedef bool (*check_fn)(const struct vctx *c, size_t off, size_t len);
 
 /* ---------------------------------------------------------------- errors */
 
-/* A printable excerpt of s for a message: control bytes become '?', long
- * text is cut (on a UTF-8 boundary) and marked with "...". */
+/* An excerpt of s for a message: long text is cut (on a UTF-8 boundary)
+ * and marked with "...". Control bytes stay for the printer to escape
+ * (diag_print: \x1b, JSON: \u001b), but NUL, which would end the message:
+ * it becomes '?'. */
 static const char *quote(char *buf, size_t size, const char *s, size_t n)
 {
 	size_t i, k = n > QUOTE_MAX ? QUOTE_MAX : n;
@@ -49,7 +51,7 @@ static const char *quote(char *buf, size_t size, const char *s, size_t n)
 	for (i = 0; i < k; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
-		buf[i] = (ch < 0x20 || ch == 0x7f) ? '?' : (char)ch;
+		buf[i] = ch ? (char)ch : '?';
 	}
 	if (k < n) {
 		memcpy(buf + i, "...", 3);

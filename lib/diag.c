@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 /* A source line longer than this is shown as a window around the caret. */
@@ -196,7 +197,9 @@ static void print_caret(FILE *out, const char *text, size_t len, const struct lo
 {
 	size_t col = loc->col ? loc->col - 1 : 0;
 	size_t last = loc->last_line == loc->line && loc->last_col >= loc->col ? loc->last_col - 1 : len ? len - 1 : 0;
-	size_t from = 0, to = len, i;
+	size_t from = 0, to = len, i, n, w;
+	char esc[TEXT_ESC_MAX];
+	bool caret = false;
 
 	if (col > len)
 		col = len;
@@ -208,23 +211,32 @@ static void print_caret(FILE *out, const char *text, size_t len, const struct lo
 	}
 	if (last >= to)
 		last = to ? to - 1 : 0;
+	/* Control bytes would move the terminal's cursor (or worse): they
+	 * are shown escaped, and the caret line gives each character the
+	 * columns it took above. */
 	fputs(from ? "  ..." : "  ", out);
-	for (i = from; i < to; i++) {
-		unsigned char c = (unsigned char)text[i];
-		/* Control bytes would move the terminal's cursor and misalign the caret. */
-		fputc(c == '\t' || c >= 0x20 ? c : '?', out);
-	}
+	text_print_safe(out, text + from, to - from);
 	fputs(to < len ? "...\n" : "\n", out);
 	fputs(from ? "     " : "  ", out);
-	for (i = from; i < col; i++) {
-		/* One column per character: UTF-8 continuation bytes take none. */
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			fputc(text[i] == '\t' ? '\t' : ' ', out);
-	}
-	fputc('^', out);
-	for (i = col + 1; i <= last && i < to; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
+	for (i = from; i < to && i <= last; i += n) {
+		n = text_char_safe(text + i, to - i, esc);
+		/* One column per character (UTF-8 continuation bytes take
+		 * none), as many as its escape has, a tab for a tab. */
+		w = esc[0] ? strlen(esc) : 1;
+		if (i + n <= col) {
+			if (!esc[0] && text[i] == '\t')
+				fputc('\t', out);
+			else
+				fprintf(out, "%*s", (int)w, "");
+			continue;
+		}
+		fputc(caret ? '~' : '^', out);
+		caret = true;
+		while (--w)
 			fputc('~', out);
+	}
+	if (!caret)
+		fputc('^', out);
 	fputc('\n', out);
 }
 
@@ -243,11 +255,16 @@ void diag_print(struct diag *d, FILE *out)
 		const struct diag_msg *m = &d->msg[i];
 		struct source *s = m->loc.file && m->loc.file < d->nsrc ? &d->src[m->loc.file] : NULL;
 
-		if (s)
-			fprintf(out, "%s:%u:%u: %s: %s\n", s->name, m->loc.line, m->loc.col,
-				level_name(m->level), m->text);
-		else
-			fprintf(out, "rosfw: %s: %s\n", level_name(m->level), m->text);
+		/* A file name, a value quoted in the message: bytes the user
+		 * chose, escaped as the source line is. */
+		if (s) {
+			text_print_safe(out, s->name, strlen(s->name));
+			fprintf(out, ":%u:%u: %s: ", m->loc.line, m->loc.col, level_name(m->level));
+		} else {
+			fprintf(out, "rosfw: %s: ", level_name(m->level));
+		}
+		text_print_safe(out, m->text, strlen(m->text));
+		fputc('\n', out);
 		if (s && m->level != DIAG_NOTE && (text = source_line(s, m->loc.line, &len)))
 			print_caret(out, text, len, &m->loc);
 	}
@@ -257,26 +274,44 @@ void diag_print(struct diag *d, FILE *out)
 			d->max_errors);
 }
 
+void diag_file_error(const char *what, const char *name, int err)
+{
+	fprintf(stderr, "rosfw: %s%s", what ? what : "", what ? ": " : "");
+	text_print_safe(stderr, name, strlen(name));
+	fprintf(stderr, ": %s\n", strerror(err));
+}
+
 void json_write_string(FILE *out, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, n;
 
 	fputc('"', out);
-	for (i = 0; i < len; i++) {
+	for (i = 0; i < len; i += n) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c == '"' || c == '\\')
+		n = text_utf8_len(s + i, len - i);
+		/* JSON is UTF-8: a byte that is not becomes U+FFFD; the C1
+		 * controls are escaped as the C0 ones are. */
+		if (!n) {
+			fputs("\\ufffd", out);
+			n = 1;
+		} else if (n == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) {
+			fprintf(out, "\\u%04x", (unsigned char)s[i + 1]);
+		} else if (n > 1) {
+			fwrite(s + i, 1, n, out);
+		} else if (c == '"' || c == '\\') {
 			fprintf(out, "\\%c", c);
-		else if (c == '\n')
+		} else if (c == '\n') {
 			fputs("\\n", out);
-		else if (c == '\t')
+		} else if (c == '\t') {
 			fputs("\\t", out);
-		else if (c == '\r')
+		} else if (c == '\r') {
 			fputs("\\r", out);
-		else if (c < 0x20 || c == 0x7f)
+		} else if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\u%04x", c);
-		else
+		} else {
 			fputc(c, out);
+		}
 	}
 	fputc('"', out);
 }

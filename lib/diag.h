@@ -63,6 +63,10 @@ void diag_print(struct diag *d, FILE *out);
 /* One JSON array of {level, file, line, col, message}. */
 void diag_print_json(struct diag *d, FILE *out);
 
+/* "rosfw: [WHAT: ]NAME: strerror(err)" on stderr, NAME escaped as file
+ * names are in diag_print: a file that could not be read or written. */
+void diag_file_error(const char *what, const char *name, int err);
+
 /* Write `s` as a JSON string literal. */
 void json_write_string(FILE *out, const char *s, size_t len);
 

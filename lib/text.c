@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Names longer than this are never typos of one another worth reporting. */
@@ -54,4 +55,65 @@ size_t text_distance(const char *a, size_t alen, const char *b, size_t blen, siz
 size_t text_typo_cap(size_t len)
 {
 	return len / 3 > 2 ? len / 3 : 2;
+}
+
+size_t text_utf8_len(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] < 0xc2 || u[0] > 0xf4)
+		return 0;
+	n = u[0] < 0xe0 ? 2 : u[0] < 0xf0 ? 3 : 4;
+	/* The second byte's range is narrower after these leads: no
+	 * overlong forms, no surrogates, nothing past U+10FFFF. */
+	if (u[0] == 0xe0)
+		lo = 0xa0;
+	else if (u[0] == 0xed)
+		hi = 0x9f;
+	else if (u[0] == 0xf0)
+		lo = 0x90;
+	else if (u[0] == 0xf4)
+		hi = 0x8f;
+	if (len < n || u[1] < lo || u[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+size_t text_char_safe(const char *s, size_t len, char esc[TEXT_ESC_MAX])
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = text_utf8_len(s, len);
+
+	esc[0] = '\0';
+	if (n == 1 && ((c >= 0x20 && c != 0x7f) || c == '\t'))
+		return 1;
+	if (n == 2 && c == 0xc2 && (unsigned char)s[1] < 0xa0) {
+		snprintf(esc, TEXT_ESC_MAX, "\\x%02x\\x%02x", c, (unsigned char)s[1]);
+		return 2;
+	}
+	if (n > 1)
+		return n;
+	snprintf(esc, TEXT_ESC_MAX, "\\x%02x", c);
+	return 1;
+}
+
+void text_print_safe(FILE *out, const char *s, size_t len)
+{
+	char esc[TEXT_ESC_MAX];
+	size_t i, n;
+
+	for (i = 0; i < len; i += n) {
+		n = text_char_safe(s + i, len - i, esc);
+		if (esc[0])
+			fputs(esc, out);
+		else
+			fwrite(s + i, 1, n, out);
+	}
 }

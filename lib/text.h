@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
@@ -20,5 +21,26 @@ static inline bool text_eq(const char *a, size_t alen, const char *b)
 {
 	return strlen(b) == alen && !memcmp(a, b, alen);
 }
+
+/* The length of the valid UTF-8 sequence that starts `s` (len > 0): 1 to
+ * 4, or 0 for none (a stray or cut continuation byte, an overlong form, a
+ * surrogate, past U+10FFFF). */
+size_t text_utf8_len(const char *s, size_t len);
+
+/* The longest escape text_char_safe writes, NUL included. */
+#define TEXT_ESC_MAX 9
+
+/*
+ * One character of `s` (len > 0) as a terminal can be shown it: the bytes
+ * it takes, and in `esc` what to print instead, "" to print them as they
+ * are. Control bytes but tab, DEL, the C1 controls (U+0080-U+009F, which
+ * terminals obey as escape sequences too) and bytes that are not UTF-8
+ * become \xHH each: a file name or a value cannot move the cursor, clear
+ * the screen or retitle the window.
+ */
+size_t text_char_safe(const char *s, size_t len, char esc[TEXT_ESC_MAX]);
+
+/* `s` as text_char_safe shows it. */
+void text_print_safe(FILE *out, const char *s, size_t len);
 
 #endif

@@ -36,6 +36,7 @@
 #include "ctsysctl.h"
 #include "lower.h"
 #include "nlsock.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 #define RUN_DIR "/run/rosfw"
@@ -476,33 +477,21 @@ static size_t sysctls_restore(const char *buf, size_t len, bool write)
 
 static int file_write(const struct out *o)
 {
-	char path[256], tmp[256];
-	int fd, err;
+	char path[256];
+	struct safefile *sf;
 	FILE *f;
 
 	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
 		return -1;
 	rollback_path(path, sizeof(path), "");
-	rollback_path(tmp, sizeof(tmp), ".tmp");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		err = errno;
-		if (fd >= 0)
-			close(fd);
-		errno = err;
-		return -1;
-	}
-	sysctls_save(f);
 	/* Written whole, then renamed: the rollback never reads half. */
-	if ((o->n && fwrite(o->b, 1, o->n, f) != o->n) || fflush(f) || fsync(fileno(f))) {
-		err = errno;
-		fclose(f);
-		unlink(tmp);
-		errno = err;
+	if (!(sf = safefile_open(path, 0600)))
 		return -1;
-	}
-	fclose(f);
-	return rename(tmp, path);
+	f = safefile_stream(sf);
+	sysctls_save(f);
+	if (o->n)
+		fwrite(o->b, 1, o->n, f);
+	return safefile_commit(sf);
 }
 
 int confirm_save(void)

@@ -19,6 +19,7 @@
 
 #include "elemdump.h"
 #include "lower.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 #define MAGIC "rosfwd-state 1\n"
@@ -456,27 +457,12 @@ static bool name_ok(const char *s)
 	return true;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int dyn_state_save(const struct dyn_state *s, const char *path)
 {
 	struct obuf b = { .cap = 4096 + s->n * 64 };
-	char tmp[4096], dir[4096], *slash;
+	struct safefile *sf;
 	size_t i, lines;
-	int fd, e, dfd;
+	int ret = -1, e;
 
 	b.p = xmalloc(b.cap);
 	lines = s->n;
@@ -508,41 +494,17 @@ int dyn_state_save(const struct dyn_state *s, const char *path)
 		lines++;
 	}
 	ob_printf(&b, "end %zu %016llx\n", lines, (unsigned long long)hash(b.p, b.n));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		free(b.p);
-		return -1;
+	/* The state directory may be one others can write: the file is
+	 * replaced whole, never written through a link planted there. */
+	sf = safefile_open(path, 0600);
+	if (sf) {
+		fwrite(b.p, 1, b.n, safefile_stream(sf));
+		ret = safefile_commit(sf);
 	}
-	/* fsync before rename: after a crash the name holds the old file
-	 * or the new one, whole. */
-	if (write_all(fd, b.p, b.n) < 0 || fsync(fd) < 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		free(b.p);
-		errno = e;
-		return -1;
-	}
+	e = errno;
 	free(b.p);
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		errno = e;
-		return -1;
-	}
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = 0;
-	else
-		snprintf(dir, sizeof(dir), ".");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
+	errno = e;
+	return sf ? ret : -1;
 }
 
 static int corrupt(struct dyn_state *s, char *why, size_t size, unsigned line, const char *what)

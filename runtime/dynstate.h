@@ -100,8 +100,8 @@ void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src);
  * with errno. `now` is the Unix ms the expiry times count from. */
 int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now);
 
-/* Atomically (a temporary file beside it, fsync, rename): 0 or -1 with
- * errno. */
+/* Atomically, through safefile (an exclusive temporary file beside it,
+ * fsync, rename): 0 or -1 with errno. */
 int dyn_state_save(const struct dyn_state *s, const char *path);
 /* 0 loaded; 1 no file; -1 with errno for I/O; -2 corrupt or truncated,
  * `why` says how (and `s` is empty). */

@@ -22,6 +22,7 @@
 #include "config.h"
 #include "model.h"
 #include "print.h"
+#include "safefile.h"
 #include "source.h"
 
 /* Exit codes (documented in README.md). */
@@ -147,7 +148,7 @@ static struct model *load(int argc, char **argv, int first, struct diag *d, stru
 	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
 	if (!m)
-		fprintf(stderr, "rosfw: %s: %s\n", failed, strerror(errno));
+		diag_file_error(NULL, failed, errno);
 	return m;
 }
 
@@ -199,8 +200,6 @@ static int cmd_dump(int argc, char **argv)
 	return cmd_check_or_dump(argc, argv, true);
 }
 
-/* Write to a temporary file beside OUT and rename it, so a failed compile
- * never leaves half a script where a deploy step expects a whole one. */
 /* --netlink: the batch apply would send, as nft --debug=mnl prints its own. */
 static int emit_batch(const struct ir *ir, FILE *out, struct diag *d)
 {
@@ -240,24 +239,25 @@ static int cmd_compile(int argc, char **argv)
 			ir = lower_model(m, d, &o.lower);
 		rc = ir ? EXIT_OK : EXIT_CONFIG;
 		if (ir) {
-			char tmp[4096];
+			struct safefile *sf = NULL;
 			FILE *out = stdout;
 
-			if (o.output) {
-				snprintf(tmp, sizeof(tmp), "%s.tmp", o.output);
-				out = fopen(tmp, "w");
-			}
-			if (!out) {
-				fprintf(stderr, "rosfw: %s: %s\n", tmp, strerror(errno));
+			/* A deploy step may load OUT at any time: it holds the
+			 * old script until the new one is whole. */
+			if (o.output && !(sf = safefile_open(o.output, 0666))) {
+				diag_file_error(NULL, o.output, errno);
 				rc = EXIT_USAGE;
 			} else {
+				if (sf)
+					out = safefile_stream(sf);
 				if (o.netlink)
 					rc = emit_batch(ir, out, d);
 				else
 					emit_text(ir, out, argv[first]);
-				if (o.output && (fclose(out) || rename(tmp, o.output))) {
-					fprintf(stderr, "rosfw: %s: %s\n", o.output, strerror(errno));
-					unlink(tmp);
+				if (sf && rc != EXIT_OK) {
+					safefile_abort(sf);
+				} else if (sf && safefile_commit(sf)) {
+					diag_file_error("write error", o.output, errno);
 					rc = EXIT_USAGE;
 				}
 			}
@@ -304,7 +304,7 @@ static int cmd_parse(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	s = source_read(ss, argv[first]);
 	if (!s) {
-		fprintf(stderr, "rosfw: %s: %s\n", argv[first], strerror(errno));
+		diag_file_error(NULL, argv[first], errno);
 		rc = EXIT_USAGE;
 	} else {
 		parse_buffer(d, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len, print_stmt, NULL);
@@ -319,31 +319,63 @@ static int cmd_parse(int argc, char **argv)
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
+	int exit_io;	/* the command's exit code for an I/O error */
 } cmds[] = {
-	{ "address-list", cmd_address_list },
-	{ "apply", cmd_apply },
-	{ "check", cmd_check },
-	{ "compile", cmd_compile },
-	{ "confirm", cmd_confirm },
-	{ "doc", cmd_doc },
-	{ "dump", cmd_dump },
-	{ "flush", cmd_flush },
-	{ "parse", cmd_parse },
-	{ "print", cmd_print },
-	{ "reset-counters", cmd_reset_counters },
+	{ "address-list", cmd_address_list, 3 },
+	{ "apply", cmd_apply, 3 },
+	{ "check", cmd_check, EXIT_USAGE },
+	{ "compile", cmd_compile, EXIT_USAGE },
+	{ "confirm", cmd_confirm, 3 },
+	{ "doc", cmd_doc, EXIT_USAGE },
+	{ "dump", cmd_dump, EXIT_USAGE },
+	{ "flush", cmd_flush, 3 },
+	{ "parse", cmd_parse, EXIT_USAGE },
+	{ "print", cmd_print, EXIT_USAGE },
+	{ "reset-counters", cmd_reset_counters, EXIT_USAGE },
 };
+
+static int exit_io = EXIT_USAGE;
+
+/*
+ * Every exit ends here (atexit: the help texts exit() from option parsing
+ * too). Output that never arrived (a full disk, /dev/full, a closed pipe
+ * with SIGPIPE ignored) is an I/O error, said in one line: a script or a
+ * report a pipeline saves must not end short with exit 0. A write that
+ * failed earlier keeps its bytes and fails again in the flush, errno and
+ * all.
+ */
+static void stdout_close(void)
+{
+	int err = 0;
+
+	if (fflush(stdout))
+		err = errno;
+	else if (ferror(stdout))
+		err = EIO;
+	/* EBADF alone: stdout was closed and nothing was written to it. */
+	if (fclose(stdout) && !err && errno != EBADF)
+		err = errno;
+	if (err) {
+		fprintf(stderr, "rosfw: write error: %s\n", strerror(err));
+		_exit(exit_io);
+	}
+}
 
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	atexit(stdout_close);
 	if (argc < 2)
 		return usage(stderr, EXIT_USAGE);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return usage(stdout, EXIT_OK);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[1], cmds[i].name)) {
+			exit_io = cmds[i].exit_io;
 			return cmds[i].fn(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "rosfw: unknown command \"%s\"\n", argv[1]);
 	return usage(stderr, EXIT_USAGE);
 }

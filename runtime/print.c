@@ -310,7 +310,7 @@ static struct model *conf_load(int argc, char **argv, int first, struct diag *d,
 	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
 
 	if (!m)
-		fprintf(stderr, "rosfw: %s: %s\n", failed, strerror(errno));
+		diag_file_error(NULL, failed, errno);
 	return m;
 }
 

@@ -32,6 +32,7 @@ run golden make --no-print-directory -s golden
 run kernel make --no-print-directory -s kernel
 run apply make --no-print-directory -s apply-test
 run print make --no-print-directory -s print-test
+run cli make --no-print-directory -s cli-test
 run behaviour make --no-print-directory -s behaviour
 run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
@@ -40,6 +41,7 @@ run asan-corpus make --no-print-directory -s BUILD=build/asan SAN=1 corpus
 run asan-golden make --no-print-directory -s BUILD=build/asan SAN=1 golden
 run asan-apply make --no-print-directory -s BUILD=build/asan SAN=1 apply-test
 run asan-print make --no-print-directory -s BUILD=build/asan SAN=1 print-test
+run asan-cli make --no-print-directory -s BUILD=build/asan SAN=1 cli-test
 echo
 echo "all: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -187,4 +187,18 @@ for f in "$tmp"/x*.name; do
 		fail "confirm: rollback recreates $(cat "$f")"
 	fi
 done
+# 6. The rollback file is never written through a link planted at its old
+# temporary name, /run/rosfw/rollback.NETNS.PID.tmp (the shell's pid is the
+# applying process's after exec); the rollback still happens.
+fresh 7
+echo victim > "$tmp/victim"
+mkdir -p -m 700 /run/rosfw
+ip netns exec "$ns-7" sh -c 'l=/run/rosfw/rollback.$(stat -L -c %i /proc/self/ns/net).$$.tmp
+	ln -s "$2" "$l" && echo "$l" > "$3" && exec "$1" apply --confirm 1 "$4"' _ "$rosfw" "$tmp/victim" "$tmp/7.link" "$tmp/b.rsc"
+if back_within 7 3 && [ "$(cat "$tmp/victim")" = victim ] && [ -L "$(cat "$tmp/7.link")" ]; then
+	pass "confirm: the rollback is saved through no link planted at its old temporary name"
+else
+	fail "confirm: the rollback is saved through no link planted at its old temporary name: $(head -c 40 "$tmp/victim")"
+fi
+rm -f "$(cat "$tmp/7.link")"
 summary "confirm"

@@ -126,8 +126,11 @@ else
 	fail "rosfwd: SIGHUP re-applies and keeps the entries: $(cat "$tmp/log2")"
 fi
 
-# SIGTERM: save and exit 0.
+# SIGTERM: save and exit 0. A link planted at the old temporary name
+# (FILE.tmp) is never written through.
 "$rosfw" address-list add list=mixed address=203.0.113.99 timeout=1h
+echo victim > "$tmp/victim"
+ln -s "$tmp/victim" "$S.tmp"
 kill -TERM "$pid"
 wait "$pid"
 rc=$?
@@ -137,7 +140,17 @@ if [ "$rc" = 0 ] && saved_has 4 ar_mixed 203.0.113.99 && tail -1 "$S" | grep -q 
 else
 	fail "rosfwd: SIGTERM saves and exits 0 (exit $rc): $(tail -3 "$S")"
 fi
-if [ ! -e "$S.tmp" ]; then pass "rosfwd: no temporary file left"; else fail "rosfwd: no temporary file left"; fi
+if [ "$(cat "$tmp/victim")" = victim ] && [ -f "$S" ] && [ ! -L "$S" ]; then
+	pass "rosfwd: the save never writes through a link planted at FILE.tmp"
+else
+	fail "rosfwd: the save never writes through a link planted at FILE.tmp: $(head -2 "$tmp/victim")"
+fi
+if [ "$(ls -A "$(dirname "$S")" | tr '\n' ' ')" = "file file.tmp " ]; then
+	pass "rosfwd: no temporary file left, the planted link untouched"
+else
+	fail "rosfwd: no temporary file left: $(ls -A "$(dirname "$S")")"
+fi
+rm -f "$S.tmp"
 
 # An entry that timed out while nobody watched stays gone; a list that
 # is no longer in the configuration takes nothing back.

@@ -206,4 +206,20 @@ check "a bad regex is an error" test -s "$tmp/w6"
 "$rosfw" print connection --json > "$tmp/cjson"
 check "print connection --json" grep -q '"protocol":"udp","src-address":"127.0.0.1:' "$tmp/cjson"
 
+# Output that never arrived is an error: exit 2 and one line, never 0.
+full() {	# the command's arguments
+	"$rosfw" "$@" > /dev/full 2> "$tmp/full"
+	check "$* > /dev/full exits 2" test $? = 2
+	check "$* > /dev/full says so in one line" \
+		test "$(cat "$tmp/full")" = "rosfw: write error: No space left on device"
+}
+full print stats config.rsc
+full print stats all --json config.rsc
+full print stats all --prometheus config.rsc
+full print address-list config.rsc
+full print address-list --json config.rsc
+full print connection
+full print connection count-only
+full print connection --json
+
 summary print

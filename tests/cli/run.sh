@@ -1,0 +1,166 @@
+#!/bin/bash
+# What rosfw writes and prints, from the command line (issue 12): `compile
+# -o` never writes through a link planted beside OUT or at OUT in a sticky
+# directory, replaces OUT whole or (a full disk) keeps the old one, and
+# writes devices, fifos and /dev/stdout in place; a file name or a value
+# adds no nft command and no terminal escape; a write error is an
+# exit code and one line, for every command that prints. Every -o onto a
+# node of /dev runs in a mount namespace over a /dev of its own: older
+# versions replaced the node with a regular file.
+. "$(dirname "$0")/../lib.sh"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+root=0
+[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null && root=1
+[ "$root" = 1 ] || echo "cli: not root (or no unshare -m): the tests of links of others, devices and a full disk are skipped" >&2
+
+check() {	# name, then a command that must succeed
+	local n=$1
+	shift
+	if "$@"; then pass "$n"; else fail "$n"; fi
+}
+cp "$ROOT/examples/nat.rsc" x.rsc
+"$rosfw" compile x.rsc > want.nft 2>/dev/null
+check "cli: the reference script compiles" test -s want.nft
+
+# ---- compile -o and links ---------------------------------------------------
+
+echo secret > victim
+mkdir shared && chmod 1777 shared
+# The old fixed temporary name, and the names one would guess next.
+for n in out.nft.tmp .out.nft.tmp .out.nft out.nft~; do ln -s "$tmp/victim" "shared/$n"; done
+"$rosfw" compile x.rsc -o shared/out.nft 2> err
+check "cli: -o with links planted at OUT.tmp and other guessable names exits 0" test $? = 0
+check "cli: -o never writes through a link planted at OUT.tmp or another guessable name" \
+	test "$(cat victim)" = secret
+check "cli: -o: OUT holds the script, a regular file" eval 'cmp -s shared/out.nft want.nft && [ -f shared/out.nft ] && [ ! -L shared/out.nft ]'
+check "cli: -o leaves no temporary file and the planted links as they were" \
+	test "$(ls -A shared | sort | tr '\n' ' ')" = ".out.nft .out.nft.tmp out.nft out.nft.tmp out.nft~ "
+
+# OUT a link of one's own: the file it leads to is replaced, the link stays.
+mkdir real && echo old > real/out.nft && ln -s real/out.nft mine.nft
+"$rosfw" compile x.rsc -o mine.nft
+check "cli: -o onto a link: the link stays a link" test -L mine.nft
+check "cli: -o onto a link: the file it leads to holds the script" cmp -s real/out.nft want.nft
+check "cli: -o onto a link: no temporary file beside the target" test "$(ls -A real)" = out.nft
+
+if [ "$root" = 1 ]; then
+	# OUT a link another user planted in a sticky world-writable
+	# directory (/tmp): refused, as fs.protected_symlinks would, on or off.
+	ln -s "$tmp/victim" shared/planted.nft
+	chown -h nobody shared/planted.nft
+	"$rosfw" compile x.rsc -o shared/planted.nft 2> err
+	check "cli: -o onto another user's link in a sticky directory exits 2" test $? = 2
+	check "cli: -o onto another user's link in a sticky directory: nothing written through it" \
+		test "$(cat victim)" = secret
+	check "cli: -o onto another user's link in a sticky directory says why" \
+		grep -qx "rosfw: shared/planted.nft: Permission denied" err
+
+	# A full disk: the old script stays whole, one line says why, exit 2.
+	{
+		echo /ip firewall filter
+		for i in $(seq 3000); do echo "add chain=input protocol=tcp dst-port=$i action=accept comment=\"rule $i\""; done
+	} > big.rsc
+	mkdir full
+	unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs full && echo old > full/out.nft &&
+		{ "$1" compile big.rsc -o full/out.nft 2> err; echo $? > rc; cat full/out.nft > got; ls -A full > list; }' _ "$rosfw"
+	check "cli: -o on a full disk exits 2" test "$(cat rc)" = 2
+	check "cli: -o on a full disk says so in one line" \
+		test "$(cat err)" = "rosfw: write error: full/out.nft: No space left on device"
+	check "cli: -o on a full disk keeps the old file whole" test "$(cat got)" = old
+	check "cli: -o on a full disk leaves no temporary file" test "$(cat list)" = out.nft
+
+	# Devices, /dev/stdout and a fifo are written in place, over a /dev of
+	# the test's own (the old code replaced the system's /dev/null).
+	mkfifo fifo
+	unshare -m sh -c 'mount -t tmpfs tmpfs /dev && mknod -m 666 /dev/null c 1 3 && ln -s /proc/self/fd/1 /dev/stdout &&
+		"$1" compile x.rsc -o /dev/null; echo $? > rc.null; stat -c %F /dev/null > type.null
+		"$1" compile x.rsc -o /dev/stdout > stdout.nft; echo $? > rc.stdout
+		"$1" compile x.rsc -o /dev/stdout | cat > pipe.nft
+		echo first > append.nft; "$1" compile x.rsc -o /dev/stdout >> append.nft
+		stat -c %F /dev/stdout > type.stdout
+		timeout 10 cat fifo > fifo.nft & "$1" compile x.rsc -o fifo; echo $? > rc.fifo; wait
+		mknod -m 666 /dev/full c 1 7 && "$1" compile x.rsc -o /dev/stdout > /dev/full 2> full.err; echo $? > rc.full' \
+		_ "$rosfw" 2> err
+	check "cli: -o /dev/null exits 0" test "$(cat rc.null)" = 0
+	check "cli: -o /dev/null leaves a character device" test "$(cat type.null)" = "character special file"
+	check "cli: -o /dev/stdout exits 0" test "$(cat rc.stdout)" = 0
+	check "cli: -o /dev/stdout writes to stdout (a file)" cmp -s stdout.nft want.nft
+	check "cli: -o /dev/stdout writes to stdout (a pipe)" cmp -s pipe.nft want.nft
+	check "cli: -o /dev/stdout appends where stdout appends" cmp -s append.nft <(echo first; cat want.nft)
+	check "cli: -o /dev/stdout leaves the link" test "$(cat type.stdout)" = "symbolic link"
+	check "cli: -o FIFO exits 0" test "$(cat rc.fifo)" = 0
+	check "cli: -o FIFO writes into the fifo" cmp -s fifo.nft want.nft
+	check "cli: -o FIFO leaves the fifo" test -p fifo
+	check "cli: -o /dev/stdout > /dev/full exits 2" test "$(cat rc.full)" = 2
+	check "cli: -o /dev/stdout > /dev/full says so in one line" \
+		test "$(cat full.err)" = "rosfw: write error: /dev/stdout: No space left on device"
+fi
+
+# ---- file names and values: no nft commands, no terminal escapes -----------------
+
+# A file name holding newlines and nft commands stays inside the header's
+# comment: the script is the one a plain name gives, but for that line.
+evil=$(printf 'x\nflush ruleset\ntable ip pwn { chain c { type filter hook input priority 0; policy drop; }; }\n#.rsc')
+cp x.rsc "$evil"
+"$rosfw" compile "$evil" > evil.nft 2> err
+check "cli: a file name with newlines compiles" test $? = 0
+check "cli: the file name cannot add a command to the script" \
+	eval '! grep -q "^flush ruleset" evil.nft && ! grep -q "^table ip pwn" evil.nft'
+check "cli: a file name with newlines changes the header line only" \
+	cmp -s <(sed 2d evil.nft) <(sed 2d want.nft)
+check "cli: the header names the file on one line" \
+	grep -qx "# rosfw: compiled from x flush ruleset table ip pwn { chain c { type filter hook input priority 0; policy drop; }; } #.rsc; replaces only rosfw's own tables" evil.nft
+if [ "$root" = 1 ] && command -v nft > /dev/null && unshare -n true 2>/dev/null; then
+	check "cli: nft -c takes the script of a file name with newlines" unshare -n nft -c -f evil.nft
+	# Loaded for real beside a table of someone else's: that table stays,
+	# no pwn table appears.
+	unshare -n sh -c 'nft add table ip other && nft -f evil.nft && nft list tables' > tables 2>&1
+	check "cli: the script of a file name with newlines leaves other tables and adds none" \
+		test "$(sort tables | tr '\n' ' ')" = "table ip other table ip rosfw "
+fi
+
+# ESC and BEL in a file name and in a value reach the terminal escaped, the
+# caret under the value; JSON carries them as JSON escapes.
+esc=$(printf 'e\033[1msc.rsc')
+printf '/ip firewall filter\nadd chain=input action=accept comment="a\033]0;title\a" src-address="1.2.3.4\033[2J"\n' > "$esc"
+"$rosfw" check "$esc" 2> err
+check "cli: a diagnostic prints no raw ESC or BEL" eval '! grep -q "[[:cntrl:]]" <(tr -d "\n" < err)'
+check "cli: a diagnostic shows ESC in the file name as \\x1b" grep -q '^e\\x1b\[1msc\.rsc:2:' err
+check "cli: a diagnostic shows ESC in the value as \\x1b" grep -q 'got "1\.2\.3\.4\\x1b\[2J"' err
+check "cli: the caret stays under the value" \
+	test "$(sed -n 3p err | grep -o '^ *\^~*' | wc -c)" = "$(sed -n 2p err | grep -o '^.*src-address="1.2.3.4\\x1b\[2J' | wc -c)"
+"$rosfw" check --json "$esc" > json
+check "cli: --json carries ESC as \\u001b" eval 'grep -q "\"file\":\"e\\\\u001b\[1msc.rsc\"" json && grep -q "1.2.3.4\\\\u001b\[2J" json'
+check "cli: --json has no raw control byte" eval '! grep -q "[[:cntrl:]]" json'
+"$rosfw" check "$(printf 'gone\033[2J.rsc')" 2> err
+check "cli: a file that cannot be read is named escaped" grep -qx 'rosfw: gone\\x1b\[2J\.rsc: No such file or directory' err
+
+# ---- write errors -------------------------------------------------------------
+
+# Output that never arrived is an I/O error, said in one line, for every
+# command that prints (print: tests/print/run.sh).
+full() {	# the exit code, then the command's arguments
+	local want=$1
+	shift
+	"$rosfw" "$@" > /dev/full 2> full.err
+	check "cli: $* > /dev/full exits $want" test $? = "$want"
+	check "cli: $* > /dev/full says so in one line" \
+		test "$(cat full.err)" = "rosfw: write error: No space left on device"
+}
+full 2 compile x.rsc
+full 2 compile --netlink x.rsc
+full 2 dump x.rsc
+full 2 check --json x.rsc
+full 2 doc translation
+full 2 parse x.rsc
+full 2 --help
+full 2 compile --help
+full 3 apply --help
+# A closed stdout that nothing was written to is no error.
+"$rosfw" check x.rsc >&- 2> full.err
+check "cli: check with stdout closed exits 0" test $? = 0
+
+summary cli
