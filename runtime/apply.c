@@ -60,7 +60,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --diff    print what would change (+ added, - removed, ~ changed: chains, sets,\n"
 	      "            rules by chain and comment) against rosfw's tables now; change nothing\n"
 	      "  --confirm SECONDS  put the previous tables back after SECONDS unless `rosfw confirm` runs;\n"
-	      "            a detached process does it, whatever becomes of this one or its terminal\n"
+	      "            a detached process does it, whatever becomes of this one or its terminal;\n"
+	      "            `rosfw rollback` does it at once\n"
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
@@ -496,13 +497,9 @@ static int apply_state_read(struct state **st, struct diag *d, bool diff)
  */
 static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
 {
-	/* A second save would make the first rollback restore the tables
-	 * nobody confirmed. */
-	if (confirm_pending()) {
-		diag_error(d, NULL, "a --confirm rollback is pending: run rosfw confirm first, or wait for it");
+	if (!confirm_may_arm(d))
 		return APPLY_IO;
-	}
-	if (confirm_save() < 0) {
+	if (confirm_save(o->confirm) < 0) {
 		diag_error(d, NULL, "saving the current tables for --confirm: %s", strerror(errno));
 		return APPLY_IO;
 	}
@@ -698,6 +695,10 @@ int cmd_apply(int argc, char **argv)
 			ct_sysctls_write(ir, d);
 		else if (ir->nsysctls)
 			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+		/* A pending rollback will undo this apply; a stale one waits
+		 * for the user (--confirm refused both before sending). */
+		if (!o.confirm)
+			confirm_tell(d);
 	}
 report:
 	result_print(d, &o, rc, changed);
@@ -727,6 +728,8 @@ int cmd_flush(int argc, char **argv)
 	rc = send_batch(b, d, &o, &changed);
 	if (rc == APPLY_OK && kept)
 		ct_sysctls_restore(&saved, d);
+	if (rc == APPLY_OK && !o.check)
+		confirm_tell(d);
 	result_print(d, &o, rc, changed);
 	emit_nl_free(b);
 	diag_free(d);

@@ -51,6 +51,7 @@ static int usage(FILE *out, int code)
 	      "  address-list add|remove list=NAME address=ADDRESS [timeout=TIME] [comment=TEXT] [--ipv6]\n"
 	      "                  one entry into or out of an applied address list, nothing else touched\n"
 	      "  confirm         keep what the last apply --confirm applied\n"
+	      "  rollback        put back now the tables the last apply --confirm replaced\n"
 	      "  doc translation print the translation table (property -> nftables)\n"
 	      "  flush           remove rosfw's tables from the kernel (other tables stay)\n"
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
@@ -331,6 +332,7 @@ static const struct cmd {
 	{ "parse", cmd_parse },
 	{ "print", cmd_print },
 	{ "reset-counters", cmd_reset_counters },
+	{ "rollback", cmd_rollback },
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,10 @@
 #include "nlsock.h"
 
 #include <errno.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -50,4 +53,21 @@ int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *
 		ret = mnl_cb_run(s->buf, (size_t)n, req->nlmsg_seq, s->portid, cb, data);
 	} while (ret > MNL_CB_STOP);
 	return ret < 0 ? -1 : 0;
+}
+
+int nlsock_admin_check(void)
+{
+	struct nlsock s;
+	char req[64];
+	struct nlmsghdr *nlh;
+	int ret, err;
+
+	if (!nlsock_open(&s))
+		return -1;
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s.seq);
+	ret = nlsock_run(&s, nlh, NULL, NULL);
+	err = errno;
+	nlsock_close(&s);
+	errno = err;
+	return ret;
 }
