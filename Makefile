@@ -125,6 +125,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/run.sh $(BUILD)/rosfw
 	@tests/apply/state.sh $(BUILD)/rosfw
 	@tests/apply/confirm.sh $(BUILD)/rosfw
+	@tests/apply/nocap.sh $(BUILD)/rosfw
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
