@@ -508,7 +508,8 @@ static int rollbacks_scan(struct rollbacks *r)
 		free(names[i]);
 	}
 	free(names);
-	qsort(r->v, r->n, sizeof(*r->v), rollback_cmp);
+	if (r->n > 1)	/* (qsort of no array is undefined) */
+		qsort(r->v, r->n, sizeof(*r->v), rollback_cmp);
 	return 0;
 }
 
