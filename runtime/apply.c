@@ -36,6 +36,10 @@
 
 enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
 
+/* No CAP_NET_ADMIN (to read, or to change the firewall): exit 3, said in
+ * one line of its own (noperm_report). Never returned by cmd_apply. */
+enum { APPLY_NOPERM_READ = -2, APPLY_NOPERM_CHANGE = -1 };
+
 #define MAX_ERRORS_DEFAULT 50
 
 struct apply_opts {
@@ -60,7 +64,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --diff    print what would change (+ added, - removed, ~ changed: chains, sets,\n"
 	      "            rules by chain and comment) against rosfw's tables now; change nothing\n"
 	      "  --confirm SECONDS  put the previous tables back after SECONDS unless `rosfw confirm` runs;\n"
-	      "            a detached process does it, whatever becomes of this one or its terminal\n"
+	      "            a detached process does it, whatever becomes of this one or its terminal;\n"
+	      "            `rosfw rollback` does it at once\n"
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
@@ -467,11 +472,28 @@ static int send_batch(struct emit_nl *b, struct diag *d, const struct apply_opts
 	*changed = !o->check;
 	return APPLY_OK;
 noperm:
-	/* One line, whatever else went wrong. */
-	if (o->json)
-		diag_error(d, NULL, "changing the firewall needs CAP_NET_ADMIN: run rosfw as root");
-	else
-		fputs("rosfw: changing the firewall needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
+	return APPLY_NOPERM_CHANGE;
+}
+
+/*
+ * One line (with --json, the result's one diagnostic), whatever else the
+ * configuration gave: the warnings of a configuration that was never sent
+ * would only bury it. The exit code.
+ */
+static int noperm_report(const struct apply_opts *o, int why)
+{
+	const char *msg = why == APPLY_NOPERM_READ ? "reading the firewall needs CAP_NET_ADMIN: run rosfw as root" :
+						     "changing the firewall needs CAP_NET_ADMIN: run rosfw as root";
+
+	if (o->json) {
+		struct diag *d = diag_new(1);
+
+		diag_error(d, NULL, "%s", msg);
+		result_print(d, o, APPLY_IO, false);
+		diag_free(d);
+	} else {
+		fprintf(stderr, "rosfw: %s\n", msg);
+	}
 	return APPLY_IO;
 }
 
@@ -496,13 +518,9 @@ static int apply_state_read(struct state **st, struct diag *d, bool diff)
  */
 static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
 {
-	/* A second save would make the first rollback restore the tables
-	 * nobody confirmed. */
-	if (confirm_pending()) {
-		diag_error(d, NULL, "a --confirm rollback is pending: run rosfw confirm first, or wait for it");
+	if (!confirm_may_arm(d))
 		return APPLY_IO;
-	}
-	if (confirm_save() < 0) {
+	if (confirm_save(o->confirm) < 0) {
 		diag_error(d, NULL, "saving the current tables for --confirm: %s", strerror(errno));
 		return APPLY_IO;
 	}
@@ -604,16 +622,13 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 }
 
 /* --diff: the batch is built as for apply, compared, never sent. */
-static int apply_diff(const struct ir *ir, struct state *st, struct diag *d)
+static int apply_diff(const struct ir *ir, struct state *st)
 {
 	struct emit_nl *b;
 	size_t changes;
 
-	if (!st) {
-		/* Reading rosfw's tables needs the capability too. */
-		diag_error(d, NULL, "reading the firewall needs CAP_NET_ADMIN: run rosfw as root");
-		return APPLY_IO;
-	}
+	if (!st)
+		return APPLY_NOPERM_READ;	/* reading rosfw's tables needs it too */
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
 	if (!b)
 		return APPLY_CONFIG;
@@ -671,7 +686,7 @@ int cmd_apply(int argc, char **argv)
 	if (rc != APPLY_OK)
 		goto report;
 	if (o.diff) {
-		rc = apply_diff(ir, st, d);
+		rc = apply_diff(ir, st);
 		goto report;
 	}
 	if (st)
@@ -698,9 +713,16 @@ int cmd_apply(int argc, char **argv)
 			ct_sysctls_write(ir, d);
 		else if (ir->nsysctls)
 			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+		/* A pending rollback will undo this apply; a stale one waits
+		 * for the user (--confirm refused both before sending). */
+		if (!o.confirm)
+			confirm_tell(d);
 	}
 report:
-	result_print(d, &o, rc, changed);
+	if (rc < 0)
+		rc = noperm_report(&o, rc);
+	else
+		result_print(d, &o, rc, changed);
 	state_free(st);
 	emit_nl_free(b);
 	ir_free(ir);
@@ -727,7 +749,12 @@ int cmd_flush(int argc, char **argv)
 	rc = send_batch(b, d, &o, &changed);
 	if (rc == APPLY_OK && kept)
 		ct_sysctls_restore(&saved, d);
-	result_print(d, &o, rc, changed);
+	if (rc == APPLY_OK && !o.check)
+		confirm_tell(d);
+	if (rc < 0)
+		rc = noperm_report(&o, rc);
+	else
+		result_print(d, &o, rc, changed);
 	emit_nl_free(b);
 	diag_free(d);
 	return rc;

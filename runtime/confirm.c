@@ -1,31 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Rollback for apply --confirm. The saved file is a run of NEWTABLE,
- * NEWCHAIN, NEWOBJ, NEWSET, NEWSETELEM and NEWRULE requests made from the kernel's
- * own dumps (handles dropped, rules appended in dump order, elements
- * timing out after what they had left); restoring wraps them in one batch
- * that first empties rosfw's tables, as apply does.
+ * apply --confirm's rollback: the file that holds the tables to put back,
+ * the detached process that puts them back at the deadline, and the
+ * commands that answer it (confirm, rollback).
+ *
+ * The file is /run/rosfw/rollback.NETNS.ID: NETNS is the network
+ * namespace's inode number (namespaces do not share a rollback), ID the
+ * applying process's pid and the time of the save, so no two saves share
+ * a name and a rollback only ever takes its own file, whatever pids the
+ * system hands out again. It holds "rosfw-rollback COOKIE", the
+ * connection tracking settings, then the snapshot (snapshot.h). COOKIE is
+ * the namespace's cookie: an inode number is reused once its namespace is
+ * gone, a cookie never during a boot. The file's modification time is its
+ * deadline (`ls -l` shows it).
+ *
+ * Who is alive is told by a lock, never by a pid: the applying process
+ * takes flock(LOCK_EX) on the file as it creates it, and the rollback
+ * process inherits that open file and holds it until it is done. The
+ * kernel drops the lock when the last of them dies, however it dies, so a
+ * file nobody holds belongs to nobody.
+ *
+ * Such a rollback (its process was killed while it waited, or while it
+ * restored: a ".rolling" file) is neither run nor dropped behind the
+ * user's back: rosfw cannot know what happened since (the user may have
+ * seen no rollback and gone on, or put things right by hand), and the
+ * file is the only copy of the tables from before that apply. It is kept
+ * under its pending name, an interrupted one renamed back; every apply
+ * and flush then says so, and apply --confirm refuses until the user
+ * decides: `rosfw confirm` keeps the tables as they are, `rosfw rollback`
+ * puts the saved ones back. What can never be used is removed: a
+ * half-written save (".tmp") whose process is gone, and the file of a
+ * namespace that no longer exists (its inode number now another's).
  */
 #include "confirm.h"
 
-#include <endian.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/set.h>
-#include <libnftnl/table.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -34,37 +50,29 @@
 #include <unistd.h>
 
 #include "ctsysctl.h"
+#include "diag.h"
 #include "lower.h"
 #include "nlsock.h"
-#include "safefile.h"
+#include "snapshot.h"
+#include "trust.h"
 #include "xalloc.h"
 
 #define RUN_DIR "/run/rosfw"
+#define HEADER "rosfw-rollback "
 
-struct out {
-	char *b;
-	size_t n, cap;
-};
+/* A ".tmp" nobody holds and older than this was left by a save that
+ * died: its writer locks it right after creating it. */
+#define TMP_ORPHAN_SECONDS 10
 
-/* Room for one more request in the saved run. */
-static struct nlmsghdr *out_msg(struct out *o, uint16_t type, int family, uint16_t flags)
-{
-	if (o->n + NLSOCK_BUF * 2 > o->cap) {
-		while (o->n + NLSOCK_BUF * 2 > o->cap)
-			o->cap = o->cap ? o->cap * 2 : NLSOCK_BUF * 8;
-		o->b = xrealloc(o->b, o->cap);
-	}
-	return nftnl_nlmsg_build_hdr(o->b + o->n, type, (uint16_t)family, flags, 0);
-}
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71	/* Linux 5.14; older kernels: no cookie, inode only */
+#endif
 
-static void out_end(struct out *o, struct nlmsghdr *nlh)
-{
-	o->n += MNL_ALIGN(nlh->nlmsg_len);
-}
-
-/* This apply's rollback: its pid, so a rollback only ever takes its own
- * file (one left behind by a failed apply cannot take a later one's). */
-static char rollback_id[24] = "0";
+/* This apply's rollback: the ID in its name, and the open file whose lock
+ * says that we, then our rollback process, are alive (never 0-2, which
+ * the rollback process points at /dev/null). */
+static char rollback_id[48] = "0";
+static int rollback_fd = -1;
 
 static unsigned long netns_id(void)
 {
@@ -73,366 +81,31 @@ static unsigned long netns_id(void)
 	return stat("/proc/self/ns/net", &st) < 0 ? 0 : (unsigned long)st.st_ino;
 }
 
-static void rollback_path(char *buf, size_t size, const char *suffix)
+static unsigned long long netns_cookie(void)
 {
-	snprintf(buf, size, RUN_DIR "/rollback.%lu.%s%s", netns_id(), rollback_id, suffix);
-}
+	unsigned long long c = 0;
+	socklen_t len = sizeof(c);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-/* Every pending rollback of this namespace (done with `unlink`: removed);
- * how many there were, or -1 with errno when one could not be removed. */
-static int pending_each(bool unlink_them)
-{
-	char prefix[64];
-	size_t plen;
-	struct dirent *e;
-	DIR *dir = opendir(RUN_DIR);
-	int n = 0, err = 0;
-
-	if (!dir)
+	if (fd < 0)
 		return 0;
-	plen = (size_t)snprintf(prefix, sizeof(prefix), "rollback.%lu.", netns_id());
-	while ((e = readdir(dir))) {
-		char path[512];
-
-		if (strncmp(e->d_name, prefix, plen) || strchr(e->d_name + plen, '.'))
-			continue;	/* another namespace's, or one being written or rolled back */
-		snprintf(path, sizeof(path), RUN_DIR "/%s", e->d_name);
-		if (unlink_them && unlink(path) < 0 && errno != ENOENT) {
-			err = errno;
-			continue;
-		}
-		n++;
-	}
-	closedir(dir);
-	errno = err;
-	return err ? -1 : n;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &c, &len) < 0)
+		c = 0;
+	close(fd);
+	return c;
 }
 
-/* An attribute as it came, into the request being built. */
-static void attr_copy(struct nlmsghdr *m, const struct nlattr *a)
+static void rollback_path(char *buf, size_t size, const char *id, const char *suffix)
 {
-	memcpy((char *)m + m->nlmsg_len, a, MNL_ALIGN(a->nla_len));
-	m->nlmsg_len += MNL_ALIGN(a->nla_len);
+	snprintf(buf, size, RUN_DIR "/rollback.%lu.%s%s", netns_id(), id, suffix);
 }
 
-/* ---- dumps -------------------------------------------------------------- */
-
-struct dumper {
-	struct nlsock ns;
-	struct out *out;
-	int family;
-	char **chains;
-	size_t nchains;
-	char **sets;
-	size_t nsets;
-};
-
-static int dump_run(struct dumper *d, struct nlmsghdr *req, mnl_cb_t cb)
+/* The deadline, kept as the file's modification time. */
+static void deadline_set(int fd, unsigned seconds)
 {
-	int ret = nlsock_run(&d->ns, req, cb, d);
+	struct timespec t[2] = { { .tv_nsec = UTIME_OMIT }, { .tv_sec = time(NULL) + (time_t)seconds } };
 
-	/* ENOENT: no rosfw table in this family */
-	return ret < 0 && errno == ENOENT ? 0 : ret;
-}
-
-static struct nlmsghdr *req_start(struct dumper *d, uint16_t type)
-{
-	static char req[4096];
-
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)d->family, NLM_F_DUMP, ++d->ns.seq);
-}
-
-static int table_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (!t)
-		xdie("out of memory");
-	if (nftnl_table_nlmsg_parse(nlh, t) == 0 && !strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), "rosfw")) {
-		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWTABLE, d->family, NLM_F_CREATE);
-
-		nftnl_table_unset(t, NFTNL_TABLE_HANDLE);
-		nftnl_table_unset(t, NFTNL_TABLE_USE);
-		nftnl_table_nlmsg_build_payload(m, t);
-		out_end(d->out, m);
-	}
-	nftnl_table_free(t);
-	return MNL_CB_OK;
-}
-
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nftnl_chain *c = nftnl_chain_alloc();
-
-	if (!c)
-		xdie("out of memory");
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
-		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWCHAIN, d->family, NLM_F_CREATE);
-
-		d->chains = xreallocarray(d->chains, d->nchains + 1, sizeof(*d->chains));
-		d->chains[d->nchains++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
-		nftnl_chain_unset(c, NFTNL_CHAIN_HANDLE);
-		nftnl_chain_unset(c, NFTNL_CHAIN_USE);
-		nftnl_chain_nlmsg_build_payload(m, c);
-		out_end(d->out, m);
-	}
-	nftnl_chain_free(c);
-	return MNL_CB_OK;
-}
-
-/* A set's definition as the kernel dumped it, attribute for attribute,
- * but its handle and what only a dump carries (a newer kernel's backend
- * type and element count, refused in a request). */
-static void set_copy(struct nlmsghdr *m, const struct nlmsghdr *nlh, uint32_t id)
-{
-	const struct nlattr *a;
-
-	/* The kernel wants an id in every NEWSET, though rules name ours. */
-	mnl_attr_put_u32(m, NFTA_SET_ID, htobe32(id));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_SET_HANDLE || mnl_attr_get_type(a) > NFTA_SET_EXPRESSIONS)
-			continue;
-		attr_copy(m, a);
-	}
-}
-
-static int set_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWSET, d->family, NLM_F_CREATE);
-
-		d->sets = xreallocarray(d->sets, d->nsets + 1, sizeof(*d->sets));
-		d->sets[d->nsets++] = xstrdup(nftnl_set_get_str(s, NFTNL_SET_NAME));
-		set_copy(m, nlh, (uint32_t)d->nsets);
-		out_end(d->out, m);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
-/* Stateful objects (ct helpers, ...) as dumped, minus handle and use
- * count; rules that name them come later in the batch. */
-static int obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWOBJ, d->family, NLM_F_CREATE);
-	const struct nlattr *a;
-	bool ours = false;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t type = mnl_attr_get_type(a);
-
-		if (type == NFTA_OBJ_TABLE)
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
-		if (type != NFTA_OBJ_TABLE && type != NFTA_OBJ_NAME && type != NFTA_OBJ_TYPE && type != NFTA_OBJ_DATA &&
-		    type != NFTA_OBJ_USERDATA)
-			continue;
-		attr_copy(m, a);
-	}
-	if (ours)
-		out_end(d->out, m);
-	return MNL_CB_OK;
-}
-
-static int elem_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0) {
-		struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
-		struct nftnl_set_elem *e;
-		struct nlmsghdr *m;
-		size_t n = 0;
-
-		/* What an entry had left becomes its timeout. */
-		while (it && (e = nftnl_set_elems_iter_next(it)) && ++n) {
-			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
-				uint64_t left = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
-
-				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, left ? left : 1);
-				nftnl_set_elem_unset(e, NFTNL_SET_ELEM_EXPIRATION);
-			}
-		}
-		nftnl_set_elems_iter_destroy(it);
-		if (!n) {
-			/* a dump's last message may hold none: the kernel
-			 * refuses a NEWSETELEM without elements */
-			nftnl_set_free(s);
-			return MNL_CB_OK;
-		}
-		m = out_msg(d->out, NFT_MSG_NEWSETELEM, d->family, NLM_F_CREATE);
-		nftnl_set_elems_nlmsg_build_payload(m, s);
-		out_end(d->out, m);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
-/* One expression as dumped, but what the kernel dumps and then refuses:
- * the flags (0) of an exthdr that writes (tcp option maxseg size set). */
-static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
-{
-	const struct nlattr *a, *x, *name = NULL, *data = NULL;
-	struct nlattr *nest, *dnest;
-	bool write = false;
-
-	mnl_attr_for_each_nested(a, el) {
-		if (mnl_attr_get_type(a) == NFTA_EXPR_NAME)
-			name = a;
-		else if (mnl_attr_get_type(a) == NFTA_EXPR_DATA)
-			data = a;
-	}
-	if (!name || !data || strcmp(mnl_attr_get_str(name), "exthdr")) {
-		attr_copy(m, el);
-		return;
-	}
-	mnl_attr_for_each_nested(x, data)
-		write |= mnl_attr_get_type(x) == NFTA_EXTHDR_SREG;
-	nest = mnl_attr_nest_start(m, NFTA_LIST_ELEM);
-	attr_copy(m, name);
-	dnest = mnl_attr_nest_start(m, NFTA_EXPR_DATA);
-	mnl_attr_for_each_nested(x, data)
-		if (!write || mnl_attr_get_type(x) != NFTA_EXTHDR_FLAGS)
-			attr_copy(m, x);
-	mnl_attr_nest_end(m, dnest);
-	mnl_attr_nest_end(m, nest);
-}
-
-/* A rule as dumped, attribute for attribute (libnftnl's rebuild of some
- * expressions is not what the kernel took), without its handle: appended
- * in dump order. */
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWRULE, d->family, NLM_F_CREATE | NLM_F_APPEND);
-	const struct nlattr *a, *el;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t type = mnl_attr_get_type(a);
-
-		if (type == NFTA_RULE_EXPRESSIONS) {
-			struct nlattr *list = mnl_attr_nest_start(m, NFTA_RULE_EXPRESSIONS);
-
-			mnl_attr_for_each_nested(el, a)
-				expr_copy(m, el);
-			mnl_attr_nest_end(m, list);
-		} else if (type == NFTA_RULE_TABLE || type == NFTA_RULE_CHAIN || type == NFTA_RULE_COMPAT ||
-			   type == NFTA_RULE_USERDATA) {
-			attr_copy(m, a);
-		}
-	}
-	out_end(d->out, m);
-	return MNL_CB_OK;
-}
-
-/* One family's rosfw table: table, chains, objects, sets, elements, rules
- * chain by chain (one table-wide rule dump is quadratic, DESIGN.md). */
-static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
-	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWFLOWTABLE, d->family, NLM_F_CREATE);
-	const struct nlattr *a;
-	bool ours = false;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		uint16_t type = mnl_attr_get_type(a);
-
-		if (type == NFTA_FLOWTABLE_TABLE)
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
-		if (type == NFTA_FLOWTABLE_TABLE || type == NFTA_FLOWTABLE_NAME || type == NFTA_FLOWTABLE_HOOK ||
-		    type == NFTA_FLOWTABLE_FLAGS)
-			attr_copy(m, a);
-	}
-	if (ours)
-		out_end(d->out, m);
-	return MNL_CB_OK;
-}
-
-static int family_save(struct dumper *d)
-{
-	struct nlmsghdr *nlh;
-	size_t n0 = d->out->n, i;
-	int ret;
-
-	ret = dump_run(d, req_start(d, NFT_MSG_GETTABLE), table_cb);
-	if (ret < 0 || d->out->n == n0)
-		return ret;
-	{
-		struct nftnl_chain *c = nftnl_chain_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETCHAIN);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw");
-		nftnl_chain_nlmsg_build_payload(nlh, c);
-		nftnl_chain_free(c);
-		ret = dump_run(d, nlh, chain_cb);
-	}
-	if (ret == 0) {
-		nlh = req_start(d, NFT_MSG_GETOBJ);
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-		ret = dump_run(d, nlh, obj_cb);
-	}
-	if (ret == 0) {
-		struct nftnl_set *s = nftnl_set_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETSET);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-		nftnl_set_nlmsg_build_payload(nlh, s);
-		nftnl_set_free(s);
-		ret = dump_run(d, nlh, set_cb);
-	}
-	for (i = 0; i < d->nsets && ret == 0; i++) {
-		struct nftnl_set *s = nftnl_set_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETSETELEM);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-		nftnl_set_set_str(s, NFTNL_SET_NAME, d->sets[i]);
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		nftnl_set_free(s);
-		ret = dump_run(d, nlh, elem_cb);
-	}
-	if (ret == 0) {
-		/* The flowtable before the rules that add to it; a kernel
-		 * without flowtables has none to list. */
-		nlh = req_start(d, NFT_MSG_GETFLOWTABLE);
-		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-		if ((ret = dump_run(d, nlh, flowtable_cb)) < 0 && errno == EOPNOTSUPP)
-			ret = 0;
-	}
-	for (i = 0; i < d->nchains && ret == 0; i++) {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETRULE);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw");
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, d->chains[i]);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-		ret = dump_run(d, nlh, rule_cb);
-	}
-	return ret;
-}
-
-static void dumper_reset(struct dumper *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nchains; i++)
-		free(d->chains[i]);
-	for (i = 0; i < d->nsets; i++)
-		free(d->sets[i]);
-	free(d->chains);
-	free(d->sets);
-	d->chains = d->sets = NULL;
-	d->nchains = d->nsets = 0;
+	futimens(fd, t);
 }
 
 /* The connection tracking settings as they are now, which the rollback
@@ -475,163 +148,152 @@ static size_t sysctls_restore(const char *buf, size_t len, bool write)
 	return (size_t)(p - buf);
 }
 
-static int file_write(const struct out *o)
+/* Where the "rosfw-sysctl" part starts (files of older rosfw versions
+ * have no "rosfw-rollback" line). */
+static size_t header_skip(const char *buf, size_t len)
 {
-	char path[256];
-	struct safefile *sf;
-	FILE *f;
+	const char *nl;
+
+	if (len < strlen(HEADER) || memcmp(buf, HEADER, strlen(HEADER)) || !(nl = memchr(buf, '\n', len)))
+		return 0;
+	return (size_t)(nl + 1 - buf);
+}
+
+/* The cookie of the namespace the file was saved in; 0: not known. */
+static unsigned long long file_cookie(int fd)
+{
+	char buf[64];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n < (ssize_t)strlen(HEADER) || memcmp(buf, HEADER, strlen(HEADER)))
+		return 0;
+	buf[n] = 0;
+	return strtoull(buf + strlen(HEADER), NULL, 10);
+}
+
+/*
+ * Written to NAME.tmp, locked from the first moment, fsynced and renamed,
+ * so the rollback never reads half. The lock goes with the open file to
+ * the rollback process; the file is ours from here (rollback_fd).
+ */
+static int file_write(const struct snapshot *s, unsigned seconds)
+{
+	char path[256], tmp[256], why[512];
+	int fd, lfd = -1, err;
+	FILE *f = NULL;
 
 	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
 		return -1;
-	rollback_path(path, sizeof(path), "");
-	/* Written whole, then renamed: the rollback never reads half. */
-	if (!(sf = safefile_open(path, 0600)))
+	rollback_path(path, sizeof(path), rollback_id, "");
+	rollback_path(tmp, sizeof(tmp), rollback_id, ".tmp");
+	/* What the file says goes into the firewall: it must sit where only
+	 * root writes. */
+	if (trust_private(path, why, sizeof(why)) < 0) {
+		fprintf(stderr, "rosfw: refusing %s: %s\n", RUN_DIR, why);
+		errno = EPERM;
 		return -1;
-	f = safefile_stream(sf);
+	}
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || (lfd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0 ||
+	    !(f = fdopen(fd, "w")))
+		goto fail;
+	fd = -1;	/* the FILE's now */
+	fprintf(f, HEADER "%llu\n", netns_cookie());
 	sysctls_save(f);
-	if (o->n)
-		fwrite(o->b, 1, o->n, f);
-	return safefile_commit(sf);
+	if ((s->n && fwrite(s->b, 1, s->n, f) != s->n) || fflush(f) || fsync(fileno(f)))
+		goto fail;
+	err = fclose(f);
+	f = NULL;
+	if (err)
+		goto fail;
+	deadline_set(lfd, seconds);
+	if (rename(tmp, path) < 0)
+		goto fail;
+	rollback_fd = lfd;
+	return 0;
+fail:
+	err = errno;
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	if (lfd >= 0)
+		close(lfd);
+	unlink(tmp);
+	errno = err;
+	return -1;
 }
 
-int confirm_save(void)
+int confirm_save(unsigned seconds)
 {
-	snprintf(rollback_id, sizeof(rollback_id), "%ld", (long)getpid());
-	struct dumper d = { 0 };
-	struct out o = { 0 };
-	int f, ret = 0, err;
+	struct snapshot s;
+	struct timespec now;
+	int ret, err;
 
-	d.out = &o;
-	if (!nlsock_open(&d.ns))
-		ret = -1;
-	for (f = 0; f < 2 && ret == 0; f++) {
-		d.family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
-		ret = family_save(&d);
-		dumper_reset(&d);
-	}
-	if (ret == 0)
-		ret = file_write(&o);
+	clock_gettime(CLOCK_REALTIME, &now);
+	snprintf(rollback_id, sizeof(rollback_id), "%ld-%lld%09ld", (long)getpid(), (long long)now.tv_sec,
+		 now.tv_nsec);
+	if (snapshot_take(&s) < 0)
+		return -1;
+	ret = file_write(&s, seconds);
 	err = errno;
-	nlsock_close(&d.ns);
-	free(o.b);
+	snapshot_free(&s);
 	errno = err;
 	return ret;
 }
 
-/* ---- restoring ---------------------------------------------------------- */
-
-static void table_empty(struct out *o, int family)
+/* The saved tables back in one transaction, then the settings: what
+ * snapshot_restore says (0 done, > 0 the kernel's refusal, < 0 -errno). */
+static int file_restore(int fd)
 {
-	struct nlmsghdr *m;
-	int type;
-
-	/* Create-then-delete empties the table whether or not it exists. */
-	for (type = 0; type < 2; type++) {
-		m = out_msg(o, type ? NFT_MSG_DELTABLE : NFT_MSG_NEWTABLE, family, type ? 0 : NLM_F_CREATE);
-		mnl_attr_put_strz(m, NFTA_TABLE_NAME, "rosfw");
-		out_end(o, m);
-	}
-}
-
-/* The saved requests in one transaction; 0 when the kernel took it. */
-static int rollback_send(const char *buf, size_t len)
-{
-	struct out o = { 0 };
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
-	uint32_t seq = (uint32_t)time(NULL);
-	struct nlmsghdr *nlh;
-	size_t i;
-	int ret = -1, left;
-
-	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto out;
-	out_msg(&o, 0, 0, 0);
-	nftnl_batch_begin(o.b, 0);
-	o.n += MNL_ALIGN(((struct nlmsghdr *)o.b)->nlmsg_len);
-	table_empty(&o, NFPROTO_IPV4);
-	table_empty(&o, NFPROTO_IPV6);
-	while (o.n + len + NLSOCK_BUF > o.cap) {
-		o.cap *= 2;
-		o.b = xrealloc(o.b, o.cap);
-	}
-	memcpy(o.b + o.n, buf, len);
-	o.n += len;
-	out_msg(&o, 0, 0, 0);
-	nftnl_batch_end(o.b + o.n, 0);
-	o.n += MNL_ALIGN(((struct nlmsghdr *)(o.b + o.n))->nlmsg_len);
-	left = (int)o.n;
-	for (nlh = (struct nlmsghdr *)o.b, i = 0; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left), i++)
-		nlh->nlmsg_seq = seq + (uint32_t)i;
-	{
-		int size = (int)o.n + (1 << 20);
-
-		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
-	}
-	if (mnl_socket_sendto(nl, o.b, o.n) < 0)
-		goto out;
-	ret = 0;
-	/* No ACKs asked for: the kernel only answers an error. */
-	for (;;) {
-		struct pollfd p = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
-		char rbuf[8192];
-		ssize_t n;
-
-		if (poll(&p, 1, 100) <= 0)
-			break;
-		n = recv(p.fd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
-		if (n <= 0)
-			break;
-		left = (int)n;
-		for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			if (nlh->nlmsg_type == NLMSG_ERROR &&
-			    ((const struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error)
-				ret = -1;
-	}
-out:
-	if (nl)
-		mnl_socket_close(nl);
-	free(o.b);
-	return ret;
-}
-
-/* At the deadline: take the file (a rename, so a `rosfw confirm` racing
- * with us either wins whole or loses whole) and restore it. */
-static int rollback_run(void)
-{
-	char path[256], taken[256], *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, head, skip;
 	int ret;
-	FILE *f;
 
-	rollback_path(path, sizeof(path), "");
-	rollback_path(taken, sizeof(taken), ".rolling");
-	if (rename(path, taken) < 0)
-		return 0;	/* confirmed */
-	f = fopen(taken, "r");
-	if (!f)
-		return -1;
 	for (;;) {
-		size_t n;
+		ssize_t n;
 
 		if (len + 65536 > cap) {
 			cap = cap ? cap * 2 : 1 << 20;
 			buf = xrealloc(buf, cap);
 		}
-		n = fread(buf + len, 1, cap - len, f);
+		n = pread(fd, buf + len, cap - len, (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			free(buf);
+			return ret;
+		}
 		if (!n)
 			break;
-		len += n;
+		len += (size_t)n;
 	}
-	fclose(f);
-	{
-		size_t skip = sysctls_restore(buf, len, false);
-
-		ret = rollback_send(buf + skip, len - skip);
-		/* The settings too, once the tables they belong with are back. */
-		if (ret == 0)
-			sysctls_restore(buf, len, true);
-	}
+	head = header_skip(buf, len);
+	skip = head + sysctls_restore(buf + head, len - head, false);
+	ret = snapshot_restore(buf + skip, len - skip);
+	/* The settings too, once the tables they belong with are back. */
+	if (ret == 0)
+		sysctls_restore(buf + head, len - head, true);
 	free(buf);
+	return ret;
+}
+
+/* At the deadline: take our file (a rename, so a `rosfw confirm` or
+ * `rosfw rollback` racing with us either wins whole or loses whole) and
+ * restore it. 1: nothing to take (confirmed), 0 restored, -1 failed. */
+static int rollback_run(int fd)
+{
+	char path[256], taken[256];
+	int ret;
+
+	rollback_path(path, sizeof(path), rollback_id, "");
+	rollback_path(taken, sizeof(taken), rollback_id, ".rolling");
+	if (rename(path, taken) < 0)
+		return 1;
+	ret = file_restore(fd) ? -1 : 0;
 	unlink(taken);
 	return ret;
 }
@@ -639,18 +301,26 @@ static int rollback_run(void)
 /*
  * The rollback process: away from our session, terminal and process group
  * (setsid between two forks, so it is no session leader and can never get
- * a terminal back), no fd held open, so a pipeline reading our output is
- * not kept waiting. The applying process may die any time after the fork.
+ * a terminal back), no fd held open but the locked file, so a pipeline
+ * reading our output is not kept waiting. The applying process may die
+ * any time after the fork.
  */
 int confirm_arm(unsigned seconds)
 {
-	pid_t pid = fork();
-	int status;
+	pid_t pid;
+	int status, ret;
 
+	deadline_set(rollback_fd, seconds);	/* counted from now, not from the save */
+	pid = fork();
 	if (pid < 0)
 		return -1;
-	if (pid > 0)
-		return waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ? -1 : 0;
+	if (pid > 0) {
+		ret = waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) ? -1 : 0;
+		/* From here its rollback process alone holds the lock. */
+		close(rollback_fd);
+		rollback_fd = -1;
+		return ret;
+	}
 	if (setsid() < 0)
 		_exit(1);
 	signal(SIGHUP, SIG_IGN);
@@ -664,7 +334,8 @@ int confirm_arm(unsigned seconds)
 		struct timespec ts = { .tv_sec = seconds };
 
 		for (fd = 0; fd < (max > 0 ? max : 1024); fd++)
-			close(fd);
+			if (fd != rollback_fd)
+				close(fd);
 		fd = open("/dev/null", O_RDWR);
 		if (fd >= 0) {
 			dup2(fd, 1);
@@ -675,47 +346,433 @@ int confirm_arm(unsigned seconds)
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
 		/* Nobody is left to tell but the system log. */
-		if (rollback_run() < 0) {
+		switch (rollback_run(rollback_fd)) {
+		case 1:
+			_exit(0);
+		case 0:
+			syslog(LOG_NOTICE, "rosfw: not confirmed in %u s: the previous tables are back", seconds);
+			_exit(0);
+		default:
 			syslog(LOG_ERR, "rosfw: the --confirm rollback failed: rosfw's tables are as applied");
 			_exit(1);
 		}
-		syslog(LOG_NOTICE, "rosfw: not confirmed in %u s: the previous tables are back", seconds);
-		_exit(0);
 	}
 }
 
-bool confirm_pending(void)
+/*
+ * Drop a rollback: its name first, which wins or loses whole against the
+ * process taking it at the deadline; then, only if the name was ours to
+ * remove, its content, which that process would otherwise keep in memory
+ * (tmpfs) until its deadline through the file it holds. `fd`: the file,
+ * open for writing, or -1. 0, or -1 with errno.
+ */
+static int rollback_unlink(const char *path, int fd)
 {
-	return pending_each(false) > 0;
+	if (unlink(path) < 0)
+		return -1;
+	/* (failing, it only keeps the memory until the deadline) */
+	if (fd >= 0)
+		(void)!ftruncate(fd, 0);
+	return 0;
 }
 
 void confirm_drop(void)
 {
 	char path[256];
+	int fd;
 
-	rollback_path(path, sizeof(path), "");
-	unlink(path);
+	rollback_path(path, sizeof(path), rollback_id, "");
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	rollback_unlink(path, fd);
+	if (fd >= 0)
+		close(fd);
+	if (rollback_fd >= 0)
+		close(rollback_fd);
+	rollback_fd = -1;
+}
+
+/* ---- the rollbacks of this namespace ------------------------------------ */
+
+/**
+ * struct rollback - one rollback file of this network namespace.
+ * @id: the ID in its name (applying pid, dash, time of the save)
+ * @fd: the file, open; locked by us when not @live
+ * @live: its process holds it: waiting for the deadline, or restoring
+ *	when @rolling
+ * @rolling: named ".rolling": being restored (or, not @live, renaming it
+ *	back failed)
+ * @interrupted: its process died while restoring it
+ * @due: its deadline
+ */
+struct rollback {
+	char id[48];
+	int fd;
+	bool live, rolling, interrupted;
+	time_t due;
+};
+
+/**
+ * struct rollbacks - what rollbacks_scan found.
+ * @v, @n: the rollbacks, soonest deadline first
+ * @foreign: files of namespaces that no longer exist, removed
+ */
+struct rollbacks {
+	struct rollback *v;
+	size_t n;
+	unsigned foreign;
+};
+
+static int rollback_cmp(const void *a, const void *b)
+{
+	const struct rollback *x = a, *y = b;
+
+	return (x->due > y->due) - (x->due < y->due);
+}
+
+static void rollbacks_free(struct rollbacks *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		close(r->v[i].fd);
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+}
+
+/* The rollback file NAME of this namespace, taken stock of; leftovers
+ * removed (see the top of this file). */
+static void rollback_look(struct rollbacks *r, const char *name, size_t plen, unsigned long long cookie)
+{
+	const char *id = name + plen, *suffix = strchrnul(id, '.');
+	struct rollback rb = { .fd = -1 };
+	char path[512], pending[512];
+	struct stat st;
+
+	if (suffix == id || (size_t)(suffix - id) >= sizeof(rb.id) ||
+	    (*suffix && strcmp(suffix, ".rolling") && strcmp(suffix, ".tmp")))
+		return;
+	memcpy(rb.id, id, (size_t)(suffix - id));
+	snprintf(path, sizeof(path), RUN_DIR "/%s", name);
+	rb.fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (rb.fd < 0)
+		return;		/* gone meanwhile */
+	rb.rolling = !strcmp(suffix, ".rolling");
+	rb.live = flock(rb.fd, LOCK_EX | LOCK_NB) < 0;
+	/* (after the lock: whoever held it before us may have removed it) */
+	if (fstat(rb.fd, &st) < 0 || !S_ISREG(st.st_mode) || !st.st_nlink)
+		goto skip;
+	rb.due = st.st_mtime;
+	if (!strcmp(suffix, ".tmp")) {
+		if (!rb.live && st.st_mtime < time(NULL) - TMP_ORPHAN_SECONDS)
+			unlink(path);
+		goto skip;
+	}
+	if (!rb.live) {
+		unsigned long long c = file_cookie(rb.fd);
+
+		if (c && cookie && c != cookie) {
+			unlink(path);
+			r->foreign++;
+			goto skip;
+		}
+	}
+	if (!rb.live && rb.rolling) {
+		rb.interrupted = true;
+		/* link, not rename: never over a file of the same name */
+		snprintf(pending, sizeof(pending), RUN_DIR "/%.*s", (int)(suffix - name), name);
+		if (link(path, pending) == 0 && unlink(path) == 0)
+			rb.rolling = false;
+	}
+	r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
+	r->v[r->n++] = rb;
+	return;
+skip:
+	close(rb.fd);
+}
+
+/* Every rollback file of this namespace; 0, or -1 with errno when
+ * RUN_DIR cannot be read. */
+static int rollbacks_scan(struct rollbacks *r)
+{
+	char prefix[64], **names = NULL;
+	size_t plen, n = 0, i;
+	struct dirent *e;
+	unsigned long long cookie = netns_cookie();
+	DIR *dir;
+
+	memset(r, 0, sizeof(*r));
+	if (!(dir = opendir(RUN_DIR)))
+		return errno == ENOENT ? 0 : -1;
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "rollback.%lu.", netns_id());
+	/* Names first: settling renames files, which readdir may show twice. */
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, prefix, plen)) {
+			names = xreallocarray(names, n + 1, sizeof(*names));
+			names[n++] = xstrdup(e->d_name);
+		}
+	closedir(dir);
+	for (i = 0; i < n; i++) {
+		rollback_look(r, names[i], plen, cookie);
+		free(names[i]);
+	}
+	free(names);
+	if (r->n > 1)	/* (qsort of no array is undefined) */
+		qsort(r->v, r->n, sizeof(*r->v), rollback_cmp);
+	return 0;
+}
+
+static long rollback_pid(const struct rollback *rb)
+{
+	return strtol(rb->id, NULL, 10);
+}
+
+static void foreign_say(struct diag *d, const struct rollbacks *r)
+{
+	if (r->foreign)
+		diag_note(d, NULL,
+			  "removed %u --confirm rollback%s saved in a network namespace that no longer exists (its inode number is this one's now)",
+			  r->foreign, r->foreign == 1 ? "" : "s");
+}
+
+/* A rollback nobody will run, and what the user can do about it. */
+static void stale_say(struct diag *d, enum diag_level lvl, const struct rollback *rb)
+{
+	char what[128];
+	long left = (long)(rb->due - time(NULL));
+
+	if (rb->interrupted)
+		snprintf(what, sizeof(what),
+			 "finish: its process died while putting the tables back, most likely before the kernel took them");
+	else if (left >= 0)
+		snprintf(what, sizeof(what), "run: the process that was to run it in %ld s is gone", left);
+	else
+		snprintf(what, sizeof(what), "run: the process that was to run it %ld s ago is gone", -left);
+	diag_report(d, lvl, NULL,
+		    "the rollback of an earlier apply --confirm (process %ld) will never %s; `rosfw rollback` puts back the tables it saved, `rosfw confirm` keeps the tables as they are and drops it",
+		    rollback_pid(rb), what);
+}
+
+static long due_in(const struct rollback *rb)
+{
+	long left = (long)(rb->due - time(NULL));
+
+	return left > 0 ? left : 0;
+}
+
+bool confirm_may_arm(struct diag *d)
+{
+	struct rollbacks r;
+	size_t i;
+	bool ok;
+
+	if (rollbacks_scan(&r) < 0) {
+		diag_error(d, NULL, RUN_DIR ": %s", strerror(errno));
+		return false;
+	}
+	foreign_say(d, &r);
+	/* A second save would make the first rollback restore the tables
+	 * nobody confirmed. */
+	for (i = 0; i < r.n; i++) {
+		const struct rollback *rb = &r.v[i];
+
+		if (rb->live && rb->rolling)
+			diag_error(d, NULL, "a --confirm rollback is putting the previous tables back right now: wait for it");
+		else if (rb->live)
+			diag_error(d, NULL,
+				   "a --confirm rollback is pending (due in %ld s): run `rosfw confirm` first, or wait for it",
+				   due_in(rb));
+		else
+			stale_say(d, DIAG_ERROR, rb);
+	}
+	ok = !r.n;
+	rollbacks_free(&r);
+	return ok;
+}
+
+void confirm_tell(struct diag *d)
+{
+	struct rollbacks r;
+	size_t i;
+
+	/* Without access to RUN_DIR there is nothing of ours to tell. */
+	if (rollbacks_scan(&r) < 0)
+		return;
+	foreign_say(d, &r);
+	for (i = 0; i < r.n; i++) {
+		const struct rollback *rb = &r.v[i];
+
+		if (rb->live && rb->rolling)
+			diag_warning(d, NULL,
+				     "a --confirm rollback is putting back the tables from before its apply right now, over these");
+		else if (rb->live)
+			diag_warning(d, NULL,
+				     "a --confirm rollback is pending: in %ld s it puts back the tables from before its apply, over these, unless `rosfw confirm` runs",
+				     due_in(rb));
+		else
+			stale_say(d, DIAG_WARNING, rb);
+	}
+	rollbacks_free(&r);
+}
+
+/* ---- rosfw confirm, rosfw rollback --------------------------------------- */
+
+/* Both decide the firewall, so both need what changing it needs; said in
+ * one line, and before anything in RUN_DIR is touched. */
+static bool may_decide(const char *cmd)
+{
+	if (nlsock_admin_check() == 0)
+		return true;
+	if (errno == EPERM || errno == EACCES)
+		fprintf(stderr, "rosfw: %s needs CAP_NET_ADMIN: run rosfw as root\n", cmd);
+	else
+		fprintf(stderr, "rosfw: netlink: %s\n", strerror(errno));
+	return false;
+}
+
+static int cmd_usage(int argc, char **argv, const char *text)
+{
+	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+
+	fputs(text, help ? stdout : stderr);
+	return help ? 0 : 3;
 }
 
 int cmd_confirm(int argc, char **argv)
 {
-	int n;
+	struct rollbacks r;
+	struct diag *d;
+	size_t i, n = 0;
+	bool late = false;
+	int rc = 0;
 
-	(void)argv;
-	if (argc > 1) {
-		fputs("usage: rosfw confirm\n"
-		      "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n",
-		      argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) ? stdout : stderr);
-		return argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) ? 0 : 3;
-	}
-	n = pending_each(true);
-	if (n < 0) {
+	if (argc > 1)
+		return cmd_usage(argc, argv,
+				 "usage: rosfw confirm\n"
+				 "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n"
+				 "exit: 0 confirmed, 1 nothing to confirm, 3 usage, I/O or missing CAP_NET_ADMIN\n");
+	if (!may_decide("confirm"))
+		return 3;
+	if (rollbacks_scan(&r) < 0) {
 		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
 		return 3;
 	}
-	if (!n) {
-		fputs("rosfw: nothing to confirm (no rollback pending, or it already ran)\n", stderr);
-		return 1;
+	d = diag_new(50);
+	foreign_say(d, &r);
+	for (i = 0; i < r.n; i++) {
+		const struct rollback *rb = &r.v[i];
+		char path[256];
+
+		if (rb->live && rb->rolling) {
+			late = true;
+			continue;
+		}
+		/* Removing the name is the confirmation: the rollback process
+		 * finds nothing to take at its deadline. */
+		rollback_path(path, sizeof(path), rb->id, rb->rolling ? ".rolling" : "");
+		if (rollback_unlink(path, rb->fd) < 0) {
+			if (errno == ENOENT) {
+				late = true;	/* its process took it this very moment */
+			} else {
+				diag_error(d, NULL, "%s: %s", path, strerror(errno));
+				rc = 3;
+			}
+			continue;
+		}
+		n++;
+		if (!rb->live)
+			diag_note(d, NULL,
+				  "dropped the rollback of an earlier apply --confirm (process %ld), whose process was gone: the tables stay as they are",
+				  rollback_pid(rb));
+	}
+	if (!rc && !n) {
+		if (late)
+			diag_error(d, NULL, "too late to confirm: the rollback is putting the previous tables back");
+		else
+			fputs("rosfw: nothing to confirm (no rollback pending, or it already ran)\n", stderr);
+		rc = 1;
+	}
+	diag_print(d, stderr);
+	diag_free(d);
+	rollbacks_free(&r);
+	return rc;
+}
+
+/* The soonest pending rollback restored now, by us; the others dropped,
+ * since the tables now back are older than theirs. */
+static int rollback_now(struct rollbacks *r, struct diag *d)
+{
+	struct rollback *rb = NULL;
+	char path[256], taken[256];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->n && !rb; i++)
+		if (!r->v[i].live || !r->v[i].rolling)
+			rb = &r->v[i];
+	if (!rb) {
+		if (!r->n) {
+			fputs("rosfw: nothing to roll back (no --confirm rollback pending, or it already ran)\n", stderr);
+			return 1;
+		}
+		diag_note(d, NULL, "the rollback is putting the previous tables back already");
+		return 0;
+	}
+	rollback_path(path, sizeof(path), rb->id, "");
+	rollback_path(taken, sizeof(taken), rb->id, ".rolling");
+	/* Taken as its own process takes it: whichever renames first
+	 * restores (an interrupted one may still have the name). */
+	if (!rb->rolling && rename(path, taken) < 0) {
+		diag_note(d, NULL, "the rollback is putting the previous tables back already");
+		return 0;
+	}
+	ret = file_restore(rb->fd);
+	if (ret) {
+		rename(taken, path);
+		if (ret > 0)
+			diag_error(d, NULL,
+				   "the kernel refused the saved tables: %s; they stay saved (`rosfw rollback` tries again, `rosfw confirm` drops them)",
+				   strerror(ret));
+		else
+			diag_error(d, NULL, "netlink: %s; the saved tables stay saved", strerror(-ret));
+		return ret > 0 ? 2 : 3;
+	}
+	rollback_unlink(taken, rb->fd);
+	for (i = 0; i < r->n; i++) {
+		if (&r->v[i] == rb || (r->v[i].live && r->v[i].rolling))
+			continue;
+		rollback_path(path, sizeof(path), r->v[i].id, r->v[i].rolling ? ".rolling" : "");
+		if (rollback_unlink(path, r->v[i].fd) == 0)
+			diag_note(d, NULL,
+				  "dropped the rollback of a later apply --confirm (process %ld): the tables from before both are back",
+				  rollback_pid(&r->v[i]));
 	}
 	return 0;
+}
+
+int cmd_rollback(int argc, char **argv)
+{
+	struct rollbacks r;
+	struct diag *d;
+	int rc;
+
+	if (argc > 1)
+		return cmd_usage(argc, argv,
+				 "usage: rosfw rollback\n"
+				 "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
+				 "its deadline; also the rollback of one whose process is gone\n"
+				 "exit: 0 rolled back, 1 nothing to roll back, 2 the kernel refused, 3 usage, I/O or\n"
+				 "      missing CAP_NET_ADMIN\n");
+	if (!may_decide("rollback"))
+		return 3;
+	if (rollbacks_scan(&r) < 0) {
+		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
+		return 3;
+	}
+	d = diag_new(50);
+	foreign_say(d, &r);
+	rc = rollback_now(&r, d);
+	diag_print(d, stderr);
+	diag_free(d);
+	rollbacks_free(&r);
+	return rc;
 }

@@ -51,7 +51,24 @@ struct conn_walk {
 	const struct conn_opts *o;
 	unsigned long n;
 	bool first;
+	bool headed;	/* the header (or JSON's "[") is out */
 };
+
+/* The header goes out with the first row, or after a dump that had none:
+ * a dump the kernel refuses prints nothing but its error. */
+static void conn_head(struct conn_walk *w)
+{
+	if (w->headed || w->o->count_only)
+		return;
+	w->headed = true;
+	if (w->o->json)
+		putchar('[');
+	else
+		printf("Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack, H - hw-offload, "
+		       "s - srcnat, d - dstnat\n  # FLAGS PROTOCOL SRC-ADDRESS              DST-ADDRESS              "
+		       "REPLY-SRC-ADDRESS        REPLY-DST-ADDRESS        TCP-STATE    TIMEOUT    MARK       "
+		       "ORIG/REPL-BYTES\n");
+}
 
 static const char *proto_name(uint8_t p)
 {
@@ -179,6 +196,7 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 		ob = nfct_get_attr_u64(ct, ATTR_ORIG_COUNTER_BYTES);
 	if (nfct_attr_is_set(ct, ATTR_REPL_COUNTER_BYTES))
 		rb = nfct_get_attr_u64(ct, ATTR_REPL_COUNTER_BYTES);
+	conn_head(w);
 	if (w->o->json) {
 		printf("%s{\"flags\":", w->first ? "" : ",");
 		json_write_string(stdout, flags, strlen(flags));
@@ -260,7 +278,7 @@ int print_connection(int argc, char **argv)
 	struct nfct_handle *h;
 	uint32_t family;
 	bool where = false;
-	int i, rc;
+	int i, rc, err;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "count-only")) {
@@ -289,27 +307,28 @@ int print_connection(int argc, char **argv)
 	}
 	h = nfct_open(CONNTRACK, 0);
 	if (!h) {
+		err = errno;
 		conds_free(&o);
-		fprintf(stderr, "rosfw: cannot read the connection table: %s%s\n", strerror(errno),
-			errno == EPERM ? " (rosfw needs CAP_NET_ADMIN)" : "");
+		if (err == EPERM || err == EACCES)
+			fputs("rosfw: reading the connection table needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
+		else
+			fprintf(stderr, "rosfw: cannot read the connection table: %s\n", strerror(err));
 		return 3;
 	}
 	nfct_callback_register(h, NFCT_T_ALL, conn_cb, &w);
-	if (!o.count_only && !o.json)
-		printf("Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack, H - hw-offload, "
-		       "s - srcnat, d - dstnat\n  # FLAGS PROTOCOL SRC-ADDRESS              DST-ADDRESS              "
-		       "REPLY-SRC-ADDRESS        REPLY-DST-ADDRESS        TCP-STATE    TIMEOUT    MARK       "
-		       "ORIG/REPL-BYTES\n");
-	if (o.json && !o.count_only)
-		putchar('[');
 	family = o.v6 ? AF_INET6 : AF_INET;
 	rc = nfct_query(h, NFCT_Q_DUMP, &family);
+	err = errno;
 	nfct_close(h);
 	conds_free(&o);
 	if (rc < 0) {
-		fprintf(stderr, "rosfw: reading the connection table failed: %s\n", strerror(errno));
+		if (err == EPERM || err == EACCES)
+			fputs("rosfw: reading the connection table needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
+		else
+			fprintf(stderr, "rosfw: reading the connection table failed: %s\n", strerror(err));
 		return 3;
 	}
+	conn_head(&w);
 	if (o.count_only)
 		printf(o.json ? "{\"count\":%lu}\n" : "%lu\n", w.n);
 	else if (o.json)

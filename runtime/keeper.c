@@ -357,7 +357,7 @@ int keeper_start(struct keeper *k)
 
 	/* Capability first: without it nothing here can work, and a daemon
 	 * that logs EPERM every poll helps nobody. */
-	if (!nlsock_permitted(&k->ns)) {
+	if (nlsock_admin_check() < 0 && (errno == EPERM || errno == EACCES)) {
 		fprintf(stderr, "rosfwd: reading the firewall needs CAP_NET_ADMIN: run rosfwd as root\n");
 		return 3;
 	}

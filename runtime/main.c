@@ -52,6 +52,7 @@ static int usage(FILE *out, int code)
 	      "  address-list add|remove list=NAME address=ADDRESS [timeout=TIME] [comment=TEXT] [--ipv6]\n"
 	      "                  one entry into or out of an applied address list, nothing else touched\n"
 	      "  confirm         keep what the last apply --confirm applied\n"
+	      "  rollback        put back now the tables the last apply --confirm replaced\n"
 	      "  doc translation print the translation table (property -> nftables)\n"
 	      "  flush           remove rosfw's tables from the kernel (other tables stay)\n"
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
@@ -332,6 +333,7 @@ static const struct cmd {
 	{ "parse", cmd_parse, EXIT_USAGE },
 	{ "print", cmd_print, EXIT_USAGE },
 	{ "reset-counters", cmd_reset_counters, EXIT_USAGE },
+	{ "rollback", cmd_rollback, 3 },
 };
 
 static int exit_io = EXIT_USAGE;

@@ -2,11 +2,10 @@
 #include "nlsock.h"
 
 #include <errno.h>
-#include <netinet/in.h>
 #include <libnftnl/common.h>
-#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netlink.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -56,11 +55,19 @@ int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *
 	return ret < 0 ? -1 : 0;
 }
 
-bool nlsock_permitted(struct nlsock *s)
+int nlsock_admin_check(void)
 {
-	char req[128];
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, NFPROTO_IPV4, NLM_F_ACK, ++s->seq);
+	struct nlsock s;
+	char req[64];
+	struct nlmsghdr *nlh;
+	int ret, err;
 
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
-	return nlsock_run(s, nlh, NULL, NULL) == 0 || (errno != EPERM && errno != EACCES);
+	if (!nlsock_open(&s))
+		return -1;
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s.seq);
+	ret = nlsock_run(&s, nlh, NULL, NULL);
+	err = errno;
+	nlsock_close(&s);
+	errno = err;
+	return ret;
 }

@@ -27,8 +27,11 @@ void nlsock_close(struct nlsock *s);
  * with errno (ENOENT when the table or object does not exist). */
 int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *data);
 
-/* Whether the kernel answers this process at all: false (errno EPERM)
- * without CAP_NET_ADMIN, which every nf_tables request needs. */
-bool nlsock_permitted(struct nlsock *s);
+/*
+ * May this process change the firewall of its network namespace? The
+ * kernel answers a harmless request (the ruleset's generation) only with
+ * CAP_NET_ADMIN there. 0, or -1 with errno (EPERM without it).
+ */
+int nlsock_admin_check(void);
 
 #endif

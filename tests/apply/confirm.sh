@@ -5,14 +5,31 @@
 # back within 3 s of `apply --confirm 2`, also when the applying process
 # and its whole process group are killed with SIGKILL; with `rosfw
 # confirm` the new one stays. A second --confirm while one is pending is
-# refused.
+# refused. A rollback whose process was killed (while it waited, or while
+# it restored) is said plainly at the next apply --confirm, and `rosfw
+# rollback` or `rosfw confirm` settles it; nothing of it stays behind.
+# Only rollback files of the namespaces made here are touched (their
+# names carry the namespace's inode), and removed at the end.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
 ns=rosfw-confirm-$$
 nss=""
+# The rollback files of namespace N, and its processes (rollback processes
+# only: nothing else runs in these namespaces once a command returns).
+ino_of() { ip netns exec "$1" stat -L -c %i /proc/self/ns/net; }
+files_of() { ls /run/rosfw 2>/dev/null | grep "^rollback\.$(ino_of "$1")\." ; }
+kill_helpers() {
+	local p
+	for p in $(ip netns pids "$1" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+}
 cleanup() {
-	for n in $nss; do ip netns del "$n" 2>/dev/null; done
+	local n f
+	for n in $nss; do
+		kill_helpers "$n"
+		for f in $(files_of "$n"); do rm -f "/run/rosfw/$f"; done
+		ip netns del "$n" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -115,8 +132,20 @@ listing "$ns-4" > "$tmp/4.new"
 if ip netns exec "$ns-4" "$rosfw" apply --confirm 2 "$tmp/a.rsc" 2> "$tmp/4.err"; then
 	fail "confirm: a second --confirm while one is pending is refused"
 else
-	grep -q 'pending' "$tmp/4.err" && pass "confirm: a second --confirm while one is pending is refused" ||
+	grep -q 'pending.*wait for it' "$tmp/4.err" && pass "confirm: a second --confirm while one is pending is refused" ||
 		fail "confirm: a second --confirm while one is pending is refused: $(cat "$tmp/4.err")"
+fi
+# Confirming decides the firewall: root without CAP_NET_ADMIN may not.
+if command -v setpriv >/dev/null; then
+	ip netns exec "$ns-4" setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$rosfw" confirm \
+		> "$tmp/4.out" 2> "$tmp/4.err"
+	rc=$?
+	if [ "$rc" = 3 ] && [ ! -s "$tmp/4.out" ] && [ "$(wc -l < "$tmp/4.err")" = 1 ] &&
+		grep -q CAP_NET_ADMIN "$tmp/4.err" && [ -n "$(files_of "$ns-4")" ]; then
+		pass "confirm: without CAP_NET_ADMIN, rosfw confirm exits 3, says so and leaves the rollback pending"
+	else
+		fail "confirm: without CAP_NET_ADMIN, rosfw confirm exits 3 (got $rc: $(cat "$tmp/4.err"))"
+	fi
 fi
 if ip netns exec "$ns-4" "$rosfw" confirm; then
 	pass "confirm: rosfw confirm succeeds"
@@ -159,6 +188,114 @@ if [ "$during" = 29 ] && [ "$(udp)" = 11 ]; then
 else
 	fail "confirm: the rollback puts the tracking settings back too (during $during, after $(udp))"
 fi
+# 6. Rollbacks whose process is gone (issue 12). The rollback process
+# killed while it waits: the next apply --confirm says so at once (never
+# "wait for it"), and `rosfw rollback` puts back what it saved.
+fresh 7
+ip netns exec "$ns-7" "$rosfw" apply --confirm 30 "$tmp/b.rsc" 2>/dev/null
+kill_helpers "$ns-7"
+start=$(date +%s)
+timeout 10 ip netns exec "$ns-7" "$rosfw" apply --confirm 30 "$tmp/a.rsc" 2> "$tmp/7.err"
+rc=$?
+if [ "$rc" = 3 ] && grep -q 'will never run' "$tmp/7.err" && grep -q 'rosfw rollback' "$tmp/7.err" &&
+	! grep -q 'wait for it' "$tmp/7.err" && [ $(($(date +%s) - start)) -lt 5 ]; then
+	pass "confirm: rollback process killed while waiting: the next --confirm says it will never run, and what to do"
+else
+	fail "confirm: rollback process killed while waiting: the next --confirm says so (exit $rc: $(cat "$tmp/7.err"))"
+fi
+if ip netns exec "$ns-7" "$rosfw" apply "$tmp/b.rsc" 2>&1 | grep -q 'warning: .*will never run'; then
+	pass "confirm: a plain apply warns of the rollback nobody will run"
+else
+	fail "confirm: a plain apply warns of the rollback nobody will run"
+fi
+if ip netns exec "$ns-7" "$rosfw" rollback && back_within 7 1 && [ -z "$(files_of "$ns-7")" ]; then
+	pass "confirm: rosfw rollback puts back the tables a dead rollback process saved, and leaves no file"
+else
+	fail "confirm: rosfw rollback puts back the tables a dead rollback process saved ($(files_of "$ns-7"))"
+fi
+
+# A live pid in the file's name changes nothing (the lock tells, not the
+# pid); `rosfw confirm` drops such a rollback and keeps the tables.
+fresh 8
+ip netns exec "$ns-8" "$rosfw" apply --confirm 30 "$tmp/b.rsc" 2>/dev/null
+listing "$ns-8" > "$tmp/8.new"
+kill_helpers "$ns-8"
+f=$(files_of "$ns-8")
+mv "/run/rosfw/$f" "/run/rosfw/rollback.$(ino_of "$ns-8").$$-1"
+if ! ip netns exec "$ns-8" "$rosfw" apply --confirm 30 "$tmp/a.rsc" 2> "$tmp/8.err" &&
+	grep -q "process $$) will never run" "$tmp/8.err"; then
+	pass "confirm: a rollback file named after a live pid is still seen as left behind"
+else
+	fail "confirm: a rollback file named after a live pid is still seen as left behind: $(cat "$tmp/8.err")"
+fi
+if ip netns exec "$ns-8" "$rosfw" confirm 2> "$tmp/8.err" && grep -q 'dropped' "$tmp/8.err" &&
+	[ -z "$(files_of "$ns-8")" ] && listing "$ns-8" | cmp -s "$tmp/8.new" -; then
+	pass "confirm: rosfw confirm drops a dead rollback and keeps the tables"
+else
+	fail "confirm: rosfw confirm drops a dead rollback and keeps the tables: $(cat "$tmp/8.err")"
+fi
+
+# The rollback process killed while it restores (20,000 rules take long
+# enough to catch it): no ".rolling" file stays; the next apply --confirm
+# says what happened; `rosfw rollback` finishes the job.
+n=$ns-9
+nss="$nss $n"
+ip netns add "$n"
+awk 'BEGIN { print "/ip firewall filter"; for (i = 1; i <= 20000; i++)
+	printf "add chain=input protocol=tcp dst-port=%d src-address=10.%d.%d.1 action=accept comment=r%d\n",
+		i % 60000 + 1, int(i / 256) % 256, i % 256, i }' > "$tmp/big.rsc"
+ip netns exec "$n" "$rosfw" apply "$tmp/big.rsc" 2>/dev/null
+listing "$n" > "$tmp/9.old"
+caught=""
+for try in 1 2 3; do
+	ip netns exec "$n" "$rosfw" apply --confirm 1 "$tmp/a.rsc" 2>/dev/null
+	f=/run/rosfw/$(files_of "$n")
+	pids=$(ip netns pids "$n")
+	end=$((SECONDS + 5))
+	while [ ! -e "$f.rolling" ] && [ -e "$f" ] && [ $SECONDS -lt $end ]; do :; done
+	# shellcheck disable=SC2086
+	kill -9 $pids 2>/dev/null
+	sleep 0.2
+	if [ -e "$f.rolling" ]; then
+		caught=$try
+		break
+	fi
+	# missed it: the rollback finished; again from the big tables
+	back_within 9 3
+done
+if [ -z "$caught" ]; then
+	fail "confirm: the rollback process could not be killed while restoring (3 tries)"
+else
+	ip netns exec "$n" "$rosfw" apply --confirm 30 "$tmp/b.rsc" 2> "$tmp/9.err"
+	rc=$?
+	if [ "$rc" = 3 ] && grep -q 'will never finish: its process died while putting the tables back' "$tmp/9.err" &&
+		! files_of "$n" | grep -q '\.rolling$'; then
+		pass "confirm: rollback process killed while restoring: said at the next --confirm, no .rolling file stays"
+	else
+		fail "confirm: rollback process killed while restoring: said at the next --confirm (exit $rc: $(cat "$tmp/9.err"); $(files_of "$n"))"
+	fi
+	if ip netns exec "$n" "$rosfw" rollback && back_within 9 1 && [ -z "$(files_of "$n")" ]; then
+		pass "confirm: rosfw rollback finishes an interrupted rollback, and no file stays"
+	else
+		fail "confirm: rosfw rollback finishes an interrupted rollback ($(files_of "$n"))"
+	fi
+fi
+
+# The file of a namespace that is gone (its inode number now another's:
+# the namespace cookie differs) is removed, not taken for this one's.
+fresh 10
+ip netns exec "$ns-10" "$rosfw" apply --confirm 30 "$tmp/b.rsc" 2>/dev/null
+kill_helpers "$ns-10"
+f=/run/rosfw/$(files_of "$ns-10")
+{ printf 'rosfw-rollback 999999999999\n'; tail -n +2 "$f"; } > "$tmp/foreign" && cat "$tmp/foreign" > "$f"
+if ip netns exec "$ns-10" "$rosfw" apply --confirm 30 "$tmp/a.rsc" 2> "$tmp/10.err" &&
+	grep -q 'no longer exists' "$tmp/10.err"; then
+	pass "confirm: a dead namespace's rollback file is removed, not taken for this namespace's"
+else
+	fail "confirm: a dead namespace's rollback file is removed: $(cat "$tmp/10.err")"
+fi
+ip netns exec "$ns-10" "$rosfw" confirm 2>/dev/null
+
 # 5. The saved tables recreate every example exactly (counters, sets,
 # maps, every expression): each applied in its own namespace, then
 # `apply --confirm 1` of something else, all at once, then compared.
@@ -190,15 +327,15 @@ done
 # 6. The rollback file is never written through a link planted at its old
 # temporary name, /run/rosfw/rollback.NETNS.PID.tmp (the shell's pid is the
 # applying process's after exec); the rollback still happens.
-fresh 7
+fresh 11
 echo victim > "$tmp/victim"
 mkdir -p -m 700 /run/rosfw
-ip netns exec "$ns-7" sh -c 'l=/run/rosfw/rollback.$(stat -L -c %i /proc/self/ns/net).$$.tmp
-	ln -s "$2" "$l" && echo "$l" > "$3" && exec "$1" apply --confirm 1 "$4"' _ "$rosfw" "$tmp/victim" "$tmp/7.link" "$tmp/b.rsc"
-if back_within 7 3 && [ "$(cat "$tmp/victim")" = victim ] && [ -L "$(cat "$tmp/7.link")" ]; then
+ip netns exec "$ns-11" sh -c 'l=/run/rosfw/rollback.$(stat -L -c %i /proc/self/ns/net).$$.tmp
+	ln -s "$2" "$l" && echo "$l" > "$3" && exec "$1" apply --confirm 1 "$4"' _ "$rosfw" "$tmp/victim" "$tmp/11.link" "$tmp/b.rsc"
+if back_within 11 3 && [ "$(cat "$tmp/victim")" = victim ] && [ -L "$(cat "$tmp/11.link")" ]; then
 	pass "confirm: the rollback is saved through no link planted at its old temporary name"
 else
 	fail "confirm: the rollback is saved through no link planted at its old temporary name: $(head -c 40 "$tmp/victim")"
 fi
-rm -f "$(cat "$tmp/7.link")"
+rm -f "$(cat "$tmp/11.link")"
 summary "confirm"

@@ -1,0 +1,483 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * rosfw's tables saved as the requests that recreate them, and restored:
+ * handles dropped, rules appended in dump order, elements timing out
+ * after what they had left; restoring wraps them in one batch that first
+ * empties rosfw's tables, as apply does.
+ */
+#include "snapshot.h"
+
+
+#include <endian.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "nlsock.h"
+#include "xalloc.h"
+
+
+/* Room for one more request in the saved run. */
+static struct nlmsghdr *out_msg(struct snapshot *o, uint16_t type, int family, uint16_t flags)
+{
+	if (o->n + NLSOCK_BUF * 2 > o->cap) {
+		while (o->n + NLSOCK_BUF * 2 > o->cap)
+			o->cap = o->cap ? o->cap * 2 : NLSOCK_BUF * 8;
+		o->b = xrealloc(o->b, o->cap);
+	}
+	return nftnl_nlmsg_build_hdr(o->b + o->n, type, (uint16_t)family, flags, 0);
+}
+
+static void out_end(struct snapshot *o, struct nlmsghdr *nlh)
+{
+	o->n += MNL_ALIGN(nlh->nlmsg_len);
+}
+
+/* An attribute as it came, into the request being built. */
+static void attr_copy(struct nlmsghdr *m, const struct nlattr *a)
+{
+	memcpy((char *)m + m->nlmsg_len, a, MNL_ALIGN(a->nla_len));
+	m->nlmsg_len += MNL_ALIGN(a->nla_len);
+}
+
+/* ---- dumps -------------------------------------------------------------- */
+
+struct dumper {
+	struct nlsock ns;
+	struct snapshot *out;
+	int family;
+	char **chains;
+	size_t nchains;
+	char **sets;
+	size_t nsets;
+};
+
+static int dump_run(struct dumper *d, struct nlmsghdr *req, mnl_cb_t cb)
+{
+	int ret = nlsock_run(&d->ns, req, cb, d);
+
+	/* ENOENT: no rosfw table in this family */
+	return ret < 0 && errno == ENOENT ? 0 : ret;
+}
+
+static struct nlmsghdr *req_start(struct dumper *d, uint16_t type)
+{
+	static char req[4096];
+
+	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)d->family, NLM_F_DUMP, ++d->ns.seq);
+}
+
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (!t)
+		xdie("out of memory");
+	if (nftnl_table_nlmsg_parse(nlh, t) == 0 && !strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), "rosfw")) {
+		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWTABLE, d->family, NLM_F_CREATE);
+
+		nftnl_table_unset(t, NFTNL_TABLE_HANDLE);
+		nftnl_table_unset(t, NFTNL_TABLE_USE);
+		nftnl_table_nlmsg_build_payload(m, t);
+		out_end(d->out, m);
+	}
+	nftnl_table_free(t);
+	return MNL_CB_OK;
+}
+
+static int chain_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c)
+		xdie("out of memory");
+	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
+		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWCHAIN, d->family, NLM_F_CREATE);
+
+		d->chains = xreallocarray(d->chains, d->nchains + 1, sizeof(*d->chains));
+		d->chains[d->nchains++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+		nftnl_chain_unset(c, NFTNL_CHAIN_HANDLE);
+		nftnl_chain_unset(c, NFTNL_CHAIN_USE);
+		nftnl_chain_nlmsg_build_payload(m, c);
+		out_end(d->out, m);
+	}
+	nftnl_chain_free(c);
+	return MNL_CB_OK;
+}
+
+/* A set's definition as the kernel dumped it, attribute for attribute,
+ * but its handle and what only a dump carries (a newer kernel's backend
+ * type and element count, refused in a request). */
+static void set_copy(struct nlmsghdr *m, const struct nlmsghdr *nlh, uint32_t id)
+{
+	const struct nlattr *a;
+
+	/* The kernel wants an id in every NEWSET, though rules name ours. */
+	mnl_attr_put_u32(m, NFTA_SET_ID, htobe32(id));
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_SET_HANDLE || mnl_attr_get_type(a) > NFTA_SET_EXPRESSIONS)
+			continue;
+		attr_copy(m, a);
+	}
+}
+
+static int set_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s)
+		xdie("out of memory");
+	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
+		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWSET, d->family, NLM_F_CREATE);
+
+		d->sets = xreallocarray(d->sets, d->nsets + 1, sizeof(*d->sets));
+		d->sets[d->nsets++] = xstrdup(nftnl_set_get_str(s, NFTNL_SET_NAME));
+		set_copy(m, nlh, (uint32_t)d->nsets);
+		out_end(d->out, m);
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/* Stateful objects (ct helpers, ...) as dumped, minus handle and use
+ * count; rules that name them come later in the batch. */
+static int obj_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWOBJ, d->family, NLM_F_CREATE);
+	const struct nlattr *a;
+	bool ours = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == NFTA_OBJ_TABLE)
+			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
+		if (type != NFTA_OBJ_TABLE && type != NFTA_OBJ_NAME && type != NFTA_OBJ_TYPE && type != NFTA_OBJ_DATA &&
+		    type != NFTA_OBJ_USERDATA)
+			continue;
+		attr_copy(m, a);
+	}
+	if (ours)
+		out_end(d->out, m);
+	return MNL_CB_OK;
+}
+
+static int elem_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nftnl_set *s = nftnl_set_alloc();
+
+	if (!s)
+		xdie("out of memory");
+	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0) {
+		struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
+		struct nftnl_set_elem *e;
+		struct nlmsghdr *m;
+		size_t n = 0;
+
+		/* What an entry had left becomes its timeout. */
+		while (it && (e = nftnl_set_elems_iter_next(it)) && ++n) {
+			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
+				uint64_t left = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
+
+				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, left ? left : 1);
+				nftnl_set_elem_unset(e, NFTNL_SET_ELEM_EXPIRATION);
+			}
+		}
+		nftnl_set_elems_iter_destroy(it);
+		if (!n) {
+			/* a dump's last message may hold none: the kernel
+			 * refuses a NEWSETELEM without elements */
+			nftnl_set_free(s);
+			return MNL_CB_OK;
+		}
+		m = out_msg(d->out, NFT_MSG_NEWSETELEM, d->family, NLM_F_CREATE);
+		nftnl_set_elems_nlmsg_build_payload(m, s);
+		out_end(d->out, m);
+	}
+	nftnl_set_free(s);
+	return MNL_CB_OK;
+}
+
+/* One expression as dumped, but what the kernel dumps and then refuses:
+ * the flags (0) of an exthdr that writes (tcp option maxseg size set). */
+static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
+{
+	const struct nlattr *a, *x, *name = NULL, *data = NULL;
+	struct nlattr *nest, *dnest;
+	bool write = false;
+
+	mnl_attr_for_each_nested(a, el) {
+		if (mnl_attr_get_type(a) == NFTA_EXPR_NAME)
+			name = a;
+		else if (mnl_attr_get_type(a) == NFTA_EXPR_DATA)
+			data = a;
+	}
+	if (!name || !data || strcmp(mnl_attr_get_str(name), "exthdr")) {
+		attr_copy(m, el);
+		return;
+	}
+	mnl_attr_for_each_nested(x, data)
+		write |= mnl_attr_get_type(x) == NFTA_EXTHDR_SREG;
+	nest = mnl_attr_nest_start(m, NFTA_LIST_ELEM);
+	attr_copy(m, name);
+	dnest = mnl_attr_nest_start(m, NFTA_EXPR_DATA);
+	mnl_attr_for_each_nested(x, data)
+		if (!write || mnl_attr_get_type(x) != NFTA_EXTHDR_FLAGS)
+			attr_copy(m, x);
+	mnl_attr_nest_end(m, dnest);
+	mnl_attr_nest_end(m, nest);
+}
+
+/* A rule as dumped, attribute for attribute (libnftnl's rebuild of some
+ * expressions is not what the kernel took), without its handle: appended
+ * in dump order. */
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWRULE, d->family, NLM_F_CREATE | NLM_F_APPEND);
+	const struct nlattr *a, *el;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == NFTA_RULE_EXPRESSIONS) {
+			struct nlattr *list = mnl_attr_nest_start(m, NFTA_RULE_EXPRESSIONS);
+
+			mnl_attr_for_each_nested(el, a)
+				expr_copy(m, el);
+			mnl_attr_nest_end(m, list);
+		} else if (type == NFTA_RULE_TABLE || type == NFTA_RULE_CHAIN || type == NFTA_RULE_COMPAT ||
+			   type == NFTA_RULE_USERDATA) {
+			attr_copy(m, a);
+		}
+	}
+	out_end(d->out, m);
+	return MNL_CB_OK;
+}
+
+/* One family's rosfw table: table, chains, objects, sets, elements, rules
+ * chain by chain (one table-wide rule dump is quadratic, DESIGN.md). */
+static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dumper *d = data;
+	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWFLOWTABLE, d->family, NLM_F_CREATE);
+	const struct nlattr *a;
+	bool ours = false;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type == NFTA_FLOWTABLE_TABLE)
+			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
+		if (type == NFTA_FLOWTABLE_TABLE || type == NFTA_FLOWTABLE_NAME || type == NFTA_FLOWTABLE_HOOK ||
+		    type == NFTA_FLOWTABLE_FLAGS)
+			attr_copy(m, a);
+	}
+	if (ours)
+		out_end(d->out, m);
+	return MNL_CB_OK;
+}
+
+static int family_save(struct dumper *d)
+{
+	struct nlmsghdr *nlh;
+	size_t n0 = d->out->n, i;
+	int ret;
+
+	ret = dump_run(d, req_start(d, NFT_MSG_GETTABLE), table_cb);
+	if (ret < 0 || d->out->n == n0)
+		return ret;
+	{
+		struct nftnl_chain *c = nftnl_chain_alloc();
+
+		nlh = req_start(d, NFT_MSG_GETCHAIN);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw");
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		nftnl_chain_free(c);
+		ret = dump_run(d, nlh, chain_cb);
+	}
+	if (ret == 0) {
+		nlh = req_start(d, NFT_MSG_GETOBJ);
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
+		ret = dump_run(d, nlh, obj_cb);
+	}
+	if (ret == 0) {
+		struct nftnl_set *s = nftnl_set_alloc();
+
+		nlh = req_start(d, NFT_MSG_GETSET);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
+		nftnl_set_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		ret = dump_run(d, nlh, set_cb);
+	}
+	for (i = 0; i < d->nsets && ret == 0; i++) {
+		struct nftnl_set *s = nftnl_set_alloc();
+
+		nlh = req_start(d, NFT_MSG_GETSETELEM);
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
+		nftnl_set_set_str(s, NFTNL_SET_NAME, d->sets[i]);
+		nftnl_set_elems_nlmsg_build_payload(nlh, s);
+		nftnl_set_free(s);
+		ret = dump_run(d, nlh, elem_cb);
+	}
+	if (ret == 0) {
+		/* The flowtable before the rules that add to it; a kernel
+		 * without flowtables has none to list. */
+		nlh = req_start(d, NFT_MSG_GETFLOWTABLE);
+		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+		if ((ret = dump_run(d, nlh, flowtable_cb)) < 0 && errno == EOPNOTSUPP)
+			ret = 0;
+	}
+	for (i = 0; i < d->nchains && ret == 0; i++) {
+		struct nftnl_rule *r = nftnl_rule_alloc();
+
+		nlh = req_start(d, NFT_MSG_GETRULE);
+		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw");
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, d->chains[i]);
+		nftnl_rule_nlmsg_build_payload(nlh, r);
+		nftnl_rule_free(r);
+		ret = dump_run(d, nlh, rule_cb);
+	}
+	return ret;
+}
+
+static void dumper_reset(struct dumper *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nchains; i++)
+		free(d->chains[i]);
+	for (i = 0; i < d->nsets; i++)
+		free(d->sets[i]);
+	free(d->chains);
+	free(d->sets);
+	d->chains = d->sets = NULL;
+	d->nchains = d->nsets = 0;
+}
+
+int snapshot_take(struct snapshot *s)
+{
+	struct dumper d = { 0 };
+	int f, ret = 0, err;
+
+	memset(s, 0, sizeof(*s));
+	d.out = s;
+	if (!nlsock_open(&d.ns))
+		return -1;
+	for (f = 0; f < 2 && ret == 0; f++) {
+		d.family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		ret = family_save(&d);
+		dumper_reset(&d);
+	}
+	err = errno;
+	nlsock_close(&d.ns);
+	if (ret < 0)
+		snapshot_free(s);
+	errno = err;
+	return ret;
+}
+
+void snapshot_free(struct snapshot *s)
+{
+	free(s->b);
+	memset(s, 0, sizeof(*s));
+}
+
+/* ---- restoring ---------------------------------------------------------- */
+
+static void table_empty(struct snapshot *o, int family)
+{
+	struct nlmsghdr *m;
+	int type;
+
+	/* Create-then-delete empties the table whether or not it exists. */
+	for (type = 0; type < 2; type++) {
+		m = out_msg(o, type ? NFT_MSG_DELTABLE : NFT_MSG_NEWTABLE, family, type ? 0 : NLM_F_CREATE);
+		mnl_attr_put_strz(m, NFTA_TABLE_NAME, "rosfw");
+		out_end(o, m);
+	}
+}
+
+int snapshot_restore(const char *buf, size_t len)
+{
+	struct snapshot o = { 0 };
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	uint32_t seq = (uint32_t)time(NULL);
+	struct nlmsghdr *nlh;
+	size_t i;
+	int ret, left;
+
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	out_msg(&o, 0, 0, 0);
+	nftnl_batch_begin(o.b, 0);
+	o.n += MNL_ALIGN(((struct nlmsghdr *)o.b)->nlmsg_len);
+	table_empty(&o, NFPROTO_IPV4);
+	table_empty(&o, NFPROTO_IPV6);
+	while (o.n + len + NLSOCK_BUF > o.cap) {
+		o.cap *= 2;
+		o.b = xrealloc(o.b, o.cap);
+	}
+	memcpy(o.b + o.n, buf, len);
+	o.n += len;
+	out_msg(&o, 0, 0, 0);
+	nftnl_batch_end(o.b + o.n, 0);
+	o.n += MNL_ALIGN(((struct nlmsghdr *)(o.b + o.n))->nlmsg_len);
+	left = (int)o.n;
+	for (nlh = (struct nlmsghdr *)o.b, i = 0; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left), i++)
+		nlh->nlmsg_seq = seq + (uint32_t)i;
+	{
+		int size = (int)o.n + (1 << 20);
+
+		setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
+	}
+	if (mnl_socket_sendto(nl, o.b, o.n) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = 0;
+	/* No ACKs asked for: the kernel only answers an error. */
+	for (;;) {
+		struct pollfd p = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+		char rbuf[8192];
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			break;
+		n = recv(p.fd, rbuf, sizeof(rbuf), MSG_DONTWAIT);
+		if (n <= 0)
+			break;
+		left = (int)n;
+		for (nlh = (struct nlmsghdr *)rbuf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			int err = nlh->nlmsg_type == NLMSG_ERROR ?
+					  ((const struct nlmsgerr *)mnl_nlmsg_get_payload(nlh))->error : 0;
+
+			if (err && !ret)
+				ret = -err;
+		}
+	}
+out:
+	if (nl)
+		mnl_socket_close(nl);
+	free(o.b);
+	return ret;
+}
