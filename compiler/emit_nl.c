@@ -193,7 +193,10 @@ static unsigned key_shift(enum ir_key k)
 
 /* ---- the batch ---------------------------------------------------------- */
 
-enum origin_kind { OR_TABLE_CREATE, OR_TABLE_DELETE, OR_TABLE, OR_CHAIN, OR_SET, OR_ELEMS, OR_RULE, OR_HELPER, OR_FLOWTABLE };
+enum origin_kind {
+	OR_TABLE_CREATE, OR_TABLE_DELETE, OR_TABLE, OR_CHAIN, OR_SET, OR_ELEMS, OR_RULE, OR_HELPER, OR_FLOWTABLE,
+	OR_COUNTER, OR_DELETE,
+};
 
 struct origin {
 	uint32_t seq;
@@ -217,6 +220,8 @@ struct emit_nl {
 	const char **exname;
 	size_t nex, capex;
 	uint32_t set_id;
+	const struct emit_nl_have *have;	/* the table being built over, or NULL */
+	size_t kept;				/* counters it keeps */
 	char what[512];
 };
 
@@ -312,9 +317,10 @@ static const uint32_t hooknum[] = {
 	[HOOK_POSTROUTING] = NF_INET_POST_ROUTING,
 };
 
+static const char *const chain_types[] = { "filter", "nat", "route" };
+
 static void chain_msg(struct emit_nl *b, int family, const struct ir_chain *c)
 {
-	static const char *const types[] = { "filter", "nat", "route" };
 	struct nftnl_chain *ch = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
 
@@ -326,7 +332,7 @@ static void chain_msg(struct emit_nl *b, int family, const struct ir_chain *c)
 	if (c->hook != HOOK_NONE) {
 		nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hooknum[c->hook]);
 		nftnl_chain_set_s32(ch, NFTNL_CHAIN_PRIO, c->prio);
-		nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, types[c->type]);
+		nftnl_chain_set_str(ch, NFTNL_CHAIN_TYPE, chain_types[c->type]);
 		/* RouterOS built-in chains accept what no rule stopped. */
 		nftnl_chain_set_u32(ch, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
@@ -354,6 +360,28 @@ static void helper_msg(struct emit_nl *b, int family, const struct ir_helper *h)
 	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_HELPER_L3PROTO, (uint16_t)family);
 	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO, h->l4proto);
 	origin_add(b, OR_HELPER, family, h->name);
+	msg_clear(b);
+	nlh = msg_start(b, NFT_MSG_NEWOBJ, family, NLM_F_CREATE);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nftnl_obj_free(o);
+	msg_end(b);
+}
+
+/* Zeros sent explicitly, as nft does for `counter NAME { }`. */
+static void counter_msg(struct emit_nl *b, int family, const char *name)
+{
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!o)
+		xdie("out of memory");
+	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, (uint32_t)family);
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "rosfw");
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
+	nftnl_obj_set_u64(o, NFTNL_OBJ_CTR_PKTS, 0);
+	nftnl_obj_set_u64(o, NFTNL_OBJ_CTR_BYTES, 0);
+	origin_add(b, OR_COUNTER, family, name);
 	msg_clear(b);
 	nlh = msg_start(b, NFT_MSG_NEWOBJ, family, NLM_F_CREATE);
 	nftnl_obj_nlmsg_build_payload(nlh, o);
@@ -1618,8 +1646,13 @@ static void gen_stmt(struct rb *rb, const struct ir_stmt *s)
 		gen_match(rb, &s->u.m);
 		break;
 	case S_COUNTER:
-		/* Zeros sent explicitly, as nft does: a re-apply writes the
-		 * old figures over them in place (runtime/state.c). */
+		if (s->u.obj.name) {
+			e = ex_add(rb, "objref");
+			nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);
+			nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, s->u.obj.name);
+			break;
+		}
+		/* Zeros sent explicitly, as nft does. */
 		e = ex_add(rb, "counter");
 		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
 		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
@@ -1959,6 +1992,25 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 
 /* ---- the batch ---------------------------------------------------------- */
 
+/* Whether the table being built over has the counter `name`. */
+static bool have_counter(const struct emit_nl_have *h, const char *name)
+{
+	size_t lo = 0, hi = h ? h->nobjs : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(h->objs[mid].name, name);
+
+		if (!c)
+			return h->objs[mid].type == NFT_OBJECT_COUNTER;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_table *t)
 {
 	struct rb rb = { .b = b, .family = t->family, .t = t };
@@ -1971,6 +2023,12 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 		chain_msg(b, t->family, t->chains[i]);
 	for (i = 0; i < t->nhelpers; i++)
 		helper_msg(b, t->family, &t->helpers[i]);
+	for (i = 0; i < t->ncounters; i++) {
+		if (have_counter(b->have ? &b->have[t->family == NFPROTO_IPV6] : NULL, t->counters[i]))
+			b->kept++;
+		else
+			counter_msg(b, t->family, t->counters[i]);
+	}
 	rb.set_id0 = b->set_id;
 	b->set_id += (uint32_t)t->nsets;
 	for (i = 0; i < t->nsets; i++)
@@ -1988,12 +2046,122 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 	free(rb.it);
 }
 
+static bool ir_has_counter(const struct ir_table *t, const char **sorted, const char *name)
+{
+	size_t lo = 0, hi = t ? t->ncounters : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(sorted[mid], name);
+
+		if (!c)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A delete of one object of the table being built over. */
+static void del_msg(struct emit_nl *b, int family, uint16_t type, const char *name, uint32_t objtype)
+{
+	struct nlmsghdr *nlh;
+
+	origin_add(b, OR_DELETE, family, name);
+	msg_clear(b);
+	nlh = msg_start(b, type, family, 0);
+	switch (type) {
+	case NFT_MSG_DELRULE:
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "rosfw");
+		break;
+	case NFT_MSG_DELFLOWTABLE:
+		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_NAME, name);
+		break;
+	case NFT_MSG_DELSET:
+		mnl_attr_put_strz(nlh, NFTA_SET_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_SET_NAME, name);
+		break;
+	case NFT_MSG_DELCHAIN:
+		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, name);
+		break;
+	case NFT_MSG_DELOBJ:
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, name);
+		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(objtype));
+		break;
+	}
+	msg_end(b);
+}
+
+/*
+ * Whether `t` defines chain `c` as it is. Such a chain is kept, emptied, and
+ * its NEWCHAIN is a no-op update: a base chain deleted and made again
+ * would be hooked twice until the commit ends, and a packet passing both
+ * would meet the old and the new rules, and count twice.
+ */
+static bool chain_same(const struct emit_nl_chain *c, const struct ir_table *t)
+{
+	const struct ir_chain *n = ir_chain_find(t, c->name);
+
+	if (!n)
+		return false;
+	if (n->hook == HOOK_NONE || !c->type)
+		return n->hook == HOOK_NONE && !c->type;
+	return hooknum[n->hook] == c->hooknum && n->prio == c->prio && !strcmp(chain_types[n->type], c->type);
+}
+
+/*
+ * Empty the existing table `h` but for the counters `t` names again and
+ * the chains it defines alike: its rules, then what they used (flowtable,
+ * sets, other chains), then its objects. The kept counters count on
+ * through the transaction: no packet between reading the old state and
+ * the commit is lost.
+ */
+static void table_empty(struct emit_nl *b, int family, const struct emit_nl_have *h, const struct ir_table *t)
+{
+	const char **sorted = NULL;
+	size_t i;
+
+	if (t && t->ncounters) {
+		sorted = xcalloc(t->ncounters, sizeof(*sorted));
+		memcpy(sorted, t->counters, t->ncounters * sizeof(*sorted));
+		qsort(sorted, t->ncounters, sizeof(*sorted), str_cmp);
+	}
+	del_msg(b, family, NFT_MSG_DELRULE, NULL, 0);
+	for (i = 0; i < h->nflowtables; i++)
+		del_msg(b, family, NFT_MSG_DELFLOWTABLE, h->flowtables[i], 0);
+	for (i = 0; i < h->nsets; i++)
+		del_msg(b, family, NFT_MSG_DELSET, h->sets[i], 0);
+	for (i = 0; i < h->nchains; i++)
+		if (!chain_same(&h->chains[i], t))
+			del_msg(b, family, NFT_MSG_DELCHAIN, h->chains[i].name, 0);
+	for (i = 0; i < h->nobjs; i++)
+		if (h->objs[i].type != NFT_OBJECT_COUNTER || !ir_has_counter(t, sorted, h->objs[i].name))
+			del_msg(b, family, NFT_MSG_DELOBJ, h->objs[i].name, h->objs[i].type);
+	free(sorted);
+}
+
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit)
 {
-	return emit_nl_build_debug(ir, seq, commit, NULL);
+	return emit_nl_build_over(ir, NULL, seq, commit, NULL);
 }
 
 struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool commit, FILE *rules)
+{
+	return emit_nl_build_over(ir, NULL, seq, commit, rules);
+}
+
+struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[2], uint32_t seq, bool commit,
+				   FILE *rules)
 {
 	struct emit_nl *b;
 	int f;
@@ -2002,6 +2170,7 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 		return NULL;
 	b = xcalloc(1, sizeof(*b));
 	b->debug = rules;
+	b->have = have;
 	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
 	if (!b->batch)
 		xdie("out of memory");
@@ -2012,13 +2181,19 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 		xdie("out of memory");
 	for (f = 0; f < 2; f++) {
 		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		const struct ir_table *t = ir ? ir->tables[f] : NULL;
 
-		/* Create-then-delete empties rosfw's table whether or not it
-		 * existed, in the same transaction as the new one. */
-		table_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE_CREATE, NULL);
-		table_msg(b, family, NFT_MSG_DELTABLE, 0, OR_TABLE_DELETE, NULL);
-		if (ir && ir->tables[f])
-			table_send(b, ir, ir->tables[f]);
+		if (have && have[f].table && t) {
+			table_empty(b, family, &have[f], t);
+		} else {
+			/* Create-then-delete empties rosfw's table whether or
+			 * not it existed, in the same transaction as the new
+			 * one. */
+			table_msg(b, family, NFT_MSG_NEWTABLE, NLM_F_CREATE, OR_TABLE_CREATE, NULL);
+			table_msg(b, family, NFT_MSG_DELTABLE, 0, OR_TABLE_DELETE, NULL);
+		}
+		if (t)
+			table_send(b, ir, t);
 	}
 	ack_last(b);
 	/* Without the end message the kernel validates and aborts. */
@@ -2028,6 +2203,11 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 			xdie("out of memory");
 	}
 	return b;
+}
+
+size_t emit_nl_kept(const struct emit_nl *b)
+{
+	return b->kept;
 }
 
 struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq)
@@ -2161,6 +2341,13 @@ bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emi
 		break;
 	case OR_FLOWTABLE:
 		snprintf(b->what, sizeof(b->what), "flowtable %s of table %s rosfw", x->name, family_name(x->family));
+		break;
+	case OR_COUNTER:
+		snprintf(b->what, sizeof(b->what), "counter %s of table %s rosfw", x->name, family_name(x->family));
+		break;
+	case OR_DELETE:
+		snprintf(b->what, sizeof(b->what), "removing %s from table %s rosfw", x->name ? x->name : "the rules",
+			 family_name(x->family));
 		break;
 	case OR_RULE: {
 		size_t i;

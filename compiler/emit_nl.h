@@ -33,6 +33,38 @@ uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
  * so the kernel checks every message and then aborts: nothing changes.
  * Sequence numbers start at `seq`. NULL when the IR is unsupported. */
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit);
+
+/**
+ * struct emit_nl_have - what rosfw's table of one family holds now.
+ * @table:  it exists; then the batch empties it in place rather than
+ *          replacing it, keeping the counter objects the new IR names and
+ *          the chains it defines the same way.
+ * @chains: each with its hook (NULL type: a regular chain).
+ * @objs:   every stateful object, sorted by name (strcmp).
+ */
+struct emit_nl_have {
+	bool table;
+	struct emit_nl_chain {
+		const char *name, *type;	/* type: "filter", "nat", "route" */
+		uint32_t hooknum;		/* NF_INET_* */
+		int32_t prio;
+	} *chains;
+	const char **sets, **flowtables;
+	size_t nchains, nsets, nflowtables;
+	struct emit_nl_obj {
+		const char *name;
+		uint32_t type;		/* NFT_OBJECT_* */
+	} *objs;
+	size_t nobjs;
+};
+
+/* The same over tables as `have` (ip, ip6) says they are: a RouterOS rule
+ * that did not change keeps its counter object, which counts on through
+ * the transaction. `rules`: as emit_nl_build_debug. */
+struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[2], uint32_t seq,
+				   bool commit, FILE *rules);
+/* How many counter objects the batch keeps. */
+size_t emit_nl_kept(const struct emit_nl *b);
 void emit_nl_free(struct emit_nl *b);
 
 /* A batch without an end (the kernel checks it and aborts) that makes the

@@ -379,7 +379,10 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 		match_print(out, &s->u.m);
 		break;
 	case S_COUNTER:
-		fputs("counter", out);
+		if (s->u.obj.name)
+			fprintf(out, "counter name \"%s\"", s->u.obj.name);
+		else
+			fputs("counter", out);
 		break;
 	case S_VERDICT: {
 		static const char *const v[] = { "accept", "drop", "jump", "goto", "return", "continue" };
@@ -679,6 +682,8 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 		fprintf(out, "table %s rosfw {\n", fam);
 		for (i = 0; i < t->nhelpers; i++)
 			helper_print(out, t->family, &t->helpers[i]);
+		for (i = 0; i < t->ncounters; i++)
+			fprintf(out, "\tcounter %s {\n\t}\n", t->counters[i]);
 		if (t->flowtable)
 			flowtable_print(out, t->flowtable);
 		for (i = 0; i < t->nsets; i++)

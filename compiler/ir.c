@@ -91,6 +91,7 @@ static void table_free(struct ir_table *t)
 	free(t->sets);
 	free(t->chains);
 	free(t->helpers);
+	free(t->counters);
 }
 
 void ir_free(struct ir *ir)
@@ -182,6 +183,12 @@ struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *n
 	h->type = ir_strdup(ir, type);
 	h->l4proto = l4proto;
 	return h;
+}
+
+const char *ir_counter_add(struct ir *ir, struct ir_table *t, const char *name)
+{
+	GROW(t->counters, t->ncounters, t->capcounters);
+	return t->counters[t->ncounters++] = ir_strdup(ir, name);
 }
 
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value)

@@ -186,7 +186,9 @@ enum ir_stmt_kind {
 };
 
 /**
- * struct ir_stmt - one expression of a rule, in order.
+ * struct ir_stmt - one expression of a rule, in order. S_COUNTER with
+ * u.obj.name counts into that named counter object, else into one of its
+ * own; S_FLOW_ADD and S_CT_HELPER_SET name their object there too.
  */
 struct ir_stmt {
 	enum ir_stmt_kind kind;
@@ -307,9 +309,17 @@ struct ir_flowtable {
 	bool counter;
 };
 
+/*
+ * struct ir_table - one of rosfw's tables.
+ * @counters: the named counter objects, one per RouterOS rule, named after
+ *            what the rule says (lower.c): an apply keeps the objects of
+ *            the rules that did not change, so they never stop counting.
+ */
 struct ir_table {
 	int family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
 	const char *name;
+	const char **counters;
+	size_t ncounters, capcounters;
 	struct ir_set **sets;
 	size_t nsets, capsets;
 	struct ir_chain **chains;
@@ -360,6 +370,8 @@ struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
 struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
 				uint8_t l4proto);
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);
+/* A named counter object of the table; its name, kept by the IR. */
+const char *ir_counter_add(struct ir *ir, struct ir_table *t, const char *name);
 /* No flowtable after all: its flow add statements go, and the rules that
  * held them only count (FastTrack's fallback). */
 void ir_flowtable_drop(struct ir_table *t);

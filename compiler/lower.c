@@ -766,11 +766,71 @@ static bool stmt_has_state(const struct ir_stmt *s)
 	       (s->kind == S_MATCH && s->u.m.key == K_NUMGEN_INC);
 }
 
+/* ---- counters ---------------------------------------------------------- */
+
+/* A rule identity seen in this table, and how many rules had it. */
+struct rule_ident {
+	uint64_t h;
+	unsigned n;
+};
+
+/*
+ * The name of the counter object of RouterOS rule `it`, into L->cname:
+ * after what the rule says (its menu and every property but disabled=,
+ * comment included) and its facility. An apply keeps the object of a rule
+ * that did not change, wherever it moved, so it never stops counting.
+ * Identical rules of a facility are told apart by their order, disabled
+ * ones counted too, so disabling one leaves its twins' names as they are.
+ */
+static void rule_ident(struct lctx *L, const struct mitem *it)
+{
+	const char *path = menu_kind_path(L->k);
+	uint64_t h = text_fnv64(TEXT_FNV64, path, strlen(path) + 1);
+	struct rule_ident *e;
+	size_t i;
+	int w;
+
+	for (i = 0; i < it->nprops; i++) {
+		const struct mprop *p = &it->props[i];
+
+		if (!strcmp(p->def->name, "disabled"))
+			continue;
+		h = text_fnv64(h, p->def->name, strlen(p->def->name) + 1);
+		h = text_fnv64(h, p->value, p->len);
+		h = text_fnv64(h, "", 1);
+	}
+	if (2 * (L->nidents + 1) > L->capidents) {
+		struct rule_ident *old = L->idents;
+		size_t cap = L->capidents;
+
+		L->capidents = cap ? cap * 2 : 1024;
+		L->idents = xcalloc(L->capidents, sizeof(*L->idents));
+		for (i = 0; i < cap; i++) {
+			if (!old[i].n)
+				continue;
+			for (e = &L->idents[old[i].h & (L->capidents - 1)]; e->n;)
+				e = e + 1 < L->idents + L->capidents ? e + 1 : L->idents;
+			*e = old[i];
+		}
+		free(old);
+	}
+	for (e = &L->idents[h & (L->capidents - 1)]; e->n && e->h != h;)
+		e = e + 1 < L->idents + L->capidents ? e + 1 : L->idents;
+	if (!e->n++) {
+		e->h = h;
+		L->nidents++;
+	}
+	w = snprintf(L->cname, sizeof(L->cname), "c_%s_%016llx", L->fac, (unsigned long long)h);
+	if (e->n > 1)
+		snprintf(L->cname + w, sizeof(L->cname) - (size_t)w, "_%u", e->n);
+}
+
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
 	int w;
 	const struct mprop *cm = mitem_prop(L->it, "comment");
+	const char *counter;
 	size_t a, n = 1, i, j, g;
 
 	for (g = 0; g < L->ngroups; g++)
@@ -783,6 +843,9 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 		comment[w] = ' ';
 		memcpy(comment + w + 1, text, strlen(text) + 1);
 	}
+	/* One counter for all the rule's kernel rules: a packet passes at
+	 * most one of them (above), so it counts once. */
+	counter = ir_counter_add(L->ir, L->t, L->cname);
 	for (a = 0; a < n; a++) {
 		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 		size_t rest = a;
@@ -810,7 +873,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 		for (i = 0; i < L->npre; i++)
 			if (stmt_has_state(&L->pre[i]))
 				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
-		ir_stmt_add(L->ir, r, S_COUNTER);
+		ir_stmt_add(L->ir, r, S_COUNTER)->u.obj.name = counter;
 		for (i = 0; i < L->npost; i++)
 			*ir_stmt_add(L->ir, r, L->post[i].kind) = L->post[i];
 	}
@@ -1021,6 +1084,7 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(L->m, k, i);
 
+		rule_ident(L, it);
 		if (!it->disabled)
 			rule_lower(L, it, (long)i);
 	}
@@ -1042,6 +1106,9 @@ static void family_lower(struct lctx *L, bool v6)
 		return;
 	L->t = ir_table_get(L->ir, L->family);
 	L->last_chain = NULL;
+	L->nidents = 0;
+	if (L->idents)
+		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
 	L->fasttrack_rules = 0;
 	lists_plan(L);
 	lists_build(L);
@@ -1068,6 +1135,7 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	family_lower(&L, true);
 	lower_sysctls(&L);
 	free(L.plans);
+	free(L.idents);
 	while (L.nnoted)
 		free(L.noted[--L.nnoted]);
 	free(L.noted);

@@ -52,6 +52,9 @@ struct lctx {
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
 	struct ir_chain *last_chain;	/* chain_get's last answer, in L->t */
+	struct rule_ident *idents;	/* the table's rule identities so far: open addressing */
+	size_t nidents, capidents;
+	char cname[48];			/* the current rule's counter object */
 };
 
 enum lower_status { LR_EXACT, LR_APPROX, LR_REFUSED, LR_ACTION_ARG, LR_META };

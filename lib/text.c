@@ -117,3 +117,12 @@ void text_print_safe(FILE *out, const char *s, size_t len)
 			fwrite(s + i, 1, n, out);
 	}
 }
+
+uint64_t text_fnv64(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n--)
+		h = (h ^ *c++) * 0x100000001b3ull;
+	return h;
+}

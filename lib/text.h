@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,5 +43,10 @@ size_t text_char_safe(const char *s, size_t len, char esc[TEXT_ESC_MAX]);
 
 /* `s` as text_char_safe shows it. */
 void text_print_safe(FILE *out, const char *s, size_t len);
+
+/* FNV-1a, 64 bits, continued from `h` (TEXT_FNV64 to start): stable
+ * across runs and machines, for names and checksums rosfw writes down. */
+#define TEXT_FNV64 0xcbf29ce484222325ull
+uint64_t text_fnv64(uint64_t h, const void *p, size_t n);
 
 #endif

@@ -696,9 +696,9 @@ int cmd_apply(int argc, char **argv)
 		ct_saved_read(&saved);
 		ct_saved_prepare(&saved, ir);
 	}
-	b = emit_nl_build(ir, (uint32_t)time(NULL), !o.check);
-	if (b && st)
-		o.kept_rules = state_keep_counters(st, b);
+	b = emit_nl_build_over(ir, st ? state_have(st) : NULL, (uint32_t)time(NULL), !o.check, NULL);
+	if (b)
+		o.kept_rules = emit_nl_kept(b);
 	if (b && o.confirm && !o.check && st) {
 		rc = apply_confirm_arm(&o, d);
 		if (rc != APPLY_OK)

@@ -20,17 +20,6 @@
 /* Past nft's own table user data types (a comment is 0). */
 #define UDATA_BASE 0x40
 
-static int sysctl_index(const char *name)
-{
-	const char *n;
-	int i;
-
-	for (i = 0; i < CT_SAVED_MAX && (n = lower_ct_sysctl_name((size_t)i)); i++)
-		if (!strcmp(n, name))
-			return i;
-	return -1;
-}
-
 bool ct_sysctl_get(const char *name, uint64_t *v)
 {
 	char path[128], buf[32];
@@ -126,14 +115,15 @@ bool ct_saved_read(struct ct_saved *s)
 void ct_saved_prepare(struct ct_saved *s, struct ir *ir)
 {
 	struct nftnl_udata_buf *u;
+	const char *name;
 	size_t i;
 
-	for (i = 0; i < ir->nsysctls; i++) {
-		int x = sysctl_index(ir->sysctls[i].name);
-
-		if (x >= 0 && !s->have[x])
-			s->have[x] = ct_sysctl_get(ir->sysctls[i].name, &s->v[x]);
-	}
+	/* Every setting rosfw may write, whether this configuration does or
+	 * not: a kept table keeps the user data it was made with, so a later
+	 * configuration's settings must be in it already. */
+	for (i = 0; i < CT_SAVED_MAX && (name = lower_ct_sysctl_name(i)); i++)
+		if (!s->have[i])
+			s->have[i] = ct_sysctl_get(name, &s->v[i]);
 	if (!(u = nftnl_udata_buf_alloc(sizeof(s->udata))))
 		return;
 	for (i = 0; i < CT_SAVED_MAX; i++)

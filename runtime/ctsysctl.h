@@ -35,8 +35,9 @@ struct ct_saved {
  * are no tables or they keep nothing. */
 bool ct_saved_read(struct ct_saved *s);
 
-/* Before an apply: the values of `ir`'s sysctls found now, where the
- * tables kept none, into `s`, and `s` encoded into ir->table_udata. */
+/* Before an apply: the values found now of every sysctl rosfw may write,
+ * where the tables kept none, into `s`, and `s` encoded into
+ * ir->table_udata (which only a table made anew takes). */
 void ct_saved_prepare(struct ct_saved *s, struct ir *ir);
 
 /* After the commit: write `ir`'s sysctls; each change is a note. */

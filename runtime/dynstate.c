@@ -20,6 +20,7 @@
 #include "elemdump.h"
 #include "lower.h"
 #include "safefile.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define MAGIC "rosfwd-state 1\n"
@@ -413,13 +414,7 @@ int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
 /* FNV-1a: enough to tell a torn or edited file from a whole one. */
 static uint64_t hash(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (n--) {
-		h ^= (unsigned char)*p++;
-		h *= 0x100000001b3ull;
-	}
-	return h;
+	return text_fnv64(TEXT_FNV64, p, n);
 }
 
 struct obuf {

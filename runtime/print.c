@@ -174,6 +174,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 struct counts {
 	uint64_t *bytes, *packets;
 	bool *seen;
+	char **cname;		/* the counter object each rule's kernel rules count into */
 	size_t n;
 	size_t extra;
 	char **expect;		/* the comment each rule's kernel rules carry */
@@ -247,9 +248,21 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 			c->first_differ = num;
 	}
 	mnl_attr_for_each_nested(x, t.tb[NFTA_RULE_EXPRESSIONS]) {
-		if (!nested_attrs(x, &e) || !attr_is(e.tb[NFTA_EXPR_NAME], "counter") || !e.tb[NFTA_EXPR_DATA])
+		if (!nested_attrs(x, &e) || !e.tb[NFTA_EXPR_DATA] || !nested_attrs(e.tb[NFTA_EXPR_DATA], &d))
 			continue;
-		if (!nested_attrs(e.tb[NFTA_EXPR_DATA], &d))
+		/* The rule's counter object, shared by all its kernel rules:
+		 * its figures are read once, with the objects. */
+		if (attr_is(e.tb[NFTA_EXPR_NAME], "objref") && d.tb[NFTA_OBJREF_IMM_TYPE] &&
+		    ntohl(mnl_attr_get_u32(d.tb[NFTA_OBJREF_IMM_TYPE])) == NFT_OBJECT_COUNTER &&
+		    d.tb[NFTA_OBJREF_IMM_NAME]) {
+			if (!c->cname[num])
+				c->cname[num] = xstrndup(mnl_attr_get_payload(d.tb[NFTA_OBJREF_IMM_NAME]),
+							 strnlen(mnl_attr_get_payload(d.tb[NFTA_OBJREF_IMM_NAME]),
+								 mnl_attr_get_payload_len(d.tb[NFTA_OBJREF_IMM_NAME])));
+			break;
+		}
+		/* A counter of its own (a table an older rosfw applied). */
+		if (!attr_is(e.tb[NFTA_EXPR_NAME], "counter"))
 			continue;
 		if (d.tb[NFTA_COUNTER_BYTES])
 			c->bytes[num] += be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_BYTES]));
@@ -258,6 +271,89 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 		break;
 	}
 	return MNL_CB_OK;
+}
+
+/* A counter object's name and figures, or false. */
+static bool counter_obj(const struct nlmsghdr *nlh, const char **name, size_t *len, uint64_t *packets,
+			uint64_t *bytes)
+{
+	struct attrs t, d;
+
+	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_OBJ_TABLE], TABLE) || !t.tb[NFTA_OBJ_NAME] ||
+	    !t.tb[NFTA_OBJ_TYPE] || ntohl(mnl_attr_get_u32(t.tb[NFTA_OBJ_TYPE])) != NFT_OBJECT_COUNTER ||
+	    !t.tb[NFTA_OBJ_DATA] || !nested_attrs(t.tb[NFTA_OBJ_DATA], &d))
+		return false;
+	*name = mnl_attr_get_payload(t.tb[NFTA_OBJ_NAME]);
+	*len = strnlen(*name, mnl_attr_get_payload_len(t.tb[NFTA_OBJ_NAME]));
+	*packets = d.tb[NFTA_COUNTER_PACKETS] ? be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_PACKETS])) : 0;
+	*bytes = d.tb[NFTA_COUNTER_BYTES] ? be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_BYTES])) : 0;
+	return true;
+}
+
+/* Rule numbers by their counter object's name. */
+struct cindex {
+	struct counts *c;
+	size_t *num;		/* rule numbers, sorted by c->cname */
+	size_t n;
+};
+
+static int cindex_cmp(const void *a, const void *b, void *ctx)
+{
+	char *const *names = ctx;
+
+	return strcmp(names[*(const size_t *)a], names[*(const size_t *)b]);
+}
+
+static int counter_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct cindex *ix = data;
+	const char *p;
+	char name[256];
+	size_t len, lo = 0, hi = ix->n;
+	uint64_t packets, bytes;
+
+	if (!counter_obj(nlh, &p, &len, &packets, &bytes) || len >= sizeof(name))
+		return MNL_CB_OK;
+	memcpy(name, p, len);
+	name[len] = 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, num = ix->num[mid];
+		int k = strcmp(ix->c->cname[num], name);
+
+		if (!k) {
+			ix->c->packets[num] += packets;
+			ix->c->bytes[num] += bytes;
+			break;
+		}
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return MNL_CB_OK;
+}
+
+/* The figures of the counter objects the rules named, in one dump. */
+static int read_counter_objs(struct nlsock *q, int family, struct counts *c)
+{
+	struct cindex ix = { .c = c, .num = xcalloc(c->n + 1, sizeof(size_t)) };
+	char req[256];
+	struct nlmsghdr *nlh;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->cname[i])
+			ix.num[ix.n++] = i;
+	if (ix.n) {
+		qsort_r(ix.num, ix.n, sizeof(*ix.num), cindex_cmp, c->cname);
+		nlh = req_start(req, NFT_MSG_GETOBJ, family, NLM_F_DUMP, ++q->seq);
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
+		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+		ret = nlsock_run(q, nlh, counter_cb, &ix);
+	}
+	free(ix.num);
+	return ret;
 }
 
 /* The rosfw chains of a facility ("filter_..."): every chain of the
@@ -287,7 +383,7 @@ static int read_counts(struct nlsock *q, int family, const char *fac, struct cou
 			return -1;
 		}
 	names_free(&ns);
-	return 0;
+	return read_counter_objs(q, family, c);
 }
 
 /* Is there a table rosfw in this family? 1 yes, 0 no, -1 error. */
@@ -437,6 +533,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	c.bytes = xcalloc(n + 1, sizeof(*c.bytes));
 	c.packets = xcalloc(n + 1, sizeof(*c.packets));
 	c.seen = xcalloc(n + 1, sizeof(*c.seen));
+	c.cname = xcalloc(n + 1, sizeof(*c.cname));
 	c.expect = xcalloc(n + 1, sizeof(*c.expect));
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
@@ -480,8 +577,11 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 		r->packets = c.packets[i];
 	}
 out:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(c.expect[i]);
+		free(c.cname[i]);
+	}
+	free(c.cname);
 	free(c.expect);
 	free(c.bytes);
 	free(c.packets);
@@ -1265,26 +1365,49 @@ int cmd_print(int argc, char **argv)
 	return rc;
 }
 
-/*
- * rosfw reset-counters: a rule dump of type GETRULE_RESET (Linux 6.3+)
- * per rosfw chain of the facility zeroes the counters of exactly those
- * rules, and nothing of anyone else's. Needs no configuration file.
- */
-#define ROSFW_MSG_GETRULE_RESET 25	/* NFT_MSG_GETRULE_RESET; older headers lack it */
+/* The counter objects of the facilities asked for: "c_FACILITY_...". */
+struct resets {
+	const struct popts *o;
+	char **names;
+	size_t n;
+};
 
-static int reset_cb(const struct nlmsghdr *nlh, void *data)
+static int reset_list_cb(const struct nlmsghdr *nlh, void *data)
 {
-	(void)nlh;
-	++*(size_t *)data;
+	struct resets *r = data;
+	const char *name;
+	char prefix[32];
+	size_t len, i;
+	uint64_t packets, bytes;
+
+	if (!counter_obj(nlh, &name, &len, &packets, &bytes))
+		return MNL_CB_OK;
+	for (i = 0; i < r->o->nfacs; i++) {
+		size_t plen = (size_t)snprintf(prefix, sizeof(prefix), "c_%s_", r->o->facs[i]);
+
+		if (len > plen && !strncmp(name, prefix, plen)) {
+			r->names = xreallocarray(r->names, r->n + 1, sizeof(*r->names));
+			r->names[r->n++] = xstrndup(name, len);
+			break;
+		}
+	}
 	return MNL_CB_OK;
 }
 
+/*
+ * Each RouterOS rule counts into a counter object of its own (named after
+ * its facility and content), which a reset zeroes where it is: the rules
+ * are not touched. Objects are reset one by one, the kernel answering each
+ * request in turn.
+ */
 int cmd_reset_counters(int argc, char **argv)
 {
 	struct popts o = { 0 };
+	struct resets r = { .o = &o };
 	struct nlsock q;
-	size_t i, j, rules = 0;
-	int rc = P_OK, have;
+	char req[512];
+	int family, rc = P_OK, have;
+	size_t i;
 
 	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
 		return print_usage(stderr, P_USAGE);
@@ -1292,28 +1415,37 @@ int cmd_reset_counters(int argc, char **argv)
 		kernel_error("netlink");
 		return P_KERNEL;
 	}
-	have = table_exists(&q, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	family = o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	have = table_exists(&q, family);
 	if (have < 0) {
 		kernel_error("reading tables");
 		rc = P_KERNEL;
 	}
-	for (i = 0; have > 0 && rc == P_OK && i < o.nfacs; i++) {
-		struct names ns = { 0 };
+	if (have > 0) {
+		struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETOBJ, family, NLM_F_DUMP, ++q.seq);
 
-		if (facility_chains(&q, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, o.facs[i], &ns) < 0) {
-			kernel_error("reading chains");
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
+		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+		if (nlsock_run(&q, nlh, reset_list_cb, &r) < 0) {
+			kernel_error("reading counters");
 			rc = P_KERNEL;
 		}
-		for (j = 0; rc == P_OK && j < ns.n; j++)
-			if (nlq_dump(&q, ROSFW_MSG_GETRULE_RESET, o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, ns.v[j], reset_cb,
-				     &rules) < 0 && errno != ENOENT) {
-				kernel_error(errno == EOPNOTSUPP || errno == EINVAL ?
-						     "resetting counters (this kernel has no rule reset: Linux 6.3 or later needed)" :
-						     "resetting counters");
-				rc = P_KERNEL;
-			}
-		names_free(&ns);
 	}
+	for (i = 0; i < r.n && rc == P_OK; i++) {
+		struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETOBJ_RESET, family, NLM_F_ACK, ++q.seq);
+
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
+		mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, r.names[i]);
+		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+		/* ENOENT: an apply removed it meanwhile, nothing to zero. */
+		if (nlsock_run(&q, nlh, NULL, NULL) < 0 && errno != ENOENT) {
+			kernel_error("resetting counters");
+			rc = P_KERNEL;
+		}
+	}
+	for (i = 0; i < r.n; i++)
+		free(r.names[i]);
+	free(r.names);
 	nlsock_close(&q);
 	return rc;
 }

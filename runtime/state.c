@@ -249,8 +249,6 @@ struct dset {
 
 struct orule {
 	char *key;		/* family, chain, expressions, comment */
-	uint64_t packets, bytes;
-	bool used;
 };
 
 /* A chain or named set as --diff compares it: "set ip al_x" and its
@@ -270,6 +268,8 @@ struct state {
 	bool diff;		/* also read what --diff compares */
 	struct dobj *objs;	/* chains and named sets, for --diff */
 	size_t nobjs, capobjs;
+	struct emit_nl_have have[2];	/* everything in the tables, by name */
+	size_t capchains[2], capsets[2], capflowtables[2], caphobjs[2];
 };
 
 #define GROW(p, n, cap)                                                   \
@@ -395,44 +395,14 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 	sbuf_str(k, "]");
 }
 
-/*
- * A rule's user data with the RouterOS rule's number left out of its
- * comment ("#12 ssh" reads "ssh"): counters follow a rule's content, so a
- * rule moved or pushed down by an insertion keeps its figures, as on
- * RouterOS. The user data is TLVs of one type byte and one length byte.
- */
-static void udata_unnumbered(struct sbuf *k, const uint8_t *u, uint32_t len)
-{
-	uint32_t i = 0;
-
-	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
-		const uint8_t *v = u + i + 2;
-		uint32_t n = u[i + 1], skip = 0;
-
-		if (u[i] == 0 /* NFTNL_UDATA_RULE_COMMENT */ && n && v[0] == '#') {
-			skip = 1;
-			while (skip < n && v[skip] >= '0' && v[skip] <= '9')
-				skip++;
-			if (skip < n && v[skip] == ' ')
-				skip++;
-		}
-		sbuf_hex(k, u + i, 1);
-		sbuf_hex(k, v + skip, n - skip);
-		sbuf_str(k, ".");
-		i += 2u + n;
-	}
-}
-
-/* The key of a parsed rule, and its first counter's figures; `numbered`
- * keeps the rule's number in it (--diff names rules by it). */
-static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx, uint64_t *packets, uint64_t *bytes,
-		      bool numbered)
+/* The key of a parsed rule, the RouterOS rule's number in its comment
+ * included (--diff names rules by it). */
+static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	int family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 	struct sbuf k = { 0 };
 	struct nftnl_expr *e;
-	bool counted = false;
 	char fam[16];
 
 	if (!it)
@@ -441,24 +411,15 @@ static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx, uint6
 	sbuf_str(&k, fam);
 	sbuf_str(&k, nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
 	sbuf_str(&k, "\n");
-	while ((e = nftnl_expr_iter_next(it))) {
+	while ((e = nftnl_expr_iter_next(it)))
 		expr_key(&k, e, family, anon, ctx);
-		if (!counted && !strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter")) {
-			counted = true;
-			*packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
-			*bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
-		}
-	}
 	nftnl_expr_iter_destroy(it);
 	sbuf_str(&k, "\ncomment ");
 	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
 		uint32_t len;
 		const void *u = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
 
-		if (numbered)
-			sbuf_hex(&k, u, len);
-		else
-			udata_unnumbered(&k, u, len);
+		sbuf_hex(&k, u, len);
 	}
 	return k.s;
 }
@@ -768,7 +729,14 @@ static int sets_read(struct state *st, int family)
 		struct set_row *r = &rows.v[i];
 		struct elem_ctx c = { 0 };
 
-		if (r->flags & NFT_SET_ANONYMOUS) {
+		if (!(r->flags & NFT_SET_ANONYMOUS)) {
+			struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+
+			GROW(h->sets, h->nsets, st->capsets[family == NFPROTO_IPV6]);
+			h->sets[h->nsets++] = xstrdup(r->name);
+		}
+		/* Rules name their anonymous sets: only --diff reads rules. */
+		if ((r->flags & NFT_SET_ANONYMOUS) && st->diff) {
 			GROW(st->anons, st->nanons, st->capanons);
 			c.anon = &st->anons[st->nanons++];
 			memset(c.anon, 0, sizeof(*c.anon));
@@ -805,7 +773,8 @@ static int sets_read(struct state *st, int family)
 
 struct names {
 	char **v, **def;
-	size_t n, cap, capdef;
+	struct emit_nl_chain *hooks;
+	size_t n, cap, capdef, caphooks;
 };
 
 static int chain_cb(const struct nlmsghdr *nlh, void *data)
@@ -816,9 +785,18 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	if (!c)
 		xdie("out of memory");
 	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
+		struct emit_nl_chain h = { 0 };
+
+		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM) && nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE)) {
+			h.type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+			h.hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
+			h.prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
+		}
 		GROW(names->def, names->n, names->capdef);
+		GROW(names->hooks, names->n, names->caphooks);
 		GROW(names->v, names->n, names->cap);
 		names->def[names->n] = chain_def(nlh);
+		names->hooks[names->n] = h;
 		names->v[names->n++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
 	}
 	nftnl_chain_free(c);
@@ -835,7 +813,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
 		struct orule o = { 0 };
 
-		o.key = rule_key(r, anon_by_name, st, &o.packets, &o.bytes, st->diff);
+		o.key = rule_key(r, anon_by_name, st);
 		GROW(st->rules, st->nrules, st->caprules);
 		st->rules[st->nrules++] = o;
 	}
@@ -859,7 +837,7 @@ static int rules_read(struct state *st, int family)
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
 	ret = dump_run(st, nlh, chain_cb, &chains);
-	for (i = 0; i < chains.n && ret == 0; i++) {
+	for (i = 0; i < chains.n && ret == 0 && st->diff; i++) {
 		struct nftnl_rule *r = nftnl_rule_alloc();
 
 		if (!r)
@@ -872,15 +850,103 @@ static int rules_read(struct state *st, int family)
 		ret = dump_run(st, nlh, rule_cb, st);
 	}
 	for (i = 0; i < chains.n; i++) {
+		struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+
 		if (st->diff)
 			obj_add(st, obj_id("chain", family, chains.v[i]), chains.def[i]);
 		else
 			free(chains.def[i]);
-		free(chains.v[i]);
+		GROW(h->chains, h->nchains, st->capchains[family == NFPROTO_IPV6]);
+		h->chains[h->nchains] = chains.hooks[i];
+		h->chains[h->nchains++].name = chains.v[i];
 	}
 	free(chains.v);
 	free(chains.def);
+	free(chains.hooks);
 	return ret;
+}
+
+/* ---- what the tables hold, for an apply that empties them in place ------- */
+
+static int have_obj_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
+	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+	const char *table = NULL, *name = NULL;
+	uint32_t type = 0;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_OBJ_TABLE)
+			table = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == NFTA_OBJ_NAME)
+			name = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == NFTA_OBJ_TYPE)
+			type = be32toh(mnl_attr_get_u32(a));
+	}
+	if (!table || !name || strcmp(table, "rosfw"))
+		return MNL_CB_OK;
+	GROW(h->objs, h->nobjs, st->caphobjs[family == NFPROTO_IPV6]);
+	h->objs[h->nobjs].name = xstrdup(name);
+	h->objs[h->nobjs++].type = type;
+	return MNL_CB_OK;
+}
+
+static int have_flowtable_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct state *st = data;
+	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
+	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+	const char *table = NULL, *name = NULL;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_TABLE)
+			table = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_NAME)
+			name = mnl_attr_get_str(a);
+	}
+	if (!table || !name || strcmp(table, "rosfw"))
+		return MNL_CB_OK;
+	GROW(h->flowtables, h->nflowtables, st->capflowtables[family == NFPROTO_IPV6]);
+	h->flowtables[h->nflowtables++] = xstrdup(name);
+	return MNL_CB_OK;
+}
+
+static int hobj_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct emit_nl_obj *)a)->name, ((const struct emit_nl_obj *)b)->name);
+}
+
+/* Whether the table exists, and its objects (counters among them) and
+ * flowtables. A kernel without flowtables has none to list. */
+static int have_read(struct state *st, int family)
+{
+	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr((char[256]){ 0 }, NFT_MSG_GETTABLE, (uint16_t)family,
+						     NLM_F_ACK, ++st->ns.seq);
+
+	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
+	if (nlsock_run(&st->ns, nlh, NULL, NULL) < 0)
+		return errno == ENOENT ? 0 : -1;
+	h->table = true;
+	nlh = req_start(st, NFT_MSG_GETOBJ, family);
+	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
+	if (dump_run(st, nlh, have_obj_cb, st) < 0)
+		return -1;
+	if (h->nobjs)
+		qsort(h->objs, h->nobjs, sizeof(*h->objs), hobj_cmp);
+	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
+	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+	if (dump_run(st, nlh, have_flowtable_cb, st) < 0 && errno != EOPNOTSUPP)
+		return -1;
+	return 0;
+}
+
+const struct emit_nl_have *state_have(const struct state *st)
+{
+	return st->have;
 }
 
 struct objs_ctx {
@@ -932,11 +998,6 @@ static int objs_read(struct state *st, int family)
 	return 0;
 }
 
-static int orule_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct orule *)a)->key, ((const struct orule *)b)->key);
-}
-
 struct state *state_read(bool diff)
 {
 	struct state *st = xcalloc(1, sizeof(*st));
@@ -948,12 +1009,14 @@ struct state *state_read(bool diff)
 	for (f = 0; f < 2; f++) {
 		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
+		if (have_read(st, family) < 0)
+			goto fail;
+		if (!st->have[f].table)
+			continue;
 		/* Sets first: rules name their anonymous sets. */
 		if (sets_read(st, family) < 0 || rules_read(st, family) < 0 || (diff && objs_read(st, family) < 0))
 			goto fail;
 	}
-	if (st->nrules)
-		qsort(st->rules, st->nrules, sizeof(*st->rules), orule_cmp);
 	nlsock_close(&st->ns);
 	return st;
 fail:
@@ -966,6 +1029,7 @@ fail:
 void state_free(struct state *st)
 {
 	size_t i, j;
+	int f;
 
 	if (!st)
 		return;
@@ -985,6 +1049,24 @@ void state_free(struct state *st)
 	for (i = 0; i < st->nobjs; i++) {
 		free(st->objs[i].id);
 		free(st->objs[i].token);
+	}
+	for (f = 0; f < 2; f++) {
+		struct emit_nl_have *h = &st->have[f];
+
+		for (i = 0; i < h->nchains; i++) {
+			free((char *)h->chains[i].name);
+			free((char *)h->chains[i].type);
+		}
+		for (i = 0; i < h->nsets; i++)
+			free((char *)h->sets[i]);
+		for (i = 0; i < h->nflowtables; i++)
+			free((char *)h->flowtables[i]);
+		for (i = 0; i < h->nobjs; i++)
+			free((char *)h->objs[i].name);
+		free(h->chains);
+		free(h->sets);
+		free(h->flowtables);
+		free(h->objs);
 	}
 	free(st->objs);
 	free(st->anons);
@@ -1152,77 +1234,6 @@ static void batch_elems(struct batch_scan *bs, const struct nlmsghdr *nlh)
 	anon_elems(a, nlh);
 }
 
-/* Write the figures over the zeros of the rule's first counter. */
-static void counter_patch(struct nlmsghdr *nlh, uint64_t packets, uint64_t bytes)
-{
-	struct nlattr *a, *el, *d;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
-			continue;
-		mnl_attr_for_each_nested(el, a) {
-			struct nlattr *name = NULL, *data = NULL, *x;
-
-			mnl_attr_for_each_nested(x, el) {
-				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
-					name = x;
-				else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
-					data = x;
-			}
-			if (!name || !data || strcmp(mnl_attr_get_str(name), "counter"))
-				continue;
-			mnl_attr_for_each_nested(d, data) {
-				uint64_t v = htobe64(mnl_attr_get_type(d) == NFTA_COUNTER_BYTES ? bytes : packets);
-
-				if (mnl_attr_get_payload_len(d) == sizeof(v))
-					memcpy(mnl_attr_get_payload(d), &v, sizeof(v));
-			}
-			return;
-		}
-	}
-}
-
-static struct orule *orule_take(struct state *st, const char *key)
-{
-	struct orule probe = { .key = (char *)key };
-	struct orule *o = st->nrules ? bsearch(&probe, st->rules, st->nrules, sizeof(*st->rules), orule_cmp) : NULL;
-
-	if (!o)
-		return NULL;
-	/* Identical rules (same chain, content and comment) pair in order. */
-	while (o > st->rules && !orule_cmp(o - 1, &probe))
-		o--;
-	for (; o < st->rules + st->nrules && !orule_cmp(o, &probe); o++)
-		if (!o->used)
-			return o;
-	return NULL;
-}
-
-static bool batch_rule(struct state *st, struct batch_scan *bs, struct nlmsghdr *nlh)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	uint64_t packets = UINT64_MAX, bytes = 0;
-	struct orule *o = NULL;
-
-	if (!r)
-		xdie("out of memory");
-	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-		char *key = rule_key(r, anon_by_id, bs, &packets, &bytes, false);
-
-		/* A rule without a counter has nothing to keep. */
-		if (packets != UINT64_MAX)
-			o = orule_take(st, key);
-		free(key);
-	}
-	nftnl_rule_free(r);
-	if (!o)
-		return false;
-	o->used = true;
-	if (o->packets || o->bytes)
-		counter_patch(nlh, o->packets, o->bytes);
-	return true;
-}
-
 static uint16_t msg_type(const struct nlmsghdr *nlh)
 {
 	return (uint16_t)(nlh->nlmsg_type & 0xff);
@@ -1231,46 +1242,6 @@ static uint16_t msg_type(const struct nlmsghdr *nlh)
 static bool msg_nft(const struct nlmsghdr *nlh)
 {
 	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES;
-}
-
-size_t state_keep_counters(struct state *st, struct emit_nl *b)
-{
-	size_t niov = emit_nl_iovec_count(b), i, j, kept = 0;
-	struct iovec *iov = xcalloc(niov, sizeof(*iov));
-	struct batch_scan bs = { 0 };
-	int pass;
-
-	/* Nothing to keep (a first apply): no need to read the batch. */
-	if (!st->nrules) {
-		free(iov);
-		return 0;
-	}
-	emit_nl_iovec(b, iov, niov);
-	/* Anonymous sets come before the rules that use them, but a set's
-	 * elements may be split over messages: collect all, then key. */
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < niov; i++) {
-			struct nlmsghdr *nlh = iov[i].iov_base;
-			int left = (int)iov[i].iov_len;
-
-			for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-				if (!msg_nft(nlh))
-					continue;
-				if (pass == 0 && msg_type(nlh) == NFT_MSG_NEWSETELEM)
-					batch_elems(&bs, nlh);
-				else if (pass == 1 && msg_type(nlh) == NFT_MSG_NEWRULE)
-					kept += batch_rule(st, &bs, nlh);
-			}
-		}
-		if (pass == 0)
-			for (j = 0; j < bs.nanons; j++)
-				anon_seal(&bs.anons[j]);
-	}
-	for (j = 0; j < bs.nanons; j++)
-		free(bs.anons[j].token);
-	free(bs.anons);
-	free(iov);
-	return kept;
 }
 
 /* ---- --diff ------------------------------------------------------------- */
@@ -1382,7 +1353,13 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 	case NFT_MSG_NEWOBJ:
 	case NFT_MSG_NEWFLOWTABLE: {
 		bool ft = msg_type(nlh) == NFT_MSG_NEWFLOWTABLE;
-		char *name, *def = obj_def(nlh, ft, &name);
+		char *name, *def;
+
+		/* A rule's counter object is its rule's, compared with it. */
+		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+			if (mnl_attr_get_type(a) == NFTA_OBJ_TYPE && be32toh(mnl_attr_get_u32(a)) == NFT_OBJECT_COUNTER)
+				return;
+		def = obj_def(nlh, ft, &name);
 
 		if (name)
 			side_add(&bd->objs, obj_id(ft ? "flowtable" : "ct helper", family, name), def);
@@ -1404,12 +1381,11 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 	}
 	case NFT_MSG_NEWRULE: {
 		struct nftnl_rule *r = nftnl_rule_alloc();
-		uint64_t p, by;
 
 		if (!r)
 			xdie("out of memory");
 		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-			char *key = rule_key(r, anon_by_id, &bd->bs, &p, &by, true);
+			char *key = rule_key(r, anon_by_id, &bd->bs);
 
 			side_add(rules, rule_id(key), key);
 		}

@@ -4,10 +4,11 @@
 
 /*
  * What a re-apply keeps of the kernel's current rosfw tables: the entries
- * of dynamic address lists (al_*, ad_*) with their remaining time, and the
- * counter of every rule. Read back through netlink dumps (sets one by one,
- * rules chain by chain, 32 KB receive buffer), then put into the new IR and
- * batch so the one transaction that replaces the tables carries them.
+ * of dynamic address lists (al_*, ad_*, ar_*) with their remaining time,
+ * read back through netlink dumps (sets one by one, 32 KB receive buffer)
+ * and put into the new IR; and the names of everything the tables hold,
+ * so that the batch empties them in place but for the counter objects of
+ * the rules that did not change, which never stop counting.
  */
 
 #include <stdbool.h>
@@ -30,9 +31,9 @@ void state_free(struct state *st);
  * type, timing out after what they had left; the number added. */
 size_t state_keep_elems(const struct state *st, struct ir *ir);
 
-/* Old figures into the counters of the batch's rules whose family, chain,
- * expressions and comment are unchanged; the number of rules kept. */
-size_t state_keep_counters(struct state *st, struct emit_nl *b);
+/* What the tables hold (ip, ip6), for emit_nl_build_over: an apply
+ * empties them in place and keeps the counters of unchanged rules. */
+const struct emit_nl_have *state_have(const struct state *st);
 
 /* What the batch would change in the tables read with diff: one line per
  * chain, set or rule (rules by chain and comment) added "+", removed "-"

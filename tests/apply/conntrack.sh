@@ -145,7 +145,8 @@ ip link set lo up
 echo x > /dev/udp/127.0.0.1/9
 echo x > /dev/udp/127.0.0.1/7
 echo "tracked $(conntrack -L 2>/dev/null | grep -c 'dport=9 ')"
-nft list chain ip rosfw raw_output | grep -o 'counter packets [0-9]*'
+c=$(nft list chain ip rosfw raw_output | grep -o 'counter name "[^"]*"' | head -1 | cut -d'"' -f2)
+nft list counter ip rosfw "$c" | grep -o 'packets [0-9]*' | sed 's/^/counter /'
 SH
 grep -q '^tracked 0$' "$tmp/out3" && pass "conntrack: enabled=no tracks nothing" ||
 	fail "conntrack: enabled=no tracks nothing ($(cat "$tmp/out3"))"

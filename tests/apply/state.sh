@@ -59,9 +59,13 @@ seconds() {
 timeout_of() {
 	grep -o "$2 timeout [0-9dhms]*" "$1" | head -1 | awk '{ print $3 }'
 }
-# counter_of FILE COMMENT: "packets N bytes M" of the rule with that comment
+# counter_of FILE COMMENT: "packets N bytes M" of the rule with that
+# comment, read from the counter object it names
 counter_of() {
-	grep -F "comment \"$2\"" "$1" | grep -o 'packets [0-9]* bytes [0-9]*' | head -1
+	local name
+	name=$(grep -F "comment \"$2\"" "$1" | grep -o 'counter name "[^"]*"' | head -1 | cut -d'"' -f2)
+	[ -n "$name" ] || return
+	grep -A1 "counter $name {" "$1" | grep -o 'packets [0-9]* bytes [0-9]*' | head -1
 }
 
 t1=$(timeout_of "$tmp/before" 127.0.0.1)
@@ -99,15 +103,16 @@ if [ "$b" = "packets 3 bytes 90" ] && [ "$a" = "packets 0 bytes 0" ]; then
 else
 	fail "state: the changed rule starts at 0 (before '$b', after '$a')"
 fi
-# Kernel rules: "#3 uses list" is two, one per set of its list.
-if grep -q '"kept_rules":5,"kept_entries":2' "$tmp/json"; then
+# RouterOS rules whose counter objects stayed: "#0 track", "#1 same",
+# "#3 uses list" (two kernel rules, one counter) and "#0 track6".
+if grep -q '"kept_rules":4,"kept_entries":2' "$tmp/json"; then
 	pass "state: --json says what was kept"
 else
 	fail "state: --json says what was kept: $(cat "$tmp/json")"
 fi
 if grep -q 'packets [1-9]' "$tmp/after" && sed -E 's/ (timeout|expires) [0-9dhms]+//g; s/packets [0-9]+ bytes [0-9]+//' "$tmp/after" |
-	cmp -s - <(unshare -n bash -c '"$1" apply "$2" && nft list ruleset' _ "$rosfw" "$tmp/b.rsc" |
-		sed -E 's/ (timeout|expires) [0-9dhms]+//g; s/packets [0-9]+ bytes [0-9]+//' | grep -v '127.0.0.1\|::1'); then
+	sort | cmp -s - <(unshare -n bash -c '"$1" apply "$2" && nft list ruleset' _ "$rosfw" "$tmp/b.rsc" |
+		sed -E 's/ (timeout|expires) [0-9dhms]+//g; s/packets [0-9]+ bytes [0-9]+//' | grep -v '127.0.0.1\|::1' | sort); then
 	fail "state: the kept entries are in the listing"
 else
 	pass "state: the listing differs from a fresh apply only by state"
@@ -131,13 +136,13 @@ else
 fi
 
 # keep_all NAME DIR FILE [OPTIONS...]: an unchanged config re-applied
-# keeps every rule's counter (the keys of the old and the new rule meet).
-# Rules without a counter (conntrack helper assignment) have none to keep.
+# keeps every rule's counter object. Rules rosfw adds (conntrack helper
+# assignment) have none.
 keep_all() {
 	local name=$1 dir=$2 file=$3 out kept counted
 	shift 3
 	out=$(unshare -n bash -c 'cd "$1" && shift && "$@" >/dev/null && "$@" --json &&
-		nft -a list ruleset | grep "# handle" | grep -Ec "[[:space:]]counter packets "' \
+		nft list ruleset | grep -Ec "^[[:space:]]counter c_"' \
 		_ "$dir" "$rosfw" apply "$@" "$file" 2>/dev/null)
 	[ -n "$out" ] || { fail "state: re-apply $name"; return; }
 	kept=$(echo "$out" | head -1 | grep -o '"kept_rules":[0-9]*' | cut -d: -f2)
@@ -149,4 +154,45 @@ keep_all() {
 	fi
 }
 each_config "$rosfw" keep_all
+
+# Counting through applies (issue 12): packets that arrive while 2000 rules
+# are applied again and again, the counted rule unchanged but moved and the
+# others changed, are all counted, as an independent nft counter sees them.
+{
+	echo '/ip firewall filter'
+	echo 'add chain=input protocol=udp dst-port=9 action=accept comment="counted"'
+	for i in $(seq 2000); do echo "add chain=input protocol=tcp dst-port=$((1000 + i)) action=drop"; done
+} > "$tmp/many1.rsc"
+{
+	echo '/ip firewall filter'
+	echo 'add chain=input protocol=tcp dst-port=999 action=drop'
+	echo 'add chain=input protocol=udp dst-port=9 action=accept comment="counted"'
+	for i in $(seq 2000); do echo "add chain=input protocol=tcp dst-port=$((3000 + i)) action=drop"; done
+} > "$tmp/many2.rsc"
+unshare -n bash -c '
+ip link set lo up
+nft add table ip oracle
+nft add chain ip oracle in "{ type filter hook input priority -10; }"
+nft add rule ip oracle in udp dport 9 counter
+"$1" apply "$2/many1.rsc" 2>/dev/null || exit 1
+( for i in $(seq 4000); do echo x > /dev/udp/127.0.0.1/9; done ) &
+sender=$!
+n=0
+while kill -0 $sender 2>/dev/null; do
+	"$1" apply "$2/many$((n % 2 + 1)).rsc" 2>/dev/null || exit 1
+	n=$((n + 1))
+done
+wait $sender
+echo "applies $n"
+nft list chain ip oracle in | grep -o "packets [0-9]*"
+"$1" print stats "$2/many$(((n + 1) % 2 + 1)).rsc" | grep -A1 ";;; counted" | tail -1
+' _ "$rosfw" "$tmp" > "$tmp/through" 2>&1
+applies=$(sed -n 's/^applies //p' "$tmp/through")
+oracle=$(sed -n 's/^packets //p' "$tmp/through")
+counted=$(awk 'END { print $NF }' "$tmp/through")
+if [ "${applies:-0}" -ge 3 ] && [ -n "$oracle" ] && [ "$oracle" -gt 0 ] && [ "$counted" = "$oracle" ]; then
+	pass "state: $oracle packets during $applies applies of 2000 rules, all counted"
+else
+	fail "state: packets during applies all counted: $(cat "$tmp/through")"
+fi
 summary "state"

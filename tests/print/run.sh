@@ -81,14 +81,17 @@ check "skipped rule 5 shows I" test "$(row 5)" = "I input drop 0 0"
 check "jump rule 6" test "$(row 6)" = "- input jump 30 1"
 check "custom chain rule 7" test "$(row 7)" = "- custom accept 30 1"
 
-# The same sums from the kernel's own listing.
+# The same figures from the kernel's own listing: each rule's counter
+# object (one per RouterOS rule, however many kernel rules it has).
 nft list table ip rosfw | awk '
-	/comment "#[0-9]+/ && / counter packets / {
+	/^\tcounter / { name = $2; next }
+	name != "" && /^\t\tpackets / { p[name] = $2; b[name] = $4; name = ""; next }
+	/comment "#[0-9]+/ && / counter name / {
 		match($0, /comment "#[0-9]+/); n = substr($0, RSTART + 10, RLENGTH - 10)
-		match($0, /counter packets [0-9]+ bytes [0-9]+/); split(substr($0, RSTART, RLENGTH), c, " ")
-		if (cur ~ /^filter_/) { p[n] += c[3]; b[n] += c[5] } }
+		match($0, /counter name "[^"]+"/); c = substr($0, RSTART + 14, RLENGTH - 15)
+		if (cur ~ /^filter_/) rule[n] = c }
 	/^\tchain / { cur = $2 }
-	END { for (n in p) print n, b[n], p[n] }' | sort -n > "$tmp/nft"
+	END { for (n in rule) print n, b[rule[n]], p[rule[n]] }' | sort -n > "$tmp/nft"
 ok=1
 while read -r n b p; do
 	r=$(row "$n")

@@ -102,6 +102,21 @@ static void dump_if_asked(const char *text)
 	}
 }
 
+/* `counter name "X"` as plain `counter`: which object a rule counts into
+ * is test_counter_objects' business, what it matches everyone else's. */
+static void counters_plain(char *s)
+{
+	char *p;
+
+	while ((p = strstr(s, "counter name \""))) {
+		char *q = strchr(p + 14, '"');
+
+		if (!q)
+			break;
+		memmove(p + 7, q + 1, strlen(q + 1) + 1);
+	}
+}
+
 static struct low lower_opts_with(const char *src, const struct lower_opts *opts, const char *file, int line)
 {
 	struct lower_opts o = *opts;
@@ -121,8 +136,9 @@ static struct low lower_opts_with(const char *src, const struct lower_opts *opts
 		assert_non_null(f);
 		emit_text(l.ir, f, "test.rsc");
 		fclose(f);
-		live[l.slot] = l;
 		dump_if_asked(l.out);
+		counters_plain(l.out);
+		live[l.slot] = l;
 	}
 	return l;
 }
@@ -3072,9 +3088,79 @@ static void test_table_markdown_lists_every_row(void **state)
 
 #define T(f) cmocka_unit_test_teardown(f, low_teardown)
 
+/* ==== counter objects ===================================================== */
+
+/* The counter object each kernel rule of `chain` names, in order. */
+static size_t counter_names(const struct ir *ir, int f, const char *chain, const char **out, size_t max)
+{
+	const struct ir_chain *c = ir_chain_find(ir->tables[f], chain);
+	size_t i, j, n = 0;
+
+	assert_non_null(c);
+	for (i = 0; i < c->n; i++)
+		for (j = 0; j < c->rules[i]->n; j++)
+			if (c->rules[i]->stmts[j].kind == S_COUNTER && n < max)
+				out[n++] = c->rules[i]->stmts[j].u.obj.name;
+	return n;
+}
+
+static void test_counter_objects(void **state)
+{
+	struct low a, b;
+	const char *na[8], *nb[8];
+	size_t n;
+
+	(void)state;
+	a = low_ok(FILTER "add chain=input protocol=udp dst-port=9 action=accept comment=x\n"
+			  "add chain=input protocol=udp dst-port=9 action=accept comment=x\n"
+			  "add chain=input protocol=tcp port=22 action=drop\n"
+			  "add chain=input protocol=udp dst-port=9 action=accept comment=y\n");
+	/* One object per RouterOS rule, shared by its kernel rules (port=
+	 * is two); identical rules told apart by their order. */
+	n = counter_names(a.ir, 0, "filter_input", na, 8);
+	assert_int_equal(n, 5);
+	assert_int_equal(a.ir->tables[0]->ncounters, 4);
+	assert_non_null(strstr(na[0], "c_filter_"));
+	assert_true(strcmp(na[0], na[1]) != 0);
+	assert_true(strncmp(na[0], na[1], strlen(na[0])) == 0 && !strcmp(na[1] + strlen(na[0]), "_2"));
+	assert_string_equal(na[2], na[3]);
+	assert_true(strcmp(na[4], na[0]) != 0);
+	/* The same rules moved, one disabled, one inserted before them: each
+	 * keeps its name, which follows what the rule says, not where. */
+	b = low_ok(FILTER "add chain=input protocol=tcp dst-port=1 action=drop\n"
+			  "add chain=input protocol=udp dst-port=9 action=accept comment=y\n"
+			  "add chain=input protocol=tcp port=22 action=drop\n"
+			  "add chain=input protocol=udp dst-port=9 action=accept comment=x\n");
+	n = counter_names(b.ir, 0, "filter_input", nb, 8);
+	assert_int_equal(n, 5);
+	assert_string_equal(nb[1], na[4]);
+	assert_string_equal(nb[2], na[2]);
+	assert_string_equal(nb[4], na[0]);
+	low_free(&b);
+	b = low_ok(FILTER "add chain=input protocol=udp dst-port=9 action=accept comment=x disabled=yes\n"
+			  "add chain=input protocol=udp dst-port=9 action=accept comment=x\n");
+	n = counter_names(b.ir, 0, "filter_input", nb, 8);
+	assert_int_equal(n, 1);
+	/* A disabled twin still counts: the other keeps its name. */
+	assert_string_equal(nb[0], na[1]);
+	low_free(&b);
+	/* The facility and the family are part of it. */
+	b = low_ok(FILTER6 "add chain=input protocol=udp dst-port=9 action=accept comment=x\n"
+		   RAW "add chain=prerouting protocol=udp dst-port=9 action=accept comment=x\n");
+	n = counter_names(b.ir, 1, "filter_input", nb, 8);
+	assert_int_equal(n, 1);
+	assert_true(strcmp(nb[0], na[0]) != 0);
+	n = counter_names(b.ir, 0, "raw_prerouting", nb, 8);
+	assert_int_equal(n, 1);
+	assert_non_null(strstr(nb[0], "c_raw_"));
+	low_free(&b);
+	low_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_counter_objects, low_teardown),
 		/* actions */
 		T(test_action_accept_is_the_default),
 		T(test_action_drop),
