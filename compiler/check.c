@@ -5,10 +5,13 @@
  * configuration can settle (model_finish).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lower.h"
 #include "model_impl.h"
 #include "value.h"
+#include "xalloc.h"
 
 /* What an action needs before RouterOS accepts the rule. */
 static const struct {
@@ -69,8 +72,65 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 			     "jump-target has no effect unless action=jump");
 }
 
+/* True the first time `what` (n bytes, any length) is noted under `tag`. */
+static bool noted_first(struct model *m, const char *tag, const char *what, size_t n)
+{
+	size_t tl = strlen(tag);
+	char *key = xmalloc(tl + n + 1);
+	bool seen;
+
+	memcpy(key, tag, tl);
+	memcpy(key + tl, what, n);
+	key[tl + n] = '\0';
+	seen = model_noted(m, key);
+	free(key);
+	return !seen;
+}
+
+/* One name of `p` (n bytes at s) against the kernel's limit on the name it
+ * becomes (lower_ident, the one rule): said once per name, where it first
+ * appears. */
+static void kernel_name_check(struct model *m, const struct mprop *p, const char *kind, const char *prefix,
+			      const char *s, size_t n)
+{
+	size_t need = lower_ident_len(prefix, s, n);
+
+	if (need < LOWER_IDENT_MAX || !noted_first(m, prefix, s, n))
+		return;
+	diag_error(m->d, &p->loc,
+		   "%s: this name (%zu bytes) is too long for the kernel: as the %s name %s... it takes %zu bytes (each byte other "
+		   "than A-Z a-z 0-9 _ - is written .HH), and the kernel keeps at most %d",
+		   p->def->name, n, kind, prefix, need, LOWER_IDENT_MAX - 1);
+}
+
+/* Names that become names of kernel sets and chains must fit them. */
+static void kernel_names_check(struct model *m, enum menu_kind k, const struct mitem *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nprops; i++) {
+		const struct mprop *p = &it->props[i];
+		const char *prefix, *kind, *s = p->value, *end = p->value + p->len;
+
+		if ((p->def->type != VT_NAME && p->def->type != VT_NAME_LIST) ||
+		    !(kind = lower_name_kind(k, p->def->name, &prefix)))
+			continue;
+		while (s < end) {
+			const char *e = p->def->type == VT_NAME_LIST ? memchr(s, ',', (size_t)(end - s)) : NULL;
+			size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+
+			if (n && *s == '!')
+				kernel_name_check(m, p, kind, prefix, s + 1, n - 1);
+			else
+				kernel_name_check(m, p, kind, prefix, s, n);
+			s += n + 1;
+		}
+	}
+}
+
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
+	kernel_names_check(m, k, it);
 	if (menu_kind_is_rules(k)) {
 		rule_check(m, k, it, cmd);
 		return;
@@ -123,12 +183,9 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 			n--;
 		}
 		if (n && !named_exists(m, k, name, n)) {
-			char key[128];
-
 			/* Templates lean on the lists of the router's default
 			 * configuration; an undefined list is an empty one. */
-			snprintf(key, sizeof(key), "iflist:%.*s", (int)n, name);
-			if (k == MK_IFLIST && !model_noted(m, key))
+			if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
 				diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
 					     what, (int)n, name);
 			else if (k != MK_IFLIST)

@@ -20,44 +20,105 @@
 
 static uint32_t fnv1a(const char *s);
 
-void lower_ident(char *out, size_t size, const char *prefix, const char *name)
+static bool ident_keeps(unsigned char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+size_t lower_ident_len(const char *prefix, const char *name, size_t len)
+{
+	size_t n = strlen(prefix), i;
+
+	for (i = 0; i < len; i++)
+		n += ident_keeps((unsigned char)name[i]) ? 1 : 3;
+	return n;
+}
+
+bool lower_ident(char *out, size_t size, const char *prefix, const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	const unsigned char *p;
 
-	/* A name too long to spell out keeps its start and a hash of the
-	 * whole; ".." never comes out of the escaping below, so it cannot
-	 * equal the spelling of another name. */
-	if (size > 24 && strlen(prefix) + strlen(name) * 3 >= size) {
-		char head[LOWER_IDENT_MAX];
-
-		snprintf(head, sizeof(head), "%.*s", (int)(size / 4), name);
-		lower_ident(out, size - 12, prefix, head);
-		snprintf(out + strlen(out), 12, "..%08x", fnv1a(name));
-		return;
-	}
-
 	if (!size)
-		return;
-	for (p = (const unsigned char *)prefix; *p && o + 1 < size; p++)
+		return false;
+	if (lower_ident_len(prefix, name, strlen(name)) >= size) {
+		out[0] = '\0';
+		return false;
+	}
+	for (p = (const unsigned char *)prefix; *p; p++)
 		out[o++] = (char)*p;
-	for (p = (const unsigned char *)name; *p && o + 1 < size; p++) {
-		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
-
-		if (keep) {
+	for (p = (const unsigned char *)name; *p; p++) {
+		if (ident_keeps(*p)) {
 			out[o++] = (char)*p;
-		} else if (o + 3 < size) {
-			static const char hex[] = "0123456789abcdef";
-
+		} else {
 			out[o++] = '.';
 			out[o++] = hex[*p >> 4];
 			out[o++] = hex[*p & 15];
-		} else {
-			break;
 		}
 	}
 	out[o] = '\0';
+	return true;
+}
+
+/* A chain of facility F is F_NAME in the kernel. */
+static const char *const chain_prefixes[][2] = {
+	{ "filter", "filter_" }, { "mangle", "mangle_" }, { "nat", "nat_" }, { "raw", "raw_" },
+};
+
+static const char *chain_prefix(const char *fac)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(chain_prefixes) / sizeof(chain_prefixes[0]); i++)
+		if (!strcmp(chain_prefixes[i][0], fac))
+			return chain_prefixes[i][1];
+	return "";
+}
+
+const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix)
+{
+	/* al_, ad_ and ar_ are as long: one answer for the three sets. */
+	static const struct {
+		const char *prop;
+		uint32_t menus;
+		const char *prefix;
+	} names[] = {
+		{ "address-list", MB_RULES, "al_" },
+		{ "dst-address-list", MB_RULES, "al_" },
+		{ "exclude", MB(MK_IFLIST), "il_" },
+		{ "in-interface-list", MB_RULES, "il_" },
+		{ "include", MB(MK_IFLIST), "il_" },
+		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), "al_" },
+		{ "list", MB(MK_IFLIST_MEMBER), "il_" },
+		{ "name", MB(MK_IFLIST), "il_" },
+		{ "out-interface-list", MB_RULES, "il_" },
+		{ "src-address-list", MB_RULES, "al_" },
+	};
+	size_t i;
+
+	if (menu_kind_is_rules(k) && (!strcmp(prop, "chain") || !strcmp(prop, "jump-target"))) {
+		*prefix = chain_prefix(menu_kind_facility(k));
+		return "chain";
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((names[i].menus & MB(k)) && !strcmp(names[i].prop, prop)) {
+			*prefix = names[i].prefix;
+			return "set";
+		}
+	}
+	return NULL;
+}
+
+/* The kernel name of `name` into `buf` (LOWER_IDENT_MAX bytes). The check
+ * refuses names that do not fit, so a failure here is a bug, made loud
+ * rather than cut. */
+const char *lower_kernel_name(struct lctx *L, char *buf, const char *prefix, const char *name)
+{
+	if (!lower_ident(buf, LOWER_IDENT_MAX, prefix, name))
+		diag_error(L->d, NULL, "internal error: the name \"%.40s...\" is longer than the kernel's %d bytes after %s",
+			   name, LOWER_IDENT_MAX - 1, prefix);
+	return buf;
 }
 
 void lower_text(char *out, size_t size, const char *in, size_t len, size_t max)
@@ -129,13 +190,9 @@ static const struct builtin *builtin_find(const char *fac, const char *ros)
 	return NULL;
 }
 
-/* Kernel chain of RouterOS chain `ros` in facility `fac`. */
-static void chain_ident(char *out, size_t size, const char *fac, const char *ros)
+const char *lower_chain_name(struct lctx *L, char *buf, const char *ros)
 {
-	char prefix[16];
-
-	snprintf(prefix, sizeof(prefix), "%s_", fac);
-	lower_ident(out, size, prefix, ros);
+	return lower_kernel_name(L, buf, chain_prefix(L->fac), ros);
 }
 
 static struct ir_chain *chain_get(struct lctx *L, const char *ros)
@@ -148,7 +205,7 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 	if (L->last_chain && L->last_chain->facility == L->fac && L->last_chain->ros_name &&
 	    !strcmp(L->last_chain->ros_name, ros))
 		return L->last_chain;
-	chain_ident(name, sizeof(name), L->fac, ros);
+	lower_chain_name(L, name, ros);
 	if ((c = ir_chain_find(L->t, name)))
 		return L->last_chain = c;
 	c = ir_chain_add(L->ir, L->t, name);
@@ -406,18 +463,14 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 		return;
 	}
 	memset(ls, 0, sizeof(*ls));
-	lower_ident(name, sizeof(name), "ar_", list);
-	ls->rt = ir_strdup(L->ir, name);
+	ls->rt = ir_strdup(L->ir, lower_kernel_name(L, name, "ar_", list));
 	if (p->has_interval) {
-		lower_ident(name, sizeof(name), "al_", list);
-		ls->stat = ir_strdup(L->ir, name);
-		if (p->has_dynamic) {
-			lower_ident(name, sizeof(name), "ad_", list);
-			ls->dyn = ir_strdup(L->ir, name);
-		}
+		ls->stat = ir_strdup(L->ir, lower_kernel_name(L, name, "al_", list));
+		if (p->has_dynamic)
+			ls->dyn = ir_strdup(L->ir, lower_kernel_name(L, name, "ad_", list));
 	} else {
 		/* Addresses only: one hash set holds static and timed entries. */
-		lower_ident(name, sizeof(name), "al_", list);
+		lower_kernel_name(L, name, "al_", list);
 		if (p->has_dynamic)
 			ls->dyn = ir_strdup(L->ir, name);
 		else
@@ -482,10 +535,14 @@ static void lists_build(struct lctx *L)
 		if (!name || !addr || it->disabled)
 			continue;
 		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
-			char key[300];
+			char *key = xmalloc(strlen(name) + 5);
+			bool first;
 
-			snprintf(key, sizeof(key), "dns:%s", name);
-			if (lower_once(L, key))
+			memcpy(key, "dns:", 4);
+			memcpy(key + 4, name, strlen(name) + 1);
+			first = lower_once(L, key);
+			free(key);
+			if (first)
 				diag_note(L->d, &addr->loc,
 					  "DNS names in address list \"%s\" are resolved by rosfwd at run time; the list holds their addresses only then",
 					  name);
@@ -576,10 +633,9 @@ static void set_merge_intervals(struct ir_set *s, bool *timeouts_merged)
 }
 
 /* Interface lists: members of the list and of the lists it includes, less
- * those of the lists it excludes. */
-static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth);
-
-static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth)
+ * those of the lists it excludes. `list` is `n` bytes (an include= entry
+ * is part of a comma list). */
+static bool iflist_has(const struct lctx *L, const char *list, size_t n, const char *iface, int depth)
 {
 	size_t i;
 	bool in = false;
@@ -591,7 +647,7 @@ static bool iflist_has(const struct lctx *L, const char *list, const char *iface
 		const char *l = mitem_value(it, MK_IFLIST_MEMBER, "list");
 		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
 
-		if (!it->disabled && l && f && !strcmp(l, list) && !strcmp(f, iface))
+		if (!it->disabled && l && f && text_eq(list, n, l) && !strcmp(f, iface))
 			in = true;
 	}
 	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
@@ -601,22 +657,18 @@ static bool iflist_has(const struct lctx *L, const char *list, const char *iface
 		const char *exc = mitem_value(it, MK_IFLIST, "exclude");
 		const char *s;
 
-		if (!name || strcmp(name, list))
+		if (!name || !text_eq(list, n, name))
 			continue;
 		for (s = inc; !in && s && *s;) {
 			const char *e = strchr(s, ',');
-			char sub[256];
 
-			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
-			in = iflist_has(L, sub, iface, depth + 1);
+			in = iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1);
 			s = e ? e + 1 : NULL;
 		}
 		for (s = exc; in && s && *s;) {
 			const char *e = strchr(s, ',');
-			char sub[256];
 
-			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
-			if (iflist_has(L, sub, iface, depth + 1))
+			if (iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1))
 				in = false;
 			s = e ? e + 1 : NULL;
 		}
@@ -630,7 +682,7 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	struct ir_set *s;
 	size_t i, j;
 
-	lower_ident(name, sizeof(name), "il_", list);
+	lower_kernel_name(L, name, "il_", list);
 	if ((s = ir_set_find(L->t, name)))
 		return s->name;
 	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
@@ -646,7 +698,7 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 		for (j = 0; j < s->n; j++)
 			if (!strncmp((const char *)s->elems[j].lo.b, f, 16))
 				seen = true;
-		if (seen || !iflist_has(L, list, f, 0))
+		if (seen || !iflist_has(L, list, strlen(list), f, 0))
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.lo.len = 16;

@@ -11,7 +11,6 @@
 #define LOWER_MAX_STMTS 48
 #define LOWER_MAX_ALTS 4
 #define LOWER_MAX_GROUPS 3
-#define LOWER_IDENT_MAX 256
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
 #define LOWER_COMMENT_MAX 127
 #define LOWER_LOG_PREFIX_MAX 127
@@ -73,6 +72,10 @@ struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);
 uint32_t lower_mark(struct lctx *L, const char *kind, const char *name);
+/* lower_ident into buf (LOWER_IDENT_MAX bytes), an error if it does not fit. */
+const char *lower_kernel_name(struct lctx *L, char *buf, const char *prefix, const char *name);
+/* The kernel chain of RouterOS chain `ros` in the current facility. */
+const char *lower_chain_name(struct lctx *L, char *buf, const char *ros);
 /* A list's kernel sets (NULL: none): the configuration's entries, what
  * rules add, and what changes at run time in an interval list. */
 struct list_sets {

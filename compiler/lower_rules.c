@@ -175,14 +175,13 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 {
 	struct nval v = nval_of(p);
 	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
-	char name[LOWER_IDENT_MAX];
 	struct list_sets ls;
 	const char *sets[3];
 	struct ir_match alts[3];
 	size_t n = 0, i;
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
-	lower_list_sets(L, name, &ls);
+	/* v.s ends where the value does: the whole name, as the list has it. */
+	lower_list_sets(L, v.s, &ls);
 	if (ls.stat)
 		sets[n++] = ls.stat;
 	if (ls.dyn)
@@ -281,9 +280,8 @@ static void l_out_interface(struct lctx *L, const struct mprop *p)
 static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
 	struct nval v = nval_of(p);
-	char name[256];
+	const char *name = v.s;
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
 	/* all matches every interface, none none; Linux has no dynamic
 	 * interfaces in RouterOS's sense, so static is all and dynamic none. */
 	if (!strcmp(name, "all") || !strcmp(name, "static")) {
@@ -292,7 +290,7 @@ static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 		return;
 	}
 	if (!strcmp(name, "dynamic"))
-		snprintf(name, sizeof(name), "none");
+		name = "none";
 	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
@@ -391,12 +389,10 @@ static void l_connection_nat_state(struct lctx *L, const struct mprop *p)
 static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, const char *kind, uint32_t mask)
 {
 	struct nval v = nval_of(p);
-	char name[256];
-	struct ir_stmt *s;
+	struct ir_stmt *s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
-	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
-	s->u.m.v = ir_data_host(lower_mark(L, kind, name), 4);
+	/* The whole name, as mark-* actions hash it. */
+	s->u.m.v = ir_data_host(lower_mark(L, kind, v.s), 4);
 	if (mask != 0xffffffffu) {
 		s->u.m.masked = true;
 		s->u.m.mask = ir_data_host(mask, 4);
@@ -1209,13 +1205,9 @@ void lower_action(struct lctx *L)
 		act_reject(L);
 	else if (!strcmp(a, "log") || !strcmp(a, "passthrough"))
 		;	/* counted, then on to the next rule */
-	else if (!strcmp(a, "jump")) {
-		char prefix[16];
-
-		snprintf(prefix, sizeof(prefix), "%s_", L->fac);
-		lower_ident(chain, sizeof(chain), prefix, prop_text(L, "jump-target"));
-		verdict(L, V_JUMP, ir_strdup(L->ir, chain));
-	} else if (!strcmp(a, "return"))
+	else if (!strcmp(a, "jump"))
+		verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, "jump-target"))));
+	else if (!strcmp(a, "return"))
 		verdict(L, V_RETURN, NULL);
 	else if (!strcmp(a, "add-src-to-address-list"))
 		act_list_add(L, true);

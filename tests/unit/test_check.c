@@ -555,6 +555,62 @@ static void test_error_cap_says_it_stopped(void **state)
 	run_free(&r);
 }
 
+/* A name that becomes a kernel set's or chain's name must fit the kernel's
+ * 255 bytes after rosfw's prefix and escaping: an error where the name
+ * first appears, once per name, never a name cut to fit. */
+static void test_kernel_name_too_long_is_error_once(void **state)
+{
+	char l300[301], src[4096];
+	struct run r;
+	const struct diag_msg *m;
+
+	(void)state;
+	memset(l300, 'l', 300);
+	l300[300] = '\0';
+	snprintf(src, sizeof(src),
+		 "/ip firewall address-list\n"
+		 "add list=%s address=1.2.3.4\n"
+		 "add list=%s address=1.2.3.5\n"
+		 "/ip firewall filter\n"
+		 "add chain=input src-address-list=%s\n"
+		 "/interface list\n"
+		 "add name=x include=%s\n"
+		 "/interface list member\n"
+		 "add list=%s interface=ether1\n",
+		 l300, l300, l300, l300, l300);
+	r = run_script(src);
+	m = assert_diag(r.d, DIAG_ERROR, 2, 10, "list: this name (300 bytes) is too long for the kernel");
+	assert_non_null(strstr(m->text, "set name al_"));
+	assert_non_null(strstr(m->text, "303 bytes"));
+	assert_non_null(strstr(m->text, "at most 255"));
+	m = assert_diag(r.d, DIAG_ERROR, 7, 20, "include: this name (300 bytes) is too long");
+	assert_non_null(strstr(m->text, "set name il_"));
+	assert_int_equal(diag_errors(r.d), 2);
+	run_free(&r);
+}
+
+/* Bytes outside [A-Za-z0-9_-] take three in the kernel's name. */
+static void test_kernel_name_counts_escaped_bytes(void **state)
+{
+	char name[201], src[1024];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 84; i += 2)
+		memcpy(name + i, "\xd0\xb0", 2);	/* 42 Cyrillic a: 84 bytes, 252 escaped */
+	name[84] = '\0';
+	snprintf(src, sizeof(src), "/ip firewall filter\nadd chain=forward dst-address-list=%s\n", name);
+	r = run_script(src);
+	assert_no_errors(r.d);
+	run_free(&r);
+	memcpy(name + 84, "\xd0\xb0", 3);
+	snprintf(src, sizeof(src), "/ip firewall filter\nadd chain=forward dst-address-list=!%s\n", name);
+	r = run_script(src);
+	assert_diag(r.d, DIAG_ERROR, 2, 36, "dst-address-list: this name (86 bytes) is too long");
+	run_free(&r);
+}
+
 static void test_clean_script_has_no_diagnostics(void **state)
 {
 	struct run r = run_script("/interface list\nadd name=WAN\nadd name=LAN\n"
@@ -628,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_error_cap_keeps_first_errors_and_counts_all),
 		cmocka_unit_test(test_error_cap_stops_reading),
 		cmocka_unit_test(test_error_cap_says_it_stopped),
+		cmocka_unit_test(test_kernel_name_too_long_is_error_once),
+		cmocka_unit_test(test_kernel_name_counts_escaped_bytes),
 		cmocka_unit_test(test_clean_script_has_no_diagnostics),
 	};
 

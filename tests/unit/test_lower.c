@@ -1453,6 +1453,41 @@ static void test_packet_mark(void **state)
 	low_free(&l);
 }
 
+/* Marks are numbers hashed from the whole name, however long: the rule
+ * that sets a 300-byte mark and the rule that matches it agree. */
+static void test_long_mark_names_hash_whole(void **state)
+{
+	char name[301], other[301], src[4096], exp[512];
+	uint32_t c, p, o;
+	struct low l;
+
+	(void)state;
+	memset(name, 'm', 300);
+	name[300] = '\0';
+	memcpy(other, name, sizeof(name));
+	other[299] = 'n';
+	snprintf(src, sizeof(src),
+		 MANGLE "add chain=prerouting action=mark-connection new-connection-mark=%s\n"
+		 "add chain=prerouting action=mark-packet new-packet-mark=%s\n"
+		 "add chain=prerouting action=mark-connection new-connection-mark=%s\n"
+		 "add chain=forward connection-mark=%s\n"
+		 "add chain=forward packet-mark=%s\n"
+		 "add chain=forward connection-mark=%s\n",
+		 name, name, other, name, name, other);
+	l = low_ok(src);
+	c = mark_value(l.ir, "connection", name);
+	p = mark_value(l.ir, "packet", name);
+	o = mark_value(l.ir, "connection", other);
+	assert_int_not_equal(c, o);
+	snprintf(exp, sizeof(exp),
+		 "ct mark 0x%08x counter accept comment \"#3\"\n"
+		 "meta mark & 0x0000ffff == 0x%08x counter accept comment \"#4\"\n"
+		 "ct mark 0x%08x counter accept comment \"#5\"\n",
+		 c, p, o);
+	assert_rules_l(&l, "ip", "mangle_forward", exp);
+	low_free(&l);
+}
+
 static void test_routing_mark(void **state)
 {
 	struct low l = low_ok(MANGLE "add chain=prerouting routing-mark=isp1\n"
@@ -2796,27 +2831,29 @@ static void test_lower_ident_escapes_other_bytes(void **state)
 
 static void test_lower_ident_distinct_names_stay_distinct(void **state)
 {
-	static char long_a[301], long_ab[302], long_b[301], long_bang[301], long_quote[301], mid_a[120];
+	static char long_a[249], long_ab[249], long_b[249], bangs[83], quotes[83], mid_a[120];
 	const char *names[] = {
 		"a", "A", "a b", "a.20b", "a_b", "a-b", "a.b", "a.2eb", "a..b", "a.", ".", "..", "\xc3\xa9", "\xc3",
-		"a\tb", "a.09b", "", long_a, long_ab, long_b, long_bang, long_quote, mid_a,
+		"a\tb", "a.09b", "", long_a, long_ab, long_b, bangs, quotes, mid_a,
 	};
 	enum { N = sizeof(names) / sizeof(names[0]) };
 	static char ids[N][LOWER_IDENT_MAX];
 	size_t i, j;
 
 	(void)state;
-	memset(long_a, 'a', 300);
-	memcpy(long_ab, long_a, 300);
-	long_ab[300] = 'b';
-	memset(long_b, 'a', 300);
+	/* As long as "filter_" leaves room for: 248 kept bytes, 82 escaped. */
+	memset(long_a, 'a', 248);
+	memcpy(long_ab, long_a, 248);
+	long_ab[247] = 'b';
+	memset(long_b, 'a', 248);
 	long_b[0] = 'b';
-	memset(long_bang, '!', 300);
-	memset(long_quote, '"', 300);
+	memset(bangs, '!', 82);
+	memset(quotes, '"', 82);
 	memset(mid_a, 'a', 119);
 	for (i = 0; i < N; i++) {
-		lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]);
+		assert_true(lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]));
 		assert_true(strlen(ids[i]) < LOWER_IDENT_MAX);
+		assert_int_equal(strlen(ids[i]), lower_ident_len("filter_", names[i], strlen(names[i])));
 		assert_true(!strncmp(ids[i], "filter_", 7));
 		if (!ident_chars_ok(ids[i]))
 			fail_msg("\"%s\" holds a byte nft identifiers do not", ids[i]);
@@ -2827,48 +2864,64 @@ static void test_lower_ident_distinct_names_stay_distinct(void **state)
 				fail_msg("names %zu and %zu both became \"%s\"", i, j, ids[i]);
 }
 
-static void test_lower_ident_long_names_differing_at_the_end(void **state)
+/* The kernel keeps 255 bytes of a name: one more is refused whole, never
+ * cut (a cut name is another name, or another list's). */
+static void test_lower_ident_refuses_what_does_not_fit(void **state)
 {
-	char a[600], b[600], ia[LOWER_IDENT_MAX], ib[LOWER_IDENT_MAX];
+	char name[300], out[LOWER_IDENT_MAX];
 
 	(void)state;
-	memset(a, 'x', 599);
-	a[599] = '\0';
-	memcpy(b, a, sizeof(a));
-	b[598] = 'y';
-	lower_ident(ia, sizeof(ia), "nat_", a);
-	lower_ident(ib, sizeof(ib), "nat_", b);
-	assert_string_not_equal(ia, ib);
-	assert_true(ident_chars_ok(ia) && ident_chars_ok(ib));
-	assert_true(strlen(ia) < LOWER_IDENT_MAX);
+	memset(name, 'x', sizeof(name));
+	name[252] = '\0';
+	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	assert_int_equal(strlen(out), 255);
+	name[252] = 'x';
+	name[253] = '\0';
+	assert_false(lower_ident(out, sizeof(out), "al_", name));
+	assert_string_equal(out, "");
+	/* An escaped byte takes three. */
+	memset(name, 'x', sizeof(name));
+	name[0] = ' ';
+	name[250] = '\0';
+	assert_int_equal(lower_ident_len("al_", name, 250), 255);
+	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	name[250] = 'x';
+	name[251] = '\0';
+	assert_false(lower_ident(out, sizeof(out), "al_", name));
 }
 
-static void test_lower_ident_long_name_end_to_end(void **state)
+/* The longest chain name that fits works end to end; one byte more is an
+ * error at check, at the name, saying the limit. */
+static void test_lower_ident_longest_chain_end_to_end(void **state)
 {
-	char src[2048], name[400];
+	char src[2048], name[300], id[LOWER_IDENT_MAX + 64];
 	struct low l;
+	struct run r;
+	const struct diag_msg *m;
 
 	(void)state;
-	memset(name, 'q', 399);
-	name[399] = '\0';
+	memset(name, 'q', 248);
+	name[248] = '\0';
 	snprintf(src, sizeof(src), FILTER "add chain=input action=jump jump-target=%s\nadd chain=%s action=drop\n", name,
 		 name);
 	l = low_ok(src);
-	/* One chain, the jump names it, and its name fits nft's limit. */
-	{
-		const char *j = strstr(l.out, "counter jump filter_");
-		char id[LOWER_IDENT_MAX];
-		size_t n;
-
-		assert_non_null(j);
-		j += strlen("counter jump ");
-		n = strcspn(j, " ");
-		assert_true(n < LOWER_IDENT_MAX);
-		snprintf(id, sizeof(id), "%.*s", (int)n, j);
-		assert_true(ident_chars_ok(id));
-		assert_rules_l(&l, "ip", id, "counter drop comment \"#1\"\n");
-	}
+	snprintf(id, sizeof(id), "filter_%s", name);
+	assert_int_equal(strlen(id), 255);
+	assert_non_null(strstr(l.out, id));
+	assert_rules_l(&l, "ip", id, "counter drop comment \"#1\"\n");
 	low_free(&l);
+
+	name[248] = 'q';
+	name[249] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input action=jump jump-target=%s\nadd chain=%s action=drop\n", name,
+		 name);
+	r = run_script(src);
+	m = assert_diag(r.d, DIAG_ERROR, 2, 41, "jump-target: this name (249 bytes) is too long for the kernel");
+	assert_non_null(strstr(m->text, "256 bytes"));
+	assert_non_null(strstr(m->text, "at most 255"));
+	/* Said once, where the name first appears. */
+	assert_int_equal(diag_errors(r.d), 1);
+	run_free(&r);
 }
 
 static void test_lower_text_replaces_quotes_and_control_bytes(void **state)
@@ -3158,6 +3211,7 @@ int main(void)
 		T(test_connection_nat_state),
 		T(test_connection_mark),
 		T(test_packet_mark),
+		T(test_long_mark_names_hash_whole),
 		T(test_routing_mark),
 		T(test_connection_type),
 		T(test_connection_type_negated_matches_unrelated_packets),
@@ -3267,8 +3321,8 @@ int main(void)
 		T(test_lower_ident_keeps_plain_names),
 		T(test_lower_ident_escapes_other_bytes),
 		T(test_lower_ident_distinct_names_stay_distinct),
-		T(test_lower_ident_long_names_differing_at_the_end),
-		T(test_lower_ident_long_name_end_to_end),
+		T(test_lower_ident_refuses_what_does_not_fit),
+		T(test_lower_ident_longest_chain_end_to_end),
 		T(test_lower_text_replaces_quotes_and_control_bytes),
 		T(test_lower_text_cuts_at_the_limit),
 		T(test_lower_text_never_splits_a_utf8_sequence),
