@@ -676,6 +676,36 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
 	return in;
 }
 
+/*
+ * A member whose interface name nft text cannot carry is refused as
+ * in-interface= refuses it, at the member: leaving it out of the set would
+ * make every rule that uses the list act as if the interface were not in it.
+ */
+static bool member_ifname_ok(struct lctx *L, const struct mitem *it, size_t i, const char *list, const char *f)
+{
+	const struct mprop *p = mitem_prop(it, "interface");
+	const struct loc *loc = p ? &p->loc : &it->loc;
+	char key[48];
+	size_t n = strlen(f);
+
+	snprintf(key, sizeof(key), "member:%zu", i);
+	if (!lower_ifname_ok(f, n)) {
+		if (!lower_once(L, key))
+			return false;
+		if (L->o->unsupported == UNSUPPORTED_SKIP_RULE)
+			diag_warning(L->d, loc,
+				     "interface list member %zu skipped: this interface name is not supported (nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard); interface list \"%s\" does not hold it, so rules using the list act as if the interface were not in it",
+				     i, list);
+		else
+			diag_error(L->d, loc,
+				   "this interface name is not supported: nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard (--unsupported=skip-rule leaves such members out)");
+		return false;
+	}
+	if (n > 15 && lower_once(L, key))
+		diag_warning(L->d, loc, "Linux interface names have at most 15 bytes: \"%s\" is cut", f);
+	return true;
+}
+
 const char *lower_iflist_set(struct lctx *L, const char *list)
 {
 	char name[LOWER_IDENT_MAX];
@@ -689,16 +719,17 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	s->comment = ir_strdup(L->ir, list);
 	/* Every interface any member entry names, in order of first mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
-		const char *f = mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface");
+		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
 		bool seen = false;
 		struct ir_elem e;
 
-		if (!f || !lower_ifname_ok(f, strlen(f)))
+		if (!f || !*f)
 			continue;
 		for (j = 0; j < s->n; j++)
-			if (!strncmp((const char *)s->elems[j].lo.b, f, 16))
+			if (!strncmp((const char *)s->elems[j].lo.b, f, 15))
 				seen = true;
-		if (seen || !iflist_has(L, list, strlen(list), f, 0))
+		if (!iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f) || seen)
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.lo.len = 16;

@@ -1776,6 +1776,42 @@ static void test_in_interface_list(void **state)
 	low_free(&l);
 }
 
+/* A member nft text cannot carry is the error in-interface= gives, at the
+ * member; never left out of the set without a word. */
+static void test_iflist_member_bad_name_is_error(void **state)
+{
+	const char *src = "/interface list\nadd name=LAN\n/interface list member\n"
+			  "add list=LAN interface=ether2\n"
+			  "add list=LAN interface=\"we\\\"ird\"\n"
+			  "add list=LAN interface=eth*\n"
+			  "add list=LAN interface=averyveryverylongname\n" FILTER
+			  "add chain=input in-interface-list=LAN action=drop\n";
+	struct low l = low_err(src);
+	size_t i;
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 5, col_of(src, 5, "\"we"), "this interface name is not supported");
+	assert_int_equal(diag_errors(l.r.d), 2);
+	for (i = 0; i < diag_count(l.r.d); i++)
+		if (diag_at(l.r.d, i)->level == DIAG_ERROR && diag_at(l.r.d, i)->loc.line == 6)
+			break;
+	assert_true(i < diag_count(l.r.d));
+	assert_int_equal(diag_at(l.r.d, i)->loc.col, col_of(src, 6, "eth*"));
+	/* A name Linux cannot have is cut, and said so. */
+	assert_diag(l.r.d, DIAG_WARNING, 7, col_of(src, 7, "avery"), "Linux interface names have at most 15 bytes");
+	low_free(&l);
+
+	l = low_skip(src);
+	assert_diag(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "\"we"), "interface list member 1 skipped");
+	assert_diag(l.r.d, DIAG_WARNING, 6, col_of(src, 6, "eth*"), "interface list member 2 skipped");
+	assert_set_l(&l, "ip", "il_LAN",
+		     "type ifname\n"
+		     "comment \"LAN\"\n"
+		     "elements = { \"ether2\", \"averyveryverylo\" }\n");
+	low_free(&l);
+}
+
 static void test_in_interface_list_builtin_lists(void **state)
 {
 	struct low l = low_ok(FILTER "add chain=input in-interface-list=all\n"
@@ -3233,6 +3269,7 @@ int main(void)
 		T(test_in_interface_longer_than_linux_allows_is_cut),
 		T(test_out_interface),
 		T(test_in_interface_list),
+		T(test_iflist_member_bad_name_is_error),
 		T(test_in_interface_list_builtin_lists),
 		T(test_out_interface_list),
 		T(test_ipsec_policy),
