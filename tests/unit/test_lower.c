@@ -561,6 +561,33 @@ static void test_log_yes_logs_before_the_action(void **state)
 		     "counter log prefix \"DROP \" level info drop comment \"#0\"\n");
 }
 
+/* nft reads "$x" in a log prefix as its variable and has no escape: the
+ * prefix goes through a variable of its own, whose value nft copies as it
+ * is, so the kernel gets the text unchanged (as from the netlink back end,
+ * which sends the IR's prefix). */
+static void test_log_prefix_with_dollar_goes_through_a_variable(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=log log-prefix=\"cost \\$5 \\$x\"\n"
+				     "add chain=input action=drop log=yes log-prefix=plain\n"
+				     "add chain=input action=drop log=yes log-prefix=\"\\$\" protocol=tcp port=22\n");
+	char *got = block_text(l.out, "ip", "chain", "filter_input");
+
+	(void)state;
+	assert_non_null(got);
+	assert_non_null(strstr(got, "define rosfw_log_prefix_1 = \"cost $5 $x \"\n"
+				    "counter log prefix \"$rosfw_log_prefix_1\" level info comment \"#0\"\n"
+				    "counter log prefix \"plain \" level info drop comment \"#1\"\n"
+				    "define rosfw_log_prefix_2 = \"$ \"\n"
+				    "meta l4proto tcp tcp sport 22 counter log prefix \"$rosfw_log_prefix_2\""));
+	assert_non_null(strstr(got, "define rosfw_log_prefix_3 = \"$ \"\n"
+				    "meta l4proto tcp tcp dport 22 tcp sport != 22 counter log prefix \"$rosfw_log_prefix_3\""));
+	free(got);
+	/* The IR, which apply sends, holds the text itself. */
+	assert_string_equal(l.ir->tables[0]->chains[0]->rules[0]->stmts[1].u.log.prefix, "cost $5 $x ");
+	assert_no_warnings(l.r.d);
+	low_free(&l);
+}
+
 static void test_log_prefix_is_cut_to_127_bytes(void **state)
 {
 	char src[512], expected[512], prefix[201];
@@ -3176,6 +3203,7 @@ int main(void)
 		T(test_action_passthrough_only_counts),
 		T(test_action_log_then_next_rule),
 		T(test_log_yes_logs_before_the_action),
+		T(test_log_prefix_with_dollar_goes_through_a_variable),
 		T(test_log_prefix_is_cut_to_127_bytes),
 		T(test_action_add_src_to_address_list),
 		T(test_action_add_dst_to_address_list),
