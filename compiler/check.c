@@ -70,6 +70,18 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 	if (mitem_prop(it, "jump-target") && action && strcmp(action, "jump"))
 		diag_warning(m->d, &mitem_prop(it, "jump-target")->loc,
 			     "jump-target has no effect unless action=jump");
+	/* The kernel's masquerade and redirect take ports only: the address
+	 * is the interface's, as RouterOS documents them. Exports write
+	 * to-addresses=0.0.0.0 for none. */
+	if (action && (!strcmp(action, "masquerade") || !strcmp(action, "redirect")) && mitem_prop(it, "to-addresses") &&
+	    !value_addr_unspecified(mitem_prop(it, "to-addresses")->value, mitem_prop(it, "to-addresses")->len,
+				    menu_kind_is_v6(k)))
+		diag_error(m->d, &mitem_prop(it, "to-addresses")->loc,
+			   "action=%s takes no to-addresses: %s, and the kernel's %s has no place for one, so it would refuse the rule (action=%s chooses the address)",
+			   action,
+			   !strcmp(action, "masquerade") ? "it takes the address of the interface the packet leaves by"
+							 : "it sends the packet to the router's own address",
+			   action, !strcmp(action, "masquerade") ? "src-nat" : "dst-nat");
 }
 
 /* True the first time `what` (n bytes, any length) is noted under `tag`. */
@@ -198,6 +210,122 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 	}
 }
 
+/* ---- NAT actions and the chains they sit in ------------------------------ */
+
+/* Where a NAT chain is reached from: bit 1 srcnat, bit 2 dstnat. */
+enum { FROM_SRC = 1, FROM_DST = 2 };
+
+struct nat_chain {
+	const char *name;
+	unsigned from;
+};
+
+static int nat_chain_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct nat_chain *)a)->name, ((const struct nat_chain *)b)->name);
+}
+
+static struct nat_chain *nat_chain_find(struct nat_chain *v, size_t n, const char *name)
+{
+	struct nat_chain key = { name, 0 };
+
+	return bsearch(&key, v, n, sizeof(*v), nat_chain_cmp);
+}
+
+/* What the kernel does at the hooks each action needs (nft_masq, nft_nat,
+ * nft_redir validate the chain they are reached from): source NAT only
+ * where packets leave (srcnat, postrouting), destination NAT only where
+ * they come in or are made (dstnat, prerouting and output). netmap
+ * becomes snat in srcnat and dnat elsewhere (lower_rules.c). */
+static unsigned nat_action_needs(const char *action, const char *chain)
+{
+	if (!strcmp(action, "masquerade") || !strcmp(action, "src-nat") || !strcmp(action, "same"))
+		return FROM_SRC;
+	if (!strcmp(action, "dst-nat") || !strcmp(action, "redirect"))
+		return FROM_DST;
+	if (!strcmp(action, "netmap"))
+		return !strcmp(chain, "srcnat") ? FROM_SRC : FROM_DST;
+	return 0;
+}
+
+/*
+ * A NAT action in a chain the other built-in chain reaches (directly, or
+ * through jumps of rules that are not disabled) is a rule the kernel
+ * refuses, and with it the whole ruleset: an error at the action. Chains
+ * nothing reaches are loaded without the check, so they pass.
+ */
+static void nat_chains_check(struct model *m, enum menu_kind k)
+{
+	size_t n = model_count(m, k), nc = 0, i, w;
+	struct nat_chain *c;
+	bool changed = true;
+
+	if (!n)
+		return;
+	c = xreallocarray(NULL, 2 * n + 2, sizeof(*c));
+	c[nc++] = (struct nat_chain){ "srcnat", FROM_SRC };
+	c[nc++] = (struct nat_chain){ "dstnat", FROM_DST };
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *ch = mitem_value(it, k, "chain"), *t = mitem_value(it, k, "jump-target");
+
+		if (ch)
+			c[nc++] = (struct nat_chain){ ch, 0 };
+		if (t)
+			c[nc++] = (struct nat_chain){ t, 0 };
+	}
+	qsort(c, nc, sizeof(*c), nat_chain_cmp);
+	for (i = w = 0; i < nc; i++) {
+		if (w && !strcmp(c[w - 1].name, c[i].name))
+			c[w - 1].from |= c[i].from;
+		else
+			c[w++] = c[i];
+	}
+	nc = w;
+	/* Jumps carry where a chain is reached from to the chain they name. */
+	while (changed) {
+		changed = false;
+		for (i = 0; i < n; i++) {
+			const struct mitem *it = model_item(m, k, i);
+			const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
+			const char *t = mitem_value(it, k, "jump-target");
+			struct nat_chain *from, *to;
+
+			if (it->disabled || !a || strcmp(a, "jump") || !ch || !t)
+				continue;
+			from = nat_chain_find(c, nc, ch);
+			to = nat_chain_find(c, nc, t);
+			if (from && to && (from->from & ~to->from)) {
+				to->from |= from->from;
+				changed = true;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
+		const struct mprop *ap = mitem_prop(it, "action");
+		const struct nat_chain *at;
+		unsigned needs;
+
+		if (it->disabled || !a || !ch || !ap || !(needs = nat_action_needs(a, ch)))
+			continue;
+		at = nat_chain_find(c, nc, ch);
+		if (!at || !(at->from & ~needs))
+			continue;
+		diag_error(m->d, &ap->loc,
+			   "action=%s in chain %s%s: the kernel changes %s addresses only in %s, and would refuse the ruleset%s",
+			   a, ch,
+			   !strcmp(ch, "srcnat") || !strcmp(ch, "dstnat") ? ""
+			   : at->from & FROM_SRC && at->from & FROM_DST ? ", which srcnat and dstnat reach through jumps"
+			   : at->from & FROM_SRC ? ", which srcnat reaches through jumps" : ", which dstnat reaches through jumps",
+			   needs == FROM_SRC ? "source" : "destination",
+			   needs == FROM_SRC ? "srcnat (where packets leave)" : "dstnat (where packets come in or are made)",
+			   !strcmp(a, "netmap") && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
+	}
+	free(c);
+}
+
 void model_finish(struct model *m)
 {
 	static const char *const iflist_props[] = {
@@ -233,4 +361,6 @@ void model_finish(struct model *m)
 		if ((p = mitem_prop(it, "exclude")))
 			refs_check(m, p, MK_IFLIST, "interface list");
 	}
+	nat_chains_check(m, MK_NAT4);
+	nat_chains_check(m, MK_NAT6);
 }

@@ -513,7 +513,7 @@ static void lists_build(struct lctx *L)
 			s = ir_set_add(L->ir, L->t, ls.dyn, akey);
 			/* Rules add to it from the packet path; entries may time out. */
 			s->flags = SETF_TIMEOUT | SETF_DYNAMIC;
-			s->size = 65535;
+			s->size = LOWER_SET_ROOM;	/* and its entries: below */
 			s->comment = ir_strdup(L->ir, L->plans[i].name);
 		}
 		if (ls.rt) {
@@ -562,6 +562,16 @@ static void lists_build(struct lctx *L)
 				      : ls.dyn && !e.range ? ls.dyn : ls.rt ? ls.rt : ls.dyn);
 		if (s)
 			ir_set_elem(L->ir, s, &e);
+	}
+	/* A list rules add to holds its configured entries and room for as
+	 * many more as nft gives a dynamic set. */
+	for (i = 0; i < L->nplans; i++) {
+		struct list_sets ls;
+		struct ir_set *s;
+
+		lower_list_sets(L, L->plans[i].name, &ls);
+		if (ls.dyn && (s = ir_set_find(L->t, ls.dyn)))
+			s->size = (uint32_t)(LOWER_SET_ROOM + s->n);
 	}
 	for (i = 0; i < L->t->nsets; i++) {
 		bool merged = false;

@@ -78,4 +78,13 @@ void lower_text(char *out, size_t size, const char *in, size_t len, size_t max);
  */
 #define LOWER_STATIC_TIMEOUT_MS (30000ull * 86400 * 1000)
 
+/*
+ * Room for entries rules add from the packet path, beyond the ones the
+ * configuration puts in a set: the kernel adds none past a set's size
+ * (and refuses a batch whose entries do not fit, ENFILE), so a list's
+ * dynamic set holds its configured entries and this many more, nft's own
+ * default size for a dynamic set. RouterOS has no such limit.
+ */
+#define LOWER_SET_ROOM 65535
+
 #endif

@@ -691,7 +691,7 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	set->timeout_ms = expire;
-	set->size = 65535;
+	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_SET_UPDATE;
 	s->u.set.set = set->name;
@@ -726,7 +726,7 @@ static void l_connection_limit(struct lctx *L, const struct mprop *p)
 	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC;
-	set->size = 65535;
+	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_CT_COUNT;
 	s->u.set.set = set->name;
@@ -1032,6 +1032,10 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 	}
 	s = lower_post(L, S_NAT);
 	s->u.nat.kind = kind;
+	/* masquerade and redirect take the interface's address; the check
+	 * let only exports' 0.0.0.0 ("none") through to here. */
+	if (ta && (kind == NAT_MASQ || kind == NAT_REDIRECT))
+		ta = NULL;
 	if (ta) {
 		struct value_addr va;
 		uint8_t n = L->v6 ? 16 : 4;

@@ -2600,7 +2600,7 @@ static void test_address_list_timed_addresses_are_a_timeout_set(void **state)
 	assert_set_l(&l, "ip", "al_tmp",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
-		     "size 65535\n"
+		     "size 65537\n"
 		     "comment \"tmp\"\n"
 		     "elements = { 1.1.1.1 timeout 5m, 1.1.1.2 }\n");
 	assert_rules_l(&l, "ip", "filter_input",
@@ -2624,7 +2624,7 @@ static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(vo
 	assert_set_l(&l, "ip", "ad_blk",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
-		     "size 65535\n"
+		     "size 65536\n"
 		     "comment \"blk\"\n"
 		     "elements = { 172.16.0.5 timeout 1d }\n");
 	assert_rules_l(&l, "ip", "filter_input",
@@ -2632,6 +2632,34 @@ static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(vo
 		       "ip saddr @ad_blk ip saddr != @al_blk counter drop comment \"#0\"\n"
 		       "ip saddr @ar_blk ip saddr != @al_blk ip saddr != @ad_blk counter drop comment \"#0\"\n");
 	low_free(&l);
+}
+
+/* A list rules add to holds its configured entries and room for 65535
+ * more: the kernel refuses a batch whose entries pass the set's size
+ * (ENFILE), and 70,000 configured entries in a 65535-entry set did. */
+static void test_address_list_dynamic_set_has_room_for_its_entries(void **state)
+{
+	enum { N = 70000 };
+	size_t cap = N * 48 + 256, len = 0, i;
+	char *src = malloc(cap);
+	struct low l;
+	const struct ir_set *set;
+
+	(void)state;
+	assert_non_null(src);
+	len += (size_t)snprintf(src + len, cap - len, ADDRLIST);
+	for (i = 0; i < N; i++)
+		len += (size_t)snprintf(src + len, cap - len, "add list=big address=10.%zu.%zu.%zu\n", i >> 16,
+					(i >> 8) & 255, i & 255);
+	snprintf(src + len, cap - len, FILTER "add chain=input action=add-src-to-address-list address-list=big\n"
+					      "add chain=input src-address-list=big action=drop\n");
+	l = low_ok(src);
+	set = ir_set_find(l.ir->tables[0], "al_big");
+	assert_non_null(set);
+	assert_int_equal(set->n, N);
+	assert_int_equal(set->size, N + LOWER_SET_ROOM);
+	low_free(&l);
+	free(src);
 }
 
 static void test_address_list_timed_prefix_keeps_its_timeout(void **state)
@@ -3370,6 +3398,7 @@ int main(void)
 		T(test_address_list_v6_interval_set),
 		T(test_address_list_timed_addresses_are_a_timeout_set),
 		T(test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set),
+		T(test_address_list_dynamic_set_has_room_for_its_entries),
 		T(test_address_list_timed_prefix_keeps_its_timeout),
 		T(test_address_list_overlap_with_different_timeouts_keeps_the_longer),
 		T(test_address_list_rules_add_to_is_dynamic_timeout),
