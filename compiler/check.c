@@ -225,6 +225,18 @@ static int nat_chain_cmp(const void *a, const void *b)
 	return strcmp(((const struct nat_chain *)a)->name, ((const struct nat_chain *)b)->name);
 }
 
+/* A jump between two chains, by their index. */
+struct nat_edge {
+	size_t from, to;
+};
+
+static int nat_edge_cmp(const void *a, const void *b)
+{
+	const struct nat_edge *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
 static struct nat_chain *nat_chain_find(struct nat_chain *v, size_t n, const char *name)
 {
 	struct nat_chain key = { name, 0 };
@@ -256,9 +268,10 @@ static unsigned nat_action_needs(const char *action, const char *chain)
  */
 static void nat_chains_check(struct model *m, enum menu_kind k)
 {
-	size_t n = model_count(m, k), nc = 0, i, w;
+	size_t n = model_count(m, k), nc = 0, ne = 0, i, w, *queue;
 	struct nat_chain *c;
-	bool changed = true;
+	struct nat_edge *e;
+	unsigned bit;
 
 	if (!n)
 		return;
@@ -282,25 +295,47 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 			c[w++] = c[i];
 	}
 	nc = w;
-	/* Jumps carry where a chain is reached from to the chain they name. */
-	while (changed) {
-		changed = false;
-		for (i = 0; i < n; i++) {
-			const struct mitem *it = model_item(m, k, i);
-			const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
-			const char *t = mitem_value(it, k, "jump-target");
-			struct nat_chain *from, *to;
+	/* Jumps carry where a chain is reached from to the chain they name:
+	 * edges by source, then a search from srcnat and one from dstnat. */
+	e = xreallocarray(NULL, n + 1, sizeof(*e));
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
+		const char *t = mitem_value(it, k, "jump-target");
 
-			if (it->disabled || !a || strcmp(a, "jump") || !ch || !t)
-				continue;
-			from = nat_chain_find(c, nc, ch);
-			to = nat_chain_find(c, nc, t);
-			if (from && to && (from->from & ~to->from)) {
-				to->from |= from->from;
-				changed = true;
+		if (!it->disabled && a && !strcmp(a, "jump") && ch && t)
+			e[ne++] = (struct nat_edge){ (size_t)(nat_chain_find(c, nc, ch) - c),
+						    (size_t)(nat_chain_find(c, nc, t) - c) };
+	}
+	qsort(e, ne, sizeof(*e), nat_edge_cmp);
+	queue = xreallocarray(NULL, nc, sizeof(*queue));
+	for (bit = FROM_SRC; bit <= FROM_DST; bit <<= 1) {
+		size_t head = 0, tail = 0;
+
+		for (i = 0; i < nc; i++)
+			if (c[i].from & bit)
+				queue[tail++] = i;
+		while (head < tail) {
+			size_t from = queue[head++], lo = 0, hi = ne;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (e[mid].from < from)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < ne && e[lo].from == from; lo++) {
+				if (!(c[e[lo].to].from & bit)) {
+					c[e[lo].to].from |= bit;
+					queue[tail++] = e[lo].to;
+				}
 			}
 		}
 	}
+	free(queue);
+	free(e);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
 		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
