@@ -2295,58 +2295,84 @@ static bool nat_hook_ok(enum ir_nat kind, enum ir_hook hook)
 	return hook == HOOK_PREROUTING || hook == HOOK_OUTPUT;
 }
 
-static const struct ir_chain *chain_named(const struct ir_table *t, const char *name)
+static size_t chain_index(const struct ir_table *t, const char *name)
 {
 	size_t i;
 
 	for (i = 0; t && name && i < t->nchains; i++)
 		if (!strcmp(t->chains[i]->name, name))
-			return t->chains[i];
-	return NULL;
+			return i;
+	return SIZE_MAX;
 }
 
-/* The first rule in `c`, or in a chain it jumps to, whose NAT the kernel
- * refuses at `hook`; *nat its kind. */
-static const struct ir_rule *nat_refused(const struct ir_table *t, const struct ir_chain *c, enum ir_hook hook,
-					 int depth, enum ir_nat *nat)
+/*
+ * The chains `from` leads to through jumps, itself included, in the order
+ * a search finds them; seen[] marks them (t->nchains entries, caller
+ * frees). Each chain once, however many paths reach it.
+ */
+static size_t chains_reached(const struct ir_table *t, size_t from, size_t *order, bool *seen)
 {
-	size_t i, j;
+	size_t head = 0, tail = 0, i, j;
 
-	for (i = 0; c && depth < 64 && i < c->n; i++) {
-		const struct ir_rule *r = c->rules[i];
+	order[tail++] = from;
+	seen[from] = true;
+	while (head < tail) {
+		const struct ir_chain *c = t->chains[order[head++]];
 
-		for (j = 0; j < r->n; j++) {
-			const struct ir_stmt *s = &r->stmts[j];
-			const struct ir_rule *deeper;
+		for (i = 0; i < c->n; i++)
+			for (j = 0; j < c->rules[i]->n; j++) {
+				const struct ir_stmt *s = &c->rules[i]->stmts[j];
+				size_t to;
 
-			if (s->kind == S_NAT && !nat_hook_ok(s->u.nat.kind, hook)) {
-				*nat = s->u.nat.kind;
-				return r;
+				if (s->kind == S_VERDICT && s->u.verdict.chain &&
+				    (to = chain_index(t, s->u.verdict.chain)) != SIZE_MAX && !seen[to]) {
+					seen[to] = true;
+					order[tail++] = to;
+				}
 			}
-			if (s->kind == S_VERDICT && s->u.verdict.chain &&
-			    (deeper = nat_refused(t, chain_named(t, s->u.verdict.chain), hook, depth + 1, nat)))
-				return deeper;
-		}
 	}
-	return NULL;
+	return tail;
 }
 
-/* Whether `c` jumps to `target`, directly or through chains it jumps to. */
-static bool chain_reaches(const struct ir_table *t, const struct ir_chain *c, const struct ir_chain *target, int depth)
+/* The first rule in the chain `from` leads to whose NAT the kernel refuses
+ * at `hook`; *nat its kind. */
+static const struct ir_rule *nat_refused(const struct ir_table *t, size_t from, enum ir_hook hook, enum ir_nat *nat)
 {
-	size_t i, j;
+	size_t *order = xcalloc(t->nchains, sizeof(*order)), n, k, i, j;
+	bool *seen = xcalloc(t->nchains, sizeof(*seen));
+	const struct ir_rule *found = NULL;
 
-	if (c == target)
-		return true;
-	for (i = 0; c && depth < 64 && i < c->n; i++)
-		for (j = 0; j < c->rules[i]->n; j++) {
-			const struct ir_stmt *s = &c->rules[i]->stmts[j];
+	n = chains_reached(t, from, order, seen);
+	for (k = 0; k < n && !found; k++) {
+		const struct ir_chain *c = t->chains[order[k]];
 
-			if (s->kind == S_VERDICT && s->u.verdict.chain &&
-			    chain_reaches(t, chain_named(t, s->u.verdict.chain), target, depth + 1))
-				return true;
-		}
-	return false;
+		for (i = 0; i < c->n && !found; i++)
+			for (j = 0; j < c->rules[i]->n; j++) {
+				const struct ir_stmt *s = &c->rules[i]->stmts[j];
+
+				if (s->kind == S_NAT && !nat_hook_ok(s->u.nat.kind, hook)) {
+					*nat = s->u.nat.kind;
+					found = c->rules[i];
+					break;
+				}
+			}
+	}
+	free(order);
+	free(seen);
+	return found;
+}
+
+/* Whether chain `from` leads to chain `target` through jumps. */
+static bool chain_reaches(const struct ir_table *t, size_t from, size_t target)
+{
+	size_t *order = xcalloc(t->nchains, sizeof(*order));
+	bool *seen = xcalloc(t->nchains, sizeof(*seen)), r;
+
+	chains_reached(t, from, order, seen);
+	r = seen[target];
+	free(order);
+	free(seen);
+	return r;
 }
 
 static const char *nat_explain(enum ir_nat kind)
@@ -2374,8 +2400,8 @@ bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int er
 {
 	const struct ir_table *t = ir && o->family ? ir->tables[o->family == NFPROTO_IPV6] : NULL;
 	const struct ir_set *set = t && o->set ? ir_set_find(t, o->set) : NULL;
-	const struct ir_chain *c = chain_named(t, o->chain);
-	size_t i;
+	size_t ci = chain_index(t, o->chain), i;
+	const struct ir_chain *c = ci == SIZE_MAX ? NULL : t->chains[ci];
 
 	*blame = o->rule;
 	if (err == ENFILE && set && set->size) {
@@ -2384,7 +2410,7 @@ bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int er
 			 set->size, set->n);
 		return true;
 	}
-	if (err == ERANGE && (set || (o->rule && o->stmt >= 0 && (size_t)o->stmt < o->rule->n &&
+	if (err == ERANGE && ((set && (set->flags & SETF_TIMEOUT)) || (o->rule && o->stmt >= 0 && (size_t)o->stmt < o->rule->n &&
 				      (o->rule->stmts[o->stmt].kind == S_SET_ADD ||
 				       o->rule->stmts[o->stmt].kind == S_SET_UPDATE)))) {
 		snprintf(buf, size, "a timeout is longer than the kernel keeps, at most 30500w3d23h34m33s (2^64 nanoseconds)");
@@ -2397,8 +2423,9 @@ bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int er
 		if (c->hook != HOOK_NONE && o->rule->n == 1 && o->rule->stmts[0].kind == S_VERDICT) {
 			/* A jump rosfw adds from a base chain: the kernel checks
 			 * the chain it reaches against this hook. */
-			r = nat_refused(t, chain_named(t, o->rule->stmts[0].u.verdict.chain), c->hook, 0, &nat);
-			if (!r)
+			size_t to = chain_index(t, o->rule->stmts[0].u.verdict.chain);
+
+			if (to == SIZE_MAX || !(r = nat_refused(t, to, c->hook, &nat)))
 				return false;
 			*blame = r;
 			snprintf(buf, size, "this rule does %s, and its chain is reached from %s", nat_explain(nat),
@@ -2410,7 +2437,7 @@ bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int er
 			const struct ir_chain *base = t->chains[i];
 			size_t j;
 
-			if (base->hook == HOOK_NONE || (base != c && (c->hook != HOOK_NONE || !chain_reaches(t, base, c, 0))))
+			if (base->hook == HOOK_NONE || (base != c && (c->hook != HOOK_NONE || !chain_reaches(t, i, ci))))
 				continue;
 			for (j = 0; j < o->rule->n; j++) {
 				const struct ir_stmt *s = &o->rule->stmts[j];

@@ -82,7 +82,8 @@ static void test_full_set_names_its_size(void **state)
 static void test_timeout_out_of_range(void **state)
 {
 	struct built x = build("/ip firewall address-list\nadd list=t address=10.0.0.1 timeout=100000w\n"
-			       "/ip firewall filter\nadd chain=input src-address-list=t\n"
+			       "add list=t address=10.0.0.2 timeout=1d\nadd list=s address=10.0.0.3\n"
+			       "/ip firewall filter\nadd chain=input src-address-list=t\nadd chain=input src-address-list=s\n"
 			       "add chain=input action=add-src-to-address-list address-list=u address-list-timeout=100000w\n");
 	struct emit_nl_origin o;
 	const struct ir_rule *blame;
@@ -93,6 +94,9 @@ static void test_timeout_out_of_range(void **state)
 	o = origin_of(&x, "elements of set al_t");
 	assert_true(emit_nl_explain(x.ir, &o, ERANGE, why, sizeof(why), &blame));
 	assert_non_null(strstr(why, "a timeout is longer than the kernel keeps, at most 30500w3d23h34m33s"));
+	/* A set without timeouts has none to be out of range. */
+	o = origin_of(&x, "elements of set al_s");
+	assert_false(emit_nl_explain(x.ir, &o, ERANGE, why, sizeof(why), &blame));
 	built_free(&x);
 }
 
