@@ -1370,7 +1370,7 @@ static const struct lower_row rows[] = {
 	R("layer7-protocol", "nftables has no layer 7 regexp match"),
 	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),
 	M("log", "log=yes: log before the action"),
-	G("log-prefix", "log prefix, quoted and cut to 127 bytes"),
+	G("log-prefix", "log prefix, quoted and cut to 126 bytes with its separating space (nft 1.0.9 refuses 127); a prefix holding $ goes through an nft variable"),
 	G("new-connection-mark", "value of mark-connection"),
 	G("new-dscp", "value of change-dscp"),
 	G("new-hop-limit", "value of change-hop-limit"),
