@@ -2,7 +2,9 @@
 /*
  * Checks RouterOS makes when a command would leave an item inconsistent
  * (item_check), and references between menus that only the whole
- * configuration can settle (model_finish).
+ * configuration can settle (model_finish); with them, what RouterOS takes
+ * and no kernel loads: names too long for a kernel object, NAT where its
+ * hook does not allow it.
  */
 #include <stdio.h>
 #include <stdlib.h>
