@@ -2,13 +2,18 @@
 /*
  * Checks RouterOS makes when a command would leave an item inconsistent
  * (item_check), and references between menus that only the whole
- * configuration can settle (model_finish).
+ * configuration can settle (model_finish); with them, what RouterOS takes
+ * and no kernel loads: names too long for a kernel object, NAT where its
+ * hook does not allow it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lower.h"
 #include "model_impl.h"
 #include "value.h"
+#include "xalloc.h"
 
 /* What an action needs before RouterOS accepts the rule. */
 static const struct {
@@ -67,10 +72,79 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 	if (mitem_prop(it, "jump-target") && action && strcmp(action, "jump"))
 		diag_warning(m->d, &mitem_prop(it, "jump-target")->loc,
 			     "jump-target has no effect unless action=jump");
+	/* The kernel's masquerade and redirect take ports only: the address
+	 * is the interface's, as RouterOS documents them. Exports write
+	 * to-addresses=0.0.0.0 for none. */
+	if (action && (!strcmp(action, "masquerade") || !strcmp(action, "redirect")) && mitem_prop(it, "to-addresses") &&
+	    !value_addr_unspecified(mitem_prop(it, "to-addresses")->value, mitem_prop(it, "to-addresses")->len,
+				    menu_kind_is_v6(k)))
+		diag_error(m->d, &mitem_prop(it, "to-addresses")->loc,
+			   "action=%s takes no to-addresses: %s, and the kernel's %s has no place for one, so it would refuse the rule (action=%s chooses the address)",
+			   action,
+			   !strcmp(action, "masquerade") ? "it takes the address of the interface the packet leaves by"
+							 : "it sends the packet to the router's own address",
+			   action, !strcmp(action, "masquerade") ? "src-nat" : "dst-nat");
+}
+
+/* True the first time `what` (n bytes, any length) is noted under `tag`. */
+static bool noted_first(struct model *m, const char *tag, const char *what, size_t n)
+{
+	size_t tl = strlen(tag);
+	char *key = xmalloc(tl + n + 1);
+	bool seen;
+
+	memcpy(key, tag, tl);
+	memcpy(key + tl, what, n);
+	key[tl + n] = '\0';
+	seen = model_noted(m, key);
+	free(key);
+	return !seen;
+}
+
+/* One name of `p` (n bytes at s) against the kernel's limit on the name it
+ * becomes (lower_ident, the one rule): said once per name, where it first
+ * appears. */
+static void kernel_name_check(struct model *m, const struct mprop *p, const char *kind, const char *prefix,
+			      const char *s, size_t n)
+{
+	size_t need = lower_ident_len(prefix, s, n);
+
+	if (need < LOWER_IDENT_MAX || !noted_first(m, prefix, s, n))
+		return;
+	diag_error(m->d, &p->loc,
+		   "%s: this name (%zu bytes) is too long for the kernel: as the %s name %s... it takes %zu bytes (each byte other "
+		   "than A-Z a-z 0-9 _ - is written .HH), and the kernel keeps at most %d",
+		   p->def->name, n, kind, prefix, need, LOWER_IDENT_MAX - 1);
+}
+
+/* Names that become names of kernel sets and chains must fit them. */
+static void kernel_names_check(struct model *m, enum menu_kind k, const struct mitem *it)
+{
+	size_t i;
+
+	for (i = 0; i < it->nprops; i++) {
+		const struct mprop *p = &it->props[i];
+		const char *prefix, *kind, *s = p->value, *end = p->value + p->len;
+
+		if ((p->def->type != VT_NAME && p->def->type != VT_NAME_LIST) ||
+		    !(kind = lower_name_kind(k, p->def->name, &prefix)))
+			continue;
+		while (s < end) {
+			const char *e = p->def->type == VT_NAME_LIST ? memchr(s, ',', (size_t)(end - s)) : NULL;
+			size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
+
+			if (n && *s == '!')
+				kernel_name_check(m, p, kind, prefix, s + 1, n - 1);
+			else
+				kernel_name_check(m, p, kind, prefix, s, n);
+			s += n + 1;
+		}
+	}
 }
 
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
+	kernel_names_check(m, k, it);
 	if (menu_kind_is_rules(k)) {
 		rule_check(m, k, it, cmd);
 		return;
@@ -123,12 +197,9 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 			n--;
 		}
 		if (n && !named_exists(m, k, name, n)) {
-			char key[128];
-
 			/* Templates lean on the lists of the router's default
 			 * configuration; an undefined list is an empty one. */
-			snprintf(key, sizeof(key), "iflist:%.*s", (int)n, name);
-			if (k == MK_IFLIST && !model_noted(m, key))
+			if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
 				diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
 					     what, (int)n, name);
 			else if (k != MK_IFLIST)
@@ -139,6 +210,157 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 			break;
 		s = e + 1;
 	}
+}
+
+/* ---- NAT actions and the chains they sit in ------------------------------ */
+
+/* Where a NAT chain is reached from: bit 1 srcnat, bit 2 dstnat. */
+enum { FROM_SRC = 1, FROM_DST = 2 };
+
+struct nat_chain {
+	const char *name;
+	unsigned from;
+};
+
+static int nat_chain_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct nat_chain *)a)->name, ((const struct nat_chain *)b)->name);
+}
+
+/* A jump between two chains, by their index. */
+struct nat_edge {
+	size_t from, to;
+};
+
+static int nat_edge_cmp(const void *a, const void *b)
+{
+	const struct nat_edge *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static struct nat_chain *nat_chain_find(struct nat_chain *v, size_t n, const char *name)
+{
+	struct nat_chain key = { name, 0 };
+
+	return bsearch(&key, v, n, sizeof(*v), nat_chain_cmp);
+}
+
+/* What the kernel does at the hooks each action needs (nft_masq, nft_nat,
+ * nft_redir validate the chain they are reached from): source NAT only
+ * where packets leave (srcnat, postrouting), destination NAT only where
+ * they come in or are made (dstnat, prerouting and output). netmap
+ * becomes snat in srcnat and dnat elsewhere (lower_rules.c). */
+static unsigned nat_action_needs(const char *action, const char *chain)
+{
+	if (!strcmp(action, "masquerade") || !strcmp(action, "src-nat") || !strcmp(action, "same"))
+		return FROM_SRC;
+	if (!strcmp(action, "dst-nat") || !strcmp(action, "redirect"))
+		return FROM_DST;
+	if (!strcmp(action, "netmap"))
+		return !strcmp(chain, "srcnat") ? FROM_SRC : FROM_DST;
+	return 0;
+}
+
+/*
+ * A NAT action in a chain the other built-in chain reaches (directly, or
+ * through jumps of rules that are not disabled) is a rule the kernel
+ * refuses, and with it the whole ruleset: an error at the action. Chains
+ * nothing reaches are loaded without the check, so they pass.
+ */
+static void nat_chains_check(struct model *m, enum menu_kind k)
+{
+	size_t n = model_count(m, k), nc = 0, ne = 0, i, w, *queue;
+	struct nat_chain *c;
+	struct nat_edge *e;
+	unsigned bit;
+
+	if (!n)
+		return;
+	c = xreallocarray(NULL, 2 * n + 2, sizeof(*c));
+	c[nc++] = (struct nat_chain){ "srcnat", FROM_SRC };
+	c[nc++] = (struct nat_chain){ "dstnat", FROM_DST };
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *ch = mitem_value(it, k, "chain"), *t = mitem_value(it, k, "jump-target");
+
+		if (ch)
+			c[nc++] = (struct nat_chain){ ch, 0 };
+		if (t)
+			c[nc++] = (struct nat_chain){ t, 0 };
+	}
+	qsort(c, nc, sizeof(*c), nat_chain_cmp);
+	for (i = w = 0; i < nc; i++) {
+		if (w && !strcmp(c[w - 1].name, c[i].name))
+			c[w - 1].from |= c[i].from;
+		else
+			c[w++] = c[i];
+	}
+	nc = w;
+	/* Jumps carry where a chain is reached from to the chain they name:
+	 * edges by source, then a search from srcnat and one from dstnat. */
+	e = xreallocarray(NULL, n + 1, sizeof(*e));
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
+		const char *t = mitem_value(it, k, "jump-target");
+
+		if (!it->disabled && a && !strcmp(a, "jump") && ch && t)
+			e[ne++] = (struct nat_edge){ (size_t)(nat_chain_find(c, nc, ch) - c),
+						    (size_t)(nat_chain_find(c, nc, t) - c) };
+	}
+	qsort(e, ne, sizeof(*e), nat_edge_cmp);
+	queue = xreallocarray(NULL, nc, sizeof(*queue));
+	for (bit = FROM_SRC; bit <= FROM_DST; bit <<= 1) {
+		size_t head = 0, tail = 0;
+
+		for (i = 0; i < nc; i++)
+			if (c[i].from & bit)
+				queue[tail++] = i;
+		while (head < tail) {
+			size_t from = queue[head++], lo = 0, hi = ne;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (e[mid].from < from)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < ne && e[lo].from == from; lo++) {
+				if (!(c[e[lo].to].from & bit)) {
+					c[e[lo].to].from |= bit;
+					queue[tail++] = e[lo].to;
+				}
+			}
+		}
+	}
+	free(queue);
+	free(e);
+	for (i = 0; i < n; i++) {
+		const struct mitem *it = model_item(m, k, i);
+		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
+		const struct mprop *ap = mitem_prop(it, "action");
+		const struct nat_chain *at;
+		unsigned needs;
+
+		if (it->disabled || !a || !ch || !ap || !(needs = nat_action_needs(a, ch)))
+			continue;
+		at = nat_chain_find(c, nc, ch);
+		if (!at || !(at->from & ~needs))
+			continue;
+		diag_error(m->d, &ap->loc,
+			   "action=%s in chain %s%s: the kernel changes %s addresses only in %s, and would refuse the ruleset%s",
+			   a, ch,
+			   !strcmp(ch, "srcnat") || !strcmp(ch, "dstnat") ? ""
+			   : at->from & FROM_SRC && at->from & FROM_DST ? ", which srcnat and dstnat reach through jumps"
+			   : at->from & FROM_SRC ? ", which srcnat reaches through jumps" : ", which dstnat reaches through jumps",
+			   needs == FROM_SRC ? "source" : "destination",
+			   needs == FROM_SRC ? "srcnat (where packets leave)" : "dstnat (where packets come in or are made)",
+			   !strcmp(a, "netmap") && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
+	}
+	free(c);
 }
 
 void model_finish(struct model *m)
@@ -176,4 +398,6 @@ void model_finish(struct model *m)
 		if ((p = mitem_prop(it, "exclude")))
 			refs_check(m, p, MK_IFLIST, "interface list");
 	}
+	nat_chains_check(m, MK_NAT4);
+	nat_chains_check(m, MK_NAT6);
 }

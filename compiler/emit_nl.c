@@ -17,6 +17,7 @@
 #include "emit_nl.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
@@ -2315,6 +2316,11 @@ bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emi
 		return false;
 	x = &b->orig[lo];
 	o->rule = x->rule;
+	o->family = x->family;
+	if (x->kind == OR_SET || x->kind == OR_ELEMS)
+		o->set = x->name;
+	else if (x->kind == OR_CHAIN || x->kind == OR_RULE)
+		o->chain = x->name;
 	switch (x->kind) {
 	case OR_TABLE_CREATE:
 		snprintf(b->what, sizeof(b->what), "creating table %s rosfw", family_name(x->family));
@@ -2461,4 +2467,175 @@ const char *emit_nl_unsupported(const struct ir *ir, const struct ir_rule **rule
 		}
 	}
 	return NULL;
+}
+
+/* ---- the kernel's refusals in the configuration's terms ----------------- */
+
+/* The hooks at which the kernel lets each kind of NAT act (nft_nat,
+ * nft_masq, nft_redir check the chain against these). */
+static bool nat_hook_ok(enum ir_nat kind, enum ir_hook hook)
+{
+	if (kind == NAT_SNAT)
+		return hook == HOOK_POSTROUTING || hook == HOOK_INPUT;
+	if (kind == NAT_MASQ)
+		return hook == HOOK_POSTROUTING;
+	return hook == HOOK_PREROUTING || hook == HOOK_OUTPUT;
+}
+
+static size_t chain_index(const struct ir_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; t && name && i < t->nchains; i++)
+		if (!strcmp(t->chains[i]->name, name))
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * The chains `from` leads to through jumps, itself included, in the order
+ * a search finds them; seen[] marks them (t->nchains entries, caller
+ * frees). Each chain once, however many paths reach it.
+ */
+static size_t chains_reached(const struct ir_table *t, size_t from, size_t *order, bool *seen)
+{
+	size_t head = 0, tail = 0, i, j;
+
+	order[tail++] = from;
+	seen[from] = true;
+	while (head < tail) {
+		const struct ir_chain *c = t->chains[order[head++]];
+
+		for (i = 0; i < c->n; i++)
+			for (j = 0; j < c->rules[i]->n; j++) {
+				const struct ir_stmt *s = &c->rules[i]->stmts[j];
+				size_t to;
+
+				if (s->kind == S_VERDICT && s->u.verdict.chain &&
+				    (to = chain_index(t, s->u.verdict.chain)) != SIZE_MAX && !seen[to]) {
+					seen[to] = true;
+					order[tail++] = to;
+				}
+			}
+	}
+	return tail;
+}
+
+/* The first rule in the chain `from` leads to whose NAT the kernel refuses
+ * at `hook`; *nat its kind. */
+static const struct ir_rule *nat_refused(const struct ir_table *t, size_t from, enum ir_hook hook, enum ir_nat *nat)
+{
+	size_t *order = xcalloc(t->nchains, sizeof(*order)), n, k, i, j;
+	bool *seen = xcalloc(t->nchains, sizeof(*seen));
+	const struct ir_rule *found = NULL;
+
+	n = chains_reached(t, from, order, seen);
+	for (k = 0; k < n && !found; k++) {
+		const struct ir_chain *c = t->chains[order[k]];
+
+		for (i = 0; i < c->n && !found; i++)
+			for (j = 0; j < c->rules[i]->n; j++) {
+				const struct ir_stmt *s = &c->rules[i]->stmts[j];
+
+				if (s->kind == S_NAT && !nat_hook_ok(s->u.nat.kind, hook)) {
+					*nat = s->u.nat.kind;
+					found = c->rules[i];
+					break;
+				}
+			}
+	}
+	free(order);
+	free(seen);
+	return found;
+}
+
+/* Whether chain `from` leads to chain `target` through jumps. */
+static bool chain_reaches(const struct ir_table *t, size_t from, size_t target)
+{
+	size_t *order = xcalloc(t->nchains, sizeof(*order));
+	bool *seen = xcalloc(t->nchains, sizeof(*seen)), r;
+
+	chains_reached(t, from, order, seen);
+	r = seen[target];
+	free(order);
+	free(seen);
+	return r;
+}
+
+static const char *nat_explain(enum ir_nat kind)
+{
+	switch (kind) {
+	case NAT_SNAT:
+		return "source NAT (src-nat, same, netmap in srcnat), which the kernel does only where packets leave (srcnat)";
+	case NAT_MASQ:
+		return "masquerade, which the kernel does only where packets leave (srcnat)";
+	case NAT_DNAT:
+		return "destination NAT (dst-nat, netmap outside srcnat), which the kernel does only where packets come in or are made (dstnat)";
+	case NAT_REDIRECT:
+		return "redirect, which the kernel does only where packets come in or are made (dstnat)";
+	}
+	return "NAT";
+}
+
+/* As the NAT messages name them: the RouterOS chain that runs there. */
+static const char *const hook_names[] = {
+	"no hook", "prerouting (dstnat)", "input", "forward", "output (dstnat)", "postrouting (srcnat)",
+};
+
+bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int err, char *buf, size_t size,
+		     const struct ir_rule **blame)
+{
+	const struct ir_table *t = ir && o->family ? ir->tables[o->family == NFPROTO_IPV6] : NULL;
+	const struct ir_set *set = t && o->set ? ir_set_find(t, o->set) : NULL;
+	size_t ci = chain_index(t, o->chain), i;
+	const struct ir_chain *c = ci == SIZE_MAX ? NULL : t->chains[ci];
+
+	*blame = o->rule;
+	if (err == ENFILE && set && set->size) {
+		snprintf(buf, size, "set %s%s%s%s is full: it holds at most %u entries, and this apply puts %zu in it", set->name,
+			 set->comment ? " (list \"" : "", set->comment ? set->comment : "", set->comment ? "\")" : "",
+			 set->size, set->n);
+		return true;
+	}
+	if (err == ERANGE && ((set && (set->flags & SETF_TIMEOUT)) || (o->rule && o->stmt >= 0 && (size_t)o->stmt < o->rule->n &&
+				      (o->rule->stmts[o->stmt].kind == S_SET_ADD ||
+				       o->rule->stmts[o->stmt].kind == S_SET_UPDATE)))) {
+		snprintf(buf, size, "a timeout is longer than the kernel keeps, at most 30500w3d23h34m33s (2^64 nanoseconds)");
+		return true;
+	}
+	if (err == EOPNOTSUPP && o->rule && c) {
+		enum ir_nat nat;
+		const struct ir_rule *r;
+
+		if (c->hook != HOOK_NONE && o->rule->n == 1 && o->rule->stmts[0].kind == S_VERDICT) {
+			/* A jump rosfw adds from a base chain: the kernel checks
+			 * the chain it reaches against this hook. */
+			size_t to = chain_index(t, o->rule->stmts[0].u.verdict.chain);
+
+			if (to == SIZE_MAX || !(r = nat_refused(t, to, c->hook, &nat)))
+				return false;
+			*blame = r;
+			snprintf(buf, size, "this rule does %s, and its chain is reached from %s", nat_explain(nat),
+				 hook_names[c->hook]);
+			return true;
+		}
+		/* The rule's own chain, or the base chains that reach it. */
+		for (i = 0; i < t->nchains; i++) {
+			const struct ir_chain *base = t->chains[i];
+			size_t j;
+
+			if (base->hook == HOOK_NONE || (base != c && (c->hook != HOOK_NONE || !chain_reaches(t, i, ci))))
+				continue;
+			for (j = 0; j < o->rule->n; j++) {
+				const struct ir_stmt *s = &o->rule->stmts[j];
+
+				if (s->kind == S_NAT && !nat_hook_ok(s->u.nat.kind, base->hook)) {
+					snprintf(buf, size, "this rule does %s, and its chain is reached from %s",
+						 nat_explain(s->u.nat.kind), hook_names[base->hook]);
+					return true;
+				}
+			}
+		}
+	}
+	return false;
 }

@@ -101,17 +101,34 @@ uint32_t emit_nl_ack_seq(const struct emit_nl *b);
  * @stmt:  index in @rule of the statement whose expression the kernel
  *         pointed at (extended ACK offset), or -1.
  * @expr:  libnftnl name of that expression ("payload", "cmp"...), or NULL.
+ * @family: NFPROTO_IPV4 or NFPROTO_IPV6 (0 for the batch as a whole).
+ * @set:   the named set of set and element messages, else NULL.
+ * @chain: the chain of chain and rule messages, else NULL.
  */
 struct emit_nl_origin {
 	const char *what;
 	const struct ir_rule *rule;
 	int stmt;
 	const char *expr;
+	int family;
+	const char *set;
+	const char *chain;
 };
 
 /* Fill `o` for message `seq` and, when known, the byte `offset` in it the
  * kernel's extended ACK named (0: none). False for a sequence number that
  * is not this batch's. o->what lives in `b` until the next call. */
 bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emit_nl_origin *o);
+
+/*
+ * What the kernel's refusal `err` of the message at `o` means in the
+ * configuration's terms, into `buf`: a full set (ENFILE), a timeout past
+ * the kernel's range (ERANGE), NAT where its hook does not allow it
+ * (EOPNOTSUPP). *blame is the rule to point at (for a jump rosfw adds,
+ * the rule the jump reaches that the hook refuses), or NULL. False when
+ * there is nothing to add to the kernel's own words.
+ */
+bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int err, char *buf, size_t size,
+		     const struct ir_rule **blame);
 
 #endif

@@ -372,7 +372,8 @@ static void rate_print(FILE *out, uint64_t rate, uint64_t unit_s, bool bytes)
 	fprintf(out, "%" PRIu64 "%s/%s", r, bytes ? " bytes" : "", u);
 }
 
-static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt *s)
+/* A log prefix holding '$' is written through a variable, log_var > 0. */
+static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt *s, unsigned log_var)
 {
 	switch (s->kind) {
 	case S_MATCH:
@@ -394,7 +395,9 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 	}
 	case S_LOG:
 		fputs("log", out);
-		if (s->u.log.prefix)
+		if (s->u.log.prefix && log_var)
+			fprintf(out, " prefix \"$rosfw_log_prefix_%u\"", log_var);
+		else if (s->u.log.prefix)
 			fprintf(out, " prefix \"%s\"", s->u.log.prefix);
 		fputs(" level info", out);
 		break;
@@ -582,7 +585,29 @@ static void set_print(FILE *out, const struct ir_set *s)
 	fputs("\t}\n", out);
 }
 
-static void chain_print(FILE *out, const struct ir_table *t, const struct ir_chain *c)
+/*
+ * nft reads "$name" inside a log prefix as a variable, wherever the '$' is
+ * (1.0.x; 1.1 keeps "$5" literal), and has no escape for it: a prefix
+ * holding '$' goes into a variable of its own, defined just before its
+ * rule, whose value nft copies as it is. Both back ends then give the
+ * kernel the same text. Returns the variable's number, 0 for none.
+ */
+static unsigned log_var_define(FILE *out, const struct ir_rule *r, unsigned *nvars)
+{
+	size_t j;
+
+	for (j = 0; j < r->n; j++) {
+		const struct ir_stmt *s = &r->stmts[j];
+
+		if (s->kind == S_LOG && s->u.log.prefix && strchr(s->u.log.prefix, '$')) {
+			fprintf(out, "\t\tdefine rosfw_log_prefix_%u = \"%s\"\n", ++*nvars, s->u.log.prefix);
+			return *nvars;
+		}
+	}
+	return 0;
+}
+
+static void chain_print(FILE *out, const struct ir_table *t, const struct ir_chain *c, unsigned *nvars)
 {
 	static const char *const types[] = { "filter", "nat", "route" };
 	size_t i, j;
@@ -595,12 +620,13 @@ static void chain_print(FILE *out, const struct ir_table *t, const struct ir_cha
 	}
 	for (i = 0; i < c->n; i++) {
 		const struct ir_rule *r = c->rules[i];
+		unsigned var = log_var_define(out, r, nvars);
 
 		fputs("\t\t", out);
 		for (j = 0; j < r->n; j++) {
 			if (j)
 				fputc(' ', out);
-			stmt_print(out, t, &r->stmts[j]);
+			stmt_print(out, t, &r->stmts[j], var);
 		}
 		if (r->comment)
 			fprintf(out, " comment \"%s\"", r->comment);
@@ -652,6 +678,7 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 {
 	int f;
 	size_t i;
+	unsigned nvars = 0;
 
 	fputs("#!/usr/sbin/nft -f\n# rosfw: compiled from ", out);
 	comment_print(out, source);
@@ -689,7 +716,7 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 		for (i = 0; i < t->nsets; i++)
 			set_print(out, t->sets[i]);
 		for (i = 0; i < t->nchains; i++)
-			chain_print(out, t, t->chains[i]);
+			chain_print(out, t, t->chains[i], &nvars);
 		fputs("}\n", out);
 	}
 }

@@ -12,6 +12,7 @@
 #include "model_impl.h"
 #include "text.h"
 #include "value.h"
+#include "xalloc.h"
 
 /* The outcome of walking the leading words of a command. */
 struct walk {
@@ -691,13 +692,12 @@ static bool sel_one(struct model *m, enum menu_kind k, const struct ast_item *p,
 static void iface_from(struct model *m, const struct walk *w, const struct args *a, const struct loc *loc)
 {
 	const struct ast_item *name = arg_prop(a, "name");
-	const char *old = NULL;
+	const struct ast_item *old = NULL;
 	bool by_default = false;
-	char nbuf[256], obuf[256];
+	char path[128], *n, *o;
 
-	if (!name || name->group || name->len >= sizeof(nbuf) || memchr(name->text, '\0', name->len))
+	if (!name || name->group || memchr(name->text, '\0', name->len))
 		return;
-	snprintf(nbuf, sizeof(nbuf), "%.*s", (int)name->len, name->text);
 	/* `set [ find default-name=ether1 ] name=wan` renames a port. */
 	if (a->sel) {
 		const struct ast_item *s = a->sel->kind == IT_PROP && a->sel->group ? a->sel->group : a->sel;
@@ -705,26 +705,25 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 
 		if (s->kind == IT_BRACKET && s->sub) {
 			for (c = s->sub->items; c; c = c->next) {
-				if (c->kind == IT_PROP && !c->group && c->len < sizeof(obuf) &&
+				if (c->kind == IT_PROP && !c->group &&
 				    (text_eq(c->name, c->name_len, "default-name") || text_eq(c->name, c->name_len, "name"))) {
 					by_default = text_eq(c->name, c->name_len, "default-name");
-					snprintf(obuf, sizeof(obuf), "%.*s", (int)c->len, c->text);
-					old = obuf;
+					old = c;
 				}
 			}
-		} else if ((s->kind == IT_WORD || s->kind == IT_STRING) && s->len < sizeof(obuf)) {
-			snprintf(obuf, sizeof(obuf), "%.*s", (int)s->len, s->text);
-			old = obuf;
+		} else if (s->kind == IT_WORD || s->kind == IT_STRING) {
+			old = s;
 		}
 		if (!old)
 			return;
 	}
-	{
-		char path[128];
-
-		menu_path(w->at.node, path, sizeof(path));
-		iface_record(m, path, nbuf, old, by_default, loc);
-	}
+	/* Whole names, however long: a cut one would name another interface. */
+	n = xstrndup(name->text, name->len);
+	o = old ? xstrndup(old->text, old->len) : NULL;
+	menu_path(w->at.node, path, sizeof(path));
+	iface_record(m, path, n, o, by_default, loc);
+	free(n);
+	free(o);
 }
 
 static void verb_add(struct model *m, enum menu_kind k, const struct args *a, const struct ast_cmd *c)

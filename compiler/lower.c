@@ -20,44 +20,105 @@
 
 static uint32_t fnv1a(const char *s);
 
-void lower_ident(char *out, size_t size, const char *prefix, const char *name)
+static bool ident_keeps(unsigned char c)
 {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+size_t lower_ident_len(const char *prefix, const char *name, size_t len)
+{
+	size_t n = strlen(prefix), i;
+
+	for (i = 0; i < len; i++)
+		n += ident_keeps((unsigned char)name[i]) ? 1 : 3;
+	return n;
+}
+
+bool lower_ident(char *out, size_t size, const char *prefix, const char *name)
+{
+	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	const unsigned char *p;
 
-	/* A name too long to spell out keeps its start and a hash of the
-	 * whole; ".." never comes out of the escaping below, so it cannot
-	 * equal the spelling of another name. */
-	if (size > 24 && strlen(prefix) + strlen(name) * 3 >= size) {
-		char head[LOWER_IDENT_MAX];
-
-		snprintf(head, sizeof(head), "%.*s", (int)(size / 4), name);
-		lower_ident(out, size - 12, prefix, head);
-		snprintf(out + strlen(out), 12, "..%08x", fnv1a(name));
-		return;
-	}
-
 	if (!size)
-		return;
-	for (p = (const unsigned char *)prefix; *p && o + 1 < size; p++)
+		return false;
+	if (lower_ident_len(prefix, name, strlen(name)) >= size) {
+		out[0] = '\0';
+		return false;
+	}
+	for (p = (const unsigned char *)prefix; *p; p++)
 		out[o++] = (char)*p;
-	for (p = (const unsigned char *)name; *p && o + 1 < size; p++) {
-		bool keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-';
-
-		if (keep) {
+	for (p = (const unsigned char *)name; *p; p++) {
+		if (ident_keeps(*p)) {
 			out[o++] = (char)*p;
-		} else if (o + 3 < size) {
-			static const char hex[] = "0123456789abcdef";
-
+		} else {
 			out[o++] = '.';
 			out[o++] = hex[*p >> 4];
 			out[o++] = hex[*p & 15];
-		} else {
-			break;
 		}
 	}
 	out[o] = '\0';
+	return true;
+}
+
+/* A chain of facility F is F_NAME in the kernel. */
+static const char *const chain_prefixes[][2] = {
+	{ "filter", "filter_" }, { "mangle", "mangle_" }, { "nat", "nat_" }, { "raw", "raw_" },
+};
+
+static const char *chain_prefix(const char *fac)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(chain_prefixes) / sizeof(chain_prefixes[0]); i++)
+		if (!strcmp(chain_prefixes[i][0], fac))
+			return chain_prefixes[i][1];
+	return "";
+}
+
+const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix)
+{
+	/* al_, ad_ and ar_ are as long: one answer for the three sets. */
+	static const struct {
+		const char *prop;
+		uint32_t menus;
+		const char *prefix;
+	} names[] = {
+		{ "address-list", MB_RULES, "al_" },
+		{ "dst-address-list", MB_RULES, "al_" },
+		{ "exclude", MB(MK_IFLIST), "il_" },
+		{ "in-interface-list", MB_RULES, "il_" },
+		{ "include", MB(MK_IFLIST), "il_" },
+		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), "al_" },
+		{ "list", MB(MK_IFLIST_MEMBER), "il_" },
+		{ "name", MB(MK_IFLIST), "il_" },
+		{ "out-interface-list", MB_RULES, "il_" },
+		{ "src-address-list", MB_RULES, "al_" },
+	};
+	size_t i;
+
+	if (menu_kind_is_rules(k) && (!strcmp(prop, "chain") || !strcmp(prop, "jump-target"))) {
+		*prefix = chain_prefix(menu_kind_facility(k));
+		return "chain";
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if ((names[i].menus & MB(k)) && !strcmp(names[i].prop, prop)) {
+			*prefix = names[i].prefix;
+			return "set";
+		}
+	}
+	return NULL;
+}
+
+/* The kernel name of `name` into `buf` (LOWER_IDENT_MAX bytes). The check
+ * refuses names that do not fit, so a failure here is a bug, made loud
+ * rather than cut. */
+const char *lower_kernel_name(struct lctx *L, char *buf, const char *prefix, const char *name)
+{
+	if (!lower_ident(buf, LOWER_IDENT_MAX, prefix, name))
+		diag_error(L->d, NULL, "internal error: the name \"%.40s...\" is longer than the kernel's %d bytes after %s",
+			   name, LOWER_IDENT_MAX - 1, prefix);
+	return buf;
 }
 
 void lower_text(char *out, size_t size, const char *in, size_t len, size_t max)
@@ -129,13 +190,9 @@ static const struct builtin *builtin_find(const char *fac, const char *ros)
 	return NULL;
 }
 
-/* Kernel chain of RouterOS chain `ros` in facility `fac`. */
-static void chain_ident(char *out, size_t size, const char *fac, const char *ros)
+const char *lower_chain_name(struct lctx *L, char *buf, const char *ros)
 {
-	char prefix[16];
-
-	snprintf(prefix, sizeof(prefix), "%s_", fac);
-	lower_ident(out, size, prefix, ros);
+	return lower_kernel_name(L, buf, chain_prefix(L->fac), ros);
 }
 
 static struct ir_chain *chain_get(struct lctx *L, const char *ros)
@@ -148,7 +205,7 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 	if (L->last_chain && L->last_chain->facility == L->fac && L->last_chain->ros_name &&
 	    !strcmp(L->last_chain->ros_name, ros))
 		return L->last_chain;
-	chain_ident(name, sizeof(name), L->fac, ros);
+	lower_chain_name(L, name, ros);
 	if ((c = ir_chain_find(L->t, name)))
 		return L->last_chain = c;
 	c = ir_chain_add(L->ir, L->t, name);
@@ -406,18 +463,14 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 		return;
 	}
 	memset(ls, 0, sizeof(*ls));
-	lower_ident(name, sizeof(name), "ar_", list);
-	ls->rt = ir_strdup(L->ir, name);
+	ls->rt = ir_strdup(L->ir, lower_kernel_name(L, name, "ar_", list));
 	if (p->has_interval) {
-		lower_ident(name, sizeof(name), "al_", list);
-		ls->stat = ir_strdup(L->ir, name);
-		if (p->has_dynamic) {
-			lower_ident(name, sizeof(name), "ad_", list);
-			ls->dyn = ir_strdup(L->ir, name);
-		}
+		ls->stat = ir_strdup(L->ir, lower_kernel_name(L, name, "al_", list));
+		if (p->has_dynamic)
+			ls->dyn = ir_strdup(L->ir, lower_kernel_name(L, name, "ad_", list));
 	} else {
 		/* Addresses only: one hash set holds static and timed entries. */
-		lower_ident(name, sizeof(name), "al_", list);
+		lower_kernel_name(L, name, "al_", list);
 		if (p->has_dynamic)
 			ls->dyn = ir_strdup(L->ir, name);
 		else
@@ -460,7 +513,7 @@ static void lists_build(struct lctx *L)
 			s = ir_set_add(L->ir, L->t, ls.dyn, akey);
 			/* Rules add to it from the packet path; entries may time out. */
 			s->flags = SETF_TIMEOUT | SETF_DYNAMIC;
-			s->size = 65535;
+			s->size = LOWER_SET_ROOM;	/* and its entries: below */
 			s->comment = ir_strdup(L->ir, L->plans[i].name);
 		}
 		if (ls.rt) {
@@ -482,10 +535,14 @@ static void lists_build(struct lctx *L)
 		if (!name || !addr || it->disabled)
 			continue;
 		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
-			char key[300];
+			char *key = xmalloc(strlen(name) + 5);
+			bool first;
 
-			snprintf(key, sizeof(key), "dns:%s", name);
-			if (lower_once(L, key))
+			memcpy(key, "dns:", 4);
+			memcpy(key + 4, name, strlen(name) + 1);
+			first = lower_once(L, key);
+			free(key);
+			if (first)
 				diag_note(L->d, &addr->loc,
 					  "DNS names in address list \"%s\" are resolved by rosfwd at run time; the list holds their addresses only then",
 					  name);
@@ -505,6 +562,16 @@ static void lists_build(struct lctx *L)
 				      : ls.dyn && !e.range ? ls.dyn : ls.rt ? ls.rt : ls.dyn);
 		if (s)
 			ir_set_elem(L->ir, s, &e);
+	}
+	/* A list rules add to holds its configured entries and room for as
+	 * many more as nft gives a dynamic set. */
+	for (i = 0; i < L->nplans; i++) {
+		struct list_sets ls;
+		struct ir_set *s;
+
+		lower_list_sets(L, L->plans[i].name, &ls);
+		if (ls.dyn && (s = ir_set_find(L->t, ls.dyn)))
+			s->size = (uint32_t)(LOWER_SET_ROOM + s->n);
 	}
 	for (i = 0; i < L->t->nsets; i++) {
 		bool merged = false;
@@ -576,10 +643,9 @@ static void set_merge_intervals(struct ir_set *s, bool *timeouts_merged)
 }
 
 /* Interface lists: members of the list and of the lists it includes, less
- * those of the lists it excludes. */
-static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth);
-
-static bool iflist_has(const struct lctx *L, const char *list, const char *iface, int depth)
+ * those of the lists it excludes. `list` is `n` bytes (an include= entry
+ * is part of a comma list). */
+static bool iflist_has(const struct lctx *L, const char *list, size_t n, const char *iface, int depth)
 {
 	size_t i;
 	bool in = false;
@@ -591,7 +657,7 @@ static bool iflist_has(const struct lctx *L, const char *list, const char *iface
 		const char *l = mitem_value(it, MK_IFLIST_MEMBER, "list");
 		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
 
-		if (!it->disabled && l && f && !strcmp(l, list) && !strcmp(f, iface))
+		if (!it->disabled && l && f && text_eq(list, n, l) && !strcmp(f, iface))
 			in = true;
 	}
 	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
@@ -601,27 +667,53 @@ static bool iflist_has(const struct lctx *L, const char *list, const char *iface
 		const char *exc = mitem_value(it, MK_IFLIST, "exclude");
 		const char *s;
 
-		if (!name || strcmp(name, list))
+		if (!name || !text_eq(list, n, name))
 			continue;
 		for (s = inc; !in && s && *s;) {
 			const char *e = strchr(s, ',');
-			char sub[256];
 
-			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
-			in = iflist_has(L, sub, iface, depth + 1);
+			in = iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1);
 			s = e ? e + 1 : NULL;
 		}
 		for (s = exc; in && s && *s;) {
 			const char *e = strchr(s, ',');
-			char sub[256];
 
-			snprintf(sub, sizeof(sub), "%.*s", (int)(e ? (size_t)(e - s) : strlen(s)), s);
-			if (iflist_has(L, sub, iface, depth + 1))
+			if (iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1))
 				in = false;
 			s = e ? e + 1 : NULL;
 		}
 	}
 	return in;
+}
+
+/*
+ * A member whose interface name nft text cannot carry is refused as
+ * in-interface= refuses it, at the member: leaving it out of the set would
+ * make every rule that uses the list act as if the interface were not in it.
+ */
+static bool member_ifname_ok(struct lctx *L, const struct mitem *it, size_t i, const char *list, const char *f)
+{
+	const struct mprop *p = mitem_prop(it, "interface");
+	const struct loc *loc = p ? &p->loc : &it->loc;
+	char key[48];
+	size_t n = strlen(f);
+
+	snprintf(key, sizeof(key), "member:%zu", i);
+	if (!lower_ifname_ok(f, n)) {
+		if (!lower_once(L, key))
+			return false;
+		if (L->o->unsupported == UNSUPPORTED_SKIP_RULE)
+			diag_warning(L->d, loc,
+				     "interface list member %zu skipped: this interface name is not supported (nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard); interface list \"%s\" does not hold it, so rules using the list act as if the interface were not in it",
+				     i, list);
+		else
+			diag_error(L->d, loc,
+				   "this interface name is not supported: nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard (--unsupported=skip-rule leaves such members out)");
+		return false;
+	}
+	if (n > 15 && lower_once(L, key))
+		diag_warning(L->d, loc, "Linux interface names have at most 15 bytes: \"%s\" is cut", f);
+	return true;
 }
 
 const char *lower_iflist_set(struct lctx *L, const char *list)
@@ -630,23 +722,24 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	struct ir_set *s;
 	size_t i, j;
 
-	lower_ident(name, sizeof(name), "il_", list);
+	lower_kernel_name(L, name, "il_", list);
 	if ((s = ir_set_find(L->t, name)))
 		return s->name;
 	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
 	s->comment = ir_strdup(L->ir, list);
 	/* Every interface any member entry names, in order of first mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
-		const char *f = mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface");
+		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
 		bool seen = false;
 		struct ir_elem e;
 
-		if (!f || !lower_ifname_ok(f, strlen(f)))
+		if (!f || !*f)
 			continue;
 		for (j = 0; j < s->n; j++)
-			if (!strncmp((const char *)s->elems[j].lo.b, f, 16))
+			if (!strncmp((const char *)s->elems[j].lo.b, f, 15))
 				seen = true;
-		if (seen || !iflist_has(L, list, f, 0))
+		if (!iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f) || seen)
 			continue;
 		memset(&e, 0, sizeof(e));
 		e.lo.len = 16;

@@ -44,10 +44,26 @@ const char *lower_ct_sysctl_name(size_t i);
  * this text; a test keeps them equal. */
 void lower_table_markdown(FILE *out);
 
-/* A RouterOS name as an nft identifier: [A-Za-z0-9_-] stay, every other
- * byte becomes .XX, so distinct names stay distinct and nothing can break
- * out of the identifier. */
-void lower_ident(char *out, size_t size, const char *prefix, const char *name);
+/*
+ * The one rule for RouterOS names that become kernel object names (sets
+ * al_X, ad_X, ar_X, il_X; chains F_X): the prefix, then the name with
+ * [A-Za-z0-9_-] kept and every other byte written .XX, so distinct names
+ * stay distinct and nothing can break out of the identifier. The kernel
+ * keeps 255 bytes of a set's or chain's name (NFT_NAME_MAXLEN, 256 with the
+ * NUL): a name that does not fit is an error at check, never cut.
+ */
+#define LOWER_IDENT_MAX 256
+
+/* Bytes lower_ident writes for `name` after `prefix`, without the NUL. */
+size_t lower_ident_len(const char *prefix, const char *name, size_t len);
+
+/* False, with `out` empty, when the identifier needs `size` bytes or more. */
+bool lower_ident(char *out, size_t size, const char *prefix, const char *name);
+
+/* What a name property of menu `k` names in the kernel: "set" or "chain",
+ * with the longest prefix lowering puts before it in *prefix; NULL for
+ * names that become no kernel object's name (marks, interfaces). */
+const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix);
 
 /* A comment or log prefix as both back ends carry it: no '"', no control
  * bytes, at most `max` bytes, cut on a UTF-8 boundary. */
@@ -61,5 +77,14 @@ void lower_text(char *out, size_t size, const char *in, size_t len, size_t max);
  * 30000 days: whole milliseconds at every HZ, so it reads back the same.
  */
 #define LOWER_STATIC_TIMEOUT_MS (30000ull * 86400 * 1000)
+
+/*
+ * Room for entries rules add from the packet path, beyond the ones the
+ * configuration puts in a set: the kernel adds none past a set's size
+ * (and refuses a batch whose entries do not fit, ENFILE), so a list's
+ * dynamic set holds its configured entries and this many more, nft's own
+ * default size for a dynamic set. RouterOS has no such limit.
+ */
+#define LOWER_SET_ROOM 65535
 
 #endif

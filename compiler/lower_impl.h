@@ -11,10 +11,12 @@
 #define LOWER_MAX_STMTS 48
 #define LOWER_MAX_ALTS 4
 #define LOWER_MAX_GROUPS 3
-#define LOWER_IDENT_MAX 256
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
 #define LOWER_COMMENT_MAX 127
-#define LOWER_LOG_PREFIX_MAX 127
+/* The kernel keeps 127 bytes of log prefix, but nft 1.0.9 (Ubuntu 24.04's)
+ * refuses a prefix of 127 ("log prefix is too long": it counts the NUL,
+ * evaluate.c stmt_evaluate_log_prefix; 1.0.6 and 1.1 take it). */
+#define LOWER_LOG_PREFIX_MAX 126
 
 struct list_plan;
 
@@ -76,6 +78,10 @@ struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);
 uint32_t lower_mark(struct lctx *L, const char *kind, const char *name);
+/* lower_ident into buf (LOWER_IDENT_MAX bytes), an error if it does not fit. */
+const char *lower_kernel_name(struct lctx *L, char *buf, const char *prefix, const char *name);
+/* The kernel chain of RouterOS chain `ros` in the current facility. */
+const char *lower_chain_name(struct lctx *L, char *buf, const char *ros);
 /* A list's kernel sets (NULL: none): the configuration's entries, what
  * rules add, and what changes at run time in an interval list. */
 struct list_sets {

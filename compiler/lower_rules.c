@@ -175,14 +175,13 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 {
 	struct nval v = nval_of(p);
 	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
-	char name[LOWER_IDENT_MAX];
 	struct list_sets ls;
 	const char *sets[3];
 	struct ir_match alts[3];
 	size_t n = 0, i;
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
-	lower_list_sets(L, name, &ls);
+	/* v.s ends where the value does: the whole name, as the list has it. */
+	lower_list_sets(L, v.s, &ls);
 	if (ls.stat)
 		sets[n++] = ls.stat;
 	if (ls.dyn)
@@ -281,9 +280,8 @@ static void l_out_interface(struct lctx *L, const struct mprop *p)
 static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
 	struct nval v = nval_of(p);
-	char name[256];
+	const char *name = v.s;
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
 	/* all matches every interface, none none; Linux has no dynamic
 	 * interfaces in RouterOS's sense, so static is all and dynamic none. */
 	if (!strcmp(name, "all") || !strcmp(name, "static")) {
@@ -292,7 +290,7 @@ static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 		return;
 	}
 	if (!strcmp(name, "dynamic"))
-		snprintf(name, sizeof(name), "none");
+		name = "none";
 	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
@@ -391,12 +389,10 @@ static void l_connection_nat_state(struct lctx *L, const struct mprop *p)
 static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, const char *kind, uint32_t mask)
 {
 	struct nval v = nval_of(p);
-	char name[256];
-	struct ir_stmt *s;
+	struct ir_stmt *s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
 
-	snprintf(name, sizeof(name), "%.*s", (int)v.len, v.s);
-	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
-	s->u.m.v = ir_data_host(lower_mark(L, kind, name), 4);
+	/* The whole name, as mark-* actions hash it. */
+	s->u.m.v = ir_data_host(lower_mark(L, kind, v.s), 4);
 	if (mask != 0xffffffffu) {
 		s->u.m.masked = true;
 		s->u.m.mask = ir_data_host(mask, 4);
@@ -695,7 +691,7 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	set->timeout_ms = expire;
-	set->size = 65535;
+	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_SET_UPDATE;
 	s->u.set.set = set->name;
@@ -730,7 +726,7 @@ static void l_connection_limit(struct lctx *L, const struct mprop *p)
 	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC;
-	set->size = 65535;
+	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_CT_COUNT;
 	s->u.set.set = set->name;
@@ -1036,6 +1032,10 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 	}
 	s = lower_post(L, S_NAT);
 	s->u.nat.kind = kind;
+	/* masquerade and redirect take the interface's address; the check
+	 * let only exports' 0.0.0.0 ("none") through to here. */
+	if (ta && (kind == NAT_MASQ || kind == NAT_REDIRECT))
+		ta = NULL;
 	if (ta) {
 		struct value_addr va;
 		uint8_t n = L->v6 ? 16 : 4;
@@ -1209,13 +1209,9 @@ void lower_action(struct lctx *L)
 		act_reject(L);
 	else if (!strcmp(a, "log") || !strcmp(a, "passthrough"))
 		;	/* counted, then on to the next rule */
-	else if (!strcmp(a, "jump")) {
-		char prefix[16];
-
-		snprintf(prefix, sizeof(prefix), "%s_", L->fac);
-		lower_ident(chain, sizeof(chain), prefix, prop_text(L, "jump-target"));
-		verdict(L, V_JUMP, ir_strdup(L->ir, chain));
-	} else if (!strcmp(a, "return"))
+	else if (!strcmp(a, "jump"))
+		verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, "jump-target"))));
+	else if (!strcmp(a, "return"))
 		verdict(L, V_RETURN, NULL);
 	else if (!strcmp(a, "add-src-to-address-list"))
 		act_list_add(L, true);
@@ -1374,7 +1370,7 @@ static const struct lower_row rows[] = {
 	R("layer7-protocol", "nftables has no layer 7 regexp match"),
 	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),
 	M("log", "log=yes: log before the action"),
-	G("log-prefix", "log prefix, quoted and cut to 127 bytes"),
+	G("log-prefix", "log prefix, quoted and cut to 126 bytes with its separating space (nft 1.0.9 refuses 127); a prefix holding $ goes through an nft variable"),
 	G("new-connection-mark", "value of mark-connection"),
 	G("new-dscp", "value of change-dscp"),
 	G("new-hop-limit", "value of change-hop-limit"),

@@ -180,7 +180,7 @@ static const struct prop_def props[] = {
 	P("address", MB_ADDRLISTS, VT_ADDR_OR_DNS, 0),
 	P("address-list", MB_RULES, VT_NAME, 0),
 	/* v7: none-dynamic; v6 wrote 00:00:00 for the same */
-	PD("address-list-timeout", MB_RULES, VT_TIMEOUT, 0, "none-dynamic"),
+	PR("address-list-timeout", MB_RULES, VT_TIMEOUT, 0, 0, VALUE_SET_TIMEOUT_MAX_MS, "none-dynamic"),
 	P("chain", MB_RULES, VT_NAME, 0),
 	P("comment", MB_COMMENTED, VT_STRING, 0),
 	P("connection-bytes", MB_FNM, VT_CONN_BYTES, NEG),
@@ -306,7 +306,7 @@ static const struct prop_def props[] = {
 	PD("tcp-time-wait-timeout", MB(MK_CONNTRACK), VT_TIME, 0, "10s"),
 	PD("tcp-unacked-timeout", MB(MK_CONNTRACK), VT_TIME, 0, "5m"),
 	P("time", MB_RULES, VT_TIME_SPEC, 0),
-	P("timeout", MB_ADDRLISTS, VT_TIME, 0),
+	PR("timeout", MB_ADDRLISTS, VT_TIME, 0, 0, VALUE_SET_TIMEOUT_MAX_MS, NULL),
 	/* TLS SNI inspection is beyond nftables */
 	P("tls-host", MB_RULES, VT_STRING, NEG | REF),
 	/* One address or range: RouterOS takes no list here. The manual's

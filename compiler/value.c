@@ -580,6 +580,14 @@ bool value_parse_addr(const char *v, size_t len, bool v6, struct value_addr *a)
 	return addr_parse(v, len, v6, a ? a : &tmp, &mo) == AE_OK;
 }
 
+bool value_addr_unspecified(const char *v, size_t len, bool v6)
+{
+	static const uint8_t zero[16];
+	struct value_addr a;
+
+	return value_parse_addr(v, len, v6, &a) && a.kind == VA_ADDR && !memcmp(a.lo, zero, v6 ? 16 : 4);
+}
+
 static const char *addr_what(bool v6, bool dns)
 {
 	if (dns)
@@ -1020,19 +1028,37 @@ static bool time_in(const struct vctx *c, size_t off, size_t len, uint64_t *ms)
 	return expected(c, off, len, TIME_WHAT);
 }
 
+/* A timeout the kernel keeps on a set or its entries (VALUE_SET_TIMEOUT_MAX_MS). */
+static bool set_timeout_fits(const struct vctx *c, size_t off, size_t len, uint64_t ms)
+{
+	char q[QUOTE_MAX + 8];
+
+	if (ms <= VALUE_SET_TIMEOUT_MAX_MS)
+		return true;
+	return fail(c, off, len,
+		    "%s is longer than the kernel keeps a set entry: at most 30500w3d23h34m33s (2^64 nanoseconds); it would refuse the ruleset",
+		    quote(q, sizeof(q), c->v + off, len));
+}
+
 static bool check_time(const struct vctx *c, size_t off, size_t len)
 {
-	return time_in(c, off, len, NULL);
+	uint64_t ms;
+
+	if (!time_in(c, off, len, &ms))
+		return false;
+	/* A set entry's timeout= carries the kernel's limit. */
+	return !c->p->max || set_timeout_fits(c, off, len, ms);
 }
 
 static bool check_timeout(const struct vctx *c, size_t off, size_t len)
 {
 	const char *s = c->v + off;
+	uint64_t ms;
 
 	if (eq(s, len, "none-dynamic") || eq(s, len, "none-static"))
 		return true;
-	if (value_parse_time(s, len, NULL))
-		return true;
+	if (value_parse_time(s, len, &ms))
+		return !c->p->max || set_timeout_fits(c, off, len, ms);
 	return expected(c, off, len, "a time such as 1h or 1d00:00:00, none-dynamic or none-static");
 }
 
@@ -1117,12 +1143,14 @@ static bool check_dst_limit(const struct vctx *c, size_t off, size_t len)
 	if (enum_index(dst_limit_modes, s, slash) < 0)
 		return enum_expected(c, po[2], slash, "a dst-limit mode, one of ",
 				     dst_limit_modes);
-	if (slash < pl[2] && !time_in(c, po[2] + slash + 1, pl[2] - slash - 1, NULL))
+	/* The expire time is the timeout of the set rosfw keeps the counts in. */
+	if (slash < pl[2] && (!time_in(c, po[2] + slash + 1, pl[2] - slash - 1, &x) ||
+			      !set_timeout_fits(c, po[2] + slash + 1, pl[2] - slash - 1, x)))
 		return false;
 	if (n == 4) {
 		if (slash < pl[2])
 			return fail(c, po[3], pl[3], "expected one expire time, got a second one");
-		if (!time_in(c, po[3], pl[3], NULL))
+		if (!time_in(c, po[3], pl[3], &x) || !set_timeout_fits(c, po[3], pl[3], x))
 			return false;
 	}
 	return true;

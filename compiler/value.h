@@ -29,6 +29,15 @@ bool value_check(const struct prop_def *p, enum menu_kind m, const char *v,
 
 /* RouterOS time ("1d2h3m4s", "1w", "00:05:00", "1d 00:00:10", "100ms", "30")
  * in milliseconds. Bare numbers are seconds. */
+/*
+ * The longest timeout the kernel takes for a set or a set entry (address
+ * list timeout=, address-list-timeout=, dst-limit's expire): it keeps them
+ * in nanoseconds on the way to jiffies, and refuses with ERANGE from
+ * U64_MAX / 1000000 ms on (nf_msecs_to_jiffies64), 30500w3d23h34m33s708ms.
+ * RouterOS's own longest timeout, 35w3d13:13:56, is far below.
+ */
+#define VALUE_SET_TIMEOUT_MAX_MS (UINT64_MAX / 1000000 - 1)
+
 bool value_parse_time(const char *v, size_t len, uint64_t *ms);
 
 /* Protocol name (tcp, udp, icmp, icmpv6, gre, ...) or number to number. */
@@ -60,6 +69,10 @@ struct value_addr {
 
 /* IPv4 (v6 false) or IPv6 address, prefix or range. */
 bool value_parse_addr(const char *v, size_t len, bool v6, struct value_addr *a);
+
+/* 0.0.0.0 (or ::): exports write it for "no address" (to-addresses of
+ * masquerade). */
+bool value_addr_unspecified(const char *v, size_t len, bool v6);
 
 /* Unsigned decimal integer no greater than max (no sign, no blanks). */
 bool value_parse_uint(const char *v, size_t len, uint64_t max, uint64_t *out);

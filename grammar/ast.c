@@ -40,6 +40,7 @@ static unsigned parse_run(struct diag *d, uint32_t file, const char *buf, size_t
 	else
 		b = rsc_scan_bytes(buf + skip, (int)(len - skip), scanner);
 	rscparse(scanner, &st);
+	rsc_restore_text(scanner);
 	rsc_delete_buffer(b, scanner);
 	rsclex_destroy(scanner);
 	arena_free(st.arena);

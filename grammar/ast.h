@@ -72,6 +72,12 @@ struct ast_cmd {
 	struct ast_cmd *next;
 };
 
+/* Groups nest at most this deep: far beyond any real script, and far below
+ * where the parser's stack (10000 states, up to 5 a level) or the
+ * recursion of later stages over the tree could run out. Deeper is an
+ * error at the bracket that passes it, and parsing of that file stops. */
+#define PARSE_MAX_DEPTH 1000
+
 /* Called with each top-level statement; the tree is freed after it returns. */
 typedef void (*ast_stmt_fn)(void *ctx, const struct ast_cmd *cmd);
 

@@ -18,6 +18,8 @@
  *       line continuations; @acc_loc is where it started.
  * @str_return: start condition to go back to after a quoted string.
  * @pending_eol: a command was left open at end of input; one EOL is owed.
+ * @depth: groups ( [ { open in the current top-level statement (the parser
+ *         counts them; see PARSE_MAX_DEPTH).
  */
 struct lex_state {
 	struct diag *diag;
@@ -31,9 +33,13 @@ struct lex_state {
 	unsigned acc_flags;
 	int str_return;
 	bool pending_eol;
+	unsigned depth;
 	unsigned syntax_errors;
 	ast_stmt_fn fn;
 	void *ctx;
 };
+
+/* After a parse: the byte flex replaced by a NUL goes back (lexer.l). */
+void rsc_restore_text(void *scanner);
 
 #endif

@@ -85,6 +85,8 @@ static void cmd_append(struct ast_cmd *c, struct ast_item *last, struct ast_item
  * the error cap is reached and parsing should stop. */
 static bool stmt_done(struct lex_state *st)
 {
+	/* Groups an error left open close with their statement. */
+	st->depth = 0;
 	arena_reset(st->arena);
 	return diag_full(st->diag);
 }
@@ -217,9 +219,23 @@ item
 	;
 
 group
-	: '[' cmd_opt ']'	{ $$ = group_new(st, IT_BRACKET, &@$); $$->sub = $2; }
-	| '(' cmd_opt ')'	{ $$ = group_new(st, IT_PAREN, &@$); $$->sub = $2; }
-	| '{' block_body '}'	{ $$ = group_new(st, IT_BLOCK, &@$); $$->stmts = $2; }
+	: '[' deeper cmd_opt ']'	{ st->depth--; $$ = group_new(st, IT_BRACKET, &@$); $$->sub = $3; }
+	| '(' deeper cmd_opt ')'	{ st->depth--; $$ = group_new(st, IT_PAREN, &@$); $$->sub = $3; }
+	| '{' deeper block_body '}'	{ st->depth--; $$ = group_new(st, IT_BLOCK, &@$); $$->stmts = $3; }
+	;
+
+/* Right after an opening bracket, before the parser's stack grows by what
+ * it holds: its location is the bracket's. */
+deeper
+	: %empty		{
+					if (++st->depth > PARSE_MAX_DEPTH) {
+						diag_error(st->diag, &@$,
+							   "nesting too deep: more than %d levels of (), [] and {}; rosfw reads no further in this file",
+							   PARSE_MAX_DEPTH);
+						st->syntax_errors++;
+						YYABORT;
+					}
+				}
 	;
 
 cmd_opt

@@ -376,10 +376,12 @@ static const char *stmt_name(const struct ir_stmt *s, char *buf, size_t size)
  * table invalid it refuses every later rule of it, so such errors are
  * given as notes that point back to the first.
  */
-static bool report_kernel(struct diag *d, struct emit_nl *b, const struct kerr *k, bool echo)
+static bool report_kernel(struct diag *d, struct emit_nl *b, const struct ir *ir, const struct kerr *k, bool echo,
+			  char *said, size_t said_size)
 {
 	struct emit_nl_origin o;
-	char at[256] = "", stmt[128], extra[200] = "";
+	const struct ir_rule *blame;
+	char at[256] = "", stmt[128], extra[200] = "", why[400];
 	enum diag_level lvl = echo ? DIAG_NOTE : DIAG_ERROR;
 	const char *also = ", likely only because of the error given for another rule: after a refusal the kernel re-checks the whole table";
 
@@ -395,6 +397,18 @@ static bool report_kernel(struct diag *d, struct emit_nl *b, const struct kerr *
 	if (!emit_nl_origin(b, k->seq, k->offset, &o)) {
 		diag_error(d, NULL, "the kernel refused a message rosfw did not send (sequence %u): %s", k->seq,
 			   strerror(k->err));
+		return false;
+	}
+	/* What it means for the configuration, at the rule it concerns. */
+	if (!echo && emit_nl_explain(ir, &o, k->err, why, sizeof(why), &blame)) {
+		/* A set's entries span several messages: one line says it. */
+		if (!strcmp(why, said))
+			return false;
+		snprintf(said, said_size, "%s", why);
+		if (blame && blame->loc.file)
+			diag_error(d, &blame->loc, "the kernel refused this rule: %s (%s%s)", why, strerror(k->err), extra);
+		else
+			diag_error(d, NULL, "the kernel refused %s: %s (%s%s)", o.what, why, strerror(k->err), extra);
 		return false;
 	}
 	if (o.rule && o.stmt >= 0 && (size_t)o.stmt < o.rule->n)
@@ -435,11 +449,13 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 }
 
 /* Send the batch and say what happened; the exit code. */
-static int send_batch(struct emit_nl *b, struct diag *d, const struct apply_opts *o, bool *changed)
+static int send_batch(struct emit_nl *b, const struct ir *ir, struct diag *d, const struct apply_opts *o,
+		      bool *changed)
 {
 	struct talk t;
 	size_t i;
 	bool noperm = false;
+	char said[400] = "";
 
 	*changed = false;
 	talk(b, &t);
@@ -453,8 +469,8 @@ static int send_batch(struct emit_nl *b, struct diag *d, const struct apply_opts
 		return APPLY_IO;
 	}
 	for (i = 0; i < t.nerrs; i++)
-		noperm |= report_kernel(d, b, &t.errs[i],
-					i && t.errs[i].err == t.errs[0].err && !t.errs[i].offset);
+		noperm |= report_kernel(d, b, ir, &t.errs[i],
+					i && t.errs[i].err == t.errs[0].err && !t.errs[i].offset, said, sizeof(said));
 	if (noperm) {
 		free(t.errs);
 		goto noperm;
@@ -704,7 +720,7 @@ int cmd_apply(int argc, char **argv)
 		if (rc != APPLY_OK)
 			goto report;
 	}
-	rc = b ? send_batch(b, d, &o, &changed) : APPLY_CONFIG;
+	rc = b ? send_batch(b, ir, d, &o, &changed) : APPLY_CONFIG;
 	if (o.confirm && !o.check && st && rc != APPLY_OK)
 		confirm_drop();		/* nothing changed: nothing to put back */
 	if (rc == APPLY_OK && !o.check) {
@@ -746,7 +762,7 @@ int cmd_flush(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	kept = !o.check && ct_saved_read(&saved);
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
-	rc = send_batch(b, d, &o, &changed);
+	rc = send_batch(b, NULL, d, &o, &changed);
 	if (rc == APPLY_OK && kept)
 		ct_sysctls_restore(&saved, d);
 	if (rc == APPLY_OK && !o.check)

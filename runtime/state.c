@@ -1178,6 +1178,12 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 				e.comment = ir_strdup(ir, x->comment);
 			ir_set_elem(ir, s, &e);
 		}
+		/* The kernel refuses a batch whose entries pass a set's size
+		 * (ENFILE): what was in the old set fits in the new one, even
+		 * when the configuration no longer holds the timed entries
+		 * that took the room. */
+		if (s->size && s->n > s->size)
+			s->size = (uint32_t)s->n;
 		kept += s->n - n0;
 	}
 	return kept;

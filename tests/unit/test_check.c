@@ -555,6 +555,146 @@ static void test_error_cap_says_it_stopped(void **state)
 	run_free(&r);
 }
 
+/* A name that becomes a kernel set's or chain's name must fit the kernel's
+ * 255 bytes after rosfw's prefix and escaping: an error where the name
+ * first appears, once per name, never a name cut to fit. */
+static void test_kernel_name_too_long_is_error_once(void **state)
+{
+	char l300[301], src[4096];
+	struct run r;
+	const struct diag_msg *m;
+
+	(void)state;
+	memset(l300, 'l', 300);
+	l300[300] = '\0';
+	snprintf(src, sizeof(src),
+		 "/ip firewall address-list\n"
+		 "add list=%s address=1.2.3.4\n"
+		 "add list=%s address=1.2.3.5\n"
+		 "/ip firewall filter\n"
+		 "add chain=input src-address-list=%s\n"
+		 "/interface list\n"
+		 "add name=x include=%s\n"
+		 "/interface list member\n"
+		 "add list=%s interface=ether1\n",
+		 l300, l300, l300, l300, l300);
+	r = run_script(src);
+	m = assert_diag(r.d, DIAG_ERROR, 2, 10, "list: this name (300 bytes) is too long for the kernel");
+	assert_non_null(strstr(m->text, "set name al_"));
+	assert_non_null(strstr(m->text, "303 bytes"));
+	assert_non_null(strstr(m->text, "at most 255"));
+	m = assert_diag(r.d, DIAG_ERROR, 7, 20, "include: this name (300 bytes) is too long");
+	assert_non_null(strstr(m->text, "set name il_"));
+	assert_int_equal(diag_errors(r.d), 2);
+	run_free(&r);
+}
+
+/* Bytes outside [A-Za-z0-9_-] take three in the kernel's name. */
+static void test_kernel_name_counts_escaped_bytes(void **state)
+{
+	char name[201], src[1024];
+	struct run r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 84; i += 2)
+		memcpy(name + i, "\xd0\xb0", 2);	/* 42 Cyrillic a: 84 bytes, 252 escaped */
+	name[84] = '\0';
+	snprintf(src, sizeof(src), "/ip firewall filter\nadd chain=forward dst-address-list=%s\n", name);
+	r = run_script(src);
+	assert_no_errors(r.d);
+	run_free(&r);
+	memcpy(name + 84, "\xd0\xb0", 3);
+	snprintf(src, sizeof(src), "/ip firewall filter\nadd chain=forward dst-address-list=!%s\n", name);
+	r = run_script(src);
+	assert_diag(r.d, DIAG_ERROR, 2, 36, "dst-address-list: this name (86 bytes) is too long");
+	run_free(&r);
+}
+
+/* ---- what the kernel would refuse ---------------------------------------- */
+
+/* The kernel's masquerade and redirect have no address; exports write
+ * to-addresses=0.0.0.0 for none. */
+static void test_masquerade_redirect_take_no_address(void **state)
+{
+	struct run r = run_script("/ip firewall nat\n"
+				  "add chain=srcnat action=masquerade to-addresses=192.0.2.1\n"
+				  "add chain=dstnat action=redirect to-addresses=192.0.2.1 to-ports=80 protocol=tcp\n"
+				  "add chain=srcnat action=masquerade to-addresses=0.0.0.0\n"
+				  "/ipv6 firewall nat\n"
+				  "add chain=srcnat action=masquerade to-addresses=::\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 49, "action=masquerade takes no to-addresses");
+	assert_non_null(strstr(m->text, "action=src-nat chooses the address"));
+	m = assert_diag(r.d, DIAG_ERROR, 3, 47, "action=redirect takes no to-addresses");
+	assert_non_null(strstr(m->text, "action=dst-nat chooses the address"));
+	assert_int_equal(diag_errors(r.d), 2);
+	run_free(&r);
+}
+
+/* Source NAT only where srcnat runs, destination NAT only where dstnat
+ * does, through jumps too: the kernel refuses the whole ruleset otherwise.
+ * Disabled jumps load nothing; a chain nothing reaches is not checked by
+ * the kernel either. */
+static void test_nat_action_in_the_wrong_chain(void **state)
+{
+	struct run r = run_script("/ip firewall nat\n"
+				  "add chain=dstnat action=masquerade\n"
+				  "add chain=srcnat action=redirect to-ports=8080 protocol=tcp\n"
+				  "add chain=dstnat action=jump jump-target=both\n"
+				  "add chain=srcnat action=jump jump-target=both\n"
+				  "add chain=both action=src-nat to-addresses=192.0.2.1\n"
+				  "add chain=dstnat action=jump jump-target=off disabled=yes\n"
+				  "add chain=off action=masquerade\n"
+				  "add chain=nowhere action=dst-nat to-addresses=192.0.2.1\n"
+				  "add chain=srcnat action=netmap src-address=10.0.0.0/24 to-addresses=192.0.2.0/24\n"
+				  "add chain=dstnat action=netmap dst-address=192.0.2.0/24 to-addresses=10.0.0.0/24\n"
+				  "add chain=srcnat action=jump jump-target=nm\n"
+				  "add chain=nm action=netmap src-address=10.1.0.0/24 to-addresses=192.0.3.0/24\n"
+				  "add chain=dstnat action=dst-nat to-addresses=10.0.0.1\n"
+				  "/ipv6 firewall nat\n"
+				  "add chain=dstnat action=src-nat to-addresses=2001:db8::1\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 25, "action=masquerade in chain dstnat: the kernel changes source addresses only in srcnat");
+	m = assert_diag(r.d, DIAG_ERROR, 3, 25, "action=redirect in chain srcnat: the kernel changes destination addresses only in dstnat");
+	m = assert_diag(r.d, DIAG_ERROR, 6, 23, "action=src-nat in chain both, which srcnat and dstnat reach through jumps");
+	m = assert_diag(r.d, DIAG_ERROR, 13, 21, "action=netmap in chain nm, which srcnat reaches through jumps");
+	assert_non_null(strstr(m->text, "netmap outside chain=srcnat maps destination addresses"));
+	m = assert_diag(r.d, DIAG_ERROR, 16, 25, "action=src-nat in chain dstnat");
+	assert_int_equal(diag_errors(r.d), 5);
+	run_free(&r);
+}
+
+/* The kernel keeps set timeouts below 2^64 ns and refuses the ruleset
+ * past it (ERANGE): 30500w3d23h34m33s is the last second that fits. */
+static void test_set_timeouts_past_the_kernel(void **state)
+{
+	struct run r = run_script("/ip firewall address-list\n"
+				  "add list=a address=192.0.2.1 timeout=100000w\n"
+				  "add list=a address=192.0.2.2 timeout=30500w3d23h34m33s\n"
+				  "/ip firewall filter\n"
+				  "add chain=input action=add-src-to-address-list address-list=b address-list-timeout=30500w3d23h34m34s\n"
+				  "add chain=input action=add-src-to-address-list address-list=b address-list-timeout=30500w3d23h34m33s\n"
+				  "add chain=input dst-limit=10/1m,5,src-address/100000w\n"
+				  "add chain=input dst-limit=10,5,src-address,30500w\n"
+				  "/ip firewall connection tracking\n"
+				  "set udp-timeout=100000w\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 2, 38, "invalid timeout: 100000w is longer than the kernel keeps a set entry");
+	assert_non_null(strstr(m->text, "at most 30500w3d23h34m33s"));
+	assert_diag(r.d, DIAG_ERROR, 5, 84, "invalid address-list-timeout: 30500w3d23h34m34s is longer than the kernel keeps");
+	assert_diag(r.d, DIAG_ERROR, 7, 47, "invalid dst-limit: 100000w is longer than the kernel keeps");
+	/* Connection tracking timeouts are sysctls, not set timeouts. */
+	assert_int_equal(diag_errors(r.d), 3);
+	run_free(&r);
+}
+
 static void test_clean_script_has_no_diagnostics(void **state)
 {
 	struct run r = run_script("/interface list\nadd name=WAN\nadd name=LAN\n"
@@ -628,6 +768,11 @@ int main(void)
 		cmocka_unit_test(test_error_cap_keeps_first_errors_and_counts_all),
 		cmocka_unit_test(test_error_cap_stops_reading),
 		cmocka_unit_test(test_error_cap_says_it_stopped),
+		cmocka_unit_test(test_kernel_name_too_long_is_error_once),
+		cmocka_unit_test(test_kernel_name_counts_escaped_bytes),
+		cmocka_unit_test(test_masquerade_redirect_take_no_address),
+		cmocka_unit_test(test_nat_action_in_the_wrong_chain),
+		cmocka_unit_test(test_set_timeouts_past_the_kernel),
 		cmocka_unit_test(test_clean_script_has_no_diagnostics),
 	};
 

@@ -577,7 +577,34 @@ static void test_log_yes_logs_before_the_action(void **state)
 		     "counter log prefix \"DROP \" level info drop comment \"#0\"\n");
 }
 
-static void test_log_prefix_is_cut_to_127_bytes(void **state)
+/* nft reads "$x" in a log prefix as its variable and has no escape: the
+ * prefix goes through a variable of its own, whose value nft copies as it
+ * is, so the kernel gets the text unchanged (as from the netlink back end,
+ * which sends the IR's prefix). */
+static void test_log_prefix_with_dollar_goes_through_a_variable(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=log log-prefix=\"cost \\$5 \\$x\"\n"
+				     "add chain=input action=drop log=yes log-prefix=plain\n"
+				     "add chain=input action=drop log=yes log-prefix=\"\\$\" protocol=tcp port=22\n");
+	char *got = block_text(l.out, "ip", "chain", "filter_input");
+
+	(void)state;
+	assert_non_null(got);
+	assert_non_null(strstr(got, "define rosfw_log_prefix_1 = \"cost $5 $x \"\n"
+				    "counter log prefix \"$rosfw_log_prefix_1\" level info comment \"#0\"\n"
+				    "counter log prefix \"plain \" level info drop comment \"#1\"\n"
+				    "define rosfw_log_prefix_2 = \"$ \"\n"
+				    "meta l4proto tcp tcp sport 22 counter log prefix \"$rosfw_log_prefix_2\""));
+	assert_non_null(strstr(got, "define rosfw_log_prefix_3 = \"$ \"\n"
+				    "meta l4proto tcp tcp dport 22 tcp sport != 22 counter log prefix \"$rosfw_log_prefix_3\""));
+	free(got);
+	/* The IR, which apply sends, holds the text itself. */
+	assert_string_equal(l.ir->tables[0]->chains[0]->rules[0]->stmts[1].u.log.prefix, "cost $5 $x ");
+	assert_no_warnings(l.r.d);
+	low_free(&l);
+}
+
+static void test_log_prefix_is_cut_to_126_bytes(void **state)
 {
 	char src[512], expected[512], prefix[201];
 	struct low l;
@@ -586,8 +613,9 @@ static void test_log_prefix_is_cut_to_127_bytes(void **state)
 	memset(prefix, 'p', 200);
 	prefix[200] = '\0';
 	snprintf(src, sizeof(src), FILTER "add chain=input action=log log-prefix=%s\n", prefix);
-	/* 126 bytes of prefix and the space: 127, what the kernel keeps. */
-	snprintf(expected, sizeof(expected), "counter log prefix \"%.126s \" level info comment \"#0\"\n", prefix);
+	/* 125 bytes of prefix and the space: 126, what every nft takes (the
+	 * kernel keeps 127, nft 1.0.9 refuses 127). */
+	snprintf(expected, sizeof(expected), "counter log prefix \"%.125s \" level info comment \"#0\"\n", prefix);
 	l = low_ok(src);
 	assert_rules_l(&l, "ip", "filter_input", expected);
 	low_free(&l);
@@ -1469,6 +1497,41 @@ static void test_packet_mark(void **state)
 	low_free(&l);
 }
 
+/* Marks are numbers hashed from the whole name, however long: the rule
+ * that sets a 300-byte mark and the rule that matches it agree. */
+static void test_long_mark_names_hash_whole(void **state)
+{
+	char name[301], other[301], src[4096], exp[512];
+	uint32_t c, p, o;
+	struct low l;
+
+	(void)state;
+	memset(name, 'm', 300);
+	name[300] = '\0';
+	memcpy(other, name, sizeof(name));
+	other[299] = 'n';
+	snprintf(src, sizeof(src),
+		 MANGLE "add chain=prerouting action=mark-connection new-connection-mark=%s\n"
+		 "add chain=prerouting action=mark-packet new-packet-mark=%s\n"
+		 "add chain=prerouting action=mark-connection new-connection-mark=%s\n"
+		 "add chain=forward connection-mark=%s\n"
+		 "add chain=forward packet-mark=%s\n"
+		 "add chain=forward connection-mark=%s\n",
+		 name, name, other, name, name, other);
+	l = low_ok(src);
+	c = mark_value(l.ir, "connection", name);
+	p = mark_value(l.ir, "packet", name);
+	o = mark_value(l.ir, "connection", other);
+	assert_int_not_equal(c, o);
+	snprintf(exp, sizeof(exp),
+		 "ct mark 0x%08x counter accept comment \"#3\"\n"
+		 "meta mark & 0x0000ffff == 0x%08x counter accept comment \"#4\"\n"
+		 "ct mark 0x%08x counter accept comment \"#5\"\n",
+		 c, p, o);
+	assert_rules_l(&l, "ip", "mangle_forward", exp);
+	low_free(&l);
+}
+
 static void test_routing_mark(void **state)
 {
 	struct low l = low_ok(MANGLE "add chain=prerouting routing-mark=isp1\n"
@@ -1754,6 +1817,42 @@ static void test_in_interface_list(void **state)
 		     "type ifname\n"
 		     "comment \"LAN\"\n"
 		     "elements = { \"ether2\", \"bridge\" }\n");
+	low_free(&l);
+}
+
+/* A member nft text cannot carry is the error in-interface= gives, at the
+ * member; never left out of the set without a word. */
+static void test_iflist_member_bad_name_is_error(void **state)
+{
+	const char *src = "/interface list\nadd name=LAN\n/interface list member\n"
+			  "add list=LAN interface=ether2\n"
+			  "add list=LAN interface=\"we\\\"ird\"\n"
+			  "add list=LAN interface=eth*\n"
+			  "add list=LAN interface=averyveryverylongname\n" FILTER
+			  "add chain=input in-interface-list=LAN action=drop\n";
+	struct low l = low_err(src);
+	size_t i;
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag(l.r.d, DIAG_ERROR, 5, col_of(src, 5, "\"we"), "this interface name is not supported");
+	assert_int_equal(diag_errors(l.r.d), 2);
+	for (i = 0; i < diag_count(l.r.d); i++)
+		if (diag_at(l.r.d, i)->level == DIAG_ERROR && diag_at(l.r.d, i)->loc.line == 6)
+			break;
+	assert_true(i < diag_count(l.r.d));
+	assert_int_equal(diag_at(l.r.d, i)->loc.col, col_of(src, 6, "eth*"));
+	/* A name Linux cannot have is cut, and said so. */
+	assert_diag(l.r.d, DIAG_WARNING, 7, col_of(src, 7, "avery"), "Linux interface names have at most 15 bytes");
+	low_free(&l);
+
+	l = low_skip(src);
+	assert_diag(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "\"we"), "interface list member 1 skipped");
+	assert_diag(l.r.d, DIAG_WARNING, 6, col_of(src, 6, "eth*"), "interface list member 2 skipped");
+	assert_set_l(&l, "ip", "il_LAN",
+		     "type ifname\n"
+		     "comment \"LAN\"\n"
+		     "elements = { \"ether2\", \"averyveryverylo\" }\n");
 	low_free(&l);
 }
 
@@ -2518,7 +2617,7 @@ static void test_address_list_timed_addresses_are_a_timeout_set(void **state)
 	assert_set_l(&l, "ip", "al_tmp",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
-		     "size 65535\n"
+		     "size 65537\n"
 		     "comment \"tmp\"\n"
 		     "elements = { 1.1.1.1 timeout 5m, 1.1.1.2 }\n");
 	assert_rules_l(&l, "ip", "filter_input",
@@ -2542,7 +2641,7 @@ static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(vo
 	assert_set_l(&l, "ip", "ad_blk",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
-		     "size 65535\n"
+		     "size 65536\n"
 		     "comment \"blk\"\n"
 		     "elements = { 172.16.0.5 timeout 1d }\n");
 	assert_rules_l(&l, "ip", "filter_input",
@@ -2550,6 +2649,34 @@ static void test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set(vo
 		       "ip saddr @ad_blk ip saddr != @al_blk counter drop comment \"#0\"\n"
 		       "ip saddr @ar_blk ip saddr != @al_blk ip saddr != @ad_blk counter drop comment \"#0\"\n");
 	low_free(&l);
+}
+
+/* A list rules add to holds its configured entries and room for 65535
+ * more: the kernel refuses a batch whose entries pass the set's size
+ * (ENFILE), and 70,000 configured entries in a 65535-entry set did. */
+static void test_address_list_dynamic_set_has_room_for_its_entries(void **state)
+{
+	enum { N = 70000 };
+	size_t cap = N * 48 + 256, len = 0, i;
+	char *src = malloc(cap);
+	struct low l;
+	const struct ir_set *set;
+
+	(void)state;
+	assert_non_null(src);
+	len += (size_t)snprintf(src + len, cap - len, ADDRLIST);
+	for (i = 0; i < N; i++)
+		len += (size_t)snprintf(src + len, cap - len, "add list=big address=10.%zu.%zu.%zu\n", i >> 16,
+					(i >> 8) & 255, i & 255);
+	snprintf(src + len, cap - len, FILTER "add chain=input action=add-src-to-address-list address-list=big\n"
+					      "add chain=input src-address-list=big action=drop\n");
+	l = low_ok(src);
+	set = ir_set_find(l.ir->tables[0], "al_big");
+	assert_non_null(set);
+	assert_int_equal(set->n, N);
+	assert_int_equal(set->size, N + LOWER_SET_ROOM);
+	low_free(&l);
+	free(src);
 }
 
 static void test_address_list_timed_prefix_keeps_its_timeout(void **state)
@@ -2812,27 +2939,29 @@ static void test_lower_ident_escapes_other_bytes(void **state)
 
 static void test_lower_ident_distinct_names_stay_distinct(void **state)
 {
-	static char long_a[301], long_ab[302], long_b[301], long_bang[301], long_quote[301], mid_a[120];
+	static char long_a[249], long_ab[249], long_b[249], bangs[83], quotes[83], mid_a[120];
 	const char *names[] = {
 		"a", "A", "a b", "a.20b", "a_b", "a-b", "a.b", "a.2eb", "a..b", "a.", ".", "..", "\xc3\xa9", "\xc3",
-		"a\tb", "a.09b", "", long_a, long_ab, long_b, long_bang, long_quote, mid_a,
+		"a\tb", "a.09b", "", long_a, long_ab, long_b, bangs, quotes, mid_a,
 	};
 	enum { N = sizeof(names) / sizeof(names[0]) };
 	static char ids[N][LOWER_IDENT_MAX];
 	size_t i, j;
 
 	(void)state;
-	memset(long_a, 'a', 300);
-	memcpy(long_ab, long_a, 300);
-	long_ab[300] = 'b';
-	memset(long_b, 'a', 300);
+	/* As long as "filter_" leaves room for: 248 kept bytes, 82 escaped. */
+	memset(long_a, 'a', 248);
+	memcpy(long_ab, long_a, 248);
+	long_ab[247] = 'b';
+	memset(long_b, 'a', 248);
 	long_b[0] = 'b';
-	memset(long_bang, '!', 300);
-	memset(long_quote, '"', 300);
+	memset(bangs, '!', 82);
+	memset(quotes, '"', 82);
 	memset(mid_a, 'a', 119);
 	for (i = 0; i < N; i++) {
-		lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]);
+		assert_true(lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]));
 		assert_true(strlen(ids[i]) < LOWER_IDENT_MAX);
+		assert_int_equal(strlen(ids[i]), lower_ident_len("filter_", names[i], strlen(names[i])));
 		assert_true(!strncmp(ids[i], "filter_", 7));
 		if (!ident_chars_ok(ids[i]))
 			fail_msg("\"%s\" holds a byte nft identifiers do not", ids[i]);
@@ -2843,48 +2972,64 @@ static void test_lower_ident_distinct_names_stay_distinct(void **state)
 				fail_msg("names %zu and %zu both became \"%s\"", i, j, ids[i]);
 }
 
-static void test_lower_ident_long_names_differing_at_the_end(void **state)
+/* The kernel keeps 255 bytes of a name: one more is refused whole, never
+ * cut (a cut name is another name, or another list's). */
+static void test_lower_ident_refuses_what_does_not_fit(void **state)
 {
-	char a[600], b[600], ia[LOWER_IDENT_MAX], ib[LOWER_IDENT_MAX];
+	char name[300], out[LOWER_IDENT_MAX];
 
 	(void)state;
-	memset(a, 'x', 599);
-	a[599] = '\0';
-	memcpy(b, a, sizeof(a));
-	b[598] = 'y';
-	lower_ident(ia, sizeof(ia), "nat_", a);
-	lower_ident(ib, sizeof(ib), "nat_", b);
-	assert_string_not_equal(ia, ib);
-	assert_true(ident_chars_ok(ia) && ident_chars_ok(ib));
-	assert_true(strlen(ia) < LOWER_IDENT_MAX);
+	memset(name, 'x', sizeof(name));
+	name[252] = '\0';
+	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	assert_int_equal(strlen(out), 255);
+	name[252] = 'x';
+	name[253] = '\0';
+	assert_false(lower_ident(out, sizeof(out), "al_", name));
+	assert_string_equal(out, "");
+	/* An escaped byte takes three. */
+	memset(name, 'x', sizeof(name));
+	name[0] = ' ';
+	name[250] = '\0';
+	assert_int_equal(lower_ident_len("al_", name, 250), 255);
+	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	name[250] = 'x';
+	name[251] = '\0';
+	assert_false(lower_ident(out, sizeof(out), "al_", name));
 }
 
-static void test_lower_ident_long_name_end_to_end(void **state)
+/* The longest chain name that fits works end to end; one byte more is an
+ * error at check, at the name, saying the limit. */
+static void test_lower_ident_longest_chain_end_to_end(void **state)
 {
-	char src[2048], name[400];
+	char src[2048], name[300], id[LOWER_IDENT_MAX + 64];
 	struct low l;
+	struct run r;
+	const struct diag_msg *m;
 
 	(void)state;
-	memset(name, 'q', 399);
-	name[399] = '\0';
+	memset(name, 'q', 248);
+	name[248] = '\0';
 	snprintf(src, sizeof(src), FILTER "add chain=input action=jump jump-target=%s\nadd chain=%s action=drop\n", name,
 		 name);
 	l = low_ok(src);
-	/* One chain, the jump names it, and its name fits nft's limit. */
-	{
-		const char *j = strstr(l.out, "counter jump filter_");
-		char id[LOWER_IDENT_MAX];
-		size_t n;
-
-		assert_non_null(j);
-		j += strlen("counter jump ");
-		n = strcspn(j, " ");
-		assert_true(n < LOWER_IDENT_MAX);
-		snprintf(id, sizeof(id), "%.*s", (int)n, j);
-		assert_true(ident_chars_ok(id));
-		assert_rules_l(&l, "ip", id, "counter drop comment \"#1\"\n");
-	}
+	snprintf(id, sizeof(id), "filter_%s", name);
+	assert_int_equal(strlen(id), 255);
+	assert_non_null(strstr(l.out, id));
+	assert_rules_l(&l, "ip", id, "counter drop comment \"#1\"\n");
 	low_free(&l);
+
+	name[248] = 'q';
+	name[249] = '\0';
+	snprintf(src, sizeof(src), FILTER "add chain=input action=jump jump-target=%s\nadd chain=%s action=drop\n", name,
+		 name);
+	r = run_script(src);
+	m = assert_diag(r.d, DIAG_ERROR, 2, 41, "jump-target: this name (249 bytes) is too long for the kernel");
+	assert_non_null(strstr(m->text, "256 bytes"));
+	assert_non_null(strstr(m->text, "at most 255"));
+	/* Said once, where the name first appears. */
+	assert_int_equal(diag_errors(r.d), 1);
+	run_free(&r);
 }
 
 static void test_lower_text_replaces_quotes_and_control_bytes(void **state)
@@ -3173,7 +3318,8 @@ int main(void)
 		T(test_action_passthrough_only_counts),
 		T(test_action_log_then_next_rule),
 		T(test_log_yes_logs_before_the_action),
-		T(test_log_prefix_is_cut_to_127_bytes),
+		T(test_log_prefix_with_dollar_goes_through_a_variable),
+		T(test_log_prefix_is_cut_to_126_bytes),
 		T(test_action_add_src_to_address_list),
 		T(test_action_add_dst_to_address_list),
 		T(test_address_list_timeout_none_adds_without_timeout),
@@ -3244,6 +3390,7 @@ int main(void)
 		T(test_connection_nat_state),
 		T(test_connection_mark),
 		T(test_packet_mark),
+		T(test_long_mark_names_hash_whole),
 		T(test_routing_mark),
 		T(test_connection_type),
 		T(test_connection_type_negated_matches_unrelated_packets),
@@ -3265,6 +3412,7 @@ int main(void)
 		T(test_in_interface_longer_than_linux_allows_is_cut),
 		T(test_out_interface),
 		T(test_in_interface_list),
+		T(test_iflist_member_bad_name_is_error),
 		T(test_in_interface_list_builtin_lists),
 		T(test_out_interface_list),
 		T(test_ipsec_policy),
@@ -3337,6 +3485,7 @@ int main(void)
 		T(test_address_list_v6_interval_set),
 		T(test_address_list_timed_addresses_are_a_timeout_set),
 		T(test_address_list_timed_entries_beside_prefixes_go_to_dynamic_set),
+		T(test_address_list_dynamic_set_has_room_for_its_entries),
 		T(test_address_list_timed_prefix_keeps_its_timeout),
 		T(test_address_list_overlap_with_different_timeouts_keeps_the_longer),
 		T(test_address_list_rules_add_to_is_dynamic_timeout),
@@ -3353,8 +3502,8 @@ int main(void)
 		T(test_lower_ident_keeps_plain_names),
 		T(test_lower_ident_escapes_other_bytes),
 		T(test_lower_ident_distinct_names_stay_distinct),
-		T(test_lower_ident_long_names_differing_at_the_end),
-		T(test_lower_ident_long_name_end_to_end),
+		T(test_lower_ident_refuses_what_does_not_fit),
+		T(test_lower_ident_longest_chain_end_to_end),
 		T(test_lower_text_replaces_quotes_and_control_bytes),
 		T(test_lower_text_cuts_at_the_limit),
 		T(test_lower_text_never_splits_a_utf8_sequence),

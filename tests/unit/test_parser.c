@@ -385,9 +385,71 @@ static void test_several_errors_each_reported_once(void **state)
 	parsed_free(&p);
 }
 
+/* Deeper nesting than PARSE_MAX_DEPTH is one located error at the bracket
+ * that passes it (not bison's "memory exhausted" somewhere else), the
+ * parse of the file stops there, and the source line it shows is intact. */
+static void nested(char *buf, const char *head, const char *open, const char *close, size_t n)
+{
+	size_t i;
+
+	strcpy(buf, head);
+	for (i = 0; i < n; i++)
+		strcat(buf, open);
+	for (i = 0; i < n; i++)
+		strcat(buf, close);
+	strcat(buf, "\nadd ]\n");
+}
+
+static void test_nesting_too_deep_is_located(void **state)
+{
+	static const char *const forms[][3] = {
+		{ "add comment=", "(", ")" },
+		{ ":if ", "{", "}" },
+		{ "remove ", "[find ", "]" },
+		{ "add comment=", "a x=(", ")" },
+	};
+	enum { N = PARSE_MAX_DEPTH + 1 };
+	char *buf = malloc(N * 8 + 64), *shown = NULL;
+	size_t i, len = 0;
+
+	(void)state;
+	assert_non_null(buf);
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		size_t step = strlen(forms[i][1]);
+		struct parsed p;
+		const struct diag_msg *m;
+		FILE *f;
+
+		/* As deep as allowed: no message (the line after has one). */
+		nested(buf, forms[i][0], forms[i][1], forms[i][2], PARSE_MAX_DEPTH);
+		p = parse_str(buf);
+		assert_int_equal(p.errors, 1);
+		assert_diag(p.d, DIAG_ERROR, 2, 5, "syntax error");
+		parsed_free(&p);
+
+		nested(buf, forms[i][0], forms[i][1], forms[i][2], N);
+		p = parse_str(buf);
+		assert_int_equal(p.errors, 1);
+		m = assert_diag(p.d, DIAG_ERROR, 1, 0, "nesting too deep: more than 1000 levels");
+		/* At the opening bracket of level 1001. */
+		assert_int_equal(m->loc.col, strlen(forms[i][0]) + PARSE_MAX_DEPTH * step + strcspn(forms[i][1], "([{") + 1);
+		assert_null(diag_find(p.d, "memory exhausted"));
+		f = open_memstream(&shown, &len);
+		assert_non_null(f);
+		diag_print(p.d, f);
+		fclose(f);
+		assert_null(strchr(shown, '?'));
+		free(shown);
+		shown = NULL;
+		parsed_free(&p);
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nesting_too_deep_is_located),
 		cmocka_unit_test(test_path_with_spaces),
 		cmocka_unit_test(test_path_with_slashes),
 		cmocka_unit_test(test_root_path_alone),
