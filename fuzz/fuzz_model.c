@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: any bytes through the parser, the model and, when
- * the model is clean, lowering and nft text. Nothing may
- * crash, hang, leak or read outside the input. */
+ * the model is clean, lowering, nft text and the netlink batch apply would
+ * send. Nothing may crash, hang, leak or read outside the input. What the
+ * text says is checked by tests/fuzz-smoke.sh: nft -c must take every
+ * script rosfw compiles from the inputs the run kept. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "diag.h"
 #include "dump.h"
+#include "emit_nl.h"
 #include "emit_text.h"
 #include "lower.h"
 #include "model.h"
@@ -28,8 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		/* Printing walks every location and every stored value; a clean
 		 * model is lowered and emitted as well. */
-		if (ir)
+		if (ir) {
 			emit_text(ir, devnull, "fuzz.rsc");
+			emit_nl_free(emit_nl_build(ir, 1, false));
+		}
 		ir_free(ir);
 		diag_print(d, devnull);
 		dump_model(m, devnull);
