@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "safefile.h"
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -303,4 +305,32 @@ void safefile_abort(struct safefile *sf)
 		unlinkat(sf->dirfd, sf->tmp, 0);
 	safefile_free(sf);
 	errno = e;
+}
+
+int safefile_sweep(const char *path)
+{
+	const char *base;
+	char *dir = path_split(path, &base), prefix[TMP_BASE_MAX + 3];
+	size_t plen = (size_t)snprintf(prefix, sizeof(prefix), ".%.*s.", TMP_BASE_MAX, base);
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int dfd, n = 0;
+
+	free(dir);
+	if (!d)
+		return -1;
+	dfd = dirfd(d);
+	while ((e = readdir(d))) {
+		size_t i;
+
+		if (strncmp(e->d_name, prefix, plen) || strlen(e->d_name) != plen + TMP_RANDOM)
+			continue;
+		for (i = plen; i < plen + TMP_RANDOM && isalnum((unsigned char)e->d_name[i]); i++)
+			;
+		/* unlinkat never follows a link: a planted one just goes. */
+		if (i == plen + TMP_RANDOM && unlinkat(dfd, e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -41,4 +41,10 @@ int safefile_commit(struct safefile *sf);
 /* Nothing is written: the temporary file goes, the old file stays. */
 void safefile_abort(struct safefile *sf);
 
+/* Remove the temporary files of `path` that writers killed before their
+ * commit left in its directory (one a crash: a daemon restarted in a loop
+ * would fill the disk). Only for a directory nobody else writes, where no
+ * other writer of `path` runs: their number, or -1 with errno. */
+int safefile_sweep(const char *path);
+
 #endif

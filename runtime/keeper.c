@@ -17,6 +17,7 @@
 #include "dynstate.h"
 #include "lower.h"
 #include "nlsock.h"
+#include "safefile.h"
 #include "source.h"
 #include "trust.h"
 #include "xalloc.h"
@@ -147,6 +148,7 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 {
 	struct keeper *k = xcalloc(1, sizeof(*k));
 	char why[512];
+	int n;
 
 	k->o = *o;
 	if (trust_make_dir(o->state) < 0) {
@@ -157,6 +159,12 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 		fprintf(stderr, "rosfwd: refusing the state file %s: %s\n", o->state, why);
 		goto fail;
 	}
+	/* The directory is ours alone (above): what a killed save left
+	 * there is ours to remove. */
+	n = safefile_sweep(o->state);
+	if (n > 0)
+		fprintf(stderr, "rosfwd: removed %d temporary file%s a killed save left beside %s\n", n,
+			n == 1 ? "" : "s", o->state);
 	if (!nlsock_open(&k->ns)) {
 		fprintf(stderr, "rosfwd: netlink: %s\n", strerror(errno));
 		goto fail;

@@ -203,6 +203,16 @@ else
 	fail "rosfwdload: a second damaged file does not replace the first: $(cat "$tmp/log"; ls "$tmp/s")"
 fi
 
+# A save killed before its rename leaves its temporary file: the next
+# start removes it (a daemon restarted in a loop would fill the disk).
+echo half > "$tmp/s/.state.Kx7PqL2mZr9A"
+"$rosfwd" --once --state "$S" 2> "$tmp/log"
+if [ ! -e "$tmp/s/.state.Kx7PqL2mZr9A" ] && grep -q 'removed 1 temporary file' "$tmp/log"; then
+	pass "rosfwdload: a killed save's temporary file is removed at the next start"
+else
+	fail "rosfwdload: a killed save's temporary file is removed: $(cat "$tmp/log"; ls -a "$tmp/s")"
+fi
+
 # Without CAP_NET_ADMIN: one line, exit 3, nothing saved or said saved.
 rm -f "$S"
 setpriv --bounding-set -net_admin "$rosfwd" --interval 1 --state "$S" 2> "$tmp/log" &

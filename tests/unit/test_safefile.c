@@ -338,6 +338,31 @@ static void test_refusals(void **st)
 	assert_string_equal(listing(NULL), "d loop");
 }
 
+/* What a killed writer left goes; nothing else, and no link is followed. */
+static void test_sweep(void **st)
+{
+	struct safefile *sf;
+
+	(void)st;
+	spill(at("state"), "old");
+	spill(at("victim"), "keep");
+	spill(at(".state.AAAAAAAAAAAA"), "left by a crash");
+	assert_int_equal(symlink(at("victim"), at(".state.BBBBBBBBBBBB")), 0);
+	spill(at(".state.short"), "not ours");
+	spill(at(".other.CCCCCCCCCCCC"), "another file's");
+	spill(at(".state.DDDDDDDDDDDD.x"), "not ours either");
+	/* A writer that is still busy is not met here: the sweep is for
+	 * directories with one writer, before it writes. */
+	assert_int_equal(safefile_sweep(at("state")), 2);
+	assert_string_equal(listing(NULL), ".other.CCCCCCCCCCCC .state.DDDDDDDDDDDD.x .state.short state victim");
+	assert_content(at("victim"), "keep");
+	sf = safefile_open(at("state"), 0600);
+	assert_non_null(sf);
+	safefile_abort(sf);
+	assert_int_equal(safefile_sweep(at("state")), 0);
+	assert_int_equal(safefile_sweep(at("nodir/state")), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fifo_in_place, setup),
 		cmocka_unit_test_setup(test_device_in_place, setup),
 		cmocka_unit_test_setup(test_refusals, setup),
+		cmocka_unit_test_setup(test_sweep, setup),
 	};
 	char cmd[600];
 	int rc;
