@@ -437,6 +437,7 @@ struct xelem {
 	struct xdata data;
 	uint64_t timeout_ms;
 	bool end, open;
+	bool configured;	/* the configuration's own, in a set of entries that come and go */
 	const char *comment;	/* an entry kept by a re-apply keeps its own */
 };
 
@@ -444,6 +445,7 @@ struct xrange {
 	struct ir_data lo, hi;
 	struct xdata data;
 	uint64_t timeout_ms;	/* on the start element, as nft puts it */
+	bool configured;	/* likewise */
 	const char *comment;	/* likewise */
 };
 
@@ -512,13 +514,15 @@ static void elem_put(struct nlmsghdr *nlh, const struct xelem *x, int i)
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, x->key.b, x->key.len);
 	if (x->timeout_ms)
 		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, x->timeout_ms);
-	if (x->open || x->comment) {
+	if (x->open || x->comment || x->configured) {
 		struct nftnl_udata_buf *u = udata_new();
 
 		if (x->comment)
 			nftnl_udata_put_strz(u, NFTNL_UDATA_SET_ELEM_COMMENT, x->comment);
 		if (x->open)
 			nftnl_udata_put_u32(u, NFTNL_UDATA_SET_ELEM_FLAGS, NFTNL_SET_ELEM_F_INTERVAL_OPEN);
+		if (x->configured)
+			nftnl_udata_put(u, IR_ELEM_UDATA_CONFIGURED, 0, NULL);
 		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
 		nftnl_udata_buf_free(u);
 	}
@@ -611,6 +615,7 @@ static void range_put(struct elsink *k, const struct xrange *r, bool first)
 	e.data = r->data;
 	e.open = !closed;
 	e.timeout_ms = r->timeout_ms;
+	e.configured = r->configured;
 	e.comment = r->comment;
 	sink_put(k, &e);
 	if (closed) {
@@ -745,6 +750,8 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 {
 	struct setdef sd = { .name = s->name, .id = id, .timeout_ms = s->timeout_ms, .size = s->size };
 	struct elsink k = { .b = b, .family = family, .sd = &sd, .oname = s->name };
+	/* Entries come and go here: the configuration's own are marked. */
+	bool changing = s->flags & (SETF_DYNAMIC | SETF_TIMEOUT);
 	size_t i;
 
 	if (s->flags & SETF_CONSTANT)
@@ -783,7 +790,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 	if (!(sd.flags & NFT_SET_INTERVAL)) {
 		for (i = 0; i < s->n; i++) {
 			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
-					   .comment = s->elems[i].comment };
+					   .configured = changing && !s->elems[i].kept, .comment = s->elems[i].comment };
 
 			sink_put(&k, &e);
 		}
@@ -797,6 +804,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 		if (sorted) {
 			for (i = 0; i < s->n; i++) {
 				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
+						    .configured = changing && !s->elems[i].kept,
 						    .comment = s->elems[i].comment };
 
 				r.hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
@@ -809,6 +817,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 				r[i].lo = s->elems[i].lo;
 				r[i].hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				r[i].timeout_ms = s->elems[i].timeout_ms;
+				r[i].configured = changing && !s->elems[i].kept;
 				r[i].comment = s->elems[i].comment;
 			}
 			intervals_put(&k, r, s->n, false);

@@ -110,13 +110,26 @@ struct ir_data {
 	uint8_t b[16];
 };
 
-/* One element of an anonymous or named set: a value or a closed range. */
+/* One element of an anonymous or named set: a value or a closed range.
+ * @kept: an entry a re-apply carried over from the kernel, not one the
+ *        configuration writes. */
 struct ir_elem {
 	struct ir_data lo, hi;
-	bool range;
+	bool range, kept;
 	uint64_t timeout_ms;	/* named dynamic sets: 0 = none */
 	const char *comment;	/* netlink only: what a re-apply keeps */
 };
+
+/*
+ * The user data record (type, no value) the netlink back end puts on the
+ * configuration's own entries of a set whose entries also come and go
+ * (rules add to it, entries time out): a re-apply and rosfwd carry over
+ * what the kernel holds there, and must tell what the configuration wrote
+ * (which the next configuration may no longer have) from what rules and
+ * `address-list add` put there. nft ignores record types it does not know;
+ * the text back end has no way to write it.
+ */
+#define IR_ELEM_UDATA_CONFIGURED 0x40
 
 enum ir_op {
 	OP_EQ,

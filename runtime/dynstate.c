@@ -304,6 +304,13 @@ struct elems_ctx {
 	size_t niv, capiv;
 };
 
+static bool configured(const struct tb *a)
+{
+	const struct nlattr *u = a->a[NFTA_SET_ELEM_USERDATA];
+
+	return u && elem_configured(mnl_attr_get_payload(u), mnl_attr_get_payload_len(u));
+}
+
 static void iv_collect(struct elems_ctx *c, const struct tb *a, const void *key)
 {
 	struct iv_elem *v = iv_new(&c->iv, &c->niv, &c->capiv);
@@ -315,6 +322,7 @@ static void iv_collect(struct elems_ctx *c, const struct tb *a, const void *key)
 		v->has_exp = true;
 		v->exp_ms = be64toh(mnl_attr_get_u64(a->a[NFTA_SET_ELEM_EXPIRATION]));
 	}
+	v->configured = configured(a);
 }
 
 /* A run-time range: untimed, it is static and lasts. */
@@ -323,8 +331,8 @@ static void iv_entry(void *ctx, const struct iv_elem *start, const uint8_t *hi)
 	struct elems_ctx *c = ctx;
 	struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
 
-	if (start->has_exp && !start->exp_ms)
-		return;		/* going now */
+	if ((start->has_exp && !start->exp_ms) || start->configured)
+		return;		/* going now, or the configuration's own */
 	memcpy(e.key, start->key, c->len);
 	memcpy(e.hi, hi, c->len);
 	e.lasting = !start->has_exp;
@@ -354,6 +362,9 @@ static int elems_cb(const struct nlmsghdr *nlh, void *data)
 			iv_collect(c, &a, mnl_attr_get_payload(v));
 			continue;
 		}
+		/* The configuration's own: an apply writes them, not rosfwd. */
+		if (configured(&a))
+			continue;
 		memcpy(e.key, mnl_attr_get_payload(v), c->len);
 		memcpy(e.hi, e.key, c->len);
 		if (a.a[NFTA_SET_ELEM_TIMEOUT] &&
@@ -565,7 +576,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 	}
 	h = strtoull(hex, NULL, 16);
 	if (h != hash(buf, (size_t)(last - buf))) {
-		rc = corrupt(s, why, whysize, 0, "checksum mismatch (the file was altered or torn)");
+		rc = corrupt(s, why, whysize, 0, "checksum mismatch: the file was altered or torn");
 		goto out;
 	}
 	last[-1] = 0;

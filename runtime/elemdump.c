@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ir.h"
 #include "xalloc.h"
 
 static int iv_cmp(const void *a, const void *b)
@@ -62,4 +63,16 @@ const char *elem_comment(const uint8_t *u, size_t len, size_t *n)
 		i += 2u + u[i + 1];
 	}
 	return NULL;
+}
+
+bool elem_configured(const uint8_t *u, size_t len)
+{
+	size_t i = 0;
+
+	while (i + 2 <= len && i + 2u + u[i + 1] <= len) {
+		if (u[i] == IR_ELEM_UDATA_CONFIGURED)
+			return true;
+		i += 2u + u[i + 1];
+	}
+	return false;
 }

@@ -19,10 +19,11 @@
  * @end:    the first address after a range, not the start of one.
  * @exp_ms: the time it has left, when @has_exp.
  * @comment: its comment, or NULL; owned by whoever read it.
+ * @configured: the configuration wrote it (elem_configured).
  */
 struct iv_elem {
 	uint8_t key[16];
-	bool end, has_exp;
+	bool end, has_exp, configured;
 	uint64_t exp_ms;
 	const char *comment;
 };
@@ -41,5 +42,10 @@ void iv_pair(struct iv_elem *v, size_t n, uint8_t len,
  * NFTNL_UDATA_SET_ELEM_COMMENT is type 0): its bytes, *n of them without
  * the NUL nft writes, or NULL when it has none. */
 const char *elem_comment(const uint8_t *udata, size_t len, size_t *n);
+
+/* Whether an element's user data marks it the configuration's own
+ * (IR_ELEM_UDATA_CONFIGURED): not an entry a rule, rosfw address-list add
+ * or rosfwd put there, so neither a re-apply nor rosfwd carries it over. */
+bool elem_configured(const uint8_t *udata, size_t len);
 
 #endif

@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "keeper.h"
 
+#include <endian.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "addrlist_impl.h"
 #include "apply.h"
@@ -65,6 +73,9 @@ struct keeper {
 	bool have_saved;
 	int read_errno;			/* the last read's failure, said once */
 	int64_t read_ms, read_at;	/* how long the last read took, when it ended */
+	uint64_t handle[2];		/* rosfw's tables (ip, ip6) as last seen, 0: none */
+	bool gone_said;
+	int lock;			/* held on .STATE.lock for the daemon's life */
 };
 
 static int64_t mono_ms(void)
@@ -91,10 +102,12 @@ static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 	c->m = config_load(o->files, o->nfiles, c->dg, c->ss, &failed);
 	if (c->m && !diag_errors(c->dg))
 		return c;
-	if (!c->m)
+	if (!c->m) {
 		fprintf(stderr, "rosfwd: %s: %s\n", failed, strerror(errno));
-	else
-		fprintf(stderr, "rosfwd: the configuration has errors (rosfw check says which)\n");
+	} else {
+		fprintf(stderr, "rosfwd: the configuration has errors:\n");
+		diag_print(c->dg, stderr);
+	}
 	rosfwd_cfg_put(c);
 	return NULL;
 }
@@ -144,6 +157,30 @@ static bool state_load(struct keeper *k)
 	return true;
 }
 
+/* The state file's lock, .NAME.lock beside it (in a directory only we
+ * write: trust_private), held until the process ends. */
+static bool state_lock(struct keeper *k)
+{
+	const char *slash = strrchr(k->o.state, '/');
+	char path[PATH_MAX];
+
+	if (slash)
+		snprintf(path, sizeof(path), "%.*s/.%s.lock", (int)(slash - k->o.state), k->o.state, slash + 1);
+	else
+		snprintf(path, sizeof(path), ".%s.lock", k->o.state);
+	k->lock = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (k->lock < 0) {
+		fprintf(stderr, "rosfwd: %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	if (flock(k->lock, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "rosfwd: %s: %s\n", k->o.state,
+			errno == EWOULDBLOCK ? "another rosfwd keeps this state file" : strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 struct keeper *keeper_new(const struct keeper_opts *o)
 {
 	struct keeper *k = xcalloc(1, sizeof(*k));
@@ -151,6 +188,13 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 	int n;
 
 	k->o = *o;
+	k->lock = -1;
+	/* Capability first: without it nothing here can work, and whatever
+	 * else is wrong is said after it. */
+	if (nlsock_admin_check() < 0 && (errno == EPERM || errno == EACCES)) {
+		fprintf(stderr, "rosfwd: reading the firewall needs CAP_NET_ADMIN: run rosfwd as root\n");
+		goto fail;
+	}
 	if (trust_make_dir(o->state) < 0) {
 		fprintf(stderr, "rosfwd: %s: %s\n", o->state, strerror(errno));
 		goto fail;
@@ -159,6 +203,9 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 		fprintf(stderr, "rosfwd: refusing the state file %s: %s\n", o->state, why);
 		goto fail;
 	}
+	/* Two daemons saving over each other's file would lose entries. */
+	if (!state_lock(k))
+		goto fail;
 	/* The directory is ours alone (above): what a killed save left
 	 * there is ours to remove. */
 	n = safefile_sweep(o->state);
@@ -175,9 +222,17 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 		goto fail;
 	}
 	k->cfg = cfg_load(o);
+	if (o->nfiles && !k->cfg) {
+		fprintf(stderr, "rosfwd: not starting without a configuration that loads\n");
+		dyn_state_free(&k->saved);
+		nlsock_close(&k->ns);
+		goto fail;
+	}
 	k->dns = k->cfg ? dns_new(k->cfg->m) : NULL;
 	return k;
 fail:
+	if (k->lock >= 0)
+		close(k->lock);
 	free(k);
 	return NULL;
 }
@@ -191,6 +246,8 @@ void keeper_free(struct keeper *k)
 	dns_free(k->dns);
 	rosfwd_cfg_put(k->cfg);
 	nlsock_close(&k->ns);
+	if (k->lock >= 0)
+		close(k->lock);
 	free(k);
 }
 
@@ -359,16 +416,41 @@ static int sync_once(struct keeper *d, bool restore_first, bool force_save, stru
 	return 0;
 }
 
+static int handle_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_TABLE_HANDLE && mnl_attr_get_payload_len(a) == 8)
+			*(uint64_t *)data = be64toh(mnl_attr_get_u64(a));
+	return MNL_CB_OK;
+}
+
+/* The handles of rosfw's tables now (0: no such table): a table made anew
+ * (a flush, then an apply) has a new one. -1 when the kernel did not say. */
+static int tables_now(struct keeper *k, uint64_t h[2])
+{
+	static const uint8_t families[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		char req[128];
+		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, families[f], NLM_F_ACK, ++k->ns.seq);
+
+		h[f] = 0;
+		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
+		if (nlsock_run(&k->ns, nlh, handle_cb, &h[f]) < 0 && errno != ENOENT)
+			return -1;
+	}
+	return 0;
+}
+
 int keeper_start(struct keeper *k)
 {
 	int rc;
 
-	/* Capability first: without it nothing here can work, and a daemon
-	 * that logs EPERM every poll helps nobody. */
-	if (nlsock_admin_check() < 0 && (errno == EPERM || errno == EACCES)) {
-		fprintf(stderr, "rosfwd: reading the firewall needs CAP_NET_ADMIN: run rosfwd as root\n");
-		return 3;
-	}
+	if (tables_now(k, k->handle) < 0)
+		memset(k->handle, 0, sizeof(k->handle));
 	if (k->have_saved)
 		dns_load(k->dns, &k->saved);
 	/* Names first: their answers are then known, and not taken for
@@ -378,11 +460,37 @@ int keeper_start(struct keeper *k)
 	return rc ? 1 : 0;
 }
 
+/*
+ * A poll. While a table whose entries the file holds is gone (a flush),
+ * nothing is saved: the file keeps them. A table made anew since the last
+ * poll (flush and apply, with rosfwd running) gets them back, as on start.
+ */
 int keeper_poll(struct keeper *k, int64_t *ms)
 {
 	int64_t t0 = mono_ms();
-	int rc = sync_once(k, false, false, NULL);
+	uint64_t h[2];
+	bool gone = false, remade = false;
+	int rc, f;
 
+	if (tables_now(k, h) == 0) {
+		for (f = 0; f < 2; f++) {
+			gone |= k->handle[f] && !h[f];
+			remade |= k->handle[f] && h[f] && h[f] != k->handle[f];
+		}
+		if (gone) {
+			if (!k->gone_said)
+				fprintf(stderr, "rosfwd: rosfw's tables are gone (a flush?): %s keeps its entries until they are back\n",
+					k->o.state);
+			k->gone_said = true;
+			*ms = mono_ms() - t0;
+			return 0;
+		}
+		if (remade)
+			fprintf(stderr, "rosfwd: rosfw's tables were made anew: putting back the saved entries they lack\n");
+		memcpy(k->handle, h, sizeof(h));
+		k->gone_said = false;
+	}
+	rc = sync_once(k, remade, false, NULL);
 	*ms = mono_ms() - t0;
 	return rc;
 }
@@ -447,7 +555,7 @@ int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked)
 		rc = sync_once(k, false, true, NULL);
 	}
 	if (rc == 0) {
-		fprintf(stderr, "rosfwd: saved %zu entries, exiting\n", k->known.n);
+		fprintf(stderr, "rosfwd: saved %zu entr%s, exiting\n", k->known.n, k->known.n == 1 ? "y" : "ies");
 		return 0;
 	}
 	fprintf(stderr, "rosfwd: exiting without saving: %s keeps what it held\n", k->o.state);

@@ -34,18 +34,21 @@ struct keeper_opts {
 
 struct keeper;
 
-/* The configuration loaded and the state file read, nothing else yet.
- * NULL after saying why on stderr (the state file cannot be trusted or
- * read: starting would overwrite it). */
+/* The capability checked, the state file locked (one daemon a file),
+ * trusted and read, the configuration loaded; nothing else yet. NULL after
+ * saying why on stderr: no CAP_NET_ADMIN, a state file that cannot be
+ * trusted or read (starting would overwrite it) or that another rosfwd
+ * keeps, a configuration that does not load. */
 struct keeper *keeper_new(const struct keeper_opts *o);
 void keeper_free(struct keeper *k);
 
 /* Put back what the kernel lost, resolve every name, read and save: 0
- * done; 1 the read or the save failed (said why); 3 the kernel cannot be
- * read at all (no CAP_NET_ADMIN), nothing done. */
+ * done, 1 the read or the save failed (said why). */
 int keeper_start(struct keeper *k);
 /* Read the dynamic sets and save when they changed; how long it took in
- * *ms. -1 when the kernel could not be read (said once until it can). */
+ * *ms. A table made anew since (flush, apply) gets the saved entries it
+ * lacks back; while one is gone, nothing is saved. -1 when the kernel could
+ * not be read (said once until it can). */
 int keeper_poll(struct keeper *k, int64_t *ms);
 /* Look up the names that are due; the ms until the next is. */
 int64_t keeper_dns(struct keeper *k, bool all);

@@ -48,8 +48,8 @@ enum job { JOB_START = 1, JOB_STOP = 2, JOB_RELOAD = 4, JOB_DNS = 8, JOB_POLL = 
  * @stop_asked: monotonic ms of the SIGTERM.
  * @poll_ms: how long the last poll took, -1 after a failed one, -2 when
  *           no poll ended since this thread last looked.
- * @rc:      the exit code once the keeper's thread has ended: the stop job
- *           is done, or the start found the kernel unreadable.
+ * @rc:      the exit code once the keeper's thread has ended (the stop job
+ *           is done).
  */
 struct daemon {
 	unsigned interval;
@@ -238,7 +238,7 @@ static void *keeper_thread(void *arg)
 			d->poll_ms = ms;
 		if (job == JOB_RELOAD)
 			d->cfg_changed = true;
-		end = job == JOB_STOP || (job == JOB_START && rc == 3);
+		end = job == JOB_STOP;
 		if (end) {
 			d->ended = true;
 			d->rc = rc;

@@ -602,13 +602,18 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 		xdie("out of memory");
 	while ((e = nftnl_set_elems_iter_next(it))) {
 		struct delem x = { 0 };
-		uint32_t len = 0;
+		uint32_t len = 0, ulen = 0;
+		const uint8_t *u;
+		bool configured;
 		const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 		bool timed = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT) ||
 			     nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION);
 
 		if (!k || len > sizeof(x.key.b))
 			continue;
+		/* The configuration's own: the new one writes its own. */
+		configured = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA) &&
+			     (u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &ulen)) && elem_configured(u, ulen);
 		if (d->interval) {
 			struct iv_elem *v;
 
@@ -619,8 +624,11 @@ static void dset_elems(struct dset *d, const struct nftnl_set *s)
 			v->has_exp = timed;
 			v->exp_ms = timed ? nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION) : 0;
 			v->comment = v->end ? NULL : comment_of(e);
+			v->configured = configured;
 			continue;
 		}
+		if (configured)
+			continue;
 		x.key.len = (uint8_t)len;
 		memcpy(x.key.b, k, len);
 		if (timed) {
@@ -642,9 +650,9 @@ static void dset_range(void *ctx, const struct iv_elem *start, const uint8_t *hi
 	struct dset *d = ctx;
 	struct delem x = { .left_ms = start->exp_ms, .comment = (char *)start->comment };
 
-	if (start->has_exp && !start->exp_ms) {
+	if ((start->has_exp && !start->exp_ms) || start->configured) {
 		free(x.comment);
-		return;		/* gone by the time the batch lands */
+		return;		/* gone by the time the batch lands, or the configuration's own */
 	}
 	x.key.len = x.hi.len = (uint8_t)d->key_len;
 	memcpy(x.key.b, start->key, d->key_len);
@@ -1161,7 +1169,7 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 		for (j = 0; j < d->n; j++) {
 			struct delem *x = &d->e[j];
 			struct ir_elem e = { .lo = x->key, .hi = x->range ? x->hi : x->key, .range = x->range,
-					     .timeout_ms = x->left_ms };
+					     .kept = true, .timeout_ms = x->left_ms };
 
 			if (x->dup || (j && !delem_cmp(&d->e[j - 1], x)))
 				continue;
