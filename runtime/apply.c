@@ -723,6 +723,9 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, ir, d, &o, &changed) : APPLY_CONFIG;
 	if (o.confirm && !o.check && st && rc != APPLY_OK)
 		confirm_drop();		/* nothing changed: nothing to put back */
+	else if (o.confirm && !o.check && st)
+		diag_note(d, NULL, "the previous tables come back in %u s unless `rosfw confirm` runs (`rosfw rollback`: now)",
+			  o.confirm);
 	if (rc == APPLY_OK && !o.check) {
 		/* Where to keep what they were, the tables, must exist. */
 		if (has_tables)

@@ -548,7 +548,7 @@ static void stale_say(struct diag *d, enum diag_level lvl, const struct rollback
 	else
 		snprintf(what, sizeof(what), "run: the process that was to run it %ld s ago is gone", -left);
 	diag_report(d, lvl, NULL,
-		    "the rollback of an earlier apply --confirm (process %ld) will never %s; `rosfw rollback` puts back the tables it saved, `rosfw confirm` keeps the tables as they are and drops it",
+		    "the rollback of an earlier apply --confirm (made by process %ld) will never %s; `rosfw rollback` puts back the tables it saved, `rosfw confirm` keeps the tables as they are and drops it",
 		    rollback_pid(rb), what);
 }
 
@@ -681,7 +681,7 @@ int cmd_confirm(int argc, char **argv)
 		n++;
 		if (!rb->live)
 			diag_note(d, NULL,
-				  "dropped the rollback of an earlier apply --confirm (process %ld), whose process was gone: the tables stay as they are",
+				  "dropped the rollback of an earlier apply --confirm (made by process %ld), whose process was gone: the tables stay as they are",
 				  rollback_pid(rb));
 	}
 	if (!rc && !n) {
@@ -690,6 +690,8 @@ int cmd_confirm(int argc, char **argv)
 		else
 			fputs("rosfw: nothing to confirm (no rollback pending, or it already ran)\n", stderr);
 		rc = 1;
+	} else if (!rc) {
+		diag_note(d, NULL, "confirmed: the tables stay as they are, no rollback will run");
 	}
 	diag_print(d, stderr);
 	diag_free(d);
@@ -737,13 +739,14 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 		return ret > 0 ? 2 : 3;
 	}
 	rollback_unlink(taken, rb->fd);
+	diag_note(d, NULL, "rolled back: the tables from before the apply --confirm are back");
 	for (i = 0; i < r->n; i++) {
 		if (&r->v[i] == rb || (r->v[i].live && r->v[i].rolling))
 			continue;
 		rollback_path(path, sizeof(path), r->v[i].id, r->v[i].rolling ? ".rolling" : "");
 		if (rollback_unlink(path, r->v[i].fd) == 0)
 			diag_note(d, NULL,
-				  "dropped the rollback of a later apply --confirm (process %ld): the tables from before both are back",
+				  "dropped the rollback of a later apply --confirm (made by process %ld): the tables from before both are back",
 				  rollback_pid(&r->v[i]));
 	}
 	return 0;

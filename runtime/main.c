@@ -42,7 +42,8 @@ static int usage(FILE *out, int code)
 	fputs("usage: rosfw COMMAND [OPTIONS] FILE...\n"
 	      "\n"
 	      "commands:\n"
-	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error\n"
+	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error compile and\n"
+	      "                  apply would (--unsupported=skip-rule: what nftables cannot express warns)\n"
 	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
 	      "  compile FILE... [-o OUT]  write the nft script that makes this box that firewall\n"
 	      "  apply FILE... [--check | --diff] [--confirm SECONDS]\n"
@@ -180,6 +181,11 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 	if (!m) {
 		rc = EXIT_USAGE;
 	} else {
+		/* check says what compile and apply would refuse (properties
+		 * nftables cannot express, jumps, what no kernel loads): a CI
+		 * gate on it must not pass what the deploy then refuses. */
+		if (!dump && !diag_errors(d))
+			ir_free(lower_model(m, d, &o.lower));
 		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
 		if (dump && rc == EXIT_OK)
 			dump_model(m, stdout);

@@ -18,9 +18,10 @@ summary() {
 
 # each_config ROSFW FN: FN NAME DIR FILE [OPTIONS...] for every example and
 # the hostile strings (options from tests/golden/options), then for every
-# corpus file `rosfw check` accepts (options from tests/corpus/compile-policy).
+# corpus file `rosfw check` accepts with its options (from
+# tests/corpus/compile-policy).
 each_config() {
-	local rosfw=$1 fn=$2 src name
+	local rosfw=$1 fn=$2 src name opts
 	for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
 		name=$(basename "$src")
 		# shellcheck disable=SC2046
@@ -29,10 +30,11 @@ each_config() {
 	[ -d "$SHARED/corpus/files" ] || return 0
 	for src in "$SHARED"/corpus/files/*; do
 		name=$(basename "$src")
-		"$rosfw" check "$src" >/dev/null 2>&1 || continue
-		# shellcheck disable=SC2046
-		"$fn" "corpus $name" "$(dirname "$src")" "$name" \
-			$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+		opts=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
+		# shellcheck disable=SC2086
+		"$rosfw" check $opts "$src" >/dev/null 2>&1 || continue
+		# shellcheck disable=SC2086
+		"$fn" "corpus $name" "$(dirname "$src")" "$name" $opts
 	done
 }
 
