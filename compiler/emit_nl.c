@@ -750,7 +750,9 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 {
 	struct setdef sd = { .name = s->name, .id = id, .timeout_ms = s->timeout_ms, .size = s->size };
 	struct elsink k = { .b = b, .family = family, .sd = &sd, .oname = s->name };
-	/* Entries come and go here: the configuration's own are marked. */
+	/* Entries come and go here: the configuration's static ones are
+	 * marked. One with a timeout is dynamic once added, on RouterOS too:
+	 * it lives out its time whatever the next configuration says. */
 	bool changing = s->flags & (SETF_DYNAMIC | SETF_TIMEOUT);
 	size_t i;
 
@@ -790,7 +792,8 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 	if (!(sd.flags & NFT_SET_INTERVAL)) {
 		for (i = 0; i < s->n; i++) {
 			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
-					   .configured = changing && !s->elems[i].kept, .comment = s->elems[i].comment };
+					   .configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms,
+					   .comment = s->elems[i].comment };
 
 			sink_put(&k, &e);
 		}
@@ -804,7 +807,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 		if (sorted) {
 			for (i = 0; i < s->n; i++) {
 				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
-						    .configured = changing && !s->elems[i].kept,
+						    .configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms,
 						    .comment = s->elems[i].comment };
 
 				r.hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
@@ -817,7 +820,7 @@ static void named_set_send(struct emit_nl *b, int family, const struct ir_set *s
 				r[i].lo = s->elems[i].lo;
 				r[i].hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				r[i].timeout_ms = s->elems[i].timeout_ms;
-				r[i].configured = changing && !s->elems[i].kept;
+				r[i].configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms;
 				r[i].comment = s->elems[i].comment;
 			}
 			intervals_put(&k, r, s->n, false);

@@ -122,11 +122,12 @@ struct ir_elem {
 
 /*
  * The user data record (type, no value) the netlink back end puts on the
- * configuration's own entries of a set whose entries also come and go
- * (rules add to it, entries time out): a re-apply and rosfwd carry over
- * what the kernel holds there, and must tell what the configuration wrote
- * (which the next configuration may no longer have) from what rules and
- * `address-list add` put there. nft ignores record types it does not know;
+ * configuration's static entries (no timeout) of a set whose entries also
+ * come and go (rules add to it, entries time out): a re-apply and rosfwd
+ * carry over what the kernel holds there, and must tell what the
+ * configuration wrote (which the next one may no longer have) from what
+ * rules and `address-list add` put there. A timed entry is dynamic once
+ * added, as on RouterOS, and is carried with the time it has left. nft ignores record types it does not know;
  * the text back end has no way to write it.
  */
 #define IR_ELEM_UDATA_CONFIGURED 0x40
