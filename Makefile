@@ -16,16 +16,21 @@ PKG_CONFIG ?= pkg-config
 
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
-CFLAGS   ?= -O2 -g
 SAN      ?=
+# SAN=1 adds the sanitizers to the user's CFLAGS and LDFLAGS (from the
+# environment or the command line), never in their place.
 ifeq ($(SAN),1)
-CFLAGS   := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS  += -fsanitize=address,undefined
+CFLAGS   ?= -O1 -g
+SAN_CFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=address,undefined
+else
+CFLAGS   ?= -O2 -g
 endif
 INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -I$(BUILD)/gen
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnftnl libmnl libnetfilter_conntrack 2>/dev/null)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl libnetfilter_conntrack 2>/dev/null) -lresolv -pthread
-ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(INCLUDES) $(NL_CFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SAN_CFLAGS) $(INCLUDES) $(NL_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_LDFLAGS)
 
 # `make V=1` shows the commands.
 ifeq ($(V),1)
@@ -69,13 +74,16 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y
 	$(Q)bison -Wall -Werror -d -o $(BUILD)/gen/parser.c $<
 
 # Generated code is not ours to tidy; it is held to the same warnings less
-# the few flex and bison cannot avoid.
-$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+# the few flex and bison cannot avoid. The generated headers only have to
+# exist before anything compiles (order-only): the objects that include
+# them depend on them through their .d files, so a grammar edit rebuilds
+# those, not every object.
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -MMD -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.c $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
+$(BUILD)/obj/%.o: %.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
@@ -86,17 +94,17 @@ $(BUILD)/librosfw.a: $(CORE_OBJ)
 
 $(BUILD)/rosfw: $(ROSFW_OBJ) $(BUILD)/librosfw.a
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/rosfwd: $(ROSFWD_OBJ) $(BUILD)/librosfw.a
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librosfw.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	@mkdir -p $(BUILD)/obj/tests
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(ALL_LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -166,4 +174,4 @@ install: $(BUILD)/rosfw $(BUILD)/rosfwd
 	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(PREFIX)/bin/rosfwd
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD)
