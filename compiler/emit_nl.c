@@ -38,12 +38,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ir_check.h"
 #include "lower_impl.h"
 #include "xalloc.h"
 
 /* ---- what nft knows about each key -------------------------------------- */
-
-enum ld_kind { LD_NONE, LD_PAYLOAD, LD_META, LD_CT, LD_RT, LD_EXTHDR, LD_FIB, LD_NUMGEN, LD_HASH };
 
 /* nft's datatype numbers (src/datatype.h), sent as set key types. */
 enum {
@@ -62,8 +61,7 @@ enum { PD_ICMP = 4, PD_UDP = 6, PD_TCP = 8, PD_TH = 11, PD_IP = 12, PD_IP6 = 13,
 enum { BO_INVALID = 0, BO_HOST = 1, BO_BIG = 2 };
 
 /**
- * struct keydef - how nft loads one IR key.
- * @base, @off, @bits: payload header, offset and width in bits.
+ * struct keydef - how nft loads one IR key, beyond where it is (ir.c).
  * @key:   meta, ct or rt key; exthdr option type; fib flags.
  * @l4:    transport protocol the field belongs to: nft puts `meta l4proto
  *         P` in front of it unless the rule already said so.
@@ -75,9 +73,6 @@ enum { BO_INVALID = 0, BO_HOST = 1, BO_BIG = 2 };
  * @desc, @field: nft's header and field ids, for typeof user data.
  */
 struct keydef {
-	uint8_t kind;
-	uint8_t base;
-	uint16_t off, bits;
 	uint32_t key;
 	uint8_t l4;
 	bool ll, host, str, flags;
@@ -85,63 +80,83 @@ struct keydef {
 	uint8_t desc, field;
 };
 
-#define PL(b, o, n, dt, d, f) { .kind = LD_PAYLOAD, .base = NFT_PAYLOAD_##b##_HEADER, .off = (o), .bits = (n), \
-				.dtype = (dt), .desc = (d), .field = (f) }
+#define PL(dt, d, f) { .dtype = (dt), .desc = (d), .field = (f) }
 
 static const struct keydef keydefs[K__COUNT] = {
-	[K_META_L4PROTO] = { .kind = LD_META, .key = NFT_META_L4PROTO, .dtype = DT_INET_PROTOCOL },
-	[K_META_IIFNAME] = { .kind = LD_META, .key = NFT_META_IIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
-	[K_META_OIFNAME] = { .kind = LD_META, .key = NFT_META_OIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
-	[K_META_MARK] = { .kind = LD_META, .key = NFT_META_MARK, .host = true, .dtype = DT_MARK },
-	[K_META_LENGTH] = { .kind = LD_META, .key = NFT_META_LEN, .host = true, .dtype = DT_INTEGER },
-	[K_META_PRIORITY] = { .kind = LD_META, .key = NFT_META_PRIORITY, .host = true, .dtype = DT_CLASSID },
-	[K_META_SECPATH] = { .kind = LD_META, .key = NFT_META_SECPATH, .dtype = DT_BOOLEAN },
-	[K_META_HOUR] = { .kind = LD_META, .key = NFT_META_TIME_HOUR, .host = true, .dtype = DT_TIME_HOUR },
-	[K_META_DAY] = { .kind = LD_META, .key = NFT_META_TIME_DAY, .host = true, .dtype = DT_TIME_DAY },
-	[K_RT_IPSEC] = { .kind = LD_RT, .key = NFT_RT_XFRM, .dtype = DT_BOOLEAN },
-	[K_RT_MTU] = { .kind = LD_RT, .key = NFT_RT_TCPMSS, .host = true, .dtype = DT_INTEGER },
-	[K_CT_STATE] = { .kind = LD_CT, .key = NFT_CT_STATE, .host = true, .flags = true, .dtype = DT_CT_STATE },
-	[K_CT_STATUS] = { .kind = LD_CT, .key = NFT_CT_STATUS, .host = true, .flags = true, .dtype = DT_CT_STATUS },
-	[K_CT_MARK] = { .kind = LD_CT, .key = NFT_CT_MARK, .host = true, .dtype = DT_MARK },
-	[K_CT_HELPER] = { .kind = LD_CT, .key = NFT_CT_HELPER, .str = true, .host = true, .dtype = DT_STRING },
-	[K_CT_BYTES] = { .kind = LD_CT, .key = NFT_CT_BYTES, .host = true, .dtype = DT_INTEGER },
-	[K_IP_SADDR] = PL(NETWORK, 96, 32, DT_IPADDR, PD_IP, 11),
-	[K_IP_DADDR] = PL(NETWORK, 128, 32, DT_IPADDR, PD_IP, 12),
-	[K_IP_TTL] = PL(NETWORK, 64, 8, DT_INTEGER, PD_IP, 8),
-	[K_IP_DSCP] = PL(NETWORK, 8, 6, DT_DSCP, PD_IP, 3),
-	[K_IP_FRAG_OFF] = PL(NETWORK, 48, 16, DT_INTEGER, PD_IP, 7),
-	[K_IP_HDRLENGTH] = PL(NETWORK, 4, 4, DT_INTEGER, PD_IP, 2),
-	[K_IPOPT_LSRR] = { .kind = LD_EXTHDR, .key = 131, .dtype = DT_BOOLEAN },
-	[K_IPOPT_SSRR] = { .kind = LD_EXTHDR, .key = 137, .dtype = DT_BOOLEAN },
-	[K_IPOPT_RR] = { .kind = LD_EXTHDR, .key = 7, .dtype = DT_BOOLEAN },
-	[K_IPOPT_RA] = { .kind = LD_EXTHDR, .key = 148, .dtype = DT_BOOLEAN },
-	[K_IP6_SADDR] = PL(NETWORK, 64, 128, DT_IP6ADDR, PD_IP6, 8),
-	[K_IP6_DADDR] = PL(NETWORK, 192, 128, DT_IP6ADDR, PD_IP6, 9),
-	[K_IP6_HOPLIMIT] = PL(NETWORK, 56, 8, DT_INTEGER, PD_IP6, 7),
-	[K_IP6_DSCP] = PL(NETWORK, 4, 6, DT_DSCP, PD_IP6, 2),
-	[K_TH_SPORT] = PL(TRANSPORT, 0, 16, DT_INET_SERVICE, PD_TH, 1),
-	[K_TH_DPORT] = PL(TRANSPORT, 16, 16, DT_INET_SERVICE, PD_TH, 2),
-	[K_TCP_SPORT] = PL(TRANSPORT, 0, 16, DT_INET_SERVICE, PD_TCP, 1),
-	[K_TCP_DPORT] = PL(TRANSPORT, 16, 16, DT_INET_SERVICE, PD_TCP, 2),
-	[K_UDP_SPORT] = PL(TRANSPORT, 0, 16, DT_INET_SERVICE, PD_UDP, 1),
-	[K_UDP_DPORT] = PL(TRANSPORT, 16, 16, DT_INET_SERVICE, PD_UDP, 2),
-	[K_TCP_FLAGS] = PL(TRANSPORT, 104, 8, DT_TCP_FLAG, PD_TCP, 7),
-	[K_TCPOPT_MSS] = { .kind = LD_EXTHDR, .key = 2, .l4 = IPPROTO_TCP, .dtype = DT_INTEGER },
-	[K_ICMP_TYPE] = PL(TRANSPORT, 0, 8, DT_ICMP_TYPE, PD_ICMP, 1),
-	[K_ICMP_CODE] = PL(TRANSPORT, 8, 8, DT_ICMP_CODE, PD_ICMP, 2),
-	[K_ICMP6_TYPE] = PL(TRANSPORT, 0, 8, DT_ICMP6_TYPE, PD_ICMPV6, 1),
-	[K_ICMP6_CODE] = PL(TRANSPORT, 8, 8, DT_ICMPV6_CODE, PD_ICMPV6, 2),
-	[K_ETHER_SADDR] = PL(LL, 48, 48, DT_ETHERADDR, PD_ETHER, 2),
-	[K_FIB_SADDR_TYPE] = { .kind = LD_FIB, .key = NFTA_FIB_F_SADDR, .host = true, .dtype = DT_FIB_ADDR },
-	[K_FIB_DADDR_TYPE] = { .kind = LD_FIB, .key = NFTA_FIB_F_DADDR, .host = true, .dtype = DT_FIB_ADDR },
-	[K_NUMGEN_INC] = { .kind = LD_NUMGEN, .key = NFT_NG_INCREMENTAL, .host = true, .dtype = DT_INTEGER },
-	[K_NUMGEN_RANDOM] = { .kind = LD_NUMGEN, .key = NFT_NG_RANDOM, .host = true, .dtype = DT_INTEGER },
-	[K_JHASH] = { .kind = LD_HASH, .host = true, .dtype = DT_INTEGER },
+	[K_META_L4PROTO] = { .key = NFT_META_L4PROTO, .dtype = DT_INET_PROTOCOL },
+	[K_META_IIFNAME] = { .key = NFT_META_IIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
+	[K_META_OIFNAME] = { .key = NFT_META_OIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
+	[K_META_MARK] = { .key = NFT_META_MARK, .host = true, .dtype = DT_MARK },
+	[K_META_LENGTH] = { .key = NFT_META_LEN, .host = true, .dtype = DT_INTEGER },
+	[K_META_PRIORITY] = { .key = NFT_META_PRIORITY, .host = true, .dtype = DT_CLASSID },
+	[K_META_SECPATH] = { .key = NFT_META_SECPATH, .dtype = DT_BOOLEAN },
+	[K_META_HOUR] = { .key = NFT_META_TIME_HOUR, .host = true, .dtype = DT_TIME_HOUR },
+	[K_META_DAY] = { .key = NFT_META_TIME_DAY, .host = true, .dtype = DT_TIME_DAY },
+	[K_RT_IPSEC] = { .key = NFT_RT_XFRM, .dtype = DT_BOOLEAN },
+	[K_RT_MTU] = { .key = NFT_RT_TCPMSS, .host = true, .dtype = DT_INTEGER },
+	[K_CT_STATE] = { .key = NFT_CT_STATE, .host = true, .flags = true, .dtype = DT_CT_STATE },
+	[K_CT_STATUS] = { .key = NFT_CT_STATUS, .host = true, .flags = true, .dtype = DT_CT_STATUS },
+	[K_CT_MARK] = { .key = NFT_CT_MARK, .host = true, .dtype = DT_MARK },
+	[K_CT_HELPER] = { .key = NFT_CT_HELPER, .str = true, .host = true, .dtype = DT_STRING },
+	[K_CT_BYTES] = { .key = NFT_CT_BYTES, .host = true, .dtype = DT_INTEGER },
+	[K_IP_SADDR] = PL(DT_IPADDR, PD_IP, 11),
+	[K_IP_DADDR] = PL(DT_IPADDR, PD_IP, 12),
+	[K_IP_TTL] = PL(DT_INTEGER, PD_IP, 8),
+	[K_IP_DSCP] = PL(DT_DSCP, PD_IP, 3),
+	[K_IP_FRAG_OFF] = PL(DT_INTEGER, PD_IP, 7),
+	[K_IP_HDRLENGTH] = PL(DT_INTEGER, PD_IP, 2),
+	[K_IPOPT_LSRR] = { .key = 131, .dtype = DT_BOOLEAN },
+	[K_IPOPT_SSRR] = { .key = 137, .dtype = DT_BOOLEAN },
+	[K_IPOPT_RR] = { .key = 7, .dtype = DT_BOOLEAN },
+	[K_IPOPT_RA] = { .key = 148, .dtype = DT_BOOLEAN },
+	[K_IP6_SADDR] = PL(DT_IP6ADDR, PD_IP6, 8),
+	[K_IP6_DADDR] = PL(DT_IP6ADDR, PD_IP6, 9),
+	[K_IP6_HOPLIMIT] = PL(DT_INTEGER, PD_IP6, 7),
+	[K_IP6_DSCP] = PL(DT_DSCP, PD_IP6, 2),
+	[K_TH_SPORT] = PL(DT_INET_SERVICE, PD_TH, 1),
+	[K_TH_DPORT] = PL(DT_INET_SERVICE, PD_TH, 2),
+	[K_TCP_SPORT] = PL(DT_INET_SERVICE, PD_TCP, 1),
+	[K_TCP_DPORT] = PL(DT_INET_SERVICE, PD_TCP, 2),
+	[K_UDP_SPORT] = PL(DT_INET_SERVICE, PD_UDP, 1),
+	[K_UDP_DPORT] = PL(DT_INET_SERVICE, PD_UDP, 2),
+	[K_TCP_FLAGS] = PL(DT_TCP_FLAG, PD_TCP, 7),
+	[K_TCPOPT_MSS] = { .key = 2, .l4 = IPPROTO_TCP, .dtype = DT_INTEGER },
+	[K_ICMP_TYPE] = PL(DT_ICMP_TYPE, PD_ICMP, 1),
+	[K_ICMP_CODE] = PL(DT_ICMP_CODE, PD_ICMP, 2),
+	[K_ICMP6_TYPE] = PL(DT_ICMP6_TYPE, PD_ICMPV6, 1),
+	[K_ICMP6_CODE] = PL(DT_ICMPV6_CODE, PD_ICMPV6, 2),
+	[K_ETHER_SADDR] = PL(DT_ETHERADDR, PD_ETHER, 2),
+	[K_FIB_SADDR_TYPE] = { .key = NFTA_FIB_F_SADDR, .host = true, .dtype = DT_FIB_ADDR },
+	[K_FIB_DADDR_TYPE] = { .key = NFTA_FIB_F_DADDR, .host = true, .dtype = DT_FIB_ADDR },
+	[K_NUMGEN_INC] = { .key = NFT_NG_INCREMENTAL, .host = true, .dtype = DT_INTEGER },
+	[K_NUMGEN_RANDOM] = { .key = NFT_NG_RANDOM, .host = true, .dtype = DT_INTEGER },
+	[K_JHASH] = { .host = true, .dtype = DT_INTEGER },
 };
 
 static const struct keydef *kd(enum ir_key k)
 {
 	return &keydefs[k > K_NONE && k < K__COUNT ? k : K_NONE];
+}
+
+/* A header field, read with nft_payload. */
+static bool key_payload(enum ir_key k)
+{
+	enum ir_src src = ir_key_info(k)->src;
+
+	return src == SRC_NETWORK || src == SRC_TRANSPORT || src == SRC_LINK;
+}
+
+/* Its header, as nft_payload numbers them. */
+static uint32_t key_base(enum ir_key k)
+{
+	switch (ir_key_info(k)->src) {
+	case SRC_LINK:
+		return NFT_PAYLOAD_LL_HEADER;
+	case SRC_TRANSPORT:
+		return NFT_PAYLOAD_TRANSPORT_HEADER;
+	default:
+		return NFT_PAYLOAD_NETWORK_HEADER;
+	}
 }
 
 /* The transport protocol a key's header belongs to. */
@@ -167,29 +182,24 @@ static uint8_t key_l4(enum ir_key k)
 	}
 }
 
-/* A header field that does not start and end on a byte boundary: nft
- * loads the bytes around it and masks, and shifts values to match. */
-static bool key_subbyte(const struct keydef *d)
-{
-	return d->kind == LD_PAYLOAD && (d->off % 8 || d->bits % 8);
-}
-
+/* Bytes loaded for a key: a header field narrower than a byte is loaded
+ * with the bytes around it (then masked, and values shifted to match). */
 static unsigned key_load_len(enum ir_key k)
 {
-	const struct keydef *d = kd(k);
+	const struct ir_key_info *ki = ir_key_info(k);
 
-	if (d->kind == LD_PAYLOAD)
-		return (d->off % 8 + d->bits + 7) / 8;
-	if (d->kind == LD_EXTHDR && k != K_TCPOPT_MSS)
+	if (key_payload(k))
+		return (ki->off % 8 + ki->bits + 7) / 8;
+	if (ki->src == SRC_IPOPT)
 		return 1;
-	return ir_key_info(k)->len;
+	return ki->len;
 }
 
 static unsigned key_shift(enum ir_key k)
 {
-	const struct keydef *d = kd(k);
+	const struct ir_key_info *ki = ir_key_info(k);
 
-	return key_subbyte(d) ? key_load_len(k) * 8 - (d->off % 8 + d->bits) : 0;
+	return ir_key_subbyte(k) ? key_load_len(k) * 8 - (ki->off % 8 + ki->bits) : 0;
 }
 
 /* ---- the batch ---------------------------------------------------------- */
@@ -918,26 +928,29 @@ static void gen_load(struct rb *rb, enum ir_key k, uint32_t dreg)
 	const struct keydef *d = kd(k);
 	struct nftnl_expr *e;
 
-	switch (d->kind) {
-	case LD_PAYLOAD:
-		gen_payload(rb, dreg, d->base, d->off / 8, key_load_len(k));
+	switch (ir_key_info(k)->src) {
+	case SRC_NETWORK:
+	case SRC_TRANSPORT:
+	case SRC_LINK:
+		gen_payload(rb, dreg, key_base(k), ir_key_info(k)->off / 8u, key_load_len(k));
 		break;
-	case LD_META:
+	case SRC_META:
 		e = ex_add(rb, "meta");
 		ex_reg(e, NFTNL_EXPR_META_DREG, dreg);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, d->key);
 		break;
-	case LD_CT:
+	case SRC_CT:
 		e = ex_add(rb, "ct");
 		ex_reg(e, NFTNL_EXPR_CT_DREG, dreg);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, d->key);
 		break;
-	case LD_RT:
+	case SRC_RT:
 		e = ex_add(rb, "rt");
 		ex_reg(e, NFTNL_EXPR_RT_DREG, dreg);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_RT_KEY, d->key);
 		break;
-	case LD_EXTHDR:
+	case SRC_IPOPT:
+	case SRC_TCPOPT:
 		e = ex_add(rb, "exthdr");
 		ex_reg(e, NFTNL_EXPR_EXTHDR_DREG, dreg);
 		nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, (uint8_t)d->key);
@@ -955,7 +968,7 @@ static void gen_load(struct rb *rb, enum ir_key k, uint32_t dreg)
 			nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
 		}
 		break;
-	case LD_FIB:
+	case SRC_FIB:
 		e = ex_add(rb, "fib");
 		ex_reg(e, NFTNL_EXPR_FIB_DREG, dreg);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
@@ -1011,16 +1024,13 @@ static void gen_imm(struct rb *rb, uint32_t reg, const uint8_t *data, unsigned l
 /* The bits of a sub-byte field within the bytes loaded for it. */
 static struct ir_data field_mask(enum ir_key k)
 {
-	const struct keydef *d = kd(k);
-
-	return ir_data_be(((1ull << d->bits) - 1) << key_shift(k), (uint8_t)key_load_len(k));
+	return ir_data_be(((1ull << ir_key_info(k)->bits) - 1) << key_shift(k), (uint8_t)key_load_len(k));
 }
 
 /* An IR value as nft compares it after loading key k: moved to the
  * field's place for a sub-byte field, big endian when `be`. */
 static struct ir_data val_conv(enum ir_key k, const struct ir_data *v, bool be)
 {
-	const struct keydef *d = kd(k);
 	enum ir_type t = ir_key_info(k)->type;
 
 	/* emit_text writes an address type it has no name for as unicast
@@ -1034,7 +1044,7 @@ static struct ir_data val_conv(enum ir_key k, const struct ir_data *v, bool be)
 			x = 1;
 		return ir_data_host(x, v->len);
 	}
-	if (key_subbyte(d))
+	if (ir_key_subbyte(k))
 		return ir_data_be(ir_data_uint(v, false) << key_shift(k), (uint8_t)key_load_len(k));
 	if (be)
 		return ir_data_be(ir_data_uint(v, true), v->len);
@@ -1123,7 +1133,8 @@ static uint32_t set_id_of(const struct rb *rb, const char *name)
 static uint32_t anon_set_send(struct rb *rb, const struct ir_match *m, bool *interval)
 {
 	const struct keydef *d = kd(m->key);
-	bool sub = key_subbyte(d), conv;
+	enum ir_src src = ir_key_info(m->key)->src;
+	bool sub = ir_key_subbyte(m->key), conv;
 	struct setdef sd = { .name = "__set%d" };
 	struct xrange *r;
 	size_t i;
@@ -1140,17 +1151,17 @@ static uint32_t anon_set_send(struct rb *rb, const struct ir_match *m, bool *int
 			    d->str || (d->host && !conv) ? BO_HOST : BO_BIG);
 	if (*interval)
 		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
-	if (!sub && (d->kind == LD_PAYLOAD || d->kind == LD_META || d->kind == LD_EXTHDR)) {
+	if (!sub && (key_payload(m->key) || src == SRC_META || src == SRC_IPOPT || src == SRC_TCPOPT)) {
 		struct nftnl_udata *n1, *n2;
 
 		/* what the set holds, as nft's "typeof" would say it */
 		n1 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_KEY_TYPEOF);
-		if (d->kind == LD_PAYLOAD) {
+		if (key_payload(m->key)) {
 			nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_TYPEOF_EXPR, EX_PAYLOAD);
 			n2 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_TYPEOF_DATA);
 			nftnl_udata_put_u32(sd.udata, 0, d->desc);	/* header */
 			nftnl_udata_put_u32(sd.udata, 1, d->field);	/* field */
-		} else if (d->kind == LD_META) {
+		} else if (src == SRC_META) {
 			nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_TYPEOF_EXPR, EX_META);
 			n2 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_TYPEOF_DATA);
 			nftnl_udata_put_u32(sd.udata, 0, d->key);
@@ -1179,7 +1190,6 @@ static uint32_t anon_set_send(struct rb *rb, const struct ir_match *m, bool *int
 
 static void gen_lookup(struct rb *rb, const struct ir_match *m)
 {
-	const struct keydef *d = kd(m->key);
 	const char *name = m->set ? m->set : "__set%d";
 	bool interval = false;
 	struct nftnl_expr *e;
@@ -1195,7 +1205,7 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 	}
 	reg = reg_get(rb, REG128);
 	gen_load(rb, m->key, reg);
-	if (key_subbyte(d)) {
+	if (ir_key_subbyte(m->key)) {
 		struct ir_data fm = field_mask(m->key);
 
 		gen_bitwise(rb, reg, fm.len, fm.b, zeros);
@@ -1252,7 +1262,7 @@ static void gen_match(struct rb *rb, const struct ir_match *m)
 	const struct keydef *d = kd(m->key);
 	unsigned len = ir_key_info(m->key)->len;
 	enum ir_type type = ir_key_info(m->key)->type;
-	bool sub = key_subbyte(d);
+	bool sub = ir_key_subbyte(m->key);
 	struct ir_data v, hi, fm;
 	uint32_t reg;
 	int plen;
@@ -1305,7 +1315,7 @@ static void gen_match(struct rb *rb, const struct ir_match *m)
 		if (m->masked && (type == T_IPV4 || type == T_IPV6) && (plen = mask_plen(&m->mask)) >= 0) {
 			/* A prefix on a byte boundary loads only its bytes. */
 			if (plen && plen % 8 == 0) {
-				gen_payload(rb, reg, d->base, d->off / 8, (uint32_t)plen / 8);
+				gen_payload(rb, reg, key_base(m->key), ir_key_info(m->key)->off / 8u, (uint32_t)plen / 8);
 				gen_cmp(rb, reg, cmp_op(m->op), m->v.b, (unsigned)plen / 8);
 			} else {
 				gen_load(rb, m->key, reg);
@@ -1543,9 +1553,10 @@ static void gen_nat(struct rb *rb, const struct ir_stmt *s)
  */
 static void gen_payload_set(struct rb *rb, enum ir_key k, const struct ir_data *v)
 {
-	const struct keydef *d = kd(k);
-	bool csum = rb->family == NFPROTO_IPV4 && d->base == NFT_PAYLOAD_NETWORK_HEADER;
-	unsigned off = d->off / 8, size, shift, extra = 0;
+	const struct ir_key_info *d = ir_key_info(k);
+	uint32_t base = key_base(k);
+	bool csum = rb->family == NFPROTO_IPV4 && base == NFT_PAYLOAD_NETWORK_HEADER;
+	unsigned off = d->off / 8u, size, shift, extra = 0;
 	int sh;
 	struct nftnl_expr *e;
 	uint32_t reg = reg_get(rb, REG128);
@@ -1558,7 +1569,7 @@ static void gen_payload_set(struct rb *rb, enum ir_key k, const struct ir_data *
 	}
 	shift = (unsigned)sh;
 	size = (d->bits + extra + 7) / 8;
-	if (!key_subbyte(d) && (!csum || size % 2 == 0)) {
+	if (!ir_key_subbyte(k) && (!csum || size % 2 == 0)) {
 		val = *v;
 		gen_imm(rb, reg, val.b, val.len);
 	} else {
@@ -1575,14 +1586,14 @@ static void gen_payload_set(struct rb *rb, enum ir_key k, const struct ir_data *
 		fieldmask = ((1ull << d->bits) - 1) << shift;
 		mask = ir_data_be(~fieldmask & ((1ull << (size * 8)) - 1), (uint8_t)size);
 		val = ir_data_be(ir_data_uint(v, false) << shift, (uint8_t)size);
-		gen_payload(rb, reg, d->base, off, size);
+		gen_payload(rb, reg, base, off, size);
 		gen_bitwise(rb, reg, size, mask.b, val.b);
 	}
 	e = ex_add(rb, "payload");
 	ex_reg(e, NFTNL_EXPR_PAYLOAD_SREG, reg);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, d->base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, key_subbyte(d) || csum ? size : val.len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, ir_key_subbyte(k) || csum ? size : val.len);
 	if (csum) {
 		/* the IPv4 header checksum, at byte 10 */
 		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_CSUM_TYPE, NFT_PAYLOAD_CSUM_INET);
@@ -1600,7 +1611,7 @@ static void gen_set_field(struct rb *rb, const struct ir_stmt *s)
 	struct nftnl_expr *e;
 	uint32_t reg;
 
-	if (d->kind == LD_PAYLOAD) {
+	if (key_payload(k)) {
 		gen_payload_set(rb, k, &s->u.field.v);
 		return;
 	}
@@ -1626,8 +1637,8 @@ static void gen_set_field(struct rb *rb, const struct ir_stmt *s)
 		} else {
 			gen_imm(rb, reg, s->u.field.v.b, s->u.field.v.len);
 		}
-		e = ex_add(rb, d->kind == LD_CT ? "ct" : "meta");
-		if (d->kind == LD_CT) {
+		e = ex_add(rb, ir_key_info(k)->src == SRC_CT ? "ct" : "meta");
+		if (ir_key_info(k)->src == SRC_CT) {
 			ex_reg(e, NFTNL_EXPR_CT_SREG, reg);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, d->key);
 		} else {
@@ -1807,11 +1818,11 @@ static bool item_mergeable(const struct rb *rb, struct item *it)
 		return false;
 	m = &rb->r->stmts[it->stmt].u.m;
 	d = kd(m->key);
-	if ((m->op != OP_EQ && m->op != OP_NE) || m->masked || d->kind != LD_PAYLOAD || key_subbyte(d) || d->flags)
+	if ((m->op != OP_EQ && m->op != OP_NE) || m->masked || !key_payload(m->key) || ir_key_subbyte(m->key) || d->flags)
 		return false;
-	it->mbase = d->base;
-	it->moff = d->off / 8;
-	it->mlen = d->bits / 8;
+	it->mbase = (uint8_t)key_base(m->key);
+	it->moff = ir_key_info(m->key)->off / 8u;
+	it->mlen = ir_key_info(m->key)->bits / 8u;
 	it->mop = m->op;
 	it->mval = m->v;
 	return true;
@@ -2167,7 +2178,7 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 	struct emit_nl *b;
 	int f;
 
-	if (ir && emit_nl_unsupported(ir, NULL))
+	if (ir && ir_check(ir, NULL))
 		return NULL;
 	b = xcalloc(1, sizeof(*b));
 	b->debug = rules;
@@ -2370,103 +2381,6 @@ bool emit_nl_origin(struct emit_nl *b, uint32_t seq, uint32_t offset, struct emi
 	}
 	o->what = b->what;
 	return true;
-}
-
-/* ---- what this back end cannot send yet --------------------------------- */
-
-static const char *stmt_unsupported(const struct ir_table *t, const struct ir_stmt *s)
-{
-	switch (s->kind) {
-	case S_FLOW_ADD:
-		if (!t->flowtable || strcmp(t->flowtable->name, s->u.obj.name))
-			return "flow add to a flowtable the table does not declare";
-		return NULL;
-	case S_CT_HELPER_SET: {
-		size_t i;
-
-		for (i = 0; i < t->nhelpers; i++)
-			if (!strcmp(t->helpers[i].name, s->u.obj.name))
-				return NULL;
-		return "ct helper set of a helper the table does not declare";
-	}
-	case S_MATCH: {
-		const struct ir_match *m = &s->u.m;
-		const struct keydef *d = kd(m->key);
-
-		if (d->kind == LD_NONE)
-			return "a match on an unknown key";
-		if (m->op == OP_FLAGS)
-			return "a flags match";
-		if (m->masked && key_subbyte(d))
-			return "a masked match on a field narrower than a byte";
-		if ((m->op == OP_IN || m->op == OP_NOTIN) && m->set && !ir_set_find(t, m->set))
-			return "a lookup in a set the table does not declare";
-		if ((m->op == OP_IN || m->op == OP_NOTIN) && !m->set && !m->nelems)
-			return "a match on an empty list";
-		if (m->key == K_JHASH && (m->nhkeys < 1 || m->nhkeys > 4))
-			return "a jhash without keys";
-		return NULL;
-	}
-	case S_SET_ADD:
-	case S_SET_UPDATE:
-	case S_CT_COUNT:
-		if (!s->u.set.set || !ir_set_find(t, s->u.set.set))
-			return "a dynamic set statement on a set the table does not declare";
-		if (s->u.set.nkeys < 1 || s->u.set.nkeys > 3)
-			return "a dynamic set statement without keys";
-		return NULL;
-	case S_SET_FIELD: {
-		const struct keydef *d = kd(s->u.field.key);
-
-		if (d->kind == LD_PAYLOAD && d->base != NFT_PAYLOAD_NETWORK_HEADER)
-			return "setting a transport or link-layer header field";
-		if (d->kind == LD_PAYLOAD && s->u.field.masked)
-			return "a masked header field write";
-		if (d->kind == LD_EXTHDR && s->u.field.key != K_TCPOPT_MSS)
-			return "setting an IPv4 option";
-		if (s->u.field.key == K_TCPOPT_MSS && s->u.field.from && s->u.field.from != K_RT_MTU)
-			return "tcp option maxseg size set from this key";
-		if (d->kind != LD_PAYLOAD && d->kind != LD_META && d->kind != LD_CT && d->kind != LD_EXTHDR)
-			return "setting this key";
-		return NULL;
-	}
-	case S_NAT:
-		if (s->u.nat.prefix && (!s->u.nat.elems || !s->u.nat.nelems))
-			return "a prefix NAT without its prefix";
-		/* emit_text writes "masquerade to ADDR", which nft refuses */
-		if ((s->u.nat.kind == NAT_MASQ || s->u.nat.kind == NAT_REDIRECT) && s->u.nat.has_addr)
-			return "masquerade or redirect to an address";
-		return NULL;
-	default:
-		return NULL;
-	}
-}
-
-const char *emit_nl_unsupported(const struct ir *ir, const struct ir_rule **rule)
-{
-	int f;
-	size_t i, j, k;
-
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
-
-		for (i = 0; t && i < t->nchains; i++) {
-			for (j = 0; j < t->chains[i]->n; j++) {
-				const struct ir_rule *r = t->chains[i]->rules[j];
-
-				for (k = 0; k < r->n; k++) {
-					const char *why = stmt_unsupported(t, &r->stmts[k]);
-
-					if (why) {
-						if (rule)
-							*rule = r;
-						return why;
-					}
-				}
-			}
-		}
-	}
-	return NULL;
 }
 
 /* ---- the kernel's refusals in the configuration's terms ----------------- */
