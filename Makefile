@@ -49,12 +49,14 @@ COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model
                 compiler/ir_check.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
-ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/apply.c runtime/state.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/elemdump.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
+# Every runtime module but the two mains (runtime/main.c: rosfw's command
+# table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
+# unit tests link.
+RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/apply.c runtime/state.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/elemdump.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
 
-CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
-ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)
-# rosfwd shares every runtime module but rosfw's command table.
-ROSFWD_OBJ := $(filter-out $(BUILD)/obj/runtime/main.o,$(ROSFW_OBJ)) $(BUILD)/obj/runtime/rosfwd.o
+CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
+RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)
+LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
@@ -92,19 +94,33 @@ $(BUILD)/librosfw.a: $(CORE_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/rosfw: $(ROSFW_OBJ) $(BUILD)/librosfw.a
+$(BUILD)/librosfw-runtime.a: $(RUNTIME_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/rosfw: $(BUILD)/obj/runtime/main.o $(LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/rosfwd: $(ROSFWD_OBJ) $(BUILD)/librosfw.a
+$(BUILD)/rosfwd: $(BUILD)/obj/runtime/rosfwd.o $(LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librosfw.a
+# A unit test is one driver linked with both libraries. A driver that
+# replaces a collaborator names it in WRAP_<driver>, cmocka's way: every
+# call to NAME from the libraries' objects goes to the driver's
+# __wrap_NAME, which may call __real_NAME. Only calls between objects are
+# redirected (a module's calls to its own functions are not): wrap what a
+# module reaches in another file (nlsock_*, safefile_*) or in libc.
+comma := ,
+WRAP_test_trust := geteuid
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	@mkdir -p $(BUILD)/obj/tests
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(ALL_LDFLAGS) -o $@ $< $(BUILD)/librosfw.a $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(ALL_LDFLAGS) -o $@ $< \
+		$(patsubst %,-Wl$(comma)--wrap=%,$(WRAP_$*)) $(LIBS) $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
