@@ -20,10 +20,6 @@
 
 struct emit_nl;
 
-/* The first statement this back end cannot send yet, as "what", and the
- * rule that holds it; NULL when the whole IR can be sent. */
-const char *emit_nl_unsupported(const struct ir *ir, const struct ir_rule **rule);
-
 /* The kernel's key type (nft's datatype number) and key length of a named
  * set, as the batch declares them. */
 uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
@@ -31,7 +27,7 @@ uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
 /* The batch for `ir` (NULL: only replace rosfw's tables with nothing, as
  * `rosfw flush` does). With `commit` false the batch has no end message,
  * so the kernel checks every message and then aborts: nothing changes.
- * Sequence numbers start at `seq`. NULL when the IR is unsupported. */
+ * Sequence numbers start at `seq`. NULL when the IR does not pass ir_check. */
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit);
 
 /**

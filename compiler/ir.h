@@ -96,13 +96,42 @@ enum ir_type {
 	T_PRIORITY,
 };
 
+/* Where the kernel reads a key: nft's expression, and for a header field
+ * (payload) or an option (exthdr) which one. */
+enum ir_src {
+	SRC_NONE,
+	SRC_META,
+	SRC_CT,
+	SRC_RT,
+	SRC_NETWORK,	/* header fields */
+	SRC_TRANSPORT,
+	SRC_LINK,
+	SRC_IPOPT,	/* options */
+	SRC_TCPOPT,
+	SRC_FIB,
+	SRC_NUMGEN,
+	SRC_HASH,
+};
+
+/**
+ * struct ir_key_info - one key.
+ * @nft:       "ip saddr".
+ * @len:       bytes compared.
+ * @off, @bits: a header field's first bit in its header, and its width.
+ */
 struct ir_key_info {
-	const char *nft;	/* "ip saddr" */
+	const char *nft;
 	enum ir_type type;
-	uint8_t len;		/* bytes compared */
+	uint8_t len;
+	enum ir_src src;
+	uint16_t off, bits;
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k);
+
+/* A header field that does not start and end on a byte boundary (the
+ * kernel loads the bytes around it, masks and shifts). */
+bool ir_key_subbyte(enum ir_key k);
 
 /* A value as the kernel compares it; len bytes of b. */
 struct ir_data {

@@ -27,6 +27,7 @@
 
 #include "diag.h"
 #include "emit_nl.h"
+#include "ir_check.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
@@ -688,7 +689,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	{
 		const struct ir_rule *r = NULL;
-		const char *why = emit_nl_unsupported(ir, &r);
+		const char *why = ir_check(ir, &r);
 
 		if (why) {
 			diag_error(d, r ? &r->loc : NULL, "not supported by the netlink back end yet: %s", why);

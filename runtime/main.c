@@ -18,6 +18,7 @@
 #include "dump.h"
 #include "emit_nl.h"
 #include "emit_text.h"
+#include "ir_check.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
@@ -211,7 +212,7 @@ static int cmd_dump(int argc, char **argv)
 static int emit_batch(const struct ir *ir, FILE *out, struct diag *d)
 {
 	const struct ir_rule *r = NULL;
-	const char *why = emit_nl_unsupported(ir, &r);
+	const char *why = ir_check(ir, &r);
 	struct emit_nl *b;
 
 	if (why) {

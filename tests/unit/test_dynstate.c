@@ -3,7 +3,6 @@
  * rosfwd's state file without a kernel: a save loads back as it was, and
  * every truncation and every changed byte of a saved file is refused
  * (never half trusted); the hash index finds what was added, once.
- * The runtime is not part of librosfw.a, so its files are compiled in.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -17,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "nlsock.c"
-#include "dynstate.c"
-#include "elemdump.c"
+#include <linux/netfilter.h>
+
+#include "dynstate.h"
 
 static char dir[] = "/tmp/test_dynstate.XXXXXX";
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "http.c"
+#include "http.h"
 
 static enum http_verdict judge(const char *s, bool eof, struct http_req *r)
 {

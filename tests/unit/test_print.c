@@ -2,8 +2,7 @@
 /*
  * The layouts of rosfw print with made-up rows, no kernel: RouterOS's
  * columns (against the manual's own `print stats` output), JSON, the
- * Prometheus exposition and durations. The layout file is compiled in
- * here because the runtime is not part of librosfw.a.
+ * Prometheus exposition and durations.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "print_fmt.c"
+#include "print.h"
 
 struct cap {
 	char *buf;

@@ -13,10 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
-#include "resolve.c"
+#include "resolve.h"
 
 struct msg {
 	uint8_t b[1024];

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Where rosfwd accepts its state file: only where nobody but root (or the
- * user it runs as) could have written it.
+ * user it runs as) could have written it. geteuid is wrapped
+ * (WRAP_test_trust in the Makefile) so that the user rosfwd runs as can be
+ * another than the test's.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +17,18 @@
 
 #include <cmocka.h>
 
-#include "trust.c"
+#include "trust.h"
+
+/* The user rosfwd runs as, or (uid_t)-1: the test's own. */
+static uid_t as_user = (uid_t)-1;
+
+uid_t __real_geteuid(void);
+uid_t __wrap_geteuid(void);
+
+uid_t __wrap_geteuid(void)
+{
+	return as_user != (uid_t)-1 ? as_user : __real_geteuid();
+}
 
 struct tree {
 	char top[64], dir[96], file[128];
@@ -39,6 +52,7 @@ static int tree_free(void **st)
 	struct tree *t = *st;
 	char link[160];
 
+	as_user = (uid_t)-1;
 	snprintf(link, sizeof(link), "%s/link", t->top);
 	unlink(link);
 	unlink(t->file);
@@ -123,12 +137,49 @@ static void test_link_and_owner(void **st)
 	assert_int_equal(chown(t->dir, 0, 0), 0);
 }
 
+/*
+ * rosfwd run as a user of its own (User= in its unit): directories owned
+ * by root or by that user are its own, the file must be that user's, and
+ * what another user owns is refused. Run as root, the test's own user
+ * would be both at once.
+ */
+static void test_as_a_service_user(void **st)
+{
+	struct tree *t = *st;
+	char why[512];
+
+	if (__real_geteuid() != 0)
+		skip();
+	as_user = 4242;
+	assert_int_equal(trust_make_dir(t->file), 0);
+	/* The state directory root made: the user's to use. */
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), 0);
+	write_file(t->file, 0600);
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "owned by another user (owner uid 0"));
+	assert_int_equal(chown(t->file, 4242, 4242), 0);
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), 0);
+	assert_int_equal(chown(t->dir, 4242, 4242), 0);
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), 0);
+	/* Neither root's nor the user's. */
+	assert_int_equal(chown(t->dir, 4343, 4343), 0);
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "directory"));
+	assert_non_null(strstr(why, "owned by another user (owner uid 4343"));
+	assert_int_equal(chown(t->top, 4343, 4343), 0);
+	assert_int_equal(chown(t->dir, 0, 0), 0);
+	assert_int_equal(trust_private(t->file, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, t->top));
+	assert_int_equal(chown(t->top, 0, 0), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_private_dir, tree_new, tree_free),
 		cmocka_unit_test_setup_teardown(test_writable_by_others, tree_new, tree_free),
 		cmocka_unit_test_setup_teardown(test_link_and_owner, tree_new, tree_free),
+		cmocka_unit_test_setup_teardown(test_as_a_service_user, tree_new, tree_free),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
