@@ -32,6 +32,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "elemdump.h"
 #include "emit_nl.h"
 #include "ir.h"
 
@@ -524,6 +525,59 @@ static void test_named_set_and_its_ranges(void **state)
 	ir_free(ir);
 }
 
+/* A set whose entries come and go holds the configuration's static entries
+ * marked, so a re-apply and rosfwd carry over only the others: timed ones
+ * (dynamic once added) and what a re-apply itself carried (kept). A set
+ * whose entries do not come and go has nothing to tell apart. */
+static void test_configured_entries_marked(void **state)
+{
+	struct ir *ir = small_ir();
+	struct ir_table *t = ir->tables[0];
+	struct ir_set *d = ir_set_add(ir, t, "al_mixed", K_IP_SADDR);
+	struct ir_elem e[3] = {
+		{ .lo = addr("10.1.1.1") },
+		{ .lo = addr("10.1.1.2"), .timeout_ms = 3600000 },
+		{ .lo = addr("10.1.1.3"), .kept = true },
+	};
+	struct parsed x;
+	char *got = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&got, &len);
+
+	(void)state;
+	d->flags = SETF_DYNAMIC | SETF_TIMEOUT;
+	for (i = 0; i < 3; i++)
+		ir_set_elem(ir, d, &e[i]);
+	x = parse(emit_nl_build(ir, 1, true));
+	for (i = 0; i < x.n; i++) {
+		struct nftnl_set *s;
+		struct nftnl_set_elems_iter *it;
+		struct nftnl_set_elem *el;
+
+		if (strncmp(x.m[i].line, "newsetelem ip ", 14))
+			continue;
+		s = elems_parse(x.m[i].nlh);
+		it = nftnl_set_elems_iter_create(s);
+		while ((el = nftnl_set_elems_iter_next(it))) {
+			uint32_t klen, ulen = 0;
+			const uint8_t *k = nftnl_set_elem_get(el, NFTNL_SET_ELEM_KEY, &klen);
+			const uint8_t *u = nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_USERDATA) ?
+						   nftnl_set_elem_get(el, NFTNL_SET_ELEM_USERDATA, &ulen) : NULL;
+
+			if (u && elem_configured(u, ulen))
+				fprintf(f, "%s %u.%u.%u.%u\n", nftnl_set_get_str(s, NFTNL_SET_NAME), k[0], k[1], k[2],
+					k[3]);
+		}
+		nftnl_set_elems_iter_destroy(it);
+		nftnl_set_free(s);
+	}
+	fclose(f);
+	assert_string_equal(got, "al_mixed 10.1.1.1\n");
+	free(got);
+	parsed_free(&x);
+	ir_free(ir);
+}
+
 /* The rules as nft --debug=netlink prints the ones nft sends for the same
  * text (nft 1.0.6, the comment above small_ir): nft's protocol match
  * first, the lookup naming the set by the id its NEWSET carried, the
@@ -718,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_batch_order),
 		cmocka_unit_test(test_chains_have_their_hooks),
 		cmocka_unit_test(test_named_set_and_its_ranges),
+		cmocka_unit_test(test_configured_entries_marked),
 		cmocka_unit_test(test_rule_expressions),
 		cmocka_unit_test(test_counter_objects),
 		cmocka_unit_test(test_in_place_over_have),
