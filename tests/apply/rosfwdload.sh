@@ -50,6 +50,17 @@ stop() {
 	wait "$pid" 2>/dev/null
 	pid=
 }
+# term_timed SECONDS: SIGTERM, and the ms until rosfwd is gone into dt (at
+# most SECONDS waited)
+term_timed() {
+	local t0 i
+	t0=$(ms)
+	kill -TERM "$pid"
+	for i in $(seq $(($1 * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	dt=$(($(ms) - t0))
+	wait "$pid" 2>/dev/null
+	pid=
+}
 
 # How a careful server answers what scrapers, browsers and fuzzers send.
 start
@@ -133,12 +144,7 @@ kill "$trickler" 2>/dev/null
 httpc trickle 1500 'GET /metrics HTTP/1.0\r\n\r\n' > /dev/null 2>&1 &
 trickler=$!
 sleep 2
-t0=$(ms)
-kill -TERM "$pid"
-for i in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-dt=$(($(ms) - t0))
-wait "$pid" 2>/dev/null
-pid=
+term_timed 30
 if [ "$dt" -lt 2000 ] && grep -Eq 'saved [0-9]+ entr(y|ies), exiting' "$tmp/log"; then
 	pass "rosfwdload: SIGTERM beside slow and idle clients: saved and gone in ${dt} ms"
 else
@@ -312,12 +318,7 @@ if grep -q 'polls now run back to back' "$tmp/log" && [ "$slowest" -lt 1000 ] &&
 else
 	fail "rosfwdload: scrapes while slow polls run: the slowest ${slowest} ms, a read ${read_ms} ms: $(cat "$tmp/log")"
 fi
-t0=$(ms)
-kill -TERM "$pid"
-for i in $(seq 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-dt=$(($(ms) - t0))
-wait "$pid" 2>/dev/null
-pid=
+term_timed 60
 if [ "$dt" -lt $((read_ms + 3000)) ] && grep -Eq 'saved 1500[0-9]{2} entries, exiting' "$tmp/log"; then
 	pass "rosfwdload: SIGTERM during a slow poll: saved in ${dt} ms (a read takes ${read_ms} ms)"
 else
