@@ -41,7 +41,7 @@ GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/dump.c compiler/ir.c \
-                compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
+                compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/apply.c runtime/state.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/elemdump.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c

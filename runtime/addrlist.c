@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 
 #include "addrlist_impl.h"
+#include "kname.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "nlsock.h"
@@ -427,7 +428,7 @@ static int kernel_error(int err, bool add, const char *list, const char *addr, c
 int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 {
 	int family = e->len == 16 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	char name[LOWER_IDENT_MAX], lsafe[128], asafe[128];
+	char name[KNAME_MAX], lsafe[128], asafe[128];
 	struct addrlist_set al, ad, ar;
 	const struct addrlist_set *cand[3];
 	struct nlsock ns;
@@ -442,13 +443,13 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 		fprintf(stderr, "rosfw: netlink: %s\n", strerror(errno));
 		return AL_IO;
 	}
-	lower_ident(name, sizeof(name), "al_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &al) < 0)
 		goto io;
-	lower_ident(name, sizeof(name), "ad_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST_DYN, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &ad) < 0)
 		goto io;
-	lower_ident(name, sizeof(name), "ar_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST_RT, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &ar) < 0)
 		goto io;
 	if (!al.exists && !ad.exists && !ar.exists) {

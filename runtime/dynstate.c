@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "elemdump.h"
+#include "kname.h"
 #include "lower.h"
 #include "safefile.h"
 #include "text.h"
@@ -270,10 +271,9 @@ static bool dynamic_set(const char *name, uint32_t flags)
 {
 	if (flags & NFT_SET_ANONYMOUS)
 		return false;
-	if (!strncmp(name, "ar_", 3))
+	if (kname_set_kind(name) == KNAME_LIST_RT)
 		return flags & NFT_SET_INTERVAL;
-	return (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3)) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
-	       !(flags & NFT_SET_INTERVAL);
+	return kname_is_addrlist(name) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) && !(flags & NFT_SET_INTERVAL);
 }
 
 static int sets_cb(const struct nlmsghdr *nlh, void *data)
@@ -392,7 +392,7 @@ int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
 						.now = now };
 
 			ec.set = dyn_set_id(sc.names[i]);
-			ec.interval = !strncmp(sc.names[i], "ar_", 3);
+			ec.interval = kname_set_kind(sc.names[i]) == KNAME_LIST_RT;
 			state_add_set(s, ec.set);
 			if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSETELEM, families[f], ++ns->seq, sc.names[i]),
 				       elems_cb, &ec) < 0 && errno != ENOENT) {
@@ -591,9 +591,8 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			if (dash)
 				*dash++ = 0;
 			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) ||
-			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
-			    inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 ||
-			    (dash && (strncmp(set, "ar_", 3) ||
+			    !kname_is_addrlist(set) || inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 ||
+			    (dash && (kname_set_kind(set) != KNAME_LIST_RT ||
 				      inet_pton(e.len == 16 ? AF_INET6 : AF_INET, dash, e.hi) != 1 ||
 				      memcmp(e.key, e.hi, e.len) > 0)) ||
 			    a < -1 || b < 0) {
@@ -614,8 +613,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			uint8_t af = strcmp(fam, "6") ? NFPROTO_IPV4 : NFPROTO_IPV6;
 
 			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) || !name_ok(name) ||
-			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
-			    inet_pton(af == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, x) != 1) {
+			    !kname_is_addrlist(set) || inet_pton(af == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, x) != 1) {
 				rc = corrupt(s, why, whysize, line, "not a DNS answer");
 				goto out;
 			}

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "kname.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "safefile.h"
@@ -216,7 +217,7 @@ static size_t restore(struct keeper *d, const struct dyn_state *k, int64_t now)
 		struct addrlist_entry *batch = xcalloc(sv->n - i, sizeof(*batch));
 		size_t nb = 0, failed = 0;
 		bool set_there = false;
-		bool runtime = !strncmp(dyn_set_name(first->set), "ar_", 3);
+		bool runtime = kname_set_kind(dyn_set_name(first->set)) == KNAME_LIST_RT;
 		int err;
 
 		set_there = dyn_state_has_set(k, first->set);

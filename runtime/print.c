@@ -32,6 +32,7 @@
 #include "elemdump.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "kname.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "config.h"
@@ -44,7 +45,7 @@
 
 enum { P_OK = 0, P_CONFIG = 1, P_USAGE = 2, P_KERNEL = 3 };
 
-#define TABLE "rosfw"
+#define TABLE KNAME_TABLE
 
 struct popts {
 	bool json, prom, v6, any_fac;
@@ -137,7 +138,7 @@ static bool attr_is(const struct nlattr *a, const char *s)
 struct names {
 	char **v;
 	size_t n;
-	const char *prefix;	/* keep only names starting with it, NULL: all */
+	const char *fac;	/* keep only the chains of this facility, NULL: all */
 };
 
 static void names_free(struct names *ns)
@@ -160,7 +161,7 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_CHAIN_TABLE], TABLE) || !t.tb[NFTA_CHAIN_NAME])
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(t.tb[NFTA_CHAIN_NAME]);
-	if (ns->prefix && strncmp(name, ns->prefix, strlen(ns->prefix)))
+	if (ns->fac && !kname_chain_of(name, ns->fac))
 		return MNL_CB_OK;
 	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
 	ns->v[ns->n++] = xstrdup(name);
@@ -195,32 +196,21 @@ static long udata_rule_number(const struct nlattr *a, const char **text, size_t 
 		if (i + 2 + l > len)
 			break;
 		if (type == 0 /* NFTNL_UDATA_RULE_COMMENT */ && l > 1 && p[i + 2] == '#') {
-			long v = 0;
-			size_t k;
-
-			for (k = i + 3; k < i + 2 + l && p[k] >= '0' && p[k] <= '9' && v < 100000000; k++)
-				v = v * 10 + (p[k] - '0');
 			*text = (const char *)p + i + 2;
 			*tlen = strnlen(*text, l);
-			return k > i + 3 ? v : -1;
+			return kname_rule_number(*text, l);
 		}
 		i += 2u + l;
 	}
 	return -1;
 }
 
-/* The comment rosfw gives the kernel rules of rule `id` (as lower.c's
- * rule_emit writes it): "#N", a blank and the normalised comment. */
+/* The comment rosfw gives the kernel rules of rule `id`. */
 static char *expected_comment(long id, const struct mprop *cm)
 {
-	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
-	int w = snprintf(comment, sizeof(comment), "#%ld", id);
+	char comment[KNAME_COMMENT_MAX + 1];
 
-	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
-		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
-		comment[w] = ' ';
-		memcpy(comment + w + 1, text, strlen(text) + 1);
-	}
+	kname_rule_comment(comment, id, cm ? cm->value : NULL, cm ? cm->len : 0);
 	return xstrdup(comment);
 }
 
@@ -360,13 +350,10 @@ static int read_counter_objs(struct nlsock *q, int family, struct counts *c)
  * family is listed once, then each of ours is dumped by itself. */
 static int facility_chains(struct nlsock *q, int family, const char *fac, struct names *ns)
 {
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "%s_", fac);
-	ns->prefix = prefix;
+	ns->fac = fac;
 	if (nlq_dump(q, NFT_MSG_GETCHAIN, family, NULL, chain_cb, ns) < 0)
 		return -1;
-	ns->prefix = NULL;
+	ns->fac = NULL;
 	return 0;
 }
 
@@ -714,24 +701,6 @@ int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
 
 /* ---- print address-list ------------------------------------------------- */
 
-/* A set name back to the list name: the inverse of lower_ident. */
-static void ident_decode(char *out, size_t size, const char *in)
-{
-	size_t w = 0;
-
-	for (; *in && w + 1 < size; in++) {
-		unsigned v;
-
-		if (*in == '.' && in[1] && in[2] && sscanf(in + 1, "%2x", &v) == 1) {
-			out[w++] = (char)v;
-			in += 2;
-		} else {
-			out[w++] = *in;
-		}
-	}
-	out[w] = 0;
-}
-
 struct dset {
 	char *name;
 	uint32_t flags;
@@ -753,7 +722,7 @@ static int set_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	name = mnl_attr_get_str(t.tb[NFTA_SET_NAME]);
 	flags = t.tb[NFTA_SET_FLAGS] ? ntohl(mnl_attr_get_u32(t.tb[NFTA_SET_FLAGS])) : 0;
-	if (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3) && strncmp(name, "ar_", 3))
+	if (!kname_is_addrlist(name))
 		return MNL_CB_OK;
 	/* Sets rules add to, or whose entries time out (an interval set
 	 * takes timeouts when the configuration has timed prefixes). */
@@ -1155,7 +1124,7 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 		struct set_job *j = &js.v[js.n];
 		char list[300];
 
-		ident_decode(list, sizeof(list), sets->v[i].name + 3);
+		kname_set_list(list, sizeof(list), sets->v[i].name);
 		if (o->list && strcmp(o->list, list))
 			continue;
 		/* What every set shares; the rows and texts are the job's. */
@@ -1164,7 +1133,7 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 		j->e.list_hash = list_hash(j->e.list);
 		j->e.set = j->set = sets->v[i].name;
 		j->e.interval = sets->v[i].flags & NFT_SET_INTERVAL;
-		j->e.runtime = !strncmp(sets->v[i].name, "ar_", 3);
+		j->e.runtime = kname_set_kind(sets->v[i].name) == KNAME_LIST_RT;
 		j->family = family;
 		/* Interned before the threads start: creation_text only looks. */
 		dyn_set_id(j->set);
@@ -1376,16 +1345,13 @@ static int reset_list_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct resets *r = data;
 	const char *name;
-	char prefix[32];
 	size_t len, i;
 	uint64_t packets, bytes;
 
 	if (!counter_obj(nlh, &name, &len, &packets, &bytes))
 		return MNL_CB_OK;
 	for (i = 0; i < r->o->nfacs; i++) {
-		size_t plen = (size_t)snprintf(prefix, sizeof(prefix), "c_%s_", r->o->facs[i]);
-
-		if (len > plen && !strncmp(name, prefix, plen)) {
+		if (kname_counter_of(name, len, r->o->facs[i])) {
 			r->names = xreallocarray(r->names, r->n + 1, sizeof(*r->names));
 			r->names[r->n++] = xstrndup(name, len);
 			break;

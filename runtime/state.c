@@ -29,6 +29,7 @@
 #include <time.h>
 
 #include "elemdump.h"
+#include "kname.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
@@ -283,7 +284,7 @@ struct state {
 static bool set_is_list(const char *name, uint32_t flags)
 {
 	return !(flags & NFT_SET_ANONYMOUS) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
-	       (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3) || !strncmp(name, "ar_", 3));
+	       kname_is_addrlist(name);
 }
 
 /*
