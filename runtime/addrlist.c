@@ -27,6 +27,7 @@
 
 #include "addrlist_impl.h"
 #include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "nlsock.h"
@@ -82,42 +83,18 @@ void addrlist_format(char *out, size_t size, const struct addrlist_entry *e)
 	snprintf(out, size, "%s-%s", a, b);
 }
 
-static int setinfo_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addrlist_set *si = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		si->exists = true;
-		si->flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-		si->key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
 int addrlist_set_lookup(struct nlsock *ns, int family, const char *name, struct addrlist_set *si)
 {
-	char req[1024];
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
+	struct kread_set ks;
+	int ret = kread_set_get(ns, family, name, &ks);
 
-	if (!s)
-		xdie("out of memory");
 	memset(si, 0, sizeof(*si));
+	if (ret < 0)
+		return -1;
 	snprintf(si->name, sizeof(si->name), "%s", name);
-	/* Not a dump: the kernel answers with the one set, then the ACK. */
-	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETSET, (uint16_t)family, NLM_F_ACK, ++ns->seq);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	if (nlsock_run(ns, nlh, setinfo_cb, si) < 0) {
-		memset(si, 0, sizeof(*si));
-		return errno == ENOENT ? 0 : -1;
-	}
+	si->exists = ret > 0;
+	si->flags = ks.flags;
+	si->key_len = ks.key_len;
 	return 0;
 }
 
@@ -243,7 +220,7 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 		mnl_nlmsg_batch_next(mb);
 		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(mb), add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
 					    (uint16_t)family, flags, seq_msg);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, KNAME_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 		for (; i < n && i - first < ELEMS_PER_MSG; i++)
 			entry_add(s, &e[i], interval, split);

@@ -10,14 +10,10 @@
 #include "state.h"
 
 #include <endian.h>
-#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/set.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
@@ -26,15 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
-#include <time.h>
 
-#include "elemdump.h"
 #include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
-
-/* DESIGN.md: 3-4x faster than 8 KB, more does not help. */
 
 /* ---- growing strings ---------------------------------------------------- */
 
@@ -235,8 +228,7 @@ struct delem {
 	bool dup;		/* the new config has it already */
 };
 
-/* A dynamic address list's set and its entries; an interval set's
- * elements wait in iv until the dump is whole and they can be paired. */
+/* A dynamic address list's set and its entries. */
 struct dset {
 	int family;
 	char *name;
@@ -244,8 +236,6 @@ struct dset {
 	bool interval;
 	struct delem *e;
 	size_t n, cap;
-	struct iv_elem *iv;
-	size_t niv, capiv;
 };
 
 struct orule {
@@ -285,24 +275,6 @@ static bool set_is_list(const char *name, uint32_t flags)
 {
 	return !(flags & NFT_SET_ANONYMOUS) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
 	       kname_is_addrlist(name);
-}
-
-/*
- * One dump request and its answers. A missing table (ENOENT) is an empty
- * one; -1 with errno for anything else.
- */
-static int dump_run(struct state *st, struct nlmsghdr *req, mnl_cb_t cb, void *data)
-{
-	int ret = nlsock_run(&st->ns, req, cb, data);
-
-	return ret < 0 && errno == ENOENT ? 0 : ret;
-}
-
-static struct nlmsghdr *req_start(struct state *st, uint16_t type, int family)
-{
-	static char req[4096];
-
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)family, NLM_F_DUMP, ++st->ns.seq);
 }
 
 /* ---- rule keys, shared by the kernel's rules and the batch's ------------ */
@@ -476,6 +448,16 @@ static void elem_text(struct sbuf *t, const struct nlattr *el)
 	}
 }
 
+static void anon_elem(struct anon *a, const struct nlattr *el)
+{
+	struct sbuf t = { 0 };
+
+	elem_text(&t, el);
+	GROW(a->els, a->n, a->cap);
+	a->els[a->n++] = t.s ? t.s : xstrdup("");
+}
+
+/* The elements of a NEWSETELEM of the batch. */
 static void anon_elems(struct anon *a, const struct nlmsghdr *nlh)
 {
 	const struct nlattr *list, *el;
@@ -483,14 +465,15 @@ static void anon_elems(struct anon *a, const struct nlmsghdr *nlh)
 	mnl_attr_for_each(list, nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
 			continue;
-		mnl_attr_for_each_nested(el, list) {
-			struct sbuf t = { 0 };
-
-			elem_text(&t, el);
-			GROW(a->els, a->n, a->cap);
-			a->els[a->n++] = t.s ? t.s : xstrdup("");
-		}
+		mnl_attr_for_each_nested(el, list)
+			anon_elem(a, el);
 	}
+}
+
+/* The same, of the kernel's dump. */
+static void anon_dumped(void *ctx, const struct kread_elem *e)
+{
+	anon_elem(ctx, e->nest);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -555,133 +538,54 @@ struct set_rows {
 	size_t n, cap;
 };
 
-static int set_cb(const struct nlmsghdr *nlh, void *data)
+static void set_row_add(void *ctx, const struct kread_set *s)
 {
-	struct set_rows *rows = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct set_rows *rows = ctx;
 
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		GROW(rows->v, rows->n, rows->cap);
-		rows->v[rows->n].name = xstrdup(nftnl_set_get_str(s, NFTNL_SET_NAME));
-		rows->v[rows->n].def = set_def(nlh);
-		rows->v[rows->n].flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-		rows->v[rows->n].key_type = nftnl_set_get_u32(s, NFTNL_SET_KEY_TYPE);
-		rows->v[rows->n++].key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
+	GROW(rows->v, rows->n, rows->cap);
+	rows->v[rows->n].name = xstrdup(s->name);
+	rows->v[rows->n].def = set_def(s->nlh);
+	rows->v[rows->n].flags = s->flags;
+	rows->v[rows->n].key_type = s->key_type;
+	rows->v[rows->n++].key_len = s->key_len;
 }
 
-struct elem_ctx {
-	struct anon *anon;
-	struct dset *dset;
-};
-
-/* An element's comment, as a string of its own; NULL when none. */
-static char *comment_of(struct nftnl_set_elem *e)
-{
-	uint32_t len = 0;
-	const uint8_t *u;
-	const char *c;
-	size_t n;
-
-	if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA))
-		return NULL;
-	u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &len);
-	c = elem_comment(u, len, &n);
-	return c ? xstrndup(c, n) : NULL;
-}
-
-static void dset_elems(struct dset *d, const struct nftnl_set *s)
-{
-	struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
-	struct nftnl_set_elem *e;
-
-	if (!it)
-		xdie("out of memory");
-	while ((e = nftnl_set_elems_iter_next(it))) {
-		struct delem x = { 0 };
-		uint32_t len = 0;
-		const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
-		bool timed = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT) ||
-			     nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION);
-
-		if (!k || len > sizeof(x.key.b))
-			continue;
-		if (d->interval) {
-			struct iv_elem *v;
-
-			v = iv_new(&d->iv, &d->niv, &d->capiv);
-			memcpy(v->key, k, len);
-			v->end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
-				 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
-			v->has_exp = timed;
-			v->exp_ms = timed ? nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION) : 0;
-			v->comment = v->end ? NULL : comment_of(e);
-			continue;
-		}
-		x.key.len = (uint8_t)len;
-		memcpy(x.key.b, k, len);
-		if (timed) {
-			x.left_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
-			if (!x.left_ms)
-				continue;	/* gone by the time the batch lands */
-			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
-				x.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
-		}
-		x.comment = comment_of(e);
-		GROW(d->e, d->n, d->cap);
-		d->e[d->n++] = x;
-	}
-	nftnl_set_elems_iter_destroy(it);
-}
-
-static void dset_range(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+/* A dynamic list's entry; those gone by the time the batch lands are
+ * left out. */
+static void dset_elem(void *ctx, const struct kread_elem *e)
 {
 	struct dset *d = ctx;
-	struct delem x = { .left_ms = start->exp_ms, .comment = (char *)start->comment };
+	struct delem x = { 0 };
 
-	if (start->has_exp && !start->exp_ms) {
-		free(x.comment);
-		return;		/* gone by the time the batch lands */
+	if (!e->key || e->key_len > sizeof(x.key.b))
+		return;
+	x.key.len = (uint8_t)e->key_len;
+	memcpy(x.key.b, e->key, e->key_len);
+	if (e->has_timeout || e->has_exp) {
+		x.left_ms = e->exp_ms;
+		if (!x.left_ms)
+			return;
+		x.timeout_ms = e->timeout_ms;
 	}
-	x.key.len = x.hi.len = (uint8_t)d->key_len;
-	memcpy(x.key.b, start->key, d->key_len);
-	memcpy(x.hi.b, hi, d->key_len);
-	x.range = memcmp(x.key.b, x.hi.b, d->key_len) != 0;
+	x.comment = e->comment ? xstrndup(e->comment, e->comment_len) : NULL;
 	GROW(d->e, d->n, d->cap);
 	d->e[d->n++] = x;
 }
 
-static int elem_cb(const struct nlmsghdr *nlh, void *data)
+static void dset_range(void *ctx, const struct kread_range *r)
 {
-	struct elem_ctx *c = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct dset *d = ctx;
+	struct delem x = { .left_ms = r->start.exp_ms };
 
-	if (!s)
-		xdie("out of memory");
-	if (c->anon)
-		anon_elems(c->anon, nlh);
-	else if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
-		dset_elems(c->dset, s);
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
-static int set_elems_read(struct state *st, int family, const char *name, struct elem_ctx *c)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETSETELEM, family);
-
-	if (!s)
-		xdie("out of memory");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	return dump_run(st, nlh, elem_cb, c);
+	if ((r->start.has_timeout || r->start.has_exp) && !r->start.exp_ms)
+		return;		/* gone by the time the batch lands */
+	x.key.len = x.hi.len = (uint8_t)d->key_len;
+	memcpy(x.key.b, r->lo, d->key_len);
+	memcpy(x.hi.b, r->hi, d->key_len);
+	x.range = memcmp(x.key.b, x.hi.b, d->key_len) != 0;
+	x.comment = r->start.comment ? xstrndup(r->start.comment, r->start.comment_len) : NULL;
+	GROW(d->e, d->n, d->cap);
+	d->e[d->n++] = x;
 }
 
 static void obj_add(struct state *st, char *id, char *token)
@@ -696,13 +600,12 @@ static void obj_add(struct state *st, char *id, char *token)
 static int set_obj_read(struct state *st, int family, const struct set_row *r)
 {
 	struct anon a = { 0 };
-	struct elem_ctx c = { .anon = &a };
 	struct sbuf t = { 0 };
 	int ret = 0;
 
 	sbuf_str(&t, r->def);
 	if (!(r->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
-		ret = set_elems_read(st, family, r->name, &c);
+		ret = kread_elems(&st->ns, family, r->name, anon_dumped, &a);
 		anon_seal(&a);
 		sbuf_str(&t, " elements ");
 		sbuf_str(&t, a.token);
@@ -715,20 +618,12 @@ static int set_obj_read(struct state *st, int family, const struct set_row *r)
 static int sets_read(struct state *st, int family)
 {
 	struct set_rows rows = { 0 };
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETSET, family);
 	size_t i;
 	int ret;
 
-	if (!s)
-		xdie("out of memory");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	ret = dump_run(st, nlh, set_cb, &rows);
+	ret = kread_sets(&st->ns, family, set_row_add, &rows);
 	for (i = 0; i < rows.n && ret == 0; i++) {
 		struct set_row *r = &rows.v[i];
-		struct elem_ctx c = { 0 };
 
 		if (!(r->flags & NFT_SET_ANONYMOUS)) {
 			struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
@@ -738,27 +633,30 @@ static int sets_read(struct state *st, int family)
 		}
 		/* Rules name their anonymous sets: only --diff reads rules. */
 		if ((r->flags & NFT_SET_ANONYMOUS) && st->diff) {
+			struct anon *a;
+
 			GROW(st->anons, st->nanons, st->capanons);
-			c.anon = &st->anons[st->nanons++];
-			memset(c.anon, 0, sizeof(*c.anon));
-			c.anon->family = family;
-			c.anon->name = xstrdup(r->name);
-			ret = set_elems_read(st, family, r->name, &c);
-			anon_seal(c.anon);
+			a = &st->anons[st->nanons++];
+			memset(a, 0, sizeof(*a));
+			a->family = family;
+			a->name = xstrdup(r->name);
+			ret = kread_elems(&st->ns, family, r->name, anon_dumped, a);
+			anon_seal(a);
 		} else if (set_is_list(r->name, r->flags)) {
+			struct dset *d;
+
 			GROW(st->dsets, st->ndsets, st->capdsets);
-			c.dset = &st->dsets[st->ndsets++];
-			memset(c.dset, 0, sizeof(*c.dset));
-			c.dset->family = family;
-			c.dset->name = xstrdup(r->name);
-			c.dset->key_type = r->key_type;
-			c.dset->key_len = r->key_len;
-			c.dset->interval = r->flags & NFT_SET_INTERVAL;
-			ret = set_elems_read(st, family, r->name, &c);
-			if (c.dset->interval && c.dset->key_len <= 16)
-				iv_pair(c.dset->iv, c.dset->niv, (uint8_t)c.dset->key_len, dset_range, c.dset);
-			free(c.dset->iv);
-			c.dset->iv = NULL;
+			d = &st->dsets[st->ndsets++];
+			memset(d, 0, sizeof(*d));
+			d->family = family;
+			d->name = xstrdup(r->name);
+			d->key_type = r->key_type;
+			d->key_len = r->key_len;
+			d->interval = r->flags & NFT_SET_INTERVAL;
+			if (!d->interval)
+				ret = kread_elems(&st->ns, family, r->name, dset_elem, d);
+			else if (d->key_len <= 16)
+				ret = kread_ranges(&st->ns, family, r->name, d->key_len, dset_range, d);
 		}
 	}
 	for (i = 0; i < rows.n && ret == 0 && st->diff; i++)
@@ -778,40 +676,32 @@ struct names {
 	size_t n, cap, capdef, caphooks;
 };
 
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
+static void chain_add(void *ctx, const struct kread_chain *c)
 {
-	struct names *names = data;
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct names *names = ctx;
+	struct emit_nl_chain h = { 0 };
 
-	if (!c)
-		xdie("out of memory");
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
-		struct emit_nl_chain h = { 0 };
-
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM) && nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE)) {
-			h.type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
-			h.hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
-			h.prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
-		}
-		GROW(names->def, names->n, names->capdef);
-		GROW(names->hooks, names->n, names->caphooks);
-		GROW(names->v, names->n, names->cap);
-		names->def[names->n] = chain_def(nlh);
-		names->hooks[names->n] = h;
-		names->v[names->n++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+	if (c->type) {
+		h.type = xstrdup(c->type);
+		h.hooknum = c->hooknum;
+		h.prio = c->prio;
 	}
-	nftnl_chain_free(c);
-	return MNL_CB_OK;
+	GROW(names->def, names->n, names->capdef);
+	GROW(names->hooks, names->n, names->caphooks);
+	GROW(names->v, names->n, names->cap);
+	names->def[names->n] = chain_def(c->nlh);
+	names->hooks[names->n] = h;
+	names->v[names->n++] = xstrdup(c->name);
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
+static void rule_add(void *ctx, const struct kread_rule *kr)
 {
-	struct state *st = data;
+	struct state *st = ctx;
 	struct nftnl_rule *r = nftnl_rule_alloc();
 
 	if (!r)
 		xdie("out of memory");
-	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+	if (nftnl_rule_nlmsg_parse(kr->nlh, r) == 0) {
 		struct orule o = { 0 };
 
 		o.key = rule_key(r, anon_by_name, st);
@@ -819,7 +709,6 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 		st->rules[st->nrules++] = o;
 	}
 	nftnl_rule_free(r);
-	return MNL_CB_OK;
 }
 
 /* Rules chain by chain: a dump restarts its walk for every message, so one
@@ -827,29 +716,12 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 static int rules_read(struct state *st, int family)
 {
 	struct names chains = { 0 };
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETCHAIN, family);
 	size_t i;
 	int ret;
 
-	if (!c)
-		xdie("out of memory");
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw");
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	ret = dump_run(st, nlh, chain_cb, &chains);
-	for (i = 0; i < chains.n && ret == 0 && st->diff; i++) {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		if (!r)
-			xdie("out of memory");
-		nlh = req_start(st, NFT_MSG_GETRULE, family);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw");
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains.v[i]);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-		ret = dump_run(st, nlh, rule_cb, st);
-	}
+	ret = kread_chains(&st->ns, family, chain_add, &chains);
+	for (i = 0; i < chains.n && ret == 0 && st->diff; i++)
+		ret = kread_rules(&st->ns, family, chains.v[i], rule_add, st);
 	for (i = 0; i < chains.n; i++) {
 		struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
 
@@ -869,50 +741,28 @@ static int rules_read(struct state *st, int family)
 
 /* ---- what the tables hold, for an apply that empties them in place ------- */
 
-static int have_obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct state *st = data;
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	const char *table = NULL, *name = NULL;
-	uint32_t type = 0;
-	const struct nlattr *a;
+struct have_ctx {
+	struct state *st;
+	int f;
+};
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_OBJ_TABLE)
-			table = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_OBJ_NAME)
-			name = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_OBJ_TYPE)
-			type = be32toh(mnl_attr_get_u32(a));
-	}
-	if (!table || !name || strcmp(table, "rosfw"))
-		return MNL_CB_OK;
-	GROW(h->objs, h->nobjs, st->caphobjs[family == NFPROTO_IPV6]);
-	h->objs[h->nobjs].name = xstrdup(name);
-	h->objs[h->nobjs++].type = type;
-	return MNL_CB_OK;
+static void have_obj(void *ctx, const struct kread_obj *o)
+{
+	struct have_ctx *c = ctx;
+	struct emit_nl_have *h = &c->st->have[c->f];
+
+	GROW(h->objs, h->nobjs, c->st->caphobjs[c->f]);
+	h->objs[h->nobjs].name = xstrndup(o->name, o->name_len);
+	h->objs[h->nobjs++].type = o->type;
 }
 
-static int have_flowtable_cb(const struct nlmsghdr *nlh, void *data)
+static void have_flowtable(void *ctx, const struct kread_flowtable *ft)
 {
-	struct state *st = data;
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	const char *table = NULL, *name = NULL;
-	const struct nlattr *a;
+	struct have_ctx *c = ctx;
+	struct emit_nl_have *h = &c->st->have[c->f];
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_TABLE)
-			table = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_NAME)
-			name = mnl_attr_get_str(a);
-	}
-	if (!table || !name || strcmp(table, "rosfw"))
-		return MNL_CB_OK;
-	GROW(h->flowtables, h->nflowtables, st->capflowtables[family == NFPROTO_IPV6]);
-	h->flowtables[h->nflowtables++] = xstrdup(name);
-	return MNL_CB_OK;
+	GROW(h->flowtables, h->nflowtables, c->st->capflowtables[c->f]);
+	h->flowtables[h->nflowtables++] = xstrdup(ft->name);
 }
 
 static int hobj_cmp(const void *a, const void *b)
@@ -921,28 +771,21 @@ static int hobj_cmp(const void *a, const void *b)
 }
 
 /* Whether the table exists, and its objects (counters among them) and
- * flowtables. A kernel without flowtables has none to list. */
+ * flowtables. */
 static int have_read(struct state *st, int family)
 {
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr((char[256]){ 0 }, NFT_MSG_GETTABLE, (uint16_t)family,
-						     NLM_F_ACK, ++st->ns.seq);
+	struct have_ctx c = { st, family == NFPROTO_IPV6 };
+	struct emit_nl_have *h = &st->have[c.f];
+	int have = kread_table(&st->ns, family, NULL, NULL);
 
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
-	if (nlsock_run(&st->ns, nlh, NULL, NULL) < 0)
-		return errno == ENOENT ? 0 : -1;
+	if (have <= 0)
+		return have;
 	h->table = true;
-	nlh = req_start(st, NFT_MSG_GETOBJ, family);
-	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-	if (dump_run(st, nlh, have_obj_cb, st) < 0)
+	if (kread_objs(&st->ns, family, 0, have_obj, &c) < 0)
 		return -1;
 	if (h->nobjs)
 		qsort(h->objs, h->nobjs, sizeof(*h->objs), hobj_cmp);
-	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
-	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-	if (dump_run(st, nlh, have_flowtable_cb, st) < 0 && errno != EOPNOTSUPP)
-		return -1;
-	return 0;
+	return kread_flowtables(&st->ns, family, have_flowtable, &c);
 }
 
 const struct emit_nl_have *state_have(const struct state *st)
@@ -953,50 +796,37 @@ const struct emit_nl_have *state_have(const struct state *st)
 struct objs_ctx {
 	struct state *st;
 	int family;
-	const char *kind;
 };
 
-static int objdef_cb(const struct nlmsghdr *nlh, void *data)
+static void def_add(struct objs_ctx *c, const struct nlmsghdr *nlh, bool flowtable)
 {
-	struct objs_ctx *c = data;
-	bool ft = !strcmp(c->kind, "flowtable");
-	const struct nlattr *a;
-	bool ours = false;
-	char *name, *def;
+	char *name, *def = obj_def(nlh, flowtable, &name);
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == (ft ? NFTA_FLOWTABLE_TABLE : NFTA_OBJ_TABLE))
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
-	if (!ours)
-		return MNL_CB_OK;
-	def = obj_def(nlh, ft, &name);
 	if (name)
-		obj_add(c->st, obj_id(c->kind, c->family, name), def);
+		obj_add(c->st, obj_id(flowtable ? "flowtable" : "ct helper", c->family, name), def);
 	else
 		free(def);
 	free(name);
-	return MNL_CB_OK;
 }
 
-/* For --diff: the ct helper objects and the flowtable. A kernel without
- * flowtables has none to list. */
+static void helper_def(void *ctx, const struct kread_obj *o)
+{
+	def_add(ctx, o->nlh, false);
+}
+
+static void flowtable_def(void *ctx, const struct kread_flowtable *f)
+{
+	def_add(ctx, f->nlh, true);
+}
+
+/* For --diff: the ct helper objects and the flowtable. */
 static int objs_read(struct state *st, int family)
 {
-	struct objs_ctx c = { st, family, "ct helper" };
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETOBJ, family);
-	int ret;
+	struct objs_ctx c = { st, family };
 
-	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_CT_HELPER));
-	ret = dump_run(st, nlh, objdef_cb, &c);
-	if (ret < 0)
-		return ret;
-	c.kind = "flowtable";
-	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
-	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-	if (dump_run(st, nlh, objdef_cb, &c) < 0 && errno != EOPNOTSUPP)
+	if (kread_objs(&st->ns, family, NFT_OBJECT_CT_HELPER, helper_def, &c) < 0)
 		return -1;
-	return 0;
+	return kread_flowtables(&st->ns, family, flowtable_def, &c);
 }
 
 struct state *state_read(bool diff)

@@ -19,7 +19,7 @@
 
 #include "nlsock.c"
 #include "dynstate.c"
-#include "elemdump.c"
+#include "kread.c"
 
 static char dir[] = "/tmp/test_dynstate.XXXXXX";
 
