@@ -51,6 +51,7 @@
 
 #include "ctsysctl.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "snapshot.h"
@@ -634,7 +635,7 @@ static int cmd_usage(int argc, char **argv, const char *text)
 	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 
 	fputs(text, help ? stdout : stderr);
-	return help ? 0 : 3;
+	return help ? EXIT_OK : EXIT_IO;
 }
 
 int cmd_confirm(int argc, char **argv)
@@ -643,18 +644,18 @@ int cmd_confirm(int argc, char **argv)
 	struct diag *d;
 	size_t i, n = 0;
 	bool late = false;
-	int rc = 0;
+	int rc = EXIT_OK;
 
 	if (argc > 1)
 		return cmd_usage(argc, argv,
 				 "usage: rosfw confirm\n"
 				 "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n"
-				 "exit: 0 confirmed, 1 nothing to confirm, 3 usage, I/O or missing CAP_NET_ADMIN\n");
+				 EXIT_HELP);
 	if (!may_decide("confirm"))
-		return 3;
+		return EXIT_IO;
 	if (rollbacks_scan(&r) < 0) {
 		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return 3;
+		return EXIT_IO;
 	}
 	d = diag_new(50);
 	foreign_say(d, &r);
@@ -674,7 +675,7 @@ int cmd_confirm(int argc, char **argv)
 				late = true;	/* its process took it this very moment */
 			} else {
 				diag_error(d, NULL, "%s: %s", path, strerror(errno));
-				rc = 3;
+				rc = EXIT_IO;
 			}
 			continue;
 		}
@@ -689,7 +690,7 @@ int cmd_confirm(int argc, char **argv)
 			diag_error(d, NULL, "too late to confirm: the rollback is putting the previous tables back");
 		else
 			fputs("rosfw: nothing to confirm (no rollback pending, or it already ran)\n", stderr);
-		rc = 1;
+		rc = EXIT_CONFIG;
 	}
 	diag_print(d, stderr);
 	diag_free(d);
@@ -712,10 +713,10 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	if (!rb) {
 		if (!r->n) {
 			fputs("rosfw: nothing to roll back (no --confirm rollback pending, or it already ran)\n", stderr);
-			return 1;
+			return EXIT_CONFIG;
 		}
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
-		return 0;
+		return EXIT_OK;
 	}
 	rollback_path(path, sizeof(path), rb->id, "");
 	rollback_path(taken, sizeof(taken), rb->id, ".rolling");
@@ -723,7 +724,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	 * restores (an interrupted one may still have the name). */
 	if (!rb->rolling && rename(path, taken) < 0) {
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
-		return 0;
+		return EXIT_OK;
 	}
 	ret = file_restore(rb->fd);
 	if (ret) {
@@ -734,7 +735,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 				   strerror(ret));
 		else
 			diag_error(d, NULL, "netlink: %s; the saved tables stay saved", strerror(-ret));
-		return ret > 0 ? 2 : 3;
+		return ret > 0 ? EXIT_REFUSED : EXIT_IO;
 	}
 	rollback_unlink(taken, rb->fd);
 	for (i = 0; i < r->n; i++) {
@@ -746,7 +747,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 				  "dropped the rollback of a later apply --confirm (process %ld): the tables from before both are back",
 				  rollback_pid(&r->v[i]));
 	}
-	return 0;
+	return EXIT_OK;
 }
 
 int cmd_rollback(int argc, char **argv)
@@ -760,13 +761,12 @@ int cmd_rollback(int argc, char **argv)
 				 "usage: rosfw rollback\n"
 				 "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
 				 "its deadline; also the rollback of one whose process is gone\n"
-				 "exit: 0 rolled back, 1 nothing to roll back, 2 the kernel refused, 3 usage, I/O or\n"
-				 "      missing CAP_NET_ADMIN\n");
+				 EXIT_HELP);
 	if (!may_decide("rollback"))
-		return 3;
+		return EXIT_IO;
 	if (rollbacks_scan(&r) < 0) {
 		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return 3;
+		return EXIT_IO;
 	}
 	d = diag_new(50);
 	foreign_say(d, &r);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "exitcode.h"
 #include "kname.h"
 #include "lower.h"
 #include "nlsock.h"
@@ -368,7 +369,7 @@ int keeper_start(struct keeper *k)
 	 * that logs EPERM every poll helps nobody. */
 	if (nlsock_admin_check() < 0 && (errno == EPERM || errno == EACCES)) {
 		fprintf(stderr, "rosfwd: reading the firewall needs CAP_NET_ADMIN: run rosfwd as root\n");
-		return 3;
+		return EXIT_IO;
 	}
 	if (k->have_saved)
 		dns_load(k->dns, &k->saved);
@@ -452,5 +453,5 @@ int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked)
 		return 0;
 	}
 	fprintf(stderr, "rosfwd: exiting without saving: %s keeps what it held\n", k->o.state);
-	return 3;
+	return EXIT_IO;
 }

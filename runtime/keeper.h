@@ -41,8 +41,8 @@ struct keeper *keeper_new(const struct keeper_opts *o);
 void keeper_free(struct keeper *k);
 
 /* Put back what the kernel lost, resolve every name, read and save: 0
- * done; 1 the read or the save failed (said why); 3 the kernel cannot be
- * read at all (no CAP_NET_ADMIN), nothing done. */
+ * done; 1 the read or the save failed (said why); EXIT_IO (exitcode.h) the
+ * kernel cannot be read at all (no CAP_NET_ADMIN), nothing done. */
 int keeper_start(struct keeper *k);
 /* Read the dynamic sets and save when they changed; how long it took in
  * *ms. -1 when the kernel could not be read (said once until it can). */
@@ -53,7 +53,7 @@ int64_t keeper_dns(struct keeper *k, bool all);
 void keeper_reload(struct keeper *k);
 /* SIGTERM: a last read, unless one ended since the stop was `asked`
  * (monotonic ms) or reads take longer than `read_max_ms`; and a save. 0, or
- * 3 when nothing could be saved (said why). */
+ * EXIT_IO when nothing could be saved (said why). */
 int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked);
 
 /* The configuration the keeper holds now (a new reference; NULL when no

@@ -27,6 +27,7 @@
 
 #include "diag.h"
 #include "dynstate.h"
+#include "exitcode.h"
 #include "kname.h"
 #include "kread.h"
 #include "lower.h"
@@ -38,8 +39,6 @@
 #include "source.h"
 #include "value.h"
 #include "xalloc.h"
-
-enum { P_OK = 0, P_CONFIG = 1, P_USAGE = 2, P_KERNEL = 3 };
 
 struct popts {
 	bool json, prom, v6, any_fac;
@@ -60,7 +59,7 @@ static int print_usage(FILE *out, int code)
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
 	      "dynamic entries. Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
-	      "exit: 0 printed, 1 configuration errors, 2 usage, 3 the kernel could not be read\n",
+	      EXIT_HELP,
 	      out);
 	return code;
 }
@@ -288,7 +287,7 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 				return -1;
 			o->state = optarg;
 			break;
-		case 'h': print_usage(stdout, 0); exit(P_OK);
+		case 'h': print_usage(stdout, 0); exit(EXIT_OK);
 		default: return -1;
 		}
 	}
@@ -348,7 +347,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	size_t n = model_count(m, k), i, live = 0;
 	struct counts c = { 0 };
 	const char *family = o->v6 ? "ip6" : "ip";
-	int rc = P_OK;
+	int rc = EXIT_OK;
 
 	out->fac = fac;
 	out->rows = NULL;
@@ -369,12 +368,12 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	if (live && !have_table) {
 		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
 			family);
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (have_table && read_counts(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, &c) < 0) {
 		kernel_error("reading rules");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (c.extra)
@@ -455,29 +454,29 @@ static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_row
 
 static int print_stats(struct nlsock *q, const struct model *m, const struct popts *o)
 {
-	int have = kread_table(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL), rc = P_OK;
+	int have = kread_table(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL), rc = EXIT_OK;
 	const char *family = o->v6 ? "ip6" : "ip";
 	struct fac_rows f[4] = { { 0 } };
 	size_t i;
 
 	if (have < 0) {
 		kernel_error("reading tables");
-		return P_KERNEL;
+		return EXIT_IO;
 	}
 	/* Read everything first: nothing is printed when a read fails. */
-	for (i = 0; i < o->nfacs && rc == P_OK; i++) {
+	for (i = 0; i < o->nfacs && rc == EXIT_OK; i++) {
 		rc = stats_facility(q, m, o, o->facs[i], have > 0, &f[i]);
-		if (rc == P_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
+		if (rc == EXIT_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
 			kernel_error("reading the flowtable and the connection table");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
 	}
-	if (rc == P_OK && o->json) {
+	if (rc == EXIT_OK && o->json) {
 		fputc('[', stdout);
 		for (i = 0; i < o->nfacs; i++)
 			print_stats_json(stdout, family, f[i].fac, f[i].rows, f[i].n, i == 0);
 		fputs("\n]\n", stdout);
-	} else if (rc == P_OK && o->prom) {
+	} else if (rc == EXIT_OK && o->prom) {
 		/* Prometheus wants every sample of a metric together. */
 		print_prom_header(stdout, "packets");
 		for (i = 0; i < o->nfacs; i++)
@@ -485,7 +484,7 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 		print_prom_header(stdout, "bytes");
 		for (i = 0; i < o->nfacs; i++)
 			print_stats_prom(stdout, "bytes", family, f[i].fac, f[i].rows, f[i].n);
-	} else if (rc == P_OK) {
+	} else if (rc == EXIT_OK) {
 		for (i = 0; i < o->nfacs; i++) {
 			if (o->nfacs > 1)
 				printf("%s/%s firewall %s\n", i ? "\n" : "", o->v6 ? "ipv6" : "ip", f[i].fac);
@@ -501,23 +500,23 @@ int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
 {
 	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
 	struct fac_rows f[2][4] = { { { 0 } } };
-	int v6, rc = P_OK;
+	int v6, rc = EXIT_OK;
 	size_t j;
 
 	/* Both families, every facility, read before anything is written:
 	 * a scrape gets all the figures or an error. */
-	for (v6 = 0; v6 < 2 && rc == P_OK; v6++) {
+	for (v6 = 0; v6 < 2 && rc == EXIT_OK; v6++) {
 		struct popts o = { .v6 = v6 };
 		int have = kread_table(q, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL);
 
 		if (have < 0) {
 			kernel_error("reading tables");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
-		for (j = 0; j < 4 && rc == P_OK; j++)
+		for (j = 0; j < 4 && rc == EXIT_OK; j++)
 			rc = stats_facility(q, m, &o, facs[j], have > 0, &f[v6][j]);
 	}
-	if (rc == P_OK) {
+	if (rc == EXIT_OK) {
 		print_prom_header(out, "packets");
 		for (v6 = 0; v6 < 2; v6++)
 			for (j = 0; j < 4; j++)
@@ -951,7 +950,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	struct dsets sets = { 0 };
 	struct dyn_state saved;
 	char why[256];
-	int have, rc = P_OK, st;
+	int have, rc = EXIT_OK, st;
 	long num = 0;
 
 	e.v6 = o->v6;
@@ -1025,17 +1024,17 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	have = kread_table(q, family, NULL, NULL);
 	if (have < 0) {
 		kernel_error("reading tables");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (have && kread_sets(q, family, set_add, &sets) < 0) {
 		kernel_error("reading sets");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (sets_read(&e, &sets, family, o) < 0) {
 		kernel_error("reading set elements");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	for (i = 0; i < e.n; i++)
@@ -1071,9 +1070,9 @@ int cmd_print(int argc, char **argv)
 	struct nlsock q;
 
 	if (argc < 2)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return print_usage(stdout, P_OK);
+		return print_usage(stdout, EXIT_OK);
 	if (!strcmp(argv[1], "connection"))
 		return print_connection(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
@@ -1082,23 +1081,23 @@ int cmd_print(int argc, char **argv)
 		stats = false;
 	else {
 		fprintf(stderr, "rosfw: print stats, print address-list or print connection, not \"%s\"\n", argv[1]);
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	}
 	first = popts_parse(argc - 1, argv + 1, &o, stats, true);
 	if (first < 0)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	first += 1;
 	ss = source_set_new();
 	d = diag_new(50);
 	m = conf_load(argc, argv, first, d, ss);
 	if (!m) {
-		rc = P_USAGE;
+		rc = EXIT_IO;
 	} else if (diag_errors(d)) {
 		diag_print(d, stderr);
-		rc = P_CONFIG;
+		rc = EXIT_CONFIG;
 	} else if (!nlsock_open(&q)) {
 		kernel_error("netlink");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 	} else {
 		rc = stats ? print_stats(&q, m, &o) : print_addrlist(&q, m, &o);
 		nlsock_close(&q);
@@ -1141,30 +1140,30 @@ int cmd_reset_counters(int argc, char **argv)
 	struct popts o = { 0 };
 	struct resets r = { .o = &o };
 	struct nlsock q;
-	int family, rc = P_OK, have;
+	int family, rc = EXIT_OK, have;
 	size_t i;
 
 	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
-		return P_KERNEL;
+		return EXIT_IO;
 	}
 	family = o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	have = kread_table(&q, family, NULL, NULL);
 	if (have < 0) {
 		kernel_error("reading tables");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 	}
 	if (have > 0 && kread_objs(&q, family, NFT_OBJECT_COUNTER, reset_list, &r) < 0) {
 		kernel_error("reading counters");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 	}
-	for (i = 0; i < r.n && rc == P_OK; i++) {
+	for (i = 0; i < r.n && rc == EXIT_OK; i++) {
 		/* ENOENT: an apply removed it meanwhile, nothing to zero. */
 		if (kread_counter_reset(&q, family, r.names[i]) < 0 && errno != ENOENT) {
 			kernel_error("resetting counters");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
 	}
 	for (i = 0; i < r.n; i++)
