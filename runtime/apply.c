@@ -167,17 +167,6 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 	return optind;
 }
 
-/* The files into one model, as rosfw compile reads them. */
-static struct model *apply_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_error(d, NULL, "%s: %s", failed, strerror(errno));
-	return m;
-}
-
 /* ---- talking to the kernel ---------------------------------------------- */
 
 struct kerr {
@@ -672,7 +661,7 @@ int cmd_apply(int argc, char **argv)
 		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = apply_load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, true);
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;

@@ -82,7 +82,6 @@ static int64_t mono_ms(void)
 static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 {
 	struct rosfwd_cfg *c;
-	const char *failed = NULL;
 
 	if (!o->nfiles)
 		return NULL;
@@ -90,12 +89,10 @@ static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 	c->ss = source_set_new();
 	c->dg = diag_new(50);
 	atomic_init(&c->refs, 1);
-	c->m = config_load(o->files, o->nfiles, c->dg, c->ss, &failed);
+	c->m = config_read(o->files, o->nfiles, c->dg, c->ss, false);
 	if (c->m && !diag_errors(c->dg))
 		return c;
-	if (!c->m)
-		fprintf(stderr, "rosfwd: %s: %s\n", failed, strerror(errno));
-	else
+	if (c->m)
 		fprintf(stderr, "rosfwd: the configuration has errors (rosfw check says which)\n");
 	rosfwd_cfg_put(c);
 	return NULL;

@@ -141,17 +141,6 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	return optind;
 }
 
-/* Read every file into one model; returns the model or NULL on I/O error. */
-static struct model *load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_file_error(NULL, failed, errno);
-	return m;
-}
-
 static void report(struct diag *d, const struct opts *o)
 {
 	if (o->json) {
@@ -175,7 +164,7 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -231,7 +220,7 @@ static int cmd_compile(int argc, char **argv)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
 		rc = EXIT_IO;
 	} else {

@@ -223,16 +223,6 @@ static int read_counts(struct nlsock *q, int family, const char *fac, struct cou
 
 /* ---- configuration ------------------------------------------------------ */
 
-static struct model *conf_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_file_error(NULL, failed, errno);
-	return m;
-}
-
 static enum menu_kind fac_kind(const char *fac, bool v6)
 {
 	static const char *const f[] = { "filter", "nat", "mangle", "raw" };
@@ -1089,7 +1079,7 @@ int cmd_print(int argc, char **argv)
 	first += 1;
 	ss = source_set_new();
 	d = diag_new(50);
-	m = conf_load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
 		rc = EXIT_IO;
 	} else if (diag_errors(d)) {

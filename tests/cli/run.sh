@@ -137,6 +137,18 @@ check "cli: --json carries ESC as \\u001b" eval 'grep -q "\"file\":\"e\\\\u001b\
 check "cli: --json has no raw control byte" eval '! grep -q "[[:cntrl:]]" json'
 "$rosfw" check "$(printf 'gone\033[2J.rsc')" 2> err
 check "cli: a file that cannot be read is named escaped" grep -qx 'rosfw: gone\\x1b\[2J\.rsc: No such file or directory' err
+# Every command that reads a configuration reads it one way, and says so
+# the same way, rosfwd too.
+for c in dump compile "print stats" "print address-list" rosfwd; do
+	if [ "$c" = rosfwd ]; then
+		[ -x "$(dirname "$rosfw")/rosfwd" ] || continue
+		"$(dirname "$rosfw")/rosfwd" --once --state "$tmp/st/state" "$(printf 'gone\033[2J.rsc')" 2> err.c
+	else
+		# shellcheck disable=SC2086
+		"$rosfw" $c "$(printf 'gone\033[2J.rsc')" 2> err.c
+	fi
+	check "cli: $c names a file it cannot read as check does" grep -qxF "$(cat err)" err.c
+done
 
 # ---- write errors -------------------------------------------------------------
 
