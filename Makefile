@@ -44,7 +44,7 @@ COMPILER_SRC := compiler/props.c compiler/value.c compiler/menu.c compiler/model
                 compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
-ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
+ROSFW_SRC    := runtime/main.c runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 ROSFW_OBJ := $(ROSFW_SRC:%.c=$(BUILD)/obj/%.o)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "diff.h"
 #include "emit_nl.h"
 #include "exitcode.h"
 #include "lower.h"
@@ -505,9 +506,9 @@ static int noperm_report(const struct apply_opts *o, int why)
  * the new ones keep. Without CAP_NET_ADMIN there is nothing to read and
  * the batch will say so in its one line.
  */
-static int apply_state_read(struct state **st, struct diag *d, bool diff)
+static int apply_state_read(struct state **st, struct diag *d)
 {
-	*st = state_read(diff);
+	*st = state_read();
 	if (*st || errno == EPERM || errno == EACCES)
 		return EXIT_OK;
 	diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
@@ -625,21 +626,29 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 }
 
 /* --diff: the batch is built as for apply, compared, never sent. */
-static int apply_diff(const struct ir *ir, struct state *st)
+static int apply_diff(const struct ir *ir, struct diag *d)
 {
+	struct diff *old = diff_read();
 	struct emit_nl *b;
 	size_t changes;
 
-	if (!st)
+	if (!old && (errno == EPERM || errno == EACCES))
 		return APPLY_NOPERM_READ;	/* reading rosfw's tables needs it too */
+	if (!old) {
+		diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
+		return EXIT_IO;
+	}
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
-	if (!b)
+	if (!b) {
+		diff_free(old);
 		return EXIT_CONFIG;
-	changes = state_diff(st, b, stdout);
+	}
+	changes = diff_show(old, b, stdout);
 	if (ir->tables[0] || ir->tables[1])
 		changes += ct_sysctls_diff(ir, stdout);
 	if (!changes)
 		fputs("no changes\n", stdout);
+	diff_free(old);
 	emit_nl_free(b);
 	return EXIT_OK;
 }
@@ -684,14 +693,14 @@ int cmd_apply(int argc, char **argv)
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
-	/* --check commits nothing, so there is no state to carry over. */
-	rc = o.check ? EXIT_OK : apply_state_read(&st, d, o.diff);
-	if (rc != EXIT_OK)
-		goto report;
 	if (o.diff) {
-		rc = apply_diff(ir, st);
+		rc = apply_diff(ir, d);
 		goto report;
 	}
+	/* --check commits nothing, so there is no state to carry over. */
+	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
+	if (rc != EXIT_OK)
+		goto report;
 	if (st)
 		o.kept_entries = state_keep_elems(st, ir);
 	has_tables = ir->tables[0] || ir->tables[1];
