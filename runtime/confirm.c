@@ -630,12 +630,29 @@ static bool may_decide(const char *cmd)
 	return false;
 }
 
-static int cmd_usage(int argc, char **argv, const char *text)
+/*
+ * What confirm and rollback do first: their usage, the capability, the
+ * pending rollbacks into *r and a diag for what they say into *d. -1 to go
+ * on, else the exit code.
+ */
+static int decide_start(int argc, char **argv, const char *cmd, const char *usage, struct rollbacks *r,
+			struct diag **d)
 {
-	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+	if (argc > 1) {
+		bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 
-	fputs(text, help ? stdout : stderr);
-	return help ? EXIT_OK : EXIT_IO;
+		fputs(usage, help ? stdout : stderr);
+		return help ? EXIT_OK : EXIT_IO;
+	}
+	if (!may_decide(cmd))
+		return EXIT_IO;
+	if (rollbacks_scan(r) < 0) {
+		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	*d = diag_new(50);
+	foreign_say(*d, r);
+	return -1;
 }
 
 int cmd_confirm(int argc, char **argv)
@@ -644,21 +661,14 @@ int cmd_confirm(int argc, char **argv)
 	struct diag *d;
 	size_t i, n = 0;
 	bool late = false;
-	int rc = EXIT_OK;
+	int rc = decide_start(argc, argv, "confirm",
+			      "usage: rosfw confirm\n"
+			      "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n" EXIT_HELP,
+			      &r, &d);
 
-	if (argc > 1)
-		return cmd_usage(argc, argv,
-				 "usage: rosfw confirm\n"
-				 "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n"
-				 EXIT_HELP);
-	if (!may_decide("confirm"))
-		return EXIT_IO;
-	if (rollbacks_scan(&r) < 0) {
-		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return EXIT_IO;
-	}
-	d = diag_new(50);
-	foreign_say(d, &r);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_OK;
 	for (i = 0; i < r.n; i++) {
 		const struct rollback *rb = &r.v[i];
 		char path[256];
@@ -754,22 +764,14 @@ int cmd_rollback(int argc, char **argv)
 {
 	struct rollbacks r;
 	struct diag *d;
-	int rc;
+	int rc = decide_start(argc, argv, "rollback",
+			      "usage: rosfw rollback\n"
+			      "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
+			      "its deadline; also the rollback of one whose process is gone\n" EXIT_HELP,
+			      &r, &d);
 
-	if (argc > 1)
-		return cmd_usage(argc, argv,
-				 "usage: rosfw rollback\n"
-				 "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
-				 "its deadline; also the rollback of one whose process is gone\n"
-				 EXIT_HELP);
-	if (!may_decide("rollback"))
-		return EXIT_IO;
-	if (rollbacks_scan(&r) < 0) {
-		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return EXIT_IO;
-	}
-	d = diag_new(50);
-	foreign_say(d, &r);
+	if (rc >= 0)
+		return rc;
 	rc = rollback_now(&r, d);
 	diag_print(d, stderr);
 	diag_free(d);
