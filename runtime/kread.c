@@ -22,7 +22,13 @@
 /* Room for any attribute type of the messages read here. */
 #define ATTRS_MAX 32
 
+/* The attributes of a message or a nest by type, those up to `max`: only
+ * those are cleared, per element of a 100k-entry set. */
+_Static_assert(NFTA_SET_MAX < ATTRS_MAX && NFTA_CHAIN_MAX < ATTRS_MAX && NFTA_RULE_MAX < ATTRS_MAX &&
+		       NFTA_OBJ_MAX < ATTRS_MAX && NFTA_FLOWTABLE_MAX < ATTRS_MAX && NFTA_TABLE_MAX < ATTRS_MAX,
+	       "a message type with more attributes than struct attrs holds");
 struct attrs {
+	unsigned max;
 	const struct nlattr *a[ATTRS_MAX];
 };
 
@@ -31,20 +37,22 @@ static int attr_cb(const struct nlattr *a, void *data)
 	struct attrs *t = data;
 	uint16_t type = mnl_attr_get_type(a);
 
-	if (type < ATTRS_MAX)
+	if (type <= t->max)
 		t->a[type] = a;
 	return MNL_CB_OK;
 }
 
-static bool msg_attrs(const struct nlmsghdr *nlh, struct attrs *t)
+static bool msg_attrs(const struct nlmsghdr *nlh, struct attrs *t, unsigned max)
 {
-	memset(t, 0, sizeof(*t));
+	t->max = max;
+	memset(t->a, 0, (max + 1) * sizeof(t->a[0]));
 	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, t) >= 0;
 }
 
-static bool nested_attrs(const struct nlattr *a, struct attrs *t)
+static bool nested_attrs(const struct nlattr *a, struct attrs *t, unsigned max)
 {
-	memset(t, 0, sizeof(*t));
+	t->max = max;
+	memset(t->a, 0, (max + 1) * sizeof(t->a[0]));
 	return mnl_attr_parse_nested(a, attr_cb, t) >= 0;
 }
 
@@ -153,7 +161,7 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 	struct kread_table t = { .nlh = nlh };
 	struct attrs a;
 
-	if (!c->fn || !msg_attrs(nlh, &a) || !ours(&a))
+	if (!c->fn || !msg_attrs(nlh, &a, NFTA_TABLE_MAX) || !ours(&a))
 		return MNL_CB_OK;
 	if (a.a[NFTA_TABLE_USERDATA]) {
 		t.udata = mnl_attr_get_payload(a.a[NFTA_TABLE_USERDATA]);
@@ -180,9 +188,9 @@ static int chain_cb(const struct nlmsghdr *nlh, void *data)
 	struct kread_chain ch = { .nlh = nlh };
 	struct attrs a, h;
 
-	if (!msg_attrs(nlh, &a) || !ours(&a) || !(ch.name = attr_str(a.a[NFTA_CHAIN_NAME])))
+	if (!msg_attrs(nlh, &a, NFTA_CHAIN_MAX) || !ours(&a) || !(ch.name = attr_str(a.a[NFTA_CHAIN_NAME])))
 		return MNL_CB_OK;
-	if (a.a[NFTA_CHAIN_HOOK] && a.a[NFTA_CHAIN_TYPE] && nested_attrs(a.a[NFTA_CHAIN_HOOK], &h) &&
+	if (a.a[NFTA_CHAIN_HOOK] && a.a[NFTA_CHAIN_TYPE] && nested_attrs(a.a[NFTA_CHAIN_HOOK], &h, NFTA_HOOK_MAX) &&
 	    h.a[NFTA_HOOK_HOOKNUM]) {
 		ch.type = attr_str(a.a[NFTA_CHAIN_TYPE]);
 		ch.hooknum = attr_u32(h.a[NFTA_HOOK_HOOKNUM]);
@@ -212,8 +220,8 @@ static void rule_counter(struct kread_rule *r, const struct nlattr *exprs)
 	mnl_attr_for_each_nested(x, exprs) {
 		const char *name;
 
-		if (!nested_attrs(x, &e) || !(name = attr_str(e.a[NFTA_EXPR_NAME])) || !e.a[NFTA_EXPR_DATA] ||
-		    !nested_attrs(e.a[NFTA_EXPR_DATA], &d))
+		if (!nested_attrs(x, &e, NFTA_EXPR_MAX) || !(name = attr_str(e.a[NFTA_EXPR_NAME])) ||
+		    !e.a[NFTA_EXPR_DATA] || !nested_attrs(e.a[NFTA_EXPR_DATA], &d, ATTRS_MAX - 1))
 			continue;
 		if (!strcmp(name, "objref") && attr_u32(d.a[NFTA_OBJREF_IMM_TYPE]) == NFT_OBJECT_COUNTER &&
 		    d.a[NFTA_OBJREF_IMM_NAME]) {
@@ -235,7 +243,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	struct kread_rule r = { .nlh = nlh };
 	struct attrs a;
 
-	if (!msg_attrs(nlh, &a) || !ours(&a))
+	if (!msg_attrs(nlh, &a, NFTA_RULE_MAX) || !ours(&a))
 		return MNL_CB_OK;
 	if (a.a[NFTA_RULE_USERDATA])
 		r.comment = udata_comment(a.a[NFTA_RULE_USERDATA], &r.comment_len);
@@ -262,11 +270,12 @@ static int obj_cb(const struct nlmsghdr *nlh, void *data)
 	struct kread_obj o = { .nlh = nlh };
 	struct attrs a, d;
 
-	if (!msg_attrs(nlh, &a) || !ours(&a) || !a.a[NFTA_OBJ_NAME])
+	if (!msg_attrs(nlh, &a, NFTA_OBJ_MAX) || !ours(&a) || !a.a[NFTA_OBJ_NAME])
 		return MNL_CB_OK;
 	o.name = attr_name(a.a[NFTA_OBJ_NAME], &o.name_len);
 	o.type = attr_u32(a.a[NFTA_OBJ_TYPE]);
-	if (o.type == NFT_OBJECT_COUNTER && a.a[NFTA_OBJ_DATA] && nested_attrs(a.a[NFTA_OBJ_DATA], &d)) {
+	if (o.type == NFT_OBJECT_COUNTER && a.a[NFTA_OBJ_DATA] &&
+	    nested_attrs(a.a[NFTA_OBJ_DATA], &d, NFTA_COUNTER_MAX)) {
 		o.packets = attr_u64(d.a[NFTA_COUNTER_PACKETS]);
 		o.bytes = attr_u64(d.a[NFTA_COUNTER_BYTES]);
 	}
@@ -301,7 +310,7 @@ static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
 	struct kread_flowtable f = { .nlh = nlh };
 	struct attrs a;
 
-	if (msg_attrs(nlh, &a) && ours(&a) && (f.name = attr_str(a.a[NFTA_FLOWTABLE_NAME])))
+	if (msg_attrs(nlh, &a, NFTA_FLOWTABLE_MAX) && ours(&a) && (f.name = attr_str(a.a[NFTA_FLOWTABLE_NAME])))
 		c->fn.flowtable(c->ctx, &f);
 	return MNL_CB_OK;
 }
@@ -324,7 +333,7 @@ static bool set_parse(const struct nlmsghdr *nlh, struct kread_set *s)
 	struct attrs a;
 
 	memset(s, 0, sizeof(*s));
-	if (!msg_attrs(nlh, &a) || !ours(&a) || !a.a[NFTA_SET_NAME])
+	if (!msg_attrs(nlh, &a, NFTA_SET_MAX) || !ours(&a) || !a.a[NFTA_SET_NAME])
 		return false;
 	s->nlh = nlh;
 	s->name = mnl_attr_get_str(a.a[NFTA_SET_NAME]);
@@ -394,7 +403,7 @@ static void elem_parse(const struct nlattr *nest, struct kread_elem *e)
 
 	memset(e, 0, sizeof(*e));
 	e->nest = nest;
-	if (!nested_attrs(nest, &a))
+	if (!nested_attrs(nest, &a, NFTA_SET_ELEM_MAX))
 		return;
 	if ((v = key_value(a.a[NFTA_SET_ELEM_KEY]))) {
 		e->key = mnl_attr_get_payload(v);
@@ -415,7 +424,7 @@ static int elems_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *x;
 	struct attrs a;
 
-	if (!msg_attrs(nlh, &a) || !ours(&a) || !a.a[NFTA_SET_ELEM_LIST_ELEMENTS])
+	if (!msg_attrs(nlh, &a, NFTA_SET_ELEM_LIST_MAX) || !ours(&a) || !a.a[NFTA_SET_ELEM_LIST_ELEMENTS])
 		return MNL_CB_OK;
 	mnl_attr_for_each_nested(x, a.a[NFTA_SET_ELEM_LIST_ELEMENTS]) {
 		struct kread_elem e;
