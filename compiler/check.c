@@ -102,12 +102,12 @@ static bool noted_first(struct model *m, const char *tag, const char *what, size
 }
 
 /* One name of `p` (n bytes at s) against the kernel's limit on the name it
- * becomes (lower_ident, the one rule): said once per name, where it first
+ * becomes (kname_ident, the one rule): said once per name, where it first
  * appears. */
 static void kernel_name_check(struct model *m, const struct mprop *p, const char *kind, const char *prefix,
 			      const char *s, size_t n)
 {
-	size_t need = lower_ident_len(prefix, s, n);
+	size_t need = kname_ident_len(prefix, s, n);
 
 	if (need < LOWER_IDENT_MAX || !noted_first(m, prefix, s, n))
 		return;

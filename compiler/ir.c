@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "kname.h"
 #include "xalloc.h"
 
 /* Header fields: where they are in their header (RFC 791, 8200, 793,
@@ -128,7 +129,7 @@ struct ir_table *ir_table_get(struct ir *ir, int family)
 	if (!ir->tables[i]) {
 		ir->tables[i] = arena_alloc(ir->arena, sizeof(struct ir_table));
 		ir->tables[i]->family = family;
-		ir->tables[i]->name = "rosfw";
+		ir->tables[i]->name = KNAME_TABLE;
 	}
 	return ir->tables[i];
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kname.h"
 #include "lower_impl.h"
 #include "menu.h"
 #include "text.h"
@@ -20,90 +21,34 @@
 
 static uint32_t fnv1a(const char *s);
 
-static bool ident_keeps(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-size_t lower_ident_len(const char *prefix, const char *name, size_t len)
-{
-	size_t n = strlen(prefix), i;
-
-	for (i = 0; i < len; i++)
-		n += ident_keeps((unsigned char)name[i]) ? 1 : 3;
-	return n;
-}
-
-bool lower_ident(char *out, size_t size, const char *prefix, const char *name)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-	const unsigned char *p;
-
-	if (!size)
-		return false;
-	if (lower_ident_len(prefix, name, strlen(name)) >= size) {
-		out[0] = '\0';
-		return false;
-	}
-	for (p = (const unsigned char *)prefix; *p; p++)
-		out[o++] = (char)*p;
-	for (p = (const unsigned char *)name; *p; p++) {
-		if (ident_keeps(*p)) {
-			out[o++] = (char)*p;
-		} else {
-			out[o++] = '.';
-			out[o++] = hex[*p >> 4];
-			out[o++] = hex[*p & 15];
-		}
-	}
-	out[o] = '\0';
-	return true;
-}
-
-/* A chain of facility F is F_NAME in the kernel. */
-static const char *const chain_prefixes[][2] = {
-	{ "filter", "filter_" }, { "mangle", "mangle_" }, { "nat", "nat_" }, { "raw", "raw_" },
-};
-
-static const char *chain_prefix(const char *fac)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(chain_prefixes) / sizeof(chain_prefixes[0]); i++)
-		if (!strcmp(chain_prefixes[i][0], fac))
-			return chain_prefixes[i][1];
-	return "";
-}
-
 const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix)
 {
 	/* al_, ad_ and ar_ are as long: one answer for the three sets. */
 	static const struct {
 		const char *prop;
 		uint32_t menus;
-		const char *prefix;
+		enum kname_set set;
 	} names[] = {
-		{ "address-list", MB_RULES, "al_" },
-		{ "dst-address-list", MB_RULES, "al_" },
-		{ "exclude", MB(MK_IFLIST), "il_" },
-		{ "in-interface-list", MB_RULES, "il_" },
-		{ "include", MB(MK_IFLIST), "il_" },
-		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), "al_" },
-		{ "list", MB(MK_IFLIST_MEMBER), "il_" },
-		{ "name", MB(MK_IFLIST), "il_" },
-		{ "out-interface-list", MB_RULES, "il_" },
-		{ "src-address-list", MB_RULES, "al_" },
+		{ "address-list", MB_RULES, KNAME_LIST },
+		{ "dst-address-list", MB_RULES, KNAME_LIST },
+		{ "exclude", MB(MK_IFLIST), KNAME_IFLIST },
+		{ "in-interface-list", MB_RULES, KNAME_IFLIST },
+		{ "include", MB(MK_IFLIST), KNAME_IFLIST },
+		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), KNAME_LIST },
+		{ "list", MB(MK_IFLIST_MEMBER), KNAME_IFLIST },
+		{ "name", MB(MK_IFLIST), KNAME_IFLIST },
+		{ "out-interface-list", MB_RULES, KNAME_IFLIST },
+		{ "src-address-list", MB_RULES, KNAME_LIST },
 	};
 	size_t i;
 
 	if (menu_kind_is_rules(k) && (!strcmp(prop, "chain") || !strcmp(prop, "jump-target"))) {
-		*prefix = chain_prefix(menu_kind_facility(k));
+		*prefix = kname_chain_prefix(menu_kind_facility(k));
 		return "chain";
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((names[i].menus & MB(k)) && !strcmp(names[i].prop, prop)) {
-			*prefix = names[i].prefix;
+			*prefix = kname_set_prefix(names[i].set);
 			return "set";
 		}
 	}
@@ -115,7 +60,7 @@ const char *lower_name_kind(enum menu_kind k, const char *prop, const char **pre
  * rather than cut. */
 const char *lower_kernel_name(struct lctx *L, char *buf, const char *prefix, const char *name)
 {
-	if (!lower_ident(buf, LOWER_IDENT_MAX, prefix, name))
+	if (!kname_ident(buf, LOWER_IDENT_MAX, prefix, name))
 		diag_error(L->d, NULL, "internal error: the name \"%.40s...\" is longer than the kernel's %d bytes after %s",
 			   name, LOWER_IDENT_MAX - 1, prefix);
 	return buf;
@@ -192,7 +137,7 @@ static const struct builtin *builtin_find(const char *fac, const char *ros)
 
 const char *lower_chain_name(struct lctx *L, char *buf, const char *ros)
 {
-	return lower_kernel_name(L, buf, chain_prefix(L->fac), ros);
+	return lower_kernel_name(L, buf, kname_chain_prefix(L->fac), ros);
 }
 
 static struct ir_chain *chain_get(struct lctx *L, const char *ros)
@@ -463,14 +408,14 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls)
 		return;
 	}
 	memset(ls, 0, sizeof(*ls));
-	ls->rt = ir_strdup(L->ir, lower_kernel_name(L, name, "ar_", list));
+	ls->rt = ir_strdup(L->ir, lower_kernel_name(L, name, kname_set_prefix(KNAME_LIST_RT), list));
 	if (p->has_interval) {
-		ls->stat = ir_strdup(L->ir, lower_kernel_name(L, name, "al_", list));
+		ls->stat = ir_strdup(L->ir, lower_kernel_name(L, name, kname_set_prefix(KNAME_LIST), list));
 		if (p->has_dynamic)
-			ls->dyn = ir_strdup(L->ir, lower_kernel_name(L, name, "ad_", list));
+			ls->dyn = ir_strdup(L->ir, lower_kernel_name(L, name, kname_set_prefix(KNAME_LIST_DYN), list));
 	} else {
 		/* Addresses only: one hash set holds static and timed entries. */
-		lower_kernel_name(L, name, "al_", list);
+		lower_kernel_name(L, name, kname_set_prefix(KNAME_LIST), list);
 		if (p->has_dynamic)
 			ls->dyn = ir_strdup(L->ir, name);
 		else
@@ -722,7 +667,7 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	struct ir_set *s;
 	size_t i, j;
 
-	lower_kernel_name(L, name, "il_", list);
+	lower_kernel_name(L, name, kname_set_prefix(KNAME_IFLIST), list);
 	if ((s = ir_set_find(L->t, name)))
 		return s->name;
 	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
@@ -881,7 +826,6 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 	uint64_t h = text_fnv64(TEXT_FNV64, path, strlen(path) + 1);
 	struct rule_ident *e;
 	size_t i;
-	int w;
 
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
@@ -913,29 +857,19 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 		e->h = h;
 		L->nidents++;
 	}
-	w = snprintf(L->cname, sizeof(L->cname), "c_%s_%016llx", L->fac, (unsigned long long)h);
-	if (e->n > 1)
-		snprintf(L->cname + w, sizeof(L->cname) - (size_t)w, "_%u", e->n);
+	kname_counter(L->cname, L->fac, h, e->n);
 }
 
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
-	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
-	int w;
+	char comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, "comment");
 	const char *counter;
 	size_t a, n = 1, i, j, g;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
-	/* The rule's number leads the comment: it is how counters are summed
-	 * back per RouterOS rule. */
-	w = snprintf(comment, sizeof(comment), "#%ld", L->id);
-	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
-		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
-		comment[w] = ' ';
-		memcpy(comment + w + 1, text, strlen(text) + 1);
-	}
+	kname_rule_comment(comment, L->id, cm ? cm->value : NULL, cm ? cm->len : 0);
 	/* One counter for all the rule's kernel rules: a packet passes at
 	 * most one of them (above), so it counts once. */
 	counter = ir_counter_add(L->ir, L->t, L->cname);

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "ir.h"
+#include "kname.h"
 #include "model.h"
 
 /* What to do with a rule that uses a property or action nftables cannot
@@ -44,21 +45,8 @@ const char *lower_ct_sysctl_name(size_t i);
  * this text; a test keeps them equal. */
 void lower_table_markdown(FILE *out);
 
-/*
- * The one rule for RouterOS names that become kernel object names (sets
- * al_X, ad_X, ar_X, il_X; chains F_X): the prefix, then the name with
- * [A-Za-z0-9_-] kept and every other byte written .XX, so distinct names
- * stay distinct and nothing can break out of the identifier. The kernel
- * keeps 255 bytes of a set's or chain's name (NFT_NAME_MAXLEN, 256 with the
- * NUL): a name that does not fit is an error at check, never cut.
- */
-#define LOWER_IDENT_MAX 256
-
-/* Bytes lower_ident writes for `name` after `prefix`, without the NUL. */
-size_t lower_ident_len(const char *prefix, const char *name, size_t len);
-
-/* False, with `out` empty, when the identifier needs `size` bytes or more. */
-bool lower_ident(char *out, size_t size, const char *prefix, const char *name);
+/* Buffers for kernel names: kname.h makes them. */
+#define LOWER_IDENT_MAX KNAME_MAX
 
 /* What a name property of menu `k` names in the kernel: "set" or "chain",
  * with the longest prefix lowering puts before it in *prefix; NULL for

@@ -12,7 +12,7 @@
 #define LOWER_MAX_ALTS 4
 #define LOWER_MAX_GROUPS 3
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
-#define LOWER_COMMENT_MAX 127
+#define LOWER_COMMENT_MAX KNAME_COMMENT_MAX
 /* The kernel keeps 127 bytes of log prefix, but nft 1.0.9 (Ubuntu 24.04's)
  * refuses a prefix of 127 ("log prefix is too long": it counts the NUL,
  * evaluate.c stmt_evaluate_log_prefix; 1.0.6 and 1.1 take it). */

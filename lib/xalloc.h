@@ -14,4 +14,13 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 _Noreturn void xdie(const char *msg);
 
+/* Room for one more element in array p, n used of cap (doubling, from 16). */
+#define XGROW(p, n, cap)                                                  \
+	do {                                                              \
+		if ((n) == (cap)) {                                       \
+			(cap) = (cap) ? (cap) * 2 : 16;                   \
+			(p) = xreallocarray((p), (cap), sizeof(*(p)));    \
+		}                                                         \
+	} while (0)
+
 #endif

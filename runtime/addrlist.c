@@ -26,13 +26,14 @@
 #include <sys/socket.h>
 
 #include "addrlist_impl.h"
+#include "exitcode.h"
+#include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "nlsock.h"
 #include "value.h"
 #include "xalloc.h"
-
-enum { AL_OK = 0, AL_FIT = 1, AL_KERNEL = 2, AL_IO = 3 };
 
 /* Elements per NEWSETELEM message: the element list is one attribute,
  * whose length has 16 bits; 256 IPv6 entries with a timeout and a full
@@ -81,42 +82,18 @@ void addrlist_format(char *out, size_t size, const struct addrlist_entry *e)
 	snprintf(out, size, "%s-%s", a, b);
 }
 
-static int setinfo_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct addrlist_set *si = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		si->exists = true;
-		si->flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-		si->key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
 int addrlist_set_lookup(struct nlsock *ns, int family, const char *name, struct addrlist_set *si)
 {
-	char req[1024];
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh;
+	struct kread_set ks;
+	int ret = kread_set_get(ns, family, name, &ks);
 
-	if (!s)
-		xdie("out of memory");
 	memset(si, 0, sizeof(*si));
+	if (ret < 0)
+		return -1;
 	snprintf(si->name, sizeof(si->name), "%s", name);
-	/* Not a dump: the kernel answers with the one set, then the ACK. */
-	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETSET, (uint16_t)family, NLM_F_ACK, ++ns->seq);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	if (nlsock_run(ns, nlh, setinfo_cb, si) < 0) {
-		memset(si, 0, sizeof(*si));
-		return errno == ENOENT ? 0 : -1;
-	}
+	si->exists = ret > 0;
+	si->flags = ks.flags;
+	si->key_len = ks.key_len;
 	return 0;
 }
 
@@ -242,7 +219,7 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 		mnl_nlmsg_batch_next(mb);
 		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(mb), add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
 					    (uint16_t)family, flags, seq_msg);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
+		nftnl_set_set_str(s, NFTNL_SET_TABLE, KNAME_TABLE);
 		nftnl_set_set_str(s, NFTNL_SET_NAME, set);
 		for (; i < n && i - first < ELEMS_PER_MSG; i++)
 			entry_add(s, &e[i], interval, split);
@@ -275,8 +252,8 @@ static int al_usage(FILE *out, int code)
 	      "(an IPv6 one, or --ipv6, means /ipv6 firewall address-list). Adds go to the list's\n"
 	      "run-time set, never to the configuration's: they survive a re-apply, and rosfwd keeps\n"
 	      "them across reboots (untimed ones are static).\n"
-	      "exit: 0 done, 1 no such list as applied, 2 the kernel refused\n"
-	      "      (already there or overlapping, not there to remove), 3 usage, I/O or missing CAP_NET_ADMIN\n",
+	      "The kernel refuses (2) an entry that is in the run-time set already or overlaps one there, and\n"
+	      "the removal of one that is not there.\n" EXIT_HELP,
 	      out);
 	return code;
 }
@@ -303,8 +280,8 @@ static int args_parse(int argc, char **argv, struct al_args *a)
 			a->v6 = true;
 			break;
 		case 'h':
-			al_usage(stdout, AL_OK);
-			exit(AL_OK);
+			al_usage(stdout, EXIT_OK);
+			exit(EXIT_OK);
 		default:
 			return -1;
 		}
@@ -356,7 +333,7 @@ static int entry_from_args(const struct al_args *a, struct addrlist_entry *e, ch
 	if (!value_parse_addr(a->address, strlen(a->address), v6, &va)) {
 		fprintf(stderr, "rosfw: address-list: \"%s\" is not an IPv%c address, prefix or range%s\n", addr_safe,
 			v6 ? '6' : '4', v6 ? "" : " (DNS names are resolved by rosfwd from the configuration)");
-		return AL_IO;
+		return EXIT_IO;
 	}
 	e->len = v6 ? 16 : 4;
 	memcpy(e->lo, va.lo, e->len);
@@ -366,9 +343,9 @@ static int entry_from_args(const struct al_args *a, struct addrlist_entry *e, ch
 
 		addrlist_safe(t, sizeof(t), a->timeout);
 		fprintf(stderr, "rosfw: address-list: timeout \"%s\" is not a time (1h, 30m, 1d2h, 00:05:00)\n", t);
-		return AL_IO;
+		return EXIT_IO;
 	}
-	return AL_OK;
+	return EXIT_OK;
 }
 
 /* The set an added entry goes to, as lower_list_sets lays the list out;
@@ -402,37 +379,37 @@ static int kernel_error(int err, bool add, const char *list, const char *addr, c
 	case EPERM:
 	case EACCES:
 		fputs("rosfw: changing the firewall needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
-		return AL_IO;
+		return EXIT_IO;
 	case EEXIST:
 		fprintf(stderr, "rosfw: address list \"%s\" already has %s or an entry overlapping it\n", list, addr);
-		return AL_KERNEL;
+		return EXIT_REFUSED;
 	case ENOENT:
 		if (add)
 			fprintf(stderr, "rosfw: address list \"%s\" left the kernel (set %s is gone)\n", list, set);
 		else
 			fprintf(stderr, "rosfw: address list \"%s\" has no entry %s (only whole entries, as added, can be removed)\n",
 				list, addr);
-		return AL_KERNEL;
+		return EXIT_REFUSED;
 	case ENFILE:
 	case ENOSPC:
 		fprintf(stderr, "rosfw: address list \"%s\" is full (set %s)\n", list, set);
-		return AL_KERNEL;
+		return EXIT_REFUSED;
 	default:
 		fprintf(stderr, "rosfw: the kernel refused %s %s %s list \"%s\" (set %s): %s\n", add ? "adding" : "removing",
 			addr, add ? "to" : "from", list, set, strerror(err));
-		return AL_KERNEL;
+		return EXIT_REFUSED;
 	}
 }
 
 int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 {
 	int family = e->len == 16 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	char name[LOWER_IDENT_MAX], lsafe[128], asafe[128];
+	char name[KNAME_MAX], lsafe[128], asafe[128];
 	struct addrlist_set al, ad, ar;
 	const struct addrlist_set *cand[3];
 	struct nlsock ns;
 	size_t ncand = 0, i;
-	int rc = AL_OK, err = 0;
+	int rc = EXIT_OK, err = 0;
 	char buf[ADDRLIST_TEXT_MAX];
 
 	addrlist_safe(lsafe, sizeof(lsafe), e->list);
@@ -440,21 +417,21 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 	addrlist_safe(asafe, sizeof(asafe), buf);
 	if (!nlsock_open(&ns)) {
 		fprintf(stderr, "rosfw: netlink: %s\n", strerror(errno));
-		return AL_IO;
+		return EXIT_IO;
 	}
-	lower_ident(name, sizeof(name), "al_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &al) < 0)
 		goto io;
-	lower_ident(name, sizeof(name), "ad_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST_DYN, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &ad) < 0)
 		goto io;
-	lower_ident(name, sizeof(name), "ar_", e->list);
+	kname_set(name, sizeof(name), KNAME_LIST_RT, e->list);
 	if (addrlist_set_lookup(&ns, family, name, &ar) < 0)
 		goto io;
 	if (!al.exists && !ad.exists && !ar.exists) {
 		fprintf(stderr, "rosfw: no address list \"%s\" in the kernel (table %s rosfw): lists come from the applied configuration\n",
 			lsafe, family == NFPROTO_IPV6 ? "ip6" : "ip");
-		rc = AL_FIT;
+		rc = EXIT_CONFIG;
 		goto out;
 	}
 	if (add && ar.exists) {
@@ -463,7 +440,7 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 		const struct addrlist_set *t = add_target(e, &al, &ad, lsafe, asafe);
 
 		if (!t) {
-			rc = AL_FIT;
+			rc = EXIT_CONFIG;
 			goto out;
 		}
 		cand[ncand++] = t;
@@ -502,7 +479,7 @@ io:
 		rc = kernel_error(errno, add, lsafe, asafe, "");
 	else {
 		fprintf(stderr, "rosfw: netlink: %s\n", strerror(errno));
-		rc = AL_IO;
+		rc = EXIT_IO;
 	}
 out:
 	nlsock_close(&ns);
@@ -517,9 +494,9 @@ int cmd_address_list(int argc, char **argv)
 	int rc;
 
 	if (args_parse(argc, argv, &a) < 0)
-		return al_usage(stderr, AL_IO);
+		return al_usage(stderr, EXIT_IO);
 	rc = entry_from_args(&a, &e, asafe, sizeof(asafe));
-	if (rc != AL_OK)
+	if (rc != EXIT_OK)
 		return rc;
 	return addrlist_change(&e, a.add, false);
 }

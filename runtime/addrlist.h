@@ -11,11 +11,11 @@
  * (ar_X, the list's small run-time set, for every add), as one netlink
  * batch holding only that entry. The set is never read back, so the cost
  * does not grow with the list (nft add element reads a whole interval set
- * first). Exit codes: 0 done; 1 the entry does not fit the list as applied
- * (no such list; in tables applied before ar_X existed, also a prefix for
- * a list of single addresses or a timeout for a list without timed
- * entries); 2 the kernel refused (already there or overlapping, not there
- * to remove); 3 usage, I/O or no CAP_NET_ADMIN.
+ * first). Exit codes (exitcode.h): EXIT_CONFIG when the entry does not fit
+ * the list as applied (no such list; in tables applied before ar_X
+ * existed, also a prefix for a list of single addresses or a timeout for
+ * a list without timed entries); EXIT_REFUSED when the kernel refused
+ * (already there or overlapping, not there to remove).
  */
 int cmd_address_list(int argc, char **argv);
 

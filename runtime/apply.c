@@ -26,8 +26,10 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "diff.h"
 #include "emit_nl.h"
 #include "ir_check.h"
+#include "exitcode.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
@@ -35,9 +37,7 @@
 #include "state.h"
 #include "xalloc.h"
 
-enum { APPLY_OK = 0, APPLY_CONFIG = 1, APPLY_KERNEL = 2, APPLY_IO = 3 };
-
-/* No CAP_NET_ADMIN (to read, or to change the firewall): exit 3, said in
+/* No CAP_NET_ADMIN (to read, or to change the firewall): EXIT_IO, said in
  * one line of its own (noperm_report). Never returned by cmd_apply. */
 enum { APPLY_NOPERM_READ = -2, APPLY_NOPERM_CHANGE = -1 };
 
@@ -72,8 +72,7 @@ static int apply_usage(FILE *out, int code)
 	      "            interfaces instead of the ones the configuration names\n"
 	      "apply also writes the connection tracking settings (/proc/sys/net/netfilter) after the\n"
 	      "commit; flush puts back the values they had before rosfw first changed them.\n"
-	      "exit: 0 done, 1 configuration errors (nothing sent), 2 the kernel refused (nothing changed),\n"
-	      "      3 usage, I/O or missing CAP_NET_ADMIN\n",
+	      EXIT_HELP,
 	      out);
 	return code;
 }
@@ -150,7 +149,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			break;
 		case 'h':
 			apply_usage(stdout, 0);
-			exit(APPLY_OK);
+			exit(EXIT_OK);
 		default:
 			return -1;
 		}
@@ -168,17 +167,6 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		return -1;
 	}
 	return optind;
-}
-
-/* The files into one model, as rosfw compile reads them. */
-static struct model *apply_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_error(d, NULL, "%s: %s", failed, strerror(errno));
-	return m;
 }
 
 /* ---- talking to the kernel ---------------------------------------------- */
@@ -440,7 +428,7 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 {
 	if (o->json) {
 		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"kept_rules\":%zu,\"kept_entries\":%zu,"
-		       "\"diagnostics\":", rc == APPLY_OK ? "true" : "false", changed ? "true" : "false",
+		       "\"diagnostics\":", rc == EXIT_OK ? "true" : "false", changed ? "true" : "false",
 		       o->check ? "true" : "false", rc, o->kept_rules, o->kept_entries);
 		diag_print_json(d, stdout);
 		fputs("}\n", stdout);
@@ -467,7 +455,7 @@ static int send_batch(struct emit_nl *b, const struct ir *ir, struct diag *d, co
 	if (t.sys_errno) {
 		diag_error(d, NULL, "netlink: %s", strerror(t.sys_errno));
 		free(t.errs);
-		return APPLY_IO;
+		return EXIT_IO;
 	}
 	for (i = 0; i < t.nerrs; i++)
 		noperm |= report_kernel(d, b, ir, &t.errs[i],
@@ -478,16 +466,16 @@ static int send_batch(struct emit_nl *b, const struct ir *ir, struct diag *d, co
 	}
 	if (t.nerrs) {
 		free(t.errs);
-		return APPLY_KERNEL;
+		return EXIT_REFUSED;
 	}
 	free(t.errs);
 	if (t.lost || !t.done) {
 		diag_error(d, NULL, "the kernel's answer was incomplete (no answer to the last of %zu messages%s): the outcome is unknown",
 			   emit_nl_messages(b), t.lost ? ", the socket dropped some" : "");
-		return APPLY_IO;
+		return EXIT_IO;
 	}
 	*changed = !o->check;
-	return APPLY_OK;
+	return EXIT_OK;
 noperm:
 	return APPLY_NOPERM_CHANGE;
 }
@@ -506,12 +494,12 @@ static int noperm_report(const struct apply_opts *o, int why)
 		struct diag *d = diag_new(1);
 
 		diag_error(d, NULL, "%s", msg);
-		result_print(d, o, APPLY_IO, false);
+		result_print(d, o, EXIT_IO, false);
 		diag_free(d);
 	} else {
 		fprintf(stderr, "rosfw: %s\n", msg);
 	}
-	return APPLY_IO;
+	return EXIT_IO;
 }
 
 /*
@@ -519,13 +507,13 @@ static int noperm_report(const struct apply_opts *o, int why)
  * the new ones keep. Without CAP_NET_ADMIN there is nothing to read and
  * the batch will say so in its one line.
  */
-static int apply_state_read(struct state **st, struct diag *d, bool diff)
+static int apply_state_read(struct state **st, struct diag *d)
 {
-	*st = state_read(diff);
+	*st = state_read();
 	if (*st || errno == EPERM || errno == EACCES)
-		return APPLY_OK;
+		return EXIT_OK;
 	diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
-	return APPLY_IO;
+	return EXIT_IO;
 }
 
 /*
@@ -536,17 +524,17 @@ static int apply_state_read(struct state **st, struct diag *d, bool diff)
 static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
 {
 	if (!confirm_may_arm(d))
-		return APPLY_IO;
+		return EXIT_IO;
 	if (confirm_save(o->confirm) < 0) {
 		diag_error(d, NULL, "saving the current tables for --confirm: %s", strerror(errno));
-		return APPLY_IO;
+		return EXIT_IO;
 	}
 	if (confirm_arm(o->confirm) < 0) {
 		confirm_drop();
 		diag_error(d, NULL, "starting the --confirm rollback: %s", strerror(errno));
-		return APPLY_IO;
+		return EXIT_IO;
 	}
-	return APPLY_OK;
+	return EXIT_OK;
 }
 
 /* ---- FastTrack: what the kernel and this machine's devices take --------- */
@@ -639,23 +627,31 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 }
 
 /* --diff: the batch is built as for apply, compared, never sent. */
-static int apply_diff(const struct ir *ir, struct state *st)
+static int apply_diff(const struct ir *ir, struct diag *d)
 {
+	struct diff *old = diff_read();
 	struct emit_nl *b;
 	size_t changes;
 
-	if (!st)
+	if (!old && (errno == EPERM || errno == EACCES))
 		return APPLY_NOPERM_READ;	/* reading rosfw's tables needs it too */
+	if (!old) {
+		diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
+		return EXIT_IO;
+	}
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
-	if (!b)
-		return APPLY_CONFIG;
-	changes = state_diff(st, b, stdout);
+	if (!b) {
+		diff_free(old);
+		return EXIT_CONFIG;
+	}
+	changes = diff_show(old, b, stdout);
 	if (ir->tables[0] || ir->tables[1])
 		changes += ct_sysctls_diff(ir, stdout);
 	if (!changes)
 		fputs("no changes\n", stdout);
+	diff_free(old);
 	emit_nl_free(b);
-	return APPLY_OK;
+	return EXIT_OK;
 }
 
 int cmd_apply(int argc, char **argv)
@@ -672,19 +668,19 @@ int cmd_apply(int argc, char **argv)
 	bool changed = false, has_tables = false;
 
 	if (first < 0)
-		return apply_usage(stderr, APPLY_IO);
+		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = apply_load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, true);
 	if (!m) {
-		rc = APPLY_IO;
+		rc = EXIT_IO;
 		goto report;
 	}
 	/* Refuse what compile refuses, before anything is sent. */
 	if (!diag_errors(d))
 		ir = lower_model(m, d, &o.lower);
 	if (!ir) {
-		rc = APPLY_CONFIG;
+		rc = EXIT_CONFIG;
 		goto report;
 	}
 	{
@@ -693,19 +689,19 @@ int cmd_apply(int argc, char **argv)
 
 		if (why) {
 			diag_error(d, r ? &r->loc : NULL, "not supported by the netlink back end yet: %s", why);
-			rc = APPLY_CONFIG;
+			rc = EXIT_CONFIG;
 			goto report;
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
-	/* --check commits nothing, so there is no state to carry over. */
-	rc = o.check ? APPLY_OK : apply_state_read(&st, d, o.diff);
-	if (rc != APPLY_OK)
-		goto report;
 	if (o.diff) {
-		rc = apply_diff(ir, st);
+		rc = apply_diff(ir, d);
 		goto report;
 	}
+	/* --check commits nothing, so there is no state to carry over. */
+	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
+	if (rc != EXIT_OK)
+		goto report;
 	if (st)
 		o.kept_entries = state_keep_elems(st, ir);
 	has_tables = ir->tables[0] || ir->tables[1];
@@ -718,16 +714,16 @@ int cmd_apply(int argc, char **argv)
 		o.kept_rules = emit_nl_kept(b);
 	if (b && o.confirm && !o.check && st) {
 		rc = apply_confirm_arm(&o, d);
-		if (rc != APPLY_OK)
+		if (rc != EXIT_OK)
 			goto report;
 	}
-	rc = b ? send_batch(b, ir, d, &o, &changed) : APPLY_CONFIG;
-	if (o.confirm && !o.check && st && rc != APPLY_OK)
+	rc = b ? send_batch(b, ir, d, &o, &changed) : EXIT_CONFIG;
+	if (o.confirm && !o.check && st && rc != EXIT_OK)
 		confirm_drop();		/* nothing changed: nothing to put back */
 	else if (o.confirm && !o.check && st)
 		diag_note(d, NULL, "the previous tables come back in %u s unless `rosfw confirm` runs (`rosfw rollback`: now)",
 			  o.confirm);
-	if (rc == APPLY_OK && !o.check) {
+	if (rc == EXIT_OK && !o.check) {
 		/* Where to keep what they were, the tables, must exist. */
 		if (has_tables)
 			ct_sysctls_write(ir, d);
@@ -762,14 +758,14 @@ int cmd_flush(int argc, char **argv)
 	int rc;
 
 	if (apply_opts_parse(argc, argv, &o, false) < 0)
-		return apply_usage(stderr, APPLY_IO);
+		return apply_usage(stderr, EXIT_IO);
 	d = diag_new(o.max_errors);
 	kept = !o.check && ct_saved_read(&saved);
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
 	rc = send_batch(b, NULL, d, &o, &changed);
-	if (rc == APPLY_OK && kept)
+	if (rc == EXIT_OK && kept)
 		ct_sysctls_restore(&saved, d);
-	if (rc == APPLY_OK && !o.check)
+	if (rc == EXIT_OK && !o.check)
 		confirm_tell(d);
 	if (rc < 0)
 		rc = noperm_report(&o, rc);

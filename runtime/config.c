@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct model *config_load(char **files, int n, struct diag *d, struct source_set *ss, const char **failed)
+struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d)
 {
 	struct model *m = model_new(d);
 	int i;
@@ -17,7 +17,10 @@ struct model *config_load(char **files, int n, struct diag *d, struct source_set
 		if (!s) {
 			int e = errno;
 
-			*failed = files[i];
+			if (into_d)
+				diag_error(d, NULL, "%s: %s", files[i], strerror(e));
+			else
+				diag_file_error(NULL, files[i], e);
 			model_free(m);
 			errno = e;
 			return NULL;

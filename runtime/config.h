@@ -10,11 +10,15 @@
 #include "source.h"
 
 /*
- * Read files[0..n) into one model, in order, as every command that takes a
- * configuration does. On an I/O error returns NULL with errno set and
- * *failed naming the file; configuration errors go to `d`.
+ * Read files[0..n) into one model, in order: the one way every command
+ * that takes a configuration (check, dump, compile, apply, print, rosfwd)
+ * reads it. What the configuration gets wrong goes to `d`. A file that
+ * cannot be read ends the read: NULL, errno set, after saying which file
+ * and why, as an error in `d` when `into_d` (apply, whose result carries
+ * every diagnostic, --json too), else in one line on stderr; either way
+ * the name is escaped as diagnostics escape it.
  */
-struct model *config_load(char **files, int n, struct diag *d, struct source_set *ss, const char **failed);
+struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d);
 
 /* The values of the options every configuration-reading command takes;
  * false after saying on stderr what was expected. */

@@ -51,6 +51,7 @@
 
 #include "ctsysctl.h"
 #include "diag.h"
+#include "exitcode.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "snapshot.h"
@@ -629,12 +630,29 @@ static bool may_decide(const char *cmd)
 	return false;
 }
 
-static int cmd_usage(int argc, char **argv, const char *text)
+/*
+ * What confirm and rollback do first: their usage, the capability, the
+ * pending rollbacks into *r and a diag for what they say into *d. -1 to go
+ * on, else the exit code.
+ */
+static int decide_start(int argc, char **argv, const char *cmd, const char *usage, struct rollbacks *r,
+			struct diag **d)
 {
-	bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
+	if (argc > 1) {
+		bool help = argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"));
 
-	fputs(text, help ? stdout : stderr);
-	return help ? 0 : 3;
+		fputs(usage, help ? stdout : stderr);
+		return help ? EXIT_OK : EXIT_IO;
+	}
+	if (!may_decide(cmd))
+		return EXIT_IO;
+	if (rollbacks_scan(r) < 0) {
+		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
+		return EXIT_IO;
+	}
+	*d = diag_new(50);
+	foreign_say(*d, r);
+	return -1;
 }
 
 int cmd_confirm(int argc, char **argv)
@@ -643,21 +661,14 @@ int cmd_confirm(int argc, char **argv)
 	struct diag *d;
 	size_t i, n = 0;
 	bool late = false;
-	int rc = 0;
+	int rc = decide_start(argc, argv, "confirm",
+			      "usage: rosfw confirm\n"
+			      "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n" EXIT_HELP,
+			      &r, &d);
 
-	if (argc > 1)
-		return cmd_usage(argc, argv,
-				 "usage: rosfw confirm\n"
-				 "keeps the ruleset of the last rosfw apply --confirm: its rollback will not happen\n"
-				 "exit: 0 confirmed, 1 nothing to confirm, 3 usage, I/O or missing CAP_NET_ADMIN\n");
-	if (!may_decide("confirm"))
-		return 3;
-	if (rollbacks_scan(&r) < 0) {
-		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return 3;
-	}
-	d = diag_new(50);
-	foreign_say(d, &r);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_OK;
 	for (i = 0; i < r.n; i++) {
 		const struct rollback *rb = &r.v[i];
 		char path[256];
@@ -674,7 +685,7 @@ int cmd_confirm(int argc, char **argv)
 				late = true;	/* its process took it this very moment */
 			} else {
 				diag_error(d, NULL, "%s: %s", path, strerror(errno));
-				rc = 3;
+				rc = EXIT_IO;
 			}
 			continue;
 		}
@@ -689,7 +700,7 @@ int cmd_confirm(int argc, char **argv)
 			diag_error(d, NULL, "too late to confirm: the rollback is putting the previous tables back");
 		else
 			fputs("rosfw: nothing to confirm (no rollback pending, or it already ran)\n", stderr);
-		rc = 1;
+		rc = EXIT_CONFIG;
 	} else if (!rc) {
 		diag_note(d, NULL, "confirmed: the tables stay as they are, no rollback will run");
 	}
@@ -714,10 +725,10 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	if (!rb) {
 		if (!r->n) {
 			fputs("rosfw: nothing to roll back (no --confirm rollback pending, or it already ran)\n", stderr);
-			return 1;
+			return EXIT_CONFIG;
 		}
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
-		return 0;
+		return EXIT_OK;
 	}
 	rollback_path(path, sizeof(path), rb->id, "");
 	rollback_path(taken, sizeof(taken), rb->id, ".rolling");
@@ -725,7 +736,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	 * restores (an interrupted one may still have the name). */
 	if (!rb->rolling && rename(path, taken) < 0) {
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
-		return 0;
+		return EXIT_OK;
 	}
 	ret = file_restore(rb->fd);
 	if (ret) {
@@ -736,7 +747,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 				   strerror(ret));
 		else
 			diag_error(d, NULL, "netlink: %s; the saved tables stay saved", strerror(-ret));
-		return ret > 0 ? 2 : 3;
+		return ret > 0 ? EXIT_REFUSED : EXIT_IO;
 	}
 	rollback_unlink(taken, rb->fd);
 	diag_note(d, NULL, "rolled back: the tables from before the apply --confirm are back");
@@ -749,30 +760,21 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 				  "dropped the rollback of a later apply --confirm (made by process %ld): the tables from before both are back",
 				  rollback_pid(&r->v[i]));
 	}
-	return 0;
+	return EXIT_OK;
 }
 
 int cmd_rollback(int argc, char **argv)
 {
 	struct rollbacks r;
 	struct diag *d;
-	int rc;
+	int rc = decide_start(argc, argv, "rollback",
+			      "usage: rosfw rollback\n"
+			      "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
+			      "its deadline; also the rollback of one whose process is gone\n" EXIT_HELP,
+			      &r, &d);
 
-	if (argc > 1)
-		return cmd_usage(argc, argv,
-				 "usage: rosfw rollback\n"
-				 "puts back now the tables the pending rosfw apply --confirm saved, without waiting for\n"
-				 "its deadline; also the rollback of one whose process is gone\n"
-				 "exit: 0 rolled back, 1 nothing to roll back, 2 the kernel refused, 3 usage, I/O or\n"
-				 "      missing CAP_NET_ADMIN\n");
-	if (!may_decide("rollback"))
-		return 3;
-	if (rollbacks_scan(&r) < 0) {
-		fprintf(stderr, "rosfw: " RUN_DIR ": %s\n", strerror(errno));
-		return 3;
-	}
-	d = diag_new(50);
-	foreign_say(d, &r);
+	if (rc >= 0)
+		return rc;
 	rc = rollback_now(&r, d);
 	diag_print(d, stderr);
 	diag_free(d);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "exitcode.h"
 #include "print.h"
 
 /* The fields `where` can test, as print shows them. */
@@ -221,7 +222,7 @@ static int conn_usage(FILE *out, int code)
 	      "  printed), tcp-state (state), connection-mark (the number), assured, seen-reply, srcnat,\n"
 	      "  dstnat, fasttrack (yes or no); every condition must hold\n"
 	      "Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack,\n"
-	      "       H - hw-offload, s - srcnat, d - dstnat\n",
+	      "       H - hw-offload, s - srcnat, d - dstnat\n" EXIT_HELP,
 	      out);
 	return code;
 }
@@ -294,15 +295,15 @@ int print_connection(int argc, char **argv)
 		} else if (where && argv[i][0] != '-') {
 			if (o.nconds == CONN_MAX_CONDS || !cond_parse(argv[i], &o.conds[o.nconds])) {
 				conds_free(&o);
-				return conn_usage(stderr, 2);
+				return conn_usage(stderr, EXIT_IO);
 			}
 			o.nconds++;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			return conn_usage(stdout, 0);
+			return conn_usage(stdout, EXIT_OK);
 		} else {
 			fprintf(stderr, "rosfw: print connection: unexpected \"%s\"\n", argv[i]);
 			conds_free(&o);
-			return conn_usage(stderr, 2);
+			return conn_usage(stderr, EXIT_IO);
 		}
 	}
 	h = nfct_open(CONNTRACK, 0);
@@ -313,7 +314,7 @@ int print_connection(int argc, char **argv)
 			fputs("rosfw: reading the connection table needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
 		else
 			fprintf(stderr, "rosfw: cannot read the connection table: %s\n", strerror(err));
-		return 3;
+		return EXIT_IO;
 	}
 	nfct_callback_register(h, NFCT_T_ALL, conn_cb, &w);
 	family = o.v6 ? AF_INET6 : AF_INET;
@@ -326,14 +327,14 @@ int print_connection(int argc, char **argv)
 			fputs("rosfw: reading the connection table needs CAP_NET_ADMIN: run rosfw as root\n", stderr);
 		else
 			fprintf(stderr, "rosfw: reading the connection table failed: %s\n", strerror(err));
-		return 3;
+		return EXIT_IO;
 	}
 	conn_head(&w);
 	if (o.count_only)
 		printf(o.json ? "{\"count\":%lu}\n" : "%lu\n", w.n);
 	else if (o.json)
 		puts("]");
-	return 0;
+	return EXIT_OK;
 }
 
 struct offload_sum {

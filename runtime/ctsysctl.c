@@ -3,16 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libnftnl/common.h>
-#include <libnftnl/table.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
 
@@ -69,18 +67,10 @@ static int udata_cb(const struct nftnl_udata *attr, void *data)
 	return 0;
 }
 
-static int table_cb(const struct nlmsghdr *nlh, void *data)
+static void table_read(void *ctx, const struct kread_table *t)
 {
-	struct ct_saved *s = data;
-	struct nftnl_table *t = nftnl_table_alloc();
-	uint32_t len = 0;
-	const void *u;
-
-	if (t && nftnl_table_nlmsg_parse(nlh, t) == 0 && nftnl_table_is_set(t, NFTNL_TABLE_USERDATA) &&
-	    (u = nftnl_table_get_data(t, NFTNL_TABLE_USERDATA, &len)))
-		nftnl_udata_parse(u, len, udata_cb, s);
-	nftnl_table_free(t);
-	return MNL_CB_OK;
+	if (t->udata)
+		nftnl_udata_parse(t->udata, (uint32_t)t->udata_len, udata_cb, ctx);
 }
 
 bool ct_saved_read(struct ct_saved *s)
@@ -94,17 +84,7 @@ bool ct_saved_read(struct ct_saved *s)
 	if (!nlsock_open(&ns))
 		return false;
 	for (f = 0; f < 2 && !any; f++) {
-		char req[256];
-		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, (uint16_t)families[f], NLM_F_ACK,
-							     ++ns.seq);
-		struct nftnl_table *t = nftnl_table_alloc();
-
-		if (!t)
-			break;
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw");
-		nftnl_table_nlmsg_build_payload(nlh, t);
-		nftnl_table_free(t);
-		nlsock_run(&ns, nlh, table_cb, s);
+		kread_table(&ns, families[f], table_read, s);
 		for (i = 0; i < CT_SAVED_MAX; i++)
 			any |= s->have[i];
 	}

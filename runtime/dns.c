@@ -12,6 +12,7 @@
 
 #include "addrlist_impl.h"
 #include "dynstate.h"
+#include "kname.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "resolve.h"
@@ -36,7 +37,7 @@ struct srange {
 struct dname {
 	uint8_t family;
 	char *list, *name;
-	char set[LOWER_IDENT_MAX];	/* the list's static set, al_X */
+	char set[KNAME_MAX];	/* the list's static set, al_X */
 	uint8_t (*addrs)[16];
 	size_t naddrs;
 	int64_t due, ttl;
@@ -80,7 +81,7 @@ struct dns *dns_new(const struct model *m)
 			d->v[d->n].family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 			d->v[d->n].list = xstrdup(list);
 			d->v[d->n].name = xstrndup(addr->value, addr->len);
-			lower_ident(d->v[d->n].set, sizeof(d->v[d->n].set), "al_", list);
+			kname_set(d->v[d->n].set, sizeof(d->v[d->n].set), KNAME_LIST, list);
 			d->n++;
 		}
 	}

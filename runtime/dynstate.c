@@ -2,13 +2,10 @@
 #include "dynstate.h"
 
 #include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elemdump.h"
+#include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "safefile.h"
 #include "text.h"
@@ -224,195 +222,102 @@ void dyn_state_copy(struct dyn_state *dst, const struct dyn_state *src)
 
 /* ---- the kernel --------------------------------------------------------- */
 
-static struct nlmsghdr *dump_req(char *buf, uint16_t msg, int family, uint32_t seq, const char *set)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *g;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = (uint8_t)family;
-	g->version = NFNETLINK_V0;
-	/* NFTA_SET_TABLE and NFTA_SET_ELEM_LIST_TABLE are both 1, the set
-	 * of an element list 2. */
-	mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_TABLE, "rosfw");
-	if (set)
-		mnl_attr_put_strz(nlh, NFTA_SET_ELEM_LIST_SET, set);
-	return nlh;
-}
-
-struct tb {
-	const struct nlattr *a[NFTA_SET_ELEM_MAX + NFTA_SET_MAX + 2];
-	unsigned max;
-};
-
-static int tb_cb(const struct nlattr *a, void *data)
-{
-	struct tb *t = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type <= t->max)
-		t->a[type] = a;
-	return MNL_CB_OK;
-}
-
-struct sets_ctx {
-	struct dyn_state *s;
-	char (*names)[256];
-	size_t n;
-};
-
 /* Hash sets rules add to or whose entries time out: what comes and goes;
  * and the run-time interval sets, all of whose entries come and go. */
 static bool dynamic_set(const char *name, uint32_t flags)
 {
 	if (flags & NFT_SET_ANONYMOUS)
 		return false;
-	if (!strncmp(name, "ar_", 3))
+	if (kname_set_kind(name) == KNAME_LIST_RT)
 		return flags & NFT_SET_INTERVAL;
-	return (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3)) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
-	       !(flags & NFT_SET_INTERVAL);
+	return kname_is_addrlist(name) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) && !(flags & NFT_SET_INTERVAL);
 }
 
-static int sets_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct sets_ctx *c = data;
-	struct tb t = { .max = NFTA_SET_MAX };
-	const char *name;
-	uint32_t flags;
+struct sets_ctx {
+	char (*names)[256];
+	size_t n;
+};
 
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), tb_cb, &t) < 0 || !t.a[NFTA_SET_NAME] || !t.a[NFTA_SET_FLAGS])
-		return MNL_CB_OK;
-	name = mnl_attr_get_str(t.a[NFTA_SET_NAME]);
-	flags = ntohl(mnl_attr_get_u32(t.a[NFTA_SET_FLAGS]));
-	if (strlen(name) >= 256 || !dynamic_set(name, flags))
-		return MNL_CB_OK;
+static void set_add(void *ctx, const struct kread_set *s)
+{
+	struct sets_ctx *c = ctx;
+
+	if (strlen(s->name) >= 256 || !dynamic_set(s->name, s->flags))
+		return;
 	c->names = xreallocarray(c->names, c->n + 1, sizeof(*c->names));
-	snprintf(c->names[c->n++], 256, "%s", name);
-	return MNL_CB_OK;
+	snprintf(c->names[c->n++], 256, "%s", s->name);
 }
 
 struct elems_ctx {
 	struct dyn_state *s;
 	uint8_t family, len;
-	bool interval;
 	uint32_t set;
 	int64_t now;
-	struct iv_elem *iv;	/* an interval set's elements, paired after the dump */
-	size_t niv, capiv;
 };
 
-static bool configured(const struct tb *a)
-{
-	const struct nlattr *u = a->a[NFTA_SET_ELEM_USERDATA];
-
-	return u && elem_configured(mnl_attr_get_payload(u), mnl_attr_get_payload_len(u));
-}
-
-static void iv_collect(struct elems_ctx *c, const struct tb *a, const void *key)
-{
-	struct iv_elem *v = iv_new(&c->iv, &c->niv, &c->capiv);
-
-	memcpy(v->key, key, c->len);
-	v->end = a->a[NFTA_SET_ELEM_FLAGS] &&
-		 (ntohl(mnl_attr_get_u32(a->a[NFTA_SET_ELEM_FLAGS])) & NFT_SET_ELEM_INTERVAL_END);
-	if (a->a[NFTA_SET_ELEM_EXPIRATION]) {
-		v->has_exp = true;
-		v->exp_ms = be64toh(mnl_attr_get_u64(a->a[NFTA_SET_ELEM_EXPIRATION]));
-	}
-	v->configured = configured(a);
-}
-
 /* A run-time range: untimed, it is static and lasts. */
-static void iv_entry(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+static void range_add(void *ctx, const struct kread_range *r)
 {
 	struct elems_ctx *c = ctx;
 	struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
 
-	if ((start->has_exp && !start->exp_ms) || start->configured)
+	if ((r->start.has_exp && !r->start.exp_ms) || r->start.configured)
 		return;		/* going now, or the configuration's own */
-	memcpy(e.key, start->key, c->len);
-	memcpy(e.hi, hi, c->len);
-	e.lasting = !start->has_exp;
-	e.expires = start->has_exp ? c->now + (int64_t)start->exp_ms : 0;
+	memcpy(e.key, r->lo, c->len);
+	memcpy(e.hi, r->hi, c->len);
+	e.lasting = !r->start.has_exp;
+	e.expires = r->start.has_exp ? c->now + (int64_t)r->start.exp_ms : 0;
 	dyn_state_add(c->s, &e);
 }
 
-static int elems_cb(const struct nlmsghdr *nlh, void *data)
+static void elem_add(void *ctx, const struct kread_elem *x)
 {
-	struct elems_ctx *c = data;
-	struct tb t = { .max = NFTA_SET_ELEM_LIST_MAX };
-	const struct nlattr *x;
+	struct elems_ctx *c = ctx;
+	struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
 
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), tb_cb, &t) < 0 || !t.a[NFTA_SET_ELEM_LIST_ELEMENTS])
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(x, t.a[NFTA_SET_ELEM_LIST_ELEMENTS]) {
-		struct tb a = { .max = NFTA_SET_ELEM_MAX };
-		const struct nlattr *v;
-		struct dyn_entry e = { .family = c->family, .len = c->len, .set = c->set, .created = c->now };
-
-		if (mnl_attr_parse_nested(x, tb_cb, &a) < 0 || !a.a[NFTA_SET_ELEM_KEY])
-			continue;
-		v = mnl_attr_get_payload(a.a[NFTA_SET_ELEM_KEY]);
-		if (mnl_attr_get_type(v) != NFTA_DATA_VALUE || mnl_attr_get_payload_len(v) != c->len)
-			continue;
-		if (c->interval) {
-			iv_collect(c, &a, mnl_attr_get_payload(v));
-			continue;
-		}
-		/* The configuration's own: an apply writes them, not rosfwd. */
-		if (configured(&a))
-			continue;
-		memcpy(e.key, mnl_attr_get_payload(v), c->len);
-		memcpy(e.hi, e.key, c->len);
-		if (a.a[NFTA_SET_ELEM_TIMEOUT] &&
-		    be64toh(mnl_attr_get_u64(a.a[NFTA_SET_ELEM_TIMEOUT])) == LOWER_STATIC_TIMEOUT_MS) {
-			e.lasting = true;	/* none-static: the time left is not its own */
-		} else if (a.a[NFTA_SET_ELEM_EXPIRATION]) {
-			uint64_t left = be64toh(mnl_attr_get_u64(a.a[NFTA_SET_ELEM_EXPIRATION]));
-
-			if (!left)
-				continue;	/* going now */
-			e.expires = c->now + (int64_t)left;
-		}
-		dyn_state_add(c->s, &e);
+	/* The configuration's own: an apply writes them, not rosfwd. */
+	if (!x->key || x->key_len != c->len || x->configured)
+		return;
+	memcpy(e.key, x->key, c->len);
+	memcpy(e.hi, e.key, c->len);
+	if (x->has_timeout && x->timeout_ms == LOWER_STATIC_TIMEOUT_MS) {
+		e.lasting = true;	/* none-static: the time left is not its own */
+	} else if (x->has_exp) {
+		if (!x->exp_ms)
+			return;		/* going now */
+		e.expires = c->now + (int64_t)x->exp_ms;
 	}
-	return MNL_CB_OK;
+	dyn_state_add(c->s, &e);
 }
 
 int dyn_state_read_kernel(struct nlsock *ns, struct dyn_state *s, int64_t now)
 {
 	static const uint8_t families[] = { NFPROTO_IPV4, NFPROTO_IPV6 };
-	char req[1024];
 	size_t f, i;
 
 	dyn_boot_id(s->boot_id, sizeof(s->boot_id));
 	for (f = 0; f < 2; f++) {
-		struct sets_ctx sc = { .s = s };
+		struct sets_ctx sc = { 0 };
 
-		if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSET, families[f], ++ns->seq, NULL), sets_cb, &sc) < 0) {
+		/* No table: nothing dynamic. */
+		if (kread_sets(ns, families[f], set_add, &sc) < 0) {
 			free(sc.names);
-			if (errno == ENOENT)
-				continue;	/* no table: nothing dynamic */
 			return -1;
 		}
 		for (i = 0; i < sc.n; i++) {
 			struct elems_ctx ec = { .s = s, .family = families[f], .len = families[f] == NFPROTO_IPV6 ? 16 : 4,
 						.now = now };
+			int ret;
 
 			ec.set = dyn_set_id(sc.names[i]);
-			ec.interval = !strncmp(sc.names[i], "ar_", 3);
 			state_add_set(s, ec.set);
-			if (nlsock_run(ns, dump_req(req, NFT_MSG_GETSETELEM, families[f], ++ns->seq, sc.names[i]),
-				       elems_cb, &ec) < 0 && errno != ENOENT) {
-				free(ec.iv);
+			ret = kname_set_kind(sc.names[i]) == KNAME_LIST_RT
+				      ? kread_ranges(ns, families[f], sc.names[i], ec.len, range_add, &ec)
+				      : kread_elems(ns, families[f], sc.names[i], elem_add, &ec);
+			if (ret < 0) {
 				free(sc.names);
 				return -1;
 			}
-			iv_pair(ec.iv, ec.niv, ec.len, iv_entry, &ec);
-			free(ec.iv);
 		}
 		free(sc.names);
 	}
@@ -602,9 +507,8 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			if (dash)
 				*dash++ = 0;
 			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) ||
-			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
-			    inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 ||
-			    (dash && (strncmp(set, "ar_", 3) ||
+			    !kname_is_addrlist(set) || inet_pton(e.len == 16 ? AF_INET6 : AF_INET, addr, e.key) != 1 ||
+			    (dash && (kname_set_kind(set) != KNAME_LIST_RT ||
 				      inet_pton(e.len == 16 ? AF_INET6 : AF_INET, dash, e.hi) != 1 ||
 				      memcmp(e.key, e.hi, e.len) > 0)) ||
 			    a < -1 || b < 0) {
@@ -625,8 +529,7 @@ int dyn_state_load(struct dyn_state *s, const char *path, char *why, size_t whys
 			uint8_t af = strcmp(fam, "6") ? NFPROTO_IPV4 : NFPROTO_IPV6;
 
 			if ((strcmp(fam, "4") && strcmp(fam, "6")) || !name_ok(set) || !name_ok(name) ||
-			    (strncmp(set, "al_", 3) && strncmp(set, "ad_", 3) && strncmp(set, "ar_", 3)) ||
-			    inet_pton(af == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, x) != 1) {
+			    !kname_is_addrlist(set) || inet_pton(af == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, x) != 1) {
 				rc = corrupt(s, why, whysize, line, "not a DNS answer");
 				goto out;
 			}

@@ -1,15 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "keeper.h"
 
-#include <endian.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/common.h>
-#include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/netfilter.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +18,9 @@
 #include "config.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "exitcode.h"
+#include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "safefile.h"
@@ -91,7 +89,6 @@ static int64_t mono_ms(void)
 static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 {
 	struct rosfwd_cfg *c;
-	const char *failed = NULL;
 
 	if (!o->nfiles)
 		return NULL;
@@ -99,12 +96,11 @@ static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 	c->ss = source_set_new();
 	c->dg = diag_new(50);
 	atomic_init(&c->refs, 1);
-	c->m = config_load(o->files, o->nfiles, c->dg, c->ss, &failed);
+	c->m = config_read(o->files, o->nfiles, c->dg, c->ss, false);
 	if (c->m && !diag_errors(c->dg))
 		return c;
-	if (!c->m) {
-		fprintf(stderr, "rosfwd: %s: %s\n", failed, strerror(errno));
-	} else {
+	/* A file that cannot be read was said by config_read. */
+	if (c->m) {
 		fprintf(stderr, "rosfwd: the configuration has errors:\n");
 		diag_print(c->dg, stderr);
 	}
@@ -273,7 +269,7 @@ static size_t restore(struct keeper *d, const struct dyn_state *k, int64_t now)
 		struct addrlist_entry *batch = xcalloc(sv->n - i, sizeof(*batch));
 		size_t nb = 0, failed = 0;
 		bool set_there = false;
-		bool runtime = !strncmp(dyn_set_name(first->set), "ar_", 3);
+		bool runtime = kname_set_kind(dyn_set_name(first->set)) == KNAME_LIST_RT;
 		int err;
 
 		set_there = dyn_state_has_set(k, first->set);
@@ -416,30 +412,21 @@ static int sync_once(struct keeper *d, bool restore_first, bool force_save, stru
 	return 0;
 }
 
-static int handle_cb(const struct nlmsghdr *nlh, void *data)
+static void handle_of(void *ctx, const struct kread_table *t)
 {
-	const struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == NFTA_TABLE_HANDLE && mnl_attr_get_payload_len(a) == 8)
-			*(uint64_t *)data = be64toh(mnl_attr_get_u64(a));
-	return MNL_CB_OK;
+	*(uint64_t *)ctx = t->handle;
 }
 
 /* The handles of rosfw's tables now (0: no such table): a table made anew
  * (a flush, then an apply) has a new one. -1 when the kernel did not say. */
 static int tables_now(struct keeper *k, uint64_t h[2])
 {
-	static const uint8_t families[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
+	static const int families[2] = { NFPROTO_IPV4, NFPROTO_IPV6 };
 	int f;
 
 	for (f = 0; f < 2; f++) {
-		char req[128];
-		struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, families[f], NLM_F_ACK, ++k->ns.seq);
-
 		h[f] = 0;
-		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
-		if (nlsock_run(&k->ns, nlh, handle_cb, &h[f]) < 0 && errno != ENOENT)
+		if (kread_table(&k->ns, families[f], handle_of, &h[f]) < 0)
 			return -1;
 	}
 	return 0;
@@ -559,5 +546,5 @@ int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked)
 		return 0;
 	}
 	fprintf(stderr, "rosfwd: exiting without saving: %s keeps what it held\n", k->o.state);
-	return 3;
+	return EXIT_IO;
 }

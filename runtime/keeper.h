@@ -56,7 +56,7 @@ int64_t keeper_dns(struct keeper *k, bool all);
 void keeper_reload(struct keeper *k);
 /* SIGTERM: a last read, unless one ended since the stop was `asked`
  * (monotonic ms) or reads take longer than `read_max_ms`; and a save. 0, or
- * 3 when nothing could be saved (said why). */
+ * EXIT_IO when nothing could be saved (said why). */
 int keeper_stop(struct keeper *k, int64_t read_max_ms, int64_t asked);
 
 /* The configuration the keeper holds now (a new reference; NULL when no

@@ -19,15 +19,13 @@
 #include "emit_nl.h"
 #include "emit_text.h"
 #include "ir_check.h"
+#include "exitcode.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
 #include "print.h"
 #include "safefile.h"
 #include "source.h"
-
-/* Exit codes (documented in README.md). */
-enum { EXIT_OK = 0, EXIT_CONFIG = 1, EXIT_USAGE = 2 };
 
 #define MAX_ERRORS_DEFAULT 50
 
@@ -80,7 +78,8 @@ static int usage(FILE *out, int code)
 	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
-	      "  -h, --help          this text\n",
+	      "  -h, --help          this text\n"
+	      "\n" EXIT_HELP,
 	      out);
 	return code;
 }
@@ -144,17 +143,6 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	return optind;
 }
 
-/* Read every file into one model; returns the model or NULL on I/O error. */
-static struct model *load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_file_error(NULL, failed, errno);
-	return m;
-}
-
 static void report(struct diag *d, const struct opts *o)
 {
 	if (o->json) {
@@ -175,12 +163,12 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 	int rc;
 
 	if (first < 0)
-		return usage(stderr, EXIT_USAGE);
+		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
-		rc = EXIT_USAGE;
+		rc = EXIT_IO;
 	} else {
 		/* check says what compile and apply would refuse (properties
 		 * nftables cannot express, jumps, what no kernel loads): a CI
@@ -236,12 +224,12 @@ static int cmd_compile(int argc, char **argv)
 	int rc;
 
 	if (first < 0)
-		return usage(stderr, EXIT_USAGE);
+		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
-		rc = EXIT_USAGE;
+		rc = EXIT_IO;
 	} else {
 		if (!diag_errors(d))
 			ir = lower_model(m, d, &o.lower);
@@ -254,7 +242,7 @@ static int cmd_compile(int argc, char **argv)
 			 * old script until the new one is whole. */
 			if (o.output && !(sf = safefile_open(o.output, 0666))) {
 				diag_file_error(NULL, o.output, errno);
-				rc = EXIT_USAGE;
+				rc = EXIT_IO;
 			} else {
 				if (sf)
 					out = safefile_stream(sf);
@@ -266,7 +254,7 @@ static int cmd_compile(int argc, char **argv)
 					safefile_abort(sf);
 				} else if (sf && safefile_commit(sf)) {
 					diag_file_error("write error", o.output, errno);
-					rc = EXIT_USAGE;
+					rc = EXIT_IO;
 				}
 			}
 		}
@@ -283,7 +271,7 @@ static int cmd_doc(int argc, char **argv)
 {
 	if (argc != 2 || strcmp(argv[1], "translation")) {
 		fprintf(stderr, "usage: rosfw doc translation\n");
-		return EXIT_USAGE;
+		return EXIT_IO;
 	}
 	lower_table_markdown(stdout);
 	return EXIT_OK;
@@ -307,13 +295,13 @@ static int cmd_parse(int argc, char **argv)
 	int rc;
 
 	if (first < 0)
-		return usage(stderr, EXIT_USAGE);
+		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
 	s = source_read(ss, argv[first]);
 	if (!s) {
 		diag_file_error(NULL, argv[first], errno);
-		rc = EXIT_USAGE;
+		rc = EXIT_IO;
 	} else {
 		parse_buffer(d, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len, print_stmt, NULL);
 		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
@@ -327,23 +315,20 @@ static int cmd_parse(int argc, char **argv)
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	int exit_io;	/* the command's exit code for an I/O error */
 } cmds[] = {
-	{ "address-list", cmd_address_list, 3 },
-	{ "apply", cmd_apply, 3 },
-	{ "check", cmd_check, EXIT_USAGE },
-	{ "compile", cmd_compile, EXIT_USAGE },
-	{ "confirm", cmd_confirm, 3 },
-	{ "doc", cmd_doc, EXIT_USAGE },
-	{ "dump", cmd_dump, EXIT_USAGE },
-	{ "flush", cmd_flush, 3 },
-	{ "parse", cmd_parse, EXIT_USAGE },
-	{ "print", cmd_print, EXIT_USAGE },
-	{ "reset-counters", cmd_reset_counters, EXIT_USAGE },
-	{ "rollback", cmd_rollback, 3 },
+	{ "address-list", cmd_address_list },
+	{ "apply", cmd_apply },
+	{ "check", cmd_check },
+	{ "compile", cmd_compile },
+	{ "confirm", cmd_confirm },
+	{ "doc", cmd_doc },
+	{ "dump", cmd_dump },
+	{ "flush", cmd_flush },
+	{ "parse", cmd_parse },
+	{ "print", cmd_print },
+	{ "reset-counters", cmd_reset_counters },
+	{ "rollback", cmd_rollback },
 };
-
-static int exit_io = EXIT_USAGE;
 
 /*
  * Every exit ends here (atexit: the help texts exit() from option parsing
@@ -366,7 +351,7 @@ static void stdout_close(void)
 		err = errno;
 	if (err) {
 		fprintf(stderr, "rosfw: write error: %s\n", strerror(err));
-		_exit(exit_io);
+		_exit(EXIT_IO);
 	}
 }
 
@@ -376,15 +361,13 @@ int main(int argc, char **argv)
 
 	atexit(stdout_close);
 	if (argc < 2)
-		return usage(stderr, EXIT_USAGE);
+		return usage(stderr, EXIT_IO);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return usage(stdout, EXIT_OK);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (!strcmp(argv[1], cmds[i].name)) {
-			exit_io = cmds[i].exit_io;
+		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-		}
 	}
 	fprintf(stderr, "rosfw: unknown command \"%s\"\n", argv[1]);
-	return usage(stderr, EXIT_USAGE);
+	return usage(stderr, EXIT_IO);
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "exitcode.h"
 #include "http.h"
 #include "print.h"
 #include "xalloc.h"
@@ -135,7 +136,7 @@ static void judge(struct client *c, enum http_verdict v, const struct http_req *
 	f = open_memstream(&body, &len);
 	if (!f)
 		xdie("out of memory");
-	if (print_metrics(f, q, m) == 0) {
+	if (print_metrics(f, q, m) == EXIT_OK) {
 		if (fclose(f))
 			xdie("out of memory");
 		answer(c, http_status(v), r, "text/plain; version=0.0.4; charset=utf-8", body, len);

@@ -7,10 +7,10 @@
 #include <stdint.h>
 
 /*
- * A netfilter netlink socket for reading the kernel's tables: apply's
- * state, --confirm's save and print all dump through it. The receive
- * buffer is 32 KB: a dump restarts its walk for every message, and 32 KB
- * messages make dumps 3-4x faster than libmnl's 8 KB (DESIGN.md).
+ * A netfilter netlink socket for reading the kernel's tables: kread.h's
+ * dumps and gets go through it. The receive buffer is 32 KB: a dump
+ * restarts its walk for every message, and 32 KB messages make dumps 3-4x
+ * faster than libmnl's 8 KB (DESIGN.md).
  */
 #define NLSOCK_BUF (32u << 10)
 

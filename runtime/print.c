@@ -4,23 +4,19 @@
  * kernel changes (rule counters, dynamic set elements) over netlink and
  * lay it out against the rule and entry lists of the configuration FILE.
  *
- * Reading: one chain dump of the family (cheap), then one rule dump per
- * rosfw chain of the facility with a 32 KB receive buffer, never a
- * table-wide rule dump: the kernel restarts its walk for every message of
- * a dump, so a dump costs O(n^2 / message size) in the chain it walks
- * (DESIGN.md, "Performance facts"). Attributes are read with libmnl
- * directly: only the counter expression and the comment are wanted.
+ * Reading (kread.h): one chain dump of the family (cheap), then one rule
+ * dump per rosfw chain of the facility, never a table-wide rule dump: the
+ * kernel restarts its walk for every message of a dump, so a dump costs
+ * O(n^2 / message size) in the chain it walks (DESIGN.md, "Performance
+ * facts"); then the counter objects the rules name, in one dump.
  */
 #include "print.h"
 
 #include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
-#include <libmnl/libmnl.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,9 +25,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "elemdump.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "exitcode.h"
+#include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "lower_impl.h"
 #include "config.h"
@@ -41,10 +39,6 @@
 #include "source.h"
 #include "value.h"
 #include "xalloc.h"
-
-enum { P_OK = 0, P_CONFIG = 1, P_USAGE = 2, P_KERNEL = 3 };
-
-#define TABLE "rosfw"
 
 struct popts {
 	bool json, prom, v6, any_fac;
@@ -65,71 +59,9 @@ static int print_usage(FILE *out, int code)
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
 	      "dynamic entries. Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
-	      "exit: 0 printed, 1 configuration errors, 2 usage, 3 the kernel could not be read\n",
+	      EXIT_HELP,
 	      out);
 	return code;
-}
-
-/* ---- netlink ------------------------------------------------------------ */
-
-static struct nlmsghdr *req_start(char *buf, uint16_t msg, int family, uint16_t flags, uint32_t seq)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct nfgenmsg *g;
-
-	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | msg;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->nfgen_family = (uint8_t)family;
-	g->version = NFNETLINK_V0;
-	g->res_id = 0;
-	return nlh;
-}
-
-/* A dump of `msg` in table rosfw (and `name`: chain or set, else NULL). */
-static int nlq_dump(struct nlsock *q, uint16_t msg, int family, const char *name, mnl_cb_t cb, void *data)
-{
-	char req[1024];
-	struct nlmsghdr *nlh = req_start(req, msg, family, NLM_F_DUMP, ++q->seq);
-
-	/* NFTA_{RULE,CHAIN,SET,SET_ELEM_LIST}_TABLE are all 1, and the chain
-	 * of a rule and the set of an element list both 2. */
-	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, TABLE);
-	if (name)
-		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, name);
-	return nlsock_run(q, nlh, cb, data);
-}
-
-struct attrs {
-	const struct nlattr *tb[32];
-};
-
-static int attr_cb(const struct nlattr *a, void *data)
-{
-	struct attrs *t = data;
-	uint16_t type = mnl_attr_get_type(a);
-
-	if (type < 32)
-		t->tb[type] = a;
-	return MNL_CB_OK;
-}
-
-static bool msg_attrs(const struct nlmsghdr *nlh, struct attrs *t)
-{
-	memset(t, 0, sizeof(*t));
-	return mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, t) >= 0;
-}
-
-static bool nested_attrs(const struct nlattr *a, struct attrs *t)
-{
-	memset(t, 0, sizeof(*t));
-	return mnl_attr_parse_nested(a, attr_cb, t) >= 0;
-}
-
-static bool attr_is(const struct nlattr *a, const char *s)
-{
-	return a && !strcmp(mnl_attr_get_str(a), s);
 }
 
 /* ---- chains and rules --------------------------------------------------- */
@@ -137,7 +69,7 @@ static bool attr_is(const struct nlattr *a, const char *s)
 struct names {
 	char **v;
 	size_t n;
-	const char *prefix;	/* keep only names starting with it, NULL: all */
+	const char *fac;	/* keep only the chains of this facility */
 };
 
 static void names_free(struct names *ns)
@@ -151,20 +83,14 @@ static void names_free(struct names *ns)
 	ns->n = 0;
 }
 
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
+static void chain_add(void *ctx, const struct kread_chain *c)
 {
-	struct names *ns = data;
-	struct attrs t;
-	const char *name;
+	struct names *ns = ctx;
 
-	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_CHAIN_TABLE], TABLE) || !t.tb[NFTA_CHAIN_NAME])
-		return MNL_CB_OK;
-	name = mnl_attr_get_str(t.tb[NFTA_CHAIN_NAME]);
-	if (ns->prefix && strncmp(name, ns->prefix, strlen(ns->prefix)))
-		return MNL_CB_OK;
+	if (!kname_chain_of(c->name, ns->fac))
+		return;
 	ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
-	ns->v[ns->n++] = xstrdup(name);
-	return MNL_CB_OK;
+	ns->v[ns->n++] = xstrdup(c->name);
 }
 
 /**
@@ -182,112 +108,41 @@ struct counts {
 	long first_differ;
 };
 
-/* The leading "#N" of a rule comment in the user data TLVs; -1 if none.
- * *text, *tlen: the whole comment (without its NUL). */
-static long udata_rule_number(const struct nlattr *a, const char **text, size_t *tlen)
-{
-	const uint8_t *p = mnl_attr_get_payload(a);
-	size_t len = mnl_attr_get_payload_len(a), i = 0;
-
-	while (i + 2 <= len) {
-		uint8_t type = p[i], l = p[i + 1];
-
-		if (i + 2 + l > len)
-			break;
-		if (type == 0 /* NFTNL_UDATA_RULE_COMMENT */ && l > 1 && p[i + 2] == '#') {
-			long v = 0;
-			size_t k;
-
-			for (k = i + 3; k < i + 2 + l && p[k] >= '0' && p[k] <= '9' && v < 100000000; k++)
-				v = v * 10 + (p[k] - '0');
-			*text = (const char *)p + i + 2;
-			*tlen = strnlen(*text, l);
-			return k > i + 3 ? v : -1;
-		}
-		i += 2u + l;
-	}
-	return -1;
-}
-
-/* The comment rosfw gives the kernel rules of rule `id` (as lower.c's
- * rule_emit writes it): "#N", a blank and the normalised comment. */
+/* The comment rosfw gives the kernel rules of rule `id`. */
 static char *expected_comment(long id, const struct mprop *cm)
 {
-	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
-	int w = snprintf(comment, sizeof(comment), "#%ld", id);
+	char comment[KNAME_COMMENT_MAX + 1];
 
-	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
-		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
-		comment[w] = ' ';
-		memcpy(comment + w + 1, text, strlen(text) + 1);
-	}
+	kname_rule_comment(comment, id, cm ? cm->value : NULL, cm ? cm->len : 0);
 	return xstrdup(comment);
 }
 
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
+static void rule_count(void *ctx, const struct kread_rule *r)
 {
-	struct counts *c = data;
-	struct attrs t, e, d;
-	const struct nlattr *x;
-	const char *text = NULL;
-	size_t tlen = 0;
-	long num;
+	struct counts *c = ctx;
+	long num = r->comment ? kname_rule_number(r->comment, r->comment_len) : -1;
 
-	if (!msg_attrs(nlh, &t) || !t.tb[NFTA_RULE_USERDATA] || !t.tb[NFTA_RULE_EXPRESSIONS])
-		return MNL_CB_OK;
-	num = udata_rule_number(t.tb[NFTA_RULE_USERDATA], &text, &tlen);
 	if (num < 0)
-		return MNL_CB_OK;
+		return;
 	if ((size_t)num >= c->n) {
 		c->extra++;
-		return MNL_CB_OK;
+		return;
 	}
 	c->seen[num] = true;
-	if (c->expect && c->expect[num] && (strlen(c->expect[num]) != tlen || memcmp(c->expect[num], text, tlen))) {
+	if (c->expect && c->expect[num] &&
+	    (strlen(c->expect[num]) != r->comment_len || memcmp(c->expect[num], r->comment, r->comment_len))) {
 		if (!c->differ++)
 			c->first_differ = num;
 	}
-	mnl_attr_for_each_nested(x, t.tb[NFTA_RULE_EXPRESSIONS]) {
-		if (!nested_attrs(x, &e) || !e.tb[NFTA_EXPR_DATA] || !nested_attrs(e.tb[NFTA_EXPR_DATA], &d))
-			continue;
-		/* The rule's counter object, shared by all its kernel rules:
-		 * its figures are read once, with the objects. */
-		if (attr_is(e.tb[NFTA_EXPR_NAME], "objref") && d.tb[NFTA_OBJREF_IMM_TYPE] &&
-		    ntohl(mnl_attr_get_u32(d.tb[NFTA_OBJREF_IMM_TYPE])) == NFT_OBJECT_COUNTER &&
-		    d.tb[NFTA_OBJREF_IMM_NAME]) {
-			if (!c->cname[num])
-				c->cname[num] = xstrndup(mnl_attr_get_payload(d.tb[NFTA_OBJREF_IMM_NAME]),
-							 strnlen(mnl_attr_get_payload(d.tb[NFTA_OBJREF_IMM_NAME]),
-								 mnl_attr_get_payload_len(d.tb[NFTA_OBJREF_IMM_NAME])));
-			break;
-		}
-		/* A counter of its own (a table an older rosfw applied). */
-		if (!attr_is(e.tb[NFTA_EXPR_NAME], "counter"))
-			continue;
-		if (d.tb[NFTA_COUNTER_BYTES])
-			c->bytes[num] += be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_BYTES]));
-		if (d.tb[NFTA_COUNTER_PACKETS])
-			c->packets[num] += be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_PACKETS]));
-		break;
+	/* The rule's counter object, shared by all its kernel rules: its
+	 * figures are read once, with the objects. */
+	if (r->counter && !c->cname[num])
+		c->cname[num] = xstrndup(r->counter, r->counter_len);
+	/* A counter of its own (a table an older rosfw applied). */
+	if (r->own_counter) {
+		c->bytes[num] += r->bytes;
+		c->packets[num] += r->packets;
 	}
-	return MNL_CB_OK;
-}
-
-/* A counter object's name and figures, or false. */
-static bool counter_obj(const struct nlmsghdr *nlh, const char **name, size_t *len, uint64_t *packets,
-			uint64_t *bytes)
-{
-	struct attrs t, d;
-
-	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_OBJ_TABLE], TABLE) || !t.tb[NFTA_OBJ_NAME] ||
-	    !t.tb[NFTA_OBJ_TYPE] || ntohl(mnl_attr_get_u32(t.tb[NFTA_OBJ_TYPE])) != NFT_OBJECT_COUNTER ||
-	    !t.tb[NFTA_OBJ_DATA] || !nested_attrs(t.tb[NFTA_OBJ_DATA], &d))
-		return false;
-	*name = mnl_attr_get_payload(t.tb[NFTA_OBJ_NAME]);
-	*len = strnlen(*name, mnl_attr_get_payload_len(t.tb[NFTA_OBJ_NAME]));
-	*packets = d.tb[NFTA_COUNTER_PACKETS] ? be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_PACKETS])) : 0;
-	*bytes = d.tb[NFTA_COUNTER_BYTES] ? be64toh(mnl_attr_get_u64(d.tb[NFTA_COUNTER_BYTES])) : 0;
-	return true;
 }
 
 /* Rule numbers by their counter object's name. */
@@ -304,25 +159,23 @@ static int cindex_cmp(const void *a, const void *b, void *ctx)
 	return strcmp(names[*(const size_t *)a], names[*(const size_t *)b]);
 }
 
-static int counter_cb(const struct nlmsghdr *nlh, void *data)
+static void counter_add(void *ctx, const struct kread_obj *o)
 {
-	struct cindex *ix = data;
-	const char *p;
+	struct cindex *ix = ctx;
 	char name[256];
-	size_t len, lo = 0, hi = ix->n;
-	uint64_t packets, bytes;
+	size_t lo = 0, hi = ix->n;
 
-	if (!counter_obj(nlh, &p, &len, &packets, &bytes) || len >= sizeof(name))
-		return MNL_CB_OK;
-	memcpy(name, p, len);
-	name[len] = 0;
+	if (o->name_len >= sizeof(name))
+		return;
+	memcpy(name, o->name, o->name_len);
+	name[o->name_len] = 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2, num = ix->num[mid];
 		int k = strcmp(ix->c->cname[num], name);
 
 		if (!k) {
-			ix->c->packets[num] += packets;
-			ix->c->bytes[num] += bytes;
+			ix->c->packets[num] += o->packets;
+			ix->c->bytes[num] += o->bytes;
 			break;
 		}
 		if (k < 0)
@@ -330,15 +183,12 @@ static int counter_cb(const struct nlmsghdr *nlh, void *data)
 		else
 			hi = mid;
 	}
-	return MNL_CB_OK;
 }
 
 /* The figures of the counter objects the rules named, in one dump. */
 static int read_counter_objs(struct nlsock *q, int family, struct counts *c)
 {
 	struct cindex ix = { .c = c, .num = xcalloc(c->n + 1, sizeof(size_t)) };
-	char req[256];
-	struct nlmsghdr *nlh;
 	size_t i;
 	int ret = 0;
 
@@ -347,10 +197,7 @@ static int read_counter_objs(struct nlsock *q, int family, struct counts *c)
 			ix.num[ix.n++] = i;
 	if (ix.n) {
 		qsort_r(ix.num, ix.n, sizeof(*ix.num), cindex_cmp, c->cname);
-		nlh = req_start(req, NFT_MSG_GETOBJ, family, NLM_F_DUMP, ++q->seq);
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
-		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
-		ret = nlsock_run(q, nlh, counter_cb, &ix);
+		ret = kread_objs(q, family, NFT_OBJECT_COUNTER, counter_add, &ix);
 	}
 	free(ix.num);
 	return ret;
@@ -358,27 +205,15 @@ static int read_counter_objs(struct nlsock *q, int family, struct counts *c)
 
 /* The rosfw chains of a facility ("filter_..."): every chain of the
  * family is listed once, then each of ours is dumped by itself. */
-static int facility_chains(struct nlsock *q, int family, const char *fac, struct names *ns)
-{
-	char prefix[32];
-
-	snprintf(prefix, sizeof(prefix), "%s_", fac);
-	ns->prefix = prefix;
-	if (nlq_dump(q, NFT_MSG_GETCHAIN, family, NULL, chain_cb, ns) < 0)
-		return -1;
-	ns->prefix = NULL;
-	return 0;
-}
-
 static int read_counts(struct nlsock *q, int family, const char *fac, struct counts *c)
 {
-	struct names ns = { 0 };
+	struct names ns = { .fac = fac };
 	size_t i;
 
-	if (facility_chains(q, family, fac, &ns) < 0)
+	if (kread_chains(q, family, chain_add, &ns) < 0)
 		return -1;
 	for (i = 0; i < ns.n; i++)
-		if (nlq_dump(q, NFT_MSG_GETRULE, family, ns.v[i], rule_cb, c) < 0 && errno != ENOENT) {
+		if (kread_rules(q, family, ns.v[i], rule_count, c) < 0) {
 			names_free(&ns);
 			return -1;
 		}
@@ -386,29 +221,7 @@ static int read_counts(struct nlsock *q, int family, const char *fac, struct cou
 	return read_counter_objs(q, family, c);
 }
 
-/* Is there a table rosfw in this family? 1 yes, 0 no, -1 error. */
-static int table_exists(struct nlsock *q, int family)
-{
-	char req[256];
-	struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETTABLE, family, NLM_F_ACK, ++q->seq);
-
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, TABLE);
-	if (nlsock_run(q, nlh, NULL, NULL) < 0)
-		return errno == ENOENT ? 0 : -1;
-	return 1;
-}
-
 /* ---- configuration ------------------------------------------------------ */
-
-static struct model *conf_load(int argc, char **argv, int first, struct diag *d, struct source_set *ss)
-{
-	const char *failed = NULL;
-	struct model *m = config_load(argv + first, argc - first, d, ss, &failed);
-
-	if (!m)
-		diag_file_error(NULL, failed, errno);
-	return m;
-}
 
 static enum menu_kind fac_kind(const char *fac, bool v6)
 {
@@ -464,7 +277,7 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 				return -1;
 			o->state = optarg;
 			break;
-		case 'h': print_usage(stdout, 0); exit(P_OK);
+		case 'h': print_usage(stdout, 0); exit(EXIT_OK);
 		default: return -1;
 		}
 	}
@@ -524,7 +337,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	size_t n = model_count(m, k), i, live = 0;
 	struct counts c = { 0 };
 	const char *family = o->v6 ? "ip6" : "ip";
-	int rc = P_OK;
+	int rc = EXIT_OK;
 
 	out->fac = fac;
 	out->rows = NULL;
@@ -545,12 +358,12 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	if (live && !have_table) {
 		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
 			family);
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (have_table && read_counts(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, &c) < 0) {
 		kernel_error("reading rules");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (c.extra)
@@ -589,11 +402,10 @@ out:
 	return rc;
 }
 
-static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
+static void flowtable_seen(void *ctx, const struct kread_flowtable *f)
 {
-	(void)nlh;
-	*(bool *)data = true;
-	return MNL_CB_OK;
+	(void)f;
+	*(bool *)ctx = true;
 }
 
 /*
@@ -609,9 +421,7 @@ static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_row
 	struct print_stat_row *rows;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
-	/* NFTA_FLOWTABLE_TABLE is 1 too. */
-	if (nlq_dump(q, NFT_MSG_GETFLOWTABLE, family, NULL, flowtable_cb, &found) < 0 && errno != EOPNOTSUPP &&
-	    errno != ENOENT)
+	if (kread_flowtables(q, family, flowtable_seen, &found) < 0)
 		return -1;
 	if (!found)
 		return 0;
@@ -634,29 +444,29 @@ static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_row
 
 static int print_stats(struct nlsock *q, const struct model *m, const struct popts *o)
 {
-	int have = table_exists(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4), rc = P_OK;
+	int have = kread_table(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL), rc = EXIT_OK;
 	const char *family = o->v6 ? "ip6" : "ip";
 	struct fac_rows f[4] = { { 0 } };
 	size_t i;
 
 	if (have < 0) {
 		kernel_error("reading tables");
-		return P_KERNEL;
+		return EXIT_IO;
 	}
 	/* Read everything first: nothing is printed when a read fails. */
-	for (i = 0; i < o->nfacs && rc == P_OK; i++) {
+	for (i = 0; i < o->nfacs && rc == EXIT_OK; i++) {
 		rc = stats_facility(q, m, o, o->facs[i], have > 0, &f[i]);
-		if (rc == P_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
+		if (rc == EXIT_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
 			kernel_error("reading the flowtable and the connection table");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
 	}
-	if (rc == P_OK && o->json) {
+	if (rc == EXIT_OK && o->json) {
 		fputc('[', stdout);
 		for (i = 0; i < o->nfacs; i++)
 			print_stats_json(stdout, family, f[i].fac, f[i].rows, f[i].n, i == 0);
 		fputs("\n]\n", stdout);
-	} else if (rc == P_OK && o->prom) {
+	} else if (rc == EXIT_OK && o->prom) {
 		/* Prometheus wants every sample of a metric together. */
 		print_prom_header(stdout, "packets");
 		for (i = 0; i < o->nfacs; i++)
@@ -664,7 +474,7 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 		print_prom_header(stdout, "bytes");
 		for (i = 0; i < o->nfacs; i++)
 			print_stats_prom(stdout, "bytes", family, f[i].fac, f[i].rows, f[i].n);
-	} else if (rc == P_OK) {
+	} else if (rc == EXIT_OK) {
 		for (i = 0; i < o->nfacs; i++) {
 			if (o->nfacs > 1)
 				printf("%s/%s firewall %s\n", i ? "\n" : "", o->v6 ? "ipv6" : "ip", f[i].fac);
@@ -680,23 +490,23 @@ int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
 {
 	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
 	struct fac_rows f[2][4] = { { { 0 } } };
-	int v6, rc = P_OK;
+	int v6, rc = EXIT_OK;
 	size_t j;
 
 	/* Both families, every facility, read before anything is written:
 	 * a scrape gets all the figures or an error. */
-	for (v6 = 0; v6 < 2 && rc == P_OK; v6++) {
+	for (v6 = 0; v6 < 2 && rc == EXIT_OK; v6++) {
 		struct popts o = { .v6 = v6 };
-		int have = table_exists(q, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+		int have = kread_table(q, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL);
 
 		if (have < 0) {
 			kernel_error("reading tables");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
-		for (j = 0; j < 4 && rc == P_OK; j++)
+		for (j = 0; j < 4 && rc == EXIT_OK; j++)
 			rc = stats_facility(q, m, &o, facs[j], have > 0, &f[v6][j]);
 	}
-	if (rc == P_OK) {
+	if (rc == EXIT_OK) {
 		print_prom_header(out, "packets");
 		for (v6 = 0; v6 < 2; v6++)
 			for (j = 0; j < 4; j++)
@@ -714,24 +524,6 @@ int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
 
 /* ---- print address-list ------------------------------------------------- */
 
-/* A set name back to the list name: the inverse of lower_ident. */
-static void ident_decode(char *out, size_t size, const char *in)
-{
-	size_t w = 0;
-
-	for (; *in && w + 1 < size; in++) {
-		unsigned v;
-
-		if (*in == '.' && in[1] && in[2] && sscanf(in + 1, "%2x", &v) == 1) {
-			out[w++] = (char)v;
-			in += 2;
-		} else {
-			out[w++] = *in;
-		}
-	}
-	out[w] = 0;
-}
-
 struct dset {
 	char *name;
 	uint32_t flags;
@@ -742,28 +534,18 @@ struct dsets {
 	size_t n;
 };
 
-static int set_cb(const struct nlmsghdr *nlh, void *data)
+static void set_add(void *ctx, const struct kread_set *ks)
 {
-	struct dsets *s = data;
-	struct attrs t;
-	const char *name;
-	uint32_t flags;
+	struct dsets *s = ctx;
 
-	if (!msg_attrs(nlh, &t) || !attr_is(t.tb[NFTA_SET_TABLE], TABLE) || !t.tb[NFTA_SET_NAME])
-		return MNL_CB_OK;
-	name = mnl_attr_get_str(t.tb[NFTA_SET_NAME]);
-	flags = t.tb[NFTA_SET_FLAGS] ? ntohl(mnl_attr_get_u32(t.tb[NFTA_SET_FLAGS])) : 0;
-	if (strncmp(name, "al_", 3) && strncmp(name, "ad_", 3) && strncmp(name, "ar_", 3))
-		return MNL_CB_OK;
 	/* Sets rules add to, or whose entries time out (an interval set
 	 * takes timeouts when the configuration has timed prefixes). */
-	if (!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)))
-		return MNL_CB_OK;
+	if (!kname_is_addrlist(ks->name) || !(ks->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)))
+		return;
 	s->v = xreallocarray(s->v, s->n + 1, sizeof(*s->v));
-	s->v[s->n].name = xstrdup(name);
-	s->v[s->n].flags = flags;
+	s->v[s->n].name = xstrdup(ks->name);
+	s->v[s->n].flags = ks->flags;
 	s->n++;
-	return MNL_CB_OK;
 }
 
 /* An entry of the configuration: a single address, to tell a static
@@ -859,8 +641,6 @@ struct elems {
 	size_t left;
 	bool v6, interval;
 	bool runtime;			/* an ar_ set: untimed entries are static */
-	struct iv_elem *iv;	/* interval sets: every element, sorted after the dump */
-	size_t niv, capiv;
 	const char *set;		/* the kernel set being read */
 	const struct dyn_state *saved;	/* rosfwd's, for creation times; NULL: none */
 };
@@ -974,33 +754,29 @@ static const char *creation_text(struct elems *e, const void *key, size_t len)
 	return text_of(e, buf, strlen(buf));
 }
 
-static const char *comment_of(struct elems *e, const struct nlattr *ud)
+static const char *comment_of(struct elems *e, const struct kread_elem *x)
 {
-	const char *c;
-	size_t n;
-
-	if (!ud || !(c = elem_comment(mnl_attr_get_payload(ud), mnl_attr_get_payload_len(ud), &n)))
-		return NULL;
-	return text_of(e, c, n);
+	return x->comment ? text_of(e, x->comment, x->comment_len) : NULL;
 }
 
-static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+static void interval_row(void *ctx, const struct kread_range *rg)
 {
 	struct elems *e = ctx;
+	const struct kread_elem *start = &rg->start;
 	size_t n = e->v6 ? 16 : 4;
 	char text[2 * INET6_ADDRSTRLEN + 2];
 	uint8_t lo[16] = { 0 };
 	const struct skey *rk;
 	struct print_al_row *r;
 
-	memcpy(lo, start->key, n);
+	memcpy(lo, rg->lo, n);
 	rk = skeys_find(e->rkeys, e->list, e->list_hash, lo);
 	/* Untimed in the configuration's set: a static entry, printed from
 	 * the configuration, unless the configuration timed it and the kernel
 	 * did not take the timeout: then it is shown, with none. */
 	if (!start->has_exp && !rk && !e->runtime)
 		return;
-	interval_text(text, sizeof(text), start->key, hi, e->v6);
+	interval_text(text, sizeof(text), rg->lo, rg->hi, e->v6);
 	r = row_new(e);
 	/* An untimed run-time entry is static, as RouterOS makes an entry
 	 * added without timeout=. */
@@ -1009,93 +785,52 @@ static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *
 	r->address = text_of(e, text, strlen(text));
 	r->has_timeout = start->has_exp;
 	r->timeout_ms = start->exp_ms;
-	r->comment = start->comment;
+	r->comment = comment_of(e, start);
 	if (rk && !r->comment) {
 		const struct mprop *cm = mitem_prop(rk->it, "comment");
 
 		r->comment = cm ? cm->value : NULL;
 	}
 	if (e->saved)
-		r->creation = creation_text(e, start->key, n);
+		r->creation = creation_text(e, rg->lo, n);
 }
 
-/* An element key's value: the one attribute NFTA_SET_ELEM_KEY nests. */
-static const struct nlattr *key_value(const struct nlattr *key)
+static void elem_row(void *ctx, const struct kread_elem *x)
 {
-	const struct nlattr *v;
+	struct elems *e = ctx;
+	uint8_t key[16] = { 0 };
+	const struct skey *st;
+	char buf[INET6_ADDRSTRLEN];
+	struct print_al_row *r;
 
-	if (!key || mnl_attr_get_payload_len(key) < MNL_ATTR_HDRLEN)
-		return NULL;
-	v = mnl_attr_get_payload(key);
-	return mnl_attr_ok(v, (int)mnl_attr_get_payload_len(key)) && mnl_attr_get_type(v) == NFTA_DATA_VALUE ? v : NULL;
-}
+	if (!x->key || x->key_len != (e->v6 ? 16u : 4u))
+		return;
+	memcpy(key, x->key, x->key_len);
+	st = skeys_find(e->keys, e->list, e->list_hash, key);
+	/* An untimed element the configuration lists is a static entry,
+	 * printed from the configuration. */
+	if (st && !st->timed && !x->has_exp)
+		return;
+	addr_text(buf, sizeof(buf), x->key, e->v6);
+	r = row_new(e);
+	r->flag = 'D';
+	r->list = e->list;
+	r->address = text_of(e, buf, strlen(buf));
+	r->comment = comment_of(e, x);
+	if (st && !r->comment) {
+		const struct mprop *cm = mitem_prop(st->it, "comment");
 
-static int elem_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct elems *e = data;
-	struct attrs t, a;
-	const struct nlattr *x;
-
-	if (!msg_attrs(nlh, &t) || !t.tb[NFTA_SET_ELEM_LIST_ELEMENTS])
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(x, t.tb[NFTA_SET_ELEM_LIST_ELEMENTS]) {
-		struct skey key = { .list = e->list };
-		const struct skey *st;
-		const struct nlattr *v;
-		const void *p;
-		size_t len;
-		char buf[INET6_ADDRSTRLEN];
-		struct print_al_row *r;
-
-		if (!nested_attrs(x, &a) || !(v = key_value(a.tb[NFTA_SET_ELEM_KEY])))
-			continue;
-		p = mnl_attr_get_payload(v);
-		len = mnl_attr_get_payload_len(v);
-		if (len != (e->v6 ? 16u : 4u))
-			continue;
-		memcpy(key.addr, p, len);
-		if (e->interval) {
-			struct iv_elem *iv;
-			uint32_t fl = a.tb[NFTA_SET_ELEM_FLAGS] ? ntohl(mnl_attr_get_u32(a.tb[NFTA_SET_ELEM_FLAGS])) : 0;
-
-			iv = iv_new(&e->iv, &e->niv, &e->capiv);
-			memcpy(iv->key, p, len);
-			iv->end = fl & NFT_SET_ELEM_INTERVAL_END;
-			if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
-				iv->has_exp = true;
-				iv->exp_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
-			}
-			iv->comment = iv->end ? NULL : comment_of(e, a.tb[NFTA_SET_ELEM_USERDATA]);
-			continue;
-		}
-		st = skeys_find(e->keys, e->list, e->list_hash, key.addr);
-		/* An untimed element the configuration lists is a static entry,
-		 * printed from the configuration. */
-		if (st && !st->timed && !a.tb[NFTA_SET_ELEM_EXPIRATION])
-			continue;
-		addr_text(buf, sizeof(buf), p, e->v6);
-		r = row_new(e);
-		r->flag = 'D';
-		r->list = e->list;
-		r->address = text_of(e, buf, strlen(buf));
-		r->comment = comment_of(e, a.tb[NFTA_SET_ELEM_USERDATA]);
-		if (st && !r->comment) {
-			const struct mprop *cm = mitem_prop(st->it, "comment");
-
-			r->comment = cm ? cm->value : NULL;
-		}
-		if (a.tb[NFTA_SET_ELEM_TIMEOUT] &&
-		    be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_TIMEOUT])) == LOWER_STATIC_TIMEOUT_MS) {
-			/* none-static: static, for good */
-			r->flag = ' ';
-		} else if (a.tb[NFTA_SET_ELEM_EXPIRATION]) {
-			r->has_timeout = true;
-			r->timeout_ms = be64toh(mnl_attr_get_u64(a.tb[NFTA_SET_ELEM_EXPIRATION]));
-		}
-		if (e->saved)
-			r->creation = creation_text(e, p, len);
+		r->comment = cm ? cm->value : NULL;
 	}
-	return MNL_CB_OK;
+	if (x->has_timeout && x->timeout_ms == LOWER_STATIC_TIMEOUT_MS) {
+		/* none-static: static, for good */
+		r->flag = ' ';
+	} else if (x->has_exp) {
+		r->has_timeout = true;
+		r->timeout_ms = x->exp_ms;
+	}
+	if (e->saved)
+		r->creation = creation_text(e, x->key, x->key_len);
 }
 
 /* One set's dump, on a socket of its own: the rows it gives, apart. */
@@ -1119,11 +854,10 @@ static void job_run(struct set_job *j)
 		j->err = errno;
 		return;
 	}
-	if (nlq_dump(&q, NFT_MSG_GETSETELEM, j->family, j->set, elem_cb, &j->e) < 0 && errno != ENOENT)
+	if (j->e.interval ? kread_ranges(&q, j->family, j->set, j->e.v6 ? 16 : 4, interval_row, &j->e) < 0
+			  : kread_elems(&q, j->family, j->set, elem_row, &j->e) < 0)
 		j->err = errno;
 	nlsock_close(&q);
-	if (!j->err && j->e.interval)
-		iv_pair(j->e.iv, j->e.niv, j->e.v6 ? 16 : 4, interval_row, &j->e);
 }
 
 static void *worker(void *arg)
@@ -1155,7 +889,7 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 		struct set_job *j = &js.v[js.n];
 		char list[300];
 
-		ident_decode(list, sizeof(list), sets->v[i].name + 3);
+		kname_set_list(list, sizeof(list), sets->v[i].name);
 		if (o->list && strcmp(o->list, list))
 			continue;
 		/* What every set shares; the rows and texts are the job's. */
@@ -1164,7 +898,7 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 		j->e.list_hash = list_hash(j->e.list);
 		j->e.set = j->set = sets->v[i].name;
 		j->e.interval = sets->v[i].flags & NFT_SET_INTERVAL;
-		j->e.runtime = !strncmp(sets->v[i].name, "ar_", 3);
+		j->e.runtime = kname_set_kind(sets->v[i].name) == KNAME_LIST_RT;
 		j->family = family;
 		/* Interned before the threads start: creation_text only looks. */
 		dyn_set_id(j->set);
@@ -1187,7 +921,6 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 			own(e, je->strs[k]);
 		free(je->rows);
 		free(je->strs);
-		free(je->iv);
 	}
 	free(js.v);
 	errno = err;
@@ -1207,7 +940,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	struct dsets sets = { 0 };
 	struct dyn_state saved;
 	char why[256];
-	int have, rc = P_OK, st;
+	int have, rc = EXIT_OK, st;
 	long num = 0;
 
 	e.v6 = o->v6;
@@ -1278,20 +1011,20 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	skeys_index(&rkeys);
 	e.keys = &keys;
 	e.rkeys = &rkeys;
-	have = table_exists(q, family);
+	have = kread_table(q, family, NULL, NULL);
 	if (have < 0) {
 		kernel_error("reading tables");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
-	if (have && nlq_dump(q, NFT_MSG_GETSET, family, NULL, set_cb, &sets) < 0) {
+	if (have && kread_sets(q, family, set_add, &sets) < 0) {
 		kernel_error("reading sets");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	if (sets_read(&e, &sets, family, o) < 0) {
 		kernel_error("reading set elements");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 		goto out;
 	}
 	for (i = 0; i < e.n; i++)
@@ -1327,9 +1060,9 @@ int cmd_print(int argc, char **argv)
 	struct nlsock q;
 
 	if (argc < 2)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
-		return print_usage(stdout, P_OK);
+		return print_usage(stdout, EXIT_OK);
 	if (!strcmp(argv[1], "connection"))
 		return print_connection(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "stats"))
@@ -1338,23 +1071,23 @@ int cmd_print(int argc, char **argv)
 		stats = false;
 	else {
 		fprintf(stderr, "rosfw: print stats, print address-list or print connection, not \"%s\"\n", argv[1]);
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	}
 	first = popts_parse(argc - 1, argv + 1, &o, stats, true);
 	if (first < 0)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	first += 1;
 	ss = source_set_new();
 	d = diag_new(50);
-	m = conf_load(argc, argv, first, d, ss);
+	m = config_read(argv + first, argc - first, d, ss, false);
 	if (!m) {
-		rc = P_USAGE;
+		rc = EXIT_IO;
 	} else if (diag_errors(d)) {
 		diag_print(d, stderr);
-		rc = P_CONFIG;
+		rc = EXIT_CONFIG;
 	} else if (!nlsock_open(&q)) {
 		kernel_error("netlink");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 	} else {
 		rc = stats ? print_stats(&q, m, &o) : print_addrlist(&q, m, &o);
 		nlsock_close(&q);
@@ -1372,26 +1105,18 @@ struct resets {
 	size_t n;
 };
 
-static int reset_list_cb(const struct nlmsghdr *nlh, void *data)
+static void reset_list(void *ctx, const struct kread_obj *o)
 {
-	struct resets *r = data;
-	const char *name;
-	char prefix[32];
-	size_t len, i;
-	uint64_t packets, bytes;
+	struct resets *r = ctx;
+	size_t i;
 
-	if (!counter_obj(nlh, &name, &len, &packets, &bytes))
-		return MNL_CB_OK;
 	for (i = 0; i < r->o->nfacs; i++) {
-		size_t plen = (size_t)snprintf(prefix, sizeof(prefix), "c_%s_", r->o->facs[i]);
-
-		if (len > plen && !strncmp(name, prefix, plen)) {
+		if (kname_counter_of(o->name, o->name_len, r->o->facs[i])) {
 			r->names = xreallocarray(r->names, r->n + 1, sizeof(*r->names));
-			r->names[r->n++] = xstrndup(name, len);
+			r->names[r->n++] = xstrndup(o->name, o->name_len);
 			break;
 		}
 	}
-	return MNL_CB_OK;
 }
 
 /*
@@ -1405,42 +1130,30 @@ int cmd_reset_counters(int argc, char **argv)
 	struct popts o = { 0 };
 	struct resets r = { .o = &o };
 	struct nlsock q;
-	char req[512];
-	int family, rc = P_OK, have;
+	int family, rc = EXIT_OK, have;
 	size_t i;
 
 	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
-		return print_usage(stderr, P_USAGE);
+		return print_usage(stderr, EXIT_IO);
 	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
-		return P_KERNEL;
+		return EXIT_IO;
 	}
 	family = o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	have = table_exists(&q, family);
+	have = kread_table(&q, family, NULL, NULL);
 	if (have < 0) {
 		kernel_error("reading tables");
-		rc = P_KERNEL;
+		rc = EXIT_IO;
 	}
-	if (have > 0) {
-		struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETOBJ, family, NLM_F_DUMP, ++q.seq);
-
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
-		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
-		if (nlsock_run(&q, nlh, reset_list_cb, &r) < 0) {
-			kernel_error("reading counters");
-			rc = P_KERNEL;
-		}
+	if (have > 0 && kread_objs(&q, family, NFT_OBJECT_COUNTER, reset_list, &r) < 0) {
+		kernel_error("reading counters");
+		rc = EXIT_IO;
 	}
-	for (i = 0; i < r.n && rc == P_OK; i++) {
-		struct nlmsghdr *nlh = req_start(req, NFT_MSG_GETOBJ_RESET, family, NLM_F_ACK, ++q.seq);
-
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, TABLE);
-		mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, r.names[i]);
-		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_COUNTER));
+	for (i = 0; i < r.n && rc == EXIT_OK; i++) {
 		/* ENOENT: an apply removed it meanwhile, nothing to zero. */
-		if (nlsock_run(&q, nlh, NULL, NULL) < 0 && errno != ENOENT) {
+		if (kread_counter_reset(&q, family, r.names[i]) < 0 && errno != ENOENT) {
 			kernel_error("resetting counters");
-			rc = P_KERNEL;
+			rc = EXIT_IO;
 		}
 	}
 	for (i = 0; i < r.n; i++)

@@ -9,8 +9,8 @@
  * FILE gives the rule and entry lists (numbers, disabled rules, comments);
  * the kernel gives only what it changes: counters and dynamic entries.
  *
- * Exit codes: 0 printed, 1 errors in the configuration, 2 usage,
- * 3 the kernel could not be read (no CAP_NET_ADMIN, no rosfw table).
+ * Exit codes: exitcode.h; the kernel could not be read (no CAP_NET_ADMIN,
+ * no rosfw table) is EXIT_IO.
  */
 
 #include <stdbool.h>

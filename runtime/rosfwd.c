@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "dynstate.h"
+#include "exitcode.h"
 #include "keeper.h"
 #include "metrics.h"
 #include "nlsock.h"
@@ -94,8 +95,8 @@ static int usage(FILE *out, int code)
 	      "FILE.corrupt.1, ...) and not used.\n"
 	      "Entries without a timeout (none-dynamic, none-static) come back after a restart but not\n"
 	      "after a reboot: the kernel does not tell the two apart.\n"
-	      "exit: 0 stopped by SIGTERM, 2 usage, 3 no CAP_NET_ADMIN, an unsafe or unreadable FILE, or a\n"
-	      "      port or netlink that could not be opened\n",
+	      "Stopped by SIGTERM, rosfwd exits 0; 3 also when FILE is unsafe or unreadable, or the port\n"
+	      "cannot be opened.\n" EXIT_HELP,
 	      out);
 	return code;
 }
@@ -163,8 +164,8 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 			break;
 		}
 		case 'h':
-			usage(stdout, 0);
-			exit(0);
+			usage(stdout, EXIT_OK);
+			exit(EXIT_OK);
 		default:
 			return -1;
 		}
@@ -265,7 +266,7 @@ static void ask(struct daemon *d, unsigned job)
 /* --once: the start job in this thread, nothing after it. */
 static int run_once(struct daemon *d)
 {
-	return keeper_start(d->k) ? 3 : 0;
+	return keeper_start(d->k) ? EXIT_IO : EXIT_OK;
 }
 
 /**
@@ -347,16 +348,16 @@ static int run(struct daemon *d, int sfd)
 	struct pollfd p[METRICS_CLIENTS + 3];
 	bool ended;
 	pthread_t th;
-	int err, rc = 3;
+	int err, rc = EXIT_IO;
 
 	if (!nlsock_open(&l.q)) {
 		fprintf(stderr, "rosfwd: netlink: %s\n", strerror(errno));
-		return 3;
+		return EXIT_IO;
 	}
 	if (d->metrics_port && !(l.srv = metrics_listen(d->metrics_port))) {
 		fprintf(stderr, "rosfwd: 127.0.0.1:%u: %s\n", d->metrics_port, strerror(errno));
 		nlsock_close(&l.q);
-		return 3;
+		return EXIT_IO;
 	}
 	l.cfg = keeper_cfg(d->k);
 	d->poll_ms = -2;
@@ -366,7 +367,7 @@ static int run(struct daemon *d, int sfd)
 		metrics_free(l.srv);
 		nlsock_close(&l.q);
 		rosfwd_cfg_put(l.cfg);
-		return 3;
+		return EXIT_IO;
 	}
 	for (;;) {
 		int64_t now = mono_ms(), deadline = l.next_poll < l.dns_next ? l.next_poll : l.dns_next, wait;
@@ -399,7 +400,7 @@ static int run(struct daemon *d, int sfd)
 			ask(d, JOB_DNS);
 		}
 		if (k > 0 && (p[0].revents & POLLIN) && !on_signal(d, &l)) {
-			rc = 0;
+			rc = EXIT_OK;
 			break;
 		}
 	}
@@ -425,7 +426,7 @@ int main(int argc, char **argv)
 	int sfd, rc;
 
 	if (opts_parse(argc, argv, &d) < 0)
-		return usage(stderr, 2);
+		return usage(stderr, EXIT_IO);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
@@ -437,11 +438,11 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0 || pipe2(d.done, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "rosfwd: %s\n", strerror(errno));
-		return 3;
+		return EXIT_IO;
 	}
 	d.k = keeper_new(&d.ko);
 	if (!d.k)
-		return 3;
+		return EXIT_IO;
 	pthread_mutex_init(&d.mu, NULL);
 	pthread_cond_init(&d.cv, NULL);
 	rc = d.once ? run_once(&d) : run(&d, sfd);

@@ -13,8 +13,6 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -25,6 +23,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "kname.h"
+#include "kread.h"
 #include "nlsock.h"
 #include "xalloc.h"
 
@@ -64,29 +64,14 @@ struct dumper {
 	size_t nsets;
 };
 
-static int dump_run(struct dumper *d, struct nlmsghdr *req, mnl_cb_t cb)
+static void table_copy(void *ctx, const struct kread_table *kt)
 {
-	int ret = nlsock_run(&d->ns, req, cb, d);
-
-	/* ENOENT: no rosfw table in this family */
-	return ret < 0 && errno == ENOENT ? 0 : ret;
-}
-
-static struct nlmsghdr *req_start(struct dumper *d, uint16_t type)
-{
-	static char req[4096];
-
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)d->family, NLM_F_DUMP, ++d->ns.seq);
-}
-
-static int table_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
+	struct dumper *d = ctx;
 	struct nftnl_table *t = nftnl_table_alloc();
 
 	if (!t)
 		xdie("out of memory");
-	if (nftnl_table_nlmsg_parse(nlh, t) == 0 && !strcmp(nftnl_table_get_str(t, NFTNL_TABLE_NAME), "rosfw")) {
+	if (nftnl_table_nlmsg_parse(kt->nlh, t) == 0) {
 		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWTABLE, d->family, NLM_F_CREATE);
 
 		nftnl_table_unset(t, NFTNL_TABLE_HANDLE);
@@ -95,124 +80,112 @@ static int table_cb(const struct nlmsghdr *nlh, void *data)
 		out_end(d->out, m);
 	}
 	nftnl_table_free(t);
-	return MNL_CB_OK;
 }
 
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
+static void chain_copy(void *ctx, const struct kread_chain *kc)
 {
-	struct dumper *d = data;
+	struct dumper *d = ctx;
 	struct nftnl_chain *c = nftnl_chain_alloc();
 
 	if (!c)
 		xdie("out of memory");
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
+	if (nftnl_chain_nlmsg_parse(kc->nlh, c) == 0) {
 		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWCHAIN, d->family, NLM_F_CREATE);
 
 		d->chains = xreallocarray(d->chains, d->nchains + 1, sizeof(*d->chains));
-		d->chains[d->nchains++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+		d->chains[d->nchains++] = xstrdup(kc->name);
 		nftnl_chain_unset(c, NFTNL_CHAIN_HANDLE);
 		nftnl_chain_unset(c, NFTNL_CHAIN_USE);
 		nftnl_chain_nlmsg_build_payload(m, c);
 		out_end(d->out, m);
 	}
 	nftnl_chain_free(c);
-	return MNL_CB_OK;
 }
 
 /* A set's definition as the kernel dumped it, attribute for attribute,
  * but its handle and what only a dump carries (a newer kernel's backend
  * type and element count, refused in a request). */
-static void set_copy(struct nlmsghdr *m, const struct nlmsghdr *nlh, uint32_t id)
+static void set_copy(void *ctx, const struct kread_set *s)
 {
+	struct dumper *d = ctx;
+	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWSET, d->family, NLM_F_CREATE);
 	const struct nlattr *a;
 
+	d->sets = xreallocarray(d->sets, d->nsets + 1, sizeof(*d->sets));
+	d->sets[d->nsets++] = xstrdup(s->name);
 	/* The kernel wants an id in every NEWSET, though rules name ours. */
-	mnl_attr_put_u32(m, NFTA_SET_ID, htobe32(id));
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_put_u32(m, NFTA_SET_ID, htobe32((uint32_t)d->nsets));
+	mnl_attr_for_each(a, s->nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(a) == NFTA_SET_HANDLE || mnl_attr_get_type(a) > NFTA_SET_EXPRESSIONS)
 			continue;
 		attr_copy(m, a);
 	}
+	out_end(d->out, m);
 }
 
-static int set_cb(const struct nlmsghdr *nlh, void *data)
+/* Stateful objects (ct helpers, counters, ...) as dumped, minus handle
+ * and use count; rules that name them come later in the batch. */
+static void obj_copy(void *ctx, const struct kread_obj *o)
 {
-	struct dumper *d = data;
-	struct nftnl_set *s = nftnl_set_alloc();
-
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWSET, d->family, NLM_F_CREATE);
-
-		d->sets = xreallocarray(d->sets, d->nsets + 1, sizeof(*d->sets));
-		d->sets[d->nsets++] = xstrdup(nftnl_set_get_str(s, NFTNL_SET_NAME));
-		set_copy(m, nlh, (uint32_t)d->nsets);
-		out_end(d->out, m);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
-}
-
-/* Stateful objects (ct helpers, ...) as dumped, minus handle and use
- * count; rules that name them come later in the batch. */
-static int obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dumper *d = data;
+	struct dumper *d = ctx;
 	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWOBJ, d->family, NLM_F_CREATE);
 	const struct nlattr *a;
-	bool ours = false;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, o->nlh, sizeof(struct nfgenmsg)) {
 		uint16_t type = mnl_attr_get_type(a);
 
-		if (type == NFTA_OBJ_TABLE)
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
-		if (type != NFTA_OBJ_TABLE && type != NFTA_OBJ_NAME && type != NFTA_OBJ_TYPE && type != NFTA_OBJ_DATA &&
-		    type != NFTA_OBJ_USERDATA)
-			continue;
-		attr_copy(m, a);
+		if (type == NFTA_OBJ_TABLE || type == NFTA_OBJ_NAME || type == NFTA_OBJ_TYPE || type == NFTA_OBJ_DATA ||
+		    type == NFTA_OBJ_USERDATA)
+			attr_copy(m, a);
 	}
-	if (ours)
-		out_end(d->out, m);
-	return MNL_CB_OK;
+	out_end(d->out, m);
 }
 
-static int elem_cb(const struct nlmsghdr *nlh, void *data)
+/* A set's elements into NEWSETELEM messages of at most NLSOCK_BUF bytes
+ * (the element list is one attribute: its length has 16 bits), each as
+ * dumped but for what it had left, which becomes its timeout. */
+struct elems_out {
+	struct dumper *d;
+	const char *set;
+	struct nlmsghdr *m;	/* the message being filled, or NULL */
+	struct nlattr *list;
+};
+
+static void elems_close(struct elems_out *o)
 {
-	struct dumper *d = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	if (!o->m)
+		return;
+	mnl_attr_nest_end(o->m, o->list);
+	out_end(o->d->out, o->m);
+	o->m = NULL;
+}
 
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0) {
-		struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
-		struct nftnl_set_elem *e;
-		struct nlmsghdr *m;
-		size_t n = 0;
+static void elem_copy(void *ctx, const struct kread_elem *e)
+{
+	struct elems_out *o = ctx;
+	const struct nlattr *a;
+	struct nlattr *nest;
 
-		/* What an entry had left becomes its timeout. */
-		while (it && (e = nftnl_set_elems_iter_next(it)) && ++n) {
-			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION)) {
-				uint64_t left = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
-
-				nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, left ? left : 1);
-				nftnl_set_elem_unset(e, NFTNL_SET_ELEM_EXPIRATION);
-			}
-		}
-		nftnl_set_elems_iter_destroy(it);
-		if (!n) {
-			/* a dump's last message may hold none: the kernel
-			 * refuses a NEWSETELEM without elements */
-			nftnl_set_free(s);
-			return MNL_CB_OK;
-		}
-		m = out_msg(d->out, NFT_MSG_NEWSETELEM, d->family, NLM_F_CREATE);
-		nftnl_set_elems_nlmsg_build_payload(m, s);
-		out_end(d->out, m);
+	if (o->m && o->m->nlmsg_len + mnl_attr_get_len(e->nest) + 64 > NLSOCK_BUF)
+		elems_close(o);
+	if (!o->m) {
+		o->m = out_msg(o->d->out, NFT_MSG_NEWSETELEM, o->d->family, NLM_F_CREATE);
+		mnl_attr_put_strz(o->m, NFTA_SET_ELEM_LIST_TABLE, KNAME_TABLE);
+		mnl_attr_put_strz(o->m, NFTA_SET_ELEM_LIST_SET, o->set);
+		o->list = mnl_attr_nest_start(o->m, NFTA_SET_ELEM_LIST_ELEMENTS);
 	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
+	nest = mnl_attr_nest_start(o->m, NFTA_LIST_ELEM);
+	mnl_attr_for_each_nested(a, e->nest) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type != NFTA_SET_ELEM_TIMEOUT && type != NFTA_SET_ELEM_EXPIRATION && type != NFTA_SET_ELEM_PAD)
+			attr_copy(o->m, a);
+	}
+	if (e->has_exp)
+		mnl_attr_put_u64(o->m, NFTA_SET_ELEM_TIMEOUT, htobe64(e->exp_ms ? e->exp_ms : 1));
+	else if (e->has_timeout)
+		mnl_attr_put_u64(o->m, NFTA_SET_ELEM_TIMEOUT, htobe64(e->timeout_ms));
+	mnl_attr_nest_end(o->m, nest);
 }
 
 /* One expression as dumped, but what the kernel dumps and then refuses:
@@ -248,13 +221,13 @@ static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
 /* A rule as dumped, attribute for attribute (libnftnl's rebuild of some
  * expressions is not what the kernel took), without its handle: appended
  * in dump order. */
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
+static void rule_copy(void *ctx, const struct kread_rule *r)
 {
-	struct dumper *d = data;
+	struct dumper *d = ctx;
 	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWRULE, d->family, NLM_F_CREATE | NLM_F_APPEND);
 	const struct nlattr *a, *el;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, r->nlh, sizeof(struct nfgenmsg)) {
 		uint16_t type = mnl_attr_get_type(a);
 
 		if (type == NFTA_RULE_EXPRESSIONS) {
@@ -269,92 +242,48 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 		}
 	}
 	out_end(d->out, m);
-	return MNL_CB_OK;
 }
 
-/* One family's rosfw table: table, chains, objects, sets, elements, rules
- * chain by chain (one table-wide rule dump is quadratic, DESIGN.md). */
-static int flowtable_cb(const struct nlmsghdr *nlh, void *data)
+static void flowtable_copy(void *ctx, const struct kread_flowtable *f)
 {
-	struct dumper *d = data;
+	struct dumper *d = ctx;
 	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWFLOWTABLE, d->family, NLM_F_CREATE);
 	const struct nlattr *a;
-	bool ours = false;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, f->nlh, sizeof(struct nfgenmsg)) {
 		uint16_t type = mnl_attr_get_type(a);
 
-		if (type == NFTA_FLOWTABLE_TABLE)
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
 		if (type == NFTA_FLOWTABLE_TABLE || type == NFTA_FLOWTABLE_NAME || type == NFTA_FLOWTABLE_HOOK ||
 		    type == NFTA_FLOWTABLE_FLAGS)
 			attr_copy(m, a);
 	}
-	if (ours)
-		out_end(d->out, m);
-	return MNL_CB_OK;
+	out_end(d->out, m);
 }
 
+/* One family's rosfw table: table, chains, objects, sets, elements, the
+ * flowtable before the rules that add to it, rules chain by chain. */
 static int family_save(struct dumper *d)
 {
-	struct nlmsghdr *nlh;
-	size_t n0 = d->out->n, i;
-	int ret;
+	size_t i;
+	int ret = kread_table(&d->ns, d->family, table_copy, d);
 
-	ret = dump_run(d, req_start(d, NFT_MSG_GETTABLE), table_cb);
-	if (ret < 0 || d->out->n == n0)
+	if (ret <= 0)
 		return ret;
-	{
-		struct nftnl_chain *c = nftnl_chain_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETCHAIN);
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw");
-		nftnl_chain_nlmsg_build_payload(nlh, c);
-		nftnl_chain_free(c);
-		ret = dump_run(d, nlh, chain_cb);
-	}
-	if (ret == 0) {
-		nlh = req_start(d, NFT_MSG_GETOBJ);
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-		ret = dump_run(d, nlh, obj_cb);
-	}
-	if (ret == 0) {
-		struct nftnl_set *s = nftnl_set_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETSET);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-		nftnl_set_nlmsg_build_payload(nlh, s);
-		nftnl_set_free(s);
-		ret = dump_run(d, nlh, set_cb);
-	}
+	ret = kread_chains(&d->ns, d->family, chain_copy, d);
+	if (ret == 0)
+		ret = kread_objs(&d->ns, d->family, 0, obj_copy, d);
+	if (ret == 0)
+		ret = kread_sets(&d->ns, d->family, set_copy, d);
 	for (i = 0; i < d->nsets && ret == 0; i++) {
-		struct nftnl_set *s = nftnl_set_alloc();
+		struct elems_out o = { .d = d, .set = d->sets[i] };
 
-		nlh = req_start(d, NFT_MSG_GETSETELEM);
-		nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-		nftnl_set_set_str(s, NFTNL_SET_NAME, d->sets[i]);
-		nftnl_set_elems_nlmsg_build_payload(nlh, s);
-		nftnl_set_free(s);
-		ret = dump_run(d, nlh, elem_cb);
+		ret = kread_elems(&d->ns, d->family, d->sets[i], elem_copy, &o);
+		elems_close(&o);
 	}
-	if (ret == 0) {
-		/* The flowtable before the rules that add to it; a kernel
-		 * without flowtables has none to list. */
-		nlh = req_start(d, NFT_MSG_GETFLOWTABLE);
-		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-		if ((ret = dump_run(d, nlh, flowtable_cb)) < 0 && errno == EOPNOTSUPP)
-			ret = 0;
-	}
-	for (i = 0; i < d->nchains && ret == 0; i++) {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		nlh = req_start(d, NFT_MSG_GETRULE);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw");
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, d->chains[i]);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-		ret = dump_run(d, nlh, rule_cb);
-	}
+	if (ret == 0)
+		ret = kread_flowtables(&d->ns, d->family, flowtable_copy, d);
+	for (i = 0; i < d->nchains && ret == 0; i++)
+		ret = kread_rules(&d->ns, d->family, d->chains[i], rule_copy, d);
 	return ret;
 }
 
@@ -410,7 +339,7 @@ static void table_empty(struct snapshot *o, int family)
 	/* Create-then-delete empties the table whether or not it exists. */
 	for (type = 0; type < 2; type++) {
 		m = out_msg(o, type ? NFT_MSG_DELTABLE : NFT_MSG_NEWTABLE, family, type ? 0 : NLM_F_CREATE);
-		mnl_attr_put_strz(m, NFTA_TABLE_NAME, "rosfw");
+		mnl_attr_put_strz(m, NFTA_TABLE_NAME, KNAME_TABLE);
 		out_end(o, m);
 	}
 }

@@ -1,229 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * State kept across re-apply. The old rules and the new batch's rules go
- * through the same libnftnl parse and the same key (family, chain, every
- * expression as libnftnl prints it, anonymous sets by their elements,
- * comment), so "unchanged" means the kernel would hold the same rule.
- * Counters are written over the zeros of the batch in place: no message
- * changes size, so the error offsets emit_nl recorded stay right.
+ * What a re-apply keeps of the kernel's rosfw tables: the entries of the
+ * dynamic address lists, put into the new IR with the time they have
+ * left, and the names of everything the tables hold, so that the batch
+ * empties them in place but for the counter objects of the rules that did
+ * not change, which never stop counting.
  */
 #include "state.h"
 
-#include <endian.h>
-#include <arpa/inet.h>
 #include <errno.h>
-#include <libmnl/libmnl.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/common.h>
-#include <libnftnl/expr.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/set.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
-#include <linux/netfilter/nfnetlink.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/uio.h>
-#include <time.h>
 
-#include "elemdump.h"
+#include "kname.h"
+#include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "xalloc.h"
-
-/* DESIGN.md: 3-4x faster than 8 KB, more does not help. */
-
-/* ---- growing strings ---------------------------------------------------- */
-
-struct sbuf {
-	char *s;
-	size_t n, cap;
-};
-
-static void sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->n + n + 1 > b->cap) {
-		while (b->n + n + 1 > b->cap)
-			b->cap = b->cap ? b->cap * 2 : 256;
-		b->s = xrealloc(b->s, b->cap);
-	}
-	memcpy(b->s + b->n, s, n);
-	b->n += n;
-	b->s[b->n] = 0;
-}
-
-static void sbuf_str(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-static void sbuf_hex(struct sbuf *b, const void *p, size_t n)
-{
-	const uint8_t *u = p;
-	char h[3];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(h, sizeof(h), "%02x", u[i]);
-		sbuf_add(b, h, 2);
-	}
-}
-
-/* The attributes `types` of a message as text, in that order, the nested
- * one attribute by attribute: never their padding. */
-static void attrs_text(struct sbuf *t, const void *p, size_t hdr, const uint16_t *types, size_t ntypes,
-		       uint16_t nested)
-{
-	const struct nlattr *a, *x;
-	char num[32];
-	size_t i;
-
-	for (i = 0; i < ntypes; i++) {
-		const struct nlmsghdr *nlh = p;
-
-		mnl_attr_for_each(a, nlh, hdr) {
-			if (mnl_attr_get_type(a) != types[i])
-				continue;
-			/* a zero number (flags 0) is what its absence means */
-			if (types[i] != nested && mnl_attr_get_payload_len(a) == 4 && !mnl_attr_get_u32(a))
-				continue;
-			snprintf(num, sizeof(num), " %u:", types[i]);
-			sbuf_str(t, num);
-			if (types[i] != nested) {
-				sbuf_hex(t, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-				continue;
-			}
-			mnl_attr_for_each_nested(x, a) {
-				snprintf(num, sizeof(num), " %u=", mnl_attr_get_type(x));
-				sbuf_str(t, num);
-				sbuf_hex(t, mnl_attr_get_payload(x), mnl_attr_get_payload_len(x));
-			}
-		}
-	}
-}
-
-/* What --diff compares of a set's and a chain's definition. */
-static char *set_def(const struct nlmsghdr *nlh)
-{
-	static const uint16_t types[] = { NFTA_SET_FLAGS, NFTA_SET_KEY_TYPE, NFTA_SET_KEY_LEN, NFTA_SET_DATA_TYPE,
-					  NFTA_SET_DATA_LEN, NFTA_SET_OBJ_TYPE, NFTA_SET_TIMEOUT,
-					  NFTA_SET_USERDATA };
-	struct sbuf t = { 0 };
-
-	sbuf_str(&t, "");
-	attrs_text(&t, nlh, sizeof(struct nfgenmsg), types, sizeof(types) / sizeof(types[0]), 0);
-	return t.s;
-}
-
-static char *chain_def(const struct nlmsghdr *nlh)
-{
-	static const uint16_t types[] = { NFTA_CHAIN_HOOK, NFTA_CHAIN_POLICY, NFTA_CHAIN_TYPE };
-	struct sbuf t = { 0 };
-
-	sbuf_str(&t, "");
-	attrs_text(&t, nlh, sizeof(struct nfgenmsg), types, sizeof(types) / sizeof(types[0]), NFTA_CHAIN_HOOK);
-	return t.s;
-}
-
-/* Attributes as text in type order (the kernel dumps some in another order
- * than libnftnl builds them), trailing zero bytes dropped (libnftnl sends
- * some strings without the NUL the kernel dumps). `skip` lists top-level
- * types left out; a name_type attribute is returned in *name instead;
- * nests[0] is the type of a nest to open, nests[1] one inside it (0 ends). */
-static void attrs_canon(struct sbuf *t, const struct nlattr *first, size_t len, const uint16_t *skip, size_t nskip,
-			uint16_t name_type, char **name, const uint16_t *nests)
-{
-	const struct nlattr *a;
-	char num[32];
-	uint16_t type;
-	size_t i;
-
-	for (type = 0; type < 64; type++) {
-		int left = (int)len;
-
-		for (i = 0; i < nskip && skip[i] != type; i++)
-			;
-		if (i < nskip)
-			continue;
-		for (a = first; mnl_attr_ok(a, left); a = mnl_attr_next(a), left = (int)len - (int)((const char *)a - (const char *)first)) {
-			const uint8_t *p = mnl_attr_get_payload(a);
-			size_t n = mnl_attr_get_payload_len(a);
-
-			if (mnl_attr_get_type(a) != type)
-				continue;
-			if (name && type == name_type) {
-				*name = xstrndup((const char *)p, strnlen((const char *)p, n));
-				continue;
-			}
-			snprintf(num, sizeof(num), " %u:", type);
-			sbuf_str(t, num);
-			/* The kernel does not always flag its nests. */
-			if (nests && nests[0] == type) {
-				sbuf_str(t, "{");
-				attrs_canon(t, mnl_attr_get_payload(a), n, NULL, 0, 0, NULL, nests[1] ? nests + 1 : NULL);
-				sbuf_str(t, " }");
-				continue;
-			}
-			while (n && !p[n - 1])
-				n--;
-			sbuf_hex(t, p, n);
-		}
-	}
-}
-
-/* A ct helper object or a flowtable for --diff: its name, and all but the
- * table, handle and use count. */
-static char *obj_def(const struct nlmsghdr *nlh, bool flowtable, char **name)
-{
-	static const uint16_t obj_skip[] = { NFTA_OBJ_TABLE, NFTA_OBJ_HANDLE, NFTA_OBJ_USE, NFTA_OBJ_PAD };
-	static const uint16_t ft_skip[] = { NFTA_FLOWTABLE_TABLE, NFTA_FLOWTABLE_HANDLE, NFTA_FLOWTABLE_USE,
-					    NFTA_FLOWTABLE_PAD };
-	static const uint16_t obj_nests[] = { NFTA_OBJ_DATA, 0 };
-	static const uint16_t ft_nests[] = { NFTA_FLOWTABLE_HOOK, NFTA_FLOWTABLE_HOOK_DEVS, 0 };
-	struct sbuf t = { 0 };
-	size_t off = MNL_ALIGN(mnl_nlmsg_size(sizeof(struct nfgenmsg)));
-
-	sbuf_str(&t, "");
-	*name = NULL;
-	if (flowtable)
-		attrs_canon(&t, (const struct nlattr *)((const char *)nlh + off), nlh->nlmsg_len - off, ft_skip,
-			    sizeof(ft_skip) / sizeof(ft_skip[0]), NFTA_FLOWTABLE_NAME, name, ft_nests);
-	else
-		attrs_canon(&t, (const struct nlattr *)((const char *)nlh + off), nlh->nlmsg_len - off, obj_skip,
-			    sizeof(obj_skip) / sizeof(obj_skip[0]), NFTA_OBJ_NAME, name, obj_nests);
-	return t.s;
-}
-
-static const char *family_name(int family)
-{
-	return family == NFPROTO_IPV6 ? "ip6" : "ip";
-}
-
-static char *obj_id(const char *kind, int family, const char *name)
-{
-	struct sbuf t = { 0 };
-
-	sbuf_str(&t, kind);
-	sbuf_str(&t, " ");
-	sbuf_str(&t, family_name(family));
-	sbuf_str(&t, " ");
-	sbuf_str(&t, name);
-	return t.s;
-}
-
-/* ---- what the kernel holds ---------------------------------------------- */
-
-/* An anonymous set's elements as one sorted token. */
-struct anon {
-	int family;
-	uint32_t id;		/* new batch */
-	char *name;		/* kernel: "__set3" */
-	char **els;
-	size_t n, cap;
-	char *token;
-};
 
 struct delem {
 	struct ir_data key, hi;	/* hi: the last address of a range */
@@ -234,8 +29,7 @@ struct delem {
 	bool dup;		/* the new config has it already */
 };
 
-/* A dynamic address list's set and its entries; an interval set's
- * elements wait in iv until the dump is whole and they can be paired. */
+/* A dynamic address list's set and its entries. */
 struct dset {
 	int family;
 	char *name;
@@ -243,309 +37,26 @@ struct dset {
 	bool interval;
 	struct delem *e;
 	size_t n, cap;
-	struct iv_elem *iv;
-	size_t niv, capiv;
-};
-
-struct orule {
-	char *key;		/* family, chain, expressions, comment */
-};
-
-/* A chain or named set as --diff compares it: "set ip al_x" and its
- * definition (and, for a set whose entries do not come and go, elements). */
-struct dobj {
-	char *id, *token;
 };
 
 struct state {
 	struct nlsock ns;
-	struct anon *anons;
-	size_t nanons, capanons;
 	struct dset *dsets;
 	size_t ndsets, capdsets;
-	struct orule *rules;
-	size_t nrules, caprules;
-	bool diff;		/* also read what --diff compares */
-	struct dobj *objs;	/* chains and named sets, for --diff */
-	size_t nobjs, capobjs;
 	struct emit_nl_have have[2];	/* everything in the tables, by name */
 	size_t capchains[2], capsets[2], capflowtables[2], caphobjs[2];
 };
 
-#define GROW(p, n, cap)                                                   \
-	do {                                                              \
-		if ((n) == (cap)) {                                       \
-			(cap) = (cap) ? (cap) * 2 : 16;                   \
-			(p) = xreallocarray((p), (cap), sizeof(*(p)));    \
-		}                                                         \
-	} while (0)
-
 static bool set_is_list(const char *name, uint32_t flags)
 {
 	return !(flags & NFT_SET_ANONYMOUS) && (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) &&
-	       (!strncmp(name, "al_", 3) || !strncmp(name, "ad_", 3) || !strncmp(name, "ar_", 3));
-}
-
-/*
- * One dump request and its answers. A missing table (ENOENT) is an empty
- * one; -1 with errno for anything else.
- */
-static int dump_run(struct state *st, struct nlmsghdr *req, mnl_cb_t cb, void *data)
-{
-	int ret = nlsock_run(&st->ns, req, cb, data);
-
-	return ret < 0 && errno == ENOENT ? 0 : ret;
-}
-
-static struct nlmsghdr *req_start(struct state *st, uint16_t type, int family)
-{
-	static char req[4096];
-
-	return nftnl_nlmsg_build_hdr(req, type, (uint16_t)family, NLM_F_DUMP, ++st->ns.seq);
-}
-
-/* ---- rule keys, shared by the kernel's rules and the batch's ------------ */
-
-typedef const char *(*anon_fn)(void *ctx, int family, const char *name, uint32_t id);
-
-/* A register range as the kernel stores it: the end defaults to the start,
- * and giving the start sets its flag. */
-static void range_normalise(struct nftnl_expr *e, uint16_t min, uint16_t max, uint16_t flags, uint32_t flag)
-{
-	if (!nftnl_expr_is_set(e, min))
-		return;
-	if (!nftnl_expr_is_set(e, max))
-		nftnl_expr_set_u32(e, max, nftnl_expr_get_u32(e, min));
-	nftnl_expr_set_u32(e, flags, nftnl_expr_get_u32(e, flags) | flag);
-}
-
-/* What the kernel adds to an expression it is given (NAT ranges, a
- * dynset's timeout), added to the batch's too, so the same rule reads the
- * same both ways. */
-static void expr_normalise(struct nftnl_expr *e, const char *name)
-{
-	if (!strcmp(name, "nat")) {
-		range_normalise(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFTNL_EXPR_NAT_FLAGS,
-				NF_NAT_RANGE_MAP_IPS);
-		range_normalise(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFTNL_EXPR_NAT_FLAGS,
-				NF_NAT_RANGE_PROTO_SPECIFIED);
-	} else if (!strcmp(name, "redir")) {
-		range_normalise(e, NFTNL_EXPR_REDIR_REG_PROTO_MIN, NFTNL_EXPR_REDIR_REG_PROTO_MAX,
-				NFTNL_EXPR_REDIR_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
-	} else if (!strcmp(name, "masq")) {
-		range_normalise(e, NFTNL_EXPR_MASQ_REG_PROTO_MIN, NFTNL_EXPR_MASQ_REG_PROTO_MAX,
-				NFTNL_EXPR_MASQ_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
-	} else if (!strcmp(name, "dynset") && !nftnl_expr_is_set(e, NFTNL_EXPR_DYNSET_TIMEOUT)) {
-		/* the kernel dumps "no timeout" as a timeout of 0 */
-		nftnl_expr_set_u64(e, NFTNL_EXPR_DYNSET_TIMEOUT, 0);
-	}
-}
-
-/* Anonymous sets and maps: "__set%d" in the batch, "__set3" in the kernel. */
-static bool set_is_anon(const char *name)
-{
-	return name && (!strncmp(name, "__set", 5) || !strncmp(name, "__map", 5));
-}
-
-static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn anon, void *ctx)
-{
-	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-	char text[1024];
-
-	expr_normalise(e, name);
-
-	sbuf_str(k, "[");
-	sbuf_str(k, name);
-	if (!strcmp(name, "counter")) {
-		/* the figures are what is kept, not what is compared */
-	} else if (!strcmp(name, "lookup")) {
-		const char *set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
-
-		snprintf(text, sizeof(text), " sreg %u dreg %u flags %u set ",
-			 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG),
-			 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) ? nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) : 0,
-			 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS));
-		sbuf_str(k, text);
-		if (set_is_anon(set)) {
-			const char *t = anon(ctx, family, set, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SET_ID));
-
-			sbuf_str(k, "{");
-			sbuf_str(k, t ? t : "?");
-			sbuf_str(k, "}");
-		} else {
-			sbuf_str(k, set ? set : "?");
-		}
-	} else if (!strcmp(name, "objref")) {
-		/* libnftnl sends the object's name without its NUL (as nft
-		 * does) and reads one back past the attribute's end: the
-		 * name stops at the first byte no object name of rosfw's
-		 * holds. */
-		const char *on = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
-		size_t n = on ? strspn(on, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") : 0;
-
-		snprintf(text, sizeof(text), " type %u name %.*s", nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE),
-			 (int)n, on ? on : "");
-		sbuf_str(k, text);
-	} else {
-		if (nftnl_expr_snprintf(text, sizeof(text), e, NFTNL_OUTPUT_DEFAULT, 0) < 0)
-			text[0] = 0;
-		sbuf_str(k, " ");
-		sbuf_str(k, text);
-	}
-	sbuf_str(k, "]");
-}
-
-/* The key of a parsed rule, the RouterOS rule's number in its comment
- * included (--diff names rules by it). */
-static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx)
-{
-	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	int family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
-	struct sbuf k = { 0 };
-	struct nftnl_expr *e;
-	char fam[16];
-
-	if (!it)
-		xdie("out of memory");
-	snprintf(fam, sizeof(fam), "%d ", family);
-	sbuf_str(&k, fam);
-	sbuf_str(&k, nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
-	sbuf_str(&k, "\n");
-	while ((e = nftnl_expr_iter_next(it)))
-		expr_key(&k, e, family, anon, ctx);
-	nftnl_expr_iter_destroy(it);
-	sbuf_str(&k, "\ncomment ");
-	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
-		uint32_t len;
-		const void *u = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
-
-		sbuf_hex(&k, u, len);
-	}
-	return k.s;
-}
-
-/* ---- anonymous sets ----------------------------------------------------- */
-
-/*
- * One element as text, straight from its netlink attributes: libnftnl
- * parses the kernel's dumps but not the batch's own requests, and both
- * sides must read the same way. Key, end, data (a verdict's whole nest),
- * flags and user data; never the time left.
- */
-/* A nested value (NFTA_DATA_VALUE, or a verdict's code and chain) by
- * its attributes' lengths, never their padding: the batch's is not
- * always zeroed. */
-static void data_text(struct sbuf *t, const struct nlattr *a, int depth)
-{
-	const struct nlattr *x;
-	char num[32];
-
-	mnl_attr_for_each_nested(x, a) {
-		snprintf(num, sizeof(num), " %u=", mnl_attr_get_type(x));
-		sbuf_str(t, num);
-		if (mnl_attr_get_type(x) == NFTA_DATA_VERDICT && depth == 0)
-			data_text(t, x, 1);
-		else
-			sbuf_hex(t, mnl_attr_get_payload(x), mnl_attr_get_payload_len(x));
-	}
-}
-
-static void elem_text(struct sbuf *t, const struct nlattr *el)
-{
-	/* In this order, whatever order the sender used. */
-	static const uint16_t types[] = { NFTA_SET_ELEM_KEY, NFTA_SET_ELEM_KEY_END, NFTA_SET_ELEM_DATA,
-					  NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_USERDATA };
-	const struct nlattr *a;
-	char num[32];
-	size_t i;
-
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		mnl_attr_for_each_nested(a, el) {
-			if (mnl_attr_get_type(a) != types[i])
-				continue;
-			if (types[i] == NFTA_SET_ELEM_FLAGS && !mnl_attr_get_u32(a))
-				continue;	/* absent and zero are the same */
-			snprintf(num, sizeof(num), " %u:", types[i]);
-			sbuf_str(t, num);
-			if (types[i] == NFTA_SET_ELEM_FLAGS || types[i] == NFTA_SET_ELEM_USERDATA)
-				sbuf_hex(t, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-			else
-				data_text(t, a, 0);
-		}
-	}
-}
-
-static void anon_elems(struct anon *a, const struct nlmsghdr *nlh)
-{
-	const struct nlattr *list, *el;
-
-	mnl_attr_for_each(list, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
-			continue;
-		mnl_attr_for_each_nested(el, list) {
-			struct sbuf t = { 0 };
-
-			elem_text(&t, el);
-			GROW(a->els, a->n, a->cap);
-			a->els[a->n++] = t.s ? t.s : xstrdup("");
-		}
-	}
-}
-
-static int str_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Elements come in the kernel's order (or split over messages): sorted
- * and each once, the same set gives the same token. */
-static void anon_seal(struct anon *a)
-{
-	struct sbuf t = { 0 };
-	size_t i;
-
-	if (a->n)
-		qsort(a->els, a->n, sizeof(*a->els), str_cmp);
-	sbuf_str(&t, "");
-	for (i = 0; i < a->n; i++) {
-		/* the batch may send an element twice; the kernel keeps one */
-		if (!i || strcmp(a->els[i - 1], a->els[i])) {
-			sbuf_str(&t, a->els[i]);
-			sbuf_str(&t, ",");
-		}
-		if (i)
-			free(a->els[i - 1]);
-	}
-	if (a->n)
-		free(a->els[a->n - 1]);
-	free(a->els);
-	a->els = NULL;
-	a->token = t.s;
-}
-
-static struct anon *anon_find(struct anon *v, size_t n, int family, const char *name, uint32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].family == family && (name ? v[i].name && !strcmp(v[i].name, name) : v[i].id == id))
-			return &v[i];
-	return NULL;
-}
-
-static const char *anon_by_name(void *ctx, int family, const char *name, uint32_t id)
-{
-	struct state *st = ctx;
-	struct anon *a = anon_find(st->anons, st->nanons, family, name, 0);
-
-	(void)id;
-	return a ? a->token : NULL;
+	       kname_is_addrlist(name);
 }
 
 /* ---- reading the kernel ------------------------------------------------- */
 
 struct set_row {
-	char *name, *def;
+	char *name;
 	uint32_t flags, key_type, key_len;
 };
 
@@ -554,372 +65,133 @@ struct set_rows {
 	size_t n, cap;
 };
 
-static int set_cb(const struct nlmsghdr *nlh, void *data)
+static void set_row_add(void *ctx, const struct kread_set *s)
 {
-	struct set_rows *rows = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct set_rows *rows = ctx;
 
-	if (!s)
-		xdie("out of memory");
-	if (nftnl_set_nlmsg_parse(nlh, s) == 0) {
-		GROW(rows->v, rows->n, rows->cap);
-		rows->v[rows->n].name = xstrdup(nftnl_set_get_str(s, NFTNL_SET_NAME));
-		rows->v[rows->n].def = set_def(nlh);
-		rows->v[rows->n].flags = nftnl_set_get_u32(s, NFTNL_SET_FLAGS);
-		rows->v[rows->n].key_type = nftnl_set_get_u32(s, NFTNL_SET_KEY_TYPE);
-		rows->v[rows->n++].key_len = nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN);
-	}
-	nftnl_set_free(s);
-	return MNL_CB_OK;
+	XGROW(rows->v, rows->n, rows->cap);
+	rows->v[rows->n].name = xstrdup(s->name);
+	rows->v[rows->n].flags = s->flags;
+	rows->v[rows->n].key_type = s->key_type;
+	rows->v[rows->n++].key_len = s->key_len;
 }
 
-struct elem_ctx {
-	struct anon *anon;
-	struct dset *dset;
-};
-
-/* An element's comment, as a string of its own; NULL when none. */
-static char *comment_of(struct nftnl_set_elem *e)
-{
-	uint32_t len = 0;
-	const uint8_t *u;
-	const char *c;
-	size_t n;
-
-	if (!nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA))
-		return NULL;
-	u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &len);
-	c = elem_comment(u, len, &n);
-	return c ? xstrndup(c, n) : NULL;
-}
-
-static void dset_elems(struct dset *d, const struct nftnl_set *s)
-{
-	struct nftnl_set_elems_iter *it = nftnl_set_elems_iter_create(s);
-	struct nftnl_set_elem *e;
-
-	if (!it)
-		xdie("out of memory");
-	while ((e = nftnl_set_elems_iter_next(it))) {
-		struct delem x = { 0 };
-		uint32_t len = 0, ulen = 0;
-		const uint8_t *u;
-		bool configured;
-		const void *k = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
-		bool timed = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT) ||
-			     nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_EXPIRATION);
-
-		if (!k || len > sizeof(x.key.b))
-			continue;
-		/* The configuration's own: the new one writes its own. */
-		configured = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_USERDATA) &&
-			     (u = nftnl_set_elem_get(e, NFTNL_SET_ELEM_USERDATA, &ulen)) && elem_configured(u, ulen);
-		if (d->interval) {
-			struct iv_elem *v;
-
-			v = iv_new(&d->iv, &d->niv, &d->capiv);
-			memcpy(v->key, k, len);
-			v->end = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) &&
-				 (nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) & NFT_SET_ELEM_INTERVAL_END);
-			v->has_exp = timed;
-			v->exp_ms = timed ? nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION) : 0;
-			v->comment = v->end ? NULL : comment_of(e);
-			v->configured = configured;
-			continue;
-		}
-		if (configured)
-			continue;
-		x.key.len = (uint8_t)len;
-		memcpy(x.key.b, k, len);
-		if (timed) {
-			x.left_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_EXPIRATION);
-			if (!x.left_ms)
-				continue;	/* gone by the time the batch lands */
-			if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_TIMEOUT))
-				x.timeout_ms = nftnl_set_elem_get_u64(e, NFTNL_SET_ELEM_TIMEOUT);
-		}
-		x.comment = comment_of(e);
-		GROW(d->e, d->n, d->cap);
-		d->e[d->n++] = x;
-	}
-	nftnl_set_elems_iter_destroy(it);
-}
-
-static void dset_range(void *ctx, const struct iv_elem *start, const uint8_t *hi)
+/* A dynamic list's entry; those gone by the time the batch lands are
+ * left out. */
+static void dset_elem(void *ctx, const struct kread_elem *e)
 {
 	struct dset *d = ctx;
-	struct delem x = { .left_ms = start->exp_ms, .comment = (char *)start->comment };
+	struct delem x = { 0 };
 
-	if ((start->has_exp && !start->exp_ms) || start->configured) {
-		free(x.comment);
-		return;		/* gone by the time the batch lands, or the configuration's own */
+	/* The configuration's own static entry: the new one writes its own. */
+	if (!e->key || e->key_len > sizeof(x.key.b) || e->configured)
+		return;
+	x.key.len = (uint8_t)e->key_len;
+	memcpy(x.key.b, e->key, e->key_len);
+	if (e->has_timeout || e->has_exp) {
+		x.left_ms = e->exp_ms;
+		if (!x.left_ms)
+			return;
+		x.timeout_ms = e->timeout_ms;
 	}
-	x.key.len = x.hi.len = (uint8_t)d->key_len;
-	memcpy(x.key.b, start->key, d->key_len);
-	memcpy(x.hi.b, hi, d->key_len);
-	x.range = memcmp(x.key.b, x.hi.b, d->key_len) != 0;
-	GROW(d->e, d->n, d->cap);
+	x.comment = e->comment ? xstrndup(e->comment, e->comment_len) : NULL;
+	XGROW(d->e, d->n, d->cap);
 	d->e[d->n++] = x;
 }
 
-static int elem_cb(const struct nlmsghdr *nlh, void *data)
+static void dset_range(void *ctx, const struct kread_range *r)
 {
-	struct elem_ctx *c = data;
-	struct nftnl_set *s = nftnl_set_alloc();
+	struct dset *d = ctx;
+	struct delem x = { .left_ms = r->start.exp_ms };
 
-	if (!s)
-		xdie("out of memory");
-	if (c->anon)
-		anon_elems(c->anon, nlh);
-	else if (nftnl_set_elems_nlmsg_parse(nlh, s) == 0)
-		dset_elems(c->dset, s);
-	nftnl_set_free(s);
-	return MNL_CB_OK;
+	if (((r->start.has_timeout || r->start.has_exp) && !r->start.exp_ms) || r->start.configured)
+		return;		/* gone by the time the batch lands, or the configuration's own */
+	x.key.len = x.hi.len = (uint8_t)d->key_len;
+	memcpy(x.key.b, r->lo, d->key_len);
+	memcpy(x.hi.b, r->hi, d->key_len);
+	x.range = memcmp(x.key.b, x.hi.b, d->key_len) != 0;
+	x.comment = r->start.comment ? xstrndup(r->start.comment, r->start.comment_len) : NULL;
+	XGROW(d->e, d->n, d->cap);
+	d->e[d->n++] = x;
 }
 
-static int set_elems_read(struct state *st, int family, const char *name, struct elem_ctx *c)
-{
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETSETELEM, family);
-
-	if (!s)
-		xdie("out of memory");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_set_str(s, NFTNL_SET_NAME, name);
-	nftnl_set_elems_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	return dump_run(st, nlh, elem_cb, c);
-}
-
-static void obj_add(struct state *st, char *id, char *token)
-{
-	GROW(st->objs, st->nobjs, st->capobjs);
-	st->objs[st->nobjs].id = id;
-	st->objs[st->nobjs++].token = token;
-}
-
-/* A named set for --diff: its definition, and its elements unless they
- * come and go by themselves (those are state, not configuration). */
-static int set_obj_read(struct state *st, int family, const struct set_row *r)
-{
-	struct anon a = { 0 };
-	struct elem_ctx c = { .anon = &a };
-	struct sbuf t = { 0 };
-	int ret = 0;
-
-	sbuf_str(&t, r->def);
-	if (!(r->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
-		ret = set_elems_read(st, family, r->name, &c);
-		anon_seal(&a);
-		sbuf_str(&t, " elements ");
-		sbuf_str(&t, a.token);
-		free(a.token);
-	}
-	obj_add(st, obj_id("set", family, r->name), t.s);
-	return ret;
-}
-
+/* Every named set, and the entries of the dynamic lists' sets. */
 static int sets_read(struct state *st, int family)
 {
+	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
 	struct set_rows rows = { 0 };
-	struct nftnl_set *s = nftnl_set_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETSET, family);
 	size_t i;
 	int ret;
 
-	if (!s)
-		xdie("out of memory");
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
-	nftnl_set_nlmsg_build_payload(nlh, s);
-	nftnl_set_free(s);
-	ret = dump_run(st, nlh, set_cb, &rows);
+	ret = kread_sets(&st->ns, family, set_row_add, &rows);
 	for (i = 0; i < rows.n && ret == 0; i++) {
 		struct set_row *r = &rows.v[i];
-		struct elem_ctx c = { 0 };
+		struct dset *d;
 
-		if (!(r->flags & NFT_SET_ANONYMOUS)) {
-			struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-
-			GROW(h->sets, h->nsets, st->capsets[family == NFPROTO_IPV6]);
-			h->sets[h->nsets++] = xstrdup(r->name);
-		}
-		/* Rules name their anonymous sets: only --diff reads rules. */
-		if ((r->flags & NFT_SET_ANONYMOUS) && st->diff) {
-			GROW(st->anons, st->nanons, st->capanons);
-			c.anon = &st->anons[st->nanons++];
-			memset(c.anon, 0, sizeof(*c.anon));
-			c.anon->family = family;
-			c.anon->name = xstrdup(r->name);
-			ret = set_elems_read(st, family, r->name, &c);
-			anon_seal(c.anon);
-		} else if (set_is_list(r->name, r->flags)) {
-			GROW(st->dsets, st->ndsets, st->capdsets);
-			c.dset = &st->dsets[st->ndsets++];
-			memset(c.dset, 0, sizeof(*c.dset));
-			c.dset->family = family;
-			c.dset->name = xstrdup(r->name);
-			c.dset->key_type = r->key_type;
-			c.dset->key_len = r->key_len;
-			c.dset->interval = r->flags & NFT_SET_INTERVAL;
-			ret = set_elems_read(st, family, r->name, &c);
-			if (c.dset->interval && c.dset->key_len <= 16)
-				iv_pair(c.dset->iv, c.dset->niv, (uint8_t)c.dset->key_len, dset_range, c.dset);
-			free(c.dset->iv);
-			c.dset->iv = NULL;
-		}
+		if (r->flags & NFT_SET_ANONYMOUS)
+			continue;
+		XGROW(h->sets, h->nsets, st->capsets[family == NFPROTO_IPV6]);
+		h->sets[h->nsets++] = xstrdup(r->name);
+		if (!set_is_list(r->name, r->flags))
+			continue;
+		XGROW(st->dsets, st->ndsets, st->capdsets);
+		d = &st->dsets[st->ndsets++];
+		memset(d, 0, sizeof(*d));
+		d->family = family;
+		d->name = xstrdup(r->name);
+		d->key_type = r->key_type;
+		d->key_len = r->key_len;
+		d->interval = r->flags & NFT_SET_INTERVAL;
+		if (!d->interval)
+			ret = kread_elems(&st->ns, family, r->name, dset_elem, d);
+		else if (d->key_len <= 16)
+			ret = kread_ranges(&st->ns, family, r->name, d->key_len, dset_range, d);
 	}
-	for (i = 0; i < rows.n && ret == 0 && st->diff; i++)
-		if (!(rows.v[i].flags & NFT_SET_ANONYMOUS))
-			ret = set_obj_read(st, family, &rows.v[i]);
-	for (i = 0; i < rows.n; i++) {
+	for (i = 0; i < rows.n; i++)
 		free(rows.v[i].name);
-		free(rows.v[i].def);
-	}
 	free(rows.v);
-	return ret;
-}
-
-struct names {
-	char **v, **def;
-	struct emit_nl_chain *hooks;
-	size_t n, cap, capdef, caphooks;
-};
-
-static int chain_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct names *names = data;
-	struct nftnl_chain *c = nftnl_chain_alloc();
-
-	if (!c)
-		xdie("out of memory");
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0 && !strcmp(nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE), "rosfw")) {
-		struct emit_nl_chain h = { 0 };
-
-		if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM) && nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE)) {
-			h.type = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
-			h.hooknum = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
-			h.prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
-		}
-		GROW(names->def, names->n, names->capdef);
-		GROW(names->hooks, names->n, names->caphooks);
-		GROW(names->v, names->n, names->cap);
-		names->def[names->n] = chain_def(nlh);
-		names->hooks[names->n] = h;
-		names->v[names->n++] = xstrdup(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
-	}
-	nftnl_chain_free(c);
-	return MNL_CB_OK;
-}
-
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct state *st = data;
-	struct nftnl_rule *r = nftnl_rule_alloc();
-
-	if (!r)
-		xdie("out of memory");
-	if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-		struct orule o = { 0 };
-
-		o.key = rule_key(r, anon_by_name, st);
-		GROW(st->rules, st->nrules, st->caprules);
-		st->rules[st->nrules++] = o;
-	}
-	nftnl_rule_free(r);
-	return MNL_CB_OK;
-}
-
-/* Rules chain by chain: a dump restarts its walk for every message, so one
- * table-wide dump of long chains costs quadratic time (DESIGN.md). */
-static int rules_read(struct state *st, int family)
-{
-	struct names chains = { 0 };
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETCHAIN, family);
-	size_t i;
-	int ret;
-
-	if (!c)
-		xdie("out of memory");
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw");
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	ret = dump_run(st, nlh, chain_cb, &chains);
-	for (i = 0; i < chains.n && ret == 0 && st->diff; i++) {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		if (!r)
-			xdie("out of memory");
-		nlh = req_start(st, NFT_MSG_GETRULE, family);
-		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw");
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chains.v[i]);
-		nftnl_rule_nlmsg_build_payload(nlh, r);
-		nftnl_rule_free(r);
-		ret = dump_run(st, nlh, rule_cb, st);
-	}
-	for (i = 0; i < chains.n; i++) {
-		struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-
-		if (st->diff)
-			obj_add(st, obj_id("chain", family, chains.v[i]), chains.def[i]);
-		else
-			free(chains.def[i]);
-		GROW(h->chains, h->nchains, st->capchains[family == NFPROTO_IPV6]);
-		h->chains[h->nchains] = chains.hooks[i];
-		h->chains[h->nchains++].name = chains.v[i];
-	}
-	free(chains.v);
-	free(chains.def);
-	free(chains.hooks);
 	return ret;
 }
 
 /* ---- what the tables hold, for an apply that empties them in place ------- */
 
-static int have_obj_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct state *st = data;
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	const char *table = NULL, *name = NULL;
-	uint32_t type = 0;
-	const struct nlattr *a;
+struct have_ctx {
+	struct state *st;
+	int f;
+};
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_OBJ_TABLE)
-			table = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_OBJ_NAME)
-			name = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_OBJ_TYPE)
-			type = be32toh(mnl_attr_get_u32(a));
-	}
-	if (!table || !name || strcmp(table, "rosfw"))
-		return MNL_CB_OK;
-	GROW(h->objs, h->nobjs, st->caphobjs[family == NFPROTO_IPV6]);
-	h->objs[h->nobjs].name = xstrdup(name);
-	h->objs[h->nobjs++].type = type;
-	return MNL_CB_OK;
+static void have_obj(void *ctx, const struct kread_obj *o)
+{
+	struct have_ctx *c = ctx;
+	struct emit_nl_have *h = &c->st->have[c->f];
+
+	XGROW(h->objs, h->nobjs, c->st->caphobjs[c->f]);
+	h->objs[h->nobjs].name = xstrndup(o->name, o->name_len);
+	h->objs[h->nobjs++].type = o->type;
 }
 
-static int have_flowtable_cb(const struct nlmsghdr *nlh, void *data)
+static void have_flowtable(void *ctx, const struct kread_flowtable *ft)
 {
-	struct state *st = data;
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	const char *table = NULL, *name = NULL;
-	const struct nlattr *a;
+	struct have_ctx *c = ctx;
+	struct emit_nl_have *h = &c->st->have[c->f];
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_TABLE)
-			table = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_FLOWTABLE_NAME)
-			name = mnl_attr_get_str(a);
+	XGROW(h->flowtables, h->nflowtables, c->st->capflowtables[c->f]);
+	h->flowtables[h->nflowtables++] = xstrdup(ft->name);
+}
+
+static void have_chain(void *ctx, const struct kread_chain *c)
+{
+	struct have_ctx *hc = ctx;
+	struct emit_nl_have *h = &hc->st->have[hc->f];
+	struct emit_nl_chain ch = { .name = xstrdup(c->name) };
+
+	if (c->type) {
+		ch.type = xstrdup(c->type);
+		ch.hooknum = c->hooknum;
+		ch.prio = c->prio;
 	}
-	if (!table || !name || strcmp(table, "rosfw"))
-		return MNL_CB_OK;
-	GROW(h->flowtables, h->nflowtables, st->capflowtables[family == NFPROTO_IPV6]);
-	h->flowtables[h->nflowtables++] = xstrdup(name);
-	return MNL_CB_OK;
+	XGROW(h->chains, h->nchains, hc->st->capchains[hc->f]);
+	h->chains[h->nchains++] = ch;
 }
 
 static int hobj_cmp(const void *a, const void *b)
@@ -927,91 +199,29 @@ static int hobj_cmp(const void *a, const void *b)
 	return strcmp(((const struct emit_nl_obj *)a)->name, ((const struct emit_nl_obj *)b)->name);
 }
 
-/* Whether the table exists, and its objects (counters among them) and
- * flowtables. A kernel without flowtables has none to list. */
+/* Whether the table exists, and its chains, objects (counters among them)
+ * and flowtables. */
 static int have_read(struct state *st, int family)
 {
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
-	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr((char[256]){ 0 }, NFT_MSG_GETTABLE, (uint16_t)family,
-						     NLM_F_ACK, ++st->ns.seq);
+	struct have_ctx c = { st, family == NFPROTO_IPV6 };
+	struct emit_nl_have *h = &st->have[c.f];
+	int have = kread_table(&st->ns, family, NULL, NULL);
 
-	mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, "rosfw");
-	if (nlsock_run(&st->ns, nlh, NULL, NULL) < 0)
-		return errno == ENOENT ? 0 : -1;
+	if (have <= 0)
+		return have;
 	h->table = true;
-	nlh = req_start(st, NFT_MSG_GETOBJ, family);
-	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-	if (dump_run(st, nlh, have_obj_cb, st) < 0)
+	if (kread_chains(&st->ns, family, have_chain, &c) < 0 || kread_objs(&st->ns, family, 0, have_obj, &c) < 0)
 		return -1;
 	if (h->nobjs)
 		qsort(h->objs, h->nobjs, sizeof(*h->objs), hobj_cmp);
-	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
-	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-	if (dump_run(st, nlh, have_flowtable_cb, st) < 0 && errno != EOPNOTSUPP)
-		return -1;
-	return 0;
+	return kread_flowtables(&st->ns, family, have_flowtable, &c);
 }
 
-const struct emit_nl_have *state_have(const struct state *st)
-{
-	return st->have;
-}
-
-struct objs_ctx {
-	struct state *st;
-	int family;
-	const char *kind;
-};
-
-static int objdef_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct objs_ctx *c = data;
-	bool ft = !strcmp(c->kind, "flowtable");
-	const struct nlattr *a;
-	bool ours = false;
-	char *name, *def;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == (ft ? NFTA_FLOWTABLE_TABLE : NFTA_OBJ_TABLE))
-			ours = !strcmp(mnl_attr_get_str(a), "rosfw");
-	if (!ours)
-		return MNL_CB_OK;
-	def = obj_def(nlh, ft, &name);
-	if (name)
-		obj_add(c->st, obj_id(c->kind, c->family, name), def);
-	else
-		free(def);
-	free(name);
-	return MNL_CB_OK;
-}
-
-/* For --diff: the ct helper objects and the flowtable. A kernel without
- * flowtables has none to list. */
-static int objs_read(struct state *st, int family)
-{
-	struct objs_ctx c = { st, family, "ct helper" };
-	struct nlmsghdr *nlh = req_start(st, NFT_MSG_GETOBJ, family);
-	int ret;
-
-	mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
-	mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(NFT_OBJECT_CT_HELPER));
-	ret = dump_run(st, nlh, objdef_cb, &c);
-	if (ret < 0)
-		return ret;
-	c.kind = "flowtable";
-	nlh = req_start(st, NFT_MSG_GETFLOWTABLE, family);
-	mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
-	if (dump_run(st, nlh, objdef_cb, &c) < 0 && errno != EOPNOTSUPP)
-		return -1;
-	return 0;
-}
-
-struct state *state_read(bool diff)
+struct state *state_read(void)
 {
 	struct state *st = xcalloc(1, sizeof(*st));
 	int f, err;
 
-	st->diff = diff;
 	if (!nlsock_open(&st->ns))
 		goto fail;
 	for (f = 0; f < 2; f++) {
@@ -1019,10 +229,7 @@ struct state *state_read(bool diff)
 
 		if (have_read(st, family) < 0)
 			goto fail;
-		if (!st->have[f].table)
-			continue;
-		/* Sets first: rules name their anonymous sets. */
-		if (sets_read(st, family) < 0 || rules_read(st, family) < 0 || (diff && objs_read(st, family) < 0))
+		if (st->have[f].table && sets_read(st, family) < 0)
 			goto fail;
 	}
 	nlsock_close(&st->ns);
@@ -1042,21 +249,11 @@ void state_free(struct state *st)
 	if (!st)
 		return;
 	nlsock_close(&st->ns);
-	for (i = 0; i < st->nanons; i++) {
-		free(st->anons[i].name);
-		free(st->anons[i].token);
-	}
 	for (i = 0; i < st->ndsets; i++) {
 		free(st->dsets[i].name);
 		for (j = 0; j < st->dsets[i].n; j++)
 			free(st->dsets[i].e[j].comment);
 		free(st->dsets[i].e);
-	}
-	for (i = 0; i < st->nrules; i++)
-		free(st->rules[i].key);
-	for (i = 0; i < st->nobjs; i++) {
-		free(st->objs[i].id);
-		free(st->objs[i].token);
 	}
 	for (f = 0; f < 2; f++) {
 		struct emit_nl_have *h = &st->have[f];
@@ -1076,11 +273,13 @@ void state_free(struct state *st)
 		free(h->flowtables);
 		free(h->objs);
 	}
-	free(st->objs);
-	free(st->anons);
 	free(st->dsets);
-	free(st->rules);
 	free(st);
+}
+
+const struct emit_nl_have *state_have(const struct state *st)
+{
+	return st->have;
 }
 
 /* ---- into the new configuration ----------------------------------------- */
@@ -1195,329 +394,4 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 		kept += s->n - n0;
 	}
 	return kept;
-}
-
-/* The batch's anonymous sets by id; then each rule's key. */
-struct batch_scan {
-	struct anon *anons;
-	size_t nanons, capanons;
-};
-
-static const char *anon_by_id(void *ctx, int family, const char *name, uint32_t id)
-{
-	struct batch_scan *bs = ctx;
-	struct anon *a = anon_find(bs->anons, bs->nanons, family, NULL, id);
-
-	(void)name;
-	return a ? a->token : NULL;
-}
-
-/* The set a NEWSETELEM of the batch names, and its id. */
-static const char *elems_set(const struct nlmsghdr *nlh, uint32_t *id)
-{
-	const struct nlattr *a;
-	const char *name = NULL;
-
-	*id = 0;
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET)
-			name = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_SET_ELEM_LIST_SET_ID)
-			*id = be32toh(mnl_attr_get_u32(a));
-	}
-	return name;
-}
-
-static void batch_elems(struct batch_scan *bs, const struct nlmsghdr *nlh)
-{
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	uint32_t id;
-	const char *name = elems_set(nlh, &id);
-	struct anon *a;
-
-	if (!set_is_anon(name))
-		return;
-	a = anon_find(bs->anons, bs->nanons, family, NULL, id);
-	if (!a) {
-		GROW(bs->anons, bs->nanons, bs->capanons);
-		a = &bs->anons[bs->nanons++];
-		memset(a, 0, sizeof(*a));
-		a->family = family;
-		a->id = id;
-	}
-	anon_elems(a, nlh);
-}
-
-static uint16_t msg_type(const struct nlmsghdr *nlh)
-{
-	return (uint16_t)(nlh->nlmsg_type & 0xff);
-}
-
-static bool msg_nft(const struct nlmsghdr *nlh)
-{
-	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES;
-}
-
-/* ---- --diff ------------------------------------------------------------- */
-
-/* One side of the comparison: objects, and rules as (identity, key). */
-struct side {
-	struct dobj *v;
-	size_t n, cap;
-};
-
-static void side_add(struct side *sd, char *id, char *token)
-{
-	GROW(sd->v, sd->n, sd->cap);
-	sd->v[sd->n].id = id;
-	sd->v[sd->n++].token = token;
-}
-
-static int dobj_cmp(const void *a, const void *b)
-{
-	const struct dobj *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	return c ? c : strcmp(x->token, y->token);
-}
-
-static int hexval(char c)
-{
-	return c >= 'a' ? c - 'a' + 10 : c - '0';
-}
-
-/* "rule ip filter_input "#2 text"" from a rule key: its chain line and
- * the comment in its user data (a type, length, value record). */
-static char *rule_id(const char *key)
-{
-	const char *hex = strstr(key, "\ncomment ");
-	struct sbuf t = { 0 };
-	char fam[8] = "", chain[256] = "", text[300] = "";
-	size_t i, n = 0;
-
-	sscanf(key, "%7s %255[^\n]", fam, chain);
-	sbuf_str(&t, "rule ");
-	sbuf_str(&t, family_name(atoi(fam)));
-	sbuf_str(&t, " ");
-	sbuf_str(&t, chain);
-	if (hex) {
-		uint8_t u[300];
-
-		hex += strlen("\ncomment ");
-		for (i = 0; hex[2 * i] && hex[2 * i + 1] && i < sizeof(u); i++)
-			u[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
-		n = i;
-		for (i = 0; i + 2 <= n; i += 2u + u[i + 1])
-			if (u[i] == 0 && i + 2 + u[i + 1] <= n && u[i + 1]) {
-				snprintf(text, sizeof(text), " \"%.*s\"", (int)u[i + 1] - 1, (const char *)&u[i + 2]);
-				break;
-			}
-	}
-	sbuf_str(&t, text[0] ? text : " (no comment)");
-	return t.s;
-}
-
-/* The batch's chains, named sets (definition, and elements for sets whose
- * entries do not come and go) and rules, as the kernel's were read. */
-struct batch_diff {
-	struct batch_scan bs;
-	struct side objs;
-	struct anon *named;	/* elements of named sets, by name */
-	size_t nnamed, capnamed;
-};
-
-static void diff_set_msg(struct batch_diff *bd, const struct nlmsghdr *nlh, int family)
-{
-	const struct nlattr *a;
-	const char *name = NULL;
-	uint32_t flags = 0;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) == NFTA_SET_NAME)
-			name = mnl_attr_get_str(a);
-		else if (mnl_attr_get_type(a) == NFTA_SET_FLAGS)
-			flags = be32toh(mnl_attr_get_u32(a));
-	}
-	if (!name || set_is_anon(name))
-		return;
-	/* Entries that come and go are state, not configuration. */
-	if (!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
-		GROW(bd->named, bd->nnamed, bd->capnamed);
-		memset(&bd->named[bd->nnamed], 0, sizeof(bd->named[0]));
-		bd->named[bd->nnamed].family = family;
-		bd->named[bd->nnamed++].name = xstrdup(name);
-	}
-	side_add(&bd->objs, obj_id("set", family, name), set_def(nlh));
-}
-
-static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *rules)
-{
-	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
-	const struct nlattr *a;
-
-	switch (msg_type(nlh)) {
-	case NFT_MSG_NEWCHAIN:
-		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-			if (mnl_attr_get_type(a) == NFTA_CHAIN_NAME)
-				side_add(&bd->objs, obj_id("chain", family, mnl_attr_get_str(a)), chain_def(nlh));
-		break;
-	case NFT_MSG_NEWSET:
-		diff_set_msg(bd, nlh, family);
-		break;
-	case NFT_MSG_NEWOBJ:
-	case NFT_MSG_NEWFLOWTABLE: {
-		bool ft = msg_type(nlh) == NFT_MSG_NEWFLOWTABLE;
-		char *name, *def;
-
-		/* A rule's counter object is its rule's, compared with it. */
-		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-			if (mnl_attr_get_type(a) == NFTA_OBJ_TYPE && be32toh(mnl_attr_get_u32(a)) == NFT_OBJECT_COUNTER)
-				return;
-		def = obj_def(nlh, ft, &name);
-
-		if (name)
-			side_add(&bd->objs, obj_id(ft ? "flowtable" : "ct helper", family, name), def);
-		else
-			free(def);
-		free(name);
-		break;
-	}
-	case NFT_MSG_NEWSETELEM: {
-		uint32_t id;
-		const char *name = elems_set(nlh, &id);
-		struct anon *n = name ? anon_find(bd->named, bd->nnamed, family, name, 0) : NULL;
-
-		if (n)
-			anon_elems(n, nlh);
-		else
-			batch_elems(&bd->bs, nlh);
-		break;
-	}
-	case NFT_MSG_NEWRULE: {
-		struct nftnl_rule *r = nftnl_rule_alloc();
-
-		if (!r)
-			xdie("out of memory");
-		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-			char *key = rule_key(r, anon_by_id, &bd->bs);
-
-			side_add(rules, rule_id(key), key);
-		}
-		nftnl_rule_free(r);
-		break;
-	}
-	}
-}
-
-/* Sorted by identity; equal identities compared as one group, so a
- * RouterOS rule that is two kernel rules changes once. */
-static size_t diff_print(struct side *old, struct side *new, FILE *out)
-{
-	size_t i = 0, j = 0, changes = 0;
-
-	if (old->n)
-		qsort(old->v, old->n, sizeof(*old->v), dobj_cmp);
-	if (new->n)
-		qsort(new->v, new->n, sizeof(*new->v), dobj_cmp);
-	while (i < old->n || j < new->n) {
-		int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->v[i].id, new->v[j].id);
-		const char *id = c <= 0 ? old->v[i].id : new->v[j].id;
-		size_t i0 = i, j0 = j;
-		bool same = c == 0;
-
-		while (c <= 0 && i < old->n && !strcmp(old->v[i].id, id))
-			i++;
-		while (c >= 0 && j < new->n && !strcmp(new->v[j].id, id))
-			j++;
-		if (same && i - i0 == j - j0) {
-			size_t k;
-
-			for (k = 0; k < i - i0 && same; k++)
-				same = !strcmp(old->v[i0 + k].token, new->v[j0 + k].token);
-			if (same)
-				continue;
-		}
-		fprintf(out, "%c %s\n", c < 0 ? '-' : c > 0 ? '+' : '~', id);
-		changes++;
-	}
-	return changes;
-}
-
-size_t state_diff(struct state *st, struct emit_nl *b, FILE *out)
-{
-	size_t niov = emit_nl_iovec_count(b), i, j, changes;
-	struct iovec *iov = xcalloc(niov, sizeof(*iov));
-	struct batch_diff bd = { 0 };
-	struct side new_rules = { 0 }, old = { 0 }, old_rules = { 0 };
-	int pass;
-
-	emit_nl_iovec(b, iov, niov);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < niov; i++) {
-			struct nlmsghdr *nlh = iov[i].iov_base;
-			int left = (int)iov[i].iov_len;
-
-			for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-				if (msg_nft(nlh) && (pass == 1) == (msg_type(nlh) == NFT_MSG_NEWRULE))
-					diff_scan(&bd, nlh, &new_rules);
-		}
-		if (pass == 0) {
-			for (j = 0; j < bd.bs.nanons; j++)
-				anon_seal(&bd.bs.anons[j]);
-			for (j = 0; j < bd.nnamed; j++)
-				anon_seal(&bd.named[j]);
-		}
-	}
-	/* Named sets: elements into their tokens, as the kernel side has. */
-	for (j = 0; j < bd.objs.n; j++) {
-		for (i = 0; i < bd.nnamed; i++) {
-			char *id = obj_id("set", bd.named[i].family, bd.named[i].name);
-
-			if (!strcmp(id, bd.objs.v[j].id)) {
-				struct sbuf t = { 0 };
-
-				sbuf_str(&t, bd.objs.v[j].token);
-				sbuf_str(&t, " elements ");
-				sbuf_str(&t, bd.named[i].token);
-				free(bd.objs.v[j].token);
-				bd.objs.v[j].token = t.s;
-			}
-			free(id);
-		}
-	}
-	for (i = 0; i < st->nobjs; i++)
-		side_add(&old, xstrdup(st->objs[i].id), xstrdup(st->objs[i].token));
-	for (i = 0; i < st->nrules; i++)
-		side_add(&old_rules, rule_id(st->rules[i].key), xstrdup(st->rules[i].key));
-	changes = diff_print(&old, &bd.objs, out) + diff_print(&old_rules, &new_rules, out);
-	for (i = 0; i < old.n; i++) {
-		free(old.v[i].id);
-		free(old.v[i].token);
-	}
-	for (i = 0; i < old_rules.n; i++) {
-		free(old_rules.v[i].id);
-		free(old_rules.v[i].token);
-	}
-	for (i = 0; i < bd.objs.n; i++) {
-		free(bd.objs.v[i].id);
-		free(bd.objs.v[i].token);
-	}
-	for (i = 0; i < new_rules.n; i++) {
-		free(new_rules.v[i].id);
-		free(new_rules.v[i].token);
-	}
-	for (i = 0; i < bd.bs.nanons; i++)
-		free(bd.bs.anons[i].token);
-	for (i = 0; i < bd.nnamed; i++) {
-		free(bd.named[i].name);
-		free(bd.named[i].token);
-	}
-	free(old.v);
-	free(old_rules.v);
-	free(bd.objs.v);
-	free(new_rules.v);
-	free(bd.bs.anons);
-	free(bd.named);
-	free(iov);
-	return changes;
 }

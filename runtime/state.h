@@ -5,15 +5,13 @@
 /*
  * What a re-apply keeps of the kernel's current rosfw tables: the entries
  * of dynamic address lists (al_*, ad_*, ar_*) with their remaining time,
- * read back through netlink dumps (sets one by one, 32 KB receive buffer)
- * and put into the new IR; and the names of everything the tables hold,
- * so that the batch empties them in place but for the counter objects of
- * the rules that did not change, which never stop counting.
+ * read back set by set (kread.h) and put into the new IR; and the names of
+ * everything the tables hold, so that the batch empties them in place but
+ * for the counter objects of the rules that did not change, which never
+ * stop counting.
  */
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "emit_nl.h"
 #include "ir.h"
@@ -21,10 +19,8 @@
 struct state;
 
 /* The kernel's rosfw tables now; NULL with errno set when netlink failed
- * (EPERM: no CAP_NET_ADMIN). Missing tables read as empty. With `diff`,
- * also what state_diff compares (chains, every named set's definition and
- * the elements of those whose entries do not come and go). */
-struct state *state_read(bool diff);
+ * (EPERM: no CAP_NET_ADMIN). Missing tables read as empty. */
+struct state *state_read(void);
 void state_free(struct state *st);
 
 /* Surviving dynamic entries into the IR's sets of the same name and key
@@ -34,11 +30,5 @@ size_t state_keep_elems(const struct state *st, struct ir *ir);
 /* What the tables hold (ip, ip6), for emit_nl_build_over: an apply
  * empties them in place and keeps the counters of unchanged rules. */
 const struct emit_nl_have *state_have(const struct state *st);
-
-/* What the batch would change in the tables read with diff: one line per
- * chain, set or rule (rules by chain and comment) added "+", removed "-"
- * or changed "~"; the number of lines. Counters, dynamic entries and
- * their time left are state, not changes. */
-size_t state_diff(struct state *st, struct emit_nl *b, FILE *out);
 
 #endif

@@ -97,6 +97,6 @@ pid=
 for bad in --dns-floor=0 "--dns-floor=9 --dns-cap=3"; do
 	# shellcheck disable=SC2086
 	"$rosfwd" $bad --once --state "$tmp/st/state" 2>/dev/null
-	if [ $? = 2 ]; then pass "dns: $bad is a usage error"; else fail "dns: $bad is a usage error"; fi
+	if [ $? = 3 ]; then pass "dns: $bad is a usage error (exit 3)"; else fail "dns: $bad is a usage error (exit 3)"; fi
 done
 summary "dns"

@@ -270,7 +270,7 @@ kill -TERM "$pid"
 wait "$pid"
 pid=
 "$rosfwd" --interval 0 --state "$S" 2>/dev/null
-if [ $? = 2 ]; then pass "rosfwd: --interval 0 is a usage error"; else fail "rosfwd: --interval 0 is a usage error"; fi
+if [ $? = 3 ]; then pass "rosfwd: --interval 0 is a usage error (exit 3)"; else fail "rosfwd: --interval 0 is a usage error (exit 3)"; fi
 # The unit file as systemd reads it (there is no systemd to run it here):
 # no unknown keys, bad values or missing programs, with the paths pointed
 # at this build.

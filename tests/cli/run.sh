@@ -52,13 +52,13 @@ if [ "$root" = 1 ]; then
 	ln -s "$tmp/victim" shared/planted.nft
 	chown -h nobody shared/planted.nft
 	"$rosfw" compile x.rsc -o shared/planted.nft 2> err
-	check "cli: -o onto another user's link in a sticky directory exits 2" test $? = 2
+	check "cli: -o onto another user's link in a sticky directory exits 3" test $? = 3
 	check "cli: -o onto another user's link in a sticky directory: nothing written through it" \
 		test "$(cat victim)" = secret
 	check "cli: -o onto another user's link in a sticky directory says why" \
 		grep -qx "rosfw: shared/planted.nft: Permission denied" err
 
-	# A full disk: the old script stays whole, one line says why, exit 2.
+	# A full disk: the old script stays whole, one line says why, exit 3.
 	{
 		echo /ip firewall filter
 		for i in $(seq 3000); do echo "add chain=input protocol=tcp dst-port=$i action=accept comment=\"rule $i\""; done
@@ -66,7 +66,7 @@ if [ "$root" = 1 ]; then
 	mkdir full
 	unshare -m sh -c 'mount -t tmpfs -o size=64k tmpfs full && echo old > full/out.nft &&
 		{ "$1" compile big.rsc -o full/out.nft 2> err; echo $? > rc; cat full/out.nft > got; ls -A full > list; }' _ "$rosfw"
-	check "cli: -o on a full disk exits 2" test "$(cat rc)" = 2
+	check "cli: -o on a full disk exits 3" test "$(cat rc)" = 3
 	check "cli: -o on a full disk says so in one line" \
 		test "$(cat err)" = "rosfw: write error: full/out.nft: No space left on device"
 	check "cli: -o on a full disk keeps the old file whole" test "$(cat got)" = old
@@ -94,7 +94,7 @@ if [ "$root" = 1 ]; then
 	check "cli: -o FIFO exits 0" test "$(cat rc.fifo)" = 0
 	check "cli: -o FIFO writes into the fifo" cmp -s fifo.nft want.nft
 	check "cli: -o FIFO leaves the fifo" test -p fifo
-	check "cli: -o /dev/stdout > /dev/full exits 2" test "$(cat rc.full)" = 2
+	check "cli: -o /dev/stdout > /dev/full exits 3" test "$(cat rc.full)" = 3
 	check "cli: -o /dev/stdout > /dev/full says so in one line" \
 		test "$(cat full.err)" = "rosfw: write error: /dev/stdout: No space left on device"
 fi
@@ -137,6 +137,18 @@ check "cli: --json carries ESC as \\u001b" eval 'grep -q "\"file\":\"e\\\\u001b\
 check "cli: --json has no raw control byte" eval '! grep -q "[[:cntrl:]]" json'
 "$rosfw" check "$(printf 'gone\033[2J.rsc')" 2> err
 check "cli: a file that cannot be read is named escaped" grep -qx 'rosfw: gone\\x1b\[2J\.rsc: No such file or directory' err
+# Every command that reads a configuration reads it one way, and says so
+# the same way, rosfwd too.
+for c in dump compile "print stats" "print address-list" rosfwd; do
+	if [ "$c" = rosfwd ]; then
+		[ -x "$(dirname "$rosfw")/rosfwd" ] || continue
+		"$(dirname "$rosfw")/rosfwd" --once --state "$tmp/st/state" "$(printf 'gone\033[2J.rsc')" 2> err.c
+	else
+		# shellcheck disable=SC2086
+		"$rosfw" $c "$(printf 'gone\033[2J.rsc')" 2> err.c
+	fi
+	check "cli: $c names a file it cannot read as check does" grep -qxF "$(cat err)" err.c
+done
 
 # ---- write errors -------------------------------------------------------------
 
@@ -150,17 +162,64 @@ full() {	# the exit code, then the command's arguments
 	check "cli: $* > /dev/full says so in one line" \
 		test "$(cat full.err)" = "rosfw: write error: No space left on device"
 }
-full 2 compile x.rsc
-full 2 compile --netlink x.rsc
-full 2 dump x.rsc
-full 2 check --json x.rsc
-full 2 doc translation
-full 2 parse x.rsc
-full 2 --help
-full 2 compile --help
+full 3 compile x.rsc
+full 3 compile --netlink x.rsc
+full 3 dump x.rsc
+full 3 check --json x.rsc
+full 3 doc translation
+full 3 parse x.rsc
+full 3 --help
+full 3 compile --help
 full 3 apply --help
 # A closed stdout that nothing was written to is no error.
 "$rosfw" check x.rsc >&- 2> full.err
 check "cli: check with stdout closed exits 0" test $? = 0
+
+# ---- one exit-code scheme -------------------------------------------------------
+
+# Usage is 3 for every command and rosfwd (2 is the kernel's refusal only),
+# before anything touches the kernel; configuration errors are 1.
+usage() {	# the command's arguments
+	local rc
+	"$@" > /dev/null 2>&1
+	rc=$?
+	check "cli: $(basename "$1") ${*:2}: a usage error exits 3" test "$rc" = 3
+}
+usage "$rosfw"
+usage "$rosfw" bogus
+usage "$rosfw" check
+usage "$rosfw" compile --max-errors 0 x.rsc
+usage "$rosfw" dump --bogus x.rsc
+usage "$rosfw" parse
+usage "$rosfw" doc bogus
+usage "$rosfw" apply
+usage "$rosfw" flush x.rsc
+usage "$rosfw" print bogus x.rsc
+usage "$rosfw" print stats
+usage "$rosfw" print connection bogus
+usage "$rosfw" reset-counters --json
+usage "$rosfw" address-list add list=x
+usage "$rosfw" confirm bogus
+usage "$rosfw" rollback bogus
+[ -x "$(dirname "$rosfw")/rosfwd" ] && usage "$(dirname "$rosfw")/rosfwd" --interval 0
+printf '/ip firewall filter\nadd chain=input action=bogus\n' > bad.rsc
+for c in check dump compile; do
+	"$rosfw" $c bad.rsc > /dev/null 2>&1
+	check "cli: $c of a configuration with errors exits 1" test $? = 1
+done
+# The scheme is said once, the same in every --help.
+"$rosfw" --help > help.main
+check "cli: --help says the exit codes" grep -q "^exit: 0 done; 1 errors in the configuration" help.main
+for c in apply print "print connection" address-list confirm rollback rosfwd; do
+	# shellcheck disable=SC2086
+	if [ "$c" = rosfwd ]; then
+		[ -x "$(dirname "$rosfw")/rosfwd" ] || continue
+		"$(dirname "$rosfw")/rosfwd" --help > help.cmd 2>&1
+	else
+		"$rosfw" $c --help > help.cmd 2>&1
+	fi
+	check "cli: $c --help says the same exit codes" eval 'grep -q "^exit: 0 done;" help.cmd &&
+		cmp -s <(sed -n "/^exit: /,\$p" help.main) <(sed -n "/^exit: /,\$p" help.cmd)'
+done
 
 summary cli

@@ -32,9 +32,9 @@ check() {	# name, then a command that must succeed
 check "print stats without a table exits 3" test $? = 3
 check "print stats without a table says why" grep -q "apply the configuration first" "$tmp/err"
 "$rosfw" print bogus config.rsc > /dev/null 2>&1
-check "print bogus is a usage error" test $? = 2
+check "print bogus is a usage error (exit 3)" test $? = 3
 "$rosfw" print stats > /dev/null 2>&1
-check "print stats without FILE is a usage error" test $? = 2
+check "print stats without FILE is a usage error (exit 3)" test $? = 3
 
 # ROSFW_PRINT_LOAD=nft loads `rosfw compile` output with nft -f instead of
 # rosfw apply (the same ruleset): print can then be tested apart from apply.
@@ -209,10 +209,10 @@ check "a bad regex is an error" test -s "$tmp/w6"
 "$rosfw" print connection --json > "$tmp/cjson"
 check "print connection --json" grep -q '"protocol":"udp","src-address":"127.0.0.1:' "$tmp/cjson"
 
-# Output that never arrived is an error: exit 2 and one line, never 0.
+# Output that never arrived is an I/O error: exit 3 and one line, never 0.
 full() {	# the command's arguments
 	"$rosfw" "$@" > /dev/full 2> "$tmp/full"
-	check "$* > /dev/full exits 2" test $? = 2
+	check "$* > /dev/full exits 3" test $? = 3
 	check "$* > /dev/full says so in one line" \
 		test "$(cat "$tmp/full")" = "rosfw: write error: No space left on device"
 }

@@ -32,7 +32,6 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
-#include "elemdump.h"
 #include "emit_nl.h"
 #include "ir.h"
 
@@ -525,6 +524,20 @@ static void test_named_set_and_its_ranges(void **state)
 	ir_free(ir);
 }
 
+/* Whether element user data holds the configured mark (type, length,
+ * value records). */
+static bool has_mark(const uint8_t *u, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i + 2 <= n && i + 2u + u[i + 1] <= n) {
+		if (u[i] == IR_ELEM_UDATA_CONFIGURED)
+			return true;
+		i += 2u + u[i + 1];
+	}
+	return false;
+}
+
 /* A set whose entries come and go holds the configuration's static entries
  * marked, so a re-apply and rosfwd carry over only the others: timed ones
  * (dynamic once added) and what a re-apply itself carried (kept). A set
@@ -564,7 +577,7 @@ static void test_configured_entries_marked(void **state)
 			const uint8_t *u = nftnl_set_elem_is_set(el, NFTNL_SET_ELEM_USERDATA) ?
 						   nftnl_set_elem_get(el, NFTNL_SET_ELEM_USERDATA, &ulen) : NULL;
 
-			if (u && elem_configured(u, ulen))
+			if (u && has_mark(u, ulen))
 				fprintf(f, "%s %u.%u.%u.%u\n", nftnl_set_get_str(s, NFTNL_SET_NAME), k[0], k[1], k[2],
 					k[3]);
 		}

@@ -2908,7 +2908,7 @@ static void test_marks_are_listed_in_the_header(void **state)
 	low_free(&l);
 }
 
-/* ==== lower_ident and lower_text ========================================= */
+/* ==== kname_ident and lower_text ========================================= */
 
 static bool ident_chars_ok(const char *s)
 {
@@ -2924,7 +2924,7 @@ static void test_lower_ident_keeps_plain_names(void **state)
 	char out[LOWER_IDENT_MAX];
 
 	(void)state;
-	lower_ident(out, sizeof(out), "filter_", "lan-In_2");
+	kname_ident(out, sizeof(out), "filter_", "lan-In_2");
 	assert_string_equal(out, "filter_lan-In_2");
 }
 
@@ -2933,7 +2933,7 @@ static void test_lower_ident_escapes_other_bytes(void **state)
 	char out[LOWER_IDENT_MAX];
 
 	(void)state;
-	lower_ident(out, sizeof(out), "al_", "a b\"c.d;\n\xc3\xa9");
+	kname_ident(out, sizeof(out), "al_", "a b\"c.d;\n\xc3\xa9");
 	assert_string_equal(out, "al_a.20b.22c.2ed.3b.0a.c3.a9");
 }
 
@@ -2959,9 +2959,9 @@ static void test_lower_ident_distinct_names_stay_distinct(void **state)
 	memset(quotes, '"', 82);
 	memset(mid_a, 'a', 119);
 	for (i = 0; i < N; i++) {
-		assert_true(lower_ident(ids[i], sizeof(ids[i]), "filter_", names[i]));
+		assert_true(kname_ident(ids[i], sizeof(ids[i]), "filter_", names[i]));
 		assert_true(strlen(ids[i]) < LOWER_IDENT_MAX);
-		assert_int_equal(strlen(ids[i]), lower_ident_len("filter_", names[i], strlen(names[i])));
+		assert_int_equal(strlen(ids[i]), kname_ident_len("filter_", names[i], strlen(names[i])));
 		assert_true(!strncmp(ids[i], "filter_", 7));
 		if (!ident_chars_ok(ids[i]))
 			fail_msg("\"%s\" holds a byte nft identifiers do not", ids[i]);
@@ -2981,21 +2981,21 @@ static void test_lower_ident_refuses_what_does_not_fit(void **state)
 	(void)state;
 	memset(name, 'x', sizeof(name));
 	name[252] = '\0';
-	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	assert_true(kname_ident(out, sizeof(out), "al_", name));
 	assert_int_equal(strlen(out), 255);
 	name[252] = 'x';
 	name[253] = '\0';
-	assert_false(lower_ident(out, sizeof(out), "al_", name));
+	assert_false(kname_ident(out, sizeof(out), "al_", name));
 	assert_string_equal(out, "");
 	/* An escaped byte takes three. */
 	memset(name, 'x', sizeof(name));
 	name[0] = ' ';
 	name[250] = '\0';
-	assert_int_equal(lower_ident_len("al_", name, 250), 255);
-	assert_true(lower_ident(out, sizeof(out), "al_", name));
+	assert_int_equal(kname_ident_len("al_", name, 250), 255);
+	assert_true(kname_ident(out, sizeof(out), "al_", name));
 	name[250] = 'x';
 	name[251] = '\0';
-	assert_false(lower_ident(out, sizeof(out), "al_", name));
+	assert_false(kname_ident(out, sizeof(out), "al_", name));
 }
 
 /* The longest chain name that fits works end to end; one byte more is an

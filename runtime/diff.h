@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_DIFF_H
+#define ROSFW_DIFF_H
+
+/*
+ * apply --diff: what the batch would change in rosfw's tables, read from
+ * the kernel (kread.h) and compared with the batch's own messages.
+ */
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "emit_nl.h"
+
+struct diff;
+
+/* What --diff compares of the kernel's rosfw tables now: chains, rules,
+ * every named set's definition and the elements of those whose entries do
+ * not come and go, ct helpers, flowtables. NULL with errno set when
+ * netlink failed (EPERM: no CAP_NET_ADMIN); missing tables read as empty. */
+struct diff *diff_read(void);
+void diff_free(struct diff *d);
+
+/* What batch `b` would change: one line per chain, set or rule (rules by
+ * chain and comment) added "+", removed "-" or changed "~"; the number of
+ * lines. Counters, dynamic entries and their time left are state, not
+ * changes. */
+size_t diff_show(struct diff *d, struct emit_nl *b, FILE *out);
+
+#endif

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_EXITCODE_H
+#define ROSFW_EXITCODE_H
+
+/*
+ * The exit codes of every rosfw command and of rosfwd. README.md ("Exit
+ * codes") says the same, and every --help prints EXIT_HELP.
+ */
+enum exit_code {
+	EXIT_OK = 0,		/* done */
+	EXIT_CONFIG = 1,	/* errors in the configuration, or nothing to act on: nothing changed */
+	EXIT_REFUSED = 2,	/* the kernel refused: nothing changed */
+	EXIT_IO = 3,		/* usage, I/O, or the kernel could not be asked or read */
+};
+
+#define EXIT_HELP                                                                                              \
+	"exit: 0 done; 1 errors in the configuration (nothing sent or written), or nothing to act on\n"      \
+	"      (address-list: no such list; confirm, rollback: nothing pending); 2 the kernel refused\n"     \
+	"      (nothing changed); 3 usage, I/O, or the kernel could not be read (no CAP_NET_ADMIN;\n"        \
+	"      print: no rosfw table)\n"
+
+#endif
