@@ -83,12 +83,12 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -MMD -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-unused-function -Wno-sign-compare -Wno-missing-prototypes -Wno-shadow -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/parser.h $(BUILD)/gen/lexer.h
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -MMD -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/librosfw.a: $(CORE_OBJ)
 	$(call say,AR,$@)
@@ -119,7 +119,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	@mkdir -p $(BUILD)/obj/tests
-	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MF $(BUILD)/obj/tests/$*.d -MT $@ $(ALL_LDFLAGS) -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP -MF $(BUILD)/obj/tests/$*.d -MT $@ $(ALL_LDFLAGS) -o $@ $< \
 		$(patsubst %,-Wl$(comma)--wrap=%,$(WRAP_$*)) $(LIBS) $$($(PKG_CONFIG) --libs cmocka) $(LDLIBS)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
