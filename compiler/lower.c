@@ -76,33 +76,33 @@ static const char *chain_prefix(const char *fac)
 	return "";
 }
 
-const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix)
+const char *lower_name_kind(enum menu_kind k, enum prop_id prop, const char **prefix)
 {
 	/* al_, ad_ and ar_ are as long: one answer for the three sets. */
 	static const struct {
-		const char *prop;
+		enum prop_id prop;
 		uint32_t menus;
 		const char *prefix;
 	} names[] = {
-		{ "address-list", MB_RULES, "al_" },
-		{ "dst-address-list", MB_RULES, "al_" },
-		{ "exclude", MB(MK_IFLIST), "il_" },
-		{ "in-interface-list", MB_RULES, "il_" },
-		{ "include", MB(MK_IFLIST), "il_" },
-		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), "al_" },
-		{ "list", MB(MK_IFLIST_MEMBER), "il_" },
-		{ "name", MB(MK_IFLIST), "il_" },
-		{ "out-interface-list", MB_RULES, "il_" },
-		{ "src-address-list", MB_RULES, "al_" },
+		{ P_ADDRESS_LIST, MB_RULES, "al_" },
+		{ P_DST_ADDRESS_LIST, MB_RULES, "al_" },
+		{ P_EXCLUDE, MB(MK_IFLIST), "il_" },
+		{ P_IN_INTERFACE_LIST, MB_RULES, "il_" },
+		{ P_INCLUDE, MB(MK_IFLIST), "il_" },
+		{ P_LIST, MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), "al_" },
+		{ P_LIST, MB(MK_IFLIST_MEMBER), "il_" },
+		{ P_NAME, MB(MK_IFLIST), "il_" },
+		{ P_OUT_INTERFACE_LIST, MB_RULES, "il_" },
+		{ P_SRC_ADDRESS_LIST, MB_RULES, "al_" },
 	};
 	size_t i;
 
-	if (menu_kind_is_rules(k) && (!strcmp(prop, "chain") || !strcmp(prop, "jump-target"))) {
+	if (menu_kind_is_rules(k) && (prop == P_CHAIN || prop == P_JUMP_TARGET)) {
 		*prefix = chain_prefix(menu_kind_facility(k));
 		return "chain";
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((names[i].menus & MB(k)) && !strcmp(names[i].prop, prop)) {
+		if ((names[i].menus & MB(k)) && names[i].prop == prop) {
 			*prefix = names[i].prefix;
 			return "set";
 		}
@@ -293,11 +293,12 @@ static int mark_cmp(const void *a, const void *b)
 static void marks_collect(struct lctx *L)
 {
 	static const struct {
-		const char *prop, *kind;
+		enum prop_id prop;
+		const char *kind;
 	} props[] = {
-		{ "connection-mark", "connection" }, { "new-connection-mark", "connection" },
-		{ "packet-mark", "packet" },	     { "new-packet-mark", "packet" },
-		{ "routing-mark", "routing" },	     { "new-routing-mark", "routing" },
+		{ P_CONNECTION_MARK, "connection" }, { P_NEW_CONNECTION_MARK, "connection" },
+		{ P_PACKET_MARK, "packet" },	     { P_NEW_PACKET_MARK, "packet" },
+		{ P_ROUTING_MARK, "routing" },	     { P_NEW_ROUTING_MARK, "routing" },
 	};
 	struct ir *ir = L->ir;
 	int k;
@@ -401,8 +402,8 @@ static void lists_plan(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, ak); i++) {
 		const struct mitem *it = model_item(L->m, ak, i);
-		const char *name = mitem_value(it, ak, "list");
-		const struct mprop *addr = mitem_prop(it, "address");
+		const char *name = mitem_value(it, ak, P_LIST);
+		const struct mprop *addr = mitem_prop(it, P_ADDRESS);
 		struct list_plan *p;
 		struct value_addr va;
 
@@ -413,7 +414,7 @@ static void lists_plan(struct lctx *L)
 			p->has_dns = p->has_dynamic = true;
 		} else if (va.kind != VA_ADDR) {
 			p->has_interval = p->has_static = true;
-		} else if (mitem_prop(it, "timeout")) {
+		} else if (mitem_prop(it, P_TIMEOUT)) {
 			p->has_dynamic = true;
 		} else {
 			p->has_static = true;
@@ -422,14 +423,14 @@ static void lists_plan(struct lctx *L)
 	for (k = L->v6 ? MK_FILTER6 : MK_FILTER4; k <= (L->v6 ? MK_RAW6 : MK_RAW4); k++) {
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
-			const char *action = mitem_value(it, k, "action");
+			const char *action = mitem_value(it, k, P_ACTION);
 			const char *v;
 
-			if ((v = strip_neg(mitem_value(it, k, "src-address-list"))))
+			if ((v = strip_neg(mitem_value(it, k, P_SRC_ADDRESS_LIST))))
 				plan_find(L, v);
-			if ((v = strip_neg(mitem_value(it, k, "dst-address-list"))))
+			if ((v = strip_neg(mitem_value(it, k, P_DST_ADDRESS_LIST))))
 				plan_find(L, v);
-			if (action && !strncmp(action, "add-", 4) && (v = mitem_value(it, k, "address-list")))
+			if (action && !strncmp(action, "add-", 4) && (v = mitem_value(it, k, P_ADDRESS_LIST)))
 				plan_find(L, v)->has_dynamic = true;
 		}
 	}
@@ -524,9 +525,9 @@ static void lists_build(struct lctx *L)
 	}
 	for (i = 0; i < model_count(L->m, ak); i++) {
 		const struct mitem *it = model_item(L->m, ak, i);
-		const char *name = mitem_value(it, ak, "list");
-		const struct mprop *addr = mitem_prop(it, "address");
-		const struct mprop *to = mitem_prop(it, "timeout");
+		const char *name = mitem_value(it, ak, P_LIST);
+		const struct mprop *addr = mitem_prop(it, P_ADDRESS);
+		const struct mprop *to = mitem_prop(it, P_TIMEOUT);
 		struct list_sets ls;
 		struct value_addr va;
 		struct ir_elem e;
@@ -654,17 +655,17 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
 		return false;
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
-		const char *l = mitem_value(it, MK_IFLIST_MEMBER, "list");
-		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
+		const char *l = mitem_value(it, MK_IFLIST_MEMBER, P_LIST);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
 
 		if (!it->disabled && l && f && text_eq(list, n, l) && !strcmp(f, iface))
 			in = true;
 	}
 	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST, i);
-		const char *name = mitem_value(it, MK_IFLIST, "name");
-		const char *inc = mitem_value(it, MK_IFLIST, "include");
-		const char *exc = mitem_value(it, MK_IFLIST, "exclude");
+		const char *name = mitem_value(it, MK_IFLIST, P_NAME);
+		const char *inc = mitem_value(it, MK_IFLIST, P_INCLUDE);
+		const char *exc = mitem_value(it, MK_IFLIST, P_EXCLUDE);
 		const char *s;
 
 		if (!name || !text_eq(list, n, name))
@@ -693,7 +694,7 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
  */
 static bool member_ifname_ok(struct lctx *L, const struct mitem *it, size_t i, const char *list, const char *f)
 {
-	const struct mprop *p = mitem_prop(it, "interface");
+	const struct mprop *p = mitem_prop(it, P_INTERFACE);
 	const struct loc *loc = p ? &p->loc : &it->loc;
 	char key[48];
 	size_t n = strlen(f);
@@ -730,7 +731,7 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	/* Every interface any member entry names, in order of first mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
-		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
 		bool seen = false;
 		struct ir_elem e;
 
@@ -799,7 +800,7 @@ bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struc
 	if (L->ngroups == LOWER_MAX_GROUPS) {
 		diag_error(L->d, &p->loc,
 			   "%s needs a %zuth \"either\" condition in this rule; rosfw lowers %d per rule (split the rule)",
-			   p->def->name, L->ngroups + 1, LOWER_MAX_GROUPS);
+			   prop_def(p->id)->name, L->ngroups + 1, LOWER_MAX_GROUPS);
 		L->failed = true;
 		return false;
 	}
@@ -834,16 +835,17 @@ static enum ir_op op_not(enum ir_op op)
  * --unsupported=skip-rule the rule is left out with a warning. */
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why)
 {
-	const char *action = mitem_value(L->it, L->k, "action");
+	static const char *const effects[] = {
+		[SKIP_NEXT] = "traffic it would have handled goes on to the next rule",
+		[SKIP_CLOSES] = "this closes traffic the rule would have accepted",
+		[SKIP_OPENS] = "this opens traffic the rule would have stopped",
+	};
+	const char *action = mitem_value(L->it, L->k, P_ACTION);
+	const struct action_def *a = action ? action_lookup_n(L->k, action, strlen(action)) : NULL;
 	const char *effect;
 
 	if (L->o->unsupported == UNSUPPORTED_SKIP_RULE) {
-		if (!action || !strcmp(action, "accept") || !strcmp(action, "fasttrack-connection"))
-			effect = "this closes traffic the rule would have accepted";
-		else if (!strcmp(action, "drop") || !strcmp(action, "reject") || !strcmp(action, "tarpit"))
-			effect = "this opens traffic the rule would have stopped";
-		else
-			effect = "traffic it would have handled goes on to the next rule";
+		effect = effects[a ? a->skip : SKIP_NEXT];
 		diag_warning(L->d, loc, "rule %ld of %s skipped: %s is not supported (%s); %s", L->id,
 			     menu_kind_path(L->k), what, why, effect);
 	} else {
@@ -885,10 +887,11 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
+		const char *name = prop_def(p->id)->name;
 
-		if (!strcmp(p->def->name, "disabled"))
+		if (p->id == P_DISABLED)
 			continue;
-		h = text_fnv64(h, p->def->name, strlen(p->def->name) + 1);
+		h = text_fnv64(h, name, strlen(name) + 1);
 		h = text_fnv64(h, p->value, p->len);
 		h = text_fnv64(h, "", 1);
 	}
@@ -922,7 +925,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[LOWER_COMMENT_MAX + 1], text[LOWER_COMMENT_MAX + 1];
 	int w;
-	const struct mprop *cm = mitem_prop(L->it, "comment");
+	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	const char *counter;
 	size_t a, n = 1, i, j, g;
 
@@ -974,7 +977,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 
 static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 {
-	const char *chain = mitem_value(it, L->k, "chain");
+	const char *chain = mitem_value(it, L->k, P_CHAIN);
 	size_t i;
 
 	L->it = it;
@@ -983,24 +986,20 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->failed = L->refused = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
-	if (mitem_prop(it, "protocol"))
-		lower_row_find("protocol")->fn(L, mitem_prop(it, "protocol"));
+	if (mitem_prop(it, P_PROTOCOL))
+		lower_protocol(L, mitem_prop(it, P_PROTOCOL));
 	for (i = 0; i < it->nprops && !L->failed; i++) {
-		const struct lower_row *row = lower_row_find(it->props[i].def->name);
+		const struct prop_def *def = prop_def(it->props[i].id);
 
-		if (!strcmp(it->props[i].def->name, "protocol"))
+		if (def->id == P_PROTOCOL)
 			continue;
-		if (!row) {
-			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, "rosfw has no translation for it");
-			continue;
-		}
-		if (row->status == LR_REFUSED) {
-			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, row->how);
+		if (def->status == ST_NONE || def->status == ST_REFUSED) {
+			lower_refuse(L, &it->props[i].loc, def->name, def->how ? def->how : "rosfw has no translation for it");
 			continue;
 		}
 		/* An export writes dst-address-type="" for "not set". */
-		if (row->fn && !L->refused && it->props[i].len)
-			row->fn(L, &it->props[i]);
+		if (def->lower && !L->refused && it->props[i].len)
+			def->lower(L, &it->props[i]);
 	}
 	if (!L->failed && !L->refused)
 		lower_action(L);
@@ -1077,9 +1076,9 @@ static bool jumps_check(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, L->k); i++) {
 		const struct mitem *it = model_item(L->m, L->k, i);
-		const char *a = mitem_value(it, L->k, "action");
-		const char *c = mitem_value(it, L->k, "chain");
-		const struct mprop *t = mitem_prop(it, "jump-target");
+		const char *a = mitem_value(it, L->k, P_ACTION);
+		const char *c = mitem_value(it, L->k, P_CHAIN);
+		const struct mprop *t = mitem_prop(it, P_JUMP_TARGET);
 
 		if (it->disabled || !a || strcmp(a, "jump") || !t || !c)
 			continue;
@@ -1102,7 +1101,7 @@ static bool jumps_check(struct lctx *L)
 
 		chains = xreallocarray(NULL, model_count(L->m, L->k) + 1, sizeof(*chains));
 		for (i = 0; i < model_count(L->m, L->k); i++) {
-			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, "chain");
+			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, P_CHAIN);
 
 			if (c)
 				chains[nc++] = c;
@@ -1163,9 +1162,9 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	 * once, as on RouterOS. */
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(L->m, k, i);
-		const char *c = mitem_value(it, k, "chain");
-		const char *a = mitem_value(it, k, "action");
-		const char *t = mitem_value(it, k, "jump-target");
+		const char *c = mitem_value(it, k, P_CHAIN);
+		const char *a = mitem_value(it, k, P_ACTION);
+		const char *t = mitem_value(it, k, P_JUMP_TARGET);
 
 		if (it->disabled)
 			continue;

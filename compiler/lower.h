@@ -63,7 +63,7 @@ bool lower_ident(char *out, size_t size, const char *prefix, const char *name);
 /* What a name property of menu `k` names in the kernel: "set" or "chain",
  * with the longest prefix lowering puts before it in *prefix; NULL for
  * names that become no kernel object's name (marks, interfaces). */
-const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix);
+const char *lower_name_kind(enum menu_kind k, enum prop_id prop, const char **prefix);
 
 /* A comment or log prefix as both back ends carry it: no '"', no control
  * bytes, at most `max` bytes, cut on a UTF-8 boundary. */

@@ -113,8 +113,8 @@ void lower_helpers(struct lctx *L)
 		return;
 	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
 		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
-		const char *name = mitem_value(it, MK_SERVICE_PORT, "name");
-		const char *ports = mitem_value(it, MK_SERVICE_PORT, "ports");
+		const char *name = mitem_value(it, MK_SERVICE_PORT, P_NAME);
+		const char *ports = mitem_value(it, MK_SERVICE_PORT, P_PORTS);
 		bool known = false;
 		char key[64];
 
@@ -167,8 +167,8 @@ static void sip_options(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
 		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
-		const struct mprop *dm = mitem_prop(it, "sip-direct-media");
-		const struct mprop *to = mitem_prop(it, "sip-timeout");
+		const struct mprop *dm = mitem_prop(it, P_SIP_DIRECT_MEDIA);
+		const struct mprop *to = mitem_prop(it, P_SIP_TIMEOUT);
 		uint64_t ms = 0;
 
 		if (dm && !is_yes(dm->value, dm->len))
@@ -185,11 +185,11 @@ static void sip_options(struct lctx *L)
 /* Properties and actions that read or write connection tracking. */
 static bool rule_uses_conntrack(const struct mitem *it, enum menu_kind k)
 {
-	static const char *const props[] = {
-		"connection-bytes", "connection-limit", "connection-mark", "connection-nat-state",
-		"connection-rate", "connection-state", "connection-type",
+	static const enum prop_id props[] = {
+		P_CONNECTION_BYTES, P_CONNECTION_LIMIT, P_CONNECTION_MARK, P_CONNECTION_NAT_STATE,
+		P_CONNECTION_RATE, P_CONNECTION_STATE, P_CONNECTION_TYPE,
 	};
-	const char *a = mitem_value(it, k, "action");
+	const char *a = mitem_value(it, k, P_ACTION);
 	size_t i;
 
 	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
@@ -232,8 +232,8 @@ void lower_tracking(struct lctx *L)
 		enum ir_hook hook;
 	} hooks[] = { { "notrack.prerouting", HOOK_PREROUTING }, { "notrack.output", HOOK_OUTPUT } };
 	const struct mitem *ct = model_item(L->m, MK_CONNTRACK, 0);
-	const char *en = ct ? mitem_value(ct, MK_CONNTRACK, "enabled") : NULL;
-	const struct mprop *p = ct ? mitem_prop(ct, "enabled") : NULL;
+	const char *en = ct ? mitem_value(ct, MK_CONNTRACK, P_ENABLED) : NULL;
+	const struct mprop *p = ct ? mitem_prop(ct, P_ENABLED) : NULL;
 	size_t i;
 
 	L->tracking_off = en && (!strcmp(en, "no") || (!strcmp(en, "auto") && !config_uses_conntrack(L->m)));
@@ -257,31 +257,31 @@ enum ct_conv { CV_SECONDS, CV_COUNT, CV_YESNO, CV_ALWAYS_ON };
 /* Append only: a row's index names its sysctl in what apply keeps of the
  * values it found (runtime/ctsysctl.c), across rosfw versions. */
 static const struct ct_setting {
-	const char *ros;
+	enum prop_id ros;
 	const char *sysctl;
 	enum ct_conv conv;
 } ct_settings[] = {
-	{ "max-connections", "nf_conntrack_max", CV_COUNT },
-	{ "tcp-syn-sent-timeout", "nf_conntrack_tcp_timeout_syn_sent", CV_SECONDS },
-	{ "tcp-syn-received-timeout", "nf_conntrack_tcp_timeout_syn_recv", CV_SECONDS },
-	{ "tcp-established-timeout", "nf_conntrack_tcp_timeout_established", CV_SECONDS },
-	{ "tcp-fin-wait-timeout", "nf_conntrack_tcp_timeout_fin_wait", CV_SECONDS },
-	{ "tcp-close-wait-timeout", "nf_conntrack_tcp_timeout_close_wait", CV_SECONDS },
-	{ "tcp-last-ack-timeout", "nf_conntrack_tcp_timeout_last_ack", CV_SECONDS },
-	{ "tcp-time-wait-timeout", "nf_conntrack_tcp_timeout_time_wait", CV_SECONDS },
-	{ "tcp-close-timeout", "nf_conntrack_tcp_timeout_close", CV_SECONDS },
-	{ "tcp-unacked-timeout", "nf_conntrack_tcp_timeout_unacknowledged", CV_SECONDS },
-	{ "tcp-max-retrans-timeout", "nf_conntrack_tcp_timeout_max_retrans", CV_SECONDS },
-	{ "udp-timeout", "nf_conntrack_udp_timeout", CV_SECONDS },
-	{ "udp-stream-timeout", "nf_conntrack_udp_timeout_stream", CV_SECONDS },
-	{ "icmp-timeout", "nf_conntrack_icmp_timeout", CV_SECONDS },
-	{ "icmp-timeout", "nf_conntrack_icmpv6_timeout", CV_SECONDS },
-	{ "generic-timeout", "nf_conntrack_generic_timeout", CV_SECONDS },
-	{ "loose-tcp-tracking", "nf_conntrack_tcp_loose", CV_YESNO },
-	{ "liberal-tcp-tracking", "nf_conntrack_tcp_be_liberal", CV_YESNO },
+	{ P_MAX_CONNECTIONS, "nf_conntrack_max", CV_COUNT },
+	{ P_TCP_SYN_SENT_TIMEOUT, "nf_conntrack_tcp_timeout_syn_sent", CV_SECONDS },
+	{ P_TCP_SYN_RECEIVED_TIMEOUT, "nf_conntrack_tcp_timeout_syn_recv", CV_SECONDS },
+	{ P_TCP_ESTABLISHED_TIMEOUT, "nf_conntrack_tcp_timeout_established", CV_SECONDS },
+	{ P_TCP_FIN_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_fin_wait", CV_SECONDS },
+	{ P_TCP_CLOSE_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_close_wait", CV_SECONDS },
+	{ P_TCP_LAST_ACK_TIMEOUT, "nf_conntrack_tcp_timeout_last_ack", CV_SECONDS },
+	{ P_TCP_TIME_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_time_wait", CV_SECONDS },
+	{ P_TCP_CLOSE_TIMEOUT, "nf_conntrack_tcp_timeout_close", CV_SECONDS },
+	{ P_TCP_UNACKED_TIMEOUT, "nf_conntrack_tcp_timeout_unacknowledged", CV_SECONDS },
+	{ P_TCP_MAX_RETRANS_TIMEOUT, "nf_conntrack_tcp_timeout_max_retrans", CV_SECONDS },
+	{ P_UDP_TIMEOUT, "nf_conntrack_udp_timeout", CV_SECONDS },
+	{ P_UDP_STREAM_TIMEOUT, "nf_conntrack_udp_timeout_stream", CV_SECONDS },
+	{ P_ICMP_TIMEOUT, "nf_conntrack_icmp_timeout", CV_SECONDS },
+	{ P_ICMP_TIMEOUT, "nf_conntrack_icmpv6_timeout", CV_SECONDS },
+	{ P_GENERIC_TIMEOUT, "nf_conntrack_generic_timeout", CV_SECONDS },
+	{ P_LOOSE_TCP_TRACKING, "nf_conntrack_tcp_loose", CV_YESNO },
+	{ P_LIBERAL_TCP_TRACKING, "nf_conntrack_tcp_be_liberal", CV_YESNO },
 	/* No setting of RouterOS's: it counts every connection's bytes
 	 * (print connection shows them, FastTrack's row sums them). */
-	{ NULL, "nf_conntrack_acct", CV_ALWAYS_ON },
+	{ P__COUNT, "nf_conntrack_acct", CV_ALWAYS_ON },
 };
 
 const char *lower_ct_sysctl_name(size_t i)
@@ -318,7 +318,7 @@ void lower_sysctls(struct lctx *L)
 		v = p ? p->value : mitem_value(ct, MK_CONNTRACK, cs->ros);
 
 		/* max-entries is the older name of max-connections. */
-		if (!p && !strcmp(cs->ros, "max-connections") && (p = mitem_prop(ct, "max-entries")))
+		if (!p && cs->ros == P_MAX_CONNECTIONS && (p = mitem_prop(ct, P_MAX_ENTRIES)))
 			v = p->value;
 		if (!v || !*v)
 			continue;
@@ -333,7 +333,7 @@ void lower_sysctls(struct lctx *L)
 			continue;
 		}
 		s = ir_sysctl_add(L->ir, cs->sysctl, n);
-		snprintf(text, sizeof(text), "%s=%s", cs->ros, v);
+		snprintf(text, sizeof(text), "%s=%s", prop_def(cs->ros)->name, v);
 		s->ros = ir_strdup(L->ir, text);
 		if (p)
 			s->loc = p->loc;
@@ -387,7 +387,7 @@ static void names_of(struct names *ns, const char *v)
  */
 static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
 {
-	static const char *const props[] = { "in-interface", "out-interface" };
+	static const enum prop_id props[] = { P_IN_INTERFACE, P_OUT_INTERFACE };
 	static const enum menu_kind k4[] = { MK_FILTER4, MK_MANGLE4, MK_NAT4, MK_RAW4 };
 	static const enum menu_kind k6[] = { MK_FILTER6, MK_MANGLE6, MK_NAT6, MK_RAW6 };
 	struct names ns = { 0 };
@@ -405,7 +405,7 @@ static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
 					names_of(&ns, mitem_value(model_item(L->m, mk, i), mk, props[j]));
 		}
 		for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++)
-			names_of(&ns, mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface"));
+			names_of(&ns, mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, P_INTERFACE));
 		n = model_ifaces(L->m, &ifs);
 		for (i = 0; i < n; i++)
 			names_of(&ns, ifs[i].name);
@@ -439,8 +439,8 @@ void lower_flowtable(struct lctx *L)
 	ft->counter = true;
 	for (i = 0; i < model_count(L->m, k); i++) {
 		const struct mitem *it = model_item(L->m, k, i);
-		const char *a = mitem_value(it, k, "action");
-		const char *hw = mitem_value(it, k, "hw-offload");
+		const char *a = mitem_value(it, k, P_ACTION);
+		const char *hw = mitem_value(it, k, P_HW_OFFLOAD);
 
 		if (!it->disabled && a && !strcmp(a, "fasttrack-connection") && hw && is_yes(hw, strlen(hw)))
 			ft->offload = true;

@@ -55,7 +55,7 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 
 static int rule_protocol(const struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "protocol");
+	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
 	int proto = -1;
 
 	if (p && p->len && p->value[0] != '!')
@@ -121,7 +121,7 @@ static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p, 
 
 /* ---- matchers ----------------------------------------------------------- */
 
-static void l_protocol(struct lctx *L, const struct mprop *p)
+void lower_protocol(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	int proto = 0;
@@ -157,14 +157,14 @@ static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, cons
 	}
 }
 
-static void l_src_address(struct lctx *L, const struct mprop *p)
+void lower_src_address(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 
 	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, &v);
 }
 
-static void l_dst_address(struct lctx *L, const struct mprop *p)
+void lower_dst_address(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 
@@ -199,12 +199,12 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
 }
 
-static void l_src_address_list(struct lctx *L, const struct mprop *p)
+void lower_src_address_list(struct lctx *L, const struct mprop *p)
 {
 	addr_list(L, p, true);
 }
 
-static void l_dst_address_list(struct lctx *L, const struct mprop *p)
+void lower_dst_address_list(struct lctx *L, const struct mprop *p)
 {
 	addr_list(L, p, false);
 }
@@ -226,12 +226,12 @@ static void addr_type(struct lctx *L, const struct mprop *p, enum ir_key key)
 	match_add(L, key, v.neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, t);
 }
 
-static void l_src_address_type(struct lctx *L, const struct mprop *p)
+void lower_src_address_type(struct lctx *L, const struct mprop *p)
 {
 	addr_type(L, p, K_FIB_SADDR_TYPE);
 }
 
-static void l_dst_address_type(struct lctx *L, const struct mprop *p)
+void lower_dst_address_type(struct lctx *L, const struct mprop *p)
 {
 	addr_type(L, p, K_FIB_DADDR_TYPE);
 }
@@ -267,12 +267,12 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 			     (int)v.len, v.s);
 }
 
-static void l_in_interface(struct lctx *L, const struct mprop *p)
+void lower_in_interface(struct lctx *L, const struct mprop *p)
 {
 	ifname(L, p, K_META_IIFNAME);
 }
 
-static void l_out_interface(struct lctx *L, const struct mprop *p)
+void lower_out_interface(struct lctx *L, const struct mprop *p)
 {
 	ifname(L, p, K_META_OIFNAME);
 }
@@ -294,12 +294,12 @@ static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
-static void l_in_interface_list(struct lctx *L, const struct mprop *p)
+void lower_in_interface_list(struct lctx *L, const struct mprop *p)
 {
 	iflist(L, p, K_META_IIFNAME);
 }
 
-static void l_out_interface_list(struct lctx *L, const struct mprop *p)
+void lower_out_interface_list(struct lctx *L, const struct mprop *p)
 {
 	iflist(L, p, K_META_OIFNAME);
 }
@@ -315,18 +315,18 @@ static enum ir_key port_key(const struct lctx *L, bool src)
 	return src ? K_TH_SPORT : K_TH_DPORT;
 }
 
-static void l_src_port(struct lctx *L, const struct mprop *p)
+void lower_src_port(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, port_key(L, true), p, 65535);
 }
 
-static void l_dst_port(struct lctx *L, const struct mprop *p)
+void lower_dst_port(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, port_key(L, false), p, 65535);
 }
 
 /* port= matches the source or the destination port. */
-static void l_port(struct lctx *L, const struct mprop *p)
+void lower_port(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	struct ir_match alts[2];
@@ -360,7 +360,7 @@ static uint32_t flag_bits(const char *s, size_t len, const char *const *names, c
 	return r;
 }
 
-static void l_connection_state(struct lctx *L, const struct mprop *p)
+void lower_connection_state(struct lctx *L, const struct mprop *p)
 {
 	static const char *const names[] = { "invalid", "established", "related", "new", "untracked", NULL };
 	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
@@ -373,7 +373,7 @@ static void l_connection_state(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_host(0, 4);
 }
 
-static void l_connection_nat_state(struct lctx *L, const struct mprop *p)
+void lower_connection_nat_state(struct lctx *L, const struct mprop *p)
 {
 	static const char *const names[] = { "srcnat", "dstnat", NULL };
 	/* IPS_SRC_NAT, IPS_DST_NAT */
@@ -399,22 +399,22 @@ static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, c
 	}
 }
 
-static void l_connection_mark(struct lctx *L, const struct mprop *p)
+void lower_connection_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_CT_MARK, "connection", 0xffffffffu);
 }
 
-static void l_packet_mark(struct lctx *L, const struct mprop *p)
+void lower_packet_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_META_MARK, "packet", 0xffffu);
 }
 
-static void l_routing_mark(struct lctx *L, const struct mprop *p)
+void lower_routing_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_META_MARK, "routing", 0xffff0000u);
 }
 
-static void l_connection_type(struct lctx *L, const struct mprop *p)
+void lower_connection_type(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	struct ir_match alts[LOWER_MAX_ALTS];
@@ -446,7 +446,7 @@ static void l_connection_type(struct lctx *L, const struct mprop *p)
 		lower_or(L, alts, n, p);
 }
 
-static void l_icmp_options(struct lctx *L, const struct mprop *p)
+void lower_icmp_options(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	const char *colon = memchr(v.s, ':', v.len);
@@ -470,7 +470,7 @@ static void l_icmp_options(struct lctx *L, const struct mprop *p)
 	}
 }
 
-static void l_tcp_flags(struct lctx *L, const struct mprop *p)
+void lower_tcp_flags(struct lctx *L, const struct mprop *p)
 {
 	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", NULL };
 	const char *s = p->value, *end = p->value + p->len;
@@ -500,12 +500,12 @@ static void l_tcp_flags(struct lctx *L, const struct mprop *p)
 	st->u.m.v = ir_data_be(set, 1);
 }
 
-static void l_tcp_mss(struct lctx *L, const struct mprop *p)
+void lower_tcp_mss(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, K_TCPOPT_MSS, p, 65535);
 }
 
-static void l_packet_size(struct lctx *L, const struct mprop *p)
+void lower_packet_size(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, K_META_LENGTH, p, 65535);
 }
@@ -534,22 +534,22 @@ static void ttl_like(struct lctx *L, const struct mprop *p, enum ir_key key)
 	}
 }
 
-static void l_ttl(struct lctx *L, const struct mprop *p)
+void lower_ttl(struct lctx *L, const struct mprop *p)
 {
 	ttl_like(L, p, K_IP_TTL);
 }
 
-static void l_hop_limit(struct lctx *L, const struct mprop *p)
+void lower_hop_limit(struct lctx *L, const struct mprop *p)
 {
 	ttl_like(L, p, K_IP6_HOPLIMIT);
 }
 
-static void l_dscp(struct lctx *L, const struct mprop *p)
+void lower_dscp(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p, 63);
 }
 
-static void l_fragment(struct lctx *L, const struct mprop *p)
+void lower_fragment(struct lctx *L, const struct mprop *p)
 {
 	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, text_eq(p->value, p->len, "yes") ? OP_NE : OP_EQ);
 
@@ -560,7 +560,7 @@ static void l_fragment(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_be(0, 2);
 }
 
-static void l_ipv4_options(struct lctx *L, const struct mprop *p)
+void lower_ipv4_options(struct lctx *L, const struct mprop *p)
 {
 	static const struct {
 		const char *name;
@@ -630,7 +630,7 @@ static void rate_parse(const char *s, size_t len, uint64_t *rate, uint64_t *unit
 	*burst = (uint32_t)(*bytes ? b / 8 : b);
 }
 
-static void l_limit(struct lctx *L, const struct mprop *p)
+void lower_limit(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
@@ -642,7 +642,7 @@ static void l_limit(struct lctx *L, const struct mprop *p)
 
 /* dst-limit=rate[/time],burst,mode[/expire]: a limit per address (and
  * port), kept in a dynamic set whose entries expire. */
-static void l_dst_limit(struct lctx *L, const struct mprop *p)
+void lower_dst_limit(struct lctx *L, const struct mprop *p)
 {
 	static const struct {
 		const char *mode;
@@ -711,7 +711,7 @@ static void l_dst_limit(struct lctx *L, const struct mprop *p)
 
 /* connection-limit=N,netmask: more than N connections from one source
  * address (or block of netmask bits). */
-static void l_connection_limit(struct lctx *L, const struct mprop *p)
+void lower_connection_limit(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	const char *comma = memchr(v.s, ',', v.len);
@@ -737,7 +737,7 @@ static void l_connection_limit(struct lctx *L, const struct mprop *p)
 	s->u.set.bytes = v.neg;	/* negated: "not over" */
 }
 
-static void l_connection_bytes(struct lctx *L, const struct mprop *p)
+void lower_connection_bytes(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	const char *dash = memchr(v.s, '-', v.len);
@@ -758,7 +758,7 @@ static void l_connection_bytes(struct lctx *L, const struct mprop *p)
 	s->u.m.hi = ir_data_host(hi, 8);
 }
 
-static void l_nth(struct lctx *L, const struct mprop *p)
+void lower_nth(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	const char *comma = memchr(v.s, ',', v.len);
@@ -783,7 +783,7 @@ static void l_nth(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_host(packet ? packet - 1 : 0, 4);
 }
 
-static void l_random(struct lctx *L, const struct mprop *p)
+void lower_random(struct lctx *L, const struct mprop *p)
 {
 	uint64_t pct = 0;
 	struct ir_stmt *s;
@@ -794,7 +794,7 @@ static void l_random(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_host(pct, 4);
 }
 
-static void l_per_connection_classifier(struct lctx *L, const struct mprop *p)
+void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
 	static const struct {
 		const char *name;
@@ -844,7 +844,7 @@ static void l_per_connection_classifier(struct lctx *L, const struct mprop *p)
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */
-static void l_time(struct lctx *L, const struct mprop *p)
+void lower_time(struct lctx *L, const struct mprop *p)
 {
 	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
 	const char *s = p->value, *end = p->value + p->len;
@@ -905,7 +905,7 @@ static void l_time(struct lctx *L, const struct mprop *p)
 	}
 }
 
-static void l_src_mac_address(struct lctx *L, const struct mprop *p)
+void lower_src_mac_address(struct lctx *L, const struct mprop *p)
 {
 	struct nval v = nval_of(p);
 	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, v.neg ? OP_NE : OP_EQ);
@@ -914,7 +914,7 @@ static void l_src_mac_address(struct lctx *L, const struct mprop *p)
 	value_parse_mac(v.s, v.len, s->u.m.v.b);
 }
 
-static void l_ipsec_policy(struct lctx *L, const struct mprop *p)
+void lower_ipsec_policy(struct lctx *L, const struct mprop *p)
 {
 	bool in = p->len >= 2 && !memcmp(p->value, "in", 2);
 	bool ipsec = p->len >= 5 && !memcmp(p->value + p->len - 5, "ipsec", 5);
@@ -924,7 +924,7 @@ static void l_ipsec_policy(struct lctx *L, const struct mprop *p)
 	match_add(L, in ? K_META_SECPATH : K_RT_IPSEC, ipsec ? OP_EXISTS : OP_MISSING);
 }
 
-static void l_priority(struct lctx *L, const struct mprop *p)
+void lower_priority(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, K_META_PRIORITY, p, 63);
 }
@@ -939,14 +939,14 @@ static void verdict(struct lctx *L, enum ir_verdict v, const char *chain)
 	s->u.verdict.chain = chain;
 }
 
-static const char *prop_text(struct lctx *L, const char *name)
+static const char *prop_text(struct lctx *L, enum prop_id id)
 {
-	return mitem_value(L->it, L->k, name);
+	return mitem_value(L->it, L->k, id);
 }
 
 static void act_log(struct lctx *L)
 {
-	const struct mprop *pf = mitem_prop(L->it, "log-prefix");
+	const struct mprop *pf = mitem_prop(L->it, P_LOG_PREFIX);
 	char prefix[LOWER_LOG_PREFIX_MAX + 1];
 	struct ir_stmt *s = lower_post(L, S_LOG);
 
@@ -975,7 +975,7 @@ static void act_reject(struct lctx *L)
 		{ "icmp-not-neighbour", REJ_ICMPV6, 2 },	{ "icmp-address-unreachable", REJ_ICMPV6, 3 },
 		{ "icmp-port-unreachable", REJ_ICMPV6, 4 },	{ "tcp-reset", REJ_TCP_RESET, 0 },
 	};
-	const char *with = prop_text(L, "reject-with");
+	const char *with = prop_text(L, P_REJECT_WITH);
 	size_t i, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
 	struct ir_stmt *s;
 
@@ -990,7 +990,7 @@ static void act_reject(struct lctx *L)
 	if ((L->v6 ? v6[i].kind : v4[i].kind) == REJ_TCP_RESET && rule_protocol(L) != 6) {
 		/* A reset answers only TCP; nftables wants that said. */
 		match_add(L, K_META_L4PROTO, OP_EQ)->u.m.v = ir_data_be(6, 1);
-		diag_warning(L->d, &mitem_prop(L->it, "reject-with")->loc,
+		diag_warning(L->d, &mitem_prop(L->it, P_REJECT_WITH)->loc,
 			     "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
 	}
 	s = lower_post(L, S_REJECT);
@@ -1000,8 +1000,8 @@ static void act_reject(struct lctx *L)
 
 static void act_list_add(struct lctx *L, bool src)
 {
-	const char *list = prop_text(L, "address-list");
-	const struct mprop *to = mitem_prop(L->it, "address-list-timeout");
+	const char *list = prop_text(L, P_ADDRESS_LIST);
+	const struct mprop *to = mitem_prop(L->it, P_ADDRESS_LIST_TIMEOUT);
 	struct list_sets ls;
 	struct ir_stmt *s;
 	uint64_t ms = 0;
@@ -1021,8 +1021,8 @@ static void act_list_add(struct lctx *L, bool src)
 
 static void act_nat(struct lctx *L, enum ir_nat kind)
 {
-	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
-	const struct mprop *tp = mitem_prop(L->it, "to-ports");
+	const struct mprop *ta = mitem_prop(L->it, P_TO_ADDRESSES);
+	const struct mprop *tp = mitem_prop(L->it, P_TO_PORTS);
 	struct ir_stmt *s;
 
 	if (tp && rule_protocol(L) != 6 && rule_protocol(L) != 17 && rule_protocol(L) != 132 &&
@@ -1058,9 +1058,9 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 
 static void act_netmap(struct lctx *L)
 {
-	bool src = !strcmp(prop_text(L, "chain"), "srcnat");
-	const struct mprop *from = mitem_prop(L->it, src ? "src-address" : "dst-address");
-	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
+	bool src = !strcmp(prop_text(L, P_CHAIN), "srcnat");
+	const struct mprop *from = mitem_prop(L->it, src ? P_SRC_ADDRESS : P_DST_ADDRESS);
+	const struct mprop *ta = mitem_prop(L->it, P_TO_ADDRESSES);
 	struct value_addr a, b;
 	struct ir_stmt *s;
 	uint8_t n = L->v6 ? 16 : 4;
@@ -1093,7 +1093,7 @@ static void act_netmap(struct lctx *L)
 	memcpy(s->u.nat.addr_hi.b, b.hi, n);
 }
 
-static void set_mark(struct lctx *L, const char *prop, const char *kind, enum ir_key key, uint32_t keep)
+static void set_mark(struct lctx *L, enum prop_id prop, const char *kind, enum ir_key key, uint32_t keep)
 {
 	const char *name = prop_text(L, prop);
 	struct ir_stmt *s = lower_post(L, S_SET_FIELD);
@@ -1109,14 +1109,14 @@ static void set_mark(struct lctx *L, const char *prop, const char *kind, enum ir
 
 static void mangle_passthrough(struct lctx *L)
 {
-	const char *pt = prop_text(L, "passthrough");
+	const char *pt = prop_text(L, P_PASSTHROUGH);
 
 	/* passthrough=no ends the mangle chain for this packet. */
 	if (pt && !strcmp(pt, "no"))
 		verdict(L, V_ACCEPT, NULL);
 }
 
-static void act_change_ttl(struct lctx *L, const char *prop, enum ir_key key)
+static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 {
 	const struct mprop *p = mitem_prop(L->it, prop);
 	const char *colon;
@@ -1140,7 +1140,7 @@ static void act_change_ttl(struct lctx *L, const char *prop, enum ir_key key)
 
 static void act_change_mss(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-mss");
+	const struct mprop *p = mitem_prop(L->it, P_NEW_MSS);
 	struct ir_stmt *s;
 	uint64_t n = 0;
 
@@ -1162,7 +1162,7 @@ static void act_change_mss(struct lctx *L)
 
 static void act_set_priority(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-priority");
+	const struct mprop *p = mitem_prop(L->it, P_NEW_PRIORITY);
 	uint64_t n = 0;
 	struct ir_stmt *s;
 
@@ -1178,7 +1178,7 @@ static void act_set_priority(struct lctx *L)
 
 static void act_change_dscp(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-dscp");
+	const struct mprop *p = mitem_prop(L->it, P_NEW_DSCP);
 	uint64_t n = 0;
 	struct ir_stmt *s;
 
@@ -1190,272 +1190,197 @@ static void act_change_dscp(struct lctx *L)
 	s->u.field.v = ir_data_be(n, 1);
 }
 
-void lower_action(struct lctx *L)
+/* The actions, one function each, as the rows of props.def name them. */
+
+void lower_act_accept(struct lctx *L)
 {
-	const char *a = prop_text(L, "action");
-	const char *log = prop_text(L, "log");
+	verdict(L, V_ACCEPT, NULL);
+}
+
+void lower_act_drop(struct lctx *L)
+{
+	verdict(L, V_DROP, NULL);
+}
+
+void lower_act_reject(struct lctx *L)
+{
+	act_reject(L);
+}
+
+/* log and passthrough: counted, then on to the next rule (log=yes and
+ * action=log log before the action, in lower_action). */
+void lower_act_log(struct lctx *L)
+{
+	(void)L;
+}
+
+void lower_act_passthrough(struct lctx *L)
+{
+	(void)L;
+}
+
+void lower_act_jump(struct lctx *L)
+{
 	char chain[LOWER_IDENT_MAX];
 
-	if (!a)
-		a = "accept";
+	verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, P_JUMP_TARGET))));
+}
+
+void lower_act_return(struct lctx *L)
+{
+	verdict(L, V_RETURN, NULL);
+}
+
+void lower_act_add_src_to_address_list(struct lctx *L)
+{
+	act_list_add(L, true);
+}
+
+void lower_act_add_dst_to_address_list(struct lctx *L)
+{
+	act_list_add(L, false);
+}
+
+void lower_act_fasttrack_connection(struct lctx *L)
+{
+	const char *in = mitem_value(L->it, L->k, P_CHAIN);
+
+	if (L->o->fasttrack == FASTTRACK_FLOWTABLE && in &&
+	    (!strcmp(in, "input") || !strcmp(in, "output") || !strcmp(in, "prerouting") || !strcmp(in, "postrouting"))) {
+		/* The kernel offloads forwarded flows only. */
+		diag_error(L->d, &L->it->loc, "fasttrack-connection works in the forward chain only, not in %s", in);
+		L->failed = true;
+	} else if (L->o->fasttrack == FASTTRACK_FLOWTABLE) {
+		lower_post(L, S_FLOW_ADD)->u.obj.name = "fasttrack";
+		L->fasttrack_rules++;
+	} else if (lower_once(L, "fasttrack")) {
+		/* As on a router where FastTrack is unavailable, the rule after
+		 * this one (accept established,related) carries the traffic. */
+		diag_warning(L->d, &L->it->loc,
+			     "fasttrack-connection is counted but not offloaded (--fasttrack=fallback): the following rule carries the traffic");
+	}
+}
+
+void lower_act_notrack(struct lctx *L)
+{
+	lower_post(L, S_NOTRACK);
+}
+
+void lower_act_src_nat(struct lctx *L)
+{
+	act_nat(L, NAT_SNAT);
+}
+
+void lower_act_dst_nat(struct lctx *L)
+{
+	act_nat(L, NAT_DNAT);
+}
+
+void lower_act_masquerade(struct lctx *L)
+{
+	act_nat(L, NAT_MASQ);
+}
+
+void lower_act_redirect(struct lctx *L)
+{
+	act_nat(L, NAT_REDIRECT);
+}
+
+void lower_act_netmap(struct lctx *L)
+{
+	act_netmap(L);
+}
+
+void lower_act_same(struct lctx *L)
+{
+	act_nat(L, NAT_SNAT);
+	if (L->npost && L->post[L->npost - 1].kind == S_NAT)
+		L->post[L->npost - 1].u.nat.persistent = true;
+}
+
+void lower_act_mark_connection(struct lctx *L)
+{
+	set_mark(L, P_NEW_CONNECTION_MARK, "connection", K_CT_MARK, 0);
+	mangle_passthrough(L);
+}
+
+void lower_act_mark_packet(struct lctx *L)
+{
+	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, 0xffff0000u);
+	mangle_passthrough(L);
+}
+
+void lower_act_mark_routing(struct lctx *L)
+{
+	set_mark(L, P_NEW_ROUTING_MARK, "routing", K_META_MARK, 0xffffu);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_dscp(struct lctx *L)
+{
+	act_change_dscp(L);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_ttl(struct lctx *L)
+{
+	act_change_ttl(L, P_NEW_TTL, K_IP_TTL);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_hop_limit(struct lctx *L)
+{
+	act_change_ttl(L, P_NEW_HOP_LIMIT, K_IP6_HOPLIMIT);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_mss(struct lctx *L)
+{
+	act_change_mss(L);
+	mangle_passthrough(L);
+}
+
+void lower_act_set_priority(struct lctx *L)
+{
+	act_set_priority(L);
+	mangle_passthrough(L);
+}
+
+void lower_action(struct lctx *L)
+{
+	const char *a = prop_text(L, P_ACTION), *log = prop_text(L, P_LOG);
+	const struct action_def *ad = a ? action_lookup_n(L->k, a, strlen(a)) : action_def(A_ACCEPT);
+	const struct mprop *ap = mitem_prop(L->it, P_ACTION);
+	char what[64];
+
 	/* log=yes logs before the action, whatever it is. */
-	if ((log && !strcmp(log, "yes")) || !strcmp(a, "log"))
+	if ((log && !strcmp(log, "yes")) || (ad && ad->id == A_LOG))
 		act_log(L);
-	if (!strcmp(a, "accept"))
-		verdict(L, V_ACCEPT, NULL);
-	else if (!strcmp(a, "drop"))
-		verdict(L, V_DROP, NULL);
-	else if (!strcmp(a, "reject"))
-		act_reject(L);
-	else if (!strcmp(a, "log") || !strcmp(a, "passthrough"))
-		;	/* counted, then on to the next rule */
-	else if (!strcmp(a, "jump"))
-		verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, "jump-target"))));
-	else if (!strcmp(a, "return"))
-		verdict(L, V_RETURN, NULL);
-	else if (!strcmp(a, "add-src-to-address-list"))
-		act_list_add(L, true);
-	else if (!strcmp(a, "add-dst-to-address-list"))
-		act_list_add(L, false);
-	else if (!strcmp(a, "fasttrack-connection")) {
-		const char *in = mitem_value(L->it, L->k, "chain");
-
-		if (L->o->fasttrack == FASTTRACK_FLOWTABLE && in &&
-		    (!strcmp(in, "input") || !strcmp(in, "output") || !strcmp(in, "prerouting") ||
-		     !strcmp(in, "postrouting"))) {
-			/* The kernel offloads forwarded flows only. */
-			diag_error(L->d, &L->it->loc, "fasttrack-connection works in the forward chain only, not in %s", in);
-			L->failed = true;
-		} else if (L->o->fasttrack == FASTTRACK_FLOWTABLE) {
-			lower_post(L, S_FLOW_ADD)->u.obj.name = "fasttrack";
-			L->fasttrack_rules++;
-		} else if (lower_once(L, "fasttrack")) {
-			/* As on a router where FastTrack is unavailable, the
-			 * rule after this one (accept established,related)
-			 * carries the traffic. */
-			diag_warning(L->d, &L->it->loc,
-				     "fasttrack-connection is counted but not offloaded (--fasttrack=fallback): the following rule carries the traffic");
-		}
-	} else if (!strcmp(a, "notrack"))
-		lower_post(L, S_NOTRACK);
-	else if (!strcmp(a, "src-nat"))
-		act_nat(L, NAT_SNAT);
-	else if (!strcmp(a, "dst-nat"))
-		act_nat(L, NAT_DNAT);
-	else if (!strcmp(a, "masquerade"))
-		act_nat(L, NAT_MASQ);
-	else if (!strcmp(a, "redirect"))
-		act_nat(L, NAT_REDIRECT);
-	else if (!strcmp(a, "netmap"))
-		act_netmap(L);
-	else if (!strcmp(a, "same")) {
-		act_nat(L, NAT_SNAT);
-		if (L->npost && L->post[L->npost - 1].kind == S_NAT)
-			L->post[L->npost - 1].u.nat.persistent = true;
-	} else if (!strcmp(a, "mark-connection")) {
-		set_mark(L, "new-connection-mark", "connection", K_CT_MARK, 0);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "mark-packet")) {
-		set_mark(L, "new-packet-mark", "packet", K_META_MARK, 0xffff0000u);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "mark-routing")) {
-		set_mark(L, "new-routing-mark", "routing", K_META_MARK, 0xffffu);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-dscp")) {
-		act_change_dscp(L);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-ttl")) {
-		act_change_ttl(L, "new-ttl", K_IP_TTL);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-hop-limit")) {
-		act_change_ttl(L, "new-hop-limit", K_IP6_HOPLIMIT);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-mss")) {
-		act_change_mss(L);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "set-priority")) {
-		act_set_priority(L);
-		mangle_passthrough(L);
-	} else {
-		const struct lower_row *row = lower_row_find(a);
-		char what[64];
-
-		snprintf(what, sizeof(what), "action=%s", a);
-		lower_refuse(L, mitem_prop(L->it, "action") ? &mitem_prop(L->it, "action")->loc : &L->it->loc,
-			     what, row ? row->how : "rosfw has no translation for it");
+	if (ad && ad->lower) {
+		ad->lower(L);
+		return;
 	}
+	snprintf(what, sizeof(what), "action=%s", a);
+	lower_refuse(L, ap ? &ap->loc : &L->it->loc, what, ad ? ad->how : "rosfw has no translation for it");
 }
 
-/* ---- the table ---------------------------------------------------------- */
+/* ---- the translation table ------------------------------------------------ */
 
-#define X(n, f, how) { n, LR_EXACT, f, how }
-#define A(n, f, how) { n, LR_APPROX, f, how }
-#define R(n, why) { n, LR_REFUSED, NULL, why }
-#define G(n, how) { n, LR_ACTION_ARG, NULL, how }
-#define M(n, how) { n, LR_META, NULL, how }
-
-/* Sorted by name (a test checks). Actions are rows too, named "action=X". */
-static const struct lower_row rows[] = {
-	G("action", "see the action=... rows"),
-	X("action=accept", NULL, "accept (ends this facility's chain, not the packet's journey)"),
-	X("action=add-dst-to-address-list", NULL, "add @list { ip daddr timeout T } on the list's dynamic set"),
-	X("action=add-src-to-address-list", NULL, "add @list { ip saddr timeout T } on the list's dynamic set"),
-	A("action=change-dscp", NULL, "ip dscp set N"),
-	A("action=change-hop-limit", NULL, "ip6 hoplimit set N (set: only; increment and decrement refused)"),
-	A("action=change-mss", NULL, "tcp option maxseg size set N | rt mtu (clamp-to-pmtu); needs protocol=tcp"),
-	A("action=change-ttl", NULL, "ip ttl set N (set: only; increment and decrement refused)"),
-	R("action=clear-df", "nftables cannot clear one bit of the IPv4 flags field"),
-	X("action=drop", NULL, "drop"),
-	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]]; to-ports alone: dnat to :PORT keeps the address"),
-	R("action=endpoint-independent-nat", "mainline Linux has no full-cone NAT"),
-	A("action=fasttrack-connection", NULL,
-	  "flow add @fasttrack (flowtable on the config's interfaces; hw-offload=yes: flags offload); TCP and UDP only, "
-	  "offloaded packets skip mangle, queues and later rules; without kernel flowtables counted only and the next rule "
-	  "carries the traffic"),
-	X("action=jump", NULL, "jump F_CHAIN"),
-	X("action=log", NULL, "log prefix \"PREFIX \" level info, then the next rule"),
-	X("action=mark-connection", NULL, "ct mark set N; passthrough=no adds accept"),
-	A("action=mark-packet", NULL, "meta mark set meta mark & 0xffff0000 | N (packet marks use the low 16 bits)"),
-	A("action=mark-routing", NULL, "meta mark set meta mark & 0xffff | N (routing marks use the high 16 bits; ip rule fwmark selects the table)"),
-	X("action=masquerade", NULL, "masquerade [to :PORTS]"),
-	X("action=netmap", NULL, "snat|dnat ip prefix to ip saddr|daddr map { FROM/N : TO/N }; onto one address: snat|dnat to ADDR"),
-	X("action=notrack", NULL, "notrack"),
-	X("action=passthrough", NULL, "counter only"),
-	X("action=redirect", NULL, "redirect [to :PORT]"),
-	X("action=reject", NULL, "reject with icmp|icmpv6 type ... | tcp reset"),
-	X("action=return", NULL, "return"),
-	R("action=route", "policy routing is configured with ip rule, not the firewall"),
-	A("action=same", NULL, "snat to RANGE persistent"),
-	A("action=set-priority", NULL, "meta priority set 0:N (fixed numbers only)"),
-	R("action=sniff-pc", "packet sniffing streams are RouterOS tools"),
-	R("action=sniff-tzsp", "packet sniffing streams are RouterOS tools"),
-	X("action=src-nat", NULL, "snat to ADDR[-ADDR][:PORT[-PORT]]"),
-	R("action=strip-ipv4-options", "nftables cannot remove IPv4 options"),
-	R("action=tarpit", "Linux nftables has no TCP tarpit"),
-	G("address-list", "the list of add-src/dst-to-address-list"),
-	G("address-list-timeout", "timeout of the added entry; none-dynamic and none-static add without timeout"),
-	M("chain", "the kernel chain: F_NAME; built-in chains are base chains"),
-	M("comment", "rule comment \"#N comment\" (N = the rule's number, for counters)"),
-	X("connection-bytes", l_connection_bytes, "ct bytes N-M (0 as upper bound: ct bytes >= N)"),
-	A("connection-limit", l_connection_limit, "add @cl_F_N { ip saddr & MASK ct count over N } (per source block)"),
-	X("connection-mark", l_connection_mark, "ct mark N (names mapped to numbers, no-mark = 0)"),
-	X("connection-nat-state", l_connection_nat_state, "ct status & (snat|dnat) != 0"),
-	R("connection-rate", "no nftables match for a connection's current rate"),
-	X("connection-state", l_connection_state, "ct state & (states) != 0"),
-	X("connection-type", l_connection_type,
-	  "ct helper \"NAME\" (h323: Q.931, RAS or H.245; gre, mms, quake3 refused: no Linux helper; negation refused: no helper stops the match)"),
-	R("content", "nftables has no payload string search"),
-	M("copy-from", "resolved by the model"),
-	M("disabled", "a disabled rule emits nothing and keeps its number"),
-	X("dscp", l_dscp, "ip dscp N | ip6 dscp N"),
-	X("dst-address", l_dst_address, "ip daddr ADDR|PREFIX|RANGE"),
-	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
-	X("dst-address-type", l_dst_address_type, "fib daddr type TYPE"),
-	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE (v7 mode/expire and 2.9 mode,expire)"),
-	X("dst-port", l_dst_port, "tcp|udp|th dport PORTS (lists as anonymous sets)"),
-	A("fragment", l_fragment, "ip frag-off & 0x1fff != 0 (conntrack reassembles before filter, as on RouterOS)"),
-	R("headers", "IPv6 extension header matching is not translated yet"),
-	A("hop-limit", l_hop_limit, "ip6 hoplimit ==|!=|>|< N"),
-	R("hotspot", "HotSpot state exists only on RouterOS"),
-	G("hw-offload", "FastTrack option"),
-	X("icmp-options", l_icmp_options, "icmp type T [icmp code C] | icmpv6 ..."),
-	R("in-bridge-port", "bridge ports are a bridge-family matter"),
-	R("in-bridge-port-list", "bridge ports are a bridge-family matter"),
-	X("in-interface", l_in_interface, "iifname NAME"),
-	A("in-interface-list", l_in_interface_list, "iifname @il_LIST (members, includes, excludes); all=static=any, dynamic=none"),
-	R("ingress-priority", "the priority a frame arrived with is not visible to nftables"),
-	A("ipsec-policy", l_ipsec_policy, "in: meta secpath exists|missing; out: rt ipsec exists|missing"),
-	A("ipv4-options", l_ipv4_options, "any: ip hdrlength > 5, none: ip hdrlength 5; ip option lsrr|ssrr|rr|ra exists|missing; timestamp refused"),
-	G("jump-target", "the chain of action=jump"),
-	R("layer7-protocol", "nftables has no layer 7 regexp match"),
-	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),
-	M("log", "log=yes: log before the action"),
-	G("log-prefix", "log prefix, quoted and cut to 126 bytes with its separating space (nft 1.0.9 refuses 127); a prefix holding $ goes through an nft variable"),
-	G("new-connection-mark", "value of mark-connection"),
-	G("new-dscp", "value of change-dscp"),
-	G("new-hop-limit", "value of change-hop-limit"),
-	G("new-mss", "value of change-mss"),
-	G("new-packet-mark", "value of mark-packet"),
-	G("new-priority", "value of set-priority"),
-	G("new-routing-mark", "value of mark-routing"),
-	G("new-ttl", "value of change-ttl"),
-	X("nth", l_nth, "numgen inc mod EVERY == PACKET-1 (2.9 every,counter,packet: mod EVERY+1 == PACKET)"),
-	R("out-bridge-port", "bridge ports are a bridge-family matter"),
-	R("out-bridge-port-list", "bridge ports are a bridge-family matter"),
-	X("out-interface", l_out_interface, "oifname NAME"),
-	A("out-interface-list", l_out_interface_list, "oifname @il_LIST"),
-	R("p2p", "nftables has no peer-to-peer protocol guesser"),
-	A("packet-mark", l_packet_mark, "meta mark & 0xffff == N"),
-	X("packet-size", l_packet_size, "meta length N|N-M"),
-	G("passthrough", "mangle: passthrough=no adds accept after the mark"),
-	A("per-connection-classifier", l_per_connection_classifier, "jhash FIELDS mod N seed 0x0 == M (hashes the packet; equal for a connection's first packet)"),
-	R("phys-in-interface", "bridge ports are a bridge-family matter"),
-	R("phys-out-interface", "bridge ports are a bridge-family matter"),
-	M("place-before", "resolved by the model"),
-	X("port", l_port, "th sport PORTS or th dport PORTS: two kernel rules, the second excluding the first"),
-	A("priority", l_priority, "meta priority 0:N"),
-	X("protocol", l_protocol, "meta l4proto PROTO"),
-	R("psd", "port scan detection has no nftables counterpart"),
-	A("random", l_random, "numgen random mod 100 < N"),
-	G("reject-with", "kind of reject"),
-	G("route-dst", "gateway of action=route"),
-	A("routing-mark", l_routing_mark, "meta mark & 0xffff0000 == N"),
-	R("routing-table", "the routing table of a packet is not visible to nftables"),
-	G("same-not-by-dst", "option of action=same"),
-	G("sniff-id", "option of sniff actions"),
-	G("sniff-target", "option of sniff actions"),
-	G("sniff-target-port", "option of sniff actions"),
-	X("src-address", l_src_address, "ip saddr ADDR|PREFIX|RANGE"),
-	X("src-address-list", l_src_address_list, "ip saddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
-	X("src-address-type", l_src_address_type, "fib saddr type TYPE"),
-	X("src-mac-address", l_src_mac_address, "ether saddr MAC"),
-	X("src-port", l_src_port, "tcp|udp|th sport PORTS"),
-	X("tcp-flags", l_tcp_flags, "tcp flags & (LISTED) == (SET)"),
-	X("tcp-mss", l_tcp_mss, "tcp option maxseg size N|N-M"),
-	A("time", l_time, "meta hour \"HH:MM\"-\"HH:MM\" meta day { ... }: hours in the box's time zone when loaded, days in the kernel's (often UTC)"),
-	R("tls-host", "TLS SNI inspection is beyond nftables"),
-	G("to-addresses", "address of the NAT actions"),
-	G("to-ports", "ports of the NAT actions (need protocol=)"),
-	R("tos", "2.9 type of service: use dscp"),
-	A("ttl", l_ttl, "ip ttl ==|!=|>|< N"),
-};
-
-static const struct lower_row *row_search(const char *name)
+static void row_markdown(FILE *out, const char *name, const char *action, enum prop_status st, const char *how)
 {
-	size_t lo = 0, hi = sizeof(rows) / sizeof(rows[0]);
+	static const char *const status[] = {
+		[ST_EXACT] = "exact", [ST_APPROX] = "approximate", [ST_REFUSED] = "refused",
+		[ST_ARGUMENT] = "argument", [ST_MODEL] = "model",
+	};
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(rows[mid].name, name);
-
-		if (!c)
-			return &rows[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* A property's row, or an action's ("accept" finds "action=accept"): the
- * table is sorted with the action rows among the others. */
-const struct lower_row *lower_row_find(const char *name)
-{
-	const struct lower_row *r = row_search(name);
-	char a[64] = "action=";
-	size_t n = strlen(name);
-
-	if (r || !strncmp(name, "action=", 7) || n + 8 > sizeof(a))
-		return r;
-	memcpy(a + 7, name, n + 1);
-	return row_search(a);
+	fprintf(out, "| `%s%s` | %s | %s |\n", action ? "action=" : "", action ? action : name, status[st], how);
 }
 
 void lower_table_markdown(FILE *out)
 {
-	static const char *const status[] = { "exact", "approximate", "refused", "argument", "model" };
-	size_t i;
+	size_t np, na, i, j;
+	const struct prop_def *p = prop_table(&np);
+	const struct action_def *a = action_table(&na);
 
 	fputs("# Translation table\n\n"
 	      "Every property and action of `/ip firewall filter|nat|mangle|raw` (and `/ipv6`) as rosfw lowers it to\n"
@@ -1468,12 +1393,14 @@ void lower_table_markdown(FILE *out)
 	      "- argument: read by its action. model: handled before lowering.\n\n"
 	      "| property or action | status | nftables |\n| --- | --- | --- |\n",
 	      out);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		fprintf(out, "| `%s` | %s | %s |\n", rows[i].name, status[rows[i].status], rows[i].how);
-}
-
-size_t lower_rows(const struct lower_row **out)
-{
-	*out = rows;
-	return sizeof(rows) / sizeof(rows[0]);
+	/* In name order, "action=..." right after "action". */
+	for (i = 0; i < np; i++) {
+		if (!(p[i].menus & MB_RULES))
+			continue;
+		row_markdown(out, p[i].name, NULL, p[i].status, p[i].how);
+		if (p[i].id != P_ACTION)
+			continue;
+		for (j = 0; j < na; j++)
+			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
+	}
 }

@@ -31,16 +31,13 @@ static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static
 static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char *name)
 {
 	struct mitem *it = item_new(m, 2);
-	const struct prop_def *def = prop_lookup(k, "name");
-
 	it->builtin = true;
-	if (def)
-		item_set(m, it, def, name, strlen(name), NULL);
+	item_set(m, it, prop_def(P_NAME), name, strlen(name), NULL);
 	list_insert(m, k, it, model_count(m, k));
 	return it;
 }
 
-const char *model_builtin_value(enum menu_kind k, const char *item, const char *prop)
+const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id prop)
 {
 	size_t i;
 
@@ -49,9 +46,9 @@ const char *model_builtin_value(enum menu_kind k, const char *item, const char *
 	for (i = 0; i < sizeof(builtin_service_ports) / sizeof(builtin_service_ports[0]); i++) {
 		if (strcmp(builtin_service_ports[i].name, item))
 			continue;
-		if (!strcmp(prop, "disabled"))
+		if (prop == P_DISABLED)
 			return builtin_service_ports[i].disabled ? "yes" : "no";
-		if (!strcmp(prop, "ports"))
+		if (prop == P_PORTS)
 			return builtin_service_ports[i].ports;
 	}
 	return NULL;
@@ -60,7 +57,6 @@ const char *model_builtin_value(enum menu_kind k, const char *item, const char *
 struct model *model_new(struct diag *d)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
-	const struct prop_def *ports = prop_lookup(MK_SERVICE_PORT, "ports");
 	size_t i;
 
 	m->d = d;
@@ -70,8 +66,8 @@ struct model *model_new(struct diag *d)
 		struct mitem *it = item_builtin(m, MK_SERVICE_PORT, builtin_service_ports[i].name);
 		const char *p = builtin_service_ports[i].ports;
 
-		if (p && ports)
-			item_set(m, it, ports, p, strlen(p), NULL);
+		if (p)
+			item_set(m, it, prop_def(P_PORTS), p, strlen(p), NULL);
 		it->disabled = builtin_service_ports[i].disabled;
 	}
 	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
@@ -126,19 +122,19 @@ struct mitem *item_new(struct model *m, uint16_t cap)
 	return it;
 }
 
-static size_t prop_index(const struct mitem *it, const char *name, bool *found)
+/* Where property `id` is in it->props, or would go. */
+static size_t prop_index(const struct mitem *it, enum prop_id id, bool *found)
 {
 	size_t lo = 0, hi = it->nprops;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(it->props[mid].def->name, name);
 
-		if (!c) {
+		if (it->props[mid].id == id) {
 			*found = true;
 			return mid;
 		}
-		if (c < 0)
+		if (it->props[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -147,30 +143,29 @@ static size_t prop_index(const struct mitem *it, const char *name, bool *found)
 	return lo;
 }
 
-const struct mprop *mitem_prop(const struct mitem *it, const char *name)
+const struct mprop *mitem_prop(const struct mitem *it, enum prop_id id)
 {
 	bool found;
-	size_t i = prop_index(it, name, &found);
+	size_t i = prop_index(it, id, &found);
 
 	return found ? &it->props[i] : NULL;
 }
 
-const char *mitem_value(const struct mitem *it, enum menu_kind k, const char *name)
+const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id)
 {
-	const struct mprop *p = mitem_prop(it, name);
-	const struct prop_def *def;
+	const struct mprop *p = mitem_prop(it, id);
+	const struct prop_def *def = prop_def(id);
 
 	if (p)
 		return p->value;
-	def = prop_lookup(k, name);
-	return def ? def->def : NULL;
+	return def->menus & MB(k) ? prop_default(def, k) : NULL;
 }
 
 void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
 	      size_t len, const struct loc *loc)
 {
 	bool found;
-	size_t i = prop_index(it, def->name, &found);
+	size_t i = prop_index(it, def->id, &found);
 	struct mprop *p;
 
 	if (!found) {
@@ -186,7 +181,7 @@ void item_set(struct model *m, struct mitem *it, const struct prop_def *def, con
 		it->nprops++;
 	}
 	p = &it->props[i];
-	p->def = def;
+	p->id = def->id;
 	p->value = value_store(m, def, v, len);
 	p->len = (uint32_t)len;
 	if (loc)
@@ -195,10 +190,10 @@ void item_set(struct model *m, struct mitem *it, const struct prop_def *def, con
 		memset(&p->loc, 0, sizeof(p->loc));
 }
 
-bool item_unset(struct mitem *it, const char *name)
+bool item_unset(struct mitem *it, enum prop_id id)
 {
 	bool found;
-	size_t i = prop_index(it, name, &found);
+	size_t i = prop_index(it, id, &found);
 
 	if (!found)
 		return false;
@@ -317,6 +312,7 @@ static bool value_interned(const struct prop_def *def)
 	switch (def->type) {
 	case VT_NAME:
 	case VT_ENUM:
+	case VT_ACTION:
 	case VT_YESNO:
 	case VT_PROTOCOL:
 		return true;

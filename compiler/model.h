@@ -11,21 +11,22 @@
 
 /**
  * struct mprop - one property of a model item, as the script last set it.
- * @def:   its definition (name, type).
  * @value: text after unquoting, NUL-terminated (may also hold NUL bytes).
  * @len:   length of @value.
+ * @id:    which property (prop_def(@id): name, type).
  * @loc:   where the value was written, for later diagnostics.
  */
 struct mprop {
-	const struct prop_def *def;
 	const char *value;
 	uint32_t len;
+	enum prop_id id;
 	struct loc loc;
 };
 
 /**
  * struct mitem - one item of a menu: a rule, an address-list entry, ...
- * @props:    sorted by property name, the order an export prints them in.
+ * @props:    sorted by id, which is name order: the order an export prints
+ *            them in.
  * @disabled: disabled=yes; kept apart because every menu has it.
  * @builtin:  exists before the script runs (service ports, the interface
  *            lists all/none/static/dynamic); cannot be removed.
@@ -67,11 +68,11 @@ const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i
 size_t model_ifaces(const struct model *m, const struct miface **out);
 
 /* The value a built-in item (service port) has before any script runs. */
-const char *model_builtin_value(enum menu_kind k, const char *item, const char *prop);
+const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id prop);
 
-/* The property `name` of `it`, or NULL when unset. */
-const struct mprop *mitem_prop(const struct mitem *it, const char *name);
-/* Its value, the menu's default when unset, or NULL. */
-const char *mitem_value(const struct mitem *it, enum menu_kind k, const char *name);
+/* Property `id` of `it`, or NULL when unset. */
+const struct mprop *mitem_prop(const struct mitem *it, enum prop_id id);
+/* Its text, the menu's default when unset, or NULL. */
+const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id);
 
 #endif

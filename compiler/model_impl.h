@@ -55,7 +55,7 @@ struct model {
 struct mitem *item_new(struct model *m, uint16_t cap);
 void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
 	      size_t len, const struct loc *loc);
-bool item_unset(struct mitem *it, const char *name);
+bool item_unset(struct mitem *it, enum prop_id id);
 const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
 void intern_free(struct model *m);
 

@@ -37,8 +37,9 @@ enum menu_kind {
 #define MB_RULES4 (MB(MK_FILTER4) | MB(MK_NAT4) | MB(MK_MANGLE4) | MB(MK_RAW4))
 #define MB_RULES6 (MB(MK_FILTER6) | MB(MK_NAT6) | MB(MK_MANGLE6) | MB(MK_RAW6))
 #define MB_RULES (MB_RULES4 | MB_RULES6)
+#define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6))
 
-/* Value types; each has a checker in value.c. */
+/* Value types; each has a parser in value.c. */
 enum vtype {
 	VT_STRING,        /* any text (comment, log-prefix, names) */
 	VT_NAME,          /* an identifier: chain, list, mark, interface name */
@@ -46,10 +47,10 @@ enum vtype {
 	VT_YESNO,         /* yes|no (also true|false) */
 	VT_ENUM,          /* one of prop_def.enums */
 	VT_ENUM_LIST,     /* comma list of prop_def.enums */
+	VT_ACTION,        /* an action of the action table the menu takes */
 	VT_UINT,          /* decimal integer in [min,max] */
 	VT_UINT_RANGE,    /* N or N-M within [min,max] (packet-size, ttl ...) */
 	VT_ADDR,          /* address, prefix or range of the menu's family */
-	VT_ADDR_LIST,     /* comma list of VT_ADDR (to-addresses ...) */
 	VT_ADDR_OR_DNS,   /* address-list entry: address, prefix, range or DNS name */
 	VT_PORTS,         /* comma list of ports and port ranges 0-65535 */
 	VT_PROTOCOL,      /* protocol name or number 0-255 */
@@ -83,41 +84,126 @@ enum vtype {
 #define PF_NEG      0x01 /* accepts one leading '!' */
 #define PF_LIST_NEG 0x02 /* each element of a comma list may carry '!' (tcp-flags) */
 #define PF_ADD_ONLY 0x04 /* only valid on add (place-before, copy-from) */
-#define PF_REFUSED  0x08 /* accepted by RouterOS, refused by rosfw's compiler */
+
+/*
+ * What rosfw makes of a property or action of the rule menus, as `rosfw doc
+ * translation` prints it (docs/translation.md). ST_NONE: not a property of
+ * the rule menus.
+ */
+enum prop_status {
+	ST_NONE,
+	ST_EXACT,	/* same packets, same effect */
+	ST_APPROX,	/* nearly the same; `how` says how it differs */
+	ST_REFUSED,	/* an error at the property; `how` says why */
+	ST_ARGUMENT,	/* read by its action */
+	ST_MODEL,	/* handled before lowering */
+};
+
+/* What leaving out a rule with this action does to traffic, as
+ * --unsupported=skip-rule says it. */
+enum skip_effect {
+	SKIP_NEXT,	/* the traffic goes on to the next rule */
+	SKIP_CLOSES,	/* traffic the rule would have accepted is not */
+	SKIP_OPENS,	/* traffic the rule would have stopped is not */
+};
+
+struct lctx;
+struct mprop;
+
+/* One enum constant per row of props.def: P_SRC_ADDRESS, A_ACCEPT ... */
+#define PROP(id, fn, ...) P_##id,
+#define ACTION(id, fn, ...)
+enum prop_id {
+#include "props.def"
+	P__COUNT
+};
+#undef PROP
+#undef ACTION
+#define PROP(id, fn, ...)
+#define ACTION(id, fn, ...) A_##id,
+enum action_id {
+#include "props.def"
+	A__COUNT
+};
+#undef PROP
+#undef ACTION
 
 /**
- * struct prop_def - one RouterOS property of one or more menus.
- * @name:  property name as RouterOS spells it.
- * @menus: MB() bitmask of the menus that accept it.
- * @type:  how its value is checked.
- * @flags: PF_* bits.
- * @min, @max: bounds for VT_UINT, VT_UINT_RANGE.
- * @enums: NULL-terminated value names for VT_ENUM and VT_ENUM_LIST.
- * @def:   default value the manuals give, or NULL.
- *
- * The table is sorted by name (tested), searched with bsearch; a property
- * whose type differs between menus has one row per group of menus.
+ * struct prop_def - one RouterOS property, of one or more menus.
+ * @id:     its enum prop_id; the table is sorted by name, so ids are too.
+ * @name:   property name as RouterOS spells it.
+ * @menus:  MB() bitmask of the menus that accept it.
+ * @type:   how its value is parsed (value.c).
+ * @flags:  PF_* bits.
+ * @min, @max: bounds for VT_UINT, VT_UINT_RANGE, VT_ACTION_VALUE; @max also
+ *          the longest VT_TIME and VT_TIMEOUT, when set.
+ * @enums:  NULL-terminated value names for VT_ENUM, VT_ENUM_LIST and
+ *          VT_ACTION_VALUE; @enums6 the IPv6 menus' names when they differ.
+ * @def:    default value the manuals give, or NULL; @def6 the IPv6 menus'
+ *          when it differs.
+ * @status: what rosfw makes of it in the rule menus; @how the nft form,
+ *          how it is approximated, or why it is refused.
+ * @lower:  the function that lowers it to IR matches (lower_rules.c), or
+ *          NULL when its action reads it or nothing needs to.
  */
 struct prop_def {
+	enum prop_id id;
 	const char *name;
 	uint32_t menus;
 	enum vtype type;
 	uint8_t flags;
 	int64_t min, max;
-	const char *const *enums;
-	const char *def;
+	const char *const *enums, *const *enums6;
+	const char *def, *def6;
+	enum prop_status status;
+	const char *how;
+	void (*lower)(struct lctx *L, const struct mprop *p);
 };
+
+/**
+ * struct action_def - one RouterOS action.
+ * @id, @name, @menus, @status, @how: as for a property.
+ * @lower: the function that lowers it (lower_rules.c), NULL when refused.
+ * @skip:  what --unsupported=skip-rule says leaving the rule out does.
+ * @needs: the property RouterOS wants with it, or either of two; @nneeds
+ *         how many of @needs are set.
+ */
+struct action_def {
+	enum action_id id;
+	const char *name;
+	uint32_t menus;
+	enum prop_status status;
+	const char *how;
+	void (*lower)(struct lctx *L);
+	enum skip_effect skip;
+	enum prop_id needs[2];
+	uint8_t nneeds;
+};
+
+/* The row of property `id`; `id` must be one of enum prop_id. */
+const struct prop_def *prop_def(enum prop_id id);
+/* The row of action `id`. */
+const struct action_def *action_def(enum action_id id);
 
 /* The property `name` as menu `m` accepts it, or NULL. */
 const struct prop_def *prop_lookup(enum menu_kind m, const char *name);
 /* The same for the n bytes at `name` (a name read in place, no NUL). */
 const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t n);
+/* The action `name` (n bytes) as menu `m` takes it, or NULL. */
+const struct action_def *action_lookup_n(enum menu_kind m, const char *name, size_t n);
+/* The names of the actions menu `m` takes, NULL-terminated, sorted. */
+const char *const *action_names(enum menu_kind m);
+
+/* What menu `m` accepts as values of `p`, and its default there. */
+const char *const *prop_enums(const struct prop_def *p, enum menu_kind m);
+const char *prop_default(const struct prop_def *p, enum menu_kind m);
 
 /* The closest property name menu `m` accepts (edit distance), or NULL when
  * nothing is reasonably close; for "did you mean" notes. */
 const char *prop_suggest(enum menu_kind m, const char *name);
 
-/* The whole table, for tests and documentation generators. */
+/* The whole tables, for tests and documentation generators. */
 const struct prop_def *prop_table(size_t *n);
+const struct action_def *action_table(size_t *n);
 
 #endif

@@ -735,14 +735,24 @@ static bool check_yesno(const struct vctx *c, size_t off, size_t len)
 
 static bool enum_elem(const struct vctx *c, size_t off, size_t len)
 {
-	if (enum_index(c->p->enums, c->v + off, len) >= 0)
+	const char *const *en = prop_enums(c->p, c->m);
+
+	if (enum_index(en, c->v + off, len) >= 0)
 		return true;
-	return enum_expected(c, off, len, "one of ", c->p->enums);
+	return enum_expected(c, off, len, "one of ", en);
 }
 
 static bool check_enum(const struct vctx *c, size_t off, size_t len)
 {
 	return enum_elem(c, off, len);
+}
+
+/* One of the actions of the menu's rows. */
+static bool check_action(const struct vctx *c, size_t off, size_t len)
+{
+	if (action_lookup_n(c->m, c->v + off, len))
+		return true;
+	return enum_expected(c, off, len, "one of ", action_names(c->m));
 }
 
 static bool enum_list_elem(const struct vctx *c, size_t off, size_t len, size_t idx, void *arg)
@@ -841,18 +851,6 @@ static bool check_uint_range(const struct vctx *c, size_t off, size_t len)
 static bool check_addr(const struct vctx *c, size_t off, size_t len)
 {
 	return addr_elem(c, off, len, false);
-}
-
-static bool addr_list_elem(const struct vctx *c, size_t off, size_t len, size_t idx, void *arg)
-{
-	(void)idx;
-	(void)arg;
-	return addr_elem(c, off, len, false);
-}
-
-static bool check_addr_list(const struct vctx *c, size_t off, size_t len)
-{
-	return list_each(c, off, len, addr_list_elem, NULL);
 }
 
 static bool digits_only_tail(const char *s, size_t n)
@@ -1555,10 +1553,10 @@ static const check_fn checkers[VT__COUNT] = {
 	[VT_YESNO] = check_yesno,
 	[VT_ENUM] = check_enum,
 	[VT_ENUM_LIST] = check_enum_list,
+	[VT_ACTION] = check_action,
 	[VT_UINT] = check_uint,
 	[VT_UINT_RANGE] = check_uint_range,
 	[VT_ADDR] = check_addr,
-	[VT_ADDR_LIST] = check_addr_list,
 	[VT_ADDR_OR_DNS] = check_addr_or_dns,
 	[VT_PORTS] = check_ports,
 	[VT_PROTOCOL] = check_protocol,
@@ -1612,10 +1610,10 @@ bool value_check(const struct prop_def *p, enum menu_kind m, const char *v, size
 	/* An empty value unsets an optional property (exports write
 	 * dst-address-type=""); one with a default needs a real value. */
 	if (len == 0) {
-		if (!p->def)
+		if (!prop_default(p, m))
 			return true;
 		return fail(&c, 0, 0, "expected a value for %s (default %s), got an empty value",
-			    p->name, p->def);
+			    p->name, prop_default(p, m));
 	}
 	if (v[0] == '!') {
 		if (p->flags & PF_NEG) {

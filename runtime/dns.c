@@ -59,8 +59,8 @@ struct dns *dns_new(const struct model *m)
 	for (f = 0; f < 2; f++) {
 		for (i = 0; i < model_count(m, kinds[f]); i++) {
 			const struct mitem *it = model_item(m, kinds[f], i);
-			const char *list = mitem_value(it, kinds[f], "list");
-			const struct mprop *addr = mitem_prop(it, "address");
+			const char *list = mitem_value(it, kinds[f], P_LIST);
+			const struct mprop *addr = mitem_prop(it, P_ADDRESS);
 			struct value_addr va;
 
 			if (it->disabled || !list || !addr || !addr->len)

@@ -540,7 +540,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 
 		live += !it->disabled;
 		if (!it->disabled)
-			c.expect[i] = expected_comment((long)i, mitem_prop(it, "comment"));
+			c.expect[i] = expected_comment((long)i, mitem_prop(it, P_COMMENT));
 	}
 	if (live && !have_table) {
 		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
@@ -565,13 +565,13 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	out->n = n;
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const struct mprop *cm = mitem_prop(it, "comment");
+		const struct mprop *cm = mitem_prop(it, P_COMMENT);
 		struct print_stat_row *r = &out->rows[i];
 
 		r->num = (long)i;
 		r->flag = it->disabled ? 'X' : !c.seen[i] ? 'I' : ' ';
-		r->chain = mitem_value(it, k, "chain");
-		r->action = mitem_value(it, k, "action");
+		r->chain = mitem_value(it, k, P_CHAIN);
+		r->action = mitem_value(it, k, P_ACTION);
 		r->comment = cm ? cm->value : NULL;
 		r->bytes = c.bytes[i];
 		r->packets = c.packets[i];
@@ -1011,7 +1011,7 @@ static void interval_row(void *ctx, const struct iv_elem *start, const uint8_t *
 	r->timeout_ms = start->exp_ms;
 	r->comment = start->comment;
 	if (rk && !r->comment) {
-		const struct mprop *cm = mitem_prop(rk->it, "comment");
+		const struct mprop *cm = mitem_prop(rk->it, P_COMMENT);
 
 		r->comment = cm ? cm->value : NULL;
 	}
@@ -1080,7 +1080,7 @@ static int elem_cb(const struct nlmsghdr *nlh, void *data)
 		r->address = text_of(e, buf, strlen(buf));
 		r->comment = comment_of(e, a.tb[NFTA_SET_ELEM_USERDATA]);
 		if (st && !r->comment) {
-			const struct mprop *cm = mitem_prop(st->it, "comment");
+			const struct mprop *cm = mitem_prop(st->it, P_COMMENT);
 
 			r->comment = cm ? cm->value : NULL;
 		}
@@ -1199,8 +1199,6 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	size_t n = model_count(m, k), i;
-	const struct prop_def *d_list = prop_lookup(k, "list"), *d_address = prop_lookup(k, "address"),
-			      *d_comment = prop_lookup(k, "comment"), *d_timeout = prop_lookup(k, "timeout");
 	struct skeys keys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
 	struct skeys rkeys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
 	struct elems e = { 0 };
@@ -1235,13 +1233,13 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		for (j = 0; j < it->nprops; j++) {
 			const struct mprop *p = &it->props[j];
 
-			if (p->def == d_list)
+			if (p->id == P_LIST)
 				list = p->value;
-			else if (p->def == d_address)
+			else if (p->id == P_ADDRESS)
 				addr = p;
-			else if (p->def == d_comment)
+			else if (p->id == P_COMMENT)
 				cm = p;
-			else if (p->def == d_timeout)
+			else if (p->id == P_TIMEOUT)
 				to = p;
 		}
 		timed = to != NULL;

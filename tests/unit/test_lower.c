@@ -3108,113 +3108,57 @@ static void test_comment_with_utf8_is_cut_on_a_boundary(void **state)
 
 /* ==== the table =========================================================== */
 
-static void test_rows_sorted_by_name(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	assert_true(n > 100);
-	for (i = 1; i < n; i++)
-		if (strcmp(rows[i - 1].name, rows[i].name) >= 0)
-			fail_msg("rows out of order: \"%s\" before \"%s\"", rows[i - 1].name, rows[i].name);
-}
-
-static void test_rows_found_by_name(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++)
-		assert_ptr_equal(lower_row_find(rows[i].name), &rows[i]);
-	/* An action name finds its action=... row. */
-	assert_string_equal(lower_row_find("tarpit")->name, "action=tarpit");
-	assert_null(lower_row_find("no-such-property"));
-}
-
-static void test_exact_and_approximate_properties_have_a_function(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++) {
-		bool action = !strncmp(rows[i].name, "action=", 7);
-
-		if (rows[i].status != LR_EXACT && rows[i].status != LR_APPROX)
-			continue;
-		if (!action && !rows[i].fn)
-			fail_msg("property \"%s\" is %s but has no lowering function", rows[i].name,
-				 rows[i].status == LR_EXACT ? "exact" : "approximate");
-		assert_non_null(rows[i].how);
-		assert_true(*rows[i].how);
-	}
-}
-
-static void test_refused_rows_say_why_and_have_no_function(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++) {
-		if (rows[i].status != LR_REFUSED)
-			continue;
-		assert_null(rows[i].fn);
-		assert_non_null(rows[i].how);
-		assert_true(*rows[i].how);
-	}
-}
-
-static void test_every_rule_property_and_action_has_a_row(void **state)
+/* Every property of the rule menus says what becomes of it; one that
+ * lowers to something has its function, one that is refused says why and
+ * has none. */
+static void test_rule_properties_lower_or_say_why(void **state)
 {
 	size_t n, i;
 	const struct prop_def *t = prop_table(&n);
 
 	(void)state;
 	for (i = 0; i < n; i++) {
-		const char *const *e;
+		const struct prop_def *p = &t[i];
 
-		if (!(t[i].menus & MB_RULES))
+		if (!(p->menus & MB_RULES)) {
+			if (p->status != ST_NONE || p->lower || p->how)
+				fail_msg("\"%s\" is no rule property but has a translation", p->name);
 			continue;
-		if (!lower_row_find(t[i].name))
-			fail_msg("property \"%s\" has no row", t[i].name);
-		if (strcmp(t[i].name, "action"))
-			continue;
-		for (e = t[i].enums; e && *e; e++) {
-			char a[64];
-
-			snprintf(a, sizeof(a), "action=%s", *e);
-			if (!lower_row_find(a))
-				fail_msg("\"%s\" has no row", a);
 		}
+		if (p->status == ST_NONE || !p->how || !*p->how)
+			fail_msg("rule property \"%s\" has no translation", p->name);
+		if ((p->status == ST_EXACT || p->status == ST_APPROX) && !p->lower)
+			fail_msg("property \"%s\" is %s but has no lowering function", p->name,
+				 p->status == ST_EXACT ? "exact" : "approximate");
+		if (p->status != ST_EXACT && p->status != ST_APPROX && p->lower)
+			fail_msg("property \"%s\" has a lowering function it never reaches", p->name);
 	}
 }
 
-static void test_properties_rosfw_refuses_are_refused_rows(void **state)
+static void test_actions_lower_or_say_why(void **state)
 {
 	size_t n, i;
-	const struct prop_def *t = prop_table(&n);
+	const struct action_def *a = action_table(&n);
 
 	(void)state;
+	assert_true(n > 30);
 	for (i = 0; i < n; i++) {
-		const struct lower_row *r;
-
-		if (!(t[i].menus & MB_RULES) || !(t[i].flags & PF_REFUSED))
-			continue;
-		r = lower_row_find(t[i].name);
-		assert_non_null(r);
-		if (r->status != LR_REFUSED)
-			fail_msg("\"%s\" is PF_REFUSED but its row is not refused", t[i].name);
+		if (!a[i].how || !*a[i].how)
+			fail_msg("action \"%s\" has no translation", a[i].name);
+		if (a[i].status == ST_REFUSED ? a[i].lower != NULL : a[i].lower == NULL)
+			fail_msg("action \"%s\": %s", a[i].name,
+				 a[i].lower ? "refused, with a lowering function" : "no lowering function");
+		if (a[i].status != ST_EXACT && a[i].status != ST_APPROX && a[i].status != ST_REFUSED)
+			fail_msg("action \"%s\": not exact, approximate or refused", a[i].name);
 	}
 }
 
 static void test_table_markdown_lists_every_row(void **state)
 {
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i, len = 0;
-	char *buf = NULL;
+	size_t n, na, i, len = 0;
+	const struct prop_def *t = prop_table(&n);
+	const struct action_def *a = action_table(&na);
+	char *buf = NULL, *prev = NULL;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
@@ -3224,9 +3168,22 @@ static void test_table_markdown_lists_every_row(void **state)
 	for (i = 0; i < n; i++) {
 		char needle[128];
 
-		snprintf(needle, sizeof(needle), "\n| `%s` | ", rows[i].name);
-		if (!strstr(buf, needle))
-			fail_msg("row \"%s\" missing from the Markdown table", rows[i].name);
+		snprintf(needle, sizeof(needle), "\n| `%s` | ", t[i].name);
+		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
+			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
+				 t[i].menus & MB_RULES ? "missing from" : "in");
+	}
+	/* actions in name order, after the action row */
+	prev = strstr(buf, "\n| `action` | ");
+	assert_non_null(prev);
+	for (i = 0; i < na; i++) {
+		char needle[128], *at;
+
+		snprintf(needle, sizeof(needle), "\n| `action=%s` | ", a[i].name);
+		at = strstr(buf, needle);
+		if (!at || at < prev)
+			fail_msg("action \"%s\" missing from the Markdown table or out of order", a[i].name);
+		prev = at;
 	}
 	free(buf);
 }
@@ -3510,12 +3467,8 @@ int main(void)
 		T(test_lower_text_keeps_a_whole_utf8_sequence_that_fits),
 		T(test_comment_with_utf8_is_cut_on_a_boundary),
 		/* the table */
-		T(test_rows_sorted_by_name),
-		T(test_rows_found_by_name),
-		T(test_exact_and_approximate_properties_have_a_function),
-		T(test_refused_rows_say_why_and_have_no_function),
-		T(test_every_rule_property_and_action_has_a_row),
-		T(test_properties_rosfw_refuses_are_refused_rows),
+		T(test_rule_properties_lower_or_say_why),
+		T(test_actions_lower_or_say_why),
 		T(test_table_markdown_lists_every_row),
 	};
 

@@ -34,7 +34,7 @@ static void test_add_keeps_values_and_location(void **state)
 	assert_non_null(it);
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "ssh in");
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "dst-port"), "22");
-	assert_int_equal(mitem_prop(it, "dst-port")->len, 2);
+	assert_int_equal(mitem_prop(it, P_DST_PORT)->len, 2);
 	assert_int_equal(it->loc.line, 2);
 	assert_false(it->disabled);
 	assert_false(it->builtin);
@@ -47,7 +47,7 @@ static void test_unset_property_reads_menu_default(void **state)
 
 	(void)state;
 	assert_null(item_prop(r.m, MK_FILTER4, 0, "action"));
-	assert_string_equal(mitem_value(model_item(r.m, MK_FILTER4, 0), MK_FILTER4, "action"), "accept");
+	assert_string_equal(mitem_value(model_item(r.m, MK_FILTER4, 0), MK_FILTER4, P_ACTION), "accept");
 	run_free(&r);
 }
 
@@ -348,7 +348,7 @@ static void test_service_port_builtins_exist(void **state)
 			fail_msg("no built-in service port %s", names[i]);
 		assert_true(it->builtin);
 	}
-	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "ftp"), MK_SERVICE_PORT, "ports"), "21");
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "ftp"), MK_SERVICE_PORT, P_PORTS), "21");
 	run_free(&r);
 }
 
@@ -371,7 +371,7 @@ static void test_service_port_set_by_name(void **state)
 	(void)state;
 	assert_no_errors(r.d);
 	assert_true(item_named(r.m, MK_SERVICE_PORT, "ftp")->disabled);
-	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "sip"), MK_SERVICE_PORT, "ports"), "5060");
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "sip"), MK_SERVICE_PORT, P_PORTS), "5060");
 	before = model_count(r.m, MK_SERVICE_PORT);
 	run_free(&r);
 	r = run_script("");

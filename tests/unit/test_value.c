@@ -233,28 +233,6 @@ static void test_addr6(void **state)
 	    "2001:0db8:0000:0000:0000:0000:0000:0001:2001:0db8:0000:0000:0000:0000:0000:0001");
 }
 
-static void test_addr_list(void **state)
-{
-	const struct prop_def p = { .name = "x", .menus = MB_RULES, .type = VT_ADDR_LIST };
-	const char *v;
-
-	(void)state;
-	v = "10.0.0.1,10.0.0.2/31,10.0.1.0-10.0.1.9";
-	assert_true(value_check(&p, F4, v, strlen(v), &e));
-	v = "10.0.0.1,10.0.0.X";
-	assert_false(value_check(&p, F4, v, strlen(v), &e));
-	assert_int_equal(e.off, 9);
-	assert_int_equal(e.len, 8);
-	v = "10.0.0.1,,10.0.0.2";
-	assert_false(value_check(&p, F4, v, strlen(v), &e));
-	assert_int_equal(e.off, 9);
-	v = "fe80::1,fe80::2";
-	assert_true(value_check(&p, F6, v, strlen(v), &e));
-	assert_false(value_check(&p, F4, v, strlen(v), &e));
-	assert_int_equal(e.off, 0);
-	assert_int_equal(e.len, 7);
-}
-
 static void test_addr_or_dns(void **state)
 {
 	(void)state;
@@ -874,7 +852,6 @@ int main(void)
 		cmocka_unit_test(test_uint_range),
 		cmocka_unit_test(test_addr4),
 		cmocka_unit_test(test_addr6),
-		cmocka_unit_test(test_addr_list),
 		cmocka_unit_test(test_addr_or_dns),
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_protocol),
