@@ -17,11 +17,20 @@
 
 static const enum prop_id port_props[] = { P_SRC_PORT, P_DST_PORT, P_PORT };
 
+/* An address that says "none": exports write to-addresses=0.0.0.0. */
+static bool addr_unspecified(const struct mprop *p)
+{
+	static const uint8_t zero[16];
+	struct value_addr a;
+
+	return p->len && mprop_addr(p, &a) && a.kind == VA_ADDR && !memcmp(a.lo, zero, sizeof(zero));
+}
+
 static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
-	const char *action = mitem_value(it, k, P_ACTION);
-	const struct action_def *ad = action ? action_lookup_n(k, action, strlen(action)) : NULL;
-	const struct mprop *proto = mitem_prop(it, P_PROTOCOL);
+	const struct action_def *ad = action_def(mitem_action(it, k));
+	const struct mprop *proto = mitem_prop(it, P_PROTOCOL), *jt = mitem_prop(it, P_JUMP_TARGET);
+	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES);
 	size_t i;
 	int p = -1;
 
@@ -31,14 +40,14 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 	}
 	/* What the action needs before RouterOS accepts the rule: one
 	 * property, or either of two. */
-	if (ad && ad->nneeds && !mitem_prop(it, ad->needs[0]) && !(ad->nneeds > 1 && mitem_prop(it, ad->needs[1])))
-		diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", action, prop_def(ad->needs[0])->name,
+	if (ad->nneeds && !mitem_prop(it, ad->needs[0]) && !(ad->nneeds > 1 && mitem_prop(it, ad->needs[1])))
+		diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", ad->name, prop_def(ad->needs[0])->name,
 			   ad->nneeds > 1 ? " or " : "", ad->nneeds > 1 ? prop_def(ad->needs[1])->name : "",
 			   ad->nneeds > 1 ? "=" : "");
 	/* RouterOS refuses ports unless the protocol has them; a negated
 	 * protocol (!tcp) does not name one. */
-	if (proto && proto->len && proto->value[0] != '!')
-		value_parse_protocol(proto->value, proto->len, &p);
+	if (proto && proto->len && !proto->neg)
+		p = (int)proto->v.u;
 	for (i = 0; i < sizeof(port_props) / sizeof(port_props[0]); i++) {
 		const struct mprop *pp = mitem_prop(it, port_props[i]);
 
@@ -46,21 +55,17 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 			diag_error(m->d, &pp->loc, "%s needs protocol=tcp, udp, udp-lite, dccp or sctp%s",
 				   prop_def(port_props[i])->name, proto ? "" : " (none is given)");
 	}
-	if (mitem_prop(it, P_JUMP_TARGET) && action && strcmp(action, "jump"))
-		diag_warning(m->d, &mitem_prop(it, P_JUMP_TARGET)->loc,
-			     "jump-target has no effect unless action=jump");
+	if (jt && ad->id != A_JUMP)
+		diag_warning(m->d, &jt->loc, "jump-target has no effect unless action=jump");
 	/* The kernel's masquerade and redirect take ports only: the address
-	 * is the interface's, as RouterOS documents them. Exports write
-	 * to-addresses=0.0.0.0 for none. */
-	if (action && (!strcmp(action, "masquerade") || !strcmp(action, "redirect")) && mitem_prop(it, P_TO_ADDRESSES) &&
-	    !value_addr_unspecified(mitem_prop(it, P_TO_ADDRESSES)->value, mitem_prop(it, P_TO_ADDRESSES)->len,
-				    menu_kind_is_v6(k)))
-		diag_error(m->d, &mitem_prop(it, P_TO_ADDRESSES)->loc,
+	 * is the interface's, as RouterOS documents them. */
+	if ((ad->id == A_MASQUERADE || ad->id == A_REDIRECT) && ta && !addr_unspecified(ta))
+		diag_error(m->d, &ta->loc,
 			   "action=%s takes no to-addresses: %s, and the kernel's %s has no place for one, so it would refuse the rule (action=%s chooses the address)",
-			   action,
-			   !strcmp(action, "masquerade") ? "it takes the address of the interface the packet leaves by"
-							 : "it sends the packet to the router's own address",
-			   action, !strcmp(action, "masquerade") ? "src-nat" : "dst-nat");
+			   ad->name,
+			   ad->id == A_MASQUERADE ? "it takes the address of the interface the packet leaves by"
+						  : "it sends the packet to the router's own address",
+			   ad->name, ad->id == A_MASQUERADE ? "src-nat" : "dst-nat");
 }
 
 /* True the first time `what` (n bytes, any length) is noted under `tag`. */
@@ -94,28 +99,44 @@ static void kernel_name_check(struct model *m, const struct mprop *p, const char
 		   prop_def(p->id)->name, n, kind, prefix, need, LOWER_IDENT_MAX - 1);
 }
 
+/* Name i of a VT_NAME (one) or VT_NAME_LIST, without one leading '!';
+ * false past the last. */
+static bool name_at(const struct mprop *p, size_t i, const char **s, size_t *n)
+{
+	struct vname v = { 0, p->len };
+	size_t count = 1;
+
+	if (prop_def(p->id)->type == VT_NAME_LIST) {
+		const struct vname *ns = mprop_names(p, &count);
+
+		if (i < count)
+			v = ns[i];
+	}
+	if (i >= count)
+		return false;
+	*s = p->value + v.off;
+	*n = v.len;
+	if (*n && **s == '!') {
+		(*s)++;
+		(*n)--;
+	}
+	return true;
+}
+
 /* Names that become names of kernel sets and chains must fit them. */
 static void kernel_names_check(struct model *m, enum menu_kind k, const struct mitem *it)
 {
-	size_t i;
+	size_t i, j, n;
 
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
 		const struct prop_def *def = prop_def(p->id);
-		const char *prefix, *kind, *s = p->value, *end = p->value + p->len;
+		const char *prefix, *kind, *s;
 
 		if ((def->type != VT_NAME && def->type != VT_NAME_LIST) || !(kind = lower_name_kind(k, p->id, &prefix)))
 			continue;
-		while (s < end) {
-			const char *e = def->type == VT_NAME_LIST ? memchr(s, ',', (size_t)(end - s)) : NULL;
-			size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-
-			if (n && *s == '!')
-				kernel_name_check(m, p, kind, prefix, s + 1, n - 1);
-			else
-				kernel_name_check(m, p, kind, prefix, s, n);
-			s += n + 1;
-		}
+		for (j = 0; name_at(p, j, &s, &n); j++)
+			kernel_name_check(m, p, kind, prefix, s, n);
 	}
 }
 
@@ -159,33 +180,23 @@ static bool named_exists(const struct model *m, enum menu_kind k, const char *na
 	return false;
 }
 
-/* Each comma-separated name in `p` (one '!' allowed) must name an item of `k`. */
+/* Each name in `p` (one '!' allowed) must name an item of `k`. */
 static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k, const char *what)
 {
-	const char *s = p->value, *end = p->value + p->len;
+	const char *name;
+	size_t n, i;
 
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-		const char *name = s;
-
-		if (n && *name == '!') {
-			name++;
-			n--;
-		}
-		if (n && !named_exists(m, k, name, n)) {
-			/* Templates lean on the lists of the router's default
-			 * configuration; an undefined list is an empty one. */
-			if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
-				diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
-					     what, (int)n, name);
-			else if (k != MK_IFLIST)
-				diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", prop_def(p->id)->name, (int)p->len,
-					   p->value, what, (int)n, name);
-		}
-		if (!e)
-			break;
-		s = e + 1;
+	for (i = 0; name_at(p, i, &name, &n); i++) {
+		if (!n || named_exists(m, k, name, n))
+			continue;
+		/* Templates lean on the lists of the router's default
+		 * configuration; an undefined list is an empty one. */
+		if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
+			diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
+				     what, (int)n, name);
+		else if (k != MK_IFLIST)
+			diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", prop_def(p->id)->name, (int)p->len,
+				   p->value, what, (int)n, name);
 	}
 }
 
@@ -228,13 +239,13 @@ static struct nat_chain *nat_chain_find(struct nat_chain *v, size_t n, const cha
  * where packets leave (srcnat, postrouting), destination NAT only where
  * they come in or are made (dstnat, prerouting and output). netmap
  * becomes snat in srcnat and dnat elsewhere (lower_rules.c). */
-static unsigned nat_action_needs(const char *action, const char *chain)
+static unsigned nat_action_needs(enum action_id a, const char *chain)
 {
-	if (!strcmp(action, "masquerade") || !strcmp(action, "src-nat") || !strcmp(action, "same"))
+	if (a == A_MASQUERADE || a == A_SRC_NAT || a == A_SAME)
 		return FROM_SRC;
-	if (!strcmp(action, "dst-nat") || !strcmp(action, "redirect"))
+	if (a == A_DST_NAT || a == A_REDIRECT)
 		return FROM_DST;
-	if (!strcmp(action, "netmap"))
+	if (a == A_NETMAP)
 		return !strcmp(chain, "srcnat") ? FROM_SRC : FROM_DST;
 	return 0;
 }
@@ -279,10 +290,9 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 	e = xreallocarray(NULL, n + 1, sizeof(*e));
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *a = mitem_value(it, k, P_ACTION), *ch = mitem_value(it, k, P_CHAIN);
-		const char *t = mitem_value(it, k, P_JUMP_TARGET);
+		const char *ch = mitem_value(it, k, P_CHAIN), *t = mitem_value(it, k, P_JUMP_TARGET);
 
-		if (!it->disabled && a && !strcmp(a, "jump") && ch && t)
+		if (!it->disabled && mitem_action(it, k) == A_JUMP && ch && t)
 			e[ne++] = (struct nat_edge){ (size_t)(nat_chain_find(c, nc, ch) - c),
 						    (size_t)(nat_chain_find(c, nc, t) - c) };
 	}
@@ -317,25 +327,26 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 	free(e);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *a = mitem_value(it, k, P_ACTION), *ch = mitem_value(it, k, P_CHAIN);
+		enum action_id a = mitem_action(it, k);
+		const char *ch = mitem_value(it, k, P_CHAIN);
 		const struct mprop *ap = mitem_prop(it, P_ACTION);
 		const struct nat_chain *at;
 		unsigned needs;
 
-		if (it->disabled || !a || !ch || !ap || !(needs = nat_action_needs(a, ch)))
+		if (it->disabled || !ch || !ap || !(needs = nat_action_needs(a, ch)))
 			continue;
 		at = nat_chain_find(c, nc, ch);
 		if (!at || !(at->from & ~needs))
 			continue;
 		diag_error(m->d, &ap->loc,
 			   "action=%s in chain %s%s: the kernel changes %s addresses only in %s, and would refuse the ruleset%s",
-			   a, ch,
+			   action_def(a)->name, ch,
 			   !strcmp(ch, "srcnat") || !strcmp(ch, "dstnat") ? ""
 			   : at->from & FROM_SRC && at->from & FROM_DST ? ", which srcnat and dstnat reach through jumps"
 			   : at->from & FROM_SRC ? ", which srcnat reaches through jumps" : ", which dstnat reaches through jumps",
 			   needs == FROM_SRC ? "source" : "destination",
 			   needs == FROM_SRC ? "srcnat (where packets leave)" : "dstnat (where packets come in or are made)",
-			   !strcmp(a, "netmap") && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
+			   a == A_NETMAP && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
 	}
 	free(c);
 }

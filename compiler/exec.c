@@ -604,6 +604,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 	for (i = 0; i < a->nprops; i++) {
 		const struct ast_item *p = a->props[i];
 		const struct prop_def *def;
+		struct pvalue pv;
 		struct verr e;
 
 		if (p->flags & (VF_NE | VF_REGEX)) {
@@ -638,7 +639,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 		}
 		e.off = e.len = 0;
 		e.msg[0] = '\0';
-		if (!value_check(def, k, p->text, p->len, &e)) {
+		if (!value_parse(def, k, p->text, p->len, &pv, m->arena, &e)) {
 			struct loc l = value_loc(p, e.off, e.len);
 
 			diag_error(m->d, &l, "invalid %s: %s", def->name, e.msg);
@@ -646,10 +647,10 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			continue;
 		}
 		if (def->id == P_DISABLED) {
-			it->disabled = text_eq(p->text, p->len, "yes") || text_eq(p->text, p->len, "true");
+			it->disabled = pv.v.u;
 			continue;
 		}
-		item_set(m, it, def, p->text, p->len, &p->vloc);
+		item_set(m, it, def, p->text, p->len, &pv, &p->vloc);
 	}
 	return ok;
 }
@@ -748,8 +749,12 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	if (cf && sel_one(m, k, cf, &from)) {
 		const struct mitem *src = model_item(m, k, from);
 
-		for (i = 0; i < src->nprops; i++)
-			item_set(m, it, prop_def(src->props[i].id), src->props[i].value, src->props[i].len, &src->props[i].loc);
+		for (i = 0; i < src->nprops; i++) {
+			struct pvalue pv = mprop_pvalue(&src->props[i]);
+
+			item_set(m, it, prop_def(src->props[i].id), src->props[i].value, src->props[i].len, &pv,
+				 &src->props[i].loc);
+		}
 		it->disabled = src->disabled;
 	}
 	ok = props_apply(m, k, it, a, "add");

@@ -309,14 +309,11 @@ static void marks_collect(struct lctx *L)
 			const struct mitem *it = model_item(L->m, k, i);
 
 			for (j = 0; j < sizeof(props) / sizeof(props[0]); j++) {
-				const char *v = mitem_value(it, k, props[j].prop);
+				const struct mprop *p = mitem_prop(it, props[j].prop);
+				const char *v = p ? mprop_name(p) : NULL;
 				size_t x;
 
-				if (!v || !*v)
-					continue;
-				if (*v == '!')
-					v++;
-				if (!strcmp(v, "no-mark"))
+				if (!v || !*v || !strcmp(v, "no-mark"))
 					continue;
 				for (x = 0; x < ir->nmarks; x++)
 					if (!strcmp(ir->marks[x].kind, props[j].kind) && !strcmp(ir->marks[x].name, v))
@@ -388,9 +385,18 @@ static enum menu_kind addrlist_kind(const struct lctx *L)
 	return L->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 }
 
-static const char *strip_neg(const char *v)
+/* An address-list entry's address; false for a DNS name (or none). */
+static bool entry_addr(const struct mprop *addr, struct value_addr *va)
 {
-	return v && *v == '!' ? v + 1 : v;
+	return addr->len && mprop_addr(addr, va);
+}
+
+/* The list a rule's property names, or NULL. */
+static const char *list_named(const struct mitem *it, enum prop_id id)
+{
+	const struct mprop *p = mitem_prop(it, id);
+
+	return p ? mprop_name(p) : NULL;
 }
 
 /* Which lists this family uses and what kernel sets each needs. */
@@ -410,7 +416,7 @@ static void lists_plan(struct lctx *L)
 		if (!name || !addr || it->disabled)
 			continue;
 		p = plan_find(L, name);
-		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+		if (!entry_addr(addr, &va)) {
 			p->has_dns = p->has_dynamic = true;
 		} else if (va.kind != VA_ADDR) {
 			p->has_interval = p->has_static = true;
@@ -423,14 +429,15 @@ static void lists_plan(struct lctx *L)
 	for (k = L->v6 ? MK_FILTER6 : MK_FILTER4; k <= (L->v6 ? MK_RAW6 : MK_RAW4); k++) {
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
-			const char *action = mitem_value(it, k, P_ACTION);
+			enum action_id a = mitem_action(it, k);
 			const char *v;
 
-			if ((v = strip_neg(mitem_value(it, k, P_SRC_ADDRESS_LIST))))
+			if ((v = list_named(it, P_SRC_ADDRESS_LIST)))
 				plan_find(L, v);
-			if ((v = strip_neg(mitem_value(it, k, P_DST_ADDRESS_LIST))))
+			if ((v = list_named(it, P_DST_ADDRESS_LIST)))
 				plan_find(L, v);
-			if (action && !strncmp(action, "add-", 4) && (v = mitem_value(it, k, P_ADDRESS_LIST)))
+			if ((a == A_ADD_SRC_TO_ADDRESS_LIST || a == A_ADD_DST_TO_ADDRESS_LIST) &&
+			    (v = mitem_value(it, k, P_ADDRESS_LIST)))
 				plan_find(L, v)->has_dynamic = true;
 		}
 	}
@@ -535,7 +542,7 @@ static void lists_build(struct lctx *L)
 
 		if (!name || !addr || it->disabled)
 			continue;
-		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+		if (!entry_addr(addr, &va)) {
 			char *key = xmalloc(strlen(name) + 5);
 			bool first;
 
@@ -551,12 +558,8 @@ static void lists_build(struct lctx *L)
 		}
 		lower_list_sets(L, name, &ls);
 		elem_from_addr(&e, &va, L->v6);
-		if (to) {
-			uint64_t ms = 0;
-
-			value_parse_time(to->value, to->len, &ms);
-			e.timeout_ms = ms;
-		}
+		if (to)
+			e.timeout_ms = to->v.u;
 		/* Timed entries come and go: the dynamic set for a single
 		 * address, the run-time set for a prefix or range. */
 		s = ir_set_find(L->t, !e.timeout_ms ? (ls.stat ? ls.stat : ls.dyn)
@@ -664,25 +667,17 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
 	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST, i);
 		const char *name = mitem_value(it, MK_IFLIST, P_NAME);
-		const char *inc = mitem_value(it, MK_IFLIST, P_INCLUDE);
-		const char *exc = mitem_value(it, MK_IFLIST, P_EXCLUDE);
-		const char *s;
+		const struct mprop *inc = mitem_prop(it, P_INCLUDE), *exc = mitem_prop(it, P_EXCLUDE);
+		const struct vname *v;
+		size_t nv, j;
 
 		if (!name || !text_eq(list, n, name))
 			continue;
-		for (s = inc; !in && s && *s;) {
-			const char *e = strchr(s, ',');
-
-			in = iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1);
-			s = e ? e + 1 : NULL;
-		}
-		for (s = exc; in && s && *s;) {
-			const char *e = strchr(s, ',');
-
-			if (iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1))
+		for (v = inc ? mprop_names(inc, &nv) : NULL, j = 0; v && !in && j < nv; j++)
+			in = iflist_has(L, inc->value + v[j].off, v[j].len, iface, depth + 1);
+		for (v = exc ? mprop_names(exc, &nv) : NULL, j = 0; v && in && j < nv; j++)
+			if (iflist_has(L, exc->value + v[j].off, v[j].len, iface, depth + 1))
 				in = false;
-			s = e ? e + 1 : NULL;
-		}
 	}
 	return in;
 }
@@ -840,12 +835,10 @@ void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const
 		[SKIP_CLOSES] = "this closes traffic the rule would have accepted",
 		[SKIP_OPENS] = "this opens traffic the rule would have stopped",
 	};
-	const char *action = mitem_value(L->it, L->k, P_ACTION);
-	const struct action_def *a = action ? action_lookup_n(L->k, action, strlen(action)) : NULL;
 	const char *effect;
 
 	if (L->o->unsupported == UNSUPPORTED_SKIP_RULE) {
-		effect = effects[a ? a->skip : SKIP_NEXT];
+		effect = effects[action_def(mitem_action(L->it, L->k))->skip];
 		diag_warning(L->d, loc, "rule %ld of %s skipped: %s is not supported (%s); %s", L->id,
 			     menu_kind_path(L->k), what, why, effect);
 	} else {
@@ -1076,11 +1069,10 @@ static bool jumps_check(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, L->k); i++) {
 		const struct mitem *it = model_item(L->m, L->k, i);
-		const char *a = mitem_value(it, L->k, P_ACTION);
 		const char *c = mitem_value(it, L->k, P_CHAIN);
 		const struct mprop *t = mitem_prop(it, P_JUMP_TARGET);
 
-		if (it->disabled || !a || strcmp(a, "jump") || !t || !c)
+		if (it->disabled || mitem_action(it, L->k) != A_JUMP || !t || !c)
 			continue;
 		if (builtin_find(L->fac, t->value)) {
 			diag_error(L->d, &t->loc, "jump to built-in chain \"%s\": nftables cannot jump to a base chain",
@@ -1163,14 +1155,13 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(L->m, k, i);
 		const char *c = mitem_value(it, k, P_CHAIN);
-		const char *a = mitem_value(it, k, P_ACTION);
 		const char *t = mitem_value(it, k, P_JUMP_TARGET);
 
 		if (it->disabled)
 			continue;
 		if (c)
 			chain_get(L, c);
-		if (a && !strcmp(a, "jump") && t)
+		if (mitem_action(it, k) == A_JUMP && t)
 			chain_get(L, t);
 	}
 	for (i = 0; i < n; i++) {

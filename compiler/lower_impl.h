@@ -82,14 +82,14 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
 bool lower_once(struct lctx *L, const char *key);
-/* A comma list of numbers and ranges as one match (value, range or set). */
-void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
-		   struct ir_match *out);
+/* Numbers and ranges as one match (value, range or set). */
+void lower_numbers(struct lctx *L, enum ir_key key, const struct vrange *v, size_t n, bool neg, struct ir_match *out);
 /* compiler/lower_ct.c: what rests on connection tracking. */
 void lower_helpers(struct lctx *L);
 void lower_tracking(struct lctx *L);
 void lower_sysctls(struct lctx *L);
 void lower_flowtable(struct lctx *L);
-const char *const *lower_ct_helper_names(const char *type);
+/* The kernel helpers a connection-type matches; NULL when Linux has none. */
+const char *const *lower_ct_helper_names(enum conn_type type);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One function per RouterOS property and action, and the translation table
- * that names each (exact, approximate and how, refused and why).
+ * One function per RouterOS property and action, as the rows of props.def
+ * name them, and the translation table printed from those rows. Each reads
+ * the value the model parsed (struct mprop's v, form, neg), never its text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,25 +14,6 @@
 #include "value.h"
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* A value with its leading '!' split off. */
-struct nval {
-	const char *s;
-	size_t len;
-	bool neg;
-};
-
-static struct nval nval_of(const struct mprop *p)
-{
-	struct nval v = { p->value, p->len, false };
-
-	if (v.len && v.s[0] == '!') {
-		v.s++;
-		v.len--;
-		v.neg = true;
-	}
-	return v;
-}
 
 static struct ir_stmt *match_add(struct lctx *L, enum ir_key key, enum ir_op op)
 {
@@ -53,42 +35,28 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 	return ir_data_be(v, ki->len);
 }
 
+/* The protocol the rule names, or -1 (none, or a negated one). */
 static int rule_protocol(const struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
-	int proto = -1;
 
-	if (p && p->len && p->value[0] != '!')
-		value_parse_protocol(p->value, p->len, &proto);
-	return proto;
+	return p && p->len && !p->neg ? (int)p->v.u : -1;
 }
 
-/* A comma list of numbers and ranges, as one match: a value, a range, or
- * an anonymous set (never one rule per element). */
-void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
-		   struct ir_match *out)
+/* Numbers and ranges, as one match: a value, a range, or an anonymous set
+ * (never one rule per element). */
+void lower_numbers(struct lctx *L, enum ir_key key, const struct vrange *v, size_t n, bool neg, struct ir_match *out)
 {
-	size_t n = 0, cap = 1;
-	const char *end = s + len, *p;
-	struct ir_elem *elems;
+	struct ir_elem *elems = arena_alloc(L->ir->arena, n * sizeof(*elems));
+	size_t i;
 
-	for (p = s; p < end; p++)
-		cap += *p == ',';
-	elems = arena_alloc(L->ir->arena, cap * sizeof(*elems));
 	memset(out, 0, sizeof(*out));
 	out->key = key;
-	while (s < end && n < cap) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
-		uint64_t lo = 0, hi = 0;
-
-		value_parse_range(s, l, max, &lo, &hi);
-		memset(&elems[n], 0, sizeof(elems[n]));
-		elems[n].lo = data_for(key, lo);
-		elems[n].hi = data_for(key, hi);
-		elems[n].range = lo != hi;
-		n++;
-		s = e ? e + 1 : end;
+	for (i = 0; i < n; i++) {
+		memset(&elems[i], 0, sizeof(elems[i]));
+		elems[i].lo = data_for(key, v[i].lo);
+		elems[i].hi = data_for(key, v[i].hi);
+		elems[i].range = v[i].lo != v[i].hi;
 	}
 	/* nft 1.0.6 merges two adjacent 2-byte "!=" compares (tcp sport !=
 	 * 80 tcp dport != 80) into one 4-byte "!=", which means "not both",
@@ -111,42 +79,39 @@ void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, b
 	}
 }
 
-static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p, uint64_t max)
+static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
+	size_t n;
+	const struct vrange *v = mprop_ranges(p, &n);
 
-	lower_numbers(L, key, v.s, v.len, v.neg, max, &s->u.m);
+	lower_numbers(L, key, v, n, p->neg, &s->u.m);
 }
 
 /* ---- matchers ----------------------------------------------------------- */
 
 void lower_protocol(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	int proto = 0;
-
-	value_parse_protocol(v.s, v.len, &proto);
-	match_add(L, K_META_L4PROTO, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)proto, 1);
+	match_add(L, K_META_L4PROTO, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.u, 1);
 }
 
-static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, const struct nval *v)
+static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, const struct mprop *p)
 {
 	struct value_addr va;
 	uint8_t n = L->v6 ? 16 : 4;
 
 	memset(m, 0, sizeof(*m));
 	m->key = key;
-	value_parse_addr(v->s, v->len, L->v6, &va);
+	mprop_addr(p, &va);
 	m->v.len = m->hi.len = n;
 	memcpy(m->v.b, va.lo, n);
 	memcpy(m->hi.b, va.hi, n);
 	if (va.kind == VA_RANGE) {
-		m->op = v->neg ? OP_NRANGE : OP_RANGE;
+		m->op = p->neg ? OP_NRANGE : OP_RANGE;
 	} else {
 		int bits = va.kind == VA_PREFIX ? va.plen : n * 8, i;
 
-		m->op = v->neg ? OP_NE : OP_EQ;
+		m->op = p->neg ? OP_NE : OP_EQ;
 		if (bits < n * 8) {
 			m->masked = true;
 			m->mask.len = n;
@@ -159,36 +124,31 @@ static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, cons
 
 void lower_src_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-
-	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, &v);
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, p);
 }
 
 void lower_dst_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-
-	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_DADDR : K_IP_DADDR, &v);
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_DADDR : K_IP_DADDR, p);
 }
 
 static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 {
-	struct nval v = nval_of(p);
 	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
 	struct list_sets ls;
 	const char *sets[3];
 	struct ir_match alts[3];
 	size_t n = 0, i;
 
-	/* v.s ends where the value does: the whole name, as the list has it. */
-	lower_list_sets(L, v.s, &ls);
+	/* The whole name, as the list has it. */
+	lower_list_sets(L, mprop_name(p), &ls);
 	if (ls.stat)
 		sets[n++] = ls.stat;
 	if (ls.dyn)
 		sets[n++] = ls.dyn;
 	if (ls.rt)
 		sets[n++] = ls.rt;
-	if (n > 1 && !v.neg) {
+	if (n > 1 && !p->neg) {
 		/* One list, several kernel sets: in any, acting once. */
 		for (i = 0; i < n; i++)
 			alts[i] = (struct ir_match){ .key = key, .op = OP_IN, .set = sets[i] };
@@ -196,7 +156,7 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
+		match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
 }
 
 void lower_src_address_list(struct lctx *L, const struct mprop *p)
@@ -209,21 +169,15 @@ void lower_dst_address_list(struct lctx *L, const struct mprop *p)
 	addr_list(L, p, false);
 }
 
-static const char *const addr_types[] = {
-	/* fib's RTN_* numbers, in RouterOS spelling */
-	[1] = "unicast", [2] = "local", [3] = "broadcast", [5] = "multicast",
-	[6] = "blackhole", [7] = "unreachable", [8] = "prohibit",
-};
-
 static void addr_type(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
-	size_t t;
+	/* fib's RTN_* numbers */
+	static const uint8_t rtn[] = {
+		[VAT_UNICAST] = 1, [VAT_LOCAL] = 2, [VAT_BROADCAST] = 3, [VAT_MULTICAST] = 5,
+		[VAT_BLACKHOLE] = 6, [VAT_UNREACHABLE] = 7, [VAT_PROHIBIT] = 8,
+	};
 
-	for (t = 0; t < sizeof(addr_types) / sizeof(addr_types[0]); t++)
-		if (addr_types[t] && text_eq(v.s, v.len, addr_types[t]))
-			break;
-	match_add(L, key, v.neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, t);
+	match_add(L, key, p->neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, rtn[p->v.u]);
 }
 
 void lower_src_address_type(struct lctx *L, const struct mprop *p)
@@ -250,21 +204,22 @@ bool lower_ifname_ok(const char *s, size_t n)
 
 static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
+	const char *name = mprop_name(p);
+	size_t len = p->len - p->neg;
 	struct ir_stmt *s;
 
-	if (!lower_ifname_ok(v.s, v.len)) {
+	if (!lower_ifname_ok(name, len)) {
 		lower_refuse(L, &p->loc, "this interface name",
 			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
 		return;
 	}
-	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+	s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
 
 	s->u.m.v.len = 16;
-	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
-	if (v.len > 15)
+	memcpy(s->u.m.v.b, name, len < 15 ? len : 15);
+	if (len > 15)
 		diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
-			     (int)v.len, v.s);
+			     (int)len, name);
 }
 
 void lower_in_interface(struct lctx *L, const struct mprop *p)
@@ -279,19 +234,18 @@ void lower_out_interface(struct lctx *L, const struct mprop *p)
 
 static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
-	const char *name = v.s;
+	const char *name = mprop_name(p);
 
 	/* all matches every interface, none none; Linux has no dynamic
 	 * interfaces in RouterOS's sense, so static is all and dynamic none. */
 	if (!strcmp(name, "all") || !strcmp(name, "static")) {
-		if (v.neg)
+		if (p->neg)
 			match_add(L, key, OP_IN)->u.m.set = lower_iflist_set(L, "none");
 		return;
 	}
 	if (!strcmp(name, "dynamic"))
 		name = "none";
-	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
+	match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
 void lower_in_interface_list(struct lctx *L, const struct mprop *p)
@@ -317,23 +271,24 @@ static enum ir_key port_key(const struct lctx *L, bool src)
 
 void lower_src_port(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, port_key(L, true), p, 65535);
+	numbers_add(L, port_key(L, true), p);
 }
 
 void lower_dst_port(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, port_key(L, false), p, 65535);
+	numbers_add(L, port_key(L, false), p);
 }
 
 /* port= matches the source or the destination port. */
 void lower_port(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_match alts[2];
+	size_t n;
+	const struct vrange *v = mprop_ranges(p, &n);
 
-	lower_numbers(L, port_key(L, true), v.s, v.len, v.neg, 65535, &alts[0]);
-	lower_numbers(L, port_key(L, false), v.s, v.len, v.neg, 65535, &alts[1]);
-	if (v.neg) {
+	lower_numbers(L, port_key(L, true), v, n, p->neg, &alts[0]);
+	lower_numbers(L, port_key(L, false), v, n, p->neg, &alts[1]);
+	if (p->neg) {
 		/* Neither port is in the list. */
 		lower_pre(L)->u.m = alts[0];
 		lower_pre(L)->u.m = alts[1];
@@ -342,57 +297,49 @@ void lower_port(struct lctx *L, const struct mprop *p)
 	lower_or(L, alts, 2, p);
 }
 
-/* Names of a comma list as bits of a flag word. */
-static uint32_t flag_bits(const char *s, size_t len, const char *const *names, const uint32_t *bits)
+/* The values of an enum list (bit i for value i) as a flag word. */
+static uint32_t flag_bits(uint64_t listed, const uint32_t *bits, size_t n)
 {
-	const char *end = s + len;
 	uint32_t r = 0;
+	size_t i;
 
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
-
-		for (i = 0; names[i]; i++)
-			if (text_eq(s, l, names[i]))
-				r |= bits[i];
-		s = e ? e + 1 : end;
-	}
+	for (i = 0; i < n; i++)
+		if (listed & (1ull << i))
+			r |= bits[i];
 	return r;
 }
 
 void lower_connection_state(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "invalid", "established", "related", "new", "untracked", NULL };
-	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_CT_STATE, v.neg ? OP_EQ : OP_NE);
+	static const uint32_t bits[] = {
+		[CSTATE_INVALID] = 1, [CSTATE_ESTABLISHED] = 2, [CSTATE_RELATED] = 4, [CSTATE_NEW] = 8,
+		[CSTATE_UNTRACKED] = 64,
+	};
+	struct ir_stmt *s = match_add(L, K_CT_STATE, p->neg ? OP_EQ : OP_NE);
 
 	/* ct state & (listed) != 0 */
 	s->u.m.masked = true;
-	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.mask = ir_data_host(flag_bits(p->v.u, bits, sizeof(bits) / sizeof(bits[0])), 4);
 	s->u.m.v = ir_data_host(0, 4);
 }
 
 void lower_connection_nat_state(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "srcnat", "dstnat", NULL };
 	/* IPS_SRC_NAT, IPS_DST_NAT */
-	static const uint32_t bits[] = { 0x10, 0x20 };
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_CT_STATUS, v.neg ? OP_EQ : OP_NE);
+	static const uint32_t bits[] = { [CNAT_SRCNAT] = 0x10, [CNAT_DSTNAT] = 0x20 };
+	struct ir_stmt *s = match_add(L, K_CT_STATUS, p->neg ? OP_EQ : OP_NE);
 
 	s->u.m.masked = true;
-	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.mask = ir_data_host(flag_bits(p->v.u, bits, sizeof(bits) / sizeof(bits[0])), 4);
 	s->u.m.v = ir_data_host(0, 4);
 }
 
 static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, const char *kind, uint32_t mask)
 {
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
 
 	/* The whole name, as mark-* actions hash it. */
-	s->u.m.v = ir_data_host(lower_mark(L, kind, v.s), 4);
+	s->u.m.v = ir_data_host(lower_mark(L, kind, mprop_name(p)), 4);
 	if (mask != 0xffffffffu) {
 		s->u.m.masked = true;
 		s->u.m.mask = ir_data_host(mask, 4);
@@ -416,20 +363,17 @@ void lower_routing_mark(struct lctx *L, const struct mprop *p)
 
 void lower_connection_type(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_match alts[LOWER_MAX_ALTS];
 	const char *const *names;
-	char type[32];
 	size_t n;
 
 	/* ct helper stops the rule when the connection has no helper, so
 	 * "!ftp" could never match the connections without one. */
-	if (v.neg) {
+	if (p->neg) {
 		lower_refuse(L, &p->loc, "connection-type with !", "nftables cannot match connections that have no helper");
 		return;
 	}
-	snprintf(type, sizeof(type), "%.*s", (int)v.len, v.s);
-	if (!(names = lower_ct_helper_names(type))) {
+	if (!(names = lower_ct_helper_names((enum conn_type)p->v.u))) {
 		lower_refuse(L, &p->loc, "this connection-type", "Linux has no conntrack helper for it");
 		return;
 	}
@@ -448,90 +392,52 @@ void lower_connection_type(struct lctx *L, const struct mprop *p)
 
 void lower_icmp_options(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *colon = memchr(v.s, ':', v.len);
-	size_t tl = colon ? (size_t)(colon - v.s) : v.len;
-	int type = 0;
-	uint64_t lo = 0, hi = 255;
+	bool code = (p->form & VFORM_CODE) && !(p->v.icmp.code_lo == 0 && p->v.icmp.code_hi == 255);
 
-	value_parse_icmp_type(v.s, tl, L->v6, &type);
-	if (colon)
-		value_parse_range(colon + 1, v.len - tl - 1, 255, &lo, &hi);
-	if (v.neg && colon && !(lo == 0 && hi == 255)) {
+	if (p->neg && code) {
 		lower_refuse(L, &p->loc, "icmp-options with ! and a code", "nftables has no single test for \"not this type and code\"");
 		return;
 	}
-	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)type, 1);
-	if (colon && !(lo == 0 && hi == 255)) {
-		struct ir_stmt *s = match_add(L, L->v6 ? K_ICMP6_CODE : K_ICMP_CODE, lo == hi ? OP_EQ : OP_RANGE);
+	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.icmp.type, 1);
+	if (code) {
+		struct ir_stmt *s = match_add(L, L->v6 ? K_ICMP6_CODE : K_ICMP_CODE,
+					      p->v.icmp.code_lo == p->v.icmp.code_hi ? OP_EQ : OP_RANGE);
 
-		s->u.m.v = ir_data_be(lo, 1);
-		s->u.m.hi = ir_data_be(hi, 1);
+		s->u.m.v = ir_data_be(p->v.icmp.code_lo, 1);
+		s->u.m.hi = ir_data_be(p->v.icmp.code_hi, 1);
 	}
 }
 
+/* Listed flags must be set, !flags must be clear, others are free. */
 void lower_tcp_flags(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", NULL };
-	const char *s = p->value, *end = p->value + p->len;
-	uint32_t mask = 0, set = 0;
-	struct ir_stmt *st;
+	struct ir_stmt *st = match_add(L, K_TCP_FLAGS, OP_EQ);
 
-	if (!p->len)
-		return;
-	/* Listed flags must be set, !flags must be clear, others are free. */
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
-		bool neg = l && *s == '!';
-
-		for (i = 0; names[i]; i++) {
-			if (text_eq(s + neg, l - neg, names[i])) {
-				mask |= 1u << i;
-				if (!neg)
-					set |= 1u << i;
-			}
-		}
-		s = e ? e + 1 : end;
-	}
-	st = match_add(L, K_TCP_FLAGS, OP_EQ);
 	st->u.m.masked = true;
-	st->u.m.mask = ir_data_be(mask, 1);
-	st->u.m.v = ir_data_be(set, 1);
+	st->u.m.mask = ir_data_be(p->v.r.lo, 1);
+	st->u.m.v = ir_data_be(p->v.r.hi, 1);
 }
 
 void lower_tcp_mss(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_TCPOPT_MSS, p, 65535);
+	numbers_add(L, K_TCPOPT_MSS, p);
 }
 
 void lower_packet_size(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_META_LENGTH, p, 65535);
+	numbers_add(L, K_META_LENGTH, p);
 }
 
 /* ttl and hop-limit: v6 wrote a number or range, v7 equal:N, not-equal:N,
  * greater-than:N, less-than:N. */
 static void ttl_like(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	static const struct {
-		const char *word;
-		enum ir_op op;
-	} ops[] = { { "equal", OP_EQ }, { "not-equal", OP_NE }, { "greater-than", OP_GT }, { "less-than", OP_LT } };
-	const char *colon = memchr(p->value, ':', p->len);
-	size_t i;
-	uint64_t n = 0;
+	static const enum ir_op ops[] = { [VTTL_EQ] = OP_EQ, [VTTL_NE] = OP_NE, [VTTL_GT] = OP_GT, [VTTL_LT] = OP_LT };
 
-	if (!colon) {
-		numbers_add(L, key, p, 255);
-		return;
-	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (text_eq(p->value, (size_t)(colon - p->value), ops[i].word)) {
-			value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
-			match_add(L, key, ops[i].op)->u.m.v = ir_data_be(n, 1);
-		}
-	}
+	if (p->form == VTTL_RANGE)
+		numbers_add(L, key, p);
+	else
+		match_add(L, key, ops[p->form])->u.m.v = ir_data_be(p->v.r.lo, 1);
 }
 
 void lower_ttl(struct lctx *L, const struct mprop *p)
@@ -546,12 +452,12 @@ void lower_hop_limit(struct lctx *L, const struct mprop *p)
 
 void lower_dscp(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p, 63);
+	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p);
 }
 
 void lower_fragment(struct lctx *L, const struct mprop *p)
 {
-	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, text_eq(p->value, p->len, "yes") ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, p->v.u ? OP_NE : OP_EQ);
 
 	/* The fragment offset, not the flags: RouterOS does not count the
 	 * first fragment. */
@@ -563,149 +469,91 @@ void lower_fragment(struct lctx *L, const struct mprop *p)
 void lower_ipv4_options(struct lctx *L, const struct mprop *p)
 {
 	static const struct {
-		const char *name;
-		enum ir_key key;
+		enum ir_key key;	/* 0: none of the kind below */
 		bool present;
 	} opts[] = {
-		{ "loose-source-routing", K_IPOPT_LSRR, true }, { "no-record-route", K_IPOPT_RR, false },
-		{ "no-router-alert", K_IPOPT_RA, false },	{ "record-route", K_IPOPT_RR, true },
-		{ "router-alert", K_IPOPT_RA, true },		{ "strict-source-routing", K_IPOPT_SSRR, true },
+		[IPV4OPT_LSRR] = { K_IPOPT_LSRR, true }, [IPV4OPT_NO_RR] = { K_IPOPT_RR, false },
+		[IPV4OPT_NO_RA] = { K_IPOPT_RA, false }, [IPV4OPT_RR] = { K_IPOPT_RR, true },
+		[IPV4OPT_RA] = { K_IPOPT_RA, true },	 [IPV4OPT_SSRR] = { K_IPOPT_SSRR, true },
+		[IPV4OPT_TIMESTAMP] = { 0, false },
 	};
-	struct nval v = nval_of(p);
-	bool any = text_eq(v.s, v.len, "any"), none = text_eq(v.s, v.len, "none");
-	size_t i;
+	enum ipv4_option o = (enum ipv4_option)p->v.u;
 
-	if (any || none) {
+	if (o == IPV4OPT_ANY || o == IPV4OPT_NONE) {
 		/* Header length above 5 words means options are present. */
-		match_add(L, K_IP_HDRLENGTH, (any != v.neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
+		match_add(L, K_IP_HDRLENGTH, ((o == IPV4OPT_ANY) != p->neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
 		return;
 	}
-	if (text_eq(v.s, v.len, "no-source-routing")) {
+	if (o == IPV4OPT_NO_SR) {
 		/* Neither kind of source route. */
-		match_add(L, K_IPOPT_LSRR, v.neg ? OP_EXISTS : OP_MISSING);
-		if (!v.neg)
+		match_add(L, K_IPOPT_LSRR, p->neg ? OP_EXISTS : OP_MISSING);
+		if (!p->neg)
 			match_add(L, K_IPOPT_SSRR, OP_MISSING);
 		else
 			lower_refuse(L, &p->loc, "ipv4-options=!no-source-routing", "it means either source route: write two rules");
 		return;
 	}
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (text_eq(v.s, v.len, opts[i].name)) {
-			match_add(L, opts[i].key, (opts[i].present != v.neg) ? OP_EXISTS : OP_MISSING);
-			return;
-		}
+	if (o < sizeof(opts) / sizeof(opts[0]) && opts[o].key) {
+		match_add(L, opts[o].key, (opts[o].present != p->neg) ? OP_EXISTS : OP_MISSING);
+		return;
 	}
 	lower_refuse(L, &p->loc, "ipv4-options=timestamp", "nftables cannot test for the IPv4 timestamp option");
 }
 
-/* "count[/time][,burst][:mode]": v7 writes 50/1s,5:packet, v6 50,5:packet
- * (per second). Rates in bits are turned into bytes. */
-static void rate_parse(const char *s, size_t len, uint64_t *rate, uint64_t *unit_s, uint32_t *burst, bool *bytes)
+/* A rate as nft's limit has it: per second or a longer unit, in packets or
+ * bytes (rates in bits are turned into bytes). A burst beyond what the
+ * kernel keeps (32 bits) is the most it keeps. */
+static void rate_lower(const struct vrate *r, uint64_t *rate, uint64_t *unit_s, uint32_t *burst, bool *bytes)
 {
-	const char *colon = memchr(s, ':', len), *comma, *slash;
-	size_t head = colon ? (size_t)(colon - s) : len;
-	uint64_t mult = 1, ms = 1000, b = 0;
-	size_t nl;
+	uint64_t b = r->bits ? r->burst / 8 : r->burst;
 
-	*bytes = colon && text_eq(colon + 1, len - head - 1, "bit");
-	comma = memchr(s, ',', head);
-	if (comma)
-		value_parse_uint(comma + 1, head - (size_t)(comma + 1 - s), UINT32_MAX, &b);
-	nl = comma ? (size_t)(comma - s) : head;
-	slash = memchr(s, '/', nl);
-	if (slash) {
-		value_parse_time(slash + 1, nl - (size_t)(slash + 1 - s), &ms);
-		nl = (size_t)(slash - s);
-	}
-	if (nl && (s[nl - 1] == 'k' || s[nl - 1] == 'K' || s[nl - 1] == 'M' || s[nl - 1] == 'G')) {
-		mult = s[nl - 1] == 'G' ? 1000000000ull : s[nl - 1] == 'M' ? 1000000ull : 1000ull;
-		nl--;
-	}
-	*rate = 0;
-	value_parse_uint(s, nl, UINT64_MAX / 1000000000ull, rate);
-	*rate *= mult;
-	if (*bytes)
-		*rate /= 8;
-	*unit_s = ms >= 1000 ? ms / 1000 : 1;
-	*burst = (uint32_t)(*bytes ? b / 8 : b);
+	*bytes = r->bits;
+	*rate = r->bits ? r->count / 8 : r->count;
+	*unit_s = r->period_ms >= 1000 ? r->period_ms / 1000 : 1;
+	*burst = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 }
 
 void lower_limit(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
 
 	s->kind = S_LIMIT;
-	rate_parse(v.s, v.len, &s->u.limit.rate, &s->u.limit.unit_s, &s->u.limit.burst, &s->u.limit.bytes);
-	s->u.limit.over = v.neg;
+	rate_lower(p->v.p, &s->u.limit.rate, &s->u.limit.unit_s, &s->u.limit.burst, &s->u.limit.bytes);
+	s->u.limit.over = p->neg;
 }
 
 /* dst-limit=rate[/time],burst,mode[/expire]: a limit per address (and
  * port), kept in a dynamic set whose entries expire. */
 void lower_dst_limit(struct lctx *L, const struct mprop *p)
 {
-	static const struct {
-		const char *mode;
-		bool saddr, daddr, dport;
-	} modes[] = {
-		{ "dst-address", false, true, false },
-		{ "src-address", true, false, false },
-		{ "src-and-dst-address", true, true, false },
-		{ "src-and-dst-addresses", true, true, false },
-		{ "dst-address-and-port", false, true, true },
-		{ "addresses-and-dst-port", true, true, true },
-		{ "dst-port", false, false, true },
-	};
-	struct nval v = nval_of(p);
-	const char *c1 = memchr(v.s, ',', v.len), *c2, *mode, *slash;
-	size_t ml, i;
-	uint64_t expire = 60000;
-	char rate[128], name[64];
+	const struct vdst_limit *d = p->v.p;
+	char name[64];
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	if (!c1 || !(c2 = memchr(c1 + 1, ',', v.len - (size_t)(c1 + 1 - v.s)))) {
-		lower_refuse(L, &p->loc, "this dst-limit", "expected rate,burst,mode");
-		return;
-	}
-	mode = c2 + 1;
-	ml = v.len - (size_t)(mode - v.s);
-	/* v7 writes mode/expire, 2.9 mode,expire */
-	if ((slash = memchr(mode, '/', ml)) || (slash = memchr(mode, ',', ml))) {
-		value_parse_time(slash + 1, ml - (size_t)(slash + 1 - mode), &expire);
-		ml = (size_t)(slash - mode);
-	}
-	snprintf(rate, sizeof(rate), "%.*s", (int)(c2 - v.s), v.s);
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (text_eq(mode, ml, modes[i].mode))
-			break;
-	if (i == sizeof(modes) / sizeof(modes[0])) {
-		lower_refuse(L, &p->loc, "this dst-limit mode", "rosfw knows no key for it");
-		return;
-	}
-	if (modes[i].dport && rule_protocol(L) < 0) {
+	if ((d->keys & VDL_DPORT) && rule_protocol(L) < 0) {
 		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
 		return;
 	}
 	snprintf(name, sizeof(name), "dl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
-	set->timeout_ms = expire;
+	set->timeout_ms = d->expire_ms;
 	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_SET_UPDATE;
 	s->u.set.set = set->name;
-	if (modes[i].saddr)
+	if (d->keys & VDL_SADDR)
 		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (modes[i].daddr)
+	if (d->keys & VDL_DADDR)
 		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (modes[i].dport)
+	if (d->keys & VDL_DPORT)
 		s->u.set.keys[s->u.set.nkeys++] = K_TH_DPORT;
 	memcpy(set->keys, s->u.set.keys, sizeof(set->keys));
 	set->nkeys = s->u.set.nkeys;
 	set->key = s->u.set.keys[0];
-	rate_parse(rate, strlen(rate), &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
-	if (v.neg)
+	rate_lower(&d->rate, &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
+	if (p->neg)
 		s->u.set.count = 1;	/* over: see emit */
 }
 
@@ -713,16 +561,10 @@ void lower_dst_limit(struct lctx *L, const struct mprop *p)
  * address (or block of netmask bits). */
 void lower_connection_limit(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *comma = memchr(v.s, ',', v.len);
-	uint64_t n = 0, bits = L->v6 ? 128 : 32;
 	char name[64];
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &n);
-	if (comma)
-		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), bits, &bits);
 	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC;
@@ -732,135 +574,81 @@ void lower_connection_limit(struct lctx *L, const struct mprop *p)
 	s->u.set.set = set->name;
 	s->u.set.keys[0] = set->key;
 	s->u.set.nkeys = 1;
-	s->u.set.key_mask_bits = (uint32_t)bits;
-	s->u.set.count = (uint32_t)n;
-	s->u.set.bytes = v.neg;	/* negated: "not over" */
+	s->u.set.key_mask_bits = p->v.r.hi;
+	s->u.set.count = p->v.r.lo;
+	s->u.set.bytes = p->neg;	/* negated: "not over" */
 }
 
 void lower_connection_bytes(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *dash = memchr(v.s, '-', v.len);
-	uint64_t lo = 0, hi = 0;
+	const struct vconn_bytes *b = p->v.p;
 	struct ir_stmt *s;
 
-	value_parse_uint(v.s, dash ? (size_t)(dash - v.s) : v.len, UINT64_MAX, &lo);
-	if (dash)
-		value_parse_uint(dash + 1, v.len - (size_t)(dash + 1 - v.s), UINT64_MAX, &hi);
 	/* An upper bound of 0 means no upper bound. */
-	if (!hi) {
-		s = match_add(L, K_CT_BYTES, v.neg ? OP_LT : OP_GE);
-		s->u.m.v = ir_data_host(lo, 8);
+	if (!b->hi) {
+		s = match_add(L, K_CT_BYTES, p->neg ? OP_LT : OP_GE);
+		s->u.m.v = ir_data_host(b->lo, 8);
 		return;
 	}
-	s = match_add(L, K_CT_BYTES, v.neg ? OP_NRANGE : OP_RANGE);
-	s->u.m.v = ir_data_host(lo, 8);
-	s->u.m.hi = ir_data_host(hi, 8);
+	s = match_add(L, K_CT_BYTES, p->neg ? OP_NRANGE : OP_RANGE);
+	s->u.m.v = ir_data_host(b->lo, 8);
+	s->u.m.hi = ir_data_host(b->hi, 8);
 }
 
 void lower_nth(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *comma = memchr(v.s, ',', v.len);
-	uint64_t every = 1, packet = 1;
+	uint64_t every = p->v.r.lo, packet = p->v.r.hi;
 	struct ir_stmt *s;
 
-	const char *comma2 = comma ? memchr(comma + 1, ',', v.len - (size_t)(comma + 1 - v.s)) : NULL;
-
-	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &every);
-	if (comma2) {
+	if (p->form & VFORM_V29) {
 		/* 2.9: every,counter,packet matches every (every+1)th packet;
 		 * numgen keeps one counter per rule, so the counter number
 		 * has no equivalent and is not needed. */
 		every++;
-		value_parse_uint(comma2 + 1, v.len - (size_t)(comma2 + 1 - v.s), UINT32_MAX, &packet);
 		packet++;
-	} else if (comma) {
-		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), UINT32_MAX, &packet);
 	}
-	s = match_add(L, K_NUMGEN_INC, v.neg ? OP_NE : OP_EQ);
+	s = match_add(L, K_NUMGEN_INC, p->neg ? OP_NE : OP_EQ);
 	s->u.m.mod = (uint32_t)(every ? every : 1);
 	s->u.m.v = ir_data_host(packet ? packet - 1 : 0, 4);
 }
 
 void lower_random(struct lctx *L, const struct mprop *p)
 {
-	uint64_t pct = 0;
-	struct ir_stmt *s;
+	struct ir_stmt *s = match_add(L, K_NUMGEN_RANDOM, OP_LT);
 
-	value_parse_uint(p->value, p->len, 100, &pct);
-	s = match_add(L, K_NUMGEN_RANDOM, OP_LT);
 	s->u.m.mod = 100;
-	s->u.m.v = ir_data_host(pct, 4);
+	s->u.m.v = ir_data_host(p->v.u, 4);
 }
 
 void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
-	static const struct {
-		const char *name;
-		bool sa, da, sp, dp;
-	} fields[] = {
-		{ "both-addresses", true, true, false, false },
-		{ "both-addresses-and-ports", true, true, true, true },
-		{ "both-ports", false, false, true, true },
-		{ "dst-address", false, true, false, false },
-		{ "dst-address-and-port", false, true, false, true },
-		{ "dst-port", false, false, false, true },
-		{ "src-address", true, false, false, false },
-		{ "src-address-and-port", true, false, true, false },
-		{ "src-port", false, false, true, false },
-	};
-	struct nval v = nval_of(p);
-	const char *colon = memchr(v.s, ':', v.len), *slash;
-	uint64_t n = 1, rem = 0;
-	size_t i;
 	struct ir_stmt *s;
 
-	if (!colon || !(slash = memchr(colon, '/', v.len - (size_t)(colon - v.s))))
-		return;
-	value_parse_uint(colon + 1, (size_t)(slash - colon - 1), UINT32_MAX, &n);
-	value_parse_uint(slash + 1, v.len - (size_t)(slash + 1 - v.s), UINT32_MAX, &rem);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (text_eq(v.s, (size_t)(colon - v.s), fields[i].name))
-			break;
-	if (i == sizeof(fields) / sizeof(fields[0]))
-		return;
-	if ((fields[i].sp || fields[i].dp) && rule_protocol(L) < 0) {
+	if ((p->form & (VPCC_SPORT | VPCC_DPORT)) && rule_protocol(L) < 0) {
 		lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol=",
 			     "the ports need a transport protocol");
 		return;
 	}
-	s = match_add(L, K_JHASH, v.neg ? OP_NE : OP_EQ);
-	if (fields[i].sa)
+	s = match_add(L, K_JHASH, p->neg ? OP_NE : OP_EQ);
+	if (p->form & VPCC_SADDR)
 		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (fields[i].da)
+	if (p->form & VPCC_DADDR)
 		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (fields[i].sp)
+	if (p->form & VPCC_SPORT)
 		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_SPORT;
-	if (fields[i].dp)
+	if (p->form & VPCC_DPORT)
 		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_DPORT;
-	s->u.m.mod = (uint32_t)(n ? n : 1);
-	s->u.m.v = ir_data_host(rem, 4);
+	s->u.m.mod = p->v.r.lo ? p->v.r.lo : 1;
+	s->u.m.v = ir_data_host(p->v.r.hi, 4);
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */
 void lower_time(struct lctx *L, const struct mprop *p)
 {
-	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
-	const char *s = p->value, *end = p->value + p->len;
-	const char *comma = memchr(s, ',', p->len);
-	size_t rl = comma ? (size_t)(comma - s) : p->len;
-	const char *dash = memchr(s, '-', rl);
-	uint64_t a = 0, b = 86400000;
+	uint64_t a = p->v.r.lo / 1000, b = p->v.r.hi / 1000;
 	struct ir_elem elems[7];
 	size_t n = 0, i;
 
-	if (dash) {
-		value_parse_time(s, (size_t)(dash - s), &a);
-		value_parse_time(dash + 1, rl - (size_t)(dash + 1 - s), &b);
-	}
-	a /= 1000;
-	b /= 1000;
 	if (b > 86400)
 		b = 86400;
 	if (!(a == 0 && b >= 86400)) {
@@ -883,17 +671,12 @@ void lower_time(struct lctx *L, const struct mprop *p)
 			lower_or(L, alts, 2, p);
 		}
 	}
-	for (s = comma ? comma + 1 : end; s < end;) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
-
-		for (i = 0; i < 7; i++) {
-			if (text_eq(s, l, days[i]) && n < 7) {
-				memset(&elems[n], 0, sizeof(elems[n]));
-				elems[n++].lo = ir_data_host(i, 1);
-			}
+	/* Days as meta day numbers them, Sunday 0: the form's bits. */
+	for (i = 0; i < 7; i++) {
+		if (p->form & (1u << i)) {
+			memset(&elems[n], 0, sizeof(elems[n]));
+			elems[n++].lo = ir_data_host(i, 1);
 		}
-		s = e ? e + 1 : end;
 	}
 	if (n && n < 7) {
 		struct ir_stmt *st = match_add(L, K_META_DAY, n == 1 ? OP_EQ : OP_IN);
@@ -907,26 +690,22 @@ void lower_time(struct lctx *L, const struct mprop *p)
 
 void lower_src_mac_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, v.neg ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, p->neg ? OP_NE : OP_EQ);
 
 	s->u.m.v.len = 6;
-	value_parse_mac(v.s, v.len, s->u.m.v.b);
+	memcpy(s->u.m.v.b, p->v.mac, 6);
 }
 
 void lower_ipsec_policy(struct lctx *L, const struct mprop *p)
 {
-	bool in = p->len >= 2 && !memcmp(p->value, "in", 2);
-	bool ipsec = p->len >= 5 && !memcmp(p->value + p->len - 5, "ipsec", 5);
-
 	/* in: the packet came out of an IPsec tunnel (it has a secpath);
 	 * out: its route goes through an xfrm policy. */
-	match_add(L, in ? K_META_SECPATH : K_RT_IPSEC, ipsec ? OP_EXISTS : OP_MISSING);
+	match_add(L, (p->v.u & VIP_IN) ? K_META_SECPATH : K_RT_IPSEC, (p->v.u & VIP_IPSEC) ? OP_EXISTS : OP_MISSING);
 }
 
 void lower_priority(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_META_PRIORITY, p, 63);
+	numbers_add(L, K_META_PRIORITY, p);
 }
 
 /* ---- actions ------------------------------------------------------------ */
@@ -959,43 +738,44 @@ static void act_log(struct lctx *L)
 	}
 }
 
+/* What a reject-with value is as nft's reject. */
+struct reject_as {
+	enum ir_reject kind;
+	uint8_t code;
+	bool ok;
+};
+
 static void act_reject(struct lctx *L)
 {
-	static const struct {
-		const char *name;
-		enum ir_reject kind;
-		uint8_t code;
-	} v4[] = {
-		{ "icmp-network-unreachable", REJ_ICMP, 0 }, { "icmp-host-unreachable", REJ_ICMP, 1 },
-		{ "icmp-protocol-unreachable", REJ_ICMP, 2 }, { "icmp-port-unreachable", REJ_ICMP, 3 },
-		{ "icmp-net-prohibited", REJ_ICMP, 9 },	     { "icmp-host-prohibited", REJ_ICMP, 10 },
-		{ "icmp-admin-prohibited", REJ_ICMP, 13 },   { "tcp-reset", REJ_TCP_RESET, 0 },
+	/* 2.9's icmp-echo-reply has no counterpart: not ok */
+	static const struct reject_as v4[] = {
+		[REJ4_NETWORK_UNREACHABLE] = { REJ_ICMP, 0, true }, [REJ4_HOST_UNREACHABLE] = { REJ_ICMP, 1, true },
+		[REJ4_PROTOCOL_UNREACHABLE] = { REJ_ICMP, 2, true }, [REJ4_PORT_UNREACHABLE] = { REJ_ICMP, 3, true },
+		[REJ4_NET_PROHIBITED] = { REJ_ICMP, 9, true },	     [REJ4_HOST_PROHIBITED] = { REJ_ICMP, 10, true },
+		[REJ4_ADMIN_PROHIBITED] = { REJ_ICMP, 13, true },    [REJ4_TCP_RESET] = { REJ_TCP_RESET, 0, true },
+		[REJ4_ECHO_REPLY] = { REJ_ICMP, 0, false },
 	}, v6[] = {
-		{ "icmp-no-route", REJ_ICMPV6, 0 },		{ "icmp-admin-prohibited", REJ_ICMPV6, 1 },
-		{ "icmp-not-neighbour", REJ_ICMPV6, 2 },	{ "icmp-address-unreachable", REJ_ICMPV6, 3 },
-		{ "icmp-port-unreachable", REJ_ICMPV6, 4 },	{ "tcp-reset", REJ_TCP_RESET, 0 },
+		[REJ6_NO_ROUTE] = { REJ_ICMPV6, 0, true },	      [REJ6_ADMIN_PROHIBITED] = { REJ_ICMPV6, 1, true },
+		[REJ6_NOT_NEIGHBOUR] = { REJ_ICMPV6, 2, true },	      [REJ6_ADDRESS_UNREACHABLE] = { REJ_ICMPV6, 3, true },
+		[REJ6_PORT_UNREACHABLE] = { REJ_ICMPV6, 4, true },    [REJ6_TCP_RESET] = { REJ_TCP_RESET, 0, true },
 	};
-	const char *with = prop_text(L, P_REJECT_WITH);
-	size_t i, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+	const struct mprop *with = mitem_get(L->it, L->k, P_REJECT_WITH);
+	size_t i = with ? with->v.u : 0, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+	const struct reject_as *r = L->v6 ? &v6[i] : &v4[i];
 	struct ir_stmt *s;
 
-	for (i = 0; with && i < n; i++) {
-		if (!strcmp(with, L->v6 ? v6[i].name : v4[i].name))
-			break;
-	}
-	if (!with || i == n) {
+	if (!with || i >= n || !r->ok) {
 		lower_refuse(L, &L->it->loc, "reject-with=", "no ICMP message of that kind exists on Linux");
 		return;
 	}
-	if ((L->v6 ? v6[i].kind : v4[i].kind) == REJ_TCP_RESET && rule_protocol(L) != 6) {
+	if (r->kind == REJ_TCP_RESET && rule_protocol(L) != 6) {
 		/* A reset answers only TCP; nftables wants that said. */
 		match_add(L, K_META_L4PROTO, OP_EQ)->u.m.v = ir_data_be(6, 1);
-		diag_warning(L->d, &mitem_prop(L->it, P_REJECT_WITH)->loc,
-			     "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
+		diag_warning(L->d, &with->loc, "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
 	}
 	s = lower_post(L, S_REJECT);
-	s->u.reject.kind = L->v6 ? v6[i].kind : v4[i].kind;
-	s->u.reject.code = L->v6 ? v6[i].code : v4[i].code;
+	s->u.reject.kind = r->kind;
+	s->u.reject.code = r->code;
 }
 
 static void act_list_add(struct lctx *L, bool src)
@@ -1004,7 +784,6 @@ static void act_list_add(struct lctx *L, bool src)
 	const struct mprop *to = mitem_prop(L->it, P_ADDRESS_LIST_TIMEOUT);
 	struct list_sets ls;
 	struct ir_stmt *s;
-	uint64_t ms = 0;
 
 	lower_list_sets(L, list, &ls);
 	s = lower_post(L, S_SET_ADD);
@@ -1013,10 +792,10 @@ static void act_list_add(struct lctx *L, bool src)
 	s->u.set.nkeys = 1;
 	/* none-dynamic and 00:00:00 keep the entry until a reboot;
 	 * none-static for good. */
-	if (to && to->len == 11 && !memcmp(to->value, "none-static", 11))
+	if (to && to->form == VTO_NONE_STATIC)
 		s->u.set.timeout_ms = LOWER_STATIC_TIMEOUT_MS;
-	else if (to && strncmp(to->value, "none", 4) && value_parse_time(to->value, to->len, &ms))
-		s->u.set.timeout_ms = ms;
+	else if (to && to->form == VTO_TIME)
+		s->u.set.timeout_ms = to->v.u;
 }
 
 static void act_nat(struct lctx *L, enum ir_nat kind)
@@ -1040,19 +819,16 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 		struct value_addr va;
 		uint8_t n = L->v6 ? 16 : 4;
 
-		value_parse_addr(ta->value, ta->len, L->v6, &va);
+		mprop_addr(ta, &va);
 		s->u.nat.has_addr = true;
 		s->u.nat.addr_lo.len = s->u.nat.addr_hi.len = n;
 		memcpy(s->u.nat.addr_lo.b, va.lo, n);
 		memcpy(s->u.nat.addr_hi.b, va.hi, n);
 	}
 	if (tp) {
-		uint64_t lo = 0, hi = 0;
-
-		value_parse_range(tp->value, tp->len, 65535, &lo, &hi);
 		s->u.nat.has_port = true;
-		s->u.nat.port_lo = (uint16_t)lo;
-		s->u.nat.port_hi = (uint16_t)hi;
+		s->u.nat.port_lo = (uint16_t)tp->v.r.lo;
+		s->u.nat.port_hi = (uint16_t)tp->v.r.hi;
 	}
 }
 
@@ -1067,14 +843,13 @@ static void act_netmap(struct lctx *L)
 
 	/* Onto one address netmap maps everything to it: plain src-nat or
 	 * dst-nat, as exports use it for port forwards. */
-	if (ta && value_parse_addr(ta->value, ta->len, L->v6, &b) && b.kind == VA_ADDR) {
+	if (ta && ta->len && mprop_addr(ta, &b) && b.kind == VA_ADDR) {
 		act_nat(L, src ? NAT_SNAT : NAT_DNAT);
 		return;
 	}
 
-	if (!from || !ta || from->value[0] == '!' || !value_parse_addr(from->value, from->len, L->v6, &a) ||
-	    !value_parse_addr(ta->value, ta->len, L->v6, &b) || a.kind == VA_RANGE || b.kind == VA_RANGE ||
-	    a.plen != b.plen) {
+	if (!from || !ta || !from->len || from->neg || !ta->len || !mprop_addr(from, &a) || !mprop_addr(ta, &b) ||
+	    a.kind == VA_RANGE || b.kind == VA_RANGE || a.plen != b.plen) {
 		lower_refuse(L, &L->it->loc, "netmap without matching prefixes",
 			     "netmap maps one prefix onto another of the same length: give both");
 		return;
@@ -1109,40 +884,34 @@ static void set_mark(struct lctx *L, enum prop_id prop, const char *kind, enum i
 
 static void mangle_passthrough(struct lctx *L)
 {
-	const char *pt = prop_text(L, P_PASSTHROUGH);
+	const struct mprop *pt = mitem_get(L->it, L->k, P_PASSTHROUGH);
 
 	/* passthrough=no ends the mangle chain for this packet. */
-	if (pt && !strcmp(pt, "no"))
+	if (pt && !pt->v.u)
 		verdict(L, V_ACCEPT, NULL);
 }
 
 static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 {
 	const struct mprop *p = mitem_prop(L->it, prop);
-	const char *colon;
-	uint64_t n = 0;
 	struct ir_stmt *s;
 
 	if (!p)
 		return;
-	colon = memchr(p->value, ':', p->len);
-	if ((colon && strncmp(p->value, "set:", 4)) || (!colon && !value_parse_uint(p->value, p->len, 255, &n))) {
+	if (!p->len || p->form != VAV_OP || p->v.r.hi != TTLV_SET) {
 		lower_refuse(L, &p->loc, key == K_IP_TTL ? "increment or decrement of the TTL" :
 			     "increment or decrement of the hop limit", "nftables can set a header field, not add to it");
 		return;
 	}
-	if (colon)
-		value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
 	s = lower_post(L, S_SET_FIELD);
 	s->u.field.key = key;
-	s->u.field.v = ir_data_be(n, 1);
+	s->u.field.v = ir_data_be(p->v.r.lo, 1);
 }
 
 static void act_change_mss(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_MSS);
 	struct ir_stmt *s;
-	uint64_t n = 0;
 
 	if (!p)
 		return;
@@ -1152,42 +921,37 @@ static void act_change_mss(struct lctx *L)
 	}
 	s = lower_post(L, S_SET_FIELD);
 	s->u.field.key = K_TCPOPT_MSS;
-	if (text_eq(p->value, p->len, "clamp-to-pmtu")) {
+	if (p->form == VAV_WORD && p->v.r.hi == MSSV_CLAMP_TO_PMTU)
 		s->u.field.from = K_RT_MTU;
-	} else {
-		value_parse_uint(p->value, p->len, 65535, &n);
-		s->u.field.v = ir_data_be(n, 2);
-	}
+	else
+		s->u.field.v = ir_data_be(p->v.r.lo, 2);
 }
 
 static void act_set_priority(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_PRIORITY);
-	uint64_t n = 0;
 	struct ir_stmt *s;
 
-	if (!p || !value_parse_uint(p->value, p->len, 63, &n)) {
+	if (!p || !p->len || p->form != VAV_NUMBER) {
 		lower_refuse(L, p ? &p->loc : &L->it->loc, "set-priority from a header field",
 			     "rosfw sets only a fixed priority");
 		return;
 	}
 	s = lower_post(L, S_SET_FIELD);
 	s->u.field.key = K_META_PRIORITY;
-	s->u.field.v = ir_data_host(n, 4);
+	s->u.field.v = ir_data_host(p->v.r.lo, 4);
 }
 
 static void act_change_dscp(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_DSCP);
-	uint64_t n = 0;
 	struct ir_stmt *s;
 
 	if (!p)
 		return;
-	value_parse_uint(p->value, p->len, 63, &n);
 	s = lower_post(L, S_SET_FIELD);
 	s->u.field.key = L->v6 ? K_IP6_DSCP : K_IP_DSCP;
-	s->u.field.v = ir_data_be(n, 1);
+	s->u.field.v = ir_data_be(p->v.r.lo, 1);
 }
 
 /* The actions, one function each, as the rows of props.def name them. */
@@ -1348,20 +1112,19 @@ void lower_act_set_priority(struct lctx *L)
 
 void lower_action(struct lctx *L)
 {
-	const char *a = prop_text(L, P_ACTION), *log = prop_text(L, P_LOG);
-	const struct action_def *ad = a ? action_lookup_n(L->k, a, strlen(a)) : action_def(A_ACCEPT);
-	const struct mprop *ap = mitem_prop(L->it, P_ACTION);
+	const struct action_def *ad = action_def(mitem_action(L->it, L->k));
+	const struct mprop *ap = mitem_prop(L->it, P_ACTION), *log = mitem_get(L->it, L->k, P_LOG);
 	char what[64];
 
 	/* log=yes logs before the action, whatever it is. */
-	if ((log && !strcmp(log, "yes")) || (ad && ad->id == A_LOG))
+	if ((log && log->v.u) || ad->id == A_LOG)
 		act_log(L);
-	if (ad && ad->lower) {
+	if (ad->lower) {
 		ad->lower(L);
 		return;
 	}
-	snprintf(what, sizeof(what), "action=%s", a);
-	lower_refuse(L, ap ? &ap->loc : &L->it->loc, what, ad ? ad->how : "rosfw has no translation for it");
+	snprintf(what, sizeof(what), "action=%s", ad->name);
+	lower_refuse(L, ap ? &ap->loc : &L->it->loc, what, ad->how);
 }
 
 /* ---- the translation table ------------------------------------------------ */

@@ -28,11 +28,22 @@ static const struct {
 
 static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static" };
 
+/* A value rosfw itself sets (built-in items), parsed as a script's would be. */
+static void item_set_builtin(struct model *m, struct mitem *it, enum menu_kind k, enum prop_id id, const char *v)
+{
+	struct pvalue pv;
+
+	if (!value_parse(prop_def(id), k, v, strlen(v), &pv, m->arena, NULL))
+		abort();	/* the tables above are wrong */
+	item_set(m, it, prop_def(id), v, strlen(v), &pv, NULL);
+}
+
 static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char *name)
 {
 	struct mitem *it = item_new(m, 2);
+
 	it->builtin = true;
-	item_set(m, it, prop_def(P_NAME), name, strlen(name), NULL);
+	item_set_builtin(m, it, k, P_NAME, name);
 	list_insert(m, k, it, model_count(m, k));
 	return it;
 }
@@ -67,7 +78,7 @@ struct model *model_new(struct diag *d)
 		const char *p = builtin_service_ports[i].ports;
 
 		if (p)
-			item_set(m, it, prop_def(P_PORTS), p, strlen(p), NULL);
+			item_set_builtin(m, it, MK_SERVICE_PORT, P_PORTS, p);
 		it->disabled = builtin_service_ports[i].disabled;
 	}
 	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
@@ -151,18 +162,112 @@ const struct mprop *mitem_prop(const struct mitem *it, enum prop_id id)
 	return found ? &it->props[i] : NULL;
 }
 
-const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id)
+/*
+ * The defaults the table gives, parsed once before main: [0] as the IPv4
+ * and other menus take them, [1] as the IPv6 menus do (reject-with
+ * differs). Defaults are small values: nothing of them needs an arena.
+ */
+static struct mprop defaults[P__COUNT][2];
+
+__attribute__((constructor)) static void defaults_parse(void)
 {
-	const struct mprop *p = mitem_prop(it, id);
-	const struct prop_def *def = prop_def(id);
+	size_t i;
+	int f, k;
+
+	for (i = 0; i < P__COUNT; i++) {
+		const struct prop_def *def = prop_def((enum prop_id)i);
+
+		for (f = 0; f < 2; f++) {
+			struct mprop *d = &defaults[i][f];
+			struct pvalue pv;
+			const char *v;
+
+			/* the first menu of the row on this side */
+			for (k = 0; k < MK__COUNT && !((def->menus & MB(k)) && !(MB(k) & MB_V6) == !f); k++)
+				;
+			if (k == MK__COUNT || !(v = prop_default(def, (enum menu_kind)k)))
+				continue;
+			if (!value_parse(def, (enum menu_kind)k, v, strlen(v), &pv, NULL, NULL))
+				abort();	/* a test checks every default parses */
+			d->value = v;
+			d->len = (uint32_t)strlen(v);
+			d->id = (uint16_t)i;
+			d->v = pv.v;
+			d->form = pv.form;
+			d->neg = pv.neg;
+		}
+	}
+}
+
+const struct mprop *mitem_get(const struct mitem *it, enum menu_kind k, enum prop_id id)
+{
+	const struct mprop *p = mitem_prop(it, id), *d;
 
 	if (p)
-		return p->value;
-	return def->menus & MB(k) ? prop_default(def, k) : NULL;
+		return p;
+	if (!(prop_def(id)->menus & MB(k)))
+		return NULL;
+	d = &defaults[id][(MB(k) & MB_V6) != 0];
+	return d->value ? d : NULL;
+}
+
+const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id)
+{
+	const struct mprop *p = mitem_get(it, k, id);
+
+	return p ? p->value : NULL;
+}
+
+enum action_id mitem_action(const struct mitem *it, enum menu_kind k)
+{
+	const struct mprop *p = mitem_get(it, k, P_ACTION);
+
+	return p ? (enum action_id)p->v.u : A_ACCEPT;
+}
+
+bool mprop_addr(const struct mprop *p, struct value_addr *a)
+{
+	int i;
+
+	if (p->form & VFORM_DNS)
+		return false;
+	if (p->form & VFORM_V6) {
+		*a = *(const struct value_addr *)p->v.p;
+		return true;
+	}
+	memset(a, 0, sizeof(*a));
+	a->kind = p->form & 3;
+	memcpy(a->lo, p->v.ip4.lo, 4);
+	memcpy(a->hi, p->v.ip4.hi, 4);
+	a->plen = 32;
+	if (a->kind == VA_PREFIX)
+		for (i = 0; i < 4; i++)
+			a->plen -= __builtin_popcount((uint8_t)(p->v.ip4.lo[i] ^ p->v.ip4.hi[i]));
+	return true;
+}
+
+const struct vrange *mprop_ranges(const struct mprop *p, size_t *n)
+{
+	const struct vranges *rs = p->v.p;
+
+	if (prop_def(p->id)->type == VT_PORTS && (p->form & VFORM_LIST)) {
+		*n = rs->n;
+		return rs->v;
+	}
+	*n = 1;
+	return &p->v.r;
+}
+
+const struct vname *mprop_names(const struct mprop *p, size_t *n)
+{
+	const struct vnames *ns = p->v.p;
+
+	*n = ns ? ns->n : 0;
+	return ns ? ns->v : NULL;
 }
 
 void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct loc *loc)
+	      size_t len, const struct pvalue *pv, const struct loc *loc)
 {
 	bool found;
 	size_t i = prop_index(it, def->id, &found);
@@ -181,9 +286,12 @@ void item_set(struct model *m, struct mitem *it, const struct prop_def *def, con
 		it->nprops++;
 	}
 	p = &it->props[i];
-	p->id = def->id;
+	p->id = (uint16_t)def->id;
 	p->value = value_store(m, def, v, len);
 	p->len = (uint32_t)len;
+	p->v = pv->v;
+	p->form = pv->form;
+	p->neg = pv->neg;
 	if (loc)
 		p->loc = *loc;
 	else

@@ -8,18 +8,25 @@
 
 #include "diag.h"
 #include "props.h"
+#include "value.h"
 
 /**
  * struct mprop - one property of a model item, as the script last set it.
- * @value: text after unquoting, NUL-terminated (may also hold NUL bytes).
+ * @value: text after unquoting, NUL-terminated (may also hold NUL bytes):
+ *         what dump prints and diagnostics quote.
+ * @v, @form, @neg: what the text means, parsed once when the model read it
+ *         (struct pvalue, value.h); everything after the model reads this.
  * @len:   length of @value.
  * @id:    which property (prop_def(@id): name, type).
  * @loc:   where the value was written, for later diagnostics.
  */
 struct mprop {
 	const char *value;
+	union pval v;
 	uint32_t len;
-	enum prop_id id;
+	uint16_t id;
+	uint8_t form;
+	bool neg;
 	struct loc loc;
 };
 
@@ -72,7 +79,33 @@ const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id
 
 /* Property `id` of `it`, or NULL when unset. */
 const struct mprop *mitem_prop(const struct mitem *it, enum prop_id id);
+/* The same, or the menu's default (parsed, without location) when unset;
+ * NULL when there is neither. */
+const struct mprop *mitem_get(const struct mitem *it, enum menu_kind k, enum prop_id id);
 /* Its text, the menu's default when unset, or NULL. */
 const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id);
+/* The action of a rule: its action= or the default, accept. */
+enum action_id mitem_action(const struct mitem *it, enum menu_kind k);
+
+/* Parsed values (value.h) of an mprop, read by type. */
+static inline struct pvalue mprop_pvalue(const struct mprop *p)
+{
+	struct pvalue pv = { p->v, p->form, p->neg };
+
+	return pv;
+}
+
+/* The name a VT_NAME holds: its text after the '!'. */
+static inline const char *mprop_name(const struct mprop *p)
+{
+	return p->value + p->neg;
+}
+
+/* VT_ADDR, VT_ADDR_OR_DNS: false for a DNS name. */
+bool mprop_addr(const struct mprop *p, struct value_addr *a);
+/* VT_PORTS, and the one range of the other range types. */
+const struct vrange *mprop_ranges(const struct mprop *p, size_t *n);
+/* VT_NAME_LIST: the elements; vname offsets are into p->value. */
+const struct vname *mprop_names(const struct mprop *p, size_t *n);
 
 #endif

@@ -53,8 +53,9 @@ struct model {
 };
 
 struct mitem *item_new(struct model *m, uint16_t cap);
+/* Set property `def` to the text v (len bytes) that value_parse made pv of. */
 void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct loc *loc);
+	      size_t len, const struct pvalue *pv, const struct loc *loc);
 bool item_unset(struct mitem *it, enum prop_id id);
 const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
 void intern_free(struct model *m);

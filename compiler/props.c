@@ -31,46 +31,21 @@
 
 /* ------------------------------------------------------------ enumerations */
 
-static const char *const reject4[] = {
-	"icmp-admin-prohibited",
-	"icmp-echo-reply", /* 2.9 */
-	"icmp-host-prohibited", "icmp-host-unreachable", "icmp-net-prohibited",
-	"icmp-network-unreachable", "icmp-port-unreachable", "icmp-protocol-unreachable",
-	"tcp-reset",
-	NULL
-};
-
-static const char *const reject6[] = {
-	"icmp-address-unreachable", "icmp-admin-prohibited", "icmp-no-route",
-	"icmp-not-neighbour", "icmp-port-unreachable", "tcp-reset",
-	NULL
-};
-
-static const char *const conn_states[] = {
-	"established", "invalid", "new", "related", "untracked", NULL
-};
-
-static const char *const conn_nat_states[] = { "dstnat", "srcnat", NULL };
-
-static const char *const conn_types[] = {
-	"ftp",
-	"gre", /* 2.9 */
-	"h323", "irc",
-	"mms", /* 2.9 */
-	"pptp", "quake3", "sip", "tftp",
-	NULL
-};
+#define SYM_NAME(c, name) name,
+static const char *const reject4[] = { REJECT4(SYM_NAME) NULL };
+static const char *const reject6[] = { REJECT6(SYM_NAME) NULL };
+static const char *const conn_states[] = { CONN_STATES(SYM_NAME) NULL };
+static const char *const conn_nat_states[] = { CONN_NAT_STATES(SYM_NAME) NULL };
+static const char *const conn_types[] = { CONN_TYPES(SYM_NAME) NULL };
+static const char *const ipv4_opts[] = { IPV4_OPTIONS(SYM_NAME) NULL };
+static const char *const ct_enabled[] = { CT_ENABLED(SYM_NAME) NULL };
+static const char *const mss_values[] = { MSS_VALUES(SYM_NAME) NULL };
+static const char *const ttl_values[] = { TTL_VALUES(SYM_NAME) NULL };
+#undef SYM_NAME
 
 /* v7 names plus 2.9's (which lacked to-client) */
 static const char *const hotspot_kinds[] = {
 	"auth", "from-client", "http", "local-dst", "to-client", NULL
-};
-
-static const char *const ipv4_opts[] = {
-	"any", "loose-source-routing", "no-record-route", "no-router-alert",
-	"no-source-routing", "no-timestamp", "none", "record-route", "router-alert",
-	"strict-source-routing", "timestamp",
-	NULL
 };
 
 /* IPv6 extension headers as ip6t_ipv6header names them, which RouterOS wraps */
@@ -88,16 +63,6 @@ static const char *const tos_kinds[] = {
 	"max-reliability", "max-throughput", "min-cost", "min-delay", "normal", NULL
 };
 
-static const char *const ct_enabled[] = { "auto", "no", "yes", NULL };
-
-/* VT_ACTION_VALUE keywords; a trailing ':' marks an operation taking a number */
-static const char *const mss_values[] = { "clamp-to-pmtu", NULL };
-static const char *const ttl_values[] = {
-	"set:", "increment:", "decrement:",
-	/* the v7 manual lists bare increment and decrement (by one) */
-	"increment", "decrement",
-	NULL
-};
 static const char *const priority_values[] = {
 	"from-dscp", "from-dscp-high-3-bits", "from-ingress", NULL
 };

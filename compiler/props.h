@@ -107,6 +107,56 @@ enum skip_effect {
 	SKIP_OPENS,	/* traffic the rule would have stopped is not */
 };
 
+/*
+ * Value names whose meaning lowering reads, one X-macro list each, in the
+ * order the names sort: props.c makes the names of them (the values a
+ * VT_ENUM or VT_ENUM_LIST accepts), the enum constants are the indices a
+ * parsed value holds. SYM(constant, "name").
+ */
+#define REJECT4(SYM) \
+	SYM(REJ4_ADMIN_PROHIBITED, "icmp-admin-prohibited") \
+	SYM(REJ4_ECHO_REPLY, "icmp-echo-reply") /* 2.9 */ \
+	SYM(REJ4_HOST_PROHIBITED, "icmp-host-prohibited") SYM(REJ4_HOST_UNREACHABLE, "icmp-host-unreachable") \
+	SYM(REJ4_NET_PROHIBITED, "icmp-net-prohibited") SYM(REJ4_NETWORK_UNREACHABLE, "icmp-network-unreachable") \
+	SYM(REJ4_PORT_UNREACHABLE, "icmp-port-unreachable") \
+	SYM(REJ4_PROTOCOL_UNREACHABLE, "icmp-protocol-unreachable") SYM(REJ4_TCP_RESET, "tcp-reset")
+#define REJECT6(SYM) \
+	SYM(REJ6_ADDRESS_UNREACHABLE, "icmp-address-unreachable") SYM(REJ6_ADMIN_PROHIBITED, "icmp-admin-prohibited") \
+	SYM(REJ6_NO_ROUTE, "icmp-no-route") SYM(REJ6_NOT_NEIGHBOUR, "icmp-not-neighbour") \
+	SYM(REJ6_PORT_UNREACHABLE, "icmp-port-unreachable") SYM(REJ6_TCP_RESET, "tcp-reset")
+#define CONN_STATES(SYM) \
+	SYM(CSTATE_ESTABLISHED, "established") SYM(CSTATE_INVALID, "invalid") SYM(CSTATE_NEW, "new") \
+	SYM(CSTATE_RELATED, "related") SYM(CSTATE_UNTRACKED, "untracked")
+#define CONN_NAT_STATES(SYM) SYM(CNAT_DSTNAT, "dstnat") SYM(CNAT_SRCNAT, "srcnat")
+#define CONN_TYPES(SYM) \
+	SYM(CTYPE_FTP, "ftp") SYM(CTYPE_GRE, "gre") /* 2.9 */ SYM(CTYPE_H323, "h323") SYM(CTYPE_IRC, "irc") \
+	SYM(CTYPE_MMS, "mms") /* 2.9 */ SYM(CTYPE_PPTP, "pptp") SYM(CTYPE_QUAKE3, "quake3") SYM(CTYPE_SIP, "sip") \
+	SYM(CTYPE_TFTP, "tftp")
+#define IPV4_OPTIONS(SYM) \
+	SYM(IPV4OPT_ANY, "any") SYM(IPV4OPT_LSRR, "loose-source-routing") SYM(IPV4OPT_NO_RR, "no-record-route") \
+	SYM(IPV4OPT_NO_RA, "no-router-alert") SYM(IPV4OPT_NO_SR, "no-source-routing") \
+	SYM(IPV4OPT_NO_TIMESTAMP, "no-timestamp") SYM(IPV4OPT_NONE, "none") SYM(IPV4OPT_RR, "record-route") \
+	SYM(IPV4OPT_RA, "router-alert") SYM(IPV4OPT_SSRR, "strict-source-routing") SYM(IPV4OPT_TIMESTAMP, "timestamp")
+#define CT_ENABLED(SYM) SYM(CTRACK_AUTO, "auto") SYM(CTRACK_NO, "no") SYM(CTRACK_YES, "yes")
+/* VT_ACTION_VALUE words; a trailing ':' marks an operation taking a number */
+#define TTL_VALUES(SYM) \
+	SYM(TTLV_SET, "set:") SYM(TTLV_INCREMENT, "increment:") SYM(TTLV_DECREMENT, "decrement:") \
+	/* the v7 manual lists bare increment and decrement (by one) */ \
+	SYM(TTLV_INCREMENT_ONE, "increment") SYM(TTLV_DECREMENT_ONE, "decrement")
+#define MSS_VALUES(SYM) SYM(MSSV_CLAMP_TO_PMTU, "clamp-to-pmtu")
+
+#define SYM_ENUM(c, name) c,
+enum reject4 { REJECT4(SYM_ENUM) };
+enum reject6 { REJECT6(SYM_ENUM) };
+enum conn_state { CONN_STATES(SYM_ENUM) };
+enum conn_nat_state { CONN_NAT_STATES(SYM_ENUM) };
+enum conn_type { CONN_TYPES(SYM_ENUM) };
+enum ipv4_option { IPV4_OPTIONS(SYM_ENUM) };
+enum ct_enabled { CT_ENABLED(SYM_ENUM) };
+enum ttl_value { TTL_VALUES(SYM_ENUM) };
+enum mss_value { MSS_VALUES(SYM_ENUM) };
+#undef SYM_ENUM
+
 struct lctx;
 struct mprop;
 

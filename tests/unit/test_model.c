@@ -51,6 +51,50 @@ static void test_unset_property_reads_menu_default(void **state)
 	run_free(&r);
 }
 
+/* The model keeps what each value means beside its text, parsed once:
+ * for the item's own values, a copy-from's and the menu's defaults. */
+static void test_values_are_parsed_once(void **state)
+{
+	struct run r = run_script("/ip firewall filter\n"
+				  "add chain=input src-address=!10.1.2.3/8 protocol=tcp dst-port=80,443-445 action=drop\n"
+				  "add copy-from=0 chain=forward\n"
+				  "/ipv6 firewall filter\n"
+				  "add chain=input action=reject src-address=2001:db8::1/32\n");
+	const struct mitem *it;
+	const struct mprop *p;
+	const struct vrange *v;
+	struct value_addr a;
+	size_t n, i;
+
+	(void)state;
+	assert_no_errors(r.d);
+	for (i = 0; i < 2; i++) {
+		it = model_item(r.m, MK_FILTER4, i);
+		assert_int_equal(mitem_action(it, MK_FILTER4), A_DROP);
+		p = mitem_prop(it, P_SRC_ADDRESS);
+		assert_true(p->neg && mprop_addr(p, &a));
+		assert_int_equal(a.kind, VA_PREFIX);
+		assert_int_equal(a.plen, 8);
+		assert_memory_equal(a.lo, "\x0a\x00\x00\x00", 4);
+		assert_memory_equal(a.hi, "\x0a\xff\xff\xff", 4);
+		assert_int_equal(mitem_prop(it, P_PROTOCOL)->v.u, 6);
+		v = mprop_ranges(mitem_prop(it, P_DST_PORT), &n);
+		assert_int_equal(n, 2);
+		assert_true(v[0].lo == 80 && v[0].hi == 80 && v[1].lo == 443 && v[1].hi == 445);
+		/* unset: the menu's default, parsed */
+		p = mitem_get(it, MK_FILTER4, P_REJECT_WITH);
+		assert_non_null(p);
+		assert_int_equal(p->v.u, REJ4_NETWORK_UNREACHABLE);
+		assert_null(mitem_prop(it, P_REJECT_WITH));
+	}
+	it = model_item(r.m, MK_FILTER6, 0);
+	assert_int_equal(mitem_get(it, MK_FILTER6, P_REJECT_WITH)->v.u, REJ6_NO_ROUTE);
+	assert_true(mprop_addr(mitem_prop(it, P_SRC_ADDRESS), &a) && a.v6 && a.plen == 32);
+	assert_int_equal(mitem_action(model_item(r.m, MK_FILTER6, 0), MK_FILTER6), A_REJECT);
+	assert_null(mitem_get(it, MK_FILTER6, P_TTL));
+	run_free(&r);
+}
+
 static void test_add_disabled_yes(void **state)
 {
 	struct run r = run_script("/ip firewall filter\nadd chain=a disabled=yes\nadd chain=b disabled=no\n");
@@ -694,6 +738,7 @@ int main(void)
 		cmocka_unit_test(test_add_appends_in_order),
 		cmocka_unit_test(test_add_keeps_values_and_location),
 		cmocka_unit_test(test_unset_property_reads_menu_default),
+		cmocka_unit_test(test_values_are_parsed_once),
 		cmocka_unit_test(test_add_disabled_yes),
 		cmocka_unit_test(test_place_before_number),
 		cmocka_unit_test(test_place_before_find),
