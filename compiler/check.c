@@ -30,7 +30,7 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 {
 	const struct action_def *ad = action_def(mitem_action(it, k));
 	const struct mprop *proto = mitem_prop(it, P_PROTOCOL), *jt = mitem_prop(it, P_JUMP_TARGET);
-	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES);
+	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES), *rp = mitem_prop(it, P_RANDOMISE_PORTS);
 	size_t i;
 	int p = -1;
 
@@ -57,6 +57,10 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 	}
 	if (jt && ad->id != A_JUMP)
 		diag_warning(m->d, &jt->loc, "jump-target has no effect unless action=jump");
+	if (rp && rp->v.u && ad->id != A_MASQUERADE && ad->id != A_SRC_NAT)
+		diag_warning(m->d, &rp->loc,
+			     "randomise-ports is applied to action=masquerade and src-nat; with action=%s the kernel keeps its own port choice",
+			     ad->name);
 	/* The kernel's masquerade and redirect take ports only: the address
 	 * is the interface's, as RouterOS documents them. */
 	if ((ad->id == A_MASQUERADE || ad->id == A_REDIRECT) && ta && !addr_unspecified(ta))

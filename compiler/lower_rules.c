@@ -1030,9 +1030,20 @@ void lower_act_notrack(struct lctx *L)
 	lower_post(L, S_NOTRACK);
 }
 
+/* randomise-ports=yes: the source port of each new connection is chosen
+ * at random, where the kernel keeps the original port when it can. */
+static void nat_random(struct lctx *L)
+{
+	const struct mprop *p = mitem_get(L->it, L->k, P_RANDOMISE_PORTS);
+
+	if (p && p->v.u && L->npost && L->post[L->npost - 1].kind == S_NAT)
+		L->post[L->npost - 1].u.nat.random = true;
+}
+
 void lower_act_src_nat(struct lctx *L)
 {
 	act_nat(L, NAT_SNAT);
+	nat_random(L);
 }
 
 void lower_act_dst_nat(struct lctx *L)
@@ -1043,6 +1054,7 @@ void lower_act_dst_nat(struct lctx *L)
 void lower_act_masquerade(struct lctx *L)
 {
 	act_nat(L, NAT_MASQ);
+	nat_random(L);
 }
 
 void lower_act_redirect(struct lctx *L)

@@ -974,6 +974,25 @@ static void test_action_masquerade(void **state)
 		     "oifname \"ether1\" counter masquerade comment \"#0\"\n");
 }
 
+/* randomise-ports=yes: nft's random NAT flag, on masquerade and src-nat. */
+static void test_randomise_ports(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=srcnat action=masquerade randomise-ports=yes\n"
+			 "add chain=srcnat action=masquerade protocol=tcp to-ports=10000-20000 randomise-ports=yes\n"
+			 "add chain=srcnat action=src-nat to-addresses=1.2.3.4-1.2.3.8 randomise-ports=yes\n"
+			 "add chain=srcnat action=src-nat to-addresses=1.2.3.4 randomise-ports=no\n"
+			 "add chain=srcnat action=same to-addresses=1.2.3.4-1.2.3.8 randomise-ports=yes\n",
+		     "ip", "nat_srcnat",
+		     "counter masquerade random comment \"#0\"\n"
+		     "meta l4proto tcp counter masquerade to :10000-20000 random comment \"#1\"\n"
+		     "counter snat to 1.2.3.4-1.2.3.8 random comment \"#2\"\n"
+		     "counter snat to 1.2.3.4 comment \"#3\"\n"
+		     "counter snat to 1.2.3.4-1.2.3.8 persistent comment \"#4\"\n");
+	assert_rules(NAT "add chain=dstnat action=dst-nat to-addresses=10.0.0.1 randomise-ports=yes\n", "ip",
+		     "nat_dstnat", "counter dnat to 10.0.0.1 comment \"#0\"\n");
+}
+
 static void test_action_redirect(void **state)
 {
 	(void)state;
@@ -3446,6 +3465,7 @@ int main(void)
 		T(test_action_dst_nat_port_only_keeps_the_address),
 		T(test_to_ports_without_protocol_is_refused),
 		T(test_action_masquerade),
+		T(test_randomise_ports),
 		T(test_action_redirect),
 		T(test_action_netmap_prefix_to_prefix),
 		T(test_action_netmap_v6),
