@@ -39,46 +39,13 @@ enum menu_kind {
 #define MB_RULES (MB_RULES4 | MB_RULES6)
 #define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6))
 
-/* Value types; each has a parser in value.c. */
+/* Value types (vtypes.def): each has a parser and a printer in vtype.c. */
+#define VTYPE(id, parse, print) VT_##id,
 enum vtype {
-	VT_STRING,        /* any text (comment, log-prefix, names) */
-	VT_NAME,          /* an identifier: chain, list, mark, interface name */
-	VT_NAME_LIST,     /* comma list of names (interface list members...) */
-	VT_YESNO,         /* yes|no (also true|false) */
-	VT_ENUM,          /* one of prop_def.enums */
-	VT_ENUM_LIST,     /* comma list of prop_def.enums */
-	VT_ACTION,        /* an action of the action table the menu takes */
-	VT_UINT,          /* decimal integer in [min,max] */
-	VT_UINT_RANGE,    /* N or N-M within [min,max] (packet-size, ttl ...) */
-	VT_ADDR,          /* address, prefix or range of the menu's family */
-	VT_ADDR_OR_DNS,   /* address-list entry: address, prefix, range or DNS name */
-	VT_PORTS,         /* comma list of ports and port ranges 0-65535 */
-	VT_PROTOCOL,      /* protocol name or number 0-255 */
-	VT_TIME,          /* 1d2h3m4s, 00:05:00, 30s, 1w, 100ms, none */
-	VT_TIMEOUT,       /* VT_TIME or none-dynamic / none-static */
-	VT_RATE,          /* limit: count[/time][,burst][:mode] (v6 and v7 forms) */
-	VT_DST_LIMIT,     /* dst-limit: rate[/time],burst,mode[/expire] */
-	VT_CONN_LIMIT,    /* connection-limit: N,netmask */
-	VT_CONN_BYTES,    /* connection-bytes: N-M or N-0 */
-	VT_CONN_RATE,     /* connection-rate: N-M with k/M/G suffixes */
-	VT_NTH,           /* nth: every,packet[,counter?] */
-	VT_PCC,           /* per-connection-classifier: fields:N/M */
-	VT_TIME_SPEC,     /* time: start-end,day,day,... */
-	VT_TCP_FLAGS,     /* comma list of tcp flags, each with optional ! */
-	VT_ICMP_OPTIONS,  /* type[:code] numeric or named, v4 or v6 by menu */
-	VT_MAC,           /* AA:BB:CC:DD:EE:FF */
-	VT_IPSEC_POLICY,  /* in|out,ipsec|none */
-	VT_ADDR_TYPE,     /* unicast|local|broadcast|multicast|blackhole|prohibit|unreachable */
-	VT_TCP_MSS,       /* N or N-M, 0-65535 */
-	VT_DSCP,          /* 0-63 */
-	VT_PRIORITY,      /* 0-63 */
-	VT_ACTION_VALUE,  /* new-mss, new-ttl: change value forms (set:N, increment:N, clamp-to-pmtu) */
-	VT_HEX_STRING,    /* content etc. kept as text */
-	VT_REGEX,         /* layer7 regexp: any text */
-	VT_PSD,           /* psd: weight,delay-time,low-port-weight,high-port-weight */
-	VT_TTL,           /* ttl, hop-limit: equal|not-equal|greater-than|less-than:N, or N[-M] */
+#include "vtypes.def"
 	VT__COUNT
 };
+#undef VTYPE
 
 /* Flags of a property definition. */
 #define PF_NEG      0x01 /* accepts one leading '!' */

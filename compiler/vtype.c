@@ -1448,42 +1448,9 @@ static const struct {
 	parse_fn parse;
 	print_fn print;
 } vtypes[VT__COUNT] = {
-	[VT_STRING] = { parse_text, print_text },
-	[VT_NAME] = { parse_name, print_text },
-	[VT_NAME_LIST] = { parse_name_list, print_text },
-	[VT_YESNO] = { parse_yesno, print_yesno },
-	[VT_ENUM] = { parse_enum, print_enum },
-	[VT_ENUM_LIST] = { parse_enum_list, print_enum_list },
-	[VT_ACTION] = { parse_action, print_action },
-	[VT_UINT] = { parse_uint, print_uint },
-	[VT_UINT_RANGE] = { parse_uint_range, print_one_range },
-	[VT_ADDR] = { parse_addr, print_addr },
-	[VT_ADDR_OR_DNS] = { parse_addr_or_dns, print_addr_or_dns },
-	[VT_PORTS] = { parse_ports, print_ports },
-	[VT_PROTOCOL] = { parse_protocol, print_uint },
-	[VT_TIME] = { parse_time, print_time_value },
-	[VT_TIMEOUT] = { parse_timeout, print_timeout },
-	[VT_RATE] = { parse_rate, print_rate },
-	[VT_DST_LIMIT] = { parse_dst_limit, print_dst_limit },
-	[VT_CONN_LIMIT] = { parse_conn_limit, print_conn_limit },
-	[VT_CONN_BYTES] = { parse_conn_bytes, print_conn_bytes },
-	[VT_CONN_RATE] = { parse_conn_rate, print_one_range },
-	[VT_NTH] = { parse_nth, print_nth },
-	[VT_PCC] = { parse_pcc, print_pcc },
-	[VT_TIME_SPEC] = { parse_time_spec, print_time_spec },
-	[VT_TCP_FLAGS] = { parse_tcp_flags, print_tcp_flags },
-	[VT_ICMP_OPTIONS] = { parse_icmp_options, print_icmp_options },
-	[VT_MAC] = { parse_mac, print_mac },
-	[VT_IPSEC_POLICY] = { parse_ipsec_policy, print_ipsec_policy },
-	[VT_ADDR_TYPE] = { parse_addr_type, print_addr_type },
-	[VT_TCP_MSS] = { parse_tcp_mss, print_one_range },
-	[VT_DSCP] = { parse_dscp, print_one_range },
-	[VT_PRIORITY] = { parse_priority, print_one_range },
-	[VT_ACTION_VALUE] = { parse_action_value, print_action_value },
-	[VT_HEX_STRING] = { parse_text, print_text },
-	[VT_REGEX] = { parse_text, print_text },
-	[VT_PSD] = { parse_psd, print_text },
-	[VT_TTL] = { parse_ttl, print_ttl },
+#define VTYPE(id, parse, print) [VT_##id] = { parse, print },
+#include "vtypes.def"
+#undef VTYPE
 };
 
 /* Types whose text is free, so a leading '!' without PF_NEG is a literal
