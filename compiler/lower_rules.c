@@ -1160,7 +1160,7 @@ void lower_table_markdown(FILE *out)
 	fputs("# Translation table\n\n"
 	      "Every property and action of `/ip firewall filter|nat|mangle|raw` (and `/ipv6`) as rosfw lowers it to\n"
 	      "nftables. Printed by `rosfw doc translation` from the table the compiler itself uses\n"
-	      "(compiler/lower_rules.c); `make check` fails when this file and the table differ.\n\n"
+	      "(compiler/props.def); `make check` fails when this file and the table differ.\n\n"
 	      "- exact: same packets, same effect.\n"
 	      "- approximate: nearly the same; the column says how it differs.\n"
 	      "- refused: an error at the property; `--unsupported=skip-rule` leaves the rule out with a warning\n"
