@@ -891,10 +891,19 @@ static void mangle_passthrough(struct lctx *L)
 		verdict(L, V_ACCEPT, NULL);
 }
 
+/* A header field or mark set to a value (change-*, set-priority). */
+static struct ir_stmt *field_set(struct lctx *L, enum ir_key key, struct ir_data v)
+{
+	struct ir_stmt *s = lower_post(L, S_SET_FIELD);
+
+	s->u.field.key = key;
+	s->u.field.v = v;
+	return s;
+}
+
 static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 {
 	const struct mprop *p = mitem_prop(L->it, prop);
-	struct ir_stmt *s;
 
 	if (!p)
 		return;
@@ -903,15 +912,12 @@ static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 			     "increment or decrement of the hop limit", "nftables can set a header field, not add to it");
 		return;
 	}
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = key;
-	s->u.field.v = ir_data_be(p->v.r.lo, 1);
+	field_set(L, key, ir_data_be(p->v.r.lo, 1));
 }
 
 static void act_change_mss(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_MSS);
-	struct ir_stmt *s;
 
 	if (!p)
 		return;
@@ -919,39 +925,30 @@ static void act_change_mss(struct lctx *L)
 		lower_refuse(L, &p->loc, "change-mss without protocol=tcp", "the MSS is a TCP option");
 		return;
 	}
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = K_TCPOPT_MSS;
 	if (p->form == VAV_WORD && p->v.r.hi == MSSV_CLAMP_TO_PMTU)
-		s->u.field.from = K_RT_MTU;
+		field_set(L, K_TCPOPT_MSS, (struct ir_data){ 0 })->u.field.from = K_RT_MTU;
 	else
-		s->u.field.v = ir_data_be(p->v.r.lo, 2);
+		field_set(L, K_TCPOPT_MSS, ir_data_be(p->v.r.lo, 2));
 }
 
 static void act_set_priority(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_PRIORITY);
-	struct ir_stmt *s;
 
 	if (!p || !p->len || p->form != VAV_NUMBER) {
 		lower_refuse(L, p ? &p->loc : &L->it->loc, "set-priority from a header field",
 			     "rosfw sets only a fixed priority");
 		return;
 	}
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = K_META_PRIORITY;
-	s->u.field.v = ir_data_host(p->v.r.lo, 4);
+	field_set(L, K_META_PRIORITY, ir_data_host(p->v.r.lo, 4));
 }
 
 static void act_change_dscp(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_DSCP);
-	struct ir_stmt *s;
 
-	if (!p)
-		return;
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = L->v6 ? K_IP6_DSCP : K_IP_DSCP;
-	s->u.field.v = ir_data_be(p->v.r.lo, 1);
+	if (p)
+		field_set(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, ir_data_be(p->v.r.lo, 1));
 }
 
 /* The actions, one function each, as the rows of props.def name them. */

@@ -452,10 +452,36 @@ bool value_dns_name(const char *s, size_t n, bool *placeholder)
 	return letter && !digits_only_tail(s, n);
 }
 
-static const struct {
+/* A name for a number, in a table that ends with a NULL name. */
+struct named_num {
 	const char *name;
 	int num;
-} protocols[] = {
+};
+
+/* A number 0-255 or one of the table's names. */
+static bool number_or_name(const char *v, size_t len, const struct named_num *t, int *out)
+{
+	uint64_t n;
+	size_t i;
+
+	if (!v)
+		return false;
+	if (value_parse_uint(v, len, 255, &n)) {
+		if (out)
+			*out = (int)n;
+		return true;
+	}
+	for (i = 0; t[i].name; i++) {
+		if (text_eq(v, len, t[i].name)) {
+			if (out)
+				*out = t[i].num;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const struct named_num protocols[] = {
 	{ "ip", 0 },		{ "icmp", 1 },		{ "igmp", 2 },
 	{ "ggp", 3 },		{ "ip-encap", 4 },	{ "ipencap", 4 },
 	{ "st", 5 },		{ "tcp", 6 },		{ "egp", 8 },
@@ -475,27 +501,12 @@ static const struct {
 	{ "encap", 98 },	{ "pim", 103 },		{ "vrrp", 112 },
 	{ "l2tp", 115 },	{ "sctp", 132 },	{ "udp-lite", 136 },
 	{ "udplite", 136 },
+	{ NULL, 0 }
 };
 
 bool value_parse_protocol(const char *v, size_t len, int *proto)
 {
-	uint64_t n;
-	size_t i;
-
-	if (!v)
-		return false;
-	if (value_parse_uint(v, len, 255, &n)) {
-		if (proto)
-			*proto = (int)n;
-		return true;
-	}
-	for (i = 0; i < sizeof(protocols) / sizeof(protocols[0]); i++)
-		if (text_eq(v, len, protocols[i].name)) {
-			if (proto)
-				*proto = protocols[i].num;
-			return true;
-		}
-	return false;
+	return number_or_name(v, len, protocols, proto);
 }
 
 bool value_proto_has_ports(int proto)
@@ -503,10 +514,7 @@ bool value_proto_has_ports(int proto)
 	return proto == 6 || proto == 17 || proto == 33 || proto == 132 || proto == 136;
 }
 
-static const struct {
-	const char *name;
-	int type;
-} icmp4_names[] = {
+static const struct named_num icmp4_names[] = {
 	{ "echo-reply", 0 }, { "destination-unreachable", 3 }, { "source-quench", 4 },
 	{ "redirect", 5 }, { "echo-request", 8 }, { "router-advertisement", 9 },
 	{ "router-solicitation", 10 }, { "time-exceeded", 11 }, { "parameter-problem", 12 },
@@ -527,26 +535,7 @@ static const struct {
 
 bool value_parse_icmp_type(const char *v, size_t len, bool v6, int *type)
 {
-	uint64_t n;
-	int i;
-
-	if (!v)
-		return false;
-	if (value_parse_uint(v, len, 255, &n)) {
-		if (type)
-			*type = (int)n;
-		return true;
-	}
-	for (i = 0; v6 ? icmp6_names[i].name != NULL : icmp4_names[i].name != NULL; i++) {
-		const char *nm = v6 ? icmp6_names[i].name : icmp4_names[i].name;
-
-		if (text_eq(v, len, nm)) {
-			if (type)
-				*type = v6 ? icmp6_names[i].type : icmp4_names[i].type;
-			return true;
-		}
-	}
-	return false;
+	return number_or_name(v, len, v6 ? icmp6_names : icmp4_names, type);
 }
 
 static int hex_val(char ch)

@@ -119,8 +119,7 @@ static bool expected(const struct vctx *c, size_t off, size_t len, const char *w
 
 static bool menu_v6(enum menu_kind m)
 {
-	return m == MK_FILTER6 || m == MK_NAT6 || m == MK_MANGLE6 || m == MK_RAW6 ||
-	       m == MK_ADDRLIST6;
+	return m > MK_NONE && m < MK__COUNT && (MB(m) & MB_V6);
 }
 
 /* Index of ch in s[0..n), or n. */
