@@ -595,7 +595,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 }
 
 /* Set each property of a command on an item; false if any was refused. */
-static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, const struct args *a,
+static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, const struct args *a,
 			const char *verb)
 {
 	bool ok = true;
@@ -647,10 +647,10 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 			continue;
 		}
 		if (def->id == P_DISABLED) {
-			it->disabled = pv.v.u;
+			(*itp)->disabled = pv.v.u;
 			continue;
 		}
-		item_set(m, it, def, p->text, p->len, &pv, &p->vloc);
+		*itp = item_set(m, *itp, def, p->text, p->len, &pv, &p->vloc);
 	}
 	return ok;
 }
@@ -752,12 +752,12 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		for (i = 0; i < src->nprops; i++) {
 			struct pvalue pv = mprop_pvalue(&src->props[i]);
 
-			item_set(m, it, prop_def(src->props[i].id), src->props[i].value, src->props[i].len, &pv,
-				 &src->props[i].loc);
+			it = item_set(m, it, prop_def(src->props[i].id), src->props[i].value, src->props[i].len, &pv,
+				      &src->props[i].loc);
 		}
 		it->disabled = src->disabled;
 	}
-	ok = props_apply(m, k, it, a, "add");
+	ok = props_apply(m, k, &it, a, "add");
 	if (pb && !sel_one(m, k, pb, &at))
 		ok = false;
 	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
@@ -806,7 +806,7 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		return;
 	}
 	for (i = 0; i < s.n; i++) {
-		struct mitem *it = m->lists[k].v[s.v[i]];
+		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot;
 		bool ok = true;
 
 		/* A built-in item was never added: what the script last did to
@@ -819,7 +819,8 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 				diag_error(m->d, &c->loc, "comment takes item numbers and comment=\"...\"");
 				break;
 			}
-			ok = props_apply(m, k, it, a, "set");
+			ok = props_apply(m, k, slot, a, "set");
+			it = *slot;
 		} else if (verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE)) {
 			it->disabled = verb_is(w, V_DISABLE);
 		} else if (verb_is(w, V_UNSET)) {

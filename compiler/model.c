@@ -29,13 +29,14 @@ static const struct {
 static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static" };
 
 /* A value rosfw itself sets (built-in items), parsed as a script's would be. */
-static void item_set_builtin(struct model *m, struct mitem *it, enum menu_kind k, enum prop_id id, const char *v)
+static struct mitem *item_set_builtin(struct model *m, struct mitem *it, enum menu_kind k, enum prop_id id,
+				      const char *v)
 {
 	struct pvalue pv;
 
 	if (!value_parse(prop_def(id), k, v, strlen(v), &pv, m->arena, NULL))
 		abort();	/* the tables above are wrong */
-	item_set(m, it, prop_def(id), v, strlen(v), &pv, NULL);
+	return item_set(m, it, prop_def(id), v, strlen(v), &pv, NULL);
 }
 
 static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char *name)
@@ -43,7 +44,7 @@ static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char 
 	struct mitem *it = item_new(m, 2);
 
 	it->builtin = true;
-	item_set_builtin(m, it, k, P_NAME, name);
+	it = item_set_builtin(m, it, k, P_NAME, name);
 	list_insert(m, k, it, model_count(m, k));
 	return it;
 }
@@ -77,8 +78,9 @@ struct model *model_new(struct diag *d)
 		struct mitem *it = item_builtin(m, MK_SERVICE_PORT, builtin_service_ports[i].name);
 		const char *p = builtin_service_ports[i].ports;
 
-		if (p)
-			item_set_builtin(m, it, MK_SERVICE_PORT, P_PORTS, p);
+		/* two properties: room made by item_builtin */
+		if (p && item_set_builtin(m, it, MK_SERVICE_PORT, P_PORTS, p) != it)
+			abort();
 		it->disabled = builtin_service_ports[i].disabled;
 	}
 	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
@@ -123,13 +125,10 @@ size_t model_ifaces(const struct model *m, const struct miface **out)
 
 struct mitem *item_new(struct model *m, uint16_t cap)
 {
-	/* The first properties array follows the item: one allocation. */
 	size_t n = cap ? cap : 1;
-	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(*it->props));
+	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(it->props[0]));
 
 	it->cap = (uint16_t)n;
-	it->props = (struct mprop *)(it + 1);
-	it->seq = ++m->seq;
 	return it;
 }
 
@@ -266,8 +265,8 @@ const struct vname *mprop_names(const struct mprop *p, size_t *n)
 	return ns ? ns->v : NULL;
 }
 
-void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct pvalue *pv, const struct loc *loc)
+struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+		       size_t len, const struct pvalue *pv, const struct loc *loc)
 {
 	bool found;
 	size_t i = prop_index(it, def->id, &found);
@@ -275,12 +274,11 @@ void item_set(struct model *m, struct mitem *it, const struct prop_def *def, con
 
 	if (!found) {
 		if (it->nprops == it->cap) {
-			uint16_t cap = it->cap * 2;
-			struct mprop *np = arena_alloc(m->arena, cap * sizeof(*np));
+			struct mitem *n = item_new(m, (uint16_t)(it->cap * 2));
 
-			memcpy(np, it->props, it->nprops * sizeof(*np));
-			it->props = np;
-			it->cap = cap;
+			memcpy(n, it, sizeof(*it) + it->nprops * sizeof(it->props[0]));
+			n->cap = (uint16_t)(it->cap * 2);
+			it = n;
 		}
 		memmove(&it->props[i + 1], &it->props[i], (it->nprops - i) * sizeof(*it->props));
 		it->nprops++;
@@ -296,6 +294,7 @@ void item_set(struct model *m, struct mitem *it, const struct prop_def *def, con
 		p->loc = *loc;
 	else
 		memset(&p->loc, 0, sizeof(p->loc));
+	return it;
 }
 
 bool item_unset(struct mitem *it, enum prop_id id)

@@ -38,15 +38,16 @@ struct mprop {
  * @builtin:  exists before the script runs (service ports, the interface
  *            lists all/none/static/dynamic); cannot be removed.
  * @loc:      the command that created it.
- * @seq:      creation order, a stable identity across moves.
+ *
+ * The properties follow the item in one allocation: a million-entry address
+ * list is a million items of two properties each.
  */
 struct mitem {
-	struct mprop *props;
 	uint16_t nprops, cap;
 	bool disabled;
 	bool builtin;
 	struct loc loc;
-	uint32_t seq;
+	struct mprop props[];
 };
 
 /* An interface name the export defines or renames. */

@@ -43,7 +43,6 @@ struct model {
 	struct diag *d;
 	struct arena *arena;
 	struct mlist lists[MK__COUNT];
-	uint32_t seq;
 	struct cwd cwd;
 	struct miface *ifaces;
 	size_t nifaces, capifaces;
@@ -53,9 +52,11 @@ struct model {
 };
 
 struct mitem *item_new(struct model *m, uint16_t cap);
-/* Set property `def` to the text v (len bytes) that value_parse made pv of. */
-void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct pvalue *pv, const struct loc *loc);
+/* Set property `def` of `it` to the text v (len bytes) that value_parse
+ * made pv of. The item moves when it has no room for a new property: use
+ * the item returned, and put it where the old one was. */
+struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+		       size_t len, const struct pvalue *pv, const struct loc *loc);
 bool item_unset(struct mitem *it, enum prop_id id);
 const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
 void intern_free(struct model *m);
