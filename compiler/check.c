@@ -23,7 +23,7 @@ static bool addr_unspecified(const struct mprop *p)
 	static const uint8_t zero[16];
 	struct value_addr a;
 
-	return p->len && mprop_addr(p, &a) && a.kind == VA_ADDR && !memcmp(a.lo, zero, sizeof(zero));
+	return mprop_len(p) && mprop_addr(p, &a) && a.kind == VA_ADDR && !memcmp(a.lo, zero, sizeof(zero));
 }
 
 static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
@@ -46,7 +46,7 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 			   ad->nneeds > 1 ? "=" : "");
 	/* RouterOS refuses ports unless the protocol has them; a negated
 	 * protocol (!tcp) does not name one. */
-	if (proto && proto->len && !proto->neg)
+	if (proto && mprop_len(proto) && !proto->neg)
 		p = (int)proto->v.u;
 	for (i = 0; i < sizeof(port_props) / sizeof(port_props[0]); i++) {
 		const struct mprop *pp = mitem_prop(it, port_props[i]);
@@ -107,7 +107,7 @@ static void kernel_name_check(struct model *m, const struct mprop *p, const char
  * false past the last. */
 static bool name_at(const struct mprop *p, size_t i, const char **s, size_t *n)
 {
-	struct vname v = { 0, p->len };
+	struct vname v = { 0, mprop_len(p) };
 	size_t count = 1;
 
 	if (prop_def(p->id)->type == VT_NAME_LIST) {
@@ -199,7 +199,7 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 			diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
 				     what, (int)n, name);
 		else if (k != MK_IFLIST)
-			diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", prop_def(p->id)->name, (int)p->len,
+			diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", prop_def(p->id)->name, (int)mprop_len(p),
 				   p->value, what, (int)n, name);
 	}
 }

@@ -70,7 +70,7 @@ static void props_dump(FILE *out, const struct mitem *it, enum prop_id skip, enu
 		if (builtin_name) {
 			const char *d = model_builtin_value(k, builtin_name, p->id);
 
-			if (d && strlen(d) == p->len && !memcmp(d, p->value, p->len))
+			if (d && strlen(d) == mprop_len(p) && !memcmp(d, p->value, mprop_len(p)))
 				continue;
 		}
 		/* ids are in name order */
@@ -79,7 +79,7 @@ static void props_dump(FILE *out, const struct mitem *it, enum prop_id skip, enu
 			disabled_done = true;
 		}
 		fprintf(out, " %s=", prop_def(p->id)->name);
-		dump_value(out, p->value, p->len);
+		dump_value(out, p->value, mprop_len(p));
 	}
 	if (!disabled_done)
 		fputs(" disabled=yes", out);
@@ -125,7 +125,7 @@ static void builtins_dump(const struct model *m, enum menu_kind k, FILE *out)
 			const char *d = model_builtin_value(k, name ? name : "", p->id);
 
 			changed = p->id != P_NAME &&
-				  !(d && strlen(d) == p->len && !memcmp(d, p->value, p->len));
+				  !(d && strlen(d) == mprop_len(p) && !memcmp(d, p->value, mprop_len(p)));
 		}
 		if (!changed)
 			continue;

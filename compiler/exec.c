@@ -752,7 +752,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		for (i = 0; i < src->nprops; i++) {
 			struct pvalue pv = mprop_pvalue(&src->props[i]);
 
-			it = item_set(m, it, prop_def(src->props[i].id), src->props[i].value, src->props[i].len, &pv,
+			it = item_set(m, it, prop_def(src->props[i].id), src->props[i].value, mprop_len(&src->props[i]), &pv,
 				      &src->props[i].loc);
 		}
 		it->disabled = src->disabled;

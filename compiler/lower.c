@@ -388,7 +388,7 @@ static enum menu_kind addrlist_kind(const struct lctx *L)
 /* An address-list entry's address; false for a DNS name (or none). */
 static bool entry_addr(const struct mprop *addr, struct value_addr *va)
 {
-	return addr->len && mprop_addr(addr, va);
+	return mprop_len(addr) && mprop_addr(addr, va);
 }
 
 /* The list a rule's property names, or NULL. */
@@ -885,7 +885,7 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 		if (p->id == P_DISABLED)
 			continue;
 		h = text_fnv64(h, name, strlen(name) + 1);
-		h = text_fnv64(h, p->value, p->len);
+		h = text_fnv64(h, p->value, mprop_len(p));
 		h = text_fnv64(h, "", 1);
 	}
 	if (2 * (L->nidents + 1) > L->capidents) {
@@ -928,7 +928,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	 * back per RouterOS rule. */
 	w = snprintf(comment, sizeof(comment), "#%ld", L->id);
 	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
-		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
+		lower_text(text, sizeof(text), cm->value, mprop_len(cm), LOWER_COMMENT_MAX - (size_t)w - 1);
 		comment[w] = ' ';
 		memcpy(comment + w + 1, text, strlen(text) + 1);
 	}
@@ -991,7 +991,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 			continue;
 		}
 		/* An export writes dst-address-type="" for "not set". */
-		if (def->lower && !L->refused && it->props[i].len)
+		if (def->lower && !L->refused && mprop_len(&it->props[i]))
 			def->lower(L, &it->props[i]);
 	}
 	if (!L->failed && !L->refused)

@@ -120,7 +120,7 @@ void lower_helpers(struct lctx *L)
 				continue;
 			known = true;
 			if (!h->fixed)
-				p = ports && ports->len ? mprop_ranges(ports, &np) : NULL;
+				p = ports && mprop_len(ports) ? mprop_ranges(ports, &np) : NULL;
 			if (it->disabled || !p || (h->v4only && L->v6))
 				continue;
 			if (!pre) {
@@ -166,7 +166,7 @@ static void sip_options(struct lctx *L)
 		if (dm && !dm->v.u)
 			diag_warning(L->d, &dm->loc,
 				     "sip-direct-media=no cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_direct_media (1, as yes)");
-		if (to && to->len && to->v.u != 3600000)
+		if (to && mprop_len(to) && to->v.u != 3600000)
 			diag_warning(L->d, &to->loc,
 				     "sip-timeout cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_timeout (1h)");
 	}
@@ -309,7 +309,7 @@ void lower_sysctls(struct lctx *L)
 		/* max-entries is the older name of max-connections. */
 		if (!mitem_prop(ct, cs->ros) && cs->ros == P_MAX_CONNECTIONS && mitem_prop(ct, P_MAX_ENTRIES))
 			p = mitem_prop(ct, P_MAX_ENTRIES);
-		if (!p || !p->len)
+		if (!p || !mprop_len(p))
 			continue;
 		n = p->v.u;
 		/* The kernel keeps whole seconds; 0 would expire at once. */
@@ -350,7 +350,7 @@ static void name_add(struct names *ns, const char *s, size_t len)
 static void name_of(struct names *ns, const struct mprop *p)
 {
 	if (p)
-		name_add(ns, mprop_name(p), p->len - p->neg);
+		name_add(ns, mprop_name(p), mprop_len(p) - p->neg);
 }
 
 /* A comma list: the command line's --flowtable-devices, or an interface

@@ -40,7 +40,7 @@ static int rule_protocol(const struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
 
-	return p && p->len && !p->neg ? (int)p->v.u : -1;
+	return p && mprop_len(p) && !p->neg ? (int)p->v.u : -1;
 }
 
 /* Numbers and ranges, as one match: a value, a range, or an anonymous set
@@ -205,7 +205,7 @@ bool lower_ifname_ok(const char *s, size_t n)
 static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
 	const char *name = mprop_name(p);
-	size_t len = p->len - p->neg;
+	size_t len = mprop_len(p) - p->neg;
 	struct ir_stmt *s;
 
 	if (!lower_ifname_ok(name, len)) {
@@ -730,8 +730,8 @@ static void act_log(struct lctx *L)
 	struct ir_stmt *s = lower_post(L, S_LOG);
 
 	s->u.log.level = 6;	/* RouterOS logs firewall messages at info */
-	if (pf && pf->len) {
-		lower_text(prefix, sizeof(prefix), pf->value, pf->len, LOWER_LOG_PREFIX_MAX - 1);
+	if (pf && mprop_len(pf)) {
+		lower_text(prefix, sizeof(prefix), pf->value, mprop_len(pf), LOWER_LOG_PREFIX_MAX - 1);
 		/* RouterOS separates prefix and message with a space. */
 		strcat(prefix, " ");
 		s->u.log.prefix = ir_strdup(L->ir, prefix);
@@ -843,12 +843,12 @@ static void act_netmap(struct lctx *L)
 
 	/* Onto one address netmap maps everything to it: plain src-nat or
 	 * dst-nat, as exports use it for port forwards. */
-	if (ta && ta->len && mprop_addr(ta, &b) && b.kind == VA_ADDR) {
+	if (ta && mprop_len(ta) && mprop_addr(ta, &b) && b.kind == VA_ADDR) {
 		act_nat(L, src ? NAT_SNAT : NAT_DNAT);
 		return;
 	}
 
-	if (!from || !ta || !from->len || from->neg || !ta->len || !mprop_addr(from, &a) || !mprop_addr(ta, &b) ||
+	if (!from || !ta || !mprop_len(from) || from->neg || !mprop_len(ta) || !mprop_addr(from, &a) || !mprop_addr(ta, &b) ||
 	    a.kind == VA_RANGE || b.kind == VA_RANGE || a.plen != b.plen) {
 		lower_refuse(L, &L->it->loc, "netmap without matching prefixes",
 			     "netmap maps one prefix onto another of the same length: give both");
@@ -907,7 +907,7 @@ static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 
 	if (!p)
 		return;
-	if (!p->len || p->form != VAV_OP || p->v.r.hi != TTLV_SET) {
+	if (!mprop_len(p) || p->form != VAV_OP || p->v.r.hi != TTLV_SET) {
 		lower_refuse(L, &p->loc, key == K_IP_TTL ? "increment or decrement of the TTL" :
 			     "increment or decrement of the hop limit", "nftables can set a header field, not add to it");
 		return;
@@ -935,7 +935,7 @@ static void act_set_priority(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_PRIORITY);
 
-	if (!p || !p->len || p->form != VAV_NUMBER) {
+	if (!p || !mprop_len(p) || p->form != VAV_NUMBER) {
 		lower_refuse(L, p ? &p->loc : &L->it->loc, "set-priority from a header field",
 			     "rosfw sets only a fixed priority");
 		return;

@@ -189,7 +189,6 @@ __attribute__((constructor)) static void defaults_parse(void)
 			if (!value_parse(def, (enum menu_kind)k, v, strlen(v), &pv, NULL, NULL))
 				abort();	/* a test checks every default parses */
 			d->value = v;
-			d->len = (uint32_t)strlen(v);
 			d->id = (uint16_t)i;
 			d->v = pv.v;
 			d->form = pv.form;
@@ -285,8 +284,8 @@ struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def 
 	}
 	p = &it->props[i];
 	p->id = (uint16_t)def->id;
-	p->value = value_store(m, def, v, len);
-	p->len = (uint32_t)len;
+	p->nul = memchr(v, '\0', len) != NULL;
+	p->value = value_store(m, def, v, len, p->nul);
 	p->v = pv->v;
 	p->form = pv->form;
 	p->neg = pv->neg;
@@ -438,20 +437,32 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len)
+/* A text holding NUL bytes, with its length in the four bytes before it
+ * (struct mprop.nul). */
+static const char *text_with_len(struct model *m, const char *v, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+	char *p = arena_alloc(m->arena, sizeof(n) + len + 1);
+
+	memcpy(p, &n, sizeof(n));
+	memcpy(p + sizeof(n), v, len);
+	return p + sizeof(n);
+}
+
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len, bool nul)
 {
 	struct intern *t = &m->intern;
 	size_t i, mask;
 
+	/* Interned values never hold NUL bytes: a name with one is stored apart. */
+	if (nul)
+		return text_with_len(m, v, len);
 	if (!value_interned(def) || len > 64)
 		return arena_strndup(m->arena, v, len);
 	/* A blocklist repeats one list name a million times in a row (the
 	 * last value holds no NUL, so neither does v when they are equal). */
 	if (t->last && t->last_len == len && !memcmp(t->last, v, len))
 		return t->last;
-	/* Interned values never hold NUL bytes: a name with one is stored apart. */
-	if (memchr(v, '\0', len))
-		return arena_strndup(m->arena, v, len);
 	if (t->n * 2 >= t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
 		const char **nv = xcalloc(ncap, sizeof(*nv));

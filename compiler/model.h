@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "diag.h"
 #include "props.h"
@@ -12,23 +13,35 @@
 
 /**
  * struct mprop - one property of a model item, as the script last set it.
- * @value: text after unquoting, NUL-terminated (may also hold NUL bytes):
- *         what dump prints and diagnostics quote.
+ * @value: text after unquoting, NUL-terminated: what dump prints and
+ *         diagnostics quote. mprop_len() is its length.
  * @v, @form, @neg: what the text means, parsed once when the model read it
  *         (struct pvalue, value.h); everything after the model reads this.
- * @len:   length of @value.
+ * @nul:   the text holds NUL bytes (written \00): its length is kept in the
+ *         four bytes before it. Other texts end at their NUL, which keeps
+ *         the struct at 40 bytes (a million-entry list is two million).
  * @id:    which property (prop_def(@id): name, type).
  * @loc:   where the value was written, for later diagnostics.
  */
 struct mprop {
 	const char *value;
 	union pval v;
-	uint32_t len;
 	uint16_t id;
 	uint8_t form;
-	bool neg;
+	bool neg : 1, nul : 1;
 	struct loc loc;
 };
+
+/* The length of a property's text. */
+static inline size_t mprop_len(const struct mprop *p)
+{
+	uint32_t n;
+
+	if (!p->nul)
+		return strlen(p->value);
+	memcpy(&n, p->value - sizeof(n), sizeof(n));
+	return n;
+}
 
 /**
  * struct mitem - one item of a menu: a rule, an address-list entry, ...

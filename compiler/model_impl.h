@@ -58,7 +58,8 @@ struct mitem *item_new(struct model *m, uint16_t cap);
 struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
 		       size_t len, const struct pvalue *pv, const struct loc *loc);
 bool item_unset(struct mitem *it, enum prop_id id);
-const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
+/* The text of a value, kept as long as the model; `nul`: it holds NUL bytes. */
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len, bool nul);
 void intern_free(struct model *m);
 
 void list_insert(struct model *m, enum menu_kind k, struct mitem *it, size_t at);

@@ -217,7 +217,7 @@ static char *expected_comment(long id, const struct mprop *cm)
 	int w = snprintf(comment, sizeof(comment), "#%ld", id);
 
 	if (cm && w > 0 && (size_t)w + 1 < LOWER_COMMENT_MAX) {
-		lower_text(text, sizeof(text), cm->value, cm->len, LOWER_COMMENT_MAX - (size_t)w - 1);
+		lower_text(text, sizeof(text), cm->value, mprop_len(cm), LOWER_COMMENT_MAX - (size_t)w - 1);
 		comment[w] = ' ';
 		memcpy(comment + w + 1, text, strlen(text) + 1);
 	}
@@ -1245,13 +1245,13 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		timed = to != NULL;
 		if (!list || !addr || (o->list && strcmp(o->list, list)))
 			continue;
-		if (!it->disabled && value_parse_addr(addr->value, addr->len, o->v6, &va) && va.kind == VA_ADDR) {
+		if (!it->disabled && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va) && va.kind == VA_ADDR) {
 			keys.v[keys.n].list = list;
 			memcpy(keys.v[keys.n].addr, va.lo, 16);
 			keys.v[keys.n].it = it;
 			keys.v[keys.n].timed = timed;
 			keys.n++;
-		} else if (!it->disabled && timed && value_parse_addr(addr->value, addr->len, o->v6, &va)) {
+		} else if (!it->disabled && timed && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va)) {
 			rkeys.v[rkeys.n].list = list;
 			memcpy(rkeys.v[rkeys.n].addr, va.lo, 16);
 			rkeys.v[rkeys.n].it = it;
@@ -1267,7 +1267,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		if (timed) {
 			uint64_t ms = 0;
 
-			value_parse_time(to->value, to->len, &ms);
+			value_parse_time(to->value, mprop_len(to), &ms);
 			r->has_timeout = true;
 			r->timeout_ms = ms;
 		}

@@ -366,7 +366,7 @@ HELPER char *model_column(const struct model *m, enum menu_kind k, const char *p
 		if (i)
 			fputc(' ', f);
 		if (p)
-			fwrite(p->value, 1, p->len, f);
+			fwrite(p->value, 1, mprop_len(p), f);
 		else
 			fputc('-', f);
 	}

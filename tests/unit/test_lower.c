@@ -3318,16 +3318,17 @@ static void test_lowering_reads_parsed_values_only(void **state)
 			for (j = 0; j < it->nprops; j++) {
 				const struct mprop *p = &it->props[j];
 				enum vtype t = prop_def(p->id)->type;
+				size_t n = mprop_len(p);
 
 				if (t == VT_STRING || t == VT_NAME || t == VT_NAME_LIST || t == VT_HEX_STRING ||
-				    t == VT_REGEX || (p->form & VFORM_DNS) || !p->len || npoison == 256)
+				    t == VT_REGEX || (p->form & VFORM_DNS) || !n || npoison == 256)
 					continue;
 				/* A text of its own: interned texts are shared
 				 * with names ("ftp"). */
-				((struct mprop *)p)->value = poison[npoison] = malloc(p->len + 1);
+				((struct mprop *)p)->value = poison[npoison] = malloc(n + 1);
 				assert_non_null(poison[npoison]);
-				memset(poison[npoison], '#', p->len);
-				poison[npoison++][p->len] = '\0';
+				memset(poison[npoison], '#', n);
+				poison[npoison++][n] = '\0';
 			}
 		}
 	}

@@ -34,7 +34,7 @@ static void test_add_keeps_values_and_location(void **state)
 	assert_non_null(it);
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "ssh in");
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "dst-port"), "22");
-	assert_int_equal(mitem_prop(it, P_DST_PORT)->len, 2);
+	assert_int_equal(mprop_len(mitem_prop(it, P_DST_PORT)), 2);
 	assert_int_equal(it->loc.line, 2);
 	assert_false(it->disabled);
 	assert_false(it->builtin);
@@ -92,6 +92,30 @@ static void test_values_are_parsed_once(void **state)
 	assert_true(mprop_addr(mitem_prop(it, P_SRC_ADDRESS), &a) && a.v6 && a.plen == 32);
 	assert_int_equal(mitem_action(model_item(r.m, MK_FILTER6, 0), MK_FILTER6), A_REJECT);
 	assert_null(mitem_get(it, MK_FILTER6, P_TTL));
+	run_free(&r);
+}
+
+/* A text may hold NUL bytes (\00, in free text: names refuse them): it
+ * keeps its length, for dump and for the counters' rule identity. */
+static void test_text_with_nul_bytes(void **state)
+{
+	struct run r = run_script("/ip firewall filter\n"
+				  "add chain=input comment=\"a\\00b\" log-prefix=\"\\00\\00\"\n"
+				  "add chain=input comment=plain log-prefix=x\n");
+	const struct mprop *c = mitem_prop(model_item(r.m, MK_FILTER4, 0), P_COMMENT);
+	const struct mprop *l = mitem_prop(model_item(r.m, MK_FILTER4, 0), P_LOG_PREFIX);
+	char *dump;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(mprop_len(c), 3);
+	assert_memory_equal(c->value, "a\0b", 4);
+	assert_int_equal(mprop_len(l), 2);
+	assert_int_equal(mprop_len(mitem_prop(model_item(r.m, MK_FILTER4, 1), P_LOG_PREFIX)), 1);
+	assert_int_equal(mprop_len(mitem_prop(model_item(r.m, MK_FILTER4, 1), P_COMMENT)), 5);
+	dump = dump_str(r.m);
+	assert_non_null(strstr(dump, "comment=\"a\\00b\" log-prefix=\"\\00\\00\"\n"));
+	free(dump);
 	run_free(&r);
 }
 
@@ -739,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_add_keeps_values_and_location),
 		cmocka_unit_test(test_unset_property_reads_menu_default),
 		cmocka_unit_test(test_values_are_parsed_once),
+		cmocka_unit_test(test_text_with_nul_bytes),
 		cmocka_unit_test(test_add_disabled_yes),
 		cmocka_unit_test(test_place_before_number),
 		cmocka_unit_test(test_place_before_find),
