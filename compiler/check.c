@@ -15,75 +15,61 @@
 #include "value.h"
 #include "xalloc.h"
 
-/* What an action needs before RouterOS accepts the rule. */
-static const struct {
-	const char *action;
-	const char *needs;
-	const char *also;	/* alternative that satisfies it too, or NULL */
-} action_needs[] = {
-	{ "add-dst-to-address-list", "address-list", NULL },
-	{ "add-src-to-address-list", "address-list", NULL },
-	{ "change-dscp", "new-dscp", NULL },
-	{ "change-mss", "new-mss", NULL },
-	{ "change-ttl", "new-ttl", "new-hop-limit" },
-	{ "dst-nat", "to-addresses", "to-ports" },
-	{ "jump", "jump-target", NULL },
-	{ "mark-connection", "new-connection-mark", NULL },
-	{ "mark-packet", "new-packet-mark", NULL },
-	{ "mark-routing", "new-routing-mark", NULL },
-	{ "netmap", "to-addresses", NULL },
-	{ "set-priority", "new-priority", NULL },
-	{ "src-nat", "to-addresses", "to-ports" },
-};
+static const enum prop_id port_props[] = { P_SRC_PORT, P_DST_PORT, P_PORT };
 
-static const char *const port_props[] = { "src-port", "dst-port", "port" };
+/* An address that says "none": exports write to-addresses=0.0.0.0. */
+static bool addr_unspecified(const struct mprop *p)
+{
+	static const uint8_t zero[16];
+	struct value_addr a;
+
+	return mprop_len(p) && mprop_addr(p, &a) && a.kind == VA_ADDR && !memcmp(a.lo, zero, sizeof(zero));
+}
 
 static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
-	const char *action = mitem_value(it, k, "action");
-	const struct mprop *proto = mitem_prop(it, "protocol");
+	const struct action_def *ad = action_def(mitem_action(it, k));
+	const struct mprop *proto = mitem_prop(it, P_PROTOCOL), *jt = mitem_prop(it, P_JUMP_TARGET);
+	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES), *rp = mitem_prop(it, P_RANDOMISE_PORTS);
 	size_t i;
 	int p = -1;
 
-	if (!mitem_prop(it, "chain")) {
+	if (!mitem_prop(it, P_CHAIN)) {
 		diag_error(m->d, cmd, "a rule of %s needs chain=", menu_kind_path(k));
 		return;
 	}
-	for (i = 0; action && i < sizeof(action_needs) / sizeof(action_needs[0]); i++) {
-		if (strcmp(action, action_needs[i].action))
-			continue;
-		if (!mitem_prop(it, action_needs[i].needs) &&
-		    !(action_needs[i].also && mitem_prop(it, action_needs[i].also)))
-			diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", action, action_needs[i].needs,
-				   action_needs[i].also ? " or " : "", action_needs[i].also ? action_needs[i].also : "",
-				   action_needs[i].also ? "=" : "");
-	}
+	/* What the action needs before RouterOS accepts the rule: one
+	 * property, or either of two. */
+	if (ad->nneeds && !mitem_prop(it, ad->needs[0]) && !(ad->nneeds > 1 && mitem_prop(it, ad->needs[1])))
+		diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", ad->name, prop_def(ad->needs[0])->name,
+			   ad->nneeds > 1 ? " or " : "", ad->nneeds > 1 ? prop_def(ad->needs[1])->name : "",
+			   ad->nneeds > 1 ? "=" : "");
 	/* RouterOS refuses ports unless the protocol has them; a negated
 	 * protocol (!tcp) does not name one. */
-	if (proto && proto->len && proto->value[0] != '!')
-		value_parse_protocol(proto->value, proto->len, &p);
+	if (proto && mprop_len(proto) && !proto->neg)
+		p = (int)proto->v.u;
 	for (i = 0; i < sizeof(port_props) / sizeof(port_props[0]); i++) {
 		const struct mprop *pp = mitem_prop(it, port_props[i]);
 
 		if (pp && (p < 0 || !value_proto_has_ports(p)))
 			diag_error(m->d, &pp->loc, "%s needs protocol=tcp, udp, udp-lite, dccp or sctp%s",
-				   port_props[i], proto ? "" : " (none is given)");
+				   prop_def(port_props[i])->name, proto ? "" : " (none is given)");
 	}
-	if (mitem_prop(it, "jump-target") && action && strcmp(action, "jump"))
-		diag_warning(m->d, &mitem_prop(it, "jump-target")->loc,
-			     "jump-target has no effect unless action=jump");
+	if (jt && ad->id != A_JUMP)
+		diag_warning(m->d, &jt->loc, "jump-target has no effect unless action=jump");
+	if (rp && rp->v.u && ad->id != A_MASQUERADE && ad->id != A_SRC_NAT)
+		diag_warning(m->d, &rp->loc,
+			     "randomise-ports is applied to action=masquerade and src-nat; with action=%s the kernel keeps its own port choice",
+			     ad->name);
 	/* The kernel's masquerade and redirect take ports only: the address
-	 * is the interface's, as RouterOS documents them. Exports write
-	 * to-addresses=0.0.0.0 for none. */
-	if (action && (!strcmp(action, "masquerade") || !strcmp(action, "redirect")) && mitem_prop(it, "to-addresses") &&
-	    !value_addr_unspecified(mitem_prop(it, "to-addresses")->value, mitem_prop(it, "to-addresses")->len,
-				    menu_kind_is_v6(k)))
-		diag_error(m->d, &mitem_prop(it, "to-addresses")->loc,
+	 * is the interface's, as RouterOS documents them. */
+	if ((ad->id == A_MASQUERADE || ad->id == A_REDIRECT) && ta && !addr_unspecified(ta))
+		diag_error(m->d, &ta->loc,
 			   "action=%s takes no to-addresses: %s, and the kernel's %s has no place for one, so it would refuse the rule (action=%s chooses the address)",
-			   action,
-			   !strcmp(action, "masquerade") ? "it takes the address of the interface the packet leaves by"
-							 : "it sends the packet to the router's own address",
-			   action, !strcmp(action, "masquerade") ? "src-nat" : "dst-nat");
+			   ad->name,
+			   ad->id == A_MASQUERADE ? "it takes the address of the interface the packet leaves by"
+						  : "it sends the packet to the router's own address",
+			   ad->name, ad->id == A_MASQUERADE ? "src-nat" : "dst-nat");
 }
 
 /* True the first time `what` (n bytes, any length) is noted under `tag`. */
@@ -114,31 +100,47 @@ static void kernel_name_check(struct model *m, const struct mprop *p, const char
 	diag_error(m->d, &p->loc,
 		   "%s: this name (%zu bytes) is too long for the kernel: as the %s name %s... it takes %zu bytes (each byte other "
 		   "than A-Z a-z 0-9 _ - is written .HH), and the kernel keeps at most %d",
-		   p->def->name, n, kind, prefix, need, LOWER_IDENT_MAX - 1);
+		   prop_def(p->id)->name, n, kind, prefix, need, LOWER_IDENT_MAX - 1);
+}
+
+/* Name i of a VT_NAME (one) or VT_NAME_LIST, without one leading '!';
+ * false past the last. */
+static bool name_at(const struct mprop *p, size_t i, const char **s, size_t *n)
+{
+	struct vname v = { 0, mprop_len(p) };
+	size_t count = 1;
+
+	if (prop_def(p->id)->type == VT_NAME_LIST) {
+		const struct vname *ns = mprop_names(p, &count);
+
+		if (i < count)
+			v = ns[i];
+	}
+	if (i >= count)
+		return false;
+	*s = p->value + v.off;
+	*n = v.len;
+	if (*n && **s == '!') {
+		(*s)++;
+		(*n)--;
+	}
+	return true;
 }
 
 /* Names that become names of kernel sets and chains must fit them. */
 static void kernel_names_check(struct model *m, enum menu_kind k, const struct mitem *it)
 {
-	size_t i;
+	size_t i, j, n;
 
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
-		const char *prefix, *kind, *s = p->value, *end = p->value + p->len;
+		const struct prop_def *def = prop_def(p->id);
+		const char *prefix, *kind, *s;
 
-		if ((p->def->type != VT_NAME && p->def->type != VT_NAME_LIST) ||
-		    !(kind = lower_name_kind(k, p->def->name, &prefix)))
+		if ((def->type != VT_NAME && def->type != VT_NAME_LIST) || !(kind = lower_name_kind(k, p->id, &prefix)))
 			continue;
-		while (s < end) {
-			const char *e = p->def->type == VT_NAME_LIST ? memchr(s, ',', (size_t)(end - s)) : NULL;
-			size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-
-			if (n && *s == '!')
-				kernel_name_check(m, p, kind, prefix, s + 1, n - 1);
-			else
-				kernel_name_check(m, p, kind, prefix, s, n);
-			s += n + 1;
-		}
+		for (j = 0; name_at(p, j, &s, &n); j++)
+			kernel_name_check(m, p, kind, prefix, s, n);
 	}
 }
 
@@ -152,16 +154,16 @@ void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const
 	switch (k) {
 	case MK_ADDRLIST4:
 	case MK_ADDRLIST6:
-		if (!mitem_prop(it, "list"))
+		if (!mitem_prop(it, P_LIST))
 			diag_error(m->d, cmd, "an address-list entry needs list=");
 		break;
 	case MK_IFLIST_MEMBER:
-		if (!mitem_prop(it, "list") || !mitem_prop(it, "interface"))
+		if (!mitem_prop(it, P_LIST) || !mitem_prop(it, P_INTERFACE))
 			diag_error(m->d, cmd, "an interface list member needs list= and interface=");
 		break;
 	case MK_IFLIST:
 	case MK_LAYER7:
-		if (!mitem_prop(it, "name"))
+		if (!mitem_prop(it, P_NAME))
 			diag_error(m->d, cmd, "an item of %s needs name=", menu_kind_path(k));
 		break;
 	default:
@@ -174,7 +176,7 @@ static bool named_exists(const struct model *m, enum menu_kind k, const char *na
 	size_t i;
 
 	for (i = 0; i < model_count(m, k); i++) {
-		const char *v = mitem_value(model_item(m, k, i), k, "name");
+		const char *v = mitem_value(model_item(m, k, i), k, P_NAME);
 
 		if (v && strlen(v) == len && !memcmp(v, name, len))
 			return true;
@@ -182,33 +184,23 @@ static bool named_exists(const struct model *m, enum menu_kind k, const char *na
 	return false;
 }
 
-/* Each comma-separated name in `p` (one '!' allowed) must name an item of `k`. */
+/* Each name in `p` (one '!' allowed) must name an item of `k`. */
 static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k, const char *what)
 {
-	const char *s = p->value, *end = p->value + p->len;
+	const char *name;
+	size_t n, i;
 
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t n = e ? (size_t)(e - s) : (size_t)(end - s);
-		const char *name = s;
-
-		if (n && *name == '!') {
-			name++;
-			n--;
-		}
-		if (n && !named_exists(m, k, name, n)) {
-			/* Templates lean on the lists of the router's default
-			 * configuration; an undefined list is an empty one. */
-			if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
-				diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
-					     what, (int)n, name);
-			else if (k != MK_IFLIST)
-				diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", p->def->name, (int)p->len,
-					   p->value, what, (int)n, name);
-		}
-		if (!e)
-			break;
-		s = e + 1;
+	for (i = 0; name_at(p, i, &name, &n); i++) {
+		if (!n || named_exists(m, k, name, n))
+			continue;
+		/* Templates lean on the lists of the router's default
+		 * configuration; an undefined list is an empty one. */
+		if (k == MK_IFLIST && noted_first(m, "iflist:", name, n))
+			diag_warning(m->d, &p->loc, "no %s named \"%.*s\" is defined: it has no members, so it matches no interface",
+				     what, (int)n, name);
+		else if (k != MK_IFLIST)
+			diag_error(m->d, &p->loc, "%s=%.*s: no %s named \"%.*s\"", prop_def(p->id)->name, (int)mprop_len(p),
+				   p->value, what, (int)n, name);
 	}
 }
 
@@ -251,13 +243,13 @@ static struct nat_chain *nat_chain_find(struct nat_chain *v, size_t n, const cha
  * where packets leave (srcnat, postrouting), destination NAT only where
  * they come in or are made (dstnat, prerouting and output). netmap
  * becomes snat in srcnat and dnat elsewhere (lower_rules.c). */
-static unsigned nat_action_needs(const char *action, const char *chain)
+static unsigned nat_action_needs(enum action_id a, const char *chain)
 {
-	if (!strcmp(action, "masquerade") || !strcmp(action, "src-nat") || !strcmp(action, "same"))
+	if (a == A_MASQUERADE || a == A_SRC_NAT || a == A_SAME)
 		return FROM_SRC;
-	if (!strcmp(action, "dst-nat") || !strcmp(action, "redirect"))
+	if (a == A_DST_NAT || a == A_REDIRECT)
 		return FROM_DST;
-	if (!strcmp(action, "netmap"))
+	if (a == A_NETMAP)
 		return !strcmp(chain, "srcnat") ? FROM_SRC : FROM_DST;
 	return 0;
 }
@@ -282,7 +274,7 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 	c[nc++] = (struct nat_chain){ "dstnat", FROM_DST };
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *ch = mitem_value(it, k, "chain"), *t = mitem_value(it, k, "jump-target");
+		const char *ch = mitem_value(it, k, P_CHAIN), *t = mitem_value(it, k, P_JUMP_TARGET);
 
 		if (ch)
 			c[nc++] = (struct nat_chain){ ch, 0 };
@@ -302,10 +294,9 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 	e = xreallocarray(NULL, n + 1, sizeof(*e));
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
-		const char *t = mitem_value(it, k, "jump-target");
+		const char *ch = mitem_value(it, k, P_CHAIN), *t = mitem_value(it, k, P_JUMP_TARGET);
 
-		if (!it->disabled && a && !strcmp(a, "jump") && ch && t)
+		if (!it->disabled && mitem_action(it, k) == A_JUMP && ch && t)
 			e[ne++] = (struct nat_edge){ (size_t)(nat_chain_find(c, nc, ch) - c),
 						    (size_t)(nat_chain_find(c, nc, t) - c) };
 	}
@@ -340,33 +331,34 @@ static void nat_chains_check(struct model *m, enum menu_kind k)
 	free(e);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *a = mitem_value(it, k, "action"), *ch = mitem_value(it, k, "chain");
-		const struct mprop *ap = mitem_prop(it, "action");
+		enum action_id a = mitem_action(it, k);
+		const char *ch = mitem_value(it, k, P_CHAIN);
+		const struct mprop *ap = mitem_prop(it, P_ACTION);
 		const struct nat_chain *at;
 		unsigned needs;
 
-		if (it->disabled || !a || !ch || !ap || !(needs = nat_action_needs(a, ch)))
+		if (it->disabled || !ch || !ap || !(needs = nat_action_needs(a, ch)))
 			continue;
 		at = nat_chain_find(c, nc, ch);
 		if (!at || !(at->from & ~needs))
 			continue;
 		diag_error(m->d, &ap->loc,
 			   "action=%s in chain %s%s: the kernel changes %s addresses only in %s, and would refuse the ruleset%s",
-			   a, ch,
+			   action_def(a)->name, ch,
 			   !strcmp(ch, "srcnat") || !strcmp(ch, "dstnat") ? ""
 			   : at->from & FROM_SRC && at->from & FROM_DST ? ", which srcnat and dstnat reach through jumps"
 			   : at->from & FROM_SRC ? ", which srcnat reaches through jumps" : ", which dstnat reaches through jumps",
 			   needs == FROM_SRC ? "source" : "destination",
 			   needs == FROM_SRC ? "srcnat (where packets leave)" : "dstnat (where packets come in or are made)",
-			   !strcmp(a, "netmap") && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
+			   a == A_NETMAP && needs == FROM_DST ? " (netmap outside chain=srcnat maps destination addresses)" : "");
 	}
 	free(c);
 }
 
 void model_finish(struct model *m)
 {
-	static const char *const iflist_props[] = {
-		"in-interface-list", "out-interface-list", "in-bridge-port-list", "out-bridge-port-list",
+	static const enum prop_id iflist_props[] = {
+		P_IN_INTERFACE_LIST, P_OUT_INTERFACE_LIST, P_IN_BRIDGE_PORT_LIST, P_OUT_BRIDGE_PORT_LIST,
 	};
 	int k;
 	size_t i, j;
@@ -379,12 +371,12 @@ void model_finish(struct model *m)
 			for (j = 0; j < sizeof(iflist_props) / sizeof(iflist_props[0]); j++)
 				if ((p = mitem_prop(it, iflist_props[j])))
 					refs_check(m, p, MK_IFLIST, "interface list");
-			if ((p = mitem_prop(it, "layer7-protocol")))
+			if ((p = mitem_prop(it, P_LAYER7_PROTOCOL)))
 				refs_check(m, p, MK_LAYER7, "layer7 protocol");
 		}
 	}
 	for (i = 0; i < model_count(m, MK_IFLIST_MEMBER); i++) {
-		const struct mprop *p = mitem_prop(model_item(m, MK_IFLIST_MEMBER, i), "list");
+		const struct mprop *p = mitem_prop(model_item(m, MK_IFLIST_MEMBER, i), P_LIST);
 
 		if (p)
 			refs_check(m, p, MK_IFLIST, "interface list");
@@ -393,9 +385,9 @@ void model_finish(struct model *m)
 		const struct mitem *it = model_item(m, MK_IFLIST, i);
 		const struct mprop *p;
 
-		if ((p = mitem_prop(it, "include")))
+		if ((p = mitem_prop(it, P_INCLUDE)))
 			refs_check(m, p, MK_IFLIST, "interface list");
-		if ((p = mitem_prop(it, "exclude")))
+		if ((p = mitem_prop(it, P_EXCLUDE)))
 			refs_check(m, p, MK_IFLIST, "interface list");
 	}
 	nat_chains_check(m, MK_NAT4);

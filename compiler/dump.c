@@ -55,7 +55,7 @@ void dump_value(FILE *out, const char *v, size_t len)
 	fputc('"', out);
 }
 
-static void props_dump(FILE *out, const struct mitem *it, const char *skip, enum menu_kind k,
+static void props_dump(FILE *out, const struct mitem *it, enum prop_id skip, enum menu_kind k,
 		       const char *builtin_name)
 {
 	size_t i;
@@ -65,20 +65,21 @@ static void props_dump(FILE *out, const struct mitem *it, const char *skip, enum
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
 
-		if (skip && !strcmp(p->def->name, skip))
+		if (p->id == skip)
 			continue;
 		if (builtin_name) {
-			const char *d = model_builtin_value(k, builtin_name, p->def->name);
+			const char *d = model_builtin_value(k, builtin_name, p->id);
 
-			if (d && strlen(d) == p->len && !memcmp(d, p->value, p->len))
+			if (d && strlen(d) == mprop_len(p) && !memcmp(d, p->value, mprop_len(p)))
 				continue;
 		}
-		if (!disabled_done && strcmp(p->def->name, "disabled") > 0) {
+		/* ids are in name order */
+		if (!disabled_done && p->id > P_DISABLED) {
 			fputs(" disabled=yes", out);
 			disabled_done = true;
 		}
-		fprintf(out, " %s=", p->def->name);
-		dump_value(out, p->value, p->len);
+		fprintf(out, " %s=", prop_def(p->id)->name);
+		dump_value(out, p->value, mprop_len(p));
 	}
 	if (!disabled_done)
 		fputs(" disabled=yes", out);
@@ -99,7 +100,7 @@ static void list_dump(const struct model *m, enum menu_kind k, FILE *out)
 			header = true;
 		}
 		fputs("add", out);
-		props_dump(out, it, NULL, k, NULL);
+		props_dump(out, it, P__COUNT, k, NULL);
 		fputc('\n', out);
 	}
 }
@@ -112,8 +113,8 @@ static void builtins_dump(const struct model *m, enum menu_kind k, FILE *out)
 
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const char *name = mitem_value(it, k, "name");
-		const char *dis = model_builtin_value(k, name ? name : "", "disabled");
+		const char *name = mitem_value(it, k, P_NAME);
+		const char *dis = model_builtin_value(k, name ? name : "", P_DISABLED);
 		bool changed = it->disabled != (dis && !strcmp(dis, "yes"));
 		size_t j;
 
@@ -121,10 +122,10 @@ static void builtins_dump(const struct model *m, enum menu_kind k, FILE *out)
 			continue;
 		for (j = 0; j < it->nprops && !changed; j++) {
 			const struct mprop *p = &it->props[j];
-			const char *d = model_builtin_value(k, name ? name : "", p->def->name);
+			const char *d = model_builtin_value(k, name ? name : "", p->id);
 
-			changed = strcmp(p->def->name, "name") &&
-				  !(d && strlen(d) == p->len && !memcmp(d, p->value, p->len));
+			changed = p->id != P_NAME &&
+				  !(d && strlen(d) == mprop_len(p) && !memcmp(d, p->value, mprop_len(p)));
 		}
 		if (!changed)
 			continue;
@@ -139,7 +140,7 @@ static void builtins_dump(const struct model *m, enum menu_kind k, FILE *out)
 		}
 		if (it->disabled != (dis && !strcmp(dis, "yes")))
 			fprintf(out, " disabled=%s", it->disabled ? "yes" : "no");
-		props_dump(out, it, "name", k, name ? name : "");
+		props_dump(out, it, P_NAME, k, name ? name : "");
 		fputc('\n', out);
 	}
 }

@@ -768,6 +768,8 @@ static void gen_nat(struct rb *rb, const struct ir_stmt *s)
 		xdie("out of memory");
 	if (s->u.nat.has_port)
 		flags |= NF_NAT_RANGE_PROTO_SPECIFIED;
+	if (s->u.nat.random)
+		flags |= NF_NAT_RANGE_PROTO_RANDOM;
 	if (s->u.nat.persistent)
 		flags |= NF_NAT_RANGE_PERSISTENT;
 	if (s->u.nat.prefix)

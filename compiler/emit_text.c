@@ -483,6 +483,8 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 			if (s->u.nat.port_hi != s->u.nat.port_lo)
 				fprintf(out, "-%u", s->u.nat.port_hi);
 		}
+		if (s->u.nat.random)
+			fputs(" random", out);
 		if (s->u.nat.persistent)
 			fputs(" persistent", out);
 		break;

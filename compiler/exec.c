@@ -271,6 +271,7 @@ static const struct prop_def *prop_resolve(struct model *m, enum menu_kind k, co
 struct cond {
 	const char *name;
 	size_t name_len;
+	const struct prop_def *def;	/* NULL for the flags (disabled, dynamic ...) */
 	const char *value;
 	size_t value_len;
 	bool neg, flag, regex;
@@ -297,13 +298,11 @@ static bool yes(const char *v)
 
 static bool cond_match(enum menu_kind k, const struct cond *c, const struct mitem *it)
 {
-	char name[96];
 	const char *v = NULL;
 	bool r;
 
-	snprintf(name, sizeof(name), "%.*s", (int)c->name_len, c->name);
 	if (!flag_value(it, c->name, c->name_len, &v))
-		v = mitem_value(it, k, name);
+		v = c->def ? mitem_value(it, k, c->def->id) : NULL;
 	if (c->flag) {
 		r = v && yes(v);
 	} else if (c->regex) {
@@ -316,9 +315,11 @@ static bool cond_match(enum menu_kind k, const struct cond *c, const struct mite
 	return c->neg ? !r : r;
 }
 
-static bool cond_known(struct model *m, enum menu_kind k, const char *name, size_t n, const struct loc *loc)
+/* The condition's property, or a flag; an error when it is neither. */
+static bool cond_known(struct model *m, enum menu_kind k, struct cond *c, const struct loc *loc)
 {
-	const char *v;
+	const char *v, *name = c->name;
+	size_t n = c->name_len;
 	char buf[96];
 	static const struct mitem probe;
 
@@ -327,7 +328,7 @@ static bool cond_known(struct model *m, enum menu_kind k, const char *name, size
 	if (n >= sizeof(buf) || !memcpy(buf, name, n))
 		return false;
 	buf[n] = '\0';
-	if (prop_lookup(k, buf))
+	if ((c->def = prop_lookup(k, buf)))
 		return true;
 	diag_error(m->d, loc, "find: %s has no property \"%s\"", menu_kind_path(k), buf);
 	return false;
@@ -358,7 +359,7 @@ static bool find_eval(struct model *m, enum menu_kind k, const struct ast_item *
 			c->flag = true;
 			c->name = a->text + c->neg;
 			c->name_len = a->len - c->neg;
-			ok = cond_known(m, k, c->name, c->name_len, &a->loc);
+			ok = cond_known(m, k, c, &a->loc);
 			nc += ok;
 			continue;
 		}
@@ -374,7 +375,7 @@ static bool find_eval(struct model *m, enum menu_kind k, const struct ast_item *
 			c->value_len = a->len;
 			c->neg = a->flags & VF_NE;
 			c->regex = a->flags & VF_REGEX;
-			if (!cond_known(m, k, c->name, c->name_len, &a->loc)) {
+			if (!cond_known(m, k, c, &a->loc)) {
 				ok = false;
 				break;
 			}
@@ -501,7 +502,7 @@ static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *i
 	size_t i;
 
 	for (i = 0; i < model_count(m, k); i++) {
-		const char *v = mitem_value(model_item(m, k, i), k, "name");
+		const char *v = mitem_value(model_item(m, k, i), k, P_NAME);
 
 		if (v && text_eq(it->text, it->len, v)) {
 			sel_add(out, i);
@@ -594,7 +595,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 }
 
 /* Set each property of a command on an item; false if any was refused. */
-static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, const struct args *a,
+static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, const struct args *a,
 			const char *verb)
 {
 	bool ok = true;
@@ -603,6 +604,7 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 	for (i = 0; i < a->nprops; i++) {
 		const struct ast_item *p = a->props[i];
 		const struct prop_def *def;
+		struct pvalue pv;
 		struct verr e;
 
 		if (p->flags & (VF_NE | VF_REGEX)) {
@@ -637,18 +639,18 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem *it, con
 		}
 		e.off = e.len = 0;
 		e.msg[0] = '\0';
-		if (!value_check(def, k, p->text, p->len, &e)) {
+		if (!value_parse(def, k, p->text, p->len, &pv, m->arena, &e)) {
 			struct loc l = value_loc(p, e.off, e.len);
 
 			diag_error(m->d, &l, "invalid %s: %s", def->name, e.msg);
 			ok = false;
 			continue;
 		}
-		if (def->type == VT_YESNO && !strcmp(def->name, "disabled")) {
-			it->disabled = text_eq(p->text, p->len, "yes") || text_eq(p->text, p->len, "true");
+		if (def->id == P_DISABLED) {
+			(*itp)->disabled = pv.v.u;
 			continue;
 		}
-		item_set(m, it, def, p->text, p->len, &p->vloc);
+		*itp = item_set(m, *itp, def, p->text, p->len, &pv, &p->vloc);
 	}
 	return ok;
 }
@@ -747,26 +749,30 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	if (cf && sel_one(m, k, cf, &from)) {
 		const struct mitem *src = model_item(m, k, from);
 
-		for (i = 0; i < src->nprops; i++)
-			item_set(m, it, src->props[i].def, src->props[i].value, src->props[i].len, &src->props[i].loc);
+		for (i = 0; i < src->nprops; i++) {
+			struct pvalue pv = mprop_pvalue(&src->props[i]);
+
+			it = item_set(m, it, prop_def(src->props[i].id), src->props[i].value, mprop_len(&src->props[i]), &pv,
+				      &src->props[i].loc);
+		}
 		it->disabled = src->disabled;
 	}
-	ok = props_apply(m, k, it, a, "add");
+	ok = props_apply(m, k, &it, a, "add");
 	if (pb && !sel_one(m, k, pb, &at))
 		ok = false;
 	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
 		/* RouterOS refuses an entry without an address; scripts that add
 		 * one only to "create" the list lose nothing when it is skipped. */
-		if (ok && !mitem_prop(it, "address") && mitem_prop(it, "list")) {
+		if (ok && !mitem_prop(it, P_ADDRESS) && mitem_prop(it, P_LIST)) {
 			diag_warning(m->d, &c->loc, "address-list entry without address= is refused by RouterOS; skipped");
 			return;
 		}
 	}
 	if (k == MK_IFLIST || k == MK_LAYER7) {
-		const char *name = mitem_value(it, k, "name");
+		const char *name = mitem_value(it, k, P_NAME);
 
 		for (i = 0; name && i < model_count(m, k); i++) {
-			const char *other = mitem_value(model_item(m, k, i), k, "name");
+			const char *other = mitem_value(model_item(m, k, i), k, P_NAME);
 
 			if (other && !strcmp(other, name)) {
 				diag_error(m->d, &c->loc, "%s already has an item named \"%s\"", menu_kind_path(k), name);
@@ -800,7 +806,7 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		return;
 	}
 	for (i = 0; i < s.n; i++) {
-		struct mitem *it = m->lists[k].v[s.v[i]];
+		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot;
 		bool ok = true;
 
 		/* A built-in item was never added: what the script last did to
@@ -813,7 +819,8 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 				diag_error(m->d, &c->loc, "comment takes item numbers and comment=\"...\"");
 				break;
 			}
-			ok = props_apply(m, k, it, a, "set");
+			ok = props_apply(m, k, slot, a, "set");
+			it = *slot;
 		} else if (verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE)) {
 			it->disabled = verb_is(w, V_DISABLE);
 		} else if (verb_is(w, V_UNSET)) {
@@ -822,14 +829,15 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 
 			for (j = 0; j < a->nwords + (vn ? 1 : 0); j++) {
 				const struct ast_item *n = j < a->nwords ? a->words[j] : vn;
+				const struct prop_def *def;
 				char name[96];
 
 				snprintf(name, sizeof(name), "%.*s", (int)n->len, n->text);
-				if (!prop_lookup(k, name)) {
+				if (!(def = prop_lookup(k, name))) {
 					diag_error(m->d, &n->loc, "unknown property \"%s\" for %s", name, menu_kind_path(k));
 					ok = false;
 				} else {
-					item_unset(it, name);
+					item_unset(it, def->id);
 				}
 			}
 		}

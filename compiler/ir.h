@@ -270,6 +270,7 @@ struct ir_stmt {
 		struct {
 			enum ir_nat kind;
 			bool has_addr, has_port, persistent, prefix;
+			bool random;		/* the port chosen at random (NF_NAT_RANGE_PROTO_RANDOM) */
 			struct ir_data addr_lo, addr_hi;
 			uint16_t port_lo, port_hi;
 			const char *map;	/* netmap: anonymous map text built from elems */

@@ -21,33 +21,33 @@
 
 static uint32_t fnv1a(const char *s);
 
-const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix)
+const char *lower_name_kind(enum menu_kind k, enum prop_id prop, const char **prefix)
 {
 	/* al_, ad_ and ar_ are as long: one answer for the three sets. */
 	static const struct {
-		const char *prop;
+		enum prop_id prop;
 		uint32_t menus;
 		enum kname_set set;
 	} names[] = {
-		{ "address-list", MB_RULES, KNAME_LIST },
-		{ "dst-address-list", MB_RULES, KNAME_LIST },
-		{ "exclude", MB(MK_IFLIST), KNAME_IFLIST },
-		{ "in-interface-list", MB_RULES, KNAME_IFLIST },
-		{ "include", MB(MK_IFLIST), KNAME_IFLIST },
-		{ "list", MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), KNAME_LIST },
-		{ "list", MB(MK_IFLIST_MEMBER), KNAME_IFLIST },
-		{ "name", MB(MK_IFLIST), KNAME_IFLIST },
-		{ "out-interface-list", MB_RULES, KNAME_IFLIST },
-		{ "src-address-list", MB_RULES, KNAME_LIST },
+		{ P_ADDRESS_LIST, MB_RULES, KNAME_LIST },
+		{ P_DST_ADDRESS_LIST, MB_RULES, KNAME_LIST },
+		{ P_EXCLUDE, MB(MK_IFLIST), KNAME_IFLIST },
+		{ P_IN_INTERFACE_LIST, MB_RULES, KNAME_IFLIST },
+		{ P_INCLUDE, MB(MK_IFLIST), KNAME_IFLIST },
+		{ P_LIST, MB(MK_ADDRLIST4) | MB(MK_ADDRLIST6), KNAME_LIST },
+		{ P_LIST, MB(MK_IFLIST_MEMBER), KNAME_IFLIST },
+		{ P_NAME, MB(MK_IFLIST), KNAME_IFLIST },
+		{ P_OUT_INTERFACE_LIST, MB_RULES, KNAME_IFLIST },
+		{ P_SRC_ADDRESS_LIST, MB_RULES, KNAME_LIST },
 	};
 	size_t i;
 
-	if (menu_kind_is_rules(k) && (!strcmp(prop, "chain") || !strcmp(prop, "jump-target"))) {
+	if (menu_kind_is_rules(k) && (prop == P_CHAIN || prop == P_JUMP_TARGET)) {
 		*prefix = kname_chain_prefix(menu_kind_facility(k));
 		return "chain";
 	}
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if ((names[i].menus & MB(k)) && !strcmp(names[i].prop, prop)) {
+		if ((names[i].menus & MB(k)) && names[i].prop == prop) {
 			*prefix = kname_set_prefix(names[i].set);
 			return "set";
 		}
@@ -238,11 +238,12 @@ static int mark_cmp(const void *a, const void *b)
 static void marks_collect(struct lctx *L)
 {
 	static const struct {
-		const char *prop, *kind;
+		enum prop_id prop;
+		const char *kind;
 	} props[] = {
-		{ "connection-mark", "connection" }, { "new-connection-mark", "connection" },
-		{ "packet-mark", "packet" },	     { "new-packet-mark", "packet" },
-		{ "routing-mark", "routing" },	     { "new-routing-mark", "routing" },
+		{ P_CONNECTION_MARK, "connection" }, { P_NEW_CONNECTION_MARK, "connection" },
+		{ P_PACKET_MARK, "packet" },	     { P_NEW_PACKET_MARK, "packet" },
+		{ P_ROUTING_MARK, "routing" },	     { P_NEW_ROUTING_MARK, "routing" },
 	};
 	struct ir *ir = L->ir;
 	int k;
@@ -253,14 +254,11 @@ static void marks_collect(struct lctx *L)
 			const struct mitem *it = model_item(L->m, k, i);
 
 			for (j = 0; j < sizeof(props) / sizeof(props[0]); j++) {
-				const char *v = mitem_value(it, k, props[j].prop);
+				const struct mprop *p = mitem_prop(it, props[j].prop);
+				const char *v = p ? mprop_name(p) : NULL;
 				size_t x;
 
-				if (!v || !*v)
-					continue;
-				if (*v == '!')
-					v++;
-				if (!strcmp(v, "no-mark"))
+				if (!v || !*v || !strcmp(v, "no-mark"))
 					continue;
 				for (x = 0; x < ir->nmarks; x++)
 					if (!strcmp(ir->marks[x].kind, props[j].kind) && !strcmp(ir->marks[x].name, v))
@@ -332,9 +330,18 @@ static enum menu_kind addrlist_kind(const struct lctx *L)
 	return L->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 }
 
-static const char *strip_neg(const char *v)
+/* An address-list entry's address; false for a DNS name (or none). */
+static bool entry_addr(const struct mprop *addr, struct value_addr *va)
 {
-	return v && *v == '!' ? v + 1 : v;
+	return mprop_len(addr) && mprop_addr(addr, va);
+}
+
+/* The list a rule's property names, or NULL. */
+static const char *list_named(const struct mitem *it, enum prop_id id)
+{
+	const struct mprop *p = mitem_prop(it, id);
+
+	return p ? mprop_name(p) : NULL;
 }
 
 /* Which lists this family uses and what kernel sets each needs. */
@@ -346,19 +353,19 @@ static void lists_plan(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, ak); i++) {
 		const struct mitem *it = model_item(L->m, ak, i);
-		const char *name = mitem_value(it, ak, "list");
-		const struct mprop *addr = mitem_prop(it, "address");
+		const char *name = mitem_value(it, ak, P_LIST);
+		const struct mprop *addr = mitem_prop(it, P_ADDRESS);
 		struct list_plan *p;
 		struct value_addr va;
 
 		if (!name || !addr || it->disabled)
 			continue;
 		p = plan_find(L, name);
-		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+		if (!entry_addr(addr, &va)) {
 			p->has_dns = p->has_dynamic = true;
 		} else if (va.kind != VA_ADDR) {
 			p->has_interval = p->has_static = true;
-		} else if (mitem_prop(it, "timeout")) {
+		} else if (mitem_prop(it, P_TIMEOUT)) {
 			p->has_dynamic = true;
 		} else {
 			p->has_static = true;
@@ -367,14 +374,15 @@ static void lists_plan(struct lctx *L)
 	for (k = L->v6 ? MK_FILTER6 : MK_FILTER4; k <= (L->v6 ? MK_RAW6 : MK_RAW4); k++) {
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
-			const char *action = mitem_value(it, k, "action");
+			enum action_id a = mitem_action(it, k);
 			const char *v;
 
-			if ((v = strip_neg(mitem_value(it, k, "src-address-list"))))
+			if ((v = list_named(it, P_SRC_ADDRESS_LIST)))
 				plan_find(L, v);
-			if ((v = strip_neg(mitem_value(it, k, "dst-address-list"))))
+			if ((v = list_named(it, P_DST_ADDRESS_LIST)))
 				plan_find(L, v);
-			if (action && !strncmp(action, "add-", 4) && (v = mitem_value(it, k, "address-list")))
+			if ((a == A_ADD_SRC_TO_ADDRESS_LIST || a == A_ADD_DST_TO_ADDRESS_LIST) &&
+			    (v = mitem_value(it, k, P_ADDRESS_LIST)))
 				plan_find(L, v)->has_dynamic = true;
 		}
 	}
@@ -469,9 +477,9 @@ static void lists_build(struct lctx *L)
 	}
 	for (i = 0; i < model_count(L->m, ak); i++) {
 		const struct mitem *it = model_item(L->m, ak, i);
-		const char *name = mitem_value(it, ak, "list");
-		const struct mprop *addr = mitem_prop(it, "address");
-		const struct mprop *to = mitem_prop(it, "timeout");
+		const char *name = mitem_value(it, ak, P_LIST);
+		const struct mprop *addr = mitem_prop(it, P_ADDRESS);
+		const struct mprop *to = mitem_prop(it, P_TIMEOUT);
 		struct list_sets ls;
 		struct value_addr va;
 		struct ir_elem e;
@@ -479,7 +487,7 @@ static void lists_build(struct lctx *L)
 
 		if (!name || !addr || it->disabled)
 			continue;
-		if (!value_parse_addr(addr->value, addr->len, L->v6, &va)) {
+		if (!entry_addr(addr, &va)) {
 			char *key = xmalloc(strlen(name) + 5);
 			bool first;
 
@@ -495,12 +503,8 @@ static void lists_build(struct lctx *L)
 		}
 		lower_list_sets(L, name, &ls);
 		elem_from_addr(&e, &va, L->v6);
-		if (to) {
-			uint64_t ms = 0;
-
-			value_parse_time(to->value, to->len, &ms);
-			e.timeout_ms = ms;
-		}
+		if (to)
+			e.timeout_ms = to->v.u;
 		/* Timed entries come and go: the dynamic set for a single
 		 * address, the run-time set for a prefix or range. */
 		s = ir_set_find(L->t, !e.timeout_ms ? (ls.stat ? ls.stat : ls.dyn)
@@ -599,34 +603,26 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
 		return false;
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
-		const char *l = mitem_value(it, MK_IFLIST_MEMBER, "list");
-		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
+		const char *l = mitem_value(it, MK_IFLIST_MEMBER, P_LIST);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
 
 		if (!it->disabled && l && f && text_eq(list, n, l) && !strcmp(f, iface))
 			in = true;
 	}
 	for (i = 0; i < model_count(L->m, MK_IFLIST); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST, i);
-		const char *name = mitem_value(it, MK_IFLIST, "name");
-		const char *inc = mitem_value(it, MK_IFLIST, "include");
-		const char *exc = mitem_value(it, MK_IFLIST, "exclude");
-		const char *s;
+		const char *name = mitem_value(it, MK_IFLIST, P_NAME);
+		const struct mprop *inc = mitem_prop(it, P_INCLUDE), *exc = mitem_prop(it, P_EXCLUDE);
+		const struct vname *v;
+		size_t nv, j;
 
 		if (!name || !text_eq(list, n, name))
 			continue;
-		for (s = inc; !in && s && *s;) {
-			const char *e = strchr(s, ',');
-
-			in = iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1);
-			s = e ? e + 1 : NULL;
-		}
-		for (s = exc; in && s && *s;) {
-			const char *e = strchr(s, ',');
-
-			if (iflist_has(L, s, e ? (size_t)(e - s) : strlen(s), iface, depth + 1))
+		for (v = inc ? mprop_names(inc, &nv) : NULL, j = 0; v && !in && j < nv; j++)
+			in = iflist_has(L, inc->value + v[j].off, v[j].len, iface, depth + 1);
+		for (v = exc ? mprop_names(exc, &nv) : NULL, j = 0; v && in && j < nv; j++)
+			if (iflist_has(L, exc->value + v[j].off, v[j].len, iface, depth + 1))
 				in = false;
-			s = e ? e + 1 : NULL;
-		}
 	}
 	return in;
 }
@@ -638,7 +634,7 @@ static bool iflist_has(const struct lctx *L, const char *list, size_t n, const c
  */
 static bool member_ifname_ok(struct lctx *L, const struct mitem *it, size_t i, const char *list, const char *f)
 {
-	const struct mprop *p = mitem_prop(it, "interface");
+	const struct mprop *p = mitem_prop(it, P_INTERFACE);
 	const struct loc *loc = p ? &p->loc : &it->loc;
 	char key[48];
 	size_t n = strlen(f);
@@ -675,7 +671,7 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 	/* Every interface any member entry names, in order of first mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
-		const char *f = mitem_value(it, MK_IFLIST_MEMBER, "interface");
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
 		bool seen = false;
 		struct ir_elem e;
 
@@ -744,7 +740,7 @@ bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struc
 	if (L->ngroups == LOWER_MAX_GROUPS) {
 		diag_error(L->d, &p->loc,
 			   "%s needs a %zuth \"either\" condition in this rule; rosfw lowers %d per rule (split the rule)",
-			   p->def->name, L->ngroups + 1, LOWER_MAX_GROUPS);
+			   prop_def(p->id)->name, L->ngroups + 1, LOWER_MAX_GROUPS);
 		L->failed = true;
 		return false;
 	}
@@ -779,16 +775,15 @@ static enum ir_op op_not(enum ir_op op)
  * --unsupported=skip-rule the rule is left out with a warning. */
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why)
 {
-	const char *action = mitem_value(L->it, L->k, "action");
+	static const char *const effects[] = {
+		[SKIP_NEXT] = "traffic it would have handled goes on to the next rule",
+		[SKIP_CLOSES] = "this closes traffic the rule would have accepted",
+		[SKIP_OPENS] = "this opens traffic the rule would have stopped",
+	};
 	const char *effect;
 
 	if (L->o->unsupported == UNSUPPORTED_SKIP_RULE) {
-		if (!action || !strcmp(action, "accept") || !strcmp(action, "fasttrack-connection"))
-			effect = "this closes traffic the rule would have accepted";
-		else if (!strcmp(action, "drop") || !strcmp(action, "reject") || !strcmp(action, "tarpit"))
-			effect = "this opens traffic the rule would have stopped";
-		else
-			effect = "traffic it would have handled goes on to the next rule";
+		effect = effects[action_def(mitem_action(L->it, L->k))->skip];
 		diag_warning(L->d, loc, "rule %ld of %s skipped: %s is not supported (%s); %s", L->id,
 			     menu_kind_path(L->k), what, why, effect);
 	} else {
@@ -829,11 +824,12 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 
 	for (i = 0; i < it->nprops; i++) {
 		const struct mprop *p = &it->props[i];
+		const char *name = prop_def(p->id)->name;
 
-		if (!strcmp(p->def->name, "disabled"))
+		if (p->id == P_DISABLED)
 			continue;
-		h = text_fnv64(h, p->def->name, strlen(p->def->name) + 1);
-		h = text_fnv64(h, p->value, p->len);
+		h = text_fnv64(h, name, strlen(name) + 1);
+		h = text_fnv64(h, p->value, mprop_len(p));
 		h = text_fnv64(h, "", 1);
 	}
 	if (2 * (L->nidents + 1) > L->capidents) {
@@ -863,13 +859,13 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
-	const struct mprop *cm = mitem_prop(L->it, "comment");
+	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	const char *counter;
 	size_t a, n = 1, i, j, g;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
-	kname_rule_comment(comment, L->id, cm ? cm->value : NULL, cm ? cm->len : 0);
+	kname_rule_comment(comment, L->id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
 	/* One counter for all the rule's kernel rules: a packet passes at
 	 * most one of them (above), so it counts once. */
 	counter = ir_counter_add(L->ir, L->t, L->cname);
@@ -908,7 +904,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 
 static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 {
-	const char *chain = mitem_value(it, L->k, "chain");
+	const char *chain = mitem_value(it, L->k, P_CHAIN);
 	size_t i;
 
 	L->it = it;
@@ -917,24 +913,20 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->failed = L->refused = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
-	if (mitem_prop(it, "protocol"))
-		lower_row_find("protocol")->fn(L, mitem_prop(it, "protocol"));
+	if (mitem_prop(it, P_PROTOCOL))
+		lower_protocol(L, mitem_prop(it, P_PROTOCOL));
 	for (i = 0; i < it->nprops && !L->failed; i++) {
-		const struct lower_row *row = lower_row_find(it->props[i].def->name);
+		const struct prop_def *def = prop_def(it->props[i].id);
 
-		if (!strcmp(it->props[i].def->name, "protocol"))
+		if (def->id == P_PROTOCOL)
 			continue;
-		if (!row) {
-			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, "rosfw has no translation for it");
-			continue;
-		}
-		if (row->status == LR_REFUSED) {
-			lower_refuse(L, &it->props[i].loc, it->props[i].def->name, row->how);
+		if (def->status == ST_NONE || def->status == ST_REFUSED) {
+			lower_refuse(L, &it->props[i].loc, def->name, def->how ? def->how : "rosfw has no translation for it");
 			continue;
 		}
 		/* An export writes dst-address-type="" for "not set". */
-		if (row->fn && !L->refused && it->props[i].len)
-			row->fn(L, &it->props[i]);
+		if (def->lower && !L->refused && mprop_len(&it->props[i]))
+			def->lower(L, &it->props[i]);
 	}
 	if (!L->failed && !L->refused)
 		lower_action(L);
@@ -1011,11 +1003,10 @@ static bool jumps_check(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, L->k); i++) {
 		const struct mitem *it = model_item(L->m, L->k, i);
-		const char *a = mitem_value(it, L->k, "action");
-		const char *c = mitem_value(it, L->k, "chain");
-		const struct mprop *t = mitem_prop(it, "jump-target");
+		const char *c = mitem_value(it, L->k, P_CHAIN);
+		const struct mprop *t = mitem_prop(it, P_JUMP_TARGET);
 
-		if (it->disabled || !a || strcmp(a, "jump") || !t || !c)
+		if (it->disabled || mitem_action(it, L->k) != A_JUMP || !t || !c)
 			continue;
 		if (builtin_find(L->fac, t->value)) {
 			diag_error(L->d, &t->loc, "jump to built-in chain \"%s\": nftables cannot jump to a base chain",
@@ -1036,7 +1027,7 @@ static bool jumps_check(struct lctx *L)
 
 		chains = xreallocarray(NULL, model_count(L->m, L->k) + 1, sizeof(*chains));
 		for (i = 0; i < model_count(L->m, L->k); i++) {
-			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, "chain");
+			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, P_CHAIN);
 
 			if (c)
 				chains[nc++] = c;
@@ -1097,15 +1088,14 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	 * once, as on RouterOS. */
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(L->m, k, i);
-		const char *c = mitem_value(it, k, "chain");
-		const char *a = mitem_value(it, k, "action");
-		const char *t = mitem_value(it, k, "jump-target");
+		const char *c = mitem_value(it, k, P_CHAIN);
+		const char *t = mitem_value(it, k, P_JUMP_TARGET);
 
 		if (it->disabled)
 			continue;
 		if (c)
 			chain_get(L, c);
-		if (a && !strcmp(a, "jump") && t)
+		if (mitem_action(it, k) == A_JUMP && t)
 			chain_get(L, t);
 	}
 	for (i = 0; i < n; i++) {

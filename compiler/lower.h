@@ -51,7 +51,7 @@ void lower_table_markdown(FILE *out);
 /* What a name property of menu `k` names in the kernel: "set" or "chain",
  * with the longest prefix lowering puts before it in *prefix; NULL for
  * names that become no kernel object's name (marks, interfaces). */
-const char *lower_name_kind(enum menu_kind k, const char *prop, const char **prefix);
+const char *lower_name_kind(enum menu_kind k, enum prop_id prop, const char **prefix);
 
 /* A comment or log prefix as both back ends carry it: no '"', no control
  * bytes, at most `max` bytes, cut on a UTF-8 boundary. */

@@ -14,11 +14,6 @@
 #include "value.h"
 #include "xalloc.h"
 
-static bool is_yes(const char *v, size_t len)
-{
-	return text_eq(v, len, "yes") || text_eq(v, len, "true");
-}
-
 /* ---- service ports ------------------------------------------------------ */
 
 /*
@@ -32,39 +27,33 @@ static const struct helper_map {
 	const char *obj;	/* the ct helper object's name */
 	const char *type;	/* the kernel helper */
 	uint8_t proto;
-	const char *fixed;	/* the ports when the service port has no ports= */
+	uint16_t fixed;		/* the port whatever the service port's ports=, or 0 */
 	bool v4only;		/* Linux's helper registers for IPv4 alone */
 } helper_maps[] = {
-	{ "ftp", "ftp", "ftp", 6, NULL, false },
-	{ "tftp", "tftp", "tftp", 17, NULL, false },
-	{ "irc", "irc", "irc", 6, NULL, true },
-	{ "h323", "h323-q931", "Q.931", 6, "1720", false },
-	{ "h323", "h323-ras", "RAS", 17, "1719", false },
-	{ "sip", "sip", "sip", 17, NULL, false },
-	{ "pptp", "pptp", "pptp", 6, "1723", true },
+	{ "ftp", "ftp", "ftp", 6, 0, false },
+	{ "tftp", "tftp", "tftp", 17, 0, false },
+	{ "irc", "irc", "irc", 6, 0, true },
+	{ "h323", "h323-q931", "Q.931", 6, 1720, false },
+	{ "h323", "h323-ras", "RAS", 17, 1719, false },
+	{ "sip", "sip", "sip", 17, 0, false },
+	{ "pptp", "pptp", "pptp", 6, 1723, true },
 };
 
 /* The kernel helper names a connection-type matches (ct helper compares
  * the helper's own name); NULL for types Linux has no helper for. */
-const char *const *lower_ct_helper_names(const char *type)
+const char *const *lower_ct_helper_names(enum conn_type type)
 {
 	static const char *const ftp[] = { "ftp", NULL }, *const tftp[] = { "tftp", NULL },
 				 *const irc[] = { "irc", NULL }, *const sip[] = { "sip", NULL },
 				 *const pptp[] = { "pptp", NULL },
 				 /* H.245 comes from Q.931's expectations, with the helper. */
 				 *const h323[] = { "Q.931", "RAS", "H.245", NULL };
-	static const struct {
-		const char *type;
-		const char *const *names;
-	} map[] = {
-		{ "ftp", ftp }, { "tftp", tftp }, { "irc", irc }, { "sip", sip }, { "pptp", pptp }, { "h323", h323 },
+	static const char *const *const map[] = {
+		[CTYPE_FTP] = ftp, [CTYPE_TFTP] = tftp, [CTYPE_IRC] = irc, [CTYPE_SIP] = sip, [CTYPE_PPTP] = pptp,
+		[CTYPE_H323] = h323,
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(map[i].type, type))
-			return map[i].names;
-	return NULL;
+	return (size_t)type < sizeof(map) / sizeof(map[0]) ? map[type] : NULL;
 }
 
 static struct ir_chain *base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio)
@@ -81,8 +70,8 @@ static struct ir_chain *base_chain(struct lctx *L, const char *name, enum ir_hoo
 	return c;
 }
 
-static void helper_rule(struct lctx *L, struct ir_chain *c, const struct helper_map *h, const char *ports,
-			const char *comment)
+static void helper_rule(struct lctx *L, struct ir_chain *c, const struct helper_map *h, const struct vrange *ports,
+			size_t nports, const char *comment)
 {
 	struct ir_rule *r = ir_rule_add(L->ir, c, -1, comment, NULL);
 	struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
@@ -91,7 +80,7 @@ static void helper_rule(struct lctx *L, struct ir_chain *c, const struct helper_
 	s->u.m.op = OP_EQ;
 	s->u.m.v = ir_data_be(h->proto, 1);
 	s = ir_stmt_add(L->ir, r, S_MATCH);
-	lower_numbers(L, h->proto == 6 ? K_TCP_DPORT : K_UDP_DPORT, ports, strlen(ports), false, 65535, &s->u.m);
+	lower_numbers(L, h->proto == 6 ? K_TCP_DPORT : K_UDP_DPORT, ports, nports, false, &s->u.m);
 	s = ir_stmt_add(L->ir, r, S_CT_HELPER_SET);
 	s->u.obj.name = ir_strdup(L->ir, h->obj);
 }
@@ -113,8 +102,8 @@ void lower_helpers(struct lctx *L)
 		return;
 	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
 		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
-		const char *name = mitem_value(it, MK_SERVICE_PORT, "name");
-		const char *ports = mitem_value(it, MK_SERVICE_PORT, "ports");
+		const char *name = mitem_value(it, MK_SERVICE_PORT, P_NAME);
+		const struct mprop *ports = mitem_prop(it, P_PORTS);
 		bool known = false;
 		char key[64];
 
@@ -122,13 +111,17 @@ void lower_helpers(struct lctx *L)
 			continue;
 		for (j = 0; j < sizeof(helper_maps) / sizeof(helper_maps[0]); j++) {
 			const struct helper_map *h = &helper_maps[j];
-			const char *p = h->fixed ? h->fixed : ports;
+			struct vrange fixed = { h->fixed, h->fixed };
+			const struct vrange *p = &fixed;
+			size_t np = 1;
 			char comment[64];
 
 			if (strcmp(h->ros, name))
 				continue;
 			known = true;
-			if (it->disabled || !p || !*p || (h->v4only && L->v6))
+			if (!h->fixed)
+				p = ports && mprop_len(ports) ? mprop_ranges(ports, &np) : NULL;
+			if (it->disabled || !p || (h->v4only && L->v6))
 				continue;
 			if (!pre) {
 				pre = base_chain(L, "helper.prerouting", HOOK_PREROUTING, 0);
@@ -136,8 +129,8 @@ void lower_helpers(struct lctx *L)
 			}
 			ir_helper_add(L->ir, L->t, h->obj, h->type, h->proto);
 			snprintf(comment, sizeof(comment), "service-port %s", name);
-			helper_rule(L, pre, h, p, ir_strdup(L->ir, comment));
-			helper_rule(L, out, h, p, ir_strdup(L->ir, comment));
+			helper_rule(L, pre, h, p, np, ir_strdup(L->ir, comment));
+			helper_rule(L, out, h, p, np, ir_strdup(L->ir, comment));
 		}
 		if (known)
 			continue;
@@ -167,14 +160,13 @@ static void sip_options(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, MK_SERVICE_PORT); i++) {
 		const struct mitem *it = model_item(L->m, MK_SERVICE_PORT, i);
-		const struct mprop *dm = mitem_prop(it, "sip-direct-media");
-		const struct mprop *to = mitem_prop(it, "sip-timeout");
-		uint64_t ms = 0;
+		const struct mprop *dm = mitem_prop(it, P_SIP_DIRECT_MEDIA);
+		const struct mprop *to = mitem_prop(it, P_SIP_TIMEOUT);
 
-		if (dm && !is_yes(dm->value, dm->len))
+		if (dm && !dm->v.u)
 			diag_warning(L->d, &dm->loc,
 				     "sip-direct-media=no cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_direct_media (1, as yes)");
-		if (to && value_parse_time(to->value, to->len, &ms) && ms != 3600000)
+		if (to && mprop_len(to) && to->v.u != 3600000)
 			diag_warning(L->d, &to->loc,
 				     "sip-timeout cannot be set per firewall: Linux's SIP helper keeps its module parameter sip_timeout (1h)");
 	}
@@ -185,17 +177,17 @@ static void sip_options(struct lctx *L)
 /* Properties and actions that read or write connection tracking. */
 static bool rule_uses_conntrack(const struct mitem *it, enum menu_kind k)
 {
-	static const char *const props[] = {
-		"connection-bytes", "connection-limit", "connection-mark", "connection-nat-state",
-		"connection-rate", "connection-state", "connection-type",
+	static const enum prop_id props[] = {
+		P_CONNECTION_BYTES, P_CONNECTION_LIMIT, P_CONNECTION_MARK, P_CONNECTION_NAT_STATE,
+		P_CONNECTION_RATE, P_CONNECTION_STATE, P_CONNECTION_TYPE,
 	};
-	const char *a = mitem_value(it, k, "action");
+	enum action_id a = mitem_action(it, k);
 	size_t i;
 
 	for (i = 0; i < sizeof(props) / sizeof(props[0]); i++)
 		if (mitem_prop(it, props[i]))
 			return true;
-	return a && (!strcmp(a, "mark-connection") || !strcmp(a, "fasttrack-connection"));
+	return a == A_MARK_CONNECTION || a == A_FASTTRACK_CONNECTION;
 }
 
 static bool config_uses_conntrack(const struct model *m)
@@ -232,14 +224,14 @@ void lower_tracking(struct lctx *L)
 		enum ir_hook hook;
 	} hooks[] = { { "notrack.prerouting", HOOK_PREROUTING }, { "notrack.output", HOOK_OUTPUT } };
 	const struct mitem *ct = model_item(L->m, MK_CONNTRACK, 0);
-	const char *en = ct ? mitem_value(ct, MK_CONNTRACK, "enabled") : NULL;
-	const struct mprop *p = ct ? mitem_prop(ct, "enabled") : NULL;
+	const struct mprop *en = ct ? mitem_get(ct, MK_CONNTRACK, P_ENABLED) : NULL;
+	const struct mprop *p = ct ? mitem_prop(ct, P_ENABLED) : NULL;
 	size_t i;
 
-	L->tracking_off = en && (!strcmp(en, "no") || (!strcmp(en, "auto") && !config_uses_conntrack(L->m)));
+	L->tracking_off = en && (en->v.u == CTRACK_NO || (en->v.u == CTRACK_AUTO && !config_uses_conntrack(L->m)));
 	if (!L->tracking_off)
 		return;
-	if (!strcmp(en, "no") && config_uses_conntrack(L->m) && lower_once(L, "tracking off"))
+	if (en->v.u == CTRACK_NO && config_uses_conntrack(L->m) && lower_once(L, "tracking off"))
 		diag_warning(L->d, p ? &p->loc : NULL,
 			     "connection tracking is off (enabled=no): rules that use connection state, connection marks or NAT never act, as on RouterOS");
 	for (i = 0; i < 2; i++) {
@@ -257,31 +249,31 @@ enum ct_conv { CV_SECONDS, CV_COUNT, CV_YESNO, CV_ALWAYS_ON };
 /* Append only: a row's index names its sysctl in what apply keeps of the
  * values it found (runtime/ctsysctl.c), across rosfw versions. */
 static const struct ct_setting {
-	const char *ros;
+	enum prop_id ros;
 	const char *sysctl;
 	enum ct_conv conv;
 } ct_settings[] = {
-	{ "max-connections", "nf_conntrack_max", CV_COUNT },
-	{ "tcp-syn-sent-timeout", "nf_conntrack_tcp_timeout_syn_sent", CV_SECONDS },
-	{ "tcp-syn-received-timeout", "nf_conntrack_tcp_timeout_syn_recv", CV_SECONDS },
-	{ "tcp-established-timeout", "nf_conntrack_tcp_timeout_established", CV_SECONDS },
-	{ "tcp-fin-wait-timeout", "nf_conntrack_tcp_timeout_fin_wait", CV_SECONDS },
-	{ "tcp-close-wait-timeout", "nf_conntrack_tcp_timeout_close_wait", CV_SECONDS },
-	{ "tcp-last-ack-timeout", "nf_conntrack_tcp_timeout_last_ack", CV_SECONDS },
-	{ "tcp-time-wait-timeout", "nf_conntrack_tcp_timeout_time_wait", CV_SECONDS },
-	{ "tcp-close-timeout", "nf_conntrack_tcp_timeout_close", CV_SECONDS },
-	{ "tcp-unacked-timeout", "nf_conntrack_tcp_timeout_unacknowledged", CV_SECONDS },
-	{ "tcp-max-retrans-timeout", "nf_conntrack_tcp_timeout_max_retrans", CV_SECONDS },
-	{ "udp-timeout", "nf_conntrack_udp_timeout", CV_SECONDS },
-	{ "udp-stream-timeout", "nf_conntrack_udp_timeout_stream", CV_SECONDS },
-	{ "icmp-timeout", "nf_conntrack_icmp_timeout", CV_SECONDS },
-	{ "icmp-timeout", "nf_conntrack_icmpv6_timeout", CV_SECONDS },
-	{ "generic-timeout", "nf_conntrack_generic_timeout", CV_SECONDS },
-	{ "loose-tcp-tracking", "nf_conntrack_tcp_loose", CV_YESNO },
-	{ "liberal-tcp-tracking", "nf_conntrack_tcp_be_liberal", CV_YESNO },
+	{ P_MAX_CONNECTIONS, "nf_conntrack_max", CV_COUNT },
+	{ P_TCP_SYN_SENT_TIMEOUT, "nf_conntrack_tcp_timeout_syn_sent", CV_SECONDS },
+	{ P_TCP_SYN_RECEIVED_TIMEOUT, "nf_conntrack_tcp_timeout_syn_recv", CV_SECONDS },
+	{ P_TCP_ESTABLISHED_TIMEOUT, "nf_conntrack_tcp_timeout_established", CV_SECONDS },
+	{ P_TCP_FIN_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_fin_wait", CV_SECONDS },
+	{ P_TCP_CLOSE_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_close_wait", CV_SECONDS },
+	{ P_TCP_LAST_ACK_TIMEOUT, "nf_conntrack_tcp_timeout_last_ack", CV_SECONDS },
+	{ P_TCP_TIME_WAIT_TIMEOUT, "nf_conntrack_tcp_timeout_time_wait", CV_SECONDS },
+	{ P_TCP_CLOSE_TIMEOUT, "nf_conntrack_tcp_timeout_close", CV_SECONDS },
+	{ P_TCP_UNACKED_TIMEOUT, "nf_conntrack_tcp_timeout_unacknowledged", CV_SECONDS },
+	{ P_TCP_MAX_RETRANS_TIMEOUT, "nf_conntrack_tcp_timeout_max_retrans", CV_SECONDS },
+	{ P_UDP_TIMEOUT, "nf_conntrack_udp_timeout", CV_SECONDS },
+	{ P_UDP_STREAM_TIMEOUT, "nf_conntrack_udp_timeout_stream", CV_SECONDS },
+	{ P_ICMP_TIMEOUT, "nf_conntrack_icmp_timeout", CV_SECONDS },
+	{ P_ICMP_TIMEOUT, "nf_conntrack_icmpv6_timeout", CV_SECONDS },
+	{ P_GENERIC_TIMEOUT, "nf_conntrack_generic_timeout", CV_SECONDS },
+	{ P_LOOSE_TCP_TRACKING, "nf_conntrack_tcp_loose", CV_YESNO },
+	{ P_LIBERAL_TCP_TRACKING, "nf_conntrack_tcp_be_liberal", CV_YESNO },
 	/* No setting of RouterOS's: it counts every connection's bytes
 	 * (print connection shows them, FastTrack's row sums them). */
-	{ NULL, "nf_conntrack_acct", CV_ALWAYS_ON },
+	{ P__COUNT, "nf_conntrack_acct", CV_ALWAYS_ON },
 };
 
 const char *lower_ct_sysctl_name(size_t i)
@@ -304,8 +296,7 @@ void lower_sysctls(struct lctx *L)
 	for (i = 0; i < sizeof(ct_settings) / sizeof(ct_settings[0]); i++) {
 		const struct ct_setting *cs = &ct_settings[i];
 		const struct mprop *p;
-		const char *v;
-		uint64_t n = 0;
+		uint64_t n;
 		struct ir_sysctl *s;
 		char text[96];
 
@@ -314,29 +305,20 @@ void lower_sysctls(struct lctx *L)
 			s->ros = "connection bytes counted, as RouterOS does";
 			continue;
 		}
-		p = mitem_prop(ct, cs->ros);
-		v = p ? p->value : mitem_value(ct, MK_CONNTRACK, cs->ros);
-
+		p = mitem_get(ct, MK_CONNTRACK, cs->ros);
 		/* max-entries is the older name of max-connections. */
-		if (!p && !strcmp(cs->ros, "max-connections") && (p = mitem_prop(ct, "max-entries")))
-			v = p->value;
-		if (!v || !*v)
+		if (!mitem_prop(ct, cs->ros) && cs->ros == P_MAX_CONNECTIONS && mitem_prop(ct, P_MAX_ENTRIES))
+			p = mitem_prop(ct, P_MAX_ENTRIES);
+		if (!p || !mprop_len(p))
 			continue;
-		if (cs->conv == CV_SECONDS) {
-			if (!value_parse_time(v, strlen(v), &n))
-				continue;
-			/* The kernel keeps whole seconds; 0 would expire at once. */
+		n = p->v.u;
+		/* The kernel keeps whole seconds; 0 would expire at once. */
+		if (cs->conv == CV_SECONDS)
 			n = n / 1000 ? n / 1000 : 1;
-		} else if (cs->conv == CV_YESNO) {
-			n = is_yes(v, strlen(v));
-		} else if (!value_parse_uint(v, strlen(v), UINT32_MAX, &n)) {
-			continue;
-		}
 		s = ir_sysctl_add(L->ir, cs->sysctl, n);
-		snprintf(text, sizeof(text), "%s=%s", cs->ros, v);
+		snprintf(text, sizeof(text), "%s=%s", prop_def(cs->ros)->name, p->value);
 		s->ros = ir_strdup(L->ir, text);
-		if (p)
-			s->loc = p->loc;
+		s->loc = p->loc;
 	}
 	sip_options(L);
 }
@@ -364,6 +346,15 @@ static void name_add(struct names *ns, const char *s, size_t len)
 	ns->v[ns->n++] = xstrndup(s, len);
 }
 
+/* A name a property holds (after its '!'). */
+static void name_of(struct names *ns, const struct mprop *p)
+{
+	if (p)
+		name_add(ns, mprop_name(p), mprop_len(p) - p->neg);
+}
+
+/* A comma list: the command line's --flowtable-devices, or an interface
+ * name an export defines. */
 static void names_of(struct names *ns, const char *v)
 {
 	const char *e;
@@ -387,7 +378,7 @@ static void names_of(struct names *ns, const char *v)
  */
 static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
 {
-	static const char *const props[] = { "in-interface", "out-interface" };
+	static const enum prop_id props[] = { P_IN_INTERFACE, P_OUT_INTERFACE };
 	static const enum menu_kind k4[] = { MK_FILTER4, MK_MANGLE4, MK_NAT4, MK_RAW4 };
 	static const enum menu_kind k6[] = { MK_FILTER6, MK_MANGLE6, MK_NAT6, MK_RAW6 };
 	struct names ns = { 0 };
@@ -402,10 +393,10 @@ static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
 
 			for (i = 0; i < model_count(L->m, mk); i++)
 				for (j = 0; j < 2; j++)
-					names_of(&ns, mitem_value(model_item(L->m, mk, i), mk, props[j]));
+					name_of(&ns, mitem_prop(model_item(L->m, mk, i), props[j]));
 		}
 		for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++)
-			names_of(&ns, mitem_value(model_item(L->m, MK_IFLIST_MEMBER, i), MK_IFLIST_MEMBER, "interface"));
+			name_of(&ns, mitem_prop(model_item(L->m, MK_IFLIST_MEMBER, i), P_INTERFACE));
 		n = model_ifaces(L->m, &ifs);
 		for (i = 0; i < n; i++)
 			names_of(&ns, ifs[i].name);
@@ -439,10 +430,9 @@ void lower_flowtable(struct lctx *L)
 	ft->counter = true;
 	for (i = 0; i < model_count(L->m, k); i++) {
 		const struct mitem *it = model_item(L->m, k, i);
-		const char *a = mitem_value(it, k, "action");
-		const char *hw = mitem_value(it, k, "hw-offload");
+		const struct mprop *hw = mitem_prop(it, P_HW_OFFLOAD);
 
-		if (!it->disabled && a && !strcmp(a, "fasttrack-connection") && hw && is_yes(hw, strlen(hw)))
+		if (!it->disabled && mitem_action(it, k) == A_FASTTRACK_CONNECTION && hw && hw->v.u)
 			ft->offload = true;
 	}
 	flowtable_devices(L, ft);

@@ -3,9 +3,11 @@
 #define ROSFW_LOWER_IMPL_H
 
 /* Shared by lower.c (structure: chains, sets, marks, rule assembly) and
- * lower_rules.c (one function per property and action). */
+ * lower_rules.c (one function per property and action, named by the rows
+ * of props.def). */
 
 #include "lower.h"
+#include "lower_fns.h"
 #include "model.h"
 
 #define LOWER_MAX_STMTS 48
@@ -59,18 +61,7 @@ struct lctx {
 	char cname[48];			/* the current rule's counter object */
 };
 
-enum lower_status { LR_EXACT, LR_APPROX, LR_REFUSED, LR_ACTION_ARG, LR_META };
-
-typedef void (*lower_fn)(struct lctx *L, const struct mprop *p);
-
-struct lower_row {
-	const char *name;
-	enum lower_status status;
-	lower_fn fn;
-	const char *how;	/* nft form, or how it is approximated, or why refused */
-};
-
-const struct lower_row *lower_row_find(const char *name);
+/* The rule's action, through its row (after log=yes). */
 void lower_action(struct lctx *L);
 
 struct ir_stmt *lower_pre(struct lctx *L);
@@ -91,15 +82,14 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
 bool lower_once(struct lctx *L, const char *key);
-/* A comma list of numbers and ranges as one match (value, range or set). */
-void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
-		   struct ir_match *out);
+/* Numbers and ranges as one match (value, range or set). */
+void lower_numbers(struct lctx *L, enum ir_key key, const struct vrange *v, size_t n, bool neg, struct ir_match *out);
 /* compiler/lower_ct.c: what rests on connection tracking. */
 void lower_helpers(struct lctx *L);
 void lower_tracking(struct lctx *L);
 void lower_sysctls(struct lctx *L);
 void lower_flowtable(struct lctx *L);
-const char *const *lower_ct_helper_names(const char *type);
-size_t lower_rows(const struct lower_row **out);
+/* The kernel helpers a connection-type matches; NULL when Linux has none. */
+const char *const *lower_ct_helper_names(enum conn_type type);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One function per RouterOS property and action, and the translation table
- * that names each (exact, approximate and how, refused and why).
+ * One function per RouterOS property and action, as the rows of props.def
+ * name them, and the translation table printed from those rows. Each reads
+ * the value the model parsed (struct mprop's v, form, neg), never its text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,25 +14,6 @@
 #include "value.h"
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* A value with its leading '!' split off. */
-struct nval {
-	const char *s;
-	size_t len;
-	bool neg;
-};
-
-static struct nval nval_of(const struct mprop *p)
-{
-	struct nval v = { p->value, p->len, false };
-
-	if (v.len && v.s[0] == '!') {
-		v.s++;
-		v.len--;
-		v.neg = true;
-	}
-	return v;
-}
 
 static struct ir_stmt *match_add(struct lctx *L, enum ir_key key, enum ir_op op)
 {
@@ -53,42 +35,28 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 	return ir_data_be(v, ki->len);
 }
 
+/* The protocol the rule names, or -1 (none, or a negated one). */
 static int rule_protocol(const struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "protocol");
-	int proto = -1;
+	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
 
-	if (p && p->len && p->value[0] != '!')
-		value_parse_protocol(p->value, p->len, &proto);
-	return proto;
+	return p && mprop_len(p) && !p->neg ? (int)p->v.u : -1;
 }
 
-/* A comma list of numbers and ranges, as one match: a value, a range, or
- * an anonymous set (never one rule per element). */
-void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, bool neg, uint64_t max,
-		   struct ir_match *out)
+/* Numbers and ranges, as one match: a value, a range, or an anonymous set
+ * (never one rule per element). */
+void lower_numbers(struct lctx *L, enum ir_key key, const struct vrange *v, size_t n, bool neg, struct ir_match *out)
 {
-	size_t n = 0, cap = 1;
-	const char *end = s + len, *p;
-	struct ir_elem *elems;
+	struct ir_elem *elems = arena_alloc(L->ir->arena, n * sizeof(*elems));
+	size_t i;
 
-	for (p = s; p < end; p++)
-		cap += *p == ',';
-	elems = arena_alloc(L->ir->arena, cap * sizeof(*elems));
 	memset(out, 0, sizeof(*out));
 	out->key = key;
-	while (s < end && n < cap) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
-		uint64_t lo = 0, hi = 0;
-
-		value_parse_range(s, l, max, &lo, &hi);
-		memset(&elems[n], 0, sizeof(elems[n]));
-		elems[n].lo = data_for(key, lo);
-		elems[n].hi = data_for(key, hi);
-		elems[n].range = lo != hi;
-		n++;
-		s = e ? e + 1 : end;
+	for (i = 0; i < n; i++) {
+		memset(&elems[i], 0, sizeof(elems[i]));
+		elems[i].lo = data_for(key, v[i].lo);
+		elems[i].hi = data_for(key, v[i].hi);
+		elems[i].range = v[i].lo != v[i].hi;
 	}
 	/* nft 1.0.6 merges two adjacent 2-byte "!=" compares (tcp sport !=
 	 * 80 tcp dport != 80) into one 4-byte "!=", which means "not both",
@@ -111,42 +79,39 @@ void lower_numbers(struct lctx *L, enum ir_key key, const char *s, size_t len, b
 	}
 }
 
-static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p, uint64_t max)
+static void numbers_add(struct lctx *L, enum ir_key key, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
+	size_t n;
+	const struct vrange *v = mprop_ranges(p, &n);
 
-	lower_numbers(L, key, v.s, v.len, v.neg, max, &s->u.m);
+	lower_numbers(L, key, v, n, p->neg, &s->u.m);
 }
 
 /* ---- matchers ----------------------------------------------------------- */
 
-static void l_protocol(struct lctx *L, const struct mprop *p)
+void lower_protocol(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	int proto = 0;
-
-	value_parse_protocol(v.s, v.len, &proto);
-	match_add(L, K_META_L4PROTO, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)proto, 1);
+	match_add(L, K_META_L4PROTO, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.u, 1);
 }
 
-static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, const struct nval *v)
+static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, const struct mprop *p)
 {
 	struct value_addr va;
 	uint8_t n = L->v6 ? 16 : 4;
 
 	memset(m, 0, sizeof(*m));
 	m->key = key;
-	value_parse_addr(v->s, v->len, L->v6, &va);
+	mprop_addr(p, &va);
 	m->v.len = m->hi.len = n;
 	memcpy(m->v.b, va.lo, n);
 	memcpy(m->hi.b, va.hi, n);
 	if (va.kind == VA_RANGE) {
-		m->op = v->neg ? OP_NRANGE : OP_RANGE;
+		m->op = p->neg ? OP_NRANGE : OP_RANGE;
 	} else {
 		int bits = va.kind == VA_PREFIX ? va.plen : n * 8, i;
 
-		m->op = v->neg ? OP_NE : OP_EQ;
+		m->op = p->neg ? OP_NE : OP_EQ;
 		if (bits < n * 8) {
 			m->masked = true;
 			m->mask.len = n;
@@ -157,38 +122,33 @@ static void addr_match(struct lctx *L, struct ir_match *m, enum ir_key key, cons
 	}
 }
 
-static void l_src_address(struct lctx *L, const struct mprop *p)
+void lower_src_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-
-	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, &v);
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_SADDR : K_IP_SADDR, p);
 }
 
-static void l_dst_address(struct lctx *L, const struct mprop *p)
+void lower_dst_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-
-	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_DADDR : K_IP_DADDR, &v);
+	addr_match(L, &lower_pre(L)->u.m, L->v6 ? K_IP6_DADDR : K_IP_DADDR, p);
 }
 
 static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 {
-	struct nval v = nval_of(p);
 	enum ir_key key = L->v6 ? (src ? K_IP6_SADDR : K_IP6_DADDR) : (src ? K_IP_SADDR : K_IP_DADDR);
 	struct list_sets ls;
 	const char *sets[3];
 	struct ir_match alts[3];
 	size_t n = 0, i;
 
-	/* v.s ends where the value does: the whole name, as the list has it. */
-	lower_list_sets(L, v.s, &ls);
+	/* The whole name, as the list has it. */
+	lower_list_sets(L, mprop_name(p), &ls);
 	if (ls.stat)
 		sets[n++] = ls.stat;
 	if (ls.dyn)
 		sets[n++] = ls.dyn;
 	if (ls.rt)
 		sets[n++] = ls.rt;
-	if (n > 1 && !v.neg) {
+	if (n > 1 && !p->neg) {
 		/* One list, several kernel sets: in any, acting once. */
 		for (i = 0; i < n; i++)
 			alts[i] = (struct ir_match){ .key = key, .op = OP_IN, .set = sets[i] };
@@ -196,42 +156,36 @@ static void addr_list(struct lctx *L, const struct mprop *p, bool src)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
+		match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = sets[i];
 }
 
-static void l_src_address_list(struct lctx *L, const struct mprop *p)
+void lower_src_address_list(struct lctx *L, const struct mprop *p)
 {
 	addr_list(L, p, true);
 }
 
-static void l_dst_address_list(struct lctx *L, const struct mprop *p)
+void lower_dst_address_list(struct lctx *L, const struct mprop *p)
 {
 	addr_list(L, p, false);
 }
 
-static const char *const addr_types[] = {
-	/* fib's RTN_* numbers, in RouterOS spelling */
-	[1] = "unicast", [2] = "local", [3] = "broadcast", [5] = "multicast",
-	[6] = "blackhole", [7] = "unreachable", [8] = "prohibit",
-};
-
 static void addr_type(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
-	size_t t;
+	/* fib's RTN_* numbers */
+	static const uint8_t rtn[] = {
+		[VAT_UNICAST] = 1, [VAT_LOCAL] = 2, [VAT_BROADCAST] = 3, [VAT_MULTICAST] = 5,
+		[VAT_BLACKHOLE] = 6, [VAT_UNREACHABLE] = 7, [VAT_PROHIBIT] = 8,
+	};
 
-	for (t = 0; t < sizeof(addr_types) / sizeof(addr_types[0]); t++)
-		if (addr_types[t] && text_eq(v.s, v.len, addr_types[t]))
-			break;
-	match_add(L, key, v.neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, t);
+	match_add(L, key, p->neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, rtn[p->v.u]);
 }
 
-static void l_src_address_type(struct lctx *L, const struct mprop *p)
+void lower_src_address_type(struct lctx *L, const struct mprop *p)
 {
 	addr_type(L, p, K_FIB_SADDR_TYPE);
 }
 
-static void l_dst_address_type(struct lctx *L, const struct mprop *p)
+void lower_dst_address_type(struct lctx *L, const struct mprop *p)
 {
 	addr_type(L, p, K_FIB_DADDR_TYPE);
 }
@@ -250,56 +204,56 @@ bool lower_ifname_ok(const char *s, size_t n)
 
 static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
+	const char *name = mprop_name(p);
+	size_t len = mprop_len(p) - p->neg;
 	struct ir_stmt *s;
 
-	if (!lower_ifname_ok(v.s, v.len)) {
+	if (!lower_ifname_ok(name, len)) {
 		lower_refuse(L, &p->loc, "this interface name",
 			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
 		return;
 	}
-	s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+	s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
 
 	s->u.m.v.len = 16;
-	memcpy(s->u.m.v.b, v.s, v.len < 15 ? v.len : 15);
-	if (v.len > 15)
+	memcpy(s->u.m.v.b, name, len < 15 ? len : 15);
+	if (len > 15)
 		diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
-			     (int)v.len, v.s);
+			     (int)len, name);
 }
 
-static void l_in_interface(struct lctx *L, const struct mprop *p)
+void lower_in_interface(struct lctx *L, const struct mprop *p)
 {
 	ifname(L, p, K_META_IIFNAME);
 }
 
-static void l_out_interface(struct lctx *L, const struct mprop *p)
+void lower_out_interface(struct lctx *L, const struct mprop *p)
 {
 	ifname(L, p, K_META_OIFNAME);
 }
 
 static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	struct nval v = nval_of(p);
-	const char *name = v.s;
+	const char *name = mprop_name(p);
 
 	/* all matches every interface, none none; Linux has no dynamic
 	 * interfaces in RouterOS's sense, so static is all and dynamic none. */
 	if (!strcmp(name, "all") || !strcmp(name, "static")) {
-		if (v.neg)
+		if (p->neg)
 			match_add(L, key, OP_IN)->u.m.set = lower_iflist_set(L, "none");
 		return;
 	}
 	if (!strcmp(name, "dynamic"))
 		name = "none";
-	match_add(L, key, v.neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
+	match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
-static void l_in_interface_list(struct lctx *L, const struct mprop *p)
+void lower_in_interface_list(struct lctx *L, const struct mprop *p)
 {
 	iflist(L, p, K_META_IIFNAME);
 }
 
-static void l_out_interface_list(struct lctx *L, const struct mprop *p)
+void lower_out_interface_list(struct lctx *L, const struct mprop *p)
 {
 	iflist(L, p, K_META_OIFNAME);
 }
@@ -315,25 +269,26 @@ static enum ir_key port_key(const struct lctx *L, bool src)
 	return src ? K_TH_SPORT : K_TH_DPORT;
 }
 
-static void l_src_port(struct lctx *L, const struct mprop *p)
+void lower_src_port(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, port_key(L, true), p, 65535);
+	numbers_add(L, port_key(L, true), p);
 }
 
-static void l_dst_port(struct lctx *L, const struct mprop *p)
+void lower_dst_port(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, port_key(L, false), p, 65535);
+	numbers_add(L, port_key(L, false), p);
 }
 
 /* port= matches the source or the destination port. */
-static void l_port(struct lctx *L, const struct mprop *p)
+void lower_port(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_match alts[2];
+	size_t n;
+	const struct vrange *v = mprop_ranges(p, &n);
 
-	lower_numbers(L, port_key(L, true), v.s, v.len, v.neg, 65535, &alts[0]);
-	lower_numbers(L, port_key(L, false), v.s, v.len, v.neg, 65535, &alts[1]);
-	if (v.neg) {
+	lower_numbers(L, port_key(L, true), v, n, p->neg, &alts[0]);
+	lower_numbers(L, port_key(L, false), v, n, p->neg, &alts[1]);
+	if (p->neg) {
 		/* Neither port is in the list. */
 		lower_pre(L)->u.m = alts[0];
 		lower_pre(L)->u.m = alts[1];
@@ -342,94 +297,83 @@ static void l_port(struct lctx *L, const struct mprop *p)
 	lower_or(L, alts, 2, p);
 }
 
-/* Names of a comma list as bits of a flag word. */
-static uint32_t flag_bits(const char *s, size_t len, const char *const *names, const uint32_t *bits)
+/* The values of an enum list (bit i for value i) as a flag word. */
+static uint32_t flag_bits(uint64_t listed, const uint32_t *bits, size_t n)
 {
-	const char *end = s + len;
 	uint32_t r = 0;
+	size_t i;
 
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
-
-		for (i = 0; names[i]; i++)
-			if (text_eq(s, l, names[i]))
-				r |= bits[i];
-		s = e ? e + 1 : end;
-	}
+	for (i = 0; i < n; i++)
+		if (listed & (1ull << i))
+			r |= bits[i];
 	return r;
 }
 
-static void l_connection_state(struct lctx *L, const struct mprop *p)
+void lower_connection_state(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "invalid", "established", "related", "new", "untracked", NULL };
-	static const uint32_t bits[] = { 1, 2, 4, 8, 64 };
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_CT_STATE, v.neg ? OP_EQ : OP_NE);
+	static const uint32_t bits[] = {
+		[CSTATE_INVALID] = 1, [CSTATE_ESTABLISHED] = 2, [CSTATE_RELATED] = 4, [CSTATE_NEW] = 8,
+		[CSTATE_UNTRACKED] = 64,
+	};
+	struct ir_stmt *s = match_add(L, K_CT_STATE, p->neg ? OP_EQ : OP_NE);
 
 	/* ct state & (listed) != 0 */
 	s->u.m.masked = true;
-	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.mask = ir_data_host(flag_bits(p->v.u, bits, sizeof(bits) / sizeof(bits[0])), 4);
 	s->u.m.v = ir_data_host(0, 4);
 }
 
-static void l_connection_nat_state(struct lctx *L, const struct mprop *p)
+void lower_connection_nat_state(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "srcnat", "dstnat", NULL };
 	/* IPS_SRC_NAT, IPS_DST_NAT */
-	static const uint32_t bits[] = { 0x10, 0x20 };
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_CT_STATUS, v.neg ? OP_EQ : OP_NE);
+	static const uint32_t bits[] = { [CNAT_SRCNAT] = 0x10, [CNAT_DSTNAT] = 0x20 };
+	struct ir_stmt *s = match_add(L, K_CT_STATUS, p->neg ? OP_EQ : OP_NE);
 
 	s->u.m.masked = true;
-	s->u.m.mask = ir_data_host(flag_bits(v.s, v.len, names, bits), 4);
+	s->u.m.mask = ir_data_host(flag_bits(p->v.u, bits, sizeof(bits) / sizeof(bits[0])), 4);
 	s->u.m.v = ir_data_host(0, 4);
 }
 
 static void mark_match(struct lctx *L, const struct mprop *p, enum ir_key key, const char *kind, uint32_t mask)
 {
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, key, v.neg ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
 
 	/* The whole name, as mark-* actions hash it. */
-	s->u.m.v = ir_data_host(lower_mark(L, kind, v.s), 4);
+	s->u.m.v = ir_data_host(lower_mark(L, kind, mprop_name(p)), 4);
 	if (mask != 0xffffffffu) {
 		s->u.m.masked = true;
 		s->u.m.mask = ir_data_host(mask, 4);
 	}
 }
 
-static void l_connection_mark(struct lctx *L, const struct mprop *p)
+void lower_connection_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_CT_MARK, "connection", 0xffffffffu);
 }
 
-static void l_packet_mark(struct lctx *L, const struct mprop *p)
+void lower_packet_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_META_MARK, "packet", 0xffffu);
 }
 
-static void l_routing_mark(struct lctx *L, const struct mprop *p)
+void lower_routing_mark(struct lctx *L, const struct mprop *p)
 {
 	mark_match(L, p, K_META_MARK, "routing", 0xffff0000u);
 }
 
-static void l_connection_type(struct lctx *L, const struct mprop *p)
+void lower_connection_type(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_match alts[LOWER_MAX_ALTS];
 	const char *const *names;
-	char type[32];
 	size_t n;
 
 	/* ct helper stops the rule when the connection has no helper, so
 	 * "!ftp" could never match the connections without one. */
-	if (v.neg) {
+	if (p->neg) {
 		lower_refuse(L, &p->loc, "connection-type with !", "nftables cannot match connections that have no helper");
 		return;
 	}
-	snprintf(type, sizeof(type), "%.*s", (int)v.len, v.s);
-	if (!(names = lower_ct_helper_names(type))) {
+	if (!(names = lower_ct_helper_names((enum conn_type)p->v.u))) {
 		lower_refuse(L, &p->loc, "this connection-type", "Linux has no conntrack helper for it");
 		return;
 	}
@@ -446,112 +390,74 @@ static void l_connection_type(struct lctx *L, const struct mprop *p)
 		lower_or(L, alts, n, p);
 }
 
-static void l_icmp_options(struct lctx *L, const struct mprop *p)
+void lower_icmp_options(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *colon = memchr(v.s, ':', v.len);
-	size_t tl = colon ? (size_t)(colon - v.s) : v.len;
-	int type = 0;
-	uint64_t lo = 0, hi = 255;
+	bool code = (p->form & VFORM_CODE) && !(p->v.icmp.code_lo == 0 && p->v.icmp.code_hi == 255);
 
-	value_parse_icmp_type(v.s, tl, L->v6, &type);
-	if (colon)
-		value_parse_range(colon + 1, v.len - tl - 1, 255, &lo, &hi);
-	if (v.neg && colon && !(lo == 0 && hi == 255)) {
+	if (p->neg && code) {
 		lower_refuse(L, &p->loc, "icmp-options with ! and a code", "nftables has no single test for \"not this type and code\"");
 		return;
 	}
-	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, v.neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be((uint64_t)type, 1);
-	if (colon && !(lo == 0 && hi == 255)) {
-		struct ir_stmt *s = match_add(L, L->v6 ? K_ICMP6_CODE : K_ICMP_CODE, lo == hi ? OP_EQ : OP_RANGE);
+	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.icmp.type, 1);
+	if (code) {
+		struct ir_stmt *s = match_add(L, L->v6 ? K_ICMP6_CODE : K_ICMP_CODE,
+					      p->v.icmp.code_lo == p->v.icmp.code_hi ? OP_EQ : OP_RANGE);
 
-		s->u.m.v = ir_data_be(lo, 1);
-		s->u.m.hi = ir_data_be(hi, 1);
+		s->u.m.v = ir_data_be(p->v.icmp.code_lo, 1);
+		s->u.m.hi = ir_data_be(p->v.icmp.code_hi, 1);
 	}
 }
 
-static void l_tcp_flags(struct lctx *L, const struct mprop *p)
+/* Listed flags must be set, !flags must be clear, others are free. */
+void lower_tcp_flags(struct lctx *L, const struct mprop *p)
 {
-	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", NULL };
-	const char *s = p->value, *end = p->value + p->len;
-	uint32_t mask = 0, set = 0;
-	struct ir_stmt *st;
+	struct ir_stmt *st = match_add(L, K_TCP_FLAGS, OP_EQ);
 
-	if (!p->len)
-		return;
-	/* Listed flags must be set, !flags must be clear, others are free. */
-	while (s < end) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s), i;
-		bool neg = l && *s == '!';
-
-		for (i = 0; names[i]; i++) {
-			if (text_eq(s + neg, l - neg, names[i])) {
-				mask |= 1u << i;
-				if (!neg)
-					set |= 1u << i;
-			}
-		}
-		s = e ? e + 1 : end;
-	}
-	st = match_add(L, K_TCP_FLAGS, OP_EQ);
 	st->u.m.masked = true;
-	st->u.m.mask = ir_data_be(mask, 1);
-	st->u.m.v = ir_data_be(set, 1);
+	st->u.m.mask = ir_data_be(p->v.r.lo, 1);
+	st->u.m.v = ir_data_be(p->v.r.hi, 1);
 }
 
-static void l_tcp_mss(struct lctx *L, const struct mprop *p)
+void lower_tcp_mss(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_TCPOPT_MSS, p, 65535);
+	numbers_add(L, K_TCPOPT_MSS, p);
 }
 
-static void l_packet_size(struct lctx *L, const struct mprop *p)
+void lower_packet_size(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_META_LENGTH, p, 65535);
+	numbers_add(L, K_META_LENGTH, p);
 }
 
 /* ttl and hop-limit: v6 wrote a number or range, v7 equal:N, not-equal:N,
  * greater-than:N, less-than:N. */
 static void ttl_like(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
-	static const struct {
-		const char *word;
-		enum ir_op op;
-	} ops[] = { { "equal", OP_EQ }, { "not-equal", OP_NE }, { "greater-than", OP_GT }, { "less-than", OP_LT } };
-	const char *colon = memchr(p->value, ':', p->len);
-	size_t i;
-	uint64_t n = 0;
+	static const enum ir_op ops[] = { [VTTL_EQ] = OP_EQ, [VTTL_NE] = OP_NE, [VTTL_GT] = OP_GT, [VTTL_LT] = OP_LT };
 
-	if (!colon) {
-		numbers_add(L, key, p, 255);
-		return;
-	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (text_eq(p->value, (size_t)(colon - p->value), ops[i].word)) {
-			value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
-			match_add(L, key, ops[i].op)->u.m.v = ir_data_be(n, 1);
-		}
-	}
+	if (p->form == VTTL_RANGE)
+		numbers_add(L, key, p);
+	else
+		match_add(L, key, ops[p->form])->u.m.v = ir_data_be(p->v.r.lo, 1);
 }
 
-static void l_ttl(struct lctx *L, const struct mprop *p)
+void lower_ttl(struct lctx *L, const struct mprop *p)
 {
 	ttl_like(L, p, K_IP_TTL);
 }
 
-static void l_hop_limit(struct lctx *L, const struct mprop *p)
+void lower_hop_limit(struct lctx *L, const struct mprop *p)
 {
 	ttl_like(L, p, K_IP6_HOPLIMIT);
 }
 
-static void l_dscp(struct lctx *L, const struct mprop *p)
+void lower_dscp(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p, 63);
+	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p);
 }
 
-static void l_fragment(struct lctx *L, const struct mprop *p)
+void lower_fragment(struct lctx *L, const struct mprop *p)
 {
-	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, text_eq(p->value, p->len, "yes") ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, K_IP_FRAG_OFF, p->v.u ? OP_NE : OP_EQ);
 
 	/* The fragment offset, not the flags: RouterOS does not count the
 	 * first fragment. */
@@ -560,169 +466,105 @@ static void l_fragment(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_be(0, 2);
 }
 
-static void l_ipv4_options(struct lctx *L, const struct mprop *p)
+void lower_ipv4_options(struct lctx *L, const struct mprop *p)
 {
 	static const struct {
-		const char *name;
-		enum ir_key key;
+		enum ir_key key;	/* 0: none of the kind below */
 		bool present;
 	} opts[] = {
-		{ "loose-source-routing", K_IPOPT_LSRR, true }, { "no-record-route", K_IPOPT_RR, false },
-		{ "no-router-alert", K_IPOPT_RA, false },	{ "record-route", K_IPOPT_RR, true },
-		{ "router-alert", K_IPOPT_RA, true },		{ "strict-source-routing", K_IPOPT_SSRR, true },
+		[IPV4OPT_LSRR] = { K_IPOPT_LSRR, true }, [IPV4OPT_NO_RR] = { K_IPOPT_RR, false },
+		[IPV4OPT_NO_RA] = { K_IPOPT_RA, false }, [IPV4OPT_RR] = { K_IPOPT_RR, true },
+		[IPV4OPT_RA] = { K_IPOPT_RA, true },	 [IPV4OPT_SSRR] = { K_IPOPT_SSRR, true },
+		[IPV4OPT_TIMESTAMP] = { 0, false },
 	};
-	struct nval v = nval_of(p);
-	bool any = text_eq(v.s, v.len, "any"), none = text_eq(v.s, v.len, "none");
-	size_t i;
+	enum ipv4_option o = (enum ipv4_option)p->v.u;
 
-	if (any || none) {
+	if (o == IPV4OPT_ANY || o == IPV4OPT_NONE) {
 		/* Header length above 5 words means options are present. */
-		match_add(L, K_IP_HDRLENGTH, (any != v.neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
+		match_add(L, K_IP_HDRLENGTH, ((o == IPV4OPT_ANY) != p->neg) ? OP_GT : OP_EQ)->u.m.v = ir_data_be(5, 1);
 		return;
 	}
-	if (text_eq(v.s, v.len, "no-source-routing")) {
+	if (o == IPV4OPT_NO_SR) {
 		/* Neither kind of source route. */
-		match_add(L, K_IPOPT_LSRR, v.neg ? OP_EXISTS : OP_MISSING);
-		if (!v.neg)
+		match_add(L, K_IPOPT_LSRR, p->neg ? OP_EXISTS : OP_MISSING);
+		if (!p->neg)
 			match_add(L, K_IPOPT_SSRR, OP_MISSING);
 		else
 			lower_refuse(L, &p->loc, "ipv4-options=!no-source-routing", "it means either source route: write two rules");
 		return;
 	}
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (text_eq(v.s, v.len, opts[i].name)) {
-			match_add(L, opts[i].key, (opts[i].present != v.neg) ? OP_EXISTS : OP_MISSING);
-			return;
-		}
+	if (o < sizeof(opts) / sizeof(opts[0]) && opts[o].key) {
+		match_add(L, opts[o].key, (opts[o].present != p->neg) ? OP_EXISTS : OP_MISSING);
+		return;
 	}
 	lower_refuse(L, &p->loc, "ipv4-options=timestamp", "nftables cannot test for the IPv4 timestamp option");
 }
 
-/* "count[/time][,burst][:mode]": v7 writes 50/1s,5:packet, v6 50,5:packet
- * (per second). Rates in bits are turned into bytes. */
-static void rate_parse(const char *s, size_t len, uint64_t *rate, uint64_t *unit_s, uint32_t *burst, bool *bytes)
+/* A rate as nft's limit has it: per second or a longer unit, in packets or
+ * bytes (rates in bits are turned into bytes). A burst beyond what the
+ * kernel keeps (32 bits) is the most it keeps. */
+static void rate_lower(const struct vrate *r, uint64_t *rate, uint64_t *unit_s, uint32_t *burst, bool *bytes)
 {
-	const char *colon = memchr(s, ':', len), *comma, *slash;
-	size_t head = colon ? (size_t)(colon - s) : len;
-	uint64_t mult = 1, ms = 1000, b = 0;
-	size_t nl;
+	uint64_t b = r->bits ? r->burst / 8 : r->burst;
 
-	*bytes = colon && text_eq(colon + 1, len - head - 1, "bit");
-	comma = memchr(s, ',', head);
-	if (comma)
-		value_parse_uint(comma + 1, head - (size_t)(comma + 1 - s), UINT32_MAX, &b);
-	nl = comma ? (size_t)(comma - s) : head;
-	slash = memchr(s, '/', nl);
-	if (slash) {
-		value_parse_time(slash + 1, nl - (size_t)(slash + 1 - s), &ms);
-		nl = (size_t)(slash - s);
-	}
-	if (nl && (s[nl - 1] == 'k' || s[nl - 1] == 'K' || s[nl - 1] == 'M' || s[nl - 1] == 'G')) {
-		mult = s[nl - 1] == 'G' ? 1000000000ull : s[nl - 1] == 'M' ? 1000000ull : 1000ull;
-		nl--;
-	}
-	*rate = 0;
-	value_parse_uint(s, nl, UINT64_MAX / 1000000000ull, rate);
-	*rate *= mult;
-	if (*bytes)
-		*rate /= 8;
-	*unit_s = ms >= 1000 ? ms / 1000 : 1;
-	*burst = (uint32_t)(*bytes ? b / 8 : b);
+	*bytes = r->bits;
+	*rate = r->bits ? r->count / 8 : r->count;
+	*unit_s = r->period_ms >= 1000 ? r->period_ms / 1000 : 1;
+	*burst = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 }
 
-static void l_limit(struct lctx *L, const struct mprop *p)
+void lower_limit(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
 	struct ir_stmt *s = lower_pre(L);
 
 	s->kind = S_LIMIT;
-	rate_parse(v.s, v.len, &s->u.limit.rate, &s->u.limit.unit_s, &s->u.limit.burst, &s->u.limit.bytes);
-	s->u.limit.over = v.neg;
+	rate_lower(p->v.p, &s->u.limit.rate, &s->u.limit.unit_s, &s->u.limit.burst, &s->u.limit.bytes);
+	s->u.limit.over = p->neg;
 }
 
 /* dst-limit=rate[/time],burst,mode[/expire]: a limit per address (and
  * port), kept in a dynamic set whose entries expire. */
-static void l_dst_limit(struct lctx *L, const struct mprop *p)
+void lower_dst_limit(struct lctx *L, const struct mprop *p)
 {
-	static const struct {
-		const char *mode;
-		bool saddr, daddr, dport;
-	} modes[] = {
-		{ "dst-address", false, true, false },
-		{ "src-address", true, false, false },
-		{ "src-and-dst-address", true, true, false },
-		{ "src-and-dst-addresses", true, true, false },
-		{ "dst-address-and-port", false, true, true },
-		{ "addresses-and-dst-port", true, true, true },
-		{ "dst-port", false, false, true },
-	};
-	struct nval v = nval_of(p);
-	const char *c1 = memchr(v.s, ',', v.len), *c2, *mode, *slash;
-	size_t ml, i;
-	uint64_t expire = 60000;
-	char rate[128], name[64];
+	const struct vdst_limit *d = p->v.p;
+	char name[64];
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	if (!c1 || !(c2 = memchr(c1 + 1, ',', v.len - (size_t)(c1 + 1 - v.s)))) {
-		lower_refuse(L, &p->loc, "this dst-limit", "expected rate,burst,mode");
-		return;
-	}
-	mode = c2 + 1;
-	ml = v.len - (size_t)(mode - v.s);
-	/* v7 writes mode/expire, 2.9 mode,expire */
-	if ((slash = memchr(mode, '/', ml)) || (slash = memchr(mode, ',', ml))) {
-		value_parse_time(slash + 1, ml - (size_t)(slash + 1 - mode), &expire);
-		ml = (size_t)(slash - mode);
-	}
-	snprintf(rate, sizeof(rate), "%.*s", (int)(c2 - v.s), v.s);
-	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (text_eq(mode, ml, modes[i].mode))
-			break;
-	if (i == sizeof(modes) / sizeof(modes[0])) {
-		lower_refuse(L, &p->loc, "this dst-limit mode", "rosfw knows no key for it");
-		return;
-	}
-	if (modes[i].dport && rule_protocol(L) < 0) {
+	if ((d->keys & VDL_DPORT) && rule_protocol(L) < 0) {
 		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
 		return;
 	}
 	snprintf(name, sizeof(name), "dl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
-	set->timeout_ms = expire;
+	set->timeout_ms = d->expire_ms;
 	set->size = LOWER_SET_ROOM;
 	s = lower_pre(L);
 	s->kind = S_SET_UPDATE;
 	s->u.set.set = set->name;
-	if (modes[i].saddr)
+	if (d->keys & VDL_SADDR)
 		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (modes[i].daddr)
+	if (d->keys & VDL_DADDR)
 		s->u.set.keys[s->u.set.nkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (modes[i].dport)
+	if (d->keys & VDL_DPORT)
 		s->u.set.keys[s->u.set.nkeys++] = K_TH_DPORT;
 	memcpy(set->keys, s->u.set.keys, sizeof(set->keys));
 	set->nkeys = s->u.set.nkeys;
 	set->key = s->u.set.keys[0];
-	rate_parse(rate, strlen(rate), &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
-	if (v.neg)
+	rate_lower(&d->rate, &s->u.set.rate, &s->u.set.unit_s, &s->u.set.burst, &s->u.set.bytes);
+	if (p->neg)
 		s->u.set.count = 1;	/* over: see emit */
 }
 
 /* connection-limit=N,netmask: more than N connections from one source
  * address (or block of netmask bits). */
-static void l_connection_limit(struct lctx *L, const struct mprop *p)
+void lower_connection_limit(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *comma = memchr(v.s, ',', v.len);
-	uint64_t n = 0, bits = L->v6 ? 128 : 32;
 	char name[64];
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &n);
-	if (comma)
-		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), bits, &bits);
 	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC;
@@ -732,135 +574,81 @@ static void l_connection_limit(struct lctx *L, const struct mprop *p)
 	s->u.set.set = set->name;
 	s->u.set.keys[0] = set->key;
 	s->u.set.nkeys = 1;
-	s->u.set.key_mask_bits = (uint32_t)bits;
-	s->u.set.count = (uint32_t)n;
-	s->u.set.bytes = v.neg;	/* negated: "not over" */
+	s->u.set.key_mask_bits = p->v.r.hi;
+	s->u.set.count = p->v.r.lo;
+	s->u.set.bytes = p->neg;	/* negated: "not over" */
 }
 
-static void l_connection_bytes(struct lctx *L, const struct mprop *p)
+void lower_connection_bytes(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *dash = memchr(v.s, '-', v.len);
-	uint64_t lo = 0, hi = 0;
+	const struct vconn_bytes *b = p->v.p;
 	struct ir_stmt *s;
 
-	value_parse_uint(v.s, dash ? (size_t)(dash - v.s) : v.len, UINT64_MAX, &lo);
-	if (dash)
-		value_parse_uint(dash + 1, v.len - (size_t)(dash + 1 - v.s), UINT64_MAX, &hi);
 	/* An upper bound of 0 means no upper bound. */
-	if (!hi) {
-		s = match_add(L, K_CT_BYTES, v.neg ? OP_LT : OP_GE);
-		s->u.m.v = ir_data_host(lo, 8);
+	if (!b->hi) {
+		s = match_add(L, K_CT_BYTES, p->neg ? OP_LT : OP_GE);
+		s->u.m.v = ir_data_host(b->lo, 8);
 		return;
 	}
-	s = match_add(L, K_CT_BYTES, v.neg ? OP_NRANGE : OP_RANGE);
-	s->u.m.v = ir_data_host(lo, 8);
-	s->u.m.hi = ir_data_host(hi, 8);
+	s = match_add(L, K_CT_BYTES, p->neg ? OP_NRANGE : OP_RANGE);
+	s->u.m.v = ir_data_host(b->lo, 8);
+	s->u.m.hi = ir_data_host(b->hi, 8);
 }
 
-static void l_nth(struct lctx *L, const struct mprop *p)
+void lower_nth(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	const char *comma = memchr(v.s, ',', v.len);
-	uint64_t every = 1, packet = 1;
+	uint64_t every = p->v.r.lo, packet = p->v.r.hi;
 	struct ir_stmt *s;
 
-	const char *comma2 = comma ? memchr(comma + 1, ',', v.len - (size_t)(comma + 1 - v.s)) : NULL;
-
-	value_parse_uint(v.s, comma ? (size_t)(comma - v.s) : v.len, UINT32_MAX, &every);
-	if (comma2) {
+	if (p->form & VFORM_V29) {
 		/* 2.9: every,counter,packet matches every (every+1)th packet;
 		 * numgen keeps one counter per rule, so the counter number
 		 * has no equivalent and is not needed. */
 		every++;
-		value_parse_uint(comma2 + 1, v.len - (size_t)(comma2 + 1 - v.s), UINT32_MAX, &packet);
 		packet++;
-	} else if (comma) {
-		value_parse_uint(comma + 1, v.len - (size_t)(comma + 1 - v.s), UINT32_MAX, &packet);
 	}
-	s = match_add(L, K_NUMGEN_INC, v.neg ? OP_NE : OP_EQ);
+	s = match_add(L, K_NUMGEN_INC, p->neg ? OP_NE : OP_EQ);
 	s->u.m.mod = (uint32_t)(every ? every : 1);
 	s->u.m.v = ir_data_host(packet ? packet - 1 : 0, 4);
 }
 
-static void l_random(struct lctx *L, const struct mprop *p)
+void lower_random(struct lctx *L, const struct mprop *p)
 {
-	uint64_t pct = 0;
-	struct ir_stmt *s;
+	struct ir_stmt *s = match_add(L, K_NUMGEN_RANDOM, OP_LT);
 
-	value_parse_uint(p->value, p->len, 100, &pct);
-	s = match_add(L, K_NUMGEN_RANDOM, OP_LT);
 	s->u.m.mod = 100;
-	s->u.m.v = ir_data_host(pct, 4);
+	s->u.m.v = ir_data_host(p->v.u, 4);
 }
 
-static void l_per_connection_classifier(struct lctx *L, const struct mprop *p)
+void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
-	static const struct {
-		const char *name;
-		bool sa, da, sp, dp;
-	} fields[] = {
-		{ "both-addresses", true, true, false, false },
-		{ "both-addresses-and-ports", true, true, true, true },
-		{ "both-ports", false, false, true, true },
-		{ "dst-address", false, true, false, false },
-		{ "dst-address-and-port", false, true, false, true },
-		{ "dst-port", false, false, false, true },
-		{ "src-address", true, false, false, false },
-		{ "src-address-and-port", true, false, true, false },
-		{ "src-port", false, false, true, false },
-	};
-	struct nval v = nval_of(p);
-	const char *colon = memchr(v.s, ':', v.len), *slash;
-	uint64_t n = 1, rem = 0;
-	size_t i;
 	struct ir_stmt *s;
 
-	if (!colon || !(slash = memchr(colon, '/', v.len - (size_t)(colon - v.s))))
-		return;
-	value_parse_uint(colon + 1, (size_t)(slash - colon - 1), UINT32_MAX, &n);
-	value_parse_uint(slash + 1, v.len - (size_t)(slash + 1 - v.s), UINT32_MAX, &rem);
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (text_eq(v.s, (size_t)(colon - v.s), fields[i].name))
-			break;
-	if (i == sizeof(fields) / sizeof(fields[0]))
-		return;
-	if ((fields[i].sp || fields[i].dp) && rule_protocol(L) < 0) {
+	if ((p->form & (VPCC_SPORT | VPCC_DPORT)) && rule_protocol(L) < 0) {
 		lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol=",
 			     "the ports need a transport protocol");
 		return;
 	}
-	s = match_add(L, K_JHASH, v.neg ? OP_NE : OP_EQ);
-	if (fields[i].sa)
+	s = match_add(L, K_JHASH, p->neg ? OP_NE : OP_EQ);
+	if (p->form & VPCC_SADDR)
 		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (fields[i].da)
+	if (p->form & VPCC_DADDR)
 		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (fields[i].sp)
+	if (p->form & VPCC_SPORT)
 		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_SPORT;
-	if (fields[i].dp)
+	if (p->form & VPCC_DPORT)
 		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_DPORT;
-	s->u.m.mod = (uint32_t)(n ? n : 1);
-	s->u.m.v = ir_data_host(rem, 4);
+	s->u.m.mod = p->v.r.lo ? p->v.r.lo : 1;
+	s->u.m.v = ir_data_host(p->v.r.hi, 4);
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */
-static void l_time(struct lctx *L, const struct mprop *p)
+void lower_time(struct lctx *L, const struct mprop *p)
 {
-	static const char *const days[] = { "sun", "mon", "tue", "wed", "thu", "fri", "sat" };
-	const char *s = p->value, *end = p->value + p->len;
-	const char *comma = memchr(s, ',', p->len);
-	size_t rl = comma ? (size_t)(comma - s) : p->len;
-	const char *dash = memchr(s, '-', rl);
-	uint64_t a = 0, b = 86400000;
+	uint64_t a = p->v.r.lo / 1000, b = p->v.r.hi / 1000;
 	struct ir_elem elems[7];
 	size_t n = 0, i;
 
-	if (dash) {
-		value_parse_time(s, (size_t)(dash - s), &a);
-		value_parse_time(dash + 1, rl - (size_t)(dash + 1 - s), &b);
-	}
-	a /= 1000;
-	b /= 1000;
 	if (b > 86400)
 		b = 86400;
 	if (!(a == 0 && b >= 86400)) {
@@ -883,17 +671,12 @@ static void l_time(struct lctx *L, const struct mprop *p)
 			lower_or(L, alts, 2, p);
 		}
 	}
-	for (s = comma ? comma + 1 : end; s < end;) {
-		const char *e = memchr(s, ',', (size_t)(end - s));
-		size_t l = e ? (size_t)(e - s) : (size_t)(end - s);
-
-		for (i = 0; i < 7; i++) {
-			if (text_eq(s, l, days[i]) && n < 7) {
-				memset(&elems[n], 0, sizeof(elems[n]));
-				elems[n++].lo = ir_data_host(i, 1);
-			}
+	/* Days as meta day numbers them, Sunday 0: the form's bits. */
+	for (i = 0; i < 7; i++) {
+		if (p->form & (1u << i)) {
+			memset(&elems[n], 0, sizeof(elems[n]));
+			elems[n++].lo = ir_data_host(i, 1);
 		}
-		s = e ? e + 1 : end;
 	}
 	if (n && n < 7) {
 		struct ir_stmt *st = match_add(L, K_META_DAY, n == 1 ? OP_EQ : OP_IN);
@@ -905,28 +688,24 @@ static void l_time(struct lctx *L, const struct mprop *p)
 	}
 }
 
-static void l_src_mac_address(struct lctx *L, const struct mprop *p)
+void lower_src_mac_address(struct lctx *L, const struct mprop *p)
 {
-	struct nval v = nval_of(p);
-	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, v.neg ? OP_NE : OP_EQ);
+	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, p->neg ? OP_NE : OP_EQ);
 
 	s->u.m.v.len = 6;
-	value_parse_mac(v.s, v.len, s->u.m.v.b);
+	memcpy(s->u.m.v.b, p->v.mac, 6);
 }
 
-static void l_ipsec_policy(struct lctx *L, const struct mprop *p)
+void lower_ipsec_policy(struct lctx *L, const struct mprop *p)
 {
-	bool in = p->len >= 2 && !memcmp(p->value, "in", 2);
-	bool ipsec = p->len >= 5 && !memcmp(p->value + p->len - 5, "ipsec", 5);
-
 	/* in: the packet came out of an IPsec tunnel (it has a secpath);
 	 * out: its route goes through an xfrm policy. */
-	match_add(L, in ? K_META_SECPATH : K_RT_IPSEC, ipsec ? OP_EXISTS : OP_MISSING);
+	match_add(L, (p->v.u & VIP_IN) ? K_META_SECPATH : K_RT_IPSEC, (p->v.u & VIP_IPSEC) ? OP_EXISTS : OP_MISSING);
 }
 
-static void l_priority(struct lctx *L, const struct mprop *p)
+void lower_priority(struct lctx *L, const struct mprop *p)
 {
-	numbers_add(L, K_META_PRIORITY, p, 63);
+	numbers_add(L, K_META_PRIORITY, p);
 }
 
 /* ---- actions ------------------------------------------------------------ */
@@ -939,72 +718,72 @@ static void verdict(struct lctx *L, enum ir_verdict v, const char *chain)
 	s->u.verdict.chain = chain;
 }
 
-static const char *prop_text(struct lctx *L, const char *name)
+static const char *prop_text(struct lctx *L, enum prop_id id)
 {
-	return mitem_value(L->it, L->k, name);
+	return mitem_value(L->it, L->k, id);
 }
 
 static void act_log(struct lctx *L)
 {
-	const struct mprop *pf = mitem_prop(L->it, "log-prefix");
+	const struct mprop *pf = mitem_prop(L->it, P_LOG_PREFIX);
 	char prefix[LOWER_LOG_PREFIX_MAX + 1];
 	struct ir_stmt *s = lower_post(L, S_LOG);
 
 	s->u.log.level = 6;	/* RouterOS logs firewall messages at info */
-	if (pf && pf->len) {
-		lower_text(prefix, sizeof(prefix), pf->value, pf->len, LOWER_LOG_PREFIX_MAX - 1);
+	if (pf && mprop_len(pf)) {
+		lower_text(prefix, sizeof(prefix), pf->value, mprop_len(pf), LOWER_LOG_PREFIX_MAX - 1);
 		/* RouterOS separates prefix and message with a space. */
 		strcat(prefix, " ");
 		s->u.log.prefix = ir_strdup(L->ir, prefix);
 	}
 }
 
+/* What a reject-with value is as nft's reject. */
+struct reject_as {
+	enum ir_reject kind;
+	uint8_t code;
+	bool ok;
+};
+
 static void act_reject(struct lctx *L)
 {
-	static const struct {
-		const char *name;
-		enum ir_reject kind;
-		uint8_t code;
-	} v4[] = {
-		{ "icmp-network-unreachable", REJ_ICMP, 0 }, { "icmp-host-unreachable", REJ_ICMP, 1 },
-		{ "icmp-protocol-unreachable", REJ_ICMP, 2 }, { "icmp-port-unreachable", REJ_ICMP, 3 },
-		{ "icmp-net-prohibited", REJ_ICMP, 9 },	     { "icmp-host-prohibited", REJ_ICMP, 10 },
-		{ "icmp-admin-prohibited", REJ_ICMP, 13 },   { "tcp-reset", REJ_TCP_RESET, 0 },
+	/* 2.9's icmp-echo-reply has no counterpart: not ok */
+	static const struct reject_as v4[] = {
+		[REJ4_NETWORK_UNREACHABLE] = { REJ_ICMP, 0, true }, [REJ4_HOST_UNREACHABLE] = { REJ_ICMP, 1, true },
+		[REJ4_PROTOCOL_UNREACHABLE] = { REJ_ICMP, 2, true }, [REJ4_PORT_UNREACHABLE] = { REJ_ICMP, 3, true },
+		[REJ4_NET_PROHIBITED] = { REJ_ICMP, 9, true },	     [REJ4_HOST_PROHIBITED] = { REJ_ICMP, 10, true },
+		[REJ4_ADMIN_PROHIBITED] = { REJ_ICMP, 13, true },    [REJ4_TCP_RESET] = { REJ_TCP_RESET, 0, true },
+		[REJ4_ECHO_REPLY] = { REJ_ICMP, 0, false },
 	}, v6[] = {
-		{ "icmp-no-route", REJ_ICMPV6, 0 },		{ "icmp-admin-prohibited", REJ_ICMPV6, 1 },
-		{ "icmp-not-neighbour", REJ_ICMPV6, 2 },	{ "icmp-address-unreachable", REJ_ICMPV6, 3 },
-		{ "icmp-port-unreachable", REJ_ICMPV6, 4 },	{ "tcp-reset", REJ_TCP_RESET, 0 },
+		[REJ6_NO_ROUTE] = { REJ_ICMPV6, 0, true },	      [REJ6_ADMIN_PROHIBITED] = { REJ_ICMPV6, 1, true },
+		[REJ6_NOT_NEIGHBOUR] = { REJ_ICMPV6, 2, true },	      [REJ6_ADDRESS_UNREACHABLE] = { REJ_ICMPV6, 3, true },
+		[REJ6_PORT_UNREACHABLE] = { REJ_ICMPV6, 4, true },    [REJ6_TCP_RESET] = { REJ_TCP_RESET, 0, true },
 	};
-	const char *with = prop_text(L, "reject-with");
-	size_t i, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+	const struct mprop *with = mitem_get(L->it, L->k, P_REJECT_WITH);
+	size_t i = with ? with->v.u : 0, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
+	const struct reject_as *r = L->v6 ? &v6[i] : &v4[i];
 	struct ir_stmt *s;
 
-	for (i = 0; with && i < n; i++) {
-		if (!strcmp(with, L->v6 ? v6[i].name : v4[i].name))
-			break;
-	}
-	if (!with || i == n) {
+	if (!with || i >= n || !r->ok) {
 		lower_refuse(L, &L->it->loc, "reject-with=", "no ICMP message of that kind exists on Linux");
 		return;
 	}
-	if ((L->v6 ? v6[i].kind : v4[i].kind) == REJ_TCP_RESET && rule_protocol(L) != 6) {
+	if (r->kind == REJ_TCP_RESET && rule_protocol(L) != 6) {
 		/* A reset answers only TCP; nftables wants that said. */
 		match_add(L, K_META_L4PROTO, OP_EQ)->u.m.v = ir_data_be(6, 1);
-		diag_warning(L->d, &mitem_prop(L->it, "reject-with")->loc,
-			     "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
+		diag_warning(L->d, &with->loc, "reject-with=tcp-reset applies to TCP only: other protocols pass this rule");
 	}
 	s = lower_post(L, S_REJECT);
-	s->u.reject.kind = L->v6 ? v6[i].kind : v4[i].kind;
-	s->u.reject.code = L->v6 ? v6[i].code : v4[i].code;
+	s->u.reject.kind = r->kind;
+	s->u.reject.code = r->code;
 }
 
 static void act_list_add(struct lctx *L, bool src)
 {
-	const char *list = prop_text(L, "address-list");
-	const struct mprop *to = mitem_prop(L->it, "address-list-timeout");
+	const char *list = prop_text(L, P_ADDRESS_LIST);
+	const struct mprop *to = mitem_prop(L->it, P_ADDRESS_LIST_TIMEOUT);
 	struct list_sets ls;
 	struct ir_stmt *s;
-	uint64_t ms = 0;
 
 	lower_list_sets(L, list, &ls);
 	s = lower_post(L, S_SET_ADD);
@@ -1013,16 +792,16 @@ static void act_list_add(struct lctx *L, bool src)
 	s->u.set.nkeys = 1;
 	/* none-dynamic and 00:00:00 keep the entry until a reboot;
 	 * none-static for good. */
-	if (to && to->len == 11 && !memcmp(to->value, "none-static", 11))
+	if (to && to->form == VTO_NONE_STATIC)
 		s->u.set.timeout_ms = LOWER_STATIC_TIMEOUT_MS;
-	else if (to && strncmp(to->value, "none", 4) && value_parse_time(to->value, to->len, &ms))
-		s->u.set.timeout_ms = ms;
+	else if (to && to->form == VTO_TIME)
+		s->u.set.timeout_ms = to->v.u;
 }
 
 static void act_nat(struct lctx *L, enum ir_nat kind)
 {
-	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
-	const struct mprop *tp = mitem_prop(L->it, "to-ports");
+	const struct mprop *ta = mitem_prop(L->it, P_TO_ADDRESSES);
+	const struct mprop *tp = mitem_prop(L->it, P_TO_PORTS);
 	struct ir_stmt *s;
 
 	if (tp && rule_protocol(L) != 6 && rule_protocol(L) != 17 && rule_protocol(L) != 132 &&
@@ -1040,41 +819,37 @@ static void act_nat(struct lctx *L, enum ir_nat kind)
 		struct value_addr va;
 		uint8_t n = L->v6 ? 16 : 4;
 
-		value_parse_addr(ta->value, ta->len, L->v6, &va);
+		mprop_addr(ta, &va);
 		s->u.nat.has_addr = true;
 		s->u.nat.addr_lo.len = s->u.nat.addr_hi.len = n;
 		memcpy(s->u.nat.addr_lo.b, va.lo, n);
 		memcpy(s->u.nat.addr_hi.b, va.hi, n);
 	}
 	if (tp) {
-		uint64_t lo = 0, hi = 0;
-
-		value_parse_range(tp->value, tp->len, 65535, &lo, &hi);
 		s->u.nat.has_port = true;
-		s->u.nat.port_lo = (uint16_t)lo;
-		s->u.nat.port_hi = (uint16_t)hi;
+		s->u.nat.port_lo = (uint16_t)tp->v.r.lo;
+		s->u.nat.port_hi = (uint16_t)tp->v.r.hi;
 	}
 }
 
 static void act_netmap(struct lctx *L)
 {
-	bool src = !strcmp(prop_text(L, "chain"), "srcnat");
-	const struct mprop *from = mitem_prop(L->it, src ? "src-address" : "dst-address");
-	const struct mprop *ta = mitem_prop(L->it, "to-addresses");
+	bool src = !strcmp(prop_text(L, P_CHAIN), "srcnat");
+	const struct mprop *from = mitem_prop(L->it, src ? P_SRC_ADDRESS : P_DST_ADDRESS);
+	const struct mprop *ta = mitem_prop(L->it, P_TO_ADDRESSES);
 	struct value_addr a, b;
 	struct ir_stmt *s;
 	uint8_t n = L->v6 ? 16 : 4;
 
 	/* Onto one address netmap maps everything to it: plain src-nat or
 	 * dst-nat, as exports use it for port forwards. */
-	if (ta && value_parse_addr(ta->value, ta->len, L->v6, &b) && b.kind == VA_ADDR) {
+	if (ta && mprop_len(ta) && mprop_addr(ta, &b) && b.kind == VA_ADDR) {
 		act_nat(L, src ? NAT_SNAT : NAT_DNAT);
 		return;
 	}
 
-	if (!from || !ta || from->value[0] == '!' || !value_parse_addr(from->value, from->len, L->v6, &a) ||
-	    !value_parse_addr(ta->value, ta->len, L->v6, &b) || a.kind == VA_RANGE || b.kind == VA_RANGE ||
-	    a.plen != b.plen) {
+	if (!from || !ta || !mprop_len(from) || from->neg || !mprop_len(ta) || !mprop_addr(from, &a) || !mprop_addr(ta, &b) ||
+	    a.kind == VA_RANGE || b.kind == VA_RANGE || a.plen != b.plen) {
 		lower_refuse(L, &L->it->loc, "netmap without matching prefixes",
 			     "netmap maps one prefix onto another of the same length: give both");
 		return;
@@ -1093,7 +868,7 @@ static void act_netmap(struct lctx *L)
 	memcpy(s->u.nat.addr_hi.b, b.hi, n);
 }
 
-static void set_mark(struct lctx *L, const char *prop, const char *kind, enum ir_key key, uint32_t keep)
+static void set_mark(struct lctx *L, enum prop_id prop, const char *kind, enum ir_key key, uint32_t keep)
 {
 	const char *name = prop_text(L, prop);
 	struct ir_stmt *s = lower_post(L, S_SET_FIELD);
@@ -1109,40 +884,40 @@ static void set_mark(struct lctx *L, const char *prop, const char *kind, enum ir
 
 static void mangle_passthrough(struct lctx *L)
 {
-	const char *pt = prop_text(L, "passthrough");
+	const struct mprop *pt = mitem_get(L->it, L->k, P_PASSTHROUGH);
 
 	/* passthrough=no ends the mangle chain for this packet. */
-	if (pt && !strcmp(pt, "no"))
+	if (pt && !pt->v.u)
 		verdict(L, V_ACCEPT, NULL);
 }
 
-static void act_change_ttl(struct lctx *L, const char *prop, enum ir_key key)
+/* A header field or mark set to a value (change-*, set-priority). */
+static struct ir_stmt *field_set(struct lctx *L, enum ir_key key, struct ir_data v)
+{
+	struct ir_stmt *s = lower_post(L, S_SET_FIELD);
+
+	s->u.field.key = key;
+	s->u.field.v = v;
+	return s;
+}
+
+static void act_change_ttl(struct lctx *L, enum prop_id prop, enum ir_key key)
 {
 	const struct mprop *p = mitem_prop(L->it, prop);
-	const char *colon;
-	uint64_t n = 0;
-	struct ir_stmt *s;
 
 	if (!p)
 		return;
-	colon = memchr(p->value, ':', p->len);
-	if ((colon && strncmp(p->value, "set:", 4)) || (!colon && !value_parse_uint(p->value, p->len, 255, &n))) {
+	if (!mprop_len(p) || p->form != VAV_OP || p->v.r.hi != TTLV_SET) {
 		lower_refuse(L, &p->loc, key == K_IP_TTL ? "increment or decrement of the TTL" :
 			     "increment or decrement of the hop limit", "nftables can set a header field, not add to it");
 		return;
 	}
-	if (colon)
-		value_parse_uint(colon + 1, p->len - (size_t)(colon + 1 - p->value), 255, &n);
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = key;
-	s->u.field.v = ir_data_be(n, 1);
+	field_set(L, key, ir_data_be(p->v.r.lo, 1));
 }
 
 static void act_change_mss(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-mss");
-	struct ir_stmt *s;
-	uint64_t n = 0;
+	const struct mprop *p = mitem_prop(L->it, P_NEW_MSS);
 
 	if (!p)
 		return;
@@ -1150,317 +925,239 @@ static void act_change_mss(struct lctx *L)
 		lower_refuse(L, &p->loc, "change-mss without protocol=tcp", "the MSS is a TCP option");
 		return;
 	}
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = K_TCPOPT_MSS;
-	if (text_eq(p->value, p->len, "clamp-to-pmtu")) {
-		s->u.field.from = K_RT_MTU;
-	} else {
-		value_parse_uint(p->value, p->len, 65535, &n);
-		s->u.field.v = ir_data_be(n, 2);
-	}
+	if (p->form == VAV_WORD && p->v.r.hi == MSSV_CLAMP_TO_PMTU)
+		field_set(L, K_TCPOPT_MSS, (struct ir_data){ 0 })->u.field.from = K_RT_MTU;
+	else
+		field_set(L, K_TCPOPT_MSS, ir_data_be(p->v.r.lo, 2));
 }
 
 static void act_set_priority(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-priority");
-	uint64_t n = 0;
-	struct ir_stmt *s;
+	const struct mprop *p = mitem_prop(L->it, P_NEW_PRIORITY);
 
-	if (!p || !value_parse_uint(p->value, p->len, 63, &n)) {
+	if (!p || !mprop_len(p) || p->form != VAV_NUMBER) {
 		lower_refuse(L, p ? &p->loc : &L->it->loc, "set-priority from a header field",
 			     "rosfw sets only a fixed priority");
 		return;
 	}
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = K_META_PRIORITY;
-	s->u.field.v = ir_data_host(n, 4);
+	field_set(L, K_META_PRIORITY, ir_data_host(p->v.r.lo, 4));
 }
 
 static void act_change_dscp(struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, "new-dscp");
-	uint64_t n = 0;
-	struct ir_stmt *s;
+	const struct mprop *p = mitem_prop(L->it, P_NEW_DSCP);
 
-	if (!p)
-		return;
-	value_parse_uint(p->value, p->len, 63, &n);
-	s = lower_post(L, S_SET_FIELD);
-	s->u.field.key = L->v6 ? K_IP6_DSCP : K_IP_DSCP;
-	s->u.field.v = ir_data_be(n, 1);
+	if (p)
+		field_set(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, ir_data_be(p->v.r.lo, 1));
+}
+
+/* The actions, one function each, as the rows of props.def name them. */
+
+void lower_act_accept(struct lctx *L)
+{
+	verdict(L, V_ACCEPT, NULL);
+}
+
+void lower_act_drop(struct lctx *L)
+{
+	verdict(L, V_DROP, NULL);
+}
+
+void lower_act_reject(struct lctx *L)
+{
+	act_reject(L);
+}
+
+/* log and passthrough: counted, then on to the next rule (log=yes and
+ * action=log log before the action, in lower_action). */
+void lower_act_log(struct lctx *L)
+{
+	(void)L;
+}
+
+void lower_act_passthrough(struct lctx *L)
+{
+	(void)L;
+}
+
+void lower_act_jump(struct lctx *L)
+{
+	char chain[LOWER_IDENT_MAX];
+
+	verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, P_JUMP_TARGET))));
+}
+
+void lower_act_return(struct lctx *L)
+{
+	verdict(L, V_RETURN, NULL);
+}
+
+void lower_act_add_src_to_address_list(struct lctx *L)
+{
+	act_list_add(L, true);
+}
+
+void lower_act_add_dst_to_address_list(struct lctx *L)
+{
+	act_list_add(L, false);
+}
+
+void lower_act_fasttrack_connection(struct lctx *L)
+{
+	const char *in = mitem_value(L->it, L->k, P_CHAIN);
+
+	if (L->o->fasttrack == FASTTRACK_FLOWTABLE && in &&
+	    (!strcmp(in, "input") || !strcmp(in, "output") || !strcmp(in, "prerouting") || !strcmp(in, "postrouting"))) {
+		/* The kernel offloads forwarded flows only. */
+		diag_error(L->d, &L->it->loc, "fasttrack-connection works in the forward chain only, not in %s", in);
+		L->failed = true;
+	} else if (L->o->fasttrack == FASTTRACK_FLOWTABLE) {
+		lower_post(L, S_FLOW_ADD)->u.obj.name = "fasttrack";
+		L->fasttrack_rules++;
+	} else if (lower_once(L, "fasttrack")) {
+		/* As on a router where FastTrack is unavailable, the rule after
+		 * this one (accept established,related) carries the traffic. */
+		diag_warning(L->d, &L->it->loc,
+			     "fasttrack-connection is counted but not offloaded (--fasttrack=fallback): the following rule carries the traffic");
+	}
+}
+
+void lower_act_notrack(struct lctx *L)
+{
+	lower_post(L, S_NOTRACK);
+}
+
+/* randomise-ports=yes: the source port of each new connection is chosen
+ * at random, where the kernel keeps the original port when it can. */
+static void nat_random(struct lctx *L)
+{
+	const struct mprop *p = mitem_get(L->it, L->k, P_RANDOMISE_PORTS);
+
+	if (p && p->v.u && L->npost && L->post[L->npost - 1].kind == S_NAT)
+		L->post[L->npost - 1].u.nat.random = true;
+}
+
+void lower_act_src_nat(struct lctx *L)
+{
+	act_nat(L, NAT_SNAT);
+	nat_random(L);
+}
+
+void lower_act_dst_nat(struct lctx *L)
+{
+	act_nat(L, NAT_DNAT);
+}
+
+void lower_act_masquerade(struct lctx *L)
+{
+	act_nat(L, NAT_MASQ);
+	nat_random(L);
+}
+
+void lower_act_redirect(struct lctx *L)
+{
+	act_nat(L, NAT_REDIRECT);
+}
+
+void lower_act_netmap(struct lctx *L)
+{
+	act_netmap(L);
+}
+
+void lower_act_same(struct lctx *L)
+{
+	act_nat(L, NAT_SNAT);
+	if (L->npost && L->post[L->npost - 1].kind == S_NAT)
+		L->post[L->npost - 1].u.nat.persistent = true;
+}
+
+void lower_act_mark_connection(struct lctx *L)
+{
+	set_mark(L, P_NEW_CONNECTION_MARK, "connection", K_CT_MARK, 0);
+	mangle_passthrough(L);
+}
+
+void lower_act_mark_packet(struct lctx *L)
+{
+	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, 0xffff0000u);
+	mangle_passthrough(L);
+}
+
+void lower_act_mark_routing(struct lctx *L)
+{
+	set_mark(L, P_NEW_ROUTING_MARK, "routing", K_META_MARK, 0xffffu);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_dscp(struct lctx *L)
+{
+	act_change_dscp(L);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_ttl(struct lctx *L)
+{
+	act_change_ttl(L, P_NEW_TTL, K_IP_TTL);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_hop_limit(struct lctx *L)
+{
+	act_change_ttl(L, P_NEW_HOP_LIMIT, K_IP6_HOPLIMIT);
+	mangle_passthrough(L);
+}
+
+void lower_act_change_mss(struct lctx *L)
+{
+	act_change_mss(L);
+	mangle_passthrough(L);
+}
+
+void lower_act_set_priority(struct lctx *L)
+{
+	act_set_priority(L);
+	mangle_passthrough(L);
 }
 
 void lower_action(struct lctx *L)
 {
-	const char *a = prop_text(L, "action");
-	const char *log = prop_text(L, "log");
-	char chain[LOWER_IDENT_MAX];
+	const struct action_def *ad = action_def(mitem_action(L->it, L->k));
+	const struct mprop *ap = mitem_prop(L->it, P_ACTION), *log = mitem_get(L->it, L->k, P_LOG);
+	char what[64];
 
-	if (!a)
-		a = "accept";
 	/* log=yes logs before the action, whatever it is. */
-	if ((log && !strcmp(log, "yes")) || !strcmp(a, "log"))
+	if ((log && log->v.u) || ad->id == A_LOG)
 		act_log(L);
-	if (!strcmp(a, "accept"))
-		verdict(L, V_ACCEPT, NULL);
-	else if (!strcmp(a, "drop"))
-		verdict(L, V_DROP, NULL);
-	else if (!strcmp(a, "reject"))
-		act_reject(L);
-	else if (!strcmp(a, "log") || !strcmp(a, "passthrough"))
-		;	/* counted, then on to the next rule */
-	else if (!strcmp(a, "jump"))
-		verdict(L, V_JUMP, ir_strdup(L->ir, lower_chain_name(L, chain, prop_text(L, "jump-target"))));
-	else if (!strcmp(a, "return"))
-		verdict(L, V_RETURN, NULL);
-	else if (!strcmp(a, "add-src-to-address-list"))
-		act_list_add(L, true);
-	else if (!strcmp(a, "add-dst-to-address-list"))
-		act_list_add(L, false);
-	else if (!strcmp(a, "fasttrack-connection")) {
-		const char *in = mitem_value(L->it, L->k, "chain");
-
-		if (L->o->fasttrack == FASTTRACK_FLOWTABLE && in &&
-		    (!strcmp(in, "input") || !strcmp(in, "output") || !strcmp(in, "prerouting") ||
-		     !strcmp(in, "postrouting"))) {
-			/* The kernel offloads forwarded flows only. */
-			diag_error(L->d, &L->it->loc, "fasttrack-connection works in the forward chain only, not in %s", in);
-			L->failed = true;
-		} else if (L->o->fasttrack == FASTTRACK_FLOWTABLE) {
-			lower_post(L, S_FLOW_ADD)->u.obj.name = "fasttrack";
-			L->fasttrack_rules++;
-		} else if (lower_once(L, "fasttrack")) {
-			/* As on a router where FastTrack is unavailable, the
-			 * rule after this one (accept established,related)
-			 * carries the traffic. */
-			diag_warning(L->d, &L->it->loc,
-				     "fasttrack-connection is counted but not offloaded (--fasttrack=fallback): the following rule carries the traffic");
-		}
-	} else if (!strcmp(a, "notrack"))
-		lower_post(L, S_NOTRACK);
-	else if (!strcmp(a, "src-nat"))
-		act_nat(L, NAT_SNAT);
-	else if (!strcmp(a, "dst-nat"))
-		act_nat(L, NAT_DNAT);
-	else if (!strcmp(a, "masquerade"))
-		act_nat(L, NAT_MASQ);
-	else if (!strcmp(a, "redirect"))
-		act_nat(L, NAT_REDIRECT);
-	else if (!strcmp(a, "netmap"))
-		act_netmap(L);
-	else if (!strcmp(a, "same")) {
-		act_nat(L, NAT_SNAT);
-		if (L->npost && L->post[L->npost - 1].kind == S_NAT)
-			L->post[L->npost - 1].u.nat.persistent = true;
-	} else if (!strcmp(a, "mark-connection")) {
-		set_mark(L, "new-connection-mark", "connection", K_CT_MARK, 0);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "mark-packet")) {
-		set_mark(L, "new-packet-mark", "packet", K_META_MARK, 0xffff0000u);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "mark-routing")) {
-		set_mark(L, "new-routing-mark", "routing", K_META_MARK, 0xffffu);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-dscp")) {
-		act_change_dscp(L);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-ttl")) {
-		act_change_ttl(L, "new-ttl", K_IP_TTL);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-hop-limit")) {
-		act_change_ttl(L, "new-hop-limit", K_IP6_HOPLIMIT);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "change-mss")) {
-		act_change_mss(L);
-		mangle_passthrough(L);
-	} else if (!strcmp(a, "set-priority")) {
-		act_set_priority(L);
-		mangle_passthrough(L);
-	} else {
-		const struct lower_row *row = lower_row_find(a);
-		char what[64];
-
-		snprintf(what, sizeof(what), "action=%s", a);
-		lower_refuse(L, mitem_prop(L->it, "action") ? &mitem_prop(L->it, "action")->loc : &L->it->loc,
-			     what, row ? row->how : "rosfw has no translation for it");
+	if (ad->lower) {
+		ad->lower(L);
+		return;
 	}
+	snprintf(what, sizeof(what), "action=%s", ad->name);
+	lower_refuse(L, ap ? &ap->loc : &L->it->loc, what, ad->how);
 }
 
-/* ---- the table ---------------------------------------------------------- */
+/* ---- the translation table ------------------------------------------------ */
 
-#define X(n, f, how) { n, LR_EXACT, f, how }
-#define A(n, f, how) { n, LR_APPROX, f, how }
-#define R(n, why) { n, LR_REFUSED, NULL, why }
-#define G(n, how) { n, LR_ACTION_ARG, NULL, how }
-#define M(n, how) { n, LR_META, NULL, how }
-
-/* Sorted by name (a test checks). Actions are rows too, named "action=X". */
-static const struct lower_row rows[] = {
-	G("action", "see the action=... rows"),
-	X("action=accept", NULL, "accept (ends this facility's chain, not the packet's journey)"),
-	X("action=add-dst-to-address-list", NULL, "add @list { ip daddr timeout T } on the list's dynamic set"),
-	X("action=add-src-to-address-list", NULL, "add @list { ip saddr timeout T } on the list's dynamic set"),
-	A("action=change-dscp", NULL, "ip dscp set N"),
-	A("action=change-hop-limit", NULL, "ip6 hoplimit set N (set: only; increment and decrement refused)"),
-	A("action=change-mss", NULL, "tcp option maxseg size set N | rt mtu (clamp-to-pmtu); needs protocol=tcp"),
-	A("action=change-ttl", NULL, "ip ttl set N (set: only; increment and decrement refused)"),
-	R("action=clear-df", "nftables cannot clear one bit of the IPv4 flags field"),
-	X("action=drop", NULL, "drop"),
-	X("action=dst-nat", NULL, "dnat to ADDR[-ADDR][:PORT[-PORT]]; to-ports alone: dnat to :PORT keeps the address"),
-	R("action=endpoint-independent-nat", "mainline Linux has no full-cone NAT"),
-	A("action=fasttrack-connection", NULL,
-	  "flow add @fasttrack (flowtable on the config's interfaces; hw-offload=yes: flags offload); TCP and UDP only, "
-	  "offloaded packets skip mangle, queues and later rules; without kernel flowtables counted only and the next rule "
-	  "carries the traffic"),
-	X("action=jump", NULL, "jump F_CHAIN"),
-	X("action=log", NULL, "log prefix \"PREFIX \" level info, then the next rule"),
-	X("action=mark-connection", NULL, "ct mark set N; passthrough=no adds accept"),
-	A("action=mark-packet", NULL, "meta mark set meta mark & 0xffff0000 | N (packet marks use the low 16 bits)"),
-	A("action=mark-routing", NULL, "meta mark set meta mark & 0xffff | N (routing marks use the high 16 bits; ip rule fwmark selects the table)"),
-	X("action=masquerade", NULL, "masquerade [to :PORTS]"),
-	X("action=netmap", NULL, "snat|dnat ip prefix to ip saddr|daddr map { FROM/N : TO/N }; onto one address: snat|dnat to ADDR"),
-	X("action=notrack", NULL, "notrack"),
-	X("action=passthrough", NULL, "counter only"),
-	X("action=redirect", NULL, "redirect [to :PORT]"),
-	X("action=reject", NULL, "reject with icmp|icmpv6 type ... | tcp reset"),
-	X("action=return", NULL, "return"),
-	R("action=route", "policy routing is configured with ip rule, not the firewall"),
-	A("action=same", NULL, "snat to RANGE persistent"),
-	A("action=set-priority", NULL, "meta priority set 0:N (fixed numbers only)"),
-	R("action=sniff-pc", "packet sniffing streams are RouterOS tools"),
-	R("action=sniff-tzsp", "packet sniffing streams are RouterOS tools"),
-	X("action=src-nat", NULL, "snat to ADDR[-ADDR][:PORT[-PORT]]"),
-	R("action=strip-ipv4-options", "nftables cannot remove IPv4 options"),
-	R("action=tarpit", "Linux nftables has no TCP tarpit"),
-	G("address-list", "the list of add-src/dst-to-address-list"),
-	G("address-list-timeout", "timeout of the added entry; none-dynamic and none-static add without timeout"),
-	M("chain", "the kernel chain: F_NAME; built-in chains are base chains"),
-	M("comment", "rule comment \"#N comment\" (N = the rule's number, for counters)"),
-	X("connection-bytes", l_connection_bytes, "ct bytes N-M (0 as upper bound: ct bytes >= N)"),
-	A("connection-limit", l_connection_limit, "add @cl_F_N { ip saddr & MASK ct count over N } (per source block)"),
-	X("connection-mark", l_connection_mark, "ct mark N (names mapped to numbers, no-mark = 0)"),
-	X("connection-nat-state", l_connection_nat_state, "ct status & (snat|dnat) != 0"),
-	R("connection-rate", "no nftables match for a connection's current rate"),
-	X("connection-state", l_connection_state, "ct state & (states) != 0"),
-	X("connection-type", l_connection_type,
-	  "ct helper \"NAME\" (h323: Q.931, RAS or H.245; gre, mms, quake3 refused: no Linux helper; negation refused: no helper stops the match)"),
-	R("content", "nftables has no payload string search"),
-	M("copy-from", "resolved by the model"),
-	M("disabled", "a disabled rule emits nothing and keeps its number"),
-	X("dscp", l_dscp, "ip dscp N | ip6 dscp N"),
-	X("dst-address", l_dst_address, "ip daddr ADDR|PREFIX|RANGE"),
-	X("dst-address-list", l_dst_address_list, "ip daddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
-	X("dst-address-type", l_dst_address_type, "fib daddr type TYPE"),
-	A("dst-limit", l_dst_limit, "update @dl_F_N { KEYS limit rate R burst B } on a set with timeout EXPIRE (v7 mode/expire and 2.9 mode,expire)"),
-	X("dst-port", l_dst_port, "tcp|udp|th dport PORTS (lists as anonymous sets)"),
-	A("fragment", l_fragment, "ip frag-off & 0x1fff != 0 (conntrack reassembles before filter, as on RouterOS)"),
-	R("headers", "IPv6 extension header matching is not translated yet"),
-	A("hop-limit", l_hop_limit, "ip6 hoplimit ==|!=|>|< N"),
-	R("hotspot", "HotSpot state exists only on RouterOS"),
-	G("hw-offload", "FastTrack option"),
-	X("icmp-options", l_icmp_options, "icmp type T [icmp code C] | icmpv6 ..."),
-	R("in-bridge-port", "bridge ports are a bridge-family matter"),
-	R("in-bridge-port-list", "bridge ports are a bridge-family matter"),
-	X("in-interface", l_in_interface, "iifname NAME"),
-	A("in-interface-list", l_in_interface_list, "iifname @il_LIST (members, includes, excludes); all=static=any, dynamic=none"),
-	R("ingress-priority", "the priority a frame arrived with is not visible to nftables"),
-	A("ipsec-policy", l_ipsec_policy, "in: meta secpath exists|missing; out: rt ipsec exists|missing"),
-	A("ipv4-options", l_ipv4_options, "any: ip hdrlength > 5, none: ip hdrlength 5; ip option lsrr|ssrr|rr|ra exists|missing; timestamp refused"),
-	G("jump-target", "the chain of action=jump"),
-	R("layer7-protocol", "nftables has no layer 7 regexp match"),
-	X("limit", l_limit, "limit rate [over] N/UNIT burst B packets|bytes"),
-	M("log", "log=yes: log before the action"),
-	G("log-prefix", "log prefix, quoted and cut to 126 bytes with its separating space (nft 1.0.9 refuses 127); a prefix holding $ goes through an nft variable"),
-	G("new-connection-mark", "value of mark-connection"),
-	G("new-dscp", "value of change-dscp"),
-	G("new-hop-limit", "value of change-hop-limit"),
-	G("new-mss", "value of change-mss"),
-	G("new-packet-mark", "value of mark-packet"),
-	G("new-priority", "value of set-priority"),
-	G("new-routing-mark", "value of mark-routing"),
-	G("new-ttl", "value of change-ttl"),
-	X("nth", l_nth, "numgen inc mod EVERY == PACKET-1 (2.9 every,counter,packet: mod EVERY+1 == PACKET)"),
-	R("out-bridge-port", "bridge ports are a bridge-family matter"),
-	R("out-bridge-port-list", "bridge ports are a bridge-family matter"),
-	X("out-interface", l_out_interface, "oifname NAME"),
-	A("out-interface-list", l_out_interface_list, "oifname @il_LIST"),
-	R("p2p", "nftables has no peer-to-peer protocol guesser"),
-	A("packet-mark", l_packet_mark, "meta mark & 0xffff == N"),
-	X("packet-size", l_packet_size, "meta length N|N-M"),
-	G("passthrough", "mangle: passthrough=no adds accept after the mark"),
-	A("per-connection-classifier", l_per_connection_classifier, "jhash FIELDS mod N seed 0x0 == M (hashes the packet; equal for a connection's first packet)"),
-	R("phys-in-interface", "bridge ports are a bridge-family matter"),
-	R("phys-out-interface", "bridge ports are a bridge-family matter"),
-	M("place-before", "resolved by the model"),
-	X("port", l_port, "th sport PORTS or th dport PORTS: two kernel rules, the second excluding the first"),
-	A("priority", l_priority, "meta priority 0:N"),
-	X("protocol", l_protocol, "meta l4proto PROTO"),
-	R("psd", "port scan detection has no nftables counterpart"),
-	A("random", l_random, "numgen random mod 100 < N"),
-	G("reject-with", "kind of reject"),
-	G("route-dst", "gateway of action=route"),
-	A("routing-mark", l_routing_mark, "meta mark & 0xffff0000 == N"),
-	R("routing-table", "the routing table of a packet is not visible to nftables"),
-	G("same-not-by-dst", "option of action=same"),
-	G("sniff-id", "option of sniff actions"),
-	G("sniff-target", "option of sniff actions"),
-	G("sniff-target-port", "option of sniff actions"),
-	X("src-address", l_src_address, "ip saddr ADDR|PREFIX|RANGE"),
-	X("src-address-list", l_src_address_list, "ip saddr @al_LIST (and @ad_LIST for what rules add, @ar_LIST for run-time prefixes: any, counted once)"),
-	X("src-address-type", l_src_address_type, "fib saddr type TYPE"),
-	X("src-mac-address", l_src_mac_address, "ether saddr MAC"),
-	X("src-port", l_src_port, "tcp|udp|th sport PORTS"),
-	X("tcp-flags", l_tcp_flags, "tcp flags & (LISTED) == (SET)"),
-	X("tcp-mss", l_tcp_mss, "tcp option maxseg size N|N-M"),
-	A("time", l_time, "meta hour \"HH:MM\"-\"HH:MM\" meta day { ... }: hours in the box's time zone when loaded, days in the kernel's (often UTC)"),
-	R("tls-host", "TLS SNI inspection is beyond nftables"),
-	G("to-addresses", "address of the NAT actions"),
-	G("to-ports", "ports of the NAT actions (need protocol=)"),
-	R("tos", "2.9 type of service: use dscp"),
-	A("ttl", l_ttl, "ip ttl ==|!=|>|< N"),
-};
-
-static const struct lower_row *row_search(const char *name)
+static void row_markdown(FILE *out, const char *name, const char *action, enum prop_status st, const char *how)
 {
-	size_t lo = 0, hi = sizeof(rows) / sizeof(rows[0]);
+	static const char *const status[] = {
+		[ST_EXACT] = "exact", [ST_APPROX] = "approximate", [ST_REFUSED] = "refused",
+		[ST_ARGUMENT] = "argument", [ST_MODEL] = "model",
+	};
 
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(rows[mid].name, name);
-
-		if (!c)
-			return &rows[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* A property's row, or an action's ("accept" finds "action=accept"): the
- * table is sorted with the action rows among the others. */
-const struct lower_row *lower_row_find(const char *name)
-{
-	const struct lower_row *r = row_search(name);
-	char a[64] = "action=";
-	size_t n = strlen(name);
-
-	if (r || !strncmp(name, "action=", 7) || n + 8 > sizeof(a))
-		return r;
-	memcpy(a + 7, name, n + 1);
-	return row_search(a);
+	fprintf(out, "| `%s%s` | %s | %s |\n", action ? "action=" : "", action ? action : name, status[st], how);
 }
 
 void lower_table_markdown(FILE *out)
 {
-	static const char *const status[] = { "exact", "approximate", "refused", "argument", "model" };
-	size_t i;
+	size_t np, na, i, j;
+	const struct prop_def *p = prop_table(&np);
+	const struct action_def *a = action_table(&na);
 
 	fputs("# Translation table\n\n"
 	      "Every property and action of `/ip firewall filter|nat|mangle|raw` (and `/ipv6`) as rosfw lowers it to\n"
 	      "nftables. Printed by `rosfw doc translation` from the table the compiler itself uses\n"
-	      "(compiler/lower_rules.c); `make check` fails when this file and the table differ.\n\n"
+	      "(compiler/props.def); `make check` fails when this file and the table differ.\n\n"
 	      "- exact: same packets, same effect.\n"
 	      "- approximate: nearly the same; the column says how it differs.\n"
 	      "- refused: an error at the property; `--unsupported=skip-rule` leaves the rule out with a warning\n"
@@ -1468,12 +1165,14 @@ void lower_table_markdown(FILE *out)
 	      "- argument: read by its action. model: handled before lowering.\n\n"
 	      "| property or action | status | nftables |\n| --- | --- | --- |\n",
 	      out);
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		fprintf(out, "| `%s` | %s | %s |\n", rows[i].name, status[rows[i].status], rows[i].how);
-}
-
-size_t lower_rows(const struct lower_row **out)
-{
-	*out = rows;
-	return sizeof(rows) / sizeof(rows[0]);
+	/* In name order, "action=..." right after "action". */
+	for (i = 0; i < np; i++) {
+		if (!(p[i].menus & MB_RULES))
+			continue;
+		row_markdown(out, p[i].name, NULL, p[i].status, p[i].how);
+		if (p[i].id != P_ACTION)
+			continue;
+		for (j = 0; j < na; j++)
+			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
+	}
 }

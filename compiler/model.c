@@ -28,19 +28,28 @@ static const struct {
 
 static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static" };
 
+/* A value rosfw itself sets (built-in items), parsed as a script's would be. */
+static struct mitem *item_set_builtin(struct model *m, struct mitem *it, enum menu_kind k, enum prop_id id,
+				      const char *v)
+{
+	struct pvalue pv;
+
+	if (!value_parse(prop_def(id), k, v, strlen(v), &pv, m->arena, NULL))
+		abort();	/* the tables above are wrong */
+	return item_set(m, it, prop_def(id), v, strlen(v), &pv, NULL);
+}
+
 static struct mitem *item_builtin(struct model *m, enum menu_kind k, const char *name)
 {
 	struct mitem *it = item_new(m, 2);
-	const struct prop_def *def = prop_lookup(k, "name");
 
 	it->builtin = true;
-	if (def)
-		item_set(m, it, def, name, strlen(name), NULL);
+	it = item_set_builtin(m, it, k, P_NAME, name);
 	list_insert(m, k, it, model_count(m, k));
 	return it;
 }
 
-const char *model_builtin_value(enum menu_kind k, const char *item, const char *prop)
+const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id prop)
 {
 	size_t i;
 
@@ -49,9 +58,9 @@ const char *model_builtin_value(enum menu_kind k, const char *item, const char *
 	for (i = 0; i < sizeof(builtin_service_ports) / sizeof(builtin_service_ports[0]); i++) {
 		if (strcmp(builtin_service_ports[i].name, item))
 			continue;
-		if (!strcmp(prop, "disabled"))
+		if (prop == P_DISABLED)
 			return builtin_service_ports[i].disabled ? "yes" : "no";
-		if (!strcmp(prop, "ports"))
+		if (prop == P_PORTS)
 			return builtin_service_ports[i].ports;
 	}
 	return NULL;
@@ -60,7 +69,6 @@ const char *model_builtin_value(enum menu_kind k, const char *item, const char *
 struct model *model_new(struct diag *d)
 {
 	struct model *m = xcalloc(1, sizeof(*m));
-	const struct prop_def *ports = prop_lookup(MK_SERVICE_PORT, "ports");
 	size_t i;
 
 	m->d = d;
@@ -70,8 +78,9 @@ struct model *model_new(struct diag *d)
 		struct mitem *it = item_builtin(m, MK_SERVICE_PORT, builtin_service_ports[i].name);
 		const char *p = builtin_service_ports[i].ports;
 
-		if (p && ports)
-			item_set(m, it, ports, p, strlen(p), NULL);
+		/* two properties: room made by item_builtin */
+		if (p && item_set_builtin(m, it, MK_SERVICE_PORT, P_PORTS, p) != it)
+			abort();
 		it->disabled = builtin_service_ports[i].disabled;
 	}
 	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
@@ -116,29 +125,26 @@ size_t model_ifaces(const struct model *m, const struct miface **out)
 
 struct mitem *item_new(struct model *m, uint16_t cap)
 {
-	/* The first properties array follows the item: one allocation. */
 	size_t n = cap ? cap : 1;
-	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(*it->props));
+	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(it->props[0]));
 
 	it->cap = (uint16_t)n;
-	it->props = (struct mprop *)(it + 1);
-	it->seq = ++m->seq;
 	return it;
 }
 
-static size_t prop_index(const struct mitem *it, const char *name, bool *found)
+/* Where property `id` is in it->props, or would go. */
+static size_t prop_index(const struct mitem *it, enum prop_id id, bool *found)
 {
 	size_t lo = 0, hi = it->nprops;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(it->props[mid].def->name, name);
 
-		if (!c) {
+		if (it->props[mid].id == id) {
 			*found = true;
 			return mid;
 		}
-		if (c < 0)
+		if (it->props[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -147,58 +153,153 @@ static size_t prop_index(const struct mitem *it, const char *name, bool *found)
 	return lo;
 }
 
-const struct mprop *mitem_prop(const struct mitem *it, const char *name)
+const struct mprop *mitem_prop(const struct mitem *it, enum prop_id id)
 {
 	bool found;
-	size_t i = prop_index(it, name, &found);
+	size_t i = prop_index(it, id, &found);
 
 	return found ? &it->props[i] : NULL;
 }
 
-const char *mitem_value(const struct mitem *it, enum menu_kind k, const char *name)
-{
-	const struct mprop *p = mitem_prop(it, name);
-	const struct prop_def *def;
+/*
+ * The defaults the table gives, parsed once before main: [0] as the IPv4
+ * and other menus take them, [1] as the IPv6 menus do (reject-with
+ * differs). Defaults are small values: nothing of them needs an arena.
+ */
+static struct mprop defaults[P__COUNT][2];
 
-	if (p)
-		return p->value;
-	def = prop_lookup(k, name);
-	return def ? def->def : NULL;
+__attribute__((constructor)) static void defaults_parse(void)
+{
+	size_t i;
+	int f, k;
+
+	for (i = 0; i < P__COUNT; i++) {
+		const struct prop_def *def = prop_def((enum prop_id)i);
+
+		for (f = 0; f < 2; f++) {
+			struct mprop *d = &defaults[i][f];
+			struct pvalue pv;
+			const char *v;
+
+			/* the first menu of the row on this side */
+			for (k = 0; k < MK__COUNT && !((def->menus & MB(k)) && !(MB(k) & MB_V6) == !f); k++)
+				;
+			if (k == MK__COUNT || !(v = prop_default(def, (enum menu_kind)k)))
+				continue;
+			if (!value_parse(def, (enum menu_kind)k, v, strlen(v), &pv, NULL, NULL))
+				abort();	/* a test checks every default parses */
+			d->value = v;
+			d->id = (uint16_t)i;
+			d->v = pv.v;
+			d->form = pv.form;
+			d->neg = pv.neg;
+		}
+	}
 }
 
-void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct loc *loc)
+const struct mprop *mitem_get(const struct mitem *it, enum menu_kind k, enum prop_id id)
+{
+	const struct mprop *p = mitem_prop(it, id), *d;
+
+	if (p)
+		return p;
+	if (!(prop_def(id)->menus & MB(k)))
+		return NULL;
+	d = &defaults[id][(MB(k) & MB_V6) != 0];
+	return d->value ? d : NULL;
+}
+
+const char *mitem_value(const struct mitem *it, enum menu_kind k, enum prop_id id)
+{
+	const struct mprop *p = mitem_get(it, k, id);
+
+	return p ? p->value : NULL;
+}
+
+enum action_id mitem_action(const struct mitem *it, enum menu_kind k)
+{
+	const struct mprop *p = mitem_get(it, k, P_ACTION);
+
+	return p ? (enum action_id)p->v.u : A_ACCEPT;
+}
+
+bool mprop_addr(const struct mprop *p, struct value_addr *a)
+{
+	int i;
+
+	if (p->form & VFORM_DNS)
+		return false;
+	if (p->form & VFORM_V6) {
+		*a = *(const struct value_addr *)p->v.p;
+		return true;
+	}
+	memset(a, 0, sizeof(*a));
+	a->kind = p->form & 3;
+	memcpy(a->lo, p->v.ip4.lo, 4);
+	memcpy(a->hi, p->v.ip4.hi, 4);
+	a->plen = 32;
+	if (a->kind == VA_PREFIX)
+		for (i = 0; i < 4; i++)
+			a->plen -= __builtin_popcount((uint8_t)(p->v.ip4.lo[i] ^ p->v.ip4.hi[i]));
+	return true;
+}
+
+const struct vrange *mprop_ranges(const struct mprop *p, size_t *n)
+{
+	const struct vranges *rs = p->v.p;
+
+	if (prop_def(p->id)->type == VT_PORTS && (p->form & VFORM_LIST)) {
+		*n = rs->n;
+		return rs->v;
+	}
+	*n = 1;
+	return &p->v.r;
+}
+
+const struct vname *mprop_names(const struct mprop *p, size_t *n)
+{
+	const struct vnames *ns = p->v.p;
+
+	*n = ns ? ns->n : 0;
+	return ns ? ns->v : NULL;
+}
+
+struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+		       size_t len, const struct pvalue *pv, const struct loc *loc)
 {
 	bool found;
-	size_t i = prop_index(it, def->name, &found);
+	size_t i = prop_index(it, def->id, &found);
 	struct mprop *p;
 
 	if (!found) {
 		if (it->nprops == it->cap) {
-			uint16_t cap = it->cap * 2;
-			struct mprop *np = arena_alloc(m->arena, cap * sizeof(*np));
+			struct mitem *n = item_new(m, (uint16_t)(it->cap * 2));
 
-			memcpy(np, it->props, it->nprops * sizeof(*np));
-			it->props = np;
-			it->cap = cap;
+			memcpy(n, it, sizeof(*it) + it->nprops * sizeof(it->props[0]));
+			n->cap = (uint16_t)(it->cap * 2);
+			it = n;
 		}
 		memmove(&it->props[i + 1], &it->props[i], (it->nprops - i) * sizeof(*it->props));
 		it->nprops++;
 	}
 	p = &it->props[i];
-	p->def = def;
-	p->value = value_store(m, def, v, len);
-	p->len = (uint32_t)len;
+	p->id = (uint16_t)def->id;
+	p->nul = memchr(v, '\0', len) != NULL;
+	p->value = value_store(m, def, v, len, p->nul);
+	p->v = pv->v;
+	p->form = pv->form;
+	p->neg = pv->neg;
 	if (loc)
 		p->loc = *loc;
 	else
 		memset(&p->loc, 0, sizeof(p->loc));
+	return it;
 }
 
-bool item_unset(struct mitem *it, const char *name)
+bool item_unset(struct mitem *it, enum prop_id id)
 {
 	bool found;
-	size_t i = prop_index(it, name, &found);
+	size_t i = prop_index(it, id, &found);
 
 	if (!found)
 		return false;
@@ -317,6 +418,7 @@ static bool value_interned(const struct prop_def *def)
 	switch (def->type) {
 	case VT_NAME:
 	case VT_ENUM:
+	case VT_ACTION:
 	case VT_YESNO:
 	case VT_PROTOCOL:
 		return true;
@@ -335,20 +437,32 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	return h;
 }
 
-const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len)
+/* A text holding NUL bytes, with its length in the four bytes before it
+ * (struct mprop.nul). */
+static const char *text_with_len(struct model *m, const char *v, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+	char *p = arena_alloc(m->arena, sizeof(n) + len + 1);
+
+	memcpy(p, &n, sizeof(n));
+	memcpy(p + sizeof(n), v, len);
+	return p + sizeof(n);
+}
+
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len, bool nul)
 {
 	struct intern *t = &m->intern;
 	size_t i, mask;
 
+	/* Interned values never hold NUL bytes: a name with one is stored apart. */
+	if (nul)
+		return text_with_len(m, v, len);
 	if (!value_interned(def) || len > 64)
 		return arena_strndup(m->arena, v, len);
 	/* A blocklist repeats one list name a million times in a row (the
 	 * last value holds no NUL, so neither does v when they are equal). */
 	if (t->last && t->last_len == len && !memcmp(t->last, v, len))
 		return t->last;
-	/* Interned values never hold NUL bytes: a name with one is stored apart. */
-	if (memchr(v, '\0', len))
-		return arena_strndup(m->arena, v, len);
 	if (t->n * 2 >= t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 256;
 		const char **nv = xcalloc(ncap, sizeof(*nv));

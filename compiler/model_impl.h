@@ -43,7 +43,6 @@ struct model {
 	struct diag *d;
 	struct arena *arena;
 	struct mlist lists[MK__COUNT];
-	uint32_t seq;
 	struct cwd cwd;
 	struct miface *ifaces;
 	size_t nifaces, capifaces;
@@ -53,10 +52,14 @@ struct model {
 };
 
 struct mitem *item_new(struct model *m, uint16_t cap);
-void item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
-	      size_t len, const struct loc *loc);
-bool item_unset(struct mitem *it, const char *name);
-const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len);
+/* Set property `def` of `it` to the text v (len bytes) that value_parse
+ * made pv of. The item moves when it has no room for a new property: use
+ * the item returned, and put it where the old one was. */
+struct mitem *item_set(struct model *m, struct mitem *it, const struct prop_def *def, const char *v,
+		       size_t len, const struct pvalue *pv, const struct loc *loc);
+bool item_unset(struct mitem *it, enum prop_id id);
+/* The text of a value, kept as long as the model; `nul`: it holds NUL bytes. */
+const char *value_store(struct model *m, const struct prop_def *def, const char *v, size_t len, bool nul);
 void intern_free(struct model *m);
 
 void list_insert(struct model *m, enum menu_kind k, struct mitem *it, size_t at);

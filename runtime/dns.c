@@ -60,13 +60,13 @@ struct dns *dns_new(const struct model *m)
 	for (f = 0; f < 2; f++) {
 		for (i = 0; i < model_count(m, kinds[f]); i++) {
 			const struct mitem *it = model_item(m, kinds[f], i);
-			const char *list = mitem_value(it, kinds[f], "list");
-			const struct mprop *addr = mitem_prop(it, "address");
+			const char *list = mitem_value(it, kinds[f], P_LIST);
+			const struct mprop *addr = mitem_prop(it, P_ADDRESS);
 			struct value_addr va;
 
-			if (it->disabled || !list || !addr || !addr->len)
+			if (it->disabled || !list || !addr || !mprop_len(addr))
 				continue;
-			if (value_parse_addr(addr->value, addr->len, f == 1, &va)) {
+			if (value_parse_addr(addr->value, mprop_len(addr), f == 1, &va)) {
 				d->r = xreallocarray(d->r, d->nr + 1, sizeof(*d->r));
 				memset(&d->r[d->nr], 0, sizeof(*d->r));
 				d->r[d->nr].family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -80,7 +80,7 @@ struct dns *dns_new(const struct model *m)
 			memset(&d->v[d->n], 0, sizeof(*d->v));
 			d->v[d->n].family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 			d->v[d->n].list = xstrdup(list);
-			d->v[d->n].name = xstrndup(addr->value, addr->len);
+			d->v[d->n].name = xstrndup(addr->value, mprop_len(addr));
 			kname_set(d->v[d->n].set, sizeof(d->v[d->n].set), KNAME_LIST, list);
 			d->n++;
 		}

@@ -113,7 +113,7 @@ static char *expected_comment(long id, const struct mprop *cm)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
 
-	kname_rule_comment(comment, id, cm ? cm->value : NULL, cm ? cm->len : 0);
+	kname_rule_comment(comment, id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
 	return xstrdup(comment);
 }
 
@@ -353,7 +353,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 
 		live += !it->disabled;
 		if (!it->disabled)
-			c.expect[i] = expected_comment((long)i, mitem_prop(it, "comment"));
+			c.expect[i] = expected_comment((long)i, mitem_prop(it, P_COMMENT));
 	}
 	if (live && !have_table) {
 		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
@@ -378,13 +378,13 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	out->n = n;
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
-		const struct mprop *cm = mitem_prop(it, "comment");
+		const struct mprop *cm = mitem_prop(it, P_COMMENT);
 		struct print_stat_row *r = &out->rows[i];
 
 		r->num = (long)i;
 		r->flag = it->disabled ? 'X' : !c.seen[i] ? 'I' : ' ';
-		r->chain = mitem_value(it, k, "chain");
-		r->action = mitem_value(it, k, "action");
+		r->chain = mitem_value(it, k, P_CHAIN);
+		r->action = mitem_value(it, k, P_ACTION);
 		r->comment = cm ? cm->value : NULL;
 		r->bytes = c.bytes[i];
 		r->packets = c.packets[i];
@@ -787,7 +787,7 @@ static void interval_row(void *ctx, const struct kread_range *rg)
 	r->timeout_ms = start->exp_ms;
 	r->comment = comment_of(e, start);
 	if (rk && !r->comment) {
-		const struct mprop *cm = mitem_prop(rk->it, "comment");
+		const struct mprop *cm = mitem_prop(rk->it, P_COMMENT);
 
 		r->comment = cm ? cm->value : NULL;
 	}
@@ -818,7 +818,7 @@ static void elem_row(void *ctx, const struct kread_elem *x)
 	r->address = text_of(e, buf, strlen(buf));
 	r->comment = comment_of(e, x);
 	if (st && !r->comment) {
-		const struct mprop *cm = mitem_prop(st->it, "comment");
+		const struct mprop *cm = mitem_prop(st->it, P_COMMENT);
 
 		r->comment = cm ? cm->value : NULL;
 	}
@@ -932,8 +932,6 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	size_t n = model_count(m, k), i;
-	const struct prop_def *d_list = prop_lookup(k, "list"), *d_address = prop_lookup(k, "address"),
-			      *d_comment = prop_lookup(k, "comment"), *d_timeout = prop_lookup(k, "timeout");
 	struct skeys keys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
 	struct skeys rkeys = { .v = xcalloc(n + 1, sizeof(struct skey)) };
 	struct elems e = { 0 };
@@ -968,25 +966,25 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		for (j = 0; j < it->nprops; j++) {
 			const struct mprop *p = &it->props[j];
 
-			if (p->def == d_list)
+			if (p->id == P_LIST)
 				list = p->value;
-			else if (p->def == d_address)
+			else if (p->id == P_ADDRESS)
 				addr = p;
-			else if (p->def == d_comment)
+			else if (p->id == P_COMMENT)
 				cm = p;
-			else if (p->def == d_timeout)
+			else if (p->id == P_TIMEOUT)
 				to = p;
 		}
 		timed = to != NULL;
 		if (!list || !addr || (o->list && strcmp(o->list, list)))
 			continue;
-		if (!it->disabled && value_parse_addr(addr->value, addr->len, o->v6, &va) && va.kind == VA_ADDR) {
+		if (!it->disabled && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va) && va.kind == VA_ADDR) {
 			keys.v[keys.n].list = list;
 			memcpy(keys.v[keys.n].addr, va.lo, 16);
 			keys.v[keys.n].it = it;
 			keys.v[keys.n].timed = timed;
 			keys.n++;
-		} else if (!it->disabled && timed && value_parse_addr(addr->value, addr->len, o->v6, &va)) {
+		} else if (!it->disabled && timed && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va)) {
 			rkeys.v[rkeys.n].list = list;
 			memcpy(rkeys.v[rkeys.n].addr, va.lo, 16);
 			rkeys.v[rkeys.n].it = it;
@@ -1002,7 +1000,7 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		if (timed) {
 			uint64_t ms = 0;
 
-			value_parse_time(to->value, to->len, &ms);
+			value_parse_time(to->value, mprop_len(to), &ms);
 			r->has_timeout = true;
 			r->timeout_ms = ms;
 		}

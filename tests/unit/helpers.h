@@ -359,13 +359,14 @@ HELPER char *model_column(const struct model *m, enum menu_kind k, const char *p
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
+	assert_non_null(prop_lookup(k, prop));
 	for (i = 0; i < model_count(m, k); i++) {
-		const struct mprop *p = mitem_prop(model_item(m, k, i), prop);
+		const struct mprop *p = mitem_prop(model_item(m, k, i), prop_lookup(k, prop)->id);
 
 		if (i)
 			fputc(' ', f);
 		if (p)
-			fwrite(p->value, 1, p->len, f);
+			fwrite(p->value, 1, mprop_len(p), f);
 		else
 			fputc('-', f);
 	}
@@ -395,7 +396,8 @@ HELPER const char *item_prop(const struct model *m, enum menu_kind k, size_t i, 
 	const struct mprop *p;
 
 	assert_non_null(it);
-	p = mitem_prop(it, prop);
+	assert_non_null(prop_lookup(k, prop));
+	p = mitem_prop(it, prop_lookup(k, prop)->id);
 	return p ? p->value : NULL;
 }
 
@@ -405,7 +407,7 @@ HELPER const struct mitem *item_named(const struct model *m, enum menu_kind k, c
 	size_t i;
 
 	for (i = 0; i < model_count(m, k); i++) {
-		const char *v = mitem_value(model_item(m, k, i), k, "name");
+		const char *v = mitem_value(model_item(m, k, i), k, P_NAME);
 
 		if (v && !strcmp(v, name))
 			return model_item(m, k, i);

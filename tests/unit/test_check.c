@@ -154,6 +154,25 @@ static void test_jump_without_jump_target(void **state)
 	run_free(&r);
 }
 
+/* randomise-ports (v7, IPv4 NAT) is read by masquerade and src-nat; on
+ * another action rosfw applies nothing of it and says so. */
+static void test_randomise_ports(void **state)
+{
+	struct run r = run_script("/ip firewall nat\n"
+				  "add chain=srcnat action=masquerade randomise-ports=yes\n"
+				  "add chain=srcnat action=src-nat to-addresses=1.2.3.4 randomise-ports=yes\n"
+				  "add chain=dstnat action=dst-nat to-addresses=10.0.0.1 randomise-ports=no\n"
+				  "add chain=dstnat action=dst-nat to-addresses=10.0.0.1 randomise-ports=yes\n"
+				  "/ipv6 firewall nat\n"
+				  "add chain=srcnat action=masquerade randomise-ports=yes\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_WARNING, 5, 0, "randomise-ports is applied to action=masquerade and src-nat; with action=dst-nat");
+	assert_diag(r.d, DIAG_ERROR, 7, 0, "unknown property \"randomise-ports\" for /ipv6 firewall nat");
+	assert_diag_count(r.d, 2);
+	run_free(&r);
+}
+
 static void test_add_src_to_address_list_without_list(void **state)
 {
 	struct run r = run_script(FILTER "add chain=input action=add-src-to-address-list\n");
@@ -734,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_ports_error_when_protocol_unset_later),
 		cmocka_unit_test(test_jump_without_jump_target),
 		cmocka_unit_test(test_add_src_to_address_list_without_list),
+		cmocka_unit_test(test_randomise_ports),
 		cmocka_unit_test(test_rule_without_chain),
 		cmocka_unit_test(test_unknown_menu_under_ip_firewall),
 		cmocka_unit_test(test_unknown_verb_in_firewall_menu),

@@ -974,6 +974,25 @@ static void test_action_masquerade(void **state)
 		     "oifname \"ether1\" counter masquerade comment \"#0\"\n");
 }
 
+/* randomise-ports=yes: nft's random NAT flag, on masquerade and src-nat. */
+static void test_randomise_ports(void **state)
+{
+	(void)state;
+	assert_rules(NAT "add chain=srcnat action=masquerade randomise-ports=yes\n"
+			 "add chain=srcnat action=masquerade protocol=tcp to-ports=10000-20000 randomise-ports=yes\n"
+			 "add chain=srcnat action=src-nat to-addresses=1.2.3.4-1.2.3.8 randomise-ports=yes\n"
+			 "add chain=srcnat action=src-nat to-addresses=1.2.3.4 randomise-ports=no\n"
+			 "add chain=srcnat action=same to-addresses=1.2.3.4-1.2.3.8 randomise-ports=yes\n",
+		     "ip", "nat_srcnat",
+		     "counter masquerade random comment \"#0\"\n"
+		     "meta l4proto tcp counter masquerade to :10000-20000 random comment \"#1\"\n"
+		     "counter snat to 1.2.3.4-1.2.3.8 random comment \"#2\"\n"
+		     "counter snat to 1.2.3.4 comment \"#3\"\n"
+		     "counter snat to 1.2.3.4-1.2.3.8 persistent comment \"#4\"\n");
+	assert_rules(NAT "add chain=dstnat action=dst-nat to-addresses=10.0.0.1 randomise-ports=yes\n", "ip",
+		     "nat_dstnat", "counter dnat to 10.0.0.1 comment \"#0\"\n");
+}
+
 static void test_action_redirect(void **state)
 {
 	(void)state;
@@ -1712,6 +1731,41 @@ static void test_limit_in_bits_is_bytes(void **state)
 	/* 1 Mbit/s with a burst of 32000 bits: 125000 bytes/s, 4000 bytes. */
 	assert_input(FILTER "add chain=input limit=1M,32000:bit\n",
 		     "limit rate 125000 bytes/second burst 4000 bytes counter accept comment \"#0\"\n");
+}
+
+/* The check takes k, M and G in the burst as in the count; lowering read
+ * the burst again without them and made it 0. */
+static void test_limit_burst_with_a_multiplier(void **state)
+{
+	(void)state;
+	assert_input(FILTER "add chain=input limit=1M/1s,1M:bit\n"
+			    "add chain=input limit=1k/1h,2k\n",
+		     "limit rate 125000 bytes/second burst 125000 bytes counter accept comment \"#0\"\n"
+		     "limit rate 1000/hour burst 2000 packets counter accept comment \"#1\"\n");
+}
+
+/* yes/no properties take the console's true/false as the check does;
+ * lowering compared the text with "yes" (or "no") again, so log=true did
+ * not log, fragment=true matched unfragmented packets and passthrough=false
+ * went on through the chain. */
+static void test_yes_no_read_as_parsed(void **state)
+{
+	struct low l;
+	char exp[256];
+	uint32_t v;
+
+	(void)state;
+	assert_input(FILTER "add chain=input action=drop log=true log-prefix=DROP\n"
+			    "add chain=input fragment=true action=drop\n"
+			    "add chain=input fragment=false\n",
+		     "counter log prefix \"DROP \" level info drop comment \"#0\"\n"
+		     "ip frag-off & 8191 != 0 counter drop comment \"#1\"\n"
+		     "ip frag-off & 8191 == 0 counter accept comment \"#2\"\n");
+	l = low_ok(MANGLE "add chain=prerouting action=mark-connection new-connection-mark=web passthrough=false\n");
+	v = mark_value(l.ir, "connection", "web");
+	snprintf(exp, sizeof(exp), "counter ct mark set 0x%08x accept comment \"#0\"\n", v);
+	assert_rules_l(&l, "ip", "mangle_prerouting", exp);
+	low_free(&l);
 }
 
 static void test_fragment(void **state)
@@ -3108,113 +3162,57 @@ static void test_comment_with_utf8_is_cut_on_a_boundary(void **state)
 
 /* ==== the table =========================================================== */
 
-static void test_rows_sorted_by_name(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	assert_true(n > 100);
-	for (i = 1; i < n; i++)
-		if (strcmp(rows[i - 1].name, rows[i].name) >= 0)
-			fail_msg("rows out of order: \"%s\" before \"%s\"", rows[i - 1].name, rows[i].name);
-}
-
-static void test_rows_found_by_name(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++)
-		assert_ptr_equal(lower_row_find(rows[i].name), &rows[i]);
-	/* An action name finds its action=... row. */
-	assert_string_equal(lower_row_find("tarpit")->name, "action=tarpit");
-	assert_null(lower_row_find("no-such-property"));
-}
-
-static void test_exact_and_approximate_properties_have_a_function(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++) {
-		bool action = !strncmp(rows[i].name, "action=", 7);
-
-		if (rows[i].status != LR_EXACT && rows[i].status != LR_APPROX)
-			continue;
-		if (!action && !rows[i].fn)
-			fail_msg("property \"%s\" is %s but has no lowering function", rows[i].name,
-				 rows[i].status == LR_EXACT ? "exact" : "approximate");
-		assert_non_null(rows[i].how);
-		assert_true(*rows[i].how);
-	}
-}
-
-static void test_refused_rows_say_why_and_have_no_function(void **state)
-{
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i;
-
-	(void)state;
-	for (i = 0; i < n; i++) {
-		if (rows[i].status != LR_REFUSED)
-			continue;
-		assert_null(rows[i].fn);
-		assert_non_null(rows[i].how);
-		assert_true(*rows[i].how);
-	}
-}
-
-static void test_every_rule_property_and_action_has_a_row(void **state)
+/* Every property of the rule menus says what becomes of it; one that
+ * lowers to something has its function, one that is refused says why and
+ * has none. */
+static void test_rule_properties_lower_or_say_why(void **state)
 {
 	size_t n, i;
 	const struct prop_def *t = prop_table(&n);
 
 	(void)state;
 	for (i = 0; i < n; i++) {
-		const char *const *e;
+		const struct prop_def *p = &t[i];
 
-		if (!(t[i].menus & MB_RULES))
+		if (!(p->menus & MB_RULES)) {
+			if (p->status != ST_NONE || p->lower || p->how)
+				fail_msg("\"%s\" is no rule property but has a translation", p->name);
 			continue;
-		if (!lower_row_find(t[i].name))
-			fail_msg("property \"%s\" has no row", t[i].name);
-		if (strcmp(t[i].name, "action"))
-			continue;
-		for (e = t[i].enums; e && *e; e++) {
-			char a[64];
-
-			snprintf(a, sizeof(a), "action=%s", *e);
-			if (!lower_row_find(a))
-				fail_msg("\"%s\" has no row", a);
 		}
+		if (p->status == ST_NONE || !p->how || !*p->how)
+			fail_msg("rule property \"%s\" has no translation", p->name);
+		if ((p->status == ST_EXACT || p->status == ST_APPROX) && !p->lower)
+			fail_msg("property \"%s\" is %s but has no lowering function", p->name,
+				 p->status == ST_EXACT ? "exact" : "approximate");
+		if (p->status != ST_EXACT && p->status != ST_APPROX && p->lower)
+			fail_msg("property \"%s\" has a lowering function it never reaches", p->name);
 	}
 }
 
-static void test_properties_rosfw_refuses_are_refused_rows(void **state)
+static void test_actions_lower_or_say_why(void **state)
 {
 	size_t n, i;
-	const struct prop_def *t = prop_table(&n);
+	const struct action_def *a = action_table(&n);
 
 	(void)state;
+	assert_true(n > 30);
 	for (i = 0; i < n; i++) {
-		const struct lower_row *r;
-
-		if (!(t[i].menus & MB_RULES) || !(t[i].flags & PF_REFUSED))
-			continue;
-		r = lower_row_find(t[i].name);
-		assert_non_null(r);
-		if (r->status != LR_REFUSED)
-			fail_msg("\"%s\" is PF_REFUSED but its row is not refused", t[i].name);
+		if (!a[i].how || !*a[i].how)
+			fail_msg("action \"%s\" has no translation", a[i].name);
+		if (a[i].status == ST_REFUSED ? a[i].lower != NULL : a[i].lower == NULL)
+			fail_msg("action \"%s\": %s", a[i].name,
+				 a[i].lower ? "refused, with a lowering function" : "no lowering function");
+		if (a[i].status != ST_EXACT && a[i].status != ST_APPROX && a[i].status != ST_REFUSED)
+			fail_msg("action \"%s\": not exact, approximate or refused", a[i].name);
 	}
 }
 
 static void test_table_markdown_lists_every_row(void **state)
 {
-	const struct lower_row *rows;
-	size_t n = lower_rows(&rows), i, len = 0;
-	char *buf = NULL;
+	size_t n, na, i, len = 0;
+	const struct prop_def *t = prop_table(&n);
+	const struct action_def *a = action_table(&na);
+	char *buf = NULL, *prev = NULL;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
@@ -3224,11 +3222,133 @@ static void test_table_markdown_lists_every_row(void **state)
 	for (i = 0; i < n; i++) {
 		char needle[128];
 
-		snprintf(needle, sizeof(needle), "\n| `%s` | ", rows[i].name);
-		if (!strstr(buf, needle))
-			fail_msg("row \"%s\" missing from the Markdown table", rows[i].name);
+		snprintf(needle, sizeof(needle), "\n| `%s` | ", t[i].name);
+		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
+			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
+				 t[i].menus & MB_RULES ? "missing from" : "in");
+	}
+	/* actions in name order, after the action row */
+	prev = strstr(buf, "\n| `action` | ");
+	assert_non_null(prev);
+	for (i = 0; i < na; i++) {
+		char needle[128], *at;
+
+		snprintf(needle, sizeof(needle), "\n| `action=%s` | ", a[i].name);
+		at = strstr(buf, needle);
+		if (!at || at < prev)
+			fail_msg("action \"%s\" missing from the Markdown table or out of order", a[i].name);
+		prev = at;
 	}
 	free(buf);
+}
+
+
+/* ==== parsed once ========================================================== */
+
+/* The counter objects' names as "c_F_": they hash what each rule says. */
+static void counter_objects_plain(char *s)
+{
+	char *p = s;
+
+	while ((p = strstr(p, "\tcounter c_"))) {
+		char *q = strchr(p + 11, '_'), *e = q ? strchr(q, ' ') : NULL;
+
+		if (!e)
+			break;
+		memmove(q + 1, e, strlen(e) + 1);
+		p = q;
+	}
+}
+
+/*
+ * Lowering reads the values the model parsed, never their text: with the
+ * text of every parsed value overwritten, the same ruleset comes out. Text
+ * that is the value (names, comments) and what output quotes as written
+ * (the tracking settings in the sysctl notes) stay; counter names hash the
+ * text and are left out of the comparison, as everywhere here.
+ */
+static void test_lowering_reads_parsed_values_only(void **state)
+{
+	static const char src[] =
+		"/interface list\nadd name=LAN include=A\nadd name=A\n"
+		"/interface list member\nadd list=A interface=ether1\n"
+		"/ip firewall connection tracking\nset enabled=yes udp-timeout=10s\n"
+		"/ip firewall service-port\nset ftp ports=21,2121\n"
+		"/ip firewall address-list\nadd list=bl address=10.0.0.0/8\nadd list=bl address=1.2.3.4 timeout=1h\n"
+		"add list=dyn address=5.6.7.8\n"
+		"/ip firewall filter\n"
+		"add chain=input src-address=!10.1.2.3/24 dst-address=10.0.0.1-10.0.0.9 protocol=tcp dst-port=!22,80,1000-2000 "
+		"src-port=1024-65535 tcp-flags=syn,!ack tcp-mss=!1400-1500 connection-state=established,related "
+		"connection-nat-state=!dstnat in-interface-list=LAN src-address-list=!bl dst-address-type=local "
+		"limit=1k/1h,2k:packet packet-size=64-1500 ttl=greater-than:10 dscp=46 fragment=false "
+		"time=8h-17h,mon,fri icmp-options=8:0 priority=3 nth=3,2 random=50 ipsec-policy=in,ipsec log=true "
+		"log-prefix=x action=reject reject-with=tcp-reset\n"
+		"add chain=input protocol=udp port=53 connection-limit=10,24 connection-bytes=1000-0 "
+		"dst-limit=5/1m,10,src-and-dst-addresses/2m per-connection-classifier=both-addresses:4/1 "
+		"src-mac-address=00:11:22:33:44:55 ipv4-options=!record-route connection-type=ftp "
+		"action=add-src-to-address-list address-list=dyn address-list-timeout=1d\n"
+		"add chain=forward action=fasttrack-connection hw-offload=true connection-state=established\n"
+		"/ip firewall nat\n"
+		"add chain=srcnat action=src-nat to-addresses=1.2.3.4-1.2.3.8 to-ports=100-200 protocol=udp\n"
+		"add chain=dstnat action=netmap dst-address=1.2.3.0/24 to-addresses=10.0.0.0/24\n"
+		"/ip firewall mangle\n"
+		"add chain=prerouting action=mark-connection new-connection-mark=cm passthrough=no connection-mark=!x\n"
+		"add chain=forward action=change-ttl new-ttl=set:64\n"
+		"add chain=forward action=change-mss new-mss=clamp-to-pmtu protocol=tcp\n"
+		"add chain=forward action=set-priority new-priority=5\n"
+		"/ipv6 firewall address-list\nadd list=v6 address=2001:db8::/32\n"
+		"/ipv6 firewall filter\n"
+		"add chain=input src-address=2001:db8::1/64 icmp-options=1:0-4 protocol=icmpv6 hop-limit=1-10 "
+		"dst-address-list=v6 action=reject\n";
+	static const struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL };
+	struct low l = low_ok(src);
+	struct ir *ir;
+	char *out = NULL, *poison[256];
+	size_t len = 0, i, j, npoison = 0;
+	FILE *f;
+	int k;
+
+	(void)state;
+	for (k = 0; k < MK__COUNT; k++) {
+		if (k == MK_CONNTRACK)
+			continue;
+		for (i = 0; i < model_count(l.r.m, k); i++) {
+			const struct mitem *it = model_item(l.r.m, k, i);
+
+			for (j = 0; j < it->nprops; j++) {
+				const struct mprop *p = &it->props[j];
+				enum vtype t = prop_def(p->id)->type;
+				size_t n = mprop_len(p);
+
+				if (t == VT_STRING || t == VT_NAME || t == VT_NAME_LIST || t == VT_HEX_STRING ||
+				    t == VT_REGEX || (p->form & VFORM_DNS) || !n || npoison == 256)
+					continue;
+				/* A text of its own: interned texts are shared
+				 * with names ("ftp"). */
+				((struct mprop *)p)->value = poison[npoison] = malloc(n + 1);
+				assert_non_null(poison[npoison]);
+				memset(poison[npoison], '#', n);
+				poison[npoison++][n] = '\0';
+			}
+		}
+	}
+	assert_true(npoison > 60);
+	ir = lower_model(l.r.m, l.r.d, &o);
+	assert_non_null(ir);
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	emit_text(ir, f, "test.rsc");
+	fclose(f);
+	counters_plain(out);
+	counter_objects_plain(out);
+	counter_objects_plain(l.out);
+	if (strcmp(out, l.out))
+		fail_msg("lowering read text:\n--- parsed\n%s\n--- text overwritten\n%s", l.out, out);
+	free(out);
+	while (npoison)
+		free(poison[--npoison]);
+	ir_free(ir);
+	low_free(&l);
 }
 
 #define T(f) cmocka_unit_test_teardown(f, low_teardown)
@@ -3346,6 +3466,7 @@ int main(void)
 		T(test_action_dst_nat_port_only_keeps_the_address),
 		T(test_to_ports_without_protocol_is_refused),
 		T(test_action_masquerade),
+		T(test_randomise_ports),
 		T(test_action_redirect),
 		T(test_action_netmap_prefix_to_prefix),
 		T(test_action_netmap_v6),
@@ -3404,6 +3525,8 @@ int main(void)
 		T(test_dst_limit_by_dst_port_is_not_dropped),
 		T(test_limit),
 		T(test_limit_in_bits_is_bytes),
+		T(test_limit_burst_with_a_multiplier),
+		T(test_yes_no_read_as_parsed),
 		T(test_fragment),
 		T(test_icmp_options),
 		T(test_icmp_options_v6),
@@ -3510,12 +3633,9 @@ int main(void)
 		T(test_lower_text_keeps_a_whole_utf8_sequence_that_fits),
 		T(test_comment_with_utf8_is_cut_on_a_boundary),
 		/* the table */
-		T(test_rows_sorted_by_name),
-		T(test_rows_found_by_name),
-		T(test_exact_and_approximate_properties_have_a_function),
-		T(test_refused_rows_say_why_and_have_no_function),
-		T(test_every_rule_property_and_action_has_a_row),
-		T(test_properties_rosfw_refuses_are_refused_rows),
+		T(test_rule_properties_lower_or_say_why),
+		T(test_lowering_reads_parsed_values_only),
+		T(test_actions_lower_or_say_why),
 		T(test_table_markdown_lists_every_row),
 	};
 

@@ -34,7 +34,7 @@ static void test_add_keeps_values_and_location(void **state)
 	assert_non_null(it);
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "ssh in");
 	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "dst-port"), "22");
-	assert_int_equal(mitem_prop(it, "dst-port")->len, 2);
+	assert_int_equal(mprop_len(mitem_prop(it, P_DST_PORT)), 2);
 	assert_int_equal(it->loc.line, 2);
 	assert_false(it->disabled);
 	assert_false(it->builtin);
@@ -47,7 +47,75 @@ static void test_unset_property_reads_menu_default(void **state)
 
 	(void)state;
 	assert_null(item_prop(r.m, MK_FILTER4, 0, "action"));
-	assert_string_equal(mitem_value(model_item(r.m, MK_FILTER4, 0), MK_FILTER4, "action"), "accept");
+	assert_string_equal(mitem_value(model_item(r.m, MK_FILTER4, 0), MK_FILTER4, P_ACTION), "accept");
+	run_free(&r);
+}
+
+/* The model keeps what each value means beside its text, parsed once:
+ * for the item's own values, a copy-from's and the menu's defaults. */
+static void test_values_are_parsed_once(void **state)
+{
+	struct run r = run_script("/ip firewall filter\n"
+				  "add chain=input src-address=!10.1.2.3/8 protocol=tcp dst-port=80,443-445 action=drop\n"
+				  "add copy-from=0 chain=forward\n"
+				  "/ipv6 firewall filter\n"
+				  "add chain=input action=reject src-address=2001:db8::1/32\n");
+	const struct mitem *it;
+	const struct mprop *p;
+	const struct vrange *v;
+	struct value_addr a;
+	size_t n, i;
+
+	(void)state;
+	assert_no_errors(r.d);
+	for (i = 0; i < 2; i++) {
+		it = model_item(r.m, MK_FILTER4, i);
+		assert_int_equal(mitem_action(it, MK_FILTER4), A_DROP);
+		p = mitem_prop(it, P_SRC_ADDRESS);
+		assert_true(p->neg && mprop_addr(p, &a));
+		assert_int_equal(a.kind, VA_PREFIX);
+		assert_int_equal(a.plen, 8);
+		assert_memory_equal(a.lo, "\x0a\x00\x00\x00", 4);
+		assert_memory_equal(a.hi, "\x0a\xff\xff\xff", 4);
+		assert_int_equal(mitem_prop(it, P_PROTOCOL)->v.u, 6);
+		v = mprop_ranges(mitem_prop(it, P_DST_PORT), &n);
+		assert_int_equal(n, 2);
+		assert_true(v[0].lo == 80 && v[0].hi == 80 && v[1].lo == 443 && v[1].hi == 445);
+		/* unset: the menu's default, parsed */
+		p = mitem_get(it, MK_FILTER4, P_REJECT_WITH);
+		assert_non_null(p);
+		assert_int_equal(p->v.u, REJ4_NETWORK_UNREACHABLE);
+		assert_null(mitem_prop(it, P_REJECT_WITH));
+	}
+	it = model_item(r.m, MK_FILTER6, 0);
+	assert_int_equal(mitem_get(it, MK_FILTER6, P_REJECT_WITH)->v.u, REJ6_NO_ROUTE);
+	assert_true(mprop_addr(mitem_prop(it, P_SRC_ADDRESS), &a) && a.v6 && a.plen == 32);
+	assert_int_equal(mitem_action(model_item(r.m, MK_FILTER6, 0), MK_FILTER6), A_REJECT);
+	assert_null(mitem_get(it, MK_FILTER6, P_TTL));
+	run_free(&r);
+}
+
+/* A text may hold NUL bytes (\00, in free text: names refuse them): it
+ * keeps its length, for dump and for the counters' rule identity. */
+static void test_text_with_nul_bytes(void **state)
+{
+	struct run r = run_script("/ip firewall filter\n"
+				  "add chain=input comment=\"a\\00b\" log-prefix=\"\\00\\00\"\n"
+				  "add chain=input comment=plain log-prefix=x\n");
+	const struct mprop *c = mitem_prop(model_item(r.m, MK_FILTER4, 0), P_COMMENT);
+	const struct mprop *l = mitem_prop(model_item(r.m, MK_FILTER4, 0), P_LOG_PREFIX);
+	char *dump;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(mprop_len(c), 3);
+	assert_memory_equal(c->value, "a\0b", 4);
+	assert_int_equal(mprop_len(l), 2);
+	assert_int_equal(mprop_len(mitem_prop(model_item(r.m, MK_FILTER4, 1), P_LOG_PREFIX)), 1);
+	assert_int_equal(mprop_len(mitem_prop(model_item(r.m, MK_FILTER4, 1), P_COMMENT)), 5);
+	dump = dump_str(r.m);
+	assert_non_null(strstr(dump, "comment=\"a\\00b\" log-prefix=\"\\00\\00\"\n"));
+	free(dump);
 	run_free(&r);
 }
 
@@ -323,12 +391,12 @@ static void test_move_by_find(void **state)
 static void test_move_keeps_identity(void **state)
 {
 	struct run r = run_script(FILTER_ABC "move 2 0\n");
-	uint32_t first_seq;
 
 	(void)state;
-	first_seq = model_item(r.m, MK_FILTER4, 1)->seq;
-	assert_true(model_item(r.m, MK_FILTER4, 0)->seq > first_seq);
-	assert_true(model_item(r.m, MK_FILTER4, 2)->seq > first_seq);
+	/* The items themselves move, with where each was made. */
+	assert_int_equal(model_item(r.m, MK_FILTER4, 0)->loc.line, 4);
+	assert_int_equal(model_item(r.m, MK_FILTER4, 1)->loc.line, 2);
+	assert_int_equal(model_item(r.m, MK_FILTER4, 2)->loc.line, 3);
 	run_free(&r);
 }
 
@@ -348,7 +416,7 @@ static void test_service_port_builtins_exist(void **state)
 			fail_msg("no built-in service port %s", names[i]);
 		assert_true(it->builtin);
 	}
-	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "ftp"), MK_SERVICE_PORT, "ports"), "21");
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "ftp"), MK_SERVICE_PORT, P_PORTS), "21");
 	run_free(&r);
 }
 
@@ -371,7 +439,7 @@ static void test_service_port_set_by_name(void **state)
 	(void)state;
 	assert_no_errors(r.d);
 	assert_true(item_named(r.m, MK_SERVICE_PORT, "ftp")->disabled);
-	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "sip"), MK_SERVICE_PORT, "ports"), "5060");
+	assert_string_equal(mitem_value(item_named(r.m, MK_SERVICE_PORT, "sip"), MK_SERVICE_PORT, P_PORTS), "5060");
 	before = model_count(r.m, MK_SERVICE_PORT);
 	run_free(&r);
 	r = run_script("");
@@ -694,6 +762,8 @@ int main(void)
 		cmocka_unit_test(test_add_appends_in_order),
 		cmocka_unit_test(test_add_keeps_values_and_location),
 		cmocka_unit_test(test_unset_property_reads_menu_default),
+		cmocka_unit_test(test_values_are_parsed_once),
+		cmocka_unit_test(test_text_with_nul_bytes),
 		cmocka_unit_test(test_add_disabled_yes),
 		cmocka_unit_test(test_place_before_number),
 		cmocka_unit_test(test_place_before_find),

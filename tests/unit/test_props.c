@@ -19,16 +19,32 @@ static const struct prop_def *table(size_t *n)
 	return t;
 }
 
-/* bsearch in prop_lookup depends on this order. */
+/*
+ * The lookups search by name in table order, and items keep their
+ * properties in id order for dump to print them in name order: each row is
+ * at its id, and the names strictly ascend (one row per property).
+ */
 static void test_table_sorted(void **state)
 {
-	size_t n, i;
+	size_t n, na, i;
 	const struct prop_def *t = table(&n);
+	const struct action_def *a = action_table(&na);
 
 	(void)state;
-	for (i = 1; i < n; i++)
-		if (strcmp(t[i - 1].name, t[i].name) > 0)
-			fail_msg("\"%s\" sorts after \"%s\"", t[i - 1].name, t[i].name);
+	assert_int_equal(n, P__COUNT);
+	assert_int_equal(na, A__COUNT);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(t[i].id, i);
+		assert_ptr_equal(prop_def(t[i].id), &t[i]);
+		if (i && strcmp(t[i - 1].name, t[i].name) >= 0)
+			fail_msg("\"%s\" is not before \"%s\"", t[i - 1].name, t[i].name);
+	}
+	for (i = 0; i < na; i++) {
+		assert_int_equal(a[i].id, i);
+		assert_ptr_equal(action_def(a[i].id), &a[i]);
+		if (i && strcmp(a[i - 1].name, a[i].name) >= 0)
+			fail_msg("action \"%s\" is not before \"%s\"", a[i - 1].name, a[i].name);
+	}
 }
 
 static void test_rows_well_formed(void **state)
@@ -50,38 +66,36 @@ static void test_rows_well_formed(void **state)
 			if (!p->enums || !p->enums[0] || !p->enums[0][0])
 				fail_msg("%s has no enum values", p->name);
 		}
+		if (p->enums6 && p->type != VT_ENUM)
+			fail_msg("%s: IPv6 values for a type that has none", p->name);
 	}
 }
 
-/* Two rows of one name must not claim the same menu, or lookup would
- * silently prefer one of them. */
-static void test_rows_disjoint(void **state)
-{
-	size_t n, i, j;
-	const struct prop_def *t = table(&n);
-
-	(void)state;
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n && !strcmp(t[i].name, t[j].name); j++)
-			if (t[i].menus & t[j].menus)
-				fail_msg("two rows of %s share a menu", t[i].name);
-}
-
-/* Every row is what lookup returns for each of its menus. */
+/* Every row is what lookup returns for each of its menus, and no other
+ * menu finds it; the same for actions. */
 static void test_lookup_every_row(void **state)
 {
-	size_t n, i;
+	size_t n, na, i;
 	const struct prop_def *t = table(&n);
+	const struct action_def *a = action_table(&na);
 	int m;
 
 	(void)state;
 	for (i = 0; i < n; i++)
-		for (m = 0; m < MK__COUNT; m++) {
-			const struct prop_def *p = prop_lookup((enum menu_kind)m, t[i].name);
-
-			if (t[i].menus & MB(m))
-				assert_ptr_equal(p, &t[i]);
-		}
+		for (m = 0; m < MK__COUNT; m++)
+			assert_ptr_equal(prop_lookup((enum menu_kind)m, t[i].name), t[i].menus & MB(m) ? &t[i] : NULL);
+	for (i = 0; i < na; i++) {
+		assert_true(a[i].menus && !(a[i].menus & ~MB_RULES));
+		for (m = 0; m < MK__COUNT; m++)
+			assert_ptr_equal(action_lookup_n((enum menu_kind)m, a[i].name, strlen(a[i].name)),
+					 a[i].menus & MB(m) ? &a[i] : NULL);
+	}
+	/* The whole value and nothing else: a name with a NUL in it is none. */
+	assert_null(action_lookup_n(MK_FILTER4, "accept\0x", 8));
+	assert_null(action_lookup_n(MK_FILTER4, "accep", 5));
+	assert_ptr_equal(prop_lookup_n(MK_FILTER4, "chain\0x", 7), prop_def(P_CHAIN));
+	assert_null(prop_lookup_n(MK_FILTER4, "chai", 4));
+	assert_null(prop_lookup_n(MK_FILTER4, "chains", 6));
 }
 
 /* A default the manuals give must pass the property's own checker. */
@@ -94,34 +108,27 @@ static void test_defaults_valid(void **state)
 
 	(void)state;
 	for (i = 0; i < n; i++) {
-		if (!t[i].def)
-			continue;
-		for (m = 0; m < MK__COUNT; m++)
-			if ((t[i].menus & MB(m)) &&
-			    !value_check(&t[i], (enum menu_kind)m, t[i].def, strlen(t[i].def), &e))
-				fail_msg("default %s=%s refused: %s", t[i].name, t[i].def, e.msg);
+		for (m = 0; m < MK__COUNT; m++) {
+			const char *d = prop_default(&t[i], (enum menu_kind)m);
+
+			if (d && (t[i].menus & MB(m)) && !value_check(&t[i], (enum menu_kind)m, d, strlen(d), &e))
+				fail_msg("default %s=%s refused in menu %d: %s", t[i].name, d, m, e.msg);
+		}
 	}
 }
 
 static void test_lookup_per_menu(void **state)
 {
-	const struct prop_def *f4, *n4, *m4, *r4, *r6;
+	const struct prop_def *f4, *n4;
 
 	(void)state;
 	f4 = prop_lookup(MK_FILTER4, "action");
 	n4 = prop_lookup(MK_NAT4, "action");
-	m4 = prop_lookup(MK_MANGLE4, "action");
-	r4 = prop_lookup(MK_RAW4, "action");
-	r6 = prop_lookup(MK_RAW6, "action");
 	assert_non_null(f4);
-	assert_non_null(n4);
-	assert_non_null(m4);
-	assert_non_null(r4);
-	assert_ptr_not_equal(f4, n4);
-	assert_ptr_not_equal(n4, m4);
-	assert_ptr_equal(r4, r6);
+	assert_ptr_equal(f4, n4);
+	assert_int_equal(f4->id, P_ACTION);
 	assert_string_equal(f4->def, "accept");
-	assert_int_equal(f4->type, VT_ENUM);
+	assert_int_equal(f4->type, VT_ACTION);
 
 	assert_non_null(prop_lookup(MK_FILTER4, "chain"));
 	assert_non_null(prop_lookup(MK_FILTER6, "chain"));
@@ -201,6 +208,13 @@ static void test_action_enums(void **state)
 	p = prop_lookup(MK_FILTER6, "reject-with");
 	assert_true(value_check(p, MK_FILTER6, "icmp-no-route", 13, &e));
 	assert_false(value_check(p, MK_FILTER6, "icmp-net-prohibited", 19, &e));
+	assert_true(value_check(p, MK_FILTER4, "icmp-net-prohibited", 19, &e));
+	assert_false(value_check(p, MK_FILTER4, "icmp-no-route", 13, &e));
+	/* A menu's actions, in name order, are what a message lists. */
+	assert_string_equal(action_names(MK_RAW4)[0], "accept");
+	assert_string_equal(action_names(MK_RAW4)[6], "notrack");
+	assert_null(action_names(MK_RAW4)[9]);
+	assert_null(action_names(MK_ADDRLIST4)[0]);
 }
 
 static void test_flags(void **state)
@@ -213,9 +227,10 @@ static void test_flags(void **state)
 	assert_true(prop_lookup(MK_FILTER4, "tcp-flags")->flags & PF_LIST_NEG);
 	assert_false(prop_lookup(MK_FILTER4, "log-prefix")->flags & PF_NEG);
 	assert_false(prop_lookup(MK_FILTER4, "chain")->flags & PF_NEG);
-	assert_true(prop_lookup(MK_FILTER4, "layer7-protocol")->flags & PF_REFUSED);
-	assert_true(prop_lookup(MK_FILTER4, "p2p")->flags & PF_REFUSED);
-	assert_false(prop_lookup(MK_FILTER4, "dst-port")->flags & PF_REFUSED);
+	assert_int_equal(prop_lookup(MK_FILTER4, "layer7-protocol")->status, ST_REFUSED);
+	assert_int_equal(prop_lookup(MK_FILTER4, "p2p")->status, ST_REFUSED);
+	assert_int_equal(prop_lookup(MK_FILTER4, "dst-port")->status, ST_EXACT);
+	assert_int_equal(prop_lookup(MK_ADDRLIST4, "address")->status, ST_NONE);
 }
 
 static void test_defaults(void **state)
@@ -229,6 +244,8 @@ static void test_defaults(void **state)
 	assert_string_equal(prop_lookup(MK_CONNTRACK, "tcp-established-timeout")->def, "1d");
 	assert_null(prop_lookup(MK_FILTER4, "protocol")->def);
 	assert_null(prop_lookup(MK_FILTER4, "chain")->def);
+	assert_string_equal(prop_default(prop_def(P_REJECT_WITH), MK_FILTER4), "icmp-network-unreachable");
+	assert_string_equal(prop_default(prop_def(P_REJECT_WITH), MK_FILTER6), "icmp-no-route");
 }
 
 static void test_suggest(void **state)
@@ -319,7 +336,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_sorted),
 		cmocka_unit_test(test_rows_well_formed),
-		cmocka_unit_test(test_rows_disjoint),
 		cmocka_unit_test(test_lookup_every_row),
 		cmocka_unit_test(test_defaults_valid),
 		cmocka_unit_test(test_lookup_per_menu),
