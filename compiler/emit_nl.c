@@ -110,7 +110,7 @@ static void table_msg(struct emit_nl *b, int family, uint16_t type, uint16_t fla
 	if (!t)
 		xdie("out of memory");
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw");
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, KNAME_TABLE);
 	if (type == NFT_MSG_NEWTABLE)
 		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
 	if (ir && ir->table_udata && ir->table_udata_len)
@@ -138,7 +138,7 @@ static void chain_msg(struct emit_nl *b, int family, const struct ir_chain *c)
 	if (!ch)
 		xdie("out of memory");
 	nftnl_chain_set_u32(ch, NFTNL_CHAIN_FAMILY, (uint32_t)family);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, "rosfw");
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, KNAME_TABLE);
 	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, c->name);
 	if (c->hook != HOOK_NONE) {
 		nftnl_chain_set_u32(ch, NFTNL_CHAIN_HOOKNUM, hooknum[c->hook]);
@@ -164,7 +164,7 @@ static void helper_msg(struct emit_nl *b, int family, const struct ir_helper *h)
 	if (!o)
 		xdie("out of memory");
 	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, (uint32_t)family);
-	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "rosfw");
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, KNAME_TABLE);
 	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, h->name);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_HELPER);
 	nftnl_obj_set_str(o, NFTNL_OBJ_CT_HELPER_NAME, h->type);
@@ -187,7 +187,7 @@ static void counter_msg(struct emit_nl *b, int family, const char *name)
 	if (!o)
 		xdie("out of memory");
 	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, (uint32_t)family);
-	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, "rosfw");
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, KNAME_TABLE);
 	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_COUNTER);
 	nftnl_obj_set_u64(o, NFTNL_OBJ_CTR_PKTS, 0);
@@ -275,7 +275,7 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 	for (i = 0; i < t->nsets; i++)
 		emit_nl_set_named(b, t->family, t->sets[i], set_id0 + (uint32_t)i);
 	if (t->flowtable)
-		flowtable_msg(b, t->family, t->flowtable, "rosfw");
+		flowtable_msg(b, t->family, t->flowtable, KNAME_TABLE);
 	emit_nl_rules_send(b, t, set_id0);
 }
 
@@ -312,22 +312,22 @@ static void del_msg(struct emit_nl *b, int family, uint16_t type, const char *na
 	nlh = emit_nl_msg_start(b, type, family, 0);
 	switch (type) {
 	case NFT_MSG_DELRULE:
-		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
 		break;
 	case NFT_MSG_DELFLOWTABLE:
-		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_TABLE, KNAME_TABLE);
 		mnl_attr_put_strz(nlh, NFTA_FLOWTABLE_NAME, name);
 		break;
 	case NFT_MSG_DELSET:
-		mnl_attr_put_strz(nlh, NFTA_SET_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_SET_TABLE, KNAME_TABLE);
 		mnl_attr_put_strz(nlh, NFTA_SET_NAME, name);
 		break;
 	case NFT_MSG_DELCHAIN:
-		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_CHAIN_TABLE, KNAME_TABLE);
 		mnl_attr_put_strz(nlh, NFTA_CHAIN_NAME, name);
 		break;
 	case NFT_MSG_DELOBJ:
-		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, "rosfw");
+		mnl_attr_put_strz(nlh, NFTA_OBJ_TABLE, KNAME_TABLE);
 		mnl_attr_put_strz(nlh, NFTA_OBJ_NAME, name);
 		mnl_attr_put_u32(nlh, NFTA_OBJ_TYPE, htonl(objtype));
 		break;

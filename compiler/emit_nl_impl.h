@@ -14,6 +14,7 @@
 #include <linux/netlink.h>
 
 #include "emit_nl.h"
+#include "kname.h"
 
 /* nft's datatype numbers (src/datatype.h), sent as set key types. */
 enum {

@@ -236,7 +236,7 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 	o->expr0 = b->nex;
 	o->nexpr = rb->nex;
 	nlh = emit_nl_msg_start(b, NFT_MSG_NEWRULE, rb->family, NLM_F_CREATE | NLM_F_APPEND);
-	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "rosfw");
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->name);
 	list = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 	if (b->nex + rb->nex > b->capex) {
@@ -275,7 +275,7 @@ static void rule_send(struct rb *rb, const struct ir_chain *c)
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	if (b->debug) {
 		/* What nft --debug=netlink prints of the rule it sends. */
-		nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, "rosfw");
+		nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, KNAME_TABLE);
 		nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, c->name);
 		nftnl_rule_fprintf(b->debug, nr, NFTNL_OUTPUT_DEFAULT, 0);
 		fputc('\n', b->debug);

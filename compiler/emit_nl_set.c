@@ -145,7 +145,7 @@ static void sink_put(struct elsink *k, const struct xelem *e)
 		if (!k->nlh) {
 			emit_nl_origin_add(k->b, OR_ELEMS, k->family, k->oname)->rule = k->rule;
 			k->nlh = emit_nl_msg_start(k->b, NFT_MSG_NEWSETELEM, k->family, NLM_F_CREATE);
-			mnl_attr_put_strz(k->nlh, NFTA_SET_ELEM_LIST_TABLE, "rosfw");
+			mnl_attr_put_strz(k->nlh, NFTA_SET_ELEM_LIST_TABLE, KNAME_TABLE);
 			mnl_attr_put_strz(k->nlh, NFTA_SET_ELEM_LIST_SET, k->sd->name);
 			mnl_attr_put_u32(k->nlh, NFTA_SET_ELEM_LIST_SET_ID, htonl(k->sd->id));
 			k->list = mnl_attr_nest_start(k->nlh, NFTA_SET_ELEM_LIST_ELEMENTS);
@@ -231,7 +231,7 @@ static void set_begin(struct emit_nl *b, int family, const struct setdef *sd, co
 	if (!s)
 		xdie("out of memory");
 	nftnl_set_set_u32(s, NFTNL_SET_FAMILY, (uint32_t)family);
-	nftnl_set_set_str(s, NFTNL_SET_TABLE, "rosfw");
+	nftnl_set_set_str(s, NFTNL_SET_TABLE, KNAME_TABLE);
 	nftnl_set_set_str(s, NFTNL_SET_NAME, sd->name);
 	nftnl_set_set_u32(s, NFTNL_SET_ID, sd->id);
 	nftnl_set_set_u32(s, NFTNL_SET_FLAGS, sd->flags);

@@ -5,6 +5,7 @@
  * no other table.
  */
 #include "emit_text.h"
+#include "kname.h"
 
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -705,10 +706,10 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 
 		/* Create-then-delete empties rosfw's table whether or not it
 		 * existed, in the same transaction as the new one. */
-		fprintf(out, "table %s rosfw\ndelete table %s rosfw\n", fam, fam);
+		fprintf(out, "table %s " KNAME_TABLE "\ndelete table %s " KNAME_TABLE "\n", fam, fam);
 		if (!t)
 			continue;
-		fprintf(out, "table %s rosfw {\n", fam);
+		fprintf(out, "table %s " KNAME_TABLE " {\n", fam);
 		for (i = 0; i < t->nhelpers; i++)
 			helper_print(out, t->family, &t->helpers[i]);
 		for (i = 0; i < t->ncounters; i++)

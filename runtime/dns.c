@@ -66,7 +66,7 @@ struct dns *dns_new(const struct model *m)
 
 			if (it->disabled || !list || !addr || !mprop_len(addr))
 				continue;
-			if (value_parse_addr(addr->value, mprop_len(addr), f == 1, &va)) {
+			if (mprop_addr(addr, &va)) {
 				d->r = xreallocarray(d->r, d->nr + 1, sizeof(*d->r));
 				memset(&d->r[d->nr], 0, sizeof(*d->r));
 				d->r[d->nr].family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;

@@ -978,13 +978,13 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		timed = to != NULL;
 		if (!list || !addr || (o->list && strcmp(o->list, list)))
 			continue;
-		if (!it->disabled && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va) && va.kind == VA_ADDR) {
+		if (!it->disabled && mprop_addr(addr, &va) && va.kind == VA_ADDR) {
 			keys.v[keys.n].list = list;
 			memcpy(keys.v[keys.n].addr, va.lo, 16);
 			keys.v[keys.n].it = it;
 			keys.v[keys.n].timed = timed;
 			keys.n++;
-		} else if (!it->disabled && timed && value_parse_addr(addr->value, mprop_len(addr), o->v6, &va)) {
+		} else if (!it->disabled && timed && mprop_addr(addr, &va)) {
 			rkeys.v[rkeys.n].list = list;
 			memcpy(rkeys.v[rkeys.n].addr, va.lo, 16);
 			rkeys.v[rkeys.n].it = it;
@@ -998,11 +998,8 @@ static int print_addrlist(struct nlsock *q, const struct model *m, const struct 
 		r->address = addr->value;
 		r->comment = cm ? cm->value : NULL;
 		if (timed) {
-			uint64_t ms = 0;
-
-			value_parse_time(to->value, mprop_len(to), &ms);
 			r->has_timeout = true;
-			r->timeout_ms = ms;
+			r->timeout_ms = to->v.u;
 		}
 	}
 	skeys_index(&keys);
