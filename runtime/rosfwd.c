@@ -390,7 +390,7 @@ static int run(struct daemon *d, int sfd)
 			break;
 		}
 		if (l.srv)
-			metrics_serve(l.srv, p + 2, now, &l.q, rosfwd_cfg_model(l.cfg));
+			metrics_serve(l.srv, p + 2, now, &l.q, rosfwd_cfg_applied(l.cfg));
 		if (now >= l.next_poll && !l.stopping) {
 			l.next_poll = INT64_MAX;
 			ask(d, JOB_POLL);
