@@ -1124,7 +1124,7 @@ int cmd_print(int argc, char **argv)
 	struct popts o = { 0 };
 	bool stats;
 	int first, rc;
-	struct applied *a;
+	struct applied *a = NULL;
 	struct nlsock q;
 	char why[600];
 
@@ -1146,20 +1146,22 @@ int cmd_print(int argc, char **argv)
 	if (first < 0)
 		return print_usage(stderr, EXIT_IO);
 	first += 1;
-	/* The capability first: without it nothing below could be checked,
-	 * and the record's directory may not even be readable. */
+	/* A FILE is read first, as every command reads one; without FILE the
+	 * capability comes first: the record's directory is root's. */
+	if (first < argc && !(a = applied_from_files(argv + first, argc - first, &rc)))
+		return rc;
 	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
+		applied_free(a);
 		return EXIT_IO;
 	}
 	if (kread_table(&q, NFPROTO_IPV4, NULL, NULL) < 0) {
 		kernel_error("reading tables");
 		nlsock_close(&q);
+		applied_free(a);
 		return EXIT_IO;
 	}
-	if (first < argc)
-		a = applied_from_files(argv + first, argc - first, &rc);
-	else if (!(a = applied_from_record(&rc, why, sizeof(why))))
+	if (first >= argc && !(a = applied_from_record(&rc, why, sizeof(why))))
 		fprintf(stderr, "rosfw: %s; give the FILE... that was applied\n", why);
 	if (a && (rc = applied_check(&q, a)) == EXIT_OK)
 		rc = stats ? print_stats(&q, a, &o) : print_addrlist(&q, a, &o);
