@@ -509,6 +509,23 @@ bool value_parse_protocol(const char *v, size_t len, int *proto)
 	return number_or_name(v, len, protocols, proto);
 }
 
+const char *value_protocol_name(int proto)
+{
+	/* Where a number has several names, the one RouterOS prints. */
+	static const struct named_num ros[] = {
+		{ "ipv6-encap", 41 }, { "ipsec-esp", 50 }, { "ipsec-ah", 51 }, { "udp-lite", 136 }, { NULL, 0 }
+	};
+	size_t i;
+
+	for (i = 0; ros[i].name; i++)
+		if (ros[i].num == proto)
+			return ros[i].name;
+	for (i = 1; protocols[i].name; i++)
+		if (protocols[i].num == proto)
+			return protocols[i].name;
+	return NULL;
+}
+
 bool value_proto_has_ports(int proto)
 {
 	return proto == 6 || proto == 17 || proto == 33 || proto == 132 || proto == 136;

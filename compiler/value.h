@@ -171,6 +171,9 @@ bool value_parse_time(const char *v, size_t len, uint64_t *ms);
 
 /* Protocol name (tcp, udp, icmp, icmpv6, gre, ...) or number to number. */
 bool value_parse_protocol(const char *v, size_t len, int *proto);
+/* The name RouterOS prints for protocol number `proto`; NULL for one it has
+ * no name for (and for 0). */
+const char *value_protocol_name(int proto);
 
 /* True when protocol number `proto` carries ports (tcp, udp, udplite, dccp, sctp). */
 bool value_proto_has_ports(int proto);

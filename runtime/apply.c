@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "confirm.h"
 #include "ctsysctl.h"
+#include "record.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -733,6 +734,8 @@ int cmd_apply(int argc, char **argv)
 		 * for the user (--confirm refused both before sending). */
 		if (!o.confirm)
 			confirm_tell(d);
+		/* What print and rosfwd read when given no FILE. */
+		record_save(m, ir, d);
 	}
 report:
 	if (rc < 0)

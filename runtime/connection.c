@@ -18,7 +18,11 @@
 
 #include "diag.h"
 #include "exitcode.h"
+#include "ir.h"
+#include "nlsock.h"
 #include "print.h"
+#include "record.h"
+#include "value.h"
 
 /* The fields `where` can test, as print shows them. */
 enum conn_field {
@@ -32,12 +36,27 @@ static const char *const field_names[CF__COUNT] = {
 };
 
 /* One condition: FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX (RouterOS's
- * where syntax; several are all required, as with "and"). */
+ * where syntax; several are all required, as with "and"). A protocol or a
+ * connection mark given by name or number is compared as a number (@num,
+ * @by_num), so protocol=esp finds what prints as ipsec-esp. */
 struct conn_cond {
 	enum conn_field f;
-	bool neg, re;
+	bool neg, re, by_num;
+	bool none;		/* a mark name the configuration does not have */
+	uint32_t num;
 	const char *value;
 	regex_t rx;
+};
+
+/* Connection mark names, from the record of the last apply: lowering
+ * numbers them (a hash of the name, moved on by one on a collision among
+ * the configuration's names), so only the configuration can name them. */
+struct conn_marks {
+	const struct ir_mark *v;
+	size_t n;
+	struct applied *a;
+	bool ok;		/* the record is the kernel's: its names hold */
+	char why[600];		/* why there are none */
 };
 
 #define CONN_MAX_CONDS 16
@@ -46,7 +65,59 @@ struct conn_opts {
 	bool count_only, json, v6;
 	struct conn_cond conds[CONN_MAX_CONDS];
 	size_t nconds;
+	struct conn_marks marks;
 };
+
+static const char *mark_name(const struct conn_marks *mk, uint32_t v)
+{
+	size_t i;
+
+	if (!v)
+		return "no-mark";
+	for (i = 0; i < mk->n; i++)
+		if (mk->v[i].value == v && !strcmp(mk->v[i].kind, "connection"))
+			return mk->v[i].name;
+	return NULL;
+}
+
+static bool mark_number(const struct conn_marks *mk, const char *name, uint32_t *v)
+{
+	size_t i;
+
+	for (i = 0; i < mk->n; i++)
+		if (!strcmp(mk->v[i].kind, "connection") && !strcmp(mk->v[i].name, name)) {
+			*v = mk->v[i].value;
+			return true;
+		}
+	return false;
+}
+
+/* The names, when the record is what the kernel holds; else none (marks
+ * print as numbers) and `why`. */
+static void marks_load(struct conn_marks *mk)
+{
+	struct nlsock q;
+	int rc, tables;
+
+	if (!(mk->a = applied_from_record(&rc, mk->why, sizeof(mk->why))))
+		return;
+	if (!nlsock_open(&q)) {
+		snprintf(mk->why, sizeof(mk->why), "netlink: %s", strerror(errno));
+	} else {
+		if (applied_matches(mk->a, &q, &tables, mk->why, sizeof(mk->why)) == 1) {
+			mk->ok = true;
+			mk->v = mk->a->ir->marks;
+			mk->n = mk->a->ir->nmarks;
+		} else if (!tables) {
+			snprintf(mk->why, sizeof(mk->why), "nothing is applied (no rosfw table)");
+		}
+		nlsock_close(&q);
+	}
+	if (!mk->ok) {
+		applied_free(mk->a);
+		mk->a = NULL;
+	}
+}
 
 struct conn_walk {
 	const struct conn_opts *o;
@@ -66,25 +137,15 @@ static void conn_head(struct conn_walk *w)
 		putchar('[');
 	else
 		printf("Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack, H - hw-offload, "
-		       "s - srcnat, d - dstnat\n  # FLAGS PROTOCOL SRC-ADDRESS              DST-ADDRESS              "
+		       "s - srcnat, d - dstnat\n  # FLAGS PROTOCOL   SRC-ADDRESS              DST-ADDRESS              "
 		       "REPLY-SRC-ADDRESS        REPLY-DST-ADDRESS        TCP-STATE    TIMEOUT    MARK       "
 		       "ORIG/REPL-BYTES\n");
 }
 
+/* RouterOS's name for it (the firewall's protocol= names). */
 static const char *proto_name(uint8_t p)
 {
-	switch (p) {
-	case IPPROTO_TCP: return "tcp";
-	case IPPROTO_UDP: return "udp";
-	case IPPROTO_ICMP: return "icmp";
-	case IPPROTO_ICMPV6: return "icmpv6";
-	case IPPROTO_GRE: return "gre";
-	case IPPROTO_SCTP: return "sctp";
-	case IPPROTO_DCCP: return "dccp";
-	case IPPROTO_UDPLITE: return "udplite";
-	case IPPROTO_ESP: return "ipsec-esp";
-	}
-	return NULL;
+	return value_protocol_name(p);
 }
 
 static bool proto_has_ports(uint8_t p)
@@ -134,14 +195,17 @@ static void conn_flags(char *f, uint32_t st)
 	f[n] = '\0';
 }
 
-/* Does the connection, its fields as printed, meet every condition? */
-static bool conn_match(const struct conn_opts *o, const char *const *text)
+/* Does the connection, its fields as printed (protocol and mark also as
+ * numbers), meet every condition? */
+static bool conn_match(const struct conn_opts *o, const char *const *text, uint8_t proto, uint32_t mark)
 {
 	size_t i;
 
 	for (i = 0; i < o->nconds; i++) {
 		const struct conn_cond *c = &o->conds[i];
-		bool hit = c->re ? !regexec(&c->rx, text[c->f], 0, NULL, 0) : !strcmp(text[c->f], c->value);
+		bool hit = c->re ? !regexec(&c->rx, text[c->f], 0, NULL, 0) :
+			   c->none ? false :
+			   c->by_num ? c->num == (c->f == CF_PROTOCOL ? proto : mark) : !strcmp(text[c->f], c->value);
 
 		if (hit == c->neg)
 			return false;
@@ -154,7 +218,7 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 	struct conn_walk *w = data;
 	uint8_t proto = nfct_get_attr_u8(ct, ATTR_L4PROTO);
 	char src[64], dst[64], rsrc[64], rdst[64], flags[16], to[32], pbuf[8], mtext[16];
-	const char *pname = proto_name(proto), *state = "";
+	const char *pname = proto_name(proto), *state = "", *mname;
 	uint64_t ob = 0, rb = 0;
 	uint32_t mark = 0, status;
 
@@ -173,11 +237,14 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 		state = tcp_state(nfct_get_attr_u8(ct, ATTR_TCP_STATE));
 	if (nfct_attr_is_set(ct, ATTR_MARK))
 		mark = nfct_get_attr_u32(ct, ATTR_MARK);
-	snprintf(mtext, sizeof(mtext), "%" PRIu32, mark);
+	/* By name, as RouterOS prints it; a number the configuration does
+	 * not name (or without the record) as a number. */
+	mname = mark_name(&w->o->marks, mark);
+	snprintf(mtext, sizeof(mtext), "0x%08" PRIx32, mark);
 	{
 		const char *text[CF__COUNT] = {
 			[CF_PROTOCOL] = pname, [CF_SRC] = src, [CF_DST] = dst, [CF_REPLY_SRC] = rsrc,
-			[CF_REPLY_DST] = rdst, [CF_TCP_STATE] = state, [CF_MARK] = mtext,
+			[CF_REPLY_DST] = rdst, [CF_TCP_STATE] = state, [CF_MARK] = mname ? mname : mtext,
 			[CF_ASSURED] = status & IPS_ASSURED ? "yes" : "no",
 			[CF_SEEN_REPLY] = status & IPS_SEEN_REPLY ? "yes" : "no",
 			[CF_SRCNAT] = status & IPS_SRC_NAT ? "yes" : "no",
@@ -185,7 +252,7 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 			[CF_FASTTRACK] = status & IPS_OFFLOAD ? "yes" : "no",
 		};
 
-		if (!conn_match(w->o, text))
+		if (!conn_match(w->o, text, proto, mark))
 			return NFCT_CB_CONTINUE;
 	}
 	w->n++;
@@ -203,12 +270,18 @@ static int conn_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, voi
 		json_write_string(stdout, flags, strlen(flags));
 		printf(",\"protocol\":\"%s\",\"src-address\":\"%s\",\"dst-address\":\"%s\",\"reply-src-address\":\"%s\","
 		       "\"reply-dst-address\":\"%s\",\"tcp-state\":\"%s\",\"timeout\":\"%s\",\"connection-mark\":%" PRIu32
-		       ",\"orig-bytes\":%" PRIu64 ",\"repl-bytes\":%" PRIu64 "}",
-		       pname, src, dst, rsrc, rdst, state, to, mark, ob, rb);
+		       ",\"connection-mark-name\":",
+		       pname, src, dst, rsrc, rdst, state, to, mark);
+		if (mname)
+			json_write_string(stdout, mname, strlen(mname));
+		else
+			fputs("null", stdout);
+		printf(",\"orig-bytes\":%" PRIu64 ",\"repl-bytes\":%" PRIu64 "}", ob, rb);
 		w->first = false;
 	} else {
-		printf("%3lu %-5s %-8s %-24s %-24s %-24s %-24s %-12s %-10s 0x%08" PRIx32 " %" PRIu64 "/%" PRIu64 "\n",
-		       w->n - 1, flags, pname, src, dst, rsrc, rdst, state, to, mark, ob, rb);
+		printf("%3lu %-5s %-10s %-24s %-24s %-24s %-24s %-12s %-10s %-10s %" PRIu64 "/%" PRIu64 "\n",
+		       w->n - 1, flags, pname, src, dst, rsrc, rdst, state, to, !mark ? "" : mname ? mname : mtext,
+		       ob, rb);
 	}
 	return NFCT_CB_CONTINUE;
 }
@@ -219,8 +292,11 @@ static int conn_usage(FILE *out, int code)
 	      "the kernel's connection table as /ip firewall connection print shows it\n"
 	      "COND: FIELD=VALUE, FIELD!=VALUE or FIELD~REGEX (extended regex, anywhere in the field) on\n"
 	      "  protocol, src-address, dst-address, reply-src-address, reply-dst-address (ADDR:PORT as\n"
-	      "  printed), tcp-state (state), connection-mark (the number), assured, seen-reply, srcnat,\n"
-	      "  dstnat, fasttrack (yes or no); every condition must hold\n"
+	      "  printed), tcp-state (state), connection-mark (a name, no-mark, or a number), assured,\n"
+	      "  seen-reply, srcnat, dstnat, fasttrack (yes or no); every condition must hold.\n"
+	      "  protocol= takes RouterOS's names (gre, ipsec-esp or esp, ...) or numbers.\n"
+	      "Connection marks are shown by name when rosfw's record of its last apply is what the\n"
+	      "kernel holds (names are numbered when the configuration is lowered)\n"
 	      "Flags: S - seen-reply, A - assured, C - confirmed, D - dying, F - fasttrack,\n"
 	      "       H - hw-offload, s - srcnat, d - dstnat\n" EXIT_HELP,
 	      out);
@@ -249,6 +325,31 @@ static bool cond_parse(const char *arg, struct conn_cond *c)
 	c->neg = op[0] == '!';
 	c->re = op[0] == '~';
 	c->value = op + (c->neg ? 2 : 1);
+	if (!c->re && c->f == CF_PROTOCOL) {
+		int p;
+
+		if (!value_parse_protocol(c->value, strlen(c->value), &p) || p < 0 || p > 255) {
+			fprintf(stderr, "rosfw: print connection: unknown protocol \"%s\" (a name as in /ip firewall filter protocol=, or a number)\n",
+				c->value);
+			return false;
+		}
+		c->by_num = true;
+		c->num = (uint32_t)p;
+	} else if (!c->re && c->f == CF_MARK) {
+		char *end;
+		unsigned long v;
+
+		/* Names are resolved once the record is read (marks_resolve). */
+		errno = 0;
+		v = strtoul(c->value, &end, 0);
+		if (!strcmp(c->value, "no-mark")) {
+			c->by_num = true;
+			c->num = 0;
+		} else if (*c->value && !*end && !errno && v <= UINT32_MAX && (c->value[0] >= '0' && c->value[0] <= '9')) {
+			c->by_num = true;
+			c->num = (uint32_t)v;
+		}
+	}
 	if (c->re) {
 		int err = regcomp(&c->rx, c->value, REG_EXTENDED | REG_NOSUB);
 
@@ -258,6 +359,35 @@ static bool cond_parse(const char *arg, struct conn_cond *c)
 			regerror(err, &c->rx, why, sizeof(why));
 			fprintf(stderr, "rosfw: print connection: %s: %s\n", c->value, why);
 			return false;
+		}
+	}
+	return true;
+}
+
+/* connection-mark=NAME: its number, from the record's names; false after
+ * saying why there is none to go by. A name the configuration does not
+ * have is no connection's mark. */
+static bool marks_resolve(struct conn_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nconds; i++) {
+		struct conn_cond *c = &o->conds[i];
+
+		if (c->f != CF_MARK || c->re || c->by_num)
+			continue;
+		if (!o->marks.ok) {
+			fprintf(stderr,
+				"rosfw: print connection: connection-mark=%s: mark names come from rosfw's record of its last apply, and there is none to go by: %s\n",
+				c->value, o->marks.why);
+			return false;
+		}
+		if (mark_number(&o->marks, c->value, &c->num)) {
+			c->by_num = true;
+		} else {
+			fprintf(stderr, "rosfw: warning: no connection mark \"%s\" in the applied configuration: no connection has it\n",
+				c->value);
+			c->none = true;
 		}
 	}
 	return true;
@@ -316,12 +446,20 @@ int print_connection(int argc, char **argv)
 			fprintf(stderr, "rosfw: cannot read the connection table: %s\n", strerror(err));
 		return EXIT_IO;
 	}
+	marks_load(&o.marks);
+	if (!marks_resolve(&o)) {
+		nfct_close(h);
+		conds_free(&o);
+		applied_free(o.marks.a);
+		return EXIT_CONFIG;
+	}
 	nfct_callback_register(h, NFCT_T_ALL, conn_cb, &w);
 	family = o.v6 ? AF_INET6 : AF_INET;
 	rc = nfct_query(h, NFCT_Q_DUMP, &family);
 	err = errno;
 	nfct_close(h);
 	conds_free(&o);
+	applied_free(o.marks.a);
 	if (rc < 0) {
 		if (err == EPERM || err == EACCES)
 			fputs("rosfw: reading the connection table needs CAP_NET_ADMIN: run rosfw as root\n", stderr);

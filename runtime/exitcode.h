@@ -15,8 +15,9 @@ enum exit_code {
 
 #define EXIT_HELP                                                                                              \
 	"exit: 0 done; 1 errors in the configuration (nothing sent or written), or nothing to act on\n"      \
-	"      (address-list: no such list; confirm, rollback: nothing pending); 2 the kernel refused\n"     \
-	"      (nothing changed); 3 usage, I/O, or the kernel could not be read (no CAP_NET_ADMIN;\n"        \
-	"      print: no rosfw table)\n"
+	"      (address-list: no such list; confirm, rollback: nothing pending; print: the FILE, or the\n"   \
+	"      record of the last apply, is not what the kernel holds, or there is no record); 2 the\n"     \
+	"      kernel refused (nothing changed); 3 usage, I/O, or the kernel could not be read (no\n"       \
+	"      CAP_NET_ADMIN; print: no rosfw table, nothing applied)\n"
 
 #endif

@@ -23,6 +23,7 @@
 #include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
+#include "record.h"
 #include "safefile.h"
 #include "source.h"
 #include "trust.h"
@@ -33,15 +34,18 @@
 #define EXPIRY_SLACK_MS 1000
 
 struct rosfwd_cfg {
-	struct model *m;
-	struct diag *dg;
-	struct source_set *ss;
+	struct applied *a;	/* lowered too: /metrics checks the kernel's rules against it */
 	atomic_int refs;
 };
 
 const struct model *rosfwd_cfg_model(const struct rosfwd_cfg *c)
 {
-	return c ? c->m : NULL;
+	return c ? c->a->m : NULL;
+}
+
+const struct applied *rosfwd_cfg_applied(const struct rosfwd_cfg *c)
+{
+	return c ? c->a : NULL;
 }
 
 struct rosfwd_cfg *rosfwd_cfg_get(struct rosfwd_cfg *c)
@@ -55,9 +59,7 @@ void rosfwd_cfg_put(struct rosfwd_cfg *c)
 {
 	if (!c || atomic_fetch_sub(&c->refs, 1) != 1)
 		return;
-	model_free(c->m);
-	diag_free(c->dg);
-	source_set_free(c->ss);
+	applied_free(c->a);
 	free(c);
 }
 
@@ -89,23 +91,21 @@ static int64_t mono_ms(void)
 static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 {
 	struct rosfwd_cfg *c;
+	struct applied *a;
+	int rc;
 
 	if (!o->nfiles)
 		return NULL;
-	c = xcalloc(1, sizeof(*c));
-	c->ss = source_set_new();
-	c->dg = diag_new(50);
-	atomic_init(&c->refs, 1);
-	c->m = config_read(o->files, o->nfiles, c->dg, c->ss, false);
-	if (c->m && !diag_errors(c->dg))
-		return c;
-	/* A file that cannot be read was said by config_read. */
-	if (c->m) {
-		fprintf(stderr, "rosfwd: the configuration has errors:\n");
-		diag_print(c->dg, stderr);
+	/* A file that cannot be read, or errors, were said on stderr. */
+	if (!(a = applied_from_files(o->files, o->nfiles, &rc))) {
+		if (rc == EXIT_CONFIG)
+			fprintf(stderr, "rosfwd: the configuration has errors (above)\n");
+		return NULL;
 	}
-	rosfwd_cfg_put(c);
-	return NULL;
+	c = xcalloc(1, sizeof(*c));
+	atomic_init(&c->refs, 1);
+	c->a = a;
+	return c;
 }
 
 /* A damaged state file goes aside, under a name no earlier damaged file
@@ -224,7 +224,7 @@ struct keeper *keeper_new(const struct keeper_opts *o)
 		nlsock_close(&k->ns);
 		goto fail;
 	}
-	k->dns = k->cfg ? dns_new(k->cfg->m) : NULL;
+	k->dns = k->cfg ? dns_new(k->cfg->a->m) : NULL;
 	return k;
 fail:
 	if (k->lock >= 0)
@@ -510,7 +510,7 @@ void keeper_reload(struct keeper *k)
 	} else {
 		/* The apply rebuilt the static sets without the names'
 		 * answers: every name is looked up again below. */
-		struct dns *nd = dns_new(c->m);
+		struct dns *nd = dns_new(c->a->m);
 
 		dns_handover(nd, k->dns, &k->ns);
 		dns_free(k->dns);

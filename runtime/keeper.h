@@ -21,6 +21,9 @@
  * /metrics server, freed with its last reference. */
 struct rosfwd_cfg;
 const struct model *rosfwd_cfg_model(const struct rosfwd_cfg *c);
+/* The same, lowered (record.h): what /metrics names the rules by. */
+struct applied;
+const struct applied *rosfwd_cfg_applied(const struct rosfwd_cfg *c);
 struct rosfwd_cfg *rosfwd_cfg_get(struct rosfwd_cfg *c);
 void rosfwd_cfg_put(struct rosfwd_cfg *c);
 

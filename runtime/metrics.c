@@ -112,46 +112,51 @@ static void answer(struct client *c, const char *status, const struct http_req *
 }
 
 static void judge(struct client *c, enum http_verdict v, const struct http_req *r, struct nlsock *q,
-		  const struct model *m)
+		  const struct applied *a)
 {
 	static const char text[] = "text/plain; charset=utf-8", unavailable[] = "503 Service Unavailable";
-	char *body = NULL;
+	char *body = NULL, why[512], msg[700];
 	size_t len = 0;
 	FILE *f;
+	int rc;
 
 	if (v != HTTP_METRICS) {
-		char msg[128];
 		int k = snprintf(msg, sizeof(msg), "%s%s\n", http_status(v),
 				 v == HTTP_NOT_FOUND ? ": rosfwd serves only /metrics" : "");
 
 		answer(c, http_status(v), r, text, msg, (size_t)k);
 		return;
 	}
-	if (!m) {
-		static const char na[] = "rosfwd has no valid configuration to name the rules by\n";
+	/* Without CONFIG, the rules are named by what rosfw last applied. */
+	if (!a && !(a = applied_record_cached(why, sizeof(why)))) {
+		int k = snprintf(msg, sizeof(msg), "rosfwd has no configuration to name the rules by: %s\n", why);
 
-		answer(c, unavailable, r, text, na, sizeof(na) - 1);
+		answer(c, unavailable, r, text, msg, k < 0 ? 0 : (size_t)k >= sizeof(msg) ? sizeof(msg) - 1 : (size_t)k);
 		return;
 	}
 	f = open_memstream(&body, &len);
 	if (!f)
 		xdie("out of memory");
-	if (print_metrics(f, q, m) == EXIT_OK) {
+	if ((rc = print_metrics(f, q, a)) == EXIT_OK) {
 		if (fclose(f))
 			xdie("out of memory");
 		answer(c, http_status(v), r, "text/plain; version=0.0.4; charset=utf-8", body, len);
 	} else {
 		static const char ke[] = "the kernel's counters could not be read (see rosfwd's log)\n";
+		static const char other[] = "the kernel holds another configuration than the one rosfwd names the rules by (see rosfwd's log)\n";
 
 		fclose(f);
-		answer(c, unavailable, r, text, ke, sizeof(ke) - 1);
+		if (rc == EXIT_CONFIG)
+			answer(c, unavailable, r, text, other, sizeof(other) - 1);
+		else
+			answer(c, unavailable, r, text, ke, sizeof(ke) - 1);
 	}
 	free(body);
 }
 
 /* Read what came; judge the request once it is whole. False: drop the
  * connection (the client went away, or the socket failed). */
-static bool client_read(struct client *c, struct nlsock *q, const struct model *m)
+static bool client_read(struct client *c, struct nlsock *q, const struct applied *m)
 {
 	struct http_req r;
 	enum http_verdict v;
@@ -218,7 +223,7 @@ static void accept_all(struct metrics *s, int64_t now)
 }
 
 void metrics_serve(struct metrics *s, const struct pollfd *p, int64_t now, struct nlsock *q,
-		   const struct model *m)
+		   const struct applied *m)
 {
 	size_t i, kept = 0;
 

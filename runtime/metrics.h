@@ -15,8 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "model.h"
 #include "nlsock.h"
+#include "record.h"
 
 /* Connections served at once; more wait in the listen queue. */
 #define METRICS_CLIENTS 64
@@ -36,8 +36,9 @@ size_t metrics_pollfds(const struct metrics *s, struct pollfd *p, int64_t *deadl
 /* Serve what poll found on the descriptors metrics_pollfds gave (`p`, in
  * the same order and number, no other call between) and drop connections
  * past their deadline; `now` in monotonic ms. Answers come from the
- * kernel through `q`, the rules named by `m` (NULL: 503). */
+ * kernel through `q`, the rules named by `a` (NULL: by the record of
+ * the last apply; without one, 503). */
 void metrics_serve(struct metrics *s, const struct pollfd *p, int64_t now, struct nlsock *q,
-		   const struct model *m);
+		   const struct applied *a);
 
 #endif

@@ -11,6 +11,7 @@
  * facts"); then the counter objects the rules name, in one dump.
  */
 #include "print.h"
+#include "record.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -50,14 +51,17 @@ struct popts {
 
 static int print_usage(FILE *out, int code)
 {
-	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] FILE...\n"
-	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] FILE...\n"
+	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] [FILE...]\n"
+	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] [FILE...]\n"
 	      "       rosfw print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
 	      "\n"
 	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
-	      "dynamic entries. Default facility: filter. Creation times of dynamic entries come\n"
+	      "dynamic entries. Without FILE, what rosfw apply recorded it applied is read (see\n"
+	      "README, \"print without the file\"). A FILE (or record) whose rules are not the\n"
+	      "kernel's is refused (exit 1): counters are never shown under the wrong rules.\n"
+	      "Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
 	      EXIT_HELP,
 	      out);
@@ -104,7 +108,8 @@ struct counts {
 	size_t n;
 	size_t extra;
 	char **expect;		/* the comment each rule's kernel rules carry */
-	size_t differ;		/* kernel rules whose comment is not that */
+	const char **ctr;	/* the counter object they count into (NULL: no kernel rule) */
+	size_t differ;		/* kernel rules whose comment or counter is not that */
 	long first_differ;
 };
 
@@ -129,8 +134,12 @@ static void rule_count(void *ctx, const struct kread_rule *r)
 		return;
 	}
 	c->seen[num] = true;
-	if (c->expect && c->expect[num] &&
-	    (strlen(c->expect[num]) != r->comment_len || memcmp(c->expect[num], r->comment, r->comment_len))) {
+	/* The counter object's name is what the rule says: another name
+	 * under this number is another rule (moved, changed, added). */
+	if ((c->expect && (!c->expect[num] || strlen(c->expect[num]) != r->comment_len ||
+			   memcmp(c->expect[num], r->comment, r->comment_len))) ||
+	    (c->ctr && r->counter &&
+	     (!c->ctr[num] || strlen(c->ctr[num]) != r->counter_len || memcmp(c->ctr[num], r->counter, r->counter_len)))) {
 		if (!c->differ++)
 			c->first_differ = num;
 	}
@@ -248,6 +257,19 @@ static void kernel_error(const char *what)
 		fprintf(stderr, "rosfw: %s: %s\n", what, strerror(errno));
 }
 
+/* After a configuration was found not to be the kernel's: what to do. */
+static void mismatch_say(const struct applied *a)
+{
+	if (a->from_record)
+		fprintf(stderr,
+			"rosfw: the kernel holds another firewall than %s of rosfw's last apply: it was changed since by other means (nft -f, a --confirm rollback, another rosfw); nothing printed: give the FILE... that is applied\n",
+			a->origin);
+	else
+		fprintf(stderr,
+			"rosfw: %s is not the configuration the kernel holds: nothing printed, counters are never shown under the wrong rules; give the FILE... that was applied, or none to read rosfw's record of its last apply\n",
+			a->origin);
+}
+
 /* Options after the subcommand: [facility...] [where list=X] FILE... */
 static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool files)
 {
@@ -309,10 +331,6 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		o->list = argv[i] + 11;
 		i++;
 	}
-	if (files && i >= argc) {
-		fprintf(stderr, "rosfw: no configuration file: print needs the FILE... that was applied\n");
-		return -1;
-	}
 	if (!files && i < argc) {
 		fprintf(stderr, "rosfw: unexpected \"%s\"\n", argv[i]);
 		return -1;
@@ -330,9 +348,10 @@ struct fac_rows {
 
 /* The rows of one facility: the configuration's rules, the kernel's
  * counters summed per rule number. */
-static int stats_facility(struct nlsock *q, const struct model *m, const struct popts *o, const char *fac,
+static int stats_facility(struct nlsock *q, const struct applied *a, const struct popts *o, const char *fac,
 			  bool have_table, struct fac_rows *out)
 {
+	const struct model *m = a->m;
 	enum menu_kind k = fac_kind(fac, o->v6);
 	size_t n = model_count(m, k), i, live = 0;
 	struct counts c = { 0 };
@@ -348,6 +367,7 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 	c.seen = xcalloc(n + 1, sizeof(*c.seen));
 	c.cname = xcalloc(n + 1, sizeof(*c.cname));
 	c.expect = xcalloc(n + 1, sizeof(*c.expect));
+	c.ctr = applied_counters(a, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, n);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
 
@@ -366,14 +386,20 @@ static int stats_facility(struct nlsock *q, const struct model *m, const struct 
 		rc = EXIT_IO;
 		goto out;
 	}
-	if (c.extra)
-		fprintf(stderr,
-			"rosfw: warning: %zu kernel rule(s) of %s %s carry numbers the configuration does not have: the kernel holds another configuration\n",
-			c.extra, family, fac);
-	if (c.differ)
-		fprintf(stderr,
-			"rosfw: warning: %zu kernel rule(s) of %s %s carry another comment than the configuration gives (first: rule %ld): the kernel holds another configuration\n",
-			c.differ, family, fac, c.first_differ);
+	/* Counters under the wrong rules would be worse than none. */
+	if (c.extra || c.differ) {
+		if (c.extra)
+			fprintf(stderr,
+				"rosfw: %zu kernel rule(s) of %s %s carry numbers %s does not have\n",
+				c.extra, family, fac, a->origin);
+		if (c.differ)
+			fprintf(stderr,
+				"rosfw: %zu kernel rule(s) of %s %s are not the rule of %s with their number (first: rule %ld: another comment, or another rule's counter)\n",
+				c.differ, family, fac, a->origin, c.first_differ);
+		mismatch_say(a);
+		rc = EXIT_CONFIG;
+		goto out;
+	}
 	out->rows = xcalloc(n + 1, sizeof(*out->rows));
 	out->n = n;
 	for (i = 0; i < n; i++) {
@@ -396,6 +422,7 @@ out:
 	}
 	free(c.cname);
 	free(c.expect);
+	free(c.ctr);
 	free(c.bytes);
 	free(c.packets);
 	free(c.seen);
@@ -442,7 +469,7 @@ static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_row
 	return 0;
 }
 
-static int print_stats(struct nlsock *q, const struct model *m, const struct popts *o)
+static int print_stats(struct nlsock *q, const struct applied *m, const struct popts *o)
 {
 	int have = kread_table(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL), rc = EXIT_OK;
 	const char *family = o->v6 ? "ip6" : "ip";
@@ -486,12 +513,25 @@ static int print_stats(struct nlsock *q, const struct model *m, const struct pop
 	return rc;
 }
 
-int print_metrics(FILE *out, struct nlsock *q, const struct model *m)
+int print_metrics(FILE *out, struct nlsock *q, const struct applied *m)
 {
 	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
 	struct fac_rows f[2][4] = { { { 0 } } };
-	int v6, rc = EXIT_OK;
+	int v6, rc = EXIT_OK, tables;
 	size_t j;
+	char why[512];
+
+	switch (applied_matches(m, q, &tables, why, sizeof(why))) {
+	case -1:
+		kernel_error("reading tables");
+		return EXIT_IO;
+	case 0:
+		if (tables) {
+			fprintf(stderr, "rosfw: %s\n", why);
+			mismatch_say(m);
+			return EXIT_CONFIG;
+		}
+	}
 
 	/* Both families, every facility, read before anything is written:
 	 * a scrape gets all the figures or an error. */
@@ -927,8 +967,9 @@ static int sets_read(struct elems *e, const struct dsets *sets, int family, cons
 	return err ? -1 : 0;
 }
 
-static int print_addrlist(struct nlsock *q, const struct model *m, const struct popts *o)
+static int print_addrlist(struct nlsock *q, const struct applied *a, const struct popts *o)
 {
+	const struct model *m = a->m;
 	enum menu_kind k = o->v6 ? MK_ADDRLIST6 : MK_ADDRLIST4;
 	int family = o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	size_t n = model_count(m, k), i;
@@ -1044,15 +1085,45 @@ out:
 
 /* ---- commands ----------------------------------------------------------- */
 
+/*
+ * Is `a` what the kernel holds? EXIT_OK to go on; else said, and the exit
+ * code. A FILE read against a kernel without rosfw's tables goes on (print
+ * stats says "apply first" when it has rules); the record does not: after
+ * a reboot it is the only one who thinks something is applied.
+ */
+static int applied_check(struct nlsock *q, const struct applied *a)
+{
+	char why[512];
+	int tables;
+
+	switch (applied_matches(a, q, &tables, why, sizeof(why))) {
+	case -1:
+		kernel_error("reading tables");
+		return EXIT_IO;
+	case 1:
+		return EXIT_OK;
+	}
+	if (!tables && a->from_record) {
+		fprintf(stderr,
+			"rosfw: nothing is applied: the kernel has no rosfw table (after a reboot, until rosfw apply or rosfwd runs); %s is of the last apply before\n",
+			a->origin);
+		return EXIT_IO;
+	}
+	if (!tables)
+		return EXIT_OK;
+	fprintf(stderr, "rosfw: %s\n", why);
+	mismatch_say(a);
+	return EXIT_CONFIG;
+}
+
 int cmd_print(int argc, char **argv)
 {
 	struct popts o = { 0 };
 	bool stats;
 	int first, rc;
-	struct source_set *ss;
-	struct diag *d;
-	struct model *m;
+	struct applied *a = NULL;
 	struct nlsock q;
+	char why[600];
 
 	if (argc < 2)
 		return print_usage(stderr, EXIT_IO);
@@ -1072,24 +1143,27 @@ int cmd_print(int argc, char **argv)
 	if (first < 0)
 		return print_usage(stderr, EXIT_IO);
 	first += 1;
-	ss = source_set_new();
-	d = diag_new(50);
-	m = config_read(argv + first, argc - first, d, ss, false);
-	if (!m) {
-		rc = EXIT_IO;
-	} else if (diag_errors(d)) {
-		diag_print(d, stderr);
-		rc = EXIT_CONFIG;
-	} else if (!nlsock_open(&q)) {
+	/* A FILE is read first, as every command reads one; without FILE the
+	 * capability comes first: the record's directory is root's. */
+	if (first < argc && !(a = applied_from_files(argv + first, argc - first, &rc)))
+		return rc;
+	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
-		rc = EXIT_IO;
-	} else {
-		rc = stats ? print_stats(&q, m, &o) : print_addrlist(&q, m, &o);
-		nlsock_close(&q);
+		applied_free(a);
+		return EXIT_IO;
 	}
-	model_free(m);
-	diag_free(d);
-	source_set_free(ss);
+	if (kread_table(&q, NFPROTO_IPV4, NULL, NULL) < 0) {
+		kernel_error("reading tables");
+		nlsock_close(&q);
+		applied_free(a);
+		return EXIT_IO;
+	}
+	if (first >= argc && !(a = applied_from_record(&rc, why, sizeof(why))))
+		fprintf(stderr, "rosfw: %s; give the FILE... that was applied\n", why);
+	if (a && (rc = applied_check(&q, a)) == EXIT_OK)
+		rc = stats ? print_stats(&q, a, &o) : print_addrlist(&q, a, &o);
+	nlsock_close(&q);
+	applied_free(a);
 	return rc;
 }
 

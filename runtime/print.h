@@ -6,8 +6,10 @@
  * rosfw print stats | print address-list: the kernel's counters and
  * dynamic address-list entries, laid out as RouterOS prints them, or as
  * JSON, or (stats) as a Prometheus text exposition. The configuration
- * FILE gives the rule and entry lists (numbers, disabled rules, comments);
- * the kernel gives only what it changes: counters and dynamic entries.
+ * FILE, or without it the record of the last apply (record.h), gives the
+ * rule and entry lists (numbers, disabled rules, comments); the kernel
+ * gives only what it changes: counters and dynamic entries. One whose
+ * rules are not the kernel's is refused (EXIT_CONFIG).
  *
  * Exit codes: exitcode.h; the kernel could not be read (no CAP_NET_ADMIN,
  * no rosfw table) is EXIT_IO.
@@ -27,12 +29,12 @@ int print_connection(int argc, char **argv);
 int print_offloaded(bool v6, uint64_t *packets, uint64_t *bytes);
 int cmd_reset_counters(int argc, char **argv);
 
-struct model;
+struct applied;
 struct nlsock;
 /* rosfwd's /metrics: print stats --prometheus of both families and every
- * facility of the applied configuration `m`, all or nothing; an exit code
- * as above. */
-int print_metrics(FILE *out, struct nlsock *q, const struct model *m);
+ * facility of the applied configuration `a` (record.h), all or nothing; an
+ * exit code as above, EXIT_CONFIG when the kernel holds another. */
+int print_metrics(FILE *out, struct nlsock *q, const struct applied *a);
 
 /* ---- layout (print_fmt.c: no kernel, no model) --------------------------- */
 

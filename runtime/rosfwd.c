@@ -81,7 +81,8 @@ static int usage(FILE *out, int code)
 	      "  SIGTERM  read the sets (unless a read takes over 10 s: then what the last one read), save,\n"
 	      "           exit; a second SIGTERM exits at once\n"
 	      "  --metrics-port PORT  serve GET /metrics on 127.0.0.1:PORT: rosfw print stats --prometheus\n"
-	      "           of CONFIG (both families, every facility); HEAD too; 64 clients at once, each\n"
+	      "           of CONFIG, without CONFIG of what rosfw apply recorded (both families, every\n"
+	      "           facility); 503 when the kernel holds another; HEAD too; 64 clients at once, each\n"
 	      "           given 10 s for its request and answer\n"
 	      "  --dns-refresh SECONDS  look names /etc/hosts answers up again this often (default 300);\n"
 	      "           DNS answers are looked up again when their TTL runs out. Both are clamped to\n"
@@ -390,7 +391,7 @@ static int run(struct daemon *d, int sfd)
 			break;
 		}
 		if (l.srv)
-			metrics_serve(l.srv, p + 2, now, &l.q, rosfwd_cfg_model(l.cfg));
+			metrics_serve(l.srv, p + 2, now, &l.q, rosfwd_cfg_applied(l.cfg));
 		if (now >= l.next_poll && !l.stopping) {
 			l.next_poll = INT64_MAX;
 			ask(d, JOB_POLL);

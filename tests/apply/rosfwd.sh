@@ -245,6 +245,9 @@ else
 fi
 
 # /metrics on loopback: what print stats --prometheus says, both families.
+# The kernel must hold CONFIG: /metrics refuses (503) to name another
+# configuration's counters by its rules.
+"$rosfw" apply "$tmp/b.rsc"
 "$rosfwd" --metrics-port 9464 --state "$tmp/m/state" "$tmp/b.rsc" 2> "$tmp/log5" &
 pid=$!
 # get PATH: the HTTP answer, headers and body

@@ -195,7 +195,7 @@ usage "$rosfw" doc bogus
 usage "$rosfw" apply
 usage "$rosfw" flush x.rsc
 usage "$rosfw" print bogus x.rsc
-usage "$rosfw" print stats
+usage "$rosfw" print stats --bogus
 usage "$rosfw" print connection bogus
 usage "$rosfw" reset-counters --json
 usage "$rosfw" address-list add list=x
