@@ -2,6 +2,12 @@
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 case "$ROOT" in */tests) ROOT=$(dirname "$ROOT") ;; esac
 SHARED=${ROSFW_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
+# apply refuses a configuration whose interfaces this machine lacks (issue
+# 14); the suites apply examples and corpus files in bare namespaces to test
+# other things, so they take the warnings. tests/apply/ifcheck.sh tests the
+# refusal, and the behaviour harness, whose namespaces have the names, keeps
+# it.
+export ROSFW_MISSING_INTERFACES=warn
 PASS=0
 FAIL=0
 FAILED=""

@@ -79,6 +79,18 @@ else
 	cat "$tmp/j3" >&2
 fi
 
+# 3b. Without CAP_NET_ADMIN, apply says that in its one line, as every
+#     command does; check --here needs no capability.
+setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$rosfw" apply "$tmp/drop.rsc" > "$tmp/o3" 2> "$tmp/e3"; rc=$?
+setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$rosfw" check --here "$tmp/drop.rsc" 2> "$tmp/e3b"; rc2=$?
+if [ $rc = 3 ] && [ ! -s "$tmp/o3" ] && [ "$(wc -l < "$tmp/e3")" = 1 ] && grep -q CAP_NET_ADMIN "$tmp/e3" &&
+	[ $rc2 = 1 ] && grep -q 'no interface "ether1"' "$tmp/e3b"; then
+	pass "ifcheck: without CAP_NET_ADMIN: apply's one line, exit 3; check --here works"
+else
+	fail "ifcheck: without CAP_NET_ADMIN: apply's one line, exit 3; check --here works ($rc $rc2)"
+	cat "$tmp/e3" "$tmp/e3b" >&2
+fi
+
 # 4. The overrides: warn applies with the same list as warnings; so does
 #    the environment's default; --allow-missing makes a note of it.
 "$rosfw" apply --missing-interfaces=warn "$tmp/lan.rsc" 2> "$tmp/e4"; rc=$?
@@ -172,6 +184,27 @@ else
 	fail "ifcheck: a bridge port in a rule: a warning naming the bridge (rc=$rc)"
 	cat "$tmp/e7" >&2
 fi
+
+# 7b. rosfwd's reload (SIGHUP) and the unit's boot apply take missing
+#     interfaces as warnings: one not made yet must not keep the old
+#     ruleset, or none.
+"$rosfw" apply --missing-interfaces=warn "$tmp/lan.rsc" 2>/dev/null
+mkdir -m 700 "$tmp/st"
+"$(dirname "$rosfw")/rosfwd" --state "$tmp/st/state" --interval 600 "$tmp/lan.rsc" 2> "$tmp/rosfwd.log" &
+rpid=$!
+for i in $(seq 100); do [ -e "$tmp/st/state" ] || grep -q 'rosfwd' "$tmp/rosfwd.log" && break; sleep 0.1; done
+kill -HUP "$rpid"
+for i in $(seq 100); do grep -q 'SIGHUP: apply' "$tmp/rosfwd.log" && break; sleep 0.1; done
+kill -TERM "$rpid"
+wait "$rpid"
+if grep -q 'SIGHUP: apply done (exit 0)' "$tmp/rosfwd.log" && grep -q 'warning: .*"bridge"' "$tmp/rosfwd.log" &&
+	grep -q 'ExecStartPre=.*apply --missing-interfaces=warn' "$ROOT/runtime/rosfwd.service"; then
+	pass "ifcheck: rosfwd's SIGHUP and the unit's boot apply warn about missing interfaces"
+else
+	fail "ifcheck: rosfwd's SIGHUP and the unit's boot apply warn about missing interfaces"
+	cat "$tmp/rosfwd.log" >&2
+fi
+"$rosfw" flush 2>/dev/null
 
 # 8. Forwarding. A new namespace routes nothing.
 cat > "$tmp/fwd.rsc" <<'RSC'
