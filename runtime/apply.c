@@ -29,11 +29,15 @@
 #include "diag.h"
 #include "diff.h"
 #include "emit_nl.h"
+#include "forwarding.h"
+#include "ifcheck.h"
+#include "links.h"
 #include "ir_check.h"
 #include "exitcode.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
+#include "nlsock.h"
 #include "source.h"
 #include "state.h"
 #include "xalloc.h"
@@ -51,13 +55,16 @@ struct apply_opts {
 	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
 	struct lower_opts lower;
+	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
+	bool forwarding;			/* --forwarding=on */
 };
 
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
 	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
-	      "                   [--max-errors N] FILE...\n"
+	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...]\n"
+	      "                   [--forwarding=on|keep] [--max-errors N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
 	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
@@ -71,8 +78,16 @@ static int apply_usage(FILE *out, int code)
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
+	      "  --missing-interfaces=error  an interface the rules match on that this machine does not\n"
+	      "            have is an error: the list names each rule and which way it fails, nothing is\n"
+	      "            applied (the default; ROSFW_MISSING_INTERFACES=warn changes the default);\n"
+	      "            warn: applied anyway, the same list as warnings (--diff always warns)\n"
+	      "  --allow-missing=IF,...  interfaces that appear later (ppp0, ppp*): a note, not an error;\n"
+	      "            rules match by name, so they act once the interface exists\n"
+	      "  --forwarding=on  forward or NAT rules and net.ipv4.ip_forward (net.ipv6.conf.all.forwarding)\n"
+	      "            at 0: set it to 1 after the commit (keep, the default: only warn)\n"
 	      "apply also writes the connection tracking settings (/proc/sys/net/netfilter) after the\n"
-	      "commit; flush puts back the values they had before rosfw first changed them.\n"
+	      "commit; flush puts back the values they had before rosfw first changed them (forwarding too).\n"
 	      EXIT_HELP,
 	      out);
 	return code;
@@ -89,13 +104,21 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "missing-interfaces", required_argument, NULL, 'I' },
+		{ "allow-missing", required_argument, NULL, 'A' },
+		{ "forwarding", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *env = getenv("ROSFW_MISSING_INTERFACES");
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	o->probe = true;
+	/* A pipeline (or a test suite) may set the default once; an
+	 * unknown value is refused as the option's would be. */
+	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
+		return -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (c) {
@@ -147,6 +170,26 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				return -1;
 			if (c == 'D')
 				o->lower.flowtable_devices = optarg;
+			break;
+		case 'I':
+		case 'A':
+		case 'F':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --missing-interfaces, --allow-missing or --forwarding\n");
+				return -1;
+			}
+			if (c == 'I' && !ifcheck_opt_policy(optarg, &o->ifc.policy))
+				return -1;
+			if (c == 'A' && !ifcheck_opt_allow(optarg))
+				return -1;
+			if (c == 'A')
+				o->ifc.allow = optarg;
+			if (c == 'F' && strcmp(optarg, "on") && strcmp(optarg, "keep")) {
+				fprintf(stderr, "rosfw: --forwarding takes on or keep\n");
+				return -1;
+			}
+			if (c == 'F')
+				o->forwarding = !strcmp(optarg, "on");
 			break;
 		case 'h':
 			apply_usage(stdout, 0);
@@ -628,7 +671,7 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 }
 
 /* --diff: the batch is built as for apply, compared, never sent. */
-static int apply_diff(const struct ir *ir, struct diag *d)
+static int apply_diff(const struct ir *ir, const struct apply_opts *o, struct diag *d)
 {
 	struct diff *old = diff_read();
 	struct emit_nl *b;
@@ -648,11 +691,77 @@ static int apply_diff(const struct ir *ir, struct diag *d)
 	changes = diff_show(old, b, stdout);
 	if (ir->tables[0] || ir->tables[1])
 		changes += ct_sysctls_diff(ir, stdout);
+	if (o->forwarding)
+		changes += forwarding_diff(ir, stdout);
 	if (!changes)
 		fputs("no changes\n", stdout);
 	diff_free(old);
 	emit_nl_free(b);
 	return EXIT_OK;
+}
+
+/*
+ * What this machine lacks for the configuration: interfaces its rules
+ * match on (an error under --missing-interfaces=error, apply's default:
+ * an apply that locks the LAN out or opens the WAN must not happen
+ * unasked), and forwarding its forward and NAT rules need.
+ */
+static int apply_box_check(const struct ir *ir, const struct apply_opts *o, struct diag *d)
+{
+	struct links have = { 0 };
+	struct ifcheck_opts ifc = o->ifc;
+	int err = links_read(&have);
+	size_t missing;
+
+	if (err) {
+		diag_error(d, NULL, "reading this machine's interfaces (rtnetlink): %s", strerror(err));
+		links_free(&have);
+		return EXIT_IO;
+	}
+	if (o->diff)
+		ifc.policy = IFCHECK_WARN;	/* --diff changes nothing */
+	missing = ifcheck_run(ir, &have, &ifc, d);
+	links_free(&have);
+	if (!o->forwarding)
+		forwarding_check(ir, true, d);
+	if (missing && ifc.policy == IFCHECK_ERROR) {
+		/* Without the capability nothing would be applied anyway:
+		 * that is said in its one line, as for every command. */
+		if (nlsock_admin_check() < 0 && (errno == EPERM || errno == EACCES))
+			return APPLY_NOPERM_CHANGE;
+		return EXIT_CONFIG;
+	}
+	return EXIT_OK;
+}
+
+/* --forwarding=on, after the commit; flush can put the old value back only
+ * where the tables recorded it (tables made by this version). */
+static void apply_forwarding(const struct ir *ir, struct diag *d)
+{
+	static const size_t slot[2] = { CT_SAVED_FWD4, CT_SAVED_FWD6 };
+	struct ct_saved kept;
+	bool any = false;
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		uint64_t v;
+
+		any |= forwarding_user(ir, f) && ct_sysctl_get(ct_saved_name(slot[f]), &v) && !v;
+	}
+	if (!any) {
+		diag_note(d, NULL, "--forwarding=on: forwarding is on already where the rules need it");
+		return;
+	}
+	forwarding_set(ir, d);
+	ct_saved_read(&kept);
+	for (f = 0; f < 2; f++) {
+		char label[64];
+
+		if (forwarding_user(ir, f) && !kept.have[slot[f]])
+			diag_note(d, NULL,
+				  "rosfw flush will not put %s back to 0: rosfw's tables were made by an earlier rosfw, which did not record it",
+				  ct_sysctl_label(ct_saved_name(slot[f]), label, sizeof(label)));
+	}
 }
 
 int cmd_apply(int argc, char **argv)
@@ -695,8 +804,11 @@ int cmd_apply(int argc, char **argv)
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
+	rc = apply_box_check(ir, &o, d);
+	if (rc != EXIT_OK)
+		goto report;
 	if (o.diff) {
-		rc = apply_diff(ir, d);
+		rc = apply_diff(ir, &o, d);
 		goto report;
 	}
 	/* --check commits nothing, so there is no state to carry over. */
@@ -730,6 +842,8 @@ int cmd_apply(int argc, char **argv)
 			ct_sysctls_write(ir, d);
 		else if (ir->nsysctls)
 			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+		if (o.forwarding && has_tables)
+			apply_forwarding(ir, d);
 		/* A pending rollback will undo this apply; a stale one waits
 		 * for the user (--confirm refused both before sending). */
 		if (!o.confirm)

@@ -119,8 +119,8 @@ static void sysctls_save(FILE *f)
 	uint64_t v;
 	size_t i, n = 0;
 
-	for (i = 0; (name = lower_ct_sysctl_name(i)) && n < CT_SAVED_MAX; i++)
-		if (ct_sysctl_get(name, &v))
+	for (i = 0; i < CT_SAVED_MAX; i++)
+		if ((name = ct_saved_name(i)) && ct_sysctl_get(name, &v))
 			snprintf(lines[n++], sizeof(lines[0]), "%s %llu\n", name, (unsigned long long)v);
 	fprintf(f, "rosfw-sysctl %zu\n", n);
 	for (i = 0; i < n; i++)

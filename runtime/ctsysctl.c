@@ -18,13 +18,43 @@
 /* Past nft's own table user data types (a comment is 0). */
 #define UDATA_BASE 0x40
 
+/* A name with a '/' is under /proc/sys/net (forwarding), else under
+ * net/netfilter (the connection tracking settings lowering names). */
+static void sysctl_path(char *buf, size_t size, const char *name)
+{
+	if (strchr(name, '/'))
+		snprintf(buf, size, "/proc/sys/net/%s", name);
+	else
+		snprintf(buf, size, SYSCTL_DIR "%s", name);
+}
+
+const char *ct_sysctl_label(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	snprintf(buf, size, "net.%s%s", strchr(name, '/') ? "" : "netfilter.", name);
+	for (i = 0; buf[i]; i++)
+		if (buf[i] == '/')
+			buf[i] = '.';
+	return buf;
+}
+
+const char *ct_saved_name(size_t i)
+{
+	if (i == CT_SAVED_FWD4)
+		return CT_SYSCTL_FWD4;
+	if (i == CT_SAVED_FWD6)
+		return CT_SYSCTL_FWD6;
+	return i < CT_SAVED_FWD4 ? lower_ct_sysctl_name(i) : NULL;
+}
+
 bool ct_sysctl_get(const char *name, uint64_t *v)
 {
 	char path[128], buf[32];
 	int fd;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
+	sysctl_path(path, sizeof(path), name);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return false;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -41,7 +71,7 @@ int ct_sysctl_set(const char *name, uint64_t v)
 	char path[128], buf[32];
 	int fd, len, err = 0;
 
-	snprintf(path, sizeof(path), SYSCTL_DIR "%s", name);
+	sysctl_path(path, sizeof(path), name);
 	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
 		return errno;
 	len = snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)v);
@@ -101,8 +131,8 @@ void ct_saved_prepare(struct ct_saved *s, struct ir *ir)
 	/* Every setting rosfw may write, whether this configuration does or
 	 * not: a kept table keeps the user data it was made with, so a later
 	 * configuration's settings must be in it already. */
-	for (i = 0; i < CT_SAVED_MAX && (name = lower_ct_sysctl_name(i)); i++)
-		if (!s->have[i])
+	for (i = 0; i < CT_SAVED_MAX; i++)
+		if ((name = ct_saved_name(i)) && !s->have[i])
 			s->have[i] = ct_sysctl_get(name, &s->v[i]);
 	if (!(u = nftnl_udata_buf_alloc(sizeof(s->udata))))
 		return;
@@ -122,6 +152,7 @@ static void set_one(struct diag *d, const struct loc *loc, const char *name, uin
 {
 	uint64_t old = 0;
 	bool known = ct_sysctl_get(name, &old);
+	char label[128];
 	int err;
 
 	if (known && old == v)
@@ -129,14 +160,15 @@ static void set_one(struct diag *d, const struct loc *loc, const char *name, uin
 	if ((err = ct_sysctl_set(name, v))) {
 		if (err == EACCES || err == EPERM || err == EROFS)
 			diag_note(d, loc,
-				     "%s: net.netfilter.%s is shared by every namespace and only the first may set it: kept at %llu",
-				     why, name, (unsigned long long)old);
+				     "%s: %s is shared by every namespace and only the first may set it: kept at %llu",
+				     why, ct_sysctl_label(name, label, sizeof(label)), (unsigned long long)old);
 		else
-			diag_warning(d, loc, "%s: net.netfilter.%s: %s", why, name, strerror(err));
+			diag_warning(d, loc, "%s: %s: %s", why, ct_sysctl_label(name, label, sizeof(label)),
+				     strerror(err));
 		return;
 	}
-	diag_note(d, loc, "%s: net.netfilter.%s %llu -> %llu", why, name, (unsigned long long)old,
-		  (unsigned long long)v);
+	diag_note(d, loc, "%s: %s %llu -> %llu", why, ct_sysctl_label(name, label, sizeof(label)),
+		  (unsigned long long)old, (unsigned long long)v);
 }
 
 void ct_sysctls_write(const struct ir *ir, struct diag *d)
@@ -155,8 +187,8 @@ void ct_sysctls_restore(const struct ct_saved *s, struct diag *d)
 	size_t i;
 
 	for (i = 0; i < CT_SAVED_MAX; i++)
-		if (s->have[i])
-			set_one(d, NULL, lower_ct_sysctl_name(i), s->v[i], "put back");
+		if (s->have[i] && ct_saved_name(i))
+			set_one(d, NULL, ct_saved_name(i), s->v[i], "put back");
 }
 
 size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
@@ -169,10 +201,12 @@ size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
 		uint64_t now;
 
 		/* What apply could not change either is no change. */
-		snprintf(path, sizeof(path), SYSCTL_DIR "%s", s->name);
+		sysctl_path(path, sizeof(path), s->name);
 		if (access(path, W_OK) == 0 && ct_sysctl_get(s->name, &now) && now != s->value) {
-			fprintf(out, "~ sysctl net.netfilter.%s %llu -> %llu (%s)\n", s->name, (unsigned long long)now,
-				(unsigned long long)s->value, s->ros);
+			char label[128];
+
+			fprintf(out, "~ sysctl %s %llu -> %llu (%s)\n", ct_sysctl_label(s->name, label, sizeof(label)),
+				(unsigned long long)now, (unsigned long long)s->value, s->ros);
 			n++;
 		}
 	}

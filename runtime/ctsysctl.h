@@ -19,10 +19,27 @@
 
 #define CT_SAVED_MAX 32
 
-/* One net.netfilter sysctl of this namespace. set: 0, or an errno (EACCES
- * for one this namespace may only read). */
+/*
+ * Forwarding (apply --forwarding=on) is kept the same way, in the last two
+ * slots: the rows of lowering's settings (lower_ct_sysctl_name, 19 today)
+ * must stay below CT_SAVED_FWD4, as a slot's index is its record type in
+ * tables that outlive a rosfw version.
+ */
+#define CT_SAVED_FWD4 30
+#define CT_SAVED_FWD6 31
+#define CT_SYSCTL_FWD4 "ipv4/ip_forward"
+#define CT_SYSCTL_FWD6 "ipv6/conf/all/forwarding"
+
+/* The sysctl kept in slot i, or NULL for a slot no sysctl has. */
+const char *ct_saved_name(size_t i);
+
+/* One sysctl of this namespace: a name of lowering's (under
+ * net.netfilter) or one with a '/' (under net: CT_SYSCTL_FWD4). set: 0,
+ * or an errno (EACCES for one this namespace may only read). */
 bool ct_sysctl_get(const char *name, uint64_t *v);
 int ct_sysctl_set(const char *name, uint64_t v);
+/* As sysctl(8) names it: "net.ipv4.ip_forward"; `buf`. */
+const char *ct_sysctl_label(const char *name, char *buf, size_t size);
 
 struct ct_saved {
 	bool have[CT_SAVED_MAX];

@@ -497,11 +497,15 @@ void keeper_reload(struct keeper *k)
 		fprintf(stderr, "rosfwd: SIGHUP: no configuration given, nothing to apply\n");
 		return;
 	}
-	argv = xcalloc((size_t)k->o.nfiles + 2, sizeof(*argv));
+	/* A daemon's reload must not fail for an interface that is down or
+	 * not made yet (ppp, a bridge networkd makes later): the old ruleset
+	 * would stay. The missing ones are logged as warnings. */
+	argv = xcalloc((size_t)k->o.nfiles + 3, sizeof(*argv));
 	argv[0] = (char *)"apply";
+	argv[1] = (char *)"--missing-interfaces=warn";
 	for (i = 0; i < k->o.nfiles; i++)
-		argv[i + 1] = k->o.files[i];
-	rc = cmd_apply(k->o.nfiles + 1, argv);
+		argv[i + 2] = k->o.files[i];
+	rc = cmd_apply(k->o.nfiles + 2, argv);
 	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
 	free(argv);
 	c = cfg_load(&k->o);

@@ -20,6 +20,9 @@
 #include "emit_text.h"
 #include "ir_check.h"
 #include "exitcode.h"
+#include "forwarding.h"
+#include "ifcheck.h"
+#include "links.h"
 #include "lower.h"
 #include "config.h"
 #include "model.h"
@@ -31,6 +34,8 @@
 
 struct opts {
 	bool json, netlink;
+	bool here, ifc_given;		/* check --here, and its --missing-interfaces/--allow-missing */
+	struct ifcheck_opts ifc;
 	unsigned max_errors;
 	const char *output;
 	struct lower_opts lower;
@@ -42,7 +47,9 @@ static int usage(FILE *out, int code)
 	      "\n"
 	      "commands:\n"
 	      "  check FILE...   read RouterOS scripts ('-' for stdin) and report every error compile and\n"
-	      "                  apply would (--unsupported=skip-rule: what nftables cannot express warns)\n"
+	      "                  apply would (--unsupported=skip-rule: what nftables cannot express warns);\n"
+	      "                  --here: and what apply would find missing on this machine (interfaces,\n"
+	      "                  forwarding), as apply judges it (--missing-interfaces, --allow-missing)\n"
 	      "  dump FILE...    print the firewall configuration they leave as a normalized export\n"
 	      "  compile FILE... [-o OUT]  write the nft script that makes this box that firewall\n"
 	      "  apply FILE... [--check | --diff] [--confirm SECONDS]\n"
@@ -78,6 +85,10 @@ static int usage(FILE *out, int code)
 	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
+	      "  --here              check: hold the configuration against this machine's interfaces\n"
+	      "  --missing-interfaces=error|warn  check --here, apply: an interface the rules match on\n"
+	      "                      that this machine lacks is an error (default) or a warning\n"
+	      "  --allow-missing=IF,...  check --here, apply: interfaces that appear later (ppp0, ppp*)\n"
 	      "  -h, --help          this text\n"
 	      "\n" EXIT_HELP,
 	      out);
@@ -95,11 +106,17 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "netlink", no_argument, NULL, 'N' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "here", no_argument, NULL, 'H' },
+		{ "missing-interfaces", required_argument, NULL, 'I' },
+		{ "allow-missing", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *env = getenv("ROSFW_MISSING_INTERFACES");
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
+	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
+		return -1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
 		switch (c) {
@@ -129,12 +146,30 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 				return -1;
 			o->lower.flowtable_devices = optarg;
 			break;
+		case 'H':
+			o->here = true;
+			break;
+		case 'I':
+			if (!ifcheck_opt_policy(optarg, &o->ifc.policy))
+				return -1;
+			o->ifc_given = true;
+			break;
+		case 'A':
+			if (!ifcheck_opt_allow(optarg))
+				return -1;
+			o->ifc.allow = optarg;
+			o->ifc_given = true;
+			break;
 		case 'h':
 			usage(stdout, 0);
 			exit(EXIT_OK);
 		default:
 			return -1;
 		}
+	}
+	if (o->ifc_given && !o->here) {
+		fprintf(stderr, "rosfw: --missing-interfaces and --allow-missing go with check --here (or apply)\n");
+		return -1;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "rosfw: no input file\n");
@@ -153,6 +188,21 @@ static void report(struct diag *d, const struct opts *o)
 	}
 }
 
+/* check --here: what apply would find missing on this machine, judged as
+ * apply judges it (apply.c), so a pipeline can ask before it applies. */
+static void check_here(const struct ir *ir, const struct opts *o, struct diag *d)
+{
+	struct links have = { 0 };
+	int err = links_read(&have);
+
+	if (err)
+		diag_error(d, NULL, "reading this machine's interfaces (rtnetlink): %s", strerror(err));
+	else
+		ifcheck_run(ir, &have, &o->ifc, d);
+	links_free(&have);
+	forwarding_check(ir, true, d);
+}
+
 static int cmd_check_or_dump(int argc, char **argv, bool dump)
 {
 	struct opts o = { 0 };
@@ -162,6 +212,10 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 	struct model *m;
 	int rc;
 
+	if (first >= 0 && dump && o.here) {
+		fprintf(stderr, "rosfw: --here goes with check\n");
+		first = -1;
+	}
 	if (first < 0)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
@@ -173,8 +227,13 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		/* check says what compile and apply would refuse (properties
 		 * nftables cannot express, jumps, what no kernel loads): a CI
 		 * gate on it must not pass what the deploy then refuses. */
-		if (!dump && !diag_errors(d))
-			ir_free(lower_model(m, d, &o.lower));
+		if (!dump && !diag_errors(d)) {
+			struct ir *ir = lower_model(m, d, &o.lower);
+
+			if (ir && o.here)
+				check_here(ir, &o, d);
+			ir_free(ir);
+		}
 		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
 		if (dump && rc == EXIT_OK)
 			dump_model(m, stdout);
@@ -223,6 +282,11 @@ static int cmd_compile(int argc, char **argv)
 	struct ir *ir = NULL;
 	int rc;
 
+	if (first >= 0 && o.here) {
+		/* compile may run anywhere: the machine it runs on says nothing. */
+		fprintf(stderr, "rosfw: --here goes with check\n");
+		first = -1;
+	}
 	if (first < 0)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();

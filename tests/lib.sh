@@ -5,6 +5,12 @@ SHARED=${ROSFW_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 # What apply records it applied (runtime/record.h) goes nowhere unless a
 # test asks: a test's namespace ends with it, its record would stay behind.
 export ROSFW_RECORD="${ROSFW_RECORD-}"
+# apply refuses a configuration whose interfaces this machine lacks (issue
+# 14); the suites apply examples and corpus files in bare namespaces to test
+# other things, so they take the warnings. tests/apply/ifcheck.sh tests the
+# refusal, and the behaviour harness, whose namespaces have the names, keeps
+# it.
+export ROSFW_MISSING_INTERFACES=warn
 PASS=0
 FAIL=0
 FAILED=""

@@ -14,6 +14,7 @@
 # BEHAVIOUR_WAIT_MS (how long a probe waits for an answer, default 1000),
 # VERBOSE=1 (print passing checks and every probe's raw outcome too).
 . "$(dirname "$0")/../lib.sh"
+unset ROSFW_MISSING_INTERFACES	# the router's interfaces are named as the scenarios expect
 # shellcheck source=netns.sh
 . "$ROOT/tests/behaviour/netns.sh"
 

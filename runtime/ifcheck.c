@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "ifcheck.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* One RouterOS rule's match on a name: the first kernel rule of it (a
+ * rule may become several, one per set of an address list). */
+struct use {
+	const struct ir_table *t;
+	const struct ir_chain *c;
+	const struct ir_rule *r;
+	enum ir_key key;
+	bool neg;
+	const char *list;	/* the interface list that holds the name, or NULL */
+};
+
+struct name {
+	char s[17];
+	bool wild;		/* an nft wildcard: any name with this prefix */
+	struct use *uses;
+	size_t n;
+};
+
+struct names {
+	struct name *v;
+	size_t n;
+};
+
+/* What a rule does, as far as which way a match that fails matters. */
+enum act { A_ACCEPT, A_DROP, A_REJECT, A_JUMP, A_RETURN, A_SNAT, A_DNAT, A_MARK, A_LIST, A_NOTRACK, A_FLOW, A_LOG, A_OTHER };
+
+/*
+ * The name a match value holds: the bytes up to its NUL. A value that
+ * fills its length without one is nft's wildcard (`iifname "ppp*"`
+ * compares only the prefix), as is a range from the prefix padded with
+ * 0x00 to it padded with 0xff (the same in a set); a trailing '*' is
+ * read the same way.
+ */
+static bool ifname_get(const struct ir_data *lo, const struct ir_data *hi, char out[17], bool *wild)
+{
+	size_t n = strnlen((const char *)lo->b, lo->len > 16 ? 16 : lo->len), i;
+
+	memcpy(out, lo->b, n);
+	out[n] = '\0';
+	*wild = n == lo->len && n < 16;
+	if (hi) {
+		if (memcmp(lo->b, hi->b, n))
+			return false;	/* a range that is no prefix: not ours to judge */
+		for (i = n; i < hi->len; i++)
+			if (hi->b[i] != 0xff)
+				return false;
+		*wild = true;
+	}
+	if (n && out[n - 1] == '*') {
+		out[--n] = '\0';
+		*wild = true;
+	}
+	return n > 0;
+}
+
+static bool loc_same(const struct loc *a, const struct loc *b)
+{
+	return a->file == b->file && a->line == b->line && a->col == b->col;
+}
+
+static void name_use(struct names *ns, const char *s, bool wild, const struct use *u)
+{
+	struct name *nm = NULL;
+	size_t i;
+
+	for (i = 0; i < ns->n && !nm; i++)
+		if (ns->v[i].wild == wild && !strcmp(ns->v[i].s, s))
+			nm = &ns->v[i];
+	if (!nm) {
+		ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+		nm = &ns->v[ns->n++];
+		memset(nm, 0, sizeof(*nm));
+		snprintf(nm->s, sizeof(nm->s), "%s", s);
+		nm->wild = wild;
+	}
+	for (i = 0; i < nm->n; i++) {
+		const struct use *o = &nm->uses[i];
+
+		if (o->t == u->t && o->r->id == u->r->id && loc_same(&o->r->loc, &u->r->loc) && o->key == u->key &&
+		    o->neg == u->neg)
+			return;
+	}
+	nm->uses = xreallocarray(nm->uses, nm->n + 1, sizeof(*nm->uses));
+	nm->uses[nm->n++] = *u;
+}
+
+static void elems_use(struct names *ns, const struct ir_elem *e, size_t n, const struct use *u)
+{
+	char s[17];
+	bool wild;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ifname_get(&e[i].lo, e[i].range ? &e[i].hi : NULL, s, &wild))
+			name_use(ns, s, wild, u);
+}
+
+static void rule_scan(struct names *ns, const struct ir_table *t, const struct ir_chain *c, const struct ir_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct ir_match *m = &r->stmts[i].u.m;
+		struct use u = { t, c, r, m->key, false, NULL };
+		char s[17];
+		bool wild;
+
+		if (r->stmts[i].kind != S_MATCH || (m->key != K_META_IIFNAME && m->key != K_META_OIFNAME))
+			continue;
+		switch (m->op) {
+		case OP_NE:
+			u.neg = true;
+			/* fall through */
+		case OP_EQ:
+			if (ifname_get(&m->v, NULL, s, &wild))
+				name_use(ns, s, wild, &u);
+			break;
+		case OP_NOTIN:
+			u.neg = true;
+			/* fall through */
+		case OP_IN:
+			if (m->set) {
+				const struct ir_set *set = ir_set_find(t, m->set);
+
+				u.list = set && set->comment ? set->comment : m->set;
+				if (set)
+					elems_use(ns, set->elems, set->n, &u);
+			} else {
+				elems_use(ns, m->elems, m->nelems, &u);
+			}
+			break;
+		case OP_RANGE:
+		case OP_NRANGE:
+			u.neg = m->op == OP_NRANGE;
+			if (ifname_get(&m->v, &m->hi, s, &wild))
+				name_use(ns, s, wild, &u);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static enum act rule_act(const struct ir_rule *r, const char **jump)
+{
+	bool seen[A_OTHER + 1] = { false };
+	size_t i;
+	int a;
+
+	for (i = 0; i < r->n; i++) {
+		const struct ir_stmt *s = &r->stmts[i];
+
+		switch (s->kind) {
+		case S_NAT:
+			seen[s->u.nat.kind == NAT_SNAT || s->u.nat.kind == NAT_MASQ ? A_SNAT : A_DNAT] = true;
+			break;
+		case S_REJECT: seen[A_REJECT] = true; break;
+		case S_SET_FIELD: seen[A_MARK] = true; break;
+		case S_SET_ADD: seen[A_LIST] = true; break;
+		case S_NOTRACK: seen[A_NOTRACK] = true; break;
+		case S_FLOW_ADD: seen[A_FLOW] = true; break;
+		case S_LOG: seen[A_LOG] = true; break;
+		case S_VERDICT:
+			switch (s->u.verdict.kind) {
+			case V_DROP: seen[A_DROP] = true; break;
+			case V_ACCEPT: seen[A_ACCEPT] = true; break;
+			case V_RETURN: seen[A_RETURN] = true; break;
+			case V_JUMP:
+			case V_GOTO:
+				seen[A_JUMP] = true;
+				*jump = s->u.verdict.chain;
+				break;
+			default: break;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	/* What the rule is for comes first: a mark with passthrough=no also
+	 * accepts, a drop may also log. */
+	{
+		static const enum act order[] = { A_SNAT, A_DNAT, A_REJECT, A_DROP, A_MARK, A_LIST, A_JUMP, A_RETURN,
+						   A_ACCEPT, A_NOTRACK, A_FLOW, A_LOG };
+
+		for (a = 0; a < (int)(sizeof(order) / sizeof(order[0])); a++)
+			if (seen[order[a]])
+				return order[a];
+	}
+	return A_OTHER;
+}
+
+/*
+ * Which way a rule fails when a name it matches on does not exist: `pos`
+ * when the match is positive (the rule never sees that traffic), `neg`
+ * when negated (`!NAME` holds for every packet, so the rule acts on all
+ * traffic, the interface's it was to spare included). "%s": the chain a
+ * jump goes to.
+ */
+static const struct {
+	const char *what, *pos, *neg;
+} effects[] = {
+	[A_ACCEPT] = { "accept",
+		       "it never accepts that traffic, which goes on to the rules after it: this closes traffic the rule would have accepted",
+		       "it accepts all traffic, what it was to leave to the rules after it included: this opens traffic" },
+	[A_DROP] = { "drop", "it never drops that traffic: this opens traffic the rule would have stopped",
+		     "it drops all traffic, what it was to spare included: this closes traffic" },
+	[A_REJECT] = { "reject", "it never rejects that traffic: this opens traffic the rule would have stopped",
+		       "it rejects all traffic, what it was to spare included: this closes traffic" },
+	[A_JUMP] = { "jump", "chain %s never sees that traffic: what its rules would stop is open, what they would accept goes on to the rules after this one",
+		     "chain %s sees all traffic, what this rule was to keep from it included" },
+	[A_RETURN] = { "return", "that traffic goes on to the rules after it instead of back to the calling chain",
+		       "all traffic goes back to the calling chain, what it was to leave to the rules after it included" },
+	[A_SNAT] = { "masquerade/src-nat",
+		     "nothing through it is source-NATed (masquerade): it leaves with its own source addresses and its replies do not come back: this closes traffic",
+		     "all traffic is source-NATed (masquerade), what it was to spare included" },
+	[A_DNAT] = { "dst-nat/redirect",
+		     "nothing through it is destination-NATed: the port forward or redirect does not happen: this closes the service it forwards",
+		     "all traffic is destination-NATed, what it was to spare included: this opens the service it forwards to that traffic" },
+	[A_MARK] = { "mark", "it never marks that traffic: rules that match the mark miss it",
+		     "it marks all traffic, what it was to spare included: rules that match the mark catch it" },
+	[A_LIST] = { "add to address list", "it never adds that traffic's addresses to its list: rules that use the list miss them",
+		     "it adds the addresses of all traffic to its list, what it was to spare included" },
+	[A_NOTRACK] = { "notrack", "that traffic is tracked after all", "no traffic is tracked, what it was to spare included" },
+	[A_FLOW] = { "fasttrack", "that traffic is not fasttracked", "all traffic is fasttracked, what it was to spare included" },
+	[A_LOG] = { "log", "nothing of that traffic is logged", "all traffic is logged" },
+	[A_OTHER] = { "its action", "it never acts on that traffic", "it acts on all traffic, what it was to spare included" },
+};
+
+/* A kernel chain's RouterOS name, for what a jump reaches. */
+static const char *chain_ros(const struct ir_table *t, const char *kernel)
+{
+	const struct ir_chain *c = kernel ? ir_chain_find(t, kernel) : NULL;
+
+	return c && c->ros_name ? c->ros_name : kernel ? kernel : "?";
+}
+
+static void use_report(struct diag *d, enum diag_level lvl, const struct name *nm, const struct use *u,
+		       const char *missing)
+{
+	const char *jump = NULL, *prop = u->key == K_META_IIFNAME ? "in-interface" : "out-interface";
+	enum act a = rule_act(u->r, &jump);
+	const char *fx = u->neg ? effects[a].neg : effects[a].pos;
+	char effect[400], via[160], subject[80];
+
+	snprintf(effect, sizeof(effect), fx, chain_ros(u->t, jump));
+	if (u->list)
+		snprintf(via, sizeof(via), "%s-list=%s%s holds \"%s%s\"", prop, u->neg ? "!" : "", u->list, nm->s,
+			 nm->wild ? "*" : "");
+	else
+		snprintf(via, sizeof(via), "%s=%s%s%s", prop, u->neg ? "!" : "", nm->s, nm->wild ? "*" : "");
+	snprintf(subject, sizeof(subject), "rule %ld of /%s firewall %s", u->r->id,
+		 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
+	diag_report(d, lvl, &u->r->loc, "%s (chain %s, %s): %s, but %s: %s", subject,
+		    u->c->ros_name ? u->c->ros_name : u->c->name, effects[a].what, via, missing, effect);
+}
+
+static bool allowed(const char *allow, const char *s)
+{
+	const char *p = allow;
+
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+
+		if ((n == strlen(s) && !strncmp(p, s, n)) || (n && p[n - 1] == '*' && !strncmp(p, s, n - 1)))
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o, struct diag *d)
+{
+	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
+	struct names ns = { 0 };
+	size_t f, i, j, k, missing = 0;
+
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir->tables[f];
+
+		for (i = 0; t && i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++)
+				if (t->chains[i]->rules[j]->loc.file)
+					rule_scan(&ns, t, t->chains[i], t->chains[i]->rules[j]);
+	}
+	for (i = 0; i < ns.n; i++) {
+		const struct name *nm = &ns.v[i];
+		const struct link *l = nm->wild ? NULL : links_find(have, nm->s);
+		const struct link *br = l && l->master ? links_by_index(have, l->master) : NULL;
+		char why[120];
+
+		if (nm->wild) {
+			if (!links_prefix(have, nm->s, strlen(nm->s)))
+				diag_note(d, NULL,
+					  "no interface matches \"%s*\" here now: the %zu rule%s using it act once such an interface appears (interfaces are matched by name, as ppp links come and go)",
+					  nm->s, nm->n, nm->n == 1 ? "" : "s");
+			continue;
+		}
+		if (l && !(br && br->bridge))
+			continue;
+		if (l) {
+			/* The IP firewall sees what a bridge port receives as
+			 * the bridge's, as RouterOS's in-interface does (its
+			 * in-bridge-port names the port). Only a warning: with
+			 * br_netfilter, bridged packets do carry the port. */
+			snprintf(why, sizeof(why), "\"%s\" is a port of bridge \"%s\" here, and IP rules see its traffic as %s's",
+				 nm->s, br->name, br->name);
+			for (k = 0; k < nm->n; k++)
+				use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
+			continue;
+		}
+		if (allowed(o->allow, nm->s)) {
+			diag_note(d, NULL,
+				  "interface \"%s\" does not exist here yet (--allow-missing): the %zu rule%s using it act once it appears",
+				  nm->s, nm->n, nm->n == 1 ? "" : "s");
+			continue;
+		}
+		missing++;
+		snprintf(why, sizeof(why), "this machine has no interface \"%s\"", nm->s);
+		diag_report(d, lvl, NULL,
+			    "interface \"%s\" does not exist here: %zu rule%s match%s on it (below)%s", nm->s, nm->n,
+			    nm->n == 1 ? "" : "s", nm->n == 1 ? "es" : "", o->policy == IFCHECK_ERROR ?
+			    "; name the server's interface in the configuration, or --allow-missing=NAME for one that appears later, or --missing-interfaces=warn" : "");
+		for (k = 0; k < nm->n; k++)
+			use_report(d, lvl, nm, &nm->uses[k], why);
+	}
+	for (i = 0; i < ns.n; i++)
+		free(ns.v[i].uses);
+	free(ns.v);
+	return missing;
+}
+
+bool ifcheck_opt_policy(const char *arg, enum ifcheck_policy *out)
+{
+	if (!strcmp(arg, "error"))
+		*out = IFCHECK_ERROR;
+	else if (!strcmp(arg, "warn"))
+		*out = IFCHECK_WARN;
+	else {
+		fprintf(stderr, "rosfw: --missing-interfaces takes error or warn\n");
+		return false;
+	}
+	return true;
+}
+
+bool ifcheck_opt_allow(const char *arg)
+{
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ","), i;
+		bool ok = n && n < 16;
+
+		for (i = 0; ok && i < n; i++)
+			ok = (unsigned char)p[i] > 0x20 && p[i] != '"' && p[i] != 0x7f && p[i] != '/' &&
+			     (p[i] != '*' || i == n - 1);
+		if (!ok) {
+			fprintf(stderr, "rosfw: --allow-missing takes interface names (1 to 15 bytes, a trailing * for a prefix) separated by commas\n");
+			return false;
+		}
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
