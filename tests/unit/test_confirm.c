@@ -22,6 +22,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
 #include "confirm.h"
 #include "exitcode.h"
 #include "lower.h"
@@ -115,8 +121,23 @@ int __wrap_trust_private(const char *path, char *why, size_t size)
 
 /* ---- the tables and settings ------------------------------------------------------ */
 
-/* What snapshot_take hands over: bytes of every value, as requests are. */
-static const char tables[] = "\x14\x00\x00\x00tables\nof\0before\xff";
+/* What snapshot_take hands over: requests as a snapshot holds them
+ * (tables_make), bytes of every value among them. */
+static char tables[512];
+static size_t tables_len;
+
+static void tables_make(void)
+{
+	struct nlmsghdr *m = nftnl_nlmsg_build_hdr(tables, NFT_MSG_NEWTABLE, NFPROTO_IPV4, NLM_F_CREATE, 0);
+
+	mnl_attr_put_strz(m, NFTA_TABLE_NAME, "rosfw");
+	mnl_attr_put(m, NFTA_TABLE_USERDATA, 9, "\n\0\xff\x01ud\n\n\0");
+	tables_len = MNL_ALIGN(m->nlmsg_len);
+	m = nftnl_nlmsg_build_hdr(tables + tables_len, NFT_MSG_NEWCHAIN, NFPROTO_IPV4, NLM_F_CREATE, 0);
+	mnl_attr_put_strz(m, NFTA_CHAIN_TABLE, "rosfw");
+	mnl_attr_put_strz(m, NFTA_CHAIN_NAME, "filter_input");
+	tables_len += MNL_ALIGN(m->nlmsg_len);
+}
 
 static struct {
 	bool take_fails;
@@ -141,7 +162,7 @@ int __wrap_snapshot_take(struct snapshot *s)
 		errno = EPERM;
 		return -1;
 	}
-	s->n = s->cap = sizeof(tables) - 1;
+	s->n = s->cap = tables_len;
 	s->b = malloc(s->n);
 	memcpy(s->b, tables, s->n);
 	return 0;
@@ -385,7 +406,7 @@ static int teardown(void **state)
 
 /* ---- saving ------------------------------------------------------------------------- */
 
-/* "rosfw-rollback COOKIE", the settings, the requests; 0600; its
+/* "rosfw-rollback COOKIE LEN", the settings, the requests; 0600; its
  * modification time the deadline; no temporary file left. */
 static void test_save_writes_the_file(void **state)
 {
@@ -412,11 +433,12 @@ static void test_save_writes_the_file(void **state)
 	assert_int_equal(st.st_mode & 07777, 0600);
 	assert_true(st.st_mtime >= t0 + 60 && st.st_mtime <= t1 + 60);
 	b = slurp(path, &n);
-	h = (size_t)snprintf(want, sizeof(want), "rosfw-rollback %llu\nrosfw-sysctl 3\n%s 11\n%s 22\n%s 33\n",
-			     netns_cookie(), lower_ct_sysctl_name(0), lower_ct_sysctl_name(1), lower_ct_sysctl_name(2));
-	assert_int_equal(n, h + sizeof(tables) - 1);
+	h = (size_t)snprintf(want, sizeof(want), "rosfw-rollback %llu %zu\nrosfw-sysctl 3\n%s 11\n%s 22\n%s 33\n",
+			     netns_cookie(), tables_len, lower_ct_sysctl_name(0), lower_ct_sysctl_name(1),
+			     lower_ct_sysctl_name(2));
+	assert_int_equal(n, h + tables_len);
 	assert_memory_equal(b, want, h);
-	assert_memory_equal(b + h, tables, sizeof(tables) - 1);
+	assert_memory_equal(b + h, tables, tables_len);
 	free(b);
 	assert_null(strstr(run_names(), ".tmp"));
 }
@@ -497,8 +519,8 @@ static void test_rollback_round_trip(void **state)
 	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_OK);
 	assert_said("rolled back: the tables from before the apply --confirm are back");
 	assert_int_equal(k.restores, 1);
-	assert_int_equal(k.restored_len, sizeof(tables) - 1);
-	assert_memory_equal(k.restored, tables, sizeof(tables) - 1);
+	assert_int_equal(k.restored_len, tables_len);
+	assert_memory_equal(k.restored, tables, tables_len);
 	snprintf(want, sizeof(want), "%s=11 %s=22 %s=33 ", lower_ct_sysctl_name(0), lower_ct_sysctl_name(1),
 		 lower_ct_sysctl_name(2));
 	assert_string_equal(k.sets, want);
@@ -571,7 +593,7 @@ static void test_stale_rollback(void **state)
 	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_OK);
 	assert_said("rolled back");
 	assert_int_equal(k.restores, 1);
-	assert_memory_equal(k.restored, tables, sizeof(tables) - 1);
+	assert_memory_equal(k.restored, tables, tables_len);
 	assert_string_equal(run_names(), "");
 	/* and one that `rosfw confirm` drops */
 	p = save_and_die(60);
@@ -634,6 +656,91 @@ static void test_foreign_and_leftovers(void **state)
 	assert_string_equal(run_names(), p);
 }
 
+/* ---- damaged files ------------------------------------------------------------------ */
+
+/* `rosfw rollback` of the file as `b` (n bytes) says: refused as damaged,
+ * nothing restored or written, the file still there. */
+static void damaged_expect(const char *path, const char *b, size_t n, const char *what)
+{
+	int rc;
+
+	spill(path, b, n);
+	rc = run_cmd(cmd_rollback, "rollback");
+	if (rc != EXIT_IO || !strstr(err_text, "is damaged (") || k.restores || k.sets[0])
+		fail_msg("%s: exit %d, %d restores, settings \"%s\", stderr:\n%s", what, rc, k.restores, k.sets,
+			 err_text);
+	assert_said("nothing put back, the tables stay as they are");
+	assert_string_equal(pending_path(), path);
+}
+
+/* A save is renamed into place whole: a file cut short anywhere, or with
+ * a request that is not one a snapshot holds, is not restored (part of
+ * it would leave tables without their rules, or none at all). */
+static void test_damaged_file_refused(void **state)
+{
+	char path[512], what[64], *b, *c;
+	size_t n, cut;
+
+	(void)state;
+	save_and_die(60);
+	snprintf(path, sizeof(path), "%s", pending_path());
+	b = slurp(path, &n);
+	for (cut = 0; cut < n; cut++) {
+		snprintf(what, sizeof(what), "cut at %zu of %zu", cut, n);
+		damaged_expect(path, b, cut, what);
+	}
+	/* grown */
+	c = malloc(n + 8);
+	memcpy(c, b, n);
+	memset(c + n, 0, 8);
+	damaged_expect(path, c, n + 8, "grown");
+	/* a request that is no snapshot's: a DELTABLE in place of the table */
+	memcpy(c, b, n);
+	{
+		uint16_t del = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_DELTABLE;
+
+		/* (after text: unaligned) */
+		memcpy(c + n - tables_len + offsetof(struct nlmsghdr, nlmsg_type), &del, sizeof(del));
+	}
+	damaged_expect(path, c, n, "deltable");
+	/* a setting that is not NAME VALUE */
+	memcpy(c, b, n);
+	*strstr(c, " 22\n") = '=';
+	damaged_expect(path, c, n, "setting");
+	damaged_expect(path, "#!/bin/sh\n", 10, "not rosfw's");
+	free(c);
+	/* whole again: restored */
+	spill(path, b, n);
+	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_OK);
+	assert_int_equal(k.restores, 1);
+	assert_int_equal(k.restored_len, tables_len);
+	free(b);
+}
+
+/* A file of the version before, without LEN, whole: restored. */
+static void test_older_file_restored(void **state)
+{
+	char path[512], *b, *c, *nl;
+	size_t n, m;
+
+	(void)state;
+	save_and_die(60);
+	snprintf(path, sizeof(path), "%s", pending_path());
+	b = slurp(path, &n);
+	nl = memchr(b, '\n', n);
+	assert_non_null(nl);
+	c = malloc(n + 64);
+	m = (size_t)snprintf(c, 64, "rosfw-rollback %llu\n", netns_cookie());
+	memcpy(c + m, nl + 1, n - (size_t)(nl + 1 - b));
+	m += n - (size_t)(nl + 1 - b);
+	spill(path, c, m);
+	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_OK);
+	assert_int_equal(k.restored_len, tables_len);
+	assert_memory_equal(k.restored, tables, tables_len);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -647,9 +754,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stale_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_leftovers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_file_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_file_restored, setup, teardown),
 	};
 	int rc;
 
+	tables_make();
 	assert_non_null(mkdtemp(top));
 	snprintf(run_dir, sizeof(run_dir), "%s/run", top);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
