@@ -8,8 +8,9 @@
  * namespace's inode number (namespaces do not share a rollback), ID the
  * applying process's pid and the time of the save, so no two saves share
  * a name and a rollback only ever takes its own file, whatever pids the
- * system hands out again. It holds "rosfw-rollback COOKIE", the
- * connection tracking settings, then the snapshot (snapshot.h). COOKIE is
+ * system hands out again. It holds "rosfw-rollback COOKIE LEN", the
+ * connection tracking settings, then the snapshot (snapshot.h), LEN bytes
+ * of requests; a file that is not whole is refused (file_check). COOKIE is
  * the namespace's cookie: an inode number is reused once its namespace is
  * gone, a cookie never during a boot. The file's modification time is its
  * deadline (`ls -l` shows it).
@@ -35,9 +36,13 @@
 #include "confirm.h"
 
 #include <dirent.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +133,8 @@ static void sysctls_save(FILE *f)
 }
 
 /* The header sysctls_save wrote: the settings written back, and where
- * the requests start. */
+ * the requests start; SIZE_MAX when it is cut short or a line is not a
+ * setting. */
 static size_t sysctls_restore(const char *buf, size_t len, bool write)
 {
 	const char *p = buf, *end = buf + len, *nl;
@@ -141,12 +147,14 @@ static size_t sysctls_restore(const char *buf, size_t len, bool write)
 	n = strtoul(buf + 13, NULL, 10);
 	for (i = 0; i <= n && p < end; i++) {
 		if (!(nl = memchr(p, '\n', (size_t)(end - p))))
-			return len;
-		if (i && write && sscanf(p, "%79s %llu", name, &v) == 2)
+			return SIZE_MAX;
+		if (i && sscanf(p, "%79s %llu", name, &v) != 2)
+			return SIZE_MAX;
+		if (i && write)
 			ct_sysctl_set(name, v);
 		p = nl + 1;
 	}
-	return (size_t)(p - buf);
+	return i == n + 1 ? (size_t)(p - buf) : SIZE_MAX;
 }
 
 /* Where the "rosfw-sysctl" part starts (files of older rosfw versions
@@ -201,7 +209,7 @@ static int file_write(const struct snapshot *s, unsigned seconds)
 	    !(f = fdopen(fd, "w")))
 		goto fail;
 	fd = -1;	/* the FILE's now */
-	fprintf(f, HEADER "%llu\n", netns_cookie());
+	fprintf(f, HEADER "%llu %zu\n", netns_cookie(), s->n);
 	sysctls_save(f);
 	if ((s->n && fwrite(s->b, 1, s->n, f) != s->n) || fflush(f) || fsync(fileno(f)))
 		goto fail;
@@ -245,14 +253,61 @@ int confirm_save(unsigned seconds)
 	return ret;
 }
 
+/*
+ * Whether buf is a whole rollback file: its first line, its settings, and
+ * requests of the kinds a snapshot holds, whole, as many bytes as the
+ * first line says (files of older versions do not say). A save is renamed
+ * into place whole, so anything else was damaged since; restoring part of
+ * it would leave tables without their rules, or none at all, which nobody
+ * asked for. *skip: where the requests start. NULL, or what is wrong.
+ */
+static const char *file_check(const char *buf, size_t len, size_t *head, size_t *skip)
+{
+	unsigned long long cookie;
+	size_t want = SIZE_MAX, part, p;
+	struct nlmsghdr nlh;
+
+	*head = header_skip(buf, len);
+	if (!*head && len >= strlen(HEADER) && !memcmp(buf, HEADER, strlen(HEADER)))
+		return "cut short in its first line";
+	if (*head && sscanf(buf + strlen(HEADER), "%llu %zu", &cookie, &want) < 1)
+		return "its first line is not rosfw's";
+	if (!*head && (len < 13 || memcmp(buf, "rosfw-sysctl ", 13)))
+		return "not a rollback file of rosfw's";
+	part = sysctls_restore(buf + *head, len - *head, false);
+	if (part == SIZE_MAX)
+		return "cut short or damaged in its connection tracking settings";
+	*skip = *head + part;
+	if (want != SIZE_MAX && len - *skip != want)
+		return "cut short or grown: its requests are not as long as its first line says";
+	/* (the requests follow text: read their headers by copy, unaligned) */
+	for (p = *skip; len - p >= sizeof(nlh); p += MNL_ALIGN(nlh.nlmsg_len)) {
+		uint16_t type;
+
+		memcpy(&nlh, buf + p, sizeof(nlh));
+		type = nlh.nlmsg_type;
+		if (nlh.nlmsg_len < sizeof(nlh) || MNL_ALIGN(nlh.nlmsg_len) > len - p)
+			return "a request in it is cut short";
+		if (type >> 8 != NFNL_SUBSYS_NFTABLES ||
+		    ((type & 0xff) != NFT_MSG_NEWTABLE && (type & 0xff) != NFT_MSG_NEWCHAIN &&
+		     (type & 0xff) != NFT_MSG_NEWOBJ && (type & 0xff) != NFT_MSG_NEWSET &&
+		     (type & 0xff) != NFT_MSG_NEWSETELEM && (type & 0xff) != NFT_MSG_NEWFLOWTABLE &&
+		     (type & 0xff) != NFT_MSG_NEWRULE))
+			return "a request in it is not one a snapshot holds";
+	}
+	return p != len ? "a request in it is cut short" : NULL;
+}
+
 /* The saved tables back in one transaction, then the settings: what
- * snapshot_restore says (0 done, > 0 the kernel's refusal, < 0 -errno). */
-static int file_restore(int fd)
+ * snapshot_restore says (0 done, > 0 the kernel's refusal, < 0 -errno),
+ * or -EBADMSG for a file that is not whole, *damage saying how. */
+static int file_restore(int fd, const char **damage)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0, head, skip;
 	int ret;
 
+	*damage = NULL;
 	for (;;) {
 		ssize_t n;
 
@@ -272,8 +327,10 @@ static int file_restore(int fd)
 			break;
 		len += (size_t)n;
 	}
-	head = header_skip(buf, len);
-	skip = head + sysctls_restore(buf + head, len - head, false);
+	if ((*damage = file_check(buf, len, &head, &skip))) {
+		free(buf);
+		return -EBADMSG;
+	}
 	ret = snapshot_restore(buf + skip, len - skip);
 	/* The settings too, once the tables they belong with are back. */
 	if (ret == 0)
@@ -288,15 +345,18 @@ static int file_restore(int fd)
 static int rollback_run(int fd)
 {
 	char path[256], taken[256];
+	const char *damage;
 	int ret;
 
 	rollback_path(path, sizeof(path), rollback_id, "");
 	rollback_path(taken, sizeof(taken), rollback_id, ".rolling");
 	if (rename(path, taken) < 0)
 		return 1;
-	ret = file_restore(fd) ? -1 : 0;
+	ret = file_restore(fd, &damage);
+	if (ret == -EBADMSG)
+		syslog(LOG_ERR, "rosfw: the --confirm rollback file is damaged (%s)", damage);
 	unlink(taken);
-	return ret;
+	return ret ? -1 : 0;
 }
 
 /*
@@ -716,6 +776,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 {
 	struct rollback *rb = NULL;
 	char path[256], taken[256];
+	const char *damage;
 	size_t i;
 	int ret;
 
@@ -738,10 +799,14 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
 		return EXIT_OK;
 	}
-	ret = file_restore(rb->fd);
+	ret = file_restore(rb->fd, &damage);
 	if (ret) {
 		rename(taken, path);
-		if (ret > 0)
+		if (ret == -EBADMSG)
+			diag_error(d, NULL,
+				   "%s is damaged (%s): nothing put back, the tables stay as they are (`rosfw confirm` drops it)",
+				   path, damage);
+		else if (ret > 0)
 			diag_error(d, NULL,
 				   "the kernel refused the saved tables: %s; they stay saved (`rosfw rollback` tries again, `rosfw confirm` drops them)",
 				   strerror(ret));

@@ -315,12 +315,13 @@ static int ir_elem_lo_cmp(const void *a, const void *b)
 	return memcmp(x->lo.b, y->lo.b, x->lo.len);
 }
 
-/* Whether [lo, hi] meets an entry of s (sorted by start, none
- * overlapping): an interval set refuses overlaps, and one refused entry
- * would refuse the whole batch. */
-static bool overlaps(const struct ir_set *s, const struct delem *x)
+/* Whether [lo, hi] meets one of the configuration's n entries of s
+ * (sorted by start, none overlapping; the entries kept after them are
+ * not sorted with them): an interval set refuses overlaps, and one
+ * refused entry would refuse the whole batch. */
+static bool overlaps(const struct ir_set *s, size_t n, const struct delem *x)
 {
-	size_t lo = 0, hi = s->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -331,7 +332,7 @@ static bool overlaps(const struct ir_set *s, const struct delem *x)
 			hi = mid;
 	}
 	/* lo: the first entry starting after x's start. */
-	if (lo < s->n && memcmp(s->elems[lo].lo.b, x->hi.b, x->key.len) <= 0)
+	if (lo < n && memcmp(s->elems[lo].lo.b, x->hi.b, x->key.len) <= 0)
 		return true;
 	if (lo > 0) {
 		const struct ir_elem *p = &s->elems[lo - 1];
@@ -376,7 +377,7 @@ size_t state_keep_elems(const struct state *st, struct ir *ir)
 			 * whole batch with it) or keep it for ever. */
 			if (x->left_ms && !(s->flags & SETF_TIMEOUT))
 				continue;
-			if (d->interval && n0 && overlaps(s, x))
+			if (d->interval && n0 && overlaps(s, n0, x))
 				continue;
 			/* none-static keeps its mark, not the time it has left */
 			if (x->timeout_ms == LOWER_STATIC_TIMEOUT_MS)
