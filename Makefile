@@ -115,6 +115,7 @@ $(BUILD)/rosfwd: $(BUILD)/obj/runtime/rosfwd.o $(LIBS)
 # module reaches in another file (nlsock_*, safefile_*) or in libc.
 comma := ,
 WRAP_test_trust := geteuid
+WRAP_test_kread := nlsock_run
 WRAP_test_state := nlsock_open nlsock_close kread_table kread_chains kread_objs kread_flowtables kread_sets \
 	kread_elems kread_ranges
 WRAP_test_snapshot := nlsock_open nlsock_close kread_table kread_chains kread_objs kread_sets kread_elems \

@@ -3,8 +3,8 @@
  * The kernel reader without a kernel: nlsock_run is replaced by a script
  * that checks each request (type, family, flags, the table and the name
  * it asks about) and answers with messages built here, as the kernel
- * would, or with an errno. The runtime is not part of librosfw.a, so
- * kread.c is compiled in.
+ * would, or with an errno (-Wl,--wrap=nlsock_run: the reader is the one
+ * librosfw-runtime.a holds).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +16,15 @@
 
 #include <cmocka.h>
 
-#include "kread.c"
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+
+#include "kread.h"
+#include "nlsock.h"
 
 /* ---- a scripted kernel ---------------------------------------------------- */
 
@@ -71,7 +79,8 @@ static int req_attr_cb(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *data)
+int __wrap_nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *data);
+int __wrap_nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(req);
 	const struct nlattr *tb[8] = { NULL };
