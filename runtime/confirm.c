@@ -355,8 +355,15 @@ static int rollback_run(int fd)
 	ret = file_restore(fd, &damage);
 	if (ret == -EBADMSG)
 		syslog(LOG_ERR, "rosfw: the --confirm rollback file is damaged (%s)", damage);
-	unlink(taken);
-	return ret ? -1 : 0;
+	if (ret == 0) {
+		unlink(taken);
+		return 0;
+	}
+	/* Failed: the saved tables stay where `rosfw rollback` finds them
+	 * (a stale rollback once we exit), to retry or drop, not lost. */
+	if (rename(taken, path) < 0)
+		unlink(taken);
+	return -1;
 }
 
 /*
@@ -414,7 +421,8 @@ int confirm_arm(unsigned seconds)
 			syslog(LOG_NOTICE, "rosfw: not confirmed in %u s: the previous tables are back", seconds);
 			_exit(0);
 		default:
-			syslog(LOG_ERR, "rosfw: the --confirm rollback failed: rosfw's tables are as applied");
+			syslog(LOG_ERR, "rosfw: the --confirm rollback failed: rosfw's tables are as applied; "
+			       "rosfw rollback tries again, rosfw confirm drops the saved tables");
 			_exit(1);
 		}
 	}

@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -548,6 +549,51 @@ static void test_rollback_refused_keeps_the_file(void **state)
 	free(before);
 }
 
+/* The rollback process finding the kernel refusing at the deadline: the
+ * saved tables stay, under their pending name, for `rosfw rollback` to
+ * retry or `rosfw confirm` to drop; nothing is lost with the process. */
+static void test_deadline_refused_keeps_the_file(void **state)
+{
+	char *before, path[600];
+	struct dirent *de;
+	DIR *dir;
+	int i, fd = -1;
+
+	(void)state;
+	assert_int_equal(confirm_save(60), 0);
+	before = strdup(run_names());
+	k.restore_answer = EINVAL;		/* the forked process inherits it */
+	assert_int_equal(confirm_arm(0), 0);
+	/* Its lock goes with it: wait for that, not for a time. */
+	for (i = 0; i < 600 && fd < 0; i++) {
+		dir = opendir(run_dir);
+		assert_non_null(dir);
+		while ((de = readdir(dir))) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", run_dir, de->d_name);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+				close(fd);
+				fd = -1;
+			}
+			if (fd >= 0 && strstr(de->d_name, ".rolling")) {
+				close(fd);	/* taken but not yet put back */
+				fd = -1;
+			}
+			if (fd >= 0)
+				break;
+		}
+		closedir(dir);
+		if (fd < 0)
+			usleep(50000);
+	}
+	if (fd >= 0)
+		close(fd);
+	assert_string_equal(run_names(), before);
+	free(before);
+}
+
 /* Both decide the firewall: without CAP_NET_ADMIN they touch nothing. */
 static void test_decide_needs_admin(void **state)
 {
@@ -750,6 +796,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pending_then_confirmed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_refused_keeps_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_refused_keeps_the_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decide_needs_admin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interrupted_rollback, setup, teardown),
