@@ -44,7 +44,7 @@ endif
 LIB_SRC      := lib/arena.c lib/diag.c lib/safefile.c lib/source.c lib/text.c lib/xalloc.c
 GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
-COMPILER_SRC := compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
+COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c

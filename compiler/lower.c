@@ -661,32 +661,46 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 {
 	char name[LOWER_IDENT_MAX];
 	struct ir_set *s;
-	size_t i, j;
+	const char **names = NULL;
+	size_t i, j, nnames = 0, capnames = 0;
 
 	lower_kernel_name(L, name, kname_set_prefix(KNAME_IFLIST), list);
 	if ((s = ir_set_find(L->t, name)))
 		return s->name;
 	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
 	s->comment = ir_strdup(L->ir, list);
-	/* Every interface any member entry names, in order of first mention. */
+	/* Every Linux name a member stands for (ifname.h), in order of first
+	 * mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
 		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
-		bool seen = false;
-		struct ir_elem e;
+		const struct mprop *p = mitem_prop(it, P_INTERFACE);
+		const char *const *v;
+		size_t n;
+		bool mapped;
 
-		if (!f || !*f)
+		if (!f || !*f || !iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f))
 			continue;
-		for (j = 0; j < s->n; j++)
-			if (!strncmp((const char *)s->elems[j].lo.b, f, 15))
-				seen = true;
-		if (!iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f) || seen)
+		n = ifnames_get(L->ifn, f, strlen(f), p ? &p->loc : &it->loc, &v, &mapped);
+		if (!mapped && !ifnames_same(v, n, f, strlen(f)) && !member_ifname_ok(L, it, i, list, v[0]))
 			continue;
-		memset(&e, 0, sizeof(e));
-		e.lo.len = 16;
-		strncpy((char *)e.lo.b, f, 15);
-		ir_set_elem(L->ir, s, &e);
+		for (j = 0; j < n; j++) {
+			XGROW(names, nnames, capnames);
+			names[nnames++] = ir_strdup(L->ir, v[j]);
+		}
 	}
+	if (nnames) {
+		struct ir_elem *e = xcalloc(nnames, sizeof(*e));
+		bool interval;
+		size_t n = lower_ifname_elems(names, nnames, e, &interval);
+
+		if (interval)
+			s->flags |= SETF_INTERVAL;
+		for (j = 0; j < n; j++)
+			ir_set_elem(L->ir, s, &e[j]);
+		free(e);
+	}
+	free(names);
 	return s->name;
 }
 
@@ -831,6 +845,17 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 		h = text_fnv64(h, name, strlen(name) + 1);
 		h = text_fnv64(h, p->value, mprop_len(p));
 		h = text_fnv64(h, "", 1);
+		/* A rule that matches other interfaces here (a map, a rename)
+		 * is another rule: its counter starts anew. */
+		if (p->id == P_IN_INTERFACE || p->id == P_OUT_INTERFACE) {
+			const char *const *v;
+			size_t n = mprop_len(p) - p->neg, j;
+			bool mapped;
+
+			n = ifnames_get(L->ifn, mprop_name(p), n, &p->loc, &v, &mapped);
+			for (j = 0; !ifnames_same(v, n, mprop_name(p), mprop_len(p) - p->neg) && j < n; j++)
+				h = text_fnv64(h, v[j], strlen(v[j]) + 1);
+		}
 	}
 	if (2 * (L->nidents + 1) > L->capidents) {
 		struct rule_ident *old = L->idents;
@@ -1147,12 +1172,14 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	};
 
 	L.ir = ir_new();
+	L.ifn = ifnames_new(m, L.o->ifmap, d);
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
 	lower_sysctls(&L);
 	free(L.plans);
 	free(L.idents);
+	ifnames_free(L.ifn);
 	while (L.nnoted)
 		free(L.noted[--L.nnoted]);
 	free(L.noted);

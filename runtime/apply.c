@@ -50,12 +50,14 @@ struct apply_opts {
 	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
 	struct lower_opts lower;
+	struct config_ifopts ifo;
 };
 
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
 	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
+	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
 	      "                   [--max-errors N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
@@ -70,6 +72,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
+	      "  --interface, --interface-map  what the router's interfaces are on this server, as for\n"
+	      "            rosfw compile (default map " CONFIG_IFMAP_DEFAULT " when it exists)\n"
 	      "apply also writes the connection tracking settings (/proc/sys/net/netfilter) after the\n"
 	      "commit; flush puts back the values they had before rosfw first changed them.\n"
 	      EXIT_HELP,
@@ -88,6 +92,8 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,6 +152,17 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				return -1;
 			if (c == 'D')
 				o->lower.flowtable_devices = optarg;
+			break;
+		case 'I':
+		case 'M':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --interface or --interface-map\n");
+				return -1;
+			}
+			if (c == 'I')
+				config_opt_interface(&o->ifo, optarg);
+			else if (!config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h':
 			apply_usage(stdout, 0);
@@ -671,7 +688,7 @@ int cmd_apply(int argc, char **argv)
 		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, true);
+	m = config_ifmap(&o.ifo, d, ss, true, &o.lower) ? config_read(argv + first, argc - first, d, ss, true) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;
@@ -743,6 +760,8 @@ report:
 	emit_nl_free(b);
 	ir_free(ir);
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;

@@ -96,7 +96,14 @@ static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 	c->ss = source_set_new();
 	c->dg = diag_new(50);
 	atomic_init(&c->refs, 1);
-	c->m = config_read(o->files, o->nfiles, c->dg, c->ss, false);
+	{
+		/* The map is SIGHUP's apply's: a mistake in it is found now. */
+		struct lower_opts lo = { 0 };
+
+		if (config_ifmap(&o->ifo, c->dg, c->ss, false, &lo))
+			c->m = config_read(o->files, o->nfiles, c->dg, c->ss, false);
+		ifmap_free((struct ifmap *)lo.ifmap);
+	}
 	if (c->m && !diag_errors(c->dg))
 		return c;
 	/* A file that cannot be read was said by config_read. */
@@ -497,11 +504,13 @@ void keeper_reload(struct keeper *k)
 		fprintf(stderr, "rosfwd: SIGHUP: no configuration given, nothing to apply\n");
 		return;
 	}
-	argv = xcalloc((size_t)k->o.nfiles + 2, sizeof(*argv));
+	argv = xcalloc((size_t)k->o.nfiles + (size_t)k->o.napply_args + 2, sizeof(*argv));
 	argv[0] = (char *)"apply";
+	for (i = 0; i < k->o.napply_args; i++)
+		argv[i + 1] = k->o.apply_args[i];
 	for (i = 0; i < k->o.nfiles; i++)
-		argv[i + 1] = k->o.files[i];
-	rc = cmd_apply(k->o.nfiles + 1, argv);
+		argv[k->o.napply_args + i + 1] = k->o.files[i];
+	rc = cmd_apply(k->o.napply_args + k->o.nfiles + 1, argv);
 	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
 	free(argv);
 	c = cfg_load(&k->o);

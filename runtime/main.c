@@ -34,6 +34,7 @@ struct opts {
 	unsigned max_errors;
 	const char *output;
 	struct lower_opts lower;
+	struct config_ifopts ifo;
 };
 
 static int usage(FILE *out, int code)
@@ -78,6 +79,11 @@ static int usage(FILE *out, int code)
 	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
+	      "  --interface ROUTER=LINUX[,LINUX...]  (repeatable) what a router interface is on this\n"
+	      "                      server: its default-name or its name in the configuration, to one\n"
+	      "                      or more Linux names, a trailing * for a prefix (pppoe-out1=ppp*)\n"
+	      "  --interface-map FILE|none  such entries, one a line (`ether1 = enp1s0`, # comments);\n"
+	      "                      default " CONFIG_IFMAP_DEFAULT " when it exists; --interface wins\n"
 	      "  -h, --help          this text\n"
 	      "\n" EXIT_HELP,
 	      out);
@@ -95,6 +101,8 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "netlink", no_argument, NULL, 'N' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -128,6 +136,13 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			if (!config_opt_flowtable_devices(optarg))
 				return -1;
 			o->lower.flowtable_devices = optarg;
+			break;
+		case 'I':
+			config_opt_interface(&o->ifo, optarg);
+			break;
+		case 'M':
+			if (!config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -166,7 +181,7 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, false);
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -181,6 +196,8 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		report(d, &o);
 	}
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;
@@ -227,7 +244,7 @@ static int cmd_compile(int argc, char **argv)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, false);
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -262,6 +279,8 @@ static int cmd_compile(int argc, char **argv)
 	}
 	ir_free(ir);
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;

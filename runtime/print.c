@@ -46,6 +46,7 @@ struct popts {
 	size_t nfacs;
 	const char *list;	/* where list=NAME */
 	const char *state;	/* rosfwd's state file, for creation times */
+	struct config_ifopts ifo;	/* checked as compile checks them; numbering does not need them */
 };
 
 static int print_usage(FILE *out, int code)
@@ -59,6 +60,8 @@ static int print_usage(FILE *out, int code)
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
 	      "dynamic entries. Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
+	      "--interface and --interface-map are taken as apply takes them (and checked), so one\n"
+	      "set of options serves every command.\n"
 	      EXIT_HELP,
 	      out);
 	return code;
@@ -256,6 +259,8 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "state", required_argument, NULL, 's' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -276,6 +281,15 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 			if (stats)
 				return -1;
 			o->state = optarg;
+			break;
+		case 'I':
+			if (!files)
+				return -1;
+			config_opt_interface(&o->ifo, optarg);
+			break;
+		case 'M':
+			if (!files || !config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h': print_usage(stdout, 0); exit(EXIT_OK);
 		default: return -1;
@@ -1050,6 +1064,7 @@ out:
 int cmd_print(int argc, char **argv)
 {
 	struct popts o = { 0 };
+	struct lower_opts lo = { 0 };
 	bool stats;
 	int first, rc;
 	struct source_set *ss;
@@ -1077,7 +1092,7 @@ int cmd_print(int argc, char **argv)
 	first += 1;
 	ss = source_set_new();
 	d = diag_new(50);
-	m = config_read(argv + first, argc - first, d, ss, false);
+	m = config_ifmap(&o.ifo, d, ss, false, &lo) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else if (diag_errors(d)) {
@@ -1091,6 +1106,8 @@ int cmd_print(int argc, char **argv)
 		nlsock_close(&q);
 	}
 	model_free(m);
+	ifmap_free((struct ifmap *)lo.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;
