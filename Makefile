@@ -162,8 +162,9 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
 
-cli-test: $(BUILD)/rosfw
+cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw
+	@tests/cli/ifmap.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh
