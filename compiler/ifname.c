@@ -284,6 +284,47 @@ static void refs_walk(struct ifnames *r, const struct model *m, struct diag *d)
 	}
 }
 
+static void closer(const char *key, const char *cand, size_t len, const char **best, size_t *bestd)
+{
+	size_t k = strlen(key), dist = text_distance(key, k, cand, len, text_typo_cap(k));
+
+	if (dist && dist <= text_typo_cap(k) && dist < *bestd) {
+		*best = cand;
+		*bestd = dist;
+	}
+}
+
+/* The name of the configuration an unused key is likely a typo of, or
+ * NULL: names of interfaces and names rules and list members use. */
+static const char *typo_of(const struct ifnames *r, const struct model *m, const char *key)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, i, j;
+	enum menu_kind k;
+
+	for (i = 0; i < r->no; i++) {
+		for (j = 0; j < r->o[i].nh; j++)
+			closer(key, r->o[i].h[j].name, strlen(r->o[i].h[j].name), &best, &bestd);
+		if (r->o[i].dflt)
+			closer(key, r->o[i].dflt, strlen(r->o[i].dflt), &best, &bestd);
+	}
+	for (k = 0; k <= MK_IFLIST_MEMBER; k++) {
+		static const enum prop_id props[] = { P_IN_INTERFACE, P_OUT_INTERFACE, P_INTERFACE };
+
+		if (k > MK_RAW6 && k != MK_IFLIST_MEMBER)
+			continue;
+		for (i = 0; i < model_count(m, k); i++) {
+			for (j = 0; j < 3; j++) {
+				const struct mprop *p = mitem_prop(model_item(m, k, i), props[j]);
+
+				if (p && (j == 2) == (k == MK_IFLIST_MEMBER))
+					closer(key, mprop_name(p), mprop_len(p) - p->neg, &best, &bestd);
+			}
+		}
+	}
+	return best;
+}
+
 struct ifnames *ifnames_new(const struct model *m, const struct ifmap *map, struct diag *d)
 {
 	struct ifnames *r = xcalloc(1, sizeof(*r));
@@ -297,7 +338,15 @@ struct ifnames *ifnames_new(const struct model *m, const struct ifmap *map, stru
 	for (i = 0; i < ifmap_count(map); i++) {
 		const struct ifmap_entry *e = ifmap_at(map, i);
 
-		if (!r->used[i])
+		const char *near;
+
+		if (r->used[i])
+			continue;
+		if ((near = typo_of(r, m, e->key)))
+			diag_warning(d, &e->loc,
+				     "the configuration has no interface \"%s\" (nor an interface whose default-name it is): this entry maps nothing; did you mean \"%s\"?",
+				     e->key, near);
+		else
 			diag_warning(d, &e->loc,
 				     "the configuration has no interface \"%s\" (nor an interface whose default-name it is): this entry maps nothing (a typo?)",
 				     e->key);

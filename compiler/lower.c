@@ -1163,7 +1163,7 @@ static void family_lower(struct lctx *L, bool v6)
 
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)
 {
-	static const struct lower_opts defaults = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL };
+	static const struct lower_opts defaults = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL };
 	unsigned errors = diag_errors(d);
 	struct lctx L = {
 		.m = m,

@@ -374,16 +374,19 @@ static void test_iflist_names(void **state)
 static void test_unused_entry_warns(void **state)
 {
 	static const char map[] = "ether1 = enp1s0\n"
-				  "eth1 = enp1s0\n"
-				  "bridge = br0\n";
+				  "ethre1 = enp1s0\n"
+				  "bridge = br0\n"
+				  "zzzzzzzz = x\n";
 	struct ifl l = ifl_run("/interface bridge add name=bridge\n"
 			       "/ip firewall filter add chain=input in-interface=ether1 action=drop disabled=yes\n",
 			       map, NULL);
 
 	(void)state;
 	/* ether1: a disabled rule uses it; bridge: the configuration defines it. */
-	assert_diag(l.d, DIAG_WARNING, 2, 1, "the configuration has no interface \"eth1\"");
-	assert_int_equal(diag_count_level(l.d, DIAG_WARNING), 1);
+	assert_diag(l.d, DIAG_WARNING, 2, 1, "the configuration has no interface \"ethre1\"");
+	assert_diag(l.d, DIAG_WARNING, 2, 1, "did you mean \"ether1\"?");
+	assert_diag(l.d, DIAG_WARNING, 4, 1, "no interface \"zzzzzzzz\" (nor an interface whose default-name it is): this entry maps nothing (a typo?)");
+	assert_int_equal(diag_count_level(l.d, DIAG_WARNING), 2);
 	ifl_free(&l);
 }
 
