@@ -110,6 +110,20 @@ if [ "$root" = 1 ]; then
 			grep -q "^--interface:1:8: error: invalid Linux interface name" err'
 		unshare -n "$rosfwd" --once --state "$tmp/st/state" --interface-map good.map x.rsc > /dev/null 2> err
 		check "cli ifmap: rosfwd takes --interface-map" test $? = 0
+		# SIGHUP's apply takes the map as it is then, with rosfwd's --interface.
+		cp good.map hup.map
+		unshare -n bash -c '
+			"$1" apply --interface-map hup.map x.rsc 2>/dev/null || exit 1
+			"$2" --state "$PWD/st/state" --interval 1 --interface-map hup.map --interface all-ppp=wg0 x.rsc 2> hup.log &
+			pid=$!
+			for i in $(seq 100); do grep -q "saved entries\|poll" hup.log 2>/dev/null && break; sleep 0.1; done
+			sed -i "s/^ether1 = enp1s0/ether1 = enp4s0/" hup.map
+			kill -HUP $pid
+			for i in $(seq 100); do grep -q "SIGHUP: apply" hup.log && break; sleep 0.1; done
+			nft list table ip rosfw > hup.list
+			kill -TERM $pid; wait $pid' _ "$rosfw" "$rosfwd"
+		check "cli ifmap: rosfwd's SIGHUP applies with the map file as it is then and its --interface" eval 'grep -q "SIGHUP: apply done" hup.log &&
+			grep -q "iifname \"enp4s0\"" hup.list && ! grep -q enp1s0 hup.list && grep -q "iifname \"wg0\"" hup.list'
 	fi
 fi
 check "cli ifmap: rosfw --help names the options" eval '"$rosfw" --help | grep -q -- "--interface-map FILE|none"'
