@@ -241,8 +241,9 @@ size_t lower_ifname_elems(const char *const *v, size_t n, struct ir_elem *out, b
 	for (i = 0; i < n; i++) {
 		bool drop = false;
 
+		/* Covered by another prefix; of two equal ones the first stays. */
 		for (j = 0; j < n && !drop; j++)
-			drop = j != i && (elem_covers(&out[j], &out[i]) && !(elem_covers(&out[i], &out[j]) && j > i));
+			drop = j != i && elem_covers(&out[j], &out[i]) && (j < i || !elem_covers(&out[i], &out[j]));
 		for (j = 0; j < i && !drop; j++)
 			drop = !out[i].range && !out[j].range && !memcmp(out[i].lo.b, out[j].lo.b, 16);
 		if (!drop)

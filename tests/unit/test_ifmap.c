@@ -336,6 +336,22 @@ static void test_several_names(void **state)
 	ifl_free(&l);
 }
 
+/* Names a prefix covers, and a prefix given twice, are one: the kernel
+ * refuses overlapping intervals. */
+static void test_covered_names(void **state)
+{
+	static const char *const args[] = { "ether1=ppp*,ppp0,ppp*,pp*", "ether2=wg*,wg0,enp1s0", NULL };
+	struct ifl l = ifl_run("/ip firewall filter\n"
+			       "add chain=input in-interface=ether1 action=drop\n"
+			       "add chain=input in-interface=!ether2 action=drop\n",
+			       NULL, args);
+
+	(void)state;
+	assert_has(l, "iifname \"pp*\" counter");
+	assert_has(l, "iifname != { \"enp1s0\", \"wg*\" } counter");
+	ifl_free(&l);
+}
+
 /* An interface list holding a prefix is an interval set; names the prefix
  * covers go (the kernel refuses overlapping intervals). */
 static void test_iflist_prefix(void **state)
@@ -425,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_special_defaults),
 		cmocka_unit_test(test_special_overridden),
 		cmocka_unit_test(test_several_names),
+		cmocka_unit_test(test_covered_names),
 		cmocka_unit_test(test_iflist_prefix),
 		cmocka_unit_test(test_iflist_names),
 		cmocka_unit_test(test_unused_entry_warns),
