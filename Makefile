@@ -44,7 +44,7 @@ endif
 LIB_SRC      := lib/arena.c lib/diag.c lib/safefile.c lib/source.c lib/text.c lib/xalloc.c
 GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
-COMPILER_SRC := compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
+COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
@@ -173,8 +173,9 @@ print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
 	@tests/print/record.sh $(BUILD)/rosfw
 
-cli-test: $(BUILD)/rosfw
+cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw
+	@tests/cli/ifmap.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh

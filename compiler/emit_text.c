@@ -180,6 +180,10 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 		addr_print(out, d);
 		break;
 	case T_IFNAME:
+		/* A name shorter than the key is a prefix, nft's "ppp*". */
+		fprintf(out, d->len < 16 ? "\"%.*s*\"" : "\"%.*s\"", (int)strnlen((const char *)d->b, d->len),
+			(const char *)d->b);
+		break;
 	case T_HELPER:
 		fprintf(out, "\"%.*s\"", (int)strnlen((const char *)d->b, 16), (const char *)d->b);
 		break;
@@ -230,6 +234,9 @@ static void elem_print(FILE *out, enum ir_key key, const struct ir_elem *e)
 
 	if (e->range && (t == T_IPV4 || t == T_IPV6)) {
 		addr_range_print(out, &e->lo, &e->hi);
+	} else if (e->range && t == T_IFNAME) {
+		/* lower_ifname_elem: every name that starts with lo's bytes */
+		fprintf(out, "\"%.*s*\"", (int)strnlen((const char *)e->lo.b, 16), (const char *)e->lo.b);
 	} else {
 		value_print(out, key, &e->lo);
 		if (e->range) {

@@ -661,32 +661,46 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 {
 	char name[LOWER_IDENT_MAX];
 	struct ir_set *s;
-	size_t i, j;
+	const char **names = NULL;
+	size_t i, j, nnames = 0, capnames = 0;
 
 	lower_kernel_name(L, name, kname_set_prefix(KNAME_IFLIST), list);
 	if ((s = ir_set_find(L->t, name)))
 		return s->name;
 	s = ir_set_add(L->ir, L->t, name, K_META_IIFNAME);
 	s->comment = ir_strdup(L->ir, list);
-	/* Every interface any member entry names, in order of first mention. */
+	/* Every Linux name a member stands for (ifname.h), in order of first
+	 * mention. */
 	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
 		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
 		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
-		bool seen = false;
-		struct ir_elem e;
+		const struct mprop *p = mitem_prop(it, P_INTERFACE);
+		const char *const *v;
+		size_t n;
+		bool mapped;
 
-		if (!f || !*f)
+		if (!f || !*f || !iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f))
 			continue;
-		for (j = 0; j < s->n; j++)
-			if (!strncmp((const char *)s->elems[j].lo.b, f, 15))
-				seen = true;
-		if (!iflist_has(L, list, strlen(list), f, 0) || !member_ifname_ok(L, it, i, list, f) || seen)
+		n = ifnames_get(L->ifn, f, strlen(f), p ? &p->loc : &it->loc, &v, &mapped);
+		if (!mapped && !ifnames_same(v, n, f, strlen(f)) && !member_ifname_ok(L, it, i, list, v[0]))
 			continue;
-		memset(&e, 0, sizeof(e));
-		e.lo.len = 16;
-		strncpy((char *)e.lo.b, f, 15);
-		ir_set_elem(L->ir, s, &e);
+		for (j = 0; j < n; j++) {
+			XGROW(names, nnames, capnames);
+			names[nnames++] = ir_strdup(L->ir, v[j]);
+		}
 	}
+	if (nnames) {
+		struct ir_elem *e = xcalloc(nnames, sizeof(*e));
+		bool interval;
+		size_t n = lower_ifname_elems(names, nnames, e, &interval);
+
+		if (interval)
+			s->flags |= SETF_INTERVAL;
+		for (j = 0; j < n; j++)
+			ir_set_elem(L->ir, s, &e[j]);
+		free(e);
+	}
+	free(names);
 	return s->name;
 }
 
@@ -832,6 +846,10 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 		h = text_fnv64(h, p->value, mprop_len(p));
 		h = text_fnv64(h, "", 1);
 	}
+	/* Not what a map or a rename made of its interface names: on
+	 * RouterOS a rule points at the interface, and renaming it keeps the
+	 * rule's counters; and print, which knows rules by these names, then
+	 * needs no map to find the kernel's (runtime/record.c). */
 	if (2 * (L->nidents + 1) > L->capidents) {
 		struct rule_ident *old = L->idents;
 		size_t cap = L->capidents;
@@ -1138,7 +1156,7 @@ static void family_lower(struct lctx *L, bool v6)
 
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)
 {
-	static const struct lower_opts defaults = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL };
+	static const struct lower_opts defaults = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL };
 	unsigned errors = diag_errors(d);
 	struct lctx L = {
 		.m = m,
@@ -1147,12 +1165,14 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	};
 
 	L.ir = ir_new();
+	L.ifn = ifnames_new(m, L.o->ifmap, d);
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
 	lower_sysctls(&L);
 	free(L.plans);
 	free(L.idents);
+	ifnames_free(L.ifn);
 	while (L.nnoted)
 		free(L.noted[--L.nnoted]);
 	free(L.noted);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "ifmap.h"
 #include "ir.h"
 #include "kname.h"
 #include "model.h"
@@ -27,6 +28,7 @@ struct lower_opts {
 	enum unsupported_policy unsupported;
 	enum fasttrack_mode fasttrack;
 	const char *flowtable_devices;	/* comma list instead of the config's interfaces */
+	const struct ifmap *ifmap;	/* router interface -> this server's, or NULL */
 };
 
 /*

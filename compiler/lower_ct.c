@@ -346,11 +346,19 @@ static void name_add(struct names *ns, const char *s, size_t len)
 	ns->v[ns->n++] = xstrndup(s, len);
 }
 
-/* A name a property holds (after its '!'). */
-static void name_of(struct names *ns, const struct mprop *p)
+/* The Linux names a property's interface stands for (after its '!');
+ * prefixes name no device and are left out. */
+static void name_of(struct lctx *L, struct names *ns, const struct mprop *p)
 {
-	if (p)
-		name_add(ns, mprop_name(p), mprop_len(p) - p->neg);
+	const char *const *v;
+	size_t n, i;
+	bool mapped;
+
+	if (!p)
+		return;
+	n = ifnames_get(L->ifn, mprop_name(p), mprop_len(p) - p->neg, &p->loc, &v, &mapped);
+	for (i = 0; i < n; i++)
+		name_add(ns, v[i], strlen(v[i]));
 }
 
 /* A comma list: the command line's --flowtable-devices, or an interface
@@ -393,13 +401,19 @@ static void flowtable_devices(struct lctx *L, struct ir_flowtable *ft)
 
 			for (i = 0; i < model_count(L->m, mk); i++)
 				for (j = 0; j < 2; j++)
-					name_of(&ns, mitem_prop(model_item(L->m, mk, i), props[j]));
+					name_of(L, &ns, mitem_prop(model_item(L->m, mk, i), props[j]));
 		}
 		for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++)
-			name_of(&ns, mitem_prop(model_item(L->m, MK_IFLIST_MEMBER, i), P_INTERFACE));
+			name_of(L, &ns, mitem_prop(model_item(L->m, MK_IFLIST_MEMBER, i), P_INTERFACE));
 		n = model_ifaces(L->m, &ifs);
-		for (i = 0; i < n; i++)
-			names_of(&ns, ifs[i].name);
+		for (i = 0; i < n; i++) {
+			const char *const *v;
+			bool mapped;
+			size_t nv = ifnames_get(L->ifn, ifs[i].name, strlen(ifs[i].name), &ifs[i].loc, &v, &mapped);
+
+			for (j = 0; j < nv; j++)
+				name_add(&ns, v[j], strlen(v[j]));
+		}
 	}
 	if (ns.n)
 		qsort(ns.v, ns.n, sizeof(*ns.v), str_cmp);

@@ -6,6 +6,7 @@
  * lower_rules.c (one function per property and action, named by the rows
  * of props.def). */
 
+#include "ifname.h"
 #include "lower.h"
 #include "lower_fns.h"
 #include "model.h"
@@ -35,6 +36,7 @@ struct lctx {
 	const struct model *m;
 	struct diag *d;
 	const struct lower_opts *o;
+	struct ifnames *ifn;		/* what interface names stand for here */
 	struct ir *ir;
 	struct ir_table *t;
 	int family;
@@ -81,6 +83,15 @@ struct list_sets {
 void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
+/* A Linux name from ifnames_get as a set element: a whole name (16 bytes,
+ * NUL-padded, cut at 15), or for a prefix ("ppp*") the range of every name
+ * that starts with it, as nft's interval sets hold a wildcard. */
+void lower_ifname_elem(const char *s, struct ir_elem *e);
+/* Names as elements into out[0..n), without duplicates and the names a
+ * prefix among them covers (an interval set refuses overlaps), in their
+ * order, sorted when a prefix is among them (*interval: lowering leaves
+ * interval sets sorted). Returns how many. */
+size_t lower_ifname_elems(const char *const *v, size_t n, struct ir_elem *out, bool *interval);
 bool lower_once(struct lctx *L, const char *key);
 /* Numbers and ranges as one match (value, range or set). */
 void lower_numbers(struct lctx *L, enum ir_key key, const struct vrange *v, size_t n, bool neg, struct ir_match *out);

@@ -202,24 +202,103 @@ bool lower_ifname_ok(const char *s, size_t n)
 	return n > 0 && s[n - 1] != '*';
 }
 
+void lower_ifname_elem(const char *s, struct ir_elem *e)
+{
+	size_t n = strlen(s);
+
+	memset(e, 0, sizeof(*e));
+	e->lo.len = e->hi.len = 16;
+	if (n && s[n - 1] == '*') {
+		memcpy(e->lo.b, s, n - 1);
+		memset(e->hi.b, 0xff, sizeof(e->hi.b));
+		memcpy(e->hi.b, s, n - 1);
+		e->range = true;
+	} else {
+		memcpy(e->lo.b, s, n < 15 ? n : 15);
+	}
+}
+
+static int elem_cmp(const void *a, const void *b)
+{
+	return memcmp(((const struct ir_elem *)a)->lo.b, ((const struct ir_elem *)b)->lo.b, 16);
+}
+
+/* e's names all start with prefix p (a range element). */
+static bool elem_covers(const struct ir_elem *p, const struct ir_elem *e)
+{
+	return p->range && memcmp(p->lo.b, e->lo.b, 16) <= 0 && memcmp(e->range ? e->hi.b : e->lo.b, p->hi.b, 16) <= 0;
+}
+
+size_t lower_ifname_elems(const char *const *v, size_t n, struct ir_elem *out, bool *interval)
+{
+	size_t i, j, o = 0;
+
+	*interval = false;
+	for (i = 0; i < n; i++) {
+		lower_ifname_elem(v[i], &out[i]);
+		*interval |= out[i].range;
+	}
+	for (i = 0; i < n; i++) {
+		bool drop = false;
+
+		/* Covered by another prefix; of two equal ones the first stays. */
+		for (j = 0; j < n && !drop; j++)
+			drop = j != i && elem_covers(&out[j], &out[i]) && (j < i || !elem_covers(&out[i], &out[j]));
+		for (j = 0; j < i && !drop; j++)
+			drop = !out[i].range && !out[j].range && !memcmp(out[i].lo.b, out[j].lo.b, 16);
+		if (!drop)
+			out[o++] = out[i];
+	}
+	if (*interval)
+		qsort(out, o, sizeof(*out), elem_cmp);
+	return o;
+}
+
 static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
 	const char *name = mprop_name(p);
-	size_t len = mprop_len(p) - p->neg;
+	size_t len = mprop_len(p) - p->neg, n;
+	const char *const *v;
+	bool mapped, interval;
 	struct ir_stmt *s;
+	struct ir_elem *e;
 
 	if (!lower_ifname_ok(name, len)) {
 		lower_refuse(L, &p->loc, "this interface name",
 			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
 		return;
 	}
+	n = ifnames_get(L->ifn, name, len, &p->loc, &v, &mapped);
+	/* A renamed interface's final name is the configuration's text too. */
+	if (!mapped && !ifnames_same(v, n, name, len) && !lower_ifname_ok(v[0], strlen(v[0]))) {
+		lower_refuse(L, &p->loc, "this interface's new name",
+			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
+		return;
+	}
+	if (!mapped) {
+		name = v[0];
+		len = strlen(name);
+		s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
+		s->u.m.v.len = 16;
+		memcpy(s->u.m.v.b, name, len < 15 ? len : 15);
+		if (len > 15)
+			diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
+				     (int)len, name);
+		return;
+	}
+	e = arena_alloc(L->ir->arena, n * sizeof(*e));
+	n = lower_ifname_elems(v, n, e, &interval);
+	if (n > 1) {
+		s = match_add(L, key, p->neg ? OP_NOTIN : OP_IN);
+		s->u.m.elems = e;
+		s->u.m.nelems = n;
+		return;
+	}
+	/* One name, or one prefix: nft compares a prefix's bytes alone. */
 	s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
-
-	s->u.m.v.len = 16;
-	memcpy(s->u.m.v.b, name, len < 15 ? len : 15);
-	if (len > 15)
-		diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
-			     (int)len, name);
+	s->u.m.v = e[0].lo;
+	if (e[0].range)
+		s->u.m.v.len = (uint8_t)strnlen((const char *)e[0].lo.b, 16);
 }
 
 void lower_in_interface(struct lctx *L, const struct mprop *p)

@@ -57,14 +57,16 @@ struct apply_opts {
 	struct lower_opts lower;
 	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
 	bool forwarding;			/* --forwarding=on */
+	struct config_ifopts ifo;
 };
 
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
 	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
-	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...]\n"
-	      "                   [--forwarding=on|keep] [--max-errors N] FILE...\n"
+	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...] [--forwarding=on|keep]\n"
+	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
+	      "                   [--max-errors N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
 	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
@@ -86,6 +88,8 @@ static int apply_usage(FILE *out, int code)
 	      "            rules match by name, so they act once the interface exists\n"
 	      "  --forwarding=on  forward or NAT rules and net.ipv4.ip_forward (net.ipv6.conf.all.forwarding)\n"
 	      "            at 0: set it to 1 after the commit (keep, the default: only warn)\n"
+	      "  --interface, --interface-map  what the router's interfaces are on this server, as for\n"
+	      "            rosfw compile (default map " CONFIG_IFMAP_DEFAULT " when it exists)\n"
 	      "apply also writes the connection tracking settings (/proc/sys/net/netfilter) after the\n"
 	      "commit; flush puts back the values they had before rosfw first changed them (forwarding too).\n"
 	      EXIT_HELP,
@@ -104,9 +108,11 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
-		{ "missing-interfaces", required_argument, NULL, 'I' },
+		{ "missing-interfaces", required_argument, NULL, 'X' },
 		{ "allow-missing", required_argument, NULL, 'A' },
 		{ "forwarding", required_argument, NULL, 'F' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -171,14 +177,14 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			if (c == 'D')
 				o->lower.flowtable_devices = optarg;
 			break;
-		case 'I':
+		case 'X':
 		case 'A':
 		case 'F':
 			if (!files) {
 				fprintf(stderr, "rosfw: flush takes no --missing-interfaces, --allow-missing or --forwarding\n");
 				return -1;
 			}
-			if (c == 'I' && !ifcheck_opt_policy(optarg, &o->ifc.policy))
+			if (c == 'X' && !ifcheck_opt_policy(optarg, &o->ifc.policy))
 				return -1;
 			if (c == 'A' && !ifcheck_opt_allow(optarg))
 				return -1;
@@ -190,6 +196,17 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			}
 			if (c == 'F')
 				o->forwarding = !strcmp(optarg, "on");
+			break;
+		case 'I':
+		case 'M':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --interface or --interface-map\n");
+				return -1;
+			}
+			if (c == 'I')
+				config_opt_interface(&o->ifo, optarg);
+			else if (!config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h':
 			apply_usage(stdout, 0);
@@ -781,7 +798,7 @@ int cmd_apply(int argc, char **argv)
 		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, true);
+	m = config_ifmap(&o.ifo, d, ss, true, &o.lower) ? config_read(argv + first, argc - first, d, ss, true) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;
@@ -860,6 +877,8 @@ report:
 	emit_nl_free(b);
 	ir_free(ir);
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
 
 struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d)
 {
@@ -96,4 +99,61 @@ bool config_opt_flowtable_devices(const char *arg)
 			return true;
 		p += n + 1;
 	}
+}
+
+void config_opt_interface(struct config_ifopts *o, const char *arg)
+{
+	o->entries = xreallocarray(o->entries, o->n + 1, sizeof(*o->entries));
+	o->entries[o->n++] = (char *)arg;
+}
+
+bool config_opt_interface_map(struct config_ifopts *o, const char *arg)
+{
+	if (!*arg) {
+		fprintf(stderr, "rosfw: --interface-map takes a file, or none\n");
+		return false;
+	}
+	o->file = arg;
+	return true;
+}
+
+void config_ifopts_free(struct config_ifopts *o)
+{
+	free(o->entries);
+	o->entries = NULL;
+	o->n = 0;
+}
+
+bool config_ifmap(const struct config_ifopts *o, struct diag *d, struct source_set *ss, bool into_d,
+		  struct lower_opts *lo)
+{
+	const char *path = o->file;
+	struct ifmap *map = ifmap_new();
+	size_t i;
+
+	/* The default is read only when it is there: a server without one
+	 * keeps the router's names. */
+	if (!path && access(CONFIG_IFMAP_DEFAULT, F_OK) == 0)
+		path = CONFIG_IFMAP_DEFAULT;
+	if (path && strcmp(path, "none")) {
+		const struct source *s = source_read(ss, path);
+
+		if (!s) {
+			int e = errno;
+
+			if (into_d)
+				diag_error(d, NULL, "%s: %s", path, strerror(e));
+			else
+				diag_file_error(NULL, path, e);
+			ifmap_free(map);
+			errno = e;
+			return false;
+		}
+		ifmap_parse(map, d, diag_add_source(d, s->name, s->buf, s->len), s->buf, s->len, false);
+	}
+	for (i = 0; i < o->n; i++)
+		ifmap_parse(map, d, diag_add_source(d, "--interface", o->entries[i], strlen(o->entries[i])),
+			    o->entries[i], strlen(o->entries[i]), true);
+	lo->ifmap = map;
+	return true;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "ifmap.h"
 #include "lower.h"
 #include "model.h"
 #include "source.h"
@@ -28,5 +29,28 @@ bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
  * when the kernel is to decide). */
 bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe);
 bool config_opt_flowtable_devices(const char *arg);
+
+/* The interface map a command was given: --interface-map FILE (NULL: the
+ * default file when it exists; "none": no file) and --interface entries,
+ * in order. */
+#define CONFIG_IFMAP_DEFAULT "/etc/rosfw/interfaces"
+struct config_ifopts {
+	const char *file;
+	char **entries;
+	size_t n;
+};
+/* Take one --interface (ROUTER=LINUX,...) or --interface-map argument. */
+void config_opt_interface(struct config_ifopts *o, const char *arg);
+bool config_opt_interface_map(struct config_ifopts *o, const char *arg);
+void config_ifopts_free(struct config_ifopts *o);
+/*
+ * The map those options give into lo->ifmap (ifmap_free it): the file
+ * first, then the --interface entries, which replace its entries for the
+ * same names. Mistakes in them are errors in `d` at file:line:col (an
+ * --interface is the source "--interface"). false, errno set, when the
+ * file cannot be read: said as config_read says it.
+ */
+bool config_ifmap(const struct config_ifopts *o, struct diag *d, struct source_set *ss, bool into_d,
+		  struct lower_opts *lo);
 
 #endif

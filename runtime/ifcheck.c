@@ -329,7 +329,7 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 		diag_report(d, lvl, NULL,
 			    "interface \"%s\" does not exist here: %zu rule%s match%s on it (below)%s", nm->s, nm->n,
 			    nm->n == 1 ? "" : "s", nm->n == 1 ? "es" : "", o->policy == IFCHECK_ERROR ?
-			    "; name the server's interface in the configuration, or --allow-missing=NAME for one that appears later, or --missing-interfaces=warn" : "");
+			    "; map the router's name to this server's (--interface ROUTER=LINUX, or the map file: see README, \"Interface names on a Linux server\"), --allow-missing=NAME for one that appears later, or --missing-interfaces=warn" : "");
 		for (k = 0; k < nm->n; k++)
 			use_report(d, lvl, nm, &nm->uses[k], why);
 	}

@@ -97,7 +97,7 @@ static struct rosfwd_cfg *cfg_load(const struct keeper_opts *o)
 	if (!o->nfiles)
 		return NULL;
 	/* A file that cannot be read, or errors, were said on stderr. */
-	if (!(a = applied_from_files(o->files, o->nfiles, &rc))) {
+	if (!(a = applied_from_files(o->files, o->nfiles, &o->ifo, &rc))) {
 		if (rc == EXIT_CONFIG)
 			fprintf(stderr, "rosfwd: the configuration has errors (above)\n");
 		return NULL;
@@ -500,12 +500,14 @@ void keeper_reload(struct keeper *k)
 	/* A daemon's reload must not fail for an interface that is down or
 	 * not made yet (ppp, a bridge networkd makes later): the old ruleset
 	 * would stay. The missing ones are logged as warnings. */
-	argv = xcalloc((size_t)k->o.nfiles + 3, sizeof(*argv));
+	argv = xcalloc((size_t)k->o.nfiles + (size_t)k->o.napply_args + 3, sizeof(*argv));
 	argv[0] = (char *)"apply";
 	argv[1] = (char *)"--missing-interfaces=warn";
+	for (i = 0; i < k->o.napply_args; i++)
+		argv[i + 2] = k->o.apply_args[i];
 	for (i = 0; i < k->o.nfiles; i++)
-		argv[i + 2] = k->o.files[i];
-	rc = cmd_apply(k->o.nfiles + 2, argv);
+		argv[k->o.napply_args + i + 2] = k->o.files[i];
+	rc = cmd_apply(k->o.napply_args + k->o.nfiles + 2, argv);
 	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
 	free(argv);
 	c = cfg_load(&k->o);

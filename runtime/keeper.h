@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "dns.h"
 #include "model.h"
 
@@ -33,6 +34,9 @@ struct keeper_opts {
 	int nfiles;
 	bool verbose;
 	struct dns_opts dns;
+	char **apply_args;	/* options SIGHUP's apply takes before the files (--interface...) */
+	int napply_args;
+	struct config_ifopts ifo;	/* the same, checked with the configuration */
 };
 
 struct keeper;

@@ -39,6 +39,7 @@ struct opts {
 	unsigned max_errors;
 	const char *output;
 	struct lower_opts lower;
+	struct config_ifopts ifo;
 };
 
 static int usage(FILE *out, int code)
@@ -89,6 +90,11 @@ static int usage(FILE *out, int code)
 	      "  --missing-interfaces=error|warn  check --here, apply: an interface the rules match on\n"
 	      "                      that this machine lacks is an error (default) or a warning\n"
 	      "  --allow-missing=IF,...  check --here, apply: interfaces that appear later (ppp0, ppp*)\n"
+	      "  --interface ROUTER=LINUX[,LINUX...]  (repeatable) what a router interface is on this\n"
+	      "                      server: its default-name or its name in the configuration, to one\n"
+	      "                      or more Linux names, a trailing * for a prefix (pppoe-out1=ppp*)\n"
+	      "  --interface-map FILE|none  such entries, one a line (`ether1 = enp1s0`, # comments);\n"
+	      "                      default " CONFIG_IFMAP_DEFAULT " when it exists; --interface wins\n"
 	      "  -h, --help          this text\n"
 	      "\n" EXIT_HELP,
 	      out);
@@ -107,8 +113,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "netlink", no_argument, NULL, 'N' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
 		{ "here", no_argument, NULL, 'H' },
-		{ "missing-interfaces", required_argument, NULL, 'I' },
+		{ "missing-interfaces", required_argument, NULL, 'X' },
 		{ "allow-missing", required_argument, NULL, 'A' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("ROSFW_MISSING_INTERFACES");
@@ -149,7 +157,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		case 'H':
 			o->here = true;
 			break;
-		case 'I':
+		case 'X':
 			if (!ifcheck_opt_policy(optarg, &o->ifc.policy))
 				return -1;
 			o->ifc_given = true;
@@ -159,6 +167,13 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 				return -1;
 			o->ifc.allow = optarg;
 			o->ifc_given = true;
+			break;
+		case 'I':
+			config_opt_interface(&o->ifo, optarg);
+			break;
+		case 'M':
+			if (!config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -220,7 +235,7 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, false);
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -240,6 +255,8 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		report(d, &o);
 	}
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;
@@ -291,7 +308,7 @@ static int cmd_compile(int argc, char **argv)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, false);
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -326,6 +343,8 @@ static int cmd_compile(int argc, char **argv)
 	}
 	ir_free(ir);
 	model_free(m);
+	ifmap_free((struct ifmap *)o.lower.ifmap);
+	config_ifopts_free(&o.ifo);
 	diag_free(d);
 	source_set_free(ss);
 	return rc;

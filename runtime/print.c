@@ -47,6 +47,7 @@ struct popts {
 	size_t nfacs;
 	const char *list;	/* where list=NAME */
 	const char *state;	/* rosfwd's state file, for creation times */
+	struct config_ifopts ifo;	/* checked as compile checks them; numbering does not need them */
 };
 
 static int print_usage(FILE *out, int code)
@@ -63,6 +64,8 @@ static int print_usage(FILE *out, int code)
 	      "kernel's is refused (exit 1): counters are never shown under the wrong rules.\n"
 	      "Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
+	      "--interface and --interface-map are taken as apply takes them (and checked), so one\n"
+	      "set of options serves every command.\n"
 	      EXIT_HELP,
 	      out);
 	return code;
@@ -278,6 +281,8 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		{ "prometheus", no_argument, NULL, 'p' },
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "state", required_argument, NULL, 's' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -298,6 +303,15 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 			if (stats)
 				return -1;
 			o->state = optarg;
+			break;
+		case 'I':
+			if (!files)
+				return -1;
+			config_opt_interface(&o->ifo, optarg);
+			break;
+		case 'M':
+			if (!files || !config_opt_interface_map(&o->ifo, optarg))
+				return -1;
 			break;
 		case 'h': print_usage(stdout, 0); exit(EXIT_OK);
 		default: return -1;
@@ -1145,18 +1159,20 @@ int cmd_print(int argc, char **argv)
 	first += 1;
 	/* A FILE is read first, as every command reads one; without FILE the
 	 * capability comes first: the record's directory is root's. */
-	if (first < argc && !(a = applied_from_files(argv + first, argc - first, &rc)))
-		return rc;
+	if (first < argc && !(a = applied_from_files(argv + first, argc - first, &o.ifo, &rc)))
+		goto out;
 	if (!nlsock_open(&q)) {
 		kernel_error("netlink");
 		applied_free(a);
-		return EXIT_IO;
+		rc = EXIT_IO;
+		goto out;
 	}
 	if (kread_table(&q, NFPROTO_IPV4, NULL, NULL) < 0) {
 		kernel_error("reading tables");
 		nlsock_close(&q);
 		applied_free(a);
-		return EXIT_IO;
+		rc = EXIT_IO;
+		goto out;
 	}
 	if (first >= argc && !(a = applied_from_record(&rc, why, sizeof(why))))
 		fprintf(stderr, "rosfw: %s; give the FILE... that was applied\n", why);
@@ -1164,6 +1180,8 @@ int cmd_print(int argc, char **argv)
 		rc = stats ? print_stats(&q, a, &o) : print_addrlist(&q, a, &o);
 	nlsock_close(&q);
 	applied_free(a);
+out:
+	config_ifopts_free(&o.ifo);
 	return rc;
 }
 

@@ -284,10 +284,10 @@ void record_save(const struct model *m, const struct ir *ir, struct diag *d)
 
 /* Lowered as apply lowers it: what nftables cannot express was skipped
  * (an apply with errors commits nothing), so nothing here is an error. */
-static bool applied_lower(struct applied *a)
+static bool applied_lower(struct applied *a, const struct ifmap *map)
 {
 	struct diag *quiet = diag_new(1000000);
-	struct lower_opts lo = { .unsupported = UNSUPPORTED_SKIP_RULE };
+	struct lower_opts lo = { .unsupported = UNSUPPORTED_SKIP_RULE, .ifmap = map };
 
 	a->ir = lower_model(a->m, quiet, &lo);
 	diag_free(quiet);
@@ -297,22 +297,26 @@ static bool applied_lower(struct applied *a)
 	return true;
 }
 
-struct applied *applied_from_files(char **files, int n, int *rc)
+struct applied *applied_from_files(char **files, int n, const struct config_ifopts *ifo, int *rc)
 {
 	struct applied *a = xcalloc(1, sizeof(*a));
+	struct lower_opts lo = { 0 };
 	size_t len = 0;
 	int i;
 
 	a->ss = source_set_new();
 	a->d = diag_new(50);
-	a->m = config_read(files, n, a->d, a->ss, false);
-	if (!a->m) {
+	/* The map apply took: its mistakes are this command's too. */
+	if (!config_ifmap(ifo, a->d, a->ss, false, &lo) ||
+	    !(a->m = config_read(files, n, a->d, a->ss, false))) {
+		ifmap_free((struct ifmap *)lo.ifmap);
 		*rc = EXIT_IO;
 		applied_free(a);
 		return NULL;
 	}
 	if (diag_errors(a->d)) {
 		diag_print(a->d, stderr);
+		ifmap_free((struct ifmap *)lo.ifmap);
 		*rc = EXIT_CONFIG;
 		applied_free(a);
 		return NULL;
@@ -325,7 +329,8 @@ struct applied *applied_from_files(char **files, int n, int *rc)
 			strcat(a->origin, " ");
 		strcat(a->origin, files[i]);
 	}
-	applied_lower(a);
+	applied_lower(a, lo.ifmap);
+	ifmap_free((struct ifmap *)lo.ifmap);
 	return a;
 }
 
@@ -384,7 +389,9 @@ struct applied *applied_from_record(int *rc, char *why, size_t size)
 	}
 	a->origin = xmalloc(strlen(path) + 12);
 	sprintf(a->origin, "the record %s", path);
-	applied_lower(a);
+	/* Rules are known by what they say, not by the interfaces a map
+	 * made of it (lower.c, rule_ident): the record needs no map. */
+	applied_lower(a, NULL);
 	/* What this rosfw makes of the text must be what the applying one
 	 * made of it: else counter names differ and nothing would match. */
 	if (a->fp[0] != fp[0] || a->fp[1] != fp[1]) {

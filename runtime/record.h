@@ -84,9 +84,11 @@ struct applied {
 	bool from_record;
 };
 
-/* From FILE...: NULL when one cannot be read (said on stderr) or has
- * errors (printed): *rc the exit code. */
-struct applied *applied_from_files(char **files, int n, int *rc);
+/* From FILE..., lowered through the interface map `ifo` names: NULL when
+ * one cannot be read (said on stderr) or has errors (printed): *rc the
+ * exit code. */
+struct config_ifopts;
+struct applied *applied_from_files(char **files, int n, const struct config_ifopts *ifo, int *rc);
 /* From the record: NULL with `why` (*rc EXIT_CONFIG when there is none or
  * it is damaged or foreign, EXIT_IO when it cannot be read or trusted). */
 struct applied *applied_from_record(int *rc, char *why, size_t size);

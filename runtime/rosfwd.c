@@ -31,6 +31,7 @@
 #include "keeper.h"
 #include "metrics.h"
 #include "nlsock.h"
+#include "xalloc.h"
 
 /* SIGTERM reads the sets one last time unless a read takes longer than
  * this; then it saves what the last poll read (systemd's stop timeout is
@@ -70,7 +71,8 @@ struct daemon {
 static int usage(FILE *out, int code)
 {
 	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--metrics-port PORT] [--dns-refresh SECONDS]\n"
-	      "              [--dns-floor SECONDS] [--dns-cap SECONDS] [--once] [--verbose] [CONFIG...]\n"
+	      "              [--dns-floor SECONDS] [--dns-cap SECONDS] [--once] [--verbose]\n"
+	      "              [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none] [CONFIG...]\n"
 	      "\n"
 	      "Keeps the dynamic address-list entries of rosfw's tables in FILE (default " DYN_STATE_DEFAULT "):\n"
 	      "on start it puts back saved entries the kernel lost (a flush, a re-apply without rosfw,\n"
@@ -90,6 +92,8 @@ static int usage(FILE *out, int code)
 	      "           A failed lookup keeps the last answer and is retried after the floor, doubling to the cap\n"
 	      "  --once   start, read and save once, exit (for scripts and tests)\n"
 	      "  --verbose  one line per poll: entries, milliseconds taken, saved or not\n"
+	      "  --interface, --interface-map  given to SIGHUP's apply, as rosfw apply takes them\n"
+	      "           (default map " CONFIG_IFMAP_DEFAULT " when it exists); checked at start\n"
 	      "FILE and its directory must be writable by root (or this user) alone, FILE not a link:\n"
 	      "rosfwd puts what it says into the firewall. A FILE it cannot read stops the start (the first\n"
 	      "save would replace it); a corrupt or truncated one is reported, renamed FILE.corrupt (then\n"
@@ -113,6 +117,8 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		{ "dns-refresh", required_argument, NULL, 'r' },
 		{ "dns-floor", required_argument, NULL, 'f' },
 		{ "dns-cap", required_argument, NULL, 'c' },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "interface-map", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -162,6 +168,22 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 				return -1;
 			}
 			d->metrics_port = (unsigned)v;
+			break;
+		}
+		case 'I':
+		case 'M': {
+			/* SIGHUP's apply takes them as they were given. */
+			size_t n = strlen(optarg) + 20;
+			char *a = xmalloc(n);
+
+			snprintf(a, n, "--%s=%s", c == 'I' ? "interface" : "interface-map", optarg);
+			if (c == 'I')
+				config_opt_interface(&d->ko.ifo, optarg);
+			else if (!config_opt_interface_map(&d->ko.ifo, optarg))
+				return -1;
+			d->ko.apply_args = xreallocarray(d->ko.apply_args, (size_t)d->ko.napply_args + 1,
+							 sizeof(*d->ko.apply_args));
+			d->ko.apply_args[d->ko.napply_args++] = a;
 			break;
 		}
 		case 'h':

@@ -235,6 +235,21 @@ topo_route() {
 	fi
 }
 
+# topo_rename_wan OLD NEW: the router's WAN link takes another name, as a
+# ppp0 that appears once pppd has dialled: a name the firewall was loaded
+# without. Linux renames only a link that is down, which drops its IPv6
+# address and the routes through it: they are put back.
+topo_rename_wan() {
+	ip -n "$TOPO_PREFIX-router" -b - <<-EOF
+		link set $1 down
+		link set $1 name $2
+		link set $2 up
+		addr add 2001:db8:1::1/64 dev $2 nodad
+		route replace default via 203.0.113.2
+		route replace default via 2001:db8:1::2
+	EOF
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	case "$1" in
 	up)

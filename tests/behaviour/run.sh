@@ -319,10 +319,30 @@ run_conntrack() {
 	esac
 }
 
+# probes_expand FILE: the scenario with each `probes NAME` line replaced by
+# the lines of NAME.probes but its config and interfaces: the same probes
+# run against another configuration or other interface names.
+probes_expand() {
+	local line other
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line == "probes "* ]]; then
+			other="$HERE/scenarios/${line#probes }.probes"
+			[ -f "$other" ] || { echo "no scenario ${line#probes }" >&2; return 1; }
+			grep -v -E '^(config|interfaces)( |$)' "$other"
+		else
+			printf '%s\n' "$line"
+		fi
+	done < "$1"
+}
+
 run_scenario() {
-	local name=$1 file="$HERE/scenarios/$1.probes" n=0 line
+	local name=$1 file="$tmp/$1.probes" n=0 line
 	local config="$HERE/scenarios/$1.rsc" opts="" wan=ether1 lan=ether2 dmz=ether3 wants_log=0
 	local -a w
+	if ! probes_expand "$HERE/scenarios/$1.probes" > "$file" 2> "$tmp/expand.err"; then
+		fail "$name: $(cat "$tmp/expand.err")"
+		return
+	fi
 	# Set-up lines first: they shape the network the probes run in.
 	while IFS= read -r line || [ -n "$line" ]; do
 		read -ra w <<< "$line"
@@ -371,7 +391,9 @@ run_scenario() {
 		esac
 	done < "$file"
 
-	if ! CONFIG="$config" OPTS="$opts" topo_exec router bash -c "set -o pipefail; $ROSFW_APPLY" \
+	# From the repository's root: paths in the options (an interface map)
+	# are written from there, as the config line's file is.
+	if ! ROOT="$ROOT" CONFIG="$config" OPTS="$opts" topo_exec router bash -c "cd \"\$ROOT\" || exit 1; set -o pipefail; $ROSFW_APPLY" \
 		> "$tmp/apply.out" 2> "$tmp/apply.err"; then
 		check_fail "$name:apply" "applying $(basename "$config") failed: $(grep -v warning "$tmp/apply.err" | head -3 | paste -sd' ')"
 		applied=0
@@ -398,6 +420,15 @@ run_scenario() {
 		conntrack) run_conntrack ;;
 		expect) run_conntrack expect ;;
 		wait) sleep "${w[1]}" ;;
+		rename)
+			# rename wan NAME: after the apply, the WAN link is renamed
+			if [ "${w[1]}" != wan ] || [ -z "${w[2]}" ] || ! topo_rename_wan "$wan" "${w[2]}" 2> "$tmp/rename.err"; then
+				check_fail "$WHERE" "$LINE: $(head -2 "$tmp/rename.err" | paste -sd' ')"
+			else
+				wan=${w[2]}
+				pass "$WHERE: the WAN link is $wan now"
+			fi
+			;;
 		*) check_fail "$WHERE" "unknown line: $LINE" ;;
 		esac
 	done < "$file"
