@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The router's own services (/ip service): a service's address= lets only
+ * those prefixes connect to it, whatever the firewall accepts. On this
+ * server that is a base chain of its own at the input hook, after the
+ * firewall's filter input: a connection must pass both, as on RouterOS
+ * ("firewall AND service address"), and neither chain's verdict can stand
+ * in for the other's. Its rules are no RouterOS rule's: they carry no
+ * number, so print stats and counters never see them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "lower_impl.h"
+#include "value.h"
+
+/* After filter input (0): the firewall's rules see every packet first,
+ * their counters and address-list additions included, as on RouterOS,
+ * where a service checks the address of what its firewall let in. */
+#define SERVICE_CHAIN "service.input"
+#define SERVICE_PRIO 10
+
+/* The address restriction of an enabled service, or NULL. */
+static const struct vaddrs *service_addrs(const struct mitem *it)
+{
+	return it->disabled ? NULL : mprop_addrs(mitem_prop(it, P_ADDRESS));
+}
+
+bool lower_services_needed(const struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(m, MK_IP_SERVICE); i++)
+		if (service_addrs(model_item(m, MK_IP_SERVICE, i)))
+			return true;
+	return false;
+}
+
+static int elem_cmp(const void *a, const void *b)
+{
+	const struct ir_elem *x = a, *y = b;
+	int c = memcmp(x->lo.b, y->lo.b, x->lo.len);
+
+	if (c)
+		return c;
+	c = memcmp(x->hi.b, y->hi.b, x->hi.len);
+	return c ? c : (int)x->range - (int)y->range;
+}
+
+/*
+ * The sources of this family that may connect: the prefixes as one
+ * anonymous set (both back ends merge overlaps as nft does), one prefix
+ * as a masked compare. False when one of them is the whole family: then
+ * every source may, and the family needs no rule.
+ */
+static bool allowed_match(struct lctx *L, const struct vaddrs *as, struct ir_match *m, bool *any)
+{
+	uint8_t n = L->v6 ? 16 : 4;
+	struct ir_elem *e = arena_alloc(L->ir->arena, as->n * sizeof(*e));
+	size_t i, j, k = 0;
+
+	for (i = 0; i < as->n; i++) {
+		if (as->v[i].v6 != L->v6)
+			continue;
+		if (as->v[i].plen == 0)
+			return false;
+		e[k].lo.len = e[k].hi.len = n;
+		memcpy(e[k].lo.b, as->v[i].lo, n);
+		memcpy(e[k].hi.b, as->v[i].hi, n);
+		e[k].range = as->v[i].kind == VA_PREFIX && as->v[i].plen < n * 8;
+		k++;
+	}
+	*any = k > 0;
+	if (!k)
+		return true;
+	/* the same element twice would be refused as a duplicate */
+	qsort(e, k, sizeof(*e), elem_cmp);
+	for (i = j = 1; i < k; i++)
+		if (elem_cmp(&e[i], &e[j - 1]))
+			e[j++] = e[i];
+	k = j;
+	memset(m, 0, sizeof(*m));
+	m->key = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	if (k > 1) {
+		m->op = OP_NOTIN;
+		m->elems = e;
+		m->nelems = k;
+		return true;
+	}
+	m->op = OP_NE;
+	m->v = e[0].lo;
+	if (e[0].range) {
+		/* a prefix: lo and hi differ in its host bits alone */
+		m->masked = true;
+		m->mask.len = e[0].lo.len;
+		for (i = 0; i < e[0].lo.len; i++)
+			m->mask.b[i] = (uint8_t)~(e[0].lo.b[i] ^ e[0].hi.b[i]);
+	}
+	return true;
+}
+
+static struct ir_chain *service_chain(struct lctx *L)
+{
+	struct ir_chain *c = ir_chain_find(L->t, SERVICE_CHAIN);
+
+	if (c)
+		return c;
+	c = ir_chain_add(L->ir, L->t, SERVICE_CHAIN);
+	c->hook = HOOK_INPUT;
+	c->type = CHAIN_FILTER;
+	c->prio = SERVICE_PRIO;
+	c->facility = "service";
+	return c;
+}
+
+/*
+ * One rule per restricted service and family: a connection to its port
+ * (the first segment, SYN without ACK, so the server's own connections
+ * out and their answers are never touched, with connection tracking on or
+ * off) from a source outside address= is dropped. A list without prefixes
+ * of this family lets none of its sources connect.
+ */
+void lower_services(struct lctx *L)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(L->m, MK_IP_SERVICE); i++) {
+		const struct mitem *it = model_item(L->m, MK_IP_SERVICE, i);
+		const struct vaddrs *as = service_addrs(it);
+		const struct mprop *port = mitem_get(it, MK_IP_SERVICE, P_PORT);
+		const char *name = mitem_value(it, MK_IP_SERVICE, P_NAME);
+		struct ir_match allowed;
+		struct ir_rule *r;
+		struct ir_stmt *s;
+		char comment[LOWER_COMMENT_MAX + 1], text[64];
+		bool any;
+
+		if (!as || !port || !name || !allowed_match(L, as, &allowed, &any))
+			continue;
+		snprintf(text, sizeof(text), "ip service %s", name);
+		lower_text(comment, sizeof(comment), text, strlen(text), LOWER_COMMENT_MAX);
+		r = ir_rule_add(L->ir, service_chain(L), -1, ir_strdup(L->ir, comment), &it->loc);
+		s = ir_stmt_add(L->ir, r, S_MATCH);
+		s->u.m.key = K_META_L4PROTO;
+		s->u.m.op = OP_EQ;
+		s->u.m.v = ir_data_be(6, 1);
+		s = ir_stmt_add(L->ir, r, S_MATCH);
+		s->u.m.key = K_TCP_DPORT;
+		s->u.m.op = OP_EQ;
+		s->u.m.v = ir_data_be(port->v.r.lo, 2);
+		s = ir_stmt_add(L->ir, r, S_MATCH);
+		s->u.m.key = K_TCP_FLAGS;
+		s->u.m.op = OP_EQ;
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_be(0x12, 1);	/* syn | ack */
+		s->u.m.v = ir_data_be(0x02, 1);		/* syn */
+		if (any)
+			ir_stmt_add(L->ir, r, S_MATCH)->u.m = allowed;
+		ir_stmt_add(L->ir, r, S_VERDICT)->u.verdict.kind = V_DROP;
+	}
+}
