@@ -162,6 +162,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 
 print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
+	@tests/print/service.sh $(BUILD)/rosfw
 
 cli-test: $(BUILD)/rosfw
 	@tests/cli/run.sh $(BUILD)/rosfw

@@ -130,7 +130,11 @@ void service_command(struct model *m, const struct sel *s, const enum prop_id *i
 			service_name(it), service_port(it), service_name(it), service_port(it), d);
 	}
 	if (has(ids, nids, P_CERTIFICATE) || has(ids, nids, P_TLS_VERSION))
-		msg_add(&g, "certificate= and tls-version= configure the router's own TLS servers and change nothing that reaches this box: this server's services keep their own");
+		msg_add(&g, "%s configure%s the router's own TLS servers and change%s nothing that reaches this box: this server's services keep their own",
+			has(ids, nids, P_CERTIFICATE) && has(ids, nids, P_TLS_VERSION) ? "certificate= and tls-version=" :
+			has(ids, nids, P_CERTIFICATE) ? "certificate=" : "tls-version=",
+			has(ids, nids, P_CERTIFICATE) && has(ids, nids, P_TLS_VERSION) ? "" : "s",
+			has(ids, nids, P_CERTIFICATE) && has(ids, nids, P_TLS_VERSION) ? "" : "s");
 	if (has(ids, nids, P_MAX_SESSIONS))
 		msg_add(&g, "max-sessions= is not applied: RouterOS refuses sessions past it, rosfw limits no connections to the service's port");
 	for (i = 0; has(ids, nids, P_VRF) && i < s->n; i++) {

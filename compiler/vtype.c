@@ -665,6 +665,7 @@ static bool service_addr_elem(const struct vctx *c, size_t off, size_t len, size
 	bool v6 = memchr(c->v + off, ':', len) != NULL, placeholder;
 	const char *slash;
 
+	memset(&a, 0, sizeof(a));	/* kept whole: no stray bytes past an IPv4 address */
 	switch (value_addr_parse(c->v + off, len, v6, &a, &mo)) {
 	case VAE_OK:
 		if (a.kind == VA_RANGE)
