@@ -160,3 +160,44 @@ void lower_services(struct lctx *L)
 		ir_stmt_add(L->ir, r, S_VERDICT)->u.verdict.kind = V_DROP;
 	}
 }
+
+/* What rosfw makes of each property of /ip service, for `rosfw doc
+ * translation`; a test keeps every property of the menu in it. */
+static const struct {
+	enum prop_id id;
+	const char *status, *how;
+} service_rows[] = {
+	{ P_ADDRESS, "exact",
+	  "chain service.input (hook input, priority filter + 10, after filter_input): meta l4proto tcp tcp dport PORT "
+	  "tcp flags syn without ack, ip saddr not in PREFIXES: drop, per family; a family without prefixes: every "
+	  "source dropped; 0.0.0.0/0 or ::/0: no rule" },
+	{ P_AVAILABLE_FROM, "warning", "not applied (7.24, no manual text): what it keeps away reaches the port" },
+	{ P_CERTIFICATE, "note", "the router's own TLS servers: nothing that reaches this box changes" },
+	{ P_DISABLED, "note",
+	  "yes: no rule; the port is left to the firewall's rules (on RouterOS nothing listened there; this server "
+	  "answers only where one of its own services listens)" },
+	{ P_MAX_SESSIONS, "note", "not applied: no limit on connections to the port" },
+	{ P_NAME, "model", "selects one of the eight services (comma lists too); fixed: name= is refused" },
+	{ P_PORT, "exact",
+	  "the port address= restricts (default: telnet 23, ftp 21, www 80, ssh 22, www-ssl 443, api 8728, winbox 8291, "
+	  "api-ssl 8729); rosfw moves none of this server's daemons (a note)" },
+	{ P_TLS_VERSION, "note", "the router's own TLS servers: nothing that reaches this box changes" },
+	{ P_VRF, "warning", "not applied: the port is reachable from every interface the firewall allows, not one VRF's" },
+};
+
+void lower_service_markdown(FILE *out)
+{
+	size_t i;
+
+	fputs("\n## /ip service\n\n"
+	      "The router's own services. `address=` is a firewall rule on RouterOS (only those prefixes connect, whatever\n"
+	      "the firewall accepts): a chain of its own, so a connection must pass the firewall's input chain and the\n"
+	      "service's check, and rosfw's rules there carry no RouterOS number. rosfw starts, stops and moves none of\n"
+	      "this server's services: what RouterOS would do to them is said in one note (or a warning, where leaving it\n"
+	      "out opens traffic) per command.\n\n"
+	      "| property | status | on this server |\n| --- | --- | --- |\n",
+	      out);
+	for (i = 0; i < sizeof(service_rows) / sizeof(service_rows[0]); i++)
+		fprintf(out, "| `%s` | %s | %s |\n", prop_def(service_rows[i].id)->name, service_rows[i].status,
+			service_rows[i].how);
+}

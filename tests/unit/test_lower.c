@@ -3303,13 +3303,17 @@ static void test_table_markdown_lists_every_row(void **state)
 	size_t n, na, i, len = 0;
 	const struct prop_def *t = prop_table(&n);
 	const struct action_def *a = action_table(&na);
-	char *buf = NULL, *prev = NULL;
+	char *buf = NULL, *prev = NULL, *services;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
 	assert_non_null(f);
 	lower_table_markdown(f);
 	fclose(f);
+	/* the rule menus' table, then /ip service's with every property of its own */
+	services = strstr(buf, "\n## /ip service\n");
+	assert_non_null(services);
+	*services++ = '\0';
 	for (i = 0; i < n; i++) {
 		char needle[128];
 
@@ -3317,6 +3321,9 @@ static void test_table_markdown_lists_every_row(void **state)
 		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
 			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
 				 t[i].menus & MB_RULES ? "missing from" : "in");
+		if (!strstr(services, needle) != !(t[i].menus & MB(MK_IP_SERVICE)))
+			fail_msg("property \"%s\" %s the /ip service table", t[i].name,
+				 t[i].menus & MB(MK_IP_SERVICE) ? "missing from" : "in");
 	}
 	/* actions in name order, after the action row */
 	prev = strstr(buf, "\n| `action` | ");
