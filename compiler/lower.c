@@ -1119,7 +1119,7 @@ static void family_lower(struct lctx *L, bool v6)
 	L->nplans = 0;
 	for (i = 0; i < 4; i++)
 		rules += model_count(L->m, ks[i]);
-	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m))
+	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m, v6))
 		return;
 	L->t = ir_table_get(L->ir, L->family);
 	L->last_chain = NULL;

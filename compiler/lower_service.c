@@ -27,13 +27,27 @@ static const struct vaddrs *service_addrs(const struct mitem *it)
 	return it->disabled ? NULL : mprop_addrs(mitem_prop(it, P_ADDRESS));
 }
 
-bool lower_services_needed(const struct model *m)
+/* 0.0.0.0/0 or ::/0 in the list: every source of that family may connect. */
+static bool family_open(const struct vaddrs *as, bool v6)
+{
+	uint32_t i;
+
+	for (i = 0; i < as->n; i++)
+		if (as->v[i].v6 == v6 && as->v[i].plen == 0)
+			return true;
+	return false;
+}
+
+bool lower_services_needed(const struct model *m, bool v6)
 {
 	size_t i;
 
-	for (i = 0; i < model_count(m, MK_IP_SERVICE); i++)
-		if (service_addrs(model_item(m, MK_IP_SERVICE, i)))
+	for (i = 0; i < model_count(m, MK_IP_SERVICE); i++) {
+		const struct vaddrs *as = service_addrs(model_item(m, MK_IP_SERVICE, i));
+
+		if (as && !family_open(as, v6))
 			return true;
+	}
 	return false;
 }
 
@@ -60,11 +74,11 @@ static bool allowed_match(struct lctx *L, const struct vaddrs *as, struct ir_mat
 	struct ir_elem *e = arena_alloc(L->ir->arena, as->n * sizeof(*e));
 	size_t i, j, k = 0;
 
+	if (family_open(as, L->v6))
+		return false;
 	for (i = 0; i < as->n; i++) {
 		if (as->v[i].v6 != L->v6)
 			continue;
-		if (as->v[i].plen == 0)
-			return false;
 		e[k].lo.len = e[k].hi.len = n;
 		memcpy(e[k].lo.b, as->v[i].lo, n);
 		memcpy(e[k].hi.b, as->v[i].hi, n);

@@ -857,6 +857,17 @@ static void test_ip_service_whole_family_and_duplicates(void **state)
 	low_free(&l);
 }
 
+/* A list open to both families needs no rule and makes no table. */
+static void test_ip_service_open_to_all_makes_nothing(void **state)
+{
+	struct low l = low_ok("/ip service set ssh address=0.0.0.0/0,::/0\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "table ip rosfw {"));
+	assert_null(strstr(l.out, "table ip6 rosfw {"));
+	low_free(&l);
+}
+
 /* A disabled service and one without address= make no rule: rosfw leaves
  * their ports to the firewall, and the command that disabled says so. */
 static void test_ip_service_disabled_makes_no_rule(void **state)
@@ -3554,6 +3565,7 @@ int main(void)
 		T(test_ip_service_address_is_a_chain_of_its_own),
 		T(test_ip_service_v4_only_list_closes_v6),
 		T(test_ip_service_whole_family_and_duplicates),
+		T(test_ip_service_open_to_all_makes_nothing),
 		T(test_ip_service_disabled_makes_no_rule),
 		T(test_ip_service_port_moves_the_rule),
 		T(test_ip_service_other_properties_are_reported),
