@@ -45,8 +45,9 @@ LIB_SRC      := lib/arena.c lib/diag.c lib/safefile.c lib/source.c lib/text.c li
 GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
-                compiler/exec.c compiler/check.c compiler/dump.c compiler/ir.c \
+                compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
+                compiler/lower_service.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
@@ -172,6 +173,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
 	@tests/print/record.sh $(BUILD)/rosfw
+	@tests/print/service.sh $(BUILD)/rosfw
 
 cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw

@@ -196,14 +196,14 @@ void dump_model(const struct model *m, FILE *out)
 	static const enum menu_kind order[] = {
 		MK_IFLIST, MK_IFLIST_MEMBER, MK_CONNTRACK, MK_LAYER7, MK_ADDRLIST4,
 		MK_FILTER4, MK_NAT4, MK_MANGLE4, MK_RAW4, MK_SERVICE_PORT,
-		MK_ADDRLIST6, MK_FILTER6, MK_NAT6, MK_MANGLE6, MK_RAW6,
+		MK_ADDRLIST6, MK_FILTER6, MK_NAT6, MK_MANGLE6, MK_RAW6, MK_IP_SERVICE,
 	};
 	size_t i;
 
 	fputs("# rosfw dump: the firewall configuration the script leaves behind\n", out);
 	ifaces_dump(m, out);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (order[i] == MK_SERVICE_PORT || order[i] == MK_CONNTRACK)
+		if (order[i] == MK_SERVICE_PORT || order[i] == MK_CONNTRACK || order[i] == MK_IP_SERVICE)
 			builtins_dump(m, order[i], out);
 		else
 			list_dump(m, order[i], out);

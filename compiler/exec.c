@@ -47,7 +47,7 @@ static bool node_is_closed(const struct menu_node *n)
 {
 	enum menu_kind k = menu_kind(n);
 
-	return is_firewall_node(n) || k == MK_IFLIST || k == MK_IFLIST_MEMBER;
+	return is_firewall_node(n) || k == MK_IFLIST || k == MK_IFLIST_MEMBER || k == MK_IP_SERVICE;
 }
 
 static void note_foreign(struct model *m, const struct cwd *at, const struct loc *loc)
@@ -497,17 +497,41 @@ static bool sel_numbers(struct model *m, enum menu_kind k, const struct ast_item
 	return true;
 }
 
-static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+static bool sel_name_n(struct model *m, enum menu_kind k, const char *name, size_t len, struct sel *out)
 {
 	size_t i;
 
 	for (i = 0; i < model_count(m, k); i++) {
 		const char *v = mitem_value(model_item(m, k, i), k, P_NAME);
 
-		if (v && text_eq(it->text, it->len, v)) {
+		if (v && text_eq(name, len, v)) {
 			sel_add(out, i);
 			return true;
 		}
+	}
+	return false;
+}
+
+/* A name, or a comma list of them (`disable telnet,ftp`), as RouterOS
+ * takes them wherever it takes item numbers. */
+static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	const char *s = it->text, *end = it->text + it->len, *e;
+
+	if (sel_name_n(m, k, it->text, it->len, out))
+		return true;
+	for (; memchr(it->text, ',', it->len) && s <= end; s = e + 1) {
+		e = memchr(s, ',', (size_t)(end - s));
+		if (!e)
+			e = end;
+		if (!sel_name_n(m, k, s, (size_t)(e - s), out)) {
+			struct loc l = value_loc(it, (size_t)(s - it->text), (size_t)(e - s));
+
+			diag_error(m->d, &l, "no item named \"%.*s\" in %s", (int)(e - s), s, menu_kind_path(k));
+			return false;
+		}
+		if (e == end)
+			return true;
 	}
 	diag_error(m->d, &it->loc, "no item named \"%.*s\" in %s", (int)it->len, it->text, menu_kind_path(k));
 	return false;
@@ -646,6 +670,11 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, c
 			ok = false;
 			continue;
 		}
+		if (k == MK_IP_SERVICE && service_prop_refused(def->id, &pv)) {
+			diag_error(m->d, def->id == P_NAME ? &p->loc : &p->vloc, "%s", service_prop_refused(def->id, &pv));
+			ok = false;
+			continue;
+		}
 		if (def->id == P_DISABLED) {
 			(*itp)->disabled = pv.v.u;
 			continue;
@@ -740,6 +769,10 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		diag_error(m->d, &c->loc, "%s holds settings: change them with set, not add", menu_kind_path(k));
 		return;
 	}
+	if (k == MK_IP_SERVICE) {
+		diag_error(m->d, &c->loc, "/ip service holds the router's own services: set them by name, nothing can be added");
+		return;
+	}
 	if (a->sel) {
 		diag_error(m->d, &a->sel->loc, "add takes only name=value properties");
 		return;
@@ -784,6 +817,25 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	if (ok)
 		item_check(m, k, it, &c->loc);
 	list_insert(m, k, it, at);
+}
+
+/* What the command set, for service_command's one note. */
+static void service_run(struct model *m, const struct walk *w, const struct args *a, const struct sel *s,
+			const struct loc *loc)
+{
+	enum prop_id ids[sizeof(a->props) / sizeof(a->props[0])];
+	bool switched = verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE);
+	size_t i, n = 0;
+
+	for (i = 0; verb_is(w, V_SET) && i < a->nprops; i++) {
+		const struct prop_def *def = prop_lookup_n(MK_IP_SERVICE, a->props[i]->name, a->props[i]->name_len);
+
+		if (def) {
+			ids[n++] = def->id;
+			switched |= def->id == P_DISABLED;
+		}
+	}
+	service_command(m, s, ids, n, switched, loc);
 }
 
 static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, const struct args *a,
@@ -846,6 +898,8 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		if (!ok)
 			break;
 	}
+	if (i == s.n && k == MK_IP_SERVICE)
+		service_run(m, w, a, &s, &c->loc);
 	sel_free(&s);
 }
 

@@ -1137,7 +1137,7 @@ static void family_lower(struct lctx *L, bool v6)
 	L->nplans = 0;
 	for (i = 0; i < 4; i++)
 		rules += model_count(L->m, ks[i]);
-	if (!rules && !model_count(L->m, addrlist_kind(L)))
+	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m, v6))
 		return;
 	L->t = ir_table_get(L->ir, L->family);
 	L->last_chain = NULL;
@@ -1151,6 +1151,7 @@ static void family_lower(struct lctx *L, bool v6)
 		facility_lower(L, ks[i]);
 	lower_tracking(L);
 	lower_helpers(L);
+	lower_services(L);
 	lower_flowtable(L);
 }
 

@@ -46,6 +46,8 @@ const char *lower_ct_sysctl_name(size_t i);
  * menus, exact, approximate (how) or refused (why). docs/translation.md is
  * this text; a test keeps them equal. */
 void lower_table_markdown(FILE *out);
+/* The same for /ip service (compiler/lower_service.c), which it ends with. */
+void lower_service_markdown(FILE *out);
 
 /* Buffers for kernel names: kname.h makes them. */
 #define LOWER_IDENT_MAX KNAME_MAX

@@ -100,6 +100,9 @@ void lower_helpers(struct lctx *L);
 void lower_tracking(struct lctx *L);
 void lower_sysctls(struct lctx *L);
 void lower_flowtable(struct lctx *L);
+/* compiler/lower_service.c: the address= restrictions of /ip service. */
+bool lower_services_needed(const struct model *m, bool v6);
+void lower_services(struct lctx *L);
 /* The kernel helpers a connection-type matches; NULL when Linux has none. */
 const char *const *lower_ct_helper_names(enum conn_type type);
 

@@ -1254,4 +1254,5 @@ void lower_table_markdown(FILE *out)
 		for (j = 0; j < na; j++)
 			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
+	lower_service_markdown(out);
 }

@@ -42,7 +42,10 @@ static const struct menu_node *const ip_fw_children[] = {
 	&ip_filter, &ip_nat, &ip_mangle, &ip_raw, &ip_al, &ip_sp, &ip_l7, &ip_fw_conn, &ip_calea, NULL
 };
 static const struct menu_node ip_fw = { "firewall", MK_NONE, &ip, ip_fw_children };
-static const struct menu_node *const ip_children[] = { &ip_fw, NULL };
+/* The router's own services: their address= restrictions are firewall
+ * rules (lower_service.c). */
+LEAF(ip_service, "service", MK_IP_SERVICE, ip);
+static const struct menu_node *const ip_children[] = { &ip_fw, &ip_service, NULL };
 static const struct menu_node ip = { "ip", MK_NONE, &root, ip_children };
 
 LEAF(ip6_filter, "filter", MK_FILTER6, ip6_fw);
@@ -182,6 +185,7 @@ static const char *const kind_paths[MK__COUNT] = {
 	[MK_IFLIST] = "/interface list",
 	[MK_IFLIST_MEMBER] = "/interface list member",
 	[MK_INTERFACE] = "/interface",
+	[MK_IP_SERVICE] = "/ip service",
 };
 
 const char *menu_kind_path(enum menu_kind k)
@@ -215,7 +219,7 @@ bool menu_kind_is_settings(enum menu_kind k)
 
 bool menu_kind_is_named(enum menu_kind k)
 {
-	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE;
+	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE || k == MK_IP_SERVICE;
 }
 
 #define VERB(v) { v, sizeof(v) - 1 }

@@ -26,6 +26,18 @@ static const struct {
 	{ "rtsp", "554", true },
 };
 
+/* The router's own services, in RouterOS's print order, with their default
+ * ports (reference 000, "IP Services"); www-ssl and api-ssl ship disabled,
+ * as they have no certificate yet. */
+static const struct {
+	const char *name, *port;
+	bool disabled;
+} builtin_services[] = {
+	{ "telnet", "23", false }, { "ftp", "21", false },	{ "www", "80", false },
+	{ "ssh", "22", false },	   { "www-ssl", "443", true },	{ "api", "8728", false },
+	{ "winbox", "8291", false }, { "api-ssl", "8729", true },
+};
+
 static const char *const builtin_iflists[] = { "all", "none", "dynamic", "static" };
 
 /* A value rosfw itself sets (built-in items), parsed as a script's would be. */
@@ -53,6 +65,17 @@ const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id
 {
 	size_t i;
 
+	if (k == MK_IP_SERVICE) {
+		for (i = 0; i < sizeof(builtin_services) / sizeof(builtin_services[0]); i++) {
+			if (strcmp(builtin_services[i].name, item))
+				continue;
+			if (prop == P_DISABLED)
+				return builtin_services[i].disabled ? "yes" : "no";
+			if (prop == P_PORT)
+				return builtin_services[i].port;
+		}
+		return NULL;
+	}
 	if (k != MK_SERVICE_PORT)
 		return NULL;
 	for (i = 0; i < sizeof(builtin_service_ports) / sizeof(builtin_service_ports[0]); i++) {
@@ -85,6 +108,13 @@ struct model *model_new(struct diag *d)
 	}
 	for (i = 0; i < sizeof(builtin_iflists) / sizeof(builtin_iflists[0]); i++)
 		item_builtin(m, MK_IFLIST, builtin_iflists[i]);
+	for (i = 0; i < sizeof(builtin_services) / sizeof(builtin_services[0]); i++) {
+		struct mitem *it = item_builtin(m, MK_IP_SERVICE, builtin_services[i].name);
+
+		if (item_set_builtin(m, it, MK_IP_SERVICE, P_PORT, builtin_services[i].port) != it)
+			abort();
+		it->disabled = builtin_services[i].disabled;
+	}
 	/* The settings menu has exactly one item. */
 	item_builtin(m, MK_CONNTRACK, "");
 	return m;
@@ -254,6 +284,13 @@ const struct vrange *mprop_ranges(const struct mprop *p, size_t *n)
 	}
 	*n = 1;
 	return &p->v.r;
+}
+
+const struct vaddrs *mprop_addrs(const struct mprop *p)
+{
+	const struct vaddrs *as = p ? p->v.p : NULL;
+
+	return p && (p->form & VFORM_ADDRS) && mprop_len(p) && as && as->n ? as : NULL;
 }
 
 const struct vname *mprop_names(const struct mprop *p, size_t *n)

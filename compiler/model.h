@@ -119,6 +119,8 @@ static inline const char *mprop_name(const struct mprop *p)
 bool mprop_addr(const struct mprop *p, struct value_addr *a);
 /* VT_PORTS, and the one range of the other range types. */
 const struct vrange *mprop_ranges(const struct mprop *p, size_t *n);
+/* /ip service address=: its addresses and prefixes; NULL when it has none. */
+const struct vaddrs *mprop_addrs(const struct mprop *p);
 /* VT_NAME_LIST: the elements; vname offsets are into p->value. */
 const struct vname *mprop_names(const struct mprop *p, size_t *n);
 

@@ -76,6 +76,16 @@ void iface_record(struct model *m, const char *menu, const char *name, const cha
 /* True when `key` was noted before; records it otherwise. */
 bool model_noted(struct model *m, const char *key);
 
+/* What one /ip service command (set, enable, disable) does on RouterOS that
+ * rosfw does not do here, in one note at `cmd`, and what RouterOS refuses
+ * (service.c). `ids`: the properties it set; `switched`: it enabled or
+ * disabled. */
+void service_command(struct model *m, const struct sel *s, const enum prop_id *ids, size_t nids,
+		     bool switched, const struct loc *cmd);
+
+/* Why RouterOS refuses this value of a service's property, or NULL. */
+const char *service_prop_refused(enum prop_id id, const struct pvalue *pv);
+
 /* Cross-checks of one item after add or set (check.c). */
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd);
 

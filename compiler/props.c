@@ -27,7 +27,7 @@
 		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE))
 /* Every menu whose items can be disabled. */
 #define MB_DISABLEABLE (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | \
-			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE))
+			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE))
 
 /* ------------------------------------------------------------ enumerations */
 
@@ -58,6 +58,9 @@ static const char *const p2p_kinds[] = {
 	"gnutella", "soulseek", "warez", "winmx",
 	NULL
 };
+
+/* /ip service tls-version */
+static const char *const tls_versions[] = { "any", "only-1.2", NULL };
 
 static const char *const tos_kinds[] = {
 	"max-reliability", "max-throughput", "min-cost", "min-delay", "normal", NULL

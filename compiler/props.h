@@ -30,6 +30,7 @@ enum menu_kind {
 	MK_IFLIST,       /* /interface list */
 	MK_IFLIST_MEMBER,/* /interface list member */
 	MK_INTERFACE,    /* /interface <kind> menus that define interface names */
+	MK_IP_SERVICE,   /* /ip service: the router's own services */
 	MK__COUNT
 };
 

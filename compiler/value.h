@@ -70,6 +70,14 @@ struct vdst_limit {
 	uint8_t keys;		/* VDL_* */
 };
 
+struct value_addr;
+
+/* /ip service address=: IPv4 and IPv6 addresses and prefixes, as written. */
+struct vaddrs {
+	uint32_t n;
+	struct value_addr *v;
+};
+
 /* VT_CONN_BYTES: lo-hi, hi 0 for no upper bound. */
 struct vconn_bytes {
 	uint64_t lo, hi;
@@ -94,13 +102,15 @@ union pval {
 	} icmp;			/* VT_ICMP_OPTIONS */
 	uint8_t mac[6];		/* VT_MAC */
 	const void *p;		/* an IPv6 struct value_addr, struct vranges, struct vnames,
-				 * struct vrate, struct vdst_limit, struct vconn_bytes */
+				 * struct vrate, struct vdst_limit, struct vconn_bytes,
+				 * struct vaddrs */
 };
 
 /* Forms: VT_ADDR and VT_ADDR_OR_DNS keep the address kind (VA_*) in the low
  * bits; VT_PORTS has one range in the union or a list; the others below. */
 #define VFORM_V6 0x04		/* the address is an IPv6 value_addr at pval.p */
 #define VFORM_DNS 0x08		/* VT_ADDR_OR_DNS: a DNS name; the text is it */
+#define VFORM_ADDRS 0x10	/* VT_ADDR_OR_DNS in /ip service: struct vaddrs at pval.p */
 #define VFORM_LIST 0x01		/* VT_PORTS: struct vranges at pval.p */
 #define VFORM_CODE 0x01		/* VT_ICMP_OPTIONS: a code range follows the type */
 #define VFORM_V29 0x01		/* VT_NTH: 2.9's every,counter,packet */

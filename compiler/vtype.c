@@ -654,6 +654,76 @@ static void print_addr(FILE *out, const struct vprint *pr)
 	fprintf(out, "/%d", plen);
 }
 
+/* One element of a service's address=: RouterOS takes an IPv4 or IPv6
+ * address or prefix, in any mix, and no range. */
+static bool service_addr_elem(const struct vctx *c, size_t off, size_t len, size_t idx, void *arg)
+{
+	struct vaddrs *as = arg;
+	struct value_addr a;
+	size_t mo;
+	char q[QUOTE_MAX + 8];
+	bool v6 = memchr(c->v + off, ':', len) != NULL, placeholder;
+	const char *slash;
+
+	memset(&a, 0, sizeof(a));	/* kept whole: no stray bytes past an IPv4 address */
+	switch (value_addr_parse(c->v + off, len, v6, &a, &mo)) {
+	case VAE_OK:
+		if (a.kind == VA_RANGE)
+			break;
+		if (as)
+			as->v[idx] = a;
+		return true;
+	case VAE_PLEN:
+		return fail(c, off + mo, len - mo, "expected a prefix length 0-%d, got \"%s\"", v6 ? 128 : 32,
+			    quote(q, sizeof(q), c->v + off + mo, len - mo));
+	case VAE_MASK:
+		return fail(c, off + mo, len - mo, "netmask \"%s\" is not contiguous",
+			    quote(q, sizeof(q), c->v + off + mo, len - mo));
+	default:
+		break;
+	}
+	/* templates write X.X.X.X/32 for the owner to fill in */
+	slash = memchr(c->v + off, '/', len);
+	if (!value_dns_name(c->v + off, slash ? (size_t)(slash - (c->v + off)) : len, &placeholder) && placeholder)
+		return fail(c, off, len,
+			    "expected an IPv4 or IPv6 address or prefix, got \"%s\", which looks like an address with a placeholder",
+			    quote(q, sizeof(q), c->v + off, len));
+	return expected(c, off, len, "an IPv4 or IPv6 address or prefix");
+}
+
+static bool parse_service_addrs(const struct vctx *c, size_t off, size_t len)
+{
+	struct vaddrs *as = NULL;
+	size_t n = 1, i;
+
+	for (i = 0; i < len; i++)
+		n += c->v[off + i] == ',';
+	c->out->form = VFORM_ADDRS;
+	if (c->arena) {
+		as = arena_alloc(c->arena, sizeof(*as));
+		as->v = arena_alloc(c->arena, n * sizeof(as->v[0]));
+		as->n = (uint32_t)n;
+	}
+	if (!list_each(c, off, len, service_addr_elem, as))
+		return false;
+	c->out->v.p = as;
+	return true;
+}
+
+static void print_service_addrs(FILE *out, const struct vprint *pr)
+{
+	const struct vaddrs *as = pr->pv->v.p;
+	char a[INET6_ADDRSTRLEN];
+	uint32_t i;
+
+	for (i = 0; i < as->n; i++) {
+		inet_ntop(as->v[i].v6 ? AF_INET6 : AF_INET, as->v[i].lo, a, sizeof(a));
+		fprintf(out, "%s%s", i ? "," : "", a);
+		if (as->v[i].kind == VA_PREFIX)
+			fprintf(out, "/%d", as->v[i].plen);
+	}
+}
+
 static bool parse_addr_or_dns(const struct vctx *c, size_t off, size_t len)
 {
 	bool v6 = menu_v6(c->m), placeholder;
@@ -662,6 +732,9 @@ static bool parse_addr_or_dns(const struct vctx *c, size_t off, size_t len)
 	bool addr_like = true;
 	char q[QUOTE_MAX + 8];
 
+	/* One row per property name: a service's address= is this row too. */
+	if (c->m == MK_IP_SERVICE)
+		return parse_service_addrs(c, off, len);
 	if (value_addr_parse(c->v + off, len, v6, &a, &mo) == VAE_OK) {
 		addr_keep(c, &a);
 		return true;
@@ -689,7 +762,9 @@ static bool parse_addr_or_dns(const struct vctx *c, size_t off, size_t len)
 
 static void print_addr_or_dns(FILE *out, const struct vprint *pr)
 {
-	if (pr->pv->form & VFORM_DNS)
+	if (pr->pv->form & VFORM_ADDRS)
+		print_service_addrs(out, pr);
+	else if (pr->pv->form & VFORM_DNS)
 		print_text(out, pr);
 	else
 		print_addr(out, pr);

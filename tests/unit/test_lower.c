@@ -806,6 +806,108 @@ static void test_service_port_rtsp_has_no_linux_helper(void **state)
 	low_free(&l);
 }
 
+/* ---- /ip service ------------------------------------------------------- */
+
+#define SERVICE_HEAD "type filter hook input priority 10; policy accept;"
+
+/* address= is a drop of its own after filter input, for both families:
+ * the firewall's accept does not let other sources in. */
+static void test_ip_service_address_is_a_chain_of_its_own(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp dst-port=22 action=accept\n"
+			      "/ip service set ssh address=192.168.88.0/24,10.0.0.7,2001:db8::/32\n");
+
+	(void)state;
+	assert_head_l(&l, "ip", "service.input", SERVICE_HEAD);
+	assert_rules_l(&l, "ip", "service.input",
+		       "meta l4proto tcp tcp dport 22 tcp flags & (syn | ack) == syn ip saddr != { 10.0.0.7, 192.168.88.0/24 } drop comment \"ip service ssh\"\n");
+	assert_head_l(&l, "ip6", "service.input", SERVICE_HEAD);
+	assert_rules_l(&l, "ip6", "service.input",
+		       "meta l4proto tcp tcp dport 22 tcp flags & (syn | ack) == syn ip6 saddr != 2001:db8::/32 drop comment \"ip service ssh\"\n");
+	/* The firewall's own rules keep their numbers and nothing else. */
+	assert_rules_l(&l, "ip", "filter_input", "meta l4proto tcp tcp dport 22 counter accept comment \"#0\"\n");
+	assert_diag_count(l.r.d, 0);
+	low_free(&l);
+}
+
+/* RouterOS: an address list of IPv4 prefixes alone lets no IPv6 source
+ * connect; the IPv6 table is made for it even without IPv6 rules. */
+static void test_ip_service_v4_only_list_closes_v6(void **state)
+{
+	struct low l = low_ok("/ip service set winbox address=192.0.2.0/24\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "service.input",
+		       "meta l4proto tcp tcp dport 8291 tcp flags & (syn | ack) == syn ip saddr != 192.0.2.0/24 drop comment \"ip service winbox\"\n");
+	assert_rules_l(&l, "ip6", "service.input",
+		       "meta l4proto tcp tcp dport 8291 tcp flags & (syn | ack) == syn drop comment \"ip service winbox\"\n");
+	low_free(&l);
+}
+
+/* 0.0.0.0/0 lets every IPv4 source in: no IPv4 rule; duplicates go and
+ * overlaps stay for both back ends to merge, as nft does. */
+static void test_ip_service_whole_family_and_duplicates(void **state)
+{
+	struct low l = low_ok("/ip service set api address=0.0.0.0/0,2001:db8::1,2001:db8::1,2001:db8::/64\n");
+
+	(void)state;
+	assert_null(block_text(l.out, "ip", "chain", "service.input"));
+	assert_rules_l(&l, "ip6", "service.input",
+		       "meta l4proto tcp tcp dport 8728 tcp flags & (syn | ack) == syn ip6 saddr != { 2001:db8::/64, 2001:db8::1 } drop comment \"ip service api\"\n");
+	low_free(&l);
+}
+
+/* A list open to both families needs no rule and makes no table. */
+static void test_ip_service_open_to_all_makes_nothing(void **state)
+{
+	struct low l = low_ok("/ip service set ssh address=0.0.0.0/0,::/0\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "table ip rosfw {"));
+	assert_null(strstr(l.out, "table ip6 rosfw {"));
+	low_free(&l);
+}
+
+/* A disabled service and one without address= make no rule: rosfw leaves
+ * their ports to the firewall, and the command that disabled says so. */
+static void test_ip_service_disabled_makes_no_rule(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input action=accept\n"
+			      "/ip service\nset www address=10.0.0.0/8\ndisable telnet,www\nset ssh address=\"\"\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "service.input"));
+	assert_diag_count(l.r.d, 1);
+	assert_diag(l.r.d, DIAG_NOTE, 5, 1,
+		    "on RouterOS nothing listens on tcp/23 (telnet), tcp/80 (www) now; rosfw leaves those ports to the firewall's rules");
+	low_free(&l);
+}
+
+/* port= moves the rule with the service; said at the command. */
+static void test_ip_service_port_moves_the_rule(void **state)
+{
+	struct low l = low_ok("/ip service set ssh port=2222 address=10.0.0.0/8\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "service.input",
+		       "meta l4proto tcp tcp dport 2222 tcp flags & (syn | ack) == syn ip saddr != 10.0.0.0/8 drop comment \"ip service ssh\"\n");
+	assert_diag(l.r.d, DIAG_NOTE, 1, 1, "ssh moves to tcp/2222 on RouterOS; rosfw moves no service of this server");
+	low_free(&l);
+}
+
+/* What no rule carries is reported once per command; vrf= opens. */
+static void test_ip_service_other_properties_are_reported(void **state)
+{
+	struct low l = low_ok("/ip service\nset www-ssl certificate=web tls-version=only-1.2 max-sessions=5\n"
+			      "set ssh vrf=mgmt\nset ssh vrf=main\n");
+
+	(void)state;
+	assert_diag_count(l.r.d, 2);
+	assert_diag(l.r.d, DIAG_NOTE, 2, 1, "certificate= and tls-version= configure the router's own TLS servers");
+	assert_diag(l.r.d, DIAG_WARNING, 3, 1, "vrf=mgmt is not applied");
+	low_free(&l);
+}
+
 static void test_connection_type_h323_matches_its_three_helpers(void **state)
 {
 	assert_input(FILTER "add chain=input connection-type=h323 action=accept\n",
@@ -3212,13 +3314,17 @@ static void test_table_markdown_lists_every_row(void **state)
 	size_t n, na, i, len = 0;
 	const struct prop_def *t = prop_table(&n);
 	const struct action_def *a = action_table(&na);
-	char *buf = NULL, *prev = NULL;
+	char *buf = NULL, *prev = NULL, *services;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
 	assert_non_null(f);
 	lower_table_markdown(f);
 	fclose(f);
+	/* the rule menus' table, then /ip service's with every property of its own */
+	services = strstr(buf, "\n## /ip service\n");
+	assert_non_null(services);
+	*services++ = '\0';
 	for (i = 0; i < n; i++) {
 		char needle[128];
 
@@ -3226,6 +3332,9 @@ static void test_table_markdown_lists_every_row(void **state)
 		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
 			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
 				 t[i].menus & MB_RULES ? "missing from" : "in");
+		if (!strstr(services, needle) != !(t[i].menus & MB(MK_IP_SERVICE)))
+			fail_msg("property \"%s\" %s the /ip service table", t[i].name,
+				 t[i].menus & MB(MK_IP_SERVICE) ? "missing from" : "in");
 	}
 	/* actions in name order, after the action row */
 	prev = strstr(buf, "\n| `action` | ");
@@ -3453,6 +3562,13 @@ int main(void)
 		T(test_service_port_set_ports_and_disabled),
 		T(test_service_ports_all_disabled_leave_no_helper_chains),
 		T(test_service_port_rtsp_has_no_linux_helper),
+		T(test_ip_service_address_is_a_chain_of_its_own),
+		T(test_ip_service_v4_only_list_closes_v6),
+		T(test_ip_service_whole_family_and_duplicates),
+		T(test_ip_service_open_to_all_makes_nothing),
+		T(test_ip_service_disabled_makes_no_rule),
+		T(test_ip_service_port_moves_the_rule),
+		T(test_ip_service_other_properties_are_reported),
 		T(test_connection_type_h323_matches_its_three_helpers),
 		T(test_connection_type_without_linux_helper_is_refused),
 		T(test_tracking_disabled_is_notrack_after_raw),

@@ -447,6 +447,83 @@ static void test_service_port_set_by_name(void **state)
 	run_free(&r);
 }
 
+/* The eight services of /ip service exist before any script, with their
+ * default ports; www-ssl and api-ssl ship disabled (reference 000). */
+static void test_ip_service_builtins_exist(void **state)
+{
+	static const struct {
+		const char *name, *port;
+		bool disabled;
+	} want[] = {
+		{ "telnet", "23", false }, { "ftp", "21", false },     { "www", "80", false },
+		{ "ssh", "22", false },    { "www-ssl", "443", true }, { "api", "8728", false },
+		{ "winbox", "8291", false }, { "api-ssl", "8729", true },
+	};
+	struct run r = run_script("");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(model_count(r.m, MK_IP_SERVICE), 8);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const struct mitem *it = model_item(r.m, MK_IP_SERVICE, i);
+
+		assert_string_equal(mitem_value(it, MK_IP_SERVICE, P_NAME), want[i].name);
+		assert_string_equal(mitem_value(it, MK_IP_SERVICE, P_PORT), want[i].port);
+		assert_int_equal(it->disabled, want[i].disabled);
+		assert_true(it->builtin);
+	}
+	run_free(&r);
+}
+
+/* By name, by a comma list of names (as RouterOS takes them), by [find],
+ * in both path forms. */
+static void test_ip_service_selectors(void **state)
+{
+	struct run r = run_script("/ip service\ndisable telnet,ftp\nset [find name~\"winbox\"] address=192.0.2.0/24\n"
+				  "/ip/service/set ssh port=2222 address=10.0.0.0/8,2001:db8::/32\n"
+				  "/ip service disable [find where name!=ssh and name!=winbox]\n");
+	const struct vaddrs *as;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_true(item_named(r.m, MK_IP_SERVICE, "telnet")->disabled);
+	assert_true(item_named(r.m, MK_IP_SERVICE, "ftp")->disabled);
+	assert_true(item_named(r.m, MK_IP_SERVICE, "api")->disabled);
+	assert_false(item_named(r.m, MK_IP_SERVICE, "ssh")->disabled);
+	assert_false(item_named(r.m, MK_IP_SERVICE, "winbox")->disabled);
+	assert_string_equal(mitem_value(item_named(r.m, MK_IP_SERVICE, "ssh"), MK_IP_SERVICE, P_PORT), "2222");
+	as = mprop_addrs(mitem_prop(item_named(r.m, MK_IP_SERVICE, "ssh"), P_ADDRESS));
+	assert_non_null(as);
+	assert_int_equal(as->n, 2);
+	assert_false(as->v[0].v6);
+	assert_int_equal(as->v[0].plen, 8);
+	assert_true(as->v[1].v6);
+	assert_int_equal(as->v[1].plen, 32);
+	run_free(&r);
+}
+
+/* What RouterOS refuses: new services, renames, a port that is not one
+ * port 1-65535, ranges and placeholders in address=, unknown names. */
+static void test_ip_service_refusals(void **state)
+{
+	struct run r = run_script("/ip service\nadd name=x\nset ssh name=x\nset ssh port=0\nset ssh port=22,23\n"
+				  "set ssh port=!22\nset ssh address=10.0.0.1-10.0.0.9\nset ssh address=X.X.X.X/32\n"
+				  "set telnet,bogus disabled=yes\n");
+
+	(void)state;
+	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 8);
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "set them by name, nothing can be added");
+	assert_diag(r.d, DIAG_ERROR, 3, 9, "fixed names");
+	assert_diag(r.d, DIAG_ERROR, 4, 14, "a service listens on one port 1-65535");
+	assert_diag(r.d, DIAG_ERROR, 7, 17, "expected an IPv4 or IPv6 address or prefix, got \"10.0.0.1-10.0.0.9\"");
+	assert_diag(r.d, DIAG_ERROR, 8, 17, "which looks like an address with a placeholder");
+	assert_diag(r.d, DIAG_ERROR, 9, 12, "no item named \"bogus\"");
+	/* refused values leave the service as it was */
+	assert_string_equal(mitem_value(item_named(r.m, MK_IP_SERVICE, "ssh"), MK_IP_SERVICE, P_PORT), "22");
+	assert_false(item_named(r.m, MK_IP_SERVICE, "telnet")->disabled);
+	run_free(&r);
+}
+
 static void test_interface_list_builtins_exist(void **state)
 {
 	static const char *const names[] = { "all", "none", "static", "dynamic" };
@@ -791,6 +868,9 @@ int main(void)
 		cmocka_unit_test(test_service_port_builtins_exist),
 		cmocka_unit_test(test_service_port_rtsp_disabled_by_default),
 		cmocka_unit_test(test_service_port_set_by_name),
+		cmocka_unit_test(test_ip_service_builtins_exist),
+		cmocka_unit_test(test_ip_service_selectors),
+		cmocka_unit_test(test_ip_service_refusals),
 		cmocka_unit_test(test_interface_list_builtins_exist),
 		cmocka_unit_test(test_interface_list_add_and_members),
 		cmocka_unit_test(test_conntrack_is_one_item),

@@ -316,6 +316,8 @@ static void test_corpus_names(void **state)
 		{ MK_ADDRLIST4, { "address", "comment", "disabled", "list", "timeout", NULL } },
 		{ MK_ADDRLIST6, { "address", "comment", "list", NULL } },
 		{ MK_SERVICE_PORT, { "disabled", "ports", NULL } },
+		{ MK_IP_SERVICE, { "address", "available-from", "certificate", "disabled", "max-sessions", "port",
+				   "tls-version", "vrf", NULL } },
 		{ MK_CONNTRACK, { "enabled", "tcp-established-timeout", "udp-stream-timeout",
 			"udp-timeout", NULL } },
 		{ MK_LAYER7, { "name", "regexp", NULL } },

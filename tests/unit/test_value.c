@@ -871,6 +871,11 @@ static bool pv_same(const struct prop_def *p, const struct pvalue *a, const char
 	}
 	case VT_ADDR:
 	case VT_ADDR_OR_DNS:
+		if (a->form & VFORM_ADDRS) {
+			const struct vaddrs *x = a->v.p, *y = b->v.p;
+
+			return x->n == y->n && !memcmp(x->v, y->v, x->n * sizeof(x->v[0]));
+		}
 		if (a->form & VFORM_V6)
 			return !memcmp(a->v.p, b->v.p, sizeof(struct value_addr));
 		break;
@@ -909,6 +914,7 @@ static void test_parse_print_round_trip(void **state)
 		{ MK_ADDRLIST4, "address", "example.com", NULL },
 		{ MK_ADDRLIST4, "address", "1.2.3.4", NULL },
 		{ MK_ADDRLIST6, "address", "2001:db8::-2001:db8::ff", NULL },
+		{ MK_IP_SERVICE, "address", "10.1.2.3/8,2001:DB8::1/64,192.0.2.7", "10.0.0.0/8,2001:db8::/64,192.0.2.7" },
 		{ F4, "dst-port", "80", NULL },
 		{ F4, "dst-port", "!80,443,1000-2000", NULL },
 		{ F4, "protocol", "tcp", "6" },
