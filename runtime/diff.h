@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "changes.h"
 #include "emit_nl.h"
 
 struct diff;
@@ -21,10 +22,10 @@ struct diff;
 struct diff *diff_read(void);
 void diff_free(struct diff *d);
 
-/* What batch `b` would change: one line per chain, set or rule (rules by
- * chain and comment) added "+", removed "-" or changed "~"; the number of
- * lines. Counters, dynamic entries and their time left are state, not
- * changes. */
-size_t diff_show(struct diff *d, struct emit_nl *b, FILE *out);
+/* What batch `b` would change, into `c` (changes.h): chains, sets (which
+ * elements), objects, RouterOS rules added, removed, changed (which
+ * expressions) or moved; the number of records. Counters, dynamic
+ * entries and their time left are state, not changes. */
+size_t diff_changes(struct diff *d, struct emit_nl *b, struct changes *c);
 
 #endif

@@ -11,12 +11,15 @@ enum exit_code {
 	EXIT_CONFIG = 1,	/* errors in the configuration, or nothing to act on: nothing changed */
 	EXIT_REFUSED = 2,	/* the kernel refused: nothing changed */
 	EXIT_IO = 3,		/* usage, I/O, or the kernel could not be asked or read */
+	EXIT_CHANGES = 4,	/* apply --diff: there are changes (0: none), as diff and
+				 * terraform plan -detailed-exitcode tell them */
 };
 
 #define EXIT_HELP                                                                                              \
 	"exit: 0 done; 1 errors in the configuration (nothing sent or written), or nothing to act on\n"      \
 	"      (address-list: no such list; confirm, rollback: nothing pending); 2 the kernel refused\n"     \
 	"      (nothing changed); 3 usage, I/O, or the kernel could not be read (no CAP_NET_ADMIN;\n"        \
-	"      print: no rosfw table)\n"
+	"      print: no rosfw table; apply, flush: a --confirm rollback pending);\n"                  \
+	"      4 apply --diff: there are changes (0: none)\n"
 
 #endif
