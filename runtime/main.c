@@ -26,6 +26,7 @@
 #include "print.h"
 #include "safefile.h"
 #include "source.h"
+#include "version.h"
 
 #define MAX_ERRORS_DEFAULT 50
 
@@ -79,6 +80,7 @@ static int usage(FILE *out, int code)
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
 	      "  -h, --help          this text\n"
+	      "  --version           rosfw's version (rosfw --version)\n"
 	      "\n" EXIT_HELP,
 	      out);
 	return code;
@@ -364,6 +366,10 @@ int main(int argc, char **argv)
 		return usage(stderr, EXIT_IO);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return usage(stdout, EXIT_OK);
+	if (!strcmp(argv[1], "--version")) {
+		puts("rosfw " ROSFW_VERSION);
+		return EXIT_OK;
+	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
