@@ -719,7 +719,9 @@ int cmd_apply(int argc, char **argv)
 		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_read(argv + first, argc - first, d, ss, true);
+	/* A file that cannot be read: the one line every command gives, or
+	 * with --json the result's one diagnostic. */
+	m = config_read(argv + first, argc - first, d, ss, o.json);
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;
