@@ -358,6 +358,35 @@ static bool set_is_anon(const char *name)
 	return name && (!strncmp(name, "__set", 5) || !strncmp(name, "__map", 5));
 }
 
+/* What a comparison's bytes read as, for people: an interface name, a
+ * 16-bit number in network order (a port). Shown only, never compared. */
+static void cmp_hint(struct sbuf *d, const struct nftnl_expr *e)
+{
+	uint32_t len = 0, i;
+	const uint8_t *v = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	char text[64];
+
+	if (!v)
+		return;
+	if (len == 2) {
+		snprintf(text, sizeof(text), "(%u) ", (unsigned)(v[0] << 8 | v[1]));
+		sbuf_str(d, text);
+		return;
+	}
+	for (i = 0; i < len && v[i] >= 0x21 && v[i] < 0x7f; i++)
+		;
+	if (len == 16 && i > 0 && i < len) {
+		uint32_t n = i;
+
+		for (; i < len && !v[i]; i++)
+			;
+		if (i == len) {
+			snprintf(text, sizeof(text), "(\"%.*s\") ", (int)n, (const char *)v);
+			sbuf_str(d, text);
+		}
+	}
+}
+
 /* One expression into `k` as compared and `d` as shown. */
 static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int family, anon_fn anon, void *ctx,
 		     char **counter)
@@ -416,6 +445,8 @@ static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int f
 		sbuf_str(k, text);
 		sbuf_str(d, " ");
 		sbuf_str(d, text);
+		if (!strcmp(name, "cmp"))
+			cmp_hint(d, e);
 	}
 	sbuf_str(k, "]");
 	sbuf_str(d, "]");
