@@ -673,7 +673,7 @@ static int changes_find(const struct ir *ir, struct diag *d, struct changes *c)
 		diff_free(old);
 		return EXIT_CONFIG;
 	}
-	diff_changes(old, b, c);
+	diff_changes(old, b, d, c);
 	if (ir->tables[0] || ir->tables[1])
 		ct_sysctls_diff(ir, c);
 	emit_nl_free(b);

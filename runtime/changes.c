@@ -61,6 +61,7 @@ void changes_free(struct changes *c)
 		free(ch->name);
 		free(ch->comment);
 		free(ch->note);
+		free(ch->file);
 	}
 	free(c->v);
 	memset(c, 0, sizeof(*c));
@@ -164,6 +165,11 @@ void changes_print(struct changes *c, FILE *out)
 			fprintf(out, " %s", ch->name);
 		if (ch->op == CH_MOVE || (ch->was >= 0 && ch->num >= 0 && ch->was != ch->num))
 			fprintf(out, " (was #%ld)", ch->was);
+		if (ch->file) {
+			fputs(" at ", out);
+			text_print_safe(out, ch->file, strlen(ch->file));
+			fprintf(out, ":%u", ch->line);
+		}
 		if (ch->note) {
 			/* a setting's old and new value follow its name */
 			fputs(strcmp(ch->kind, "sysctl") ? ": " : " ", out);
@@ -232,6 +238,11 @@ void changes_json(struct changes *c, FILE *out)
 		if (ch->note) {
 			fputs(",\"note\":", out);
 			json_str(out, ch->note);
+		}
+		if (ch->file) {
+			fputs(",\"file\":", out);
+			json_str(out, ch->file);
+			fprintf(out, ",\"line\":%u", ch->line);
 		}
 		if (ch->nremoved || ch->nadded) {
 			json_strv(out, "removed", ch->removed, ch->nremoved);

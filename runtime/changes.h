@@ -27,12 +27,15 @@ enum change_op { CH_ADD, CH_REMOVE, CH_CHANGE, CH_MOVE };
  *	setting's old and new value.
  * @removed, @added: what went and came inside it: a set's elements, a
  *	rule's nftables expressions.
+ * @file, @line: where a rule added, changed or moved is in the
+ *	configuration (NULL: not known, as for a removed one).
  */
 struct change {
 	enum change_op op;
 	const char *kind;
 	const char *family;
-	char *name, *comment, *note;
+	char *name, *comment, *note, *file;
+	unsigned line;
 	long num, was;
 	char **removed, **added;
 	size_t nremoved, nadded;

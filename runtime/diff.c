@@ -30,6 +30,7 @@
 #include <sys/uio.h>
 
 #include "changes.h"
+#include "diag.h"
 #include "kname.h"
 #include "kread.h"
 #include "nlsock.h"
@@ -236,10 +237,13 @@ struct anon {
  * @comment: its comment, "#N text" for a RouterOS rule.
  * @body: its expressions, one "[...]" a line, as compared.
  * @shown: the same as shown (anonymous sets by their elements).
+ * @file, @line: for the batch's rules, the RouterOS rule's place.
  */
 struct krule {
 	int family;
 	char *chain, *counter, *comment, *body, *shown;
+	const char *file;	/* the batch's: where the RouterOS rule is */
+	unsigned line;
 };
 
 struct krules {
@@ -963,6 +967,8 @@ static bool msg_nft(const struct nlmsghdr *nlh)
  * entries do not come and go), objects and rules, as the kernel's were
  * read. */
 struct batch_diff {
+	struct emit_nl *b;
+	const struct diag *names;	/* names the files of rules' places */
 	struct batch_scan bs;
 	struct dobjs objs;
 	struct anon *named;	/* elements of named sets, by name */
@@ -1056,8 +1062,15 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)
 
 		if (!r)
 			xdie("out of memory");
-		if (nftnl_rule_nlmsg_parse(nlh, r) == 0)
+		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+			struct emit_nl_origin o;
+
 			krule_read(&bd->rules, r, anon_by_id, &bd->bs);
+			if (bd->names && emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule && o.rule->loc.file) {
+				bd->rules.v[bd->rules.n - 1].file = diag_source_name(bd->names, o.rule->loc.file);
+				bd->rules.v[bd->rules.n - 1].line = o.rule->loc.line;
+			}
+		}
 		nftnl_rule_free(r);
 		break;
 	}
@@ -1459,10 +1472,15 @@ static struct change *rule_change(struct changes *c, enum change_op op, const st
 
 	if (*r->text)
 		ch->comment = xstrdup(r->text);
-	if (op == CH_REMOVE)
+	if (op == CH_REMOVE) {
 		ch->was = r->num;
-	else
+	} else {
 		ch->num = r->num;
+		if (r->first->file) {
+			ch->file = xstrdup(r->first->file);
+			ch->line = r->first->line;
+		}
+	}
 	return ch;
 }
 
@@ -1529,11 +1547,11 @@ static void rules_compare(const struct krules *ko, const struct krules *kn, stru
 	rrules_free(&n);
 }
 
-size_t diff_changes(struct diff *st, struct emit_nl *b, struct changes *c)
+size_t diff_changes(struct diff *st, struct emit_nl *b, const struct diag *names, struct changes *c)
 {
 	size_t niov = emit_nl_iovec_count(b), i, j, n0 = c->n;
 	struct iovec *iov = xcalloc(niov, sizeof(*iov));
-	struct batch_diff bd = { 0 };
+	struct batch_diff bd = { .b = b, .names = names };
 	int pass;
 
 	emit_nl_iovec(b, iov, niov);

@@ -24,8 +24,11 @@ void diff_free(struct diff *d);
 
 /* What batch `b` would change, into `c` (changes.h): chains, sets (which
  * elements), objects, RouterOS rules added, removed, changed (which
- * expressions) or moved; the number of records. Counters, dynamic
- * entries and their time left are state, not changes. */
-size_t diff_changes(struct diff *d, struct emit_nl *b, struct changes *c);
+ * expressions) or moved, a rule of the batch with its place in the
+ * configuration (files named by `names`, NULL: no places); the number of
+ * records. Counters, dynamic entries and their time left are state, not
+ * changes. */
+struct diag;
+size_t diff_changes(struct diff *d, struct emit_nl *b, const struct diag *names, struct changes *c);
 
 #endif

@@ -3,7 +3,8 @@
 # would change against the kernel's rosfw tables (chains, sets, rules
 # added "+", removed "-", changed "~" with the elements and expressions
 # that differ, moved ">"), rules in RouterOS's number order, and the kernel
-# is left exactly as it was. Exit 0 for no change, 4 for changes; --json
+# is left exactly as it was; a rule of the configuration with its file and
+# line. Exit 0 for no change, 4 for changes; --json
 # gives one result object listing them. An insertion renumbers the rules
 # after it but moves none. Counters, dynamic entries and their time left
 # are state, not changes: every example, applied, then diffed against
@@ -93,10 +94,10 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 + set ip ar_gone
 + set ip ar_seen
 + set ip ar_static1
-+ rule ip filter_input #0 "track"
-+ rule ip filter_input #1 "same"
-+ rule ip filter_input #2 "changed"
-+ rule ip filter_input #3
++ rule ip filter_input #0 "track" at a.rsc:4
++ rule ip filter_input #1 "same" at a.rsc:5
++ rule ip filter_input #2 "changed" at a.rsc:6
++ rule ip filter_input #3 at a.rsc:7
 + rule ip helper.output "service-port ftp"
 + rule ip helper.output "service-port h323"
 + rule ip helper.output "service-port irc"
@@ -121,7 +122,7 @@ OUT
 expect b.diff "a changed rule (the expressions that differ), a removed rule and its list" <<'OUT'
 - set ip al_gone
 - set ip ar_gone
-~ rule ip filter_input #2 "changed"
+~ rule ip filter_input #2 "changed" at b.rsc:6
     + [meta load len => reg 1 ]
     + [byteorder reg 1 = hton(reg 1, 4, 4) ]
     + [cmp gte reg 1 0x00000000 ]
@@ -132,24 +133,25 @@ expect c.diff "a new chain, a changed static list (its new element), new rules b
 + chain ip filter_mine
 ~ set ip al_static1
     + 10.9.9.10
-+ rule ip filter_mine #4
-+ rule ip filter_forward #5
++ rule ip filter_mine #4 at c.rsc:11
++ rule ip filter_forward #5 at c.rsc:12
 OUT
 expect d.diff "an insertion: one rule added, the others renumbered, none moved or changed" <<'OUT'
-+ rule ip filter_input #0 "inserted"
++ rule ip filter_input #0 "inserted" at d.rsc:4
 ~ numbers: 4 rules keep their place under a new number
 OUT
 expect e.diff "a rule moved down is one move" <<'OUT'
-> rule ip filter_input #3 "track" (was #0)
+> rule ip filter_input #3 "track" (was #0) at e.rsc:7
 ~ numbers: 3 rules keep their place under a new number
 OUT
 expect f.diff "a new comment: the same rule, its comment changed" <<'OUT'
-~ rule ip filter_input #1 "renamed": comment was "same"
+~ rule ip filter_input #1 "renamed" at f.rsc:5: comment was "same"
 OUT
 if [ "$(cat "$tmp/bjson.rc")" = 4 ] && [ "$(cat "$tmp/samejson.rc")" = 0 ] && [ "$(wc -l < "$tmp/b.json")" = 1 ] &&
 	jq -e '.ok == true and .changed == true and .exit == 4 and (.changes | length) == 4 and
 		(.changes[2] | .op == "change" and .kind == "rule" and .chain == "filter_input" and .number == 2 and
-		 .comment == "changed" and (.added | length) == 4 and (.removed | length) == 0) and
+		 .comment == "changed" and .file == "b.rsc" and .line == 6 and (.added | length) == 4 and
+		 (.removed | length) == 0) and
 		(.changes[3] | .op == "remove" and .was == 3)' "$tmp/b.json" >/dev/null &&
 	jq -e '.ok == true and .changed == false and .exit == 0 and .changes == []' "$tmp/same.json" >/dev/null; then
 	pass "diff: --json, one result object: changes by kind, number, expressions; exit 4 and 0"

@@ -99,6 +99,8 @@ static void test_order_and_print(void **state)
 	changes_add(&c, CH_CHANGE, "sysctl", NULL, "net.netfilter.x")->note = strdup("1 -> 2 (x=2)");
 	ch = changes_add(&c, CH_ADD, "rule", "ip", "filter_input");
 	ch->num = 7;
+	ch->file = strdup("x.rsc");
+	ch->line = 12;
 	ch = changes_add(&c, CH_MOVE, "rule", "ip", "filter_forward");
 	ch->num = 3;
 	ch->was = 1;
@@ -116,14 +118,14 @@ static void test_order_and_print(void **state)
 			    "    - 10.0.0.2\n"
 			    "    + 10.0.0.1\n"
 			    "> rule ip filter_forward #3 \"fwd\" (was #1)\n"
-			    "+ rule ip filter_input #7\n"
+			    "+ rule ip filter_input #7 at x.rsc:12\n"
 			    "- rule ip nat_srcnat #0\n"
 			    "~ sysctl net.netfilter.x 1 -> 2 (x=2)\n");
 	assert_string_equal(printed(&c, true),
 			    "[{\"op\":\"add\",\"kind\":\"chain\",\"family\":\"ip\",\"name\":\"filter_mine\"},"
 			    "{\"op\":\"change\",\"kind\":\"set\",\"family\":\"ip\",\"name\":\"al_x\",\"removed\":[\"10.0.0.2\"],\"added\":[\"10.0.0.1\"]},"
 			    "{\"op\":\"move\",\"kind\":\"rule\",\"family\":\"ip\",\"chain\":\"filter_forward\",\"number\":3,\"was\":1,\"comment\":\"fwd\"},"
-			    "{\"op\":\"add\",\"kind\":\"rule\",\"family\":\"ip\",\"chain\":\"filter_input\",\"number\":7},"
+			    "{\"op\":\"add\",\"kind\":\"rule\",\"family\":\"ip\",\"chain\":\"filter_input\",\"number\":7,\"file\":\"x.rsc\",\"line\":12},"
 			    "{\"op\":\"remove\",\"kind\":\"rule\",\"family\":\"ip\",\"chain\":\"nat_srcnat\",\"was\":0},"
 			    "{\"op\":\"change\",\"kind\":\"sysctl\",\"name\":\"net.netfilter.x\",\"note\":\"1 -> 2 (x=2)\"}]");
 	changes_free(&c);
