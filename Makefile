@@ -5,12 +5,18 @@
 #                     same suites again under ASan+UBSan
 #   make demo         the main job on a built-in example
 #   make bench        speed and memory against the peer, same run
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (programs, man pages,
+#                     bash completion, systemd unit, example interface map)
 #   make clean
 
 CC       ?= cc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+# The one place the version lives: RELEASE, and the commit where this is a
+# clone (build/gen/version.h, rewritten only when it changes).
+RELEASE  := 0.14
+GIT_REV  := $(shell git describe --always --dirty 2>/dev/null)
+VERSION  ?= $(RELEASE)$(if $(GIT_REV), (git $(GIT_REV)))
 BUILD    ?= build
 PKG_CONFIG ?= pkg-config
 
@@ -53,7 +59,7 @@ CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
 # unit tests link.
-RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
+RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
 RUNTIME_SRC  += runtime/record.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
@@ -62,7 +68,7 @@ LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all check unit corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
+.PHONY: FORCE all check unit corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw $(BUILD)/rosfwd
@@ -99,6 +105,13 @@ $(BUILD)/librosfw.a: $(CORE_OBJ)
 $(BUILD)/librosfw-runtime.a: $(RUNTIME_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define ROSFW_VERSION "%s"\n' '$(VERSION)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/runtime/main.o $(BUILD)/obj/runtime/rosfwd.o: $(BUILD)/gen/version.h
 
 $(BUILD)/rosfw: $(BUILD)/obj/runtime/main.o $(LIBS)
 	$(call say,LD,$@)
@@ -166,6 +179,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/ifcheck.sh $(BUILD)/rosfw
 	@tests/apply/addrlist.sh $(BUILD)/rosfw
 	@tests/apply/rosfwd.sh $(BUILD)/rosfw
+	@tests/apply/rosfwdloss.sh $(BUILD)/rosfw
 	@tests/apply/rosfwdload.sh $(BUILD)/rosfw
 	@tests/apply/dns.sh $(BUILD)/rosfw
 	@tests/apply/dnsttl.sh $(BUILD)/rosfw
@@ -178,6 +192,7 @@ print-test: $(BUILD)/rosfw
 cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw
 	@tests/cli/ifmap.sh $(BUILD)/rosfw
+	@tests/cli/install.sh $(BUILD)/rosfw
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh
@@ -198,10 +213,30 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
 
+# Programs, man pages, bash completion and the unit under PREFIX (the
+# unit's and the pages' paths rewritten to it); the example interface map
+# in SYSCONFDIR/rosfw, where rosfw looks for the map itself.
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+SYSCONFDIR ?= /etc
+
 install: $(BUILD)/rosfw $(BUILD)/rosfwd
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(BUILD)/rosfw $(DESTDIR)$(PREFIX)/bin/rosfw
-	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(PREFIX)/bin/rosfwd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/rosfw
+	install -m 0755 $(BUILD)/rosfw $(DESTDIR)$(BINDIR)/rosfw
+	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(BINDIR)/rosfwd
+	for p in rosfw rosfwd; do \
+		sed -e 's|@VERSION@|$(RELEASE)|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' man/man8/$$p.8 > $(DESTDIR)$(MANDIR)/man8/$$p.8 && \
+		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$p.8 || exit 1; \
+	done
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' runtime/rosfwd.service \
+		> $(DESTDIR)$(UNITDIR)/rosfwd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rosfwd.service
+	install -m 0644 runtime/rosfw.bash-completion $(DESTDIR)$(COMPDIR)/rosfw
+	ln -sf rosfw $(DESTDIR)$(COMPDIR)/rosfwd
+	install -m 0644 runtime/interfaces.example $(DESTDIR)$(SYSCONFDIR)/rosfw/interfaces.example
 
 clean:
 	rm -rf $(BUILD)

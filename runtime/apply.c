@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "changes.h"
 #include "diff.h"
 #include "emit_nl.h"
 #include "forwarding.h"
@@ -34,8 +35,10 @@
 #include "links.h"
 #include "ir_check.h"
 #include "exitcode.h"
+#include "kread.h"
 #include "lower.h"
 #include "config.h"
+#include "nlsock.h"
 #include "model.h"
 #include "nlsock.h"
 #include "source.h"
@@ -52,6 +55,8 @@ struct apply_opts {
 	bool check, json, diff;
 	bool probe;				/* --fasttrack=auto: the kernel decides */
 	unsigned confirm;			/* --confirm SECONDS, 0: none */
+	time_t due;				/* when its rollback runs, once armed */
+	struct changes *changes;		/* --diff --json: what it found */
 	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
 	struct lower_opts lower;
@@ -72,11 +77,14 @@ static int apply_usage(FILE *out, int code)
 	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
 	      "table ip6 rosfw) in one kernel transaction; flush removes them. Other tables are not touched.\n"
 	      "  --check   the kernel checks the whole batch and commits nothing\n"
-	      "  --diff    print what would change (+ added, - removed, ~ changed: chains, sets,\n"
-	      "            rules by chain and comment) against rosfw's tables now; change nothing\n"
+	      "  --diff    print what would change against rosfw's tables now, change nothing: + added,\n"
+	      "            - removed, ~ changed (which elements, which expressions), > moved: chains,\n"
+	      "            sets, objects, RouterOS rules by number; exit 0 for no change, 4 for changes;\n"
+	      "            with --json one result object whose \"changes\" lists them\n"
 	      "  --confirm SECONDS  put the previous tables back after SECONDS unless `rosfw confirm` runs;\n"
 	      "            a detached process does it, whatever becomes of this one or its terminal;\n"
-	      "            `rosfw rollback` does it at once\n"
+	      "            `rosfw rollback` does it at once. While it is pending, apply and flush are\n"
+	      "            refused (exit 3): the rollback would undo them\n"
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
@@ -215,8 +223,8 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			return -1;
 		}
 	}
-	if (o->diff && (o->json || o->check || o->confirm)) {
-		fprintf(stderr, "rosfw: --diff changes nothing and takes no --json, --check or --confirm\n");
+	if (o->diff && (o->check || o->confirm)) {
+		fprintf(stderr, "rosfw: --diff changes nothing and takes no --check or --confirm\n");
 		return -1;
 	}
 	if (files && optind >= argc) {
@@ -488,9 +496,26 @@ static bool report_kernel(struct diag *d, struct emit_nl *b, const struct ir *ir
 static void result_print(struct diag *d, const struct apply_opts *o, int rc, bool changed)
 {
 	if (o->json) {
-		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"kept_rules\":%zu,\"kept_entries\":%zu,"
-		       "\"diagnostics\":", rc == EXIT_OK ? "true" : "false", changed ? "true" : "false",
-		       o->check ? "true" : "false", rc, o->kept_rules, o->kept_entries);
+		bool ok = rc == EXIT_OK || (o->diff && rc == EXIT_CHANGES);
+
+		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"kept_rules\":%zu,\"kept_entries\":%zu,",
+		       ok ? "true" : "false", changed ? "true" : "false", o->check ? "true" : "false", rc, o->kept_rules,
+		       o->kept_entries);
+		if (o->due) {
+			char at[32];
+
+			strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime(&o->due));
+			printf("\"rollback_at\":\"%s\",", at);
+		}
+		if (o->diff) {
+			fputs("\"diff\":true,\"changes\":", stdout);
+			if (o->changes)
+				changes_json(o->changes, stdout);
+			else
+				fputs("[]", stdout);
+			fputc(',', stdout);
+		}
+		fputs("\"diagnostics\":", stdout);
 		diag_print_json(d, stdout);
 		fputs("}\n", stdout);
 	} else {
@@ -582,7 +607,7 @@ static int apply_state_read(struct state **st, struct diag *d)
  * that puts them back is started before the new ones are sent, so the
  * rollback is armed whatever happens to us from here on.
  */
-static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
+static int apply_confirm_arm(struct apply_opts *o, struct diag *d)
 {
 	if (!confirm_may_arm(d))
 		return EXIT_IO;
@@ -590,8 +615,10 @@ static int apply_confirm_arm(const struct apply_opts *o, struct diag *d)
 		diag_error(d, NULL, "saving the current tables for --confirm: %s", strerror(errno));
 		return EXIT_IO;
 	}
+	o->due = time(NULL) + (time_t)o->confirm;	/* as confirm_arm counts it */
 	if (confirm_arm(o->confirm) < 0) {
 		confirm_drop();
+		o->due = 0;
 		diag_error(d, NULL, "starting the --confirm rollback: %s", strerror(errno));
 		return EXIT_IO;
 	}
@@ -687,12 +714,12 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 	}
 }
 
-/* --diff: the batch is built as for apply, compared, never sent. */
-static int apply_diff(const struct ir *ir, const struct apply_opts *o, struct diag *d)
+/* What the batch would change, into *c; EXIT_OK, or < 0 / EXIT_IO when the
+ * kernel's tables could not be read. */
+static int changes_find(const struct ir *ir, const struct apply_opts *o, struct diag *d, struct changes *c)
 {
 	struct diff *old = diff_read();
 	struct emit_nl *b;
-	size_t changes;
 
 	if (!old && (errno == EPERM || errno == EACCES))
 		return APPLY_NOPERM_READ;	/* reading rosfw's tables needs it too */
@@ -700,20 +727,20 @@ static int apply_diff(const struct ir *ir, const struct apply_opts *o, struct di
 		diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
 		return EXIT_IO;
 	}
+	/* The whole batch, as onto no tables: what apply sends over
+	 * existing ones leaves out what it keeps. */
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
 	if (!b) {
 		diff_free(old);
 		return EXIT_CONFIG;
 	}
-	changes = diff_show(old, b, stdout);
+	diff_changes(old, b, d, c);
 	if (ir->tables[0] || ir->tables[1])
-		changes += ct_sysctls_diff(ir, stdout);
+		ct_sysctls_diff(ir, c);
 	if (o->forwarding)
-		changes += forwarding_diff(ir, stdout);
-	if (!changes)
-		fputs("no changes\n", stdout);
-	diff_free(old);
+		forwarding_diff(ir, c);
 	emit_nl_free(b);
+	diff_free(old);
 	return EXIT_OK;
 }
 
@@ -781,6 +808,27 @@ static void apply_forwarding(const struct ir *ir, struct diag *d)
 	}
 }
 
+/* --diff: the batch is built as for apply, compared, never sent. 0 for no
+ * change, EXIT_CHANGES for some (as diff(1) and terraform plan
+ * -detailed-exitcode: a pipeline branches on it). */
+static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o, bool *changed)
+{
+	int rc;
+
+	o->changes = xcalloc(1, sizeof(*o->changes));
+	rc = changes_find(ir, o, d, o->changes);
+	if (rc != EXIT_OK)
+		return rc;
+	*changed = o->changes->n > 0;
+	if (!o->json) {
+		if (o->changes->n)
+			changes_print(o->changes, stdout);
+		else
+			fputs("no changes\n", stdout);
+	}
+	return o->changes->n ? EXIT_CHANGES : EXIT_OK;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { 0 };
@@ -792,13 +840,16 @@ int cmd_apply(int argc, char **argv)
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
 	struct ct_saved saved;
-	bool changed = false, has_tables = false;
+	bool changed = false, has_tables = false, would_change = true;
 
 	if (first < 0)
 		return apply_usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_ifmap(&o.ifo, d, ss, true, &o.lower) ? config_read(argv + first, argc - first, d, ss, true) : NULL;
+	/* A file that cannot be read: the one line every command gives, or
+	 * with --json the result's one diagnostic. */
+	m = config_ifmap(&o.ifo, d, ss, o.json, &o.lower) ? config_read(argv + first, argc - first, d, ss, o.json)
+							   : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;
@@ -825,13 +876,20 @@ int cmd_apply(int argc, char **argv)
 	if (rc != EXIT_OK)
 		goto report;
 	if (o.diff) {
-		rc = apply_diff(ir, &o, d);
+		rc = apply_diff(ir, d, &o, &changed);
 		goto report;
 	}
 	/* --check commits nothing, so there is no state to carry over. */
 	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
 	if (rc != EXIT_OK)
 		goto report;
+	/* The pending rollback would put its tables back over these: a
+	 * deploy that another one silently undoes is refused (st: we may
+	 * change the firewall at all, else the capability is what to say). */
+	if (st && !o.confirm && !confirm_may_apply(d, "apply")) {
+		rc = EXIT_IO;
+		goto report;
+	}
 	if (st)
 		o.kept_entries = state_keep_elems(st, ir);
 	has_tables = ir->tables[0] || ir->tables[1];
@@ -842,17 +900,35 @@ int cmd_apply(int argc, char **argv)
 	b = emit_nl_build_over(ir, st ? state_have(st) : NULL, (uint32_t)time(NULL), !o.check, NULL);
 	if (b)
 		o.kept_rules = emit_nl_kept(b);
+	/* --json says whether anything changed: what --diff would say, read
+	 * before the batch goes (a read of rosfw's tables as --diff's). */
+	if (b && o.json && !o.check && st) {
+		struct changes c = { 0 };
+
+		rc = changes_find(ir, &o, d, &c);
+		would_change = c.n > 0;
+		changes_free(&c);
+		if (rc != EXIT_OK)
+			goto report;
+	}
 	if (b && o.confirm && !o.check && st) {
 		rc = apply_confirm_arm(&o, d);
 		if (rc != EXIT_OK)
 			goto report;
 	}
 	rc = b ? send_batch(b, ir, d, &o, &changed) : EXIT_CONFIG;
-	if (o.confirm && !o.check && st && rc != EXIT_OK)
+	changed = changed && would_change;
+	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
-	else if (o.confirm && !o.check && st)
-		diag_note(d, NULL, "the previous tables come back in %u s unless `rosfw confirm` runs (`rosfw rollback`: now)",
-			  o.confirm);
+		o.due = 0;
+	} else if (o.confirm && !o.check && st) {
+		char at[64];
+
+		strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S %Z", localtime(&o.due));
+		diag_note(d, NULL,
+			  "applied; the previous tables come back at %s (in %u s) unless `rosfw confirm` runs before then; `rosfw rollback` puts them back now",
+			  at, o.confirm);
+	}
 	if (rc == EXIT_OK && !o.check) {
 		/* Where to keep what they were, the tables, must exist. */
 		if (has_tables)
@@ -873,6 +949,10 @@ report:
 		rc = noperm_report(&o, rc);
 	else
 		result_print(d, &o, rc, changed);
+	if (o.changes) {
+		changes_free(o.changes);
+		free(o.changes);
+	}
 	state_free(st);
 	emit_nl_free(b);
 	ir_free(ir);
@@ -884,21 +964,45 @@ report:
 	return rc;
 }
 
+/* Whether flush has anything to remove: either rosfw table. Not known
+ * (no capability, netlink): true, the batch says the rest. */
+static bool flush_has_tables(void)
+{
+	struct nlsock ns;
+	int f, have = 0;
+
+	if (!nlsock_open(&ns))
+		return true;
+	for (f = 0; f < 2 && have == 0; f++)
+		have = kread_table(&ns, f ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL);
+	nlsock_close(&ns);
+	return have != 0;
+}
+
 int cmd_flush(int argc, char **argv)
 {
 	struct apply_opts o = { 0 };
 	struct diag *d;
 	struct emit_nl *b;
 	struct ct_saved saved;
-	bool changed = false, kept;
+	bool changed = false, kept, had = false;
 	int rc;
 
 	if (apply_opts_parse(argc, argv, &o, false) < 0)
 		return apply_usage(stderr, EXIT_IO);
 	d = diag_new(o.max_errors);
+	/* The capability first (it is what to say without it); then a
+	 * pending rollback, which would put the tables back. */
+	if (!o.check && nlsock_admin_check() == 0 && !confirm_may_apply(d, "flush")) {
+		result_print(d, &o, EXIT_IO, false);
+		diag_free(d);
+		return EXIT_IO;
+	}
+	had = !o.check && flush_has_tables();
 	kept = !o.check && ct_saved_read(&saved);
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
 	rc = send_batch(b, NULL, d, &o, &changed);
+	changed = changed && had;
 	if (rc == EXIT_OK && kept)
 		ct_sysctls_restore(&saved, d);
 	if (rc == EXIT_OK && !o.check)

@@ -15,8 +15,8 @@
  * that takes a configuration (check, dump, compile, apply, print, rosfwd)
  * reads it. What the configuration gets wrong goes to `d`. A file that
  * cannot be read ends the read: NULL, errno set, after saying which file
- * and why, as an error in `d` when `into_d` (apply, whose result carries
- * every diagnostic, --json too), else in one line on stderr; either way
+ * and why, as an error in `d` when `into_d` (apply --json, whose one
+ * result carries every diagnostic), else in one line on stderr; either way
  * the name is escaped as diagnostics escape it.
  */
 struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d);

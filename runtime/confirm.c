@@ -658,6 +658,33 @@ bool confirm_may_arm(struct diag *d)
 	return ok;
 }
 
+bool confirm_may_apply(struct diag *d, const char *cmd)
+{
+	struct rollbacks r;
+	size_t i;
+	bool ok = true;
+
+	/* Without access to RUN_DIR there is nothing of ours pending. */
+	if (rollbacks_scan(&r) < 0)
+		return true;
+	for (i = 0; i < r.n; i++) {
+		const struct rollback *rb = &r.v[i];
+
+		if (rb->live && rb->rolling) {
+			diag_error(d, NULL, "%s refused: a --confirm rollback is putting the previous tables back right now; wait for it, then %s again",
+				   cmd, cmd);
+			ok = false;
+		} else if (rb->live) {
+			diag_error(d, NULL,
+				   "%s refused: a --confirm rollback is pending (due in %ld s) and would undo it; `rosfw confirm` keeps the tables applied with --confirm, `rosfw rollback` puts back the ones from before, then %s again",
+				   cmd, due_in(rb), cmd);
+			ok = false;
+		}
+	}
+	rollbacks_free(&r);
+	return ok;
+}
+
 void confirm_tell(struct diag *d)
 {
 	struct rollbacks r;

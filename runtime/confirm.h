@@ -24,6 +24,13 @@ struct diag;
  * false after an error in `d` that says which and what to do. */
 bool confirm_may_arm(struct diag *d);
 
+/* May a plain apply or flush (`cmd`) go on? Not while a rollback of this
+ * namespace waits for its deadline or is under way: it would put its
+ * tables back over what they send, undoing it without a word. False after
+ * an error in `d` that names `rosfw confirm` and `rosfw rollback`. A
+ * rollback whose process is gone undoes nothing: confirm_tell warns. */
+bool confirm_may_apply(struct diag *d, const char *cmd);
+
 /* After an apply or flush: a warning in `d` for each rollback of this
  * namespace that will undo it, or that nobody will run. */
 void confirm_tell(struct diag *d);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "ctsysctl.h"
+#include "changes.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -191,7 +193,7 @@ void ct_sysctls_restore(const struct ct_saved *s, struct diag *d)
 			set_one(d, NULL, ct_saved_name(i), s->v[i], "put back");
 }
 
-size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
+size_t ct_sysctls_diff(const struct ir *ir, struct changes *c)
 {
 	size_t i, n = 0;
 
@@ -203,10 +205,12 @@ size_t ct_sysctls_diff(const struct ir *ir, FILE *out)
 		/* What apply could not change either is no change. */
 		sysctl_path(path, sizeof(path), s->name);
 		if (access(path, W_OK) == 0 && ct_sysctl_get(s->name, &now) && now != s->value) {
-			char label[128];
+			char name[160], note[160];
 
-			fprintf(out, "~ sysctl %s %llu -> %llu (%s)\n", ct_sysctl_label(s->name, label, sizeof(label)),
-				(unsigned long long)now, (unsigned long long)s->value, s->ros);
+			ct_sysctl_label(s->name, name, sizeof(name));
+			snprintf(note, sizeof(note), "%llu -> %llu (%s)", (unsigned long long)now,
+				 (unsigned long long)s->value, s->ros);
+			changes_add(c, CH_CHANGE, "sysctl", NULL, name)->note = xstrdup(note);
 			n++;
 		}
 	}

@@ -60,9 +60,10 @@ void ct_saved_prepare(struct ct_saved *s, struct ir *ir);
 /* After the commit: write `ir`'s sysctls; each change is a note. */
 void ct_sysctls_write(const struct ir *ir, struct diag *d);
 
-/* --diff: one line for each of `ir`'s sysctls apply would change; how
- * many. */
-size_t ct_sysctls_diff(const struct ir *ir, FILE *out);
+/* --diff: a record in `c` for each of `ir`'s sysctls apply would change;
+ * how many. */
+struct changes;
+size_t ct_sysctls_diff(const struct ir *ir, struct changes *c);
 
 /* After a flush: put the kept values back; each change is a note. */
 void ct_sysctls_restore(const struct ct_saved *s, struct diag *d);

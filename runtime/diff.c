@@ -2,10 +2,15 @@
 /*
  * apply --diff: the kernel's rosfw tables against the batch apply would
  * send. The old rules and the new batch's rules go through the same
- * libnftnl parse and the same key (family, chain, every expression as
- * libnftnl prints it, anonymous sets by their elements, comment), so
- * "unchanged" means the kernel would hold the same rule. Chains, named
- * sets (and the elements of those whose entries do not come and go), ct
+ * libnftnl parse and the same key (every expression as libnftnl prints
+ * it, anonymous sets by their elements), so "unchanged" means the kernel
+ * would hold the same rule. Kernel rules are grouped into RouterOS rules
+ * by the counter object they share, whose name says what the rule says;
+ * the two sides' RouterOS rules are matched by that name, then (changed
+ * rules) by chain and comment, then by chain and number. An insertion
+ * renumbers the rules after it without moving them: a rule is moved only
+ * when its order among its chain's kept rules changed. Chains, named sets
+ * (and the elements of those whose entries do not come and go), ct
  * helpers and the flowtable are compared by their attributes.
  */
 #include "diff.h"
@@ -24,6 +29,9 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include "changes.h"
+#include "diag.h"
+#include "kname.h"
 #include "kread.h"
 #include "nlsock.h"
 #include "xalloc.h"
@@ -208,39 +216,112 @@ static char *obj_id(const char *kind, int family, const char *name)
 
 /* ---- what the kernel holds ---------------------------------------------- */
 
-/* An anonymous set's elements as one sorted token. */
+/* An anonymous set's elements as one sorted token, and as shown. */
 struct anon {
 	int family;
 	uint32_t id;		/* new batch */
 	char *name;		/* kernel: "__set3" */
 	char **els;
 	size_t n, cap;
-	char *token;
+	char *token, *shown;
+	unsigned key_type;	/* 0: not known */
+	int interval;		/* -1: not known */
 };
 
-struct orule {
-	char *key;		/* family, chain, expressions, comment */
+/**
+ * struct krule - one kernel rule as --diff compares it.
+ * @chain: its chain.
+ * @counter: the counter object of the RouterOS rule it belongs to (the
+ *	name says what the rule says: compiler/lower.c rule_ident), NULL for
+ *	a rule rosfw adds of its own (helpers, jumps to dstnat).
+ * @comment: its comment, "#N text" for a RouterOS rule.
+ * @body: its expressions, one "[...]" a line, as compared.
+ * @shown: the same as shown (anonymous sets by their elements).
+ * @file, @line: for the batch's rules, the RouterOS rule's place.
+ */
+struct krule {
+	int family;
+	char *chain, *counter, *comment, *body, *shown;
+	const char *file;	/* the batch's: where the RouterOS rule is */
+	unsigned line;
 };
 
-/* A chain or named set as --diff compares it: "set ip al_x" and its
- * definition (and, for a set whose entries do not come and go, elements). */
+struct krules {
+	struct krule *v;
+	size_t n, cap;
+};
+
+/* A chain, named set or object as --diff compares it: "set ip al_x", its
+ * definition, and for a set whose entries do not come and go, elements. */
 struct dobj {
-	char *id, *token;
+	char *id, *def;
+	int family;
+	const char *kind;	/* "chain", "set", "ct helper", "flowtable" */
+	char *name;
+	bool has_els, interval;
+	unsigned key_type;
+	char **els;		/* sorted, each once */
+	size_t nels;
+	char *token;		/* the elements as one string */
+};
+
+struct dobjs {
+	struct dobj *v;
+	size_t n, cap;
 };
 
 struct diff {
 	struct nlsock ns;
 	struct anon *anons;
 	size_t nanons, capanons;
-	struct orule *rules;
-	size_t nrules, caprules;
-	struct dobj *objs;	/* chains, named sets, ct helpers, flowtables */
-	size_t nobjs, capobjs;
+	struct krules rules;
+	struct dobjs objs;	/* chains, named sets, ct helpers, flowtables */
 };
+
+static void dobj_free(struct dobj *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nels; i++)
+		free(o->els[i]);
+	free(o->els);
+	free(o->id);
+	free(o->def);
+	free(o->name);
+	free(o->token);
+}
+
+static struct dobj *dobj_add(struct dobjs *v, const char *kind, int family, const char *name, char *def)
+{
+	struct dobj *o;
+
+	XGROW(v->v, v->n, v->cap);
+	o = &v->v[v->n++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->family = family;
+	o->name = xstrdup(name);
+	o->id = obj_id(kind, family, name);
+	o->def = def;
+	return o;
+}
+
+/* What a set's definition says of its elements: key type, interval. */
+static void set_keyinfo(struct dobj *o, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) == NFTA_SET_KEY_TYPE)
+			o->key_type = be32toh(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == NFTA_SET_FLAGS)
+			o->interval = be32toh(mnl_attr_get_u32(a)) & NFT_SET_INTERVAL;
+	}
+}
 
 /* ---- rule keys, shared by the kernel's rules and the batch's ------------ */
 
-typedef const char *(*anon_fn)(void *ctx, int family, const char *name, uint32_t id);
+typedef const struct anon *(*anon_fn)(void *ctx, int family, const char *name, uint32_t id);
 
 /* A register range as the kernel stores it: the end defaults to the start,
  * and giving the start sets its flag. */
@@ -281,7 +362,38 @@ static bool set_is_anon(const char *name)
 	return name && (!strncmp(name, "__set", 5) || !strncmp(name, "__map", 5));
 }
 
-static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn anon, void *ctx)
+/* What a comparison's bytes read as, for people: an interface name, a
+ * 16-bit number in network order (a port). Shown only, never compared. */
+static void cmp_hint(struct sbuf *d, const struct nftnl_expr *e)
+{
+	uint32_t len = 0, i;
+	const uint8_t *v = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	char text[64];
+
+	if (!v)
+		return;
+	if (len == 2) {
+		snprintf(text, sizeof(text), "(%u) ", (unsigned)(v[0] << 8 | v[1]));
+		sbuf_str(d, text);
+		return;
+	}
+	for (i = 0; i < len && v[i] >= 0x21 && v[i] < 0x7f; i++)
+		;
+	if (len == 16 && i > 0 && i < len) {
+		uint32_t n = i;
+
+		for (; i < len && !v[i]; i++)
+			;
+		if (i == len) {
+			snprintf(text, sizeof(text), "(\"%.*s\") ", (int)n, (const char *)v);
+			sbuf_str(d, text);
+		}
+	}
+}
+
+/* One expression into `k` as compared and `d` as shown. */
+static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int family, anon_fn anon, void *ctx,
+		     char **counter)
 {
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 	char text[1024];
@@ -290,6 +402,8 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 
 	sbuf_str(k, "[");
 	sbuf_str(k, name);
+	sbuf_str(d, "[");
+	sbuf_str(d, name);
 	if (!strcmp(name, "counter")) {
 		/* the figures are what is kept, not what is compared */
 	} else if (!strcmp(name, "lookup")) {
@@ -300,14 +414,19 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 			 nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) ? nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG) : 0,
 			 nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS));
 		sbuf_str(k, text);
+		sbuf_str(d, text);
 		if (set_is_anon(set)) {
-			const char *t = anon(ctx, family, set, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SET_ID));
+			const struct anon *a = anon(ctx, family, set, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SET_ID));
 
 			sbuf_str(k, "{");
-			sbuf_str(k, t ? t : "?");
+			sbuf_str(k, a ? a->token : "?");
 			sbuf_str(k, "}");
+			sbuf_str(d, "{ ");
+			sbuf_str(d, a ? a->shown : "?");
+			sbuf_str(d, " }");
 		} else {
 			sbuf_str(k, set ? set : "?");
+			sbuf_str(d, set ? set : "?");
 		}
 	} else if (!strcmp(name, "objref")) {
 		/* libnftnl sends the object's name without its NUL (as nft
@@ -316,46 +435,88 @@ static void expr_key(struct sbuf *k, struct nftnl_expr *e, int family, anon_fn a
 		 * holds. */
 		const char *on = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
 		size_t n = on ? strspn(on, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") : 0;
+		uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE);
 
-		snprintf(text, sizeof(text), " type %u name %.*s", nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE),
-			 (int)n, on ? on : "");
+		snprintf(text, sizeof(text), " type %u name %.*s", type, (int)n, on ? on : "");
 		sbuf_str(k, text);
+		sbuf_str(d, text);
+		if (type == NFT_OBJECT_COUNTER && counter && !*counter && n)
+			*counter = xstrndup(on, n);
 	} else {
 		if (nftnl_expr_snprintf(text, sizeof(text), e, NFTNL_OUTPUT_DEFAULT, 0) < 0)
 			text[0] = 0;
 		sbuf_str(k, " ");
 		sbuf_str(k, text);
+		sbuf_str(d, " ");
+		sbuf_str(d, text);
+		if (!strcmp(name, "cmp"))
+			cmp_hint(d, e);
 	}
 	sbuf_str(k, "]");
+	sbuf_str(d, "]");
 }
 
-/* The key of a parsed rule, the RouterOS rule's number in its comment
- * included (--diff names rules by it). */
-static char *rule_key(const struct nftnl_rule *r, anon_fn anon, void *ctx)
+/* A parsed rule as --diff compares it. */
+static void krule_read(struct krules *v, const struct nftnl_rule *r, anon_fn anon, void *ctx)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
-	int family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
-	struct sbuf k = { 0 };
+	struct sbuf k = { 0 }, d = { 0 };
 	struct nftnl_expr *e;
-	char fam[16];
+	struct krule *kr;
 
 	if (!it)
 		xdie("out of memory");
-	snprintf(fam, sizeof(fam), "%d ", family);
-	sbuf_str(&k, fam);
-	sbuf_str(&k, nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
-	sbuf_str(&k, "\n");
-	while ((e = nftnl_expr_iter_next(it)))
-		expr_key(&k, e, family, anon, ctx);
-	nftnl_expr_iter_destroy(it);
-	sbuf_str(&k, "\ncomment ");
-	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
-		uint32_t len;
-		const void *u = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+	XGROW(v->v, v->n, v->cap);
+	kr = &v->v[v->n++];
+	memset(kr, 0, sizeof(*kr));
+	kr->family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
+	kr->chain = xstrdup(nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
+	sbuf_str(&k, "");
+	sbuf_str(&d, "");
+	while ((e = nftnl_expr_iter_next(it))) {
+		/* A RouterOS rule's counter names it (rules_compare), it is
+		 * not what it does: a rule whose comment changed is the same
+		 * rule with a new counter. */
+		if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "objref") &&
+		    nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE) == NFT_OBJECT_COUNTER && !kr->counter) {
+			struct sbuf junk = { 0 };
 
-		sbuf_hex(&k, u, len);
+			expr_key(&junk, &junk, e, kr->family, anon, ctx, &kr->counter);
+			free(junk.s);
+			continue;
+		}
+		expr_key(&k, &d, e, kr->family, anon, ctx, NULL);
+		sbuf_str(&k, "\n");
+		sbuf_str(&d, "\n");
 	}
-	return k.s;
+	nftnl_expr_iter_destroy(it);
+	kr->body = k.s;
+	kr->shown = d.s;
+	if (nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) {
+		uint32_t len, i;
+		const uint8_t *u = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+
+		/* type, length, value records; the comment is type 0 */
+		for (i = 0; i + 2 <= len && i + 2 + u[i + 1] <= len; i += 2u + u[i + 1])
+			if (u[i] == 0 && u[i + 1]) {
+				kr->comment = xstrndup((const char *)&u[i + 2], strnlen((const char *)&u[i + 2], u[i + 1]));
+				break;
+			}
+	}
+}
+
+static void krules_free(struct krules *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		free(v->v[i].chain);
+		free(v->v[i].counter);
+		free(v->v[i].comment);
+		free(v->v[i].body);
+		free(v->v[i].shown);
+	}
+	free(v->v);
 }
 
 /* ---- anonymous sets ----------------------------------------------------- */
@@ -443,29 +604,53 @@ static int str_cmp(const void *a, const void *b)
 }
 
 /* Elements come in the kernel's order (or split over messages): sorted
- * and each once, the same set gives the same token. */
-static void anon_seal(struct anon *a)
+ * and each once, the same set gives the same token; shown as nft shows
+ * them. The elements stay in a->els for a named set's --diff. */
+static void anon_seal(struct anon *a, unsigned key_type, int interval)
 {
-	struct sbuf t = { 0 };
-	size_t i;
+	struct sbuf t = { 0 }, s = { 0 };
+	char **shown;
+	size_t i, o = 0, n;
 
 	if (a->n)
 		qsort(a->els, a->n, sizeof(*a->els), str_cmp);
 	sbuf_str(&t, "");
+	sbuf_str(&s, "");
 	for (i = 0; i < a->n; i++) {
 		/* the batch may send an element twice; the kernel keeps one */
-		if (!i || strcmp(a->els[i - 1], a->els[i])) {
-			sbuf_str(&t, a->els[i]);
-			sbuf_str(&t, ",");
+		if (o && !strcmp(a->els[o - 1], a->els[i])) {
+			free(a->els[i]);
+			continue;
 		}
-		if (i)
-			free(a->els[i - 1]);
+		a->els[o++] = a->els[i];
+		sbuf_str(&t, a->els[i]);
+		sbuf_str(&t, ",");
+		/* an anonymous set says nothing of its ranges but its ends */
+		if (interval < 0 && strstr(a->els[i], " 3:00000001"))
+			interval = 1;
 	}
-	if (a->n)
-		free(a->els[a->n - 1]);
+	a->n = o;
+	a->token = t.s;
+	shown = changes_elements(a->els, a->n, key_type, interval > 0, &n);
+	for (i = 0; i < n; i++) {
+		if (i)
+			sbuf_str(&s, ", ");
+		sbuf_str(&s, shown[i]);
+		free(shown[i]);
+	}
+	free(shown);
+	a->shown = s.s;
+}
+
+static void anon_drop_els(struct anon *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->els[i]);
 	free(a->els);
 	a->els = NULL;
-	a->token = t.s;
+	a->n = a->cap = 0;
 }
 
 static struct anon *anon_find(struct anon *v, size_t n, int family, const char *name, uint32_t id)
@@ -478,13 +663,12 @@ static struct anon *anon_find(struct anon *v, size_t n, int family, const char *
 	return NULL;
 }
 
-static const char *anon_by_name(void *ctx, int family, const char *name, uint32_t id)
+static const struct anon *anon_by_name(void *ctx, int family, const char *name, uint32_t id)
 {
 	struct diff *st = ctx;
-	struct anon *a = anon_find(st->anons, st->nanons, family, name, 0);
 
 	(void)id;
-	return a ? a->token : NULL;
+	return anon_find(st->anons, st->nanons, family, name, 0);
 }
 
 /* ---- reading the kernel ------------------------------------------------- */
@@ -492,6 +676,8 @@ static const char *anon_by_name(void *ctx, int family, const char *name, uint32_
 struct set_row {
 	char *name, *def;
 	uint32_t flags;
+	const struct nlmsghdr *nlh;
+	struct dobj info;	/* key type and interval */
 };
 
 struct set_rows {
@@ -502,37 +688,47 @@ struct set_rows {
 static void set_row_add(void *ctx, const struct kread_set *s)
 {
 	struct set_rows *rows = ctx;
+	struct set_row *r;
 
 	XGROW(rows->v, rows->n, rows->cap);
-	rows->v[rows->n].name = xstrdup(s->name);
-	rows->v[rows->n].def = set_def(s->nlh);
-	rows->v[rows->n++].flags = s->flags;
+	r = &rows->v[rows->n++];
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(s->name);
+	r->def = set_def(s->nlh);
+	r->flags = s->flags;
+	set_keyinfo(&r->info, s->nlh);
 }
 
-static void obj_add(struct diff *st, char *id, char *token)
+/* A set's elements, taken from `a` into `o`. */
+static void dobj_take_els(struct dobj *o, struct anon *a)
 {
-	XGROW(st->objs, st->nobjs, st->capobjs);
-	st->objs[st->nobjs].id = id;
-	st->objs[st->nobjs++].token = token;
+	o->has_els = true;
+	o->els = a->els;
+	o->nels = a->n;
+	o->token = a->token;
+	free(a->shown);
+	a->els = NULL;
+	a->n = a->cap = 0;
+	a->token = a->shown = NULL;
 }
 
 /* A named set for --diff: its definition, and its elements unless they
  * come and go by themselves (those are state, not configuration). */
-static int set_obj_read(struct diff *st, int family, const struct set_row *r)
+static int set_obj_read(struct diff *st, int family, struct set_row *r)
 {
-	struct anon a = { 0 };
-	struct sbuf t = { 0 };
+	struct dobj *o = dobj_add(&st->objs, "set", family, r->name, r->def);
 	int ret = 0;
 
-	sbuf_str(&t, r->def);
+	r->def = NULL;
+	o->key_type = r->info.key_type;
+	o->interval = r->info.interval;
 	if (!(r->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
+		struct anon a = { 0 };
+
 		ret = kread_elems(&st->ns, family, r->name, anon_dumped, &a);
-		anon_seal(&a);
-		sbuf_str(&t, " elements ");
-		sbuf_str(&t, a.token);
-		free(a.token);
+		anon_seal(&a, o->key_type, o->interval);
+		dobj_take_els(o, &a);
 	}
-	obj_add(st, obj_id("set", family, r->name), t.s);
 	return ret;
 }
 
@@ -558,7 +754,8 @@ static int sets_read(struct diff *st, int family)
 		a->family = family;
 		a->name = xstrdup(r->name);
 		ret = kread_elems(&st->ns, family, r->name, anon_dumped, a);
-		anon_seal(a);
+		anon_seal(a, r->info.key_type, r->info.interval);
+		anon_drop_els(a);
 	}
 	for (i = 0; i < rows.n; i++) {
 		free(rows.v[i].name);
@@ -579,7 +776,7 @@ static void chain_add(void *ctx, const struct kread_chain *c)
 {
 	struct names *names = ctx;
 
-	obj_add(names->st, obj_id("chain", names->family, c->name), chain_def(c->nlh));
+	dobj_add(&names->st->objs, "chain", names->family, c->name, chain_def(c->nlh));
 	XGROW(names->v, names->n, names->cap);
 	names->v[names->n++] = xstrdup(c->name);
 }
@@ -591,13 +788,8 @@ static void rule_add(void *ctx, const struct kread_rule *kr)
 
 	if (!r)
 		xdie("out of memory");
-	if (nftnl_rule_nlmsg_parse(kr->nlh, r) == 0) {
-		struct orule o = { 0 };
-
-		o.key = rule_key(r, anon_by_name, st);
-		XGROW(st->rules, st->nrules, st->caprules);
-		st->rules[st->nrules++] = o;
-	}
+	if (nftnl_rule_nlmsg_parse(kr->nlh, r) == 0)
+		krule_read(&st->rules, r, anon_by_name, st);
 	nftnl_rule_free(r);
 }
 
@@ -628,7 +820,7 @@ static void def_add(struct objs_ctx *c, const struct nlmsghdr *nlh, bool flowtab
 	char *name, *def = obj_def(nlh, flowtable, &name);
 
 	if (name)
-		obj_add(c->st, obj_id(flowtable ? "flowtable" : "ct helper", c->family, name), def);
+		dobj_add(&c->st->objs, flowtable ? "flowtable" : "ct helper", c->family, name, def);
 	else
 		free(def);
 	free(name);
@@ -690,16 +882,13 @@ void diff_free(struct diff *st)
 	for (i = 0; i < st->nanons; i++) {
 		free(st->anons[i].name);
 		free(st->anons[i].token);
+		free(st->anons[i].shown);
 	}
-	for (i = 0; i < st->nrules; i++)
-		free(st->rules[i].key);
-	for (i = 0; i < st->nobjs; i++) {
-		free(st->objs[i].id);
-		free(st->objs[i].token);
-	}
-	free(st->objs);
+	krules_free(&st->rules);
+	for (i = 0; i < st->objs.n; i++)
+		dobj_free(&st->objs.v[i]);
+	free(st->objs.v);
 	free(st->anons);
-	free(st->rules);
 	free(st);
 }
 
@@ -709,13 +898,28 @@ struct batch_scan {
 	size_t nanons, capanons;
 };
 
-static const char *anon_by_id(void *ctx, int family, const char *name, uint32_t id)
+static const struct anon *anon_by_id(void *ctx, int family, const char *name, uint32_t id)
 {
 	struct batch_scan *bs = ctx;
-	struct anon *a = anon_find(bs->anons, bs->nanons, family, NULL, id);
 
 	(void)name;
-	return a ? a->token : NULL;
+	return anon_find(bs->anons, bs->nanons, family, NULL, id);
+}
+
+/* The batch's anonymous set `id`, made when first named. */
+static struct anon *batch_anon(struct batch_scan *bs, int family, uint32_t id)
+{
+	struct anon *a = anon_find(bs->anons, bs->nanons, family, NULL, id);
+
+	if (!a) {
+		XGROW(bs->anons, bs->nanons, bs->capanons);
+		a = &bs->anons[bs->nanons++];
+		memset(a, 0, sizeof(*a));
+		a->family = family;
+		a->id = id;
+		a->interval = -1;
+	}
+	return a;
 }
 
 /* The set a NEWSETELEM of the batch names, and its id. */
@@ -743,14 +947,7 @@ static void batch_elems(struct batch_scan *bs, const struct nlmsghdr *nlh)
 
 	if (!set_is_anon(name))
 		return;
-	a = anon_find(bs->anons, bs->nanons, family, NULL, id);
-	if (!a) {
-		XGROW(bs->anons, bs->nanons, bs->capanons);
-		a = &bs->anons[bs->nanons++];
-		memset(a, 0, sizeof(*a));
-		a->family = family;
-		a->id = id;
-	}
+	a = batch_anon(bs, family, id);
 	anon_elems(a, nlh);
 }
 
@@ -766,97 +963,58 @@ static bool msg_nft(const struct nlmsghdr *nlh)
 
 /* ---- --diff ------------------------------------------------------------- */
 
-/* One side of the comparison: objects, and rules as (identity, key). */
-struct side {
-	struct dobj *v;
-	size_t n, cap;
-};
-
-static void side_add(struct side *sd, char *id, char *token)
-{
-	XGROW(sd->v, sd->n, sd->cap);
-	sd->v[sd->n].id = id;
-	sd->v[sd->n++].token = token;
-}
-
-static int dobj_cmp(const void *a, const void *b)
-{
-	const struct dobj *x = a, *y = b;
-	int c = strcmp(x->id, y->id);
-
-	return c ? c : strcmp(x->token, y->token);
-}
-
-static int hexval(char c)
-{
-	return c >= 'a' ? c - 'a' + 10 : c - '0';
-}
-
-/* "rule ip filter_input "#2 text"" from a rule key: its chain line and
- * the comment in its user data (a type, length, value record). */
-static char *rule_id(const char *key)
-{
-	const char *hex = strstr(key, "\ncomment ");
-	struct sbuf t = { 0 };
-	char fam[8] = "", chain[256] = "", text[300] = "";
-	size_t i, n = 0;
-
-	sscanf(key, "%7s %255[^\n]", fam, chain);
-	sbuf_str(&t, "rule ");
-	sbuf_str(&t, family_name(atoi(fam)));
-	sbuf_str(&t, " ");
-	sbuf_str(&t, chain);
-	if (hex) {
-		uint8_t u[300];
-
-		hex += strlen("\ncomment ");
-		for (i = 0; hex[2 * i] && hex[2 * i + 1] && i < sizeof(u); i++)
-			u[i] = (uint8_t)(hexval(hex[2 * i]) << 4 | hexval(hex[2 * i + 1]));
-		n = i;
-		for (i = 0; i + 2 <= n; i += 2u + u[i + 1])
-			if (u[i] == 0 && i + 2 + u[i + 1] <= n && u[i + 1]) {
-				snprintf(text, sizeof(text), " \"%.*s\"", (int)u[i + 1] - 1, (const char *)&u[i + 2]);
-				break;
-			}
-	}
-	sbuf_str(&t, text[0] ? text : " (no comment)");
-	return t.s;
-}
-
 /* The batch's chains, named sets (definition, and elements for sets whose
- * entries do not come and go) and rules, as the kernel's were read. */
+ * entries do not come and go), objects and rules, as the kernel's were
+ * read. */
 struct batch_diff {
+	struct emit_nl *b;
+	const struct diag *names;	/* names the files of rules' places */
 	struct batch_scan bs;
-	struct side objs;
+	struct dobjs objs;
 	struct anon *named;	/* elements of named sets, by name */
 	size_t nnamed, capnamed;
+	struct krules rules;
 };
 
 static void diff_set_msg(struct batch_diff *bd, const struct nlmsghdr *nlh, int family)
 {
 	const struct nlattr *a;
 	const char *name = NULL;
-	uint32_t flags = 0;
+	uint32_t flags = 0, id = 0;
+	struct dobj *o;
 
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(a) == NFTA_SET_NAME)
 			name = mnl_attr_get_str(a);
 		else if (mnl_attr_get_type(a) == NFTA_SET_FLAGS)
 			flags = be32toh(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == NFTA_SET_ID)
+			id = be32toh(mnl_attr_get_u32(a));
 	}
-	if (!name || set_is_anon(name))
+	if (!name)
 		return;
+	if (set_is_anon(name)) {
+		struct dobj info = { 0 };
+		struct anon *an = batch_anon(&bd->bs, family, id);
+
+		set_keyinfo(&info, nlh);
+		an->key_type = info.key_type;
+		an->interval = info.interval;
+		return;
+	}
+	o = dobj_add(&bd->objs, "set", family, name, set_def(nlh));
+	set_keyinfo(o, nlh);
 	/* Entries that come and go are state, not configuration. */
 	if (!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
+		o->has_els = true;
 		XGROW(bd->named, bd->nnamed, bd->capnamed);
 		memset(&bd->named[bd->nnamed], 0, sizeof(bd->named[0]));
 		bd->named[bd->nnamed].family = family;
 		bd->named[bd->nnamed++].name = xstrdup(name);
 	}
-	side_add(&bd->objs, obj_id("set", family, name), set_def(nlh));
 }
 
-static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *rules)
+static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)
 {
 	int family = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->nfgen_family;
 	const struct nlattr *a;
@@ -865,7 +1023,7 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 	case NFT_MSG_NEWCHAIN:
 		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
 			if (mnl_attr_get_type(a) == NFTA_CHAIN_NAME)
-				side_add(&bd->objs, obj_id("chain", family, mnl_attr_get_str(a)), chain_def(nlh));
+				dobj_add(&bd->objs, "chain", family, mnl_attr_get_str(a), chain_def(nlh));
 		break;
 	case NFT_MSG_NEWSET:
 		diff_set_msg(bd, nlh, family);
@@ -882,7 +1040,7 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 		def = obj_def(nlh, ft, &name);
 
 		if (name)
-			side_add(&bd->objs, obj_id(ft ? "flowtable" : "ct helper", family, name), def);
+			dobj_add(&bd->objs, ft ? "flowtable" : "ct helper", family, name, def);
 		else
 			free(def);
 		free(name);
@@ -905,9 +1063,13 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 		if (!r)
 			xdie("out of memory");
 		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
-			char *key = rule_key(r, anon_by_id, &bd->bs);
+			struct emit_nl_origin o;
 
-			side_add(rules, rule_id(key), key);
+			krule_read(&bd->rules, r, anon_by_id, &bd->bs);
+			if (bd->names && emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule && o.rule->loc.file) {
+				bd->rules.v[bd->rules.n - 1].file = diag_source_name(bd->names, o.rule->loc.file);
+				bd->rules.v[bd->rules.n - 1].line = o.rule->loc.line;
+			}
 		}
 		nftnl_rule_free(r);
 		break;
@@ -915,49 +1077,485 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh, struct side *
 	}
 }
 
-/* Sorted by identity; equal identities compared as one group, so a
- * RouterOS rule that is two kernel rules changes once. */
-static size_t diff_print(struct side *old, struct side *new, FILE *out)
+/* ---- objects ------------------------------------------------------------ */
+
+static int dobj_cmp(const void *a, const void *b)
 {
-	size_t i = 0, j = 0, changes = 0;
+	const struct dobj *x = a, *y = b;
 
-	if (old->n)
-		qsort(old->v, old->n, sizeof(*old->v), dobj_cmp);
-	if (new->n)
-		qsort(new->v, new->n, sizeof(*new->v), dobj_cmp);
-	while (i < old->n || j < new->n) {
-		int c = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->v[i].id, new->v[j].id);
-		const char *id = c <= 0 ? old->v[i].id : new->v[j].id;
-		size_t i0 = i, j0 = j;
-		bool same = c == 0;
-
-		while (c <= 0 && i < old->n && !strcmp(old->v[i].id, id))
-			i++;
-		while (c >= 0 && j < new->n && !strcmp(new->v[j].id, id))
-			j++;
-		if (same && i - i0 == j - j0) {
-			size_t k;
-
-			for (k = 0; k < i - i0 && same; k++)
-				same = !strcmp(old->v[i0 + k].token, new->v[j0 + k].token);
-			if (same)
-				continue;
-		}
-		fprintf(out, "%c %s\n", c < 0 ? '-' : c > 0 ? '+' : '~', id);
-		changes++;
-	}
-	return changes;
+	return strcmp(x->id, y->id);
 }
 
-size_t diff_show(struct diff *st, struct emit_nl *b, FILE *out)
+static const char *family_of(int family)
 {
-	size_t niov = emit_nl_iovec_count(b), i, j, changes;
+	return family == NFPROTO_IPV6 ? "ip6" : "ip";
+}
+
+/* What changed inside a set that is on both sides: its definition, its
+ * elements (as nft shows them). */
+static void set_changes(struct changes *c, const struct dobj *o, const struct dobj *n)
+{
+	struct change *ch = changes_add(c, CH_CHANGE, "set", family_of(n->family), n->name);
+	char **a = NULL, **b = NULL;
+	size_t na = 0, nb = 0, i = 0, j = 0;
+
+	if (strcmp(o->def, n->def))
+		ch->note = xstrdup("definition (type, flags or timeout)");
+	if (o->has_els && n->has_els && strcmp(o->token, n->token)) {
+		a = changes_elements(o->els, o->nels, o->key_type, o->interval, &na);
+		b = changes_elements(n->els, n->nels, n->key_type, n->interval, &nb);
+		while (i < na || j < nb) {
+			int k = i == na ? 1 : j == nb ? -1 : strcmp(a[i], b[j]);
+
+			if (k < 0)
+				change_removed(ch, a[i]);
+			else if (k > 0)
+				change_added(ch, b[j]);
+			i += k <= 0;
+			j += k >= 0;
+		}
+	} else if (o->has_els != n->has_els && !ch->note) {
+		ch->note = xstrdup("definition (type, flags or timeout)");
+	}
+	for (i = 0; i < na; i++)
+		free(a[i]);
+	for (j = 0; j < nb; j++)
+		free(b[j]);
+	free(a);
+	free(b);
+}
+
+static bool dobj_same(const struct dobj *o, const struct dobj *n)
+{
+	return !strcmp(o->def, n->def) && o->has_els == n->has_els &&
+	       (!o->has_els || !strcmp(o->token ? o->token : "", n->token ? n->token : ""));
+}
+
+static void objs_compare(struct dobjs *old, struct dobjs *new, struct changes *c)
+{
+	size_t i = 0, j = 0;
+
+	if (old->n > 1)
+		qsort(old->v, old->n, sizeof(*old->v), dobj_cmp);
+	if (new->n > 1)
+		qsort(new->v, new->n, sizeof(*new->v), dobj_cmp);
+	while (i < old->n || j < new->n) {
+		int k = i == old->n ? 1 : j == new->n ? -1 : strcmp(old->v[i].id, new->v[j].id);
+
+		if (k < 0) {
+			changes_add(c, CH_REMOVE, old->v[i].kind, family_of(old->v[i].family), old->v[i].name);
+		} else if (k > 0) {
+			changes_add(c, CH_ADD, new->v[j].kind, family_of(new->v[j].family), new->v[j].name);
+		} else if (!dobj_same(&old->v[i], &new->v[j])) {
+			if (!strcmp(new->v[j].kind, "set"))
+				set_changes(c, &old->v[i], &new->v[j]);
+			else
+				changes_add(c, CH_CHANGE, new->v[j].kind, family_of(new->v[j].family),
+					    new->v[j].name)->note = xstrdup("definition");
+		}
+		i += k <= 0;
+		j += k >= 0;
+	}
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+/**
+ * struct rrule - a RouterOS rule: the kernel rules that share its counter
+ * object (or, for a rule rosfw adds, one chain's rules of one comment).
+ * @first: its first kernel rule, which names its chain and comment.
+ * @pos: where it stands: its first kernel rule's index.
+ * @num: its RouterOS number, -1 for none.
+ * @text: its comment without the number.
+ * @body: its kernel rules' expressions, as compared and as shown.
+ * @pair: its match on the other side, -1 for none.
+ * @moved: its order among its chain's kept rules changed.
+ */
+struct rrule {
+	const struct krule *first;
+	size_t pos;
+	long num;
+	const char *text;
+	struct sbuf body, shown;
+	long pair;
+	bool moved;
+};
+
+struct rrules {
+	struct rrule *v;
+	size_t n;
+};
+
+/* Who a kernel rule belongs to: its counter, or its chain and comment. */
+static char *ident(const struct krule *k)
+{
+	struct sbuf t = { 0 };
+	char fam[16];
+
+	snprintf(fam, sizeof(fam), "%d ", k->family);
+	sbuf_str(&t, fam);
+	if (k->counter) {
+		sbuf_str(&t, k->counter);
+	} else {
+		sbuf_str(&t, k->chain);
+		sbuf_str(&t, "\n");
+		sbuf_str(&t, k->comment ? k->comment : "");
+	}
+	return t.s;
+}
+
+struct keyed {
+	char *key;
+	size_t idx;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static void keyed_free(struct keyed *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+}
+
+static int rrule_pos_cmp(const void *a, const void *b)
+{
+	const struct rrule *x = a, *y = b;
+
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The kernel rules of one side grouped into RouterOS rules, in order. */
+static void rrules_make(const struct krules *k, struct rrules *out)
+{
+	struct keyed *v = xcalloc(k->n ? k->n : 1, sizeof(*v));
+	size_t i, j;
+
+	for (i = 0; i < k->n; i++) {
+		v[i].key = ident(&k->v[i]);
+		v[i].idx = i;
+	}
+	if (k->n > 1)
+		qsort(v, k->n, sizeof(*v), keyed_cmp);
+	out->v = xcalloc(k->n ? k->n : 1, sizeof(*out->v));
+	out->n = 0;
+	for (i = 0; i < k->n; i = j) {
+		struct rrule *r = &out->v[out->n++];
+		const struct krule *f = &k->v[v[i].idx];
+		const char *c = f->comment ? f->comment : "";
+
+		r->first = f;
+		r->pos = v[i].idx;
+		r->pair = -1;
+		r->num = f->counter ? kname_rule_number(c, strlen(c)) : -1;
+		r->text = c;
+		if (r->num >= 0) {
+			r->text = c + 1 + strspn(c + 1, "0123456789");
+			r->text += *r->text == ' ';
+		}
+		sbuf_str(&r->body, "");
+		sbuf_str(&r->shown, "");
+		for (j = i; j < k->n && !strcmp(v[j].key, v[i].key); j++) {
+			if (j > i) {
+				sbuf_str(&r->body, "--\n");
+				sbuf_str(&r->shown, "--\n");
+			}
+			sbuf_str(&r->body, k->v[v[j].idx].body);
+			sbuf_str(&r->shown, k->v[v[j].idx].shown);
+		}
+	}
+	keyed_free(v, k->n);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), rrule_pos_cmp);
+}
+
+static void rrules_free(struct rrules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].body.s);
+		free(r->v[i].shown.s);
+	}
+	free(r->v);
+}
+
+typedef char *(*pair_key_fn)(const struct rrule *r);
+
+static char *key_ident(const struct rrule *r)
+{
+	return ident(r->first);
+}
+
+/* An unmatched rule of the same chain with the same comment is the same
+ * rule, changed; then one at the same number. */
+static char *key_comment(const struct rrule *r)
+{
+	char *id, *k;
+
+	if (r->num < 0 || !*r->text)
+		return NULL;
+	id = xstrdup(r->first->chain);
+	k = obj_id(id, r->first->family, r->text);
+	free(id);
+	return k;
+}
+
+static char *key_number(const struct rrule *r)
+{
+	char num[32];
+
+	if (r->num < 0)
+		return NULL;
+	snprintf(num, sizeof(num), "#%ld", r->num);
+	return obj_id(r->first->chain, r->first->family, num);
+}
+
+/* Pairs the rules of both sides not paired yet whose keys are equal, in
+ * their order. */
+static void pair_by(struct rrules *o, struct rrules *n, pair_key_fn fn)
+{
+	struct keyed *a = xcalloc(o->n ? o->n : 1, sizeof(*a)), *b = xcalloc(n->n ? n->n : 1, sizeof(*b));
+	size_t na = 0, nb = 0, i = 0, j = 0;
+	char *k;
+
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].pair < 0 && (k = fn(&o->v[i])))
+			a[na++] = (struct keyed){ k, i };
+	for (j = 0; j < n->n; j++)
+		if (n->v[j].pair < 0 && (k = fn(&n->v[j])))
+			b[nb++] = (struct keyed){ k, j };
+	if (na > 1)
+		qsort(a, na, sizeof(*a), keyed_cmp);
+	if (nb > 1)
+		qsort(b, nb, sizeof(*b), keyed_cmp);
+	for (i = 0, j = 0; i < na && j < nb;) {
+		int c = strcmp(a[i].key, b[j].key);
+
+		if (!c) {
+			o->v[a[i].idx].pair = (long)b[j].idx;
+			n->v[b[j].idx].pair = (long)a[i].idx;
+		}
+		i += c <= 0;
+		j += c >= 0;
+	}
+	keyed_free(a, na);
+	keyed_free(b, nb);
+}
+
+/*
+ * Within each chain, the kept rules (paired) in their new order: those
+ * off the longest run that keeps its old order are the moved ones. An
+ * insertion pushes the rules after it down a number, which is no move.
+ */
+static void moves_find(struct rrules *o, struct rrules *n)
+{
+	size_t i = 0, j, len, *tail = xcalloc(n->n + 1, sizeof(*tail)), *prev = xcalloc(n->n + 1, sizeof(*prev));
+	size_t *seq = xcalloc(n->n + 1, sizeof(*seq));
+
+	while (i < n->n) {
+		size_t ns = 0, lis = 0, k;
+		const struct krule *f = n->v[i].first;
+
+		/* a run of one chain: rules of a chain stand together */
+		for (j = i; j < n->n && n->v[j].first->family == f->family && !strcmp(n->v[j].first->chain, f->chain); j++)
+			if (n->v[j].pair >= 0 && n->v[j].num >= 0)
+				seq[ns++] = j;
+		/* longest increasing run of old positions (patience sort) */
+		for (k = 0; k < ns; k++) {
+			size_t lo = 0, hi = lis, op = o->v[n->v[seq[k]].pair].pos;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (o->v[n->v[seq[tail[mid]]].pair].pos < op)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			prev[k] = lo ? tail[lo - 1] : (size_t)-1;
+			tail[lo] = k;
+			if (lo == lis)
+				lis++;
+		}
+		for (k = 0; k < ns; k++)
+			n->v[seq[k]].moved = true;
+		for (len = lis, k = lis ? tail[lis - 1] : (size_t)-1; len; len--, k = prev[k])
+			n->v[seq[k]].moved = false;
+		i = j;
+	}
+	free(tail);
+	free(prev);
+	free(seq);
+}
+
+static void lines_split(char *s, char ***v, size_t *n)
+{
+	char *p;
+
+	*v = NULL;
+	*n = 0;
+	for (p = strtok(s, "\n"); p; p = strtok(NULL, "\n")) {
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = p;
+	}
+}
+
+/* Longer lines are cut: an anonymous set of a thousand prefixes is one
+ * expression. */
+#define SHOWN_MAX 400
+
+static void shown_add(struct change *ch, const char *s, bool added)
+{
+	char buf[SHOWN_MAX + 8];
+
+	snprintf(buf, sizeof(buf), "%.*s%s", SHOWN_MAX, s, strlen(s) > SHOWN_MAX ? " ..." : "");
+	if (added)
+		change_added(ch, buf);
+	else
+		change_removed(ch, buf);
+}
+
+/* The expressions that differ between two versions of a rule: a line
+ * diff (longest common subsequence) of what each side shows. */
+static void body_changes(struct change *ch, const struct rrule *o, const struct rrule *n)
+{
+	char *a = xstrdup(o->shown.s), *b = xstrdup(n->shown.s), **x, **y;
+	size_t nx, ny, i, j;
+	unsigned *t;
+
+	lines_split(a, &x, &nx);
+	lines_split(b, &y, &ny);
+	if (nx > 2000 || ny > 2000) {
+		/* too long to compare line by line: shown whole */
+		for (i = 0; i < nx; i++)
+			shown_add(ch, x[i], false);
+		for (j = 0; j < ny; j++)
+			shown_add(ch, y[j], true);
+		goto out;
+	}
+	t = xcalloc((nx + 1) * (ny + 1), sizeof(*t));
+	for (i = nx; i-- > 0;)
+		for (j = ny; j-- > 0;)
+			t[i * (ny + 1) + j] = !strcmp(x[i], y[j]) ? t[(i + 1) * (ny + 1) + j + 1] + 1
+				: t[(i + 1) * (ny + 1) + j] > t[i * (ny + 1) + j + 1] ? t[(i + 1) * (ny + 1) + j]
+										 : t[i * (ny + 1) + j + 1];
+	for (i = 0, j = 0; i < nx || j < ny;) {
+		if (i < nx && j < ny && !strcmp(x[i], y[j])) {
+			i++;
+			j++;
+		} else if (j == ny || (i < nx && t[(i + 1) * (ny + 1) + j] >= t[i * (ny + 1) + j + 1])) {
+			shown_add(ch, x[i++], false);
+		} else {
+			shown_add(ch, y[j++], true);
+		}
+	}
+	free(t);
+out:
+	free(x);
+	free(y);
+	free(a);
+	free(b);
+}
+
+static struct change *rule_change(struct changes *c, enum change_op op, const struct rrule *r)
+{
+	struct change *ch = changes_add(c, op, "rule", family_of(r->first->family), r->first->chain);
+
+	if (*r->text)
+		ch->comment = xstrdup(r->text);
+	if (op == CH_REMOVE) {
+		ch->was = r->num;
+	} else {
+		ch->num = r->num;
+		if (r->first->file) {
+			ch->file = xstrdup(r->first->file);
+			ch->line = r->first->line;
+		}
+	}
+	return ch;
+}
+
+static void rules_compare(const struct krules *ko, const struct krules *kn, struct changes *c)
+{
+	struct rrules o, n;
+	size_t i, renumbered = 0;
+
+	rrules_make(ko, &o);
+	rrules_make(kn, &n);
+	pair_by(&o, &n, key_ident);
+	pair_by(&o, &n, key_comment);
+	pair_by(&o, &n, key_number);
+	moves_find(&o, &n);
+	for (i = 0; i < o.n; i++)
+		if (o.v[i].pair < 0)
+			rule_change(c, CH_REMOVE, &o.v[i]);
+	for (i = 0; i < n.n; i++) {
+		const struct rrule *r = &n.v[i], *was = r->pair >= 0 ? &o.v[r->pair] : NULL;
+		bool body = was && strcmp(was->body.s, r->body.s), text = was && strcmp(was->text, r->text);
+		struct change *ch;
+
+		if (!was) {
+			rule_change(c, CH_ADD, r);
+			continue;
+		}
+		if (!body && !text && !r->moved) {
+			if (!r->first->counter || !was->first->counter ||
+			    !strcmp(r->first->counter, was->first->counter)) {
+				renumbered += was->num != r->num;
+				continue;
+			}
+			/* the same rule to the kernel, said otherwise */
+			ch = rule_change(c, CH_CHANGE, r);
+			ch->was = was->num;
+			ch->note = xstrdup("written otherwise, the same to the kernel: its counter starts again");
+			continue;
+		}
+		ch = rule_change(c, body || text ? CH_CHANGE : CH_MOVE, r);
+		ch->was = was->num;
+		if (text) {
+			struct sbuf t = { 0 };
+
+			sbuf_str(&t, "comment was \"");
+			sbuf_str(&t, was->text);
+			sbuf_str(&t, "\"");
+			ch->note = t.s;
+		} else if (body && r->moved) {
+			ch->note = xstrdup("moved");
+		}
+		if (body)
+			body_changes(ch, was, r);
+	}
+	/* Renumbered by what is above: said once, as the kernel's comments
+	 * change with them. */
+	if (renumbered) {
+		char note[96];
+
+		snprintf(note, sizeof(note), "%zu rule%s keep%s %s place under a new number", renumbered,
+			 renumbered == 1 ? "" : "s", renumbered == 1 ? "s" : "", renumbered == 1 ? "its" : "their");
+		changes_add(c, CH_CHANGE, "numbers", NULL, NULL)->note = xstrdup(note);
+	}
+	rrules_free(&o);
+	rrules_free(&n);
+}
+
+size_t diff_changes(struct diff *st, struct emit_nl *b, const struct diag *names, struct changes *c)
+{
+	size_t niov = emit_nl_iovec_count(b), i, j, n0 = c->n;
 	struct iovec *iov = xcalloc(niov, sizeof(*iov));
-	struct batch_diff bd = { 0 };
-	struct side new_rules = { 0 }, old = { 0 }, old_rules = { 0 };
+	struct batch_diff bd = { .b = b, .names = names };
 	int pass;
 
 	emit_nl_iovec(b, iov, niov);
+	/* Rules last: they name the sets. */
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < niov; i++) {
 			struct nlmsghdr *nlh = iov[i].iov_base;
@@ -965,65 +1563,48 @@ size_t diff_show(struct diff *st, struct emit_nl *b, FILE *out)
 
 			for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 				if (msg_nft(nlh) && (pass == 1) == (msg_type(nlh) == NFT_MSG_NEWRULE))
-					diff_scan(&bd, nlh, &new_rules);
+					diff_scan(&bd, nlh);
 		}
 		if (pass == 0) {
-			for (j = 0; j < bd.bs.nanons; j++)
-				anon_seal(&bd.bs.anons[j]);
-			for (j = 0; j < bd.nnamed; j++)
-				anon_seal(&bd.named[j]);
-		}
-	}
-	/* Named sets: elements into their tokens, as the kernel side has. */
-	for (j = 0; j < bd.objs.n; j++) {
-		for (i = 0; i < bd.nnamed; i++) {
-			char *id = obj_id("set", bd.named[i].family, bd.named[i].name);
-
-			if (!strcmp(id, bd.objs.v[j].id)) {
-				struct sbuf t = { 0 };
-
-				sbuf_str(&t, bd.objs.v[j].token);
-				sbuf_str(&t, " elements ");
-				sbuf_str(&t, bd.named[i].token);
-				free(bd.objs.v[j].token);
-				bd.objs.v[j].token = t.s;
+			for (j = 0; j < bd.bs.nanons; j++) {
+				anon_seal(&bd.bs.anons[j], bd.bs.anons[j].key_type, bd.bs.anons[j].interval);
+				anon_drop_els(&bd.bs.anons[j]);
 			}
-			free(id);
 		}
 	}
-	for (i = 0; i < st->nobjs; i++)
-		side_add(&old, xstrdup(st->objs[i].id), xstrdup(st->objs[i].token));
-	for (i = 0; i < st->nrules; i++)
-		side_add(&old_rules, rule_id(st->rules[i].key), xstrdup(st->rules[i].key));
-	changes = diff_print(&old, &bd.objs, out) + diff_print(&old_rules, &new_rules, out);
-	for (i = 0; i < old.n; i++) {
-		free(old.v[i].id);
-		free(old.v[i].token);
+	/* Named sets: their elements, as the kernel side has them. */
+	for (j = 0; j < bd.objs.n; j++) {
+		struct dobj *o = &bd.objs.v[j];
+		struct anon *a;
+
+		if (!o->has_els)
+			continue;
+		a = anon_find(bd.named, bd.nnamed, o->family, o->name, 0);
+		if (a) {
+			anon_seal(a, o->key_type, o->interval);
+			dobj_take_els(o, a);
+		} else {
+			o->token = xstrdup("");
+		}
 	}
-	for (i = 0; i < old_rules.n; i++) {
-		free(old_rules.v[i].id);
-		free(old_rules.v[i].token);
-	}
-	for (i = 0; i < bd.objs.n; i++) {
-		free(bd.objs.v[i].id);
-		free(bd.objs.v[i].token);
-	}
-	for (i = 0; i < new_rules.n; i++) {
-		free(new_rules.v[i].id);
-		free(new_rules.v[i].token);
-	}
-	for (i = 0; i < bd.bs.nanons; i++)
+	objs_compare(&st->objs, &bd.objs, c);
+	rules_compare(&st->rules, &bd.rules, c);
+	for (i = 0; i < bd.objs.n; i++)
+		dobj_free(&bd.objs.v[i]);
+	free(bd.objs.v);
+	krules_free(&bd.rules);
+	for (i = 0; i < bd.bs.nanons; i++) {
 		free(bd.bs.anons[i].token);
+		free(bd.bs.anons[i].shown);
+	}
 	for (i = 0; i < bd.nnamed; i++) {
 		free(bd.named[i].name);
 		free(bd.named[i].token);
+		free(bd.named[i].shown);
+		anon_drop_els(&bd.named[i]);
 	}
-	free(old.v);
-	free(old_rules.v);
-	free(bd.objs.v);
-	free(new_rules.v);
 	free(bd.bs.anons);
 	free(bd.named);
 	free(iov);
-	return changes;
+	return c->n - n0;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "changes.h"
 #include "emit_nl.h"
 
 struct diff;
@@ -21,10 +22,13 @@ struct diff;
 struct diff *diff_read(void);
 void diff_free(struct diff *d);
 
-/* What batch `b` would change: one line per chain, set or rule (rules by
- * chain and comment) added "+", removed "-" or changed "~"; the number of
- * lines. Counters, dynamic entries and their time left are state, not
+/* What batch `b` would change, into `c` (changes.h): chains, sets (which
+ * elements), objects, RouterOS rules added, removed, changed (which
+ * expressions) or moved, a rule of the batch with its place in the
+ * configuration (files named by `names`, NULL: no places); the number of
+ * records. Counters, dynamic entries and their time left are state, not
  * changes. */
-size_t diff_show(struct diff *d, struct emit_nl *b, FILE *out);
+struct diag;
+size_t diff_changes(struct diff *d, struct emit_nl *b, const struct diag *names, struct changes *c);
 
 #endif

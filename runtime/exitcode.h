@@ -11,6 +11,8 @@ enum exit_code {
 	EXIT_CONFIG = 1,	/* errors in the configuration, or nothing to act on: nothing changed */
 	EXIT_REFUSED = 2,	/* the kernel refused: nothing changed */
 	EXIT_IO = 3,		/* usage, I/O, or the kernel could not be asked or read */
+	EXIT_CHANGES = 4,	/* apply --diff: there are changes (0: none), as diff and
+				 * terraform plan -detailed-exitcode tell them */
 };
 
 #define EXIT_HELP                                                                                              \
@@ -18,6 +20,7 @@ enum exit_code {
 	"      (address-list: no such list; confirm, rollback: nothing pending; print: the FILE, or the\n"   \
 	"      record of the last apply, is not what the kernel holds, or there is no record); 2 the\n"     \
 	"      kernel refused (nothing changed); 3 usage, I/O, or the kernel could not be read (no\n"       \
-	"      CAP_NET_ADMIN; print: no rosfw table, nothing applied)\n"
+	"      CAP_NET_ADMIN; print: no rosfw table, nothing applied; apply, flush: a --confirm\n"        \
+	"      rollback pending); 4 apply --diff: there are changes (0: none)\n"
 
 #endif

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "forwarding.h"
+#include "changes.h"
+#include "xalloc.h"
 
 #include <string.h>
 
@@ -78,7 +80,7 @@ void forwarding_set(const struct ir *ir, struct diag *d)
 	}
 }
 
-size_t forwarding_diff(const struct ir *ir, FILE *out)
+size_t forwarding_diff(const struct ir *ir, struct changes *c)
 {
 	size_t n = 0;
 	int f;
@@ -89,7 +91,8 @@ size_t forwarding_diff(const struct ir *ir, FILE *out)
 
 		if (!forwarding_user(ir, f) || !ct_sysctl_get(fwd_name[f], &v) || v)
 			continue;
-		fprintf(out, "~ sysctl %s 0 -> 1 (--forwarding=on)\n", ct_sysctl_label(fwd_name[f], label, sizeof(label)));
+		ct_sysctl_label(fwd_name[f], label, sizeof(label));
+		changes_add(c, CH_CHANGE, "sysctl", NULL, label)->note = xstrdup("0 -> 1 (--forwarding=on)");
 		n++;
 	}
 	return n;

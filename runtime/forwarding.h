@@ -29,8 +29,9 @@ void forwarding_check(const struct ir *ir, bool offer, struct diag *d);
  * each change a note. */
 void forwarding_set(const struct ir *ir, struct diag *d);
 
-/* --diff --forwarding=on: a line for each value apply would change; how
- * many. */
-size_t forwarding_diff(const struct ir *ir, FILE *out);
+/* --diff --forwarding=on: a change for each value apply would change;
+ * how many. */
+struct changes;
+size_t forwarding_diff(const struct ir *ir, struct changes *c);
 
 #endif

@@ -2,6 +2,8 @@
 #include "keeper.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/netfilter.h>
@@ -74,9 +76,32 @@ struct keeper {
 	int read_errno;			/* the last read's failure, said once */
 	int64_t read_ms, read_at;	/* how long the last read took, when it ended */
 	uint64_t handle[2];		/* rosfw's tables (ip, ip6) as last seen, 0: none */
-	bool gone_said;
+	bool gone_said, reapply_said;
 	int lock;			/* held on .STATE.lock for the daemon's life */
 };
+
+/*
+ * A warning that must stand out in the journal: under systemd, whose
+ * stderr stream is JOURNAL_STREAM, a "<4>" prefix gives the line
+ * warning priority (sd-daemon(3)); on a terminal it is plain.
+ */
+static void warn_loud(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn_loud(const char *fmt, ...)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long dev, ino;
+	struct stat st;
+	va_list ap;
+
+	if (js && sscanf(js, "%lu:%lu", &dev, &ino) == 2 && fstat(2, &st) == 0 && st.st_dev == (dev_t)dev &&
+	    st.st_ino == (ino_t)ino)
+		fputs("<4>", stderr);
+	fputs("rosfwd: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
 
 static int64_t mono_ms(void)
 {
@@ -447,6 +472,8 @@ int keeper_start(struct keeper *k)
 	return rc ? 1 : 0;
 }
 
+static int keeper_apply(struct keeper *k, const char *why);
+
 /*
  * A poll. While a table whose entries the file holds is gone (a flush),
  * nothing is saved: the file keeps them. A table made anew since the last
@@ -464,14 +491,28 @@ int keeper_poll(struct keeper *k, int64_t *ms)
 			gone |= k->handle[f] && !h[f];
 			remade |= k->handle[f] && h[f] && h[f] != k->handle[f];
 		}
+		if (gone && !k->gone_said)
+			warn_loud("rosfw's tables are gone from the kernel (rosfw flush, nft flush ruleset, a nftables.service reload or restart?): the configuration's firewall is not in force; %s keeps their entries until they are back%s",
+				  k->o.state,
+				  k->o.reapply_on_loss && k->o.nfiles ? "; applying the configuration again"
+								      : " (rosfwd --reapply-on-loss would apply the configuration again)");
+		if (gone && k->o.reapply_on_loss && k->o.nfiles) {
+			k->gone_said = true;
+			if (keeper_apply(k, "tables lost") == 0 && tables_now(k, h) == 0) {
+				/* remade by us: their saved entries go back below,
+				 * the names' answers now */
+				remade = true;
+				gone = false;
+				keeper_dns(k, true);
+			}
+		}
 		if (gone) {
-			if (!k->gone_said)
-				fprintf(stderr, "rosfwd: rosfw's tables are gone (a flush?): %s keeps its entries until they are back\n",
-					k->o.state);
 			k->gone_said = true;
 			*ms = mono_ms() - t0;
 			return 0;
 		}
+		if (k->gone_said)
+			fprintf(stderr, "rosfwd: rosfw's tables are back\n");
 		if (remade)
 			fprintf(stderr, "rosfwd: rosfw's tables were made anew: putting back the saved entries they lack\n");
 		memcpy(k->handle, h, sizeof(h));
@@ -487,29 +528,47 @@ int64_t keeper_dns(struct keeper *k, bool all)
 	return dns_refresh(k->dns, &k->ns, &k->o.dns, mono_ms(), all);
 }
 
+/* rosfw apply CONFIG..., with rosfwd's --unsupported; its exit code. A
+ * failure after a lost table is said each time, but once until it works. */
+static int keeper_apply(struct keeper *k, const char *why)
+{
+	char **argv = xcalloc((size_t)k->o.nfiles + (size_t)k->o.napply_args + 4, sizeof(*argv)), opt[64];
+	int i, n = 0, rc;
+
+	argv[n++] = (char *)"apply";
+	/* A daemon's apply must not fail for an interface that is down or
+	 * not made yet (ppp, a bridge networkd makes later): the old ruleset
+	 * would stay. The missing ones are logged as warnings. */
+	argv[n++] = (char *)"--missing-interfaces=warn";
+	if (k->o.unsupported) {
+		snprintf(opt, sizeof(opt), "--unsupported=%s", k->o.unsupported);
+		argv[n++] = opt;
+	}
+	for (i = 0; i < k->o.napply_args; i++)
+		argv[n++] = k->o.apply_args[i];
+	for (i = 0; i < k->o.nfiles; i++)
+		argv[n++] = k->o.files[i];
+	rc = cmd_apply(n, argv);
+	free(argv);
+	if (rc && strcmp(why, "SIGHUP") && k->reapply_said)
+		return rc;
+	k->reapply_said = rc != 0;
+	if (rc && strcmp(why, "SIGHUP"))
+		warn_loud("%s: apply failed (exit %d): rosfw's tables are still gone; trying again at each poll", why, rc);
+	else
+		fprintf(stderr, "rosfwd: %s: apply %s (exit %d)\n", why, rc ? "failed" : "done", rc);
+	return rc;
+}
+
 void keeper_reload(struct keeper *k)
 {
-	char **argv;
 	struct rosfwd_cfg *c;
-	int i, rc;
 
 	if (!k->o.nfiles) {
 		fprintf(stderr, "rosfwd: SIGHUP: no configuration given, nothing to apply\n");
 		return;
 	}
-	/* A daemon's reload must not fail for an interface that is down or
-	 * not made yet (ppp, a bridge networkd makes later): the old ruleset
-	 * would stay. The missing ones are logged as warnings. */
-	argv = xcalloc((size_t)k->o.nfiles + (size_t)k->o.napply_args + 3, sizeof(*argv));
-	argv[0] = (char *)"apply";
-	argv[1] = (char *)"--missing-interfaces=warn";
-	for (i = 0; i < k->o.napply_args; i++)
-		argv[i + 2] = k->o.apply_args[i];
-	for (i = 0; i < k->o.nfiles; i++)
-		argv[k->o.napply_args + i + 2] = k->o.files[i];
-	rc = cmd_apply(k->o.napply_args + k->o.nfiles + 2, argv);
-	fprintf(stderr, "rosfwd: SIGHUP: apply %s (exit %d)\n", rc ? "failed" : "done", rc);
-	free(argv);
+	keeper_apply(k, "SIGHUP");
 	c = cfg_load(&k->o);
 	if (!c) {
 		fprintf(stderr, "rosfwd: /metrics and the DNS names keep the configuration they had\n");

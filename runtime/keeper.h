@@ -33,6 +33,8 @@ struct keeper_opts {
 	char **files;
 	int nfiles;
 	bool verbose;
+	const char *unsupported;	/* apply's --unsupported=, NULL: its default */
+	bool reapply_on_loss;		/* tables gone: apply CONFIG again */
 	struct dns_opts dns;
 	char **apply_args;	/* options SIGHUP's apply takes before the files (--interface...) */
 	int napply_args;
@@ -54,8 +56,10 @@ void keeper_free(struct keeper *k);
 int keeper_start(struct keeper *k);
 /* Read the dynamic sets and save when they changed; how long it took in
  * *ms. A table made anew since (flush, apply) gets the saved entries it
- * lacks back; while one is gone, nothing is saved. -1 when the kernel could
- * not be read (said once until it can). */
+ * lacks back; while one is gone, nothing is saved, and that it is gone is
+ * a warning (the firewall is not in force), after which, with
+ * reapply_on_loss, CONFIG is applied again. -1 when the kernel could not
+ * be read (said once until it can). */
 int keeper_poll(struct keeper *k, int64_t *ms);
 /* Look up the names that are due; the ms until the next is. */
 int64_t keeper_dns(struct keeper *k, bool all);

@@ -29,6 +29,7 @@
 #include "print.h"
 #include "safefile.h"
 #include "source.h"
+#include "version.h"
 
 #define MAX_ERRORS_DEFAULT 50
 
@@ -96,6 +97,7 @@ static int usage(FILE *out, int code)
 	      "  --interface-map FILE|none  such entries, one a line (`ether1 = enp1s0`, # comments);\n"
 	      "                      default " CONFIG_IFMAP_DEFAULT " when it exists; --interface wins\n"
 	      "  -h, --help          this text\n"
+	      "  --version           rosfw's version (rosfw --version)\n"
 	      "\n" EXIT_HELP,
 	      out);
 	return code;
@@ -440,13 +442,25 @@ static void stdout_close(void)
 
 int main(int argc, char **argv)
 {
+	/* Static: stdout_close flushes it after main returns. */
+	static char outbuf[1 << 16];
 	size_t i;
 
 	atexit(stdout_close);
+	/* A help text or a short report stays whole in the buffer until
+	 * stdout_close, which then sees the real error (ENOSPC) of a write
+	 * that fails; a failure inside a long fputs leaves only the flag.
+	 * (glibc sizes a NULL buffer after the file's block, 4 KB.) */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (argc < 2)
 		return usage(stderr, EXIT_IO);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
 		return usage(stdout, EXIT_OK);
+	if (!strcmp(argv[1], "--version")) {
+		puts("rosfw " ROSFW_VERSION);
+		return EXIT_OK;
+	}
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -26,7 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "dynstate.h"
+#include "version.h"
 #include "exitcode.h"
 #include "keeper.h"
 #include "metrics.h"
@@ -71,8 +73,9 @@ struct daemon {
 static int usage(FILE *out, int code)
 {
 	fputs("usage: rosfwd [--state FILE] [--interval SECONDS] [--metrics-port PORT] [--dns-refresh SECONDS]\n"
-	      "              [--dns-floor SECONDS] [--dns-cap SECONDS] [--once] [--verbose]\n"
-	      "              [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none] [CONFIG...]\n"
+	      "              [--dns-floor SECONDS] [--dns-cap SECONDS] [--unsupported=error|skip-rule]\n"
+	      "              [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
+	      "              [--reapply-on-loss] [--once] [--verbose] [--version] [CONFIG...]\n"
 	      "\n"
 	      "Keeps the dynamic address-list entries of rosfw's tables in FILE (default " DYN_STATE_DEFAULT "):\n"
 	      "on start it puts back saved entries the kernel lost (a flush, a re-apply without rosfw,\n"
@@ -80,6 +83,10 @@ static int usage(FILE *out, int code)
 	      "(default 10 after the last read ended: reads never overlap) and saves when entries came,\n"
 	      "went or got a new timeout.\n"
 	      "  SIGHUP   rosfw apply CONFIG... in this process, then read the sets\n"
+	      "  --unsupported=error|skip-rule  as rosfw apply takes it, for every apply rosfwd makes\n"
+	      "  --reapply-on-loss  when rosfw's tables vanish (nft flush ruleset, a nftables.service\n"
+	      "           reload), apply CONFIG again at the next poll; without it rosfwd only warns.\n"
+	      "           Stop rosfwd before a rosfw flush that is meant to last\n"
 	      "  SIGTERM  read the sets (unless a read takes over 10 s: then what the last one read), save,\n"
 	      "           exit; a second SIGTERM exits at once\n"
 	      "  --metrics-port PORT  serve GET /metrics on 127.0.0.1:PORT: rosfw print stats --prometheus\n"
@@ -119,6 +126,9 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 		{ "dns-cap", required_argument, NULL, 'c' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
+		{ "unsupported", required_argument, NULL, 'u' },
+		{ "reapply-on-loss", no_argument, NULL, 'R' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -186,6 +196,20 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 			d->ko.apply_args[d->ko.napply_args++] = a;
 			break;
 		}
+		case 'u': {
+			enum unsupported_policy pol;
+
+			if (!config_opt_unsupported(optarg, &pol))
+				return -1;
+			d->ko.unsupported = optarg;
+			break;
+		}
+		case 'R':
+			d->ko.reapply_on_loss = true;
+			break;
+		case 'V':
+			puts("rosfwd " ROSFW_VERSION);
+			exit(EXIT_OK);
 		case 'h':
 			usage(stdout, EXIT_OK);
 			exit(EXIT_OK);
@@ -199,6 +223,10 @@ static int opts_parse(int argc, char **argv, struct daemon *d)
 	}
 	d->ko.files = argv + optind;
 	d->ko.nfiles = argc - optind;
+	if (d->ko.reapply_on_loss && !d->ko.nfiles) {
+		fprintf(stderr, "rosfwd: --reapply-on-loss needs the CONFIG to apply\n");
+		return -1;
+	}
 	return 0;
 }
 

@@ -160,6 +160,65 @@ else
 	fail "confirm: confirmed, the new ruleset stays"
 fi
 
+# 3b. apply --confirm says when the rollback comes and how to stop it; a
+# plain apply or a flush while it is pending would be undone by it without
+# a word: both are refused (exit 3, naming both ways out) and change
+# nothing; --check and --diff change nothing and go on. Once confirmed, a
+# plain apply goes through.
+fresh 12
+ip netns exec "$ns-12" "$rosfw" apply --confirm 60 "$tmp/b.rsc" > "$tmp/12.out" 2> "$tmp/12.err"
+listing "$ns-12" > "$tmp/12.new"
+if grep -q 'come back at [0-9-]* [0-9:]* .*(in 60 s) unless `rosfw confirm` runs' "$tmp/12.err" &&
+	grep -q '`rosfw rollback` puts them back now' "$tmp/12.err" && [ ! -s "$tmp/12.out" ]; then
+	pass "confirm: apply --confirm prints its deadline and how to confirm or roll back"
+else
+	fail "confirm: apply --confirm prints its deadline and how to confirm: $(cat "$tmp/12.err")"
+fi
+ip netns exec "$ns-12" "$rosfw" apply "$tmp/a.rsc" > "$tmp/12.out" 2> "$tmp/12.err"
+rc=$?
+if [ "$rc" = 3 ] && grep -q 'apply refused: a --confirm rollback is pending' "$tmp/12.err" &&
+	grep -q '`rosfw confirm`' "$tmp/12.err" && grep -q '`rosfw rollback`' "$tmp/12.err" &&
+	listing "$ns-12" | cmp -s "$tmp/12.new" -; then
+	pass "confirm: a plain apply while a rollback is pending is refused (exit 3), the tables untouched"
+else
+	fail "confirm: a plain apply while a rollback is pending is refused: exit $rc: $(cat "$tmp/12.err")"
+fi
+ip netns exec "$ns-12" "$rosfw" apply --json "$tmp/a.rsc" > "$tmp/12.json" 2> "$tmp/12.err"
+rc=$?
+if [ "$rc" = 3 ] && [ ! -s "$tmp/12.err" ] && [ "$(wc -l < "$tmp/12.json")" = 1 ] &&
+	grep -q '"ok":false,"changed":false.*"exit":3.*apply refused: a --confirm rollback is pending' "$tmp/12.json"; then
+	pass "confirm: ... with --json, in its one result object"
+else
+	fail "confirm: ... with --json: exit $rc: $(cat "$tmp/12.json" "$tmp/12.err")"
+fi
+ip netns exec "$ns-12" "$rosfw" flush 2> "$tmp/12.err"
+rc=$?
+if [ "$rc" = 3 ] && grep -q 'flush refused: a --confirm rollback is pending' "$tmp/12.err" &&
+	listing "$ns-12" | cmp -s "$tmp/12.new" -; then
+	pass "confirm: a flush while a rollback is pending is refused too"
+else
+	fail "confirm: a flush while a rollback is pending is refused: exit $rc: $(cat "$tmp/12.err")"
+fi
+if ip netns exec "$ns-12" "$rosfw" apply --check "$tmp/a.rsc" 2>/dev/null; then
+	pass "confirm: apply --check goes on while a rollback is pending"
+else
+	fail "confirm: apply --check goes on while a rollback is pending"
+fi
+if ip netns exec "$ns-12" "$rosfw" confirm 2>/dev/null && ip netns exec "$ns-12" "$rosfw" apply "$tmp/a.rsc" 2>/dev/null &&
+	listing "$ns-12" | grep -q '#1 old'; then
+	pass "confirm: once confirmed, a plain apply goes through"
+else
+	fail "confirm: once confirmed, a plain apply goes through"
+fi
+ip netns exec "$ns-12" "$rosfw" apply --confirm 60 --json "$tmp/b.rsc" > "$tmp/12.json" 2>/dev/null
+if jq -e '.ok and .changed and (.rollback_at | test("^[0-9-]+T[0-9:]+Z$"))' "$tmp/12.json" >/dev/null &&
+	grep -q 'come back at' "$tmp/12.json"; then
+	pass "confirm: apply --confirm --json gives the deadline as rollback_at"
+else
+	fail "confirm: apply --confirm --json gives the deadline as rollback_at: $(cat "$tmp/12.json")"
+fi
+ip netns exec "$ns-12" "$rosfw" confirm 2>/dev/null
+
 # 4. A namespace's rollback leaves the others alone (one file each).
 fresh 5
 fresh 6

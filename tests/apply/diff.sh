@@ -1,9 +1,14 @@
 #!/bin/bash
-# rosfw apply --diff (issue 4), in fresh network namespaces: what would
-# change against the kernel's rosfw tables (chains, sets, rules added "+",
-# removed "-", changed "~"), and the kernel is left exactly as it was.
-# Counters, dynamic entries and their time left are state, not changes:
-# every example, applied, then diffed against itself, has "no changes".
+# rosfw apply --diff (issues 4, 14), in fresh network namespaces: what
+# would change against the kernel's rosfw tables (chains, sets, rules
+# added "+", removed "-", changed "~" with the elements and expressions
+# that differ, moved ">"), rules in RouterOS's number order, and the kernel
+# is left exactly as it was; a rule of the configuration with its file and
+# line. Exit 0 for no change, 4 for changes; --json
+# gives one result object listing them. An insertion renumbers the rules
+# after it but moves none. Counters, dynamic entries and their time left
+# are state, not changes: every example, applied, then diffed against
+# itself, has "no changes".
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
@@ -32,6 +37,12 @@ add list=static1 address=10.9.9.10
 add chain=mine action=return
 add chain=forward action=jump jump-target=mine
 RSC
+# d: a rule inserted at the top: the others keep their place (renumbered,
+# not moved). e: the first rule moved to the end. f: a comment changed.
+{ sed -n '1,3p' "$tmp/a.rsc"; echo 'add chain=input protocol=udp dst-port=7 action=drop comment="inserted"'
+  sed -n '4,$p' "$tmp/a.rsc"; } > "$tmp/d.rsc"
+{ sed -n '1,3p;5,$p' "$tmp/a.rsc"; sed -n 4p "$tmp/a.rsc"; } > "$tmp/e.rsc"
+sed '/comment="same"/s/comment="same"/comment="renamed"/' "$tmp/a.rsc" > "$tmp/f.rsc"
 
 unshare -n bash -c '
 cd "$2"
@@ -41,9 +52,14 @@ ip link set lo up
 "$1" apply a.rsc
 for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9; done
 nft list ruleset > before.list
-"$1" apply --diff a.rsc > same.diff
+"$1" apply --diff a.rsc > same.diff; echo $? > same.rc
 "$1" apply --diff b.rsc > b.diff; echo $? > b.rc
 "$1" apply --diff c.rsc > c.diff
+"$1" apply --diff d.rsc > d.diff
+"$1" apply --diff e.rsc > e.diff
+"$1" apply --diff f.rsc > f.diff
+"$1" apply --diff --json b.rsc > b.json; echo $? > bjson.rc
+"$1" apply --diff --json a.rsc > same.json; echo $? > samejson.rc
 nft list ruleset > after.list
 ' _ "$rosfw" "$tmp" 2> "$tmp/err" || { fail "diff: scenario ran"; cat "$tmp/err" >&2; }
 
@@ -78,10 +94,10 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 + set ip ar_gone
 + set ip ar_seen
 + set ip ar_static1
-+ rule ip filter_input "#0 track"
-+ rule ip filter_input "#1 same"
-+ rule ip filter_input "#2 changed"
-+ rule ip filter_input "#3"
++ rule ip filter_input #0 "track" at a.rsc:4
++ rule ip filter_input #1 "same" at a.rsc:5
++ rule ip filter_input #2 "changed" at a.rsc:6
++ rule ip filter_input #3 at a.rsc:7
 + rule ip helper.output "service-port ftp"
 + rule ip helper.output "service-port h323"
 + rule ip helper.output "service-port irc"
@@ -97,23 +113,51 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 ~ sysctl net.netfilter.nf_conntrack_tcp_timeout_established 432000 -> 86400 (tcp-established-timeout=1d)
 ~ sysctl net.netfilter.nf_conntrack_udp_timeout_stream 120 -> 180 (udp-stream-timeout=3m)
 OUT
-[ "$(cat "$tmp/empty.rc")" = 0 ] && [ ! -s "$tmp/empty.list" ] &&
-	pass "diff: exit 0, and nothing was created" || fail "diff: exit 0, and nothing was created"
+[ "$(cat "$tmp/empty.rc")" = 4 ] && [ ! -s "$tmp/empty.list" ] &&
+	pass "diff: changes exit 4, and nothing was created" || fail "diff: changes exit 4, and nothing was created"
+[ "$(cat "$tmp/same.rc")" = 0 ] && pass "diff: no changes exit 0" || fail "diff: no changes exit 0 ($(cat "$tmp/same.rc"))"
 expect same.diff "counters and dynamic entries are not changes" <<'OUT'
 no changes
 OUT
-expect b.diff "a changed rule, a removed rule and its list" <<'OUT'
+expect b.diff "a changed rule (the expressions that differ), a removed rule and its list" <<'OUT'
 - set ip al_gone
 - set ip ar_gone
-~ rule ip filter_input "#2 changed"
-- rule ip filter_input "#3"
+~ rule ip filter_input #2 "changed" at b.rsc:6
+    + [meta load len => reg 1 ]
+    + [byteorder reg 1 = hton(reg 1, 4, 4) ]
+    + [cmp gte reg 1 0x00000000 ]
+    + [cmp lte reg 1 0xe8030000 ]
+- rule ip filter_input #3
 OUT
-expect c.diff "a new chain, a changed static list, new rules" <<'OUT'
+expect c.diff "a new chain, a changed static list (its new element), new rules by number" <<'OUT'
 + chain ip filter_mine
 ~ set ip al_static1
-+ rule ip filter_forward "#5"
-+ rule ip filter_mine "#4"
+    + 10.9.9.10
++ rule ip filter_mine #4 at c.rsc:11
++ rule ip filter_forward #5 at c.rsc:12
 OUT
+expect d.diff "an insertion: one rule added, the others renumbered, none moved or changed" <<'OUT'
++ rule ip filter_input #0 "inserted" at d.rsc:4
+~ numbers: 4 rules keep their place under a new number
+OUT
+expect e.diff "a rule moved down is one move" <<'OUT'
+> rule ip filter_input #3 "track" (was #0) at e.rsc:7
+~ numbers: 3 rules keep their place under a new number
+OUT
+expect f.diff "a new comment: the same rule, its comment changed" <<'OUT'
+~ rule ip filter_input #1 "renamed" at f.rsc:5: comment was "same"
+OUT
+if [ "$(cat "$tmp/bjson.rc")" = 4 ] && [ "$(cat "$tmp/samejson.rc")" = 0 ] && [ "$(wc -l < "$tmp/b.json")" = 1 ] &&
+	jq -e '.ok == true and .changed == true and .exit == 4 and (.changes | length) == 4 and
+		(.changes[2] | .op == "change" and .kind == "rule" and .chain == "filter_input" and .number == 2 and
+		 .comment == "changed" and .file == "b.rsc" and .line == 6 and (.added | length) == 4 and
+		 (.removed | length) == 0) and
+		(.changes[3] | .op == "remove" and .was == 3)' "$tmp/b.json" >/dev/null &&
+	jq -e '.ok == true and .changed == false and .exit == 0 and .changes == []' "$tmp/same.json" >/dev/null; then
+	pass "diff: --json, one result object: changes by kind, number, expressions; exit 4 and 0"
+else
+	fail "diff: --json: exit $(cat "$tmp/bjson.rc")/$(cat "$tmp/samejson.rc"): $(cat "$tmp/b.json" "$tmp/same.json")"
+fi
 if sed -E 's/ expires [0-9dhms]+//' "$tmp/before.list" | cmp -s - <(sed -E 's/ expires [0-9dhms]+//' "$tmp/after.list"); then
 	pass "diff: the kernel's ruleset is as it was"
 else

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Every rosfw command that needs the kernel, run without CAP_NET_ADMIN
-# (issue 12): as nobody, and as root without the capability, in a network
+# Every rosfw command that needs the kernel, and rosfwd, run without
+# CAP_NET_ADMIN (issues 12, 14): as nobody, and as root without the capability, in a network
 # namespace of its own that holds applied tables and a pending --confirm
 # rollback. Each must exit with its documented code, print nothing on
 # stdout (with --json: the one result object, naming the capability) and
@@ -9,6 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces nocap -n "$@"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+rosfwd=$(dirname "$rosfw")/rosfwd
 if ! command -v setpriv >/dev/null; then
 	echo "nocap: needs setpriv (util-linux): skipped" >&2
 	summary "nocap"
@@ -61,9 +62,12 @@ check() {
 	local who=$1 code=$2 rc json=""
 	shift 2
 	case " $* " in *" --json "*) [ "$1" = apply ] || [ "$1" = flush ] && json=1 ;; esac
+	local prog=$rosfw
+	# "rosfwd ARGS": the daemon
+	[ "$1" = rosfwd ] && prog=$rosfwd && shift
 	case $who in
-	nobody) setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$rosfw" "$@" ;;
-	root) setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$rosfw" "$@" ;;
+	nobody) setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all "$prog" "$@" ;;
+	root) setpriv --inh-caps=-net_admin --bounding-set=-net_admin "$prog" "$@" ;;
 	esac > "$tmp/out" 2> "$tmp/err"
 	rc=$?
 	if [ -n "$json" ]; then
@@ -103,6 +107,8 @@ for who in nobody root; do
 	check $who 3 apply --check "$tmp/a.rsc"
 	check $who 3 apply --confirm 5 "$tmp/a.rsc"
 	check $who 3 apply --json "$tmp/a.rsc"
+	check $who 3 rosfwd --once --state "$tmp/st-$who/state" "$tmp/a.rsc"
+	check $who 3 rosfwd --state "$tmp/st-$who/state" --reapply-on-loss "$tmp/a.rsc"
 done
 
 if listing | cmp -s "$tmp/before" -; then

@@ -279,7 +279,7 @@ if [ $? = 3 ]; then pass "rosfwd: --interval 0 is a usage error (exit 3)"; else 
 # at this build.
 if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/local/bin/|$(dirname "$rosfw")/|g" "$ROOT/runtime/rosfwd.service" > "$tmp/rosfwd.service"
-	if systemd-analyze verify "$tmp/rosfwd.service" > "$tmp/verify" 2>&1 && ! grep -q . "$tmp/verify"; then
+	if MANPATH=$ROOT/man systemd-analyze verify "$tmp/rosfwd.service" > "$tmp/verify" 2>&1 && ! grep -q . "$tmp/verify"; then
 		pass "rosfwd: systemd-analyze verify finds nothing to say about the unit"
 	else
 		fail "rosfwd: systemd-analyze verify: $(cat "$tmp/verify")"

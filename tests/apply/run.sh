@@ -232,6 +232,9 @@ cd "$2" || exit 1
 listing() { nft list ruleset | sed -E 's/ expires [0-9dhms]+//'; }
 nft -f keep.nft || echo "step keep: nft failed"
 "$rosfw" apply good.rsc 2> good.err; echo "step good rc=$?"
+# --json's "changed": what the apply did, not that it ran (issue 14)
+"$rosfw" apply --json good.rsc > same.json 2>/dev/null
+grep -q '"ok":true,"changed":false' same.json && echo "step same-json unchanged"
 listing > before
 "$rosfw" apply refused.rsc 2> refused.err; echo "step refused rc=$?"
 listing > after
@@ -254,6 +257,9 @@ if ! grep -q 'rosfw' after && grep -q '^table inet keep' after && grep -q 'tcp d
 	echo "step flush only rosfw"
 fi
 "$rosfw" flush; echo "step flush-again rc=$?"
+"$rosfw" flush --json > flush.json; grep -q '"ok":true,"changed":false' flush.json && echo "step flush-json unchanged"
+"$rosfw" apply --json good.rsc > new.json 2>/dev/null; grep -q '"ok":true,"changed":true' new.json && echo "step new-json changed"
+"$rosfw" flush --json > flush.json; grep -q '"ok":true,"changed":true' flush.json && echo "step flush-json changed"
 "$rosfw" apply; echo "step usage rc=$?"
 if command -v setpriv >/dev/null; then
 	chmod 755 . && chmod 644 good.rsc
@@ -279,6 +285,10 @@ step "check unchanged" "--check commits nothing"
 step "flush rc=0" "flush exits 0"
 step "flush only rosfw" "flush removes rosfw's tables and only those"
 step "flush-again rc=0" "flush without rosfw's tables exits 0"
+step "same-json unchanged" "--json: the same configuration again says changed=false"
+step "flush-json unchanged" "flush --json without rosfw's tables says changed=false"
+step "new-json changed" "--json: an apply onto no tables says changed=true"
+step "flush-json changed" "flush --json that removes tables says changed=true"
 step "usage rc=3" "apply without files is a usage error (exit 3)"
 if command -v setpriv >/dev/null; then
 	step "noperm rc=3" "without CAP_NET_ADMIN apply exits 3"

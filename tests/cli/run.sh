@@ -25,6 +25,37 @@ cp "$ROOT/examples/nat.rsc" x.rsc
 "$rosfw" compile x.rsc > want.nft 2>/dev/null
 check "cli: the reference script compiles" test -s want.nft
 
+# ---- a file that cannot be read: one exit code, one line (issue 14) -------
+
+# Every command that takes a configuration: exit 3 and the same one line
+# naming the file, nothing on stdout (apply --json: its one result);
+# nothing reaches the kernel (a namespace of its own where there is one).
+netns=""
+[ "$root" = 1 ] && unshare -n true 2>/dev/null && netns="unshare -n"
+missing_ok=1
+for c in check dump compile "compile --netlink" parse apply "apply --check" "apply --diff" "apply --confirm 5" \
+	"print stats" "print stats all --prometheus" "print address-list"; do
+	# shellcheck disable=SC2086
+	$netns "$rosfw" $c nonexistent.rsc > out 2> err
+	rc=$?
+	if [ "$rc" != 3 ] || [ -s out ] || [ "$(cat err)" != "rosfw: nonexistent.rsc: No such file or directory" ]; then
+		fail "cli: rosfw $c of a missing file: exit $rc, stdout $(head -c 100 out), stderr $(head -c 200 err)"
+		missing_ok=0
+	fi
+done
+[ "$missing_ok" = 1 ] && pass "cli: a missing file: every command exits 3 with the same one line"
+$netns "$rosfw" apply --json nonexistent.rsc > out 2> err
+rc=$?
+check "cli: apply --json of a missing file: exit 3, one result naming it" eval '[ $rc = 3 ] && [ ! -s err ] &&
+	grep -q "\"exit\":3.*nonexistent.rsc: No such file or directory" out'
+# (without CAP_NET_ADMIN rosfwd says that first)
+if [ "$(id -u)" = 0 ]; then
+	"$(dirname "$rosfw")/rosfwd" --once --state "$tmp/st/state" nonexistent.rsc > out 2> err
+	rc=$?
+	check "cli: rosfwd with a missing CONFIG: exit 3, the same line first" eval '[ $rc = 3 ] &&
+		[ "$(head -1 err)" = "rosfw: nonexistent.rsc: No such file or directory" ]'
+fi
+
 # ---- compile -o and links ---------------------------------------------------
 
 echo secret > victim
