@@ -172,6 +172,16 @@ void lower_services(struct lctx *L)
 		if (any)
 			ir_stmt_add(L->ir, r, S_MATCH)->u.m = allowed;
 		ir_stmt_add(L->ir, r, S_VERDICT)->u.verdict.kind = V_DROP;
+		/* As on RouterOS, but an admin who reaches this server over
+		 * the other family is locked out of it: said, not silent. */
+		if (!any) {
+			const struct mprop *a = mitem_prop(it, P_ADDRESS);
+
+			diag_warning(L->d, a ? &a->loc : &it->loc,
+				     "ip service %s: address= holds no %s prefix, so no %s source may connect to tcp/%u (as on RouterOS); add one (%s) if this server is reached over %s",
+				     name, L->v6 ? "IPv6" : "IPv4", L->v6 ? "IPv6" : "IPv4", (unsigned)port->v.r.lo,
+				     L->v6 ? "::/0 for all" : "0.0.0.0/0 for all", L->v6 ? "IPv6" : "IPv4");
+		}
 	}
 }
 

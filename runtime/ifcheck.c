@@ -21,6 +21,7 @@ struct use {
 struct name {
 	char s[17];
 	bool wild;		/* an nft wildcard: any name with this prefix */
+	bool empty;		/* s is an interface list that has no members */
 	struct use *uses;
 	size_t n;
 };
@@ -73,7 +74,7 @@ static void name_use(struct names *ns, const char *s, bool wild, const struct us
 	size_t i;
 
 	for (i = 0; i < ns->n && !nm; i++)
-		if (ns->v[i].wild == wild && !strcmp(ns->v[i].s, s))
+		if (!ns->v[i].empty && ns->v[i].wild == wild && !strcmp(ns->v[i].s, s))
 			nm = &ns->v[i];
 	if (!nm) {
 		ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
@@ -91,6 +92,25 @@ static void name_use(struct names *ns, const char *s, bool wild, const struct us
 	}
 	nm->uses = xreallocarray(nm->uses, nm->n + 1, sizeof(*nm->uses));
 	nm->uses[nm->n++] = *u;
+}
+
+/* An interface list no member of which is here: RouterOS fills WAN and LAN
+ * itself (detect-internet, defconf), an export may not say them. */
+static void list_empty(struct names *ns, const char *list, const struct use *u)
+{
+	size_t i;
+
+	for (i = 0; i < ns->n; i++)
+		if (ns->v[i].empty && !strcmp(ns->v[i].s, list))
+			break;
+	if (i == ns->n) {
+		ns->v = xreallocarray(ns->v, ns->n + 1, sizeof(*ns->v));
+		memset(&ns->v[ns->n], 0, sizeof(ns->v[0]));
+		snprintf(ns->v[ns->n].s, sizeof(ns->v[0].s), "%s", list);
+		ns->v[ns->n++].empty = true;
+	}
+	ns->v[i].uses = xreallocarray(ns->v[i].uses, ns->v[i].n + 1, sizeof(*ns->v[i].uses));
+	ns->v[i].uses[ns->v[i].n++] = *u;
 }
 
 static void elems_use(struct names *ns, const struct ir_elem *e, size_t n, const struct use *u)
@@ -132,7 +152,9 @@ static void rule_scan(struct names *ns, const struct ir_table *t, const struct i
 				const struct ir_set *set = ir_set_find(t, m->set);
 
 				u.list = set && set->comment ? set->comment : m->set;
-				if (set)
+				if (set && !set->n)
+					list_empty(ns, u.list, &u);
+				else if (set)
 					elems_use(ns, set->elems, set->n, &u);
 			} else {
 				elems_use(ns, m->elems, m->nelems, &u);
@@ -253,7 +275,9 @@ static void use_report(struct diag *d, enum diag_level lvl, const struct name *n
 	char effect[400], via[160], subject[80];
 
 	snprintf(effect, sizeof(effect), fx, chain_ros(u->t, jump));
-	if (u->list)
+	if (nm->empty)
+		snprintf(via, sizeof(via), "%s-list=%s%s", prop, u->neg ? "!" : "", u->list);
+	else if (u->list)
 		snprintf(via, sizeof(via), "%s-list=%s%s holds \"%s%s\"", prop, u->neg ? "!" : "", u->list, nm->s,
 			 nm->wild ? "*" : "");
 	else
@@ -262,6 +286,24 @@ static void use_report(struct diag *d, enum diag_level lvl, const struct name *n
 		 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
 	diag_report(d, lvl, &u->r->loc, "%s (chain %s, %s): %s, but %s: %s", subject,
 		    u->c->ros_name ? u->c->ros_name : u->c->name, effects[a].what, via, missing, effect);
+}
+
+/* RouterOS's names for the PPP and tunnel links it makes itself
+ * (pppoe-out1, l2tp-in2, <pppoe-user>): no Linux tool names a link so. */
+static bool ros_dynamic(const char *s)
+{
+	static const char *const kinds[] = { "pppoe-", "pptp-", "l2tp-", "sstp-", "ovpn-", "ppp-" };
+	size_t i, n;
+
+	if (s[0] == '<')
+		return true;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		n = strlen(kinds[i]);
+		if (!strncmp(s, kinds[i], n) && (!strncmp(s + n, "out", 3) || !strncmp(s + n, "in", 2) ||
+						  !strncmp(s + n, "client", 6) || !strncmp(s + n, "server", 6)))
+			return true;
+	}
+	return false;
 }
 
 static bool allowed(const char *allow, const char *s)
@@ -278,6 +320,84 @@ static bool allowed(const char *allow, const char *s)
 	return false;
 }
 
+/* Whether `e` (n elements) holds the name "lo". */
+static bool elems_lo(const struct ir_elem *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!e[i].range && !strncmp((const char *)e[i].lo.b, "lo", e[i].lo.len) && e[i].lo.len >= 3)
+			return true;
+	return false;
+}
+
+/* The rule's match on the input interface that every packet from lo
+ * passes: a negated one without lo (`!LAN`, a list lo is not in). */
+static bool spares_not_lo(const struct ir_table *t, const struct ir_rule *r, bool *lo_accept)
+{
+	bool neg_without_lo = false, lo_only = false;
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		const struct ir_match *m = &r->stmts[i].u.m;
+
+		if (r->stmts[i].kind != S_MATCH || m->key != K_META_IIFNAME)
+			continue;
+		if (m->op == OP_EQ && m->v.len >= 3 && !strcmp((const char *)m->v.b, "lo"))
+			lo_only = true;
+		else if (m->op == OP_NE)
+			neg_without_lo |= strncmp((const char *)m->v.b, "lo", m->v.len) || m->v.len < 3;
+		else if (m->op == OP_NOTIN && m->set) {
+			const struct ir_set *set = ir_set_find(t, m->set);
+
+			neg_without_lo |= !set || !elems_lo(set->elems, set->n);
+		} else if (m->op == OP_NOTIN) {
+			neg_without_lo |= !elems_lo(m->elems, m->nelems);
+		}
+	}
+	*lo_accept = lo_only;
+	return neg_without_lo;
+}
+
+/*
+ * A router hardly talks to itself; a server does, over lo: a resolver
+ * stub at 127.0.0.53, ::1, its own addresses. The default configuration's
+ * "drop all not coming from LAN" drops all of that, which nobody would
+ * trace to the firewall: said at the rule, with the way out.
+ */
+static void loopback_check(const struct ir_table *t, struct diag *d)
+{
+	const struct ir_chain *c = NULL;
+	long said = -1;
+	size_t i;
+
+	for (i = 0; i < t->nchains && !c; i++)
+		if (t->chains[i]->hook == HOOK_INPUT && t->chains[i]->facility &&
+		    !strcmp(t->chains[i]->facility, "filter"))
+			c = t->chains[i];
+	for (i = 0; c && i < c->n; i++) {
+		const struct ir_rule *r = c->rules[i];
+		const char *jump = NULL;
+		enum act a = rule_act(r, &jump);
+		bool lo_accept;
+
+		if (!r->loc.file)
+			continue;
+		if (!spares_not_lo(t, r, &lo_accept)) {
+			if (lo_accept && a == A_ACCEPT)
+				return;		/* lo is taken care of before */
+			continue;
+		}
+		if ((a != A_DROP && a != A_REJECT) || r->id == said)
+			continue;
+		said = r->id;
+		diag_warning(d, &r->loc,
+			     "rule %ld of /%s firewall filter (chain input, %s) also %ss this server's own connections to itself (interface lo: %s, its own addresses), which a router hardly makes: add lo to the list it spares (/interface list member add list=LAN interface=lo) or accept in-interface=lo before it",
+			     r->id, t->family == 10 ? "ipv6" : "ip", effects[a].what, effects[a].what,
+			     t->family == 10 ? "::1" : "a resolver stub at 127.0.0.53");
+	}
+}
+
 size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o, struct diag *d)
 {
 	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
@@ -287,6 +407,8 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 	for (f = 0; f < 2; f++) {
 		const struct ir_table *t = ir->tables[f];
 
+		if (t)
+			loopback_check(t, d);
 		for (i = 0; t && i < t->nchains; i++)
 			for (j = 0; j < t->chains[i]->n; j++)
 				if (t->chains[i]->rules[j]->loc.file)
@@ -298,6 +420,16 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 		const struct link *br = l && l->master ? links_by_index(have, l->master) : NULL;
 		char why[120];
 
+		if (nm->empty) {
+			missing++;
+			diag_report(d, lvl, NULL,
+				    "interface list \"%s\" has no members: %zu rule%s match%s on it (below); RouterOS fills WAN and LAN itself (detect-internet, the default configuration), an export may not say them: add them in a file given after it (/interface list member add list=%s interface=...)%s",
+				    nm->s, nm->n, nm->n == 1 ? "" : "s", nm->n == 1 ? "es" : "", nm->s,
+				    o->policy == IFCHECK_ERROR ? ", or --missing-interfaces=warn" : "");
+			for (k = 0; k < nm->n; k++)
+				use_report(d, lvl, nm, &nm->uses[k], "it has no members, so it matches no interface");
+			continue;
+		}
 		if (nm->wild) {
 			if (!links_prefix(have, nm->s, strlen(nm->s)))
 				diag_note(d, NULL,
@@ -316,6 +448,14 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 				 nm->s, br->name, br->name);
 			for (k = 0; k < nm->n; k++)
 				use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
+			continue;
+		}
+		if (allowed(o->allow, nm->s) && ros_dynamic(nm->s)) {
+			/* pppd never makes a pppoe-out1: these rules would
+			 * wait for a name that never comes. */
+			diag_warning(d, NULL,
+				     "interface \"%s\" does not exist here yet (--allow-missing), but it is a RouterOS name: on Linux pppd names its links pppN, so the %zu rule%s using it would never act; map it (--interface %s=ppp*)",
+				     nm->s, nm->n, nm->n == 1 ? "" : "s", nm->s);
 			continue;
 		}
 		if (allowed(o->allow, nm->s)) {

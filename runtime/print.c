@@ -64,8 +64,8 @@ static int print_usage(FILE *out, int code)
 	      "kernel's is refused (exit 1): counters are never shown under the wrong rules.\n"
 	      "Default facility: filter. Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
-	      "--interface and --interface-map are taken as apply takes them (and checked), so one\n"
-	      "set of options serves every command.\n"
+	      "--interface, --interface-map and --unsupported are taken as apply takes them (and\n"
+	      "checked), so one set of options serves every command; a rule apply left out shows I.\n"
 	      EXIT_HELP,
 	      out);
 	return code;
@@ -283,9 +283,11 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		{ "state", required_argument, NULL, 's' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
+		{ "unsupported", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum unsupported_policy pol;
 	int c, i;
 
 	o->state = DYN_STATE_DEFAULT;
@@ -311,6 +313,12 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 			break;
 		case 'M':
 			if (!files || !config_opt_interface_map(&o->ifo, optarg))
+				return -1;
+			break;
+		case 'u':
+			/* What apply left out has no rule in the kernel either
+			 * way: print shows it as RouterOS shows an invalid one. */
+			if (!files || !config_opt_unsupported(optarg, &pol))
 				return -1;
 			break;
 		case 'h': print_usage(stdout, 0); exit(EXIT_OK);

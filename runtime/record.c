@@ -73,8 +73,10 @@ static uint64_t fp_names(uint64_t h, const char **v, size_t n, char kind)
 	const char **s = xcalloc(n + 1, sizeof(*s));
 	size_t i;
 
-	memcpy(s, v, n * sizeof(*s));
-	qsort(s, n, sizeof(*s), name_cmp);
+	if (n) {	/* memcpy and qsort of NULL, 0 are undefined */
+		memcpy(s, v, n * sizeof(*s));
+		qsort(s, n, sizeof(*s), name_cmp);
+	}
 	for (i = 0; i < n; i++) {
 		h = text_fnv64(h, &kind, 1);
 		h = text_fnv64(h, s[i], strlen(s[i]) + 1);

@@ -381,6 +381,74 @@ static void test_own_rules(void **state)
 	assert_diag_count(d, 0);
 }
 
+/* An interface list with no member (WAN, which RouterOS fills itself):
+ * as a missing interface, at each rule, whichever way it fails; and a
+ * RouterOS link name let through --allow-missing is told to be mapped. */
+static void test_empty_list_and_ros_names(void **state)
+{
+	static const char *const none[] = { NULL };
+	struct ir_rule *r;
+
+	(void)state;
+	iflist("WAN", none);
+	r = rule(chain("filter", "input"), 2, 2);
+	match_set(r, K_META_IIFNAME, OP_NOTIN, "il_WAN");
+	verdict(r, V_ACCEPT);
+	r = rule(chain("filter", "forward"), 11, 11);
+	match_set(r, K_META_IIFNAME, OP_IN, "il_WAN");
+	verdict(r, V_DROP);
+	r = rule(chain("filter", "input"), 12, 12);
+	match_name(r, K_META_IIFNAME, OP_EQ, ifname("pppoe-out1"));
+	verdict(r, V_DROP);
+	assert_int_equal(run(IFCHECK_ERROR, "pppoe-out1"), 1);
+	assert_diag(d, DIAG_ERROR, 0, 0, "interface list \"WAN\" has no members: 2 rules match on it");
+	assert_diag(d, DIAG_ERROR, 2, 1, "in-interface-list=!WAN, but it has no members");
+	assert_diag(d, DIAG_ERROR, 2, 1, "this opens traffic");
+	assert_diag(d, DIAG_ERROR, 11, 1, "in-interface-list=WAN, but it has no members");
+	assert_diag(d, DIAG_ERROR, 11, 1, "it never drops that traffic");
+	assert_diag(d, DIAG_WARNING, 0, 0, "it is a RouterOS name: on Linux pppd names its links pppN");
+	assert_diag(d, DIAG_WARNING, 0, 0, "--interface pppoe-out1=ppp*");
+}
+
+/* The default configuration's "drop all not coming from LAN" also drops
+ * what the server sends itself over lo: said at the rule, unless lo is in
+ * the list or accepted before. */
+static void test_loopback(void **state)
+{
+	static const char *const lan[] = { "br0", NULL }, *const lan_lo[] = { "br0", "lo", NULL };
+	struct ir_chain *in;
+	struct ir_rule *r;
+
+	(void)state;
+	link_add("lo", 1, 0, false);
+	link_add("br0", 2, 0, true);
+	iflist("LAN", lan);
+	iflist("LANLO", lan_lo);
+	in = chain("filter", "input");
+	in->hook = HOOK_INPUT;
+	r = rule(in, 13, 13);
+	match_set(r, K_META_IIFNAME, OP_NOTIN, "il_LAN");
+	verdict(r, V_DROP);
+	r = rule(in, 14, 14);
+	match_set(r, K_META_IIFNAME, OP_NOTIN, "il_LANLO");
+	verdict(r, V_DROP);
+	assert_int_equal(run(IFCHECK_ERROR, NULL), 0);
+	assert_diag(d, DIAG_WARNING, 13, 1, "also drops this server's own connections to itself (interface lo");
+	assert_null(diag_find(d, "rule 14"));
+	assert_diag_count(d, 1);
+	/* lo accepted first: nothing to say */
+	diag_free(d);
+	d = diag_new(100);
+	file = diag_add_source(d, "t.rsc", "x\n", 2);
+	r = rule(in, 0, 1);
+	match_name(r, K_META_IIFNAME, OP_EQ, ifname("lo"));
+	verdict(r, V_ACCEPT);
+	memmove(in->rules + 1, in->rules, (in->n - 1) * sizeof(*in->rules));
+	in->rules[0] = r;
+	assert_int_equal(run(IFCHECK_ERROR, NULL), 0);
+	assert_diag_count(d, 0);
+}
+
 static void test_options(void **state)
 {
 	enum ifcheck_policy p = IFCHECK_WARN;
@@ -410,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_report_per_rule, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bridge_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_own_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_list_and_ros_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 	};
 
