@@ -470,14 +470,28 @@ static int run(struct daemon *d, int sfd)
 	return rc;
 }
 
+/* What opts_parse took; the keeper holds a copy of the pointers, so only
+ * once it is gone. */
+static void opts_free(struct daemon *d)
+{
+	int i;
+
+	for (i = 0; i < d->ko.napply_args; i++)
+		free(d->ko.apply_args[i]);
+	free(d->ko.apply_args);
+	config_ifopts_free(&d->ko.ifo);
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = { .rc = 0 };
 	sigset_t mask;
 	int sfd, rc;
 
-	if (opts_parse(argc, argv, &d) < 0)
+	if (opts_parse(argc, argv, &d) < 0) {
+		opts_free(&d);
 		return usage(stderr, EXIT_IO);
+	}
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGTERM);
@@ -489,16 +503,21 @@ int main(int argc, char **argv)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0 || pipe2(d.done, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "rosfwd: %s\n", strerror(errno));
+		opts_free(&d);
 		return EXIT_IO;
 	}
 	d.k = keeper_new(&d.ko);
-	if (!d.k)
+	if (!d.k) {
+		opts_free(&d);
 		return EXIT_IO;
+	}
 	pthread_mutex_init(&d.mu, NULL);
 	pthread_cond_init(&d.cv, NULL);
 	rc = d.once ? run_once(&d) : run(&d, sfd);
-	if (d.once || d.ended)
+	if (d.once || d.ended) {
 		keeper_free(d.k);
+		opts_free(&d);
+	}
 	close(sfd);
 	return rc;
 }
