@@ -257,4 +257,32 @@ fi
 "$rosfw" flush --forwarding=on 2>/dev/null; rc2=$?
 [ $rc = 3 ] && [ $rc2 = 3 ] && pass "ifcheck: --forwarding takes on or keep, apply only" ||
 	fail "ifcheck: --forwarding takes on or keep, apply only ($rc $rc2)"
+# 12. Issue 14's evidence: RouterOS's default configuration, exported as
+#     it is (a corpus file), on a server whose interfaces are enp1s0 and
+#     br0: every missing name and every rule that uses it, which way each
+#     fails, nothing applied; through the map, applied without a word of it.
+kh="$SHARED/corpus/files/kaihendry__mikrotik-configs__default.cfg.rsc"
+if [ -f "$kh" ]; then
+	ip link add enp1s0 type veth peer name enp1s0p
+	# br0 was made for the bridge-port case above
+	"$rosfw" apply "$kh" 2> "$tmp/e12"; rc=$?
+	k=$(basename "$kh")
+	if [ $rc = 1 ] && [ "$(tables)" = 0 ] &&
+		grep -q 'error: interface "ether1" does not exist here: 2 rules match on it' "$tmp/e12" &&
+		grep -q 'error: interface "bridge" does not exist here: 1 rule matches on it' "$tmp/e12" &&
+		grep -q "$k:57:1: error: rule 4 of /ip firewall filter (chain input, drop): in-interface-list=!LAN holds \"bridge\".*this closes traffic" "$tmp/e12" &&
+		grep -q "$k:70:1: error: rule 10 of /ip firewall filter (chain forward, drop): in-interface-list=WAN holds \"ether1\".*this opens traffic" "$tmp/e12" &&
+		grep -q "$k:74:1: error: rule 0 of /ip firewall nat (chain srcnat, masquerade/src-nat): out-interface-list=WAN holds \"ether1\".*this closes traffic" "$tmp/e12" &&
+		[ "$(grep -c ': error: rule ' "$tmp/e12")" = 3 ]; then
+		pass "ifcheck: the default configuration unmapped: every missing name and rule, which way, nothing applied"
+	else
+		fail "ifcheck: the default configuration unmapped: every missing name and rule, which way, nothing applied (rc=$rc)"
+		cat "$tmp/e12" >&2
+	fi
+	"$rosfw" apply --interface ether1=enp1s0 --interface bridge=br0 "$kh" 2> "$tmp/e13"; rc=$?
+	[ $rc = 0 ] && [ "$(tables)" = 1 ] && ! grep -q 'does not exist\|has no members' "$tmp/e13" &&
+		pass "ifcheck: the default configuration through the map: applied, nothing missing" ||
+		{ fail "ifcheck: the default configuration through the map: applied, nothing missing (rc=$rc)"; cat "$tmp/e13" >&2; }
+	"$rosfw" flush 2>/dev/null
+fi
 summary ifcheck
