@@ -56,7 +56,7 @@ const char *const *lower_ct_helper_names(enum conn_type type)
 	return (size_t)type < sizeof(map) / sizeof(map[0]) ? map[type] : NULL;
 }
 
-static struct ir_chain *base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio)
+struct ir_chain *lower_base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio, const char *facility)
 {
 	struct ir_chain *c = ir_chain_find(L->t, name);
 
@@ -66,7 +66,7 @@ static struct ir_chain *base_chain(struct lctx *L, const char *name, enum ir_hoo
 	c->hook = hook;
 	c->type = CHAIN_FILTER;
 	c->prio = prio;
-	c->facility = "conntrack";
+	c->facility = facility;
 	return c;
 }
 
@@ -124,8 +124,8 @@ void lower_helpers(struct lctx *L)
 			if (it->disabled || !p || (h->v4only && L->v6))
 				continue;
 			if (!pre) {
-				pre = base_chain(L, "helper.prerouting", HOOK_PREROUTING, 0);
-				out = base_chain(L, "helper.output", HOOK_OUTPUT, 0);
+				pre = lower_base_chain(L, "helper.prerouting", HOOK_PREROUTING, 0, "conntrack");
+				out = lower_base_chain(L, "helper.output", HOOK_OUTPUT, 0, "conntrack");
 			}
 			ir_helper_add(L->ir, L->t, h->obj, h->type, h->proto);
 			snprintf(comment, sizeof(comment), "service-port %s", name);
@@ -235,7 +235,7 @@ void lower_tracking(struct lctx *L)
 		diag_warning(L->d, p ? &p->loc : NULL,
 			     "connection tracking is off (enabled=no): rules that use connection state, connection marks or NAT never act, as on RouterOS");
 	for (i = 0; i < 2; i++) {
-		struct ir_chain *c = base_chain(L, hooks[i].name, hooks[i].hook, -299);
+		struct ir_chain *c = lower_base_chain(L, hooks[i].name, hooks[i].hook, -299, "conntrack");
 		struct ir_rule *r = ir_rule_add(L->ir, c, -1, "connection tracking enabled=no", NULL);
 
 		ir_stmt_add(L->ir, r, S_NOTRACK);

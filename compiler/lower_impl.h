@@ -100,6 +100,9 @@ void lower_helpers(struct lctx *L);
 void lower_tracking(struct lctx *L);
 void lower_sysctls(struct lctx *L);
 void lower_flowtable(struct lctx *L);
+/* Base chain `name` of the table being lowered (filter type), made on
+ * first use. */
+struct ir_chain *lower_base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio, const char *facility);
 /* compiler/lower_service.c: the address= restrictions of /ip service. */
 bool lower_services_needed(const struct model *m, bool v6);
 void lower_services(struct lctx *L);

@@ -114,20 +114,6 @@ static bool allowed_match(struct lctx *L, const struct vaddrs *as, struct ir_mat
 	return true;
 }
 
-static struct ir_chain *service_chain(struct lctx *L)
-{
-	struct ir_chain *c = ir_chain_find(L->t, SERVICE_CHAIN);
-
-	if (c)
-		return c;
-	c = ir_chain_add(L->ir, L->t, SERVICE_CHAIN);
-	c->hook = HOOK_INPUT;
-	c->type = CHAIN_FILTER;
-	c->prio = SERVICE_PRIO;
-	c->facility = "service";
-	return c;
-}
-
 /*
  * One rule per restricted service and family: a connection to its port
  * (the first segment, SYN without ACK, so the server's own connections
@@ -154,7 +140,7 @@ void lower_services(struct lctx *L)
 			continue;
 		snprintf(text, sizeof(text), "ip service %s", name);
 		lower_text(comment, sizeof(comment), text, strlen(text), LOWER_COMMENT_MAX);
-		r = ir_rule_add(L->ir, service_chain(L), -1, ir_strdup(L->ir, comment), &it->loc);
+		r = ir_rule_add(L->ir, lower_base_chain(L, SERVICE_CHAIN, HOOK_INPUT, SERVICE_PRIO, "service"), -1, ir_strdup(L->ir, comment), &it->loc);
 		s = ir_stmt_add(L->ir, r, S_MATCH);
 		s->u.m.key = K_META_L4PROTO;
 		s->u.m.op = OP_EQ;
