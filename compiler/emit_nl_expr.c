@@ -90,6 +90,8 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_ICMP_CODE] = PL(DT_ICMP_CODE, PD_ICMP, 2),
 	[K_ICMP6_TYPE] = PL(DT_ICMP6_TYPE, PD_ICMPV6, 1),
 	[K_ICMP6_CODE] = PL(DT_ICMPV6_CODE, PD_ICMPV6, 2),
+	[K_ICMP_TYPECODE] = { .dtype = DT_INTEGER },
+	[K_ICMP6_TYPECODE] = { .dtype = DT_INTEGER },
 	[K_ETHER_SADDR] = PL(DT_ETHERADDR, PD_ETHER, 2),
 	[K_FIB_SADDR_TYPE] = { .key = NFTA_FIB_F_SADDR, .host = true, .dtype = DT_FIB_ADDR },
 	[K_FIB_DADDR_TYPE] = { .key = NFTA_FIB_F_DADDR, .host = true, .dtype = DT_FIB_ADDR },

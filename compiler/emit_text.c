@@ -220,6 +220,9 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 	case T_PRIORITY:
 		fprintf(out, "0:%" PRIx64, host);
 		break;
+	case T_TYPECODE:
+		fprintf(out, "0x%04" PRIx64, be);
+		break;
 	case T_HOST_INTEGER:
 		fprintf(out, "%" PRIu64, host);
 		break;

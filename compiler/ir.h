@@ -64,6 +64,9 @@ enum ir_key {
 	K_ICMP_CODE,
 	K_ICMP6_TYPE,
 	K_ICMP6_CODE,
+	K_ICMP_TYPECODE,	/* type and code as one 16-bit field: nft has no
+				 * name for it, and "not this type and code" needs it */
+	K_ICMP6_TYPECODE,
 	K_ETHER_SADDR,
 	K_FIB_SADDR_TYPE,
 	K_FIB_DADDR_TYPE,
@@ -88,6 +91,7 @@ enum ir_type {
 	T_TCP_FLAGS,
 	T_ICMP_TYPE,
 	T_ICMP6_TYPE,
+	T_TYPECODE,	/* type << 8 | code, printed 0xTTCC */
 	T_ETHER,
 	T_ADDR_TYPE,
 	T_DAY,

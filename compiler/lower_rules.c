@@ -4,6 +4,7 @@
  * name them, and the translation table printed from those rows. Each reads
  * the value the model parsed (struct mprop's v, form, neg), never its text.
  */
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -473,8 +474,22 @@ void lower_icmp_options(struct lctx *L, const struct mprop *p)
 {
 	bool code = (p->form & VFORM_CODE) && !(p->v.icmp.code_lo == 0 && p->v.icmp.code_hi == 255);
 
+	/* "Not this type and code" is one test of both: type and code are
+	 * the first two bytes of the header, so they compare as one 16-bit
+	 * field (a code range stays one range of it). nft adds no protocol
+	 * for a raw field, so the rule says it unless protocol= did. */
 	if (p->neg && code) {
-		lower_refuse(L, &p->loc, "icmp-options with ! and a code", "nftables has no single test for \"not this type and code\"");
+		const struct mprop *proto = mitem_prop(L->it, P_PROTOCOL);
+		unsigned l4 = L->v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+		unsigned t = p->v.icmp.type << 8;
+		struct ir_stmt *s;
+
+		if (!proto || proto->neg || proto->v.u != l4)
+			match_add(L, K_META_L4PROTO, OP_EQ)->u.m.v = ir_data_be(l4, 1);
+		s = match_add(L, L->v6 ? K_ICMP6_TYPECODE : K_ICMP_TYPECODE,
+			      p->v.icmp.code_lo == p->v.icmp.code_hi ? OP_NE : OP_NRANGE);
+		s->u.m.v = ir_data_be(t | p->v.icmp.code_lo, 2);
+		s->u.m.hi = ir_data_be(t | p->v.icmp.code_hi, 2);
 		return;
 	}
 	match_add(L, L->v6 ? K_ICMP6_TYPE : K_ICMP_TYPE, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.icmp.type, 1);

@@ -31,7 +31,7 @@ summary() {
 # tests/corpus/compile-policy).
 each_config() {
 	local rosfw=$1 fn=$2 src name opts
-	for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+	for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/*.rsc; do
 		name=$(basename "$src")
 		# shellcheck disable=SC2046
 		"$fn" "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")

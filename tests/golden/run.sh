@@ -1,6 +1,6 @@
 #!/bin/bash
 # Golden tests of rosfw compile: every examples/*.rsc (and the hostile
-# strings in tests/golden/hostile.rsc) must compile to exactly NAME.nft,
+# strings and other inputs in tests/golden/*.rsc) must compile to exactly NAME.nft,
 # twice the same, and load with nft -f into a fresh network namespace,
 # where `nft list ruleset` must equal NAME.list. UPDATE=1 rewrites both
 # (review the diff before committing).
@@ -14,7 +14,7 @@ if [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/de
 	echo "golden: no root, nft or unshare: kernel loads skipped" >&2
 	can_load=0
 fi
-for src in "$ROOT"/examples/*.rsc "$dir"/hostile.rsc; do
+for src in "$ROOT"/examples/*.rsc "$dir"/*.rsc; do
 	name=$(basename "$src")
 	opts=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$dir/options")
 	base="$dir/${name%.rsc}"

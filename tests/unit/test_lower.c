@@ -1910,15 +1910,24 @@ static void test_icmp_options_v6(void **state)
 		      "meta l4proto icmpv6 icmpv6 type 128 counter accept comment \"#2\"\n");
 }
 
-static void test_icmp_options_negated_with_code_is_refused(void **state)
+/* "Not this type and code" is one 16-bit compare of the header's first two
+ * bytes (type, code), as nft merges "icmp type 3 icmp code 13" itself;
+ * without protocol= the rule names the protocol, as nft adds none for @th. */
+static void test_icmp_options_negated_with_code(void **state)
 {
 	(void)state;
-	assert_refused(.src = FILTER "add chain=input protocol=icmp icmp-options=!8:0 action=drop\n"
-				     "add chain=input protocol=icmp icmp-options=!8:0\n",
-		       .fam = "ip", .chain = "filter_input", .menu = "/ip firewall filter", .needle = "!8:0",
-		       .what = "icmp-options with ! and a code",
-		       .error = "icmp-options with ! and a code is not supported",
-		       .effects = { OPENS, CLOSES });
+	assert_input(FILTER "add chain=input protocol=icmp icmp-options=!3:13 action=drop\n"
+			    "add chain=input protocol=icmp icmp-options=!3:10-13 action=drop\n"
+			    "add chain=input icmp-options=!8:0 action=drop\n"
+			    "add chain=input protocol=icmp icmp-options=!11:0-255 action=drop\n",
+		     "meta l4proto icmp @th,0,16 != 0x030d counter drop comment \"#0\"\n"
+		     "meta l4proto icmp @th,0,16 != 0x030a-0x030d counter drop comment \"#1\"\n"
+		     "meta l4proto icmp @th,0,16 != 0x0800 counter drop comment \"#2\"\n"
+		     "meta l4proto icmp icmp type != 11 counter drop comment \"#3\"\n");
+	assert_input6(FILTER6 "add chain=input protocol=icmpv6 icmp-options=!1:4 action=drop\n"
+			      "add chain=input icmp-options=!1:0-3 action=drop\n",
+		      "meta l4proto icmpv6 @th,0,16 != 0x0104 counter drop comment \"#0\"\n"
+		      "meta l4proto icmpv6 @th,0,16 != 0x0100-0x0103 counter drop comment \"#1\"\n");
 }
 
 static void test_in_interface(void **state)
@@ -3646,7 +3655,7 @@ int main(void)
 		T(test_fragment),
 		T(test_icmp_options),
 		T(test_icmp_options_v6),
-		T(test_icmp_options_negated_with_code_is_refused),
+		T(test_icmp_options_negated_with_code),
 		T(test_in_interface),
 		T(test_in_interface_longer_than_linux_allows_is_cut),
 		T(test_out_interface),
