@@ -1015,8 +1015,8 @@ static int str_cmp(const void *a, const void *b)
 static bool jumps_check(struct lctx *L)
 {
 	struct jump_edge *e = NULL;
-	const char **chains = NULL;
-	size_t n = 0, i, nchains = 0;
+	const char **chains = NULL, **live = NULL;
+	size_t n = 0, i, nchains = 0, nlive = 0;
 	bool ok = true;
 
 	for (i = 0; i < model_count(L->m, L->k); i++) {
@@ -1038,29 +1038,44 @@ static bool jumps_check(struct lctx *L)
 		e[n].color = 0;
 		n++;
 	}
-	/* Which chains exist (a disabled rule's chain too): sorted once,
+	/* Which chains hold rules, and which hold live ones: sorted once,
 	 * searched per jump. */
 	if (n) {
-		size_t nc = 0;
+		size_t nc = 0, nl = 0;
 
 		chains = xreallocarray(NULL, model_count(L->m, L->k) + 1, sizeof(*chains));
+		live = xreallocarray(NULL, model_count(L->m, L->k) + 1, sizeof(*live));
 		for (i = 0; i < model_count(L->m, L->k); i++) {
-			const char *c = mitem_value(model_item(L->m, L->k, i), L->k, P_CHAIN);
+			const struct mitem *it = model_item(L->m, L->k, i);
+			const char *c = mitem_value(it, L->k, P_CHAIN);
 
 			if (c)
 				chains[nc++] = c;
+			if (c && !it->disabled)
+				live[nl++] = c;
 		}
 		qsort(chains, nc, sizeof(*chains), str_cmp);
+		qsort(live, nl, sizeof(*live), str_cmp);
 		nchains = nc;
+		nlive = nl;
 	}
+	/* RouterOS takes a jump to a chain without rules: the packet comes
+	 * straight back and goes on with the next rule. The chain is made
+	 * empty (facility_lower), which does the same; the usual cause is a
+	 * typo in the name, so it is said. */
 	for (i = 0; i < n; i++) {
 		const char *key = e[i].to->value;
 
-		if (!bsearch(&key, chains, nchains, sizeof(*chains), str_cmp)) {
-			diag_error(L->d, &e[i].to->loc, "jump to chain \"%s\", which no rule of %s uses", e[i].to->value,
-				   menu_kind_path(L->k));
-			ok = false;
-		}
+		if (!bsearch(&key, chains, nchains, sizeof(*chains), str_cmp))
+			diag_warning(L->d, &e[i].to->loc,
+				     "jump to chain \"%s\", which no rule of %s makes: the packet comes straight back "
+				     "and goes on with the next rule, as on RouterOS (a misspelt chain name?)",
+				     key, menu_kind_path(L->k));
+		else if (!bsearch(&key, live, nlive, sizeof(*live), str_cmp))
+			diag_warning(L->d, &e[i].to->loc,
+				     "jump to chain \"%s\", whose rules in %s are all disabled: the packet comes straight "
+				     "back and goes on with the next rule, as on RouterOS",
+				     key, menu_kind_path(L->k));
 	}
 	for (i = 0; ok && i < n; i++) {
 		const struct mprop *at;
@@ -1074,6 +1089,7 @@ static bool jumps_check(struct lctx *L)
 	}
 	free(e);
 	free(chains);
+	free(live);
 	return ok;
 }
 

@@ -2620,15 +2620,23 @@ static void test_comment_is_cut_to_what_the_kernel_keeps(void **state)
 	low_free(&l);
 }
 
-static void test_jump_to_missing_chain_is_error_at_target(void **state)
+/* RouterOS takes a jump to a chain no rule makes: the packet comes straight
+ * back and goes on with the next rule. An empty chain does the same; the
+ * warning names the chain, as a typo is the usual cause. */
+static void test_jump_to_missing_chain_is_an_empty_chain_with_a_warning(void **state)
 {
-	const char *src = FILTER "add chain=input action=jump jump-target=nosuch\n";
-	struct low l = low_err(src);
+	const char *src = FILTER "add chain=input action=jump jump-target=inptu\n"
+				 "add chain=input protocol=tcp action=drop\n";
+	struct low l = low_ok(src);
 
 	(void)state;
-	assert_null(l.ir);
-	assert_diag(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "nosuch"),
-		    "jump to chain \"nosuch\", which no rule of /ip firewall filter uses");
+	assert_rules_l(&l, "ip", "filter_input",
+		       "counter jump filter_inptu comment \"#0\"\n"
+		       "meta l4proto tcp counter drop comment \"#1\"\n");
+	assert_rules_l(&l, "ip", "filter_inptu", "");
+	assert_diag_line(l.r.d, DIAG_WARNING, 2, col_of(src, 2, "inptu"),
+			 "jump to chain \"inptu\", which no rule of /ip firewall filter makes: the packet comes "
+			 "straight back and goes on with the next rule");
 	low_free(&l);
 }
 
@@ -2681,13 +2689,16 @@ static void test_jump_to_builtin_chain_is_error(void **state)
 
 static void test_jump_target_with_only_disabled_rules_is_an_empty_chain(void **state)
 {
-	struct low l = low_ok(FILTER "add chain=input action=jump jump-target=x\n"
-				     "add chain=x action=drop disabled=yes\n");
+	const char *src = FILTER "add chain=input action=jump jump-target=x\n"
+				 "add chain=x action=drop disabled=yes\n";
+	struct low l = low_ok(src);
 
 	(void)state;
 	/* RouterOS returns from an empty chain; nft must find the chain. */
 	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
 	assert_rules_l(&l, "ip", "filter_x", "");
+	assert_diag_line(l.r.d, DIAG_WARNING, 2, col_of(src, 2, "=x") + 1,
+			 "jump to chain \"x\", whose rules in /ip firewall filter are all disabled");
 	low_free(&l);
 }
 
@@ -3719,7 +3730,7 @@ int main(void)
 		T(test_no_rules_in_a_family_leaves_its_table_empty),
 		T(test_comment_follows_rule_number),
 		T(test_comment_is_cut_to_what_the_kernel_keeps),
-		T(test_jump_to_missing_chain_is_error_at_target),
+		T(test_jump_to_missing_chain_is_an_empty_chain_with_a_warning),
 		T(test_jump_loop_is_error),
 		T(test_jump_to_itself_is_a_loop),
 		T(test_disabled_jump_does_not_close_a_loop),
