@@ -3,6 +3,7 @@
  * Runs a parsed script against the model the way RouterOS would run it from
  * an empty firewall: menu paths, verbs, selectors and properties.
  */
+#include <ctype.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -619,14 +620,49 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 }
 
 /* Set each property of a command on an item; false if any was refused. */
+/* The last of the command's properties after the i-th that has its name,
+ * or NULL: RouterOS uses only that one. */
+static const struct ast_item *prop_last(const struct args *a, size_t i)
+{
+	const struct ast_item *p = a->props[i], *last = NULL;
+	size_t j;
+
+	for (j = i + 1; j < a->nprops; j++)
+		if (a->props[j]->name_len == p->name_len && !memcmp(a->props[j]->name, p->name, p->name_len))
+			last = a->props[j];
+	return last;
+}
+
+/* A hand edit that gives a property twice is usually a mistake: say, at
+ * the one dropped, which one counts (its value when short and printable,
+ * always where it is). */
+static void prop_overridden(struct model *m, const struct prop_def *def, const struct ast_item *p,
+			    const struct ast_item *last)
+{
+	bool show = last->len <= 40;
+	size_t k;
+
+	for (k = 0; show && k < last->len; k++)
+		show = isprint((unsigned char)last->text[k]);
+	if (show)
+		diag_warning(m->d, &p->loc,
+			     "%s is given more than once; the last one counts: %s=%.*s at line %u, column %u, "
+			     "and this one is not used", def->name, def->name, (int)last->len, last->text,
+			     (unsigned)last->loc.line, (unsigned)last->loc.col);
+	else
+		diag_warning(m->d, &p->loc,
+			     "%s is given more than once; the last one counts: the one at line %u, column %u, "
+			     "and this one is not used", def->name, (unsigned)last->loc.line, (unsigned)last->loc.col);
+}
+
 static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, const struct args *a,
 			const char *verb)
 {
 	bool ok = true;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < a->nprops; i++) {
-		const struct ast_item *p = a->props[i];
+		const struct ast_item *p = a->props[i], *last;
 		const struct prop_def *def;
 		struct pvalue pv;
 		struct verr e;
@@ -647,15 +683,10 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, c
 		}
 		if (def->flags & PF_ADD_ONLY)
 			continue;	/* place-before, copy-from: handled by add */
-		for (j = i + 1; j < a->nprops; j++) {
-			if (a->props[j]->name_len == p->name_len &&
-			    !memcmp(a->props[j]->name, p->name, p->name_len)) {
-				diag_warning(m->d, &p->loc, "%s is given more than once; the last one counts", def->name);
-				break;
-			}
-		}
-		if (j < a->nprops)
+		if ((last = prop_last(a, i))) {
+			prop_overridden(m, def, p, last);
 			continue;
+		}
 		/* tested here first: value_is_text() is only for the refusals */
 		if ((p->group || (p->flags & VF_VAR)) && !value_is_text(m, p)) {
 			ok = false;

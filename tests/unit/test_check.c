@@ -86,6 +86,25 @@ static void test_duplicate_property_is_warning(void **state)
 	run_free(&r);
 }
 
+/* Each dropped one says which one counts: the last, with its value. */
+static void test_duplicate_property_names_the_one_that_counts(void **state)
+{
+	struct run r = run_script(FILTER "add chain=input src-address-list=a src-address-list=!b action=drop "
+					 "src-address-list=c\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(diag_count_level(r.d, DIAG_WARNING), 2);
+	assert_int_equal(diag_at(r.d, 0)->loc.col, 17);
+	assert_string_equal(diag_at(r.d, 0)->text,
+			    "src-address-list is given more than once; the last one counts: src-address-list=c at line 2, "
+			    "column 68, and this one is not used");
+	assert_int_equal(diag_at(r.d, 1)->loc.col, 36);
+	assert_string_equal(diag_at(r.d, 1)->text, diag_at(r.d, 0)->text);
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "src-address-list"), "c");
+	run_free(&r);
+}
+
 static void test_place_before_only_on_add(void **state)
 {
 	struct run r = run_script(FILTER "add chain=x\nset 0 place-before=0\n");
@@ -745,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_value_in_quotes_points_inside_quotes),
 		cmocka_unit_test(test_invalid_value_after_quoted_part_points_at_element),
 		cmocka_unit_test(test_duplicate_property_is_warning),
+		cmocka_unit_test(test_duplicate_property_names_the_one_that_counts),
 		cmocka_unit_test(test_place_before_only_on_add),
 		cmocka_unit_test(test_not_equal_outside_find_is_error),
 		cmocka_unit_test(test_ports_without_protocol),
