@@ -253,4 +253,18 @@ for c in apply print "print connection" address-list confirm rollback rosfwd; do
 		cmp -s <(sed -n "/^exit: /,\$p" help.main) <(sed -n "/^exit: /,\$p" help.cmd)'
 done
 
+# ---- a jump to a chain no rule makes (issue 15) ----------------------------
+
+# RouterOS takes it (the packet comes back at once): check and compile
+# both exit 0 and both name the chain in a warning at the jump-target.
+printf '/ip firewall filter\nadd chain=input action=jump jump-target=inptu\nadd chain=input action=drop\n' > jump.rsc
+for c in check compile; do
+	"$rosfw" $c jump.rsc > out 2> err
+	rc=$?
+	check "cli: $c takes a jump to a chain no rule makes, with a warning naming it" eval \
+		'[ "$rc" = 0 ] && grep -q "^jump.rsc:2:41: warning: jump to chain \"inptu\", which no rule" err'
+done
+grep -q "jump filter_inptu" out && grep -q "chain filter_inptu {" out
+check "cli: compile jumps to an empty chain" test $? = 0
+
 summary cli
