@@ -183,21 +183,52 @@ static bool verb_is(const struct walk *w, enum verb v)
 	return w->verb && w->verb_id == v;
 }
 
-static void script_refuse(struct model *m, const struct ast_item *it)
+/* name as written: RouterOS takes both `:put` and `put`. */
+static void script_refuse(struct model *m, const char *name, size_t len, const struct loc *loc)
 {
-	static const char *const harmless[] = { ":log", ":put", ":delay", ":beep" };
-	size_t i;
+	static const char *const harmless[] = { "log", "put", "delay", "beep" };
+	size_t i, c = len && name[0] == ':';
 
 	for (i = 0; i < sizeof(harmless) / sizeof(harmless[0]); i++) {
-		if (text_eq(it->text, it->len, harmless[i])) {
-			diag_warning(m->d, &it->loc, "scripting command %s has no effect on the firewall; ignored",
-				     harmless[i]);
+		if (text_eq(name + c, len - c, harmless[i])) {
+			diag_warning(m->d, loc, "scripting command %.*s has no effect on the firewall; ignored",
+				     (int)len, name);
 			return;
 		}
 	}
-	diag_error(m->d, &it->loc,
+	diag_error(m->d, loc,
 		   "RouterOS scripting is not supported: %.*s (rosfw reads a configuration, it does not run scripts)",
-		   (int)it->len, it->text);
+		   (int)len, name);
+}
+
+/*
+ * RouterOS runs its scripting commands without the ':' too (`do { } on-error={ }`,
+ * `if (...) do={ }`, `global x`), and setup scripts write them so. Read as a
+ * menu, such a command would be passed over with everything inside it, so the
+ * word is scripting wherever no menu or command of the current menu has that
+ * name. The second list are root commands only: below the root they may be a
+ * menu's own command (`/log error`).
+ */
+static bool word_is_script(const struct cwd *at, const char *s, size_t n)
+{
+	static const char *const anywhere[] = {
+		"delay", "do", "for", "foreach", "global", "if", "local", "put", "while",
+	};
+	static const char *const at_root[] = {
+		"beep", "error", "execute", "len", "nothing", "parse", "pick", "resolve", "return", "time",
+	};
+	bool root = !at->foreign && !menu_parent(at->node);
+	size_t i;
+
+	if (!at->foreign && (menu_child(at->node, s, n) || menu_is_verb(s, n)))
+		return false;
+	for (i = 0; i < sizeof(anywhere) / sizeof(anywhere[0]); i++)
+		if (text_eq(s, n, anywhere[i]))
+			return true;
+	for (i = 0; root && i < sizeof(at_root) / sizeof(at_root[0]); i++)
+		if (text_eq(s, n, at_root[i]))
+			return true;
+	return false;
 }
 
 /* Where in the source a part of a value is, for the caret. */
@@ -596,7 +627,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			}
 			a->props[a->nprops++] = it;
 		} else if (it->kind == IT_SCRIPT) {
-			script_refuse(m, it);
+			script_refuse(m, it->text, it->len, &it->loc);
 			return false;
 		} else if (it->kind == IT_PAREN || (it->flags & VF_VAR)) {
 			diag_error(m->d, &it->loc, "%s is RouterOS scripting, not supported",
@@ -1009,8 +1040,20 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	if (!it)
 		return;
 	if (it->kind == IT_SCRIPT) {
-		script_refuse(m, it);
+		script_refuse(m, it->text, it->len, &it->loc);
 		return;
+	}
+	{
+		/* Only the first word can be scripting; `/do` is the root's. */
+		const struct cwd root_cwd = { .node = menu_root() };
+		const struct ast_item *first = it->kind == IT_SLASH ? it->next : it;
+		const struct cwd *in = it->kind == IT_SLASH ? &root_cwd : cwd;
+
+		if (first && first->kind == IT_WORD && !(first->flags & VF_VAR) && first->len &&
+		    !memchr(first->text, '/', first->len) && word_is_script(in, first->text, first->len)) {
+			script_refuse(m, first->text, first->len, &first->loc);
+			return;
+		}
 	}
 	if (it->kind == IT_BLOCK && !it->next) {
 		block_run(m, it->stmts, cwd);
