@@ -50,8 +50,74 @@ static bool node_is_closed(const struct menu_node *n)
 	return is_firewall_node(n) || k == MK_IFLIST || k == MK_IFLIST_MEMBER || k == MK_IP_SERVICE;
 }
 
+/*
+ * Menus rosfw passes over whose items are firewall rules all the same: a
+ * note would let a pipeline pass a file whose filtering is not there.
+ * Counted at each add and said once at the end, as a warning.
+ */
+static const struct {
+	const char *path;
+	const char *noun;	/* one item, and its plural with an 's' */
+	const char *what;	/* what not applying them does to traffic */
+} untranslated_menus[MODEL_UNTRANSLATED] = {
+	{ "/interface bridge filter", "rule",
+	  "bridged frames are not filtered: what they drop passes (opens), what they accept is not singled out" },
+	{ "/interface bridge nat", "rule", "bridged frames are not rewritten or redirected as they say" },
+	{ "/ip hotspot", "hotspot server",
+	  "the hotspot's dynamic chains (pre-hotspot, hs-unauth, hs-auth, ...) are not made: clients reach the network without logging in (opens)" },
+	{ "/ip hotspot walled-garden", "rule", "they are exceptions to a hotspot login that rosfw does not apply either" },
+	{ "/ip hotspot walled-garden ip", "rule", "they are exceptions to a hotspot login that rosfw does not apply either" },
+};
+
+static int untranslated_menu(const struct cwd *at)
+{
+	int i;
+
+	for (i = 0; at->foreign && i < MODEL_UNTRANSLATED; i++)
+		if (!strcmp(at->path, untranslated_menus[i].path))
+			return i;
+	return -1;
+}
+
+static void untranslated_count(struct model *m, const struct walk *w, const struct loc *loc)
+{
+	int i = untranslated_menu(&w->at);
+	const struct ast_item *a;
+	struct untranslated *u;
+
+	if (i < 0 || w->verb_id != V_ADD)
+		return;
+	u = &m->untranslated[i];
+	if (!u->n++)
+		u->first = *loc;
+	for (a = w->args; a; a = a->next)
+		if (a->kind == IT_PROP && text_eq(a->name, a->name_len, "disabled") && text_eq(a->text, a->len, "yes"))
+			u->disabled++;
+}
+
+void model_untranslated_report(struct model *m)
+{
+	int i;
+
+	for (i = 0; i < MODEL_UNTRANSLATED; i++) {
+		const struct untranslated *u = &m->untranslated[i];
+
+		if (!u->n)
+			continue;
+		char dis[48] = "";
+
+		if (u->disabled)
+			snprintf(dis, sizeof(dis), " (%zu of them disabled)", u->disabled);
+		diag_warning(m->d, &u->first, "%s holds %zu %s%s%s that rosfw does not translate; not applied: %s",
+			     untranslated_menus[i].path, u->n, untranslated_menus[i].noun, u->n == 1 ? "" : "s", dis,
+			     untranslated_menus[i].what);
+	}
+}
+
 static void note_foreign(struct model *m, const struct cwd *at, const struct loc *loc)
 {
+	if (untranslated_menu(at) >= 0)
+		return;	/* said as a warning at the end, with the count */
 	if (!model_noted(m, at->path))
 		diag_note(m->d, loc, "%s is not part of the firewall; rosfw passes it over", at->path);
 }
@@ -1110,10 +1176,12 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 		}
 		return;
 	}
-	if (w.at.foreign)
+	if (w.at.foreign) {
 		note_foreign(m, &w.at, &c->loc);
-	else
+		untranslated_count(m, &w, &c->loc);
+	} else {
 		verb_run(m, &w, c);
+	}
 }
 
 static void stmt_run(void *ctx, const struct ast_cmd *c)

@@ -314,6 +314,31 @@ static void test_menu_command_named_like_scripting(void **state)
 	run_free(&r);
 }
 
+/* Menus rosfw passes over whose items are firewall rules: a warning with
+ * how many, once per menu at its first rule, never a note. */
+static void test_untranslated_firewall_menus_warn_with_count(void **state)
+{
+	struct run r = run_script("/interface bridge filter\nadd chain=forward action=drop\n"
+				  "add chain=forward action=drop disabled=yes\n"
+				  "/interface/bridge/nat/add chain=srcnat action=accept\n"
+				  "/ip hotspot\nadd interface=ether2 name=hs1\n"
+				  "/ip hotspot walled-garden ip\nadd action=accept dst-address=1.2.3.4\n"
+				  "/ip hotspot profile\nadd name=p1\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	assert_no_errors(r.d);
+	m = assert_diag(r.d, DIAG_WARNING, 2, 1, "/interface bridge filter holds 2 rules (1 of them disabled)");
+	assert_non_null(strstr(m->text, "not applied"));
+	assert_non_null(strstr(m->text, "(opens)"));
+	assert_diag(r.d, DIAG_WARNING, 4, 1, "/interface bridge nat holds 1 rule ");
+	assert_diag(r.d, DIAG_WARNING, 6, 1, "/ip hotspot holds 1 hotspot server");
+	assert_diag(r.d, DIAG_WARNING, 8, 1, "/ip hotspot walled-garden ip holds 1 rule");
+	assert_diag(r.d, DIAG_NOTE, 9, 1, "/ip hotspot profile is not part of the firewall");
+	assert_diag_count(r.d, 5);
+	run_free(&r);
+}
+
 static void test_log_command_is_only_warning(void **state)
 {
 	struct run r = run_script(":log info \"x\"\n:put hello\n");
@@ -813,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_scripting_without_colon_on_error_is_one_error),
 		cmocka_unit_test(test_scripting_without_colon_in_foreign_menu),
 		cmocka_unit_test(test_menu_command_named_like_scripting),
+		cmocka_unit_test(test_untranslated_firewall_menus_warn_with_count),
 		cmocka_unit_test(test_log_command_is_only_warning),
 		cmocka_unit_test(test_variable_in_value),
 		cmocka_unit_test(test_variable_inside_quoted_value_points_at_dollar),
