@@ -101,11 +101,10 @@ void model_untranslated_report(struct model *m)
 
 	for (i = 0; i < MODEL_UNTRANSLATED; i++) {
 		const struct untranslated *u = &m->untranslated[i];
+		char dis[48] = "";
 
 		if (!u->n)
 			continue;
-		char dis[48] = "";
-
 		if (u->disabled)
 			snprintf(dis, sizeof(dis), " (%zu of them disabled)", u->disabled);
 		diag_warning(m->d, &u->first, "%s holds %zu %s%s%s that rosfw does not translate; not applied: %s",
