@@ -392,4 +392,5 @@ void model_finish(struct model *m)
 	}
 	nat_chains_check(m, MK_NAT4);
 	nat_chains_check(m, MK_NAT6);
+	model_untranslated_report(m);
 }

@@ -51,8 +51,73 @@ static bool node_is_closed(const struct menu_node *n)
 	return is_firewall_node(n) || k == MK_IFLIST || k == MK_IFLIST_MEMBER || k == MK_IP_SERVICE;
 }
 
+/*
+ * Menus rosfw passes over whose items are firewall rules all the same: a
+ * note would let a pipeline pass a file whose filtering is not there.
+ * Counted at each add and said once at the end, as a warning.
+ */
+static const struct {
+	const char *path;
+	const char *noun;	/* one item, and its plural with an 's' */
+	const char *what;	/* what not applying them does to traffic */
+} untranslated_menus[MODEL_UNTRANSLATED] = {
+	{ "/interface bridge filter", "rule",
+	  "bridged frames are not filtered: what they drop passes (opens), what they accept is not singled out" },
+	{ "/interface bridge nat", "rule", "bridged frames are not rewritten or redirected as they say" },
+	{ "/ip hotspot", "hotspot server",
+	  "the hotspot's dynamic chains (pre-hotspot, hs-unauth, hs-auth, ...) are not made: clients reach the network without logging in (opens)" },
+	{ "/ip hotspot walled-garden", "rule", "they are exceptions to a hotspot login that rosfw does not apply either" },
+	{ "/ip hotspot walled-garden ip", "rule", "they are exceptions to a hotspot login that rosfw does not apply either" },
+};
+
+static int untranslated_menu(const struct cwd *at)
+{
+	int i;
+
+	for (i = 0; at->foreign && i < MODEL_UNTRANSLATED; i++)
+		if (!strcmp(at->path, untranslated_menus[i].path))
+			return i;
+	return -1;
+}
+
+static void untranslated_count(struct model *m, const struct walk *w, const struct loc *loc)
+{
+	int i = untranslated_menu(&w->at);
+	const struct ast_item *a;
+	struct untranslated *u;
+
+	if (i < 0 || w->verb_id != V_ADD)
+		return;
+	u = &m->untranslated[i];
+	if (!u->n++)
+		u->first = *loc;
+	for (a = w->args; a; a = a->next)
+		if (a->kind == IT_PROP && text_eq(a->name, a->name_len, "disabled") && text_eq(a->text, a->len, "yes"))
+			u->disabled++;
+}
+
+void model_untranslated_report(struct model *m)
+{
+	int i;
+
+	for (i = 0; i < MODEL_UNTRANSLATED; i++) {
+		const struct untranslated *u = &m->untranslated[i];
+		char dis[48] = "";
+
+		if (!u->n)
+			continue;
+		if (u->disabled)
+			snprintf(dis, sizeof(dis), " (%zu of them disabled)", u->disabled);
+		diag_warning(m->d, &u->first, "%s holds %zu %s%s%s that rosfw does not translate; not applied: %s",
+			     untranslated_menus[i].path, u->n, untranslated_menus[i].noun, u->n == 1 ? "" : "s", dis,
+			     untranslated_menus[i].what);
+	}
+}
+
 static void note_foreign(struct model *m, const struct cwd *at, const struct loc *loc)
 {
+	if (untranslated_menu(at) >= 0)
+		return;	/* said as a warning at the end, with the count */
 	if (!model_noted(m, at->path))
 		diag_note(m->d, loc, "%s is not part of the firewall; rosfw passes it over", at->path);
 }
@@ -184,21 +249,52 @@ static bool verb_is(const struct walk *w, enum verb v)
 	return w->verb && w->verb_id == v;
 }
 
-static void script_refuse(struct model *m, const struct ast_item *it)
+/* name as written: RouterOS takes both `:put` and `put`. */
+static void script_refuse(struct model *m, const char *name, size_t len, const struct loc *loc)
 {
-	static const char *const harmless[] = { ":log", ":put", ":delay", ":beep" };
-	size_t i;
+	static const char *const harmless[] = { "log", "put", "delay", "beep" };
+	size_t i, c = len && name[0] == ':';
 
 	for (i = 0; i < sizeof(harmless) / sizeof(harmless[0]); i++) {
-		if (text_eq(it->text, it->len, harmless[i])) {
-			diag_warning(m->d, &it->loc, "scripting command %s has no effect on the firewall; ignored",
-				     harmless[i]);
+		if (text_eq(name + c, len - c, harmless[i])) {
+			diag_warning(m->d, loc, "scripting command %.*s has no effect on the firewall; ignored",
+				     (int)len, name);
 			return;
 		}
 	}
-	diag_error(m->d, &it->loc,
+	diag_error(m->d, loc,
 		   "RouterOS scripting is not supported: %.*s (rosfw reads a configuration, it does not run scripts)",
-		   (int)it->len, it->text);
+		   (int)len, name);
+}
+
+/*
+ * RouterOS runs its scripting commands without the ':' too (`do { } on-error={ }`,
+ * `if (...) do={ }`, `global x`), and setup scripts write them so. Read as a
+ * menu, such a command would be passed over with everything inside it, so the
+ * word is scripting wherever no menu or command of the current menu has that
+ * name. The second list are root commands only: below the root they may be a
+ * menu's own command (`/log error`).
+ */
+static bool word_is_script(const struct cwd *at, const char *s, size_t n)
+{
+	static const char *const anywhere[] = {
+		"delay", "do", "for", "foreach", "global", "if", "local", "put", "while",
+	};
+	static const char *const at_root[] = {
+		"beep", "error", "execute", "len", "nothing", "parse", "pick", "resolve", "return", "time",
+	};
+	bool root = !at->foreign && !menu_parent(at->node);
+	size_t i;
+
+	if (!at->foreign && (menu_child(at->node, s, n) || menu_is_verb(s, n)))
+		return false;
+	for (i = 0; i < sizeof(anywhere) / sizeof(anywhere[0]); i++)
+		if (text_eq(s, n, anywhere[i]))
+			return true;
+	for (i = 0; root && i < sizeof(at_root) / sizeof(at_root[0]); i++)
+		if (text_eq(s, n, at_root[i]))
+			return true;
+	return false;
 }
 
 /* Where in the source a part of a value is, for the caret. */
@@ -597,7 +693,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			}
 			a->props[a->nprops++] = it;
 		} else if (it->kind == IT_SCRIPT) {
-			script_refuse(m, it);
+			script_refuse(m, it->text, it->len, &it->loc);
 			return false;
 		} else if (it->kind == IT_PAREN || (it->flags & VF_VAR)) {
 			diag_error(m->d, &it->loc, "%s is RouterOS scripting, not supported",
@@ -1040,8 +1136,20 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	if (!it)
 		return;
 	if (it->kind == IT_SCRIPT) {
-		script_refuse(m, it);
+		script_refuse(m, it->text, it->len, &it->loc);
 		return;
+	}
+	{
+		/* Only the first word can be scripting; `/do` is the root's. */
+		const struct cwd root_cwd = { .node = menu_root() };
+		const struct ast_item *first = it->kind == IT_SLASH ? it->next : it;
+		const struct cwd *in = it->kind == IT_SLASH ? &root_cwd : cwd;
+
+		if (first && first->kind == IT_WORD && !(first->flags & VF_VAR) && first->len &&
+		    !memchr(first->text, '/', first->len) && word_is_script(in, first->text, first->len)) {
+			script_refuse(m, first->text, first->len, &first->loc);
+			return;
+		}
 	}
 	if (it->kind == IT_BLOCK && !it->next) {
 		block_run(m, it->stmts, cwd);
@@ -1098,10 +1206,12 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 		}
 		return;
 	}
-	if (w.at.foreign)
+	if (w.at.foreign) {
 		note_foreign(m, &w.at, &c->loc);
-	else
+		untranslated_count(m, &w, &c->loc);
+	} else {
 		verb_run(m, &w, c);
+	}
 }
 
 static void stmt_run(void *ctx, const struct ast_cmd *c)

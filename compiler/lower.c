@@ -652,9 +652,26 @@ static bool member_ifname_ok(struct lctx *L, const struct mitem *it, size_t i, c
 				   "this interface name is not supported: nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard (--unsupported=skip-rule leaves such members out)");
 		return false;
 	}
-	if (n > 15 && lower_once(L, key))
-		diag_warning(L->d, loc, "Linux interface names have at most 15 bytes: \"%s\" is cut", f);
 	return true;
+}
+
+/* A member named as no Linux interface can be: cut to 15 bytes, two names
+ * could become one, or another interface's. */
+static bool member_ifname_linux(struct lctx *L, const struct mitem *it, size_t i, const char *f)
+{
+	const struct mprop *p = mitem_prop(it, P_INTERFACE);
+	const char *why = lower_ifname_unlinux(f, strlen(f));
+	const char *list = mitem_value(it, MK_IFLIST_MEMBER, P_LIST);
+	char key[48], hint[64];
+
+	if (!why)
+		return true;
+	snprintf(key, sizeof(key), "member-linux:%zu", i);
+	if (lower_once(L, key))
+		diag_warning(L->d, p ? &p->loc : &it->loc,
+			     "interface list member %zu left out: no Linux interface can be named \"%s\" (%s), so interface list \"%s\" never holds it here and rules using the list act as if it were not in it; give it a server name with %s (README: Interface names on a Linux server)",
+			     i, f, why, list ? list : "", lower_ifmap_hint(hint, sizeof(hint), f, strlen(f)));
+	return false;
 }
 
 const char *lower_iflist_set(struct lctx *L, const char *list)
@@ -683,6 +700,8 @@ const char *lower_iflist_set(struct lctx *L, const char *list)
 			continue;
 		n = ifnames_get(L->ifn, f, strlen(f), p ? &p->loc : &it->loc, &v, &mapped);
 		if (!mapped && !ifnames_same(v, n, f, strlen(f)) && !member_ifname_ok(L, it, i, list, v[0]))
+			continue;
+		if (!mapped && !member_ifname_linux(L, it, i, v[0]))
 			continue;
 		for (j = 0; j < n; j++) {
 			XGROW(names, nnames, capnames);
@@ -787,17 +806,23 @@ static enum ir_op op_not(enum ir_op op)
 
 /* Report a property or action nftables cannot express; with
  * --unsupported=skip-rule the rule is left out with a warning. */
-void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why)
+const char *lower_skip_effect(const struct lctx *L)
 {
 	static const char *const effects[] = {
 		[SKIP_NEXT] = "traffic it would have handled goes on to the next rule",
 		[SKIP_CLOSES] = "this closes traffic the rule would have accepted",
 		[SKIP_OPENS] = "this opens traffic the rule would have stopped",
 	};
+
+	return effects[action_def(mitem_action(L->it, L->k))->skip];
+}
+
+void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why)
+{
 	const char *effect;
 
 	if (L->o->unsupported == UNSUPPORTED_SKIP_RULE) {
-		effect = effects[action_def(mitem_action(L->it, L->k))->skip];
+		effect = lower_skip_effect(L);
 		diag_warning(L->d, loc, "rule %ld of %s skipped: %s is not supported (%s); %s", L->id,
 			     menu_kind_path(L->k), what, why, effect);
 	} else {
@@ -928,7 +953,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->it = it;
 	L->id = id;
 	L->npre = L->npost = L->ngroups = 0;
-	L->failed = L->refused = false;
+	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
 	if (mitem_prop(it, P_PROTOCOL))
@@ -950,6 +975,11 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 		lower_action(L);
 	if (L->failed || L->refused || !chain)
 		return;
+	if (L->never) {
+		/* A jump to the chain still finds it. */
+		chain_get(L, chain);
+		return;
+	}
 	rule_emit(L, chain_get(L, chain));
 }
 

@@ -31,6 +31,8 @@ struct list_plan;
  *        excluding the alternatives before it in its group.
  * @post: statements after the counter: log, the action.
  * @refused: the rule uses something rosfw cannot express.
+ * @never:   the rule can never match on Linux (an interface name Linux
+ *           cannot have): its chain is made, the rule is not.
  */
 struct lctx {
 	const struct model *m;
@@ -54,7 +56,7 @@ struct lctx {
 	size_t npre, npost;
 	struct ir_match alts[LOWER_MAX_GROUPS][LOWER_MAX_ALTS];
 	size_t nalts[LOWER_MAX_GROUPS], ngroups;
-	bool failed, refused;
+	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
 	struct ir_chain *last_chain;	/* chain_get's last answer, in L->t */
@@ -83,6 +85,12 @@ struct list_sets {
 void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 bool lower_ifname_ok(const char *s, size_t n);
+/* Why no Linux interface can have this name (dev_valid_name), or NULL. */
+const char *lower_ifname_unlinux(const char *s, size_t n);
+/* "--interface 'NAME=NAME'" for the hint, quoted as the map wants. */
+const char *lower_ifmap_hint(char *buf, size_t size, const char *s, size_t n);
+/* What leaving the current rule out does to traffic, after its action. */
+const char *lower_skip_effect(const struct lctx *L);
 /* A Linux name from ifnames_get as a set element: a whole name (16 bytes,
  * NUL-padded, cut at 15), or for a prefix ("ppp*") the range of every name
  * that starts with it, as nft's interval sets hold a wildcard. */

@@ -203,6 +203,34 @@ bool lower_ifname_ok(const char *s, size_t n)
 	return n > 0 && s[n - 1] != '*';
 }
 
+const char *lower_ifname_unlinux(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return "an empty name";
+	if (n > 15)
+		return "Linux interface names have at most 15 bytes";
+	if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return "\".\" and \"..\" are not interface names";
+	for (i = 0; i < n; i++) {
+		if (s[i] == '/' || s[i] == ':')
+			return "Linux interface names hold no / or :";
+		if (s[i] == ' ' || (s[i] >= '\t' && s[i] <= '\r'))
+			return "Linux interface names hold no spaces";
+	}
+	return NULL;
+}
+
+const char *lower_ifmap_hint(char *buf, size_t size, const char *s, size_t n)
+{
+	/* The map's own syntax (ifmap.c): a name with blanks, '=' or '#' is quoted. */
+	bool q = n != strcspn(s, " \t\r=#");
+
+	snprintf(buf, size, q ? "--interface '\"%.*s\"=NAME'" : "--interface '%.*s=NAME'", (int)n, s);
+	return buf;
+}
+
 void lower_ifname_elem(const char *s, struct ir_elem *e)
 {
 	size_t n = strlen(s);
@@ -277,14 +305,31 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 		return;
 	}
 	if (!mapped) {
+		const char *why;
+		char hint[64];
+
 		name = v[0];
 		len = strlen(name);
+		if ((why = lower_ifname_unlinux(name, len))) {
+			/* Cut to 15 bytes, the match would be another
+			 * interface's; as it is, it is no interface's. */
+			if (p->neg)
+				diag_warning(L->d, &p->loc,
+					     "no Linux interface can be named \"%.*s\" (%s): rule %ld of %s leaves this test out, since every packet passes it here; give it a server name with %s (README: Interface names on a Linux server)",
+					     (int)len, name, why, L->id, menu_kind_path(L->k),
+					     lower_ifmap_hint(hint, sizeof(hint), name, len));
+			else {
+				diag_warning(L->d, &p->loc,
+					     "no Linux interface can be named \"%.*s\" (%s): rule %ld of %s never matches here and is left out; %s; give it a server name with %s (README: Interface names on a Linux server)",
+					     (int)len, name, why, L->id, menu_kind_path(L->k), lower_skip_effect(L),
+					     lower_ifmap_hint(hint, sizeof(hint), name, len));
+				L->never = true;
+			}
+			return;
+		}
 		s = match_add(L, key, p->neg ? OP_NE : OP_EQ);
 		s->u.m.v.len = 16;
-		memcpy(s->u.m.v.b, name, len < 15 ? len : 15);
-		if (len > 15)
-			diag_warning(L->d, &p->loc, "Linux interface names have at most 15 bytes: \"%.*s\" is cut",
-				     (int)len, name);
+		memcpy(s->u.m.v.b, name, len);
 		return;
 	}
 	e = arena_alloc(L->ir->arena, n * sizeof(*e));

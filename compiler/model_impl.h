@@ -39,6 +39,14 @@ struct intern {
 	size_t last_len;
 };
 
+/* Rules of one menu rosfw does not translate (exec.c's table). */
+struct untranslated {
+	size_t n, disabled;
+	struct loc first;
+};
+
+#define MODEL_UNTRANSLATED 5
+
 struct model {
 	struct diag *d;
 	struct arena *arena;
@@ -49,6 +57,7 @@ struct model {
 	char **noted;
 	size_t nnoted;
 	struct intern intern;
+	struct untranslated untranslated[MODEL_UNTRANSLATED];
 };
 
 struct mitem *item_new(struct model *m, uint16_t cap);
@@ -75,6 +84,9 @@ void iface_record(struct model *m, const char *menu, const char *name, const cha
 
 /* True when `key` was noted before; records it otherwise. */
 bool model_noted(struct model *m, const char *key);
+/* At the end: one warning for each menu whose rules are firewall rules
+ * rosfw does not translate yet, with how many it holds. */
+void model_untranslated_report(struct model *m);
 
 /* What one /ip service command (set, enable, disable) does on RouterOS that
  * rosfw does not do here, in one note at `cmd`, and what RouterOS refuses

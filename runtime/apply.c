@@ -59,6 +59,7 @@ struct apply_opts {
 	struct changes *changes;		/* --diff --json: what it found */
 	size_t kept_rules, kept_entries;	/* state carried over from the old tables */
 	unsigned max_errors;
+	long max_warnings;			/* -1: no limit */
 	struct lower_opts lower;
 	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
 	bool forwarding;			/* --forwarding=on */
@@ -71,12 +72,14 @@ static int apply_usage(FILE *out, int code)
 	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
 	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...] [--forwarding=on|keep]\n"
 	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
-	      "                   [--max-errors N] FILE...\n"
+	      "                   [--max-errors N] [--max-warnings N] FILE...\n"
 	      "       rosfw flush [--check] [--json]\n"
 	      "\n"
 	      "apply compiles FILE... as rosfw compile does and replaces rosfw's tables (table ip rosfw,\n"
 	      "table ip6 rosfw) in one kernel transaction; flush removes them. Other tables are not touched.\n"
 	      "  --check   the kernel checks the whole batch and commits nothing\n"
+	      "  --max-warnings N  more than N warnings is an error (exit 1), nothing applied;\n"
+	      "            0 makes every warning fatal\n"
 	      "  --diff    print what would change against rosfw's tables now, change nothing: + added,\n"
 	      "            - removed, ~ changed (which elements, which expressions), > moved: chains,\n"
 	      "            sets, objects, RouterOS rules by number; exit 0 for no change, 4 for changes;\n"
@@ -113,6 +116,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "diff", no_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-errors", required_argument, NULL, 'm' },
+		{ "max-warnings", required_argument, NULL, 'W' },
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
@@ -128,6 +132,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
+	o->max_warnings = -1;
 	o->probe = true;
 	/* A pipeline (or a test suite) may set the default once; an
 	 * unknown value is refused as the option's would be. */
@@ -162,6 +167,10 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		}
 		case 'm':
 			if (!config_opt_max_errors(optarg, &o->max_errors))
+				return -1;
+			break;
+		case 'W':
+			if (!config_opt_max_warnings(optarg, &o->max_warnings))
 				return -1;
 			break;
 		case 'u':
@@ -875,6 +884,10 @@ int cmd_apply(int argc, char **argv)
 	rc = apply_box_check(ir, &o, d);
 	if (rc != EXIT_OK)
 		goto report;
+	if (config_warnings_over(d, o.max_warnings)) {
+		rc = EXIT_CONFIG;
+		goto report;
+	}
 	if (o.diff) {
 		rc = apply_diff(ir, d, &o, &changed);
 		goto report;

@@ -50,6 +50,35 @@ bool config_opt_max_errors(const char *arg, unsigned *out)
 	return true;
 }
 
+bool config_opt_max_warnings(const char *arg, long *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (!*arg || *end || arg[0] == '-' || v > 1000000) {
+		fprintf(stderr, "rosfw: --max-warnings needs a number from 0 to 1000000\n");
+		return false;
+	}
+	*out = (long)v;
+	return true;
+}
+
+bool config_warnings_over(struct diag *d, long max)
+{
+	size_t i, n = 0;
+
+	if (max < 0)
+		return false;
+	for (i = 0; i < diag_count(d); i++)
+		n += diag_at(d, i)->level == DIAG_WARNING;
+	if (n <= (size_t)max)
+		return false;
+	/* A pipeline's gate: a warning says something is not applied as the
+	 * router would (a rule left out, a menu passed over). */
+	diag_error(d, NULL, "%zu warning%s, more than --max-warnings %ld allows", n, n == 1 ? "" : "s", max);
+	return true;
+}
+
 bool config_opt_unsupported(const char *arg, enum unsupported_policy *out)
 {
 	if (!strcmp(arg, "error"))

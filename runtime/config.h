@@ -24,6 +24,11 @@ struct model *config_read(char **files, int n, struct diag *d, struct source_set
 /* The values of the options every configuration-reading command takes;
  * false after saying on stderr what was expected. */
 bool config_opt_max_errors(const char *arg, unsigned *out);
+/* --max-warnings N into *out; -1 (no limit) is the caller's default. */
+bool config_opt_max_warnings(const char *arg, long *out);
+/* More than max warnings in d (max >= 0): an error that says so, so that
+ * nothing is written or applied, and true. */
+bool config_warnings_over(struct diag *d, long max);
 bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
 /* --fasttrack=flowtable|fallback, and auto where `probe` is given (set
  * when the kernel is to decide). */

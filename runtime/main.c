@@ -38,6 +38,7 @@ struct opts {
 	bool here, ifc_given;		/* check --here, and its --missing-interfaces/--allow-missing */
 	struct ifcheck_opts ifc;
 	unsigned max_errors;
+	long max_warnings;		/* -1: no limit */
 	const char *output;
 	struct lower_opts lower;
 	struct config_ifopts ifo;
@@ -76,6 +77,8 @@ static int usage(FILE *out, int code)
 	      "options:\n"
 	      "  --json              diagnostics as one JSON array\n"
 	      "  --max-errors N      stop after N errors (default 50)\n"
+	      "  --max-warnings N    check, compile, apply: exit 1 when there are more than N warnings,\n"
+	      "                      nothing written or applied (0: every warning is fatal; no limit by default)\n"
 	      "  -o, --output FILE   compile: write here instead of stdout\n"
 	      "  --unsupported=error|skip-rule\n"
 	      "                      a property nftables cannot express is an error (default), or its\n"
@@ -108,6 +111,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "max-errors", required_argument, NULL, 'm' },
+		{ "max-warnings", required_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "unsupported", required_argument, NULL, 'u' },
@@ -125,6 +129,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
+	o->max_warnings = -1;
 	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
 		return -1;
 	optind = 1;
@@ -135,6 +140,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'm':
 			if (!config_opt_max_errors(optarg, &o->max_errors))
+				return -1;
+			break;
+		case 'W':
+			if (!config_opt_max_warnings(optarg, &o->max_warnings))
 				return -1;
 			break;
 		case 'o':
@@ -251,6 +260,8 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 				check_here(ir, &o, d);
 			ir_free(ir);
 		}
+		if (!dump)
+			config_warnings_over(d, o.max_warnings);
 		rc = diag_errors(d) ? EXIT_CONFIG : EXIT_OK;
 		if (dump && rc == EXIT_OK)
 			dump_model(m, stdout);
@@ -316,6 +327,10 @@ static int cmd_compile(int argc, char **argv)
 	} else {
 		if (!diag_errors(d))
 			ir = lower_model(m, d, &o.lower);
+		if (ir && config_warnings_over(d, o.max_warnings)) {
+			ir_free(ir);
+			ir = NULL;
+		}
 		rc = ir ? EXIT_OK : EXIT_CONFIG;
 		if (ir) {
 			struct safefile *sf = NULL;

@@ -152,10 +152,14 @@ ip link add ppp0 type veth peer name pppp netns "$peer"
 ip addr add 10.9.0.1/24 dev ppp0
 ip link set ppp0 up
 nsenter -t "$peer" -n sh -c 'ip link set lo up; ip addr add 10.9.0.2/24 dev pppp; ip link set pppp up'
-for i in 1 2 3; do
+# The first packets wait for ARP and the link's carrier: send until one
+# counts (or 50 tries), rather than a fixed three sent at once.
+for i in $(seq 50); do
 	nsenter -t "$peer" -n bash -c 'echo probe > /dev/udp/10.9.0.1/9' 2>/dev/null
+	pk=$(nft list counters table ip rosfw 2>/dev/null | sed -n 's/.*packets \([0-9]*\).*/\1/p' | head -1)
+	[ "${pk:-0}" -ge 1 ] && break
+	sleep 0.1
 done
-pk=$(nft list counters table ip rosfw 2>/dev/null | sed -n 's/.*packets \([0-9]*\).*/\1/p' | head -1)
 if [ $rc = 0 ] && [ "${pk:-0}" -ge 1 ]; then
 	pass "ifcheck: an interface made after the apply is matched by name ($pk packets)"
 else

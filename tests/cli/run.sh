@@ -267,4 +267,39 @@ done
 grep -q "jump filter_inptu" out && grep -q "chain filter_inptu {" out
 check "cli: compile jumps to an empty chain" test $? = 0
 
+# ---- --max-warnings (issue 15) ----------------------------------------------------
+
+# Rules rosfw does not apply are a warning, and a pipeline can make any
+# warning fatal: more than N is exit 1 with nothing written or applied.
+printf '/interface bridge filter\nadd chain=forward action=drop\nadd chain=forward action=drop disabled=yes\n/ip firewall filter\nadd chain=input action=accept\n' > bw.rsc
+"$rosfw" check bw.rsc > /dev/null 2> bw.err
+rc=$?
+check "cli: /interface bridge filter's rules are a warning with their count, exit 0" eval \
+	'test $rc = 0 && grep -q "bw.rsc:2:1: warning: /interface bridge filter holds 2 rules (1 of them disabled)" bw.err'
+"$rosfw" check --max-warnings 0 bw.rsc > /dev/null 2> bw.err
+rc=$?
+check "cli: check --max-warnings 0 makes the warning fatal" eval \
+	'test $rc = 1 && grep -q "error: 1 warning, more than --max-warnings 0 allows" bw.err'
+"$rosfw" check --max-warnings 1 bw.rsc > /dev/null 2>&1
+rc=$?
+check "cli: check --max-warnings 1 passes one warning" test $rc = 0
+rm -f bw.nft
+"$rosfw" compile --max-warnings 0 -o bw.nft bw.rsc > bw.out 2>&1
+rc=$?
+check "cli: compile --max-warnings 0 exits 1 and writes nothing" eval 'test $rc = 1 && test ! -e bw.nft'
+"$rosfw" compile --max-warnings 1 -o bw.nft bw.rsc > /dev/null 2>&1
+rc=$?
+check "cli: compile --max-warnings 1 writes the script" eval 'test $rc = 0 && test -s bw.nft'
+usage "$rosfw" check --max-warnings -1 bw.rsc
+usage "$rosfw" compile --max-warnings x bw.rsc
+check "cli: --help names --max-warnings" grep -q -- "--max-warnings N" help.main
+"$rosfw" apply --help > help.apply 2>&1
+check "cli: apply --help names --max-warnings" grep -q -- "--max-warnings N" help.apply
+if [ -n "$netns" ]; then
+	$netns "$rosfw" apply --max-warnings 0 bw.rsc > /dev/null 2> bw.err
+	rc=$?
+	check "cli: apply --max-warnings 0 applies nothing and exits 1" eval \
+		'test $rc = 1 && grep -q "more than --max-warnings 0" bw.err'
+fi
+
 summary cli

@@ -286,6 +286,78 @@ static void test_scripting_inside_block_refused(void **state)
 	run_free(&r);
 }
 
+/* RouterOS runs its scripting commands without the ':' as well; read as a
+ * menu, `do { }` was passed over with the rules inside it, exit 0. */
+static void test_scripting_without_colon_refused(void **state)
+{
+	struct run r = run_script("do {\n    /ip firewall filter add chain=input action=drop comment=\"inside do\"\n}\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 1, "scripting is not supported: do ");
+	assert_diag_count(r.d, 1);
+	run_free(&r);
+}
+
+static void test_scripting_without_colon_on_error_is_one_error(void **state)
+{
+	struct run r = run_script("do {\n  /ip firewall filter add chain=input action=drop\n} on-error={}\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 1, "scripting is not supported: do ");
+	assert_diag_count(r.d, 1);
+	run_free(&r);
+}
+
+static void test_scripting_without_colon_in_foreign_menu(void **state)
+{
+	struct run r = run_script("/system\nif ($a = 1) do={ /ip firewall filter add chain=input action=drop }\n"
+				  "/do { }\nglobal x 1\nlocal y 2\nforeach i in=[/interface find] do={ }\nput \"hi\"\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 1, "scripting is not supported: if ");
+	assert_diag(r.d, DIAG_ERROR, 3, 2, "scripting is not supported: do ");
+	assert_diag(r.d, DIAG_ERROR, 4, 1, "scripting is not supported: global ");
+	assert_diag(r.d, DIAG_ERROR, 5, 1, "scripting is not supported: local ");
+	assert_diag(r.d, DIAG_ERROR, 6, 1, "scripting is not supported: foreach ");
+	assert_diag(r.d, DIAG_WARNING, 7, 1, "put has no effect");
+	run_free(&r);
+}
+
+/* Below the root a menu's own command may share a scripting name. */
+static void test_menu_command_named_like_scripting(void **state)
+{
+	struct run r = run_script("/log\nerror \"x\"\n/ip firewall filter\nset 0 disabled=no\n");
+
+	(void)state;
+	assert_no_warnings(r.d);
+	run_free(&r);
+}
+
+/* Menus rosfw passes over whose items are firewall rules: a warning with
+ * how many, once per menu at its first rule, never a note. */
+static void test_untranslated_firewall_menus_warn_with_count(void **state)
+{
+	struct run r = run_script("/interface bridge filter\nadd chain=forward action=drop\n"
+				  "add chain=forward action=drop disabled=yes\n"
+				  "/interface/bridge/nat/add chain=srcnat action=accept\n"
+				  "/ip hotspot\nadd interface=ether2 name=hs1\n"
+				  "/ip hotspot walled-garden ip\nadd action=accept dst-address=1.2.3.4\n"
+				  "/ip hotspot profile\nadd name=p1\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	assert_no_errors(r.d);
+	m = assert_diag(r.d, DIAG_WARNING, 2, 1, "/interface bridge filter holds 2 rules (1 of them disabled)");
+	assert_non_null(strstr(m->text, "not applied"));
+	assert_non_null(strstr(m->text, "(opens)"));
+	assert_diag(r.d, DIAG_WARNING, 4, 1, "/interface bridge nat holds 1 rule ");
+	assert_diag(r.d, DIAG_WARNING, 6, 1, "/ip hotspot holds 1 hotspot server");
+	assert_diag(r.d, DIAG_WARNING, 8, 1, "/ip hotspot walled-garden ip holds 1 rule");
+	assert_diag(r.d, DIAG_NOTE, 9, 1, "/ip hotspot profile is not part of the firewall");
+	assert_diag_count(r.d, 5);
+	run_free(&r);
+}
+
 static void test_log_command_is_only_warning(void **state)
 {
 	struct run r = run_script(":log info \"x\"\n:put hello\n");
@@ -782,6 +854,11 @@ int main(void)
 		cmocka_unit_test(test_import_is_error),
 		cmocka_unit_test(test_scripting_command_refused),
 		cmocka_unit_test(test_scripting_inside_block_refused),
+		cmocka_unit_test(test_scripting_without_colon_refused),
+		cmocka_unit_test(test_scripting_without_colon_on_error_is_one_error),
+		cmocka_unit_test(test_scripting_without_colon_in_foreign_menu),
+		cmocka_unit_test(test_menu_command_named_like_scripting),
+		cmocka_unit_test(test_untranslated_firewall_menus_warn_with_count),
 		cmocka_unit_test(test_log_command_is_only_warning),
 		cmocka_unit_test(test_variable_in_value),
 		cmocka_unit_test(test_variable_inside_quoted_value_points_at_dollar),

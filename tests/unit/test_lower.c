@@ -13,6 +13,7 @@
 #include "helpers.h"
 
 #include "emit_text.h"
+#include "ifmap.h"
 #include "lower.h"
 #include "lower_impl.h"
 
@@ -1939,14 +1940,76 @@ static void test_in_interface(void **state)
 		     "iifname != \"bridge-lan\" counter accept comment \"#1\"\n");
 }
 
-static void test_in_interface_longer_than_linux_allows_is_cut(void **state)
+/* Cut to 15 bytes the match would be another interface's: a name no Linux
+ * interface can have never matches, so the rule is left out, said with
+ * what that does to traffic and how the interface map names it. */
+static void test_in_interface_linux_cannot_have(void **state)
 {
-	const char *src = FILTER "add chain=input in-interface=averyveryverylongname1\n";
+	const char *src = FILTER "add chain=input in-interface=averyveryverylongname1 action=accept\n"
+			  "add chain=forward in-interface=\"05 - Management\" action=drop\n"
+			  "add chain=forward out-interface=a/b action=drop\n"
+			  "add chain=forward out-interface=!vlan:1 action=drop\n";
 	struct low l = low_ok(src);
+	const struct diag_msg *m;
 
 	(void)state;
-	assert_diag(l.r.d, DIAG_WARNING, 2, col_of(src, 2, "avery"), "Linux interface names have at most 15 bytes");
-	assert_rules_l(&l, "ip", "filter_input", "iifname \"averyveryverylo\" counter accept comment \"#0\"\n");
+	m = assert_diag(l.r.d, DIAG_WARNING, 2, col_of(src, 2, "avery"), "named \"averyveryverylongname1\"");
+	assert_non_null(strstr(m->text, "never matches here"));
+	assert_non_null(strstr(m->text, "at most 15 bytes"));
+	assert_non_null(strstr(m->text, "this closes traffic"));
+	assert_non_null(strstr(m->text, "--interface 'averyveryverylongname1=NAME'"));
+	m = assert_diag(l.r.d, DIAG_WARNING, 3, col_of(src, 3, "\"05"), "named \"05 - Management\"");
+	assert_non_null(strstr(m->text, "no spaces"));
+	assert_non_null(strstr(m->text, "this opens traffic"));
+	assert_non_null(strstr(m->text, "--interface '\"05 - Management\"=NAME'"));
+	assert_diag(l.r.d, DIAG_WARNING, 4, col_of(src, 4, "a/b"), "no / or :");
+	assert_diag(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "!vlan"), "every packet passes it");
+	assert_rules_l(&l, "ip", "filter_input", "");
+	assert_rules_l(&l, "ip", "filter_forward", "counter drop comment \"#3\"\n");
+	low_free(&l);
+}
+
+static void test_in_interface_linux_cannot_have_mapped(void **state)
+{
+	static const char map[] = "averyveryverylongname1 = eth1\n\"05 - Management\" = mgmt\n";
+	const char *src = FILTER "add chain=input in-interface=averyveryverylongname1\n"
+			  "add chain=input in-interface=\"05 - Management\"\n";
+	struct ifmap *im = ifmap_new();
+	struct diag *d = diag_new(10);
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, im };
+	struct low l;
+
+	(void)state;
+	assert_true(ifmap_parse(im, d, diag_add_source(d, "map", map, sizeof(map) - 1), map, sizeof(map) - 1, false));
+	l = low_opts(src, &o);
+	assert_no_warnings(l.r.d);
+	assert_rules_l(&l, "ip", "filter_input",
+		       "iifname \"eth1\" counter accept comment \"#0\"\n"
+		       "iifname \"mgmt\" counter accept comment \"#1\"\n");
+	low_free(&l);
+	ifmap_free(im);
+	diag_free(d);
+}
+
+/* Two names cut to the same 15 bytes were one element, without a word. */
+static void test_iflist_members_linux_cannot_have(void **state)
+{
+	const char *src = "/interface list\nadd name=LAN\n/interface list member\n"
+			  "add interface=vlan-cctv-pusat-300 list=LAN\n"
+			  "add interface=vlan-cctv-pusat-301 list=LAN\n"
+			  "add interface=ether2 list=LAN\n" FILTER
+			  "add chain=input in-interface-list=LAN action=drop\n";
+	struct low l = low_ok(src);
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(l.r.d, DIAG_WARNING, 4, col_of(src, 4, "vlan"), "interface list member 0 left out");
+	assert_non_null(strstr(m->text, "--interface 'vlan-cctv-pusat-300=NAME'"));
+	assert_diag(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "vlan"), "interface list member 1 left out");
+	assert_set_l(&l, "ip", "il_LAN",
+		     "type ifname\n"
+		     "comment \"LAN\"\n"
+		     "elements = { \"ether2\" }\n");
 	low_free(&l);
 }
 
@@ -2007,7 +2070,7 @@ static void test_iflist_member_bad_name_is_error(void **state)
 			break;
 	assert_true(i < diag_count(l.r.d));
 	assert_int_equal(diag_at(l.r.d, i)->loc.col, col_of(src, 6, "eth*"));
-	/* A name Linux cannot have is cut, and said so. */
+	/* A name Linux cannot have is left out, and said so. */
 	assert_diag(l.r.d, DIAG_WARNING, 7, col_of(src, 7, "avery"), "Linux interface names have at most 15 bytes");
 	low_free(&l);
 
@@ -2017,7 +2080,7 @@ static void test_iflist_member_bad_name_is_error(void **state)
 	assert_set_l(&l, "ip", "il_LAN",
 		     "type ifname\n"
 		     "comment \"LAN\"\n"
-		     "elements = { \"ether2\", \"averyveryverylo\" }\n");
+		     "elements = { \"ether2\" }\n");
 	low_free(&l);
 }
 
@@ -3668,7 +3731,9 @@ int main(void)
 		T(test_icmp_options_v6),
 		T(test_icmp_options_negated_with_code),
 		T(test_in_interface),
-		T(test_in_interface_longer_than_linux_allows_is_cut),
+		T(test_in_interface_linux_cannot_have),
+		T(test_in_interface_linux_cannot_have_mapped),
+		T(test_iflist_members_linux_cannot_have),
 		T(test_out_interface),
 		T(test_in_interface_list),
 		T(test_iflist_member_bad_name_is_error),
