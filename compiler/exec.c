@@ -574,6 +574,8 @@ struct args {
 	size_t nprops;
 	const struct ast_item *words[16];	/* unset: property names */
 	size_t nwords;
+	const struct ast_item *unset[128];	/* add, set: !name, unset in a verbose export */
+	size_t nunset;
 };
 
 static bool args_split(struct model *m, const struct walk *w, struct args *a)
@@ -583,7 +585,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 	/* The arrays are filled up to their counts; clearing them would cost
 	 * more than the rest of a short command. */
 	a->sel = a->dest = NULL;
-	a->nprops = a->nwords = 0;
+	a->nprops = a->nwords = a->nunset = 0;
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
 			a->sel = it;
@@ -595,6 +597,12 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 				return false;
 			}
 			a->props[a->nprops++] = it;
+		} else if ((it->flags & VF_UNSET) && (verb_is(w, V_ADD) || verb_is(w, V_SET))) {
+			if (a->nunset == sizeof(a->unset) / sizeof(a->unset[0])) {
+				diag_error(m->d, &it->loc, "too many properties in one command");
+				return false;
+			}
+			a->unset[a->nunset++] = it;
 		} else if (it->kind == IT_SCRIPT) {
 			script_refuse(m, it);
 			return false;
@@ -680,6 +688,35 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, c
 			continue;
 		}
 		*itp = item_set(m, *itp, def, p->text, p->len, &pv, &p->vloc);
+	}
+	return ok;
+}
+
+/* `add ... !to-ports`: the property is unset, which on add is the same as
+ * not naming it; set takes it away, as `unset` would. A name the menu does
+ * not have is the error an unknown name=value is. */
+static bool unset_apply(struct model *m, enum menu_kind k, struct mitem *it, const struct args *a, bool on_set)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < a->nunset; i++) {
+		struct ast_item q = *a->unset[i];
+		const struct prop_def *def;
+
+		q.name = q.text + 1;
+		q.name_len = q.len - 1;
+		q.loc.col++;
+		if (!(def = prop_resolve(m, k, &q))) {
+			ok = false;
+			continue;
+		}
+		if (!on_set || (def->flags & PF_ADD_ONLY))
+			continue;
+		if (def->id == P_DISABLED)
+			it->disabled = false;
+		else
+			item_unset(it, def->id);
 	}
 	return ok;
 }
@@ -791,6 +828,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		it->disabled = src->disabled;
 	}
 	ok = props_apply(m, k, &it, a, "add");
+	ok &= unset_apply(m, k, it, a, false);
 	if (pb && !sel_one(m, k, pb, &at))
 		ok = false;
 	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
@@ -873,6 +911,7 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 			}
 			ok = props_apply(m, k, slot, a, "set");
 			it = *slot;
+			ok &= unset_apply(m, k, it, a, true);
 		} else if (verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE)) {
 			it->disabled = verb_is(w, V_DISABLE);
 		} else if (verb_is(w, V_UNSET)) {

@@ -119,6 +119,55 @@ static void test_text_with_nul_bytes(void **state)
 	run_free(&r);
 }
 
+/* /export verbose writes every property an item lacks as !name, in every
+ * menu: it reads as if the name were not written at all. */
+static void test_add_with_unset_properties(void **state)
+{
+	struct run v = run_script("/interface 6to4\nadd !keepalive mtu=1280 name=t1 remote-address=192.0.2.1\n"
+				  "/ip firewall nat\nadd action=masquerade chain=srcnat !to-addresses !to-ports out-interface=ether1\n"
+				  "/ip firewall filter\nadd action=drop chain=input !connection-state log=no !log-prefix\n"
+				  "/ip firewall address-list\nadd address=192.0.2.9 list=a !timeout\n");
+	struct run p = run_script("/interface 6to4\nadd mtu=1280 name=t1 remote-address=192.0.2.1\n"
+				  "/ip firewall nat\nadd action=masquerade chain=srcnat out-interface=ether1\n"
+				  "/ip firewall filter\nadd action=drop chain=input log=no\n"
+				  "/ip firewall address-list\nadd address=192.0.2.9 list=a\n");
+	char *dv, *dp;
+
+	(void)state;
+	assert_diag_count(v.d, 0);
+	dv = dump_str(v.m);
+	dp = dump_str(p.m);
+	assert_string_equal(dv, dp);
+	free(dv);
+	free(dp);
+	run_free(&v);
+	run_free(&p);
+}
+
+/* On set, !name takes the property away as unset does. */
+static void test_set_with_unset_properties(void **state)
+{
+	struct run r = run_script("/ip firewall nat\nadd action=masquerade chain=srcnat to-ports=1000-2000 protocol=tcp disabled=yes\n"
+				  "set 0 !to-ports !disabled\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_null(item_prop(r.m, MK_NAT4, 0, "to-ports"));
+	assert_false(model_item(r.m, MK_NAT4, 0)->disabled);
+	run_free(&r);
+}
+
+/* A !name the menu does not have is an unknown property, at the name. */
+static void test_unset_unknown_property(void **state)
+{
+	struct run r = run_script("/ip firewall nat\nadd action=masquerade chain=srcnat !to-portz\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 37, "unknown property \"to-portz\" for /ip firewall nat; did you mean \"to-ports\"?");
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	run_free(&r);
+}
+
 static void test_add_disabled_yes(void **state)
 {
 	struct run r = run_script("/ip firewall filter\nadd chain=a disabled=yes\nadd chain=b disabled=no\n");
@@ -841,6 +890,9 @@ int main(void)
 		cmocka_unit_test(test_unset_property_reads_menu_default),
 		cmocka_unit_test(test_values_are_parsed_once),
 		cmocka_unit_test(test_text_with_nul_bytes),
+		cmocka_unit_test(test_add_with_unset_properties),
+		cmocka_unit_test(test_set_with_unset_properties),
+		cmocka_unit_test(test_unset_unknown_property),
 		cmocka_unit_test(test_add_disabled_yes),
 		cmocka_unit_test(test_place_before_number),
 		cmocka_unit_test(test_place_before_find),
