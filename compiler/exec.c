@@ -617,6 +617,10 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			a->dest = it;
 		} else if (verb_is(w, V_UNSET) && it->kind == IT_WORD && a->nwords < 16) {
 			a->words[a->nwords++] = it;
+		} else if (menu_kind(w->at.node) == MK_INTERFACE) {
+			/* rosfw reads only the names there: whatever else a
+			 * command of an interface menu holds is passed over */
+			continue;
 		} else {
 			diag_error(m->d, &it->loc, "unexpected %s after %.*s",
 				   it->kind == IT_BLOCK ? "block" : "argument", (int)w->verb_len, w->verb);
@@ -999,6 +1003,14 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 		char path[128];
 
 		menu_path(w->at.node, path, sizeof(path));
+		if (!strcmp(path, "/ip firewall calea")) {
+			/* CALEA rules copy packets to a collector; they pass or
+			 * stop nothing */
+			if (!model_noted(m, path))
+				diag_note(m->d, &c->loc, "%s only copies packets for lawful interception; rosfw passes it over (no traffic is opened or closed)",
+					  path);
+			return;
+		}
 		if (!strcmp(path, "/ip firewall connection") || !strcmp(path, "/ipv6 firewall connection")) {
 			diag_note(m->d, &w->verb_loc, "%.*s on the connection table acts at run time; it changes no configuration",
 				  (int)w->verb_len, w->verb);

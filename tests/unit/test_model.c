@@ -784,6 +784,36 @@ static void test_foreign_menu_does_not_change_firewall(void **state)
 	run_free(&r);
 }
 
+/* What RouterOS writes in a menu rosfw passes over is read and passed over:
+ * roots of v6 and of boards with a screen, CALEA's copies, anything an
+ * interface menu holds beside the names, selectors never run. */
+static void test_passed_over_menus_never_error(void **state)
+{
+	struct run r = run_script("/lcd\nset color-scheme=dark\n"			/* 1 */
+				  "/tr069-client\nset enabled=no\n"			/* 3 */
+				  "/metarouter\nadd name=mr1\n"			/* 5 */
+				  "/ip firewall calea\nadd action=sniff chain=forward sniff-id=1\n" /* 7 */
+				  "add action=sniff chain=forward\n"			/* 9 */
+				  "/interface wireless\nset [ find default-name=wlan1 ] band=2ghz-b/g/n \"x\" y\n" /* 10 */
+				  "/interface vlan\nadd interface=ether1 name=vlan10 vlan-id=10 extra\n" /* 12 */
+				  "/ip dhcp-server lease\nset [ find where !dynamic $x ] *5 \"y\"\n");	/* 14 */
+	const struct miface *f;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_no_warnings(r.d);
+	assert_diag(r.d, DIAG_NOTE, 1, 1, "/lcd is not part of the firewall");
+	assert_diag(r.d, DIAG_NOTE, 3, 1, "/tr069-client");
+	assert_diag(r.d, DIAG_NOTE, 5, 1, "/metarouter");
+	assert_diag(r.d, DIAG_NOTE, 8, 1, "/ip firewall calea only copies packets");
+	assert_diag(r.d, DIAG_NOTE, 14, 1, "/ip dhcp-server lease");
+	assert_diag_count(r.d, 5);
+	/* the names are still read */
+	assert_int_equal(model_ifaces(r.m, &f), 1);
+	assert_string_equal(f[0].name, "vlan10");
+	run_free(&r);
+}
+
 /* ---- dump --------------------------------------------------------------- */
 
 static const char small_script[] =
@@ -939,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_verbs_change_nothing),
 		cmocka_unit_test(test_foreign_menu_one_note_per_menu),
 		cmocka_unit_test(test_foreign_menu_does_not_change_firewall),
+		cmocka_unit_test(test_passed_over_menus_never_error),
 		cmocka_unit_test(test_dump_small_script),
 		cmocka_unit_test(test_dump_of_dump_is_identical),
 		cmocka_unit_test(test_dump_quotes_and_escapes_values),
