@@ -798,6 +798,30 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 	free(o);
 }
 
+/* A live router keeps a member whose interface or list was removed, and
+ * exports it without interface= or list=, or with the id of the deleted
+ * object (`interface=*9`): it puts no interface in any list, so skipping it
+ * changes nothing. A member with neither is no export's: an error. */
+static bool member_is_dead(struct model *m, const struct mitem *it, const struct loc *loc)
+{
+	const struct mprop *f = mitem_prop(it, P_INTERFACE), *l = mitem_prop(it, P_LIST);
+	const struct mprop *gone = f && name_is_deleted_id(f->value, mprop_len(f)) ? f :
+				   l && name_is_deleted_id(l->value, mprop_len(l)) ? l : NULL;
+
+	if (!f && !l)
+		return false;
+	if (!f)
+		diag_warning(m->d, loc, "member of interface list \"%.*s\" without interface= (RouterOS leaves one when its interface is removed): it puts no interface in the list; skipped",
+			     (int)mprop_len(l), l->value);
+	else if (!l)
+		diag_warning(m->d, loc, "interface list member \"%.*s\" without list= (RouterOS leaves one when its list is removed): it puts the interface in no list; skipped",
+			     (int)mprop_len(f), f->value);
+	else if (gone)
+		diag_warning(m->d, &gone->loc, "interface list member %s=%.*s: the router had deleted this object (RouterOS exports it as %.*s): the member puts no interface in a list; skipped",
+			     prop_def(gone->id)->name, (int)mprop_len(gone), gone->value, (int)mprop_len(gone), gone->value);
+	return !f || !l || gone;
+}
+
 static void verb_add(struct model *m, enum menu_kind k, const struct args *a, const struct ast_cmd *c)
 {
 	const struct ast_item *pb = arg_prop(a, "place-before");
@@ -843,6 +867,8 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 			return;
 		}
 	}
+	if (k == MK_IFLIST_MEMBER && ok && member_is_dead(m, it, &c->loc))
+		return;
 	if (k == MK_IFLIST || k == MK_LAYER7) {
 		const char *name = mitem_value(it, k, P_NAME);
 
