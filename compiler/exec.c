@@ -576,6 +576,7 @@ struct args {
 	size_t nwords;
 	const struct ast_item *unset[128];	/* add, set: !name, unset in a verbose export */
 	size_t nunset;
+	const struct ast_item *stray;	/* interface menus: the first argument passed over */
 };
 
 static bool args_split(struct model *m, const struct walk *w, struct args *a)
@@ -584,7 +585,7 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 
 	/* The arrays are filled up to their counts; clearing them would cost
 	 * more than the rest of a short command. */
-	a->sel = a->dest = NULL;
+	a->sel = a->dest = a->stray = NULL;
 	a->nprops = a->nwords = a->nunset = 0;
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
@@ -619,8 +620,10 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			a->words[a->nwords++] = it;
 		} else if (menu_kind(w->at.node) == MK_INTERFACE) {
 			/* rosfw reads only the names there: whatever else a
-			 * command of an interface menu holds is passed over */
-			continue;
+			 * command of an interface menu holds is passed over
+			 * (verb_run: unless it sets a name) */
+			if (!a->stray)
+				a->stray = it;
 		} else {
 			diag_error(m->d, &it->loc, "unexpected %s after %.*s",
 				   it->kind == IT_BLOCK ? "block" : "argument", (int)w->verb_len, w->verb);
@@ -1051,6 +1054,12 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 	if (!args_split(m, w, &a))
 		return;
 	if (k == MK_INTERFACE) {
+		/* `name= ether1-WAN`: a hand edit RouterOS refuses, and the
+		 * name rosfw would read is not the one meant. */
+		if (a.stray && arg_prop(&a, "name")) {
+			diag_error(m->d, &a.stray->loc, "unexpected argument after %.*s", (int)w->verb_len, w->verb);
+			return;
+		}
 		/* Only the names matter to the firewall. */
 		if (verb_is(w, V_ADD) || verb_is(w, V_SET))
 			iface_from(m, w, &a, &c->loc);

@@ -795,8 +795,8 @@ static void test_passed_over_menus_never_error(void **state)
 				  "/ip firewall calea\nadd action=sniff chain=forward sniff-id=1\n" /* 7 */
 				  "add action=sniff chain=forward\n"			/* 9 */
 				  "/interface wireless\nset [ find default-name=wlan1 ] band=2ghz-b/g/n \"x\" y\n" /* 10 */
-				  "/interface vlan\nadd interface=ether1 name=vlan10 vlan-id=10 extra\n" /* 12 */
-				  "/ip dhcp-server lease\nset [ find where !dynamic $x ] *5 \"y\"\n");	/* 14 */
+				  "/interface vlan\nadd interface=ether1 name=vlan10 vlan-id=10\nset vlan10 mtu=1500 extra\n" /* 12 */
+				  "/ip dhcp-server lease\nset [ find where !dynamic $x ] *5 \"y\"\n");	/* 15 */
 	const struct miface *f;
 
 	(void)state;
@@ -806,11 +806,22 @@ static void test_passed_over_menus_never_error(void **state)
 	assert_diag(r.d, DIAG_NOTE, 3, 1, "/tr069-client");
 	assert_diag(r.d, DIAG_NOTE, 5, 1, "/metarouter");
 	assert_diag(r.d, DIAG_NOTE, 8, 1, "/ip firewall calea only copies packets");
-	assert_diag(r.d, DIAG_NOTE, 14, 1, "/ip dhcp-server lease");
+	assert_diag(r.d, DIAG_NOTE, 15, 1, "/ip dhcp-server lease");
 	assert_diag_count(r.d, 5);
 	/* the names are still read */
 	assert_int_equal(model_ifaces(r.m, &f), 1);
 	assert_string_equal(f[0].name, "vlan10");
+	run_free(&r);
+}
+
+/* Beside a name, a stray argument is a hand edit RouterOS refuses
+ * (`name= ether1-WAN`): the name rosfw would read is not the one meant. */
+static void test_interface_stray_argument_beside_name_is_error(void **state)
+{
+	struct run r = run_script("/interface ethernet\nset [ find default-name=ether1 ] name= ether1-WAN\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 40, "unexpected argument after set");
 	run_free(&r);
 }
 
@@ -970,6 +981,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_menu_one_note_per_menu),
 		cmocka_unit_test(test_foreign_menu_does_not_change_firewall),
 		cmocka_unit_test(test_passed_over_menus_never_error),
+		cmocka_unit_test(test_interface_stray_argument_beside_name_is_error),
 		cmocka_unit_test(test_dump_small_script),
 		cmocka_unit_test(test_dump_of_dump_is_identical),
 		cmocka_unit_test(test_dump_quotes_and_escapes_values),
