@@ -171,6 +171,51 @@ void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const
 	}
 }
 
+bool name_is_deleted_id(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n < 2 || s[0] != '*')
+		return false;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'F') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* A live router exports a rule whose interface, list or layer7 protocol was
+ * deleted with the object's id in place of its name. Disabled, the rule
+ * changes nothing; active, what it should match is lost. */
+static void deleted_refs_check(struct model *m, const struct mitem *it)
+{
+	static const enum prop_id refs[] = {
+		P_IN_INTERFACE, P_OUT_INTERFACE, P_IN_INTERFACE_LIST, P_OUT_INTERFACE_LIST, P_IN_BRIDGE_PORT,
+		P_OUT_BRIDGE_PORT, P_IN_BRIDGE_PORT_LIST, P_OUT_BRIDGE_PORT_LIST, P_LAYER7_PROTOCOL,
+		P_SRC_ADDRESS_LIST, P_DST_ADDRESS_LIST, P_ADDRESS_LIST, P_ROUTING_MARK, P_NEW_ROUTING_MARK,
+		P_ROUTING_TABLE,
+	};
+	const struct mprop *p;
+	const char *s;
+	size_t i, j, n;
+
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		if (!(p = mitem_prop(it, refs[i])))
+			continue;
+		for (j = 0; name_at(p, j, &s, &n); j++) {
+			if (!name_is_deleted_id(s, n))
+				continue;
+			if (it->disabled)
+				diag_warning(m->d, &p->loc,
+					     "%s=%.*s names an object the router had deleted (RouterOS exports it as %.*s); the rule is disabled, so no traffic changes",
+					     prop_def(p->id)->name, (int)mprop_len(p), p->value, (int)n, s);
+			else
+				diag_error(m->d, &p->loc,
+					   "%s=%.*s: the router had deleted this object; RouterOS exports it as %.*s, and what the rule should match is lost (name it, disable the rule or remove it)",
+					   prop_def(p->id)->name, (int)mprop_len(p), p->value, (int)n, s);
+		}
+	}
+}
+
 static bool named_exists(const struct model *m, enum menu_kind k, const char *name, size_t len)
 {
 	size_t i;
@@ -191,7 +236,7 @@ static void refs_check(struct model *m, const struct mprop *p, enum menu_kind k,
 	size_t n, i;
 
 	for (i = 0; name_at(p, i, &name, &n); i++) {
-		if (!n || named_exists(m, k, name, n))
+		if (!n || named_exists(m, k, name, n) || name_is_deleted_id(name, n))
 			continue;
 		/* Templates lean on the lists of the router's default
 		 * configuration; an undefined list is an empty one. */
@@ -368,6 +413,7 @@ void model_finish(struct model *m)
 			const struct mitem *it = model_item(m, k, i);
 			const struct mprop *p;
 
+			deleted_refs_check(m, it);
 			for (j = 0; j < sizeof(iflist_props) / sizeof(iflist_props[0]); j++)
 				if ((p = mitem_prop(it, iflist_props[j])))
 					refs_check(m, p, MK_IFLIST, "interface list");

@@ -671,6 +671,9 @@ struct args {
 	size_t nprops;
 	const struct ast_item *words[16];	/* unset: property names */
 	size_t nwords;
+	const struct ast_item *unset[128];	/* add, set: !name, unset in a verbose export */
+	size_t nunset;
+	const struct ast_item *stray;	/* interface menus: the first argument passed over */
 };
 
 static bool args_split(struct model *m, const struct walk *w, struct args *a)
@@ -679,8 +682,8 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 
 	/* The arrays are filled up to their counts; clearing them would cost
 	 * more than the rest of a short command. */
-	a->sel = a->dest = NULL;
-	a->nprops = a->nwords = 0;
+	a->sel = a->dest = a->stray = NULL;
+	a->nprops = a->nwords = a->nunset = 0;
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_PROP && text_eq(it->name, it->name_len, "numbers") && !(it->flags & (VF_NE | VF_REGEX))) {
 			a->sel = it;
@@ -692,6 +695,12 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 				return false;
 			}
 			a->props[a->nprops++] = it;
+		} else if ((it->flags & VF_UNSET) && (verb_is(w, V_ADD) || verb_is(w, V_SET))) {
+			if (a->nunset == sizeof(a->unset) / sizeof(a->unset[0])) {
+				diag_error(m->d, &it->loc, "too many properties in one command");
+				return false;
+			}
+			a->unset[a->nunset++] = it;
 		} else if (it->kind == IT_SCRIPT) {
 			script_refuse(m, it->text, it->len, &it->loc);
 			return false;
@@ -706,6 +715,12 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			a->dest = it;
 		} else if (verb_is(w, V_UNSET) && it->kind == IT_WORD && a->nwords < 16) {
 			a->words[a->nwords++] = it;
+		} else if (menu_kind(w->at.node) == MK_INTERFACE) {
+			/* rosfw reads only the names there: whatever else a
+			 * command of an interface menu holds is passed over
+			 * (verb_run: unless it sets a name) */
+			if (!a->stray)
+				a->stray = it;
 		} else {
 			diag_error(m->d, &it->loc, "unexpected %s after %.*s",
 				   it->kind == IT_BLOCK ? "block" : "argument", (int)w->verb_len, w->verb);
@@ -811,6 +826,35 @@ static bool props_apply(struct model *m, enum menu_kind k, struct mitem **itp, c
 	return ok;
 }
 
+/* `add ... !to-ports`: the property is unset, which on add is the same as
+ * not naming it; set takes it away, as `unset` would. A name the menu does
+ * not have is the error an unknown name=value is. */
+static bool unset_apply(struct model *m, enum menu_kind k, struct mitem *it, const struct args *a, bool on_set)
+{
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < a->nunset; i++) {
+		struct ast_item q = *a->unset[i];
+		const struct prop_def *def;
+
+		q.name = q.text + 1;
+		q.name_len = q.len - 1;
+		q.loc.col++;
+		if (!(def = prop_resolve(m, k, &q))) {
+			ok = false;
+			continue;
+		}
+		if (!on_set || (def->flags & PF_ADD_ONLY))
+			continue;
+		if (def->id == P_DISABLED)
+			it->disabled = false;
+		else
+			item_unset(it, def->id);
+	}
+	return ok;
+}
+
 static const struct ast_item *arg_prop_n(const struct args *a, const char *name, size_t n)
 {
 	size_t i;
@@ -884,6 +928,30 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 	free(o);
 }
 
+/* A live router keeps a member whose interface or list was removed, and
+ * exports it without interface= or list=, or with the id of the deleted
+ * object (`interface=*9`): it puts no interface in any list, so skipping it
+ * changes nothing. A member with neither is no export's: an error. */
+static bool member_is_dead(struct model *m, const struct mitem *it, const struct loc *loc)
+{
+	const struct mprop *f = mitem_prop(it, P_INTERFACE), *l = mitem_prop(it, P_LIST);
+	const struct mprop *gone = f && name_is_deleted_id(f->value, mprop_len(f)) ? f :
+				   l && name_is_deleted_id(l->value, mprop_len(l)) ? l : NULL;
+
+	if (!f && !l)
+		return false;
+	if (!f)
+		diag_warning(m->d, loc, "member of interface list \"%.*s\" without interface= (RouterOS leaves one when its interface is removed): it puts no interface in the list; skipped",
+			     (int)mprop_len(l), l->value);
+	else if (!l)
+		diag_warning(m->d, loc, "interface list member \"%.*s\" without list= (RouterOS leaves one when its list is removed): it puts the interface in no list; skipped",
+			     (int)mprop_len(f), f->value);
+	else if (gone)
+		diag_warning(m->d, &gone->loc, "interface list member %s=%.*s: the router had deleted this object (RouterOS exports it as %.*s): the member puts no interface in a list; skipped",
+			     prop_def(gone->id)->name, (int)mprop_len(gone), gone->value, (int)mprop_len(gone), gone->value);
+	return !f || !l || gone;
+}
+
 static void verb_add(struct model *m, enum menu_kind k, const struct args *a, const struct ast_cmd *c)
 {
 	const struct ast_item *pb = arg_prop(a, "place-before");
@@ -918,6 +986,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 		it->disabled = src->disabled;
 	}
 	ok = props_apply(m, k, &it, a, "add");
+	ok &= unset_apply(m, k, it, a, false);
 	if (pb && !sel_one(m, k, pb, &at))
 		ok = false;
 	if (k == MK_ADDRLIST4 || k == MK_ADDRLIST6) {
@@ -928,6 +997,8 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 			return;
 		}
 	}
+	if (k == MK_IFLIST_MEMBER && ok && member_is_dead(m, it, &c->loc))
+		return;
 	if (k == MK_IFLIST || k == MK_LAYER7) {
 		const char *name = mitem_value(it, k, P_NAME);
 
@@ -1000,6 +1071,7 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 			}
 			ok = props_apply(m, k, slot, a, "set");
 			it = *slot;
+			ok &= unset_apply(m, k, it, a, true);
 		} else if (verb_is(w, V_DISABLE) || verb_is(w, V_ENABLE)) {
 			it->disabled = verb_is(w, V_DISABLE);
 		} else if (verb_is(w, V_UNSET)) {
@@ -1087,6 +1159,14 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 		char path[128];
 
 		menu_path(w->at.node, path, sizeof(path));
+		if (!strcmp(path, "/ip firewall calea")) {
+			/* CALEA rules copy packets to a collector; they pass or
+			 * stop nothing */
+			if (!model_noted(m, path))
+				diag_note(m->d, &c->loc, "%s only copies packets for lawful interception; rosfw passes it over (no traffic is opened or closed)",
+					  path);
+			return;
+		}
 		if (!strcmp(path, "/ip firewall connection") || !strcmp(path, "/ipv6 firewall connection")) {
 			diag_note(m->d, &w->verb_loc, "%.*s on the connection table acts at run time; it changes no configuration",
 				  (int)w->verb_len, w->verb);
@@ -1101,6 +1181,12 @@ static void verb_run(struct model *m, const struct walk *w, const struct ast_cmd
 	if (!args_split(m, w, &a))
 		return;
 	if (k == MK_INTERFACE) {
+		/* `name= ether1-WAN`: a hand edit RouterOS refuses, and the
+		 * name rosfw would read is not the one meant. */
+		if (a.stray && arg_prop(&a, "name")) {
+			diag_error(m->d, &a.stray->loc, "unexpected argument after %.*s", (int)w->verb_len, w->verb);
+			return;
+		}
 		/* Only the names matter to the firewall. */
 		if (verb_is(w, V_ADD) || verb_is(w, V_SET))
 			iface_from(m, w, &a, &c->loc);

@@ -277,12 +277,12 @@ const char *menu_verb_name(enum verb v)
  * over would silently drop the rules below it. */
 static const char *const root_names[] = {
 	"app", "beep", "caps-man", "capsman", "certificate", "console", "container", "delay",
-	"disk", "do", "dude", "environment", "error", "execute", "export", "file", "find",
-	"for", "foreach", "global", "if", "import", "interface", "iot", "ip", "ipv6", "len",
-	"local", "log", "lora", "mpls", "nothing", "openflow", "parse", "partitions",
+	"disk", "do", "driver", "dude", "environment", "error", "execute", "export", "file", "find",
+	"for", "foreach", "global", "if", "import", "interface", "iot", "ip", "ipv6", "kvm", "lcd",
+	"len", "local", "log", "lora", "metarouter", "mpls", "nothing", "openflow", "parse", "partitions",
 	"password", "pick", "ping", "port", "ppp", "put", "queue", "quit", "radius", "redo",
-	"resolve", "return", "routing", "setup", "snmp", "special-login", "system", "task",
-	"terminal", "time", "tool", "undo", "user", "user-manager", "while", "zerotier",
+	"resolve", "return", "routing", "setup", "snmp", "special-login", "store", "system", "task",
+	"terminal", "time", "tool", "tr069-client", "undo", "user", "user-manager", "while", "zerotier",
 };
 
 bool menu_is_root_name(const char *w, size_t len, const char **closest)

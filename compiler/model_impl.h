@@ -100,5 +100,8 @@ const char *service_prop_refused(enum prop_id id, const struct pvalue *pv);
 
 /* Cross-checks of one item after add or set (check.c). */
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd);
+/* `*1`: how RouterOS exports a reference to an object the router had
+ * deleted (its internal id). */
+bool name_is_deleted_id(const char *s, size_t n);
 
 #endif

@@ -32,6 +32,7 @@ enum item_kind {
 #define VF_EXACT   0x04	/* decoded bytes equal the source bytes (one line, no escapes) */
 #define VF_NE      0x08	/* written name!=value */
 #define VF_REGEX   0x10	/* written name~value */
+#define VF_UNSET   0x20	/* a word !name: verbose exports write it for an unset property */
 
 struct ast_cmd;
 

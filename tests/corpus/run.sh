@@ -4,6 +4,8 @@
 # diagnostics must equal tests/corpus/expected/NAME.out (why each file has
 # its outcome: tests/corpus/OUTCOMES.md). Clean files must also round-trip
 # through `rosfw dump`. UPDATE=1 rewrites the expectations.
+# tests/corpus/verbose: verbose exports must check clean and dump as their
+# twin without the !name words does.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 exp="$ROOT/tests/corpus/expected"
@@ -40,6 +42,21 @@ for f in *; do
 		pass "corpus dump $f"
 	else
 		fail "corpus dump round trip $f"
+	fi
+done
+# A verbose export (/export verbose) writes !name for every property an
+# item lacks: it must check clean and dump as its plain twin does.
+cd "$ROOT/tests/corpus/verbose"
+for f in *.rsc; do
+	case "$f" in *.plain.rsc) continue ;; esac
+	plain=${f%.rsc}.plain.rsc
+	if "$rosfw" check "$f" > /dev/null 2> "$tmp/err" && "$rosfw" dump "$f" > "$tmp/a.rsc" 2>/dev/null &&
+	   "$rosfw" dump "$plain" > "$tmp/b.rsc" 2>/dev/null && cmp -s "$tmp/a.rsc" "$tmp/b.rsc" &&
+	   ! grep -q ' ![a-z]' "$plain"; then
+		pass "verbose export $f dumps as $plain"
+	else
+		fail "verbose export $f"
+		head -5 "$tmp/err" >&2
 	fi
 done
 cd "$ROOT/examples"

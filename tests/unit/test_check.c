@@ -211,6 +211,68 @@ static void test_rule_without_chain(void **state)
 	run_free(&r);
 }
 
+/* ---- what a live router leaves: ids of deleted objects ------------------- */
+
+/* Disabled, a rule naming a deleted object changes nothing: a warning at
+ * each reference, naming it, and the file stays good. */
+static void test_deleted_object_in_disabled_rule_warns(void **state)
+{
+	/*                                              1234567890123456789012345678901234567890123456 */
+	struct run r = run_script(FILTER "add action=drop chain=forward disabled=yes layer7-protocol=*1\n"
+				  "add action=drop chain=forward disabled=yes in-interface=!*5 src-address-list=*3\n"
+				  "add action=drop chain=forward in-interface-list=*1F\nset 2 disabled=yes\n");
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_WARNING, 2, 60, "layer7-protocol=*1 names an object the router had deleted (RouterOS exports it as *1)");
+	assert_diag(r.d, DIAG_WARNING, 3, 57, "in-interface=!*5 names an object the router had deleted (RouterOS exports it as *5)");
+	assert_diag(r.d, DIAG_WARNING, 3, 0, "src-address-list=*3 names");
+	assert_diag(r.d, DIAG_WARNING, 4, 0, "in-interface-list=*1F names");
+	assert_int_equal(diag_count_level(r.d, DIAG_WARNING), 4);
+	run_free(&r);
+}
+
+/* Active, what the rule should match is lost: one error that says what
+ * the *N is, not "no layer7 protocol named" or an empty list. */
+static void test_deleted_object_in_active_rule_is_error(void **state)
+{
+	struct run r = run_script(FILTER "add action=drop chain=forward layer7-protocol=*1\n"
+				  "add action=drop chain=forward in-interface-list=*2 out-interface=*A\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 47, "layer7-protocol=*1: the router had deleted this object; RouterOS exports it as *1");
+	assert_diag(r.d, DIAG_ERROR, 3, 0, "in-interface-list=*2: the router had deleted this object");
+	assert_diag(r.d, DIAG_ERROR, 3, 0, "out-interface=*A: the router had deleted this object");
+	assert_int_equal(diag_errors(r.d), 3);
+	assert_no_warnings(r.d);
+	run_free(&r);
+}
+
+/* Members a removed interface or list left behind put nothing in a list:
+ * each is skipped with a warning naming it. */
+static void test_dead_interface_list_members_warn(void **state)
+{
+	struct run r = run_script("/interface list\nadd name=LAN\n/interface list member\n"
+				  "add list=LAN\n"			/* 4 */
+				  "add disabled=yes interface=*9 list=LAN\n"	/* 5 */
+				  "add interface=ether2\n"		/* 6 */
+				  "add interface=ether3 list=*4\n"	/* 7 */
+				  "add interface=ether1 list=LAN\n"
+				  "add comment=x\n");			/* 9 */
+
+	(void)state;
+	assert_diag(r.d, DIAG_WARNING, 4, 1, "member of interface list \"LAN\" without interface=");
+	assert_diag(r.d, DIAG_WARNING, 5, 28, "interface list member interface=*9: the router had deleted this object");
+	assert_diag(r.d, DIAG_WARNING, 6, 1, "interface list member \"ether2\" without list=");
+	assert_diag(r.d, DIAG_WARNING, 7, 0, "interface list member list=*4: the router had deleted this object");
+	assert_int_equal(diag_count_level(r.d, DIAG_WARNING), 4);
+	/* with neither, it is no export's */
+	assert_diag(r.d, DIAG_ERROR, 9, 1, "an interface list member needs list= and interface=");
+	assert_int_equal(diag_errors(r.d), 1);
+	assert_int_equal(model_count(r.m, MK_IFLIST_MEMBER), 2);
+	run_free(&r);
+}
+
 /* ---- menus -------------------------------------------------------------- */
 
 static void test_unknown_menu_under_ip_firewall(void **state)
@@ -847,6 +909,9 @@ int main(void)
 		cmocka_unit_test(test_add_src_to_address_list_without_list),
 		cmocka_unit_test(test_randomise_ports),
 		cmocka_unit_test(test_rule_without_chain),
+		cmocka_unit_test(test_deleted_object_in_disabled_rule_warns),
+		cmocka_unit_test(test_deleted_object_in_active_rule_is_error),
+		cmocka_unit_test(test_dead_interface_list_members_warn),
 		cmocka_unit_test(test_unknown_menu_under_ip_firewall),
 		cmocka_unit_test(test_unknown_verb_in_firewall_menu),
 		cmocka_unit_test(test_firewall_typo_did_you_mean),

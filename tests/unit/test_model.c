@@ -119,6 +119,55 @@ static void test_text_with_nul_bytes(void **state)
 	run_free(&r);
 }
 
+/* /export verbose writes every property an item lacks as !name, in every
+ * menu: it reads as if the name were not written at all. */
+static void test_add_with_unset_properties(void **state)
+{
+	struct run v = run_script("/interface 6to4\nadd !keepalive mtu=1280 name=t1 remote-address=192.0.2.1\n"
+				  "/ip firewall nat\nadd action=masquerade chain=srcnat !to-addresses !to-ports out-interface=ether1\n"
+				  "/ip firewall filter\nadd action=drop chain=input !connection-state log=no !log-prefix\n"
+				  "/ip firewall address-list\nadd address=192.0.2.9 list=a !timeout\n");
+	struct run p = run_script("/interface 6to4\nadd mtu=1280 name=t1 remote-address=192.0.2.1\n"
+				  "/ip firewall nat\nadd action=masquerade chain=srcnat out-interface=ether1\n"
+				  "/ip firewall filter\nadd action=drop chain=input log=no\n"
+				  "/ip firewall address-list\nadd address=192.0.2.9 list=a\n");
+	char *dv, *dp;
+
+	(void)state;
+	assert_diag_count(v.d, 0);
+	dv = dump_str(v.m);
+	dp = dump_str(p.m);
+	assert_string_equal(dv, dp);
+	free(dv);
+	free(dp);
+	run_free(&v);
+	run_free(&p);
+}
+
+/* On set, !name takes the property away as unset does. */
+static void test_set_with_unset_properties(void **state)
+{
+	struct run r = run_script("/ip firewall nat\nadd action=masquerade chain=srcnat to-ports=1000-2000 protocol=tcp disabled=yes\n"
+				  "set 0 !to-ports !disabled\n");
+
+	(void)state;
+	assert_diag_count(r.d, 0);
+	assert_null(item_prop(r.m, MK_NAT4, 0, "to-ports"));
+	assert_false(model_item(r.m, MK_NAT4, 0)->disabled);
+	run_free(&r);
+}
+
+/* A !name the menu does not have is an unknown property, at the name. */
+static void test_unset_unknown_property(void **state)
+{
+	struct run r = run_script("/ip firewall nat\nadd action=masquerade chain=srcnat !to-portz\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 37, "unknown property \"to-portz\" for /ip firewall nat; did you mean \"to-ports\"?");
+	assert_int_equal(model_count(r.m, MK_NAT4), 1);
+	run_free(&r);
+}
+
 static void test_add_disabled_yes(void **state)
 {
 	struct run r = run_script("/ip firewall filter\nadd chain=a disabled=yes\nadd chain=b disabled=no\n");
@@ -735,6 +784,47 @@ static void test_foreign_menu_does_not_change_firewall(void **state)
 	run_free(&r);
 }
 
+/* What RouterOS writes in a menu rosfw passes over is read and passed over:
+ * roots of v6 and of boards with a screen, CALEA's copies, anything an
+ * interface menu holds beside the names, selectors never run. */
+static void test_passed_over_menus_never_error(void **state)
+{
+	struct run r = run_script("/lcd\nset color-scheme=dark\n"			/* 1 */
+				  "/tr069-client\nset enabled=no\n"			/* 3 */
+				  "/metarouter\nadd name=mr1\n"			/* 5 */
+				  "/ip firewall calea\nadd action=sniff chain=forward sniff-id=1\n" /* 7 */
+				  "add action=sniff chain=forward\n"			/* 9 */
+				  "/interface wireless\nset [ find default-name=wlan1 ] band=2ghz-b/g/n \"x\" y\n" /* 10 */
+				  "/interface vlan\nadd interface=ether1 name=vlan10 vlan-id=10\nset vlan10 mtu=1500 extra\n" /* 12 */
+				  "/ip dhcp-server lease\nset [ find where !dynamic $x ] *5 \"y\"\n");	/* 15 */
+	const struct miface *f;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_no_warnings(r.d);
+	assert_diag(r.d, DIAG_NOTE, 1, 1, "/lcd is not part of the firewall");
+	assert_diag(r.d, DIAG_NOTE, 3, 1, "/tr069-client");
+	assert_diag(r.d, DIAG_NOTE, 5, 1, "/metarouter");
+	assert_diag(r.d, DIAG_NOTE, 8, 1, "/ip firewall calea only copies packets");
+	assert_diag(r.d, DIAG_NOTE, 15, 1, "/ip dhcp-server lease");
+	assert_diag_count(r.d, 5);
+	/* the names are still read */
+	assert_int_equal(model_ifaces(r.m, &f), 1);
+	assert_string_equal(f[0].name, "vlan10");
+	run_free(&r);
+}
+
+/* Beside a name, a stray argument is a hand edit RouterOS refuses
+ * (`name= ether1-WAN`): the name rosfw would read is not the one meant. */
+static void test_interface_stray_argument_beside_name_is_error(void **state)
+{
+	struct run r = run_script("/interface ethernet\nset [ find default-name=ether1 ] name= ether1-WAN\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 2, 40, "unexpected argument after set");
+	run_free(&r);
+}
+
 /* ---- dump --------------------------------------------------------------- */
 
 static const char small_script[] =
@@ -841,6 +931,9 @@ int main(void)
 		cmocka_unit_test(test_unset_property_reads_menu_default),
 		cmocka_unit_test(test_values_are_parsed_once),
 		cmocka_unit_test(test_text_with_nul_bytes),
+		cmocka_unit_test(test_add_with_unset_properties),
+		cmocka_unit_test(test_set_with_unset_properties),
+		cmocka_unit_test(test_unset_unknown_property),
 		cmocka_unit_test(test_add_disabled_yes),
 		cmocka_unit_test(test_place_before_number),
 		cmocka_unit_test(test_place_before_find),
@@ -887,6 +980,8 @@ int main(void)
 		cmocka_unit_test(test_read_only_verbs_change_nothing),
 		cmocka_unit_test(test_foreign_menu_one_note_per_menu),
 		cmocka_unit_test(test_foreign_menu_does_not_change_firewall),
+		cmocka_unit_test(test_passed_over_menus_never_error),
+		cmocka_unit_test(test_interface_stray_argument_beside_name_is_error),
 		cmocka_unit_test(test_dump_small_script),
 		cmocka_unit_test(test_dump_of_dump_is_identical),
 		cmocka_unit_test(test_dump_quotes_and_escapes_values),

@@ -224,6 +224,29 @@ static void test_flag_without_value(void **state)
 	assert_parse("print detail without-paging\n", "W(print) W(detail) W(without-paging)\n");
 }
 
+/* Verbose exports write an unset property as !name; the word says so, and
+ * only a property name after '!' makes one (find's !disabled is the same
+ * word: the model reads it by where it stands). */
+static void test_unset_marker(void **state)
+{
+	struct snaps *s = snap_str("add !keepalive name=x !to-ports2 !a-b !Up !1 ! !$x !a.b\n");
+
+	(void)state;
+	assert_int_equal(s->n, 1);
+	assert_int_equal(snap_item(s, 0, 1)->kind, IT_WORD);
+	assert_string_equal(snap_item(s, 0, 1)->text, "!keepalive");
+	assert_true(snap_item(s, 0, 1)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 2)->flags & VF_UNSET);
+	assert_true(snap_item(s, 0, 3)->flags & VF_UNSET);
+	assert_true(snap_item(s, 0, 4)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 5)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 6)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 7)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 8)->flags & VF_UNSET);
+	assert_false(snap_item(s, 0, 9)->flags & VF_UNSET);
+	snaps_free(s);
+}
+
 static void test_comma_list(void **state)
 {
 	(void)state;
@@ -473,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_empty_value_bare),
 		cmocka_unit_test(test_empty_value_quoted),
 		cmocka_unit_test(test_flag_without_value),
+		cmocka_unit_test(test_unset_marker),
 		cmocka_unit_test(test_comma_list),
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_negation_kept_in_value),
