@@ -405,6 +405,10 @@ struct ir {
 	 * it found before it first changed them); NULL: none. */
 	const uint8_t *table_udata;
 	size_t table_udata_len;
+	/* Rules, tests and interface-list members lowering left out for a
+	 * name no Linux interface can have (warned where each stands): the
+	 * check against a machine counts them as missing interfaces. */
+	unsigned ifnames_impossible;
 };
 
 struct ir *ir_new(void);

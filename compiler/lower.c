@@ -667,7 +667,7 @@ static bool member_ifname_linux(struct lctx *L, const struct mitem *it, size_t i
 	if (!why)
 		return true;
 	snprintf(key, sizeof(key), "member-linux:%zu", i);
-	if (lower_once(L, key))
+	if (lower_once(L, key) && ++L->ir->ifnames_impossible)
 		diag_warning(L->d, p ? &p->loc : &it->loc,
 			     "interface list member %zu left out: no Linux interface can be named \"%s\" (%s), so interface list \"%s\" never holds it here and rules using the list act as if it were not in it; give it a server name with %s (README: Interface names on a Linux server)",
 			     i, f, why, list ? list : "", lower_ifmap_hint(hint, sizeof(hint), f, strlen(f)));

@@ -311,6 +311,7 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 		name = v[0];
 		len = strlen(name);
 		if ((why = lower_ifname_unlinux(name, len))) {
+			L->ir->ifnames_impossible++;
 			/* Cut to 15 bytes, the match would be another
 			 * interface's; as it is, it is no interface's. */
 			if (p->neg)

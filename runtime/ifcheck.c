@@ -473,6 +473,16 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 		for (k = 0; k < nm->n; k++)
 			use_report(d, lvl, nm, &nm->uses[k], why);
 	}
+	if (ir->ifnames_impossible) {
+		/* Each was warned at its place by lowering: here they count
+		 * as what they are on this machine, interfaces it lacks. */
+		missing += ir->ifnames_impossible;
+		diag_report(d, lvl, NULL,
+			    "%u rule%s or interface-list member%s name%s an interface no Linux machine can have (warned above: a rule never matches, a member is left out)%s",
+			    ir->ifnames_impossible, ir->ifnames_impossible == 1 ? "" : "s",
+			    ir->ifnames_impossible == 1 ? "" : "s", ir->ifnames_impossible == 1 ? "s" : "",
+			    o->policy == IFCHECK_ERROR ? "; map each to this server's (--interface), or --missing-interfaces=warn" : "");
+	}
 	for (i = 0; i < ns.n; i++)
 		free(ns.v[i].uses);
 	free(ns.v);

@@ -449,6 +449,19 @@ static void test_loopback(void **state)
 	assert_diag_count(d, 0);
 }
 
+/* What lowering left out for a name no Linux interface can have counts as
+ * missing here: apply refuses it as it refuses any missing interface. */
+static void test_impossible_names_count(void **state)
+{
+	(void)state;
+	ir->ifnames_impossible = 2;
+	assert_int_equal(run(IFCHECK_ERROR, NULL), 2);
+	assert_diag(d, DIAG_ERROR, 0, 0, "2 rules or interface-list members name an interface no Linux machine can have");
+	assert_int_equal(diag_count_level(d, DIAG_WARNING), 0);
+	assert_int_equal(run(IFCHECK_WARN, NULL), 2);
+	assert_int_equal(diag_count_level(d, DIAG_WARNING), 1);
+}
+
 static void test_options(void **state)
 {
 	enum ifcheck_policy p = IFCHECK_WARN;
@@ -480,6 +493,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_own_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_list_and_ros_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loopback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_impossible_names_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 	};
 
