@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every corpus file that `rosfw check` accepts with the --unsupported policy
+# Every corpus file (files/ and incoming/files/) that `rosfw check` accepts with the --unsupported policy
 # recorded for it in compile-policy must compile with it, and its output
 # must load with nft -f into a fresh network namespace (this kernel has no
 # flowtables: FastTrack loads as its fallback; tests/apply/netlink.sh
@@ -9,9 +9,10 @@ rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 policy="$ROOT/tests/corpus/compile-policy"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cd "$SHARED/corpus/files" || exit 1
 load=1
 [ "$(id -u)" = 0 ] && command -v nft >/dev/null && unshare -n true 2>/dev/null || load=0
+for dir in "$SHARED/corpus/files" "$SHARED/corpus/incoming/files"; do
+cd "$dir" || { fail "corpus: $dir not found"; continue; }
 for f in *; do
 	opts=$(awk -F'\t' -v n="$f" '$1 == n { print $2 }' "$policy")
 	# shellcheck disable=SC2086
@@ -32,5 +33,6 @@ for f in *; do
 		fail "corpus load $f"
 		head -5 "$tmp/nerr" >&2
 	fi
+done
 done
 summary "corpus compile"

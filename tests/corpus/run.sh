@@ -1,5 +1,6 @@
 #!/bin/bash
-# Every file of ../shared/corpus/files through `rosfw check` (with the
+# Every file of ../shared/corpus/files and ../shared/corpus/incoming/files
+# (no name is in both) through `rosfw check` (with the
 # --unsupported policy compile-policy records for it): its exit code and
 # diagnostics must equal tests/corpus/expected/NAME.out (why each file has
 # its outcome: tests/corpus/OUTCOMES.md). Clean files must also round-trip
@@ -9,12 +10,14 @@
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 exp="$ROOT/tests/corpus/expected"
-files="$SHARED/corpus/files"
-[ -d "$files" ] || { echo "corpus: $files not found (set ROSFW_SHARED)" >&2; exit 1; }
+[ -d "$SHARED/corpus/files" ] || { echo "corpus: $SHARED/corpus/files not found (set ROSFW_SHARED)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cd "$files"
 policy="$ROOT/tests/corpus/compile-policy"
+for dir in "$SHARED/corpus/files" "$SHARED/corpus/incoming/files"; do
+[ -d "$dir" ] || { fail "corpus: $dir not found"; continue; }
+# Diagnostics name the file as given: relative, as the expectations hold.
+cd "$dir"
 for f in *; do
 	# What rosfw cannot express is an error by default; the policy skips
 	# it for files that have it, so their other diagnostics and the dump
@@ -43,6 +46,7 @@ for f in *; do
 	else
 		fail "corpus dump round trip $f"
 	fi
+done
 done
 # A verbose export (/export verbose) writes !name for every property an
 # item lacks: it must check clean and dump as its plain twin does.
