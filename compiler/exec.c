@@ -898,7 +898,11 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 	bool by_default = false;
 	char path[128], *n, *o;
 
-	if (!name || name->group || memchr(name->text, '\0', name->len))
+	if (!name)
+		return;
+	/* name=$v read as the literal "$v" would leave every rule on the
+	 * interface matching nothing: scripting, refused as elsewhere. */
+	if (!value_is_text(m, name) || memchr(name->text, '\0', name->len))
 		return;
 	/* `set [ find default-name=ether1 ] name=wan` renames a port. */
 	if (a->sel) {
@@ -907,8 +911,10 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 
 		if (s->kind == IT_BRACKET && s->sub) {
 			for (c = s->sub->items; c; c = c->next) {
-				if (c->kind == IT_PROP && !c->group &&
+				if (c->kind == IT_PROP &&
 				    (text_eq(c->name, c->name_len, "default-name") || text_eq(c->name, c->name_len, "name"))) {
+					if (!value_is_text(m, c))
+						return;
 					by_default = text_eq(c->name, c->name_len, "default-name");
 					old = c;
 				}

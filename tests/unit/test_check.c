@@ -440,6 +440,24 @@ static void test_variable_in_value(void **state)
 	run_free(&r);
 }
 
+/* An interface named by a variable: read as the literal "$v", every rule
+ * on the interface would match nothing, without a word. */
+static void test_variable_as_interface_name(void **state)
+{
+	struct run r = run_script("/interface ethernet set [ find default-name=ether1 ] name=$v\n"
+				  "/interface bridge add name=$lan\n"
+				  "/interface vlan set [ find name=$x ] name=v2\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 59, "$variables are RouterOS scripting");
+	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 3);
+	assert_int_equal(diag_at(r.d, 1)->loc.line, 2);
+	assert_int_equal(diag_at(r.d, 1)->loc.col, 28);
+	assert_int_equal(diag_at(r.d, 2)->loc.line, 3);
+	assert_int_equal(diag_at(r.d, 2)->loc.col, 33);
+	run_free(&r);
+}
+
 static void test_variable_inside_quoted_value_points_at_dollar(void **state)
 {
 	/*                         1234567890123456789012345678 */
@@ -926,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_untranslated_firewall_menus_warn_with_count),
 		cmocka_unit_test(test_log_command_is_only_warning),
 		cmocka_unit_test(test_variable_in_value),
+		cmocka_unit_test(test_variable_as_interface_name),
 		cmocka_unit_test(test_variable_inside_quoted_value_points_at_dollar),
 		cmocka_unit_test(test_escaped_dollar_is_text),
 		cmocka_unit_test(test_command_substitution_in_value),
