@@ -68,6 +68,7 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_IP_DADDR] = PL(DT_IPADDR, PD_IP, 12),
 	[K_IP_TTL] = PL(DT_INTEGER, PD_IP, 8),
 	[K_IP_DSCP] = PL(DT_DSCP, PD_IP, 3),
+	[K_IP_TOS] = { .dtype = DT_INTEGER },
 	[K_IP_FRAG_OFF] = PL(DT_INTEGER, PD_IP, 7),
 	[K_IP_HDRLENGTH] = PL(DT_INTEGER, PD_IP, 2),
 	[K_IPOPT_LSRR] = { .key = 131, .dtype = DT_BOOLEAN },
@@ -78,6 +79,7 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_IP6_DADDR] = PL(DT_IP6ADDR, PD_IP6, 9),
 	[K_IP6_HOPLIMIT] = PL(DT_INTEGER, PD_IP6, 7),
 	[K_IP6_DSCP] = PL(DT_DSCP, PD_IP6, 2),
+	[K_IP6_TCLASS] = { .dtype = DT_INTEGER },
 	[K_TH_SPORT] = PL(DT_INET_SERVICE, PD_TH, 1),
 	[K_TH_DPORT] = PL(DT_INET_SERVICE, PD_TH, 2),
 	[K_TCP_SPORT] = PL(DT_INET_SERVICE, PD_TCP, 1),
@@ -325,7 +327,7 @@ static struct ir_data val_conv(enum ir_key k, const struct ir_data *v, bool be)
 
 		if (t == T_DAY)
 			x %= 7;
-		else if (x != 2 && x != 3 && (x < 5 || x > 8))
+		else if (x < 2 || x > 8)
 			x = 1;
 		return ir_data_host(x, v->len);
 	}

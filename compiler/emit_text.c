@@ -143,7 +143,7 @@ static void addr_range_print(FILE *out, const struct ir_data *lo, const struct i
 
 static const char *const days[] = { "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday" };
 static const char *const addr_types[] = {
-	[1] = "unicast", [2] = "local", [3] = "broadcast", [5] = "multicast",
+	[1] = "unicast", [2] = "local", [3] = "broadcast", [4] = "anycast", [5] = "multicast",
 	[6] = "blackhole", [7] = "unreachable", [8] = "prohibit",
 };
 

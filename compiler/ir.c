@@ -33,6 +33,8 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_IP_DADDR] = { "ip daddr", T_IPV4, 4, SRC_NETWORK, 128, 32 },
 	[K_IP_TTL] = { "ip ttl", T_INTEGER, 1, SRC_NETWORK, 64, 8 },
 	[K_IP_DSCP] = { "ip dscp", T_INTEGER, 1, SRC_NETWORK, 8, 6 },
+	/* nft names no field for the whole byte: a raw payload */
+	[K_IP_TOS] = { "@nh,8,8", T_INTEGER, 1, SRC_NETWORK, 8, 8 },
 	[K_IP_FRAG_OFF] = { "ip frag-off", T_INTEGER, 2, SRC_NETWORK, 48, 16 },
 	[K_IP_HDRLENGTH] = { "ip hdrlength", T_INTEGER, 1, SRC_NETWORK, 4, 4 },
 	[K_IPOPT_LSRR] = { "ip option lsrr", T_INTEGER, 1, SRC_IPOPT },
@@ -43,6 +45,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_IP6_DADDR] = { "ip6 daddr", T_IPV6, 16, SRC_NETWORK, 192, 128 },
 	[K_IP6_HOPLIMIT] = { "ip6 hoplimit", T_INTEGER, 1, SRC_NETWORK, 56, 8 },
 	[K_IP6_DSCP] = { "ip6 dscp", T_INTEGER, 1, SRC_NETWORK, 4, 6 },
+	[K_IP6_TCLASS] = { "@nh,4,8", T_INTEGER, 1, SRC_NETWORK, 4, 8 },
 	[K_TH_SPORT] = { "th sport", T_PORT, 2, SRC_TRANSPORT, 0, 16 },
 	[K_TH_DPORT] = { "th dport", T_PORT, 2, SRC_TRANSPORT, 16, 16 },
 	[K_TCP_SPORT] = { "tcp sport", T_PORT, 2, SRC_TRANSPORT, 0, 16 },

@@ -42,6 +42,7 @@ enum ir_key {
 	K_IP_DADDR,
 	K_IP_TTL,
 	K_IP_DSCP,
+	K_IP_TOS,		/* the whole ToS byte, DSCP and ECN */
 	K_IP_FRAG_OFF,
 	K_IP_HDRLENGTH,
 	K_IPOPT_LSRR,		/* ip option lsrr exists */
@@ -52,6 +53,7 @@ enum ir_key {
 	K_IP6_DADDR,
 	K_IP6_HOPLIMIT,
 	K_IP6_DSCP,
+	K_IP6_TCLASS,		/* the whole traffic class */
 	K_TH_SPORT,
 	K_TH_DPORT,
 	K_TCP_SPORT,

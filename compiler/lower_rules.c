@@ -175,7 +175,7 @@ static void addr_type(struct lctx *L, const struct mprop *p, enum ir_key key)
 	/* fib's RTN_* numbers */
 	static const uint8_t rtn[] = {
 		[VAT_UNICAST] = 1, [VAT_LOCAL] = 2, [VAT_BROADCAST] = 3, [VAT_MULTICAST] = 5,
-		[VAT_BLACKHOLE] = 6, [VAT_UNREACHABLE] = 7, [VAT_PROHIBIT] = 8,
+		[VAT_BLACKHOLE] = 6, [VAT_UNREACHABLE] = 7, [VAT_PROHIBIT] = 8, [VAT_ANYCAST] = 4,
 	};
 
 	match_add(L, key, p->neg ? OP_NE : OP_EQ)->u.m.v = data_for(key, rtn[p->v.u]);
@@ -453,7 +453,14 @@ void lower_connection_nat_state(struct lctx *L, const struct mprop *p)
 {
 	/* IPS_SRC_NAT, IPS_DST_NAT */
 	static const uint32_t bits[] = { [CNAT_SRCNAT] = 0x10, [CNAT_DSTNAT] = 0x20 };
-	struct ir_stmt *s = match_add(L, K_CT_STATUS, p->neg ? OP_EQ : OP_NE);
+	struct ir_stmt *s;
+
+	if (p->v.u & ((1u << CNAT_EIN_DNAT) | (1u << CNAT_EIN_SNAT))) {
+		lower_refuse(L, &p->loc, "connection-nat-state=ein-snat or ein-dnat",
+			     "Linux has no endpoint-independent NAT, so no connection is in that state");
+		return;
+	}
+	s = match_add(L, K_CT_STATUS, p->neg ? OP_EQ : OP_NE);
 
 	s->u.m.masked = true;
 	s->u.m.mask = ir_data_host(flag_bits(p->v.u, bits, sizeof(bits) / sizeof(bits[0])), 4);
@@ -593,6 +600,28 @@ void lower_hop_limit(struct lctx *L, const struct mprop *p)
 void lower_dscp(struct lctx *L, const struct mprop *p)
 {
 	numbers_add(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, p);
+}
+
+void lower_tos(struct lctx *L, const struct mprop *p)
+{
+	/* The bits 2.9's names stand for, in tos_kinds' order (max-reliability,
+	 * max-throughput, min-cost, min-delay, normal), compared within the
+	 * ToS bits as 2.9's (ipt_tos) did. */
+	static const uint8_t named[] = { 0x04, 0x08, 0x02, 0x10, 0x00 };
+	struct ir_stmt *s;
+
+	if (!p->form) {
+		match_add(L, L->v6 ? K_IP6_TCLASS : K_IP_TOS, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_be(p->v.u, 1);
+		return;
+	}
+	if (L->v6 || p->v.u >= sizeof(named)) {
+		lower_refuse(L, &p->loc, "a ToS name in /ipv6", "the names are IPv4's ToS bits: give the traffic class as a number");
+		return;
+	}
+	s = match_add(L, K_IP_TOS, p->neg ? OP_NE : OP_EQ);
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_be(0x1e, 1);
+	s->u.m.v = ir_data_be(named[p->v.u], 1);
 }
 
 void lower_fragment(struct lctx *L, const struct mprop *p)
@@ -783,49 +812,101 @@ void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */
-void lower_time(struct lctx *L, const struct mprop *p)
+static struct ir_match hour_range(uint64_t lo, uint64_t hi, enum ir_op op)
 {
-	uint64_t a = p->v.r.lo / 1000, b = p->v.r.hi / 1000;
+	struct ir_match m = { .key = K_META_HOUR, .op = op };
+
+	m.v = ir_data_host(lo, 4);
+	m.hi = ir_data_host(hi, 4);
+	return m;
+}
+
+/* The days of the form's bits (Sunday 0, as meta day numbers them), or
+ * the others when `others`; false when that is every day (or, for the
+ * others, none). */
+static bool day_match(struct lctx *L, unsigned form, bool others, struct ir_match *m)
+{
 	struct ir_elem elems[7];
 	size_t n = 0, i;
 
-	if (b > 86400)
-		b = 86400;
-	if (!(a == 0 && b >= 86400)) {
-		if (a <= b) {
-			struct ir_stmt *st = match_add(L, K_META_HOUR, OP_RANGE);
-
-			st->u.m.v = ir_data_host(a, 4);
-			st->u.m.hi = ir_data_host(b ? b - 1 : 0, 4);
-		} else {
-			/* Past midnight: in either part of the day. */
-			struct ir_match alts[2] = {
-				{ .key = K_META_HOUR, .op = OP_RANGE },
-				{ .key = K_META_HOUR, .op = OP_RANGE },
-			};
-
-			alts[0].v = ir_data_host(a, 4);
-			alts[0].hi = ir_data_host(86399, 4);
-			alts[1].v = ir_data_host(0, 4);
-			alts[1].hi = ir_data_host(b ? b - 1 : 0, 4);
-			lower_or(L, alts, 2, p);
-		}
-	}
-	/* Days as meta day numbers them, Sunday 0: the form's bits. */
 	for (i = 0; i < 7; i++) {
-		if (p->form & (1u << i)) {
+		if (!(form & (1u << i)) == others) {
 			memset(&elems[n], 0, sizeof(elems[n]));
 			elems[n++].lo = ir_data_host(i, 1);
 		}
 	}
-	if (n && n < 7) {
-		struct ir_stmt *st = match_add(L, K_META_DAY, n == 1 ? OP_EQ : OP_IN);
+	/* No days given is every day. */
+	if (n == 0 || n == 7)
+		return false;
+	memset(m, 0, sizeof(*m));
+	m->key = K_META_DAY;
+	m->op = n == 1 ? OP_EQ : OP_IN;
+	if (n == 1)
+		m->v = elems[0].lo;
+	m->elems = ir_elems_copy(L->ir, elems, n);
+	m->nelems = n;
+	return true;
+}
 
-		if (n == 1)
-			st->u.m.v = elems[0].lo;
-		st->u.m.elems = ir_elems_copy(L->ir, elems, n);
-		st->u.m.nelems = n;
+static void match_put(struct lctx *L, const struct ir_match *m)
+{
+	match_add(L, m->key, m->op)->u.m = *m;
+}
+
+/*
+ * !time is outside the hours or on another day: the hours' complement is
+ * one range (the span past midnight's complement included), the days'
+ * the other days; either of the two when both are given.
+ */
+static void time_not(struct lctx *L, const struct mprop *p, uint64_t a, uint64_t b, bool all_day)
+{
+	struct ir_match alts[2];
+	size_t n = 0;
+
+	if (!all_day) {
+		if (a <= b)
+			alts[n++] = hour_range(a, b ? b - 1 : 0, OP_NRANGE);
+		else if (b)
+			alts[n++] = hour_range(b, a - 1, OP_RANGE);
+		else
+			alts[n++] = hour_range(0, a - 1, OP_RANGE);
 	}
+	if (day_match(L, p->form, true, &alts[n]))
+		n++;
+	if (!n)
+		lower_refuse(L, &p->loc, "time=! over the whole week", "it matches no packet: remove the rule or the '!'");
+	else if (n == 1)
+		match_put(L, &alts[0]);
+	else
+		lower_or(L, alts, 2, p);
+}
+
+void lower_time(struct lctx *L, const struct mprop *p)
+{
+	uint64_t a = p->v.r.lo / 1000, b = p->v.r.hi / 1000;
+	bool all_day;
+	struct ir_match m;
+
+	if (b > 86400)
+		b = 86400;
+	all_day = a == 0 && b >= 86400;
+	if (p->neg) {
+		time_not(L, p, a, b, all_day);
+		return;
+	}
+	if (!all_day) {
+		if (a <= b) {
+			m = hour_range(a, b ? b - 1 : 0, OP_RANGE);
+			match_put(L, &m);
+		} else {
+			/* Past midnight: in either part of the day. */
+			struct ir_match alts[2] = { hour_range(a, 86399, OP_RANGE), hour_range(0, b ? b - 1 : 0, OP_RANGE) };
+
+			lower_or(L, alts, 2, p);
+		}
+	}
+	if (day_match(L, p->form, false, &m))
+		match_put(L, &m);
 }
 
 void lower_src_mac_address(struct lctx *L, const struct mprop *p)
@@ -898,6 +979,9 @@ static void act_reject(struct lctx *L)
 		[REJ6_NO_ROUTE] = { REJ_ICMPV6, 0, true },	      [REJ6_ADMIN_PROHIBITED] = { REJ_ICMPV6, 1, true },
 		[REJ6_NOT_NEIGHBOUR] = { REJ_ICMPV6, 2, true },	      [REJ6_ADDRESS_UNREACHABLE] = { REJ_ICMPV6, 3, true },
 		[REJ6_PORT_UNREACHABLE] = { REJ_ICMPV6, 4, true },    [REJ6_TCP_RESET] = { REJ_TCP_RESET, 0, true },
+		/* destination unreachable codes 7 (RFC 6554) and 8 (RFC 8883):
+		 * the kernel's reject sends codes 0 to 6 only */
+		[REJ6_ERR_SRC_ROUTING_HEADER] = { REJ_ICMPV6, 7, false }, [REJ6_HEADERS_TOO_LONG] = { REJ_ICMPV6, 8, false },
 	};
 	const struct mprop *with = mitem_get(L->it, L->k, P_REJECT_WITH);
 	size_t i = with ? with->v.u : 0, n = L->v6 ? sizeof(v6) / sizeof(v6[0]) : sizeof(v4) / sizeof(v4[0]);
@@ -905,7 +989,9 @@ static void act_reject(struct lctx *L)
 	struct ir_stmt *s;
 
 	if (!with || i >= n || !r->ok) {
-		lower_refuse(L, &L->it->loc, "reject-with=", "no ICMP message of that kind exists on Linux");
+		lower_refuse(L, &L->it->loc, "reject-with=",
+			     r->kind == REJ_ICMPV6 ? "the kernel's reject sends ICMPv6 destination-unreachable codes 0 to 6 only"
+						   : "no ICMP message of that kind exists on Linux");
 		return;
 	}
 	if (r->kind == REJ_TCP_RESET && rule_protocol(L) != 6) {
@@ -1087,6 +1173,11 @@ static void act_change_dscp(struct lctx *L)
 {
 	const struct mprop *p = mitem_prop(L->it, P_NEW_DSCP);
 
+	if (p && p->form != VAV_NUMBER) {
+		lower_refuse(L, &p->loc, "new-dscp=from-priority",
+			     "nftables sets the DSCP to a number, it cannot copy the packet's priority into it");
+		return;
+	}
 	if (p)
 		field_set(L, L->v6 ? K_IP6_DSCP : K_IP_DSCP, ir_data_be(p->v.r.lo, 1));
 }

@@ -66,6 +66,9 @@ static const char *const tos_kinds[] = {
 	"max-reliability", "max-throughput", "min-cost", "min-delay", "normal", NULL
 };
 
+/* new-dscp's words (v7): both copy the priority, which nftables cannot do */
+static const char *const dscp_values[] = { "from-priority", "from-priority-to-high-3-bits", NULL };
+
 static const char *const priority_values[] = {
 	"from-dscp", "from-dscp-high-3-bits", "from-ingress", NULL
 };
@@ -171,6 +174,30 @@ static const void *by_name(const void *base, size_t nmemb, size_t size, size_t o
 }
 
 /*
+ * Names a menu gives a property that other menus (and older versions)
+ * call otherwise: the item keeps the property under its row's name, so
+ * everything past the lookup sees one property.
+ */
+static const struct {
+	const char *name;
+	uint32_t menus;
+	enum prop_id id;
+} aliases[] = {
+	/* v7 /ipv6 firewall nat writes to-address=PREFIX */
+	{ "to-address", MB(MK_NAT6), P_TO_ADDRESSES },
+};
+
+static const struct prop_def *alias_lookup(enum menu_kind m, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if ((aliases[i].menus & MB(m)) && !name_cmp(aliases[i].name, name, n))
+			return &props[aliases[i].id];
+	return NULL;
+}
+
+/*
  * The model looks a property up for every name=value it reads, a million
  * times for a large address list, and a script names the same few over and
  * over: the last row found for a (length, first and last byte) is tried
@@ -197,7 +224,7 @@ const struct prop_def *prop_lookup_n(enum menu_kind m, const char *name, size_t 
 	}
 	d = by_name(props, P__COUNT, sizeof(props[0]), offsetof(struct prop_def, name), name, n);
 	if (!d)
-		return NULL;
+		return alias_lookup(m, name, n);
 	prop_cache[slot] = d;
 	return d->menus & MB(m) ? d : NULL;
 }

@@ -90,12 +90,15 @@ enum skip_effect {
 	SYM(REJ4_PROTOCOL_UNREACHABLE, "icmp-protocol-unreachable") SYM(REJ4_TCP_RESET, "tcp-reset")
 #define REJECT6(SYM) \
 	SYM(REJ6_ADDRESS_UNREACHABLE, "icmp-address-unreachable") SYM(REJ6_ADMIN_PROHIBITED, "icmp-admin-prohibited") \
-	SYM(REJ6_NO_ROUTE, "icmp-no-route") SYM(REJ6_NOT_NEIGHBOUR, "icmp-not-neighbour") \
+	SYM(REJ6_ERR_SRC_ROUTING_HEADER, "icmp-err-src-routing-header") /* v7 */ \
+	SYM(REJ6_HEADERS_TOO_LONG, "icmp-headers-too-long") /* v7 */ SYM(REJ6_NO_ROUTE, "icmp-no-route") SYM(REJ6_NOT_NEIGHBOUR, "icmp-not-neighbour") \
 	SYM(REJ6_PORT_UNREACHABLE, "icmp-port-unreachable") SYM(REJ6_TCP_RESET, "tcp-reset")
 #define CONN_STATES(SYM) \
 	SYM(CSTATE_ESTABLISHED, "established") SYM(CSTATE_INVALID, "invalid") SYM(CSTATE_NEW, "new") \
 	SYM(CSTATE_RELATED, "related") SYM(CSTATE_UNTRACKED, "untracked")
-#define CONN_NAT_STATES(SYM) SYM(CNAT_DSTNAT, "dstnat") SYM(CNAT_SRCNAT, "srcnat")
+/* ein-: v7's endpoint-independent NAT, which Linux does not have */
+#define CONN_NAT_STATES(SYM) \
+	SYM(CNAT_DSTNAT, "dstnat") SYM(CNAT_EIN_DNAT, "ein-dnat") SYM(CNAT_EIN_SNAT, "ein-snat") SYM(CNAT_SRCNAT, "srcnat")
 #define CONN_TYPES(SYM) \
 	SYM(CTYPE_FTP, "ftp") SYM(CTYPE_GRE, "gre") /* 2.9 */ SYM(CTYPE_H323, "h323") SYM(CTYPE_IRC, "irc") \
 	SYM(CTYPE_MMS, "mms") /* 2.9 */ SYM(CTYPE_PPTP, "pptp") SYM(CTYPE_QUAKE3, "quake3") SYM(CTYPE_SIP, "sip") \

@@ -136,6 +136,7 @@ enum { VAV_NUMBER, VAV_OP, VAV_WORD };
 /* VT_ADDR_TYPE, in the order RouterOS lists them. */
 enum vaddr_type {
 	VAT_UNICAST, VAT_LOCAL, VAT_BROADCAST, VAT_MULTICAST, VAT_BLACKHOLE, VAT_PROHIBIT, VAT_UNREACHABLE,
+	VAT_ANYCAST,	/* v7, IPv6 */
 };
 
 /* What the parser made of a value. */

@@ -615,6 +615,32 @@ static bool parse_dscp(const struct vctx *c, size_t off, size_t len)
 	return uint_one(c, off, len, 63, "a DSCP value");
 }
 
+/* v7's ToS byte, 0-255, or a name 2.9 gave its ToS bits (form 1: the
+ * name's index) */
+static bool parse_tos(const struct vctx *c, size_t off, size_t len)
+{
+	const char *const *en = prop_enums(c->p, c->m);
+	int i = enum_index(en, c->v + off, len);
+	uint64_t x;
+
+	if (i >= 0) {
+		c->out->form = 1;
+		c->out->v.u = (uint64_t)i;
+		return true;
+	}
+	if (len && c->v[off] >= '0' && c->v[off] <= '9')
+		return uint_in(c, off, len, 0, 255, "a ToS value", &x) && (c->out->v.u = x, true);
+	return enum_expected(c, off, len, "a ToS value 0-255 or one of ", en);
+}
+
+static void print_tos(FILE *out, const struct vprint *pr)
+{
+	if (pr->pv->form)
+		fputs(prop_enums(pr->p, pr->m)[pr->pv->v.u], out);
+	else
+		fprintf(out, "%llu", (unsigned long long)pr->pv->v.u);
+}
+
 static bool parse_priority(const struct vctx *c, size_t off, size_t len)
 {
 	return uint_one(c, off, len, 63, "a priority");
@@ -1379,7 +1405,7 @@ static void print_ipsec_policy(FILE *out, const struct vprint *pr)
 
 /* In enum vaddr_type's order. */
 static const char *const addr_types[] = {
-	"unicast", "local", "broadcast", "multicast", "blackhole", "prohibit", "unreachable", NULL
+	"unicast", "local", "broadcast", "multicast", "blackhole", "prohibit", "unreachable", "anycast", NULL
 };
 
 static bool parse_addr_type(const struct vctx *c, size_t off, size_t len)
@@ -1391,7 +1417,7 @@ static bool parse_addr_type(const struct vctx *c, size_t off, size_t len)
 		return true;
 	}
 	return expected(c, off, len,
-			"an address type unicast, local, broadcast, multicast, blackhole, prohibit or unreachable");
+			"an address type unicast, local, broadcast, multicast, blackhole, prohibit, unreachable or anycast");
 }
 
 static void print_addr_type(FILE *out, const struct vprint *pr)

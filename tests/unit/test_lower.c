@@ -2324,6 +2324,22 @@ static void test_time_of_day_and_days(void **state)
 		     "counter accept comment \"#3\"\n");
 }
 
+/* !time: outside the hours or on another day, either of the two. */
+static void test_time_negated(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward time=!8h-17h action=drop\n"
+			    "add chain=forward time=!22h-6h action=drop\n"
+			    "add chain=forward time=!0s-1d,sat,sun action=drop\n"
+			    "add chain=forward time=!8h-17h,mon,tue,wed,thu,fri action=drop\n",
+		     "ip", "filter_forward",
+		     "meta hour != \"08:00:00\"-\"16:59:59\" counter drop comment \"#0\"\n"
+		     "meta hour \"06:00:00\"-\"21:59:59\" counter drop comment \"#1\"\n"
+		     "meta day { \"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\" } counter drop comment \"#2\"\n"
+		     "meta hour != \"08:00:00\"-\"16:59:59\" counter drop comment \"#3\"\n"
+		     "meta day { \"Sunday\", \"Saturday\" } meta hour \"08:00:00\"-\"16:59:59\" counter drop comment \"#3\"\n");
+}
+
 static void test_time_past_midnight_is_two_rules(void **state)
 {
 	(void)state;
@@ -2454,10 +2470,27 @@ static void test_refused_tls_host(void **state)
 		     "TLS SNI inspection is beyond nftables");
 }
 
-static void test_refused_tos(void **state)
+/* v7's tos is the whole byte; 2.9's names compare the ToS bits. */
+static void test_tos(void **state)
 {
 	(void)state;
-	REFUSED_PROP("tos=min-delay", "min-delay", "tos", "2.9 type of service: use dscp");
+	assert_rules(FILTER "add chain=forward tos=16 action=drop\n"
+			    "add chain=forward tos=!min-delay action=drop\n",
+		     "ip", "filter_forward",
+		     "@nh,8,8 16 counter drop comment \"#0\"\n"
+		     "@nh,8,8 & 30 != 16 counter drop comment \"#1\"\n");
+	assert_input6(FILTER6 "add chain=input tos=184\n", "@nh,4,8 184 counter accept comment \"#0\"\n");
+}
+
+static void test_refused_tos_name_v6(void **state)
+{
+	(void)state;
+	assert_refused(.src = FILTER6 "add chain=input tos=min-delay action=drop\n"
+				      "add chain=input tos=min-delay\n",
+		       .fam = "ip6", .chain = "filter_input", .menu = "/ipv6 firewall filter", .needle = "min-delay",
+		       .what = "a ToS name in /ipv6",
+		       .error = "a ToS name in /ipv6 is not supported: the names are IPv4's ToS bits: give the traffic class as a number",
+		       .effects = { OPENS, CLOSES });
 }
 
 static void test_refused_headers_v6(void **state)
@@ -3756,6 +3789,7 @@ int main(void)
 		T(test_hop_limit),
 		T(test_time_of_day_and_days),
 		T(test_time_past_midnight_is_two_rules),
+		T(test_time_negated),
 		/* refused */
 		T(test_refused_connection_rate),
 		T(test_refused_content),
@@ -3772,7 +3806,8 @@ int main(void)
 		T(test_refused_psd),
 		T(test_refused_routing_table),
 		T(test_refused_tls_host),
-		T(test_refused_tos),
+		T(test_tos),
+		T(test_refused_tos_name_v6),
 		T(test_refused_headers_v6),
 		T(test_refused_action_tarpit_opens),
 		T(test_refused_action_clear_df),

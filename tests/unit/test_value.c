@@ -495,7 +495,8 @@ static void test_time_spec(void **state)
 	BAD_AT(F4, "time", "8h-2d", 3, 2);
 	BAD_AT(F4, "time", "8h-17x", 3, 3);
 	BAD_AT(F4, "time", "8h-17h,mon,", 10, 1);
-	BAD(F4, "time", "!8h-17h");
+	OK(F4, "time", "!8h-17h");
+	BAD_AT(F4, "time", "!!8h-17h", 1, 1);
 }
 
 static void test_tcp_flags(void **state)
@@ -951,6 +952,11 @@ static void test_parse_print_round_trip(void **state)
 		{ F4, "psd", "21,3s,3,1", NULL },
 		{ F4, "ttl", "greater-than:10", NULL },
 		{ F6, "hop-limit", "1-10", NULL },
+		{ F4, "tos", "!16", NULL },
+		{ F4, "tos", "min-delay", NULL },
+		{ M4, "new-dscp", "from-priority", NULL },
+		{ F6, "dst-address-type", "anycast", NULL },
+		{ F4, "time", "!8h-17h,mon", NULL },
 	};
 	bool typed[VT__COUNT] = { 0 };
 	struct arena *ar = arena_new();
