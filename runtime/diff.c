@@ -391,9 +391,64 @@ static void cmp_hint(struct sbuf *d, const struct nftnl_expr *e)
 	}
 }
 
+/*
+ * The names of the objects a rule of our own batch refers to, in order,
+ * as long as their attributes say: libnftnl puts an objref's name without
+ * its NUL (as nft does) and reads it back up to a NUL, past the attribute
+ * into whatever follows it in the batch page.
+ */
+struct objnames {
+	char v[8][NFT_OBJ_MAXNAMELEN];
+	size_t n, next;
+};
+
+static bool attr_is(const struct nlattr *a, const char *s)
+{
+	size_t n = strlen(s);
+
+	return mnl_attr_get_payload_len(a) >= n && !memcmp(mnl_attr_get_payload(a), s, n) &&
+	       (mnl_attr_get_payload_len(a) == n || !((const char *)mnl_attr_get_payload(a))[n]);
+}
+
+static void objnames_read(struct objnames *on, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *el, *x, *data, *y;
+
+	on->n = on->next = 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(el, a) {
+			bool objref = false;
+
+			data = NULL;
+			mnl_attr_for_each_nested(x, el) {
+				if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+					objref = attr_is(x, "objref");
+				else if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+					data = x;
+			}
+			if (!objref || !data || on->n == sizeof(on->v) / sizeof(on->v[0]))
+				continue;
+			on->v[on->n][0] = '\0';
+			mnl_attr_for_each_nested(y, data) {
+				if (mnl_attr_get_type(y) == NFTA_OBJREF_IMM_NAME) {
+					size_t len = mnl_attr_get_payload_len(y);
+
+					if (len >= NFT_OBJ_MAXNAMELEN)
+						len = NFT_OBJ_MAXNAMELEN - 1;
+					memcpy(on->v[on->n], mnl_attr_get_payload(y), len);
+					on->v[on->n][len] = '\0';
+				}
+			}
+			on->n++;
+		}
+	}
+}
+
 /* One expression into `k` as compared and `d` as shown. */
 static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int family, anon_fn anon, void *ctx,
-		     char **counter)
+		     struct objnames *names, char **counter)
 {
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 	char text[1024];
@@ -429,19 +484,15 @@ static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int f
 			sbuf_str(d, set ? set : "?");
 		}
 	} else if (!strcmp(name, "objref")) {
-		/* libnftnl sends the object's name without its NUL (as nft
-		 * does) and reads one back past the attribute's end: the
-		 * name stops at the first byte no object name of rosfw's
-		 * holds. */
-		const char *on = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
-		size_t n = on ? strspn(on, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") : 0;
+		const char *nm = names ? (names->next < names->n ? names->v[names->next++] : "")
+				       : nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
 		uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE);
 
-		snprintf(text, sizeof(text), " type %u name %.*s", type, (int)n, on ? on : "");
+		snprintf(text, sizeof(text), " type %u name %s", type, nm ? nm : "");
 		sbuf_str(k, text);
 		sbuf_str(d, text);
-		if (type == NFT_OBJECT_COUNTER && counter && !*counter && n)
-			*counter = xstrndup(on, n);
+		if (type == NFT_OBJECT_COUNTER && counter && !*counter && nm && *nm)
+			*counter = xstrdup(nm);
 	} else {
 		if (nftnl_expr_snprintf(text, sizeof(text), e, NFTNL_OUTPUT_DEFAULT, 0) < 0)
 			text[0] = 0;
@@ -456,8 +507,10 @@ static void expr_key(struct sbuf *k, struct sbuf *d, struct nftnl_expr *e, int f
 	sbuf_str(d, "]");
 }
 
-/* A parsed rule as --diff compares it. */
-static void krule_read(struct krules *v, const struct nftnl_rule *r, anon_fn anon, void *ctx)
+/* A parsed rule as --diff compares it. `on`: the objref names of a rule of
+ * our own batch (objnames_read), NULL for the kernel's, whose names end in
+ * their NUL. */
+static void krule_read(struct krules *v, const struct nftnl_rule *r, anon_fn anon, void *ctx, struct objnames *on)
 {
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(r);
 	struct sbuf k = { 0 }, d = { 0 };
@@ -481,11 +534,11 @@ static void krule_read(struct krules *v, const struct nftnl_rule *r, anon_fn ano
 		    nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE) == NFT_OBJECT_COUNTER && !kr->counter) {
 			struct sbuf junk = { 0 };
 
-			expr_key(&junk, &junk, e, kr->family, anon, ctx, &kr->counter);
+			expr_key(&junk, &junk, e, kr->family, anon, ctx, on, &kr->counter);
 			free(junk.s);
 			continue;
 		}
-		expr_key(&k, &d, e, kr->family, anon, ctx, NULL);
+		expr_key(&k, &d, e, kr->family, anon, ctx, on, NULL);
 		sbuf_str(&k, "\n");
 		sbuf_str(&d, "\n");
 	}
@@ -789,7 +842,7 @@ static void rule_add(void *ctx, const struct kread_rule *kr)
 	if (!r)
 		xdie("out of memory");
 	if (nftnl_rule_nlmsg_parse(kr->nlh, r) == 0)
-		krule_read(&st->rules, r, anon_by_name, st);
+		krule_read(&st->rules, r, anon_by_name, st, NULL);
 	nftnl_rule_free(r);
 }
 
@@ -1063,9 +1116,11 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)
 		if (!r)
 			xdie("out of memory");
 		if (nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+			struct objnames on;
 			struct emit_nl_origin o;
 
-			krule_read(&bd->rules, r, anon_by_id, &bd->bs);
+			objnames_read(&on, nlh);
+			krule_read(&bd->rules, r, anon_by_id, &bd->bs, &on);
 			if (bd->names && emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule && o.rule->loc.file) {
 				bd->rules.v[bd->rules.n - 1].file = diag_source_name(bd->names, o.rule->loc.file);
 				bd->rules.v[bd->rules.n - 1].line = o.rule->loc.line;

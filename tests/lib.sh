@@ -27,8 +27,8 @@ summary() {
 
 # each_config ROSFW FN: FN NAME DIR FILE [OPTIONS...] for every example and
 # the hostile strings (options from tests/golden/options), then for every
-# corpus file `rosfw check` accepts with its options (from
-# tests/corpus/compile-policy).
+# corpus file (files/ and incoming/files/) `rosfw check` accepts with its
+# options (from tests/corpus/compile-policy).
 each_config() {
 	local rosfw=$1 fn=$2 src name opts
 	for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/*.rsc; do
@@ -37,7 +37,8 @@ each_config() {
 		"$fn" "$name" "$(dirname "$src")" "$name" $(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options")
 	done
 	[ -d "$SHARED/corpus/files" ] || return 0
-	for src in "$SHARED"/corpus/files/*; do
+	for src in "$SHARED"/corpus/files/* "$SHARED"/corpus/incoming/files/*; do
+		[ -f "$src" ] || continue
 		name=$(basename "$src")
 		opts=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/corpus/compile-policy")
 		# shellcheck disable=SC2086
