@@ -163,9 +163,9 @@ static bool walk_seg(struct model *m, struct walk *w, const char *s, size_t n, c
 
 		if (!menu_is_root_name(s, n, &closest)) {
 			if (closest)
-				diag_error(m->d, loc, "unknown menu \"/%.*s\"; did you mean \"/%s\"?", (int)n, s, closest);
+				diag_error(m->d, loc, "unknown menu or command \"%.*s\"; did you mean \"/%s\"?", (int)n, s, closest);
 			else
-				diag_error(m->d, loc, "unknown menu \"/%.*s\": not a RouterOS menu or command", (int)n, s);
+				diag_error(m->d, loc, "\"%.*s\" is not a RouterOS menu or command", (int)n, s);
 			w->failed = true;
 			return false;
 		}
