@@ -247,6 +247,9 @@ static int errqueue_read(int fd, int *type, int *code, char *from, size_t fromle
 	return 0;
 }
 
+/* The ToS byte (IPv6 traffic class) the sender's packets carry: -Q. */
+static int send_tos = -1;
+
 static void sock_recverr(int fd)
 {
 	int one = 1;
@@ -255,6 +258,15 @@ static void sock_recverr(int fd)
 		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one);
 	else
 		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
+}
+
+static void sock_tos(int fd)
+{
+	if (send_tos < 0)
+		return;
+	if (fam == AF_INET ? setsockopt(fd, SOL_IP, IP_TOS, &send_tos, sizeof send_tos)
+			   : setsockopt(fd, SOL_IPV6, IPV6_TCLASS, &send_tos, sizeof send_tos))
+		die("tos %d: %s", send_tos, strerror(errno));
 }
 
 static int listener_open(int lport)
@@ -346,6 +358,7 @@ static void tcp_start(const struct sockaddr_storage *src, socklen_t srclen, int 
 		if (s->fd < 0)
 			die("socket: %s", strerror(errno));
 		sock_recverr(s->fd);
+		sock_tos(s->fd);
 		setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 		/* Close with a reset: no TIME_WAIT, and conntrack forgets the
 		 * connection, so one probe does not count against the next. */
@@ -449,6 +462,7 @@ static void udp_start(const struct sockaddr_storage *src, socklen_t srclen, int 
 	if (udp_fd < 0)
 		die("socket: %s", strerror(errno));
 	sock_recverr(udp_fd);
+	sock_tos(udp_fd);
 	if (has_src || sport) {
 		struct sockaddr_storage b = *src;
 
@@ -1179,7 +1193,7 @@ static int tftp_run(const char *from_ns, const char *recv_ns, const struct socka
 static void usage(void)
 {
 	die("usage: probe -f FROM_NS [-r RECV_NS -l LPORT] [-s SRC] [-p SPORT] [-n COUNT] [-w MS] "
-	    "[-T TYPE[:CODE]] [-F FLAGS] [-H SECONDS] tcp|udp|icmp|ftp|tftp DST [DPORT]");
+	    "[-T TYPE[:CODE]] [-F FLAGS] [-H SECONDS] [-Q TOS] tcp|udp|icmp|ftp|tftp DST [DPORT]");
 }
 
 int main(int argc, char **argv)
@@ -1191,7 +1205,7 @@ int main(int argc, char **argv)
 	long long deadline;
 
 	nslots = 1;
-	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:F:H:")) != -1) {
+	while ((opt = getopt(argc, argv, "f:r:s:p:l:n:w:T:F:H:Q:")) != -1) {
 		switch (opt) {
 		case 'f': from_ns = optarg; break;
 		case 'r': recv_ns = optarg; break;
@@ -1202,6 +1216,7 @@ int main(int argc, char **argv)
 		case 'w': wait_ms = atoi(optarg); break;
 		case 'F': seg_flags = flags_parse(optarg); break;
 		case 'H': hold = atoi(optarg); break;
+		case 'Q': send_tos = atoi(optarg); break;
 		case 'T':
 			if (sscanf(optarg, "%d:%d", &icmp_type, &icmp_code) < 1)
 				usage();

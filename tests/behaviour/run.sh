@@ -109,7 +109,7 @@ LINE=""
 # run_probe: one "from ... -> ..." line.
 run_probe() {
 	local left=${LINE%% -> *} right=${LINE#* -> } logp="" i
-	local host src="" sport="" proto dst dport="" itype="" flags="" closed="" hold="" count=1
+	local host src="" sport="" proto dst dport="" itype="" flags="" closed="" hold="" count=1 tos=""
 	local kind="" nexp="" reject="" marks="" to_host="" to_addr="" to_port="" seen_addr="" seen_port=""
 	local -a tok
 
@@ -134,6 +134,7 @@ run_probe() {
 		closed) closed=1; i=$((i + 1)) ;;
 		hold) hold=1; i=$((i + 1)) ;;
 		count) count=${tok[i + 1]}; i=$((i + 2)) ;;
+		tos) tos=${tok[i + 1]}; i=$((i + 2)) ;;
 		*) check_fail "$WHERE" "cannot read '${tok[i]}' in: $LINE"; return ;;
 		esac
 	done
@@ -194,6 +195,7 @@ run_probe() {
 	[ -n "$itype" ] && args+=(-T "$itype")
 	[ -n "$flags" ] && args+=(-F "$flags")
 	[ -n "$hold" ] && args+=(-H 30)
+	[ -n "$tos" ] && args+=(-Q "$tos")
 	args+=("$proto" "$dst")
 	[ -n "$dport" ] && args+=("$dport")
 
