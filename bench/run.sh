@@ -134,3 +134,10 @@ echo
 "$here/addrlist.sh" "$build"
 echo
 "$here/rosfwd.sh" "$build"
+echo
+echo "data plane: packets per second forwarded through the router namespace, against no ruleset (same run)"
+"$here/dataplane.sh" "$build" 2>/dev/null | grep -v '^rosfw: note'
+echo "data-plane target: the cost of a block of rules that differ in one value flat in its length (issue 18)"
+echo
+"$here/ruleratio.sh" "$build"
+echo "rule target: no more kernel rules than RouterOS rules on a packet's path (issue 18)"

@@ -954,14 +954,25 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->id = id;
 	L->npre = L->npost = L->ngroups = 0;
 	L->failed = L->refused = L->never = false;
-	/* The protocol first: the port and flag matches after it depend on it,
-	 * as nft writes them. */
+	/*
+	 * Every packet that reaches the rule pays for its matches up to the
+	 * first that fails: addresses first (one compare, and what tells one
+	 * rule of a block list from the next), then the protocol (most
+	 * packets are TCP or UDP: it rarely fails), then the rest, whose
+	 * port and flag matches depend on the protocol, as nft writes them.
+	 */
+	for (i = 0; i < it->nprops && !L->failed; i++) {
+		const struct mprop *p = &it->props[i];
+
+		if ((p->id == P_SRC_ADDRESS || p->id == P_DST_ADDRESS) && mprop_len(p))
+			prop_def(p->id)->lower(L, p);
+	}
 	if (mitem_prop(it, P_PROTOCOL))
 		lower_protocol(L, mitem_prop(it, P_PROTOCOL));
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct prop_def *def = prop_def(it->props[i].id);
 
-		if (def->id == P_PROTOCOL)
+		if (def->id == P_PROTOCOL || def->id == P_SRC_ADDRESS || def->id == P_DST_ADDRESS)
 			continue;
 		if (def->status == ST_NONE || def->status == ST_REFUSED) {
 			lower_refuse(L, &it->props[i].loc, def->name, def->how ? def->how : "rosfw has no translation for it");

@@ -2324,6 +2324,16 @@ static void test_time_of_day_and_days(void **state)
 		     "counter accept comment \"#3\"\n");
 }
 
+/* A packet pays for a rule's matches up to the first that fails: the
+ * addresses come before the protocol, which rarely fails, and its ports. */
+static void test_addresses_before_protocol(void **state)
+{
+	(void)state;
+	assert_rules(FILTER "add chain=forward protocol=udp dst-port=53 src-address=10.0.0.1 dst-address=!10.0.0.0/8 action=drop\n",
+		     "ip", "filter_forward",
+		     "ip daddr != 10.0.0.0/8 ip saddr 10.0.0.1 meta l4proto udp udp dport 53 counter drop comment \"#0\"\n");
+}
+
 /* !time: outside the hours or on another day, either of the two. */
 static void test_time_negated(void **state)
 {
@@ -3790,6 +3800,7 @@ int main(void)
 		T(test_time_of_day_and_days),
 		T(test_time_past_midnight_is_two_rules),
 		T(test_time_negated),
+		T(test_addresses_before_protocol),
 		/* refused */
 		T(test_refused_connection_rate),
 		T(test_refused_content),

@@ -1,0 +1,124 @@
+#!/bin/bash
+# The data plane (issue 18): what each forwarded packet pays for the rules
+# it passes. A LAN namespace floods UDP (bench/udpflood.c) through a router
+# namespace to a WAN namespace; the router holds, in turn:
+#   none          no ruleset at all: the limit
+#   conntrack     one table that only tracks connections (ct state
+#                 established accept): what connection tracking costs
+#   rosfw N       rosfw apply of N forward rules the flow does not match,
+#                 then an accept (every packet walks all N)
+#   naive N       the same N rules as hand-written nft, one kernel rule
+#                 each and no counters: the rule-per-rule translation
+#   export        a real export (DATAPLANE_EXPORT, default the corpus's
+#                 mikrouter 6.48.4), its interfaces named as it names them
+# Each case prints packets per second received and its ratio to "none",
+# same run. DATAPLANE_SIZES (default "100 1000 10000"), DATAPLANE_COUNT
+# packets per case (default 300000), best of DATAPLANE_RUNS (default 3).
+# Runs only in namespaces of its own; needs root, ip and nft.
+set -e
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+rosfw=$root/$build/rosfw
+shared=${SHARED:-$root/../shared}
+export_file=${DATAPLANE_EXPORT:-$shared/corpus/files/Defm__mikrobackups__rawconf_mikrouter_6.48.4.rsc}
+count=${DATAPLANE_COUNT:-300000}
+runs=${DATAPLANE_RUNS:-3}
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! command -v nft >/dev/null; then
+	echo "data plane bench needs root, ip and nft: skipped"
+	exit 0
+fi
+tmp=$(mktemp -d)
+p=rosfwdp$$
+cleanup() {
+	for n in lan router wan; do ip netns del "$p-$n" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cc -O2 -pthread -o "$tmp/udpflood" "$here/udpflood.c"
+
+for n in lan router wan; do ip netns add "$p-$n"; done
+# The router's links carry the names the export uses for its LAN and WAN.
+ip link add eth0 netns "$p-lan" type veth peer name ether2 netns "$p-router"
+ip link add eth0 netns "$p-wan" type veth peer name ether1 netns "$p-router"
+ip -n "$p-lan" addr add 192.168.88.2/24 dev eth0
+ip -n "$p-router" addr add 192.168.88.1/24 dev ether2
+ip -n "$p-router" addr add 203.0.113.1/24 dev ether1
+ip -n "$p-wan" addr add 203.0.113.2/24 dev eth0
+for n in lan router wan; do
+	ip -n "$p-$n" link set lo up
+	for l in $(ip -n "$p-$n" -o link show | awk -F': ' '{ print $2 }' | cut -d@ -f1 | grep -v '^lo$'); do
+		ip -n "$p-$n" link set "$l" up
+	done
+done
+ip -n "$p-lan" route add default via 192.168.88.1
+ip -n "$p-wan" route add 192.168.88.0/24 via 203.0.113.1
+ip netns exec "$p-router" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+
+flood() {
+	local best=0 i pps
+	for i in $(seq "$runs"); do
+		pps=$("$tmp/udpflood" "/run/netns/$p-lan" "/run/netns/$p-wan" 203.0.113.2 9000 "$count" |
+			awk '{ print ($4 >= $2 * 0.99) ? int($8) : -1 }')
+		[ "$pps" -ge 0 ] || { echo "  (packets lost: the case's rules did not pass the flow)" >&2; echo 0; return; }
+		[ "$pps" -gt "$best" ] && best=$pps
+	done
+	echo "$best"
+}
+
+clear_router() {
+	ip netns exec "$p-router" nft flush ruleset
+	ip netns exec "$p-router" sh -c 'echo 1 > /proc/sys/net/ipv4/ip_forward'
+}
+
+# N forward rules the flow (192.168.88.2 -> 203.0.113.2:9000) does not
+# match, then one that accepts it.
+gen_rsc() {
+	awk -v n="$1" 'BEGIN { print "/ip firewall filter"
+		for (i = 0; i < n; i++)
+			printf "add chain=forward action=drop protocol=udp src-address=10.%d.%d.%d dst-port=%d\n",
+				int(i / 65536) % 256, int(i / 256) % 256, i % 256, 1 + i % 60000
+		print "add chain=forward action=accept" }'
+}
+gen_nft() {
+	awk -v n="$1" 'BEGIN { print "table ip naive {\n chain forward {\n  type filter hook forward priority 0; policy accept;"
+		for (i = 0; i < n; i++)
+			printf "  ip saddr 10.%d.%d.%d udp dport %d drop\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256, 1 + i % 60000
+		print "  accept\n }\n}" }'
+}
+
+printf '%-24s %12s %10s\n' case "packets/s" "vs none"
+report() {
+	awk -v c="$1" -v p="$2" -v b="$3" 'BEGIN { printf "%-24s %12d %9.3fx\n", c, p, (b > 0 ? p / b : 0) }'
+}
+
+clear_router
+base=$(flood)
+report none "$base" "$base"
+
+printf 'table ip ctonly {\n chain forward {\n  type filter hook forward priority 0; policy accept;\n  ct state established accept\n }\n}\n' > "$tmp/ct.nft"
+ip netns exec "$p-router" nft -f "$tmp/ct.nft"
+report conntrack "$(flood)" "$base"
+clear_router
+
+for n in ${DATAPLANE_SIZES:-100 1000 10000}; do
+	gen_rsc "$n" > "$tmp/r.rsc"
+	ip netns exec "$p-router" "$rosfw" apply "$tmp/r.rsc" 2>/dev/null
+	report "rosfw $n rules" "$(flood)" "$base"
+	ip netns exec "$p-router" "$rosfw" flush
+	clear_router
+	gen_nft "$n" > "$tmp/n.nft"
+	ip netns exec "$p-router" nft -f "$tmp/n.nft"
+	report "naive $n rules" "$(flood)" "$base"
+	clear_router
+done
+
+if [ -f "$export_file" ]; then
+	if ip netns exec "$p-router" "$rosfw" apply --unsupported=skip-rule --missing-interfaces=warn "$export_file" 2>"$tmp/export.err"; then
+		report "export $(basename "$export_file" .rsc | cut -c1-17)" "$(flood)" "$base"
+	else
+		echo "export: rosfw apply refused $(basename "$export_file"):"; grep -m3 error: "$tmp/export.err"
+	fi
+	ip netns exec "$p-router" "$rosfw" flush 2>/dev/null || true
+fi
+echo "every case forwards the same $count datagrams of one LAN host's 64 flows; best of $runs"
