@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "script_run.h"
 #include "xalloc.h"
 
 /* RouterOS's built-in service ports, in its print order, with their default
@@ -133,6 +134,7 @@ void model_free(struct model *m)
 	free(m->noted);
 	free(m->ifaces);
 	intern_free(m);
+	script_free(m->script);
 	arena_free(m->arena);
 	free(m);
 }
@@ -159,7 +161,18 @@ struct mitem *item_new(struct model *m, uint16_t cap)
 	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(it->props[0]));
 
 	it->cap = (uint16_t)n;
+	it->id = ++m->next_id;
 	return it;
+}
+
+long model_find_id(const struct model *m, enum menu_kind k, uint32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < model_count(m, k); i++)
+		if (m->lists[k].v[i]->id == id)
+			return (long)i;
+	return -1;
 }
 
 /* Where property `id` is in it->props, or would go. */
@@ -366,6 +379,7 @@ void list_remove(struct model *m, enum menu_kind k, const struct sel *sel)
 	struct mlist *l = &m->lists[k];
 	size_t i, j = 0, s = 0;
 
+	m->gen[k]++;
 	for (i = 0; i < l->n; i++) {
 		if (s < sel->n && sel->v[s] == i) {
 			s++;
@@ -388,6 +402,7 @@ void list_move(struct model *m, enum menu_kind k, const struct sel *sel, size_t 
 	struct mitem *anchor = NULL;
 	size_t i, s = 0, at;
 
+	m->gen[k]++;
 	/* When the destination is itself being moved, the block lands before
 	 * the first item after it that stays put. */
 	for (i = 0; !to_end && i < l->n; i++) {

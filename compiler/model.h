@@ -51,6 +51,8 @@ static inline size_t mprop_len(const struct mprop *p)
  * @builtin:  exists before the script runs (service ports, the interface
  *            lists all/none/static/dynamic); cannot be removed.
  * @loc:      the command that created it.
+ * @id:       stays the item's while it lives (item numbers shift): what a
+ *            script's [find] returns and set/remove take back.
  *
  * The properties follow the item in one allocation: a million-entry address
  * list is a million items of two properties each.
@@ -59,6 +61,7 @@ struct mitem {
 	uint16_t nprops, cap;
 	bool disabled;
 	bool builtin;
+	uint32_t id;
 	struct loc loc;
 	struct mprop props[];
 };
