@@ -111,7 +111,7 @@ void cur_skip_ws(struct cur *c, bool newlines)
 
 bool cur_skip_group(struct cur *c)
 {
-	char stack[SCRIPT_MAX_DEPTH + 8];
+	char stack[PARSE_MAX_DEPTH + 8];
 	size_t d = 0;
 
 	if (*c->p == '"') {
@@ -157,8 +157,18 @@ static void stack_append(struct run *r, struct sbuf *b)
 {
 	const struct frame *f;
 	char t[64];
+	size_t depth = 0, shown = 0;
 
-	for (f = r->stack; f; f = f->up) {
+	for (f = r->stack; f; f = f->up)
+		depth++;
+	for (f = r->stack; f; f = f->up, shown++) {
+		/* a recursion says its innermost and outermost calls */
+		if (shown == 4 && depth > 6) {
+			snprintf(t, sizeof(t), ", %zu more", depth - 5);
+			sbuf_puts(b, t);
+			while (f->up)
+				f = f->up;
+		}
 		sbuf_puts(b, f == r->stack ? " (in " : ", in ");
 		sbuf_puts(b, f->what);
 		sbuf_puts(b, " at ");
@@ -540,7 +550,8 @@ enum sst script_dollar(struct run *r, struct cur *c, struct sval *out)
 		} else {
 			const char *s = c->p;
 
-			while (c->p < c->end && (is_name(*c->p) || *c->p == '-' || *c->p == '.'))
+			while (c->p < c->end && (is_name(*c->p) || *c->p == '.' ||
+						 (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
 				cur_adv(c, 1);
 			key = sv_str(s, (size_t)(c->p - s));
 			st = SST_OK;
@@ -2470,7 +2481,7 @@ static bool words_script(const struct ast_cmd *c, const struct cwd *cwd)
 	    exec_word_is_script(it->kind == IT_SLASH ? &root : cwd, first->text, first->len))
 		return true;
 	for (; it; it = it->next)
-		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "import") ||
+		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "import") || text_eq(it->text, it->len, "fetch") ||
 					    (it->len > 7 && !memcmp(it->text + it->len - 7, "/import", 7))))
 			return true;
 	return items_script(c->items);
