@@ -232,7 +232,7 @@ static void stack_note(struct run *r, const struct loc *loc)
 	stack_append(r, &b);
 	/* " (in ...)" without its parentheses */
 	b.p[b.len - 1] = '\0';
-	diag_note(r->m->d, loc, "the error above happened %s", b.p + 2);
+	diag_note(r->m->d, loc, "this command failed %s", b.p + 2);
 	sbuf_free(&b);
 }
 
@@ -719,7 +719,13 @@ static bool arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st)
 				return false;
 			}
 		} else if (*c->p == '\\' && c->end - c->p >= 2) {
-			cur_adv(c, 2);
+			/* a line continuation goes on with the value after the
+			 * next line's indent, as the scanner reads it */
+			bool cont = c->p[1] == '\n' || (c->p[1] == '\r' && c->end - c->p >= 3 && c->p[2] == '\n');
+
+			cur_adv(c, c->p[1] == '\r' && cont ? 3 : 2);
+			while (cont && c->p < c->end && (*c->p == ' ' || *c->p == '\t'))
+				cur_adv(c, 1);
 		} else if (*c->p == '$' && c->end - c->p >= 2 && (c->p[1] == '"' || c->p[1] == '[' || c->p[1] == '(')) {
 			cur_adv(c, 1);
 		} else {
@@ -1301,7 +1307,8 @@ static enum sst cmd_put(struct ctx *x)
 
 static enum sst cmd_nop(struct ctx *x)
 {
-	diag_note(x->r->m->d, &x->a[0].loc, ":%s has no effect here: rosfw runs the script at once, without waiting or sound",
+	if (first_warning(x->r->S, &x->a[0].loc))
+		diag_note(x->r->m->d, &x->a[0].loc, ":%s has no effect here: rosfw runs the script at once, without waiting or sound",
 		  x->name);
 	return SST_OK;
 }
@@ -1521,20 +1528,39 @@ static enum sst script_cmd(struct run *r, const struct arg *a, size_t n, const c
 
 /* A value as a menu's property takes it: an array is its elements joined
  * by ',' (ports, lists), ids are "*1f". */
-static char *prop_text(const struct sval *v, size_t *len, bool *ids)
+/* An id [/interface find] gave: the interface record's index, marked. */
+#define IFACE_ID 0x80000000u
+
+static void id_append(const struct model *m, struct sbuf *b, const struct sval *v)
+{
+	const struct miface *f;
+	size_t n = model_ifaces(m, &f);
+
+	if (v->t == SV_ID && (v->u.id & IFACE_ID) && (v->u.id & ~IFACE_ID) < n)
+		sbuf_puts(b, f[v->u.id & ~IFACE_ID].name);
+	else
+		sv_append(b, v);
+}
+
+static bool is_item_id(const struct sval *v)
+{
+	return v->t == SV_ID && !(v->u.id & IFACE_ID);
+}
+
+static char *prop_text(const struct model *m, const struct sval *v, size_t *len, bool *ids)
 {
 	struct sbuf b = { 0 };
 	size_t i;
 
-	*ids = v->t == SV_ID || v->t == SV_ARRAY;
+	*ids = is_item_id(v) || v->t == SV_ARRAY;
 	if (v->t != SV_ARRAY) {
-		sv_append(&b, v);
+		id_append(m, &b, v);
 	} else {
 		for (i = 0; i < v->u.a->n; i++) {
 			if (i)
 				sbuf_put(&b, ",", 1);
-			sv_append(&b, &v->u.a->v[i].v);
-			*ids &= v->u.a->v[i].v.t == SV_ID;
+			id_append(m, &b, &v->u.a->v[i].v);
+			*ids &= is_item_id(&v->u.a->v[i].v);
 		}
 	}
 	if (!b.p)
@@ -1608,7 +1634,7 @@ static enum sst build(struct run *r, const struct arg *a, size_t n, struct built
 		} else if ((st = eval(r, a[i].v, VM_TEXT, &v)) != SST_OK) {
 			return st;
 		}
-		b->texts[b->ntexts] = prop_text(&v, &it->len, &ids);
+		b->texts[b->ntexts] = prop_text(r->m, &v, &it->len, &ids);
 		it->text = b->texts[b->ntexts++];
 		sv_free(&v);
 		it->loc = a[i].loc;
@@ -1889,6 +1915,94 @@ static enum sst query_print(struct run *r, enum menu_kind k, const struct walk *
 	return st;
 }
 
+/* ---- interfaces ------------------------------------------------------------ */
+
+/* Whether record i still names an interface: no later record renamed it
+ * or took its name. */
+static bool iface_live(const struct miface *f, size_t n, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < n; j++)
+		if ((f[j].old_name && !strcmp(f[j].old_name, f[i].name)) || !strcmp(f[j].name, f[i].name))
+			return false;
+	return true;
+}
+
+/*
+ * [/interface find], [/interface ethernet find default-name=ether1]: the
+ * interfaces the configuration has made or renamed up to here; rosfw knows
+ * no other (the router's own ports are the interface map's, at lowering).
+ */
+static enum sst query_iface_find(struct run *r, const struct walk *w, struct sval *out)
+{
+	const struct miface *f;
+	size_t n = model_ifaces(r->m, &f), i;
+	const struct ast_item *it, *name = NULL, *dflt = NULL;
+	char path[160];
+	bool all;
+
+	menu_path(w->at.node, path, sizeof(path));
+	all = !strcmp(path, "/interface");
+	for (it = w->args; it; it = it->next) {
+		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "where") || text_eq(it->text, it->len, "and")))
+			continue;
+		if (it->kind == IT_PROP && !(it->flags & (VF_NE | VF_REGEX)) && text_eq(it->name, it->name_len, "name"))
+			name = it;
+		else if (it->kind == IT_PROP && !(it->flags & (VF_NE | VF_REGEX)) &&
+			 text_eq(it->name, it->name_len, "default-name"))
+			dflt = it;
+		else
+			return script_fatal(r, &it->loc, "find in %s: rosfw knows interfaces by name= and default-name= only; the rest needs the router",
+					    path);
+	}
+	*out = sv_array();
+	for (i = 0; i < n; i++) {
+		struct sval id = { .t = SV_ID };
+
+		if ((!all && strcmp(f[i].menu, path)) || !iface_live(f, n, i))
+			continue;
+		if (name && !text_eq(name->text, name->len, f[i].name))
+			continue;
+		if (dflt && !(f[i].by_default_name && f[i].old_name && text_eq(dflt->text, dflt->len, f[i].old_name)))
+			continue;
+		id.u.id = IFACE_ID | (uint32_t)i;
+		sa_push(out->u.a, id);
+	}
+	/* "which ports has this router?" (the default configuration waits
+	 * for them in a loop): only the router can say */
+	if (!name && !dflt && !out->u.a->n && !all) {
+		sv_free(out);
+		return script_fatal(r, &w->verb_loc, "find in %s needs the router's hardware: the configuration names none of its interfaces, and rosfw knows no others",
+				    path);
+	}
+	return SST_OK;
+}
+
+static enum sst query_iface_get(struct run *r, const struct walk *w, const struct loc *loc, struct sval *out)
+{
+	const struct miface *f;
+	size_t n = model_ifaces(r->m, &f), i;
+	const struct ast_item *sel = w->args, *prop = sel ? sel->next : NULL;
+
+	if (!sel || !prop)
+		return script_err(r, loc, "get needs an interface and a property");
+	for (i = n; i-- > 0;)
+		if (text_eq(sel->text, sel->len, f[i].name) && iface_live(f, n, i))
+			break;
+	if (i == (size_t)-1)
+		return script_fatal(r, &sel->loc, "get: rosfw knows no interface \"%.*s\" (only those the configuration makes or renames)",
+				    (int)sel->len, sel->text);
+	if (text_eq(prop->text, prop->len, "name"))
+		*out = sv_str(f[i].name, strlen(f[i].name));
+	else if (text_eq(prop->text, prop->len, "default-name") && f[i].by_default_name && f[i].old_name)
+		*out = sv_str(f[i].old_name, strlen(f[i].old_name));
+	else
+		return script_fatal(r, &prop->loc, "get: rosfw knows an interface's name and default-name only; %.*s needs the router",
+				    (int)prop->len, prop->text);
+	return SST_OK;
+}
+
 /* ---- /import -------------------------------------------------------------- */
 
 static enum sst run_import(struct run *r, const struct walk *w, const struct loc *loc)
@@ -2066,6 +2180,11 @@ static enum sst menu_cmd(struct run *r, const struct arg *a, size_t n, struct sv
 		return b.cmd.items ? SST_ERR : SST_OK;
 	}
 	k = menu_kind(w.at.node);
+	if (r->quiet && w.at.foreign) {
+		/* inside a command rosfw passes over */
+		built_free(&b);
+		return SST_OK;
+	}
 	if (needs_router(r, &w, &a[0].loc, &st)) {
 		built_free(&b);
 		return st;
@@ -2105,6 +2224,11 @@ static enum sst menu_cmd(struct run *r, const struct arg *a, size_t n, struct sv
 		     w.verb_id == V_GET ? query_get(r, k, &w, &a[0].loc, out) : query_print(r, k, &w, out);
 		if (st == SST_ERR && r->stack)
 			stack_note(r, &a[0].loc);
+		built_free(&b);
+		return st;
+	}
+	if (w.verb && !w.at.foreign && k == MK_INTERFACE && (w.verb_id == V_FIND || w.verb_id == V_GET)) {
+		st = w.verb_id == V_FIND ? query_iface_find(r, &w, out) : query_iface_get(r, &w, &a[0].loc, out);
 		built_free(&b);
 		return st;
 	}
@@ -2457,7 +2581,8 @@ static bool items_script(const struct ast_item *it)
 			 * inside: the plain selector exec.c knows */
 			const struct ast_item *w = g->sub ? g->sub->items : NULL;
 
-			while (w && (w->kind == IT_SLASH || (w->kind == IT_WORD && !text_eq(w->text, w->len, "find"))))
+			while (w && (w->kind == IT_SLASH ||
+				     (w->kind == IT_WORD && !(w->len && w->len <= 4 && !memcmp(w->text, "find", w->len)))))
 				w = w->next;
 			if (!w || w->kind != IT_WORD || items_script(w->next))
 				return true;

@@ -29,7 +29,7 @@ void script_free(struct script *s);
 /* Budgets of one top-level statement: steps (statements and loop turns)
  * and bytes of values; ROSFW_SCRIPT_STEPS and ROSFW_SCRIPT_MEMORY (bytes)
  * change them (tests). */
-#define SCRIPT_MAX_STEPS 10000000UL
+#define SCRIPT_MAX_STEPS 2000000UL
 #define SCRIPT_MAX_MEMORY (256UL << 20)
 /* Nested blocks, expressions, substitutions and calls. */
 #define SCRIPT_MAX_DEPTH 200
