@@ -658,7 +658,7 @@ static enum sst eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 
 /* ---- statements --------------------------------------------------------- */
 
-#define MAX_ARGS 128
+#define MAX_ARGS 64
 
 /**
  * struct arg - one argument of a statement as written.

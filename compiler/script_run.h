@@ -32,6 +32,6 @@ void script_free(struct script *s);
 #define SCRIPT_MAX_STEPS 2000000UL
 #define SCRIPT_MAX_MEMORY (256UL << 20)
 /* Nested blocks, expressions, substitutions and calls. */
-#define SCRIPT_MAX_DEPTH 200
+#define SCRIPT_MAX_DEPTH 100
 
 #endif
