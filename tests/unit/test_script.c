@@ -449,6 +449,24 @@ static void test_deep_nesting_stops(void **state)
 	run_free(&r);
 }
 
+/* Read in place (as rosfw reads files), the scanner's end-of-token NUL
+ * must not hide a line from the interpreter: the statement after an empty
+ * line is where it was written. */
+static void test_in_place_source_keeps_lines(void **state)
+{
+	char buf[] = ":local a 1\n\n:put $x\n\0\0";
+	size_t len = sizeof(buf) - 3;
+	struct diag *d = diag_new(10);
+	struct model *m = model_new(d);
+	uint32_t f = diag_add_source(d, "t.rsc", buf, len);
+
+	(void)state;
+	model_run_padded(m, f, buf, len);
+	assert_diag(d, DIAG_WARNING, 3, 6, "undefined variable $x");
+	model_free(m);
+	diag_free(d);
+}
+
 /* ---- what stays plain ------------------------------------------------------------------ */
 
 static void test_plain_statements_stay_plain(void **state)
@@ -512,6 +530,7 @@ int main(void)
 		cmocka_unit_test(test_recursion_stops),
 		cmocka_unit_test(test_memory_budget_stops),
 		cmocka_unit_test(test_deep_nesting_stops),
+		cmocka_unit_test(test_in_place_source_keeps_lines),
 		cmocka_unit_test(test_plain_statements_stay_plain),
 	};
 
