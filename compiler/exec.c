@@ -634,23 +634,49 @@ static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *i
 	return false;
 }
 
-/* The ids a script's [find] gave ("*1f,*20"): the items as they are now. */
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ids a script's [find] gave ("*1f,*20"): the items as they are now,
+ * in one pass over the menu (`remove $ids` of a 100k-entry list). */
 static bool sel_ids(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
 {
 	const char *s = it->text, *end = it->text + it->len;
+	uint32_t *ids = NULL;
+	size_t n = 0, cap = 0, found = 0, i;
 
 	while (s < end) {
 		char *e;
-		unsigned long id = strtoul(s + 1, &e, 16);
-		long at = model_find_id(m, k, (uint32_t)id);
 
-		if (at < 0) {
-			diag_error(m->d, &it->loc, "no such item in %s (it was removed, or the id is another menu's)",
-				   menu_kind_path(k));
-			return false;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
 		}
-		sel_add(out, (size_t)at);
-		s = e + (*e == ',' || *e == ';');
+		ids[n++] = (uint32_t)strtoul(s + 1, &e, 16);
+		if (e == s + 1)
+			break;	/* not an id ("*" alone): no item has it */
+		s = e + (e < end && *e == ',');
+	}
+	qsort(ids, n, sizeof(*ids), id_cmp);
+	for (i = 0; n && i < model_count(m, k); i++) {
+		uint32_t id = model_item(m, k, i)->id;
+
+		if (bsearch(&id, ids, n, sizeof(*ids), id_cmp)) {
+			sel_add(out, i);
+			found++;
+		}
+	}
+	for (i = 1; i < n; i++)
+		found += ids[i] == ids[i - 1];
+	free(ids);
+	if (found < n) {
+		diag_error(m->d, &it->loc, "no such item in %s (it was removed, or the id is another menu's)",
+			   menu_kind_path(k));
+		return false;
 	}
 	return true;
 }

@@ -165,16 +165,6 @@ struct mitem *item_new(struct model *m, uint16_t cap)
 	return it;
 }
 
-long model_find_id(const struct model *m, enum menu_kind k, uint32_t id)
-{
-	size_t i;
-
-	for (i = 0; i < model_count(m, k); i++)
-		if (m->lists[k].v[i]->id == id)
-			return (long)i;
-	return -1;
-}
-
 /* Where property `id` is in it->props, or would go. */
 static size_t prop_index(const struct mitem *it, enum prop_id id, bool *found)
 {

@@ -139,8 +139,6 @@ void exec_walked(struct model *m, const struct ast_cmd *c, const struct walk *w,
 bool exec_find(struct model *m, enum menu_kind k, const struct ast_item *args, struct sel *out);
 bool exec_select(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out);
 bool exec_word_is_script(const struct cwd *at, const char *s, size_t n);
-/* The position of the item with id `id` in menu k, or -1. */
-long model_find_id(const struct model *m, enum menu_kind k, uint32_t id);
 
 /* Cross-checks of one item after add or set (check.c). */
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd);
