@@ -586,7 +586,6 @@ static bool needs_router(struct run *r, const struct walk *w, const struct loc *
 		bool asking;	/* refused only for what asks: get, find, print */
 	} refused[] = {
 		{ "/tool fetch", "it downloads from the network when the script runs; download the file and give it to rosfw", false },
-		{ "/system script run", "it runs a script stored on the router", false },
 		{ "/system script environment", "it reads the router's running scripts", false },
 		{ "/interface wireless", "it asks the router's wireless hardware", true },
 		{ "/system routerboard", "it asks the router's hardware", true },
@@ -597,6 +596,10 @@ static bool needs_router(struct run *r, const struct walk *w, const struct loc *
 	size_t i;
 	bool asking = w->verb && (w->verb_id == V_GET || w->verb_id == V_FIND || w->verb_id == V_PRINT);
 
+	if (w->verb && w->verb_id == V_RUN && path_is(w, "/system script")) {
+		*st = script_fatal(r, loc, "/system script run needs the router: it runs a script stored on the router (give that script to rosfw as a file of its own)");
+		return true;
+	}
 	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
 		if (path_is(w, refused[i].path) && (!refused[i].asking || asking) && !(r->quiet && refused[i].asking)) {
 			*st = script_fatal(r, loc, "%s needs the router: %s", refused[i].path, refused[i].why);

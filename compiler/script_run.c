@@ -1035,6 +1035,7 @@ static bool words_script(const struct ast_cmd *c, const struct cwd *cwd)
 		return true;
 	for (; it; it = it->next)
 		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "import") || text_eq(it->text, it->len, "fetch") ||
+					    text_eq(it->text, it->len, "run") ||
 					    (it->len > 7 && !memcmp(it->text + it->len - 7, "/import", 7))))
 			return true;
 	return items_script(c->items);

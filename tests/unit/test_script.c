@@ -366,14 +366,15 @@ static void test_error_in_function_body_located(void **state)
 static void test_router_only_commands_refused(void **state)
 {
 	struct run r = run_script(":put [:resolve \"example.com\"]\n/tool fetch url=\"http://x/y\"\n:execute \"x\"\n"
-				  ":do { :resolve \"a\" } on-error={}\n");
+				  ":do { :resolve \"a\" } on-error={}\n/system script run s\n");
 
 	(void)state;
 	assert_diag(r.d, DIAG_ERROR, 1, 7, ":resolve needs the router");
 	assert_diag(r.d, DIAG_ERROR, 2, 1, "/tool fetch needs the router");
 	assert_diag(r.d, DIAG_ERROR, 3, 1, ":execute needs the router");
+	assert_diag(r.d, DIAG_ERROR, 5, 1, "/system script run needs the router");
 	/* a refusal is not a failure on-error may swallow */
-	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 4);
+	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 5);
 	run_free(&r);
 }
 
