@@ -241,9 +241,14 @@ static enum sst cmd_foreach(struct ctx *x)
 		sv_free(&code);
 		return st;
 	}
-	arr = list.t == SV_ARRAY ? list : sv_to_array(&list);
-	if (list.t != SV_ARRAY)
-		sv_free(&list);
+	/* a value that is not an array is one turn (a quoted "a,b" too) */
+	if (list.t == SV_ARRAY) {
+		arr = list;
+	} else {
+		arr = sv_array();
+		if (list.t != SV_NOTHING)
+			sa_push(arr.u.a, list);
+	}
 	inner.stack = &f;
 	for (i = 0; i < arr.u.a->n && st == SST_OK; i++) {
 		struct scope sc = { NULL, r->sc };

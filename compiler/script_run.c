@@ -610,7 +610,8 @@ enum sst script_eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 		sv_free(&one);
 		*out = sv_str_take(&b);
 	} else if (pieces == 1 && bare && mode != VM_TEXT) {
-		*out = sv_guess(one.u.s.p, one.u.s.len);
+		/* `in=ether1,ether2`: an unquoted list is an array */
+		*out = memchr(one.u.s.p, ',', one.u.s.len) ? sv_to_array(&one) : sv_guess(one.u.s.p, one.u.s.len);
 		sv_free(&one);
 	} else {
 		*out = one;

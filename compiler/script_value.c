@@ -21,11 +21,6 @@ size_t script_mem_used(void)
 	return mem_used;
 }
 
-void script_mem_reset(void)
-{
-	mem_used = 0;
-}
-
 void sbuf_put(struct sbuf *b, const char *s, size_t n)
 {
 	if (b->len + n + 1 > b->cap) {

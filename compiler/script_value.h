@@ -128,8 +128,7 @@ void sa_push(struct sarray *a, struct sval v);	/* takes v */
 struct sval *sa_get(struct sarray *a, const char *key, size_t n);
 void sa_set(struct sarray *a, const char *key, size_t n, struct sval v);
 
-/* Bytes held by all values now, and the most allowed (0: no limit). */
+/* Bytes held by all values now. */
 size_t script_mem_used(void);
-void script_mem_reset(void);
 
 #endif

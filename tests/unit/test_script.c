@@ -154,8 +154,9 @@ static void test_foreach(void **state)
 {
 	(void)state;
 	expect_puts(":foreach p in={22;80;443} do={ :put $p }\n:foreach k,v in={a=1;b=2} do={ :put \"$k=$v\" }\n"
-		    ":foreach i,v in={x;y} do={ :put \"$i:$v\" }\n",
-		    "22|80|443|a=1|b=2|0:x|1:y");
+		    ":foreach i,v in={x;y} do={ :put \"$i:$v\" }\n"
+		    ":foreach n in=ether1,ether2 do={ :put $n }\n:foreach s in=\"a,b\" do={ :put $s }\n",
+		    "22|80|443|a=1|b=2|0:x|1:y|ether1|ether2|a,b");
 }
 
 static void test_for_while_do(void **state)
