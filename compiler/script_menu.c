@@ -7,6 +7,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -509,6 +512,8 @@ static enum sst run_import(struct run *r, const struct walk *w, const struct loc
 	uint32_t file;
 	struct cwd saved = r->m->cwd;
 	struct scope saved_file = r->S->file;
+	struct stat sb;
+	int fd;
 
 	for (it = w->args; it; it = it->next)
 		if (!f || (it->kind == IT_PROP && text_eq(it->name, it->name_len, "file-name")))
@@ -535,10 +540,17 @@ static enum sst run_import(struct run *r, const struct walk *w, const struct loc
 		free(path);
 		return script_fatal(r, loc, "imports nested too deep");
 	}
-	if (!(fp = fopen(path, "rb"))) {
-		enum sst st = script_err(r, loc, "import: %s: %s (rosfw reads FILE beside the importing file)", path,
-					 strerror(errno));
+	/* Only a file: a fifo or a device (/dev/zero) might never end, and
+	 * opening a fifo must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &sb) || !S_ISREG(sb.st_mode) || !(fp = fdopen(fd, "rb"))) {
+		int e = fd < 0 ? errno : S_ISDIR(sb.st_mode) ? EISDIR : EINVAL;
+		enum sst st;
 
+		if (fd >= 0)
+			close(fd);
+		st = script_err(r, loc, "import: %s: %s (rosfw reads FILE beside the importing file)", path,
+				e == EINVAL ? "not a regular file" : strerror(e));
 		free(path);
 		return st;
 	}

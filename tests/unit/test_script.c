@@ -6,6 +6,8 @@
  */
 #include "helpers.h"
 
+#include <unistd.h>
+
 #include "model_impl.h"
 #include "script_run.h"
 
@@ -391,6 +393,36 @@ static void test_system_script_source_is_data(void **state)
 	run_free(&r);
 }
 
+/* /import runs FILE from beside the importing file, once; only a file. */
+static void test_import(void **state)
+{
+	char dir[] = "/tmp/rosfw-import-XXXXXX", a[64], b[64];
+	static const char src_a[] = "/import b.rsc\n/import file-name=b.rsc\n/import /dev/zero\n:put $fromB\n";
+	struct diag *d = diag_new(10);
+	struct model *m = model_new(d);
+	FILE *f;
+	char *got;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a.rsc", dir);
+	snprintf(b, sizeof(b), "%s/b.rsc", dir);
+	assert_non_null(f = fopen(b, "w"));
+	fputs(":global fromB 7\n/ip firewall filter add chain=input\n", f);
+	fclose(f);
+	model_run(m, diag_add_source(d, a, src_a, sizeof(src_a) - 1), src_a, sizeof(src_a) - 1);
+	assert_int_equal(model_count(m, MK_FILTER4), 1);
+	assert_diag(d, DIAG_WARNING, 2, 1, "imported before");
+	assert_diag(d, DIAG_ERROR, 3, 1, "import: /dev/zero: not a regular file");
+	got = puts_of(d);
+	assert_string_equal(got, "7");
+	free(got);
+	model_free(m);
+	diag_free(d);
+	unlink(b);
+	rmdir(dir);
+}
+
 /* ---- bounds ------------------------------------------------------------------------- */
 
 static void test_endless_loop_stops(void **state)
@@ -528,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_error_in_function_body_located),
 		cmocka_unit_test(test_router_only_commands_refused),
 		cmocka_unit_test(test_system_script_source_is_data),
+		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_endless_loop_stops),
 		cmocka_unit_test(test_recursion_stops),
 		cmocka_unit_test(test_memory_budget_stops),
