@@ -179,6 +179,8 @@ enum sst script_run_body(struct run *r, const struct sval *code, struct scope *s
 enum sst script_run_code(struct run *r, const struct scode *code, const char *what, const struct loc *at,
 			 const struct arg *args, size_t nargs, struct sval *out);
 enum sst script_step(struct run *r, const struct loc *loc);
+/* The next argument of a statement at c; false at its end (or an error). */
+bool script_arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st);
 /* After an error exec.c said: the constructs it happened in, as a note. */
 void script_stack_note(struct run *r, const struct loc *loc);
 /* Once per place (file:line:col): true the first time. */

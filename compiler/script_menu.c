@@ -83,6 +83,8 @@ struct built {
 	struct ast_item *items;
 	char **texts;
 	size_t ntexts;
+	struct built **sub;	/* the commands of [find ...] kept as brackets */
+	size_t nsub;
 };
 
 static void built_free(struct built *b)
@@ -91,14 +93,56 @@ static void built_free(struct built *b)
 
 	for (i = 0; i < b->ntexts; i++)
 		free(b->texts[i]);
+	for (i = 0; i < b->nsub; i++) {
+		built_free(b->sub[i]);
+		free(b->sub[i]);
+	}
+	free(b->sub);
 	free(b->texts);
 	free(b->items);
+}
+
+static enum sst build(struct run *r, const struct arg *a, size_t n, struct built *b);
+
+/* An interface menu's `set [ find default-name=ether1 ] name=wan`: exec.c
+ * reads the rename from the bracket itself (the router's own port, which
+ * no [find] here can return), so it stays a bracket, its values worked
+ * out. */
+static bool iface_bracket(struct run *r, const struct arg *a, struct ast_item *it, struct built *b, enum sst *st)
+{
+	struct cur c = a->v, in;
+	struct arg ia[16];
+	struct built *nb;
+	size_t ni = 0;
+
+	*st = SST_OK;
+	if (a->name || a->v.p >= a->v.end || *a->v.p != '[' || r->cwd->foreign ||
+	    menu_kind(r->cwd->node) != MK_INTERFACE || !cur_skip_group(&c) || c.p != a->v.end)
+		return false;
+	in = a->v;
+	cur_adv(&in, 1);
+	in.end = a->v.end - 1;
+	while (ni < sizeof(ia) / sizeof(ia[0]) && script_arg_scan(r, &in, &ia[ni], st))
+		ni++;
+	if (*st != SST_OK)
+		return true;
+	nb = xcalloc(1, sizeof(*nb));
+	b->sub = xreallocarray(b->sub, b->nsub + 1, sizeof(*b->sub));
+	b->sub[b->nsub++] = nb;
+	if (ni && (*st = build(r, ia, ni, nb)) != SST_OK)
+		return true;
+	it->kind = IT_BRACKET;
+	it->text = "";
+	it->sub = ni ? &nb->cmd : NULL;
+	it->loc = it->vloc = a->loc;
+	return true;
 }
 
 static enum sst build(struct run *r, const struct arg *a, size_t n, struct built *b)
 {
 	size_t i, k = 0;
 	enum sst st;
+	bool renames = arg_named(a, n, "name") != NULL;
 
 	memset(b, 0, sizeof(*b));
 	b->items = xcalloc(n + 1, sizeof(*b->items));
@@ -109,6 +153,12 @@ static enum sst build(struct run *r, const struct arg *a, size_t n, struct built
 		bool ids;
 		bool quoted = a[i].v.p < a[i].v.end && *a[i].v.p == '"';
 
+		if (renames && iface_bracket(r, &a[i], it, b, &st)) {
+			if (st != SST_OK)
+				return st;
+			k++;
+			continue;
+		}
 		if (i == 0 && a[i].v.p < a[i].v.end && *a[i].v.p == '/' && !a[i].name) {
 			it->kind = IT_SLASH;
 			it->text = "/";

@@ -634,7 +634,7 @@ static bool ends_arg(char c)
 
 /* The next argument at c (blanks skipped before); false at the end of
  * the statement. */
-static bool arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st)
+bool script_arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st)
 {
 	struct cur start;
 	const char *q;
@@ -808,7 +808,7 @@ static enum sst run_stmt(struct run *r, struct cur *c, struct sval *out)
 	*out = sv_nothing();
 	if ((st = script_step(r, &at)) != SST_OK)
 		return st;
-	while (arg_scan(r, c, &a[n], &st)) {
+	while (script_arg_scan(r, c, &a[n], &st)) {
 		if (++n == MAX_ARGS) {
 			return script_err(r, &a[n - 1].loc, "too many arguments in one command (at most %d)", MAX_ARGS - 1);
 		}
@@ -921,7 +921,7 @@ enum sst script_array_literal(struct run *r, struct cur c, struct sval *out)
 		}
 		if (c.p >= c.end)
 			return SST_OK;
-		if (!arg_scan(r, &c, &a, &st)) {
+		if (!script_arg_scan(r, &c, &a, &st)) {
 			if (st == SST_OK) {
 				struct loc l = cur_loc(&c);
 

@@ -342,6 +342,30 @@ static void test_failed_add_under_on_error_leaves_nothing(void **state)
 	run_free(&r);
 }
 
+/* Interfaces named by variables: renames and adds are recorded as plain
+ * ones are, and [/interface find] answers from them. */
+static void test_interfaces_from_variables(void **state)
+{
+	struct run r = run_script(":local w \"wan\"\n:local b \"br-lan\"\n"
+				  "/interface ethernet set [ find default-name=ether1 ] name=$w\n"
+				  "/interface bridge add name=$b\n:put [:len [/interface find]]\n"
+				  ":foreach i in=[/interface ethernet find] do={ :put [/interface ethernet get $i name] }\n"
+				  ":put [/interface ethernet get [find default-name=ether1] name]\n");
+	const struct miface *f;
+	char *got = puts_of(r.d);
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(model_ifaces(r.m, &f), 2);
+	assert_string_equal(f[0].name, "wan");
+	assert_string_equal(f[0].old_name, "ether1");
+	assert_true(f[0].by_default_name);
+	assert_string_equal(f[1].name, "br-lan");
+	assert_string_equal(got, "2|wan|wan");
+	free(got);
+	run_free(&r);
+}
+
 /* ---- functions, :parse, refusals --------------------------------------------------- */
 
 static void test_functions(void **state)
@@ -556,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_values_from_variables),
 		cmocka_unit_test(test_duplicate_entry_is_a_failure),
 		cmocka_unit_test(test_failed_add_under_on_error_leaves_nothing),
+		cmocka_unit_test(test_interfaces_from_variables),
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_error_in_function_body_located),
 		cmocka_unit_test(test_router_only_commands_refused),
