@@ -661,7 +661,8 @@ static bool sel_ids(struct model *m, enum menu_kind k, const struct ast_item *it
 			break;	/* not an id ("*" alone): no item has it */
 		s = e + (e < end && *e == ',');
 	}
-	qsort(ids, n, sizeof(*ids), id_cmp);
+	if (n)
+		qsort(ids, n, sizeof(*ids), id_cmp);
 	for (i = 0; n && i < model_count(m, k); i++) {
 		uint32_t id = model_item(m, k, i)->id;
 
