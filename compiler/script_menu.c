@@ -6,12 +6,12 @@
  * interfaces by name, /import) answered here.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ast.h"
 #include "model_impl.h"
@@ -21,8 +21,6 @@
 
 /* ---- menu commands -------------------------------------------------------- */
 
-/* A value as a menu's property takes it: an array is its elements joined
- * by ',' (ports, lists), ids are "*1f". */
 /* An id [/interface find] gave: the interface record's index, marked. */
 #define IFACE_ID 0x80000000u
 
@@ -42,6 +40,9 @@ static bool is_item_id(const struct sval *v)
 	return v->t == SV_ID && !(v->u.id & IFACE_ID);
 }
 
+/* A value as a menu's property takes it: an array is its elements joined
+ * by ',' (ports, lists), item ids are "*1f" (*ids: only they, a selector),
+ * an interface is its name. */
 static char *prop_text(const struct model *m, const struct sval *v, size_t *len, bool *ids)
 {
 	struct sbuf b = { 0 };
