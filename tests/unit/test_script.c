@@ -390,6 +390,19 @@ static void test_error_in_function_body_located(void **state)
 	run_free(&r);
 }
 
+/* What :parse made says where in its text, and where that text was made. */
+static void test_error_in_parsed_text_located(void **state)
+{
+	struct run r = run_script(":local s [:parse \":put (1 / 0)\"]\n$s\n");
+	const struct diag_msg *m;
+
+	(void)state;
+	m = assert_diag(r.d, DIAG_ERROR, 1, 9, "division by zero");
+	assert_string_equal(diag_source_name(r.d, m->loc.file), "test.rsc:1:11 (:parse)");
+	assert_non_null(strstr(m->text, "in $s at test.rsc:2:1"));
+	run_free(&r);
+}
+
 static void test_router_only_commands_refused(void **state)
 {
 	struct run r = run_script(":put [:resolve \"example.com\"]\n/tool fetch url=\"http://x/y\"\n:execute \"x\"\n"
@@ -583,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_interfaces_from_variables),
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_error_in_function_body_located),
+		cmocka_unit_test(test_error_in_parsed_text_located),
 		cmocka_unit_test(test_router_only_commands_refused),
 		cmocka_unit_test(test_system_script_source_is_data),
 		cmocka_unit_test(test_import),
