@@ -986,14 +986,49 @@ void script_free(struct script *S)
 
 static bool words_script(const struct ast_cmd *c, const struct cwd *cwd);
 
+/* A first look, cheap for the million lines of an export: could the word
+ * be one of the scripting commands RouterOS runs without ':'? (exec.c's
+ * word_is_script then asks the menu.) */
+static bool maybe_script_word(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"beep", "delay", "do", "error", "execute", "for", "foreach", "global", "if", "len",
+		"local", "nothing", "parse", "pick", "put", "resolve", "return", "time", "while",
+	};
+	size_t i;
+
+	if (n < 2 || n > 7 || !memchr("bdefgilnprtw", s[0], 12))
+		return false;
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (text_eq(s, n, words[i]))
+			return true;
+	return false;
+}
+
+/* Commands only the interpreter runs or refuses: /import, /tool fetch,
+ * /system script run. */
+static bool word_wants(const struct ast_item *it)
+{
+	switch (it->len) {
+	case 3:
+		return !memcmp(it->text, "run", 3);
+	case 5:
+		return !memcmp(it->text, "fetch", 5);
+	case 6:
+		return !memcmp(it->text, "import", 6);
+	default:
+		return it->len > 7 && !memcmp(it->text + it->len - 7, "/import", 7);
+	}
+}
+
 static bool items_script(const struct ast_item *it)
 {
 	for (; it; it = it->next) {
 		const struct ast_item *g = it->kind == IT_PROP ? it->group : it;
 
-		if (it->kind == IT_SCRIPT || (it->flags & VF_VAR))
+		if (it->kind == IT_SCRIPT || (it->flags & VF_VAR) || (it->kind == IT_WORD && word_wants(it)))
 			return true;
-		if (!g)
+		if (!g || g->kind == IT_WORD || g->kind == IT_STRING)
 			continue;
 		if (g->kind == IT_PAREN || (g->kind == IT_BLOCK && it->kind == IT_PROP))
 			return true;
@@ -1023,22 +1058,17 @@ static bool items_script(const struct ast_item *it)
 static bool words_script(const struct ast_cmd *c, const struct cwd *cwd)
 {
 	const struct ast_item *it = c->items, *first;
-	struct cwd root = { 0 };
 
 	if (!it)
 		return false;
-	root.node = menu_root();
-	if (!cwd->node)
-		cwd = &root;
 	first = it->kind == IT_SLASH ? it->next : it;
-	if (first && first->kind == IT_WORD && first->len && !memchr(first->text, '/', first->len) &&
-	    exec_word_is_script(it->kind == IT_SLASH ? &root : cwd, first->text, first->len))
-		return true;
-	for (; it; it = it->next)
-		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "import") || text_eq(it->text, it->len, "fetch") ||
-					    text_eq(it->text, it->len, "run") ||
-					    (it->len > 7 && !memcmp(it->text + it->len - 7, "/import", 7))))
+	if (first && first->kind == IT_WORD && maybe_script_word(first->text, first->len)) {
+		struct cwd root = { 0 };
+
+		root.node = menu_root();
+		if (exec_word_is_script(it->kind == IT_SLASH || !cwd->node ? &root : cwd, first->text, first->len))
 			return true;
+	}
 	return items_script(c->items);
 }
 
