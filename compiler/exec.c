@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "ast.h"
 #include "model_impl.h"
 #include "script_run.h"
@@ -1123,9 +1124,17 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 	}
 	m->gen[k]++;
 	for (i = 0; i < s.n; i++) {
-		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot;
+		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot, *before = NULL;
+		unsigned errors = diag_errors(m->d);
 		bool ok = true;
 
+		/* A set that fails under a script's on-error leaves the item
+		 * as it was, as on RouterOS: keep a copy to put back. */
+		if (m->catching) {
+			size_t size = sizeof(*it) + it->cap * sizeof(it->props[0]);
+
+			before = memcpy(arena_alloc(m->arena, size), it, size);
+		}
 		/* A built-in item was never added: what the script last did to
 		 * it is where its diagnostics point. */
 		if (it->builtin)
@@ -1161,6 +1170,10 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		}
 		if (ok && !verb_is(w, V_DISABLE) && !verb_is(w, V_ENABLE))
 			item_check(m, k, it, &c->loc);
+		if (before && diag_errors(m->d) > errors) {
+			*slot = before;
+			break;
+		}
 		if (!ok)
 			break;
 	}

@@ -366,6 +366,22 @@ static void test_interfaces_from_variables(void **state)
 	run_free(&r);
 }
 
+/* A set that fails under on-error changes nothing of the item. */
+static void test_failed_set_under_on_error_leaves_item(void **state)
+{
+	struct run r = run_script("/ip firewall filter\nadd chain=input protocol=tcp dst-port=22 comment=keep\n"
+				  ":do { set [find comment=keep] comment=changed protocol=icmp } on-error={ :put failed }\n");
+	char *got = puts_of(r.d);
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_string_equal(got, "failed");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "comment"), "keep");
+	assert_string_equal(item_prop(r.m, MK_FILTER4, 0, "protocol"), "tcp");
+	free(got);
+	run_free(&r);
+}
+
 /* ---- functions, :parse, refusals --------------------------------------------------- */
 
 static void test_functions(void **state)
@@ -593,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_values_from_variables),
 		cmocka_unit_test(test_duplicate_entry_is_a_failure),
 		cmocka_unit_test(test_failed_add_under_on_error_leaves_nothing),
+		cmocka_unit_test(test_failed_set_under_on_error_leaves_item),
 		cmocka_unit_test(test_interfaces_from_variables),
 		cmocka_unit_test(test_functions),
 		cmocka_unit_test(test_error_in_function_body_located),
