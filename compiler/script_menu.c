@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -484,8 +485,9 @@ static enum sst query_iface_find(struct run *r, const struct walk *w, struct sva
 {
 	const struct miface *f;
 	size_t n = model_ifaces(r->m, &f), i;
-	const struct ast_item *it, *name = NULL, *dflt = NULL;
+	const struct ast_item *it, *name = NULL, *dflt = NULL, *re_item = NULL;
 	char path[160];
+	regex_t re;
 	bool all;
 
 	menu_path(w->at.node, path, sizeof(path));
@@ -493,14 +495,25 @@ static enum sst query_iface_find(struct run *r, const struct walk *w, struct sva
 	for (it = w->args; it; it = it->next) {
 		if (it->kind == IT_WORD && (text_eq(it->text, it->len, "where") || text_eq(it->text, it->len, "and")))
 			continue;
-		if (it->kind == IT_PROP && !(it->flags & (VF_NE | VF_REGEX)) && text_eq(it->name, it->name_len, "name"))
+		if (it->kind == IT_PROP && !(it->flags & VF_NE) && text_eq(it->name, it->name_len, "name") &&
+		    (it->flags & VF_REGEX) && !re_item)
+			re_item = it;
+		else if (it->kind == IT_PROP && !(it->flags & (VF_NE | VF_REGEX)) && text_eq(it->name, it->name_len, "name"))
 			name = it;
 		else if (it->kind == IT_PROP && !(it->flags & (VF_NE | VF_REGEX)) &&
 			 text_eq(it->name, it->name_len, "default-name"))
 			dflt = it;
 		else
-			return script_fatal(r, &it->loc, "find in %s: rosfw knows interfaces by name= and default-name= only; the rest needs the router",
+			return script_fatal(r, &it->loc, "find in %s: rosfw knows interfaces by name (=, ~) and default-name= only; the rest needs the router",
 					    path);
+	}
+	if (re_item) {
+		char *p = xstrndup(re_item->text, re_item->len);
+		int rc = regcomp(&re, p, REG_EXTENDED | REG_NOSUB);
+
+		free(p);
+		if (rc)
+			return script_err(r, &re_item->vloc, "find: invalid regular expression");
 	}
 	*out = sv_array();
 	for (i = 0; i < n; i++) {
@@ -510,14 +523,18 @@ static enum sst query_iface_find(struct run *r, const struct walk *w, struct sva
 			continue;
 		if (name && !text_eq(name->text, name->len, f[i].name))
 			continue;
+		if (re_item && regexec(&re, f[i].name, 0, NULL, 0))
+			continue;
 		if (dflt && !(f[i].by_default_name && f[i].old_name && text_eq(dflt->text, dflt->len, f[i].old_name)))
 			continue;
 		id.u.id = IFACE_ID | (uint32_t)i;
 		sa_push(out->u.a, id);
 	}
+	if (re_item)
+		regfree(&re);
 	/* "which ports has this router?" (the default configuration waits
 	 * for them in a loop): only the router can say */
-	if (!name && !dflt && !out->u.a->n && !all) {
+	if (!name && !dflt && !re_item && !out->u.a->n && !all) {
 		sv_free(out);
 		return script_fatal(r, &w->verb_loc, "find in %s needs the router's hardware: the configuration names none of its interfaces, and rosfw knows no others",
 				    path);

@@ -350,7 +350,8 @@ static void test_interfaces_from_variables(void **state)
 				  "/interface ethernet set [ find default-name=ether1 ] name=$w\n"
 				  "/interface bridge add name=$b\n:put [:len [/interface find]]\n"
 				  ":foreach i in=[/interface ethernet find] do={ :put [/interface ethernet get $i name] }\n"
-				  ":put [/interface ethernet get [find default-name=ether1] name]\n");
+				  ":put [/interface ethernet get [find default-name=ether1] name]\n"
+				  ":put [:len [/interface find where name~\"^br\"]]\n");
 	const struct miface *f;
 	char *got = puts_of(r.d);
 
@@ -361,7 +362,7 @@ static void test_interfaces_from_variables(void **state)
 	assert_string_equal(f[0].old_name, "ether1");
 	assert_true(f[0].by_default_name);
 	assert_string_equal(f[1].name, "br-lan");
-	assert_string_equal(got, "2|wan|wan");
+	assert_string_equal(got, "2|wan|wan|1");
 	free(got);
 	run_free(&r);
 }
