@@ -133,6 +133,9 @@ void model_free(struct model *m)
 		free(m->noted[i]);
 	free(m->noted);
 	free(m->ifaces);
+	for (i = 0; i < m->nports; i++)
+		free(m->ports[i]);
+	free(m->ports);
 	intern_free(m);
 	script_free(m->script);
 	arena_free(m->arena);
@@ -147,6 +150,21 @@ size_t model_count(const struct model *m, enum menu_kind k)
 const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i)
 {
 	return i < model_count(m, k) ? m->lists[k].v[i] : NULL;
+}
+
+void model_set_ports(struct model *m, const char *const *names, size_t n)
+{
+	size_t i;
+
+	m->ports = xreallocarray(m->ports, m->nports + (n ? n : 1), sizeof(*m->ports));
+	for (i = 0; i < n; i++)
+		m->ports[m->nports++] = xstrdup(names[i]);
+}
+
+size_t model_ports(const struct model *m, const char *const **out)
+{
+	*out = (const char *const *)m->ports;
+	return m->nports;
 }
 
 size_t model_ifaces(const struct model *m, const struct miface **out)

@@ -90,6 +90,10 @@ void model_finish(struct model *m);
 size_t model_count(const struct model *m, enum menu_kind k);
 const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i);
 size_t model_ifaces(const struct model *m, const struct miface **out);
+/* The router's own interfaces the interface map names (its keys): before a
+ * script runs, so that [/interface find] knows them as the router would. */
+void model_set_ports(struct model *m, const char *const *names, size_t n);
+size_t model_ports(const struct model *m, const char *const **out);
 
 /* The value a built-in item (service port) has before any script runs. */
 const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id prop);

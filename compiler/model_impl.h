@@ -70,6 +70,8 @@ struct model {
 	struct cwd cwd;
 	struct miface *ifaces;
 	size_t nifaces, capifaces;
+	char **ports;
+	size_t nports;
 	char **noted;
 	size_t nnoted;
 	struct intern intern;

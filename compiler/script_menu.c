@@ -22,23 +22,29 @@
 
 /* ---- menu commands -------------------------------------------------------- */
 
-/* An id [/interface find] gave: the interface record's index, marked. */
+/* An id [/interface find] gave: the index of the interface record, or of
+ * the interface map's router name (PORT_ID), marked. */
 #define IFACE_ID 0x80000000u
+#define PORT_ID 0x40000000u
 
 static void id_append(const struct model *m, struct sbuf *b, const struct sval *v)
 {
 	const struct miface *f;
-	size_t n = model_ifaces(m, &f);
+	const char *const *ports;
+	size_t n = model_ifaces(m, &f), np = model_ports(m, &ports);
+	uint32_t i = v->t == SV_ID ? v->u.id & ~(IFACE_ID | PORT_ID) : 0;
 
-	if (v->t == SV_ID && (v->u.id & IFACE_ID) && (v->u.id & ~IFACE_ID) < n)
-		sbuf_puts(b, f[v->u.id & ~IFACE_ID].name);
+	if (v->t == SV_ID && (v->u.id & IFACE_ID) && i < n)
+		sbuf_puts(b, f[i].name);
+	else if (v->t == SV_ID && (v->u.id & PORT_ID) && i < np)
+		sbuf_puts(b, ports[i]);
 	else
 		sv_append(b, v);
 }
 
 static bool is_item_id(const struct sval *v)
 {
-	return v->t == SV_ID && !(v->u.id & IFACE_ID);
+	return v->t == SV_ID && !(v->u.id & (IFACE_ID | PORT_ID));
 }
 
 /* A value as a menu's property takes it: an array is its elements joined
@@ -481,10 +487,42 @@ static bool iface_live(const struct miface *f, size_t n, size_t i)
  * interfaces the configuration has made or renamed up to here; rosfw knows
  * no other (the router's own ports are the interface map's, at lowering).
  */
+/* A router name of the interface map, in menu `path`: the map does not
+ * say an interface's type, its name does (ether1, sfp1, wlan1 as RouterOS
+ * names its ports). */
+static bool port_in(const char *path, bool all, const char *port)
+{
+	static const struct {
+		const char *menu, *prefix;
+	} kinds[] = {
+		{ "/interface ethernet", "ether" }, { "/interface ethernet", "sfp" },
+		{ "/interface ethernet", "combo" }, { "/interface ethernet", "qsfp" },
+		{ "/interface wireless", "wlan" },  { "/interface wifi", "wifi" },
+	};
+	size_t i;
+
+	for (i = 0; !all && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(path, kinds[i].menu) && !strncmp(port, kinds[i].prefix, strlen(kinds[i].prefix)))
+			return true;
+	return all;
+}
+
+/* The configuration made or renamed it: its record answers. */
+static bool port_shadowed(const struct miface *f, size_t n, const char *port)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(f[i].name, port) || (f[i].old_name && !strcmp(f[i].old_name, port)))
+			return true;
+	return false;
+}
+
 static enum sst query_iface_find(struct run *r, const struct walk *w, struct sval *out)
 {
 	const struct miface *f;
-	size_t n = model_ifaces(r->m, &f), i;
+	const char *const *ports;
+	size_t n = model_ifaces(r->m, &f), np = model_ports(r->m, &ports), i;
 	const struct ast_item *it, *name = NULL, *dflt = NULL, *re_item = NULL;
 	char path[160];
 	regex_t re;
@@ -530,13 +568,25 @@ static enum sst query_iface_find(struct run *r, const struct walk *w, struct sva
 		id.u.id = IFACE_ID | (uint32_t)i;
 		sa_push(out->u.a, id);
 	}
+	for (i = 0; i < np; i++) {
+		struct sval id = { .t = SV_ID };
+
+		if (!port_in(path, all, ports[i]) || port_shadowed(f, n, ports[i]))
+			continue;
+		if ((name && !text_eq(name->text, name->len, ports[i])) || (dflt && !text_eq(dflt->text, dflt->len, ports[i])))
+			continue;
+		if (re_item && regexec(&re, ports[i], 0, NULL, 0))
+			continue;
+		id.u.id = PORT_ID | (uint32_t)i;
+		sa_push(out->u.a, id);
+	}
 	if (re_item)
 		regfree(&re);
 	/* "which ports has this router?" (the default configuration waits
-	 * for them in a loop): only the router can say */
+	 * for them in a loop): only the router, or the map, can say */
 	if (!name && !dflt && !re_item && !out->u.a->n && !all) {
 		sv_free(out);
-		return script_fatal(r, &w->verb_loc, "find in %s needs the router's hardware: the configuration names none of its interfaces, and rosfw knows no others",
+		return script_fatal(r, &w->verb_loc, "find in %s needs the router's hardware: neither the configuration nor the interface map names any of its interfaces",
 				    path);
 	}
 	return SST_OK;
@@ -553,9 +603,22 @@ static enum sst query_iface_get(struct run *r, const struct walk *w, const struc
 	for (i = n; i-- > 0;)
 		if (text_eq(sel->text, sel->len, f[i].name) && iface_live(f, n, i))
 			break;
-	if (i == (size_t)-1)
-		return script_fatal(r, &sel->loc, "get: rosfw knows no interface \"%.*s\" (only those the configuration makes or renames)",
-				    (int)sel->len, sel->text);
+	if (i == (size_t)-1) {
+		const char *const *ports;
+		size_t np = model_ports(r->m, &ports), j;
+
+		for (j = 0; j < np && !text_eq(sel->text, sel->len, ports[j]); j++)
+			;
+		if (j == np)
+			return script_fatal(r, &sel->loc, "get: rosfw knows no interface \"%.*s\" (only those the configuration makes or renames, and the interface map's)",
+					    (int)sel->len, sel->text);
+		if (text_eq(prop->text, prop->len, "name") || text_eq(prop->text, prop->len, "default-name")) {
+			*out = sv_str(ports[j], strlen(ports[j]));
+			return SST_OK;
+		}
+		return script_fatal(r, &prop->loc, "get: rosfw knows an interface's name and default-name only; %.*s needs the router",
+				    (int)prop->len, prop->text);
+	}
 	if (text_eq(prop->text, prop->len, "name"))
 		*out = sv_str(f[i].name, strlen(f[i].name));
 	else if (text_eq(prop->text, prop->len, "default-name") && f[i].by_default_name && f[i].old_name)
@@ -667,7 +730,6 @@ static bool needs_router(struct run *r, const struct walk *w, const struct loc *
 	} refused[] = {
 		{ "/tool fetch", "it downloads from the network when the script runs; download the file and give it to rosfw", false },
 		{ "/system script environment", "it reads the router's running scripts", false },
-		{ "/interface wireless", "it asks the router's wireless hardware", true },
 		{ "/system routerboard", "it asks the router's hardware", true },
 		{ "/system resource", "it asks the router's hardware", true },
 		{ "/system identity", "it asks the router", true },

@@ -367,6 +367,29 @@ static void test_interfaces_from_variables(void **state)
 	run_free(&r);
 }
 
+/* The interface map's router names answer too, by the menu their name
+ * belongs to; a port the configuration renamed answers by its new name. */
+static void test_interfaces_of_the_map(void **state)
+{
+	static const char src[] = "/interface ethernet set [ find default-name=ether1 ] name=wan\n"
+				  ":foreach i in=[/interface ethernet find] do={ :put [/interface ethernet get $i name] }\n"
+				  ":put [:len [/interface find]]\n:put [:len [/interface wireless find]]\n";
+	static const char *const ports[] = { "ether1", "ether2", "sfp1", "wlan1", "lte1" };
+	struct diag *d = diag_new(10);
+	struct model *m = model_new(d);
+	char *got;
+
+	(void)state;
+	model_set_ports(m, ports, 5);
+	model_run(m, diag_add_source(d, "t.rsc", src, sizeof(src) - 1), src, sizeof(src) - 1);
+	got = puts_of(d);
+	assert_no_errors(d);
+	assert_string_equal(got, "wan|ether2|sfp1|5|1");
+	free(got);
+	model_free(m);
+	diag_free(d);
+}
+
 /* A set that fails under on-error changes nothing of the item. */
 static void test_failed_set_under_on_error_leaves_item(void **state)
 {
@@ -610,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_values_from_variables),
 		cmocka_unit_test(test_duplicate_entry_is_a_failure),
 		cmocka_unit_test(test_failed_add_under_on_error_leaves_nothing),
+		cmocka_unit_test(test_interfaces_of_the_map),
 		cmocka_unit_test(test_failed_set_under_on_error_leaves_item),
 		cmocka_unit_test(test_interfaces_from_variables),
 		cmocka_unit_test(test_functions),
