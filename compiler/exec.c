@@ -9,22 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "ast.h"
 #include "model_impl.h"
+#include "script_run.h"
 #include "text.h"
 #include "value.h"
 #include "xalloc.h"
-
-/* The outcome of walking the leading words of a command. */
-struct walk {
-	struct cwd at;
-	const char *verb;	/* NULL when the command is a bare path */
-	enum verb verb_id;
-	size_t verb_len;
-	struct loc verb_loc;
-	const struct ast_item *args;
-	bool failed;
-};
 
 static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd);
 
@@ -297,6 +288,11 @@ static bool word_is_script(const struct cwd *at, const char *s, size_t n)
 	return false;
 }
 
+bool exec_word_is_script(const struct cwd *at, const char *s, size_t n)
+{
+	return word_is_script(at, s, n);
+}
+
 /* Where in the source a part of a value is, for the caret. */
 static struct loc value_loc(const struct ast_item *it, size_t off, size_t len)
 {
@@ -510,6 +506,11 @@ static bool find_eval(struct model *m, enum menu_kind k, const struct ast_item *
 	return ok;
 }
 
+bool exec_find(struct model *m, enum menu_kind k, const struct ast_item *args, struct sel *out)
+{
+	return find_eval(m, k, args, out);
+}
+
 static bool sel_bracket(struct model *m, enum menu_kind k, const struct ast_item *g, struct sel *out)
 {
 	struct walk w = { 0 };
@@ -634,6 +635,54 @@ static bool sel_name(struct model *m, enum menu_kind k, const struct ast_item *i
 	return false;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ids a script's [find] gave ("*1f,*20"): the items as they are now,
+ * in one pass over the menu (`remove $ids` of a 100k-entry list). */
+static bool sel_ids(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	const char *s = it->text, *end = it->text + it->len;
+	uint32_t *ids = NULL;
+	size_t n = 0, cap = 0, found = 0, i;
+
+	while (s < end) {
+		char *e;
+
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[n++] = (uint32_t)strtoul(s + 1, &e, 16);
+		if (e == s + 1)
+			break;	/* not an id ("*" alone): no item has it */
+		s = e + (e < end && *e == ',');
+	}
+	if (n)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+	for (i = 0; n && i < model_count(m, k); i++) {
+		uint32_t id = model_item(m, k, i)->id;
+
+		if (bsearch(&id, ids, n, sizeof(*ids), id_cmp)) {
+			sel_add(out, i);
+			found++;
+		}
+	}
+	for (i = 1; i < n; i++)
+		found += ids[i] == ids[i - 1];
+	free(ids);
+	if (found < n) {
+		diag_error(m->d, &it->loc, "no such item in %s (it was removed, or the id is another menu's)",
+			   menu_kind_path(k));
+		return false;
+	}
+	return true;
+}
+
 /* One selector: numbers, a name (named menus), or [find ...]. */
 static bool sel_resolve(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
 {
@@ -641,7 +690,9 @@ static bool sel_resolve(struct model *m, enum menu_kind k, const struct ast_item
 
 	if (it->kind == IT_PROP && it->group)
 		it = it->group;
-	if (it->kind == IT_BRACKET)
+	if (it->flags & VF_IDS)
+		ok = sel_ids(m, k, it, out);
+	else if (it->kind == IT_BRACKET)
 		ok = sel_bracket(m, k, it, out);
 	else if ((it->kind == IT_WORD || it->kind == IT_PROP || it->kind == IT_STRING) && it->len &&
 		 it->text[0] == '*') {
@@ -659,6 +710,11 @@ static bool sel_resolve(struct model *m, enum menu_kind k, const struct ast_item
 	}
 	sel_normalize(out);
 	return ok;
+}
+
+bool exec_select(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out)
+{
+	return sel_resolve(m, k, it, out);
 }
 
 /* ---- verbs -------------------------------------------------------------- */
@@ -964,6 +1020,7 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	const struct ast_item *cf = arg_prop(a, "copy-from");
 	struct mitem *it;
 	size_t at = model_count(m, k), from, i;
+	unsigned errors = diag_errors(m->d);
 	bool ok;
 
 	if (menu_kind_is_settings(k)) {
@@ -1020,6 +1077,10 @@ static void verb_add(struct model *m, enum menu_kind k, const struct args *a, co
 	}
 	if (ok)
 		item_check(m, k, it, &c->loc);
+	/* Kept for the numbering of later errors; but a failure a script's
+	 * on-error catches leaves nothing behind, as on RouterOS. */
+	if (m->catching && diag_errors(m->d) > errors)
+		return;
 	list_insert(m, k, it, at);
 }
 
@@ -1061,10 +1122,19 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		sel_free(&s);
 		return;
 	}
+	m->gen[k]++;
 	for (i = 0; i < s.n; i++) {
-		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot;
+		struct mitem **slot = &m->lists[k].v[s.v[i]], *it = *slot, *before = NULL;
+		unsigned errors = diag_errors(m->d);
 		bool ok = true;
 
+		/* A set that fails under a script's on-error leaves the item
+		 * as it was, as on RouterOS: keep a copy to put back. */
+		if (m->catching) {
+			size_t size = sizeof(*it) + it->cap * sizeof(it->props[0]);
+
+			before = memcpy(arena_alloc(m->arena, size), it, size);
+		}
 		/* A built-in item was never added: what the script last did to
 		 * it is where its diagnostics point. */
 		if (it->builtin)
@@ -1100,6 +1170,10 @@ static void verb_set(struct model *m, enum menu_kind k, const struct walk *w, co
 		}
 		if (ok && !verb_is(w, V_DISABLE) && !verb_is(w, V_ENABLE))
 			item_check(m, k, it, &c->loc);
+		if (before && diag_errors(m->d) > errors) {
+			*slot = before;
+			break;
+		}
 		if (!ok)
 			break;
 	}
@@ -1220,10 +1294,78 @@ static void block_run(struct model *m, const struct ast_cmd *stmts, const struct
 		cmd_run(m, c, &local);
 }
 
+bool exec_walk(struct model *m, const struct ast_cmd *c, const struct cwd *cwd, struct walk *w)
+{
+	const struct ast_item *it = c->items;
+
+	memset(w, 0, sizeof(*w));
+	w->at = *cwd;
+	if (it->kind == IT_SLASH) {
+		if (it->next && it->next->kind == IT_WORD && it->next->text[0] == '/' &&
+		    it->next->loc.col == it->loc.col + 1) {
+			struct loc l = it->loc;
+
+			l.last_col = l.col + 1;
+			diag_error(m->d, &l, "\"//\" is not a comment in RouterOS scripts: comments start with #");
+			return false;
+		}
+		w->at.node = menu_root();
+		w->at.foreign = false;
+		it = it->next;
+	} else if (it->kind != IT_WORD) {
+		diag_error(m->d, &it->loc, "expected a menu path or a command");
+		return false;
+	}
+	walk_path(m, w, it);
+	return !w->failed;
+}
+
+void exec_walked(struct model *m, const struct ast_cmd *c, const struct walk *w, struct cwd *cwd)
+{
+	if (!w->verb) {
+		if (!w->args) {
+			/* A path alone changes the current menu; a path before a
+			 * command does not. */
+			*cwd = w->at;
+			if (w->at.foreign)
+				note_foreign(m, &w->at, &c->loc);
+			return;
+		}
+		if (w->args->kind == IT_BLOCK) {
+			if (w->at.foreign)
+				note_foreign(m, &w->at, &c->loc);
+			else
+				block_run(m, w->args->stmts, &w->at);
+			if (w->args->next)
+				diag_error(m->d, &w->args->next->loc, "unexpected text after the block");
+			return;
+		}
+		if (w->at.foreign) {
+			note_foreign(m, &w->at, &c->loc);
+			return;
+		}
+		if (w->args->kind == IT_WORD && (w->args->flags & VF_VAR)) {
+			diag_error(m->d, &w->args->loc, "$variables are RouterOS scripting, not supported");
+		} else {
+			char path[128];
+
+			menu_path(w->at.node, path, sizeof(path));
+			diag_error(m->d, &w->args->loc, "expected a command (add, set, remove, ...) after %s", path);
+		}
+		return;
+	}
+	if (w->at.foreign) {
+		note_foreign(m, &w->at, &c->loc);
+		untranslated_count(m, w, &c->loc);
+	} else {
+		verb_run(m, w, c);
+	}
+}
+
 static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 {
 	const struct ast_item *it = c->items;
-	struct walk w = { .at = *cwd };
+	struct walk w;
 
 	if (!it)
 		return;
@@ -1247,76 +1389,33 @@ static void cmd_run(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 		block_run(m, it->stmts, cwd);
 		return;
 	}
-	if (it->kind == IT_SLASH) {
-		if (it->next && it->next->kind == IT_WORD && it->next->text[0] == '/' &&
-		    it->next->loc.col == it->loc.col + 1) {
-			struct loc l = it->loc;
+	if (exec_walk(m, c, cwd, &w))
+		exec_walked(m, c, &w, cwd);
+}
 
-			l.last_col = l.col + 1;
-			diag_error(m->d, &l, "\"//\" is not a comment in RouterOS scripts: comments start with #");
-			return;
-		}
-		w.at.node = menu_root();
-		w.at.foreign = false;
-		it = it->next;
-	} else if (it->kind != IT_WORD) {
-		diag_error(m->d, &it->loc, "expected a menu path or a command");
-		return;
-	}
-	walk_path(m, &w, it);
-	if (w.failed)
-		return;
-	if (!w.verb) {
-		if (!w.args) {
-			/* A path alone changes the current menu; a path before a
-			 * command does not. */
-			*cwd = w.at;
-			if (w.at.foreign)
-				note_foreign(m, &w.at, &c->loc);
-			return;
-		}
-		if (w.args->kind == IT_BLOCK) {
-			if (w.at.foreign)
-				note_foreign(m, &w.at, &c->loc);
-			else
-				block_run(m, w.args->stmts, &w.at);
-			if (w.args->next)
-				diag_error(m->d, &w.args->next->loc, "unexpected text after the block");
-			return;
-		}
-		if (w.at.foreign) {
-			note_foreign(m, &w.at, &c->loc);
-			return;
-		}
-		if (w.args->kind == IT_WORD && (w.args->flags & VF_VAR)) {
-			diag_error(m->d, &w.args->loc, "$variables are RouterOS scripting, not supported");
-		} else {
-			char path[128];
-
-			menu_path(w.at.node, path, sizeof(path));
-			diag_error(m->d, &w.args->loc, "expected a command (add, set, remove, ...) after %s", path);
-		}
-		return;
-	}
-	if (w.at.foreign) {
-		note_foreign(m, &w.at, &c->loc);
-		untranslated_count(m, &w, &c->loc);
-	} else {
-		verb_run(m, &w, c);
-	}
+void exec_cmd(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
+{
+	cmd_run(m, c, cwd);
 }
 
 static void stmt_run(void *ctx, const struct ast_cmd *c)
 {
 	struct model *m = ctx;
 
-	cmd_run(m, c, &m->cwd);
+	/* A statement with scripting anywhere in it runs whole in the
+	 * interpreter; a plain one (nearly every line of an export) never
+	 * pays for it. */
+	if (script_wants(c))
+		script_stmt(m, c, &m->cwd);
+	else
+		cmd_run(m, c, &m->cwd);
 }
 
 void model_run(struct model *m, uint32_t file, const char *buf, size_t len)
 {
 	m->cwd.node = menu_root();
 	m->cwd.foreign = false;
+	script_file_begin(m);
 	parse_buffer(m->d, file, buf, len, stmt_run, m);
 }
 
@@ -1324,5 +1423,6 @@ void model_run_padded(struct model *m, uint32_t file, char *buf, size_t len)
 {
 	m->cwd.node = menu_root();
 	m->cwd.foreign = false;
+	script_file_begin(m);
 	parse_buffer_padded(m->d, file, buf, len, stmt_run, m);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "script_run.h"
 #include "xalloc.h"
 
 /* RouterOS's built-in service ports, in its print order, with their default
@@ -132,7 +133,11 @@ void model_free(struct model *m)
 		free(m->noted[i]);
 	free(m->noted);
 	free(m->ifaces);
+	for (i = 0; i < m->nports; i++)
+		free(m->ports[i]);
+	free(m->ports);
 	intern_free(m);
+	script_free(m->script);
 	arena_free(m->arena);
 	free(m);
 }
@@ -147,6 +152,21 @@ const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i
 	return i < model_count(m, k) ? m->lists[k].v[i] : NULL;
 }
 
+void model_set_ports(struct model *m, const char *const *names, size_t n)
+{
+	size_t i;
+
+	m->ports = xreallocarray(m->ports, m->nports + (n ? n : 1), sizeof(*m->ports));
+	for (i = 0; i < n; i++)
+		m->ports[m->nports++] = xstrdup(names[i]);
+}
+
+size_t model_ports(const struct model *m, const char *const **out)
+{
+	*out = (const char *const *)m->ports;
+	return m->nports;
+}
+
 size_t model_ifaces(const struct model *m, const struct miface **out)
 {
 	*out = m->ifaces;
@@ -159,6 +179,7 @@ struct mitem *item_new(struct model *m, uint16_t cap)
 	struct mitem *it = arena_alloc(m->arena, sizeof(*it) + n * sizeof(it->props[0]));
 
 	it->cap = (uint16_t)n;
+	it->id = ++m->next_id;
 	return it;
 }
 
@@ -366,6 +387,7 @@ void list_remove(struct model *m, enum menu_kind k, const struct sel *sel)
 	struct mlist *l = &m->lists[k];
 	size_t i, j = 0, s = 0;
 
+	m->gen[k]++;
 	for (i = 0; i < l->n; i++) {
 		if (s < sel->n && sel->v[s] == i) {
 			s++;
@@ -388,6 +410,7 @@ void list_move(struct model *m, enum menu_kind k, const struct sel *sel, size_t 
 	struct mitem *anchor = NULL;
 	size_t i, s = 0, at;
 
+	m->gen[k]++;
 	/* When the destination is itself being moved, the block lands before
 	 * the first item after it that stays put. */
 	for (i = 0; !to_end && i < l->n; i++) {

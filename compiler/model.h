@@ -51,6 +51,8 @@ static inline size_t mprop_len(const struct mprop *p)
  * @builtin:  exists before the script runs (service ports, the interface
  *            lists all/none/static/dynamic); cannot be removed.
  * @loc:      the command that created it.
+ * @id:       stays the item's while it lives (item numbers shift): what a
+ *            script's [find] returns and set/remove take back.
  *
  * The properties follow the item in one allocation: a million-entry address
  * list is a million items of two properties each.
@@ -59,6 +61,7 @@ struct mitem {
 	uint16_t nprops, cap;
 	bool disabled;
 	bool builtin;
+	uint32_t id;
 	struct loc loc;
 	struct mprop props[];
 };
@@ -87,6 +90,10 @@ void model_finish(struct model *m);
 size_t model_count(const struct model *m, enum menu_kind k);
 const struct mitem *model_item(const struct model *m, enum menu_kind k, size_t i);
 size_t model_ifaces(const struct model *m, const struct miface **out);
+/* The router's own interfaces the interface map names (its keys): before a
+ * script runs, so that [/interface find] knows them as the router would. */
+void model_set_ports(struct model *m, const char *const *names, size_t n);
+size_t model_ports(const struct model *m, const char *const **out);
 
 /* The value a built-in item (service port) has before any script runs. */
 const char *model_builtin_value(enum menu_kind k, const char *item, enum prop_id prop);

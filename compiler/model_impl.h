@@ -47,13 +47,31 @@ struct untranslated {
 
 #define MODEL_UNTRANSLATED 5
 
+struct script;
+
+/**
+ * struct model - the configuration a script leaves, as it runs.
+ * @next_id:  the id the next item gets (struct mitem).
+ * @catching: > 0 while a script's on-error would catch a failure: a
+ *            command that fails leaves the model as it was.
+ * @gen:      counts removals, moves and sets per menu, so what a script
+ *            keeps about a menu (its address-list index) knows it is stale.
+ * @script:   the interpreter's state (script_run.c), NULL until a
+ *            statement needs it.
+ */
 struct model {
 	struct diag *d;
+	uint32_t next_id;
+	unsigned catching;
+	unsigned long gen[MK__COUNT];
+	struct script *script;
 	struct arena *arena;
 	struct mlist lists[MK__COUNT];
 	struct cwd cwd;
 	struct miface *ifaces;
 	size_t nifaces, capifaces;
+	char **ports;
+	size_t nports;
 	char **noted;
 	size_t nnoted;
 	struct intern intern;
@@ -97,6 +115,32 @@ void service_command(struct model *m, const struct sel *s, const enum prop_id *i
 
 /* Why RouterOS refuses this value of a service's property, or NULL. */
 const char *service_prop_refused(enum prop_id id, const struct pvalue *pv);
+
+/* The outcome of walking the leading words of a command (exec.c). */
+struct walk {
+	struct cwd at;
+	const char *verb;	/* NULL when the command is a bare path */
+	enum verb verb_id;
+	size_t verb_len;
+	struct loc verb_loc;
+	const struct ast_item *args;
+	bool failed;
+};
+
+struct ast_cmd;
+struct ast_item;
+
+/* exec.c, for the script interpreter: a plain command run as a plain
+ * file's would be; its path and verb alone (false: an error was said);
+ * the rest of it once walked; a [find] of menu k; the items a selector
+ * (numbers, a name, ids) names; whether a word is one of RouterOS's
+ * scripting commands where it stands. */
+void exec_cmd(struct model *m, const struct ast_cmd *c, struct cwd *cwd);
+bool exec_walk(struct model *m, const struct ast_cmd *c, const struct cwd *cwd, struct walk *w);
+void exec_walked(struct model *m, const struct ast_cmd *c, const struct walk *w, struct cwd *cwd);
+bool exec_find(struct model *m, enum menu_kind k, const struct ast_item *args, struct sel *out);
+bool exec_select(struct model *m, enum menu_kind k, const struct ast_item *it, struct sel *out);
+bool exec_word_is_script(const struct cwd *at, const char *s, size_t n);
 
 /* Cross-checks of one item after add or set (check.c). */
 void item_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "diag.h"
 #include "dump.h"
@@ -15,7 +16,19 @@
 #include "lower.h"
 #include "model.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* A script's loops stop at a step budget that a fuzzed loop bound reaches
+ * at once: a small one keeps every input fast, and the stop itself is
+ * what is fuzzed. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setenv("ROSFW_SCRIPT_STEPS", "20000", 0);
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

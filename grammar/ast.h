@@ -33,6 +33,7 @@ enum item_kind {
 #define VF_NE      0x08	/* written name!=value */
 #define VF_REGEX   0x10	/* written name~value */
 #define VF_UNSET   0x20	/* a word !name: verbose exports write it for an unset property */
+#define VF_IDS     0x40	/* made by the interpreter: item ids ("*1f,*20") a [find] returned */
 
 struct ast_cmd;
 

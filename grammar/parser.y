@@ -166,6 +166,10 @@ input
 	: %empty
 	| input T_EOL		{ if (stmt_done(st)) YYABORT; }
 	| input cmd T_EOL	{
+					/* The source as written while the statement
+					 * runs: the script interpreter reads it again
+					 * (flex would have a NUL after the newline). */
+					rsc_restore_text(scanner);
 					st->fn(st->ctx, $2);
 					if (stmt_done(st))
 						YYABORT;

@@ -16,6 +16,7 @@ struct source {
 	size_t len;
 	size_t *line_off;	/* start offset of each line, built on first use */
 	size_t nlines;
+	bool owned;		/* buf is the diag's own copy */
 };
 
 struct diag {
@@ -46,6 +47,8 @@ void diag_free(struct diag *d)
 	for (i = 0; i < d->nsrc; i++) {
 		free(d->src[i].name);
 		free(d->src[i].line_off);
+		if (d->src[i].owned)
+			free((char *)d->src[i].buf);
 	}
 	for (i = 0; i < d->nmsg; i++)
 		free(d->msg[i].text);
@@ -64,7 +67,20 @@ uint32_t diag_add_source(struct diag *d, const char *name, const char *buf, size
 	s->name = xstrdup(name);
 	s->buf = buf;
 	s->len = len;
+	s->line_off = NULL;
 	return (uint32_t)d->nsrc++;
+}
+
+uint32_t diag_add_source_copy(struct diag *d, const char *name, const char *buf, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+	uint32_t f;
+
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	f = diag_add_source(d, name, copy, len);
+	d->src[f].owned = true;
+	return f;
 }
 
 const char *diag_source_name(const struct diag *d, uint32_t file)
@@ -129,6 +145,39 @@ bool diag_full(const struct diag *d)
 	return d->errors >= d->max_errors;
 }
 
+struct diag_mark diag_mark(const struct diag *d)
+{
+	struct diag_mark k = { d->nmsg, d->errors, d->warnings };
+
+	return k;
+}
+
+void diag_rollback(struct diag *d, const struct diag_mark *k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nmsg; i++) {
+		if (d->msg[i].seq < k->nmsg)
+			d->msg[n++] = d->msg[i];
+		else
+			free(d->msg[i].text);
+	}
+	d->nmsg = n;
+	d->errors = k->errors;
+	d->warnings = k->warnings;
+}
+
+const char *diag_last_text(const struct diag *d)
+{
+	size_t i;
+	const struct diag_msg *best = NULL;
+
+	for (i = 0; i < d->nmsg; i++)
+		if (d->msg[i].level == DIAG_ERROR && (!best || d->msg[i].seq > best->seq))
+			best = &d->msg[i];
+	return best ? best->text : "";
+}
+
 static int msg_cmp(const void *a, const void *b)
 {
 	const struct diag_msg *x = a, *y = b;
@@ -175,6 +224,24 @@ static void source_index(struct source *s)
 		if (s->buf[i] == '\n')
 			s->line_off[k++] = i + 1;
 	s->nlines = n;
+}
+
+const char *diag_source_at(struct diag *d, uint32_t file, uint32_t line, uint32_t col, size_t *left)
+{
+	struct source *s;
+	size_t off;
+
+	if (!file || file >= d->nsrc)
+		return NULL;
+	s = &d->src[file];
+	source_index(s);
+	if (!line || line > s->nlines || !col)
+		return NULL;
+	off = s->line_off[line - 1] + col - 1;
+	if (off > s->len)
+		return NULL;
+	*left = s->len - off;
+	return s->buf + off;
 }
 
 /* The text of line `line` without its line ending. */

@@ -41,6 +41,11 @@ void diag_free(struct diag *d);
 /* Register a source; `buf` must outlive `d`. Returns the file index for locs. */
 uint32_t diag_add_source(struct diag *d, const char *name, const char *buf, size_t len);
 const char *diag_source_name(const struct diag *d, uint32_t file);
+/* The same for text made at run time (a script's :parse): d keeps a copy. */
+uint32_t diag_add_source_copy(struct diag *d, const char *name, const char *buf, size_t len);
+/* The source text from line:col of `file` on (*left bytes to its end), or
+ * NULL: the script interpreter reads statements from where they were written. */
+const char *diag_source_at(struct diag *d, uint32_t file, uint32_t line, uint32_t col, size_t *left);
 
 __attribute__((format(printf, 4, 5)))
 void diag_report(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt, ...);
@@ -54,6 +59,17 @@ unsigned diag_errors(const struct diag *d);
 unsigned diag_warnings(const struct diag *d);
 /* True once max_errors errors were reported: callers stop early. */
 bool diag_full(const struct diag *d);
+
+/* What was reported up to now; diag_rollback takes back everything after
+ * it (a script's on-error handles the failure the messages told of). */
+struct diag_mark {
+	size_t nmsg;
+	unsigned errors, warnings;
+};
+struct diag_mark diag_mark(const struct diag *d);
+void diag_rollback(struct diag *d, const struct diag_mark *k);
+/* The text of the error reported last, or "". */
+const char *diag_last_text(const struct diag *d);
 
 size_t diag_count(const struct diag *d);
 const struct diag_msg *diag_at(const struct diag *d, size_t i);	/* sorted */

@@ -857,8 +857,8 @@ int cmd_apply(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	/* A file that cannot be read: the one line every command gives, or
 	 * with --json the result's one diagnostic. */
-	m = config_ifmap(&o.ifo, d, ss, o.json, &o.lower) ? config_read(argv + first, argc - first, d, ss, o.json)
-							   : NULL;
+	m = config_ifmap(&o.ifo, d, ss, o.json, &o.lower) ?
+		    config_read_map(argv + first, argc - first, d, ss, o.json, o.lower.ifmap) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;

@@ -11,8 +11,21 @@
 
 struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d)
 {
+	return config_read_map(files, n, d, ss, into_d, NULL);
+}
+
+struct model *config_read_map(char **files, int n, struct diag *d, struct source_set *ss, bool into_d,
+			      const struct ifmap *map)
+{
 	struct model *m = model_new(d);
+	size_t k;
 	int i;
+
+	for (k = 0; map && k < ifmap_count(map); k++) {
+		const char *key = ifmap_at(map, k)->key;
+
+		model_set_ports(m, &key, 1);
+	}
 
 	for (i = 0; i < n; i++) {
 		const struct source *s = source_read(ss, files[i]);

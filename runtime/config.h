@@ -20,6 +20,10 @@
  * the name is escaped as diagnostics escape it.
  */
 struct model *config_read(char **files, int n, struct diag *d, struct source_set *ss, bool into_d);
+/* The same, the router's interfaces the map names known to the scripts
+ * (map: config_ifmap's, or NULL). */
+struct model *config_read_map(char **files, int n, struct diag *d, struct source_set *ss, bool into_d,
+			      const struct ifmap *map);
 
 /* The values of the options every configuration-reading command takes;
  * false after saying on stderr what was expected. */

@@ -246,7 +246,8 @@ static int cmd_check_or_dump(int argc, char **argv, bool dump)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ?
+		    config_read_map(argv + first, argc - first, d, ss, false, o.lower.ifmap) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {
@@ -321,7 +322,8 @@ static int cmd_compile(int argc, char **argv)
 		return usage(stderr, EXIT_IO);
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
-	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ? config_read(argv + first, argc - first, d, ss, false) : NULL;
+	m = config_ifmap(&o.ifo, d, ss, false, &o.lower) ?
+		    config_read_map(argv + first, argc - first, d, ss, false, o.lower.ifmap) : NULL;
 	if (!m) {
 		rc = EXIT_IO;
 	} else {

@@ -310,7 +310,7 @@ struct applied *applied_from_files(char **files, int n, const struct config_ifop
 	a->d = diag_new(50);
 	/* The map apply took: its mistakes are this command's too. */
 	if (!config_ifmap(ifo, a->d, a->ss, false, &lo) ||
-	    !(a->m = config_read(files, n, a->d, a->ss, false))) {
+	    !(a->m = config_read_map(files, n, a->d, a->ss, false, lo.ifmap))) {
 		ifmap_free((struct ifmap *)lo.ifmap);
 		*rc = EXIT_IO;
 		applied_free(a);

@@ -19,6 +19,8 @@ if ! (cd "$ROOT" && clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,addres
 	exit 1
 fi
 cp "$ROOT"/examples/*.rsc "$out/seeds/" 2>/dev/null
+# The interpreter's constructs (issue 16), beside the scripts the corpus holds.
+cp "$ROOT"/fuzz/seeds/*.rsc "$out/seeds/" 2>/dev/null
 [ -d "$SHARED/corpus/files" ] && for f in "$SHARED"/corpus/files/*; do
 	cp "$f" "$out/seeds/$(basename "$f" | tr -c 'A-Za-z0-9._\n-' '_')"
 done

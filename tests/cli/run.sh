@@ -302,4 +302,38 @@ if [ -n "$netns" ]; then
 		'test $rc = 1 && grep -q "more than --max-warnings 0" bw.err'
 fi
 
+# ---- scripting errors, where they happened (issue 16) -----------------------
+
+# The exact text: file:line:col, the source line, the caret, and the
+# constructs the error happened in; a failure under on-error is no error;
+# an endless loop stops at the step budget; the rest of the file still runs.
+cat > sc.rsc <<'EOF'
+/ip firewall address-list
+:do { add list=bl address=1.2.3.4 } on-error={}
+:do { add list=bl address=1.2.3.4 } on-error={}
+:global f do={
+  :foreach p in=$1 do={ :error "bad port $p" }
+}
+$f {22}
+:while (true) do={ }
+add list=bl address=5.6.7.8
+EOF
+ROSFW_SCRIPT_STEPS=1000 "$rosfw" check sc.rsc > sc.out 2> sc.err
+rc=$?
+cat > sc.want <<'EOF'
+sc.rsc:5:25: error: bad port 22 (in :foreach at sc.rsc:5:3, in $f at sc.rsc:7:1)
+    :foreach p in=$1 do={ :error "bad port $p" }
+                          ^~~~~~
+sc.rsc:8:1: error: the script ran more than 1000 steps (statements and loop turns) in one top-level statement: stopped (a loop that never ends?) (in :while at sc.rsc:8:1)
+  :while (true) do={ }
+  ^~~~~~
+EOF
+check "cli: scripting errors say where, with the construct stack (exit 1)" eval '[ $rc = 1 ] && diff sc.want sc.err'
+head -3 sc.rsc > sc2.rsc
+echo ':foreach a in={5.6.7.8;9.9.9.9} do={ add list=bl address=$a }' >> sc2.rsc
+"$rosfw" dump sc2.rsc > sc.dump 2>/dev/null
+check "cli: dump of a script prints what it leaves" eval '[ "$(grep -c "^add " sc.dump)" = 3 ]'
+"$rosfw" dump sc.dump > sc.dump2 2>/dev/null
+check "cli: dump of dump of a script is a fixed point" cmp -s sc.dump sc.dump2
+
 summary cli

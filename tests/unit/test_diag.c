@@ -156,6 +156,54 @@ static void test_json(void **st)
 	diag_free(d);
 }
 
+/* What a script's on-error takes back is gone, counts included; what was
+ * said before stays. */
+static void test_mark_rollback(void **st)
+{
+	static const char src[] = "a\nb\nc\n";
+	struct diag *d = diag_new(10);
+	uint32_t f = diag_add_source(d, "x.rsc", src, sizeof(src) - 1);
+	struct loc l1 = { f, 1, 1, 1, 1 }, l3 = { f, 3, 1, 3, 1 };
+	struct diag_mark k;
+
+	(void)st;
+	diag_warning(d, &l3, "kept");
+	k = diag_mark(d);
+	diag_error(d, &l1, "taken back");
+	diag_warning(d, &l1, "taken back too");
+	assert_string_equal(diag_last_text(d), "taken back");
+	assert_int_equal(diag_errors(d), 1);
+	assert_non_null(diag_at(d, 0));	/* sorted in between */
+	diag_rollback(d, &k);
+	assert_int_equal(diag_count(d), 1);
+	assert_int_equal(diag_errors(d), 0);
+	assert_int_equal(diag_warnings(d), 1);
+	assert_string_equal(diag_at(d, 0)->text, "kept");
+	assert_string_equal(diag_last_text(d), "");
+	diag_free(d);
+}
+
+/* The interpreter reads a statement again from where it was written, and
+ * :parse's text is the diag's own copy. */
+static void test_source_at(void **st)
+{
+	static const char src[] = "line one\nline two\n";
+	struct diag *d = diag_new(10);
+	uint32_t f = diag_add_source(d, "x.rsc", src, sizeof(src) - 1), g;
+	size_t left = 0;
+	const char *p = diag_source_at(d, f, 2, 6, &left);
+
+	(void)st;
+	assert_ptr_equal(p, src + 14);
+	assert_int_equal(left, 4);
+	assert_null(diag_source_at(d, f, 9, 1, &left));
+	g = diag_add_source_copy(d, "parsed", "x", 1);
+	p = diag_source_at(d, g, 1, 1, &left);
+	assert_non_null(p);
+	assert_true(p != (const char *)"x" && !strcmp(p, "x"));
+	diag_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +211,8 @@ int main(void)
 		cmocka_unit_test(test_window),
 		cmocka_unit_test(test_caret_at_end_and_tab),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_mark_rollback),
+		cmocka_unit_test(test_source_at),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
