@@ -1216,6 +1216,7 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
+	lower_routes(&L);
 	lower_sysctls(&L);
 	free(L.plans);
 	free(L.idents);

@@ -1313,7 +1313,8 @@ void lower_table_markdown(FILE *out)
 		if (p[i].id != P_ACTION)
 			continue;
 		for (j = 0; j < na; j++)
-			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
+			if (a[j].menus & MB_RULES)
+				row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
 	lower_service_markdown(out);
 }

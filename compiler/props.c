@@ -22,12 +22,14 @@
 /* The facilities that see connection tracking; raw runs before it. */
 #define MB_FNM4 (MB(MK_FILTER4) | MB(MK_NAT4) | MB(MK_MANGLE4))
 #define MB_FNM (MB_FNM4 | MB(MK_FILTER6) | MB(MK_NAT6) | MB(MK_MANGLE6))
+/* The policy routing menus (routes.c). */
+#define MB_ROUTING (MB_ROUTES | MB_ROUTE_RULES | MB(MK_ROUTING_TABLE))
 /* Every menu whose items carry a comment. */
 #define MB_COMMENTED (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | MB(MK_LAYER7) | \
-		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE))
+		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING)
 /* Every menu whose items can be disabled. */
 #define MB_DISABLEABLE (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | \
-			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE))
+			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING)
 
 /* ------------------------------------------------------------ enumerations */
 
@@ -65,6 +67,10 @@ static const char *const tls_versions[] = { "any", "only-1.2", NULL };
 static const char *const tos_kinds[] = {
 	"max-reliability", "max-throughput", "min-cost", "min-delay", "normal", NULL
 };
+
+/* /ip route check-gateway (v7 adds the bfd forms) and v6's type= */
+static const char *const check_gateways[] = { "arp", "bfd", "bfd-multihop", "none", "ping", NULL };
+static const char *const route_types[] = { "blackhole", "prohibit", "unicast", "unreachable", NULL };
 
 static const char *const priority_values[] = {
 	"from-dscp", "from-dscp-high-3-bits", "from-ingress", NULL
@@ -245,6 +251,10 @@ const char *const *prop_enums(const struct prop_def *p, enum menu_kind m)
 
 const char *prop_default(const struct prop_def *p, enum menu_kind m)
 {
+	/* The one property whose default differs by menu: a routing rule
+	 * looks up its table. */
+	if (p->id == P_ACTION && menu_ok(m) && (MB(m) & MB_ROUTE_RULES))
+		return "lookup";
 	return p->def6 && menu_ok(m) && (MB(m) & MB_V6) ? p->def6 : p->def;
 }
 

@@ -31,6 +31,11 @@ enum menu_kind {
 	MK_IFLIST_MEMBER,/* /interface list member */
 	MK_INTERFACE,    /* /interface <kind> menus that define interface names */
 	MK_IP_SERVICE,   /* /ip service: the router's own services */
+	MK_ROUTE4,       /* /ip route (routes.c: policy routing) */
+	MK_ROUTE6,       /* /ipv6 route */
+	MK_ROUTE_RULE4,  /* /ip route rule (v6) */
+	MK_ROUTING_TABLE,/* /routing table (v7) */
+	MK_ROUTING_RULE, /* /routing rule (v7) */
 	MK__COUNT
 };
 
@@ -38,7 +43,9 @@ enum menu_kind {
 #define MB_RULES4 (MB(MK_FILTER4) | MB(MK_NAT4) | MB(MK_MANGLE4) | MB(MK_RAW4))
 #define MB_RULES6 (MB(MK_FILTER6) | MB(MK_NAT6) | MB(MK_MANGLE6) | MB(MK_RAW6))
 #define MB_RULES (MB_RULES4 | MB_RULES6)
-#define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6))
+#define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6) | MB(MK_ROUTE6))
+#define MB_ROUTES (MB(MK_ROUTE4) | MB(MK_ROUTE6))
+#define MB_ROUTE_RULES (MB(MK_ROUTE_RULE4) | MB(MK_ROUTING_RULE))
 
 /* Value types (vtypes.def): each has a parser and a printer in vtype.c. */
 #define VTYPE(id, parse, print) VT_##id,
