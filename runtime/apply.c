@@ -41,6 +41,7 @@
 #include "nlsock.h"
 #include "model.h"
 #include "nlsock.h"
+#include "routing.h"
 #include "source.h"
 #include "state.h"
 #include "xalloc.h"
@@ -957,6 +958,14 @@ int cmd_apply(int argc, char **argv)
 		/* What print and rosfwd read when given no FILE. */
 		record_save(m, ir, d);
 	}
+	/* rtnetlink has no transaction to share with nftables': the
+	 * routing goes once the firewall is in (routing.h). */
+	if (rc == EXIT_OK && !o.check) {
+		bool routed = false;
+
+		rc = routing_apply(ir->routing, d, &routed);
+		changed |= routed;
+	}
 report:
 	if (rc < 0)
 		rc = noperm_report(&o, rc);
@@ -1016,6 +1025,12 @@ int cmd_flush(int argc, char **argv)
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
 	rc = send_batch(b, NULL, d, &o, &changed);
 	changed = changed && had;
+	if (rc == EXIT_OK && !o.check) {
+		bool routed = false;
+
+		rc = routing_flush(d, &routed);
+		changed |= routed;
+	}
 	if (rc == EXIT_OK && kept)
 		ct_sysctls_restore(&saved, d);
 	if (rc == EXIT_OK && !o.check)

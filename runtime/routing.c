@@ -1,0 +1,506 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "routing.h"
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "exitcode.h"
+#include "routes.h"
+#include "xalloc.h"
+
+/* A route with its interface as the kernel knows it. */
+struct kroute {
+	struct route_ent e;
+	int oif;		/* 0: the kernel's choice (plan), or none */
+	char dev[IF_NAMESIZE];
+};
+
+struct klist {
+	struct kroute *routes;
+	size_t nroutes, caproutes;
+	struct route_rule *rules;
+	size_t nrules, caprules;
+};
+
+struct rt {
+	struct mnl_socket *nl;
+	uint32_t portid, seq;
+	char *buf;
+};
+
+/* One request with an ACK: 0 or the kernel's errno. */
+static int rt_talk(struct rt *t, struct nlmsghdr *nlh)
+{
+	ssize_t n;
+	int rc;
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++t->seq;
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	do
+		n = mnl_socket_recvfrom(t->nl, t->buf, MNL_SOCKET_BUFFER_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? errno : EIO;
+	/* the ACK, or the error */
+	rc = mnl_cb_run(t->buf, (size_t)n, t->seq, t->portid, NULL, NULL);
+	return rc < 0 ? errno : 0;
+}
+
+static int rt_dump(struct rt *t, uint16_t type, int family, mnl_cb_t cb, void *data)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(t->buf);
+	struct rtmsg *rtm;
+	ssize_t n;
+	int rc = MNL_CB_OK;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = ++t->seq;
+	/* struct fib_rule_hdr and struct rtmsg both start with the family */
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return errno;
+	while (rc > MNL_CB_STOP) {
+		n = mnl_socket_recvfrom(t->nl, t->buf, MNL_SOCKET_BUFFER_SIZE);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		rc = mnl_cb_run(t->buf, (size_t)n, t->seq, t->portid, cb, data);
+	}
+	return rc < 0 ? errno : 0;
+}
+
+/* ---- rules ---------------------------------------------------------------- */
+
+static int rule_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type <= FRA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static void addr_copy(uint8_t *to, const struct nlattr *a)
+{
+	size_t n = mnl_attr_get_payload_len(a);
+
+	memcpy(to, mnl_attr_get_payload(a), n > 16 ? 16 : n);
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct klist *k = data;
+	const struct fib_rule_hdr *h = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[FRA_MAX + 1] = { 0 };
+	struct route_rule r = { 0 };
+
+	if (nlh->nlmsg_type != RTM_NEWRULE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*h) ||
+	    mnl_attr_parse(nlh, sizeof(*h), rule_attr_cb, tb) < 0)
+		return MNL_CB_OK;
+	if (!tb[FRA_PROTOCOL] || mnl_attr_get_u8(tb[FRA_PROTOCOL]) != ROUTES_PROTO || !tb[FRA_PRIORITY])
+		return MNL_CB_OK;
+	r.prio = mnl_attr_get_u32(tb[FRA_PRIORITY]);
+	if (r.prio < ROUTES_PRIO_FIRST || r.prio > ROUTES_PRIO_LAST)
+		return MNL_CB_OK;
+	r.family = h->family;
+	r.action = h->action == FR_ACT_BLACKHOLE ? RA_BLACKHOLE : h->action == FR_ACT_UNREACHABLE ? RA_UNREACHABLE : RA_LOOKUP;
+	if (h->action != FR_ACT_TO_TBL && h->action != FR_ACT_BLACKHOLE && h->action != FR_ACT_UNREACHABLE)
+		r.action = (enum rule_action)-1;	/* not one rosfw makes: goes */
+	r.table = tb[FRA_TABLE] ? mnl_attr_get_u32(tb[FRA_TABLE]) : h->table;
+	if (tb[FRA_FWMARK]) {
+		r.has_mark = true;
+		r.mark = mnl_attr_get_u32(tb[FRA_FWMARK]);
+	}
+	if ((r.has_src = tb[FRA_SRC] != NULL)) {
+		addr_copy(r.src, tb[FRA_SRC]);
+		r.src_len = h->src_len;
+	}
+	if ((r.has_dst = tb[FRA_DST] != NULL)) {
+		addr_copy(r.dst, tb[FRA_DST]);
+		r.dst_len = h->dst_len;
+	}
+	if (tb[FRA_IIFNAME])
+		r.iif = xstrdup(mnl_attr_get_str(tb[FRA_IIFNAME]));
+	if (k->nrules == k->caprules) {
+		k->caprules = k->caprules ? k->caprules * 2 : 8;
+		k->rules = xreallocarray(k->rules, k->caprules, sizeof(*k->rules));
+	}
+	k->rules[k->nrules++] = r;
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *rule_put(char *buf, uint16_t type, uint16_t flags, const struct route_rule *r)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *h;
+	size_t alen = r->family == AF_INET6 ? 16 : 4;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	h = mnl_nlmsg_put_extra_header(nlh, sizeof(*h));
+	h->family = (uint8_t)r->family;
+	h->action = r->action == RA_BLACKHOLE ? FR_ACT_BLACKHOLE : r->action == RA_UNREACHABLE ? FR_ACT_UNREACHABLE
+											: FR_ACT_TO_TBL;
+	mnl_attr_put_u32(nlh, FRA_PRIORITY, r->prio);
+	mnl_attr_put_u8(nlh, FRA_PROTOCOL, ROUTES_PROTO);
+	if (r->action == RA_LOOKUP) {
+		h->table = r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
+	}
+	if (r->has_mark) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, r->mark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, ROUTES_MARK_MASK);
+	}
+	if (r->has_src) {
+		h->src_len = r->src_len;
+		mnl_attr_put(nlh, FRA_SRC, alen, r->src);
+	}
+	if (r->has_dst) {
+		h->dst_len = r->dst_len;
+		mnl_attr_put(nlh, FRA_DST, alen, r->dst);
+	}
+	if (r->iif)
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
+	return nlh;
+}
+
+static bool prefix_eq(bool ha, const uint8_t *a, uint8_t al, bool hb, const uint8_t *b, uint8_t bl, int family)
+{
+	return ha == hb && (!ha || (al == bl && !memcmp(a, b, family == AF_INET6 ? 16 : 4)));
+}
+
+static bool rule_eq(const struct route_rule *a, const struct route_rule *b)
+{
+	return a->family == b->family && a->prio == b->prio && a->action == b->action &&
+	       (a->action != RA_LOOKUP || a->table == b->table) && a->has_mark == b->has_mark &&
+	       (!a->has_mark || a->mark == b->mark) &&
+	       prefix_eq(a->has_src, a->src, a->src_len, b->has_src, b->src, b->src_len, a->family) &&
+	       prefix_eq(a->has_dst, a->dst, a->dst_len, b->has_dst, b->dst, b->dst_len, a->family) &&
+	       !a->iif == !b->iif && (!a->iif || !strcmp(a->iif, b->iif));
+}
+
+/* ---- routes --------------------------------------------------------------- */
+
+static int route_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+	int type = mnl_attr_get_type(a);
+
+	if (type <= RTA_MAX)
+		tb[type] = a;
+	return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct klist *k = data;
+	const struct rtmsg *m = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	struct kroute r = { 0 };
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || mnl_nlmsg_get_payload_len(nlh) < sizeof(*m) ||
+	    m->rtm_protocol != ROUTES_PROTO || mnl_attr_parse(nlh, sizeof(*m), route_attr_cb, tb) < 0)
+		return MNL_CB_OK;
+	r.e.table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : m->rtm_table;
+	if (r.e.table < ROUTES_TABLE_BASE || r.e.table > ROUTES_TABLE_LAST)
+		return MNL_CB_OK;
+	r.e.family = m->rtm_family;
+	r.e.dst_len = m->rtm_dst_len;
+	if (tb[RTA_DST])
+		addr_copy(r.e.dst, tb[RTA_DST]);
+	r.e.metric = tb[RTA_PRIORITY] ? mnl_attr_get_u32(tb[RTA_PRIORITY]) : 0;
+	r.e.type = m->rtm_type == RTN_BLACKHOLE	    ? RT_BLACKHOLE
+		   : m->rtm_type == RTN_PROHIBIT    ? RT_PROHIBIT
+		   : m->rtm_type == RTN_UNREACHABLE ? RT_UNREACHABLE
+						    : RT_UNICAST;
+	if ((r.e.has_gw = tb[RTA_GATEWAY] != NULL))
+		addr_copy(r.e.gw, tb[RTA_GATEWAY]);
+	r.oif = tb[RTA_OIF] ? (int)mnl_attr_get_u32(tb[RTA_OIF]) : 0;
+	if (k->nroutes == k->caproutes) {
+		k->caproutes = k->caproutes ? k->caproutes * 2 : 8;
+		k->routes = xreallocarray(k->routes, k->caproutes, sizeof(*k->routes));
+	}
+	k->routes[k->nroutes++] = r;
+	return MNL_CB_OK;
+}
+
+static struct nlmsghdr *route_put(char *buf, uint16_t type, uint16_t flags, const struct kroute *k)
+{
+	static const uint8_t types[] = { RTN_UNICAST, RTN_BLACKHOLE, RTN_PROHIBIT, RTN_UNREACHABLE };
+	const struct route_ent *r = &k->e;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *m;
+	size_t alen = r->family == AF_INET6 ? 16 : 4;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
+	m->rtm_family = (unsigned char)r->family;
+	m->rtm_dst_len = r->dst_len;
+	m->rtm_table = RT_TABLE_UNSPEC;
+	m->rtm_protocol = ROUTES_PROTO;
+	m->rtm_type = types[r->type];
+	/* as ip route: a route to an interface alone is on that link */
+	m->rtm_scope = r->type == RT_UNICAST && !r->has_gw ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	mnl_attr_put_u32(nlh, RTA_TABLE, r->table);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
+	if (r->dst_len)
+		mnl_attr_put(nlh, RTA_DST, alen, r->dst);
+	if (r->has_gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, alen, r->gw);
+	if (k->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)k->oif);
+	return nlh;
+}
+
+/* The same route slot: the kernel replaces one in place. */
+static bool route_key_eq(const struct route_ent *a, const struct route_ent *b)
+{
+	return a->family == b->family && a->table == b->table && a->metric == b->metric && a->dst_len == b->dst_len &&
+	       !memcmp(a->dst, b->dst, a->family == AF_INET6 ? 16 : 4);
+}
+
+/* `want` as the plan says it: an interface the plan leaves to the kernel
+ * matches whichever it chose. */
+static bool route_eq(const struct kroute *want, const struct kroute *have)
+{
+	return route_key_eq(&want->e, &have->e) && want->e.type == have->e.type && want->e.has_gw == have->e.has_gw &&
+	       (!want->e.has_gw || !memcmp(want->e.gw, have->e.gw, want->e.family == AF_INET6 ? 16 : 4)) &&
+	       (!want->oif || want->oif == have->oif);
+}
+
+/* ---- apply ---------------------------------------------------------------- */
+
+/* What was done, to undo it when a later change is refused. */
+enum op_kind { OP_ADD_ROUTE, OP_REPLACE_ROUTE, OP_DEL_ROUTE, OP_ADD_RULE, OP_DEL_RULE };
+
+struct op {
+	enum op_kind kind;
+	const struct kroute *route, *old;	/* old: what a replace replaced */
+	const struct route_rule *rule;
+};
+
+struct oplog {
+	struct op *v;
+	size_t n, cap;
+};
+
+static void op_log(struct oplog *l, enum op_kind kind, const struct kroute *route, const struct kroute *old,
+		   const struct route_rule *rule)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+	}
+	l->v[l->n++] = (struct op){ kind, route, old, rule };
+}
+
+/* Undo in reverse order; false when the kernel refused some of it. */
+static bool undo(struct rt *t, const struct oplog *l)
+{
+	bool ok = true;
+	size_t i = l->n;
+
+	while (i--) {
+		const struct op *o = &l->v[i];
+		struct nlmsghdr *nlh;
+
+		switch (o->kind) {
+		case OP_ADD_ROUTE:
+			nlh = route_put(t->buf, RTM_DELROUTE, 0, o->route);
+			break;
+		case OP_REPLACE_ROUTE:
+			nlh = route_put(t->buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, o->old);
+			break;
+		case OP_DEL_ROUTE:
+			nlh = route_put(t->buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, o->route);
+			break;
+		case OP_ADD_RULE:
+			nlh = rule_put(t->buf, RTM_DELRULE, 0, o->rule);
+			break;
+		default:
+			nlh = rule_put(t->buf, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, o->rule);
+			break;
+		}
+		ok &= rt_talk(t, nlh) == 0;
+	}
+	return ok;
+}
+
+static bool rt_open(struct rt *t, struct diag *d)
+{
+	memset(t, 0, sizeof(*t));
+	t->buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
+	t->seq = (uint32_t)time(NULL);
+	if (!(t->nl = mnl_socket_open(NETLINK_ROUTE)) || mnl_socket_bind(t->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		diag_error(d, NULL, "policy routing: rtnetlink: %s", strerror(errno));
+		return false;
+	}
+	t->portid = mnl_socket_get_portid(t->nl);
+	return true;
+}
+
+static void rt_close(struct rt *t)
+{
+	if (t->nl)
+		mnl_socket_close(t->nl);
+	free(t->buf);
+}
+
+static int klist_read(struct rt *t, struct klist *k, struct diag *d)
+{
+	int err = rt_dump(t, RTM_GETRULE, AF_UNSPEC, rule_cb, k);
+
+	if (!err)
+		err = rt_dump(t, RTM_GETROUTE, AF_INET, route_cb, k);
+	if (!err)
+		err = rt_dump(t, RTM_GETROUTE, AF_INET6, route_cb, k);
+	if (err)
+		diag_error(d, NULL, "policy routing: reading rosfw's rules and routes: %s", strerror(err));
+	return err;
+}
+
+static void klist_free(struct klist *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nrules; i++)
+		free((char *)k->rules[i].iif);
+	free(k->rules);
+	free(k->routes);
+}
+
+/* The kernel's refusal at the configuration's line, and what is left. */
+static int refused(struct rt *t, struct diag *d, const struct oplog *l, const struct loc *at, const char *what,
+		   int err)
+{
+	bool back = undo(t, l);
+
+	diag_error(d, at, "policy routing: the kernel refused %s: %s; %s", what, strerror(err),
+		   back ? "rosfw's previous rules and routes are kept (the firewall itself was applied)"
+			: "putting rosfw's previous rules and routes back failed too: run apply again, or rosfw flush");
+	return EXIT_REFUSED;
+}
+
+int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
+{
+	struct rt t;
+	struct klist have = { 0 };
+	struct kroute *want = NULL;
+	bool *kept_route = NULL, *kept_rule = NULL;
+	struct oplog log = { 0 };
+	size_t nwant = 0, i, j;
+	int rc = EXIT_OK, err;
+
+	*changed = false;
+	if (!rt_open(&t, d) || klist_read(&t, &have, d)) {
+		rt_close(&t);
+		klist_free(&have);
+		return EXIT_IO;
+	}
+	kept_route = xcalloc(have.nroutes + 1, sizeof(bool));
+	kept_rule = xcalloc(have.nrules + 1, sizeof(bool));
+	want = xcalloc((p ? p->nroutes : 0) + 1, sizeof(*want));
+	for (i = 0; p && i < p->nroutes; i++) {
+		struct kroute *k = &want[nwant];
+
+		k->e = p->routes[i];
+		if (k->e.dev && !(k->oif = (int)if_nametoindex(k->e.dev))) {
+			diag_warning(d, &k->e.loc,
+				     "interface \"%s\" does not exist here: this route of table %s is left out (its packets go on to the next table, main at last)",
+				     k->e.dev, k->e.table_name);
+			continue;
+		}
+		nwant++;
+	}
+	/* Routes first, so no rule ever points at a table still empty. */
+	for (i = 0; i < nwant; i++) {
+		const struct kroute *old = NULL;
+
+		for (j = 0; j < have.nroutes; j++)
+			if (!kept_route[j] && route_key_eq(&want[i].e, &have.routes[j].e)) {
+				old = &have.routes[j];
+				kept_route[j] = true;
+				break;
+			}
+		if (old && route_eq(&want[i], old))
+			continue;
+		err = rt_talk(&t, route_put(t.buf, RTM_NEWROUTE, NLM_F_CREATE | (old ? NLM_F_REPLACE : NLM_F_EXCL),
+					    &want[i]));
+		if (err == ENETUNREACH || err == EHOSTUNREACH) {
+			/* RouterOS shows such a route inactive and routes
+			 * by the others: the same here, said. */
+			diag_warning(d, &want[i].e.loc,
+				     "the gateway of this route of table %s is not on a connected network here (%s): the route is left out until an apply finds it reachable",
+				     want[i].e.table_name, strerror(err));
+			if (old)
+				kept_route[j] = false;
+			continue;
+		}
+		if (err) {
+			rc = refused(&t, d, &log, &want[i].e.loc, "a route", err);
+			goto out;
+		}
+		op_log(&log, old ? OP_REPLACE_ROUTE : OP_ADD_ROUTE, &want[i], old, NULL);
+	}
+	for (i = 0; p && i < p->nrules; i++) {
+		for (j = 0; j < have.nrules; j++)
+			if (!kept_rule[j] && rule_eq(&p->rules[i], &have.rules[j]))
+				break;
+		if (j < have.nrules) {
+			kept_rule[j] = true;
+			continue;
+		}
+		err = rt_talk(&t, rule_put(t.buf, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, &p->rules[i]));
+		if (err) {
+			rc = refused(&t, d, &log, &p->rules[i].loc, "an ip rule", err);
+			goto out;
+		}
+		op_log(&log, OP_ADD_RULE, NULL, NULL, &p->rules[i]);
+	}
+	for (j = 0; j < have.nrules; j++) {
+		if (kept_rule[j])
+			continue;
+		if ((err = rt_talk(&t, rule_put(t.buf, RTM_DELRULE, 0, &have.rules[j]))) && err != ENOENT) {
+			rc = refused(&t, d, &log, NULL, "removing an old ip rule of rosfw's", err);
+			goto out;
+		}
+		op_log(&log, OP_DEL_RULE, NULL, NULL, &have.rules[j]);
+	}
+	for (j = 0; j < have.nroutes; j++) {
+		if (kept_route[j])
+			continue;
+		if ((err = rt_talk(&t, route_put(t.buf, RTM_DELROUTE, 0, &have.routes[j]))) && err != ESRCH) {
+			rc = refused(&t, d, &log, NULL, "removing an old route of rosfw's", err);
+			goto out;
+		}
+		op_log(&log, OP_DEL_ROUTE, &have.routes[j], NULL, NULL);
+	}
+	*changed = log.n > 0;
+out:
+	free(log.v);
+	free(want);
+	free(kept_route);
+	free(kept_rule);
+	klist_free(&have);
+	rt_close(&t);
+	return rc;
+}
+
+int routing_flush(struct diag *d, bool *changed)
+{
+	return routing_apply(NULL, d, changed);
+}

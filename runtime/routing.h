@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_ROUTING_H
+#define ROSFW_ROUTING_H
+
+/*
+ * rosfw's ip rules and routes (compiler/routes.h) through rtnetlink.
+ * rtnetlink has no transaction: apply adds and replaces first, then
+ * deletes what is rosfw's and no longer wanted; when the kernel refuses a
+ * change in the middle, what was changed so far is undone, so the
+ * previous routing stays. Nobody else's rules and routes are touched.
+ */
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct route_plan;
+
+/* Make rosfw's rules and routes those of `p` (NULL: none). A gateway the
+ * kernel cannot reach now, or an interface this machine lacks, leaves
+ * its route out with a warning. EXIT_OK, EXIT_REFUSED (said, previous
+ * routing kept) or EXIT_IO (netlink). *changed: something changed. */
+int routing_apply(const struct route_plan *p, struct diag *d, bool *changed);
+/* Remove every rule and route rosfw owns. */
+int routing_flush(struct diag *d, bool *changed);
+
+#endif

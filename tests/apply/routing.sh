@@ -1,0 +1,193 @@
+#!/bin/bash
+# Policy routing (issue 17), on packets, in namespaces of its own: the
+# test's namespace is a dual-WAN router (wan1 to isp1, wan2 to isp2, lan1
+# and lan2 to a LAN host each, in the two halves of 192.168.50.0/24), the
+# others are made with ip netns in a mount namespace of the test's, so they
+# go with it. A LAN host sends a UDP datagram with bash's /dev/udp; each
+# ISP counts what reaches it.
+#   - mark-routing by src-address splits the LAN's traffic: each half
+#     leaves through its WAN (counted on the ISP that receives it);
+#   - wan2 going down takes its routes (the kernel deletes them) and the
+#     distance-2 route of the same table carries that half out of wan1;
+#   - a second apply changes nothing; one without a table removes its rule
+#     and routes; flush removes exactly rosfw's rules and routes, never the
+#     main table's or another owner's, even inside rosfw's ranges;
+#   - a gateway on no connected network is a warning, the route left out.
+# `ip rule` and `ip route` are oracles only.
+. "$(dirname "$0")/../lib.sh"
+in_own_namespaces routing "-n -m" "$@"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The namespaces' files in a tmpfs of this mount namespace: nothing of
+# theirs is left on the host's /run/netns, even when the test is killed.
+mkdir -p /run/netns && mount -t tmpfs rosfw-routing /run/netns || exit 1
+ip link set lo up
+for n in lan1 lan2 isp1 isp2; do
+	ip netns add "$n"
+	ip -n "$n" link set lo up
+done
+ip link add lan1 type veth peer name eth0 netns lan1
+ip link add lan2 type veth peer name eth0 netns lan2
+ip link add wan1 type veth peer name eth0 netns isp1
+ip link add wan2 type veth peer name eth0 netns isp2
+ip addr add 192.168.50.1/25 dev lan1
+ip addr add 192.168.50.129/25 dev lan2
+ip addr add 10.1.0.2/24 dev wan1
+ip addr add 10.2.0.2/24 dev wan2
+for l in lan1 lan2 wan1 wan2; do ip link set "$l" up; done
+ip route add default via 10.1.0.1	# the server's own: main table, wan1
+sysctl -qw net.ipv4.ip_forward=1
+for i in 1 2; do
+	ip -n "lan$i" addr add "192.168.50.$((i * 128 - 126))/25" dev eth0
+	ip -n "lan$i" link set eth0 up
+	ip -n "lan$i" route add default via "192.168.50.$((i * 128 - 127))"
+done
+for i in 1 2; do
+	ip -n "isp$i" addr add "10.$i.0.1/24" dev eth0
+	ip -n "isp$i" link set eth0 up
+	# "the internet", behind both ISPs
+	ip -n "isp$i" addr add 198.51.100.7/32 dev lo
+	ip -n "isp$i" route add 192.168.50.0/24 via "10.$i.0.2"
+	ip netns exec "isp$i" nft -f - <<'NFT'
+table ip count {
+	counter got { }
+	chain input { type filter hook input priority 0; udp dport 9 counter name got; }
+}
+NFT
+done
+
+cat > "$tmp/dual.rsc" <<'RSC'
+/routing table
+add name=to_WAN1 fib
+add name=to_WAN2 fib
+/ip firewall mangle
+add chain=prerouting src-address=192.168.50.0/25 action=mark-routing new-routing-mark=to_WAN1 passthrough=no
+add chain=prerouting src-address=192.168.50.128/25 action=mark-routing new-routing-mark=to_WAN2 passthrough=no
+/ip route
+add dst-address=0.0.0.0/0 gateway=10.1.0.1 routing-table=to_WAN1 distance=1
+add dst-address=0.0.0.0/0 gateway=10.2.0.1 routing-table=to_WAN1 distance=2
+add dst-address=0.0.0.0/0 gateway=10.2.0.1%wan2 routing-table=to_WAN2 distance=1
+add dst-address=0.0.0.0/0 gateway=10.1.0.1 routing-table=to_WAN2 distance=2
+RSC
+# The same in v6 words, without the second table.
+cat > "$tmp/one.rsc" <<'RSC'
+/ip firewall mangle
+add chain=prerouting src-address=192.168.50.0/25 action=mark-routing new-routing-mark=to_WAN1 passthrough=no
+/ip route
+add gateway=10.1.0.1 routing-mark=to_WAN1 distance=1
+add gateway=10.2.0.1 routing-mark=to_WAN1 distance=2
+RSC
+
+ours_rules() { ip -4 rule show | grep -c 'proto 114'; }
+ours_routes() { ip -4 route show table all proto 114 | grep -c .; }
+got() { ip netns exec "$1" nft list counter ip count got | awk '/packets/ { print $2 }'; }
+# send LAN: one datagram from host lanN to "the internet"; waits until one
+# of the ISPs has it (the first may wait for ARP), at most 5 s; which one
+# is what the test looks at.
+send() {
+	local before=$(($(got isp1) + $(got isp2))) i
+	ip netns exec "$1" bash -c 'echo x > /dev/udp/198.51.100.7/9' || return 1
+	for i in $(seq 50); do
+		[ $(($(got isp1) + $(got isp2))) -gt $before ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Someone else's, in rosfw's ranges: must outlive every apply and the flush.
+ip rule add priority 20100 from 10.9.9.9 lookup 100
+ip route add 10.8.0.0/16 via 10.1.0.1 table 70000
+
+# 1. apply: a rule per table, four routes, nothing else.
+"$rosfw" apply "$tmp/dual.rsc" 2> "$tmp/e1"; rc=$?
+if [ $rc = 0 ] && [ "$(ours_rules)" = 2 ] && [ "$(ours_routes)" = 4 ] &&
+	ip -4 rule show | grep -q '^20500:.*fwmark 0x[0-9a-f]*0000/0xffff0000 lookup' &&
+	ip -4 route show table all proto 114 | grep -q 'default via 10.2.0.1 dev wan2 table [0-9]* metric 1'; then
+	pass "routing: apply makes one ip rule per table and the four routes"
+else
+	fail "routing: apply makes one ip rule per table and the four routes (rc=$rc)"
+	cat "$tmp/e1" >&2; ip rule show >&2; ip route show table all proto 114 >&2
+fi
+
+# 2. The split: each half of the LAN out of its own WAN.
+a1=$(got isp1); a2=$(got isp2)
+send lan1; ok1=$?
+b1=$(got isp1); b2=$(got isp2)
+send lan2; ok2=$?
+c1=$(got isp1); c2=$(got isp2)
+if [ $ok1 = 0 ] && [ $ok2 = 0 ] && [ $((b1 - a1)) = 1 ] && [ $((b2 - a2)) = 0 ] && [ $((c1 - b1)) = 0 ] &&
+	[ $((c2 - b2)) = 1 ]; then
+	pass "routing: 192.168.50.2 leaves through wan1, 192.168.50.130 through wan2"
+else
+	fail "routing: the split by routing mark (isp1 $a1 $b1 $c1, isp2 $a2 $b2 $c2, sent $ok1 $ok2)"
+fi
+
+# 3. wan2 down: Linux deletes its routes; to_WAN2's distance-2 route
+#    (wan1) carries that half.
+ip link set wan2 down
+send lan2; ok=$?
+d1=$(got isp1); d2=$(got isp2)
+if [ $ok = 0 ] && [ $((d1 - c1)) = 1 ] && [ $((d2 - c2)) = 0 ] && [ "$(ours_routes)" = 2 ]; then
+	pass "routing: wan2 down, its half fails over to wan1 by distance"
+else
+	fail "routing: wan2 down, its half fails over to wan1 by distance (isp1 $c1 $d1, isp2 $c2 $d2, routes $(ours_routes))"
+fi
+ip link set wan2 up
+
+# 4. Apply again: the routes the link took come back, the rest stays.
+"$rosfw" apply "$tmp/dual.rsc" 2> "$tmp/e4"; rc=$?
+"$rosfw" apply "$tmp/dual.rsc" 2> "$tmp/e4b"; rc2=$?
+if [ $rc = 0 ] && [ $rc2 = 0 ] && [ "$(ours_rules)" = 2 ] && [ "$(ours_routes)" = 4 ]; then
+	pass "routing: apply again puts the lost routes back, and makes no duplicates"
+else
+	fail "routing: apply again (rc=$rc $rc2, rules $(ours_rules), routes $(ours_routes))"
+	cat "$tmp/e4" "$tmp/e4b" >&2
+fi
+
+# 5. A configuration without to_WAN2: its rule and routes go, to_WAN1's stay.
+"$rosfw" apply "$tmp/one.rsc" 2> "$tmp/e5"; rc=$?
+if [ $rc = 0 ] && [ "$(ours_rules)" = 1 ] && [ "$(ours_routes)" = 2 ] &&
+	! ip -4 route show table all proto 114 | grep -q 'dev wan2 .*metric 1'; then
+	pass "routing: a table gone from the configuration is removed, the others kept"
+else
+	fail "routing: a table gone from the configuration is removed (rc=$rc, rules $(ours_rules), routes $(ours_routes))"
+	cat "$tmp/e5" >&2
+fi
+
+# 6. A gateway on no connected network: warned at its line, left out.
+cat > "$tmp/far.rsc" <<'RSC'
+/ip route
+add gateway=10.77.0.1 routing-mark=to_far
+RSC
+"$rosfw" apply "$tmp/far.rsc" 2> "$tmp/e6"; rc=$?
+if [ $rc = 0 ] && grep -q 'far.rsc:2:1: warning: the gateway of this route of table to_far is not on a connected network here' "$tmp/e6" &&
+	[ "$(ours_routes)" = 0 ]; then
+	pass "routing: an unreachable gateway is a warning at its line, the route left out"
+else
+	fail "routing: an unreachable gateway is a warning at its line (rc=$rc, routes $(ours_routes))"
+	cat "$tmp/e6" >&2
+fi
+
+# 7. flush: rosfw's rules and routes go, the main table and the others' stay.
+"$rosfw" apply "$tmp/dual.rsc" 2> /dev/null
+"$rosfw" flush 2> "$tmp/e7"; rc=$?
+if [ $rc = 0 ] && [ "$(ours_rules)" = 0 ] && [ "$(ours_routes)" = 0 ] &&
+	ip -4 rule show | grep -q '^20100:.*from 10.9.9.9 lookup 100' &&
+	ip -4 route show table 70000 | grep -q '10.8.0.0/16 via 10.1.0.1' &&
+	ip -4 route show | grep -q 'default via 10.1.0.1 dev wan1'; then
+	pass "routing: flush removes exactly rosfw's rules and routes"
+else
+	fail "routing: flush removes exactly rosfw's rules and routes (rc=$rc)"
+	cat "$tmp/e7" >&2; ip rule show >&2; ip route show table all >&2
+fi
+
+# 8. compile says what apply does.
+if "$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 rule add priority 20500 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114' &&
+	"$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 route add default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114'; then
+	pass "routing: compile shows the rules and routes apply makes"
+else
+	fail "routing: compile shows the rules and routes apply makes"
+fi
+summary "routing"
