@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "lower_impl.h"
 #include "menu.h"
+#include "routes.h"
 #include "text.h"
 #include "value.h"
 
@@ -1317,4 +1318,5 @@ void lower_table_markdown(FILE *out)
 				row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
 	lower_service_markdown(out);
+	routes_markdown(out);
 }

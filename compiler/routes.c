@@ -435,3 +435,47 @@ void routes_print(const struct route_plan *p, FILE *out)
 		fputc('\n', out);
 	}
 }
+
+/* ---- rosfw doc translation ----------------------------------------------- */
+
+void routes_markdown(FILE *out)
+{
+	static const char *const rows[][3] = {
+		{ "`/ip route` `routing-mark=` (v6), `routing-table=` (v7)", "exact",
+		  "the route goes into the mark's table, number 65536 + the mark's 16 bits; `main`: warned, left to the server" },
+		{ "`/ip route` `gateway=`", "approximate",
+		  "ADDRESS (the kernel finds the interface; one on no connected network is warned at apply and left out, as RouterOS shows it inactive), INTERFACE, ADDRESS%INTERFACE, through the interface map; several (ECMP): the first only, warned" },
+		{ "`/ip route` `distance=`", "exact",
+		  "the route's metric: of a table's routes to a prefix, the lowest whose interface is up carries the traffic" },
+		{ "`/ip route` `dst-address=`", "exact", "the route's prefix (default 0.0.0.0/0, ::/0)" },
+		{ "`/ip route` `blackhole`, `type=`", "exact", "route type blackhole, prohibit, unreachable" },
+		{ "`/ip route` `check-gateway=`", "not done",
+		  "warned: a gateway that stops answering is not noticed; only a link going down removes its routes (then the next distance carries)" },
+		{ "`/ip route` `pref-src=`, `vrf-interface=`", "not applied",
+		  "warned at the property (a VRF route is left out)" },
+		{ "`/ip route` `scope=`, `target-scope=`, `suppress-hw-offload=`", "not used",
+		  "Linux takes gateways on connected networks only; noted once" },
+		{ "`/ipv6 route`", "exact", "as /ip route, in IPv6" },
+		{ "`/routing table` `name=`, `fib`", "model", "names a table; its number comes from the name" },
+		{ "`/ip route rule`, `/routing rule`", "exact",
+		  "ip rules from priority 20000 in their order: `src-address` from, `dst-address` to, `routing-mark` fwmark N/0xffff0000, `interface` iif; IPv4 only" },
+		{ "`action=lookup`, `lookup-only-in-table`, `drop`, `unreachable`", "exact",
+		  "lookup TABLE; lookup TABLE then the same selector blackhole; blackhole; unreachable" },
+		{ "`/routing rule` `min-prefix=`", "not applied", "warned" },
+		{ "`action=mark-routing` (mangle)", "exact",
+		  "one ip rule fwmark N/0xffff0000 lookup TABLE per table and family that has routes, from priority 20500; a mark whose table has no route is warned: its packets go by main, as on RouterOS" },
+	};
+	size_t i;
+
+	fprintf(out,
+		"\n## Policy routing\n\n"
+		"`/ip route`, `/ipv6 route`, `/routing table`, `/ip route rule` and `/routing rule` become ip rules and routes that\n"
+		"`rosfw apply` makes through rtnetlink (`rosfw compile` shows them as `ip` commands in comments). rosfw owns the rules\n"
+		"of protocol %u at priorities %u-%u and the routes of protocol %u in tables %u-%u; the main table and\n"
+		"everyone else's rules and routes stay as they are. A packet whose table has no route for it goes on to the next\n"
+		"rule (main at last), as RouterOS routes it.\n\n"
+		"| menu, property | status | on this server |\n| --- | --- | --- |\n",
+		ROUTES_PROTO, ROUTES_PRIO_FIRST, ROUTES_PRIO_LAST, ROUTES_PROTO, ROUTES_TABLE_BASE, ROUTES_TABLE_LAST);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		fprintf(out, "| %s | %s | %s |\n", rows[i][0], rows[i][1], rows[i][2]);
+}

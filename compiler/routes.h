@@ -91,4 +91,7 @@ void route_plan_free(struct route_plan *p);
  * apply does through rtnetlink. Prints nothing for an empty plan. */
 void routes_print(const struct route_plan *p, FILE *out);
 
+/* The policy routing section of `rosfw doc translation`. */
+void routes_markdown(FILE *out);
+
 #endif
