@@ -6,6 +6,7 @@
 #include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -395,6 +396,51 @@ static int refused(struct rt *t, struct diag *d, const struct oplog *l, const st
 	return EXIT_REFUSED;
 }
 
+/* An IPv4 sysctl of interface `dev` ("all" too), or -1. */
+static int conf_get(const char *dev, const char *name)
+{
+	char path[96];
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", dev, name);
+	if ((f = fopen(path, "r"))) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Strict reverse-path filtering undoes a dual WAN: the answers to a
+ * connection a routing mark sent out of wan2 come back on wan2 unmarked,
+ * the main table routes their source out of wan1, and rp_filter=1 drops
+ * them. The kernel takes the larger of "all" and the interface's value.
+ */
+static void rp_filter_check(const struct klist *k, struct diag *d)
+{
+	int all = conf_get("all", "rp_filter");
+	size_t i, j;
+
+	for (i = 0; i < k->nroutes; i++) {
+		char name[IF_NAMESIZE];
+		int v;
+
+		if (k->routes[i].e.family != AF_INET || !k->routes[i].oif)
+			continue;
+		for (j = 0; j < i && k->routes[j].oif != k->routes[i].oif; j++)
+			;
+		if (j < i || !if_indextoname((unsigned)k->routes[i].oif, name))
+			continue;
+		v = conf_get(name, "rp_filter");
+		if ((v > all ? v : all) == 1)
+			diag_warning(d, NULL,
+				     "net.ipv4.conf.%s.rp_filter is strict (1, or \"all\" is): answers that come back on %s to connections a routing mark sent out of it are dropped whenever the main table routes their source elsewhere; set it to 2 (loose) for policy routing",
+				     name, name);
+	}
+}
+
 int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 {
 	struct rt t;
@@ -490,6 +536,13 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 		op_log(&log, OP_DEL_ROUTE, &have.routes[j], NULL, NULL);
 	}
 	*changed = log.n > 0;
+	if (p && p->nroutes) {
+		struct klist now = { 0 };
+
+		if (!klist_read(&t, &now, d))
+			rp_filter_check(&now, d);
+		klist_free(&now);
+	}
 out:
 	free(log.v);
 	free(want);

@@ -12,7 +12,8 @@
 #   - a second apply changes nothing; one without a table removes its rule
 #     and routes; flush removes exactly rosfw's rules and routes, never the
 #     main table's or another owner's, even inside rosfw's ranges;
-#   - a gateway on no connected network is a warning, the route left out.
+#   - a gateway on no connected network is a warning, the route left out;
+#   - strict rp_filter on a WAN a table routes out of is warned.
 # `ip rule` and `ip route` are oracles only.
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces routing "-n -m" "$@"
@@ -183,7 +184,42 @@ else
 	cat "$tmp/e7" >&2; ip rule show >&2; ip route show table all >&2
 fi
 
-# 8. compile says what apply does.
+# 8. Strict reverse-path filtering on a WAN a routing mark sends out of:
+#    warned, by name (the answers would be dropped).
+sysctl -qw net.ipv4.conf.wan2.rp_filter=1
+"$rosfw" apply "$tmp/dual.rsc" 2> "$tmp/e8"; rc=$?
+sysctl -qw net.ipv4.conf.wan2.rp_filter=0
+if [ $rc = 0 ] && grep -q 'warning: net.ipv4.conf.wan2.rp_filter is strict' "$tmp/e8" &&
+	! grep -q 'conf.wan1.rp_filter' "$tmp/e8"; then
+	pass "routing: strict rp_filter on a WAN of a routing table is warned"
+else
+	fail "routing: strict rp_filter on a WAN of a routing table is warned (rc=$rc)"
+	cat "$tmp/e8" >&2
+fi
+"$rosfw" flush 2> /dev/null
+
+# 9. IPv6: /ipv6 route into the table, an ip -6 rule for it; flush takes both.
+ip addr add fd00:2::2/64 dev wan2 nodad
+cat > "$tmp/v6.rsc" <<'RSC'
+/routing table
+add name=to_WAN2 fib
+/ipv6 firewall mangle
+add chain=prerouting src-address=fd00:50::/64 action=mark-routing new-routing-mark=to_WAN2
+/ipv6 route
+add dst-address=::/0 gateway=fd00:2::1 routing-table=to_WAN2
+RSC
+"$rosfw" apply "$tmp/v6.rsc" 2> "$tmp/e9"; rc=$?
+if [ $rc = 0 ] && ip -6 rule show | grep -q '^20500:.*fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* proto 114' &&
+	ip -6 route show table all proto 114 | grep -q 'default via fd00:2::1 dev wan2' &&
+	"$rosfw" flush 2> /dev/null && [ "$(ip -6 rule show | grep -c 'proto 114')" = 0 ] &&
+	[ "$(ip -6 route show table all proto 114 | grep -c .)" = 0 ]; then
+	pass "routing: IPv6 routes and their ip -6 rule, flushed"
+else
+	fail "routing: IPv6 routes and their ip -6 rule (rc=$rc)"
+	cat "$tmp/e9" >&2; ip -6 rule show >&2; ip -6 route show table all proto 114 >&2
+fi
+
+# 10. compile says what apply does.
 if "$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 rule add priority 20500 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114' &&
 	"$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 route add default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114'; then
 	pass "routing: compile shows the rules and routes apply makes"
