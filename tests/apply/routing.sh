@@ -13,7 +13,8 @@
 #     and routes; flush removes exactly rosfw's rules and routes, never the
 #     main table's or another owner's, even inside rosfw's ranges;
 #   - a gateway on no connected network is a warning, the route left out;
-#   - strict rp_filter on a WAN a table routes out of is warned.
+#   - strict rp_filter on a WAN a table routes out of is warned;
+#   - connections marked per WAN, masqueraded, complete through their WAN.
 # `ip rule` and `ip route` are oracles only.
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces routing "-n -m" "$@"
@@ -219,7 +220,49 @@ else
 	cat "$tmp/e9" >&2; ip -6 rule show >&2; ip -6 route show table all proto 114 >&2
 fi
 
-# 10. compile says what apply does.
+# 10. Connections, the recipe's way: a connection mark per WAN (set where
+#     the connection starts), the routing mark from it, masquerade out of
+#     each WAN; the ISPs have no route back to the LAN, so a connection
+#     completes only through the WAN whose address it took. probe (the
+#     behaviour suite's) listens in one ISP and connects from a LAN host.
+cat > "$tmp/conn.rsc" <<'RSC'
+/routing table
+add name=to_WAN1 fib
+add name=to_WAN2 fib
+/ip firewall mangle
+add chain=prerouting in-interface=wan1 connection-mark=no-mark action=mark-connection new-connection-mark=WAN1_conn
+add chain=prerouting in-interface=wan2 connection-mark=no-mark action=mark-connection new-connection-mark=WAN2_conn
+add chain=prerouting in-interface=lan1 connection-mark=no-mark action=mark-connection new-connection-mark=WAN1_conn
+add chain=prerouting in-interface=lan2 connection-mark=no-mark action=mark-connection new-connection-mark=WAN2_conn
+add chain=prerouting in-interface=lan1 connection-mark=WAN1_conn action=mark-routing new-routing-mark=to_WAN1
+add chain=prerouting in-interface=lan2 connection-mark=WAN2_conn action=mark-routing new-routing-mark=to_WAN2
+/ip firewall nat
+add chain=srcnat out-interface=wan1 action=masquerade
+add chain=srcnat out-interface=wan2 action=masquerade
+/ip route
+add gateway=10.1.0.1 routing-table=to_WAN1
+add gateway=10.2.0.1 routing-table=to_WAN2
+RSC
+for i in 1 2; do ip -n "isp$i" route del 192.168.50.0/24; done
+if cc -std=c11 -O2 -o "$tmp/probe" "$ROOT/tests/behaviour/probe.c" 2> "$tmp/cc.err"; then
+	"$rosfw" apply "$tmp/conn.rsc" 2> "$tmp/e10"; rc=$?
+	o1=$("$tmp/probe" -f /run/netns/lan1 -r /run/netns/isp1 -l 8080 -w 2000 tcp 198.51.100.7 8080 2>&1)
+	o2=$("$tmp/probe" -f /run/netns/lan2 -r /run/netns/isp2 -l 8080 -w 2000 tcp 198.51.100.7 8080 2>&1)
+	o3=$("$tmp/probe" -f /run/netns/lan2 -r /run/netns/isp1 -l 8080 -w 2000 tcp 198.51.100.7 8080 2>&1)
+	if [ $rc = 0 ] && [ "${o1%% *}" = delivered ] && [ "${o2%% *}" = delivered ] && [ "${o3%% *}" != delivered ] &&
+		case "$o1 $o2" in *"delivered 10.1.0.2:"*"delivered 10.2.0.2:"*) true ;; *) false ;; esac; then
+		pass "routing: each LAN's connections leave masqueraded through their own WAN, and complete"
+	else
+		fail "routing: connections through their own WAN (rc=$rc: lan1->isp1 '$o1', lan2->isp2 '$o2', lan2->isp1 '$o3')"
+		cat "$tmp/e10" >&2
+	fi
+	"$rosfw" flush 2> /dev/null
+else
+	fail "routing: probe.c does not compile"
+	cat "$tmp/cc.err" >&2
+fi
+
+# 11. compile says what apply does.
 if "$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 rule add priority 20500 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114' &&
 	"$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 route add default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114'; then
 	pass "routing: compile shows the rules and routes apply makes"
