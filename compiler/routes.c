@@ -374,9 +374,70 @@ static void put_loc(FILE *out, const char *file, const struct loc *l)
 	fprintf(out, ":%u", l->line);
 }
 
-void routes_print(const struct route_plan *p, FILE *out)
+static void rule_put_text(FILE *out, const struct route_rule *r)
+{
+	fprintf(out, "priority %u", r->prio);
+	if (r->has_src) {
+		fputs(" from ", out);
+		put_prefix(out, r->family, r->src, r->src_len);
+	}
+	if (r->has_dst) {
+		fputs(" to ", out);
+		put_prefix(out, r->family, r->dst, r->dst_len);
+	}
+	if (r->has_mark)
+		fprintf(out, " fwmark 0x%x/0x%x", r->mark, ROUTES_MARK_MASK);
+	if (r->iif) {
+		fputs(" iif ", out);
+		put_safe(out, r->iif);
+	}
+	if (r->action == RA_LOOKUP)
+		fprintf(out, " lookup %u", r->table);
+	else
+		fputs(r->action == RA_BLACKHOLE ? " blackhole" : " unreachable", out);
+	fprintf(out, " protocol %u", ROUTES_PROTO);
+}
+
+static void route_put_text(FILE *out, const struct route_ent *r, const char *dev)
 {
 	static const char *const rtype[] = { "", "blackhole ", "prohibit ", "unreachable " };
+	char b[INET6_ADDRSTRLEN];
+
+	fputs(rtype[r->type], out);
+	put_prefix(out, r->family, r->dst, r->dst_len);
+	if (r->has_gw)
+		fprintf(out, " via %s", inet_ntop(r->family, r->gw, b, sizeof(b)));
+	if (dev) {
+		fputs(" dev ", out);
+		put_safe(out, dev);
+	}
+	fprintf(out, " table %u metric %u proto %u", r->table, r->metric, ROUTES_PROTO);
+}
+
+void routes_rule_text(const struct route_rule *r, char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	buf[0] = '\0';
+	if (f) {
+		rule_put_text(f, r);
+		fclose(f);
+	}
+}
+
+void routes_route_text(const struct route_ent *r, const char *dev, char *buf, size_t size)
+{
+	FILE *f = fmemopen(buf, size, "w");
+
+	buf[0] = '\0';
+	if (f) {
+		route_put_text(f, r, dev);
+		fclose(f);
+	}
+}
+
+void routes_print(const struct route_plan *p, FILE *out)
+{
 	size_t i;
 
 	if (!p || (!p->nrules && !p->nroutes))
@@ -387,26 +448,8 @@ void routes_print(const struct route_plan *p, FILE *out)
 	for (i = 0; i < p->nrules; i++) {
 		const struct route_rule *r = &p->rules[i];
 
-		fprintf(out, "# ip -%c rule add priority %u", r->family == AF_INET6 ? '6' : '4', r->prio);
-		if (r->has_src) {
-			fputs(" from ", out);
-			put_prefix(out, r->family, r->src, r->src_len);
-		}
-		if (r->has_dst) {
-			fputs(" to ", out);
-			put_prefix(out, r->family, r->dst, r->dst_len);
-		}
-		if (r->has_mark)
-			fprintf(out, " fwmark 0x%x/0x%x", r->mark, ROUTES_MARK_MASK);
-		if (r->iif) {
-			fputs(" iif ", out);
-			put_safe(out, r->iif);
-		}
-		if (r->action == RA_LOOKUP)
-			fprintf(out, " lookup %u", r->table);
-		else
-			fputs(r->action == RA_BLACKHOLE ? " blackhole" : " unreachable", out);
-		fprintf(out, " protocol %u", ROUTES_PROTO);
+		fprintf(out, "# ip -%c rule add ", r->family == AF_INET6 ? '6' : '4');
+		rule_put_text(out, r);
 		fputs("  # ", out);
 		if (r->table_name) {
 			fputs("table ", out);
@@ -418,17 +461,10 @@ void routes_print(const struct route_plan *p, FILE *out)
 	}
 	for (i = 0; i < p->nroutes; i++) {
 		const struct route_ent *r = &p->routes[i];
-		char b[INET6_ADDRSTRLEN];
 
-		fprintf(out, "# ip -%c route add %s", r->family == AF_INET6 ? '6' : '4', rtype[r->type]);
-		put_prefix(out, r->family, r->dst, r->dst_len);
-		if (r->has_gw)
-			fprintf(out, " via %s", inet_ntop(r->family, r->gw, b, sizeof(b)));
-		if (r->dev) {
-			fputs(" dev ", out);
-			put_safe(out, r->dev);
-		}
-		fprintf(out, " table %u metric %u proto %u  # table ", r->table, r->metric, ROUTES_PROTO);
+		fprintf(out, "# ip -%c route add ", r->family == AF_INET6 ? '6' : '4');
+		route_put_text(out, r, r->dev);
+		fputs("  # table ", out);
 		put_safe(out, r->table_name);
 		fputs(", ", out);
 		put_loc(out, r->file, &r->loc);

@@ -91,6 +91,11 @@ void route_plan_free(struct route_plan *p);
  * apply does through rtnetlink. Prints nothing for an empty plan. */
 void routes_print(const struct route_plan *p, FILE *out);
 
+/* One rule or route as the ip command writes it after `add`, into buf;
+ * `dev`: the route's interface, or NULL. */
+void routes_rule_text(const struct route_rule *r, char *buf, size_t size);
+void routes_route_text(const struct route_ent *r, const char *dev, char *buf, size_t size);
+
 /* The policy routing section of `rosfw doc translation`. */
 void routes_markdown(FILE *out);
 

@@ -827,6 +827,8 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 
 	o->changes = xcalloc(1, sizeof(*o->changes));
 	rc = changes_find(ir, o, d, o->changes);
+	if (rc == EXIT_OK)
+		rc = routing_diff(ir->routing, o->changes, d);
 	if (rc != EXIT_OK)
 		return rc;
 	*changed = o->changes->n > 0;

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "changes.h"
 #include "exitcode.h"
 #include "routes.h"
 #include "xalloc.h"
@@ -441,7 +442,45 @@ static void rp_filter_check(const struct klist *k, struct diag *d)
 	}
 }
 
-int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
+/* --diff: the change a message would make, recorded instead of sent. */
+static void diff_route(struct changes *c, enum change_op op, const struct kroute *k, const struct kroute *old)
+{
+	char text[256], dev[IF_NAMESIZE];
+	const char *dn = k->e.dev;
+	struct change *ch;
+
+	if (!dn && k->oif)
+		dn = if_indextoname((unsigned)k->oif, dev);
+	routes_route_text(&k->e, dn, text, sizeof(text));
+	ch = changes_add(c, op, "route", k->e.family == AF_INET6 ? "ip6" : "ip", text);
+	if (k->e.file) {
+		ch->file = xstrdup(k->e.file);
+		ch->line = k->e.loc.line;
+	}
+	if (old) {
+		dn = old->oif ? if_indextoname((unsigned)old->oif, dev) : NULL;
+		routes_route_text(&old->e, dn, text, sizeof(text));
+		change_removed(ch, text);
+		routes_route_text(&k->e, k->e.dev, text, sizeof(text));
+		change_added(ch, text);
+	}
+}
+
+static void diff_rule(struct changes *c, enum change_op op, const struct route_rule *r)
+{
+	char text[256];
+	struct change *ch;
+
+	routes_rule_text(r, text, sizeof(text));
+	ch = changes_add(c, op, "ip rule", r->family == AF_INET6 ? "ip6" : "ip", text);
+	if (r->file) {
+		ch->file = xstrdup(r->file);
+		ch->line = r->loc.line;
+	}
+}
+
+/* Apply, or with `dry` record what applying would change. */
+static int routing_sync(const struct route_plan *p, struct diag *d, bool *changed, struct changes *dry)
 {
 	struct rt t;
 	struct klist have = { 0 };
@@ -484,6 +523,10 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 			}
 		if (old && route_eq(&want[i], old))
 			continue;
+		if (dry) {
+			diff_route(dry, old ? CH_CHANGE : CH_ADD, &want[i], old);
+			continue;
+		}
 		err = rt_talk(&t, route_put(t.buf, RTM_NEWROUTE, NLM_F_CREATE | (old ? NLM_F_REPLACE : NLM_F_EXCL),
 					    &want[i]));
 		if (err == ENETUNREACH || err == EHOSTUNREACH) {
@@ -510,6 +553,10 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 			kept_rule[j] = true;
 			continue;
 		}
+		if (dry) {
+			diff_rule(dry, CH_ADD, &p->rules[i]);
+			continue;
+		}
 		err = rt_talk(&t, rule_put(t.buf, RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, &p->rules[i]));
 		if (err) {
 			rc = refused(&t, d, &log, &p->rules[i].loc, "an ip rule", err);
@@ -520,6 +567,10 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 	for (j = 0; j < have.nrules; j++) {
 		if (kept_rule[j])
 			continue;
+		if (dry) {
+			diff_rule(dry, CH_REMOVE, &have.rules[j]);
+			continue;
+		}
 		if ((err = rt_talk(&t, rule_put(t.buf, RTM_DELRULE, 0, &have.rules[j]))) && err != ENOENT) {
 			rc = refused(&t, d, &log, NULL, "removing an old ip rule of rosfw's", err);
 			goto out;
@@ -529,6 +580,10 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 	for (j = 0; j < have.nroutes; j++) {
 		if (kept_route[j])
 			continue;
+		if (dry) {
+			diff_route(dry, CH_REMOVE, &have.routes[j], NULL);
+			continue;
+		}
 		if ((err = rt_talk(&t, route_put(t.buf, RTM_DELROUTE, 0, &have.routes[j]))) && err != ESRCH) {
 			rc = refused(&t, d, &log, NULL, "removing an old route of rosfw's", err);
 			goto out;
@@ -536,7 +591,7 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
 		op_log(&log, OP_DEL_ROUTE, &have.routes[j], NULL, NULL);
 	}
 	*changed = log.n > 0;
-	if (p && p->nroutes) {
+	if (p && p->nroutes && !dry) {
 		struct klist now = { 0 };
 
 		if (!klist_read(&t, &now, d))
@@ -553,7 +608,19 @@ out:
 	return rc;
 }
 
+int routing_apply(const struct route_plan *p, struct diag *d, bool *changed)
+{
+	return routing_sync(p, d, changed, NULL);
+}
+
+int routing_diff(const struct route_plan *p, struct changes *c, struct diag *d)
+{
+	bool changed;
+
+	return routing_sync(p, d, &changed, c);
+}
+
 int routing_flush(struct diag *d, bool *changed)
 {
-	return routing_apply(NULL, d, changed);
+	return routing_sync(NULL, d, changed, NULL);
 }

@@ -21,6 +21,10 @@ struct route_plan;
  * its route out with a warning. EXIT_OK, EXIT_REFUSED (said, previous
  * routing kept) or EXIT_IO (netlink). *changed: something changed. */
 int routing_apply(const struct route_plan *p, struct diag *d, bool *changed);
+/* apply --diff: what routing_apply would change, as records of kinds
+ * "route" and "ip rule" into `c`; nothing is sent. */
+struct changes;
+int routing_diff(const struct route_plan *p, struct changes *c, struct diag *d);
 /* Remove every rule and route rosfw owns. */
 int routing_flush(struct diag *d, bool *changed);
 

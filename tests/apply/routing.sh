@@ -148,6 +148,20 @@ else
 	cat "$tmp/e4" "$tmp/e4b" >&2
 fi
 
+# 4b. --diff: nothing for the configuration applied; for one without
+#     to_WAN2, its rule and routes removed; nothing sent either time.
+"$rosfw" apply --diff "$tmp/dual.rsc" > "$tmp/d1" 2>&1; rc1=$?
+"$rosfw" apply --diff "$tmp/one.rsc" > "$tmp/d2" 2>&1; rc2=$?
+if [ $rc1 = 0 ] && grep -q '^no changes$' "$tmp/d1" && [ $rc2 = 4 ] &&
+	grep -q '^- ip rule ip priority 20501 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114$' "$tmp/d2" &&
+	grep -q '^- route ip default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114$' "$tmp/d2" &&
+	[ "$(grep -c '^[-+~] route\|^[-+~] ip rule' "$tmp/d2")" = 3 ] && [ "$(ours_rules)" = 2 ] && [ "$(ours_routes)" = 4 ]; then
+	pass "routing: apply --diff shows the rules and routes apply would add and remove, and sends nothing"
+else
+	fail "routing: apply --diff shows the routing changes (rc=$rc1 $rc2)"
+	cat "$tmp/d1" "$tmp/d2" >&2
+fi
+
 # 5. A configuration without to_WAN2: its rule and routes go, to_WAN1's stay.
 "$rosfw" apply "$tmp/one.rsc" 2> "$tmp/e5"; rc=$?
 if [ $rc = 0 ] && [ "$(ours_rules)" = 1 ] && [ "$(ours_routes)" = 2 ] &&
