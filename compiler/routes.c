@@ -290,6 +290,33 @@ static void marks_unrouted(struct lctx *L)
 	}
 }
 
+/* Linux holds one route per table, destination and metric: a second one
+ * (RouterOS keeps both, one active) is left out, said. */
+static void routes_dedup(struct lctx *L, struct route_plan *p)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < p->nroutes; i++) {
+		const struct route_ent *r = &p->routes[i];
+
+		for (j = 0; j < n; j++) {
+			const struct route_ent *q = &p->routes[j];
+
+			if (q->family == r->family && q->table == r->table && q->dst_len == r->dst_len &&
+			    q->metric == r->metric && !memcmp(q->dst, r->dst, sizeof(q->dst)))
+				break;
+		}
+		if (j < n) {
+			diag_warning(L->d, &r->loc,
+				     "the same destination and distance as the route at line %u of table %s: Linux holds one route per destination and distance, so this one is left out (give it another distance to keep it as a fall-back)",
+				     p->routes[j].loc.line, r->table_name);
+			continue;
+		}
+		p->routes[n++] = *r;
+	}
+	p->nroutes = n;
+}
+
 void lower_routes(struct lctx *L)
 {
 	static const enum menu_kind rk[] = { MK_ROUTE4, MK_ROUTE6 }, rr[] = { MK_ROUTE_RULE4, MK_ROUTING_RULE };
@@ -305,7 +332,7 @@ void lower_routes(struct lctx *L)
 		for (i = 0; i < model_count(L->m, rr[m]); i++) {
 			if (model_item(L->m, rr[m], i)->disabled)
 				continue;
-			if (prio >= ROUTES_PRIO_MARKS) {
+			if (prio + 1 >= ROUTES_PRIO_MARKS) {
 				diag_error(L->d, &model_item(L->m, rr[m], i)->loc, "more routing rules than rosfw's priority range holds (%u)",
 					   ROUTES_PRIO_MARKS - ROUTES_PRIO_FIRST);
 				return;
@@ -315,6 +342,7 @@ void lower_routes(struct lctx *L)
 	marks_unrouted(L);
 	if (!(p = L->ir->routing))
 		return;
+	routes_dedup(L, p);
 	/* One rule per table and family that holds routes: the mark selects
 	 * the table, as mark-routing does on RouterOS. */
 	prio = ROUTES_PRIO_MARKS;

@@ -236,6 +236,41 @@ static void test_ipv6_and_flags(void **state)
 	planned_free(&p);
 }
 
+/* t158 and t628 hash to the same mark number: a table named only by
+ * routes must still get a number of its own, not the marked one's. */
+static void test_tables_never_share_a_number(void **state)
+{
+	struct planned p = plan_of("/ip firewall mangle\n"
+				   "add chain=prerouting action=mark-routing new-routing-mark=t158\n"
+				   "/ip route\nadd gateway=10.1.0.1 routing-mark=t158\nadd gateway=10.2.0.1 routing-mark=t628\n",
+				   NULL);
+
+	(void)state;
+	assert_non_null(p.ir);
+	assert_int_equal(p.ir->routing->nroutes, 2);
+	assert_int_not_equal(p.ir->routing->routes[0].table, p.ir->routing->routes[1].table);
+	assert_int_not_equal(p.ir->routing->rules[0].mark, p.ir->routing->rules[1].mark);
+	planned_free(&p);
+}
+
+/* One route per table, destination and distance on Linux. */
+static void test_same_destination_and_distance(void **state)
+{
+	struct planned p = plan_of("/ip route\nadd gateway=10.1.0.1 routing-mark=a\nadd gateway=10.2.0.1 routing-mark=a\n"
+				   "add gateway=10.2.0.1 routing-mark=a distance=2\n",
+				   NULL);
+	const struct diag_msg *m;
+
+	(void)state;
+	assert_non_null(p.ir);
+	assert_int_equal(p.ir->routing->nroutes, 2);
+	assert_int_equal(p.ir->routing->routes[1].metric, 2);
+	m = diag_find(p.r.d, "the same destination and distance as the route at line 2");
+	assert_non_null(m);
+	assert_int_equal(m->loc.line, 3);
+	planned_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +280,8 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_ipv6_and_flags),
+		cmocka_unit_test(test_tables_never_share_a_number),
+		cmocka_unit_test(test_same_destination_and_distance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
