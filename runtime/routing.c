@@ -35,7 +35,17 @@ struct rt {
 	struct mnl_socket *nl;
 	uint32_t portid, seq;
 	char *buf;
+	char msg[160];		/* the kernel's words for the last refusal (extended ACK), or "" */
 };
+
+static int ack_attr_cb(const struct nlattr *a, void *data)
+{
+	const struct nlattr **tb = data;
+
+	if (mnl_attr_get_type(a) <= NLMSGERR_ATTR_MAX)
+		tb[mnl_attr_get_type(a)] = a;
+	return MNL_CB_OK;
+}
 
 /* One request with an ACK: 0 or the kernel's errno. */
 static int rt_talk(struct rt *t, struct nlmsghdr *nlh)
@@ -52,7 +62,22 @@ static int rt_talk(struct rt *t, struct nlmsghdr *nlh)
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
 		return n < 0 ? errno : EIO;
-	/* the ACK, or the error */
+	/* the ACK, or the error with what the kernel says of it */
+	t->msg[0] = '\0';
+	nlh = (struct nlmsghdr *)t->buf;
+	if (mnl_nlmsg_ok(nlh, (int)n) && nlh->nlmsg_type == NLMSG_ERROR &&
+	    nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(struct nlmsgerr))) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { NULL };
+		unsigned hlen = sizeof(*e);
+
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			hlen += mnl_nlmsg_get_payload_len(&e->msg);
+		if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && mnl_attr_parse(nlh, hlen, ack_attr_cb, tb) >= 0 &&
+		    tb[NLMSGERR_ATTR_MSG])
+			snprintf(t->msg, sizeof(t->msg), "%.*s", (int)mnl_attr_get_payload_len(tb[NLMSGERR_ATTR_MSG]),
+				 (const char *)mnl_attr_get_payload(tb[NLMSGERR_ATTR_MSG]));
+	}
 	rc = mnl_cb_run(t->buf, (size_t)n, t->seq, t->portid, NULL, NULL);
 	return rc < 0 ? errno : 0;
 }
@@ -352,6 +377,13 @@ static bool rt_open(struct rt *t, struct diag *d)
 		return false;
 	}
 	t->portid = mnl_socket_get_portid(t->nl);
+	{
+		int one = 1, fd = mnl_socket_get_fd(t->nl);
+
+		/* the kernel's reason for a refusal, without the message echoed */
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	}
 	return true;
 }
 
@@ -389,9 +421,12 @@ static void klist_free(struct klist *k)
 static int refused(struct rt *t, struct diag *d, const struct oplog *l, const struct loc *at, const char *what,
 		   int err)
 {
-	bool back = undo(t, l);
+	char why[200];
+	bool back;
 
-	diag_error(d, at, "policy routing: the kernel refused %s: %s; %s", what, strerror(err),
+	snprintf(why, sizeof(why), "%s%s%s", strerror(err), t->msg[0] ? ", " : "", t->msg);
+	back = undo(t, l);
+	diag_error(d, at, "policy routing: the kernel refused %s: %s; %s", what, why,
 		   back ? "rosfw's previous rules and routes are kept (the firewall itself was applied)"
 			: "putting rosfw's previous rules and routes back failed too: run apply again, or rosfw flush");
 	return EXIT_REFUSED;

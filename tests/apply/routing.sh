@@ -13,6 +13,7 @@
 #     and routes; flush removes exactly rosfw's rules and routes, never the
 #     main table's or another owner's, even inside rosfw's ranges;
 #   - a gateway on no connected network is a warning, the route left out;
+#   - a route the kernel refuses undoes what that apply had made;
 #   - strict rp_filter on a WAN a table routes out of is warned;
 #   - connections marked per WAN, masqueraded, complete through their WAN.
 # `ip rule` and `ip route` are oracles only.
@@ -184,6 +185,28 @@ if [ $rc = 0 ] && grep -q 'far.rsc:2:1: warning: the gateway of this route of ta
 else
 	fail "routing: an unreachable gateway is a warning at its line (rc=$rc, routes $(ours_routes))"
 	cat "$tmp/e6" >&2
+fi
+
+# 6b. The kernel refuses a route in the middle (an IPv6 link-local gateway
+#     without its interface): exit 2 at its line, with the kernel's words,
+#     and what this apply had made already is undone: the previous
+#     configuration's rule and routes are what is left.
+"$rosfw" apply "$tmp/one.rsc" 2> /dev/null
+before=$(ip -4 rule show; ip -4 route show table all proto 114)
+cat > "$tmp/bad.rsc" <<'RSC'
+/ip route
+add gateway=10.2.0.1 routing-mark=other
+/ipv6 route
+add gateway=fe80::1 routing-table=other
+RSC
+"$rosfw" apply "$tmp/bad.rsc" 2> "$tmp/e6b"; rc=$?
+after=$(ip -4 rule show; ip -4 route show table all proto 114)
+if [ $rc = 2 ] && grep -q "bad.rsc:4:1: error: policy routing: the kernel refused a route: .*; rosfw's previous rules and routes are kept" "$tmp/e6b" &&
+	[ "$before" = "$after" ] && [ "$(ours_routes)" = 2 ]; then
+	pass "routing: a route the kernel refuses: exit 2 at its line, the previous routing kept (what was made undone)"
+else
+	fail "routing: a route the kernel refuses (rc=$rc)"
+	cat "$tmp/e6b" >&2; echo "$after" >&2
 fi
 
 # 7. flush: rosfw's rules and routes go, the main table and the others' stay.
