@@ -477,6 +477,44 @@ static void rp_filter_check(const struct klist *k, struct diag *d)
 	}
 }
 
+/*
+ * Fail-over by distance on Linux: a route whose interface loses its
+ * carrier (a cable, the modem off) stays in use unless the interface has
+ * ignore_routes_with_linkdown; only an interface taken down loses its
+ * routes. Said for each interface of a route that a higher distance backs.
+ */
+static void linkdown_check(const struct klist *k, struct diag *d)
+{
+	int all = conf_get("all", "ignore_routes_with_linkdown");
+	int *said = xcalloc(k->nroutes + 1, sizeof(int));
+	size_t i, j, nsaid = 0;
+
+	for (i = 0; i < k->nroutes; i++) {
+		const struct kroute *r = &k->routes[i];
+		char name[IF_NAMESIZE];
+		bool backed = false;
+
+		if (r->e.family != AF_INET || !r->oif)
+			continue;
+		for (j = 0; j < k->nroutes; j++) {
+			const struct kroute *q = &k->routes[j];
+
+			backed |= q->e.family == AF_INET && q->e.table == r->e.table && q->e.dst_len == r->e.dst_len &&
+				  !memcmp(q->e.dst, r->e.dst, 4) && q->e.metric > r->e.metric && q->oif != r->oif;
+		}
+		for (j = 0; j < nsaid && said[j] != r->oif; j++)
+			;
+		if (!backed || j < nsaid || !if_indextoname((unsigned)r->oif, name) || all > 0 ||
+		    conf_get(name, "ignore_routes_with_linkdown") > 0)
+			continue;
+		said[nsaid++] = r->oif;
+		diag_warning(d, NULL,
+			     "a route through %s has a fall-back of higher distance, but when %s loses its carrier (cable, modem) Linux goes on routing through it: set net.ipv4.conf.%s.ignore_routes_with_linkdown=1 for the fall-back to take over then too (taking %s down fails over either way)",
+			     name, name, name, name);
+	}
+	free(said);
+}
+
 /* --diff: the change a message would make, recorded instead of sent. */
 static void diff_route(struct changes *c, enum change_op op, const struct kroute *k, const struct kroute *old)
 {
@@ -629,8 +667,10 @@ static int routing_sync(const struct route_plan *p, struct diag *d, bool *change
 	if (p && p->nroutes && !dry) {
 		struct klist now = { 0 };
 
-		if (!klist_read(&t, &now, d))
+		if (!klist_read(&t, &now, d)) {
 			rp_filter_check(&now, d);
+			linkdown_check(&now, d);
+		}
 		klist_free(&now);
 	}
 out:

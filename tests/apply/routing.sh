@@ -9,6 +9,8 @@
 #     leaves through its WAN (counted on the ISP that receives it);
 #   - wan2 going down takes its routes (the kernel deletes them) and the
 #     distance-2 route of the same table carries that half out of wan1;
+#     wan2 losing its carrier does the same with ignore_routes_with_linkdown,
+#     which apply warns about;
 #   - a second apply changes nothing; one without a table removes its rule
 #     and routes; flush removes exactly rosfw's rules and routes, never the
 #     main table's or another owner's, even inside rosfw's ranges;
@@ -137,7 +139,31 @@ if [ $ok = 0 ] && [ $((d1 - c1)) = 1 ] && [ $((d2 - c2)) = 0 ] && [ "$(ours_rout
 else
 	fail "routing: wan2 down, its half fails over to wan1 by distance (isp1 $c1 $d1, isp2 $c2 $d2, routes $(ours_routes))"
 fi
+
+# 3b. Carrier lost (the ISP's end down, wan2 stays up): Linux keeps the
+#     route (linkdown) unless ignore_routes_with_linkdown, which apply
+#     warned about; with it, the fall-back takes over.
+if grep -q 'warning: a route through wan2 has a fall-back of higher distance, but when wan2 loses its carrier' "$tmp/e1" &&
+	grep -q 'warning: a route through wan1 has a fall-back' "$tmp/e1"; then
+	pass "routing: apply warns that fail-over on carrier loss needs ignore_routes_with_linkdown"
+else
+	fail "routing: apply warns that fail-over on carrier loss needs ignore_routes_with_linkdown"
+	cat "$tmp/e1" >&2
+fi
 ip link set wan2 up
+"$rosfw" apply "$tmp/dual.rsc" 2> /dev/null
+sysctl -qw net.ipv4.conf.wan2.ignore_routes_with_linkdown=1
+ip -n isp2 link set eth0 down
+c1=$(got isp1); c2=$(got isp2)
+send lan2; ok=$?
+d1=$(got isp1); d2=$(got isp2)
+ip -n isp2 link set eth0 up
+sysctl -qw net.ipv4.conf.wan2.ignore_routes_with_linkdown=0
+if [ $ok = 0 ] && [ $((d1 - c1)) = 1 ] && [ $((d2 - c2)) = 0 ] && [ "$(ours_routes)" = 4 ]; then
+	pass "routing: wan2's carrier lost, with ignore_routes_with_linkdown its half fails over to wan1"
+else
+	fail "routing: carrier loss fail-over (isp1 $c1 $d1, isp2 $c2 $d2, routes $(ours_routes))"
+fi
 
 # 4. Apply again: the routes the link took come back, the rest stays.
 "$rosfw" apply "$tmp/dual.rsc" 2> "$tmp/e4"; rc=$?
@@ -280,7 +306,7 @@ add chain=srcnat out-interface=wan2 action=masquerade
 add gateway=10.1.0.1 routing-table=to_WAN1
 add gateway=10.2.0.1 routing-table=to_WAN2
 RSC
-for i in 1 2; do ip -n "isp$i" route del 192.168.50.0/24; done
+for i in 1 2; do ip -n "isp$i" route del 192.168.50.0/24 2> /dev/null; done
 if cc -std=c11 -O2 -o "$tmp/probe" "$ROOT/tests/behaviour/probe.c" 2> "$tmp/cc.err"; then
 	"$rosfw" apply "$tmp/conn.rsc" 2> "$tmp/e10"; rc=$?
 	o1=$("$tmp/probe" -f /run/netns/lan1 -r /run/netns/isp1 -l 8080 -w 2000 tcp 198.51.100.7 8080 2>&1)
