@@ -928,6 +928,14 @@ int cmd_apply(int argc, char **argv)
 			goto report;
 	}
 	if (b && o.confirm && !o.check && st) {
+		struct changes routed = { 0 };
+
+		/* The rollback puts tables back, not rtnetlink's objects. */
+		if (routing_diff(ir->routing, &routed, d) == EXIT_OK && routed.n)
+			diag_warning(d, NULL,
+				     "--confirm: the rollback puts back the firewall only; the %zu change%s of policy routing (ip rules, routes) this apply makes stay%s (README: Policy routing)",
+				     routed.n, routed.n == 1 ? "" : "s", routed.n == 1 ? "s" : "");
+		changes_free(&routed);
 		rc = apply_confirm_arm(&o, d);
 		if (rc != EXIT_OK)
 			goto report;

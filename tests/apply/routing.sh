@@ -27,7 +27,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # The namespaces' files in a tmpfs of this mount namespace: nothing of
 # theirs is left on the host's /run/netns, even when the test is killed.
-mkdir -p /run/netns && mount -t tmpfs rosfw-routing /run/netns || exit 1
+mkdir -p /run/netns /run/rosfw && mount -t tmpfs rosfw-routing /run/netns && mount -t tmpfs -o mode=0700 rosfw-routing /run/rosfw ||
+	exit 1
 ip link set lo up
 for n in lan1 lan2 isp1 isp2; do
 	ip netns add "$n"
@@ -325,7 +326,18 @@ else
 	cat "$tmp/cc.err" >&2
 fi
 
-# 11. compile says what apply does.
+# 11. --confirm: its rollback puts back tables, not routes: said.
+"$rosfw" apply --confirm 300 "$tmp/dual.rsc" 2> "$tmp/e11"; rc=$?
+"$rosfw" confirm 2> /dev/null
+if [ $rc = 0 ] && grep -q 'warning: --confirm: the rollback puts back the firewall only; the 6 changes of policy routing' "$tmp/e11"; then
+	pass "routing: apply --confirm says its rollback leaves the routing"
+else
+	fail "routing: apply --confirm says its rollback leaves the routing (rc=$rc)"
+	cat "$tmp/e11" >&2
+fi
+"$rosfw" flush 2> /dev/null
+
+# 12. compile says what apply does.
 if "$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 rule add priority 20500 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114' &&
 	"$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 route add default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114'; then
 	pass "routing: compile shows the rules and routes apply makes"
