@@ -144,6 +144,27 @@ static void route_unused(struct lctx *L, const struct mitem *it)
 			  "scope and target-scope are not used: Linux takes a gateway on a connected network (or ADDRESS%%INTERFACE), not one reached through another route");
 }
 
+/* v7 routes by a table only when it is declared with fib; rosfw makes
+ * the kernel table all the same, and says so once per table. */
+static void table_without_fib(struct lctx *L, const char *table, const struct loc *at)
+{
+	size_t i;
+	char key[96];
+
+	for (i = 0; i < model_count(L->m, MK_ROUTING_TABLE); i++) {
+		const struct mitem *t = model_item(L->m, MK_ROUTING_TABLE, i);
+		const struct mprop *n = mitem_prop(t, P_NAME), *f = mitem_prop(t, P_FIB);
+
+		if (!n || strcmp(mprop_name(n), table) || (f && f->v.u))
+			continue;
+		snprintf(key, sizeof(key), "nofib:%s", table);
+		if (lower_once(L, key))
+			diag_warning(L->d, at,
+				     "table %s is declared without fib (line %u): RouterOS does not route by it, rosfw makes it a kernel table all the same",
+				     table, t->loc.line);
+	}
+}
+
 static void route_lower(struct lctx *L, enum menu_kind k, const struct mitem *it)
 {
 	const struct mprop *tp = mitem_prop(it, P_ROUTING_TABLE), *p;
@@ -169,6 +190,7 @@ static void route_lower(struct lctx *L, enum menu_kind k, const struct mitem *it
 			     "a route of the main table: rosfw leaves the main table to the server's own network configuration, so this route is not applied (traffic goes where the server's routes send it)");
 		return;
 	}
+	table_without_fib(L, table, &it->loc);
 	r = route_new(L);
 	r->family = fam;
 	r->loc = it->loc;

@@ -271,6 +271,24 @@ static void test_same_destination_and_distance(void **state)
 	planned_free(&p);
 }
 
+/* v7: a table declared without fib is no FIB on RouterOS: said. */
+static void test_table_without_fib(void **state)
+{
+	struct planned p = plan_of("/routing table\nadd name=x\nadd name=y fib\n"
+				   "/ip route\nadd gateway=10.1.0.1 routing-table=x\nadd gateway=10.1.0.1 routing-table=y\n",
+				   NULL);
+	const struct diag_msg *m;
+
+	(void)state;
+	assert_non_null(p.ir);
+	m = diag_find(p.r.d, "table x is declared without fib (line 2)");
+	assert_non_null(m);
+	assert_int_equal(m->loc.line, 5);
+	assert_null(diag_find(p.r.d, "table y"));
+	assert_int_equal(p.ir->routing->nroutes, 2);
+	planned_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6_and_flags),
 		cmocka_unit_test(test_tables_never_share_a_number),
 		cmocka_unit_test(test_same_destination_and_distance),
+		cmocka_unit_test(test_table_without_fib),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
