@@ -133,7 +133,10 @@ static void route_unused(struct lctx *L, const struct mitem *it)
 {
 	const struct mprop *p;
 
-	if ((p = mitem_prop(it, P_CHECK_GATEWAY)) && strcmp(p->value, "none"))
+	if ((p = mitem_prop(it, P_CHECK_GATEWAY)) && !strcmp(p->value, "ping"))
+		diag_warning(L->d, &p->loc,
+			     "check-gateway=ping is rosfwd's, not the kernel's: rosfwd pings the gateway every --interval seconds and takes the route out after two unanswered (RouterOS: every 10 s); without rosfwd running, a gateway that stops answering does not fail over to the next distance");
+	else if (p && strcmp(p->value, "none"))
 		diag_warning(L->d, &p->loc,
 			     "check-gateway=%s is not done: Linux keeps the route while its interface is up, so a gateway that stops answering does not fail over to the next distance (a link going down does)",
 			     p->value);
@@ -217,6 +220,7 @@ static void route_lower(struct lctx *L, enum menu_kind k, const struct mitem *it
 			goto drop;
 	}
 	route_unused(L, it);
+	r->check_ping = r->has_gw && (p = mitem_prop(it, P_CHECK_GATEWAY)) && !strcmp(p->value, "ping");
 	return;
 drop:
 	plan(L)->nroutes--;
@@ -535,7 +539,9 @@ void routes_markdown(FILE *out)
 		  "the route's metric: of a table's routes to a prefix, the lowest whose interface is up carries the traffic" },
 		{ "`/ip route` `dst-address=`", "exact", "the route's prefix (default 0.0.0.0/0, ::/0)" },
 		{ "`/ip route` `blackhole`, `type=`", "exact", "route type blackhole, prohibit, unreachable" },
-		{ "`/ip route` `check-gateway=`", "not done",
+		{ "`/ip route` `check-gateway=ping`", "approximate",
+		  "rosfwd pings the gateway each poll (--interval) and takes the route out after two unanswered, back at the first answer; without rosfwd not done (warned)" },
+		{ "`/ip route` `check-gateway=arp`, `bfd`", "not done",
 		  "warned: a gateway that stops answering is not noticed; only a link going down removes its routes (then the next distance carries)" },
 		{ "`/ip route` `pref-src=`, `vrf-interface=`", "not applied",
 		  "warned at the property (a VRF route is left out)" },

@@ -52,6 +52,7 @@ struct route_ent {
 	bool has_gw;
 	uint8_t gw[16];
 	const char *dev;
+	bool check_ping;	/* check-gateway=ping: rosfwd's (gwcheck.h) */
 	const char *file;	/* of @loc, for output */
 	struct loc loc;
 };

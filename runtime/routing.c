@@ -699,3 +699,28 @@ int routing_flush(struct diag *d, bool *changed)
 {
 	return routing_sync(NULL, d, changed, NULL);
 }
+
+int routing_route_set(const struct route_ent *r, bool present)
+{
+	struct rt t;
+	struct kroute k = { .e = *r };
+	struct diag *quiet = diag_new(1);
+	int err;
+
+	if (r->dev && !(k.oif = (int)if_nametoindex(r->dev))) {
+		diag_free(quiet);
+		return ENODEV;
+	}
+	if (!rt_open(&t, quiet)) {
+		rt_close(&t);
+		diag_free(quiet);
+		return errno ? errno : EIO;
+	}
+	err = rt_talk(&t, present ? route_put(t.buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, &k)
+				  : route_put(t.buf, RTM_DELROUTE, 0, &k));
+	if (!present && err == ESRCH)
+		err = 0;
+	rt_close(&t);
+	diag_free(quiet);
+	return err;
+}

@@ -25,6 +25,11 @@ int routing_apply(const struct route_plan *p, struct diag *d, bool *changed);
  * "route" and "ip rule" into `c`; nothing is sent. */
 struct changes;
 int routing_diff(const struct route_plan *p, struct changes *c, struct diag *d);
+/* One route of rosfw's in (made, or replaced in place) or out of the
+ * kernel, for rosfwd's gateway checks: 0 or errno (none for a route that
+ * is out already). */
+struct route_ent;
+int routing_route_set(const struct route_ent *r, bool present);
 /* Remove every rule and route rosfw owns. */
 int routing_flush(struct diag *d, bool *changed);
 

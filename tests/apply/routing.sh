@@ -17,7 +17,8 @@
 #   - a gateway on no connected network is a warning, the route left out;
 #   - a route the kernel refuses undoes what that apply had made;
 #   - strict rp_filter on a WAN a table routes out of is warned;
-#   - connections marked per WAN, masqueraded, complete through their WAN.
+#   - connections marked per WAN, masqueraded, complete through their WAN;
+#   - check-gateway=ping: rosfwd takes a silent gateway's route out and back.
 # `ip rule` and `ip route` are oracles only.
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces routing "-n -m" "$@"
@@ -337,7 +338,50 @@ else
 fi
 "$rosfw" flush 2> /dev/null
 
-# 12. compile says what apply does.
+# 12. check-gateway=ping is rosfwd's: isp2's gateway stops answering
+#     pings (its link stays up): after two missed rosfwd takes the route
+#     out, to_WAN2's fall-back carries that half; at the first answer the
+#     route is back. Waits are bounded polls of the kernel's routes.
+sed 's/^add dst-address=0.0.0.0\/0 gateway=10.2.0.1%wan2 routing-table=to_WAN2 distance=1$/& check-gateway=ping/' \
+	"$tmp/dual.rsc" > "$tmp/ping.rsc"
+primary() { ip -4 route show table all proto 114 | grep -c 'via 10.2.0.1 dev wan2 table [0-9]* metric 1'; }
+primary_is() { [ "$(primary)" = "$1" ]; }
+# until_in N COMMAND...: COMMAND succeeds within N tenths of a second
+until_in() {
+	local i
+	for i in $(seq "$1"); do
+		"${@:2}" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+"$rosfw" apply "$tmp/ping.rsc" 2> "$tmp/e12"
+rosfwd=$(dirname "$rosfw")/rosfwd
+"$rosfwd" --state "$tmp/state" --interval 1 "$tmp/ping.rsc" 2> "$tmp/logd" &
+pid=$!
+ip netns exec isp2 nft add table ip mute
+ip netns exec isp2 nft add chain ip mute input '{ type filter hook input priority -10; }'
+ip netns exec isp2 nft add rule ip mute input icmp type echo-request drop
+until_in 150 primary_is 0; gone=$?
+c1=$(got isp1); c2=$(got isp2)
+send lan2; ok=$?
+d1=$(got isp1); d2=$(got isp2)
+ip netns exec isp2 nft delete table ip mute
+until_in 150 primary_is 1; back=$?
+kill "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+if grep -q 'check-gateway=ping is rosfwd' "$tmp/e12" && [ $gone = 0 ] && [ $ok = 0 ] && [ $((d1 - c1)) = 1 ] &&
+	[ $((d2 - c2)) = 0 ] && [ $back = 0 ] &&
+	grep -q 'rosfwd: check-gateway=ping: gateway 10.2.0.1 of table to_WAN2 (distance 1) does not answer' "$tmp/logd" &&
+	grep -q 'gateway 10.2.0.1 of table to_WAN2 (distance 1) answers again' "$tmp/logd"; then
+	pass "routing: check-gateway=ping: rosfwd takes out the route of a gateway that stops answering, and puts it back"
+else
+	fail "routing: check-gateway=ping by rosfwd (gone=$gone back=$back sent=$ok isp1 $c1 $d1 isp2 $c2 $d2)"
+	cat "$tmp/e12" "$tmp/logd" >&2
+fi
+"$rosfw" flush 2> /dev/null
+
+# 13. compile says what apply does.
 if "$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 rule add priority 20500 fwmark 0x[0-9a-f]*/0xffff0000 lookup [0-9]* protocol 114' &&
 	"$rosfw" compile "$tmp/dual.rsc" 2> /dev/null | grep -q '^# ip -4 route add default via 10.2.0.1 dev wan2 table [0-9]* metric 1 proto 114'; then
 	pass "routing: compile shows the rules and routes apply makes"

@@ -145,7 +145,7 @@ static void test_not_applied_is_said(void **state)
 	m = diag_find(p.r.d, "a route of the main table");
 	assert_non_null(m);
 	assert_int_equal(m->loc.line, 2);
-	assert_int_equal(diag_find(p.r.d, "check-gateway=ping is not done")->loc.line, 3);
+	assert_int_equal(diag_find(p.r.d, "check-gateway=ping is rosfwd's, not the kernel's")->loc.line, 3);
 	assert_int_equal(diag_find(p.r.d, "pref-src is not applied")->loc.line, 3);
 	assert_int_equal(diag_find(p.r.d, "several gateways (ECMP)")->loc.line, 4);
 	assert_int_equal(diag_find(p.r.d, "routing mark \"nowhere\" has no route")->loc.line, 6);

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_GWCHECK_H
+#define ROSFW_GWCHECK_H
+
+/*
+ * check-gateway=ping, which the kernel cannot do: rosfwd pings the gateway
+ * of each such route once a poll, and as RouterOS takes a route whose
+ * gateway missed two pings in a row out of the kernel (the next distance
+ * then carries its traffic) and puts it back at the first answer. Changes
+ * are said on stderr.
+ */
+
+struct gwcheck;
+struct route_plan;
+
+struct gwcheck *gwcheck_new(void);
+void gwcheck_free(struct gwcheck *g);
+/* One round over plan `p`'s checked routes: an echo request to every
+ * gateway, the answers awaited at most `wait_ms`. */
+void gwcheck_round(struct gwcheck *g, const struct route_plan *p, int wait_ms);
+
+#endif
