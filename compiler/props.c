@@ -43,6 +43,9 @@ static const char *const ipv4_opts[] = { IPV4_OPTIONS(SYM_NAME) NULL };
 static const char *const ct_enabled[] = { CT_ENABLED(SYM_NAME) NULL };
 static const char *const mss_values[] = { MSS_VALUES(SYM_NAME) NULL };
 static const char *const ttl_values[] = { TTL_VALUES(SYM_NAME) NULL };
+/* /ip route check-gateway (v7 adds the bfd forms) and v6's type= */
+static const char *const check_gateways[] = { CHECK_GATEWAYS(SYM_NAME) NULL };
+static const char *const route_types[] = { ROUTE_TYPES(SYM_NAME) NULL };
 #undef SYM_NAME
 
 /* v7 names plus 2.9's (which lacked to-client) */
@@ -68,9 +71,6 @@ static const char *const tos_kinds[] = {
 	"max-reliability", "max-throughput", "min-cost", "min-delay", "normal", NULL
 };
 
-/* /ip route check-gateway (v7 adds the bfd forms) and v6's type= */
-static const char *const check_gateways[] = { "arp", "bfd", "bfd-multihop", "none", "ping", NULL };
-static const char *const route_types[] = { "blackhole", "prohibit", "unicast", "unreachable", NULL };
 
 static const char *const priority_values[] = {
 	"from-dscp", "from-dscp-high-3-bits", "from-ingress", NULL

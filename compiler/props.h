@@ -119,6 +119,13 @@ enum skip_effect {
 	/* the v7 manual lists bare increment and decrement (by one) */ \
 	SYM(TTLV_INCREMENT_ONE, "increment") SYM(TTLV_DECREMENT_ONE, "decrement")
 #define MSS_VALUES(SYM) SYM(MSSV_CLAMP_TO_PMTU, "clamp-to-pmtu")
+/* /ip route (routes.c) */
+#define ROUTE_TYPES(SYM) \
+	SYM(RTYPE_BLACKHOLE, "blackhole") SYM(RTYPE_PROHIBIT, "prohibit") SYM(RTYPE_UNICAST, "unicast") \
+	SYM(RTYPE_UNREACHABLE, "unreachable")
+#define CHECK_GATEWAYS(SYM) \
+	SYM(CHECKGW_ARP, "arp") SYM(CHECKGW_BFD, "bfd") SYM(CHECKGW_BFD_MULTIHOP, "bfd-multihop") SYM(CHECKGW_NONE, "none") \
+	SYM(CHECKGW_PING, "ping")
 
 #define SYM_ENUM(c, name) c,
 enum reject4 { REJECT4(SYM_ENUM) };
@@ -130,6 +137,8 @@ enum ipv4_option { IPV4_OPTIONS(SYM_ENUM) };
 enum ct_enabled { CT_ENABLED(SYM_ENUM) };
 enum ttl_value { TTL_VALUES(SYM_ENUM) };
 enum mss_value { MSS_VALUES(SYM_ENUM) };
+enum rtype_value { ROUTE_TYPES(SYM_ENUM) };
+enum check_gateway { CHECK_GATEWAYS(SYM_ENUM) };
 #undef SYM_ENUM
 
 struct lctx;

@@ -114,7 +114,7 @@ static bool gateway_parse(struct lctx *L, struct route_ent *r, const struct mpro
 		at = n;
 	if (value_parse_addr(s, at, r->family == AF_INET6, &a) && a.kind == VA_ADDR) {
 		r->has_gw = true;
-		memcpy(r->gw, a.lo, 16);
+		memcpy(r->gw, a.lo, r->family == AF_INET6 ? 16 : 4);
 		if (at < n && !(r->dev = server_ifname(L, s + at + 1, n - at - 1, &p->loc)))
 			return false;
 		return true;
@@ -133,10 +133,10 @@ static void route_unused(struct lctx *L, const struct mitem *it)
 {
 	const struct mprop *p;
 
-	if ((p = mitem_prop(it, P_CHECK_GATEWAY)) && !strcmp(p->value, "ping"))
+	if ((p = mitem_prop(it, P_CHECK_GATEWAY)) && p->v.u == CHECKGW_PING)
 		diag_warning(L->d, &p->loc,
 			     "check-gateway=ping is rosfwd's, not the kernel's: rosfwd pings the gateway every --interval seconds and takes the route out after two unanswered (RouterOS: every 10 s); without rosfwd running, a gateway that stops answering does not fail over to the next distance");
-	else if (p && strcmp(p->value, "none"))
+	else if (p && p->v.u != CHECKGW_NONE)
 		diag_warning(L->d, &p->loc,
 			     "check-gateway=%s is not done: Linux keeps the route while its interface is up, so a gateway that stops answering does not fail over to the next distance (a link going down does)",
 			     p->value);
@@ -205,10 +205,10 @@ static void route_lower(struct lctx *L, enum menu_kind k, const struct mitem *it
 	if ((p = mitem_prop(it, P_DST_ADDRESS)) && !prefix_of(L, p, &fam, r->dst, &r->dst_len))
 		goto drop;
 	if ((p = mitem_prop(it, P_TYPE)))
-		r->type = !strcmp(p->value, "blackhole")     ? RT_BLACKHOLE
-			  : !strcmp(p->value, "prohibit")    ? RT_PROHIBIT
-			  : !strcmp(p->value, "unreachable") ? RT_UNREACHABLE
-							     : RT_UNICAST;
+		r->type = p->v.u == RTYPE_BLACKHOLE	? RT_BLACKHOLE
+			  : p->v.u == RTYPE_PROHIBIT	? RT_PROHIBIT
+			  : p->v.u == RTYPE_UNREACHABLE ? RT_UNREACHABLE
+							: RT_UNICAST;
 	if ((p = mitem_prop(it, P_BLACKHOLE)) && p->v.u)
 		r->type = RT_BLACKHOLE;
 	if (r->type == RT_UNICAST) {
@@ -220,7 +220,7 @@ static void route_lower(struct lctx *L, enum menu_kind k, const struct mitem *it
 			goto drop;
 	}
 	route_unused(L, it);
-	r->check_ping = r->has_gw && (p = mitem_prop(it, P_CHECK_GATEWAY)) && !strcmp(p->value, "ping");
+	r->check_ping = r->has_gw && (p = mitem_prop(it, P_CHECK_GATEWAY)) && p->v.u == CHECKGW_PING;
 	return;
 drop:
 	plan(L)->nroutes--;
