@@ -177,14 +177,14 @@ static void answers_wait(struct gwcheck *g, int wait_ms)
 			uint8_t b[1500];
 			struct sockaddr_in6 from6;
 			struct sockaddr_in from4;
+			struct sockaddr *from = f ? (struct sockaddr *)&from6 : (struct sockaddr *)&from4;
 			socklen_t fl = f ? sizeof(from6) : sizeof(from4);
 			ssize_t n;
 			struct gwstate *s;
 
 			if (!(p[f].revents & POLLIN))
 				continue;
-			n = recvfrom(g->fd[f], b, sizeof(b), MSG_DONTWAIT, f ? (struct sockaddr *)&from6 : (struct sockaddr *)&from4,
-				     &fl);
+			n = recvfrom(g->fd[f], b, sizeof(b), MSG_DONTWAIT, from, &fl);
 			s = reply_of(g, f, b, n, f ? (const void *)&from6.sin6_addr : (const void *)&from4.sin_addr);
 			if (s && !s->answered && s->seen) {
 				s->answered = true;
@@ -216,8 +216,9 @@ void gwcheck_round(struct gwcheck *g, const struct route_plan *p, int wait_ms)
 
 		if (!r->check_ping)
 			continue;
-		if (g->fd[f] < 0 &&
-		    (g->fd[f] = socket(f ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, f ? IPPROTO_ICMPV6 : IPPROTO_ICMP)) < 0) {
+		if (g->fd[f] < 0)
+			g->fd[f] = socket(f ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, f ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+		if (g->fd[f] < 0) {
 			if (!g->nosock_said)
 				fprintf(stderr, "rosfwd: check-gateway=ping: no ICMP socket (%s): gateways are not checked\n",
 					strerror(errno));

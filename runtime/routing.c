@@ -143,8 +143,13 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (r.prio < ROUTES_PRIO_FIRST || r.prio > ROUTES_PRIO_LAST)
 		return MNL_CB_OK;
 	r.family = h->family;
-	r.action = h->action == FR_ACT_BLACKHOLE ? RA_BLACKHOLE : h->action == FR_ACT_UNREACHABLE ? RA_UNREACHABLE : RA_LOOKUP;
-	if (h->action != FR_ACT_TO_TBL && h->action != FR_ACT_BLACKHOLE && h->action != FR_ACT_UNREACHABLE)
+	if (h->action == FR_ACT_TO_TBL)
+		r.action = RA_LOOKUP;
+	else if (h->action == FR_ACT_BLACKHOLE)
+		r.action = RA_BLACKHOLE;
+	else if (h->action == FR_ACT_UNREACHABLE)
+		r.action = RA_UNREACHABLE;
+	else
 		r.action = (enum rule_action)-1;	/* not one rosfw makes: goes */
 	r.table = tb[FRA_TABLE] ? mnl_attr_get_u32(tb[FRA_TABLE]) : h->table;
 	if (tb[FRA_FWMARK]) {
