@@ -550,7 +550,7 @@ void routes_markdown(FILE *out)
 		{ "`/ipv6 route`", "exact", "as /ip route, in IPv6" },
 		{ "`/routing table` `name=`, `fib`", "model", "names a table; its number comes from the name" },
 		{ "`/ip route rule`, `/routing rule`", "exact",
-		  "ip rules from priority 20000 in their order: `src-address` from, `dst-address` to, `routing-mark` fwmark N/0xffff0000, `interface` iif; IPv4 only" },
+		  "ip rules from priority 20000 in their order: `src-address` from, `dst-address` to, `routing-mark` fwmark N/0xffff0000, `interface` iif; the family of its addresses (IPv4 without any)" },
 		{ "`action=lookup`, `lookup-only-in-table`, `drop`, `unreachable`", "exact",
 		  "lookup TABLE; lookup TABLE then the same selector blackhole; blackhole; unreachable" },
 		{ "`/routing rule` `min-prefix=`", "not applied", "warned" },

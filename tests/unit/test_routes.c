@@ -289,6 +289,26 @@ static void test_table_without_fib(void **state)
 	planned_free(&p);
 }
 
+/* v7's /routing rule takes IPv6 prefixes too: an ip -6 rule. */
+static void test_routing_rule_ipv6(void **state)
+{
+	struct planned p = plan_of("/routing rule\nadd src-address=fd00:50::/64 action=lookup table=v6t\n"
+				   "add dst-address=10.0.0.0/8 action=drop\n",
+				   NULL);
+	const struct route_rule *r;
+
+	(void)state;
+	assert_non_null(p.ir);
+	assert_int_equal(p.ir->routing->nrules, 2);
+	r = p.ir->routing->rules;
+	assert_int_equal(r[0].family, AF_INET6);
+	assert_int_equal(r[0].src_len, 64);
+	assert_int_equal(r[0].src[0], 0xfd);
+	assert_int_equal(r[1].family, AF_INET);
+	assert_int_equal(r[1].action, RA_BLACKHOLE);
+	planned_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_tables_never_share_a_number),
 		cmocka_unit_test(test_same_destination_and_distance),
 		cmocka_unit_test(test_table_without_fib),
+		cmocka_unit_test(test_routing_rule_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
