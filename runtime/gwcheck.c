@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -38,9 +39,22 @@ struct gwstate {
 	bool down, seen, answered;
 };
 
+/**
+ * struct linkstate - a route of the plan as rosfwd last saw it.
+ * @oif:     its interface when the kernel last held it, 0: never seen.
+ * @dropped: gone while that interface was down: the kernel's doing.
+ */
+struct linkstate {
+	struct route_ent r;
+	int oif;
+	bool dropped, seen;
+};
+
 struct gwcheck {
 	struct gwstate *v;
 	size_t n, cap;
+	struct linkstate *l;
+	size_t nl, capl;
 	int fd[2];		/* ICMP, ICMPv6 raw sockets; -1: not open */
 	uint16_t id;
 	bool nosock_said;
@@ -64,6 +78,7 @@ void gwcheck_free(struct gwcheck *g)
 	if (g->fd[1] >= 0)
 		close(g->fd[1]);
 	free(g->v);
+	free(g->l);
 	free(g);
 }
 
@@ -256,4 +271,107 @@ void gwcheck_round(struct gwcheck *g, const struct route_plan *p, int wait_ms)
 		g->v[n++] = *s;
 	}
 	g->n = n;
+}
+
+bool gwcheck_down(const struct route_ent *r, void *gw)
+{
+	const struct gwcheck *g = gw;
+	size_t i;
+
+	for (i = 0; g && i < g->n; i++)
+		if (g->v[i].down && same_slot(&g->v[i].r, r))
+			return true;
+	return false;
+}
+
+static bool link_up(int oif)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up = false;
+
+	if (fd < 0 || !if_indextoname((unsigned)oif, ifr.ifr_name)) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return up;
+}
+
+static struct linkstate *link_of(struct gwcheck *g, const struct route_ent *r)
+{
+	struct linkstate *ls;
+	size_t i;
+
+	for (i = 0; i < g->nl; i++)
+		if (same_slot(&g->l[i].r, r))
+			return &g->l[i];
+	if (g->nl == g->capl) {
+		g->capl = g->capl ? g->capl * 2 : 8;
+		g->l = xreallocarray(g->l, g->capl, sizeof(*g->l));
+	}
+	ls = &g->l[g->nl++];
+	memset(ls, 0, sizeof(*ls));
+	ls->r = *r;
+	ls->r.dev = ls->r.table_name = ls->r.file = NULL;	/* the key only */
+	return ls;
+}
+
+static void link_say(const struct route_ent *r, int oif, const char *what)
+{
+	char text[256], dev[IF_NAMESIZE];
+
+	routes_route_text(r, r->dev, text, sizeof(text));
+	fprintf(stderr, "rosfwd: route %s (table %s): interface %s %s\n", text, r->table_name ? r->table_name : "?",
+		if_indextoname((unsigned)oif, dev) ? dev : "?", what);
+}
+
+size_t gwcheck_links(struct gwcheck *g, const struct route_plan *p)
+{
+	int *oif;
+	size_t i, n, back = 0;
+
+	if (!p || !p->nroutes) {
+		g->nl = 0;
+		return 0;
+	}
+	oif = xcalloc(p->nroutes, sizeof(*oif));
+	routing_present(p, oif);
+	for (i = 0; i < g->nl; i++)
+		g->l[i].seen = false;
+	for (i = 0; i < p->nroutes; i++) {
+		struct linkstate *ls;
+
+		if (oif[i] < 0)
+			continue;
+		ls = link_of(g, &p->routes[i]);
+		ls->seen = true;
+		if (oif[i] > 0) {
+			ls->oif = oif[i];
+			ls->dropped = false;
+			continue;
+		}
+		/* a route rosfwd never saw, or one an apply removed while
+		 * its interface was up, is not the kernel's to give back */
+		if (!ls->oif)
+			continue;
+		if (!ls->dropped && !link_up(ls->oif)) {
+			ls->dropped = true;
+			link_say(&p->routes[i], ls->oif, "went with it: put back when it is up");
+		}
+		if (ls->dropped && link_up(ls->oif) && !gwcheck_down(&p->routes[i], g) &&
+		    routing_route_set(&p->routes[i], true) == 0) {
+			ls->dropped = false;
+			link_say(&p->routes[i], ls->oif, "is up again: route put back");
+			back++;
+		}
+	}
+	for (i = n = 0; i < g->nl; i++)
+		if (g->l[i].seen)
+			g->l[n++] = g->l[i];
+	g->nl = n;
+	free(oif);
+	return back;
 }

@@ -10,6 +10,9 @@
  * are said on stderr.
  */
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct gwcheck;
 struct route_plan;
 
@@ -18,5 +21,14 @@ void gwcheck_free(struct gwcheck *g);
 /* One round over plan `p`'s checked routes: an echo request to every
  * gateway, the answers awaited at most `wait_ms`. */
 void gwcheck_round(struct gwcheck *g, const struct route_plan *p, int wait_ms);
+/* Whether `r` is out because its gateway stopped answering (`g`: the
+ * gwcheck, as routing_restore's skip takes it). */
+struct route_ent;
+bool gwcheck_down(const struct route_ent *r, void *g);
+/* The routes of `p` the kernel dropped when their interface went down (an
+ * IPv4 route goes with its interface and does not come back with it),
+ * seen gone while it was down: made again once it is up, unless their
+ * gateway is out. How many were. */
+size_t gwcheck_links(struct gwcheck *g, const struct route_plan *p);
 
 #endif

@@ -27,6 +27,8 @@
 #include "lower.h"
 #include "nlsock.h"
 #include "record.h"
+#include "routes.h"
+#include "routing.h"
 #include "safefile.h"
 #include "source.h"
 #include "trust.h"
@@ -525,9 +527,14 @@ int keeper_poll(struct keeper *k, int64_t *ms)
 	*ms = mono_ms() - t0;
 	/* Not counted in the poll's time: answers are awaited up to 500 ms. */
 	if (k->cfg && rosfwd_cfg_applied(k->cfg) && rosfwd_cfg_applied(k->cfg)->ir) {
+		const struct route_plan *plan = rosfwd_cfg_applied(k->cfg)->ir->routing;
+
 		if (!k->gw)
 			k->gw = gwcheck_new();
-		gwcheck_round(k->gw, rosfwd_cfg_applied(k->cfg)->ir->routing, 500);
+		gwcheck_round(k->gw, plan, 500);
+		/* An interface that came back up does not bring back the
+		 * routes the kernel dropped when it went down. */
+		gwcheck_links(k->gw, plan);
 	}
 	return rc;
 }

@@ -729,3 +729,30 @@ int routing_route_set(const struct route_ent *r, bool present)
 	diag_free(quiet);
 	return err;
 }
+
+void routing_present(const struct route_plan *p, int *oif)
+{
+	struct rt t;
+	struct klist have = { 0 };
+	struct diag *quiet = diag_new(1);
+	size_t i, j;
+
+	for (i = 0; p && i < p->nroutes; i++)
+		oif[i] = -1;
+	if (!p || !p->nroutes)
+		goto out;
+	if (rt_open(&t, quiet) && !klist_read(&t, &have, quiet))
+		for (i = 0; i < p->nroutes; i++) {
+			struct kroute k = { .e = p->routes[i] };
+
+			if (k.e.dev && !(k.oif = (int)if_nametoindex(k.e.dev)))
+				continue;
+			for (j = 0; j < have.nroutes && !route_eq(&k, &have.routes[j]); j++)
+				;
+			oif[i] = j < have.nroutes ? have.routes[j].oif : 0;
+		}
+	rt_close(&t);
+out:
+	klist_free(&have);
+	diag_free(quiet);
+}

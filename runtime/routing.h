@@ -30,6 +30,10 @@ int routing_diff(const struct route_plan *p, struct changes *c, struct diag *d);
  * is out already). */
 struct route_ent;
 int routing_route_set(const struct route_ent *r, bool present);
+/* rosfwd: which routes of `p` the kernel holds: oif[i] the interface
+ * of route i, 0 when it holds none like it, -1 when it could not be read
+ * (oif has p->nroutes slots). */
+void routing_present(const struct route_plan *p, int *oif);
 /* Remove every rule and route rosfw owns. */
 int routing_flush(struct diag *d, bool *changed);
 

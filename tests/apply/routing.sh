@@ -18,7 +18,9 @@
 #   - a route the kernel refuses undoes what that apply had made;
 #   - strict rp_filter on a WAN a table routes out of is warned;
 #   - connections marked per WAN, masqueraded, complete through their WAN;
-#   - check-gateway=ping: rosfwd takes a silent gateway's route out and back.
+#   - check-gateway=ping: rosfwd takes a silent gateway's route out and back;
+#     and puts back the routes the kernel dropped with an interface once it
+#     is up again.
 # `ip rule` and `ip route` are oracles only.
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces routing "-n -m" "$@"
@@ -368,6 +370,13 @@ send lan2; ok=$?
 d1=$(got isp1); d2=$(got isp2)
 ip netns exec isp2 nft delete table ip mute
 until_in 150 primary_is 1; back=$?
+# wan2 taken down and up again: the kernel drops its routes and does not
+# bring them back; rosfwd, having seen them go with wan2, puts them back.
+said() { grep -q "$1" "$tmp/logd"; }
+ip link set wan2 down
+until_in 150 said 'interface wan2 went with it'; went=$?
+ip link set wan2 up
+until_in 150 primary_is 1; relinked=$?
 kill "$pid" 2> /dev/null
 wait "$pid" 2> /dev/null
 if grep -q 'check-gateway=ping is rosfwd' "$tmp/e12" && [ $gone = 0 ] && [ $ok = 0 ] && [ $((d1 - c1)) = 1 ] &&
@@ -378,6 +387,12 @@ if grep -q 'check-gateway=ping is rosfwd' "$tmp/e12" && [ $gone = 0 ] && [ $ok =
 else
 	fail "routing: check-gateway=ping by rosfwd (gone=$gone back=$back sent=$ok isp1 $c1 $d1 isp2 $c2 $d2)"
 	cat "$tmp/e12" "$tmp/logd" >&2
+fi
+if [ $went = 0 ] && [ $relinked = 0 ] && [ "$(ours_routes)" = 4 ] && said 'interface wan2 is up again: route put back'; then
+	pass "routing: rosfwd puts back the routes the kernel dropped with an interface once it is up"
+else
+	fail "routing: rosfwd puts back routes dropped with an interface (went=$went relinked=$relinked routes $(ours_routes))"
+	cat "$tmp/logd" >&2
 fi
 "$rosfw" flush 2> /dev/null
 
