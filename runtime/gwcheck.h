@@ -3,11 +3,12 @@
 #define ROSFW_GWCHECK_H
 
 /*
- * check-gateway=ping, which the kernel cannot do: rosfwd pings the gateway
- * of each such route once a poll, and as RouterOS takes a route whose
- * gateway missed two pings in a row out of the kernel (the next distance
- * then carries its traffic) and puts it back at the first answer. Changes
- * are said on stderr.
+ * What rosfwd does for the configuration's routes that the kernel does
+ * not: check-gateway=ping (each poll a ping to the gateway of each such
+ * route; as on RouterOS, a route whose gateway missed two in a row goes
+ * out of the kernel, the next distance then carries its traffic, and comes
+ * back at the first answer), and routes the kernel dropped with their
+ * interface, made again once it is up. Changes are said on stderr.
  */
 
 #include <stdbool.h>
