@@ -520,6 +520,44 @@ static void linkdown_check(const struct klist *k, struct diag *d)
 	free(said);
 }
 
+/* --diff: whether the kernel would take `k`'s gateway now, which it does
+ * when the gateway is on a connected network (its route has no gateway of
+ * its own), as an apply would find out. */
+static bool gw_onlink(struct rt *t, const struct kroute *k)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(t->buf);
+	const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+	bool v6 = k->e.family == AF_INET6;
+	struct rtmsg *m;
+	ssize_t n;
+
+	if (!k->e.has_gw || k->e.type != RT_UNICAST)
+		return true;
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = ++t->seq;
+	m = mnl_nlmsg_put_extra_header(nlh, sizeof(*m));
+	m->rtm_family = (unsigned char)k->e.family;
+	m->rtm_dst_len = v6 ? 128 : 32;
+	mnl_attr_put(nlh, RTA_DST, v6 ? 16 : 4, k->e.gw);
+	if (k->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)k->oif);
+	if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0)
+		return true;	/* not known: as if it were */
+	do
+		n = mnl_socket_recvfrom(t->nl, t->buf, MNL_SOCKET_BUFFER_SIZE);
+	while (n < 0 && errno == EINTR);
+	nlh = (struct nlmsghdr *)t->buf;
+	if (n <= 0 || !mnl_nlmsg_ok(nlh, (int)n) || nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*m))
+		return false;
+	m = mnl_nlmsg_get_payload(nlh);
+	if (mnl_attr_parse(nlh, sizeof(*m), route_attr_cb, tb) < 0)
+		return true;
+	return !tb[RTA_GATEWAY] && !tb[RTA_VIA] && m->rtm_type != RTN_UNREACHABLE && m->rtm_type != RTN_BLACKHOLE &&
+	       m->rtm_type != RTN_PROHIBIT;
+}
+
 /* --diff: the change a message would make, recorded instead of sent. */
 static void diff_route(struct changes *c, enum change_op op, const struct kroute *k, const struct kroute *old)
 {
@@ -601,6 +639,14 @@ static int routing_sync(const struct route_plan *p, struct diag *d, bool *change
 			}
 		if (old && route_eq(&want[i], old))
 			continue;
+		if (dry && !gw_onlink(&t, &want[i])) {
+			diag_warning(d, &want[i].e.loc,
+				     "the gateway of this route of table %s is not on a connected network here: apply would leave the route out",
+				     want[i].e.table_name);
+			if (old)
+				kept_route[j] = false;
+			continue;
+		}
 		if (dry) {
 			diff_route(dry, old ? CH_CHANGE : CH_ADD, &want[i], old);
 			continue;

@@ -209,9 +209,11 @@ cat > "$tmp/far.rsc" <<'RSC'
 add gateway=10.77.0.1 routing-mark=to_far
 RSC
 "$rosfw" apply "$tmp/far.rsc" 2> "$tmp/e6"; rc=$?
+"$rosfw" apply --diff "$tmp/far.rsc" > "$tmp/d6" 2> "$tmp/e6d"; rc6=$?
 if [ $rc = 0 ] && grep -q 'far.rsc:2:1: warning: the gateway of this route of table to_far is not on a connected network here' "$tmp/e6" &&
-	[ "$(ours_routes)" = 0 ]; then
-	pass "routing: an unreachable gateway is a warning at its line, the route left out"
+	[ "$(ours_routes)" = 0 ] && [ $rc6 = 0 ] && grep -q '^no changes$' "$tmp/d6" &&
+	grep -q 'far.rsc:2:1: warning: .*not on a connected network here: apply would leave the route out' "$tmp/e6d"; then
+	pass "routing: an unreachable gateway is a warning at its line, the route left out (and --diff says so, no change)"
 else
 	fail "routing: an unreachable gateway is a warning at its line (rc=$rc, routes $(ours_routes))"
 	cat "$tmp/e6" >&2
