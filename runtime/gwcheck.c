@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -284,22 +283,6 @@ bool gwcheck_down(const struct route_ent *r, void *gw)
 	return false;
 }
 
-static bool link_up(int oif)
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	bool up = false;
-
-	if (fd < 0 || !if_indextoname((unsigned)oif, ifr.ifr_name)) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
-	close(fd);
-	return up;
-}
-
 static struct linkstate *link_of(struct gwcheck *g, const struct route_ent *r)
 {
 	struct linkstate *ls;
@@ -324,8 +307,11 @@ static void link_say(const struct route_ent *r, int oif, const char *what)
 	char text[256], dev[IF_NAMESIZE];
 
 	routes_route_text(r, r->dev, text, sizeof(text));
-	fprintf(stderr, "rosfwd: route %s (table %s): interface %s %s\n", text, r->table_name ? r->table_name : "?",
-		if_indextoname((unsigned)oif, dev) ? dev : "?", what);
+	if (oif && if_indextoname((unsigned)oif, dev))
+		fprintf(stderr, "rosfwd: route %s (table %s): interface %s %s\n", text,
+			r->table_name ? r->table_name : "?", dev, what);
+	else
+		fprintf(stderr, "rosfwd: route %s (table %s) %s\n", text, r->table_name ? r->table_name : "?", what);
 }
 
 size_t gwcheck_links(struct gwcheck *g, const struct route_plan *p)
@@ -353,15 +339,22 @@ size_t gwcheck_links(struct gwcheck *g, const struct route_plan *p)
 			ls->dropped = false;
 			continue;
 		}
-		/* a route rosfwd never saw, or one an apply removed while
-		 * its interface was up, is not the kernel's to give back */
-		if (!ls->oif)
+		/* never held: apply left it out (its gateway or interface
+		 * was not there yet), to be made once the kernel takes it */
+		if (!ls->oif) {
+			if (!gwcheck_down(&p->routes[i], g) && routing_route_set(&p->routes[i], true) == 0) {
+				link_say(&p->routes[i], 0, "made: the kernel takes it now");
+				back++;
+			}
 			continue;
-		if (!ls->dropped && !link_up(ls->oif)) {
+		}
+		/* one an apply removed while its interface was up is not the
+		 * kernel's doing, and stays out */
+		if (!ls->dropped && !routing_link_up(ls->oif)) {
 			ls->dropped = true;
 			link_say(&p->routes[i], ls->oif, "went with it: put back when it is up");
 		}
-		if (ls->dropped && link_up(ls->oif) && !gwcheck_down(&p->routes[i], g) &&
+		if (ls->dropped && routing_link_up(ls->oif) && !gwcheck_down(&p->routes[i], g) &&
 		    routing_route_set(&p->routes[i], true) == 0) {
 			ls->dropped = false;
 			link_say(&p->routes[i], ls->oif, "is up again: route put back");

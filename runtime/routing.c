@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "changes.h"
 #include "exitcode.h"
@@ -520,6 +522,20 @@ static void linkdown_check(const struct klist *k, struct diag *d)
 	free(said);
 }
 
+bool routing_link_up(int oif)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up = false;
+
+	if (fd < 0)
+		return false;
+	if (if_indextoname((unsigned)oif, ifr.ifr_name))
+		up = ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_UP);
+	close(fd);
+	return up;
+}
+
 /* --diff: whether the kernel would take `k`'s gateway now, which it does
  * when the gateway is on a connected network (its route has no gateway of
  * its own), as an apply would find out. */
@@ -639,10 +655,11 @@ static int routing_sync(const struct route_plan *p, struct diag *d, bool *change
 			}
 		if (old && route_eq(&want[i], old))
 			continue;
-		if (dry && !gw_onlink(&t, &want[i])) {
-			diag_warning(d, &want[i].e.loc,
-				     "the gateway of this route of table %s is not on a connected network here: apply would leave the route out",
-				     want[i].e.table_name);
+		if (dry && ((want[i].oif && !routing_link_up(want[i].oif)) || !gw_onlink(&t, &want[i]))) {
+			diag_warning(d, &want[i].e.loc, "this route of table %s: %s, so apply would leave it out",
+				     want[i].e.table_name,
+				     want[i].oif && !routing_link_up(want[i].oif) ? "its interface is down"
+										  : "its gateway is not on a connected network here");
 			if (old)
 				kept_route[j] = false;
 			continue;
@@ -653,12 +670,14 @@ static int routing_sync(const struct route_plan *p, struct diag *d, bool *change
 		}
 		err = rt_talk(&t, route_put(t.buf, RTM_NEWROUTE, NLM_F_CREATE | (old ? NLM_F_REPLACE : NLM_F_EXCL),
 					    &want[i]));
-		if (err == ENETUNREACH || err == EHOSTUNREACH) {
+		if (err == ENETUNREACH || err == EHOSTUNREACH || err == ENETDOWN) {
 			/* RouterOS shows such a route inactive and routes
 			 * by the others: the same here, said. */
 			diag_warning(d, &want[i].e.loc,
-				     "the gateway of this route of table %s is not on a connected network here (%s): the route is left out until an apply finds it reachable",
-				     want[i].e.table_name, strerror(err));
+				     "this route of table %s is left out: %s (%s); the next apply that can make it does, and rosfwd makes it as soon as it can",
+				     want[i].e.table_name,
+				     err == ENETDOWN ? "its interface is down" : "its gateway is not on a connected network here",
+				     strerror(err));
 			if (old)
 				kept_route[j] = false;
 			continue;

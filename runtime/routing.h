@@ -34,6 +34,8 @@ int routing_route_set(const struct route_ent *r, bool present);
  * of route i, 0 when it holds none like it, -1 when it could not be read
  * (oif has p->nroutes slots). */
 void routing_present(const struct route_plan *p, int *oif);
+/* Whether interface `oif` is up (IFF_UP). */
+bool routing_link_up(int oif);
 /* Remove every rule and route rosfw owns. */
 int routing_flush(struct diag *d, bool *changed);
 

@@ -210,9 +210,9 @@ add gateway=10.77.0.1 routing-mark=to_far
 RSC
 "$rosfw" apply "$tmp/far.rsc" 2> "$tmp/e6"; rc=$?
 "$rosfw" apply --diff "$tmp/far.rsc" > "$tmp/d6" 2> "$tmp/e6d"; rc6=$?
-if [ $rc = 0 ] && grep -q 'far.rsc:2:1: warning: the gateway of this route of table to_far is not on a connected network here' "$tmp/e6" &&
+if [ $rc = 0 ] && grep -q 'far.rsc:2:1: warning: this route of table to_far is left out: its gateway is not on a connected network here' "$tmp/e6" &&
 	[ "$(ours_routes)" = 0 ] && [ $rc6 = 0 ] && grep -q '^no changes$' "$tmp/d6" &&
-	grep -q 'far.rsc:2:1: warning: .*not on a connected network here: apply would leave the route out' "$tmp/e6d"; then
+	grep -q 'far.rsc:2:1: warning: this route of table to_far: its gateway is not on a connected network here, so apply would leave it out' "$tmp/e6d"; then
 	pass "routing: an unreachable gateway is a warning at its line, the route left out (and --diff says so, no change)"
 else
 	fail "routing: an unreachable gateway is a warning at its line (rc=$rc, routes $(ours_routes))"
@@ -359,10 +359,24 @@ until_in() {
 	done
 	return 1
 }
+said() { grep -q "$1" "$tmp/logd"; }
+# Applied while wan2 is down: its routes are left out (warned); rosfwd
+# makes them once wan2 is up.
+ip link set wan2 down
 "$rosfw" apply "$tmp/ping.rsc" 2> "$tmp/e12"
 rosfwd=$(dirname "$rosfw")/rosfwd
 "$rosfwd" --state "$tmp/state" --interval 1 "$tmp/ping.rsc" 2> "$tmp/logd" &
 pid=$!
+until_in 50 said 'gateway 10.2.0.1 of table to_WAN2 (distance 1) does not answer'
+ip link set wan2 up
+until_in 150 primary_is 1; made=$?
+if [ $made = 0 ] && [ "$(ours_routes)" = 4 ] &&
+	grep -q 'ping.rsc:10:1: warning: this route of table to_WAN2 is left out: its gateway is not on a connected network here' "$tmp/e12"; then
+	pass "routing: routes apply left out (wan2 down) are made by rosfwd once wan2 is up"
+else
+	fail "routing: routes apply left out are made by rosfwd once possible (made=$made routes $(ours_routes))"
+	cat "$tmp/e12" "$tmp/logd" >&2
+fi
 ip netns exec isp2 nft add table ip mute
 ip netns exec isp2 nft add chain ip mute input '{ type filter hook input priority -10; }'
 ip netns exec isp2 nft add rule ip mute input icmp type echo-request drop
@@ -374,7 +388,6 @@ ip netns exec isp2 nft delete table ip mute
 until_in 150 primary_is 1; back=$?
 # wan2 taken down and up again: the kernel drops its routes and does not
 # bring them back; rosfwd, having seen them go with wan2, puts them back.
-said() { grep -q "$1" "$tmp/logd"; }
 ip link set wan2 down
 until_in 150 said 'interface wan2 went with it'; went=$?
 ip link set wan2 up
