@@ -54,14 +54,14 @@ COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/val
                 compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/lower_service.c compiler/script_value.c compiler/script_expr.c compiler/script_run.c \
-                compiler/script_cmds.c compiler/script_menu.c \
+                compiler/script_cmds.c compiler/script_menu.c compiler/routes.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
 # unit tests link.
 RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
-RUNTIME_SRC  += runtime/record.c
+RUNTIME_SRC  += runtime/record.c runtime/routing.c runtime/gwcheck.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)
@@ -178,6 +178,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
 	@tests/apply/ifcheck.sh $(BUILD)/rosfw
+	@tests/apply/routing.sh $(BUILD)/rosfw
 	@tests/apply/addrlist.sh $(BUILD)/rosfw
 	@tests/apply/rosfwd.sh $(BUILD)/rosfw
 	@tests/apply/rosfwdloss.sh $(BUILD)/rosfw

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "lower_impl.h"
+#include "routes.h"
 #include "xalloc.h"
 
 static const char *const hooks[] = {
@@ -732,4 +733,5 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 			chain_print(out, t, t->chains[i], &nvars);
 		fputs("}\n", out);
 	}
+	routes_print(ir->routing, out);
 }

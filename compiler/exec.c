@@ -732,6 +732,33 @@ struct args {
 	const struct ast_item *stray;	/* interface menus: the first argument passed over */
 };
 
+/* Exports write some yes/no properties as a bare word: `/routing table add
+ * name=x fib`, `/ip route add blackhole ...`. */
+static bool flag_word(enum menu_kind k, const struct ast_item *it)
+{
+	if (k == MK_ROUTING_TABLE)
+		return text_eq(it->text, it->len, "fib");
+	if (k == MK_ROUTE4 || k == MK_ROUTE6)
+		return text_eq(it->text, it->len, "blackhole");
+	return false;
+}
+
+/* The word as the property it stands for, word=yes. */
+static const struct ast_item *flag_prop(struct model *m, const struct ast_item *it)
+{
+	struct ast_item *p = arena_alloc(m->arena, sizeof(*p));
+
+	*p = *it;
+	p->kind = IT_PROP;
+	p->next = NULL;
+	p->name = it->text;
+	p->name_len = it->len;
+	p->text = "yes";
+	p->len = 3;
+	p->flags = VF_EXACT;
+	return p;
+}
+
 static bool args_split(struct model *m, const struct walk *w, struct args *a)
 {
 	const struct ast_item *it;
@@ -764,6 +791,9 @@ static bool args_split(struct model *m, const struct walk *w, struct args *a)
 			diag_error(m->d, &it->loc, "%s is RouterOS scripting, not supported",
 				   it->kind == IT_PAREN ? "an expression (...)" : "a $variable");
 			return false;
+		} else if (it->kind == IT_WORD && verb_is(w, V_ADD) && flag_word(menu_kind(w->at.node), it) &&
+			   a->nprops < sizeof(a->props) / sizeof(a->props[0])) {
+			a->props[a->nprops++] = flag_prop(m, it);
 		} else if (!a->sel && (it->kind == IT_BRACKET || it->kind == IT_WORD || it->kind == IT_STRING) &&
 			   !verb_is(w, V_ADD)) {
 			a->sel = it;

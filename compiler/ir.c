@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "kname.h"
+#include "routes.h"
 #include "xalloc.h"
 
 /* Header fields: where they are in their header (RFC 791, 8200, 793,
@@ -118,6 +119,7 @@ void ir_free(struct ir *ir)
 	table_free(ir->tables[1]);
 	free(ir->marks);
 	free(ir->sysctls);
+	route_plan_free(ir->routing);
 	arena_free(ir->arena);
 	free(ir);
 }

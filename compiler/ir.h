@@ -411,6 +411,8 @@ struct ir {
 	 * name no Linux interface can have (warned where each stands): the
 	 * check against a machine counts them as missing interfaces. */
 	unsigned ifnames_impossible;
+	/* Policy routing (routes.h): NULL when the configuration has none. */
+	struct route_plan *routing;
 };
 
 struct ir *ir_new(void);

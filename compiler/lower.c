@@ -235,6 +235,49 @@ static int mark_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->name, y->name);
 }
 
+static void mark_add(struct ir *ir, const char *kind, const char *v)
+{
+	size_t x;
+
+	if (!v || !*v || !strcmp(v, "no-mark"))
+		return;
+	for (x = 0; x < ir->nmarks; x++)
+		if (!strcmp(ir->marks[x].kind, kind) && !strcmp(ir->marks[x].name, v))
+			return;
+	if (ir->nmarks == ir->capmarks) {
+		ir->capmarks = ir->capmarks ? ir->capmarks * 2 : 16;
+		ir->marks = xreallocarray(ir->marks, ir->capmarks, sizeof(*ir->marks));
+	}
+	ir->marks[ir->nmarks].kind = kind;
+	ir->marks[ir->nmarks].name = ir_strdup(ir, v);
+	ir->marks[ir->nmarks].value = 0;
+	ir->nmarks++;
+}
+
+/* The routing tables the routing menus name are routing marks too (a
+ * table's number comes from its mark, routes.c): collected with the
+ * firewall's so no two share a number. */
+static void routing_names_collect(struct lctx *L)
+{
+	static const struct {
+		enum menu_kind k;
+		enum prop_id prop;
+	} at[] = {
+		{ MK_ROUTE4, P_ROUTING_MARK },	   { MK_ROUTE4, P_ROUTING_TABLE },   { MK_ROUTE6, P_ROUTING_TABLE },
+		{ MK_ROUTE_RULE4, P_ROUTING_MARK }, { MK_ROUTE_RULE4, P_TABLE },	     { MK_ROUTING_RULE, P_ROUTING_MARK },
+		{ MK_ROUTING_RULE, P_TABLE },	   { MK_ROUTING_TABLE, P_NAME },
+	};
+	size_t j, i;
+
+	for (j = 0; j < sizeof(at) / sizeof(at[0]); j++)
+		for (i = 0; i < model_count(L->m, at[j].k); i++) {
+			const struct mprop *p = mitem_prop(model_item(L->m, at[j].k, i), at[j].prop);
+
+			if (p && strcmp(mprop_name(p), "main"))
+				mark_add(L->ir, "routing", mprop_name(p));
+		}
+}
+
 static void marks_collect(struct lctx *L)
 {
 	static const struct {
@@ -255,27 +298,12 @@ static void marks_collect(struct lctx *L)
 
 			for (j = 0; j < sizeof(props) / sizeof(props[0]); j++) {
 				const struct mprop *p = mitem_prop(it, props[j].prop);
-				const char *v = p ? mprop_name(p) : NULL;
-				size_t x;
 
-				if (!v || !*v || !strcmp(v, "no-mark"))
-					continue;
-				for (x = 0; x < ir->nmarks; x++)
-					if (!strcmp(ir->marks[x].kind, props[j].kind) && !strcmp(ir->marks[x].name, v))
-						break;
-				if (x < ir->nmarks)
-					continue;
-				if (ir->nmarks == ir->capmarks) {
-					ir->capmarks = ir->capmarks ? ir->capmarks * 2 : 16;
-					ir->marks = xreallocarray(ir->marks, ir->capmarks, sizeof(*ir->marks));
-				}
-				ir->marks[ir->nmarks].kind = props[j].kind;
-				ir->marks[ir->nmarks].name = ir_strdup(ir, v);
-				ir->marks[ir->nmarks].value = 0;
-				ir->nmarks++;
+				mark_add(ir, props[j].kind, p ? mprop_name(p) : NULL);
 			}
 		}
 	}
+	routing_names_collect(L);
 	if (ir->nmarks > 1)
 		qsort(ir->marks, ir->nmarks, sizeof(*ir->marks), mark_cmp);
 	n = ir->nmarks;
@@ -1227,6 +1255,7 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
+	lower_routes(&L);
 	lower_sysctls(&L);
 	free(L.plans);
 	free(L.idents);

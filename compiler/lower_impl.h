@@ -111,6 +111,8 @@ void lower_flowtable(struct lctx *L);
 /* Base chain `name` of the table being lowered (filter type), made on
  * first use. */
 struct ir_chain *lower_base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio, const char *facility);
+/* compiler/routes.c: policy routing into L->ir->routing. */
+void lower_routes(struct lctx *L);
 /* compiler/lower_service.c: the address= restrictions of /ip service. */
 bool lower_services_needed(const struct model *m, bool v6);
 void lower_services(struct lctx *L);

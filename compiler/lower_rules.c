@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "lower_impl.h"
 #include "menu.h"
+#include "routes.h"
 #include "text.h"
 #include "value.h"
 
@@ -1404,7 +1405,9 @@ void lower_table_markdown(FILE *out)
 		if (p[i].id != P_ACTION)
 			continue;
 		for (j = 0; j < na; j++)
-			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
+			if (a[j].menus & MB_RULES)
+				row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
 	lower_service_markdown(out);
+	routes_markdown(out);
 }

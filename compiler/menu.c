@@ -25,7 +25,7 @@ struct menu_node {
 #define LEAF(var, nm, k, par) \
 	static const struct menu_node var = { nm, k, &par, NULL }
 
-static const struct menu_node root, ip, ipv6, iface, ip_fw, ip6_fw, ip_fw_conn, iflist;
+static const struct menu_node root, ip, ipv6, iface, ip_fw, ip6_fw, ip_fw_conn, iflist, ip_route, routing;
 
 LEAF(ip_filter, "filter", MK_FILTER4, ip_fw);
 LEAF(ip_nat, "nat", MK_NAT4, ip_fw);
@@ -45,7 +45,16 @@ static const struct menu_node ip_fw = { "firewall", MK_NONE, &ip, ip_fw_children
 /* The router's own services: their address= restrictions are firewall
  * rules (lower_service.c). */
 LEAF(ip_service, "service", MK_IP_SERVICE, ip);
-static const struct menu_node *const ip_children[] = { &ip_fw, &ip_service, NULL };
+/* Policy routing (routes.c); the other children of these menus (ospf,
+ * bgp, filter, vrf) are passed over. */
+LEAF(ip_route_rule, "rule", MK_ROUTE_RULE4, ip_route);
+static const struct menu_node *const ip_route_children[] = { &ip_route_rule, NULL };
+static const struct menu_node ip_route = { "route", MK_ROUTE4, &ip, ip_route_children };
+LEAF(routing_table, "table", MK_ROUTING_TABLE, routing);
+LEAF(routing_rule, "rule", MK_ROUTING_RULE, routing);
+static const struct menu_node *const routing_children[] = { &routing_table, &routing_rule, NULL };
+static const struct menu_node routing = { "routing", MK_NONE, &root, routing_children };
+static const struct menu_node *const ip_children[] = { &ip_fw, &ip_service, &ip_route, NULL };
 static const struct menu_node ip = { "ip", MK_NONE, &root, ip_children };
 
 LEAF(ip6_filter, "filter", MK_FILTER6, ip6_fw);
@@ -59,7 +68,8 @@ static const struct menu_node *const ip6_fw_children[] = {
 	&ip6_filter, &ip6_nat, &ip6_mangle, &ip6_raw, &ip6_al, &ip6_conn, NULL
 };
 static const struct menu_node ip6_fw = { "firewall", MK_NONE, &ipv6, ip6_fw_children };
-static const struct menu_node *const ipv6_children[] = { &ip6_fw, NULL };
+LEAF(ip6_route, "route", MK_ROUTE6, ipv6);
+static const struct menu_node *const ipv6_children[] = { &ip6_fw, &ip6_route, NULL };
 static const struct menu_node ipv6 = { "ipv6", MK_NONE, &root, ipv6_children };
 
 LEAF(iflist_member, "member", MK_IFLIST_MEMBER, iflist);
@@ -99,7 +109,7 @@ static const struct menu_node *const iface_children[] = {
 /* /interface itself lists every interface: `set ether1 name=wan` renames. */
 static const struct menu_node iface = { "interface", MK_INTERFACE, &root, iface_children };
 
-static const struct menu_node *const root_children[] = { &ip, &ipv6, &iface, NULL };
+static const struct menu_node *const root_children[] = { &ip, &ipv6, &iface, &routing, NULL };
 static const struct menu_node root = { "", MK_NONE, NULL, root_children };
 
 const struct menu_node *menu_root(void)
@@ -186,6 +196,11 @@ static const char *const kind_paths[MK__COUNT] = {
 	[MK_IFLIST_MEMBER] = "/interface list member",
 	[MK_INTERFACE] = "/interface",
 	[MK_IP_SERVICE] = "/ip service",
+	[MK_ROUTE4] = "/ip route",
+	[MK_ROUTE6] = "/ipv6 route",
+	[MK_ROUTE_RULE4] = "/ip route rule",
+	[MK_ROUTING_TABLE] = "/routing table",
+	[MK_ROUTING_RULE] = "/routing rule",
 };
 
 const char *menu_kind_path(enum menu_kind k)
@@ -209,7 +224,7 @@ bool menu_kind_is_rules(enum menu_kind k)
 
 bool menu_kind_is_v6(enum menu_kind k)
 {
-	return (k >= MK_FILTER6 && k <= MK_RAW6) || k == MK_ADDRLIST6;
+	return (k >= MK_FILTER6 && k <= MK_RAW6) || k == MK_ADDRLIST6 || k == MK_ROUTE6;
 }
 
 bool menu_kind_is_settings(enum menu_kind k)
@@ -219,7 +234,8 @@ bool menu_kind_is_settings(enum menu_kind k)
 
 bool menu_kind_is_named(enum menu_kind k)
 {
-	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE || k == MK_IP_SERVICE;
+	return k == MK_SERVICE_PORT || k == MK_LAYER7 || k == MK_IFLIST || k == MK_INTERFACE || k == MK_IP_SERVICE ||
+	       k == MK_ROUTING_TABLE;
 }
 
 #define VERB(v) { v, sizeof(v) - 1 }

@@ -22,12 +22,14 @@
 /* The facilities that see connection tracking; raw runs before it. */
 #define MB_FNM4 (MB(MK_FILTER4) | MB(MK_NAT4) | MB(MK_MANGLE4))
 #define MB_FNM (MB_FNM4 | MB(MK_FILTER6) | MB(MK_NAT6) | MB(MK_MANGLE6))
+/* The policy routing menus (routes.c). */
+#define MB_ROUTING (MB_ROUTES | MB_ROUTE_RULES | MB(MK_ROUTING_TABLE))
 /* Every menu whose items carry a comment. */
 #define MB_COMMENTED (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | MB(MK_LAYER7) | \
-		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE))
+		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING)
 /* Every menu whose items can be disabled. */
 #define MB_DISABLEABLE (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | \
-			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE))
+			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING)
 
 /* ------------------------------------------------------------ enumerations */
 
@@ -41,6 +43,9 @@ static const char *const ipv4_opts[] = { IPV4_OPTIONS(SYM_NAME) NULL };
 static const char *const ct_enabled[] = { CT_ENABLED(SYM_NAME) NULL };
 static const char *const mss_values[] = { MSS_VALUES(SYM_NAME) NULL };
 static const char *const ttl_values[] = { TTL_VALUES(SYM_NAME) NULL };
+/* /ip route check-gateway (v7 adds the bfd forms) and v6's type= */
+static const char *const check_gateways[] = { CHECK_GATEWAYS(SYM_NAME) NULL };
+static const char *const route_types[] = { ROUTE_TYPES(SYM_NAME) NULL };
 #undef SYM_NAME
 
 /* v7 names plus 2.9's (which lacked to-client) */
@@ -272,6 +277,10 @@ const char *const *prop_enums(const struct prop_def *p, enum menu_kind m)
 
 const char *prop_default(const struct prop_def *p, enum menu_kind m)
 {
+	/* The one property whose default differs by menu: a routing rule
+	 * looks up its table. */
+	if (p->id == P_ACTION && menu_ok(m) && (MB(m) & MB_ROUTE_RULES))
+		return "lookup";
 	return p->def6 && menu_ok(m) && (MB(m) & MB_V6) ? p->def6 : p->def;
 }
 

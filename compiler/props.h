@@ -31,6 +31,11 @@ enum menu_kind {
 	MK_IFLIST_MEMBER,/* /interface list member */
 	MK_INTERFACE,    /* /interface <kind> menus that define interface names */
 	MK_IP_SERVICE,   /* /ip service: the router's own services */
+	MK_ROUTE4,       /* /ip route (routes.c: policy routing) */
+	MK_ROUTE6,       /* /ipv6 route */
+	MK_ROUTE_RULE4,  /* /ip route rule (v6) */
+	MK_ROUTING_TABLE,/* /routing table (v7) */
+	MK_ROUTING_RULE, /* /routing rule (v7) */
 	MK__COUNT
 };
 
@@ -38,7 +43,9 @@ enum menu_kind {
 #define MB_RULES4 (MB(MK_FILTER4) | MB(MK_NAT4) | MB(MK_MANGLE4) | MB(MK_RAW4))
 #define MB_RULES6 (MB(MK_FILTER6) | MB(MK_NAT6) | MB(MK_MANGLE6) | MB(MK_RAW6))
 #define MB_RULES (MB_RULES4 | MB_RULES6)
-#define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6))
+#define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6) | MB(MK_ROUTE6))
+#define MB_ROUTES (MB(MK_ROUTE4) | MB(MK_ROUTE6))
+#define MB_ROUTE_RULES (MB(MK_ROUTE_RULE4) | MB(MK_ROUTING_RULE))
 
 /* Value types (vtypes.def): each has a parser and a printer in vtype.c. */
 #define VTYPE(id, parse, print) VT_##id,
@@ -115,6 +122,13 @@ enum skip_effect {
 	/* the v7 manual lists bare increment and decrement (by one) */ \
 	SYM(TTLV_INCREMENT_ONE, "increment") SYM(TTLV_DECREMENT_ONE, "decrement")
 #define MSS_VALUES(SYM) SYM(MSSV_CLAMP_TO_PMTU, "clamp-to-pmtu")
+/* /ip route (routes.c) */
+#define ROUTE_TYPES(SYM) \
+	SYM(RTYPE_BLACKHOLE, "blackhole") SYM(RTYPE_PROHIBIT, "prohibit") SYM(RTYPE_UNICAST, "unicast") \
+	SYM(RTYPE_UNREACHABLE, "unreachable")
+#define CHECK_GATEWAYS(SYM) \
+	SYM(CHECKGW_ARP, "arp") SYM(CHECKGW_BFD, "bfd") SYM(CHECKGW_BFD_MULTIHOP, "bfd-multihop") SYM(CHECKGW_NONE, "none") \
+	SYM(CHECKGW_PING, "ping")
 
 #define SYM_ENUM(c, name) c,
 enum reject4 { REJECT4(SYM_ENUM) };
@@ -126,6 +140,8 @@ enum ipv4_option { IPV4_OPTIONS(SYM_ENUM) };
 enum ct_enabled { CT_ENABLED(SYM_ENUM) };
 enum ttl_value { TTL_VALUES(SYM_ENUM) };
 enum mss_value { MSS_VALUES(SYM_ENUM) };
+enum rtype_value { ROUTE_TYPES(SYM_ENUM) };
+enum check_gateway { CHECK_GATEWAYS(SYM_ENUM) };
 #undef SYM_ENUM
 
 struct lctx;

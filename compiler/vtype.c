@@ -221,7 +221,8 @@ static void addr_keep(const struct vctx *c, const struct value_addr *a)
 
 static bool addr_elem(const struct vctx *c, size_t off, size_t len, bool dns)
 {
-	bool v6 = menu_v6(c->m);
+	/* v7's /routing rule holds IPv4 and IPv6 rules alike */
+	bool v6 = menu_v6(c->m) || (c->m == MK_ROUTING_RULE && memchr(c->v + off, ':', len));
 	struct value_addr a;
 	size_t mo;
 	char q[QUOTE_MAX + 8];

@@ -15,8 +15,9 @@
 # RouterOS v7: a routing mark is the name of a routing table, which has to
 # exist before a mark-routing rule can use it; the /routing table line
 # creates it (on RouterOS v6, drop that line - marks need no declaration).
-# A route in that table (e.g. a default route via a second ISP) is what makes
-# the mark useful; it is routing configuration and not part of this file.
+# A route in that table (e.g. /ip route add gateway=ISP2 routing-table=to-isp2)
+# is what makes the mark useful; this file has none, so rosfw warns that the
+# marked packets go by the main table (README: Policy routing).
 
 /routing table
 add fib name=to-isp2

@@ -41,6 +41,7 @@
 #include "nlsock.h"
 #include "model.h"
 #include "nlsock.h"
+#include "routing.h"
 #include "source.h"
 #include "state.h"
 #include "xalloc.h"
@@ -826,6 +827,8 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 
 	o->changes = xcalloc(1, sizeof(*o->changes));
 	rc = changes_find(ir, o, d, o->changes);
+	if (rc == EXIT_OK)
+		rc = routing_diff(ir->routing, o->changes, d);
 	if (rc != EXIT_OK)
 		return rc;
 	*changed = o->changes->n > 0;
@@ -925,6 +928,14 @@ int cmd_apply(int argc, char **argv)
 			goto report;
 	}
 	if (b && o.confirm && !o.check && st) {
+		struct changes routed = { 0 };
+
+		/* The rollback puts tables back, not rtnetlink's objects. */
+		if (routing_diff(ir->routing, &routed, d) == EXIT_OK && routed.n)
+			diag_warning(d, NULL,
+				     "--confirm: the rollback puts back the firewall only; the %zu change%s of policy routing (ip rules, routes) this apply makes stay%s (README: Policy routing)",
+				     routed.n, routed.n == 1 ? "" : "s", routed.n == 1 ? "s" : "");
+		changes_free(&routed);
 		rc = apply_confirm_arm(&o, d);
 		if (rc != EXIT_OK)
 			goto report;
@@ -956,6 +967,14 @@ int cmd_apply(int argc, char **argv)
 			confirm_tell(d);
 		/* What print and rosfwd read when given no FILE. */
 		record_save(m, ir, d);
+	}
+	/* rtnetlink has no transaction to share with nftables': the
+	 * routing goes once the firewall is in (routing.h). */
+	if (rc == EXIT_OK && !o.check) {
+		bool routed = false;
+
+		rc = routing_apply(ir->routing, d, &routed);
+		changed |= routed;
 	}
 report:
 	if (rc < 0)
@@ -1016,6 +1035,12 @@ int cmd_flush(int argc, char **argv)
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
 	rc = send_batch(b, NULL, d, &o, &changed);
 	changed = changed && had;
+	if (rc == EXIT_OK && !o.check) {
+		bool routed = false;
+
+		rc = routing_flush(d, &routed);
+		changed |= routed;
+	}
 	if (rc == EXIT_OK && kept)
 		ct_sysctls_restore(&saved, d);
 	if (rc == EXIT_OK && !o.check)

@@ -20,12 +20,15 @@
 #include "config.h"
 #include "diag.h"
 #include "dynstate.h"
+#include "gwcheck.h"
 #include "exitcode.h"
 #include "kname.h"
 #include "kread.h"
 #include "lower.h"
 #include "nlsock.h"
 #include "record.h"
+#include "routes.h"
+#include "routing.h"
 #include "safefile.h"
 #include "source.h"
 #include "trust.h"
@@ -78,6 +81,7 @@ struct keeper {
 	uint64_t handle[2];		/* rosfw's tables (ip, ip6) as last seen, 0: none */
 	bool gone_said, reapply_said;
 	int lock;			/* held on .STATE.lock for the daemon's life */
+	struct gwcheck *gw;		/* check-gateway=ping of the configuration's routes */
 };
 
 /*
@@ -265,6 +269,7 @@ void keeper_free(struct keeper *k)
 	dyn_state_free(&k->known);
 	dyn_state_free(&k->saved);
 	dns_free(k->dns);
+	gwcheck_free(k->gw);
 	rosfwd_cfg_put(k->cfg);
 	nlsock_close(&k->ns);
 	if (k->lock >= 0)
@@ -520,6 +525,17 @@ int keeper_poll(struct keeper *k, int64_t *ms)
 	}
 	rc = sync_once(k, remade, false, NULL);
 	*ms = mono_ms() - t0;
+	/* Not counted in the poll's time: answers are awaited up to 500 ms. */
+	if (k->cfg && rosfwd_cfg_applied(k->cfg) && rosfwd_cfg_applied(k->cfg)->ir) {
+		const struct route_plan *plan = rosfwd_cfg_applied(k->cfg)->ir->routing;
+
+		if (!k->gw)
+			k->gw = gwcheck_new();
+		gwcheck_round(k->gw, plan, 500);
+		/* An interface that came back up does not bring back the
+		 * routes the kernel dropped when it went down. */
+		gwcheck_links(k->gw, plan);
+	}
 	return rc;
 }
 
