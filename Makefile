@@ -53,7 +53,7 @@ GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
-                compiler/lower_service.c \
+                compiler/lower_service.c compiler/lower_psd.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command

@@ -308,6 +308,11 @@ static void match_print(FILE *out, const struct ir_match *m)
 	default:
 		break;
 	}
+	if (m->set && m->nhkeys > 1) {
+		keys_print(out, m->hkeys, m->nhkeys);
+		fprintf(out, " %s@%s", op_text(m->op), m->set);
+		return;
+	}
 	fputs(ki->nft, out);
 	fputc(' ', out);
 	switch (m->op) {
@@ -437,10 +442,12 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 	case S_SET_UPDATE:
 		fprintf(out, "update @%s { ", s->u.set.set);
 		keys_print(out, s->u.set.keys, s->u.set.nkeys);
-		fprintf(out, " limit rate %s", s->u.set.count ? "over " : "");
-		rate_print(out, s->u.set.rate, s->u.set.unit_s, s->u.set.bytes);
-		if (s->u.set.burst)
-			fprintf(out, " burst %u %s", s->u.set.burst, s->u.set.bytes ? "bytes" : "packets");
+		if (s->u.set.rate) {
+			fprintf(out, " limit rate %s", s->u.set.count ? "over " : "");
+			rate_print(out, s->u.set.rate, s->u.set.unit_s, s->u.set.bytes);
+			if (s->u.set.burst)
+				fprintf(out, " burst %u %s", s->u.set.burst, s->u.set.bytes ? "bytes" : "packets");
+		}
 		fputs(" }", out);
 		break;
 	case S_CT_COUNT: {

@@ -185,7 +185,9 @@ enum ir_op {
  * struct ir_match - one comparison.
  * @mask: for OP_FLAGS, and for masked keys (meta mark & 0xffff).
  * @mod, @seed: numgen and jhash: mod N, hash seed; @hkeys the hashed keys.
- * @set: named set for OP_IN/OP_NOTIN, else the anonymous @elems.
+ * @set: named set for OP_IN/OP_NOTIN, else the anonymous @elems; with
+ *       @nhkeys > 1 a named set is looked up by the concatenation of
+ *       @hkeys (psd: ip saddr . th dport), @key being the first of them.
  */
 struct ir_match {
 	enum ir_key key;
@@ -267,7 +269,7 @@ struct ir_stmt {
 			uint32_t key_mask_bits;	/* connection-limit netmask, 0 = whole key */
 			uint64_t timeout_ms;	/* 0: the set's own or none */
 			uint32_t count;		/* S_CT_COUNT: over this many */
-			uint64_t rate, unit_s;	/* S_SET_UPDATE: limit */
+			uint64_t rate, unit_s;	/* S_SET_UPDATE: limit (rate 0: none, a bare update) */
 			uint32_t burst;
 			bool bytes;
 		} set;

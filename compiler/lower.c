@@ -899,12 +899,32 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 	kname_counter(L->cname, L->fac, h, e->n);
 }
 
+/* A packet takes the first alternative of each group it matches, so the
+ * combinations do not overlap: the rule acts and counts once. */
+static void rule_alts(struct lctx *L, struct ir_rule *r, size_t rest)
+{
+	size_t g, j;
+
+	for (g = 0; g < L->ngroups; g++) {
+		size_t pick = rest % L->nalts[g];
+		struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+		rest /= L->nalts[g];
+		s->u.m = L->alts[g][pick];
+		for (j = 0; j < pick; j++) {
+			s = ir_stmt_add(L->ir, r, S_MATCH);
+			s->u.m = L->alts[g][j];
+			s->u.m.op = op_not(s->u.m.op);
+		}
+	}
+}
+
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	const char *counter;
-	size_t a, n = 1, i, j, g;
+	size_t a, n = 1, i, g;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
@@ -913,27 +933,24 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	 * most one of them (above), so it counts once. */
 	counter = ir_counter_add(L->ir, L->t, L->cname);
 	for (a = 0; a < n; a++) {
-		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+		struct ir_rule *r;
 		size_t rest = a;
+
+		if (L->nprelude) {
+			r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+			for (i = 0; i < L->npre; i++)
+				if (!stmt_has_state(&L->pre[i]) && (i < L->own_lo || i >= L->own_hi))
+					*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
+			rule_alts(L, r, a);
+			for (i = 0; i < L->nprelude; i++)
+				*ir_stmt_add(L->ir, r, L->prelude[i].kind) = L->prelude[i];
+		}
+		r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 
 		for (i = 0; i < L->npre; i++)
 			if (!stmt_has_state(&L->pre[i]))
 				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
-		/* A packet takes the first alternative of each group it
-		 * matches, so the combinations do not overlap: the rule acts
-		 * and counts once. */
-		for (g = 0; g < L->ngroups; g++) {
-			size_t pick = rest % L->nalts[g];
-			struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
-
-			rest /= L->nalts[g];
-			s->u.m = L->alts[g][pick];
-			for (j = 0; j < pick; j++) {
-				s = ir_stmt_add(L->ir, r, S_MATCH);
-				s->u.m = L->alts[g][j];
-				s->u.m.op = op_not(s->u.m.op);
-			}
-		}
+		rule_alts(L, r, rest);
 		/* Matches that keep state (rates, per-address counts, packet
 		 * counters) see only the packets every other match let through. */
 		for (i = 0; i < L->npre; i++)
@@ -952,7 +969,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 	L->it = it;
 	L->id = id;
-	L->npre = L->npost = L->ngroups = 0;
+	L->npre = L->npost = L->ngroups = L->nprelude = 0;
 	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */

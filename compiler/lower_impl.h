@@ -56,6 +56,11 @@ struct lctx {
 	size_t npre, npost;
 	struct ir_match alts[LOWER_MAX_GROUPS][LOWER_MAX_ALTS];
 	size_t nalts[LOWER_MAX_GROUPS], ngroups;
+	/* A kernel rule before each of the rule's own (psd's jump to its
+	 * helper chain): their matches but pre[own_lo, own_hi) and the
+	 * stateful ones, then these. */
+	struct ir_stmt prelude[4];
+	size_t nprelude, own_lo, own_hi;
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */

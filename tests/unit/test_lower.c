@@ -2434,10 +2434,104 @@ static void test_refused_p2p(void **state)
 	REFUSED_PROP("p2p=all-p2p", "all-p2p", "p2p", "nftables has no peer-to-peer protocol guesser");
 }
 
-static void test_refused_psd(void **state)
+#define PSD_HELPER(set, n, burst, low, high)                                                                       \
+	"ip saddr . th dport @psdp_" set " update @psdp_" set " { ip saddr . th dport } return comment \"#" n "\"\n" \
+	"meta l4proto tcp tcp flags & (rst | ack) != 0x0 return comment \"#" n "\"\n"                              \
+	"update @psdp_" set " { ip saddr . th dport } comment \"#" n "\"\n" low high
+#define PSD_UNIT(set, n, burst, op)                                                                          \
+	"th dport " op " 1024 update @psdw_" set " { ip saddr limit rate over 1/day burst " burst " packets } " \
+	"update @psdh_" set " { ip saddr . th dport } comment \"#" n "\"\n"
+
+static void test_psd(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 action=drop\n");
+
+	(void)state;
+	/* The rule's own kernel rule acts on the ports past the threshold;
+	 * the jump before it keeps the state and acts on nothing. */
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto tcp ip saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+	/* Weights 3 and 1: three tokens for a low port, one for a high one,
+	 * from a bucket of 20: the 21st is the threshold. */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "20", PSD_UNIT("filter_0", "0", "20", "<") PSD_UNIT("filter_0", "0", "20", "<")
+				  PSD_UNIT("filter_0", "0", "20", "<"),
+				  PSD_UNIT("filter_0", "0", "20", ">=")));
+	assert_set_l(&l, "ip", "psdp_filter_0",
+		     "type ipv4_addr . inet_service\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 3s\n"
+		     "size 65535\n");
+	assert_set_l(&l, "ip", "psdw_filter_0",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 3s\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_psd_weights_by_their_common_divisor(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=9,2s,4,2 action=drop\n");
+
+	(void)state;
+	/* 4 and 2 are 2 and 1 tokens; a threshold of 9 is 5 tokens (4.5 up). */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "4", PSD_UNIT("filter_0", "0", "4", "<") PSD_UNIT("filter_0", "0", "4", "<"),
+				  PSD_UNIT("filter_0", "0", "4", ">=")));
+	low_free(&l);
+}
+
+static void test_psd_without_protocol_and_udp(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
+				     "add chain=input protocol=udp psd=21,3s,3,0 action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto { tcp, udp } jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto { tcp, udp } ip saddr . th dport @psdh_filter_0 counter drop comment \"#0\"\n"
+		       "meta l4proto udp jump psd_filter_1 comment \"#1\"\n"
+		       "meta l4proto udp ip saddr . th dport @psdh_filter_1 counter drop comment \"#1\"\n");
+	/* UDP has no ACK; a high port weighs nothing. */
+	assert_rules_l(&l, "ip", "psd_filter_1",
+		       "ip saddr . th dport @psdp_filter_1 update @psdp_filter_1 { ip saddr . th dport } return comment \"#1\"\n"
+		       "update @psdp_filter_1 { ip saddr . th dport } comment \"#1\"\n"
+		       "th dport < 1024 update @psdw_filter_1 { ip saddr limit rate over 1/day burst 6 packets } "
+		       "update @psdh_filter_1 { ip saddr . th dport } comment \"#1\"\n");
+	low_free(&l);
+}
+
+static void test_psd_v6(void **state)
+{
+	struct low l = low_ok(FILTER6 "add chain=input protocol=tcp psd=2,3s,1,1 action=drop\n");
+
+	(void)state;
+	/* A threshold of one token: every new port past the first reaches it. */
+	assert_rules_l(&l, "ip6", "filter_input",
+		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto tcp ip6 saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip6", "psd_filter_0",
+		       "ip6 saddr . th dport @psdp_filter_0 update @psdp_filter_0 { ip6 saddr . th dport } return comment \"#0\"\n"
+		       "meta l4proto tcp tcp flags & (rst | ack) != 0x0 return comment \"#0\"\n"
+		       "update @psdp_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport < 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport >= 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_psd_refusals(void **state)
 {
 	(void)state;
-	REFUSED_PROP("psd=21,3s,3,1", "21,3s", "psd", "port scan detection has no nftables counterpart");
+	REFUSED_PROP("psd=!21,3s,3,1", "!21,3s", "psd=!",
+		     "a rule for what is not a port scan: put the scan rule before it");
+	REFUSED_PROP("protocol=icmp psd=21,3s,3,1", "21,3s", "psd with a protocol other than tcp or udp",
+		     "psd counts TCP and UDP ports only, so the rule never matches: remove it");
+	REFUSED_PROP("protocol=tcp psd=21,3s,33,1", "21,3s", "psd with these port weights",
+		     "their ratio needs more than 32 kernel rules per new port (weights such as 3,1 or 2,1 do)");
 }
 
 static void test_refused_routing_table(void **state)
@@ -2529,7 +2623,7 @@ static void test_refused_action_endpoint_independent_nat(void **state)
 
 static void test_refused_rule_keeps_following_numbers(void **state)
 {
-	struct low l = low_skip(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
+	struct low l = low_skip(FILTER "add chain=input content=x action=drop\n"
 				       "add chain=input protocol=tcp action=drop\n");
 
 	(void)state;
@@ -2768,7 +2862,7 @@ static void test_jump_target_with_only_disabled_rules_is_an_empty_chain(void **s
 static void test_jump_target_whose_rules_are_all_skipped_is_an_empty_chain(void **state)
 {
 	struct low l = low_skip(FILTER "add chain=input action=jump jump-target=x\n"
-				       "add chain=x action=drop psd=21,3s,3,1\n");
+				       "add chain=x action=drop content=x\n");
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
@@ -3769,7 +3863,11 @@ int main(void)
 		T(test_refused_ingress_priority),
 		T(test_refused_layer7_protocol),
 		T(test_refused_p2p),
-		T(test_refused_psd),
+		T(test_psd),
+		T(test_psd_weights_by_their_common_divisor),
+		T(test_psd_without_protocol_and_udp),
+		T(test_psd_v6),
+		T(test_psd_refusals),
 		T(test_refused_routing_table),
 		T(test_refused_tls_host),
 		T(test_refused_tos),
