@@ -187,6 +187,15 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 	case T_HELPER:
 		fprintf(out, "\"%.*s\"", (int)strnlen((const char *)d->b, 16), (const char *)d->b);
 		break;
+	case T_CT_LABEL: {
+		unsigned bit = 0;
+
+		/* nft numbers a label by its bit in the kernel's bitmap */
+		while (bit < 128 && !(d->b[bit / 8] & (1u << bit % 8)))
+			bit++;
+		fprintf(out, "%u", bit);
+		break;
+	}
 	case T_PROTO:
 		if (proto_name((unsigned)be))
 			fputs(proto_name((unsigned)be), out);
@@ -298,6 +307,11 @@ static void match_print(FILE *out, const struct ir_match *m)
 	case K_NUMGEN_RANDOM:
 		fprintf(out, "%s mod %u %s", ki->nft, m->mod, m->op == OP_EQ ? "== " : op_text(m->op));
 		value_print(out, m->key, &m->v);
+		return;
+	case K_CT_LABEL:
+		/* the bit is set: nft's own form of "& BIT != 0" */
+		fputs("ct label ", out);
+		value_print(out, m->key, &m->mask);
 		return;
 	case K_JHASH:
 		fputs("jhash ", out);

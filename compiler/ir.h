@@ -73,6 +73,7 @@ enum ir_key {
 	K_NUMGEN_INC,
 	K_NUMGEN_RANDOM,
 	K_JHASH,
+	K_CT_LABEL,		/* one bit of the connection's labels (per-connection-classifier) */
 	K__COUNT
 };
 
@@ -98,6 +99,7 @@ enum ir_type {
 	T_HOUR,
 	T_HELPER,
 	T_PRIORITY,
+	T_CT_LABEL,	/* 128 bits, one set: printed as its number */
 };
 
 /* Where the kernel reads a key: nft's expression, and for a header field

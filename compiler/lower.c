@@ -747,7 +747,35 @@ struct ir_stmt *lower_pre(struct lctx *L)
 		L->failed = true;
 		return &L->scratch;
 	}
+	L->own[L->npre] = false;
 	s = &L->pre[L->npre++];
+	memset(s, 0, sizeof(*s));
+	s->kind = S_MATCH;
+	return s;
+}
+
+bool lower_prelude_new(struct lctx *L)
+{
+	if (L->npreludes == LOWER_MAX_PRELUDES) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return false;
+	}
+	L->nprelude[L->npreludes++] = 0;
+	return true;
+}
+
+struct ir_stmt *lower_prelude(struct lctx *L)
+{
+	size_t p = L->npreludes - 1;
+	struct ir_stmt *s;
+
+	if (!L->npreludes || L->nprelude[p] == sizeof(L->prelude[p]) / sizeof(L->prelude[p][0])) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return &L->scratch;
+	}
+	s = &L->prelude[p][L->nprelude[p]++];
 	memset(s, 0, sizeof(*s));
 	s->kind = S_MATCH;
 	return s;
@@ -924,7 +952,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	char comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	const char *counter;
-	size_t a, n = 1, i, g;
+	size_t a, n = 1, i, g, p;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
@@ -936,14 +964,14 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 		struct ir_rule *r;
 		size_t rest = a;
 
-		if (L->nprelude) {
+		for (p = 0; p < L->npreludes; p++) {
 			r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 			for (i = 0; i < L->npre; i++)
-				if (!stmt_has_state(&L->pre[i]) && (i < L->own_lo || i >= L->own_hi))
+				if (!stmt_has_state(&L->pre[i]) && !L->own[i])
 					*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
 			rule_alts(L, r, a);
-			for (i = 0; i < L->nprelude; i++)
-				*ir_stmt_add(L->ir, r, L->prelude[i].kind) = L->prelude[i];
+			for (i = 0; i < L->nprelude[p]; i++)
+				*ir_stmt_add(L->ir, r, L->prelude[p][i].kind) = L->prelude[p][i];
 		}
 		r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 
@@ -969,7 +997,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 	L->it = it;
 	L->id = id;
-	L->npre = L->npost = L->ngroups = L->nprelude = 0;
+	L->npre = L->npost = L->ngroups = L->npreludes = 0;
 	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
@@ -1198,6 +1226,7 @@ static void family_lower(struct lctx *L, bool v6)
 	L->v6 = v6;
 	L->family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	L->nplans = 0;
+	L->ct_labels = 0;
 	for (i = 0; i < 4; i++)
 		rules += model_count(L->m, ks[i]);
 	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m, v6))

@@ -149,6 +149,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 	struct ir_chain *c;
 	struct ir_rule *r;
 	struct ir_stmt *st;
+	size_t own_lo, i;
 
 	if (p->neg) {
 		lower_refuse(L, &p->loc, "psd=!", "a rule for what is not a port scan: put the scan rule before it");
@@ -180,7 +181,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 
 	/* The rule's own kernel rule: a port this source reached past the
 	 * threshold, by a probe (for TCP: not an ACK or RST). */
-	L->own_lo = L->npre;
+	own_lo = L->npre;
 	if (pr < 0) {
 		struct ir_elem *e = arena_alloc(L->ir->arena, 2 * sizeof(*e));
 
@@ -196,18 +197,17 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 	match_in(L, &lower_pre(L)->u.m, hit, OP_IN);
 	if (pr == IPPROTO_TCP)
 		match_ack_rst(&lower_pre(L)->u.m, OP_EQ);
-	L->own_hi = L->npre;
+	for (i = own_lo; i < L->npre; i++)
+		L->own[i] = true;
 
 	/* Before it, the jump that keeps the state. */
 	snprintf(chain, sizeof(chain), "psd_%s_%ld", L->fac, L->id);
 	c = ir_chain_add(L->ir, L->t, chain);
-	L->nprelude = 0;
-	if (pr < 0) {
-		L->prelude[L->nprelude] = L->pre[L->own_lo];
-		L->nprelude++;
-	}
-	st = &L->prelude[L->nprelude++];
-	memset(st, 0, sizeof(*st));
+	if (!lower_prelude_new(L))
+		return;
+	if (pr < 0)
+		*lower_prelude(L) = L->pre[own_lo];
+	st = lower_prelude(L);
 	st->kind = S_VERDICT;
 	st->u.verdict.kind = V_JUMP;
 	st->u.verdict.chain = c->name;

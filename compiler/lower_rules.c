@@ -760,26 +760,106 @@ void lower_random(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_host(p->v.u, 4);
 }
 
+/* The jhash of a per-connection-classifier: the fields it names, the ports
+ * only when `ports` (a packet without ports is hashed without them; with
+ * nothing else to hash, by its protocol). */
+static void pcc_hash(struct lctx *L, const struct mprop *p, struct ir_match *m, bool ports, bool neg)
+{
+	memset(m, 0, sizeof(*m));
+	m->key = K_JHASH;
+	m->op = neg ? OP_NE : OP_EQ;
+	if (p->form & VPCC_SADDR)
+		m->hkeys[m->nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	if (p->form & VPCC_DADDR)
+		m->hkeys[m->nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
+	if (ports && (p->form & VPCC_SPORT))
+		m->hkeys[m->nhkeys++] = K_TH_SPORT;
+	if (ports && (p->form & VPCC_DPORT))
+		m->hkeys[m->nhkeys++] = K_TH_DPORT;
+	if (!m->nhkeys)
+		m->hkeys[m->nhkeys++] = K_META_L4PROTO;
+	m->mod = p->v.r.lo ? p->v.r.lo : 1;
+	m->v = ir_data_host(p->v.r.hi, 4);
+}
+
+/* The protocols whose packets carry ports (value_proto_has_ports). */
+static void ports_protocols(struct lctx *L, struct ir_match *m, enum ir_op op)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_DCCP, IPPROTO_SCTP, IPPROTO_UDPLITE };
+	struct ir_elem *e = arena_alloc(L->ir->arena, sizeof(protos) * sizeof(*e));
+	size_t i;
+
+	memset(e, 0, sizeof(protos) * sizeof(*e));
+	for (i = 0; i < sizeof(protos); i++)
+		e[i].lo = e[i].hi = ir_data_be(protos[i], 1);
+	memset(m, 0, sizeof(*m));
+	m->key = K_META_L4PROTO;
+	m->op = op;
+	m->elems = e;
+	m->nelems = sizeof(protos);
+}
+
+/*
+ * per-connection-classifier=FIELDS:N/R: the connection's first packet
+ * (ct state new) is hashed and, when it falls in class R, the rule's
+ * conntrack label bit is set; the rule then matches the connections whose
+ * bit is set, every packet of them, both directions. The raw facility runs
+ * before conntrack: there each packet is hashed on its own.
+ */
 void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
+	bool raw = L->k == MK_RAW4 || L->k == MK_RAW6, ports = p->form & (VPCC_SPORT | VPCC_DPORT);
+	int proto = rule_protocol(L);
 	struct ir_stmt *s;
+	unsigned bit;
+	int pass;
 
-	if ((p->form & (VPCC_SPORT | VPCC_DPORT)) && rule_protocol(L) < 0) {
-		lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol=",
-			     "the ports need a transport protocol");
+	if (raw) {
+		if (ports && proto < 0) {
+			lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol= in raw",
+				     "raw runs before connection tracking, so each packet is hashed, and its ports need a transport protocol");
+			return;
+		}
+		pcc_hash(L, p, &lower_pre(L)->u.m, ports, p->neg);
 		return;
 	}
-	s = match_add(L, K_JHASH, p->neg ? OP_NE : OP_EQ);
-	if (p->form & VPCC_SADDR)
-		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (p->form & VPCC_DADDR)
-		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (p->form & VPCC_SPORT)
-		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_SPORT;
-	if (p->form & VPCC_DPORT)
-		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_DPORT;
-	s->u.m.mod = p->v.r.lo ? p->v.r.lo : 1;
-	s->u.m.v = ir_data_host(p->v.r.hi, 4);
+	if (L->ct_labels == 128) {
+		diag_error(L->d, &p->loc,
+			   "more than 128 per-connection-classifier rules in %s: conntrack keeps 128 label bits, one per rule",
+			   L->v6 ? "/ipv6 firewall" : "/ip firewall");
+		L->failed = true;
+		return;
+	}
+	bit = L->ct_labels++;
+	/* With ports and no protocol= named: one classifying rule for the
+	 * protocols with ports, one for the others. */
+	for (pass = 0; pass < 2; pass++) {
+		bool with_ports = ports && pass == 0 && (proto < 0 || value_proto_has_ports(proto));
+
+		if (pass == 1 && !(ports && proto < 0))
+			break;
+		if (!lower_prelude_new(L))
+			return;
+		s = lower_prelude(L);
+		s->u.m.key = K_CT_STATE;
+		s->u.m.op = OP_NE;
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_host(8, 4);	/* new */
+		s->u.m.v = ir_data_host(0, 4);
+		if (ports && proto < 0)
+			ports_protocols(L, &lower_prelude(L)->u.m, pass == 0 ? OP_IN : OP_NOTIN);
+		pcc_hash(L, p, &lower_prelude(L)->u.m, with_ports, p->neg);
+		s = lower_prelude(L);
+		s->kind = S_SET_FIELD;
+		s->u.field.key = K_CT_LABEL;
+		s->u.field.v.len = 16;
+		s->u.field.v.b[bit / 8] = (uint8_t)(1u << bit % 8);
+	}
+	s = match_add(L, K_CT_LABEL, OP_NE);
+	s->u.m.masked = true;
+	s->u.m.mask.len = s->u.m.v.len = 16;
+	s->u.m.mask.b[bit / 8] = (uint8_t)(1u << bit % 8);
+	L->own[L->npre - 1] = true;
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */

@@ -2210,27 +2210,45 @@ static void test_packet_size(void **state)
 		     "meta length != 1400-65535 counter accept comment \"#2\"\n");
 }
 
+#define PCC_NEW "ct state & (new) != 0x0 "
+
 static void test_per_connection_classifier(void **state)
 {
 	(void)state;
+	/* The first packet is classified into the rule's label bit; every
+	 * packet of a connection whose bit is set matches. */
 	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:3/0\n"
 			    "add chain=prerouting protocol=udp per-connection-classifier=!src-address-and-port:2/1\n"
 			    "add chain=prerouting protocol=tcp per-connection-classifier=both-addresses-and-ports:4/3\n",
 		     "ip", "mangle_prerouting",
-		     "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 counter accept comment \"#0\"\n"
-		     "meta l4proto udp jhash ip saddr . th sport mod 2 seed 0x0 != 1 counter accept comment \"#1\"\n"
-		     "meta l4proto tcp jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 counter accept comment \"#2\"\n");
+		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
+		     "ct label 0 counter accept comment \"#0\"\n"
+		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 1 comment \"#1\"\n"
+		     "meta l4proto udp ct label 1 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 2 comment \"#2\"\n"
+		     "meta l4proto tcp ct label 2 counter accept comment \"#2\"\n");
 	assert_rules(MANGLE6 "add chain=prerouting per-connection-classifier=dst-address:2/0\n", "ip6",
-		     "mangle_prerouting", "jhash ip6 daddr mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
+		     "mangle_prerouting",
+		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
+		     "ct label 0 counter accept comment \"#0\"\n");
 }
 
-static void test_per_connection_classifier_ports_without_protocol_is_refused(void **state)
+static void test_per_connection_classifier_ports_without_protocol(void **state)
 {
 	(void)state;
-	assert_refused(.src = MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", .fam = "ip",
-		       .chain = "mangle_prerouting", .menu = "/ip firewall mangle", .needle = "dst-port:2/0",
-		       .what = "per-connection-classifier by port without protocol=",
-		       .error = "per-connection-classifier by port without protocol= is not supported",
+	/* Packets with ports are hashed with them, the others without; with
+	 * nothing else to hash, by their protocol. */
+	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", "ip", "mangle_prerouting",
+		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
+		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
+		     "ct label 0 counter accept comment \"#0\"\n");
+	/* raw runs before conntrack: per packet, and ports need a protocol */
+	assert_rules(RAW "add chain=prerouting protocol=tcp per-connection-classifier=dst-port:2/0\n", "ip", "raw_prerouting",
+		     "meta l4proto tcp jhash th dport mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
+	assert_refused(.src = RAW "add chain=prerouting per-connection-classifier=dst-port:2/0\n", .fam = "ip",
+		       .chain = "raw_prerouting", .menu = "/ip firewall raw", .needle = "dst-port:2/0",
+		       .what = "per-connection-classifier by port without protocol= in raw",
+		       .error = "per-connection-classifier by port without protocol= in raw is not supported",
 		       .effects = { CLOSES });
 }
 
@@ -3841,7 +3859,7 @@ int main(void)
 		T(test_random),
 		T(test_packet_size),
 		T(test_per_connection_classifier),
-		T(test_per_connection_classifier_ports_without_protocol_is_refused),
+		T(test_per_connection_classifier_ports_without_protocol),
 		T(test_priority),
 		T(test_src_mac_address),
 		T(test_tcp_flags),
