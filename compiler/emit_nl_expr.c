@@ -63,6 +63,7 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_CT_STATUS] = { .key = NFT_CT_STATUS, .host = true, .flags = true, .dtype = DT_CT_STATUS },
 	[K_CT_MARK] = { .key = NFT_CT_MARK, .host = true, .dtype = DT_MARK },
 	[K_CT_LABEL] = { .key = NFT_CT_LABELS, .host = true, .dtype = DT_INTEGER },
+	[K_CT_ID] = { .key = NFT_CT_ID, .dtype = DT_INTEGER },
 	[K_CT_HELPER] = { .key = NFT_CT_HELPER, .str = true, .host = true, .dtype = DT_STRING },
 	[K_CT_BYTES] = { .key = NFT_CT_BYTES, .host = true, .dtype = DT_INTEGER },
 	[K_IP_SADDR] = PL(DT_IPADDR, PD_IP, 11),

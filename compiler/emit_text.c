@@ -565,8 +565,11 @@ static void set_print(FILE *out, const struct ir_set *s)
 	char comment[LOWER_COMMENT_MAX + 1];
 	size_t i;
 
-	fprintf(out, "\tset %s {\n\t\ttype ", s->name);
-	if (s->nkeys > 1) {
+	fprintf(out, "\tset %s {\n\t\t%s ", s->name, s->key == K_CT_ID ? "typeof" : "type");
+	if (s->key == K_CT_ID) {
+		/* nft has no type name for it */
+		fputs(ir_key_info(s->key)->nft, out);
+	} else if (s->nkeys > 1) {
 		for (i = 0; i < s->nkeys; i++) {
 			if (i)
 				fputs(" . ", out);

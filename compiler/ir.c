@@ -64,6 +64,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4, SRC_HASH },
 	[K_CT_LABEL] = { "ct label", T_CT_LABEL, 16, SRC_CT },
+	[K_CT_ID] = { "ct id", T_INTEGER, 4, SRC_CT },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)

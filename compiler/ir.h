@@ -74,6 +74,7 @@ enum ir_key {
 	K_NUMGEN_RANDOM,
 	K_JHASH,
 	K_CT_LABEL,		/* one bit of the connection's labels (per-connection-classifier) */
+	K_CT_ID,		/* the connection's id: connection-rate's meters are per connection */
 	K__COUNT
 };
 

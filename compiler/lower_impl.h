@@ -14,7 +14,7 @@
 #define LOWER_MAX_STMTS 48
 #define LOWER_MAX_ALTS 4
 #define LOWER_MAX_GROUPS 3
-#define LOWER_MAX_PRELUDES 3
+#define LOWER_MAX_PRELUDES 6
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
 #define LOWER_COMMENT_MAX KNAME_COMMENT_MAX
 /* The kernel keeps 127 bytes of log prefix, but nft 1.0.9 (Ubuntu 24.04's)

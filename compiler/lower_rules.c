@@ -719,6 +719,92 @@ void lower_connection_limit(struct lctx *L, const struct mprop *p)
 	s->u.set.bytes = p->neg;	/* negated: "not over" */
 }
 
+/* A dynamic set of connections (ct id) that forgets a connection `ms`
+ * after its last packet. */
+static struct ir_set *conn_set(struct lctx *L, const char *kind, uint64_t ms)
+{
+	char name[64];
+	struct ir_set *set;
+
+	snprintf(name, sizeof(name), "cr%s_%s_%ld", kind, L->fac, L->id);
+	set = ir_set_add(L->ir, L->t, name, K_CT_ID);
+	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
+	set->timeout_ms = ms;
+	set->size = LOWER_SET_ROOM;
+	set->keys[0] = K_CT_ID;
+	set->nkeys = 1;
+	return set;
+}
+
+/* A prelude rule metering each connection against `bps` (a token bucket
+ * of one second at that rate): the connections over it are put in `flag`
+ * for a second. */
+static void rate_meter(struct lctx *L, const char *kind, const char *flag_kind, uint64_t bps, const char **flag)
+{
+	struct ir_set *meter = conn_set(L, kind, 60000), *f = conn_set(L, flag_kind, 1000);
+	uint64_t bytes = bps / 8 ? bps / 8 : 1;
+	struct ir_stmt *s;
+
+	*flag = f->name;
+	if (!lower_prelude_new(L))
+		return;
+	s = lower_prelude(L);
+	s->kind = S_SET_UPDATE;
+	s->u.set.set = meter->name;
+	s->u.set.keys[0] = K_CT_ID;
+	s->u.set.nkeys = 1;
+	s->u.set.rate = bytes;
+	s->u.set.unit_s = 1;
+	/* A byte bucket holds rate + burst (nft_limit_init): burst 0 is one
+	 * second's worth. */
+	s->u.set.bytes = true;
+	s->u.set.count = 1;	/* over */
+	s = lower_prelude(L);
+	s->kind = S_SET_UPDATE;
+	s->u.set.set = f->name;
+	s->u.set.keys[0] = K_CT_ID;
+	s->u.set.nkeys = 1;
+}
+
+/*
+ * connection-rate=LO-HI (bits per second): nftables has no match for a
+ * connection's current rate, so each connection is metered (per ct id, in
+ * prelude rules that only keep state) against LO and HI, and the rule
+ * matches the connections over LO and not over HI.
+ */
+void lower_connection_rate(struct lctx *L, const struct mprop *p)
+{
+	uint64_t lo = p->v.r.lo, hi = p->v.r.hi;
+	const char *over_lo = NULL, *over_hi = NULL;
+	struct ir_stmt *s;
+
+	if (p->neg) {
+		lower_refuse(L, &p->loc, "connection-rate=!", "write the rate range that is to match instead");
+		return;
+	}
+	if (lo)
+		rate_meter(L, "l", "o", lo, &over_lo);
+	if (hi < UINT32_MAX)
+		rate_meter(L, "h", "f", hi, &over_hi);
+	if (over_lo) {
+		s = match_add(L, K_CT_ID, OP_IN);
+		s->u.m.set = over_lo;
+		L->own[L->npre - 1] = true;
+	}
+	if (over_hi) {
+		s = match_add(L, K_CT_ID, OP_NOTIN);
+		s->u.m.set = over_hi;
+		L->own[L->npre - 1] = true;
+	}
+	if (!over_lo && !over_hi) {
+		/* 0 to the most: every tracked connection */
+		s = match_add(L, K_CT_STATE, OP_NE);
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_host(1 | 2 | 4 | 8, 4);
+		s->u.m.v = ir_data_host(0, 4);
+	}
+}
+
 void lower_connection_bytes(struct lctx *L, const struct mprop *p)
 {
 	const struct vconn_bytes *b = p->v.p;

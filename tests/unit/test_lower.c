@@ -2360,11 +2360,42 @@ static void test_time_past_midnight_is_two_rules(void **state)
 		       .off = (needle_)[0] == '=', .what = (what_), .error = what_ " is not supported: " why,   \
 		       .effects = { OPENS, CLOSES })
 
-static void test_refused_connection_rate(void **state)
+static void test_connection_rate(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=forward protocol=tcp connection-rate=200k-100M action=accept\n"
+				     "add chain=forward connection-rate=0-8k action=accept\n"
+				     "add chain=forward connection-rate=0-4294967295 action=accept\n");
+
+	(void)state;
+	/* Prelude rules meter each connection (one second's worth of bytes
+	 * at the rate: burst 0) and flag those over it for a second; the
+	 * rule matches over LO and not over HI. Without bounds: every
+	 * tracked connection. */
+	assert_rules_l(&l, "ip", "mangle_forward",
+		       "meta l4proto tcp update @crl_mangle_0 { ct id limit rate over 25000 bytes/second } update @cro_mangle_0 { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp update @crh_mangle_0 { ct id limit rate over 12500000 bytes/second } update @crf_mangle_0 { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp ct id @cro_mangle_0 ct id != @crf_mangle_0 counter accept comment \"#0\"\n"
+		       "update @crh_mangle_1 { ct id limit rate over 1000 bytes/second } update @crf_mangle_1 { ct id } comment \"#1\"\n"
+		       "ct id != @crf_mangle_1 counter accept comment \"#1\"\n"
+		       "ct state & (invalid | established | related | new) != 0x0 counter accept comment \"#2\"\n");
+	assert_set_l(&l, "ip", "crl_mangle_0",
+		     "typeof ct id\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1m\n"
+		     "size 65535\n");
+	assert_set_l(&l, "ip", "cro_mangle_0",
+		     "typeof ct id\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1s\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_connection_rate_refusals(void **state)
 {
 	(void)state;
-	REFUSED_PROP("protocol=tcp connection-rate=0-100k", "0-100k", "connection-rate",
-		     "no nftables match for a connection's current rate");
+	REFUSED_PROP("protocol=tcp connection-rate=!0-100k", "!0-100k", "connection-rate=!",
+		     "write the rate range that is to match instead");
 }
 
 static void test_refused_content(void **state)
@@ -3869,7 +3900,8 @@ int main(void)
 		T(test_time_of_day_and_days),
 		T(test_time_past_midnight_is_two_rules),
 		/* refused */
-		T(test_refused_connection_rate),
+		T(test_connection_rate),
+		T(test_connection_rate_refusals),
 		T(test_refused_content),
 		T(test_refused_hotspot),
 		T(test_refused_in_bridge_port),
