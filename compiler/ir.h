@@ -304,11 +304,15 @@ struct ir_stmt {
  * @id:      the RouterOS rule it came from (number as print shows it), or -1.
  * @comment: normalised comment text, never holding '"' or a newline.
  * @loc:     where the RouterOS rule was written, for kernel errors.
+ * @state_only: keeps state for the RouterOS rule (psd, per-connection-
+ *           classifier, connection-rate) and acts on no packet: its
+ *           action is the rule's other kernel rules'.
  */
 struct ir_rule {
 	struct ir_stmt *stmts;
 	size_t n, cap;
 	long id;
+	bool state_only;
 	const char *comment;
 	struct loc loc;
 };

@@ -966,6 +966,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 
 		for (p = 0; p < L->npreludes; p++) {
 			r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+			r->state_only = true;
 			for (i = 0; i < L->npre; i++)
 				if (!stmt_has_state(&L->pre[i]) && !L->own[i])
 					*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];

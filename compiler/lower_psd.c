@@ -108,7 +108,10 @@ static void match_ack_rst(struct ir_match *m, enum ir_op op)
 
 static struct ir_rule *helper_rule(struct lctx *L, struct ir_chain *c, const char *comment)
 {
-	return ir_rule_add(L->ir, c, L->id, comment, &L->it->loc);
+	struct ir_rule *r = ir_rule_add(L->ir, c, L->id, comment, &L->it->loc);
+
+	r->state_only = true;
+	return r;
 }
 
 /* `units` rules taking one token each from the source's bucket, the
