@@ -782,6 +782,12 @@ void lower_connection_rate(struct lctx *L, const struct mprop *p)
 		lower_refuse(L, &p->loc, "connection-rate=!", "write the rate range that is to match instead");
 		return;
 	}
+	if (lo == hi && lo) {
+		/* over N and not over N: no connection, and RouterOS's manual
+		 * does not say what one rate alone means */
+		lower_refuse(L, &p->loc, "connection-rate of one rate", "a connection's rate is never exactly one value: write a range LO-HI");
+		return;
+	}
 	if (lo)
 		rate_meter(L, "l", "o", lo, &over_lo);
 	if (hi < UINT32_MAX)

@@ -2396,6 +2396,8 @@ static void test_connection_rate_refusals(void **state)
 	(void)state;
 	REFUSED_PROP("protocol=tcp connection-rate=!0-100k", "!0-100k", "connection-rate=!",
 		     "write the rate range that is to match instead");
+	REFUSED_PROP("protocol=tcp connection-rate=100k", "100k", "connection-rate of one rate",
+		     "a connection's rate is never exactly one value: write a range LO-HI");
 }
 
 static void test_refused_content(void **state)
