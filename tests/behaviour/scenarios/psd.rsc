@@ -8,6 +8,9 @@ add chain=input src-address-list=port-scanners action=drop \
 add chain=input protocol=tcp psd=21,3s,3,1 \
     action=add-src-to-address-list address-list=port-scanners \
     address-list-timeout=2w comment="port scan detected: list the source"
+add chain=input protocol=udp psd=21,3s,3,1 \
+    action=add-src-to-address-list address-list=udp-scanners \
+    address-list-timeout=2w comment="UDP port scan detected: list the source"
 /ipv6 firewall filter
 add chain=input src-address-list=port-scanners action=drop \
     comment="drop sources listed as port scanners"
