@@ -177,6 +177,30 @@ struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, e
 	return s;
 }
 
+void ir_set_drop(struct ir_table *t, const struct ir_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsets; i++)
+		if (t->sets[i] == s) {
+			memmove(&t->sets[i], &t->sets[i + 1], (t->nsets - i - 1) * sizeof(t->sets[0]));
+			t->nsets--;
+			return;
+		}
+}
+
+void ir_chain_drop(struct ir_table *t, const struct ir_chain *c)
+{
+	size_t i;
+
+	for (i = 0; i < t->nchains; i++)
+		if (t->chains[i] == c) {
+			memmove(&t->chains[i], &t->chains[i + 1], (t->nchains - i - 1) * sizeof(t->chains[0]));
+			t->nchains--;
+			return;
+		}
+}
+
 struct ir_set *ir_set_find(const struct ir_table *t, const char *name)
 {
 	size_t i;

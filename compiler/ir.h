@@ -428,6 +428,9 @@ struct ir_chain *ir_chain_add(struct ir *ir, struct ir_table *t, const char *nam
 struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
 struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, enum ir_key key);
 struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
+/* Out of the table again (what a rule left out had made); the arena keeps it. */
+void ir_set_drop(struct ir_table *t, const struct ir_set *s);
+void ir_chain_drop(struct ir_table *t, const struct ir_chain *c);
 struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
 				uint8_t l4proto);
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);

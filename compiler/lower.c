@@ -754,6 +754,15 @@ struct ir_stmt *lower_pre(struct lctx *L)
 	return s;
 }
 
+struct ir_set *lower_rule_set(struct lctx *L, const char *name, enum ir_key key)
+{
+	struct ir_set *s = ir_set_add(L->ir, L->t, name, key);
+
+	if (L->nowned_sets < sizeof(L->owned_sets) / sizeof(L->owned_sets[0]))
+		L->owned_sets[L->nowned_sets++] = s;
+	return s;
+}
+
 bool lower_prelude_new(struct lctx *L)
 {
 	if (L->npreludes == LOWER_MAX_PRELUDES) {
@@ -998,7 +1007,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 	L->it = it;
 	L->id = id;
-	L->npre = L->npost = L->ngroups = L->npreludes = 0;
+	L->npre = L->npost = L->ngroups = L->npreludes = L->nowned_sets = 0;
+	L->owned_chain = NULL;
 	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
@@ -1019,6 +1029,13 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	}
 	if (!L->failed && !L->refused)
 		lower_action(L);
+	if (L->failed || L->refused || L->never || !chain) {
+		/* No kernel rule of it: no state kept for one either. */
+		for (i = 0; i < L->nowned_sets; i++)
+			ir_set_drop(L->t, L->owned_sets[i]);
+		if (L->owned_chain)
+			ir_chain_drop(L->t, L->owned_chain);
+	}
 	if (L->failed || L->refused || !chain)
 		return;
 	if (L->never) {

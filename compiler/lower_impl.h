@@ -64,6 +64,11 @@ struct lctx {
 	struct ir_stmt prelude[LOWER_MAX_PRELUDES][8];
 	size_t nprelude[LOWER_MAX_PRELUDES], npreludes;
 	bool own[LOWER_MAX_STMTS];
+	/* Sets and chains of the rule's own state (psd, connection-rate):
+	 * dropped again when the rule is left out. */
+	struct ir_set *owned_sets[8];
+	struct ir_chain *owned_chain;
+	size_t nowned_sets;
 	unsigned ct_labels;		/* label bits the table's classifiers took */
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
@@ -81,6 +86,8 @@ struct ir_stmt *lower_pre(struct lctx *L);
 /* A statement of the current prelude rule (lower_prelude_new starts one). */
 bool lower_prelude_new(struct lctx *L);
 struct ir_stmt *lower_prelude(struct lctx *L);
+/* A set of the rule's own state (named after the rule), made here. */
+struct ir_set *lower_rule_set(struct lctx *L, const char *name, enum ir_key key);
 struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);

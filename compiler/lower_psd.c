@@ -60,7 +60,7 @@ static struct ir_set *psd_set(struct lctx *L, const char *kind, const struct vps
 	struct ir_set *s;
 
 	snprintf(name, sizeof(name), "psd%s_%s_%ld", kind, L->fac, L->id);
-	s = ir_set_add(L->ir, L->t, name, saddr);
+	s = lower_rule_set(L, name, saddr);
 	s->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	s->timeout_ms = d->delay_ms;
 	s->size = LOWER_SET_ROOM;
@@ -205,7 +205,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 
 	/* Before it, the jump that keeps the state. */
 	snprintf(chain, sizeof(chain), "psd_%s_%ld", L->fac, L->id);
-	c = ir_chain_add(L->ir, L->t, chain);
+	c = L->owned_chain = ir_chain_add(L->ir, L->t, chain);
 	if (!lower_prelude_new(L))
 		return;
 	if (pr < 0)

@@ -727,7 +727,7 @@ static struct ir_set *conn_set(struct lctx *L, const char *kind, uint64_t ms)
 	struct ir_set *set;
 
 	snprintf(name, sizeof(name), "cr%s_%s_%ld", kind, L->fac, L->id);
-	set = ir_set_add(L->ir, L->t, name, K_CT_ID);
+	set = lower_rule_set(L, name, K_CT_ID);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	set->timeout_ms = ms;
 	set->size = LOWER_SET_ROOM;

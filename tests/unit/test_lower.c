@@ -2574,6 +2574,19 @@ static void test_psd_v6(void **state)
 	low_free(&l);
 }
 
+static void test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing(void **state)
+{
+	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 tls-host=x action=drop\n"
+				       "add chain=input protocol=tcp connection-rate=1k-2k tls-host=x action=drop\n");
+
+	(void)state;
+	/* The rule is left out (tls-host): its sets and helper chain too. */
+	assert_rules_l(&l, "ip", "filter_input", "");
+	assert_null(strstr(l.out, "psd"));
+	assert_null(strstr(l.out, "set cr"));
+	low_free(&l);
+}
+
 static void test_psd_refusals(void **state)
 {
 	(void)state;
@@ -3920,6 +3933,7 @@ int main(void)
 		T(test_psd_without_protocol_and_udp),
 		T(test_psd_v6),
 		T(test_psd_refusals),
+		T(test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing),
 		T(test_refused_routing_table),
 		T(test_refused_tls_host),
 		T(test_refused_tos),
