@@ -1009,6 +1009,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->id = id;
 	L->npre = L->npost = L->ngroups = L->npreludes = L->nowned_sets = 0;
 	L->owned_chain = NULL;
+	L->owned_label = false;
 	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
@@ -1035,6 +1036,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 			ir_set_drop(L->t, L->owned_sets[i]);
 		if (L->owned_chain)
 			ir_chain_drop(L->t, L->owned_chain);
+		if (L->owned_label)
+			L->ct_labels--;
 	}
 	if (L->failed || L->refused || !chain)
 		return;

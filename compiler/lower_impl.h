@@ -69,6 +69,7 @@ struct lctx {
 	struct ir_set *owned_sets[8];
 	struct ir_chain *owned_chain;
 	size_t nowned_sets;
+	bool owned_label;		/* took the table's last ct label bit */
 	unsigned ct_labels;		/* label bits the table's classifiers took */
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */

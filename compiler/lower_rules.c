@@ -923,6 +923,7 @@ void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 		return;
 	}
 	bit = L->ct_labels++;
+	L->owned_label = true;
 	/* With ports and no protocol= named: one classifying rule for the
 	 * protocols with ports, one for the others. */
 	for (pass = 0; pass < 2; pass++) {

@@ -2233,6 +2233,18 @@ static void test_per_connection_classifier(void **state)
 		     "ct label 0 counter accept comment \"#0\"\n");
 }
 
+static void test_per_connection_classifier_of_a_skipped_rule_takes_no_label(void **state)
+{
+	struct low l = low_skip(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/0 tls-host=x\n"
+				       "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "mangle_prerouting",
+		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 0 comment \"#1\"\n"
+		       "ct label 0 counter accept comment \"#1\"\n");
+	low_free(&l);
+}
+
 static void test_per_connection_classifier_ports_without_protocol(void **state)
 {
 	(void)state;
@@ -3906,6 +3918,7 @@ int main(void)
 		T(test_packet_size),
 		T(test_per_connection_classifier),
 		T(test_per_connection_classifier_ports_without_protocol),
+		T(test_per_connection_classifier_of_a_skipped_rule_takes_no_label),
 		T(test_priority),
 		T(test_src_mac_address),
 		T(test_tcp_flags),
