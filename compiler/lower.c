@@ -1009,7 +1009,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	L->id = id;
 	L->npre = L->npost = L->ngroups = L->npreludes = L->nowned_sets = 0;
 	L->owned_chain = NULL;
-	L->owned_label = false;
+	L->owned_label = -1;
 	L->failed = L->refused = L->never = false;
 	/* The protocol first: the port and flag matches after it depend on it,
 	 * as nft writes them. */
@@ -1036,8 +1036,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 			ir_set_drop(L->t, L->owned_sets[i]);
 		if (L->owned_chain)
 			ir_chain_drop(L->t, L->owned_chain);
-		if (L->owned_label)
-			L->ct_labels--;
+		if (L->owned_label >= 0)
+			L->ct_labels[L->owned_label / 64] &= ~(1ull << L->owned_label % 64);
 	}
 	if (L->failed || L->refused || !chain)
 		return;
@@ -1247,7 +1247,7 @@ static void family_lower(struct lctx *L, bool v6)
 	L->v6 = v6;
 	L->family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	L->nplans = 0;
-	L->ct_labels = 0;
+	L->ct_labels[0] = L->ct_labels[1] = 0;
 	for (i = 0; i < 4; i++)
 		rules += model_count(L->m, ks[i]);
 	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m, v6))

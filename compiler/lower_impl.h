@@ -69,8 +69,8 @@ struct lctx {
 	struct ir_set *owned_sets[8];
 	struct ir_chain *owned_chain;
 	size_t nowned_sets;
-	bool owned_label;		/* took the table's last ct label bit */
-	unsigned ct_labels;		/* label bits the table's classifiers took */
+	int owned_label;		/* the ct label bit the rule took, or -1 */
+	uint64_t ct_labels[2];		/* label bits the table's classifiers took */
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */

@@ -903,7 +903,10 @@ void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 	bool raw = L->k == MK_RAW4 || L->k == MK_RAW6, ports = p->form & (VPCC_SPORT | VPCC_DPORT);
 	int proto = rule_protocol(L);
 	struct ir_stmt *s;
-	unsigned bit;
+	const char *chain;
+	uint32_t key[4];
+	unsigned bit, n;
+	uint64_t h;
 	int pass;
 
 	if (raw) {
@@ -915,15 +918,28 @@ void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 		pcc_hash(L, p, &lower_pre(L)->u.m, ports, p->neg);
 		return;
 	}
-	if (L->ct_labels == 128) {
+	/* The bit follows from the classifier and its chain, not the rule's
+	 * place: connections keep their labels across a re-apply, and a rule
+	 * added or moved must not hand its class to another rule. */
+	chain = mitem_value(L->it, L->k, P_CHAIN);
+	key[0] = p->form;
+	key[1] = p->v.r.lo;
+	key[2] = p->v.r.hi;
+	key[3] = p->neg;
+	h = text_fnv64(TEXT_FNV64, L->fac, strlen(L->fac) + 1);
+	h = text_fnv64(h, chain ? chain : "", chain ? strlen(chain) + 1 : 0);
+	bit = (unsigned)(text_fnv64(h, key, sizeof(key)) % 128);
+	for (n = 0; n < 128 && (L->ct_labels[bit / 64] >> bit % 64 & 1); n++)
+		bit = (bit + 1) % 128;
+	if (n == 128) {
 		diag_error(L->d, &p->loc,
 			   "more than 128 per-connection-classifier rules in %s: conntrack keeps 128 label bits, one per rule",
 			   L->v6 ? "/ipv6 firewall" : "/ip firewall");
 		L->failed = true;
 		return;
 	}
-	bit = L->ct_labels++;
-	L->owned_label = true;
+	L->ct_labels[bit / 64] |= 1ull << bit % 64;
+	L->owned_label = (int)bit;
 	/* With ports and no protocol= named: one classifying rule for the
 	 * protocols with ports, one for the others. */
 	for (pass = 0; pass < 2; pass++) {

@@ -2221,28 +2221,34 @@ static void test_per_connection_classifier(void **state)
 			    "add chain=prerouting protocol=udp per-connection-classifier=!src-address-and-port:2/1\n"
 			    "add chain=prerouting protocol=tcp per-connection-classifier=both-addresses-and-ports:4/3\n",
 		     "ip", "mangle_prerouting",
-		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
-		     "ct label 0 counter accept comment \"#0\"\n"
-		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 1 comment \"#1\"\n"
-		     "meta l4proto udp ct label 1 counter accept comment \"#1\"\n"
-		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 2 comment \"#2\"\n"
-		     "meta l4proto tcp ct label 2 counter accept comment \"#2\"\n");
+		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 44 comment \"#0\"\n"
+		     "ct label 44 counter accept comment \"#0\"\n"
+		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 11 comment \"#1\"\n"
+		     "meta l4proto udp ct label 11 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 20 comment \"#2\"\n"
+		     "meta l4proto tcp ct label 20 counter accept comment \"#2\"\n");
 	assert_rules(MANGLE6 "add chain=prerouting per-connection-classifier=dst-address:2/0\n", "ip6",
 		     "mangle_prerouting",
-		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
-		     "ct label 0 counter accept comment \"#0\"\n");
+		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 28 comment \"#0\"\n"
+		     "ct label 28 counter accept comment \"#0\"\n");
 }
 
-static void test_per_connection_classifier_of_a_skipped_rule_takes_no_label(void **state)
+/* A rule's label bit follows from what it says, not its place: a rule
+ * added before it leaves it its bit, and the connections their class. */
+static void test_per_connection_classifier_label_follows_the_rule(void **state)
 {
-	struct low l = low_skip(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/0 tls-host=x\n"
+	struct low a = low_ok(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
+	struct low b = low_skip(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/0\n"
+				       "add chain=prerouting per-connection-classifier=both-addresses:2/1 tls-host=x\n"
 				       "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
 
 	(void)state;
-	assert_rules_l(&l, "ip", "mangle_prerouting",
-		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 0 comment \"#1\"\n"
-		       "ct label 0 counter accept comment \"#1\"\n");
-	low_free(&l);
+	assert_rules_l(&a, "ip", "mangle_prerouting",
+		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 60 comment \"#0\"\n"
+		       "ct label 60 counter accept comment \"#0\"\n");
+	assert_non_null(strstr(b.out, "ct label 60 counter accept comment \"#2\""));
+	low_free(&a);
+	low_free(&b);
 }
 
 static void test_per_connection_classifier_ports_without_protocol(void **state)
@@ -2251,9 +2257,9 @@ static void test_per_connection_classifier_ports_without_protocol(void **state)
 	/* Packets with ports are hashed with them, the others without; with
 	 * nothing else to hash, by their protocol. */
 	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", "ip", "mangle_prerouting",
-		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
-		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 0 comment \"#0\"\n"
-		     "ct label 0 counter accept comment \"#0\"\n");
+		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
+		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
+		     "ct label 86 counter accept comment \"#0\"\n");
 	/* raw runs before conntrack: per packet, and ports need a protocol */
 	assert_rules(RAW "add chain=prerouting protocol=tcp per-connection-classifier=dst-port:2/0\n", "ip", "raw_prerouting",
 		     "meta l4proto tcp jhash th dport mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
@@ -3918,7 +3924,7 @@ int main(void)
 		T(test_packet_size),
 		T(test_per_connection_classifier),
 		T(test_per_connection_classifier_ports_without_protocol),
-		T(test_per_connection_classifier_of_a_skipped_rule_takes_no_label),
+		T(test_per_connection_classifier_label_follows_the_rule),
 		T(test_priority),
 		T(test_src_mac_address),
 		T(test_tcp_flags),
