@@ -117,7 +117,7 @@ static struct ir_rule *helper_rule(struct lctx *L, struct ir_chain *c, const cha
 /* `units` rules taking one token each from the source's bucket, the
  * ports below (low) or from 1024 on. */
 static void weight_rules(struct lctx *L, struct ir_chain *c, const char *comment, bool low, uint32_t units,
-			 uint32_t threshold, const struct ir_set *w, const struct ir_set *h)
+			 uint32_t threshold, const struct ir_set *w, const struct ir_set *h, const struct ir_set *seen_src)
 {
 	uint32_t i;
 
@@ -136,6 +136,12 @@ static void weight_rules(struct lctx *L, struct ir_chain *c, const char *comment
 			st->u.set.burst = threshold - 1;
 			st->u.set.count = 1;	/* over */
 		}
+		if (seen_src) {
+			st = ir_stmt_add(L->ir, r, S_MATCH);
+			st->u.m.key = seen_src->key;
+			st->u.m.op = OP_IN;
+			st->u.m.set = seen_src->name;
+		}
 		stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), h);
 	}
 }
@@ -148,7 +154,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 	char chain[64], comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	uint32_t g, lo, hi, threshold;
-	struct ir_set *seen, *weight, *hit;
+	struct ir_set *seen, *weight, *hit, *first = NULL;
 	struct ir_chain *c;
 	struct ir_rule *r;
 	struct ir_stmt *st;
@@ -231,6 +237,15 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 	}
 	r = helper_rule(L, c, ir_strdup(L->ir, comment));
 	stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), seen);
-	weight_rules(L, c, ir_strdup(L->ir, comment), true, lo, threshold, weight, hit);
-	weight_rules(L, c, ir_strdup(L->ir, comment), false, hi, threshold, weight, hit);
+	/* xt_psd never matches a source's first new port, whatever it
+	 * weighs: where one port can reach the threshold, the hit also
+	 * needs the source seen before (@psds_F_N, kept as @psdw_F_N). */
+	if (lo >= threshold || hi >= threshold)
+		first = psd_set(L, "s", d, false);
+	weight_rules(L, c, ir_strdup(L->ir, comment), true, lo, threshold, weight, hit, first);
+	weight_rules(L, c, ir_strdup(L->ir, comment), false, hi, threshold, weight, hit, first);
+	if (first) {
+		r = helper_rule(L, c, ir_strdup(L->ir, comment));
+		stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), first);
+	}
 }

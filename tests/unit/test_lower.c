@@ -2552,6 +2552,27 @@ static void test_psd_weights_by_their_common_divisor(void **state)
 	low_free(&l);
 }
 
+static void test_psd_first_port_never_matches(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=3,3s,3,1 action=drop\n");
+
+	(void)state;
+	/* A low port alone reaches 3: as xt_psd, a source's first new port
+	 * still does not match, so the hit also needs the source seen. */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "2",
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n",
+				  "th dport >= 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "update @psds_filter_0 { ip saddr } comment \"#0\"\n"));
+	low_free(&l);
+}
+
 static void test_psd_without_protocol_and_udp(void **state)
 {
 	struct low l = low_ok(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
@@ -3949,6 +3970,7 @@ int main(void)
 		T(test_refused_p2p),
 		T(test_psd),
 		T(test_psd_weights_by_their_common_divisor),
+		T(test_psd_first_port_never_matches),
 		T(test_psd_without_protocol_and_udp),
 		T(test_psd_v6),
 		T(test_psd_refusals),
