@@ -27,7 +27,9 @@
  *     th dport >= 1024 ...                                                           (w times)
  *
  * The helper chain only keeps state; the rule's own kernel rule acts, so
- * return, jump and the rest keep their meaning.
+ * return, jump and the rest keep their meaning. Where one port's weight
+ * reaches the threshold, the hit also needs the source in @psds_F_N,
+ * which the chain's last rule fills: a first new port never matches.
  */
 #include <netinet/in.h>
 #include <string.h>
