@@ -171,6 +171,10 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 			     "psd counts TCP and UDP ports only, so the rule never matches: remove it");
 		return;
 	}
+	if (!d->lo_weight && !d->hi_weight) {
+		lower_refuse(L, &p->loc, "psd with both port weights 0", "no port adds weight, so the rule never matches: remove it");
+		return;
+	}
 	g = gcd(d->lo_weight, d->hi_weight);
 	lo = g ? d->lo_weight / g : 0;
 	hi = g ? d->hi_weight / g : 0;

@@ -2633,6 +2633,8 @@ static void test_psd_refusals(void **state)
 		     "a rule for what is not a port scan: put the scan rule before it");
 	REFUSED_PROP("protocol=icmp psd=21,3s,3,1", "21,3s", "psd with a protocol other than tcp or udp",
 		     "psd counts TCP and UDP ports only, so the rule never matches: remove it");
+	REFUSED_PROP("protocol=tcp psd=21,3s,0,0", "21,3s", "psd with both port weights 0",
+		     "no port adds weight, so the rule never matches: remove it");
 	REFUSED_PROP("protocol=tcp psd=21,3s,33,1", "21,3s", "psd with these port weights",
 		     "their ratio needs more than 32 kernel rules per new port (weights such as 3,1 or 2,1 do)");
 }
