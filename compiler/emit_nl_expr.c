@@ -62,6 +62,8 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_CT_STATE] = { .key = NFT_CT_STATE, .host = true, .flags = true, .dtype = DT_CT_STATE },
 	[K_CT_STATUS] = { .key = NFT_CT_STATUS, .host = true, .flags = true, .dtype = DT_CT_STATUS },
 	[K_CT_MARK] = { .key = NFT_CT_MARK, .host = true, .dtype = DT_MARK },
+	[K_CT_LABEL] = { .key = NFT_CT_LABELS, .host = true, .dtype = DT_INTEGER },
+	[K_CT_ID] = { .key = NFT_CT_ID, .dtype = DT_INTEGER },
 	[K_CT_HELPER] = { .key = NFT_CT_HELPER, .str = true, .host = true, .dtype = DT_STRING },
 	[K_CT_BYTES] = { .key = NFT_CT_BYTES, .host = true, .dtype = DT_INTEGER },
 	[K_IP_SADDR] = PL(DT_IPADDR, PD_IP, 11),
@@ -490,6 +492,19 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 	} else {
 		id = anon_set_send(rb, m, &interval);
 	}
+	if (m->set && m->nhkeys > 1) {
+		unsigned bits;
+
+		reg = gen_keys(rb, m->hkeys, m->nhkeys, &bits);
+		e = ex_add(rb, "lookup");
+		ex_reg(e, NFTNL_EXPR_LOOKUP_SREG, reg);
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, name);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
+		if (m->op == OP_NOTIN)
+			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+		reg_put(rb, bits);
+		return;
+	}
 	reg = reg_get(rb, REG128);
 	gen_load(rb, m->key, reg);
 	if (ir_key_subbyte(m->key)) {
@@ -702,7 +717,7 @@ static void gen_dynset(struct rb *rb, const struct ir_stmt *s)
 		nftnl_expr_set_u32(inner, NFTNL_EXPR_CONNLIMIT_FLAGS, s->u.set.bytes ? 0 : NFT_CONNLIMIT_F_INV);
 	} else {
 		reg = gen_keys(rb, keys, s->u.set.nkeys, &bits);
-		if (s->kind == S_SET_UPDATE)
+		if (s->kind == S_SET_UPDATE && s->u.set.rate)
 			inner = limit_new(s->u.set.rate, s->u.set.unit_s, s->u.set.burst, s->u.set.bytes,
 					  s->u.set.count != 0);
 	}

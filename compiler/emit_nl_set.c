@@ -344,6 +344,18 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 		n2 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_TYPEOF_DATA);
 		nftnl_udata_nest_end(sd.udata, n2);
 		nftnl_udata_nest_end(sd.udata, n1);
+	} else if (s->key == K_CT_ID) {
+		struct nftnl_udata *n1, *n2;
+
+		/* typeof ct id, as nft records it: key, no direction */
+		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_KEYBYTEORDER, BO_BIG);
+		n1 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_KEY_TYPEOF);
+		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_TYPEOF_EXPR, EX_CT);
+		n2 = nftnl_udata_nest_start(sd.udata, NFTNL_UDATA_SET_TYPEOF_DATA);
+		nftnl_udata_put_u32(sd.udata, 0, NFT_CT_ID);
+		nftnl_udata_put_u32(sd.udata, 1, UINT32_MAX);
+		nftnl_udata_nest_end(sd.udata, n2);
+		nftnl_udata_nest_end(sd.udata, n1);
 	} else {
 		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_KEYBYTEORDER,
 				    ir_key_info(s->key)->type == T_IFNAME ? BO_HOST : BO_BIG);

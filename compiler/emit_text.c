@@ -188,6 +188,15 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 	case T_HELPER:
 		fprintf(out, "\"%.*s\"", (int)strnlen((const char *)d->b, 16), (const char *)d->b);
 		break;
+	case T_CT_LABEL: {
+		unsigned bit = 0;
+
+		/* nft numbers a label by its bit in the kernel's bitmap */
+		while (bit < 128 && !(d->b[bit / 8] & (1u << bit % 8)))
+			bit++;
+		fprintf(out, "%u", bit);
+		break;
+	}
 	case T_PROTO:
 		if (proto_name((unsigned)be))
 			fputs(proto_name((unsigned)be), out);
@@ -300,6 +309,11 @@ static void match_print(FILE *out, const struct ir_match *m)
 		fprintf(out, "%s mod %u %s", ki->nft, m->mod, m->op == OP_EQ ? "== " : op_text(m->op));
 		value_print(out, m->key, &m->v);
 		return;
+	case K_CT_LABEL:
+		/* the bit is set: nft's own form of "& BIT != 0" */
+		fputs("ct label ", out);
+		value_print(out, m->key, &m->mask);
+		return;
 	case K_JHASH:
 		fputs("jhash ", out);
 		keys_print(out, m->hkeys, m->nhkeys);
@@ -308,6 +322,11 @@ static void match_print(FILE *out, const struct ir_match *m)
 		return;
 	default:
 		break;
+	}
+	if (m->set && m->nhkeys > 1) {
+		keys_print(out, m->hkeys, m->nhkeys);
+		fprintf(out, " %s@%s", op_text(m->op), m->set);
+		return;
 	}
 	fputs(ki->nft, out);
 	fputc(' ', out);
@@ -438,10 +457,12 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 	case S_SET_UPDATE:
 		fprintf(out, "update @%s { ", s->u.set.set);
 		keys_print(out, s->u.set.keys, s->u.set.nkeys);
-		fprintf(out, " limit rate %s", s->u.set.count ? "over " : "");
-		rate_print(out, s->u.set.rate, s->u.set.unit_s, s->u.set.bytes);
-		if (s->u.set.burst)
-			fprintf(out, " burst %u %s", s->u.set.burst, s->u.set.bytes ? "bytes" : "packets");
+		if (s->u.set.rate) {
+			fprintf(out, " limit rate %s", s->u.set.count ? "over " : "");
+			rate_print(out, s->u.set.rate, s->u.set.unit_s, s->u.set.bytes);
+			if (s->u.set.burst)
+				fprintf(out, " burst %u %s", s->u.set.burst, s->u.set.bytes ? "bytes" : "packets");
+		}
 		fputs(" }", out);
 		break;
 	case S_CT_COUNT: {
@@ -545,8 +566,11 @@ static void set_print(FILE *out, const struct ir_set *s)
 	char comment[LOWER_COMMENT_MAX + 1];
 	size_t i;
 
-	fprintf(out, "\tset %s {\n\t\ttype ", s->name);
-	if (s->nkeys > 1) {
+	fprintf(out, "\tset %s {\n\t\t%s ", s->name, s->key == K_CT_ID ? "typeof" : "type");
+	if (s->key == K_CT_ID) {
+		/* nft has no type name for it */
+		fputs(ir_key_info(s->key)->nft, out);
+	} else if (s->nkeys > 1) {
 		for (i = 0; i < s->nkeys; i++) {
 			if (i)
 				fputs(" . ", out);

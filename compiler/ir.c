@@ -67,6 +67,8 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_NUMGEN_INC] = { "numgen inc", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4, SRC_HASH },
+	[K_CT_LABEL] = { "ct label", T_CT_LABEL, 16, SRC_CT },
+	[K_CT_ID] = { "ct id", T_INTEGER, 4, SRC_CT },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)
@@ -178,6 +180,30 @@ struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, e
 	GROW(t->sets, t->nsets, t->capsets);
 	t->sets[t->nsets++] = s;
 	return s;
+}
+
+void ir_set_drop(struct ir_table *t, const struct ir_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < t->nsets; i++)
+		if (t->sets[i] == s) {
+			memmove(&t->sets[i], &t->sets[i + 1], (t->nsets - i - 1) * sizeof(t->sets[0]));
+			t->nsets--;
+			return;
+		}
+}
+
+void ir_chain_drop(struct ir_table *t, const struct ir_chain *c)
+{
+	size_t i;
+
+	for (i = 0; i < t->nchains; i++)
+		if (t->chains[i] == c) {
+			memmove(&t->chains[i], &t->chains[i + 1], (t->nchains - i - 1) * sizeof(t->chains[0]));
+			t->nchains--;
+			return;
+		}
 }
 
 struct ir_set *ir_set_find(const struct ir_table *t, const char *name)

@@ -75,6 +75,8 @@ enum ir_key {
 	K_NUMGEN_INC,
 	K_NUMGEN_RANDOM,
 	K_JHASH,
+	K_CT_LABEL,		/* one bit of the connection's labels (per-connection-classifier) */
+	K_CT_ID,		/* the connection's id: connection-rate's meters are per connection */
 	K__COUNT
 };
 
@@ -100,6 +102,7 @@ enum ir_type {
 	T_HOUR,
 	T_HELPER,
 	T_PRIORITY,
+	T_CT_LABEL,	/* 128 bits, one set: printed as its number */
 };
 
 /* Where the kernel reads a key: nft's expression, and for a header field
@@ -187,7 +190,9 @@ enum ir_op {
  * struct ir_match - one comparison.
  * @mask: for OP_FLAGS, and for masked keys (meta mark & 0xffff).
  * @mod, @seed: numgen and jhash: mod N, hash seed; @hkeys the hashed keys.
- * @set: named set for OP_IN/OP_NOTIN, else the anonymous @elems.
+ * @set: named set for OP_IN/OP_NOTIN, else the anonymous @elems; with
+ *       @nhkeys > 1 a named set is looked up by the concatenation of
+ *       @hkeys (psd: ip saddr . th dport), @key being the first of them.
  */
 struct ir_match {
 	enum ir_key key;
@@ -269,7 +274,7 @@ struct ir_stmt {
 			uint32_t key_mask_bits;	/* connection-limit netmask, 0 = whole key */
 			uint64_t timeout_ms;	/* 0: the set's own or none */
 			uint32_t count;		/* S_CT_COUNT: over this many */
-			uint64_t rate, unit_s;	/* S_SET_UPDATE: limit */
+			uint64_t rate, unit_s;	/* S_SET_UPDATE: limit (rate 0: none, a bare update) */
 			uint32_t burst;
 			bool bytes;
 		} set;
@@ -301,11 +306,15 @@ struct ir_stmt {
  * @id:      the RouterOS rule it came from (number as print shows it), or -1.
  * @comment: normalised comment text, never holding '"' or a newline.
  * @loc:     where the RouterOS rule was written, for kernel errors.
+ * @state_only: keeps state for the RouterOS rule (psd, per-connection-
+ *           classifier, connection-rate) and acts on no packet: its
+ *           action is the rule's other kernel rules'.
  */
 struct ir_rule {
 	struct ir_stmt *stmts;
 	size_t n, cap;
 	long id;
+	bool state_only;
 	const char *comment;
 	struct loc loc;
 };
@@ -423,6 +432,9 @@ struct ir_chain *ir_chain_add(struct ir *ir, struct ir_table *t, const char *nam
 struct ir_chain *ir_chain_find(const struct ir_table *t, const char *name);
 struct ir_set *ir_set_add(struct ir *ir, struct ir_table *t, const char *name, enum ir_key key);
 struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
+/* Out of the table again (what a rule left out had made); the arena keeps it. */
+void ir_set_drop(struct ir_table *t, const struct ir_set *s);
+void ir_chain_drop(struct ir_table *t, const struct ir_chain *c);
 struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
 				uint8_t l4proto);
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);

@@ -30,6 +30,8 @@ static const char *match_check(const struct ir_table *t, const struct ir_match *
 		return "a lookup in a set the table does not declare";
 	if ((m->op == OP_IN || m->op == OP_NOTIN) && !m->set && !m->nelems)
 		return "a match on an empty list";
+	if (m->nhkeys > 1 && m->key != K_JHASH && (!m->set || m->nhkeys > 3 || m->key != m->hkeys[0]))
+		return "a concatenated lookup outside a named set";
 	if (m->key == K_JHASH && (m->nhkeys < 1 || m->nhkeys > 4))
 		return "a jhash without keys";
 	return NULL;

@@ -775,7 +775,44 @@ struct ir_stmt *lower_pre(struct lctx *L)
 		L->failed = true;
 		return &L->scratch;
 	}
+	L->own[L->npre] = false;
 	s = &L->pre[L->npre++];
+	memset(s, 0, sizeof(*s));
+	s->kind = S_MATCH;
+	return s;
+}
+
+struct ir_set *lower_rule_set(struct lctx *L, const char *name, enum ir_key key)
+{
+	struct ir_set *s = ir_set_add(L->ir, L->t, name, key);
+
+	if (L->nowned_sets < sizeof(L->owned_sets) / sizeof(L->owned_sets[0]))
+		L->owned_sets[L->nowned_sets++] = s;
+	return s;
+}
+
+bool lower_prelude_new(struct lctx *L)
+{
+	if (L->npreludes == LOWER_MAX_PRELUDES) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return false;
+	}
+	L->nprelude[L->npreludes++] = 0;
+	return true;
+}
+
+struct ir_stmt *lower_prelude(struct lctx *L)
+{
+	size_t p = L->npreludes - 1;
+	struct ir_stmt *s;
+
+	if (!L->npreludes || L->nprelude[p] == sizeof(L->prelude[p]) / sizeof(L->prelude[p][0])) {
+		diag_error(L->d, &L->it->loc, "rule is too complex to lower");
+		L->failed = true;
+		return &L->scratch;
+	}
+	s = &L->prelude[p][L->nprelude[p]++];
 	memset(s, 0, sizeof(*s));
 	s->kind = S_MATCH;
 	return s;
@@ -927,12 +964,32 @@ static void rule_ident(struct lctx *L, const struct mitem *it)
 	kname_counter(L->cname, L->fac, h, e->n);
 }
 
+/* A packet takes the first alternative of each group it matches, so the
+ * combinations do not overlap: the rule acts and counts once. */
+static void rule_alts(struct lctx *L, struct ir_rule *r, size_t rest)
+{
+	size_t g, j;
+
+	for (g = 0; g < L->ngroups; g++) {
+		size_t pick = rest % L->nalts[g];
+		struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+		rest /= L->nalts[g];
+		s->u.m = L->alts[g][pick];
+		for (j = 0; j < pick; j++) {
+			s = ir_stmt_add(L->ir, r, S_MATCH);
+			s->u.m = L->alts[g][j];
+			s->u.m.op = op_not(s->u.m.op);
+		}
+	}
+}
+
 static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
 	const char *counter;
-	size_t a, n = 1, i, j, g;
+	size_t a, n = 1, i, g, p;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
@@ -941,27 +998,25 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 	 * most one of them (above), so it counts once. */
 	counter = ir_counter_add(L->ir, L->t, L->cname);
 	for (a = 0; a < n; a++) {
-		struct ir_rule *r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+		struct ir_rule *r;
 		size_t rest = a;
+
+		for (p = 0; p < L->npreludes; p++) {
+			r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+			r->state_only = true;
+			for (i = 0; i < L->npre; i++)
+				if (!stmt_has_state(&L->pre[i]) && !L->own[i])
+					*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
+			rule_alts(L, r, a);
+			for (i = 0; i < L->nprelude[p]; i++)
+				*ir_stmt_add(L->ir, r, L->prelude[p][i].kind) = L->prelude[p][i];
+		}
+		r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
 
 		for (i = 0; i < L->npre; i++)
 			if (!stmt_has_state(&L->pre[i]))
 				*ir_stmt_add(L->ir, r, S_MATCH) = L->pre[i];
-		/* A packet takes the first alternative of each group it
-		 * matches, so the combinations do not overlap: the rule acts
-		 * and counts once. */
-		for (g = 0; g < L->ngroups; g++) {
-			size_t pick = rest % L->nalts[g];
-			struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
-
-			rest /= L->nalts[g];
-			s->u.m = L->alts[g][pick];
-			for (j = 0; j < pick; j++) {
-				s = ir_stmt_add(L->ir, r, S_MATCH);
-				s->u.m = L->alts[g][j];
-				s->u.m.op = op_not(s->u.m.op);
-			}
-		}
+		rule_alts(L, r, rest);
 		/* Matches that keep state (rates, per-address counts, packet
 		 * counters) see only the packets every other match let through. */
 		for (i = 0; i < L->npre; i++)
@@ -980,7 +1035,9 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 
 	L->it = it;
 	L->id = id;
-	L->npre = L->npost = L->ngroups = 0;
+	L->npre = L->npost = L->ngroups = L->npreludes = L->nowned_sets = 0;
+	L->owned_chain = NULL;
+	L->owned_label = -1;
 	L->failed = L->refused = L->never = false;
 	/*
 	 * Every packet that reaches the rule pays for its matches up to the
@@ -1012,6 +1069,15 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	}
 	if (!L->failed && !L->refused)
 		lower_action(L);
+	if (L->failed || L->refused || L->never || !chain) {
+		/* No kernel rule of it: no state kept for one either. */
+		for (i = 0; i < L->nowned_sets; i++)
+			ir_set_drop(L->t, L->owned_sets[i]);
+		if (L->owned_chain)
+			ir_chain_drop(L->t, L->owned_chain);
+		if (L->owned_label >= 0)
+			L->ct_labels[L->owned_label / 64] &= ~(1ull << L->owned_label % 64);
+	}
 	if (L->failed || L->refused || !chain)
 		return;
 	if (L->never) {
@@ -1220,6 +1286,7 @@ static void family_lower(struct lctx *L, bool v6)
 	L->v6 = v6;
 	L->family = v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
 	L->nplans = 0;
+	L->ct_labels[0] = L->ct_labels[1] = 0;
 	for (i = 0; i < 4; i++)
 		rules += model_count(L->m, ks[i]);
 	if (!rules && !model_count(L->m, addrlist_kind(L)) && !lower_services_needed(L->m, v6))

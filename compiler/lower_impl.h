@@ -14,6 +14,7 @@
 #define LOWER_MAX_STMTS 48
 #define LOWER_MAX_ALTS 4
 #define LOWER_MAX_GROUPS 3
+#define LOWER_MAX_PRELUDES 6
 /* nftables keeps at most 128 bytes of rule comment (NUL included). */
 #define LOWER_COMMENT_MAX KNAME_COMMENT_MAX
 /* The kernel keeps 127 bytes of log prefix, but nft 1.0.9 (Ubuntu 24.04's)
@@ -56,6 +57,20 @@ struct lctx {
 	size_t npre, npost;
 	struct ir_match alts[LOWER_MAX_GROUPS][LOWER_MAX_ALTS];
 	size_t nalts[LOWER_MAX_GROUPS], ngroups;
+	/* Kernel rules before each of the rule's own (psd's jump to its
+	 * helper chain, the per-connection classifier's classifying rule):
+	 * their matches but the pre[i] marked own[i] and the stateful ones,
+	 * then these. */
+	struct ir_stmt prelude[LOWER_MAX_PRELUDES][8];
+	size_t nprelude[LOWER_MAX_PRELUDES], npreludes;
+	bool own[LOWER_MAX_STMTS];
+	/* Sets and chains of the rule's own state (psd, connection-rate):
+	 * dropped again when the rule is left out. */
+	struct ir_set *owned_sets[8];
+	struct ir_chain *owned_chain;
+	size_t nowned_sets;
+	int owned_label;		/* the ct label bit the rule took, or -1 */
+	uint64_t ct_labels[2];		/* label bits the table's classifiers took */
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
@@ -69,6 +84,11 @@ struct lctx {
 void lower_action(struct lctx *L);
 
 struct ir_stmt *lower_pre(struct lctx *L);
+/* A statement of the current prelude rule (lower_prelude_new starts one). */
+bool lower_prelude_new(struct lctx *L);
+struct ir_stmt *lower_prelude(struct lctx *L);
+/* A set of the rule's own state (named after the rule), made here. */
+struct ir_set *lower_rule_set(struct lctx *L, const char *name, enum ir_key key);
 struct ir_stmt *lower_post(struct lctx *L, enum ir_stmt_kind kind);
 bool lower_or(struct lctx *L, const struct ir_match *alts, size_t n, const struct mprop *p);
 void lower_refuse(struct lctx *L, const struct loc *loc, const char *what, const char *why);

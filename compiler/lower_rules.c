@@ -749,6 +749,98 @@ void lower_connection_limit(struct lctx *L, const struct mprop *p)
 	s->u.set.bytes = p->neg;	/* negated: "not over" */
 }
 
+/* A dynamic set of connections (ct id) that forgets a connection `ms`
+ * after its last packet. */
+static struct ir_set *conn_set(struct lctx *L, const char *kind, uint64_t ms)
+{
+	char name[64];
+	struct ir_set *set;
+
+	snprintf(name, sizeof(name), "cr%s_%s_%ld", kind, L->fac, L->id);
+	set = lower_rule_set(L, name, K_CT_ID);
+	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
+	set->timeout_ms = ms;
+	set->size = LOWER_SET_ROOM;
+	set->keys[0] = K_CT_ID;
+	set->nkeys = 1;
+	return set;
+}
+
+/* A prelude rule metering each connection against `bps` (a token bucket
+ * of one second at that rate): the connections over it are put in `flag`
+ * for a second. */
+static void rate_meter(struct lctx *L, const char *kind, const char *flag_kind, uint64_t bps, const char **flag)
+{
+	struct ir_set *meter = conn_set(L, kind, 60000), *f = conn_set(L, flag_kind, 1000);
+	uint64_t bytes = bps / 8 ? bps / 8 : 1;
+	struct ir_stmt *s;
+
+	*flag = f->name;
+	if (!lower_prelude_new(L))
+		return;
+	s = lower_prelude(L);
+	s->kind = S_SET_UPDATE;
+	s->u.set.set = meter->name;
+	s->u.set.keys[0] = K_CT_ID;
+	s->u.set.nkeys = 1;
+	s->u.set.rate = bytes;
+	s->u.set.unit_s = 1;
+	/* A byte bucket holds rate + burst (nft_limit_init): burst 0 is one
+	 * second's worth. */
+	s->u.set.bytes = true;
+	s->u.set.count = 1;	/* over */
+	s = lower_prelude(L);
+	s->kind = S_SET_UPDATE;
+	s->u.set.set = f->name;
+	s->u.set.keys[0] = K_CT_ID;
+	s->u.set.nkeys = 1;
+}
+
+/*
+ * connection-rate=LO-HI (bits per second): nftables has no match for a
+ * connection's current rate, so each connection is metered (per ct id, in
+ * prelude rules that only keep state) against LO and HI, and the rule
+ * matches the connections over LO and not over HI.
+ */
+void lower_connection_rate(struct lctx *L, const struct mprop *p)
+{
+	uint64_t lo = p->v.r.lo, hi = p->v.r.hi;
+	const char *over_lo = NULL, *over_hi = NULL;
+	struct ir_stmt *s;
+
+	if (p->neg) {
+		lower_refuse(L, &p->loc, "connection-rate=!", "write the rate range that is to match instead");
+		return;
+	}
+	if (lo == hi && lo) {
+		/* over N and not over N: no connection, and RouterOS's manual
+		 * does not say what one rate alone means */
+		lower_refuse(L, &p->loc, "connection-rate of one rate", "a connection's rate is never exactly one value: write a range LO-HI");
+		return;
+	}
+	if (lo)
+		rate_meter(L, "l", "o", lo, &over_lo);
+	if (hi < UINT32_MAX)
+		rate_meter(L, "h", "f", hi, &over_hi);
+	if (over_lo) {
+		s = match_add(L, K_CT_ID, OP_IN);
+		s->u.m.set = over_lo;
+		L->own[L->npre - 1] = true;
+	}
+	if (over_hi) {
+		s = match_add(L, K_CT_ID, OP_NOTIN);
+		s->u.m.set = over_hi;
+		L->own[L->npre - 1] = true;
+	}
+	if (!over_lo && !over_hi) {
+		/* 0 to the most: every tracked connection */
+		s = match_add(L, K_CT_STATE, OP_NE);
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_host(1 | 2 | 4 | 8, 4);
+		s->u.m.v = ir_data_host(0, 4);
+	}
+}
+
 void lower_connection_bytes(struct lctx *L, const struct mprop *p)
 {
 	const struct vconn_bytes *b = p->v.p;
@@ -790,26 +882,123 @@ void lower_random(struct lctx *L, const struct mprop *p)
 	s->u.m.v = ir_data_host(p->v.u, 4);
 }
 
+/* The jhash of a per-connection-classifier: the fields it names, the ports
+ * only when `ports` (a packet without ports is hashed without them; with
+ * nothing else to hash, by its protocol). */
+static void pcc_hash(struct lctx *L, const struct mprop *p, struct ir_match *m, bool ports, bool neg)
+{
+	memset(m, 0, sizeof(*m));
+	m->key = K_JHASH;
+	m->op = neg ? OP_NE : OP_EQ;
+	if (p->form & VPCC_SADDR)
+		m->hkeys[m->nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
+	if (p->form & VPCC_DADDR)
+		m->hkeys[m->nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
+	if (ports && (p->form & VPCC_SPORT))
+		m->hkeys[m->nhkeys++] = K_TH_SPORT;
+	if (ports && (p->form & VPCC_DPORT))
+		m->hkeys[m->nhkeys++] = K_TH_DPORT;
+	if (!m->nhkeys)
+		m->hkeys[m->nhkeys++] = K_META_L4PROTO;
+	m->mod = p->v.r.lo ? p->v.r.lo : 1;
+	m->v = ir_data_host(p->v.r.hi, 4);
+}
+
+/* The protocols whose packets carry ports (value_proto_has_ports). */
+static void ports_protocols(struct lctx *L, struct ir_match *m, enum ir_op op)
+{
+	static const uint8_t protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_DCCP, IPPROTO_SCTP, IPPROTO_UDPLITE };
+	struct ir_elem *e = arena_alloc(L->ir->arena, sizeof(protos) * sizeof(*e));
+	size_t i;
+
+	memset(e, 0, sizeof(protos) * sizeof(*e));
+	for (i = 0; i < sizeof(protos); i++)
+		e[i].lo = e[i].hi = ir_data_be(protos[i], 1);
+	memset(m, 0, sizeof(*m));
+	m->key = K_META_L4PROTO;
+	m->op = op;
+	m->elems = e;
+	m->nelems = sizeof(protos);
+}
+
+/*
+ * per-connection-classifier=FIELDS:N/R: the connection's first packet
+ * (ct state new) is hashed and, when it falls in class R, the rule's
+ * conntrack label bit is set; the rule then matches the connections whose
+ * bit is set, every packet of them, both directions. The raw facility runs
+ * before conntrack: there each packet is hashed on its own.
+ */
 void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
+	bool raw = L->k == MK_RAW4 || L->k == MK_RAW6, ports = p->form & (VPCC_SPORT | VPCC_DPORT);
+	int proto = rule_protocol(L);
 	struct ir_stmt *s;
+	const char *chain;
+	uint32_t key[4];
+	unsigned bit, n;
+	uint64_t h;
+	int pass;
 
-	if ((p->form & (VPCC_SPORT | VPCC_DPORT)) && rule_protocol(L) < 0) {
-		lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol=",
-			     "the ports need a transport protocol");
+	if (raw) {
+		if (ports && proto < 0) {
+			lower_refuse(L, &p->loc, "per-connection-classifier by port without protocol= in raw",
+				     "raw runs before connection tracking, so each packet is hashed, and its ports need a transport protocol");
+			return;
+		}
+		pcc_hash(L, p, &lower_pre(L)->u.m, ports, p->neg);
 		return;
 	}
-	s = match_add(L, K_JHASH, p->neg ? OP_NE : OP_EQ);
-	if (p->form & VPCC_SADDR)
-		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	if (p->form & VPCC_DADDR)
-		s->u.m.hkeys[s->u.m.nhkeys++] = L->v6 ? K_IP6_DADDR : K_IP_DADDR;
-	if (p->form & VPCC_SPORT)
-		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_SPORT;
-	if (p->form & VPCC_DPORT)
-		s->u.m.hkeys[s->u.m.nhkeys++] = K_TH_DPORT;
-	s->u.m.mod = p->v.r.lo ? p->v.r.lo : 1;
-	s->u.m.v = ir_data_host(p->v.r.hi, 4);
+	/* The bit follows from the classifier and its chain, not the rule's
+	 * place: connections keep their labels across a re-apply, and a rule
+	 * added or moved must not hand its class to another rule. */
+	chain = mitem_value(L->it, L->k, P_CHAIN);
+	key[0] = p->form;
+	key[1] = p->v.r.lo;
+	key[2] = p->v.r.hi;
+	key[3] = p->neg;
+	h = text_fnv64(TEXT_FNV64, L->fac, strlen(L->fac) + 1);
+	h = text_fnv64(h, chain ? chain : "", chain ? strlen(chain) + 1 : 0);
+	bit = (unsigned)(text_fnv64(h, key, sizeof(key)) % 128);
+	for (n = 0; n < 128 && (L->ct_labels[bit / 64] >> bit % 64 & 1); n++)
+		bit = (bit + 1) % 128;
+	if (n == 128) {
+		diag_error(L->d, &p->loc,
+			   "more than 128 per-connection-classifier rules in %s: conntrack keeps 128 label bits, one per rule",
+			   L->v6 ? "/ipv6 firewall" : "/ip firewall");
+		L->failed = true;
+		return;
+	}
+	L->ct_labels[bit / 64] |= 1ull << bit % 64;
+	L->owned_label = (int)bit;
+	/* With ports and no protocol= named: one classifying rule for the
+	 * protocols with ports, one for the others. */
+	for (pass = 0; pass < 2; pass++) {
+		bool with_ports = ports && pass == 0 && (proto < 0 || value_proto_has_ports(proto));
+
+		if (pass == 1 && !(ports && proto < 0))
+			break;
+		if (!lower_prelude_new(L))
+			return;
+		s = lower_prelude(L);
+		s->u.m.key = K_CT_STATE;
+		s->u.m.op = OP_NE;
+		s->u.m.masked = true;
+		s->u.m.mask = ir_data_host(8, 4);	/* new */
+		s->u.m.v = ir_data_host(0, 4);
+		if (ports && proto < 0)
+			ports_protocols(L, &lower_prelude(L)->u.m, pass == 0 ? OP_IN : OP_NOTIN);
+		pcc_hash(L, p, &lower_prelude(L)->u.m, with_ports, p->neg);
+		s = lower_prelude(L);
+		s->kind = S_SET_FIELD;
+		s->u.field.key = K_CT_LABEL;
+		s->u.field.v.len = 16;
+		s->u.field.v.b[bit / 8] = (uint8_t)(1u << bit % 8);
+	}
+	s = match_add(L, K_CT_LABEL, OP_NE);
+	s->u.m.masked = true;
+	s->u.m.mask.len = s->u.m.v.len = 16;
+	s->u.m.mask.b[bit / 8] = (uint8_t)(1u << bit % 8);
+	L->own[L->npre - 1] = true;
 }
 
 /* time=8h-17h,mon,tue: seconds of the day and days of the week. */

@@ -83,6 +83,12 @@ struct vconn_bytes {
 	uint64_t lo, hi;
 };
 
+/* VT_PSD: psd=weight,delay,low-port-weight,high-port-weight */
+struct vpsd {
+	uint32_t weight, lo_weight, hi_weight;
+	uint64_t delay_ms;
+};
+
 union pval {
 	uint64_t u;		/* VT_UINT, VT_YESNO (1 yes), VT_ENUM (index into the menu's
 				 * names), VT_ENUM_LIST (bit per index; bits 32+ for '!'),
@@ -103,7 +109,7 @@ union pval {
 	uint8_t mac[6];		/* VT_MAC */
 	const void *p;		/* an IPv6 struct value_addr, struct vranges, struct vnames,
 				 * struct vrate, struct vdst_limit, struct vconn_bytes,
-				 * struct vaddrs */
+				 * struct vaddrs, struct vpsd */
 };
 
 /* Forms: VT_ADDR and VT_ADDR_OR_DNS keep the address kind (VA_*) in the low

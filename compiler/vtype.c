@@ -1500,15 +1500,33 @@ static void print_action_value(FILE *out, const struct vprint *pr)
 static bool parse_psd(const struct vctx *c, size_t off, size_t len)
 {
 	size_t po[4], pl[4], n = split(c, off, len, ',', po, pl, 4);
-	uint64_t ms;
+	struct vpsd d;
+	uint64_t w, lo, hi;
 
+	memset(&d, 0, sizeof(d));
 	if (n != 4)
 		return expected(c, off, len,
 				"weight,delay,low-port-weight,high-port-weight such as 21,3s,3,1");
-	return uint_in(c, po[0], pl[0], 1, UINT32_MAX, "a weight threshold", NULL) &&
-	       period_in(c, po[1], pl[1], &ms) &&
-	       uint_in(c, po[2], pl[2], 0, UINT32_MAX, "a low port weight", NULL) &&
-	       uint_in(c, po[3], pl[3], 0, UINT32_MAX, "a high port weight", NULL);
+	if (!uint_in(c, po[0], pl[0], 1, UINT32_MAX, "a weight threshold", &w) ||
+	    !period_in(c, po[1], pl[1], &d.delay_ms) ||
+	    !set_timeout_fits(c, po[1], pl[1], d.delay_ms) ||
+	    !uint_in(c, po[2], pl[2], 0, UINT32_MAX, "a low port weight", &lo) ||
+	    !uint_in(c, po[3], pl[3], 0, UINT32_MAX, "a high port weight", &hi))
+		return false;
+	d.weight = (uint32_t)w;
+	d.lo_weight = (uint32_t)lo;
+	d.hi_weight = (uint32_t)hi;
+	keep(c, &d, sizeof(d));
+	return true;
+}
+
+static void print_psd(FILE *out, const struct vprint *pr)
+{
+	const struct vpsd *d = pr->pv->v.p;
+
+	fprintf(out, "%u,", d->weight);
+	print_time(out, d->delay_ms);
+	fprintf(out, ",%u,%u", d->lo_weight, d->hi_weight);
 }
 
 /* ttl, hop-limit: v7 writes equal:64, greater-than:10 ...; v6 a number or

@@ -11,8 +11,8 @@ ex=examples/home-office-router.rsc
 echo "\$ rosfw check $ex"
 "$rosfw" check "$ex" 2>&1 | grep -v ': note:' || true
 echo
-echo "\$ rosfw compile --unsupported=skip-rule $ex | head -60"
-"$rosfw" compile --unsupported=skip-rule "$ex" 2>/dev/null | head -60
+echo "\$ rosfw compile $ex | head -60"
+"$rosfw" compile "$ex" 2>/dev/null | head -60
 echo "  ..."
 if [ "$(id -u)" != 0 ]; then
 	echo "(the traffic part needs root: it builds network namespaces)"

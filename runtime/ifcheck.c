@@ -128,6 +128,11 @@ static void rule_scan(struct names *ns, const struct ir_table *t, const struct i
 {
 	size_t i;
 
+	/* Its RouterOS rule's own kernel rule carries the same interface
+	 * match, and the action that says what a missing interface does. */
+	if (r->state_only)
+		return;
+
 	for (i = 0; i < r->n; i++) {
 		const struct ir_match *m = &r->stmts[i].u.m;
 		struct use u = { t, c, r, m->key, false, NULL };

@@ -127,6 +127,13 @@ add chain=input nth=3,1 action=accept
 add chain=input random=10 action=drop
 add chain=input protocol=tcp per-connection-classifier=both-addresses-and-ports:2/0 action=accept
 add chain=input per-connection-classifier=src-address:3/1 action=accept
+add chain=input per-connection-classifier=both-addresses-and-ports:2/1 action=accept
+add chain=input per-connection-classifier=!dst-port:3/2 action=accept
+add chain=input protocol=tcp connection-rate=200k-100M action=accept
+add chain=input connection-rate=0-8k action=drop
+add chain=input protocol=udp psd=9,2s,3,2 action=drop
+add chain=input psd=21,3s,3,1 action=drop
+add chain=input protocol=tcp psd=3,3s,3,1 action=drop
 add chain=input time=8h-17h,mon,tue,wed action=accept
 add chain=input time=22h-6h,sat action=accept
 add chain=input src-mac-address=00:11:22:33:44:55 protocol=tcp dst-port=22 action=accept

@@ -188,6 +188,27 @@ static void test_warn(void **state)
 	assert_diag(d, DIAG_WARNING, 2, 1, "this opens traffic");
 }
 
+/* psd's jump (a kernel rule that only keeps state) carries the rule's
+ * interface match too: the rule is judged by its action, once. */
+static void test_state_only_rule_is_not_the_action(void **state)
+{
+	struct ir_chain *c = chain("filter", "input");
+	struct ir_rule *r;
+
+	(void)state;
+	r = rule(c, 0, 2);
+	r->state_only = true;
+	match_name(r, K_META_IIFNAME, OP_EQ, ifname("ether1"));
+	ir_stmt_add(ir, r, S_VERDICT)->u.verdict.kind = V_JUMP;
+	r->stmts[r->n - 1].u.verdict.chain = "psd_filter_0";
+	r = rule(c, 0, 2);
+	match_name(r, K_META_IIFNAME, OP_EQ, ifname("ether1"));
+	verdict(r, V_DROP);
+	assert_int_equal(run(IFCHECK_ERROR, NULL), 1);
+	assert_diag(d, DIAG_ERROR, 2, 1, "(chain input, drop): in-interface=ether1, but");
+	assert_diag_count(d, 2);
+}
+
 /* A negated match on a missing name holds for every packet. */
 static void test_negated(void **state)
 {
@@ -484,6 +505,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drop_opens_accept_closes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_negated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_only_rule_is_not_the_action, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jump_and_mark, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_present_wildcard_allowed, setup, teardown),

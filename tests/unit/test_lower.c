@@ -2210,27 +2210,63 @@ static void test_packet_size(void **state)
 		     "meta length != 1400-65535 counter accept comment \"#2\"\n");
 }
 
+#define PCC_NEW "ct state & (new) != 0x0 "
+
 static void test_per_connection_classifier(void **state)
 {
 	(void)state;
+	/* The first packet is classified into the rule's label bit; every
+	 * packet of a connection whose bit is set matches. */
 	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:3/0\n"
 			    "add chain=prerouting protocol=udp per-connection-classifier=!src-address-and-port:2/1\n"
 			    "add chain=prerouting protocol=tcp per-connection-classifier=both-addresses-and-ports:4/3\n",
 		     "ip", "mangle_prerouting",
-		     "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 counter accept comment \"#0\"\n"
-		     "meta l4proto udp jhash ip saddr . th sport mod 2 seed 0x0 != 1 counter accept comment \"#1\"\n"
-		     "meta l4proto tcp jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 counter accept comment \"#2\"\n");
+		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 44 comment \"#0\"\n"
+		     "ct label 44 counter accept comment \"#0\"\n"
+		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 11 comment \"#1\"\n"
+		     "meta l4proto udp ct label 11 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 20 comment \"#2\"\n"
+		     "meta l4proto tcp ct label 20 counter accept comment \"#2\"\n");
 	assert_rules(MANGLE6 "add chain=prerouting per-connection-classifier=dst-address:2/0\n", "ip6",
-		     "mangle_prerouting", "jhash ip6 daddr mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
+		     "mangle_prerouting",
+		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 28 comment \"#0\"\n"
+		     "ct label 28 counter accept comment \"#0\"\n");
 }
 
-static void test_per_connection_classifier_ports_without_protocol_is_refused(void **state)
+/* A rule's label bit follows from what it says, not its place: a rule
+ * added before it leaves it its bit, and the connections their class. */
+static void test_per_connection_classifier_label_follows_the_rule(void **state)
+{
+	struct low a = low_ok(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
+	struct low b = low_skip(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/0\n"
+				       "add chain=prerouting per-connection-classifier=both-addresses:2/1 tls-host=x\n"
+				       "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
+
+	(void)state;
+	assert_rules_l(&a, "ip", "mangle_prerouting",
+		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 60 comment \"#0\"\n"
+		       "ct label 60 counter accept comment \"#0\"\n");
+	assert_non_null(strstr(b.out, "ct label 60 counter accept comment \"#2\""));
+	low_free(&a);
+	low_free(&b);
+}
+
+static void test_per_connection_classifier_ports_without_protocol(void **state)
 {
 	(void)state;
-	assert_refused(.src = MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", .fam = "ip",
-		       .chain = "mangle_prerouting", .menu = "/ip firewall mangle", .needle = "dst-port:2/0",
-		       .what = "per-connection-classifier by port without protocol=",
-		       .error = "per-connection-classifier by port without protocol= is not supported",
+	/* Packets with ports are hashed with them, the others without; with
+	 * nothing else to hash, by their protocol. */
+	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", "ip", "mangle_prerouting",
+		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
+		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
+		     "ct label 86 counter accept comment \"#0\"\n");
+	/* raw runs before conntrack: per packet, and ports need a protocol */
+	assert_rules(RAW "add chain=prerouting protocol=tcp per-connection-classifier=dst-port:2/0\n", "ip", "raw_prerouting",
+		     "meta l4proto tcp jhash th dport mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
+	assert_refused(.src = RAW "add chain=prerouting per-connection-classifier=dst-port:2/0\n", .fam = "ip",
+		       .chain = "raw_prerouting", .menu = "/ip firewall raw", .needle = "dst-port:2/0",
+		       .what = "per-connection-classifier by port without protocol= in raw",
+		       .error = "per-connection-classifier by port without protocol= in raw is not supported",
 		       .effects = { CLOSES });
 }
 
@@ -2368,11 +2404,44 @@ static void test_time_past_midnight_is_two_rules(void **state)
 		       .off = (needle_)[0] == '=', .what = (what_), .error = what_ " is not supported: " why,   \
 		       .effects = { OPENS, CLOSES })
 
-static void test_refused_connection_rate(void **state)
+static void test_connection_rate(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=forward protocol=tcp connection-rate=200k-100M action=accept\n"
+				     "add chain=forward connection-rate=0-8k action=accept\n"
+				     "add chain=forward connection-rate=0-4294967295 action=accept\n");
+
+	(void)state;
+	/* Prelude rules meter each connection (one second's worth of bytes
+	 * at the rate: burst 0) and flag those over it for a second; the
+	 * rule matches over LO and not over HI. Without bounds: every
+	 * tracked connection. */
+	assert_rules_l(&l, "ip", "mangle_forward",
+		       "meta l4proto tcp update @crl_mangle_0 { ct id limit rate over 25000 bytes/second } update @cro_mangle_0 { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp update @crh_mangle_0 { ct id limit rate over 12500000 bytes/second } update @crf_mangle_0 { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp ct id @cro_mangle_0 ct id != @crf_mangle_0 counter accept comment \"#0\"\n"
+		       "update @crh_mangle_1 { ct id limit rate over 1000 bytes/second } update @crf_mangle_1 { ct id } comment \"#1\"\n"
+		       "ct id != @crf_mangle_1 counter accept comment \"#1\"\n"
+		       "ct state & (invalid | established | related | new) != 0x0 counter accept comment \"#2\"\n");
+	assert_set_l(&l, "ip", "crl_mangle_0",
+		     "typeof ct id\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1m\n"
+		     "size 65535\n");
+	assert_set_l(&l, "ip", "cro_mangle_0",
+		     "typeof ct id\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 1s\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_connection_rate_refusals(void **state)
 {
 	(void)state;
-	REFUSED_PROP("protocol=tcp connection-rate=0-100k", "0-100k", "connection-rate",
-		     "no nftables match for a connection's current rate");
+	REFUSED_PROP("protocol=tcp connection-rate=!0-100k", "!0-100k", "connection-rate=!",
+		     "write the rate range that is to match instead");
+	REFUSED_PROP("protocol=tcp connection-rate=100k", "100k", "connection-rate of one rate",
+		     "a connection's rate is never exactly one value: write a range LO-HI");
 }
 
 static void test_refused_content(void **state)
@@ -2460,10 +2529,140 @@ static void test_refused_p2p(void **state)
 	REFUSED_PROP("p2p=all-p2p", "all-p2p", "p2p", "nftables has no peer-to-peer protocol guesser");
 }
 
-static void test_refused_psd(void **state)
+#define PSD_HELPER(set, n, burst, low, high)                                                                       \
+	"ip saddr . th dport @psdp_" set " update @psdp_" set " { ip saddr . th dport } return comment \"#" n "\"\n" \
+	"meta l4proto tcp tcp flags & (rst | ack) != 0x0 return comment \"#" n "\"\n"                              \
+	"update @psdp_" set " { ip saddr . th dport } comment \"#" n "\"\n" low high
+#define PSD_UNIT(set, n, burst, op)                                                                          \
+	"th dport " op " 1024 update @psdw_" set " { ip saddr limit rate over 1/day burst " burst " packets } " \
+	"update @psdh_" set " { ip saddr . th dport } comment \"#" n "\"\n"
+
+static void test_psd(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 action=drop\n");
+
+	(void)state;
+	/* The rule's own kernel rule acts on the ports past the threshold;
+	 * the jump before it keeps the state and acts on nothing. */
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto tcp ip saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+	/* Weights 3 and 1: three tokens for a low port, one for a high one,
+	 * from a bucket of 20: the 21st is the threshold. */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "20", PSD_UNIT("filter_0", "0", "20", "<") PSD_UNIT("filter_0", "0", "20", "<")
+				  PSD_UNIT("filter_0", "0", "20", "<"),
+				  PSD_UNIT("filter_0", "0", "20", ">=")));
+	assert_set_l(&l, "ip", "psdp_filter_0",
+		     "type ipv4_addr . inet_service\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 3s\n"
+		     "size 65535\n");
+	assert_set_l(&l, "ip", "psdw_filter_0",
+		     "type ipv4_addr\n"
+		     "flags dynamic,timeout\n"
+		     "timeout 3s\n"
+		     "size 65535\n");
+	low_free(&l);
+}
+
+static void test_psd_weights_by_their_common_divisor(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=9,2s,4,2 action=drop\n");
+
+	(void)state;
+	/* 4 and 2 are 2 and 1 tokens; a threshold of 9 is 5 tokens (4.5 up). */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "4", PSD_UNIT("filter_0", "0", "4", "<") PSD_UNIT("filter_0", "0", "4", "<"),
+				  PSD_UNIT("filter_0", "0", "4", ">=")));
+	low_free(&l);
+}
+
+static void test_psd_first_port_never_matches(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input protocol=tcp psd=3,3s,3,1 action=drop\n");
+
+	(void)state;
+	/* A low port alone reaches 3: as xt_psd, a source's first new port
+	 * still does not match, so the hit also needs the source seen. */
+	assert_rules_l(&l, "ip", "psd_filter_0",
+		       PSD_HELPER("filter_0", "0", "2",
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n",
+				  "th dport >= 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
+				  "update @psds_filter_0 { ip saddr } comment \"#0\"\n"));
+	low_free(&l);
+}
+
+static void test_psd_without_protocol_and_udp(void **state)
+{
+	struct low l = low_ok(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
+				     "add chain=input protocol=udp psd=21,3s,3,0 action=drop\n");
+
+	(void)state;
+	assert_rules_l(&l, "ip", "filter_input",
+		       "meta l4proto { tcp, udp } jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto { tcp, udp } ip saddr . th dport @psdh_filter_0 counter drop comment \"#0\"\n"
+		       "meta l4proto udp jump psd_filter_1 comment \"#1\"\n"
+		       "meta l4proto udp ip saddr . th dport @psdh_filter_1 counter drop comment \"#1\"\n");
+	/* UDP has no ACK; a high port weighs nothing. */
+	assert_rules_l(&l, "ip", "psd_filter_1",
+		       "ip saddr . th dport @psdp_filter_1 update @psdp_filter_1 { ip saddr . th dport } return comment \"#1\"\n"
+		       "update @psdp_filter_1 { ip saddr . th dport } comment \"#1\"\n"
+		       "th dport < 1024 update @psdw_filter_1 { ip saddr limit rate over 1/day burst 6 packets } "
+		       "update @psdh_filter_1 { ip saddr . th dport } comment \"#1\"\n");
+	low_free(&l);
+}
+
+static void test_psd_v6(void **state)
+{
+	struct low l = low_ok(FILTER6 "add chain=input protocol=tcp psd=2,3s,1,1 action=drop\n");
+
+	(void)state;
+	/* A threshold of one token: every new port past the first reaches it. */
+	assert_rules_l(&l, "ip6", "filter_input",
+		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
+		       "meta l4proto tcp ip6 saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip6", "psd_filter_0",
+		       "ip6 saddr . th dport @psdp_filter_0 update @psdp_filter_0 { ip6 saddr . th dport } return comment \"#0\"\n"
+		       "meta l4proto tcp tcp flags & (rst | ack) != 0x0 return comment \"#0\"\n"
+		       "update @psdp_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport < 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport >= 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n");
+	low_free(&l);
+}
+
+static void test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing(void **state)
+{
+	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 tls-host=x action=drop\n"
+				       "add chain=input protocol=tcp connection-rate=1k-2k tls-host=x action=drop\n");
+
+	(void)state;
+	/* The rule is left out (tls-host): its sets and helper chain too. */
+	assert_rules_l(&l, "ip", "filter_input", "");
+	assert_null(strstr(l.out, "psd"));
+	assert_null(strstr(l.out, "set cr"));
+	low_free(&l);
+}
+
+static void test_psd_refusals(void **state)
 {
 	(void)state;
-	REFUSED_PROP("psd=21,3s,3,1", "21,3s", "psd", "port scan detection has no nftables counterpart");
+	REFUSED_PROP("psd=!21,3s,3,1", "!21,3s", "psd=!",
+		     "a rule for what is not a port scan: put the scan rule before it");
+	REFUSED_PROP("protocol=icmp psd=21,3s,3,1", "21,3s", "psd with a protocol other than tcp or udp",
+		     "psd counts TCP and UDP ports only, so the rule never matches: remove it");
+	REFUSED_PROP("protocol=tcp psd=21,3s,0,0", "21,3s", "psd with both port weights 0",
+		     "no port adds weight, so the rule never matches: remove it");
+	REFUSED_PROP("protocol=tcp psd=21,3s,33,1", "21,3s", "psd with these port weights",
+		     "their ratio needs more than 32 kernel rules per new port (weights such as 3,1 or 2,1 do)");
 }
 
 static void test_refused_routing_table(void **state)
@@ -2572,7 +2771,7 @@ static void test_refused_action_endpoint_independent_nat(void **state)
 
 static void test_refused_rule_keeps_following_numbers(void **state)
 {
-	struct low l = low_skip(FILTER "add chain=input psd=21,3s,3,1 action=drop\n"
+	struct low l = low_skip(FILTER "add chain=input content=x action=drop\n"
 				       "add chain=input protocol=tcp action=drop\n");
 
 	(void)state;
@@ -2811,7 +3010,7 @@ static void test_jump_target_with_only_disabled_rules_is_an_empty_chain(void **s
 static void test_jump_target_whose_rules_are_all_skipped_is_an_empty_chain(void **state)
 {
 	struct low l = low_skip(FILTER "add chain=input action=jump jump-target=x\n"
-				       "add chain=x action=drop psd=21,3s,3,1\n");
+				       "add chain=x action=drop content=x\n");
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
@@ -3798,7 +3997,8 @@ int main(void)
 		T(test_random),
 		T(test_packet_size),
 		T(test_per_connection_classifier),
-		T(test_per_connection_classifier_ports_without_protocol_is_refused),
+		T(test_per_connection_classifier_ports_without_protocol),
+		T(test_per_connection_classifier_label_follows_the_rule),
 		T(test_priority),
 		T(test_src_mac_address),
 		T(test_tcp_flags),
@@ -3810,7 +4010,8 @@ int main(void)
 		T(test_time_negated),
 		T(test_addresses_before_protocol),
 		/* refused */
-		T(test_refused_connection_rate),
+		T(test_connection_rate),
+		T(test_connection_rate_refusals),
 		T(test_refused_content),
 		T(test_refused_hotspot),
 		T(test_refused_in_bridge_port),
@@ -3822,7 +4023,13 @@ int main(void)
 		T(test_refused_ingress_priority),
 		T(test_refused_layer7_protocol),
 		T(test_refused_p2p),
-		T(test_refused_psd),
+		T(test_psd),
+		T(test_psd_weights_by_their_common_divisor),
+		T(test_psd_first_port_never_matches),
+		T(test_psd_without_protocol_and_udp),
+		T(test_psd_v6),
+		T(test_psd_refusals),
+		T(test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing),
 		T(test_refused_routing_table),
 		T(test_refused_tls_host),
 		T(test_tos),

@@ -852,6 +852,12 @@ static bool pv_same(const struct prop_def *p, const struct pvalue *a, const char
 		return !memcmp(a->v.p, b->v.p, sizeof(struct vdst_limit));
 	case VT_CONN_BYTES:
 		return !memcmp(a->v.p, b->v.p, sizeof(struct vconn_bytes));
+	case VT_PSD: {
+		const struct vpsd *x = a->v.p, *y = b->v.p;
+
+		return x->weight == y->weight && x->delay_ms == y->delay_ms && x->lo_weight == y->lo_weight &&
+		       x->hi_weight == y->hi_weight;
+	}
 	case VT_PORTS:
 		if (a->form & VFORM_LIST) {
 			const struct vranges *x = a->v.p, *y = b->v.p;
