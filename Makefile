@@ -32,7 +32,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 else
 CFLAGS   ?= -O2 -g
 endif
-INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -I$(BUILD)/gen
+INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -Ihelpers -I$(BUILD)/gen
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnftnl libmnl libnetfilter_conntrack 2>/dev/null)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl libnetfilter_conntrack 2>/dev/null) -lresolv -pthread
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SAN_CFLAGS) $(INCLUDES) $(NL_CFLAGS)
@@ -61,14 +61,18 @@ CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # unit tests link.
 RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
 RUNTIME_SRC  += runtime/record.c
+# The inspection helper's parsers and decision (helpers/), apart from its
+# main: librosfw-inspect.a, which the helper and the unit tests link.
+INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)
-LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a
+INSPECT_OBJ := $(INSPECT_SRC:%.c=$(BUILD)/obj/%.o)
+LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a $(BUILD)/librosfw-inspect.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: FORCE all check unit corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
+.PHONY: FORCE all check unit fuzz-helpers corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
 all: $(BUILD)/rosfw $(BUILD)/rosfwd
@@ -103,6 +107,10 @@ $(BUILD)/librosfw.a: $(CORE_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/librosfw-runtime.a: $(RUNTIME_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/librosfw-inspect.a: $(INSPECT_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -196,6 +204,9 @@ cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 
 fuzz-smoke:
 	@tests/fuzz-smoke.sh
+
+fuzz-helpers:
+	@tests/fuzz-helpers.sh
 
 asan-check:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 unit corpus
