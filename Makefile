@@ -53,14 +53,14 @@ GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \
                 compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
-                compiler/lower_service.c \
+                compiler/lower_service.c compiler/lower_inspect.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
 # unit tests link.
 RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
-RUNTIME_SRC  += runtime/record.c
+RUNTIME_SRC  += runtime/record.c runtime/inspectconf.c
 # The inspection helper's parsers and decision (helpers/), apart from its
 # main: librosfw-inspect.a, which the helper and the unit tests link.
 INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c

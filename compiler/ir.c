@@ -29,6 +29,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_CT_MARK] = { "ct mark", T_MARK, 4, SRC_CT },
 	[K_CT_HELPER] = { "ct helper", T_HELPER, 16, SRC_CT },
 	[K_CT_BYTES] = { "ct bytes", T_HOST_INTEGER, 8, SRC_CT },
+	[K_CT_LABEL] = { "ct label", T_CT_LABEL, 16, SRC_CT },
 	[K_IP_SADDR] = { "ip saddr", T_IPV4, 4, SRC_NETWORK, 96, 32 },
 	[K_IP_DADDR] = { "ip daddr", T_IPV4, 4, SRC_NETWORK, 128, 32 },
 	[K_IP_TTL] = { "ip ttl", T_INTEGER, 1, SRC_NETWORK, 64, 8 },
@@ -118,6 +119,7 @@ void ir_free(struct ir *ir)
 	table_free(ir->tables[1]);
 	free(ir->marks);
 	free(ir->sysctls);
+	free(ir->inspects);
 	arena_free(ir->arena);
 	free(ir);
 }
@@ -217,6 +219,36 @@ struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value)
 	s->name = ir_strdup(ir, name);
 	s->value = value;
 	return s;
+}
+
+int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len, const char *name)
+{
+	struct ir_inspect *x;
+	size_t i;
+
+	for (i = 0; i < ir->ninspects; i++) {
+		x = &ir->inspects[i];
+		if (x->kind == kind && x->len == len && !memcmp(x->value, value, len))
+			return (int)x->bit;
+	}
+	if (ir->ninspects >= IR_INSPECT_MAX)
+		return -1;
+	GROW(ir->inspects, ir->ninspects, ir->capinspects);
+	x = &ir->inspects[ir->ninspects];
+	x->kind = kind;
+	x->value = arena_strndup(ir->arena, value, len);
+	x->len = len;
+	x->bit = (unsigned)ir->ninspects++;
+	x->name = ir_strdup(ir, name);
+	return (int)x->bit;
+}
+
+struct ir_data ir_data_label_bit(unsigned bit)
+{
+	struct ir_data d = { .len = 16 };
+
+	d.b[bit / 8 % 16] = (uint8_t)(1u << (bit % 8));
+	return d;
 }
 
 void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e)

@@ -38,6 +38,7 @@ enum ir_key {
 	K_CT_MARK,
 	K_CT_HELPER,
 	K_CT_BYTES,
+	K_CT_LABEL,		/* 128 bits; the inspection helper's verdicts (lower_inspect.c) */
 	K_IP_SADDR,
 	K_IP_DADDR,
 	K_IP_TTL,
@@ -100,6 +101,7 @@ enum ir_type {
 	T_HOUR,
 	T_HELPER,
 	T_PRIORITY,
+	T_CT_LABEL,	/* one bit, printed as its number */
 };
 
 /* Where the kernel reads a key: nft's expression, and for a header field
@@ -232,6 +234,7 @@ enum ir_stmt_kind {
 	S_NOTRACK,
 	S_FLOW_ADD,
 	S_CT_HELPER_SET,
+	S_QUEUE,	/* queue num N bypass: to the inspection helper */
 };
 
 /**
@@ -293,6 +296,10 @@ struct ir_stmt {
 		struct {
 			const char *name;
 		} obj;
+		struct {
+			uint16_t num;
+			bool bypass;	/* no listener: the packet goes on */
+		} queue;
 	} u;
 };
 
@@ -386,6 +393,18 @@ struct ir_mark {
 	uint32_t value;
 };
 
+/* What the inspection helper decides, one bit of the connection's label
+ * each: what `rosfw apply` writes for it (helpers/inspect.h's format). */
+enum ir_inspect_kind { INSPECT_TLS_HOST, INSPECT_LAYER7, INSPECT_CONTENT };
+
+struct ir_inspect {
+	enum ir_inspect_kind kind;
+	const char *value;	/* pattern, regexp or content bytes */
+	size_t len;
+	unsigned bit;
+	const char *name;	/* layer7: the protocol's name */
+};
+
 /* A connection tracking setting of the network namespace (a sysctl under
  * /proc/sys/net/netfilter): not part of the ruleset, written by apply after
  * the commit and put back by flush. */
@@ -403,6 +422,8 @@ struct ir {
 	size_t nmarks, capmarks;
 	struct ir_sysctl *sysctls;
 	size_t nsysctls, capsysctls;
+	struct ir_inspect *inspects;	/* the helper's matchers, bit order */
+	size_t ninspects, capinspects;
 	/* User data of rosfw's tables (apply keeps there the sysctl values
 	 * it found before it first changed them); NULL: none. */
 	const uint8_t *table_udata;
@@ -424,6 +445,13 @@ struct ir_set *ir_set_find(const struct ir_table *t, const char *name);
 struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
 				uint8_t l4proto);
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);
+/* The label bit of a matcher (the same one for the same kind and value),
+ * or -1 past IR_INSPECT_MAX of them. */
+#define IR_INSPECT_MAX 127
+#define IR_INSPECT_DONE_BIT 127
+int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len, const char *name);
+/* One label bit as a value of K_CT_LABEL. */
+struct ir_data ir_data_label_bit(unsigned bit);
 /* A named counter object of the table; its name, kept by the IR. */
 const char *ir_counter_add(struct ir *ir, struct ir_table *t, const char *name);
 /* No flowtable after all: its flow add statements go, and the rules that

@@ -1191,6 +1191,7 @@ static void family_lower(struct lctx *L, bool v6)
 	if (L->idents)
 		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
 	L->fasttrack_rules = 0;
+	L->inspect_rules = 0;
 	lists_plan(L);
 	lists_build(L);
 	for (i = 0; i < 4; i++)
@@ -1199,6 +1200,7 @@ static void family_lower(struct lctx *L, bool v6)
 	lower_helpers(L);
 	lower_services(L);
 	lower_flowtable(L);
+	lower_inspect_chains(L);
 }
 
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)

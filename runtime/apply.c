@@ -41,6 +41,7 @@
 #include "nlsock.h"
 #include "model.h"
 #include "nlsock.h"
+#include "inspectconf.h"
 #include "source.h"
 #include "state.h"
 #include "xalloc.h"
@@ -69,7 +70,7 @@ struct apply_opts {
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
-	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
+	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...] [--inspect=queue|no-queue]\n"
 	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...] [--forwarding=on|keep]\n"
 	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
 	      "                   [--max-errors N] [--max-warnings N] FILE...\n"
@@ -91,6 +92,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
+	      "  --inspect=no-queue  tls-host, layer7-protocol, content rules without the queue to\n"
+	      "            rosfw-inspect (a kernel without nft_queue): they never match\n"
 	      "  --missing-interfaces=error  an interface the rules match on that this machine does not\n"
 	      "            have is an error: the list names each rule and which way it fails, nothing is\n"
 	      "            applied (the default; ROSFW_MISSING_INTERFACES=warn changes the default);\n"
@@ -120,6 +123,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "inspect", required_argument, NULL, 'Q' },
 		{ "missing-interfaces", required_argument, NULL, 'X' },
 		{ "allow-missing", required_argument, NULL, 'A' },
 		{ "forwarding", required_argument, NULL, 'F' },
@@ -193,6 +197,14 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				return -1;
 			if (c == 'D')
 				o->lower.flowtable_devices = optarg;
+			break;
+		case 'Q':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --inspect\n");
+				return -1;
+			}
+			if (!config_opt_inspect(optarg, &o->lower.inspect))
+				return -1;
 			break;
 		case 'X':
 		case 'A':
@@ -433,6 +445,7 @@ static const char *stmt_name(const struct ir_stmt *s, char *buf, size_t size)
 	case S_NOTRACK: snprintf(buf, size, "notrack"); break;
 	case S_FLOW_ADD: snprintf(buf, size, "flow add"); break;
 	case S_CT_HELPER_SET: snprintf(buf, size, "ct helper set"); break;
+	case S_QUEUE: snprintf(buf, size, "queue"); break;
 	}
 	return buf;
 }
@@ -881,6 +894,7 @@ int cmd_apply(int argc, char **argv)
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
+	inspect_helper_check(ir, d);
 	rc = apply_box_check(ir, &o, d);
 	if (rc != EXIT_OK)
 		goto report;
@@ -948,6 +962,9 @@ int cmd_apply(int argc, char **argv)
 			ct_sysctls_write(ir, d);
 		else if (ir->nsysctls)
 			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+		/* After the commit: the helper rereads it and must find the
+		 * bits the rules now in the kernel test. */
+		inspect_conf_write(ir, d);
 		if (o.forwarding && has_tables)
 			apply_forwarding(ir, d);
 		/* A pending rollback will undo this apply; a stale one waits

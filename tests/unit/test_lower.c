@@ -2365,10 +2365,75 @@ static void test_refused_connection_rate(void **state)
 		     "no nftables match for a connection's current rate");
 }
 
-static void test_refused_content(void **state)
+/* tls-host, layer7-protocol, content: a label bit each distinct value,
+ * set by rosfw-inspect; the rule tests it in the kernel, negated only once
+ * the helper has decided. */
+static void test_inspect_tls_host(void **state)
 {
+	struct low l = low_ok(FILTER "add chain=forward tls-host=*.blocked.example action=drop\n"
+				     "add chain=forward protocol=tcp tls-host=!*.allowed.example action=accept\n"
+				     "add chain=forward tls-host=*.blocked.example action=log\n");
+
 	(void)state;
-	REFUSED_PROP("content=abc", "abc", "content", "nftables has no payload string search");
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "ct label 0 counter drop comment \"#0\"\n"
+		       "meta l4proto tcp ct label 127 ct label ! 1 counter accept comment \"#1\"\n"
+		       "ct label 0 counter log level info comment \"#2\"\n");
+	assert_rules_l(&l, "ip", "inspect.prerouting",
+		       "ct state & (untracked) != 0x0 ct label set 127 comment \"connections get labels\"\n"
+		       "ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+	assert_rules_l(&l, "ip", "inspect.output",
+		       "ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+	assert_int_equal(l.ir->ninspects, 2);
+	assert_int_equal(l.ir->inspects[1].kind, INSPECT_TLS_HOST);
+	assert_string_equal(l.ir->inspects[1].value, "*.allowed.example");
+	low_free(&l);
+}
+
+static void test_inspect_layer7_content(void **state)
+{
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL, INSPECT_NO_QUEUE };
+	const char *src = "/ip firewall layer7-protocol\n"
+			  "add name=foo regexp=\"^abc\"\n" FILTER
+			  "add chain=input layer7-protocol=foo action=drop\n"
+			  "add chain=input content=abc action=drop\n"
+			  "add chain=forward content=abc action=drop\n";
+	struct low l = low_opts(src, &o);
+
+	(void)state;
+	assert_non_null(l.ir);
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ct label 0 counter drop comment \"#0\"\nct label 1 counter drop comment \"#1\"\n");
+	assert_rules_l(&l, "ip", "filter_forward", "ct label 1 counter drop comment \"#2\"\n");
+	/* no queue: the helper gets nothing (kernels without nft_queue) */
+	assert_rules_l(&l, "ip", "inspect.output", "ct label ! 127 comment \"to rosfw-inspect until it decides\"\n");
+	assert_int_equal(l.ir->ninspects, 2);
+	assert_int_equal(l.ir->inspects[0].kind, INSPECT_LAYER7);
+	assert_string_equal(l.ir->inspects[0].name, "foo");
+	assert_string_equal(l.ir->inspects[0].value, "^abc");
+	assert_int_equal(l.ir->inspects[1].kind, INSPECT_CONTENT);
+	low_free(&l);
+}
+
+/* Raw runs before conntrack: no label to test. A regexp the helper could
+ * not compile is said at the rule. */
+static void test_inspect_refused(void **state)
+{
+	const char *raw = "/ip firewall raw\nadd chain=prerouting tls-host=*.example action=drop\n";
+	const char *bad = "/ip firewall layer7-protocol\nadd name=bad regexp=\"a(b\"\n" FILTER
+			  "add chain=input layer7-protocol=bad action=drop\n";
+	struct low l = low_err(raw);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(raw, 2, "*.example"),
+			 "tls-host is not supported: raw runs before connection tracking");
+	low_free(&l);
+	l = low_err(bad);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(bad, 4, "bad"),
+			 "its regexp (line 2) is not a POSIX extended regex rosfw-inspect takes");
+	low_free(&l);
 }
 
 static void test_refused_hotspot(void **state)
@@ -2424,26 +2489,6 @@ static void test_refused_ingress_priority(void **state)
 		     "the priority a frame arrived with is not visible to nftables");
 }
 
-static void test_refused_layer7_protocol(void **state)
-{
-	const char *src = "/ip firewall layer7-protocol\n"
-			  "add name=foo regexp=\"^abc\"\n" FILTER
-			  "add chain=input layer7-protocol=foo action=drop\n"
-			  "add chain=input layer7-protocol=foo\n";
-	struct low l = low_err(src);
-
-	(void)state;
-	assert_null(l.ir);
-	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "foo"),
-			 "layer7-protocol is not supported: nftables has no layer 7 regexp match");
-	low_free(&l);
-	l = low_skip(src);
-	assert_diag_line(l.r.d, DIAG_WARNING, 4, col_of(src, 4, "foo"), OPENS);
-	assert_diag_line(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "foo"), CLOSES);
-	assert_rules_l(&l, "ip", "filter_input", "");
-	low_free(&l);
-}
-
 static void test_refused_p2p(void **state)
 {
 	(void)state;
@@ -2461,13 +2506,6 @@ static void test_refused_routing_table(void **state)
 	(void)state;
 	REFUSED_PROP("routing-table=main", "main", "routing-table",
 		     "the routing table of a packet is not visible to nftables");
-}
-
-static void test_refused_tls_host(void **state)
-{
-	(void)state;
-	REFUSED_PROP("protocol=tcp tls-host=*.example.com", "*.example", "tls-host",
-		     "TLS SNI inspection is beyond nftables");
 }
 
 /* v7's tos is the whole byte; 2.9's names compare the ToS bits. */
@@ -3792,7 +3830,9 @@ int main(void)
 		T(test_time_negated),
 		/* refused */
 		T(test_refused_connection_rate),
-		T(test_refused_content),
+		T(test_inspect_tls_host),
+		T(test_inspect_layer7_content),
+		T(test_inspect_refused),
 		T(test_refused_hotspot),
 		T(test_refused_in_bridge_port),
 		T(test_refused_in_bridge_port_list),
@@ -3801,11 +3841,9 @@ int main(void)
 		T(test_refused_phys_in_interface),
 		T(test_refused_phys_out_interface),
 		T(test_refused_ingress_priority),
-		T(test_refused_layer7_protocol),
 		T(test_refused_p2p),
 		T(test_refused_psd),
 		T(test_refused_routing_table),
-		T(test_refused_tls_host),
 		T(test_tos),
 		T(test_refused_tos_name_v6),
 		T(test_refused_headers_v6),

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What apply tells the inspection helper: which label bit stands for
+ * which tls-host, layer7-protocol or content value. A file rather than a
+ * message: the helper may start after apply (systemd, a crash and a
+ * restart) and must find the same bits the kernel's rules test.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inspectconf.h"
+#include "safefile.h"
+
+static const char *conf_path(void)
+{
+	const char *p = getenv("ROSFW_INSPECT_CONF");
+
+	return p && *p ? p : INSPECT_CONF_DEFAULT;
+}
+
+static const char *const kinds[] = {
+	[INSPECT_TLS_HOST] = "tls-host", [INSPECT_LAYER7] = "layer7", [INSPECT_CONTENT] = "content",
+};
+
+int inspect_conf_write(const struct ir *ir, struct diag *d)
+{
+	const char *path = conf_path();
+	struct safefile *sf;
+	FILE *f;
+	size_t i, j;
+
+	if (!ir->ninspects) {
+		if (unlink(path) && errno != ENOENT)
+			diag_warning(d, NULL, "removing %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (!strncmp(path, "/run/rosfw/", 11))
+		(void)mkdir("/run/rosfw", 0755);
+	sf = safefile_open(path, 0644);
+	if (!sf) {
+		diag_error(d, NULL, "writing %s for rosfw-inspect: %s; the inspecting rules match nothing until it exists",
+			   path, strerror(errno));
+		return -1;
+	}
+	f = safefile_stream(sf);
+	fputs("# rosfw-inspect's matchers, written by rosfw apply: BIT KIND HEX\n", f);
+	for (i = 0; i < ir->ninspects; i++) {
+		const struct ir_inspect *x = &ir->inspects[i];
+
+		fprintf(f, "%u %s ", x->bit, kinds[x->kind]);
+		for (j = 0; j < x->len; j++)
+			fprintf(f, "%02x", (unsigned char)x->value[j]);
+		fputc('\n', f);
+	}
+	if (safefile_commit(sf)) {
+		diag_error(d, NULL, "writing %s for rosfw-inspect: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static bool queue_bound(unsigned num)
+{
+	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "r");
+	unsigned q;
+	char line[256];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%u", &q) == 1 && q == num;
+	fclose(f);
+	return found;
+}
+
+static bool ir_queues(const struct ir *ir)
+{
+	int f;
+	size_t i, j, k;
+
+	for (f = 0; f < 2; f++)
+		for (i = 0; ir->tables[f] && i < ir->tables[f]->nchains; i++)
+			for (j = 0; j < ir->tables[f]->chains[i]->n; j++)
+				for (k = 0; k < ir->tables[f]->chains[i]->rules[j]->n; k++)
+					if (ir->tables[f]->chains[i]->rules[j]->stmts[k].kind == S_QUEUE)
+						return true;
+	return false;
+}
+
+void inspect_helper_check(const struct ir *ir, struct diag *d)
+{
+	if (!ir->ninspects)
+		return;
+	if (!ir_queues(ir)) {
+		diag_warning(d, NULL,
+			     "--inspect=no-queue: no packet goes to rosfw-inspect, so every tls-host, layer7-protocol and content rule matches nothing (a drop rule lets that traffic through, an accept rule does not accept it)");
+		return;
+	}
+	if (!queue_bound(INSPECT_QUEUE_NUM))
+		diag_warning(d, NULL,
+			     "rosfw-inspect is not running here (nothing listens on queue %u): until it does, packets pass the queue unmatched (bypass), so every tls-host, layer7-protocol and content rule matches nothing (a drop rule lets that traffic through, an accept rule does not accept it)",
+			     INSPECT_QUEUE_NUM);
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_INSPECTCONF_H
+#define ROSFW_INSPECTCONF_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "ir.h"
+
+/* Where apply leaves the matchers for rosfw-inspect, unless
+ * ROSFW_INSPECT_CONF names another file. */
+#define INSPECT_CONF_DEFAULT "/run/rosfw/inspect.conf"
+/* The queue lowering sends to (compiler/lower_inspect.c). */
+#define INSPECT_QUEUE_NUM 19
+
+/* The IR's matchers in helpers/inspect.h's format, one `BIT KIND HEX` a
+ * line, replacing the file at once (the helper rereads it); none: the
+ * file goes. 0, or -1 with a diagnostic. */
+int inspect_conf_write(const struct ir *ir, struct diag *d);
+
+/*
+ * Apply's warning when the IR queues to the helper and no process of this
+ * network namespace listens on its queue (/proc/net/netfilter/
+ * nfnetlink_queue): what the inspecting rules then do to traffic.
+ */
+void inspect_helper_check(const struct ir *ir, struct diag *d);
+
+#endif
