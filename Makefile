@@ -63,7 +63,7 @@ RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.
 RUNTIME_SRC  += runtime/record.c runtime/inspectconf.c
 # The inspection helper's parsers and decision (helpers/), apart from its
 # main: librosfw-inspect.a, which the helper and the unit tests link.
-INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c
+INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/flows.c helpers/pkt.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)
@@ -75,7 +75,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/t
 .PHONY: FORCE all check unit fuzz-helpers corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
-all: $(BUILD)/rosfw $(BUILD)/rosfwd
+all: $(BUILD)/rosfw $(BUILD)/rosfwd $(BUILD)/rosfw-inspect
 
 $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen/parser.h
 	@mkdir -p $(@D)
@@ -128,6 +128,11 @@ $(BUILD)/rosfw: $(BUILD)/obj/runtime/main.o $(LIBS)
 $(BUILD)/rosfwd: $(BUILD)/obj/runtime/rosfwd.o $(LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The inspection helper: libnetfilter_queue for the queue (its libmnl API).
+$(BUILD)/rosfw-inspect: $(BUILD)/obj/helpers/rosfw-inspect.o $(BUILD)/librosfw-inspect.a
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $$($(PKG_CONFIG) --libs libnetfilter_queue libmnl)
 
 # A unit test is one driver linked with both libraries. A driver that
 # replaces a collaborator names it in WRAP_<driver>, cmocka's way: every
@@ -233,11 +238,12 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= /etc
 
-install: $(BUILD)/rosfw $(BUILD)/rosfwd
+install: $(BUILD)/rosfw $(BUILD)/rosfwd $(BUILD)/rosfw-inspect
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/rosfw
 	install -m 0755 $(BUILD)/rosfw $(DESTDIR)$(BINDIR)/rosfw
 	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(BINDIR)/rosfwd
+	install -m 0755 $(BUILD)/rosfw-inspect $(DESTDIR)$(BINDIR)/rosfw-inspect
 	for p in rosfw rosfwd; do \
 		sed -e 's|@VERSION@|$(RELEASE)|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' man/man8/$$p.8 > $(DESTDIR)$(MANDIR)/man8/$$p.8 && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$p.8 || exit 1; \
@@ -245,6 +251,8 @@ install: $(BUILD)/rosfw $(BUILD)/rosfwd
 	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' runtime/rosfwd.service \
 		> $(DESTDIR)$(UNITDIR)/rosfwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rosfwd.service
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' helpers/rosfw-inspect.service > $(DESTDIR)$(UNITDIR)/rosfw-inspect.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rosfw-inspect.service
 	install -m 0644 runtime/rosfw.bash-completion $(DESTDIR)$(COMPDIR)/rosfw
 	ln -sf rosfw $(DESTDIR)$(COMPDIR)/rosfwd
 	install -m 0644 runtime/interfaces.example $(DESTDIR)$(SYSCONFDIR)/rosfw/interfaces.example

@@ -42,8 +42,8 @@ int inspect_conf_write(const struct ir *ir, struct diag *d)
 		(void)mkdir("/run/rosfw", 0755);
 	sf = safefile_open(path, 0644);
 	if (!sf) {
-		diag_error(d, NULL, "writing %s for rosfw-inspect: %s; the inspecting rules match nothing until it exists",
-			   path, strerror(errno));
+		diag_warning(d, NULL, "writing %s for rosfw-inspect: %s; the inspecting rules match nothing until it exists",
+			     path, strerror(errno));
 		return -1;
 	}
 	f = safefile_stream(sf);
@@ -57,7 +57,8 @@ int inspect_conf_write(const struct ir *ir, struct diag *d)
 		fputc('\n', f);
 	}
 	if (safefile_commit(sf)) {
-		diag_error(d, NULL, "writing %s for rosfw-inspect: %s", path, strerror(errno));
+		diag_warning(d, NULL, "writing %s for rosfw-inspect: %s; the inspecting rules match nothing until it exists",
+			     path, strerror(errno));
 		return -1;
 	}
 	return 0;

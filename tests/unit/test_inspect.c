@@ -13,9 +13,11 @@
 
 #include <cmocka.h>
 
+#include "flows.h"
 #include "hostglob.h"
 #include "inspect.h"
 #include "payload.h"
+#include "pkt.h"
 #include "tls_sni.h"
 
 /* A ClientHello with `host` as its server name (NULL: no SNI extension),
@@ -286,6 +288,67 @@ static void test_conf_refused(void **st)
 	}
 }
 
+/* At most `max` connections; idle ones make room, decided ones sooner;
+ * removal keeps every other entry reachable. */
+static void test_flows(void **st)
+{
+	struct flows *t = flows_new(4);
+	struct iflow *f;
+	uint32_t id;
+
+	(void)st;
+	for (id = 1; id <= 4; id++)
+		assert_non_null(flows_get(t, id * 8, 0));	/* same home slot */
+	assert_null(flows_get(t, 99, 1));			/* full, nothing idle */
+	assert_ptr_equal(flows_get(t, 16, 1), flows_get(t, 16, 1));
+	f = flows_get(t, 24, FLOWS_DONE_S);
+	f->done = true;
+	assert_null(flows_get(t, 99, FLOWS_DONE_S + 1));	/* done 24 seen at DONE_S: not yet */
+	f = flows_get(t, 99, 2 * FLOWS_DONE_S + 1);		/* now it is past its time */
+	assert_non_null(f);
+	assert_int_equal(flows_count(t), 4);
+	assert_int_equal(flows_get(t, 8, 2 * FLOWS_DONE_S + 1)->id, 8);
+	assert_int_equal(flows_get(t, 32, 2 * FLOWS_DONE_S + 1)->id, 32);
+	assert_int_equal(flows_count(t), 4);			/* found, not made again */
+	f = flows_get(t, 1000, FLOWS_IDLE_S + 2 * FLOWS_DONE_S + 5);	/* all idle: room */
+	assert_non_null(f);
+	assert_int_equal(flows_count(t), 1);
+	flows_clear(t);
+	assert_int_equal(flows_count(t), 0);
+	flows_free(t);
+}
+
+static void test_pkt(void **st)
+{
+	uint8_t b[80] = { 0x45, 0, 0, 60, 0, 0, 0x40, 0, 64, 6 };
+	struct ipkt p = { .reply = true };
+
+	(void)st;
+	b[20 + 4] = 0x01, b[20 + 7] = 0x02;	/* seq 0x01000002 */
+	b[20 + 12] = 5 << 4;
+	b[20 + 13] = 0x02;			/* SYN */
+	memcpy(b + 40, "0123456789abcdefghij", 20);
+	assert_true(pkt_parse(b, sizeof(b), &p));
+	assert_true(p.reply && p.tcp && p.syn);
+	assert_int_equal(p.seq, 0x01000002);
+	assert_int_equal(p.len, 20);
+	assert_memory_equal(p.data, "0123", 4);
+	b[20 + 12] = 15 << 4;			/* options past the packet */
+	assert_false(pkt_parse(b, sizeof(b), &p));
+	b[20 + 12] = 5 << 4;
+	b[3] = 90;				/* longer than what came */
+	assert_false(pkt_parse(b, sizeof(b), &p));
+	b[3] = 60;
+	b[7] = 1;				/* a later fragment */
+	assert_false(pkt_parse(b, sizeof(b), &p));
+	b[7] = 0;
+	b[9] = 17;				/* udp: 8 bytes of header */
+	assert_true(pkt_parse(b, sizeof(b), &p));
+	assert_false(p.tcp);
+	assert_int_equal(p.len, 32);
+	assert_false(pkt_parse(b, 10, &p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +361,8 @@ int main(void)
 		cmocka_unit_test(test_decide_tls),
 		cmocka_unit_test(test_decide_window),
 		cmocka_unit_test(test_conf_refused),
+		cmocka_unit_test(test_flows),
+		cmocka_unit_test(test_pkt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
