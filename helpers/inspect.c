@@ -9,8 +9,10 @@
  * ClientHello, also when it is split over segments (RouterOS then never
  * matches), within the same 10 packets.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "hostglob.h"
 #include "inspect.h"
@@ -130,6 +132,30 @@ void iconf_free(struct iconf *c)
 	}
 	free(c->m);
 	memset(c, 0, sizeof(*c));
+}
+
+static unsigned long netns_ino(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? 0 : (unsigned long)st.st_ino;
+}
+
+const char *inspect_conf_path(void)
+{
+	static char path[PATH_MAX];
+	const char *env = getenv("ROSFW_INSPECT_CONF");
+	unsigned long self, init;
+
+	if (env)
+		return *env ? env : NULL;
+	self = netns_ino("/proc/self/ns/net");
+	init = netns_ino("/proc/1/ns/net");
+	if (self && self != init)
+		snprintf(path, sizeof(path), "/run/rosfw/inspect.%lu.conf", self);
+	else
+		snprintf(path, sizeof(path), "/run/rosfw/inspect.conf");
+	return path;
 }
 
 static void label_set(uint8_t *label, unsigned bit)

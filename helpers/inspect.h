@@ -44,6 +44,15 @@ struct iconf {
 int iconf_read(struct iconf *c, FILE *f, char *err, size_t errsz);
 void iconf_free(struct iconf *c);
 
+/*
+ * Where apply leaves the matchers and the helper reads them: ROSFW_INSPECT_CONF
+ * (set and empty: nowhere, NULL; the test suites' setting), else
+ * /run/rosfw/inspect.conf for the system's network namespace and
+ * /run/rosfw/inspect.INODE.conf for any other (a container's, a test's),
+ * as apply's record of what it applied is kept (runtime/record.c).
+ */
+const char *inspect_conf_path(void);
+
 /* What the helper keeps of one connection: at most sizeof(struct iflow). */
 struct iflow {
 	uint32_t id;

@@ -52,7 +52,6 @@
 #include "inspect.h"
 #include "pkt.h"
 
-#define CONF_DEFAULT "/run/rosfw/inspect.conf"
 #define QUEUE_DEFAULT 19
 #define MAX_FLOWS_DEFAULT 2048
 /* enum ip_conntrack_info: IP_CT_IS_REPLY and above are replies. */
@@ -241,9 +240,9 @@ static int usage(FILE *out, int code)
 {
 	fprintf(out, "usage: rosfw-inspect [--queue N] [--config FILE] [--max-flows N]\n"
 		     "Decides tls-host, layer7-protocol and content for rosfw's rules from the packets\n"
-		     "queued to it (queue %d), with the matchers rosfw apply writes (%s, or\n"
-		     "ROSFW_INSPECT_CONF). Logs to syslog (stderr too when run in a terminal).\n",
-		QUEUE_DEFAULT, CONF_DEFAULT);
+		     "queued to it (queue %d), with the matchers rosfw apply writes (%s here;\n"
+		     "ROSFW_INSPECT_CONF or --config: another). Logs to syslog (stderr too in a terminal).\n",
+		QUEUE_DEFAULT, inspect_conf_path() ? inspect_conf_path() : "none");
 	return code;
 }
 
@@ -257,14 +256,13 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct helper *h = calloc(1, sizeof(*h));
-	const char *env = getenv("ROSFW_INSPECT_CONF");
 	unsigned long max_flows = MAX_FLOWS_DEFAULT, q = QUEUE_DEFAULT;
 	struct sigaction sa = { 0 };
 	int c, rc = 0;
 
 	if (!h)
 		return 1;
-	h->conf_path = env && *env ? env : CONF_DEFAULT;
+	h->conf_path = inspect_conf_path();
 	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		char *end;
 
@@ -287,6 +285,10 @@ int main(int argc, char **argv)
 		default:
 			return usage(stderr, 2);
 		}
+	}
+	if (!h->conf_path) {
+		fprintf(stderr, "rosfw-inspect: ROSFW_INSPECT_CONF is empty: give the matchers' file with --config\n");
+		return 2;
 	}
 	h->queue = (uint16_t)q;
 	h->max_flows = max_flows;

@@ -55,6 +55,7 @@ enum { APPLY_NOPERM_READ = -2, APPLY_NOPERM_CHANGE = -1 };
 struct apply_opts {
 	bool check, json, diff;
 	bool probe;				/* --fasttrack=auto: the kernel decides */
+	bool inspect_given;			/* --inspect: insist, do not ask the kernel */
 	unsigned confirm;			/* --confirm SECONDS, 0: none */
 	time_t due;				/* when its rollback runs, once armed */
 	struct changes *changes;		/* --diff --json: what it found */
@@ -205,6 +206,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 			}
 			if (!config_opt_inspect(optarg, &o->lower.inspect))
 				return -1;
+			o->inspect_given = true;
 			break;
 		case 'X':
 		case 'A':
@@ -736,6 +738,64 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 	}
 }
 
+/* ---- tls-host, layer7-protocol, content: the queue to rosfw-inspect ----- */
+
+/* Whether the kernel takes a queue statement (nft_queue): true too when
+ * it could not be asked (the real batch will say why). */
+static bool queue_probe(int family)
+{
+	struct emit_nl *b = emit_nl_queue_probe(family, (uint32_t)time(NULL));
+	struct talk k;
+	int err = 0;
+	size_t i;
+
+	talk(b, &k);
+	for (i = 0; i < k.nerrs; i++)
+		if (k.errs[i].seq == emit_nl_begin_seq(b) + 3)
+			err = k.errs[i].err;
+	free(k.errs);
+	emit_nl_free(b);
+	return err != ENOENT && err != EOPNOTSUPP;
+}
+
+/* A kernel without nft_queue refuses the whole ruleset for the queue
+ * rules alone: they go, with a warning, as FastTrack falls back when the
+ * kernel has no flowtables (unless --inspect=queue insists). */
+static bool inspect_fit(struct ir *ir, struct diag *d, bool insist)
+{
+	bool dropped = false;
+	int f;
+	size_t i, j, k, n;
+
+	if (insist || !ir->ninspects)
+		return false;
+	for (f = 0; f < 2; f++) {
+		struct ir_table *t = ir->tables[f];
+		bool queues = false;
+
+		for (i = 0; t && i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++)
+				for (k = 0; k < t->chains[i]->rules[j]->n; k++)
+					queues = queues || t->chains[i]->rules[j]->stmts[k].kind == S_QUEUE;
+		if (!queues || queue_probe(t->family))
+			continue;
+		for (i = 0; i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++) {
+				struct ir_rule *r = t->chains[i]->rules[j];
+
+				for (k = n = 0; k < r->n; k++)
+					if (r->stmts[k].kind != S_QUEUE)
+						r->stmts[n++] = r->stmts[k];
+				r->n = n;
+			}
+		if (!dropped)
+			diag_warning(d, NULL,
+				     "this kernel has no nft_queue: the tls-host, layer7-protocol and content rules are loaded without the queue to rosfw-inspect and match nothing (a drop rule lets that traffic through, an accept rule does not accept it)");
+		dropped = true;
+	}
+	return dropped;
+}
+
 /* What the batch would change, into *c; EXIT_OK, or < 0 / EXIT_IO when the
  * kernel's tables could not be read. */
 static int changes_find(const struct ir *ir, const struct apply_opts *o, struct diag *d, struct changes *c)
@@ -894,7 +954,8 @@ int cmd_apply(int argc, char **argv)
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
-	inspect_helper_check(ir, d);
+	if (!inspect_fit(ir, d, o.inspect_given))
+		inspect_helper_check(ir, d);
 	rc = apply_box_check(ir, &o, d);
 	if (rc != EXIT_OK)
 		goto report;

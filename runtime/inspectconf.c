@@ -12,15 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "inspect.h"
 #include "inspectconf.h"
 #include "safefile.h"
 
-static const char *conf_path(void)
-{
-	const char *p = getenv("ROSFW_INSPECT_CONF");
-
-	return p && *p ? p : INSPECT_CONF_DEFAULT;
-}
 
 static const char *const kinds[] = {
 	[INSPECT_TLS_HOST] = "tls-host", [INSPECT_LAYER7] = "layer7", [INSPECT_CONTENT] = "content",
@@ -28,11 +23,13 @@ static const char *const kinds[] = {
 
 int inspect_conf_write(const struct ir *ir, struct diag *d)
 {
-	const char *path = conf_path();
+	const char *path = inspect_conf_path();
 	struct safefile *sf;
 	FILE *f;
 	size_t i, j;
 
+	if (!path)
+		return 0;
 	if (!ir->ninspects) {
 		if (unlink(path) && errno != ENOENT)
 			diag_warning(d, NULL, "removing %s: %s", path, strerror(errno));
@@ -99,7 +96,7 @@ void inspect_helper_check(const struct ir *ir, struct diag *d)
 		return;
 	if (!ir_queues(ir)) {
 		diag_warning(d, NULL,
-			     "--inspect=no-queue: no packet goes to rosfw-inspect, so every tls-host, layer7-protocol and content rule matches nothing (a drop rule lets that traffic through, an accept rule does not accept it)");
+			     "no queue to rosfw-inspect (--inspect=no-queue, or a kernel without nft_queue): every tls-host, layer7-protocol and content rule matches nothing (a drop rule lets that traffic through, an accept rule does not accept it)");
 		return;
 	}
 	if (!queue_bound(INSPECT_QUEUE_NUM))

@@ -7,15 +7,12 @@
 #include "diag.h"
 #include "ir.h"
 
-/* Where apply leaves the matchers for rosfw-inspect, unless
- * ROSFW_INSPECT_CONF names another file. */
-#define INSPECT_CONF_DEFAULT "/run/rosfw/inspect.conf"
 /* The queue lowering sends to (compiler/lower_inspect.c). */
 #define INSPECT_QUEUE_NUM 19
 
 /* The IR's matchers in helpers/inspect.h's format, one `BIT KIND HEX` a
- * line, replacing the file at once (the helper rereads it); none: the
- * file goes. 0, or -1 with a diagnostic. */
+ * line, into inspect_conf_path(), replacing the file at once (the helper
+ * rereads it); none: the file goes. 0, or -1 with a warning. */
 int inspect_conf_write(const struct ir *ir, struct diag *d);
 
 /*
