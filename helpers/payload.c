@@ -80,5 +80,5 @@ bool l7_match(const regex_t *re, const uint8_t *data, size_t n)
 
 bool content_match(const uint8_t *payload, size_t n, const uint8_t *needle, size_t nlen)
 {
-	return nlen && memmem(payload, n, needle, nlen) != NULL;
+	return nlen && n >= nlen && memmem(payload, n, needle, nlen) != NULL;
 }
