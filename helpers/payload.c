@@ -22,6 +22,35 @@ static int hexval(char c)
 	return -1;
 }
 
+/* glibc compiles bounded repetition by copying: nested bounds multiply
+ * (three levels of {1,100} take seconds and gigabytes). Their product is
+ * held under a limit no l7-filter pattern comes near. */
+#define L7_REPEAT_MAX 10000
+
+static bool repeats_ok(const char *p)
+{
+	unsigned long prod = 1;
+
+	for (; *p; p++) {
+		unsigned long lo = 0, hi;
+		char *end;
+
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p != '{' || p[1] < '0' || p[1] > '9')
+			continue;
+		lo = strtoul(p + 1, &end, 10);
+		hi = lo;
+		if (*end == ',')
+			hi = end[1] >= '0' && end[1] <= '9' ? strtoul(end + 1, &end, 10) : lo;
+		if (hi > L7_REPEAT_MAX || (hi && (prod *= hi) > L7_REPEAT_MAX))
+			return false;
+	}
+	return true;
+}
+
 int l7_compile(regex_t *re, const char *pat, char *err, size_t errsz)
 {
 	size_t n = strlen(pat), o = 0, i;
@@ -30,6 +59,11 @@ int l7_compile(regex_t *re, const char *pat, char *err, size_t errsz)
 
 	if (!ere) {
 		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	if (!repeats_ok(pat)) {
+		free(ere);
+		snprintf(err, errsz, "its {m,n} bounds multiply past %d", L7_REPEAT_MAX);
 		return -1;
 	}
 	for (i = 0; i < n; i++) {

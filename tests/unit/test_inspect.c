@@ -163,6 +163,11 @@ static void test_layer7(void **st)
 	assert_true(l7_match(&re, (const uint8_t *)"a.b", 3));
 	regfree(&re);
 	assert_int_equal(l7_compile(&re, "a\\x00", err, sizeof(err)), -1);
+	/* nested bounds glibc would spend seconds on */
+	assert_int_equal(l7_compile(&re, "((a{1,100}){1,100}){1,100}", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "multiply"));
+	assert_int_equal(l7_compile(&re, "(a{1,100}){2}x{3,}", err, sizeof(err)), 0);
+	regfree(&re);
 	assert_int_equal(l7_compile(&re, "a(b", err, sizeof(err)), -1);
 }
 
