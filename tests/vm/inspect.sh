@@ -6,7 +6,8 @@
 # traffic forwarded between two namespaces:
 #   - apply warns while rosfw-inspect is not running, and not once it is;
 #   - a TLS handshake (openssl s_client/s_server) with SNI
-#     www.blocked.example is dropped, www.allowed.example completes;
+#     www.blocked.example is dropped, www.allowed.example completes, over
+#     IPv4 and over IPv6;
 #   - content=BitTorrent drops a connection that sends it, not another;
 #   - the corpus's youtube layer7 pattern drops an HTTP request for
 #     youtube.com, not one for example.org;
@@ -52,6 +53,8 @@ add name=youtube regexp="^.+(youtube.com).*\$"
 add chain=forward action=drop tls-host=*.blocked.example comment="block by SNI"
 add chain=forward action=drop content=BitTorrent comment="block by content"
 add chain=forward action=drop protocol=tcp layer7-protocol=youtube comment="block by layer7"
+/ipv6 firewall filter
+add chain=forward action=drop tls-host=*.blocked.example comment="block by SNI"
 RSC
 
 printf '/ip firewall filter\nadd chain=forward action=drop protocol=tcp dst-port=1\n' > "$ir/test/plain.rsc"
@@ -82,6 +85,10 @@ echo 1 > /proc/sys/net/ipv4/ip_forward
 /usr/bin/ip -n lan route add default via 192.168.88.1
 /usr/bin/ip -n wan addr add 203.0.113.2/24 dev wan0; /usr/bin/ip -n wan link set wan0 up; /usr/bin/ip -n wan link set lo up
 /usr/bin/ip -n wan route add default via 203.0.113.1
+echo 1 > /proc/sys/net/ipv6/conf/all/forwarding
+/usr/bin/ip -6 addr add 2001:db8:1::1/64 dev ether2 nodad; /usr/bin/ip -6 addr add 2001:db8:2::1/64 dev ether1 nodad
+/usr/bin/ip -n lan -6 addr add 2001:db8:1::2/64 dev lan0 nodad; /usr/bin/ip -n lan -6 route add default via 2001:db8:1::1
+/usr/bin/ip -n wan -6 addr add 2001:db8:2::2/64 dev wan0 nodad; /usr/bin/ip -n wan -6 route add default via 2001:db8:2::1
 
 # 1. apply without the helper: the warning, and the queue rules load.
 rosfw apply inspect.rsc 2> apply1.err; echo "apply rc=$?" >> apply1.err
@@ -107,6 +114,17 @@ tls www.allowed.example > allowed.txt
 if grep -q 'CONNECTION ESTABLISHED' allowed.txt; then ok "TLS to www.allowed.example completes"; else no "allowed: $(cat allowed.txt)"; fi
 tls www.blocked.example > blocked.txt
 if ! grep -q 'CONNECTION ESTABLISHED' blocked.txt; then ok "TLS to www.blocked.example is dropped"; else no "blocked got through: $(cat blocked.txt)"; fi
+# The same over IPv6 (ip6 rosfw's own inspect chains, the same queue).
+ns wan openssl s_server -6 -accept 8443 -cert cert.pem -key key.pem -www -quiet > /dev/null 2>&1 &
+sleep 2
+tls6() { echo | ns lan timeout 10 openssl s_client -connect '[2001:db8:2::2]:8443' -servername "$1" -brief 2>&1; }
+tls6 www.allowed.example > allowed6.txt
+tls6 www.blocked.example > blocked6.txt
+if grep -q 'CONNECTION ESTABLISHED' allowed6.txt && ! grep -q 'CONNECTION ESTABLISHED' blocked6.txt; then
+	ok "IPv6: TLS to www.allowed.example completes, to www.blocked.example is dropped"
+else
+	no "IPv6: allowed: $(head -3 allowed6.txt); blocked: $(head -3 blocked6.txt)"
+fi
 
 # 3. content and layer7: what each server received.
 serve() { ns wan nc -l -p "$1" > "got$1.txt" & }
@@ -198,4 +216,4 @@ timeout 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
 sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r//g' console-inspect.log > console-inspect.txt
 grep -E '^(VM |queued|bench:|rosfw: (warning|error))' console-inspect.txt
 echo "$(grep -c '^VM PASS' console-inspect.txt) passed, $(grep -c '^VM FAIL' console-inspect.txt) failed"
-grep -q '^VM DONE 0' console-inspect.txt && [ "$(grep -c '^VM PASS' console-inspect.txt)" = 9 ]
+grep -q '^VM DONE 0' console-inspect.txt && [ "$(grep -c '^VM PASS' console-inspect.txt)" = 10 ]
