@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libFuzzer target: the helper's decision over any packet sequence. The
- * input is packets of `flags len_hi len_lo bytes...`; the matchers are
+ * input is packets of `flags len_hi len_lo bytes...` (flags 0xf_: an
+ * IP packet for helpers/pkt.c, else a transport payload); the matchers are
  * fixed (a tls-host glob, a corpus layer7 pattern, a content string).
  * Nothing may crash or read outside the packets; once decided, a
  * connection's label never changes. */
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "pkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -60,6 +62,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += n;
 		p = (struct ipkt){ .reply = fl & 1, .tcp = !(fl & 2), .syn = fl & 4, .data = pkt, .len = n };
 		p.seq = (fl & 8) ? seq - (fl >> 4) : seq;	/* retransmissions and gaps */
+		/* Some packets whole, from the IP header on, as the queue gives them. */
+		if ((fl & 0xf0) == 0xf0 && !pkt_parse(pkt, n, &p)) {
+			free(pkt);
+			continue;
+		}
 		if (!p.reply)
 			seq += (uint32_t)n + (fl & 4 ? 1 : 0);
 		memcpy(label, f->label, sizeof(label));

@@ -6,7 +6,7 @@
 secs=${FUZZ_SECONDS:-20}
 out="$ROOT/build/fuzz-helpers"
 mkdir -p "$out"
-src=$(cd "$ROOT" && ls helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c)
+src=$(cd "$ROOT" && ls helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/pkt.c)
 for t in fuzz_sni fuzz_inspect; do
 	if ! (cd "$ROOT" && clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Ihelpers fuzz/$t.c $src -o "$out/$t") 2> "$out/$t.build.log"; then
