@@ -1192,6 +1192,7 @@ static void family_lower(struct lctx *L, bool v6)
 		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
 	L->fasttrack_rules = 0;
 	L->inspect_rules = 0;
+	L->inspect_kinds = 0;
 	lists_plan(L);
 	lists_build(L);
 	for (i = 0; i < 4; i++)

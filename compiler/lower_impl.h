@@ -60,6 +60,7 @@ struct lctx {
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
 	size_t inspect_rules;		/* of this family: the helper's queue is needed */
+	unsigned inspect_kinds;		/* 1 << enum ir_inspect_kind of those rules */
 	struct ir_chain *last_chain;	/* chain_get's last answer, in L->t */
 	struct rule_ident *idents;	/* the table's rule identities so far: open addressing */
 	size_t nidents, capidents;

@@ -57,6 +57,7 @@ static void inspect_match(struct lctx *L, const struct mprop *p, enum ir_inspect
 		label_match(L, IR_INSPECT_DONE_BIT, true);
 	label_match(L, (unsigned)bit, !p->neg);
 	L->inspect_rules++;
+	L->inspect_kinds |= 1u << kind;
 }
 
 void lower_tls_host(struct lctx *L, const struct mprop *p)
@@ -137,6 +138,14 @@ void lower_inspect_chains(struct lctx *L)
 			s->u.field.v = ir_data_label_bit(IR_INSPECT_DONE_BIT);
 		}
 		r = ir_rule_add(L->ir, c, -1, "to rosfw-inspect until it decides", NULL);
+		/* tls-host alone reads TCP only: nothing else need leave
+		 * the kernel. */
+		if (L->inspect_kinds == 1u << INSPECT_TLS_HOST) {
+			s = ir_stmt_add(L->ir, r, S_MATCH);
+			s->u.m.key = K_META_L4PROTO;
+			s->u.m.op = OP_EQ;
+			s->u.m.v = ir_data_be(6, 1);
+		}
 		s = ir_stmt_add(L->ir, r, S_MATCH);
 
 		s->u.m.key = K_CT_LABEL;

@@ -2379,11 +2379,12 @@ static void test_inspect_tls_host(void **state)
 		       "ct label 0 counter drop comment \"#0\"\n"
 		       "meta l4proto tcp ct label 127 ct label ! 1 counter accept comment \"#1\"\n"
 		       "ct label 0 counter log level info comment \"#2\"\n");
+	/* tls-host alone: only TCP goes to the helper */
 	assert_rules_l(&l, "ip", "inspect.prerouting",
 		       "ct state & (untracked) != 0x0 ct label set 127 comment \"connections get labels\"\n"
-		       "ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+		       "meta l4proto tcp ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
 	assert_rules_l(&l, "ip", "inspect.output",
-		       "ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+		       "meta l4proto tcp ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
 	assert_int_equal(l.ir->ninspects, 2);
 	assert_int_equal(l.ir->inspects[1].kind, INSPECT_TLS_HOST);
 	assert_string_equal(l.ir->inspects[1].value, "*.allowed.example");
