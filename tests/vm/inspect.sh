@@ -161,7 +161,11 @@ sleep 1
 q1=$(awk '$1 == 19 { print $8 }' /proc/net/netfilter/nfnetlink_queue)
 fw=$(nft list chain ip probe forwarded | awk '/counter/ { print $3 }')
 echo "queued $((q1 - q0)) packets, forwarded $fw, received $(wc -c < big.out) bytes"
-if [ $((q1 - q0)) -le 20 ] && [ "$fw" -gt 100 ] && [ "$(wc -c < big.out)" -gt 2000000 ]; then
+# Undecided, every packet would be queued (queued = forwarded); GSO makes
+# the forwarded count vary from run to run (100 to 216 seen), and the
+# dropped connections above still retransmit into the queue now and then
+# (9 to 19 queued seen).
+if [ $((q1 - q0)) -le 40 ] && [ "$fw" -gt $((2 * (q1 - q0))) ] && [ "$(wc -c < big.out)" = 2097152 ]; then
 	ok "a decided connection stays in the kernel ($((q1 - q0)) of $fw packets queued)"
 else
 	no "queued $((q1 - q0)) of $fw forwarded"
