@@ -221,6 +221,43 @@ struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value)
 	return s;
 }
 
+static bool inspect_bit_used(const struct ir *ir, unsigned bit, bool prev)
+{
+	size_t i;
+
+	for (i = 0; i < ir->ninspects; i++)
+		if (ir->inspects[i].bit == bit)
+			return true;
+	for (i = 0; prev && i < ir->ninspect_prev; i++)
+		if (ir->inspect_prev[i].bit == bit)
+			return true;
+	return false;
+}
+
+/* The bit the kernel's connections already carry for this value, when
+ * the ruleset applied before gave it one and it is free; else the lowest
+ * no earlier matcher had (a connection decided before the re-apply must
+ * not match a new value by an old bit), else the lowest free. */
+static unsigned inspect_bit_pick(const struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len)
+{
+	unsigned b;
+	size_t i;
+
+	for (i = 0; i < ir->ninspect_prev; i++) {
+		const struct ir_inspect *p = &ir->inspect_prev[i];
+
+		if (p->kind == kind && p->len == len && !memcmp(p->value, value, len) && p->bit < IR_INSPECT_MAX &&
+		    !inspect_bit_used(ir, p->bit, false))
+			return p->bit;
+	}
+	for (b = 0; b < IR_INSPECT_MAX; b++)
+		if (!inspect_bit_used(ir, b, true))
+			return b;
+	for (b = 0; inspect_bit_used(ir, b, false); b++)
+		;
+	return b;
+}
+
 int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len, const char *name)
 {
 	struct ir_inspect *x;
@@ -238,8 +275,9 @@ int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, 
 	x->kind = kind;
 	x->value = arena_strndup(ir->arena, value, len);
 	x->len = len;
-	x->bit = (unsigned)ir->ninspects++;
+	x->bit = inspect_bit_pick(ir, kind, value, len);
 	x->name = ir_strdup(ir, name);
+	ir->ninspects++;
 	return (int)x->bit;
 }
 

@@ -422,8 +422,12 @@ struct ir {
 	size_t nmarks, capmarks;
 	struct ir_sysctl *sysctls;
 	size_t nsysctls, capsysctls;
-	struct ir_inspect *inspects;	/* the helper's matchers, bit order */
+	struct ir_inspect *inspects;	/* the helper's matchers, in the order rules name them */
 	size_t ninspects, capinspects;
+	/* The matchers of the ruleset applied before (lower_opts), whose
+	 * bits the kernel's connections may carry: kept where they stay. */
+	const struct ir_inspect *inspect_prev;
+	size_t ninspect_prev;
 	/* User data of rosfw's tables (apply keeps there the sysctl values
 	 * it found before it first changed them); NULL: none. */
 	const uint8_t *table_udata;

@@ -1215,6 +1215,8 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	};
 
 	L.ir = ir_new();
+	L.ir->inspect_prev = L.o->inspect_prev;
+	L.ir->ninspect_prev = L.o->ninspect_prev;
 	L.ifn = ifnames_new(m, L.o->ifmap, d);
 	marks_collect(&L);
 	family_lower(&L, false);

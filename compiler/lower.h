@@ -35,6 +35,10 @@ struct lower_opts {
 	const char *flowtable_devices;	/* comma list instead of the config's interfaces */
 	const struct ifmap *ifmap;	/* router interface -> this server's, or NULL */
 	enum inspect_mode inspect;
+	/* apply: the matchers the running ruleset numbered (its file), so a
+	 * value keeps its label bit across re-applies; compile: none. */
+	const struct ir_inspect *inspect_prev;
+	size_t ninspect_prev;
 };
 
 /*

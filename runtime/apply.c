@@ -936,7 +936,10 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_IO;
 		goto report;
 	}
-	/* Refuse what compile refuses, before anything is sent. */
+	/* Refuse what compile refuses, before anything is sent. The values
+	 * tls-host, layer7-protocol and content rules had keep their label
+	 * bits: connections decided before carry them. */
+	inspect_prev_read(&o.lower);
 	if (!diag_errors(d))
 		ir = lower_model(m, d, &o.lower);
 	if (!ir) {
@@ -1047,6 +1050,7 @@ report:
 	state_free(st);
 	emit_nl_free(b);
 	ir_free(ir);
+	inspect_prev_free(&o.lower);
 	model_free(m);
 	ifmap_free((struct ifmap *)o.lower.ifmap);
 	config_ifopts_free(&o.ifo);

@@ -61,6 +61,55 @@ int inspect_conf_write(const struct ir *ir, struct diag *d)
 	return 0;
 }
 
+void inspect_prev_read(struct lower_opts *o)
+{
+	static const enum ir_inspect_kind kind_of[] = {
+		[IM_TLS_HOST] = INSPECT_TLS_HOST, [IM_LAYER7] = INSPECT_LAYER7, [IM_CONTENT] = INSPECT_CONTENT,
+	};
+	const char *path = inspect_conf_path();
+	struct ir_inspect *v;
+	struct iconf c;
+	char err[256];
+	FILE *f = path ? fopen(path, "r") : NULL;
+	size_t i;
+
+	o->inspect_prev = NULL;
+	o->ninspect_prev = 0;
+	if (!f)
+		return;
+	if (iconf_read(&c, f, err, sizeof(err))) {
+		fclose(f);
+		return;		/* numbered afresh: what the helper itself would refuse too */
+	}
+	fclose(f);
+	v = calloc(c.n ? c.n : 1, sizeof(*v));
+	for (i = 0; v && i < c.n; i++) {
+		char *s = malloc(c.m[i].len + 1);
+
+		if (!s)
+			break;
+		memcpy(s, c.m[i].value, c.m[i].len + 1);
+		v[i].kind = kind_of[c.m[i].kind];
+		v[i].value = s;
+		v[i].len = c.m[i].len;
+		v[i].bit = c.m[i].bit;
+	}
+	o->inspect_prev = v;
+	o->ninspect_prev = v ? i : 0;
+	iconf_free(&c);
+}
+
+void inspect_prev_free(struct lower_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->ninspect_prev; i++)
+		free((char *)o->inspect_prev[i].value);
+	free((struct ir_inspect *)o->inspect_prev);
+	o->inspect_prev = NULL;
+	o->ninspect_prev = 0;
+}
+
 static bool queue_bound(unsigned num)
 {
 	FILE *f = fopen("/proc/net/netfilter/nfnetlink_queue", "r");

@@ -378,6 +378,20 @@ if [ "$(cat "$tmp/insp.conf" 2>/dev/null | grep -v '^#')" = "$(printf '0 tls-hos
 else
 	fail "apply: inspect.conf: $(cat "$tmp/insp.conf" 2>&1)"
 fi
+# A re-apply that names a new value first: the old one keeps its bit, the
+# new one takes one no value of the applied ruleset had.
+cat > "$tmp/insp3.rsc" <<'RSC'
+/ip firewall layer7-protocol add name=ECH regexp="A\\x01\$"
+/ip firewall filter
+add chain=forward tls-host=*.new.example action=drop
+add chain=forward layer7-protocol=ECH action=drop
+RSC
+ROSFW_INSPECT_CONF=$tmp/insp.conf unshare -n "$rosfw" apply "$tmp/insp3.rsc" 2> /dev/null
+if [ "$(grep -v '^#' "$tmp/insp.conf")" = "$(printf '2 tls-host 2a2e6e65772e6578616d706c65\n1 layer7 415c78303124')" ]; then
+	pass "apply: a re-applied value keeps its label bit, a new one takes an unused one"
+else
+	fail "apply: re-apply numbering: $(cat "$tmp/insp.conf")"
+fi
 ROSFW_INSPECT_CONF=$tmp/insp2.conf unshare -n bash -c '"$1" apply --inspect=queue "$2"; echo "rc=$?"; nft list ruleset' _ \
 	"$rosfw" "$tmp/insp.rsc" > "$tmp/insp2.out" 2> "$tmp/insp2.err"
 if grep -q '^rc=[1-9]' "$tmp/insp2.out" && ! grep -q rosfw "$tmp/insp2.out" && [ ! -e "$tmp/insp2.conf" ]; then

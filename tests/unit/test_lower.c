@@ -2416,6 +2416,26 @@ static void test_inspect_layer7_content(void **state)
 	low_free(&l);
 }
 
+/* A re-apply: a value keeps the bit the ruleset before gave it (the
+ * kernel's connections carry it); a new one takes a bit no earlier value
+ * had. */
+static void test_inspect_bits_kept(void **state)
+{
+	static const struct ir_inspect prev[] = {
+		{ INSPECT_TLS_HOST, "*.gone", 6, 0, NULL },
+		{ INSPECT_CONTENT, "abc", 3, 5, NULL },
+	};
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL, INSPECT_QUEUE, prev, 2 };
+	struct low l = low_opts(FILTER "add chain=input tls-host=*.new action=drop\n"
+				       "add chain=input content=abc action=drop\n", &o);
+
+	(void)state;
+	assert_non_null(l.ir);
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ct label 1 counter drop comment \"#0\"\nct label 5 counter drop comment \"#1\"\n");
+	low_free(&l);
+}
+
 /* Raw runs before conntrack: no label to test. A regexp the helper could
  * not compile is said at the rule. */
 static void test_inspect_refused(void **state)
@@ -3834,6 +3854,7 @@ int main(void)
 		T(test_inspect_tls_host),
 		T(test_inspect_layer7_content),
 		T(test_inspect_refused),
+		T(test_inspect_bits_kept),
 		T(test_refused_hotspot),
 		T(test_refused_in_bridge_port),
 		T(test_refused_in_bridge_port_list),
