@@ -32,7 +32,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 else
 CFLAGS   ?= -O2 -g
 endif
-INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -I$(BUILD)/gen
+INCLUDES := -Ilib -Igrammar -Icompiler -Iruntime -Ihelpers -I$(BUILD)/gen
 NL_CFLAGS := $(shell $(PKG_CONFIG) --cflags libnftnl libmnl libnetfilter_conntrack 2>/dev/null)
 LDLIBS   += $(shell $(PKG_CONFIG) --libs libnftnl libmnl libnetfilter_conntrack 2>/dev/null) -lresolv -pthread
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) $(SAN_CFLAGS) $(INCLUDES) $(NL_CFLAGS)
@@ -54,25 +54,29 @@ COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/val
                 compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/lower_service.c compiler/script_value.c compiler/script_expr.c compiler/script_run.c \
-                compiler/script_cmds.c compiler/script_menu.c compiler/routes.c compiler/lower_psd.c \
+                compiler/script_cmds.c compiler/script_menu.c compiler/routes.c compiler/lower_psd.c compiler/lower_inspect.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
 # unit tests link.
 RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
-RUNTIME_SRC  += runtime/record.c runtime/routing.c runtime/gwcheck.c
+RUNTIME_SRC  += runtime/record.c runtime/routing.c runtime/gwcheck.c runtime/inspectconf.c
+# The inspection helper's parsers and decision (helpers/), apart from its
+# main: librosfw-inspect.a, which the helper and the unit tests link.
+INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/flows.c helpers/pkt.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)
-LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a
+INSPECT_OBJ := $(INSPECT_SRC:%.c=$(BUILD)/obj/%.o)
+LIBS        := $(BUILD)/librosfw-runtime.a $(BUILD)/librosfw.a $(BUILD)/librosfw-inspect.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: FORCE all check unit corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
+.PHONY: FORCE all check unit fuzz-helpers corpus corpus-compile golden kernel behaviour apply-test print-test cli-test fuzz-smoke asan-check demo bench install clean deps
 .SUFFIXES:
 
-all: $(BUILD)/rosfw $(BUILD)/rosfwd
+all: $(BUILD)/rosfw $(BUILD)/rosfwd $(BUILD)/rosfw-inspect
 
 $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen/parser.h
 	@mkdir -p $(@D)
@@ -107,6 +111,10 @@ $(BUILD)/librosfw-runtime.a: $(RUNTIME_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+$(BUILD)/librosfw-inspect.a: $(INSPECT_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
 $(BUILD)/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@printf '#define ROSFW_VERSION "%s"\n' '$(VERSION)' > $@.tmp
@@ -121,6 +129,11 @@ $(BUILD)/rosfw: $(BUILD)/obj/runtime/main.o $(LIBS)
 $(BUILD)/rosfwd: $(BUILD)/obj/runtime/rosfwd.o $(LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The inspection helper: libnetfilter_queue for the queue (its libmnl API).
+$(BUILD)/rosfw-inspect: $(BUILD)/obj/helpers/rosfw-inspect.o $(BUILD)/librosfw-inspect.a
+	$(call say,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $$($(PKG_CONFIG) --libs libnetfilter_queue libmnl)
 
 # A unit test is one driver linked with both libraries. A driver that
 # replaces a collaborator names it in WRAP_<driver>, cmocka's way: every
@@ -199,6 +212,9 @@ cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 fuzz-smoke:
 	@tests/fuzz-smoke.sh
 
+fuzz-helpers:
+	@tests/fuzz-helpers.sh
+
 asan-check:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 unit corpus
 
@@ -224,11 +240,12 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 SYSCONFDIR ?= /etc
 
-install: $(BUILD)/rosfw $(BUILD)/rosfwd
+install: $(BUILD)/rosfw $(BUILD)/rosfwd $(BUILD)/rosfw-inspect
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) $(DESTDIR)$(COMPDIR) \
 		$(DESTDIR)$(SYSCONFDIR)/rosfw
 	install -m 0755 $(BUILD)/rosfw $(DESTDIR)$(BINDIR)/rosfw
 	install -m 0755 $(BUILD)/rosfwd $(DESTDIR)$(BINDIR)/rosfwd
+	install -m 0755 $(BUILD)/rosfw-inspect $(DESTDIR)$(BINDIR)/rosfw-inspect
 	for p in rosfw rosfwd; do \
 		sed -e 's|@VERSION@|$(RELEASE)|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' man/man8/$$p.8 > $(DESTDIR)$(MANDIR)/man8/$$p.8 && \
 		chmod 0644 $(DESTDIR)$(MANDIR)/man8/$$p.8 || exit 1; \
@@ -236,6 +253,8 @@ install: $(BUILD)/rosfw $(BUILD)/rosfwd
 	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/rosfw/|$(SYSCONFDIR)/rosfw/|g' runtime/rosfwd.service \
 		> $(DESTDIR)$(UNITDIR)/rosfwd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/rosfwd.service
+	sed -e 's|/usr/local/bin/|$(BINDIR)/|g' helpers/rosfw-inspect.service > $(DESTDIR)$(UNITDIR)/rosfw-inspect.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/rosfw-inspect.service
 	install -m 0644 runtime/rosfw.bash-completion $(DESTDIR)$(COMPDIR)/rosfw
 	ln -sf rosfw $(DESTDIR)$(COMPDIR)/rosfwd
 	install -m 0644 runtime/interfaces.example $(DESTDIR)$(SYSCONFDIR)/rosfw/interfaces.example

@@ -23,8 +23,10 @@
 #include <libnftnl/batch.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/flowtable.h>
 #include <libnftnl/object.h>
+#include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -467,6 +469,54 @@ struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *f
 	nftnl_table_free(t);
 	emit_nl_msg_end(b);
 	flowtable_msg(b, family, ft, "rosfw-probe");
+	ack_last(b);
+	return b;
+}
+
+struct emit_nl *emit_nl_queue_probe(int family, uint32_t seq)
+{
+	struct emit_nl *b = xcalloc(1, sizeof(*b));
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *e = nftnl_expr_alloc("queue");
+	struct nlmsghdr *nlh;
+
+	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
+	if (!b->batch || !t || !c || !r || !e)
+		xdie("out of memory");
+	b->seq0 = b->seq = seq;
+	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw-probe");
+	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	emit_nl_origin_add(b, OR_TABLE, family, NULL);
+	nlh = emit_nl_msg_start(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	emit_nl_msg_end(b);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, (uint32_t)family);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw-probe");
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "probe");
+	emit_nl_origin_add(b, OR_CHAIN, family, "probe");
+	nlh = emit_nl_msg_start(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	emit_nl_msg_end(b);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, 0);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, 1);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, NFT_QUEUE_FLAG_BYPASS);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, (uint32_t)family);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, "rosfw-probe");
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "probe");
+	nftnl_rule_add_expr(r, e);
+	emit_nl_origin_add(b, OR_RULE, family, "probe");
+	nlh = emit_nl_msg_start(b, NFT_MSG_NEWRULE, family, NLM_F_CREATE | NLM_F_APPEND);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	emit_nl_msg_end(b);
 	ack_last(b);
 	return b;
 }

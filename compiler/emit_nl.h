@@ -67,6 +67,9 @@ void emit_nl_free(struct emit_nl *b);
  * flowtable `ft` in a scratch table: whether this kernel and these devices
  * take it. Its second message is the flowtable. */
 struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq);
+/* The same for a rule with a queue statement (nft_queue), in a table and
+ * chain of its own; its rule is message begin + 3. */
+struct emit_nl *emit_nl_queue_probe(int family, uint32_t seq);
 
 /* The same, printing each rule to `rules` as nft --debug=netlink prints
  * the rules it sends (nft's counters carry no zeros, so rule bytes differ

@@ -62,10 +62,10 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_CT_STATE] = { .key = NFT_CT_STATE, .host = true, .flags = true, .dtype = DT_CT_STATE },
 	[K_CT_STATUS] = { .key = NFT_CT_STATUS, .host = true, .flags = true, .dtype = DT_CT_STATUS },
 	[K_CT_MARK] = { .key = NFT_CT_MARK, .host = true, .dtype = DT_MARK },
-	[K_CT_LABEL] = { .key = NFT_CT_LABELS, .host = true, .dtype = DT_INTEGER },
 	[K_CT_ID] = { .key = NFT_CT_ID, .dtype = DT_INTEGER },
 	[K_CT_HELPER] = { .key = NFT_CT_HELPER, .str = true, .host = true, .dtype = DT_STRING },
 	[K_CT_BYTES] = { .key = NFT_CT_BYTES, .host = true, .dtype = DT_INTEGER },
+	[K_CT_LABEL] = { .key = NFT_CT_LABELS, .host = true, .flags = true, .dtype = DT_CT_LABEL },
 	[K_IP_SADDR] = PL(DT_IPADDR, PD_IP, 11),
 	[K_IP_DADDR] = PL(DT_IPADDR, PD_IP, 12),
 	[K_IP_TTL] = PL(DT_INTEGER, PD_IP, 8),
@@ -1027,6 +1027,13 @@ static void gen_stmt(struct rb *rb, const struct ir_stmt *s)
 		e = ex_add(rb, "objref");
 		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
 		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, s->u.obj.name);
+		break;
+	case S_QUEUE:
+		e = ex_add(rb, "queue");
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, s->u.queue.num);
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, 1);
+		if (s->u.queue.bypass)
+			nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, NFT_QUEUE_FLAG_BYPASS);
 		break;
 	}
 }

@@ -22,7 +22,7 @@ enum {
 	DT_INET_PROTOCOL = 12, DT_INET_SERVICE = 13, DT_ICMP_TYPE = 14, DT_TCP_FLAG = 15,
 	DT_MARK = 19, DT_CLASSID = 23, DT_CT_STATE = 26, DT_CT_STATUS = 28, DT_ICMP6_TYPE = 29,
 	DT_ICMP_CODE = 32, DT_ICMPV6_CODE = 33, DT_DSCP = 36, DT_FIB_ADDR = 38, DT_BOOLEAN = 39,
-	DT_IFNAME = 41, DT_TIME_HOUR = 44, DT_TIME_DAY = 45,
+	DT_CT_LABEL = 30, DT_IFNAME = 41, DT_TIME_HOUR = 44, DT_TIME_DAY = 45,
 };
 
 /* nft's expression kinds, as its set "typeof" user data records them. */

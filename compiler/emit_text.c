@@ -309,11 +309,6 @@ static void match_print(FILE *out, const struct ir_match *m)
 		fprintf(out, "%s mod %u %s", ki->nft, m->mod, m->op == OP_EQ ? "== " : op_text(m->op));
 		value_print(out, m->key, &m->v);
 		return;
-	case K_CT_LABEL:
-		/* the bit is set: nft's own form of "& BIT != 0" */
-		fputs("ct label ", out);
-		value_print(out, m->key, &m->mask);
-		return;
 	case K_JHASH:
 		fputs("jhash ", out);
 		keys_print(out, m->hkeys, m->nhkeys);
@@ -359,6 +354,13 @@ static void match_print(FILE *out, const struct ir_match *m)
 		fputs(op_text(m->op), out);
 		value_print(out, m->key, &m->v);
 		fprintf(out, "/%d", mask_plen(&m->mask));
+		return;
+	}
+	if (m->key == K_CT_LABEL) {
+		/* nft's flag forms: "N" any of, "! N" none of; `&` with a
+		 * label is read wrong by nft 1.0.6 (cmp eq 1). */
+		fputs(m->op == OP_EQ ? "! " : "", out);
+		value_print(out, m->key, &m->mask);
 		return;
 	}
 	if (m->masked) {
@@ -547,6 +549,9 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 	case S_CT_HELPER_SET:
 		fprintf(out, "ct helper set \"%s\"", s->u.obj.name);
 		break;
+	case S_QUEUE:
+		fprintf(out, "queue num %u%s", s->u.queue.num, s->u.queue.bypass ? " bypass" : "");
+		break;
 	}
 }
 
@@ -734,6 +739,20 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 		for (i = 0; i < ir->nsysctls; i++)
 			fprintf(out, "#   net.netfilter.%s = %llu (%s)\n", ir->sysctls[i].name,
 				(unsigned long long)ir->sysctls[i].value, ir->sysctls[i].ros);
+	}
+	if (ir->ninspects) {
+		static const char *const kinds[] = { "tls-host", "layer7-protocol", "content" };
+
+		fputs("# connection label bits rosfw-inspect sets (rosfw apply tells it; bit 127: decided):\n", out);
+		for (i = 0; i < ir->ninspects; i++) {
+			fprintf(out, "#   ct label %u: %s=", ir->inspects[i].bit, kinds[ir->inspects[i].kind]);
+			if (ir->inspects[i].name) {
+				comment_print(out, ir->inspects[i].name);
+				fputs(" regexp=", out);
+			}
+			comment_print(out, ir->inspects[i].value);
+			fputc('\n', out);
+		}
 	}
 	for (f = 0; f < 2; f++) {
 		const struct ir_table *t = ir->tables[f];

@@ -30,6 +30,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_CT_MARK] = { "ct mark", T_MARK, 4, SRC_CT },
 	[K_CT_HELPER] = { "ct helper", T_HELPER, 16, SRC_CT },
 	[K_CT_BYTES] = { "ct bytes", T_HOST_INTEGER, 8, SRC_CT },
+	[K_CT_LABEL] = { "ct label", T_CT_LABEL, 16, SRC_CT },
 	[K_IP_SADDR] = { "ip saddr", T_IPV4, 4, SRC_NETWORK, 96, 32 },
 	[K_IP_DADDR] = { "ip daddr", T_IPV4, 4, SRC_NETWORK, 128, 32 },
 	[K_IP_TTL] = { "ip ttl", T_INTEGER, 1, SRC_NETWORK, 64, 8 },
@@ -67,7 +68,6 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_NUMGEN_INC] = { "numgen inc", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4, SRC_HASH },
-	[K_CT_LABEL] = { "ct label", T_CT_LABEL, 16, SRC_CT },
 	[K_CT_ID] = { "ct id", T_INTEGER, 4, SRC_CT },
 };
 
@@ -122,6 +122,7 @@ void ir_free(struct ir *ir)
 	free(ir->marks);
 	free(ir->sysctls);
 	route_plan_free(ir->routing);
+	free(ir->inspects);
 	arena_free(ir->arena);
 	free(ir);
 }
@@ -245,6 +246,74 @@ struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value)
 	s->name = ir_strdup(ir, name);
 	s->value = value;
 	return s;
+}
+
+static bool inspect_bit_used(const struct ir *ir, unsigned bit, bool prev)
+{
+	size_t i;
+
+	for (i = 0; i < ir->ninspects; i++)
+		if (ir->inspects[i].bit == bit)
+			return true;
+	for (i = 0; prev && i < ir->ninspect_prev; i++)
+		if (ir->inspect_prev[i].bit == bit)
+			return true;
+	return false;
+}
+
+/* The bit the kernel's connections already carry for this value, when
+ * the ruleset applied before gave it one and it is free; else the lowest
+ * no earlier matcher had (a connection decided before the re-apply must
+ * not match a new value by an old bit), else the lowest free. */
+static unsigned inspect_bit_pick(const struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len)
+{
+	unsigned b;
+	size_t i;
+
+	for (i = 0; i < ir->ninspect_prev; i++) {
+		const struct ir_inspect *p = &ir->inspect_prev[i];
+
+		if (p->kind == kind && p->len == len && !memcmp(p->value, value, len) && p->bit < IR_INSPECT_MAX &&
+		    !inspect_bit_used(ir, p->bit, false))
+			return p->bit;
+	}
+	for (b = 0; b < IR_INSPECT_MAX; b++)
+		if (!inspect_bit_used(ir, b, true))
+			return b;
+	for (b = 0; inspect_bit_used(ir, b, false); b++)
+		;
+	return b;
+}
+
+int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len, const char *name)
+{
+	struct ir_inspect *x;
+	size_t i;
+
+	for (i = 0; i < ir->ninspects; i++) {
+		x = &ir->inspects[i];
+		if (x->kind == kind && x->len == len && !memcmp(x->value, value, len))
+			return (int)x->bit;
+	}
+	if (ir->ninspects >= IR_INSPECT_MAX)
+		return -1;
+	GROW(ir->inspects, ir->ninspects, ir->capinspects);
+	x = &ir->inspects[ir->ninspects];
+	x->kind = kind;
+	x->value = arena_strndup(ir->arena, value, len);
+	x->len = len;
+	x->bit = inspect_bit_pick(ir, kind, value, len);
+	x->name = ir_strdup(ir, name);
+	ir->ninspects++;
+	return (int)x->bit;
+}
+
+struct ir_data ir_data_label_bit(unsigned bit)
+{
+	struct ir_data d = { .len = 16 };
+
+	d.b[bit / 8 % 16] = (uint8_t)(1u << (bit % 8));
+	return d;
 }
 
 void ir_set_elem(struct ir *ir, struct ir_set *s, const struct ir_elem *e)

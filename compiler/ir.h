@@ -38,6 +38,8 @@ enum ir_key {
 	K_CT_MARK,
 	K_CT_HELPER,
 	K_CT_BYTES,
+	K_CT_LABEL,		/* 128 bits: per-connection-classifier's bits 64-126, the inspection
+				 * helper's 0-63 and 127 (ir.h's IR_LABEL_*) */
 	K_IP_SADDR,
 	K_IP_DADDR,
 	K_IP_TTL,
@@ -75,7 +77,6 @@ enum ir_key {
 	K_NUMGEN_INC,
 	K_NUMGEN_RANDOM,
 	K_JHASH,
-	K_CT_LABEL,		/* one bit of the connection's labels (per-connection-classifier) */
 	K_CT_ID,		/* the connection's id: connection-rate's meters are per connection */
 	K__COUNT
 };
@@ -102,7 +103,7 @@ enum ir_type {
 	T_HOUR,
 	T_HELPER,
 	T_PRIORITY,
-	T_CT_LABEL,	/* 128 bits, one set: printed as its number */
+	T_CT_LABEL,	/* 128 bits; a match tests one bit (mask), printed as its number */
 };
 
 /* Where the kernel reads a key: nft's expression, and for a header field
@@ -237,6 +238,7 @@ enum ir_stmt_kind {
 	S_NOTRACK,
 	S_FLOW_ADD,
 	S_CT_HELPER_SET,
+	S_QUEUE,	/* queue num N bypass: to the inspection helper */
 };
 
 /**
@@ -298,6 +300,10 @@ struct ir_stmt {
 		struct {
 			const char *name;
 		} obj;
+		struct {
+			uint16_t num;
+			bool bypass;	/* no listener: the packet goes on */
+		} queue;
 	} u;
 };
 
@@ -395,6 +401,18 @@ struct ir_mark {
 	uint32_t value;
 };
 
+/* What the inspection helper decides, one bit of the connection's label
+ * each: what `rosfw apply` writes for it (helpers/inspect.h's format). */
+enum ir_inspect_kind { INSPECT_TLS_HOST, INSPECT_LAYER7, INSPECT_CONTENT };
+
+struct ir_inspect {
+	enum ir_inspect_kind kind;
+	const char *value;	/* pattern, regexp or content bytes */
+	size_t len;
+	unsigned bit;
+	const char *name;	/* layer7: the protocol's name */
+};
+
 /* A connection tracking setting of the network namespace (a sysctl under
  * /proc/sys/net/netfilter): not part of the ruleset, written by apply after
  * the commit and put back by flush. */
@@ -412,6 +430,12 @@ struct ir {
 	size_t nmarks, capmarks;
 	struct ir_sysctl *sysctls;
 	size_t nsysctls, capsysctls;
+	struct ir_inspect *inspects;	/* the helper's matchers, in the order rules name them */
+	size_t ninspects, capinspects;
+	/* The matchers of the ruleset applied before (lower_opts), whose
+	 * bits the kernel's connections may carry: kept where they stay. */
+	const struct ir_inspect *inspect_prev;
+	size_t ninspect_prev;
 	/* User data of rosfw's tables (apply keeps there the sysctl values
 	 * it found before it first changed them); NULL: none. */
 	const uint8_t *table_udata;
@@ -438,6 +462,20 @@ void ir_chain_drop(struct ir_table *t, const struct ir_chain *c);
 struct ir_helper *ir_helper_add(struct ir *ir, struct ir_table *t, const char *name, const char *type,
 				uint8_t l4proto);
 struct ir_sysctl *ir_sysctl_add(struct ir *ir, const char *name, uint64_t value);
+/*
+ * The connection label's 128 bits, shared: the inspection helper's
+ * matchers take 0 to IR_INSPECT_MAX - 1 and IR_INSPECT_DONE_BIT, the
+ * per-connection-classifier rules IR_LABEL_PCC_FIRST to _LAST.
+ */
+#define IR_INSPECT_MAX 64
+#define IR_INSPECT_DONE_BIT 127
+#define IR_LABEL_PCC_FIRST 64
+#define IR_LABEL_PCC_LAST 126
+/* The label bit of a matcher (the same one for the same kind and value),
+ * or -1 past IR_INSPECT_MAX of them. */
+int ir_inspect_bit(struct ir *ir, enum ir_inspect_kind kind, const char *value, size_t len, const char *name);
+/* One label bit as a value of K_CT_LABEL. */
+struct ir_data ir_data_label_bit(unsigned bit);
 /* A named counter object of the table; its name, kept by the IR. */
 const char *ir_counter_add(struct ir *ir, struct ir_table *t, const char *name);
 /* No flowtable after all: its flow add statements go, and the rules that

@@ -1297,6 +1297,8 @@ static void family_lower(struct lctx *L, bool v6)
 	if (L->idents)
 		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
 	L->fasttrack_rules = 0;
+	L->inspect_rules = 0;
+	L->inspect_kinds = 0;
 	lists_plan(L);
 	lists_build(L);
 	for (i = 0; i < 4; i++)
@@ -1305,6 +1307,7 @@ static void family_lower(struct lctx *L, bool v6)
 	lower_helpers(L);
 	lower_services(L);
 	lower_flowtable(L);
+	lower_inspect_chains(L);
 }
 
 struct ir *lower_model(const struct model *m, struct diag *d, const struct lower_opts *o)
@@ -1318,6 +1321,8 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	};
 
 	L.ir = ir_new();
+	L.ir->inspect_prev = L.o->inspect_prev;
+	L.ir->ninspect_prev = L.o->ninspect_prev;
 	L.ifn = ifnames_new(m, L.o->ifmap, d);
 	marks_collect(&L);
 	family_lower(&L, false);

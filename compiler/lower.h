@@ -24,11 +24,21 @@ enum fasttrack_mode {
 	FASTTRACK_FALLBACK,	/* counted only; the next rule carries the traffic */
 };
 
+/* tls-host, layer7-protocol, content (lower_inspect.c): undecided
+ * connections queued to the helper, or (a kernel without nft_queue, the
+ * golden loads) the same ruleset without the queue statement. */
+enum inspect_mode { INSPECT_QUEUE, INSPECT_NO_QUEUE };
+
 struct lower_opts {
 	enum unsupported_policy unsupported;
 	enum fasttrack_mode fasttrack;
 	const char *flowtable_devices;	/* comma list instead of the config's interfaces */
 	const struct ifmap *ifmap;	/* router interface -> this server's, or NULL */
+	enum inspect_mode inspect;
+	/* apply: the matchers the running ruleset numbered (its file), so a
+	 * value keeps its label bit across re-applies; compile: none. */
+	const struct ir_inspect *inspect_prev;
+	size_t ninspect_prev;
 };
 
 /*

@@ -180,6 +180,7 @@ static bool rule_uses_conntrack(const struct mitem *it, enum menu_kind k)
 	static const enum prop_id props[] = {
 		P_CONNECTION_BYTES, P_CONNECTION_LIMIT, P_CONNECTION_MARK, P_CONNECTION_NAT_STATE,
 		P_CONNECTION_RATE, P_CONNECTION_STATE, P_CONNECTION_TYPE,
+		P_TLS_HOST, P_LAYER7_PROTOCOL, P_CONTENT,	/* kept on the connection's label */
 	};
 	enum action_id a = mitem_action(it, k);
 	size_t i;

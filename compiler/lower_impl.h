@@ -74,6 +74,8 @@ struct lctx {
 	bool failed, refused, never;
 	bool tracking_off;		/* enabled=no, or auto with nothing that needs it */
 	size_t fasttrack_rules;		/* of this family: the flowtable is needed */
+	size_t inspect_rules;		/* of this family: the helper's queue is needed */
+	unsigned inspect_kinds;		/* 1 << enum ir_inspect_kind of those rules */
 	struct ir_chain *last_chain;	/* chain_get's last answer, in L->t */
 	struct rule_ident *idents;	/* the table's rule identities so far: open addressing */
 	size_t nidents, capidents;
@@ -128,6 +130,8 @@ void lower_helpers(struct lctx *L);
 void lower_tracking(struct lctx *L);
 void lower_sysctls(struct lctx *L);
 void lower_flowtable(struct lctx *L);
+/* compiler/lower_inspect.c: the chains that queue to the inspection helper. */
+void lower_inspect_chains(struct lctx *L);
 /* Base chain `name` of the table being lowered (filter type), made on
  * first use. */
 struct ir_chain *lower_base_chain(struct lctx *L, const char *name, enum ir_hook hook, int prio, const char *facility);

@@ -928,6 +928,8 @@ static void ports_protocols(struct lctx *L, struct ir_match *m, enum ir_op op)
  * bit is set, every packet of them, both directions. The raw facility runs
  * before conntrack: there each packet is hashed on its own.
  */
+#define PCC_BITS (IR_LABEL_PCC_LAST - IR_LABEL_PCC_FIRST + 1)
+
 void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 {
 	bool raw = L->k == MK_RAW4 || L->k == MK_RAW6, ports = p->form & (VPCC_SPORT | VPCC_DPORT);
@@ -958,13 +960,13 @@ void lower_per_connection_classifier(struct lctx *L, const struct mprop *p)
 	key[3] = p->neg;
 	h = text_fnv64(TEXT_FNV64, L->fac, strlen(L->fac) + 1);
 	h = text_fnv64(h, chain ? chain : "", chain ? strlen(chain) + 1 : 0);
-	bit = (unsigned)(text_fnv64(h, key, sizeof(key)) % 128);
-	for (n = 0; n < 128 && (L->ct_labels[bit / 64] >> bit % 64 & 1); n++)
-		bit = (bit + 1) % 128;
-	if (n == 128) {
+	bit = IR_LABEL_PCC_FIRST + (unsigned)(text_fnv64(h, key, sizeof(key)) % PCC_BITS);
+	for (n = 0; n < PCC_BITS && (L->ct_labels[bit / 64] >> bit % 64 & 1); n++)
+		bit = IR_LABEL_PCC_FIRST + (bit - IR_LABEL_PCC_FIRST + 1) % PCC_BITS;
+	if (n == PCC_BITS) {
 		diag_error(L->d, &p->loc,
-			   "more than 128 per-connection-classifier rules in %s: conntrack keeps 128 label bits, one per rule",
-			   L->v6 ? "/ipv6 firewall" : "/ip firewall");
+			   "more than %d per-connection-classifier rules in %s: they have %d of conntrack's 128 label bits, one per rule",
+			   PCC_BITS, L->v6 ? "/ipv6 firewall" : "/ip firewall", PCC_BITS);
 		L->failed = true;
 		return;
 	}

@@ -42,6 +42,7 @@
 #include "model.h"
 #include "nlsock.h"
 #include "routing.h"
+#include "inspectconf.h"
 #include "source.h"
 #include "state.h"
 #include "xalloc.h"
@@ -55,6 +56,7 @@ enum { APPLY_NOPERM_READ = -2, APPLY_NOPERM_CHANGE = -1 };
 struct apply_opts {
 	bool check, json, diff;
 	bool probe;				/* --fasttrack=auto: the kernel decides */
+	bool inspect_given;			/* --inspect: insist, do not ask the kernel */
 	unsigned confirm;			/* --confirm SECONDS, 0: none */
 	time_t due;				/* when its rollback runs, once armed */
 	struct changes *changes;		/* --diff --json: what it found */
@@ -70,7 +72,7 @@ struct apply_opts {
 static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
-	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...]\n"
+	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...] [--inspect=queue|no-queue]\n"
 	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...] [--forwarding=on|keep]\n"
 	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
 	      "                   [--max-errors N] [--max-warnings N] FILE...\n"
@@ -92,6 +94,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
+	      "  --inspect=no-queue  tls-host, layer7-protocol, content rules without the queue to\n"
+	      "            rosfw-inspect (a kernel without nft_queue): they never match\n"
 	      "  --missing-interfaces=error  an interface the rules match on that this machine does not\n"
 	      "            have is an error: the list names each rule and which way it fails, nothing is\n"
 	      "            applied (the default; ROSFW_MISSING_INTERFACES=warn changes the default);\n"
@@ -121,6 +125,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
+		{ "inspect", required_argument, NULL, 'Q' },
 		{ "missing-interfaces", required_argument, NULL, 'X' },
 		{ "allow-missing", required_argument, NULL, 'A' },
 		{ "forwarding", required_argument, NULL, 'F' },
@@ -194,6 +199,15 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				return -1;
 			if (c == 'D')
 				o->lower.flowtable_devices = optarg;
+			break;
+		case 'Q':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --inspect\n");
+				return -1;
+			}
+			if (!config_opt_inspect(optarg, &o->lower.inspect))
+				return -1;
+			o->inspect_given = true;
 			break;
 		case 'X':
 		case 'A':
@@ -434,6 +448,7 @@ static const char *stmt_name(const struct ir_stmt *s, char *buf, size_t size)
 	case S_NOTRACK: snprintf(buf, size, "notrack"); break;
 	case S_FLOW_ADD: snprintf(buf, size, "flow add"); break;
 	case S_CT_HELPER_SET: snprintf(buf, size, "ct helper set"); break;
+	case S_QUEUE: snprintf(buf, size, "queue"); break;
 	}
 	return buf;
 }
@@ -724,6 +739,64 @@ static void fasttrack_fit(struct ir *ir, struct diag *d, bool probe)
 	}
 }
 
+/* ---- tls-host, layer7-protocol, content: the queue to rosfw-inspect ----- */
+
+/* Whether the kernel takes a queue statement (nft_queue): true too when
+ * it could not be asked (the real batch will say why). */
+static bool queue_probe(int family)
+{
+	struct emit_nl *b = emit_nl_queue_probe(family, (uint32_t)time(NULL));
+	struct talk k;
+	int err = 0;
+	size_t i;
+
+	talk(b, &k);
+	for (i = 0; i < k.nerrs; i++)
+		if (k.errs[i].seq == emit_nl_begin_seq(b) + 3)
+			err = k.errs[i].err;
+	free(k.errs);
+	emit_nl_free(b);
+	return err != ENOENT && err != EOPNOTSUPP;
+}
+
+/* A kernel without nft_queue refuses the whole ruleset for the queue
+ * rules alone: they go, with a warning, as FastTrack falls back when the
+ * kernel has no flowtables (unless --inspect=queue insists). */
+static bool inspect_fit(struct ir *ir, struct diag *d, bool insist)
+{
+	bool dropped = false;
+	int f;
+	size_t i, j, k, n;
+
+	if (insist || !ir->ninspects)
+		return false;
+	for (f = 0; f < 2; f++) {
+		struct ir_table *t = ir->tables[f];
+		bool queues = false;
+
+		for (i = 0; t && i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++)
+				for (k = 0; k < t->chains[i]->rules[j]->n; k++)
+					queues = queues || t->chains[i]->rules[j]->stmts[k].kind == S_QUEUE;
+		if (!queues || queue_probe(t->family))
+			continue;
+		for (i = 0; i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++) {
+				struct ir_rule *r = t->chains[i]->rules[j];
+
+				for (k = n = 0; k < r->n; k++)
+					if (r->stmts[k].kind != S_QUEUE)
+						r->stmts[n++] = r->stmts[k];
+				r->n = n;
+			}
+		if (!dropped)
+			diag_warning(d, NULL,
+				     "this kernel has no nft_queue: the tls-host, layer7-protocol and content rules are loaded without the queue to rosfw-inspect and match nothing (a drop rule lets that traffic through, an accept rule does not accept it)");
+		dropped = true;
+	}
+	return dropped;
+}
+
 /* What the batch would change, into *c; EXIT_OK, or < 0 / EXIT_IO when the
  * kernel's tables could not be read. */
 static int changes_find(const struct ir *ir, const struct apply_opts *o, struct diag *d, struct changes *c)
@@ -866,7 +939,10 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_IO;
 		goto report;
 	}
-	/* Refuse what compile refuses, before anything is sent. */
+	/* Refuse what compile refuses, before anything is sent. The values
+	 * tls-host, layer7-protocol and content rules had keep their label
+	 * bits: connections decided before carry them. */
+	inspect_prev_read(&o.lower);
 	if (!diag_errors(d))
 		ir = lower_model(m, d, &o.lower);
 	if (!ir) {
@@ -884,6 +960,8 @@ int cmd_apply(int argc, char **argv)
 		}
 	}
 	fasttrack_fit(ir, d, o.probe);
+	if (!inspect_fit(ir, d, o.inspect_given))
+		inspect_helper_check(ir, d);
 	rc = apply_box_check(ir, &o, d);
 	if (rc != EXIT_OK)
 		goto report;
@@ -959,6 +1037,9 @@ int cmd_apply(int argc, char **argv)
 			ct_sysctls_write(ir, d);
 		else if (ir->nsysctls)
 			diag_note(d, NULL, "no firewall in the configuration: connection tracking settings left as they are");
+		/* After the commit: the helper rereads it and must find the
+		 * bits the rules now in the kernel test. */
+		inspect_conf_write(ir, d);
 		if (o.forwarding && has_tables)
 			apply_forwarding(ir, d);
 		/* A pending rollback will undo this apply; a stale one waits
@@ -988,6 +1069,7 @@ report:
 	state_free(st);
 	emit_nl_free(b);
 	ir_free(ir);
+	inspect_prev_free(&o.lower);
 	model_free(m);
 	ifmap_free((struct ifmap *)o.lower.ifmap);
 	config_ifopts_free(&o.ifo);

@@ -122,6 +122,19 @@ bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe
 	return true;
 }
 
+bool config_opt_inspect(const char *arg, enum inspect_mode *out)
+{
+	if (!strcmp(arg, "queue"))
+		*out = INSPECT_QUEUE;
+	else if (!strcmp(arg, "no-queue"))
+		*out = INSPECT_NO_QUEUE;
+	else {
+		fprintf(stderr, "rosfw: --inspect takes queue or no-queue\n");
+		return false;
+	}
+	return true;
+}
+
 bool config_opt_flowtable_devices(const char *arg)
 {
 	const char *p = arg;

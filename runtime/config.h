@@ -37,6 +37,8 @@ bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
 /* --fasttrack=flowtable|fallback, and auto where `probe` is given (set
  * when the kernel is to decide). */
 bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe);
+/* --inspect=queue|no-queue (lower.h's enum inspect_mode). */
+bool config_opt_inspect(const char *arg, enum inspect_mode *out);
 bool config_opt_flowtable_devices(const char *arg);
 
 /* The interface map a command was given: --interface-map FILE (NULL: the

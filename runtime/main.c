@@ -87,6 +87,10 @@ static int usage(FILE *out, int code)
 	      "                      fasttrack-connection as a flowtable and flow add (compile's default), or\n"
 	      "                      counted only, the next rule carrying the traffic (kernels without\n"
 	      "                      flowtables); apply also takes auto (its default): the kernel decides\n"
+	      "  --inspect=queue|no-queue\n"
+	      "                      tls-host, layer7-protocol, content: undecided connections queued to\n"
+	      "                      rosfw-inspect (default), or no queue (kernels without nft_queue: the\n"
+	      "                      rules then never match)\n"
 	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
@@ -117,6 +121,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "unsupported", required_argument, NULL, 'u' },
 		{ "fasttrack", required_argument, NULL, 'f' },
 		{ "netlink", no_argument, NULL, 'N' },
+		{ "inspect", required_argument, NULL, 'Q' },
 		{ "flowtable-devices", required_argument, NULL, 'D' },
 		{ "here", no_argument, NULL, 'H' },
 		{ "missing-interfaces", required_argument, NULL, 'X' },
@@ -155,6 +160,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'N':
 			o->netlink = true;
+			break;
+		case 'Q':
+			if (!config_opt_inspect(optarg, &o->lower.inspect))
+				return -1;
 			break;
 		case 'f':
 			if (!config_opt_fasttrack(optarg, &o->lower.fasttrack, NULL))

@@ -3,7 +3,7 @@
 # Debian 12; run as root (CI and the README's commands are).
 set -e
 pkgs="build-essential flex bison pkg-config libnftnl-dev libmnl-dev libnetfilter-conntrack-dev
-      libcmocka-dev clang libclang-rt-14-dev nftables iproute2 conntrack"
+      libcmocka-dev libnetfilter-queue-dev clang libclang-rt-14-dev nftables iproute2 conntrack"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -9,9 +9,10 @@ secs=${FUZZ_SECONDS:-30}
 out="$ROOT/build/fuzz"
 mkdir -p "$out/seeds"
 make -s -C "$ROOT" build/gen/parser.c build/gen/lexer.c >/dev/null
-src=$(cd "$ROOT" && ls lib/*.c grammar/*.c compiler/*.c build/gen/*.c)
+# compiler/lower_inspect.c checks layer7 regexps with the helper's own code.
+src=$(cd "$ROOT" && ls lib/*.c grammar/*.c compiler/*.c build/gen/*.c helpers/payload.c)
 if ! (cd "$ROOT" && clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Ilib -Igrammar -Icompiler -Ibuild/gen \
+	-fno-sanitize-recover=all -Ilib -Igrammar -Icompiler -Ihelpers -Ibuild/gen \
 	fuzz/fuzz_model.c $src -o "$out/fuzz_model" $(pkg-config --cflags --libs libnftnl libmnl)) 2> "$out/build.log"; then
 	cat "$out/build.log" >&2
 	fail "fuzz build"
@@ -34,7 +35,8 @@ else
 	fail "fuzz found a crash (artifact in $out)"
 fi
 # What rosfw compiles, nft must take: quoting, escaping, names and limits
-# (FastTrack as this kernel takes it: it has no flowtables).
+# (FastTrack and the inspection queue as this kernel takes them: it has no
+# flowtables and no nft_queue).
 rosfw="$ROOT/build/rosfw"
 if [ ! -x "$rosfw" ] || [ "$(id -u)" != 0 ] || ! command -v nft >/dev/null || ! unshare -n true 2>/dev/null; then
 	echo "fuzz: nft -c of the compiled inputs skipped (needs build/rosfw, root, nft and unshare)" >&2
@@ -46,7 +48,7 @@ compiled=0 refused=0
 mkdir -p "$out/nft"
 while read -r f; do
 	[ "$nfiles" != 0 ] && [ "$compiled" -ge "$nfiles" ] && break
-	"$rosfw" compile --unsupported=skip-rule --fasttrack=fallback "$out/work/$f" > "$out/nft/x.nft" 2>/dev/null || continue
+	"$rosfw" compile --unsupported=skip-rule --fasttrack=fallback --inspect=no-queue "$out/work/$f" > "$out/nft/x.nft" 2>/dev/null || continue
 	compiled=$((compiled + 1))
 	if ! unshare -n nft -c -f "$out/nft/x.nft" > "$out/nft/err" 2>&1; then
 		refused=$((refused + 1))

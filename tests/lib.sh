@@ -11,6 +11,9 @@ export ROSFW_RECORD="${ROSFW_RECORD-}"
 # refusal, and the behaviour harness, whose namespaces have the names, keeps
 # it.
 export ROSFW_MISSING_INTERFACES=warn
+# rosfw-inspect's matchers (/run/rosfw/inspect.*.conf) go nowhere either: a test that
+# wants them names the file.
+export ROSFW_INSPECT_CONF="${ROSFW_INSPECT_CONF-}"
 PASS=0
 FAIL=0
 FAILED=""

@@ -36,6 +36,7 @@ run cli make --no-print-directory -s cli-test
 run behaviour make --no-print-directory -s behaviour
 run corpus-compile make --no-print-directory -s corpus-compile
 run fuzz make --no-print-directory -s fuzz-smoke
+FUZZ_SECONDS=10 run fuzz-helpers make --no-print-directory -s fuzz-helpers
 run asan make --no-print-directory -s BUILD=build/asan SAN=1 unit
 run asan-corpus make --no-print-directory -s BUILD=build/asan SAN=1 corpus
 run asan-golden make --no-print-directory -s BUILD=build/asan SAN=1 golden

@@ -81,5 +81,23 @@ same "flowtable with --flowtable-devices" "$tmp" ft.rsc --flowtable-devices=eth0
 grep -q '^	flowtable fasttrack {' "$tmp/text.nft" && grep -q 'flow add @fasttrack' "$tmp/text.nft" &&
 	pass "netlink: the flowtable case has a flowtable and flow add" || fail "netlink: the flowtable case has a flowtable and flow add"
 
+# tls-host, layer7-protocol and content: label matches, plain and
+# negated, and the chains that queue to the helper (this kernel has no
+# nft_queue; nft prints the queue rule before the kernel refuses it).
+cat > "$tmp/inspect.rsc" <<'RSC'
+/ip firewall layer7-protocol add name=ECH regexp="A\\x01\$"
+/ip firewall filter
+add chain=forward tls-host=*.blocked.example action=drop
+add chain=forward protocol=tcp dst-port=443 tls-host=!*.allowed.example action=reject
+add chain=forward layer7-protocol=ECH action=drop
+add chain=input content=BitTorrent action=drop
+/ipv6 firewall filter
+add chain=forward tls-host=*.blocked.example action=drop
+RSC
+same "inspection" "$tmp" inspect.rsc
+grep -q 'queue num 19 bypass' "$tmp/text.nft" && grep -q 'ct label ! 1 ' "$tmp/text.nft" &&
+	pass "netlink: the inspection case has the queue and a negated label" ||
+	fail "netlink: the inspection case has the queue and a negated label"
+
 each_config "$rosfw" same
 summary "netlink"

@@ -15,7 +15,9 @@ make -s -C "$ROOT" BUILD="$build" install DESTDIR="$tmp/d" > "$tmp/out" 2>&1 || 
 if diff -u - "$tmp/files" > "$tmp/diff" <<'LIST'
 ./etc/rosfw/interfaces.example
 ./usr/local/bin/rosfw
+./usr/local/bin/rosfw-inspect
 ./usr/local/bin/rosfwd
+./usr/local/lib/systemd/system/rosfw-inspect.service
 ./usr/local/lib/systemd/system/rosfwd.service
 ./usr/local/share/bash-completion/completions/rosfw
 ./usr/local/share/bash-completion/completions/rosfwd
@@ -63,6 +65,23 @@ if command -v systemd-analyze >/dev/null; then
 		pass "install: systemd-analyze verify finds nothing to say about the installed unit"
 	else
 		fail "install: systemd-analyze verify: $(cat "$tmp/verify")"
+	fi
+fi
+# rosfw-inspect's unit too (issue 19): its program from PREFIX, restarted
+# whatever becomes of it, and nothing systemd-analyze would say.
+iunit=$tmp/o/opt/rosfw/lib/systemd/system/rosfw-inspect.service
+if grep -q '^ExecStart=/opt/rosfw/bin/rosfw-inspect ' "$iunit" && grep -q '^Restart=always' "$iunit" &&
+	! grep -q /usr/local "$iunit"; then
+	pass "install: rosfw-inspect's unit runs it from PREFIX and restarts it"
+else
+	fail "install: rosfw-inspect's unit: $(grep -E '^(Exec|Restart)' "$iunit")"
+fi
+if command -v systemd-analyze >/dev/null; then
+	if MANPATH=$tmp/p/share/man systemd-analyze verify "$tmp/p/lib/systemd/system/rosfw-inspect.service" \
+		> "$tmp/verify" 2>&1 && ! grep -q . "$tmp/verify"; then
+		pass "install: systemd-analyze verify finds nothing to say about rosfw-inspect's unit"
+	else
+		fail "install: systemd-analyze verify rosfw-inspect.service: $(cat "$tmp/verify")"
 	fi
 fi
 # The unit's place among the others: a firewall, before the network.

@@ -47,6 +47,19 @@ for src in "$ROOT"/examples/*.rsc "$dir"/*.rsc; do
 			fail "golden fallback $name"
 		fi
 	fi
+	# Nor nft_queue: what loads is the ruleset without the queue to
+	# rosfw-inspect, which must differ by the queue statements alone
+	# (tests/apply/netlink.sh compares those with nft's).
+	if grep -q ' queue num ' "$tmp/a.nft"; then
+		# shellcheck disable=SC2086
+		(cd "$(dirname "$src")" && "$rosfw" compile --inspect=no-queue --fasttrack=fallback $opts "$name") > "$tmp/c.nft" 2>/dev/null
+		if diff <(sed 's/ queue num 19 bypass//' "$tmp/a.nft") "$tmp/c.nft" > /dev/null; then
+			pass "golden no-queue $name differs by the queue alone"
+		else
+			fail "golden no-queue $name"
+		fi
+		mv "$tmp/c.nft" "$tmp/a.nft"
+	fi
 	if unshare -n sh -c "nft -f '$tmp/a.nft' && nft list ruleset" > "$tmp/list" 2> "$tmp/nerr"; then
 		[ -n "$UPDATE" ] && cp "$tmp/list" "$base.list"
 		if cmp -s "$tmp/list" "$base.list"; then

@@ -12,7 +12,7 @@ add chain=input protocol=udp src-address=127.0.0.1 dst-port=9 action=accept comm
 add chain=input protocol=tcp action=drop disabled=yes comment="disabled drop"
 add chain=input protocol=udp port=7,8 action=accept
 add chain=input src-address-list=trusted action=accept
-add chain=input content=abc action=drop comment="skipped"
+add chain=input hotspot=auth action=drop comment="skipped"
 add chain=input protocol=udp action=jump jump-target=custom
 add chain=custom protocol=udp dst-port=6 action=accept comment="in a custom chain"
 /ip firewall raw

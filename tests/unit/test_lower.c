@@ -2221,16 +2221,16 @@ static void test_per_connection_classifier(void **state)
 			    "add chain=prerouting protocol=udp per-connection-classifier=!src-address-and-port:2/1\n"
 			    "add chain=prerouting protocol=tcp per-connection-classifier=both-addresses-and-ports:4/3\n",
 		     "ip", "mangle_prerouting",
-		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 44 comment \"#0\"\n"
-		     "ct label 44 counter accept comment \"#0\"\n"
-		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 11 comment \"#1\"\n"
-		     "meta l4proto udp ct label 11 counter accept comment \"#1\"\n"
-		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 20 comment \"#2\"\n"
-		     "meta l4proto tcp ct label 20 counter accept comment \"#2\"\n");
+		     PCC_NEW "jhash ip saddr . ip daddr mod 3 seed 0x0 == 0 ct label set 111 comment \"#0\"\n"
+		     "ct label 111 counter accept comment \"#0\"\n"
+		     "meta l4proto udp " PCC_NEW "jhash ip saddr . th sport mod 2 seed 0x0 != 1 ct label set 98 comment \"#1\"\n"
+		     "meta l4proto udp ct label 98 counter accept comment \"#1\"\n"
+		     "meta l4proto tcp " PCC_NEW "jhash ip saddr . ip daddr . th sport . th dport mod 4 seed 0x0 == 3 ct label set 91 comment \"#2\"\n"
+		     "meta l4proto tcp ct label 91 counter accept comment \"#2\"\n");
 	assert_rules(MANGLE6 "add chain=prerouting per-connection-classifier=dst-address:2/0\n", "ip6",
 		     "mangle_prerouting",
-		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 28 comment \"#0\"\n"
-		     "ct label 28 counter accept comment \"#0\"\n");
+		     PCC_NEW "jhash ip6 daddr mod 2 seed 0x0 == 0 ct label set 92 comment \"#0\"\n"
+		     "ct label 92 counter accept comment \"#0\"\n");
 }
 
 /* A rule's label bit follows from what it says, not its place: a rule
@@ -2239,14 +2239,14 @@ static void test_per_connection_classifier_label_follows_the_rule(void **state)
 {
 	struct low a = low_ok(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
 	struct low b = low_skip(MANGLE "add chain=prerouting per-connection-classifier=both-addresses:2/0\n"
-				       "add chain=prerouting per-connection-classifier=both-addresses:2/1 tls-host=x\n"
+				       "add chain=prerouting per-connection-classifier=both-addresses:2/1 hotspot=auth\n"
 				       "add chain=prerouting per-connection-classifier=both-addresses:2/1\n");
 
 	(void)state;
 	assert_rules_l(&a, "ip", "mangle_prerouting",
-		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 60 comment \"#0\"\n"
-		       "ct label 60 counter accept comment \"#0\"\n");
-	assert_non_null(strstr(b.out, "ct label 60 counter accept comment \"#2\""));
+		       PCC_NEW "jhash ip saddr . ip daddr mod 2 seed 0x0 == 1 ct label set 101 comment \"#0\"\n"
+		       "ct label 101 counter accept comment \"#0\"\n");
+	assert_non_null(strstr(b.out, "ct label 101 counter accept comment \"#2\""));
 	low_free(&a);
 	low_free(&b);
 }
@@ -2257,9 +2257,9 @@ static void test_per_connection_classifier_ports_without_protocol(void **state)
 	/* Packets with ports are hashed with them, the others without; with
 	 * nothing else to hash, by their protocol. */
 	assert_rules(MANGLE "add chain=prerouting per-connection-classifier=dst-port:2/0\n", "ip", "mangle_prerouting",
-		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
-		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 86 comment \"#0\"\n"
-		     "ct label 86 counter accept comment \"#0\"\n");
+		     PCC_NEW "meta l4proto { tcp, udp, dccp, sctp, udplite } jhash th dport mod 2 seed 0x0 == 0 ct label set 112 comment \"#0\"\n"
+		     PCC_NEW "meta l4proto != { tcp, udp, dccp, sctp, udplite } jhash meta l4proto mod 2 seed 0x0 == 0 ct label set 112 comment \"#0\"\n"
+		     "ct label 112 counter accept comment \"#0\"\n");
 	/* raw runs before conntrack: per packet, and ports need a protocol */
 	assert_rules(RAW "add chain=prerouting protocol=tcp per-connection-classifier=dst-port:2/0\n", "ip", "raw_prerouting",
 		     "meta l4proto tcp jhash th dport mod 2 seed 0x0 == 0 counter accept comment \"#0\"\n");
@@ -2444,10 +2444,96 @@ static void test_connection_rate_refusals(void **state)
 		     "a connection's rate is never exactly one value: write a range LO-HI");
 }
 
-static void test_refused_content(void **state)
+/* tls-host, layer7-protocol, content: a label bit each distinct value,
+ * set by rosfw-inspect; the rule tests it in the kernel, negated only once
+ * the helper has decided. */
+static void test_inspect_tls_host(void **state)
 {
+	struct low l = low_ok(FILTER "add chain=forward tls-host=*.blocked.example action=drop\n"
+				     "add chain=forward protocol=tcp tls-host=!*.allowed.example action=accept\n"
+				     "add chain=forward tls-host=*.blocked.example action=log\n");
+
 	(void)state;
-	REFUSED_PROP("content=abc", "abc", "content", "nftables has no payload string search");
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "ct label 0 counter drop comment \"#0\"\n"
+		       "meta l4proto tcp ct label 127 ct label ! 1 counter accept comment \"#1\"\n"
+		       "ct label 0 counter log level info comment \"#2\"\n");
+	/* tls-host alone: only TCP goes to the helper */
+	assert_rules_l(&l, "ip", "inspect.prerouting",
+		       "ct state & (untracked) != 0x0 ct label set 127 comment \"connections get labels\"\n"
+		       "meta l4proto tcp ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+	assert_rules_l(&l, "ip", "inspect.output",
+		       "meta l4proto tcp ct label ! 127 queue num 19 bypass comment \"to rosfw-inspect until it decides\"\n");
+	assert_int_equal(l.ir->ninspects, 2);
+	assert_int_equal(l.ir->inspects[1].kind, INSPECT_TLS_HOST);
+	assert_string_equal(l.ir->inspects[1].value, "*.allowed.example");
+	low_free(&l);
+}
+
+static void test_inspect_layer7_content(void **state)
+{
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL, INSPECT_NO_QUEUE };
+	const char *src = "/ip firewall layer7-protocol\n"
+			  "add name=foo regexp=\"^abc\"\n" FILTER
+			  "add chain=input layer7-protocol=foo action=drop\n"
+			  "add chain=input content=abc action=drop\n"
+			  "add chain=forward content=abc action=drop\n";
+	struct low l = low_opts(src, &o);
+
+	(void)state;
+	assert_non_null(l.ir);
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ct label 0 counter drop comment \"#0\"\nct label 1 counter drop comment \"#1\"\n");
+	assert_rules_l(&l, "ip", "filter_forward", "ct label 1 counter drop comment \"#2\"\n");
+	/* no queue: the helper gets nothing (kernels without nft_queue) */
+	assert_rules_l(&l, "ip", "inspect.output", "ct label ! 127 comment \"to rosfw-inspect until it decides\"\n");
+	assert_int_equal(l.ir->ninspects, 2);
+	assert_int_equal(l.ir->inspects[0].kind, INSPECT_LAYER7);
+	assert_string_equal(l.ir->inspects[0].name, "foo");
+	assert_string_equal(l.ir->inspects[0].value, "^abc");
+	assert_int_equal(l.ir->inspects[1].kind, INSPECT_CONTENT);
+	low_free(&l);
+}
+
+/* A re-apply: a value keeps the bit the ruleset before gave it (the
+ * kernel's connections carry it); a new one takes a bit no earlier value
+ * had. */
+static void test_inspect_bits_kept(void **state)
+{
+	static const struct ir_inspect prev[] = {
+		{ INSPECT_TLS_HOST, "*.gone", 6, 0, NULL },
+		{ INSPECT_CONTENT, "abc", 3, 5, NULL },
+	};
+	struct lower_opts o = { UNSUPPORTED_ERROR, FASTTRACK_FLOWTABLE, NULL, NULL, INSPECT_QUEUE, prev, 2 };
+	struct low l = low_opts(FILTER "add chain=input tls-host=*.new action=drop\n"
+				       "add chain=input content=abc action=drop\n", &o);
+
+	(void)state;
+	assert_non_null(l.ir);
+	assert_rules_l(&l, "ip", "filter_input",
+		       "ct label 1 counter drop comment \"#0\"\nct label 5 counter drop comment \"#1\"\n");
+	low_free(&l);
+}
+
+/* Raw runs before conntrack: no label to test. A regexp the helper could
+ * not compile is said at the rule. */
+static void test_inspect_refused(void **state)
+{
+	const char *raw = "/ip firewall raw\nadd chain=prerouting tls-host=*.example action=drop\n";
+	const char *bad = "/ip firewall layer7-protocol\nadd name=bad regexp=\"a(b\"\n" FILTER
+			  "add chain=input layer7-protocol=bad action=drop\n";
+	struct low l = low_err(raw);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(raw, 2, "*.example"),
+			 "tls-host is not supported: raw runs before connection tracking");
+	low_free(&l);
+	l = low_err(bad);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(bad, 4, "bad"),
+			 "its regexp (line 2) is not a POSIX extended regex rosfw-inspect takes");
+	low_free(&l);
 }
 
 static void test_refused_hotspot(void **state)
@@ -2501,26 +2587,6 @@ static void test_refused_ingress_priority(void **state)
 	(void)state;
 	REFUSED_PROP("ingress-priority=5", "5", "ingress-priority",
 		     "the priority a frame arrived with is not visible to nftables");
-}
-
-static void test_refused_layer7_protocol(void **state)
-{
-	const char *src = "/ip firewall layer7-protocol\n"
-			  "add name=foo regexp=\"^abc\"\n" FILTER
-			  "add chain=input layer7-protocol=foo action=drop\n"
-			  "add chain=input layer7-protocol=foo\n";
-	struct low l = low_err(src);
-
-	(void)state;
-	assert_null(l.ir);
-	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "foo"),
-			 "layer7-protocol is not supported: nftables has no layer 7 regexp match");
-	low_free(&l);
-	l = low_skip(src);
-	assert_diag_line(l.r.d, DIAG_WARNING, 4, col_of(src, 4, "foo"), OPENS);
-	assert_diag_line(l.r.d, DIAG_WARNING, 5, col_of(src, 5, "foo"), CLOSES);
-	assert_rules_l(&l, "ip", "filter_input", "");
-	low_free(&l);
 }
 
 static void test_refused_p2p(void **state)
@@ -2641,11 +2707,11 @@ static void test_psd_v6(void **state)
 
 static void test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing(void **state)
 {
-	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 tls-host=x action=drop\n"
-				       "add chain=input protocol=tcp connection-rate=1k-2k tls-host=x action=drop\n");
+	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 hotspot=auth action=drop\n"
+				       "add chain=input protocol=tcp connection-rate=1k-2k hotspot=auth action=drop\n");
 
 	(void)state;
-	/* The rule is left out (tls-host): its sets and helper chain too. */
+	/* The rule is left out (hotspot): its sets and helper chain too. */
 	assert_rules_l(&l, "ip", "filter_input", "");
 	assert_null(strstr(l.out, "psd"));
 	assert_null(strstr(l.out, "set cr"));
@@ -2670,13 +2736,6 @@ static void test_refused_routing_table(void **state)
 	(void)state;
 	REFUSED_PROP("routing-table=main", "main", "routing-table",
 		     "the routing table of a packet is not visible to nftables");
-}
-
-static void test_refused_tls_host(void **state)
-{
-	(void)state;
-	REFUSED_PROP("protocol=tcp tls-host=*.example.com", "*.example", "tls-host",
-		     "TLS SNI inspection is beyond nftables");
 }
 
 /* v7's tos is the whole byte; 2.9's names compare the ToS bits. */
@@ -2771,7 +2830,7 @@ static void test_refused_action_endpoint_independent_nat(void **state)
 
 static void test_refused_rule_keeps_following_numbers(void **state)
 {
-	struct low l = low_skip(FILTER "add chain=input content=x action=drop\n"
+	struct low l = low_skip(FILTER "add chain=input hotspot=auth action=drop\n"
 				       "add chain=input protocol=tcp action=drop\n");
 
 	(void)state;
@@ -3010,7 +3069,7 @@ static void test_jump_target_with_only_disabled_rules_is_an_empty_chain(void **s
 static void test_jump_target_whose_rules_are_all_skipped_is_an_empty_chain(void **state)
 {
 	struct low l = low_skip(FILTER "add chain=input action=jump jump-target=x\n"
-				       "add chain=x action=drop content=x\n");
+				       "add chain=x action=drop hotspot=auth\n");
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input", "counter jump filter_x comment \"#0\"\n");
@@ -4012,7 +4071,10 @@ int main(void)
 		/* refused */
 		T(test_connection_rate),
 		T(test_connection_rate_refusals),
-		T(test_refused_content),
+		T(test_inspect_tls_host),
+		T(test_inspect_layer7_content),
+		T(test_inspect_refused),
+		T(test_inspect_bits_kept),
 		T(test_refused_hotspot),
 		T(test_refused_in_bridge_port),
 		T(test_refused_in_bridge_port_list),
@@ -4021,7 +4083,6 @@ int main(void)
 		T(test_refused_phys_in_interface),
 		T(test_refused_phys_out_interface),
 		T(test_refused_ingress_priority),
-		T(test_refused_layer7_protocol),
 		T(test_refused_p2p),
 		T(test_psd),
 		T(test_psd_weights_by_their_common_divisor),
@@ -4031,7 +4092,6 @@ int main(void)
 		T(test_psd_refusals),
 		T(test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing),
 		T(test_refused_routing_table),
-		T(test_refused_tls_host),
 		T(test_tos),
 		T(test_refused_tos_name_v6),
 		T(test_refused_headers_v6),

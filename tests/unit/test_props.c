@@ -227,7 +227,7 @@ static void test_flags(void **state)
 	assert_true(prop_lookup(MK_FILTER4, "tcp-flags")->flags & PF_LIST_NEG);
 	assert_false(prop_lookup(MK_FILTER4, "log-prefix")->flags & PF_NEG);
 	assert_false(prop_lookup(MK_FILTER4, "chain")->flags & PF_NEG);
-	assert_int_equal(prop_lookup(MK_FILTER4, "layer7-protocol")->status, ST_REFUSED);
+	assert_int_equal(prop_lookup(MK_FILTER4, "layer7-protocol")->status, ST_APPROX);
 	assert_int_equal(prop_lookup(MK_FILTER4, "p2p")->status, ST_REFUSED);
 	assert_int_equal(prop_lookup(MK_FILTER4, "dst-port")->status, ST_EXACT);
 	assert_int_equal(prop_lookup(MK_ADDRLIST4, "address")->status, ST_NONE);
