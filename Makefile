@@ -64,7 +64,10 @@ RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.
 RUNTIME_SRC  += runtime/record.c runtime/routing.c runtime/gwcheck.c runtime/inspectconf.c
 # The inspection helper's parsers and decision (helpers/), apart from its
 # main: librosfw-inspect.a, which the helper and the unit tests link.
-INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/flows.c helpers/pkt.c
+# lib/netns.c is here, not in librosfw.a: the helper and record.c (runtime)
+# both name their per-namespace files with it, and librosfw.a comes first.
+INSPECT_SRC  := helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/flows.c helpers/pkt.c \
+                lib/netns.c
 
 CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o) $(GEN_SRC:$(BUILD)/gen/%.c=$(BUILD)/obj/gen/%.o)
 RUNTIME_OBJ := $(RUNTIME_SRC:%.c=$(BUILD)/obj/%.o)

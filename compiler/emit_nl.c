@@ -445,7 +445,13 @@ size_t emit_nl_kept(const struct emit_nl *b)
 	return b->kept;
 }
 
-struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq)
+/*
+ * A check-only batch that makes a table of its own, "rosfw-probe": what
+ * the kernel says of what is added to it tells whether it can hold it
+ * (a device may sit in one flowtable per table, and rosfw's may already
+ * hold these), and nothing is committed.
+ */
+static struct emit_nl *probe_begin(int family, uint32_t seq)
 {
 	struct emit_nl *b = xcalloc(1, sizeof(*b));
 	struct nftnl_table *t = nftnl_table_alloc();
@@ -458,8 +464,6 @@ struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *f
 	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
 	if (nftnl_batch_update(b->batch) < 0)
 		xdie("out of memory");
-	/* A table of its own: a device may sit in one flowtable per table,
-	 * and rosfw's may already hold these. */
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw-probe");
 	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
@@ -468,6 +472,13 @@ struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *f
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	nftnl_table_free(t);
 	emit_nl_msg_end(b);
+	return b;
+}
+
+struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *ft, uint32_t seq)
+{
+	struct emit_nl *b = probe_begin(family, seq);
+
 	flowtable_msg(b, family, ft, "rosfw-probe");
 	ack_last(b);
 	return b;
@@ -475,28 +486,14 @@ struct emit_nl *emit_nl_flowtable_probe(int family, const struct ir_flowtable *f
 
 struct emit_nl *emit_nl_queue_probe(int family, uint32_t seq)
 {
-	struct emit_nl *b = xcalloc(1, sizeof(*b));
-	struct nftnl_table *t = nftnl_table_alloc();
+	struct emit_nl *b = probe_begin(family, seq);
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_expr *e = nftnl_expr_alloc("queue");
 	struct nlmsghdr *nlh;
 
-	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
-	if (!b->batch || !t || !c || !r || !e)
+	if (!c || !r || !e)
 		xdie("out of memory");
-	b->seq0 = b->seq = seq;
-	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
-	if (nftnl_batch_update(b->batch) < 0)
-		xdie("out of memory");
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, (uint32_t)family);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, "rosfw-probe");
-	nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
-	emit_nl_origin_add(b, OR_TABLE, family, NULL);
-	nlh = emit_nl_msg_start(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	nftnl_table_free(t);
-	emit_nl_msg_end(b);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, (uint32_t)family);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, "rosfw-probe");
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, "probe");

@@ -12,10 +12,10 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "hostglob.h"
 #include "inspect.h"
+#include "netns.h"
 #include "payload.h"
 
 static int hexval(int c)
@@ -134,28 +134,12 @@ void iconf_free(struct iconf *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static unsigned long netns_ino(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) < 0 ? 0 : (unsigned long)st.st_ino;
-}
-
 const char *inspect_conf_path(void)
 {
 	static char path[PATH_MAX];
-	const char *env = getenv("ROSFW_INSPECT_CONF");
-	unsigned long self, init;
 
-	if (env)
-		return *env ? env : NULL;
-	self = netns_ino("/proc/self/ns/net");
-	init = netns_ino("/proc/1/ns/net");
-	if (self && self != init)
-		snprintf(path, sizeof(path), "/run/rosfw/inspect.%lu.conf", self);
-	else
-		snprintf(path, sizeof(path), "/run/rosfw/inspect.conf");
-	return path;
+	return netns_path(path, sizeof(path), "ROSFW_INSPECT_CONF", "/run/rosfw/inspect.conf", "/run/rosfw/inspect.",
+			  ".conf");
 }
 
 static void label_set(uint8_t *label, unsigned bit)

@@ -24,6 +24,7 @@
 #include "kread.h"
 #include "lower.h"
 #include "model.h"
+#include "netns.h"
 #include "safefile.h"
 #include "source.h"
 #include "text.h"
@@ -34,31 +35,12 @@
 
 /* ---- where ------------------------------------------------------------- */
 
-static unsigned long netns_ino(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) < 0 ? 0 : (unsigned long)st.st_ino;
-}
-
 const char *record_path(void)
 {
 	static char path[PATH_MAX];
-	const char *env = getenv("ROSFW_RECORD");
-	unsigned long self, init;
 
-	if (env)
-		return *env ? env : NULL;
-	self = netns_ino("/proc/self/ns/net");
-	init = netns_ino("/proc/1/ns/net");
-	/* The system's namespace keeps its record across reboots; any other
-	 * (a container's, a test's) has one of its own that dies with it, as
-	 * its tables do. */
-	if (self && self != init)
-		snprintf(path, sizeof(path), RUN_DIR "/applied.%lu.rsc", self);
-	else
-		snprintf(path, sizeof(path), RECORD_DIR_DEFAULT "/applied.rsc");
-	return path;
+	return netns_path(path, sizeof(path), "ROSFW_RECORD", RECORD_DIR_DEFAULT "/applied.rsc", RUN_DIR "/applied.",
+			  ".rsc");
 }
 
 /* ---- fingerprints ------------------------------------------------------- */

@@ -6,10 +6,10 @@
 secs=${FUZZ_SECONDS:-20}
 out="$ROOT/build/fuzz-helpers"
 mkdir -p "$out"
-src=$(cd "$ROOT" && ls helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/pkt.c)
+src=$(cd "$ROOT" && ls helpers/tls_sni.c helpers/hostglob.c helpers/payload.c helpers/inspect.c helpers/pkt.c lib/netns.c)
 for t in fuzz_sni fuzz_inspect; do
 	if ! (cd "$ROOT" && clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Ihelpers fuzz/$t.c $src -o "$out/$t") 2> "$out/$t.build.log"; then
+		-fno-sanitize-recover=all -Ihelpers -Ilib fuzz/$t.c $src -o "$out/$t") 2> "$out/$t.build.log"; then
 		cat "$out/$t.build.log" >&2
 		fail "$t build"
 		continue
