@@ -189,6 +189,7 @@ void ir_set_drop(struct ir_table *t, const struct ir_set *s)
 
 	for (i = 0; i < t->nsets; i++)
 		if (t->sets[i] == s) {
+			free(t->sets[i]->elems);	/* the set is the arena's, its elements not */
 			memmove(&t->sets[i], &t->sets[i + 1], (t->nsets - i - 1) * sizeof(t->sets[0]));
 			t->nsets--;
 			return;
@@ -197,10 +198,16 @@ void ir_set_drop(struct ir_table *t, const struct ir_set *s)
 
 void ir_chain_drop(struct ir_table *t, const struct ir_chain *c)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < t->nchains; i++)
 		if (t->chains[i] == c) {
+			struct ir_chain *d = t->chains[i];
+
+			/* the chain and its rules are the arena's; their arrays not */
+			for (j = 0; j < d->n; j++)
+				free(d->rules[j]->stmts);
+			free(d->rules);
 			memmove(&t->chains[i], &t->chains[i + 1], (t->nchains - i - 1) * sizeof(t->chains[0]));
 			t->nchains--;
 			return;

@@ -2707,11 +2707,11 @@ static void test_psd_v6(void **state)
 
 static void test_psd_and_connection_rate_of_a_skipped_rule_leave_nothing(void **state)
 {
-	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 hotspot=auth action=drop\n"
-				       "add chain=input protocol=tcp connection-rate=1k-2k hotspot=auth action=drop\n");
+	struct low l = low_skip(FILTER "add chain=input protocol=tcp psd=21,3s,3,1 routing-table=x action=drop\n"
+				       "add chain=input protocol=tcp connection-rate=1k-2k routing-table=x action=drop\n");
 
 	(void)state;
-	/* The rule is left out (hotspot): its sets and helper chain too. */
+	/* The rule is left out (routing-table): its sets and helper chain too. */
 	assert_rules_l(&l, "ip", "filter_input", "");
 	assert_null(strstr(l.out, "psd"));
 	assert_null(strstr(l.out, "set cr"));
