@@ -19,11 +19,21 @@ struct source {
 	bool owned;		/* buf is the diag's own copy */
 };
 
+/* A message already said, by its hash: index into msg (checked against
+ * the message itself, so entries a rollback or a sort left stale only
+ * cost a compare). */
+struct seen {
+	uint64_t hash;
+	size_t idx;
+};
+
 struct diag {
 	struct source *src;	/* src[0] is unused: file 0 means no location */
 	size_t nsrc;
 	struct diag_msg *msg;
 	size_t nmsg, cap;
+	struct seen *seen;	/* open addressing, a power of two long */
+	size_t nseen, capseen;
 	unsigned errors, warnings, max_errors;
 	bool sorted;
 };
@@ -54,6 +64,7 @@ void diag_free(struct diag *d)
 		free(d->msg[i].text);
 	free(d->src);
 	free(d->msg);
+	free(d->seen);
 	free(d);
 }
 
@@ -88,10 +99,59 @@ const char *diag_source_name(const struct diag *d, uint32_t file)
 	return file && file < d->nsrc ? d->src[file].name : "";
 }
 
+static uint64_t msg_hash(const struct diag_msg *m)
+{
+	uint32_t key[4] = { (uint32_t)m->level, m->loc.file, m->loc.line, m->loc.col };
+
+	return text_fnv64(text_fnv64(TEXT_FNV64, key, sizeof(key)), m->text, strlen(m->text));
+}
+
+static bool msg_same(const struct diag_msg *a, const struct diag_msg *b)
+{
+	return a->level == b->level && a->loc.file == b->loc.file && a->loc.line == b->loc.line &&
+	       a->loc.col == b->loc.col && !strcmp(a->text, b->text);
+}
+
+static void seen_put(struct diag *d, uint64_t h, size_t idx)
+{
+	size_t i;
+
+	if (2 * (d->nseen + 1) > d->capseen) {
+		struct seen *old = d->seen;
+		size_t cap = d->capseen, j;
+
+		d->capseen = cap ? cap * 2 : 64;
+		d->seen = xcalloc(d->capseen, sizeof(*d->seen));
+		d->nseen = 0;
+		for (j = 0; j < cap; j++)
+			if (old[j].hash)
+				seen_put(d, old[j].hash, old[j].idx);
+		free(old);
+	}
+	for (i = h & (d->capseen - 1); d->seen[i].hash; i = (i + 1) & (d->capseen - 1))
+		;
+	d->seen[i].hash = h;
+	d->seen[i].idx = idx;
+	d->nseen++;
+}
+
+/* Is m said already (the same level, place and words)? A script's loop
+ * says a warning once, not once a turn. */
+static bool seen_before(const struct diag *d, const struct diag_msg *m, uint64_t h)
+{
+	size_t i;
+
+	for (i = d->capseen ? h & (d->capseen - 1) : 0; d->capseen && d->seen[i].hash; i = (i + 1) & (d->capseen - 1))
+		if (d->seen[i].hash == h && d->seen[i].idx < d->nmsg && msg_same(&d->msg[d->seen[i].idx], m))
+			return true;
+	return false;
+}
+
 void diag_vreport(struct diag *d, enum diag_level lvl, const struct loc *loc, const char *fmt, va_list ap)
 {
 	struct diag_msg *m;
 	va_list aq;
+	uint64_t h;
 	int n;
 
 	if (lvl == DIAG_ERROR && d->errors >= d->max_errors) {
@@ -113,6 +173,12 @@ void diag_vreport(struct diag *d, enum diag_level lvl, const struct loc *loc, co
 	va_end(aq);
 	m->text = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
 	vsnprintf(m->text, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	h = msg_hash(m) | 1;	/* 0 marks a free slot */
+	if (seen_before(d, m, h)) {
+		free(m->text);
+		return;
+	}
+	seen_put(d, h, d->nmsg);
 	d->nmsg++;
 	d->sorted = false;
 	if (lvl == DIAG_ERROR)
@@ -312,7 +378,7 @@ static const char *level_name(enum diag_level l)
 	return l == DIAG_ERROR ? "error" : l == DIAG_WARNING ? "warning" : "note";
 }
 
-void diag_print(struct diag *d, FILE *out)
+static void diag_print_to(struct diag *d, FILE *out)
 {
 	size_t i, len;
 	const char *text;
@@ -339,6 +405,24 @@ void diag_print(struct diag *d, FILE *out)
 	if (d->errors >= d->max_errors)
 		fprintf(out, "rosfw: error: stopped after %u errors; there may be more (--max-errors raises the limit)\n",
 			d->max_errors);
+}
+
+/* Built in memory and written at once: stderr is unbuffered, and a caret
+ * line is many small writes. */
+void diag_print(struct diag *d, FILE *out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m) {
+		diag_print_to(d, out);
+		return;
+	}
+	diag_print_to(d, m);
+	if (fclose(m) == 0)
+		fwrite(buf, 1, len, out);
+	free(buf);
 }
 
 void diag_file_error(const char *what, const char *name, int err)

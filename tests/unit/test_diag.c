@@ -183,6 +183,36 @@ static void test_mark_rollback(void **st)
 	diag_free(d);
 }
 
+/* The same words at the same place are said once (a script's loop turns
+ * a warning into thousands otherwise); another place, another level or
+ * other words are another message; what a rollback took back can be said
+ * again. */
+static void test_said_once(void **st)
+{
+	static const char src[] = "a\nb\n";
+	struct diag *d = diag_new(10);
+	uint32_t f = diag_add_source(d, "x.rsc", src, sizeof(src) - 1);
+	struct loc l1 = { f, 1, 1, 1, 1 }, l2 = { f, 2, 1, 2, 1 };
+	struct diag_mark k;
+	int i;
+
+	(void)st;
+	for (i = 0; i < 1000; i++)
+		diag_warning(d, &l1, "w");
+	assert_int_equal(diag_count(d), 1);
+	assert_int_equal(diag_warnings(d), 1);
+	diag_warning(d, &l2, "w");
+	diag_warning(d, &l1, "w2");
+	diag_error(d, &l1, "w");
+	assert_int_equal(diag_count(d), 4);
+	k = diag_mark(d);
+	diag_note(d, &l2, "n");
+	diag_rollback(d, &k);
+	diag_note(d, &l2, "n");
+	assert_int_equal(diag_count(d), 5);
+	diag_free(d);
+}
+
 /* The interpreter reads a statement again from where it was written, and
  * :parse's text is the diag's own copy. */
 static void test_source_at(void **st)
@@ -212,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_caret_at_end_and_tab),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_mark_rollback),
+		cmocka_unit_test(test_said_once),
 		cmocka_unit_test(test_source_at),
 	};
 
