@@ -477,11 +477,22 @@ static uint32_t anon_set_send(struct rb *rb, const struct ir_match *m, bool *int
 	return sd.id;
 }
 
+/* `reg` in set `name` (or not, when `inv`). */
+static void lookup_add(struct rb *rb, uint32_t reg, const char *name, uint32_t id, bool inv)
+{
+	struct nftnl_expr *e = ex_add(rb, "lookup");
+
+	ex_reg(e, NFTNL_EXPR_LOOKUP_SREG, reg);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, name);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+}
+
 static void gen_lookup(struct rb *rb, const struct ir_match *m)
 {
 	const char *name = m->set ? m->set : "__set%d";
 	bool interval = false;
-	struct nftnl_expr *e;
 	uint32_t id, reg;
 
 	if (m->set) {
@@ -496,12 +507,7 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 		unsigned bits;
 
 		reg = gen_keys(rb, m->hkeys, m->nhkeys, &bits);
-		e = ex_add(rb, "lookup");
-		ex_reg(e, NFTNL_EXPR_LOOKUP_SREG, reg);
-		nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, name);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
-		if (m->op == OP_NOTIN)
-			nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+		lookup_add(rb, reg, name, id, m->op == OP_NOTIN);
 		reg_put(rb, bits);
 		return;
 	}
@@ -514,12 +520,7 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 	}
 	if (interval && needs_hton(m->key))
 		gen_hton(rb, reg, ir_key_info(m->key)->len);
-	e = ex_add(rb, "lookup");
-	ex_reg(e, NFTNL_EXPR_LOOKUP_SREG, reg);
-	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, name);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, id);
-	if (m->op == OP_NOTIN)
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	lookup_add(rb, reg, name, id, m->op == OP_NOTIN);
 	reg_put(rb, REG128);
 }
 
