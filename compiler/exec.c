@@ -1010,6 +1010,13 @@ static void iface_from(struct model *m, const struct walk *w, const struct args 
 		}
 		if (!old)
 			return;
+		/* `set *2 name=lan1`: the id of the router's own port list. */
+		if (old->kind == IT_WORD && old->len > 1 && old->text[0] == '*') {
+			diag_warning(m->d, &old->loc,
+				     "%.*s is the router's internal id of an interface; rosfw cannot tell which port it is: \"%.*s\" is read as an interface of its own, and its rules match the server interface the interface map gives that name (write `set [ find default-name=etherN ] name=%.*s` to say which port)",
+				     (int)old->len, old->text, (int)name->len, name->text, (int)name->len, name->text);
+			old = NULL;
+		}
 	}
 	/* Whole names, however long: a cut one would name another interface. */
 	n = xstrndup(name->text, name->len);

@@ -654,6 +654,21 @@ static void test_interface_rename_by_default_name(void **state)
 	run_free(&r);
 }
 
+/* `set *2 name=lan1` names a port by the router's own id: which port is
+ * unknown, so the name stands alone and the user is told. */
+static void test_interface_rename_by_id_is_warned(void **state)
+{
+	struct run r = run_script("/interface ethernet\nset *2 name=lan1\n");
+	const struct miface *f;
+
+	(void)state;
+	assert_diag(r.d, DIAG_WARNING, 2, 5, "internal id of an interface");
+	assert_int_equal(model_ifaces(r.m, &f), 1);
+	assert_string_equal(f[0].name, "lan1");
+	assert_null(f[0].old_name);
+	run_free(&r);
+}
+
 /* `/interface` itself lists every interface: set, enable and disable on it
  * are ordinary RouterOS commands, not errors. */
 static void test_interface_menu_commands_are_not_errors(void **state)
@@ -969,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_conntrack_is_one_item),
 		cmocka_unit_test(test_interface_name_from_add),
 		cmocka_unit_test(test_interface_rename_by_default_name),
+		cmocka_unit_test(test_interface_rename_by_id_is_warned),
 		cmocka_unit_test(test_interface_menu_commands_are_not_errors),
 		cmocka_unit_test(test_path_only_line_changes_menu),
 		cmocka_unit_test(test_path_before_command_keeps_menu),
