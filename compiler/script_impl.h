@@ -111,6 +111,8 @@ struct script {
 	struct var *globals;
 	struct scope file;
 	unsigned long steps, max_steps;
+	unsigned long run_steps;	/* all statements' */
+	bool spent, spent_said;		/* the run's budget is gone */
 	size_t max_mem;
 	unsigned depth;
 	struct dupidx dup[2];

@@ -226,6 +226,11 @@ enum sst script_step(struct run *r, const struct loc *loc)
 	if (++S->steps > S->max_steps)
 		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in one top-level statement: stopped (a loop that never ends?)",
 				    S->max_steps);
+	if (++S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
+		S->spent = true;
+		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in all: stopped; no later statement that needs the interpreter runs",
+				    S->max_steps * SCRIPT_RUN_STEPS);
+	}
 	if (S->max_mem && script_mem_used() > S->max_mem)
 		return script_fatal(r, loc, "the script's values hold more than %zu bytes: stopped", S->max_mem);
 	return SST_OK;
@@ -1088,6 +1093,12 @@ void script_stmt(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	struct sval v = sv_nothing();
 	struct cur cur;
 
+	if (S->spent) {
+		if (!S->spent_said)
+			diag_error(m->d, &c->loc, "not run: the script's steps for the whole run are spent (see above)");
+		S->spent_said = true;
+		return;
+	}
 	p = diag_source_at(m->d, c->loc.file, c->loc.line, c->loc.col, &left);
 	e = diag_source_at(m->d, c->loc.file, c->loc.last_line, c->loc.last_col, &left2);
 	if (!p || !e || e < p) {

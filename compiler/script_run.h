@@ -28,8 +28,11 @@ void script_free(struct script *s);
 
 /* Budgets of one top-level statement: steps (statements and loop turns)
  * and bytes of values; ROSFW_SCRIPT_STEPS and ROSFW_SCRIPT_MEMORY (bytes)
- * change them (tests). */
+ * change them (tests). The whole run (files and imports) has
+ * SCRIPT_RUN_STEPS times a statement's steps: a file of many bounded
+ * loops must end too. */
 #define SCRIPT_MAX_STEPS 2000000UL
+#define SCRIPT_RUN_STEPS 10UL
 #define SCRIPT_MAX_MEMORY (256UL << 20)
 /* Nested blocks, expressions, substitutions and calls. */
 #define SCRIPT_MAX_DEPTH 100

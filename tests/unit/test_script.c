@@ -517,6 +517,28 @@ static void test_endless_loop_stops(void **state)
 	run_free(&r);
 }
 
+/* Each statement within its budget, the file still ends: the run has ten
+ * statements' worth, then what needs the interpreter is refused once. */
+static void test_run_budget_spans_statements(void **state)
+{
+	struct run r;
+	char src[2048] = "";
+	int i;
+
+	(void)state;
+	for (i = 0; i < 13; i++)
+		strcat(src, ":for i from=1 to=450 do={ :local x $i }\n");
+	strcat(src, ":put after\n");
+	setenv("ROSFW_SCRIPT_STEPS", "1000", 1);
+	r = run_script(src);
+	unsetenv("ROSFW_SCRIPT_STEPS");
+	assert_diag(r.d, DIAG_ERROR, 12, 1, "more than 10000 steps (statements and loop turns) in all");
+	assert_diag(r.d, DIAG_ERROR, 13, 1, "not run: the script's steps for the whole run are spent");
+	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 2);
+	assert_int_equal(diag_count_level(r.d, DIAG_NOTE), 0);
+	run_free(&r);
+}
+
 static void test_recursion_stops(void **state)
 {
 	struct run r = run_script(":global rec do={ :global rec; $rec }\n$rec\n");
@@ -643,6 +665,7 @@ int main(void)
 		cmocka_unit_test(test_system_script_source_is_data),
 		cmocka_unit_test(test_import),
 		cmocka_unit_test(test_endless_loop_stops),
+		cmocka_unit_test(test_run_budget_spans_statements),
 		cmocka_unit_test(test_recursion_stops),
 		cmocka_unit_test(test_memory_budget_stops),
 		cmocka_unit_test(test_deep_nesting_stops),
