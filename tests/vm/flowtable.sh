@@ -19,23 +19,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 rosfw=$(cd "$(dirname "${1:-$ROOT/build/rosfw}")" && pwd)/$(basename "${1:-build/rosfw}")
 . "$ROOT/tests/vm/kernel.sh"
 
-rm -rf initramfs && mkdir -p initramfs/{bin,sbin,lib,lib64,proc,sys,dev,run,tmp,etc,test,usr/bin}
-cp "$(command -v busybox)" initramfs/bin/busybox
-mkdir -p "initramfs/lib/modules/$kver/kernel/drivers/net"
-cp -a "kernel/lib/modules/$kver/kernel/net" "kernel/lib/modules/$kver/kernel/lib" \
-	"kernel/lib/modules/$kver/kernel/crypto" "initramfs/lib/modules/$kver/kernel/"
-cp "kernel/lib/modules/$kver/kernel/drivers/net/veth.ko" "initramfs/lib/modules/$kver/kernel/drivers/net/"
-cp "kernel/lib/modules/$kver/"modules.builtin* "kernel/lib/modules/$kver/modules.order" "initramfs/lib/modules/$kver/"
-# Programs and every library they load.
+vm_tree initramfs
 for prog in "$rosfw" "$(command -v nft)" "$(command -v ip)" "$(command -v conntrack)"; do
-	cp "$prog" initramfs/usr/bin/	# ahead of busybox's applets in PATH
-	ldd "$prog" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | while read -r lib; do
-		mkdir -p "initramfs$(dirname "$lib")"
-		cp -L "$lib" "initramfs$lib"
-	done
+	vm_copy initramfs "$prog"
 done
-# nft reads its protocols and services by name.
-cp /etc/protocols /etc/services initramfs/etc/ 2>/dev/null
 
 cat > initramfs/test/ft.rsc <<'RSC'
 /interface list add name=LAN
@@ -121,10 +108,6 @@ echo "VM DONE $r"
 poweroff -f
 INIT
 chmod +x initramfs/init
-(cd initramfs && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > initramfs.gz
-
-timeout 300 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
-	-kernel "kernel/boot/vmlinuz-$kver" -initrd initramfs.gz \
-	-append "console=ttyS0 quiet panic=-1" > console.log 2>&1
+vm_boot initramfs 300 console.log
 grep -E '^(VM |Flags| *#| *D|  )' console.log | tr -d '\r'
 grep -q '^VM DONE 0' console.log && grep -q 'VM PASS' console.log

@@ -27,22 +27,11 @@ command -v openssl >/dev/null || { echo "vm: needs openssl" >&2; exit 2; }
 . "$ROOT/tests/vm/kernel.sh"
 ir=initramfs-inspect
 
-rm -rf "$ir" && mkdir -p "$ir"/{bin,sbin,lib,lib64,proc,sys,dev,run,tmp,etc,test,usr/bin,var/lib}
-cp "$(command -v busybox)" "$ir/bin/busybox"
-mkdir -p "$ir/lib/modules/$kver/kernel/drivers/net"
-cp -a "kernel/lib/modules/$kver/kernel/net" "kernel/lib/modules/$kver/kernel/lib" \
-	"kernel/lib/modules/$kver/kernel/crypto" "$ir/lib/modules/$kver/kernel/"
-cp "kernel/lib/modules/$kver/kernel/drivers/net/veth.ko" "$ir/lib/modules/$kver/kernel/drivers/net/"
-cp "kernel/lib/modules/$kver/"modules.builtin* "kernel/lib/modules/$kver/modules.order" "$ir/lib/modules/$kver/"
+vm_tree "$ir"
 for prog in "$rosfw" "$helper" "$(command -v nft)" "$(command -v ip)" "$(command -v conntrack)" \
 	"$(command -v openssl)"; do
-	cp "$prog" "$ir/usr/bin/"
-	ldd "$prog" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | while read -r lib; do
-		mkdir -p "$ir$(dirname "$lib")"
-		cp -L "$lib" "$ir$lib"
-	done
+	vm_copy "$ir" "$prog"
 done
-cp /etc/protocols /etc/services "$ir/etc/" 2>/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=test \
 	-keyout "$ir/test/key.pem" -out "$ir/test/cert.pem" 2>/dev/null || exit 1
 
@@ -211,11 +200,7 @@ echo "VM DONE $r"
 poweroff -f
 INIT
 chmod +x "$ir/init"
-(cd "$ir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > "$ir.gz"
-
-timeout 600 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
-	-kernel "kernel/boot/vmlinuz-$kver" -initrd "$ir.gz" \
-	-append "console=ttyS0 quiet panic=-1" > console-inspect.log 2>&1
+vm_boot "$ir" 600 console-inspect.log
 # The console's escape sequences (qemu's terminal setup) off each line.
 sed 's/\x1bc//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r//g' console-inspect.log > console-inspect.txt
 grep -E '^(VM |queued|bench:|rosfw: (warning|error))' console-inspect.txt

@@ -21,27 +21,13 @@ build=$(cd "${1:-$ROOT/build}" && pwd)
 [ -x /lib/systemd/systemd ] || { echo "vm: needs systemd installed (not running)" >&2; exit 2; }
 
 fs=initramfs-systemd
-rm -rf "$fs" && mkdir -p "$fs"/{bin,sbin,lib,lib64,proc,sys,dev,run,tmp,test,usr/bin,usr/local/bin,var/lib}
+vm_tree "$fs"
 mkdir -p "$fs"/etc/{rosfw,systemd/system/rosfwd.service.d} "$fs"/lib/systemd/system
-cp "$(command -v busybox)" "$fs"/bin/busybox
-mkdir -p "$fs/lib/modules/$kver/kernel"
-cp -a "kernel/lib/modules/$kver/kernel/net" "kernel/lib/modules/$kver/kernel/lib" \
-	"kernel/lib/modules/$kver/kernel/crypto" "$fs/lib/modules/$kver/kernel/"
-cp "kernel/lib/modules/$kver/"modules.builtin* "kernel/lib/modules/$kver/modules.order" "$fs/lib/modules/$kver/"
-copy() {	# a program and every library it loads
-	mkdir -p "$fs$(dirname "$2")"
-	cp "$1" "$fs$2"
-	ldd "$1" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' | while read -r lib; do
-		mkdir -p "$fs$(dirname "$lib")"
-		cp -L "$lib" "$fs$lib"
-	done
-}
-copy "$build/rosfw" /usr/local/bin/rosfw
-copy "$build/rosfwd" /usr/local/bin/rosfwd
-copy "$(command -v nft)" /usr/bin/nft
-copy /lib/systemd/systemd /lib/systemd/systemd
-copy "$(command -v systemctl)" /usr/bin/systemctl
-cp /etc/protocols /etc/services "$fs"/etc/ 2>/dev/null
+vm_copy "$fs" "$build/rosfw" /usr/local/bin/rosfw
+vm_copy "$fs" "$build/rosfwd" /usr/local/bin/rosfwd
+vm_copy "$fs" "$(command -v nft)"
+vm_copy "$fs" /lib/systemd/systemd /lib/systemd/systemd
+vm_copy "$fs" "$(command -v systemctl)"
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$fs"/etc/passwd
 printf 'root:x:0:\n' > "$fs"/etc/group
 printf 'ID=debian\nNAME=rosfw-vm\n' > "$fs"/etc/os-release
@@ -124,10 +110,6 @@ echo "VM DONE $r"
 poweroff -f
 RUN
 chmod +x "$fs"/test/run.sh
-(cd "$fs" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) > initramfs-systemd.gz
-
-timeout 400 qemu-system-x86_64 -accel tcg -m 1024 -smp 2 -nographic -no-reboot \
-	-kernel "kernel/boot/vmlinuz-$kver" -initrd initramfs-systemd.gz \
-	-append "console=ttyS0 quiet panic=-1" > console-systemd.log 2>&1
+vm_boot "$fs" 400 console-systemd.log
 grep -E '^VM |^rosfwd' console-systemd.log | tr -d '\r'
 grep -q '^VM DONE 0' console-systemd.log && ! grep -q 'VM FAIL' console-systemd.log
