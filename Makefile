@@ -206,6 +206,7 @@ print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
 	@tests/print/record.sh $(BUILD)/rosfw
 	@tests/print/service.sh $(BUILD)/rosfw
+	@tests/print/merged.sh $(BUILD)/rosfw
 
 cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw
