@@ -11,6 +11,15 @@
 #                 each and no counters: the rule-per-rule translation
 #   export        a real export (DATAPLANE_EXPORT, default the corpus's
 #                 mikrouter 6.48.4), its interfaces named as it names them
+#   block 1       rosfw apply of one `src-address=X action=drop` the flow
+#                 does not match, then an accept: the peer of
+#   block N merged    N such rules, one address each: one run, one
+#                 counter map lookup (compiler/merge.h), and
+#   block N unmerged  the same with apply --merge=no: N kernel rules
+#                 (DATAPLANE_BLOCK_SIZES, default "1000 10000"); these
+#                 also print their ratio to "block 1" (the target: 10k
+#                 merged within 1.5x of one rule's cost, i.e. a ratio of
+#                 at least 0.667)
 # Each case prints packets per second received and its ratio to "none",
 # same run. DATAPLANE_SIZES (default "100 1000 10000"), DATAPLANE_COUNT
 # packets per case (default 300000), best of DATAPLANE_RUNS (default 3).
@@ -111,6 +120,35 @@ for n in ${DATAPLANE_SIZES:-100 1000 10000}; do
 	ip netns exec "$p-router" nft -f "$tmp/n.nft"
 	report "naive $n rules" "$(flood)" "$base"
 	clear_router
+done
+
+# N source addresses the flow does not have, dropped, then an accept.
+gen_block() {
+	awk -v n="$1" 'BEGIN { print "/ip firewall filter"
+		for (i = 0; i < n; i++)
+			printf "add chain=forward action=drop src-address=10.%d.%d.%d\n",
+				int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		print "add chain=forward action=accept" }'
+}
+block() {	# name, N, apply options: pps, and the kernel rules of filter_forward on stderr
+	gen_block "$2" > "$tmp/b.rsc"
+	# shellcheck disable=SC2086
+	ip netns exec "$p-router" "$rosfw" apply $3 "$tmp/b.rsc" 2>/dev/null
+	echo "$1: $(ip netns exec "$p-router" nft list chain ip rosfw filter_forward | grep -c ' comment "#') kernel rules" >&2
+	flood
+	ip netns exec "$p-router" "$rosfw" flush 2> /dev/null
+	clear_router
+}
+one=$(block "block 1" 1 "" 2> /dev/null)
+report "block 1 rule" "$one" "$base"
+for n in ${DATAPLANE_BLOCK_SIZES:-1000 10000}; do
+	for m in merged unmerged; do
+		opt=; [ "$m" = unmerged ] && opt=--merge=no
+		pps=$(block "block $n $m" "$n" "$opt" 2> "$tmp/rules")
+		report "block $n $m" "$pps" "$base"
+		awk -v p="$pps" -v o="$one" -v r="$(grep -m1 'kernel rules' "$tmp/rules")" \
+			'BEGIN { printf "%-24s %12s %9.3fx of block 1 rule (%s)\n", "", "", (o > 0 ? p / o : 0), r }'
+	done
 done
 
 if [ -f "$export_file" ]; then

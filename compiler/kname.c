@@ -131,11 +131,6 @@ void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter)
 	snprintf(out, KNAME_COUNTER_MAX, "cm_%s", counter + 2);
 }
 
-bool kname_is_counter_map(const char *set, size_t len)
-{
-	return len > 3 && !strncmp(set, "cm_", 3);
-}
-
 bool kname_counter_of(const char *name, size_t len, const char *facility)
 {
 	char prefix[32];

@@ -58,8 +58,6 @@ bool kname_counter_of(const char *name, size_t len, const char *facility);
 /* The counter map of a merged run of rules (merge.h): cm_ and its first
  * rule's counter name without c_, so it is the same at every apply. */
 void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter);
-/* Whether a set's name is one kname_counter_map makes. */
-bool kname_is_counter_map(const char *set, size_t len);
 
 /*
  * The comment of every kernel rule of RouterOS rule N: "#N", and a blank
