@@ -3,10 +3,12 @@
  * Runs of rules that differ in one value, merged into one counter map
  * lookup (merge.h says when). Rules are compared statement by statement
  * as the nft script writes them: two statements the script writes alike
- * are the same expressions in the kernel.
+ * are the same expressions in the kernel (matches and verdicts without
+ * names or lists are compared field by field: the same, and cheaper).
  */
 #include "merge.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
  * struct mrule - a kernel rule as the merge sees it.
  * @ok:   it may be part of a run (merge.h's conditions on one rule).
  * @ctr:  its counter statement; every statement before it is a match.
- * @text: each statement as the script writes it.
+ * @text: each statement as the script writes it, once it was needed.
  */
 struct mrule {
 	bool ok;
@@ -83,7 +85,7 @@ static char *stmt_text(const struct ir_table *t, const struct ir_stmt *s)
 	return buf;
 }
 
-static void mrule_read(const struct ir_table *t, const struct ir_chain *c, size_t j, struct mrule *mr)
+static void mrule_read(const struct ir_chain *c, size_t j, struct mrule *mr)
 {
 	const struct ir_rule *r = c->rules[j];
 	size_t i, nctr = 0;
@@ -107,9 +109,39 @@ static void mrule_read(const struct ir_table *t, const struct ir_chain *c, size_
 		return;
 	mr->n = r->n;
 	mr->text = xcalloc(r->n + 1, sizeof(*mr->text));
-	for (i = 0; i < r->n; i++)
-		if (i != mr->ctr)
-			mr->text[i] = stmt_text(t, &r->stmts[i]);
+}
+
+static bool data_same(const struct ir_data *a, const struct ir_data *b)
+{
+	return a->len == b->len && !memcmp(a->b, b->b, a->len);
+}
+
+/* 1 or 0 where the statements say it without pointers (most matches, the
+ * verdicts), else -1: their text decides. */
+static int stmt_same_fast(const struct ir_stmt *a, const struct ir_stmt *b)
+{
+	const struct ir_match *x = &a->u.m, *y = &b->u.m;
+
+	if (a->kind != b->kind)
+		return 0;
+	if (a->kind == S_VERDICT)
+		return a->u.verdict.kind == b->u.verdict.kind && !a->u.verdict.chain && !b->u.verdict.chain ? 1 : -1;
+	if (a->kind != S_MATCH)
+		return -1;
+	if (x->key != y->key || x->op != y->op || !data_same(&x->v, &y->v))
+		return 0;
+	if (x->set || y->set || x->elems || y->elems)
+		return -1;
+	return data_same(&x->hi, &y->hi) && x->masked == y->masked && (!x->masked || data_same(&x->mask, &y->mask)) &&
+	       x->mod == y->mod && x->seed == y->seed && x->nhkeys == y->nhkeys &&
+	       !memcmp(x->hkeys, y->hkeys, x->nhkeys * sizeof(x->hkeys[0]));
+}
+
+static const char *mrule_text(const struct ir_table *t, const struct ir_rule *r, struct mrule *mr, size_t i)
+{
+	if (!mr->text[i])
+		mr->text[i] = stmt_text(t, &r->stmts[i]);
+	return mr->text[i];
 }
 
 static void mrule_free(struct mrule *mr)
@@ -125,8 +157,8 @@ static void mrule_free(struct mrule *mr)
 }
 
 /* The one statement a and b differ in but their counters, or -1. */
-static long rules_differ(const struct ir_rule *a, const struct mrule *ma, const struct ir_rule *b,
-			 const struct mrule *mb)
+static long rules_differ(const struct ir_table *t, const struct ir_rule *a, struct mrule *ma, const struct ir_rule *b,
+			 struct mrule *mb)
 {
 	long p = -1;
 	size_t i;
@@ -134,7 +166,11 @@ static long rules_differ(const struct ir_rule *a, const struct mrule *ma, const 
 	if (!ma->ok || !mb->ok || a->n != b->n || ma->ctr != mb->ctr)
 		return -1;
 	for (i = 0; i < a->n; i++) {
-		if (i == ma->ctr || !strcmp(ma->text[i], mb->text[i]))
+		int same = i == ma->ctr ? 1 : stmt_same_fast(&a->stmts[i], &b->stmts[i]);
+
+		if (same < 0)
+			same = !strcmp(mrule_text(t, a, ma, i), mrule_text(t, b, mb, i));
+		if (same)
 			continue;
 		if (p >= 0 || i > ma->ctr)
 			return -1;
@@ -173,44 +209,124 @@ static size_t match_vals(const struct ir_match *m, size_t rule, struct mval **v,
 	return k;
 }
 
-static int mval_cmp(const void *a, const void *b)
+static int mval_cmp(const void *a, const void *b, void *ctx)
 {
-	const struct mval *x = a, *y = b;
+	const struct mval *v = ctx;
+	const struct mval *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+	int c = memcmp(x->lo.b, y->lo.b, x->lo.len);
 
-	return memcmp(x->lo.b, y->lo.b, x->lo.len);
+	return c ? c : memcmp(x->hi.b, y->hi.b, x->hi.len);
+}
+
+/**
+ * struct vset - the values of the run being built, disjoint: a bit per
+ * value of the whole stretch, in the order of their first bytes. Being
+ * disjoint, the taken values sorted by start are sorted by end too, so a
+ * new value overlaps one of them only if it overlaps the taken one just
+ * before or just after its place.
+ */
+struct vset {
+	const struct mval *v;
+	size_t *rank;		/* value -> its place in that order */
+	size_t *at;		/* place -> value */
+	uint64_t *bits;
+	size_t n;
+};
+
+static long vset_prev(const struct vset *s, size_t q)
+{
+	size_t w = q / 64;
+	uint64_t m = s->bits[w] & ((1ull << (q % 64)) - 1);
+
+	for (;;) {
+		if (m)
+			return (long)(w * 64 + 63 - (size_t)__builtin_clzll(m));
+		if (!w--)
+			return -1;
+		m = s->bits[w];
+	}
+}
+
+static long vset_next(const struct vset *s, size_t q)
+{
+	size_t w = q / 64, nw = (s->n + 63) / 64;
+	uint64_t m = q % 64 == 63 ? 0 : s->bits[w] & ~((2ull << (q % 64)) - 1);
+
+	for (;;) {
+		if (m)
+			return (long)(w * 64 + (size_t)__builtin_ctzll(m));
+		if (++w >= nw)
+			return -1;
+		m = s->bits[w];
+	}
+}
+
+/* Take value i unless it overlaps one taken. */
+static bool vset_take(struct vset *s, size_t i)
+{
+	size_t q = s->rank[i];
+	long a = vset_prev(s, q), b = vset_next(s, q);
+	const struct mval *x = &s->v[i];
+
+	if (a >= 0 && memcmp(s->v[s->at[a]].hi.b, x->lo.b, x->lo.len) >= 0)
+		return false;
+	if (b >= 0 && memcmp(s->v[s->at[b]].lo.b, x->hi.b, x->hi.len) <= 0)
+		return false;
+	s->bits[q / 64] |= 1ull << (q % 64);
+	return true;
+}
+
+static void vset_drop(struct vset *s, size_t i)
+{
+	s->bits[s->rank[i] / 64] &= ~(1ull << (s->rank[i] % 64));
 }
 
 /*
- * The rules of the run [0, len) that no value of an earlier one overlaps:
- * the run ends before the first rule one of whose values another rule of
- * the run before it also holds (or the rule itself twice).
+ * Cut the stretch of len rules (values v[first[k]..first[k+1]) for rule
+ * k) into runs of rules no two of which hold a common value: a rule that
+ * overlaps the run so far starts the next one, a rule whose own values
+ * overlap stands alone. ends[] gets each run's end; how many runs.
  */
-static size_t run_cut(struct mval *v, size_t n, size_t len)
+static size_t runs_cut(const struct mval *v, size_t nv, const size_t *first, size_t len, size_t *ends)
 {
-	for (;;) {
-		size_t i, top = 0, cut = len, m = 0;
+	struct vset s = { .v = v, .n = nv };
+	size_t i, k, start = 0, nruns = 0;
 
-		for (i = 0; i < n; i++)
-			if (v[i].rule < len)
-				v[m++] = v[i];
-		n = m;
-		if (n < 2)
-			return len;
-		qsort(v, n, sizeof(*v), mval_cmp);
-		for (i = 1; i < n; i++) {
-			if (memcmp(v[i].lo.b, v[top].hi.b, v[i].lo.len) <= 0) {
-				size_t late = v[i].rule > v[top].rule ? v[i].rule : v[top].rule;
-
-				if (late < cut)
-					cut = late;
-			}
-			if (memcmp(v[i].hi.b, v[top].hi.b, v[i].hi.len) > 0)
-				top = i;
+	s.rank = xcalloc(nv + 1, sizeof(*s.rank));
+	s.at = xcalloc(nv + 1, sizeof(*s.at));
+	s.bits = xcalloc(nv / 64 + 1, sizeof(*s.bits));
+	for (i = 0; i < nv; i++)
+		s.at[i] = i;
+	qsort_r(s.at, nv, sizeof(*s.at), mval_cmp, (void *)v);
+	for (i = 0; i < nv; i++)
+		s.rank[s.at[i]] = i;
+	for (k = 0; k < len; k++) {
+		for (i = first[k]; i < first[k + 1] && vset_take(&s, i); i++)
+			;
+		if (i == first[k + 1])
+			continue;
+		while (i-- > first[k])
+			vset_drop(&s, i);
+		if (k > start)
+			ends[nruns++] = k;
+		for (i = first[start]; i < first[k]; i++)
+			vset_drop(&s, i);
+		start = k;
+		for (i = first[k]; i < first[k + 1] && vset_take(&s, i); i++)
+			;
+		if (i < first[k + 1]) {
+			while (i-- > first[k])
+				vset_drop(&s, i);
+			ends[nruns++] = k + 1;
+			start = k + 1;
 		}
-		if (cut == len)
-			return len;
-		len = cut;
 	}
+	if (start < len)
+		ends[nruns++] = len;
+	free(s.rank);
+	free(s.at);
+	free(s.bits);
+	return nruns;
 }
 
 /* Rules [j, j + len) of c become c->rules[j], which looks the values of
@@ -262,29 +378,45 @@ static unsigned long chain_merge(struct ir *ir, struct ir_table *t, struct ir_ch
 	unsigned long merged = 0;
 
 	for (i = 0; i < n; i++)
-		mrule_read(t, c, i, &mr[i]);
+		mrule_read(c, i, &mr[i]);
 	while (j < n) {
-		long p = j + 1 < n ? rules_differ(c->rules[j], &mr[j], c->rules[j + 1], &mr[j + 1]) : -1;
-		size_t len = 1;
+		long p = j + 1 < n ? rules_differ(t, c->rules[j], &mr[j], c->rules[j + 1], &mr[j + 1]) : -1;
+		size_t len = 2, nv = 0, cap = 0, nruns, r, at = j;
+		struct mval *v = NULL;
+		size_t *first, *ends;
 
-		if (p >= 0) {
-			struct mval *v = NULL;
-			size_t nv = 0, cap = 0;
+		if (p < 0) {
+			c->rules[out++] = c->rules[j++];
+			continue;
+		}
+		/* Every rule of the stretch differs from rule j in statement p
+		 * alone, hence from every other one too. */
+		while (j + len < n && rules_differ(t, c->rules[j], &mr[j], c->rules[j + len], &mr[j + len]) == p)
+			len++;
+		first = xcalloc(len + 1, sizeof(*first));
+		ends = xcalloc(len + 1, sizeof(*ends));
+		for (i = 0; i < len; i++) {
+			first[i] = nv;
+			match_vals(&c->rules[j + i]->stmts[p].u.m, i, &v, &nv, &cap);
+		}
+		first[len] = nv;
+		nruns = runs_cut(v, nv, first, len, ends);
+		for (r = 0; r < nruns; r++) {
+			size_t end = j + ends[r], rlen = end - at;
 
-			while (j + len < n && rules_differ(c->rules[j], &mr[j], c->rules[j + len], &mr[j + len]) == p)
-				len++;
-			for (i = 0; i < len; i++)
-				match_vals(&c->rules[j + i]->stmts[p].u.m, i, &v, &nv, &cap);
-			len = run_cut(v, nv, len);
-			free(v);
+			if (rlen >= min && rlen > 1) {
+				run_merge(ir, t, c, at, rlen, (size_t)p, mr);
+				merged += rlen;
+				c->rules[out++] = c->rules[at];
+			} else {
+				for (i = at; i < end; i++)
+					c->rules[out++] = c->rules[i];
+			}
+			at = end;
 		}
-		if (p >= 0 && len >= min && len > 1) {
-			run_merge(ir, t, c, j, len, (size_t)p, mr);
-			merged += len;
-		} else {
-			len = 1;
-		}
-		c->rules[out++] = c->rules[j];
+		free(v);
+		free(first);
+		free(ends);
 		j += len;
 	}
 	for (i = 0; i < n; i++)

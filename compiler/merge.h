@@ -21,7 +21,7 @@
  *    rule (a rate or a count must see only the packets it saw);
  *  - no value of one rule is a value of another (a packet two rules
  *    match would count at the wrong one): a rule that overlaps one before
- *    it starts a new run;
+ *    it starts a new run, one whose own values overlap stands alone;
  *  - at least `min` rules long (merge_min), so small configurations read
  *    as before.
  */

@@ -40,6 +40,15 @@ add chain=input protocol=udp dst-port=53 action=accept
 add chain=input protocol=udp dst-port=54 action=accept
 add chain=input protocol=udp dst-port=55 action=accept
 add chain=input protocol=udp dst-port=53 action=accept
+# a value again: the run ends before it and a new one starts there
+add chain=input protocol=tcp dst-port=60 action=drop
+add chain=input protocol=tcp dst-port=61 action=drop
+add chain=input protocol=tcp dst-port=62 action=drop
+add chain=input protocol=tcp dst-port=63 action=drop
+add chain=input protocol=tcp dst-port=60-61 action=drop
+add chain=input protocol=tcp dst-port=64 action=drop
+add chain=input protocol=tcp dst-port=65 action=drop
+add chain=input protocol=tcp dst-port=66 action=drop
 # two values that differ: not a run
 add chain=input protocol=udp src-port=1 dst-port=1 action=drop
 add chain=input protocol=udp src-port=2 dst-port=2 action=drop
