@@ -14,7 +14,6 @@
 
 #include "kname.h"
 #include "lower_impl.h"
-#include "merge.h"
 #include "menu.h"
 #include "text.h"
 #include "value.h"
@@ -1330,8 +1329,6 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	family_lower(&L, true);
 	lower_routes(&L);
 	lower_sysctls(&L);
-	if (L.o->merge && diag_errors(d) == errors)
-		merge_runs(L.ir, MERGE_MIN_RUN);
 	free(L.plans);
 	free(L.idents);
 	ifnames_free(L.ifn);

@@ -39,9 +39,6 @@ struct lower_opts {
 	 * value keeps its label bit across re-applies; compile: none. */
 	const struct ir_inspect *inspect_prev;
 	size_t ninspect_prev;
-	/* compile, apply: runs of rules that differ in one value become one
-	 * counter map lookup (merge.h); print reads rule by rule: off. */
-	bool merge;
 };
 
 /*

@@ -37,6 +37,7 @@
 #include "exitcode.h"
 #include "kread.h"
 #include "lower.h"
+#include "merge.h"
 #include "config.h"
 #include "nlsock.h"
 #include "model.h"
@@ -64,6 +65,7 @@ struct apply_opts {
 	unsigned max_errors;
 	long max_warnings;			/* -1: no limit */
 	struct lower_opts lower;
+	bool merge;				/* merge_runs, after the checks (--merge=no: off) */
 	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
 	bool forwarding;			/* --forwarding=on */
 	struct config_ifopts ifo;
@@ -144,7 +146,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	o->max_warnings = -1;
 	o->probe = true;
-	o->lower.merge = true;
+	o->merge = true;
 	/* A pipeline (or a test suite) may set the default once; an
 	 * unknown value is refused as the option's would be. */
 	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
@@ -197,7 +199,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				fprintf(stderr, "rosfw: flush takes no --merge\n");
 				return -1;
 			}
-			if (!config_opt_merge(optarg, &o->lower.merge))
+			if (!config_opt_merge(optarg, &o->merge))
 				return -1;
 			break;
 		case 'f':
@@ -982,6 +984,10 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_CONFIG;
 		goto report;
 	}
+	/* After the checks, which name every rule that lacks an interface:
+	 * a merged run is one kernel rule for all of its rules. */
+	if (o.merge)
+		merge_runs(ir, MERGE_MIN_RUN);
 	if (o.diff) {
 		rc = apply_diff(ir, d, &o, &changed);
 		goto report;

@@ -24,6 +24,7 @@
 #include "ifcheck.h"
 #include "links.h"
 #include "lower.h"
+#include "merge.h"
 #include "config.h"
 #include "model.h"
 #include "print.h"
@@ -42,6 +43,7 @@ struct opts {
 	const char *output;
 	struct lower_opts lower;
 	struct config_ifopts ifo;
+	bool merge;			/* compile: merge_runs (--merge=no: off) */
 };
 
 static int usage(FILE *out, int code)
@@ -138,7 +140,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	o->max_warnings = -1;
-	o->lower.merge = true;
+	o->merge = true;
 	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
 		return -1;
 	optind = 1;
@@ -170,7 +172,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 				return -1;
 			break;
 		case 'G':
-			if (!config_opt_merge(optarg, &o->lower.merge))
+			if (!config_opt_merge(optarg, &o->merge))
 				return -1;
 			break;
 		case 'f':
@@ -350,6 +352,8 @@ static int cmd_compile(int argc, char **argv)
 			ir_free(ir);
 			ir = NULL;
 		}
+		if (ir && o.merge)
+			merge_runs(ir, MERGE_MIN_RUN);
 		rc = ir ? EXIT_OK : EXIT_CONFIG;
 		if (ir) {
 			struct safefile *sf = NULL;
