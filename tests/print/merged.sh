@@ -19,6 +19,9 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$dir" || exit 1
+# apply records what it applied; print without FILE, and rosfwd's
+# /metrics, read that record (lowered rule by rule, never merged).
+export ROSFW_RECORD=$tmp/applied.rsc
 ip link set lo up
 
 check() {	# name, then a command that must succeed
@@ -57,6 +60,9 @@ check "rule 6 (after the run) counts the packet to 108" test "$(row merged.rsc 6
 "$rosfw" print stats --prometheus merged.rsc > "$tmp/prom"
 check "prometheus: rule 2's packets" grep -q '^rosfw_rule_packets_total{.*number="2".*} 3$' "$tmp/prom"
 check "prometheus: rule 4's packets" grep -q '^rosfw_rule_packets_total{.*number="4".*} 2$' "$tmp/prom"
+"$rosfw" print stats > "$tmp/rec" 2>&1
+check "print stats from the record: rule 2's and rule 4's packets" \
+	test "$(awk 'NR > 2 && substr($0, 1, 2) ~ /[24]/ { print $NF }' "$tmp/rec" | tr '\n' ' ')" = "3 2 "
 
 "$rosfw" apply --diff merged.rsc > "$tmp/diff"
 check "apply --diff of the same configuration: no change (exit 0)" test $? = 0
