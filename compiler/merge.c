@@ -53,6 +53,26 @@ static bool key_mergeable(enum ir_key k)
 	}
 }
 
+/* A mask of leading ones that the value keeps whole: a prefix, whose
+ * addresses are one range. */
+static bool mask_prefix(const struct ir_match *m)
+{
+	bool ones = true;
+	size_t i;
+
+	if (m->mask.len != m->v.len)
+		return false;
+	for (i = 0; i < m->mask.len; i++) {
+		uint8_t k = m->mask.b[i], inv = (uint8_t)~k;
+
+		/* ones then zeros: ~k is zeros then ones */
+		if ((!ones && k) || (m->v.b[i] & inv) || (inv & (uint8_t)(inv + 1)))
+			return false;
+		ones = k == 0xff;
+	}
+	return true;
+}
+
 /* The match a run may vary in: one key, values a set can hold. */
 static bool match_mergeable(const struct ir_match *m)
 {
@@ -60,8 +80,7 @@ static bool match_mergeable(const struct ir_match *m)
 		return false;
 	switch (m->op) {
 	case OP_EQ:
-		/* a prefix: addr_match keeps its last address in hi */
-		return !m->masked || ir_key_info(m->key)->type != T_PORT;
+		return !m->masked || (ir_key_info(m->key)->type != T_PORT && mask_prefix(m));
 	case OP_RANGE:
 		return true;
 	case OP_IN:
@@ -202,8 +221,12 @@ static size_t match_vals(const struct ir_match *m, size_t rule, struct mval **v,
 			x->lo = m->elems[i].lo;
 			x->hi = m->elems[i].range ? m->elems[i].hi : m->elems[i].lo;
 		} else {
-			x->lo = m->v;
-			x->hi = m->op == OP_RANGE || m->masked ? m->hi : m->v;
+			x->lo = x->hi = m->v;
+			if (m->op == OP_RANGE)
+				x->hi = m->hi;
+			/* a prefix: its last address */
+			for (size_t j = 0; m->masked && j < x->hi.len; j++)
+				x->hi.b[j] = (uint8_t)(x->lo.b[j] | ~m->mask.b[j]);
 		}
 	}
 	return k;
