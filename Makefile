@@ -55,7 +55,7 @@ COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/val
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/lower_service.c compiler/script_value.c compiler/script_expr.c compiler/script_run.c \
                 compiler/script_cmds.c compiler/script_menu.c compiler/routes.c compiler/lower_psd.c compiler/lower_inspect.c \
-                compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c
+                compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c compiler/merge.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
@@ -206,6 +206,7 @@ print-test: $(BUILD)/rosfw
 	@tests/print/run.sh $(BUILD)/rosfw
 	@tests/print/record.sh $(BUILD)/rosfw
 	@tests/print/service.sh $(BUILD)/rosfw
+	@tests/print/merged.sh $(BUILD)/rosfw
 
 cli-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/cli/run.sh $(BUILD)/rosfw

@@ -11,6 +11,15 @@
 #                 each and no counters: the rule-per-rule translation
 #   export        a real export (DATAPLANE_EXPORT, default the corpus's
 #                 mikrouter 6.48.4), its interfaces named as it names them
+#   block 1       rosfw apply of one `src-address=X action=drop` the flow
+#                 does not match, then an accept: the peer of
+#   block N merged    N such rules, one address each: one run, one
+#                 counter map lookup (compiler/merge.h), and
+#   block N unmerged  the same with apply --merge=no: N kernel rules
+#                 (DATAPLANE_BLOCK_SIZES, default "1000 10000"); these
+#                 also print their ratio to "block 1" (the target: 10k
+#                 merged within 1.5x of one rule's cost, i.e. a ratio of
+#                 at least 0.667)
 # Each case prints packets per second received and its ratio to "none",
 # same run. DATAPLANE_SIZES (default "100 1000 10000"), DATAPLANE_COUNT
 # packets per case (default 300000), best of DATAPLANE_RUNS (default 3).
@@ -111,6 +120,44 @@ for n in ${DATAPLANE_SIZES:-100 1000 10000}; do
 	ip netns exec "$p-router" nft -f "$tmp/n.nft"
 	report "naive $n rules" "$(flood)" "$base"
 	clear_router
+done
+
+# N source addresses the flow does not have, dropped, then an accept.
+gen_block() {
+	awk -v n="$1" 'BEGIN { print "/ip firewall filter"
+		for (i = 0; i < n; i++)
+			printf "add chain=forward action=drop src-address=10.%d.%d.%d\n",
+				int(i / 65536) % 256, int(i / 256) % 256, i % 256
+		print "add chain=forward action=accept" }'
+}
+# The block cases take turns, one flood each per round, best of $runs
+# rounds: what the machine does meanwhile weighs on them alike.
+cases="1:merged"
+for n in ${DATAPLANE_BLOCK_SIZES:-1000 10000}; do cases="$cases $n:merged $n:unmerged"; done
+declare -A best rules
+for c in $cases; do
+	best[$c]=0
+	gen_block "${c%%:*}" > "$tmp/b${c%%:*}.rsc"
+done
+for r in $(seq "$runs"); do
+	for c in $cases; do
+		opt=; [ "${c#*:}" = unmerged ] && opt=--merge=no
+		# shellcheck disable=SC2086
+		ip netns exec "$p-router" "$rosfw" apply $opt "$tmp/b${c%%:*}.rsc" 2>/dev/null
+		rules[$c]=$(ip netns exec "$p-router" nft list chain ip rosfw filter_forward | grep -c ' comment "#')
+		pps=$(runs=1 flood)
+		[ "$pps" -gt "${best[$c]}" ] && best[$c]=$pps
+		ip netns exec "$p-router" "$rosfw" flush 2> /dev/null
+		clear_router
+	done
+done
+one=${best[1:merged]}
+report "block 1 rule" "$one" "$base"
+for c in $cases; do
+	[ "$c" = 1:merged ] && continue
+	report "block ${c%%:*} ${c#*:}" "${best[$c]}" "$base"
+	awk -v p="${best[$c]}" -v o="$one" -v k="${rules[$c]}" \
+		'BEGIN { printf "%-24s %12s %9.3fx of block 1 rule (%d kernel rules)\n", "", "", (o > 0 ? p / o : 0), k }'
 done
 
 if [ -f "$export_file" ]; then

@@ -963,6 +963,17 @@ static void gen_stmt(struct rb *rb, const struct ir_stmt *s)
 		gen_match(rb, &s->u.m);
 		break;
 	case S_COUNTER:
+		if (s->u.obj.map) {
+			uint32_t reg = reg_get(rb, REG128);
+
+			gen_load(rb, s->u.obj.key, reg);
+			e = ex_add(rb, "objref");
+			ex_reg(e, NFTNL_EXPR_OBJREF_SET_SREG, reg);
+			nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_SET_NAME, s->u.obj.map);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_SET_ID, set_id_of(rb, s->u.obj.map));
+			reg_put(rb, REG128);
+			break;
+		}
 		if (s->u.obj.name) {
 			e = ex_add(rb, "objref");
 			nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_COUNTER);

@@ -106,6 +106,7 @@ struct xrange {
 	uint64_t timeout_ms;	/* on the start element, as nft puts it */
 	bool configured;	/* likewise */
 	const char *comment;	/* likewise */
+	const char *obj;	/* an object map's: the counter object */
 };
 
 /**
@@ -117,6 +118,7 @@ struct setdef {
 	uint32_t flags;
 	uint32_t key_type, key_len;
 	uint32_t data_type, data_len;
+	uint32_t obj_type;	/* NFT_SET_OBJECT: the objects' type */
 	uint64_t timeout_ms;
 	uint32_t size;
 	uint32_t id;

@@ -32,6 +32,7 @@ struct xelem {
 	bool end, open;
 	bool configured;	/* the configuration's static own, in a set of entries that come and go */
 	const char *comment;	/* an entry kept by a re-apply keeps its own */
+	const char *obj;	/* an object map's: the counter object */
 };
 
 static int data_cmp(const struct ir_data *a, const struct ir_data *b)
@@ -98,6 +99,8 @@ static void elem_put(struct nlmsghdr *nlh, const struct xelem *x, int i)
 	}
 	if (x->data.len && !x->end)
 		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, x->data.b, x->data.len);
+	if (x->obj && !x->end)
+		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_OBJREF, x->obj);
 	if (x->end)
 		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
 	nest = mnl_attr_nest_start(nlh, (uint16_t)i);
@@ -187,6 +190,7 @@ static void range_put(struct elsink *k, const struct xrange *r, bool first)
 	e.timeout_ms = r->timeout_ms;
 	e.configured = r->configured;
 	e.comment = r->comment;
+	e.obj = r->obj;
 	sink_put(k, &e);
 	if (closed) {
 		memset(&e, 0, sizeof(e));
@@ -241,6 +245,8 @@ static void set_begin(struct emit_nl *b, int family, const struct setdef *sd, co
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, sd->data_type);
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, sd->data_len);
 	}
+	if (sd->flags & NFT_SET_OBJECT)
+		nftnl_set_set_u32(s, NFTNL_SET_OBJ_TYPE, sd->obj_type);
 	if (sd->timeout_ms)
 		nftnl_set_set_u64(s, NFTNL_SET_TIMEOUT, sd->timeout_ms);
 	if (sd->size)
@@ -331,6 +337,10 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 		sd.flags |= NFT_SET_TIMEOUT;
 	if (s->flags & SETF_DYNAMIC)
 		sd.flags |= NFT_SET_EVAL;
+	if (s->flags & SETF_OBJMAP) {
+		sd.flags |= NFT_SET_OBJECT;
+		sd.obj_type = NFT_OBJECT_COUNTER;
+	}
 	sd.key_type = named_key_type(s, &sd.key_len);
 	sd.udata = emit_nl_udata_new();
 	if (s->nkeys > 1) {
@@ -360,6 +370,9 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_KEYBYTEORDER,
 				    ir_key_info(s->key)->type == T_IFNAME ? BO_HOST : BO_BIG);
 	}
+	/* nft records whether an object map's data is an interval: never. */
+	if (s->flags & SETF_OBJMAP)
+		nftnl_udata_put_u32(sd.udata, NFTNL_UDATA_SET_DATA_INTERVAL, 0);
 	if (s->comment) {
 		char comment[LOWER_COMMENT_MAX + 1];
 
@@ -372,7 +385,7 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 		for (i = 0; i < s->n; i++) {
 			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
 					   .configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms,
-					   .comment = s->elems[i].comment };
+					   .comment = s->elems[i].comment, .obj = s->elems[i].obj };
 
 			sink_put(&k, &e);
 		}
@@ -387,7 +400,7 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 			for (i = 0; i < s->n; i++) {
 				struct xrange r = { .lo = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,
 						    .configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms,
-						    .comment = s->elems[i].comment };
+						    .comment = s->elems[i].comment, .obj = s->elems[i].obj };
 
 				r.hi = s->elems[i].range ? s->elems[i].hi : s->elems[i].lo;
 				range_put(&k, &r, i == 0);
@@ -401,6 +414,7 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 				r[i].timeout_ms = s->elems[i].timeout_ms;
 				r[i].configured = changing && !s->elems[i].kept && !s->elems[i].timeout_ms;
 				r[i].comment = s->elems[i].comment;
+				r[i].obj = s->elems[i].obj;
 			}
 			intervals_put(&k, r, s->n, false);
 			free(r);

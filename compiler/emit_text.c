@@ -413,7 +413,9 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 		match_print(out, &s->u.m);
 		break;
 	case S_COUNTER:
-		if (s->u.obj.name)
+		if (s->u.obj.map)
+			fprintf(out, "counter name %s map @%s", ir_key_info(s->u.obj.key)->nft, s->u.obj.map);
+		else if (s->u.obj.name)
 			fprintf(out, "counter name \"%s\"", s->u.obj.name);
 		else
 			fputs("counter", out);
@@ -555,6 +557,11 @@ static void stmt_print(FILE *out, const struct ir_table *t, const struct ir_stmt
 	}
 }
 
+void emit_text_stmt(FILE *out, const struct ir_table *t, const struct ir_stmt *s)
+{
+	stmt_print(out, t, s, 0);
+}
+
 static void set_type_print(FILE *out, enum ir_key key)
 {
 	switch (ir_key_info(key)->type) {
@@ -571,7 +578,8 @@ static void set_print(FILE *out, const struct ir_set *s)
 	char comment[LOWER_COMMENT_MAX + 1];
 	size_t i;
 
-	fprintf(out, "\tset %s {\n\t\t%s ", s->name, s->key == K_CT_ID ? "typeof" : "type");
+	fprintf(out, "\t%s %s {\n\t\t%s ", s->flags & SETF_OBJMAP ? "map" : "set", s->name,
+		s->key == K_CT_ID ? "typeof" : "type");
 	if (s->key == K_CT_ID) {
 		/* nft has no type name for it */
 		fputs(ir_key_info(s->key)->nft, out);
@@ -584,8 +592,10 @@ static void set_print(FILE *out, const struct ir_set *s)
 	} else {
 		set_type_print(out, s->key);
 	}
+	if (s->flags & SETF_OBJMAP)
+		fputs(" : counter", out);
 	fputc('\n', out);
-	if (s->flags) {
+	if (s->flags & ~SETF_OBJMAP) {
 		const char *sep = "";
 
 		fputs("\t\tflags ", out);
@@ -622,6 +632,8 @@ static void set_print(FILE *out, const struct ir_set *s)
 			if (i)
 				fputs(i % 4 ? ", " : ",\n\t\t\t     ", out);
 			elem_print(out, s->key, &s->elems[i]);
+			if (s->elems[i].obj)
+				fprintf(out, " : \"%s\"", s->elems[i].obj);
 		}
 		fputs(" }\n", out);
 	}

@@ -157,6 +157,7 @@ struct ir_elem {
 	bool range, kept;
 	uint64_t timeout_ms;	/* named dynamic sets: 0 = none */
 	const char *comment;	/* netlink only: what a re-apply keeps */
+	const char *obj;	/* an object map's element: the counter it names */
 };
 
 /*
@@ -243,8 +244,10 @@ enum ir_stmt_kind {
 
 /**
  * struct ir_stmt - one expression of a rule, in order. S_COUNTER with
- * u.obj.name counts into that named counter object, else into one of its
- * own; S_FLOW_ADD and S_CT_HELPER_SET name their object there too.
+ * u.obj.name counts into that named counter object; with u.obj.map into
+ * the one object map u.obj.map gives u.obj.key's value (no element: the
+ * rule goes no further, a match); else into one of its own.
+ * S_FLOW_ADD and S_CT_HELPER_SET name their object in u.obj.name too.
  */
 struct ir_stmt {
 	enum ir_stmt_kind kind;
@@ -299,6 +302,8 @@ struct ir_stmt {
 		} field;
 		struct {
 			const char *name;
+			const char *map;
+			enum ir_key key;
 		} obj;
 		struct {
 			uint16_t num;
@@ -343,6 +348,7 @@ struct ir_chain {
 #define SETF_TIMEOUT  0x2
 #define SETF_DYNAMIC  0x4
 #define SETF_CONSTANT 0x8
+#define SETF_OBJMAP   0x10	/* `type KEY : counter`, every element naming a counter object */
 
 struct ir_set {
 	const char *name;

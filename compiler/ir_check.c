@@ -71,6 +71,13 @@ static const char *stmt_check(const struct ir_table *t, const struct ir_stmt *s)
 			if (!strcmp(t->helpers[i].name, s->u.obj.name))
 				return NULL;
 		return "ct helper set of a helper the table does not declare";
+	case S_COUNTER: {
+		const struct ir_set *m = s->u.obj.map ? ir_set_find(t, s->u.obj.map) : NULL;
+
+		if (s->u.obj.map && (!m || !(m->flags & SETF_OBJMAP) || m->key != s->u.obj.key))
+			return "a counter map the table does not declare, or of another key";
+		return NULL;
+	}
 	case S_MATCH:
 		return match_check(t, &s->u.m);
 	case S_SET_ADD:

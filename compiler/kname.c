@@ -126,6 +126,11 @@ void kname_counter(char out[KNAME_COUNTER_MAX], const char *facility, uint64_t h
 		snprintf(out + w, KNAME_COUNTER_MAX - (size_t)w, "_%u", n);
 }
 
+void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter)
+{
+	snprintf(out, KNAME_COUNTER_MAX, "cm_%s", counter + 2);
+}
+
 bool kname_counter_of(const char *name, size_t len, const char *facility)
 {
 	char prefix[32];

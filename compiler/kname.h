@@ -55,6 +55,9 @@ bool kname_chain_of(const char *chain, const char *facility);
 #define KNAME_COUNTER_MAX 48
 void kname_counter(char out[KNAME_COUNTER_MAX], const char *facility, uint64_t h, unsigned n);
 bool kname_counter_of(const char *name, size_t len, const char *facility);
+/* The counter map of a merged run of rules (merge.h): cm_ and its first
+ * rule's counter name without c_, so it is the same at every apply. */
+void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter);
 
 /*
  * The comment of every kernel rule of RouterOS rule N: "#N", and a blank

@@ -37,6 +37,7 @@
 #include "exitcode.h"
 #include "kread.h"
 #include "lower.h"
+#include "merge.h"
 #include "config.h"
 #include "nlsock.h"
 #include "model.h"
@@ -64,6 +65,7 @@ struct apply_opts {
 	unsigned max_errors;
 	long max_warnings;			/* -1: no limit */
 	struct lower_opts lower;
+	bool merge;				/* merge_runs, after the checks (--merge=no: off) */
 	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
 	bool forwarding;			/* --forwarding=on */
 	struct config_ifopts ifo;
@@ -73,6 +75,7 @@ static int apply_usage(FILE *out, int code)
 {
 	fputs("usage: rosfw apply [--check | --diff] [--confirm SECONDS] [--unsupported=error|skip-rule] [--json]\n"
 	      "                   [--fasttrack=auto|flowtable|fallback] [--flowtable-devices=IF,...] [--inspect=queue|no-queue]\n"
+	      "                   [--merge=yes|no]\n"
 	      "                   [--missing-interfaces=error|warn] [--allow-missing=IF,...] [--forwarding=on|keep]\n"
 	      "                   [--interface ROUTER=LINUX[,LINUX...]]... [--interface-map FILE|none]\n"
 	      "                   [--max-errors N] [--max-warnings N] FILE...\n"
@@ -94,6 +97,8 @@ static int apply_usage(FILE *out, int code)
 	      "  --fasttrack=auto  FastTrack as a flowtable where the kernel has them, else counted only\n"
 	      "            (flowtable: insist; fallback: never); --flowtable-devices: offload these\n"
 	      "            interfaces instead of the ones the configuration names\n"
+	      "  --merge=no  every rule its own kernel rule: runs of 4 or more rules that differ in one\n"
+	      "            address or port are not made one counting lookup (the default)\n"
 	      "  --inspect=no-queue  tls-host, layer7-protocol, content rules without the queue to\n"
 	      "            rosfw-inspect (a kernel without nft_queue): they never match\n"
 	      "  --missing-interfaces=error  an interface the rules match on that this machine does not\n"
@@ -131,6 +136,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 		{ "forwarding", required_argument, NULL, 'F' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
+		{ "merge", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -140,6 +146,7 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	o->max_warnings = -1;
 	o->probe = true;
+	o->merge = true;
 	/* A pipeline (or a test suite) may set the default once; an
 	 * unknown value is refused as the option's would be. */
 	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
@@ -185,6 +192,14 @@ static int apply_opts_parse(int argc, char **argv, struct apply_opts *o, bool fi
 				return -1;
 			}
 			if (!config_opt_unsupported(optarg, &o->lower.unsupported))
+				return -1;
+			break;
+		case 'G':
+			if (!files) {
+				fprintf(stderr, "rosfw: flush takes no --merge\n");
+				return -1;
+			}
+			if (!config_opt_merge(optarg, &o->merge))
 				return -1;
 			break;
 		case 'f':
@@ -969,6 +984,10 @@ int cmd_apply(int argc, char **argv)
 		rc = EXIT_CONFIG;
 		goto report;
 	}
+	/* After the checks, which name every rule that lacks an interface:
+	 * a merged run is one kernel rule for all of its rules. */
+	if (o.merge)
+		merge_runs(ir, MERGE_MIN_RUN);
 	if (o.diff) {
 		rc = apply_diff(ir, d, &o, &changed);
 		goto report;

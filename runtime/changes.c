@@ -259,11 +259,14 @@ void changes_json(struct changes *c, FILE *out)
  * struct pel - one element as diff.c's text gives it.
  * @key, @len: the key's bytes.
  * @end: it ends an interval (NFT_SET_ELEM_INTERVAL_END).
+ * @obj: the object an object map's element names (a merged run's
+ *       counter, merge.h), "" for none.
  */
 struct pel {
 	uint8_t key[64];
 	size_t len;
 	bool end;
+	char obj[64];
 };
 
 static int hexval(char c)
@@ -271,10 +274,11 @@ static int hexval(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= '0' && c <= '9' ? c - '0' : -1;
 }
 
-/* " 1: 1=HEX ... 3:FLAGS ...": the key and the end flag. */
+/* " 1: 1=HEX ... 3:FLAGS ... 9:NAME": the key, the end flag, the object. */
 static bool pel_parse(const char *t, struct pel *p)
 {
-	const char *k = strstr(t, " 1: 1="), *f = strstr(t, " 3:");
+	const char *k = strstr(t, " 1: 1="), *f = strstr(t, " 3:"), *o = strstr(t, " 9:");
+	size_t n = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (!k)
@@ -286,6 +290,8 @@ static bool pel_parse(const char *t, struct pel *p)
 	}
 	if (f && strlen(f) >= 11)
 		p->end = hexval(f[10]) > 0 && (hexval(f[10]) & 1);
+	for (o = o ? o + 3 : ""; hexval(o[0]) >= 0 && hexval(o[1]) >= 0 && n + 1 < sizeof(p->obj); o += 2)
+		p->obj[n++] = (char)(hexval(o[0]) << 4 | hexval(o[1]));
 	return p->len > 0;
 }
 
@@ -293,9 +299,22 @@ static int pel_cmp(const void *a, const void *b)
 {
 	const struct pel *x = a, *y = b;
 
+	int c;
+
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
-	return memcmp(x->key, y->key, x->len);
+	c = memcmp(x->key, y->key, x->len);
+	/* A map's ranges may touch: the end of one is the next one's start. */
+	return c ? c : (int)y->end - (int)x->end;
+}
+
+/* An object map's element as nft lists it: KEY : "OBJECT". */
+static void pel_obj(char *buf, size_t size, const struct pel *p)
+{
+	size_t n = strlen(buf);
+
+	if (p->obj[0] && n < size)
+		snprintf(buf + n, size - n, " : \"%s\"", p->obj);
 }
 
 /* Type 0: not known (anonymous sets); 16 bytes are then a name when
@@ -398,6 +417,7 @@ char **changes_elements(char *const *els, size_t nels, unsigned key_type, bool i
 	if (!interval) {
 		for (i = 0; i < nels; i++) {
 			key_text(buf, sizeof(buf), p[i].key, p[i].len, key_type);
+			pel_obj(buf, sizeof(buf), &p[i]);
 			strv_add(&out, n, buf);
 		}
 	} else {
@@ -421,6 +441,7 @@ char **changes_elements(char *const *els, size_t nels, unsigned key_type, bool i
 				memset(hi, 0xff, p[i].len);	/* open to the last key */
 			}
 			range_text(buf, sizeof(buf), p[i].key, hi, p[i].len, key_type);
+			pel_obj(buf, sizeof(buf), &p[i]);
 			strv_add(&out, n, buf);
 		}
 	}

@@ -122,6 +122,16 @@ bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe
 	return true;
 }
 
+bool config_opt_merge(const char *arg, bool *out)
+{
+	if (strcmp(arg, "yes") && strcmp(arg, "no")) {
+		fprintf(stderr, "rosfw: --merge takes yes or no\n");
+		return false;
+	}
+	*out = !strcmp(arg, "yes");
+	return true;
+}
+
 bool config_opt_inspect(const char *arg, enum inspect_mode *out)
 {
 	if (!strcmp(arg, "queue"))

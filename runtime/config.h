@@ -37,6 +37,8 @@ bool config_opt_unsupported(const char *arg, enum unsupported_policy *out);
 /* --fasttrack=flowtable|fallback, and auto where `probe` is given (set
  * when the kernel is to decide). */
 bool config_opt_fasttrack(const char *arg, enum fasttrack_mode *out, bool *probe);
+/* --merge=yes|no (merge.h); false with a message for anything else. */
+bool config_opt_merge(const char *arg, bool *out);
 /* --inspect=queue|no-queue (lower.h's enum inspect_mode). */
 bool config_opt_inspect(const char *arg, enum inspect_mode *out);
 bool config_opt_flowtable_devices(const char *arg);

@@ -602,7 +602,7 @@ static void elem_text(struct sbuf *t, const struct nlattr *el)
 {
 	/* In this order, whatever order the sender used. */
 	static const uint16_t types[] = { NFTA_SET_ELEM_KEY, NFTA_SET_ELEM_KEY_END, NFTA_SET_ELEM_DATA,
-					  NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_USERDATA };
+					  NFTA_SET_ELEM_FLAGS, NFTA_SET_ELEM_USERDATA, NFTA_SET_ELEM_OBJREF };
 	const struct nlattr *a;
 	char num[32];
 	size_t i;
@@ -615,7 +615,10 @@ static void elem_text(struct sbuf *t, const struct nlattr *el)
 				continue;	/* absent and zero are the same */
 			snprintf(num, sizeof(num), " %u:", types[i]);
 			sbuf_str(t, num);
-			if (types[i] == NFTA_SET_ELEM_FLAGS || types[i] == NFTA_SET_ELEM_USERDATA)
+			if (types[i] == NFTA_SET_ELEM_OBJREF)	/* the name, without its NUL */
+				sbuf_hex(t, mnl_attr_get_payload(a),
+					 strnlen(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)));
+			else if (types[i] == NFTA_SET_ELEM_FLAGS || types[i] == NFTA_SET_ELEM_USERDATA)
 				sbuf_hex(t, mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 			else
 				data_text(t, a, 0);

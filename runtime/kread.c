@@ -244,6 +244,10 @@ static void rule_counter(struct kread_rule *r, const struct nlattr *exprs)
 			r->counter = attr_name(d.a[NFTA_OBJREF_IMM_NAME], &r->counter_len);
 			return;
 		}
+		if (!strcmp(name, "objref") && d.a[NFTA_OBJREF_SET_NAME]) {
+			r->counter_map = attr_name(d.a[NFTA_OBJREF_SET_NAME], &r->counter_map_len);
+			return;
+		}
 		if (!strcmp(name, "counter")) {
 			r->own_counter = true;
 			r->bytes = attr_u64(d.a[NFTA_COUNTER_BYTES]);
@@ -430,6 +434,8 @@ static void elem_parse(const struct nlattr *nest, struct kread_elem *e)
 		e->timeout_ms = attr_u64(a.a[NFTA_SET_ELEM_TIMEOUT]);
 	if ((e->has_exp = a.a[NFTA_SET_ELEM_EXPIRATION]))
 		e->exp_ms = attr_u64(a.a[NFTA_SET_ELEM_EXPIRATION]);
+	if (a.a[NFTA_SET_ELEM_OBJREF])
+		e->obj = attr_name(a.a[NFTA_SET_ELEM_OBJREF], &e->obj_len);
 	if (a.a[NFTA_SET_ELEM_USERDATA]) {
 		e->comment = udata_comment(a.a[NFTA_SET_ELEM_USERDATA], &e->comment_len);
 		e->configured = udata_configured(a.a[NFTA_SET_ELEM_USERDATA]);

@@ -48,11 +48,13 @@ int kread_chains(struct nlsock *ns, int family, void (*fn)(void *ctx, const stru
  * @counter: the counter object it counts into, @counter_len bytes; NULL.
  * @own_counter: it has a counter of its own (tables of an older rosfw),
  *               @packets and @bytes its figures.
+ * @counter_map: the counter map it counts into (a merged run, merge.h),
+ *               @counter_map_len bytes; NULL.
  */
 struct kread_rule {
 	const struct nlmsghdr *nlh;
-	const char *comment, *counter;
-	size_t comment_len, counter_len;
+	const char *comment, *counter, *counter_map;
+	size_t comment_len, counter_len, counter_map_len;
 	bool own_counter;
 	uint64_t packets, bytes;
 };
@@ -103,6 +105,7 @@ int kread_set_get(struct nlsock *ns, int family, const char *name, struct kread_
  * @timeout_ms, @exp_ms: its timeout and the time it has left, where
  *           @has_timeout and @has_exp.
  * @comment: the comment in its user data, @comment_len bytes; NULL.
+ * @obj:     the object an object map's element names, @obj_len bytes; NULL.
  * @configured: its user data marks it the configuration's own static entry
  *           (IR_ELEM_UDATA_CONFIGURED): not one that rules, `rosfw
  *           address-list add` or rosfwd put there, so neither a re-apply
@@ -114,8 +117,8 @@ struct kread_elem {
 	uint32_t key_len;
 	bool end, has_timeout, has_exp, configured;
 	uint64_t timeout_ms, exp_ms;
-	const char *comment;
-	size_t comment_len;
+	const char *comment, *obj;
+	size_t comment_len, obj_len;
 };
 
 int kread_elems(struct nlsock *ns, int family, const char *set, void (*fn)(void *ctx, const struct kread_elem *e),

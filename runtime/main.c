@@ -24,6 +24,7 @@
 #include "ifcheck.h"
 #include "links.h"
 #include "lower.h"
+#include "merge.h"
 #include "config.h"
 #include "model.h"
 #include "print.h"
@@ -42,6 +43,7 @@ struct opts {
 	const char *output;
 	struct lower_opts lower;
 	struct config_ifopts ifo;
+	bool merge;			/* compile: merge_runs (--merge=no: off) */
 };
 
 static int usage(FILE *out, int code)
@@ -91,6 +93,8 @@ static int usage(FILE *out, int code)
 	      "                      tls-host, layer7-protocol, content: undecided connections queued to\n"
 	      "                      rosfw-inspect (default), or no queue (kernels without nft_queue: the\n"
 	      "                      rules then never match)\n"
+	      "  --merge=yes|no      compile, apply: runs of 4 or more rules that differ in one address or\n"
+	      "                      port become one lookup counting per rule (default yes)\n"
 	      "  --netlink           compile: print the netlink batch apply would send (as nft --debug=mnl)\n"
 	      "  --flowtable-devices=IF,IF...  the devices FastTrack offloads, instead of every\n"
 	      "                      interface the configuration names\n"
@@ -128,6 +132,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		{ "allow-missing", required_argument, NULL, 'A' },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "interface-map", required_argument, NULL, 'M' },
+		{ "merge", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("ROSFW_MISSING_INTERFACES");
@@ -135,6 +140,7 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 
 	o->max_errors = MAX_ERRORS_DEFAULT;
 	o->max_warnings = -1;
+	o->merge = true;
 	if (env && *env && !ifcheck_opt_policy(env, &o->ifc.policy))
 		return -1;
 	optind = 1;
@@ -163,6 +169,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			break;
 		case 'Q':
 			if (!config_opt_inspect(optarg, &o->lower.inspect))
+				return -1;
+			break;
+		case 'G':
+			if (!config_opt_merge(optarg, &o->merge))
 				return -1;
 			break;
 		case 'f':
@@ -342,6 +352,8 @@ static int cmd_compile(int argc, char **argv)
 			ir_free(ir);
 			ir = NULL;
 		}
+		if (ir && o.merge)
+			merge_runs(ir, MERGE_MIN_RUN);
 		rc = ir ? EXIT_OK : EXIT_CONFIG;
 		if (ir) {
 			struct safefile *sf = NULL;

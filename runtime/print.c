@@ -114,6 +114,8 @@ struct counts {
 	const char **ctr;	/* the counter object they count into (NULL: no kernel rule) */
 	size_t differ;		/* kernel rules whose comment or counter is not that */
 	long first_differ;
+	char **maps;		/* the counter maps of merged runs (merge.h) the rules look up */
+	size_t nmaps;
 };
 
 /* The comment rosfw gives the kernel rules of rule `id`. */
@@ -155,6 +157,76 @@ static void rule_count(void *ctx, const struct kread_rule *r)
 		c->bytes[num] += r->bytes;
 		c->packets[num] += r->packets;
 	}
+	/* A merged run: its rules are the map's elements (map_elem). */
+	if (r->counter_map) {
+		c->maps = xreallocarray(c->maps, c->nmaps + 1, sizeof(*c->maps));
+		c->maps[c->nmaps++] = xstrndup(r->counter_map, r->counter_map_len);
+	}
+}
+
+/* Rule numbers by the counter object the configuration gives them. */
+struct mindex {
+	struct counts *c;
+	size_t *num;
+	size_t n;
+};
+
+static int mindex_cmp(const void *a, const void *b, void *ctx)
+{
+	const char *const *names = ctx;
+
+	return strcmp(names[*(const size_t *)a], names[*(const size_t *)b]);
+}
+
+/* An element of a merged run's map: the rule whose counter object it
+ * names is in the kernel, counting there. Names the configuration does
+ * not give are another configuration's (record_fp would have said). */
+static void map_elem(void *ctx, const struct kread_elem *e)
+{
+	struct mindex *ix = ctx;
+	size_t lo = 0, hi = ix->n;
+
+	if (!e->obj)
+		return;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, num = ix->num[mid];
+		const char *name = ix->c->ctr[num];
+		int k = strncmp(name, e->obj, e->obj_len);
+
+		if (!k && name[e->obj_len])
+			k = 1;
+		if (!k) {
+			ix->c->seen[num] = true;
+			if (!ix->c->cname[num])
+				ix->c->cname[num] = xstrndup(e->obj, e->obj_len);
+			return;
+		}
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!ix->c->differ++)
+		ix->c->first_differ = -1;
+}
+
+static int read_maps(struct nlsock *q, int family, struct counts *c)
+{
+	struct mindex ix = { .c = c };
+	size_t i;
+	int ret = 0;
+
+	if (!c->nmaps || !c->ctr)
+		return 0;
+	ix.num = xcalloc(c->n + 1, sizeof(*ix.num));
+	for (i = 0; i < c->n; i++)
+		if (c->ctr[i])
+			ix.num[ix.n++] = i;
+	qsort_r(ix.num, ix.n, sizeof(*ix.num), mindex_cmp, (void *)c->ctr);
+	for (i = 0; i < c->nmaps && !ret; i++)
+		ret = kread_elems(q, family, c->maps[i], map_elem, &ix);
+	free(ix.num);
+	return ret;
 }
 
 /* Rule numbers by their counter object's name. */
@@ -230,6 +302,8 @@ static int read_counts(struct nlsock *q, int family, const char *fac, struct cou
 			return -1;
 		}
 	names_free(&ns);
+	if (read_maps(q, family, c) < 0)
+		return -1;
 	return read_counter_objs(q, family, c);
 }
 
@@ -442,6 +516,9 @@ out:
 		free(c.expect[i]);
 		free(c.cname[i]);
 	}
+	for (i = 0; i < c.nmaps; i++)
+		free(c.maps[i]);
+	free(c.maps);
 	free(c.cname);
 	free(c.expect);
 	free(c.ctr);

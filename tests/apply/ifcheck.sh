@@ -289,4 +289,21 @@ if [ -f "$kh" ]; then
 		{ fail "ifcheck: the default configuration through the map: applied, nothing missing (rc=$rc)"; cat "$tmp/e13" >&2; }
 	"$rosfw" flush 2>/dev/null
 fi
+# A run of rules that apply makes one counter map lookup (merge.h): each of
+# its rules is named, as when every rule is its own kernel rule.
+cat > "$tmp/run.rsc" <<'RSC'
+/ip firewall filter
+add chain=input in-interface=ether7 protocol=udp dst-port=101 action=accept
+add chain=input in-interface=ether7 protocol=udp dst-port=102 action=accept
+add chain=input in-interface=ether7 protocol=udp dst-port=103 action=accept
+add chain=input in-interface=ether7 protocol=udp dst-port=104 action=accept
+RSC
+"$rosfw" apply "$tmp/run.rsc" 2> "$tmp/e14"; rc=$?
+if [ $rc = 1 ] && [ "$(grep -c ': error: rule [0-3] of /ip firewall filter (chain input, accept)' "$tmp/e14")" = 4 ] &&
+	"$rosfw" compile "$tmp/run.rsc" | grep -q 'map @cm_'; then
+	pass "ifcheck: a merged run on a missing interface: each of its 4 rules named"
+else
+	fail "ifcheck: a merged run on a missing interface: each of its 4 rules named (rc=$rc)"
+	cat "$tmp/e14" >&2
+fi
 summary ifcheck

@@ -77,6 +77,29 @@ static void test_hash_and_types(void **state)
 	assert_string_equal(joined(v, n), "something else");
 }
 
+/* A merged run's counter map (merge.h): ranges that touch, each naming its
+ * rule's counter; an end and the next start share a key. */
+static void test_object_map(void **state)
+{
+	char *els[] = {
+		(char *)" 1: 1=0066 9:635f62",			/* 102 : "c_b" */
+		(char *)" 1: 1=0065 9:635f61",			/* 101 : "c_a" */
+		(char *)" 1: 1=0067 3:00000001",		/* end of 102 */
+		(char *)" 1: 1=0066 3:00000001",		/* end of 101 */
+		(char *)" 1: 1=0000 3:00000001",
+		(char *)" 1: 1=0068 9:635f63",			/* 104-105 : "c_c" */
+		(char *)" 1: 1=006a 3:00000001",
+	};
+	char *hash[] = { (char *)" 1: 1=c0000201 9:635f61" };
+	size_t n;
+	char **v = changes_elements(els, sizeof(els) / sizeof(els[0]), 13, true, &n);
+
+	(void)state;
+	assert_string_equal(joined(v, n), "101 : \"c_a\" 102 : \"c_b\" 104-105 : \"c_c\"");
+	v = changes_elements(hash, 1, 7, false, &n);
+	assert_string_equal(joined(v, n), "192.0.2.1 : \"c_a\"");
+}
+
 static char *printed(struct changes *c, bool json)
 {
 	static char buf[4096];
@@ -136,6 +159,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interval_ipv4),
 		cmocka_unit_test(test_hash_and_types),
+		cmocka_unit_test(test_object_map),
 		cmocka_unit_test(test_order_and_print),
 	};
 
