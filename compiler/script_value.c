@@ -247,7 +247,7 @@ static bool parse_int(const char *s, size_t n, int64_t *out)
 				return false;
 			r = r * 16 + (uint64_t)d;
 		}
-		*out = neg ? -(int64_t)r : (int64_t)r;
+		*out = (int64_t)(neg ? 0 - r : r);
 		return true;
 	}
 	if (i == n)
@@ -333,7 +333,10 @@ static bool parse_time(const char *s, size_t n, int64_t *ns)
 			}
 			if (e != n)
 				return false;
-			total += v * 3600000000000LL + mm * 60000000000LL + ss * 1000000000LL + frac;
+			/* past int64's nanoseconds it is no time (a word) */
+			if (__builtin_mul_overflow(v, 3600000000000LL, &v) || __builtin_add_overflow(total, v, &total) ||
+			    __builtin_add_overflow(total, mm * 60000000000LL + ss * 1000000000LL + frac, &total))
+				return false;
 			*ns = neg ? -total : total;
 			return true;
 		}
@@ -347,11 +350,13 @@ static bool parse_time(const char *s, size_t n, int64_t *ns)
 			/* a bare number at the end counts seconds (`:totime 90`) */
 			if (d != n)
 				return false;
-			total += v * 1000000000LL;
+			if (__builtin_mul_overflow(v, 1000000000LL, &v) || __builtin_add_overflow(total, v, &total))
+				return false;
 			any = true;
 			break;
 		}
-		total += v * units[u].ns;
+		if (__builtin_mul_overflow(v, units[u].ns, &v) || __builtin_add_overflow(total, v, &total))
+			return false;
 		any = true;
 		i = d + strlen(units[u].unit);
 	}
@@ -391,15 +396,14 @@ struct sval sv_guess(const char *s, size_t n)
 static void time_append(struct sbuf *b, int64_t ns)
 {
 	char t[96];
+	uint64_t mag = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;	/* INT64_MIN too */
 	int64_t s, frac;
 	size_t o = 0;
 
-	if (ns < 0) {
+	if (ns < 0)
 		sbuf_put(b, "-", 1);
-		ns = -ns;
-	}
-	s = ns / 1000000000LL;
-	frac = ns % 1000000000LL;
+	s = (int64_t)(mag / 1000000000ULL);
+	frac = (int64_t)(mag % 1000000000ULL);
 	if (s >= 604800)
 		o += (size_t)snprintf(t + o, sizeof(t) - o, "%lldw", (long long)(s / 604800));
 	if (s % 604800 >= 86400)
@@ -570,7 +574,9 @@ struct sval sv_to_time(const struct sval *v)
 	if (v->t == SV_TIME)
 		return *v;
 	if (v->t == SV_NUM) {
-		r.u.n = v->u.n * 1000000000LL;
+		/* seconds past int64's nanoseconds are no time */
+		if (__builtin_mul_overflow(v->u.n, 1000000000LL, &r.u.n))
+			return nil();
 		return r;
 	}
 	if (v->t == SV_STR && parse_time(v->u.s.p, v->u.s.len, &r.u.n))

@@ -207,6 +207,18 @@ static void test_arithmetic_and_precedence(void **state)
 		    "7|9|3|1|-3|a2|false|true|true");
 }
 
+/* num is 64-bit and wraps, as on the router; INT64_MIN / -1 used to trap
+ * (SIGFPE) and a time past int64's nanoseconds is no time. */
+static void test_integer_overflow_wraps(void **state)
+{
+	(void)state;
+	expect_puts(":local m (-9223372036854775807 - 1)\n:put ($m / -1)\n:put ($m % -1)\n:put (-$m)\n"
+		    ":put (9223372036854775807 + 1)\n:put (3000000000 * 4000000000)\n"
+		    ":put [:typeof [:totime 9223372036854775807]]\n:put [:typeof 20000000w]\n:put [:tostr ($m * 1ns)]\n",
+		    "-9223372036854775808|0|-9223372036854775808|-9223372036854775808|-6446744073709551616|nil|str|"
+		    "-15250w1d23:47:16.854775808");
+}
+
 static void test_comparison_and_equality(void **state)
 {
 	(void)state;
@@ -644,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_on_error_and_onerror),
 		cmocka_unit_test(test_uncaught_error_has_stack),
 		cmocka_unit_test(test_arithmetic_and_precedence),
+		cmocka_unit_test(test_integer_overflow_wraps),
 		cmocka_unit_test(test_comparison_and_equality),
 		cmocka_unit_test(test_addresses_and_bits),
 		cmocka_unit_test(test_regex_and_in_array),
