@@ -126,17 +126,8 @@ static enum sst cmd_set(struct ctx *x)
 	if (c.end - c.p < 2 || c.p[0] != '-' || c.p[1] != '>')
 		return script_err(x->r, &na->loc, ":set needs a variable name or ($array->key)");
 	cur_adv(&c, 2);
-	if (*c.p == '"' || *c.p == '$') {
-		st = *c.p == '"' ? script_string(x->r, &c, &key) : script_dollar(x->r, &c, &key);
-		if (st != SST_OK)
-			return st;
-	} else {
-		const char *s = c.p;
-
-		while (c.p < c.end && (script_is_name(*c.p) || *c.p == '-' || *c.p == '.'))
-			cur_adv(&c, 1);
-		key = sv_str(s, (size_t)(c.p - s));
-	}
+	if ((st = script_key(x->r, &c, &key)) != SST_OK)
+		return st;
 	if ((st = arg_value(x->r, arg_pos(x->a, x->n, 1), &v)) != SST_OK) {
 		sv_free(&key);
 		return st;

@@ -346,7 +346,8 @@ static enum sst apply(struct ex *e, enum op op, struct sval *a, struct sval *b, 
 
 static enum sst binary(struct ex *e, int minprec, struct sval *out);
 
-/* Skips a $ reference without running it (the dead side of && ||). */
+/* Skips a $ reference without running it (the dead side of && ||). A key
+ * after -> is one $var, as script_key reads it: no recursion per key. */
 static void skip_dollar(struct cur *c)
 {
 	cur_adv(c, 1);
@@ -358,13 +359,20 @@ static void skip_dollar(struct cur *c)
 	}
 	while (c->end - c->p >= 2 && c->p[0] == '-' && c->p[1] == '>') {
 		cur_adv(c, 2);
-		if (c->p < c->end && *c->p == '$')
-			skip_dollar(c);
-		else if (c->p < c->end && *c->p == '"')
-			cur_skip_group(c);
-		else
-			while (c->p < c->end && (is_word(*c->p) || *c->p == '-'))
+		if (c->p < c->end && (*c->p == '"' || (*c->p == '$' && c->end - c->p >= 2 && c->p[1] == '"'))) {
+			if (*c->p == '$')
 				cur_adv(c, 1);
+			cur_skip_group(c);
+		} else if (c->p < c->end && *c->p == '$' && c->end - c->p >= 2 && (c->p[1] == '[' || c->p[1] == '(')) {
+			cur_adv(c, 1);
+			cur_skip_group(c);
+		} else {
+			if (c->p < c->end && *c->p == '$')
+				cur_adv(c, 1);
+			while (c->p < c->end && (is_word(*c->p) || *c->p == '.' ||
+						 (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
+				cur_adv(c, 1);
+		}
 	}
 }
 
@@ -450,7 +458,12 @@ static enum sst unary(struct ex *e, struct sval *out)
 	op = *c->p;
 	l = cur_loc(c);
 	cur_adv(c, 1);
-	if ((st = unary(e, &v)) != SST_OK)
+	/* !!!!...x recurses once per operator: bounded as nesting is */
+	if ((st = script_enter(e->r, &l)) != SST_OK)
+		return st;
+	st = unary(e, &v);
+	script_leave(e->r);
+	if (st != SST_OK)
 		return st;
 	*out = sv_nothing();
 	if (e->skip) {

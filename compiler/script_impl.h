@@ -74,6 +74,8 @@ void script_leave(struct run *r);
 struct sval *script_var(struct run *r, const char *name, size_t n);
 /* `$name->key...`, `$"name"`, `$[cmd]`, `$(expr)` at c->p (the '$'). */
 enum sst script_dollar(struct run *r, struct cur *c, struct sval *out);
+/* One key after "->" at c->p: $var, "string" or a word. */
+enum sst script_key(struct run *r, struct cur *c, struct sval *key);
 /* A quoted string at c->p, its $ parts worked out. */
 enum sst script_string(struct run *r, struct cur *c, struct sval *out);
 /* The commands of [ ... ] (c: inside the brackets): the last one's value. */

@@ -446,92 +446,134 @@ static enum sst run_group(struct run *r, struct cur *c, struct sval *out)
 	return st;
 }
 
-/* $a->"key"->0: an element, or nothing. */
-static struct sval element(const struct sval *a, const struct sval *key)
+/* $a->"key"->0: the element (lent, not copied), or NULL. */
+static const struct sval *element(const struct sval *a, const struct sval *key)
 {
 	char *k;
 	size_t kn;
-	struct sval *e;
+	const struct sval *e;
 	int64_t i;
 	char *end;
 
-	if (a->t != SV_ARRAY)
-		return sv_nothing();
+	if (!a || a->t != SV_ARRAY)
+		return NULL;
 	k = sv_text(key, &kn);
 	i = strtoll(k, &end, 10);
 	if (kn && !*end && i >= 0 && (size_t)i < a->u.a->n && !a->u.a->v[i].key) {
 		free(k);
-		return sv_copy(&a->u.a->v[i].v);
+		return &a->u.a->v[i].v;
 	}
 	e = sa_get(a->u.a, k, kn);
 	free(k);
-	return e ? sv_copy(e) : sv_nothing();
+	return e;
 }
 
-enum sst script_dollar(struct run *r, struct cur *c, struct sval *out)
+/* $name, $"name", $[cmd] or $(expr) at c->p (the '$'), without a -> after
+ * it: a variable's value is lent (*ref, NULL when unset), a computed one
+ * is put in *own and lent from there. */
+static enum sst dollar_base(struct run *r, struct cur *c, const struct sval **ref, struct sval *own)
 {
 	struct cur start = *c;
 	struct sval name_v = sv_nothing();
 	const char *name;
 	size_t n;
 	enum sst st;
-	struct sval *v;
 
-	*out = sv_nothing();
+	*own = sv_nothing();
+	*ref = NULL;
 	cur_adv(c, 1);
 	if (c->p < c->end && (*c->p == '[' || *c->p == '(')) {
-		if ((st = run_group(r, c, out)) != SST_OK)
+		if ((st = run_group(r, c, own)) != SST_OK)
 			return st;
-	} else {
-		if (c->p < c->end && *c->p == '"') {
-			if ((st = script_string(r, c, &name_v)) != SST_OK)
-				return st;
-			name = name_v.u.s.p;
-			n = name_v.u.s.len;
-		} else {
-			name = c->p;
-			while (c->p < c->end && script_is_name(*c->p))
-				cur_adv(c, 1);
-			n = (size_t)(c->p - name);
-		}
-		v = script_var(r, name, n);
-		if (v) {
-			*out = sv_copy(v);
-		} else {
-			struct loc l = cur_span(&start, c);
-
-			if (!r->quiet && script_first_warning(r->S, &l))
-				diag_warning(r->m->d, &l, "undefined variable $%.*s: it is nothing here (a global another file sets?)",
-					     (int)n, name);
-		}
-		sv_free(&name_v);
+		*ref = own;
+		return SST_OK;
 	}
+	if (c->p < c->end && *c->p == '"') {
+		if ((st = script_string(r, c, &name_v)) != SST_OK)
+			return st;
+		name = name_v.u.s.p;
+		n = name_v.u.s.len;
+	} else {
+		name = c->p;
+		while (c->p < c->end && script_is_name(*c->p))
+			cur_adv(c, 1);
+		n = (size_t)(c->p - name);
+	}
+	*ref = script_var(r, name, n);
+	if (!*ref) {
+		struct loc l = cur_span(&start, c);
+
+		if (!r->quiet && script_first_warning(r->S, &l))
+			diag_warning(r->m->d, &l, "undefined variable $%.*s: it is nothing here (a global another file sets?)",
+				     (int)n, name);
+	}
+	sv_free(&name_v);
+	return SST_OK;
+}
+
+/* One key after "->": $var (without a chain of its own: $a->$k->"x" is
+ * ($a->$k)->"x"), "string" or a word. */
+enum sst script_key(struct run *r, struct cur *c, struct sval *key)
+{
+	if (c->p < c->end && *c->p == '$') {
+		const struct sval *ref;
+		struct sval own;
+		enum sst st = dollar_base(r, c, &ref, &own);
+
+		if (st == SST_OK)
+			*key = ref == &own ? own : ref ? sv_copy(ref) : sv_nothing();
+		else
+			sv_free(&own);
+		return st;
+	}
+	if (c->p < c->end && *c->p == '"')
+		return script_string(r, c, key);
+	{
+		const char *s = c->p;
+
+		while (c->p < c->end &&
+		       (script_is_name(*c->p) || *c->p == '.' || (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
+			cur_adv(c, 1);
+		*key = sv_str(s, (size_t)(c->p - s));
+	}
+	return SST_OK;
+}
+
+/* Only the element a chain ends at is copied: $a->$i in a loop over a
+ * big array must not copy the array at each turn. */
+enum sst script_dollar(struct run *r, struct cur *c, struct sval *out)
+{
+	const struct sval *cur;
+	struct sval own;
+	enum sst st;
+
+	*out = sv_nothing();
+	if ((st = dollar_base(r, c, &cur, &own)) != SST_OK)
+		return st;
 	while (c->end - c->p >= 2 && c->p[0] == '-' && c->p[1] == '>') {
-		struct sval key, e;
+		struct sval key;
 
 		cur_adv(c, 2);
-		if (c->p < c->end && *c->p == '$') {
-			st = script_dollar(r, c, &key);
-		} else if (c->p < c->end && *c->p == '"') {
-			st = script_string(r, c, &key);
-		} else {
-			const char *s = c->p;
+		if (c->p < c->end && cur != &own && !(*c->p == '$' && c->end - c->p >= 2 && script_is_name(c->p[1])) &&
+		    (*c->p == '$' || *c->p == '"')) {
+			/* a key that runs commands could change the variable
+			 * cur lends from: hold a copy of the element first */
+			struct sval t = cur ? sv_copy(cur) : sv_nothing();
 
-			while (c->p < c->end && (script_is_name(*c->p) || *c->p == '.' ||
-						 (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
-				cur_adv(c, 1);
-			key = sv_str(s, (size_t)(c->p - s));
-			st = SST_OK;
+			sv_free(&own);
+			own = t;
+			cur = &own;
 		}
-		if (st != SST_OK) {
-			sv_free(out);
+		if ((st = script_key(r, c, &key)) != SST_OK) {
+			sv_free(&own);
 			return st;
 		}
-		e = element(out, &key);
+		cur = element(cur, &key);
 		sv_free(&key);
-		sv_free(out);
-		*out = e;
 	}
+	*out = cur == &own ? own : cur ? sv_copy(cur) : sv_nothing();
+	if (cur != &own)
+		sv_free(&own);
 	return SST_OK;
 }
 

@@ -123,6 +123,15 @@ static void test_quoted_names_and_elements(void **state)
 		    "42|two|6|3|9");
 }
 
+/* $a->$k->"y" is ($a->$k)->"y": the key $k takes no chain of its own. */
+static void test_chained_variable_keys(void **state)
+{
+	(void)state;
+	expect_puts(":local a {x={y=1;z=2};n={10;20;30}}\n:local k \"x\"\n:local i 2\n:put ($a->$k->\"y\")\n"
+		    ":put ($a->\"n\"->$i)\n:put ($a->$k->z)\n:set ($a->$k) 5\n:put ($a->x)\n",
+		    "1|30|2|5");
+}
+
 /* A loop reading an undefined variable says so once, where it is read. */
 static void test_undefined_warned_once(void **state)
 {
@@ -594,6 +603,34 @@ static void test_deep_nesting_stops(void **state)
 	run_free(&r);
 }
 
+/* !!!...x and $a->$a->...: one C call per operator or key used to blow
+ * the stack on a long enough line; the first is nesting, the second a
+ * loop. */
+static void test_long_operator_chains_do_not_crash(void **state)
+{
+	size_t n = 200000, i, o;
+	char *src = malloc(2 * n + 64);
+	struct run r;
+
+	(void)state;
+	o = (size_t)sprintf(src, ":put (");
+	for (i = 0; i < n; i++)
+		src[o++] = '!';
+	o += (size_t)sprintf(src + o, "true)\n");
+	r = run_script(src);
+	assert_diag(r.d, DIAG_ERROR, 1, 0, "nested too deep");
+	run_free(&r);
+
+	o = (size_t)sprintf(src, ":local a {0}\n:put ($a");
+	for (i = 0; i < n / 4; i++)
+		o += (size_t)sprintf(src + o, "->$a");
+	o += (size_t)sprintf(src + o, ")\n");
+	r = run_script(src);
+	assert_no_errors(r.d);
+	run_free(&r);
+	free(src);
+}
+
 /* Read in place (as rosfw reads files), the scanner's end-of-token NUL
  * must not hide a line from the interpreter: the statement after an empty
  * line is where it was written. */
@@ -648,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_block_scope),
 		cmocka_unit_test(test_globals_outlive_statements),
 		cmocka_unit_test(test_quoted_names_and_elements),
+		cmocka_unit_test(test_chained_variable_keys),
 		cmocka_unit_test(test_undefined_warned_once),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_if_else),
@@ -682,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_recursion_stops),
 		cmocka_unit_test(test_memory_budget_stops),
 		cmocka_unit_test(test_deep_nesting_stops),
+		cmocka_unit_test(test_long_operator_chains_do_not_crash),
 		cmocka_unit_test(test_in_place_source_keeps_lines),
 		cmocka_unit_test(test_plain_statements_stay_plain),
 	};
