@@ -147,10 +147,12 @@ static enum sst cmd_set(struct ctx *x)
 
 		k = sv_text(&key, &kn);
 		i = strtoll(k, &end, 10);
-		if (kn && !*end && i >= 0 && (size_t)i < var->v.u.a->n && !var->v.u.a->v[i].key) {
-			sv_free(&var->v.u.a->v[i].v);
-			var->v.u.a->v[i].v = v;
-		} else if (kn && !*end && i >= 0 && (size_t)i == var->v.u.a->n) {
+		if (kn && !*end && i >= 0 && (size_t)i < var->v.u.a->nlist) {
+			struct sval *e = sa_index(var->v.u.a, (size_t)i);
+
+			sv_free(e);
+			*e = v;
+		} else if (kn && !*end && i >= 0 && (size_t)i == var->v.u.a->nlist) {
 			sa_push(var->v.u.a, v);
 		} else {
 			sa_set(var->v.u.a, k, kn, v);
@@ -213,7 +215,7 @@ static enum sst cmd_foreach(struct ctx *x)
 	struct frame f = { ":foreach", x->a[0].loc, r->stack };
 	struct sval list, code, arr;
 	const char *k = NULL, *v, *comma;
-	size_t kn = 0, vn, i;
+	size_t kn = 0, vn, i, pos = 0;
 	enum sst st;
 
 	if (!na || !ina)
@@ -245,8 +247,11 @@ static enum sst cmd_foreach(struct ctx *x)
 		struct scope sc = { NULL, r->sc };
 		const struct sentry *e = &arr.u.a->v[i];
 
+		/* an element without a key is numbered among those alone,
+		 * as $a->0 reads it */
 		if (k)
-			script_set_var(&sc.vars, k, kn, e->key ? sv_str(e->key, strlen(e->key)) : sv_num((int64_t)i));
+			script_set_var(&sc.vars, k, kn, e->key ? sv_str(e->key, strlen(e->key)) : sv_num((int64_t)pos));
+		pos += !e->key;
 		script_set_var(&sc.vars, v, vn, sv_copy(&e->v));
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);

@@ -459,9 +459,9 @@ static const struct sval *element(const struct sval *a, const struct sval *key)
 		return NULL;
 	k = sv_text(key, &kn);
 	i = strtoll(k, &end, 10);
-	if (kn && !*end && i >= 0 && (size_t)i < a->u.a->n && !a->u.a->v[i].key) {
+	if (kn && !*end && i >= 0 && (size_t)i < a->u.a->nlist) {
 		free(k);
-		return &a->u.a->v[i].v;
+		return sa_index(a->u.a, (size_t)i);
 	}
 	e = sa_get(a->u.a, k, kn);
 	free(k);

@@ -150,6 +150,8 @@ struct sval sv_copy(const struct sval *v)
 			r.u.a->v[r.u.a->n].key = e->key ? key_dup(e->key, strlen(e->key)) : NULL;
 			r.u.a->v[r.u.a->n++].v = sv_copy(&e->v);
 		}
+		r.u.a->nlist = v->u.a->nlist;
+		r.u.a->mixed = v->u.a->mixed;
 		return r;
 	default:
 		return r;
@@ -190,39 +192,80 @@ void sv_free(struct sval *v)
 void sa_push(struct sarray *a, struct sval v)
 {
 	sa_grow(a);
+	if (a->n > a->nlist)
+		a->mixed = true;
+	a->nlist++;
 	a->v[a->n].key = NULL;
 	a->v[a->n++].v = v;
 }
 
+/* strcmp's order, for a key of n bytes. */
+static int key_cmp(const char *ek, const char *k, size_t n)
+{
+	size_t el = strlen(ek);
+	int c = memcmp(ek, k, el < n ? el : n);
+
+	return c ? c : (el > n) - (el < n);
+}
+
+/* Where key is, or would go: the first keyed element not below it. */
+static size_t key_at(const struct sarray *a, const char *key, size_t n)
+{
+	size_t lo, hi;
+
+	if (a->mixed) {
+		for (lo = 0; lo < a->n; lo++)
+			if (a->v[lo].key && key_cmp(a->v[lo].key, key, n) >= 0)
+				return lo;
+		return a->n;
+	}
+	for (lo = a->nlist, hi = a->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (key_cmp(a->v[mid].key, key, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct sval *sa_get(struct sarray *a, const char *key, size_t n)
 {
-	size_t i;
+	size_t at = key_at(a, key, n);
 
-	for (i = 0; i < a->n; i++)
-		if (a->v[i].key && strlen(a->v[i].key) == n && !memcmp(a->v[i].key, key, n))
-			return &a->v[i].v;
+	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n))
+		return &a->v[at].v;
+	return NULL;
+}
+
+struct sval *sa_index(struct sarray *a, size_t i)
+{
+	size_t k;
+
+	if (i >= a->nlist)
+		return NULL;
+	if (!a->mixed)
+		return &a->v[i].v;
+	for (k = 0; k < a->n; k++)
+		if (!a->v[k].key && !i--)
+			return &a->v[k].v;
 	return NULL;
 }
 
 /* RouterOS keeps a key=value array in key order. */
 void sa_set(struct sarray *a, const char *key, size_t n, struct sval v)
 {
-	struct sval *old = sa_get(a, key, n);
-	size_t at;
-	char *k;
+	size_t at = key_at(a, key, n);
 
-	if (old) {
-		sv_free(old);
-		*old = v;
+	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n)) {
+		sv_free(&a->v[at].v);
+		a->v[at].v = v;
 		return;
 	}
-	k = key_dup(key, n);
-	for (at = 0; at < a->n; at++)
-		if (a->v[at].key && strcmp(a->v[at].key, k) > 0)
-			break;
 	sa_grow(a);
 	memmove(&a->v[at + 1], &a->v[at], (a->n - at) * sizeof(*a->v));
-	a->v[at].key = k;
+	a->v[at].key = key_dup(key, n);
 	a->v[at].v = v;
 	a->n++;
 }

@@ -132,6 +132,18 @@ static void test_chained_variable_keys(void **state)
 		    "1|30|2|5");
 }
 
+/* Keys are kept in order and found by bisection; an element without a
+ * key is numbered among those alone, wherever the keyed ones are. */
+static void test_keyed_and_list_elements(void **state)
+{
+	(void)state;
+	expect_puts(":local a {b=2;1;a=1}\n:put ($a->0)\n:set ($a->0) 9\n:set ($a->1) 8\n:put $a\n"
+		    ":foreach k,v in=$a do={ :put \"$k=$v\" }\n"
+		    ":local m [:toarray \"\"]\n:foreach k in={\"k5\";\"k1\";\"k3\";\"k2\";\"k4\";\"k1\"} do={ "
+		    ":set ($m->$k) [:len $m] }\n:put $m\n:put ($m->\"k3\")\n:put [:typeof ($m->\"k0\")]\n",
+		    "1|a=1;b=2;9;8|a=1|b=2|0=9|1=8|k1=5;k2=3;k3=2;k4=4;k5=0|2|nothing");
+}
+
 /* A loop reading an undefined variable says so once, where it is read. */
 static void test_undefined_warned_once(void **state)
 {
@@ -686,6 +698,7 @@ int main(void)
 		cmocka_unit_test(test_globals_outlive_statements),
 		cmocka_unit_test(test_quoted_names_and_elements),
 		cmocka_unit_test(test_chained_variable_keys),
+		cmocka_unit_test(test_keyed_and_list_elements),
 		cmocka_unit_test(test_undefined_warned_once),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_if_else),
