@@ -495,6 +495,7 @@ static enum sst cmd_return(struct ctx *x)
 }
 
 /* :put and :log say what the script would print or log, as notes. */
+#define PUT_MAX 4096
 static enum sst cmd_put(struct ctx *x)
 {
 	bool log = !strcmp(x->name, "log");
@@ -503,11 +504,17 @@ static enum sst cmd_put(struct ctx *x)
 	const struct arg *lvl = log ? arg_pos(x->a, x->n, 0) : NULL;
 	struct sval v;
 	enum sst st = arg_value(x->r, a, &v);
+	size_t len;
 	char *t;
 
 	if (st != SST_OK)
 		return st;
-	t = sv_text(&v, NULL);
+	t = sv_text(&v, &len);
+	/* notes are kept to the end: a loop putting a big value must not
+	 * hold a copy per turn */
+	if (len > PUT_MAX) {
+		snprintf(t + PUT_MAX, len - PUT_MAX + 1, "... (%zu bytes)", len);
+	}
 	if (log)
 		diag_note(x->r->m->d, &x->a[0].loc, ":log %.*s: %s", lvl ? (int)(lvl->v.end - lvl->v.p) : 0,
 			  lvl ? lvl->v.p : "", t);

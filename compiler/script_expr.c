@@ -545,6 +545,8 @@ static enum sst binary(struct ex *e, int minprec, struct sval *out)
 		sv_free(out);
 		sv_free(&rhs);
 		*out = res;
+		if (st == SST_OK)
+			st = script_mem_check(e->r, &l, 0);
 		if (st != SST_OK)
 			return st;
 	}

@@ -114,6 +114,7 @@ struct script {
 	struct scope file;
 	unsigned long steps, max_steps;
 	unsigned long run_steps;	/* all statements' */
+	size_t made_charged;		/* script_mem_made() the steps count */
 	bool spent, spent_said;		/* the run's budget is gone */
 	size_t max_mem;
 	unsigned depth;
@@ -183,6 +184,9 @@ enum sst script_run_body(struct run *r, const struct sval *code, struct scope *s
 enum sst script_run_code(struct run *r, const struct scode *code, const char *what, const struct loc *at,
 			 const struct arg *args, size_t nargs, struct sval *out);
 enum sst script_step(struct run *r, const struct loc *loc);
+/* The memory budget inside a statement (with `extra` bytes being built):
+ * an expression can multiply what its values hold before the next step. */
+enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra);
 /* The next argument of a statement at c; false at its end (or an error). */
 bool script_arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st);
 /* After an error exec.c said: the constructs it happened in, as a note. */

@@ -222,17 +222,26 @@ void script_leave(struct run *r)
 enum sst script_step(struct run *r, const struct loc *loc)
 {
 	struct script *S = r->S;
+	size_t made = (script_mem_made() - S->made_charged) / SCRIPT_STEP_BYTES;
 
+	S->made_charged += made * SCRIPT_STEP_BYTES;
+	S->steps += made;
+	S->run_steps += made;
 	if (++S->steps > S->max_steps)
-		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in one top-level statement: stopped (a loop that never ends?)",
+		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in one top-level statement: stopped (a loop that never ends?)",
 				    S->max_steps);
 	if (++S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
 		S->spent = true;
-		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in all: stopped; no later statement that needs the interpreter runs",
+		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in all: stopped; no later statement that needs the interpreter runs",
 				    S->max_steps * SCRIPT_RUN_STEPS);
 	}
-	if (S->max_mem && script_mem_used() > S->max_mem)
-		return script_fatal(r, loc, "the script's values hold more than %zu bytes: stopped", S->max_mem);
+	return script_mem_check(r, loc, 0);
+}
+
+enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra)
+{
+	if (script_mem_stopped() || (r->S->max_mem && script_mem_used() + extra > r->S->max_mem))
+		return script_fatal(r, loc, "the script's values hold more than %zu bytes: stopped", r->S->max_mem);
 	return SST_OK;
 }
 
@@ -395,6 +404,12 @@ enum sst script_string(struct run *r, struct cur *c, struct sval *out)
 			}
 			sv_append(&b, &v);
 			sv_free(&v);
+			/* "$s$s$s...": the string grows past the budget
+			 * before any step */
+			if ((st = script_mem_check(r, &l, b.len)) != SST_OK) {
+				sbuf_free(&b);
+				return st;
+			}
 		} else {
 			const char *s = c->p;
 
@@ -587,6 +602,7 @@ enum sst script_eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 	size_t pieces = 0;
 	bool bare = false;
 	enum sst st = SST_OK;
+	struct loc at = cur_loc(&v);
 
 	*out = sv_nothing();
 	while (v.p < v.end && st == SST_OK) {
@@ -634,6 +650,8 @@ enum sst script_eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 			piece = sv_str_take(&w);
 			is_bare = true;
 		}
+		if (st == SST_OK)
+			st = script_mem_check(r, &at, b.len);
 		if (st != SST_OK) {
 			sv_free(&piece);
 			break;
@@ -1003,6 +1021,7 @@ static struct script *script_get(struct model *m)
 		S->max_steps = strtoul(e, NULL, 10);
 	if ((e = getenv("ROSFW_SCRIPT_MEMORY")) && strtoul(e, NULL, 10))
 		S->max_mem = strtoul(e, NULL, 10);
+	script_mem_set_limit(S->max_mem);
 	return S;
 }
 
@@ -1154,6 +1173,7 @@ void script_stmt(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	cur.col = c->loc.col;
 	S->steps = 0;
 	S->depth = 0;
+	S->made_charged = script_mem_made();
 	r.ret = sv_nothing();
 	script_run_stmts(&r, cur, &v);
 	sv_free(&v);

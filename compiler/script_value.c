@@ -15,10 +15,37 @@
 /* What the values alive now hold; the interpreter compares it with its
  * budget after each statement. */
 static size_t mem_used;
+/* What values have been made, ever: copying a 1 MB string 1000 times
+ * holds 1 MB but costs a gigabyte of work, which the budget counts. */
+static size_t mem_made;
 
 size_t script_mem_used(void)
 {
 	return mem_used;
+}
+
+size_t script_mem_made(void)
+{
+	return mem_made;
+}
+
+/* Past it, :toarray stops splitting: a 100 MB string of commas would make
+ * forty times that in elements before the interpreter's next check. */
+static size_t mem_limit;
+static bool mem_stopped;
+
+void script_mem_set_limit(size_t max)
+{
+	mem_limit = max;
+	mem_stopped = false;
+}
+
+bool script_mem_stopped(void)
+{
+	bool r = mem_stopped;
+
+	mem_stopped = false;
+	return r;
 }
 
 void sbuf_put(struct sbuf *b, const char *s, size_t n)
@@ -74,6 +101,7 @@ struct sval sv_str(const char *s, size_t n)
 	v.u.s.p[n] = '\0';
 	v.u.s.len = n;
 	mem_used += n + 1;
+	mem_made += n + 1;
 	return v;
 }
 
@@ -86,6 +114,7 @@ struct sval sv_str_take(struct sbuf *b)
 	v.u.s.p = b->p;
 	v.u.s.len = b->len;
 	mem_used += b->len + 1;
+	mem_made += b->len + 1;
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return v;
@@ -116,6 +145,7 @@ static void sa_grow(struct sarray *a)
 		size_t cap = a->cap ? a->cap * 2 : 4;
 
 		mem_used += (cap - a->cap) * sizeof(*a->v);
+		mem_made += (cap - a->cap) * sizeof(*a->v);
 		a->cap = cap;
 		a->v = xreallocarray(a->v, cap, sizeof(*a->v));
 	}
@@ -128,6 +158,7 @@ static char *key_dup(const char *k, size_t n)
 	memcpy(p, k, n);
 	p[n] = '\0';
 	mem_used += n + 1;
+	mem_made += n + 1;
 	return p;
 }
 
@@ -666,6 +697,10 @@ struct sval sv_to_array(const struct sval *v)
 		sa_push(r.u.a, sv_guess(s, (size_t)(e - s)));
 		if (e == end)
 			break;
+		if (mem_limit && mem_used > mem_limit) {
+			mem_stopped = true;
+			break;
+		}
 	}
 	return r;
 }

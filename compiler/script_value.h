@@ -139,7 +139,13 @@ void sa_set(struct sarray *a, const char *key, size_t n, struct sval v);
 /* The i-th element without a key ($a->0 of {b=2;1}), or NULL. */
 struct sval *sa_index(struct sarray *a, size_t i);
 
-/* Bytes held by all values now. */
+/* Bytes held by all values now; bytes of values made since the start. */
 size_t script_mem_used(void);
+size_t script_mem_made(void);
+/* The interpreter's budget: a conversion stops making elements past it
+ * (the interpreter then stops the script); 0 is none. */
+void script_mem_set_limit(size_t max);
+/* Whether a conversion stopped there since the last call. */
+bool script_mem_stopped(void);
 
 #endif

@@ -565,7 +565,7 @@ static void test_run_budget_spans_statements(void **state)
 	setenv("ROSFW_SCRIPT_STEPS", "1000", 1);
 	r = run_script(src);
 	unsetenv("ROSFW_SCRIPT_STEPS");
-	assert_diag(r.d, DIAG_ERROR, 12, 1, "more than 10000 steps (statements and loop turns) in all");
+	assert_diag(r.d, DIAG_ERROR, 12, 1, "more than 10000 steps (statements, loop turns and KiB of values made) in all");
 	assert_diag(r.d, DIAG_ERROR, 13, 1, "not run: the script's steps for the whole run are spent");
 	assert_int_equal(diag_count_level(r.d, DIAG_ERROR), 2);
 	assert_int_equal(diag_count_level(r.d, DIAG_NOTE), 0);
@@ -591,6 +591,60 @@ static void test_memory_budget_stops(void **state)
 	r = run_script(":local s \"x\"\n:while (true) do={ :set s ($s . $s) }\n");
 	unsetenv("ROSFW_SCRIPT_MEMORY");
 	assert_diag(r.d, DIAG_ERROR, 2, 0, "more than 100000 bytes");
+	run_free(&r);
+}
+
+/* One expression can multiply what values hold before the next step: it
+ * stops where it crosses the budget, not at the statement after. */
+static void test_memory_budget_inside_a_statement(void **state)
+{
+	static const unsigned lines[] = { 3, 4, 8 };
+	struct run r;
+	size_t i;
+
+	(void)state;
+	setenv("ROSFW_SCRIPT_MEMORY", "100000", 1);
+	r = run_script(":global s \"x\"\n:for i from=1 to=15 do={ :set s ($s . $s) }\n"
+		       ":global t ($s . $s . $s . $s)\n:global u \"$s$s$s$s\"\n:global c \",\"\n"
+		       ":for i from=1 to=14 do={ :set c ($c . $c) }\n:set s \"\"\n:global n [:len [:toarray $c]]\n");
+	unsetenv("ROSFW_SCRIPT_MEMORY");
+	assert_diag_count(r.d, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(diag_at(r.d, i)->level, DIAG_ERROR);
+		assert_int_equal(diag_at(r.d, i)->loc.line, lines[i]);
+		assert_non_null(strstr(diag_at(r.d, i)->text, "more than 100000 bytes"));
+	}
+	run_free(&r);
+}
+
+/* Copying a growing string at each turn is quadratic work in few steps:
+ * each KiB of values made is a step. */
+static void test_values_made_count_as_steps(void **state)
+{
+	struct run r;
+
+	(void)state;
+	setenv("ROSFW_SCRIPT_STEPS", "1000", 1);
+	r = run_script(":local k \"\"\n:for i from=1 to=100 do={ :set k ($k . \"x\") }\n"
+		       ":for i from=1 to=4 do={ :set k ($k . $k) }\n"
+		       ":local s \"\"\n:for i from=1 to=100 do={ :set s ($s . $k) }\n");
+	unsetenv("ROSFW_SCRIPT_STEPS");
+	assert_diag(r.d, DIAG_ERROR, 5, 0, "more than 1000 steps (statements, loop turns and KiB of values made)");
+	assert_diag_count(r.d, 1);
+	run_free(&r);
+}
+
+/* A note holds what :put said to the end of the run: a big value is cut. */
+static void test_put_of_a_big_value_is_cut(void **state)
+{
+	struct run r = run_script(":local s \"x\"\n:for i from=1 to=13 do={ :set s ($s . $s) }\n:put $s\n");
+	char *got = puts_of(r.d);
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_int_equal(strlen(got), 4096 + strlen("... (8192 bytes)"));
+	assert_string_equal(got + 4096, "... (8192 bytes)");
+	free(got);
 	run_free(&r);
 }
 
@@ -732,6 +786,9 @@ int main(void)
 		cmocka_unit_test(test_run_budget_spans_statements),
 		cmocka_unit_test(test_recursion_stops),
 		cmocka_unit_test(test_memory_budget_stops),
+		cmocka_unit_test(test_memory_budget_inside_a_statement),
+		cmocka_unit_test(test_values_made_count_as_steps),
+		cmocka_unit_test(test_put_of_a_big_value_is_cut),
 		cmocka_unit_test(test_deep_nesting_stops),
 		cmocka_unit_test(test_long_operator_chains_do_not_crash),
 		cmocka_unit_test(test_in_place_source_keeps_lines),
