@@ -119,7 +119,7 @@ struct script {
 	size_t max_mem;
 	unsigned depth;
 	struct dupidx dup[2];
-	uint64_t *warned;	/* locations of undefined variables said */
+	struct loc *warned;	/* places said once: an open hash table */
 	size_t nwarned, capwarned;
 	char **imported;
 	size_t nimported;

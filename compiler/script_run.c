@@ -305,20 +305,43 @@ void script_set_var(struct var **list, const char *name, size_t n, struct sval v
 	x->v = v;
 }
 
-/* Once per place: a loop reading an undefined variable says it once. */
+static size_t place_slot(const struct loc *w, size_t cap, const struct loc *l)
+{
+	uint64_t x = ((uint64_t)l->file * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)l->line * 0xbf58476d1ce4e5b9ULL) ^
+		     ((uint64_t)l->col * 0x94d049bb133111ebULL);
+	size_t h = (size_t)(x ^ (x >> 29));
+
+	/* line 0 is no place: an empty slot */
+	for (h &= cap - 1; w[h].line && (w[h].file != l->file || w[h].line != l->line || w[h].col != l->col);
+	     h = (h + 1) & (cap - 1))
+		;
+	return h;
+}
+
+/* Once per place: a loop reading an undefined variable says it once. A
+ * hash table, since a file of 100,000 lines each reading one has as many
+ * places (a list searched from the start took 2 s). */
 bool script_first_warning(struct script *S, const struct loc *l)
 {
-	uint64_t key = ((uint64_t)l->file << 48) ^ ((uint64_t)l->line << 16) ^ l->col;
-	size_t i;
+	struct loc key = { l->file, l->line ? l->line : 1, l->col, 0, 0 };
+	size_t i, h;
 
-	for (i = 0; i < S->nwarned; i++)
-		if (S->warned[i] == key)
-			return false;
-	if (S->nwarned == S->capwarned) {
-		S->capwarned = S->capwarned ? S->capwarned * 2 : 16;
-		S->warned = xreallocarray(S->warned, S->capwarned, sizeof(*S->warned));
+	if (S->capwarned && S->warned[place_slot(S->warned, S->capwarned, &key)].line)
+		return false;
+	if (2 * (S->nwarned + 1) > S->capwarned) {
+		size_t cap = S->capwarned ? 2 * S->capwarned : 64;
+		struct loc *w = xcalloc(cap, sizeof(*w));
+
+		for (i = 0; i < S->capwarned; i++)
+			if (S->warned[i].line)
+				w[place_slot(w, cap, &S->warned[i])] = S->warned[i];
+		free(S->warned);
+		S->warned = w;
+		S->capwarned = cap;
 	}
-	S->warned[S->nwarned++] = key;
+	h = place_slot(S->warned, S->capwarned, &key);
+	S->warned[h] = key;
+	S->nwarned++;
 	return true;
 }
 

@@ -156,6 +156,26 @@ static void test_undefined_warned_once(void **state)
 	run_free(&r);
 }
 
+/* Each place is its own, however long the line: 1:196614 and 2:6 were
+ * one key, and the second warning was lost. */
+static void test_undefined_warned_at_each_place(void **state)
+{
+	size_t pad = 196614 - 1 - strlen(":put ("), o;
+	char *src = malloc(pad + 64);
+	struct run r;
+
+	(void)state;
+	o = (size_t)sprintf(src, ":put (");
+	memset(src + o, ' ', pad);
+	o += pad;
+	sprintf(src + o, "$u)\n:put $v\n");
+	r = run_script(src);
+	assert_diag(r.d, DIAG_WARNING, 1, 196614, "undefined variable $u");
+	assert_diag(r.d, DIAG_WARNING, 2, 6, "undefined variable $v");
+	run_free(&r);
+	free(src);
+}
+
 static void test_interpolation(void **state)
 {
 	(void)state;
@@ -754,6 +774,7 @@ int main(void)
 		cmocka_unit_test(test_chained_variable_keys),
 		cmocka_unit_test(test_keyed_and_list_elements),
 		cmocka_unit_test(test_undefined_warned_once),
+		cmocka_unit_test(test_undefined_warned_at_each_place),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_if_else),
 		cmocka_unit_test(test_foreach),
