@@ -308,6 +308,10 @@ static enum sst cmd_for(struct ctx *x)
 		script_set_var(&sc.vars, na->v.p, (size_t)(na->v.end - na->v.p), sv_num(i));
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);
+		/* the next i would pass int64's end (and wrap to its other end,
+		 * still within `to`): the loop is over */
+		if (stepv > 0 ? i > INT64_MAX - stepv : i < INT64_MIN - stepv)
+			break;
 	}
 	if (st == SST_RET)
 		r->ret = inner.ret;
@@ -581,6 +585,8 @@ static enum sst cmd_func(struct ctx *x)
 		struct sval s = sv_to_num(&b), e = sv_to_num(&c);
 		int64_t from = s.t == SV_NUM ? s.u.n : 0, len;
 
+		if (from == INT64_MAX)
+			from--;	/* from + 1 below: past any text anyway */
 		if (a.t == SV_ARRAY) {
 			int64_t to = e.t == SV_NUM ? e.u.n : from + 1, i;
 
@@ -611,7 +617,8 @@ static enum sst cmd_func(struct ctx *x)
 		}
 	} else if (!strcmp(f, "find")) {
 		struct sval s = sv_to_num(&c);
-		int64_t from = s.t == SV_NUM ? s.u.n + 1 : 0, i;
+		/* RouterOS looks after the start it is given */
+		int64_t from = s.t == SV_NUM && s.u.n < INT64_MAX ? s.u.n + 1 : s.t == SV_NUM ? INT64_MAX : 0, i;
 
 		if (a.t == SV_ARRAY) {
 			for (i = from < 0 ? 0 : from; i < (int64_t)a.u.a->n; i++) {
@@ -624,11 +631,15 @@ static enum sst cmd_func(struct ctx *x)
 			size_t hn, nn;
 			char *h = sv_text(&a, &hn), *nd = sv_text(&b, &nn);
 
-			for (i = from < 0 ? 0 : from; i + (int64_t)nn <= (int64_t)hn; i++) {
-				if (!memcmp(h + i, nd, nn)) {
-					res = sv_num(i);
-					break;
-				}
+			/* memmem is linear: a naive search of a 1 MB needle in a
+			 * 100 MB text is 10^14 compares */
+			if (from < 0)
+				from = 0;
+			if ((uint64_t)from <= hn && nn <= hn - (size_t)from) {
+				const char *at = memmem(h + from, hn - (size_t)from, nd, nn);
+
+				if (at)
+					res = sv_num((int64_t)(at - h));
 			}
 			free(h);
 			free(nd);

@@ -248,6 +248,20 @@ static void test_arithmetic_and_precedence(void **state)
 		    "7|9|3|1|-3|a2|false|true|true");
 }
 
+/* A :for to int64's end ends there (i += step wrapped and went on to the
+ * step budget); :pick and :find starts at int64's end are past the text. */
+static void test_loops_and_picks_at_int64_end(void **state)
+{
+	(void)state;
+	expect_puts(":for i from=9223372036854775806 to=9223372036854775807 do={ :put $i }\n"
+		    ":for i from=-9223372036854775806 to=-9223372036854775807 do={ :put $i }\n"
+		    ":for i from=1 to=3 step=9223372036854775807 do={ :put $i }\n"
+		    ":put (\"<\" . [:pick \"abc\" 9223372036854775807] . \">\")\n"
+		    ":put [:typeof [:find \"abc\" \"c\" 9223372036854775807]]\n:put [:find \"abcabc\" \"bc\" 1]\n"
+		    ":put [:find \"abc\" \"\" -5]\n",
+		    "9223372036854775806|9223372036854775807|-9223372036854775806|-9223372036854775807|1|<>|nothing|4|0");
+}
+
 /* num is 64-bit and wraps, as on the router; INT64_MIN / -1 used to trap
  * (SIGFPE) and a time past int64's nanoseconds is no time. */
 static void test_integer_overflow_wraps(void **state)
@@ -783,6 +797,7 @@ int main(void)
 		cmocka_unit_test(test_uncaught_error_has_stack),
 		cmocka_unit_test(test_arithmetic_and_precedence),
 		cmocka_unit_test(test_integer_overflow_wraps),
+		cmocka_unit_test(test_loops_and_picks_at_int64_end),
 		cmocka_unit_test(test_comparison_and_equality),
 		cmocka_unit_test(test_addresses_and_bits),
 		cmocka_unit_test(test_regex_and_in_array),
