@@ -80,6 +80,7 @@ bool cur_skip_group(struct cur *c)
 {
 	char stack[PARSE_MAX_DEPTH + 8];
 	size_t d = 0;
+	bool cmd_start = true;
 
 	if (*c->p == '"') {
 		for (cur_adv(c, 1); c->p < c->end; cur_adv(c, 1)) {
@@ -94,7 +95,18 @@ bool cur_skip_group(struct cur *c)
 	}
 	while (c->p < c->end) {
 		char ch = *c->p;
+		bool was_start = cmd_start;
 
+		/* '#' where a command could start is a comment to the end of
+		 * its line, as the scanner reads it: a quote, bracket or brace
+		 * in it is no part of the group */
+		if (cmd_start && ch == '#' && d) {
+			while (c->p < c->end && *c->p != '\n')
+				cur_adv(c, 1);
+			continue;
+		}
+		cmd_start = ch == '{' || ch == '[' || ch == ';' || ch == '\n' ||
+			    (was_start && (ch == ' ' || ch == '\t' || ch == '\r'));
 		if (ch == '(' || ch == '[' || ch == '{') {
 			if (d == sizeof(stack))
 				return false;
@@ -111,6 +123,9 @@ bool cur_skip_group(struct cur *c)
 				return false;
 			continue;
 		} else if (ch == '\\') {
+			/* a line continuation goes on as it was */
+			if (c->end - c->p >= 2 && (c->p[1] == '\n' || c->p[1] == '\r'))
+				cmd_start = was_start;
 			cur_adv(c, 1);
 		}
 		cur_adv(c, 1);
@@ -1009,6 +1024,12 @@ enum sst script_array_literal(struct run *r, struct cur c, struct sval *out)
 		}
 		if (c.p >= c.end)
 			return SST_OK;
+		if (*c.p == '#') {
+			/* a comment line in a multi-line array */
+			while (c.p < c.end && *c.p != '\n')
+				cur_adv(&c, 1);
+			continue;
+		}
 		if (!script_arg_scan(r, &c, &a, &st)) {
 			if (st == SST_OK) {
 				struct loc l = cur_loc(&c);

@@ -185,6 +185,17 @@ static void test_interpolation(void **state)
 
 /* ---- control flow ------------------------------------------------------------ */
 
+/* A comment line in a block is no part of it: its quote, brace or
+ * parenthesis used to unbalance the block ("missing closing bracket"). */
+static void test_comments_in_blocks(void **state)
+{
+	(void)state;
+	expect_puts(":if (true) do={\n  # a \"quote\n  :put 1\n}\n:if (true) do={\n  # a } brace\n  :put 2\n}\n"
+		    ":foreach i in={3} do={\n  # (paren\n  :put $i\n}\n:local a {\n  4;\n  # \"five\n  5\n}\n:put $a\n"
+		    ":put \"#6\"\n",
+		    "1|2|3|4;5|#6");
+}
+
 static void test_if_else(void **state)
 {
 	(void)state;
@@ -790,6 +801,7 @@ int main(void)
 		cmocka_unit_test(test_undefined_warned_once),
 		cmocka_unit_test(test_undefined_warned_at_each_place),
 		cmocka_unit_test(test_interpolation),
+		cmocka_unit_test(test_comments_in_blocks),
 		cmocka_unit_test(test_if_else),
 		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_for_while_do),
