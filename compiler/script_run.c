@@ -930,6 +930,11 @@ static enum sst run_stmt(struct run *r, struct cur *c, struct sval *out)
 
 		if ((st = script_eval(r, first->v, VM_CODE, &code)) != SST_OK)
 			return st;
+		if (code.t != SV_CODE) {
+			/* {...}text is one word, no block */
+			sv_free(&code);
+			return script_err(r, &first->loc, "unexpected text after a block {...}");
+		}
 		st = script_run_body(r, &code, &sc, out);
 		script_scope_end(&sc);
 		sv_free(&code);

@@ -196,6 +196,20 @@ static void test_comments_in_blocks(void **state)
 		    "1|2|3|4;5|#6");
 }
 
+/* {...}vv is a str, not a block: it was run as code (read through the
+ * wrong member of the value: a crash the fuzzer found). */
+static void test_block_with_text_after_is_an_error(void **state)
+{
+	struct run r = run_script("{ :put 1 }vv\n:put 2\n");
+	char *got = puts_of(r.d);
+
+	(void)state;
+	assert_diag(r.d, DIAG_ERROR, 1, 1, "unexpected text after a block");
+	assert_string_equal(got, "2");
+	free(got);
+	run_free(&r);
+}
+
 static void test_if_else(void **state)
 {
 	(void)state;
@@ -802,6 +816,7 @@ int main(void)
 		cmocka_unit_test(test_undefined_warned_at_each_place),
 		cmocka_unit_test(test_interpolation),
 		cmocka_unit_test(test_comments_in_blocks),
+		cmocka_unit_test(test_block_with_text_after_is_an_error),
 		cmocka_unit_test(test_if_else),
 		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_for_while_do),
