@@ -684,6 +684,15 @@ static enum sst cmd_parse(struct ctx *x)
 		return st;
 	t = sv_text(&v, &n);
 	sv_free(&v);
+	/* the text lives as long as the diagnostics: it counts against the
+	 * memory budget for the whole run, or :parse in a loop keeps a copy
+	 * per turn */
+	x->r->S->parsed += n + 1;
+	if (x->r->S->max_mem && x->r->S->parsed > x->r->S->max_mem) {
+		free(t);
+		return script_fatal(x->r, &x->a[0].loc, "the text :parse keeps holds more than %zu bytes: stopped",
+				    x->r->S->max_mem);
+	}
 	snprintf(name, sizeof(name), "%s:%u:%u (:parse)", diag_source_name(x->r->m->d, x->a[0].loc.file),
 		 (unsigned)x->a[0].loc.line, (unsigned)x->a[0].loc.col);
 	code.file = diag_add_source_copy(x->r->m->d, name, t, n);

@@ -676,6 +676,21 @@ static void test_memory_budget_inside_a_statement(void **state)
 	run_free(&r);
 }
 
+/* What :parse makes is kept as a source to the end (its errors quote it):
+ * a :parse in a loop counts against the memory budget. */
+static void test_parse_in_a_loop_is_bounded(void **state)
+{
+	struct run r;
+
+	(void)state;
+	setenv("ROSFW_SCRIPT_MEMORY", "100000", 1);
+	r = run_script(":local s \":put 1\"\n:for i from=1 to=7 do={ :set s ($s . $s) }\n"
+		       ":for i from=1 to=1000 do={ :local f [:parse $s] }\n");
+	unsetenv("ROSFW_SCRIPT_MEMORY");
+	assert_diag(r.d, DIAG_ERROR, 3, 38, "the text :parse keeps holds more than 100000 bytes");
+	run_free(&r);
+}
+
 /* Copying a growing string at each turn is quadratic work in few steps:
  * each KiB of values made is a step. */
 static void test_values_made_count_as_steps(void **state)
@@ -851,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_memory_budget_stops),
 		cmocka_unit_test(test_memory_budget_inside_a_statement),
 		cmocka_unit_test(test_values_made_count_as_steps),
+		cmocka_unit_test(test_parse_in_a_loop_is_bounded),
 		cmocka_unit_test(test_put_of_a_big_value_is_cut),
 		cmocka_unit_test(test_deep_nesting_stops),
 		cmocka_unit_test(test_long_operator_chains_do_not_crash),
