@@ -498,32 +498,45 @@ static enum sst cmd_return(struct ctx *x)
 	return SST_RET;
 }
 
-/* :put and :log say what the script would print or log, as notes. */
+/* :put and :log say what the script would print or log, as notes. Notes
+ * are kept to the end of the run: each keeps 4 KiB of its value, and all
+ * together 16 MiB, or a loop putting a big value holds a copy per turn. */
 #define PUT_MAX 4096
+#define PUT_TOTAL (16UL << 20)
+
 static enum sst cmd_put(struct ctx *x)
 {
 	bool log = !strcmp(x->name, "log");
 	const struct arg *a = log && arg_named(x->a, x->n, "message") ? arg_named(x->a, x->n, "message") :
 			      arg_pos(x->a, x->n, log ? 1 : 0);
 	const struct arg *lvl = log ? arg_pos(x->a, x->n, 0) : NULL;
+	struct script *S = x->r->S;
 	struct sval v;
 	enum sst st = arg_value(x->r, a, &v);
+	char more[48] = "";
 	size_t len;
 	char *t;
 
 	if (st != SST_OK)
 		return st;
-	t = sv_text(&v, &len);
-	/* notes are kept to the end: a loop putting a big value must not
-	 * hold a copy per turn */
-	if (len > PUT_MAX) {
-		snprintf(t + PUT_MAX, len - PUT_MAX + 1, "... (%zu bytes)", len);
+	if (S->put_bytes > PUT_TOTAL) {
+		sv_free(&v);
+		return SST_OK;
 	}
-	if (log)
-		diag_note(x->r->m->d, &x->a[0].loc, ":log %.*s: %s", lvl ? (int)(lvl->v.end - lvl->v.p) : 0,
-			  lvl ? lvl->v.p : "", t);
+	t = sv_text(&v, &len);
+	if (len > PUT_MAX) {
+		snprintf(more, sizeof(more), "... (%zu bytes)", len);
+		len = PUT_MAX;
+	}
+	S->put_bytes += len;
+	if (S->put_bytes > PUT_TOTAL)
+		diag_note(x->r->m->d, &x->a[0].loc, "the script's :put and :log said more than %lu MiB: the rest is not shown",
+			  PUT_TOTAL >> 20);
+	else if (log)
+		diag_note(x->r->m->d, &x->a[0].loc, ":log %.*s: %.*s%s", lvl ? (int)(lvl->v.end - lvl->v.p) : 0,
+			  lvl ? lvl->v.p : "", (int)len, t, more);
 	else
-		diag_note(x->r->m->d, &x->a[0].loc, ":put: %s", t);
+		diag_note(x->r->m->d, &x->a[0].loc, ":put: %.*s%s", (int)len, t, more);
 	free(t);
 	sv_free(&v);
 	return SST_OK;

@@ -722,6 +722,23 @@ static void test_put_of_a_big_value_is_cut(void **state)
 	run_free(&r);
 }
 
+/* All :put notes together keep 16 MiB: a loop putting big values of its
+ * own at each turn held them all to the end. */
+static void test_put_output_is_bounded(void **state)
+{
+	struct run r = run_script(":local s \"x\"\n:for i from=1 to=12 do={ :set s ($s . $s) }\n"
+				  ":for i from=1 to=5000 do={ :put ($i . $s) }\n:put end\n");
+	size_t i, puts = 0;
+
+	(void)state;
+	assert_no_errors(r.d);
+	assert_diag(r.d, DIAG_NOTE, 3, 28, "said more than 16 MiB: the rest is not shown");
+	for (i = 0; i < diag_count(r.d); i++)
+		puts += !strncmp(diag_at(r.d, i)->text, ":put: ", 6);
+	assert_int_equal(puts, (16 << 20) / 4096);
+	run_free(&r);
+}
+
 /* Nesting deeper than the interpreter's limit, but within the parser's. */
 static void test_deep_nesting_stops(void **state)
 {
@@ -868,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_values_made_count_as_steps),
 		cmocka_unit_test(test_parse_in_a_loop_is_bounded),
 		cmocka_unit_test(test_put_of_a_big_value_is_cut),
+		cmocka_unit_test(test_put_output_is_bounded),
 		cmocka_unit_test(test_deep_nesting_stops),
 		cmocka_unit_test(test_long_operator_chains_do_not_crash),
 		cmocka_unit_test(test_in_place_source_keeps_lines),
