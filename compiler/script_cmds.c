@@ -686,6 +686,8 @@ out:
 /* :parse "text": code of its own, a source diagnostics can quote. */
 static enum sst cmd_parse(struct ctx *x)
 {
+	struct script *S = x->r->S;
+	const struct loc *at = &x->a[0].loc;
 	struct sval v;
 	enum sst st = arg_value(x->r, arg_pos(x->a, x->n, 0), &v);
 	struct scode code;
@@ -697,19 +699,34 @@ static enum sst cmd_parse(struct ctx *x)
 		return st;
 	t = sv_text(&v, &n);
 	sv_free(&v);
-	/* the text lives as long as the diagnostics: it counts against the
-	 * memory budget for the whole run, or :parse in a loop keeps a copy
-	 * per turn */
-	x->r->S->parsed += n + 1;
-	if (x->r->S->max_mem && x->r->S->parsed > x->r->S->max_mem) {
-		free(t);
-		return script_fatal(x->r, &x->a[0].loc, "the text :parse keeps holds more than %zu bytes: stopped",
-				    x->r->S->max_mem);
+	/* A loop parsing the same text at the same place gets the source the
+	 * last turn made. */
+	if (S->parse_file && S->parse_at.file == at->file && S->parse_at.line == at->line &&
+	    S->parse_at.col == at->col) {
+		size_t ln = 0;
+		const char *old = diag_source_at(x->r->m->d, S->parse_file, 1, 1, &ln);
+
+		if (ln == n && (!n || (old && !memcmp(old, t, n)))) {
+			code.file = S->parse_file;
+			free(t);
+			goto made;
+		}
 	}
-	snprintf(name, sizeof(name), "%s:%u:%u (:parse)", diag_source_name(x->r->m->d, x->a[0].loc.file),
-		 (unsigned)x->a[0].loc.line, (unsigned)x->a[0].loc.col);
+	/* the text lives as long as the diagnostics (with its name): it
+	 * counts against the memory budget for the whole run, or :parse in a
+	 * loop keeps a copy per turn */
+	S->parsed += n + 1 + sizeof(name);
+	if (S->max_mem && S->parsed > S->max_mem) {
+		free(t);
+		return script_fatal(x->r, at, "the text :parse keeps holds more than %zu bytes: stopped", S->max_mem);
+	}
+	snprintf(name, sizeof(name), "%s:%u:%u (:parse)", diag_source_name(x->r->m->d, at->file), (unsigned)at->line,
+		 (unsigned)at->col);
 	code.file = diag_add_source_copy(x->r->m->d, name, t, n);
 	free(t);
+	S->parse_file = code.file;
+	S->parse_at = *at;
+made:
 	buf = diag_source_at(x->r->m->d, code.file, 1, 1, &n);
 	code.text = buf ? buf : "";
 	code.len = buf ? n : 0;

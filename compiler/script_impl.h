@@ -116,6 +116,8 @@ struct script {
 	unsigned long run_steps;	/* all statements' */
 	size_t made_charged;		/* script_mem_made() the steps count */
 	size_t parsed;			/* bytes :parse kept as sources */
+	uint32_t parse_file;		/* the last :parse's source, and where */
+	struct loc parse_at;
 	size_t put_bytes;		/* of :put and :log notes */
 	bool spent, spent_said;		/* the run's budget is gone */
 	size_t max_mem;

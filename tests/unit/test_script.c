@@ -685,9 +685,23 @@ static void test_parse_in_a_loop_is_bounded(void **state)
 	(void)state;
 	setenv("ROSFW_SCRIPT_MEMORY", "100000", 1);
 	r = run_script(":local s \":put 1\"\n:for i from=1 to=7 do={ :set s ($s . $s) }\n"
-		       ":for i from=1 to=1000 do={ :local f [:parse $s] }\n");
+		       ":for i from=1 to=1000 do={ :local f [:parse ($s . $i)] }\n");
 	unsetenv("ROSFW_SCRIPT_MEMORY");
 	assert_diag(r.d, DIAG_ERROR, 3, 38, "the text :parse keeps holds more than 100000 bytes");
+	run_free(&r);
+}
+
+/* The same text parsed at the same place in a loop is one source. */
+static void test_parse_in_a_loop_reuses_its_source(void **state)
+{
+	struct run r;
+
+	(void)state;
+	setenv("ROSFW_SCRIPT_MEMORY", "100000", 1);
+	r = run_script(":local s \":put 1\"\n:for i from=1 to=7 do={ :set s ($s . $s) }\n"
+		       ":for i from=1 to=1000 do={ :local f [:parse $s] }\n");
+	unsetenv("ROSFW_SCRIPT_MEMORY");
+	assert_no_errors(r.d);
 	run_free(&r);
 }
 
@@ -884,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_memory_budget_inside_a_statement),
 		cmocka_unit_test(test_values_made_count_as_steps),
 		cmocka_unit_test(test_parse_in_a_loop_is_bounded),
+		cmocka_unit_test(test_parse_in_a_loop_reuses_its_source),
 		cmocka_unit_test(test_put_of_a_big_value_is_cut),
 		cmocka_unit_test(test_put_output_is_bounded),
 		cmocka_unit_test(test_deep_nesting_stops),
