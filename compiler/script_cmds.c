@@ -100,16 +100,46 @@ static enum sst cmd_var(struct ctx *x, int kind)
 	return SST_OK;
 }
 
-/* :set ($a->"k") v: an element of an array variable. */
+/* The element `key` of a, made (nothing) when a lacks it: a number up to
+ * the list's length is a list position, anything else a key. */
+static struct sval *element_slot(struct sarray *a, const struct sval *key)
+{
+	char *k, *end;
+	size_t kn;
+	long long i;
+	struct sval *e;
+
+	k = sv_text(key, &kn);
+	i = strtoll(k, &end, 10);
+	if (kn && !*end && i >= 0 && (size_t)i < a->nlist) {
+		e = sa_index(a, (size_t)i);
+	} else if (kn && !*end && i >= 0 && (size_t)i == a->nlist) {
+		sa_push(a, sv_nothing());
+		e = sa_index(a, a->nlist - 1);
+	} else {
+		if (!(e = sa_get(a, k, kn))) {
+			sa_set(a, k, kn, sv_nothing());
+			e = sa_get(a, k, kn);
+		}
+	}
+	free(k);
+	return e;
+}
+
+#define SET_MAX_KEYS 16
+
+/* :set ($a->"k"->"j") v: an element of an array variable, at any depth
+ * (an element on the way that is no array becomes one, as RouterOS
+ * does). */
 static enum sst cmd_set(struct ctx *x)
 {
 	const struct arg *na = arg_pos(x->a, x->n, 0);
-	struct cur c;
-	const char *name;
-	size_t n;
+	struct sval keys[SET_MAX_KEYS], v, *e;
+	size_t n, nkeys = 0, i;
 	struct var *var;
-	struct sval key, v;
-	enum sst st;
+	const char *name;
+	enum sst st = SST_OK;
+	struct cur c;
 
 	if (!na || na->v.p >= na->v.end || *na->v.p != '(')
 		return cmd_var(x, 's');
@@ -125,42 +155,43 @@ static enum sst cmd_set(struct ctx *x)
 	n = (size_t)(c.p - name);
 	if (c.end - c.p < 2 || c.p[0] != '-' || c.p[1] != '>')
 		return script_err(x->r, &na->loc, ":set needs a variable name or ($array->key)");
-	cur_adv(&c, 2);
-	if ((st = script_key(x->r, &c, &key)) != SST_OK)
-		return st;
-	if ((st = arg_value(x->r, arg_pos(x->a, x->n, 1), &v)) != SST_OK) {
-		sv_free(&key);
-		return st;
-	}
-	var = script_lookup(x->r, name, n);
-	if (!var)
-		var = script_var_new(&x->r->sc->vars, name, n);
-	if (var->v.t != SV_ARRAY) {
-		sv_free(&var->v);
-		var->v = sv_array();
-	}
-	{
-		char *k;
-		size_t kn;
-		char *end;
-		long long i;
-
-		k = sv_text(&key, &kn);
-		i = strtoll(k, &end, 10);
-		if (kn && !*end && i >= 0 && (size_t)i < var->v.u.a->nlist) {
-			struct sval *e = sa_index(var->v.u.a, (size_t)i);
-
-			sv_free(e);
-			*e = v;
-		} else if (kn && !*end && i >= 0 && (size_t)i == var->v.u.a->nlist) {
-			sa_push(var->v.u.a, v);
-		} else {
-			sa_set(var->v.u.a, k, kn, v);
+	/* every key first: one that runs a command may change the variable */
+	while (st == SST_OK && c.end - c.p >= 2 && c.p[0] == '-' && c.p[1] == '>') {
+		if (nkeys == SET_MAX_KEYS) {
+			st = script_err(x->r, &na->loc, ":set of an element more than %d keys deep", SET_MAX_KEYS);
+			break;
 		}
-		free(k);
+		cur_adv(&c, 2);
+		st = script_key(x->r, &c, &keys[nkeys]);
+		if (st == SST_OK)
+			nkeys++;
 	}
-	sv_free(&key);
-	return SST_OK;
+	cur_skip_ws(&c, true);
+	if (st == SST_OK && c.p + 1 != c.end) {
+		struct loc l = cur_loc(&c);
+
+		st = script_err(x->r, &l, "unexpected \"%c\" in :set ($array->key)", *c.p);
+	}
+	if (st == SST_OK)
+		st = arg_value(x->r, arg_pos(x->a, x->n, 1), &v);
+	if (st == SST_OK) {
+		var = script_lookup(x->r, name, n);
+		if (!var)
+			var = script_var_new(&x->r->sc->vars, name, n);
+		e = &var->v;
+		for (i = 0; i < nkeys; i++) {
+			if (e->t != SV_ARRAY) {
+				sv_free(e);
+				*e = sv_array();
+			}
+			e = element_slot(e->u.a, &keys[i]);
+		}
+		sv_free(e);
+		*e = v;
+	}
+	for (i = 0; i < nkeys; i++)
+		sv_free(&keys[i]);
+	return st;
 }
 
 static enum sst cmd_if(struct ctx *x)

@@ -144,6 +144,21 @@ static void test_keyed_and_list_elements(void **state)
 		    "1|a=1;b=2;9;8|a=1|b=2|0=9|1=8|k1=5;k2=3;k3=2;k4=4;k5=0|2|nothing");
 }
 
+/* :set ($a->"w"->"ip") sets the element inside: only the first key was
+ * read, and the rest of the chain silently dropped ($a->"w" became 9). */
+static void test_set_of_a_nested_element(void **state)
+{
+	struct run r;
+
+	(void)state;
+	expect_puts(":local a {w={ip=1;gw=2}}\n:set ($a->\"w\"->\"ip\") 9\n:put $a\n"
+		    ":local b\n:set ($b->\"x\"->0) 1\n:set ($b->\"x\"->1) 2\n:put ($b->\"x\"->1)\n:put [:len ($b->\"x\")]\n",
+		    "w=gw=2;ip=9|2|2");
+	r = run_script(":local a {z=1}\n:set ($a->\"z\" junk) 5\n:put $a\n");
+	assert_diag(r.d, DIAG_ERROR, 2, 15, "unexpected \"j\" in :set ($array->key)");
+	run_free(&r);
+}
+
 /* A loop reading an undefined variable says so once, where it is read. */
 static void test_undefined_warned_once(void **state)
 {
@@ -858,6 +873,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_names_and_elements),
 		cmocka_unit_test(test_chained_variable_keys),
 		cmocka_unit_test(test_keyed_and_list_elements),
+		cmocka_unit_test(test_set_of_a_nested_element),
 		cmocka_unit_test(test_undefined_warned_once),
 		cmocka_unit_test(test_undefined_warned_at_each_place),
 		cmocka_unit_test(test_interpolation),
