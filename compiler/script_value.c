@@ -751,9 +751,13 @@ bool sv_equal(const struct sval *a, const struct sval *b)
 	case SV_ARRAY:
 		if (a->u.a->n != b->u.a->n)
 			return false;
-		for (i = 0; i < a->u.a->n; i++)
-			if (!sv_equal(&a->u.a->v[i].v, &b->u.a->v[i].v))
+		for (i = 0; i < a->u.a->n; i++) {
+			const char *ka = a->u.a->v[i].key, *kb = b->u.a->v[i].key;
+
+			/* {a=1} is not {b=1} */
+			if (!ka != !kb || (ka && strcmp(ka, kb)) || !sv_equal(&a->u.a->v[i].v, &b->u.a->v[i].v))
 				return false;
+		}
 		return true;
 	default:
 		return false;

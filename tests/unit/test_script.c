@@ -318,8 +318,9 @@ static void test_comparison_and_equality(void **state)
 {
 	(void)state;
 	expect_puts(":put (5 = 5)\n:put (\"5\" = 5)\n:put (2 >= 3)\n:put (\"abc\" < \"abd\")\n:put (10.0.0.1 < 10.0.0.2)\n"
-		    ":put ([:nothing] = \"\")\n:put (1s < 1m)\n",
-		    "true|true|false|true|true|true|true");
+		    ":put ([:nothing] = \"\")\n:put (1s < 1m)\n:put ({a=1} = {b=1})\n:put ({a=1;b=2} = {b=2;a=1})\n"
+		    ":put ({1} = {a=1})\n",
+		    "true|true|false|true|true|true|true|false|true|false");
 }
 
 static void test_addresses_and_bits(void **state)
