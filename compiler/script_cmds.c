@@ -75,7 +75,7 @@ static enum sst cmd_var(struct ctx *x, int kind)
 		return st;
 	}
 	if (kind == 'g') {
-		struct var *g = script_var_find(r->S->globals, nm, nn);
+		struct var *g = script_var_find(&r->S->globals, nm, nn);
 
 		if (!g)
 			g = script_var_new(&r->S->globals, nm, nn);
@@ -216,7 +216,7 @@ static enum sst cmd_if(struct ctx *x)
 	if ((st = need_code(r, &x->a[0], t ? doa : elsea, t ? "do" : "else", &code)) != SST_OK)
 		return st;
 	{
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = script_run_body(r, &code, &sc, x->out);
 		script_scope_end(&sc);
@@ -275,7 +275,7 @@ static enum sst cmd_foreach(struct ctx *x)
 	}
 	inner.stack = &f;
 	for (i = 0; i < arr.u.a->n && st == SST_OK; i++) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 		const struct sentry *e = &arr.u.a->v[i];
 
 		/* an element without a key is numbered among those alone,
@@ -334,7 +334,7 @@ static enum sst cmd_for(struct ctx *x)
 		return st;
 	inner.stack = &f;
 	for (i = from; st == SST_OK && (stepv > 0 ? i <= to : i >= to); i += stepv) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		script_set_var(&sc.vars, na->v.p, (size_t)(na->v.end - na->v.p), sv_num(i));
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
@@ -375,7 +375,7 @@ static enum sst cmd_while(struct ctx *x)
 		return st;
 	inner.stack = &f;
 	while ((st = truth_of(&inner, cond, &t)) == SST_OK && t) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);
@@ -392,7 +392,7 @@ static enum sst cmd_while(struct ctx *x)
 static enum sst run_caught(struct run *r, const struct sval *code, bool *failed, char **msg)
 {
 	struct diag_mark mark = diag_mark(r->m->d);
-	struct scope sc = { NULL, r->sc };
+	struct scope sc = { .up = r->sc };
 	struct sval v = sv_nothing();
 	enum sst st;
 
@@ -435,7 +435,7 @@ static enum sst cmd_do(struct ctx *x)
 		if ((st = need_code(r, &x->a[0], onerr, "on-error", &handler)) == SST_OK) {
 			st = run_caught(r, &code, &failed, NULL);
 			if (st == SST_OK && failed) {
-				struct scope sc = { NULL, r->sc };
+				struct scope sc = { .up = r->sc };
 
 				st = script_run_body(r, &handler, &sc, x->out);
 				script_scope_end(&sc);
@@ -445,7 +445,7 @@ static enum sst cmd_do(struct ctx *x)
 	} else if (wh) {
 		inner.stack = &f;
 		do {
-			struct scope sc = { NULL, r->sc };
+			struct scope sc = { .up = r->sc };
 
 			st = turn(&inner, &code, &sc, &x->a[0].loc);
 			script_scope_end(&sc);
@@ -453,7 +453,7 @@ static enum sst cmd_do(struct ctx *x)
 		if (st == SST_RET)
 			r->ret = inner.ret;
 	} else {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = script_run_body(r, &code, &sc, x->out);
 		script_scope_end(&sc);
@@ -484,7 +484,7 @@ static enum sst cmd_onerror(struct ctx *x)
 	}
 	st = run_caught(r, &code, &failed, &msg);
 	if (st == SST_OK && failed && doa) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 		struct sval v = sv_nothing();
 
 		script_set_var(&sc.vars, na->v.p, (size_t)(na->v.end - na->v.p), sv_str(msg, strlen(msg)));
@@ -770,7 +770,7 @@ made:
 static enum sst cmd_time(struct ctx *x)
 {
 	struct sval code, v = sv_nothing(), t = { .t = SV_TIME };
-	struct scope sc = { NULL, x->r->sc };
+	struct scope sc = { .up = x->r->sc };
 	enum sst st = need_code(x->r, &x->a[0], arg_pos(x->a, x->n, 0), "a block", &code);
 
 	if (st != SST_OK)

@@ -262,27 +262,69 @@ enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra)
 
 /* ---- variables ---------------------------------------------------------- */
 
-struct var *script_var_find(struct var *v, const char *name, size_t n)
+static size_t name_hash(const char *name, size_t n)
 {
-	for (; v; v = v->next)
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*name++) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of `name` in the index: its var, or the empty slot it would
+ * take. */
+static struct var **var_slot(const struct vars *s, const char *name, size_t n)
+{
+	size_t i = name_hash(name, n) & (s->cap - 1);
+
+	while (s->tab[i] && !(s->tab[i]->nlen == n && !memcmp(s->tab[i]->name, name, n)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->tab[i];
+}
+
+struct var *script_var_find(const struct vars *s, const char *name, size_t n)
+{
+	struct var *v;
+
+	if (s->tab)
+		return *var_slot(s, name, n);
+	for (v = s->head; v; v = v->next)
 		if (v->nlen == n && !memcmp(v->name, name, n))
 			return v;
 	return NULL;
 }
 
-struct var *script_var_new(struct var **list, const char *name, size_t n)
+#define VARS_LIST_MAX 8
+
+struct var *script_var_new(struct vars *s, const char *name, size_t n)
 {
 	struct var *v = xcalloc(1, sizeof(*v) + n + 1);
 
 	memcpy(v->name, name, n);
 	v->nlen = n;
-	v->next = *list;
-	*list = v;
+	v->next = s->head;
+	s->head = v;
+	s->n++;
+	if (s->n > VARS_LIST_MAX && 2 * s->n > s->cap) {
+		struct var *x;
+
+		free(s->tab);
+		s->cap = s->cap ? 2 * s->cap : 4 * VARS_LIST_MAX;
+		s->tab = xcalloc(s->cap, sizeof(*s->tab));
+		/* newest first: a name made twice keeps its newest */
+		for (x = s->head; x; x = x->next)
+			if (!*var_slot(s, x->name, x->nlen))
+				*var_slot(s, x->name, x->nlen) = x;
+	} else if (s->tab) {
+		*var_slot(s, name, n) = v;
+	}
 	return v;
 }
 
-void script_vars_free(struct var *v)
+void script_vars_free(struct vars *s)
 {
+	struct var *v = s->head;
+
 	while (v) {
 		struct var *next = v->next;
 
@@ -290,6 +332,8 @@ void script_vars_free(struct var *v)
 		free(v);
 		v = next;
 	}
+	free(s->tab);
+	memset(s, 0, sizeof(*s));
 }
 
 struct var *script_lookup(struct run *r, const char *name, size_t n)
@@ -298,9 +342,9 @@ struct var *script_lookup(struct run *r, const char *name, size_t n)
 	struct var *v;
 
 	for (s = r->sc; s; s = s->up)
-		if ((v = script_var_find(s->vars, name, n)))
+		if ((v = script_var_find(&s->vars, name, n)))
 			return v;
-	return script_var_find(r->S->globals, name, n);
+	return script_var_find(&r->S->globals, name, n);
 }
 
 struct sval *script_var(struct run *r, const char *name, size_t n)
@@ -310,12 +354,12 @@ struct sval *script_var(struct run *r, const char *name, size_t n)
 	return v ? &v->v : NULL;
 }
 
-void script_set_var(struct var **list, const char *name, size_t n, struct sval v)
+void script_set_var(struct vars *s, const char *name, size_t n, struct sval v)
 {
-	struct var *x = script_var_find(*list, name, n);
+	struct var *x = script_var_find(s, name, n);
 
 	if (!x)
-		x = script_var_new(list, name, n);
+		x = script_var_new(s, name, n);
 	sv_free(&x->v);
 	x->v = v;
 }
@@ -823,15 +867,14 @@ enum sst script_run_body(struct run *r, const struct sval *code, struct scope *s
 /* Frees a scope made for a body. */
 void script_scope_end(struct scope *s)
 {
-	script_vars_free(s->vars);
-	s->vars = NULL;
+	script_vars_free(&s->vars);
 }
 
 /* $f a=1 b: a call, with $1, $2 ... and the named arguments. */
 enum sst script_run_code(struct run *r, const struct scode *code, const char *what, const struct loc *at,
 			 const struct arg *args, size_t nargs, struct sval *out)
 {
-	struct scope sc = { NULL, NULL };
+	struct scope sc = { .up = NULL };
 	struct frame f = { what, *at, r->stack };
 	struct run inner = *r;
 	struct cwd cwd = *r->cwd;
@@ -926,7 +969,7 @@ static enum sst run_stmt(struct run *r, struct cur *c, struct sval *out)
 		return script_menu_cmd(r, a, n, out);
 	if (wn && *w == '{' && n == 1) {
 		struct sval code;
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		if ((st = script_eval(r, first->v, VM_CODE, &code)) != SST_OK)
 			return st;
@@ -1077,8 +1120,7 @@ static struct script *script_get(struct model *m)
 void script_file_begin(struct model *m)
 {
 	if (m->script && !m->script->imports) {
-		script_vars_free(m->script->file.vars);
-		m->script->file.vars = NULL;
+		script_vars_free(&m->script->file.vars);
 	}
 }
 
@@ -1088,8 +1130,8 @@ void script_free(struct script *S)
 
 	if (!S)
 		return;
-	script_vars_free(S->globals);
-	script_vars_free(S->file.vars);
+	script_vars_free(&S->globals);
+	script_vars_free(&S->file.vars);
 	script_dup_clear(&S->dup[0]);
 	script_dup_clear(&S->dup[1]);
 	for (i = 0; i < S->nimported; i++)
