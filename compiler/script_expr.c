@@ -539,6 +539,22 @@ static enum sst binary(struct ex *e, int minprec, struct sval *out)
 		if (op == OP_AND || op == OP_OR) {
 			res = sv_bool(sv_truth(&rhs));
 			st = SST_OK;
+		} else if (op == OP_COMMA && out->t == SV_ARRAY) {
+			/* (1,2,3,...) grows the list it has made so far in
+			 * place: a copy per comma was quadratic */
+			if (rhs.t == SV_ARRAY) {
+				size_t i;
+
+				for (i = 0; i < rhs.u.a->n; i++)
+					sa_push(out->u.a, sv_copy(&rhs.u.a->v[i].v));
+			} else if (rhs.t != SV_NOTHING) {
+				sa_push(out->u.a, rhs);
+				rhs = sv_nothing();
+			}
+			sv_free(&rhs);
+			if ((st = script_mem_check(e->r, &l, 0)) != SST_OK)
+				return st;
+			continue;
 		} else {
 			st = apply(e, op, out, &rhs, &l, &res);
 		}

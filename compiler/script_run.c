@@ -234,23 +234,28 @@ void script_leave(struct run *r)
 }
 
 /* One step of the budget: a statement run, or a loop's turn. */
-enum sst script_step(struct run *r, const struct loc *loc)
+static enum sst charge(struct run *r, const struct loc *loc, unsigned long n)
 {
 	struct script *S = r->S;
 	size_t made = (script_mem_made() - S->made_charged) / SCRIPT_STEP_BYTES;
 
 	S->made_charged += made * SCRIPT_STEP_BYTES;
-	S->steps += made;
-	S->run_steps += made;
-	if (++S->steps > S->max_steps)
+	S->steps += made + n;
+	S->run_steps += made + n;
+	if (S->steps > S->max_steps)
 		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in one top-level statement: stopped (a loop that never ends?)",
 				    S->max_steps);
-	if (++S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
+	if (S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
 		S->spent = true;
 		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in all: stopped; no later statement that needs the interpreter runs",
 				    S->max_steps * SCRIPT_RUN_STEPS);
 	}
 	return script_mem_check(r, loc, 0);
+}
+
+enum sst script_step(struct run *r, const struct loc *loc)
+{
+	return charge(r, loc, 1);
 }
 
 enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra)
@@ -1266,7 +1271,10 @@ void script_stmt(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	S->depth = 0;
 	S->made_charged = script_mem_made();
 	r.ret = sv_nothing();
-	script_run_stmts(&r, cur, &v);
+	/* what the values made after the last step costs too (one long
+	 * expression) */
+	if (script_run_stmts(&r, cur, &v) != SST_FATAL)
+		charge(&r, &c->loc, 0);
 	sv_free(&v);
 	sv_free(&r.ret);
 }

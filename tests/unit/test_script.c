@@ -751,6 +751,50 @@ static void test_values_made_count_as_steps(void **state)
 	run_free(&r);
 }
 
+/* (1,2,3,...) grows one list: a copy per comma made 180 MB for 3,000
+ * numbers, which the step budget (a step per KiB made) then stopped. */
+static void test_long_comma_list_is_linear(void **state)
+{
+	char *src = malloc(3000 * 8 + 64), *got;
+	size_t o, i;
+	struct run r;
+
+	(void)state;
+	o = (size_t)sprintf(src, "{ :local a (0");
+	for (i = 1; i < 3000; i++)
+		o += (size_t)sprintf(src + o, ",%zu", i);
+	sprintf(src + o, ")\n:put [:len $a] }\n");
+	setenv("ROSFW_SCRIPT_STEPS", "1000", 1);
+	r = run_script(src);
+	unsetenv("ROSFW_SCRIPT_STEPS");
+	got = puts_of(r.d);
+	assert_no_errors(r.d);
+	assert_string_equal(got, "3000");
+	free(got);
+	run_free(&r);
+	free(src);
+}
+
+/* What one statement's values made after its last step counts too: a
+ * single :toarray of a long literal was free. */
+static void test_values_made_after_the_last_step_count(void **state)
+{
+	char *src = malloc(30000 + 64);
+	struct run r;
+	size_t o;
+
+	(void)state;
+	o = (size_t)sprintf(src, ":global a [:toarray \"");
+	memset(src + o, ',', 30000);
+	sprintf(src + o + 30000, "\"]\n");
+	setenv("ROSFW_SCRIPT_STEPS", "1000", 1);
+	r = run_script(src);
+	unsetenv("ROSFW_SCRIPT_STEPS");
+	assert_diag(r.d, DIAG_ERROR, 1, 1, "more than 1000 steps (statements, loop turns and KiB of values made)");
+	run_free(&r);
+	free(src);
+}
+
 /* A note holds what :put said to the end of the run: a big value is cut. */
 static void test_put_of_a_big_value_is_cut(void **state)
 {
@@ -930,6 +974,8 @@ int main(void)
 		cmocka_unit_test(test_values_made_count_as_steps),
 		cmocka_unit_test(test_parse_in_a_loop_is_bounded),
 		cmocka_unit_test(test_parse_in_a_loop_reuses_its_source),
+		cmocka_unit_test(test_long_comma_list_is_linear),
+		cmocka_unit_test(test_values_made_after_the_last_step_count),
 		cmocka_unit_test(test_put_of_a_big_value_is_cut),
 		cmocka_unit_test(test_put_output_is_bounded),
 		cmocka_unit_test(test_deep_nesting_stops),
