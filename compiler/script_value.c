@@ -230,6 +230,15 @@ void sa_push(struct sarray *a, struct sval v)
 	a->v[a->n++].v = v;
 }
 
+/* A key is a C string: a str with a NUL in it keys by what comes before
+ * (stored whole, it could never be found again). */
+static size_t key_len(const char *k, size_t n)
+{
+	const char *z = memchr(k, '\0', n);
+
+	return z ? (size_t)(z - k) : n;
+}
+
 /* strcmp's order, for a key of n bytes. */
 static int key_cmp(const char *ek, const char *k, size_t n)
 {
@@ -263,7 +272,10 @@ static size_t key_at(const struct sarray *a, const char *key, size_t n)
 
 struct sval *sa_get(struct sarray *a, const char *key, size_t n)
 {
-	size_t at = key_at(a, key, n);
+	size_t at;
+
+	n = key_len(key, n);
+	at = key_at(a, key, n);
 
 	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n))
 		return &a->v[at].v;
@@ -287,7 +299,10 @@ struct sval *sa_index(struct sarray *a, size_t i)
 /* RouterOS keeps a key=value array in key order. */
 void sa_set(struct sarray *a, const char *key, size_t n, struct sval v)
 {
-	size_t at = key_at(a, key, n);
+	size_t at;
+
+	n = key_len(key, n);
+	at = key_at(a, key, n);
 
 	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n)) {
 		sv_free(&a->v[at].v);

@@ -155,6 +155,9 @@ static void test_keyed_and_list_elements(void **state)
 		    ":local m [:toarray \"\"]\n:foreach k in={\"k5\";\"k1\";\"k3\";\"k2\";\"k4\";\"k1\"} do={ "
 		    ":set ($m->$k) [:len $m] }\n:put $m\n:put ($m->\"k3\")\n:put [:typeof ($m->\"k0\")]\n",
 		    "1|a=1;b=2;9;8|a=1|b=2|0=9|1=8|k1=5;k2=3;k3=2;k4=4;k5=0|2|nothing");
+	/* a key with a NUL in it keys by what comes before (it was stored
+	 * whole and never found again: :set read a NULL element) */
+	expect_puts(":local m\n:set ($m->\"k\\00x\") 1\n:set ($m->\"k\\00y\") 2\n:put $m\n:put ($m->\"k\")\n", "k=2|2");
 }
 
 /* :set ($a->"w"->"ip") sets the element inside: only the first key was
