@@ -305,6 +305,8 @@ struct var *script_var_new(struct vars *s, const char *name, size_t n)
 {
 	struct var *v = xcalloc(1, sizeof(*v) + n + 1);
 
+	/* a loop making a global per turn must meet the memory budget */
+	script_mem_hold(sizeof(*v) + n + 1);
 	memcpy(v->name, name, n);
 	v->nlen = n;
 	v->next = s->head;
@@ -314,8 +316,10 @@ struct var *script_var_new(struct vars *s, const char *name, size_t n)
 		struct var *x;
 
 		free(s->tab);
+		script_mem_release(s->cap * sizeof(*s->tab));
 		s->cap = s->cap ? 2 * s->cap : 4 * VARS_LIST_MAX;
 		s->tab = xcalloc(s->cap, sizeof(*s->tab));
+		script_mem_hold(s->cap * sizeof(*s->tab));
 		/* newest first: a name made twice keeps its newest */
 		for (x = s->head; x; x = x->next)
 			if (!*var_slot(s, x->name, x->nlen))
@@ -334,9 +338,11 @@ void script_vars_free(struct vars *s)
 		struct var *next = v->next;
 
 		sv_free(&v->v);
+		script_mem_release(sizeof(*v) + v->nlen + 1);
 		free(v);
 		v = next;
 	}
+	script_mem_release(s->cap * sizeof(*s->tab));
 	free(s->tab);
 	memset(s, 0, sizeof(*s));
 }

@@ -29,6 +29,17 @@ size_t script_mem_made(void)
 	return mem_made;
 }
 
+/* Held, not made: making a variable costs its statement's step. */
+void script_mem_hold(size_t n)
+{
+	mem_used += n;
+}
+
+void script_mem_release(size_t n)
+{
+	mem_used -= n;
+}
+
 /* Past it, :toarray stops splitting: a 100 MB string of commas would make
  * forty times that in elements before the interpreter's next check. */
 static size_t mem_limit;

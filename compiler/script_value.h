@@ -142,6 +142,9 @@ struct sval *sa_index(struct sarray *a, size_t i);
 /* Bytes held by all values now; bytes of values made since the start. */
 size_t script_mem_used(void);
 size_t script_mem_made(void);
+/* What the interpreter holds beside values (variables, their index). */
+void script_mem_hold(size_t n);
+void script_mem_release(size_t n);
 /* The interpreter's budget: a conversion stops making elements past it
  * (the interpreter then stops the script); 0 is none. */
 void script_mem_set_limit(size_t max);

@@ -737,6 +737,20 @@ static void test_parse_in_a_loop_reuses_its_source(void **state)
 	run_free(&r);
 }
 
+/* Variables count against the memory budget: a loop making a global per
+ * turn was bounded only by the run's steps (20,000,000 globals). */
+static void test_variables_count_against_memory(void **state)
+{
+	struct run r;
+
+	(void)state;
+	setenv("ROSFW_SCRIPT_MEMORY", "100000", 1);
+	r = run_script(":for i from=1 to=5000 do={ :global (\"g\" . $i) 1 }\n");
+	unsetenv("ROSFW_SCRIPT_MEMORY");
+	assert_diag(r.d, DIAG_ERROR, 1, 0, "more than 100000 bytes");
+	run_free(&r);
+}
+
 /* Copying a growing string at each turn is quadratic work in few steps:
  * each KiB of values made is a step. */
 static void test_values_made_count_as_steps(void **state)
@@ -975,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_memory_budget_stops),
 		cmocka_unit_test(test_memory_budget_inside_a_statement),
 		cmocka_unit_test(test_values_made_count_as_steps),
+		cmocka_unit_test(test_variables_count_against_memory),
 		cmocka_unit_test(test_parse_in_a_loop_is_bounded),
 		cmocka_unit_test(test_parse_in_a_loop_reuses_its_source),
 		cmocka_unit_test(test_long_comma_list_is_linear),
