@@ -411,6 +411,20 @@ static void test_set_through_find(void **state)
 
 /* The issue's examples: variables as property values, a foreach over a
  * list, an if around an add. */
+/* One id at a time is looked up where the last one was first (exec.c's
+ * hint): a stale hint (items moved or removed) must still find the item
+ * (the speed is measured, not asserted: set $i over 40,000 entries took
+ * 5.7 s, now 0.38 s). */
+static void test_ids_one_at_a_time(void **state)
+{
+	(void)state;
+	expect_puts("/ip firewall filter\nadd chain=input comment=a\nadd chain=input comment=b\nadd chain=input comment=c\n"
+		    ":local ids [find]\n:foreach i in=$ids do={ set $i comment=(\"x\" . [get $i comment]) }\n"
+		    "move ($ids->2) 0\nremove ($ids->1)\n:put [get ($ids->0) comment]\n:put [get ($ids->2) comment]\n"
+		    ":foreach i in=[find] do={ :put [get $i comment] }\n",
+		    "xa|xc|xc|xa");
+}
+
 static void test_values_from_variables(void **state)
 {
 	struct run r = run_script(":global TCPUsedPorts \"8291,1701\"\n:local lan {\"ether2\";\"ether3\"}\n"
@@ -971,6 +985,7 @@ int main(void)
 		cmocka_unit_test(test_find_get_count),
 		cmocka_unit_test(test_remove_by_id_in_loop),
 		cmocka_unit_test(test_set_through_find),
+		cmocka_unit_test(test_ids_one_at_a_time),
 		cmocka_unit_test(test_values_from_variables),
 		cmocka_unit_test(test_duplicate_entry_is_a_failure),
 		cmocka_unit_test(test_failed_add_under_on_error_leaves_nothing),
