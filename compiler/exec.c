@@ -649,7 +649,7 @@ static int id_cmp(const void *a, const void *b)
  * stale one only costs the pass. */
 static bool ids_hint(struct model *m, enum menu_kind k, uint32_t id, struct sel *out)
 {
-	static size_t hint[MK__COUNT];
+	static _Thread_local size_t hint[MK__COUNT];	/* no lock: one per thread */
 	size_t i, n = model_count(m, k);
 
 	for (i = hint[k]; i < n && i <= hint[k] + 1; i++) {
