@@ -75,7 +75,7 @@ static enum sst cmd_var(struct ctx *x, int kind)
 		return st;
 	}
 	if (kind == 'g') {
-		struct var *g = script_var_find(r->S->globals, nm, nn);
+		struct var *g = script_var_find(&r->S->globals, nm, nn);
 
 		if (!g)
 			g = script_var_new(&r->S->globals, nm, nn);
@@ -100,16 +100,46 @@ static enum sst cmd_var(struct ctx *x, int kind)
 	return SST_OK;
 }
 
-/* :set ($a->"k") v: an element of an array variable. */
+/* The element `key` of a, made (nothing) when a lacks it: a number up to
+ * the list's length is a list position, anything else a key. */
+static struct sval *element_slot(struct sarray *a, const struct sval *key)
+{
+	char *k, *end;
+	size_t kn;
+	long long i;
+	struct sval *e;
+
+	k = sv_text(key, &kn);
+	i = strtoll(k, &end, 10);
+	if (kn && !*end && i >= 0 && (size_t)i < a->nlist) {
+		e = sa_index(a, (size_t)i);
+	} else if (kn && !*end && i >= 0 && (size_t)i == a->nlist) {
+		sa_push(a, sv_nothing());
+		e = sa_index(a, a->nlist - 1);
+	} else {
+		if (!(e = sa_get(a, k, kn))) {
+			sa_set(a, k, kn, sv_nothing());
+			e = sa_get(a, k, kn);
+		}
+	}
+	free(k);
+	return e;
+}
+
+#define SET_MAX_KEYS 16
+
+/* :set ($a->"k"->"j") v: an element of an array variable, at any depth
+ * (an element on the way that is no array becomes one, as RouterOS
+ * does). */
 static enum sst cmd_set(struct ctx *x)
 {
 	const struct arg *na = arg_pos(x->a, x->n, 0);
-	struct cur c;
-	const char *name;
-	size_t n;
+	struct sval keys[SET_MAX_KEYS], v, *e;
+	size_t n, nkeys = 0, i;
 	struct var *var;
-	struct sval key, v;
-	enum sst st;
+	const char *name;
+	enum sst st = SST_OK;
+	struct cur c;
 
 	if (!na || na->v.p >= na->v.end || *na->v.p != '(')
 		return cmd_var(x, 's');
@@ -125,49 +155,43 @@ static enum sst cmd_set(struct ctx *x)
 	n = (size_t)(c.p - name);
 	if (c.end - c.p < 2 || c.p[0] != '-' || c.p[1] != '>')
 		return script_err(x->r, &na->loc, ":set needs a variable name or ($array->key)");
-	cur_adv(&c, 2);
-	if (*c.p == '"' || *c.p == '$') {
-		st = *c.p == '"' ? script_string(x->r, &c, &key) : script_dollar(x->r, &c, &key);
-		if (st != SST_OK)
-			return st;
-	} else {
-		const char *s = c.p;
-
-		while (c.p < c.end && (script_is_name(*c.p) || *c.p == '-' || *c.p == '.'))
-			cur_adv(&c, 1);
-		key = sv_str(s, (size_t)(c.p - s));
-	}
-	if ((st = arg_value(x->r, arg_pos(x->a, x->n, 1), &v)) != SST_OK) {
-		sv_free(&key);
-		return st;
-	}
-	var = script_lookup(x->r, name, n);
-	if (!var)
-		var = script_var_new(&x->r->sc->vars, name, n);
-	if (var->v.t != SV_ARRAY) {
-		sv_free(&var->v);
-		var->v = sv_array();
-	}
-	{
-		char *k;
-		size_t kn;
-		char *end;
-		long long i;
-
-		k = sv_text(&key, &kn);
-		i = strtoll(k, &end, 10);
-		if (kn && !*end && i >= 0 && (size_t)i < var->v.u.a->n && !var->v.u.a->v[i].key) {
-			sv_free(&var->v.u.a->v[i].v);
-			var->v.u.a->v[i].v = v;
-		} else if (kn && !*end && i >= 0 && (size_t)i == var->v.u.a->n) {
-			sa_push(var->v.u.a, v);
-		} else {
-			sa_set(var->v.u.a, k, kn, v);
+	/* every key first: one that runs a command may change the variable */
+	while (st == SST_OK && c.end - c.p >= 2 && c.p[0] == '-' && c.p[1] == '>') {
+		if (nkeys == SET_MAX_KEYS) {
+			st = script_err(x->r, &na->loc, ":set of an element more than %d keys deep", SET_MAX_KEYS);
+			break;
 		}
-		free(k);
+		cur_adv(&c, 2);
+		st = script_key(x->r, &c, &keys[nkeys]);
+		if (st == SST_OK)
+			nkeys++;
 	}
-	sv_free(&key);
-	return SST_OK;
+	cur_skip_ws(&c, true);
+	if (st == SST_OK && c.p + 1 != c.end) {
+		struct loc l = cur_loc(&c);
+
+		st = script_err(x->r, &l, "unexpected \"%c\" in :set ($array->key)", *c.p);
+	}
+	if (st == SST_OK)
+		st = arg_value(x->r, arg_pos(x->a, x->n, 1), &v);
+	if (st == SST_OK) {
+		var = script_lookup(x->r, name, n);
+		if (!var)
+			var = script_var_new(&x->r->sc->vars, name, n);
+		e = &var->v;
+		for (i = 0; i < nkeys; i++) {
+			if (e->t != SV_ARRAY) {
+				sv_free(e);
+				*e = sv_array();
+			}
+			e = element_slot(e->u.a, &keys[i]);
+		}
+		sv_free(e);
+		*e = v;
+	}
+	for (i = 0; i < nkeys; i++)
+		sv_free(&keys[i]);
+	return st;
 }
 
 static enum sst cmd_if(struct ctx *x)
@@ -192,7 +216,7 @@ static enum sst cmd_if(struct ctx *x)
 	if ((st = need_code(r, &x->a[0], t ? doa : elsea, t ? "do" : "else", &code)) != SST_OK)
 		return st;
 	{
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = script_run_body(r, &code, &sc, x->out);
 		script_scope_end(&sc);
@@ -222,7 +246,7 @@ static enum sst cmd_foreach(struct ctx *x)
 	struct frame f = { ":foreach", x->a[0].loc, r->stack };
 	struct sval list, code, arr;
 	const char *k = NULL, *v, *comma;
-	size_t kn = 0, vn, i;
+	size_t kn = 0, vn, i, pos = 0;
 	enum sst st;
 
 	if (!na || !ina)
@@ -251,11 +275,14 @@ static enum sst cmd_foreach(struct ctx *x)
 	}
 	inner.stack = &f;
 	for (i = 0; i < arr.u.a->n && st == SST_OK; i++) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 		const struct sentry *e = &arr.u.a->v[i];
 
+		/* an element without a key is numbered among those alone,
+		 * as $a->0 reads it */
 		if (k)
-			script_set_var(&sc.vars, k, kn, e->key ? sv_str(e->key, strlen(e->key)) : sv_num((int64_t)i));
+			script_set_var(&sc.vars, k, kn, e->key ? sv_str(e->key, strlen(e->key)) : sv_num((int64_t)pos));
+		pos += !e->key;
 		script_set_var(&sc.vars, v, vn, sv_copy(&e->v));
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);
@@ -307,11 +334,15 @@ static enum sst cmd_for(struct ctx *x)
 		return st;
 	inner.stack = &f;
 	for (i = from; st == SST_OK && (stepv > 0 ? i <= to : i >= to); i += stepv) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		script_set_var(&sc.vars, na->v.p, (size_t)(na->v.end - na->v.p), sv_num(i));
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);
+		/* the next i would pass int64's end (and wrap to its other end,
+		 * still within `to`): the loop is over */
+		if (stepv > 0 ? i > INT64_MAX - stepv : i < INT64_MIN - stepv)
+			break;
 	}
 	if (st == SST_RET)
 		r->ret = inner.ret;
@@ -344,7 +375,7 @@ static enum sst cmd_while(struct ctx *x)
 		return st;
 	inner.stack = &f;
 	while ((st = truth_of(&inner, cond, &t)) == SST_OK && t) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = turn(&inner, &code, &sc, &x->a[0].loc);
 		script_scope_end(&sc);
@@ -361,7 +392,7 @@ static enum sst cmd_while(struct ctx *x)
 static enum sst run_caught(struct run *r, const struct sval *code, bool *failed, char **msg)
 {
 	struct diag_mark mark = diag_mark(r->m->d);
-	struct scope sc = { NULL, r->sc };
+	struct scope sc = { .up = r->sc };
 	struct sval v = sv_nothing();
 	enum sst st;
 
@@ -404,7 +435,7 @@ static enum sst cmd_do(struct ctx *x)
 		if ((st = need_code(r, &x->a[0], onerr, "on-error", &handler)) == SST_OK) {
 			st = run_caught(r, &code, &failed, NULL);
 			if (st == SST_OK && failed) {
-				struct scope sc = { NULL, r->sc };
+				struct scope sc = { .up = r->sc };
 
 				st = script_run_body(r, &handler, &sc, x->out);
 				script_scope_end(&sc);
@@ -414,7 +445,7 @@ static enum sst cmd_do(struct ctx *x)
 	} else if (wh) {
 		inner.stack = &f;
 		do {
-			struct scope sc = { NULL, r->sc };
+			struct scope sc = { .up = r->sc };
 
 			st = turn(&inner, &code, &sc, &x->a[0].loc);
 			script_scope_end(&sc);
@@ -422,7 +453,7 @@ static enum sst cmd_do(struct ctx *x)
 		if (st == SST_RET)
 			r->ret = inner.ret;
 	} else {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		st = script_run_body(r, &code, &sc, x->out);
 		script_scope_end(&sc);
@@ -453,7 +484,7 @@ static enum sst cmd_onerror(struct ctx *x)
 	}
 	st = run_caught(r, &code, &failed, &msg);
 	if (st == SST_OK && failed && doa) {
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 		struct sval v = sv_nothing();
 
 		script_set_var(&sc.vars, na->v.p, (size_t)(na->v.end - na->v.p), sv_str(msg, strlen(msg)));
@@ -498,25 +529,45 @@ static enum sst cmd_return(struct ctx *x)
 	return SST_RET;
 }
 
-/* :put and :log say what the script would print or log, as notes. */
+/* :put and :log say what the script would print or log, as notes. Notes
+ * are kept to the end of the run: each keeps 4 KiB of its value, and all
+ * together 16 MiB, or a loop putting a big value holds a copy per turn. */
+#define PUT_MAX 4096
+#define PUT_TOTAL (16UL << 20)
+
 static enum sst cmd_put(struct ctx *x)
 {
 	bool log = !strcmp(x->name, "log");
 	const struct arg *a = log && arg_named(x->a, x->n, "message") ? arg_named(x->a, x->n, "message") :
 			      arg_pos(x->a, x->n, log ? 1 : 0);
 	const struct arg *lvl = log ? arg_pos(x->a, x->n, 0) : NULL;
+	struct script *S = x->r->S;
 	struct sval v;
 	enum sst st = arg_value(x->r, a, &v);
+	char more[48] = "";
+	size_t len;
 	char *t;
 
 	if (st != SST_OK)
 		return st;
-	t = sv_text(&v, NULL);
-	if (log)
-		diag_note(x->r->m->d, &x->a[0].loc, ":log %.*s: %s", lvl ? (int)(lvl->v.end - lvl->v.p) : 0,
-			  lvl ? lvl->v.p : "", t);
+	if (S->put_bytes > PUT_TOTAL) {
+		sv_free(&v);
+		return SST_OK;
+	}
+	t = sv_text(&v, &len);
+	if (len > PUT_MAX) {
+		snprintf(more, sizeof(more), "... (%zu bytes)", len);
+		len = PUT_MAX;
+	}
+	S->put_bytes += len;
+	if (S->put_bytes > PUT_TOTAL)
+		diag_note(x->r->m->d, &x->a[0].loc, "the script's :put and :log said more than %lu MiB: the rest is not shown",
+			  PUT_TOTAL >> 20);
+	else if (log)
+		diag_note(x->r->m->d, &x->a[0].loc, ":log %.*s: %.*s%s", lvl ? (int)(lvl->v.end - lvl->v.p) : 0,
+			  lvl ? lvl->v.p : "", (int)len, t, more);
 	else
-		diag_note(x->r->m->d, &x->a[0].loc, ":put: %s", t);
+		diag_note(x->r->m->d, &x->a[0].loc, ":put: %.*s%s", (int)len, t, more);
 	free(t);
 	sv_free(&v);
 	return SST_OK;
@@ -578,6 +629,8 @@ static enum sst cmd_func(struct ctx *x)
 		struct sval s = sv_to_num(&b), e = sv_to_num(&c);
 		int64_t from = s.t == SV_NUM ? s.u.n : 0, len;
 
+		if (from == INT64_MAX)
+			from--;	/* from + 1 below: past any text anyway */
 		if (a.t == SV_ARRAY) {
 			int64_t to = e.t == SV_NUM ? e.u.n : from + 1, i;
 
@@ -608,7 +661,8 @@ static enum sst cmd_func(struct ctx *x)
 		}
 	} else if (!strcmp(f, "find")) {
 		struct sval s = sv_to_num(&c);
-		int64_t from = s.t == SV_NUM ? s.u.n + 1 : 0, i;
+		/* RouterOS looks after the start it is given */
+		int64_t from = s.t == SV_NUM && s.u.n < INT64_MAX ? s.u.n + 1 : s.t == SV_NUM ? INT64_MAX : 0, i;
 
 		if (a.t == SV_ARRAY) {
 			for (i = from < 0 ? 0 : from; i < (int64_t)a.u.a->n; i++) {
@@ -621,11 +675,15 @@ static enum sst cmd_func(struct ctx *x)
 			size_t hn, nn;
 			char *h = sv_text(&a, &hn), *nd = sv_text(&b, &nn);
 
-			for (i = from < 0 ? 0 : from; i + (int64_t)nn <= (int64_t)hn; i++) {
-				if (!memcmp(h + i, nd, nn)) {
-					res = sv_num(i);
-					break;
-				}
+			/* memmem is linear: a naive search of a 1 MB needle in a
+			 * 100 MB text is 10^14 compares */
+			if (from < 0)
+				from = 0;
+			if ((uint64_t)from <= hn && nn <= hn - (size_t)from) {
+				const char *at = memmem(h + from, hn - (size_t)from, nd, nn);
+
+				if (at)
+					res = sv_num((int64_t)(at - h));
 			}
 			free(h);
 			free(nd);
@@ -659,6 +717,8 @@ out:
 /* :parse "text": code of its own, a source diagnostics can quote. */
 static enum sst cmd_parse(struct ctx *x)
 {
+	struct script *S = x->r->S;
+	const struct loc *at = &x->a[0].loc;
 	struct sval v;
 	enum sst st = arg_value(x->r, arg_pos(x->a, x->n, 0), &v);
 	struct scode code;
@@ -670,10 +730,34 @@ static enum sst cmd_parse(struct ctx *x)
 		return st;
 	t = sv_text(&v, &n);
 	sv_free(&v);
-	snprintf(name, sizeof(name), "%s:%u:%u (:parse)", diag_source_name(x->r->m->d, x->a[0].loc.file),
-		 (unsigned)x->a[0].loc.line, (unsigned)x->a[0].loc.col);
+	/* A loop parsing the same text at the same place gets the source the
+	 * last turn made. */
+	if (S->parse_file && S->parse_at.file == at->file && S->parse_at.line == at->line &&
+	    S->parse_at.col == at->col) {
+		size_t ln = 0;
+		const char *old = diag_source_at(x->r->m->d, S->parse_file, 1, 1, &ln);
+
+		if (ln == n && (!n || (old && !memcmp(old, t, n)))) {
+			code.file = S->parse_file;
+			free(t);
+			goto made;
+		}
+	}
+	/* the text lives as long as the diagnostics (with its name): it
+	 * counts against the memory budget for the whole run, or :parse in a
+	 * loop keeps a copy per turn */
+	S->parsed += n + 1 + sizeof(name);
+	if (S->max_mem && S->parsed > S->max_mem) {
+		free(t);
+		return script_fatal(x->r, at, "the text :parse keeps holds more than %zu bytes: stopped", S->max_mem);
+	}
+	snprintf(name, sizeof(name), "%s:%u:%u (:parse)", diag_source_name(x->r->m->d, at->file), (unsigned)at->line,
+		 (unsigned)at->col);
 	code.file = diag_add_source_copy(x->r->m->d, name, t, n);
 	free(t);
+	S->parse_file = code.file;
+	S->parse_at = *at;
+made:
 	buf = diag_source_at(x->r->m->d, code.file, 1, 1, &n);
 	code.text = buf ? buf : "";
 	code.len = buf ? n : 0;
@@ -686,7 +770,7 @@ static enum sst cmd_parse(struct ctx *x)
 static enum sst cmd_time(struct ctx *x)
 {
 	struct sval code, v = sv_nothing(), t = { .t = SV_TIME };
-	struct scope sc = { NULL, x->r->sc };
+	struct scope sc = { .up = x->r->sc };
 	enum sst st = need_code(x->r, &x->a[0], arg_pos(x->a, x->n, 0), "a block", &code);
 
 	if (st != SST_OK)

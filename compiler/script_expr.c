@@ -102,6 +102,31 @@ static bool is_v4(const struct sval *v)
 	return v->t == SV_IP || v->t == SV_IPPREFIX;
 }
 
+/* RouterOS's num is a 64-bit integer that wraps; C's signed overflow is
+ * undefined, so the arithmetic is done unsigned. */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static int64_t wrap_sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
+static int64_t wrap_mul(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+
+/* Division by -1 is negation: INT64_MIN / -1 traps on x86. */
+static int64_t wrap_div(int64_t a, int64_t b, bool mod)
+{
+	if (b == -1)
+		return mod ? 0 : wrap_sub(0, a);
+	return mod ? a % b : a / b;
+}
+
 /* ip +/- num: the address moved by n, in its family. */
 static struct sval addr_add(const struct sval *a, int64_t n)
 {
@@ -122,12 +147,12 @@ static struct sval addr_add(const struct sval *a, int64_t n)
 
 static int64_t addr_diff(const struct sval *a, const struct sval *b)
 {
-	int64_t r = 0;
+	uint64_t r = 0;
 	int i, n = is_v4(a) ? 4 : 16;
 
 	for (i = n < 8 ? 0 : n - 8; i < n; i++)
-		r = r * 256 + (int64_t)a->u.ip.a[i] - (int64_t)b->u.ip.a[i];
-	return r;
+		r = r * 256 + a->u.ip.a[i] - b->u.ip.a[i];
+	return (int64_t)r;
 }
 
 static bool in_prefix(const struct sval *a, const struct sval *p)
@@ -253,13 +278,15 @@ static enum sst apply(struct ex *e, enum op op, struct sval *a, struct sval *b, 
 		break;
 	case OP_ADD:
 	case OP_SUB:
-		if (x.t == SV_NUM && y.t == SV_NUM)
-			*out = sv_num(op == OP_ADD ? x.u.n + y.u.n : x.u.n - y.u.n);
-		else if (x.t == SV_TIME && (y.t == SV_TIME || y.t == SV_NUM))
-			*out = x, out->u.n = op == OP_ADD ? x.u.n + y.u.n * (y.t == SV_NUM ? 1000000000LL : 1)
-							  : x.u.n - y.u.n * (y.t == SV_NUM ? 1000000000LL : 1);
-		else if (is_addr(&x) && y.t == SV_NUM)
-			*out = addr_add(&x, op == OP_ADD ? y.u.n : -y.u.n);
+		if (x.t == SV_NUM && y.t == SV_NUM) {
+			*out = sv_num(op == OP_ADD ? wrap_add(x.u.n, y.u.n) : wrap_sub(x.u.n, y.u.n));
+		} else if (x.t == SV_TIME && (y.t == SV_TIME || y.t == SV_NUM)) {
+			int64_t d = y.t == SV_NUM ? wrap_mul(y.u.n, 1000000000LL) : y.u.n;
+
+			*out = x;
+			out->u.n = op == OP_ADD ? wrap_add(x.u.n, d) : wrap_sub(x.u.n, d);
+		} else if (is_addr(&x) && y.t == SV_NUM)
+			*out = addr_add(&x, op == OP_ADD ? y.u.n : wrap_sub(0, y.u.n));
 		else if (op == OP_ADD && x.t == SV_NUM && is_addr(&y))
 			*out = addr_add(&y, x.u.n);
 		else if (op == OP_SUB && is_addr(&x) && is_addr(&y) && is_v4(&x) == is_v4(&y))
@@ -274,13 +301,13 @@ static enum sst apply(struct ex *e, enum op op, struct sval *a, struct sval *b, 
 		if ((op != OP_MUL && y.t == SV_NUM && y.u.n == 0)) {
 			st = script_err(e->r, loc, "division by zero");
 		} else if (x.t == SV_NUM && y.t == SV_NUM) {
-			*out = sv_num(op == OP_MUL ? x.u.n * y.u.n : op == OP_DIV ? x.u.n / y.u.n : x.u.n % y.u.n);
+			*out = sv_num(op == OP_MUL ? wrap_mul(x.u.n, y.u.n) : wrap_div(x.u.n, y.u.n, op == OP_MOD));
 		} else if (x.t == SV_TIME && y.t == SV_NUM && op != OP_MOD) {
 			*out = x;
-			out->u.n = op == OP_MUL ? x.u.n * y.u.n : x.u.n / y.u.n;
+			out->u.n = op == OP_MUL ? wrap_mul(x.u.n, y.u.n) : wrap_div(x.u.n, y.u.n, false);
 		} else if (x.t == SV_NUM && y.t == SV_TIME && op == OP_MUL) {
 			*out = y;
-			out->u.n = x.u.n * y.u.n;
+			out->u.n = wrap_mul(x.u.n, y.u.n);
 		} else {
 			st = script_err(e->r, loc, "cannot use %s on %s and %s", op_name(op), sv_typeof(&x), sv_typeof(&y));
 		}
@@ -319,7 +346,8 @@ static enum sst apply(struct ex *e, enum op op, struct sval *a, struct sval *b, 
 
 static enum sst binary(struct ex *e, int minprec, struct sval *out);
 
-/* Skips a $ reference without running it (the dead side of && ||). */
+/* Skips a $ reference without running it (the dead side of && ||). A key
+ * after -> is one $var, as script_key reads it: no recursion per key. */
 static void skip_dollar(struct cur *c)
 {
 	cur_adv(c, 1);
@@ -331,13 +359,20 @@ static void skip_dollar(struct cur *c)
 	}
 	while (c->end - c->p >= 2 && c->p[0] == '-' && c->p[1] == '>') {
 		cur_adv(c, 2);
-		if (c->p < c->end && *c->p == '$')
-			skip_dollar(c);
-		else if (c->p < c->end && *c->p == '"')
-			cur_skip_group(c);
-		else
-			while (c->p < c->end && (is_word(*c->p) || *c->p == '-'))
+		if (c->p < c->end && (*c->p == '"' || (*c->p == '$' && c->end - c->p >= 2 && c->p[1] == '"'))) {
+			if (*c->p == '$')
 				cur_adv(c, 1);
+			cur_skip_group(c);
+		} else if (c->p < c->end && *c->p == '$' && c->end - c->p >= 2 && (c->p[1] == '[' || c->p[1] == '(')) {
+			cur_adv(c, 1);
+			cur_skip_group(c);
+		} else {
+			if (c->p < c->end && *c->p == '$')
+				cur_adv(c, 1);
+			while (c->p < c->end && (is_word(*c->p) || *c->p == '.' ||
+						 (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
+				cur_adv(c, 1);
+		}
 	}
 }
 
@@ -423,7 +458,12 @@ static enum sst unary(struct ex *e, struct sval *out)
 	op = *c->p;
 	l = cur_loc(c);
 	cur_adv(c, 1);
-	if ((st = unary(e, &v)) != SST_OK)
+	/* !!!!...x recurses once per operator: bounded as nesting is */
+	if ((st = script_enter(e->r, &l)) != SST_OK)
+		return st;
+	st = unary(e, &v);
+	script_leave(e->r);
+	if (st != SST_OK)
 		return st;
 	*out = sv_nothing();
 	if (e->skip) {
@@ -436,7 +476,7 @@ static enum sst unary(struct ex *e, struct sval *out)
 		*out = sv_bool(!sv_truth(&x));
 	} else if (op == '-' && (x.t == SV_NUM || x.t == SV_TIME)) {
 		*out = x;
-		out->u.n = -x.u.n;
+		out->u.n = wrap_sub(0, x.u.n);
 	} else if (op == '~' && x.t == SV_NUM) {
 		*out = sv_num(~x.u.n);
 	} else if (op == '~' && is_addr(&x)) {
@@ -499,12 +539,30 @@ static enum sst binary(struct ex *e, int minprec, struct sval *out)
 		if (op == OP_AND || op == OP_OR) {
 			res = sv_bool(sv_truth(&rhs));
 			st = SST_OK;
+		} else if (op == OP_COMMA && out->t == SV_ARRAY) {
+			/* (1,2,3,...) grows the list it has made so far in
+			 * place: a copy per comma was quadratic */
+			if (rhs.t == SV_ARRAY) {
+				size_t i;
+
+				for (i = 0; i < rhs.u.a->n; i++)
+					sa_push(out->u.a, sv_copy(&rhs.u.a->v[i].v));
+			} else if (rhs.t != SV_NOTHING) {
+				sa_push(out->u.a, rhs);
+				rhs = sv_nothing();
+			}
+			sv_free(&rhs);
+			if ((st = script_mem_check(e->r, &l, 0)) != SST_OK)
+				return st;
+			continue;
 		} else {
 			st = apply(e, op, out, &rhs, &l, &res);
 		}
 		sv_free(out);
 		sv_free(&rhs);
 		*out = res;
+		if (st == SST_OK)
+			st = script_mem_check(e->r, &l, 0);
 		if (st != SST_OK)
 			return st;
 	}

@@ -74,6 +74,8 @@ void script_leave(struct run *r);
 struct sval *script_var(struct run *r, const char *name, size_t n);
 /* `$name->key...`, `$"name"`, `$[cmd]`, `$(expr)` at c->p (the '$'). */
 enum sst script_dollar(struct run *r, struct cur *c, struct sval *out);
+/* One key after "->" at c->p: $var, "string" or a word. */
+enum sst script_key(struct run *r, struct cur *c, struct sval *key);
 /* A quoted string at c->p, its $ parts worked out. */
 enum sst script_string(struct run *r, struct cur *c, struct sval *out);
 /* The commands of [ ... ] (c: inside the brackets): the last one's value. */
@@ -93,8 +95,19 @@ struct var {
 	char name[];
 };
 
+/**
+ * struct vars - the variables of one scope, or the globals: a list, newest
+ * first, and past a few of them a hash index (a file of 100,000 :global
+ * lines searched the list each time: 24 s).
+ */
+struct vars {
+	struct var *head;
+	struct var **tab;
+	size_t n, cap;
+};
+
 struct scope {
-	struct var *vars;
+	struct vars vars;
 	struct scope *up;	/* NULL at a function's or the file's top */
 };
 
@@ -108,15 +121,20 @@ struct dupidx {
 };
 
 struct script {
-	struct var *globals;
+	struct vars globals;
 	struct scope file;
 	unsigned long steps, max_steps;
 	unsigned long run_steps;	/* all statements' */
+	size_t made_charged;		/* script_mem_made() the steps count */
+	size_t parsed;			/* bytes :parse kept as sources */
+	uint32_t parse_file;		/* the last :parse's source, and where */
+	struct loc parse_at;
+	size_t put_bytes;		/* of :put and :log notes */
 	bool spent, spent_said;		/* the run's budget is gone */
 	size_t max_mem;
 	unsigned depth;
 	struct dupidx dup[2];
-	uint64_t *warned;	/* locations of undefined variables said */
+	struct loc *warned;	/* places said once: an open hash table */
 	size_t nwarned, capwarned;
 	char **imported;
 	size_t nimported;
@@ -181,6 +199,9 @@ enum sst script_run_body(struct run *r, const struct sval *code, struct scope *s
 enum sst script_run_code(struct run *r, const struct scode *code, const char *what, const struct loc *at,
 			 const struct arg *args, size_t nargs, struct sval *out);
 enum sst script_step(struct run *r, const struct loc *loc);
+/* The memory budget inside a statement (with `extra` bytes being built):
+ * an expression can multiply what its values hold before the next step. */
+enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra);
 /* The next argument of a statement at c; false at its end (or an error). */
 bool script_arg_scan(struct run *r, struct cur *c, struct arg *a, enum sst *st);
 /* After an error exec.c said: the constructs it happened in, as a note. */
@@ -190,11 +211,12 @@ bool script_first_warning(struct script *S, const struct loc *l);
 bool script_is_name(char c);
 void script_scope_end(struct scope *s);
 
-struct var *script_var_find(struct var *v, const char *name, size_t n);
-struct var *script_var_new(struct var **list, const char *name, size_t n);
-void script_vars_free(struct var *v);
+struct var *script_var_find(const struct vars *s, const char *name, size_t n);
+struct var *script_var_new(struct vars *s, const char *name, size_t n);
+/* Frees them all; s is left empty. */
+void script_vars_free(struct vars *s);
 struct var *script_lookup(struct run *r, const char *name, size_t n);
-void script_set_var(struct var **list, const char *name, size_t n, struct sval v);
+void script_set_var(struct vars *s, const char *name, size_t n, struct sval v);
 
 /* script_cmds.c: a scripting command (:if, :foreach, :put ...), name
  * without its ':'. */

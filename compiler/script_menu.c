@@ -697,11 +697,11 @@ static enum sst run_import(struct run *r, const struct walk *w, const struct loc
 		size_t len = 0;
 
 		buf = diag_source_at(r->m->d, file, 1, 1, &len);
-		r->S->file.vars = NULL;
+		memset(&r->S->file.vars, 0, sizeof(r->S->file.vars));
 		r->S->imports++;
 		model_run(r->m, file, buf ? buf : "", buf ? len : 0);
 		r->S->imports--;
-		script_vars_free(r->S->file.vars);
+		script_vars_free(&r->S->file.vars);
 		r->S->file = saved_file;
 		r->m->cwd = saved;
 	}
@@ -831,7 +831,7 @@ enum sst script_menu_cmd(struct run *r, const struct arg *a, size_t n, struct sv
 		struct run inner = *r;
 		struct cwd at = w.at;
 		struct cur c;
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 		struct sval v = sv_nothing();
 		struct ast_cmd none = { .loc = a[0].loc };
 

@@ -80,6 +80,7 @@ bool cur_skip_group(struct cur *c)
 {
 	char stack[PARSE_MAX_DEPTH + 8];
 	size_t d = 0;
+	bool cmd_start = true;
 
 	if (*c->p == '"') {
 		for (cur_adv(c, 1); c->p < c->end; cur_adv(c, 1)) {
@@ -94,7 +95,18 @@ bool cur_skip_group(struct cur *c)
 	}
 	while (c->p < c->end) {
 		char ch = *c->p;
+		bool was_start = cmd_start;
 
+		/* '#' where a command could start is a comment to the end of
+		 * its line, as the scanner reads it: a quote, bracket or brace
+		 * in it is no part of the group */
+		if (cmd_start && ch == '#' && d) {
+			while (c->p < c->end && *c->p != '\n')
+				cur_adv(c, 1);
+			continue;
+		}
+		cmd_start = ch == '{' || ch == '[' || ch == ';' || ch == '\n' ||
+			    (was_start && (ch == ' ' || ch == '\t' || ch == '\r'));
 		if (ch == '(' || ch == '[' || ch == '{') {
 			if (d == sizeof(stack))
 				return false;
@@ -111,6 +123,9 @@ bool cur_skip_group(struct cur *c)
 				return false;
 			continue;
 		} else if (ch == '\\') {
+			/* a line continuation goes on as it was */
+			if (c->end - c->p >= 2 && (c->p[1] == '\n' || c->p[1] == '\r'))
+				cmd_start = was_start;
 			cur_adv(c, 1);
 		}
 		cur_adv(c, 1);
@@ -219,53 +234,117 @@ void script_leave(struct run *r)
 }
 
 /* One step of the budget: a statement run, or a loop's turn. */
-enum sst script_step(struct run *r, const struct loc *loc)
+static enum sst charge(struct run *r, const struct loc *loc, unsigned long n)
 {
 	struct script *S = r->S;
+	size_t made = (script_mem_made() - S->made_charged) / SCRIPT_STEP_BYTES;
 
-	if (++S->steps > S->max_steps)
-		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in one top-level statement: stopped (a loop that never ends?)",
+	S->made_charged += made * SCRIPT_STEP_BYTES;
+	S->steps += made + n;
+	S->run_steps += made + n;
+	if (S->steps > S->max_steps)
+		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in one top-level statement: stopped (a loop that never ends?)",
 				    S->max_steps);
-	if (++S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
+	if (S->run_steps > S->max_steps * SCRIPT_RUN_STEPS) {
 		S->spent = true;
-		return script_fatal(r, loc, "the script ran more than %lu steps (statements and loop turns) in all: stopped; no later statement that needs the interpreter runs",
+		return script_fatal(r, loc, "the script ran more than %lu steps (statements, loop turns and KiB of values made) in all: stopped; no later statement that needs the interpreter runs",
 				    S->max_steps * SCRIPT_RUN_STEPS);
 	}
-	if (S->max_mem && script_mem_used() > S->max_mem)
-		return script_fatal(r, loc, "the script's values hold more than %zu bytes: stopped", S->max_mem);
+	return script_mem_check(r, loc, 0);
+}
+
+enum sst script_step(struct run *r, const struct loc *loc)
+{
+	return charge(r, loc, 1);
+}
+
+enum sst script_mem_check(struct run *r, const struct loc *loc, size_t extra)
+{
+	if (script_mem_stopped() || (r->S->max_mem && script_mem_used() + extra > r->S->max_mem))
+		return script_fatal(r, loc, "the script's values hold more than %zu bytes: stopped", r->S->max_mem);
 	return SST_OK;
 }
 
 /* ---- variables ---------------------------------------------------------- */
 
-struct var *script_var_find(struct var *v, const char *name, size_t n)
+static size_t name_hash(const char *name, size_t n)
 {
-	for (; v; v = v->next)
+	uint64_t h = 1469598103934665603ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*name++) * 1099511628211ULL;
+	return (size_t)(h ^ (h >> 32));
+}
+
+/* The slot of `name` in the index: its var, or the empty slot it would
+ * take. */
+static struct var **var_slot(const struct vars *s, const char *name, size_t n)
+{
+	size_t i = name_hash(name, n) & (s->cap - 1);
+
+	while (s->tab[i] && !(s->tab[i]->nlen == n && !memcmp(s->tab[i]->name, name, n)))
+		i = (i + 1) & (s->cap - 1);
+	return &s->tab[i];
+}
+
+struct var *script_var_find(const struct vars *s, const char *name, size_t n)
+{
+	struct var *v;
+
+	if (s->tab)
+		return *var_slot(s, name, n);
+	for (v = s->head; v; v = v->next)
 		if (v->nlen == n && !memcmp(v->name, name, n))
 			return v;
 	return NULL;
 }
 
-struct var *script_var_new(struct var **list, const char *name, size_t n)
+#define VARS_LIST_MAX 8
+
+struct var *script_var_new(struct vars *s, const char *name, size_t n)
 {
 	struct var *v = xcalloc(1, sizeof(*v) + n + 1);
 
+	/* a loop making a global per turn must meet the memory budget */
+	script_mem_hold(sizeof(*v) + n + 1);
 	memcpy(v->name, name, n);
 	v->nlen = n;
-	v->next = *list;
-	*list = v;
+	v->next = s->head;
+	s->head = v;
+	s->n++;
+	if (s->n > VARS_LIST_MAX && 2 * s->n > s->cap) {
+		struct var *x;
+
+		free(s->tab);
+		script_mem_release(s->cap * sizeof(*s->tab));
+		s->cap = s->cap ? 2 * s->cap : 4 * VARS_LIST_MAX;
+		s->tab = xcalloc(s->cap, sizeof(*s->tab));
+		script_mem_hold(s->cap * sizeof(*s->tab));
+		/* newest first: a name made twice keeps its newest */
+		for (x = s->head; x; x = x->next)
+			if (!*var_slot(s, x->name, x->nlen))
+				*var_slot(s, x->name, x->nlen) = x;
+	} else if (s->tab) {
+		*var_slot(s, name, n) = v;
+	}
 	return v;
 }
 
-void script_vars_free(struct var *v)
+void script_vars_free(struct vars *s)
 {
+	struct var *v = s->head;
+
 	while (v) {
 		struct var *next = v->next;
 
 		sv_free(&v->v);
+		script_mem_release(sizeof(*v) + v->nlen + 1);
 		free(v);
 		v = next;
 	}
+	script_mem_release(s->cap * sizeof(*s->tab));
+	free(s->tab);
+	memset(s, 0, sizeof(*s));
 }
 
 struct var *script_lookup(struct run *r, const char *name, size_t n)
@@ -274,9 +353,9 @@ struct var *script_lookup(struct run *r, const char *name, size_t n)
 	struct var *v;
 
 	for (s = r->sc; s; s = s->up)
-		if ((v = script_var_find(s->vars, name, n)))
+		if ((v = script_var_find(&s->vars, name, n)))
 			return v;
-	return script_var_find(r->S->globals, name, n);
+	return script_var_find(&r->S->globals, name, n);
 }
 
 struct sval *script_var(struct run *r, const char *name, size_t n)
@@ -286,30 +365,53 @@ struct sval *script_var(struct run *r, const char *name, size_t n)
 	return v ? &v->v : NULL;
 }
 
-void script_set_var(struct var **list, const char *name, size_t n, struct sval v)
+void script_set_var(struct vars *s, const char *name, size_t n, struct sval v)
 {
-	struct var *x = script_var_find(*list, name, n);
+	struct var *x = script_var_find(s, name, n);
 
 	if (!x)
-		x = script_var_new(list, name, n);
+		x = script_var_new(s, name, n);
 	sv_free(&x->v);
 	x->v = v;
 }
 
-/* Once per place: a loop reading an undefined variable says it once. */
+static size_t place_slot(const struct loc *w, size_t cap, const struct loc *l)
+{
+	uint64_t x = ((uint64_t)l->file * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)l->line * 0xbf58476d1ce4e5b9ULL) ^
+		     ((uint64_t)l->col * 0x94d049bb133111ebULL);
+	size_t h = (size_t)(x ^ (x >> 29));
+
+	/* line 0 is no place: an empty slot */
+	for (h &= cap - 1; w[h].line && (w[h].file != l->file || w[h].line != l->line || w[h].col != l->col);
+	     h = (h + 1) & (cap - 1))
+		;
+	return h;
+}
+
+/* Once per place: a loop reading an undefined variable says it once. A
+ * hash table, since a file of 100,000 lines each reading one has as many
+ * places (a list searched from the start took 2 s). */
 bool script_first_warning(struct script *S, const struct loc *l)
 {
-	uint64_t key = ((uint64_t)l->file << 48) ^ ((uint64_t)l->line << 16) ^ l->col;
-	size_t i;
+	struct loc key = { l->file, l->line ? l->line : 1, l->col, 0, 0 };
+	size_t i, h;
 
-	for (i = 0; i < S->nwarned; i++)
-		if (S->warned[i] == key)
-			return false;
-	if (S->nwarned == S->capwarned) {
-		S->capwarned = S->capwarned ? S->capwarned * 2 : 16;
-		S->warned = xreallocarray(S->warned, S->capwarned, sizeof(*S->warned));
+	if (S->capwarned && S->warned[place_slot(S->warned, S->capwarned, &key)].line)
+		return false;
+	if (2 * (S->nwarned + 1) > S->capwarned) {
+		size_t cap = S->capwarned ? 2 * S->capwarned : 64;
+		struct loc *w = xcalloc(cap, sizeof(*w));
+
+		for (i = 0; i < S->capwarned; i++)
+			if (S->warned[i].line)
+				w[place_slot(w, cap, &S->warned[i])] = S->warned[i];
+		free(S->warned);
+		S->warned = w;
+		S->capwarned = cap;
 	}
-	S->warned[S->nwarned++] = key;
+	h = place_slot(S->warned, S->capwarned, &key);
+	S->warned[h] = key;
+	S->nwarned++;
 	return true;
 }
 
@@ -395,6 +497,12 @@ enum sst script_string(struct run *r, struct cur *c, struct sval *out)
 			}
 			sv_append(&b, &v);
 			sv_free(&v);
+			/* "$s$s$s...": the string grows past the budget
+			 * before any step */
+			if ((st = script_mem_check(r, &l, b.len)) != SST_OK) {
+				sbuf_free(&b);
+				return st;
+			}
 		} else {
 			const char *s = c->p;
 
@@ -446,92 +554,134 @@ static enum sst run_group(struct run *r, struct cur *c, struct sval *out)
 	return st;
 }
 
-/* $a->"key"->0: an element, or nothing. */
-static struct sval element(const struct sval *a, const struct sval *key)
+/* $a->"key"->0: the element (lent, not copied), or NULL. */
+static const struct sval *element(const struct sval *a, const struct sval *key)
 {
 	char *k;
 	size_t kn;
-	struct sval *e;
+	const struct sval *e;
 	int64_t i;
 	char *end;
 
-	if (a->t != SV_ARRAY)
-		return sv_nothing();
+	if (!a || a->t != SV_ARRAY)
+		return NULL;
 	k = sv_text(key, &kn);
 	i = strtoll(k, &end, 10);
-	if (kn && !*end && i >= 0 && (size_t)i < a->u.a->n && !a->u.a->v[i].key) {
+	if (kn && !*end && i >= 0 && (size_t)i < a->u.a->nlist) {
 		free(k);
-		return sv_copy(&a->u.a->v[i].v);
+		return sa_index(a->u.a, (size_t)i);
 	}
 	e = sa_get(a->u.a, k, kn);
 	free(k);
-	return e ? sv_copy(e) : sv_nothing();
+	return e;
 }
 
-enum sst script_dollar(struct run *r, struct cur *c, struct sval *out)
+/* $name, $"name", $[cmd] or $(expr) at c->p (the '$'), without a -> after
+ * it: a variable's value is lent (*ref, NULL when unset), a computed one
+ * is put in *own and lent from there. */
+static enum sst dollar_base(struct run *r, struct cur *c, const struct sval **ref, struct sval *own)
 {
 	struct cur start = *c;
 	struct sval name_v = sv_nothing();
 	const char *name;
 	size_t n;
 	enum sst st;
-	struct sval *v;
 
-	*out = sv_nothing();
+	*own = sv_nothing();
+	*ref = NULL;
 	cur_adv(c, 1);
 	if (c->p < c->end && (*c->p == '[' || *c->p == '(')) {
-		if ((st = run_group(r, c, out)) != SST_OK)
+		if ((st = run_group(r, c, own)) != SST_OK)
 			return st;
-	} else {
-		if (c->p < c->end && *c->p == '"') {
-			if ((st = script_string(r, c, &name_v)) != SST_OK)
-				return st;
-			name = name_v.u.s.p;
-			n = name_v.u.s.len;
-		} else {
-			name = c->p;
-			while (c->p < c->end && script_is_name(*c->p))
-				cur_adv(c, 1);
-			n = (size_t)(c->p - name);
-		}
-		v = script_var(r, name, n);
-		if (v) {
-			*out = sv_copy(v);
-		} else {
-			struct loc l = cur_span(&start, c);
-
-			if (!r->quiet && script_first_warning(r->S, &l))
-				diag_warning(r->m->d, &l, "undefined variable $%.*s: it is nothing here (a global another file sets?)",
-					     (int)n, name);
-		}
-		sv_free(&name_v);
+		*ref = own;
+		return SST_OK;
 	}
+	if (c->p < c->end && *c->p == '"') {
+		if ((st = script_string(r, c, &name_v)) != SST_OK)
+			return st;
+		name = name_v.u.s.p;
+		n = name_v.u.s.len;
+	} else {
+		name = c->p;
+		while (c->p < c->end && script_is_name(*c->p))
+			cur_adv(c, 1);
+		n = (size_t)(c->p - name);
+	}
+	*ref = script_var(r, name, n);
+	if (!*ref) {
+		struct loc l = cur_span(&start, c);
+
+		if (!r->quiet && script_first_warning(r->S, &l))
+			diag_warning(r->m->d, &l, "undefined variable $%.*s: it is nothing here (a global another file sets?)",
+				     (int)n, name);
+	}
+	sv_free(&name_v);
+	return SST_OK;
+}
+
+/* One key after "->": $var (without a chain of its own: $a->$k->"x" is
+ * ($a->$k)->"x"), "string" or a word. */
+enum sst script_key(struct run *r, struct cur *c, struct sval *key)
+{
+	if (c->p < c->end && *c->p == '$') {
+		const struct sval *ref;
+		struct sval own;
+		enum sst st = dollar_base(r, c, &ref, &own);
+
+		if (st == SST_OK)
+			*key = ref == &own ? own : ref ? sv_copy(ref) : sv_nothing();
+		else
+			sv_free(&own);
+		return st;
+	}
+	if (c->p < c->end && *c->p == '"')
+		return script_string(r, c, key);
+	{
+		const char *s = c->p;
+
+		while (c->p < c->end &&
+		       (script_is_name(*c->p) || *c->p == '.' || (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
+			cur_adv(c, 1);
+		*key = sv_str(s, (size_t)(c->p - s));
+	}
+	return SST_OK;
+}
+
+/* Only the element a chain ends at is copied: $a->$i in a loop over a
+ * big array must not copy the array at each turn. */
+enum sst script_dollar(struct run *r, struct cur *c, struct sval *out)
+{
+	const struct sval *cur;
+	struct sval own;
+	enum sst st;
+
+	*out = sv_nothing();
+	if ((st = dollar_base(r, c, &cur, &own)) != SST_OK)
+		return st;
 	while (c->end - c->p >= 2 && c->p[0] == '-' && c->p[1] == '>') {
-		struct sval key, e;
+		struct sval key;
 
 		cur_adv(c, 2);
-		if (c->p < c->end && *c->p == '$') {
-			st = script_dollar(r, c, &key);
-		} else if (c->p < c->end && *c->p == '"') {
-			st = script_string(r, c, &key);
-		} else {
-			const char *s = c->p;
+		if (c->p < c->end && cur != &own && !(*c->p == '$' && c->end - c->p >= 2 && script_is_name(c->p[1])) &&
+		    (*c->p == '$' || *c->p == '"')) {
+			/* a key that runs commands could change the variable
+			 * cur lends from: hold a copy of the element first */
+			struct sval t = cur ? sv_copy(cur) : sv_nothing();
 
-			while (c->p < c->end && (script_is_name(*c->p) || *c->p == '.' ||
-						 (*c->p == '-' && !(c->end - c->p >= 2 && c->p[1] == '>'))))
-				cur_adv(c, 1);
-			key = sv_str(s, (size_t)(c->p - s));
-			st = SST_OK;
+			sv_free(&own);
+			own = t;
+			cur = &own;
 		}
-		if (st != SST_OK) {
-			sv_free(out);
+		if ((st = script_key(r, c, &key)) != SST_OK) {
+			sv_free(&own);
 			return st;
 		}
-		e = element(out, &key);
+		cur = element(cur, &key);
 		sv_free(&key);
-		sv_free(out);
-		*out = e;
 	}
+	*out = cur == &own ? own : cur ? sv_copy(cur) : sv_nothing();
+	if (cur != &own)
+		sv_free(&own);
 	return SST_OK;
 }
 
@@ -545,6 +695,7 @@ enum sst script_eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 	size_t pieces = 0;
 	bool bare = false;
 	enum sst st = SST_OK;
+	struct loc at = cur_loc(&v);
 
 	*out = sv_nothing();
 	while (v.p < v.end && st == SST_OK) {
@@ -592,6 +743,8 @@ enum sst script_eval(struct run *r, struct cur v, enum vmode mode, struct sval *
 			piece = sv_str_take(&w);
 			is_bare = true;
 		}
+		if (st == SST_OK)
+			st = script_mem_check(r, &at, b.len);
 		if (st != SST_OK) {
 			sv_free(&piece);
 			break;
@@ -725,15 +878,14 @@ enum sst script_run_body(struct run *r, const struct sval *code, struct scope *s
 /* Frees a scope made for a body. */
 void script_scope_end(struct scope *s)
 {
-	script_vars_free(s->vars);
-	s->vars = NULL;
+	script_vars_free(&s->vars);
 }
 
 /* $f a=1 b: a call, with $1, $2 ... and the named arguments. */
 enum sst script_run_code(struct run *r, const struct scode *code, const char *what, const struct loc *at,
 			 const struct arg *args, size_t nargs, struct sval *out)
 {
-	struct scope sc = { NULL, NULL };
+	struct scope sc = { .up = NULL };
 	struct frame f = { what, *at, r->stack };
 	struct run inner = *r;
 	struct cwd cwd = *r->cwd;
@@ -828,10 +980,15 @@ static enum sst run_stmt(struct run *r, struct cur *c, struct sval *out)
 		return script_menu_cmd(r, a, n, out);
 	if (wn && *w == '{' && n == 1) {
 		struct sval code;
-		struct scope sc = { NULL, r->sc };
+		struct scope sc = { .up = r->sc };
 
 		if ((st = script_eval(r, first->v, VM_CODE, &code)) != SST_OK)
 			return st;
+		if (code.t != SV_CODE) {
+			/* {...}text is one word, no block */
+			sv_free(&code);
+			return script_err(r, &first->loc, "unexpected text after a block {...}");
+		}
 		st = script_run_body(r, &code, &sc, out);
 		script_scope_end(&sc);
 		sv_free(&code);
@@ -926,6 +1083,12 @@ enum sst script_array_literal(struct run *r, struct cur c, struct sval *out)
 		}
 		if (c.p >= c.end)
 			return SST_OK;
+		if (*c.p == '#') {
+			/* a comment line in a multi-line array */
+			while (c.p < c.end && *c.p != '\n')
+				cur_adv(&c, 1);
+			continue;
+		}
 		if (!script_arg_scan(r, &c, &a, &st)) {
 			if (st == SST_OK) {
 				struct loc l = cur_loc(&c);
@@ -961,14 +1124,14 @@ static struct script *script_get(struct model *m)
 		S->max_steps = strtoul(e, NULL, 10);
 	if ((e = getenv("ROSFW_SCRIPT_MEMORY")) && strtoul(e, NULL, 10))
 		S->max_mem = strtoul(e, NULL, 10);
+	script_mem_set_limit(S->max_mem);
 	return S;
 }
 
 void script_file_begin(struct model *m)
 {
 	if (m->script && !m->script->imports) {
-		script_vars_free(m->script->file.vars);
-		m->script->file.vars = NULL;
+		script_vars_free(&m->script->file.vars);
 	}
 }
 
@@ -978,8 +1141,8 @@ void script_free(struct script *S)
 
 	if (!S)
 		return;
-	script_vars_free(S->globals);
-	script_vars_free(S->file.vars);
+	script_vars_free(&S->globals);
+	script_vars_free(&S->file.vars);
 	script_dup_clear(&S->dup[0]);
 	script_dup_clear(&S->dup[1]);
 	for (i = 0; i < S->nimported; i++)
@@ -1112,8 +1275,12 @@ void script_stmt(struct model *m, const struct ast_cmd *c, struct cwd *cwd)
 	cur.col = c->loc.col;
 	S->steps = 0;
 	S->depth = 0;
+	S->made_charged = script_mem_made();
 	r.ret = sv_nothing();
-	script_run_stmts(&r, cur, &v);
+	/* what the values made after the last step costs too (one long
+	 * expression) */
+	if (script_run_stmts(&r, cur, &v) != SST_FATAL)
+		charge(&r, &c->loc, 0);
 	sv_free(&v);
 	sv_free(&r.ret);
 }

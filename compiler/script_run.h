@@ -33,6 +33,10 @@ void script_free(struct script *s);
  * loops must end too. */
 #define SCRIPT_MAX_STEPS 2000000UL
 #define SCRIPT_RUN_STEPS 10UL
+/* Making values is work too: each KiB made is a step, so building a
+ * string or an array by copying it at each turn (quadratic) ends in about
+ * the time 2,000,000 statements take. */
+#define SCRIPT_STEP_BYTES 1024UL
 #define SCRIPT_MAX_MEMORY (256UL << 20)
 /* Nested blocks, expressions, substitutions and calls. */
 #define SCRIPT_MAX_DEPTH 100

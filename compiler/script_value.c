@@ -15,10 +15,48 @@
 /* What the values alive now hold; the interpreter compares it with its
  * budget after each statement. */
 static size_t mem_used;
+/* What values have been made, ever: copying a 1 MB string 1000 times
+ * holds 1 MB but costs a gigabyte of work, which the budget counts. */
+static size_t mem_made;
 
 size_t script_mem_used(void)
 {
 	return mem_used;
+}
+
+size_t script_mem_made(void)
+{
+	return mem_made;
+}
+
+/* Held, not made: making a variable costs its statement's step. */
+void script_mem_hold(size_t n)
+{
+	mem_used += n;
+}
+
+void script_mem_release(size_t n)
+{
+	mem_used -= n;
+}
+
+/* Past it, :toarray stops splitting: a 100 MB string of commas would make
+ * forty times that in elements before the interpreter's next check. */
+static size_t mem_limit;
+static bool mem_stopped;
+
+void script_mem_set_limit(size_t max)
+{
+	mem_limit = max;
+	mem_stopped = false;
+}
+
+bool script_mem_stopped(void)
+{
+	bool r = mem_stopped;
+
+	mem_stopped = false;
+	return r;
 }
 
 void sbuf_put(struct sbuf *b, const char *s, size_t n)
@@ -74,6 +112,7 @@ struct sval sv_str(const char *s, size_t n)
 	v.u.s.p[n] = '\0';
 	v.u.s.len = n;
 	mem_used += n + 1;
+	mem_made += n + 1;
 	return v;
 }
 
@@ -86,6 +125,7 @@ struct sval sv_str_take(struct sbuf *b)
 	v.u.s.p = b->p;
 	v.u.s.len = b->len;
 	mem_used += b->len + 1;
+	mem_made += b->len + 1;
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return v;
@@ -116,6 +156,7 @@ static void sa_grow(struct sarray *a)
 		size_t cap = a->cap ? a->cap * 2 : 4;
 
 		mem_used += (cap - a->cap) * sizeof(*a->v);
+		mem_made += (cap - a->cap) * sizeof(*a->v);
 		a->cap = cap;
 		a->v = xreallocarray(a->v, cap, sizeof(*a->v));
 	}
@@ -128,6 +169,7 @@ static char *key_dup(const char *k, size_t n)
 	memcpy(p, k, n);
 	p[n] = '\0';
 	mem_used += n + 1;
+	mem_made += n + 1;
 	return p;
 }
 
@@ -150,6 +192,8 @@ struct sval sv_copy(const struct sval *v)
 			r.u.a->v[r.u.a->n].key = e->key ? key_dup(e->key, strlen(e->key)) : NULL;
 			r.u.a->v[r.u.a->n++].v = sv_copy(&e->v);
 		}
+		r.u.a->nlist = v->u.a->nlist;
+		r.u.a->mixed = v->u.a->mixed;
 		return r;
 	default:
 		return r;
@@ -190,39 +234,95 @@ void sv_free(struct sval *v)
 void sa_push(struct sarray *a, struct sval v)
 {
 	sa_grow(a);
+	if (a->n > a->nlist)
+		a->mixed = true;
+	a->nlist++;
 	a->v[a->n].key = NULL;
 	a->v[a->n++].v = v;
 }
 
+/* A key is a C string: a str with a NUL in it keys by what comes before
+ * (stored whole, it could never be found again). */
+static size_t key_len(const char *k, size_t n)
+{
+	const char *z = memchr(k, '\0', n);
+
+	return z ? (size_t)(z - k) : n;
+}
+
+/* strcmp's order, for a key of n bytes. */
+static int key_cmp(const char *ek, const char *k, size_t n)
+{
+	size_t el = strlen(ek);
+	int c = memcmp(ek, k, el < n ? el : n);
+
+	return c ? c : (el > n) - (el < n);
+}
+
+/* Where key is, or would go: the first keyed element not below it. */
+static size_t key_at(const struct sarray *a, const char *key, size_t n)
+{
+	size_t lo, hi;
+
+	if (a->mixed) {
+		for (lo = 0; lo < a->n; lo++)
+			if (a->v[lo].key && key_cmp(a->v[lo].key, key, n) >= 0)
+				return lo;
+		return a->n;
+	}
+	for (lo = a->nlist, hi = a->n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (key_cmp(a->v[mid].key, key, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct sval *sa_get(struct sarray *a, const char *key, size_t n)
 {
-	size_t i;
+	size_t at;
 
-	for (i = 0; i < a->n; i++)
-		if (a->v[i].key && strlen(a->v[i].key) == n && !memcmp(a->v[i].key, key, n))
-			return &a->v[i].v;
+	n = key_len(key, n);
+	at = key_at(a, key, n);
+
+	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n))
+		return &a->v[at].v;
+	return NULL;
+}
+
+struct sval *sa_index(struct sarray *a, size_t i)
+{
+	size_t k;
+
+	if (i >= a->nlist)
+		return NULL;
+	if (!a->mixed)
+		return &a->v[i].v;
+	for (k = 0; k < a->n; k++)
+		if (!a->v[k].key && !i--)
+			return &a->v[k].v;
 	return NULL;
 }
 
 /* RouterOS keeps a key=value array in key order. */
 void sa_set(struct sarray *a, const char *key, size_t n, struct sval v)
 {
-	struct sval *old = sa_get(a, key, n);
 	size_t at;
-	char *k;
 
-	if (old) {
-		sv_free(old);
-		*old = v;
+	n = key_len(key, n);
+	at = key_at(a, key, n);
+
+	if (at < a->n && a->v[at].key && !key_cmp(a->v[at].key, key, n)) {
+		sv_free(&a->v[at].v);
+		a->v[at].v = v;
 		return;
 	}
-	k = key_dup(key, n);
-	for (at = 0; at < a->n; at++)
-		if (a->v[at].key && strcmp(a->v[at].key, k) > 0)
-			break;
 	sa_grow(a);
 	memmove(&a->v[at + 1], &a->v[at], (a->n - at) * sizeof(*a->v));
-	a->v[at].key = k;
+	a->v[at].key = key_dup(key, n);
 	a->v[at].v = v;
 	a->n++;
 }
@@ -247,7 +347,7 @@ static bool parse_int(const char *s, size_t n, int64_t *out)
 				return false;
 			r = r * 16 + (uint64_t)d;
 		}
-		*out = neg ? -(int64_t)r : (int64_t)r;
+		*out = (int64_t)(neg ? 0 - r : r);
 		return true;
 	}
 	if (i == n)
@@ -333,7 +433,10 @@ static bool parse_time(const char *s, size_t n, int64_t *ns)
 			}
 			if (e != n)
 				return false;
-			total += v * 3600000000000LL + mm * 60000000000LL + ss * 1000000000LL + frac;
+			/* past int64's nanoseconds it is no time (a word) */
+			if (__builtin_mul_overflow(v, 3600000000000LL, &v) || __builtin_add_overflow(total, v, &total) ||
+			    __builtin_add_overflow(total, mm * 60000000000LL + ss * 1000000000LL + frac, &total))
+				return false;
 			*ns = neg ? -total : total;
 			return true;
 		}
@@ -347,11 +450,13 @@ static bool parse_time(const char *s, size_t n, int64_t *ns)
 			/* a bare number at the end counts seconds (`:totime 90`) */
 			if (d != n)
 				return false;
-			total += v * 1000000000LL;
+			if (__builtin_mul_overflow(v, 1000000000LL, &v) || __builtin_add_overflow(total, v, &total))
+				return false;
 			any = true;
 			break;
 		}
-		total += v * units[u].ns;
+		if (__builtin_mul_overflow(v, units[u].ns, &v) || __builtin_add_overflow(total, v, &total))
+			return false;
 		any = true;
 		i = d + strlen(units[u].unit);
 	}
@@ -391,15 +496,14 @@ struct sval sv_guess(const char *s, size_t n)
 static void time_append(struct sbuf *b, int64_t ns)
 {
 	char t[96];
+	uint64_t mag = ns < 0 ? -(uint64_t)ns : (uint64_t)ns;	/* INT64_MIN too */
 	int64_t s, frac;
 	size_t o = 0;
 
-	if (ns < 0) {
+	if (ns < 0)
 		sbuf_put(b, "-", 1);
-		ns = -ns;
-	}
-	s = ns / 1000000000LL;
-	frac = ns % 1000000000LL;
+	s = (int64_t)(mag / 1000000000ULL);
+	frac = (int64_t)(mag % 1000000000ULL);
 	if (s >= 604800)
 		o += (size_t)snprintf(t + o, sizeof(t) - o, "%lldw", (long long)(s / 604800));
 	if (s % 604800 >= 86400)
@@ -570,7 +674,9 @@ struct sval sv_to_time(const struct sval *v)
 	if (v->t == SV_TIME)
 		return *v;
 	if (v->t == SV_NUM) {
-		r.u.n = v->u.n * 1000000000LL;
+		/* seconds past int64's nanoseconds are no time */
+		if (__builtin_mul_overflow(v->u.n, 1000000000LL, &r.u.n))
+			return nil();
 		return r;
 	}
 	if (v->t == SV_STR && parse_time(v->u.s.p, v->u.s.len, &r.u.n))
@@ -617,6 +723,10 @@ struct sval sv_to_array(const struct sval *v)
 		sa_push(r.u.a, sv_guess(s, (size_t)(e - s)));
 		if (e == end)
 			break;
+		if (mem_limit && mem_used > mem_limit) {
+			mem_stopped = true;
+			break;
+		}
 	}
 	return r;
 }
@@ -667,9 +777,13 @@ bool sv_equal(const struct sval *a, const struct sval *b)
 	case SV_ARRAY:
 		if (a->u.a->n != b->u.a->n)
 			return false;
-		for (i = 0; i < a->u.a->n; i++)
-			if (!sv_equal(&a->u.a->v[i].v, &b->u.a->v[i].v))
+		for (i = 0; i < a->u.a->n; i++) {
+			const char *ka = a->u.a->v[i].key, *kb = b->u.a->v[i].key;
+
+			/* {a=1} is not {b=1} */
+			if (!ka != !kb || (ka && strcmp(ka, kb)) || !sv_equal(&a->u.a->v[i].v, &b->u.a->v[i].v))
 				return false;
+		}
 		return true;
 	default:
 		return false;

@@ -68,9 +68,18 @@ struct sentry {
 	struct sval v;
 };
 
+/**
+ * struct sarray - a list, a key=value array, or both.
+ * @nlist: how many elements have no key.
+ * @mixed: one was added after a keyed one. Until then the list is v[0,
+ *         nlist) and the keys, in order, v[nlist, n): found by bisection,
+ *         so a script filling a map of 100k keys is not quadratic.
+ */
 struct sarray {
 	struct sentry *v;
 	size_t n, cap;
+	size_t nlist;
+	bool mixed;
 };
 
 /* A growing string. */
@@ -127,8 +136,19 @@ void sa_push(struct sarray *a, struct sval v);	/* takes v */
 /* Element `key` (set: takes v, replacing or inserting in key order). */
 struct sval *sa_get(struct sarray *a, const char *key, size_t n);
 void sa_set(struct sarray *a, const char *key, size_t n, struct sval v);
+/* The i-th element without a key ($a->0 of {b=2;1}), or NULL. */
+struct sval *sa_index(struct sarray *a, size_t i);
 
-/* Bytes held by all values now. */
+/* Bytes held by all values now; bytes of values made since the start. */
 size_t script_mem_used(void);
+size_t script_mem_made(void);
+/* What the interpreter holds beside values (variables, their index). */
+void script_mem_hold(size_t n);
+void script_mem_release(size_t n);
+/* The interpreter's budget: a conversion stops making elements past it
+ * (the interpreter then stops the script); 0 is none. */
+void script_mem_set_limit(size_t max);
+/* Whether a conversion stopped there since the last call. */
+bool script_mem_stopped(void);
 
 #endif

@@ -17,3 +17,12 @@
 :put [/ip firewall filter print count-only where chain=input]
 :local s [:parse ":global parsed true"]
 $s
+:local m {w={ip=1;gw=2};l={5;6}}
+:local k "w"
+:set ($m->$k->"ip") ($m->"l"->1 * -9223372036854775807)
+:foreach key,val in=$m do={
+  # a comment with "quotes" and {braces
+  :put "$key=$val"
+}
+:local z {b=2;1;a=1}
+:put ((1,2,3), [:toarray "a,b"], ($z->0))

@@ -324,7 +324,7 @@ cat > sc.want <<'EOF'
 sc.rsc:5:25: error: bad port 22 (in :foreach at sc.rsc:5:3, in $f at sc.rsc:7:1)
     :foreach p in=$1 do={ :error "bad port $p" }
                           ^~~~~~
-sc.rsc:8:1: error: the script ran more than 1000 steps (statements and loop turns) in one top-level statement: stopped (a loop that never ends?) (in :while at sc.rsc:8:1)
+sc.rsc:8:1: error: the script ran more than 1000 steps (statements, loop turns and KiB of values made) in one top-level statement: stopped (a loop that never ends?) (in :while at sc.rsc:8:1)
   :while (true) do={ }
   ^~~~~~
 EOF
