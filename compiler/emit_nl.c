@@ -98,7 +98,7 @@ void emit_nl_msg_end(struct emit_nl *b)
 
 static const char *family_name(int f)
 {
-	return f == NFPROTO_IPV6 ? "ip6" : "ip";
+	return f == NFPROTO_IPV6 ? "ip6" : f == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 /* ---- tables and chains -------------------------------------------------- */
@@ -414,11 +414,18 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
 	if (nftnl_batch_update(b->batch) < 0)
 		xdie("out of memory");
-	for (f = 0; f < 2; f++) {
-		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
-		const struct ir_table *t = ir ? ir->tables[f] : NULL;
+	for (f = 0; f < 3; f++) {
+		int family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		const struct ir_table *t = !ir ? NULL : f < 2 ? ir->tables[f] : ir->bridge;
 
-		if (have && have[f].table && t) {
+		/* The bridge table: made where rules match bridge ports,
+		 * removed by flush and by an apply over tables of rosfw's
+		 * (one of an earlier configuration would go on writing
+		 * port numbers into the packet mark); `compile --netlink`
+		 * of a configuration without it sends what the text does. */
+		if (f == 2 && !t && ir && !have)
+			break;
+		if (f < 2 && have && have[f].table && t) {
 			table_empty(b, family, &have[f], t);
 		} else {
 			/* Create-then-delete empties rosfw's table whether or
@@ -767,7 +774,8 @@ static const char *const hook_names[] = {
 bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int err, char *buf, size_t size,
 		     const struct ir_rule **blame)
 {
-	const struct ir_table *t = ir && o->family ? ir->tables[o->family == NFPROTO_IPV6] : NULL;
+	const struct ir_table *t = !ir || !o->family ? NULL :
+				   o->family == NFPROTO_BRIDGE ? ir->bridge : ir->tables[o->family == NFPROTO_IPV6];
 	const struct ir_set *set = t && o->set ? ir_set_find(t, o->set) : NULL;
 	size_t ci = chain_index(t, o->chain), i;
 	const struct ir_chain *c = ci == SIZE_MAX ? NULL : t->chains[ci];

@@ -517,6 +517,8 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 		struct ir_data fm = field_mask(m->key);
 
 		gen_bitwise(rb, reg, fm.len, fm.b, zeros);
+	} else if (m->masked) {
+		gen_bitwise(rb, reg, m->mask.len, m->mask.b, zeros);
 	}
 	if (interval && needs_hton(m->key))
 		gen_hton(rb, reg, ir_key_info(m->key)->len);

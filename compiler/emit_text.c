@@ -24,7 +24,7 @@ static const char *const hooks[] = {
 
 static const char *family_name(int f)
 {
-	return f == NFPROTO_IPV6 ? "ip6" : "ip";
+	return f == NFPROTO_IPV6 ? "ip6" : f == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 /* nft names priorities only where they are standard: dstnat belongs to
@@ -334,6 +334,12 @@ static void match_print(FILE *out, const struct ir_match *m)
 		return;
 	case OP_IN:
 	case OP_NOTIN:
+		if (m->masked) {
+			/* meta mark & 0x0000f000 { ... }: the bridge ports' bits */
+			fputs("& ", out);
+			value_print(out, m->key, &m->mask);
+			fputc(' ', out);
+		}
 		fputs(op_text(m->op), out);
 		if (m->set)
 			fprintf(out, "@%s", m->set);
@@ -754,9 +760,14 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 			fputc('\n', out);
 		}
 	}
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
-		const char *fam = family_name(f ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	/* The bridge table only where rules match bridge ports: any other
+	 * configuration compiles as it did before there was one. */
+	for (f = 0; f < 3; f++) {
+		const struct ir_table *t = f < 2 ? ir->tables[f] : ir->bridge;
+		const char *fam = family_name(f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4);
+
+		if (f == 2 && !t)
+			break;
 
 		/* Create-then-delete empties rosfw's table whether or not it
 		 * existed, in the same transaction as the new one. */

@@ -119,6 +119,7 @@ void ir_free(struct ir *ir)
 		return;
 	table_free(ir->tables[0]);
 	table_free(ir->tables[1]);
+	table_free(ir->bridge);
 	free(ir->marks);
 	free(ir->sysctls);
 	route_plan_free(ir->routing);
@@ -136,6 +137,14 @@ struct ir_table *ir_table_get(struct ir *ir, int family)
 {
 	int i = family == NFPROTO_IPV6;
 
+	if (family == NFPROTO_BRIDGE) {
+		if (!ir->bridge) {
+			ir->bridge = arena_alloc(ir->arena, sizeof(struct ir_table));
+			ir->bridge->family = family;
+			ir->bridge->name = KNAME_TABLE;
+		}
+		return ir->bridge;
+	}
 	if (!ir->tables[i]) {
 		ir->tables[i] = arena_alloc(ir->arena, sizeof(struct ir_table));
 		ir->tables[i]->family = family;

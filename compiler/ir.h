@@ -426,6 +426,17 @@ struct ir_sysctl {
 struct ir {
 	struct arena *arena;
 	struct ir_table *tables[2];	/* ip, ip6; NULL when the config has nothing there */
+	/*
+	 * `table bridge rosfw`, only when rules match bridge ports
+	 * (lower_bridge.c): its prerouting chain, before every IP hook on
+	 * the same packet, writes the input port's number (1 to
+	 * IR_BRPORT_MAX) into bits 12-15 of the packet mark. Packet marks
+	 * then take bits 0-11 alone (IR_PMARK_MASK_BRIDGE); routing marks
+	 * keep 16-31. NULL: the layout of the packet mark is 0-15 and 16-31.
+	 */
+	struct ir_table *bridge;
+	const char *brports[15];	/* port number i + 1: its Linux names, "a,b" */
+	unsigned nbrports;
 	struct ir_mark *marks;
 	size_t nmarks, capmarks;
 	struct ir_sysctl *sysctls;
@@ -447,6 +458,17 @@ struct ir {
 	/* Policy routing (routes.h): NULL when the configuration has none. */
 	struct route_plan *routing;
 };
+
+#define IR_BRPORT_MAX 15
+#define IR_BRPORT_SHIFT 12
+#define IR_BRPORT_MASK 0x0000f000u
+#define IR_PMARK_MASK 0x0000ffffu
+#define IR_PMARK_MASK_BRIDGE 0x00000fffu
+/* Bridge ports are matched (ir->bridge): packet marks take 12 bits. */
+static inline uint32_t ir_pmark_mask(const struct ir *ir)
+{
+	return ir->bridge ? IR_PMARK_MASK_BRIDGE : IR_PMARK_MASK;
+}
 
 struct ir *ir_new(void);
 void ir_free(struct ir *ir);

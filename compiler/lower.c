@@ -221,7 +221,7 @@ uint32_t lower_mark(struct lctx *L, const char *kind, const char *name)
 		if (!strcmp(L->ir->marks[i].kind, kind) && !strcmp(L->ir->marks[i].name, name))
 			return L->ir->marks[i].value;
 	/* Not pre-registered: a name only a rule added after mark collection. */
-	mod = !strcmp(kind, "connection") ? 0xfffffffeu : 0xffffu;
+	mod = !strcmp(kind, "connection") ? 0xfffffffeu : !strcmp(kind, "packet") ? ir_pmark_mask(L->ir) : 0xffffu;
 	shift = !strcmp(kind, "routing") ? 16 : 0;
 	v = (fnv1a(name) % mod + 1) << shift;
 	return v;
@@ -307,9 +307,19 @@ static void marks_collect(struct lctx *L)
 	if (ir->nmarks > 1)
 		qsort(ir->marks, ir->nmarks, sizeof(*ir->marks), mark_cmp);
 	n = ir->nmarks;
+	for (i = j = 0; i < n; i++)
+		j += !strcmp(ir->marks[i].kind, "packet");
+	if (j > ir_pmark_mask(ir)) {
+		/* The bridge port's number takes bits 12-15 (lower_bridge.c). */
+		diag_error(L->d, L->brloc,
+			   "with bridge ports matched, packet marks have 12 bits of the packet mark: at most %u names, and the configuration has %zu",
+			   ir_pmark_mask(ir), j);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct ir_mark *mk = &ir->marks[i];
-		uint32_t mod = !strcmp(mk->kind, "connection") ? 0xfffffffeu : 0xffffu;
+		uint32_t mod = !strcmp(mk->kind, "connection") ? 0xfffffffeu :
+			       !strcmp(mk->kind, "packet") ? ir_pmark_mask(ir) : 0xffffu;
 		uint32_t shift = !strcmp(mk->kind, "routing") ? 16 : 0;
 		uint32_t h = fnv1a(mk->name) % mod;
 		bool taken;
@@ -700,6 +710,29 @@ static bool member_ifname_linux(struct lctx *L, const struct mitem *it, size_t i
 			     "interface list member %zu left out: no Linux interface can be named \"%s\" (%s), so interface list \"%s\" never holds it here and rules using the list act as if it were not in it; give it a server name with %s (README: Interface names on a Linux server)",
 			     i, f, why, list ? list : "", lower_ifmap_hint(hint, sizeof(hint), f, strlen(f)));
 	return false;
+}
+
+const char **lower_iflist_members(struct lctx *L, const char *list, size_t *n)
+{
+	const char **names = NULL;
+	size_t i, cap = 0;
+
+	*n = 0;
+	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
+		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
+		size_t j;
+
+		if (!f || !*f || !iflist_has(L, list, strlen(list), f, 0))
+			continue;
+		for (j = 0; j < *n && strcmp(names[j], f); j++)
+			;
+		if (j < *n)
+			continue;
+		XGROW(names, *n, cap);
+		names[(*n)++] = f;
+	}
+	return names;
 }
 
 const char *lower_iflist_set(struct lctx *L, const char *list)
@@ -1324,6 +1357,8 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	L.ir->inspect_prev = L.o->inspect_prev;
 	L.ir->ninspect_prev = L.o->ninspect_prev;
 	L.ifn = ifnames_new(m, L.o->ifmap, d);
+	if ((L.brloc = lower_bridge_used(m)))
+		ir_table_get(L.ir, NFPROTO_BRIDGE);
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);

@@ -80,6 +80,7 @@ struct lctx {
 	struct rule_ident *idents;	/* the table's rule identities so far: open addressing */
 	size_t nidents, capidents;
 	char cname[48];			/* the current rule's counter object */
+	const struct loc *brloc;	/* the first bridge port matcher, or NULL */
 };
 
 /* The rule's action, through its row (after log=yes). */
@@ -106,6 +107,12 @@ struct list_sets {
 };
 void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
+/* The interfaces (router names) of a list, with includes and excludes;
+ * the array is the caller's to free. */
+const char **lower_iflist_members(struct lctx *L, const char *list, size_t *n);
+/* compiler/lower_bridge.c: where the configuration first matches a bridge
+ * port (then ir->bridge is made before anything else), or NULL. */
+const struct loc *lower_bridge_used(const struct model *m);
 bool lower_ifname_ok(const char *s, size_t n);
 /* Why no Linux interface can have this name (dev_valid_name), or NULL. */
 const char *lower_ifname_unlinux(const char *s, size_t n);

@@ -487,7 +487,7 @@ void lower_connection_mark(struct lctx *L, const struct mprop *p)
 
 void lower_packet_mark(struct lctx *L, const struct mprop *p)
 {
-	mark_match(L, p, K_META_MARK, "packet", 0xffffu);
+	mark_match(L, p, K_META_MARK, "packet", ir_pmark_mask(L->ir));
 }
 
 void lower_routing_mark(struct lctx *L, const struct mprop *p)
@@ -1502,7 +1502,8 @@ void lower_act_mark_connection(struct lctx *L)
 
 void lower_act_mark_packet(struct lctx *L)
 {
-	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, 0xffff0000u);
+	/* Bridge ports matched: their number in bits 12-15 stays too. */
+	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, ~ir_pmark_mask(L->ir));
 	mangle_passthrough(L);
 }
 

@@ -21,7 +21,7 @@ fi
 # The rule blocks of a --debug=netlink print: "ip rosfw CHAIN" and the
 # indented expression lines under it.
 rules() {
-	awk '/^(ip|ip6) rosfw /{ p = 1; print; next } /^[^ ]/{ p = 0 } p'
+	awk '/^(ip|ip6|bridge) rosfw /{ p = 1; print; next } /^[^ ]/{ p = 0 } p'
 }
 
 # Objects (NEWOBJ 2578) and flowtables (NEWFLOWTABLE 2582) of an mnl print,
@@ -98,6 +98,28 @@ same "inspection" "$tmp" inspect.rsc
 grep -q 'queue num 19 bypass' "$tmp/text.nft" && grep -q 'ct label ! 1 ' "$tmp/text.nft" &&
 	pass "netlink: the inspection case has the queue and a negated label" ||
 	fail "netlink: the inspection case has the queue and a negated label"
+
+# Bridge ports: table bridge rosfw's port numbers, the IP rules' masked
+# marks (one port, a list of them, negated) and a packet mark beside them.
+cat > "$tmp/brport.rsc" <<'RSC'
+/interface list add name=PORTS
+/interface list member add list=PORTS interface=ether2
+/interface list member add list=PORTS interface=ether3
+/ip firewall filter
+add chain=input in-bridge-port=ether2 action=drop
+add chain=forward in-bridge-port=!ether3 protocol=icmp action=drop
+add chain=forward in-bridge-port-list=PORTS action=accept
+add chain=forward in-bridge-port-list=!PORTS action=drop
+/ip firewall mangle
+add chain=prerouting in-bridge-port=ether3 action=mark-packet new-packet-mark=p3
+add chain=forward packet-mark=p3 action=accept
+/ipv6 firewall filter
+add chain=input in-bridge-port=ether3 action=drop
+RSC
+same "bridge ports" "$tmp" brport.rsc --interface ether2=veth2 --interface 'ether3=ppp*'
+grep -q '^table bridge rosfw {' "$tmp/text.nft" && grep -q '^bridge rosfw prerouting' "$tmp/rosfw.rules" &&
+	pass "netlink: the bridge ports case has table bridge rosfw" ||
+	fail "netlink: the bridge ports case has table bridge rosfw"
 
 each_config "$rosfw" same
 summary "netlink"

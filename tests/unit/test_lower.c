@@ -2542,44 +2542,97 @@ static void test_refused_hotspot(void **state)
 	REFUSED_PROP("hotspot=auth", "auth", "hotspot", "HotSpot state exists only on RouterOS");
 }
 
-static void test_refused_in_bridge_port(void **state)
+/* in-bridge-port: table bridge rosfw numbers the ports in the packet mark's
+ * bits 12-15, the IP rule tests them; packet marks keep bits 0-11. */
+static void test_in_bridge_port(void **state)
 {
+	struct low l = low_ok("/interface list add name=PORTS\n"
+			      "/interface list member add list=PORTS interface=ether2\n"
+			      "/interface list member add list=PORTS interface=ether3\n"
+			      "/interface list add name=ONE\n"
+			      "/interface list member add list=ONE interface=ether3\n"
+			      MANGLE "add chain=prerouting in-bridge-port=ether3 action=mark-packet new-packet-mark=p3\n"
+			      FILTER "add chain=input in-bridge-port=ether2 action=drop\n"
+			      "add chain=forward in-bridge-port=!ether3 packet-mark=p3 action=drop\n"
+			      "add chain=forward in-bridge-port-list=PORTS action=accept\n"
+			      "add chain=forward in-bridge-port-list=!PORTS action=drop\n"
+			      "add chain=forward phys-in-interface=ether2 in-bridge-port-list=ONE action=drop\n"
+			      FILTER6 "add chain=input in-bridge-port=ether2 action=drop\n");
+
 	(void)state;
-	REFUSED_PROP("in-bridge-port=ether1", "ether1", "in-bridge-port", "bridge ports are a bridge-family matter");
+	assert_rules_l(&l, "bridge", "prerouting",
+		       "iifname \"ether3\" meta mark set meta mark & 0xffff0fff | 0x00001000\n"
+		       "iifname \"ether2\" meta mark set meta mark & 0xffff0fff | 0x00002000\n");
+	assert_rules_l(&l, "ip", "mangle_prerouting",
+		       "meta mark & 0x0000f000 == 0x00001000 counter meta mark set meta mark & 0xfffff000 | 0x000008e0 comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input", "meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "meta mark & 0x0000f000 != 0x00001000 meta mark & 0x00000fff == 0x000008e0 counter drop comment \"#1\"\n"
+		       "meta mark & 0x0000f000 { 0x00002000, 0x00001000 } counter accept comment \"#2\"\n"
+		       "meta mark & 0x0000f000 != { 0x00002000, 0x00001000 } counter drop comment \"#3\"\n"
+		       "meta mark & 0x0000f000 == 0x00001000 meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#4\"\n");
+	assert_rules_l(&l, "ip6", "filter_input", "meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#0\"\n");
+	assert_non_null(strstr(l.out, "\ntable bridge rosfw\ndelete table bridge rosfw\n"));
+	low_free(&l);
 }
 
-static void test_refused_in_bridge_port_list(void **state)
+/* Without bridge port matchers: no bridge table, packet marks of 16 bits. */
+static void test_no_bridge_ports_no_bridge_table(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-packet new-packet-mark=p3\n"
+			      "add chain=prerouting in-bridge-port=ether2 action=accept disabled=yes\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "bridge"));
+	assert_non_null(strstr(l.out, "meta mark set meta mark & 0xffff0000 | "));
+	low_free(&l);
+}
+
+/* Sixteen ports do not fit in four bits: an error at the sixteenth. */
+static void test_in_bridge_port_sixteen(void **state)
+{
+	char src[2048];
+	size_t n = 0;
+	int i;
+	struct low l;
+
+	(void)state;
+	n += (size_t)snprintf(src + n, sizeof(src) - n, FILTER);
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(src + n, sizeof(src) - n, "add chain=input in-bridge-port=ether%d action=drop\n", i);
+	l = low_err(src);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 17, col_of(src, 17, "ether16"),
+			 "bridge port \"ether16\" is the 16th the rules name: the packet mark has room for 15");
+	low_free(&l);
+}
+
+static void test_refused_in_bridge_port_list_all(void **state)
 {
 	(void)state;
-	REFUSED_PROP("in-bridge-port-list=all", "=all", "in-bridge-port-list",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("in-bridge-port-list=all", "=all", "in-bridge-port-list=all",
+		     "rosfw numbers only the ports rules name; name the ports, or use in-interface= with the bridge");
 }
 
 static void test_refused_out_bridge_port(void **state)
 {
 	(void)state;
-	REFUSED_PROP("out-bridge-port=ether1", "ether1", "out-bridge-port", "bridge ports are a bridge-family matter");
+	REFUSED_PROP("out-bridge-port=ether1", "ether1", "out-bridge-port", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_out_bridge_port_list(void **state)
 {
 	(void)state;
-	REFUSED_PROP("out-bridge-port-list=all", "=all", "out-bridge-port-list",
-		     "bridge ports are a bridge-family matter");
-}
-
-static void test_refused_phys_in_interface(void **state)
-{
-	(void)state;
-	REFUSED_PROP("phys-in-interface=ether1", "ether1", "phys-in-interface",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("out-bridge-port-list=all", "=all", "out-bridge-port-list", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_phys_out_interface(void **state)
 {
 	(void)state;
-	REFUSED_PROP("phys-out-interface=ether1", "ether1", "phys-out-interface",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("phys-out-interface=ether1", "ether1", "phys-out-interface", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_ingress_priority(void **state)
@@ -4076,11 +4129,12 @@ int main(void)
 		T(test_inspect_refused),
 		T(test_inspect_bits_kept),
 		T(test_refused_hotspot),
-		T(test_refused_in_bridge_port),
-		T(test_refused_in_bridge_port_list),
+		T(test_in_bridge_port),
+		T(test_no_bridge_ports_no_bridge_table),
+		T(test_in_bridge_port_sixteen),
+		T(test_refused_in_bridge_port_list_all),
 		T(test_refused_out_bridge_port),
 		T(test_refused_out_bridge_port_list),
-		T(test_refused_phys_in_interface),
 		T(test_refused_phys_out_interface),
 		T(test_refused_ingress_priority),
 		T(test_refused_p2p),

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * in-bridge-port and in-bridge-port-list in the IP firewall. The IP hooks
+ * see a bridged router's LAN as the bridge device; the port a packet came
+ * in on is known only to the bridge family, whose prerouting hook the
+ * same packet passes first. So `table bridge rosfw` writes the port's
+ * number into bits 12-15 of the packet mark there, and the IP rule tests
+ * those bits:
+ *
+ *   table bridge rosfw:  iifname "enp2s0" meta mark set meta mark & 0xffff0fff | 0x00001000
+ *   table ip rosfw:      meta mark & 0x0000f000 == 0x00001000
+ *
+ * Only a configuration that matches bridge ports gets the table, and
+ * only then do packet marks shrink to bits 0-11 (ir.h); every other one
+ * compiles as before. out-bridge-port is not here: the bridge picks the
+ * output port after the IP hooks have run (props.def refuses it).
+ */
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "kname.h"
+#include "lower_impl.h"
+#include "menu.h"
+#include "value.h"
+
+/* Before every other hook of the bridge family (nft's bridge "dstnat" is
+ * -300), so a bridge rule elsewhere sees the port's number too. */
+#define BRPORT_PRIO -400
+#define BRPORT_CHAIN "prerouting"
+
+const struct loc *lower_bridge_used(const struct model *m)
+{
+	int k;
+	size_t i;
+
+	for (k = MK_FILTER4; k <= MK_RAW6; k++)
+		for (i = 0; i < model_count(m, k); i++) {
+			const struct mitem *it = model_item(m, k, i);
+			const struct mprop *p;
+
+			if (it->disabled)
+				continue;
+			if ((p = mitem_prop(it, P_IN_BRIDGE_PORT)) || (p = mitem_prop(it, P_IN_BRIDGE_PORT_LIST)) ||
+			    (p = mitem_prop(it, P_PHYS_IN_INTERFACE)))
+				return &p->loc;
+		}
+	return NULL;
+}
+
+/* The bridge rules that give the port its number: one per Linux name. */
+static void port_rules(struct lctx *L, const char *const *v, size_t n, unsigned num, const struct loc *loc)
+{
+	struct ir_table *bt = L->ir->bridge;
+	struct ir_chain *c = ir_chain_find(bt, BRPORT_CHAIN);
+	struct ir_elem *e = arena_alloc(L->ir->arena, n * sizeof(*e));
+	bool interval;
+	size_t i;
+
+	if (!c) {
+		c = ir_chain_add(L->ir, bt, BRPORT_CHAIN);
+		c->hook = HOOK_PREROUTING;
+		c->type = CHAIN_FILTER;
+		c->prio = BRPORT_PRIO;
+		c->facility = "bridge-port";
+	}
+	n = lower_ifname_elems(v, n, e, &interval);
+	for (i = 0; i < n; i++) {
+		struct ir_rule *r = ir_rule_add(L->ir, c, -1, NULL, loc);
+		struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+		s->u.m.key = K_META_IIFNAME;
+		s->u.m.op = OP_EQ;
+		s->u.m.v = e[i].lo;
+		/* A prefix ("ppp*"): nft compares its bytes alone. */
+		if (e[i].range)
+			s->u.m.v.len = (uint8_t)strnlen((const char *)e[i].lo.b, 16);
+		s = ir_stmt_add(L->ir, r, S_SET_FIELD);
+		s->u.field.key = K_META_MARK;
+		s->u.field.v = ir_data_host((uint32_t)num << IR_BRPORT_SHIFT, 4);
+		s->u.field.masked = true;
+		s->u.field.mask = ir_data_host(~IR_BRPORT_MASK, 4);
+	}
+}
+
+/*
+ * The number (1 to IR_BRPORT_MAX) of the port `name` stands for, given on
+ * first mention; 0 when the name is refused or no Linux interface can
+ * have it (said at `loc`), -1 past the last number.
+ */
+static int port_number(struct lctx *L, const char *name, size_t len, const struct loc *loc)
+{
+	const char *const *v;
+	char key[256];
+	size_t n, i, used = 0;
+	bool mapped;
+	unsigned num;
+
+	if (!lower_ifname_ok(name, len)) {
+		lower_refuse(L, loc, "this bridge port name",
+			     "nft text cannot carry quotes or control bytes, and reads a trailing * as a wildcard");
+		return 0;
+	}
+	/* A port is a server interface: the map and renames apply. */
+	n = ifnames_get(L->ifn, name, len, loc, &v, &mapped);
+	if (!mapped && (!lower_ifname_ok(v[0], strlen(v[0])) || lower_ifname_unlinux(v[0], strlen(v[0])))) {
+		char hint[64];
+
+		L->ir->ifnames_impossible++;
+		diag_warning(L->d, loc,
+			     "no Linux interface can be the bridge port \"%s\": rule %ld of %s matches no packet from it; give it a server name with %s (README: Interface names on a Linux server)",
+			     v[0], L->id, menu_kind_path(L->k), lower_ifmap_hint(hint, sizeof(hint), v[0], strlen(v[0])));
+		return 0;
+	}
+	key[0] = 0;
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(key + used, used < sizeof(key) ? sizeof(key) - used : 0, "%s%s", i ? "," : "", v[i]);
+	for (num = 0; num < L->ir->nbrports; num++)
+		if (!strcmp(L->ir->brports[num], key))
+			return (int)num + 1;
+	if (L->ir->nbrports == IR_BRPORT_MAX) {
+		diag_error(L->d, loc,
+			   "bridge port \"%.*s\" is the %dth the rules name: the packet mark has room for %d (bits 12-15 of it carry the port's number)",
+			   (int)len, name, IR_BRPORT_MAX + 1, IR_BRPORT_MAX);
+		L->failed = true;
+		return -1;
+	}
+	L->ir->brports[L->ir->nbrports++] = ir_strdup(L->ir, key);
+	num = L->ir->nbrports;
+	port_rules(L, v, n, num, loc);
+	return (int)num;
+}
+
+static struct ir_stmt *port_match(struct lctx *L, enum ir_op op)
+{
+	struct ir_stmt *s = lower_pre(L);
+
+	s->u.m.key = K_META_MARK;
+	s->u.m.op = op;
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_host(IR_BRPORT_MASK, 4);
+	return s;
+}
+
+static void never(struct lctx *L, const struct mprop *p, const char *what)
+{
+	if (p->neg)
+		return;
+	diag_warning(L->d, &p->loc, "rule %ld of %s never matches here and is left out: %s; %s", L->id,
+		     menu_kind_path(L->k), what, lower_skip_effect(L));
+	L->never = true;
+}
+
+void lower_in_bridge_port(struct lctx *L, const struct mprop *p)
+{
+	int num = port_number(L, mprop_name(p), mprop_len(p) - p->neg, &p->loc);
+
+	if (num < 0)
+		return;
+	if (num == 0) {
+		if (!L->refused && !p->neg)
+			L->never = true;
+		return;
+	}
+	port_match(L, p->neg ? OP_NE : OP_EQ)->u.m.v = ir_data_host((uint32_t)num << IR_BRPORT_SHIFT, 4);
+}
+
+void lower_in_bridge_port_list(struct lctx *L, const struct mprop *p)
+{
+	const char *list = mprop_name(p);
+	const char **names;
+	struct ir_elem *e;
+	struct ir_stmt *s;
+	size_t n, i, ne = 0;
+	char what[160];
+
+	if (!strcmp(list, "all") || !strcmp(list, "static")) {
+		lower_refuse(L, &p->loc, "in-bridge-port-list=all",
+			     "rosfw numbers only the ports rules name; name the ports, or use in-interface= with the bridge");
+		return;
+	}
+	names = lower_iflist_members(L, list, &n);
+	e = arena_alloc(L->ir->arena, (n ? n : 1) * sizeof(*e));
+	for (i = 0; i < n; i++) {
+		int num = port_number(L, names[i], strlen(names[i]), &p->loc);
+		size_t j;
+
+		if (num < 0) {
+			free(names);
+			return;
+		}
+		if (num == 0)
+			continue;
+		e[ne].lo = ir_data_host((uint32_t)num << IR_BRPORT_SHIFT, 4);
+		for (j = 0; j < ne && memcmp(&e[j].lo, &e[ne].lo, sizeof(e[j].lo)); j++)
+			;
+		ne += j == ne;
+	}
+	free(names);
+	if (L->refused)
+		return;
+	if (!ne) {
+		snprintf(what, sizeof(what), "interface list \"%s\" holds no bridge port", list);
+		never(L, p, what);
+		return;
+	}
+	if (ne == 1) {
+		port_match(L, p->neg ? OP_NE : OP_EQ)->u.m.v = e[0].lo;
+		return;
+	}
+	s = port_match(L, p->neg ? OP_NOTIN : OP_IN);
+	s->u.m.elems = e;
+	s->u.m.nelems = ne;
+}
