@@ -10,6 +10,7 @@
 #     bridge) meet no in-bridge-port rule;
 #   - a port list, negation, and a mangle packet mark beside the port
 #     number (the one does not clear the other);
+#   - apply --diff reads the bridge table (the same ports: no change);
 #   - out-bridge-port is refused, located, with the reason;
 #   - an apply without bridge ports removes table bridge rosfw, flush too.
 # A packet that must be dropped is followed by one the rules let through
@@ -131,6 +132,19 @@ expect "input from ether3, not in the list" h3 router 192.168.88.1 delivered
 expect "forward from ether3, marked and not ether2" h3 srv 10.9.0.1 dropped
 expect "forward from ether2" h2 srv 10.9.0.1 delivered
 expect "forward from srv (not marked, no port)" srv h3 192.168.88.3 delivered
+
+# --diff reads table bridge rosfw too: the same ports are no change, a
+# port mapped to another Linux name is.
+"$rosfw" apply --diff "${map[@]}" --interface ether4=p4 "$tmp/list.rsc" > "$tmp/d1" 2>/dev/null
+rc1=$?
+"$rosfw" apply --diff --interface ether2=p3 --interface ether3=p2 --interface ether4=p4 "$tmp/list.rsc" > "$tmp/d2" 2>/dev/null
+rc2=$?
+if [ $rc1 = 0 ] && grep -qix "no changes" "$tmp/d1" && [ $rc2 = 4 ] && grep -q '^~ rule bridge prerouting at ' "$tmp/d2"; then
+	pass "bridgeport: --diff compares table bridge rosfw"
+else
+	fail "bridgeport: --diff compares table bridge rosfw ($rc1 $rc2)"
+	cat "$tmp/d1" "$tmp/d2" >&2
+fi
 
 printf '/ip firewall filter\nadd chain=forward out-bridge-port=ether2 action=drop\n' > "$tmp/out.rsc"
 if ! "$rosfw" check "$tmp/out.rsc" 2> "$tmp/e3" &&
