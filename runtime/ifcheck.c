@@ -403,6 +403,47 @@ static void loopback_check(const struct ir_table *t, struct diag *d)
 	}
 }
 
+/*
+ * The ports table bridge rosfw numbers (lower_bridge.c): one missing is a
+ * missing interface like in-interface's; one that is no bridge's port
+ * here gives its packets to no bridge hook, so its number is never
+ * written and in-bridge-port=it never matches. Said at the rule that
+ * first names the port.
+ */
+static size_t brport_check(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o,
+			   struct diag *d)
+{
+	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
+	const struct ir_chain *c = ir->bridge && ir->bridge->nchains ? ir->bridge->chains[0] : NULL;
+	size_t i, missing = 0;
+
+	for (i = 0; c && i < c->n; i++) {
+		const struct ir_rule *r = c->rules[i];
+		const struct link *l, *br;
+		char s[17];
+
+		if (r->n < 1 || r->stmts[0].kind != S_MATCH || r->stmts[0].u.m.key != K_META_IIFNAME ||
+		    r->stmts[0].u.m.v.len < 16)
+			continue;	/* a prefix ("ppp*"): links come and go */
+		memcpy(s, r->stmts[0].u.m.v.b, 16);
+		s[16] = '\0';
+		l = links_find(have, s);
+		br = l && l->master ? links_by_index(have, l->master) : NULL;
+		if (!l && allowed(o->allow, s)) {
+			diag_note(d, &r->loc, "bridge port \"%s\" does not exist here yet (--allow-missing): rules that match it act once it is a port", s);
+		} else if (!l) {
+			missing++;
+			diag_report(d, lvl, &r->loc,
+				    "bridge port \"%s\" does not exist here: rules that match it (in-bridge-port, in-bridge-port-list) never match%s",
+				    s, o->policy == IFCHECK_ERROR ? "; map the router's name to this server's (--interface ROUTER=LINUX), --allow-missing=NAME, or --missing-interfaces=warn" : "");
+		} else if (!br || !br->bridge) {
+			diag_warning(d, &r->loc,
+				     "\"%s\" is no bridge's port here: its packets pass no bridge hook, so rules that match it as a bridge port (in-bridge-port, in-bridge-port-list) never match", s);
+		}
+	}
+	return missing;
+}
+
 size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o, struct diag *d)
 {
 	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
@@ -478,6 +519,7 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 		for (k = 0; k < nm->n; k++)
 			use_report(d, lvl, nm, &nm->uses[k], why);
 	}
+	missing += brport_check(ir, have, o, d);
 	if (ir->ifnames_impossible) {
 		/* Each was warned at its place by lowering: here they count
 		 * as what they are on this machine, interfaces it lacks. */

@@ -10,6 +10,8 @@
 #     bridge) meet no in-bridge-port rule;
 #   - a port list, negation, and a mangle packet mark beside the port
 #     number (the one does not clear the other);
+#   - a port the machine lacks is a missing interface, one that is no
+#     bridge's port a warning;
 #   - apply --diff reads the bridge table (the same ports: no change);
 #   - out-bridge-port is refused, located, with the reason;
 #   - an apply without bridge ports removes table bridge rosfw, flush too.
@@ -133,8 +135,21 @@ expect "forward from ether3, marked and not ether2" h3 srv 10.9.0.1 dropped
 expect "forward from ether2" h2 srv 10.9.0.1 delivered
 expect "forward from srv (not marked, no port)" srv h3 192.168.88.3 delivered
 
+# A port this machine lacks is a missing interface (an error by default);
+# one that is no bridge's port a warning: no bridge hook sees its packets.
+if ! ROSFW_MISSING_INTERFACES= "$rosfw" apply --interface ether2=p9 --interface ether3=p3 "$tmp/ports.rsc" 2> "$tmp/e4" &&
+	grep -q 'ports.rsc:6:56: error: bridge port "p9" does not exist here' "$tmp/e4" &&
+	"$rosfw" apply --interface ether2=wan --interface ether3=p3 "$tmp/ports.rsc" 2> "$tmp/e5" &&
+	grep -q "ports.rsc:6:56: warning: \"wan\" is no bridge's port here" "$tmp/e5"; then
+	pass "bridgeport: a missing port is an error, one outside any bridge a warning"
+else
+	fail "bridgeport: a missing port is an error, one outside any bridge a warning"
+	cat "$tmp/e4" >&2
+fi
+
 # --diff reads table bridge rosfw too: the same ports are no change, a
 # port mapped to another Linux name is.
+"$rosfw" apply "${map[@]}" --interface ether4=p4 "$tmp/list.rsc" 2>/dev/null
 "$rosfw" apply --diff "${map[@]}" --interface ether4=p4 "$tmp/list.rsc" > "$tmp/d1" 2>/dev/null
 rc1=$?
 "$rosfw" apply --diff --interface ether2=p3 --interface ether3=p2 --interface ether4=p4 "$tmp/list.rsc" > "$tmp/d2" 2>/dev/null
