@@ -193,6 +193,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/bridgeport.sh $(BUILD)/rosfw
+	@tests/apply/bridgefilter.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
 	@tests/apply/ifcheck.sh $(BUILD)/rosfw
 	@tests/apply/routing.sh $(BUILD)/rosfw

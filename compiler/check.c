@@ -29,7 +29,8 @@ static bool addr_unspecified(const struct mprop *p)
 static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
 	const struct action_def *ad = action_def(mitem_action(it, k));
-	const struct mprop *proto = mitem_prop(it, P_PROTOCOL), *jt = mitem_prop(it, P_JUMP_TARGET);
+	const struct mprop *proto = mitem_prop(it, k == MK_BRIDGE_FILTER ? P_IP_PROTOCOL : P_PROTOCOL);
+	const struct mprop *jt = mitem_prop(it, P_JUMP_TARGET);
 	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES), *rp = mitem_prop(it, P_RANDOMISE_PORTS);
 	size_t i;
 	int p = -1;
@@ -52,8 +53,9 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 		const struct mprop *pp = mitem_prop(it, port_props[i]);
 
 		if (pp && (p < 0 || !value_proto_has_ports(p)))
-			diag_error(m->d, &pp->loc, "%s needs protocol=tcp, udp, udp-lite, dccp or sctp%s",
-				   prop_def(port_props[i])->name, proto ? "" : " (none is given)");
+			diag_error(m->d, &pp->loc, "%s needs %s=tcp, udp, udp-lite, dccp or sctp%s",
+				   prop_def(port_props[i])->name, k == MK_BRIDGE_FILTER ? "ip-protocol" : "protocol",
+				   proto ? "" : " (none is given)");
 	}
 	if (jt && ad->id != A_JUMP)
 		diag_warning(m->d, &jt->loc, "jump-target has no effect unless action=jump");
@@ -435,6 +437,14 @@ void model_finish(struct model *m)
 			refs_check(m, p, MK_IFLIST, "interface list");
 		if ((p = mitem_prop(it, P_EXCLUDE)))
 			refs_check(m, p, MK_IFLIST, "interface list");
+	}
+	for (i = 0; i < model_count(m, MK_BRIDGE_FILTER); i++) {
+		const struct mitem *it = model_item(m, MK_BRIDGE_FILTER, i);
+		const struct mprop *p;
+
+		for (j = 0; j < 2; j++)
+			if ((p = mitem_prop(it, iflist_props[j])))
+				refs_check(m, p, MK_IFLIST, "interface list");
 	}
 	nat_chains_check(m, MK_NAT4);
 	nat_chains_check(m, MK_NAT6);

@@ -268,7 +268,8 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 	for (i = 0; i < t->nhelpers; i++)
 		helper_msg(b, t->family, &t->helpers[i]);
 	for (i = 0; i < t->ncounters; i++) {
-		if (have_counter(b->have ? &b->have[t->family == NFPROTO_IPV6] : NULL, t->counters[i]))
+		if (have_counter(b->have && t->family != NFPROTO_BRIDGE ? &b->have[t->family == NFPROTO_IPV6] : NULL,
+				 t->counters[i]))
 			b->kept++;
 		else
 			counter_msg(b, t->family, t->counters[i]);

@@ -206,6 +206,9 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 	case T_MARK:
 		fprintf(out, "0x%08" PRIx64, host);
 		break;
+	case T_ETHERTYPE:
+		fprintf(out, "0x%04" PRIx64, be);
+		break;
 	case T_CT_STATE:
 		flags_print(out, (uint32_t)host, ct_state_names, ct_state_vals);
 		break;

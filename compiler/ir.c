@@ -69,6 +69,13 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4, SRC_HASH },
 	[K_CT_ID] = { "ct id", T_INTEGER, 4, SRC_CT },
+	[K_ETHER_DADDR] = { "ether daddr", T_ETHER, 6, SRC_LINK, 0, 48 },
+	[K_ETHER_TYPE] = { "ether type", T_ETHERTYPE, 2, SRC_LINK, 96, 16 },
+	/* the 802.1Q tag after the Ethernet header: TCI = pcp(3) dei(1) id(12) */
+	[K_VLAN_ID] = { "vlan id", T_INTEGER, 2, SRC_LINK, 116, 12 },
+	[K_VLAN_PCP] = { "vlan pcp", T_INTEGER, 1, SRC_LINK, 112, 3 },
+	[K_META_IBRNAME] = { "meta ibrname", T_IFNAME, 16, SRC_META },
+	[K_META_OBRNAME] = { "meta obrname", T_IFNAME, 16, SRC_META },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)

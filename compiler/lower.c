@@ -159,7 +159,8 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 	if ((b = builtin_find(L->fac, ros))) {
 		c->hook = b->hook;
 		c->type = b->type;
-		c->prio = b->prio;
+		/* the bridge family's filter priority */
+		c->prio = L->family == NFPROTO_BRIDGE ? -200 : b->prio;
 	}
 	return L->last_chain = c;
 }
@@ -292,7 +293,9 @@ static void marks_collect(struct lctx *L)
 	int k;
 	size_t i, j, n;
 
-	for (k = MK_FILTER4; k <= MK_RAW6; k++) {
+	for (k = MK_FILTER4; k <= MK_BRIDGE_FILTER; k++) {
+		if (k > MK_RAW6 && k != MK_BRIDGE_FILTER)
+			continue;
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
 
@@ -1079,6 +1082,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	 * packets are TCP or UDP: it rarely fails), then the rest, whose
 	 * port and flag matches depend on the protocol, as nft writes them.
 	 */
+	if (L->k == MK_BRIDGE_FILTER)
+		lower_bridge_rule_first(L);
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct mprop *p = &it->props[i];
 
@@ -1090,7 +1095,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct prop_def *def = prop_def(it->props[i].id);
 
-		if (def->id == P_PROTOCOL || def->id == P_SRC_ADDRESS || def->id == P_DST_ADDRESS)
+		if (def->id == P_PROTOCOL || def->id == P_SRC_ADDRESS || def->id == P_DST_ADDRESS ||
+		    def->id == P_MAC_PROTOCOL || def->id == P_IP_PROTOCOL)
 			continue;
 		if (def->status == ST_NONE || def->status == ST_REFUSED) {
 			lower_refuse(L, &it->props[i].loc, def->name, def->how ? def->how : "rosfw has no translation for it");
@@ -1309,6 +1315,15 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	}
 }
 
+void lower_facility(struct lctx *L, enum menu_kind k)
+{
+	/* a table of its own: its rule identities start again */
+	L->nidents = 0;
+	if (L->idents)
+		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
+	facility_lower(L, k);
+}
+
 static void family_lower(struct lctx *L, bool v6)
 {
 	static const enum menu_kind v4[] = { MK_RAW4, MK_MANGLE4, MK_NAT4, MK_FILTER4 };
@@ -1357,11 +1372,14 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	L.ir->inspect_prev = L.o->inspect_prev;
 	L.ir->ninspect_prev = L.o->ninspect_prev;
 	L.ifn = ifnames_new(m, L.o->ifmap, d);
-	if ((L.brloc = lower_bridge_used(m)))
+	if ((L.brloc = lower_bridge_used(m))) {
+		L.ir->brport_marks = true;
 		ir_table_get(L.ir, NFPROTO_BRIDGE);
+	}
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
+	lower_bridge_filter(&L);
 	lower_routes(&L);
 	lower_sysctls(&L);
 	free(L.plans);

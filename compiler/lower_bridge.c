@@ -214,3 +214,159 @@ void lower_in_bridge_port_list(struct lctx *L, const struct mprop *p)
 	s->u.m.elems = e;
 	s->u.m.nelems = ne;
 }
+
+/* ---- /interface bridge filter ------------------------------------------- */
+
+/*
+ * Its rules become chains filter_input, filter_forward, filter_output
+ * (and user chains filter_NAME) of table bridge rosfw, at the bridge
+ * family's filter priority: the frames the bridge passes to the router,
+ * forwards between its ports, or sends. rule_lower does the rest, with
+ * the matchers below and the IP firewall's own for what the two menus
+ * share (in-interface, src-address, dst-port, packet-mark, ...).
+ */
+void lower_bridge_filter(struct lctx *L)
+{
+	size_t i, live = 0;
+
+	for (i = 0; i < model_count(L->m, MK_BRIDGE_FILTER); i++)
+		live += !model_item(L->m, MK_BRIDGE_FILTER, i)->disabled;
+	if (!live)
+		return;
+	L->v6 = false;
+	L->family = NFPROTO_BRIDGE;
+	L->nplans = 0;
+	L->t = ir_table_get(L->ir, NFPROTO_BRIDGE);
+	L->last_chain = NULL;
+	lower_facility(L, MK_BRIDGE_FILTER);
+}
+
+/* RouterOS's IP matchers of the bridge filter need mac-protocol=ip. */
+static bool needs_ip(struct lctx *L, const struct mprop *p)
+{
+	if (L->ethertype == 0x0800)
+		return true;
+	diag_error(L->d, &p->loc, "%s needs mac-protocol=ip in /interface bridge filter%s", prop_def(p->id)->name,
+		   L->ethertype < 0 ? " (none is given)" : "");
+	L->failed = true;
+	return false;
+}
+
+/*
+ * The EtherType first, then the IP protocol: nft's later header matches
+ * rest on them (it would add its own otherwise, and the two back ends
+ * must agree on where).
+ */
+void lower_bridge_rule_first(struct lctx *L)
+{
+	static const enum prop_id ip_props[] = { P_SRC_ADDRESS, P_DST_ADDRESS, P_IP_PROTOCOL };
+	const struct mprop *mp = mitem_prop(L->it, P_MAC_PROTOCOL), *ip = mitem_prop(L->it, P_IP_PROTOCOL);
+	struct ir_stmt *s;
+	size_t i;
+
+	L->ethertype = -1;
+	if (mp && mprop_len(mp)) {
+		uint64_t u = mp->v.u;
+		int type = u >= VETHER_NAME ? value_ether_type(u - VETHER_NAME) : (int)u;
+
+		if (type < 0x0600) {
+			lower_refuse(L, &mp->loc, "this mac-protocol",
+				     type < 0 ? "no EtherType rosfw knows stands for this name (frame formats such as length and 802.2, MikroTik's own protocols): give the number"
+					      : "a number below 0x0600 is an 802.3 length, not an EtherType");
+			return;
+		}
+		s = lower_pre(L);
+		s->u.m.key = K_ETHER_TYPE;
+		s->u.m.op = mp->neg ? OP_NE : OP_EQ;
+		s->u.m.v = ir_data_be((uint64_t)type, 2);
+		if (!mp->neg)
+			L->ethertype = type;
+	}
+	for (i = 0; i < sizeof(ip_props) / sizeof(ip_props[0]); i++) {
+		const struct mprop *p = mitem_prop(L->it, ip_props[i]);
+
+		if (p && mprop_len(p) && !needs_ip(L, p))
+			return;
+	}
+	if (ip && mprop_len(ip)) {
+		s = lower_pre(L);
+		s->u.m.key = K_META_L4PROTO;
+		s->u.m.op = ip->neg ? OP_NE : OP_EQ;
+		s->u.m.v = ir_data_be(ip->v.u, 1);
+	}
+}
+
+/* Lowered first, by lower_bridge_rule_first. */
+void lower_mac_protocol(struct lctx *L, const struct mprop *p)
+{
+	(void)L;
+	(void)p;
+}
+
+void lower_ip_protocol(struct lctx *L, const struct mprop *p)
+{
+	(void)L;
+	(void)p;
+}
+
+void lower_mac(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	struct ir_stmt *s = lower_pre(L);
+	const uint8_t *m = p->form & VFORM_MAC_MASK ? p->v.p : p->v.mac;
+
+	s->u.m.key = key;
+	s->u.m.op = p->neg ? OP_NE : OP_EQ;
+	s->u.m.v.len = 6;
+	memcpy(s->u.m.v.b, m, 6);
+	if (p->form & VFORM_MAC_MASK) {
+		size_t i;
+
+		s->u.m.masked = true;
+		s->u.m.mask.len = 6;
+		memcpy(s->u.m.mask.b, m + 6, 6);
+		/* nft compares the masked bytes with the value as given */
+		for (i = 0; i < 6; i++)
+			s->u.m.v.b[i] &= m[6 + i];
+	}
+}
+
+void lower_dst_mac_address(struct lctx *L, const struct mprop *p)
+{
+	lower_mac(L, p, K_ETHER_DADDR);
+}
+
+void lower_in_bridge(struct lctx *L, const struct mprop *p)
+{
+	lower_ifname(L, p, K_META_IBRNAME);
+}
+
+void lower_out_bridge(struct lctx *L, const struct mprop *p)
+{
+	lower_ifname(L, p, K_META_OBRNAME);
+}
+
+static void vlan_field(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	struct ir_stmt *s;
+
+	if (L->ethertype != 0x8100 && L->ethertype != 0x88a8) {
+		diag_error(L->d, &p->loc, "%s needs mac-protocol=vlan (or service-vlan) in /interface bridge filter",
+			   prop_def(p->id)->name);
+		L->failed = true;
+		return;
+	}
+	s = lower_pre(L);
+	s->u.m.key = key;
+	s->u.m.op = p->neg ? OP_NE : OP_EQ;
+	s->u.m.v = ir_data_be(p->v.u, ir_key_info(key)->len);
+}
+
+void lower_vlan_id(struct lctx *L, const struct mprop *p)
+{
+	vlan_field(L, p, K_VLAN_ID);
+}
+
+void lower_vlan_priority(struct lctx *L, const struct mprop *p)
+{
+	vlan_field(L, p, K_VLAN_PCP);
+}

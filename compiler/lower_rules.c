@@ -40,7 +40,7 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 /* The protocol the rule names, or -1 (none, or a negated one). */
 static int rule_protocol(const struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
+	const struct mprop *p = mitem_prop(L->it, L->k == MK_BRIDGE_FILTER ? P_IP_PROTOCOL : P_PROTOCOL);
 
 	return p && mprop_len(p) && !p->neg ? (int)p->v.u : -1;
 }
@@ -347,6 +347,11 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 	s->u.m.v = e[0].lo;
 	if (e[0].range)
 		s->u.m.v.len = (uint8_t)strnlen((const char *)e[0].lo.b, 16);
+}
+
+void lower_ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	ifname(L, p, key);
 }
 
 void lower_in_interface(struct lctx *L, const struct mprop *p)
@@ -1103,10 +1108,7 @@ void lower_time(struct lctx *L, const struct mprop *p)
 
 void lower_src_mac_address(struct lctx *L, const struct mprop *p)
 {
-	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, p->neg ? OP_NE : OP_EQ);
-
-	s->u.m.v.len = 6;
-	memcpy(s->u.m.v.b, p->v.mac, 6);
+	lower_mac(L, p, K_ETHER_SADDR);
 }
 
 void lower_ipsec_policy(struct lctx *L, const struct mprop *p)

@@ -121,5 +121,25 @@ grep -q '^table bridge rosfw {' "$tmp/text.nft" && grep -q '^bridge rosfw prerou
 	pass "netlink: the bridge ports case has table bridge rosfw" ||
 	fail "netlink: the bridge ports case has table bridge rosfw"
 
+# /interface bridge filter: EtherType, MACs with a mask, IP fields after
+# mac-protocol=ip, VLAN fields, bridge names (this kernel has no
+# nft_meta_bridge; nft prints what it sends before the kernel refuses).
+cat > "$tmp/brfilter.rsc" <<'RSC'
+/interface list add name=LANP
+/interface list member add list=LANP interface=ether2
+/interface bridge filter
+add chain=forward src-mac-address=02:00:00:00:00:02 action=drop
+add chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop
+add chain=forward mac-protocol=ip src-address=192.168.88.3 dst-address=192.168.88.0/24 ip-protocol=icmp action=drop
+add chain=forward dst-mac-address=01:00:5E:00:00:00/FF:FF:FF:80:00:00 src-mac-address=!02:00:00:00:00:09 action=accept
+add chain=input in-interface=ether2 in-bridge=bridge1 action=jump jump-target=mine
+add chain=mine mac-protocol=vlan vlan-id=10 vlan-priority=3 action=return
+add chain=mine mac-protocol=!arp in-interface-list=LANP action=mark-packet new-packet-mark=fromlan passthrough=no
+add chain=output out-bridge=bridge1 out-interface=ether3 packet-mark=fromlan action=passthrough
+add chain=forward mac-protocol=0x88cc action=drop
+add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!22 action=drop
+RSC
+same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
+
 each_config "$rosfw" same
 summary "netlink"

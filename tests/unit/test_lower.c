@@ -2607,6 +2607,47 @@ static void test_in_bridge_port_sixteen(void **state)
 	low_free(&l);
 }
 
+/* /interface bridge filter: chains of table bridge rosfw, the EtherType
+ * and the IP protocol before the matches that rest on them. */
+static void test_bridge_filter(void **state)
+{
+	struct low l = low_ok("/interface bridge filter\n"
+			      "add chain=forward dst-address=10.0.0.1 ip-protocol=tcp dst-port=22 mac-protocol=ip action=drop\n"
+			      "add chain=forward src-mac-address=02:00:00:00:00:00/FF:FF:FF:00:00:00 action=jump jump-target=x\n"
+			      "add chain=x mac-protocol=vlan vlan-id=7 action=return\n"
+			      "add chain=output mac-protocol=!0x88cc action=mark-packet new-packet-mark=m passthrough=no\n");
+
+	(void)state;
+	assert_rules_l(&l, "bridge", "filter_forward",
+		       "ether type 0x0800 meta l4proto tcp ip daddr 10.0.0.1 tcp dport 22 counter drop comment \"#0\"\n"
+		       "ether saddr & ff:ff:ff:00:00:00 == 02:00:00:00:00:00 counter jump filter_x comment \"#1\"\n");
+	assert_rules_l(&l, "bridge", "filter_x", "ether type 0x8100 vlan id 7 counter return comment \"#2\"\n");
+	assert_rules_l(&l, "bridge", "filter_output",
+		       "ether type != 0x88cc counter meta mark set meta mark & 0xffff0000 | 0x00001786 accept comment \"#3\"\n");
+	assert_null(strstr(l.out, "table ip rosfw {"));
+	low_free(&l);
+}
+
+/* What RouterOS wants beside an IP or VLAN field, and EtherTypes rosfw
+ * does not know: errors where they stand. */
+static void test_bridge_filter_errors(void **state)
+{
+	static const char src[] = "/interface bridge filter\n"
+				  "add chain=forward src-address=10.0.0.1 action=drop\n"
+				  "add chain=forward vlan-id=7 mac-protocol=ip action=drop\n"
+				  "add chain=forward mac-protocol=length action=drop\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "10.0.0.1"),
+			 "src-address needs mac-protocol=ip in /interface bridge filter (none is given)");
+	assert_diag_line(l.r.d, DIAG_ERROR, 3, col_of(src, 3, "7 "), "vlan-id needs mac-protocol=vlan");
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "length"),
+			 "this mac-protocol is not supported: no EtherType rosfw knows");
+	low_free(&l);
+}
+
 static void test_refused_in_bridge_port_list_all(void **state)
 {
 	(void)state;
@@ -3713,7 +3754,7 @@ static void test_rule_properties_lower_or_say_why(void **state)
 	for (i = 0; i < n; i++) {
 		const struct prop_def *p = &t[i];
 
-		if (!(p->menus & MB_RULES)) {
+		if (!(p->menus & (MB_RULES | MB_BRF))) {
 			if (p->status != ST_NONE || p->lower || p->how)
 				fail_msg("\"%s\" is no rule property but has a translation", p->name);
 			continue;
@@ -4133,6 +4174,8 @@ int main(void)
 		T(test_no_bridge_ports_no_bridge_table),
 		T(test_in_bridge_port_sixteen),
 		T(test_refused_in_bridge_port_list_all),
+		T(test_bridge_filter),
+		T(test_bridge_filter_errors),
 		T(test_refused_out_bridge_port),
 		T(test_refused_out_bridge_port_list),
 		T(test_refused_phys_out_interface),

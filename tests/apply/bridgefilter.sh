@@ -1,0 +1,134 @@
+#!/bin/bash
+# /interface bridge filter (issue 17), on frames, in namespaces of its own:
+# the router (the test's namespace) bridges br0 of two veth ports (p2, p3:
+# RouterOS's ether2, ether3) to hosts h2 and h3, whose MACs are fixed; srv
+# is behind its routed leg. Its rules go into table bridge rosfw:
+#   - by MAC (forward, through a jump and a return; input with masks)
+#     the one host's frames are dropped, the other's pass;
+#   - by IP protocol and port from one port: that direction is dropped,
+#     the other passes, and routed packets meet no bridge forward rule;
+#   - a property rosfw does not translate is a located error;
+#   - flush removes the table.
+# A datagram that must be dropped is followed by a marker on the same path.
+. "$(dirname "$0")/../lib.sh"
+in_own_namespaces bridgefilter "-n -m" "$@"
+rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+mkdir -p /run/netns /run/rosfw && mount -t tmpfs rosfw-brfilter /run/netns && mount -t tmpfs -o mode=0700 rosfw-brfilter /run/rosfw ||
+	exit 1
+ip link set lo up
+for n in h2 h3 srv; do
+	ip netns add "$n"
+	ip -n "$n" link set lo up
+done
+ip link add br0 type bridge
+ip link add p2 type veth peer name eth0 netns h2
+ip link add p3 type veth peer name eth0 netns h3
+ip link add wan type veth peer name eth0 netns srv
+ip link set p2 master br0
+ip link set p3 master br0
+ip addr add 192.168.88.1/24 dev br0
+ip addr add 10.9.0.2/24 dev wan
+for l in br0 p2 p3 wan; do ip link set "$l" up; done
+sysctl -qw net.ipv4.ip_forward=1
+for i in 2 3; do
+	ip -n "h$i" addr add "192.168.88.$i/24" dev eth0
+	ip -n "h$i" link set eth0 address "02:00:00:00:00:0$i"
+	ip -n "h$i" link set eth0 up
+	ip -n "h$i" route add default via 192.168.88.1
+done
+ip -n srv addr add 10.9.0.1/24 dev eth0
+ip -n srv link set eth0 up
+ip -n srv route add default via 10.9.0.2
+
+# Counters of UDP port 9 (what rules drop) and 7 (the marker after it).
+counters='table ip count {
+	counter p9 { }
+	counter p7 { }
+	chain input { type filter hook input priority 10; udp dport 9 counter name p9; udp dport 7 counter name p7; }
+}'
+for n in h2 h3 srv; do ip netns exec "$n" nft -f - <<<"$counters"; done
+nft -f - <<<"$counters"
+
+at() { if [ "$1" = router ]; then "${@:2}"; else ip netns exec "$1" "${@:2}"; fi; }
+got() { at "$1" nft list counter ip count "$2" | awk '/packets/ { print $2 }'; }
+until_in() {
+	local i
+	for i in $(seq "$1"); do
+		"${@:2}" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+more() { [ "$(got "$1" "$2")" -gt "$3" ]; }
+# fate FROM TO ADDR: "delivered" or "dropped" for a datagram to port 9,
+# told by the marker to port 7 that follows it (at most 5 s for it).
+fate() {
+	local b9 b7
+	b9=$(got "$2" p9)
+	b7=$(got "$2" p7)
+	at "$1" bash -c "echo x > /dev/udp/$3/9; echo x > /dev/udp/$3/7" || { echo "unsent"; return; }
+	if ! until_in 50 more "$2" p7 "$b7"; then
+		echo "marker lost"
+		return
+	fi
+	if [ "$(got "$2" p9)" -gt "$b9" ]; then echo delivered; else echo dropped; fi
+}
+# expect NAME FROM TO ADDR FATE
+expect() {
+	local f
+	f=$(fate "$2" "$3" "$4")
+	if [ "$f" = "$5" ]; then pass "bridgefilter: $1: $5"; else fail "bridgefilter: $1: $5, not $f"; fi
+}
+
+map=(--interface ether2=p2 --interface ether3=p3 --interface bridge1=br0)
+
+# By MAC address, in forward (frames the bridge passes between its ports)
+# and input (frames it passes up to the router), through a user chain.
+cat > "$tmp/mac.rsc" <<'RSC'
+/interface bridge filter
+add chain=forward action=jump jump-target=lan
+add chain=lan src-mac-address=02:00:00:00:00:02 mac-protocol=ip ip-protocol=udp dst-port=9 action=drop
+add chain=lan action=return
+add chain=input dst-mac-address=!01:00:00:00:00:00/01:00:00:00:00:00 src-mac-address=02:00:00:00:00:00/FF:FF:FF:FF:FF:FD mac-protocol=ip ip-protocol=udp dst-port=9 action=drop
+RSC
+if "$rosfw" apply "${map[@]}" "$tmp/mac.rsc" 2> "$tmp/e1"; then
+	pass "bridgefilter: by MAC applies"
+else
+	fail "bridgefilter: by MAC applies"
+	cat "$tmp/e1" >&2
+fi
+expect "bridged from h2 (its MAC)" h2 h3 192.168.88.3 dropped
+expect "bridged from h3" h3 h2 192.168.88.2 delivered
+expect "to the router from h2, MAC under a mask" h2 router 192.168.88.1 dropped
+expect "to the router from h3, MAC outside the mask" h3 router 192.168.88.1 delivered
+
+# By IP protocol and port, from one port: the other direction passes.
+cat > "$tmp/proto.rsc" <<'RSC'
+/interface bridge filter
+add chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 in-interface=ether3 action=drop
+add chain=forward mac-protocol=ip ip-protocol=tcp action=drop
+RSC
+"$rosfw" apply "${map[@]}" "$tmp/proto.rsc" 2> "$tmp/e2" || { fail "bridgefilter: by protocol applies"; cat "$tmp/e2" >&2; }
+expect "bridged UDP 9 from ether3" h3 h2 192.168.88.2 dropped
+expect "bridged UDP 9 from ether2" h2 h3 192.168.88.3 delivered
+expect "routed UDP 9 from ether3 (no bridge forward)" h3 srv 10.9.0.1 delivered
+
+# A property rosfw does not translate is a located error, nothing applied.
+printf '/interface bridge filter\nadd chain=forward stp-type=tcn action=drop\n' > "$tmp/stp.rsc"
+if ! "$rosfw" apply "$tmp/stp.rsc" 2> "$tmp/e3" && grep -q "stp.rsc:2:28: error: stp-type is not supported: STP BPDU fields" "$tmp/e3" &&
+	nft list table bridge rosfw | grep -q 'udp dport 9'; then
+	pass "bridgefilter: stp-type refused, located, the ruleset unchanged"
+else
+	fail "bridgefilter: stp-type refused, located, the ruleset unchanged"
+	cat "$tmp/e3" >&2
+fi
+"$rosfw" flush 2>/dev/null
+if ! nft list table bridge rosfw >/dev/null 2>&1; then
+	pass "bridgefilter: flush removes table bridge rosfw"
+else
+	fail "bridgefilter: flush removes table bridge rosfw"
+fi
+summary "bridgefilter"
