@@ -260,11 +260,16 @@ static bool needs_ip(struct lctx *L, const struct mprop *p)
 void lower_bridge_rule_first(struct lctx *L)
 {
 	static const enum prop_id ip_props[] = { P_SRC_ADDRESS, P_DST_ADDRESS, P_IP_PROTOCOL };
-	const struct mprop *mp = mitem_prop(L->it, P_MAC_PROTOCOL), *ip = mitem_prop(L->it, P_IP_PROTOCOL);
+	const struct mprop *mp = mitem_prop(L->it, P_MAC_PROTOCOL), *ip = mitem_prop(L->it, P_IP_PROTOCOL), *tls;
 	struct ir_stmt *s;
 	size_t i;
 
 	L->ethertype = -1;
+	if ((tls = mitem_prop(L->it, P_TLS_HOST))) {
+		lower_refuse(L, &tls->loc, "tls-host in /interface bridge filter",
+			     "rosfw-inspect decides on the IP firewall's tracked connections, which bridged frames are not");
+		return;
+	}
 	if (mp && mprop_len(mp)) {
 		uint64_t u = mp->v.u;
 		int type = u >= VETHER_NAME ? value_ether_type(u - VETHER_NAME) : (int)u;

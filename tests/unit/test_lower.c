@@ -2635,7 +2635,8 @@ static void test_bridge_filter_errors(void **state)
 	static const char src[] = "/interface bridge filter\n"
 				  "add chain=forward src-address=10.0.0.1 action=drop\n"
 				  "add chain=forward vlan-id=7 mac-protocol=ip action=drop\n"
-				  "add chain=forward mac-protocol=length action=drop\n";
+				  "add chain=forward mac-protocol=length action=drop\n"
+				  "add chain=forward tls-host=*.example action=drop\n";
 	struct low l = low_err(src);
 
 	(void)state;
@@ -2645,6 +2646,8 @@ static void test_bridge_filter_errors(void **state)
 	assert_diag_line(l.r.d, DIAG_ERROR, 3, col_of(src, 3, "7 "), "vlan-id needs mac-protocol=vlan");
 	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "length"),
 			 "this mac-protocol is not supported: no EtherType rosfw knows");
+	assert_diag_line(l.r.d, DIAG_ERROR, 5, col_of(src, 5, "*.example"),
+			 "tls-host in /interface bridge filter is not supported: rosfw-inspect decides");
 	low_free(&l);
 }
 
