@@ -29,16 +29,19 @@ static const char *family_name(int f)
 
 /* nft names priorities only where they are standard: dstnat belongs to
  * prerouting, srcnat to postrouting; elsewhere the number. */
-static void prio_print(FILE *out, enum ir_hook hook, int prio)
+static void prio_print(FILE *out, int family, enum ir_hook hook, int prio)
 {
 	const char *name = NULL;
 
-	switch (prio) {
-	case -300: name = "raw"; break;
-	case -150: name = "mangle"; break;
-	case -100: name = hook == HOOK_PREROUTING ? "dstnat" : NULL; break;
-	case 0: name = "filter"; break;
-	case 100: name = hook == HOOK_POSTROUTING ? "srcnat" : NULL; break;
+	/* the bridge family's names differ (its filter is -200): numbers */
+	if (family != NFPROTO_BRIDGE) {
+		switch (prio) {
+		case -300: name = "raw"; break;
+		case -150: name = "mangle"; break;
+		case -100: name = hook == HOOK_PREROUTING ? "dstnat" : NULL; break;
+		case 0: name = "filter"; break;
+		case 100: name = hook == HOOK_POSTROUTING ? "srcnat" : NULL; break;
+		}
 	}
 	if (name)
 		fputs(name, out);
@@ -667,7 +670,7 @@ static void chain_print(FILE *out, const struct ir_table *t, const struct ir_cha
 	fprintf(out, "\tchain %s {\n", c->name);
 	if (c->hook != HOOK_NONE) {
 		fprintf(out, "\t\ttype %s hook %s priority ", types[c->type], hooks[c->hook]);
-		prio_print(out, c->hook, c->prio);
+		prio_print(out, t->family, c->hook, c->prio);
 		fputs("; policy accept;\n", out);
 	}
 	for (i = 0; i < c->n; i++) {
@@ -698,7 +701,7 @@ static void flowtable_print(FILE *out, const struct ir_flowtable *ft)
 	size_t i;
 
 	fprintf(out, "\tflowtable %s {\n\t\thook ingress priority ", ft->name);
-	prio_print(out, HOOK_NONE, ft->prio);
+	prio_print(out, NFPROTO_INET, HOOK_NONE, ft->prio);
 	fputc('\n', out);
 	if (ft->ndevs) {
 		fputs("\t\tdevices = { ", out);

@@ -123,6 +123,10 @@ static const struct builtin {
 	{ "filter", "input", HOOK_INPUT, CHAIN_FILTER, 0 },
 	{ "filter", "forward", HOOK_FORWARD, CHAIN_FILTER, 0 },
 	{ "filter", "output", HOOK_OUTPUT, CHAIN_FILTER, 0 },
+	/* /interface bridge nat: the bridge family's dstnat and srcnat
+	 * priorities, filter-type chains that rewrite MACs */
+	{ "brnat", "dstnat", HOOK_PREROUTING, CHAIN_FILTER, -300 },
+	{ "brnat", "srcnat", HOOK_POSTROUTING, CHAIN_FILTER, 300 },
 };
 
 static const struct builtin *builtin_find(const char *fac, const char *ros)
@@ -160,7 +164,7 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 		c->hook = b->hook;
 		c->type = b->type;
 		/* the bridge family's filter priority */
-		c->prio = L->family == NFPROTO_BRIDGE ? -200 : b->prio;
+		c->prio = L->family == NFPROTO_BRIDGE && !strcmp(L->fac, "filter") ? -200 : b->prio;
 	}
 	return L->last_chain = c;
 }
@@ -293,8 +297,8 @@ static void marks_collect(struct lctx *L)
 	int k;
 	size_t i, j, n;
 
-	for (k = MK_FILTER4; k <= MK_BRIDGE_FILTER; k++) {
-		if (k > MK_RAW6 && k != MK_BRIDGE_FILTER)
+	for (k = MK_FILTER4; k < MK__COUNT; k++) {
+		if (k > MK_RAW6 && !menu_kind_is_bridge(k))
 			continue;
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
@@ -1082,7 +1086,7 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	 * packets are TCP or UDP: it rarely fails), then the rest, whose
 	 * port and flag matches depend on the protocol, as nft writes them.
 	 */
-	if (L->k == MK_BRIDGE_FILTER)
+	if (menu_kind_is_bridge(L->k))
 		lower_bridge_rule_first(L);
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct mprop *p = &it->props[i];
@@ -1286,7 +1290,7 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	for (b = builtins; b < builtins + sizeof(builtins) / sizeof(builtins[0]); b++) {
 		if (strcmp(b->fac, L->fac))
 			continue;
-		if (!strcmp(b->ros, "dstnat"))
+		if (!strcmp(b->fac, "nat") && !strcmp(b->ros, "dstnat"))
 			dstnat_hooks(L, chain_get(L, b->ros));
 		else
 			chain_get(L, b->ros);

@@ -215,15 +215,17 @@ void lower_in_bridge_port_list(struct lctx *L, const struct mprop *p)
 	s->u.m.nelems = ne;
 }
 
-/* ---- /interface bridge filter ------------------------------------------- */
+/* ---- /interface bridge filter and nat ----------------------------------- */
 
 /*
- * Its rules become chains filter_input, filter_forward, filter_output
- * (and user chains filter_NAME) of table bridge rosfw, at the bridge
- * family's filter priority: the frames the bridge passes to the router,
- * forwards between its ports, or sends. rule_lower does the rest, with
- * the matchers below and the IP firewall's own for what the two menus
- * share (in-interface, src-address, dst-port, packet-mark, ...).
+ * The filter's rules become chains filter_input, filter_forward,
+ * filter_output (and user chains filter_NAME) of table bridge rosfw, at
+ * the bridge family's filter priority: the frames the bridge passes to
+ * the router, forwards between its ports, or sends. The nat's become
+ * nat_dstnat (prerouting, -300) and nat_srcnat (postrouting, 300).
+ * rule_lower does the rest, with the matchers below and the IP
+ * firewall's own for what the menus share (in-interface, src-address,
+ * dst-port, packet-mark, ...).
  */
 void lower_bridge_filter(struct lctx *L)
 {
@@ -231,6 +233,8 @@ void lower_bridge_filter(struct lctx *L)
 
 	for (i = 0; i < model_count(L->m, MK_BRIDGE_FILTER); i++)
 		live += !model_item(L->m, MK_BRIDGE_FILTER, i)->disabled;
+	for (i = 0; i < model_count(L->m, MK_BRIDGE_NAT); i++)
+		live += !model_item(L->m, MK_BRIDGE_NAT, i)->disabled;
 	if (!live)
 		return;
 	L->v6 = false;
@@ -239,6 +243,30 @@ void lower_bridge_filter(struct lctx *L)
 	L->t = ir_table_get(L->ir, NFPROTO_BRIDGE);
 	L->last_chain = NULL;
 	lower_facility(L, MK_BRIDGE_FILTER);
+	lower_facility(L, MK_BRIDGE_NAT);
+}
+
+/*
+ * /interface bridge nat's dst-nat and src-nat: the frame's destination or
+ * source MAC set, then the chain ends for it, as ebtables' dnat and snat
+ * (whose default target is ACCEPT; RouterOS's bridge NAT comes from them).
+ */
+bool lower_bridge_nat(struct lctx *L, bool dst)
+{
+	const struct mprop *p = mitem_prop(L->it, dst ? P_TO_DST_MAC_ADDRESS : P_TO_SRC_MAC_ADDRESS);
+	struct ir_stmt *s;
+
+	if (L->k != MK_BRIDGE_NAT)
+		return false;
+	if (!p)
+		return true;	/* check.c said so */
+	s = lower_post(L, S_SET_FIELD);
+	s->u.field.key = dst ? K_ETHER_DADDR : K_ETHER_SADDR;
+	s->u.field.v.len = 6;
+	memcpy(s->u.field.v.b, p->v.mac, 6);
+	s = lower_post(L, S_VERDICT);
+	s->u.verdict.kind = V_ACCEPT;
+	return true;
 }
 
 /* RouterOS's IP matchers of the bridge filter need mac-protocol=ip. */

@@ -116,6 +116,8 @@ void lower_mac(struct lctx *L, const struct mprop *p, enum ir_key key);
  * rosfw; the matchers the rule's others depend on, first. */
 void lower_bridge_filter(struct lctx *L);
 void lower_bridge_rule_first(struct lctx *L);
+/* dst-nat/src-nat of /interface bridge nat (true: done here). */
+bool lower_bridge_nat(struct lctx *L, bool dst);
 /* The rules of one menu, in L's table (lower.c). */
 void lower_facility(struct lctx *L, enum menu_kind k);
 /* The interfaces (router names) of a list, with includes and excludes;

@@ -40,7 +40,7 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 /* The protocol the rule names, or -1 (none, or a negated one). */
 static int rule_protocol(const struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, L->k == MK_BRIDGE_FILTER ? P_IP_PROTOCOL : P_PROTOCOL);
+	const struct mprop *p = mitem_prop(L->it, menu_kind_is_bridge(L->k) ? P_IP_PROTOCOL : P_PROTOCOL);
 
 	return p && mprop_len(p) && !p->neg ? (int)p->v.u : -1;
 }
@@ -1464,12 +1464,16 @@ static void nat_random(struct lctx *L)
 
 void lower_act_src_nat(struct lctx *L)
 {
+	if (lower_bridge_nat(L, false))
+		return;
 	act_nat(L, NAT_SNAT);
 	nat_random(L);
 }
 
 void lower_act_dst_nat(struct lctx *L)
 {
+	if (lower_bridge_nat(L, true))
+		return;
 	act_nat(L, NAT_DNAT);
 }
 
@@ -1481,6 +1485,13 @@ void lower_act_masquerade(struct lctx *L)
 
 void lower_act_redirect(struct lctx *L)
 {
+	if (L->k == MK_BRIDGE_NAT) {
+		const struct mprop *a = mitem_prop(L->it, P_ACTION);
+
+		lower_refuse(L, a ? &a->loc : &L->it->loc, "action=redirect in /interface bridge nat",
+			     "it sets the bridge's own MAC, which rosfw does not know when it compiles");
+		return;
+	}
 	act_nat(L, NAT_REDIRECT);
 }
 

@@ -45,7 +45,7 @@ struct untranslated {
 	struct loc first;
 };
 
-#define MODEL_UNTRANSLATED 4
+#define MODEL_UNTRANSLATED 3
 
 struct script;
 

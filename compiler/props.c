@@ -26,10 +26,10 @@
 #define MB_ROUTING (MB_ROUTES | MB_ROUTE_RULES | MB(MK_ROUTING_TABLE))
 /* Every menu whose items carry a comment. */
 #define MB_COMMENTED (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | MB(MK_LAYER7) | \
-		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING | MB_BRF)
+		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING | MB_BR)
 /* Every menu whose items can be disabled. */
 #define MB_DISABLEABLE (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | \
-			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING | MB_BRF)
+			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING | MB_BR)
 
 /* ------------------------------------------------------------ enumerations */
 

@@ -7,6 +7,8 @@
 #     the one host's frames are dropped, the other's pass;
 #   - by IP protocol and port from one port: that direction is dropped,
 #     the other passes, and routed packets meet no bridge forward rule;
+#   - /interface bridge nat: dst-nat and src-nat rewrite the MACs (a frame
+#     to a MAC nobody has reaches its host; its source MAC is the new one);
 #   - a property rosfw does not translate is a located error;
 #   - flush removes the table.
 # A datagram that must be dropped is followed by a marker on the same path.
@@ -115,6 +117,43 @@ RSC
 expect "bridged UDP 9 from ether3" h3 h2 192.168.88.2 dropped
 expect "bridged UDP 9 from ether2" h2 h3 192.168.88.3 delivered
 expect "routed UDP 9 from ether3 (no bridge forward)" h3 srv 10.9.0.1 delivered
+
+# /interface bridge nat: h2 has h3's address on a MAC nobody has, which
+# dst-nat puts right, so h3 takes the frame; src-nat gives h2's IP frames
+# another source MAC, which h3 sees at its ingress.
+ip -n h2 neigh replace 192.168.88.3 lladdr 02:00:00:00:00:99 dev eth0 nud permanent
+ip netns exec h3 nft -f - <<'NFT'
+table netdev seen {
+	counter from22 { }
+	chain in { type filter hook ingress device eth0 priority 0; ether saddr 02:00:00:00:00:22 udp dport 7 counter name from22; }
+}
+NFT
+from22() { ip netns exec h3 nft list counter netdev seen from22 | awk '/packets/ { print $2 }'; }
+cat > "$tmp/nat.rsc" <<'RSC'
+/interface bridge nat
+add chain=dstnat mac-protocol=ip dst-address=192.168.88.3 action=dst-nat to-dst-mac-address=02:00:00:00:00:03
+add chain=srcnat mac-protocol=ip src-mac-address=02:00:00:00:00:02 action=src-nat to-src-mac-address=02:00:00:00:00:22
+RSC
+"$rosfw" apply "${map[@]}" "$tmp/nat.rsc" 2> "$tmp/e4" || { fail "bridgefilter: bridge nat applies"; cat "$tmp/e4" >&2; }
+expect "dst-nat to h3's MAC" h2 h3 192.168.88.3 delivered
+if [ "$(from22)" -gt 0 ]; then
+	pass "bridgefilter: src-nat rewrote h2's source MAC"
+else
+	fail "bridgefilter: src-nat rewrote h2's source MAC"
+fi
+printf '/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 in-interface=ether3 action=drop\n' > "$tmp/nonat.rsc"
+"$rosfw" apply "${map[@]}" "$tmp/nonat.rsc" 2>/dev/null
+# Without it, h3 does not take the frame to the wrong MAC: the marker goes
+# to another address of h3's, on the same path after it.
+ip -n h3 addr add 192.168.88.33/24 dev eth0
+b9=$(got h3 p9)
+b7=$(got h3 p7)
+ip netns exec h2 bash -c 'echo x > /dev/udp/192.168.88.3/9; echo x > /dev/udp/192.168.88.33/7'
+if until_in 50 more h3 p7 "$b7" && [ "$(got h3 p9)" = "$b9" ]; then
+	pass "bridgefilter: without bridge nat, the frame to the wrong MAC is not taken"
+else
+	fail "bridgefilter: without bridge nat, the frame to the wrong MAC is not taken"
+fi
 
 # A property rosfw does not translate is a located error, nothing applied.
 printf '/interface bridge filter\nadd chain=forward stp-type=tcn action=drop\n' > "$tmp/stp.rsc"

@@ -140,6 +140,14 @@ add chain=forward mac-protocol=0x88cc action=drop
 add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!22 action=drop
 RSC
 same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
+cat > "$tmp/brnat.rsc" <<'RSC'
+/interface bridge nat
+add chain=dstnat mac-protocol=ip dst-address=192.168.88.3 action=dst-nat to-dst-mac-address=02:00:00:00:00:03
+add chain=srcnat src-mac-address=02:00:00:00:00:02 action=src-nat to-src-mac-address=02:00:00:00:00:22
+add chain=srcnat action=jump jump-target=x
+add chain=x mac-protocol=arp action=mark-packet new-packet-mark=q passthrough=no
+RSC
+same "bridge nat" "$tmp" brnat.rsc
 
 each_config "$rosfw" same
 summary "netlink"

@@ -2651,6 +2651,32 @@ static void test_bridge_filter_errors(void **state)
 	low_free(&l);
 }
 
+/* /interface bridge nat: the MAC set, then the chain ends (ebtables'
+ * dnat and snat); redirect and arp-reply refused. */
+static void test_bridge_nat(void **state)
+{
+	static const char bad[] = "/interface bridge nat\n"
+				  "add chain=dstnat action=redirect\n"
+				  "add chain=dstnat action=arp-reply to-arp-reply-mac-address=02:00:00:00:00:01\n";
+	struct low l = low_ok("/interface bridge nat\n"
+			      "add chain=dstnat mac-protocol=ip dst-address=10.0.0.3 action=dst-nat to-dst-mac-address=02:00:00:00:00:03\n"
+			      "add chain=srcnat action=src-nat to-src-mac-address=02:00:00:00:00:22\n");
+
+	(void)state;
+	assert_head_l(&l, "bridge", "nat_dstnat", "type filter hook prerouting priority -300; policy accept;");
+	assert_rules_l(&l, "bridge", "nat_dstnat",
+		       "ether type 0x0800 ip daddr 10.0.0.3 counter ether daddr set 02:00:00:00:00:03 accept comment \"#0\"\n");
+	assert_rules_l(&l, "bridge", "nat_srcnat", "counter ether saddr set 02:00:00:00:00:22 accept comment \"#1\"\n");
+	low_free(&l);
+	l = low_err(bad);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(bad, 2, "redirect"),
+			 "action=redirect in /interface bridge nat is not supported: it sets the bridge's own MAC");
+	assert_diag_line(l.r.d, DIAG_ERROR, 3, col_of(bad, 3, "arp-reply"),
+			 "action=arp-reply is not supported: nftables cannot answer an ARP request");
+	low_free(&l);
+}
+
 static void test_refused_in_bridge_port_list_all(void **state)
 {
 	(void)state;
@@ -3757,7 +3783,7 @@ static void test_rule_properties_lower_or_say_why(void **state)
 	for (i = 0; i < n; i++) {
 		const struct prop_def *p = &t[i];
 
-		if (!(p->menus & (MB_RULES | MB_BRF))) {
+		if (!(p->menus & (MB_RULES | MB_BR))) {
 			if (p->status != ST_NONE || p->lower || p->how)
 				fail_msg("\"%s\" is no rule property but has a translation", p->name);
 			continue;
@@ -4179,6 +4205,7 @@ int main(void)
 		T(test_refused_in_bridge_port_list_all),
 		T(test_bridge_filter),
 		T(test_bridge_filter_errors),
+		T(test_bridge_nat),
 		T(test_refused_out_bridge_port),
 		T(test_refused_out_bridge_port_list),
 		T(test_refused_phys_out_interface),
