@@ -269,13 +269,16 @@ bool lower_bridge_nat(struct lctx *L, bool dst)
 	return true;
 }
 
-/* RouterOS's IP matchers of the bridge filter need mac-protocol=ip. */
+/* RouterOS's IP matchers of the bridge filter need mac-protocol=ip
+ * (ip-protocol and the ports: or ipv6). */
 static bool needs_ip(struct lctx *L, const struct mprop *p)
 {
-	if (L->ethertype == 0x0800)
+	bool v6ok = p->id == P_IP_PROTOCOL;
+
+	if (L->ethertype == 0x0800 || (v6ok && L->ethertype == 0x86dd))
 		return true;
-	diag_error(L->d, &p->loc, "%s needs mac-protocol=ip in /interface bridge filter%s", prop_def(p->id)->name,
-		   L->ethertype < 0 ? " (none is given)" : "");
+	diag_error(L->d, &p->loc, "%s needs mac-protocol=ip%s in /interface bridge filter%s", prop_def(p->id)->name,
+		   v6ok ? " or ipv6" : "", L->ethertype < 0 ? " (none is given)" : "");
 	L->failed = true;
 	return false;
 }

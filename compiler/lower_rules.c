@@ -1613,6 +1613,22 @@ void lower_table_markdown(FILE *out)
 			if (a[j].menus & MB_RULES)
 				row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
+	/* The bridge menus' own rows; what they share with the IP menus
+	 * lowers as above, in table bridge rosfw. */
+	fputs("\n## /interface bridge filter and nat\n\n"
+	      "Into `table bridge rosfw` (README, \"Bridge ports\"). What these menus share with the IP firewall\n"
+	      "(`src-address`, `dst-port`, `in-interface`, `packet-mark`, `log`, `accept`, `jump`, ...) lowers as above;\n"
+	      "IP fields need `mac-protocol=ip`. In `/interface bridge nat`, `dst-nat` is `ether daddr set\n"
+	      "to-dst-mac-address accept` and `src-nat` `ether saddr set to-src-mac-address accept`; `redirect` is refused\n"
+	      "(the bridge's own MAC is not known when rosfw compiles).\n\n"
+	      "| property or action | status | nftables |\n| --- | --- | --- |\n",
+	      out);
+	for (i = 0; i < np; i++)
+		if ((p[i].menus & MB_BR) && !(p[i].menus & MB_RULES))
+			row_markdown(out, p[i].name, NULL, p[i].status, p[i].how);
+	for (j = 0; j < na; j++)
+		if ((a[j].menus & MB_BR) && !(a[j].menus & MB_RULES))
+			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	lower_service_markdown(out);
 	routes_markdown(out);
 }
