@@ -3824,7 +3824,7 @@ static void test_table_markdown_lists_every_row(void **state)
 	size_t n, na, i, len = 0;
 	const struct prop_def *t = prop_table(&n);
 	const struct action_def *a = action_table(&na);
-	char *buf = NULL, *prev = NULL, *services;
+	char *buf = NULL, *prev = NULL, *services, *bridge;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
@@ -3835,10 +3835,17 @@ static void test_table_markdown_lists_every_row(void **state)
 	services = strstr(buf, "\n## /ip service\n");
 	assert_non_null(services);
 	*services++ = '\0';
+	/* and before it the bridge menus' own rows */
+	bridge = strstr(buf, "\n## /interface bridge filter and nat\n");
+	assert_non_null(bridge);
+	*bridge++ = '\0';
 	for (i = 0; i < n; i++) {
 		char needle[128];
+		bool own = (t[i].menus & MB_BR) && !(t[i].menus & MB_RULES);
 
 		snprintf(needle, sizeof(needle), "\n| `%s` | ", t[i].name);
+		if (!strstr(bridge, needle) != !own)
+			fail_msg("property \"%s\" %s the bridge menus' table", t[i].name, own ? "missing from" : "in");
 		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
 			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
 				 t[i].menus & MB_RULES ? "missing from" : "in");
