@@ -106,6 +106,12 @@ else
 	fail "bridgeport: in-bridge-port applies"
 	cat "$tmp/e1" >&2
 fi
+if grep -q "maps nothing" "$tmp/e1"; then
+	fail "bridgeport: the map's entries for ports are used, not warned as typos"
+	cat "$tmp/e1" >&2
+else
+	pass "bridgeport: the map's entries for ports are used, not warned as typos"
+fi
 expect "input from ether2" h2 router 192.168.88.1 dropped
 expect "input from ether3" h3 router 192.168.88.1 delivered
 expect "forward from ether2" h2 srv 10.9.0.1 delivered
