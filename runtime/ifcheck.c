@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "ifcheck.h"
 
+#include <linux/netfilter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,8 +288,12 @@ static void use_report(struct diag *d, enum diag_level lvl, const struct name *n
 			 nm->wild ? "*" : "");
 	else
 		snprintf(via, sizeof(via), "%s=%s%s%s", prop, u->neg ? "!" : "", nm->s, nm->wild ? "*" : "");
-	snprintf(subject, sizeof(subject), "rule %ld of /%s firewall %s", u->r->id,
-		 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
+	if (u->t->family == NFPROTO_BRIDGE)
+		snprintf(subject, sizeof(subject), "rule %ld of /interface bridge %s", u->r->id,
+			 u->c->facility && !strcmp(u->c->facility, "brnat") ? "nat" : "filter");
+	else
+		snprintf(subject, sizeof(subject), "rule %ld of /%s firewall %s", u->r->id,
+			 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
 	diag_report(d, lvl, &u->r->loc, "%s (chain %s, %s): %s, but %s: %s", subject,
 		    u->c->ros_name ? u->c->ros_name : u->c->name, effects[a].what, via, missing, effect);
 }
@@ -450,15 +455,19 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 	struct names ns = { 0 };
 	size_t f, i, j, k, missing = 0;
 
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	for (f = 0; f < 3; f++) {
+		const struct ir_table *t = f < 2 ? ir->tables[f] : ir->bridge;
 
-		if (t)
+		if (t && f < 2)
 			loopback_check(t, d);
-		for (i = 0; t && i < t->nchains; i++)
+		for (i = 0; t && i < t->nchains; i++) {
+			/* the bridge ports' numbers: brport_check */
+			if (t->chains[i]->facility && !strcmp(t->chains[i]->facility, "bridge-port"))
+				continue;
 			for (j = 0; j < t->chains[i]->n; j++)
 				if (t->chains[i]->rules[j]->loc.file)
 					rule_scan(&ns, t, t->chains[i], t->chains[i]->rules[j]);
+		}
 	}
 	for (i = 0; i < ns.n; i++) {
 		const struct name *nm = &ns.v[i];
@@ -492,8 +501,10 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 			 * br_netfilter, bridged packets do carry the port. */
 			snprintf(why, sizeof(why), "\"%s\" is a port of bridge \"%s\" here, and IP rules see its traffic as %s's",
 				 nm->s, br->name, br->name);
+			/* the bridge menus' rules do see the port */
 			for (k = 0; k < nm->n; k++)
-				use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
+				if (nm->uses[k].t->family != NFPROTO_BRIDGE)
+					use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
 			continue;
 		}
 		if (allowed(o->allow, nm->s) && ros_dynamic(nm->s)) {

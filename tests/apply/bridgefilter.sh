@@ -114,6 +114,20 @@ add chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 in-interface=ether3
 add chain=forward mac-protocol=ip ip-protocol=tcp action=drop
 RSC
 "$rosfw" apply "${map[@]}" "$tmp/proto.rsc" 2> "$tmp/e2" || { fail "bridgefilter: by protocol applies"; cat "$tmp/e2" >&2; }
+if grep -q "is a port of bridge" "$tmp/e2"; then
+	fail "bridgefilter: a port in the bridge filter is no 'port of a bridge' warning"
+	cat "$tmp/e2" >&2
+else
+	pass "bridgefilter: a port in the bridge filter is no 'port of a bridge' warning"
+fi
+printf '/interface bridge filter\nadd chain=forward out-interface=ether9 action=drop\n' > "$tmp/miss.rsc"
+if ! ROSFW_MISSING_INTERFACES= "$rosfw" apply --interface ether9=p9 "$tmp/miss.rsc" 2> "$tmp/e5" &&
+	grep -q 'miss.rsc:2:1: error: rule 0 of /interface bridge filter (chain forward, drop): out-interface=p9, but this machine has no interface "p9"' "$tmp/e5"; then
+	pass "bridgefilter: an interface the machine lacks is a missing interface"
+else
+	fail "bridgefilter: an interface the machine lacks is a missing interface"
+	cat "$tmp/e5" >&2
+fi
 expect "bridged UDP 9 from ether3" h3 h2 192.168.88.2 dropped
 expect "bridged UDP 9 from ether2" h2 h3 192.168.88.3 delivered
 expect "routed UDP 9 from ether3 (no bridge forward)" h3 srv 10.9.0.1 delivered
