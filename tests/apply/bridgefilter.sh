@@ -10,7 +10,7 @@
 #   - /interface bridge nat: dst-nat and src-nat rewrite the MACs (a frame
 #     to a MAC nobody has reaches its host; its source MAC is the new one);
 #   - a property rosfw does not translate is a located error;
-#   - flush removes the table.
+#   - apply --confirm's rollback puts the table back; flush removes it.
 # A datagram that must be dropped is followed by a marker on the same path.
 . "$(dirname "$0")/../lib.sh"
 in_own_namespaces bridgefilter "-n -m" "$@"
@@ -177,6 +177,17 @@ if ! "$rosfw" apply "$tmp/stp.rsc" 2> "$tmp/e3" && grep -q "stp.rsc:2:28: error:
 else
 	fail "bridgefilter: stp-type refused, located, the ruleset unchanged"
 	cat "$tmp/e3" >&2
+fi
+# --confirm's rollback puts table bridge rosfw back as it was.
+"$rosfw" apply "${map[@]}" "$tmp/nat.rsc" 2>/dev/null
+printf '/ip firewall filter\nadd chain=input action=accept\n' > "$tmp/plain.rsc"
+"$rosfw" apply --confirm 300 "$tmp/plain.rsc" 2>/dev/null
+gone=$(nft list table bridge rosfw 2>/dev/null | grep -c 'ether daddr set')
+"$rosfw" rollback 2>/dev/null
+if [ "$gone" = 0 ] && nft list chain bridge rosfw nat_dstnat 2>/dev/null | grep -q 'ether daddr set 02:00:00:00:00:03'; then
+	pass "bridgefilter: rollback puts table bridge rosfw back"
+else
+	fail "bridgefilter: rollback puts table bridge rosfw back"
 fi
 "$rosfw" flush 2>/dev/null
 if ! nft list table bridge rosfw >/dev/null 2>&1; then
