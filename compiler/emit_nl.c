@@ -268,7 +268,8 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 	for (i = 0; i < t->nhelpers; i++)
 		helper_msg(b, t->family, &t->helpers[i]);
 	for (i = 0; i < t->ncounters; i++) {
-		if (have_counter(b->have && t->family != NFPROTO_BRIDGE ? &b->have[t->family == NFPROTO_IPV6] : NULL,
+		if (have_counter(b->have ? &b->have[t->family == NFPROTO_IPV6 ? 1 : t->family == NFPROTO_BRIDGE ? 2 : 0]
+					 : NULL,
 				 t->counters[i]))
 			b->kept++;
 		else
@@ -396,7 +397,7 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 	return emit_nl_build_over(ir, NULL, seq, commit, rules);
 }
 
-struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[2], uint32_t seq, bool commit,
+struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[3], uint32_t seq, bool commit,
 				   FILE *rules)
 {
 	struct emit_nl *b;
@@ -419,14 +420,14 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 		int family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 		const struct ir_table *t = !ir ? NULL : f < 2 ? ir->tables[f] : ir->bridge;
 
-		/* The bridge table: made where rules match bridge ports,
-		 * removed by flush and by an apply over tables of rosfw's
-		 * (one of an earlier configuration would go on writing
-		 * port numbers into the packet mark); `compile --netlink`
-		 * of a configuration without it sends what the text does. */
-		if (f == 2 && !t && ir && !have)
+		/* The bridge table: made where the configuration has
+		 * something for it, removed by flush and by an apply over
+		 * one (an earlier configuration's would go on writing port
+		 * numbers into the packet mark); `compile --netlink` of a
+		 * configuration without it sends what the text does. */
+		if (f == 2 && !t && ir && (!have || !have[2].table))
 			break;
-		if (f < 2 && have && have[f].table && t) {
+		if (have && have[f].table && t) {
 			table_empty(b, family, &have[f], t);
 		} else {
 			/* Create-then-delete empties rosfw's table whether or

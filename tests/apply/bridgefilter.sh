@@ -7,6 +7,7 @@
 #     the one host's frames are dropped, the other's pass;
 #   - by IP protocol and port from one port: that direction is dropped,
 #     the other passes, and routed packets meet no bridge forward rule;
+#   - a re-apply keeps the counters;
 #   - /interface bridge nat: dst-nat and src-nat rewrite the MACs (a frame
 #     to a MAC nobody has reaches its host; its source MAC is the new one);
 #   - a property rosfw does not translate is a located error;
@@ -131,6 +132,15 @@ fi
 expect "bridged UDP 9 from ether3" h3 h2 192.168.88.2 dropped
 expect "bridged UDP 9 from ether2" h2 h3 192.168.88.3 delivered
 expect "routed UDP 9 from ether3 (no bridge forward)" h3 srv 10.9.0.1 delivered
+# A re-apply empties the table in place: the rules' counters count on.
+counted() { nft list counters table bridge rosfw | awk '/packets/ { n += $2 } END { print n + 0 }'; }
+before=$(counted)
+"$rosfw" apply "${map[@]}" "$tmp/proto.rsc" 2>/dev/null
+if [ "$before" -gt 0 ] && [ "$(counted)" -ge "$before" ]; then
+	pass "bridgefilter: a re-apply keeps the rules' counters ($before packets)"
+else
+	fail "bridgefilter: a re-apply keeps the rules' counters ($before, then $(counted))"
+fi
 
 # /interface bridge nat: h2 has h3's address on a MAC nobody has, which
 # dst-nat puts right, so h3 takes the frame; src-nat gives h2's IP frames

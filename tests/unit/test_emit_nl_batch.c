@@ -714,10 +714,6 @@ static void test_in_place_over_have(void **state)
 		"newrule ip filter_custom",
 		"newtable ip6 rosfw",
 		"deltable ip6 rosfw",
-		/* over tables of rosfw's, one of an earlier bridge ports
-		 * configuration goes too */
-		"newtable bridge rosfw",
-		"deltable bridge rosfw",
 		"end",
 	};
 	/* filter_input as the IR has it; filter_custom a base chain in the
@@ -733,9 +729,10 @@ static void test_in_place_over_have(void **state)
 		{ "c_old", NFT_OBJECT_COUNTER },
 		{ "ftp", NFT_OBJECT_CT_HELPER },
 	};
-	struct emit_nl_have have[2] = {
+	struct emit_nl_have have[3] = {
 		{ .table = true, .chains = chains, .nchains = 3, .sets = sets, .nsets = 2, .flowtables = fts,
 		  .nflowtables = 1, .objs = objs, .nobjs = 3 },
+		{ .table = false },
 		{ .table = false },
 	};
 	struct ir *ir = small_ir();
