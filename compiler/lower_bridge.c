@@ -10,10 +10,11 @@
  *   table bridge rosfw:  iifname "enp2s0" meta mark set meta mark & 0xffff0fff | 0x00001000
  *   table ip rosfw:      meta mark & 0x0000f000 == 0x00001000
  *
- * Only a configuration that matches bridge ports gets the table, and
- * only then do packet marks shrink to bits 0-11 (ir.h); every other one
- * compiles as before. out-bridge-port is not here: the bridge picks the
- * output port after the IP hooks have run (props.def refuses it).
+ * Only a configuration that matches bridge ports (or has bridge filter
+ * or nat rules, below) gets the table, and only the first kind makes
+ * packet marks shrink to bits 0-11 (ir.h); every other one compiles as
+ * before. out-bridge-port is not here: the bridge picks the output port
+ * after the IP hooks have run (props.def refuses it).
  */
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -43,8 +44,10 @@ const struct loc *lower_bridge_used(const struct model *m)
 
 			if (it->disabled)
 				continue;
-			if ((p = mitem_prop(it, P_IN_BRIDGE_PORT)) || (p = mitem_prop(it, P_IN_BRIDGE_PORT_LIST)) ||
-			    (p = mitem_prop(it, P_PHYS_IN_INTERFACE)))
+			/* an export's in-bridge-port="" says nothing */
+			if (((p = mitem_prop(it, P_IN_BRIDGE_PORT)) && mprop_len(p)) ||
+			    ((p = mitem_prop(it, P_IN_BRIDGE_PORT_LIST)) && mprop_len(p)) ||
+			    ((p = mitem_prop(it, P_PHYS_IN_INTERFACE)) && mprop_len(p)))
 				return &p->loc;
 		}
 	return NULL;
