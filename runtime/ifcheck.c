@@ -419,9 +419,11 @@ static size_t brport_check(const struct ir *ir, const struct links *have, const 
 			   struct diag *d)
 {
 	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
-	const struct ir_chain *c = ir->bridge && ir->bridge->nchains ? ir->bridge->chains[0] : NULL;
+	const struct ir_chain *c = ir->bridge ? ir_chain_find(ir->bridge, "prerouting") : NULL;
 	size_t i, missing = 0;
 
+	if (c && (!c->facility || strcmp(c->facility, "bridge-port")))
+		c = NULL;
 	for (i = 0; c && i < c->n; i++) {
 		const struct ir_rule *r = c->rules[i];
 		const struct link *l, *br;
