@@ -452,6 +452,8 @@ void model_finish(struct model *m)
 			for (j = 0; j < 2; j++)
 				if ((p = mitem_prop(it, iflist_props[j])))
 					refs_check(m, p, MK_IFLIST, "interface list");
+			if ((p = mitem_prop(it, P_IN_BRIDGE_LIST)) || (p = mitem_prop(it, P_OUT_BRIDGE_LIST)))
+				refs_check(m, p, MK_IFLIST, "interface list");
 		}
 	nat_chains_check(m, MK_NAT4);
 	nat_chains_check(m, MK_NAT6);

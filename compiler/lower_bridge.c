@@ -384,6 +384,16 @@ void lower_out_bridge(struct lctx *L, const struct mprop *p)
 	lower_ifname(L, p, K_META_OBRNAME);
 }
 
+void lower_in_bridge_list(struct lctx *L, const struct mprop *p)
+{
+	lower_iflist_match(L, p, K_META_IBRNAME);
+}
+
+void lower_out_bridge_list(struct lctx *L, const struct mprop *p)
+{
+	lower_iflist_match(L, p, K_META_OBRNAME);
+}
+
 static void vlan_field(struct lctx *L, const struct mprop *p, enum ir_key key)
 {
 	struct ir_stmt *s;

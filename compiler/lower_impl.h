@@ -110,6 +110,8 @@ void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
 /* in-interface= and the like on `key` (iifname, meta ibrname, ...). */
 void lower_ifname(struct lctx *L, const struct mprop *p, enum ir_key key);
+/* in-interface-list= and the like on `key`. */
+void lower_iflist_match(struct lctx *L, const struct mprop *p, enum ir_key key);
 /* A MAC address (or the bridge filter's MAC/MASK) on `key`. */
 void lower_mac(struct lctx *L, const struct mprop *p, enum ir_key key);
 /* compiler/lower_bridge.c: /interface bridge filter into table bridge

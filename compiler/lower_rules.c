@@ -380,6 +380,11 @@ static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 	match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
 }
 
+void lower_iflist_match(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	iflist(L, p, key);
+}
+
 void lower_in_interface_list(struct lctx *L, const struct mprop *p)
 {
 	iflist(L, p, K_META_IIFNAME);

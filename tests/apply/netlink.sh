@@ -138,6 +138,7 @@ add chain=mine mac-protocol=!arp in-interface-list=LANP action=mark-packet new-p
 add chain=output out-bridge=bridge1 out-interface=ether3 packet-mark=fromlan action=passthrough
 add chain=forward mac-protocol=0x88cc action=drop
 add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!22 action=drop
+add chain=forward in-bridge-list=LANP out-bridge-list=!LANP action=drop
 RSC
 same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
 cat > "$tmp/brnat.rsc" <<'RSC'
