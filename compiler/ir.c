@@ -76,6 +76,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_VLAN_PCP] = { "vlan pcp", T_INTEGER, 1, SRC_LINK, 112, 3 },
 	[K_META_IBRNAME] = { "meta ibrname", T_IFNAME, 16, SRC_META },
 	[K_META_OBRNAME] = { "meta obrname", T_IFNAME, 16, SRC_META },
+	[K_META_PKTTYPE] = { "meta pkttype", T_HOST_INTEGER, 1, SRC_META },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)

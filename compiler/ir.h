@@ -85,6 +85,7 @@ enum ir_key {
 	K_VLAN_PCP,
 	K_META_IBRNAME,		/* the bridge a frame came in on */
 	K_META_OBRNAME,
+	K_META_PKTTYPE,		/* host, broadcast, multicast, other host (linux/if_packet.h) */
 	K__COUNT
 };
 

@@ -384,6 +384,17 @@ void lower_out_bridge(struct lctx *L, const struct mprop *p)
 	lower_ifname(L, p, K_META_OBRNAME);
 }
 
+void lower_packet_type(struct lctx *L, const struct mprop *p)
+{
+	/* props.c's packet_types, in name order, as PACKET_* numbers them */
+	static const uint8_t pkttype[] = { 1 /* broadcast */, 0 /* host */, 2 /* multicast */, 3 /* other-host */ };
+	struct ir_stmt *s = lower_pre(L);
+
+	s->u.m.key = K_META_PKTTYPE;
+	s->u.m.op = p->neg ? OP_NE : OP_EQ;
+	s->u.m.v = ir_data_host(p->v.u < sizeof(pkttype) ? pkttype[p->v.u] : 0, 1);
+}
+
 void lower_in_bridge_list(struct lctx *L, const struct mprop *p)
 {
 	lower_iflist_match(L, p, K_META_IBRNAME);

@@ -139,6 +139,8 @@ add chain=output out-bridge=bridge1 out-interface=ether3 packet-mark=fromlan act
 add chain=forward mac-protocol=0x88cc action=drop
 add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!22 action=drop
 add chain=forward in-bridge-list=LANP out-bridge-list=!LANP action=drop
+add chain=forward packet-type=broadcast mac-protocol=arp action=accept
+add chain=input packet-type=!other-host action=accept
 RSC
 same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
 cat > "$tmp/brnat.rsc" <<'RSC'
