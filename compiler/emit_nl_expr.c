@@ -109,6 +109,7 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_META_IBRNAME] = { .key = NFT_META_BRI_IIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
 	[K_META_OBRNAME] = { .key = NFT_META_BRI_OIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
 	[K_META_PKTTYPE] = { .key = NFT_META_PKTTYPE, .host = true, .dtype = DT_INTEGER },
+	[K_VLAN_TYPE] = { .dtype = DT_ETHERTYPE },
 };
 
 static const struct keydef *kd(enum ir_key k)

@@ -77,6 +77,7 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_META_IBRNAME] = { "meta ibrname", T_IFNAME, 16, SRC_META },
 	[K_META_OBRNAME] = { "meta obrname", T_IFNAME, 16, SRC_META },
 	[K_META_PKTTYPE] = { "meta pkttype", T_HOST_INTEGER, 1, SRC_META },
+	[K_VLAN_TYPE] = { "vlan type", T_ETHERTYPE, 2, SRC_LINK, 128, 16 },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)

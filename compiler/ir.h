@@ -86,6 +86,7 @@ enum ir_key {
 	K_META_IBRNAME,		/* the bridge a frame came in on */
 	K_META_OBRNAME,
 	K_META_PKTTYPE,		/* host, broadcast, multicast, other host (linux/if_packet.h) */
+	K_VLAN_TYPE,		/* the EtherType inside the 802.1Q tag */
 	K__COUNT
 };
 

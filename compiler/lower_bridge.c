@@ -286,6 +286,20 @@ static bool needs_ip(struct lctx *L, const struct mprop *p)
 	return false;
 }
 
+/* The EtherType a mac-protocol or vlan-encap value names; -1, refused. */
+static int ether_type(struct lctx *L, const struct mprop *p, const char *what)
+{
+	uint64_t u = p->v.u;
+	int type = u >= VETHER_NAME ? value_ether_type(u - VETHER_NAME) : (int)u;
+
+	if (type >= 0x0600)
+		return type;
+	lower_refuse(L, &p->loc, what,
+		     type < 0 ? "no EtherType rosfw knows stands for this name (frame formats such as length and 802.2, MikroTik's own protocols): give the number"
+			      : "a number below 0x0600 is an 802.3 length, not an EtherType");
+	return -1;
+}
+
 /*
  * The EtherType first, then the IP protocol: nft's later header matches
  * rest on them (it would add its own otherwise, and the two back ends
@@ -305,15 +319,10 @@ void lower_bridge_rule_first(struct lctx *L)
 		return;
 	}
 	if (mp && mprop_len(mp)) {
-		uint64_t u = mp->v.u;
-		int type = u >= VETHER_NAME ? value_ether_type(u - VETHER_NAME) : (int)u;
+		int type = ether_type(L, mp, "this mac-protocol");
 
-		if (type < 0x0600) {
-			lower_refuse(L, &mp->loc, "this mac-protocol",
-				     type < 0 ? "no EtherType rosfw knows stands for this name (frame formats such as length and 802.2, MikroTik's own protocols): give the number"
-					      : "a number below 0x0600 is an 802.3 length, not an EtherType");
+		if (type < 0)
 			return;
-		}
 		s = lower_pre(L);
 		s->u.m.key = K_ETHER_TYPE;
 		s->u.m.op = mp->neg ? OP_NE : OP_EQ;
@@ -429,4 +438,16 @@ void lower_vlan_id(struct lctx *L, const struct mprop *p)
 void lower_vlan_priority(struct lctx *L, const struct mprop *p)
 {
 	vlan_field(L, p, K_VLAN_PCP);
+}
+
+void lower_vlan_encap(struct lctx *L, const struct mprop *p)
+{
+	int type = ether_type(L, p, "this vlan-encap");
+	size_t n = L->npre;
+
+	if (type < 0)
+		return;
+	vlan_field(L, p, K_VLAN_TYPE);
+	if (L->npre > n)
+		L->pre[L->npre - 1].u.m.v = ir_data_be((uint64_t)type, 2);
 }

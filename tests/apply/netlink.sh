@@ -141,6 +141,7 @@ add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!2
 add chain=forward in-bridge-list=LANP out-bridge-list=!LANP action=drop
 add chain=forward packet-type=broadcast mac-protocol=arp action=accept
 add chain=input packet-type=!other-host action=accept
+add chain=mine mac-protocol=vlan vlan-encap=ipv6 vlan-priority=!0 action=drop
 RSC
 same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
 cat > "$tmp/brnat.rsc" <<'RSC'
