@@ -393,6 +393,34 @@ void lower_out_bridge(struct lctx *L, const struct mprop *p)
 	lower_ifname(L, p, K_META_OBRNAME);
 }
 
+/* The IPv6 addresses: ip6 saddr/daddr after ether type ip6. */
+static void addr6(struct lctx *L, const struct mprop *p, bool src)
+{
+	if (L->ethertype != 0x86dd) {
+		diag_error(L->d, &p->loc, "%s needs mac-protocol=ipv6 in /interface bridge filter%s", prop_def(p->id)->name,
+			   L->ethertype < 0 ? " (none is given)" : "");
+		L->failed = true;
+		return;
+	}
+	/* lower_src_address reads the family from L */
+	L->v6 = true;
+	if (src)
+		lower_src_address(L, p);
+	else
+		lower_dst_address(L, p);
+	L->v6 = false;
+}
+
+void lower_src_address6(struct lctx *L, const struct mprop *p)
+{
+	addr6(L, p, true);
+}
+
+void lower_dst_address6(struct lctx *L, const struct mprop *p)
+{
+	addr6(L, p, false);
+}
+
 void lower_packet_type(struct lctx *L, const struct mprop *p)
 {
 	/* props.c's packet_types, in name order, as PACKET_* numbers them */

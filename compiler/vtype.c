@@ -222,8 +222,10 @@ static void addr_keep(const struct vctx *c, const struct value_addr *a)
 
 static bool addr_elem(const struct vctx *c, size_t off, size_t len, bool dns)
 {
-	/* v7's /routing rule holds IPv4 and IPv6 rules alike */
-	bool v6 = menu_v6(c->m) || (c->m == MK_ROUTING_RULE && memchr(c->v + off, ':', len));
+	/* v7's /routing rule holds IPv4 and IPv6 rules alike; the bridge
+	 * menus have properties of their own for IPv6 addresses */
+	bool v6 = menu_v6(c->m) || (c->m == MK_ROUTING_RULE && memchr(c->v + off, ':', len)) ||
+		  c->p->id == P_SRC_ADDRESS6 || c->p->id == P_DST_ADDRESS6;
 	struct value_addr a;
 	size_t mo;
 	char q[QUOTE_MAX + 8];

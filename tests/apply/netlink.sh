@@ -142,6 +142,7 @@ add chain=forward in-bridge-list=LANP out-bridge-list=!LANP action=drop
 add chain=forward packet-type=broadcast mac-protocol=arp action=accept
 add chain=input packet-type=!other-host action=accept
 add chain=mine mac-protocol=vlan vlan-encap=ipv6 vlan-priority=!0 action=drop
+add chain=forward mac-protocol=ipv6 src-address6=fe80::/10 dst-address6=!2001:db8::1 ip-protocol=udp dst-port=547 action=accept
 RSC
 same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
 cat > "$tmp/brnat.rsc" <<'RSC'

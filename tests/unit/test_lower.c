@@ -2636,7 +2636,8 @@ static void test_bridge_filter_errors(void **state)
 				  "add chain=forward src-address=10.0.0.1 action=drop\n"
 				  "add chain=forward vlan-id=7 mac-protocol=ip action=drop\n"
 				  "add chain=forward mac-protocol=length action=drop\n"
-				  "add chain=forward tls-host=*.example action=drop\n";
+				  "add chain=forward tls-host=*.example action=drop\n"
+				  "add chain=forward src-address6=2001:db8::/32 mac-protocol=ip action=drop\n";
 	struct low l = low_err(src);
 
 	(void)state;
@@ -2648,6 +2649,8 @@ static void test_bridge_filter_errors(void **state)
 			 "this mac-protocol is not supported: no EtherType rosfw knows");
 	assert_diag_line(l.r.d, DIAG_ERROR, 5, col_of(src, 5, "*.example"),
 			 "tls-host in /interface bridge filter is not supported: rosfw-inspect decides");
+	assert_diag_line(l.r.d, DIAG_ERROR, 6, col_of(src, 6, "2001:db8::/32"),
+			 "src-address6 needs mac-protocol=ipv6 in /interface bridge filter");
 	low_free(&l);
 }
 
