@@ -54,7 +54,7 @@ COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/val
                 compiler/exec.c compiler/check.c compiler/service.c compiler/dump.c compiler/ir.c \
                 compiler/ir_check.c compiler/kname.c compiler/lower.c compiler/lower_rules.c compiler/lower_ct.c compiler/emit_text.c \
                 compiler/lower_service.c compiler/script_value.c compiler/script_expr.c compiler/script_run.c \
-                compiler/script_cmds.c compiler/script_menu.c compiler/routes.c compiler/lower_psd.c compiler/lower_inspect.c \
+                compiler/script_cmds.c compiler/script_menu.c compiler/routes.c compiler/lower_psd.c compiler/lower_bridge.c compiler/lower_inspect.c \
                 compiler/emit_nl.c compiler/emit_nl_set.c compiler/emit_nl_rule.c compiler/emit_nl_expr.c compiler/merge.c
 CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # Every runtime module but the two mains (runtime/main.c: rosfw's command
@@ -192,6 +192,8 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/nocap.sh $(BUILD)/rosfw
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
+	@tests/apply/bridgeport.sh $(BUILD)/rosfw
+	@tests/apply/bridgefilter.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
 	@tests/apply/ifcheck.sh $(BUILD)/rosfw
 	@tests/apply/routing.sh $(BUILD)/rosfw

@@ -29,7 +29,8 @@ static bool addr_unspecified(const struct mprop *p)
 static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it, const struct loc *cmd)
 {
 	const struct action_def *ad = action_def(mitem_action(it, k));
-	const struct mprop *proto = mitem_prop(it, P_PROTOCOL), *jt = mitem_prop(it, P_JUMP_TARGET);
+	const struct mprop *proto = mitem_prop(it, menu_kind_is_bridge(k) ? P_IP_PROTOCOL : P_PROTOCOL);
+	const struct mprop *jt = mitem_prop(it, P_JUMP_TARGET);
 	const struct mprop *ta = mitem_prop(it, P_TO_ADDRESSES), *rp = mitem_prop(it, P_RANDOMISE_PORTS);
 	size_t i;
 	int p = -1;
@@ -40,7 +41,13 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 	}
 	/* What the action needs before RouterOS accepts the rule: one
 	 * property, or either of two. */
-	if (ad->nneeds && !mitem_prop(it, ad->needs[0]) && !(ad->nneeds > 1 && mitem_prop(it, ad->needs[1])))
+	if (k == MK_BRIDGE_NAT && (ad->id == A_DST_NAT || ad->id == A_SRC_NAT)) {
+		/* the bridge's NAT rewrites a MAC */
+		enum prop_id need = ad->id == A_DST_NAT ? P_TO_DST_MAC_ADDRESS : P_TO_SRC_MAC_ADDRESS;
+
+		if (!mitem_prop(it, need))
+			diag_error(m->d, cmd, "action=%s needs %s=", ad->name, prop_def(need)->name);
+	} else if (ad->nneeds && !mitem_prop(it, ad->needs[0]) && !(ad->nneeds > 1 && mitem_prop(it, ad->needs[1])))
 		diag_error(m->d, cmd, "action=%s needs %s=%s%s%s", ad->name, prop_def(ad->needs[0])->name,
 			   ad->nneeds > 1 ? " or " : "", ad->nneeds > 1 ? prop_def(ad->needs[1])->name : "",
 			   ad->nneeds > 1 ? "=" : "");
@@ -52,8 +59,9 @@ static void rule_check(struct model *m, enum menu_kind k, const struct mitem *it
 		const struct mprop *pp = mitem_prop(it, port_props[i]);
 
 		if (pp && (p < 0 || !value_proto_has_ports(p)))
-			diag_error(m->d, &pp->loc, "%s needs protocol=tcp, udp, udp-lite, dccp or sctp%s",
-				   prop_def(port_props[i])->name, proto ? "" : " (none is given)");
+			diag_error(m->d, &pp->loc, "%s needs %s=tcp, udp, udp-lite, dccp or sctp%s",
+				   prop_def(port_props[i])->name, menu_kind_is_bridge(k) ? "ip-protocol" : "protocol",
+				   proto ? "" : " (none is given)");
 	}
 	if (jt && ad->id != A_JUMP)
 		diag_warning(m->d, &jt->loc, "jump-target has no effect unless action=jump");
@@ -436,6 +444,17 @@ void model_finish(struct model *m)
 		if ((p = mitem_prop(it, P_EXCLUDE)))
 			refs_check(m, p, MK_IFLIST, "interface list");
 	}
+	for (k = MK_BRIDGE_FILTER; k <= MK_BRIDGE_NAT; k++)
+		for (i = 0; i < model_count(m, k); i++) {
+			const struct mitem *it = model_item(m, k, i);
+			const struct mprop *p;
+
+			for (j = 0; j < 2; j++)
+				if ((p = mitem_prop(it, iflist_props[j])))
+					refs_check(m, p, MK_IFLIST, "interface list");
+			if ((p = mitem_prop(it, P_IN_BRIDGE_LIST)) || (p = mitem_prop(it, P_OUT_BRIDGE_LIST)))
+				refs_check(m, p, MK_IFLIST, "interface list");
+		}
 	nat_chains_check(m, MK_NAT4);
 	nat_chains_check(m, MK_NAT6);
 	model_untranslated_report(m);

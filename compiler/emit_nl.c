@@ -98,7 +98,7 @@ void emit_nl_msg_end(struct emit_nl *b)
 
 static const char *family_name(int f)
 {
-	return f == NFPROTO_IPV6 ? "ip6" : "ip";
+	return f == NFPROTO_IPV6 ? "ip6" : f == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 /* ---- tables and chains -------------------------------------------------- */
@@ -268,7 +268,9 @@ static void table_send(struct emit_nl *b, const struct ir *ir, const struct ir_t
 	for (i = 0; i < t->nhelpers; i++)
 		helper_msg(b, t->family, &t->helpers[i]);
 	for (i = 0; i < t->ncounters; i++) {
-		if (have_counter(b->have ? &b->have[t->family == NFPROTO_IPV6] : NULL, t->counters[i]))
+		if (have_counter(b->have ? &b->have[t->family == NFPROTO_IPV6 ? 1 : t->family == NFPROTO_BRIDGE ? 2 : 0]
+					 : NULL,
+				 t->counters[i]))
 			b->kept++;
 		else
 			counter_msg(b, t->family, t->counters[i]);
@@ -395,7 +397,7 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 	return emit_nl_build_over(ir, NULL, seq, commit, rules);
 }
 
-struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[2], uint32_t seq, bool commit,
+struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[3], uint32_t seq, bool commit,
 				   FILE *rules)
 {
 	struct emit_nl *b;
@@ -414,10 +416,17 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
 	if (nftnl_batch_update(b->batch) < 0)
 		xdie("out of memory");
-	for (f = 0; f < 2; f++) {
-		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
-		const struct ir_table *t = ir ? ir->tables[f] : NULL;
+	for (f = 0; f < 3; f++) {
+		int family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		const struct ir_table *t = !ir ? NULL : f < 2 ? ir->tables[f] : ir->bridge;
 
+		/* The bridge table: made where the configuration has
+		 * something for it, removed by flush and by an apply over
+		 * one (an earlier configuration's would go on writing port
+		 * numbers into the packet mark); `compile --netlink` of a
+		 * configuration without it sends what the text does. */
+		if (f == 2 && !t && ir && (!have || !have[2].table))
+			break;
 		if (have && have[f].table && t) {
 			table_empty(b, family, &have[f], t);
 		} else {
@@ -767,7 +776,8 @@ static const char *const hook_names[] = {
 bool emit_nl_explain(const struct ir *ir, const struct emit_nl_origin *o, int err, char *buf, size_t size,
 		     const struct ir_rule **blame)
 {
-	const struct ir_table *t = ir && o->family ? ir->tables[o->family == NFPROTO_IPV6] : NULL;
+	const struct ir_table *t = !ir || !o->family ? NULL :
+				   o->family == NFPROTO_BRIDGE ? ir->bridge : ir->tables[o->family == NFPROTO_IPV6];
 	const struct ir_set *set = t && o->set ? ir_set_find(t, o->set) : NULL;
 	size_t ci = chain_index(t, o->chain), i;
 	const struct ir_chain *c = ci == SIZE_MAX ? NULL : t->chains[ci];

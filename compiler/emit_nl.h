@@ -54,10 +54,10 @@ struct emit_nl_have {
 	size_t nobjs;
 };
 
-/* The same over tables as `have` (ip, ip6) says they are: a RouterOS rule
+/* The same over tables as `have` (ip, ip6, bridge) says they are: a RouterOS rule
  * that did not change keeps its counter object, which counts on through
  * the transaction. `rules`: as emit_nl_build_debug. */
-struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[2], uint32_t seq,
+struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[3], uint32_t seq,
 				   bool commit, FILE *rules);
 /* How many counter objects the batch keeps. */
 size_t emit_nl_kept(const struct emit_nl *b);

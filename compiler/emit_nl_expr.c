@@ -102,6 +102,14 @@ static const struct keydef keydefs[K__COUNT] = {
 	[K_NUMGEN_INC] = { .key = NFT_NG_INCREMENTAL, .host = true, .dtype = DT_INTEGER },
 	[K_NUMGEN_RANDOM] = { .key = NFT_NG_RANDOM, .host = true, .dtype = DT_INTEGER },
 	[K_JHASH] = { .host = true, .dtype = DT_INTEGER },
+	[K_ETHER_DADDR] = PL(DT_ETHERADDR, PD_ETHER, 1),
+	[K_ETHER_TYPE] = PL(DT_ETHERTYPE, PD_ETHER, 3),
+	[K_VLAN_ID] = { .dtype = DT_INTEGER },
+	[K_VLAN_PCP] = { .dtype = DT_INTEGER },
+	[K_META_IBRNAME] = { .key = NFT_META_BRI_IIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
+	[K_META_OBRNAME] = { .key = NFT_META_BRI_OIFNAME, .str = true, .host = true, .dtype = DT_IFNAME },
+	[K_META_PKTTYPE] = { .key = NFT_META_PKTTYPE, .host = true, .dtype = DT_INTEGER },
+	[K_VLAN_TYPE] = { .dtype = DT_ETHERTYPE },
 };
 
 static const struct keydef *kd(enum ir_key k)
@@ -517,6 +525,8 @@ static void gen_lookup(struct rb *rb, const struct ir_match *m)
 		struct ir_data fm = field_mask(m->key);
 
 		gen_bitwise(rb, reg, fm.len, fm.b, zeros);
+	} else if (m->masked) {
+		gen_bitwise(rb, reg, m->mask.len, m->mask.b, zeros);
 	}
 	if (interval && needs_hton(m->key))
 		gen_hton(rb, reg, ir_key_info(m->key)->len);

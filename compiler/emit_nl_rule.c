@@ -13,6 +13,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +110,8 @@ static void items_build(struct rb *rb)
 				item_add(rb, -1)->dep_l4 = p;
 				l4 = p;
 			}
-			if (keys[j] == K_ETHER_SADDR && !ll) {
+			/* The bridge family has only Ethernet frames. */
+			if ((keys[j] == K_ETHER_SADDR || keys[j] == K_ETHER_DADDR) && !ll && rb->family != NFPROTO_BRIDGE) {
 				item_add(rb, -1)->dep_ll = true;
 				ll = true;
 			}

@@ -24,21 +24,24 @@ static const char *const hooks[] = {
 
 static const char *family_name(int f)
 {
-	return f == NFPROTO_IPV6 ? "ip6" : "ip";
+	return f == NFPROTO_IPV6 ? "ip6" : f == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 /* nft names priorities only where they are standard: dstnat belongs to
  * prerouting, srcnat to postrouting; elsewhere the number. */
-static void prio_print(FILE *out, enum ir_hook hook, int prio)
+static void prio_print(FILE *out, int family, enum ir_hook hook, int prio)
 {
 	const char *name = NULL;
 
-	switch (prio) {
-	case -300: name = "raw"; break;
-	case -150: name = "mangle"; break;
-	case -100: name = hook == HOOK_PREROUTING ? "dstnat" : NULL; break;
-	case 0: name = "filter"; break;
-	case 100: name = hook == HOOK_POSTROUTING ? "srcnat" : NULL; break;
+	/* the bridge family's names differ (its filter is -200): numbers */
+	if (family != NFPROTO_BRIDGE) {
+		switch (prio) {
+		case -300: name = "raw"; break;
+		case -150: name = "mangle"; break;
+		case -100: name = hook == HOOK_PREROUTING ? "dstnat" : NULL; break;
+		case 0: name = "filter"; break;
+		case 100: name = hook == HOOK_POSTROUTING ? "srcnat" : NULL; break;
+		}
 	}
 	if (name)
 		fputs(name, out);
@@ -206,6 +209,9 @@ static void value_print(FILE *out, enum ir_key key, const struct ir_data *d)
 	case T_MARK:
 		fprintf(out, "0x%08" PRIx64, host);
 		break;
+	case T_ETHERTYPE:
+		fprintf(out, "0x%04" PRIx64, be);
+		break;
 	case T_CT_STATE:
 		flags_print(out, (uint32_t)host, ct_state_names, ct_state_vals);
 		break;
@@ -334,6 +340,12 @@ static void match_print(FILE *out, const struct ir_match *m)
 		return;
 	case OP_IN:
 	case OP_NOTIN:
+		if (m->masked) {
+			/* meta mark & 0x0000f000 { ... }: the bridge ports' bits */
+			fputs("& ", out);
+			value_print(out, m->key, &m->mask);
+			fputc(' ', out);
+		}
 		fputs(op_text(m->op), out);
 		if (m->set)
 			fprintf(out, "@%s", m->set);
@@ -670,7 +682,7 @@ static void chain_print(FILE *out, const struct ir_table *t, const struct ir_cha
 	fprintf(out, "\tchain %s {\n", c->name);
 	if (c->hook != HOOK_NONE) {
 		fprintf(out, "\t\ttype %s hook %s priority ", types[c->type], hooks[c->hook]);
-		prio_print(out, c->hook, c->prio);
+		prio_print(out, t->family, c->hook, c->prio);
 		fputs("; policy accept;\n", out);
 	}
 	for (i = 0; i < c->n; i++) {
@@ -701,7 +713,7 @@ static void flowtable_print(FILE *out, const struct ir_flowtable *ft)
 	size_t i;
 
 	fprintf(out, "\tflowtable %s {\n\t\thook ingress priority ", ft->name);
-	prio_print(out, HOOK_NONE, ft->prio);
+	prio_print(out, NFPROTO_INET, HOOK_NONE, ft->prio);
 	fputc('\n', out);
 	if (ft->ndevs) {
 		fputs("\t\tdevices = { ", out);
@@ -766,9 +778,14 @@ void emit_text(const struct ir *ir, FILE *out, const char *source)
 			fputc('\n', out);
 		}
 	}
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
-		const char *fam = family_name(f ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	/* The bridge table only where rules match bridge ports: any other
+	 * configuration compiles as it did before there was one. */
+	for (f = 0; f < 3; f++) {
+		const struct ir_table *t = f < 2 ? ir->tables[f] : ir->bridge;
+		const char *fam = family_name(f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4);
+
+		if (f == 2 && !t)
+			break;
 
 		/* Create-then-delete empties rosfw's table whether or not it
 		 * existed, in the same transaction as the new one. */

@@ -52,9 +52,6 @@ static const struct {
 	const char *noun;	/* one item, and its plural with an 's' */
 	const char *what;	/* what not applying them does to traffic */
 } untranslated_menus[MODEL_UNTRANSLATED] = {
-	{ "/interface bridge filter", "rule",
-	  "bridged frames are not filtered: what they drop passes (opens), what they accept is not singled out" },
-	{ "/interface bridge nat", "rule", "bridged frames are not rewritten or redirected as they say" },
 	{ "/ip hotspot", "hotspot server",
 	  "the hotspot's dynamic chains (pre-hotspot, hs-unauth, hs-auth, ...) are not made: clients reach the network without logging in (opens)" },
 	{ "/ip hotspot walled-garden", "rule", "they are exceptions to a hotspot login that rosfw does not apply either" },

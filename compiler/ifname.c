@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "menu.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -240,19 +241,22 @@ bool ifnames_same(const char *const *v, size_t n, const char *name, size_t len)
  * serve, which special names take their default. */
 static void refs_walk(struct ifnames *r, const struct model *m, struct diag *d)
 {
-	static const enum prop_id rule_props[] = { P_IN_INTERFACE, P_OUT_INTERFACE };
+	/* bridge ports and bridges are interfaces too (lower_bridge.c) */
+	static const enum prop_id rule_props[] = { P_IN_INTERFACE, P_OUT_INTERFACE, P_IN_BRIDGE_PORT,
+						   P_PHYS_IN_INTERFACE, P_IN_BRIDGE,	  P_OUT_BRIDGE };
 	enum menu_kind k;
 	size_t i, j;
 
-	for (k = 0; k <= MK_IFLIST_MEMBER; k++) {
-		bool rules = k <= MK_RAW6;
+	for (k = 0; k < MK__COUNT; k++) {
+		bool rules = k <= MK_RAW6 || menu_kind_is_bridge(k);
+		size_t nprops = sizeof(rule_props) / sizeof(rule_props[0]);
 
 		if (!rules && k != MK_IFLIST_MEMBER)
 			continue;
 		for (i = 0; i < model_count(m, k); i++) {
 			const struct mitem *it = model_item(m, k, i);
 
-			for (j = 0; j < (rules ? 2 : 1); j++) {
+			for (j = 0; j < (rules ? nprops : 1); j++) {
 				const struct mprop *p = mitem_prop(it, rules ? rule_props[j] : P_INTERFACE);
 				const char *name;
 				size_t len;

@@ -69,6 +69,15 @@ static const struct ir_key_info keys[K__COUNT] = {
 	[K_NUMGEN_RANDOM] = { "numgen random", T_HOST_INTEGER, 4, SRC_NUMGEN },
 	[K_JHASH] = { "jhash", T_HOST_INTEGER, 4, SRC_HASH },
 	[K_CT_ID] = { "ct id", T_INTEGER, 4, SRC_CT },
+	[K_ETHER_DADDR] = { "ether daddr", T_ETHER, 6, SRC_LINK, 0, 48 },
+	[K_ETHER_TYPE] = { "ether type", T_ETHERTYPE, 2, SRC_LINK, 96, 16 },
+	/* the 802.1Q tag after the Ethernet header: TCI = pcp(3) dei(1) id(12) */
+	[K_VLAN_ID] = { "vlan id", T_INTEGER, 2, SRC_LINK, 116, 12 },
+	[K_VLAN_PCP] = { "vlan pcp", T_INTEGER, 1, SRC_LINK, 112, 3 },
+	[K_META_IBRNAME] = { "meta ibrname", T_IFNAME, 16, SRC_META },
+	[K_META_OBRNAME] = { "meta obrname", T_IFNAME, 16, SRC_META },
+	[K_META_PKTTYPE] = { "meta pkttype", T_HOST_INTEGER, 1, SRC_META },
+	[K_VLAN_TYPE] = { "vlan type", T_ETHERTYPE, 2, SRC_LINK, 128, 16 },
 };
 
 const struct ir_key_info *ir_key_info(enum ir_key k)
@@ -119,6 +128,7 @@ void ir_free(struct ir *ir)
 		return;
 	table_free(ir->tables[0]);
 	table_free(ir->tables[1]);
+	table_free(ir->bridge);
 	free(ir->marks);
 	free(ir->sysctls);
 	route_plan_free(ir->routing);
@@ -136,6 +146,14 @@ struct ir_table *ir_table_get(struct ir *ir, int family)
 {
 	int i = family == NFPROTO_IPV6;
 
+	if (family == NFPROTO_BRIDGE) {
+		if (!ir->bridge) {
+			ir->bridge = arena_alloc(ir->arena, sizeof(struct ir_table));
+			ir->bridge->family = family;
+			ir->bridge->name = KNAME_TABLE;
+		}
+		return ir->bridge;
+	}
 	if (!ir->tables[i]) {
 		ir->tables[i] = arena_alloc(ir->arena, sizeof(struct ir_table));
 		ir->tables[i]->family = family;

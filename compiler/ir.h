@@ -78,6 +78,15 @@ enum ir_key {
 	K_NUMGEN_RANDOM,
 	K_JHASH,
 	K_CT_ID,		/* the connection's id: connection-rate's meters are per connection */
+	/* the bridge family's (/interface bridge filter, lower_bridge.c) */
+	K_ETHER_DADDR,
+	K_ETHER_TYPE,
+	K_VLAN_ID,
+	K_VLAN_PCP,
+	K_META_IBRNAME,		/* the bridge a frame came in on */
+	K_META_OBRNAME,
+	K_META_PKTTYPE,		/* host, broadcast, multicast, other host (linux/if_packet.h) */
+	K_VLAN_TYPE,		/* the EtherType inside the 802.1Q tag */
 	K__COUNT
 };
 
@@ -104,6 +113,7 @@ enum ir_type {
 	T_HELPER,
 	T_PRIORITY,
 	T_CT_LABEL,	/* 128 bits; a match tests one bit (mask), printed as its number */
+	T_ETHERTYPE,	/* printed 0xNNNN */
 };
 
 /* Where the kernel reads a key: nft's expression, and for a header field
@@ -432,6 +442,19 @@ struct ir_sysctl {
 struct ir {
 	struct arena *arena;
 	struct ir_table *tables[2];	/* ip, ip6; NULL when the config has nothing there */
+	bool brport_marks;		/* rules match bridge ports: the packet mark's layout below */
+	/*
+	 * `table bridge rosfw`, where rules match bridge ports or
+	 * /interface bridge filter has rules; when rules match bridge ports
+	 * (lower_bridge.c): its prerouting chain, before every IP hook on
+	 * the same packet, writes the input port's number (1 to
+	 * IR_BRPORT_MAX) into bits 12-15 of the packet mark. Packet marks
+	 * then take bits 0-11 alone (IR_PMARK_MASK_BRIDGE); routing marks
+	 * keep 16-31. NULL: the layout of the packet mark is 0-15 and 16-31.
+	 */
+	struct ir_table *bridge;
+	const char *brports[15];	/* port number i + 1: its Linux names, "a,b" */
+	unsigned nbrports;
 	struct ir_mark *marks;
 	size_t nmarks, capmarks;
 	struct ir_sysctl *sysctls;
@@ -453,6 +476,17 @@ struct ir {
 	/* Policy routing (routes.h): NULL when the configuration has none. */
 	struct route_plan *routing;
 };
+
+#define IR_BRPORT_MAX 15
+#define IR_BRPORT_SHIFT 12
+#define IR_BRPORT_MASK 0x0000f000u
+#define IR_PMARK_MASK 0x0000ffffu
+#define IR_PMARK_MASK_BRIDGE 0x00000fffu
+/* Bridge ports are matched (ir->brport_marks): packet marks take 12 bits. */
+static inline uint32_t ir_pmark_mask(const struct ir *ir)
+{
+	return ir->brport_marks ? IR_PMARK_MASK_BRIDGE : IR_PMARK_MASK;
+}
 
 struct ir *ir_new(void);
 void ir_free(struct ir *ir);

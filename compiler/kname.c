@@ -99,6 +99,7 @@ void kname_set_list(char *out, size_t size, const char *set)
 
 static const char *const chain_prefixes[][2] = {
 	{ "filter", "filter_" }, { "mangle", "mangle_" }, { "nat", "nat_" }, { "raw", "raw_" },
+	{ "brnat", "nat_" },	/* table bridge rosfw's */
 };
 
 const char *kname_chain_prefix(const char *facility)

@@ -123,6 +123,10 @@ static const struct builtin {
 	{ "filter", "input", HOOK_INPUT, CHAIN_FILTER, 0 },
 	{ "filter", "forward", HOOK_FORWARD, CHAIN_FILTER, 0 },
 	{ "filter", "output", HOOK_OUTPUT, CHAIN_FILTER, 0 },
+	/* /interface bridge nat: the bridge family's dstnat and srcnat
+	 * priorities, filter-type chains that rewrite MACs */
+	{ "brnat", "dstnat", HOOK_PREROUTING, CHAIN_FILTER, -300 },
+	{ "brnat", "srcnat", HOOK_POSTROUTING, CHAIN_FILTER, 300 },
 };
 
 static const struct builtin *builtin_find(const char *fac, const char *ros)
@@ -159,7 +163,8 @@ static struct ir_chain *chain_get(struct lctx *L, const char *ros)
 	if ((b = builtin_find(L->fac, ros))) {
 		c->hook = b->hook;
 		c->type = b->type;
-		c->prio = b->prio;
+		/* the bridge family's filter priority */
+		c->prio = L->family == NFPROTO_BRIDGE && !strcmp(L->fac, "filter") ? -200 : b->prio;
 	}
 	return L->last_chain = c;
 }
@@ -221,7 +226,7 @@ uint32_t lower_mark(struct lctx *L, const char *kind, const char *name)
 		if (!strcmp(L->ir->marks[i].kind, kind) && !strcmp(L->ir->marks[i].name, name))
 			return L->ir->marks[i].value;
 	/* Not pre-registered: a name only a rule added after mark collection. */
-	mod = !strcmp(kind, "connection") ? 0xfffffffeu : 0xffffu;
+	mod = !strcmp(kind, "connection") ? 0xfffffffeu : !strcmp(kind, "packet") ? ir_pmark_mask(L->ir) : 0xffffu;
 	shift = !strcmp(kind, "routing") ? 16 : 0;
 	v = (fnv1a(name) % mod + 1) << shift;
 	return v;
@@ -292,7 +297,9 @@ static void marks_collect(struct lctx *L)
 	int k;
 	size_t i, j, n;
 
-	for (k = MK_FILTER4; k <= MK_RAW6; k++) {
+	for (k = MK_FILTER4; k < MK__COUNT; k++) {
+		if (k > MK_RAW6 && !menu_kind_is_bridge(k))
+			continue;
 		for (i = 0; i < model_count(L->m, k); i++) {
 			const struct mitem *it = model_item(L->m, k, i);
 
@@ -307,9 +314,19 @@ static void marks_collect(struct lctx *L)
 	if (ir->nmarks > 1)
 		qsort(ir->marks, ir->nmarks, sizeof(*ir->marks), mark_cmp);
 	n = ir->nmarks;
+	for (i = j = 0; i < n; i++)
+		j += !strcmp(ir->marks[i].kind, "packet");
+	if (j > ir_pmark_mask(ir)) {
+		/* The bridge port's number takes bits 12-15 (lower_bridge.c). */
+		diag_error(L->d, L->brloc,
+			   "with bridge ports matched, packet marks have 12 bits of the packet mark: at most %u names, and the configuration has %zu",
+			   ir_pmark_mask(ir), j);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		struct ir_mark *mk = &ir->marks[i];
-		uint32_t mod = !strcmp(mk->kind, "connection") ? 0xfffffffeu : 0xffffu;
+		uint32_t mod = !strcmp(mk->kind, "connection") ? 0xfffffffeu :
+			       !strcmp(mk->kind, "packet") ? ir_pmark_mask(ir) : 0xffffu;
 		uint32_t shift = !strcmp(mk->kind, "routing") ? 16 : 0;
 		uint32_t h = fnv1a(mk->name) % mod;
 		bool taken;
@@ -702,6 +719,29 @@ static bool member_ifname_linux(struct lctx *L, const struct mitem *it, size_t i
 	return false;
 }
 
+const char **lower_iflist_members(struct lctx *L, const char *list, size_t *n)
+{
+	const char **names = NULL;
+	size_t i, cap = 0;
+
+	*n = 0;
+	for (i = 0; i < model_count(L->m, MK_IFLIST_MEMBER); i++) {
+		const struct mitem *it = model_item(L->m, MK_IFLIST_MEMBER, i);
+		const char *f = mitem_value(it, MK_IFLIST_MEMBER, P_INTERFACE);
+		size_t j;
+
+		if (!f || !*f || !iflist_has(L, list, strlen(list), f, 0))
+			continue;
+		for (j = 0; j < *n && strcmp(names[j], f); j++)
+			;
+		if (j < *n)
+			continue;
+		XGROW(names, *n, cap);
+		names[(*n)++] = f;
+	}
+	return names;
+}
+
 const char *lower_iflist_set(struct lctx *L, const char *list)
 {
 	char name[LOWER_IDENT_MAX];
@@ -1046,6 +1086,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	 * packets are TCP or UDP: it rarely fails), then the rest, whose
 	 * port and flag matches depend on the protocol, as nft writes them.
 	 */
+	if (menu_kind_is_bridge(L->k))
+		lower_bridge_rule_first(L);
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct mprop *p = &it->props[i];
 
@@ -1057,7 +1099,8 @@ static void rule_lower(struct lctx *L, const struct mitem *it, long id)
 	for (i = 0; i < it->nprops && !L->failed; i++) {
 		const struct prop_def *def = prop_def(it->props[i].id);
 
-		if (def->id == P_PROTOCOL || def->id == P_SRC_ADDRESS || def->id == P_DST_ADDRESS)
+		if (def->id == P_PROTOCOL || def->id == P_SRC_ADDRESS || def->id == P_DST_ADDRESS ||
+		    def->id == P_MAC_PROTOCOL || def->id == P_IP_PROTOCOL)
 			continue;
 		if (def->status == ST_NONE || def->status == ST_REFUSED) {
 			lower_refuse(L, &it->props[i].loc, def->name, def->how ? def->how : "rosfw has no translation for it");
@@ -1247,7 +1290,7 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 	for (b = builtins; b < builtins + sizeof(builtins) / sizeof(builtins[0]); b++) {
 		if (strcmp(b->fac, L->fac))
 			continue;
-		if (!strcmp(b->ros, "dstnat"))
+		if (!strcmp(b->fac, "nat") && !strcmp(b->ros, "dstnat"))
 			dstnat_hooks(L, chain_get(L, b->ros));
 		else
 			chain_get(L, b->ros);
@@ -1274,6 +1317,15 @@ static void facility_lower(struct lctx *L, enum menu_kind k)
 		if (!it->disabled)
 			rule_lower(L, it, (long)i);
 	}
+}
+
+void lower_facility(struct lctx *L, enum menu_kind k)
+{
+	/* a table of its own: its rule identities start again */
+	L->nidents = 0;
+	if (L->idents)
+		memset(L->idents, 0, L->capidents * sizeof(*L->idents));
+	facility_lower(L, k);
 }
 
 static void family_lower(struct lctx *L, bool v6)
@@ -1324,9 +1376,14 @@ struct ir *lower_model(const struct model *m, struct diag *d, const struct lower
 	L.ir->inspect_prev = L.o->inspect_prev;
 	L.ir->ninspect_prev = L.o->ninspect_prev;
 	L.ifn = ifnames_new(m, L.o->ifmap, d);
+	if ((L.brloc = lower_bridge_used(m))) {
+		L.ir->brport_marks = true;
+		ir_table_get(L.ir, NFPROTO_BRIDGE);
+	}
 	marks_collect(&L);
 	family_lower(&L, false);
 	family_lower(&L, true);
+	lower_bridge_filter(&L);
 	lower_routes(&L);
 	lower_sysctls(&L);
 	free(L.plans);

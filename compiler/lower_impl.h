@@ -80,6 +80,8 @@ struct lctx {
 	struct rule_ident *idents;	/* the table's rule identities so far: open addressing */
 	size_t nidents, capidents;
 	char cname[48];			/* the current rule's counter object */
+	const struct loc *brloc;	/* the first bridge port matcher, or NULL */
+	int ethertype;			/* bridge filter: the rule's mac-protocol, or -1 */
 };
 
 /* The rule's action, through its row (after log=yes). */
@@ -106,6 +108,26 @@ struct list_sets {
 };
 void lower_list_sets(struct lctx *L, const char *list, struct list_sets *ls);
 const char *lower_iflist_set(struct lctx *L, const char *list);
+/* in-interface= and the like on `key` (iifname, meta ibrname, ...). */
+void lower_ifname(struct lctx *L, const struct mprop *p, enum ir_key key);
+/* in-interface-list= and the like on `key`. */
+void lower_iflist_match(struct lctx *L, const struct mprop *p, enum ir_key key);
+/* A MAC address (or the bridge filter's MAC/MASK) on `key`. */
+void lower_mac(struct lctx *L, const struct mprop *p, enum ir_key key);
+/* compiler/lower_bridge.c: /interface bridge filter into table bridge
+ * rosfw; the matchers the rule's others depend on, first. */
+void lower_bridge_filter(struct lctx *L);
+void lower_bridge_rule_first(struct lctx *L);
+/* dst-nat/src-nat of /interface bridge nat (true: done here). */
+bool lower_bridge_nat(struct lctx *L, bool dst);
+/* The rules of one menu, in L's table (lower.c). */
+void lower_facility(struct lctx *L, enum menu_kind k);
+/* The interfaces (router names) of a list, with includes and excludes;
+ * the array is the caller's to free. */
+const char **lower_iflist_members(struct lctx *L, const char *list, size_t *n);
+/* compiler/lower_bridge.c: where the configuration first matches a bridge
+ * port (then ir->bridge is made before anything else), or NULL. */
+const struct loc *lower_bridge_used(const struct model *m);
 bool lower_ifname_ok(const char *s, size_t n);
 /* Why no Linux interface can have this name (dev_valid_name), or NULL. */
 const char *lower_ifname_unlinux(const char *s, size_t n);

@@ -40,7 +40,7 @@ static struct ir_data data_for(enum ir_key key, uint64_t v)
 /* The protocol the rule names, or -1 (none, or a negated one). */
 static int rule_protocol(const struct lctx *L)
 {
-	const struct mprop *p = mitem_prop(L->it, P_PROTOCOL);
+	const struct mprop *p = mitem_prop(L->it, menu_kind_is_bridge(L->k) ? P_IP_PROTOCOL : P_PROTOCOL);
 
 	return p && mprop_len(p) && !p->neg ? (int)p->v.u : -1;
 }
@@ -349,6 +349,11 @@ static void ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
 		s->u.m.v.len = (uint8_t)strnlen((const char *)e[0].lo.b, 16);
 }
 
+void lower_ifname(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	ifname(L, p, key);
+}
+
 void lower_in_interface(struct lctx *L, const struct mprop *p)
 {
 	ifname(L, p, K_META_IIFNAME);
@@ -373,6 +378,11 @@ static void iflist(struct lctx *L, const struct mprop *p, enum ir_key key)
 	if (!strcmp(name, "dynamic"))
 		name = "none";
 	match_add(L, key, p->neg ? OP_NOTIN : OP_IN)->u.m.set = lower_iflist_set(L, name);
+}
+
+void lower_iflist_match(struct lctx *L, const struct mprop *p, enum ir_key key)
+{
+	iflist(L, p, key);
 }
 
 void lower_in_interface_list(struct lctx *L, const struct mprop *p)
@@ -487,7 +497,7 @@ void lower_connection_mark(struct lctx *L, const struct mprop *p)
 
 void lower_packet_mark(struct lctx *L, const struct mprop *p)
 {
-	mark_match(L, p, K_META_MARK, "packet", 0xffffu);
+	mark_match(L, p, K_META_MARK, "packet", ir_pmark_mask(L->ir));
 }
 
 void lower_routing_mark(struct lctx *L, const struct mprop *p)
@@ -1103,10 +1113,7 @@ void lower_time(struct lctx *L, const struct mprop *p)
 
 void lower_src_mac_address(struct lctx *L, const struct mprop *p)
 {
-	struct ir_stmt *s = match_add(L, K_ETHER_SADDR, p->neg ? OP_NE : OP_EQ);
-
-	s->u.m.v.len = 6;
-	memcpy(s->u.m.v.b, p->v.mac, 6);
+	lower_mac(L, p, K_ETHER_SADDR);
 }
 
 void lower_ipsec_policy(struct lctx *L, const struct mprop *p)
@@ -1462,12 +1469,16 @@ static void nat_random(struct lctx *L)
 
 void lower_act_src_nat(struct lctx *L)
 {
+	if (lower_bridge_nat(L, false))
+		return;
 	act_nat(L, NAT_SNAT);
 	nat_random(L);
 }
 
 void lower_act_dst_nat(struct lctx *L)
 {
+	if (lower_bridge_nat(L, true))
+		return;
 	act_nat(L, NAT_DNAT);
 }
 
@@ -1479,6 +1490,13 @@ void lower_act_masquerade(struct lctx *L)
 
 void lower_act_redirect(struct lctx *L)
 {
+	if (L->k == MK_BRIDGE_NAT) {
+		const struct mprop *a = mitem_prop(L->it, P_ACTION);
+
+		lower_refuse(L, a ? &a->loc : &L->it->loc, "action=redirect in /interface bridge nat",
+			     "it sets the bridge's own MAC, which rosfw does not know when it compiles");
+		return;
+	}
 	act_nat(L, NAT_REDIRECT);
 }
 
@@ -1502,7 +1520,8 @@ void lower_act_mark_connection(struct lctx *L)
 
 void lower_act_mark_packet(struct lctx *L)
 {
-	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, 0xffff0000u);
+	/* Bridge ports matched: their number in bits 12-15 stays too. */
+	set_mark(L, P_NEW_PACKET_MARK, "packet", K_META_MARK, ~ir_pmark_mask(L->ir));
 	mangle_passthrough(L);
 }
 
@@ -1599,6 +1618,22 @@ void lower_table_markdown(FILE *out)
 			if (a[j].menus & MB_RULES)
 				row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	}
+	/* The bridge menus' own rows; what they share with the IP menus
+	 * lowers as above, in table bridge rosfw. */
+	fputs("\n## /interface bridge filter and nat\n\n"
+	      "Into `table bridge rosfw` (README, \"Bridge ports\"). What these menus share with the IP firewall\n"
+	      "(`src-address`, `dst-port`, `in-interface`, `packet-mark`, `log`, `accept`, `jump`, ...) lowers as above;\n"
+	      "IP fields need `mac-protocol=ip`. In `/interface bridge nat`, `dst-nat` is `ether daddr set\n"
+	      "to-dst-mac-address accept` and `src-nat` `ether saddr set to-src-mac-address accept`; `redirect` is refused\n"
+	      "(the bridge's own MAC is not known when rosfw compiles).\n\n"
+	      "| property or action | status | nftables |\n| --- | --- | --- |\n",
+	      out);
+	for (i = 0; i < np; i++)
+		if ((p[i].menus & MB_BR) && !(p[i].menus & MB_RULES))
+			row_markdown(out, p[i].name, NULL, p[i].status, p[i].how);
+	for (j = 0; j < na; j++)
+		if ((a[j].menus & MB_BR) && !(a[j].menus & MB_RULES))
+			row_markdown(out, NULL, a[j].name, a[j].status, a[j].how);
 	lower_service_markdown(out);
 	routes_markdown(out);
 }

@@ -79,7 +79,13 @@ static const struct menu_node iflist = { "list", MK_IFLIST, &iface, iflist_child
 #define IFACE(var, nm) LEAF(var, nm, MK_INTERFACE, iface)
 IFACE(if_6to4, "6to4");
 IFACE(if_bonding, "bonding");
-IFACE(if_bridge, "bridge");
+/* /interface bridge names bridges; its filter and nat menus are rules
+ * (lower_bridge.c), its other children (port, vlan, ...) are passed over. */
+static const struct menu_node if_bridge;
+LEAF(bridge_filter, "filter", MK_BRIDGE_FILTER, if_bridge);
+LEAF(bridge_nat, "nat", MK_BRIDGE_NAT, if_bridge);
+static const struct menu_node *const if_bridge_children[] = { &bridge_filter, &bridge_nat, NULL };
+static const struct menu_node if_bridge = { "bridge", MK_INTERFACE, &iface, if_bridge_children };
 IFACE(if_eoip, "eoip");
 IFACE(if_ethernet, "ethernet");
 IFACE(if_gre, "gre");
@@ -201,6 +207,8 @@ static const char *const kind_paths[MK__COUNT] = {
 	[MK_ROUTE_RULE4] = "/ip route rule",
 	[MK_ROUTING_TABLE] = "/routing table",
 	[MK_ROUTING_RULE] = "/routing rule",
+	[MK_BRIDGE_FILTER] = "/interface bridge filter",
+	[MK_BRIDGE_NAT] = "/interface bridge nat",
 };
 
 const char *menu_kind_path(enum menu_kind k)
@@ -214,12 +222,23 @@ const char *menu_kind_facility(enum menu_kind k)
 
 	if (k >= MK_FILTER4 && k <= MK_RAW6)
 		return f[(k - MK_FILTER4) % 4];
+	/* its own table's: chains filter_input ... as the IP filter's */
+	if (k == MK_BRIDGE_FILTER)
+		return f[0];
+	/* not the IP nat's: its chains rewrite MACs, no nat-type chains */
+	if (k == MK_BRIDGE_NAT)
+		return "brnat";
 	return NULL;
 }
 
 bool menu_kind_is_rules(enum menu_kind k)
 {
-	return k >= MK_FILTER4 && k <= MK_RAW6;
+	return (k >= MK_FILTER4 && k <= MK_RAW6) || menu_kind_is_bridge(k);
+}
+
+bool menu_kind_is_bridge(enum menu_kind k)
+{
+	return k == MK_BRIDGE_FILTER || k == MK_BRIDGE_NAT;
 }
 
 bool menu_kind_is_v6(enum menu_kind k)

@@ -27,6 +27,8 @@ const char *menu_kind_path(enum menu_kind k);
 /* "filter", "nat", "mangle", "raw" for rule menus, else NULL. */
 const char *menu_kind_facility(enum menu_kind k);
 bool menu_kind_is_rules(enum menu_kind k);
+/* /interface bridge filter and nat: rules of table bridge rosfw. */
+bool menu_kind_is_bridge(enum menu_kind k);
 bool menu_kind_is_v6(enum menu_kind k);
 /* A settings menu has one unnamed item changed with `set` (connection tracking). */
 bool menu_kind_is_settings(enum menu_kind k);

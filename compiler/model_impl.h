@@ -45,7 +45,7 @@ struct untranslated {
 	struct loc first;
 };
 
-#define MODEL_UNTRANSLATED 5
+#define MODEL_UNTRANSLATED 3
 
 struct script;
 

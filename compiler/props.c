@@ -26,10 +26,10 @@
 #define MB_ROUTING (MB_ROUTES | MB_ROUTE_RULES | MB(MK_ROUTING_TABLE))
 /* Every menu whose items carry a comment. */
 #define MB_COMMENTED (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | MB(MK_LAYER7) | \
-		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING)
+		      MB(MK_IFLIST) | MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB_ROUTING | MB_BR)
 /* Every menu whose items can be disabled. */
 #define MB_DISABLEABLE (MB_RULES | MB_ADDRLISTS | MB(MK_SERVICE_PORT) | \
-			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING)
+			MB(MK_IFLIST_MEMBER) | MB(MK_INTERFACE) | MB(MK_IP_SERVICE) | MB_ROUTING | MB_BR)
 
 /* ------------------------------------------------------------ enumerations */
 
@@ -63,6 +63,15 @@ static const char *const p2p_kinds[] = {
 	"gnutella", "soulseek", "warez", "winmx",
 	NULL
 };
+
+/* /interface bridge filter: refused properties' words (props.def) */
+static const char *const arp_opcodes[] = {
+	"arp-nak", "drarp-error", "drarp-reply", "drarp-request", "inarp-reply", "inarp-request", "reply",
+	"reply-reverse", "request", "request-reverse", NULL
+};
+static const char *const packet_types[] = { "broadcast", "host", "multicast", "other-host", NULL };
+static const char *const stp_flags[] = { "topology-change", "topology-change-ack", NULL };
+static const char *const stp_types[] = { "config", "tcn", NULL };
 
 /* /ip service tls-version */
 static const char *const tls_versions[] = { "any", "only-1.2", NULL };

@@ -36,6 +36,8 @@ enum menu_kind {
 	MK_ROUTE_RULE4,  /* /ip route rule (v6) */
 	MK_ROUTING_TABLE,/* /routing table (v7) */
 	MK_ROUTING_RULE, /* /routing rule (v7) */
+	MK_BRIDGE_FILTER,/* /interface bridge filter: table bridge rosfw (lower_bridge.c) */
+	MK_BRIDGE_NAT,   /* /interface bridge nat: MAC rewriting there */
 	MK__COUNT
 };
 
@@ -46,6 +48,9 @@ enum menu_kind {
 #define MB_V6 (MB_RULES6 | MB(MK_ADDRLIST6) | MB(MK_ROUTE6))
 #define MB_ROUTES (MB(MK_ROUTE4) | MB(MK_ROUTE6))
 #define MB_ROUTE_RULES (MB(MK_ROUTE_RULE4) | MB(MK_ROUTING_RULE))
+#define MB_BRF MB(MK_BRIDGE_FILTER)
+#define MB_BRN MB(MK_BRIDGE_NAT)
+#define MB_BR (MB_BRF | MB_BRN)
 
 /* Value types (vtypes.def): each has a parser and a printer in vtype.c. */
 #define VTYPE(id, parse, print) VT_##id,

@@ -120,6 +120,13 @@ union pval {
 #define VFORM_LIST 0x01		/* VT_PORTS: struct vranges at pval.p */
 #define VFORM_CODE 0x01		/* VT_ICMP_OPTIONS: a code range follows the type */
 #define VFORM_V29 0x01		/* VT_NTH: 2.9's every,counter,packet */
+#define VFORM_MAC_MASK 0x01	/* VT_MAC: address and mask, 12 bytes at pval.p */
+
+/* VT_ETHER_PROTO: pval.u is an EtherType, or VETHER_NAME + the index of
+ * one of RouterOS's names (vtype.c). */
+#define VETHER_NAME 0x10000u
+/* The EtherType of name index i, or -1 where rosfw does not know it. */
+int value_ether_type(size_t i);
 
 /* VT_TIMEOUT */
 enum { VTO_TIME, VTO_NONE_DYNAMIC, VTO_NONE_STATIC };

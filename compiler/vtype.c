@@ -15,6 +15,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -221,8 +222,10 @@ static void addr_keep(const struct vctx *c, const struct value_addr *a)
 
 static bool addr_elem(const struct vctx *c, size_t off, size_t len, bool dns)
 {
-	/* v7's /routing rule holds IPv4 and IPv6 rules alike */
-	bool v6 = menu_v6(c->m) || (c->m == MK_ROUTING_RULE && memchr(c->v + off, ':', len));
+	/* v7's /routing rule holds IPv4 and IPv6 rules alike; the bridge
+	 * menus have properties of their own for IPv6 addresses */
+	bool v6 = menu_v6(c->m) || (c->m == MK_ROUTING_RULE && memchr(c->v + off, ':', len)) ||
+		  c->p->id == P_SRC_ADDRESS6 || c->p->id == P_DST_ADDRESS6;
 	struct value_addr a;
 	size_t mo;
 	char q[QUOTE_MAX + 8];
@@ -1371,16 +1374,83 @@ static void print_icmp_options(FILE *out, const struct vprint *pr)
 
 static bool parse_mac(const struct vctx *c, size_t off, size_t len)
 {
+	uint8_t *mm;
+
 	if (value_parse_mac(c->v + off, len, c->out->v.mac))
 		return true;
-	return expected(c, off, len, "a MAC address AA:BB:CC:DD:EE:FF");
+	/* The bridge filter's MAC/MASK. */
+	if (c->m == MK_BRIDGE_FILTER && len == 35 && c->v[off + 17] == '/') {
+		mm = arena_alloc(c->arena, 12);
+		if (value_parse_mac(c->v + off, 17, mm) && value_parse_mac(c->v + off + 18, 17, mm + 6)) {
+			c->out->v.p = mm;
+			c->out->form = VFORM_MAC_MASK;
+			return true;
+		}
+	}
+	return expected(c, off, len, c->m == MK_BRIDGE_FILTER ? "a MAC address AA:BB:CC:DD:EE:FF[/MASK]" :
+							       "a MAC address AA:BB:CC:DD:EE:FF");
 }
 
 static void print_mac(FILE *out, const struct vprint *pr)
 {
-	const uint8_t *m = pr->pv->v.mac;
+	const uint8_t *m = pr->pv->form & VFORM_MAC_MASK ? pr->pv->v.p : pr->pv->v.mac;
 
 	fprintf(out, "%02X:%02X:%02X:%02X:%02X:%02X", m[0], m[1], m[2], m[3], m[4], m[5]);
+	if (pr->pv->form & VFORM_MAC_MASK)
+		fprintf(out, "/%02X:%02X:%02X:%02X:%02X:%02X", m[6], m[7], m[8], m[9], m[10], m[11]);
+}
+
+/* RouterOS's mac-protocol names (7.24's completion), sorted, with the
+ * EtherType where it is a standard one; -1: not an EtherType (length,
+ * 802.2 are frame formats) or MikroTik's own, which rosfw does not know. */
+static const struct {
+	const char *name;
+	int type;
+} ether_names[] = {
+	{ "802.2", -1 },	 { "arp", 0x0806 },	 { "capsman", -1 },	      { "dot1x", 0x888e },
+	{ "homeplug-av", 0x88e1 }, { "ip", 0x0800 },	 { "ipv6", 0x86dd },	      { "ipx", 0x8137 },
+	{ "lacp", 0x8809 },	 { "length", -1 },	 { "lldp", 0x88cc },	      { "loop-protect", -1 },
+	{ "macsec", 0x88e5 },	 { "mpls-multicast", 0x8848 }, { "mpls-unicast", 0x8847 }, { "mvrp", 0x88f5 },
+	{ "packing-compr", -1 }, { "packing-simple", -1 }, { "pppoe", 0x8864 },	      { "pppoe-discovery", 0x8863 },
+	{ "rarp", 0x8035 },	 { "romon", -1 },	 { "service-vlan", 0x88a8 }, { "vlan", 0x8100 },
+};
+#define NETHER (sizeof(ether_names) / sizeof(ether_names[0]))
+int value_ether_type(size_t i)
+{
+	return i < NETHER ? ether_names[i].type : -1;
+}
+
+static bool parse_ether_proto(const struct vctx *c, size_t off, size_t len)
+{
+	char buf[16], *end;
+	unsigned long v;
+	size_t i;
+
+	for (i = 0; i < NETHER; i++)
+		if (text_eq(c->v + off, len, ether_names[i].name)) {
+			c->out->v.u = VETHER_NAME + i;
+			return true;
+		}
+	if (len && len < sizeof(buf)) {
+		memcpy(buf, c->v + off, len);
+		buf[len] = 0;
+		v = strtoul(buf, &end, 0);
+		if (!*end && buf[0] >= '0' && buf[0] <= '9' && v <= 0xffff) {
+			c->out->v.u = v;
+			return true;
+		}
+	}
+	return expected(c, off, len, "a protocol name (ip, ipv6, arp, vlan, ...) or an EtherType number such as 0x88cc");
+}
+
+static void print_ether_proto(FILE *out, const struct vprint *pr)
+{
+	uint64_t u = pr->pv->v.u;
+
+	if (u >= VETHER_NAME && u - VETHER_NAME < NETHER)
+		fputs(ether_names[u - VETHER_NAME].name, out);
+	else
+		fprintf(out, "0x%04llx", (unsigned long long)u);
 }
 
 /* ipsec-policy: direction,policy */

@@ -1097,7 +1097,7 @@ report:
 	return rc;
 }
 
-/* Whether flush has anything to remove: either rosfw table. Not known
+/* Whether flush has anything to remove: any rosfw table. Not known
  * (no capability, netlink): true, the batch says the rest. */
 static bool flush_has_tables(void)
 {
@@ -1106,8 +1106,8 @@ static bool flush_has_tables(void)
 
 	if (!nlsock_open(&ns))
 		return true;
-	for (f = 0; f < 2 && have == 0; f++)
-		have = kread_table(&ns, f ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL);
+	for (f = 0; f < 3 && have == 0; f++)
+		have = kread_table(&ns, f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL);
 	nlsock_close(&ns);
 	return have != 0;
 }

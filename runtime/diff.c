@@ -199,7 +199,7 @@ static char *obj_def(const struct nlmsghdr *nlh, bool flowtable, char **name)
 
 static const char *family_name(int family)
 {
-	return family == NFPROTO_IPV6 ? "ip6" : "ip";
+	return family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 static char *obj_id(const char *kind, int family, const char *name)
@@ -909,8 +909,9 @@ struct diff *diff_read(void)
 
 	if (!nlsock_open(&st->ns))
 		goto fail;
-	for (f = 0; f < 2; f++) {
-		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	/* The bridge table too: it holds the bridge ports' numbers. */
+	for (f = 0; f < 3; f++) {
+		int family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
 		have = kread_table(&st->ns, family, NULL, NULL);
 		if (have < 0)
@@ -1146,7 +1147,7 @@ static int dobj_cmp(const void *a, const void *b)
 
 static const char *family_of(int family)
 {
-	return family == NFPROTO_IPV6 ? "ip6" : "ip";
+	return family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_BRIDGE ? "bridge" : "ip";
 }
 
 /* What changed inside a set that is on both sides: its definition, its

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "ifcheck.h"
 
+#include <linux/netfilter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,8 +288,12 @@ static void use_report(struct diag *d, enum diag_level lvl, const struct name *n
 			 nm->wild ? "*" : "");
 	else
 		snprintf(via, sizeof(via), "%s=%s%s%s", prop, u->neg ? "!" : "", nm->s, nm->wild ? "*" : "");
-	snprintf(subject, sizeof(subject), "rule %ld of /%s firewall %s", u->r->id,
-		 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
+	if (u->t->family == NFPROTO_BRIDGE)
+		snprintf(subject, sizeof(subject), "rule %ld of /interface bridge %s", u->r->id,
+			 u->c->facility && !strcmp(u->c->facility, "brnat") ? "nat" : "filter");
+	else
+		snprintf(subject, sizeof(subject), "rule %ld of /%s firewall %s", u->r->id,
+			 u->t->family == 10 ? "ipv6" : "ip", u->c->facility ? u->c->facility : "?");
 	diag_report(d, lvl, &u->r->loc, "%s (chain %s, %s): %s, but %s: %s", subject,
 		    u->c->ros_name ? u->c->ros_name : u->c->name, effects[a].what, via, missing, effect);
 }
@@ -403,21 +408,68 @@ static void loopback_check(const struct ir_table *t, struct diag *d)
 	}
 }
 
+/*
+ * The ports table bridge rosfw numbers (lower_bridge.c): one missing is a
+ * missing interface like in-interface's; one that is no bridge's port
+ * here gives its packets to no bridge hook, so its number is never
+ * written and in-bridge-port=it never matches. Said at the rule that
+ * first names the port.
+ */
+static size_t brport_check(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o,
+			   struct diag *d)
+{
+	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
+	const struct ir_chain *c = ir->bridge ? ir_chain_find(ir->bridge, "prerouting") : NULL;
+	size_t i, missing = 0;
+
+	if (c && (!c->facility || strcmp(c->facility, "bridge-port")))
+		c = NULL;
+	for (i = 0; c && i < c->n; i++) {
+		const struct ir_rule *r = c->rules[i];
+		const struct link *l, *br;
+		char s[17];
+
+		if (r->n < 1 || r->stmts[0].kind != S_MATCH || r->stmts[0].u.m.key != K_META_IIFNAME ||
+		    r->stmts[0].u.m.v.len < 16)
+			continue;	/* a prefix ("ppp*"): links come and go */
+		memcpy(s, r->stmts[0].u.m.v.b, 16);
+		s[16] = '\0';
+		l = links_find(have, s);
+		br = l && l->master ? links_by_index(have, l->master) : NULL;
+		if (!l && allowed(o->allow, s)) {
+			diag_note(d, &r->loc, "bridge port \"%s\" does not exist here yet (--allow-missing): rules that match it act once it is a port", s);
+		} else if (!l) {
+			missing++;
+			diag_report(d, lvl, &r->loc,
+				    "bridge port \"%s\" does not exist here: rules that match it (in-bridge-port, in-bridge-port-list) never match%s",
+				    s, o->policy == IFCHECK_ERROR ? "; map the router's name to this server's (--interface ROUTER=LINUX), --allow-missing=NAME, or --missing-interfaces=warn" : "");
+		} else if (!br || !br->bridge) {
+			diag_warning(d, &r->loc,
+				     "\"%s\" is no bridge's port here: its packets pass no bridge hook, so rules that match it as a bridge port (in-bridge-port, in-bridge-port-list) never match", s);
+		}
+	}
+	return missing;
+}
+
 size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct ifcheck_opts *o, struct diag *d)
 {
 	enum diag_level lvl = o->policy == IFCHECK_ERROR ? DIAG_ERROR : DIAG_WARNING;
 	struct names ns = { 0 };
 	size_t f, i, j, k, missing = 0;
 
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	for (f = 0; f < 3; f++) {
+		const struct ir_table *t = f < 2 ? ir->tables[f] : ir->bridge;
 
-		if (t)
+		if (t && f < 2)
 			loopback_check(t, d);
-		for (i = 0; t && i < t->nchains; i++)
+		for (i = 0; t && i < t->nchains; i++) {
+			/* the bridge ports' numbers: brport_check */
+			if (t->chains[i]->facility && !strcmp(t->chains[i]->facility, "bridge-port"))
+				continue;
 			for (j = 0; j < t->chains[i]->n; j++)
 				if (t->chains[i]->rules[j]->loc.file)
 					rule_scan(&ns, t, t->chains[i], t->chains[i]->rules[j]);
+		}
 	}
 	for (i = 0; i < ns.n; i++) {
 		const struct name *nm = &ns.v[i];
@@ -451,8 +503,10 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 			 * br_netfilter, bridged packets do carry the port. */
 			snprintf(why, sizeof(why), "\"%s\" is a port of bridge \"%s\" here, and IP rules see its traffic as %s's",
 				 nm->s, br->name, br->name);
+			/* the bridge menus' rules do see the port */
 			for (k = 0; k < nm->n; k++)
-				use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
+				if (nm->uses[k].t->family != NFPROTO_BRIDGE)
+					use_report(d, DIAG_WARNING, nm, &nm->uses[k], why);
 			continue;
 		}
 		if (allowed(o->allow, nm->s) && ros_dynamic(nm->s)) {
@@ -478,6 +532,7 @@ size_t ifcheck_run(const struct ir *ir, const struct links *have, const struct i
 		for (k = 0; k < nm->n; k++)
 			use_report(d, lvl, nm, &nm->uses[k], why);
 	}
+	missing += brport_check(ir, have, o, d);
 	if (ir->ifnames_impossible) {
 		/* Each was warned at its place by lowering: here they count
 		 * as what they are on this machine, interfaces it lacks. */

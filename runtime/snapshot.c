@@ -310,8 +310,10 @@ int snapshot_take(struct snapshot *s)
 	d.out = s;
 	if (!nlsock_open(&d.ns))
 		return -1;
-	for (f = 0; f < 2 && ret == 0; f++) {
-		d.family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	/* table bridge rosfw too: it holds the bridge ports' numbers and the
+	 * bridge menus' rules */
+	for (f = 0; f < 3 && ret == 0; f++) {
+		d.family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 		ret = family_save(&d);
 		dumper_reset(&d);
 	}
@@ -362,6 +364,7 @@ int snapshot_restore(const char *buf, size_t len)
 	o.n += MNL_ALIGN(((struct nlmsghdr *)o.b)->nlmsg_len);
 	table_empty(&o, NFPROTO_IPV4);
 	table_empty(&o, NFPROTO_IPV6);
+	table_empty(&o, NFPROTO_BRIDGE);
 	while (o.n + len + NLSOCK_BUF > o.cap) {
 		o.cap *= 2;
 		o.b = xrealloc(o.b, o.cap);

@@ -43,9 +43,15 @@ struct state {
 	struct nlsock ns;
 	struct dset *dsets;
 	size_t ndsets, capdsets;
-	struct emit_nl_have have[2];	/* everything in the tables, by name */
-	size_t capchains[2], capsets[2], capflowtables[2], caphobjs[2];
+	struct emit_nl_have have[3];	/* everything in the tables (ip, ip6, bridge), by name */
+	size_t capchains[3], capsets[3], capflowtables[3], caphobjs[3];
 };
+
+/* have[]'s index of a family's table. */
+static int fam_index(int family)
+{
+	return family == NFPROTO_IPV6 ? 1 : family == NFPROTO_BRIDGE ? 2 : 0;
+}
 
 static bool set_is_list(const char *name, uint32_t flags)
 {
@@ -118,7 +124,7 @@ static void dset_range(void *ctx, const struct kread_range *r)
 /* Every named set, and the entries of the dynamic lists' sets. */
 static int sets_read(struct state *st, int family)
 {
-	struct emit_nl_have *h = &st->have[family == NFPROTO_IPV6];
+	struct emit_nl_have *h = &st->have[fam_index(family)];
 	struct set_rows rows = { 0 };
 	size_t i;
 	int ret;
@@ -130,7 +136,7 @@ static int sets_read(struct state *st, int family)
 
 		if (r->flags & NFT_SET_ANONYMOUS)
 			continue;
-		XGROW(h->sets, h->nsets, st->capsets[family == NFPROTO_IPV6]);
+		XGROW(h->sets, h->nsets, st->capsets[fam_index(family)]);
 		h->sets[h->nsets++] = xstrdup(r->name);
 		if (!set_is_list(r->name, r->flags))
 			continue;
@@ -203,7 +209,7 @@ static int hobj_cmp(const void *a, const void *b)
  * and flowtables. */
 static int have_read(struct state *st, int family)
 {
-	struct have_ctx c = { st, family == NFPROTO_IPV6 };
+	struct have_ctx c = { st, fam_index(family) };
 	struct emit_nl_have *h = &st->have[c.f];
 	int have = kread_table(&st->ns, family, NULL, NULL);
 
@@ -224,8 +230,9 @@ struct state *state_read(void)
 
 	if (!nlsock_open(&st->ns))
 		goto fail;
-	for (f = 0; f < 2; f++) {
-		int family = f ? NFPROTO_IPV6 : NFPROTO_IPV4;
+	/* table bridge rosfw too, emptied in place like the others */
+	for (f = 0; f < 3; f++) {
+		int family = f == 2 ? NFPROTO_BRIDGE : f ? NFPROTO_IPV6 : NFPROTO_IPV4;
 
 		if (have_read(st, family) < 0)
 			goto fail;
@@ -255,7 +262,7 @@ void state_free(struct state *st)
 			free(st->dsets[i].e[j].comment);
 		free(st->dsets[i].e);
 	}
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < 3; f++) {
 		struct emit_nl_have *h = &st->have[f];
 
 		for (i = 0; i < h->nchains; i++) {

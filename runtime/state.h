@@ -27,7 +27,7 @@ void state_free(struct state *st);
  * type, timing out after what they had left; the number added. */
 size_t state_keep_elems(const struct state *st, struct ir *ir);
 
-/* What the tables hold (ip, ip6), for emit_nl_build_over: an apply
+/* What the tables hold (ip, ip6, bridge), for emit_nl_build_over: an apply
  * empties them in place and keeps the counters of unchanged rules. */
 const struct emit_nl_have *state_have(const struct state *st);
 

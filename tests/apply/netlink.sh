@@ -21,7 +21,7 @@ fi
 # The rule blocks of a --debug=netlink print: "ip rosfw CHAIN" and the
 # indented expression lines under it.
 rules() {
-	awk '/^(ip|ip6) rosfw /{ p = 1; print; next } /^[^ ]/{ p = 0 } p'
+	awk '/^(ip|ip6|bridge) rosfw /{ p = 1; print; next } /^[^ ]/{ p = 0 } p'
 }
 
 # Objects (NEWOBJ 2578) and flowtables (NEWFLOWTABLE 2582) of an mnl print,
@@ -144,6 +144,60 @@ else
 	fail "netlink: merged runs: 4 counter maps, their sets and elements = nft's bytes"
 	diff "$tmp/nft.maps" "$tmp/rosfw.maps" | head -10 >&2
 fi
+# Bridge ports: table bridge rosfw's port numbers, the IP rules' masked
+# marks (one port, a list of them, negated) and a packet mark beside them.
+cat > "$tmp/brport.rsc" <<'RSC'
+/interface list add name=PORTS
+/interface list member add list=PORTS interface=ether2
+/interface list member add list=PORTS interface=ether3
+/ip firewall filter
+add chain=input in-bridge-port=ether2 action=drop
+add chain=forward in-bridge-port=!ether3 protocol=icmp action=drop
+add chain=forward in-bridge-port-list=PORTS action=accept
+add chain=forward in-bridge-port-list=!PORTS action=drop
+/ip firewall mangle
+add chain=prerouting in-bridge-port=ether3 action=mark-packet new-packet-mark=p3
+add chain=forward packet-mark=p3 action=accept
+/ipv6 firewall filter
+add chain=input in-bridge-port=ether3 action=drop
+RSC
+same "bridge ports" "$tmp" brport.rsc --interface ether2=veth2 --interface 'ether3=ppp*'
+grep -q '^table bridge rosfw {' "$tmp/text.nft" && grep -q '^bridge rosfw prerouting' "$tmp/rosfw.rules" &&
+	pass "netlink: the bridge ports case has table bridge rosfw" ||
+	fail "netlink: the bridge ports case has table bridge rosfw"
+
+# /interface bridge filter: EtherType, MACs with a mask, IP fields after
+# mac-protocol=ip, VLAN fields, bridge names (this kernel has no
+# nft_meta_bridge; nft prints what it sends before the kernel refuses).
+cat > "$tmp/brfilter.rsc" <<'RSC'
+/interface list add name=LANP
+/interface list member add list=LANP interface=ether2
+/interface bridge filter
+add chain=forward src-mac-address=02:00:00:00:00:02 action=drop
+add chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop
+add chain=forward mac-protocol=ip src-address=192.168.88.3 dst-address=192.168.88.0/24 ip-protocol=icmp action=drop
+add chain=forward dst-mac-address=01:00:5E:00:00:00/FF:FF:FF:80:00:00 src-mac-address=!02:00:00:00:00:09 action=accept
+add chain=input in-interface=ether2 in-bridge=bridge1 action=jump jump-target=mine
+add chain=mine mac-protocol=vlan vlan-id=10 vlan-priority=3 action=return
+add chain=mine mac-protocol=!arp in-interface-list=LANP action=mark-packet new-packet-mark=fromlan passthrough=no
+add chain=output out-bridge=bridge1 out-interface=ether3 packet-mark=fromlan action=passthrough
+add chain=forward mac-protocol=0x88cc action=drop
+add chain=forward mac-protocol=ip ip-protocol=tcp src-port=1000-2000 dst-port=!22 action=drop
+add chain=forward in-bridge-list=LANP out-bridge-list=!LANP action=drop
+add chain=forward packet-type=broadcast mac-protocol=arp action=accept
+add chain=input packet-type=!other-host action=accept
+add chain=mine mac-protocol=vlan vlan-encap=ipv6 vlan-priority=!0 action=drop
+add chain=forward mac-protocol=ipv6 src-address6=fe80::/10 dst-address6=!2001:db8::1 ip-protocol=udp dst-port=547 action=accept
+RSC
+same "bridge filter" "$tmp" brfilter.rsc --interface ether2=veth2 --interface ether3=veth3 --interface bridge1=br0
+cat > "$tmp/brnat.rsc" <<'RSC'
+/interface bridge nat
+add chain=dstnat mac-protocol=ip dst-address=192.168.88.3 action=dst-nat to-dst-mac-address=02:00:00:00:00:03
+add chain=srcnat src-mac-address=02:00:00:00:00:02 action=src-nat to-src-mac-address=02:00:00:00:00:22
+add chain=srcnat action=jump jump-target=x
+add chain=x mac-protocol=arp action=mark-packet new-packet-mark=q passthrough=no
+RSC
+same "bridge nat" "$tmp" brnat.rsc
 
 each_config "$rosfw" same
 summary "netlink"

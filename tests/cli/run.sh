@@ -271,11 +271,11 @@ check "cli: compile jumps to an empty chain" test $? = 0
 
 # Rules rosfw does not apply are a warning, and a pipeline can make any
 # warning fatal: more than N is exit 1 with nothing written or applied.
-printf '/interface bridge filter\nadd chain=forward action=drop\nadd chain=forward action=drop disabled=yes\n/ip firewall filter\nadd chain=input action=accept\n' > bw.rsc
+printf '/ip hotspot walled-garden\nadd dst-host=a.example\nadd dst-host=b.example disabled=yes\n/ip firewall filter\nadd chain=input action=accept\n' > bw.rsc
 "$rosfw" check bw.rsc > /dev/null 2> bw.err
 rc=$?
-check "cli: /interface bridge filter's rules are a warning with their count, exit 0" eval \
-	'test $rc = 0 && grep -q "bw.rsc:2:1: warning: /interface bridge filter holds 2 rules (1 of them disabled)" bw.err'
+check "cli: /ip hotspot walled-garden's rules are a warning with their count, exit 0" eval \
+	'test $rc = 0 && grep -q "bw.rsc:2:1: warning: /ip hotspot walled-garden holds 2 rules (1 of them disabled)" bw.err'
 "$rosfw" check --max-warnings 0 bw.rsc > /dev/null 2> bw.err
 rc=$?
 check "cli: check --max-warnings 0 makes the warning fatal" eval \

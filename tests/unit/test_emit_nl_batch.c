@@ -145,7 +145,7 @@ static const char *fam(const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
 
-	return g->nfgen_family == NFPROTO_IPV4 ? "ip" : g->nfgen_family == NFPROTO_IPV6 ? "ip6" : "?";
+	return g->nfgen_family == NFPROTO_IPV4 ? "ip" : g->nfgen_family == NFPROTO_IPV6 ? "ip6" : g->nfgen_family == NFPROTO_BRIDGE ? "bridge" : "?";
 }
 
 static void line_table(struct pmsg *p, const char *verb)
@@ -729,9 +729,10 @@ static void test_in_place_over_have(void **state)
 		{ "c_old", NFT_OBJECT_COUNTER },
 		{ "ftp", NFT_OBJECT_CT_HELPER },
 	};
-	struct emit_nl_have have[2] = {
+	struct emit_nl_have have[3] = {
 		{ .table = true, .chains = chains, .nchains = 3, .sets = sets, .nsets = 2, .flowtables = fts,
 		  .nflowtables = 1, .objs = objs, .nobjs = 3 },
+		{ .table = false },
 		{ .table = false },
 	};
 	struct ir *ir = small_ir();
@@ -763,17 +764,18 @@ static void test_in_place_over_have(void **state)
 	ir_free(ir);
 }
 
-/* rosfw flush: both tables replaced with nothing. */
+/* rosfw flush: every table replaced with nothing. */
 static void test_flush(void **state)
 {
 	static const char *const want[] = {
-		"begin", "newtable ip rosfw", "deltable ip rosfw", "newtable ip6 rosfw", "deltable ip6 rosfw", "end",
+		"begin", "newtable ip rosfw", "deltable ip rosfw", "newtable ip6 rosfw", "deltable ip6 rosfw",
+		"newtable bridge rosfw", "deltable bridge rosfw", "end",
 	};
 	struct parsed x = parse(emit_nl_build(NULL, 5, true));
 	size_t i;
 
 	(void)state;
-	assert_int_equal(x.n, 6);
+	assert_int_equal(x.n, 8);
 	for (i = 0; i < x.n; i++)
 		assert_string_equal(x.m[i].line, want[i]);
 	parsed_free(&x);

@@ -2542,44 +2542,170 @@ static void test_refused_hotspot(void **state)
 	REFUSED_PROP("hotspot=auth", "auth", "hotspot", "HotSpot state exists only on RouterOS");
 }
 
-static void test_refused_in_bridge_port(void **state)
+/* in-bridge-port: table bridge rosfw numbers the ports in the packet mark's
+ * bits 12-15, the IP rule tests them; packet marks keep bits 0-11. */
+static void test_in_bridge_port(void **state)
 {
+	struct low l = low_ok("/interface list add name=PORTS\n"
+			      "/interface list member add list=PORTS interface=ether2\n"
+			      "/interface list member add list=PORTS interface=ether3\n"
+			      "/interface list add name=ONE\n"
+			      "/interface list member add list=ONE interface=ether3\n"
+			      MANGLE "add chain=prerouting in-bridge-port=ether3 action=mark-packet new-packet-mark=p3\n"
+			      FILTER "add chain=input in-bridge-port=ether2 action=drop\n"
+			      "add chain=forward in-bridge-port=!ether3 packet-mark=p3 action=drop\n"
+			      "add chain=forward in-bridge-port-list=PORTS action=accept\n"
+			      "add chain=forward in-bridge-port-list=!PORTS action=drop\n"
+			      "add chain=forward phys-in-interface=ether2 in-bridge-port-list=ONE action=drop\n"
+			      FILTER6 "add chain=input in-bridge-port=ether2 action=drop\n");
+
 	(void)state;
-	REFUSED_PROP("in-bridge-port=ether1", "ether1", "in-bridge-port", "bridge ports are a bridge-family matter");
+	assert_rules_l(&l, "bridge", "prerouting",
+		       "iifname \"ether3\" meta mark set meta mark & 0xffff0fff | 0x00001000\n"
+		       "iifname \"ether2\" meta mark set meta mark & 0xffff0fff | 0x00002000\n");
+	assert_rules_l(&l, "ip", "mangle_prerouting",
+		       "meta mark & 0x0000f000 == 0x00001000 counter meta mark set meta mark & 0xfffff000 | 0x000008e0 comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_input", "meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip", "filter_forward",
+		       "meta mark & 0x0000f000 != 0x00001000 meta mark & 0x00000fff == 0x000008e0 counter drop comment \"#1\"\n"
+		       "meta mark & 0x0000f000 { 0x00002000, 0x00001000 } counter accept comment \"#2\"\n"
+		       "meta mark & 0x0000f000 != { 0x00002000, 0x00001000 } counter drop comment \"#3\"\n"
+		       "meta mark & 0x0000f000 == 0x00001000 meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#4\"\n");
+	assert_rules_l(&l, "ip6", "filter_input", "meta mark & 0x0000f000 == 0x00002000 counter drop comment \"#0\"\n");
+	assert_non_null(strstr(l.out, "\ntable bridge rosfw\ndelete table bridge rosfw\n"));
+	low_free(&l);
 }
 
-static void test_refused_in_bridge_port_list(void **state)
+/* Without bridge port matchers: no bridge table, packet marks of 16 bits. */
+static void test_no_bridge_ports_no_bridge_table(void **state)
+{
+	struct low l = low_ok(MANGLE "add chain=prerouting action=mark-packet new-packet-mark=p3\n"
+			      "add chain=prerouting in-bridge-port=ether2 action=accept disabled=yes\n");
+
+	(void)state;
+	assert_null(strstr(l.out, "bridge"));
+	assert_non_null(strstr(l.out, "meta mark set meta mark & 0xffff0000 | "));
+	low_free(&l);
+}
+
+/* Sixteen ports do not fit in four bits: an error at the sixteenth. */
+static void test_in_bridge_port_sixteen(void **state)
+{
+	char src[2048];
+	size_t n = 0;
+	int i;
+	struct low l;
+
+	(void)state;
+	n += (size_t)snprintf(src + n, sizeof(src) - n, FILTER);
+	for (i = 1; i <= 16; i++)
+		n += (size_t)snprintf(src + n, sizeof(src) - n, "add chain=input in-bridge-port=ether%d action=drop\n", i);
+	l = low_err(src);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 17, col_of(src, 17, "ether16"),
+			 "bridge port \"ether16\" is the 16th the rules name: the packet mark has room for 15");
+	low_free(&l);
+}
+
+/* /interface bridge filter: chains of table bridge rosfw, the EtherType
+ * and the IP protocol before the matches that rest on them. */
+static void test_bridge_filter(void **state)
+{
+	struct low l = low_ok("/interface bridge filter\n"
+			      "add chain=forward dst-address=10.0.0.1 ip-protocol=tcp dst-port=22 mac-protocol=ip action=drop\n"
+			      "add chain=forward src-mac-address=02:00:00:00:00:00/FF:FF:FF:00:00:00 action=jump jump-target=x\n"
+			      "add chain=x mac-protocol=vlan vlan-id=7 action=return\n"
+			      "add chain=output mac-protocol=!0x88cc action=mark-packet new-packet-mark=m passthrough=no\n");
+
+	(void)state;
+	assert_rules_l(&l, "bridge", "filter_forward",
+		       "ether type 0x0800 meta l4proto tcp ip daddr 10.0.0.1 tcp dport 22 counter drop comment \"#0\"\n"
+		       "ether saddr & ff:ff:ff:00:00:00 == 02:00:00:00:00:00 counter jump filter_x comment \"#1\"\n");
+	assert_rules_l(&l, "bridge", "filter_x", "ether type 0x8100 vlan id 7 counter return comment \"#2\"\n");
+	assert_rules_l(&l, "bridge", "filter_output",
+		       "ether type != 0x88cc counter meta mark set meta mark & 0xffff0000 | 0x00001786 accept comment \"#3\"\n");
+	assert_null(strstr(l.out, "table ip rosfw {"));
+	low_free(&l);
+}
+
+/* What RouterOS wants beside an IP or VLAN field, and EtherTypes rosfw
+ * does not know: errors where they stand. */
+static void test_bridge_filter_errors(void **state)
+{
+	static const char src[] = "/interface bridge filter\n"
+				  "add chain=forward src-address=10.0.0.1 action=drop\n"
+				  "add chain=forward vlan-id=7 mac-protocol=ip action=drop\n"
+				  "add chain=forward mac-protocol=length action=drop\n"
+				  "add chain=forward tls-host=*.example action=drop\n"
+				  "add chain=forward src-address6=2001:db8::/32 mac-protocol=ip action=drop\n";
+	struct low l = low_err(src);
+
+	(void)state;
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(src, 2, "10.0.0.1"),
+			 "src-address needs mac-protocol=ip in /interface bridge filter (none is given)");
+	assert_diag_line(l.r.d, DIAG_ERROR, 3, col_of(src, 3, "7 "), "vlan-id needs mac-protocol=vlan");
+	assert_diag_line(l.r.d, DIAG_ERROR, 4, col_of(src, 4, "length"),
+			 "this mac-protocol is not supported: no EtherType rosfw knows");
+	assert_diag_line(l.r.d, DIAG_ERROR, 5, col_of(src, 5, "*.example"),
+			 "tls-host in /interface bridge filter is not supported: rosfw-inspect decides");
+	assert_diag_line(l.r.d, DIAG_ERROR, 6, col_of(src, 6, "2001:db8::/32"),
+			 "src-address6 needs mac-protocol=ipv6 in /interface bridge filter");
+	low_free(&l);
+}
+
+/* /interface bridge nat: the MAC set, then the chain ends (ebtables'
+ * dnat and snat); redirect and arp-reply refused. */
+static void test_bridge_nat(void **state)
+{
+	static const char bad[] = "/interface bridge nat\n"
+				  "add chain=dstnat action=redirect\n"
+				  "add chain=dstnat action=arp-reply to-arp-reply-mac-address=02:00:00:00:00:01\n";
+	struct low l = low_ok("/interface bridge nat\n"
+			      "add chain=dstnat mac-protocol=ip dst-address=10.0.0.3 action=dst-nat to-dst-mac-address=02:00:00:00:00:03\n"
+			      "add chain=srcnat action=src-nat to-src-mac-address=02:00:00:00:00:22\n");
+
+	(void)state;
+	assert_head_l(&l, "bridge", "nat_dstnat", "type filter hook prerouting priority -300; policy accept;");
+	assert_rules_l(&l, "bridge", "nat_dstnat",
+		       "ether type 0x0800 ip daddr 10.0.0.3 counter ether daddr set 02:00:00:00:00:03 accept comment \"#0\"\n");
+	assert_rules_l(&l, "bridge", "nat_srcnat", "counter ether saddr set 02:00:00:00:00:22 accept comment \"#1\"\n");
+	low_free(&l);
+	l = low_err(bad);
+	assert_null(l.ir);
+	assert_diag_line(l.r.d, DIAG_ERROR, 2, col_of(bad, 2, "redirect"),
+			 "action=redirect in /interface bridge nat is not supported: it sets the bridge's own MAC");
+	assert_diag_line(l.r.d, DIAG_ERROR, 3, col_of(bad, 3, "arp-reply"),
+			 "action=arp-reply is not supported: nftables cannot answer an ARP request");
+	low_free(&l);
+}
+
+static void test_refused_in_bridge_port_list_all(void **state)
 {
 	(void)state;
-	REFUSED_PROP("in-bridge-port-list=all", "=all", "in-bridge-port-list",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("in-bridge-port-list=all", "=all", "in-bridge-port-list=all",
+		     "rosfw numbers only the ports rules name; name the ports, or use in-interface= with the bridge");
 }
 
 static void test_refused_out_bridge_port(void **state)
 {
 	(void)state;
-	REFUSED_PROP("out-bridge-port=ether1", "ether1", "out-bridge-port", "bridge ports are a bridge-family matter");
+	REFUSED_PROP("out-bridge-port=ether1", "ether1", "out-bridge-port", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_out_bridge_port_list(void **state)
 {
 	(void)state;
-	REFUSED_PROP("out-bridge-port-list=all", "=all", "out-bridge-port-list",
-		     "bridge ports are a bridge-family matter");
-}
-
-static void test_refused_phys_in_interface(void **state)
-{
-	(void)state;
-	REFUSED_PROP("phys-in-interface=ether1", "ether1", "phys-in-interface",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("out-bridge-port-list=all", "=all", "out-bridge-port-list", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_phys_out_interface(void **state)
 {
 	(void)state;
-	REFUSED_PROP("phys-out-interface=ether1", "ether1", "phys-out-interface",
-		     "bridge ports are a bridge-family matter");
+	REFUSED_PROP("phys-out-interface=ether1", "ether1", "phys-out-interface", 
+		     "Linux picks the output bridge port after the IP hooks have run (the bridge forwards after routing), so no IP rule can know it");
 }
 
 static void test_refused_ingress_priority(void **state)
@@ -3660,7 +3786,7 @@ static void test_rule_properties_lower_or_say_why(void **state)
 	for (i = 0; i < n; i++) {
 		const struct prop_def *p = &t[i];
 
-		if (!(p->menus & MB_RULES)) {
+		if (!(p->menus & (MB_RULES | MB_BR))) {
 			if (p->status != ST_NONE || p->lower || p->how)
 				fail_msg("\"%s\" is no rule property but has a translation", p->name);
 			continue;
@@ -3701,7 +3827,7 @@ static void test_table_markdown_lists_every_row(void **state)
 	size_t n, na, i, len = 0;
 	const struct prop_def *t = prop_table(&n);
 	const struct action_def *a = action_table(&na);
-	char *buf = NULL, *prev = NULL, *services;
+	char *buf = NULL, *prev = NULL, *services, *bridge;
 	FILE *f = open_memstream(&buf, &len);
 
 	(void)state;
@@ -3712,10 +3838,17 @@ static void test_table_markdown_lists_every_row(void **state)
 	services = strstr(buf, "\n## /ip service\n");
 	assert_non_null(services);
 	*services++ = '\0';
+	/* and before it the bridge menus' own rows */
+	bridge = strstr(buf, "\n## /interface bridge filter and nat\n");
+	assert_non_null(bridge);
+	*bridge++ = '\0';
 	for (i = 0; i < n; i++) {
 		char needle[128];
+		bool own = (t[i].menus & MB_BR) && !(t[i].menus & MB_RULES);
 
 		snprintf(needle, sizeof(needle), "\n| `%s` | ", t[i].name);
+		if (!strstr(bridge, needle) != !own)
+			fail_msg("property \"%s\" %s the bridge menus' table", t[i].name, own ? "missing from" : "in");
 		if (!strstr(buf, needle) != !(t[i].menus & MB_RULES))
 			fail_msg("property \"%s\" %s the Markdown table", t[i].name,
 				 t[i].menus & MB_RULES ? "missing from" : "in");
@@ -4076,11 +4209,15 @@ int main(void)
 		T(test_inspect_refused),
 		T(test_inspect_bits_kept),
 		T(test_refused_hotspot),
-		T(test_refused_in_bridge_port),
-		T(test_refused_in_bridge_port_list),
+		T(test_in_bridge_port),
+		T(test_no_bridge_ports_no_bridge_table),
+		T(test_in_bridge_port_sixteen),
+		T(test_refused_in_bridge_port_list_all),
+		T(test_bridge_filter),
+		T(test_bridge_filter_errors),
+		T(test_bridge_nat),
 		T(test_refused_out_bridge_port),
 		T(test_refused_out_bridge_port_list),
-		T(test_refused_phys_in_interface),
 		T(test_refused_phys_out_interface),
 		T(test_refused_ingress_priority),
 		T(test_refused_p2p),

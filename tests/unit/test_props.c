@@ -85,7 +85,7 @@ static void test_lookup_every_row(void **state)
 		for (m = 0; m < MK__COUNT; m++)
 			assert_ptr_equal(prop_lookup((enum menu_kind)m, t[i].name), t[i].menus & MB(m) ? &t[i] : NULL);
 	for (i = 0; i < na; i++) {
-		assert_true(a[i].menus && !(a[i].menus & ~(MB_RULES | MB_ROUTE_RULES)));
+		assert_true(a[i].menus && !(a[i].menus & ~(MB_RULES | MB_ROUTE_RULES | MB_BR)));
 		for (m = 0; m < MK__COUNT; m++)
 			assert_ptr_equal(action_lookup_n((enum menu_kind)m, a[i].name, strlen(a[i].name)),
 					 a[i].menus & MB(m) ? &a[i] : NULL);

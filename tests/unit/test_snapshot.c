@@ -51,7 +51,8 @@ static void read_note(const char *what, int family)
 {
 	size_t n = strlen(k.reads);
 
-	snprintf(k.reads + n, sizeof(k.reads) - n, "%s%s/%s", n ? " " : "", what, family == NFPROTO_IPV6 ? "ip6" : "ip");
+	snprintf(k.reads + n, sizeof(k.reads) - n, "%s%s/%s", n ? " " : "", what,
+		 family == NFPROTO_IPV6 ? "ip6" : family == NFPROTO_BRIDGE ? "bridge" : "ip");
 }
 
 static bool fails(const char *fn)
@@ -110,7 +111,7 @@ int __wrap_kread_table(struct nlsock *ns, int family, void (*fn)(void *, const s
 	read_note("table", family);
 	if (fails("kread_table"))
 		return -1;
-	if (!k.table[family == NFPROTO_IPV6])
+	if (family == NFPROTO_BRIDGE || !k.table[family == NFPROTO_IPV6])
 		return 0;
 	m = kmsg(NFT_MSG_NEWTABLE, family);
 	mnl_attr_put_strz(m, NFTA_TABLE_NAME, "rosfw");
@@ -529,9 +530,9 @@ static void test_take_saves_what_recreates_the_tables(void **state)
 	assert_int_equal(snapshot_take(&s), 0);
 	assert_int_equal(k.opened, 1);
 	assert_int_equal(k.closed, 1);
-	/* no ip6 table: nothing read there after the table */
+	/* no ip6 or bridge table: nothing read there after the table */
 	assert_string_equal(k.reads, "table/ip chains/ip objs/ip sets/ip al_x/ip ad_y/ip flowtables/ip filter_input/ip "
-				     "filter_mine/ip table/ip6");
+				     "filter_mine/ip table/ip6 table/bridge");
 	text = snapshot_text(&s, &nelems, &nmsgs);
 	assert_string_equal(text, expected);
 	free(text);
@@ -745,14 +746,14 @@ static void test_restore_batch(void **state)
 			snprintf(lines + l, sizeof(lines) - l, "%s\n", m->nlmsg_type == NFNL_MSG_BATCH_BEGIN ? "begin" : "end");
 			continue;
 		}
-		if (n <= 4) {
+		if (n <= 6) {
 			snprintf(lines + l, sizeof(lines) - l, "%s %s %s\n", msg_name(m->nlmsg_type),
-				 g->nfgen_family == NFPROTO_IPV6 ? "ip6" : "ip",
+				 g->nfgen_family == NFPROTO_IPV6 ? "ip6" : g->nfgen_family == NFPROTO_BRIDGE ? "bridge" : "ip",
 				 mnl_attr_get_str(mnl_nlmsg_get_payload_offset(m, sizeof(*g))));
 			off = (size_t)((const char *)mnl_nlmsg_next(m, &(int){ left }) - r.sent);
 			continue;
 		}
-		if (n == 5) {
+		if (n == 7) {
 			/* the snapshot, byte for byte but for the sequence numbers */
 			struct nlmsghdr *copy;
 			const struct nlmsghdr *p;
@@ -770,8 +771,8 @@ static void test_restore_batch(void **state)
 	}
 	assert_int_equal(left, 0);
 	assert_string_equal(lines, "begin\nnewtable ip rosfw\ndeltable ip rosfw\nnewtable ip6 rosfw\ndeltable ip6 rosfw\n"
-				   "(snapshot)\nend\n");
-	assert_int_equal(n, 5 + 10 + 1);
+				   "newtable bridge rosfw\ndeltable bridge rosfw\n(snapshot)\nend\n");
+	assert_int_equal(n, 7 + 10 + 1);
 	snapshot_free(&s);
 	restore_reset();
 }

@@ -113,7 +113,8 @@ int __wrap_kread_table(struct nlsock *ns, int family, void (*fn)(void *, const s
 	(void)ns;
 	if (fails("kread_table"))
 		return -1;
-	if (!fam(family)->table)
+	/* no table bridge rosfw in this kernel */
+	if (family == NFPROTO_BRIDGE || !fam(family)->table)
 		return 0;
 	if (fn)
 		fn(ctx, &t);

@@ -858,6 +858,10 @@ static bool pv_same(const struct prop_def *p, const struct pvalue *a, const char
 		return x->weight == y->weight && x->delay_ms == y->delay_ms && x->lo_weight == y->lo_weight &&
 		       x->hi_weight == y->hi_weight;
 	}
+	case VT_MAC:
+		if (a->form & VFORM_MAC_MASK)
+			return !memcmp(a->v.p, b->v.p, 12);
+		break;
 	case VT_PORTS:
 		if (a->form & VFORM_LIST) {
 			const struct vranges *x = a->v.p, *y = b->v.p;
@@ -944,6 +948,11 @@ static void test_parse_print_round_trip(void **state)
 		{ F4, "icmp-options", "echo-request:0", "8:0" },
 		{ F6, "icmp-options", "1:0-4", NULL },
 		{ F4, "src-mac-address", "aa:bb:cc:dd:ee:ff", "AA:BB:CC:DD:EE:FF" },
+		{ MK_BRIDGE_FILTER, "dst-mac-address", "01:00:5e:00:00:00/ff:ff:ff:80:00:00",
+		  "01:00:5E:00:00:00/FF:FF:FF:80:00:00" },
+		{ MK_BRIDGE_FILTER, "mac-protocol", "ipv6", NULL },
+		{ MK_BRIDGE_FILTER, "mac-protocol", "!0x88CC", "!0x88cc" },
+		{ MK_BRIDGE_FILTER, "mac-protocol", "2048", "0x0800" },
 		{ F4, "ipsec-policy", "out,none", NULL },
 		{ F4, "src-address-type", "!broadcast", NULL },
 		{ F4, "tcp-mss", "1000-1500", NULL },
