@@ -33,6 +33,7 @@
 #include "kread.h"
 #include "lower.h"
 #include "lower_impl.h"
+#include "menu.h"
 #include "config.h"
 #include "model.h"
 #include "nlsock.h"
@@ -43,7 +44,7 @@
 
 struct popts {
 	bool json, prom, v6, any_fac;
-	const char *facs[4];
+	const char *facs[6];
 	size_t nfacs;
 	const char *list;	/* where list=NAME */
 	const char *state;	/* rosfwd's state file, for creation times */
@@ -52,7 +53,8 @@ struct popts {
 
 static int print_usage(FILE *out, int code)
 {
-	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all] [--ipv6] [--json|--prometheus] [FILE...]\n"
+	fputs("usage: rosfw print stats [filter|nat|mangle|raw|all|bridge-filter|bridge-nat] [--ipv6] [--json|--prometheus]\n"
+	      "                          [FILE...]\n"
 	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] [FILE...]\n"
 	      "       rosfw print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
@@ -62,7 +64,8 @@ static int print_usage(FILE *out, int code)
 	      "dynamic entries. Without FILE, what rosfw apply recorded it applied is read (see\n"
 	      "README, \"print without the file\"). A FILE (or record) whose rules are not the\n"
 	      "kernel's is refused (exit 1): counters are never shown under the wrong rules.\n"
-	      "Default facility: filter. Creation times of dynamic entries come\n"
+	      "Default facility: filter; bridge-filter and bridge-nat are /interface bridge filter and\n"
+	      "nat (table bridge rosfw, one for both IP versions). Creation times of dynamic entries come\n"
 	      "from rosfwd's state file (--state, default " DYN_STATE_DEFAULT ") when there is one.\n"
 	      "--interface, --interface-map and --unsupported are taken as apply takes them (and\n"
 	      "checked), so one set of options serves every command; a rule apply left out shows I.\n"
@@ -317,13 +320,34 @@ static enum menu_kind fac_kind(const char *fac, bool v6)
 	for (i = 0; i < 4; i++)
 		if (!strcmp(f[i], fac))
 			return (enum menu_kind)((v6 ? MK_FILTER6 : MK_FILTER4) + i);
+	if (!strcmp(fac, "bridge-filter"))
+		return MK_BRIDGE_FILTER;
+	if (!strcmp(fac, "bridge-nat"))
+		return MK_BRIDGE_NAT;
 	return MK_NONE;
+}
+
+/* The bridge menus' rules are in table bridge rosfw, for both IP
+ * versions. */
+static bool fac_bridge(const char *fac)
+{
+	return !strncmp(fac, "bridge-", 7);
+}
+
+static int fac_family(const char *fac, bool v6)
+{
+	return fac_bridge(fac) ? NFPROTO_BRIDGE : v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+static const char *fac_family_name(const char *fac, bool v6)
+{
+	return fac_bridge(fac) ? "bridge" : v6 ? "ip6" : "ip";
 }
 
 static bool is_fac(const char *s)
 {
 	return !strcmp(s, "filter") || !strcmp(s, "nat") || !strcmp(s, "mangle") || !strcmp(s, "raw") ||
-	       !strcmp(s, "all");
+	       !strcmp(s, "all") || !strcmp(s, "bridge-filter") || !strcmp(s, "bridge-nat");
 }
 
 static void kernel_error(const char *what)
@@ -410,7 +434,7 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 				o->facs[0] = "filter", o->facs[1] = "nat", o->facs[2] = "mangle", o->facs[3] = "raw";
 				o->nfacs = 4;
 				o->any_fac = true;
-			} else if (!o->any_fac && o->nfacs < 4) {
+			} else if (!o->any_fac && o->nfacs < 6) {
 				o->facs[o->nfacs++] = argv[i];
 			}
 		}
@@ -451,8 +475,10 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 	enum menu_kind k = fac_kind(fac, o->v6);
 	size_t n = model_count(m, k), i, live = 0;
 	struct counts c = { 0 };
-	const char *family = o->v6 ? "ip6" : "ip";
-	int rc = EXIT_OK;
+	const char *family = fac_family_name(fac, o->v6);
+	/* The facility of its chains and counters (c_brnat_...). */
+	const char *kfac = menu_kind_facility(k);
+	int rc = EXIT_OK, nfproto = fac_family(fac, o->v6);
 
 	out->fac = fac;
 	out->rows = NULL;
@@ -463,7 +489,7 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 	c.seen = xcalloc(n + 1, sizeof(*c.seen));
 	c.cname = xcalloc(n + 1, sizeof(*c.cname));
 	c.expect = xcalloc(n + 1, sizeof(*c.expect));
-	c.ctr = applied_counters(a, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, n);
+	c.ctr = applied_counters(a, nfproto, kfac, n);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
 
@@ -477,7 +503,7 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 		rc = EXIT_IO;
 		goto out;
 	}
-	if (have_table && read_counts(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, fac, &c) < 0) {
+	if (have_table && read_counts(q, nfproto, kfac, &c) < 0) {
 		kernel_error("reading rules");
 		rc = EXIT_IO;
 		goto out;
@@ -571,17 +597,20 @@ static int fasttrack_row(struct nlsock *q, const struct popts *o, struct fac_row
 static int print_stats(struct nlsock *q, const struct applied *m, const struct popts *o)
 {
 	int have = kread_table(q, o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, NULL, NULL), rc = EXIT_OK;
-	const char *family = o->v6 ? "ip6" : "ip";
-	struct fac_rows f[4] = { { 0 } };
+	int have_br = 0;
+	struct fac_rows f[6] = { { 0 } };
 	size_t i;
 
-	if (have < 0) {
+	for (i = 0; i < o->nfacs && have_br >= 0; i++)
+		if (fac_bridge(o->facs[i]))
+			have_br = kread_table(q, NFPROTO_BRIDGE, NULL, NULL);
+	if (have < 0 || have_br < 0) {
 		kernel_error("reading tables");
 		return EXIT_IO;
 	}
 	/* Read everything first: nothing is printed when a read fails. */
 	for (i = 0; i < o->nfacs && rc == EXIT_OK; i++) {
-		rc = stats_facility(q, m, o, o->facs[i], have > 0, &f[i]);
+		rc = stats_facility(q, m, o, o->facs[i], (fac_bridge(o->facs[i]) ? have_br : have) > 0, &f[i]);
 		if (rc == EXIT_OK && have > 0 && !strcmp(o->facs[i], "filter") && fasttrack_row(q, o, &f[i]) < 0) {
 			kernel_error("reading the flowtable and the connection table");
 			rc = EXIT_IO;
@@ -590,19 +619,21 @@ static int print_stats(struct nlsock *q, const struct applied *m, const struct p
 	if (rc == EXIT_OK && o->json) {
 		fputc('[', stdout);
 		for (i = 0; i < o->nfacs; i++)
-			print_stats_json(stdout, family, f[i].fac, f[i].rows, f[i].n, i == 0);
+			print_stats_json(stdout, fac_family_name(f[i].fac, o->v6), f[i].fac, f[i].rows, f[i].n, i == 0);
 		fputs("\n]\n", stdout);
 	} else if (rc == EXIT_OK && o->prom) {
 		/* Prometheus wants every sample of a metric together. */
 		print_prom_header(stdout, "packets");
 		for (i = 0; i < o->nfacs; i++)
-			print_stats_prom(stdout, "packets", family, f[i].fac, f[i].rows, f[i].n);
+			print_stats_prom(stdout, "packets", fac_family_name(f[i].fac, o->v6), f[i].fac, f[i].rows, f[i].n);
 		print_prom_header(stdout, "bytes");
 		for (i = 0; i < o->nfacs; i++)
-			print_stats_prom(stdout, "bytes", family, f[i].fac, f[i].rows, f[i].n);
+			print_stats_prom(stdout, "bytes", fac_family_name(f[i].fac, o->v6), f[i].fac, f[i].rows, f[i].n);
 	} else if (rc == EXIT_OK) {
 		for (i = 0; i < o->nfacs; i++) {
-			if (o->nfacs > 1)
+			if (o->nfacs > 1 && fac_bridge(f[i].fac))
+				printf("%s/interface bridge %s\n", i ? "\n" : "", f[i].fac + 7);
+			else if (o->nfacs > 1)
 				printf("%s/%s firewall %s\n", i ? "\n" : "", o->v6 ? "ipv6" : "ip", f[i].fac);
 			print_stats_text(stdout, f[i].rows, f[i].n);
 		}

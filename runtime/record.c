@@ -401,7 +401,7 @@ void applied_free(struct applied *a)
 
 const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n)
 {
-	const struct ir_table *t = a->ir ? a->ir->tables[family == NFPROTO_IPV6] : NULL;
+	const struct ir_table *t = !a->ir ? NULL : family == NFPROTO_BRIDGE ? a->ir->bridge : a->ir->tables[family == NFPROTO_IPV6];
 	const char **v = xcalloc(n + 1, sizeof(*v));
 	size_t i, j, k;
 

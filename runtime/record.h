@@ -95,7 +95,8 @@ struct applied *applied_from_record(int *rc, char *why, size_t size);
 void applied_free(struct applied *a);
 
 /* The counter object each rule 0..n-1 of facility `fac` counts into, NULL
- * where none (disabled, skipped); an array to free. */
+ * where none (disabled, skipped); an array to free. `family`
+ * NFPROTO_BRIDGE: the bridge menus' table. */
 const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n);
 
 /*

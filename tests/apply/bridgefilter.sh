@@ -142,6 +142,17 @@ if [ "$before" -gt 0 ] && [ "$(counted)" -ge "$before" ]; then
 else
 	fail "bridgefilter: a re-apply keeps the rules' counters ($before, then $(counted))"
 fi
+# print stats bridge-filter: each rule of /interface bridge filter with its
+# own counters (rule 0 dropped what came from ether3; rule 1 saw no TCP).
+"$rosfw" print stats bridge-filter "${map[@]}" "$tmp/proto.rsc" > "$tmp/ps" 2>&1
+"$rosfw" print stats bridge-filter --json "${map[@]}" "$tmp/proto.rsc" > "$tmp/psj" 2>&1
+if awk '$1 == "0" && $2 == "forward" && $3 == "drop" && $5 > 0 { a = 1 } $1 == "1" && $2 == "forward" && $5 == 0 { b = 1 } END { exit !(a && b) }' "$tmp/ps" &&
+	grep -q '"family": *"bridge"' "$tmp/psj"; then
+	pass "bridgefilter: print stats bridge-filter counts per rule"
+else
+	fail "bridgefilter: print stats bridge-filter counts per rule"
+	cat "$tmp/ps" "$tmp/psj" >&2
+fi
 
 # /interface bridge nat: h2 has h3's address on a MAC nobody has, which
 # dst-nat puts right, so h3 takes the frame; src-nat gives h2's IP frames
