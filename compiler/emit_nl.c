@@ -445,6 +445,38 @@ size_t emit_nl_kept(const struct emit_nl *b)
 	return b->kept;
 }
 
+/* ---- an incremental batch (emit_nl_incr.c fills it) ----------------------- */
+
+struct emit_nl *emit_nl_incr_new(uint32_t seq)
+{
+	struct emit_nl *b = xcalloc(1, sizeof(*b));
+
+	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
+	if (!b->batch)
+		xdie("out of memory");
+	b->seq0 = b->seq = seq;
+	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
+	return b;
+}
+
+void emit_nl_incr_counter(struct emit_nl *b, int family, const char *name, bool add)
+{
+	if (add)
+		counter_msg(b, family, name);
+	else
+		del_msg(b, family, NFT_MSG_DELOBJ, name, NFT_OBJECT_COUNTER);
+}
+
+void emit_nl_incr_end(struct emit_nl *b)
+{
+	ack_last(b);
+	nftnl_batch_end(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
+}
+
 /*
  * A check-only batch that makes a table of its own, "rosfw-probe": what
  * the kernel says of what is added to it tells whether it can hold it
