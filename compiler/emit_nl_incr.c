@@ -39,9 +39,18 @@ static bool expr_set_id(const char *name, uint16_t type)
 	       (!strcmp(name, "objref") && type == NFTA_OBJREF_SET_ID);
 }
 
+/* An attribute, nests attribute by attribute: libmnl leaves the padding
+ * of a value as the buffer had it, and a nest's length covers it. */
 static uint64_t h_attr(uint64_t h, const struct nlattr *a)
 {
-	return text_fnv64(h, a, a->nla_len);
+	const struct nlattr *c;
+
+	if (!(a->nla_type & NLA_F_NESTED))
+		return text_fnv64(h, a, a->nla_len);
+	h = text_fnv64(h, &a->nla_type, sizeof(a->nla_type));
+	mnl_attr_for_each_nested(c, a)
+		h = h_attr(h, c);
+	return h;
 }
 
 /* One expression: its name, then its data but the set ids. */

@@ -1002,6 +1002,22 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 
 /* ---- a small change as a small transaction (incr.h) ------------------------ */
 
+/* ROSFW_TIMING=1: milliseconds since the start of each phase on stderr,
+ * for bench/incr.sh (the kernel's transaction apart from the command). */
+static void timing(const char *what)
+{
+	static struct timespec t0;
+	struct timespec now;
+
+	if (!getenv("ROSFW_TIMING"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!t0.tv_sec && !t0.tv_nsec)
+		t0 = now;
+	fprintf(stderr, "rosfw: timing: %.3f ms %s\n",
+		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
+}
+
 static void msgs_each(struct emit_nl *b, void (*fn)(struct nlmsghdr *nlh, void *ctx), void *ctx)
 {
 	size_t niov = emit_nl_iovec_count(b), i;
@@ -1151,9 +1167,18 @@ static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit
 	size_t i, j;
 	int f, rc = APPLY_FULL;
 
-	if (incr_read(&r) < 0)
+	if (incr_read(&r) < 0) {
+		timing("full path: no record of the last commit");
 		return APPLY_FULL;
-	if (incr_genid(&gen) < 0 || gen != r.genid || !incr_plan_make(&r, ir, s, &p)) {
+	}
+	if (incr_genid(&gen) < 0 || gen != r.genid) {
+		timing("full path: the ruleset changed since the last apply");
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	if (!incr_plan_make(&r, ir, s, &p)) {
+		timing("full path: more than rules changed");
+		incr_plan_free(&p);
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
@@ -1188,7 +1213,9 @@ static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit
 		for (i = 0; i < p.ndel[f]; i++)
 			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.del[f][i], false);
 	emit_nl_incr_end(inc);
+	timing("small batch built");
 	talk_gen(inc, &t, r.genid);
+	timing("small transaction sent and answered");
 	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {
 		bool known = true;
 
@@ -1241,6 +1268,7 @@ int cmd_apply(int argc, char **argv)
 
 	if (first < 0)
 		return apply_usage(stderr, EXIT_IO);
+	timing("start");
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
 	/* A file that cannot be read: the one line every command gives, or
@@ -1290,8 +1318,10 @@ int cmd_apply(int argc, char **argv)
 	 * sets: against the record of the last commit they say what changed
 	 * without reading the kernel's tables (incr.h). */
 	if (!o.check && incr_path() && (b0 = emit_nl_build(ir, (uint32_t)time(NULL), false))) {
+		timing("parsed, lowered, whole batch built");
 		emit_nl_scan(b0, &scan);
 		scanned = true;
+		timing("whole batch scanned");
 	}
 	if (scanned && !o.confirm) {
 		rc = apply_incr(ir, b0, &scan, &o, d, &changed);
@@ -1346,7 +1376,9 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (b && scanned)
 		full_echo_mark(b, &sent);
+	timing("full batch built");
 	rc = b ? send_batch(b, ir, d, &o, &changed, scanned ? &sent : NULL) : EXIT_CONFIG;
+	timing("full transaction sent and answered");
 	if (scanned && rc == EXIT_OK && !o.check)
 		full_record(b, ir, &scan, &sent, d);
 	changed = changed && would_change;
@@ -1389,6 +1421,7 @@ committed:
 		changed |= routed;
 	}
 report:
+	timing("committed and recorded");
 	if (rc < 0)
 		rc = noperm_report(&o, rc);
 	else
