@@ -191,6 +191,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/confirm.sh $(BUILD)/rosfw
 	@tests/apply/nocap.sh $(BUILD)/rosfw
 	@tests/apply/diff.sh $(BUILD)/rosfw
+	@tests/apply/incremental.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/conntrack.sh $(BUILD)/rosfw
 	@tests/apply/ifcheck.sh $(BUILD)/rosfw
