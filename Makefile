@@ -153,6 +153,7 @@ WRAP_test_snapshot := nlsock_open nlsock_close kread_table kread_chains kread_ob
 	kread_flowtables kread_rules mnl_socket_open mnl_socket_bind mnl_socket_get_fd mnl_socket_sendto mnl_socket_close
 WRAP_test_confirm := snapshot_take snapshot_restore ct_sysctl_get ct_sysctl_set nlsock_admin_check trust_private \
 	mkdir open opendir rename link unlink
+WRAP_test_incr := trust_private trust_make_dir
 WRAP_test_addrlist := nlsock_open nlsock_close kread_set_get mnl_socket_sendto mnl_socket_recvfrom
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS)
