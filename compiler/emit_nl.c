@@ -83,9 +83,29 @@ struct nlmsghdr *emit_nl_msg_start(struct emit_nl *b, uint16_t type, int family,
  * all: the ACK of the last one closes the answer. */
 static void ack_last(struct emit_nl *b)
 {
-	if (b->last) {
-		b->last->nlmsg_flags |= NLM_F_ACK;
-		b->ack_seq = b->last->nlmsg_seq;
+	int n = nftnl_batch_iovec_len(b->batch);
+	struct iovec *iov;
+	struct nlmsghdr *nlh, *last = NULL;
+	int left;
+
+	if (!b->last || n <= 0)
+		return;
+	/* Where the last message is now: a message that overflows a page
+	 * is copied to a new one (nftnl_batch_update), and b->last would
+	 * mark the copy left behind. */
+	iov = xcalloc((size_t)n, sizeof(*iov));
+	nftnl_batch_iovec(b->batch, iov, (uint32_t)n);
+	while (n > 0 && !iov[n - 1].iov_len)
+		n--;
+	if (n > 0) {
+		left = (int)iov[n - 1].iov_len;
+		for (nlh = iov[n - 1].iov_base; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			last = nlh;
+	}
+	free(iov);
+	if (last && last->nlmsg_seq != b->seq0) {
+		last->nlmsg_flags |= NLM_F_ACK;
+		b->ack_seq = last->nlmsg_seq;
 	}
 }
 
