@@ -41,6 +41,12 @@
 /* A changed middle longer than this (old x new rules) is a full apply:
  * pairing it would cost more than the full path saves. */
 #define LCS_CELLS (4u << 20)
+/* The kernel finds a rule by handle (delete, replace, add after) walking
+ * its chain from the head (nft_rule_lookup): a plan whose messages would
+ * walk more rules than this in all is a full apply, which costs the same
+ * whatever changed. 25k renumbered rules of a 50k chain, rewritten in
+ * place, took the kernel a minute. */
+#define WALK_MAX (16u << 20)
 
 const char *incr_path(void)
 {
@@ -417,6 +423,7 @@ static bool chain_plan(struct incr_plan *p, const struct incr_chain *c, const st
 	size_t no = c ? c->n : 0, i, j, *pair = xcalloc(no + 1, sizeof(*pair));
 	uint64_t *kept = xcalloc(nn + 1, sizeof(*kept));
 	uint64_t after = 0;
+	size_t ops0 = p->nops;
 
 	if (!chain_pair(c ? c->v : NULL, no, s->rules + i0, nn, pair)) {
 		free(pair);
@@ -449,7 +456,8 @@ static bool chain_plan(struct incr_plan *p, const struct incr_chain *c, const st
 			op_add(p, INCR_REPLACE, family, name, c->v[i].handle, i0 + pair[i]);
 	free(pair);
 	free(kept);
-	return true;
+	p->walk += (p->nops - ops0) * (no > nn ? no : nn);
+	return p->walk <= WALK_MAX;
 }
 
 static const struct incr_chain *rec_chain(const struct incr_rec *r, int family, const char *name, bool *seen)

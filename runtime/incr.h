@@ -99,6 +99,7 @@ struct incr_op {
  * @handles:  per scan rule its handle where kept or replaced, 0 where
  *            added (the kernel's echo says it).
  * @kept:     counter objects kept.
+ * @walk:     the rules the kernel walks to find the rules by handle.
  */
 struct incr_plan {
 	struct incr_op *ops;
@@ -106,11 +107,13 @@ struct incr_plan {
 	const char **add[2], **del[2];
 	size_t nadd[2], ndel[2];
 	uint64_t *handles;
-	size_t kept;
+	size_t kept, walk;
 };
 
 /* False when only a full apply can say the change: anything but rules and
- * counters differs, or a chain's changed middle is too long to pair. */
+ * counters differs, a chain's changed middle is too long to pair, or the
+ * kernel would walk too many rules finding them by handle (a rule inserted
+ * or removed high in a long chain renumbers every rule under it). */
 bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
 		    struct incr_plan *p);
 void incr_plan_free(struct incr_plan *p);
