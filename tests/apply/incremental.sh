@@ -58,6 +58,7 @@ nft -a list ruleset > "$2/before"
 "$1" apply --diff "$2/b.rsc" > "$2/diff" 2>/dev/null || true
 "$1" apply --json "$2/b.rsc" > "$2/b.json" 2>/dev/null
 nft -a list ruleset > "$2/after"
+"$1" print stats > "$2/stats" 2>&1 || true
 "$1" apply --json "$2/a.rsc" > "$2/back.json" 2>/dev/null
 nft -a list ruleset > "$2/back"
 "$1" apply --json "$2/b.rsc" > "$2/again.json" 2>/dev/null
@@ -145,6 +146,14 @@ else
 	fail "incremental: the dynamic entry stayed"
 fi
 same_as_fresh "the small change" "$tmp/after" "$tmp/fresh.b"
+# print stats (the record, no FILE) after it: rule 1 "same" with its 3
+# packets, rule 2 "changed" at 0.
+if grep -A1 -E '^ *1 +;;; same$' "$tmp/stats" | grep -Eq '^ +input +passthrough +90 +3 *$' &&
+	grep -A1 -E '^ *2 +;;; changed$' "$tmp/stats" | grep -Eq '^ +input +passthrough +0 +0 *$'; then
+	pass "incremental: print stats after it counts per RouterOS rule"
+else
+	fail "incremental: print stats after it counts per RouterOS rule: $(cat "$tmp/stats")"
+fi
 # --diff said the rules the transaction touched, and no others (it may
 # pair the added rule with the removed one at its number: "comment was").
 if grep -q '^~.*changed' "$tmp/diff" && grep -q '^[+~].*added' "$tmp/diff" && grep -q 'removed' "$tmp/diff" &&
