@@ -47,7 +47,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
-LIB_SRC      := lib/arena.c lib/diag.c lib/safefile.c lib/source.c lib/text.c lib/xalloc.c
+LIB_SRC      := lib/arena.c lib/diag.c lib/lcs.c lib/safefile.c lib/source.c lib/text.c lib/xalloc.c
 GRAMMAR_SRC  := grammar/ast.c
 GEN_SRC      := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c
 COMPILER_SRC := compiler/ifmap.c compiler/ifname.c compiler/props.c compiler/value.c compiler/vtype.c compiler/menu.c compiler/model.c \

@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "ir.h"
+#include "lcs.h"
 #include "nlsock.h"
 #include "record.h"
 #include "safefile.h"
@@ -367,6 +368,18 @@ static void op_add(struct incr_plan *p, enum incr_kind kind, int family, const c
 	p->ops[p->nops++] = (struct incr_op){ kind, family, chain, handle, rule };
 }
 
+struct fps {
+	const struct incr_rule *old;
+	const struct emit_nl_rulefp *nw;
+};
+
+static bool fp_eq(size_t i, size_t j, const void *ctx)
+{
+	const struct fps *f = ctx;
+
+	return f->old[i].fp == f->nw[j].fp;
+}
+
 /*
  * Pair old[0..no) with the scan's rules new0..new0+nn-1: pair[i] is the
  * new index of old rule i, or SIZE_MAX. False when the changed middle is
@@ -375,8 +388,9 @@ static void op_add(struct incr_plan *p, enum incr_kind kind, int family, const c
 static bool chain_pair(const struct incr_rule *old, size_t no, const struct emit_nl_rulefp *nw, size_t nn,
 		       size_t *pair)
 {
-	size_t head = 0, tail = 0, mo, mn, i, j;
-	uint32_t *t;
+	size_t head = 0, tail = 0, mo, mn, i, j, k, len;
+	struct fps f;
+	char *script;
 
 	for (i = 0; i < no; i++)
 		pair[i] = SIZE_MAX;
@@ -392,27 +406,20 @@ static bool chain_pair(const struct incr_rule *old, size_t no, const struct emit
 	mn = nn - head - tail;
 	if (!mo || !mn)
 		return true;
-	if ((mo + 1) * (mn + 1) > LCS_CELLS)
+	f.old = old + head;
+	f.nw = nw + head;
+	script = lcs_script(mo, mn, fp_eq, &f, LCS_CELLS, &len);
+	if (!script)
 		return false;
-	/* t[i][j]: the longest common run of old[head+i..] and new[head+j..] */
-	t = xcalloc((mo + 1) * (mn + 1), sizeof(*t));
-	for (i = mo; i-- > 0;)
-		for (j = mn; j-- > 0;)
-			t[i * (mn + 1) + j] = old[head + i].fp == nw[head + j].fp ? t[(i + 1) * (mn + 1) + j + 1] + 1
-				: t[(i + 1) * (mn + 1) + j] > t[i * (mn + 1) + j + 1] ? t[(i + 1) * (mn + 1) + j]
-										   : t[i * (mn + 1) + j + 1];
-	for (i = 0, j = 0; i < mo && j < mn;) {
-		if (old[head + i].fp == nw[head + j].fp) {
-			pair[head + i] = head + j;
+	for (k = i = j = 0; k < len; k++) {
+		if (script[k] == '=')
+			pair[head + i++] = head + j++;
+		else if (script[k] == '-')
 			i++;
+		else
 			j++;
-		} else if (t[(i + 1) * (mn + 1) + j] >= t[i * (mn + 1) + j + 1]) {
-			i++;
-		} else {
-			j++;
-		}
 	}
-	free(t);
+	free(script);
 	return true;
 }
 
