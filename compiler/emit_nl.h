@@ -69,8 +69,8 @@ struct nlmsghdr;
  * struct emit_nl_scan - a whole batch as an incremental apply compares it
  * (emit_nl_incr.c).
  * @rest:  per family (ip, ip6), the fingerprint of all but the table,
- *         counter objects and rules: chains, named sets and elements,
- *         ct helpers, flowtable. The same: only rules and counters differ.
+ *         counter objects, named sets and rules: chains, ct helpers,
+ *         flowtable.
  * @rules: every rule in batch order (chain by chain): its fingerprint
  *         (its message and anonymous sets, set ids and the comment left
  *         out), its comment's (@text: a new number is a new comment), family
@@ -92,6 +92,10 @@ struct emit_nl_scan {
 };
 void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s);
 void emit_nl_scan_free(struct emit_nl_scan *s);
+/* The named sets of `ir` (definitions and entries) as a batch sends them,
+ * per family: taken before a re-apply's dynamic entries join them. With
+ * the scan's `rest` the same, only rules and counters differ. */
+void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2]);
 
 /* A batch that changes rosfw's tables in place: counter objects made or
  * deleted, rules deleted by handle, rule `i` of `s` (a scan of `src`)

@@ -8,9 +8,11 @@
  * A rule's fingerprint covers its NEWRULE message and the anonymous sets
  * it brings, but not the set ids: those number the batch's sets in
  * order, so one rule with a list added would change every later rule's.
- * Everything else but the table, counter objects and rules goes into one
- * fingerprint per family (`rest`): when it differs, only a full apply
- * can say the change.
+ * Everything else but the table, counter objects, named sets and rules
+ * goes into one fingerprint per family (`rest`), named sets into another,
+ * made from the IR before a re-apply's dynamic entries join them
+ * (emit_nl_sets_fp): when either differs, only a full apply can say the
+ * change.
  */
 #include "emit_nl_impl.h"
 
@@ -160,10 +162,44 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 			continue;
 		}
 		if (o->kind == OR_TABLE || o->kind == OR_TABLE_CREATE || o->kind == OR_TABLE_DELETE ||
-		    o->kind == OR_COUNTER || o->kind == OR_DELETE)
+		    o->kind == OR_COUNTER || o->kind == OR_DELETE || o->kind == OR_SET || o->kind == OR_ELEMS)
 			continue;
 		s->rest[f] = h_msg(s->rest[f], msg[i], &s->rest[f]);
 	}
+}
+
+void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2])
+{
+	struct emit_nl *b = emit_nl_incr_new(1);
+	size_t niov, i;
+	struct iovec *iov;
+	int f;
+
+	fp[0] = fp[1] = TEXT_FNV64;
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir ? ir->tables[f] : NULL;
+
+		for (i = 0; t && i < t->nsets; i++)
+			emit_nl_set_named(b, t->family, t->sets[i], 1 + (uint32_t)i);
+	}
+	niov = emit_nl_iovec_count(b);
+	iov = xcalloc(niov ? niov : 1, sizeof(*iov));
+	emit_nl_iovec(b, iov, niov);
+	for (i = 0; i < niov; i++) {
+		const struct nlmsghdr *nlh = iov[i].iov_base;
+		int left = (int)iov[i].iov_len;
+
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+			const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+
+			if (nlh->nlmsg_seq == b->seq0)
+				continue;
+			f = is_family6(g->nfgen_family);
+			fp[f] = h_msg(fp[f], nlh, &fp[f]);
+		}
+	}
+	free(iov);
+	emit_nl_free(b);
 }
 
 void emit_nl_scan_free(struct emit_nl_scan *s)

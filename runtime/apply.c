@@ -1097,15 +1097,20 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
  * record the next apply starts from; a table whose echo did not come
  * leaves no record.
  */
-static void full_record(struct emit_nl *b, const struct ir *ir, const struct emit_nl_scan *s, struct sent *g,
+static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
 			struct diag *d)
 {
 	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
-	uint64_t *handles = xcalloc(s->nrules + 1, sizeof(*handles));
+	struct emit_nl_scan scan, *s = &scan;
+	uint64_t *handles;
 	size_t i, k = 0;
 	bool ok = g->genid != 0;
 	int f;
 
+	/* The batch's rules are the whole batch's (emit_nl_scan leaves out
+	 * what only a batch over the old tables has, and the named sets). */
+	emit_nl_scan(b, s);
+	handles = xcalloc(s->nrules + 1, sizeof(*handles));
 	msgs_each(b, handle_msg, &w);
 	for (f = 0; ok && f < 2; f++) {
 		size_t nr = 0, j;
@@ -1135,12 +1140,13 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const struct emi
 	if (ok && k == s->nrules) {
 		struct incr_rec r;
 
-		incr_rec_make(&r, ir, s, handles, incr_genid_next(g->genid));
+		incr_rec_make(&r, ir, s, sets, handles, incr_genid_next(g->genid));
 		incr_write(&r, d);
 		incr_rec_free(&r);
 	} else {
 		incr_remove();
 	}
+	emit_nl_scan_free(s);
 	free(w.v[0]);
 	free(w.v[1]);
 	free(handles);
@@ -1156,12 +1162,13 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const struct emi
  * the kernel refuses it whole. Any refusal means the full path, which
  * says what is wrong at the rule's line.
  */
-static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit_nl_scan *s, struct apply_opts *o,
-		      struct diag *d, bool *changed)
+static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_opts *o, struct diag *d,
+		      bool *changed)
 {
 	struct incr_rec r, nr;
 	struct incr_plan p;
-	struct emit_nl *inc;
+	struct emit_nl *inc, *b0;
+	struct emit_nl_scan scan, *s = &scan;
 	struct talk t;
 	uint32_t gen, *seqs;
 	size_t i, j;
@@ -1176,22 +1183,36 @@ static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
-	if (!incr_plan_make(&r, ir, s, &p)) {
-		timing("full path: more than rules changed");
-		incr_plan_free(&p);
+	if (r.sets[0] != sets[0] || r.sets[1] != sets[1]) {
+		timing("full path: a list or set changed");
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
+	/* The whole batch: its rules' fingerprints say what changed, and
+	 * the rules added are copied from it. */
+	b0 = emit_nl_build(ir, (uint32_t)time(NULL), false);
+	if (!b0) {
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	timing("whole batch built");
+	emit_nl_scan(b0, s);
+	timing("whole batch scanned");
+	if (!incr_plan_make(&r, ir, s, &p)) {
+		timing("full path: more than rules changed, or too many renumbered");
+		incr_plan_free(&p);
+		goto out;
+	}
 	if (!confirm_may_apply(d, "apply")) {
 		rc = EXIT_IO;
-		goto out;
+		goto out_plan;
 	}
 	o->kept_rules = p.kept;
 	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
-		goto out;
+		goto out_plan;
 	}
 	inc = emit_nl_incr_new((uint32_t)time(NULL));
 	seqs = xcalloc(p.nops + 1, sizeof(*seqs));
@@ -1230,7 +1251,7 @@ static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit
 				p.handles[p.ops[i].rule] = t.echo[j].handle;
 		}
 		if (known) {
-			incr_rec_make(&nr, ir, s, p.handles, incr_genid_next(r.genid));
+			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
 		} else {
@@ -1244,8 +1265,11 @@ static int apply_incr(const struct ir *ir, struct emit_nl *b0, const struct emit
 	free(t.echo);
 	free(seqs);
 	emit_nl_free(inc);
-out:
+out_plan:
 	incr_plan_free(&p);
+out:
+	emit_nl_scan_free(s);
+	emit_nl_free(b0);
 	incr_rec_free(&r);
 	return rc;
 }
@@ -1261,9 +1285,8 @@ int cmd_apply(int argc, char **argv)
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
 	struct ct_saved saved;
-	bool changed = false, has_tables = false, would_change = true, scanned = false;
-	struct emit_nl *b0 = NULL;
-	struct emit_nl_scan scan = { 0 };
+	bool changed = false, has_tables = false, would_change = true, recording;
+	uint64_t sets[2] = { 0, 0 };
 	struct sent sent = { 0 };
 
 	if (first < 0)
@@ -1314,17 +1337,17 @@ int cmd_apply(int argc, char **argv)
 		goto report;
 	}
 	has_tables = ir->tables[0] || ir->tables[1];
-	/* The whole batch's fingerprints, before dynamic entries join the
-	 * sets: against the record of the last commit they say what changed
-	 * without reading the kernel's tables (incr.h). */
-	if (!o.check && incr_path() && (b0 = emit_nl_build(ir, (uint32_t)time(NULL), false))) {
-		timing("parsed, lowered, whole batch built");
-		emit_nl_scan(b0, &scan);
-		scanned = true;
-		timing("whole batch scanned");
+	/* Against the record of the last commit, what changed is known
+	 * without reading the kernel's tables (incr.h); the named sets are
+	 * fingerprinted before dynamic entries join them. */
+	recording = !o.check && incr_path();
+	if (recording) {
+		timing("parsed and lowered");
+		emit_nl_sets_fp(ir, sets);
+		timing("named sets fingerprinted");
 	}
-	if (scanned && !o.confirm) {
-		rc = apply_incr(ir, b0, &scan, &o, d, &changed);
+	if (recording && !o.confirm) {
+		rc = apply_incr(ir, sets, &o, d, &changed);
 		if (rc == EXIT_OK)
 			goto committed;
 		if (rc != APPLY_FULL)
@@ -1374,13 +1397,13 @@ int cmd_apply(int argc, char **argv)
 		if (rc != EXIT_OK)
 			goto report;
 	}
-	if (b && scanned)
+	if (b && recording)
 		full_echo_mark(b, &sent);
 	timing("full batch built");
-	rc = b ? send_batch(b, ir, d, &o, &changed, scanned ? &sent : NULL) : EXIT_CONFIG;
+	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
 	timing("full transaction sent and answered");
-	if (scanned && rc == EXIT_OK && !o.check)
-		full_record(b, ir, &scan, &sent, d);
+	if (recording && rc == EXIT_OK && !o.check)
+		full_record(b, ir, sets, &sent, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1432,8 +1455,6 @@ report:
 	}
 	state_free(st);
 	emit_nl_free(b);
-	emit_nl_scan_free(&scan);
-	emit_nl_free(b0);
 	free(sent.echo);
 	ir_free(ir);
 	inspect_prev_free(&o.lower);

@@ -37,7 +37,7 @@
 #define SO_NETNS_COOKIE 71
 #endif
 
-#define INCR_MAGIC "# rosfw incremental record 1"
+#define INCR_MAGIC "# rosfw incremental record 2"
 
 /* A changed middle longer than this (old x new rules) is a full apply:
  * pairing it would cost more than the full path saves. */
@@ -141,8 +141,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t *handles,
-		   uint32_t genid)
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
+		   const uint64_t *handles, uint32_t genid)
 {
 	size_t i, j;
 	int f;
@@ -152,6 +152,8 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 	r->genid = genid;
 	r->rest[0] = s->rest[0];
 	r->rest[1] = s->rest[1];
+	r->sets[0] = sets[0];
+	r->sets[1] = sets[1];
 	for (f = 0; f < 2; f++) {
 		const struct ir_table *t = ir->tables[f];
 
@@ -209,9 +211,9 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 		return;
 	}
 	out = safefile_stream(sf);
-	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx\n", INCR_MAGIC, r->boot,
-		(unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
-		(unsigned long long)r->rest[1]);
+	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx\nsets %016llx %016llx\n", INCR_MAGIC,
+		r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
+		(unsigned long long)r->rest[1], (unsigned long long)r->sets[0], (unsigned long long)r->sets[1]);
 	for (f = 0; f < 2; f++) {
 		fprintf(out, "counters %d %zu\n", f, r->ncounters[f]);
 		for (i = 0; i < r->ncounters[f]; i++)
@@ -299,6 +301,10 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 		return -1;
 	r->rest[0] = a;
 	r->rest[1] = b;
+	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %llx", &a, &b) != 2)
+		return -1;
+	r->sets[0] = a;
+	r->sets[1] = b;
 	incr_here(boot, &netns);
 	if (strcmp(boot, r->boot) || netns != r->netns)
 		return -1;

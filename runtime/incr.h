@@ -40,7 +40,8 @@ struct incr_chain {
  * struct incr_rec - what the last commit left in rosfw's tables.
  * @boot, @netns: this boot and network namespace (the genid restarts).
  * @genid:    the ruleset's generation just after that commit.
- * @rest:     emit_nl_scan's fingerprint of all but rules and counters.
+ * @rest:     emit_nl_scan's fingerprint of all but rules, counters and sets.
+ * @sets:     emit_nl_sets_fp's of the named sets.
  * @counters: counter object names per family, sorted (strcmp).
  * @chains:   the rules of each chain that has any, in order.
  */
@@ -48,7 +49,7 @@ struct incr_rec {
 	char boot[40];
 	uint64_t netns;
 	uint32_t genid;
-	uint64_t rest[2];
+	uint64_t rest[2], sets[2];
 	char **counters[2];
 	size_t ncounters[2];
 	struct incr_chain *chains;
@@ -69,10 +70,11 @@ int incr_genid(uint32_t *genid);
 /* The generation a commit started at `genid` ends at. */
 uint32_t incr_genid_next(uint32_t genid);
 
-/* The record of `s` (a scan of `ir`'s whole batch) committed at
- * generation `genid` (the one after), rule i having handle handles[i]. */
-void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t *handles,
-		   uint32_t genid);
+/* The record of `s` (a scan of `ir`'s whole batch, its named sets `sets`)
+ * committed at generation `genid` (the one after), rule i having handle
+ * handles[i]. */
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
+		   const uint64_t *handles, uint32_t genid);
 
 enum incr_kind { INCR_DEL, INCR_ADD, INCR_REPLACE };
 
