@@ -1137,6 +1137,26 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 				handles[k + --nr] = h;
 		k = j;
 	}
+	/* The first and the last rule of each table where the echo says:
+	 * a count gone wrong shows there. */
+	if (ok && s->nrules) {
+		struct nlsock ns;
+		size_t c[4] = { 0, s->nrules - 1, 0, 0 }, n = 2;
+
+		for (i = 0; i + 1 < s->nrules; i++)
+			if (s->rules[i].family != s->rules[i + 1].family) {
+				c[n++] = i;
+				c[n++] = i + 1;
+			}
+		if ((ok = nlsock_open(&ns))) {
+			for (i = 0; ok && i < n; i++)
+				ok = incr_rule_is(&ns, s->rules[c[i]].family, s->rules[c[i]].chain, handles[c[i]],
+						  s->rules[c[i]].text);
+			nlsock_close(&ns);
+		}
+		if (!ok)
+			timing("no record: a rule is not where its handle says");
+	}
 	if (ok && k == s->nrules) {
 		struct incr_rec r;
 
@@ -1152,6 +1172,28 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 	free(handles);
 	free(g->echo);
 	g->echo = NULL;
+}
+
+/*
+ * The rules the plan deletes, replaces or adds after are where the record
+ * says, with the comments it says (a GETRULE each, at most 64 of them
+ * spread over the plan): a handle got wrong must not delete another rule.
+ */
+static bool incr_ops_there(const struct incr_plan *p)
+{
+	size_t step = p->nops > 64 ? p->nops / 64 : 1, i;
+	struct nlsock ns;
+	bool ok = true;
+
+	if (!p->nops)
+		return true;
+	if (!nlsock_open(&ns))
+		return false;
+	for (i = 0; ok && i < p->nops; i += step)
+		if (p->ops[i].handle)
+			ok = incr_rule_is(&ns, p->ops[i].family, p->ops[i].chain, p->ops[i].handle, p->ops[i].text);
+	nlsock_close(&ns);
+	return ok;
 }
 
 /*
@@ -1205,6 +1247,11 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	if (!confirm_may_apply(d, "apply")) {
 		rc = EXIT_IO;
+		goto out_plan;
+	}
+	if (!incr_ops_there(&p)) {
+		timing("full path: a rule the record names is not where it says");
+		incr_remove();
 		goto out_plan;
 	}
 	o->kept_rules = p.kept;

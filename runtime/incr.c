@@ -10,11 +10,13 @@
 #include "incr.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
 #include <limits.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
@@ -25,6 +27,7 @@
 
 #include "diag.h"
 #include "ir.h"
+#include "kname.h"
 #include "lcs.h"
 #include "nlsock.h"
 #include "record.h"
@@ -108,6 +111,34 @@ int incr_genid(uint32_t *genid)
 	nlsock_close(&s);
 	errno = err;
 	return ret < 0 || !*genid ? -1 : 0;
+}
+
+/* What a rule's text fingerprint is made of: emit_nl_incr.c hashes the
+ * NFTA_RULE_USERDATA attribute whole, from the same FNV start. */
+static int text_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA)
+			*(uint64_t *)data = text_fnv64(TEXT_FNV64, a, a->nla_len);
+	return MNL_CB_OK;
+}
+
+bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t handle, uint64_t text)
+{
+	char req[512];
+	struct nlmsghdr *nlh;
+	uint64_t have = TEXT_FNV64;
+
+	if (strlen(chain) > 256)
+		return false;
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)(family ? NFPROTO_IPV6 : NFPROTO_IPV4), NLM_F_ACK,
+				    ++s->seq);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
+	return nlsock_run(s, nlh, text_cb, &have) == 0 && have == text;
 }
 
 /* The kernel skips 0 (nf_tables_commit): it means "no check". */
@@ -367,11 +398,11 @@ int incr_read(struct incr_rec *r)
 /* ---- the plan --------------------------------------------------------------- */
 
 static void op_add(struct incr_plan *p, enum incr_kind kind, int family, const char *chain, uint64_t handle,
-		   size_t rule)
+		   uint64_t text, size_t rule)
 {
 	if (!(p->nops & (p->nops + 1)) || !p->ops)
 		p->ops = xreallocarray(p->ops, (p->nops + 1) * 2, sizeof(*p->ops));
-	p->ops[p->nops++] = (struct incr_op){ kind, family, chain, handle, rule };
+	p->ops[p->nops++] = (struct incr_op){ kind, family, chain, handle, text, rule };
 }
 
 struct fps {
@@ -434,25 +465,29 @@ static bool chain_plan(struct incr_plan *p, const struct incr_chain *c, const st
 		       size_t nn, int family, const char *name)
 {
 	size_t no = c ? c->n : 0, i, j, *pair = xcalloc(no + 1, sizeof(*pair));
-	uint64_t *kept = xcalloc(nn + 1, sizeof(*kept));
-	uint64_t after = 0;
+	uint64_t *kept = xcalloc(nn + 1, sizeof(*kept)), *ktext = xcalloc(nn + 1, sizeof(*ktext));
+	uint64_t after = 0, atext = 0;
 	size_t ops0 = p->nops;
 
 	if (!chain_pair(c ? c->v : NULL, no, s->rules + i0, nn, pair)) {
 		free(pair);
 		free(kept);
+		free(ktext);
 		return false;
 	}
 	for (i = 0; i < no; i++) {
-		if (pair[i] == SIZE_MAX)
-			op_add(p, INCR_DEL, family, name, c->v[i].handle, 0);
-		else
+		if (pair[i] == SIZE_MAX) {
+			op_add(p, INCR_DEL, family, name, c->v[i].handle, c->v[i].text, 0);
+		} else {
 			kept[pair[i]] = c->v[i].handle;
+			ktext[pair[i]] = c->v[i].text;
+		}
 	}
 	for (j = 0; j < nn;) {
 		if (kept[j]) {
 			p->handles[i0 + j] = kept[j];
 			after = kept[j];
+			atext = ktext[j];
 			j++;
 			continue;
 		}
@@ -461,14 +496,15 @@ static bool chain_plan(struct incr_plan *p, const struct incr_chain *c, const st
 		for (i = j; i < nn && !kept[i]; i++)
 			;
 		for (size_t k = i; k-- > j;)
-			op_add(p, INCR_ADD, family, name, after, i0 + k);
+			op_add(p, INCR_ADD, family, name, after, atext, i0 + k);
 		j = i;
 	}
 	for (i = 0; i < no; i++)
 		if (pair[i] != SIZE_MAX && c->v[i].text != s->rules[i0 + pair[i]].text)
-			op_add(p, INCR_REPLACE, family, name, c->v[i].handle, i0 + pair[i]);
+			op_add(p, INCR_REPLACE, family, name, c->v[i].handle, c->v[i].text, i0 + pair[i]);
 	free(pair);
 	free(kept);
+	free(ktext);
 	p->walk += (p->nops - ops0) * (no > nn ? no : nn);
 	return p->walk <= WALK_MAX;
 }

@@ -65,6 +65,12 @@ void incr_write(const struct incr_rec *r, struct diag *d);
 void incr_remove(void);
 void incr_rec_free(struct incr_rec *r);
 
+/* Whether rule `handle` of `chain` (family 0 ip, 1 ip6) is there with the
+ * comment whose fingerprint is `text` (one GETRULE): a handle the record
+ * got wrong must not delete another rule. */
+struct nlsock;
+bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t handle, uint64_t text);
+
 /* The ruleset's generation now (NFT_MSG_GETGEN): 0, or -1 with errno. */
 int incr_genid(uint32_t *genid);
 /* The generation a commit started at `genid` ends at. */
@@ -82,13 +88,14 @@ enum incr_kind { INCR_DEL, INCR_ADD, INCR_REPLACE };
  * struct incr_op - one rule message of the small batch.
  * @handle: the rule deleted or replaced; for an add, the rule it goes
  *          after (0: first in its chain).
+ * @text:   the recorded comment fingerprint of the rule at @handle.
  * @rule:   the scan's rule added or put in place.
  */
 struct incr_op {
 	enum incr_kind kind;
 	int family;
 	const char *chain;
-	uint64_t handle;
+	uint64_t handle, text;
 	size_t rule;
 };
 

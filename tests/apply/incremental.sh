@@ -46,6 +46,9 @@ sed -e '/^add list=lan/a add list=lan address=10.5.5.0/24' "$tmp/b.rsc" > "$tmp/
 # A rule inserted first: every ip input rule under it gets a new number,
 # in place (the same handle, the same counter).
 sed -e '/comment="track"/i add chain=input protocol=tcp dst-port=1 action=drop comment="first"' "$tmp/c.rsc" > "$tmp/d.rsc"
+# "same" changed, over a record whose handles of filter_input's first two
+# rules were swapped: its generation is right, its handles are not.
+sed -e '/comment="same"/s/dst-port=9,10/dst-port=9,13/' "$tmp/d.rsc" > "$tmp/e.rsc"
 
 unshare -n bash -c '
 set -e
@@ -72,8 +75,14 @@ echo x > /dev/udp/127.0.0.1/9
 nft -a list ruleset > "$2/c"
 "$1" apply --json "$2/d.rsc" > "$2/d.json" 2>/dev/null
 nft -a list ruleset > "$2/d"
+awk "/^chain 0 [0-9]+ filter_input\$/ { n = 1; print; next }
+	n == 1 { h1 = \$3; l1 = \$1 \" \" \$2; n = 2; next }
+	n == 2 { print \$1, \$2, h1; print l1, \$3; n = 0; next } { print }" \
+	"$2/rec/applied.rsc.nl" > "$2/swapped" && cat "$2/swapped" > "$2/rec/applied.rsc.nl"
+"$1" apply --json "$2/e.rsc" > "$2/e.json" 2>/dev/null
+nft -a list ruleset > "$2/e"
 ' _ "$rosfw" "$tmp" 2> "$tmp/err" || { fail "incremental: scenario ran"; cat "$tmp/err" >&2; }
-for f in b c d; do
+for f in b c d e; do
 	unshare -n bash -c '"$1" apply "$2" 2>/dev/null && nft list ruleset' _ "$rosfw" "$tmp/$f.rsc" > "$tmp/fresh.$f"
 done
 
@@ -201,4 +210,10 @@ if rule_of "$tmp/c" same | grep -q '"#1 same"' && rule_of "$tmp/d" same | grep -
 else
 	fail "incremental: a renumbered rule keeps its handle and counter (handle '$hc' -> '$hd', counter '$b' -> '$a')"
 fi
+if ! grep -q '"incremental"' "$tmp/e.json" && grep -q '"ok":true' "$tmp/e.json"; then
+	pass "incremental: a record with handles gone wrong takes the full path"
+else
+	fail "incremental: a record with handles gone wrong takes the full path: $(head -c 300 "$tmp/e.json")"
+fi
+same_as_fresh "over a record with handles gone wrong" "$tmp/e" "$tmp/fresh.e"
 summary "incremental"
