@@ -96,6 +96,9 @@ void emit_nl_scan_free(struct emit_nl_scan *s);
  * per family: taken before a re-apply's dynamic entries join them. With
  * the scan's `rest` the same, only rules and counters differ. */
 void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2]);
+/* The fingerprint of rule `r`'s comment as the scan takes it (@text),
+ * from the IR alone. */
+uint64_t emit_nl_rule_text(const struct ir_rule *r);
 
 /* A batch that changes rosfw's tables in place: counter objects made or
  * deleted, rules deleted by handle, rule `i` of `s` (a scan of `src`)

@@ -202,6 +202,25 @@ void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2])
 	emit_nl_free(b);
 }
 
+uint64_t emit_nl_rule_text(const struct ir_rule *r)
+{
+	struct nftnl_udata_buf *u;
+	struct nlattr a;
+	uint64_t h;
+
+	if (!r->comment)
+		return TEXT_FNV64;
+	/* the attribute rule_send's nftnl_rule_nlmsg_build_payload puts */
+	u = emit_nl_udata_new();
+	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, r->comment);
+	a.nla_len = (uint16_t)(sizeof(a) + nftnl_udata_buf_len(u));
+	a.nla_type = NFTA_RULE_USERDATA;
+	h = text_fnv64(TEXT_FNV64, &a, sizeof(a));
+	h = text_fnv64(h, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
+	nftnl_udata_buf_free(u);
+	return h;
+}
+
 void emit_nl_scan_free(struct emit_nl_scan *s)
 {
 	free(s->rules);

@@ -1230,6 +1230,11 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
+	if (incr_too_many(&r, ir)) {
+		timing("full path: too many rules new or renumbered");
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
 	/* The whole batch: its rules' fingerprints say what changed, and
 	 * the rules added are copied from it. */
 	b0 = emit_nl_build(ir, (uint32_t)time(NULL), false);

@@ -578,6 +578,48 @@ bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct 
 	return ok;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+bool incr_too_many(const struct incr_rec *r, const struct ir *ir)
+{
+	size_t walk = 0, i, j, k;
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir->tables[f];
+
+		for (i = 0; t && i < t->nchains; i++) {
+			const struct ir_chain *c = t->chains[i];
+			const struct incr_chain *old = NULL;
+			uint64_t *texts;
+			size_t miss = 0;
+
+			for (k = 0; k < r->nchains && !old; k++)
+				if (r->chains[k].family == f && !strcmp(r->chains[k].name, c->name))
+					old = &r->chains[k];
+			if (!old || !c->n)
+				continue;
+			texts = xcalloc(old->n, sizeof(*texts));
+			for (k = 0; k < old->n; k++)
+				texts[k] = old->v[k].text;
+			qsort(texts, old->n, sizeof(*texts), u64_cmp);
+			for (j = 0; j < c->n; j++) {
+				uint64_t x = emit_nl_rule_text(c->rules[j]);
+
+				miss += !bsearch(&x, texts, old->n, sizeof(*texts), u64_cmp);
+			}
+			free(texts);
+			walk += miss * (old->n > c->n ? old->n : c->n);
+		}
+	}
+	return walk > WALK_MAX;
+}
+
 void incr_plan_free(struct incr_plan *p)
 {
 	int f;

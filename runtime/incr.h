@@ -127,4 +127,10 @@ bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct 
 		    struct incr_plan *p);
 void incr_plan_free(struct incr_plan *p);
 
+/* Before any batch is built: whether the rules of `ir` whose comments the
+ * record does not have in their chain (new rules, and rules renumbered by
+ * an insertion or removal above them) are already too many for a small
+ * transaction (as incr_plan_make counts). False: maybe not. */
+bool incr_too_many(const struct incr_rec *r, const struct ir *ir);
+
 #endif

@@ -65,7 +65,7 @@ static struct ir *rules_ir(const struct spec *v, size_t n, bool hooked)
 		struct ir_stmt *x;
 
 		snprintf(name, sizeof(name), "c_%u_%u", v[i].port, v[i].port2);
-		snprintf(comment, sizeof(comment), "#%zu", i);
+		snprintf(comment, sizeof(comment), "#%zu p%u", i, v[i].port);
 		r = ir_rule_add(ir, in, (long)i, ir_strdup(ir, comment), NULL);
 		x = ir_stmt_add(ir, r, S_MATCH);
 		x->u.m.key = K_TCP_DPORT;
@@ -146,6 +146,10 @@ static void test_one_changed(void **state)
 	assert_int_equal(p.ndel[0], 1);
 	assert_string_equal(p.del[0][0], "c_3_0");
 	assert_int_equal(p.kept, 4);
+	/* a comment's fingerprint from the IR is the batch's */
+	assert_true(emit_nl_rule_text(y.ir->tables[0]->chains[0]->rules[2]) == y.s.rules[2].text);
+	assert_true(emit_nl_rule_text(y.ir->tables[0]->chains[0]->rules[2]) != x.s.rules[2].text);
+	assert_false(incr_too_many(&r, y.ir));
 	/* kept rules keep their handles; the new one waits for the echo */
 	assert_int_equal(p.handles[0], 10);
 	assert_int_equal(p.handles[2], 0);
@@ -233,6 +237,8 @@ static void test_renumbering_a_long_chain_is_full(void **state)
 		build(&x, a, n, true);
 		build(&y, b, n + 1, true);
 		record(&r, &x);
+		/* said before any batch is built, from the comments */
+		assert_int_equal(incr_too_many(&r, y.ir), k == 1);
 		assert_int_equal(incr_plan_make(&r, y.ir, &y.s, &p), k == 0);
 		incr_plan_free(&p);
 		incr_rec_free(&r);
