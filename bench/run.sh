@@ -135,6 +135,8 @@ echo
 echo
 "$here/rosfwd.sh" "$build"
 echo
+"$here/incr.sh" "$build"
+echo
 echo "data plane: packets per second forwarded through the router namespace, against no ruleset (same run)"
 "$here/dataplane.sh" "$build" 2>/dev/null | grep -v '^rosfw: note'
 echo "data-plane target: the cost of a block of rules that differ in one value flat in its length (issue 18)"

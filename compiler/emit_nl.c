@@ -83,9 +83,29 @@ struct nlmsghdr *emit_nl_msg_start(struct emit_nl *b, uint16_t type, int family,
  * all: the ACK of the last one closes the answer. */
 static void ack_last(struct emit_nl *b)
 {
-	if (b->last) {
-		b->last->nlmsg_flags |= NLM_F_ACK;
-		b->ack_seq = b->last->nlmsg_seq;
+	int n = nftnl_batch_iovec_len(b->batch);
+	struct iovec *iov;
+	struct nlmsghdr *nlh, *last = NULL;
+	int left;
+
+	if (!b->last || n <= 0)
+		return;
+	/* Where the last message is now: a message that overflows a page
+	 * is copied to a new one (nftnl_batch_update), and b->last would
+	 * mark the copy left behind. */
+	iov = xcalloc((size_t)n, sizeof(*iov));
+	nftnl_batch_iovec(b->batch, iov, (uint32_t)n);
+	while (n > 0 && !iov[n - 1].iov_len)
+		n--;
+	if (n > 0) {
+		left = (int)iov[n - 1].iov_len;
+		for (nlh = iov[n - 1].iov_base; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			last = nlh;
+	}
+	free(iov);
+	if (last && last->nlmsg_seq != b->seq0) {
+		last->nlmsg_flags |= NLM_F_ACK;
+		b->ack_seq = last->nlmsg_seq;
 	}
 }
 
@@ -452,6 +472,38 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 size_t emit_nl_kept(const struct emit_nl *b)
 {
 	return b->kept;
+}
+
+/* ---- an incremental batch (emit_nl_incr.c fills it) ----------------------- */
+
+struct emit_nl *emit_nl_incr_new(uint32_t seq)
+{
+	struct emit_nl *b = xcalloc(1, sizeof(*b));
+
+	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);
+	if (!b->batch)
+		xdie("out of memory");
+	b->seq0 = b->seq = seq;
+	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
+	return b;
+}
+
+void emit_nl_incr_counter(struct emit_nl *b, int family, const char *name, bool add)
+{
+	if (add)
+		counter_msg(b, family, name);
+	else
+		del_msg(b, family, NFT_MSG_DELOBJ, name, NFT_OBJECT_COUNTER);
+}
+
+void emit_nl_incr_end(struct emit_nl *b)
+{
+	ack_last(b);
+	nftnl_batch_end(nftnl_batch_buffer(b->batch), b->seq++);
+	if (nftnl_batch_update(b->batch) < 0)
+		xdie("out of memory");
 }
 
 /*

@@ -63,6 +63,56 @@ struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_hav
 size_t emit_nl_kept(const struct emit_nl *b);
 void emit_nl_free(struct emit_nl *b);
 
+struct nlmsghdr;
+
+/**
+ * struct emit_nl_scan - a whole batch as an incremental apply compares it
+ * (emit_nl_incr.c).
+ * @rest:  per family (ip, ip6), the fingerprint of all but the table,
+ *         counter objects, named sets and rules: chains, ct helpers,
+ *         flowtable.
+ * @rules: every rule in batch order (chain by chain): its fingerprint
+ *         (its message and anonymous sets, set ids and the comment left
+ *         out), its comment's (@text: a new number is a new comment), family
+ *         (0 ip, 1 ip6), chain, and its messages @first..@first+@n-1.
+ * @msg:   the batch's messages after the begin, in order.
+ */
+struct emit_nl_scan {
+	uint64_t rest[2];
+	struct emit_nl_rulefp {
+		uint64_t fp, text;
+		int family;
+		const char *chain;
+		const struct ir_rule *rule;
+		size_t first, n;
+	} *rules;
+	size_t nrules;
+	const struct nlmsghdr **msg;
+	size_t nmsg;
+};
+void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s);
+void emit_nl_scan_free(struct emit_nl_scan *s);
+/* The named sets of `ir` (definitions and entries) as a batch sends them,
+ * per family: taken before a re-apply's dynamic entries join them. With
+ * the scan's `rest` the same, only rules and counters differ. */
+void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2]);
+/* The fingerprint of rule `r`'s comment as the scan takes it (@text),
+ * from the IR alone. */
+uint64_t emit_nl_rule_text(const struct ir_rule *r);
+
+/* A batch that changes rosfw's tables in place: counter objects made or
+ * deleted, rules deleted by handle, rule `i` of `s` (a scan of `src`)
+ * added after the rule with handle `after` (0: first in its chain), the
+ * kernel echoing it (its handle), or put in place of the rule with handle
+ * `replace` (not 0); the NEWRULE's sequence number. End:
+ * the ACK asked of the last message, and the commit. */
+struct emit_nl *emit_nl_incr_new(uint32_t seq);
+void emit_nl_incr_counter(struct emit_nl *b, int family, const char *name, bool add);
+void emit_nl_incr_delrule(struct emit_nl *b, int family, const char *chain, uint64_t handle);
+uint32_t emit_nl_incr_rule(struct emit_nl *b, struct emit_nl *src, const struct emit_nl_scan *s, size_t i,
+			   uint64_t after, uint64_t replace);
+void emit_nl_incr_end(struct emit_nl *b);
+
 /* A batch without an end (the kernel checks it and aborts) that makes the
  * flowtable `ft` in a scratch table: whether this kernel and these devices
  * take it. Its second message is the flowtable. */

@@ -9,13 +9,18 @@
 #include "apply.h"
 #include "confirm.h"
 #include "ctsysctl.h"
+#include "incr.h"
 #include "record.h"
 
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -51,6 +56,9 @@
 /* No CAP_NET_ADMIN (to read, or to change the firewall): EXIT_IO, said in
  * one line of its own (noperm_report). Never returned by cmd_apply. */
 enum { APPLY_NOPERM_READ = -2, APPLY_NOPERM_CHANGE = -1 };
+/* apply_incr: a small transaction cannot say the change (never returned
+ * by cmd_apply). */
+enum { APPLY_FULL = -3 };
 
 #define MAX_ERRORS_DEFAULT 50
 
@@ -69,6 +77,7 @@ struct apply_opts {
 	struct ifcheck_opts ifc;		/* --missing-interfaces, --allow-missing */
 	bool forwarding;			/* --forwarding=on */
 	struct config_ifopts ifo;
+	bool incremental;			/* applied as a small transaction */
 };
 
 static int apply_usage(FILE *out, int code)
@@ -291,6 +300,9 @@ struct kerr {
  * @done:    the last message's answer came: nothing more will.
  * @errs:    the errors, and any for the batch as a whole.
  * @lost:    the socket dropped answers (its buffer overflowed).
+ * @genid:   sent in the batch's begin (0: none): the kernel refuses the
+ *           batch (ERESTART) unless the ruleset is still that generation.
+ * @echo:    the handles of the rules sent with NLM_F_ECHO, by sequence.
  */
 struct talk {
 	size_t acks;
@@ -299,6 +311,12 @@ struct talk {
 	size_t nerrs;
 	bool lost;
 	int sys_errno;		/* sendmsg or recv failed */
+	uint32_t genid;
+	struct echo {
+		uint32_t seq;
+		uint64_t handle;
+	} *echo;
+	size_t necho;
 };
 
 static int ack_attr_cb(const struct nlattr *a, void *data)
@@ -342,6 +360,23 @@ static void talk_ack(struct talk *t, const struct nlmsghdr *nlh, uint32_t seq0, 
 	}
 }
 
+static int echo_attr_cb(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == NFTA_RULE_HANDLE && mnl_attr_get_payload_len(a) == 8)
+		*(uint64_t *)data = be64toh(mnl_attr_get_u64(a));
+	return MNL_CB_OK;
+}
+
+static void talk_echo(struct talk *t, const struct nlmsghdr *nlh)
+{
+	uint64_t h = 0;
+
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), echo_attr_cb, &h) < 0 || !h)
+		return;
+	t->echo = xreallocarray(t->echo, t->necho + 1, sizeof(*t->echo));
+	t->echo[t->necho++] = (struct echo){ nlh->nlmsg_seq, h };
+}
+
 static bool talk_batch_failed(const struct talk *t, uint32_t seq0)
 {
 	size_t i;
@@ -358,7 +393,7 @@ static bool talk_batch_failed(const struct talk *t, uint32_t seq0)
  * the socket; the receive buffer is sized for one per message (as nft
  * sizes it) so none is dropped.
  */
-static void talk(struct emit_nl *b, struct talk *t)
+static void talk_gen(struct emit_nl *b, struct talk *t, uint32_t genid)
 {
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	size_t niov, i, total = 0, expect = emit_nl_messages(b);
@@ -366,9 +401,10 @@ static void talk(struct emit_nl *b, struct talk *t)
 	struct msghdr msg = { 0 };
 	struct iovec *iov;
 	int fd, one = 1, rcv;
-	char *buf;
+	char *buf, begin[64];
 
 	memset(t, 0, sizeof(*t));
+	t->genid = genid;
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		t->sys_errno = errno;
 		if (nl)
@@ -380,8 +416,22 @@ static void talk(struct emit_nl *b, struct talk *t)
 	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	niov = emit_nl_iovec_count(b);
-	iov = xcalloc(niov, sizeof(*iov));
-	emit_nl_iovec(b, iov, niov);
+	iov = xcalloc(niov + 1, sizeof(*iov));
+	emit_nl_iovec(b, iov + 1, niov);
+	if (genid) {
+		/* The begin again, with the generation: nft's check that the
+		 * ruleset it read is the one it changes. */
+		struct nlmsghdr *nlh = nftnl_batch_begin(begin, emit_nl_begin_seq(b));
+		const struct nlmsghdr *was = iov[1].iov_base;
+
+		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
+		iov[0] = (struct iovec){ begin, nlh->nlmsg_len };
+		iov[1].iov_base = (char *)iov[1].iov_base + was->nlmsg_len;
+		iov[1].iov_len -= was->nlmsg_len;
+		niov++;
+	} else {
+		memmove(iov, iov + 1, niov * sizeof(*iov));
+	}
 	for (i = 0; i < niov; i++)
 		total += iov[i].iov_len;
 	{
@@ -434,9 +484,16 @@ static void talk(struct emit_nl *b, struct talk *t)
 		for (nlh = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
 				talk_ack(t, nlh, emit_nl_begin_seq(b), emit_nl_ack_seq(b));
+			else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+				talk_echo(t, nlh);
 	}
 	free(buf);
 	mnl_socket_close(nl);
+}
+
+static void talk(struct emit_nl *b, struct talk *t)
+{
+	talk_gen(b, t, 0);
 }
 
 /* ---- reporting ---------------------------------------------------------- */
@@ -541,6 +598,8 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 		printf("{\"ok\":%s,\"changed\":%s,\"check\":%s,\"exit\":%d,\"kept_rules\":%zu,\"kept_entries\":%zu,",
 		       ok ? "true" : "false", changed ? "true" : "false", o->check ? "true" : "false", rc, o->kept_rules,
 		       o->kept_entries);
+		if (o->incremental)
+			fputs("\"incremental\":true,", stdout);
 		if (o->due) {
 			char at[32];
 
@@ -563,9 +622,21 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 	}
 }
 
+/**
+ * struct sent - a full apply's batch for the incremental record (incr.h).
+ * @genid: the generation to send it at (0: none); 0 after when another
+ *         commit came between (the batch went again without it).
+ * @echo:  the kernel's echoes of the rules sent with NLM_F_ECHO.
+ */
+struct sent {
+	uint32_t genid;
+	struct echo *echo;
+	size_t necho;
+};
+
 /* Send the batch and say what happened; the exit code. */
 static int send_batch(struct emit_nl *b, const struct ir *ir, struct diag *d, const struct apply_opts *o,
-		      bool *changed)
+		      bool *changed, struct sent *g)
 {
 	struct talk t;
 	size_t i;
@@ -573,7 +644,22 @@ static int send_batch(struct emit_nl *b, const struct ir *ir, struct diag *d, co
 	char said[400] = "";
 
 	*changed = false;
-	talk(b, &t);
+	talk_gen(b, &t, g ? g->genid : 0);
+	if (g && g->genid && talk_batch_failed(&t, emit_nl_begin_seq(b)) && t.nerrs == 1 && t.errs[0].err == ERESTART) {
+		/* Something committed since the generation was read: the
+		 * batch empties the tables whatever they hold, so it goes
+		 * again, and no record says what it left. */
+		free(t.errs);
+		free(t.echo);
+		g->genid = 0;
+		talk_gen(b, &t, 0);
+	}
+	if (g) {
+		g->echo = t.echo;
+		g->necho = t.necho;
+	} else {
+		free(t.echo);
+	}
 	if (t.sys_errno == EPERM || t.sys_errno == EACCES) {
 		free(t.errs);
 		goto noperm;
@@ -929,6 +1015,332 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 	return o->changes->n ? EXIT_CHANGES : EXIT_OK;
 }
 
+/* ---- a small change as a small transaction (incr.h) ------------------------ */
+
+/* ROSFW_TIMING=1: milliseconds since the start of each phase on stderr,
+ * for bench/incr.sh (the kernel's transaction apart from the command). */
+static void timing(const char *what)
+{
+	static struct timespec t0;
+	struct timespec now;
+
+	if (!getenv("ROSFW_TIMING"))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!t0.tv_sec && !t0.tv_nsec)
+		t0 = now;
+	fprintf(stderr, "rosfw: timing: %.3f ms %s\n",
+		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
+}
+
+static void msgs_each(struct emit_nl *b, void (*fn)(struct nlmsghdr *nlh, void *ctx), void *ctx)
+{
+	size_t niov = emit_nl_iovec_count(b), i;
+	struct iovec *iov = xcalloc(niov ? niov : 1, sizeof(*iov));
+
+	emit_nl_iovec(b, iov, niov);
+	for (i = 0; i < niov; i++) {
+		struct nlmsghdr *nlh = iov[i].iov_base;
+		int left = (int)iov[i].iov_len;
+
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if ((nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES)
+				fn(nlh, ctx);
+	}
+	free(iov);
+}
+
+static int msg_family(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+
+	return g->nfgen_family == NFPROTO_IPV6;
+}
+
+static void last_rule(struct nlmsghdr *nlh, void *ctx)
+{
+	struct nlmsghdr **last = ctx;
+
+	if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE)
+		last[msg_family(nlh)] = nlh;
+}
+
+/* A full apply's batch: the kernel echoes the last rule of each table,
+ * whose handle says every other's (handles): one echo, not 50k. It goes
+ * at the generation read now, so the one after it is known. */
+static void full_echo_mark(struct emit_nl *b, struct sent *g)
+{
+	struct nlmsghdr *last[2] = { NULL, NULL };
+	int f;
+
+	if (incr_genid(&g->genid) < 0)
+		g->genid = 0;
+	msgs_each(b, last_rule, last);
+	for (f = 0; f < 2; f++)
+		if (last[f])
+			last[f]->nlmsg_flags |= NLM_F_ECHO;
+}
+
+/* Per family, from its first rule on: rules (1) and anonymous sets (0),
+ * the two that take the table's next handle there. */
+struct handle_walk {
+	struct hw_msg {
+		uint8_t rule;
+		uint32_t seq;
+	} *v[2];
+	size_t n[2];
+};
+
+static void handle_msg(struct nlmsghdr *nlh, void *ctx)
+{
+	struct handle_walk *w = ctx;
+	uint8_t type = nlh->nlmsg_type & 0xff;
+	int f = msg_family(nlh);
+
+	if (type != NFT_MSG_NEWRULE && (type != NFT_MSG_NEWSET || !w->n[f]))
+		return;
+	if (!(w->n[f] & (w->n[f] + 1)) || !w->v[f])
+		w->v[f] = xreallocarray(w->v[f], (w->n[f] + 1) * 2, sizeof(*w->v[f]));
+	w->v[f][w->n[f]++] = (struct hw_msg){ type == NFT_MSG_NEWRULE, nlh->nlmsg_seq };
+}
+
+/*
+ * After a full apply: every rule's handle from the last one's echo. The
+ * kernel gives each new rule and set of a table the table's next handle
+ * (nf_tables_alloc_handle), so counting back from the last rule over the
+ * rules and anonymous sets before it gives each rule's. Written as the
+ * record the next apply starts from; a table whose echo did not come
+ * leaves no record.
+ */
+static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
+			struct diag *d)
+{
+	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
+	struct emit_nl_scan scan, *s = &scan;
+	uint64_t *handles;
+	size_t i, k = 0;
+	bool ok = g->genid != 0;
+	int f;
+
+	/* The batch's rules are the whole batch's (emit_nl_scan leaves out
+	 * what only a batch over the old tables has, and the named sets). */
+	emit_nl_scan(b, s);
+	handles = xcalloc(s->nrules + 1, sizeof(*handles));
+	msgs_each(b, handle_msg, &w);
+	for (f = 0; ok && f < 2; f++) {
+		size_t nr = 0, j;
+		uint64_t h = 0;
+
+		for (j = 0; j < w.n[f]; j++)
+			nr += w.v[f][j].rule;
+		for (j = 0; j < g->necho && w.n[f]; j++)
+			if (g->echo[j].seq == w.v[f][w.n[f] - 1].seq)
+				h = g->echo[j].handle;
+		if (nr && (!h || h < w.n[f])) {
+			ok = false;
+			break;
+		}
+		/* the scan's rules of this family, in the same order */
+		for (j = k; j < s->nrules && s->rules[j].family == f; j++)
+			;
+		if (j - k != nr) {
+			ok = false;
+			break;
+		}
+		for (i = w.n[f]; i-- > 0; h--)
+			if (w.v[f][i].rule)
+				handles[k + --nr] = h;
+		k = j;
+	}
+	/* The first and the last rule of each table where the echo says:
+	 * a count gone wrong shows there. */
+	if (ok && s->nrules) {
+		struct nlsock ns;
+		size_t c[4] = { 0, s->nrules - 1, 0, 0 }, n = 2;
+
+		for (i = 0; i + 1 < s->nrules; i++)
+			if (s->rules[i].family != s->rules[i + 1].family) {
+				c[n++] = i;
+				c[n++] = i + 1;
+			}
+		if ((ok = nlsock_open(&ns))) {
+			for (i = 0; ok && i < n; i++)
+				ok = incr_rule_is(&ns, s->rules[c[i]].family, s->rules[c[i]].chain, handles[c[i]],
+						  s->rules[c[i]].text);
+			nlsock_close(&ns);
+		}
+		if (!ok)
+			timing("no record: a rule is not where its handle says");
+	}
+	if (ok && k == s->nrules) {
+		struct incr_rec r;
+
+		incr_rec_make(&r, ir, s, sets, handles, incr_genid_next(g->genid));
+		incr_write(&r, d);
+		incr_rec_free(&r);
+	} else {
+		incr_remove();
+	}
+	emit_nl_scan_free(s);
+	free(w.v[0]);
+	free(w.v[1]);
+	free(handles);
+	free(g->echo);
+	g->echo = NULL;
+}
+
+/*
+ * The rules the plan deletes, replaces or adds after are where the record
+ * says, with the comments it says (a GETRULE each, at most 64 of them
+ * spread over the plan): a handle got wrong must not delete another rule.
+ */
+static bool incr_ops_there(const struct incr_plan *p)
+{
+	size_t step = p->nops > 64 ? p->nops / 64 : 1, i;
+	struct nlsock ns;
+	bool ok = true;
+
+	if (!p->nops)
+		return true;
+	if (!nlsock_open(&ns))
+		return false;
+	for (i = 0; ok && i < p->nops; i += step)
+		if (p->ops[i].handle)
+			ok = incr_rule_is(&ns, p->ops[i].family, p->ops[i].chain, p->ops[i].handle, p->ops[i].text);
+	nlsock_close(&ns);
+	return ok;
+}
+
+/*
+ * The change as a small transaction, when the record of the last commit
+ * says what the kernel holds: EXIT_OK committed (or nothing to change),
+ * APPLY_FULL for the full path (nothing was changed), or an exit code.
+ * The batch goes at the recorded generation: if anything committed since,
+ * the kernel refuses it whole. Any refusal means the full path, which
+ * says what is wrong at the rule's line.
+ */
+static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_opts *o, struct diag *d,
+		      bool *changed)
+{
+	struct incr_rec r, nr;
+	struct incr_plan p;
+	struct emit_nl *inc, *b0;
+	struct emit_nl_scan scan, *s = &scan;
+	struct talk t;
+	uint32_t gen, *seqs;
+	size_t i, j;
+	int f, rc = APPLY_FULL;
+
+	if (incr_read(&r) < 0) {
+		timing("full path: no record of the last commit");
+		return APPLY_FULL;
+	}
+	if (incr_genid(&gen) < 0 || gen != r.genid) {
+		timing("full path: the ruleset changed since the last apply");
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	if (r.sets[0] != sets[0] || r.sets[1] != sets[1]) {
+		timing("full path: a list or set changed");
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	if (incr_too_many(&r, ir)) {
+		timing("full path: too many rules new or renumbered");
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	/* The whole batch: its rules' fingerprints say what changed, and
+	 * the rules added are copied from it. */
+	b0 = emit_nl_build(ir, (uint32_t)time(NULL), false);
+	if (!b0) {
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
+	timing("whole batch built");
+	emit_nl_scan(b0, s);
+	timing("whole batch scanned");
+	if (!incr_plan_make(&r, ir, s, &p)) {
+		timing("full path: more than rules changed, or too many renumbered");
+		incr_plan_free(&p);
+		goto out;
+	}
+	if (!confirm_may_apply(d, "apply")) {
+		rc = EXIT_IO;
+		goto out_plan;
+	}
+	if (!incr_ops_there(&p)) {
+		timing("full path: a rule the record names is not where it says");
+		incr_remove();
+		goto out_plan;
+	}
+	o->kept_rules = p.kept;
+	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
+		*changed = false;
+		o->incremental = true;
+		rc = EXIT_OK;
+		goto out_plan;
+	}
+	inc = emit_nl_incr_new((uint32_t)time(NULL));
+	seqs = xcalloc(p.nops + 1, sizeof(*seqs));
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < p.nadd[f]; i++)
+			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.add[f][i], true);
+	for (i = 0; i < p.nops; i++) {
+		const struct incr_op *op = &p.ops[i];
+		int family = op->family ? NFPROTO_IPV6 : NFPROTO_IPV4;
+
+		if (op->kind == INCR_DEL)
+			emit_nl_incr_delrule(inc, family, op->chain, op->handle);
+		else if (op->kind == INCR_ADD)
+			seqs[i] = emit_nl_incr_rule(inc, b0, s, op->rule, op->handle, 0);
+		else
+			emit_nl_incr_rule(inc, b0, s, op->rule, 0, op->handle);
+	}
+	for (f = 0; f < 2; f++)
+		for (i = 0; i < p.ndel[f]; i++)
+			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.del[f][i], false);
+	emit_nl_incr_end(inc);
+	timing("small batch built");
+	talk_gen(inc, &t, r.genid);
+	timing("small transaction sent and answered");
+	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {
+		bool known = true;
+
+		for (i = 0; i < p.nops; i++) {
+			if (p.ops[i].kind != INCR_ADD)
+				continue;
+			for (j = 0; j < t.necho && t.echo[j].seq != seqs[i]; j++)
+				;
+			if (j == t.necho)
+				known = false;
+			else
+				p.handles[p.ops[i].rule] = t.echo[j].handle;
+		}
+		if (known) {
+			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
+			incr_write(&nr, d);
+			incr_rec_free(&nr);
+		} else {
+			incr_remove();
+		}
+		*changed = true;
+		o->incremental = true;
+		rc = EXIT_OK;
+	}
+	free(t.errs);
+	free(t.echo);
+	free(seqs);
+	emit_nl_free(inc);
+out_plan:
+	incr_plan_free(&p);
+out:
+	emit_nl_scan_free(s);
+	emit_nl_free(b0);
+	incr_rec_free(&r);
+	return rc;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { 0 };
@@ -940,10 +1352,13 @@ int cmd_apply(int argc, char **argv)
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
 	struct ct_saved saved;
-	bool changed = false, has_tables = false, would_change = true;
+	bool changed = false, has_tables = false, would_change = true, recording;
+	uint64_t sets[2] = { 0, 0 };
+	struct sent sent = { 0 };
 
 	if (first < 0)
 		return apply_usage(stderr, EXIT_IO);
+	timing("start");
 	ss = source_set_new();
 	d = diag_new(o.max_errors);
 	/* A file that cannot be read: the one line every command gives, or
@@ -992,6 +1407,29 @@ int cmd_apply(int argc, char **argv)
 		rc = apply_diff(ir, d, &o, &changed);
 		goto report;
 	}
+	has_tables = ir->tables[0] || ir->tables[1];
+	/* Against the record of the last commit, what changed is known
+	 * without reading the kernel's tables (incr.h); the named sets are
+	 * fingerprinted before dynamic entries join them. */
+	recording = !o.check && incr_path();
+	/* The record knows the ip and ip6 tables (incr.h): with table bridge
+	 * rosfw every apply is a full one, and an older record is void. */
+	if (recording && ir->bridge) {
+		incr_remove();
+		recording = false;
+	}
+	if (recording) {
+		timing("parsed and lowered");
+		emit_nl_sets_fp(ir, sets);
+		timing("named sets fingerprinted");
+	}
+	if (recording && !o.confirm) {
+		rc = apply_incr(ir, sets, &o, d, &changed);
+		if (rc == EXIT_OK)
+			goto committed;
+		if (rc != APPLY_FULL)
+			goto report;
+	}
 	/* --check commits nothing, so there is no state to carry over. */
 	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
 	if (rc != EXIT_OK)
@@ -1005,7 +1443,6 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (st)
 		o.kept_entries = state_keep_elems(st, ir);
-	has_tables = ir->tables[0] || ir->tables[1];
 	if (!o.check && has_tables) {
 		ct_saved_read(&saved);
 		ct_saved_prepare(&saved, ir);
@@ -1037,7 +1474,13 @@ int cmd_apply(int argc, char **argv)
 		if (rc != EXIT_OK)
 			goto report;
 	}
-	rc = b ? send_batch(b, ir, d, &o, &changed) : EXIT_CONFIG;
+	if (b && recording)
+		full_echo_mark(b, &sent);
+	timing("full batch built");
+	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
+	timing("full transaction sent and answered");
+	if (recording && rc == EXIT_OK && !o.check)
+		full_record(b, ir, sets, &sent, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1050,6 +1493,7 @@ int cmd_apply(int argc, char **argv)
 			  "applied; the previous tables come back at %s (in %u s) unless `rosfw confirm` runs before then; `rosfw rollback` puts them back now",
 			  at, o.confirm);
 	}
+committed:
 	if (rc == EXIT_OK && !o.check) {
 		/* Where to keep what they were, the tables, must exist. */
 		if (has_tables)
@@ -1077,6 +1521,7 @@ int cmd_apply(int argc, char **argv)
 		changed |= routed;
 	}
 report:
+	timing("committed and recorded");
 	if (rc < 0)
 		rc = noperm_report(&o, rc);
 	else
@@ -1087,6 +1532,7 @@ report:
 	}
 	state_free(st);
 	emit_nl_free(b);
+	free(sent.echo);
 	ir_free(ir);
 	inspect_prev_free(&o.lower);
 	model_free(m);
@@ -1134,7 +1580,7 @@ int cmd_flush(int argc, char **argv)
 	had = !o.check && flush_has_tables();
 	kept = !o.check && ct_saved_read(&saved);
 	b = emit_nl_build(NULL, (uint32_t)time(NULL), !o.check);
-	rc = send_batch(b, NULL, d, &o, &changed);
+	rc = send_batch(b, NULL, d, &o, &changed, NULL);
 	changed = changed && had;
 	if (rc == EXIT_OK && !o.check) {
 		bool routed = false;

@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "kname.h"
 #include "kread.h"
+#include "lcs.h"
 #include "nlsock.h"
 #include "xalloc.h"
 
@@ -1483,13 +1484,24 @@ static void shown_add(struct change *ch, const char *s, bool added)
 		change_removed(ch, buf);
 }
 
+struct lines2 {
+	char **x, **y;
+};
+
+static bool line_eq(size_t i, size_t j, const void *ctx)
+{
+	const struct lines2 *l = ctx;
+
+	return !strcmp(l->x[i], l->y[j]);
+}
+
 /* The expressions that differ between two versions of a rule: a line
  * diff (longest common subsequence) of what each side shows. */
 static void body_changes(struct change *ch, const struct rrule *o, const struct rrule *n)
 {
-	char *a = xstrdup(o->shown.s), *b = xstrdup(n->shown.s), **x, **y;
-	size_t nx, ny, i, j;
-	unsigned *t;
+	char *a = xstrdup(o->shown.s), *b = xstrdup(n->shown.s), **x, **y, *script;
+	size_t nx, ny, i, j, k, len;
+	struct lines2 l;
 
 	lines_split(a, &x, &nx);
 	lines_split(b, &y, &ny);
@@ -1501,23 +1513,20 @@ static void body_changes(struct change *ch, const struct rrule *o, const struct 
 			shown_add(ch, y[j], true);
 		goto out;
 	}
-	t = xcalloc((nx + 1) * (ny + 1), sizeof(*t));
-	for (i = nx; i-- > 0;)
-		for (j = ny; j-- > 0;)
-			t[i * (ny + 1) + j] = !strcmp(x[i], y[j]) ? t[(i + 1) * (ny + 1) + j + 1] + 1
-				: t[(i + 1) * (ny + 1) + j] > t[i * (ny + 1) + j + 1] ? t[(i + 1) * (ny + 1) + j]
-										 : t[i * (ny + 1) + j + 1];
-	for (i = 0, j = 0; i < nx || j < ny;) {
-		if (i < nx && j < ny && !strcmp(x[i], y[j])) {
+	l.x = x;
+	l.y = y;
+	script = lcs_script(nx, ny, line_eq, &l, SIZE_MAX, &len);
+	for (k = i = j = 0; k < len; k++) {
+		if (script[k] == '=') {
 			i++;
 			j++;
-		} else if (j == ny || (i < nx && t[(i + 1) * (ny + 1) + j] >= t[i * (ny + 1) + j + 1])) {
+		} else if (script[k] == '-') {
 			shown_add(ch, x[i++], false);
 		} else {
 			shown_add(ch, y[j++], true);
 		}
 	}
-	free(t);
+	free(script);
 out:
 	free(x);
 	free(y);

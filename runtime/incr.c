@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The record of what apply's last commit left in the kernel, and the
+ * plan that turns it into what a new batch would make (incr.h). Rules are
+ * paired chain by chain as a longest common subsequence of their
+ * fingerprints (the common head and tail first: a small change leaves a
+ * small middle); a rule paired with one whose comment alone differs (an
+ * insertion above renumbers it) is replaced in place, keeping its handle.
+ */
+#include "incr.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <limits.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "ir.h"
+#include "kname.h"
+#include "lcs.h"
+#include "nlsock.h"
+#include "record.h"
+#include "safefile.h"
+#include "text.h"
+#include "trust.h"
+#include "xalloc.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+#define INCR_MAGIC "# rosfw incremental record 2"
+
+/* A changed middle longer than this (old x new rules) is a full apply:
+ * pairing it would cost more than the full path saves. */
+#define LCS_CELLS (4u << 20)
+/* The kernel finds a rule by handle (delete, replace, add after) walking
+ * its chain from the head (nft_rule_lookup): a plan whose messages would
+ * walk more rules than this in all is a full apply, which costs the same
+ * whatever changed. 25k renumbered rules of a 50k chain, rewritten in
+ * place, took the kernel a minute. */
+#define WALK_MAX (16u << 20)
+
+const char *incr_path(void)
+{
+	static char path[PATH_MAX + 8];
+	const char *rec = record_path();
+
+	if (!rec || snprintf(path, sizeof(path), "%s.nl", rec) >= (int)sizeof(path))
+		return NULL;
+	return path;
+}
+
+/* This boot and this network namespace: a generation number means
+ * nothing in another. */
+static void incr_here(char boot[40], uint64_t *netns)
+{
+	int fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, boot, 39);
+	socklen_t len = sizeof(*netns);
+	int s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	boot[n > 0 ? n : 0] = 0;
+	boot[strcspn(boot, "\n")] = 0;
+	*netns = 0;
+	if (s >= 0) {
+		if (getsockopt(s, SOL_SOCKET, SO_NETNS_COOKIE, netns, &len) < 0)
+			*netns = 0;
+		close(s);
+	}
+}
+
+/* ---- the generation --------------------------------------------------------- */
+
+static int gen_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID && mnl_attr_get_payload_len(a) == 4)
+			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+int incr_genid(uint32_t *genid)
+{
+	struct nlsock s;
+	char req[64];
+	struct nlmsghdr *nlh;
+	int ret, err;
+
+	*genid = 0;
+	if (!nlsock_open(&s))
+		return -1;
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s.seq);
+	ret = nlsock_run(&s, nlh, gen_cb, genid);
+	err = errno;
+	nlsock_close(&s);
+	errno = err;
+	return ret < 0 || !*genid ? -1 : 0;
+}
+
+/* What a rule's text fingerprint is made of: emit_nl_incr.c hashes the
+ * NFTA_RULE_USERDATA attribute whole, from the same FNV start. */
+static int text_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA)
+			*(uint64_t *)data = text_fnv64(TEXT_FNV64, a, a->nla_len);
+	return MNL_CB_OK;
+}
+
+bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t handle, uint64_t text)
+{
+	char req[512];
+	struct nlmsghdr *nlh;
+	uint64_t have = TEXT_FNV64;
+
+	if (strlen(chain) > 256)
+		return false;
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)(family ? NFPROTO_IPV6 : NFPROTO_IPV4), NLM_F_ACK,
+				    ++s->seq);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
+	return nlsock_run(s, nlh, text_cb, &have) == 0 && have == text;
+}
+
+/* The kernel skips 0 (nf_tables_commit): it means "no check". */
+uint32_t incr_genid_next(uint32_t genid)
+{
+	return genid + 1 ? genid + 1 : 1;
+}
+
+/* ---- the record ------------------------------------------------------------- */
+
+void incr_rec_free(struct incr_rec *r)
+{
+	size_t i;
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		for (i = 0; i < r->ncounters[f]; i++)
+			free(r->counters[f][i]);
+		free(r->counters[f]);
+	}
+	for (i = 0; i < r->nchains; i++) {
+		free(r->chains[i].name);
+		free(r->chains[i].v);
+	}
+	free(r->chains);
+	memset(r, 0, sizeof(*r));
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
+		   const uint64_t *handles, uint32_t genid)
+{
+	size_t i, j;
+	int f;
+
+	memset(r, 0, sizeof(*r));
+	incr_here(r->boot, &r->netns);
+	r->genid = genid;
+	r->rest[0] = s->rest[0];
+	r->rest[1] = s->rest[1];
+	r->sets[0] = sets[0];
+	r->sets[1] = sets[1];
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir->tables[f];
+
+		if (!t || !t->ncounters)
+			continue;
+		r->counters[f] = xcalloc(t->ncounters, sizeof(char *));
+		for (i = 0; i < t->ncounters; i++)
+			r->counters[f][i] = xstrdup(t->counters[i]);
+		r->ncounters[f] = t->ncounters;
+		qsort(r->counters[f], t->ncounters, sizeof(char *), name_cmp);
+	}
+	for (i = 0; i < s->nrules; i = j) {
+		struct incr_chain *c;
+
+		for (j = i; j < s->nrules && s->rules[j].family == s->rules[i].family &&
+			    !strcmp(s->rules[j].chain, s->rules[i].chain); j++)
+			;
+		r->chains = xreallocarray(r->chains, r->nchains + 1, sizeof(*r->chains));
+		c = &r->chains[r->nchains++];
+		c->family = s->rules[i].family;
+		c->name = xstrdup(s->rules[i].chain);
+		c->n = j - i;
+		c->v = xcalloc(c->n, sizeof(*c->v));
+		for (size_t k = i; k < j; k++)
+			c->v[k - i] = (struct incr_rule){ s->rules[k].fp, s->rules[k].text, handles[k] };
+	}
+}
+
+void incr_remove(void)
+{
+	const char *path = incr_path();
+
+	if (path)
+		unlink(path);
+}
+
+void incr_write(const struct incr_rec *r, struct diag *d)
+{
+	const char *path = incr_path();
+	struct safefile *sf;
+	char why[512];
+	size_t i, j;
+	FILE *out;
+	int f;
+
+	if (!path)
+		return;
+	if (trust_make_dir(path) < 0 || trust_private(path, why, sizeof(why)) < 0) {
+		unlink(path);
+		return;		/* record_save has said why */
+	}
+	if (!(sf = safefile_open(path, 0600))) {
+		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
+		unlink(path);
+		return;
+	}
+	out = safefile_stream(sf);
+	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx\nsets %016llx %016llx\n", INCR_MAGIC,
+		r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
+		(unsigned long long)r->rest[1], (unsigned long long)r->sets[0], (unsigned long long)r->sets[1]);
+	for (f = 0; f < 2; f++) {
+		fprintf(out, "counters %d %zu\n", f, r->ncounters[f]);
+		for (i = 0; i < r->ncounters[f]; i++)
+			fprintf(out, "%s\n", r->counters[f][i]);
+	}
+	for (i = 0; i < r->nchains; i++) {
+		const struct incr_chain *c = &r->chains[i];
+
+		fprintf(out, "chain %d %zu %s\n", c->family, c->n, c->name);
+		for (j = 0; j < c->n; j++)
+			fprintf(out, "%016llx %016llx %llu\n", (unsigned long long)c->v[j].fp,
+				(unsigned long long)c->v[j].text, (unsigned long long)c->v[j].handle);
+	}
+	fputs("end\n", out);
+	if (safefile_commit(sf) < 0) {
+		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
+		unlink(path);
+	}
+}
+
+/* The next line of [*p, end), NUL-terminated in place; NULL at the end. */
+static char *line_next(char **p, char *end)
+{
+	char *s = *p, *nl;
+
+	if (s >= end)
+		return NULL;
+	nl = memchr(s, '\n', (size_t)(end - s));
+	if (!nl)
+		return NULL;	/* a record always ends in "end\n" */
+	*nl = 0;
+	*p = nl + 1;
+	return s;
+}
+
+static char *file_read(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 1 << 16, n = 0;
+	char *buf;
+
+	if (fd < 0)
+		return NULL;
+	buf = xmalloc(cap);
+	for (;;) {
+		ssize_t k;
+
+		if (n == cap)
+			buf = xrealloc(buf, cap *= 2);
+		k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			close(fd);
+			if (k < 0) {
+				free(buf);
+				return NULL;
+			}
+			*len = n;
+			return buf;
+		}
+		n += (size_t)k;
+	}
+}
+
+static int rec_parse(struct incr_rec *r, char *p, char *end)
+{
+	char boot[40], *l;
+	unsigned long long a, b, c;
+	uint64_t netns;
+	size_t i, n;
+	int f, fam, off;
+
+	memset(r, 0, sizeof(*r));
+	if (!(l = line_next(&p, end)) || strcmp(l, INCR_MAGIC))
+		return -1;
+	if (!(l = line_next(&p, end)) || sscanf(l, "boot %39s", r->boot) != 1)
+		return -1;
+	if (!(l = line_next(&p, end)) || sscanf(l, "netns %llu", &a) != 1)
+		return -1;
+	r->netns = a;
+	if (!(l = line_next(&p, end)) || sscanf(l, "genid %u", &r->genid) != 1)
+		return -1;
+	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx", &a, &b) != 2)
+		return -1;
+	r->rest[0] = a;
+	r->rest[1] = b;
+	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %llx", &a, &b) != 2)
+		return -1;
+	r->sets[0] = a;
+	r->sets[1] = b;
+	incr_here(boot, &netns);
+	if (strcmp(boot, r->boot) || netns != r->netns)
+		return -1;
+	for (f = 0; f < 2; f++) {
+		if (!(l = line_next(&p, end)) || sscanf(l, "counters %d %zu", &fam, &n) != 2 || fam != f ||
+		    n > (size_t)(end - p))
+			return -1;
+		r->counters[f] = xcalloc(n + 1, sizeof(char *));
+		for (i = 0; i < n; i++) {
+			if (!(l = line_next(&p, end)))
+				return -1;
+			r->counters[f][r->ncounters[f]++] = xstrdup(l);
+		}
+	}
+	while ((l = line_next(&p, end)) && strcmp(l, "end")) {
+		struct incr_chain *ch;
+
+		if (sscanf(l, "chain %d %zu %n", &fam, &n, &off) != 2 || (fam != 0 && fam != 1) || !l[off] ||
+		    n > (size_t)(end - p))
+			return -1;
+		r->chains = xreallocarray(r->chains, r->nchains + 1, sizeof(*r->chains));
+		ch = &r->chains[r->nchains++];
+		memset(ch, 0, sizeof(*ch));
+		ch->family = fam;
+		ch->name = xstrdup(l + off);
+		ch->v = xcalloc(n + 1, sizeof(*ch->v));
+		for (i = 0; i < n; i++) {
+			char *e;
+
+			if (!(l = line_next(&p, end)))
+				return -1;
+			a = strtoull(l, &e, 16);
+			b = strtoull(e, &e, 16);
+			c = strtoull(e, &e, 10);
+			if (*e || !c)
+				return -1;
+			ch->v[ch->n++] = (struct incr_rule){ a, b, c };
+		}
+	}
+	return l ? 0 : -1;
+}
+
+int incr_read(struct incr_rec *r)
+{
+	const char *path = incr_path();
+	char why[512], *buf;
+	size_t len;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (!path || trust_private(path, why, sizeof(why)) < 0 || !(buf = file_read(path, &len)))
+		return -1;
+	rc = rec_parse(r, buf, buf + len);
+	free(buf);
+	if (rc < 0)
+		incr_rec_free(r);
+	return rc;
+}
+
+/* ---- the plan --------------------------------------------------------------- */
+
+static void op_add(struct incr_plan *p, enum incr_kind kind, int family, const char *chain, uint64_t handle,
+		   uint64_t text, size_t rule)
+{
+	if (!(p->nops & (p->nops + 1)) || !p->ops)
+		p->ops = xreallocarray(p->ops, (p->nops + 1) * 2, sizeof(*p->ops));
+	p->ops[p->nops++] = (struct incr_op){ kind, family, chain, handle, text, rule };
+}
+
+struct fps {
+	const struct incr_rule *old;
+	const struct emit_nl_rulefp *nw;
+};
+
+static bool fp_eq(size_t i, size_t j, const void *ctx)
+{
+	const struct fps *f = ctx;
+
+	return f->old[i].fp == f->nw[j].fp;
+}
+
+/*
+ * Pair old[0..no) with the scan's rules new0..new0+nn-1: pair[i] is the
+ * new index of old rule i, or SIZE_MAX. False when the changed middle is
+ * too long.
+ */
+static bool chain_pair(const struct incr_rule *old, size_t no, const struct emit_nl_rulefp *nw, size_t nn,
+		       size_t *pair)
+{
+	size_t head = 0, tail = 0, mo, mn, i, j, k, len;
+	struct fps f;
+	char *script;
+
+	for (i = 0; i < no; i++)
+		pair[i] = SIZE_MAX;
+	while (head < no && head < nn && old[head].fp == nw[head].fp) {
+		pair[head] = head;
+		head++;
+	}
+	while (tail < no - head && tail < nn - head && old[no - 1 - tail].fp == nw[nn - 1 - tail].fp) {
+		pair[no - 1 - tail] = nn - 1 - tail;
+		tail++;
+	}
+	mo = no - head - tail;
+	mn = nn - head - tail;
+	if (!mo || !mn)
+		return true;
+	f.old = old + head;
+	f.nw = nw + head;
+	script = lcs_script(mo, mn, fp_eq, &f, LCS_CELLS, &len);
+	if (!script)
+		return false;
+	for (k = i = j = 0; k < len; k++) {
+		if (script[k] == '=')
+			pair[head + i++] = head + j++;
+		else if (script[k] == '-')
+			i++;
+		else
+			j++;
+	}
+	free(script);
+	return true;
+}
+
+/* One chain: old rules `c` (NULL: none), new ones s->rules[i0..i0+nn). */
+static bool chain_plan(struct incr_plan *p, const struct incr_chain *c, const struct emit_nl_scan *s, size_t i0,
+		       size_t nn, int family, const char *name)
+{
+	size_t no = c ? c->n : 0, i, j, *pair = xcalloc(no + 1, sizeof(*pair));
+	uint64_t *kept = xcalloc(nn + 1, sizeof(*kept)), *ktext = xcalloc(nn + 1, sizeof(*ktext));
+	uint64_t after = 0, atext = 0;
+	size_t ops0 = p->nops;
+
+	if (!chain_pair(c ? c->v : NULL, no, s->rules + i0, nn, pair)) {
+		free(pair);
+		free(kept);
+		free(ktext);
+		return false;
+	}
+	for (i = 0; i < no; i++) {
+		if (pair[i] == SIZE_MAX) {
+			op_add(p, INCR_DEL, family, name, c->v[i].handle, c->v[i].text, 0);
+		} else {
+			kept[pair[i]] = c->v[i].handle;
+			ktext[pair[i]] = c->v[i].text;
+		}
+	}
+	for (j = 0; j < nn;) {
+		if (kept[j]) {
+			p->handles[i0 + j] = kept[j];
+			after = kept[j];
+			atext = ktext[j];
+			j++;
+			continue;
+		}
+		/* a run of new rules: each after the same kept rule, last
+		 * first, so they end in order */
+		for (i = j; i < nn && !kept[i]; i++)
+			;
+		for (size_t k = i; k-- > j;)
+			op_add(p, INCR_ADD, family, name, after, atext, i0 + k);
+		j = i;
+	}
+	for (i = 0; i < no; i++)
+		if (pair[i] != SIZE_MAX && c->v[i].text != s->rules[i0 + pair[i]].text)
+			op_add(p, INCR_REPLACE, family, name, c->v[i].handle, c->v[i].text, i0 + pair[i]);
+	free(pair);
+	free(kept);
+	free(ktext);
+	p->walk += (p->nops - ops0) * (no > nn ? no : nn);
+	return p->walk <= WALK_MAX;
+}
+
+static const struct incr_chain *rec_chain(const struct incr_rec *r, int family, const char *name, bool *seen)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchains; i++)
+		if (r->chains[i].family == family && !strcmp(r->chains[i].name, name)) {
+			seen[i] = true;
+			return &r->chains[i];
+		}
+	return NULL;
+}
+
+/* Counters: sorted new names against the record's. */
+static void counters_plan(struct incr_plan *p, const struct incr_rec *r, const struct ir_table *t, int f)
+{
+	size_t n = t ? t->ncounters : 0, i = 0, j = 0;
+	const char **v = xcalloc(n + 1, sizeof(*v));
+
+	if (n) {
+		memcpy(v, t->counters, n * sizeof(*v));
+		qsort(v, n, sizeof(*v), name_cmp);
+	}
+	p->add[f] = xcalloc(n + 1, sizeof(char *));
+	p->del[f] = xcalloc(r->ncounters[f] + 1, sizeof(char *));
+	while (i < n || j < r->ncounters[f]) {
+		int c = i == n ? 1 : j == r->ncounters[f] ? -1 : strcmp(v[i], r->counters[f][j]);
+
+		if (c < 0) {
+			p->add[f][p->nadd[f]++] = v[i++];
+		} else if (c > 0) {
+			p->del[f][p->ndel[f]++] = r->counters[f][j++];
+		} else {
+			p->kept++;
+			i++;
+			j++;
+		}
+	}
+	free(v);
+}
+
+bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, struct incr_plan *p)
+{
+	bool *seen = xcalloc(r->nchains + 1, sizeof(*seen)), ok = true;
+	size_t i, j;
+	int f;
+
+	memset(p, 0, sizeof(*p));
+	p->handles = xcalloc(s->nrules + 1, sizeof(*p->handles));
+	if (r->rest[0] != s->rest[0] || r->rest[1] != s->rest[1]) {
+		free(seen);
+		return false;
+	}
+	for (f = 0; f < 2; f++)
+		counters_plan(p, r, ir->tables[f], f);
+	for (i = 0; ok && i < s->nrules; i = j) {
+		const struct emit_nl_rulefp *x = &s->rules[i];
+
+		for (j = i; j < s->nrules && s->rules[j].family == x->family && !strcmp(s->rules[j].chain, x->chain); j++)
+			;
+		ok = chain_plan(p, rec_chain(r, x->family, x->chain, seen), s, i, j - i, x->family, x->chain);
+	}
+	/* chains whose rules all went */
+	for (i = 0; ok && i < r->nchains; i++)
+		if (!seen[i])
+			ok = chain_plan(p, &r->chains[i], s, 0, 0, r->chains[i].family, r->chains[i].name);
+	free(seen);
+	return ok;
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+bool incr_too_many(const struct incr_rec *r, const struct ir *ir)
+{
+	size_t walk = 0, i, j, k;
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir->tables[f];
+
+		for (i = 0; t && i < t->nchains; i++) {
+			const struct ir_chain *c = t->chains[i];
+			const struct incr_chain *old = NULL;
+			uint64_t *texts;
+			size_t miss = 0;
+
+			for (k = 0; k < r->nchains && !old; k++)
+				if (r->chains[k].family == f && !strcmp(r->chains[k].name, c->name))
+					old = &r->chains[k];
+			if (!old || !c->n)
+				continue;
+			texts = xcalloc(old->n, sizeof(*texts));
+			for (k = 0; k < old->n; k++)
+				texts[k] = old->v[k].text;
+			qsort(texts, old->n, sizeof(*texts), u64_cmp);
+			for (j = 0; j < c->n; j++) {
+				uint64_t x = emit_nl_rule_text(c->rules[j]);
+
+				miss += !bsearch(&x, texts, old->n, sizeof(*texts), u64_cmp);
+			}
+			free(texts);
+			walk += miss * (old->n > c->n ? old->n : c->n);
+		}
+	}
+	return walk > WALK_MAX;
+}
+
+void incr_plan_free(struct incr_plan *p)
+{
+	int f;
+
+	free(p->ops);
+	for (f = 0; f < 2; f++) {
+		free(p->add[f]);
+		free(p->del[f]);
+	}
+	free(p->handles);
+	memset(p, 0, sizeof(*p));
+}

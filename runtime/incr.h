@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef ROSFW_INCR_H
+#define ROSFW_INCR_H
+
+/*
+ * A small change applied as a small transaction. Reading 50k rules back
+ * from the kernel costs far more than the change, so apply keeps, beside
+ * the apply record, what its last commit left in the kernel: per chain
+ * the rules' fingerprints (emit_nl_scan) and kernel handles, the counter
+ * objects, the fingerprint of everything else, and the ruleset's
+ * generation after that commit. The next apply compares its whole batch
+ * with that and sends only the difference, with the recorded generation
+ * in the batch's begin message: if anything committed since (nft, another
+ * apply, a rollback, rosfwd adding an entry), the kernel refuses the
+ * batch whole (ERESTART) and apply takes the full path. A stale record
+ * can never apply half a change, nor delete the wrong rule.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "emit_nl.h"
+
+struct diag;
+struct ir;
+
+struct incr_rule {
+	uint64_t fp, text, handle;
+};
+
+struct incr_chain {
+	int family;		/* 0 ip, 1 ip6 */
+	char *name;
+	struct incr_rule *v;
+	size_t n;
+};
+
+/**
+ * struct incr_rec - what the last commit left in rosfw's tables.
+ * @boot, @netns: this boot and network namespace (the genid restarts).
+ * @genid:    the ruleset's generation just after that commit.
+ * @rest:     emit_nl_scan's fingerprint of all but rules, counters and sets.
+ * @sets:     emit_nl_sets_fp's of the named sets.
+ * @counters: counter object names per family, sorted (strcmp).
+ * @chains:   the rules of each chain that has any, in order.
+ */
+struct incr_rec {
+	char boot[40];
+	uint64_t netns;
+	uint32_t genid;
+	uint64_t rest[2], sets[2];
+	char **counters[2];
+	size_t ncounters[2];
+	struct incr_chain *chains;
+	size_t nchains;
+};
+
+/* Beside the apply record (record_path() with ".nl"); NULL: none. */
+const char *incr_path(void);
+/* 0, or -1: none, damaged, or another boot's or namespace's. */
+int incr_read(struct incr_rec *r);
+/* Whole or not at all; a failure is a warning (the next apply is full). */
+void incr_write(const struct incr_rec *r, struct diag *d);
+void incr_remove(void);
+void incr_rec_free(struct incr_rec *r);
+
+/* Whether rule `handle` of `chain` (family 0 ip, 1 ip6) is there with the
+ * comment whose fingerprint is `text` (one GETRULE): a handle the record
+ * got wrong must not delete another rule. */
+struct nlsock;
+bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t handle, uint64_t text);
+
+/* The ruleset's generation now (NFT_MSG_GETGEN): 0, or -1 with errno. */
+int incr_genid(uint32_t *genid);
+/* The generation a commit started at `genid` ends at. */
+uint32_t incr_genid_next(uint32_t genid);
+
+/* The record of `s` (a scan of `ir`'s whole batch, its named sets `sets`)
+ * committed at generation `genid` (the one after), rule i having handle
+ * handles[i]. */
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
+		   const uint64_t *handles, uint32_t genid);
+
+enum incr_kind { INCR_DEL, INCR_ADD, INCR_REPLACE };
+
+/**
+ * struct incr_op - one rule message of the small batch.
+ * @handle: the rule deleted or replaced; for an add, the rule it goes
+ *          after (0: first in its chain).
+ * @text:   the recorded comment fingerprint of the rule at @handle.
+ * @rule:   the scan's rule added or put in place.
+ */
+struct incr_op {
+	enum incr_kind kind;
+	int family;
+	const char *chain;
+	uint64_t handle, text;
+	size_t rule;
+};
+
+/**
+ * struct incr_plan - the difference, as the small batch says it.
+ * @ops:      deletes, replaces and adds in batch order, chain by chain
+ *            (a run of adds last first, each after the same kept rule).
+ * @add, @del: counter objects to make (before the rules) and delete
+ *            (after them), per family.
+ * @handles:  per scan rule its handle where kept or replaced, 0 where
+ *            added (the kernel's echo says it).
+ * @kept:     counter objects kept.
+ * @walk:     the rules the kernel walks to find the rules by handle.
+ */
+struct incr_plan {
+	struct incr_op *ops;
+	size_t nops;
+	const char **add[2], **del[2];
+	size_t nadd[2], ndel[2];
+	uint64_t *handles;
+	size_t kept, walk;
+};
+
+/* False when only a full apply can say the change: anything but rules and
+ * counters differs, a chain's changed middle is too long to pair, or the
+ * kernel would walk too many rules finding them by handle (a rule inserted
+ * or removed high in a long chain renumbers every rule under it). */
+bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
+		    struct incr_plan *p);
+void incr_plan_free(struct incr_plan *p);
+
+/* Before any batch is built: whether the rules of `ir` whose comments the
+ * record does not have in their chain (new rules, and rules renumbered by
+ * an insertion or removal above them) are already too many for a small
+ * transaction (as incr_plan_make counts). False: maybe not. */
+bool incr_too_many(const struct incr_rec *r, const struct ir *ir);
+
+#endif
