@@ -216,4 +216,22 @@ else
 	fail "incremental: a record with handles gone wrong takes the full path: $(head -c 300 "$tmp/e.json")"
 fi
 same_as_fresh "over a record with handles gone wrong" "$tmp/e" "$tmp/fresh.e"
+
+# With table bridge rosfw every apply is full (the record knows the ip and
+# ip6 tables): a changed bridge rule is applied, never taken for the ip
+# table's filter_forward.
+printf '/ip firewall filter\nadd chain=forward protocol=udp dst-port=9 action=drop comment="ip"\n/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop comment="br"\n' > "$tmp/br1.rsc"
+sed 's/dst-port=9 action=drop comment="br"/dst-port=19 action=drop comment="br"/' "$tmp/br1.rsc" > "$tmp/br2.rsc"
+unshare -n bash -c '
+export ROSFW_RECORD="$2/rec/applied.rsc"
+"$1" apply "$2/br1.rsc" 2>/dev/null && "$1" apply --json "$2/br2.rsc" > "$2/br.json" 2>/dev/null
+nft list table bridge rosfw > "$2/br.list"; test ! -e "$2/rec/applied.rsc.nl"
+' _ "$rosfw" "$tmp"
+brok=$?
+if [ "$brok" = 0 ] && grep -q '"ok":true' "$tmp/br.json" && ! grep -q '"incremental"' "$tmp/br.json" &&
+	grep -q 'udp dport 19' "$tmp/br.list" && ! grep -q 'udp dport 9 ' "$tmp/br.list"; then
+	pass "incremental: with table bridge rosfw a change is a full apply, the record removed"
+else
+	fail "incremental: with table bridge rosfw a change is a full apply, the record removed ($brok: $(head -c 300 "$tmp/br.json"))"
+fi
 summary "incremental"
