@@ -85,32 +85,10 @@ static void incr_here(char boot[40], uint64_t *netns)
 
 /* ---- the generation --------------------------------------------------------- */
 
-static int gen_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *a;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(a) == NFTA_GEN_ID && mnl_attr_get_payload_len(a) == 4)
-			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
-	return MNL_CB_OK;
-}
-
 int incr_genid(uint32_t *genid)
 {
-	struct nlsock s;
-	char req[64];
-	struct nlmsghdr *nlh;
-	int ret, err;
-
 	*genid = 0;
-	if (!nlsock_open(&s))
-		return -1;
-	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s.seq);
-	ret = nlsock_run(&s, nlh, gen_cb, genid);
-	err = errno;
-	nlsock_close(&s);
-	errno = err;
-	return ret < 0 || !*genid ? -1 : 0;
+	return nlsock_genid(genid) < 0 || !*genid ? -1 : 0;
 }
 
 /* What a rule's text fingerprint is made of: emit_nl_incr.c hashes the

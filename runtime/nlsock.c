@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "nlsock.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libnftnl/common.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <sys/socket.h>
 #include <stdlib.h>
@@ -55,19 +57,37 @@ int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *
 	return ret < 0 ? -1 : 0;
 }
 
-int nlsock_admin_check(void)
+static int genid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) == NFTA_GEN_ID && mnl_attr_get_payload_len(a) == 4)
+			*(uint32_t *)data = ntohl(mnl_attr_get_u32(a));
+	return MNL_CB_OK;
+}
+
+int nlsock_genid(uint32_t *genid)
 {
 	struct nlsock s;
 	char req[64];
 	struct nlmsghdr *nlh;
+	uint32_t g = 0;
 	int ret, err;
 
 	if (!nlsock_open(&s))
 		return -1;
 	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, ++s.seq);
-	ret = nlsock_run(&s, nlh, NULL, NULL);
+	ret = nlsock_run(&s, nlh, genid_cb, &g);
 	err = errno;
 	nlsock_close(&s);
 	errno = err;
-	return ret;
+	if (genid)
+		*genid = g;
+	return ret < 0 ? -1 : 0;
+}
+
+int nlsock_admin_check(void)
+{
+	return nlsock_genid(NULL);
 }

@@ -33,5 +33,8 @@ int nlsock_run(struct nlsock *s, const struct nlmsghdr *req, mnl_cb_t cb, void *
  * CAP_NET_ADMIN there. 0, or -1 with errno (EPERM without it).
  */
 int nlsock_admin_check(void);
+/* The ruleset's generation (NFT_MSG_GETGEN) into *genid when not NULL:
+ * 0, or -1 with errno. */
+int nlsock_genid(uint32_t *genid);
 
 #endif
