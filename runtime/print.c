@@ -57,7 +57,7 @@ static int print_usage(FILE *out, int code)
 	      "                          [FILE...]\n"
 	      "       rosfw print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] [FILE...]\n"
 	      "       rosfw print connection [count-only] [where COND...] [--ipv6] [--json]\n"
-	      "       rosfw reset-counters [filter|nat|mangle|raw|all] [--ipv6]\n"
+	      "       rosfw reset-counters [filter|nat|mangle|raw|all|bridge-filter|bridge-nat] [--ipv6]\n"
 	      "\n"
 	      "FILE... is the configuration that was applied: it gives the rule and entry lists\n"
 	      "(numbers, disabled rules, comments, static entries); the kernel gives counters and\n"
@@ -1303,7 +1303,8 @@ out:
 
 /* The counter objects of the facilities asked for: "c_FACILITY_...". */
 struct resets {
-	const struct popts *o;
+	const char *facs[6];	/* as the kernel names them (brnat) */
+	size_t nfacs;
 	char **names;
 	size_t n;
 };
@@ -1313,13 +1314,48 @@ static void reset_list(void *ctx, const struct kread_obj *o)
 	struct resets *r = ctx;
 	size_t i;
 
-	for (i = 0; i < r->o->nfacs; i++) {
-		if (kname_counter_of(o->name, o->name_len, r->o->facs[i])) {
+	for (i = 0; i < r->nfacs; i++) {
+		if (kname_counter_of(o->name, o->name_len, r->facs[i])) {
 			r->names = xreallocarray(r->names, r->n + 1, sizeof(*r->names));
 			r->names[r->n++] = xstrndup(o->name, o->name_len);
 			break;
 		}
 	}
+}
+
+/* The counters of the facilities of one table (`bridge`: the bridge
+ * menus', else the IP menus' of o->v6's family). */
+static int reset_table(struct nlsock *q, const struct popts *o, bool bridge)
+{
+	struct resets r = { 0 };
+	int family = bridge ? NFPROTO_BRIDGE : o->v6 ? NFPROTO_IPV6 : NFPROTO_IPV4, rc = EXIT_OK, have;
+	size_t i;
+
+	for (i = 0; i < o->nfacs; i++)
+		if (fac_bridge(o->facs[i]) == bridge)
+			r.facs[r.nfacs++] = bridge ? menu_kind_facility(fac_kind(o->facs[i], false)) : o->facs[i];
+	if (!r.nfacs)
+		return EXIT_OK;
+	have = kread_table(q, family, NULL, NULL);
+	if (have < 0) {
+		kernel_error("reading tables");
+		rc = EXIT_IO;
+	}
+	if (have > 0 && kread_objs(q, family, NFT_OBJECT_COUNTER, reset_list, &r) < 0) {
+		kernel_error("reading counters");
+		rc = EXIT_IO;
+	}
+	for (i = 0; i < r.n && rc == EXIT_OK; i++) {
+		/* ENOENT: an apply removed it meanwhile, nothing to zero. */
+		if (kread_counter_reset(q, family, r.names[i]) < 0 && errno != ENOENT) {
+			kernel_error("resetting counters");
+			rc = EXIT_IO;
+		}
+	}
+	for (i = 0; i < r.n; i++)
+		free(r.names[i]);
+	free(r.names);
+	return rc;
 }
 
 /*
@@ -1331,10 +1367,8 @@ static void reset_list(void *ctx, const struct kread_obj *o)
 int cmd_reset_counters(int argc, char **argv)
 {
 	struct popts o = { 0 };
-	struct resets r = { .o = &o };
 	struct nlsock q;
-	int family, rc = EXIT_OK, have;
-	size_t i;
+	int rc;
 
 	if (popts_parse(argc, argv, &o, true, false) < 0 || o.json || o.prom)
 		return print_usage(stderr, EXIT_IO);
@@ -1342,26 +1376,9 @@ int cmd_reset_counters(int argc, char **argv)
 		kernel_error("netlink");
 		return EXIT_IO;
 	}
-	family = o.v6 ? NFPROTO_IPV6 : NFPROTO_IPV4;
-	have = kread_table(&q, family, NULL, NULL);
-	if (have < 0) {
-		kernel_error("reading tables");
-		rc = EXIT_IO;
-	}
-	if (have > 0 && kread_objs(&q, family, NFT_OBJECT_COUNTER, reset_list, &r) < 0) {
-		kernel_error("reading counters");
-		rc = EXIT_IO;
-	}
-	for (i = 0; i < r.n && rc == EXIT_OK; i++) {
-		/* ENOENT: an apply removed it meanwhile, nothing to zero. */
-		if (kread_counter_reset(&q, family, r.names[i]) < 0 && errno != ENOENT) {
-			kernel_error("resetting counters");
-			rc = EXIT_IO;
-		}
-	}
-	for (i = 0; i < r.n; i++)
-		free(r.names[i]);
-	free(r.names);
+	rc = reset_table(&q, &o, false);
+	if (rc == EXIT_OK)
+		rc = reset_table(&q, &o, true);
 	nlsock_close(&q);
 	return rc;
 }

@@ -89,6 +89,16 @@ else
 	fail "bridgefilter: print stats bridge-filter counts per rule"
 	cat "$tmp/ps" "$tmp/psj" >&2
 fi
+# reset-counters: the IP menus' leaves the bridge table's, bridge-filter's
+# zeroes them.
+"$rosfw" reset-counters filter 2>/dev/null
+kept=$(counted)
+"$rosfw" reset-counters bridge-filter 2>/dev/null
+if [ "$kept" -gt 0 ] && [ "$(counted)" = 0 ]; then
+	pass "bridgefilter: reset-counters bridge-filter zeroes the bridge rules' counters, filter does not"
+else
+	fail "bridgefilter: reset-counters bridge-filter zeroes the bridge rules' counters, filter does not ($kept, $(counted))"
+fi
 
 # /interface bridge nat: h2 has h3's address on a MAC nobody has, which
 # dst-nat puts right, so h3 takes the frame; src-nat gives h2's IP frames
