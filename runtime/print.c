@@ -646,9 +646,10 @@ static int print_stats(struct nlsock *q, const struct applied *m, const struct p
 int print_metrics(FILE *out, struct nlsock *q, const struct applied *m)
 {
 	static const char *const facs[4] = { "filter", "nat", "mangle", "raw" };
-	struct fac_rows f[2][4] = { { { 0 } } };
+	static const char *const brfacs[2] = { "bridge-filter", "bridge-nat" };
+	struct fac_rows f[2][4] = { { { 0 } } }, br[2] = { { 0 } };
 	int v6, rc = EXIT_OK, tables;
-	size_t j;
+	size_t j, nbr = 0;
 	char why[512];
 
 	switch (applied_matches(m, q, &tables, why, sizeof(why))) {
@@ -676,19 +677,37 @@ int print_metrics(FILE *out, struct nlsock *q, const struct applied *m)
 		for (j = 0; j < 4 && rc == EXIT_OK; j++)
 			rc = stats_facility(q, m, &o, facs[j], have > 0, &f[v6][j]);
 	}
+	/* The bridge menus, when the configuration has rules there. */
+	if (rc == EXIT_OK && model_count(m->m, MK_BRIDGE_FILTER) + model_count(m->m, MK_BRIDGE_NAT)) {
+		struct popts o = { 0 };
+		int have = kread_table(q, NFPROTO_BRIDGE, NULL, NULL);
+
+		if (have < 0) {
+			kernel_error("reading tables");
+			rc = EXIT_IO;
+		}
+		for (; nbr < 2 && rc == EXIT_OK; nbr++)
+			rc = stats_facility(q, m, &o, brfacs[nbr], have > 0, &br[nbr]);
+	}
 	if (rc == EXIT_OK) {
 		print_prom_header(out, "packets");
 		for (v6 = 0; v6 < 2; v6++)
 			for (j = 0; j < 4; j++)
 				print_stats_prom(out, "packets", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+		for (j = 0; j < nbr; j++)
+			print_stats_prom(out, "packets", "bridge", brfacs[j], br[j].rows, br[j].n);
 		print_prom_header(out, "bytes");
 		for (v6 = 0; v6 < 2; v6++)
 			for (j = 0; j < 4; j++)
 				print_stats_prom(out, "bytes", v6 ? "ip6" : "ip", facs[j], f[v6][j].rows, f[v6][j].n);
+		for (j = 0; j < nbr; j++)
+			print_stats_prom(out, "bytes", "bridge", brfacs[j], br[j].rows, br[j].n);
 	}
 	for (v6 = 0; v6 < 2; v6++)
 		for (j = 0; j < 4; j++)
 			free(f[v6][j].rows);
+	for (j = 0; j < 2; j++)
+		free(br[j].rows);
 	return rc;
 }
 

@@ -89,6 +89,27 @@ else
 	fail "bridgefilter: print stats bridge-filter counts per rule"
 	cat "$tmp/ps" "$tmp/psj" >&2
 fi
+# rosfwd's /metrics has the bridge menus' rules, as print stats gives them.
+"$rosfw" print stats bridge-filter --prometheus "${map[@]}" "$tmp/proto.rsc" > "$tmp/promb" 2>&1
+mkdir -m 700 "$tmp/m"
+"$(dirname "$rosfw")/rosfwd" --metrics-port 9464 --state "$tmp/m/state" "${map[@]}" "$tmp/proto.rsc" 2> "$tmp/logm" &
+mpid=$!
+getm() {
+	exec 3<>/dev/tcp/127.0.0.1/9464 || return 1
+	printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3
+	cat <&3 > "$tmp/http"
+	exec 3<&-
+}
+until_in 100 getm 2>/dev/null
+kill "$mpid" 2>/dev/null
+wait "$mpid" 2>/dev/null
+missing=$(grep -v '^#' "$tmp/promb" | grep -vxFf <(tr -d '\r' < "$tmp/http") | head -3)
+if grep -q 'family="bridge"' "$tmp/promb" && [ -z "$missing" ]; then
+	pass "bridgefilter: /metrics holds the bridge filter's samples"
+else
+	fail "bridgefilter: /metrics holds the bridge filter's samples (missing: $missing): $(head -c 300 "$tmp/http"; cat "$tmp/logm")"
+fi
+
 # reset-counters: the IP menus' leaves the bridge table's, bridge-filter's
 # zeroes them.
 "$rosfw" reset-counters filter 2>/dev/null
