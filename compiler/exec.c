@@ -110,6 +110,31 @@ static void note_foreign(struct model *m, const struct cwd *at, const struct loc
 		diag_note(m->d, loc, "%s is not part of the firewall; rosfw passes it over", at->path);
 }
 
+/*
+ * `/interface bridge settings set use-ip-firewall=yes` sends the packets a
+ * RouterOS bridge forwards between its ports through the IP firewall.
+ * Linux does that only with br_netfilter, which rosfw does not load (its
+ * IP tables would then see bridged frames too, in ways RouterOS's rules
+ * were not written for): the setting is passed over, which opens.
+ */
+static void bridge_ip_firewall(struct model *m, const struct walk *w)
+{
+	const struct ast_item *a;
+
+	if (strcmp(w->at.path, "/interface bridge settings") || w->verb_id != V_SET)
+		return;
+	for (a = w->args; a; a = a->next) {
+		if (a->kind != IT_PROP || !text_eq(a->text, a->len, "yes"))
+			continue;
+		if (text_eq(a->name, a->name_len, "use-ip-firewall") ||
+		    text_eq(a->name, a->name_len, "use-ip-firewall-for-vlan") ||
+		    text_eq(a->name, a->name_len, "use-ip-firewall-for-pppoe"))
+			diag_warning(m->d, &a->loc,
+				     "%.*s=yes is not applied: on Linux the packets a bridge forwards between its ports pass no IP firewall rule (no br_netfilter), so what the IP rules in forward, prerouting and postrouting drop between bridge ports passes (opens); /interface bridge filter rules do see them",
+				     (int)a->name_len, a->name);
+	}
+}
+
 static bool walk_seg(struct model *m, struct walk *w, const char *s, size_t n, const struct loc *loc)
 {
 	const struct menu_node *ch;
@@ -1422,6 +1447,7 @@ void exec_walked(struct model *m, const struct ast_cmd *c, const struct walk *w,
 	if (w->at.foreign) {
 		note_foreign(m, &w->at, &c->loc);
 		untranslated_count(m, w, &c->loc);
+		bridge_ip_firewall(m, w);
 	} else {
 		verb_run(m, w, c);
 	}

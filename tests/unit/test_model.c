@@ -669,6 +669,19 @@ static void test_interface_rename_by_id_is_warned(void **state)
 	run_free(&r);
 }
 
+/* The bridge's use-ip-firewall=yes cannot be had on Linux without
+ * br_netfilter: passed over, which opens, so a warning at the property. */
+static void test_bridge_use_ip_firewall_is_warned(void **state)
+{
+	struct run r = run_script("/interface bridge settings\nset allow-fast-path=no use-ip-firewall=yes\n"
+				  "/interface bridge settings set use-ip-firewall=no\n");
+
+	(void)state;
+	assert_diag(r.d, DIAG_WARNING, 2, 24, "use-ip-firewall=yes is not applied");
+	assert_int_equal(diag_count_level(r.d, DIAG_WARNING), 1);
+	run_free(&r);
+}
+
 /* `/interface` itself lists every interface: set, enable and disable on it
  * are ordinary RouterOS commands, not errors. */
 static void test_interface_menu_commands_are_not_errors(void **state)
@@ -985,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_interface_name_from_add),
 		cmocka_unit_test(test_interface_rename_by_default_name),
 		cmocka_unit_test(test_interface_rename_by_id_is_warned),
+		cmocka_unit_test(test_bridge_use_ip_firewall_is_warned),
 		cmocka_unit_test(test_interface_menu_commands_are_not_errors),
 		cmocka_unit_test(test_path_only_line_changes_menu),
 		cmocka_unit_test(test_path_before_command_keeps_menu),
