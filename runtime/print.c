@@ -43,7 +43,7 @@
 #include "xalloc.h"
 
 struct popts {
-	bool json, prom, v6, any_fac;
+	bool json, prom, v6;
 	const char *facs[6];
 	size_t nfacs;
 	const char *list;	/* where list=NAME */
@@ -430,12 +430,17 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 	i = optind;
 	if (stats) {
 		for (; i < argc && is_fac(argv[i]); i++) {
-			if (!strcmp(argv[i], "all")) {
-				o->facs[0] = "filter", o->facs[1] = "nat", o->facs[2] = "mangle", o->facs[3] = "raw";
-				o->nfacs = 4;
-				o->any_fac = true;
-			} else if (!o->any_fac && o->nfacs < 6) {
-				o->facs[o->nfacs++] = argv[i];
+			static const char *const ip[] = { "filter", "nat", "mangle", "raw" };
+			size_t j, k;
+
+			for (j = 0; j < 4; j++) {
+				const char *f = !strcmp(argv[i], "all") ? ip[j] : j ? NULL : argv[i];
+
+				for (k = 0; f && k < o->nfacs; k++)
+					if (!strcmp(o->facs[k], f))
+						f = NULL;
+				if (f && o->nfacs < 6)
+					o->facs[o->nfacs++] = f;
 			}
 		}
 		if (!o->nfacs)
