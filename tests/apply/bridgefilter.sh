@@ -82,8 +82,10 @@ fi
 # own counters (rule 0 dropped what came from ether3; rule 1 saw no TCP).
 "$rosfw" print stats bridge-filter "${map[@]}" "$tmp/proto.rsc" > "$tmp/ps" 2>&1
 "$rosfw" print stats bridge-filter --json "${map[@]}" "$tmp/proto.rsc" > "$tmp/psj" 2>&1
+"$rosfw" print stats all bridge-filter "${map[@]}" "$tmp/proto.rsc" > "$tmp/psall" 2>&1
 if awk '$1 == "0" && $2 == "forward" && $3 == "drop" && $5 > 0 { a = 1 } $1 == "1" && $2 == "forward" && $5 == 0 { b = 1 } END { exit !(a && b) }' "$tmp/ps" &&
-	grep -q '"family": *"bridge"' "$tmp/psj"; then
+	grep -q '"family": *"bridge"' "$tmp/psj" && [ "$(grep -c '^/' "$tmp/psall")" = 5 ] &&
+	grep -q '^/interface bridge filter' "$tmp/psall"; then
 	pass "bridgefilter: print stats bridge-filter counts per rule"
 else
 	fail "bridgefilter: print stats bridge-filter counts per rule"
