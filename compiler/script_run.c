@@ -1029,26 +1029,34 @@ static enum sst run_stmt(struct run *r, struct cur *c, struct sval *out)
 	return script_menu_cmd(r, a, n, out);
 }
 
+/* To the next statement or array element: past blanks, newlines, `;`
+ * and comment lines (a multi-line array may hold them too); false at the
+ * end. */
+static bool cur_next_item(struct cur *c)
+{
+	for (;;) {
+		cur_skip_ws(c, true);
+		while (c->p < c->end && *c->p == ';') {
+			cur_adv(c, 1);
+			cur_skip_ws(c, true);
+		}
+		if (c->p >= c->end)
+			return false;
+		if (*c->p != '#')
+			return true;
+		while (c->p < c->end && *c->p != '\n')
+			cur_adv(c, 1);
+	}
+}
+
 enum sst script_run_stmts(struct run *r, struct cur c, struct sval *last)
 {
 	enum sst st = SST_OK;
 
 	*last = sv_nothing();
-	for (;;) {
+	while (cur_next_item(&c)) {
 		struct sval v;
 
-		cur_skip_ws(&c, true);
-		while (c.p < c.end && *c.p == ';') {
-			cur_adv(&c, 1);
-			cur_skip_ws(&c, true);
-		}
-		if (c.p >= c.end)
-			return SST_OK;
-		if (*c.p == '#') {
-			while (c.p < c.end && *c.p != '\n')
-				cur_adv(&c, 1);
-			continue;
-		}
 		st = run_stmt(r, &c, &v);
 		sv_free(last);
 		*last = v;
@@ -1060,6 +1068,7 @@ enum sst script_run_stmts(struct run *r, struct cur c, struct sval *last)
 			return script_err(r, &l, "unexpected \"%c\"", *c.p);
 		}
 	}
+	return SST_OK;
 }
 
 enum sst script_subst(struct run *r, struct cur c, struct sval *out)
@@ -1072,38 +1081,27 @@ enum sst script_array_literal(struct run *r, struct cur c, struct sval *out)
 	enum sst st = SST_OK;
 
 	*out = sv_array();
-	for (;;) {
+	while (cur_next_item(&c)) {
 		struct arg a;
 		struct sval v;
 
-		cur_skip_ws(&c, true);
-		while (c.p < c.end && *c.p == ';') {
-			cur_adv(&c, 1);
-			cur_skip_ws(&c, true);
-		}
-		if (c.p >= c.end)
-			return SST_OK;
-		if (*c.p == '#') {
-			/* a comment line in a multi-line array */
-			while (c.p < c.end && *c.p != '\n')
-				cur_adv(&c, 1);
-			continue;
-		}
 		if (!script_arg_scan(r, &c, &a, &st)) {
 			if (st == SST_OK) {
 				struct loc l = cur_loc(&c);
 
 				st = script_err(r, &l, "unexpected \"%c\" in an array", *c.p);
 			}
-			break;
+			goto fail;
 		}
 		if ((st = script_eval(r, a.v, VM_TYPED, &v)) != SST_OK)
-			break;
+			goto fail;
 		if (a.name)
 			sa_set(out->u.a, a.name, a.nlen, v);
 		else
 			sa_push(out->u.a, v);
 	}
+	return SST_OK;
+fail:
 	sv_free(out);
 	return st;
 }
