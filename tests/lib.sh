@@ -28,6 +28,18 @@ summary() {
 	[ "$FAIL" -eq 0 ]
 }
 
+# until_in N COMMAND...: COMMAND succeeds within N tenths of a second (a
+# bound, not a timing); wait_for COMMAND...: within 10 s.
+until_in() {
+	local i
+	for i in $(seq "$1"); do
+		"${@:2}" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+wait_for() { until_in 100 "$@"; }
+
 # each_config ROSFW FN: FN NAME DIR FILE [OPTIONS...] for every example and
 # the hostile strings (options from tests/golden/options), then for every
 # corpus file (files/ and incoming/files/) `rosfw check` accepts with its

@@ -44,14 +44,6 @@ nft -f - <<<"$counters"
 
 at() { if [ "$1" = router ]; then "${@:2}"; else ip netns exec "$1" "${@:2}"; fi; }
 got() { at "$1" nft list counter ip count "$2" | awk '/packets/ { print $2 }'; }
-until_in() {
-	local i
-	for i in $(seq "$1"); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 more() { [ "$(got "$1" "$2")" -gt "$3" ]; }
 # fate FROM TO ADDR: "delivered" or "dropped" for a datagram to port 9,
 # told by the marker to port 7 that follows it (at most 5 s for it).

@@ -33,14 +33,6 @@ echo x > /dev/udp/::1/9
 "$rosfw" address-list add list=mixed address=203.0.113.7 timeout=2h
 
 # wait_for CMD...: until CMD succeeds, at most 10 s (a bound, not a timing)
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # left SET ELEMENT: the seconds an element has left, from nft's listing
 left() {
 	nft list set "$1" rosfw "$2" | tr -s ' \t\n' ' ' | grep -o "$3 timeout [0-9hms]* expires [0-9hms]*" |

@@ -22,14 +22,6 @@ fi
 httpc() { "$tmp/httpc" 9464 "$@"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 # wait_for CMD...: until CMD succeeds, at most 10 s (a bound, not a timing)
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 cat > "$tmp/a.rsc" <<'RSC'
 /ip firewall filter

@@ -23,14 +23,6 @@ add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-l
 add chain=input protocol=tcp psd=21,3s,3,1 action=drop comment="port scan"
 add chain=input protocol=tcp dst-port=2222 action=drop comment="marker"
 RSC
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 has_table() { nft list table ip rosfw >/dev/null 2>&1; }
 logged() { grep -q "$1" "$2"; }
 

@@ -350,15 +350,6 @@ sed 's/^add dst-address=0.0.0.0\/0 gateway=10.2.0.1%wan2 routing-table=to_WAN2 d
 	"$tmp/dual.rsc" > "$tmp/ping.rsc"
 primary() { ip -4 route show table all proto 114 | grep -c 'via 10.2.0.1 dev wan2 table [0-9]* metric 1'; }
 primary_is() { [ "$(primary)" = "$1" ]; }
-# until_in N COMMAND...: COMMAND succeeds within N tenths of a second
-until_in() {
-	local i
-	for i in $(seq "$1"); do
-		"${@:2}" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 said() { grep -q "$1" "$tmp/logd"; }
 # Applied while wan2 is down: its routes are left out (warned); rosfwd
 # makes them once wan2 is up.

@@ -86,14 +86,6 @@ get() {
 	cat <&3 > "$tmp/http"
 	exec 3<&-
 }
-wait_for() {	# a bound, not a timing: until CMD succeeds, at most 10 s
-	local i
-	for i in $(seq 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 wait_for get 2>/dev/null
 "$rosfw" print stats all --prometheus config.rsc > "$tmp/prom" 2>/dev/null
 missing=$(grep -v '^#' "$tmp/prom" | grep -vxFf <(tr -d '\r' < "$tmp/http") | head -3)
