@@ -618,6 +618,23 @@ void emit_nl_iovec(struct emit_nl *b, struct iovec *iov, size_t n)
 	nftnl_batch_iovec(b->batch, iov, (uint32_t)n);
 }
 
+void emit_nl_each(struct emit_nl *b, void (*fn)(struct nlmsghdr *nlh, void *ctx), void *ctx)
+{
+	size_t niov = emit_nl_iovec_count(b), i;
+	struct iovec *iov = xcalloc(niov ? niov : 1, sizeof(*iov));
+
+	emit_nl_iovec(b, iov, niov);
+	for (i = 0; i < niov; i++) {
+		struct nlmsghdr *nlh = iov[i].iov_base;
+		int left = (int)iov[i].iov_len;
+
+		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if ((nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES)
+				fn(nlh, ctx);
+	}
+	free(iov);
+}
+
 uint32_t emit_nl_begin_seq(const struct emit_nl *b)
 {
 	return b->seq0;

@@ -133,6 +133,10 @@ void emit_nl_fprint(struct emit_nl *b, FILE *out);
 /* The batch as iovecs for one sendmsg(). */
 size_t emit_nl_iovec_count(struct emit_nl *b);
 void emit_nl_iovec(struct emit_nl *b, struct iovec *iov, size_t n);
+/* `fn` on each nf_tables message of the batch, in order (not the batch's
+ * begin and end). */
+struct nlmsghdr;
+void emit_nl_each(struct emit_nl *b, void (*fn)(struct nlmsghdr *nlh, void *ctx), void *ctx);
 
 /* Sequence number of the batch-begin message, and the number of messages
  * after it (all but the end message). Errors come back for any of them;

@@ -105,29 +105,32 @@ static uint64_t h_msg(uint64_t h, const struct nlmsghdr *nlh, uint64_t *udata)
 	return h;
 }
 
+/* The batch's messages, one per origin, in order. */
+struct scan_msgs {
+	const struct emit_nl *b;
+	const struct nlmsghdr **msg;
+	size_t k;
+};
+
+static void scan_msg(struct nlmsghdr *nlh, void *ctx)
+{
+	struct scan_msgs *m = ctx;
+
+	if (m->k < m->b->norig && nlh->nlmsg_seq == m->b->orig[m->k].seq)
+		m->msg[m->k++] = nlh;
+}
+
 void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 {
-	size_t niov = emit_nl_iovec_count(b), i, k = 0, cap = 0;
-	struct iovec *iov = xcalloc(niov ? niov : 1, sizeof(*iov));
-	const struct nlmsghdr **msg = xcalloc(b->norig + 1, sizeof(*msg));
+	size_t i, k, cap = 0;
+	struct scan_msgs sm = { b, xcalloc(b->norig + 1, sizeof(*sm.msg)), 0 };
+	const struct nlmsghdr **msg = sm.msg;
 	size_t open = SIZE_MAX;		/* first message of the rule being gathered */
 
 	memset(s, 0, sizeof(*s));
 	s->rest[0] = s->rest[1] = TEXT_FNV64;
-	emit_nl_iovec(b, iov, niov);
-	/* The messages after the begin, one per origin. */
-	for (i = 0; i < niov; i++) {
-		const struct nlmsghdr *nlh = iov[i].iov_base;
-		int left = (int)iov[i].iov_len;
-
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			if (nlh->nlmsg_seq == b->seq0)
-				continue;
-			if (k < b->norig && nlh->nlmsg_seq == b->orig[k].seq)
-				msg[k++] = nlh;
-		}
-	}
-	free(iov);
+	emit_nl_each(b, scan_msg, &sm);
+	k = sm.k;
 	s->msg = msg;
 	s->nmsg = k;
 	for (i = 0; i < k; i++) {
@@ -168,11 +171,19 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 	}
 }
 
+static void sets_fp_msg(struct nlmsghdr *nlh, void *ctx)
+{
+	uint64_t *fp = ctx;
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	int f = is_family6(g->nfgen_family);
+
+	fp[f] = h_msg(fp[f], nlh, &fp[f]);
+}
+
 void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2])
 {
 	struct emit_nl *b = emit_nl_incr_new(1);
-	size_t niov, i;
-	struct iovec *iov;
+	size_t i;
 	int f;
 
 	fp[0] = fp[1] = TEXT_FNV64;
@@ -182,23 +193,7 @@ void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2])
 		for (i = 0; t && i < t->nsets; i++)
 			emit_nl_set_named(b, t->family, t->sets[i], 1 + (uint32_t)i);
 	}
-	niov = emit_nl_iovec_count(b);
-	iov = xcalloc(niov ? niov : 1, sizeof(*iov));
-	emit_nl_iovec(b, iov, niov);
-	for (i = 0; i < niov; i++) {
-		const struct nlmsghdr *nlh = iov[i].iov_base;
-		int left = (int)iov[i].iov_len;
-
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-			const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
-
-			if (nlh->nlmsg_seq == b->seq0)
-				continue;
-			f = is_family6(g->nfgen_family);
-			fp[f] = h_msg(fp[f], nlh, &fp[f]);
-		}
-	}
-	free(iov);
+	emit_nl_each(b, sets_fp_msg, fp);
 	emit_nl_free(b);
 }
 

@@ -1033,23 +1033,6 @@ static void timing(const char *what)
 		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
 }
 
-static void msgs_each(struct emit_nl *b, void (*fn)(struct nlmsghdr *nlh, void *ctx), void *ctx)
-{
-	size_t niov = emit_nl_iovec_count(b), i;
-	struct iovec *iov = xcalloc(niov ? niov : 1, sizeof(*iov));
-
-	emit_nl_iovec(b, iov, niov);
-	for (i = 0; i < niov; i++) {
-		struct nlmsghdr *nlh = iov[i].iov_base;
-		int left = (int)iov[i].iov_len;
-
-		for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			if ((nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES)
-				fn(nlh, ctx);
-	}
-	free(iov);
-}
-
 static int msg_family(const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
@@ -1075,7 +1058,7 @@ static void full_echo_mark(struct emit_nl *b, struct sent *g)
 
 	if (incr_genid(&g->genid) < 0)
 		g->genid = 0;
-	msgs_each(b, last_rule, last);
+	emit_nl_each(b, last_rule, last);
 	for (f = 0; f < 2; f++)
 		if (last[f])
 			last[f]->nlmsg_flags |= NLM_F_ECHO;
@@ -1126,7 +1109,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 	 * what only a batch over the old tables has, and the named sets). */
 	emit_nl_scan(b, s);
 	handles = xcalloc(s->nrules + 1, sizeof(*handles));
-	msgs_each(b, handle_msg, &w);
+	emit_nl_each(b, handle_msg, &w);
 	for (f = 0; ok && f < 2; f++) {
 		size_t nr = 0, j;
 		uint64_t h = 0;

@@ -1014,11 +1014,6 @@ static uint16_t msg_type(const struct nlmsghdr *nlh)
 	return (uint16_t)(nlh->nlmsg_type & 0xff);
 }
 
-static bool msg_nft(const struct nlmsghdr *nlh)
-{
-	return (nlh->nlmsg_type >> 8) == NFNL_SUBSYS_NFTABLES;
-}
-
 /* ---- --diff ------------------------------------------------------------- */
 
 /* The batch's chains, named sets (definition, and elements for sets whose
@@ -1615,24 +1610,31 @@ static void rules_compare(const struct krules *ko, const struct krules *kn, stru
 	rrules_free(&n);
 }
 
+/* One pass over the batch: rules (the second) or all else (the first). */
+struct diff_pass {
+	struct batch_diff *bd;
+	bool rules;
+};
+
+static void diff_pass_msg(struct nlmsghdr *nlh, void *ctx)
+{
+	struct diff_pass *p = ctx;
+
+	if (p->rules == (msg_type(nlh) == NFT_MSG_NEWRULE))
+		diff_scan(p->bd, nlh);
+}
+
 size_t diff_changes(struct diff *st, struct emit_nl *b, const struct diag *names, struct changes *c)
 {
-	size_t niov = emit_nl_iovec_count(b), i, j, n0 = c->n;
-	struct iovec *iov = xcalloc(niov, sizeof(*iov));
+	size_t i, j, n0 = c->n;
 	struct batch_diff bd = { .b = b, .names = names };
 	int pass;
 
-	emit_nl_iovec(b, iov, niov);
 	/* Rules last: they name the sets. */
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < niov; i++) {
-			struct nlmsghdr *nlh = iov[i].iov_base;
-			int left = (int)iov[i].iov_len;
+		struct diff_pass p = { &bd, pass == 1 };
 
-			for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-				if (msg_nft(nlh) && (pass == 1) == (msg_type(nlh) == NFT_MSG_NEWRULE))
-					diff_scan(&bd, nlh);
-		}
+		emit_nl_each(b, diff_pass_msg, &p);
 		if (pass == 0) {
 			for (j = 0; j < bd.bs.nanons; j++) {
 				anon_seal(&bd.bs.anons[j], bd.bs.anons[j].key_type, bd.bs.anons[j].interval);
@@ -1673,6 +1675,5 @@ size_t diff_changes(struct diff *st, struct emit_nl *b, const struct diag *names
 	}
 	free(bd.bs.anons);
 	free(bd.named);
-	free(iov);
 	return c->n - n0;
 }
