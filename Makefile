@@ -193,6 +193,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/nocap.sh $(BUILD)/rosfw
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/incremental.sh $(BUILD)/rosfw
+	@tests/apply/incrkeep.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/bridgeport.sh $(BUILD)/rosfw
 	@tests/apply/bridgefilter.sh $(BUILD)/rosfw

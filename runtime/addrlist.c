@@ -27,6 +27,7 @@
 
 #include "addrlist_impl.h"
 #include "exitcode.h"
+#include "incr.h"
 #include "kname.h"
 #include "kread.h"
 #include "lower.h"
@@ -204,6 +205,10 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 	char *buf = xmalloc(size);
 	size_t i = 0;
 	int ret = 0;
+	/* The apply record's generation, while nothing else commits. Not
+	 * for a removal from a configured list's own set: the record says
+	 * its entries are all there, and an apply must bring them back. */
+	uint32_t recorded = 0, gen = add || kname_set_kind(set) != KNAME_LIST ? incr_genid_held(&recorded) : 0;
 
 	while (i < n && !ret) {
 		struct mnl_nlmsg_batch *mb = mnl_nlmsg_batch_start(buf, size);
@@ -215,7 +220,9 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 
 		if (!s || !mb)
 			xdie("out of memory");
-		nftnl_batch_begin(mnl_nlmsg_batch_current(mb), seq_begin);
+		nlh = nftnl_batch_begin(mnl_nlmsg_batch_current(mb), seq_begin);
+		if (gen)
+			mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(gen));
 		mnl_nlmsg_batch_next(mb);
 		nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(mb), add ? NFT_MSG_NEWSETELEM : NFT_MSG_DELSETELEM,
 					    (uint16_t)family, flags, seq_msg);
@@ -233,10 +240,22 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 		else
 			ret = batch_answer(ns, seq_begin, seq_msg);
 		mnl_nlmsg_batch_stop(mb);
+		if (gen && ret == ERESTART) {
+			/* Someone committed since: the same batch, unchecked. */
+			gen = 0;
+			i = first;
+			ret = 0;
+			continue;
+		}
+		gen = gen && !ret ? incr_genid_next(gen) : 0;
 		if (ret && failed_at)
 			*failed_at = first;
 	}
 	free(buf);
+	/* Every batch committed at the generation the record held: the record
+	 * holds the tables still, with these entries. */
+	if (gen)
+		incr_advance(recorded, gen);
 	return ret;
 }
 

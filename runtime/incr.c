@@ -127,6 +127,7 @@ uint32_t incr_genid_next(uint32_t genid)
 
 /* ---- the record ------------------------------------------------------------- */
 
+
 void incr_rec_free(struct incr_rec *r)
 {
 	size_t i;
@@ -191,11 +192,30 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 	}
 }
 
+/*
+ * Where incr_advance says how far entry commits took the record: a line
+ * "RECORDED NOW" beside it. Rewriting the record itself would cost an
+ * add to a 50k-rule configuration's list tens of milliseconds. Not synced:
+ * a generation means nothing after a reboot, and a write lost before one
+ * only makes the next apply a full one.
+ */
+static const char *adv_path(void)
+{
+	static char path[PATH_MAX + 8];
+	const char *nl = incr_path();
+
+	if (!nl || snprintf(path, sizeof(path), "%s.gen", nl) >= (int)sizeof(path))
+		return NULL;
+	return path;
+}
+
 void incr_remove(void)
 {
 	const char *path = incr_path();
 
 	if (path)
+		unlink(path);
+	if ((path = adv_path()))
 		unlink(path);
 }
 
@@ -237,6 +257,9 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 				(unsigned long long)c->v[j].text, (unsigned long long)c->v[j].handle);
 	}
 	fputs("end\n", out);
+	/* The generation is this commit's now. */
+	if (adv_path())
+		unlink(adv_path());
 	if (safefile_commit(sf) < 0) {
 		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
 		unlink(path);
@@ -356,6 +379,72 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	return l ? 0 : -1;
 }
 
+/* The generation entry commits took the record at `recorded` to. */
+static uint32_t adv_genid(uint32_t recorded)
+{
+	const char *path = adv_path();
+	unsigned from, to;
+	char buf[64];
+	ssize_t n;
+	int fd;
+
+	if (!path || (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return recorded;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return recorded;
+	buf[n] = 0;
+	return sscanf(buf, "%u %u", &from, &to) == 2 && from == recorded && to ? to : recorded;
+}
+
+uint32_t incr_genid_held(uint32_t *recorded)
+{
+	const char *path = incr_path();
+	char why[512], head[256], boot[40], here_boot[40], *p, *l;
+	unsigned long long netns;
+	uint64_t here;
+	uint32_t rec, now;
+	ssize_t n;
+	int fd;
+
+	*recorded = 0;
+	if (!path || trust_private(path, why, sizeof(why)) < 0 || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, head, sizeof(head) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	head[n] = 0;
+	p = head;
+	if (!(l = line_next(&p, head + n)) || strcmp(l, INCR_MAGIC) || !(l = line_next(&p, head + n)) ||
+	    sscanf(l, "boot %39s", boot) != 1 || !(l = line_next(&p, head + n)) ||
+	    sscanf(l, "netns %llu", &netns) != 1 || !(l = line_next(&p, head + n)) || sscanf(l, "genid %u", &rec) != 1)
+		return 0;
+	incr_here(here_boot, &here);
+	if (strcmp(here_boot, boot) || here != netns || incr_genid(&now) < 0 || now != adv_genid(rec))
+		return 0;
+	*recorded = rec;
+	return now;
+}
+
+void incr_advance(uint32_t recorded, uint32_t to)
+{
+	const char *path = adv_path();
+	char tmp[PATH_MAX + 16], line[32];
+	int fd, len;
+
+	if (!path || !recorded || snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return;
+	len = snprintf(line, sizeof(line), "%u %u\n", recorded, to);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)len) != len || close(fd) < 0 || rename(tmp, path) < 0)
+		unlink(tmp);
+}
+
 int incr_read(struct incr_rec *r)
 {
 	const char *path = incr_path();
@@ -368,6 +457,8 @@ int incr_read(struct incr_rec *r)
 		return -1;
 	rc = rec_parse(r, buf, buf + len);
 	free(buf);
+	if (!rc)
+		r->genid = adv_genid(r->genid);
 	if (rc < 0)
 		incr_rec_free(r);
 	return rc;

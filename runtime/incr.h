@@ -76,6 +76,20 @@ int incr_genid(uint32_t *genid);
 /* The generation a commit started at `genid` ends at. */
 uint32_t incr_genid_next(uint32_t genid);
 
+/*
+ * Entries rosfw itself adds or removes (rosfwd's DNS names and restores,
+ * `rosfw address-list`) change no rule, chain or configured element the
+ * record knows, yet each commit moves the generation on, and every
+ * deployment with DNS names in its lists would then apply in full. Such a
+ * commit is sent at the generation incr_genid_held returns (0: no record,
+ * or the kernel moved on without it; *recorded: the record's own), so the
+ * kernel refuses it should anyone commit in between; incr_advance then
+ * says the record holds at generation `to`. A record left behind is only
+ * stale: the next apply takes the full path.
+ */
+uint32_t incr_genid_held(uint32_t *recorded);
+void incr_advance(uint32_t recorded, uint32_t to);
+
 /* The record of `s` (a scan of `ir`'s whole batch, its named sets `sets`)
  * committed at generation `genid` (the one after), rule i having handle
  * handles[i]. */
