@@ -160,16 +160,18 @@ static void flags_print(FILE *out, uint32_t bits, const char *const *names, cons
 		if (bits & vals[i]) {
 			fprintf(out, "%s%s", first ? "" : " | ", names[i]);
 			first = false;
+			bits &= ~vals[i];
 		}
 	}
-	if (first)
-		fputs("0x0", out);
+	/* A bit without a name here is still the rule's: never dropped. */
+	if (bits || first)
+		fprintf(out, "%s0x%" PRIx32, first ? "" : " | ", bits);
 }
 
 static const char *const ct_state_names[] = { "invalid", "established", "related", "new", "untracked", NULL };
 static const uint32_t ct_state_vals[] = { 1, 2, 4, 8, 64 };
-static const char *const ct_status_names[] = { "snat", "dnat", NULL };
-static const uint32_t ct_status_vals[] = { 0x10, 0x20 };
+static const char *const ct_status_names[] = { "confirmed", "snat", "dnat", NULL };
+static const uint32_t ct_status_vals[] = { 0x8, 0x10, 0x20 };
 static const char *const tcp_flag_names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr", NULL };
 static const uint32_t tcp_flag_vals[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
 

@@ -85,18 +85,35 @@ static void helper_rule(struct lctx *L, struct ir_chain *c, const struct helper_
 	s->u.obj.name = ir_strdup(L->ir, h->obj);
 }
 
+/* The kernel only ever gives a helper to a connection it has not confirmed
+ * yet (its first packet): every other packet, of every connection, passes
+ * this one compare instead of a rule per service port. */
+static void helper_entry(struct lctx *L, struct ir_chain *from, const char *to)
+{
+	struct ir_rule *r = ir_rule_add(L->ir, from, -1, "service-port", NULL);
+	struct ir_stmt *s = ir_stmt_add(L->ir, r, S_MATCH);
+
+	s->u.m.key = K_CT_STATUS;
+	s->u.m.op = OP_EQ;
+	s->u.m.masked = true;
+	s->u.m.mask = ir_data_host(0x8, 4);	/* IPS_CONFIRMED */
+	s->u.m.v = ir_data_host(0, 4);
+	s = ir_stmt_add(L->ir, r, S_VERDICT);
+	s->u.verdict.kind = V_JUMP;
+	s->u.verdict.chain = to;
+}
+
 /*
  * Linux assigns no helper by itself: every enabled service port becomes a
  * ct helper object and a rule that gives it to new connections to its
  * ports, locally made ones included. The chains run after conntrack and
  * after dstnat (priority filter), so a forwarded port meets the helper of
- * the port it was forwarded to; the kernel only ever gives a helper to a
- * connection it has not confirmed yet.
+ * the port it was forwarded to.
  */
 void lower_helpers(struct lctx *L)
 {
 	size_t i, j;
-	struct ir_chain *pre = NULL, *out = NULL;
+	struct ir_chain *pre = NULL, *out = NULL, *assign = NULL;
 
 	if (L->tracking_off)
 		return;
@@ -124,13 +141,16 @@ void lower_helpers(struct lctx *L)
 			if (it->disabled || !p || (h->v4only && L->v6))
 				continue;
 			if (!pre) {
+				assign = ir_chain_add(L->ir, L->t, "helper.assign");
+				assign->facility = "conntrack";
 				pre = lower_base_chain(L, "helper.prerouting", HOOK_PREROUTING, 0, "conntrack");
 				out = lower_base_chain(L, "helper.output", HOOK_OUTPUT, 0, "conntrack");
+				helper_entry(L, pre, assign->name);
+				helper_entry(L, out, assign->name);
 			}
 			ir_helper_add(L->ir, L->t, h->obj, h->type, h->proto);
 			snprintf(comment, sizeof(comment), "service-port %s", name);
-			helper_rule(L, pre, h, p, np, ir_strdup(L->ir, comment));
-			helper_rule(L, out, h, p, np, ir_strdup(L->ir, comment));
+			helper_rule(L, assign, h, p, np, ir_strdup(L->ir, comment));
 		}
 		if (known)
 			continue;

@@ -758,7 +758,12 @@ static void test_service_ports_are_helpers_by_default(void **state)
 	assert_string_equal(q931, "type \"Q.931\" protocol tcp\nl3proto ip\n");
 	assert_head_l(&l, "ip", "helper.prerouting", "type filter hook prerouting priority filter; policy accept;");
 	assert_head_l(&l, "ip", "helper.output", "type filter hook output priority filter; policy accept;");
+	/* Only a connection's first packet goes further than one compare. */
 	assert_rules_l(&l, "ip", "helper.prerouting",
+		       "ct status & (confirmed) == 0x0 jump helper.assign comment \"service-port\"\n");
+	assert_rules_l(&l, "ip", "helper.output",
+		       "ct status & (confirmed) == 0x0 jump helper.assign comment \"service-port\"\n");
+	assert_rules_l(&l, "ip", "helper.assign",
 		       "meta l4proto tcp tcp dport 21 ct helper set \"ftp\" comment \"service-port ftp\"\n"
 		       "meta l4proto udp udp dport 69 ct helper set \"tftp\" comment \"service-port tftp\"\n"
 		       "meta l4proto tcp tcp dport 6667 ct helper set \"irc\" comment \"service-port irc\"\n"
@@ -781,7 +786,7 @@ static void test_service_port_set_ports_and_disabled(void **state)
 
 	(void)state;
 	assert_null(tftp);
-	assert_rules_l(&l, "ip", "helper.output",
+	assert_rules_l(&l, "ip", "helper.assign",
 		       "meta l4proto tcp tcp dport { 21, 2121 } ct helper set \"ftp\" comment \"service-port ftp\"\n");
 	low_free(&l);
 }
