@@ -1,12 +1,14 @@
 #!/bin/bash
 # Kernel rules per RouterOS rule (issue 18): for every corpus file rosfw
 # compiles (with its options from tests/corpus/compile-policy), the kernel
-# rules that carry a RouterOS rule's number against the RouterOS rules that
-# made any, per file and over the corpus. A RouterOS rule is its table's
-# family, facility (the chain's prefix) and number: `comment "#N ..."`.
-# Twice: as compile makes them, merged runs (compiler/merge.h) one kernel
-# rule for all their RouterOS rules, and with --merge=no; the RouterOS
-# rules are counted in the second (a merged rule carries its first's number).
+# rules of the chains that hold RouterOS rules (filter, nat, mangle, raw,
+# and the psd chains they jump to; rosfw's own jumps between them counted
+# too) against the RouterOS rules that made any, per file and over the
+# corpus. A RouterOS rule is its table's family and its counter object
+# (`counter name "c_..."`, kname_counter: one per RouterOS rule). Twice: as
+# compile makes them, merged runs (compiler/merge.h) one kernel rule for
+# all their RouterOS rules, and with --merge=no; the RouterOS rules are
+# counted in the second.
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -22,11 +24,14 @@ for f in "$shared"/corpus/files/* "$shared"/corpus/incoming/files/*; do
 	out0=$("$root/$build/rosfw" compile --merge=no $opts "$f" 2>/dev/null) || continue
 	count='
 		/^table / { fam = $2 }
-		/^\tchain / { fac = $2; sub(/[._].*/, "", fac) }
-		match($0, /comment "#[0-9]+/) {
+		/^\tchain / { c = $2; sub(/[._].*/, "", c); rules = (c ~ /^(filter|nat|mangle|raw|psd)$/); next }
+		/^\t}/ { rules = 0; next }
+		rules && /^\t\t[^ \t]/ && !/^\t\t(type|policy) / {
 			k++
-			id = fam " " fac " " substr($0, RSTART + 10, RLENGTH - 10)
-			if (!(id in seen)) { seen[id] = 1; r++ }
+			if (match($0, /counter name "c_[^"]*"/)) {
+				id = fam " " substr($0, RSTART, RLENGTH)
+				if (!(id in seen)) { seen[id] = 1; r++ }
+			}
 		}
 		END { print k + 0, r + 0 }'
 	read -r k _ < <(printf '%s\n' "$out" | awk "$count")
