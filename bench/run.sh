@@ -141,5 +141,8 @@ echo "data plane: packets per second forwarded through the router namespace, aga
 "$here/dataplane.sh" "$build" 2>/dev/null | grep -v '^rosfw: note'
 echo "data-plane target: the cost of a block of rules that differ in one value flat in its length (issue 18)"
 echo
+echo "kernel encodings: what rosfw's choice for port= and address lists costs a packet, against the alternatives"
+"$here/encodings.sh" "$build" 2>/dev/null
+echo
 "$here/ruleratio.sh" "$build"
 echo "rule target: no more kernel rules than RouterOS rules on a packet's path (issue 18)"
