@@ -198,17 +198,25 @@ static int batch_answer(struct nlsock *ns, uint32_t seq_begin, uint32_t seq_msg)
 }
 
 int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval, const struct addrlist_entry *e,
-		  size_t n, bool add, bool excl, bool split, size_t *failed_at)
+		  size_t n, bool add, bool excl, bool split, bool ours, size_t *failed_at)
 {
 	/* A message of ELEMS_PER_MSG elements, framed by begin and end. */
 	size_t size = 1024 + (size_t)ELEMS_PER_MSG * 2 * 256;
 	char *buf = xmalloc(size);
 	size_t i = 0;
 	int ret = 0;
-	/* The apply record's generation, while nothing else commits. Not
-	 * for a removal from a configured list's own set: the record says
-	 * its entries are all there, and an apply must bring them back. */
-	uint32_t recorded = 0, gen = add || kname_set_kind(set) != KNAME_LIST ? incr_genid_held(&recorded) : 0;
+	/* The apply record's generation, while nothing else commits. Only
+	 * when each batch either changes the set or is refused whole: the
+	 * kernel moves the generation on for a commit that changed
+	 * something, and a batch of entries all there already (an add
+	 * without excl) changes nothing. Not for a removal from a configured
+	 * list's own set that may take a configured entry: the record says
+	 * those are all there, and an apply must bring them back. */
+	uint32_t recorded = 0, held = 0, gen;
+
+	if ((excl || !add) && (add || ours || kname_set_kind(set) != KNAME_LIST))
+		held = incr_genid_held(&recorded);
+	gen = held;
 
 	while (i < n && !ret) {
 		struct mnl_nlmsg_batch *mb = mnl_nlmsg_batch_start(buf, size);
@@ -241,20 +249,26 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 			ret = batch_answer(ns, seq_begin, seq_msg);
 		mnl_nlmsg_batch_stop(mb);
 		if (gen && ret == ERESTART) {
-			/* Someone committed since: the same batch, unchecked. */
-			gen = 0;
+			/* Someone committed since: the same batch, unchecked,
+			 * and the record is left behind. */
+			held = gen = 0;
 			i = first;
 			ret = 0;
 			continue;
 		}
-		gen = gen && !ret ? incr_genid_next(gen) : 0;
+		/* Refused, the kernel took it back: the generation stays. Not
+		 * answered: nobody knows. */
+		if (gen && !ret)
+			gen = incr_genid_next(gen);
+		else if (ret < 0)
+			held = gen = 0;
 		if (ret && failed_at)
 			*failed_at = first;
 	}
 	free(buf);
 	/* Every batch committed at the generation the record held: the record
 	 * holds the tables still, with these entries. */
-	if (gen)
+	if (gen != held)
 		incr_advance(recorded, gen);
 	return ret;
 }
@@ -481,10 +495,10 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 			err = ENOENT;
 			continue;
 		}
-		err = addrlist_send(&ns, family, t->name, t->flags & NFT_SET_INTERVAL, e, 1, add, true, true, NULL);
+		err = addrlist_send(&ns, family, t->name, t->flags & NFT_SET_INTERVAL, e, 1, add, true, true, false, NULL);
 		/* What apply put there has its open range whole. */
 		if (err == ENOENT && !add && (t->flags & NFT_SET_INTERVAL))
-			err = addrlist_send(&ns, family, t->name, true, e, 1, false, true, false, NULL);
+			err = addrlist_send(&ns, family, t->name, true, e, 1, false, true, false, false, NULL);
 		if (err < 0)
 			goto io;
 		if (err != ENOENT || add)

@@ -142,7 +142,9 @@ static bool other_has(const struct dns *d, const struct dname *n, const uint8_t 
 }
 
 /* One address into or out of the list's static set; an entry already
- * there (add) or already gone (remove) is no error. */
+ * there (add) or already gone (remove) is no error. Sent so that the
+ * kernel refuses either (excl): such a batch changes nothing, and the
+ * apply record's generation (incr_advance) stays exact. */
 static void set_change(struct nlsock *ns, const struct dname *n, const struct addrlist_set *si, const uint8_t *a,
 		       bool add)
 {
@@ -152,8 +154,9 @@ static void set_change(struct nlsock *ns, const struct dname *n, const struct ad
 
 	memcpy(e.lo, a, e.len);
 	memcpy(e.hi, a, e.len);
-	err = addrlist_send(ns, n->family, si->name, si->flags & NFT_SET_INTERVAL, &e, 1, add, false, false, NULL);
-	if (!err || (!add && err == ENOENT))
+	/* Never a configured entry (configured() keeps those). */
+	err = addrlist_send(ns, n->family, si->name, si->flags & NFT_SET_INTERVAL, &e, 1, add, true, false, true, NULL);
+	if (!err || (!add && err == ENOENT) || (add && err == EEXIST))
 		return;
 	addrlist_format(text, sizeof(text), &e);
 	addrlist_safe(safe, sizeof(safe), n->name);

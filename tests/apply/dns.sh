@@ -19,6 +19,9 @@ mount --make-rprivate / 2>/dev/null
 touch "$tmp/hosts"
 mount --bind "$tmp/hosts" /etc/hosts || { fail "dns: bind-mount a hosts file"; summary "dns"; exit 1; }
 hosts() { printf "$@" > "$tmp/hosts"; }
+# A record, for the small transaction after rosfwd's commits (below).
+mkdir -m 700 "$tmp/rec"
+export ROSFW_RECORD=$tmp/rec/applied.rsc
 
 cat > "$tmp/a.rsc" <<'RSC'
 /ip firewall address-list
@@ -62,6 +65,15 @@ check "the answers are in the list, one the configured prefix covers is not" ip 
 check "IPv6 names resolve for /ipv6 lists" ip6 al_web6 "2001:db8::10"
 hosts '192.0.2.11 rosfw-a.test\n2001:db8::10 rosfw-a.test\n192.0.2.20 rosfw-b.test\n'
 check "a new answer replaces the old" ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"
+# rosfwd's commits (192.0.2.10 out, 192.0.2.11 in) keep the apply record:
+# a one-rule change is still a small transaction (incr_advance).
+sed 's/dst-address-list=web action=accept/dst-address-list=web protocol=tcp action=accept/' "$tmp/a.rsc" > "$tmp/c.rsc"
+if "$rosfw" apply --json "$tmp/c.rsc" 2>/dev/null | grep -q '"incremental":true' &&
+	is ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"; then
+	pass "dns: after the answers changed, a one-rule change is a small transaction"
+else
+	fail "dns: after the answers changed, a one-rule change is a small transaction: '$(elems ip al_web)'"
+fi
 hosts '192.0.2.20 rosfw-b.test\n2001:db8::10 rosfw-a.test\n'
 if until_ok grep -q 'rosfw-a.test (list "web"): .*keeping the last answer (1 addresses)' "$tmp/log" &&
 	is ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"; then
