@@ -127,7 +127,6 @@ uint32_t incr_genid_next(uint32_t genid)
 
 /* ---- the record ------------------------------------------------------------- */
 
-
 void incr_rec_free(struct incr_rec *r)
 {
 	size_t i;
@@ -221,7 +220,7 @@ void incr_remove(void)
 
 void incr_write(const struct incr_rec *r, struct diag *d)
 {
-	const char *path = incr_path();
+	const char *path = incr_path(), *adv;
 	struct safefile *sf;
 	char why[512];
 	size_t i, j;
@@ -258,8 +257,8 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 	}
 	fputs("end\n", out);
 	/* The generation is this commit's now. */
-	if (adv_path())
-		unlink(adv_path());
+	if ((adv = adv_path()))
+		unlink(adv);
 	if (safefile_commit(sf) < 0) {
 		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
 		unlink(path);
