@@ -132,6 +132,11 @@ void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter)
 	snprintf(out, KNAME_COUNTER_MAX, "cm_%s", counter + 2);
 }
 
+void kname_rule_state(char *out, size_t size, const char *prefix, const char *counter)
+{
+	snprintf(out, size, "%s%s", prefix, counter + 1);
+}
+
 bool kname_counter_of(const char *name, size_t len, const char *facility)
 {
 	char prefix[32];

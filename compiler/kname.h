@@ -58,6 +58,11 @@ bool kname_counter_of(const char *name, size_t len, const char *facility);
 /* The counter map of a merged run of rules (merge.h): cm_ and its first
  * rule's counter name without c_, so it is the same at every apply. */
 void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter);
+/* What rule `counter` (kname_counter) keeps state in: `prefix` and the
+ * counter's facility and hash ("dl" -> dl_filter_HASH). Named by what the
+ * rule says, as its counter is, not by its number: a rule inserted above
+ * leaves its rate buckets, connection counts and scan scores alone. */
+void kname_rule_state(char *out, size_t size, const char *prefix, const char *counter);
 
 /*
  * The comment of every kernel rule of RouterOS rule N: "#N", and a blank

@@ -58,10 +58,11 @@ static uint32_t gcd(uint32_t a, uint32_t b)
 static struct ir_set *psd_set(struct lctx *L, const char *kind, const struct vpsd *d, bool port)
 {
 	enum ir_key saddr = L->v6 ? K_IP6_SADDR : K_IP_SADDR;
-	char name[64];
+	char name[64], prefix[8];
 	struct ir_set *s;
 
-	snprintf(name, sizeof(name), "psd%s_%s_%ld", kind, L->fac, L->id);
+	snprintf(prefix, sizeof(prefix), "psd%s", kind);
+	kname_rule_state(name, sizeof(name), prefix, L->cname);
 	s = lower_rule_set(L, name, saddr);
 	s->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	s->timeout_ms = d->delay_ms;
@@ -216,7 +217,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 		L->own[i] = true;
 
 	/* Before it, the jump that keeps the state. */
-	snprintf(chain, sizeof(chain), "psd_%s_%ld", L->fac, L->id);
+	kname_rule_state(chain, sizeof(chain), "psd", L->cname);
 	c = L->owned_chain = ir_chain_add(L->ir, L->t, chain);
 	if (!lower_prelude_new(L))
 		return;

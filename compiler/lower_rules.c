@@ -715,7 +715,7 @@ void lower_dst_limit(struct lctx *L, const struct mprop *p)
 		lower_refuse(L, &p->loc, "dst-limit by port without protocol=", "the port needs a transport protocol");
 		return;
 	}
-	snprintf(name, sizeof(name), "dl_%s_%ld", L->fac, L->id);
+	kname_rule_state(name, sizeof(name), "dl", L->cname);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	set->timeout_ms = d->expire_ms;
@@ -745,7 +745,7 @@ void lower_connection_limit(struct lctx *L, const struct mprop *p)
 	struct ir_set *set;
 	struct ir_stmt *s;
 
-	snprintf(name, sizeof(name), "cl_%s_%ld", L->fac, L->id);
+	kname_rule_state(name, sizeof(name), "cl", L->cname);
 	set = ir_set_add(L->ir, L->t, name, L->v6 ? K_IP6_SADDR : K_IP_SADDR);
 	set->flags = SETF_DYNAMIC;
 	set->size = LOWER_SET_ROOM;
@@ -763,10 +763,11 @@ void lower_connection_limit(struct lctx *L, const struct mprop *p)
  * after its last packet. */
 static struct ir_set *conn_set(struct lctx *L, const char *kind, uint64_t ms)
 {
-	char name[64];
+	char name[64], prefix[8];
 	struct ir_set *set;
 
-	snprintf(name, sizeof(name), "cr%s_%s_%ld", kind, L->fac, L->id);
+	snprintf(prefix, sizeof(prefix), "cr%s", kind);
+	kname_rule_state(name, sizeof(name), prefix, L->cname);
 	set = lower_rule_set(L, name, K_CT_ID);
 	set->flags = SETF_DYNAMIC | SETF_TIMEOUT;
 	set->timeout_ms = ms;

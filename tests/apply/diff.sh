@@ -79,6 +79,7 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 + chain ip filter_forward
 + chain ip filter_input
 + chain ip filter_output
++ chain ip helper.assign
 + chain ip helper.output
 + chain ip helper.prerouting
 + ct helper ip ftp
@@ -98,18 +99,14 @@ expect empty.diff "against no tables, everything is added" <<'OUT'
 + rule ip filter_input #1 "same" at a.rsc:5
 + rule ip filter_input #2 "changed" at a.rsc:6
 + rule ip filter_input #3 at a.rsc:7
-+ rule ip helper.output "service-port ftp"
-+ rule ip helper.output "service-port h323"
-+ rule ip helper.output "service-port irc"
-+ rule ip helper.output "service-port pptp"
-+ rule ip helper.output "service-port sip"
-+ rule ip helper.output "service-port tftp"
-+ rule ip helper.prerouting "service-port ftp"
-+ rule ip helper.prerouting "service-port h323"
-+ rule ip helper.prerouting "service-port irc"
-+ rule ip helper.prerouting "service-port pptp"
-+ rule ip helper.prerouting "service-port sip"
-+ rule ip helper.prerouting "service-port tftp"
++ rule ip helper.assign "service-port ftp"
++ rule ip helper.assign "service-port h323"
++ rule ip helper.assign "service-port irc"
++ rule ip helper.assign "service-port pptp"
++ rule ip helper.assign "service-port sip"
++ rule ip helper.assign "service-port tftp"
++ rule ip helper.output "service-port"
++ rule ip helper.prerouting "service-port"
 ~ sysctl net.netfilter.nf_conntrack_tcp_timeout_established 432000 -> 86400 (tcp-established-timeout=1d)
 ~ sysctl net.netfilter.nf_conntrack_udp_timeout_stream 120 -> 180 (udp-stream-timeout=3m)
 OUT

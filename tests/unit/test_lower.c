@@ -10,12 +10,15 @@
  * ROSFW_TEST_NFT_DIR=DIR writes every emitted script to DIR/NNN.nft, so
  * they can all be checked with `unshare -n nft -c -f`.
  */
+#include <ctype.h>
+
 #include "helpers.h"
 
 #include "emit_text.h"
 #include "ifmap.h"
 #include "lower.h"
 #include "lower_impl.h"
+#include "xalloc.h"
 
 #define FILTER "/ip firewall filter\n"
 #define NAT "/ip firewall nat\n"
@@ -1736,20 +1739,60 @@ static void test_connection_limit(void **state)
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input",
-		       "meta l4proto tcp add @cl_filter_0 { ip saddr & 255.255.255.0 ct count over 10 } counter drop comment \"#0\"\n"
-		       "meta l4proto tcp add @cl_filter_1 { ip saddr ct count over 3 } counter drop comment \"#1\"\n");
-	assert_set_l(&l, "ip", "cl_filter_0",
+		       "meta l4proto tcp add @cl_filter_bc2a489106be5e23 { ip saddr & 255.255.255.0 ct count over 10 } counter drop comment \"#0\"\n"
+		       "meta l4proto tcp add @cl_filter_78267aed24ae7b1e { ip saddr ct count over 3 } counter drop comment \"#1\"\n");
+	assert_set_l(&l, "ip", "cl_filter_bc2a489106be5e23",
 		     "type ipv4_addr\n"
 		     "flags dynamic\n"
 		     "size 65535\n");
 	low_free(&l);
 }
 
+/* The header lines of the sets and chains of `out`, in order. Caller frees. */
+static char *state_names(const char *out)
+{
+	char *names = xstrdup(""), *line, *copy = xstrdup(out), *save = NULL;
+
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "\tset ", 5) && strncmp(line, "\tchain ", 7))
+			continue;
+		names = xrealloc(names, strlen(names) + strlen(line) + 2);
+		strcat(strcat(names, line), "\n");
+	}
+	free(copy);
+	return names;
+}
+
+/* A rule's state (connection counts, rate buckets, scan scores) is named
+ * by what the rule says, as its counter is: a rule inserted above it, which
+ * changes its number, leaves the names, so apply keeps the state. */
+static void test_rule_state_outlives_renumbering(void **state)
+{
+#define STATEFUL                                                                   \
+	"add chain=input protocol=tcp connection-limit=3,32 action=drop\n"         \
+	"add chain=input protocol=tcp dst-limit=10,20,src-address action=accept\n" \
+	"add chain=input protocol=tcp psd=21,3s,3,1 action=drop\n"
+	struct low a = low_ok(FILTER STATEFUL);
+	struct low b = low_ok(FILTER "add chain=input protocol=udp action=accept\n" STATEFUL);
+	char *x = state_names(a.out), *y = state_names(b.out);
+
+	(void)state;
+	assert_non_null(strstr(x, "\tset cl_filter_"));
+	assert_non_null(strstr(x, "\tset dl_filter_"));
+	assert_non_null(strstr(x, "\tchain psd_filter_"));
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+	low_free(&a);
+	low_free(&b);
+#undef STATEFUL
+}
+
 static void test_connection_limit_v6(void **state)
 {
 	(void)state;
 	assert_input6(FILTER6 "add chain=input protocol=tcp connection-limit=5,64 action=drop\n",
-		      "meta l4proto tcp add @cl_filter_0 { ip6 saddr & ffff:ffff:ffff:ffff:: ct count over 5 } counter drop comment \"#0\"\n");
+		      "meta l4proto tcp add @cl_filter_01f41dcf13455d5b { ip6 saddr & ffff:ffff:ffff:ffff:: ct count over 5 } counter drop comment \"#0\"\n");
 }
 
 static void test_dscp(void **state)
@@ -1770,15 +1813,15 @@ static void test_dst_limit(void **state)
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input",
-		       "update @dl_filter_0 { ip saddr limit rate 10/minute burst 5 packets } counter accept comment \"#0\"\n"
-		       "meta l4proto tcp update @dl_filter_1 { ip daddr . th dport limit rate 50/second burst 100 packets } counter accept comment \"#1\"\n"
-		       "update @dl_filter_2 { ip saddr . ip daddr limit rate over 20/second burst 5 packets } counter accept comment \"#2\"\n");
-	assert_set_l(&l, "ip", "dl_filter_0",
+		       "update @dl_filter_c1c077b6f3ebdfe8 { ip saddr limit rate 10/minute burst 5 packets } counter accept comment \"#0\"\n"
+		       "meta l4proto tcp update @dl_filter_936fb5e32b82a07b { ip daddr . th dport limit rate 50/second burst 100 packets } counter accept comment \"#1\"\n"
+		       "update @dl_filter_67a64d6f7a4ab14a { ip saddr . ip daddr limit rate over 20/second burst 5 packets } counter accept comment \"#2\"\n");
+	assert_set_l(&l, "ip", "dl_filter_c1c077b6f3ebdfe8",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 1m\n"
 		     "size 65535\n");
-	assert_set_l(&l, "ip", "dl_filter_1",
+	assert_set_l(&l, "ip", "dl_filter_936fb5e32b82a07b",
 		     "type ipv4_addr . inet_service\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 30s\n"
@@ -1790,7 +1833,7 @@ static void test_dst_limit_v6(void **state)
 {
 	(void)state;
 	assert_input6(FILTER6 "add chain=input dst-limit=10,5,dst-address\n",
-		      "update @dl_filter_0 { ip6 daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+		      "update @dl_filter_12f214a305462d19 { ip6 daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
 }
 
 static void test_dst_limit_v29_expire_after_comma(void **state)
@@ -1801,8 +1844,8 @@ static void test_dst_limit_v29_expire_after_comma(void **state)
 	/* 2.9 wrote the expiry after a comma: the same limit as
 	 * dst-limit=10,5,dst-address/1m. */
 	assert_rules_l(&l, "ip", "filter_input",
-		       "update @dl_filter_0 { ip daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
-	assert_set_l(&l, "ip", "dl_filter_0",
+		       "update @dl_filter_b74e39993e068579 { ip daddr limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+	assert_set_l(&l, "ip", "dl_filter_b74e39993e068579",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 1m\n"
@@ -1817,7 +1860,7 @@ static void test_dst_limit_by_dst_port_is_not_dropped(void **state)
 	 * never a rule without the limit. */
 	assert_refused_or_rules(FILTER "add chain=input protocol=tcp dst-limit=10,5,dst-port\n", "ip", "filter_input",
 				"10,5",
-				"meta l4proto tcp update @dl_filter_0 { th dport limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
+				"meta l4proto tcp update @dl_filter_9843811b2faf3d7f { th dport limit rate 10/second burst 5 packets } counter accept comment \"#0\"\n");
 }
 
 static void test_limit(void **state)
@@ -2421,18 +2464,18 @@ static void test_connection_rate(void **state)
 	 * rule matches over LO and not over HI. Without bounds: every
 	 * tracked connection. */
 	assert_rules_l(&l, "ip", "mangle_forward",
-		       "meta l4proto tcp update @crl_mangle_0 { ct id limit rate over 25000 bytes/second } update @cro_mangle_0 { ct id } comment \"#0\"\n"
-		       "meta l4proto tcp update @crh_mangle_0 { ct id limit rate over 12500000 bytes/second } update @crf_mangle_0 { ct id } comment \"#0\"\n"
-		       "meta l4proto tcp ct id @cro_mangle_0 ct id != @crf_mangle_0 counter accept comment \"#0\"\n"
-		       "update @crh_mangle_1 { ct id limit rate over 1000 bytes/second } update @crf_mangle_1 { ct id } comment \"#1\"\n"
-		       "ct id != @crf_mangle_1 counter accept comment \"#1\"\n"
+		       "meta l4proto tcp update @crl_mangle_fef35d7d1bcfdc6f { ct id limit rate over 25000 bytes/second } update @cro_mangle_fef35d7d1bcfdc6f { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp update @crh_mangle_fef35d7d1bcfdc6f { ct id limit rate over 12500000 bytes/second } update @crf_mangle_fef35d7d1bcfdc6f { ct id } comment \"#0\"\n"
+		       "meta l4proto tcp ct id @cro_mangle_fef35d7d1bcfdc6f ct id != @crf_mangle_fef35d7d1bcfdc6f counter accept comment \"#0\"\n"
+		       "update @crh_mangle_c4678ce176340540 { ct id limit rate over 1000 bytes/second } update @crf_mangle_c4678ce176340540 { ct id } comment \"#1\"\n"
+		       "ct id != @crf_mangle_c4678ce176340540 counter accept comment \"#1\"\n"
 		       "ct state & (invalid | established | related | new) != 0x0 counter accept comment \"#2\"\n");
-	assert_set_l(&l, "ip", "crl_mangle_0",
+	assert_set_l(&l, "ip", "crl_mangle_fef35d7d1bcfdc6f",
 		     "typeof ct id\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 1m\n"
 		     "size 65535\n");
-	assert_set_l(&l, "ip", "cro_mangle_0",
+	assert_set_l(&l, "ip", "cro_mangle_fef35d7d1bcfdc6f",
 		     "typeof ct id\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 1s\n"
@@ -2742,20 +2785,20 @@ static void test_psd(void **state)
 	/* The rule's own kernel rule acts on the ports past the threshold;
 	 * the jump before it keeps the state and acts on nothing. */
 	assert_rules_l(&l, "ip", "filter_input",
-		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
-		       "meta l4proto tcp ip saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+		       "meta l4proto tcp jump psd_filter_104e59665e428dbe comment \"#0\"\n"
+		       "meta l4proto tcp ip saddr . th dport @psdh_filter_104e59665e428dbe tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
 	/* Weights 3 and 1: three tokens for a low port, one for a high one,
 	 * from a bucket of 20: the 21st is the threshold. */
-	assert_rules_l(&l, "ip", "psd_filter_0",
-		       PSD_HELPER("filter_0", "0", "20", PSD_UNIT("filter_0", "0", "20", "<") PSD_UNIT("filter_0", "0", "20", "<")
-				  PSD_UNIT("filter_0", "0", "20", "<"),
-				  PSD_UNIT("filter_0", "0", "20", ">=")));
-	assert_set_l(&l, "ip", "psdp_filter_0",
+	assert_rules_l(&l, "ip", "psd_filter_104e59665e428dbe",
+		       PSD_HELPER("filter_104e59665e428dbe", "0", "20", PSD_UNIT("filter_104e59665e428dbe", "0", "20", "<") PSD_UNIT("filter_104e59665e428dbe", "0", "20", "<")
+				  PSD_UNIT("filter_104e59665e428dbe", "0", "20", "<"),
+				  PSD_UNIT("filter_104e59665e428dbe", "0", "20", ">=")));
+	assert_set_l(&l, "ip", "psdp_filter_104e59665e428dbe",
 		     "type ipv4_addr . inet_service\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 3s\n"
 		     "size 65535\n");
-	assert_set_l(&l, "ip", "psdw_filter_0",
+	assert_set_l(&l, "ip", "psdw_filter_104e59665e428dbe",
 		     "type ipv4_addr\n"
 		     "flags dynamic,timeout\n"
 		     "timeout 3s\n"
@@ -2769,9 +2812,9 @@ static void test_psd_weights_by_their_common_divisor(void **state)
 
 	(void)state;
 	/* 4 and 2 are 2 and 1 tokens; a threshold of 9 is 5 tokens (4.5 up). */
-	assert_rules_l(&l, "ip", "psd_filter_0",
-		       PSD_HELPER("filter_0", "0", "4", PSD_UNIT("filter_0", "0", "4", "<") PSD_UNIT("filter_0", "0", "4", "<"),
-				  PSD_UNIT("filter_0", "0", "4", ">=")));
+	assert_rules_l(&l, "ip", "psd_filter_7791e2f73647ea21",
+		       PSD_HELPER("filter_7791e2f73647ea21", "0", "4", PSD_UNIT("filter_7791e2f73647ea21", "0", "4", "<") PSD_UNIT("filter_7791e2f73647ea21", "0", "4", "<"),
+				  PSD_UNIT("filter_7791e2f73647ea21", "0", "4", ">=")));
 	low_free(&l);
 }
 
@@ -2782,17 +2825,17 @@ static void test_psd_first_port_never_matches(void **state)
 	(void)state;
 	/* A low port alone reaches 3: as xt_psd, a source's first new port
 	 * still does not match, so the hit also needs the source seen. */
-	assert_rules_l(&l, "ip", "psd_filter_0",
-		       PSD_HELPER("filter_0", "0", "2",
-				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
-				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
-				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
-				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
-				  "th dport < 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
-				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n",
-				  "th dport >= 1024 update @psdw_filter_0 { ip saddr limit rate over 1/day burst 2 packets } "
-				  "ip saddr @psds_filter_0 update @psdh_filter_0 { ip saddr . th dport } comment \"#0\"\n"
-				  "update @psds_filter_0 { ip saddr } comment \"#0\"\n"));
+	assert_rules_l(&l, "ip", "psd_filter_d559dbef8007ee54",
+		       PSD_HELPER("filter_d559dbef8007ee54", "0", "2",
+				  "th dport < 1024 update @psdw_filter_d559dbef8007ee54 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_d559dbef8007ee54 update @psdh_filter_d559dbef8007ee54 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_d559dbef8007ee54 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_d559dbef8007ee54 update @psdh_filter_d559dbef8007ee54 { ip saddr . th dport } comment \"#0\"\n"
+				  "th dport < 1024 update @psdw_filter_d559dbef8007ee54 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_d559dbef8007ee54 update @psdh_filter_d559dbef8007ee54 { ip saddr . th dport } comment \"#0\"\n",
+				  "th dport >= 1024 update @psdw_filter_d559dbef8007ee54 { ip saddr limit rate over 1/day burst 2 packets } "
+				  "ip saddr @psds_filter_d559dbef8007ee54 update @psdh_filter_d559dbef8007ee54 { ip saddr . th dport } comment \"#0\"\n"
+				  "update @psds_filter_d559dbef8007ee54 { ip saddr } comment \"#0\"\n"));
 	low_free(&l);
 }
 
@@ -2803,16 +2846,16 @@ static void test_psd_without_protocol_and_udp(void **state)
 
 	(void)state;
 	assert_rules_l(&l, "ip", "filter_input",
-		       "meta l4proto { tcp, udp } jump psd_filter_0 comment \"#0\"\n"
-		       "meta l4proto { tcp, udp } ip saddr . th dport @psdh_filter_0 counter drop comment \"#0\"\n"
-		       "meta l4proto udp jump psd_filter_1 comment \"#1\"\n"
-		       "meta l4proto udp ip saddr . th dport @psdh_filter_1 counter drop comment \"#1\"\n");
+		       "meta l4proto { tcp, udp } jump psd_filter_4930cbb8bbcef5bd comment \"#0\"\n"
+		       "meta l4proto { tcp, udp } ip saddr . th dport @psdh_filter_4930cbb8bbcef5bd counter drop comment \"#0\"\n"
+		       "meta l4proto udp jump psd_filter_caf1e05eec4fa937 comment \"#1\"\n"
+		       "meta l4proto udp ip saddr . th dport @psdh_filter_caf1e05eec4fa937 counter drop comment \"#1\"\n");
 	/* UDP has no ACK; a high port weighs nothing. */
-	assert_rules_l(&l, "ip", "psd_filter_1",
-		       "ip saddr . th dport @psdp_filter_1 update @psdp_filter_1 { ip saddr . th dport } return comment \"#1\"\n"
-		       "update @psdp_filter_1 { ip saddr . th dport } comment \"#1\"\n"
-		       "th dport < 1024 update @psdw_filter_1 { ip saddr limit rate over 1/day burst 6 packets } "
-		       "update @psdh_filter_1 { ip saddr . th dport } comment \"#1\"\n");
+	assert_rules_l(&l, "ip", "psd_filter_caf1e05eec4fa937",
+		       "ip saddr . th dport @psdp_filter_caf1e05eec4fa937 update @psdp_filter_caf1e05eec4fa937 { ip saddr . th dport } return comment \"#1\"\n"
+		       "update @psdp_filter_caf1e05eec4fa937 { ip saddr . th dport } comment \"#1\"\n"
+		       "th dport < 1024 update @psdw_filter_caf1e05eec4fa937 { ip saddr limit rate over 1/day burst 6 packets } "
+		       "update @psdh_filter_caf1e05eec4fa937 { ip saddr . th dport } comment \"#1\"\n");
 	low_free(&l);
 }
 
@@ -2823,16 +2866,16 @@ static void test_psd_v6(void **state)
 	(void)state;
 	/* A threshold of one token: every new port past the first reaches it. */
 	assert_rules_l(&l, "ip6", "filter_input",
-		       "meta l4proto tcp jump psd_filter_0 comment \"#0\"\n"
-		       "meta l4proto tcp ip6 saddr . th dport @psdh_filter_0 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
-	assert_rules_l(&l, "ip6", "psd_filter_0",
-		       "ip6 saddr . th dport @psdp_filter_0 update @psdp_filter_0 { ip6 saddr . th dport } return comment \"#0\"\n"
+		       "meta l4proto tcp jump psd_filter_b34aa23bfcbc2591 comment \"#0\"\n"
+		       "meta l4proto tcp ip6 saddr . th dport @psdh_filter_b34aa23bfcbc2591 tcp flags & (rst | ack) == 0x0 counter drop comment \"#0\"\n");
+	assert_rules_l(&l, "ip6", "psd_filter_b34aa23bfcbc2591",
+		       "ip6 saddr . th dport @psdp_filter_b34aa23bfcbc2591 update @psdp_filter_b34aa23bfcbc2591 { ip6 saddr . th dport } return comment \"#0\"\n"
 		       "meta l4proto tcp tcp flags & (rst | ack) != 0x0 return comment \"#0\"\n"
-		       "update @psdp_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
-		       "th dport < 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
-		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n"
-		       "th dport >= 1024 update @psdw_filter_0 { ip6 saddr limit rate over 1/day burst 1 packets } "
-		       "update @psdh_filter_0 { ip6 saddr . th dport } comment \"#0\"\n");
+		       "update @psdp_filter_b34aa23bfcbc2591 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport < 1024 update @psdw_filter_b34aa23bfcbc2591 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_b34aa23bfcbc2591 { ip6 saddr . th dport } comment \"#0\"\n"
+		       "th dport >= 1024 update @psdw_filter_b34aa23bfcbc2591 { ip6 saddr limit rate over 1/day burst 1 packets } "
+		       "update @psdh_filter_b34aa23bfcbc2591 { ip6 saddr . th dport } comment \"#0\"\n");
 	low_free(&l);
 }
 
@@ -3899,12 +3942,32 @@ static void counter_objects_plain(char *s)
 	}
 }
 
+/* Names made of a rule's hash (kname_rule_state: dl_filter_HASH) with
+ * the hash left out. */
+static void hashes_plain(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++) {
+		size_t k = 0;
+
+		if (*p != '_')
+			continue;
+		while (k < 16 && isxdigit((unsigned char)p[1 + k]) && !isupper((unsigned char)p[1 + k]))
+			k++;
+		if (k == 16 && !isalnum((unsigned char)p[17])) {
+			p[1] = 'H';
+			memmove(p + 2, p + 17, strlen(p + 17) + 1);
+		}
+	}
+}
+
 /*
  * Lowering reads the values the model parsed, never their text: with the
  * text of every parsed value overwritten, the same ruleset comes out. Text
  * that is the value (names, comments) and what output quotes as written
- * (the tracking settings in the sysctl notes) stay; counter names hash the
- * text and are left out of the comparison, as everywhere here.
+ * (the tracking settings in the sysctl notes) stay; counter names and the
+ * names of rules' state hash the text and are left out of the comparison.
  */
 static void test_lowering_reads_parsed_values_only(void **state)
 {
@@ -3981,6 +4044,8 @@ static void test_lowering_reads_parsed_values_only(void **state)
 	counters_plain(out);
 	counter_objects_plain(out);
 	counter_objects_plain(l.out);
+	hashes_plain(out);
+	hashes_plain(l.out);
 	if (strcmp(out, l.out))
 		fail_msg("lowering read text:\n--- parsed\n%s\n--- text overwritten\n%s", l.out, out);
 	free(out);
@@ -4164,6 +4229,7 @@ int main(void)
 		T(test_connection_bytes),
 		T(test_connection_limit),
 		T(test_connection_limit_v6),
+		T(test_rule_state_outlives_renumbering),
 		T(test_dscp),
 		T(test_dst_limit),
 		T(test_dst_limit_v6),
