@@ -1493,7 +1493,7 @@ committed:
 		if (!o.confirm)
 			confirm_tell(d);
 		/* What print and rosfwd read when given no FILE. */
-		record_save(m, ir, d);
+		record_save(m, ir, o.lower.ifmap, d);
 	}
 	/* rtnetlink has no transaction to share with nftables': the
 	 * routing goes once the firewall is in (routing.h). */

@@ -20,6 +20,7 @@
 #include "diag.h"
 #include "dump.h"
 #include "exitcode.h"
+#include "ifmap.h"
 #include "kname.h"
 #include "kread.h"
 #include "lower.h"
@@ -147,12 +148,42 @@ int record_fp_kernel(struct nlsock *q, uint64_t fp[2], int *tables)
 
 /* ---- the text ------------------------------------------------------------ */
 
-int record_format(FILE *out, const uint64_t fp[2], const char *body, size_t len)
+#define MAP_LINE "# map "
+
+/* The map's entries as a map file writes them, each on a line of its own
+ * after MAP_LINE. A name no map line can carry stays out: print then
+ * lowers its rules as apply would without it. */
+static void map_format(FILE *out, const struct ifmap *map)
+{
+	size_t i, j;
+
+	for (i = 0; map && i < ifmap_count(map); i++) {
+		const struct ifmap_entry *e = ifmap_at(map, i);
+		const char *k;
+
+		if (strpbrk(e->key, "\n\r"))
+			continue;
+		fputs(MAP_LINE "\"", out);
+		for (k = e->key; *k; k++) {
+			if (*k == '"' || *k == '\\')
+				fputc('\\', out);
+			fputc(*k, out);
+		}
+		fputs("\" =", out);
+		for (j = 0; j < e->ntargets; j++)
+			fprintf(out, "%s %s", j ? "," : "", e->targets[j]);
+		fputc('\n', out);
+	}
+}
+
+int record_format(FILE *out, const uint64_t fp[2], const struct ifmap *map, const char *body, size_t len)
 {
 	fputs(RECORD_MAGIC, out);
 	fputs("# What rosfw apply committed last, as rosfw dump prints it: rosfw print reads it when no\n"
 	      "# FILE is given. Written by apply; do not edit (the digest below catches a change).\n", out);
 	fprintf(out, "# fingerprint ip %016" PRIx64 " ip6 %016" PRIx64 "\n", fp[0], fp[1]);
+	/* The interface map apply lowered with. */
+	map_format(out, map);
 	fprintf(out, "# digest %016" PRIx64 " %zu\n", text_fnv64(TEXT_FNV64, body, len), len);
 	fwrite(body, 1, len, out);
 	return ferror(out) ? -1 : 0;
@@ -192,8 +223,10 @@ int record_parse(const char *buf, size_t len, uint64_t fp[2], size_t *body, char
 		unsigned long long a, b;
 		size_t bl;
 
-		if (n >= sizeof(tmp) || !n || l[0] != '#')
+		if (!n || l[0] != '#')
 			break;
+		if (n >= sizeof(tmp))
+			continue;	/* a map line (applied_from_record) */
 		memcpy(tmp, l, n);
 		tmp[n] = 0;
 		if (sscanf(tmp, "# fingerprint ip %16llx ip6 %16llx", &a, &b) == 2) {
@@ -223,7 +256,7 @@ int record_parse(const char *buf, size_t len, uint64_t fp[2], size_t *body, char
 
 /* ---- writing -------------------------------------------------------------- */
 
-void record_save(const struct model *m, const struct ir *ir, struct diag *d)
+void record_save(const struct model *m, const struct ir *ir, const struct ifmap *map, struct diag *d)
 {
 	const char *path = record_path();
 	char why[512], *body = NULL;
@@ -256,7 +289,7 @@ void record_save(const struct model *m, const struct ir *ir, struct diag *d)
 		diag_warning(d, NULL, "%s: %s: rosfw print needs the FILE until an apply can record it", path,
 			     strerror(errno));
 	} else {
-		record_format(safefile_stream(sf), fp, body, len);
+		record_format(safefile_stream(sf), fp, map, body, len);
 		if (safefile_commit(sf) < 0)
 			diag_warning(d, NULL, "%s: %s: rosfw print needs the FILE until an apply can record it", path,
 				     strerror(errno));
@@ -265,6 +298,39 @@ void record_save(const struct model *m, const struct ir *ir, struct diag *d)
 }
 
 /* ---- reading -------------------------------------------------------------- */
+
+/* The record's map lines (before its body at `body`) into *map (NULL:
+ * none); false when they do not read back. */
+static bool map_read(struct applied *a, const char *buf, size_t body, struct ifmap **map)
+{
+	char *text = xmalloc(body + 1);
+	size_t pos = 0, n = 0;
+	bool ok = true;
+
+	*map = NULL;
+	while (pos < body) {
+		const char *l = buf + pos, *nl = memchr(l, '\n', body - pos);
+		size_t len = nl ? (size_t)(nl - l) : body - pos;
+
+		if (len > strlen(MAP_LINE) && !memcmp(l, MAP_LINE, strlen(MAP_LINE))) {
+			memcpy(text + n, l + strlen(MAP_LINE), len - strlen(MAP_LINE));
+			n += len - strlen(MAP_LINE);
+			text[n++] = '\n';
+		}
+		pos += len + 1;
+	}
+	if (n) {
+		*map = ifmap_new();
+		ok = ifmap_parse(*map, a->d, diag_add_source_copy(a->d, "the record's interface map", text, n), text, n,
+				 false);
+		if (!ok) {
+			ifmap_free(*map);
+			*map = NULL;
+		}
+	}
+	free(text);
+	return ok;
+}
 
 /* Lowered as apply lowers it: what nftables cannot express was skipped
  * (an apply with errors commits nothing), so nothing here is an error. */
@@ -327,6 +393,7 @@ struct applied *applied_from_record(int *rc, char *why, size_t size)
 	uint64_t fp[2];
 	size_t body;
 	uint32_t file;
+	struct ifmap *map;
 
 	if (!path) {
 		snprintf(why, size, "ROSFW_RECORD is empty: nothing is recorded");
@@ -373,9 +440,17 @@ struct applied *applied_from_record(int *rc, char *why, size_t size)
 	}
 	a->origin = xmalloc(strlen(path) + 12);
 	sprintf(a->origin, "the record %s", path);
-	/* Rules are known by what they say, not by the interfaces a map
-	 * made of it (lower.c, rule_ident): the record needs no map. */
-	applied_lower(a, NULL);
+	/* Rules are known by what they say (lower.c, rule_ident), but a rule
+	 * on a name no Linux interface can have is left out unless the map
+	 * names it one: lowered with the map apply took. */
+	if (!map_read(a, s->buf, body, &map)) {
+		snprintf(why, size, "%s: its interface map does not read back (another rosfw's?)", path);
+		*rc = EXIT_CONFIG;
+		applied_free(a);
+		return NULL;
+	}
+	applied_lower(a, map);
+	ifmap_free(map);
 	/* What this rosfw makes of the text must be what the applying one
 	 * made of it: else counter names differ and nothing would match. */
 	if (a->fp[0] != fp[0] || a->fp[1] != fp[1]) {

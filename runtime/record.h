@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 struct diag;
+struct ifmap;
 struct ir;
 struct model;
 struct nlsock;
@@ -55,7 +56,7 @@ int record_fp_kernel(struct nlsock *q, uint64_t fp[2], int *tables);
 
 /* The record's text: header (magic, fingerprints, digest of the body)
  * and `body` (dump_model's text). 0, or -1 with errno from `out`. */
-int record_format(FILE *out, const uint64_t fp[2], const char *body, size_t len);
+int record_format(FILE *out, const uint64_t fp[2], const struct ifmap *map, const char *body, size_t len);
 /*
  * Check a record's text: 0 with its fingerprints in fp and the body's
  * offset in *body; -1 with `why` when it is not a record (another
@@ -63,9 +64,11 @@ int record_format(FILE *out, const uint64_t fp[2], const char *body, size_t len)
  */
 int record_parse(const char *buf, size_t len, uint64_t fp[2], size_t *body, char *why, size_t size);
 
-/* After apply's commit: the record of `m` (lowered to `ir`). A failure is
- * a warning in `d`: the firewall is applied, print then needs FILE. */
-void record_save(const struct model *m, const struct ir *ir, struct diag *d);
+/* After apply's commit: the record of `m` (lowered to `ir` with `map`, which
+ * may be NULL; the record keeps it, as a rule on a name only the map makes
+ * a Linux one is left out without it). A failure is a warning in `d`: the
+ * firewall is applied, print then needs FILE. */
+void record_save(const struct model *m, const struct ir *ir, const struct ifmap *map, struct diag *d);
 
 /**
  * struct applied - a configuration as print reads it against the kernel.

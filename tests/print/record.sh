@@ -175,4 +175,18 @@ else
 	echo "print-record: no python3: raw protocol checks not run" >&2
 fi
 
+# A rule on a name only the map makes a Linux one (a space in it): the
+# record keeps the map, so print without FILE lowers it as apply did.
+cat > "$tmp/sp.rsc" <<'RSC'
+/ip firewall filter
+add chain=input in-interface="main infrastructure" action=accept comment="lan"
+add chain=input action=drop
+RSC
+ip link add spa type veth peer name spb
+"$rosfw" apply --interface '"main infrastructure"=spa' "$tmp/sp.rsc" 2> /dev/null || fail "apply sp.rsc with a map"
+code "a mapped name with a space: print stats without FILE exits 0" 0 "$rosfw" print stats
+check "... and shows the rule on it" grep -qE '^ 0 +;;; lan$' "$tmp/out"
+check "the record names the map" grep -q '^# map "main infrastructure" = spa$' "$ROSFW_RECORD"
+ip link del spa
+
 summary print-record

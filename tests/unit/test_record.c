@@ -80,7 +80,7 @@ static void save(struct ir **out, struct run *r)
 	assert_int_equal(diag_errors(r->d), 0);
 	*out = lower_model(r->m, r->d, &lo);
 	assert_non_null(*out);
-	record_save(r->m, *out, d);
+	record_save(r->m, *out, NULL, d);
 	assert_int_equal(diag_count(d), 0);
 	diag_free(d);
 }
