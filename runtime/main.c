@@ -70,7 +70,7 @@ static int usage(FILE *out, int code)
 	      "  parse FILE      print the syntax tree (for debugging the grammar)\n"
 	      "  print stats [FACILITY|all] [--ipv6] [--json|--prometheus] [FILE...]\n"
 	      "                  the kernel's counters per RouterOS rule, as RouterOS prints them\n"
-	      "  print address-list [where list=NAME] [--ipv6] [--json] [FILE...]\n"
+	      "  print address-list [where list=NAME] [--ipv6] [--json] [--state FILE] [FILE...]\n"
 	      "                  static entries of FILE and the kernel's dynamic ones with time left\n"
 	      "  print connection [count-only] [where COND...] [--ipv6] [--json]\n"
 	      "                  the connection table, with RouterOS's flags\n"

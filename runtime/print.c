@@ -445,6 +445,13 @@ static int popts_parse(int argc, char **argv, struct popts *o, bool stats, bool 
 		}
 		if (!o->nfacs)
 			o->facs[o->nfacs++] = "filter";
+		/* A menu mistyped reads as a FILE: say what it is not. */
+		if (i < argc && !strpbrk(argv[i], "/.") && access(argv[i], F_OK) < 0) {
+			fprintf(stderr,
+				"rosfw: print stats: \"%s\" is neither a menu (filter, nat, mangle, raw, bridge-filter, bridge-nat, all) nor a file\n",
+				argv[i]);
+			return -1;
+		}
 	} else if (i < argc && !strcmp(argv[i], "where")) {
 		if (i + 1 >= argc || strncmp(argv[i + 1], "list=", 5)) {
 			fprintf(stderr, "rosfw: print address-list: where takes list=NAME\n");
