@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "confirm.h"
 #include "ctsysctl.h"
+#include "editrec.h"
 #include "incr.h"
 #include "record.h"
 
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +80,9 @@ struct apply_opts {
 	bool forwarding;			/* --forwarding=on */
 	struct config_ifopts ifo;
 	bool incremental;			/* applied as a small transaction */
+	struct editrec *edit;			/* the edit record to keep (editrec.h), or NULL */
+	uint32_t edit_file;			/* FILE's source id */
+	bool edit_mapped;			/* its statements know their kernel rules */
 };
 
 static int apply_usage(FILE *out, int code)
@@ -1087,6 +1092,17 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
 	w->v[f][w->n[f]++] = (struct hw_msg){ type == NFT_MSG_NEWRULE, nlh->nlmsg_seq };
 }
 
+/* The edit record's statements learn their rules from the scan the record
+ * of handles was made of, at its generation. */
+static void edit_map(struct apply_opts *o, const struct emit_nl_scan *s, uint32_t genid)
+{
+	if (!o->edit)
+		return;
+	editrec_map_rules(o->edit, s, o->edit_file);
+	o->edit->genid = genid;
+	o->edit_mapped = true;
+}
+
 /*
  * After a full apply: every rule's handle from the last one's echo. The
  * kernel gives each new rule and set of a table the table's next handle
@@ -1096,7 +1112,7 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
  * leaves no record.
  */
 static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
-			struct diag *d)
+			struct apply_opts *o, struct diag *d)
 {
 	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
 	struct emit_nl_scan scan, *s = &scan;
@@ -1161,6 +1177,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 		incr_rec_make(&r, ir, s, sets, handles, incr_genid_next(g->genid));
 		incr_write(&r, d);
 		incr_rec_free(&r);
+		edit_map(o, s, incr_genid_next(g->genid));
 	} else {
 		incr_remove();
 	}
@@ -1259,6 +1276,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	o->kept_rules = p.kept;
 	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
+		edit_map(o, s, r.genid);
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
@@ -1304,6 +1322,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
+			edit_map(o, s, incr_genid_next(r.genid));
 		} else {
 			incr_remove();
 		}
@@ -1322,6 +1341,53 @@ out:
 	emit_nl_free(b0);
 	incr_rec_free(&r);
 	return rc;
+}
+
+/*
+ * The edit record of this apply, to be written once it committed (the
+ * edit path's; editrec.h): only for one regular FILE that is flat, not
+ * under --confirm (its rollback would leave the record wrong). Otherwise
+ * an older one is removed: it would speak of another file.
+ */
+static void edit_prepare(struct apply_opts *o, const char *file, int first, char **argv, struct diag *d)
+{
+	struct stat st;
+	struct editrec *e;
+	const char *src = NULL;
+	size_t len = 0;
+	uint32_t id;
+
+	if (!file || o->confirm || o->diff || !strcmp(file, "-") || stat(file, &st) < 0 || !S_ISREG(st.st_mode)) {
+		editrec_remove();
+		return;
+	}
+	for (id = 1; *diag_source_name(d, id); id++)
+		if (!strcmp(diag_source_name(d, id), file))
+			break;
+	if (*diag_source_name(d, id))
+		src = diag_source_at(d, id, 1, 1, &len);
+	if (!src || len > UINT32_MAX) {
+		editrec_remove();
+		return;
+	}
+	e = xcalloc(1, sizeof(*e));
+	stmt_index_build(src, len, 1, MENU_UNKNOWN, &e->x);
+	if (!e->x.flat) {
+		timing("no edit record: not a flat file");
+		editrec_free(e);
+		free(e);
+		editrec_remove();
+		return;
+	}
+	e->build = editrec_build_id();
+	e->opts = editrec_opts(first, argv, d, id);
+	e->path = xstrdup(file);
+	e->src = xmalloc(len + 1);
+	memcpy(e->src, src, len);
+	e->len = len;
+	o->edit = e;
+	o->edit_file = id;
+	timing("statements indexed");
 }
 
 int cmd_apply(int argc, char **argv)
@@ -1403,6 +1469,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (recording) {
 		timing("parsed and lowered");
+		edit_prepare(&o, argc - first == 1 ? argv[first] : NULL, first, argv, d);
 		emit_nl_sets_fp(ir, sets);
 		timing("named sets fingerprinted");
 	}
@@ -1463,7 +1530,7 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
 	timing("full transaction sent and answered");
 	if (recording && rc == EXIT_OK && !o.check)
-		full_record(b, ir, sets, &sent, d);
+		full_record(b, ir, sets, &sent, &o, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1503,6 +1570,18 @@ committed:
 		rc = routing_apply(ir->routing, d, &routed);
 		changed |= routed;
 	}
+	if (o.edit) {
+		timing("post-commit steps done");
+		/* An apply that warned goes the full path next time, which
+		 * says its warnings again. */
+		if (rc == EXIT_OK && o.edit_mapped && !diag_warnings(d) && !diag_errors(d)) {
+			if (editrec_write(o.edit) < 0)
+				timing("no edit record: it could not be written");
+		} else {
+			editrec_remove();
+		}
+		timing("edit record written");
+	}
 report:
 	timing("committed and recorded");
 	if (rc < 0)
@@ -1512,6 +1591,10 @@ report:
 	if (o.changes) {
 		changes_free(o.changes);
 		free(o.changes);
+	}
+	if (o.edit) {
+		editrec_free(o.edit);
+		free(o.edit);
 	}
 	state_free(st);
 	emit_nl_free(b);
