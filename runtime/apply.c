@@ -1344,6 +1344,41 @@ out:
 }
 
 /*
+ * ROSFW_TIMING=1 only: what the edit path would decide from the last edit
+ * record for this FILE, and what finding it costs. The edit path itself
+ * (lowering only the region, its transaction, splicing the records) is
+ * not built: the apply goes on as it always does.
+ */
+static void edit_probe(const struct editrec *e)
+{
+	struct editrec old;
+	struct stmt_region r;
+	const char *why;
+	char msg[256];
+
+	if (!getenv("ROSFW_TIMING"))
+		return;
+	timing("edit probe: start");
+	if (editrec_read(&old) < 0) {
+		timing("edit probe: no edit record");
+		return;
+	}
+	if (strcmp(old.path, e->path) || old.build != e->build || old.opts != e->opts) {
+		timing("edit probe: another file, build or options");
+	} else if (stmt_region_find(&old.x, old.src, old.len, e->src, e->len, &r) < 0) {
+		timing("edit probe: the changed bytes are not whole flat statements");
+		stmt_region_free(&r);
+	} else {
+		why = stmt_region_refusal(&old.x, &r, false);
+		snprintf(msg, sizeof(msg), "edit probe: statements %zu..%zu -> %zu new: %s", r.a, r.b, r.neu.n,
+			 why ? why : "the edit path could take it (not built: the apply goes on as before)");
+		timing(msg);
+		stmt_region_free(&r);
+	}
+	editrec_free(&old);
+}
+
+/*
  * The edit record of this apply, to be written once it committed (the
  * edit path's; editrec.h): only for one regular FILE that is flat, not
  * under --confirm (its rollback would leave the record wrong). Otherwise
@@ -1388,6 +1423,7 @@ static void edit_prepare(struct apply_opts *o, const char *file, int first, char
 	o->edit = e;
 	o->edit_file = id;
 	timing("statements indexed");
+	edit_probe(e);
 }
 
 int cmd_apply(int argc, char **argv)
