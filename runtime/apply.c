@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "confirm.h"
 #include "ctsysctl.h"
+#include "editpath.h"
 #include "editrec.h"
 #include "incr.h"
 #include "record.h"
@@ -83,6 +84,7 @@ struct apply_opts {
 	struct editrec *edit;			/* the edit record to keep (editrec.h), or NULL */
 	uint32_t edit_file;			/* FILE's source id */
 	bool edit_mapped;			/* its statements know their kernel rules */
+	bool edit_path;				/* applied by the edit path */
 };
 
 static int apply_usage(FILE *out, int code)
@@ -605,6 +607,8 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 		       o->kept_entries);
 		if (o->incremental)
 			fputs("\"incremental\":true,", stdout);
+		if (o->edit_path)
+			fputs("\"edit\":true,", stdout);
 		if (o->due) {
 			char at[32];
 
@@ -1094,11 +1098,12 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
 
 /* The edit record's statements learn their rules from the scan the record
  * of handles was made of, at its generation. */
-static void edit_map(struct apply_opts *o, const struct emit_nl_scan *s, uint32_t genid)
+static void edit_map(struct apply_opts *o, const struct ir *ir, const struct emit_nl_scan *s, uint32_t genid)
 {
 	if (!o->edit)
 		return;
 	editrec_map_rules(o->edit, s, o->edit_file);
+	editrec_chains(o->edit, ir);
 	o->edit->genid = genid;
 	o->edit_mapped = true;
 }
@@ -1177,7 +1182,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 		incr_rec_make(&r, ir, s, sets, handles, incr_genid_next(g->genid));
 		incr_write(&r, d);
 		incr_rec_free(&r);
-		edit_map(o, s, incr_genid_next(g->genid));
+		edit_map(o, ir, s, incr_genid_next(g->genid));
 	} else {
 		incr_remove();
 	}
@@ -1276,7 +1281,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	o->kept_rules = p.kept;
 	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
-		edit_map(o, s, r.genid);
+		edit_map(o, ir, s, r.genid);
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
@@ -1322,7 +1327,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
-			edit_map(o, s, incr_genid_next(r.genid));
+			edit_map(o, ir, s, incr_genid_next(r.genid));
 		} else {
 			incr_remove();
 		}
@@ -1341,41 +1346,6 @@ out:
 	emit_nl_free(b0);
 	incr_rec_free(&r);
 	return rc;
-}
-
-/*
- * ROSFW_TIMING=1 only: what the edit path would decide from the last edit
- * record for this FILE, and what finding it costs. The edit path itself
- * (lowering only the region, its transaction, splicing the records) is
- * not built: the apply goes on as it always does.
- */
-static void edit_probe(const struct editrec *e)
-{
-	struct editrec old;
-	struct stmt_region r;
-	const char *why;
-	char msg[256];
-
-	if (!getenv("ROSFW_TIMING"))
-		return;
-	timing("edit probe: start");
-	if (editrec_read(&old) < 0) {
-		timing("edit probe: no edit record");
-		return;
-	}
-	if (strcmp(old.path, e->path) || old.build != e->build || old.opts != e->opts) {
-		timing("edit probe: another file, build or options");
-	} else if (stmt_region_find(&old.x, old.src, old.len, e->src, e->len, &r) < 0) {
-		timing("edit probe: the changed bytes are not whole flat statements");
-		stmt_region_free(&r);
-	} else {
-		why = stmt_region_refusal(&old.x, &r, false);
-		snprintf(msg, sizeof(msg), "edit probe: statements %zu..%zu -> %zu new: %s", r.a, r.b, r.neu.n,
-			 why ? why : "the edit path could take it (not built: the apply goes on as before)");
-		timing(msg);
-		stmt_region_free(&r);
-	}
-	editrec_free(&old);
 }
 
 /*
@@ -1423,7 +1393,115 @@ static void edit_prepare(struct apply_opts *o, const char *file, int first, char
 	o->edit = e;
 	o->edit_file = id;
 	timing("statements indexed");
-	edit_probe(e);
+}
+
+/*
+ * The edit path (editpath.h): EXIT_OK committed, APPLY_FULL for the full
+ * path (nothing was changed), or an exit code. Taken for one regular FILE
+ * when the last apply of that path left an edit record; never under
+ * --check, --diff, --confirm or --forwarding=on. A rule-only edit leaves
+ * what the rest of the configuration makes outside the ruleset (connection
+ * tracking settings, policy routing, the inspection helper's file) as the
+ * last apply wrote it.
+ */
+static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, struct diag *d, struct source_set *ss,
+		      bool *changed)
+{
+	const char *file = argc - first == 1 ? argv[first] : NULL, *why = NULL, *rec = editrec_path();
+	struct editpath_in in;
+	const struct source *src;
+	struct editpath *e;
+	struct diag_mark mark;
+	struct emit_nl *b;
+	struct stat st;
+	struct talk t;
+	uint64_t *handles;
+	size_t n, i, j, kept, del, add;
+	char msg[512];
+	int rc = APPLY_FULL;
+
+	if (!file || o->check || o->diff || o->confirm || o->forwarding || !incr_path() || !rec ||
+	    !strcmp(file, "-") || stat(file, &st) < 0 || !S_ISREG(st.st_mode))
+		return APPLY_FULL;
+	if (access(rec, F_OK) < 0) {
+		timing("full path: no edit record (the last apply warned, or was not of one flat FILE)");
+		return APPLY_FULL;
+	}
+	timing("edit path: start");
+	if (!(src = source_read(ss, file)))
+		return APPLY_FULL;	/* the full path says why */
+	in = (struct editpath_in){ file, src->buf, src->len, editrec_opts(first, argv, d, 0), o->merge, &o->lower };
+	if (!(e = editpath_plan(&in, d, &why))) {
+		snprintf(msg, sizeof(msg), "full path: %s", why);
+		timing(msg);
+		return APPLY_FULL;
+	}
+	timing("edit path: planned (reduced compiles, checks, apply record spliced)");
+	/* What this machine lacks for the new rules is said by the full
+	 * path, with the rest of its diagnostics. */
+	mark = diag_mark(d);
+	if (apply_box_check(editpath_ir(e), o, d) != EXIT_OK || diag_count(d) != mark.nmsg) {
+		diag_rollback(d, &mark);
+		timing("full path: the interface check of the new rules said something");
+		goto out;
+	}
+	if (!confirm_may_apply(d, "apply")) {
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (!editpath_there(e)) {
+		timing("full path: a rule the record names is not where it says");
+		incr_remove();
+		editrec_remove();
+		goto out;
+	}
+	editpath_counts(e, &kept, &del, &add);
+	if (!del && !add && !editpath_objects(e)) {
+		/* a disabled rule's line, a comment line: no kernel object
+		 * changes, the records do */
+		editpath_record(e, NULL, false, d);
+		o->kept_rules = kept;
+		o->incremental = true;
+		o->edit_path = true;
+		timing("edit path: nothing to send; records written");
+		rc = EXIT_OK;
+		goto out;
+	}
+	b = editpath_batch(e, (uint32_t)time(NULL));
+	timing("edit path: batch built");
+	talk_gen(b, &t, editpath_genid(e));
+	timing("edit path: transaction sent and answered");
+	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {
+		n = editpath_nadded(e);
+		handles = xcalloc(n + 1, sizeof(*handles));
+		for (i = 0; i < n; i++)
+			for (j = 0; j < t.necho; j++)
+				if (t.echo[j].seq == editpath_seq(e, i))
+					handles[i] = t.echo[j].handle;
+		editpath_record(e, handles, true, d);
+		free(handles);
+		o->kept_rules = kept;
+		o->incremental = true;
+		o->edit_path = true;
+		*changed = true;
+		if (!o->confirm)
+			confirm_tell(d);
+		snprintf(msg, sizeof(msg), "edit path: records written (%zu rules deleted, %zu added, %zu kept)", del,
+			 add, kept);
+		timing(msg);
+		rc = EXIT_OK;
+	} else {
+		snprintf(msg, sizeof(msg), "full path: the kernel refused the edit's transaction (%s%s%.200s)",
+			 t.nerrs ? strerror(t.errs[0].err) : t.sys_errno ? strerror(t.sys_errno) : "no answer",
+			 t.nerrs && t.errs[0].msg[0] ? ": " : "", t.nerrs ? t.errs[0].msg : "");
+		timing(msg);
+	}
+	free(t.errs);
+	free(t.echo);
+	emit_nl_free(b);
+out:
+	editpath_free(e);
+	return rc;
 }
 
 int cmd_apply(int argc, char **argv)
@@ -1432,7 +1510,7 @@ int cmd_apply(int argc, char **argv)
 	int first = apply_opts_parse(argc, argv, &o, true), rc;
 	struct source_set *ss;
 	struct diag *d;
-	struct model *m;
+	struct model *m = NULL;
 	struct ir *ir = NULL;
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
@@ -1448,8 +1526,16 @@ int cmd_apply(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	/* A file that cannot be read: the one line every command gives, or
 	 * with --json the result's one diagnostic. */
-	m = config_ifmap(&o.ifo, d, ss, o.json, &o.lower) ?
-		    config_read_map(argv + first, argc - first, d, ss, o.json, o.lower.ifmap) : NULL;
+	if (!config_ifmap(&o.ifo, d, ss, o.json, &o.lower)) {
+		rc = EXIT_IO;
+		goto report;
+	}
+	/* An edit of a few rule lines of the file last applied: without
+	 * reading the rest (editpath.h). */
+	rc = apply_edit(&o, argc, argv, first, d, ss, &changed);
+	if (rc != APPLY_FULL)
+		goto report;
+	m = config_read_map(argv + first, argc - first, d, ss, o.json, o.lower.ifmap);
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;

@@ -31,7 +31,7 @@ struct editrec_head {
 	char magic[16];
 	uint64_t build, opts;
 	uint32_t genid, merged;
-	uint64_t path_len, src_len, nstmts;
+	uint64_t path_len, src_len, nstmts, chains_len[2];
 	uint8_t flat, open, menu_end, pad[5];
 };
 
@@ -69,8 +69,10 @@ uint64_t editrec_opts(int first, char **argv, const struct diag *d, uint32_t fil
 	size_t i;
 	int k;
 
+	/* --json says how the result is told, not what is applied */
 	for (k = 1; k < first; k++)
-		h = text_fnv64(h, argv[k], strlen(argv[k]) + 1);
+		if (strcmp(argv[k], "--json"))
+			h = text_fnv64(h, argv[k], strlen(argv[k]) + 1);
 	for (i = 0; i < sizeof(env) / sizeof(env[0]); i++) {
 		const char *v = getenv(env[i]);
 
@@ -142,6 +144,29 @@ void editrec_map_rules(struct editrec *e, const struct emit_nl_scan *s, uint32_t
 	}
 }
 
+void editrec_chains(struct editrec *e, const struct ir *ir)
+{
+	int f;
+
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ir->tables[f];
+		size_t i, n = 0;
+
+		free(e->chains[f]);
+		e->chains[f] = NULL;
+		e->chains_len[f] = 0;
+		for (i = 0; t && i < t->nchains; i++)
+			n += strlen(t->chains[i]->name) + 1;
+		e->chains[f] = xmalloc(n + 1);
+		for (i = 0; t && i < t->nchains; i++) {
+			size_t k = strlen(t->chains[i]->name) + 1;
+
+			memcpy(e->chains[f] + e->chains_len[f], t->chains[i]->name, k);
+			e->chains_len[f] += k;
+		}
+	}
+}
+
 void editrec_remove(void)
 {
 	const char *path = editrec_path();
@@ -154,6 +179,8 @@ void editrec_free(struct editrec *e)
 {
 	free(e->path);
 	free(e->src);
+	free(e->chains[0]);
+	free(e->chains[1]);
 	stmt_index_free(&e->x);
 	memset(e, 0, sizeof(*e));
 }
@@ -182,6 +209,8 @@ int editrec_write(const struct editrec *e)
 	h.path_len = plen;
 	h.src_len = e->len;
 	h.nstmts = e->x.n;
+	h.chains_len[0] = e->chains_len[0];
+	h.chains_len[1] = e->chains_len[1];
 	h.flat = e->x.flat;
 	h.open = e->x.open;
 	h.menu_end = e->x.menu_end;
@@ -189,11 +218,15 @@ int editrec_write(const struct editrec *e)
 	sum = text_fnv64(sum, e->path, plen);
 	sum = text_fnv64(sum, e->src, e->len);
 	sum = text_fnv64(sum, e->x.v, e->x.n * sizeof(*e->x.v));
+	sum = text_fnv64(sum, e->chains[0], e->chains_len[0]);
+	sum = text_fnv64(sum, e->chains[1], e->chains_len[1]);
 	out = safefile_stream(sf);
 	fwrite(&h, sizeof(h), 1, out);
 	fwrite(e->path, 1, plen, out);
 	fwrite(e->src, 1, e->len, out);
 	fwrite(e->x.v, sizeof(*e->x.v), e->x.n, out);
+	fwrite(e->chains[0], 1, e->chains_len[0], out);
+	fwrite(e->chains[1], 1, e->chains_len[1], out);
 	fwrite(&sum, sizeof(sum), 1, out);
 	if (safefile_commit(sf) < 0) {
 		unlink(path);
@@ -229,9 +262,10 @@ int editrec_read(struct editrec *e)
 	}
 	memcpy(&h, buf, sizeof(h));
 	if (memcmp(h.magic, EDITREC_MAGIC, sizeof(EDITREC_MAGIC)) || h.path_len > PATH_MAX ||
-	    h.src_len > (size_t)st.st_size || h.nstmts > (size_t)st.st_size / sizeof(struct stmt))
+	    h.src_len > (size_t)st.st_size || h.nstmts > (size_t)st.st_size / sizeof(struct stmt) ||
+	    h.chains_len[0] > (size_t)st.st_size || h.chains_len[1] > (size_t)st.st_size)
 		goto bad;
-	need = sizeof(h) + h.path_len + h.src_len + h.nstmts * sizeof(struct stmt);
+	need = sizeof(h) + h.path_len + h.src_len + h.nstmts * sizeof(struct stmt) + h.chains_len[0] + h.chains_len[1];
 	if (need + sizeof(sum) != (size_t)st.st_size)
 		goto bad;
 	memcpy(&sum, buf + need, sizeof(sum));
@@ -248,6 +282,17 @@ int editrec_read(struct editrec *e)
 	e->x.n = h.nstmts;
 	e->x.v = xcalloc(h.nstmts + 1, sizeof(struct stmt));
 	memcpy(e->x.v, buf + sizeof(h) + h.path_len + h.src_len, h.nstmts * sizeof(struct stmt));
+	{
+		const char *c = buf + sizeof(h) + h.path_len + h.src_len + h.nstmts * sizeof(struct stmt);
+		int f;
+
+		for (f = 0; f < 2; f++) {
+			e->chains_len[f] = h.chains_len[f];
+			e->chains[f] = xmalloc(h.chains_len[f] + 1);
+			memcpy(e->chains[f], c, h.chains_len[f]);
+			c += h.chains_len[f];
+		}
+	}
 	e->x.flat = h.flat;
 	e->x.open = h.open;
 	e->x.menu_end = h.menu_end;

@@ -15,7 +15,7 @@
  * build, other options, another generation of the record of handles) means
  * the full path.
  *
- * Only the record is kept so far: no apply reads it yet.
+ * The edit path (editpath.h) reads it.
  */
 
 #include <stdbool.h>
@@ -34,6 +34,8 @@ struct emit_nl_scan;
  * @genid:  the generation of the record of handles it goes with.
  * @merged: kernel rules that are merged runs (merge.h): their statements
  *          share them.
+ * @chains: per family (ip, ip6) the names of every chain of rosfw's table,
+ *          each with its NUL (print's record fingerprint counts them).
  * @path:   FILE, as apply was given it.
  * @src, @len: its bytes, as compiled.
  * @x:      their statements, @rule/@nrules their rules in the record of
@@ -42,6 +44,8 @@ struct emit_nl_scan;
 struct editrec {
 	uint64_t build, opts;
 	uint32_t genid, merged;
+	char *chains[2];
+	size_t chains_len[2];
 	char *path;
 	char *src;
 	size_t len;
@@ -59,6 +63,9 @@ uint64_t editrec_opts(int first, char **argv, const struct diag *d, uint32_t fil
 /* Each statement's kernel rules: the rules of the scan `s` (in the record
  * of handles' order) whose RouterOS rule was written in source `file`. */
 void editrec_map_rules(struct editrec *e, const struct emit_nl_scan *s, uint32_t file);
+/* The chains of `ir`'s tables into @chains. */
+struct ir;
+void editrec_chains(struct editrec *e, const struct ir *ir);
 
 /* Whole or not at all; a failure removes it (the next apply is full). */
 int editrec_write(const struct editrec *e);

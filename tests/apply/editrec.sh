@@ -1,12 +1,11 @@
 #!/bin/bash
 # The edit record (runtime/editrec.h, issue 18): after a clean apply of one
 # flat FILE, apply keeps its bytes and statements beside the record of
-# handles; ROSFW_TIMING's edit probe then says what the edit path would
-# decide for the next apply of the same path: one value changed (it could
-# take it), a rule added (renumbers: refused while #N is in kernel
-# comments), a list entry (not a rule). A file with scripting, an apply that
-# warned, or two FILEs leave no edit record. The edit path itself is not
-# built: every apply here goes the way it always went.
+# handles; ROSFW_TIMING then says what the edit path decided for the next
+# apply of the same path: one value changed (taken), a rule added
+# (renumbers: refused while #N is in kernel comments), a list entry (not a
+# rule). A file with scripting, an apply that warned, or two FILEs leave no
+# edit record. tests/apply/editpath.sh holds the edit path to a fresh apply.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
@@ -54,15 +53,14 @@ for s in a b c d e f two; do
 	check "$s applied" "[ \"\$(cat $tmp/$s.rc)\" = 0 ]" $s
 done
 check "a clean flat apply keeps an edit record" "[ \"\$(cat $tmp/a.rec)\" = yes ]" a
-check "the first apply finds no edit record" "grep -q 'edit probe: no edit record' $tmp/a.err" a
-check "one value changed: the edit path could take it" \
-	"grep -q 'edit probe: statements 4..5 -> 1 new: the edit path could take it' $tmp/b.err" b
+check "the first apply finds no edit record" "grep -q 'full path: no edit record' $tmp/a.err" a
+check "one value changed: the edit path took it" "grep -q 'edit path: records written' $tmp/b.err" b
 check "b keeps an edit record" "[ \"\$(cat $tmp/b.rec)\" = yes ]" b
 check "a rule added: refused while rules are numbered" \
-	"grep -q 'edit probe: statements 5..6 -> 2 new: rules added or removed renumber' $tmp/c.err" c
-check "a list entry: not a plain add" "grep -q 'edit probe: statements 2..2 -> 1 new: a statement other than a plain add' $tmp/d.err" d
+	"grep -q 'full path: rules added or removed renumber' $tmp/c.err" c
+check "a list entry: not a plain add" "grep -q 'full path: a statement other than a plain add' $tmp/d.err" d
 check "scripting: no edit record" "[ \"\$(cat $tmp/e.rec)\" = no ] && grep -q 'no edit record: not a flat file' $tmp/e.err" e
-check "after a file with scripting, none to start from" "grep -q 'edit probe: no edit record' $tmp/a.err" a
+check "after a file with scripting, none to start from" "grep -q 'full path: no edit record' $tmp/a.err" a
 check "an apply that warned leaves no edit record" "[ \"\$(cat $tmp/f.rec)\" = no ] && grep -q warning $tmp/f.err" f
 check "two FILEs leave no edit record" "[ \"\$(cat $tmp/two.rec)\" = no ]" two
 summary "editrec"
