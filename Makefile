@@ -195,6 +195,7 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/incremental.sh $(BUILD)/rosfw
 	@tests/apply/editrec.sh $(BUILD)/rosfw
+	@tests/apply/editpath.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/bridgeport.sh $(BUILD)/rosfw
 	@tests/apply/bridgefilter.sh $(BUILD)/rosfw
