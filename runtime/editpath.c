@@ -454,12 +454,12 @@ static char *file_slurp(const char *path, size_t *len)
 }
 
 /* The dump lines (newline included) of menu `mk`'s items [from, from + n)
- * in `text`: [*at, *at + *len). */
+ * in `text`: [*at, *at + *len); n 0: where item `from` would be. */
 static bool dump_lines(const char *text, size_t tlen, enum menu_kind mk, size_t from, size_t n, size_t *at,
 		       size_t *len)
 {
 	const char *path = menu_kind_path(mk), *p = text, *end = text + tlen;
-	size_t plen = strlen(path), i = 0;
+	size_t plen = strlen(path), i;
 
 	/* its header, a line of its own */
 	for (;;) {
@@ -473,14 +473,18 @@ static bool dump_lines(const char *text, size_t tlen, enum menu_kind mk, size_t 
 		}
 		p = nl + 1;
 	}
-	for (;; i++) {
+	for (i = 0;; i++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 
+		if (i == from) {
+			*at = (size_t)(p - text);
+			*len = 0;
+			if (!n)
+				return true;
+		}
 		if (!nl || (size_t)(end - p) < 4 || memcmp(p, "add ", 4))
 			return false;	/* the section ended before */
-		if (i == from)
-			*at = (size_t)(p - text);
-		if (i + 1 == from + n) {
+		if (n && i + 1 == from + n) {
 			*len = (size_t)(nl + 1 - text) - *at;
 			return true;
 		}
@@ -504,6 +508,8 @@ static char *reduced_dump(struct reduced *r, enum menu_kind mk, size_t from, siz
 		free(text);
 		return NULL;
 	}
+	if (!n)
+		*len = 0;
 	out = xmalloc(*len + 1);
 	memcpy(out, text + at, *len);
 	free(text);
@@ -791,24 +797,26 @@ struct editpath *editpath_plan(const struct editpath_in *in, struct diag *d, con
 	{
 		const char *path = record_path();
 		char trust[512];
-		size_t body = 0, at = 0, len = 0, olen = 0, nlen = 0, from_o = SIZE_MAX, from_n = SIZE_MAX;
+		size_t body = 0, at = 0, len = 0, olen = 0, nlen = 0, from_o, from_n;
 		uint64_t fp[2];
 		char *ol = NULL, *nl = NULL;
 
-		for (k = 0; k < e->o.nadds; k++)
-			if (e->o.stmt[k] >= e->reg.a && e->o.stmt[k] < e->reg.b && from_o == SIZE_MAX)
-				from_o = k;
-		for (k = 0; k < e->n.nadds; k++)
-			if (e->n.stmt[k] >= e->reg.a && e->n.stmt[k] < e->reg.a + e->reg.neu.n && from_n == SIZE_MAX)
-				from_n = k;
+		size_t nold = 0;
+
+		/* where the region's adds are (or would be) among each compile's */
+		for (k = 0, from_o = 0; k < e->o.nadds; k++) {
+			from_o += e->o.stmt[k] < e->reg.a;
+			nold += e->o.stmt[k] >= e->reg.a && e->o.stmt[k] < e->reg.b;
+		}
+		for (k = 0, from_n = 0; k < e->n.nadds; k++)
+			from_n += e->n.stmt[k] < e->reg.a;
 		if (!path || trust_private(path, trust, sizeof(trust)) < 0 || !(rec_text = file_slurp(path, &rec_len)) ||
 		    record_parse(rec_text, rec_len, fp, &body, trust, sizeof(trust)) < 0)
 			FAIL("no apply record to splice");
 		if (fp[e->family] != chains_fp(e, e->family, e->rec.counters[e->family], e->rec.ncounters[e->family]))
 			FAIL("the apply record is not the record of handles'");
-		if (from_o == SIZE_MAX || from_n == SIZE_MAX || nregion == 0 ||
-		    !dump_lines(rec_text + body, rec_len - body, e->mk, base, nregion, &at, &len) ||
-		    !(ol = reduced_dump(&e->o, e->mk, from_o, nregion, &olen)) ||
+		if (!dump_lines(rec_text + body, rec_len - body, e->mk, base, nold, &at, &len) ||
+		    !(ol = reduced_dump(&e->o, e->mk, from_o, nold, &olen)) ||
 		    !(nl = reduced_dump(&e->n, e->mk, from_n, nregion, &nlen)) || olen != len ||
 		    memcmp(ol, rec_text + body + at, len)) {
 			free(ol);

@@ -426,8 +426,10 @@ const char *stmt_region_refusal(const struct stmt_index *x, const struct stmt_re
 	if ((why = only_adds(x->v + r->a, r->b - r->a, &menu, &was)) ||
 	    (why = only_adds(r->neu.v, r->neu.n, &menu, &is)))
 		return why;
-	if (!renumber && was != is)
-		return "rules added or removed renumber the later ones (#N in kernel comments)";
+	/* an add or removal after the menu's last rule renumbers none */
+	for (size_t i = r->b; !renumber && was != is && i < x->n; i++)
+		if (x->v[i].kind == STMT_ADD && x->v[i].menu == menu)
+			return "rules added or removed renumber the later ones (#N in kernel comments)";
 	return NULL;
 }
 

@@ -26,7 +26,7 @@ add chain=input protocol=udp dst-port=10 action=drop comment="two"
 add chain=input src-address-list=lan action=accept comment="lan"
 RSC
 sed -e '/comment="two"/s/dst-port=10/dst-port=11/' "$tmp/a.rsc" > "$tmp/b.rsc"
-sed -e '/comment="two"/a add chain=input protocol=udp dst-port=12 action=drop comment="added"' "$tmp/b.rsc" > "$tmp/c.rsc"
+sed -e '/comment="one"/a add chain=input protocol=udp dst-port=12 action=drop comment="added"' "$tmp/b.rsc" > "$tmp/c.rsc"
 sed -e '/^add list=lan/a add list=lan address=10.5.5.0/24' "$tmp/c.rsc" > "$tmp/d.rsc"
 { cat "$tmp/d.rsc"; echo ':global x 1'; } > "$tmp/e.rsc"
 sed -e '/comment="one"/s/action=accept/action=accept in-interface=ether9/' "$tmp/d.rsc" > "$tmp/f.rsc"

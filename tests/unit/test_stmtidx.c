@@ -190,19 +190,26 @@ static void test_region(void **state)
 	/* the last statement of the file */
 	assert_null(region(edit("chain=srcnat", "chain=srcnat comment=x"), 9, 10, 1, false));
 	/* an add inserted before an equal-looking one: widened to whole
-	 * statements whatever the head and tail cut into */
-	assert_string_equal(region(edit("add action=accept chain=forward\n",
-					"add action=accept chain=forward\nadd action=accept chain=forward\n"),
-				   8, 8, 1, false),
-			    "rules added or removed renumber the later ones (#N in kernel comments)");
+	 * statements whatever the head and tail cut into; the menu's last,
+	 * so it renumbers none */
 	assert_null(region(edit("add action=accept chain=forward\n",
 				"add action=accept chain=forward\nadd action=accept chain=forward\n"),
-			   8, 8, 1, true));
-	/* removed */
-	assert_null(region(edit("add action=accept chain=forward\n", ""), 7, 8, 0, true));
-	/* appended to the file */
+			   8, 8, 1, false));
+	/* one inserted above others of its menu renumbers them */
+	assert_string_equal(region(edit("add action=drop chain=input", "add chain=input\nadd action=drop chain=input"),
+				   5, 6, 2, false),
+			    "rules added or removed renumber the later ones (#N in kernel comments)");
+	assert_null(region(edit("add action=drop chain=input", "add chain=input\nadd action=drop chain=input"), 5, 6,
+			   2, true));
+	/* removed, not the last */
+	assert_string_equal(region(edit("add action=drop chain=input \\\n    protocol=udp\n", ""), 5, 6, 0, false),
+			    "rules added or removed renumber the later ones (#N in kernel comments)");
+	/* appended to the file: after the menu's last rule, it renumbers none */
 	assert_null(region(edit("chain=srcnat\n", "chain=srcnat\nadd action=masquerade chain=srcnat\n"), 10, 10, 1,
-			   true));
+			   false));
+	/* the filter menu's last rule removed, or one added after it */
+	assert_null(region(edit("add action=accept chain=forward\n", ""), 7, 8, 0, false));
+	assert_null(region(edit("chain=forward\n", "chain=forward\nadd action=drop chain=forward\n"), 8, 8, 1, false));
 	/* a comment line added */
 	assert_null(region(edit("\nadd action=accept chain=forward", "\n# x\nadd action=accept chain=forward"), 7, 7,
 			   1, false));
