@@ -1431,7 +1431,7 @@ static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, st
 	if (!(src = source_read(ss, file)))
 		return APPLY_FULL;	/* the full path says why */
 	in = (struct editpath_in){ file, src->buf, src->len, editrec_opts(first, argv, d, 0), o->merge, &o->lower };
-	if (!(e = editpath_plan(&in, d, &why))) {
+	if (!(e = editpath_plan(&in, &why))) {
 		snprintf(msg, sizeof(msg), "full path: %s", why);
 		timing(msg);
 		return APPLY_FULL;

@@ -552,7 +552,7 @@ static const struct {
 		goto fail;    \
 	} while (0)
 
-struct editpath *editpath_plan(const struct editpath_in *in, struct diag *d, const char **why)
+struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 {
 	struct editpath *e = xcalloc(1, sizeof(*e));
 	const struct stmt_index *x;
@@ -563,7 +563,6 @@ struct editpath *editpath_plan(const struct editpath_in *in, struct diag *d, con
 	size_t rec_len = 0, noc = 0, nnc = 0;
 	uint32_t gen;
 
-	(void)d;
 	e->buf = in->buf;
 	e->len = in->len;
 	e->opts = in->opts;

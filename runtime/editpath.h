@@ -50,10 +50,10 @@ struct editpath_in {
 
 /*
  * The plan, or NULL with `why` (for ROSFW_TIMING) for the full path.
- * Nothing is sent. Diagnostics of the reduced compile are taken back from
- * `d` (the full path says them).
+ * Nothing is sent. The reduced compiles have diagnostics of their own: any
+ * at all means the full path, which says them.
  */
-struct editpath *editpath_plan(const struct editpath_in *in, struct diag *d, const char **why);
+struct editpath *editpath_plan(const struct editpath_in *in, const char **why);
 /* The reduced compile's IR of the new statements (the interface check). */
 const struct ir *editpath_ir(const struct editpath *e);
 /* The recorded generation the batch must go at. */
@@ -62,7 +62,8 @@ uint32_t editpath_genid(const struct editpath *e);
  * (GETRULE, as incr_ops_there). */
 bool editpath_there(const struct editpath *e);
 /* The batch: counters added, rules deleted and added, counters deleted.
- * `seqs` gets, per new rule, its NEWRULE's sequence number. */
+ * New rule i's NEWRULE is sequence number editpath_seq(e, i) (its echo
+ * says its handle). */
 struct emit_nl *editpath_batch(struct editpath *e, uint32_t seq);
 size_t editpath_nadded(const struct editpath *e);
 uint32_t editpath_seq(const struct editpath *e, size_t i);
