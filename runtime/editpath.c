@@ -558,7 +558,7 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 	const struct stmt_index *x;
 	bool *inc_o = NULL, *inc_n = NULL;
 	long *num_o = NULL, *num_n = NULL, cnt;
-	size_t i, j, k, c, *news = NULL, nnews = 0, base = 0, nregion = 0;
+	size_t i, j, k, c, *news = NULL, nnews = 0, base = 0, nregion = 0, nold_adds = 0, seen_new = 0;
 	char *rec_text = NULL, **oc = NULL, **nc = NULL;
 	size_t rec_len = 0, noc = 0, nnc = 0;
 	uint32_t gen;
@@ -653,6 +653,10 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 	}
 	if (e->reg.a == x->n)
 		base = (size_t)cnt;
+	for (i = e->reg.a; i < e->reg.b; i++)
+		nold_adds += x->v[i].kind == STMT_ADD;
+	for (i = 0; i < e->reg.neu.n; i++)
+		nregion += e->reg.neu.v[i].kind == STMT_ADD;
 	for (c = 0; c < e->rec.nchains; c++) {
 		const struct incr_chain *ch = &e->rec.chains[c];
 		size_t before = 0, after = 0;
@@ -695,13 +699,15 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 
 		if (i >= e->reg.a && i < e->reg.a + e->reg.neu.n) {
 			inc_n[i] = e->nx.v[i].kind == STMT_ADD;
-			num_n[i] = (long)(base + nregion);
-			nregion += e->nx.v[i].kind == STMT_ADD;
+			num_n[i] = (long)(base + seen_new);
+			seen_new += e->nx.v[i].kind == STMT_ADD;
 			continue;
 		}
 		os = i < e->reg.a ? i : i - e->reg.neu.n + (e->reg.b - e->reg.a);
 		inc_n[i] = inc_o[os];
-		num_n[i] = num_o[os];
+		/* after the region, numbers move by the adds it gained (none
+		 * while stmt_region_refusal keeps them: see its renumber) */
+		num_n[i] = num_o[os] + (i < e->reg.a ? 0 : (long)nregion - (long)nold_adds);
 	}
 	if (!reduced_compile(e, &e->o, x, e->old.src, inc_o, num_o, in) || !reduced_finish(e, &e->o, x, in))
 		FAIL("the old statements' reduced compile did not go cleanly");
