@@ -61,7 +61,7 @@ CORE_SRC     := $(LIB_SRC) $(GRAMMAR_SRC) $(COMPILER_SRC)
 # table; runtime/rosfwd.c): librosfw-runtime.a, which both programs and the
 # unit tests link.
 RUNTIME_SRC  := runtime/config.c runtime/nlsock.c runtime/kread.c runtime/apply.c runtime/state.c runtime/diff.c runtime/changes.c runtime/snapshot.c runtime/confirm.c runtime/print.c runtime/print_fmt.c runtime/connection.c runtime/ctsysctl.c runtime/links.c runtime/ifcheck.c runtime/forwarding.c runtime/addrlist.c runtime/dynstate.c runtime/metrics.c runtime/http.c runtime/keeper.c runtime/trust.c runtime/resolve.c runtime/dns.c
-RUNTIME_SRC  += runtime/incr.c runtime/record.c runtime/routing.c runtime/gwcheck.c runtime/inspectconf.c
+RUNTIME_SRC  += runtime/incr.c runtime/stmtidx.c runtime/editrec.c runtime/editpath.c runtime/record.c runtime/routing.c runtime/gwcheck.c runtime/inspectconf.c
 # The inspection helper's parsers and decision (helpers/), apart from its
 # main: librosfw-inspect.a, which the helper and the unit tests link.
 # lib/netns.c is here, not in librosfw.a: the helper and record.c (runtime)
@@ -154,6 +154,7 @@ WRAP_test_snapshot := nlsock_open nlsock_close kread_table kread_chains kread_ob
 WRAP_test_confirm := snapshot_take snapshot_restore ct_sysctl_get ct_sysctl_set nlsock_admin_check trust_private \
 	mkdir open opendir rename link unlink
 WRAP_test_incr := trust_private trust_make_dir
+WRAP_test_editrec := trust_private trust_make_dir
 WRAP_test_addrlist := nlsock_open nlsock_close kread_set_get mnl_socket_sendto mnl_socket_recvfrom
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS)
@@ -194,6 +195,8 @@ apply-test: $(BUILD)/rosfw $(BUILD)/rosfwd
 	@tests/apply/diff.sh $(BUILD)/rosfw
 	@tests/apply/incremental.sh $(BUILD)/rosfw
 	@tests/apply/incrkeep.sh $(BUILD)/rosfw
+	@tests/apply/editrec.sh $(BUILD)/rosfw
+	@tests/apply/editpath.sh $(BUILD)/rosfw
 	@tests/apply/netlink.sh $(BUILD)/rosfw
 	@tests/apply/bridgeport.sh $(BUILD)/rosfw
 	@tests/apply/bridgefilter.sh $(BUILD)/rosfw

@@ -9,6 +9,8 @@
 #include "apply.h"
 #include "confirm.h"
 #include "ctsysctl.h"
+#include "editpath.h"
+#include "editrec.h"
 #include "incr.h"
 #include "record.h"
 
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,6 +81,10 @@ struct apply_opts {
 	bool forwarding;			/* --forwarding=on */
 	struct config_ifopts ifo;
 	bool incremental;			/* applied as a small transaction */
+	struct editrec *edit;			/* the edit record to keep (editrec.h), or NULL */
+	uint32_t edit_file;			/* FILE's source id */
+	bool edit_mapped;			/* its statements know their kernel rules */
+	bool edit_path;				/* applied by the edit path */
 };
 
 static int apply_usage(FILE *out, int code)
@@ -600,6 +607,8 @@ static void result_print(struct diag *d, const struct apply_opts *o, int rc, boo
 		       o->kept_entries);
 		if (o->incremental)
 			fputs("\"incremental\":true,", stdout);
+		if (o->edit_path)
+			fputs("\"edit\":true,", stdout);
 		if (o->due) {
 			char at[32];
 
@@ -1087,6 +1096,18 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
 	w->v[f][w->n[f]++] = (struct hw_msg){ type == NFT_MSG_NEWRULE, nlh->nlmsg_seq };
 }
 
+/* The edit record's statements learn their rules from the scan the record
+ * of handles was made of, at its generation. */
+static void edit_map(struct apply_opts *o, const struct ir *ir, const struct emit_nl_scan *s, uint32_t genid)
+{
+	if (!o->edit)
+		return;
+	editrec_map_rules(o->edit, s, o->edit_file);
+	editrec_chains(o->edit, ir);
+	o->edit->genid = genid;
+	o->edit_mapped = true;
+}
+
 /*
  * After a full apply: every rule's handle from the last one's echo. The
  * kernel gives each new rule and set of a table the table's next handle
@@ -1096,7 +1117,7 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
  * leaves no record.
  */
 static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
-			struct diag *d)
+			struct apply_opts *o, struct diag *d)
 {
 	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
 	struct emit_nl_scan scan, *s = &scan;
@@ -1161,6 +1182,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 		incr_rec_make(&r, ir, s, sets, handles, incr_genid_next(g->genid));
 		incr_write(&r, d);
 		incr_rec_free(&r);
+		edit_map(o, ir, s, incr_genid_next(g->genid));
 	} else {
 		incr_remove();
 	}
@@ -1259,6 +1281,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	o->kept_rules = p.kept;
 	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
+		edit_map(o, ir, s, r.genid);
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
@@ -1304,6 +1327,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
+			edit_map(o, ir, s, incr_genid_next(r.genid));
 		} else {
 			incr_remove();
 		}
@@ -1324,13 +1348,169 @@ out:
 	return rc;
 }
 
+/*
+ * The edit record of this apply, to be written once it committed (the
+ * edit path's; editrec.h): only for one regular FILE that is flat, not
+ * under --confirm (its rollback would leave the record wrong). Otherwise
+ * an older one is removed: it would speak of another file.
+ */
+static void edit_prepare(struct apply_opts *o, const char *file, int first, char **argv, struct diag *d)
+{
+	struct stat st;
+	struct editrec *e;
+	const char *src = NULL;
+	size_t len = 0;
+	uint32_t id;
+
+	if (!file || o->confirm || o->diff || !strcmp(file, "-") || stat(file, &st) < 0 || !S_ISREG(st.st_mode)) {
+		editrec_remove();
+		return;
+	}
+	for (id = 1; *diag_source_name(d, id); id++)
+		if (!strcmp(diag_source_name(d, id), file))
+			break;
+	if (*diag_source_name(d, id))
+		src = diag_source_at(d, id, 1, 1, &len);
+	if (!src || len > UINT32_MAX) {
+		editrec_remove();
+		return;
+	}
+	e = xcalloc(1, sizeof(*e));
+	stmt_index_build(src, len, 1, MENU_UNKNOWN, &e->x);
+	if (!e->x.flat) {
+		timing("no edit record: not a flat file");
+		editrec_free(e);
+		free(e);
+		editrec_remove();
+		return;
+	}
+	e->build = editrec_build_id();
+	e->opts = editrec_opts(first, argv, d, id);
+	e->path = xstrdup(file);
+	e->src = xmalloc(len + 1);
+	memcpy(e->src, src, len);
+	e->len = len;
+	o->edit = e;
+	o->edit_file = id;
+	timing("statements indexed");
+}
+
+/*
+ * The edit path (editpath.h): EXIT_OK committed, APPLY_FULL for the full
+ * path (nothing was changed), or an exit code. Taken for one regular FILE
+ * when the last apply of that path left an edit record; never under
+ * --check, --diff, --confirm or --forwarding=on. A rule-only edit leaves
+ * what the rest of the configuration makes outside the ruleset (connection
+ * tracking settings, policy routing, the inspection helper's file) as the
+ * last apply wrote it.
+ */
+static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, struct diag *d, struct source_set *ss,
+		      bool *changed)
+{
+	const char *file = argc - first == 1 ? argv[first] : NULL, *why = NULL, *rec = editrec_path();
+	struct editpath_in in;
+	const struct source *src;
+	struct editpath *e;
+	struct diag_mark mark;
+	struct emit_nl *b;
+	struct stat st;
+	struct talk t;
+	uint64_t *handles;
+	size_t n, i, j, kept, del, add;
+	char msg[512];
+	int rc = APPLY_FULL;
+
+	if (!file || o->check || o->diff || o->confirm || o->forwarding || !incr_path() || !rec ||
+	    !strcmp(file, "-") || stat(file, &st) < 0 || !S_ISREG(st.st_mode))
+		return APPLY_FULL;
+	if (access(rec, F_OK) < 0) {
+		timing("full path: no edit record (the last apply warned, or was not of one flat FILE)");
+		return APPLY_FULL;
+	}
+	timing("edit path: start");
+	if (!(src = source_read(ss, file)))
+		return APPLY_FULL;	/* the full path says why */
+	in = (struct editpath_in){ file, src->buf, src->len, editrec_opts(first, argv, d, 0), o->merge, &o->lower };
+	if (!(e = editpath_plan(&in, &why))) {
+		snprintf(msg, sizeof(msg), "full path: %s", why);
+		timing(msg);
+		return APPLY_FULL;
+	}
+	timing("edit path: planned (reduced compiles, checks, apply record spliced)");
+	/* What this machine lacks for the new rules is said by the full
+	 * path, with the rest of its diagnostics. */
+	mark = diag_mark(d);
+	if (apply_box_check(editpath_ir(e), o, d) != EXIT_OK || diag_count(d) != mark.nmsg) {
+		diag_rollback(d, &mark);
+		timing("full path: the interface check of the new rules said something");
+		goto out;
+	}
+	if (!confirm_may_apply(d, "apply")) {
+		rc = EXIT_IO;
+		goto out;
+	}
+	if (!editpath_there(e)) {
+		timing("full path: a rule the record names is not where it says");
+		incr_remove();
+		editrec_remove();
+		goto out;
+	}
+	editpath_counts(e, &kept, &del, &add);
+	if (!del && !add && !editpath_objects(e)) {
+		/* a disabled rule's line, a comment line: no kernel object
+		 * changes, the records do */
+		editpath_record(e, NULL, false, d);
+		o->kept_rules = kept;
+		o->incremental = true;
+		o->edit_path = true;
+		timing("edit path: nothing to send; records written");
+		rc = EXIT_OK;
+		goto out;
+	}
+	b = editpath_batch(e, (uint32_t)time(NULL));
+	timing("edit path: batch built");
+	talk_gen(b, &t, editpath_genid(e));
+	timing("edit path: transaction sent and answered");
+	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {
+		n = editpath_nadded(e);
+		handles = xcalloc(n + 1, sizeof(*handles));
+		for (i = 0; i < n; i++)
+			for (j = 0; j < t.necho; j++)
+				if (t.echo[j].seq == editpath_seq(e, i))
+					handles[i] = t.echo[j].handle;
+		editpath_record(e, handles, true, d);
+		free(handles);
+		o->kept_rules = kept;
+		o->incremental = true;
+		o->edit_path = true;
+		*changed = true;
+		if (!o->confirm)
+			confirm_tell(d);
+		snprintf(msg, sizeof(msg), "edit path: records written (%zu rules deleted, %zu added, %zu kept)", del,
+			 add, kept);
+		timing(msg);
+		rc = EXIT_OK;
+	} else {
+		snprintf(msg, sizeof(msg), "full path: the kernel refused the edit's transaction (%s%s%.200s)",
+			 t.nerrs ? strerror(t.errs[0].err) : t.sys_errno ? strerror(t.sys_errno) : "no answer",
+			 t.nerrs && t.errs[0].msg[0] ? ": " : "", t.nerrs ? t.errs[0].msg : "");
+		timing(msg);
+	}
+	free(t.errs);
+	free(t.echo);
+	emit_nl_free(b);
+out:
+	editpath_free(e);
+	return rc;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = { 0 };
 	int first = apply_opts_parse(argc, argv, &o, true), rc;
 	struct source_set *ss;
 	struct diag *d;
-	struct model *m;
+	struct model *m = NULL;
 	struct ir *ir = NULL;
 	struct emit_nl *b = NULL;
 	struct state *st = NULL;
@@ -1346,8 +1526,16 @@ int cmd_apply(int argc, char **argv)
 	d = diag_new(o.max_errors);
 	/* A file that cannot be read: the one line every command gives, or
 	 * with --json the result's one diagnostic. */
-	m = config_ifmap(&o.ifo, d, ss, o.json, &o.lower) ?
-		    config_read_map(argv + first, argc - first, d, ss, o.json, o.lower.ifmap) : NULL;
+	if (!config_ifmap(&o.ifo, d, ss, o.json, &o.lower)) {
+		rc = EXIT_IO;
+		goto report;
+	}
+	/* An edit of a few rule lines of the file last applied: without
+	 * reading the rest (editpath.h). */
+	rc = apply_edit(&o, argc, argv, first, d, ss, &changed);
+	if (rc != APPLY_FULL)
+		goto report;
+	m = config_read_map(argv + first, argc - first, d, ss, o.json, o.lower.ifmap);
 	if (!m) {
 		rc = EXIT_IO;
 		goto report;
@@ -1403,6 +1591,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (recording) {
 		timing("parsed and lowered");
+		edit_prepare(&o, argc - first == 1 ? argv[first] : NULL, first, argv, d);
 		emit_nl_sets_fp(ir, sets);
 		timing("named sets fingerprinted");
 	}
@@ -1463,7 +1652,7 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
 	timing("full transaction sent and answered");
 	if (recording && rc == EXIT_OK && !o.check)
-		full_record(b, ir, sets, &sent, d);
+		full_record(b, ir, sets, &sent, &o, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1503,6 +1692,18 @@ committed:
 		rc = routing_apply(ir->routing, d, &routed);
 		changed |= routed;
 	}
+	if (o.edit) {
+		timing("post-commit steps done");
+		/* An apply that warned goes the full path next time, which
+		 * says its warnings again. */
+		if (rc == EXIT_OK && o.edit_mapped && !diag_warnings(d) && !diag_errors(d)) {
+			if (editrec_write(o.edit) < 0)
+				timing("no edit record: it could not be written");
+		} else {
+			editrec_remove();
+		}
+		timing("edit record written");
+	}
 report:
 	timing("committed and recorded");
 	if (rc < 0)
@@ -1512,6 +1713,10 @@ report:
 	if (o.changes) {
 		changes_free(o.changes);
 		free(o.changes);
+	}
+	if (o.edit) {
+		editrec_free(o.edit);
+		free(o.edit);
 	}
 	state_free(st);
 	emit_nl_free(b);
