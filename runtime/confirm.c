@@ -32,6 +32,10 @@
  * puts the saved ones back. What can never be used is removed: a
  * half-written save (".tmp") whose process is gone, and the file of a
  * namespace that no longer exists (its inode number now another's).
+ *
+ * A rollback the kernel refused is named ".refused-ERRNO": its process
+ * ran and is gone, and what the next apply says must be why, not that
+ * nobody ran it.
  */
 #include "confirm.h"
 
@@ -104,6 +108,31 @@ static unsigned long long netns_cookie(void)
 static void rollback_path(char *buf, size_t size, const char *id, const char *suffix)
 {
 	snprintf(buf, size, RUN_DIR "/rollback.%lu.%s%s", netns_id(), id, suffix);
+}
+
+#define REFUSED ".refused-"
+
+/* Where a rollback the kernel refused with errno ERR is kept. */
+static void refused_path(char *buf, size_t size, const char *id, int err)
+{
+	char suffix[32];
+
+	snprintf(suffix, sizeof(suffix), REFUSED "%d", err);
+	rollback_path(buf, size, id, suffix);
+}
+
+/* A restore that failed: the file back under its pending name, or, when
+ * the kernel refused it (ret > 0), under the name that says so. */
+static void restore_failed(const char *taken, const char *id, int ret)
+{
+	char back[256];
+
+	if (ret > 0)
+		refused_path(back, sizeof(back), id, ret);
+	else
+		rollback_path(back, sizeof(back), id, "");
+	if (rename(taken, back) < 0)
+		unlink(taken);
 }
 
 /* The deadline, kept as the file's modification time. */
@@ -355,14 +384,17 @@ static int rollback_run(int fd)
 	ret = file_restore(fd, &damage);
 	if (ret == -EBADMSG)
 		syslog(LOG_ERR, "rosfw: the --confirm rollback file is damaged (%s)", damage);
+	else if (ret > 0)
+		syslog(LOG_ERR, "rosfw: the kernel refused the tables the --confirm rollback saved: %s", strerror(ret));
+	else if (ret < 0)
+		syslog(LOG_ERR, "rosfw: the --confirm rollback could not ask the kernel: %s", strerror(-ret));
 	if (ret == 0) {
 		unlink(taken);
 		return 0;
 	}
 	/* Failed: the saved tables stay where `rosfw rollback` finds them
 	 * (a stale rollback once we exit), to retry or drop, not lost. */
-	if (rename(taken, path) < 0)
-		unlink(taken);
+	restore_failed(taken, rollback_id, ret);
 	return -1;
 }
 
@@ -471,14 +503,26 @@ void confirm_drop(void)
  * @rolling: named ".rolling": being restored (or, not @live, renaming it
  *	back failed)
  * @interrupted: its process died while restoring it
+ * @refused: the kernel refused it (at its deadline, or at a `rosfw
+ *	rollback`): that errno; 0 otherwise
  * @due: its deadline
  */
 struct rollback {
 	char id[48];
 	int fd;
 	bool live, rolling, interrupted;
+	int refused;
 	time_t due;
 };
+
+/* Its file now. */
+static void rb_path(char *buf, size_t size, const struct rollback *rb)
+{
+	if (rb->refused)
+		refused_path(buf, size, rb->id, rb->refused);
+	else
+		rollback_path(buf, size, rb->id, rb->rolling ? ".rolling" : "");
+}
 
 /**
  * struct rollbacks - what rollbacks_scan found.
@@ -517,8 +561,17 @@ static void rollback_look(struct rollbacks *r, const char *name, size_t plen, un
 	char path[512], pending[512];
 	struct stat st;
 
-	if (suffix == id || (size_t)(suffix - id) >= sizeof(rb.id) ||
-	    (*suffix && strcmp(suffix, ".rolling") && strcmp(suffix, ".tmp")))
+	if (!strncmp(suffix, REFUSED, strlen(REFUSED))) {
+		char *end;
+		long err = strtol(suffix + strlen(REFUSED), &end, 10);
+
+		if (*end || err <= 0 || err > 4095)
+			return;
+		rb.refused = (int)err;
+	} else if (*suffix && strcmp(suffix, ".rolling") && strcmp(suffix, ".tmp")) {
+		return;
+	}
+	if (suffix == id || (size_t)(suffix - id) >= sizeof(rb.id))
 		return;
 	memcpy(rb.id, id, (size_t)(suffix - id));
 	snprintf(path, sizeof(path), RUN_DIR "/%s", name);
@@ -609,6 +662,12 @@ static void stale_say(struct diag *d, enum diag_level lvl, const struct rollback
 	char what[128];
 	long left = (long)(rb->due - time(NULL));
 
+	if (rb->refused) {
+		diag_report(d, lvl, NULL,
+			    "the rollback of an earlier apply --confirm (made by process %ld) ran and the kernel refused the tables it saved (%s): the tables are as that apply left them; `rosfw rollback` tries again, `rosfw confirm` keeps the tables as they are and drops it",
+			    rollback_pid(rb), strerror(rb->refused));
+		return;
+	}
 	if (rb->interrupted)
 		snprintf(what, sizeof(what),
 			 "finish: its process died while putting the tables back, most likely before the kernel took them");
@@ -774,7 +833,7 @@ int cmd_confirm(int argc, char **argv)
 		}
 		/* Removing the name is the confirmation: the rollback process
 		 * finds nothing to take at its deadline. */
-		rollback_path(path, sizeof(path), rb->id, rb->rolling ? ".rolling" : "");
+		rb_path(path, sizeof(path), rb);
 		if (rollback_unlink(path, rb->fd) < 0) {
 			if (errno == ENOENT) {
 				late = true;	/* its process took it this very moment */
@@ -785,7 +844,11 @@ int cmd_confirm(int argc, char **argv)
 			continue;
 		}
 		n++;
-		if (!rb->live)
+		if (rb->refused)
+			diag_note(d, NULL,
+				  "dropped the rollback of an earlier apply --confirm (made by process %ld), which the kernel refused: the tables stay as they are",
+				  rollback_pid(rb));
+		else if (!rb->live)
 			diag_note(d, NULL,
 				  "dropped the rollback of an earlier apply --confirm (made by process %ld), whose process was gone: the tables stay as they are",
 				  rollback_pid(rb));
@@ -826,7 +889,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 		diag_note(d, NULL, "the rollback is putting the previous tables back already");
 		return EXIT_OK;
 	}
-	rollback_path(path, sizeof(path), rb->id, "");
+	rb_path(path, sizeof(path), rb);
 	rollback_path(taken, sizeof(taken), rb->id, ".rolling");
 	/* Taken as its own process takes it: whichever renames first
 	 * restores (an interrupted one may still have the name). */
@@ -836,7 +899,8 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	}
 	ret = file_restore(rb->fd, &damage);
 	if (ret) {
-		rename(taken, path);
+		restore_failed(taken, rb->id, ret);
+		rollback_path(path, sizeof(path), rb->id, "");
 		if (ret == -EBADMSG)
 			diag_error(d, NULL,
 				   "%s is damaged (%s): nothing put back, the tables stay as they are (`rosfw confirm` drops it)",
@@ -854,7 +918,7 @@ static int rollback_now(struct rollbacks *r, struct diag *d)
 	for (i = 0; i < r->n; i++) {
 		if (&r->v[i] == rb || (r->v[i].live && r->v[i].rolling))
 			continue;
-		rollback_path(path, sizeof(path), r->v[i].id, r->v[i].rolling ? ".rolling" : "");
+		rb_path(path, sizeof(path), &r->v[i]);
 		if (rollback_unlink(path, r->v[i].fd) == 0)
 			diag_note(d, NULL,
 				  "dropped the rollback of a later apply --confirm (made by process %ld): the tables from before both are back",

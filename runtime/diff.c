@@ -227,6 +227,7 @@ struct anon {
 	char *token, *shown;
 	unsigned key_type;	/* 0: not known */
 	int interval;		/* -1: not known */
+	bool configured_only;	/* its configured (marked) elements only */
 };
 
 /**
@@ -253,7 +254,8 @@ struct krules {
 };
 
 /* A chain, named set or object as --diff compares it: "set ip al_x", its
- * definition, and for a set whose entries do not come and go, elements. */
+ * definition, and its elements: all of them, or for a set whose entries
+ * come and go, the configuration's static ones (marked so). */
 struct dobj {
 	char *id, *def;
 	int family;
@@ -645,14 +647,18 @@ static void anon_elems(struct anon *a, const struct nlmsghdr *nlh)
 		if (mnl_attr_get_type(list) != NFTA_SET_ELEM_LIST_ELEMENTS)
 			continue;
 		mnl_attr_for_each_nested(el, list)
-			anon_elem(a, el);
+			if (!a->configured_only || kread_elem_configured(el))
+				anon_elem(a, el);
 	}
 }
 
 /* The same, of the kernel's dump. */
 static void anon_dumped(void *ctx, const struct kread_elem *e)
 {
-	anon_elem(ctx, e->nest);
+	struct anon *a = ctx;
+
+	if (!a->configured_only || e->configured)
+		anon_elem(a, e->nest);
 }
 
 static int str_cmp(const void *a, const void *b)
@@ -769,23 +775,21 @@ static void dobj_take_els(struct dobj *o, struct anon *a)
 	a->token = a->shown = NULL;
 }
 
-/* A named set for --diff: its definition, and its elements unless they
- * come and go by themselves (those are state, not configuration). */
+/* A named set for --diff: its definition, and its elements; of a set
+ * whose entries come and go by themselves (those are state, not
+ * configuration), the configuration's static ones, which apply marks. */
 static int set_obj_read(struct diff *st, int family, struct set_row *r)
 {
 	struct dobj *o = dobj_add(&st->objs, "set", family, r->name, r->def);
-	int ret = 0;
+	struct anon a = { .configured_only = (r->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) != 0 };
+	int ret;
 
 	r->def = NULL;
 	o->key_type = r->info.key_type;
 	o->interval = r->info.interval;
-	if (!(r->flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
-		struct anon a = { 0 };
-
-		ret = kread_elems(&st->ns, family, r->name, anon_dumped, &a);
-		anon_seal(&a, o->key_type, o->interval);
-		dobj_take_els(o, &a);
-	}
+	ret = kread_elems(&st->ns, family, r->name, anon_dumped, &a);
+	anon_seal(&a, o->key_type, o->interval);
+	dobj_take_els(o, &a);
 	return ret;
 }
 
@@ -1016,9 +1020,9 @@ static uint16_t msg_type(const struct nlmsghdr *nlh)
 
 /* ---- --diff ------------------------------------------------------------- */
 
-/* The batch's chains, named sets (definition, and elements for sets whose
- * entries do not come and go), objects and rules, as the kernel's were
- * read. */
+/* The batch's chains, named sets (definition, and elements: of sets whose
+ * entries come and go, the configured ones), objects and rules, as the
+ * kernel's were read. */
 struct batch_diff {
 	struct emit_nl *b;
 	const struct diag *names;	/* names the files of rules' places */
@@ -1057,14 +1061,13 @@ static void diff_set_msg(struct batch_diff *bd, const struct nlmsghdr *nlh, int 
 	}
 	o = dobj_add(&bd->objs, "set", family, name, set_def(nlh));
 	set_keyinfo(o, nlh);
+	o->has_els = true;
+	XGROW(bd->named, bd->nnamed, bd->capnamed);
+	memset(&bd->named[bd->nnamed], 0, sizeof(bd->named[0]));
+	bd->named[bd->nnamed].family = family;
 	/* Entries that come and go are state, not configuration. */
-	if (!(flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL))) {
-		o->has_els = true;
-		XGROW(bd->named, bd->nnamed, bd->capnamed);
-		memset(&bd->named[bd->nnamed], 0, sizeof(bd->named[0]));
-		bd->named[bd->nnamed].family = family;
-		bd->named[bd->nnamed++].name = xstrdup(name);
-	}
+	bd->named[bd->nnamed].configured_only = (flags & (NFT_SET_TIMEOUT | NFT_SET_EVAL)) != 0;
+	bd->named[bd->nnamed++].name = xstrdup(name);
 }
 
 static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)

@@ -121,6 +121,16 @@ static bool udata_configured(const struct nlattr *ud)
 	return false;
 }
 
+bool kread_elem_configured(const struct nlattr *nest)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, nest)
+		if (mnl_attr_get_type(a) == NFTA_SET_ELEM_USERDATA)
+			return udata_configured(a);
+	return false;
+}
+
 /* ---- requests ------------------------------------------------------------ */
 
 /*

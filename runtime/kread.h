@@ -124,6 +124,10 @@ struct kread_elem {
 int kread_elems(struct nlsock *ns, int family, const char *set, void (*fn)(void *ctx, const struct kread_elem *e),
 		void *ctx);
 
+/* Whether an element (a NFTA_LIST_ELEM nest, the kernel's or a
+ * request's) carries the configured mark: kread_elem's @configured. */
+bool kread_elem_configured(const struct nlattr *nest);
+
 /**
  * struct kread_range - a range of an interval set, its two elements
  * paired (they come in no order one may count on).

@@ -188,13 +188,32 @@ static void elem_copy(void *ctx, const struct kread_elem *e)
 	mnl_attr_nest_end(o->m, nest);
 }
 
-/* One expression as dumped, but what the kernel dumps and then refuses:
- * the flags (0) of an exthdr that writes (tcp option maxseg size set). */
+/* What the kernel dumps of expression `name` (data `data`) and then
+ * refuses: the flags (0) of an exthdr that writes (tcp option maxseg size
+ * set), and the timeout every dynset dumps, 0 when it has none, which a
+ * set without timeouts (connection-limit's) refuses with EOPNOTSUPP; 0
+ * and no timeout are the same to the kernel (the set's own then). */
+static bool data_refused(const char *name, const struct nlattr *data, const struct nlattr *x)
+{
+	const struct nlattr *y;
+
+	if (!strcmp(name, "dynset"))
+		return mnl_attr_get_type(x) == NFTA_DYNSET_TIMEOUT && mnl_attr_get_payload_len(x) == 8 &&
+		       mnl_attr_get_u64(x) == 0;
+	if (strcmp(name, "exthdr") || mnl_attr_get_type(x) != NFTA_EXTHDR_FLAGS)
+		return false;
+	mnl_attr_for_each_nested(y, data)
+		if (mnl_attr_get_type(y) == NFTA_EXTHDR_SREG)
+			return true;
+	return false;
+}
+
+/* One expression as dumped, but what data_refused says. */
 static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
 {
 	const struct nlattr *a, *x, *name = NULL, *data = NULL;
 	struct nlattr *nest, *dnest;
-	bool write = false;
+	bool drop = false;
 
 	mnl_attr_for_each_nested(a, el) {
 		if (mnl_attr_get_type(a) == NFTA_EXPR_NAME)
@@ -202,17 +221,18 @@ static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
 		else if (mnl_attr_get_type(a) == NFTA_EXPR_DATA)
 			data = a;
 	}
-	if (!name || !data || strcmp(mnl_attr_get_str(name), "exthdr")) {
+	if (name && data)
+		mnl_attr_for_each_nested(x, data)
+			drop |= data_refused(mnl_attr_get_str(name), data, x);
+	if (!drop) {
 		attr_copy(m, el);
 		return;
 	}
-	mnl_attr_for_each_nested(x, data)
-		write |= mnl_attr_get_type(x) == NFTA_EXTHDR_SREG;
 	nest = mnl_attr_nest_start(m, NFTA_LIST_ELEM);
 	attr_copy(m, name);
 	dnest = mnl_attr_nest_start(m, NFTA_EXPR_DATA);
 	mnl_attr_for_each_nested(x, data)
-		if (!write || mnl_attr_get_type(x) != NFTA_EXTHDR_FLAGS)
+		if (!data_refused(mnl_attr_get_str(name), data, x))
 			attr_copy(m, x);
 	mnl_attr_nest_end(m, dnest);
 	mnl_attr_nest_end(m, nest);
@@ -221,13 +241,12 @@ static void expr_copy(struct nlmsghdr *m, const struct nlattr *el)
 /* A rule as dumped, attribute for attribute (libnftnl's rebuild of some
  * expressions is not what the kernel took), without its handle: appended
  * in dump order. */
-static void rule_copy(void *ctx, const struct kread_rule *r)
+static void rule_out(struct snapshot *o, const struct nlmsghdr *nlh, int family)
 {
-	struct dumper *d = ctx;
-	struct nlmsghdr *m = out_msg(d->out, NFT_MSG_NEWRULE, d->family, NLM_F_CREATE | NLM_F_APPEND);
+	struct nlmsghdr *m = out_msg(o, NFT_MSG_NEWRULE, family, NLM_F_CREATE | NLM_F_APPEND);
 	const struct nlattr *a, *el;
 
-	mnl_attr_for_each(a, r->nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		uint16_t type = mnl_attr_get_type(a);
 
 		if (type == NFTA_RULE_EXPRESSIONS) {
@@ -241,7 +260,14 @@ static void rule_copy(void *ctx, const struct kread_rule *r)
 			attr_copy(m, a);
 		}
 	}
-	out_end(d->out, m);
+	out_end(o, m);
+}
+
+static void rule_copy(void *ctx, const struct kread_rule *r)
+{
+	struct dumper *d = ctx;
+
+	rule_out(d->out, r->nlh, d->family);
 }
 
 static void flowtable_copy(void *ctx, const struct kread_flowtable *f)
@@ -365,12 +391,23 @@ int snapshot_restore(const char *buf, size_t len)
 	table_empty(&o, NFPROTO_IPV4);
 	table_empty(&o, NFPROTO_IPV6);
 	table_empty(&o, NFPROTO_BRIDGE);
-	while (o.n + len + NLSOCK_BUF > o.cap) {
-		o.cap *= 2;
-		o.b = xrealloc(o.b, o.cap);
+	/* The rules through expr_copy again: a file saved by a rosfw that
+	 * kept what the kernel refuses (a dynset's timeout 0) restores too. */
+	left = (int)len;
+	for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+
+		if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE) {
+			rule_out(&o, nlh, g->nfgen_family);
+			continue;
+		}
+		while (o.n + MNL_ALIGN(nlh->nlmsg_len) + NLSOCK_BUF > o.cap) {
+			o.cap *= 2;
+			o.b = xrealloc(o.b, o.cap);
+		}
+		memcpy(o.b + o.n, nlh, nlh->nlmsg_len);
+		o.n += MNL_ALIGN(nlh->nlmsg_len);
 	}
-	memcpy(o.b + o.n, buf, len);
-	o.n += len;
 	out_msg(&o, 0, 0, 0);
 	nftnl_batch_end(o.b + o.n, 0);
 	o.n += MNL_ALIGN(((struct nlmsghdr *)(o.b + o.n))->nlmsg_len);

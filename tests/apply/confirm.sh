@@ -355,26 +355,29 @@ else
 fi
 ip netns exec "$ns-10" "$rosfw" confirm 2>/dev/null
 
-# 5. The saved tables recreate every example exactly (counters, sets,
-# maps, every expression): each applied in its own namespace, then
-# `apply --confirm 1` of something else, all at once, then compared.
+# 5. The saved tables recreate every example and corpus file exactly
+# (counters, sets, maps, every expression; two corpus files have
+# connection-limit, whose rollback the kernel once refused): each applied
+# in its own namespace, then `apply --confirm 1` of something else, all at
+# once, then compared.
 i=0
-for src in "$ROOT"/examples/*.rsc "$ROOT"/tests/golden/hostile.rsc; do
+# over NAME DIR FILE [OPTIONS...]
+over() {
+	local name=$1 dir=$2 file=$3 n
+	shift 3
 	i=$((i + 1))
-	name=$(basename "$src")
 	n=$ns-x$i
 	nss="$nss $n"
 	ip netns add "$n"
-	# shellcheck disable=SC2046
-	if ! (cd "$(dirname "$src")" && ip netns exec "$n" "$rosfw" apply \
-		$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' "$ROOT/tests/golden/options") "$name") 2>/dev/null; then
+	if ! (cd "$dir" && ip netns exec "$n" "$rosfw" apply "$@" "$file") >/dev/null 2>&1; then
 		echo "$name" > "$tmp/x$i.skip"
-		continue
+		return
 	fi
 	echo "$name" > "$tmp/x$i.name"
 	listing "$n" > "$tmp/x$i.old"
-	ip netns exec "$n" "$rosfw" apply --confirm 1 "$tmp/b.rsc" || fail "confirm: apply --confirm over $name"
-done
+	ip netns exec "$n" "$rosfw" apply --confirm 1 "$tmp/b.rsc" 2>/dev/null || fail "confirm: apply --confirm over $name"
+}
+each_config "$rosfw" over
 for f in "$tmp"/x*.name; do
 	x=$(basename "$f" .name)
 	if back_within "$x" 3; then
@@ -397,4 +400,76 @@ else
 	fail "confirm: the rollback is saved through no link planted at its old temporary name: $(head -c 40 "$tmp/victim")"
 fi
 rm -f "$(cat "$tmp/11.link")"
+
+# 7. Sets whose elements carry state (issue 31): connection-limit's (a set
+# without timeouts, whose dynset the kernel dumps with a timeout of 0 and
+# refuses so), dst-limit's and psd's, with entries made by traffic, rolled
+# back for real. A connection count cannot be put back (the kernel rebuilds
+# it from conntrack), and an entry counting none is removed at its next
+# garbage collection: those entries are not compared.
+cat > "$tmp/s.rsc" <<'RSC'
+/ip firewall filter
+add chain=input protocol=tcp connection-limit=100,32 action=add-src-to-address-list address-list=hl address-list-timeout=1h
+add chain=input protocol=tcp dst-port=7 dst-limit=10,20,src-address/1m action=accept
+add chain=input protocol=tcp psd=21,3s,3,1 action=add-src-to-address-list address-list=scan address-list-timeout=1h
+RSC
+n=$ns-20
+nss="$nss $n"
+ip netns add "$n"
+ip netns exec "$n" bash -c 'ip link set lo up && "$1" apply "$2" 2>/dev/null && for p in 7 7 21 22 23 24 25; do
+	timeout 2 bash -c "echo > /dev/tcp/127.0.0.1/$p" 2>/dev/null; done; true' _ "$rosfw" "$tmp/s.rsc" ||
+	fail "confirm: setting up $n"
+nocount() { listing "$n" | grep -v 'elements = { .* ct count '; }
+nocount > "$tmp/20.old"
+if grep -q 'limit rate 10/second' "$tmp/20.old" && grep -q '127.0.0.1 \. 23' "$tmp/20.old"; then
+	pass "confirm: traffic made entries in dst-limit's and psd's sets"
+else
+	fail "confirm: traffic made entries in dst-limit's and psd's sets"
+fi
+ip netns exec "$n" "$rosfw" apply --confirm 1 "$tmp/b.rsc" 2>/dev/null || fail "confirm: apply --confirm over s.rsc"
+back() { nocount | cmp -s "$tmp/20.old" - && [ -z "$(files_of "$n")" ]; }
+if wait_for back; then
+	pass "confirm: connection-limit, dst-limit and psd sets with their entries rolled back"
+else
+	fail "confirm: connection-limit, dst-limit and psd sets with their entries rolled back: $(nocount | diff "$tmp/20.old" - | head -3) $(files_of "$n")"
+fi
+
+# A rollback the kernel refuses at its deadline (its saved rules made to
+# name a chain that is not there, in place: the rollback process holds the
+# file) leaves the tables as applied, and is named for what happened: the
+# next apply says the kernel refused it, not that its process is gone;
+# `rosfw rollback` tries again, `rosfw confirm` drops it.
+fresh 21
+n=$ns-21
+ip netns exec "$n" "$rosfw" apply --confirm 2 "$tmp/b.rsc" 2>/dev/null
+listing "$n" > "$tmp/21.new"
+f=/run/rosfw/$(files_of "$n")
+off=$(grep -obaF 'helper.assign' "$f" | sed -n 2p | cut -d: -f1)
+[ -n "$off" ] && printf X | dd of="$f" bs=1 seek=$((off + 12)) conv=notrunc status=none
+refused() { files_of "$n" | grep -q '\.refused-[0-9]*$'; }
+if wait_for refused && listing "$n" | cmp -s "$tmp/21.new" -; then
+	pass "confirm: a rollback the kernel refused is kept under a name that says so; the tables stay as applied"
+else
+	fail "confirm: a rollback the kernel refused is kept under a name that says so: $(files_of "$n")"
+fi
+ip netns exec "$n" "$rosfw" apply "$tmp/b.rsc" 2> "$tmp/21.err"
+if grep -q 'warning: .*ran and the kernel refused the tables it saved (No such file or directory)' "$tmp/21.err" &&
+	! grep -q 'is gone' "$tmp/21.err"; then
+	pass "confirm: the next apply says the kernel refused the rollback, not that its process is gone"
+else
+	fail "confirm: the next apply says the kernel refused the rollback: $(cat "$tmp/21.err")"
+fi
+ip netns exec "$n" "$rosfw" rollback 2> "$tmp/21.err"
+rc=$?
+if [ "$rc" = 2 ] && grep -q 'the kernel refused the saved tables' "$tmp/21.err" && refused; then
+	pass "confirm: rosfw rollback of a refused rollback: refused again (exit 2), still saved"
+else
+	fail "confirm: rosfw rollback of a refused rollback (exit $rc): $(cat "$tmp/21.err") $(files_of "$n")"
+fi
+if ip netns exec "$n" "$rosfw" confirm 2> "$tmp/21.err" && grep -q 'which the kernel refused' "$tmp/21.err" &&
+	[ -z "$(files_of "$n")" ]; then
+	pass "confirm: rosfw confirm drops a refused rollback"
+else
+	fail "confirm: rosfw confirm drops a refused rollback: $(cat "$tmp/21.err")"
+fi
 summary "confirm"

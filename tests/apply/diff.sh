@@ -161,6 +161,52 @@ else
 	fail "diff: the kernel's ruleset is as it was"
 fi
 
+# A list that rules add to too (issue 31): its set is one whose entries
+# come and go, yet the configuration's static entries in it (marked so) are
+# configuration: an entry added or removed is a change for --diff and for
+# --json's "changed"; what the rule added stays state.
+cat > "$tmp/l1.rsc" <<'RSC'
+/ip firewall address-list
+add list=blk address=10.1.1.1
+/ip firewall filter
+add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=blk address-list-timeout=1h
+RSC
+{ cat "$tmp/l1.rsc"; printf '/ip firewall address-list\nadd address=10.1.1.9 list=blk\n'; } > "$tmp/l3.rsc"
+unshare -n bash -c '
+cd "$2"
+ip link set lo up
+"$1" apply l1.rsc 2>/dev/null
+echo x > /dev/udp/127.0.0.1/9
+"$1" apply --diff l1.rsc > l1same.diff; echo $? > l1same.rc
+"$1" apply --diff l3.rsc > l3.diff; echo $? > l3.rc
+"$1" apply --json l3.rsc > l3.json 2>/dev/null
+nft list set ip rosfw al_blk > l3.set
+"$1" apply --diff l3.rsc > l3same.diff; echo $? > l3same.rc
+"$1" apply --diff l1.rsc > l1.diff; echo $? > l1.rc
+"$1" apply --json l1.rsc > l1.json 2>/dev/null
+"$1" apply --json l1.rsc > l1again.json 2>/dev/null
+nft list set ip rosfw al_blk > l1.set
+' _ "$rosfw" "$tmp"
+if [ "$(cat "$tmp/l3.rc")" = 4 ] && grep -qx '~ set ip al_blk' "$tmp/l3.diff" && grep -qx '    + 10.1.1.9' "$tmp/l3.diff" &&
+	! grep -q '127.0.0.1\|10.1.1.1' "$tmp/l3.diff" && [ "$(cat "$tmp/l1same.rc")" = 0 ]; then
+	pass "diff: a configured entry added to a list rules add to is a change; what the rule added is not"
+else
+	fail "diff: a configured entry added to a list rules add to (exit $(cat "$tmp/l3.rc")): $(cat "$tmp/l3.diff" "$tmp/l1same.diff")"
+fi
+if jq -e '.changed == true' "$tmp/l3.json" >/dev/null && grep -q '10.1.1.9' "$tmp/l3.set" &&
+	[ "$(cat "$tmp/l3same.rc")" = 0 ]; then
+	pass "diff: --json says changed when it adds a configured entry to a list rules add to"
+else
+	fail "diff: --json says changed when it adds a configured entry to such a list: $(cat "$tmp/l3.json" "$tmp/l3same.diff")"
+fi
+if [ "$(cat "$tmp/l1.rc")" = 4 ] && grep -qx '    - 10.1.1.9' "$tmp/l1.diff" && jq -e '.changed == true' "$tmp/l1.json" >/dev/null &&
+	jq -e '.changed == false' "$tmp/l1again.json" >/dev/null && ! grep -q '10.1.1.9' "$tmp/l1.set" &&
+	grep -q '127.0.0.1' "$tmp/l1.set"; then
+	pass "diff: removing it again is a change too, for --diff and --json; the rule's entry stays"
+else
+	fail "diff: removing it again is a change (exit $(cat "$tmp/l1.rc")): $(cat "$tmp/l1.diff" "$tmp/l1.json" "$tmp/l1again.json" "$tmp/l1.set")"
+fi
+
 # itself NAME DIR FILE [OPTIONS...]: applied, then diffed against itself
 itself() {
 	local name=$1 dir=$2 file=$3 out

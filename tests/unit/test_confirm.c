@@ -528,11 +528,12 @@ static void test_rollback_round_trip(void **state)
 	assert_string_equal(run_names(), "");
 }
 
-/* The kernel refusing the saved tables: they stay saved, under their
- * pending name, and no setting is written. */
+/* The kernel refusing the saved tables: they stay saved, under a name
+ * that says the kernel refused them (and why), and no setting is written;
+ * not reaching the kernel puts them back under their pending name. */
 static void test_rollback_refused_keeps_the_file(void **state)
 {
-	char *before;
+	char *before, refused[300];
 
 	(void)state;
 	assert_int_equal(confirm_save(60), 0);
@@ -540,7 +541,8 @@ static void test_rollback_refused_keeps_the_file(void **state)
 	k.restore_answer = EINVAL;
 	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_REFUSED);
 	assert_said("the kernel refused the saved tables: Invalid argument; they stay saved");
-	assert_string_equal(run_names(), before);
+	snprintf(refused, sizeof(refused), "%s.refused-%d", before, EINVAL);
+	assert_string_equal(run_names(), refused);
 	assert_string_equal(k.sets, "");
 	k.restore_answer = -ENOBUFS;
 	assert_int_equal(run_cmd(cmd_rollback, "rollback"), EXIT_IO);
@@ -550,11 +552,13 @@ static void test_rollback_refused_keeps_the_file(void **state)
 }
 
 /* The rollback process finding the kernel refusing at the deadline: the
- * saved tables stay, under their pending name, for `rosfw rollback` to
- * retry or `rosfw confirm` to drop; nothing is lost with the process. */
+ * saved tables stay, under the name that says so, for `rosfw rollback` to
+ * retry or `rosfw confirm` to drop; nothing is lost with the process, and
+ * the next apply says the kernel refused them, not that nobody ran them. */
 static void test_deadline_refused_keeps_the_file(void **state)
 {
-	char *before, path[600];
+	char *before, path[600], refused[300];
+	char *t;
 	struct dirent *de;
 	DIR *dir;
 	int i, fd = -1;
@@ -590,7 +594,14 @@ static void test_deadline_refused_keeps_the_file(void **state)
 	}
 	if (fd >= 0)
 		close(fd);
-	assert_string_equal(run_names(), before);
+	snprintf(refused, sizeof(refused), "%s.refused-%d", before, EINVAL);
+	assert_string_equal(run_names(), refused);
+	t = told(false, NULL);
+	assert_told(t, "ran and the kernel refused the tables it saved (Invalid argument)");
+	assert_null(strstr(t, "is gone"));
+	assert_int_equal(run_cmd(cmd_confirm, "confirm"), EXIT_OK);
+	assert_said("which the kernel refused: the tables stay as they are");
+	assert_string_equal(run_names(), "");
 	free(before);
 }
 

@@ -355,6 +355,57 @@ static void exthdr_read_data(struct nlmsghdr *m)
 	mnl_attr_put_u32(m, NFTA_EXTHDR_OP, htobe32(NFT_EXTHDR_OP_TCPOPT));
 }
 
+/* add @cl_filter_0 { ip saddr ct count over 100 }: every dynset dumps a
+ * timeout, 0 when it has none, which a set without timeouts refuses */
+static void dynset_data(struct nlmsghdr *m, uint64_t timeout_ms)
+{
+	mnl_attr_put_u32(m, NFTA_DYNSET_SREG_KEY, htobe32(NFT_REG_1));
+	mnl_attr_put_u32(m, NFTA_DYNSET_OP, htobe32(NFT_DYNSET_OP_ADD));
+	mnl_attr_put_strz(m, NFTA_DYNSET_SET_NAME, "cl_filter_0");
+	mnl_attr_put_u64(m, NFTA_DYNSET_TIMEOUT, htobe64(timeout_ms));
+	mnl_attr_put_u32(m, NFTA_DYNSET_FLAGS, htobe32(0));
+}
+
+static void dynset_untimed_data(struct nlmsghdr *m)
+{
+	dynset_data(m, 0);
+}
+
+/* add @al_hl { ip saddr timeout 1h }: kept */
+static void dynset_timed_data(struct nlmsghdr *m)
+{
+	dynset_data(m, 3600000);
+}
+
+/* The dynsets' timeouts in a rule's expressions, as "0 3600000 -": one
+ * word each, "-" for none. */
+static void dynset_timeouts(const struct nlattr *exprs, char *out, size_t size)
+{
+	const struct nlattr *e, *x, *d;
+	size_t o = 0;
+
+	out[0] = 0;
+	mnl_attr_for_each_nested(e, exprs) {
+		bool dynset = false;
+		uint64_t t = UINT64_MAX;
+
+		mnl_attr_for_each_nested(x, e) {
+			if (mnl_attr_get_type(x) == NFTA_EXPR_NAME)
+				dynset = !strcmp(mnl_attr_get_str(x), "dynset");
+			if (mnl_attr_get_type(x) == NFTA_EXPR_DATA)
+				mnl_attr_for_each_nested(d, x)
+					if (mnl_attr_get_type(d) == NFTA_DYNSET_TIMEOUT)
+						t = be64toh(mnl_attr_get_u64(d));
+		}
+		if (!dynset)
+			continue;
+		if (t == UINT64_MAX)
+			o += (size_t)snprintf(out + o, size - o, "%s-", o ? " " : "");
+		else
+			o += (size_t)snprintf(out + o, size - o, "%s%llu", o ? " " : "", (unsigned long long)t);
+	}
+}
+
 int __wrap_kread_rules(struct nlsock *ns, int family, const char *chain, void (*fn)(void *, const struct kread_rule *),
 		       void *ctx)
 {
@@ -369,7 +420,7 @@ int __wrap_kread_rules(struct nlsock *ns, int family, const char *chain, void (*
 		return -1;
 	if (strcmp(chain, "filter_input"))
 		return 0;
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < 3; i++) {
 		m = kmsg(NFT_MSG_NEWRULE, family);
 		mnl_attr_put_strz(m, NFTA_RULE_TABLE, "rosfw");
 		mnl_attr_put_strz(m, NFTA_RULE_CHAIN, chain);
@@ -378,6 +429,9 @@ int __wrap_kread_rules(struct nlsock *ns, int family, const char *chain, void (*
 		l = mnl_attr_nest_start(m, NFTA_RULE_EXPRESSIONS);
 		if (i == 0) {
 			expr_put(m, "objref", objref_data);
+		} else if (i == 2) {
+			expr_put(m, "dynset", dynset_untimed_data);
+			expr_put(m, "dynset", dynset_timed_data);
 		} else {
 			expr_put(m, "exthdr", exthdr_read_data);
 			expr_put(m, "exthdr", exthdr_write_data);
@@ -519,6 +573,7 @@ static void test_take_saves_what_recreates_the_tables(void **state)
 		/* rules: table, chain, expressions, user data; no handle or
 		 * position, appended in dump order */
 		"newrule ip create append 1,2,4,7\n"
+		"newrule ip create append 1,2,4,7\n"
 		"newrule ip create append 1,2,4,7\n";
 	struct snapshot s;
 	size_t nelems, nmsgs;
@@ -541,7 +596,8 @@ static void test_take_saves_what_recreates_the_tables(void **state)
 }
 
 /* The second rule's write exthdr lost its flags, the reading one kept
- * them; the objref is as dumped. */
+ * them; the objref is as dumped; the third rule's dynset without a
+ * timeout lost its timeout of 0, the one with a timeout kept it. */
 static void test_take_rule_expressions(void **state)
 {
 	struct snapshot s;
@@ -575,7 +631,13 @@ static void test_take_rule_expressions(void **state)
 						}
 				}
 				assert_non_null(name);
-				if (rule == 1) {
+				if (rule == 3) {
+					char t[64];
+
+					assert_string_equal(name, "dynset");
+					dynset_timeouts(a, t, sizeof(t));
+					assert_string_equal(t, "- 3600000");
+				} else if (rule == 1) {
 					assert_string_equal(name, "objref");
 				} else {
 					assert_string_equal(name, "exthdr");
@@ -585,7 +647,7 @@ static void test_take_rule_expressions(void **state)
 			}
 		}
 	}
-	assert_int_equal(rule, 2);
+	assert_int_equal(rule, 3);
 	assert_int_equal(exthdr, 2);
 	snapshot_free(&s);
 }
@@ -772,8 +834,45 @@ static void test_restore_batch(void **state)
 	assert_int_equal(left, 0);
 	assert_string_equal(lines, "begin\nnewtable ip rosfw\ndeltable ip rosfw\nnewtable ip6 rosfw\ndeltable ip6 rosfw\n"
 				   "newtable bridge rosfw\ndeltable bridge rosfw\n(snapshot)\nend\n");
-	assert_int_equal(n, 7 + 10 + 1);
+	assert_int_equal(n, 7 + 11 + 1);
 	snapshot_free(&s);
+	restore_reset();
+}
+
+/* A rule saved by a rosfw that kept a dynset's timeout of 0 (which the
+ * kernel refuses for a set without timeouts) is sent without it: such a
+ * file restores too. */
+static void test_restore_drops_what_the_kernel_refuses(void **state)
+{
+	char buf[1024], t[64];
+	struct nlmsghdr *m = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, NLM_F_CREATE | NLM_F_APPEND, 0);
+	const struct nlmsghdr *p;
+	const struct nlattr *a;
+	struct nlattr *l;
+	int left, rules = 0;
+
+	(void)state;
+	mnl_attr_put_strz(m, NFTA_RULE_TABLE, "rosfw");
+	mnl_attr_put_strz(m, NFTA_RULE_CHAIN, "filter_input");
+	l = mnl_attr_nest_start(m, NFTA_RULE_EXPRESSIONS);
+	expr_put(m, "dynset", dynset_untimed_data);
+	expr_put(m, "objref", objref_data);
+	expr_put(m, "dynset", dynset_timed_data);
+	mnl_attr_nest_end(m, l);
+	restore_reset();
+	assert_int_equal(snapshot_restore(buf, m->nlmsg_len), 0);
+	left = (int)r.sent_len;
+	for (p = (const struct nlmsghdr *)r.sent; mnl_nlmsg_ok(p, left); p = mnl_nlmsg_next(p, &left)) {
+		if ((p->nlmsg_type & 0xff) != NFT_MSG_NEWRULE || p->nlmsg_type >> 8 != NFNL_SUBSYS_NFTABLES)
+			continue;
+		rules++;
+		mnl_attr_for_each(a, p, sizeof(struct nfgenmsg))
+			if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS)
+				dynset_timeouts(a, t, sizeof(t));
+		assert_string_equal(t, "- 3600000");
+		assert_non_null(memmem(p, p->nlmsg_len, "c_filter_ab", 11));
+	}
+	assert_int_equal(rules, 1);
 	restore_reset();
 }
 
@@ -798,6 +897,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_take_saves_what_recreates_the_tables),
 		cmocka_unit_test(test_take_rule_expressions),
+		cmocka_unit_test(test_restore_drops_what_the_kernel_refuses),
 		cmocka_unit_test(test_take_splits_large_sets),
 		cmocka_unit_test(test_take_errors),
 		cmocka_unit_test(test_restore_batch),
