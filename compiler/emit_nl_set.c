@@ -381,6 +381,8 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 	}
 	set_begin(b, family, &sd, NULL, s->name);
 	nftnl_udata_buf_free(sd.udata);
+	if (b->no_elems)
+		return;
 	if (!(sd.flags & NFT_SET_INTERVAL)) {
 		for (i = 0; i < s->n; i++) {
 			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,

@@ -1095,7 +1095,7 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
  * record the next apply starts from; a table whose echo did not come
  * leaves no record.
  */
-static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
+static void full_record(struct emit_nl *b, const struct ir *ir, const struct emit_nl_sets *sets, struct sent *g,
 			struct diag *d)
 {
 	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
@@ -1202,7 +1202,7 @@ static bool incr_ops_there(const struct incr_plan *p)
  * the kernel refuses it whole. Any refusal means the full path, which
  * says what is wrong at the rule's line.
  */
-static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_opts *o, struct diag *d,
+static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, struct apply_opts *o, struct diag *d,
 		      bool *changed)
 {
 	struct incr_rec r, nr;
@@ -1223,11 +1223,6 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
-	if (r.sets[0] != sets[0] || r.sets[1] != sets[1]) {
-		timing("full path: a list or set changed");
-		incr_rec_free(&r);
-		return APPLY_FULL;
-	}
 	if (incr_too_many(&r, ir)) {
 		timing("full path: too many rules new or renumbered");
 		incr_rec_free(&r);
@@ -1235,7 +1230,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	/* The whole batch: its rules' fingerprints say what changed, and
 	 * the rules added are copied from it. */
-	b0 = emit_nl_build(ir, (uint32_t)time(NULL), false);
+	b0 = emit_nl_build_rules(ir, (uint32_t)time(NULL));
 	if (!b0) {
 		incr_rec_free(&r);
 		return APPLY_FULL;
@@ -1248,6 +1243,11 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		incr_plan_free(&p);
 		goto out;
 	}
+	if (!incr_sets_plan(&r, sets, &p)) {
+		timing("full path: a set came, went or was redefined, or an entry with a timeout went");
+		goto out_plan;
+	}
+	timing("planned");
 	if (!confirm_may_apply(d, "apply")) {
 		rc = EXIT_IO;
 		goto out_plan;
@@ -1258,7 +1258,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		goto out_plan;
 	}
 	o->kept_rules = p.kept;
-	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
+	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1] && !p.nsets) {
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
@@ -1269,6 +1269,15 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	for (f = 0; f < 2; f++)
 		for (i = 0; i < p.nadd[f]; i++)
 			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.add[f][i], true);
+	/* Elements after the counter objects they name, deletions first (a
+	 * range whose end moved is deleted and added again), before the
+	 * counter objects they named go. */
+	for (i = 0; i < p.nsets; i++) {
+		const struct incr_setop *so = &p.sets[i];
+
+		emit_nl_incr_delelems(inc, so->old->family, so->old->name, so->old->klen, so->del, so->ndel);
+		emit_nl_incr_addelems(inc, so->set, so->add, so->nadd);
+	}
 	for (i = 0; i < p.nops; i++) {
 		const struct incr_op *op = &p.ops[i];
 		int family = op->family ? NFPROTO_IPV6 : NFPROTO_IPV4;
@@ -1336,7 +1345,7 @@ int cmd_apply(int argc, char **argv)
 	struct state *st = NULL;
 	struct ct_saved saved;
 	bool changed = false, has_tables = false, would_change = true, recording;
-	uint64_t sets[2] = { 0, 0 };
+	struct emit_nl_sets sets = { 0 };
 	struct sent sent = { 0 };
 
 	if (first < 0)
@@ -1403,16 +1412,18 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (recording) {
 		timing("parsed and lowered");
-		emit_nl_sets_fp(ir, sets);
+		emit_nl_sets_scan(ir, &sets);
 		timing("named sets fingerprinted");
 	}
 	if (recording && !o.confirm) {
-		rc = apply_incr(ir, sets, &o, d, &changed);
+		rc = apply_incr(ir, &sets, &o, d, &changed);
 		if (rc == EXIT_OK)
 			goto committed;
 		if (rc != APPLY_FULL)
 			goto report;
 	}
+	/* The full batch holds the elements again. */
+	emit_nl_sets_drop_batch(&sets);
 	/* --check commits nothing, so there is no state to carry over. */
 	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
 	if (rc != EXIT_OK)
@@ -1463,7 +1474,7 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
 	timing("full transaction sent and answered");
 	if (recording && rc == EXIT_OK && !o.check)
-		full_record(b, ir, sets, &sent, d);
+		full_record(b, ir, &sets, &sent, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1515,6 +1526,7 @@ report:
 	}
 	state_free(st);
 	emit_nl_free(b);
+	emit_nl_sets_free(&sets);
 	free(sent.echo);
 	ir_free(ir);
 	inspect_prev_free(&o.lower);

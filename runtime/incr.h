@@ -37,11 +37,27 @@ struct incr_chain {
 };
 
 /**
+ * struct incr_set - a named set as the last commit left it: its
+ * definition's fingerprint and its elements' (emit_nl_setfp), in the side
+ * file beside the record (incr_sets_path), read whole.
+ */
+struct incr_set {
+	int family;
+	const char *name;
+	uint64_t def;
+	uint32_t klen, stride;
+	size_t n;
+	const uint64_t *fp;
+	const uint8_t *del;
+};
+
+/**
  * struct incr_rec - what the last commit left in rosfw's tables.
  * @boot, @netns: this boot and network namespace (the genid restarts).
  * @genid:    the ruleset's generation just after that commit.
  * @rest:     emit_nl_scan's fingerprint of all but rules, counters and sets.
- * @sets:     emit_nl_sets_fp's of the named sets.
+ * @sets:     the named sets, element by element (the side file's, or
+ *            for a record made, emit_nl_sets' arrays).
  * @counters: counter object names per family, sorted (strcmp).
  * @chains:   the rules of each chain that has any, in order.
  */
@@ -49,7 +65,10 @@ struct incr_rec {
 	char boot[40];
 	uint64_t netns;
 	uint32_t genid;
-	uint64_t rest[2], sets[2];
+	uint64_t rest[2];
+	struct incr_set *sets;
+	size_t nsets;
+	void *setbuf;
 	char **counters[2];
 	size_t ncounters[2];
 	struct incr_chain *chains;
@@ -58,6 +77,10 @@ struct incr_rec {
 
 /* Beside the apply record (record_path() with ".nl"); NULL: none. */
 const char *incr_path(void);
+/* The sets' side file (".nl.sets"): binary, written before the record,
+ * which names it by a random token: a record and a side file of two
+ * different applies never pair. */
+const char *incr_sets_path(void);
 /* 0, or -1: none, damaged, or another boot's or namespace's. */
 int incr_read(struct incr_rec *r);
 /* Whole or not at all; a failure is a warning (the next apply is full). */
@@ -79,8 +102,8 @@ uint32_t incr_genid_next(uint32_t genid);
 /* The record of `s` (a scan of `ir`'s whole batch, its named sets `sets`)
  * committed at generation `genid` (the one after), rule i having handle
  * handles[i]. */
-void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
-		   const uint64_t *handles, uint32_t genid);
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
+		   const struct emit_nl_sets *sets, const uint64_t *handles, uint32_t genid);
 
 enum incr_kind { INCR_DEL, INCR_ADD, INCR_REPLACE };
 
@@ -109,10 +132,21 @@ struct incr_op {
  *            added (the kernel's echo says it).
  * @kept:     counter objects kept.
  * @walk:     the rules the kernel walks to find the rules by handle.
+ * @sets:     per named set whose elements changed: the units of the new
+ *            set to add, the delete bytes of the old ones to delete
+ *            (incr_sets_plan); @nelems their number in all.
  */
 struct incr_plan {
 	struct incr_op *ops;
 	size_t nops;
+	struct incr_setop {
+		const struct emit_nl_setfp *set;
+		const struct incr_set *old;
+		size_t *add;
+		const uint8_t **del;
+		size_t nadd, ndel;
+	} *sets;
+	size_t nsets, nelems;
 	const char **add[2], **del[2];
 	size_t nadd[2], ndel[2];
 	uint64_t *handles;
@@ -126,6 +160,11 @@ struct incr_plan {
 bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
 		    struct incr_plan *p);
 void incr_plan_free(struct incr_plan *p);
+
+/* The named sets' part of the plan, after incr_plan_make: false when a set
+ * came, went or has another definition, or an element with a timeout
+ * would come or go (it lives out its time: the full path keeps it). */
+bool incr_sets_plan(const struct incr_rec *r, const struct emit_nl_sets *s, struct incr_plan *p);
 
 /* Before any batch is built: whether the rules of `ir` whose comments the
  * record does not have in their chain (new rules, and rules renumbered by

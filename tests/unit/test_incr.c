@@ -106,7 +106,6 @@ static void built_free(struct built *x)
 	ir_free(x->ir);
 }
 
-static const uint64_t sets0[2] = { 1, 2 };
 
 /* The record of `x`, its rules at handles 10, 11, ... */
 static void record(struct incr_rec *r, const struct built *x)
@@ -117,7 +116,7 @@ static void record(struct incr_rec *r, const struct built *x)
 	assert_non_null(h);
 	for (i = 0; i < x->s.nrules; i++)
 		h[i] = 10 + i;
-	incr_rec_make(r, x->ir, &x->s, sets0, h, 7);
+	incr_rec_make(r, x->ir, &x->s, NULL, h, 7);
 	free(h);
 }
 
