@@ -72,17 +72,17 @@ struct nlmsghdr;
 /**
  * struct emit_nl_scan - a whole batch as an incremental apply compares it
  * (emit_nl_incr.c).
- * @rest:  per family (ip, ip6), the fingerprint of all but the table,
+ * @rest:  per family (ip, ip6, bridge), the fingerprint of all but the table,
  *         counter objects, named sets and rules: chains, ct helpers,
  *         flowtable.
  * @rules: every rule in batch order (chain by chain): its fingerprint
  *         (its message and anonymous sets, set ids and the comment left
  *         out), its comment's (@text: a new number is a new comment), family
- *         (0 ip, 1 ip6), chain, and its messages @first..@first+@n-1.
+ *         (0 ip, 1 ip6, 2 bridge), chain, and its messages @first..@first+@n-1.
  * @msg:   the batch's messages after the begin, in order.
  */
 struct emit_nl_scan {
-	uint64_t rest[2];
+	uint64_t rest[3];
 	struct emit_nl_rulefp {
 		uint64_t fp, text;
 		int family;

@@ -33,10 +33,16 @@
 #include "text.h"
 #include "xalloc.h"
 
-static bool is_family6(int family)
+static int fam_index(int family)
 {
-	return family == NFPROTO_IPV6;
+	return family == NFPROTO_IPV6 ? 1 : family == NFPROTO_BRIDGE ? 2 : 0;
 }
+
+static int fam_proto(int f)
+{
+	return f == 1 ? NFPROTO_IPV6 : f == 2 ? NFPROTO_BRIDGE : NFPROTO_IPV4;
+}
+
 
 /* Attribute `type` of expression `name` is a set id. */
 static bool expr_set_id(const char *name, uint16_t type)
@@ -133,14 +139,14 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 	size_t open = SIZE_MAX;		/* first message of the rule being gathered */
 
 	memset(s, 0, sizeof(*s));
-	s->rest[0] = s->rest[1] = TEXT_FNV64;
+	s->rest[0] = s->rest[1] = s->rest[2] = TEXT_FNV64;
 	emit_nl_each(b, scan_msg, &sm);
 	k = sm.k;
 	s->msg = msg;
 	s->nmsg = k;
 	for (i = 0; i < k; i++) {
 		const struct origin *o = &b->orig[i];
-		int f = is_family6(o->family);
+		int f = fam_index(o->family);
 
 		if (o->rule && o->kind != OR_RULE) {
 			if (open == SIZE_MAX)
@@ -177,16 +183,6 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 }
 
 /* ---- named sets, element by element ---------------------------------------- */
-
-static int fam_index(int family)
-{
-	return family == NFPROTO_IPV6 ? 1 : family == NFPROTO_BRIDGE ? 2 : 0;
-}
-
-static int fam_proto(int f)
-{
-	return f == 1 ? NFPROTO_IPV6 : f == 2 ? NFPROTO_BRIDGE : NFPROTO_IPV4;
-}
 
 /* A unit being gathered: its nests, in batch order. */
 struct raw_unit {

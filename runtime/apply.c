@@ -1033,11 +1033,12 @@ static void timing(const char *what)
 		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
 }
 
+/* The record's index of a message's family (incr.h). */
 static int msg_family(const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
 
-	return g->nfgen_family == NFPROTO_IPV6;
+	return g->nfgen_family == NFPROTO_IPV6 ? 1 : g->nfgen_family == NFPROTO_BRIDGE ? 2 : 0;
 }
 
 static void last_rule(struct nlmsghdr *nlh, void *ctx)
@@ -1053,13 +1054,13 @@ static void last_rule(struct nlmsghdr *nlh, void *ctx)
  * at the generation read now, so the one after it is known. */
 static void full_echo_mark(struct emit_nl *b, struct sent *g)
 {
-	struct nlmsghdr *last[2] = { NULL, NULL };
+	struct nlmsghdr *last[INCR_FAMILIES] = { NULL };
 	int f;
 
 	if (incr_genid(&g->genid) < 0)
 		g->genid = 0;
 	emit_nl_each(b, last_rule, last);
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		if (last[f])
 			last[f]->nlmsg_flags |= NLM_F_ECHO;
 }
@@ -1070,8 +1071,8 @@ struct handle_walk {
 	struct hw_msg {
 		uint8_t rule;
 		uint32_t seq;
-	} *v[2];
-	size_t n[2];
+	} *v[INCR_FAMILIES];
+	size_t n[INCR_FAMILIES];
 };
 
 static void handle_msg(struct nlmsghdr *nlh, void *ctx)
@@ -1098,7 +1099,7 @@ static void handle_msg(struct nlmsghdr *nlh, void *ctx)
 static void full_record(struct emit_nl *b, const struct ir *ir, const struct emit_nl_sets *sets, struct sent *g,
 			struct diag *d)
 {
-	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
+	struct handle_walk w = { { NULL }, { 0 } };
 	struct emit_nl_scan scan, *s = &scan;
 	uint64_t *handles;
 	size_t i, k = 0;
@@ -1110,7 +1111,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const struct emi
 	emit_nl_scan(b, s);
 	handles = xcalloc(s->nrules + 1, sizeof(*handles));
 	emit_nl_each(b, handle_msg, &w);
-	for (f = 0; ok && f < 2; f++) {
+	for (f = 0; ok && f < INCR_FAMILIES; f++) {
 		size_t nr = 0, j;
 		uint64_t h = 0;
 
@@ -1139,7 +1140,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const struct emi
 	 * a count gone wrong shows there. */
 	if (ok && s->nrules) {
 		struct nlsock ns;
-		size_t c[4] = { 0, s->nrules - 1, 0, 0 }, n = 2;
+		size_t c[2 * INCR_FAMILIES] = { 0, s->nrules - 1 }, n = 2;
 
 		for (i = 0; i + 1 < s->nrules; i++)
 			if (s->rules[i].family != s->rules[i + 1].family) {
@@ -1165,8 +1166,8 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const struct emi
 		incr_remove();
 	}
 	emit_nl_scan_free(s);
-	free(w.v[0]);
-	free(w.v[1]);
+	for (f = 0; f < INCR_FAMILIES; f++)
+		free(w.v[f]);
 	free(handles);
 	free(g->echo);
 	g->echo = NULL;
@@ -1258,7 +1259,9 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 		goto out_plan;
 	}
 	o->kept_rules = p.kept;
-	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1] && !p.nsets) {
+	for (f = 0, j = 0; f < INCR_FAMILIES; f++)
+		j += p.nadd[f] + p.ndel[f];
+	if (!p.nops && !j && !p.nsets) {
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;
@@ -1266,9 +1269,9 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 	}
 	inc = emit_nl_incr_new((uint32_t)time(NULL));
 	seqs = xcalloc(p.nops + 1, sizeof(*seqs));
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		for (i = 0; i < p.nadd[f]; i++)
-			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.add[f][i], true);
+			emit_nl_incr_counter(inc, incr_proto(f), p.add[f][i], true);
 	/* Elements after the counter objects they name, deletions first (a
 	 * range whose end moved is deleted and added again), before the
 	 * counter objects they named go. */
@@ -1280,7 +1283,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 	}
 	for (i = 0; i < p.nops; i++) {
 		const struct incr_op *op = &p.ops[i];
-		int family = op->family ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		int family = incr_proto(op->family);
 
 		if (op->kind == INCR_DEL)
 			emit_nl_incr_delrule(inc, family, op->chain, op->handle);
@@ -1289,9 +1292,9 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 		else
 			emit_nl_incr_rule(inc, b0, s, op->rule, 0, op->handle);
 	}
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		for (i = 0; i < p.ndel[f]; i++)
-			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.del[f][i], false);
+			emit_nl_incr_counter(inc, incr_proto(f), p.del[f][i], false);
 	emit_nl_incr_end(inc);
 	timing("small batch built");
 	talk_gen(inc, &t, r.genid);
@@ -1404,12 +1407,6 @@ int cmd_apply(int argc, char **argv)
 	 * without reading the kernel's tables (incr.h); the named sets are
 	 * fingerprinted before dynamic entries join them. */
 	recording = !o.check && incr_path();
-	/* The record knows the ip and ip6 tables (incr.h): with table bridge
-	 * rosfw every apply is a full one, and an older record is void. */
-	if (recording && ir->bridge) {
-		incr_remove();
-		recording = false;
-	}
 	if (recording) {
 		timing("parsed and lowered");
 		emit_nl_sets_scan(ir, &sets);

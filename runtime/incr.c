@@ -124,12 +124,22 @@ bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t hand
 
 	if (strlen(chain) > 256)
 		return false;
-	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)(family ? NFPROTO_IPV6 : NFPROTO_IPV4), NLM_F_ACK,
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)incr_proto(family), NLM_F_ACK,
 				    ++s->seq);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
 	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
 	return nlsock_run(s, nlh, text_cb, &have) == 0 && have == text;
+}
+
+int incr_proto(int f)
+{
+	return f == 2 ? NFPROTO_BRIDGE : f == 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+const struct ir_table *incr_table(const struct ir *ir, int f)
+{
+	return f == 2 ? ir->bridge : ir->tables[f];
 }
 
 /* The kernel skips 0 (nf_tables_commit): it means "no check". */
@@ -145,7 +155,7 @@ void incr_rec_free(struct incr_rec *r)
 	size_t i;
 	int f;
 
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		for (i = 0; i < r->ncounters[f]; i++)
 			free(r->counters[f][i]);
 		free(r->counters[f]);
@@ -174,8 +184,7 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 	memset(r, 0, sizeof(*r));
 	incr_here(r->boot, &r->netns);
 	r->genid = genid;
-	r->rest[0] = s->rest[0];
-	r->rest[1] = s->rest[1];
+	memcpy(r->rest, s->rest, sizeof(r->rest));
 	r->nsets = sets ? sets->n : 0;
 	r->sets = xcalloc(r->nsets + 1, sizeof(*r->sets));
 	for (i = 0; i < r->nsets; i++) {
@@ -183,8 +192,8 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 
 		r->sets[i] = (struct incr_set){ x->family, x->name, x->def, x->klen, x->stride, x->n, x->fp, x->del };
 	}
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	for (f = 0; f < INCR_FAMILIES; f++) {
+		const struct ir_table *t = incr_table(ir, f);
 
 		if (!t || !t->ncounters)
 			continue;
@@ -363,10 +372,10 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 		return;
 	}
 	out = safefile_stream(sf);
-	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx\nsets %016llx %zu\n", INCR_MAGIC,
-		r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
-		(unsigned long long)r->rest[1], (unsigned long long)token, r->nsets);
-	for (f = 0; f < 2; f++) {
+	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx %016llx\nsets %016llx %zu\n",
+		INCR_MAGIC, r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
+		(unsigned long long)r->rest[1], (unsigned long long)r->rest[2], (unsigned long long)token, r->nsets);
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		fprintf(out, "counters %d %zu\n", f, r->ncounters[f]);
 		for (i = 0; i < r->ncounters[f]; i++)
 			fprintf(out, "%s\n", r->counters[f][i]);
@@ -453,16 +462,17 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	r->netns = a;
 	if (!(l = line_next(&p, end)) || sscanf(l, "genid %u", &r->genid) != 1)
 		return -1;
-	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx", &a, &b) != 2)
+	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx %llx", &a, &b, &c) != 3)
 		return -1;
 	r->rest[0] = a;
 	r->rest[1] = b;
+	r->rest[2] = c;
 	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %zu", &a, &n) != 2)
 		return -1;
 	incr_here(boot, &netns);
 	if (strcmp(boot, r->boot) || netns != r->netns || sets_read(r, a, n) < 0)
 		return -1;
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		if (!(l = line_next(&p, end)) || sscanf(l, "counters %d %zu", &fam, &n) != 2 || fam != f ||
 		    n > (size_t)(end - p))
 			return -1;
@@ -476,7 +486,7 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	while ((l = line_next(&p, end)) && strcmp(l, "end")) {
 		struct incr_chain *ch;
 
-		if (sscanf(l, "chain %d %zu %n", &fam, &n, &off) != 2 || (fam != 0 && fam != 1) || !l[off] ||
+		if (sscanf(l, "chain %d %zu %n", &fam, &n, &off) != 2 || fam < 0 || fam >= INCR_FAMILIES || !l[off] ||
 		    n > (size_t)(end - p))
 			return -1;
 		r->chains = xreallocarray(r->chains, r->nchains + 1, sizeof(*r->chains));
@@ -680,12 +690,12 @@ bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct 
 
 	memset(p, 0, sizeof(*p));
 	p->handles = xcalloc(s->nrules + 1, sizeof(*p->handles));
-	if (r->rest[0] != s->rest[0] || r->rest[1] != s->rest[1]) {
+	if (memcmp(r->rest, s->rest, sizeof(r->rest))) {
 		free(seen);
 		return false;
 	}
-	for (f = 0; f < 2; f++)
-		counters_plan(p, r, ir->tables[f], f);
+	for (f = 0; f < INCR_FAMILIES; f++)
+		counters_plan(p, r, incr_table(ir, f), f);
 	for (i = 0; ok && i < s->nrules; i = j) {
 		const struct emit_nl_rulefp *x = &s->rules[i];
 
@@ -713,8 +723,8 @@ bool incr_too_many(const struct incr_rec *r, const struct ir *ir)
 	size_t walk = 0, i, j, k;
 	int f;
 
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	for (f = 0; f < INCR_FAMILIES; f++) {
+		const struct ir_table *t = incr_table(ir, f);
 
 		for (i = 0; t && i < t->nchains; i++) {
 			const struct ir_chain *c = t->chains[i];
@@ -820,7 +830,7 @@ void incr_plan_free(struct incr_plan *p)
 	}
 	free(p->sets);
 	free(p->ops);
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		free(p->add[f]);
 		free(p->del[f]);
 	}

@@ -25,12 +25,18 @@
 struct diag;
 struct ir;
 
+/* rosfw's tables the record knows: ip, ip6 and bridge, by index. */
+#define INCR_FAMILIES 3
+/* NFPROTO_* of index f, and the IR's table there (NULL: none). */
+int incr_proto(int f);
+const struct ir_table *incr_table(const struct ir *ir, int f);
+
 struct incr_rule {
 	uint64_t fp, text, handle;
 };
 
 struct incr_chain {
-	int family;		/* 0 ip, 1 ip6 */
+	int family;		/* 0 ip, 1 ip6, 2 bridge */
 	char *name;
 	struct incr_rule *v;
 	size_t n;
@@ -65,12 +71,12 @@ struct incr_rec {
 	char boot[40];
 	uint64_t netns;
 	uint32_t genid;
-	uint64_t rest[2];
+	uint64_t rest[INCR_FAMILIES];
 	struct incr_set *sets;
 	size_t nsets;
 	void *setbuf;
-	char **counters[2];
-	size_t ncounters[2];
+	char **counters[INCR_FAMILIES];
+	size_t ncounters[INCR_FAMILIES];
 	struct incr_chain *chains;
 	size_t nchains;
 };
@@ -88,7 +94,7 @@ void incr_write(const struct incr_rec *r, struct diag *d);
 void incr_remove(void);
 void incr_rec_free(struct incr_rec *r);
 
-/* Whether rule `handle` of `chain` (family 0 ip, 1 ip6) is there with the
+/* Whether rule `handle` of `chain` (family index) is there with the
  * comment whose fingerprint is `text` (one GETRULE): a handle the record
  * got wrong must not delete another rule. */
 struct nlsock;
@@ -147,8 +153,8 @@ struct incr_plan {
 		size_t nadd, ndel;
 	} *sets;
 	size_t nsets, nelems;
-	const char **add[2], **del[2];
-	size_t nadd[2], ndel[2];
+	const char **add[INCR_FAMILIES], **del[INCR_FAMILIES];
+	size_t nadd[INCR_FAMILIES], ndel[INCR_FAMILIES];
 	uint64_t *handles;
 	size_t kept, walk;
 };

@@ -413,6 +413,75 @@ static void test_sets_read_back(void **state)
 	rmdir(dir);
 }
 
+/* The same rules in ip's filter_input and in a bridge chain of the same
+ * name: a change to the bridge rule is planned in the bridge table only
+ * (family 2), and its counter objects there. */
+static void build_bridge(struct built *x, const struct spec *v, size_t n)
+{
+	struct ir_table *bt;
+	struct ir_chain *c;
+	struct ir *other = rules_ir(v, n, true);
+	size_t i;
+
+	x->ir = rules_ir((const struct spec[]){ { 7, 0 } }, 1, true);
+	bt = ir_table_get(x->ir, NFPROTO_BRIDGE);
+	c = ir_chain_add(x->ir, bt, "filter_input");
+	c->hook = HOOK_FORWARD;
+	c->type = CHAIN_FILTER;
+	/* the bridge chain's rules: ip's of `other`, their counters the bridge table's */
+	for (i = 0; i < n; i++) {
+		const struct ir_rule *o = other->tables[0]->chains[0]->rules[i];
+		struct ir_rule *r = ir_rule_add(x->ir, c, (long)i, ir_strdup(x->ir, o->comment), NULL);
+		struct ir_stmt *m = ir_stmt_add(x->ir, r, S_MATCH);
+
+		m->u.m = o->stmts[0].u.m;
+		ir_stmt_add(x->ir, r, S_COUNTER)->u.obj.name = ir_counter_add(x->ir, bt, o->stmts[1].u.obj.name);
+		ir_stmt_add(x->ir, r, S_VERDICT)->u.verdict.kind = V_ACCEPT;
+	}
+	ir_free(other);
+	x->b = emit_nl_build(x->ir, 100, false);
+	assert_non_null(x->b);
+	emit_nl_scan(x->b, &x->s);
+}
+
+static void test_bridge_rule_changed(void **state)
+{
+	const struct spec a[] = { { 1, 0 }, { 2, 0 }, { 3, 0 } }, b[] = { { 1, 0 }, { 5, 0 }, { 3, 0 } };
+	struct built x, y;
+	struct incr_rec r;
+	struct incr_plan p;
+	size_t i, del = 0, add = 0;
+
+	(void)state;
+	build_bridge(&x, a, 3);
+	build_bridge(&y, b, 3);
+	assert_int_equal(x.s.nrules, 4);
+	assert_int_equal(x.s.rules[3].family, 2);
+	record(&r, &x);
+	assert_int_equal(r.nchains, 2);
+	assert_int_equal(r.ncounters[2], 3);
+	assert_true(incr_plan_make(&r, y.ir, &y.s, &p));
+	for (i = 0; i < p.nops; i++) {
+		assert_int_equal(p.ops[i].family, 2);
+		del += p.ops[i].kind == INCR_DEL;
+		add += p.ops[i].kind == INCR_ADD;
+	}
+	assert_int_equal(del, 1);
+	assert_int_equal(add, 1);
+	assert_int_equal(p.nadd[2], 1);
+	assert_string_equal(p.add[2][0], "c_5_0");
+	assert_int_equal(p.ndel[2], 1);
+	assert_int_equal(p.nadd[0] + p.ndel[0], 0);
+	/* the ip rule and the bridge rules kept their handles */
+	assert_int_equal(p.handles[0], 10);
+	assert_int_equal(p.handles[1], 11);
+	assert_int_equal(p.handles[3], 13);
+	incr_plan_free(&p);
+	incr_rec_free(&r);
+	built_free(&x);
+	built_free(&y);
+}
+
 static void test_record_reads_back(void **state)
 {
 	const struct spec a[] = { { 1, 0 }, { 2, 3 } };
@@ -457,6 +526,7 @@ int main(void)
 		cmocka_unit_test(test_set_entry_changed),
 		cmocka_unit_test(test_set_redefined_is_no_plan),
 		cmocka_unit_test(test_sets_read_back),
+		cmocka_unit_test(test_bridge_rule_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
