@@ -1316,6 +1316,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
+			timing("record of handles and sets written");
 		} else {
 			incr_remove();
 		}
