@@ -7,8 +7,9 @@
  * from the kernel costs far more than the change, so apply keeps, beside
  * the apply record, what its last commit left in the kernel: per chain
  * the rules' fingerprints (emit_nl_scan) and kernel handles, the counter
- * objects, the fingerprint of everything else, and the ruleset's
- * generation after that commit. The next apply compares its whole batch
+ * objects, the fingerprint of everything else, the named sets element by
+ * element (emit_nl_sets_scan, in a binary side file), and the ruleset's
+ * generation after that commit, for the ip, ip6 and bridge tables. The next apply compares its whole batch
  * with that and sends only the difference, with the recorded generation
  * in the batch's begin message: if anything committed since (nft, another
  * apply, a rollback, rosfwd adding an entry), the kernel refuses the

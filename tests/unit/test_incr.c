@@ -7,7 +7,10 @@
  * place because only their number changed, which counters come and go;
  * a rule's fingerprint does not move when an anonymous set before it
  * shifts the batch's set ids; a change beyond rules is no plan; the record
- * reads back as written.
+ * reads back as written. Named sets: a changed range is one unit deleted by
+ * its keys and one added, a redefined or vanished set is no plan, the side
+ * file reads back and pairs with its record only. A bridge chain named as
+ * an ip one is planned in its own family.
  */
 #include <setjmp.h>
 #include <stdarg.h>
