@@ -347,17 +347,22 @@ static void set_close(struct sets_walk *w)
 		}
 	}
 	fpi_sort(order, w->n);
-	f->n = w->n;
 	f->fp = xmalloc((w->n + 1) * sizeof(*f->fp));
 	f->del = xmalloc((w->n + 1) * f->stride);
 	f->nest = xmalloc((2 * w->n + 1) * sizeof(*f->nest));
 	for (i = 0; i < w->n; i++) {
 		const struct raw_unit *u = &w->u[order[i].i];
+		size_t k = f->n;
 
-		f->fp[i] = order[i].fp;
-		memcpy(f->del + i * f->stride, del + order[i].i * f->stride, f->stride);
-		f->nest[2 * i] = u->nest[0];
-		f->nest[2 * i + 1] = u->nest[1];
+		/* an entry twice is one element: once here, or the plan
+		 * would delete the one a configuration still has */
+		if (k && f->fp[k - 1] == order[i].fp)
+			continue;
+		f->fp[k] = order[i].fp;
+		memcpy(f->del + k * f->stride, del + order[i].i * f->stride, f->stride);
+		f->nest[2 * k] = u->nest[0];
+		f->nest[2 * k + 1] = u->nest[1];
+		f->n++;
 	}
 	free(order);
 	free(del);

@@ -324,6 +324,22 @@ else
 	fail "incremental: --diff names the sets whose entries changed: $(cat "$tmp/s2.diff")"
 fi
 
+# An entry written twice is one element: the configuration that keeps one
+# of the two keeps the element.
+printf '/ip firewall address-list\nadd list=h address=192.0.2.1\nadd list=h address=192.0.2.1\nadd list=h address=192.0.2.2\n/ip firewall filter\nadd chain=input src-address-list=h action=drop comment="h"\n' > "$tmp/dup1.rsc"
+sed '3d' "$tmp/dup1.rsc" > "$tmp/dup2.rsc"
+unshare -n bash -c '
+export ROSFW_RECORD="$2/rec3/applied.rsc"
+mkdir -m 700 "$2/rec3"
+"$1" apply "$2/dup1.rsc" 2>/dev/null && "$1" apply --json "$2/dup2.rsc" > "$2/dup.json" 2>/dev/null
+nft list set ip rosfw al_h > "$2/dup.list"
+' _ "$rosfw" "$tmp"
+if grep -q '"incremental":true' "$tmp/dup.json" && grep -q '192\.0\.2\.1' "$tmp/dup.list" && grep -q '192\.0\.2\.2' "$tmp/dup.list"; then
+	pass "incremental: an entry written twice, once less: the element stays"
+else
+	fail "incremental: an entry written twice, once less: the element stays ($(head -c 200 "$tmp/dup.json"); $(cat "$tmp/dup.list"))"
+fi
+
 # With table bridge rosfw the record knows three tables: a changed bridge
 # rule is a small transaction in the bridge table (never taken for the ip
 # table's filter_forward), the other rules keep their handles, and the
