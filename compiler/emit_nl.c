@@ -407,9 +407,23 @@ static void table_empty(struct emit_nl *b, int family, const struct emit_nl_have
 	free(sorted);
 }
 
+static struct emit_nl *emit_nl_build_into(struct emit_nl *b, const struct ir *ir, const struct emit_nl_have have[3],
+					  uint32_t seq, bool commit, FILE *rules);
+
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit)
 {
 	return emit_nl_build_over(ir, NULL, seq, commit, NULL);
+}
+
+struct emit_nl *emit_nl_build_rules(const struct ir *ir, uint32_t seq)
+{
+	struct emit_nl *b;
+
+	if (ir_check(ir, NULL))
+		return NULL;
+	b = xcalloc(1, sizeof(*b));
+	b->no_elems = true;
+	return emit_nl_build_into(b, ir, NULL, seq, false, NULL);
 }
 
 struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool commit, FILE *rules)
@@ -420,12 +434,16 @@ struct emit_nl *emit_nl_build_debug(const struct ir *ir, uint32_t seq, bool comm
 struct emit_nl *emit_nl_build_over(const struct ir *ir, const struct emit_nl_have have[3], uint32_t seq, bool commit,
 				   FILE *rules)
 {
-	struct emit_nl *b;
-	int f;
-
 	if (ir && ir_check(ir, NULL))
 		return NULL;
-	b = xcalloc(1, sizeof(*b));
+	return emit_nl_build_into(xcalloc(1, sizeof(struct emit_nl)), ir, have, seq, commit, rules);
+}
+
+static struct emit_nl *emit_nl_build_into(struct emit_nl *b, const struct ir *ir, const struct emit_nl_have have[3],
+					  uint32_t seq, bool commit, FILE *rules)
+{
+	int f;
+
 	b->debug = rules;
 	b->have = have;
 	b->batch = nftnl_batch_alloc((uint32_t)NL_PAGE, (uint32_t)NL_MSG_MAX);

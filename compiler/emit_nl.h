@@ -30,6 +30,10 @@ uint32_t emit_nl_set_key_type(const struct ir_set *s, uint32_t *len);
  * Sequence numbers start at `seq`. NULL when the IR does not pass ir_check. */
 struct emit_nl *emit_nl_build(const struct ir *ir, uint32_t seq, bool commit);
 
+/* The same without the named sets' elements and the end message: what an
+ * incremental apply scans for its rules (emit_nl_scan). */
+struct emit_nl *emit_nl_build_rules(const struct ir *ir, uint32_t seq);
+
 /**
  * struct emit_nl_have - what rosfw's table of one family holds now.
  * @table:  it exists; then the batch empties it in place rather than
@@ -68,17 +72,17 @@ struct nlmsghdr;
 /**
  * struct emit_nl_scan - a whole batch as an incremental apply compares it
  * (emit_nl_incr.c).
- * @rest:  per family (ip, ip6), the fingerprint of all but the table,
+ * @rest:  per family (ip, ip6, bridge), the fingerprint of all but the table,
  *         counter objects, named sets and rules: chains, ct helpers,
  *         flowtable.
  * @rules: every rule in batch order (chain by chain): its fingerprint
  *         (its message and anonymous sets, set ids and the comment left
  *         out), its comment's (@text: a new number is a new comment), family
- *         (0 ip, 1 ip6), chain, and its messages @first..@first+@n-1.
+ *         (0 ip, 1 ip6, 2 bridge), chain, and its messages @first..@first+@n-1.
  * @msg:   the batch's messages after the begin, in order.
  */
 struct emit_nl_scan {
-	uint64_t rest[2];
+	uint64_t rest[3];
 	struct emit_nl_rulefp {
 		uint64_t fp, text;
 		int family;
@@ -92,10 +96,54 @@ struct emit_nl_scan {
 };
 void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s);
 void emit_nl_scan_free(struct emit_nl_scan *s);
-/* The named sets of `ir` (definitions and entries) as a batch sends them,
- * per family: taken before a re-apply's dynamic entries join them. With
- * the scan's `rest` the same, only rules and counters differ. */
-void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2]);
+
+/**
+ * struct emit_nl_setfp - one named set of a batch, element by element, as
+ * an incremental apply compares it (emit_nl_incr.c).
+ * @family: 0 ip, 1 ip6, 2 bridge.
+ * @def:    the fingerprint of its NEWSET (the set id left out).
+ * @n:      its units: an element, or in an interval set a range's start
+ *          and end elements (or an end alone, at 0 before the first
+ *          range), as the batch sends them;
+ * @fp:     each unit's fingerprint (its elements' attributes: key, end
+ *          flag, data or object, timeout, user data), sorted;
+ * @del:    per unit in the same order, @stride bytes: what deleting it
+ *          sends: a byte of EMIT_NL_DEL_* flags, then the start's key
+ *          and, in an interval set, the end's (@klen bytes each);
+ * @nest:   per unit its element nests in the batch (two: the second NULL
+ *          for one), while emit_nl_sets holds the batch.
+ */
+struct emit_nl_setfp {
+	int family;
+	const char *name;
+	uint64_t def;
+	uint32_t klen, stride;
+	size_t n;
+	uint64_t *fp;
+	uint8_t *del;
+	const struct nlattr **nest;
+};
+#define EMIT_NL_DEL_START 1u	/* a start (or plain) element with its key */
+#define EMIT_NL_DEL_END 2u	/* an interval's end element */
+#define EMIT_NL_DEL_TIMED 4u	/* it has a timeout: it lives out its time */
+struct emit_nl_sets {
+	struct emit_nl *b;
+	struct emit_nl_setfp *v;
+	size_t n;
+};
+/* The named sets of `ir` (ip, ip6 and bridge tables) as a batch sends
+ * them, taken before a re-apply's dynamic entries join them. */
+void emit_nl_sets_scan(const struct ir *ir, struct emit_nl_sets *s);
+/* The batch goes (the nests with it): fingerprints and keys stay. */
+void emit_nl_sets_drop_batch(struct emit_nl_sets *s);
+void emit_nl_sets_free(struct emit_nl_sets *s);
+/* Units `u[0..n)` of set `set` added (copied from its batch), or the
+ * units whose delete bytes are `del[0..n)` (of stride `stride`, key length
+ * `klen`) deleted from set `name` of family index `family`. */
+void emit_nl_incr_addelems(struct emit_nl *b, const struct emit_nl_setfp *set, const size_t *u, size_t n);
+void emit_nl_incr_delelems(struct emit_nl *b, int family, const char *name, uint32_t klen,
+			   const uint8_t *const *del, size_t n);
+
 /* The fingerprint of rule `r`'s comment as the scan takes it (@text),
  * from the IR alone. */
 uint64_t emit_nl_rule_text(const struct ir_rule *r);

@@ -65,6 +65,8 @@ struct origin {
  * @have:   the tables being built over (emit_nl_build_over), or NULL;
  *          @kept counts the counter objects they keep.
  * @what:   emit_nl_origin's text.
+ * @no_elems: named sets without their elements (an incremental apply's
+ *          scan of the rules, which takes the elements apart).
  */
 struct emit_nl {
 	struct nftnl_batch *batch;
@@ -81,6 +83,7 @@ struct emit_nl {
 	uint32_t set_id;
 	const struct emit_nl_have *have;
 	size_t kept;
+	bool no_elems;
 	char what[512];
 };
 

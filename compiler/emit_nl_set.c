@@ -77,10 +77,25 @@ struct nftnl_udata_buf *emit_nl_udata_new(void)
 
 static void elem_put(struct nlmsghdr *nlh, const struct xelem *x, int i)
 {
-	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
+	struct nftnl_set_elem *e;
 	struct nlattr *nest;
 
-	if (!e)
+	/* A bare key (a list's address or range), the most of a million
+	 * entries: written as libnftnl writes it (flags, then the key), not
+	 * through an allocated element each. */
+	if (!x->timeout_ms && !x->open && !x->comment && !x->configured && (x->end || (!x->data.len && !x->obj))) {
+		struct nlattr *k;
+
+		nest = mnl_attr_nest_start(nlh, (uint16_t)i);
+		if (x->end)
+			mnl_attr_put_u32(nlh, NFTA_SET_ELEM_FLAGS, htonl(NFT_SET_ELEM_INTERVAL_END));
+		k = mnl_attr_nest_start(nlh, NFTA_SET_ELEM_KEY);
+		mnl_attr_put(nlh, NFTA_DATA_VALUE, x->key.len, x->key.b);
+		mnl_attr_nest_end(nlh, k);
+		mnl_attr_nest_end(nlh, nest);
+		return;
+	}
+	if (!(e = nftnl_set_elem_alloc()))
 		xdie("out of memory");
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, x->key.b, x->key.len);
 	if (x->timeout_ms)
@@ -381,6 +396,8 @@ void emit_nl_set_named(struct emit_nl *b, int family, const struct ir_set *s, ui
 	}
 	set_begin(b, family, &sd, NULL, s->name);
 	nftnl_udata_buf_free(sd.udata);
+	if (b->no_elems)
+		return;
 	if (!(sd.flags & NFT_SET_INTERVAL)) {
 		for (i = 0; i < s->n; i++) {
 			struct xelem e = { .key = s->elems[i].lo, .timeout_ms = s->elems[i].timeout_ms,

@@ -1042,11 +1042,12 @@ static void timing(const char *what)
 		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
 }
 
+/* The record's index of a message's family (incr.h). */
 static int msg_family(const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
 
-	return g->nfgen_family == NFPROTO_IPV6;
+	return g->nfgen_family == NFPROTO_IPV6 ? 1 : g->nfgen_family == NFPROTO_BRIDGE ? 2 : 0;
 }
 
 static void last_rule(struct nlmsghdr *nlh, void *ctx)
@@ -1062,13 +1063,13 @@ static void last_rule(struct nlmsghdr *nlh, void *ctx)
  * at the generation read now, so the one after it is known. */
 static void full_echo_mark(struct emit_nl *b, struct sent *g)
 {
-	struct nlmsghdr *last[2] = { NULL, NULL };
+	struct nlmsghdr *last[INCR_FAMILIES] = { NULL };
 	int f;
 
 	if (incr_genid(&g->genid) < 0)
 		g->genid = 0;
 	emit_nl_each(b, last_rule, last);
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		if (last[f])
 			last[f]->nlmsg_flags |= NLM_F_ECHO;
 }
@@ -1079,8 +1080,8 @@ struct handle_walk {
 	struct hw_msg {
 		uint8_t rule;
 		uint32_t seq;
-	} *v[2];
-	size_t n[2];
+	} *v[INCR_FAMILIES];
+	size_t n[INCR_FAMILIES];
 };
 
 static void handle_msg(struct nlmsghdr *nlh, void *ctx)
@@ -1116,10 +1117,10 @@ static void edit_map(struct apply_opts *o, const struct ir *ir, const struct emi
  * record the next apply starts from; a table whose echo did not come
  * leaves no record.
  */
-static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t sets[2], struct sent *g,
+static void full_record(struct emit_nl *b, const struct ir *ir, const struct emit_nl_sets *sets, struct sent *g,
 			struct apply_opts *o, struct diag *d)
 {
-	struct handle_walk w = { { NULL, NULL }, { 0, 0 } };
+	struct handle_walk w = { { NULL }, { 0 } };
 	struct emit_nl_scan scan, *s = &scan;
 	uint64_t *handles;
 	size_t i, k = 0;
@@ -1131,7 +1132,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 	emit_nl_scan(b, s);
 	handles = xcalloc(s->nrules + 1, sizeof(*handles));
 	emit_nl_each(b, handle_msg, &w);
-	for (f = 0; ok && f < 2; f++) {
+	for (f = 0; ok && f < INCR_FAMILIES; f++) {
 		size_t nr = 0, j;
 		uint64_t h = 0;
 
@@ -1160,7 +1161,7 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 	 * a count gone wrong shows there. */
 	if (ok && s->nrules) {
 		struct nlsock ns;
-		size_t c[4] = { 0, s->nrules - 1, 0, 0 }, n = 2;
+		size_t c[2 * INCR_FAMILIES] = { 0, s->nrules - 1 }, n = 2;
 
 		for (i = 0; i + 1 < s->nrules; i++)
 			if (s->rules[i].family != s->rules[i + 1].family) {
@@ -1187,8 +1188,8 @@ static void full_record(struct emit_nl *b, const struct ir *ir, const uint64_t s
 		incr_remove();
 	}
 	emit_nl_scan_free(s);
-	free(w.v[0]);
-	free(w.v[1]);
+	for (f = 0; f < INCR_FAMILIES; f++)
+		free(w.v[f]);
 	free(handles);
 	free(g->echo);
 	g->echo = NULL;
@@ -1224,7 +1225,7 @@ static bool incr_ops_there(const struct incr_plan *p)
  * the kernel refuses it whole. Any refusal means the full path, which
  * says what is wrong at the rule's line.
  */
-static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_opts *o, struct diag *d,
+static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, struct apply_opts *o, struct diag *d,
 		      bool *changed)
 {
 	struct incr_rec r, nr;
@@ -1245,11 +1246,6 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
-	if (r.sets[0] != sets[0] || r.sets[1] != sets[1]) {
-		timing("full path: a list or set changed");
-		incr_rec_free(&r);
-		return APPLY_FULL;
-	}
 	if (incr_too_many(&r, ir)) {
 		timing("full path: too many rules new or renumbered");
 		incr_rec_free(&r);
@@ -1257,7 +1253,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	/* The whole batch: its rules' fingerprints say what changed, and
 	 * the rules added are copied from it. */
-	b0 = emit_nl_build(ir, (uint32_t)time(NULL), false);
+	b0 = emit_nl_build_rules(ir, (uint32_t)time(NULL));
 	if (!b0) {
 		incr_rec_free(&r);
 		return APPLY_FULL;
@@ -1270,6 +1266,11 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		incr_plan_free(&p);
 		goto out;
 	}
+	if (!incr_sets_plan(&r, sets, &p)) {
+		timing("full path: a set came, went or was redefined, or an entry with a timeout went");
+		goto out_plan;
+	}
+	timing("planned");
 	if (!confirm_may_apply(d, "apply")) {
 		rc = EXIT_IO;
 		goto out_plan;
@@ -1280,7 +1281,9 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		goto out_plan;
 	}
 	o->kept_rules = p.kept;
-	if (!p.nops && !p.nadd[0] && !p.nadd[1] && !p.ndel[0] && !p.ndel[1]) {
+	for (f = 0, j = 0; f < INCR_FAMILIES; f++)
+		j += p.nadd[f] + p.ndel[f];
+	if (!p.nops && !j && !p.nsets) {
 		edit_map(o, ir, s, r.genid);
 		*changed = false;
 		o->incremental = true;
@@ -1289,12 +1292,21 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	}
 	inc = emit_nl_incr_new((uint32_t)time(NULL));
 	seqs = xcalloc(p.nops + 1, sizeof(*seqs));
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		for (i = 0; i < p.nadd[f]; i++)
-			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.add[f][i], true);
+			emit_nl_incr_counter(inc, incr_proto(f), p.add[f][i], true);
+	/* Elements after the counter objects they name, deletions first (a
+	 * range whose end moved is deleted and added again), before the
+	 * counter objects they named go. */
+	for (i = 0; i < p.nsets; i++) {
+		const struct incr_setop *so = &p.sets[i];
+
+		emit_nl_incr_delelems(inc, so->old->family, so->old->name, so->old->klen, so->del, so->ndel);
+		emit_nl_incr_addelems(inc, so->set, so->add, so->nadd);
+	}
 	for (i = 0; i < p.nops; i++) {
 		const struct incr_op *op = &p.ops[i];
-		int family = op->family ? NFPROTO_IPV6 : NFPROTO_IPV4;
+		int family = incr_proto(op->family);
 
 		if (op->kind == INCR_DEL)
 			emit_nl_incr_delrule(inc, family, op->chain, op->handle);
@@ -1303,9 +1315,9 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		else
 			emit_nl_incr_rule(inc, b0, s, op->rule, 0, op->handle);
 	}
-	for (f = 0; f < 2; f++)
+	for (f = 0; f < INCR_FAMILIES; f++)
 		for (i = 0; i < p.ndel[f]; i++)
-			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.del[f][i], false);
+			emit_nl_incr_counter(inc, incr_proto(f), p.del[f][i], false);
 	emit_nl_incr_end(inc);
 	timing("small batch built");
 	talk_gen(inc, &t, r.genid);
@@ -1327,6 +1339,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 			incr_rec_make(&nr, ir, s, sets, p.handles, incr_genid_next(r.genid));
 			incr_write(&nr, d);
 			incr_rec_free(&nr);
+			timing("record of handles and sets written");
 			edit_map(o, ir, s, incr_genid_next(r.genid));
 		} else {
 			incr_remove();
@@ -1516,7 +1529,7 @@ int cmd_apply(int argc, char **argv)
 	struct state *st = NULL;
 	struct ct_saved saved;
 	bool changed = false, has_tables = false, would_change = true, recording;
-	uint64_t sets[2] = { 0, 0 };
+	struct emit_nl_sets sets = { 0 };
 	struct sent sent = { 0 };
 
 	if (first < 0)
@@ -1583,25 +1596,21 @@ int cmd_apply(int argc, char **argv)
 	 * without reading the kernel's tables (incr.h); the named sets are
 	 * fingerprinted before dynamic entries join them. */
 	recording = !o.check && incr_path();
-	/* The record knows the ip and ip6 tables (incr.h): with table bridge
-	 * rosfw every apply is a full one, and an older record is void. */
-	if (recording && ir->bridge) {
-		incr_remove();
-		recording = false;
-	}
 	if (recording) {
 		timing("parsed and lowered");
 		edit_prepare(&o, argc - first == 1 ? argv[first] : NULL, first, argv, d);
-		emit_nl_sets_fp(ir, sets);
+		emit_nl_sets_scan(ir, &sets);
 		timing("named sets fingerprinted");
 	}
 	if (recording && !o.confirm) {
-		rc = apply_incr(ir, sets, &o, d, &changed);
+		rc = apply_incr(ir, &sets, &o, d, &changed);
 		if (rc == EXIT_OK)
 			goto committed;
 		if (rc != APPLY_FULL)
 			goto report;
 	}
+	/* The full batch holds the elements again. */
+	emit_nl_sets_drop_batch(&sets);
 	/* --check commits nothing, so there is no state to carry over. */
 	rc = o.check ? EXIT_OK : apply_state_read(&st, d);
 	if (rc != EXIT_OK)
@@ -1652,7 +1661,7 @@ int cmd_apply(int argc, char **argv)
 	rc = b ? send_batch(b, ir, d, &o, &changed, recording ? &sent : NULL) : EXIT_CONFIG;
 	timing("full transaction sent and answered");
 	if (recording && rc == EXIT_OK && !o.check)
-		full_record(b, ir, sets, &sent, &o, d);
+		full_record(b, ir, &sets, &sent, &o, d);
 	changed = changed && would_change;
 	if (o.confirm && !o.check && st && rc != EXIT_OK) {
 		confirm_drop();		/* nothing changed: nothing to put back */
@@ -1720,6 +1729,7 @@ report:
 	}
 	state_free(st);
 	emit_nl_free(b);
+	emit_nl_sets_free(&sets);
 	free(sent.echo);
 	ir_free(ir);
 	inspect_prev_free(&o.lower);

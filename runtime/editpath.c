@@ -575,7 +575,9 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 		FAIL("another file, build or options");
 	if (!x->flat || e->old.merged)
 		FAIL("the last apply was not flat, or merged runs");
-	if (incr_read(&e->rec) < 0 || e->rec.genid != e->old.genid)
+	/* The record of handles the edit record was written with (entries
+	 * rosfw added since may have moved its generation on). */
+	if (incr_read(&e->rec) < 0 || e->rec.written != e->old.genid)
 		FAIL("no record of handles for this edit record");
 	if (incr_genid(&gen) < 0 || gen != e->rec.genid)
 		FAIL("the ruleset changed since the last apply");

@@ -22,7 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -40,7 +42,8 @@
 #define SO_NETNS_COOKIE 71
 #endif
 
-#define INCR_MAGIC "# rosfw incremental record 2"
+#define INCR_MAGIC "# rosfw incremental record 3"
+#define SETS_MAGIC "ROSFWST1"
 
 /* A changed middle longer than this (old x new rules) is a full apply:
  * pairing it would cost more than the full path saves. */
@@ -58,6 +61,16 @@ const char *incr_path(void)
 	const char *rec = record_path();
 
 	if (!rec || snprintf(path, sizeof(path), "%s.nl", rec) >= (int)sizeof(path))
+		return NULL;
+	return path;
+}
+
+const char *incr_sets_path(void)
+{
+	static char path[PATH_MAX + 16];
+	const char *rec = record_path();
+
+	if (!rec || snprintf(path, sizeof(path), "%s.nl.sets", rec) >= (int)sizeof(path))
 		return NULL;
 	return path;
 }
@@ -111,12 +124,22 @@ bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t hand
 
 	if (strlen(chain) > 256)
 		return false;
-	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)(family ? NFPROTO_IPV6 : NFPROTO_IPV4), NLM_F_ACK,
+	nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETRULE, (uint16_t)incr_proto(family), NLM_F_ACK,
 				    ++s->seq);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, KNAME_TABLE);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
 	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
 	return nlsock_run(s, nlh, text_cb, &have) == 0 && have == text;
+}
+
+int incr_proto(int f)
+{
+	return f == 2 ? NFPROTO_BRIDGE : f == 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;
+}
+
+const struct ir_table *incr_table(const struct ir *ir, int f)
+{
+	return f == 2 ? ir->bridge : ir->tables[f];
 }
 
 /* The kernel skips 0 (nf_tables_commit): it means "no check". */
@@ -132,7 +155,7 @@ void incr_rec_free(struct incr_rec *r)
 	size_t i;
 	int f;
 
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		for (i = 0; i < r->ncounters[f]; i++)
 			free(r->counters[f][i]);
 		free(r->counters[f]);
@@ -142,6 +165,8 @@ void incr_rec_free(struct incr_rec *r)
 		free(r->chains[i].v);
 	}
 	free(r->chains);
+	free(r->sets);
+	free(r->setbuf);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -150,8 +175,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s, const uint64_t sets[2],
-		   const uint64_t *handles, uint32_t genid)
+void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
+		   const struct emit_nl_sets *sets, const uint64_t *handles, uint32_t genid)
 {
 	size_t i, j;
 	int f;
@@ -159,12 +184,16 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 	memset(r, 0, sizeof(*r));
 	incr_here(r->boot, &r->netns);
 	r->genid = genid;
-	r->rest[0] = s->rest[0];
-	r->rest[1] = s->rest[1];
-	r->sets[0] = sets[0];
-	r->sets[1] = sets[1];
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	memcpy(r->rest, s->rest, sizeof(r->rest));
+	r->nsets = sets ? sets->n : 0;
+	r->sets = xcalloc(r->nsets + 1, sizeof(*r->sets));
+	for (i = 0; i < r->nsets; i++) {
+		const struct emit_nl_setfp *x = &sets->v[i];
+
+		r->sets[i] = (struct incr_set){ x->family, x->name, x->def, x->klen, x->stride, x->n, x->fp, x->del };
+	}
+	for (f = 0; f < INCR_FAMILIES; f++) {
+		const struct ir_table *t = incr_table(ir, f);
 
 		if (!t || !t->ncounters)
 			continue;
@@ -216,6 +245,123 @@ void incr_remove(void)
 		unlink(path);
 	if ((path = adv_path()))
 		unlink(path);
+	if ((path = incr_sets_path()))
+		unlink(path);
+}
+
+/* ---- the sets' side file ----------------------------------------------------- */
+
+/*
+ * Binary, in this machine's byte order (it is read back only here): the
+ * magic, the token, the number of sets; per set its family, name length
+ * (with the NUL, padded to 8), definition, units, key length, stride,
+ * name, the units' sorted fingerprints and their delete bytes (padded to
+ * 8). 1M IPv4 prefixes: 17 MB, read with one read, not parsed.
+ */
+struct sets_head {
+	char magic[8];
+	uint64_t token, nsets;
+};
+
+struct set_head {
+	uint32_t family, namelen;
+	uint64_t def, n;
+	uint32_t klen, stride;
+};
+
+#define PAD8(x) (((x) + 7) & ~(size_t)7)
+
+static const char zeros[8];
+
+static int sets_write(const struct incr_rec *r, uint64_t token, struct diag *d)
+{
+	const char *path = incr_sets_path();
+	struct sets_head h = { { 0 }, token, r->nsets };
+	struct safefile *sf;
+	size_t i;
+	FILE *out;
+
+	memcpy(h.magic, SETS_MAGIC, sizeof(h.magic));
+	if (!path || !(sf = safefile_open(path, 0600))) {
+		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path ? path : "record",
+			     strerror(errno));
+		return -1;
+	}
+	out = safefile_stream(sf);
+	fwrite(&h, sizeof(h), 1, out);
+	for (i = 0; i < r->nsets; i++) {
+		const struct incr_set *x = &r->sets[i];
+		size_t nl = strlen(x->name) + 1, dl = x->n * x->stride;
+		struct set_head sh = { (uint32_t)x->family, (uint32_t)PAD8(nl), x->def, x->n, x->klen, x->stride };
+
+		fwrite(&sh, sizeof(sh), 1, out);
+		fwrite(x->name, 1, nl, out);
+		fwrite(zeros, 1, PAD8(nl) - nl, out);
+		if (x->n) {
+			fwrite(x->fp, sizeof(*x->fp), x->n, out);
+			fwrite(x->del, 1, dl, out);
+		}
+		fwrite(zeros, 1, PAD8(dl) - dl, out);
+	}
+	if (safefile_commit(sf) < 0) {
+		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static char *file_read(const char *path, size_t *len);
+
+/* The side file whose token is `token`, with `nsets` sets. */
+static int sets_read(struct incr_rec *r, uint64_t token, size_t nsets)
+{
+	const char *path = incr_sets_path();
+	char why[512], *buf, *p, *end;
+	struct sets_head h;
+	size_t len, i;
+
+	if (!path || trust_private(path, why, sizeof(why)) < 0 || !(buf = file_read(path, &len)))
+		return -1;
+	r->setbuf = buf;
+	end = buf + len;
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, SETS_MAGIC, sizeof(h.magic)) || h.token != token || h.nsets != nsets)
+		return -1;
+	r->sets = xcalloc(nsets + 1, sizeof(*r->sets));
+	p = buf + sizeof(h);
+	for (i = 0; i < nsets; i++) {
+		struct incr_set *x = &r->sets[i];
+		struct set_head sh;
+		size_t need;
+
+		if ((size_t)(end - p) < sizeof(sh))
+			return -1;
+		memcpy(&sh, p, sizeof(sh));
+		p += sizeof(sh);
+		if (sh.family > 2 || !sh.namelen || sh.namelen % 8 || sh.namelen > (size_t)(end - p) ||
+		    (sh.stride != 1 + sh.klen && sh.stride != 1 + 2 * sh.klen) || sh.klen > 64 ||
+		    sh.n > (size_t)(end - p) / 8)
+			return -1;
+		x->name = p;
+		if (!memchr(p, 0, sh.namelen))
+			return -1;
+		p += sh.namelen;
+		need = (size_t)sh.n * 8 + PAD8((size_t)sh.n * sh.stride);
+		if (need > (size_t)(end - p))
+			return -1;
+		x->family = (int)sh.family;
+		x->def = sh.def;
+		x->klen = sh.klen;
+		x->stride = sh.stride;
+		x->n = sh.n;
+		x->fp = (const uint64_t *)(void *)p;
+		x->del = (const uint8_t *)p + sh.n * 8;
+		p += need;
+	}
+	r->nsets = nsets;
+	return p == end ? 0 : -1;
 }
 
 void incr_write(const struct incr_rec *r, struct diag *d)
@@ -223,6 +369,7 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 	const char *path = incr_path(), *adv;
 	struct safefile *sf;
 	char why[512];
+	uint64_t token;
 	size_t i, j;
 	FILE *out;
 	int f;
@@ -233,16 +380,21 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 		unlink(path);
 		return;		/* record_save has said why */
 	}
+	/* the side file first: a record is never read with another's */
+	if (getrandom(&token, sizeof(token), 0) != sizeof(token) || sets_write(r, token, d) < 0) {
+		incr_remove();
+		return;
+	}
 	if (!(sf = safefile_open(path, 0600))) {
 		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
-		unlink(path);
+		incr_remove();
 		return;
 	}
 	out = safefile_stream(sf);
-	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx\nsets %016llx %016llx\n", INCR_MAGIC,
-		r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
-		(unsigned long long)r->rest[1], (unsigned long long)r->sets[0], (unsigned long long)r->sets[1]);
-	for (f = 0; f < 2; f++) {
+	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx %016llx\nsets %016llx %zu\n",
+		INCR_MAGIC, r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
+		(unsigned long long)r->rest[1], (unsigned long long)r->rest[2], (unsigned long long)token, r->nsets);
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		fprintf(out, "counters %d %zu\n", f, r->ncounters[f]);
 		for (i = 0; i < r->ncounters[f]; i++)
 			fprintf(out, "%s\n", r->counters[f][i]);
@@ -261,7 +413,7 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 		unlink(adv);
 	if (safefile_commit(sf) < 0) {
 		diag_warning(d, NULL, "%s: %s: the next apply reloads everything", path, strerror(errno));
-		unlink(path);
+		incr_remove();
 	}
 }
 
@@ -284,10 +436,14 @@ static char *file_read(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t cap = 1 << 16, n = 0;
+	struct stat st;
 	char *buf;
 
 	if (fd < 0)
 		return NULL;
+	/* its size and one more: the sets' side file is read in one go */
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 2)
+		cap = (size_t)st.st_size + 1;
 	buf = xmalloc(cap);
 	for (;;) {
 		ssize_t k;
@@ -328,18 +484,17 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	r->netns = a;
 	if (!(l = line_next(&p, end)) || sscanf(l, "genid %u", &r->genid) != 1)
 		return -1;
-	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx", &a, &b) != 2)
+	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx %llx", &a, &b, &c) != 3)
 		return -1;
 	r->rest[0] = a;
 	r->rest[1] = b;
-	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %llx", &a, &b) != 2)
+	r->rest[2] = c;
+	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %zu", &a, &n) != 2)
 		return -1;
-	r->sets[0] = a;
-	r->sets[1] = b;
 	incr_here(boot, &netns);
-	if (strcmp(boot, r->boot) || netns != r->netns)
+	if (strcmp(boot, r->boot) || netns != r->netns || sets_read(r, a, n) < 0)
 		return -1;
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		if (!(l = line_next(&p, end)) || sscanf(l, "counters %d %zu", &fam, &n) != 2 || fam != f ||
 		    n > (size_t)(end - p))
 			return -1;
@@ -353,7 +508,7 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	while ((l = line_next(&p, end)) && strcmp(l, "end")) {
 		struct incr_chain *ch;
 
-		if (sscanf(l, "chain %d %zu %n", &fam, &n, &off) != 2 || (fam != 0 && fam != 1) || !l[off] ||
+		if (sscanf(l, "chain %d %zu %n", &fam, &n, &off) != 2 || fam < 0 || fam >= INCR_FAMILIES || !l[off] ||
 		    n > (size_t)(end - p))
 			return -1;
 		r->chains = xreallocarray(r->chains, r->nchains + 1, sizeof(*r->chains));
@@ -456,8 +611,10 @@ int incr_read(struct incr_rec *r)
 		return -1;
 	rc = rec_parse(r, buf, buf + len);
 	free(buf);
-	if (!rc)
+	if (!rc) {
+		r->written = r->genid;
 		r->genid = adv_genid(r->genid);
+	}
 	if (rc < 0)
 		incr_rec_free(r);
 	return rc;
@@ -625,12 +782,12 @@ bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct 
 
 	memset(p, 0, sizeof(*p));
 	p->handles = xcalloc(s->nrules + 1, sizeof(*p->handles));
-	if (r->rest[0] != s->rest[0] || r->rest[1] != s->rest[1]) {
+	if (memcmp(r->rest, s->rest, sizeof(r->rest))) {
 		free(seen);
 		return false;
 	}
-	for (f = 0; f < 2; f++)
-		counters_plan(p, r, ir->tables[f], f);
+	for (f = 0; f < INCR_FAMILIES; f++)
+		counters_plan(p, r, incr_table(ir, f), f);
 	for (i = 0; ok && i < s->nrules; i = j) {
 		const struct emit_nl_rulefp *x = &s->rules[i];
 
@@ -658,8 +815,8 @@ bool incr_too_many(const struct incr_rec *r, const struct ir *ir)
 	size_t walk = 0, i, j, k;
 	int f;
 
-	for (f = 0; f < 2; f++) {
-		const struct ir_table *t = ir->tables[f];
+	for (f = 0; f < INCR_FAMILIES; f++) {
+		const struct ir_table *t = incr_table(ir, f);
 
 		for (i = 0; t && i < t->nchains; i++) {
 			const struct ir_chain *c = t->chains[i];
@@ -688,12 +845,84 @@ bool incr_too_many(const struct incr_rec *r, const struct ir *ir)
 	return walk > WALK_MAX;
 }
 
+static const struct incr_set *rec_set(const struct incr_rec *r, int family, const char *name, bool *seen)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsets; i++)
+		if (r->sets[i].family == family && !strcmp(r->sets[i].name, name)) {
+			seen[i] = true;
+			return &r->sets[i];
+		}
+	return NULL;
+}
+
+/* One set: the sorted fingerprints merged, those of one side only
+ * deleted or added. */
+static bool set_plan(struct incr_plan *p, const struct emit_nl_setfp *x, const struct incr_set *o)
+{
+	struct incr_setop op = { x, o, NULL, NULL, 0, 0 };
+	size_t i = 0, j = 0;
+
+	while (i < o->n || j < x->n) {
+		if (j == x->n || (i < o->n && o->fp[i] < x->fp[j])) {
+			const uint8_t *d = o->del + i++ * o->stride;
+
+			if (*d & EMIT_NL_DEL_TIMED)
+				goto full;
+			if (!(op.ndel & (op.ndel + 1)))
+				op.del = xreallocarray(op.del, (op.ndel + 1) * 2, sizeof(*op.del));
+			op.del[op.ndel++] = d;
+		} else if (i == o->n || x->fp[j] < o->fp[i]) {
+			if (!(op.nadd & (op.nadd + 1)))
+				op.add = xreallocarray(op.add, (op.nadd + 1) * 2, sizeof(*op.add));
+			op.add[op.nadd++] = j++;
+		} else {
+			i++;
+			j++;
+		}
+	}
+	if (!op.nadd && !op.ndel)
+		return true;
+	p->sets = xreallocarray(p->sets, p->nsets + 1, sizeof(*p->sets));
+	p->sets[p->nsets++] = op;
+	p->nelems += op.nadd + op.ndel;
+	return true;
+full:
+	free(op.add);
+	free(op.del);
+	return false;
+}
+
+bool incr_sets_plan(const struct incr_rec *r, const struct emit_nl_sets *s, struct incr_plan *p)
+{
+	bool *seen = xcalloc(r->nsets + 1, sizeof(*seen)), ok = s->n == r->nsets;
+	size_t i;
+
+	for (i = 0; ok && i < s->n; i++) {
+		const struct emit_nl_setfp *x = &s->v[i];
+		const struct incr_set *o = rec_set(r, x->family, x->name, seen);
+
+		ok = o && o->def == x->def && o->klen == x->klen && o->stride == x->stride && set_plan(p, x, o);
+	}
+	for (i = 0; ok && i < r->nsets; i++)
+		ok = seen[i];
+	free(seen);
+	return ok;
+}
+
 void incr_plan_free(struct incr_plan *p)
 {
+	size_t i;
 	int f;
 
+	for (i = 0; i < p->nsets; i++) {
+		free(p->sets[i].add);
+		free(p->sets[i].del);
+	}
+	free(p->sets);
 	free(p->ops);
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < INCR_FAMILIES; f++) {
 		free(p->add[f]);
 		free(p->del[f]);
 	}

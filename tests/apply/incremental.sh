@@ -6,9 +6,11 @@
 # The apply must say it went incrementally, every other rule must keep its
 # kernel handle and its counter, the dynamic entry must stay, and the
 # ruleset must be what a fresh apply of the new configuration makes (but
-# for state). A rule added behind rosfw's back (nft add rule) or a changed
-# list entry takes the full path, and the result is still right. nft -a
-# list ruleset is the oracle.
+# for state). A rule added behind rosfw's back (nft add rule) takes the full
+# path, and the result is still right. A changed list entry is a small
+# transaction of that set's elements (an interval set's ranges, a hash
+# set's addresses, a merged run's counter map), and so is a changed bridge
+# rule. nft -a list ruleset is the oracle.
 . "$(dirname "$0")/../lib.sh"
 rosfw=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 tmp=$(mktemp -d)
@@ -70,7 +72,7 @@ nft add rule ip rosfw filter_input counter comment \"behind\"
 "$1" apply --json "$2/b.rsc" > "$2/behind.json" 2>/dev/null
 nft -a list ruleset > "$2/behind"
 "$1" apply --json "$2/c.rsc" > "$2/c.json" 2>/dev/null
-nft -a list ruleset > "$2/c"
+nft -a list ruleset > "$2/c0"
 echo x > /dev/udp/127.0.0.1/9
 nft -a list ruleset > "$2/c"
 "$1" apply --json "$2/d.rsc" > "$2/d.json" 2>/dev/null
@@ -186,18 +188,27 @@ else
 	fail "incremental: a change behind rosfw's back takes the full path: $(head -c 300 "$tmp/behind.json")"
 fi
 same_as_fresh "after a change behind its back" "$tmp/behind" "$tmp/fresh.b"
-# A configured list entry: the full path (sets are not compared element
-# by element), right all the same; and the next rule change is small again.
-if ! grep -q '"incremental"' "$tmp/c.json" && grep -q '"ok":true' "$tmp/c.json"; then
-	pass "incremental: a list entry changed takes the full path"
+# A configured list entry added: a small transaction of the set's
+# elements, every rule (handle) and counter as it was, the dynamic entry
+# kept; and after the full path before it, the next change is small.
+if grep -q '"incremental":true' "$tmp/c.json" && grep -q '"changed":true' "$tmp/c.json"; then
+	pass "incremental: a list entry added is a small transaction"
 else
-	fail "incremental: a list entry changed takes the full path: $(head -c 300 "$tmp/c.json")"
+	fail "incremental: a list entry added is a small transaction: $(head -c 300 "$tmp/c.json")"
+fi
+if cmp -s <(grep 'comment "#.* # handle' "$tmp/behind") <(grep 'comment "#.* # handle' "$tmp/c0") &&
+	cmp -s <(grep -A1 '^	counter ' "$tmp/behind") <(grep -A1 '^	counter ' "$tmp/c0") &&
+	grep -q '127\.0\.0\.1 timeout' "$tmp/c0" && grep -q '10\.5\.5\.0/24' "$tmp/c0"; then
+	pass "incremental: a list entry added touches no rule, counter or dynamic entry"
+else
+	fail "incremental: a list entry added touches no rule, counter or dynamic entry"
+	diff "$tmp/behind" "$tmp/c0" | head -20 >&2
 fi
 same_as_fresh "a list entry changed" "$tmp/c" "$tmp/fresh.c"
 if grep -q '"incremental":true' "$tmp/d.json"; then
-	pass "incremental: after a full apply the next change is small again"
+	pass "incremental: after a list entry the next change is small again"
 else
-	fail "incremental: after a full apply the next change is small again: $(head -c 300 "$tmp/d.json")"
+	fail "incremental: after a list entry the next change is small again: $(head -c 300 "$tmp/d.json")"
 fi
 same_as_fresh "a rule inserted first" "$tmp/d" "$tmp/fresh.d"
 hc=$(handle_of "$tmp/c" same)
@@ -217,21 +228,146 @@ else
 fi
 same_as_fresh "over a record with handles gone wrong" "$tmp/e" "$tmp/fresh.e"
 
-# With table bridge rosfw every apply is full (the record knows the ip and
-# ip6 tables): a changed bridge rule is applied, never taken for the ip
-# table's filter_forward.
-printf '/ip firewall filter\nadd chain=forward protocol=udp dst-port=9 action=drop comment="ip"\n/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop comment="br"\n' > "$tmp/br1.rsc"
+# Entries of configured lists: a range whose end moved, an address range
+# longer, the last range removed, a hash set's address and an IPv6 prefix
+# changed, a member of two merged runs (a counter map of ports, an interval
+# one of prefixes) changed (s2); the first
+# range moved to 0 (the leading end element goes) and a range to the top
+# added (an open range: no end element) (s3); and back (s1). Each a small
+# transaction of elements: every rule keeps its handle, every counter its
+# count, the dynamic entry stays, and the ruleset is a fresh apply's.
+cat > "$tmp/s1.rsc" <<'RSC'
+/ip firewall address-list
+add list=nets address=192.168.88.0/24
+add list=nets address=10.1.0.0/24
+add list=nets address=172.16.0.10-172.16.0.20
+add list=nets address=198.51.100.0/24
+add list=hosts address=203.0.113.1
+add list=hosts address=203.0.113.2
+/ipv6 firewall address-list
+add list=six address=2001:db8::/48
+add list=six address=2001:db8:1::/48
+/ip firewall filter
+add chain=input protocol=udp dst-port=9 action=add-src-to-address-list address-list=seen address-list-timeout=1h comment="track"
+add chain=input src-address-list=nets action=passthrough comment="nets"
+add chain=input src-address-list=hosts action=passthrough comment="hosts"
+add chain=input protocol=udp dst-port=101 action=passthrough comment="m101"
+add chain=input protocol=udp dst-port=102 action=passthrough comment="m102"
+add chain=input protocol=udp dst-port=103 action=passthrough comment="m103"
+add chain=input protocol=udp dst-port=104 action=passthrough comment="m104"
+add chain=input protocol=udp dst-port=105 action=passthrough comment="m105"
+add chain=input src-address=10.9.1.0/24 action=passthrough comment="p1"
+add chain=input src-address=10.9.2.0/24 action=passthrough comment="p2"
+add chain=input src-address=10.9.3.0/24 action=passthrough comment="p3"
+add chain=input src-address=10.9.4.0/24 action=passthrough comment="p4"
+/ipv6 firewall filter
+add chain=input src-address-list=six action=passthrough comment="six"
+RSC
+sed -e 's#10.1.0.0/24#10.1.0.0/16#' -e 's#172.16.0.20#172.16.0.30#' -e '/198.51.100.0/d' \
+	-e 's#203.0.113.2#203.0.113.3#' -e 's#2001:db8:1::/48#2001:db8:5::/48#' -e 's#dst-port=104 #dst-port=114 #' -e 's#10.9.3.0/24#10.9.7.0/24#' \
+	"$tmp/s1.rsc" > "$tmp/s2.rsc"
+sed -e 's#192.168.88.0/24#0.0.0.0/8#' -e '/address=203.0.113.1/a add list=nets address=255.255.255.0/24' \
+	"$tmp/s2.rsc" > "$tmp/s3.rsc"
+unshare -n bash -c '
+set -e
+export ROSFW_RECORD="$2/rec2/applied.rsc"
+mkdir -m 700 "$2/rec2"
+ip link set lo up
+"$1" apply "$2/s1.rsc" 2>/dev/null
+for p in 9 101 101 102; do echo x > /dev/udp/127.0.0.1/$p; done
+nft -a list ruleset > "$2/s1.before"
+for f in s2 s3 s1; do
+	"$1" apply --diff "$2/$f.rsc" > "$2/$f.diff" 2>/dev/null || true
+	"$1" apply --json "$2/$f.rsc" > "$2/$f.json" 2>/dev/null
+	nft -a list ruleset > "$2/$f.after"
+done
+' _ "$rosfw" "$tmp" 2> "$tmp/err" || { fail "incremental: list entries scenario ran"; cat "$tmp/err" >&2; }
+# counter objects: "name packets N bytes N", one a line
+counters() {
+	awk '/^\tcounter [^ ]+ \{/ { n = $2; next } n && /packets/ { print n, $0; n = "" }' "$1" | sed -E 's/[[:space:]]+/ /g' | sort
+}
+prev=$tmp/s1.before
+for f in s2 s3 s1; do
+	unshare -n bash -c '"$1" apply "$2" 2>/dev/null && nft list ruleset' _ "$rosfw" "$tmp/$f.rsc" > "$tmp/fresh.$f"
+	if grep -q '"incremental":true' "$tmp/$f.json" && grep -q '"changed":true' "$tmp/$f.json"; then
+		pass "incremental: list entries ($f) are a small transaction"
+	else
+		fail "incremental: list entries ($f) are a small transaction: $(head -c 300 "$tmp/$f.json")"
+	fi
+	if cmp -s <(grep 'comment "#.* # handle' "$prev") <(grep 'comment "#.* # handle' "$tmp/$f.after") &&
+		grep -q '127\.0\.0\.1 timeout' "$tmp/$f.after" &&
+		[ -z "$(join <(counters "$prev") <(counters "$tmp/$f.after") | awk '$3 != $7 || $5 != $9')" ] &&
+		[ "$(counters "$tmp/$f.after" | grep -vc 'packets 0 ')" = 3 ]; then
+		pass "incremental: list entries ($f) touch no rule, counter or dynamic entry"
+	else
+		fail "incremental: list entries ($f) touch no rule, counter or dynamic entry"
+		diff "$prev" "$tmp/$f.after" | head -20 >&2
+	fi
+	same_as_fresh "list entries ($f)" "$tmp/$f.after" "$tmp/fresh.$f"
+	prev=$tmp/$f.after
+done
+if grep -q '10\.1\.0\.0/16' "$tmp/s2.after" && grep -q '172\.16\.0\.10-172\.16\.0\.30' "$tmp/s2.after" &&
+	! grep -q '198\.51\.100' "$tmp/s2.after" && grep -q '203\.0\.113\.3' "$tmp/s2.after" &&
+	grep -q '2001:db8:5::/48' "$tmp/s2.after" && grep -Eq '114 : "c_' "$tmp/s2.after" && ! grep -Eq '104 : "c_' "$tmp/s2.after" &&
+	grep -Eq '10\.9\.7\.0/24 : "c_' "$tmp/s2.after" && ! grep -q '10\.9\.3\.0' "$tmp/s2.after" &&
+	grep -q '0\.0\.0\.0/8' "$tmp/s3.after" && grep -q '255\.255\.255\.0/24' "$tmp/s3.after" &&
+	grep -q '192\.168\.88\.0/24' "$tmp/s1.after" && ! grep -q '255\.255\.255\.0' "$tmp/s1.after"; then
+	pass "incremental: the entries changed are in the kernel's sets"
+else
+	fail "incremental: the entries changed are in the kernel's sets"
+fi
+# --diff said what the transaction did: those sets, no rule
+if grep -q 'al_nets' "$tmp/s2.diff" && grep -q 'al_hosts' "$tmp/s2.diff" && grep -q 'al_six' "$tmp/s2.diff" &&
+	grep -q 'cm_' "$tmp/s2.diff" && ! grep -Eq '^[-+~>].*(track|"nets"|m101|m102)' "$tmp/s2.diff"; then
+	pass "incremental: --diff names the sets whose entries changed"
+else
+	fail "incremental: --diff names the sets whose entries changed: $(cat "$tmp/s2.diff")"
+fi
+
+# An entry written twice is one element: the configuration that keeps one
+# of the two keeps the element.
+printf '/ip firewall address-list\nadd list=h address=192.0.2.1\nadd list=h address=192.0.2.1\nadd list=h address=192.0.2.2\n/ip firewall filter\nadd chain=input src-address-list=h action=drop comment="h"\n' > "$tmp/dup1.rsc"
+sed '3d' "$tmp/dup1.rsc" > "$tmp/dup2.rsc"
+unshare -n bash -c '
+export ROSFW_RECORD="$2/rec3/applied.rsc"
+mkdir -m 700 "$2/rec3"
+"$1" apply "$2/dup1.rsc" 2>/dev/null && "$1" apply --json "$2/dup2.rsc" > "$2/dup.json" 2>/dev/null
+nft list set ip rosfw al_h > "$2/dup.list"
+' _ "$rosfw" "$tmp"
+if grep -q '"incremental":true' "$tmp/dup.json" && grep -q '192\.0\.2\.1' "$tmp/dup.list" && grep -q '192\.0\.2\.2' "$tmp/dup.list"; then
+	pass "incremental: an entry written twice, once less: the element stays"
+else
+	fail "incremental: an entry written twice, once less: the element stays ($(head -c 200 "$tmp/dup.json"); $(cat "$tmp/dup.list"))"
+fi
+
+# With table bridge rosfw the record knows three tables: a changed bridge
+# rule is a small transaction in the bridge table (never taken for the ip
+# table's filter_forward), the other rules keep their handles, and the
+# ruleset is a fresh apply's.
+printf '/ip firewall filter\nadd chain=forward protocol=udp dst-port=9 action=drop comment="ip"\n/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop comment="br"\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=10 action=drop comment="br2"\n' > "$tmp/br1.rsc"
 sed 's/dst-port=9 action=drop comment="br"/dst-port=19 action=drop comment="br"/' "$tmp/br1.rsc" > "$tmp/br2.rsc"
 unshare -n bash -c '
 export ROSFW_RECORD="$2/rec/applied.rsc"
-"$1" apply "$2/br1.rsc" 2>/dev/null && "$1" apply --json "$2/br2.rsc" > "$2/br.json" 2>/dev/null
-nft list table bridge rosfw > "$2/br.list"; test ! -e "$2/rec/applied.rsc.nl"
+"$1" apply "$2/br1.rsc" 2>/dev/null && nft -a list ruleset > "$2/br.before" &&
+	"$1" apply --json "$2/br2.rsc" > "$2/br.json" 2>/dev/null
+nft -a list ruleset > "$2/br.after"; test -e "$2/rec/applied.rsc.nl"
 ' _ "$rosfw" "$tmp"
 brok=$?
-if [ "$brok" = 0 ] && grep -q '"ok":true' "$tmp/br.json" && ! grep -q '"incremental"' "$tmp/br.json" &&
-	grep -q 'udp dport 19' "$tmp/br.list" && ! grep -q 'udp dport 9 ' "$tmp/br.list"; then
-	pass "incremental: with table bridge rosfw a change is a full apply, the record removed"
+unshare -n bash -c '"$1" apply "$2" 2>/dev/null && nft list ruleset' _ "$rosfw" "$tmp/br2.rsc" > "$tmp/fresh.br"
+if [ "$brok" = 0 ] && grep -q '"incremental":true' "$tmp/br.json" && grep -q '"changed":true' "$tmp/br.json" &&
+	grep -q 'udp dport 19' "$tmp/br.after" && ! grep -q 'udp dport 9 .*"#0 br"' "$tmp/br.after"; then
+	pass "incremental: with table bridge rosfw a changed bridge rule is a small transaction"
 else
-	fail "incremental: with table bridge rosfw a change is a full apply, the record removed ($brok: $(head -c 300 "$tmp/br.json"))"
+	fail "incremental: with table bridge rosfw a changed bridge rule is a small transaction ($brok: $(head -c 300 "$tmp/br.json"))"
 fi
+for r in ip br2; do
+	hb=$(handle_of "$tmp/br.before" "$r")
+	ha=$(handle_of "$tmp/br.after" "$r")
+	if [ -n "$hb" ] && [ "$hb" = "$ha" ]; then
+		pass "incremental: with the bridge table, rule \"$r\" kept its handle ($ha)"
+	else
+		fail "incremental: with the bridge table, rule \"$r\" kept its handle (before '$hb', after '$ha')"
+	fi
+done
+same_as_fresh "a bridge rule changed" "$tmp/br.after" "$tmp/fresh.br"
 summary "incremental"

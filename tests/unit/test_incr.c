@@ -7,7 +7,10 @@
  * place because only their number changed, which counters come and go;
  * a rule's fingerprint does not move when an anonymous set before it
  * shifts the batch's set ids; a change beyond rules is no plan; the record
- * reads back as written.
+ * reads back as written. Named sets: a changed range is one unit deleted by
+ * its keys and one added, a redefined or vanished set is no plan, the side
+ * file reads back and pairs with its record only. A bridge chain named as
+ * an ip one is planned in its own family.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -106,7 +109,6 @@ static void built_free(struct built *x)
 	ir_free(x->ir);
 }
 
-static const uint64_t sets0[2] = { 1, 2 };
 
 /* The record of `x`, its rules at handles 10, 11, ... */
 static void record(struct incr_rec *r, const struct built *x)
@@ -117,7 +119,7 @@ static void record(struct incr_rec *r, const struct built *x)
 	assert_non_null(h);
 	for (i = 0; i < x->s.nrules; i++)
 		h[i] = 10 + i;
-	incr_rec_make(r, x->ir, &x->s, sets0, h, 7);
+	incr_rec_make(r, x->ir, &x->s, NULL, h, 7);
 	free(h);
 }
 
@@ -268,6 +270,221 @@ static void test_beyond_rules_is_no_plan(void **state)
 	built_free(&y);
 }
 
+/* Rules of a, and a named interval set al_x of IPv4 prefixes (10.N.0.0/16
+ * for each N of `nets`, 0 ending the list), as lower leaves it: sorted. */
+static void build_set(struct built *x, const unsigned *nets, uint32_t flags)
+{
+	const struct spec a[] = { { 1, 0 } };
+	struct ir_set *set;
+
+	x->ir = rules_ir(a, 1, true);
+	set = ir_set_add(x->ir, x->ir->tables[0], "al_x", K_IP_SADDR);
+	set->flags = flags;
+	for (; *nets; nets++) {
+		struct ir_elem e = { .lo = ir_data_be((uint64_t)(10u << 24 | *nets << 16), 4), .range = true };
+
+		e.hi = ir_data_be((uint64_t)(10u << 24 | *nets << 16 | 0xffff), 4);
+		ir_set_elem(x->ir, set, &e);
+	}
+	x->b = emit_nl_build(x->ir, 100, false);
+	assert_non_null(x->b);
+	emit_nl_scan(x->b, &x->s);
+}
+
+/* 10.2.0.0/16 became 10.4.0.0/16: one range deleted by its start and end
+ * keys (10.2.0.0, and 10.3.0.0 flagged as an end), one added. */
+static void test_set_entry_changed(void **state)
+{
+	const unsigned a[] = { 1, 2, 3, 0 }, b[] = { 1, 4, 3, 0 };
+	struct built x, y;
+	struct emit_nl_sets sa, sb;
+	struct incr_rec r;
+	struct incr_plan p;
+	uint64_t *h;
+	const uint8_t start[4] = { 10, 2, 0, 0 }, end[4] = { 10, 3, 0, 0 };
+
+	(void)state;
+	build_set(&x, a, SETF_INTERVAL);
+	build_set(&y, b, SETF_INTERVAL);
+	emit_nl_sets_scan(x.ir, &sa);
+	emit_nl_sets_scan(y.ir, &sb);
+	assert_int_equal(sa.n, 1);
+	/* three ranges and the end at 0 before the first */
+	assert_int_equal(sa.v[0].n, 4);
+	assert_int_equal(sa.v[0].klen, 4);
+	assert_true(sa.v[0].def == sb.v[0].def);
+	h = calloc(x.s.nrules + 1, sizeof(*h));
+	assert_non_null(h);
+	incr_rec_make(&r, x.ir, &x.s, &sa, h, 7);
+	assert_true(incr_plan_make(&r, y.ir, &y.s, &p));
+	assert_true(incr_sets_plan(&r, &sb, &p));
+	assert_int_equal(p.nsets, 1);
+	assert_int_equal(p.sets[0].nadd, 1);
+	assert_int_equal(p.sets[0].ndel, 1);
+	assert_int_equal(p.nelems, 2);
+	assert_int_equal(p.sets[0].del[0][0], EMIT_NL_DEL_START | EMIT_NL_DEL_END);
+	assert_memory_equal(p.sets[0].del[0] + 1, start, 4);
+	assert_memory_equal(p.sets[0].del[0] + 5, end, 4);
+	/* the unit added is the new range's start and end, as sent */
+	assert_non_null(sb.v[0].nest[2 * p.sets[0].add[0]]);
+	assert_non_null(sb.v[0].nest[2 * p.sets[0].add[0] + 1]);
+	incr_plan_free(&p);
+	/* nothing changed: no set in the plan */
+	assert_true(incr_plan_make(&r, x.ir, &x.s, &p));
+	assert_true(incr_sets_plan(&r, &sa, &p));
+	assert_int_equal(p.nsets, 0);
+	incr_plan_free(&p);
+	incr_rec_free(&r);
+	free(h);
+	emit_nl_sets_free(&sa);
+	emit_nl_sets_free(&sb);
+	built_free(&x);
+	built_free(&y);
+}
+
+/* A set whose definition changed (here its flags), or that came or went,
+ * is no plan: only the full path redefines a set. */
+static void test_set_redefined_is_no_plan(void **state)
+{
+	const unsigned a[] = { 1, 2, 0 };
+	struct built x, y;
+	struct emit_nl_sets sa, sb, none;
+	struct incr_rec r;
+	struct incr_plan p;
+	uint64_t h[2] = { 10, 11 };
+
+	(void)state;
+	build_set(&x, a, SETF_INTERVAL);
+	build_set(&y, a, SETF_INTERVAL | SETF_TIMEOUT);
+	emit_nl_sets_scan(x.ir, &sa);
+	emit_nl_sets_scan(y.ir, &sb);
+	emit_nl_sets_scan(NULL, &none);
+	incr_rec_make(&r, x.ir, &x.s, &sa, h, 7);
+	assert_true(incr_plan_make(&r, y.ir, &y.s, &p));
+	assert_false(incr_sets_plan(&r, &sb, &p));
+	incr_plan_free(&p);
+	assert_true(incr_plan_make(&r, y.ir, &y.s, &p));
+	assert_false(incr_sets_plan(&r, &none, &p));
+	incr_plan_free(&p);
+	incr_rec_free(&r);
+	emit_nl_sets_free(&sa);
+	emit_nl_sets_free(&sb);
+	emit_nl_sets_free(&none);
+	built_free(&x);
+	built_free(&y);
+}
+
+/* The sets' side file reads back with the record, and a side file of
+ * another apply (its token) makes no record. */
+static void test_sets_read_back(void **state)
+{
+	const unsigned a[] = { 1, 2, 3, 0 };
+	char dir[] = "/tmp/test_incr.XXXXXX", path[64], side[80], keep[96];
+	struct built x;
+	struct emit_nl_sets sa;
+	struct incr_rec r, back;
+	uint64_t h[2] = { 10, 11 };
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/applied.rsc", dir);
+	snprintf(side, sizeof(side), "%s.nl.sets", path);
+	snprintf(keep, sizeof(keep), "%s.old", side);
+	setenv("ROSFW_RECORD", path, 1);
+	build_set(&x, a, SETF_INTERVAL);
+	emit_nl_sets_scan(x.ir, &sa);
+	incr_rec_make(&r, x.ir, &x.s, &sa, h, 7);
+	incr_write(&r, NULL);
+	assert_int_equal(incr_read(&back), 0);
+	assert_int_equal(back.nsets, 1);
+	assert_string_equal(back.sets[0].name, "al_x");
+	assert_int_equal(back.sets[0].n, 4);
+	assert_true(back.sets[0].def == sa.v[0].def);
+	assert_memory_equal(back.sets[0].fp, sa.v[0].fp, 4 * sizeof(uint64_t));
+	assert_memory_equal(back.sets[0].del, sa.v[0].del, 4 * sa.v[0].stride);
+	incr_rec_free(&back);
+	/* an older side file beside a newer record */
+	assert_int_equal(rename(side, keep), 0);
+	incr_write(&r, NULL);
+	assert_int_equal(rename(keep, side), 0);
+	assert_int_equal(incr_read(&back), -1);
+	incr_rec_free(&back);
+	incr_remove();
+	incr_rec_free(&r);
+	emit_nl_sets_free(&sa);
+	built_free(&x);
+	rmdir(dir);
+}
+
+/* The same rules in ip's filter_input and in a bridge chain of the same
+ * name: a change to the bridge rule is planned in the bridge table only
+ * (family 2), and its counter objects there. */
+static void build_bridge(struct built *x, const struct spec *v, size_t n)
+{
+	struct ir_table *bt;
+	struct ir_chain *c;
+	struct ir *other = rules_ir(v, n, true);
+	size_t i;
+
+	x->ir = rules_ir((const struct spec[]){ { 7, 0 } }, 1, true);
+	bt = ir_table_get(x->ir, NFPROTO_BRIDGE);
+	c = ir_chain_add(x->ir, bt, "filter_input");
+	c->hook = HOOK_FORWARD;
+	c->type = CHAIN_FILTER;
+	/* the bridge chain's rules: ip's of `other`, their counters the bridge table's */
+	for (i = 0; i < n; i++) {
+		const struct ir_rule *o = other->tables[0]->chains[0]->rules[i];
+		struct ir_rule *r = ir_rule_add(x->ir, c, (long)i, ir_strdup(x->ir, o->comment), NULL);
+		struct ir_stmt *m = ir_stmt_add(x->ir, r, S_MATCH);
+
+		m->u.m = o->stmts[0].u.m;
+		ir_stmt_add(x->ir, r, S_COUNTER)->u.obj.name = ir_counter_add(x->ir, bt, o->stmts[1].u.obj.name);
+		ir_stmt_add(x->ir, r, S_VERDICT)->u.verdict.kind = V_ACCEPT;
+	}
+	ir_free(other);
+	x->b = emit_nl_build(x->ir, 100, false);
+	assert_non_null(x->b);
+	emit_nl_scan(x->b, &x->s);
+}
+
+static void test_bridge_rule_changed(void **state)
+{
+	const struct spec a[] = { { 1, 0 }, { 2, 0 }, { 3, 0 } }, b[] = { { 1, 0 }, { 5, 0 }, { 3, 0 } };
+	struct built x, y;
+	struct incr_rec r;
+	struct incr_plan p;
+	size_t i, del = 0, add = 0;
+
+	(void)state;
+	build_bridge(&x, a, 3);
+	build_bridge(&y, b, 3);
+	assert_int_equal(x.s.nrules, 4);
+	assert_int_equal(x.s.rules[3].family, 2);
+	record(&r, &x);
+	assert_int_equal(r.nchains, 2);
+	assert_int_equal(r.ncounters[2], 3);
+	assert_true(incr_plan_make(&r, y.ir, &y.s, &p));
+	for (i = 0; i < p.nops; i++) {
+		assert_int_equal(p.ops[i].family, 2);
+		del += p.ops[i].kind == INCR_DEL;
+		add += p.ops[i].kind == INCR_ADD;
+	}
+	assert_int_equal(del, 1);
+	assert_int_equal(add, 1);
+	assert_int_equal(p.nadd[2], 1);
+	assert_string_equal(p.add[2][0], "c_5_0");
+	assert_int_equal(p.ndel[2], 1);
+	assert_int_equal(p.nadd[0] + p.ndel[0], 0);
+	/* the ip rule and the bridge rules kept their handles */
+	assert_int_equal(p.handles[0], 10);
+	assert_int_equal(p.handles[1], 11);
+	assert_int_equal(p.handles[3], 13);
+	incr_plan_free(&p);
+	incr_rec_free(&r);
+	built_free(&x);
+	built_free(&y);
+}
+
 static void test_record_reads_back(void **state)
 {
 	const struct spec a[] = { { 1, 0 }, { 2, 3 } };
@@ -309,6 +526,10 @@ int main(void)
 		cmocka_unit_test(test_renumbering_a_long_chain_is_full),
 		cmocka_unit_test(test_beyond_rules_is_no_plan),
 		cmocka_unit_test(test_record_reads_back),
+		cmocka_unit_test(test_set_entry_changed),
+		cmocka_unit_test(test_set_redefined_is_no_plan),
+		cmocka_unit_test(test_sets_read_back),
+		cmocka_unit_test(test_bridge_rule_changed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
