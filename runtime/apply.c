@@ -1246,6 +1246,12 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
+	if (!incr_tables_there(&r)) {
+		timing("full path: a table the record names is gone");
+		incr_remove();
+		incr_rec_free(&r);
+		return APPLY_FULL;
+	}
 	if (incr_too_many(&r, ir)) {
 		timing("full path: too many rules new or renumbered");
 		incr_rec_free(&r);

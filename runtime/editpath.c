@@ -581,6 +581,8 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 		FAIL("no record of handles for this edit record");
 	if (incr_genid(&gen) < 0 || gen != e->rec.genid)
 		FAIL("the ruleset changed since the last apply");
+	if (!incr_tables_there(&e->rec))
+		FAIL("a table the record names is gone");
 	/* Rule numbers are the count of adds before: nothing else may touch
 	 * a rule menu, nor run where this reader cannot tell the menu. */
 	for (i = 0; i < x->n; i++)

@@ -132,6 +132,41 @@ bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t hand
 	return nlsock_run(s, nlh, text_cb, &have) == 0 && have == text;
 }
 
+static int table_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	*(bool *)data = true;
+	return MNL_CB_OK;
+}
+
+bool incr_tables_there(const struct incr_rec *r)
+{
+	bool need[INCR_FAMILIES] = { false }, ok = true;
+	struct nlsock ns;
+	size_t i;
+	int f;
+
+	for (i = 0; i < r->nchains; i++)
+		need[r->chains[i].family] = true;
+	for (f = 0; f < INCR_FAMILIES; f++)
+		need[f] |= r->ncounters[f] > 0;
+	if (!nlsock_open(&ns))
+		return false;
+	for (f = 0; ok && f < INCR_FAMILIES; f++) {
+		char req[256];
+		struct nlmsghdr *nlh;
+		bool seen = false;
+
+		if (!need[f])
+			continue;
+		nlh = nftnl_nlmsg_build_hdr(req, NFT_MSG_GETTABLE, (uint16_t)incr_proto(f), NLM_F_ACK, ++ns.seq);
+		mnl_attr_put_strz(nlh, NFTA_TABLE_NAME, KNAME_TABLE);
+		ok = nlsock_run(&ns, nlh, table_cb, &seen) == 0 && seen;
+	}
+	nlsock_close(&ns);
+	return ok;
+}
+
 int incr_proto(int f)
 {
 	return f == 2 ? NFPROTO_BRIDGE : f == 1 ? NFPROTO_IPV6 : NFPROTO_IPV4;

@@ -102,6 +102,12 @@ void incr_rec_free(struct incr_rec *r);
 struct nlsock;
 bool incr_rule_is(struct nlsock *s, int family, const char *chain, uint64_t handle, uint64_t text);
 
+/* Whether every table the record has rules or counters in is there (one
+ * GETTABLE each): the generation says nobody committed since, this says it
+ * again for the worst case, tables flushed away, should the count ever be
+ * wrong. */
+bool incr_tables_there(const struct incr_rec *r);
+
 /* The ruleset's generation now (NFT_MSG_GETGEN): 0, or -1 with errno. */
 int incr_genid(uint32_t *genid);
 /* The generation a commit started at `genid` ends at. */
