@@ -77,8 +77,8 @@ static uint64_t h_expr(uint64_t h, const struct nlattr *elem)
 }
 
 /* A message's type, family and attributes, set ids left out; a rule's
- * user data (its comment, "#N text") into *udata, apart: a rule that
- * only got a new number is the same rule, renamed in place. */
+ * user data (its comment) into *udata, apart: a rule whose comment alone
+ * changed is the same rule, its comment replaced in place. */
 static uint64_t h_msg(uint64_t h, const struct nlmsghdr *nlh, uint64_t *udata)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
@@ -258,8 +258,8 @@ uint32_t emit_nl_incr_rule(struct emit_nl *b, struct emit_nl *src, const struct 
 			/* After the kept rule before it, or first in its
 			 * chain; the kernel says the handle it gives. */
 			if (replace) {
-				/* the same rule, its comment (number) new:
-				 * its handle and place stay */
+				/* the same rule, its comment new: its
+				 * handle and place stay */
 				nlh->nlmsg_flags &= (uint16_t)~(NLM_F_APPEND | NLM_F_CREATE);
 				nlh->nlmsg_flags |= NLM_F_REPLACE;
 				mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(replace));

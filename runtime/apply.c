@@ -1229,7 +1229,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		return APPLY_FULL;
 	}
 	if (incr_too_many(&r, ir)) {
-		timing("full path: too many rules new or renumbered");
+		timing("full path: too many rules new or changed");
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
@@ -1244,7 +1244,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 	emit_nl_scan(b0, s);
 	timing("whole batch scanned");
 	if (!incr_plan_make(&r, ir, s, &p)) {
-		timing("full path: more than rules changed, or too many renumbered");
+		timing("full path: more than rules changed, or too many");
 		incr_plan_free(&p);
 		goto out;
 	}

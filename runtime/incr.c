@@ -4,8 +4,10 @@
  * plan that turns it into what a new batch would make (incr.h). Rules are
  * paired chain by chain as a longest common subsequence of their
  * fingerprints (the common head and tail first: a small change leaves a
- * small middle); a rule paired with one whose comment alone differs (an
- * insertion above renumbers it) is replaced in place, keeping its handle.
+ * small middle); a rule paired with one whose comment alone differs (the
+ * user changed it) is replaced in place, keeping its handle. Kernel
+ * comments carry no rule numbers (kname.h), so an insertion or removal
+ * leaves the rules around it alone.
  */
 #include "incr.h"
 
@@ -48,8 +50,8 @@
 /* The kernel finds a rule by handle (delete, replace, add after) walking
  * its chain from the head (nft_rule_lookup): a plan whose messages would
  * walk more rules than this in all is a full apply, which costs the same
- * whatever changed. 25k renumbered rules of a 50k chain, rewritten in
- * place, took the kernel a minute. */
+ * whatever changed. 25k rules of a 50k chain rewritten in place (when
+ * kernel comments carried rule numbers) took the kernel a minute. */
 #define WALK_MAX (16u << 20)
 
 const char *incr_path(void)

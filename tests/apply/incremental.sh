@@ -44,7 +44,7 @@ sed -e '/comment="changed"/s/dst-port=9/dst-port=9 packet-size=0-1000/' -e '/com
 # The same rules, one list entry more.
 sed -e '/^add list=lan/a add list=lan address=10.5.5.0/24' "$tmp/b.rsc" > "$tmp/c.rsc"
 # A rule inserted first: every ip input rule under it gets a new number,
-# in place (the same handle, the same counter).
+# which is not in the kernel (compiler/kname.h): they are not touched.
 sed -e '/comment="track"/i add chain=input protocol=tcp dst-port=1 action=drop comment="first"' "$tmp/c.rsc" > "$tmp/d.rsc"
 # "same" changed, over a record whose handles of filter_input's first two
 # rules were swapped: its generation is right, its handles are not.
@@ -75,6 +75,7 @@ echo x > /dev/udp/127.0.0.1/9
 nft -a list ruleset > "$2/c"
 "$1" apply --json "$2/d.rsc" > "$2/d.json" 2>/dev/null
 nft -a list ruleset > "$2/d"
+"$1" print stats > "$2/dstats" 2>&1 || true
 awk "/^chain 0 [0-9]+ filter_input\$/ { n = 1; print; next }
 	n == 1 { h1 = \$3; l1 = \$1 \" \" \$2; n = 2; next }
 	n == 2 { print \$1, \$2, h1; print l1, \$3; n = 0; next } { print }" \
@@ -86,9 +87,10 @@ for f in b c d e; do
 	unshare -n bash -c '"$1" apply "$2" 2>/dev/null && nft list ruleset' _ "$rosfw" "$tmp/$f.rsc" > "$tmp/fresh.$f"
 done
 
-# rule_of FILE TEXT: the rule line whose comment is "#N TEXT"
+# rule_of FILE TEXT: the first rule line whose comment is "TEXT" (a list's
+# set has its comment too)
 rule_of() {
-	grep -E "comment \"#[0-9]+ $2\"" "$1" | head -1
+	grep -F "comment \"$2\"" "$1" | grep 'counter name' | head -1
 }
 handle_of() {
 	rule_of "$1" "$2" | grep -o '# handle [0-9]*$' | awk '{ print $3 }'
@@ -109,7 +111,7 @@ state_free() {
 # in the same order
 same_as_fresh() {
 	if cmp -s <(state_free "$2" | sort) <(state_free "$3" | sort) &&
-		cmp -s <(state_free "$2" | grep 'comment "#') <(state_free "$3" | grep 'comment "#'); then
+		cmp -s <(state_free "$2" | grep 'counter name') <(state_free "$3" | grep 'counter name'); then
 		pass "incremental: $1 = a fresh apply, but for state"
 	else
 		fail "incremental: $1 = a fresh apply, but for state"
@@ -142,7 +144,7 @@ for r in track same "uses list" six; do
 done
 # Only the changed and added rules are new: every rule line (with its
 # handle) of after that before did not have is theirs.
-new=$(comm -13 <(grep 'comment "#.* # handle' "$tmp/before" | sort) <(grep 'comment "#.* # handle' "$tmp/after" | sort) | wc -l)
+new=$(comm -13 <(grep 'counter name.* # handle' "$tmp/before" | sort) <(grep 'counter name.* # handle' "$tmp/after" | sort) | wc -l)
 if [ "$new" = 3 ] && [ -z "$(rule_of "$tmp/after" removed)" ] &&
 	[ "$(counter_of "$tmp/after" changed)" = "packets 0 bytes 0" ]; then
 	pass "incremental: only the changed, added and removed rules were touched (3 new handles)"
@@ -204,11 +206,27 @@ hc=$(handle_of "$tmp/c" same)
 hd=$(handle_of "$tmp/d" same)
 b=$(counter_of "$tmp/c" same)
 a=$(counter_of "$tmp/d" same)
-if rule_of "$tmp/c" same | grep -q '"#1 same"' && rule_of "$tmp/d" same | grep -q '"#2 same"' && [ -n "$hc" ] &&
-	[ "$hc" = "$hd" ] && [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
+if [ -n "$hc" ] && [ "$hc" = "$hd" ] && [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
 	pass "incremental: a renumbered rule keeps its handle and counter ($hd, $a)"
 else
 	fail "incremental: a renumbered rule keeps its handle and counter (handle '$hc' -> '$hd', counter '$b' -> '$a')"
+fi
+# The insertion touched one rule: every rule line of c (with its handle)
+# is in d as it was, and d has one rule line more, the inserted one.
+gone=$(comm -23 <(grep 'counter name.* # handle' "$tmp/c" | sort) <(grep 'counter name.* # handle' "$tmp/d" | sort) | wc -l)
+new=$(comm -13 <(grep 'counter name.* # handle' "$tmp/c" | sort) <(grep 'counter name.* # handle' "$tmp/d" | sort))
+if [ "$gone" = 0 ] && [ "$(printf '%s\n' "$new" | grep -c .)" = 1 ] && printf '%s\n' "$new" | grep -q 'comment "first"'; then
+	pass "incremental: a rule inserted first touches that rule alone"
+else
+	fail "incremental: a rule inserted first touches that rule alone ($gone rule lines rewritten, new: $new)"
+fi
+# print stats right after it, from the record: the rules under it counted
+# under their new numbers.
+if grep -A1 -E '^ *0 +;;; first$' "$tmp/dstats" | grep -Eq '^ +input +drop +0 +0 *$' &&
+	grep -A1 -E '^ *2 +;;; same$' "$tmp/dstats" | grep -Eq '^ +input +passthrough +[0-9]+ +[1-9][0-9]* *$'; then
+	pass "incremental: print stats after an insertion counts under the new numbers"
+else
+	fail "incremental: print stats after an insertion counts under the new numbers: $(cat "$tmp/dstats")"
 fi
 if ! grep -q '"incremental"' "$tmp/e.json" && grep -q '"ok":true' "$tmp/e.json"; then
 	pass "incremental: a record with handles gone wrong takes the full path"
