@@ -576,6 +576,7 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 		r->chain = mitem_value(it, k, P_CHAIN);
 		r->action = mitem_value(it, k, P_ACTION);
 		r->comment = cm ? cm->value : NULL;
+		r->counter = c.ctr[i];
 		r->bytes = c.bytes[i];
 		r->packets = c.packets[i];
 	}

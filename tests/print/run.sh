@@ -138,7 +138,16 @@ assert by[("filter", 2)]["disabled"] and by[("filter", 2)]["packets"] == 0
 assert by[("filter", 5)]["invalid"]
 assert by[("filter", 0)]["comment"] == "remember \"udp\" senders\\here"
 assert by[("raw", 0)]["packets"] == 3
+assert by[("filter", 2)]["counter"] is None
 ' "$tmp/json"
+	# the counter object is how a kernel rule is mapped to its RouterOS rule
+	c1=$(nft list chain ip rosfw filter_input | grep 'comment "accept udp 9"' | grep -o 'counter name "[^"]*"' | cut -d'"' -f2)
+	check "json: a rule's counter object is its kernel rule's" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+by = {(r["facility"], r["number"]): r for r in rows}
+assert sys.argv[2] and by[("filter", 1)]["counter"] == sys.argv[2], (by[("filter", 1)], sys.argv[2])
+' "$tmp/json" "$c1"
 fi
 "$rosfw" print stats all --prometheus config.rsc > "$tmp/prom"
 check "prometheus packets sample" grep -qxF 'rosfw_rule_packets_total{family="ip",facility="filter",number="0",chain="input",action="add-src-to-address-list",comment="remember \"udp\" senders\\here"} 3' "$tmp/prom"
