@@ -24,6 +24,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1019,18 +1020,24 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 
 /* ROSFW_TIMING=1: milliseconds since the start of each phase on stderr,
  * for bench/incr.sh (the kernel's transaction apart from the command). */
-static void timing(const char *what)
+static void timing(const char *what, ...) __attribute__((format(printf, 1, 2)));
+static void timing(const char *what, ...)
 {
 	static struct timespec t0;
 	struct timespec now;
+	va_list ap;
 
 	if (!getenv("ROSFW_TIMING"))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!t0.tv_sec && !t0.tv_nsec)
 		t0 = now;
-	fprintf(stderr, "rosfw: timing: %.3f ms %s\n",
-		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
+	fprintf(stderr, "rosfw: timing: %.3f ms ",
+		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6);
+	va_start(ap, what);
+	vfprintf(stderr, what, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 static int msg_family(const struct nlmsghdr *nlh)
@@ -1284,7 +1291,7 @@ static int apply_incr(const struct ir *ir, const uint64_t sets[2], struct apply_
 		for (i = 0; i < p.ndel[f]; i++)
 			emit_nl_incr_counter(inc, f ? NFPROTO_IPV6 : NFPROTO_IPV4, p.del[f][i], false);
 	emit_nl_incr_end(inc);
-	timing("small batch built");
+	timing("small batch built: %zu rule messages, %zu counters", p.nops, p.nadd[0] + p.nadd[1] + p.ndel[0] + p.ndel[1]);
 	talk_gen(inc, &t, r.genid);
 	timing("small transaction sent and answered");
 	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {
