@@ -1,12 +1,14 @@
 #!/bin/bash
 # Kernel rules per RouterOS rule (issue 18): for every corpus file rosfw
 # compiles (with its options from tests/corpus/compile-policy), the kernel
-# rules that carry a RouterOS rule's number against the RouterOS rules that
-# made any, per file and over the corpus. A RouterOS rule is its table's
-# family, facility (the chain's prefix) and number: `comment "#N ..."`.
+# rules of the chains a RouterOS rule's packets pass (filter_, nat_,
+# mangle_, raw_, and a psd= rule's psd_; rosfw's helpers there included)
+# against the RouterOS rules that made any, per file and over the corpus.
+# A RouterOS rule is its table's family and counter object (`counter name
+# "c_..."`: kernel comments carry no rule numbers, compiler/kname.h).
 # Twice: as compile makes them, merged runs (compiler/merge.h) one kernel
 # rule for all their RouterOS rules, and with --merge=no; the RouterOS
-# rules are counted in the second (a merged rule carries its first's number).
+# rules are counted in the second (a merged rule names a map of counters).
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -22,10 +24,11 @@ for f in "$shared"/corpus/files/* "$shared"/corpus/incoming/files/*; do
 	out0=$("$root/$build/rosfw" compile --merge=no $opts "$f" 2>/dev/null) || continue
 	count='
 		/^table / { fam = $2 }
-		/^\tchain / { fac = $2; sub(/[._].*/, "", fac) }
-		match($0, /comment "#[0-9]+/) {
-			k++
-			id = fam " " fac " " substr($0, RSTART + 10, RLENGTH - 10)
+		/^\tchain / { ours = $2 ~ /^(filter|nat|mangle|raw|psd)_/; next }
+		/^\t}/ { ours = 0 }
+		ours && /^\t\t/ && !/^\t\ttype / { k++ }
+		match($0, /counter name "c_[^"]+"/) {
+			id = fam " " substr($0, RSTART + 14, RLENGTH - 15)
 			if (!(id in seen)) { seen[id] = 1; r++ }
 		}
 		END { print k + 0, r + 0 }'
