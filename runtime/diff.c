@@ -1124,10 +1124,14 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)
 
 			objnames_read(&on, nlh);
 			krule_read(&bd->rules, r, anon_by_id, &bd->bs, &on);
-			if (bd->names && emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule && o.rule->loc.file) {
-				bd->rules.v[bd->rules.n - 1].file = diag_source_name(bd->names, o.rule->loc.file);
-				bd->rules.v[bd->rules.n - 1].line = o.rule->loc.line;
-				bd->rules.v[bd->rules.n - 1].num = o.rule->id;
+			if (emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule) {
+				struct krule *kr = &bd->rules.v[bd->rules.n - 1];
+
+				kr->num = o.rule->id;
+				if (bd->names && o.rule->loc.file) {
+					kr->file = diag_source_name(bd->names, o.rule->loc.file);
+					kr->line = o.rule->loc.line;
+				}
 			}
 		}
 		nftnl_rule_free(r);
