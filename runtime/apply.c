@@ -899,6 +899,84 @@ static bool inspect_fit(struct ir *ir, struct diag *d, bool insist)
 	return dropped;
 }
 
+/* The RouterOS rules of the last apply by table and counter object. */
+struct numbered {
+	int v6;
+	const char *counter;
+	long num;
+};
+
+struct numbers {
+	struct numbered *v;
+	size_t n;
+	struct applied *a;
+};
+
+static int numbered_cmp(const void *x, const void *y)
+{
+	const struct numbered *a = x, *b = y;
+
+	return a->v6 != b->v6 ? a->v6 - b->v6 : strcmp(a->counter, b->counter);
+}
+
+static long number_of(void *ctx, int family, const char *counter)
+{
+	const struct numbers *ns = ctx;
+	struct numbered k = { family == NFPROTO_IPV6, counter, 0 }, *f;
+
+	if (family != NFPROTO_IPV4 && family != NFPROTO_IPV6)
+		return -1;	/* the record of the bridge table is not kept */
+	f = bsearch(&k, ns->v, ns->n, sizeof(*ns->v), numbered_cmp);
+	return f ? f->num : -1;
+}
+
+/*
+ * --diff names a removed or moved rule by its number before, which the
+ * kernel does not hold (kname.h): the record of the last apply has it,
+ * when nothing was committed since (the generation it recorded). Reading
+ * it costs a parse and lowering of the last configuration: --diff only.
+ */
+static void numbers_before(struct diff *old)
+{
+	struct numbers ns = { 0 };
+	struct incr_rec r;
+	uint32_t gen;
+	char why[600];
+	int rc, f;
+	size_t i, j, k;
+
+	if (incr_read(&r) < 0)
+		return;
+	if (incr_genid(&gen) < 0 || gen != r.genid) {
+		incr_rec_free(&r);
+		return;
+	}
+	incr_rec_free(&r);
+	ns.a = applied_from_record(&rc, why, sizeof(why));
+	if (!ns.a)
+		return;
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ns.a->ir->tables[f];
+
+		for (i = 0; t && i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++) {
+				const struct ir_rule *rule = t->chains[i]->rules[j];
+
+				for (k = 0; rule->id >= 0 && k < rule->n; k++)
+					if (rule->stmts[k].kind == S_COUNTER && rule->stmts[k].u.obj.name) {
+						ns.v = xreallocarray(ns.v, ns.n + 1, sizeof(*ns.v));
+						ns.v[ns.n++] = (struct numbered){ f, rule->stmts[k].u.obj.name, rule->id };
+						break;
+					}
+			}
+	}
+	if (ns.n)
+		qsort(ns.v, ns.n, sizeof(*ns.v), numbered_cmp);
+	diff_number(old, number_of, &ns);
+	free(ns.v);
+	applied_free(ns.a);
+}
+
 /* What the batch would change, into *c; EXIT_OK, or < 0 / EXIT_IO when the
  * kernel's tables could not be read. */
 static int changes_find(const struct ir *ir, const struct apply_opts *o, struct diag *d, struct changes *c)
@@ -912,6 +990,8 @@ static int changes_find(const struct ir *ir, const struct apply_opts *o, struct 
 		diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
 		return EXIT_IO;
 	}
+	if (o->diff)
+		numbers_before(old);
 	/* The whole batch, as onto no tables: what apply sends over
 	 * existing ones leaves out what it keeps. */
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);

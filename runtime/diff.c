@@ -246,7 +246,7 @@ struct krule {
 	char *chain, *counter, *comment, *body, *shown;
 	const char *file;	/* the batch's: where the RouterOS rule is */
 	unsigned line;
-	long num;		/* the batch's: the RouterOS rule's number; -1 */
+	long num;		/* the RouterOS rule's number (diff_number); -1 */
 };
 
 struct krules {
@@ -933,6 +933,15 @@ fail:
 	return NULL;
 }
 
+void diff_number(struct diff *st, long (*num)(void *ctx, int family, const char *counter), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < st->rules.n; i++)
+		if (st->rules.v[i].counter)
+			st->rules.v[i].num = num(ctx, st->rules.v[i].family, st->rules.v[i].counter);
+}
+
 void diff_free(struct diff *st)
 {
 	size_t i;
@@ -1228,7 +1237,8 @@ static void objs_compare(struct dobjs *old, struct dobjs *new, struct changes *c
  * object (or, for a rule rosfw adds, one chain's rules of one comment).
  * @first: its first kernel rule, which names its chain and comment.
  * @pos: where it stands: its first kernel rule's index.
- * @num: its RouterOS number, -1 for none (the kernel's side).
+ * @num: its RouterOS number, -1 for none (the kernel's side without
+ *	diff_number).
  * @text: its comment.
  * @gap: for a rule not paired by name or comment, its place: the kept
  *	rule (its old index) it follows in its chain, and its rank after it.

@@ -137,8 +137,8 @@ expect c.diff "a new chain, a changed static list (its new element), new rules b
 + rule ip filter_forward #5 at c.rsc:12
 OUT
 # The kernel's rules carry no numbers (compiler/kname.h): the rules under
-# an insertion are not changed, and a removed or moved rule's old number
-# is not known.
+# an insertion are not changed, and without a record (tests/lib.sh) a
+# removed or moved rule's old number is not known (incremental.sh: with).
 expect d.diff "an insertion: one rule added, none moved or changed" <<'OUT'
 + rule ip filter_input #0 "inserted" at d.rsc:4
 OUT

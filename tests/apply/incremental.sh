@@ -76,6 +76,7 @@ nft -a list ruleset > "$2/c"
 "$1" apply --json "$2/d.rsc" > "$2/d.json" 2>/dev/null
 nft -a list ruleset > "$2/d"
 "$1" print stats > "$2/dstats" 2>&1 || true
+"$1" apply --diff "$2/c.rsc" > "$2/dc.diff" 2>/dev/null || true
 awk "/^chain 0 [0-9]+ filter_input\$/ { n = 1; print; next }
 	n == 1 { h1 = \$3; l1 = \$1 \" \" \$2; n = 2; next }
 	n == 2 { print \$1, \$2, h1; print l1, \$3; n = 0; next } { print }" \
@@ -219,6 +220,14 @@ if [ "$gone" = 0 ] && [ "$(printf '%s\n' "$new" | grep -c .)" = 1 ] && printf '%
 	pass "incremental: a rule inserted first touches that rule alone"
 else
 	fail "incremental: a rule inserted first touches that rule alone ($gone rule lines rewritten, new: $new)"
+fi
+# --diff of taking it out again: the kernel's rules carry no numbers, the
+# record of the last apply (nothing committed since) gives the removed
+# rule's, and the rules under it are no change.
+if [ "$(cat "$tmp/dc.diff")" = '- rule ip filter_input #0 "first"' ]; then
+	pass "incremental: --diff names a removed rule by its number from the record"
+else
+	fail "incremental: --diff names a removed rule by its number from the record: $(cat "$tmp/dc.diff")"
 fi
 # print stats right after it, from the record: the rules under it counted
 # under their new numbers.
