@@ -73,7 +73,7 @@ struct nlmsghdr;
  *         flowtable.
  * @rules: every rule in batch order (chain by chain): its fingerprint
  *         (its message and anonymous sets, set ids and the comment left
- *         out), its comment's (@text: a new number is a new comment), family
+ *         out), its comment's and counter object's (@text), family
  *         (0 ip, 1 ip6), chain, and its messages @first..@first+@n-1.
  * @msg:   the batch's messages after the begin, in order.
  */
@@ -96,9 +96,13 @@ void emit_nl_scan_free(struct emit_nl_scan *s);
  * per family: taken before a re-apply's dynamic entries join them. With
  * the scan's `rest` the same, only rules and counters differ. */
 void emit_nl_sets_fp(const struct ir *ir, uint64_t fp[2]);
-/* The fingerprint of rule `r`'s comment as the scan takes it (@text),
- * from the IR alone. */
+/* The fingerprint of rule `r`'s comment and the counter object it names
+ * as the scan takes them (@text), from the IR alone. */
 uint64_t emit_nl_rule_text(const struct ir_rule *r);
+/* @text from the comment's fingerprint (the NFTA_RULE_USERDATA attribute
+ * hashed whole from TEXT_FNV64) and the counter object the rule names
+ * (NULL: none): comments are not unique, the counter names the rule. */
+uint64_t emit_nl_text_counter(uint64_t udata, const char *counter, size_t len);
 
 /* A batch that changes rosfw's tables in place: counter objects made or
  * deleted, rules deleted by handle, rule `i` of `s` (a scan of `src`)

@@ -105,6 +105,29 @@ static uint64_t h_msg(uint64_t h, const struct nlmsghdr *nlh, uint64_t *udata)
 	return h;
 }
 
+uint64_t emit_nl_text_counter(uint64_t udata, const char *counter, size_t len)
+{
+	return counter ? text_fnv64(text_fnv64(udata, "c", 1), counter, len) : udata;
+}
+
+/* The counter object a rule names directly (not a merged run's map). */
+static const char *rule_counter(const struct ir_rule *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n; i++)
+		if (r->stmts[i].kind == S_COUNTER && !r->stmts[i].u.obj.map && r->stmts[i].u.obj.name)
+			return r->stmts[i].u.obj.name;
+	return NULL;
+}
+
+static uint64_t with_counter(uint64_t udata, const struct ir_rule *r)
+{
+	const char *c = rule_counter(r);
+
+	return emit_nl_text_counter(udata, c, c ? strlen(c) : 0);
+}
+
 /* The batch's messages, one per origin, in order. */
 struct scan_msgs {
 	const struct emit_nl *b;
@@ -155,7 +178,7 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 				h = h_msg(h, msg[j], &u);
 			r = &s->rules[s->nrules++];
 			r->fp = h;
-			r->text = u;
+			r->text = with_counter(u, o->rule);
 			r->family = f;
 			r->chain = o->name;
 			r->rule = o->rule;
@@ -204,7 +227,7 @@ uint64_t emit_nl_rule_text(const struct ir_rule *r)
 	uint64_t h;
 
 	if (!r->comment)
-		return TEXT_FNV64;
+		return with_counter(TEXT_FNV64, r);
 	/* the attribute rule_send's nftnl_rule_nlmsg_build_payload puts */
 	u = emit_nl_udata_new();
 	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, r->comment);
@@ -213,7 +236,7 @@ uint64_t emit_nl_rule_text(const struct ir_rule *r)
 	h = text_fnv64(TEXT_FNV64, &a, sizeof(a));
 	h = text_fnv64(h, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
 	nftnl_udata_buf_free(u);
-	return h;
+	return with_counter(h, r);
 }
 
 void emit_nl_scan_free(struct emit_nl_scan *s)
