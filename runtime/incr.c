@@ -4,10 +4,11 @@
  * plan that turns it into what a new batch would make (incr.h). Rules are
  * paired chain by chain as a longest common subsequence of their
  * fingerprints (the common head and tail first: a small change leaves a
- * small middle); a rule paired with one whose comment alone differs (the
- * user changed it) is replaced in place, keeping its handle. Kernel
- * comments carry no rule numbers (kname.h), so an insertion or removal
- * leaves the rules around it alone.
+ * small middle); a rule paired with one whose comment alone differs is
+ * replaced in place, keeping its handle (rosfw's own batches no longer
+ * make that case: a comment is part of the counter object's name, so a
+ * new comment is a new rule). Kernel comments carry no rule numbers
+ * (kname.h), so an insertion or removal leaves the rules around it alone.
  */
 #include "incr.h"
 
