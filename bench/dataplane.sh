@@ -103,7 +103,7 @@ for r in $(seq "$runs"); do
 		opt=; [ "${c#*:}" = unmerged ] && opt=--merge=no
 		# shellcheck disable=SC2086
 		ip netns exec "$p-router" "$rosfw" apply $opt "$tmp/b${c%%:*}.rsc" 2>/dev/null
-		rules[$c]=$(ip netns exec "$p-router" nft list chain ip rosfw filter_forward | grep -c ' comment "#')
+		rules[$c]=$(ip netns exec "$p-router" nft list chain ip rosfw filter_forward | grep -c 'counter name ')
 		pps=$(runs=1 flood)
 		[ "$pps" -gt "${best[$c]}" ] && best[$c]=$pps
 		ip netns exec "$p-router" "$rosfw" flush 2> /dev/null

@@ -77,7 +77,7 @@ struct nlmsghdr;
  *         flowtable.
  * @rules: every rule in batch order (chain by chain): its fingerprint
  *         (its message and anonymous sets, set ids and the comment left
- *         out), its comment's (@text: a new number is a new comment), family
+ *         out), its comment's and counter object's (@text), family
  *         (0 ip, 1 ip6, 2 bridge), chain, and its messages @first..@first+@n-1.
  * @msg:   the batch's messages after the begin, in order.
  */
@@ -144,9 +144,13 @@ void emit_nl_incr_addelems(struct emit_nl *b, const struct emit_nl_setfp *set, c
 void emit_nl_incr_delelems(struct emit_nl *b, int family, const char *name, uint32_t klen,
 			   const uint8_t *const *del, size_t n);
 
-/* The fingerprint of rule `r`'s comment as the scan takes it (@text),
- * from the IR alone. */
+/* The fingerprint of rule `r`'s comment and the counter object it names
+ * as the scan takes them (@text), from the IR alone. */
 uint64_t emit_nl_rule_text(const struct ir_rule *r);
+/* @text from the comment's fingerprint (the NFTA_RULE_USERDATA attribute
+ * hashed whole from TEXT_FNV64) and the counter object the rule names
+ * (NULL: none): comments are not unique, the counter names the rule. */
+uint64_t emit_nl_text_counter(uint64_t udata, const char *counter, size_t len);
 
 /* A batch that changes rosfw's tables in place: counter objects made or
  * deleted, rules deleted by handle, rule `i` of `s` (a scan of `src`)

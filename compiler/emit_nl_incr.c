@@ -88,8 +88,8 @@ static uint64_t h_expr(uint64_t h, const struct nlattr *elem)
 }
 
 /* A message's type, family and attributes, set ids left out; a rule's
- * user data (its comment, "#N text") into *udata, apart: a rule that
- * only got a new number is the same rule, renamed in place. */
+ * user data (its comment) into *udata, apart: a rule whose comment alone
+ * changed is the same rule, its comment replaced in place. */
 static uint64_t h_msg(uint64_t h, const struct nlmsghdr *nlh, uint64_t *udata)
 {
 	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
@@ -114,6 +114,29 @@ static uint64_t h_msg(uint64_t h, const struct nlmsghdr *nlh, uint64_t *udata)
 		}
 	}
 	return h;
+}
+
+uint64_t emit_nl_text_counter(uint64_t udata, const char *counter, size_t len)
+{
+	return counter ? text_fnv64(text_fnv64(udata, "c", 1), counter, len) : udata;
+}
+
+/* The counter object a rule names directly (not a merged run's map). */
+static const char *rule_counter(const struct ir_rule *r)
+{
+	size_t i;
+
+	for (i = 0; r && i < r->n; i++)
+		if (r->stmts[i].kind == S_COUNTER && !r->stmts[i].u.obj.map && r->stmts[i].u.obj.name)
+			return r->stmts[i].u.obj.name;
+	return NULL;
+}
+
+static uint64_t with_counter(uint64_t udata, const struct ir_rule *r)
+{
+	const char *c = rule_counter(r);
+
+	return emit_nl_text_counter(udata, c, c ? strlen(c) : 0);
 }
 
 /* The batch's messages, one per origin, in order. */
@@ -166,7 +189,7 @@ void emit_nl_scan(struct emit_nl *b, struct emit_nl_scan *s)
 				h = h_msg(h, msg[j], &u);
 			r = &s->rules[s->nrules++];
 			r->fp = h;
-			r->text = u;
+			r->text = with_counter(u, o->rule);
 			r->family = f;
 			r->chain = o->name;
 			r->rule = o->rule;
@@ -482,7 +505,7 @@ uint64_t emit_nl_rule_text(const struct ir_rule *r)
 	uint64_t h;
 
 	if (!r->comment)
-		return TEXT_FNV64;
+		return with_counter(TEXT_FNV64, r);
 	/* the attribute rule_send's nftnl_rule_nlmsg_build_payload puts */
 	u = emit_nl_udata_new();
 	nftnl_udata_put_strz(u, NFTNL_UDATA_RULE_COMMENT, r->comment);
@@ -491,7 +514,7 @@ uint64_t emit_nl_rule_text(const struct ir_rule *r)
 	h = text_fnv64(TEXT_FNV64, &a, sizeof(a));
 	h = text_fnv64(h, nftnl_udata_buf_data(u), nftnl_udata_buf_len(u));
 	nftnl_udata_buf_free(u);
-	return h;
+	return with_counter(h, r);
 }
 
 void emit_nl_scan_free(struct emit_nl_scan *s)
@@ -536,8 +559,8 @@ uint32_t emit_nl_incr_rule(struct emit_nl *b, struct emit_nl *src, const struct 
 			/* After the kept rule before it, or first in its
 			 * chain; the kernel says the handle it gives. */
 			if (replace) {
-				/* the same rule, its comment (number) new:
-				 * its handle and place stay */
+				/* the same rule, its comment new: its
+				 * handle and place stay */
 				nlh->nlmsg_flags &= (uint16_t)~(NLM_F_APPEND | NLM_F_CREATE);
 				nlh->nlmsg_flags |= NLM_F_REPLACE;
 				mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(replace));

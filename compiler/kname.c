@@ -145,26 +145,11 @@ bool kname_counter_of(const char *name, size_t len, const char *facility)
 	return len > plen && !strncmp(name, prefix, plen);
 }
 
-void kname_rule_comment(char out[KNAME_COMMENT_MAX + 1], long num, const char *comment, size_t len)
+bool kname_rule_comment(char out[KNAME_COMMENT_MAX + 1], const char *comment, size_t len)
 {
-	char text[KNAME_COMMENT_MAX + 1];
-	int w = snprintf(out, KNAME_COMMENT_MAX + 1, "#%ld", num);
-
-	if (comment && w > 0 && (size_t)w + 1 < KNAME_COMMENT_MAX) {
-		lower_text(text, sizeof(text), comment, len, KNAME_COMMENT_MAX - (size_t)w - 1);
-		out[w] = ' ';
-		memcpy(out + w + 1, text, strlen(text) + 1);
-	}
-}
-
-long kname_rule_number(const char *comment, size_t len)
-{
-	long v = 0;
-	size_t k;
-
-	if (len < 2 || comment[0] != '#')
-		return -1;
-	for (k = 1; k < len && comment[k] >= '0' && comment[k] <= '9' && v < 100000000; k++)
-		v = v * 10 + (comment[k] - '0');
-	return k > 1 ? v : -1;
+	out[0] = '\0';
+	if (!comment)
+		return false;
+	lower_text(out, KNAME_COMMENT_MAX + 1, comment, len, KNAME_COMMENT_MAX);
+	return out[0] != '\0';
 }

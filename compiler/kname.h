@@ -65,13 +65,13 @@ void kname_counter_map(char out[KNAME_COUNTER_MAX], const char *counter);
 void kname_rule_state(char *out, size_t size, const char *prefix, const char *counter);
 
 /*
- * The comment of every kernel rule of RouterOS rule N: "#N", and a blank
- * and the rule's comment as lower_text makes it; nftables keeps 127
- * bytes. The number is how counters are summed back per RouterOS rule.
+ * The comment of every kernel rule of a RouterOS rule: its comment as
+ * lower_text makes it (nftables keeps 127 bytes); false, "", when it has
+ * none. No rule number: a rule's number is its place, so an insertion
+ * would rewrite every kernel rule under it. Its counter object
+ * (kname_counter) is what ties a kernel rule to its RouterOS rule.
  */
 #define KNAME_COMMENT_MAX 127
-void kname_rule_comment(char out[KNAME_COMMENT_MAX + 1], long num, const char *comment, size_t len);
-/* N of a rule comment (len bytes, NUL or not); -1 when it has none. */
-long kname_rule_number(const char *comment, size_t len);
+bool kname_rule_comment(char out[KNAME_COMMENT_MAX + 1], const char *comment, size_t len);
 
 #endif

@@ -1028,12 +1028,13 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
-	const char *counter;
+	const char *counter, *text = NULL;
 	size_t a, n = 1, i, g, p;
 
 	for (g = 0; g < L->ngroups; g++)
 		n *= L->nalts[g];
-	kname_rule_comment(comment, L->id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
+	if (kname_rule_comment(comment, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0))
+		text = ir_strdup(L->ir, comment);
 	/* One counter for all the rule's kernel rules: a packet passes at
 	 * most one of them (above), so it counts once. */
 	counter = ir_counter_add(L->ir, L->t, L->cname);
@@ -1042,7 +1043,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 		size_t rest = a;
 
 		for (p = 0; p < L->npreludes; p++) {
-			r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+			r = ir_rule_add(L->ir, c, L->id, text, &L->it->loc);
 			r->state_only = true;
 			for (i = 0; i < L->npre; i++)
 				if (!stmt_has_state(&L->pre[i]) && !L->own[i])
@@ -1051,7 +1052,7 @@ static void rule_emit(struct lctx *L, struct ir_chain *c)
 			for (i = 0; i < L->nprelude[p]; i++)
 				*ir_stmt_add(L->ir, r, L->prelude[p][i].kind) = L->prelude[p][i];
 		}
-		r = ir_rule_add(L->ir, c, L->id, ir_strdup(L->ir, comment), &L->it->loc);
+		r = ir_rule_add(L->ir, c, L->id, text, &L->it->loc);
 
 		for (i = 0; i < L->npre; i++)
 			if (!stmt_has_state(&L->pre[i]))

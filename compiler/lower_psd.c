@@ -156,6 +156,7 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 	int pr = proto && mprop_len(proto) && !proto->neg ? (int)proto->v.u : -1;
 	char chain[64], comment[KNAME_COMMENT_MAX + 1];
 	const struct mprop *cm = mitem_prop(L->it, P_COMMENT);
+	const char *text;
 	uint32_t g, lo, hi, threshold;
 	struct ir_set *seen, *weight, *hit, *first = NULL;
 	struct ir_chain *c;
@@ -190,7 +191,9 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 			     "more than 100000 times the port weights' common divisor does not fit the kernel's limit");
 		return;
 	}
-	kname_rule_comment(comment, L->id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
+	text = NULL;
+	if (kname_rule_comment(comment, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0))
+		text = ir_strdup(L->ir, comment);
 	seen = psd_set(L, "p", d, true);
 	weight = psd_set(L, "w", d, false);
 	hit = psd_set(L, "h", d, true);
@@ -230,29 +233,29 @@ void lower_psd(struct lctx *L, const struct mprop *p)
 
 	/* A port seen lately: seen for longer, no weight. Refreshed by every
 	 * packet, so a port in use (20 connections to 443) counts once. */
-	r = helper_rule(L, c, ir_strdup(L->ir, comment));
+	r = helper_rule(L, c, text);
 	match_in(L, &ir_stmt_add(L->ir, r, S_MATCH)->u.m, seen, OP_IN);
 	stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), seen);
 	ir_stmt_add(L->ir, r, S_VERDICT)->u.verdict.kind = V_RETURN;
 	if (pr != IPPROTO_UDP) {
-		r = helper_rule(L, c, ir_strdup(L->ir, comment));
+		r = helper_rule(L, c, text);
 		/* nft writes the dependency; the netlink batch must too */
 		ir_stmt_add(L->ir, r, S_MATCH)->u.m = (struct ir_match){
 			.key = K_META_L4PROTO, .op = OP_EQ, .v = ir_data_be(IPPROTO_TCP, 1) };
 		match_ack_rst(&ir_stmt_add(L->ir, r, S_MATCH)->u.m, OP_NE);
 		ir_stmt_add(L->ir, r, S_VERDICT)->u.verdict.kind = V_RETURN;
 	}
-	r = helper_rule(L, c, ir_strdup(L->ir, comment));
+	r = helper_rule(L, c, text);
 	stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), seen);
 	/* xt_psd never matches a source's first new port, whatever it
 	 * weighs: where one port can reach the threshold, the hit also
 	 * needs the source seen before (@psds_F_N, kept as @psdw_F_N). */
 	if (lo >= threshold || hi >= threshold)
 		first = psd_set(L, "s", d, false);
-	weight_rules(L, c, ir_strdup(L->ir, comment), true, lo, threshold, weight, hit, first);
-	weight_rules(L, c, ir_strdup(L->ir, comment), false, hi, threshold, weight, hit, first);
+	weight_rules(L, c, text, true, lo, threshold, weight, hit, first);
+	weight_rules(L, c, text, false, hi, threshold, weight, hit, first);
 	if (first) {
-		r = helper_rule(L, c, ir_strdup(L->ir, comment));
+		r = helper_rule(L, c, text);
 		stmt_update(ir_stmt_add(L->ir, r, S_SET_UPDATE), first);
 	}
 }

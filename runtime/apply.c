@@ -26,6 +26,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -907,6 +908,84 @@ static bool inspect_fit(struct ir *ir, struct diag *d, bool insist)
 	return dropped;
 }
 
+/* The RouterOS rules of the last apply by table and counter object. */
+struct numbered {
+	int v6;
+	const char *counter;
+	long num;
+};
+
+struct numbers {
+	struct numbered *v;
+	size_t n;
+	struct applied *a;
+};
+
+static int numbered_cmp(const void *x, const void *y)
+{
+	const struct numbered *a = x, *b = y;
+
+	return a->v6 != b->v6 ? a->v6 - b->v6 : strcmp(a->counter, b->counter);
+}
+
+static long number_of(void *ctx, int family, const char *counter)
+{
+	const struct numbers *ns = ctx;
+	struct numbered k = { family == NFPROTO_IPV6, counter, 0 }, *f;
+
+	if (family != NFPROTO_IPV4 && family != NFPROTO_IPV6)
+		return -1;	/* the record of the bridge table is not kept */
+	f = bsearch(&k, ns->v, ns->n, sizeof(*ns->v), numbered_cmp);
+	return f ? f->num : -1;
+}
+
+/*
+ * --diff names a removed or moved rule by its number before, which the
+ * kernel does not hold (kname.h): the record of the last apply has it,
+ * when nothing was committed since (the generation it recorded). Reading
+ * it costs a parse and lowering of the last configuration: --diff only.
+ */
+static void numbers_before(struct diff *old)
+{
+	struct numbers ns = { 0 };
+	struct incr_rec r;
+	uint32_t gen;
+	char why[600];
+	int rc, f;
+	size_t i, j, k;
+
+	if (incr_read(&r) < 0)
+		return;
+	if (incr_genid(&gen) < 0 || gen != r.genid) {
+		incr_rec_free(&r);
+		return;
+	}
+	incr_rec_free(&r);
+	ns.a = applied_from_record(&rc, why, sizeof(why));
+	if (!ns.a)
+		return;
+	for (f = 0; f < 2; f++) {
+		const struct ir_table *t = ns.a->ir->tables[f];
+
+		for (i = 0; t && i < t->nchains; i++)
+			for (j = 0; j < t->chains[i]->n; j++) {
+				const struct ir_rule *rule = t->chains[i]->rules[j];
+
+				for (k = 0; rule->id >= 0 && k < rule->n; k++)
+					if (rule->stmts[k].kind == S_COUNTER && rule->stmts[k].u.obj.name) {
+						ns.v = xreallocarray(ns.v, ns.n + 1, sizeof(*ns.v));
+						ns.v[ns.n++] = (struct numbered){ f, rule->stmts[k].u.obj.name, rule->id };
+						break;
+					}
+			}
+	}
+	if (ns.n)
+		qsort(ns.v, ns.n, sizeof(*ns.v), numbered_cmp);
+	diff_number(old, number_of, &ns);
+	free(ns.v);
+	applied_free(ns.a);
+}
+
 /* What the batch would change, into *c; EXIT_OK, or < 0 / EXIT_IO when the
  * kernel's tables could not be read. */
 static int changes_find(const struct ir *ir, const struct apply_opts *o, struct diag *d, struct changes *c)
@@ -920,6 +999,8 @@ static int changes_find(const struct ir *ir, const struct apply_opts *o, struct 
 		diag_error(d, NULL, "reading rosfw's current tables: %s", strerror(errno));
 		return EXIT_IO;
 	}
+	if (o->diff)
+		numbers_before(old);
 	/* The whole batch, as onto no tables: what apply sends over
 	 * existing ones leaves out what it keeps. */
 	b = emit_nl_build(ir, (uint32_t)time(NULL), false);
@@ -1028,18 +1109,24 @@ static int apply_diff(const struct ir *ir, struct diag *d, struct apply_opts *o,
 
 /* ROSFW_TIMING=1: milliseconds since the start of each phase on stderr,
  * for bench/incr.sh (the kernel's transaction apart from the command). */
-static void timing(const char *what)
+static void timing(const char *what, ...) __attribute__((format(printf, 1, 2)));
+static void timing(const char *what, ...)
 {
 	static struct timespec t0;
 	struct timespec now;
+	va_list ap;
 
 	if (!getenv("ROSFW_TIMING"))
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (!t0.tv_sec && !t0.tv_nsec)
 		t0 = now;
-	fprintf(stderr, "rosfw: timing: %.3f ms %s\n",
-		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6, what);
+	fprintf(stderr, "rosfw: timing: %.3f ms ",
+		(double)(now.tv_sec - t0.tv_sec) * 1e3 + (double)(now.tv_nsec - t0.tv_nsec) / 1e6);
+	va_start(ap, what);
+	vfprintf(stderr, what, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 /* The record's index of a message's family (incr.h). */
@@ -1253,7 +1340,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 		return APPLY_FULL;
 	}
 	if (incr_too_many(&r, ir)) {
-		timing("full path: too many rules new or renumbered");
+		timing("full path: too many rules new or changed");
 		incr_rec_free(&r);
 		return APPLY_FULL;
 	}
@@ -1268,7 +1355,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 	emit_nl_scan(b0, s);
 	timing("whole batch scanned");
 	if (!incr_plan_make(&r, ir, s, &p)) {
-		timing("full path: more than rules changed, or too many renumbered");
+		timing("full path: more than rules changed, or too many");
 		incr_plan_free(&p);
 		goto out;
 	}
@@ -1325,7 +1412,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 		for (i = 0; i < p.ndel[f]; i++)
 			emit_nl_incr_counter(inc, incr_proto(f), p.del[f][i], false);
 	emit_nl_incr_end(inc);
-	timing("small batch built");
+	timing("small batch built: %zu rule messages, %zu counters", p.nops, p.nadd[0] + p.nadd[1] + p.ndel[0] + p.ndel[1]);
 	talk_gen(inc, &t, r.genid);
 	timing("small transaction sent and answered");
 	if (!t.sys_errno && !t.nerrs && !t.lost && t.done) {

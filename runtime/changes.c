@@ -163,7 +163,7 @@ void changes_print(struct changes *c, FILE *out)
 			rule_print(ch, out);
 		else if (ch->name)
 			fprintf(out, " %s", ch->name);
-		if (ch->op == CH_MOVE || (ch->was >= 0 && ch->num >= 0 && ch->was != ch->num))
+		if (ch->was >= 0 && (ch->op == CH_MOVE || (ch->num >= 0 && ch->was != ch->num)))
 			fprintf(out, " (was #%ld)", ch->was);
 		if (ch->file) {
 			fputs(" at ", out);

@@ -7,9 +7,10 @@
  * would hold the same rule. Kernel rules are grouped into RouterOS rules
  * by the counter object they share, whose name says what the rule says;
  * the two sides' RouterOS rules are matched by that name, then (changed
- * rules) by chain and comment, then by chain and number. An insertion
- * renumbers the rules after it without moving them: a rule is moved only
- * when its order among its chain's kept rules changed. Chains, named sets
+ * rules) by chain and comment, then by their place between the rules
+ * kept. Kernel rules carry no RouterOS numbers (kname.h): the batch's
+ * side has them, the kernel's not. A rule is moved only when its order
+ * among its chain's kept rules changed. Chains, named sets
  * (and the elements of those whose entries do not come and go), ct
  * helpers and the flowtable are compared by their attributes.
  */
@@ -236,7 +237,7 @@ struct anon {
  * @counter: the counter object of the RouterOS rule it belongs to (the
  *	name says what the rule says: compiler/lower.c rule_ident), NULL for
  *	a rule rosfw adds of its own (helpers, jumps to dstnat).
- * @comment: its comment, "#N text" for a RouterOS rule.
+ * @comment: its comment, the RouterOS rule's.
  * @body: its expressions, one "[...]" a line, as compared.
  * @shown: the same as shown (anonymous sets by their elements).
  * @file, @line: for the batch's rules, the RouterOS rule's place.
@@ -246,6 +247,7 @@ struct krule {
 	char *chain, *counter, *comment, *body, *shown;
 	const char *file;	/* the batch's: where the RouterOS rule is */
 	unsigned line;
+	long num;		/* the RouterOS rule's number (diff_number); -1 */
 };
 
 struct krules {
@@ -526,6 +528,7 @@ static void krule_read(struct krules *v, const struct nftnl_rule *r, anon_fn ano
 	kr = &v->v[v->n++];
 	memset(kr, 0, sizeof(*kr));
 	kr->family = (int)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
+	kr->num = -1;
 	kr->chain = xstrdup(nftnl_rule_get_str(r, NFTNL_RULE_CHAIN));
 	sbuf_str(&k, "");
 	sbuf_str(&d, "");
@@ -934,6 +937,15 @@ fail:
 	return NULL;
 }
 
+void diff_number(struct diff *st, long (*num)(void *ctx, int family, const char *counter), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < st->rules.n; i++)
+		if (st->rules.v[i].counter)
+			st->rules.v[i].num = num(ctx, st->rules.v[i].family, st->rules.v[i].counter);
+}
+
 void diff_free(struct diff *st)
 {
 	size_t i;
@@ -1124,9 +1136,14 @@ static void diff_scan(struct batch_diff *bd, struct nlmsghdr *nlh)
 
 			objnames_read(&on, nlh);
 			krule_read(&bd->rules, r, anon_by_id, &bd->bs, &on);
-			if (bd->names && emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule && o.rule->loc.file) {
-				bd->rules.v[bd->rules.n - 1].file = diag_source_name(bd->names, o.rule->loc.file);
-				bd->rules.v[bd->rules.n - 1].line = o.rule->loc.line;
+			if (emit_nl_origin(bd->b, nlh->nlmsg_seq, 0, &o) && o.rule) {
+				struct krule *kr = &bd->rules.v[bd->rules.n - 1];
+
+				kr->num = o.rule->id;
+				if (bd->names && o.rule->loc.file) {
+					kr->file = diag_source_name(bd->names, o.rule->loc.file);
+					kr->line = o.rule->loc.line;
+				}
 			}
 		}
 		nftnl_rule_free(r);
@@ -1223,8 +1240,11 @@ static void objs_compare(struct dobjs *old, struct dobjs *new, struct changes *c
  * object (or, for a rule rosfw adds, one chain's rules of one comment).
  * @first: its first kernel rule, which names its chain and comment.
  * @pos: where it stands: its first kernel rule's index.
- * @num: its RouterOS number, -1 for none.
- * @text: its comment without the number.
+ * @num: its RouterOS number, -1 for none (the kernel's side without
+ *	diff_number).
+ * @text: its comment.
+ * @gap: for a rule not paired by name or comment, its place: the kept
+ *	rule (its old index) it follows in its chain, and its rank after it.
  * @body: its kernel rules' expressions, as compared and as shown.
  * @pair: its match on the other side, -1 for none.
  * @moved: its order among its chain's kept rules changed.
@@ -1237,6 +1257,7 @@ struct rrule {
 	struct sbuf body, shown;
 	long pair;
 	bool moved;
+	long gap[2];
 };
 
 struct rrules {
@@ -1313,12 +1334,8 @@ static void rrules_make(const struct krules *k, struct rrules *out)
 		r->first = f;
 		r->pos = v[i].idx;
 		r->pair = -1;
-		r->num = f->counter ? kname_rule_number(c, strlen(c)) : -1;
+		r->num = f->counter ? f->num : -1;
 		r->text = c;
-		if (r->num >= 0) {
-			r->text = c + 1 + strspn(c + 1, "0123456789");
-			r->text += *r->text == ' ';
-		}
 		sbuf_str(&r->body, "");
 		sbuf_str(&r->shown, "");
 		for (j = i; j < k->n && !strcmp(v[j].key, v[i].key); j++) {
@@ -1354,12 +1371,12 @@ static char *key_ident(const struct rrule *r)
 }
 
 /* An unmatched rule of the same chain with the same comment is the same
- * rule, changed; then one at the same number. */
+ * rule, changed; then one at the same place between the kept rules. */
 static char *key_comment(const struct rrule *r)
 {
 	char *id, *k;
 
-	if (r->num < 0 || !*r->text)
+	if (!r->first->counter || !*r->text)
 		return NULL;
 	id = xstrdup(r->first->chain);
 	k = obj_id(id, r->first->family, r->text);
@@ -1367,14 +1384,46 @@ static char *key_comment(const struct rrule *r)
 	return k;
 }
 
-static char *key_number(const struct rrule *r)
+static char *key_place(const struct rrule *r)
 {
-	char num[32];
+	char place[64];
 
-	if (r->num < 0)
+	if (!r->first->counter)
 		return NULL;
-	snprintf(num, sizeof(num), "#%ld", r->num);
-	return obj_id(r->first->chain, r->first->family, num);
+	snprintf(place, sizeof(place), "@%ld.%ld", r->gap[0], r->gap[1]);
+	return obj_id(r->first->chain, r->first->family, place);
+}
+
+static bool same_chain(const struct rrule *a, const struct rrule *b)
+{
+	return a->first->family == b->first->family && !strcmp(a->first->chain, b->first->chain);
+}
+
+/* The places of the rules not paired yet (key_place): each side's rules
+ * of a chain stand together, in order. */
+static void places_mark(struct rrules *o, struct rrules *n)
+{
+	struct rrules *side[2] = { o, n };
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		long anchor = -1, rank = 0;
+		size_t i;
+
+		for (i = 0; i < side[s]->n; i++) {
+			struct rrule *r = &side[s]->v[i];
+
+			if (i && !same_chain(r, &side[s]->v[i - 1]))
+				anchor = -1, rank = 0;
+			if (r->pair >= 0) {
+				anchor = s ? r->pair : (long)i;
+				rank = 0;
+			} else if (r->first->counter) {
+				r->gap[0] = anchor;
+				r->gap[1] = rank++;
+			}
+		}
+	}
 }
 
 /* Pairs the rules of both sides not paired yet whose keys are equal, in
@@ -1425,7 +1474,7 @@ static void moves_find(struct rrules *o, struct rrules *n)
 
 		/* a run of one chain: rules of a chain stand together */
 		for (j = i; j < n->n && n->v[j].first->family == f->family && !strcmp(n->v[j].first->chain, f->chain); j++)
-			if (n->v[j].pair >= 0 && n->v[j].num >= 0)
+			if (n->v[j].pair >= 0 && n->v[j].first->counter)
 				seq[ns++] = j;
 		/* longest increasing run of old positions (patience sort) */
 		for (k = 0; k < ns; k++) {
@@ -1553,13 +1602,14 @@ static struct change *rule_change(struct changes *c, enum change_op op, const st
 static void rules_compare(const struct krules *ko, const struct krules *kn, struct changes *c)
 {
 	struct rrules o, n;
-	size_t i, renumbered = 0;
+	size_t i;
 
 	rrules_make(ko, &o);
 	rrules_make(kn, &n);
 	pair_by(&o, &n, key_ident);
 	pair_by(&o, &n, key_comment);
-	pair_by(&o, &n, key_number);
+	places_mark(&o, &n);
+	pair_by(&o, &n, key_place);
 	moves_find(&o, &n);
 	for (i = 0; i < o.n; i++)
 		if (o.v[i].pair < 0)
@@ -1575,10 +1625,8 @@ static void rules_compare(const struct krules *ko, const struct krules *kn, stru
 		}
 		if (!body && !text && !r->moved) {
 			if (!r->first->counter || !was->first->counter ||
-			    !strcmp(r->first->counter, was->first->counter)) {
-				renumbered += was->num != r->num;
+			    !strcmp(r->first->counter, was->first->counter))
 				continue;
-			}
 			/* the same rule to the kernel, said otherwise */
 			ch = rule_change(c, CH_CHANGE, r);
 			ch->was = was->num;
@@ -1599,15 +1647,6 @@ static void rules_compare(const struct krules *ko, const struct krules *kn, stru
 		}
 		if (body)
 			body_changes(ch, was, r);
-	}
-	/* Renumbered by what is above: said once, as the kernel's comments
-	 * change with them. */
-	if (renumbered) {
-		char note[96];
-
-		snprintf(note, sizeof(note), "%zu rule%s keep%s %s place under a new number", renumbered,
-			 renumbered == 1 ? "" : "s", renumbered == 1 ? "s" : "", renumbered == 1 ? "its" : "their");
-		changes_add(c, CH_CHANGE, "numbers", NULL, NULL)->note = xstrdup(note);
 	}
 	rrules_free(&o);
 	rrules_free(&n);

@@ -21,6 +21,10 @@ struct diff;
  * netlink failed (EPERM: no CAP_NET_ADMIN); missing tables read as empty. */
 struct diff *diff_read(void);
 void diff_free(struct diff *d);
+/* The kernel's rules carry no RouterOS numbers (kname.h): `num` gives the
+ * number of the rule counting into `counter` in `family`'s table (-1: not
+ * known), from what the kernel is known to hold (apply's record). */
+void diff_number(struct diff *d, long (*num)(void *ctx, int family, const char *counter), void *ctx);
 
 /* What batch `b` would change, into `c` (changes.h): chains, sets (which
  * elements), objects, RouterOS rules added, removed, changed (which

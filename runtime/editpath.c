@@ -299,8 +299,8 @@ static bool reduced_renumber(struct editpath *e, struct reduced *r, const struct
 				return false;	/* not a rule of the menu's items */
 			cm = mitem_prop(model_item(r->m, e->mk, (size_t)ru->id), P_COMMENT);
 			ru->id = r->num[ru->id];
-			kname_rule_comment(comment, ru->id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
-			ru->comment = ir_strdup(r->ir, comment);
+			ru->comment = kname_rule_comment(comment, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0) ?
+					      ir_strdup(r->ir, comment) : NULL;
 		}
 	}
 	return true;

@@ -4,8 +4,11 @@
  * plan that turns it into what a new batch would make (incr.h). Rules are
  * paired chain by chain as a longest common subsequence of their
  * fingerprints (the common head and tail first: a small change leaves a
- * small middle); a rule paired with one whose comment alone differs (an
- * insertion above renumbers it) is replaced in place, keeping its handle.
+ * small middle); a rule paired with one whose comment alone differs is
+ * replaced in place, keeping its handle (rosfw's own batches no longer
+ * make that case: a comment is part of the counter object's name, so a
+ * new comment is a new rule). Kernel comments carry no rule numbers
+ * (kname.h), so an insertion or removal leaves the rules around it alone.
  */
 #include "incr.h"
 
@@ -51,8 +54,8 @@
 /* The kernel finds a rule by handle (delete, replace, add after) walking
  * its chain from the head (nft_rule_lookup): a plan whose messages would
  * walk more rules than this in all is a full apply, which costs the same
- * whatever changed. 25k renumbered rules of a 50k chain, rewritten in
- * place, took the kernel a minute. */
+ * whatever changed. 25k rules of a 50k chain rewritten in place (when
+ * kernel comments carried rule numbers) took the kernel a minute. */
 #define WALK_MAX (16u << 20)
 
 const char *incr_path(void)
@@ -104,15 +107,44 @@ int incr_genid(uint32_t *genid)
 	return nlsock_genid(genid) < 0 || !*genid ? -1 : 0;
 }
 
-/* What a rule's text fingerprint is made of: emit_nl_incr.c hashes the
- * NFTA_RULE_USERDATA attribute whole, from the same FNV start. */
+/* The counter object an objref expression names directly, or NULL. */
+static const struct nlattr *objref_counter(const struct nlattr *elem)
+{
+	const struct nlattr *a, *d, *name = NULL;
+	bool objref = false, counter = false;
+
+	mnl_attr_for_each_nested(a, elem) {
+		if (mnl_attr_get_type(a) == NFTA_EXPR_NAME)
+			objref = !strcmp(mnl_attr_get_str(a), "objref");
+		else if (mnl_attr_get_type(a) == NFTA_EXPR_DATA)
+			mnl_attr_for_each_nested(d, a) {
+				if (mnl_attr_get_type(d) == NFTA_OBJREF_IMM_TYPE)
+					counter = ntohl(mnl_attr_get_u32(d)) == NFT_OBJECT_COUNTER;
+				else if (mnl_attr_get_type(d) == NFTA_OBJREF_IMM_NAME)
+					name = d;
+			}
+	}
+	return objref && counter ? name : NULL;
+}
+
+/* What a rule's text fingerprint is made of (emit_nl_text_counter): the
+ * NFTA_RULE_USERDATA attribute hashed whole, from the same FNV start, and
+ * the counter object the rule names. */
 static int text_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *a;
+	const struct nlattr *a, *e, *counter = NULL;
+	uint64_t udata = TEXT_FNV64;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
 		if (mnl_attr_get_type(a) == NFTA_RULE_USERDATA)
-			*(uint64_t *)data = text_fnv64(TEXT_FNV64, a, a->nla_len);
+			udata = text_fnv64(TEXT_FNV64, a, a->nla_len);
+		else if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS)
+			mnl_attr_for_each_nested(e, a)
+				if (!counter)
+					counter = objref_counter(e);
+	}
+	*(uint64_t *)data = emit_nl_text_counter(udata, counter ? mnl_attr_get_str(counter) : NULL,
+						 counter ? strnlen(mnl_attr_get_str(counter), mnl_attr_get_payload_len(counter)) : 0);
 	return MNL_CB_OK;
 }
 

@@ -183,8 +183,8 @@ struct incr_plan {
 
 /* False when only a full apply can say the change: anything but rules and
  * counters differs, a chain's changed middle is too long to pair, or the
- * kernel would walk too many rules finding them by handle (a rule inserted
- * or removed high in a long chain renumbers every rule under it). */
+ * kernel would walk too many rules finding them by handle (many rules
+ * changed in a long chain). */
 bool incr_plan_make(const struct incr_rec *r, const struct ir *ir, const struct emit_nl_scan *s,
 		    struct incr_plan *p);
 void incr_plan_free(struct incr_plan *p);
@@ -195,9 +195,10 @@ void incr_plan_free(struct incr_plan *p);
 bool incr_sets_plan(const struct incr_rec *r, const struct emit_nl_sets *s, struct incr_plan *p);
 
 /* Before any batch is built: whether the rules of `ir` whose comments the
- * record does not have in their chain (new rules, and rules renumbered by
- * an insertion or removal above them) are already too many for a small
- * transaction (as incr_plan_make counts). False: maybe not. */
+ * record does not have in their chain (new rules, or rules whose comment
+ * changed; comments are not unique, so this counts fewer) are already too
+ * many for a small transaction (as incr_plan_make counts). False: maybe
+ * not. */
 bool incr_too_many(const struct incr_rec *r, const struct ir *ir);
 
 #endif

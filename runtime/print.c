@@ -104,8 +104,12 @@ static void chain_add(void *ctx, const struct kread_chain *c)
 }
 
 /**
- * struct counts - counters summed per RouterOS rule number.
- * @extra: kernel rules whose number the configuration does not have.
+ * struct counts - counters summed per RouterOS rule number. A kernel rule
+ * is its RouterOS rule's by the counter object it counts into (kname.h:
+ * kernel comments carry no numbers), as the configuration names it.
+ * @extra: kernel rules counting into objects the configuration does not name.
+ * @differ: kernel rules that are not their rule's: another comment, another
+ *	chain, or out of the configuration's order in their chain.
  */
 struct counts {
 	uint64_t *bytes, *packets;
@@ -113,72 +117,114 @@ struct counts {
 	char **cname;		/* the counter object each rule's kernel rules count into */
 	size_t n;
 	size_t extra;
-	char **expect;		/* the comment each rule's kernel rules carry */
+	char **expect;		/* the comment each rule's kernel rules carry (NULL: none) */
 	const char **ctr;	/* the counter object they count into (NULL: no kernel rule) */
-	size_t differ;		/* kernel rules whose comment or counter is not that */
+	const char **chain;	/* the chain they are in (NULL: more than one) */
+	size_t *byname;		/* rule numbers with a counter, sorted by ctr */
+	size_t nbyname;
+	size_t differ;		/* kernel rules that are not their rule's */
 	long first_differ;
+	const char *in;		/* the chain being read */
+	long last;		/* its last rule's number, -1 at its start */
 	char **maps;		/* the counter maps of merged runs (merge.h) the rules look up */
 	size_t nmaps;
 };
 
-/* The comment rosfw gives the kernel rules of rule `id`. */
-static char *expected_comment(long id, const struct mprop *cm)
+/* The comment rosfw gives the kernel rules of a rule; NULL: none. */
+static char *expected_comment(const struct mprop *cm)
 {
 	char comment[KNAME_COMMENT_MAX + 1];
 
-	kname_rule_comment(comment, id, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0);
-	return xstrdup(comment);
+	return kname_rule_comment(comment, cm ? cm->value : NULL, cm ? mprop_len(cm) : 0) ? xstrdup(comment) : NULL;
+}
+
+static int byname_cmp(const void *a, const void *b, void *ctx)
+{
+	const char *const *names = ctx;
+
+	return strcmp(names[*(const size_t *)a], names[*(const size_t *)b]);
+}
+
+static void byname_make(struct counts *c)
+{
+	size_t i;
+
+	c->byname = xcalloc(c->n + 1, sizeof(*c->byname));
+	for (i = 0; i < c->n; i++)
+		if (c->ctr[i])
+			c->byname[c->nbyname++] = i;
+	qsort_r(c->byname, c->nbyname, sizeof(*c->byname), byname_cmp, (void *)c->ctr);
+}
+
+/* The rule whose counter object is name[0..len); -1 when none is. */
+static long byname_find(const struct counts *c, const char *name, size_t len)
+{
+	size_t lo = 0, hi = c->nbyname;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2, num = c->byname[mid];
+		const char *x = c->ctr[num];
+		int k = strncmp(x, name, len);
+
+		if (!k && x[len])
+			k = 1;
+		if (!k)
+			return (long)num;
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static void differ(struct counts *c, long num)
+{
+	if (!c->differ++)
+		c->first_differ = num;
 }
 
 static void rule_count(void *ctx, const struct kread_rule *r)
 {
 	struct counts *c = ctx;
-	long num = r->comment ? kname_rule_number(r->comment, r->comment_len) : -1;
+	const char *want;
+	long num;
 
-	if (num < 0)
-		return;
-	if ((size_t)num >= c->n) {
-		c->extra++;
-		return;
-	}
-	c->seen[num] = true;
-	/* The counter object's name is what the rule says: another name
-	 * under this number is another rule (moved, changed, added). */
-	if ((c->expect && (!c->expect[num] || strlen(c->expect[num]) != r->comment_len ||
-			   memcmp(c->expect[num], r->comment, r->comment_len))) ||
-	    (c->ctr && r->counter &&
-	     (!c->ctr[num] || strlen(c->ctr[num]) != r->counter_len || memcmp(c->ctr[num], r->counter, r->counter_len)))) {
-		if (!c->differ++)
-			c->first_differ = num;
-	}
-	/* The rule's counter object, shared by all its kernel rules: its
-	 * figures are read once, with the objects. */
-	if (r->counter && !c->cname[num])
-		c->cname[num] = xstrndup(r->counter, r->counter_len);
-	/* A counter of its own (a table an older rosfw applied). */
-	if (r->own_counter) {
-		c->bytes[num] += r->bytes;
-		c->packets[num] += r->packets;
-	}
 	/* A merged run: its rules are the map's elements (map_elem). */
 	if (r->counter_map) {
 		c->maps = xreallocarray(c->maps, c->nmaps + 1, sizeof(*c->maps));
 		c->maps[c->nmaps++] = xstrndup(r->counter_map, r->counter_map_len);
 	}
-}
-
-/* Rule numbers by the counter object the configuration gives them. */
-struct mindex {
-	struct counts *c;
-	size_t *num;
-	size_t n;
-};
-
-static int mindex_cmp(const void *a, const void *b, void *ctx)
-{
-	const char *const *names = ctx;
-
-	return strcmp(names[*(const size_t *)a], names[*(const size_t *)b]);
+	/* Rules that count nothing (a rule's state-only preludes, rosfw's
+	 * helpers) are no RouterOS rule's row. */
+	if (!r->counter) {
+		if (r->own_counter)
+			c->extra++;
+		return;
+	}
+	num = byname_find(c, r->counter, r->counter_len);
+	if (num < 0) {
+		c->extra++;
+		return;
+	}
+	c->seen[num] = true;
+	/* The counter names what the rule says, not its comment, its chain
+	 * or its place: those are checked against the configuration. */
+	want = c->expect[num];
+	if ((want ? !r->comment || strlen(want) != r->comment_len || memcmp(want, r->comment, r->comment_len)
+		  : r->comment && r->comment_len) ||
+	    (c->chain[num] && strcmp(c->chain[num], c->in)) || num < c->last)
+		differ(c, num);
+	c->last = num;
+	/* The rule's counter object, shared by all its kernel rules: its
+	 * figures are read once, with the objects. */
+	if (!c->cname[num])
+		c->cname[num] = xstrndup(r->counter, r->counter_len);
+	/* A counter of its own as well (a table an older rosfw applied). */
+	if (r->own_counter) {
+		c->bytes[num] += r->bytes;
+		c->packets[num] += r->packets;
+	}
 }
 
 /* An element of a merged run's map: the rule whose counter object it
@@ -186,49 +232,28 @@ static int mindex_cmp(const void *a, const void *b, void *ctx)
  * not give are another configuration's (record_fp would have said). */
 static void map_elem(void *ctx, const struct kread_elem *e)
 {
-	struct mindex *ix = ctx;
-	size_t lo = 0, hi = ix->n;
+	struct counts *c = ctx;
+	long num;
 
 	if (!e->obj)
 		return;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2, num = ix->num[mid];
-		const char *name = ix->c->ctr[num];
-		int k = strncmp(name, e->obj, e->obj_len);
-
-		if (!k && name[e->obj_len])
-			k = 1;
-		if (!k) {
-			ix->c->seen[num] = true;
-			if (!ix->c->cname[num])
-				ix->c->cname[num] = xstrndup(e->obj, e->obj_len);
-			return;
-		}
-		if (k < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+	num = byname_find(c, e->obj, e->obj_len);
+	if (num < 0) {
+		differ(c, -1);
+		return;
 	}
-	if (!ix->c->differ++)
-		ix->c->first_differ = -1;
+	c->seen[num] = true;
+	if (!c->cname[num])
+		c->cname[num] = xstrndup(e->obj, e->obj_len);
 }
 
 static int read_maps(struct nlsock *q, int family, struct counts *c)
 {
-	struct mindex ix = { .c = c };
 	size_t i;
 	int ret = 0;
 
-	if (!c->nmaps || !c->ctr)
-		return 0;
-	ix.num = xcalloc(c->n + 1, sizeof(*ix.num));
-	for (i = 0; i < c->n; i++)
-		if (c->ctr[i])
-			ix.num[ix.n++] = i;
-	qsort_r(ix.num, ix.n, sizeof(*ix.num), mindex_cmp, (void *)c->ctr);
 	for (i = 0; i < c->nmaps && !ret; i++)
-		ret = kread_elems(q, family, c->maps[i], map_elem, &ix);
-	free(ix.num);
+		ret = kread_elems(q, family, c->maps[i], map_elem, c);
 	return ret;
 }
 
@@ -299,11 +324,14 @@ static int read_counts(struct nlsock *q, int family, const char *fac, struct cou
 
 	if (kread_chains(q, family, chain_add, &ns) < 0)
 		return -1;
-	for (i = 0; i < ns.n; i++)
+	for (i = 0; i < ns.n; i++) {
+		c->in = ns.v[i];
+		c->last = -1;
 		if (kread_rules(q, family, ns.v[i], rule_count, c) < 0) {
 			names_free(&ns);
 			return -1;
 		}
+	}
 	names_free(&ns);
 	if (read_maps(q, family, c) < 0)
 		return -1;
@@ -485,7 +513,7 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 {
 	const struct model *m = a->m;
 	enum menu_kind k = fac_kind(fac, o->v6);
-	size_t n = model_count(m, k), i, live = 0;
+	size_t n = model_count(m, k), i, live = 0, missing = 0;
 	struct counts c = { 0 };
 	const char *family = fac_family_name(fac, o->v6);
 	/* The facility of its chains and counters (c_brnat_...). */
@@ -501,13 +529,14 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 	c.seen = xcalloc(n + 1, sizeof(*c.seen));
 	c.cname = xcalloc(n + 1, sizeof(*c.cname));
 	c.expect = xcalloc(n + 1, sizeof(*c.expect));
-	c.ctr = applied_counters(a, nfproto, kfac, n);
+	c.ctr = applied_counters(a, nfproto, kfac, n, &c.chain);
+	byname_make(&c);
 	for (i = 0; i < n; i++) {
 		const struct mitem *it = model_item(m, k, i);
 
 		live += !it->disabled;
 		if (!it->disabled)
-			c.expect[i] = expected_comment((long)i, mitem_prop(it, P_COMMENT));
+			c.expect[i] = expected_comment(mitem_prop(it, P_COMMENT));
 	}
 	if (live && !have_table) {
 		fprintf(stderr, "rosfw: no table %s rosfw in the kernel: apply the configuration first (rosfw apply)\n",
@@ -520,16 +549,24 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 		rc = EXIT_IO;
 		goto out;
 	}
+	/* A rule the configuration gives a kernel rule that the kernel
+	 * lacks was deleted behind rosfw's back. */
+	for (i = 0; have_table && i < n; i++)
+		if (c.ctr[i] && !c.seen[i])
+			missing++;
 	/* Counters under the wrong rules would be worse than none. */
-	if (c.extra || c.differ) {
+	if (c.extra || c.differ || missing) {
 		if (c.extra)
 			fprintf(stderr,
-				"rosfw: %zu kernel rule(s) of %s %s carry numbers %s does not have\n",
+				"rosfw: %zu kernel rule(s) of %s %s count into counter objects %s does not name\n",
 				c.extra, family, fac, a->origin);
 		if (c.differ)
 			fprintf(stderr,
-				"rosfw: %zu kernel rule(s) of %s %s are not the rule of %s with their number (first: rule %ld: another comment, or another rule's counter)\n",
+				"rosfw: %zu kernel rule(s) of %s %s are not the rule of %s whose counter they count into (first: rule %ld: another comment, another chain, or out of order)\n",
 				c.differ, family, fac, a->origin, c.first_differ);
+		if (missing)
+			fprintf(stderr, "rosfw: %zu rule(s) of %s have no kernel rule in %s %s\n", missing, a->origin,
+				family, fac);
 		mismatch_say(a);
 		rc = EXIT_CONFIG;
 		goto out;
@@ -546,6 +583,7 @@ static int stats_facility(struct nlsock *q, const struct applied *a, const struc
 		r->chain = mitem_value(it, k, P_CHAIN);
 		r->action = mitem_value(it, k, P_ACTION);
 		r->comment = cm ? cm->value : NULL;
+		r->counter = c.ctr[i];
 		r->bytes = c.bytes[i];
 		r->packets = c.packets[i];
 	}
@@ -560,6 +598,8 @@ out:
 	free(c.cname);
 	free(c.expect);
 	free(c.ctr);
+	free(c.chain);
+	free(c.byname);
 	free(c.bytes);
 	free(c.packets);
 	free(c.seen);

@@ -43,13 +43,16 @@ int print_metrics(FILE *out, struct nlsock *q, const struct applied *a);
  * @num:  as print numbers it; -1 for a dynamic row (FastTrack's counters),
  *        which the configuration's numbering does not count.
  * @flag: ' ', 'X' disabled, 'I' invalid (enabled in the configuration but
- *        no kernel rule carries its number), 'D' dynamic.
+ *        it makes no kernel rule: apply left it out), 'D' dynamic.
+ * @counter: the counter object its kernel rules count into (the kernel
+ *        rule's tie to it: kernel comments carry no numbers); NULL: none.
  */
 struct print_stat_row {
 	long num;
 	char flag;
 	const char *chain, *action, *comment;	/* comment may be NULL */
 	uint64_t bytes, packets;
+	const char *counter;
 };
 
 /* family "ip" or "ip6"; facility "filter", "nat", "mangle", "raw". */

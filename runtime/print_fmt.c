@@ -207,6 +207,8 @@ void print_stats_json(FILE *out, const char *family, const char *facility, const
 		jstr(out, r[i].action);
 		fputs(",\"comment\":", out);
 		jstr(out, r[i].comment);
+		fputs(",\"counter\":", out);
+		jstr(out, r[i].counter);
 		fprintf(out, ",\"bytes\":%" PRIu64 ",\"packets\":%" PRIu64 "}", r[i].bytes, r[i].packets);
 	}
 }

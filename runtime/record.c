@@ -474,10 +474,11 @@ void applied_free(struct applied *a)
 	free(a);
 }
 
-const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n)
+const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n, const char ***chains)
 {
 	const struct ir_table *t = !a->ir ? NULL : family == NFPROTO_BRIDGE ? a->ir->bridge : a->ir->tables[family == NFPROTO_IPV6];
-	const char **v = xcalloc(n + 1, sizeof(*v));
+	const char **v = xcalloc(n + 1, sizeof(*v)), **ch = xcalloc(n + 1, sizeof(*ch));
+	bool *mixed = xcalloc(n + 1, sizeof(*mixed));
 	size_t i, j, k;
 
 	for (i = 0; t && i < t->nchains; i++) {
@@ -488,13 +489,28 @@ const char **applied_counters(const struct applied *a, int family, const char *f
 		for (j = 0; j < c->n; j++) {
 			const struct ir_rule *r = c->rules[j];
 
-			if (r->id < 0 || (size_t)r->id >= n || v[r->id])
+			if (r->id < 0 || (size_t)r->id >= n)
 				continue;
-			for (k = 0; k < r->n; k++)
-				if (r->stmts[k].kind == S_COUNTER && r->stmts[k].u.obj.name)
+			for (k = 0; k < r->n; k++) {
+				if (r->stmts[k].kind != S_COUNTER || !r->stmts[k].u.obj.name)
+					continue;
+				if (!v[r->id]) {
 					v[r->id] = r->stmts[k].u.obj.name;
+					ch[r->id] = c->name;
+				} else if (strcmp(ch[r->id] ? ch[r->id] : "", c->name)) {
+					mixed[r->id] = true;
+				}
+			}
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (mixed[i])
+			ch[i] = NULL;
+	free(mixed);
+	if (chains)
+		*chains = ch;
+	else
+		free(ch);
 	return v;
 }
 

@@ -99,8 +99,9 @@ void applied_free(struct applied *a);
 
 /* The counter object each rule 0..n-1 of facility `fac` counts into, NULL
  * where none (disabled, skipped); an array to free. `family`
- * NFPROTO_BRIDGE: the bridge menus' table. */
-const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n);
+ * NFPROTO_BRIDGE: the bridge menus' table. With `chains`, also an array
+ * of the chain its counting kernel rules are in (NULL: more than one). */
+const char **applied_counters(const struct applied *a, int family, const char *fac, size_t n, const char ***chains);
 
 /*
  * Does the kernel hold `a`? 1 yes, 0 no (`why` says how it differs), -1

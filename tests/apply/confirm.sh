@@ -82,7 +82,7 @@ back_within() {
 # 1. No confirm: rolled back.
 fresh 1
 start=$(date +%s.%N)
-if ip netns exec "$ns-1" "$rosfw" apply --confirm 2 "$tmp/b.rsc" && listing "$ns-1" | grep -q 'comment "#0 new"'; then
+if ip netns exec "$ns-1" "$rosfw" apply --confirm 2 "$tmp/b.rsc" && listing "$ns-1" | grep -q 'comment "new"'; then
 	pass "confirm: the new ruleset is applied at once"
 else
 	fail "confirm: the new ruleset is applied at once"
@@ -108,7 +108,7 @@ fresh 2
 (setsid ip netns exec "$ns-2" bash -c '"$1" apply --confirm 2 "$2"; sleep 30' _ "$rosfw" "$tmp/b.rsc" &
 	echo $! > "$tmp/2.pid")
 pid=$(cat "$tmp/2.pid")
-for i in $(seq 50); do listing "$ns-2" | grep -q '#0 new' && break; sleep 0.05; done
+for i in $(seq 50); do listing "$ns-2" | grep -q 'comment "new"' && break; sleep 0.05; done
 kill -9 -- -"$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
 if back_within 2 3; then
 	pass "confirm: SIGKILL of the applying process group, still rolled back"
@@ -205,7 +205,7 @@ else
 	fail "confirm: apply --check goes on while a rollback is pending"
 fi
 if ip netns exec "$ns-12" "$rosfw" confirm 2>/dev/null && ip netns exec "$ns-12" "$rosfw" apply "$tmp/a.rsc" 2>/dev/null &&
-	listing "$ns-12" | grep -q '#1 old'; then
+	listing "$ns-12" | grep -q 'comment "old"'; then
 	pass "confirm: once confirmed, a plain apply goes through"
 else
 	fail "confirm: once confirmed, a plain apply goes through"

@@ -124,7 +124,7 @@ expect b.diff "a changed rule (the expressions that differ), a removed rule and 
     + [byteorder reg 1 = hton(reg 1, 4, 4) ]
     + [cmp gte reg 1 0x00000000 ]
     + [cmp lte reg 1 0xe8030000 ]
-- rule ip filter_input #3
+- rule ip filter_input
 OUT
 expect c.diff "a new chain, a changed static list (its new element), new rules by number" <<'OUT'
 + chain ip filter_mine
@@ -133,13 +133,14 @@ expect c.diff "a new chain, a changed static list (its new element), new rules b
 + rule ip filter_mine #4 at c.rsc:11
 + rule ip filter_forward #5 at c.rsc:12
 OUT
-expect d.diff "an insertion: one rule added, the others renumbered, none moved or changed" <<'OUT'
+# The kernel's rules carry no numbers (compiler/kname.h): the rules under
+# an insertion are not changed, and without a record (tests/lib.sh) a
+# removed or moved rule's old number is not known (incremental.sh: with).
+expect d.diff "an insertion: one rule added, none moved or changed" <<'OUT'
 + rule ip filter_input #0 "inserted" at d.rsc:4
-~ numbers: 4 rules keep their place under a new number
 OUT
 expect e.diff "a rule moved down is one move" <<'OUT'
-> rule ip filter_input #3 "track" (was #0) at e.rsc:7
-~ numbers: 3 rules keep their place under a new number
+> rule ip filter_input #3 "track" at e.rsc:7
 OUT
 expect f.diff "a new comment: the same rule, its comment changed" <<'OUT'
 ~ rule ip filter_input #1 "renamed" at f.rsc:5: comment was "same"
@@ -149,7 +150,7 @@ if [ "$(cat "$tmp/bjson.rc")" = 4 ] && [ "$(cat "$tmp/samejson.rc")" = 0 ] && [ 
 		(.changes[2] | .op == "change" and .kind == "rule" and .chain == "filter_input" and .number == 2 and
 		 .comment == "changed" and .file == "b.rsc" and .line == 6 and (.added | length) == 4 and
 		 (.removed | length) == 0) and
-		(.changes[3] | .op == "remove" and .was == 3)' "$tmp/b.json" >/dev/null &&
+		(.changes[3] | .op == "remove" and (has("was") | not))' "$tmp/b.json" >/dev/null &&
 	jq -e '.ok == true and .changed == false and .exit == 0 and .changes == []' "$tmp/same.json" >/dev/null; then
 	pass "diff: --json, one result object: changes by kind, number, expressions; exit 4 and 0"
 else

@@ -46,7 +46,7 @@ sed -e '/comment="changed"/s/dst-port=9/dst-port=9 packet-size=0-1000/' -e '/com
 # The same rules, one list entry more.
 sed -e '/^add list=lan/a add list=lan address=10.5.5.0/24' "$tmp/b.rsc" > "$tmp/c.rsc"
 # A rule inserted first: every ip input rule under it gets a new number,
-# in place (the same handle, the same counter).
+# which is not in the kernel (compiler/kname.h): they are not touched.
 sed -e '/comment="track"/i add chain=input protocol=tcp dst-port=1 action=drop comment="first"' "$tmp/c.rsc" > "$tmp/d.rsc"
 # "same" changed, over a record whose handles of filter_input's first two
 # rules were swapped: its generation is right, its handles are not.
@@ -77,6 +77,8 @@ echo x > /dev/udp/127.0.0.1/9
 nft -a list ruleset > "$2/c"
 "$1" apply --json "$2/d.rsc" > "$2/d.json" 2>/dev/null
 nft -a list ruleset > "$2/d"
+"$1" print stats > "$2/dstats" 2>&1 || true
+"$1" apply --diff "$2/c.rsc" > "$2/dc.diff" 2>/dev/null || true
 awk "/^chain 0 [0-9]+ filter_input\$/ { n = 1; print; next }
 	n == 1 { h1 = \$3; l1 = \$1 \" \" \$2; n = 2; next }
 	n == 2 { print \$1, \$2, h1; print l1, \$3; n = 0; next } { print }" \
@@ -88,9 +90,10 @@ for f in b c d e; do
 	unshare -n bash -c '"$1" apply "$2" 2>/dev/null && nft list ruleset' _ "$rosfw" "$tmp/$f.rsc" > "$tmp/fresh.$f"
 done
 
-# rule_of FILE TEXT: the rule line whose comment is "#N TEXT"
+# rule_of FILE TEXT: the first rule line whose comment is "TEXT" (a list's
+# set has its comment too)
 rule_of() {
-	grep -E "comment \"#[0-9]+ $2\"" "$1" | head -1
+	grep -F "comment \"$2\"" "$1" | grep 'counter name' | head -1
 }
 handle_of() {
 	rule_of "$1" "$2" | grep -o '# handle [0-9]*$' | awk '{ print $3 }'
@@ -111,7 +114,7 @@ state_free() {
 # in the same order
 same_as_fresh() {
 	if cmp -s <(state_free "$2" | sort) <(state_free "$3" | sort) &&
-		cmp -s <(state_free "$2" | grep 'comment "#') <(state_free "$3" | grep 'comment "#'); then
+		cmp -s <(state_free "$2" | grep 'counter name') <(state_free "$3" | grep 'counter name'); then
 		pass "incremental: $1 = a fresh apply, but for state"
 	else
 		fail "incremental: $1 = a fresh apply, but for state"
@@ -144,7 +147,7 @@ for r in track same "uses list" six; do
 done
 # Only the changed and added rules are new: every rule line (with its
 # handle) of after that before did not have is theirs.
-new=$(comm -13 <(grep 'comment "#.* # handle' "$tmp/before" | sort) <(grep 'comment "#.* # handle' "$tmp/after" | sort) | wc -l)
+new=$(comm -13 <(grep 'counter name.* # handle' "$tmp/before" | sort) <(grep 'counter name.* # handle' "$tmp/after" | sort) | wc -l)
 if [ "$new" = 3 ] && [ -z "$(rule_of "$tmp/after" removed)" ] &&
 	[ "$(counter_of "$tmp/after" changed)" = "packets 0 bytes 0" ]; then
 	pass "incremental: only the changed, added and removed rules were touched (3 new handles)"
@@ -196,7 +199,7 @@ if grep -q '"incremental":true' "$tmp/c.json" && grep -q '"changed":true' "$tmp/
 else
 	fail "incremental: a list entry added is a small transaction: $(head -c 300 "$tmp/c.json")"
 fi
-if cmp -s <(grep 'comment "#.* # handle' "$tmp/behind") <(grep 'comment "#.* # handle' "$tmp/c0") &&
+if cmp -s <(grep 'counter name.* # handle' "$tmp/behind") <(grep 'counter name.* # handle' "$tmp/c0") &&
 	cmp -s <(grep -A1 '^	counter ' "$tmp/behind") <(grep -A1 '^	counter ' "$tmp/c0") &&
 	grep -q '127\.0\.0\.1 timeout' "$tmp/c0" && grep -q '10\.5\.5\.0/24' "$tmp/c0"; then
 	pass "incremental: a list entry added touches no rule, counter or dynamic entry"
@@ -215,11 +218,35 @@ hc=$(handle_of "$tmp/c" same)
 hd=$(handle_of "$tmp/d" same)
 b=$(counter_of "$tmp/c" same)
 a=$(counter_of "$tmp/d" same)
-if rule_of "$tmp/c" same | grep -q '"#1 same"' && rule_of "$tmp/d" same | grep -q '"#2 same"' && [ -n "$hc" ] &&
-	[ "$hc" = "$hd" ] && [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
+if [ -n "$hc" ] && [ "$hc" = "$hd" ] && [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
 	pass "incremental: a renumbered rule keeps its handle and counter ($hd, $a)"
 else
 	fail "incremental: a renumbered rule keeps its handle and counter (handle '$hc' -> '$hd', counter '$b' -> '$a')"
+fi
+# The insertion touched one rule: every rule line of c (with its handle)
+# is in d as it was, and d has one rule line more, the inserted one.
+gone=$(comm -23 <(grep 'counter name.* # handle' "$tmp/c" | sort) <(grep 'counter name.* # handle' "$tmp/d" | sort) | wc -l)
+new=$(comm -13 <(grep 'counter name.* # handle' "$tmp/c" | sort) <(grep 'counter name.* # handle' "$tmp/d" | sort))
+if [ "$gone" = 0 ] && [ "$(printf '%s\n' "$new" | grep -c .)" = 1 ] && printf '%s\n' "$new" | grep -q 'comment "first"'; then
+	pass "incremental: a rule inserted first touches that rule alone"
+else
+	fail "incremental: a rule inserted first touches that rule alone ($gone rule lines rewritten, new: $new)"
+fi
+# --diff of taking it out again: the kernel's rules carry no numbers, the
+# record of the last apply (nothing committed since) gives the removed
+# rule's, and the rules under it are no change.
+if [ "$(cat "$tmp/dc.diff")" = '- rule ip filter_input #0 "first"' ]; then
+	pass "incremental: --diff names a removed rule by its number from the record"
+else
+	fail "incremental: --diff names a removed rule by its number from the record: $(cat "$tmp/dc.diff")"
+fi
+# print stats right after it, from the record: the rules under it counted
+# under their new numbers.
+if grep -A1 -E '^ *0 +;;; first$' "$tmp/dstats" | grep -Eq '^ +input +drop +0 +0 *$' &&
+	grep -A1 -E '^ *2 +;;; same$' "$tmp/dstats" | grep -Eq '^ +input +passthrough +[0-9]+ +[1-9][0-9]* *$'; then
+	pass "incremental: print stats after an insertion counts under the new numbers"
+else
+	fail "incremental: print stats after an insertion counts under the new numbers: $(cat "$tmp/dstats")"
 fi
 if ! grep -q '"incremental"' "$tmp/e.json" && grep -q '"ok":true' "$tmp/e.json"; then
 	pass "incremental: a record with handles gone wrong takes the full path"
@@ -294,7 +321,7 @@ for f in s2 s3 s1; do
 	else
 		fail "incremental: list entries ($f) are a small transaction: $(head -c 300 "$tmp/$f.json")"
 	fi
-	if cmp -s <(grep 'comment "#.* # handle' "$prev") <(grep 'comment "#.* # handle' "$tmp/$f.after") &&
+	if cmp -s <(grep 'counter name.* # handle' "$prev") <(grep 'counter name.* # handle' "$tmp/$f.after") &&
 		grep -q '127\.0\.0\.1 timeout' "$tmp/$f.after" &&
 		[ -z "$(join <(counters "$prev") <(counters "$tmp/$f.after") | awk '$3 != $7 || $5 != $9')" ] &&
 		[ "$(counters "$tmp/$f.after" | grep -vc 'packets 0 ')" = 3 ]; then
@@ -345,6 +372,39 @@ fi
 # table's filter_forward), the other rules keep their handles, and the
 # ruleset is a fresh apply's.
 printf '/ip firewall filter\nadd chain=forward protocol=udp dst-port=9 action=drop comment="ip"\n/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop comment="br"\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=10 action=drop comment="br2"\n' > "$tmp/br1.rsc"
+# Rules without comments (kernel comments carry no numbers, so many rules
+# share one): a record that gives the second rule the third's handle (and
+# the third one past it: still counting up) must not put a rule added after
+# the second after the third; what is read back by handle, the comment and
+# the counter object, tells. (Deleting by a wrong handle is refused by the
+# kernel anyway: the rule's counter object, deleted with it, is in use.
+# Not 4 alike in a row: they would be merged, compiler/merge.h.)
+printf '/ip firewall filter\nadd chain=input protocol=udp dst-port=21 action=accept\nadd chain=input protocol=udp dst-port=22 action=drop\nadd chain=input protocol=udp dst-port=23 action=accept\n' > "$tmp/nc1.rsc"
+sed '/dst-port=22/a add chain=input protocol=udp dst-port=25 action=accept' "$tmp/nc1.rsc" > "$tmp/nc2.rsc"
+unshare -n bash -c '
+export ROSFW_RECORD="$2/rec/applied.rsc"
+rm -f "$2/rec/"*
+"$1" apply "$2/nc1.rsc" 2>/dev/null || exit 1
+awk "/^chain 0 [0-9]+ filter_input\$/ { n = 1; print; next }
+	n == 1 { print; n = 2; next }
+	n == 2 { l2 = \$1 \" \" \$2; n = 3; next }
+	n == 3 { print l2, \$3; print \$1, \$2, \$3 + 1000; n = 0; next } { print }" \
+	"$2/rec/applied.rsc.nl" > "$2/shifted" && cat "$2/shifted" > "$2/rec/applied.rsc.nl"
+"$1" apply --json "$2/nc2.rsc" > "$2/nc.json" 2>/dev/null
+nft list chain ip rosfw filter_input > "$2/nc.list"
+' _ "$rosfw" "$tmp"
+ncok=$?
+if [ "$ncok" = 0 ] && grep -q '"ok":true' "$tmp/nc.json" && ! grep -q '"incremental"' "$tmp/nc.json" &&
+	[ "$(grep -o 'udp dport [0-9]*.*' "$tmp/nc.list" | sed 's/ counter name "[^"]*"//' | tr '\n' ' ')" = 'udp dport 21 accept udp dport 22 drop udp dport 25 accept udp dport 23 accept ' ]; then
+	pass "incremental: rules without comments, a record with a handle gone wrong: the full path"
+else
+	fail "incremental: rules without comments, a record with a handle gone wrong: the full path ($ncok: $(head -c 300 "$tmp/nc.json"); $(grep -o 'udp dport [0-9]*.*' "$tmp/nc.list" | tr '\n' ' '))"
+fi
+
+# With table bridge rosfw every apply is full (the record knows the ip and
+# ip6 tables): a changed bridge rule is applied, never taken for the ip
+# table's filter_forward.
+printf '/ip firewall filter\nadd chain=forward protocol=udp dst-port=9 action=drop comment="ip"\n/interface bridge filter\nadd chain=forward mac-protocol=ip ip-protocol=udp dst-port=9 action=drop comment="br"\n' > "$tmp/br1.rsc"
 sed 's/dst-port=9 action=drop comment="br"/dst-port=19 action=drop comment="br"/' "$tmp/br1.rsc" > "$tmp/br2.rsc"
 unshare -n bash -c '
 export ROSFW_RECORD="$2/rec/applied.rsc"

@@ -36,7 +36,7 @@ pid=$!
 wait_for sh -c 'grep -qs "^e 4 al_seen 127.0.0.1 " "$1"' _ "$tmp/s1/state" || fail "rosfwdloss: the entry was saved"
 nft flush ruleset
 if wait_for logged 'tables lost: apply done' "$tmp/log1" && wait_for has_table &&
-	nft list chain ip rosfw filter_input | grep -q '#2 marker'; then
+	nft list chain ip rosfw filter_input | grep -q 'comment "marker"'; then
 	pass "rosfwdloss: --reapply-on-loss applies the configuration again, with --unsupported=skip-rule"
 else
 	fail "rosfwdloss: --reapply-on-loss applies the configuration again: $(cat "$tmp/log1")"

@@ -87,7 +87,7 @@ if grep -q 'set al_gone' "$tmp/before" && ! grep -q 'al_gone' "$tmp/after"; then
 else
 	fail "state: the list that is gone went with its entries"
 fi
-for c in "#1 same" "#3 uses list" "#0 track" "#0 track6"; do
+for c in "same" "uses list" "track" "track6"; do
 	b=$(counter_of "$tmp/before" "$c")
 	a=$(counter_of "$tmp/after" "$c")
 	if [ -n "$b" ] && [ "$b" != "packets 0 bytes 0" ] && [ "$a" = "$b" ]; then
@@ -96,15 +96,15 @@ for c in "#1 same" "#3 uses list" "#0 track" "#0 track6"; do
 		fail "state: unchanged rule $c keeps its counter (before '$b', after '$a')"
 	fi
 done
-b=$(counter_of "$tmp/before" "#2 changed")
-a=$(counter_of "$tmp/after" "#2 changed")
+b=$(counter_of "$tmp/before" "changed")
+a=$(counter_of "$tmp/after" "changed")
 if [ "$b" = "packets 3 bytes 90" ] && [ "$a" = "packets 0 bytes 0" ]; then
 	pass "state: the changed rule starts at 0"
 else
 	fail "state: the changed rule starts at 0 (before '$b', after '$a')"
 fi
-# RouterOS rules whose counter objects stayed: "#0 track", "#1 same",
-# "#3 uses list" (two kernel rules, one counter) and "#0 track6".
+# RouterOS rules whose counter objects stayed: "track", "same",
+# "uses list" (two kernel rules, one counter) and "track6".
 if grep -q '"kept_rules":4,"kept_entries":2' "$tmp/json"; then
 	pass "state: --json says what was kept"
 else
@@ -118,8 +118,8 @@ else
 	pass "state: the listing differs from a fresh apply only by state"
 fi
 
-# A rule inserted at the top renumbers the others ("#1 same" becomes
-# "#2 same"); as on RouterOS, they keep their counters.
+# A rule inserted at the top renumbers the others (rule 1 "same" becomes
+# rule 2); as on RouterOS, they keep their counters.
 { sed -n '1,3p' "$tmp/a.rsc"; echo 'add chain=input protocol=tcp dst-port=1 action=drop comment="inserted"'; sed -n '4,$p' "$tmp/a.rsc"; } > "$tmp/ins.rsc"
 unshare -n bash -c '
 ip link set lo up
@@ -128,8 +128,8 @@ for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9; done
 "$1" apply "$2/ins.rsc" 2>/dev/null
 nft list ruleset > "$2/ins.after"
 ' _ "$rosfw" "$tmp"
-a=$(counter_of "$tmp/ins.after" "#2 same")
-if [ "$a" = "packets 3 bytes 90" ] && [ "$(counter_of "$tmp/ins.after" "#0 inserted")" = "packets 0 bytes 0" ]; then
+a=$(counter_of "$tmp/ins.after" "same")
+if [ "$a" = "packets 3 bytes 90" ] && [ "$(counter_of "$tmp/ins.after" "inserted")" = "packets 0 bytes 0" ]; then
 	pass "state: rules pushed down by an insertion keep their counters"
 else
 	fail "state: rules pushed down by an insertion keep their counters ('$a')"

@@ -85,16 +85,20 @@ check "jump rule 6" test "$(row 6)" = "- input jump 30 1"
 check "custom chain rule 7" test "$(row 7)" = "- custom accept 30 1"
 
 # The same figures from the kernel's own listing: each rule's counter
-# object (one per RouterOS rule, however many kernel rules it has).
+# object (one per RouterOS rule, however many kernel rules it has), the
+# RouterOS rules of a chain in their order: input has 0 1 3 4 6 (2 is
+# disabled, 5 skipped), custom 7. Kernel comments carry no numbers.
 nft list table ip rosfw | awk '
 	/^\tcounter / { name = $2; next }
 	name != "" && /^\t\tpackets / { p[name] = $2; b[name] = $4; name = ""; next }
-	/comment "#[0-9]+/ && / counter name / {
-		match($0, /comment "#[0-9]+/); n = substr($0, RSTART + 10, RLENGTH - 10)
-		match($0, /counter name "[^"]+"/); c = substr($0, RSTART + 14, RLENGTH - 15)
-		if (cur ~ /^filter_/) rule[n] = c }
 	/^\tchain / { cur = $2 }
-	END { for (n in rule) print n, b[rule[n]], p[rule[n]] }' | sort -n > "$tmp/nft"
+	/ counter name / && (cur == "filter_input" || cur == "filter_custom") {
+		match($0, /counter name "[^"]+"/); c = substr($0, RSTART + 14, RLENGTH - 15)
+		if (!(c in seen)) { seen[c] = 1; order[cur, k[cur]++] = c } }
+	END {
+		n = split("0 1 3 4 6", in_, " "); for (i = 1; i <= n; i++) print in_[i], b[order["filter_input", i - 1]], p[order["filter_input", i - 1]]
+		print 7, b[order["filter_custom", 0]], p[order["filter_custom", 0]]
+		if (k["filter_input"] != 5 || k["filter_custom"] != 1) print "counters", k["filter_input"], k["filter_custom"] }' | sort -n > "$tmp/nft"
 ok=1
 while read -r n b p; do
 	r=$(row "$n")
@@ -134,7 +138,16 @@ assert by[("filter", 2)]["disabled"] and by[("filter", 2)]["packets"] == 0
 assert by[("filter", 5)]["invalid"]
 assert by[("filter", 0)]["comment"] == "remember \"udp\" senders\\here"
 assert by[("raw", 0)]["packets"] == 3
+assert by[("filter", 2)]["counter"] is None
 ' "$tmp/json"
+	# the counter object is how a kernel rule is mapped to its RouterOS rule
+	c1=$(nft list chain ip rosfw filter_input | grep 'comment "accept udp 9"' | grep -o 'counter name "[^"]*"' | cut -d'"' -f2)
+	check "json: a rule's counter object is its kernel rule's" python3 -c '
+import json, sys
+rows = json.load(open(sys.argv[1]))
+by = {(r["facility"], r["number"]): r for r in rows}
+assert sys.argv[2] and by[("filter", 1)]["counter"] == sys.argv[2], (by[("filter", 1)], sys.argv[2])
+' "$tmp/json" "$c1"
 fi
 "$rosfw" print stats all --prometheus config.rsc > "$tmp/prom"
 check "prometheus packets sample" grep -qxF 'rosfw_rule_packets_total{family="ip",facility="filter",number="0",chain="input",action="add-src-to-address-list",comment="remember \"udp\" senders\\here"} 3' "$tmp/prom"
@@ -229,5 +242,41 @@ full print address-list --json config.rsc
 full print connection
 full print connection count-only
 full print connection --json
+
+# Kernel rules changed behind rosfw's back: the counter object ties a
+# kernel rule to its RouterOS rule (kernel comments carry no numbers), so
+# print checks the rest against the configuration. Each case on a fresh
+# apply; print must refuse (exit 1) and print nothing. RULE1 and H1 stand
+# for rule 1's ("accept udp 9") kernel rule and its handle.
+behind() {	# name, nft -f text, what stderr says[, RULE1's comment instead]
+	local line rule1 h1 rawc
+	load 2> /dev/null
+	line=$(nft -a list chain ip rosfw filter_input | grep -E 'comment "(#1 )?accept udp 9"')
+	rule1=$(printf '%s\n' "$line" | sed -E 's/^\s+//; s/ # handle [0-9]+$//')
+	h1=$(printf '%s\n' "$line" | grep -o '# handle [0-9]*$' | awk '{ print $3 }')
+	[ -z "$4" ] || rule1=${rule1/accept udp 9\"/$4\"}
+	rawc=$(nft list chain ip rosfw raw_prerouting | grep -o 'counter name "[^"]*"' | head -1 | cut -d'"' -f2)
+	printf '%s\n' "$2" | sed -e "s|RULE1|$rule1|" -e "s|H1|$h1|" -e "s|RAWC|$rawc|" > "$tmp/behind.nft"
+	nft -f "$tmp/behind.nft" 2> "$tmp/nfterr" || { fail "behind: $1: nft failed: $(cat "$tmp/nfterr")"; return; }
+	"$rosfw" print stats config.rsc > "$tmp/bout" 2> "$tmp/berr"
+	check "behind: $1: refused (exit 1)" test $? = 1
+	check "behind: $1: nothing printed" test ! -s "$tmp/bout"
+	check "behind: $1: told" grep -q "$3" "$tmp/berr"
+}
+# rule 1's kernel rule again at the end of its chain: it counts into
+# rule 1's counter, out of the configuration's order
+behind "a rule's copy out of order" "add rule ip rosfw filter_input RULE1" "out of order"
+# deleted: the configuration has a rule the kernel lacks
+behind "a rule deleted" "delete rule ip rosfw filter_input handle H1" "have no kernel rule"
+# moved to another chain
+behind "a rule moved to another chain" "delete rule ip rosfw filter_input handle H1
+add rule ip rosfw filter_custom RULE1" "another chain"
+# another comment
+behind "a rule's comment changed" "replace rule ip rosfw filter_input handle H1 RULE1" "another comment" other
+# a kernel rule counting into an object the configuration gives no filter
+# rule (a new object would change the table's fingerprint: refused before)
+behind "a rule counting into the raw rule's counter" "add rule ip rosfw filter_input counter name RAWC" \
+	"counter objects .* does not name"
+load 2> /dev/null
 
 summary print

@@ -137,8 +137,8 @@ static void test_stats_fasttrack_row(void **state)
 static void test_stats_json(void **state)
 {
 	static const struct print_stat_row rows[] = {
-		{ 0, ' ', "input", "accept", "a \"b\"\n", 10, 1 },
-		{ 1, 'X', "input", "drop", NULL, 0, 0 },
+		{ 0, ' ', "input", "accept", "a \"b\"\n", 10, 1, "c_filter_00000000000000ab" },
+		{ 1, 'X', "input", "drop", NULL, 0, 0, NULL },
 	};
 	struct cap c;
 	FILE *f;
@@ -151,9 +151,9 @@ static void test_stats_json(void **state)
 	assert_string_equal(cap_text(&c),
 			    "[\n{\"family\":\"ip\",\"facility\":\"filter\",\"number\":0,\"flags\":\"\",\"disabled\":false,"
 			    "\"invalid\":false,\"dynamic\":false,\"chain\":\"input\",\"action\":\"accept\",\"comment\":\"a \\\"b\\\"\\n\","
-			    "\"bytes\":10,\"packets\":1},\n{\"family\":\"ip\",\"facility\":\"filter\",\"number\":1,\"flags\":\"X\","
+			    "\"counter\":\"c_filter_00000000000000ab\",\"bytes\":10,\"packets\":1},\n{\"family\":\"ip\",\"facility\":\"filter\",\"number\":1,\"flags\":\"X\","
 			    "\"disabled\":true,\"invalid\":false,\"dynamic\":false,\"chain\":\"input\",\"action\":\"drop\","
-			    "\"comment\":null,\"bytes\":0,\"packets\":0}]");
+			    "\"comment\":null,\"counter\":null,\"bytes\":0,\"packets\":0}]");
 	free(c.buf);
 }
 

@@ -94,7 +94,7 @@ static void test_round_trip(void **state)
 	struct applied *a;
 	uint64_t fp[2];
 	char why[600], *d1, *d2;
-	const char **ctr;
+	const char **ctr, **chains;
 	int rc = -1;
 	size_t i;
 	bool voice = false;
@@ -109,12 +109,16 @@ static void test_round_trip(void **state)
 	assert_string_equal(d1, d2);
 	record_fp_ir(ir, fp);
 	assert_true(fp[0] == a->fp[0] && fp[1] == a->fp[1]);
-	ctr = applied_counters(a, NFPROTO_IPV4, "filter", 4);
+	ctr = applied_counters(a, NFPROTO_IPV4, "filter", 4, &chains);
 	assert_non_null(ctr[0]);
 	assert_null(ctr[1]);	/* disabled: no kernel rule */
+	assert_null(chains[1]);
 	assert_non_null(ctr[2]);
 	assert_string_not_equal(ctr[0], ctr[2]);
+	assert_non_null(chains[0]);
+	assert_string_equal(chains[0], "filter_input");
 	free(ctr);
+	free(chains);
 	for (i = 0; i < a->ir->nmarks; i++)
 		voice |= !strcmp(a->ir->marks[i].name, "voice") && a->ir->marks[i].value == ir->marks[i].value;
 	assert_true(voice);
