@@ -98,7 +98,7 @@ counts_free() { sed -E 's/"(bytes|packets)":[0-9]+/"\1":0/g' "$1"; }
 same_print() { grep -q '"facility"' "$1" && cmp -s <(counts_free "$1") <(counts_free "$2"); }
 same() {
 	cmp -s <(state_free "$1" | sort) <(state_free "$2" | sort) &&
-		cmp -s <(state_free "$1" | grep 'comment "#') <(state_free "$2" | grep 'comment "#')
+		cmp -s <(state_free "$1" | grep 'counter name') <(state_free "$2" | grep 'counter name')
 }
 
 # The edits, one after another, over one namespace's tables.
@@ -138,7 +138,7 @@ for i in $(seq 1 "$n"); do
 done
 
 # rule_of FILE TEXT: the rule line whose comment is "#N TEXT"
-rule_of() { grep -E "comment \"#[0-9]+ $2\"" "$1" | head -1; }
+rule_of() { grep -E "comment \"$2\" # handle [0-9]+$" "$1" | head -1; }
 handle_of() { rule_of "$1" "$2" | grep -o '# handle [0-9]*$'; }
 counter_of() {
 	local name
