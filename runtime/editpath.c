@@ -590,7 +590,9 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 			FAIL("a statement other than add in a rule menu");
 	if (stmt_region_find(x, e->old.src, e->old.len, in->buf, in->len, &e->reg) < 0)
 		FAIL("the changed bytes are not whole flat statements");
-	if ((*why = stmt_region_refusal(x, &e->reg, false)))
+	/* Kernel comments carry no rule numbers: a rule added or removed
+	 * above others leaves them alone. */
+	if ((*why = stmt_region_refusal(x, &e->reg, true)))
 		goto fail;
 	for (i = e->reg.a; i < e->reg.b; i++)
 		if (x->v[i].kind == STMT_ADD)

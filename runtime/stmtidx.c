@@ -429,7 +429,7 @@ const char *stmt_region_refusal(const struct stmt_index *x, const struct stmt_re
 	/* an add or removal after the menu's last rule renumbers none */
 	for (size_t i = r->b; !renumber && was != is && i < x->n; i++)
 		if (x->v[i].kind == STMT_ADD && x->v[i].menu == menu)
-			return "rules added or removed renumber the later ones (#N in kernel comments)";
+			return "rules added or removed renumber the later ones";
 	return NULL;
 }
 

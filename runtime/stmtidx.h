@@ -102,10 +102,9 @@ void stmt_region_free(struct stmt_region *r);
  * Whether the edit path may apply the region: every statement it removes
  * and adds a plain `add` (or a blank or comment line) of one and the same
  * IP rule menu. `renumber`: whether later rules of that menu may change
- * number (the kernel comments carry `#N`: while they do, an edit that
- * adds or removes rules before the menu's last renumbers every later one,
- * and the edit path refuses it). NULL when it may, else why not, for
- * ROSFW_TIMING.
+ * number (the edit path: yes, kernel comments carry no numbers; false
+ * refuses an edit that adds or removes rules before the menu's last).
+ * NULL when it may, else why not, for ROSFW_TIMING.
  */
 const char *stmt_region_refusal(const struct stmt_index *x, const struct stmt_region *r, bool renumber);
 

@@ -8,9 +8,8 @@
 # equal. Which path each apply took (ROSFW_TIMING)
 # must be the one expected: the edit path for a value changed, two rules
 # changed, an ip6 or nat rule changed, a rule disabled or enabled, a
-# comment changed, a rule added after its menu's last or that last removed;
-# the full path for a rule added or removed above others (they are
-# renumbered), a new mark name, a jump to a new chain, a scripting line, a
+# comment changed, a rule added or removed (above others too: kernel
+# comments carry no numbers); the full path for a new mark name, a jump to a new chain, a scripting line, a
 # list entry, a missing interface (a warning), a new counter name a rule
 # already has. Untouched rules keep their handles and counters and a
 # dynamic entry stays. Then the plain rules of corpus files, one comment
@@ -65,8 +64,8 @@ comment|edit|s/comment="fwd dns"/comment="fwd \\"dns\\" again"/
 custom|edit|/comment="in custom"/s/protocol=icmp/protocol=icmp src-address=10.1.0.0\/16/
 append|edit|/^\/ip firewall nat/i add chain=forward protocol=tcp dst-port=25 action=drop comment="appended"
 unappend|edit|/comment="appended"/d
-added|full|/comment="ssh"/a add chain=input protocol=tcp dst-port=25 action=accept comment="smtp"
-removed|full|/comment="smtp"/d
+added|edit|/comment="ssh"/a add chain=input protocol=tcp dst-port=25 action=accept comment="smtp"
+removed|edit|/comment="smtp"/d
 mark|full|/comment="marks"/s/new-packet-mark=pm/new-packet-mark=other/
 jump|full|/comment="ssh"/s/action=accept/action=jump jump-target=newchain/
 back|full|/comment="ssh"/s/action=jump jump-target=newchain/action=accept/
