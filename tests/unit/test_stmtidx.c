@@ -198,12 +198,12 @@ static void test_region(void **state)
 	/* one inserted above others of its menu renumbers them */
 	assert_string_equal(region(edit("add action=drop chain=input", "add chain=input\nadd action=drop chain=input"),
 				   5, 6, 2, false),
-			    "rules added or removed renumber the later ones (#N in kernel comments)");
+			    "rules added or removed renumber the later ones");
 	assert_null(region(edit("add action=drop chain=input", "add chain=input\nadd action=drop chain=input"), 5, 6,
 			   2, true));
 	/* removed, not the last */
 	assert_string_equal(region(edit("add action=drop chain=input \\\n    protocol=udp\n", ""), 5, 6, 0, false),
-			    "rules added or removed renumber the later ones (#N in kernel comments)");
+			    "rules added or removed renumber the later ones");
 	/* appended to the file: after the menu's last rule, it renumbers none */
 	assert_null(region(edit("chain=srcnat\n", "chain=srcnat\nadd action=masquerade chain=srcnat\n"), 10, 10, 1,
 			   false));
