@@ -141,7 +141,6 @@ static bool stmt_plain(const char *p, size_t len)
 	while (s < end) {
 		const char *name, *v;
 		size_t vlen;
-		bool quoted = false;
 
 		while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\\'))
 			s++;
@@ -154,18 +153,7 @@ static bool stmt_plain(const char *p, size_t len)
 					 (size_t)(s - name)))
 			return false;
 		v = ++s;
-		for (; s < end; s++) {
-			if (quoted) {
-				if (*s == '\\')
-					s++;
-				else if (*s == '"')
-					quoted = false;
-			} else if (*s == '"') {
-				quoted = true;
-			} else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\\') {
-				break;
-			}
-		}
+		s = stmt_value_end(s, end);
 		vlen = (size_t)(s - v);
 		if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"') {
 			v++;
@@ -196,22 +184,6 @@ static size_t stmt_lines(const struct stmt_index *x, const char *src, size_t i)
 		p++;
 	}
 	return k;
-}
-
-/* The statement of `x` a line is in. */
-static size_t stmt_of_line(const struct stmt_index *x, uint32_t line)
-{
-	size_t lo = 0, hi = x->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->v[mid].line <= line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : x->n;
 }
 
 /*
@@ -847,16 +819,7 @@ struct editpath *editpath_plan(const struct editpath_in *in, const char **why)
 		free(nl);
 	}
 	e->seqs = xcalloc(e->nadd + 1, sizeof(*e->seqs));
-	free(rec_text);
-	free(oc);
-	free(nc);
-	free(news);
-	free(inc_o);
-	free(inc_n);
-	free(num_o);
-	free(num_n);
 	*why = NULL;
-	return e;
 fail:
 	free(rec_text);
 	free(oc);
@@ -866,8 +829,11 @@ fail:
 	free(inc_n);
 	free(num_o);
 	free(num_n);
-	editpath_free(e);
-	return NULL;
+	if (*why) {
+		editpath_free(e);
+		return NULL;
+	}
+	return e;
 }
 
 const struct ir *editpath_ir(const struct editpath *e)

@@ -112,22 +112,6 @@ uint64_t editrec_opts(int first, char **argv, const struct diag *d, uint32_t fil
 	return h;
 }
 
-/* The last statement that starts at or before `line`. */
-static size_t stmt_of_line(const struct stmt_index *x, uint32_t line)
-{
-	size_t lo = 0, hi = x->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->v[mid].line <= line)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : x->n;
-}
-
 static bool rule_merged(const struct ir_rule *r)
 {
 	size_t i;

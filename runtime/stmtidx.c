@@ -212,7 +212,6 @@ static bool word_is(const struct word *w, const char *s)
 static bool add_plain(const char *p, size_t len)
 {
 	const char *s = p, *end = p + len;
-	bool quoted = false;
 
 	while (s < end && (*s == ' ' || *s == '\t'))
 		s++;
@@ -232,20 +231,43 @@ static bool add_plain(const char *p, size_t len)
 		if ((s - name == 12 && !memcmp(name, "place-before", 12)) ||
 		    (s - name == 9 && !memcmp(name, "copy-from", 9)))
 			return false;
-		for (s++; s < end; s++) {
-			if (quoted) {
-				if (*s == '\\')
-					s++;
-				else if (*s == '"')
-					quoted = false;
-			} else if (*s == '"') {
-				quoted = true;
-			} else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\\') {
-				break;
-			}
-		}
+		s = stmt_value_end(s + 1, end);
 	}
 	return true;
+}
+
+const char *stmt_value_end(const char *s, const char *end)
+{
+	bool quoted = false;
+
+	for (; s < end; s++) {
+		if (quoted) {
+			if (*s == '\\')
+				s++;
+			else if (*s == '"')
+				quoted = false;
+		} else if (*s == '"') {
+			quoted = true;
+		} else if (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\\') {
+			break;
+		}
+	}
+	return s < end ? s : end;
+}
+
+size_t stmt_of_line(const struct stmt_index *x, uint32_t line)
+{
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->v[mid].line <= line)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : x->n;
 }
 
 void stmt_index_build(const char *buf, size_t len, uint32_t line, uint8_t menu, struct stmt_index *x)

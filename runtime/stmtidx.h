@@ -108,6 +108,12 @@ void stmt_region_free(struct stmt_region *r);
  */
 const char *stmt_region_refusal(const struct stmt_index *x, const struct stmt_region *r, bool renumber);
 
+/* The end of the property value starting at `s` (before `end`): its first
+ * blank or continuation outside quotes. */
+const char *stmt_value_end(const char *s, const char *end);
+/* The last statement of `x` that starts at or before `line`; x->n: none. */
+size_t stmt_of_line(const struct stmt_index *x, uint32_t line);
+
 /* The new file's index: `x` with the region's statements in place of
  * [a, b), those after shifted by the byte and line differences (their
  * @rule fields copied as they are: the caller renumbers them). */

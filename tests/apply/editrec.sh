@@ -2,8 +2,8 @@
 # The edit record (runtime/editrec.h, issue 18): after a clean apply of one
 # flat FILE, apply keeps its bytes and statements beside the record of
 # handles; ROSFW_TIMING then says what the edit path decided for the next
-# apply of the same path: one value changed (taken), a rule added
-# (renumbers: refused while #N is in kernel comments), a list entry (not a
+# apply of the same path: one value changed (taken), a rule added above
+# others (taken: kernel comments carry no numbers), a list entry (not a
 # rule). A file with scripting, an apply that warned, or two FILEs leave no
 # edit record. tests/apply/editpath.sh holds the edit path to a fresh apply.
 . "$(dirname "$0")/../lib.sh"
@@ -56,8 +56,8 @@ check "a clean flat apply keeps an edit record" "[ \"\$(cat $tmp/a.rec)\" = yes 
 check "the first apply finds no edit record" "grep -q 'full path: no edit record' $tmp/a.err" a
 check "one value changed: the edit path took it" "grep -q 'edit path: records written' $tmp/b.err" b
 check "b keeps an edit record" "[ \"\$(cat $tmp/b.rec)\" = yes ]" b
-check "a rule added: refused while rules are numbered" \
-	"grep -q 'full path: rules added or removed renumber' $tmp/c.err" c
+check "a rule added above others: the edit path took it (no numbers in kernel comments)" \
+	"grep -q 'edit path: records written' $tmp/c.err" c
 check "a list entry: not a plain add" "grep -q 'full path: a statement other than a plain add' $tmp/d.err" d
 check "scripting: no edit record" "[ \"\$(cat $tmp/e.rec)\" = no ] && grep -q 'no edit record: not a flat file' $tmp/e.err" e
 check "after a file with scripting, none to start from" "grep -q 'full path: no edit record' $tmp/a.err" a
