@@ -34,6 +34,7 @@ struct safefile {
 	FILE *f;
 	int dirfd;
 	char *tmp, *name;
+	bool nosync;
 };
 
 /* The directory part of `path` ("." for none); `base` set to the rest. */
@@ -253,6 +254,11 @@ struct safefile *safefile_open(const char *path, mode_t mode)
 	return sf;
 }
 
+void safefile_nosync(struct safefile *sf)
+{
+	sf->nosync = true;
+}
+
 FILE *safefile_stream(const struct safefile *sf)
 {
 	return sf->f;
@@ -279,7 +285,7 @@ int safefile_commit(struct safefile *sf)
 		err = EIO;
 	/* Before the rename: after a crash the name holds the old file or
 	 * the new one, whole, never an empty one. */
-	if (!err && sf->dirfd >= 0 && fsync(fileno(sf->f)) < 0)
+	if (!err && sf->dirfd >= 0 && !sf->nosync && fsync(fileno(sf->f)) < 0)
 		err = errno;
 	if (fclose(sf->f) && !err)
 		err = errno;
@@ -288,7 +294,7 @@ int safefile_commit(struct safefile *sf)
 			err = errno;
 		if (err)
 			unlinkat(sf->dirfd, sf->tmp, 0);
-		else if (fsync(sf->dirfd) < 0 && errno != EINVAL)
+		else if (!sf->nosync && fsync(sf->dirfd) < 0 && errno != EINVAL)
 			err = errno;	/* the rename may not survive a crash */
 	}
 	safefile_free(sf);

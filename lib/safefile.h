@@ -31,6 +31,12 @@ struct safefile;
  * NULL with errno. */
 struct safefile *safefile_open(const char *path, mode_t mode);
 
+/* For a file that a reboot makes void anyway (a cache tied to the boot):
+ * renamed into place whole, not synced. A crash then leaves the old file
+ * or the new one, or, as the filesystem may order it, an empty one: its
+ * reader must check what it reads (a digest, a size), not trust it. */
+void safefile_nosync(struct safefile *sf);
+
 FILE *safefile_stream(const struct safefile *sf);
 
 /* Everything written is on disk and in the file's place: 0, or -1 with

@@ -204,6 +204,7 @@ int editrec_write(const struct editrec *e)
 		unlink(path);
 		return -1;
 	}
+	safefile_nosync(sf);	/* void with the record of handles it names, after a reboot */
 	h.build = e->build;
 	h.opts = e->opts;
 	h.genid = e->genid;

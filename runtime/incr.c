@@ -354,6 +354,7 @@ static int sets_write(const struct incr_rec *r, uint64_t token, struct diag *d)
 			     strerror(errno));
 		return -1;
 	}
+	safefile_nosync(sf);	/* the record it goes with dies with the boot */
 	out = safefile_stream(sf);
 	fwrite(&h, sizeof(h), 1, out);
 	for (i = 0; i < r->nsets; i++) {
@@ -457,6 +458,9 @@ void incr_write(const struct incr_rec *r, struct diag *d)
 		incr_remove();
 		return;
 	}
+	/* A generation means nothing after a reboot (the boot id says so):
+	 * nothing to sync for, and a torn file does not end in "end". */
+	safefile_nosync(sf);
 	out = safefile_stream(sf);
 	fprintf(out, "%s\nboot %s\nnetns %llu\ngenid %u\nrest %016llx %016llx %016llx\nsets %016llx %zu\n",
 		INCR_MAGIC, r->boot, (unsigned long long)r->netns, r->genid, (unsigned long long)r->rest[0],
