@@ -607,7 +607,12 @@ static void elmsg_close(struct elmsg *m)
 static void elmsg_open(struct elmsg *m)
 {
 	emit_nl_origin_add(m->b, OR_ELEMS, m->family, m->set);
-	m->nlh = emit_nl_msg_start(m->b, m->type, m->family, m->type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE : 0);
+	/* An element there already (a DNS answer, what a rule added) would
+	 * make the commit change nothing, and the kernel would keep its
+	 * generation while the record moves on: refused instead (EXCL),
+	 * the full path goes. */
+	m->nlh = emit_nl_msg_start(m->b, m->type, m->family,
+				   m->type == NFT_MSG_NEWSETELEM ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	mnl_attr_put_strz(m->nlh, NFTA_SET_ELEM_LIST_TABLE, KNAME_TABLE);
 	mnl_attr_put_strz(m->nlh, NFTA_SET_ELEM_LIST_SET, m->set);
 	m->list = mnl_attr_nest_start(m->nlh, NFTA_SET_ELEM_LIST_ELEMENTS);

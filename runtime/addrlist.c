@@ -198,7 +198,7 @@ static int batch_answer(struct nlsock *ns, uint32_t seq_begin, uint32_t seq_msg)
 }
 
 int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval, const struct addrlist_entry *e,
-		  size_t n, bool add, bool excl, bool split, bool ours, size_t *failed_at)
+		  size_t n, bool add, bool excl, bool split, size_t *failed_at)
 {
 	/* A message of ELEMS_PER_MSG elements, framed by begin and end. */
 	size_t size = 1024 + (size_t)ELEMS_PER_MSG * 2 * 256;
@@ -209,12 +209,14 @@ int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval,
 	 * when each batch either changes the set or is refused whole: the
 	 * kernel moves the generation on for a commit that changed
 	 * something, and a batch of entries all there already (an add
-	 * without excl) changes nothing. Not for a removal from a configured
-	 * list's own set that may take a configured entry: the record says
-	 * those are all there, and an apply must bring them back. */
+	 * without excl) changes nothing. Not for a removal from a list's own
+	 * set: it may take a configured entry (by hand; or rosfwd's DNS
+	 * answer that the configuration applied since, which rosfwd does not
+	 * know until SIGHUP, also has), the record says those are all there,
+	 * and an apply must bring them back. */
 	uint32_t recorded = 0, held = 0, gen;
 
-	if ((excl || !add) && (add || ours || kname_set_kind(set) != KNAME_LIST))
+	if ((excl || !add) && (add || kname_set_kind(set) != KNAME_LIST))
 		held = incr_genid_held(&recorded);
 	gen = held;
 
@@ -495,10 +497,10 @@ int addrlist_change(const struct addrlist_entry *e, bool add, bool quiet_exists)
 			err = ENOENT;
 			continue;
 		}
-		err = addrlist_send(&ns, family, t->name, t->flags & NFT_SET_INTERVAL, e, 1, add, true, true, false, NULL);
+		err = addrlist_send(&ns, family, t->name, t->flags & NFT_SET_INTERVAL, e, 1, add, true, true, NULL);
 		/* What apply put there has its open range whole. */
 		if (err == ENOENT && !add && (t->flags & NFT_SET_INTERVAL))
-			err = addrlist_send(&ns, family, t->name, true, e, 1, false, true, false, false, NULL);
+			err = addrlist_send(&ns, family, t->name, true, e, 1, false, true, false, NULL);
 		if (err < 0)
 			goto io;
 		if (err != ENOENT || add)

@@ -34,12 +34,11 @@ int addrlist_set_lookup(struct nlsock *ns, int family, const char *name, struct 
  * a second equal entry; without it the one there stays as it is.
  * `split`: a range up to the last address as two entries, the way an
  * add sends it so the kernel sees overlaps (addrlist.c); apply sends it
- * whole. `ours`: the entries are rosfw's own (DNS answers, restored
- * state), never a configured one, so a removal keeps the apply record
- * good (incr_advance).
+ * whole. Sent at the apply record's generation where that keeps the
+ * record good (incr_advance).
  */
 int addrlist_send(struct nlsock *ns, int family, const char *set, bool interval, const struct addrlist_entry *e,
-		  size_t n, bool add, bool excl, bool split, bool ours, size_t *failed_at);
+		  size_t n, bool add, bool excl, bool split, size_t *failed_at);
 
 /* An entry as RouterOS writes it: address, prefix or range. */
 #define ADDRLIST_TEXT_MAX 96

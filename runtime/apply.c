@@ -1377,7 +1377,7 @@ static int apply_incr(const struct ir *ir, const struct emit_nl_sets *sets, stru
 	for (f = 0, j = 0; f < INCR_FAMILIES; f++)
 		j += p.nadd[f] + p.ndel[f];
 	if (!p.nops && !j && !p.nsets) {
-		edit_map(o, ir, s, r.genid);
+		edit_map(o, ir, s, r.written);
 		*changed = false;
 		o->incremental = true;
 		rc = EXIT_OK;

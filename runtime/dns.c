@@ -154,8 +154,7 @@ static void set_change(struct nlsock *ns, const struct dname *n, const struct ad
 
 	memcpy(e.lo, a, e.len);
 	memcpy(e.hi, a, e.len);
-	/* Never a configured entry (configured() keeps those). */
-	err = addrlist_send(ns, n->family, si->name, si->flags & NFT_SET_INTERVAL, &e, 1, add, true, false, true, NULL);
+	err = addrlist_send(ns, n->family, si->name, si->flags & NFT_SET_INTERVAL, &e, 1, add, true, false, NULL);
 	if (!err || (!add && err == ENOENT) || (add && err == EEXIST))
 		return;
 	addrlist_format(text, sizeof(text), &e);

@@ -1044,7 +1044,9 @@ int editpath_record(struct editpath *e, const uint64_t *handles, bool committed,
 		stmt_index_free(&e->old.x);
 		e->old.x = e->nx;
 		memset(&e->nx, 0, sizeof(e->nx));
-		e->old.genid = e->rec.genid;
+		/* the generation the record of handles was written at (not
+		 * one entry commits took it to since) */
+		e->old.genid = committed ? e->rec.genid : e->rec.written;
 		if (editrec_write(&e->old) < 0)
 			editrec_remove();
 	}

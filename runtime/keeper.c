@@ -320,7 +320,7 @@ static size_t restore(struct keeper *d, const struct dyn_state *k, int64_t now)
 			nb++;
 		}
 		err = nb ? addrlist_send(&d->ns, first->family, dyn_set_name(first->set), runtime, batch, nb, true, false,
-					 false, true, &failed)
+					 false, &failed)
 			 : 0;
 		if (err)
 			fprintf(stderr, "rosfwd: putting back entries of set %s: %s (%zu of %zu put back)\n",

@@ -378,6 +378,7 @@ int snapshot_restore(const char *buf, size_t len)
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
 	uint32_t seq = (uint32_t)time(NULL);
 	struct nlmsghdr *nlh;
+	char *copy = NULL;
 	size_t i;
 	int ret, left;
 
@@ -393,8 +394,12 @@ int snapshot_restore(const char *buf, size_t len)
 	table_empty(&o, NFPROTO_BRIDGE);
 	/* The rules through expr_copy again: a file saved by a rosfw that
 	 * kept what the kernel refuses (a dynset's timeout 0) restores too. */
+	/* The saved messages follow the file's text header at any offset:
+	 * walked as headers, they must be aligned. */
+	copy = xmalloc(len + 1);
+	memcpy(copy, buf, len);
 	left = (int)len;
-	for (nlh = (struct nlmsghdr *)buf; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+	for (nlh = (struct nlmsghdr *)copy; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
 
 		if ((nlh->nlmsg_type & 0xff) == NFT_MSG_NEWRULE) {
@@ -448,5 +453,6 @@ out:
 	if (nl)
 		mnl_socket_close(nl);
 	free(o.b);
+	free(copy);
 	return ret;
 }

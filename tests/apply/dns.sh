@@ -63,17 +63,17 @@ check() {
 check "the answers are in the list, one the configured prefix covers is not" ip al_web \
 	"192.0.2.10, 192.0.2.20, 198.51.100.0/24"
 check "IPv6 names resolve for /ipv6 lists" ip6 al_web6 "2001:db8::10"
-hosts '192.0.2.11 rosfw-a.test\n2001:db8::10 rosfw-a.test\n192.0.2.20 rosfw-b.test\n'
-check "a new answer replaces the old" ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"
-# rosfwd's commits (192.0.2.10 out, 192.0.2.11 in) keep the apply record:
-# a one-rule change is still a small transaction (incr_advance).
+# rosfwd's commits (the answers added) keep the apply record: a one-rule
+# change is still a small transaction (incr_advance).
 sed 's/dst-address-list=web action=accept/dst-address-list=web protocol=tcp action=accept/' "$tmp/a.rsc" > "$tmp/c.rsc"
 if "$rosfw" apply --json "$tmp/c.rsc" 2>/dev/null | grep -q '"incremental":true' &&
-	is ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"; then
-	pass "dns: after the answers changed, a one-rule change is a small transaction"
+	is ip al_web "192.0.2.10, 192.0.2.20, 198.51.100.0/24"; then
+	pass "dns: after the answers came, a one-rule change is a small transaction"
 else
-	fail "dns: after the answers changed, a one-rule change is a small transaction: '$(elems ip al_web)'"
+	fail "dns: after the answers came, a one-rule change is a small transaction: '$(elems ip al_web)'"
 fi
+hosts '192.0.2.11 rosfw-a.test\n2001:db8::10 rosfw-a.test\n192.0.2.20 rosfw-b.test\n'
+check "a new answer replaces the old" ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"
 hosts '192.0.2.20 rosfw-b.test\n2001:db8::10 rosfw-a.test\n'
 if until_ok grep -q 'rosfw-a.test (list "web"): .*keeping the last answer (1 addresses)' "$tmp/log" &&
 	is ip al_web "192.0.2.11, 192.0.2.20, 198.51.100.0/24"; then
@@ -102,6 +102,20 @@ if until_ok is ip6 al_web6 ""; then
 	pass "dns: a name dropped from the configuration takes its answer away"
 else
 	fail "dns: a name dropped from the configuration takes its answer away: '$(elems ip6 al_web6)'"
+fi
+# The configuration gains, as a static entry, an address a DNS answer put
+# there already: adding it changes nothing in the kernel, which keeps its
+# generation, so the small transaction must not be taken (its record would
+# run one ahead, and the next commit anyone makes would land on it). Then a
+# hand removal of it, and the next apply must put it back.
+{ cat "$tmp/a.rsc"; printf '/ip firewall address-list\nadd list=web address=192.0.2.11\n'; } > "$tmp/c2.rsc"
+"$rosfw" apply --json "$tmp/c2.rsc" > "$tmp/c2.json" 2>/dev/null
+"$rosfw" address-list remove list=web address=192.0.2.11 2>/dev/null
+"$rosfw" apply "$tmp/c2.rsc" 2>/dev/null
+if ! grep -q '"incremental":true' "$tmp/c2.json" && elems ip al_web | grep -q '192\.0\.2\.11,'; then
+	pass "dns: a static entry equal to an answer is not a small transaction, and comes back after a removal"
+else
+	fail "dns: a static entry equal to an answer is not a small transaction, and comes back after a removal: '$(elems ip al_web)' $(head -c 200 "$tmp/c2.json")"
 fi
 kill -TERM "$pid"
 wait "$pid"
