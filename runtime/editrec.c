@@ -228,7 +228,8 @@ int editrec_write(const struct editrec *e)
 		q += plen;
 		memcpy(q, e->src, e->len);
 		q += e->len;
-		memcpy(q, e->x.v, e->x.n * sizeof(*e->x.v));
+		if (e->x.n)
+			memcpy(q, e->x.v, e->x.n * sizeof(*e->x.v));
 		q += e->x.n * sizeof(*e->x.v);
 		if (e->chains_len[0])
 			memcpy(q, e->chains[0], e->chains_len[0]);

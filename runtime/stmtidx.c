@@ -464,9 +464,13 @@ void stmt_index_splice(const struct stmt_index *x, const struct stmt_region *r, 
 	out->open = after ? x->open : r->neu.n ? r->neu.open : r->a && x->open;
 	out->n = r->a + r->neu.n + after;
 	out->v = xcalloc(out->n + 1, sizeof(*out->v));
-	memcpy(out->v, x->v, r->a * sizeof(*x->v));
-	memcpy(out->v + r->a, r->neu.v, r->neu.n * sizeof(*x->v));
-	memcpy(out->v + r->a + r->neu.n, x->v + r->b, after * sizeof(*x->v));
+	/* An empty side may have no array at all (memcpy wants one). */
+	if (r->a)
+		memcpy(out->v, x->v, r->a * sizeof(*x->v));
+	if (r->neu.n)
+		memcpy(out->v + r->a, r->neu.v, r->neu.n * sizeof(*x->v));
+	if (after)
+		memcpy(out->v + r->a + r->neu.n, x->v + r->b, after * sizeof(*x->v));
 	for (i = r->a + r->neu.n; i < out->n; i++) {
 		out->v[i].start = (uint32_t)((long)out->v[i].start + bytes);
 		out->v[i].line = (uint32_t)((long)out->v[i].line + r->lines);
