@@ -220,32 +220,14 @@ struct sets_walk {
 	size_t n, cap;
 };
 
-/* Bytes 8 at a time: a million elements' fingerprints, where FNV's
- * multiply a byte cost 0.4 s. */
-static uint64_t h_words(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t w;
-
-	for (; n >= 8; c += 8, n -= 8) {
-		memcpy(&w, c, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 32;
-	}
-	w = (uint64_t)n << 56;
-	memcpy(&w, c, n);
-	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-	return h ^ h >> 29;
-}
-
 /* As h_attr: a value without its padding, nests attribute by attribute. */
 static uint64_t h_attr_words(uint64_t h, const struct nlattr *a)
 {
 	const struct nlattr *c;
 
 	if (!(a->nla_type & NLA_F_NESTED))
-		return h_words(h, a, a->nla_len);
-	h = h_words(h, &a->nla_type, sizeof(a->nla_type));
+		return text_hash_words(h, a, a->nla_len);
+	h = text_hash_words(h, &a->nla_type, sizeof(a->nla_type));
 	mnl_attr_for_each_nested(c, a)
 		h = h_attr_words(h, c);
 	return h;
@@ -351,7 +333,7 @@ static void set_close(struct sets_walk *w)
 		uint64_t h = h_elem(TEXT_FNV64, u->nest[0]);
 
 		if (u->nest[1])
-			h = h_elem(h_words(h, "-", 1), u->nest[1]);
+			h = h_elem(text_hash_words(h, "-", 1), u->nest[1]);
 		/* murmur3's finish: every bit of the key in every bit */
 		h ^= h >> 33;
 		h *= 0xff51afd7ed558ccdull;

@@ -126,3 +126,19 @@ uint64_t text_fnv64(uint64_t h, const void *p, size_t n)
 		h = (h ^ *c++) * 0x100000001b3ull;
 	return h;
 }
+
+uint64_t text_hash_words(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t w;
+
+	for (; n >= 8; c += 8, n -= 8) {
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 32;
+	}
+	w = (uint64_t)n << 56;
+	memcpy(&w, c, n);
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return h ^ h >> 29;
+}

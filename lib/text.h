@@ -48,5 +48,10 @@ void text_print_safe(FILE *out, const char *s, size_t len);
  * across runs and machines, for names and checksums rosfw writes down. */
 #define TEXT_FNV64 0xcbf29ce484222325ull
 uint64_t text_fnv64(uint64_t h, const void *p, size_t n);
+/* A hash of p[0..n) eight bytes a step, from `h`: for megabytes (a
+ * record's digest, a million set elements' fingerprints), where FNV's
+ * multiply a byte costs more than reading them. Damage, not an
+ * adversary: every caller's file is root's alone. */
+uint64_t text_hash_words(uint64_t h, const void *p, size_t n);
 
 #endif

@@ -35,32 +35,11 @@ struct editrec_head {
 	uint8_t flat, open, menu_end, pad[5];
 };
 
-/* The record's digest: damage, not an adversary (the directory is root's
- * alone), so eight bytes a step: FNV-1a a byte at a time costs more than
- * reading a 50k-rule record. */
-static uint64_t sum64(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	uint64_t w;
-
-	for (; n >= 8; n -= 8, b += 8) {
-		memcpy(&w, b, 8);
-		h = (h ^ w) * 0x100000001b3ull;
-		h ^= h >> 29;
-	}
-	for (; n; n--, b++)
-		h = (h ^ *b) * 0x100000001b3ull;
-	return h;
-}
-
 const char *editrec_path(void)
 {
 	static char path[PATH_MAX + 8];
-	const char *rec = record_path();
 
-	if (!rec || snprintf(path, sizeof(path), "%s.edit", rec) >= (int)sizeof(path))
-		return NULL;
-	return path;
+	return record_beside(path, sizeof(path), ".edit");
 }
 
 uint64_t editrec_build_id(void)
@@ -236,7 +215,7 @@ int editrec_write(const struct editrec *e)
 		q += e->chains_len[0];
 		if (e->chains_len[1])
 			memcpy(q, e->chains[1], e->chains_len[1]);
-		sum = sum64(TEXT_FNV64, all, total);
+		sum = text_hash_words(TEXT_FNV64, all, total);
 		out = safefile_stream(sf);
 		fwrite(all, 1, total, out);
 		fwrite(&sum, sizeof(sum), 1, out);
@@ -283,7 +262,7 @@ int editrec_read(struct editrec *e)
 	if (need + sizeof(sum) != (size_t)st.st_size)
 		goto bad;
 	memcpy(&sum, buf + need, sizeof(sum));
-	if (sum != sum64(TEXT_FNV64, buf, need))
+	if (sum != text_hash_words(TEXT_FNV64, buf, need))
 		goto bad;
 	e->build = h.build;
 	e->opts = h.opts;

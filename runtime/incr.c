@@ -61,21 +61,15 @@
 const char *incr_path(void)
 {
 	static char path[PATH_MAX + 8];
-	const char *rec = record_path();
 
-	if (!rec || snprintf(path, sizeof(path), "%s.nl", rec) >= (int)sizeof(path))
-		return NULL;
-	return path;
+	return record_beside(path, sizeof(path), ".nl");
 }
 
 const char *incr_sets_path(void)
 {
 	static char path[PATH_MAX + 16];
-	const char *rec = record_path();
 
-	if (!rec || snprintf(path, sizeof(path), "%s.nl.sets", rec) >= (int)sizeof(path))
-		return NULL;
-	return path;
+	return record_beside(path, sizeof(path), ".nl.sets");
 }
 
 /* This boot and this network namespace: a generation number means
@@ -297,11 +291,8 @@ void incr_rec_make(struct incr_rec *r, const struct ir *ir, const struct emit_nl
 static const char *adv_path(void)
 {
 	static char path[PATH_MAX + 8];
-	const char *nl = incr_path();
 
-	if (!nl || snprintf(path, sizeof(path), "%s.gen", nl) >= (int)sizeof(path))
-		return NULL;
-	return path;
+	return record_beside(path, sizeof(path), ".nl.gen");
 }
 
 void incr_remove(void)

@@ -146,6 +146,15 @@ int record_fp_kernel(struct nlsock *q, uint64_t fp[2], int *tables)
 	return 0;
 }
 
+const char *record_beside(char *buf, size_t size, const char *suffix)
+{
+	const char *rec = record_path();
+
+	if (!rec || snprintf(buf, size, "%s%s", rec, suffix) >= (int)size)
+		return NULL;
+	return buf;
+}
+
 /* ---- the text ------------------------------------------------------------ */
 
 #define MAP_LINE "# map "

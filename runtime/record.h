@@ -44,6 +44,9 @@ struct source_set;
  * a namespace does not outlive one). NULL when there is none.
  */
 const char *record_path(void);
+/* A file kept beside the record: record_path() and `suffix`, into buf[size];
+ * NULL when there is no record or the name does not fit. */
+const char *record_beside(char *buf, size_t size, const char *suffix);
 
 /* A table's fingerprint: its chain and counter object names, in any
  * order (sorted here). A family without a table is 0 chains and 0 names. */
