@@ -1523,7 +1523,6 @@ static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, st
 	struct talk t;
 	uint64_t *handles;
 	size_t n, i, j, kept, del, add;
-	char msg[512];
 	int rc = APPLY_FULL;
 
 	if (!file || o->check || o->diff || o->confirm || o->forwarding || !incr_path() || !rec ||
@@ -1538,8 +1537,7 @@ static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, st
 		return APPLY_FULL;	/* the full path says why */
 	in = (struct editpath_in){ file, src->buf, src->len, editrec_opts(first, argv, d, 0), o->merge, &o->lower };
 	if (!(e = editpath_plan(&in, &why))) {
-		snprintf(msg, sizeof(msg), "full path: %s", why);
-		timing(msg);
+		timing("full path: %s", why);
 		return APPLY_FULL;
 	}
 	timing("edit path: planned (reduced compiles, checks, apply record spliced)");
@@ -1592,15 +1590,12 @@ static int apply_edit(struct apply_opts *o, int argc, char **argv, int first, st
 		*changed = true;
 		if (!o->confirm)
 			confirm_tell(d);
-		snprintf(msg, sizeof(msg), "edit path: records written (%zu rules deleted, %zu added, %zu kept)", del,
-			 add, kept);
-		timing(msg);
+		timing("edit path: records written (%zu rules deleted, %zu added, %zu kept)", del, add, kept);
 		rc = EXIT_OK;
 	} else {
-		snprintf(msg, sizeof(msg), "full path: the kernel refused the edit's transaction (%s%s%.200s)",
-			 t.nerrs ? strerror(t.errs[0].err) : t.sys_errno ? strerror(t.sys_errno) : "no answer",
-			 t.nerrs && t.errs[0].msg[0] ? ": " : "", t.nerrs ? t.errs[0].msg : "");
-		timing(msg);
+		timing("full path: the kernel refused the edit's transaction (%s%s%.200s)",
+		       t.nerrs ? strerror(t.errs[0].err) : t.sys_errno ? strerror(t.sys_errno) : "no answer",
+		       t.nerrs && t.errs[0].msg[0] ? ": " : "", t.nerrs ? t.errs[0].msg : "");
 	}
 	free(t.errs);
 	free(t.echo);

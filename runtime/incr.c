@@ -528,23 +528,36 @@ static char *file_read(const char *path, size_t *len)
 	}
 }
 
-static int rec_parse(struct incr_rec *r, char *p, char *end)
+/* The head of a record at *p: its magic, boot, namespace and generation;
+ * -1 when it is not one, or another boot's or namespace's. */
+static int rec_head(struct incr_rec *r, char **p, char *end)
 {
 	char boot[40], *l;
-	unsigned long long a, b, c;
+	unsigned long long a;
 	uint64_t netns;
+
+	if (!(l = line_next(p, end)) || strcmp(l, INCR_MAGIC))
+		return -1;
+	if (!(l = line_next(p, end)) || sscanf(l, "boot %39s", r->boot) != 1)
+		return -1;
+	if (!(l = line_next(p, end)) || sscanf(l, "netns %llu", &a) != 1)
+		return -1;
+	r->netns = a;
+	if (!(l = line_next(p, end)) || sscanf(l, "genid %u", &r->genid) != 1)
+		return -1;
+	incr_here(boot, &netns);
+	return strcmp(boot, r->boot) || netns != r->netns ? -1 : 0;
+}
+
+static int rec_parse(struct incr_rec *r, char *p, char *end)
+{
+	char *l;
+	unsigned long long a, b, c;
 	size_t i, n;
 	int f, fam, off;
 
 	memset(r, 0, sizeof(*r));
-	if (!(l = line_next(&p, end)) || strcmp(l, INCR_MAGIC))
-		return -1;
-	if (!(l = line_next(&p, end)) || sscanf(l, "boot %39s", r->boot) != 1)
-		return -1;
-	if (!(l = line_next(&p, end)) || sscanf(l, "netns %llu", &a) != 1)
-		return -1;
-	r->netns = a;
-	if (!(l = line_next(&p, end)) || sscanf(l, "genid %u", &r->genid) != 1)
+	if (rec_head(r, &p, end) < 0)
 		return -1;
 	if (!(l = line_next(&p, end)) || sscanf(l, "rest %llx %llx %llx", &a, &b, &c) != 3)
 		return -1;
@@ -553,8 +566,7 @@ static int rec_parse(struct incr_rec *r, char *p, char *end)
 	r->rest[2] = c;
 	if (!(l = line_next(&p, end)) || sscanf(l, "sets %llx %zu", &a, &n) != 2)
 		return -1;
-	incr_here(boot, &netns);
-	if (strcmp(boot, r->boot) || netns != r->netns || sets_read(r, a, n) < 0)
+	if (sets_read(r, a, n) < 0)
 		return -1;
 	for (f = 0; f < INCR_FAMILIES; f++) {
 		if (!(l = line_next(&p, end)) || sscanf(l, "counters %d %zu", &fam, &n) != 2 || fam != f ||
@@ -617,10 +629,9 @@ static uint32_t adv_genid(uint32_t recorded)
 uint32_t incr_genid_held(uint32_t *recorded)
 {
 	const char *path = incr_path();
-	char why[512], head[256], boot[40], here_boot[40], *p, *l;
-	unsigned long long netns;
-	uint64_t here;
-	uint32_t rec, now;
+	char why[512], head[256], *p;
+	struct incr_rec r;
+	uint32_t now;
 	ssize_t n;
 	int fd;
 
@@ -633,14 +644,10 @@ uint32_t incr_genid_held(uint32_t *recorded)
 		return 0;
 	head[n] = 0;
 	p = head;
-	if (!(l = line_next(&p, head + n)) || strcmp(l, INCR_MAGIC) || !(l = line_next(&p, head + n)) ||
-	    sscanf(l, "boot %39s", boot) != 1 || !(l = line_next(&p, head + n)) ||
-	    sscanf(l, "netns %llu", &netns) != 1 || !(l = line_next(&p, head + n)) || sscanf(l, "genid %u", &rec) != 1)
+	memset(&r, 0, sizeof(r));
+	if (rec_head(&r, &p, head + n) < 0 || incr_genid(&now) < 0 || now != adv_genid(r.genid))
 		return 0;
-	incr_here(here_boot, &here);
-	if (strcmp(here_boot, boot) || here != netns || incr_genid(&now) < 0 || now != adv_genid(rec))
-		return 0;
-	*recorded = rec;
+	*recorded = r.genid;
 	return now;
 }
 
